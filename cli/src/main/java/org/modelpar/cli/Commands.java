@@ -1,0 +1,13 @@
+package org.modelpar.cli;
+
+import picocli.CommandLine;
+
+/** The subcommands of {@code modelpar}, registered in the order {@code --help} lists them. */
+final class Commands {
+    private Commands() {
+    }
+
+    static void register(CommandLine cmd) {
+        // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
+    }
+}

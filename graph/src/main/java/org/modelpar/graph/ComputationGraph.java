@@ -1,0 +1,149 @@
+package org.modelpar.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jgrapht.graph.DirectedAcyclicGraph;
+
+/**
+ * Immutable computation graph: a DAG of ops joined by tensors (JGraphT {@link DirectedAcyclicGraph}
+ * inside, with each tensor its own edge object). Validated on construction: at least one op, unique op
+ * and tensor ids, tensor endpoints present, no cycle (the error lists the ops on it).
+ */
+public final class ComputationGraph {
+    private final String name;
+    private final int measuredBatchSize;
+    private final Map<String, OpNode> ops;
+    private final List<TensorEdge> tensors;
+    private final DirectedAcyclicGraph<String, TensorEdge> dag;
+    private final List<OpNode> topological;
+
+    private ComputationGraph(String name, int measuredBatchSize, List<OpNode> opList, List<TensorEdge> tensorList) {
+        if (name == null || name.isBlank()) {
+            throw new GraphException("graph name must be a non-empty string, got '" + name + "'");
+        }
+        if (measuredBatchSize < 1) {
+            throw new GraphException("measuredBatchSize must be at least 1, got " + measuredBatchSize);
+        }
+        if (opList.isEmpty()) {
+            throw new GraphException("graph '" + name + "' has no ops");
+        }
+        this.name = name;
+        this.measuredBatchSize = measuredBatchSize;
+        Map<String, OpNode> byId = new LinkedHashMap<>();
+        for (OpNode op : opList) {
+            if (byId.putIfAbsent(op.id(), op) != null) {
+                throw new GraphException("duplicate op id '" + op.id() + "'");
+            }
+        }
+        this.ops = Collections.unmodifiableMap(byId);
+        this.tensors = List.copyOf(tensorList);
+        Map<String, TensorEdge> tensorIds = new TreeMap<>();
+        for (TensorEdge t : tensors) {
+            if (tensorIds.putIfAbsent(t.id(), t) != null) {
+                throw new GraphException("duplicate tensor id '" + t.id() + "'");
+            }
+            for (String end : List.of(t.from(), t.to())) {
+                if (!byId.containsKey(end)) {
+                    throw new GraphException("tensor '" + t.id() + "' refers to unknown op '" + end + "'");
+                }
+            }
+        }
+        CycleFinder.findCycle(byId.keySet(), tensors).ifPresent(cycle -> {
+            throw new GraphException("graph has a cycle through ops " + String.join(" -> ", cycle));
+        });
+        this.dag = new DirectedAcyclicGraph<>(null, null, false, true);
+        byId.keySet().forEach(dag::addVertex);
+        tensors.forEach(t -> dag.addEdge(t.from(), t.to(), t));
+        List<OpNode> order = new ArrayList<>(byId.size());
+        dag.iterator().forEachRemaining(id -> order.add(byId.get(id)));
+        this.topological = List.copyOf(order);
+    }
+
+    /** Builds and validates a graph; throws {@link GraphException} naming the culprit when invalid. */
+    public static ComputationGraph of(String name, int measuredBatchSize, List<OpNode> ops, List<TensorEdge> tensors) {
+        return new ComputationGraph(name, measuredBatchSize, ops, tensors);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of samples the ops' measured times are for. */
+    public int measuredBatchSize() {
+        return measuredBatchSize;
+    }
+
+    /** Ops in insertion (file) order. */
+    public List<OpNode> ops() {
+        return List.copyOf(ops.values());
+    }
+
+    public List<TensorEdge> tensors() {
+        return tensors;
+    }
+
+    public int opCount() {
+        return ops.size();
+    }
+
+    public Optional<OpNode> op(String id) {
+        return Optional.ofNullable(ops.get(id));
+    }
+
+    /** Ops in a deterministic topological order (ties broken by insertion order). */
+    public List<OpNode> topologicalOrder() {
+        return topological;
+    }
+
+    /** Tensors consumed by the op, in graph order. */
+    public List<TensorEdge> incoming(String opId) {
+        return List.copyOf(dag.incomingEdgesOf(requireOp(opId)));
+    }
+
+    /** Tensors produced by the op, in graph order. */
+    public List<TensorEdge> outgoing(String opId) {
+        return List.copyOf(dag.outgoingEdgesOf(requireOp(opId)));
+    }
+
+    public long parameterBytes() {
+        return ops.values().stream().mapToLong(OpNode::parameterBytes).reduce(0L, Math::addExact);
+    }
+
+    public long activationBytesPerSample() {
+        return ops.values().stream().mapToLong(OpNode::activationBytes).reduce(0L, Math::addExact);
+    }
+
+    public double forwardFlopsPerSample() {
+        return ops.values().stream().mapToDouble(OpNode::forwardFlops).sum();
+    }
+
+    public double backwardFlopsPerSample() {
+        return ops.values().stream().mapToDouble(OpNode::backwardFlops).sum();
+    }
+
+    /** Per device type, forward + backward measured seconds summed over the ops that carry it. */
+    public Map<String, Double> measuredSeconds() {
+        Map<String, Double> sums = new TreeMap<>();
+        for (OpNode op : ops.values()) {
+            op.measured().forEach((type, t) -> sums.merge(type, t.totalSeconds(), Double::sum));
+        }
+        return Collections.unmodifiableMap(sums);
+    }
+
+    private String requireOp(String id) {
+        if (!ops.containsKey(id)) {
+            throw new GraphException("unknown op '" + id + "' in graph '" + name + "'");
+        }
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return "ComputationGraph[" + name + ", " + ops.size() + " ops, " + tensors.size() + " tensors]";
+    }
+}

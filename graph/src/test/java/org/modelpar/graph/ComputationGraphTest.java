@@ -1,0 +1,52 @@
+package org.modelpar.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComputationGraphTest {
+    private static OpNode op(String id) {
+        return OpNode.of(id, "linear", "l0", 2.0, 4.0, 16, 8);
+    }
+
+    @Test
+    void totalsAndTopologicalOrder() {
+        ComputationGraph g = ComputationGraph.of("g", 1, List.of(op("c"), op("a"), op("b")),
+                List.of(new TensorEdge("t0", "a", "b", 8), new TensorEdge("t1", "b", "c", 8),
+                        new TensorEdge("t2", "a", "c", 8)));
+        assertThat(g.topologicalOrder()).extracting(OpNode::id).containsExactly("a", "b", "c");
+        assertThat(g.parameterBytes()).isEqualTo(48);
+        assertThat(g.forwardFlopsPerSample()).isEqualTo(6.0);
+        assertThat(g.incoming("c")).extracting(TensorEdge::id).containsExactlyInAnyOrder("t1", "t2");
+    }
+
+    @Test
+    void parallelTensorsBetweenTheSameOpsStayDistinct() {
+        ComputationGraph g = ComputationGraph.of("g", 1, List.of(op("a"), op("b")),
+                List.of(new TensorEdge("t0", "a", "b", 8), new TensorEdge("t1", "a", "b", 8)));
+        assertThat(g.outgoing("a")).hasSize(2);
+    }
+
+    @Test
+    void cycleListsItsOps() {
+        assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(op("a"), op("b"), op("c")),
+                List.of(new TensorEdge("t0", "a", "b", 8), new TensorEdge("t1", "b", "c", 8),
+                        new TensorEdge("t2", "c", "a", 8))))
+                .isInstanceOf(GraphException.class)
+                .hasMessage("graph has a cycle through ops a -> b -> c -> a");
+    }
+
+    @Test
+    void danglingEndpointAndBadNumbersAreNamed() {
+        assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(op("a")),
+                List.of(new TensorEdge("t0", "a", "zz", 8))))
+                .hasMessage("tensor 't0' refers to unknown op 'zz'");
+        assertThatThrownBy(() -> new OpNode("x", "x", "linear", "", Double.NaN, 0, 0, 0, 0, Map.of()))
+                .hasMessage("op 'x': forwardFlops must be finite and non-negative, got NaN");
+        assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(), List.of()))
+                .hasMessage("graph 'g' has no ops");
+    }
+}

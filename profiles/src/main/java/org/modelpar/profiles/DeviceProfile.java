@@ -1,0 +1,53 @@
+package org.modelpar.profiles;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one accelerator can do (DESIGN section 2 and 4, {@code modelpar-device/1}).
+ *
+ * @param name                          device type name, e.g. {@code a100-sxm4-80gb}
+ * @param peakFlopsPerSecond            peak FLOP/s per dtype ({@code fp32}, {@code bf16}, {@code fp16}, ...)
+ * @param memoryBytes                   usable device memory
+ * @param memoryBandwidthBytesPerSecond peak memory bandwidth
+ * @param matmulEfficiency              fraction of peak FLOP/s reached vs FLOPs of one kernel
+ * @param memoryEfficiency              fraction of peak bandwidth reached vs bytes moved by one kernel
+ * @param source                        where the numbers come from (datasheet, measurement)
+ */
+public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                            double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                            EfficiencyCurve memoryEfficiency, String source) {
+    public DeviceProfile {
+        if (name == null || name.isBlank()) {
+            throw new ProfileException("device name must be a non-empty string, got '" + name + "'");
+        }
+        String where = "device '" + name + "': ";
+        if (peakFlopsPerSecond == null || peakFlopsPerSecond.isEmpty()) {
+            throw new ProfileException(where + "peakFlopsPerSecond needs at least one dtype");
+        }
+        peakFlopsPerSecond.forEach((dtype, flops) -> {
+            if (flops == null || !Double.isFinite(flops) || flops <= 0) {
+                throw new ProfileException(where + "peakFlopsPerSecond." + dtype + " must be finite and positive, got " + flops);
+            }
+        });
+        peakFlopsPerSecond = Collections.unmodifiableMap(new TreeMap<>(peakFlopsPerSecond));
+        if (memoryBytes <= 0) {
+            throw new ProfileException(where + "memoryBytes must be positive, got " + memoryBytes);
+        }
+        if (!Double.isFinite(memoryBandwidthBytesPerSecond) || memoryBandwidthBytesPerSecond <= 0) {
+            throw new ProfileException(where + "memoryBandwidthBytesPerSecond must be finite and positive, got "
+                    + memoryBandwidthBytesPerSecond);
+        }
+        if (matmulEfficiency == null || memoryEfficiency == null) {
+            throw new ProfileException(where + "matmulEfficiency and memoryEfficiency are required");
+        }
+        source = source == null ? "" : source;
+    }
+
+    /** Peak FLOP/s for a dtype, if the device lists it. */
+    public Optional<Double> peakFlops(String dtype) {
+        return Optional.ofNullable(peakFlopsPerSecond.get(dtype));
+    }
+}

@@ -1,0 +1,77 @@
+package org.modelpar.simulator.plan;
+
+import java.util.List;
+
+/**
+ * The parallel configuration of one training step (DESIGN section 4, {@code modelpar-plan/1}).
+ *
+ * <p>A micro-batch of {@code microBatchSize} samples flows through the whole pipeline; a stage with d
+ * data-parallel replicas splits every micro-batch evenly across them (replica r takes samples
+ * {@code [r * b / d, (r + 1) * b / d)}). So {@code globalBatchSize = microBatchSize * microBatches}, and
+ * Megatron-LM's per-GPU micro-batch size is {@code microBatchSize / d}.
+ *
+ * <p>Structural checks happen here; checks against a graph and a cluster are {@link PlanValidator}'s.
+ *
+ * @param graphName       name of the graph the plan was made for
+ * @param graphHash       content hash of that graph
+ * @param clusterName     name of the cluster
+ * @param clusterHash     content hash of the cluster
+ * @param precision       training precision
+ * @param optimizer       optimizer
+ * @param globalBatchSize samples per step
+ * @param microBatchSize  samples per micro-batch (across a stage's replicas)
+ * @param microBatches    micro-batches per step
+ * @param schedule        pipeline schedule
+ * @param tensorParallel  tensor-parallel degree t, dividing every stage's device count
+ * @param stages          stages in pipeline order, indices 0..p-1
+ */
+public record PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
+                            Precision precision, OptimizerKind optimizer, int globalBatchSize,
+                            int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
+                            List<Stage> stages) {
+    public PlacementPlan {
+        require(precision != null && optimizer != null && schedule != null, "precision, optimizer and schedule are required");
+        require(microBatchSize >= 1, "microBatchSize must be at least 1, got " + microBatchSize);
+        require(microBatches >= 1, "microBatches must be at least 1, got " + microBatches);
+        require(tensorParallel >= 1, "tensorParallel must be at least 1, got " + tensorParallel);
+        require((long) microBatchSize * microBatches == globalBatchSize,
+                "globalBatchSize " + globalBatchSize + " must equal microBatchSize " + microBatchSize
+                        + " x microBatches " + microBatches);
+        require(stages != null && !stages.isEmpty(), "plan has no stages");
+        stages = List.copyOf(stages);
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            require(s.index() == i, "stage at position " + i + " has index " + s.index());
+            require(s.devices().size() % tensorParallel == 0, "stage " + i + " has " + s.devices().size()
+                    + " devices, not a multiple of tensorParallel " + tensorParallel);
+            int replicas = s.devices().size() / tensorParallel;
+            require(microBatchSize % replicas == 0, "stage " + i + " has " + replicas
+                    + " data-parallel replicas, which do not divide microBatchSize " + microBatchSize);
+        }
+        graphName = graphName == null ? "" : graphName;
+        graphHash = graphHash == null ? "" : graphHash;
+        clusterName = clusterName == null ? "" : clusterName;
+        clusterHash = clusterHash == null ? "" : clusterHash;
+    }
+
+    /** Pipeline degree p. */
+    public int pipelineStages() {
+        return stages.size();
+    }
+
+    /** Data-parallel degree of a stage: its devices / tensorParallel. */
+    public int dataParallel(int stage) {
+        return stages.get(stage).devices().size() / tensorParallel;
+    }
+
+    /** All devices of the plan, stage by stage. */
+    public List<String> devices() {
+        return stages.stream().flatMap(s -> s.devices().stream()).toList();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new PlanException(message);
+        }
+    }
+}

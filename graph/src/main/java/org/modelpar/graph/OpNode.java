@@ -1,5 +1,6 @@
 package org.modelpar.graph;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -18,11 +19,14 @@ import java.util.TreeMap;
  * @param activationBytes bytes per sample of the op's output, which is also what it stashes for backward
  * @param workspaceBytes  temporary bytes per sample while the op runs
  * @param measured        measured times per device type (may be empty)
+ * @param attributes      shape and wiring facts the executor and exporters need, as strings
+ *                        (e.g. {@code in=64}, {@code out=256}, {@code heads=4}, {@code tiedTo=embed});
+ *                        may be empty
  */
 public record OpNode(String id, String name, String kind, String layer,
                      double forwardFlops, double backwardFlops,
                      long parameterBytes, long activationBytes, long workspaceBytes,
-                     Map<String, MeasuredTime> measured) {
+                     Map<String, MeasuredTime> measured, Map<String, String> attributes) {
     public OpNode {
         Checks.id("op id", id);
         try {
@@ -34,7 +38,8 @@ public record OpNode(String id, String name, String kind, String layer,
             Checks.nonNegative("parameterBytes", parameterBytes);
             Checks.nonNegative("activationBytes", activationBytes);
             Checks.nonNegative("workspaceBytes", workspaceBytes);
-            measured = measured == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(measured));
+            measured = measured == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(measured));
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
         } catch (GraphException e) {
             throw new GraphException("op '" + id + "': " + e.getMessage(), e);
         }
@@ -43,12 +48,25 @@ public record OpNode(String id, String name, String kind, String layer,
     /** An op without measured times. */
     public static OpNode of(String id, String kind, String layer, double forwardFlops, double backwardFlops,
                             long parameterBytes, long activationBytes) {
-        return new OpNode(id, id, kind, layer, forwardFlops, backwardFlops, parameterBytes, activationBytes, 0, Map.of());
+        return new OpNode(id, id, kind, layer, forwardFlops, backwardFlops, parameterBytes, activationBytes, 0, Map.of(), Map.of());
     }
 
     /** The measured time on a device type, if this op carries one. */
     public Optional<MeasuredTime> measuredOn(String deviceType) {
         return Optional.ofNullable(measured.get(deviceType));
+    }
+
+    /** A numeric attribute, if present; a non-numeric value is a {@link GraphException} naming the op. */
+    public Optional<Long> longAttribute(String key) {
+        String v = attributes.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new GraphException("op '" + id + "': attribute " + key + " must be an integer, got '" + v + "'");
+        }
     }
 
     /** Number of fp32 parameters ({@code parameterBytes / 4}). */

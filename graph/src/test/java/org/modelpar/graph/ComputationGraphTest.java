@@ -44,7 +44,7 @@ class ComputationGraphTest {
         assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(op("a")),
                 List.of(new TensorEdge("t0", "a", "zz", 8))))
                 .hasMessage("tensor 't0' refers to unknown op 'zz'");
-        assertThatThrownBy(() -> new OpNode("x", "x", "linear", "", Double.NaN, 0, 0, 0, 0, Map.of()))
+        assertThatThrownBy(() -> new OpNode("x", "x", "linear", "", Double.NaN, 0, 0, 0, 0, Map.of(), Map.of()))
                 .hasMessage("op 'x': forwardFlops must be finite and non-negative, got NaN");
         assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(), List.of()))
                 .hasMessage("graph 'g' has no ops");

@@ -28,7 +28,8 @@ record Json(JsonNode node, String source, String path) {
 
     /** The value as shown in error messages, shortened. */
     static String show(JsonNode value) {
-        String s = value == null || value.isMissingNode() ? "nothing" : value.toString();
+        String s = value == null || value.isMissingNode() ? "nothing"
+                : value.isNumber() ? value.asText() : value.toString();
         return s.length() > MAX_SHOWN ? s.substring(0, MAX_SHOWN) + "..." : s;
     }
 

@@ -78,6 +78,8 @@ final class JsonText {
             return "";
         }
         String line = message.lines().findFirst().orElse("");
+        int marker = line.indexOf(" (start marker at");
+        line = marker >= 0 ? line.substring(0, marker) : line;
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 }

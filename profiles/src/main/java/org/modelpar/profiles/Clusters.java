@@ -110,7 +110,8 @@ public final class Clusters {
     }
 
     private static ProfileException unknown(String arg, String name) {
-        return new ProfileException("unknown cluster '" + name + "' in '" + arg + "' (no such catalog cluster or file); "
+        String in = arg.equals(name) ? "" : " in '" + arg + "'";
+        return new ProfileException("unknown cluster '" + name + "'" + in + " (no such catalog cluster or file); "
                 + "catalog clusters: " + names() + "; also NAME:N, local:N or a modelpar-cluster/1 file");
     }
 

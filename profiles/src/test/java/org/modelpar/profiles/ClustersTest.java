@@ -98,7 +98,7 @@ class ClustersTest {
         String list = "catalog clusters: dgx-v100, dgx-a100, dgx-h100, pcie-4xv100, mixed-a100-v100; "
                 + "also NAME:N, local:N or a modelpar-cluster/1 file";
         assertThatThrownBy(() -> resolve("dgx-b200")).isInstanceOf(ProfileException.class)
-                .hasMessage("unknown cluster 'dgx-b200' in 'dgx-b200' (no such catalog cluster or file); " + list);
+                .hasMessage("unknown cluster 'dgx-b200' (no such catalog cluster or file); " + list);
         assertThatThrownBy(() -> resolve("dgx-b200:4")).isInstanceOf(ProfileException.class)
                 .hasMessage("unknown cluster 'dgx-b200' in 'dgx-b200:4' (no such catalog cluster or file); " + list);
         assertThatThrownBy(() -> resolve("missing/cluster.json")).isInstanceOf(ProfileException.class)

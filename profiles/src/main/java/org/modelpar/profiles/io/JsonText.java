@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
+import java.util.regex.Pattern;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
 /** Reads JSON text into a tree: size limits, strict duplicate keys, NaN/Infinity tokens let through for field checks. */
 final class JsonText {
     private static final int MAX_NESTING = 64;
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
     private JsonText() {
     }
@@ -78,8 +80,7 @@ final class JsonText {
             return "";
         }
         String line = message.lines().findFirst().orElse("");
-        int marker = line.indexOf(" (start marker at");
-        line = marker >= 0 ? line.substring(0, marker) : line;
+        line = SOURCE.matcher(line).replaceAll("line $1, column $2");
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 }

@@ -51,7 +51,7 @@ class BadInputTest {
                 "d.json: line 2, column 10: malformed JSON: Unrecognized token 'x': was expecting "
                         + "(JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token 'null', 'true' or 'false')");
         device("{\"format\": \"modelpar-device/1\"", "d.json: line 1, column 31: malformed JSON: "
-                + "Unexpected end-of-input: expected close marker for Object");
+                + "Unexpected end-of-input: expected close marker for Object (start marker at line 1, column 1)");
         device("", "d.json: empty file, expected a JSON object");
         device("[1]", "d.json: expected a JSON object, got [1]");
     }

@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
@@ -36,19 +36,22 @@ final class JsonText {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** Reads a file as UTF-8 text, refusing missing, unreadable or over-large files. */
+    /** Reads a regular file as UTF-8 text, refusing missing, unreadable, special or over-large files. */
     static String readFile(Path file, ProfileLimits limits) {
-        try {
-            long size = Files.size(file);
-            if (size > limits.maxFileBytes()) {
-                throw new ProfileException(file + ": file is " + size + " bytes, above the limit of "
-                        + limits.maxFileBytes() + " bytes");
+        if (!Files.exists(file)) {
+            throw new ProfileException(file + ": file not found");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ProfileException(file + ": not a regular file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(limits.maxFileBytes() + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > limits.maxFileBytes()) {
+                throw new ProfileException(file + ": file is larger than the limit of " + limits.maxFileBytes()
+                        + " bytes");
             }
-            byte[] bytes = Files.readAllBytes(file);
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (NoSuchFileException e) {
-            throw new ProfileException(file + ": file not found");
         } catch (CharacterCodingException e) {
             throw new ProfileException(file + ": not UTF-8 text");
         } catch (IOException e) {

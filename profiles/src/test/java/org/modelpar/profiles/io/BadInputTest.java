@@ -136,7 +136,8 @@ class BadInputTest {
         Path file = dir.resolve("big.json");
         Files.writeString(file, " ".repeat(2000));
         assertThatThrownBy(() -> ClusterJson.read(file, ProfileLimits.DEFAULT.withMaxFileBytes(1000)))
-                .hasMessage(file + ": file is 2000 bytes, above the limit of 1000 bytes");
+                .hasMessage(file + ": file is larger than the limit of 1000 bytes");
+        assertThatThrownBy(() -> ClusterJson.read(dir)).hasMessage(dir + ": not a regular file");
         String two = "{\"format\": \"modelpar-cluster/1\", \"name\": \"c\", \"nodes\": [{\"name\": \"n0\", \"devices\": "
                 + "[{\"id\": \"g0\", \"type\": \"v100-sxm2-32gb\"}, {\"id\": \"g1\", \"type\": \"v100-sxm2-32gb\"}]}],\n"
                 + LINKS;

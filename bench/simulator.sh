@@ -7,6 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -o test-compile -pl simulator -am
-./mvnw -q -o dependency:build-classpath -pl simulator -Dmdep.outputFile=simulator/target/bench-classpath.txt >/dev/null
+./mvnw -q -o dependency:build-classpath -pl simulator -Dmdep.outputFile="$PWD/simulator/target/bench-classpath.txt" >/dev/null
 CP="simulator/target/classes:simulator/target/test-classes:graph/target/classes:profiles/target/classes:$(cat simulator/target/bench-classpath.txt)"
 exec java -Xmx6g -cp "$CP" org.modelpar.simulator.SimulatorBench "${1:-5}"

@@ -32,17 +32,20 @@ public final class SimulatorBench {
         ParallelConfig config = new ParallelConfig(16, 8, 12, 128, 1, Schedule.ONE_F_ONE_B, true, Precision.BF16, OptimizerKind.ADAM);
         PlacementPlan plan = StageBalancer.plan(gpt3, cluster, config, new RooflineCostModel());
         PlanLayout layout = PlanValidator.validate(plan, gpt3, cluster);
+        double bestWall = Double.MAX_VALUE;
         double bestTotal = Double.MAX_VALUE;
         double bestLower = 0;
         double bestEngine = 0;
         EngineResult result = null;
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < reps; r++) {
+            long w0 = System.nanoTime();
             long t0 = cpu.getCurrentThreadCpuTime();
             StepProgram program = Lowering.lower(layout);
             long t1 = cpu.getCurrentThreadCpuTime();
             result = Engine.run(program, layout, cluster, new RooflineCostModel(), false);
             long t2 = cpu.getCurrentThreadCpuTime();
+            bestWall = Math.min(bestWall, (System.nanoTime() - w0) / 1e9);
             double total = (t2 - t0) / 1e9;
             if (total < bestTotal) {
                 bestTotal = total;
@@ -52,12 +55,10 @@ public final class SimulatorBench {
         }
         System.out.printf("gpt3-175b 1f1b t=8 p=16 d=12 on %d devices: %d instructions, %d events, simulated step %.3f s%n",
                 result.deviceCount(), result.instructionCount(), result.events(), result.stepSeconds());
-        System.out.printf("  lowering %.3f s + engine %.3f s = %.3f s; ratio to the 1 s target: %.2f (below 1 is better)%n",
-                bestLower, bestEngine, bestTotal, bestTotal / 1.0);
-        double eventsPerSecond = result.events() / bestEngine;
-        System.out.printf("engine events/second: %.2f M; ratio to the 2 M/s target: %.2f (above 1 is better)%n",
-                eventsPerSecond / 1e6, eventsPerSecond / 2e6);
-        Simulator.simulate(gpt3, cluster, plan);
+        System.out.printf("  CPU time: lowering %.3f s + engine (compile + loop) %.3f s = %.3f s; ratio to the 1 s target: %.2f"
+                + " (below 1 is better); wall clock %.3f s (GC threads included; load average shown by uptime)%n",
+                bestLower, bestEngine, bestTotal, bestTotal / 1.0, bestWall);
+        org.modelpar.simulator.engine.EngineBench.report(Lowering.lower(layout), layout, cluster, reps);
         SimulationReport report = Simulator.simulate(gpt3, cluster, plan);
         System.out.printf("  samples/s %.1f, TFLOP/s per GPU %.1f (model %.1f), bubble %.3f, peak memory %.1f GiB%n",
                 report.samplesPerSecond(), report.tflopsPerDevice(), report.modelTflopsPerDevice(), report.bubbleFraction(),

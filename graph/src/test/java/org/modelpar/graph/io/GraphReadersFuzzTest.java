@@ -37,7 +37,7 @@ class GraphReadersFuzzTest {
             "\"vocab_size\"", "\"n_positions\"", "\"hidden_size\"", "\"num_hidden_layers\"", "\"num_attention_heads\"",
             "\"max_position_embeddings\"", "\"intermediate_size\"", "\"num_key_value_heads\"", "1000000"})
     void hfConfig(byte[] input) {
-        check(() -> new HfConfigReader("config.json").read(text(input), "fuzz"));
+        check(() -> new HfConfigReader("config.json", OPTIONS).read(text(input), "fuzz"));
     }
 
     private static String text(byte[] input) {

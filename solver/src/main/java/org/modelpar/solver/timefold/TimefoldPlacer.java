@@ -64,6 +64,26 @@ public final class TimefoldPlacer {
         return toPlacement(best, analysis, seedNanos);
     }
 
+    /** Timefold's score analysis of a given placement (no search): one line per constraint. */
+    public static List<String> analyze(PlacementProblem problem, int[] stageOfBlock) {
+        PlacementSolution solution = toSolution(problem);
+        for (BlockAssignment a : solution.getAssignments()) {
+            a.setStage(problem.stages().get(stageOfBlock[a.getId()]));
+        }
+        SolverFactory<PlacementSolution> factory = SolverFactory.create(new SolverConfig()
+                .withSolutionClass(PlacementSolution.class)
+                .withEntityClasses(BlockAssignment.class)
+                .withConstraintProviderClass(PlacementConstraints.class));
+        return lines(SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(solution));
+    }
+
+    private static List<String> lines(ScoreAnalysis<BendableLongScore> analysis) {
+        return analysis.constraintAnalyses().stream()
+                .sorted(Comparator.comparing(ConstraintAnalysis::constraintName))
+                .map(c -> c.constraintName() + ": " + c.score() + " (" + c.matchCount() + " matches)")
+                .toList();
+    }
+
     /** The stage per block of the DP optimum, or of the DP ignoring memory when nothing fits. */
     static int[] seed(PlacementProblem problem) {
         return ChainSeed.optimal(problem)
@@ -102,10 +122,7 @@ public final class TimefoldPlacer {
             stageOf[a.blockIndex()] = a.stageIndex();
         }
         BendableLongScore score = best.getScore();
-        List<String> lines = analysis.constraintAnalyses().stream()
-                .sorted(Comparator.comparing(ConstraintAnalysis::constraintName))
-                .map(c -> c.constraintName() + ": " + c.score() + " (" + c.matchCount() + " matches)")
-                .toList();
-        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), seedNanos, lines);
+        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), seedNanos,
+                lines(analysis));
     }
 }

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
@@ -32,6 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DeviceWorker {
     private final DeviceProgram program;
     private final StageModel model;
+    private final Boundary boundary;
     private final DeviceState state;
     private final RunContext run;
     private final int microBatchSize;
@@ -48,10 +51,11 @@ final class DeviceWorker {
     private Batch batch;
     private double loss;
 
-    DeviceWorker(DeviceProgram program, StageModel model, DeviceState state, RunContext run,
+    DeviceWorker(DeviceProgram program, StageModel model, Boundary boundary, DeviceState state, RunContext run,
                  int microBatchSize, int replicas, boolean recompute, DataType dataType) {
         this.program = program;
         this.model = model;
+        this.boundary = boundary;
         this.state = state;
         this.run = run;
         this.microBatchSize = microBatchSize;
@@ -168,11 +172,14 @@ final class DeviceWorker {
             throw new IllegalStateException("samples [" + s.firstSample() + ", " + (s.firstSample() + s.sampleCount())
                     + ") are not among this device's [" + localFirst + ", " + (localFirst + localCount) + ")");
         }
+        List<String> names = s.payload() == Payload.ACTIVATION ? boundary.between(s.stage(), s.toStage())
+                : boundary.between(s.toStage(), s.stage());
         Map<String, INDArray> part = new LinkedHashMap<>();
-        all.forEach((name, t) -> {
+        for (String name : names) {
+            INDArray t = all.get(name);
             long rowsPerSample = t.size(0) / localCount;
             part.put(name, Tensors.rows(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
-        });
+        }
         long bytes = bytes(part);
         state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
         Message.Key key = new Message.Key(device(), s.stage(), s.toStage(), s.microBatch(), s.payload(), s.firstSample());
@@ -191,31 +198,40 @@ final class DeviceWorker {
         received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(m);
     }
 
-    /** Joins the received pieces of a micro-batch in sample order; they must cover this device's samples. */
+    /**
+     * Joins the received pieces of a micro-batch: per sending stage in sample order (they must cover this
+     * device's samples), then across stages (gradients of one tensor from several stages add up).
+     */
     private Map<String, INDArray> assemble(Payload payload, int mb) {
         List<Message> pieces = received.remove(key(payload, mb));
         if (pieces == null) {
             throw new IllegalStateException("no " + payload.shortName() + " received for micro-batch " + mb);
         }
-        pieces.sort(Comparator.comparingInt(m -> m.key().firstSample()));
-        int expected = localFirst;
-        Map<String, List<INDArray>> parts = new LinkedHashMap<>();
-        for (Message m : pieces) {
-            if (m.key().firstSample() != expected) {
-                throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
-                        + " starts at sample " + m.key().firstSample() + ", expected " + expected);
-            }
-            m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
-            expected += m.sampleCount();
-            state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes());
-        }
-        if (expected != localFirst + localCount) {
-            throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
-                    + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
-        }
+        pieces.sort(Comparator.comparingInt((Message m) -> m.key().fromStage()).thenComparingInt(m -> m.key().firstSample()));
+        Map<Integer, List<Message>> byStage = new TreeMap<>();
+        pieces.forEach(m -> byStage.computeIfAbsent(m.key().fromStage(), x -> new ArrayList<>()).add(m));
         Map<String, INDArray> out = new LinkedHashMap<>();
-        parts.forEach((name, list) -> out.put(name, list.size() == 1 ? list.get(0)
-                : Nd4j.concat(0, list.toArray(INDArray[]::new))));
+        byStage.forEach((stage, list) -> {
+            int expected = localFirst;
+            Map<String, List<INDArray>> parts = new LinkedHashMap<>();
+            for (Message m : list) {
+                if (m.key().firstSample() != expected) {
+                    throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
+                            + " from stage " + stage + " starts at sample " + m.key().firstSample() + ", expected " + expected);
+                }
+                m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
+                expected += m.sampleCount();
+                state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes());
+            }
+            if (expected != localFirst + localCount) {
+                throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb + " from stage "
+                        + stage + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
+            }
+            parts.forEach((name, l) -> {
+                INDArray joined = l.size() == 1 ? l.get(0) : Nd4j.concat(0, l.toArray(INDArray[]::new));
+                out.merge(name, joined, INDArray::addi);
+            });
+        });
         return out;
     }
 

@@ -83,7 +83,7 @@ public final class Executor implements AutoCloseable {
                         new MemoryLedger(p.device(), options.budgetOf(p.device())));
             }));
             states.put(p.device(), state);
-            workers.add(new DeviceWorker(p, model, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
+            workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
                     plan.stages().get(p.stage()).recompute(), options.dataType()));
         }
     }

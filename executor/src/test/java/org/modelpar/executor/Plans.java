@@ -1,18 +1,34 @@
 package org.modelpar.executor;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LocalCluster;
+import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
 
 /** Test plans: a graph's ops cut into contiguous stages of equal op count. */
 public final class Plans {
     private Plans() {
+    }
+
+    /** A cluster of {@code n} local CPU workers cpu0..cpu{n-1} with the shipped default profile. */
+    public static ClusterSpec local(int n) {
+        return LocalCluster.of(n, Path.of("target", "no-modelpar-home"), ProfileLimits.DEFAULT);
+    }
+
+    /** The plan lowered by the simulator, on local workers. */
+    public static StepProgram lower(ComputationGraph graph, PlacementPlan plan) {
+        return Lowering.lower(graph, local(plan.devices().size()), plan);
     }
 
     /**

@@ -15,7 +15,7 @@ class SpeedProbe {
         ComputationGraph graph = TestGraphs.gpt(4, 64, 4, 32, 16);
         PlacementPlan plan = Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.ADAM);
         SyntheticTask task = SyntheticTask.forGraph(graph, 1);
-        try (Executor ex = Executor.create(graph, TestPrograms.lower(plan), ExecutorOptions.defaults(1, 1e-3))) {
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 1e-3))) {
             for (int s = 0; s < 30; s++) {
                 long t = System.nanoTime();
                 StepResult r = ex.step(task.batch(s, 4));

@@ -3,17 +3,17 @@ package org.modelpar.executor.model;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
-import org.modelpar.graph.TensorEdge;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Stage;
 
 /**
- * Which op outputs cross each stage boundary. The forward message from stage s to s + 1 carries the
- * outputs of ops in stages {@code <= s} read by ops in stages {@code > s} (a tensor that skips a stage
- * passes through it); the backward message carries their gradients.
+ * Which op outputs travel between stages, as the simulator's lowering sends them: stage a sends stage b
+ * (adjacent or not) the outputs of its ops that ops of stage b read, and receives their gradients back.
+ * The plan is assumed validated ({@code PlanValidator}) by whoever lowered it.
  */
 public final class Boundary {
     private final ComputationGraph graph;
@@ -23,33 +23,14 @@ public final class Boundary {
         this.graph = graph;
         Map<String, Integer> map = new HashMap<>();
         for (Stage s : plan.stages()) {
-            for (String op : s.ops()) {
-                if (graph.op(op).isEmpty()) {
-                    throw new PlanException("stage " + s.index() + " names op '" + op + "', which graph '"
-                            + graph.name() + "' does not have");
-                }
-                Integer old = map.put(op, s.index());
-                if (old != null) {
-                    throw new PlanException("op '" + op + "' is in stages " + old + " and " + s.index());
-                }
-            }
+            s.ops().forEach(op -> map.put(op, s.index()));
         }
         for (OpNode op : graph.ops()) {
             if (!map.containsKey(op.id())) {
                 throw new PlanException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage");
             }
         }
-        for (TensorEdge t : graph.tensors()) {
-            if (map.get(t.from()) > map.get(t.to())) {
-                throw new PlanException("tensor '" + t.id() + "' flows backwards from stage " + map.get(t.from())
-                        + " (op " + t.from() + ") to stage " + map.get(t.to()) + " (op " + t.to() + ")");
-            }
-        }
         this.stageOf = Map.copyOf(map);
-    }
-
-    public int stageOf(String opId) {
-        return stageOf.get(opId);
     }
 
     /** Ops of a stage in topological order. */
@@ -57,11 +38,25 @@ public final class Boundary {
         return graph.topologicalOrder().stream().filter(o -> stageOf.get(o.id()) == stage).toList();
     }
 
-    /** Producers whose outputs cross from stage {@code s} to {@code s + 1}, in topological order. */
-    public List<String> crossing(int s) {
+    /** Ops of stage {@code from} whose outputs ops of stage {@code to} read, in topological order. */
+    public List<String> between(int from, int to) {
+        return producers(f -> f == from, c -> c == to);
+    }
+
+    /** Ops of earlier stages whose outputs this stage reads. */
+    public List<String> received(int stage) {
+        return producers(f -> f < stage, c -> c == stage);
+    }
+
+    /** Ops of this stage whose outputs later stages read. */
+    public List<String> sent(int stage) {
+        return producers(f -> f == stage, c -> c > stage);
+    }
+
+    private List<String> producers(IntPredicate producerStage, IntPredicate consumerStage) {
         return graph.topologicalOrder().stream()
-                .filter(o -> stageOf.get(o.id()) <= s)
-                .filter(o -> graph.outgoing(o.id()).stream().anyMatch(t -> stageOf.get(t.to()) > s))
+                .filter(o -> producerStage.test(stageOf.get(o.id())))
+                .filter(o -> graph.outgoing(o.id()).stream().anyMatch(t -> consumerStage.test(stageOf.get(t.to()))))
                 .map(OpNode::id).toList();
     }
 }

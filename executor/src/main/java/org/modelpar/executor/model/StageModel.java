@@ -31,8 +31,8 @@ public final class StageModel {
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this.ops = boundary.ops(stage);
-        this.received = stage == 0 ? List.of() : boundary.crossing(stage - 1);
-        this.sent = boundary.crossing(stage);
+        this.received = boundary.received(stage);
+        this.sent = boundary.sent(stage);
         for (OpNode op : ops) {
             Kernel k = Kernels.create(op, globalBatchSize);
             kernels.put(op.id(), k);

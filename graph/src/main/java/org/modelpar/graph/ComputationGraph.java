@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.jgrapht.graph.DirectedAcyclicGraph;
 
 /**
@@ -18,9 +20,14 @@ public final class ComputationGraph {
     private final String name;
     private final int measuredBatchSize;
     private final Map<String, OpNode> ops;
+    private final List<OpNode> opsInOrder;
     private final List<TensorEdge> tensors;
     private final DirectedAcyclicGraph<String, TensorEdge> dag;
     private final List<OpNode> topological;
+    private final long parameterBytes;
+    private final long activationBytes;
+    private final double forwardFlops;
+    private final double backwardFlops;
 
     private ComputationGraph(String name, int measuredBatchSize, List<OpNode> opList, List<TensorEdge> tensorList) {
         if (name == null || name.isBlank()) {
@@ -41,6 +48,12 @@ public final class ComputationGraph {
             }
         }
         this.ops = Collections.unmodifiableMap(byId);
+        this.opsInOrder = List.copyOf(byId.values());
+        this.parameterBytes = total(opList, "parameterBytes", OpNode::parameterBytes);
+        this.activationBytes = total(opList, "activationBytes", OpNode::activationBytes);
+        total(opList, "workspaceBytes", OpNode::workspaceBytes);
+        this.forwardFlops = totalFlops(opList, "forwardFlops", OpNode::forwardFlops);
+        this.backwardFlops = totalFlops(opList, "backwardFlops", OpNode::backwardFlops);
         this.tensors = List.copyOf(tensorList);
         Map<String, TensorEdge> tensorIds = new TreeMap<>();
         for (TensorEdge t : tensors) {
@@ -80,7 +93,7 @@ public final class ComputationGraph {
 
     /** Ops in insertion (file) order. */
     public List<OpNode> ops() {
-        return List.copyOf(ops.values());
+        return opsInOrder;
     }
 
     public List<TensorEdge> tensors() {
@@ -89,6 +102,10 @@ public final class ComputationGraph {
 
     public int opCount() {
         return ops.size();
+    }
+
+    public int tensorCount() {
+        return tensors.size();
     }
 
     public Optional<OpNode> op(String id) {
@@ -110,20 +127,47 @@ public final class ComputationGraph {
         return List.copyOf(dag.outgoingEdgesOf(requireOp(opId)));
     }
 
+    /** Total parameter bytes (fp32) of all ops. */
     public long parameterBytes() {
-        return ops.values().stream().mapToLong(OpNode::parameterBytes).reduce(0L, Math::addExact);
+        return parameterBytes;
     }
 
+    /** Total output (stashed activation) bytes per sample of all ops. */
     public long activationBytesPerSample() {
-        return ops.values().stream().mapToLong(OpNode::activationBytes).reduce(0L, Math::addExact);
+        return activationBytes;
     }
 
     public double forwardFlopsPerSample() {
-        return ops.values().stream().mapToDouble(OpNode::forwardFlops).sum();
+        return forwardFlops;
     }
 
     public double backwardFlopsPerSample() {
-        return ops.values().stream().mapToDouble(OpNode::backwardFlops).sum();
+        return backwardFlops;
+    }
+
+    private static long total(List<OpNode> opList, String field, ToLongFunction<OpNode> value) {
+        long sum = 0;
+        for (OpNode op : opList) {
+            long v = value.applyAsLong(op);
+            if (sum > Long.MAX_VALUE - v) {
+                throw new GraphException("op '" + op.id() + "': total " + field + " of the graph exceeds 2^63-1 when adding "
+                        + v + " to " + sum);
+            }
+            sum += v;
+        }
+        return sum;
+    }
+
+    private static double totalFlops(List<OpNode> opList, String field, ToDoubleFunction<OpNode> value) {
+        double sum = 0;
+        for (OpNode op : opList) {
+            sum += value.applyAsDouble(op);
+            if (!Double.isFinite(sum)) {
+                throw new GraphException("op '" + op.id() + "': total " + field + " of the graph is not finite after adding "
+                        + value.applyAsDouble(op));
+            }
+        }
+        return sum;
     }
 
     /** Per device type, forward + backward measured seconds summed over the ops that carry it. */

@@ -1,0 +1,39 @@
+package org.modelpar.graph.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.modelpar.graph.GraphException;
+
+/** Reads a whole input file within the size limit; errors name the file. */
+final class SourceFile {
+    private SourceFile() {
+    }
+
+    /** The name errors use for a file: its file name. */
+    static String label(Path file) {
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
+    }
+
+    static String read(Path file, ImportOptions options) {
+        String label = label(file);
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new GraphException(file + ": no such file");
+            }
+            long size = Files.size(file);
+            if (size > options.maxFileBytes()) {
+                throw new GraphException(label + ": file is " + size + " bytes, more than the limit of "
+                        + options.maxFileBytes() + " bytes");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new GraphException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new GraphException(label + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -13,8 +13,9 @@ import org.modelpar.cli.CliInputException;
 
 /**
  * Reads Chrome trace event JSON ({@code {"traceEvents": [...]}} or a bare array): complete events
- * ({@code ph: "X"}, {@code ts}/{@code dur} in microseconds) become spans on the track named by the
- * {@code thread_name} metadata of their pid/tid (or by the pid and tid); counter events ({@code ph: "C"})
+ * ({@code ph: "X"}, {@code ts}/{@code dur} in microseconds) and async begin/end pairs ({@code ph: "b"/"e"},
+ * matched by pid, category, id and name) become spans on the track named by the {@code process_name} and
+ * {@code thread_name} metadata of their pid/tid (e.g. {@code gpu0 compute}); counter events ({@code ph: "C"})
  * become one sample whose value is the sum of their numeric arguments (Chrome stacks them), on the track
  * named by the process name and the counter name.
  */
@@ -42,6 +43,26 @@ public final class ChromeTraceReader {
         }
     }
 
+    /** Track name: process and thread name joined ({@code gpu0 compute}), whichever exist, else pid/tid. */
+    private static String track(String process, String thread, String pid, String tid) {
+        if (process != null && thread != null) {
+            return process + " " + thread;
+        }
+        return process != null ? process : thread != null ? thread : pid + "/" + tid;
+    }
+
+    private static String asyncKey(JsonNode e) {
+        return e.path("pid").asText() + "/" + e.path("cat").asText() + "/" + e.path("id").asText() + "/" + e.path("name").asText();
+    }
+
+    private static double micros(JsonNode e, String field, String source, int index) {
+        if (!e.path(field).isNumber()) {
+            throw new CliInputException("trace " + source + ": event " + index + " (" + e.path("name").asText()
+                    + ") needs a numeric " + field);
+        }
+        return e.path(field).asDouble() / 1e6;
+    }
+
     private static Trace parse(JsonNode root, String source) {
         JsonNode events = root.isArray() ? root : root.path("traceEvents");
         if (!events.isArray()) {
@@ -61,27 +82,35 @@ public final class ChromeTraceReader {
         }
         List<Trace.Span> spans = new ArrayList<>();
         List<Trace.Counter> counters = new ArrayList<>();
+        Map<String, JsonNode> open = new HashMap<>();
         int index = 0;
         for (JsonNode e : events) {
             String ph = e.path("ph").asText();
-            if (ph.equals("X")) {
-                if (!e.path("ts").isNumber() || !e.path("dur").isNumber()) {
-                    throw new CliInputException("trace " + source + ": event " + index + " (" + e.path("name").asText()
-                            + ") needs numeric ts and dur");
+            String pid = e.path("pid").asText();
+            String track = track(processNames.get(pid), threadNames.get(pid + "/" + e.path("tid").asText()), pid, e.path("tid").asText());
+            switch (ph) {
+                case "X" -> spans.add(new Trace.Span(track, e.path("name").asText(), micros(e, "ts", source, index),
+                        micros(e, "dur", source, index)));
+                case "b" -> open.put(asyncKey(e), e);
+                case "e" -> {
+                    JsonNode begin = open.remove(asyncKey(e));
+                    if (begin == null) {
+                        throw new CliInputException("trace " + source + ": event " + index + " ends async span '"
+                                + e.path("name").asText() + "' (id " + e.path("id").asText() + ") that never began");
+                    }
+                    double start = micros(begin, "ts", source, index);
+                    spans.add(new Trace.Span(track, begin.path("name").asText(), start, micros(e, "ts", source, index) - start));
                 }
-                String pid = e.path("pid").asText();
-                String key = pid + "/" + e.path("tid").asText();
-                String track = threadNames.getOrDefault(key, processNames.getOrDefault(pid, key));
-                spans.add(new Trace.Span(track, e.path("name").asText(), e.path("ts").asDouble() / 1e6,
-                        e.path("dur").asDouble() / 1e6));
-            } else if (ph.equals("C")) {
-                double total = 0;
-                for (JsonNode v : e.path("args")) {
-                    total += v.isNumber() ? v.asDouble() : 0;
+                case "C" -> {
+                    double total = 0;
+                    for (JsonNode v : e.path("args")) {
+                        total += v.isNumber() ? v.asDouble() : 0;
+                    }
+                    String process = processNames.get(pid);
+                    String name = e.path("name").asText();
+                    counters.add(new Trace.Counter(process == null ? name : process + " " + name, micros(e, "ts", source, index), total));
                 }
-                String process = processNames.getOrDefault(e.path("pid").asText(), "");
-                String name = e.path("name").asText();
-                counters.add(new Trace.Counter(process.isEmpty() ? name : process + " " + name, e.path("ts").asDouble() / 1e6, total));
+                default -> { }
             }
             index++;
         }

@@ -15,7 +15,7 @@ final class SyntheticTraces {
         StringBuilder b = new StringBuilder("{\"traceEvents\": [\n");
         for (int s = 0; s < p; s++) {
             b.append(String.format(Locale.ROOT, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"gpu%d\"}},%n", s, s));
-            b.append(String.format(Locale.ROOT, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":\"gpu%d compute\"}},%n", s, s));
+            b.append(String.format(Locale.ROOT, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":\"compute\"}},%n", s));
             b.append(counter(s, 0, baseBytes));
         }
         for (int s = 0; s < p; s++) {

@@ -9,5 +9,7 @@ final class Commands {
 
     static void register(CommandLine cmd) {
         // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
+        cmd.addSubcommand("models", new ModelsCommand());
+        cmd.addSubcommand("graph", new GraphCommand());
     }
 }

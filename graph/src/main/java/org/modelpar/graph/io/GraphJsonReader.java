@@ -98,6 +98,9 @@ final class GraphJsonReader {
         Map<String, MeasuredTime> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : v.properties()) {
             String tp = p + "." + e.getKey();
+            if (e.getKey().isBlank()) {
+                throw json.error(p, "device type names must be non-empty, got \"" + e.getKey() + "\"");
+            }
             JsonNode t = json.object(e.getValue(), tp);
             json.onlyFields(t, tp, TIME);
             map.put(e.getKey(), new MeasuredTime(

@@ -2,52 +2,118 @@ package org.modelpar.profiles;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A cluster: devices grouped in nodes, an intra-node link class (e.g. NVLink) and an inter-node link
- * class (the per-device share of the node's NICs). Devices keep their declaration order.
- *
- * @param name      cluster name
- * @param devices   all devices, node by node
- * @param intraNode link between two devices of one node
- * @param interNode link between devices of different nodes
+ * A cluster: devices grouped in nodes, an intra-node link class (e.g. NVLink) and an inter-node link class
+ * (each device's share of its node's NICs, one direction). Nodes may carry their own links (heterogeneous
+ * clusters); a transfer between two nodes runs at the slower of their inter-node links. Devices keep their
+ * declaration order; lookups by id are O(1).
  */
-public record ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode) {
-    public ClusterSpec {
+public final class ClusterSpec {
+    private final String name;
+    private final List<ClusterDevice> devices;
+    private final LinkProfile intraNode;
+    private final LinkProfile interNode;
+    private final Map<String, NodeLinks> nodeLinks;
+    private final Map<String, ClusterDevice> byId;
+    private final Map<String, List<ClusterDevice>> nodes;
+    private final long totalMemoryBytes;
+
+    /** A cluster whose nodes all use the cluster-wide links. */
+    public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode) {
+        this(name, devices, intraNode, interNode, Map.of());
+    }
+
+    /**
+     * @param name      cluster name
+     * @param devices   all devices, node by node
+     * @param intraNode default link between two devices of one node
+     * @param interNode default per-device share of a node's NICs
+     * @param nodeLinks links of the nodes that differ from the defaults, by node name
+     */
+    public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
+                       Map<String, NodeLinks> nodeLinks) {
         if (name == null || name.isBlank()) {
             throw new ProfileException("cluster name must be a non-empty string, got '" + name + "'");
         }
         if (devices == null || devices.isEmpty()) {
             throw new ProfileException("cluster '" + name + "' has no devices");
         }
-        devices = List.copyOf(devices);
-        Map<String, ClusterDevice> seen = new LinkedHashMap<>();
-        for (ClusterDevice d : devices) {
-            if (seen.putIfAbsent(d.id(), d) != null) {
-                throw new ProfileException("cluster '" + name + "': duplicate device id '" + d.id() + "'");
-            }
-        }
         if (intraNode == null || interNode == null) {
             throw new ProfileException("cluster '" + name + "': intraNode and interNode links are required");
         }
+        this.name = name;
+        this.devices = List.copyOf(devices);
+        this.intraNode = intraNode;
+        this.interNode = interNode;
+        Map<String, ClusterDevice> ids = new HashMap<>(this.devices.size() * 2);
+        Map<String, List<ClusterDevice>> byNode = new LinkedHashMap<>();
+        long memory = 0;
+        for (ClusterDevice d : this.devices) {
+            if (ids.putIfAbsent(d.id(), d) != null) {
+                throw new ProfileException("cluster '" + name + "': duplicate device id '" + d.id() + "'");
+            }
+            byNode.computeIfAbsent(d.node(), k -> new ArrayList<>()).add(d);
+            memory = Checked.add(memory, d.profile().memoryBytes(), "cluster '" + name + "': total memoryBytes");
+        }
+        byNode.replaceAll((k, v) -> List.copyOf(v));
+        Map<String, NodeLinks> links = new LinkedHashMap<>(Objects.requireNonNullElse(nodeLinks, Map.of()));
+        for (String node : links.keySet()) {
+            if (!byNode.containsKey(node)) {
+                throw new ProfileException("cluster '" + name + "': links given for unknown node '" + node
+                        + "'; nodes: " + String.join(", ", byNode.keySet()));
+            }
+        }
+        this.byId = Collections.unmodifiableMap(ids);
+        this.nodes = Collections.unmodifiableMap(byNode);
+        this.nodeLinks = Collections.unmodifiableMap(links);
+        this.totalMemoryBytes = memory;
     }
 
+    public String name() {
+        return name;
+    }
+
+    /** All devices, node by node, in declaration order. */
+    public List<ClusterDevice> devices() {
+        return devices;
+    }
+
+    /** The cluster-wide default intra-node link. */
+    public LinkProfile intraNode() {
+        return intraNode;
+    }
+
+    /** The cluster-wide default inter-node link (per-device share of a node's NICs). */
+    public LinkProfile interNode() {
+        return interNode;
+    }
+
+    /** Links of the nodes that override the cluster-wide defaults, by node name. */
+    public Map<String, NodeLinks> nodeLinks() {
+        return nodeLinks;
+    }
+
+    /** The effective links of a node (its own, or the cluster-wide defaults). */
+    public NodeLinks linksOf(String node) {
+        NodeLinks own = nodeLinks.get(node);
+        return own != null ? own : new NodeLinks(intraNode, interNode);
+    }
+
+    /** The device with this id, in O(1). */
     public Optional<ClusterDevice> device(String id) {
-        return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+        return Optional.ofNullable(byId.get(id));
     }
 
     /** Node names in declaration order, each with its devices. */
     public Map<String, List<ClusterDevice>> nodes() {
-        Map<String, List<ClusterDevice>> byNode = new LinkedHashMap<>();
-        for (ClusterDevice d : devices) {
-            byNode.computeIfAbsent(d.node(), k -> new ArrayList<>()).add(d);
-        }
-        byNode.replaceAll((k, v) -> List.copyOf(v));
-        return Collections.unmodifiableMap(byNode);
+        return nodes;
     }
 
     /** Distinct device profiles by type name, in declaration order. */
@@ -57,12 +123,38 @@ public record ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile 
         return Collections.unmodifiableMap(types);
     }
 
-    /** The link class between two devices: intra-node when they share a node, else inter-node. */
+    /**
+     * The link between two devices: the node's intra-node link when they share a node, else the slower of the
+     * two nodes' inter-node links (lower bandwidth, higher latency).
+     */
     public LinkProfile link(ClusterDevice a, ClusterDevice b) {
-        return a.node().equals(b.node()) ? intraNode : interNode;
+        if (a.node().equals(b.node())) {
+            return linksOf(a.node()).intraNode();
+        }
+        LinkProfile x = linksOf(a.node()).interNode();
+        LinkProfile y = linksOf(b.node()).interNode();
+        return new LinkProfile(Math.min(x.bandwidthBytesPerSecond(), y.bandwidthBytesPerSecond()),
+                Math.max(x.latencySeconds(), y.latencySeconds()));
     }
 
+    /** Sum of all devices' memory (checked for overflow at construction). */
     public long totalMemoryBytes() {
-        return devices.stream().mapToLong(d -> d.profile().memoryBytes()).reduce(0L, Math::addExact);
+        return totalMemoryBytes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClusterSpec c && name.equals(c.name) && devices.equals(c.devices)
+                && intraNode.equals(c.intraNode) && interNode.equals(c.interNode) && nodeLinks.equals(c.nodeLinks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, devices, intraNode, interNode, nodeLinks);
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterSpec[" + name + ", " + devices.size() + " devices on " + nodes.size() + " nodes]";
     }
 }

@@ -1,0 +1,81 @@
+package org.modelpar.cli.export;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.modelpar.cli.CliInputException;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Stage;
+
+/**
+ * What every exporter needs: the plan, its graph, the stages as whole layers and the module naming.
+ *
+ * @param graph     the graph the plan was made for
+ * @param plan      the plan
+ * @param partition the plan's stages as layer ranges
+ * @param naming    the framework module names of the layers
+ */
+record ExportContext(ComputationGraph graph, PlacementPlan plan, LayerPartition partition, ModuleNaming naming) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static ExportContext of(ComputationGraph graph, PlacementPlan plan) {
+        return new ExportContext(graph, plan, LayerPartition.of(graph, plan), ModuleNaming.of(graph));
+    }
+
+    /** The data-parallel degree, which the frameworks need equal on every stage. */
+    int dataParallel(ExportFormat format) {
+        int d0 = plan.dataParallel(0);
+        for (int s = 1; s < plan.pipelineStages(); s++) {
+            if (plan.dataParallel(s) != d0) {
+                throw new CliInputException("stage " + s + " has " + plan.dataParallel(s) + " data-parallel replicas but stage 0 has "
+                        + d0 + "; the " + format + " export needs the same data-parallel degree on every stage");
+            }
+        }
+        return d0;
+    }
+
+    /** Samples per micro-batch on one data-parallel replica (Megatron's and DeepSpeed's per-GPU micro-batch). */
+    int microBatchPerReplica(ExportFormat format) {
+        return plan.microBatchSize() / dataParallel(format);
+    }
+
+    /** Modules of one stage, in order. */
+    List<String> stageModules(int stage) {
+        return partition.stageLayers(stage).stream().flatMap(l -> naming.modules(l).stream()).toList();
+    }
+
+    /** Indices of the stages that recompute activations. */
+    List<Integer> recomputingStages() {
+        return plan.stages().stream().filter(Stage::recompute).map(Stage::index).toList();
+    }
+
+    /** Stage indices as text, e.g. {@code 0, 2}. */
+    static String list(List<Integer> stages) {
+        return String.join(", ", stages.stream().map(String::valueOf).toList());
+    }
+
+    /** The {@code source} object naming the graph and cluster of the plan. */
+    ObjectNode source() {
+        ObjectNode src = JSON.createObjectNode();
+        src.put("graph", plan.graphName().isEmpty() ? graph.name() : plan.graphName());
+        src.put("graphHash", plan.graphHash());
+        src.put("cluster", plan.clusterName());
+        src.put("clusterHash", plan.clusterHash());
+        return src;
+    }
+
+    ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    static String render(ObjectNode node) {
+        try {
+            return JSON.writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render export JSON", e);
+        }
+    }
+}

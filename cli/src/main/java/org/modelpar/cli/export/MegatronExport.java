@@ -1,0 +1,116 @@
+package org.modelpar.cli.export;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.modelpar.cli.CliInputException;
+import org.modelpar.simulator.plan.PlacementPlan;
+
+/**
+ * Megatron-LM {@code pretrain_gpt.py} arguments as a bash array. Megatron splits the decoder layers
+ * evenly over the pipeline stages; a plan whose first or last stage differs is expressed with
+ * {@code --decoder-first-pipeline-num-layers}/{@code --decoder-last-pipeline-num-layers}, and any
+ * other unevenness is reported in a note (Megatron would run its own even split).
+ */
+final class MegatronExport {
+    private MegatronExport() {
+    }
+
+    static Export render(ExportContext ctx) {
+        PlacementPlan plan = ctx.plan();
+        TransformerShape shape = TransformerShape.of(ctx.graph()).orElseThrow(() -> new CliInputException(
+                "the megatron export needs a GPT-style graph (op 'embed' with attributes hidden, seq and vocab, and op"
+                        + " 'block0.scores' with heads); graph '" + ctx.graph().name() + "' is not one"));
+        int dp = ctx.dataParallel(ExportFormat.MEGATRON);
+        int p = plan.pipelineStages();
+        List<Integer> blocks = IntStream.range(0, p).mapToObj(s -> (int) ctx.partition().stageLayers(s).stream()
+                .filter(ModuleNaming::isBlock).count()).toList();
+        List<String> notes = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.add("--tensor-model-parallel-size " + plan.tensorParallel());
+        args.add("--pipeline-model-parallel-size " + p);
+        args.addAll(unevenStages(blocks, notes));
+        args.add("--micro-batch-size " + ctx.microBatchPerReplica(ExportFormat.MEGATRON));
+        args.add("--global-batch-size " + plan.globalBatchSize());
+        args.add("--num-layers " + shape.layers());
+        args.add("--hidden-size " + shape.hidden());
+        args.add("--num-attention-heads " + shape.heads());
+        if (shape.ffnHidden() != 4 * shape.hidden()) {
+            args.add("--ffn-hidden-size " + shape.ffnHidden());
+        }
+        args.add("--seq-length " + shape.seq());
+        args.add("--max-position-embeddings " + shape.seq());
+        if (ctx.naming() == ModuleNaming.LLAMA) {
+            args.add("--normalization RMSNorm");
+            args.add("--swiglu");
+        }
+        if (shape.kvHeads() != shape.heads()) {
+            args.add("--group-query-attention");
+            args.add("--num-query-groups " + shape.kvHeads());
+        }
+        if (ctx.graph().op("logits").map(op -> !op.attributes().containsKey("tiedTo")).orElse(false)) {
+            args.add("--untie-embeddings-and-output-weights");
+        }
+        switch (plan.precision()) {
+            case BF16 -> args.add("--bf16");
+            case FP16 -> args.add("--fp16");
+            case FP32 -> { }
+        }
+        args.add("--optimizer " + plan.optimizer().jsonName());
+        List<Integer> recompute = ctx.recomputingStages();
+        if (!recompute.isEmpty()) {
+            args.add("--recompute-granularity full");
+            args.add("--recompute-method uniform");
+            args.add("--recompute-num-layers 1");
+            if (recompute.size() < p) {
+                notes.add("only stages " + ExportContext.list(recompute) + " recompute activations, but Megatron-LM"
+                        + " recomputes on every stage");
+            }
+        }
+
+        StringBuilder out = new StringBuilder();
+        out.append("# Megatron-LM arguments for pretrain_gpt.py, exported by modelpar\n");
+        out.append("# plan for graph '").append(ctx.source().get("graph").asText()).append("' on cluster '")
+                .append(plan.clusterName()).append("'\n");
+        out.append("# world size ").append(plan.devices().size()).append(" = tensor ").append(plan.tensorParallel())
+                .append(" x pipeline ").append(p).append(" x data ").append(dp).append("; ")
+                .append(plan.microBatches()).append(" micro-batches per step (gradient accumulation)\n");
+        out.append("# decoder layers per stage: ").append(String.join(" ", blocks.stream().map(String::valueOf).toList())).append('\n');
+        out.append("# vocabulary ").append(shape.vocab()).append(": Megatron takes it from the tokenizer (--tokenizer-type, --vocab-file)\n");
+        out.append("# schedule: Megatron-LM runs 1F1B; the plan's schedule is ").append(plan.schedule().jsonName()).append('\n');
+        notes.forEach(n -> out.append("# NOTE: ").append(n).append('\n'));
+        out.append("MEGATRON_ARGS=(\n");
+        args.forEach(a -> out.append("  ").append(a).append('\n'));
+        out.append(")\n");
+        return new Export(ExportFormat.MEGATRON, out.toString(), notes);
+    }
+
+    /**
+     * Arguments for a plan whose stages hold different numbers of decoder layers: Megatron-Core takes the
+     * first and last stage's counts and splits the rest evenly over the middle stages.
+     */
+    static List<String> unevenStages(List<Integer> blocks, List<String> notes) {
+        int p = blocks.size();
+        if (blocks.stream().distinct().count() <= 1) {
+            return List.of();
+        }
+        if (p == 2) {
+            return List.of("--decoder-first-pipeline-num-layers " + blocks.get(0));
+        }
+        List<Integer> middle = blocks.subList(1, p - 1);
+        if (middle.stream().distinct().count() > 1) {
+            notes.add("Megatron-LM needs the same number of decoder layers on every stage but the first and last;"
+                    + " this plan has " + String.join(" ", blocks.stream().map(String::valueOf).toList())
+                    + ", so Megatron will split the layers its own way: export to deepspeed or torch to keep the plan's split");
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        if (!blocks.get(0).equals(middle.get(0))) {
+            args.add("--decoder-first-pipeline-num-layers " + blocks.get(0));
+        }
+        if (!blocks.get(p - 1).equals(middle.get(0))) {
+            args.add("--decoder-last-pipeline-num-layers " + blocks.get(p - 1));
+        }
+        return args;
+    }
+}

@@ -1,0 +1,142 @@
+package org.modelpar.cli.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.modelpar.cli.CliInputException;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+
+/**
+ * Golden-file tests of the three exports. Regenerate the golden files after an intended change with
+ * {@code -Dmodelpar.updateGolden=true} and review the diff.
+ */
+class ExporterTest {
+    /** 12 blocks, h=768, 12 heads, seq 1024, vocab 50257: GPT-2 small's shape. Layers: embedding, block0..11, head. */
+    private static final ComputationGraph GPT = TestGraphs.gpt("gpt2-small", 12, 768, 12, 1024, 50257);
+
+    /** 4 stages of 2 data-parallel replicas: embedding+3 blocks, 3, 3, 3 blocks+head; 1F1B, bf16, recompute. */
+    private static PlacementPlan fourStages() {
+        return TestGraphs.plan(GPT, new int[] {0, 4, 7, 10}, 2, 1, 8, 16, Schedule.ONE_F_ONE_B, Precision.BF16, true);
+    }
+
+    @Test
+    void deepspeedGolden() throws IOException {
+        assertGolden("deepspeed-gpt2-4stages.json", Exporter.export(GPT, fourStages(), ExportFormat.DEEPSPEED).text());
+    }
+
+    @Test
+    void torchGolden() throws IOException {
+        assertGolden("torch-gpt2-4stages.json", Exporter.export(GPT, fourStages(), ExportFormat.TORCH).text());
+    }
+
+    @Test
+    void megatronGolden() throws IOException {
+        assertGolden("megatron-gpt2-4stages.sh", Exporter.export(GPT, fourStages(), ExportFormat.MEGATRON).text());
+    }
+
+    @Test
+    void megatronUnevenMiddleGolden() throws IOException {
+        // blocks per stage 2 5 3 2: not expressible, so a note
+        PlacementPlan plan = TestGraphs.plan(GPT, new int[] {0, 3, 8, 11}, 1, 1, 4, 8, Schedule.GPIPE, Precision.FP16, false);
+        Export export = Exporter.export(GPT, plan, ExportFormat.MEGATRON);
+        assertThat(export.notes()).singleElement().asString().contains("this plan has 2 5 3 2");
+        assertGolden("megatron-gpt2-uneven.sh", export.text());
+    }
+
+    @Test
+    void torchGpipeTensorParallelGolden() throws IOException {
+        PlacementPlan plan = TestGraphs.plan(GPT, new int[] {0, 7}, 4, 2, 4, 4, Schedule.GPIPE, Precision.FP32, false);
+        assertGolden("torch-gpt2-gpipe-tp2.json", Exporter.export(GPT, plan, ExportFormat.TORCH).text());
+    }
+
+    @Test
+    void deepspeedPartsAreLayerBoundaries() {
+        Export export = Exporter.export(GPT, fourStages(), ExportFormat.DEEPSPEED);
+        assertThat(export.text()).contains("\"parts\" : [ 0, 4, 7, 10, 14 ]")
+                .contains("\"train_batch_size\" : 128")
+                .contains("\"train_micro_batch_size_per_gpu\" : 4")
+                .contains("\"gradient_accumulation_steps\" : 16");
+    }
+
+    @Test
+    void megatronFirstAndLastStagesMayDiffer() {
+        List<String> notes = new ArrayList<>();
+        assertThat(MegatronExport.unevenStages(List.of(2, 4, 4, 2), notes))
+                .containsExactly("--decoder-first-pipeline-num-layers 2", "--decoder-last-pipeline-num-layers 2");
+        assertThat(MegatronExport.unevenStages(List.of(3, 4, 4, 4), notes)).containsExactly("--decoder-first-pipeline-num-layers 3");
+        assertThat(MegatronExport.unevenStages(List.of(5, 7), notes)).containsExactly("--decoder-first-pipeline-num-layers 5");
+        assertThat(MegatronExport.unevenStages(List.of(3, 3, 3), notes)).isEmpty();
+        assertThat(notes).isEmpty();
+    }
+
+    @Test
+    void boundaryInsideLayerIsRefusedNamingStageAndOp() {
+        PlacementPlan good = fourStages();
+        List<Stage> stages = new ArrayList<>(good.stages());
+        // move block2.fc1 .. block2.add2 (the tail of stage 0's last block) to stage 1
+        List<String> s0 = new ArrayList<>(stages.get(0).ops());
+        List<String> moved = s0.subList(s0.indexOf("block2.fc1"), s0.size());
+        List<String> s1 = new ArrayList<>(moved);
+        s1.addAll(stages.get(1).ops());
+        List<String> kept = new ArrayList<>(s0.subList(0, s0.indexOf("block2.fc1")));
+        stages.set(0, new Stage(0, stages.get(0).devices(), kept, true));
+        stages.set(1, new Stage(1, stages.get(1).devices(), s1, true));
+        PlacementPlan cut = new PlacementPlan(good.graphName(), good.graphHash(), good.clusterName(), good.clusterHash(),
+                good.precision(), good.optimizer(), good.globalBatchSize(), good.microBatchSize(), good.microBatches(),
+                good.schedule(), good.tensorParallel(), stages);
+        for (ExportFormat format : ExportFormat.values()) {
+            assertThatThrownBy(() -> Exporter.export(GPT, cut, format)).isInstanceOf(CliInputException.class)
+                    .hasMessageContaining("stage 1 boundary cuts layer 'block2'")
+                    .hasMessageContaining("op 'block2.fc1' is on stage 1")
+                    .hasMessageContaining("op 'block2.ln1' on stage 0");
+        }
+    }
+
+    @Test
+    void unequalDataParallelIsRefused() {
+        PlacementPlan even = TestGraphs.plan(GPT, new int[] {0, 7}, 2, 1, 4, 4, Schedule.GPIPE, Precision.FP32, false);
+        List<Stage> stages = List.of(even.stages().get(0),
+                new Stage(1, List.of("gpu2", "gpu3", "gpu4", "gpu5"), even.stages().get(1).ops(), false));
+        PlacementPlan uneven = new PlacementPlan("g", "", "c", "", Precision.FP32, even.optimizer(), 16, 4, 4,
+                Schedule.GPIPE, 1, stages);
+        assertThatThrownBy(() -> Exporter.export(GPT, uneven, ExportFormat.DEEPSPEED)).isInstanceOf(CliInputException.class)
+                .hasMessage("stage 1 has 4 data-parallel replicas but stage 0 has 2;"
+                        + " the deepspeed export needs the same data-parallel degree on every stage");
+    }
+
+    @Test
+    void megatronNeedsADecoder() {
+        ComputationGraph mlp = ComputationGraph.of("mlp", 1, List.of(
+                org.modelpar.graph.OpNode.of("fc0", "linear", "layer0", 1, 2, 4, 4),
+                org.modelpar.graph.OpNode.of("fc1", "linear", "layer1", 1, 2, 4, 4)),
+                List.of(new org.modelpar.graph.TensorEdge("t0", "fc0", "fc1", 4)));
+        PlacementPlan plan = TestGraphs.plan(mlp, new int[] {0, 1}, 1, 1, 2, 2, Schedule.GPIPE, Precision.FP32, false);
+        assertThatThrownBy(() -> Exporter.export(mlp, plan, ExportFormat.MEGATRON))
+                .hasMessageContaining("graph 'mlp' is not one");
+        assertThat(Exporter.export(mlp, plan, ExportFormat.TORCH).text()).contains("\"layer1\" : \"SplitPoint.BEGINNING\"");
+    }
+
+    static void assertGolden(String name, String actual) throws IOException {
+        Path golden = goldenDir().resolve(name);
+        if (Boolean.getBoolean("modelpar.updateGolden")) {
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(golden).as("golden file %s (regenerate with -Dmodelpar.updateGolden=true)", golden).exists();
+        assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+    }
+
+    private static Path goldenDir() {
+        return Path.of(System.getProperty("modelpar.root", "."), "cli/src/test/resources/org/modelpar/cli/export");
+    }
+}

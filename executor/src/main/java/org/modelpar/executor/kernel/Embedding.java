@@ -1,0 +1,61 @@
+package org.modelpar.executor.kernel;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.executor.kernel.ParameterSpec.Init;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Word plus learned position embedding. Input: token ids {@code [n, s]}; output rows {@code [n * s, h]}.
+ * Parameters {@code embed.word [V, h]} (also read by the tied {@link Logits}) and {@code embed.position [s, h]}.
+ * Lookups are one-hot products, so forward and backward are exact and deterministic.
+ */
+final class Embedding implements Kernel {
+    static final double INIT_STD = 0.1;
+    private final String word;
+    private final String position;
+    private final long vocab;
+    private final long seq;
+    private final List<ParameterSpec> params;
+
+    Embedding(String opId, long vocab, long hidden, long seq) {
+        this.word = wordName(opId);
+        this.position = opId + ".position";
+        this.vocab = vocab;
+        this.seq = seq;
+        this.params = List.of(wordSpec(opId, vocab, hidden),
+                new ParameterSpec(position, new long[] {seq, hidden}, Init.NORMAL, INIT_STD));
+    }
+
+    static String wordName(String opId) {
+        return opId + ".word";
+    }
+
+    static ParameterSpec wordSpec(String opId, long vocab, long hidden) {
+        return new ParameterSpec(wordName(opId), new long[] {vocab, hidden}, Init.NORMAL, INIT_STD);
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return params;
+    }
+
+    @Override
+    public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
+        INDArray w = p.get(word);
+        INDArray oneHot = Tensors.oneHot(inputs.get(0), vocab, w.dataType());
+        INDArray out = oneHot.mmul(w).addi(Nd4j.tile(p.get(position), samples, 1));
+        return new Forward(out, List.of(oneHot));
+    }
+
+    @Override
+    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        INDArray oneHot = saved.get(0);
+        long n = g.size(0) / seq;
+        INDArray dword = oneHot.transpose().mmul(g);
+        INDArray dpos = g.reshape(n, seq, g.size(1)).sum(0);
+        return new Backward(Arrays.asList((INDArray) null), Map.of(word, dword, position, dpos));
+    }
+}

@@ -1,0 +1,101 @@
+package org.modelpar.executor.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+
+/** Creates the kernel of an op from its kind and attributes (docs/op-kinds.md) and wires its inputs. */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    /**
+     * The kernel of an op.
+     *
+     * @param op              the op
+     * @param globalBatchSize samples per step, which scales the loss to the step's mean
+     * @throws GraphException for a kind the executor cannot run or a missing attribute, naming the op
+     */
+    public static Kernel create(OpNode op, int globalBatchSize) {
+        return switch (op.kind()) {
+            case "linear" -> new Linear(op.id(), attr(op, "in"), attr(op, "out"));
+            case "relu" -> new Relu();
+            case "gelu" -> new Gelu();
+            case "layernorm" -> new LayerNorm(op.id(), attr(op, "hidden"));
+            case "attention-scores" -> new AttentionScores(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
+            case "softmax" -> new CausalSoftmax(attr(op, "heads"), attr(op, "seq"));
+            case "attention-context" -> new AttentionContext(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
+            case "embedding" -> new Embedding(op.id(), attr(op, "vocab"), attr(op, "hidden"), attr(op, "seq"));
+            case "logits" -> new Logits(tiedTo(op), attr(op, "vocab"), attr(op, "hidden"));
+            case "residual-add" -> new ResidualAdd();
+            case "cross-entropy" -> new CrossEntropy(attr(op, "vocab"),
+                    1.0 / ((double) globalBatchSize * attr(op, "seq")));
+            case "mse-loss" -> new MseLoss(1.0 / ((double) globalBatchSize * attr(op, "width")));
+            default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
+                    + "' cannot be executed (the executor runs the mlp and gpt op kinds of docs/op-kinds.md)");
+        };
+    }
+
+    /** Whether the op is a loss (its output is the step's loss share, the start of backward). */
+    public static boolean isLoss(OpNode op) {
+        return op.kind().equals("cross-entropy") || op.kind().equals("mse-loss");
+    }
+
+    /** The sources of an op's inputs, in the order its kernel expects them. */
+    public static List<Source> sources(ComputationGraph graph, OpNode op) {
+        List<String> producers = graph.incoming(op.id()).stream().map(TensorEdge::from).distinct().toList();
+        List<Source> out = new ArrayList<>();
+        switch (op.kind()) {
+            case "embedding" -> out.add(Source.INPUT);
+            case "attention-context" -> {
+                requireInputs(op, producers, 2);
+                boolean firstIsProbs = graph.op(producers.get(0)).orElseThrow().kind().equals("softmax");
+                out.add(Source.op(producers.get(firstIsProbs ? 0 : 1)));
+                out.add(Source.op(producers.get(firstIsProbs ? 1 : 0)));
+            }
+            case "residual-add" -> {
+                requireInputs(op, producers, 2);
+                producers.forEach(p -> out.add(Source.op(p)));
+            }
+            default -> {
+                if (producers.isEmpty() && op.kind().equals("linear")) {
+                    out.add(Source.INPUT);
+                } else {
+                    requireInputs(op, producers, 1);
+                    out.add(Source.op(producers.get(0)));
+                }
+            }
+        }
+        if (isLoss(op)) {
+            out.add(Source.TARGETS);
+        }
+        return List.copyOf(out);
+    }
+
+    private static void requireInputs(OpNode op, List<String> producers, int expected) {
+        if (producers.size() != expected) {
+            throw new GraphException("op '" + op.id() + "' of kind " + op.kind() + " needs " + expected
+                    + " input ops, has " + producers.size() + " " + producers);
+        }
+    }
+
+    private static String tiedTo(OpNode op) {
+        String t = op.attributes().get("tiedTo");
+        if (t == null || t.isBlank()) {
+            throw new GraphException("op '" + op.id() + "': attribute tiedTo is required for kind logits");
+        }
+        return t;
+    }
+
+    private static long attr(OpNode op, String key) {
+        long v = op.longAttribute(key).orElseThrow(() -> new GraphException("op '" + op.id()
+                + "': attribute " + key + " is required for kind " + op.kind()));
+        if (v < 1) {
+            throw new GraphException("op '" + op.id() + "': attribute " + key + " must be at least 1, got " + v);
+        }
+        return v;
+    }
+}

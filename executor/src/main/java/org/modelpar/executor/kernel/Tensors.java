@@ -1,0 +1,65 @@
+package org.modelpar.executor.kernel;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Small ND4J helpers shared by kernels and the runtime. */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    /** Bytes held by an array's values. */
+    public static long bytes(INDArray a) {
+        return a == null ? 0 : a.length() * a.dataType().width();
+    }
+
+    /** A copy of rows {@code [from, from + count)} along dimension 0. */
+    public static INDArray rows(INDArray a, long from, long count) {
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        idx[0] = NDArrayIndex.interval(from, from + count);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return a.get(idx).dup('c');
+    }
+
+    /** A copy of columns {@code [from, from + count)} of a matrix. */
+    public static INDArray columns(INDArray a, long from, long count) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count)).dup('c');
+    }
+
+    /** One-hot rows {@code [ids.length, classes]} of the given ids. */
+    public static INDArray oneHot(INDArray ids, long classes, DataType type) {
+        long n = ids.length();
+        double[] flat = ids.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        double[] values = new double[Math.toIntExact(n * classes)];
+        for (int i = 0; i < n; i++) {
+            long id = (long) flat[i];
+            if (id < 0 || id >= classes) {
+                throw new IllegalArgumentException("token id " + id + " outside vocabulary of " + classes);
+            }
+            values[(int) (i * classes + id)] = 1.0;
+        }
+        return Nd4j.create(values, new long[] {n, classes}, DataType.DOUBLE).castTo(type);
+    }
+
+    /** {@code [n * s, heads * d]} rows to {@code [n, heads, s, d]} (copy). */
+    public static INDArray toHeads(INDArray rows, long n, long s, long heads, long d) {
+        return rows.dup('c').reshape(n, s, heads, d).permute(0, 2, 1, 3).dup('c');
+    }
+
+    /** {@code [n, heads, s, d]} back to rows {@code [n * s, heads * d]} (copy). */
+    public static INDArray fromHeads(INDArray x, long n, long s, long heads, long d) {
+        return x.permute(0, 2, 1, 3).dup('c').reshape(n * s, heads * d);
+    }
+
+    /** Row-wise softmax of a matrix. */
+    public static INDArray softmaxRows(INDArray x) {
+        INDArray max = x.max(true, 1);
+        INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(x.subColumnVector(max), false);
+        return e.diviColumnVector(e.sum(true, 1));
+    }
+}

@@ -1,0 +1,62 @@
+package org.modelpar.profiles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modelpar.profiles.io.ClusterJson;
+
+/**
+ * {@code local:N}: N CPU workers of this machine on one node {@code local}, devices {@code cpu0..cpu<N-1>}.
+ * The worker profile and links come from this machine's latest measured profile,
+ * {@code $MODELPAR_HOME/profiles/local.json} (a {@code modelpar-cluster/1} file written by the executor's
+ * profiler; its first device type and its first node's links are used), else from the conservative default
+ * shipped as {@code catalog/local/local-cpu.json}.
+ */
+public final class LocalCluster {
+    /** Relative path of the measured profile under the modelpar home. */
+    public static final String MEASURED = "profiles/local.json";
+    /** Catalog resource with the conservative default worker. */
+    static final String DEFAULT = "local/local-cpu.json";
+
+    private LocalCluster() {
+    }
+
+    /** {@code $MODELPAR_HOME}, else {@code ~/.modelpar}. */
+    public static Path modelparHome() {
+        String env = System.getenv("MODELPAR_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".modelpar");
+    }
+
+    /** The template this machine's workers are built from: measured when present, else the default. */
+    public static ClusterSpec template(Path modelparHome, ProfileLimits limits) {
+        Path measured = modelparHome.resolve(MEASURED);
+        if (Files.isRegularFile(measured)) {
+            return ClusterJson.read(measured, limits);
+        }
+        return ClusterJson.parse(Catalog.resource(DEFAULT), "catalog/" + DEFAULT, limits);
+    }
+
+    /** N workers like the template's first device, with its first node's links. */
+    public static ClusterSpec of(int workers, Path modelparHome, ProfileLimits limits) {
+        if (workers < 1 || workers > limits.maxDevices()) {
+            throw new ProfileException("local:" + workers + ": the worker count must be in 1.."
+                    + limits.maxDevices() + ", got " + workers);
+        }
+        ClusterSpec template = template(modelparHome, limits);
+        ClusterDevice first = template.devices().get(0);
+        NodeLinks links = template.linksOf(first.node());
+        List<ClusterDevice> devices = new ArrayList<>(workers);
+        for (int i = 0; i < workers; i++) {
+            devices.add(new ClusterDevice("cpu" + i, "local", first.profile()));
+        }
+        return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode());
+    }
+
+    /** The measured profile file if this machine has one. */
+    public static Optional<Path> measuredProfile(Path modelparHome) {
+        Path p = modelparHome.resolve(MEASURED);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+}

@@ -1,0 +1,117 @@
+package org.modelpar.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.profiles.io.ClusterJson;
+
+class ClustersTest {
+    @TempDir
+    Path home;
+
+    private ClusterSpec resolve(String arg) {
+        return Clusters.resolve(arg, home, ProfileLimits.DEFAULT);
+    }
+
+    @Test
+    void shortNameIsTheCatalogCluster() {
+        assertThat(resolve("dgx-a100")).isEqualTo(Catalog.cluster("dgx-a100"));
+    }
+
+    @Test
+    void oneReplicaEqualsTheCatalogClusterDevices() {
+        ClusterSpec one = resolve("dgx-a100:1");
+        assertThat(one.name()).isEqualTo("dgx-a100:1");
+        assertThat(one.devices()).isEqualTo(Catalog.cluster("dgx-a100").devices());
+    }
+
+    @Test
+    void nameColonNGivesNNodes() {
+        ClusterSpec c = resolve("dgx-a100:16");
+        assertThat(c.nodes()).hasSize(16);
+        assertThat(c.devices()).hasSize(128);
+        assertThat(c.devices().get(0).id()).isEqualTo("n0g0");
+        assertThat(c.devices().get(127).id()).isEqualTo("n15g7");
+        assertThat(c.device("n3g5").orElseThrow().node()).isEqualTo("n3");
+        assertThat(c.totalMemoryBytes()).isEqualTo(128 * (80L << 30));
+        assertThat(c.link(c.device("n0g0").orElseThrow(), c.device("n1g0").orElseThrow()).bandwidthBytesPerSecond())
+                .isEqualTo(25e9);
+    }
+
+    @Test
+    void largeReplicationIsFastAndDeterministic() {
+        long start = System.nanoTime();
+        ClusterSpec c = resolve("dgx-a100:192");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(c.devices()).hasSize(1536);
+        assertThat(millis).isLessThan(2_000);
+        assertThat(ClusterJson.contentHash(resolve("dgx-a100:192"))).isEqualTo(ClusterJson.contentHash(c));
+        assertThat(c.device("n191g7")).isPresent();
+    }
+
+    @Test
+    void multiNodeTemplateRepeatsItsNodes() {
+        ClusterSpec c = resolve("mixed-a100-v100:3");
+        assertThat(c.nodes()).containsOnlyKeys("n0", "n1", "n2");
+        assertThat(c.device("n0g0").orElseThrow().type()).isEqualTo("a100-sxm4-80gb");
+        assertThat(c.device("n1g0").orElseThrow().type()).isEqualTo("v100-sxm2-32gb");
+        assertThat(c.device("n2g0").orElseThrow().type()).isEqualTo("a100-sxm4-80gb");
+        assertThat(c.linksOf("n1").intraNode().bandwidthBytesPerSecond()).isEqualTo(150e9);
+        assertThat(c.linksOf("n2").intraNode().bandwidthBytesPerSecond()).isEqualTo(300e9);
+    }
+
+    @Test
+    void localWithoutMeasurementUsesTheDefault() {
+        ClusterSpec c = resolve("local:3");
+        assertThat(c.name()).isEqualTo("local:3");
+        assertThat(c.devices()).extracting(ClusterDevice::id).containsExactly("cpu0", "cpu1", "cpu2");
+        assertThat(c.devices()).allMatch(d -> d.type().equals("local-cpu") && d.node().equals("local"));
+        assertThat(c.devices().get(0).profile().peakFlops("fp32")).contains(2.0e10);
+        assertThat(c.intraNode().bandwidthBytesPerSecond()).isEqualTo(2.0e9);
+    }
+
+    @Test
+    void localUsesTheMeasuredProfileWhenPresent() throws IOException {
+        ClusterSpec measured = Clusters.replicate(resolve("local:1"), 1, "measured", ProfileLimits.DEFAULT);
+        String text = ClusterJson.write(measured).replace("2.0E10", "3.5E10");
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve(LocalCluster.MEASURED), text);
+        ClusterSpec c = resolve("local:2");
+        assertThat(c.devices()).hasSize(2);
+        assertThat(c.devices().get(1).profile().peakFlops("fp32")).contains(3.5e10);
+    }
+
+    @Test
+    void filePathIsRead() throws IOException {
+        Path file = home.resolve("my.json");
+        Files.writeString(file, ClusterJson.write(Catalog.cluster("dgx-v100")));
+        assertThat(resolve(file.toString())).isEqualTo(Catalog.cluster("dgx-v100"));
+    }
+
+    @Test
+    void unknownShortNamesListTheCatalog() {
+        String list = "catalog clusters: dgx-v100, dgx-a100, dgx-h100, pcie-4xv100, mixed-a100-v100; "
+                + "also NAME:N, local:N or a modelpar-cluster/1 file";
+        assertThatThrownBy(() -> resolve("dgx-b200")).isInstanceOf(ProfileException.class)
+                .hasMessage("unknown cluster 'dgx-b200' (no such catalog cluster or file); " + list);
+        assertThatThrownBy(() -> resolve("dgx-b200:4")).isInstanceOf(ProfileException.class)
+                .hasMessage("unknown cluster 'dgx-b200' in 'dgx-b200:4' (no such catalog cluster or file); " + list);
+        assertThatThrownBy(() -> resolve("missing/cluster.json")).isInstanceOf(ProfileException.class)
+                .hasMessage("missing/cluster.json: file not found");
+    }
+
+    @Test
+    void countsAreChecked() {
+        assertThatThrownBy(() -> resolve("dgx-a100:0")).hasMessage("cluster 'dgx-a100:0': the count must be at least 1, got 0");
+        assertThatThrownBy(() -> resolve("local:0")).hasMessage("cluster 'local:0': the count must be at least 1, got 0");
+        assertThatThrownBy(() -> resolve("dgx-a100:100000")).isInstanceOf(ProfileException.class)
+                .hasMessage("dgx-a100:100000: 100000 nodes with 800000 devices, above the limit of 8192 nodes and 65536 devices");
+        assertThatThrownBy(() -> Clusters.resolve("local:5", home, ProfileLimits.DEFAULT.withMaxDevices(4)))
+                .hasMessage("local:5: the worker count must be in 1..4, got 5");
+    }
+}

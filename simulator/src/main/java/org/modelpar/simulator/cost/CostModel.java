@@ -1,0 +1,91 @@
+package org.modelpar.simulator.cost;
+
+import java.util.List;
+import org.modelpar.graph.OpNode;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.Precision;
+
+/**
+ * Seconds of the pieces of a training step (DESIGN section 3). Implementations are stateless or
+ * immutable and thread-safe; the solver calls them millions of times.
+ *
+ * <p>Transfers and collectives here are uncontended times; the event engine shares link bandwidth
+ * between concurrent transfers itself, using {@link #link} for each pair of devices.
+ */
+public interface CostModel {
+    /** Forward seconds of one device's share of {@code op}. */
+    double forwardSeconds(OpNode op, DeviceProfile device, OpWork work);
+
+    /** Backward seconds of one device's share of {@code op} (without recomputation). */
+    double backwardSeconds(OpNode op, DeviceProfile device, OpWork work);
+
+    /** Seconds of the optimizer update of {@code parameters} parameters held by one device. */
+    double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer);
+
+    /** The link between two devices of the cluster (intra-node or the NIC), by device id. */
+    Link link(ClusterSpec cluster, String fromDevice, String toDevice);
+
+    /** Point-to-point transfer of {@code bytes}: {@code latency + bytes / bandwidth} of the path. */
+    default double transferSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
+        if (fromDevice.equals(toDevice)) {
+            return 0;
+        }
+        Link l = link(cluster, fromDevice, toDevice);
+        return l.latencySeconds() + bytes / l.bandwidthBytesPerSecond();
+    }
+
+    /**
+     * Ring all-reduce of {@code bytes} per device over {@code group} (in ring order):
+     * {@code 2(n-1)/n x S / bw + 2(n-1) x latency}, bandwidth and latency of the slowest ring link.
+     * A group of one device costs nothing.
+     */
+    default double allReduceSeconds(ClusterSpec cluster, List<String> group, long bytes) {
+        return ringSeconds(cluster, group, bytes, 2);
+    }
+
+    /** Ring all-gather, {@code bytes} being the gathered size: {@code (n-1)/n x S / bw + (n-1) x latency}. */
+    default double allGatherSeconds(ClusterSpec cluster, List<String> group, long bytes) {
+        return ringSeconds(cluster, group, bytes, 1);
+    }
+
+    /** Ring reduce-scatter of {@code bytes} per device: {@code (n-1)/n x S / bw + (n-1) x latency}. */
+    default double reduceScatterSeconds(ClusterSpec cluster, List<String> group, long bytes) {
+        return ringSeconds(cluster, group, bytes, 1);
+    }
+
+    /** The slowest link of the ring through {@code group} (lowest bandwidth, then highest latency). */
+    default Link slowestRingLink(ClusterSpec cluster, List<String> group) {
+        Link slowest = null;
+        int n = group.size();
+        for (int i = 0; i < n; i++) {
+            Link l = link(cluster, group.get(i), group.get((i + 1) % n));
+            if (slowest == null || l.bandwidthBytesPerSecond() < slowest.bandwidthBytesPerSecond()
+                    || (l.bandwidthBytesPerSecond() == slowest.bandwidthBytesPerSecond()
+                    && l.latencySeconds() > slowest.latencySeconds())) {
+                slowest = l;
+            }
+        }
+        return slowest;
+    }
+
+    private double ringSeconds(ClusterSpec cluster, List<String> group, long bytes, int passes) {
+        int n = group.size();
+        if (n <= 1) {
+            return 0;
+        }
+        Link l = slowestRingLink(cluster, group);
+        return passes * ((n - 1.0) / n * bytes / l.bandwidthBytesPerSecond() + (n - 1) * l.latencySeconds());
+    }
+
+    /**
+     * A link class between two devices.
+     *
+     * @param interNode              whether the path crosses nodes (uses the NICs)
+     * @param bandwidthBytesPerSecond bandwidth of the path
+     * @param latencySeconds          per-message latency
+     */
+    record Link(boolean interNode, double bandwidthBytesPerSecond, double latencySeconds) {
+    }
+}

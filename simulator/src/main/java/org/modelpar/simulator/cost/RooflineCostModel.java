@@ -1,0 +1,87 @@
+package org.modelpar.simulator.cost;
+
+import java.util.Optional;
+import org.modelpar.graph.MeasuredTime;
+import org.modelpar.graph.OpNode;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+
+/**
+ * The first cost model of DESIGN section 3 (the roofline model: Williams, Waterman and Patterson,
+ * "Roofline: an insightful visual performance model for multicore architectures", CACM 2009).
+ *
+ * <ul>
+ *   <li>An op that carries a measured time for the device's type takes that time, scaled linearly by
+ *       {@code samples / measuredBatchSize} and divided by the tensor-parallel degree t.</li>
+ *   <li>Otherwise {@code max(F / (peak x matmulEfficiency(F)), B / (memBandwidth x memoryEfficiency(B)))}
+ *       with F = FLOPs of this device's share ({@code flopsPerSample x samples / t}) and B = bytes it moves:
+ *       input and output activations ({@code 2 x activationBytes x samples}) plus parameters, scaled to
+ *       the precision and divided by t. Backward moves twice the forward bytes. Peak is the device's
+ *       FLOP/s for the precision's dtype (fp32 when the dtype is not listed).</li>
+ *   <li>Optimizer: memory bound, reading and writing every byte of parameter, gradient and optimizer
+ *       state once.</li>
+ * </ul>
+ * Links: devices on one node use the cluster's intra-node link, others the inter-node link (the NIC).
+ */
+public final class RooflineCostModel implements CostModel {
+    @Override
+    public double forwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
+        return seconds(op, device, work, false);
+    }
+
+    @Override
+    public double backwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
+        return seconds(op, device, work, true);
+    }
+
+    private static double seconds(OpNode op, DeviceProfile device, OpWork work, boolean backward) {
+        Optional<MeasuredTime> measured = op.measuredOn(device.name());
+        if (measured.isPresent()) {
+            double t = backward ? measured.get().backwardSeconds() : measured.get().forwardSeconds();
+            return t * work.samples() / work.measuredBatchSize() / work.tensorParallel();
+        }
+        double flops = (backward ? op.backwardFlops() : op.forwardFlops()) * work.samples() / work.tensorParallel();
+        double bytes = (2.0 * op.activationBytes() * work.samples() + op.parameterBytes())
+                * work.byteScale() / work.tensorParallel() * (backward ? 2 : 1);
+        return roofline(device, work.precision(), flops, bytes);
+    }
+
+    /** {@code max(flops / (peak x eff(flops)), bytes / (bandwidth x eff(bytes)))}; zero work takes zero seconds. */
+    static double roofline(DeviceProfile device, Precision precision, double flops, double bytes) {
+        double compute = flops > 0 ? flops / (peakFlops(device, precision) * device.matmulEfficiency().at(flops)) : 0;
+        double memory = bytes > 0
+                ? bytes / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(bytes)) : 0;
+        return Math.max(compute, memory);
+    }
+
+    /** Peak FLOP/s of the device for the precision's dtype; fp32 where the dtype is not listed. */
+    static double peakFlops(DeviceProfile device, Precision precision) {
+        return device.peakFlops(precision.jsonName())
+                .or(() -> device.peakFlops(Precision.FP32.jsonName()))
+                .orElseThrow(() -> new PlanException("device '" + device.name() + "' lists no peak FLOP/s for "
+                        + precision.jsonName() + " or fp32"));
+    }
+
+    @Override
+    public double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer) {
+        double bytes = 2.0 * parameters * StateBytes.of(precision, optimizer).total();
+        return roofline(device, precision, 0, bytes);
+    }
+
+    @Override
+    public Link link(ClusterSpec cluster, String fromDevice, String toDevice) {
+        ClusterDevice a = cluster.device(fromDevice).orElseThrow(() -> unknown(cluster, fromDevice));
+        ClusterDevice b = cluster.device(toDevice).orElseThrow(() -> unknown(cluster, toDevice));
+        LinkProfile l = cluster.link(a, b);
+        return new Link(!a.node().equals(b.node()), l.bandwidthBytesPerSecond(), l.latencySeconds());
+    }
+
+    private static PlanException unknown(ClusterSpec cluster, String device) {
+        return new PlanException("device '" + device + "' is not in cluster '" + cluster.name() + "'");
+    }
+}

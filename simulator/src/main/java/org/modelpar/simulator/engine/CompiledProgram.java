@@ -1,0 +1,56 @@
+package org.modelpar.simulator.engine;
+
+import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * A step program flattened into arrays for the engine: instructions of all devices concatenated in
+ * program order, with their durations, memory effects, dependency counts and successors (CSR).
+ */
+final class CompiledProgram {
+    static final byte COMPUTE = 0;
+    static final byte FREE = 1;
+    static final byte OPTIMIZER = 2;
+    static final byte SEND = 3;
+    static final byte RECV = 4;
+    static final byte ALLREDUCE = 5;
+
+    StepProgram program;
+    int deviceCount;
+    /** First instruction of each device; {@code deviceFirst[deviceCount] == count}. */
+    int[] deviceFirst;
+    String[] deviceIds;
+    long[] capacityBytes;
+    MemoryBreakdown[] fixedMemory;
+    double[] executedFlops;
+    double[] modelFlops;
+    double[] resourceCapacity;
+
+    int count;
+    Instruction[] instructions;
+    byte[] kind;
+    int[] device;
+    /** Compute-stream duration; for a send its latency. */
+    double[] seconds;
+    /** Bytes of a send. */
+    double[] bytes;
+    long[] memoryAtStart;
+    long[] memoryAtEnd;
+    int[] pending;
+    int[] successorStart;
+    int[] successors;
+    /** For a send: the matching recv; for an all-reduce instance: its collective. */
+    int[] partner;
+    int[][] path;
+
+    int collectiveCount;
+    int[][] collectiveMembers;
+    double[] collectiveBytes;
+    double[] collectiveLatency;
+    int[][] collectivePath;
+
+    static boolean computeStream(byte k) {
+        return k <= OPTIMIZER;
+    }
+}

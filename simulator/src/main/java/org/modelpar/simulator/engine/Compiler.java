@@ -1,0 +1,352 @@
+package org.modelpar.simulator.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.StageCosts;
+import org.modelpar.simulator.cost.StageTime;
+import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.memory.StageMemory;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.Free;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.OptimizerStep;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.StepProgram;
+
+/** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
+final class Compiler {
+    private final PlanLayout layout;
+    private final ClusterSpec cluster;
+    private final CostModel cost;
+    private final CompiledProgram c = new CompiledProgram();
+    private final Map<String, Integer> deviceIndex = new HashMap<>();
+    private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
+    private final Map<Long, int[]> paths = new HashMap<>();
+    private final Map<Long, Double> latencies = new HashMap<>();
+    private int[] edgeFrom = new int[1024];
+    private int[] edgeTo = new int[1024];
+    private int edges;
+
+    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
+        this.layout = layout;
+        this.cluster = cluster;
+        this.cost = cost;
+    }
+
+    static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost) {
+        return new Compiler(layout, cluster, cost).run(program);
+    }
+
+    private CompiledProgram run(StepProgram program) {
+        c.program = program;
+        List<DeviceProgram> programs = program.programs();
+        int d = programs.size();
+        c.deviceCount = d;
+        c.deviceIds = new String[d];
+        c.capacityBytes = new long[d];
+        c.fixedMemory = new MemoryBreakdown[d];
+        c.executedFlops = new double[d];
+        c.modelFlops = new double[d];
+        c.resourceCapacity = new double[4 * d];
+        cluster.devices().forEach(dev -> clusterDevices.put(dev.id(), dev));
+        int n = 0;
+        c.deviceFirst = new int[d + 1];
+        for (int i = 0; i < d; i++) {
+            c.deviceFirst[i] = n;
+            String id = programs.get(i).device();
+            c.deviceIds[i] = id;
+            if (deviceIndex.put(id, i) != null) {
+                throw new PlanException("device '" + id + "' has two programs");
+            }
+            n += programs.get(i).instructions().size();
+        }
+        c.deviceFirst[d] = n;
+        allocate(n);
+        int g = 0;
+        Map<String, StageTime> times = new HashMap<>();
+        for (int i = 0; i < d; i++) {
+            g = device(i, programs.get(i), g, times);
+        }
+        matchSends();
+        collectives();
+        successors();
+        return c;
+    }
+
+    private void allocate(int n) {
+        c.count = n;
+        c.instructions = new Instruction[n];
+        c.kind = new byte[n];
+        c.device = new int[n];
+        c.seconds = new double[n];
+        c.bytes = new double[n];
+        c.memoryAtStart = new long[n];
+        c.memoryAtEnd = new long[n];
+        c.pending = new int[n];
+        c.partner = new int[n];
+        c.path = new int[n][];
+    }
+
+    private int device(int i, DeviceProgram dp, int g, Map<String, StageTime> times) {
+        PlacementPlan plan = layout.plan();
+        ClusterDevice cd = clusterDevice(dp.device());
+        DeviceProfile profile = cd.profile();
+        int t = plan.tensorParallel();
+        List<String> stageDevices = plan.stages().get(dp.stage()).devices();
+        List<String> group = stageDevices.subList(dp.replica() * t, (dp.replica() + 1) * t);
+        StageTime st = times.computeIfAbsent(dp.stage() + "/" + group.get(0) + "/" + profile.name(),
+                k -> StageCosts.of(layout, cluster, cost, dp.stage(), profile, group));
+        StageMemory mem = MemoryModel.stage(layout, dp.stage());
+        c.capacityBytes[i] = profile.memoryBytes();
+        c.fixedMemory[i] = mem.fixed();
+        c.resourceCapacity[4 * i] = cluster.intraNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 1] = cluster.intraNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 2] = cluster.interNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 3] = cluster.interNode().bandwidthBytesPerSecond();
+        long params = -Math.floorDiv(-layout.stage(dp.stage()).parameterCount(), t);
+        double optimizer = cost.optimizerSeconds(profile, params, plan.precision(), plan.optimizer());
+        int lastCompute = -1;
+        int openStart = edges;
+        for (Instruction ins : dp.instructions()) {
+            c.instructions[g] = ins;
+            c.device[g] = i;
+            if (ins instanceof Compute cp) {
+                c.kind[g] = CompiledProgram.COMPUTE;
+                boolean fwd = cp.direction() == Direction.FORWARD;
+                c.seconds[g] = fwd ? st.forwardSeconds() : st.backwardSeconds();
+                c.memoryAtStart[g] = fwd ? mem.stashBytesPerMicroBatch() : mem.recomputeBytes();
+                c.memoryAtEnd[g] = fwd ? 0 : -mem.recomputeBytes();
+                double flops = fwd ? st.forwardFlops() : st.backwardFlops();
+                c.modelFlops[i] += flops;
+                c.executedFlops[i] += flops + (!fwd && cp.recompute() ? st.forwardFlops() : 0);
+            } else if (ins instanceof Free) {
+                c.kind[g] = CompiledProgram.FREE;
+                c.memoryAtStart[g] = -mem.stashBytesPerMicroBatch();
+            } else if (ins instanceof OptimizerStep) {
+                c.kind[g] = CompiledProgram.OPTIMIZER;
+                c.seconds[g] = optimizer;
+            } else if (ins instanceof Send s) {
+                c.kind[g] = CompiledProgram.SEND;
+                c.bytes[g] = s.bytes();
+                int peer = index(s.peer());
+                c.path[g] = path(i, peer);
+                c.seconds[g] = latencies.get(channel(i, peer));
+            } else if (ins instanceof Recv) {
+                c.kind[g] = CompiledProgram.RECV;
+                c.pending[g] = 1;
+            } else {
+                c.kind[g] = CompiledProgram.ALLREDUCE;
+            }
+            byte k = c.kind[g];
+            if (CompiledProgram.computeStream(k)) {
+                for (int e = openStart; e < edges; e++) {
+                    edgeTo[e] = g; // the open comm instructions gate this compute instruction
+                }
+                c.pending[g] = edges - openStart;
+                if (lastCompute >= 0) {
+                    edge(lastCompute, g);
+                    c.pending[g]++;
+                }
+                lastCompute = g;
+                openStart = edges;
+            } else if (k == CompiledProgram.SEND || k == CompiledProgram.ALLREDUCE) {
+                if (lastCompute >= 0) {
+                    edge(lastCompute, g);
+                    c.pending[g] = 1;
+                    int last = edges - 1;
+                    // keep gate edges of open comm instructions after this one: swap into place
+                    swapToFront(openStart, last);
+                    openStart++;
+                }
+            }
+            if (k == CompiledProgram.RECV || k == CompiledProgram.ALLREDUCE) {
+                edge(g, -1); // gate edge, its target is the next compute instruction
+            }
+            g++;
+        }
+        for (int e = openStart; e < edges; e++) {
+            edgeTo[e] = -1; // comm instructions with no compute after them
+        }
+        return g;
+    }
+
+    private void swapToFront(int front, int last) {
+        int f = edgeFrom[front];
+        int t = edgeTo[front];
+        edgeFrom[front] = edgeFrom[last];
+        edgeTo[front] = edgeTo[last];
+        edgeFrom[last] = f;
+        edgeTo[last] = t;
+    }
+
+    private void edge(int from, int to) {
+        if (edges == edgeFrom.length) {
+            edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
+            edgeTo = Arrays.copyOf(edgeTo, edges * 2);
+        }
+        edgeFrom[edges] = from;
+        edgeTo[edges] = to;
+        edges++;
+    }
+
+    private ClusterDevice clusterDevice(String id) {
+        ClusterDevice d = clusterDevices.get(id);
+        if (d == null) {
+            throw new PlanException("device '" + id + "' is not in cluster '" + cluster.name() + "'");
+        }
+        return d;
+    }
+
+    private int index(String id) {
+        Integer i = deviceIndex.get(id);
+        if (i == null) {
+            throw new PlanException("peer device '" + id + "' has no program in the step program");
+        }
+        return i;
+    }
+
+    private static long channel(int from, int to) {
+        return ((long) from << 32) | to;
+    }
+
+    /** Resources of a transfer: the sender's egress and the receiver's ingress of the link class. */
+    private int[] path(int from, int to) {
+        return paths.computeIfAbsent(channel(from, to), k -> {
+            if (from == to) {
+                latencies.put(k, 0.0);
+                return new int[0];
+            }
+            CostModel.Link link = cost.link(cluster, c.deviceIds[from], c.deviceIds[to]);
+            latencies.put(k, link.latencySeconds());
+            int base = link.interNode() ? 2 : 0;
+            return new int[] {4 * from + base, 4 * to + base + 1};
+        });
+    }
+
+    /** Matches sends to recvs per (sender, receiver, payload) channel in program order. */
+    private void matchSends() {
+        Map<Long, List<Integer>> queues = new HashMap<>();
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.SEND) {
+                Send s = (Send) c.instructions[g];
+                queues.computeIfAbsent(key(c.device[g], index(s.peer()), s.payload().ordinal()), k -> new ArrayList<>()).add(g);
+            }
+        }
+        Map<Long, Integer> heads = new HashMap<>();
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.RECV) {
+                Recv r = (Recv) c.instructions[g];
+                long key = key(index(r.peer()), c.device[g], r.payload().ordinal());
+                List<Integer> q = queues.getOrDefault(key, List.of());
+                int head = heads.getOrDefault(key, 0);
+                if (head >= q.size()) {
+                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name() + "' from '"
+                            + r.peer() + "' has no matching send");
+                }
+                heads.put(key, head + 1);
+                int sg = q.get(head);
+                Send s = (Send) c.instructions[sg];
+                if (s.microBatch() != r.microBatch() || s.firstSample() != r.firstSample()
+                        || s.sampleCount() != r.sampleCount() || s.bytes() != r.bytes()) {
+                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name()
+                            + "' does not match the next send of '" + r.peer() + "', which is '" + s.name() + "'");
+                }
+                c.partner[sg] = g;
+            }
+        }
+        queues.forEach((key, q) -> {
+            int head = heads.getOrDefault(key, 0);
+            if (head < q.size()) {
+                Instruction s = c.instructions[q.get(head)];
+                throw new PlanException("device '" + c.deviceIds[c.device[q.get(head)]] + "': '" + s.name()
+                        + "' has no matching recv");
+            }
+        });
+    }
+
+    private long key(int from, int to, int payload) {
+        return ((long) from * c.deviceCount + to) * 2 + payload;
+    }
+
+    /** Groups all-reduce instances into collectives by (stage, group). */
+    private void collectives() {
+        Map<AllReduceKey, List<Integer>> members = new LinkedHashMap<>();
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.ALLREDUCE) {
+                AllReduce a = (AllReduce) c.instructions[g];
+                members.computeIfAbsent(new AllReduceKey(a.stage(), a.group(), a.bytes()), k -> new ArrayList<>()).add(g);
+            }
+        }
+        int n = members.size();
+        c.collectiveCount = n;
+        c.collectiveMembers = new int[n][];
+        c.collectiveBytes = new double[n];
+        c.collectiveLatency = new double[n];
+        c.collectivePath = new int[n][];
+        int k = 0;
+        for (Map.Entry<AllReduceKey, List<Integer>> e : members.entrySet()) {
+            List<String> group = e.getKey().group();
+            int size = group.size();
+            if (e.getValue().size() != size) {
+                throw new PlanException("allreduce of stage " + e.getKey().stage() + " over " + group + " appears in "
+                        + e.getValue().size() + " of its " + size + " members' programs");
+            }
+            c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            for (int g : c.collectiveMembers[k]) {
+                c.partner[g] = k;
+            }
+            c.collectiveBytes[k] = 2.0 * (size - 1) / size * e.getKey().bytes();
+            c.collectiveLatency[k] = 2.0 * (size - 1) * cost.slowestRingLink(cluster, group).latencySeconds();
+            int[] ring = new int[2 * size];
+            for (int m = 0; m < size; m++) {
+                int[] hop = path(index(group.get(m)), index(group.get((m + 1) % size)));
+                ring[2 * m] = hop[0];
+                ring[2 * m + 1] = hop[1];
+            }
+            c.collectivePath[k] = ring;
+            k++;
+        }
+    }
+
+    private record AllReduceKey(int stage, List<String> group, long bytes) {
+    }
+
+    /** Builds the successor lists (CSR) from the edge list. */
+    private void successors() {
+        int n = c.count;
+        int[] start = new int[n + 1];
+        for (int e = 0; e < edges; e++) {
+            if (edgeTo[e] >= 0) {
+                start[edgeFrom[e] + 1]++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] fill = Arrays.copyOf(start, n);
+        int[] succ = new int[start[n]];
+        for (int e = 0; e < edges; e++) {
+            if (edgeTo[e] >= 0) {
+                succ[fill[edgeFrom[e]]++] = edgeTo[e];
+            }
+        }
+        c.successorStart = start;
+        c.successors = succ;
+    }
+}

@@ -1,0 +1,189 @@
+package org.modelpar.simulator.engine;
+
+import java.util.Arrays;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * Discrete-event simulation of one step program (list scheduling with dependency counters, as in
+ * FlexFlow's simulator: Jia, Zaharia and Aiken, "Beyond data and model parallelism for deep neural
+ * networks", MLSys 2019), with the stream rules documented on {@link org.modelpar.simulator.program.Lowering}.
+ * An instruction starts when its dependency counter reaches zero; compute-stream instructions then run for
+ * their cost-model duration; a send waits its link latency, then becomes a flow in the {@link FlowNetwork};
+ * an all-reduce starts when all members are ready, waits {@code 2(n-1)} latencies, then moves
+ * {@code 2(n-1)/n x S} bytes as one flow over every hop of its ring (so uncontended it takes exactly the
+ * ring formula, and contended it shares the links fairly).
+ */
+public final class Engine {
+    private final CompiledProgram c;
+    private final EventQueue queue = new EventQueue();
+    private final FlowNetwork network;
+    private final MemoryTracker memory;
+    private final int[] pending;
+    private final double[] start;
+    private final double[] end;
+    private final int[] cause;
+    private final boolean[] done;
+    private final int[] ready;
+    private int[] flowOwner = new int[1024];
+    private long events;
+
+    private Engine(CompiledProgram c, boolean recordMemory) {
+        this.c = c;
+        this.network = new FlowNetwork(4 * c.deviceCount, queue);
+        for (int r = 0; r < c.resourceCapacity.length; r++) {
+            network.setCapacity(r, c.resourceCapacity[r]);
+        }
+        this.memory = new MemoryTracker(c.fixedMemory, c.capacityBytes, recordMemory);
+        this.pending = c.pending.clone();
+        this.start = new double[c.count];
+        this.end = new double[c.count];
+        this.cause = new int[c.count];
+        this.done = new boolean[c.count];
+        Arrays.fill(cause, -1);
+        this.ready = new int[c.collectiveCount];
+    }
+
+    /**
+     * Simulates one step.
+     *
+     * @param program      the lowered plan
+     * @param layout       the plan resolved against its graph
+     * @param cluster      the cluster
+     * @param cost         prices every instruction
+     * @param recordMemory whether to keep every memory change (for the trace's counter tracks)
+     */
+    public static EngineResult run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                                   boolean recordMemory) {
+        CompiledProgram c = Compiler.compile(program, layout, cluster, cost);
+        Engine e = new Engine(c, recordMemory);
+        e.loop();
+        return EngineResult.of(c, e.start, e.end, e.cause, e.memory, e.events);
+    }
+
+    private void loop() {
+        for (int g = 0; g < c.count; g++) {
+            if (pending[g] == 0 && c.kind[g] != CompiledProgram.RECV) {
+                begin(g, 0);
+            }
+        }
+        while (!queue.isEmpty()) {
+            double now = queue.peekTime();
+            long payload = queue.pop();
+            events++;
+            int id = Events.id(payload);
+            switch (Events.type(payload)) {
+                case Events.COMPUTE_END -> complete(id, now);
+                case Events.FLOW_START -> transfer(id, now);
+                case Events.COLLECTIVE_START -> {
+                    if (c.collectiveBytes[id] == 0) {
+                        finishCollective(id, now);
+                    } else {
+                        flow(c.collectivePath[id], c.collectiveBytes[id], -id - 1, now);
+                    }
+                }
+                case Events.FLOW_END -> {
+                    if (network.current(id, Events.version(payload))) {
+                        network.finish(id, now);
+                        int owner = flowOwner[id];
+                        if (owner >= 0) {
+                            arrive(owner, now);
+                        } else {
+                            finishCollective(-owner - 1, now);
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("unknown event " + payload);
+            }
+        }
+        for (int g = 0; g < c.count; g++) {
+            if (!done[g]) {
+                throw new PlanException("step program deadlocks: '"
+                        + c.instructions[g].name() + "' on device '" + c.deviceIds[c.device[g]] + "' never runs");
+            }
+        }
+    }
+
+    private void begin(int g, double now) {
+        start[g] = now;
+        byte k = c.kind[g];
+        if (CompiledProgram.computeStream(k)) {
+            if (c.memoryAtStart[g] != 0) {
+                memory.change(c.device[g], c.memoryAtStart[g], now);
+            }
+            if (c.seconds[g] == 0) {
+                events++;
+                complete(g, now);
+            } else {
+                queue.push(now + c.seconds[g], Events.encode(Events.COMPUTE_END, 0, g));
+            }
+        } else if (k == CompiledProgram.SEND) {
+            start[c.partner[g]] = now;
+            if (c.seconds[g] == 0) {
+                transfer(g, now);
+            } else {
+                queue.push(now + c.seconds[g], Events.encode(Events.FLOW_START, 0, g));
+            }
+        } else if (k == CompiledProgram.ALLREDUCE) {
+            int coll = c.partner[g];
+            int[] members = c.collectiveMembers[coll];
+            if (++ready[coll] == members.length) {
+                for (int m : members) {
+                    start[m] = now;
+                    if (m != g) {
+                        cause[m] = g;
+                    }
+                }
+                queue.push(now + c.collectiveLatency[coll], Events.encode(Events.COLLECTIVE_START, 0, coll));
+            }
+        }
+    }
+
+    private void transfer(int send, double now) {
+        if (c.bytes[send] == 0 || c.path[send].length == 0) {
+            events++;
+            arrive(send, now);
+        } else {
+            flow(c.path[send], c.bytes[send], send, now);
+        }
+    }
+
+    private void flow(int[] path, double bytes, int owner, double now) {
+        int f = network.start(path, bytes, now);
+        if (f >= flowOwner.length) {
+            flowOwner = Arrays.copyOf(flowOwner, 2 * f + 2);
+        }
+        flowOwner[f] = owner;
+    }
+
+    private void finishCollective(int coll, double now) {
+        for (int g : c.collectiveMembers[coll]) {
+            complete(g, now);
+        }
+    }
+
+    private void arrive(int send, double now) {
+        int recv = c.partner[send];
+        complete(send, now);
+        cause[recv] = send;
+        complete(recv, now);
+    }
+
+    private void complete(int g, double now) {
+        end[g] = now;
+        done[g] = true;
+        if (c.memoryAtEnd[g] != 0) {
+            memory.change(c.device[g], c.memoryAtEnd[g], now);
+        }
+        for (int i = c.successorStart[g]; i < c.successorStart[g + 1]; i++) {
+            int s = c.successors[i];
+            cause[s] = g;
+            if (--pending[s] == 0) {
+                begin(s, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.modelpar.simulator.memory;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.StageProfile;
+
+/**
+ * Analytical peak memory per device (DESIGN section 3). For a device of stage i (of p) with t-way tensor
+ * parallelism, b' = microBatchSize / d samples per micro-batch and graph bytes scaled from fp32 to the
+ * precision (factor c = computeBytes / 4):
+ * <ul>
+ *   <li>parameters, gradients, optimizer: {@code ceil(stageParameters / t)} x the bytes of
+ *       {@link StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8);</li>
+ *   <li>activations: each in-flight micro-batch stashes {@code (inputs + opActivations) x b' x c / t}
+ *       (tensor parallelism with sequence parallelism splits every activation t ways: Korthikanti et al.,
+ *       "Reducing activation recomputation in large transformer models", 2022); with recomputation only
+ *       the inputs, plus one micro-batch's op activations while a backward recomputes. GPipe keeps all m
+ *       micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et al., "Memory-efficient
+ *       pipeline-parallel DNN training", ICML 2021);</li>
+ *   <li>workspace: the largest op workspace x b' x c / t.</li>
+ * </ul>
+ * Byte counts round up. The event engine's memory tracker allocates exactly these amounts in program
+ * order, and its peak equals {@link StageMemory#peak()}.
+ */
+public final class MemoryModel {
+    private MemoryModel() {
+    }
+
+    /** Peak breakdown per device id, in plan order; validates the plan first. */
+    public static Map<String, MemoryBreakdown> perDevice(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+        return perDevice(PlanValidator.validate(plan, graph, cluster));
+    }
+
+    /** Peak breakdown per device id, in plan order. */
+    public static Map<String, MemoryBreakdown> perDevice(PlanLayout layout) {
+        Map<String, MemoryBreakdown> result = new LinkedHashMap<>();
+        for (int i = 0; i < layout.plan().pipelineStages(); i++) {
+            MemoryBreakdown peak = stage(layout, i).peak();
+            layout.plan().stages().get(i).devices().forEach(d -> result.put(d, peak));
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** The memory facts of a device of stage {@code index} (all devices of a stage hold the same). */
+    public static StageMemory stage(PlanLayout layout, int index) {
+        PlacementPlan plan = layout.plan();
+        StageProfile sp = layout.stage(index);
+        int t = plan.tensorParallel();
+        long params = ceilDiv(sp.parameterCount(), t);
+        StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
+        long samples = layout.samplesPerReplica(index);
+        long scaleNum = samples * plan.precision().computeBytes();
+        long scaleDen = 4L * t;
+        long inputs = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample(), scaleNum), scaleDen);
+        long acts = ceilDiv(Math.multiplyExact(sp.activationBytesPerSample(), scaleNum), scaleDen);
+        long workspace = ceilDiv(Math.multiplyExact(sp.workspaceBytesPerSample(), scaleNum), scaleDen);
+        boolean recompute = plan.stages().get(index).recompute();
+        MemoryBreakdown fixed = new MemoryBreakdown(params * state.parameters(), params * state.gradients(),
+                params * state.optimizer(), 0, workspace);
+        return new StageMemory(fixed, recompute ? inputs : inputs + acts, recompute ? acts : 0,
+                maxInFlight(plan, index));
+    }
+
+    /** Most micro-batches a stage stashes at once: GPipe m; 1F1B min(p - i, m). */
+    public static int maxInFlight(PlacementPlan plan, int stage) {
+        int m = plan.microBatches();
+        return plan.schedule() == Schedule.GPIPE ? m : Math.min(plan.pipelineStages() - stage, m);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,25 @@
+package org.modelpar.simulator.memory;
+
+/**
+ * The memory facts of one device of a stage, from which both the analytical peak and the engine's
+ * tracker are built.
+ *
+ * @param fixed                   bytes held for the whole step (parameters, gradients, optimizer,
+ *                                workspace; activations 0)
+ * @param stashBytesPerMicroBatch activations kept from a micro-batch's forward until its {@code Free}:
+ *                                the stage inputs, plus all op activations unless the stage recomputes
+ * @param recomputeBytes          activations of one micro-batch rebuilt during a recomputing backward
+ *                                (0 without recomputation)
+ * @param maxInFlight             most micro-batches stashed at once: GPipe m, 1F1B min(p - i, m)
+ */
+public record StageMemory(MemoryBreakdown fixed, long stashBytesPerMicroBatch, long recomputeBytes, int maxInFlight) {
+    /** Peak activations: {@code maxInFlight x stash + recompute}. */
+    public long peakActivationBytes() {
+        return Math.addExact(Math.multiplyExact(stashBytesPerMicroBatch, (long) maxInFlight), recomputeBytes);
+    }
+
+    /** The breakdown at the peak. */
+    public MemoryBreakdown peak() {
+        return fixed.withActivations(peakActivationBytes());
+    }
+}

@@ -1,0 +1,177 @@
+package org.modelpar.simulator.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and writes plan files ({@code modelpar-plan/1}, DESIGN sections 4 and 5). Output is
+ * deterministic: fixed key order, two-space indentation, a trailing newline; the same plan file gives
+ * byte-identical text. Read errors name the source, the JSON field and the value.
+ */
+public final class PlanJson {
+    public static final String FORMAT = "modelpar-plan/1";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Largest plan file read (a plan lists op ids per stage; 64 MiB holds millions of them). */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
+    private PlanJson() {
+    }
+
+    public static String write(PlanFile file) {
+        try {
+            return MAPPER.writeValueAsString(toTree(file)).replace("\r\n", "\n") + "\n";
+        } catch (JsonProcessingException e) {
+            throw new PlanException("cannot write plan: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static void write(PlanFile file, Path path) {
+        try {
+            Files.writeString(path, write(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PlanException(path + ": cannot write plan: " + e.getMessage(), e);
+        }
+    }
+
+    public static PlanFile read(Path path) {
+        String text;
+        try {
+            if (Files.isRegularFile(path) && Files.size(path) > MAX_FILE_BYTES) {
+                throw new PlanException(path + ": plan file is " + Files.size(path) + " bytes, above the limit of "
+                        + MAX_FILE_BYTES + " bytes");
+            }
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PlanException(path + ": cannot read plan file: " + e.getMessage(), e);
+        }
+        return read(text, path.toString());
+    }
+
+    /** Parses plan JSON; {@code source} names the input in error messages. */
+    public static PlanFile read(String json, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new PlanException(oneLine(source + ": " + line + "invalid JSON: " + e.getOriginalMessage()), e);
+        }
+        try {
+            return fromTree(new Fields(root, ""));
+        } catch (PlanException e) {
+            throw new PlanException(oneLine(source + ": " + e.getMessage()), e);
+        }
+    }
+
+    /** Keeps an error on one line: line breaks and control characters from keys or values are escaped. */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029
+                ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.toString();
+    }
+
+    static ObjectNode toTree(PlanFile file) {
+        PlacementPlan p = file.plan();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.putObject("graph").put("name", p.graphName()).put("hash", p.graphHash());
+        root.putObject("cluster").put("name", p.clusterName()).put("hash", p.clusterHash());
+        root.put("precision", p.precision().jsonName());
+        root.put("optimizer", p.optimizer().jsonName());
+        root.put("schedule", p.schedule().jsonName());
+        root.put("globalBatchSize", p.globalBatchSize());
+        root.put("microBatchSize", p.microBatchSize());
+        root.put("microBatches", p.microBatches());
+        root.put("tensorParallel", p.tensorParallel());
+        ArrayNode stages = root.putArray("stages");
+        for (Stage s : p.stages()) {
+            ObjectNode o = stages.addObject();
+            o.put("index", s.index());
+            s.devices().forEach(o.putArray("devices")::add);
+            s.ops().forEach(o.putArray("ops")::add);
+            o.put("recompute", s.recompute());
+            if (!file.computeSeconds().isEmpty()) {
+                o.put("computeSeconds", file.computeSeconds().get(s.index()));
+            }
+        }
+        if (file.predicted().isPresent()) {
+            Prediction pr = file.predicted().get();
+            ObjectNode o = root.putObject("predicted");
+            o.put("stepSeconds", pr.stepSeconds());
+            o.put("samplesPerSecond", pr.samplesPerSecond());
+            ObjectNode peaks = o.putObject("peakMemoryBytes");
+            pr.peakMemoryBytes().forEach(peaks::put);
+        } else {
+            root.putNull("predicted");
+        }
+        ObjectNode ex = root.putObject("explanation");
+        file.explanation().lines().forEach(ex.putArray("lines")::add);
+        ArrayNode runners = ex.putArray("runnerUps");
+        for (Explanation.RunnerUp r : file.explanation().runnerUps()) {
+            ObjectNode o = runners.addObject().put("configuration", r.configuration());
+            if (Double.isFinite(r.stepSeconds())) {
+                o.put("stepSeconds", r.stepSeconds());
+            } else {
+                o.putNull("stepSeconds");
+            }
+            o.put("reason", r.reason());
+        }
+        return root;
+    }
+
+    private static PlanFile fromTree(Fields root) {
+        String format = root.text("format");
+        if (!FORMAT.equals(format)) {
+            throw new PlanException("format must be '" + FORMAT + "', got '" + format + "'");
+        }
+        Fields graph = root.object("graph");
+        Fields cluster = root.object("cluster");
+        List<Stage> stages = new ArrayList<>();
+        List<Double> computeSeconds = new ArrayList<>();
+        List<Fields> stageNodes = root.array("stages");
+        for (int i = 0; i < stageNodes.size(); i++) {
+            Fields s = stageNodes.get(i);
+            stages.add(new Stage(s.integer("index"), s.strings("devices"), s.strings("ops"), s.bool("recompute")));
+            s.optionalNumber("computeSeconds").ifPresent(computeSeconds::add);
+        }
+        if (!computeSeconds.isEmpty() && computeSeconds.size() != stages.size()) {
+            throw new PlanException("stages[].computeSeconds is given for " + computeSeconds.size() + " of "
+                    + stages.size() + " stages");
+        }
+        PlacementPlan plan = new PlacementPlan(graph.text("name"), graph.text("hash"), cluster.text("name"),
+                cluster.text("hash"), root.parse("precision", Precision::parse), root.parse("optimizer", OptimizerKind::parse),
+                root.integer("globalBatchSize"), root.integer("microBatchSize"), root.integer("microBatches"),
+                root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages);
+        Optional<Prediction> predicted = root.optionalObject("predicted").map(o -> {
+            Map<String, Long> peaks = new LinkedHashMap<>();
+            Fields pk = o.object("peakMemoryBytes");
+            pk.names().forEach(n -> peaks.put(n, pk.longValue(n)));
+            return new Prediction(o.number("stepSeconds"), o.number("samplesPerSecond"), peaks);
+        });
+        Explanation explanation = root.optionalObject("explanation").map(PlanJson::explanation).orElse(Explanation.none());
+        return new PlanFile(plan, predicted, computeSeconds, explanation);
+    }
+
+    private static Explanation explanation(Fields e) {
+        List<Explanation.RunnerUp> runners = new ArrayList<>();
+        for (Fields r : e.optionalArray("runnerUps")) {
+            runners.add(new Explanation.RunnerUp(r.text("configuration"),
+                    r.optionalNumber("stepSeconds").orElse(Double.NaN), r.text("reason")));
+        }
+        return new Explanation(e.optionalStrings("lines"), runners);
+    }
+}

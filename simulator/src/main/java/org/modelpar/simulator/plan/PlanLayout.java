@@ -1,0 +1,89 @@
+package org.modelpar.simulator.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+
+/**
+ * A validated plan resolved against its graph: one {@link StageProfile} per stage. Built by
+ * {@link PlanValidator#validate}; the cost model, the memory model and the lowering read it.
+ *
+ * <p>Tensor-parallel all-reduces (Shoeybi et al., "Megatron-LM", 2019, section 3): a layer tag holding
+ * an attention op ({@code attention-*} kind) is a transformer layer with 2 all-reduces of the layer's
+ * output (the activation bytes of its last op) per forward pass; any other layer tag holding parameters
+ * has 1 (a column- then row-parallel pair). Backward passes have the same all-reduces.
+ *
+ * @param plan   the plan
+ * @param graph  its graph
+ * @param stages one profile per stage, in order
+ */
+public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageProfile> stages) {
+    public PlanLayout {
+        stages = List.copyOf(stages);
+    }
+
+    static PlanLayout of(PlacementPlan plan, ComputationGraph graph, Map<String, Integer> stageOf) {
+        int p = plan.pipelineStages();
+        List<List<OpNode>> ops = new ArrayList<>();
+        for (int i = 0; i < p; i++) {
+            ops.add(new ArrayList<>());
+        }
+        graph.topologicalOrder().forEach(op -> ops.get(stageOf.get(op.id())).add(op));
+        List<Map<Integer, Long>> in = new ArrayList<>();
+        List<Map<Integer, Long>> out = new ArrayList<>();
+        for (int i = 0; i < p; i++) {
+            in.add(new HashMap<>());
+            out.add(new HashMap<>());
+        }
+        for (TensorEdge t : graph.tensors()) {
+            int from = stageOf.get(t.from());
+            int to = stageOf.get(t.to());
+            if (from != to) {
+                in.get(to).merge(from, t.bytes(), Math::addExact);
+                out.get(from).merge(to, t.bytes(), Math::addExact);
+            }
+        }
+        List<StageProfile> profiles = new ArrayList<>(p);
+        for (int i = 0; i < p; i++) {
+            List<OpNode> stageOps = ops.get(i);
+            long params = stageOps.stream().mapToLong(OpNode::parameterBytes).reduce(0, Math::addExact);
+            long act = stageOps.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
+            long work = stageOps.stream().mapToLong(OpNode::workspaceBytes).max().orElse(0);
+            long input = in.get(i).values().stream().mapToLong(Long::longValue).sum();
+            profiles.add(new StageProfile(i, stageOps, params, act, work, input, new TreeMap<>(in.get(i)),
+                    new TreeMap<>(out.get(i)), allReduces(stageOps)));
+        }
+        return new PlanLayout(plan, graph, profiles);
+    }
+
+    private static List<Long> allReduces(List<OpNode> ops) {
+        Map<String, List<OpNode>> byLayer = new LinkedHashMap<>();
+        ops.forEach(op -> byLayer.computeIfAbsent(op.layer().isEmpty() ? op.id() : op.layer(), k -> new ArrayList<>()).add(op));
+        List<Long> sizes = new ArrayList<>();
+        for (List<OpNode> layer : byLayer.values()) {
+            boolean transformer = layer.stream().anyMatch(op -> op.kind().startsWith("attention"));
+            boolean parameters = layer.stream().anyMatch(op -> op.parameterBytes() > 0);
+            long output = layer.get(layer.size() - 1).activationBytes();
+            int count = transformer ? 2 : parameters ? 1 : 0;
+            for (int k = 0; k < count; k++) {
+                sizes.add(output);
+            }
+        }
+        return sizes;
+    }
+
+    public StageProfile stage(int index) {
+        return stages.get(index);
+    }
+
+    /** Samples one data-parallel replica of the stage processes per micro-batch. */
+    public int samplesPerReplica(int stage) {
+        return plan.microBatchSize() / plan.dataParallel(stage);
+    }
+}

@@ -1,0 +1,157 @@
+package org.modelpar.simulator.program;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.StageProfile;
+
+/**
+ * Lowers a plan to a {@link StepProgram}: one ordered instruction list per device. The simulator's engine
+ * and the executor's interpreter give the program the same meaning:
+ *
+ * <ul>
+ *   <li><b>Order.</b> Stage i runs its micro-batches in GPipe order (forwards 0..m-1, then backwards
+ *       0..m-1; Huang et al., "GPipe", NeurIPS 2019) or 1F1B order (PipeDream-Flush: {@code min(p-i-1, m)}
+ *       warm-up forwards, then one forward and one backward alternately, then the remaining backwards;
+ *       Narayanan et al., ICML 2021).</li>
+ *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
+ *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
+ *       {@link Send} of activations per consuming device of every later stage.</li>
+ *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
+ *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
+ *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
+ *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
+ *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
+ *       no parameters), then {@link OptimizerStep}.</li>
+ *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
+ *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
+ *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
+ *       rank sends the whole boundary tensor of its samples (no scatter-gather). Message bytes are the
+ *       boundary tensors' fp32 bytes per sample x samples, scaled to the precision, rounded up.</li>
+ *   <li><b>Streams.</b> {@link Compute}, {@link Free} and {@link OptimizerStep} run one after another on
+ *       the device's compute stream, each after every {@link Recv} and {@link AllReduce} placed before it
+ *       has completed. A {@link Send} starts once the compute instruction before it has finished and is
+ *       non-blocking (like NCCL isend): sends proceed concurrently on the communication stream, sharing link
+ *       bandwidth. A {@link Recv} completes when its matching {@link Send} (same sender, receiver and payload,
+ *       matched in program order, as MPI orders messages) has arrived. An {@link AllReduce} starts once
+ *       every member has finished the compute instruction before it.</li>
+ * </ul>
+ */
+public final class Lowering {
+    private Lowering() {
+    }
+
+    /** Validates the plan against graph and cluster, then lowers it. */
+    public static StepProgram lower(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+        return lower(PlanValidator.validate(plan, graph, cluster));
+    }
+
+    /** Lowers a validated plan. */
+    public static StepProgram lower(PlanLayout layout) {
+        PlacementPlan plan = layout.plan();
+        List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            List<String> devices = plan.stages().get(s).devices();
+            for (int i = 0; i < devices.size(); i++) {
+                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel()));
+            }
+        }
+        return new StepProgram(plan, programs);
+    }
+
+    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank) {
+        PlacementPlan plan = layout.plan();
+        StageProfile sp = layout.stage(stage);
+        boolean recompute = plan.stages().get(stage).recompute();
+        List<Instruction> out = new ArrayList<>();
+        for (int slot : order(plan, stage)) {
+            int mb = slot >= 0 ? slot : -slot - 1;
+            if (slot >= 0) {
+                exchange(layout, stage, replica, rank, mb, Payload.ACTIVATION, sp.inputsFrom(), false, out);
+                out.add(new Compute(stage, mb, Direction.FORWARD, recompute));
+                exchange(layout, stage, replica, rank, mb, Payload.ACTIVATION, sp.outputsTo(), true, out);
+            } else {
+                exchange(layout, stage, replica, rank, mb, Payload.GRADIENT, sp.outputsTo(), false, out);
+                out.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
+                out.add(new Free(stage, mb));
+                exchange(layout, stage, replica, rank, mb, Payload.GRADIENT, sp.inputsFrom(), true, out);
+            }
+        }
+        int t = plan.tensorParallel();
+        int d = plan.dataParallel(stage);
+        long params = -Math.floorDiv(-sp.parameterCount(), t);
+        if (d > 1 && params > 0) {
+            List<String> devices = plan.stages().get(stage).devices();
+            List<String> group = new ArrayList<>(d);
+            for (int r = 0; r < d; r++) {
+                group.add(devices.get(r * t + rank));
+            }
+            long bytes = params * StateBytes.of(plan.precision(), plan.optimizer()).gradients();
+            out.add(new AllReduce(stage, group, bytes));
+        }
+        out.add(new OptimizerStep(stage));
+        String device = plan.stages().get(stage).devices().get(replica * t + rank);
+        return new DeviceProgram(device, stage, replica, rank, out);
+    }
+
+    /** Micro-batch slots in schedule order: k for forward of k, -k-1 for backward of k. */
+    static int[] order(PlacementPlan plan, int stage) {
+        int m = plan.microBatches();
+        int[] slots = new int[2 * m];
+        int n = 0;
+        if (plan.schedule() == Schedule.GPIPE) {
+            for (int k = 0; k < m; k++) {
+                slots[n++] = k;
+            }
+            for (int k = 0; k < m; k++) {
+                slots[n++] = -k - 1;
+            }
+            return slots;
+        }
+        int warmup = Math.min(plan.pipelineStages() - stage - 1, m);
+        for (int k = 0; k < warmup; k++) {
+            slots[n++] = k;
+        }
+        for (int k = 0; k < m - warmup; k++) {
+            slots[n++] = warmup + k;
+            slots[n++] = -k - 1;
+        }
+        for (int k = m - warmup; k < m; k++) {
+            slots[n++] = -k - 1;
+        }
+        return slots;
+    }
+
+    /**
+     * Adds the Send (when {@code send}) or Recv instructions between this device and the devices of the
+     * {@code peers} stages (stage -> fp32 bytes per sample) whose sample slices overlap its own.
+     */
+    private static void exchange(PlanLayout layout, int stage, int replica, int rank, int mb, Payload payload,
+                                 Map<Integer, Long> peers, boolean send, List<Instruction> out) {
+        PlacementPlan plan = layout.plan();
+        int b = plan.microBatchSize();
+        int mine = b / plan.dataParallel(stage);
+        int first = replica * mine;
+        int cb = plan.precision().computeBytes();
+        for (Map.Entry<Integer, Long> e : peers.entrySet()) {
+            int other = e.getKey();
+            int theirs = b / plan.dataParallel(other);
+            List<String> devices = plan.stages().get(other).devices();
+            for (int q = first / theirs; q * theirs < first + mine; q++) {
+                int from = Math.max(first, q * theirs);
+                int count = Math.min(first + mine, (q + 1) * theirs) - from;
+                long bytes = -Math.floorDiv(-Math.multiplyExact(e.getValue(), (long) count * cb), 4L);
+                String peer = devices.get(q * plan.tensorParallel() + rank);
+                out.add(send ? new Send(stage, other, mb, payload, peer, bytes, from, count)
+                        : new Recv(stage, other, mb, payload, peer, bytes, from, count));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.modelpar.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+
+/** Ring all-reduce of the gradients: 2(n-1)/n S / bw + 2(n-1) latency, the slowest link deciding. */
+class AllReduceTest {
+    private static final long PARAM_BYTES = 4_000_000;
+
+    private SimulationReport simulate(ClusterSpec c, List<String> devices) {
+        ComputationGraph g = Fixtures.chain(1, 0, 0, 0, PARAM_BYTES, 0);
+        PlacementPlan plan = Fixtures.plan(g, c, List.of(devices), devices.size(), 1, Schedule.ONE_F_ONE_B, 1, false,
+                Precision.FP32, OptimizerKind.SGD);
+        return Simulator.simulate(g, c, plan, SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel()));
+    }
+
+    @Test
+    void ringWithinANode() {
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        SimulationReport r = simulate(c, List.of("n0g0", "n0g1", "n0g2", "n0g3"));
+        double expected = 2 * 3 / 4.0 * PARAM_BYTES / 100e9 + 2 * 3 * 2e-6;
+        assertThat(r.stepSeconds()).isCloseTo(expected, offset(1e-15));
+        assertThat(new ZeroOptimizerCostModel().allReduceSeconds(c, List.of("n0g0", "n0g1", "n0g2", "n0g3"), PARAM_BYTES))
+                .isCloseTo(expected, offset(1e-15));
+    }
+
+    @Test
+    void slowestLinkDecidesAcrossNodes() {
+        ClusterSpec c = Fixtures.cluster(2, 2, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        SimulationReport r = simulate(c, List.of("n0g0", "n0g1", "n1g0", "n1g1"));
+        double expected = 2 * 3 / 4.0 * PARAM_BYTES / 10e9 + 2 * 3 * 5e-6;
+        assertThat(r.stepSeconds()).isCloseTo(expected, offset(1e-15));
+        assertThat(r.exposedCommunicationFraction()).isCloseTo(1.0, offset(1e-9));
+        assertThat(r.criticalPath()).extracting(SimulationReport.CriticalStep::instruction).contains("allreduce s0");
+    }
+
+    @Test
+    void collectiveFormulas() {
+        ClusterSpec c = Fixtures.cluster(1, 8, new LinkProfile(50e9, 1e-6), new LinkProfile(10e9, 5e-6));
+        List<String> group = List.of("n0g0", "n0g1", "n0g2", "n0g3", "n0g4", "n0g5", "n0g6", "n0g7");
+        ZeroOptimizerCostModel m = new ZeroOptimizerCostModel();
+        assertThat(m.allGatherSeconds(c, group, 800)).isCloseTo(7 / 8.0 * 800 / 50e9 + 7e-6, offset(1e-18));
+        assertThat(m.reduceScatterSeconds(c, group, 800)).isCloseTo(7 / 8.0 * 800 / 50e9 + 7e-6, offset(1e-18));
+        assertThat(m.allReduceSeconds(c, List.of("n0g0"), 800)).isZero();
+        assertThat(m.transferSeconds(c, "n0g0", "n0g1", 1000)).isCloseTo(1e-6 + 1000 / 50e9, offset(1e-18));
+    }
+}

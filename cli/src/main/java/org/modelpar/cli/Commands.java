@@ -12,6 +12,7 @@ final class Commands {
         cmd.addSubcommand("models", new ModelsCommand());
         cmd.addSubcommand("graph", new GraphCommand());
         cmd.addSubcommand("cluster", new ClusterCommand());
+        cmd.addSubcommand("simulate", new SimulateCommand());
         cmd.addSubcommand("train", new TrainCommand());
     }
 }

@@ -11,5 +11,6 @@ final class Commands {
         // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
         cmd.addSubcommand("cluster", new ClusterCommand());
         cmd.addSubcommand("plan", new PlanCommand());
+        cmd.addSubcommand("train", new TrainCommand());
     }
 }

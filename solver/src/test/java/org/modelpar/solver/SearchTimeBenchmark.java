@@ -1,4 +1,4 @@
-package org.modelpar.solver.bench;
+package org.modelpar.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.Clusters;
-import org.modelpar.solver.PlanRequest;
-import org.modelpar.solver.PlanResult;
-import org.modelpar.solver.Planner;
 
 /** Search time of GPT-3 175B on 192 DGX A100 nodes (1,536 GPUs); target: within 60 s on 2 cores. */
 @Tag("slow")

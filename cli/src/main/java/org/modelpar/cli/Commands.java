@@ -10,6 +10,7 @@ final class Commands {
     static void register(CommandLine cmd) {
         // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
         cmd.addSubcommand("cluster", new ClusterCommand());
+        cmd.addSubcommand("profile", new ProfileCommand());
         cmd.addSubcommand("train", new TrainCommand());
     }
 }

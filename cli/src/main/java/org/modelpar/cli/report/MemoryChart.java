@@ -1,0 +1,68 @@
+package org.modelpar.cli.report;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Memory per device over one step (step lines from the trace's memory counters) against capacity. */
+final class MemoryChart {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private MemoryChart() {
+    }
+
+    /** The chart, or empty when the trace has no memory counters for the rows' devices. */
+    static Optional<XYChart> of(String title, Trace trace, List<Row> rows, Map<String, Long> capacityBytes) {
+        XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(400).title(title)
+                .xAxisTitle("time (ms)").yAxisTitle("GiB").build();
+        Charts.style(chart.getStyler());
+        double origin = trace.spans().stream().mapToDouble(Trace.Span::startSeconds).min().orElse(0);
+        double end = Math.max(trace.durationSeconds(), 1e-9) * 1e3;
+        boolean any = false;
+        for (Row row : rows) {
+            List<Trace.Counter> samples = trace.countersOf(row.device());
+            if (samples.isEmpty()) {
+                continue;
+            }
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (Trace.Counter c : samples) {
+                xs.add(Math.max(0, (c.atSeconds() - origin) * 1e3));
+                ys.add(c.value() / GIB);
+            }
+            xs.add(end);
+            ys.add(ys.get(ys.size() - 1));
+            XYSeries s = chart.addSeries(row.label(), xs, ys);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            s.setMarker(SeriesMarkers.NONE);
+            any = true;
+        }
+        if (!any) {
+            return Optional.empty();
+        }
+        Map<Long, List<String>> byCapacity = new TreeMap<>();
+        rows.forEach(r -> {
+            Long cap = capacityBytes.get(r.device());
+            if (cap != null) {
+                byCapacity.computeIfAbsent(cap, k -> new ArrayList<>()).add(r.device());
+            }
+        });
+        byCapacity.forEach((cap, devices) -> {
+            String name = String.format(Locale.ROOT, "capacity %.0f GiB", cap / GIB)
+                    + (byCapacity.size() > 1 ? " (" + String.join(", ", devices) + ")" : "");
+            XYSeries s = chart.addSeries(name, new double[] {0, end}, new double[] {cap / GIB, cap / GIB});
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineStyle(Charts.dashed());
+            s.setLineColor(Color.RED);
+        });
+        return Optional.of(chart);
+    }
+}

@@ -1,0 +1,82 @@
+package org.modelpar.cli.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The pipeline timeline as a Gantt chart: one row per stage, compute spans as thick bars colored by
+ * kind (micro-batches alternate in shade), communication as a thin bar just below.
+ */
+final class TimelineChart {
+    private static final float COMPUTE_WIDTH = 14f;
+    private static final float COMM_WIDTH = 4f;
+    private static final int ROW_PIXELS = 36;
+
+    private TimelineChart() {
+    }
+
+    static XYChart of(String title, Trace trace, List<Row> rows, double maxSeconds) {
+        int height = 120 + ROW_PIXELS * rows.size();
+        XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(height).title(title)
+                .xAxisTitle("time (ms)").yAxisTitle("").build();
+        Charts.style(chart.getStyler());
+        chart.getStyler().setYAxisMin(-0.6).setYAxisMax(rows.size() - 0.4).setXAxisMin(0.0).setXAxisMax(maxSeconds * 1e3);
+        chart.getStyler().setYAxisTickLabelsFormattingFunction(y -> label(rows, y));
+        chart.getStyler().setYAxisTickMarkSpacingHint(ROW_PIXELS - 6);
+        double origin = trace.spans().stream().mapToDouble(Trace.Span::startSeconds).min().orElse(0);
+        List<List<Trace.Span>> rowSpans = rows.stream().map(r -> trace.spansOf(r.device())).toList();
+        for (SpanKind kind : SpanKind.values()) {
+            if (kind == SpanKind.OTHER) {
+                continue;
+            }
+            for (int parity = 0; parity < 2; parity++) {
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                for (int r = 0; r < rows.size(); r++) {
+                    double y = rows.size() - 1 - r - (kind == SpanKind.COMMUNICATION ? 0.3 : 0);
+                    for (Trace.Span s : rowSpans.get(r)) {
+                        if (s.kind() == kind && Math.floorMod(s.microBatch(), 2) == parity && s.durationSeconds() > 0) {
+                            xs.add((s.startSeconds() - origin) * 1e3);
+                            xs.add((s.endSeconds() - origin) * 1e3);
+                            xs.add(Double.NaN);
+                            ys.add(y);
+                            ys.add(y);
+                            ys.add(Double.NaN);
+                        }
+                    }
+                }
+                if (xs.isEmpty()) {
+                    continue;
+                }
+                XYSeries series = chart.addSeries(kind.label() + (parity == 1 ? " (odd micro-batch)" : ""), xs, ys);
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineStyle(Charts.bar(kind == SpanKind.COMMUNICATION ? COMM_WIDTH : COMPUTE_WIDTH));
+                series.setLineColor(parity == 0 ? Charts.color(kind) : Charts.light(Charts.color(kind)));
+                series.setShowInLegend(parity == 0);
+            }
+        }
+        if (chart.getSeriesCollection().isEmpty()) {
+            XYSeries empty = chart.addSeries("no spans", new double[] {0}, new double[] {0});
+            empty.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    /**
+     * The row label at an integer tick; elsewhere invisible figure spaces as wide as the longest label
+     * (XChart sizes the axis from the labels of its end ticks), made unique with zero-width spaces
+     * (XChart drops tick labels that repeat).
+     */
+    private static String label(List<Row> rows, double y) {
+        long r = Math.round(y);
+        if (Math.abs(y - r) > 1e-6 || r < 0 || r >= rows.size()) {
+            int width = rows.stream().mapToInt(row -> row.label().length()).max().orElse(0);
+            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.round((y + 1) * 20));
+        }
+        return rows.get(rows.size() - 1 - (int) r).label();
+    }
+}

@@ -1,0 +1,77 @@
+package org.modelpar.cli.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.modelpar.simulator.plan.Explanation;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Prediction;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+
+class HtmlReportTest {
+    static final int P = 3;
+    static final int M = 4;
+    static final double TF = 0.001;
+    static final double TB = 0.002;
+
+    static ReportInput input(boolean measured) {
+        PlacementPlan plan = new PlacementPlan("tiny<gpt>", "h", "local:3", "c", Precision.FP32, OptimizerKind.ADAM, 8, 2, M,
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("gpu0"), List.of("embed", "block0.ln1"), false),
+                new Stage(1, List.of("gpu1"), List.of("block1.ln1"), false),
+                new Stage(2, List.of("gpu2"), List.of("head"), true)));
+        Trace sim = ChromeTraceReader.parse(SyntheticTraces.gpipe(P, M, TF, TB, 1L << 30, 1L << 28), "sim");
+        Optional<Trace> meas = measured
+                ? Optional.of(ChromeTraceReader.parse(SyntheticTraces.gpipe(P, M, 1.2 * TF, 1.1 * TB, 1L << 30, 1L << 28), "meas"))
+                : Optional.empty();
+        Explanation why = new Explanation(List.of("stage 2 is the bottleneck", "memory headroom 60% on gpu0"),
+                List.of(new Explanation.RunnerUp("pp=2 dp=1 m=4 gpipe", 0.021, "slower by 16%"),
+                        new Explanation.RunnerUp("pp=1 m=8", Double.NaN, "does not fit by 3.2 GiB on gpu0")));
+        return new ReportInput(plan, Optional.of(new Prediction(0.018, 444.4, Map.of("gpu0", 2L << 30))), why, sim, meas,
+                Map.of("gpu0", 4L << 30, "gpu1", 4L << 30, "gpu2", 4L << 30));
+    }
+
+    @Test
+    void stageTimesMatchTheGpipeClosedForm() {
+        Trace trace = input(false).simulated();
+        double step = (M + P - 1) * (TF + TB);
+        assertThat(trace.durationSeconds()).isCloseTo(step, within(1e-9));
+        for (int s = 0; s < P; s++) {
+            StageTimes t = StageTimes.of(new Row("s" + s, "gpu" + s), trace, step);
+            assertThat(t.computeSeconds()).isCloseTo(M * (TF + TB), within(1e-9));
+            assertThat(t.communicationSeconds()).isZero();
+            assertThat(t.bubbleSeconds()).isCloseTo((P - 1) * (TF + TB), within(1e-9));
+        }
+    }
+
+    @Test
+    void exposedCommunicationIsWhatComputeDoesNotHide() {
+        List<double[]> compute = StageTimes.union(List.of(new Trace.Span("g", "F s0 mb0", 0, 2), new Trace.Span("g", "B s0 mb0", 1, 2)));
+        List<double[]> comm = StageTimes.union(List.of(new Trace.Span("g", "send act s0>s1 mb0", 2, 2)));
+        assertThat(StageTimes.length(compute)).isEqualTo(3.0);
+        assertThat(StageTimes.overlap(comm, compute)).isEqualTo(1.0);
+    }
+
+    @Test
+    void pageHasEverySectionAndEscapesNames() {
+        String html = HtmlReport.render(input(true));
+        assertThat(html).contains("<title>modelpar report: tiny&lt;gpt&gt; on local:3</title>")
+                .contains("id=\"summary\"", "id=\"stages\"", "id=\"explanation\"", "id=\"timeline-simulated\"",
+                        "id=\"timeline-measured\"", "id=\"memory-simulated\"", "id=\"memory-measured\"", "id=\"stages-simulated\"",
+                        "id=\"stages-measured\"", "id=\"runner-ups\"")
+                .contains("stage 2 is the bottleneck", "does not fit by 3.2 GiB on gpu0", "(+")
+                .doesNotContain("http://", "https://", "<script");
+        assertThat(html.split("src=\"data:image/png;base64,", -1)).hasSize(7);
+    }
+
+    @Test
+    void sameInputSameBytes() {
+        assertThat(HtmlReport.render(input(false))).isEqualTo(HtmlReport.render(input(false)));
+    }
+}

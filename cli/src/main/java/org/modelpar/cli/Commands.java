@@ -13,6 +13,7 @@ final class Commands {
         cmd.addSubcommand("cluster", new ClusterCommand());
         cmd.addSubcommand("simulate", new SimulateCommand());
         cmd.addSubcommand("plan", new PlanCommand());
+        cmd.addSubcommand("profile", new ProfileCommand());
         cmd.addSubcommand("train", new TrainCommand());
     }
 }

@@ -1,5 +1,7 @@
 /**
- * Executes a step program for real with ND4J on local devices (worker threads), measures it, and
- * profiles the local hardware.
+ * Executes a plan's {@link org.modelpar.simulator.program.StepProgram} with ND4J on local devices and
+ * measures it. Facade: {@link org.modelpar.executor.Executor} (run steps, read parameters, trace and
+ * peak memory); training loop, synthetic tasks and checkpoints in {@code train}; the hardware profiler in
+ * {@code profile}.
  */
 package org.modelpar.executor;

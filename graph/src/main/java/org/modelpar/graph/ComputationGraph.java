@@ -2,6 +2,8 @@ package org.modelpar.graph;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.PriorityQueue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ public final class ComputationGraph {
         this.forwardFlops = totalFlops(opList, "forwardFlops", OpNode::forwardFlops);
         this.backwardFlops = totalFlops(opList, "backwardFlops", OpNode::backwardFlops);
         this.tensors = List.copyOf(tensorList);
-        Map<String, TensorEdge> tensorIds = new TreeMap<>();
+        Map<String, TensorEdge> tensorIds = new HashMap<>();
         for (TensorEdge t : tensors) {
             if (tensorIds.putIfAbsent(t.id(), t) != null) {
                 throw new GraphException("duplicate tensor id '" + t.id() + "'");
@@ -66,15 +68,45 @@ public final class ComputationGraph {
                 }
             }
         }
-        CycleFinder.findCycle(byId.keySet(), tensors).ifPresent(cycle -> {
-            throw new GraphException("graph has a cycle through ops " + String.join(" -> ", cycle));
-        });
+        this.topological = kahnOrder(opsInOrder, tensors).orElseThrow(() -> new GraphException(
+                "graph has a cycle through ops " + String.join(" -> ", CycleFinder.findCycle(byId.keySet(), tensors).orElseThrow())));
+        // vertices in topological order, so JGraphT never has to reorder when the edges arrive
         this.dag = new DirectedAcyclicGraph<>(null, null, false, true);
-        byId.keySet().forEach(dag::addVertex);
+        topological.forEach(op -> dag.addVertex(op.id()));
         tensors.forEach(t -> dag.addEdge(t.from(), t.to(), t));
-        List<OpNode> order = new ArrayList<>(byId.size());
-        dag.iterator().forEachRemaining(id -> order.add(byId.get(id)));
-        this.topological = List.copyOf(order);
+    }
+
+    /** Kahn's algorithm, ready ops taken in insertion order; empty when there is a cycle. */
+    private static Optional<List<OpNode>> kahnOrder(List<OpNode> opList, List<TensorEdge> tensorList) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < opList.size(); i++) {
+            index.put(opList.get(i).id(), i);
+        }
+        int[] indegree = new int[opList.size()];
+        List<List<Integer>> successors = new ArrayList<>(opList.size());
+        opList.forEach(op -> successors.add(new ArrayList<>(2)));
+        for (TensorEdge t : tensorList) {
+            int to = index.get(t.to());
+            successors.get(index.get(t.from())).add(to);
+            indegree[to]++;
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
+        for (int i = 0; i < indegree.length; i++) {
+            if (indegree[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<OpNode> order = new ArrayList<>(opList.size());
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(opList.get(i));
+            for (int s : successors.get(i)) {
+                if (--indegree[s] == 0) {
+                    ready.add(s);
+                }
+            }
+        }
+        return order.size() == opList.size() ? Optional.of(List.copyOf(order)) : Optional.empty();
     }
 
     /** Builds and validates a graph; throws {@link GraphException} naming the culprit when invalid. */

@@ -3,6 +3,7 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -14,6 +15,7 @@ final class CausalSoftmax implements Kernel {
     private static final double MASKED = -1e9;
     private final long heads;
     private final long seq;
+    private INDArray mask;
 
     CausalSoftmax(long heads, long seq) {
         this.heads = heads;
@@ -46,13 +48,18 @@ final class CausalSoftmax implements Kernel {
         return new Backward(Arrays.asList(dx.reshape(probs.shape())), Map.of());
     }
 
-    private INDArray mask(INDArray like, long rows) {
-        INDArray m = Nd4j.zeros(like.dataType(), seq, seq);
-        for (int i = 0; i < seq; i++) {
-            for (int j = i + 1; j < seq; j++) {
-                m.putScalar(i, j, MASKED);
+    /** The additive mask for {@code rows} score rows (cached: same for every micro-batch of a size). */
+    private synchronized INDArray mask(INDArray like, long rows) {
+        if (mask == null || mask.size(0) != rows || mask.dataType() != like.dataType()) {
+            double[] values = new double[Math.toIntExact(rows * seq)];
+            for (long r = 0; r < rows; r++) {
+                long i = r % seq;
+                for (long j = i + 1; j < seq; j++) {
+                    values[(int) (r * seq + j)] = MASKED;
+                }
             }
+            mask = Nd4j.create(values, new long[] {rows, seq}, DataType.DOUBLE).castTo(like.dataType());
         }
-        return Nd4j.tile(m, (int) (rows / seq), 1);
+        return mask;
     }
 }

@@ -35,15 +35,15 @@ public final class Tensors {
     public static INDArray oneHot(INDArray ids, long classes, DataType type) {
         long n = ids.length();
         double[] flat = ids.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        INDArray out = Nd4j.zeros(type, n, classes);
+        double[] values = new double[Math.toIntExact(n * classes)];
         for (int i = 0; i < n; i++) {
             long id = (long) flat[i];
             if (id < 0 || id >= classes) {
                 throw new IllegalArgumentException("token id " + id + " outside vocabulary of " + classes);
             }
-            out.putScalar(i, id, 1.0);
+            values[(int) (i * classes + id)] = 1.0;
         }
-        return out;
+        return Nd4j.create(values, new long[] {n, classes}, DataType.DOUBLE).castTo(type);
     }
 
     /** {@code [n * s, heads * d]} rows to {@code [n, heads, s, d]} (copy). */

@@ -19,7 +19,7 @@ public final class GraphReader {
         return switch (format) {
             case JSON -> new GraphJsonReader(label, options).read(text);
             case PIPEDREAM -> new PipeDreamReader(label, options).read(text);
-            case HF_CONFIG -> new HfConfigReader(label).read(text, hfName(file));
+            case HF_CONFIG -> new HfConfigReader(label, options).read(text, hfName(file));
         };
     }
 

@@ -19,10 +19,15 @@ import org.modelpar.graph.zoo.TransformerConfig.Style;
  * style, {@code bert}/{@code roberta} -> BERT style, anything else a GPT).
  */
 final class HfConfigReader {
+    /** Upper bound on ops per transformer layer built by the zoo (GPT and BERT 12, LLaMA 11) plus the fixed ones. */
+    private static final long OPS_PER_LAYER = 12;
+    private static final long FIXED_OPS = 6;
     private final JsonFields json;
+    private final ImportOptions options;
 
-    HfConfigReader(String label) {
+    HfConfigReader(String label, ImportOptions options) {
         this.json = new JsonFields(label);
+        this.options = options;
     }
 
     ComputationGraph read(String text, String defaultName) {
@@ -42,6 +47,11 @@ final class HfConfigReader {
                 .orElseThrow(() -> missing("n_positions", "max_position_embeddings"));
         int kvHeads = positive(root, "num_key_value_heads").orElse(heads);
         int ffn = positive(root, "n_inner", "intermediate_size").orElse(4 * hidden);
+        long ops = OPS_PER_LAYER * layers + FIXED_OPS;
+        if (ops > options.maxOps()) {
+            throw new GraphException(json.label() + ": n_layer/num_hidden_layers: " + layers + " layers give up to " + ops
+                    + " ops, above the limit of " + options.maxOps() + " ops");
+        }
         String name = json.optional(root, "_name_or_path").map(v -> json.text(v, "_name_or_path"))
                 .filter(n -> !n.isBlank()).orElse(defaultName);
         try {

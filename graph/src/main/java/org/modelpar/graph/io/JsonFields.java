@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.modelpar.graph.GraphException;
 
 /**
@@ -44,7 +45,8 @@ final class JsonFields {
             }
             return root;
         } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage().lines().findFirst().orElse("");
+            String reason = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll(" \\(start marker at .*", "").replaceAll(" \\(JSON String, .*", "");
             if (reason.length() > 120) {
                 reason = reason.substring(0, 120) + "...";
             }
@@ -77,7 +79,7 @@ final class JsonFields {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw error(path.isEmpty() ? f : path + "." + f, "unknown field (expected one of " + known + ")");
+                throw error(path.isEmpty() ? f : path + "." + f, "unknown field (expected one of " + new TreeSet<>(known) + ")");
             }
         }
     }

@@ -23,7 +23,28 @@ record Json(JsonNode node, String source, String path) {
     }
 
     ProfileException error(String message) {
-        return new ProfileException(source + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+        return new ProfileException(oneLine(source + ": " + (path.isEmpty() ? "" : path + ": ") + message));
+    }
+
+    /** Escapes line breaks and other control characters (they may come from keys or values) to keep one line. */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** The value as shown in error messages, shortened. */

@@ -74,7 +74,8 @@ final class JsonText {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new ProfileException(source + ": " + where + "malformed JSON: " + firstLine(e.getOriginalMessage()));
+            throw new ProfileException(Json.oneLine(source + ": " + where + "malformed JSON: "
+                    + firstLine(e.getOriginalMessage())));
         }
     }
 

@@ -90,6 +90,17 @@ class BadInputTest {
     }
 
     @Test
+    void controlCharactersInKeysAndValuesStayOnOneLine() {
+        device(DEVICE.replace("\"source\"", "\"sou\\nrce\""),
+                "d.json: sou\\nrce: unknown field; allowed fields: format, matmulEfficiency, memoryBandwidthBytesPerSecond, "
+                        + "memoryBytes, memoryEfficiency, name, peakFlopsPerSecond, source");
+        cluster("[{\"name\": \"n0\", \"devices\": [{\"id\": \"g0\", \"type\": \"a\\u2028b\"}]}]",
+                "c.json: nodes[0].devices[0].type: unknown device type \"a\\u2028b\" for device \"g0\" on node \"n0\"; "
+                        + "known types: v100-sxm2-32gb, a100-sxm4-40gb, a100-sxm4-80gb, h100-sxm5-80gb, h100-pcie-80gb, "
+                        + "h200-sxm-141gb");
+    }
+
+    @Test
     void unknownDeviceType() {
         cluster("[{\"name\": \"n0\", \"devices\": [{\"id\": \"g0\", \"type\": \"a200\"}]}]",
                 "c.json: nodes[0].devices[0].type: unknown device type \"a200\" for device \"g0\" on node \"n0\"; "

@@ -2,6 +2,7 @@ package org.modelpar.profiles.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import org.modelpar.profiles.ClusterSpec;
@@ -18,6 +19,9 @@ class ClusterJsonFuzzTest {
     private static final ProfileLimits LIMITS = new ProfileLimits(1 << 20, 4_096, 512);
 
     @FuzzTest(maxDuration = "10m")
+    @DictionaryEntries({"\"format\"", "\"modelpar-cluster/1\"", "\"name\"", "\"nodes\"", "\"devices\"",
+            "\"id\"", "\"type\"", "\"deviceTypes\"", "\"intraNode\"", "\"interNode\"", "\"bandwidthBytesPerSecond\"",
+            "\"latencySeconds\"", "\"a100-sxm4-80gb\"", "\"memoryBytes\"", "9223372036854775807", "NaN"})
     void clusterJson(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         ClusterSpec cluster;

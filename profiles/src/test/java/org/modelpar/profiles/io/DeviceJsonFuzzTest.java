@@ -2,6 +2,7 @@ package org.modelpar.profiles.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import org.modelpar.profiles.DeviceProfile;
@@ -14,6 +15,9 @@ import org.modelpar.profiles.ProfileException;
  */
 class DeviceJsonFuzzTest {
     @FuzzTest(maxDuration = "10m")
+    @DictionaryEntries({"\"format\"", "\"modelpar-device/1\"", "\"name\"", "\"peakFlopsPerSecond\"",
+            "\"memoryBytes\"", "\"memoryBandwidthBytesPerSecond\"", "\"matmulEfficiency\"", "\"memoryEfficiency\"",
+            "\"source\"", "9223372036854775807", "1e308", "NaN", "-0.0"})
     void deviceJson(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         DeviceProfile device;

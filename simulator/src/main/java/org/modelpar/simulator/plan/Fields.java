@@ -57,8 +57,8 @@ final class Fields {
 
     double number(String field) {
         JsonNode v = required(field);
-        if (!v.isNumber()) {
-            throw new PlanException("field " + at(field) + " must be a number, got " + shown(v));
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw new PlanException("field " + at(field) + " must be a finite number, got " + shown(v));
         }
         return v.doubleValue();
     }
@@ -138,7 +138,7 @@ final class Fields {
     }
 
     private static String shown(JsonNode v) {
-        if (v == null) {
+        if (v == null || v.isMissingNode()) {
             return "nothing";
         }
         String s = v.toString();

@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class PlanJson {
     public static final String FORMAT = "modelpar-plan/1";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Largest plan file read (a plan lists op ids per stage; 64 MiB holds millions of them). */
+    public static final long MAX_FILE_BYTES = 64L << 20;
 
     private PlanJson() {
     }
@@ -47,6 +49,10 @@ public final class PlanJson {
     public static PlanFile read(Path path) {
         String text;
         try {
+            if (Files.isRegularFile(path) && Files.size(path) > MAX_FILE_BYTES) {
+                throw new PlanException(path + ": plan file is " + Files.size(path) + " bytes, above the limit of "
+                        + MAX_FILE_BYTES + " bytes");
+            }
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new PlanException(path + ": cannot read plan file: " + e.getMessage(), e);
@@ -60,13 +66,22 @@ public final class PlanJson {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new PlanException(source + ": line " + e.getLocation().getLineNr() + ": invalid JSON: " + e.getOriginalMessage(), e);
+            String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new PlanException(oneLine(source + ": " + line + "invalid JSON: " + e.getOriginalMessage()), e);
         }
         try {
             return fromTree(new Fields(root, ""));
         } catch (PlanException e) {
-            throw new PlanException(source + ": " + e.getMessage(), e);
+            throw new PlanException(oneLine(source + ": " + e.getMessage()), e);
         }
+    }
+
+    /** Keeps an error on one line: line breaks and control characters from keys or values are escaped. */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029
+                ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 
     static ObjectNode toTree(PlanFile file) {

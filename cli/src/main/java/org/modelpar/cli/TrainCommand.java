@@ -1,0 +1,157 @@
+package org.modelpar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.modelpar.executor.Comparison;
+import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.TraceWriter;
+import org.modelpar.executor.train.CheckpointException;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.io.GraphJson;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar train --plan plan.json --steps N}: executes the plan on local workers with ND4J, prints
+ * the loss per step and compares with the simulator's prediction.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Executes a plan on local devices (synthetic task) and compares with the prediction.")
+final class TrainCommand implements Runnable {
+    @Option(names = "--plan", required = true, paramLabel = "FILE", description = "A modelpar-plan/1 file.")
+    Path plan;
+
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps to train (a resumed run ends at N too).")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of weights and data (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default 0.003 for Adam, 0.05 for SGD).")
+    Double learningRate;
+
+    @Option(names = "--model", paramLabel = "M", description = "Model spec (default: the plan's graph name).")
+    String model;
+
+    @Option(names = "--cluster", paramLabel = "C", description = "Cluster (default: the plan's cluster name, e.g. local:2).")
+    String cluster;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write the measured Chrome trace here.")
+    Path trace;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "D", description = "Write a checkpoint after every step.")
+    Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "D", description = "Continue from the checkpoint in D.")
+    Path resume;
+
+    @Option(names = "--compare", description = "Print predicted vs measured step time, memory and instructions.")
+    boolean compare;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        PlacementPlan p = PlanJson.read(plan).plan();
+        ComputationGraph graph = ModelZoo.build(model != null ? model : p.graphName());
+        if (!p.graphHash().isEmpty() && !p.graphHash().equals(GraphJson.contentHash(graph))) {
+            throw new PlanException(plan + ": graph.hash " + p.graphHash() + " does not match model '" + graph.name()
+                    + "' (" + GraphJson.contentHash(graph) + ")");
+        }
+        ClusterSpec c = Clusters.resolve(cluster != null ? cluster : p.clusterName());
+        StepProgram program = Lowering.lower(graph, c, p);
+        Map<String, Long> budgets = new LinkedHashMap<>();
+        for (ClusterDevice d : c.devices()) {
+            budgets.put(d.id(), d.profile().memoryBytes());
+        }
+        double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
+        ExecutorOptions options = ExecutorOptions.defaults(seed, lr).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        PrintWriter out = spec.commandLine().getOut();
+        TrainResult result;
+        try {
+            result = Trainer.train(graph, program, new TrainOptions(steps, options, seed, Optional.ofNullable(checkpointDir),
+                    Optional.ofNullable(resume)), r -> {
+                        if (!json) {
+                            out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
+                            out.flush();
+                        }
+                    });
+        } catch (CheckpointException | IllegalArgumentException e) {
+            throw new CliInputException(e.getMessage());
+        }
+        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true));
+        int lastStep = result.firstStep() + result.losses().size() - 1;
+        Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
+                result.peakMemoryBytes(), 5);
+        if (trace != null) {
+            try {
+                TraceWriter.write(result.trace(), program, trace);
+            } catch (IOException e) {
+                throw new CliInputException(trace + ": cannot write trace: " + e.getMessage());
+            }
+        }
+        if (json) {
+            printJson(out, result, cmp);
+        } else {
+            TrainReport.print(out, result, cmp, compare);
+        }
+        out.flush();
+    }
+
+    private void printJson(PrintWriter out, TrainResult r, Comparison cmp) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode o = mapper.createObjectNode();
+        o.put("steps", r.firstStep() + r.losses().size());
+        o.put("firstStep", r.firstStep());
+        r.losses().forEach(o.putArray("losses")::add);
+        o.put("measuredStepSeconds", r.measuredStepSeconds());
+        o.put("predictedStepSeconds", cmp.predictedStepSeconds());
+        ObjectNode measured = o.putObject("peakMemoryBytes");
+        ObjectNode predictedPeaks = o.putObject("predictedPeakMemoryBytes");
+        cmp.memory().forEach((d, m) -> {
+            measured.put(d, m.measuredBytes());
+            predictedPeaks.put(d, m.predictedBytes());
+        });
+        if (compare) {
+            ObjectNode c = o.putObject("compare");
+            c.put("stepErrorPercent", cmp.stepErrorPercent());
+            var worst = c.putArray("worstInstructions");
+            cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
+                    .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));
+        }
+        try {
+            out.println(mapper.writeValueAsString(o));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write train JSON", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.modelpar.cli;
+
+import java.io.PrintWriter;
+import org.modelpar.executor.Comparison;
+import org.modelpar.executor.train.TrainResult;
+
+/** The human-readable summary of {@code modelpar train}. */
+final class TrainReport {
+    private TrainReport() {
+    }
+
+    static void print(PrintWriter out, TrainResult r, Comparison c, boolean compare) {
+        out.printf("steps %d..%d, final loss %.6f%n", r.firstStep(), r.firstStep() + r.losses().size() - 1,
+                r.losses().get(r.losses().size() - 1));
+        out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
+                c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
+        out.printf("%-10s %16s %16s %9s%n", "device", "measured peak B", "predicted peak B", "error");
+        c.memory().forEach((d, m) -> out.printf("%-10s %16d %16d %+8.1f%%%n", d, m.measuredBytes(), m.predictedBytes(),
+                m.errorPercent()));
+        if (compare) {
+            out.println("largest disagreements (last step):");
+            out.printf("  %-8s %4s %-28s %12s %12s%n", "device", "#", "instruction", "predicted ms", "measured ms");
+            c.worstInstructions().forEach(g -> out.printf("  %-8s %4d %-28s %12.3f %12.3f%n", g.device(), g.index(),
+                    g.name(), g.predictedSeconds() * 1e3, g.measuredSeconds() * 1e3));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.modelpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.io.GraphJson;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+
+class TrainCommandTest {
+    private static final String MODEL = "gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11";
+
+    @Test
+    void trainsAPlanAndReportsTheDesignKeys(@TempDir Path dir) throws Exception {
+        Path plan = writePlan(dir, MODEL);
+        Result r = run("train", "--plan", plan.toString(), "--steps", "3", "--cluster", "local:2", "--json",
+                "--trace", dir.resolve("trace.json").toString(), "--compare");
+        assertThat(r.code).as(r.err).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out);
+        assertThat(json.get("steps").asInt()).isEqualTo(3);
+        assertThat(json.get("losses")).hasSize(3);
+        assertThat(json.get("measuredStepSeconds").asDouble()).isPositive();
+        assertThat(json.get("predictedStepSeconds").asDouble()).isPositive();
+        assertThat(json.get("peakMemoryBytes").get("cpu1").asLong()).isPositive();
+        assertThat(json.get("predictedPeakMemoryBytes").get("cpu0").asLong()).isPositive();
+        assertThat(json.get("compare").get("worstInstructions")).isNotEmpty();
+        JsonNode trace = new ObjectMapper().readTree(dir.resolve("trace.json").toFile());
+        assertThat(trace.get("traceEvents").toString()).contains("\"F s0 mb0\"", "\"send act s0>s1 mb0\"", "\"memory\"");
+    }
+
+    @Test
+    void alteredCheckpointIsRefusedWithExitTwo(@TempDir Path dir) throws Exception {
+        Path plan = writePlan(dir, MODEL);
+        Path ckpt = dir.resolve("ckpt");
+        Result first = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2",
+                "--checkpoint-dir", ckpt.toString());
+        assertThat(first.code).as(first.err).isZero();
+        assertThat(first.out).contains("step 0 loss", "step 1 loss");
+        Path file = ckpt.resolve("checkpoint.bin");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 3] ^= 0x10;
+        Files.write(file, bytes);
+        Result resumed = run("train", "--plan", plan.toString(), "--steps", "3", "--cluster", "local:2", "--resume", ckpt.toString());
+        assertThat(resumed.code).isEqualTo(2);
+        assertThat(resumed.err.strip()).contains("checksum mismatch").doesNotContain("\n");
+    }
+
+    static Path writePlan(Path dir, String model) {
+        ComputationGraph graph = ModelZoo.build(model);
+        List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        List<Stage> stages = new ArrayList<>();
+        stages.add(new Stage(0, List.of("cpu0"), ops.subList(0, ops.size() / 2), false));
+        stages.add(new Stage(1, List.of("cpu1"), ops.subList(ops.size() / 2, ops.size()), false));
+        PlacementPlan p = new PlacementPlan(graph.name(), GraphJson.contentHash(graph), "local:2", "", Precision.FP32,
+                OptimizerKind.ADAM, 4, 2, 2, Schedule.ONE_F_ONE_B, 1, stages);
+        Path file = dir.resolve("plan.json");
+        PlanJson.write(PlanFile.of(p), file);
+        return file;
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,277 @@
+package org.modelpar.executor;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.StageModel;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.Free;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.OptimizerStep;
+import org.modelpar.simulator.program.Payload;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Interprets one device's instruction list for one step, in program order. Sends copy their tensors into
+ * the receiver's bounded mailbox; receives block until the matching message arrives; all-reduces meet
+ * in {@link Collectives}. Sample ranges: a stage with d replicas gives replica r the samples
+ * {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's first sample counts
+ * from the start of its micro-batch.
+ */
+final class DeviceWorker {
+    private final DeviceProgram program;
+    private final StageModel model;
+    private final Boundary boundary;
+    private final DeviceState state;
+    private final RunContext run;
+    private final int microBatchSize;
+    private final int localFirst;
+    private final int localCount;
+    private final boolean recompute;
+    private final DataType dataType;
+    private final Map<String, Integer> sendsPerMessage = new HashMap<>();
+
+    private final Map<Integer, StageModel.Stash> stash = new HashMap<>();
+    private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
+    private final Map<String, Integer> sendsLeft = new HashMap<>();
+    private final Map<String, List<Message>> received = new HashMap<>();
+    private Batch batch;
+    private double loss;
+
+    DeviceWorker(DeviceProgram program, StageModel model, Boundary boundary, DeviceState state, RunContext run,
+                 int microBatchSize, int replicas, boolean recompute, DataType dataType) {
+        this.program = program;
+        this.model = model;
+        this.boundary = boundary;
+        this.state = state;
+        this.run = run;
+        this.microBatchSize = microBatchSize;
+        this.localCount = microBatchSize / replicas;
+        this.localFirst = program.replica() * localCount;
+        this.recompute = recompute;
+        this.dataType = dataType;
+        for (Instruction i : program.instructions()) {
+            if (i instanceof Send s) {
+                sendsPerMessage.merge(key(s.payload(), s.microBatch()), 1, Integer::sum);
+            }
+        }
+    }
+
+    String device() {
+        return program.device();
+    }
+
+    /** Runs the program for one step; returns this device's share of the loss. */
+    double runStep(int step, Batch stepBatch) {
+        this.batch = stepBatch;
+        this.loss = 0;
+        List<Instruction> list = program.instructions();
+        for (int i = 0; i < list.size(); i++) {
+            Instruction in = list.get(i);
+            run.control().check();
+            long start = run.ticker().nanos();
+            try {
+                run.hook().beforeInstruction(device(), step, i, in);
+                execute(step, in);
+            } catch (RunControl.Aborted e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunControl.Aborted();
+            } catch (RuntimeException | Error e) {
+                String where = "step " + step + " instruction " + i + " '" + in.name() + "'";
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                ExecutionException failure = new ExecutionException(device(), where, why, e);
+                run.control().fail(failure);
+                throw failure;
+            }
+            long end = run.ticker().nanos();
+            boolean comm = in instanceof Send || in instanceof Recv || in instanceof AllReduce;
+            run.trace().add(new ExecutionTrace.Span(device(), step, i, in.name(), in.stage(), comm,
+                    run.seconds(start), run.seconds(end)));
+            run.trace().add(new ExecutionTrace.MemorySample(device(), run.seconds(end), state.ledger.liveBytes()));
+        }
+        releaseLeftovers();
+        return loss;
+    }
+
+    private void execute(int step, Instruction in) throws InterruptedException {
+        if (in instanceof Compute c) {
+            if (c.direction() == Direction.FORWARD) {
+                forward(c.microBatch());
+            } else {
+                backward(c.microBatch());
+            }
+        } else if (in instanceof Send s) {
+            send(s);
+        } else if (in instanceof Recv r) {
+            receive(r);
+        } else if (in instanceof Free f) {
+            free(f.microBatch());
+        } else if (in instanceof AllReduce a) {
+            allReduce(step, a);
+        } else if (in instanceof OptimizerStep) {
+            optimizerStep(step);
+        }
+    }
+
+    private void forward(int mb) {
+        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : assemble(Payload.ACTIVATION, mb);
+        long first = (long) mb * microBatchSize + localFirst;
+        INDArray data = Tensors.rows(batch.inputs(), first, localCount).castTo(dataType);
+        INDArray targets = Tensors.rows(batch.targets(), first, localCount).castTo(dataType);
+        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute);
+        StageModel.Stash s = r.stash();
+        state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
+        stash.put(mb, s);
+        loss += r.loss();
+        hold(Payload.ACTIVATION, mb, r.outputs());
+    }
+
+    private void backward(int mb) {
+        StageModel.Stash s = stash.get(mb);
+        if (s == null) {
+            throw new IllegalStateException("no stashed forward of micro-batch " + mb);
+        }
+        Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : assemble(Payload.GRADIENT, mb);
+        hold(Payload.GRADIENT, mb, model.backward(s, outGrads, state.params, state.grads));
+    }
+
+    private void hold(Payload payload, int mb, Map<String, INDArray> tensors) {
+        String k = key(payload, mb);
+        Integer sends = sendsPerMessage.get(k);
+        if (sends == null || tensors.isEmpty()) {
+            return;
+        }
+        state.ledger.allocate(MemoryCategory.ACTIVATIONS, bytes(tensors));
+        toSend.put(k, tensors);
+        sendsLeft.put(k, sends);
+    }
+
+    private void send(Send s) throws InterruptedException {
+        String k = key(s.payload(), s.microBatch());
+        Map<String, INDArray> all = toSend.get(k);
+        if (all == null) {
+            throw new IllegalStateException("nothing computed to send for " + s.payload() + " of micro-batch " + s.microBatch());
+        }
+        int offset = s.firstSample() - localFirst;
+        if (offset < 0 || offset + s.sampleCount() > localCount) {
+            throw new IllegalStateException("samples [" + s.firstSample() + ", " + (s.firstSample() + s.sampleCount())
+                    + ") are not among this device's [" + localFirst + ", " + (localFirst + localCount) + ")");
+        }
+        List<String> names = s.payload() == Payload.ACTIVATION ? boundary.between(s.stage(), s.toStage())
+                : boundary.between(s.toStage(), s.stage());
+        Map<String, INDArray> part = new LinkedHashMap<>();
+        for (String name : names) {
+            INDArray t = all.get(name);
+            long rowsPerSample = t.size(0) / localCount;
+            part.put(name, Tensors.rows(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
+        }
+        long bytes = bytes(part);
+        state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
+        Message.Key key = new Message.Key(device(), s.stage(), s.toStage(), s.microBatch(), s.payload(), s.firstSample());
+        run.mailbox(s.peer()).put(new Message(key, s.sampleCount(), part, bytes, state.ledger));
+        if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
+            state.ledger.release(MemoryCategory.ACTIVATIONS, bytes(toSend.remove(k)));
+            sendsLeft.remove(k);
+        }
+    }
+
+    private void receive(Recv r) throws InterruptedException {
+        Message.Key key = new Message.Key(r.peer(), r.fromStage(), r.stage(), r.microBatch(), r.payload(), r.firstSample());
+        Message m = run.mailbox(device()).take(key);
+        m.heldBy().release(MemoryCategory.MESSAGES, m.bytes());
+        state.ledger.allocate(MemoryCategory.ACTIVATIONS, m.bytes());
+        received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(m);
+    }
+
+    /**
+     * Joins the received pieces of a micro-batch: per sending stage in sample order (they must cover this
+     * device's samples), then across stages (gradients of one tensor from several stages add up).
+     */
+    private Map<String, INDArray> assemble(Payload payload, int mb) {
+        List<Message> pieces = received.remove(key(payload, mb));
+        if (pieces == null) {
+            throw new IllegalStateException("no " + payload.shortName() + " received for micro-batch " + mb);
+        }
+        pieces.sort(Comparator.comparingInt((Message m) -> m.key().fromStage()).thenComparingInt(m -> m.key().firstSample()));
+        Map<Integer, List<Message>> byStage = new TreeMap<>();
+        pieces.forEach(m -> byStage.computeIfAbsent(m.key().fromStage(), x -> new ArrayList<>()).add(m));
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        byStage.forEach((stage, list) -> {
+            int expected = localFirst;
+            Map<String, List<INDArray>> parts = new LinkedHashMap<>();
+            for (Message m : list) {
+                if (m.key().firstSample() != expected) {
+                    throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
+                            + " from stage " + stage + " starts at sample " + m.key().firstSample() + ", expected " + expected);
+                }
+                m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
+                expected += m.sampleCount();
+                state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes());
+            }
+            if (expected != localFirst + localCount) {
+                throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb + " from stage "
+                        + stage + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
+            }
+            parts.forEach((name, l) -> {
+                INDArray joined = l.size() == 1 ? l.get(0) : Nd4j.concat(0, l.toArray(INDArray[]::new));
+                out.merge(name, joined, INDArray::addi);
+            });
+        });
+        return out;
+    }
+
+    private void free(int mb) {
+        StageModel.Stash s = stash.remove(mb);
+        if (s != null) {
+            state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
+        }
+    }
+
+    private void allReduce(int step, AllReduce a) throws InterruptedException {
+        Map<String, INDArray> sum = run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads);
+        sum.forEach((k, v) -> state.grads.get(k).assign(v));
+    }
+
+    private void optimizerStep(int step) throws InterruptedException {
+        for (RunContext.Tied tied : run.tiedGroups(device())) {
+            Map<String, INDArray> mine = Map.of(tied.parameter(), state.grads.get(tied.parameter()));
+            Map<String, INDArray> sum = run.collectives().reduce("step " + step + " tied " + tied.parameter(),
+                    device(), tied.members(), tied.summands(), mine);
+            state.grads.get(tied.parameter()).assign(sum.get(tied.parameter()));
+        }
+        state.optimizer.step(state.params, state.grads);
+        state.zeroGradients();
+    }
+
+    private void releaseLeftovers() {
+        stash.keySet().stream().toList().forEach(this::free);
+        toSend.values().forEach(t -> state.ledger.release(MemoryCategory.ACTIVATIONS, bytes(t)));
+        toSend.clear();
+        sendsLeft.clear();
+        received.values().forEach(l -> l.forEach(m -> state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
+        received.clear();
+    }
+
+    private static String key(Payload payload, int mb) {
+        return payload.shortName() + mb;
+    }
+
+    private static long bytes(Map<String, INDArray> tensors) {
+        return tensors.values().stream().mapToLong(Tensors::bytes).sum();
+    }
+}

@@ -1,0 +1,230 @@
+package org.modelpar.executor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.model.Adam;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.Optimizer;
+import org.modelpar.executor.model.Sgd;
+import org.modelpar.executor.model.StageModel;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.StepProgram;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link StepProgram} on local devices, one worker thread per device (bound to its GPU through
+ * ND4J's affinity manager on the CUDA backend). Each {@link #step(Batch)} runs every device's program
+ * once. After a failure the executor is unusable; close it.
+ */
+public final class Executor implements AutoCloseable {
+    private final StepProgram program;
+    private final List<DeviceWorker> workers = new ArrayList<>();
+    private final Map<String, DeviceState> states = new LinkedHashMap<>();
+    private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
+    private final RunContext run;
+    private int stepsDone;
+
+    private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
+        PlacementPlan plan = program.plan();
+        if (plan.precision() != Precision.FP32) {
+            throw new PlanException("the executor runs fp32 only; the plan's precision is " + plan.precision().jsonName());
+        }
+        if (plan.tensorParallel() != 1) {
+            throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
+                    + plan.tensorParallel());
+        }
+        this.program = program;
+        configureThreads(options.threadsPerDevice());
+        Boundary boundary = new Boundary(graph, plan);
+        List<StageModel> stages = new ArrayList<>();
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            stages.add(new StageModel(graph, boundary, s, plan.globalBatchSize()));
+        }
+        RunControl control = new RunControl(options.timeout().toNanos());
+        Map<String, Mailbox> mailboxes = new HashMap<>();
+        for (DeviceProgram p : program.programs()) {
+            int receives = (int) p.instructions().stream().filter(i -> i instanceof Recv).count();
+            mailboxes.put(p.device(), new Mailbox(receives, control));
+        }
+        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(program, stages));
+        int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
+        int index = 0;
+        for (DeviceProgram p : program.programs()) {
+            StageModel model = stages.get(p.stage());
+            int gpu = index++ % Math.max(1, gpus);
+            ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "modelpar-" + p.device());
+                t.setDaemon(true);
+                return t;
+            });
+            threads.put(p.device(), thread);
+            DeviceState state = await(thread.submit(() -> {
+                if (gpus > 1) {
+                    Nd4j.getAffinityManager().unsafeSetDevice(gpu);
+                }
+                return new DeviceState(model.parameters(), options.seed(), options.dataType(),
+                        optimizer(plan.optimizer(), options.learningRate()),
+                        new MemoryLedger(p.device(), options.budgetOf(p.device())));
+            }));
+            states.put(p.device(), state);
+            workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
+                    plan.stages().get(p.stage()).recompute(), options.dataType()));
+        }
+    }
+
+    /** Builds the executor; throws {@link PlanException} for a plan it cannot run. */
+    public static Executor create(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
+        return new Executor(graph, program, options);
+    }
+
+    /** Runs one training step on every device; returns the step's mean loss and wall time. */
+    public StepResult step(Batch batch) {
+        if (batch.samples() != program.plan().globalBatchSize()) {
+            throw new IllegalArgumentException("batch has " + batch.samples() + " samples, the plan's global batch is "
+                    + program.plan().globalBatchSize());
+        }
+        int step = stepsDone;
+        long start = run.ticker().nanos();
+        List<Future<Double>> results = new ArrayList<>();
+        for (DeviceWorker w : workers) {
+            results.add(threads.get(w.device()).submit(() -> w.runStep(step, batch)));
+        }
+        double loss = 0;
+        RuntimeException error = null;
+        for (Future<Double> f : results) {
+            try {
+                loss += f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                error = error == null && e.getCause() instanceof RuntimeException r ? r : error;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running step " + step, e);
+            }
+        }
+        ExecutionException failure = run.control().failure();
+        if (failure != null) {
+            throw failure;
+        }
+        if (error != null) {
+            throw error;
+        }
+        stepsDone++;
+        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9);
+    }
+
+    /** Steps completed. */
+    public int stepsDone() {
+        return stepsDone;
+    }
+
+    /** Copies of all parameters, each from the first device (in plan order) that holds it. */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new TreeMap<>();
+        states.values().forEach(s -> s.parameterCopies().forEach(out::putIfAbsent));
+        return out;
+    }
+
+    /** Optimizer state of all parameters, from the same devices as {@link #parameters()}. */
+    public Map<String, INDArray> optimizerState() {
+        Map<String, INDArray> out = new TreeMap<>();
+        states.values().forEach(s -> s.optimizer.state().forEach((k, v) -> out.putIfAbsent(k, v.dup())));
+        return out;
+    }
+
+    /** Loads parameters and optimizer state into every device holding them and sets the step count. */
+    public void restore(Map<String, INDArray> params, Map<String, INDArray> optimizerState, int steps) {
+        states.values().forEach(s -> s.load(params, optimizerState));
+        this.stepsDone = steps;
+    }
+
+    public ExecutionTrace trace() {
+        return run.trace();
+    }
+
+    /** Peak accounted bytes per device, in plan order. */
+    public Map<String, Long> peakMemoryBytes() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        states.forEach((d, s) -> out.put(d, s.ledger.peakBytes()));
+        return out;
+    }
+
+    public StepProgram program() {
+        return program;
+    }
+
+    @Override
+    public void close() {
+        threads.values().forEach(ExecutorService::shutdownNow);
+        for (ExecutorService t : threads.values()) {
+            try {
+                t.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Sets ND4J's OpenMP and BLAS thread counts (process-wide in nd4j-native: one budget for every worker). */
+    private static void configureThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    private static Optimizer optimizer(OptimizerKind kind, double lr) {
+        return kind == OptimizerKind.ADAM ? new Adam(lr) : new Sgd(lr);
+    }
+
+    private static Map<String, List<RunContext.Tied>> tiedGroups(StepProgram program, List<StageModel> stages) {
+        Map<String, List<Integer>> stagesOf = new TreeMap<>();
+        for (int s = 0; s < stages.size(); s++) {
+            for (ParameterSpec p : stages.get(s).parameters()) {
+                stagesOf.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        Map<String, List<RunContext.Tied>> out = new HashMap<>();
+        stagesOf.forEach((param, ss) -> {
+            if (ss.size() < 2) {
+                return;
+            }
+            List<String> members = new ArrayList<>();
+            List<String> summands = new ArrayList<>();
+            for (int s : ss) {
+                List<String> devs = program.plan().stages().get(s).devices();
+                members.addAll(devs);
+                summands.add(devs.get(0));
+            }
+            RunContext.Tied t = new RunContext.Tied(param, members, summands);
+            members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
+        });
+        return out;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting a device", e);
+        }
+    }
+}

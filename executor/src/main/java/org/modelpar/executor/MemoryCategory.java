@@ -1,0 +1,6 @@
+package org.modelpar.executor;
+
+/** What a live tensor on a device is, for the memory ledger's breakdown. */
+public enum MemoryCategory {
+    PARAMETERS, GRADIENTS, OPTIMIZER, ACTIVATIONS, MESSAGES
+}

@@ -1,0 +1,73 @@
+package org.modelpar.executor;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Accounts every live tensor of one device by category and enforces the device's memory budget:
+ * an allocation that would exceed it fails, naming the device, the category, the bytes and the limit.
+ * Thread-safe (senders account in-flight messages).
+ */
+public final class MemoryLedger {
+    private final String device;
+    private final long budgetBytes;
+    private final Map<MemoryCategory, Long> live = new EnumMap<>(MemoryCategory.class);
+    private long total;
+    private long peak;
+
+    public MemoryLedger(String device, long budgetBytes) {
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("memory budget of device " + device + " must be positive, got " + budgetBytes);
+        }
+        this.device = device;
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** Records an allocation; throws {@link OutOfDeviceMemory} when it would exceed the budget. */
+    public synchronized void allocate(MemoryCategory category, long bytes) {
+        if (total + bytes > budgetBytes) {
+            throw new OutOfDeviceMemory("device " + device + " out of memory: allocating " + bytes + " bytes of "
+                    + category.name().toLowerCase() + " on top of " + total + " live bytes exceeds the budget of "
+                    + budgetBytes + " bytes");
+        }
+        live.merge(category, bytes, Long::sum);
+        total += bytes;
+        peak = Math.max(peak, total);
+    }
+
+    /** Records a release. */
+    public synchronized void release(MemoryCategory category, long bytes) {
+        long now = live.getOrDefault(category, 0L) - bytes;
+        if (now < 0) {
+            throw new IllegalStateException("device " + device + " released " + bytes + " bytes of " + category
+                    + " but held only " + (now + bytes));
+        }
+        live.put(category, now);
+        total -= bytes;
+    }
+
+    public synchronized long liveBytes() {
+        return total;
+    }
+
+    public synchronized long liveBytes(MemoryCategory category) {
+        return live.getOrDefault(category, 0L);
+    }
+
+    public synchronized long peakBytes() {
+        return peak;
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /** An allocation beyond the device's budget. */
+    public static final class OutOfDeviceMemory extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfDeviceMemory(String message) {
+            super(message);
+        }
+    }
+}

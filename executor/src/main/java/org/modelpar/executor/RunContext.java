@@ -1,0 +1,77 @@
+package org.modelpar.executor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the devices of one executor share: failure control, clock, fault hook, trace, mailboxes,
+ * collectives and the groups of devices holding copies of a tied parameter.
+ */
+final class RunContext {
+    private final RunControl control;
+    private final Ticker ticker;
+    private final FaultHook hook;
+    private final ExecutionTrace trace = new ExecutionTrace();
+    private final Map<String, Mailbox> mailboxes;
+    private final Collectives collectives;
+    private final Map<String, List<Tied>> tied;
+    private final long originNanos;
+
+    /**
+     * Devices holding copies of one parameter used by several stages (a tied embedding): before the
+     * optimizer step they add the copies' gradients, one summand per stage.
+     *
+     * @param parameter the parameter name
+     * @param members   every device holding a copy
+     * @param summands  one device per stage, in stage order
+     */
+    record Tied(String parameter, List<String> members, List<String> summands) {
+    }
+
+    RunContext(RunControl control, Ticker ticker, FaultHook hook, Map<String, Mailbox> mailboxes,
+               Map<String, List<Tied>> tied) {
+        this.control = control;
+        this.ticker = ticker;
+        this.hook = hook;
+        this.mailboxes = Map.copyOf(mailboxes);
+        this.collectives = new Collectives(control);
+        this.tied = Map.copyOf(tied);
+        this.originNanos = ticker.nanos();
+    }
+
+    RunControl control() {
+        return control;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    FaultHook hook() {
+        return hook;
+    }
+
+    ExecutionTrace trace() {
+        return trace;
+    }
+
+    Collectives collectives() {
+        return collectives;
+    }
+
+    Mailbox mailbox(String device) {
+        Mailbox m = mailboxes.get(device);
+        if (m == null) {
+            throw new IllegalStateException("no device '" + device + "' in this run");
+        }
+        return m;
+    }
+
+    List<Tied> tiedGroups(String device) {
+        return tied.getOrDefault(device, List.of());
+    }
+
+    double seconds(long nanos) {
+        return (nanos - originNanos) / 1e9;
+    }
+}

@@ -1,0 +1,19 @@
+package org.modelpar.executor.model;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Updates parameters in place from their gradients; holds its own state per parameter. */
+public interface Optimizer {
+    /** Applies one update to every parameter that has a gradient. */
+    void step(Map<String, INDArray> params, Map<String, INDArray> grads);
+
+    /** The optimizer's state (for checkpoints and memory accounting), keyed {@code param/slot}. */
+    Map<String, INDArray> state();
+
+    /** Restores state written by {@link #state()}. */
+    void restore(Map<String, INDArray> state);
+
+    /** Bytes of state held for a parameter of {@code paramBytes} bytes. */
+    long stateBytes(long paramBytes);
+}

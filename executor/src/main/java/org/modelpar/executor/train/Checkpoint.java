@@ -1,0 +1,159 @@
+package org.modelpar.executor.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training checkpoint: steps done, parameters and optimizer state. File {@code checkpoint.bin}:
+ * magic {@code MPCKPT1\n}, the model name, the step count, then each tensor (name, dtype, shape, values
+ * as big-endian doubles, exact for fp32 and fp64), and a SHA-256 of everything before it. Written to a
+ * temporary file, fsynced, renamed over the old one and the directory fsynced, so a crash leaves either
+ * the old or the new checkpoint; a truncated or altered file fails its checksum and is refused.
+ *
+ * @param model          the graph name it belongs to
+ * @param stepsDone      steps completed
+ * @param parameters     parameter values by name
+ * @param optimizerState optimizer state by {@code param/slot}
+ */
+public record Checkpoint(String model, int stepsDone, Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
+    public static final String FILE = "checkpoint.bin";
+    private static final byte[] MAGIC = "MPCKPT1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DIGEST_BYTES = 32;
+
+    public Checkpoint {
+        parameters = new TreeMap<>(parameters);
+        optimizerState = new TreeMap<>(optimizerState);
+    }
+
+    /** Writes atomically into {@code dir/checkpoint.bin}. */
+    public void write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.write(MAGIC);
+                out.writeUTF(model);
+                out.writeInt(stepsDone);
+                writeTensors(out, parameters);
+                writeTensors(out, optimizerState);
+            }
+            byte[] body = bytes.toByteArray();
+            Path tmp = dir.resolve(FILE + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(body));
+                ch.write(ByteBuffer.wrap(sha256(body, body.length)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // some file systems cannot open a directory for fsync; the rename is still atomic
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(dir.resolve(FILE) + ": cannot write checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code dir/checkpoint.bin}, refusing a missing, truncated or altered file with one line. */
+    public static Checkpoint read(Path dir) {
+        Path file = dir.resolve(FILE);
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(file + ": no checkpoint here");
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": cannot read checkpoint: " + e.getMessage(), e);
+        }
+        if (all.length < MAGIC.length + DIGEST_BYTES || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+            throw new CheckpointException(file + ": not a modelpar checkpoint or truncated (" + all.length + " bytes)");
+        }
+        int bodyLength = all.length - DIGEST_BYTES;
+        byte[] stored = Arrays.copyOfRange(all, bodyLength, all.length);
+        if (!MessageDigest.isEqual(stored, sha256(all, bodyLength))) {
+            throw new CheckpointException(file + ": checksum mismatch, the checkpoint is truncated or altered ("
+                    + all.length + " bytes); refusing to resume from it");
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, bodyLength))) {
+            in.skipNBytes(MAGIC.length);
+            String model = in.readUTF();
+            int steps = in.readInt();
+            return new Checkpoint(model, steps, readTensors(in), readTensors(in));
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file + ": malformed checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeTensors(DataOutputStream out, Map<String, INDArray> tensors) throws IOException {
+        out.writeInt(tensors.size());
+        for (Map.Entry<String, INDArray> e : new TreeMap<>(tensors).entrySet()) {
+            INDArray t = e.getValue();
+            out.writeUTF(e.getKey());
+            out.writeUTF(t.dataType().name());
+            long[] shape = t.shape();
+            out.writeInt(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            for (double v : t.dup('c').castTo(DataType.DOUBLE).data().asDouble()) {
+                out.writeDouble(v);
+            }
+        }
+    }
+
+    private static Map<String, INDArray> readTensors(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, INDArray> out = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            DataType type = DataType.valueOf(in.readUTF());
+            long[] shape = new long[in.readInt()];
+            long length = 1;
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = in.readLong();
+                length = Math.multiplyExact(length, shape[d]);
+            }
+            double[] values = new double[Math.toIntExact(length)];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = in.readDouble();
+            }
+            out.put(name, Nd4j.create(values, shape, DataType.DOUBLE).castTo(type));
+        }
+        return out;
+    }
+
+    private static byte[] sha256(byte[] data, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(data, 0, length);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.modelpar.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.model.Initializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Pipeline and data parallelism change where and in which order work runs, never the result: 10 steps on
+ * 1, 2 and 4 devices, GPipe and 1F1B, with 2 data-parallel replicas, end with the parameters of
+ * single-device training on the same data and seed (max abs difference <= 1e-5 in fp32).
+ */
+class EquivalenceTest {
+    private static final int STEPS = 10;
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(
+                Arguments.of("mlp", 1, 1, Schedule.GPIPE),
+                Arguments.of("mlp", 2, 1, Schedule.GPIPE),
+                Arguments.of("mlp", 2, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of("mlp", 4, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of("mlp", 2, 2, Schedule.GPIPE),
+                Arguments.of("mlp", 1, 2, Schedule.ONE_F_ONE_B),
+                Arguments.of("gpt", 1, 1, Schedule.GPIPE),
+                Arguments.of("gpt", 2, 1, Schedule.GPIPE),
+                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of("gpt", 4, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of("gpt", 2, 2, Schedule.ONE_F_ONE_B),
+                Arguments.of("gpt", 1, 2, Schedule.GPIPE));
+    }
+
+    @ParameterizedTest(name = "{0} on {1} stages x {2} replicas, {3}")
+    @MethodSource("layouts")
+    void matchesSingleDevice(String model, int stages, int replicas, Schedule schedule) {
+        ComputationGraph graph = graph(model);
+        Map<String, INDArray> reference = REFERENCE.computeIfAbsent(model, m -> train(graph,
+                Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS));
+        Map<String, INDArray> split = train(graph, Plans.plan(graph, stages, replicas, 2, 2, schedule, OptimizerKind.SGD),
+                ExecutorOptions.defaults(5, 0.05), STEPS);
+        assertThat(maxDifference(reference, split)).isLessThanOrEqualTo(1e-5);
+        INDArray initial = Initializer.initialise(new ParameterSpec("fc0.weight", new long[] {16, 16},
+                ParameterSpec.Init.NORMAL, 0.25), 5, DataType.FLOAT);
+        if (model.equals("mlp")) {
+            assertThat(reference.get("fc0.weight").sub(initial).amaxNumber().doubleValue()).as("training moved the weights")
+                    .isGreaterThan(1e-3);
+        }
+    }
+
+    /**
+     * Adam turns gradients that are mathematically zero but carry fp32 rounding noise (the key bias:
+     * softmax is shift-invariant) into full-size steps, so reordered fp32 sums cannot agree to 1e-5 under
+     * Adam; in fp64 the noise stays far below Adam's epsilon and the runs agree.
+     */
+    @org.junit.jupiter.api.Test
+    void adamInDoublePrecisionMatchesSingleDevice() {
+        ComputationGraph graph = TestGraphs.gpt(2, 16, 2, 8, 11);
+        ExecutorOptions options = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
+        Map<String, INDArray> reference = train(graph, Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.ADAM), options, 5);
+        Map<String, INDArray> split = train(graph, Plans.plan(graph, 3, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM), options, 5);
+        assertThat(maxDifference(reference, split)).isLessThanOrEqualTo(1e-9);
+    }
+
+    private static final Map<String, Map<String, INDArray>> REFERENCE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static ComputationGraph graph(String model) {
+        return model.equals("mlp") ? TestGraphs.mlp(3, 16) : TestGraphs.gpt(4, 64, 4, 32, 16);
+    }
+
+    static double maxDifference(Map<String, INDArray> a, Map<String, INDArray> b) {
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        double maxDiff = 0;
+        for (String k : a.keySet()) {
+            maxDiff = Math.max(maxDiff, a.get(k).sub(b.get(k)).amaxNumber().doubleValue());
+        }
+        return maxDiff;
+    }
+
+    static Map<String, INDArray> train(ComputationGraph graph, PlacementPlan plan, ExecutorOptions options, int steps) {
+        SyntheticTask task = SyntheticTask.forGraph(graph, 11);
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), options)) {
+            for (int s = 0; s < steps; s++) {
+                ex.step(task.batch(s, plan.globalBatchSize()));
+            }
+            return ex.parameters();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.modelpar.simulator;
+
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+
+/**
+ * A hand-made parallel configuration as an expert states it (e.g. Megatron-LM's t, p, d).
+ *
+ * @param pipeline             pipeline stages p
+ * @param tensor               tensor-parallel degree t
+ * @param data                 data-parallel degree d (replicas per stage)
+ * @param microBatches         micro-batches per step m
+ * @param replicaMicroBatch    samples per replica per micro-batch (Megatron's micro-batch size); the
+ *                             plan's micro-batch is {@code replicaMicroBatch x d} samples
+ * @param schedule             pipeline schedule
+ * @param recompute            whether every stage recomputes activations
+ * @param precision            training precision
+ * @param optimizer            optimizer
+ */
+public record ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
+                             Schedule schedule, boolean recompute, Precision precision, OptimizerKind optimizer) {
+    public ParallelConfig {
+        atLeastOne("pipeline", pipeline);
+        atLeastOne("tensor", tensor);
+        atLeastOne("data", data);
+        atLeastOne("microBatches", microBatches);
+        atLeastOne("replicaMicroBatch", replicaMicroBatch);
+        if (schedule == null || precision == null || optimizer == null) {
+            throw new PlanException("schedule, precision and optimizer are required");
+        }
+    }
+
+    /** Devices the configuration needs: p x t x d. */
+    public int deviceCount() {
+        return pipeline * tensor * data;
+    }
+
+    /** Samples per step: replicaMicroBatch x d x m. */
+    public int globalBatchSize() {
+        return replicaMicroBatch * data * microBatches;
+    }
+
+    private static void atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new PlanException(name + " must be at least 1, got " + value);
+        }
+    }
+}

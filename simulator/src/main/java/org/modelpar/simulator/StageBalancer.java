@@ -1,0 +1,95 @@
+package org.modelpar.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.OpWork;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Stage;
+
+/**
+ * Turns a {@link ParallelConfig} into a plan: the graph's ops in topological order are cut into p
+ * contiguous stages minimising the slowest stage's forward + backward seconds (the linear partition
+ * problem, solved exactly by dynamic programming over prefix sums: Skiena, "The Algorithm Design Manual",
+ * section 8.5). Devices are taken in cluster order: stage i gets the next t x d devices, replica r of it the
+ * t consecutive devices {@code [r t, (r+1) t)}, so tensor-parallel groups stay within a node when t divides
+ * the node size (Megatron-LM's layout).
+ */
+public final class StageBalancer {
+    private StageBalancer() {
+    }
+
+    /** A plan for the configuration on the first p x t x d devices of the cluster. */
+    public static PlacementPlan plan(ComputationGraph graph, ClusterSpec cluster, ParallelConfig config, CostModel cost) {
+        if (config.deviceCount() > cluster.devices().size()) {
+            throw new PlanException("pp " + config.pipeline() + " x tp " + config.tensor() + " x dp " + config.data()
+                    + " needs " + config.deviceCount() + " devices, cluster '" + cluster.name() + "' has "
+                    + cluster.devices().size());
+        }
+        List<OpNode> ops = graph.topologicalOrder();
+        if (ops.size() < config.pipeline()) {
+            throw new PlanException("pp " + config.pipeline() + " exceeds the " + ops.size() + " ops of graph '"
+                    + graph.name() + "'");
+        }
+        ClusterDevice first = cluster.devices().get(0);
+        OpWork work = new OpWork(config.replicaMicroBatch(), config.tensor(), config.precision(), graph.measuredBatchSize());
+        double[] weights = new double[ops.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = cost.forwardSeconds(ops.get(i), first.profile(), work) + cost.backwardSeconds(ops.get(i), first.profile(), work);
+        }
+        int[] cuts = split(weights, config.pipeline());
+        List<Stage> stages = new ArrayList<>();
+        int perStage = config.tensor() * config.data();
+        for (int s = 0; s < config.pipeline(); s++) {
+            List<String> devices = cluster.devices().subList(s * perStage, (s + 1) * perStage).stream().map(ClusterDevice::id).toList();
+            List<String> stageOps = ops.subList(cuts[s], cuts[s + 1]).stream().map(OpNode::id).toList();
+            stages.add(new Stage(s, devices, stageOps, config.recompute()));
+        }
+        int b = config.replicaMicroBatch() * config.data();
+        return new PlacementPlan(graph.name(), "", cluster.name(), "", config.precision(), config.optimizer(),
+                b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages);
+    }
+
+    /**
+     * Cuts {@code weights} into {@code parts} non-empty contiguous runs minimising the largest run sum.
+     * Returns {@code parts + 1} boundaries: run s is {@code [cuts[s], cuts[s+1])}. Ties prefer earlier cuts.
+     */
+    public static int[] split(double[] weights, int parts) {
+        int n = weights.length;
+        if (parts < 1 || parts > n) {
+            throw new PlanException("cannot cut " + n + " ops into " + parts + " non-empty stages");
+        }
+        double[] prefix = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            prefix[i + 1] = prefix[i] + weights[i];
+        }
+        double[][] best = new double[parts + 1][n + 1];
+        int[][] from = new int[parts + 1][n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[1][j] = prefix[j];
+        }
+        for (int k = 2; k <= parts; k++) {
+            for (int j = k; j <= n; j++) {
+                best[k][j] = Double.POSITIVE_INFINITY;
+                for (int i = k - 1; i < j; i++) {
+                    double v = Math.max(best[k - 1][i], prefix[j] - prefix[i]);
+                    if (v < best[k][j]) {
+                        best[k][j] = v;
+                        from[k][j] = i;
+                    }
+                }
+            }
+        }
+        int[] cuts = new int[parts + 1];
+        cuts[parts] = n;
+        for (int k = parts; k > 1; k--) {
+            cuts[k - 1] = from[k][cuts[k]];
+        }
+        return cuts;
+    }
+}

@@ -1,0 +1,60 @@
+package org.modelpar.simulator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlanJsonTest {
+    static PlanFile sample() {
+        PlacementPlan plan = new PlacementPlan("gpt-tiny", "sha256:ab", "dgx-a100:2", "sha256:cd", Precision.BF16,
+                OptimizerKind.ADAM, 32, 8, 4, Schedule.ONE_F_ONE_B, 2,
+                List.of(new Stage(0, List.of("n0g0", "n0g1", "n0g2", "n0g3"), List.of("embed", "block0.ln1"), false),
+                        new Stage(1, List.of("n0g4", "n0g5"), List.of("loss"), true)));
+        Explanation ex = new Explanation(List.of("stage 1 is the bottleneck"),
+                List.of(new Explanation.RunnerUp("pp=1 tp=2 dp=3", Double.NaN, "does not fit by 2 GiB on n0g0"),
+                        new Explanation.RunnerUp("pp=2 tp=1 dp=3", 0.25, "slower by 12%")));
+        return new PlanFile(plan, Optional.of(new Prediction(0.125, 256, Map.of("n0g1", 1000L, "n0g0", 2000L))),
+                List.of(0.01, 0.02), ex);
+    }
+
+    @Test
+    void writesTheGoldenFile() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {
+            assertThat(PlanJson.write(sample())).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void roundTripsByteIdentically() {
+        String text = PlanJson.write(sample());
+        PlanFile back = PlanJson.read(text, "plan.json");
+        assertThat(back.plan()).isEqualTo(sample().plan());
+        assertThat(back.predicted()).isEqualTo(sample().predicted());
+        assertThat(back.computeSeconds()).isEqualTo(sample().computeSeconds());
+        assertThat(PlanJson.write(back)).isEqualTo(text);
+        PlanFile bare = PlanFile.of(sample().plan());
+        assertThat(PlanJson.read(PlanJson.write(bare), "x").predicted()).isEmpty();
+    }
+
+    @Test
+    void errorsNameTheFieldAndValue() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"1f1b\"", "\"zigzag\""), "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("p.json: field schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : \"four\""), "p.json"))
+                .hasMessage("p.json: field microBatches must be an integer, got \"four\"");
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"recompute\" : true", "\"recompute\" : 1"), "p.json"))
+                .hasMessage("p.json: field stages[1].recompute must be true or false, got 1");
+        assertThatThrownBy(() -> PlanJson.read(text.replace("modelpar-plan/1", "modelpar-plan/9"), "p.json"))
+                .hasMessage("p.json: format must be 'modelpar-plan/1', got 'modelpar-plan/9'");
+        assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1: invalid JSON");
+    }
+}

@@ -1,0 +1,94 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.StageCosts;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.memory.StageMemory;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Stage;
+
+/**
+ * Prices one block on one device group by asking the simulator: the block's ops (and the tensors between
+ * them) form a one-stage probe plan on the group's devices, which {@link StageCosts} and
+ * {@link MemoryModel} evaluate exactly as they evaluate a real stage. Results are cached per block, device
+ * type, tensor degree, samples per replica and recomputation; one instance serves one search.
+ */
+final class BlockProbe {
+    /**
+     * @param computeSeconds forward + backward of one micro-batch (with recomputation when asked)
+     * @param memory         the simulator's memory facts for the block alone (no inputs from other blocks)
+     * @param parameterCount fp32 parameters of the block
+     */
+    record Result(double computeSeconds, StageMemory memory, long parameterCount) {
+    }
+
+    private final ComputationGraph graph;
+    private final ClusterSpec cluster;
+    private final CostModel cost;
+    private final BlockSet blocks;
+    private final List<ComputationGraph> subGraphs = new ArrayList<>();
+    private final Map<String, Result> cache = new HashMap<>();
+
+    BlockProbe(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks) {
+        this.graph = graph;
+        this.cluster = cluster;
+        this.cost = cost;
+        this.blocks = blocks;
+        for (int b = 0; b < blocks.size(); b++) {
+            subGraphs.add(subGraph(b));
+        }
+    }
+
+    /**
+     * @param block     block index
+     * @param devices   one stage's devices (t x d of one type, replica-major)
+     * @param config    the configuration (tensor degree, micro-batch, precision come from here and the request)
+     * @param recompute whether the stage recomputes
+     */
+    Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + config.data() + "|"
+                + config.samplesPerReplica() + "|" + recompute;
+        return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
+    }
+
+    private Result probe(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request,
+                         boolean recompute) {
+        ComputationGraph sub = subGraphs.get(block);
+        List<String> ids = devices.stream().map(ClusterDevice::id).toList();
+        PlacementPlan probe = new PlacementPlan(sub.name(), "", cluster.name(), "", request.precision(),
+                request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, config.schedule(),
+                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)));
+        PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
+        double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
+                ids.subList(0, config.tensor())).totalSeconds();
+        return new Result(seconds, MemoryModel.stage(layout, 0), layout.stage(0).parameterCount());
+    }
+
+    private ComputationGraph subGraph(int block) {
+        List<String> opIds = blocks.opsOfBlock().get(block);
+        Set<String> inside = new HashSet<>(opIds);
+        List<OpNode> ops = opIds.stream().map(id -> graph.op(id).orElseThrow()).toList();
+        List<TensorEdge> tensors = new ArrayList<>();
+        for (String id : opIds) {
+            for (TensorEdge t : graph.outgoing(id)) {
+                if (inside.contains(t.to())) {
+                    tensors.add(t);
+                }
+            }
+        }
+        return ComputationGraph.of(graph.name() + "#block" + block, graph.measuredBatchSize(), ops, tensors);
+    }
+}

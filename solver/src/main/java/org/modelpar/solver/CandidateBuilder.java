@@ -1,0 +1,137 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.io.GraphJson;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.io.ClusterJson;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.solver.timefold.BlockPlacement;
+import org.modelpar.solver.timefold.PlacerSettings;
+import org.modelpar.solver.timefold.TimefoldPlacer;
+
+/**
+ * Turns a ranked configuration into a simulated candidate: placement (the DP split, or Timefold's when
+ * asked and better), a plan with recomputation switched off on every stage whose memory allows it, the
+ * simulator's report and the memory check against capacity minus the margin.
+ */
+final class CandidateBuilder {
+    private final ComputationGraph graph;
+    private final ClusterSpec cluster;
+    private final CostModel cost;
+    private final BlockSet blocks;
+    private final ProblemBuilder problems;
+    private final PlanRequest request;
+    private final String graphHash;
+    private final String clusterHash;
+
+    CandidateBuilder(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks,
+                     ProblemBuilder problems, PlanRequest request) {
+        this.graph = graph;
+        this.cluster = cluster;
+        this.cost = cost;
+        this.blocks = blocks;
+        this.problems = problems;
+        this.request = request;
+        this.graphHash = GraphJson.contentHash(graph);
+        this.clusterHash = ClusterJson.contentHash(cluster);
+    }
+
+    Candidate place(Planner.Estimate estimate, boolean useTimefold) {
+        int[] stageOf = estimate.partition().stageOfBlock();
+        if (useTimefold) {
+            BlockPlacement tf = new TimefoldPlacer(PlacerSettings.defaults(request.seed())).place(estimate.problem());
+            if (tf.feasible() && everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
+                    && tf.bottleneckNanos() < (long) estimate.partition().bottleneckSeconds()) {
+                stageOf = tf.stageOfBlock();
+            }
+        }
+        List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
+        Configuration c = estimate.configuration();
+        boolean[] recompute = new boolean[c.pipeline()];
+        Arrays.fill(recompute, c.recompute());
+        PlacementPlan plan = plan(c, stageOf, recompute);
+        if (c.recompute()) {
+            for (int s = 0; s < c.pipeline(); s++) {
+                recompute[s] = false;
+                PlacementPlan without = plan(c, stageOf, recompute);
+                if (worstOverflow(MemoryModel.perDevice(graph, cluster, without)).isPresent()) {
+                    recompute[s] = true;
+                } else {
+                    plan = without;
+                }
+            }
+        }
+        SimulationReport report = Simulator.simulate(graph, cluster, plan, SimulationOptions.defaults().withCostModel(cost));
+        Map<String, MemoryBreakdown> peaks = new java.util.LinkedHashMap<>();
+        report.devices().forEach((id, d) -> peaks.put(id, d.memory()));
+        Optional<Candidate.Overflow> overflow = worstOverflow(peaks);
+        if (overflow.isEmpty() && report.outOfMemory().isPresent()) {
+            var oom = report.outOfMemory().get();
+            overflow = Optional.of(new Candidate.Overflow(oom.device(), oom.neededBytes() - oom.capacityBytes(),
+                    oom.neededBytes(), oom.capacityBytes()));
+        }
+        return new Candidate(c, plan, report, overflow, constraints);
+    }
+
+    private static boolean everyStageUsed(int[] stageOf, int stages) {
+        boolean[] used = new boolean[stages];
+        for (int s : stageOf) {
+            used[s] = true;
+        }
+        for (boolean u : used) {
+            if (!u) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The device furthest over capacity minus margin, if any. */
+    Optional<Candidate.Overflow> worstOverflow(Map<String, MemoryBreakdown> peaks) {
+        Candidate.Overflow worst = null;
+        for (Map.Entry<String, MemoryBreakdown> e : peaks.entrySet()) {
+            ClusterDevice d = cluster.device(e.getKey()).orElseThrow();
+            long limit = limitBytes(d);
+            long over = e.getValue().total() - limit;
+            if (over > 0 && (worst == null || over > worst.bytesOver())) {
+                worst = new Candidate.Overflow(d.id(), over, e.getValue().total(), limit);
+            }
+        }
+        return Optional.ofNullable(worst);
+    }
+
+    long limitBytes(ClusterDevice d) {
+        return (long) (d.profile().memoryBytes() * (1 - request.memoryMargin()));
+    }
+
+    PlacementPlan plan(Configuration c, int[] stageOfBlock, boolean[] recompute) {
+        List<List<String>> ops = new ArrayList<>();
+        for (int s = 0; s < c.pipeline(); s++) {
+            ops.add(new ArrayList<>());
+        }
+        for (int b = 0; b < blocks.size(); b++) {
+            ops.get(stageOfBlock[b]).addAll(blocks.opsOfBlock().get(b));
+        }
+        List<Stage> stages = new ArrayList<>();
+        for (int s = 0; s < c.pipeline(); s++) {
+            stages.add(new Stage(s, problems.stageDevices(c, s).stream().map(ClusterDevice::id).toList(), ops.get(s),
+                    recompute[s]));
+        }
+        return new PlacementPlan(graph.name(), graphHash, cluster.name(), clusterHash, request.precision(),
+                request.optimizer(), request.globalBatchSize(), c.microBatchSize(), c.microBatches(), c.schedule(),
+                c.tensor(), stages);
+    }
+}

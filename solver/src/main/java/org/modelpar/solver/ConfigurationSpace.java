@@ -1,0 +1,69 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.Schedule;
+
+/**
+ * Enumerates the configurations of a request on a cluster, in a fixed order: p x t x d = all devices
+ * (stages take consecutive device ranges in cluster order, each of one device type; t divides the
+ * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
+ * replica dividing the global batch, both schedules, recomputation off and on.
+ */
+final class ConfigurationSpace {
+    private ConfigurationSpace() {
+    }
+
+    static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks) {
+        int n = cluster.devices().size();
+        int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
+        List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
+        List<Configuration> out = new ArrayList<>();
+        int batch = request.globalBatchSize();
+        for (int t = 1; t <= nodeSize; t *= 2) {
+            if (nodeSize % t != 0 || !allows(request.tensor().orElse(-1), t)) {
+                continue;
+            }
+            for (int p = 1; p <= Math.min(blocks, n / t); p++) {
+                if ((n / t) % p != 0 || !allows(request.pipeline().orElse(-1), p)) {
+                    continue;
+                }
+                int d = n / t / p;
+                if (!allows(request.data().orElse(-1), d) || !singleTypeStages(cluster, p, t * d)) {
+                    continue;
+                }
+                for (int u = 1; (long) u * d <= batch; u *= 2) {
+                    int mb = u * d;
+                    if (batch % mb != 0 || !allows(request.microBatches().orElse(-1), batch / mb)) {
+                        continue;
+                    }
+                    for (Schedule s : schedules) {
+                        out.add(new Configuration(p, t, d, mb, batch / mb, s, false));
+                        out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean allows(int fixed, int value) {
+        return fixed < 0 || fixed == value;
+    }
+
+    /** Whether every stage's consecutive device range holds one device type. */
+    static boolean singleTypeStages(ClusterSpec cluster, int stages, int devicesPerStage) {
+        List<ClusterDevice> devices = cluster.devices();
+        for (int s = 0; s < stages; s++) {
+            String type = devices.get(s * devicesPerStage).type();
+            for (int k = 1; k < devicesPerStage; k++) {
+                if (!devices.get(s * devicesPerStage + k).type().equals(type)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,115 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.DeviceReport;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.StageCosts;
+import org.modelpar.simulator.plan.Explanation;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanValidator;
+
+/**
+ * Writes why a plan won: per stage the memory breakdown and headroom of its devices, the binding
+ * constraints (Timefold's score analysis of the placement), the bottleneck stage and the critical path from
+ * the simulator, and the runner-ups with why they lost.
+ */
+final class Explainer {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private Explainer() {
+    }
+
+    static PlanResult result(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request,
+                             List<Candidate> simulated, List<MemoryNeed> needs, int tried, double seconds,
+                             boolean completed) {
+        Candidate best = simulated.get(0);
+        List<Explanation.RunnerUp> runnerUps = new ArrayList<>();
+        List<PlanFile> runnerUpFiles = new ArrayList<>();
+        for (Candidate c : simulated.subList(1, simulated.size())) {
+            if (runnerUps.size() >= request.runnerUps()) {
+                break;
+            }
+            runnerUps.add(runnerUp(best, c));
+            runnerUpFiles.add(file(graph, cluster, cost, c, Explanation.none()));
+        }
+        for (MemoryNeed n : needs) {
+            if (runnerUps.size() >= request.runnerUps()) {
+                break;
+            }
+            runnerUps.add(new Explanation.RunnerUp(n.configuration().label(), Double.NaN, String.format(
+                    "does not fit by %.1f GiB on stage %d", (n.neededBytes() - n.limitBytes()) / GIB, n.stage())));
+        }
+        Explanation explanation = new Explanation(lines(graph, cluster, cost, best, tried, completed), runnerUps);
+        return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles, tried,
+                simulated.size(), seconds, completed);
+    }
+
+    private static Explanation.RunnerUp runnerUp(Candidate best, Candidate c) {
+        if (c.overflow().isPresent()) {
+            Candidate.Overflow o = c.overflow().get();
+            return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(), String.format(
+                    "does not fit by %.2f GiB on device %s", o.bytesOver() / GIB, o.device()));
+        }
+        double slower = (c.stepSeconds() / best.stepSeconds() - 1) * 100;
+        return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(),
+                String.format("slower by %.1f%%", slower));
+    }
+
+    static PlanFile file(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate c, Explanation e) {
+        PlanLayout layout = PlanValidator.validate(c.plan(), graph, cluster);
+        List<Double> compute = new ArrayList<>();
+        for (int s = 0; s < c.plan().pipelineStages(); s++) {
+            compute.add(StageCosts.computeSeconds(layout, cluster, cost, s));
+        }
+        return new PlanFile(c.plan(), Optional.of(c.report().prediction()), compute, e);
+    }
+
+    private static List<String> lines(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate best,
+                                      int tried, boolean completed) {
+        List<String> lines = new ArrayList<>();
+        SimulationReport r = best.report();
+        lines.add(String.format("chosen: %s, step %.4f s, %.1f samples/s, bubble %.1f%% (%d configurations placed%s)",
+                best.configuration().label(), r.stepSeconds(), r.samplesPerSecond(), r.bubbleFraction() * 100, tried,
+                completed ? "" : ", time limit reached"));
+        PlanLayout layout = PlanValidator.validate(best.plan(), graph, cluster);
+        int slowest = 0;
+        double slowestSeconds = -1;
+        for (int s = 0; s < best.plan().pipelineStages(); s++) {
+            double t = StageCosts.computeSeconds(layout, cluster, cost, s);
+            if (t > slowestSeconds) {
+                slowestSeconds = t;
+                slowest = s;
+            }
+        }
+        lines.add(String.format("bottleneck: stage %d, %.6f s compute per micro-batch (%d ops)", slowest,
+                slowestSeconds, best.plan().stages().get(slowest).ops().size()));
+        for (int s = 0; s < best.plan().pipelineStages(); s++) {
+            List<String> devs = best.plan().stages().get(s).devices();
+            DeviceReport d = r.devices().get(devs.get(0));
+            var m = d.memory();
+            lines.add(String.format("memory stage %d (%s..%s%s): peak %.2f GiB of %.2f GiB, headroom %.2f GiB"
+                            + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f GiB]",
+                    s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recompute() ? ", recompute" : "",
+                    d.peakMemoryBytes() / GIB, d.capacityBytes() / GIB, (d.capacityBytes() - d.peakMemoryBytes()) / GIB,
+                    m.parameters() / GIB, m.gradients() / GIB, m.optimizer() / GIB, m.activations() / GIB,
+                    m.workspace() / GIB));
+        }
+        best.constraints().forEach(c -> lines.add("constraint " + c));
+        List<SimulationReport.CriticalStep> path = r.criticalPath();
+        if (!path.isEmpty()) {
+            Map<String, Long> perDevice = new java.util.TreeMap<>();
+            path.forEach(p -> perDevice.merge(p.device(), 1L, Long::sum));
+            lines.add(String.format("critical path: %d instructions over %d devices, from %s on %s to %s on %s",
+                    path.size(), perDevice.size(), path.get(0).instruction(), path.get(0).device(),
+                    path.get(path.size() - 1).instruction(), path.get(path.size() - 1).device()));
+        }
+        return lines;
+    }
+}

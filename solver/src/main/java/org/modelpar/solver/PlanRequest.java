@@ -1,0 +1,78 @@
+package org.modelpar.solver;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+
+/**
+ * What to plan for. Fixing a degree (pipeline, tensor, data, micro-batches, schedule) restricts the search
+ * to it; empty means "search".
+ *
+ * @param globalBatchSize samples per step
+ * @param pipeline        fixed pipeline degree p
+ * @param tensor          fixed tensor-parallel degree t
+ * @param data            fixed data-parallel degree d
+ * @param microBatches    fixed micro-batch count m
+ * @param schedule        fixed schedule
+ * @param precision       training precision
+ * @param optimizer       optimizer
+ * @param seed            random seed of the Timefold search
+ * @param timeLimit       wall-clock bound of the whole search (a guard: see {@link Planner})
+ * @param maxBlocks       most op blocks the graph is coarsened to
+ * @param memoryMargin    fraction of every device's memory kept free (default 0.05)
+ * @param runnerUps       runner-up configurations to report
+ */
+public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
+                          OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
+                          OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
+                          int runnerUps) {
+    public PlanRequest {
+        if (globalBatchSize < 1) {
+            throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);
+        }
+        for (OptionalInt v : new OptionalInt[] {pipeline, tensor, data, microBatches}) {
+            if (v.isPresent() && v.getAsInt() < 1) {
+                throw new IllegalArgumentException("fixed degrees must be at least 1, got " + v.getAsInt());
+            }
+        }
+        if (maxBlocks < 1 || !(memoryMargin >= 0 && memoryMargin < 1) || runnerUps < 0) {
+            throw new IllegalArgumentException("need maxBlocks >= 1, 0 <= memoryMargin < 1, runnerUps >= 0, got "
+                    + maxBlocks + ", " + memoryMargin + ", " + runnerUps);
+        }
+    }
+
+    /** Search everything: bf16 Adam, seed 0, 30 s, 128 blocks, 5% margin, 3 runner-ups. */
+    public static PlanRequest of(int globalBatchSize) {
+        return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
+                128, 0.05, 3);
+    }
+
+    public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
+        return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
+                memoryMargin, runnerUps);
+    }
+
+    public PlanRequest withSchedule(Optional<Schedule> s) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
+                timeLimit, maxBlocks, memoryMargin, runnerUps);
+    }
+
+    public PlanRequest withPrecision(Precision p, OptimizerKind o) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
+                maxBlocks, memoryMargin, runnerUps);
+    }
+
+    public PlanRequest withSearch(long s, Duration limit) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
+                limit, maxBlocks, memoryMargin, runnerUps);
+    }
+
+    public PlanRequest withMaxBlocks(int blocks) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
+                seed, timeLimit, blocks, memoryMargin, runnerUps);
+    }
+}

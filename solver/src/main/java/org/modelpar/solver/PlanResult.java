@@ -1,0 +1,23 @@
+package org.modelpar.solver;
+
+import java.util.List;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.plan.PlanFile;
+
+/**
+ * The outcome of a search.
+ *
+ * @param best                 the chosen plan with its prediction, stage times and explanation
+ * @param report               the simulator's report of the chosen plan
+ * @param runnerUps            the next-best configurations (also in the explanation), best first
+ * @param configurationsTried  configurations placed by the dynamic program
+ * @param configurationsSimulated configurations simulated
+ * @param searchSeconds        wall-clock seconds of the search (not part of the plan file)
+ * @param completed            false when the time limit stopped the enumeration early
+ */
+public record PlanResult(PlanFile best, SimulationReport report, List<PlanFile> runnerUps, int configurationsTried,
+                         int configurationsSimulated, double searchSeconds, boolean completed) {
+    public PlanResult {
+        runnerUps = List.copyOf(runnerUps);
+    }
+}

@@ -1,0 +1,119 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.solver.partition.ChainPartition;
+import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.timefold.PlacementProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The solver's facade: finds the plan with the shortest simulated step that fits every device's memory
+ * (minus the safety margin), and explains it.
+ *
+ * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact chain dynamic
+ * program over the op blocks (costs from the simulator) and ranked by its estimated step
+ * {@code (m + p - 1) x bottleneck}; the most promising ones are placed again by Timefold (DP-seeded local
+ * search; on DAGs and heterogeneous clusters it can beat the chain split), their recomputation is switched
+ * off per stage where memory allows, and each is simulated. The fastest that fits wins.
+ *
+ * <p>Determinism: configurations are tried in a fixed order and Timefold is step- and move-bounded, so
+ * the same inputs and seed give the same plan. The time limit is a guard: when it stops the enumeration
+ * early (reported in {@link PlanResult#completed()}), the result depends on machine speed.
+ */
+public final class Planner {
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+    /** Configurations simulated after the analytical ranking. */
+    static final int SIMULATED = 4;
+
+    private final CostModel cost;
+
+    public Planner() {
+        this(SimulationOptions.defaults().costModel());
+    }
+
+    public Planner(CostModel cost) {
+        this.cost = cost;
+    }
+
+    /**
+     * @throws InfeasibleException when no configuration fits, with the smallest memory a plan needs and what would fit
+     */
+    public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
+        return plan(graph, cluster, request, SearchProgress.NONE);
+    }
+
+    public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress) {
+        long start = System.nanoTime();
+        long deadline = start + request.timeLimit().toNanos();
+        BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
+        BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
+        ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
+        List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
+        if (configs.isEmpty()) {
+            throw new InfeasibleException("no configuration of " + cluster.devices().size() + " devices divides global batch "
+                    + request.globalBatchSize() + " with the fixed degrees given (pp, tp, dp, microbatches); "
+                    + "try a global batch divisible by the data-parallel degree");
+        }
+        List<Estimate> fitting = new ArrayList<>();
+        List<MemoryNeed> needs = new ArrayList<>();
+        boolean completed = true;
+        int tried = 0;
+        for (Configuration c : configs) {
+            if (System.nanoTime() > deadline && !fitting.isEmpty()) {
+                completed = false;
+                LOG.warn("time limit {} reached after {} of {} configurations", request.timeLimit(), tried, configs.size());
+                break;
+            }
+            tried++;
+            PlacementProblem problem = builder.build(c);
+            Optional<ChainPartition> dp = ChainSeed.optimal(problem);
+            if (dp.isPresent()) {
+                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneckSeconds() * 1e-9;
+                fitting.add(new Estimate(c, problem, dp.get(), step));
+            } else {
+                needs.add(MemoryNeed.of(c, problem));
+            }
+            Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);
+            progress.update(tried, configs.size(), best.map(e -> e.configuration().label()
+                    + String.format(" ~%.4f s", e.stepSeconds())).orElse(""));
+        }
+        if (fitting.isEmpty()) {
+            throw Infeasibility.explain(needs, cluster, request);
+        }
+        fitting.sort(Estimate.ORDER);
+        CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, request);
+        List<Candidate> simulated = new ArrayList<>();
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        for (Estimate e : fitting) {
+            Configuration c = e.configuration();
+            if (simulated.size() == SIMULATED
+                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize())) {
+                continue;
+            }
+            simulated.add(candidates.place(e, simulated.isEmpty() && (!blocks.isChain() || heterogeneous(cluster))));
+        }
+        simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
+        if (!simulated.get(0).fits()) {
+            throw Infeasibility.fromSimulation(simulated, cluster, request);
+        }
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, tried, seconds, completed);
+    }
+
+    private static boolean heterogeneous(ClusterSpec cluster) {
+        return cluster.deviceTypes().size() > 1;
+    }
+
+    /** A configuration placed by the dynamic program, with its estimated step. */
+    record Estimate(Configuration configuration, PlacementProblem problem, ChainPartition partition, double stepSeconds) {
+        static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
+    }
+}

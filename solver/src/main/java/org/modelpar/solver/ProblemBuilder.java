@@ -1,0 +1,118 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.memory.StageMemory;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.solver.timefold.Block;
+import org.modelpar.solver.timefold.BlockLink;
+import org.modelpar.solver.timefold.PlacementProblem;
+import org.modelpar.solver.timefold.SlotLink;
+import org.modelpar.solver.timefold.StageSlot;
+
+/**
+ * Turns a configuration into the inner placement problem: stage s gets devices
+ * {@code [s t d, (s + 1) t d)} in cluster order; each block's time and memory on each stage come from the
+ * simulator ({@link BlockProbe}); memory adds the block's inputs from other blocks to every stashed
+ * micro-batch (an upper bound of the stage inputs the simulator keeps) and uses the simulator's in-flight
+ * rule ({@link MemoryModel#maxInFlight}).
+ */
+final class ProblemBuilder {
+    private final ClusterSpec cluster;
+    private final CostModel cost;
+    private final BlockSet blocks;
+    private final BlockProbe probe;
+    private final PlanRequest request;
+    private final long[] inputBytesPerSample;
+
+    ProblemBuilder(ClusterSpec cluster, CostModel cost, BlockSet blocks, BlockProbe probe, PlanRequest request) {
+        this.cluster = cluster;
+        this.cost = cost;
+        this.blocks = blocks;
+        this.probe = probe;
+        this.request = request;
+        this.inputBytesPerSample = new long[blocks.size()];
+        blocks.linkBytes().forEach((key, bytes) -> inputBytesPerSample[BlockSet.to(key)] += bytes);
+    }
+
+    /** Devices of stage s, replica-major. */
+    List<ClusterDevice> stageDevices(Configuration c, int s) {
+        int per = c.tensor() * c.data();
+        return cluster.devices().subList(s * per, (s + 1) * per);
+    }
+
+    PlacementProblem build(Configuration c) {
+        int p = c.pipeline();
+        PlacementPlan skeleton = skeleton(c);
+        double scale = request.precision().computeBytes() / 4.0;
+        int gradientBytes = StateBytes.of(request.precision(), request.optimizer()).gradients();
+        List<StageSlot> stages = new ArrayList<>();
+        for (int s = 0; s < p; s++) {
+            List<ClusterDevice> devs = stageDevices(c, s);
+            long capacity = (long) (devs.get(0).profile().memoryBytes() * (1 - request.memoryMargin()));
+            SlotLink in = s == 0 ? SlotLink.FREE : link(stageDevices(c, s - 1).get(0), devs.get(0));
+            SlotLink out = s == p - 1 ? SlotLink.FREE : link(devs.get(0), stageDevices(c, s + 1).get(0));
+            stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
+                    capacity, in, out));
+        }
+        List<Block> list = new ArrayList<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            long[] compute = new long[p];
+            long[] allReduce = new long[p];
+            long[] memory = new long[p];
+            for (int s = 0; s < p; s++) {
+                List<ClusterDevice> devs = stageDevices(c, s);
+                BlockProbe.Result r = probe.price(b, devs, c, request, c.recompute());
+                compute[s] = Math.round(r.computeSeconds() * 1e9);
+                List<String> dpGroup = new ArrayList<>();
+                for (int k = 0; k < devs.size(); k += c.tensor()) {
+                    dpGroup.add(devs.get(k).id());
+                }
+                long gradBytes = -Math.floorDiv(-r.parameterCount(), c.tensor()) * gradientBytes;
+                allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
+                memory[s] = memoryBytes(r.memory(), MemoryModel.maxInFlight(skeleton, s),
+                        (long) Math.ceil(inputBytesPerSample[b] * c.samplesPerReplica() * scale / c.tensor()));
+            }
+            list.add(new Block(b, label(b), compute, allReduce, memory));
+        }
+        List<BlockLink> links = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : blocks.linkBytes().entrySet()) {
+            links.add(new BlockLink(BlockSet.from(e.getKey()), BlockSet.to(e.getKey()),
+                    (long) Math.ceil(e.getValue() * c.samplesPerReplica() * scale)));
+        }
+        links.sort(java.util.Comparator.comparingInt(BlockLink::from).thenComparingInt(BlockLink::to));
+        return new PlacementProblem(list, links, stages);
+    }
+
+    private static long memoryBytes(StageMemory m, int inFlight, long inputBytes) {
+        return m.fixed().total() + inFlight * (m.stashBytesPerMicroBatch() + inputBytes) + m.recomputeBytes();
+    }
+
+    private String label(int b) {
+        List<String> ops = blocks.opsOfBlock().get(b);
+        return ops.size() == 1 ? ops.get(0) : ops.get(0) + ".." + ops.get(ops.size() - 1);
+    }
+
+    private SlotLink link(ClusterDevice a, ClusterDevice b) {
+        CostModel.Link l = cost.link(cluster, a.id(), b.id());
+        return new SlotLink(Math.round(l.latencySeconds() * 1e9), l.bandwidthBytesPerSecond());
+    }
+
+    /** A plan with the configuration's shape (placeholder ops), for the simulator's in-flight rule. */
+    private PlacementPlan skeleton(Configuration c) {
+        List<Stage> stages = new ArrayList<>();
+        for (int s = 0; s < c.pipeline(); s++) {
+            stages.add(new Stage(s, stageDevices(c, s).stream().map(ClusterDevice::id).toList(), List.of("op"), false));
+        }
+        return new PlacementPlan("", "", "", "", request.precision(), request.optimizer(),
+                c.microBatchSize() * c.microBatches(), c.microBatchSize(), c.microBatches(), c.schedule(),
+                c.tensor(), stages);
+    }
+}

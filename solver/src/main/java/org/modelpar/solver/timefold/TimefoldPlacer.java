@@ -1,0 +1,128 @@
+package org.modelpar.solver.timefold;
+
+import ai.timefold.solver.core.api.score.analysis.ConstraintAnalysis;
+import ai.timefold.solver.core.api.score.analysis.ScoreAnalysis;
+import ai.timefold.solver.core.api.score.buildin.bendablelong.BendableLongScore;
+import ai.timefold.solver.core.api.solver.SolutionManager;
+import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.phase.custom.CustomPhaseConfig;
+import ai.timefold.solver.core.config.solver.EnvironmentMode;
+import ai.timefold.solver.core.config.solver.SolverConfig;
+import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.modelpar.solver.partition.ChainPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inner placement: seeds Timefold with the dynamic program's optimal chain split (a custom
+ * construction phase), then improves it by local search under the full constraints (heterogeneous stages,
+ * memory, DAG links, communication). Deterministic for a seed (see {@link PlacerSettings}).
+ */
+public final class TimefoldPlacer {
+    private static final Logger LOG = LoggerFactory.getLogger(TimefoldPlacer.class);
+
+    private final PlacerSettings settings;
+
+    public TimefoldPlacer(PlacerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Places the blocks; the result may be infeasible ({@link BlockPlacement#feasible()} false). */
+    public BlockPlacement place(PlacementProblem problem) {
+        return place(problem, seed(problem));
+    }
+
+    /** Places the blocks starting from a given stage per block instead of the dynamic program's split. */
+    public BlockPlacement place(PlacementProblem problem, int[] seed) {
+        if (seed.length != problem.blocks().size()) {
+            throw new IllegalArgumentException("seed has " + seed.length + " entries for " + problem.blocks().size() + " blocks");
+        }
+        long seedNanos = ChainSeed.optimal(problem).map(p -> (long) p.bottleneckSeconds()).orElse(-1L);
+        SolverConfig config = new SolverConfig()
+                .withSolutionClass(PlacementSolution.class)
+                .withEntityClasses(BlockAssignment.class)
+                .withConstraintProviderClass(PlacementConstraints.class)
+                .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
+                .withRandomSeed(settings.seed())
+                .withTerminationSpentLimit(settings.safetyLimit())
+                .withPhases(new CustomPhaseConfig().withCustomPhaseCommands(new SeedPhase(seed)),
+                        new LocalSearchPhaseConfig().withTerminationConfig(new TerminationConfig()
+                                .withStepCountLimit(settings.stepLimit())
+                                .withUnimprovedStepCountLimit(settings.unimprovedStepLimit())
+                                .withMoveCountLimit(settings.moveLimit())));
+        SolverFactory<PlacementSolution> factory = SolverFactory.create(config);
+        long start = System.nanoTime();
+        PlacementSolution best = factory.buildSolver().solve(toSolution(problem));
+        if (System.nanoTime() - start >= settings.safetyLimit().toNanos()) {
+            LOG.warn("placement search hit its {} wall-clock guard; the result may not be reproducible", settings.safetyLimit());
+        }
+        ScoreAnalysis<BendableLongScore> analysis = SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(best);
+        return toPlacement(best, analysis, seedNanos);
+    }
+
+    /** Timefold's score analysis of a given placement (no search): one line per constraint. */
+    public static List<String> analyze(PlacementProblem problem, int[] stageOfBlock) {
+        PlacementSolution solution = toSolution(problem);
+        for (BlockAssignment a : solution.getAssignments()) {
+            a.setStage(problem.stages().get(stageOfBlock[a.getId()]));
+        }
+        SolverFactory<PlacementSolution> factory = SolverFactory.create(new SolverConfig()
+                .withSolutionClass(PlacementSolution.class)
+                .withEntityClasses(BlockAssignment.class)
+                .withConstraintProviderClass(PlacementConstraints.class));
+        return lines(SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(solution));
+    }
+
+    private static List<String> lines(ScoreAnalysis<BendableLongScore> analysis) {
+        return analysis.constraintAnalyses().stream()
+                .sorted(Comparator.comparing(ConstraintAnalysis::constraintName))
+                .map(c -> c.constraintName() + ": " + c.score() + " (" + c.matchCount() + " matches)")
+                .toList();
+    }
+
+    /** The stage per block of the DP optimum, or of the DP ignoring memory when nothing fits. */
+    static int[] seed(PlacementProblem problem) {
+        return ChainSeed.optimal(problem)
+                .or(() -> ChainSeed.optimal(unlimitedMemory(problem)))
+                .map(ChainPartition::stageOfBlock)
+                .orElseGet(() -> spread(problem.blocks().size(), problem.stages().size()));
+    }
+
+    private static PlacementProblem unlimitedMemory(PlacementProblem p) {
+        List<StageSlot> stages = p.stages().stream()
+                .map(s -> new StageSlot(s.index(), s.label(), Long.MAX_VALUE, s.inbound(), s.outbound())).toList();
+        return new PlacementProblem(p.blocks(), p.links(), stages);
+    }
+
+    /** Fewer blocks than stages: block b on stage b (later stages stay empty). */
+    private static int[] spread(int blocks, int stages) {
+        int[] stageOf = new int[blocks];
+        for (int b = 0; b < blocks; b++) {
+            stageOf[b] = Math.min(b, stages - 1);
+        }
+        return stageOf;
+    }
+
+    static PlacementSolution toSolution(PlacementProblem problem) {
+        List<BlockAssignment> assignments = new ArrayList<>();
+        for (Block b : problem.blocks()) {
+            assignments.add(new BlockAssignment(b, null));
+        }
+        return new PlacementSolution(new ArrayList<>(problem.stages()), new ArrayList<>(problem.links()), assignments);
+    }
+
+    private static BlockPlacement toPlacement(PlacementSolution best, ScoreAnalysis<BendableLongScore> analysis,
+                                              long seedNanos) {
+        int[] stageOf = new int[best.getAssignments().size()];
+        for (BlockAssignment a : best.getAssignments()) {
+            stageOf[a.blockIndex()] = a.stageIndex();
+        }
+        BendableLongScore score = best.getScore();
+        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), seedNanos,
+                lines(analysis));
+    }
+}

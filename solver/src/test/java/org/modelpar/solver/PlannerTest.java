@@ -1,0 +1,46 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.plan.PlanJson;
+
+class PlannerTest {
+    @Test
+    void plansGpt2OnOneNodeWithinMemoryAndExplains() {
+        ComputationGraph graph = ModelZoo.build("gpt2-medium");
+        ClusterSpec cluster = Clusters.resolve("dgx-a100");
+        PlanResult r = new Planner().plan(graph, cluster, PlanRequest.of(64));
+        System.out.println(PlanJson.write(r.best()));
+        assertThat(r.best().plan().devices()).hasSize(8);
+        r.report().devices().forEach((id, d) -> assertThat(d.peakMemoryBytes()).isLessThanOrEqualTo((long) (d.capacityBytes() * 0.95)));
+        assertThat(r.best().explanation().lines()).anyMatch(l -> l.startsWith("bottleneck: stage"));
+        assertThat(r.best().explanation().runnerUps()).isNotEmpty();
+    }
+
+    @Test
+    void sameRequestSameJson() {
+        ComputationGraph graph = ModelZoo.build("gpt2-small");
+        ClusterSpec cluster = Clusters.resolve("dgx-a100");
+        PlanRequest req = PlanRequest.of(32);
+        String a = PlanJson.write(new Planner().plan(graph, cluster, req).best());
+        String b = PlanJson.write(new Planner().plan(graph, cluster, req).best());
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void gpt3OnOneNodeIsInfeasibleWithNumbers() {
+        ComputationGraph graph = ModelZoo.build("gpt3-175b");
+        ClusterSpec cluster = Clusters.resolve("dgx-a100");
+        assertThatThrownBy(() -> new Planner().plan(graph, cluster, PlanRequest.of(1536)))
+                .isInstanceOf(InfeasibleException.class)
+                .hasMessageContaining("GiB per device on n0g")
+                .hasMessageContaining("more a100");
+    }
+}

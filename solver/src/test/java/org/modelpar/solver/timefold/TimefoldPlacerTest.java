@@ -1,0 +1,102 @@
+package org.modelpar.solver.timefold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.modelpar.solver.partition.ChainPartition;
+import org.modelpar.solver.partition.ChainPartitioner;
+
+class TimefoldPlacerTest {
+    private static final PlacerSettings FAST = new PlacerSettings(7, 300, 100, 2_000, Duration.ofSeconds(60));
+
+    /** A chain of blocks with random compute, memory and activation sizes on homogeneous stages. */
+    static PlacementProblem randomChain(Random random, int n, int k, SlotLink link, long capacity) {
+        List<Block> blocks = new ArrayList<>();
+        List<BlockLink> links = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            long nanos = 1 + random.nextInt(1_000_000);
+            long bytes = random.nextInt(1000);
+            long[] c = new long[k];
+            long[] m = new long[k];
+            java.util.Arrays.fill(c, nanos);
+            java.util.Arrays.fill(m, bytes);
+            blocks.add(new Block(b, "b" + b, c, new long[k], m));
+            if (b > 0) {
+                links.add(new BlockLink(b - 1, b, random.nextInt(1_000_000)));
+            }
+        }
+        List<StageSlot> stages = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            stages.add(new StageSlot(s, "s" + s, capacity, link, link));
+        }
+        return new PlacementProblem(blocks, links, stages);
+    }
+
+    @Test
+    void equalsDynamicProgramOnRandomChains() {
+        Random random = new Random(2024);
+        int[][] sizes = {{10, 2}, {40, 4}, {120, 8}, {300, 16}, {500, 64}};
+        for (int[] size : sizes) {
+            for (boolean withComm : new boolean[] {false, true}) {
+                SlotLink link = withComm ? new SlotLink(5_000, 1e10) : SlotLink.FREE;
+                PlacementProblem problem = randomChain(random, size[0], size[1], link, Long.MAX_VALUE);
+                ChainPartition dp = ChainSeed.optimal(problem).orElseThrow();
+                BlockPlacement tf = new TimefoldPlacer(FAST).place(problem);
+                assertThat(tf.feasible()).isTrue();
+                assertThat(tf.bottleneckNanos()).as("n=%d k=%d comm=%s", size[0], size[1], withComm)
+                        .isEqualTo((long) dp.bottleneckSeconds());
+                if (!withComm) {
+                    double[] plain = problem.blocks().stream().mapToDouble(b -> b.computeNanos()[0]).toArray();
+                    assertThat(ChainPartitioner.minimizeBottleneck(size[0], size[1], ChainPartitioner.summed(plain))
+                            .orElseThrow().bottleneckSeconds()).isEqualTo(dp.bottleneckSeconds());
+                }
+            }
+        }
+    }
+
+    @Test
+    void localSearchReachesOptimumWithoutHelpOnSmallChain() {
+        // start from a poor split (everything on stage 0) instead of the DP and let local search work
+        PlacementProblem problem = randomChain(new Random(5), 12, 3, SlotLink.FREE, Long.MAX_VALUE);
+        long optimum = (long) ChainSeed.optimal(problem).orElseThrow().bottleneckSeconds();
+        BlockPlacement tf = new TimefoldPlacer(new PlacerSettings(3, 5_000, 2_000, 20_000, Duration.ofSeconds(60)))
+                .place(problem, new int[12]);
+        assertThat(tf.feasible()).isTrue();
+        assertThat(tf.bottleneckNanos()).isEqualTo(optimum);
+    }
+
+    @Test
+    void fixesMemoryTheChainOptimumBreaks() {
+        // 4 equal blocks, 2 stages; block 0 is huge so stage 0 may hold only it: [0] [1 2 3]
+        long[] bytes = {90, 10, 10, 10};
+        List<Block> blocks = new ArrayList<>();
+        List<BlockLink> links = new ArrayList<>();
+        for (int b = 0; b < 4; b++) {
+            blocks.add(new Block(b, "b" + b, new long[] {10, 10}, new long[2], new long[] {bytes[b], bytes[b]}));
+            if (b > 0) {
+                links.add(new BlockLink(b - 1, b, 1));
+            }
+        }
+        PlacementProblem problem = new PlacementProblem(blocks, links,
+                List.of(StageSlot.freeLinks(0, 95), StageSlot.freeLinks(1, 95)));
+        BlockPlacement tf = new TimefoldPlacer(FAST).place(problem);
+        assertThat(tf.feasible()).isTrue();
+        assertThat(tf.stageOfBlock()).containsExactly(0, 1, 1, 1);
+        assertThat(tf.bottleneckNanos()).isEqualTo(30);
+        assertThat(tf.constraints()).anyMatch(l -> l.startsWith("bottleneckStage"));
+    }
+
+    @Test
+    void sameSeedSameResult() {
+        PlacementProblem problem = randomChain(new Random(9), 30, 4, new SlotLink(100, 1e9), Long.MAX_VALUE);
+        PlacerSettings s = new PlacerSettings(11, 2_000, 2_000, 5_000, Duration.ofSeconds(60));
+        BlockPlacement a = new TimefoldPlacer(s).place(problem, new int[30]);
+        BlockPlacement b = new TimefoldPlacer(s).place(problem, new int[30]);
+        assertThat(a.stageOfBlock()).isEqualTo(b.stageOfBlock());
+        assertThat(a.bottleneckNanos()).isEqualTo(b.bottleneckNanos());
+    }
+}

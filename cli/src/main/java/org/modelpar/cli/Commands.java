@@ -15,5 +15,6 @@ final class Commands {
         cmd.addSubcommand("plan", new PlanCommand());
         cmd.addSubcommand("profile", new ProfileCommand());
         cmd.addSubcommand("train", new TrainCommand());
+        cmd.addSubcommand("export", new ExportCommand());
     }
 }

@@ -79,6 +79,11 @@ public final class StageModel {
     /** What a forward pass keeps for its backward pass. */
     public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
                         Map<String, List<INDArray>> saved) {
+        /** The same stash without what the kernels saved (after backward). */
+        public Stash inputsOnly() {
+            return new Stash(inputs, data, targets, samples, Map.of());
+        }
+
         /** Bytes held, each distinct array counted once. */
         public long bytes() {
             Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -50,7 +50,7 @@ public final class Executor implements AutoCloseable {
                     + plan.tensorParallel());
         }
         this.program = program;
-        configureThreads(options.threadsPerDevice());
+        Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);
         List<StageModel> stages = new ArrayList<>();
         for (int s = 0; s < plan.pipelineStages(); s++) {
@@ -179,13 +179,6 @@ public final class Executor implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** Sets ND4J's OpenMP and BLAS thread counts (process-wide in nd4j-native: one budget for every worker). */
-    private static void configureThreads(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     private static Optimizer optimizer(OptimizerKind kind, double lr) {

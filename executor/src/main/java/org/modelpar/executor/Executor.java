@@ -164,10 +164,6 @@ public final class Executor implements AutoCloseable {
         return out;
     }
 
-    public StepProgram program() {
-        return program;
-    }
-
     @Override
     public void close() {
         threads.values().forEach(ExecutorService::shutdownNow);

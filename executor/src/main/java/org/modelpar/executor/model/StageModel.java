@@ -71,11 +71,6 @@ public final class StageModel {
         return sent;
     }
 
-    /** Whether the stage computes the loss. */
-    public boolean hasLoss() {
-        return ops.stream().anyMatch(Kernels::isLoss);
-    }
-
     /** What a forward pass keeps for its backward pass. */
     public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
                         Map<String, List<INDArray>> saved) {

@@ -11,6 +11,7 @@ final class Commands {
         // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
         cmd.addSubcommand("cluster", new ClusterCommand());
         cmd.addSubcommand("train", new TrainCommand());
+        cmd.addSubcommand("report", new ReportCommand());
         cmd.addSubcommand("export", new ExportCommand());
     }
 }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.graph.io.GraphJson;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.io.ClusterJson;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -51,7 +53,7 @@ public final class StageBalancer {
             stages.add(new Stage(s, devices, stageOps, config.recompute()));
         }
         int b = config.replicaMicroBatch() * config.data();
-        return new PlacementPlan(graph.name(), "", cluster.name(), "", config.precision(), config.optimizer(),
+        return new PlacementPlan(graph.name(), GraphJson.contentHash(graph), cluster.name(), ClusterJson.contentHash(cluster), config.precision(), config.optimizer(),
                 b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages);
     }
 

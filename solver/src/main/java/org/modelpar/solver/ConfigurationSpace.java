@@ -7,8 +7,9 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
- * Enumerates the configurations of a request on a cluster, in a fixed order: p x t x d = all devices
- * (stages take consecutive device ranges in cluster order, each of one device type; t divides the
+ * Enumerates the configurations of a request on a cluster, in a fixed order: p x t x d = all devices, or
+ * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
+ * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
  * replica dividing the global batch, both schedules, recomputation off and on.
  */
@@ -22,6 +23,23 @@ final class ConfigurationSpace {
         List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
+        for (int devices : deviceCounts(n, nodeSize)) {
+            enumerate(cluster, request, blocks, devices, nodeSize, schedules, batch, out);
+        }
+        return out;
+    }
+
+    /** All devices, then halves down to one node (a prefix of whole nodes), for when more devices don't help. */
+    static List<Integer> deviceCounts(int n, int nodeSize) {
+        List<Integer> counts = new ArrayList<>(List.of(n));
+        for (int k = n; k % 2 == 0 && (k / 2) % nodeSize == 0; k /= 2) {
+            counts.add(k / 2);
+        }
+        return counts;
+    }
+
+    private static void enumerate(ClusterSpec cluster, PlanRequest request, int blocks, int n, int nodeSize,
+                                  List<Schedule> schedules, int batch, List<Configuration> out) {
         for (int t = 1; t <= nodeSize; t *= 2) {
             if (nodeSize % t != 0 || !allows(request.tensor().orElse(-1), t)) {
                 continue;
@@ -46,7 +64,6 @@ final class ConfigurationSpace {
                 }
             }
         }
-        return out;
     }
 
     private static boolean allows(int fixed, int value) {

@@ -154,5 +154,7 @@ class ModelZooTest {
                 .hasMessage("model 'mlp:layers=x,width=4': layers 'x' is not an integer");
         assertThatThrownBy(() -> ModelZoo.build("mlp:layers=2,width=4,depth=3"))
                 .hasMessage("model 'mlp:layers=2,width=4,depth=3': unknown key 'depth' (expected layers, width)");
+        assertThatThrownBy(() -> ModelZoo.build("gpt:layers=1000000,hidden=8,heads=1,seq=1,vocab=1"))
+                .hasMessage("model 'gpt:layers=1000000,hidden=8,heads=1,seq=1,vocab=1': layers must be between 1 and 10000, got 1000000");
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
@@ -115,10 +116,11 @@ final class Compiler {
         StageMemory mem = MemoryModel.stage(layout, dp.stage());
         c.capacityBytes[i] = profile.memoryBytes();
         c.fixedMemory[i] = mem.fixed();
-        c.resourceCapacity[4 * i] = cluster.intraNode().bandwidthBytesPerSecond();
-        c.resourceCapacity[4 * i + 1] = cluster.intraNode().bandwidthBytesPerSecond();
-        c.resourceCapacity[4 * i + 2] = cluster.interNode().bandwidthBytesPerSecond();
-        c.resourceCapacity[4 * i + 3] = cluster.interNode().bandwidthBytesPerSecond();
+        NodeLinks links = cluster.linksOf(cd.node());
+        c.resourceCapacity[4 * i] = links.intraNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
+        c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         long params = -Math.floorDiv(-layout.stage(dp.stage()).parameterCount(), t);
         double optimizer = cost.optimizerSeconds(profile, params, plan.precision(), plan.optimizer());
         int lastCompute = -1;
@@ -221,8 +223,8 @@ final class Compiler {
         return i;
     }
 
-    private static long channel(int from, int to) {
-        return ((long) from << 32) | to;
+    private long channel(int from, int to) {
+        return (long) from * c.deviceCount + to;
     }
 
     /** Resources of a transfer: the sender's egress and the receiver's ingress of the link class. */
@@ -239,28 +241,45 @@ final class Compiler {
         });
     }
 
-    /** Matches sends to recvs per (sender, receiver, payload) channel in program order. */
+    /**
+     * Matches sends to recvs per (sender, receiver, payload) channel in program order: the k-th send on a
+     * channel goes with the k-th recv on it.
+     */
     private void matchSends() {
-        Map<Long, List<Integer>> queues = new HashMap<>();
+        ChannelIndex channels = new ChannelIndex();
+        int[] channelOf = new int[c.count];
+        int[] sendCount = new int[16];
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.SEND) {
                 Send s = (Send) c.instructions[g];
-                queues.computeIfAbsent(key(c.device[g], index(s.peer()), s.payload().ordinal()), k -> new ArrayList<>()).add(g);
+                int ch = channels.id(key(c.device[g], index(s.peer()), s.payload().ordinal()));
+                sendCount = grow(sendCount, ch);
+                sendCount[ch]++;
+                channelOf[g] = ch;
             }
         }
-        Map<Long, Integer> heads = new HashMap<>();
+        int n = channels.size();
+        int[] first = new int[n + 1];
+        for (int ch = 0; ch < n; ch++) {
+            first[ch + 1] = first[ch] + sendCount[ch];
+        }
+        int[] queue = new int[first[n]];
+        int[] filled = Arrays.copyOf(first, n);
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.SEND) {
+                queue[filled[channelOf[g]]++] = g;
+            }
+        }
+        int[] head = Arrays.copyOf(first, n);
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.RECV) {
                 Recv r = (Recv) c.instructions[g];
-                long key = key(index(r.peer()), c.device[g], r.payload().ordinal());
-                List<Integer> q = queues.getOrDefault(key, List.of());
-                int head = heads.getOrDefault(key, 0);
-                if (head >= q.size()) {
+                int ch = channels.get(key(index(r.peer()), c.device[g], r.payload().ordinal()));
+                if (ch < 0 || head[ch] == first[ch + 1]) {
                     throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name() + "' from '"
                             + r.peer() + "' has no matching send");
                 }
-                heads.put(key, head + 1);
-                int sg = q.get(head);
+                int sg = queue[head[ch]++];
                 Send s = (Send) c.instructions[sg];
                 if (s.microBatch() != r.microBatch() || s.firstSample() != r.firstSample()
                         || s.sampleCount() != r.sampleCount() || s.bytes() != r.bytes()) {
@@ -270,14 +289,17 @@ final class Compiler {
                 c.partner[sg] = g;
             }
         }
-        queues.forEach((key, q) -> {
-            int head = heads.getOrDefault(key, 0);
-            if (head < q.size()) {
-                Instruction s = c.instructions[q.get(head)];
-                throw new PlanException("device '" + c.deviceIds[c.device[q.get(head)]] + "': '" + s.name()
+        for (int ch = 0; ch < n; ch++) {
+            if (head[ch] < first[ch + 1]) {
+                int sg = queue[head[ch]];
+                throw new PlanException("device '" + c.deviceIds[c.device[sg]] + "': '" + c.instructions[sg].name()
                         + "' has no matching recv");
             }
-        });
+        }
+    }
+
+    private static int[] grow(int[] a, int index) {
+        return index < a.length ? a : Arrays.copyOf(a, Math.max(2 * a.length, index + 1));
     }
 
     private long key(int from, int to, int payload) {

@@ -58,7 +58,11 @@ public final class Engine {
      */
     public static EngineResult run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
                                    boolean recordMemory) {
-        CompiledProgram c = Compiler.compile(program, layout, cluster, cost);
+        return run(Compiler.compile(program, layout, cluster, cost), recordMemory);
+    }
+
+    /** Runs a compiled program (the benchmark times this apart from compiling). */
+    static EngineResult run(CompiledProgram c, boolean recordMemory) {
         Engine e = new Engine(c, recordMemory);
         e.loop();
         return EngineResult.of(c, e.start, e.end, e.cause, e.memory, e.events);

@@ -1,10 +1,19 @@
 package org.modelpar.simulator.program;
 
 /**
- * One instruction of a device's program. Compute-stream instructions ({@link Compute},
- * {@link OptimizerStep}, {@link Free}) run in program order on the device's compute stream;
- * communication instructions ({@link Send}, {@link Recv}, {@link AllReduce}) run in program order on its
- * communication stream, each after the compute instruction that precedes it in the program.
+ * One instruction of a device's program. Stream rules, shared by the simulator's engine and the
+ * executor's interpreter (see {@link Lowering} for the order the lowering emits):
+ * <ul>
+ *   <li>Compute-stream instructions ({@link Compute}, {@link OptimizerStep}, {@link Free}) run one after
+ *       another in program order on the device's compute stream, each after every {@link Recv} and
+ *       {@link AllReduce} placed before it in the program has completed.</li>
+ *   <li>A {@link Send} starts once the compute instruction before it in the program has finished; sends are
+ *       non-blocking and may overlap each other and later compute (the communication stream).</li>
+ *   <li>A {@link Recv} completes when its matching {@link Send} has arrived: the k-th send from device a to
+ *       device b with a payload matches the k-th recv on b from a with that payload (MPI message order).</li>
+ *   <li>An {@link AllReduce} starts once every member of its group has finished the compute instruction
+ *       before it in its own program, and completes on all members together.</li>
+ * </ul>
  */
 public sealed interface Instruction permits Compute, Send, Recv, AllReduce, OptimizerStep, Free {
     /** Stable name shared by simulated and measured traces, carrying stage, micro-batch and direction. */

@@ -58,30 +58,46 @@ public final class Lowering {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
         for (int s = 0; s < plan.pipelineStages(); s++) {
+            Peers in = Peers.of(layout.stage(s).inputsFrom());
+            Peers out = Peers.of(layout.stage(s).outputsTo());
             List<String> devices = plan.stages().get(s).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel()));
+                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
             }
         }
         return new StepProgram(plan, programs);
     }
 
-    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank) {
+    /** The stages a stage exchanges boundary tensors with, and the fp32 bytes per sample of each. */
+    private record Peers(int[] stages, long[] bytesPerSample) {
+        static Peers of(Map<Integer, Long> peers) {
+            int[] stages = new int[peers.size()];
+            long[] bytes = new long[peers.size()];
+            int i = 0;
+            for (Map.Entry<Integer, Long> e : peers.entrySet()) {
+                stages[i] = e.getKey();
+                bytes[i++] = e.getValue();
+            }
+            return new Peers(stages, bytes);
+        }
+    }
+
+    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         boolean recompute = plan.stages().get(stage).recompute();
-        List<Instruction> out = new ArrayList<>();
+        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 2);
         for (int slot : order(plan, stage)) {
             int mb = slot >= 0 ? slot : -slot - 1;
             if (slot >= 0) {
-                exchange(layout, stage, replica, rank, mb, Payload.ACTIVATION, sp.inputsFrom(), false, out);
-                out.add(new Compute(stage, mb, Direction.FORWARD, recompute));
-                exchange(layout, stage, replica, rank, mb, Payload.ACTIVATION, sp.outputsTo(), true, out);
+                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
+                program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
+                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
-                exchange(layout, stage, replica, rank, mb, Payload.GRADIENT, sp.outputsTo(), false, out);
-                out.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
-                out.add(new Free(stage, mb));
-                exchange(layout, stage, replica, rank, mb, Payload.GRADIENT, sp.inputsFrom(), true, out);
+                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
+                program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
+                program.add(new Free(stage, mb));
+                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
         }
         int t = plan.tensorParallel();
@@ -94,11 +110,11 @@ public final class Lowering {
                 group.add(devices.get(r * t + rank));
             }
             long bytes = params * StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-            out.add(new AllReduce(stage, group, bytes));
+            program.add(new AllReduce(stage, group, bytes));
         }
-        out.add(new OptimizerStep(stage));
+        program.add(new OptimizerStep(stage));
         String device = plan.stages().get(stage).devices().get(replica * t + rank);
-        return new DeviceProgram(device, stage, replica, rank, out);
+        return new DeviceProgram(device, stage, replica, rank, program);
     }
 
     /** Micro-batch slots in schedule order: k for forward of k, -k-1 for backward of k. */
@@ -133,21 +149,20 @@ public final class Lowering {
      * Adds the Send (when {@code send}) or Recv instructions between this device and the devices of the
      * {@code peers} stages (stage -> fp32 bytes per sample) whose sample slices overlap its own.
      */
-    private static void exchange(PlanLayout layout, int stage, int replica, int rank, int mb, Payload payload,
-                                 Map<Integer, Long> peers, boolean send, List<Instruction> out) {
-        PlacementPlan plan = layout.plan();
+    private static void exchange(PlacementPlan plan, int stage, int replica, int rank, int mb, Payload payload,
+                                 Peers peers, boolean send, List<Instruction> out) {
         int b = plan.microBatchSize();
         int mine = b / plan.dataParallel(stage);
         int first = replica * mine;
         int cb = plan.precision().computeBytes();
-        for (Map.Entry<Integer, Long> e : peers.entrySet()) {
-            int other = e.getKey();
+        for (int p = 0; p < peers.stages.length; p++) {
+            int other = peers.stages[p];
             int theirs = b / plan.dataParallel(other);
             List<String> devices = plan.stages().get(other).devices();
             for (int q = first / theirs; q * theirs < first + mine; q++) {
                 int from = Math.max(first, q * theirs);
                 int count = Math.min(first + mine, (q + 1) * theirs) - from;
-                long bytes = -Math.floorDiv(-Math.multiplyExact(e.getValue(), (long) count * cb), 4L);
+                long bytes = -Math.floorDiv(-Math.multiplyExact(peers.bytesPerSample[p], (long) count * cb), 4L);
                 String peer = devices.get(q * plan.tensorParallel() + rank);
                 out.add(send ? new Send(stage, other, mb, payload, peer, bytes, from, count)
                         : new Recv(stage, other, mb, payload, peer, bytes, from, count));

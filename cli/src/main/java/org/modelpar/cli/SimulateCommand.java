@@ -1,0 +1,139 @@
+package org.modelpar.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.io.GraphFormat;
+import org.modelpar.graph.io.GraphReader;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.ParallelConfig;
+import org.modelpar.simulator.ReportJson;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.StageBalancer;
+import org.modelpar.simulator.cost.RooflineCostModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.trace.ChromeTraceWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar simulate}: one training step of a plan file, or of a hand-made configuration
+ * ({@code --pp --tp --dp --microbatches --micro-batch-size}, ops cut into balanced contiguous stages).
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Simulates one training step of a plan (--plan) or of a hand-made configuration.")
+final class SimulateCommand implements Runnable {
+    @Option(names = "--plan", paramLabel = "FILE", description = "A modelpar-plan/1 file.")
+    Path plan;
+
+    @Option(names = "--model", paramLabel = "M", description = "Built-in model or spec (see `modelpar models`); "
+            + "default for --plan: the plan's graph name.")
+    String model;
+
+    @Option(names = "--graph", paramLabel = "FILE", description = "A graph file (native JSON, PipeDream graph.txt, HF config).")
+    Path graph;
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages (default ${DEFAULT-VALUE}).")
+    int pp;
+
+    @Option(names = "--tp", defaultValue = "1", description = "Tensor-parallel degree (default ${DEFAULT-VALUE}).")
+    int tp;
+
+    @Option(names = "--dp", defaultValue = "1", description = "Data-parallel degree (default ${DEFAULT-VALUE}).")
+    int dp;
+
+    @Option(names = "--microbatches", defaultValue = "1", description = "Micro-batches per step (default ${DEFAULT-VALUE}).")
+    int microBatches;
+
+    @Option(names = "--micro-batch-size", defaultValue = "1",
+            description = "Samples per data-parallel replica per micro-batch, as Megatron-LM counts it (default ${DEFAULT-VALUE}).")
+    int microBatchSize;
+
+    @Option(names = "--schedule", defaultValue = "1f1b", description = "gpipe or 1f1b (default ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--recompute", description = "Recompute activations in the backward pass.")
+    boolean recompute;
+
+    @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace (open in Perfetto).")
+    Path trace;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (model != null && graph != null) {
+            throw new CliInputException("give --model or --graph, not both");
+        }
+        PlacementPlan p;
+        ComputationGraph g;
+        ClusterSpec c;
+        if (plan != null) {
+            p = PlanJson.read(plan).plan();
+            g = model == null && graph == null ? ModelZoo.build(p.graphName()) : graph();
+            c = cluster.value().isPresent() ? cluster.resolve() : Clusters.resolve(p.clusterName());
+        } else {
+            g = graph();
+            c = cluster.resolve();
+            ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
+                    recompute, Precision.parse(precision), OptimizerKind.parse(optimizer));
+            p = StageBalancer.plan(g, c, config, new RooflineCostModel());
+        }
+        SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
+        if (trace != null) {
+            if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {
+                throw new CliInputException("--trace " + trace + ": directory " + trace.getParent() + " does not exist");
+            }
+            ChromeTraceWriter.write(report.timeline().orElseThrow(), trace);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(ReportJson.toJson(report)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write report JSON", e);
+            }
+        } else {
+            SimulationTable.print(report, out);
+        }
+        out.flush();
+    }
+
+    private ComputationGraph graph() {
+        if (graph != null) {
+            return GraphReader.read(graph, GraphFormat.guess(graph));
+        }
+        if (model == null) {
+            throw new CliInputException("--model or --graph is required with a hand-made configuration (e.g. --model gpt2-small)");
+        }
+        return ModelZoo.build(model);
+    }
+}

@@ -1,0 +1,76 @@
+package org.modelpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.ParallelConfig;
+import org.modelpar.simulator.StageBalancer;
+import org.modelpar.simulator.cost.RooflineCostModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void handConfigurationPrintsTheDesignKeys() throws IOException {
+        assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--pp", "2", "--tp", "2", "--dp", "2",
+                "--microbatches", "4", "--micro-batch-size", "2", "--schedule", "1f1b", "--recompute", "--json")).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(j.get("globalBatchSize").asInt()).isEqualTo(16);
+        assertThat(j.get("stepSeconds").asDouble()).isPositive();
+        assertThat(j.get("tflopsPerDevice").asDouble()).isGreaterThan(j.get("modelTflopsPerDevice").asDouble());
+        assertThat(j.get("devices").size()).isEqualTo(8);
+        assertThat(j.at("/devices/n0g0/memory/parameters").asLong()).isPositive();
+        assertThat(j.get("outOfMemory").isNull()).isTrue();
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void planFileWithTrace() throws IOException {
+        var graph = ModelZoo.build("gpt-tiny");
+        var cluster = Clusters.resolve("dgx-a100");
+        var plan = StageBalancer.plan(graph, cluster, new ParallelConfig(4, 1, 2, 8, 1, Schedule.GPIPE, false,
+                Precision.FP32, OptimizerKind.SGD), new RooflineCostModel());
+        Path file = dir.resolve("plan.json");
+        PlanJson.write(PlanFile.of(plan), file);
+        Path trace = dir.resolve("trace.json");
+        assertThat(run("simulate", "--plan", file.toString(), "--trace", trace.toString())).isZero();
+        assertThat(out.toString()).contains("gpt-tiny on dgx-a100: gpipe, p=4 t=1").contains("critical path");
+        assertThat(new ObjectMapper().readTree(trace.toFile()).get("traceEvents").size()).isGreaterThan(100);
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() throws IOException {
+        assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--pp", "4", "--tp", "2", "--dp", "2")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("modelpar: pp 4 x tp 2 x dp 2 needs 16 devices, cluster 'dgx-a100' has 8"
+                + System.lineSeparator());
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"format\": \"modelpar-plan/1\", \"schedule\": 3}");
+        StringWriter err2 = new StringWriter();
+        assertThat(Main.execute(new String[] {"simulate", "--plan", file.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err2, true))).isEqualTo(2);
+        assertThat(err2.toString()).startsWith("modelpar: " + file + ": field graph is missing");
+    }
+}

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
@@ -71,11 +70,6 @@ public final class ModelZoo {
     /** The presets in listing order. */
     public static List<Preset> presets() {
         return List.copyOf(PRESETS.values());
-    }
-
-    /** The preset with this name, if any. */
-    public static Optional<Preset> preset(String name) {
-        return Optional.ofNullable(PRESETS.get(name));
     }
 
     /**

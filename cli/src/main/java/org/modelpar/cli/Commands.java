@@ -8,9 +8,15 @@ final class Commands {
     }
 
     static void register(CommandLine cmd) {
-        // one line per subcommand, e.g. cmd.addSubcommand("graph", new GraphCommand());
+        cmd.addSubcommand("models", new ModelsCommand());
+        cmd.addSubcommand("graph", new GraphCommand());
         cmd.addSubcommand("cluster", new ClusterCommand());
         cmd.addSubcommand("simulate", new SimulateCommand());
+        cmd.addSubcommand("plan", new PlanCommand());
+        cmd.addSubcommand("profile", new ProfileCommand());
         cmd.addSubcommand("train", new TrainCommand());
+        cmd.addSubcommand("run", new RunCommand());
+        cmd.addSubcommand("report", new ReportCommand());
+        cmd.addSubcommand("export", new ExportCommand());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.modelpar.executor.Comparison;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.TraceWriter;
+import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code modelpar train --plan plan.json --steps N}: executes the plan on local workers with ND4J, prints
- * the loss per step and compares with the simulator's prediction.
+ * the loss per step and compares with the simulator's prediction. The prediction simulates the plan on the
+ * cluster with op and optimizer times calibrated by timing the executor's kernels on this machine
+ * ({@link Calibration}); the pure roofline prediction from the cluster profile is reported beside it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Executes a plan on local devices (synthetic task) and compares with the prediction.")
@@ -95,6 +98,9 @@ final class TrainCommand implements Runnable {
         }
         double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
         ExecutorOptions options = ExecutorOptions.defaults(seed, lr).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        SimulationReport roofline = Simulator.simulate(graph, c, p);
+        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true)
+                .withCostModel(Calibration.of(graph, p, 9, seed)));
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {
@@ -108,7 +114,6 @@ final class TrainCommand implements Runnable {
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
-        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true));
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
                 result.peakMemoryBytes(), 5);
@@ -120,14 +125,14 @@ final class TrainCommand implements Runnable {
             }
         }
         if (json) {
-            printJson(out, result, cmp);
+            printJson(out, result, cmp, roofline.stepSeconds());
         } else {
-            TrainReport.print(out, result, cmp, compare);
+            TrainReport.print(out, result, cmp, compare, roofline.stepSeconds());
         }
         out.flush();
     }
 
-    private void printJson(PrintWriter out, TrainResult r, Comparison cmp) {
+    private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = mapper.createObjectNode();
         o.put("steps", r.firstStep() + r.losses().size());
@@ -135,6 +140,7 @@ final class TrainCommand implements Runnable {
         r.losses().forEach(o.putArray("losses")::add);
         o.put("measuredStepSeconds", r.measuredStepSeconds());
         o.put("predictedStepSeconds", cmp.predictedStepSeconds());
+        o.put("rooflinePredictedStepSeconds", rooflineStepSeconds);
         ObjectNode measured = o.putObject("peakMemoryBytes");
         ObjectNode predictedPeaks = o.putObject("predictedPeakMemoryBytes");
         cmp.memory().forEach((d, m) -> {

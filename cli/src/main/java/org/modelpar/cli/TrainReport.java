@@ -9,11 +9,12 @@ final class TrainReport {
     private TrainReport() {
     }
 
-    static void print(PrintWriter out, TrainResult r, Comparison c, boolean compare) {
+    static void print(PrintWriter out, TrainResult r, Comparison c, boolean compare, double rooflineStepSeconds) {
         out.printf("steps %d..%d, final loss %.6f%n", r.firstStep(), r.firstStep() + r.losses().size() - 1,
                 r.losses().get(r.losses().size() - 1));
         out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
                 c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
+        out.printf("  (roofline from the cluster profile alone: %.2f ms)%n", rooflineStepSeconds * 1e3);
         out.printf("%-10s %16s %16s %9s%n", "device", "measured peak B", "predicted peak B", "error");
         c.memory().forEach((d, m) -> out.printf("%-10s %16d %16d %+8.1f%%%n", d, m.measuredBytes(), m.predictedBytes(),
                 m.errorPercent()));

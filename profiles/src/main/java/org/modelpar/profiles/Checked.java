@@ -12,12 +12,4 @@ final class Checked {
             throw new ProfileException(what + " overflows a 64-bit count: " + a + " + " + b);
         }
     }
-
-    static long multiply(long a, long b, String what) {
-        try {
-            return Math.multiplyExact(a, b);
-        } catch (ArithmeticException e) {
-            throw new ProfileException(what + " overflows a 64-bit count: " + a + " x " + b);
-        }
-    }
 }

@@ -67,13 +67,16 @@ public final class Clusters {
     public static ClusterSpec replicate(ClusterSpec template, int nodes, String name, ProfileLimits limits) {
         List<List<ClusterDevice>> templateNodes = List.copyOf(template.nodes().values());
         List<String> templateNames = List.copyOf(template.nodes().keySet());
+        if (nodes < 1 || nodes > limits.maxNodes()) {
+            throw new ProfileException(name + ": " + nodes + " nodes, outside the limit of 1.." + limits.maxNodes());
+        }
         long total = 0;
         for (int i = 0; i < nodes; i++) {
             total += templateNodes.get(i % templateNodes.size()).size();
         }
-        if (nodes > limits.maxNodes() || total > limits.maxDevices()) {
+        if (total > limits.maxDevices()) {
             throw new ProfileException(name + ": " + nodes + " nodes with " + total + " devices, above the limit of "
-                    + limits.maxNodes() + " nodes and " + limits.maxDevices() + " devices");
+                    + limits.maxDevices() + " devices");
         }
         List<ClusterDevice> devices = new ArrayList<>((int) total);
         Map<String, NodeLinks> links = new LinkedHashMap<>();

@@ -110,7 +110,9 @@ class ClustersTest {
         assertThatThrownBy(() -> resolve("dgx-a100:0")).hasMessage("cluster 'dgx-a100:0': the count must be at least 1, got 0");
         assertThatThrownBy(() -> resolve("local:0")).hasMessage("cluster 'local:0': the count must be at least 1, got 0");
         assertThatThrownBy(() -> resolve("dgx-a100:100000")).isInstanceOf(ProfileException.class)
-                .hasMessage("dgx-a100:100000: 100000 nodes with 800000 devices, above the limit of 8192 nodes and 65536 devices");
+                .hasMessage("dgx-a100:100000: 100000 nodes, outside the limit of 1..8192");
+        assertThatThrownBy(() -> Clusters.resolve("dgx-a100:3", home, ProfileLimits.DEFAULT.withMaxDevices(20)))
+                .hasMessage("dgx-a100:3: 3 nodes with 24 devices, above the limit of 20 devices");
         assertThatThrownBy(() -> Clusters.resolve("local:5", home, ProfileLimits.DEFAULT.withMaxDevices(4)))
                 .hasMessage("local:5: the worker count must be in 1..4, got 5");
     }

@@ -59,8 +59,9 @@ final class BlockProbe {
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + config.data() + "|"
-                + config.samplesPerReplica() + "|" + recompute;
+        // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
+        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + config.samplesPerReplica()
+                + "|" + recompute;
         return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
     }
 

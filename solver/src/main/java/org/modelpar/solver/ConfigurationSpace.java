@@ -7,8 +7,9 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
- * Enumerates the configurations of a request on a cluster, in a fixed order: p x t x d = all devices
- * (stages take consecutive device ranges in cluster order, each of one device type; t divides the
+ * Enumerates the configurations of a request on a cluster, in a fixed order: p x t x d = all devices, or
+ * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
+ * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
  * replica dividing the global batch, both schedules, recomputation off and on.
  */
@@ -22,6 +23,23 @@ final class ConfigurationSpace {
         List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
+        for (int devices : deviceCounts(n, nodeSize)) {
+            enumerate(cluster, request, blocks, devices, nodeSize, schedules, batch, out);
+        }
+        return out;
+    }
+
+    /** All devices, then halves down to one node (a prefix of whole nodes), for when more devices don't help. */
+    static List<Integer> deviceCounts(int n, int nodeSize) {
+        List<Integer> counts = new ArrayList<>(List.of(n));
+        for (int k = n; k % 2 == 0 && (k / 2) % nodeSize == 0; k /= 2) {
+            counts.add(k / 2);
+        }
+        return counts;
+    }
+
+    private static void enumerate(ClusterSpec cluster, PlanRequest request, int blocks, int n, int nodeSize,
+                                  List<Schedule> schedules, int batch, List<Configuration> out) {
         for (int t = 1; t <= nodeSize; t *= 2) {
             if (nodeSize % t != 0 || !allows(request.tensor().orElse(-1), t)) {
                 continue;
@@ -34,16 +52,33 @@ final class ConfigurationSpace {
                 if (!allows(request.data().orElse(-1), d) || !singleTypeStages(cluster, p, t * d)) {
                     continue;
                 }
-                for (int u = 1; (long) u * d <= batch; u *= 2) {
+                for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
                     int mb = u * d;
-                    if (batch % mb != 0 || !allows(request.microBatches().orElse(-1), batch / mb)) {
-                        continue;
-                    }
                     for (Schedule s : schedules) {
                         out.add(new Configuration(p, t, d, mb, batch / mb, s, false));
                         out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Samples per replica per micro-batch: powers of two whose micro-batch divides the batch, or the one value
+     * a fixed micro-batch count implies.
+     */
+    static List<Integer> samplesPerReplica(int batch, int d, int fixedMicroBatches) {
+        List<Integer> out = new ArrayList<>();
+        if (fixedMicroBatches > 0) {
+            long perStep = (long) fixedMicroBatches * d;
+            if (batch % perStep == 0) {
+                out.add((int) (batch / perStep));
+            }
+            return out;
+        }
+        for (int u = 1; (long) u * d <= batch; u *= 2) {
+            if (batch % (u * d) == 0) {
+                out.add(u);
             }
         }
         return out;

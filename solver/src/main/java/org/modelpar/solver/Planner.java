@@ -2,7 +2,9 @@ package org.modelpar.solver;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
@@ -24,14 +26,17 @@ import org.slf4j.LoggerFactory;
  * search; on DAGs and heterogeneous clusters it can beat the chain split), their recomputation is switched
  * off per stage where memory allows, and each is simulated. The fastest that fits wins.
  *
- * <p>Determinism: configurations are tried in a fixed order and Timefold is step- and move-bounded, so
- * the same inputs and seed give the same plan. The time limit is a guard: when it stops the enumeration
- * early (reported in {@link PlanResult#completed()}), the result depends on machine speed.
+ * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
+ * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
+ * guard: when it stops the enumeration early (reported in {@link PlanResult#completed()}), or stops
+ * simulating runner-ups after 75% of it, the result depends on machine speed.
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
     /** Configurations simulated after the analytical ranking. */
     static final int SIMULATED = 4;
+    /** A configuration whose lower bound is this much above the best estimate is not placed. */
+    static final double PRUNE_SLACK = 1.25;
 
     private final CostModel cost;
 
@@ -62,10 +67,17 @@ public final class Planner {
                     + request.globalBatchSize() + " with the fixed degrees given (pp, tp, dp, microbatches); "
                     + "try a global batch divisible by the data-parallel degree");
         }
+        // most promising first (lowest lower bound), so the bound prunes the rest; ties keep enumeration order
+        Map<Configuration, Double> bound = new HashMap<>();
+        configs.forEach(c -> bound.put(c, builder.lowerBoundSeconds(c)));
+        configs = new ArrayList<>(configs);
+        configs.sort(Comparator.comparingDouble(bound::get));
         List<Estimate> fitting = new ArrayList<>();
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;
         int tried = 0;
+        int placed = 0;
+        double bestEstimate = Double.POSITIVE_INFINITY;
         for (Configuration c : configs) {
             if (System.nanoTime() > deadline && !fitting.isEmpty()) {
                 completed = false;
@@ -73,11 +85,16 @@ public final class Planner {
                 break;
             }
             tried++;
+            if (bound.get(c) > bestEstimate * PRUNE_SLACK) {
+                continue;
+            }
+            placed++;
             PlacementProblem problem = builder.build(c);
             Optional<ChainPartition> dp = ChainSeed.optimal(problem);
             if (dp.isPresent()) {
                 double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneckSeconds() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
+                bestEstimate = Math.min(bestEstimate, step);
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
@@ -94,7 +111,8 @@ public final class Planner {
         java.util.Set<String> shapes = new java.util.HashSet<>();
         for (Estimate e : fitting) {
             Configuration c = e.configuration();
-            if (simulated.size() == SIMULATED
+            boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
+            if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize())) {
                 continue;
             }
@@ -105,7 +123,8 @@ public final class Planner {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, tried, seconds, completed);
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed),
+                seconds, completed);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

@@ -91,6 +91,30 @@ final class ProblemBuilder {
         return new PlacementProblem(list, links, stages);
     }
 
+    /**
+     * A lower bound of the estimated step {@code (m + p - 1) x bottleneck}: the bottleneck is at least the
+     * mean stage compute and at least the slowest block, on the fastest device type of the configuration.
+     */
+    double lowerBoundSeconds(Configuration c) {
+        double best = Double.POSITIVE_INFINITY;
+        java.util.Set<String> types = new java.util.HashSet<>();
+        for (int s = 0; s < c.pipeline(); s++) {
+            List<ClusterDevice> devs = stageDevices(c, s);
+            if (!types.add(devs.get(0).type())) {
+                continue;
+            }
+            double total = 0;
+            double largest = 0;
+            for (int b = 0; b < blocks.size(); b++) {
+                double t = probe.price(b, devs, c, request, c.recompute()).computeSeconds();
+                total += t;
+                largest = Math.max(largest, t);
+            }
+            best = Math.min(best, Math.max(total / c.pipeline(), largest));
+        }
+        return (c.microBatches() + c.pipeline() - 1) * best;
+    }
+
     private static long memoryBytes(StageMemory m, int inFlight, long inputBytes) {
         return m.fixed().total() + inFlight * (m.stashBytesPerMicroBatch() + inputBytes) + m.recomputeBytes();
     }

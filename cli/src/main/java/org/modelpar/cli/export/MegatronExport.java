@@ -7,7 +7,7 @@ import org.modelpar.cli.CliInputException;
 import org.modelpar.simulator.plan.PlacementPlan;
 
 /**
- * Megatron-LM {@code pretrain_gpt.py} arguments as a bash array. Megatron splits the decoder layers
+ * Megatron-LM {@code pretrain_gpt.py} (or {@code pretrain_bert.py}) arguments as a bash array. Megatron splits the decoder layers
  * evenly over the pipeline stages; a plan whose first or last stage differs is expressed with
  * {@code --decoder-first-pipeline-num-layers}/{@code --decoder-last-pipeline-num-layers}, and any
  * other unevenness is reported in a note (Megatron would run its own even split).
@@ -69,7 +69,8 @@ final class MegatronExport {
         }
 
         StringBuilder out = new StringBuilder();
-        out.append("# Megatron-LM arguments for pretrain_gpt.py, exported by modelpar\n");
+        out.append("# Megatron-LM arguments for ").append(ctx.naming() == ModuleNaming.BERT ? "pretrain_bert.py" : "pretrain_gpt.py")
+                .append(", exported by modelpar\n");
         out.append("# plan for graph '").append(ctx.source().get("graph").asText()).append("' on cluster '")
                 .append(plan.clusterName()).append("'\n");
         out.append("# world size ").append(plan.devices().size()).append(" = tensor ").append(plan.tensorParallel())

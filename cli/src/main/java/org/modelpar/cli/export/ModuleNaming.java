@@ -7,7 +7,7 @@ import org.modelpar.graph.ComputationGraph;
 
 /**
  * How a framework names the module that holds a layer (docs/op-kinds.md): Hugging Face GPT-2
- * ({@code transformer.h.11}), Hugging Face LLaMA ({@code model.layers.11}), or, for graphs without a
+ * ({@code transformer.h.11}), LLaMA ({@code model.layers.11}), BERT ({@code bert.encoder.layer.11}), or, for graphs without a
  * known module hierarchy (CNNs, MLPs, PipeDream imports), the layer tag itself.
  */
 public enum ModuleNaming {
@@ -15,6 +15,8 @@ public enum ModuleNaming {
     GPT2("transformer.wte,transformer.wpe", "transformer.h.", "transformer.ln_f,lm_head"),
     /** {@code LlamaForCausalLM}: embedding, decoder layers and head. */
     LLAMA("model.embed_tokens", "model.layers.", "model.norm,lm_head"),
+    /** {@code BertForMaskedLM}: embeddings, encoder layers and the masked-LM head. */
+    BERT("bert.embeddings", "bert.encoder.layer.", "cls"),
     /** The layer tag is the module name. */
     LAYER_TAGS("", "", "");
 
@@ -30,13 +32,19 @@ public enum ModuleNaming {
         this.head = head.isEmpty() ? List.of() : List.of(head.split(","));
     }
 
-    /** GPT2 for GPT-style graphs, LLAMA for those with RMSNorm, LAYER_TAGS otherwise. */
+    /**
+     * LLAMA for transformers with RMSNorm, BERT for those whose embedding has token types, GPT2 for other
+     * transformers, LAYER_TAGS for everything else.
+     */
     public static ModuleNaming of(ComputationGraph graph) {
         if (TransformerShape.of(graph).isEmpty()) {
             return LAYER_TAGS;
         }
-        boolean rms = graph.ops().stream().anyMatch(op -> op.kind().equals("rmsnorm"));
-        return rms ? LLAMA : GPT2;
+        if (graph.ops().stream().anyMatch(op -> op.kind().equals("rmsnorm"))) {
+            return LLAMA;
+        }
+        boolean bert = graph.op("embed").map(op -> op.attributes().containsKey("typeVocab")).orElse(false);
+        return bert ? BERT : GPT2;
     }
 
     /** The framework modules that make up one layer, in order. */

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.modelpar.cli.CliInputException;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
@@ -22,12 +23,12 @@ import org.modelpar.simulator.plan.Stage;
  * {@code -Dmodelpar.updateGolden=true} and review the diff.
  */
 class ExporterTest {
-    /** 12 blocks, h=768, 12 heads, seq 1024, vocab 50257: GPT-2 small's shape. Layers: embedding, block0..11, head. */
-    private static final ComputationGraph GPT = TestGraphs.gpt("gpt2-small", 12, 768, 12, 1024, 50257);
+    /** GPT-2 small from the zoo. Layers: embedding, block0..11, head. */
+    private static final ComputationGraph GPT = ModelZoo.build("gpt2-small");
 
     /** 4 stages of 2 data-parallel replicas: embedding+3 blocks, 3, 3, 3 blocks+head; 1F1B, bf16, recompute. */
     private static PlacementPlan fourStages() {
-        return TestGraphs.plan(GPT, new int[] {0, 4, 7, 10}, 2, 1, 8, 16, Schedule.ONE_F_ONE_B, Precision.BF16, true);
+        return TestPlans.plan(GPT, new int[] {0, 4, 7, 10}, 2, 1, 8, 16, Schedule.ONE_F_ONE_B, Precision.BF16, true);
     }
 
     @Test
@@ -48,7 +49,7 @@ class ExporterTest {
     @Test
     void megatronUnevenMiddleGolden() throws IOException {
         // blocks per stage 2 5 3 2: not expressible, so a note
-        PlacementPlan plan = TestGraphs.plan(GPT, new int[] {0, 3, 8, 11}, 1, 1, 4, 8, Schedule.GPIPE, Precision.FP16, false);
+        PlacementPlan plan = TestPlans.plan(GPT, new int[] {0, 3, 8, 11}, 1, 1, 4, 8, Schedule.GPIPE, Precision.FP16, false);
         Export export = Exporter.export(GPT, plan, ExportFormat.MEGATRON);
         assertThat(export.notes()).singleElement().asString().contains("this plan has 2 5 3 2");
         assertGolden("megatron-gpt2-uneven.sh", export.text());
@@ -56,7 +57,7 @@ class ExporterTest {
 
     @Test
     void torchGpipeTensorParallelGolden() throws IOException {
-        PlacementPlan plan = TestGraphs.plan(GPT, new int[] {0, 7}, 4, 2, 4, 4, Schedule.GPIPE, Precision.FP32, false);
+        PlacementPlan plan = TestPlans.plan(GPT, new int[] {0, 7}, 4, 2, 4, 4, Schedule.GPIPE, Precision.FP32, false);
         assertGolden("torch-gpt2-gpipe-tp2.json", Exporter.export(GPT, plan, ExportFormat.TORCH).text());
     }
 
@@ -105,7 +106,7 @@ class ExporterTest {
 
     @Test
     void unequalDataParallelIsRefused() {
-        PlacementPlan even = TestGraphs.plan(GPT, new int[] {0, 7}, 2, 1, 4, 4, Schedule.GPIPE, Precision.FP32, false);
+        PlacementPlan even = TestPlans.plan(GPT, new int[] {0, 7}, 2, 1, 4, 4, Schedule.GPIPE, Precision.FP32, false);
         List<Stage> stages = List.of(even.stages().get(0),
                 new Stage(1, List.of("gpu2", "gpu3", "gpu4", "gpu5"), even.stages().get(1).ops(), false));
         PlacementPlan uneven = new PlacementPlan("g", "", "c", "", Precision.FP32, even.optimizer(), 16, 4, 4,
@@ -117,14 +118,28 @@ class ExporterTest {
 
     @Test
     void megatronNeedsADecoder() {
-        ComputationGraph mlp = ComputationGraph.of("mlp", 1, List.of(
-                org.modelpar.graph.OpNode.of("fc0", "linear", "layer0", 1, 2, 4, 4),
-                org.modelpar.graph.OpNode.of("fc1", "linear", "layer1", 1, 2, 4, 4)),
-                List.of(new org.modelpar.graph.TensorEdge("t0", "fc0", "fc1", 4)));
-        PlacementPlan plan = TestGraphs.plan(mlp, new int[] {0, 1}, 1, 1, 2, 2, Schedule.GPIPE, Precision.FP32, false);
+        ComputationGraph mlp = ModelZoo.build("mlp-small");
+        PlacementPlan plan = TestPlans.plan(mlp, new int[] {0, 3}, 1, 1, 2, 2, Schedule.GPIPE, Precision.FP32, false);
         assertThatThrownBy(() -> Exporter.export(mlp, plan, ExportFormat.MEGATRON))
-                .hasMessageContaining("graph 'mlp' is not one");
-        assertThat(Exporter.export(mlp, plan, ExportFormat.TORCH).text()).contains("\"layer1\" : \"SplitPoint.BEGINNING\"");
+                .hasMessageContaining("graph 'mlp-small' is not one");
+        assertThat(Exporter.export(mlp, plan, ExportFormat.TORCH).text()).contains("\"layer3\" : \"SplitPoint.BEGINNING\"")
+                .contains("no known module hierarchy");
+    }
+
+    @Test
+    void llamaMegatronGolden() throws IOException {
+        // LLaMA 2 70B: 80 blocks over 8 stages of tensor-parallel 8: RMSNorm, SwiGLU, 8 KV heads, untied head
+        ComputationGraph llama = ModelZoo.build("llama2-70b");
+        int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};
+        PlacementPlan plan = TestPlans.plan(llama, starts, 8, 8, 1, 64, Schedule.ONE_F_ONE_B, Precision.BF16, true);
+        assertGolden("megatron-llama2-70b.sh", Exporter.export(llama, plan, ExportFormat.MEGATRON).text());
+    }
+
+    @Test
+    void bertTorchGolden() throws IOException {
+        ComputationGraph bert = ModelZoo.build("bert-large");
+        PlacementPlan plan = TestPlans.plan(bert, new int[] {0, 13}, 1, 1, 8, 4, Schedule.ONE_F_ONE_B, Precision.FP16, false);
+        assertGolden("torch-bert-large.json", Exporter.export(bert, plan, ExportFormat.TORCH).text());
     }
 
     static void assertGolden(String name, String actual) throws IOException {

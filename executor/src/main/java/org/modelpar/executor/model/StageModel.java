@@ -28,8 +28,23 @@ public final class StageModel {
     private final List<String> received;
     private final List<String> sent;
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
+    private final OpTimer timer;
+
+    /** Receives the duration of every kernel call. */
+    @FunctionalInterface
+    public interface OpTimer {
+        OpTimer NONE = (op, backward, nanos) -> { };
+
+        void record(String opId, boolean backward, long nanos);
+    }
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
+        this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
+    }
+
+    /** A stage whose every kernel call is timed (calibration of the cost model). */
+    public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer) {
+        this.timer = timer;
         this.ops = boundary.ops(stage);
         this.received = boundary.received(stage);
         this.sent = boundary.sent(stage);
@@ -56,14 +71,14 @@ public final class StageModel {
         return sent;
     }
 
-    /** Whether the stage computes the loss. */
-    public boolean hasLoss() {
-        return ops.stream().anyMatch(Kernels::isLoss);
-    }
-
     /** What a forward pass keeps for its backward pass. */
     public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
                         Map<String, List<INDArray>> saved) {
+        /** The same stash without what the kernels saved (after backward). */
+        public Stash inputsOnly() {
+            return new Stash(inputs, data, targets, samples, Map.of());
+        }
+
         /** Bytes held, each distinct array counted once. */
         public long bytes() {
             Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -93,7 +108,9 @@ public final class StageModel {
         double loss = 0;
         for (OpNode op : ops) {
             List<INDArray> in = resolve(op.id(), values, data, targets);
+            long start = System.nanoTime();
             Kernel.Forward f = kernels.get(op.id()).forward(in, params, samples);
+            timer.record(op.id(), false, System.nanoTime() - start);
             values.put(op.id(), f.output());
             saved.put(op.id(), f.saved());
             if (Kernels.isLoss(op)) {
@@ -129,7 +146,9 @@ public final class StageModel {
             if (gradOut == null && !Kernels.isLoss(op)) {
                 continue;
             }
+            long start = System.nanoTime();
             Kernel.Backward b = kernels.get(op.id()).backward(gradOut, saved.get(op.id()), params);
+            timer.record(op.id(), true, System.nanoTime() - start);
             b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
             List<Source> src = sources.get(op.id());
             for (int i = 0; i < src.size(); i++) {

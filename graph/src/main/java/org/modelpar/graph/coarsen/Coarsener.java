@@ -21,14 +21,15 @@ public final class Coarsener {
     }
 
     /**
-     * One block per run of ops with the same layer tag along the graph's topological order; a block is named
-     * by its tag ({@code tag#2} for a second run of a tag). Ops without a tag stay single blocks named by id.
+     * One block per run of ops with the same layer tag along a topological order that keeps each tag's ops
+     * together where the dependencies allow ({@code LayerOrder}); a block is named by its tag ({@code tag#2}
+     * for a second run of a tag). Ops without a tag stay single blocks named by id.
      */
     public static CoarseGraph byLayer(ComputationGraph graph) {
         Map<String, List<String>> blocks = new LinkedHashMap<>();
         List<String> current = null;
         String previousTag = null;
-        for (OpNode op : graph.topologicalOrder()) {
+        for (OpNode op : LayerOrder.of(graph)) {
             String tag = op.layer();
             if (current == null || tag.isEmpty() || !tag.equals(previousTag)) {
                 String base = tag.isEmpty() ? op.id() : tag;

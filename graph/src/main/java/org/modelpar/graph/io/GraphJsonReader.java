@@ -3,7 +3,6 @@ package org.modelpar.graph.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,9 +96,11 @@ final class GraphJsonReader {
     private Map<String, MeasuredTime> measured(JsonNode v, String p) {
         json.object(v, p);
         Map<String, MeasuredTime> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             String tp = p + "." + e.getKey();
+            if (e.getKey().isBlank()) {
+                throw json.error(p, "device type names must be non-empty, got \"" + e.getKey() + "\"");
+            }
             JsonNode t = json.object(e.getValue(), tp);
             json.onlyFields(t, tp, TIME);
             map.put(e.getKey(), new MeasuredTime(
@@ -112,8 +113,7 @@ final class GraphJsonReader {
     private Map<String, String> attributes(JsonNode v, String p) {
         json.object(v, p);
         Map<String, String> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             JsonNode a = e.getValue();
             if (!a.isTextual() && !a.isIntegralNumber()) {
                 throw json.error(p + "." + e.getKey(), "expected a string or an integer, got " + JsonFields.shown(a));

@@ -10,10 +10,13 @@ import org.modelpar.graph.GraphException;
 
 /**
  * Parses {@code family:key=value,...} model specs; errors name the spec, the key and the value. Values are
- * at most {@value #MAX_VALUE}, so per-op sizes stay far below 2^63.
+ * at most {@value #MAX_VALUE} (layers {@value #MAX_LAYERS}), so per-op sizes stay far below 2^63 and graphs
+ * fit in memory.
  */
 final class SpecParameters {
     static final int MAX_VALUE = 1_000_000;
+    /** Layers are capped lower: every layer adds up to 12 ops. */
+    static final int MAX_LAYERS = 10_000;
 
     private SpecParameters() {
     }
@@ -40,10 +43,11 @@ final class SpecParameters {
             } catch (NumberFormatException e) {
                 throw new GraphException("model '" + spec + "': " + key + " '" + raw + "' is not an integer");
             }
-            int min = key.equals("layers") && spec.startsWith("mlp:") ? 0 : 1;
-            if (value < min || value > MAX_VALUE) {
+            int min = key.equals("seed") || key.equals("layers") && spec.startsWith("mlp:") ? 0 : 1;
+            int max = key.equals("layers") ? MAX_LAYERS : MAX_VALUE;
+            if (value < min || value > max) {
                 throw new GraphException("model '" + spec + "': " + key + " must be between " + min + " and "
-                        + MAX_VALUE + ", got " + value);
+                        + max + ", got " + value);
             }
             if (values.put(key, value) != null) {
                 throw new GraphException("model '" + spec + "': " + key + " given twice");

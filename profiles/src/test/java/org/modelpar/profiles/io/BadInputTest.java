@@ -159,6 +159,14 @@ class BadInputTest {
     }
 
     @Test
+    void deepNestingIsRefused() {
+        String deep = "{\"format\": \"modelpar-device/1\", \"source\": " + "[".repeat(100) + "]".repeat(100) + "}";
+        assertThatThrownBy(() -> DeviceJson.parse(deep, "d.json")).isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith("d.json: malformed JSON: Document nesting depth (65) exceeds "
+                        + "the maximum allowed (64");
+    }
+
+    @Test
     void totalMemoryOverflowIsRefusedNotWrapped() {
         String huge = DEVICE.replace("\"memoryBytes\": 1000", "\"memoryBytes\": 9223372036854775000");
         String json = "{\"format\": \"modelpar-cluster/1\", \"name\": \"c\", \"deviceTypes\": {\"gpu-x\": " + huge

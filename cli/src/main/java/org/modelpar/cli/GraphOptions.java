@@ -1,0 +1,51 @@
+package org.modelpar.cli;
+
+import java.nio.file.Path;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.io.GraphFormat;
+import org.modelpar.graph.io.GraphReader;
+import org.modelpar.graph.io.ImportOptions;
+import org.modelpar.graph.zoo.ModelZoo;
+import picocli.CommandLine.Option;
+
+/**
+ * Reusable picocli mixin ({@code @Mixin GraphOptions graph;}) that turns {@code --model} or
+ * {@code --graph FILE [--format ...] [--measured-on TYPE] [--batch-size N]} into a graph.
+ */
+public final class GraphOptions {
+    @Option(names = "--model", paramLabel = "M",
+            description = "Built-in model (see 'modelpar models') or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V / mlp:layers=L,width=W.")
+    String model;
+
+    @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt or Hugging Face config.json).")
+    Path graphFile;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Format of --graph: json, pipedream or hf-config (default: from the file name).")
+    String format;
+
+    @Option(names = "--measured-on", paramLabel = "TYPE", defaultValue = ImportOptions.DEFAULT_MEASURED_ON,
+            description = "Device type PipeDream times were measured on (default: ${DEFAULT-VALUE}).")
+    String measuredOn;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
+            description = "Samples per profiled minibatch of a PipeDream file (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    /** The graph the options name; bad input is a CliInputException or GraphException (exit 2). */
+    public ComputationGraph load() {
+        if ((model == null) == (graphFile == null)) {
+            throw new CliInputException(model == null ? "give --model NAME or --graph FILE"
+                    : "give either --model or --graph, not both (got --model " + model + " and --graph " + graphFile + ")");
+        }
+        if (model != null) {
+            if (format != null) {
+                throw new CliInputException("--format applies to --graph files, not to --model " + model);
+            }
+            return ModelZoo.build(model);
+        }
+        GraphFormat f = format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format);
+        ImportOptions options = ImportOptions.defaults().withMeasuredOn(measuredOn).withBatchSize(batchSize);
+        return GraphReader.read(graphFile, f, options);
+    }
+}

@@ -1,0 +1,164 @@
+package org.modelpar.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.Explanation;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.solver.PlanRequest;
+import org.modelpar.solver.PlanResult;
+import org.modelpar.solver.Planner;
+import org.modelpar.solver.SearchProgress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar plan}: searches the fastest plan that fits, prints it with its explanation and writes the
+ * plan file. Exit 3 when nothing fits.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Searches the fastest placement that fits in memory and explains it.")
+final class PlanCommand implements Runnable {
+    @Mixin
+    GraphOptions graphOptions;
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Option(names = "--global-batch", required = true, paramLabel = "B", description = "Samples per training step.")
+    int globalBatch;
+
+    @Option(names = "--pp", paramLabel = "P", description = "Fix the pipeline degree.")
+    Integer pipeline;
+
+    @Option(names = "--tp", paramLabel = "T", description = "Fix the tensor-parallel degree.")
+    Integer tensor;
+
+    @Option(names = "--dp", paramLabel = "D", description = "Fix the data-parallel degree.")
+    Integer data;
+
+    @Option(names = "--microbatches", paramLabel = "M", description = "Fix the number of micro-batches.")
+    Integer microBatches;
+
+    @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe or 1f1b.")
+    String schedule;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--optimizer", paramLabel = "O", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "30s", description = "Search time guard, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    String timeLimit;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
+    int maxBlocks;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the plan file (modelpar-plan/1).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the plan file as one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        ComputationGraph graph = graphOptions.load();
+        ClusterSpec c = cluster.resolve();
+        if (globalBatch < 1) {
+            throw new CliInputException("--global-batch must be at least 1, got " + globalBatch);
+        }
+        PlanRequest request = PlanRequest.of(globalBatch)
+                .withDegrees(opt(pipeline, "--pp"), opt(tensor, "--tp"), opt(data, "--dp"), opt(microBatches, "--microbatches"))
+                .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse))
+                .withPrecision(Precision.parse(precision), OptimizerKind.parse(optimizer))
+                .withSearch(seed, parseDuration(timeLimit))
+                .withMaxBlocks(positive(maxBlocks, "--max-blocks"));
+        PrintWriter err = spec.commandLine().getErr();
+        boolean showProgress = !json && System.console() != null;
+        SearchProgress progress = showProgress ? (tried, total, best) -> {
+            if (tried % 50 == 0 || tried == total) {
+                err.printf("\rplan: %d/%d configurations, best so far %s", tried, total, best);
+                err.flush();
+            }
+        } : SearchProgress.NONE;
+        PlanResult result = new Planner().plan(graph, c, request, progress);
+        if (showProgress) {
+            err.println();
+        }
+        if (out != null) {
+            PlanJson.write(result.best(), out);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            o.println(PlanJson.write(result.best()));
+        } else {
+            print(result, o);
+        }
+        o.flush();
+    }
+
+    private static void print(PlanResult r, PrintWriter o) {
+        PlanFile f = r.best();
+        o.printf("plan for %s on %s, global batch %d: %.4f s per step, %.1f samples/s (searched %.1f s)%n",
+                f.plan().graphName(), f.plan().clusterName(), f.plan().globalBatchSize(), r.report().stepSeconds(),
+                r.report().samplesPerSecond(), r.searchSeconds());
+        o.printf("%-6s %-8s %-24s %6s %10s %s%n", "stage", "devices", "first..last device", "ops", "compute s", "recompute");
+        for (Stage s : f.plan().stages()) {
+            o.printf("%-6d %-8d %-24s %6d %10.6f %s%n", s.index(), s.devices().size(),
+                    s.devices().get(0) + ".." + s.devices().get(s.devices().size() - 1), s.ops().size(),
+                    f.computeSeconds().get(s.index()), s.recompute() ? "yes" : "no");
+        }
+        f.explanation().lines().forEach(l -> o.println("  " + l));
+        for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
+            o.printf("  runner-up %s: %s%n", u.configuration(), u.reason());
+        }
+    }
+
+    private static OptionalInt opt(Integer v, String name) {
+        return v == null ? OptionalInt.empty() : OptionalInt.of(positive(v, name));
+    }
+
+    private static int positive(int v, String name) {
+        if (v < 1) {
+            throw new CliInputException(name + " must be at least 1, got " + v);
+        }
+        return v;
+    }
+
+    /** {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds. */
+    static Duration parseDuration(String s) {
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofSeconds(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60));
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+        } catch (NumberFormatException e) {
+            throw new CliInputException("--time-limit must look like 30s, 2m or 500ms, got '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.modelpar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.modelpar.executor.Ticker;
+import org.modelpar.executor.profile.ProfileResult;
+import org.modelpar.executor.profile.Profiler;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.LocalCluster;
+import org.modelpar.profiles.io.ClusterJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar profile [--devices N] [--out FILE]}: measures this machine's CPU workers and writes a
+ * {@code modelpar-cluster/1} profile to FILE and to {@code $MODELPAR_HOME/profiles/local.json}, which
+ * {@code local:N} then uses.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Measures this machine's devices and links and writes a cluster spec.")
+final class ProfileCommand implements Runnable {
+    @Option(names = "--devices", defaultValue = "2", paramLabel = "N", description = "Workers in the written cluster (default ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the cluster spec here.")
+    Path out;
+
+    @Option(names = "--repetitions", defaultValue = "9", paramLabel = "R", description = "Timed repetitions per measurement (default ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (devices < 1 || repetitions < 1) {
+            throw new CliInputException("--devices and --repetitions must be at least 1, got " + devices + " and " + repetitions);
+        }
+        ProfileResult r = new Profiler(Ticker.system(), 3, repetitions).profile(devices);
+        String text = ClusterJson.write(r.cluster());
+        List<Path> written = new ArrayList<>();
+        if (out != null) {
+            write(out, text);
+            written.add(out);
+        }
+        Path local = LocalCluster.modelparHome().resolve(LocalCluster.MEASURED);
+        write(local, text);
+        written.add(local);
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            printJson(w, r, written);
+        } else {
+            print(w, r, written);
+        }
+        w.flush();
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CliInputException(file + ": cannot write profile: " + e.getMessage());
+        }
+    }
+
+    private static void print(PrintWriter w, ProfileResult r, List<Path> written) {
+        DeviceProfile d = r.cluster().devices().get(0).profile();
+        LinkProfile l = r.cluster().intraNode();
+        w.printf("worker: peak %.2f GFLOP/s fp32 (best matmul), %.2f GB/s element-wise, %d MiB memory%n",
+                d.peakFlopsPerSecond().get("fp32") / 1e9, d.memoryBandwidthBytesPerSecond() / 1e9, d.memoryBytes() >> 20);
+        w.printf("link between workers: %.2f GB/s, %.1f us latency%n", l.bandwidthBytesPerSecond() / 1e9, l.latencySeconds() * 1e6);
+        w.println("matmul (FLOPs -> GFLOP/s):");
+        r.matmul().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));
+        w.println("element-wise add (bytes -> GB/s):");
+        r.elementwise().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));
+        w.println("transfer (bytes -> us one way):");
+        r.transfers().forEach(s -> w.printf("  %12.3g  %8.1f%n", s.size(), s.seconds() * 1e6));
+        w.println("kernels (kind rows x width -> forward / backward us):");
+        r.kernels().forEach(k -> w.printf("  %-13s %5d x %-5d %9.1f / %9.1f%n", k.kind(), k.rows(), k.width(),
+                k.forwardSeconds() * 1e6, k.backwardSeconds() * 1e6));
+        written.forEach(p -> w.println("wrote " + p));
+    }
+
+    private static void printJson(PrintWriter w, ProfileResult r, List<Path> written) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode o = mapper.createObjectNode();
+        try {
+            o.set("cluster", mapper.readTree(ClusterJson.write(r.cluster())));
+            var matmul = o.putArray("matmul");
+            r.matmul().forEach(s -> matmul.addObject().put("flops", s.size()).put("seconds", s.seconds()));
+            var ew = o.putArray("elementwise");
+            r.elementwise().forEach(s -> ew.addObject().put("bytes", s.size()).put("seconds", s.seconds()));
+            var tr = o.putArray("transfers");
+            r.transfers().forEach(s -> tr.addObject().put("bytes", s.size()).put("seconds", s.seconds()));
+            var ks = o.putArray("kernels");
+            r.kernels().forEach(k -> ks.addObject().put("kind", k.kind()).put("rows", k.rows()).put("width", k.width())
+                    .put("forwardSeconds", k.forwardSeconds()).put("backwardSeconds", k.backwardSeconds()));
+            var files = o.putArray("written");
+            written.forEach(p -> files.add(p.toString()));
+            w.println(mapper.writeValueAsString(o));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write profile JSON", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.modelpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanCommandTest {
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void sameCommandTwiceGivesByteIdenticalPlanFiles(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        Run first = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "32", "--seed", "7",
+                "--out", a.toString());
+        Run second = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "32", "--seed", "7",
+                "--out", b.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(second.code()).isZero();
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(first.out()).contains("bottleneck: stage").contains("runner-up");
+    }
+
+    @Test
+    void jsonHasDesignKeys() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2",
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"format\" : \"modelpar-plan/1\"", "\"microBatches\"", "\"computeSeconds\"",
+                "\"predicted\"", "\"explanation\"");
+        assertThat(r.out()).contains("\"index\" : 1");
+    }
+
+    @Test
+    void gpt3OnOneNodeExitsThreeWithNumbers() {
+        Run r = run("plan", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--global-batch", "1536");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("GiB per device on n0g").contains("capacity 80.0 GiB").contains("more a100");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void badDurationIsUsageError() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "8", "--time-limit", "soon");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--time-limit");
+    }
+}

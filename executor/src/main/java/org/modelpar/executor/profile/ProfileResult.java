@@ -1,0 +1,31 @@
+package org.modelpar.executor.profile;
+
+import java.util.List;
+import org.modelpar.profiles.ClusterSpec;
+
+/**
+ * What the profiler measured.
+ *
+ * @param cluster   the {@code modelpar-cluster/1} spec of this machine's workers
+ * @param matmul    (FLOPs, seconds) of square matrix products
+ * @param elementwise (bytes moved, seconds) of element-wise additions
+ * @param transfers (bytes, seconds one way) between two workers
+ * @param kernels   kernel kind timings
+ */
+public record ProfileResult(ClusterSpec cluster, List<Sample> matmul, List<Sample> elementwise, List<Sample> transfers,
+                            List<KernelTime> kernels) {
+    public ProfileResult {
+        matmul = List.copyOf(matmul);
+        elementwise = List.copyOf(elementwise);
+        transfers = List.copyOf(transfers);
+        kernels = List.copyOf(kernels);
+    }
+
+    /** One measured size. */
+    public record Sample(double size, double seconds) {
+    }
+
+    /** Forward + backward time of one kernel kind at one size (rows x width). */
+    public record KernelTime(String kind, long rows, long width, double forwardSeconds, double backwardSeconds) {
+    }
+}

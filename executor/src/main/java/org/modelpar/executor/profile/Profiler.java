@@ -1,0 +1,152 @@
+package org.modelpar.executor.profile;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.modelpar.executor.Threads;
+import org.modelpar.executor.Ticker;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.LinkProfile;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measures one CPU worker (one ND4J thread) and the link between two workers, and builds the cluster
+ * spec of {@code devices} such workers on node {@code local}. Peak FLOP/s and bandwidth are the best
+ * measured rates; the efficiency curves are each size's rate over that peak. Every number is the median
+ * of several timed repetitions after warm-up.
+ */
+public final class Profiler {
+    /** Device type name of a profiled worker. */
+    public static final String DEVICE_TYPE = "local-cpu";
+    private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
+    private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
+    private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
+    private final Timing timing;
+
+    public Profiler(Ticker ticker, int warmups, int repetitions) {
+        this.timing = new Timing(ticker, warmups, repetitions);
+    }
+
+    /** Profiles this machine for {@code devices} workers. */
+    public ProfileResult profile(int devices) {
+        if (devices < 1) {
+            throw new IllegalArgumentException("--devices must be at least 1, got " + devices);
+        }
+        Threads.configure(1);
+        List<ProfileResult.Sample> matmul = matmul();
+        List<ProfileResult.Sample> elementwise = elementwise();
+        List<ProfileResult.Sample> transfers = transfers();
+        List<ProfileResult.KernelTime> kernels = KernelProfiler.profile(timing);
+        double peakFlops = matmul.stream().mapToDouble(s -> s.size() / s.seconds()).max().orElseThrow();
+        double peakBandwidth = elementwise.stream().mapToDouble(s -> s.size() / s.seconds()).max().orElseThrow();
+        DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
+                peakBandwidth, curve(matmul, peakFlops), curve(elementwise, peakBandwidth),
+                "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                        + ", one thread per worker, median of timed repetitions)");
+        List<ClusterDevice> list = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            list.add(new ClusterDevice("cpu" + i, "local", worker));
+        }
+        LinkProfile link = link(transfers);
+        return new ProfileResult(new ClusterSpec("local", list, link, link), matmul, elementwise, transfers, kernels);
+    }
+
+    private List<ProfileResult.Sample> matmul() {
+        List<ProfileResult.Sample> out = new ArrayList<>();
+        for (int n : MATMUL_SIZES) {
+            INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+            INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+            INDArray c = Nd4j.zeros(DataType.FLOAT, n, n);
+            double s = timing.medianSeconds(() -> a.mmuli(b, c));
+            out.add(new ProfileResult.Sample(2.0 * n * n * n, s));
+        }
+        return out;
+    }
+
+    private List<ProfileResult.Sample> elementwise() {
+        List<ProfileResult.Sample> out = new ArrayList<>();
+        for (long n : ELEMENTWISE_LENGTHS) {
+            INDArray a = Nd4j.rand(DataType.FLOAT, n);
+            INDArray b = Nd4j.rand(DataType.FLOAT, n);
+            double s = timing.medianSeconds(() -> a.addi(b));
+            out.add(new ProfileResult.Sample(3.0 * 4 * n, s));
+        }
+        return out;
+    }
+
+    /**
+     * One-way time of handing a copied array from one worker thread to another and back (ping-pong through
+     * bounded queues, as the executor's mailboxes do), halved.
+     */
+    private List<ProfileResult.Sample> transfers() {
+        List<ProfileResult.Sample> out = new ArrayList<>();
+        BlockingQueue<INDArray> there = new ArrayBlockingQueue<>(1);
+        BlockingQueue<INDArray> back = new ArrayBlockingQueue<>(1);
+        Thread echo = new Thread(() -> {
+            try {
+                while (true) {
+                    INDArray m = there.take();
+                    if (m.length() == 0) {
+                        return;
+                    }
+                    back.put(m.dup());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "modelpar-profile-echo");
+        echo.setDaemon(true);
+        echo.start();
+        try {
+            for (long bytes : TRANSFER_BYTES) {
+                INDArray payload = Nd4j.rand(DataType.FLOAT, bytes / 4);
+                double rtt = timing.medianSeconds(() -> {
+                    try {
+                        there.put(payload.dup());
+                        back.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while profiling transfers", e);
+                    }
+                });
+                out.add(new ProfileResult.Sample(bytes, rtt / 2));
+            }
+            there.put(Nd4j.empty(DataType.FLOAT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while profiling transfers", e);
+        }
+        return out;
+    }
+
+    /** Latency: the smallest message's time; bandwidth: from the largest, net of latency. */
+    static LinkProfile link(List<ProfileResult.Sample> transfers) {
+        double latency = transfers.get(0).seconds();
+        ProfileResult.Sample big = transfers.get(transfers.size() - 1);
+        double net = Math.max(big.seconds() - latency, big.seconds() * 0.1);
+        return new LinkProfile(big.size() / net, latency);
+    }
+
+    static EfficiencyCurve curve(List<ProfileResult.Sample> samples, double peak) {
+        List<EfficiencyCurve.Point> points = new ArrayList<>();
+        for (ProfileResult.Sample s : samples) {
+            points.add(new EfficiencyCurve.Point(s.size(), Math.min(1.0, s.size() / s.seconds() / peak)));
+        }
+        return new EfficiencyCurve(points);
+    }
+
+    /** Physical memory shared evenly by the workers. */
+    private static long memoryPerWorker(int devices) {
+        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Math.max(1, total / devices);
+    }
+}

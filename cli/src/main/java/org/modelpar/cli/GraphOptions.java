@@ -48,9 +48,4 @@ public final class GraphOptions {
         ImportOptions options = ImportOptions.defaults().withMeasuredOn(measuredOn).withBatchSize(batchSize);
         return GraphReader.read(graphFile, f, options);
     }
-
-    /** What the options name, for messages: the model spec or the file path. */
-    public String source() {
-        return model != null ? model : String.valueOf(graphFile);
-    }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
@@ -14,7 +13,8 @@ import org.modelpar.graph.zoo.TransformerConfig.Style;
 
 /**
  * The built-in models: presets by name, and the parameterized forms
- * {@code gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F]} and {@code mlp:layers=L,width=W}.
+ * {@code gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F]}, {@code mlp:layers=L,width=W} and the seeded
+ * random DAG {@code dag:ops=N,seed=S[,width=W]} ({@link RandomDag}, for scale tests).
  */
 public final class ModelZoo {
     private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
@@ -73,11 +73,6 @@ public final class ModelZoo {
         return List.copyOf(PRESETS.values());
     }
 
-    /** The preset with this name, if any. */
-    public static Optional<Preset> preset(String name) {
-        return Optional.ofNullable(PRESETS.get(name));
-    }
-
     /**
      * Builds a model from a preset name or a parameterized spec; the graph is named by the spec. An unknown
      * name is a {@link GraphException} listing the closest preset names.
@@ -97,6 +92,10 @@ public final class ModelZoo {
         if (s.startsWith("mlp:")) {
             Map<String, Integer> p = SpecParameters.parse(s, List.of("layers", "width"), List.of());
             return SpecParameters.checked(s, () -> Mlp.build(s, p.get("layers"), p.get("width")));
+        }
+        if (s.startsWith("dag:")) {
+            Map<String, Integer> p = SpecParameters.parse(s, List.of("ops", "seed"), List.of("width"));
+            return SpecParameters.checked(s, () -> RandomDag.build(s, p.get("ops"), p.get("seed"), p.getOrDefault("width", 16)));
         }
         throw new GraphException("unknown model '" + s + "'" + suggestions(s)
                 + " (see 'modelpar models'; or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)");

@@ -46,7 +46,7 @@ public final class Transformer {
         long params = (c.vocab() + positions) * h;
         Map<String, String> a = attrs("vocab", c.vocab(), "hidden", h, "seq", s);
         if (c.style() == Style.BERT) {
-            params += 2 * h * 1 + 2 * h; // token types + embedding layernorm
+            params += 2 * h + 2 * h; // two token-type embeddings + the embedding layernorm
             a.put("typeVocab", "2");
         }
         g.op("embed", "embedding", "embedding", 0, params, s * h, 0, a);

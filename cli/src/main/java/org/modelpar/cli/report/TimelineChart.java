@@ -39,7 +39,7 @@ final class TimelineChart {
                 for (int r = 0; r < rows.size(); r++) {
                     double y = rows.size() - 1 - r - (kind == SpanKind.COMMUNICATION ? 0.3 : 0);
                     for (Trace.Span s : rowSpans.get(r)) {
-                        if (s.kind() == kind && Math.floorMod(s.microBatch(), 2) == parity && s.durationSeconds() > 0) {
+                        if (s.kind() == kind && Math.max(0, s.microBatch()) % 2 == parity && s.durationSeconds() > 0) {
                             xs.add((s.startSeconds() - origin) * 1e3);
                             xs.add((s.endSeconds() - origin) * 1e3);
                             xs.add(Double.NaN);
@@ -75,7 +75,7 @@ final class TimelineChart {
         long r = Math.round(y);
         if (Math.abs(y - r) > 1e-6 || r < 0 || r >= rows.size()) {
             int width = rows.stream().mapToInt(row -> row.label().length()).max().orElse(0);
-            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.round((y + 1) * 20));
+            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.floorMod(Math.round(y * 20), 1000L));
         }
         return rows.get(rows.size() - 1 - (int) r).label();
     }

@@ -47,7 +47,7 @@ final class ModelsCommand implements Callable<Integer> {
                 out.printf("%-15s %10s  %s%n", r.get("name"), HumanUnits.count((Long) r.get("parameterCount")), r.get("description"));
             }
             out.println();
-            out.println("Also: gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F] and mlp:layers=L,width=W");
+            out.println("Also: gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F], mlp:layers=L,width=W and dag:ops=N,seed=S[,width=W] (seeded random DAG)");
         }
         out.flush();
         return 0;

@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.io.GraphFormat;
-import org.modelpar.graph.io.GraphReader;
-import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -34,14 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Searches the fastest placement that fits in memory and explains it.")
 final class PlanCommand implements Runnable {
-    @Option(names = "--model", paramLabel = "M", description = "Built-in model (see 'modelpar models').")
-    String model;
-
-    @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt, HF config).")
-    Path graphFile;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Format of --graph: json, pipedream or hf-config.")
-    String format;
+    @Mixin
+    GraphOptions graphOptions;
 
     @Mixin
     ClusterOption cluster;
@@ -90,7 +81,7 @@ final class PlanCommand implements Runnable {
 
     @Override
     public void run() {
-        ComputationGraph graph = loadGraph();
+        ComputationGraph graph = graphOptions.load();
         ClusterSpec c = cluster.resolve();
         if (globalBatch < 1) {
             throw new CliInputException("--global-batch must be at least 1, got " + globalBatch);
@@ -140,16 +131,6 @@ final class PlanCommand implements Runnable {
         for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
             o.printf("  runner-up %s: %s%n", u.configuration(), u.reason());
         }
-    }
-
-    private ComputationGraph loadGraph() {
-        if ((model == null) == (graphFile == null)) {
-            throw new CliInputException("give either --model NAME or --graph FILE");
-        }
-        if (model != null) {
-            return ModelZoo.build(model);
-        }
-        return GraphReader.read(graphFile, format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format));
     }
 
     private static OptionalInt opt(Integer v, String name) {

@@ -76,6 +76,7 @@ public final class Planner {
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;
         int tried = 0;
+        int placed = 0;
         double bestEstimate = Double.POSITIVE_INFINITY;
         for (Configuration c : configs) {
             if (System.nanoTime() > deadline && !fitting.isEmpty()) {
@@ -87,6 +88,7 @@ public final class Planner {
             if (bound.get(c) > bestEstimate * PRUNE_SLACK) {
                 continue;
             }
+            placed++;
             PlacementProblem problem = builder.build(c);
             Optional<ChainPartition> dp = ChainSeed.optimal(problem);
             if (dp.isPresent()) {
@@ -121,7 +123,8 @@ public final class Planner {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, tried, seconds, completed);
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed),
+                seconds, completed);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

@@ -13,7 +13,8 @@ import org.modelpar.graph.zoo.TransformerConfig.Style;
 
 /**
  * The built-in models: presets by name, and the parameterized forms
- * {@code gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F]} and {@code mlp:layers=L,width=W}.
+ * {@code gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F]}, {@code mlp:layers=L,width=W} and the seeded
+ * random DAG {@code dag:ops=N,seed=S[,width=W]} ({@link RandomDag}, for scale tests).
  */
 public final class ModelZoo {
     private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
@@ -91,6 +92,10 @@ public final class ModelZoo {
         if (s.startsWith("mlp:")) {
             Map<String, Integer> p = SpecParameters.parse(s, List.of("layers", "width"), List.of());
             return SpecParameters.checked(s, () -> Mlp.build(s, p.get("layers"), p.get("width")));
+        }
+        if (s.startsWith("dag:")) {
+            Map<String, Integer> p = SpecParameters.parse(s, List.of("ops", "seed"), List.of("width"));
+            return SpecParameters.checked(s, () -> RandomDag.build(s, p.get("ops"), p.get("seed"), p.getOrDefault("width", 16)));
         }
         throw new GraphException("unknown model '" + s + "'" + suggestions(s)
                 + " (see 'modelpar models'; or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)");

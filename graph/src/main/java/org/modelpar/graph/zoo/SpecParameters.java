@@ -43,7 +43,7 @@ final class SpecParameters {
             } catch (NumberFormatException e) {
                 throw new GraphException("model '" + spec + "': " + key + " '" + raw + "' is not an integer");
             }
-            int min = key.equals("layers") && spec.startsWith("mlp:") ? 0 : 1;
+            int min = key.equals("seed") || key.equals("layers") && spec.startsWith("mlp:") ? 0 : 1;
             int max = key.equals("layers") ? MAX_LAYERS : MAX_VALUE;
             if (value < min || value > max) {
                 throw new GraphException("model '" + spec + "': " + key + " must be between " + min + " and "

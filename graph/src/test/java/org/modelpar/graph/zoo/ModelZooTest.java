@@ -131,6 +131,30 @@ class ModelZooTest {
     }
 
     @Test
+    void randomDagIsSeededLayeredAndConnected() {
+        ComputationGraph g = ModelZoo.build("dag:ops=1000,seed=7,width=10");
+        assertThat(g.name()).isEqualTo("dag:ops=1000,seed=7,width=10");
+        assertThat(g.opCount()).isEqualTo(1000);
+        assertThat(g.op("op999").orElseThrow().layer()).isEqualTo("l99");
+        for (OpNode op : g.ops()) {
+            int layer = Integer.parseInt(op.layer().substring(1));
+            List<TensorEdge> in = g.incoming(op.id());
+            assertThat(in.size()).isBetween(layer == 0 ? 0 : 1, layer == 0 ? 0 : 3);
+            assertThat(in).allSatisfy(t -> {
+                int from = Integer.parseInt(g.op(t.from()).orElseThrow().layer().substring(1));
+                assertThat(from).isBetween(layer - 2, layer - 1);
+                assertThat(t.bytes()).isEqualTo(g.op(t.from()).orElseThrow().activationBytes());
+            });
+            assertThat(in.stream().filter(t -> t.from().startsWith("op")).map(TensorEdge::from)).doesNotHaveDuplicates();
+        }
+        ComputationGraph again = ModelZoo.build("dag:ops=1000,seed=7,width=10");
+        assertThat(again.ops()).isEqualTo(g.ops());
+        assertThat(again.tensors()).isEqualTo(g.tensors());
+        assertThat(ModelZoo.build("dag:ops=1000,seed=8,width=10").tensors()).isNotEqualTo(g.tensors());
+        assertThat(ModelZoo.build("dag:ops=5,seed=0").opCount()).isEqualTo(5);
+    }
+
+    @Test
     void everyPresetBuildsAValidGraphNamedAfterIt() {
         assertThat(ModelZoo.presets()).extracting(Preset::name).contains("mlp-small", "gpt-tiny", "gpt2-small",
                 "gpt2-medium", "gpt2-large", "gpt2-xl", "gpt3-175b", "llama2-7b", "llama2-70b", "bert-large",

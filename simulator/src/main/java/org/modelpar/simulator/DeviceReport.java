@@ -7,7 +7,7 @@ import org.modelpar.simulator.memory.MemoryBreakdown;
  *
  * @param stage                        stage the device serves
  * @param busyFraction                 compute-stream busy time / step time
- * @param bubbleFraction               1 - busyFraction
+ * @param bubbleFraction               1 - busyFraction - exposedCommunicationFraction: compute idle with no communication in flight
  * @param exposedCommunicationFraction time with communication in flight and the compute stream idle / step time
  * @param peakMemoryBytes              peak bytes
  * @param memory                       breakdown at the peak

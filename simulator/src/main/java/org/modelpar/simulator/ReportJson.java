@@ -65,6 +65,6 @@ public final class ReportJson {
 
     static ObjectNode memory(MemoryBreakdown m) {
         return MAPPER.createObjectNode().put("parameters", m.parameters()).put("gradients", m.gradients())
-                .put("optimizer", m.optimizer()).put("activations", m.activations()).put("workspace", m.workspace());
+                .put("optimizer", m.optimizer()).put("activations", m.activations()).put("workspace", m.workspace()).put("messages", m.messages());
     }
 }

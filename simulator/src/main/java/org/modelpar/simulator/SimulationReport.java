@@ -19,7 +19,7 @@ import org.modelpar.simulator.plan.Prediction;
  * @param tflopsPerDevice              executed FLOP/s per device in TFLOP/s, counting recomputation
  *                                     (as Megatron-LM reports)
  * @param modelTflopsPerDevice         model FLOP/s per device in TFLOP/s, without recomputation
- * @param bubbleFraction               mean over devices of the idle fraction of the compute stream
+ * @param bubbleFraction               mean over devices of the compute stream's idle fraction not explained by exposed communication
  * @param exposedCommunicationFraction mean over devices of the exposed-communication fraction
  * @param events                       events the engine processed
  * @param devices                      per device id, in plan order

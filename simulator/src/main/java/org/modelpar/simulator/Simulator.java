@@ -55,10 +55,11 @@ public final class Simulator {
             model += r.modelFlops(d);
             double busy = fraction(r.busySeconds(d), step);
             double exp = fraction(r.exposedCommunicationSeconds(d), step);
-            bubble += 1 - busy;
+            double idle = bubble(busy, exp);
+            bubble += idle;
             exposed += exp;
             MemoryBreakdown peak = r.peakMemory(d);
-            devices.put(r.deviceId(d), new DeviceReport(program.programs().get(d).stage(), busy, 1 - busy, exp,
+            devices.put(r.deviceId(d), new DeviceReport(program.programs().get(d).stage(), busy, idle, exp,
                     peak.total(), peak, r.memoryCapacityBytes(d)));
         }
         List<SimulationReport.CriticalStep> path = new ArrayList<>();
@@ -70,6 +71,15 @@ public final class Simulator {
         return new SimulationReport(plan, step, step > 0 ? plan.globalBatchSize() / step : 0, executed * perDevice,
                 model * perDevice, bubble / n, exposed / n, r.events(), devices, r.outOfMemory(), path,
                 trace ? Optional.of(r) : Optional.empty());
+    }
+
+    /**
+     * The bubble: the share of the step the compute stream is idle with no communication of the device in
+     * flight (pipeline fill and drain, waiting on other stages' compute), that is {@code 1 - busy - exposed}.
+     * Exposed communication is reported on its own, so a data-parallel plan without a pipeline has bubble 0.
+     */
+    static double bubble(double busyFraction, double exposedFraction) {
+        return Math.max(0, 1 - busyFraction - exposedFraction);
     }
 
     private static double fraction(double part, double whole) {

@@ -41,6 +41,8 @@ class AllReduceTest {
         double expected = 2 * 3 / 4.0 * PARAM_BYTES / 10e9 + 2 * 3 * 5e-6;
         assertThat(r.stepSeconds()).isCloseTo(expected, offset(1e-15));
         assertThat(r.exposedCommunicationFraction()).isCloseTo(1.0, offset(1e-9));
+        // exposed communication is not bubble: without a pipeline there is none
+        assertThat(r.bubbleFraction()).isCloseTo(0.0, offset(1e-9));
         assertThat(r.criticalPath()).extracting(SimulationReport.CriticalStep::instruction).contains("allreduce s0");
     }
 

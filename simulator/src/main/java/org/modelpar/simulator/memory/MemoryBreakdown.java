@@ -8,22 +8,26 @@ package org.modelpar.simulator.memory;
  * @param optimizer   optimizer state (fp32 master weights, moments)
  * @param activations activations (stashed micro-batches and any recomputed micro-batch)
  * @param workspace   temporary op buffers
+ * @param messages    buffers of pipeline messages: sent and not yet received by the peer, or received and
+ *                    not yet consumed (a reserved bound, see {@link MemoryModel})
  */
-public record MemoryBreakdown(long parameters, long gradients, long optimizer, long activations, long workspace) {
+public record MemoryBreakdown(long parameters, long gradients, long optimizer, long activations, long workspace,
+                              long messages) {
     public MemoryBreakdown {
-        if (parameters < 0 || gradients < 0 || optimizer < 0 || activations < 0 || workspace < 0) {
+        if (parameters < 0 || gradients < 0 || optimizer < 0 || activations < 0 || workspace < 0 || messages < 0) {
             throw new IllegalArgumentException("memory bytes must be non-negative, got " + parameters + ", "
-                    + gradients + ", " + optimizer + ", " + activations + ", " + workspace);
+                    + gradients + ", " + optimizer + ", " + activations + ", " + workspace + ", " + messages);
         }
     }
 
     /** Sum of all parts. */
     public long total() {
-        return Math.addExact(Math.addExact(Math.addExact(parameters, gradients), Math.addExact(optimizer, activations)), workspace);
+        return Math.addExact(Math.addExact(Math.addExact(parameters, gradients), Math.addExact(optimizer, activations)),
+                Math.addExact(workspace, messages));
     }
 
     /** The same breakdown with {@code activations} replaced. */
     public MemoryBreakdown withActivations(long bytes) {
-        return new MemoryBreakdown(parameters, gradients, optimizer, bytes, workspace);
+        return new MemoryBreakdown(parameters, gradients, optimizer, bytes, workspace, messages);
     }
 }

@@ -17,15 +17,25 @@ import org.modelpar.simulator.plan.StageProfile;
  * parallelism, b' = microBatchSize / d samples per micro-batch and graph bytes scaled from fp32 to the
  * precision (factor c = computeBytes / 4):
  * <ul>
- *   <li>parameters, gradients, optimizer: {@code ceil(stageParameters / t)} x the bytes of
- *       {@link StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8);</li>
- *   <li>activations: each in-flight micro-batch stashes {@code (inputs + opActivations) x b' x c / t}
+ *   <li>parameters, gradients, optimizer: {@code ceil((stageParameters + tiedCopy) / t)} x the bytes of
+ *       {@link StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8),
+ *       where tiedCopy is the word table a logits stage keeps when the embedding is on another stage;</li>
+ *   <li>activations: each in-flight micro-batch stashes {@code (inputs + modelInputs + opActivations) x b' x c / t}
+ *       (modelInputs: the input features or token ids its source ops keep)
  *       (tensor parallelism with sequence parallelism splits every activation t ways: Korthikanti et al.,
  *       "Reducing activation recomputation in large transformer models", 2022); with recomputation only
  *       the inputs, plus one micro-batch's op activations while a backward recomputes. GPipe keeps all m
  *       micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et al., "Memory-efficient
  *       pipeline-parallel DNN training", ICML 2021);</li>
- *   <li>workspace: the largest op workspace x b' x c / t.</li>
+ *   <li>workspace: the largest op workspace x b' x c / t;</li>
+ *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c / t} with in
+ *       and out the stage's received and sent boundary bytes per sample and {@code M = maxInFlight(plan, 0)}
+ *       (GPipe m, 1F1B min(p, m)). A sent message stays live on the sender until the peer receives it; an
+ *       activation sent by stage i is unreceived only while stage i still stashes that micro-batch, a
+ *       gradient only while the receiving earlier stage does, so at most M micro-batches' sends (activations
+ *       out + gradients in) are live, plus one micro-batch received and not yet consumed (receives are placed
+ *       right before their compute). The simulator reserves it from time 0 rather than tracking each
+ *       message, so tracker and model agree exactly; it is an upper bound, not the simulated occupancy.</li>
  * </ul>
  * Byte counts round up. The event engine's memory tracker allocates exactly these amounts in program
  * order, and its peak equals {@link StageMemory#peak()}.
@@ -54,17 +64,19 @@ public final class MemoryModel {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(index);
         int t = plan.tensorParallel();
-        long params = ceilDiv(sp.parameterCount(), t);
+        long params = ceilDiv(Math.addExact(sp.parameterCount(), sp.tiedCopyParameterCount()), t);
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         long samples = layout.samplesPerReplica(index);
         long scaleNum = samples * plan.precision().computeBytes();
         long scaleDen = 4L * t;
-        long inputs = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample(), scaleNum), scaleDen);
+        long inputs = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample() + sp.modelInputBytesPerSample(), scaleNum), scaleDen);
+        long boundary = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample() + sp.outputBytesPerSample(), scaleNum), scaleDen);
+        long messages = Math.multiplyExact(boundary, maxInFlight(plan, 0) + 1L);
         long acts = ceilDiv(Math.multiplyExact(sp.activationBytesPerSample(), scaleNum), scaleDen);
         long workspace = ceilDiv(Math.multiplyExact(sp.workspaceBytesPerSample(), scaleNum), scaleDen);
         boolean recompute = plan.stages().get(index).recompute();
         MemoryBreakdown fixed = new MemoryBreakdown(params * state.parameters(), params * state.gradients(),
-                params * state.optimizer(), 0, workspace);
+                params * state.optimizer(), 0, workspace, messages);
         return new StageMemory(fixed, recompute ? inputs : inputs + acts, recompute ? acts : 0,
                 maxInFlight(plan, index));
     }

@@ -2,9 +2,11 @@ package org.modelpar.simulator.plan;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
@@ -61,9 +63,42 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
             long work = stageOps.stream().mapToLong(OpNode::workspaceBytes).max().orElse(0);
             long input = in.get(i).values().stream().mapToLong(Long::longValue).sum();
             profiles.add(new StageProfile(i, stageOps, params, act, work, input, new TreeMap<>(in.get(i)),
-                    new TreeMap<>(out.get(i)), allReduces(stageOps)));
+                    new TreeMap<>(out.get(i)), allReduces(stageOps), modelInputBytes(graph, stageOps),
+                    tiedCopyParameters(graph, stageOps, stageOf, i)));
         }
         return new PlanLayout(plan, graph, profiles);
+    }
+
+    /** Input features or token ids that the stage's source ops stash (see {@link StageProfile}). */
+    private static long modelInputBytes(ComputationGraph graph, List<OpNode> ops) {
+        Set<String> consumers = new HashSet<>();
+        graph.tensors().forEach(t -> consumers.add(t.to()));
+        long bytes = 0;
+        for (OpNode op : ops) {
+            if (consumers.contains(op.id())) {
+                continue;
+            }
+            if (op.kind().equals("linear")) {
+                bytes += 4 * op.longAttribute("in").orElse(0L) * op.longAttribute("tokens").orElse(1L);
+            } else if (op.kind().equals("embedding")) {
+                bytes += 4 * op.longAttribute("seq").orElse(0L);
+            }
+        }
+        return bytes;
+    }
+
+    /** The word table ({@code vocab x hidden}) of a tied op whose target is on another stage. */
+    private static long tiedCopyParameters(ComputationGraph graph, List<OpNode> ops, Map<String, Integer> stageOf, int stage) {
+        long count = 0;
+        for (OpNode op : ops) {
+            String target = op.attributes().get("tiedTo");
+            if (target == null || graph.op(target).isEmpty() || stageOf.isEmpty()
+                    || stageOf.getOrDefault(target, stage) == stage) {
+                continue;
+            }
+            count += op.longAttribute("vocab").orElse(0L) * op.longAttribute("hidden").orElse(0L);
+        }
+        return count;
     }
 
     private static List<Long> allReduces(List<OpNode> ops) {

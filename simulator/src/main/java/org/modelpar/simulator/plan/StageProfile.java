@@ -19,11 +19,20 @@ import org.modelpar.graph.OpNode;
  * @param outputsTo                   bytes per sample sent to each later stage
  * @param tensorParallelAllReduces    per-sample sizes of the Megatron all-reduces of one forward pass
  *                                    under tensor parallelism (the backward pass has the same)
+ * @param modelInputBytesPerSample    model inputs its source ops keep for backward: a {@code linear}
+ *                                    without producer stashes its {@code in x tokens} input features, an
+ *                                    {@code embedding} its {@code seq} token ids (as fp32 values, as the
+ *                                    executor holds them); other kinds 0
+ * @param tiedCopyParameterCount      parameters of a tied weight this stage holds a copy of: an op with
+ *                                    attribute {@code tiedTo} whose target op sits on another stage keeps
+ *                                    the target's {@code vocab x hidden} word table (Megatron-LM's
+ *                                    embedding group); 0 otherwise
  */
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            long workspaceBytesPerSample, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
-                           List<Long> tensorParallelAllReduces) {
+                           List<Long> tensorParallelAllReduces, long modelInputBytesPerSample,
+                           long tiedCopyParameterCount) {
     public StageProfile {
         ops = List.copyOf(ops);
         inputsFrom = Collections.unmodifiableSortedMap(new TreeMap<>(inputsFrom));
@@ -31,7 +40,12 @@ public record StageProfile(int index, List<OpNode> ops, long parameterBytes, lon
         tensorParallelAllReduces = List.copyOf(tensorParallelAllReduces);
     }
 
-    /** Parameters (fp32 count = bytes / 4). */
+    /** Bytes per sample sent to later stages. */
+    public long outputBytesPerSample() {
+        return outputsTo.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Parameters of its own ops (fp32 count = bytes / 4), without a tied copy. */
     public long parameterCount() {
         return parameterBytes / 4;
     }

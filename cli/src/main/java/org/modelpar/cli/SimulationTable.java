@@ -29,10 +29,10 @@ final class SimulationTable {
         out.printf(Locale.ROOT, "exposed comm        %.1f %%%n", 100 * r.exposedCommunicationFraction());
         out.printf(Locale.ROOT, "events              %d%n", r.events());
         out.println(r.outOfMemory().map(o -> String.format(Locale.ROOT,
-                "OUT OF MEMORY       device %s at %.6f s needs %.2f GiB of %.2f GiB (params %.2f, grads %.2f, optimizer %.2f, activations %.2f, workspace %.2f GiB)",
+                "OUT OF MEMORY       device %s at %.6f s needs %.2f GiB of %.2f GiB (params %.2f, grads %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f GiB)",
                 o.device(), o.atSeconds(), o.neededBytes() / GIB, o.capacityBytes() / GIB, o.breakdown().parameters() / GIB,
                 o.breakdown().gradients() / GIB, o.breakdown().optimizer() / GIB, o.breakdown().activations() / GIB,
-                o.breakdown().workspace() / GIB)).orElse("memory              fits"));
+                o.breakdown().workspace() / GIB, o.breakdown().messages() / GIB)).orElse("memory              fits"));
         out.printf(Locale.ROOT, "%n%-6s %-8s %-7s %7s %8s %10s %10s %10s %10s %10s%n", "stage", "devices", "ops", "busy",
                 "exposed", "peak GiB", "params", "grads", "optim", "activ");
         Map<String, DeviceReport> devices = r.devices();

@@ -100,11 +100,11 @@ final class Explainer {
             DeviceReport d = r.devices().get(devs.get(0));
             var m = d.memory();
             lines.add(String.format("memory stage %d (%s..%s%s): peak %.2f GiB of %.2f GiB, headroom %.2f GiB"
-                            + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f GiB]",
+                            + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f GiB]",
                     s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recompute() ? ", recompute" : "",
                     d.peakMemoryBytes() / GIB, d.capacityBytes() / GIB, (d.capacityBytes() - d.peakMemoryBytes()) / GIB,
                     m.parameters() / GIB, m.gradients() / GIB, m.optimizer() / GIB, m.activations() / GIB,
-                    m.workspace() / GIB));
+                    m.workspace() / GIB, m.messages() / GIB));
         }
         best.constraints().forEach(c -> lines.add("constraint " + c));
         List<SimulationReport.CriticalStep> path = r.criticalPath();

@@ -70,6 +70,10 @@ final class PlanCommand implements Runnable {
     @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
     int maxBlocks;
 
+    @Option(names = "--memory-margin", paramLabel = "F", defaultValue = "0.05",
+            description = "Fraction of every device's memory the plan leaves free (default: ${DEFAULT-VALUE}).")
+    double memoryMargin;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the plan file (modelpar-plan/1).")
     Path out;
 
@@ -91,7 +95,8 @@ final class PlanCommand implements Runnable {
                 .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse))
                 .withPrecision(Precision.parse(precision), OptimizerKind.parse(optimizer))
                 .withSearch(seed, parseDuration(timeLimit))
-                .withMaxBlocks(positive(maxBlocks, "--max-blocks"));
+                .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
+                .withMemoryMargin(margin(memoryMargin));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {
@@ -131,6 +136,13 @@ final class PlanCommand implements Runnable {
         for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
             o.printf("  runner-up %s: %s%n", u.configuration(), u.reason());
         }
+    }
+
+    private static double margin(double f) {
+        if (!(f >= 0 && f < 1)) {
+            throw new CliInputException("--memory-margin must be at least 0 and below 1, got " + f);
+        }
+        return f;
     }
 
     private static OptionalInt opt(Integer v, String name) {

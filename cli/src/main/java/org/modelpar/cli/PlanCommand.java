@@ -72,6 +72,10 @@ final class PlanCommand implements Runnable {
     @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
     int maxBlocks;
 
+    @Option(names = "--memory-margin", paramLabel = "F", defaultValue = "0.05",
+            description = "Fraction of every device's memory the plan leaves free (default: ${DEFAULT-VALUE}).")
+    double memoryMargin;
+
     @Option(names = "--pin", paramLabel = "OP=STAGE", description = "Place an op on a stage (repeatable).")
     Map<String, Integer> pins = new LinkedHashMap<>();
 
@@ -103,7 +107,8 @@ final class PlanCommand implements Runnable {
                         optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
                 .withPins(pins(graph))
                 .withSearch(seed, parseDuration(timeLimit))
-                .withMaxBlocks(positive(maxBlocks, "--max-blocks"));
+                .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
+                .withMemoryMargin(margin(memoryMargin));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {
@@ -158,6 +163,13 @@ final class PlanCommand implements Runnable {
             }
         }
         return pins;
+    }
+
+    private static double margin(double f) {
+        if (!(f >= 0 && f < 1)) {
+            throw new CliInputException("--memory-margin must be at least 0 and below 1, got " + f);
+        }
+        return f;
     }
 
     private static OptionalInt opt(Integer v, String name) {

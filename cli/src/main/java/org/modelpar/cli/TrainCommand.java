@@ -141,6 +141,7 @@ final class TrainCommand implements Runnable {
         o.put("measuredStepSeconds", r.measuredStepSeconds());
         o.put("predictedStepSeconds", cmp.predictedStepSeconds());
         o.put("rooflinePredictedStepSeconds", rooflineStepSeconds);
+        o.put("parameterSha256", r.parameterSha256());
         ObjectNode measured = o.putObject("peakMemoryBytes");
         ObjectNode predictedPeaks = o.putObject("predictedPeakMemoryBytes");
         cmp.memory().forEach((d, m) -> {

@@ -77,14 +77,9 @@ public final class StageBalancer {
         }
         for (int k = 2; k <= parts; k++) {
             for (int j = k; j <= n; j++) {
-                best[k][j] = Double.POSITIVE_INFINITY;
-                for (int i = k - 1; i < j; i++) {
-                    double v = Math.max(best[k - 1][i], prefix[j] - prefix[i]);
-                    if (v < best[k][j]) {
-                        best[k][j] = v;
-                        from[k][j] = i;
-                    }
-                }
+                int i = bestCut(best[k - 1], prefix, k - 1, j);
+                best[k][j] = Math.max(best[k - 1][i], prefix[j] - prefix[i]);
+                from[k][j] = i;
             }
         }
         int[] cuts = new int[parts + 1];
@@ -93,5 +88,42 @@ public final class StageBalancer {
             cuts[k - 1] = from[k][cuts[k]];
         }
         return cuts;
+    }
+
+    /**
+     * The earliest i in {@code [lo, j)} minimising {@code max(previous[i], prefix[j] - prefix[i])}, by binary
+     * search: with non-negative weights {@code previous} is non-decreasing and {@code prefix[j] - prefix[i]}
+     * non-increasing in i (also in floating point, as differences of a non-decreasing sequence), so the
+     * minimum sits where they cross. O(log n) instead of a scan of all i, same answer.
+     */
+    private static int bestCut(double[] previous, double[] prefix, int lo, int j) {
+        int a = lo;
+        int b = j; // first i in [lo, j) with previous[i] >= prefix[j] - prefix[i], or j if none
+        while (a < b) {
+            int mid = (a + b) >>> 1;
+            if (previous[mid] >= prefix[j] - prefix[mid]) {
+                b = mid;
+            } else {
+                a = mid + 1;
+            }
+        }
+        int cross = a;
+        double atCross = cross < j ? previous[cross] : Double.POSITIVE_INFINITY;
+        double before = cross > lo ? prefix[j] - prefix[cross - 1] : Double.POSITIVE_INFINITY;
+        if (before > atCross) {
+            return cross;
+        }
+        // before the crossing the value is prefix[j] - prefix[i], non-increasing: the earliest i reaching `before`
+        a = lo;
+        b = cross - 1;
+        while (a < b) {
+            int mid = (a + b) >>> 1;
+            if (prefix[j] - prefix[mid] <= before) {
+                b = mid;
+            } else {
+                a = mid + 1;
+            }
+        }
+        return a;
     }
 }

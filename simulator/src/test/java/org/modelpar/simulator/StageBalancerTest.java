@@ -25,6 +25,67 @@ class StageBalancerTest {
     }
 
     @Test
+    void binarySearchSplitEqualsTheQuadraticDynamicProgram() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int round = 0; round < 300; round++) {
+            int n = 1 + random.nextInt(60);
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) {
+                // integers (many ties), zeros, and awkward fractions
+                w[i] = round % 3 == 0 ? random.nextInt(4) : round % 3 == 1 ? random.nextDouble() * 1e-3 : 0.1 * random.nextInt(5);
+            }
+            int parts = 1 + random.nextInt(n);
+            assertThat(StageBalancer.split(w, parts)).as("round %d", round).containsExactly(quadraticSplit(w, parts));
+        }
+    }
+
+    @Test
+    void splitsAHundredThousandOpsQuickly() {
+        double[] w = new double[100_000];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = random.nextDouble();
+        }
+        long start = System.nanoTime();
+        int[] cuts = StageBalancer.split(w, 16);
+        assertThat(cuts).hasSize(17);
+        // the quadratic scan took hours here; O(p n log n) is well under a second even on a loaded machine
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(20);
+    }
+
+    /** The textbook O(p n^2) linear-partition dynamic program, earliest cut on ties. */
+    private static int[] quadraticSplit(double[] weights, int parts) {
+        int n = weights.length;
+        double[] prefix = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            prefix[i + 1] = prefix[i] + weights[i];
+        }
+        double[][] best = new double[parts + 1][n + 1];
+        int[][] from = new int[parts + 1][n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[1][j] = prefix[j];
+        }
+        for (int k = 2; k <= parts; k++) {
+            for (int j = k; j <= n; j++) {
+                best[k][j] = Double.POSITIVE_INFINITY;
+                for (int i = k - 1; i < j; i++) {
+                    double v = Math.max(best[k - 1][i], prefix[j] - prefix[i]);
+                    if (v < best[k][j]) {
+                        best[k][j] = v;
+                        from[k][j] = i;
+                    }
+                }
+            }
+        }
+        int[] cuts = new int[parts + 1];
+        cuts[parts] = n;
+        for (int k = parts; k > 1; k--) {
+            cuts[k - 1] = from[k][cuts[k]];
+        }
+        return cuts;
+    }
+
+    @Test
     void planLaysOutTensorThenDataThenPipeline() {
         ComputationGraph g = Fixtures.chain(8, 1, 2, 0, 4, 4);
         ClusterSpec c = Fixtures.freeCluster(8);

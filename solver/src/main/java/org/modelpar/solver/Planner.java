@@ -10,6 +10,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.timefold.ChainSeed;
 import org.modelpar.solver.timefold.PlacementProblem;
@@ -50,6 +51,7 @@ public final class Planner {
 
     /**
      * @throws InfeasibleException when no configuration fits, with the smallest memory a plan needs and what would fit
+     * @throws PlanException        when no configuration matches the batch and the fixed degrees
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
         return plan(graph, cluster, request, SearchProgress.NONE);
@@ -64,9 +66,9 @@ public final class Planner {
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
         if (configs.isEmpty()) {
-            throw new InfeasibleException("no configuration of " + cluster.devices().size() + " devices divides global batch "
-                    + request.globalBatchSize() + " with the fixed degrees given (pp, tp, dp, microbatches); "
-                    + "try a global batch divisible by the data-parallel degree");
+            throw new PlanException("globalBatchSize " + request.globalBatchSize() + ": no configuration of "
+                    + cluster.devices().size() + " devices fits it with the fixed degrees given (pp, tp, dp, microbatches;"
+                    + " p x t x d must use all devices or a halving of them, d x micro-batches must divide the batch)");
         }
         // most promising first (lowest lower bound), so the bound prunes the rest; ties keep enumeration order
         Map<Configuration, Double> bound = new HashMap<>();
@@ -93,7 +95,7 @@ public final class Planner {
             PlacementProblem problem = builder.build(c);
             Optional<ChainPartition> dp = request.pins().isEmpty() ? ChainSeed.optimal(problem) : ChainSeed.optimal(problem, pinned);
             if (dp.isPresent()) {
-                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneckSeconds() * 1e-9;
+                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
             } else {

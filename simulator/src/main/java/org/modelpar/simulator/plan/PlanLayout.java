@@ -34,14 +34,18 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
         for (int i = 0; i < p; i++) {
             ops.add(new ArrayList<>());
         }
-        graph.topologicalOrder().forEach(op -> ops.get(stageOf.get(op.id())).add(op));
+        if (p == 1) {
+            ops.get(0).addAll(graph.topologicalOrder());
+        } else {
+            graph.topologicalOrder().forEach(op -> ops.get(stageOf.get(op.id())).add(op));
+        }
         List<Map<Integer, Long>> in = new ArrayList<>();
         List<Map<Integer, Long>> out = new ArrayList<>();
         for (int i = 0; i < p; i++) {
             in.add(new HashMap<>());
             out.add(new HashMap<>());
         }
-        for (TensorEdge t : graph.tensors()) {
+        for (TensorEdge t : p == 1 ? List.<TensorEdge>of() : graph.tensors()) {
             int from = stageOf.get(t.from());
             int to = stageOf.get(t.to());
             if (from != to) {

@@ -1,10 +1,12 @@
 package org.modelpar.simulator.plan;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.graph.io.GraphJson;
 import org.modelpar.profiles.ClusterSpec;
 
 /**
@@ -29,7 +31,8 @@ public final class PlanValidator {
                 throw new PlanException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage");
             }
         }
-        for (TensorEdge t : graph.tensors()) {
+        // with one stage no tensor can run backwards (this skips the lookups in the solver's one-stage probes)
+        for (TensorEdge t : plan.pipelineStages() == 1 ? List.<TensorEdge>of() : graph.tensors()) {
             int from = stageOf.get(t.from());
             int to = stageOf.get(t.to());
             if (from > to) {
@@ -54,7 +57,7 @@ public final class PlanValidator {
     }
 
     private static Map<String, Integer> stageOfOps(PlacementPlan plan, ComputationGraph graph) {
-        Map<String, Integer> stageOf = new HashMap<>();
+        Map<String, Integer> stageOf = new HashMap<>(2 * graph.opCount());
         for (Stage s : plan.stages()) {
             for (String op : s.ops()) {
                 if (graph.op(op).isEmpty()) {
@@ -67,5 +70,21 @@ public final class PlanValidator {
             }
         }
         return stageOf;
+    }
+
+    /**
+     * Checks that the plan was made for this graph: a plan that records a graph content hash must match
+     * {@link GraphJson#contentHash} of the graph (an empty hash is not checked).
+     *
+     * @throws PlanException naming both hashes
+     */
+    public static void requireGraph(PlacementPlan plan, ComputationGraph graph) {
+        if (!plan.graphHash().isEmpty()) {
+            String actual = GraphJson.contentHash(graph);
+            if (!plan.graphHash().equals(actual)) {
+                throw new PlanException("graph.hash " + plan.graphHash() + " of the plan does not match graph '"
+                        + graph.name() + "' (" + actual + ")");
+            }
+        }
     }
 }

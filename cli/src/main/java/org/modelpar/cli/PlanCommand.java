@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.io.GraphFormat;
-import org.modelpar.graph.io.GraphReader;
-import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -34,14 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Searches the fastest placement that fits in memory and explains it.")
 final class PlanCommand implements Runnable {
-    @Option(names = "--model", paramLabel = "M", description = "Built-in model (see 'modelpar models').")
-    String model;
-
-    @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt, HF config).")
-    Path graphFile;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Format of --graph: json, pipedream or hf-config.")
-    String format;
+    @Mixin
+    GraphOptions graphOptions;
 
     @Mixin
     ClusterOption cluster;
@@ -79,6 +70,10 @@ final class PlanCommand implements Runnable {
     @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
     int maxBlocks;
 
+    @Option(names = "--memory-margin", paramLabel = "F", defaultValue = "0.05",
+            description = "Fraction of every device's memory the plan leaves free (default: ${DEFAULT-VALUE}).")
+    double memoryMargin;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the plan file (modelpar-plan/1).")
     Path out;
 
@@ -90,7 +85,7 @@ final class PlanCommand implements Runnable {
 
     @Override
     public void run() {
-        ComputationGraph graph = loadGraph();
+        ComputationGraph graph = graphOptions.load();
         ClusterSpec c = cluster.resolve();
         if (globalBatch < 1) {
             throw new CliInputException("--global-batch must be at least 1, got " + globalBatch);
@@ -100,7 +95,8 @@ final class PlanCommand implements Runnable {
                 .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse))
                 .withPrecision(Precision.parse(precision), OptimizerKind.parse(optimizer))
                 .withSearch(seed, parseDuration(timeLimit))
-                .withMaxBlocks(positive(maxBlocks, "--max-blocks"));
+                .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
+                .withMemoryMargin(margin(memoryMargin));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {
@@ -142,14 +138,11 @@ final class PlanCommand implements Runnable {
         }
     }
 
-    private ComputationGraph loadGraph() {
-        if ((model == null) == (graphFile == null)) {
-            throw new CliInputException("give either --model NAME or --graph FILE");
+    private static double margin(double f) {
+        if (!(f >= 0 && f < 1)) {
+            throw new CliInputException("--memory-margin must be at least 0 and below 1, got " + f);
         }
-        if (model != null) {
-            return ModelZoo.build(model);
-        }
-        return GraphReader.read(graphFile, format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format));
+        return f;
     }
 
     private static OptionalInt opt(Integer v, String name) {

@@ -21,7 +21,9 @@ import org.modelpar.simulator.StageBalancer;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
@@ -99,6 +101,11 @@ final class SimulateCommand implements Runnable {
         if (plan != null) {
             p = PlanJson.read(plan).plan();
             g = model == null && graph == null ? ModelZoo.build(p.graphName()) : graph();
+            try {
+                PlanValidator.requireGraph(p, g);
+            } catch (PlanException e) {
+                throw new PlanException(plan + ": " + e.getMessage(), e);
+            }
             c = cluster.value().isPresent() ? cluster.resolve() : Clusters.resolve(p.clusterName());
         } else {
             g = graph();

@@ -98,6 +98,9 @@ final class TrainCommand implements Runnable {
         }
         double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
         ExecutorOptions options = ExecutorOptions.defaults(seed, lr).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        SimulationReport roofline = Simulator.simulate(graph, c, p);
+        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true)
+                .withCostModel(Calibration.of(graph, p, 9, seed)));
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {
@@ -111,9 +114,6 @@ final class TrainCommand implements Runnable {
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
-        SimulationReport roofline = Simulator.simulate(graph, c, p);
-        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(Calibration.of(graph, p, 5, seed)));
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
                 result.peakMemoryBytes(), 5);
@@ -141,6 +141,7 @@ final class TrainCommand implements Runnable {
         o.put("measuredStepSeconds", r.measuredStepSeconds());
         o.put("predictedStepSeconds", cmp.predictedStepSeconds());
         o.put("rooflinePredictedStepSeconds", rooflineStepSeconds);
+        o.put("parameterSha256", r.parameterSha256());
         ObjectNode measured = o.putObject("peakMemoryBytes");
         ObjectNode predictedPeaks = o.putObject("predictedPeakMemoryBytes");
         cmp.memory().forEach((d, m) -> {

@@ -54,6 +54,13 @@ class PlanCommandTest {
     }
 
     @Test
+    void impossibleFixedDegreesAreBadInput() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "8", "--pp", "3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("globalBatchSize 8").contains("no configuration of 8 devices");
+    }
+
+    @Test
     void badDurationIsUsageError() {
         Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "8", "--time-limit", "soon");
         assertThat(r.code()).isEqualTo(2);

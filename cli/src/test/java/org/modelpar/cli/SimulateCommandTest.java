@@ -59,6 +59,10 @@ class SimulateCommandTest {
         assertThat(run("simulate", "--plan", file.toString(), "--trace", trace.toString())).isZero();
         assertThat(out.toString()).contains("gpt-tiny on dgx-a100: gpipe, p=4 t=1").contains("critical path");
         assertThat(new ObjectMapper().readTree(trace.toFile()).get("traceEvents").size()).isGreaterThan(100);
+        StringWriter err2 = new StringWriter();
+        assertThat(Main.execute(new String[] {"simulate", "--plan", file.toString(), "--model", "mlp-small"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err2, true))).isEqualTo(2);
+        assertThat(err2.toString()).startsWith("modelpar: " + file + ": graph.hash sha256:").contains("does not match graph 'mlp-small'");
     }
 
     @Test

@@ -62,6 +62,25 @@ class TrainCommandTest {
         assertThat(resumed.err.strip()).contains("checksum mismatch").doesNotContain("\n");
     }
 
+    @Test
+    void resumedRunEndsWithTheParametersOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Path plan = writePlan(dir, MODEL);
+        Path ckpt = dir.resolve("ckpt");
+        Result whole = run("train", "--plan", plan.toString(), "--steps", "3", "--cluster", "local:2", "--json");
+        Result first = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json",
+                "--checkpoint-dir", ckpt.toString());
+        Result rest = run("train", "--plan", plan.toString(), "--steps", "3", "--cluster", "local:2", "--json",
+                "--resume", ckpt.toString());
+        ObjectMapper m = new ObjectMapper();
+        JsonNode w = m.readTree(whole.out);
+        JsonNode r = m.readTree(rest.out);
+        assertThat(first.code).isZero();
+        assertThat(r.get("firstStep").asInt()).isEqualTo(2);
+        assertThat(r.get("losses").get(0).asDouble()).isEqualTo(w.get("losses").get(2).asDouble());
+        assertThat(r.get("parameterSha256").asText()).isEqualTo(w.get("parameterSha256").asText())
+                .isNotEqualTo(m.readTree(first.out).get("parameterSha256").asText());
+    }
+
     static Path writePlan(Path dir, String model) {
         ComputationGraph graph = ModelZoo.build(model);
         List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();

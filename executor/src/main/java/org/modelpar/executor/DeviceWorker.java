@@ -47,6 +47,7 @@ final class DeviceWorker {
     private final Map<Integer, StageModel.Stash> stash = new HashMap<>();
     private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
     private final Map<String, Integer> sendsLeft = new HashMap<>();
+    private final Map<String, Long> heldBytes = new HashMap<>();
     private final Map<String, List<Message>> received = new HashMap<>();
     private Batch batch;
     private double loss;
@@ -147,7 +148,12 @@ final class DeviceWorker {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : assemble(Payload.GRADIENT, mb);
-        hold(Payload.GRADIENT, mb, model.backward(s, outGrads, state.params, state.grads));
+        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.params, state.grads);
+        // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
+        StageModel.Stash inputsOnly = s.inputsOnly();
+        state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
+        stash.put(mb, inputsOnly);
+        hold(Payload.GRADIENT, mb, inputGrads);
     }
 
     private void hold(Payload payload, int mb, Map<String, INDArray> tensors) {
@@ -158,6 +164,7 @@ final class DeviceWorker {
         }
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, bytes(tensors));
         toSend.put(k, tensors);
+        heldBytes.put(k, bytes(tensors));
         sendsLeft.put(k, sends);
     }
 
@@ -181,11 +188,16 @@ final class DeviceWorker {
             part.put(name, Tensors.rows(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
         }
         long bytes = bytes(part);
+        // the message is the output buffer in transit: its bytes move from the held outputs to messages
+        long moved = Math.min(bytes, heldBytes.get(k));
+        heldBytes.merge(k, -moved, Long::sum);
+        state.ledger.release(MemoryCategory.ACTIVATIONS, moved);
         state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
         Message.Key key = new Message.Key(device(), s.stage(), s.toStage(), s.microBatch(), s.payload(), s.firstSample());
         run.mailbox(s.peer()).put(new Message(key, s.sampleCount(), part, bytes, state.ledger));
         if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
-            state.ledger.release(MemoryCategory.ACTIVATIONS, bytes(toSend.remove(k)));
+            state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
+            toSend.remove(k);
             sendsLeft.remove(k);
         }
     }
@@ -260,7 +272,8 @@ final class DeviceWorker {
 
     private void releaseLeftovers() {
         stash.keySet().stream().toList().forEach(this::free);
-        toSend.values().forEach(t -> state.ledger.release(MemoryCategory.ACTIVATIONS, bytes(t)));
+        heldBytes.values().forEach(b -> state.ledger.release(MemoryCategory.ACTIVATIONS, b));
+        heldBytes.clear();
         toSend.clear();
         sendsLeft.clear();
         received.values().forEach(l -> l.forEach(m -> state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));

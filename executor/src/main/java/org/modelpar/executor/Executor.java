@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
@@ -33,6 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * once. After a failure the executor is unusable; close it.
  */
 public final class Executor implements AutoCloseable {
+    /** How long the other devices get to stop by themselves after a failure before they are interrupted. */
+    static final long STRAGGLER_MILLIS = 2000;
     private final StepProgram program;
     private final List<DeviceWorker> workers = new ArrayList<>();
     private final Map<String, DeviceState> states = new LinkedHashMap<>();
@@ -50,7 +53,7 @@ public final class Executor implements AutoCloseable {
                     + plan.tensorParallel());
         }
         this.program = program;
-        configureThreads(options.threadsPerDevice());
+        Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);
         List<StageModel> stages = new ArrayList<>();
         for (int s = 0; s < plan.pipelineStages(); s++) {
@@ -105,27 +108,50 @@ public final class Executor implements AutoCloseable {
         for (DeviceWorker w : workers) {
             results.add(threads.get(w.device()).submit(() -> w.runStep(step, batch)));
         }
+        double loss = awaitAll(step, results);
+        stepsDone++;
+        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9);
+    }
+
+    /**
+     * Waits for every device; once one has failed, gives the others {@link #STRAGGLER_MILLIS} to stop on
+     * their own (they poll the failure flag), then interrupts the rest (a hung worker), and throws the
+     * failure naming the device and instruction.
+     */
+    private double awaitAll(int step, List<Future<Double>> results) {
         double loss = 0;
-        RuntimeException error = null;
+        long failedAt = -1;
         for (Future<Double> f : results) {
-            try {
-                loss += f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                error = error == null && e.getCause() instanceof RuntimeException r ? r : error;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while running step " + step, e);
+            while (true) {
+                try {
+                    loss += f.get(RunControl.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    if (run.control().failure() != null) {
+                        failedAt = failedAt < 0 ? System.nanoTime() : failedAt;
+                        if (System.nanoTime() - failedAt > STRAGGLER_MILLIS * 1_000_000L) {
+                            results.forEach(r -> r.cancel(true));
+                            break;
+                        }
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                    if (run.control().failure() == null) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        throw new ExecutionException(workers.get(results.indexOf(f)).device(), "step " + step,
+                                String.valueOf(cause.getMessage()), cause);
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while running step " + step, e);
+                }
             }
         }
         ExecutionException failure = run.control().failure();
         if (failure != null) {
             throw failure;
         }
-        if (error != null) {
-            throw error;
-        }
-        stepsDone++;
-        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9);
+        return loss;
     }
 
     /** Steps completed. */
@@ -164,10 +190,6 @@ public final class Executor implements AutoCloseable {
         return out;
     }
 
-    public StepProgram program() {
-        return program;
-    }
-
     @Override
     public void close() {
         threads.values().forEach(ExecutorService::shutdownNow);
@@ -179,13 +201,6 @@ public final class Executor implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** Sets ND4J's OpenMP and BLAS thread counts (process-wide in nd4j-native: one budget for every worker). */
-    private static void configureThreads(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     private static Optimizer optimizer(OptimizerKind kind, double lr) {

@@ -32,8 +32,4 @@ final class Mailbox {
         notifyAll();
         return m;
     }
-
-    synchronized int size() {
-        return messages.size();
-    }
 }

@@ -50,16 +50,8 @@ public final class MemoryLedger {
         return total;
     }
 
-    public synchronized long liveBytes(MemoryCategory category) {
-        return live.getOrDefault(category, 0L);
-    }
-
     public synchronized long peakBytes() {
         return peak;
-    }
-
-    public long budgetBytes() {
-        return budgetBytes;
     }
 
     /** An allocation beyond the device's budget. */

@@ -2,6 +2,8 @@ package org.modelpar.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +14,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Initializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -70,6 +73,23 @@ class EquivalenceTest {
         Map<String, INDArray> reference = train(graph, Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.ADAM), options, 5);
         Map<String, INDArray> split = train(graph, Plans.plan(graph, 3, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM), options, 5);
         assertThat(maxDifference(reference, split)).isLessThanOrEqualTo(1e-9);
+    }
+
+    /** Recomputing stages, and stages with different data-parallel degrees (2 replicas feed 1, which feeds 2). */
+    @org.junit.jupiter.api.Test
+    void recomputationAndUnevenReplicasMatchSingleDevice() {
+        ComputationGraph graph = graph("gpt");
+        Map<String, INDArray> reference = REFERENCE.computeIfAbsent("gpt", m -> train(graph,
+                Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS));
+        PlacementPlan even = Plans.plan(graph, 3, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
+        List<Stage> stages = new ArrayList<>();
+        stages.add(new Stage(0, List.of("cpu0", "cpu1"), even.stages().get(0).ops(), true));
+        stages.add(new Stage(1, List.of("cpu2"), even.stages().get(1).ops(), false));
+        stages.add(new Stage(2, List.of("cpu3", "cpu4"), even.stages().get(2).ops(), true));
+        PlacementPlan uneven = new PlacementPlan(even.graphName(), "", "local", "", even.precision(), even.optimizer(),
+                even.globalBatchSize(), even.microBatchSize(), even.microBatches(), even.schedule(), 1, stages);
+        assertThat(maxDifference(reference, train(graph, uneven, ExecutorOptions.defaults(5, 0.05), STEPS)))
+                .isLessThanOrEqualTo(1e-5);
     }
 
     private static final Map<String, Map<String, INDArray>> REFERENCE = new java.util.concurrent.ConcurrentHashMap<>();

@@ -30,6 +30,12 @@ class ScheduleExactnessTest {
 
         assertThat(r.stepSeconds()).isEqualTo((m + p - 1) * 3.0);
         assertThat(r.bubbleFraction()).isCloseTo((p - 1.0) / (m + p - 1), org.assertj.core.data.Offset.offset(1e-12));
+        var path = r.criticalPath();
+        assertThat(path.get(0).startSeconds()).isZero();
+        assertThat(path.get(path.size() - 1).endSeconds()).isEqualTo(r.stepSeconds());
+        for (int k = 1; k < path.size(); k++) {
+            assertThat(path.get(k).startSeconds()).as("critical path is gapless at %d", k).isEqualTo(path.get(k - 1).endSeconds());
+        }
         var mem = MemoryModel.perDevice(PlanValidator.validate(plan, g, c));
         for (int i = 0; i < p; i++) {
             long expected = ACT * (plan.schedule() == Schedule.GPIPE ? m : Math.min(p - i, m));

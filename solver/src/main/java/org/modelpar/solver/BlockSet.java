@@ -6,13 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.OpNode;
+import org.modelpar.graph.coarsen.CoarseGraph;
+import org.modelpar.graph.coarsen.Coarsener;
 import org.modelpar.graph.TensorEdge;
 
 /**
- * The op blocks the solver places: runs of ops along the graph's topological order (so every tensor goes
- * from a block to the same or a later one), at most {@code maxBlocks}, and the bytes per sample between
- * blocks.
+ * The op blocks the solver places, in a topological order of the block graph (every tensor goes from a
+ * block to the same or a later one), at most {@code maxBlocks}, and the bytes per sample between blocks.
  *
  * @param opsOfBlock op ids per block, in topological order
  * @param linkBytes  per (from, to) block pair with from &lt; to, fp32 bytes per sample
@@ -24,27 +24,21 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
     }
 
     /**
-     * Groups the topological order into runs of equal layer tag, then merges neighbouring runs (lightest
-     * pair first by op count) until at most {@code maxBlocks} remain.
+     * The graph module's coarsening: one block per layer-tag run ({@link Coarsener#byLayer}); when there are
+     * more than {@code maxBlocks}, those blocks are merged further ({@link Coarsener#toAtMost}), so a layer is
+     * never split across blocks.
      */
     static BlockSet of(ComputationGraph graph, int maxBlocks) {
+        CoarseGraph layers = Coarsener.byLayer(graph);
         List<List<String>> runs = new ArrayList<>();
-        String previous = null;
-        for (OpNode op : graph.topologicalOrder()) {
-            if (runs.isEmpty() || op.layer().isEmpty() || !op.layer().equals(previous)) {
-                runs.add(new ArrayList<>());
+        if (layers.blockCount() <= maxBlocks) {
+            runs.addAll(layers.opsOfBlock().values());
+        } else {
+            for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
+                List<String> ops = new ArrayList<>();
+                layerBlocks.forEach(b -> ops.addAll(layers.opsOfBlock().get(b)));
+                runs.add(ops);
             }
-            runs.get(runs.size() - 1).add(op.id());
-            previous = op.layer();
-        }
-        while (runs.size() > maxBlocks) {
-            int best = 0;
-            for (int i = 1; i + 1 < runs.size(); i++) {
-                if (runs.get(i).size() + runs.get(i + 1).size() < runs.get(best).size() + runs.get(best + 1).size()) {
-                    best = i;
-                }
-            }
-            runs.get(best).addAll(runs.remove(best + 1));
         }
         Map<String, Integer> blockOf = new HashMap<>();
         for (int b = 0; b < runs.size(); b++) {
@@ -56,6 +50,10 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
         for (TensorEdge t : graph.tensors()) {
             int from = blockOf.get(t.from());
             int to = blockOf.get(t.to());
+            if (from > to) {
+                throw new IllegalStateException("coarsening of '" + graph.name() + "' put tensor '" + t.id()
+                        + "' from block " + from + " back to block " + to);
+            }
             if (from != to) {
                 links.merge(key(from, to), t.bytes(), Long::sum);
             }

@@ -54,7 +54,7 @@ final class CandidateBuilder {
         if (useTimefold) {
             BlockPlacement tf = new TimefoldPlacer(PlacerSettings.defaults(request.seed())).place(estimate.problem());
             if (tf.feasible() && everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
-                    && tf.bottleneckNanos() < (long) estimate.partition().bottleneckSeconds()) {
+                    && tf.bottleneckNanos() < (long) estimate.partition().bottleneck()) {
                 stageOf = tf.stageOfBlock();
             }
         }

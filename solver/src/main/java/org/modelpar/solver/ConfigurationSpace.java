@@ -52,11 +52,8 @@ final class ConfigurationSpace {
                 if (!allows(request.data().orElse(-1), d) || !singleTypeStages(cluster, p, t * d)) {
                     continue;
                 }
-                for (int u = 1; (long) u * d <= batch; u *= 2) {
+                for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
                     int mb = u * d;
-                    if (batch % mb != 0 || !allows(request.microBatches().orElse(-1), batch / mb)) {
-                        continue;
-                    }
                     for (Schedule s : schedules) {
                         out.add(new Configuration(p, t, d, mb, batch / mb, s, false));
                         out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
@@ -64,6 +61,27 @@ final class ConfigurationSpace {
                 }
             }
         }
+    }
+
+    /**
+     * Samples per replica per micro-batch: powers of two whose micro-batch divides the batch, or the one value
+     * a fixed micro-batch count implies.
+     */
+    static List<Integer> samplesPerReplica(int batch, int d, int fixedMicroBatches) {
+        List<Integer> out = new ArrayList<>();
+        if (fixedMicroBatches > 0) {
+            long perStep = (long) fixedMicroBatches * d;
+            if (batch % perStep == 0) {
+                out.add((int) (batch / perStep));
+            }
+            return out;
+        }
+        for (int u = 1; (long) u * d <= batch; u *= 2) {
+            if (batch % (u * d) == 0) {
+                out.add(u);
+            }
+        }
+        return out;
     }
 
     private static boolean allows(int fixed, int value) {

@@ -26,8 +26,12 @@ final class Explainer {
     private Explainer() {
     }
 
+    /** Configurations considered (enumerated before the time limit) and placed (not pruned by the lower bound). */
+    record Counts(int considered, int placed) {
+    }
+
     static PlanResult result(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request,
-                             List<Candidate> simulated, List<MemoryNeed> needs, int tried, double seconds,
+                             List<Candidate> simulated, List<MemoryNeed> needs, Counts counts, double seconds,
                              boolean completed) {
         Candidate best = simulated.get(0);
         List<Explanation.RunnerUp> runnerUps = new ArrayList<>();
@@ -46,9 +50,9 @@ final class Explainer {
             runnerUps.add(new Explanation.RunnerUp(n.configuration().label(), Double.NaN, String.format(
                     "does not fit by %.1f GiB on stage %d", (n.neededBytes() - n.limitBytes()) / GIB, n.stage())));
         }
-        Explanation explanation = new Explanation(lines(graph, cluster, cost, best, tried, completed), runnerUps);
-        return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles, tried,
-                simulated.size(), seconds, completed);
+        Explanation explanation = new Explanation(lines(graph, cluster, cost, best, counts, completed), runnerUps);
+        return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles,
+                counts.considered(), counts.placed(), simulated.size(), seconds, completed);
     }
 
     private static Explanation.RunnerUp runnerUp(Candidate best, Candidate c) {
@@ -72,12 +76,13 @@ final class Explainer {
     }
 
     private static List<String> lines(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate best,
-                                      int tried, boolean completed) {
+                                      Counts counts, boolean completed) {
         List<String> lines = new ArrayList<>();
         SimulationReport r = best.report();
-        lines.add(String.format("chosen: %s, step %.4f s, %.1f samples/s, bubble %.1f%% (%d configurations placed%s)",
-                best.configuration().label(), r.stepSeconds(), r.samplesPerSecond(), r.bubbleFraction() * 100, tried,
-                completed ? "" : ", time limit reached"));
+        lines.add(String.format("chosen: %s, step %.4f s, %.1f samples/s, bubble %.1f%% (%d configurations considered,"
+                        + " %d placed, the rest pruned by the lower bound%s)", best.configuration().label(), r.stepSeconds(),
+                r.samplesPerSecond(), r.bubbleFraction() * 100, counts.considered(), counts.placed(),
+                completed ? "" : "; time limit reached"));
         PlanLayout layout = PlanValidator.validate(best.plan(), graph, cluster);
         int slowest = 0;
         double slowestSeconds = -1;

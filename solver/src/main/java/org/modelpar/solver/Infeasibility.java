@@ -30,11 +30,12 @@ final class Infeasibility {
         m.append("; to fit: ");
         Optional<MemoryNeed> noRecompute = bestWhere(needs, n -> !n.configuration().recompute());
         Optional<MemoryNeed> recompute = bestWhere(needs, n -> n.configuration().recompute());
-        if (recompute.isPresent()) {
+        if (c.recompute()) {
             m.append(String.format("recomputation is already on in that plan (without it: %s)",
                     noRecompute.map(n -> String.format("%.1f GiB", n.neededBytes() / GIB)).orElse("not tried")));
         } else {
-            m.append("enable recomputation");
+            m.append(recompute.map(n -> String.format("recomputation does not help enough (with it: %.1f GiB)",
+                    n.neededBytes() / GIB)).orElse("recomputation was not tried"));
         }
         Optional<MemoryNeed> smallest = bestWhere(needs, n -> n.configuration().samplesPerReplica() == 1);
         m.append(c.samplesPerReplica() == 1 ? ", the micro-batch is already 1 sample per replica"

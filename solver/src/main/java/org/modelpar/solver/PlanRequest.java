@@ -71,6 +71,12 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 limit, maxBlocks, memoryMargin, runnerUps);
     }
 
+    /** The fraction of every device's memory the plan must leave free (0 to below 1). */
+    public PlanRequest withMemoryMargin(double margin) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
+                seed, timeLimit, maxBlocks, margin, runnerUps);
+    }
+
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, blocks, memoryMargin, runnerUps);

@@ -10,13 +10,15 @@ import org.modelpar.simulator.plan.PlanFile;
  * @param best                 the chosen plan with its prediction, stage times and explanation
  * @param report               the simulator's report of the chosen plan
  * @param runnerUps            the next-best configurations (also in the explanation), best first
- * @param configurationsTried  configurations placed by the dynamic program
+ * @param configurationsTried  configurations considered (enumerated before the time limit)
+ * @param configurationsPlaced configurations placed by the dynamic program (the others pruned by the lower bound)
  * @param configurationsSimulated configurations simulated
  * @param searchSeconds        wall-clock seconds of the search (not part of the plan file)
  * @param completed            false when the time limit stopped the enumeration early
  */
 public record PlanResult(PlanFile best, SimulationReport report, List<PlanFile> runnerUps, int configurationsTried,
-                         int configurationsSimulated, double searchSeconds, boolean completed) {
+                         int configurationsPlaced, int configurationsSimulated, double searchSeconds,
+                         boolean completed) {
     public PlanResult {
         runnerUps = List.copyOf(runnerUps);
     }

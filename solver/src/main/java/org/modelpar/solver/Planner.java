@@ -10,6 +10,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.timefold.ChainSeed;
 import org.modelpar.solver.timefold.PlacementProblem;
@@ -50,6 +51,7 @@ public final class Planner {
 
     /**
      * @throws InfeasibleException when no configuration fits, with the smallest memory a plan needs and what would fit
+     * @throws PlanException        when no configuration matches the batch and the fixed degrees
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
         return plan(graph, cluster, request, SearchProgress.NONE);
@@ -63,9 +65,9 @@ public final class Planner {
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
         if (configs.isEmpty()) {
-            throw new InfeasibleException("no configuration of " + cluster.devices().size() + " devices divides global batch "
-                    + request.globalBatchSize() + " with the fixed degrees given (pp, tp, dp, microbatches); "
-                    + "try a global batch divisible by the data-parallel degree");
+            throw new PlanException("globalBatchSize " + request.globalBatchSize() + ": no configuration of "
+                    + cluster.devices().size() + " devices fits it with the fixed degrees given (pp, tp, dp, microbatches;"
+                    + " p x t x d must use all devices or a halving of them, d x micro-batches must divide the batch)");
         }
         // most promising first (lowest lower bound), so the bound prunes the rest; ties keep enumeration order
         Map<Configuration, Double> bound = new HashMap<>();
@@ -76,6 +78,7 @@ public final class Planner {
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;
         int tried = 0;
+        int placed = 0;
         double bestEstimate = Double.POSITIVE_INFINITY;
         for (Configuration c : configs) {
             if (System.nanoTime() > deadline && !fitting.isEmpty()) {
@@ -87,10 +90,11 @@ public final class Planner {
             if (bound.get(c) > bestEstimate * PRUNE_SLACK) {
                 continue;
             }
+            placed++;
             PlacementProblem problem = builder.build(c);
             Optional<ChainPartition> dp = ChainSeed.optimal(problem);
             if (dp.isPresent()) {
-                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneckSeconds() * 1e-9;
+                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
             } else {
@@ -121,7 +125,8 @@ public final class Planner {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, tried, seconds, completed);
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed),
+                seconds, completed);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

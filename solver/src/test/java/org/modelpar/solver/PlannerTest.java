@@ -17,11 +17,21 @@ class PlannerTest {
         ComputationGraph graph = ModelZoo.build("gpt2-medium");
         ClusterSpec cluster = Clusters.resolve("dgx-a100");
         PlanResult r = new Planner().plan(graph, cluster, PlanRequest.of(64));
-        System.out.println(PlanJson.write(r.best()));
         assertThat(r.best().plan().devices()).hasSize(8);
         r.report().devices().forEach((id, d) -> assertThat(d.peakMemoryBytes()).isLessThanOrEqualTo((long) (d.capacityBytes() * 0.95)));
         assertThat(r.best().explanation().lines()).anyMatch(l -> l.startsWith("bottleneck: stage"));
         assertThat(r.best().explanation().runnerUps()).isNotEmpty();
+    }
+
+    @Test
+    void neverExceedsCapacityMinusTheMargin() {
+        ComputationGraph graph = ModelZoo.build("gpt2-large");
+        ClusterSpec cluster = Clusters.resolve("dgx-v100");
+        PlanResult r = new Planner().plan(graph, cluster, PlanRequest.of(64).withMemoryMargin(0.6));
+        r.report().devices().forEach((id, d) -> assertThat(d.peakMemoryBytes()).as(id)
+                .isLessThanOrEqualTo((long) (d.capacityBytes() * 0.4)));
+        assertThatThrownBy(() -> new Planner().plan(graph, cluster, PlanRequest.of(64).withMemoryMargin(0.99)))
+                .isInstanceOf(InfeasibleException.class).hasMessageContaining("usable with a 99% margin");
     }
 
     @Test

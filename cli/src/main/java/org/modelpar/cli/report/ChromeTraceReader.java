@@ -90,7 +90,7 @@ public final class ChromeTraceReader {
             String track = track(processNames.get(pid), threadNames.get(pid + "/" + e.path("tid").asText()), pid, e.path("tid").asText());
             switch (ph) {
                 case "X" -> spans.add(new Trace.Span(track, e.path("name").asText(), micros(e, "ts", source, index),
-                        micros(e, "dur", source, index)));
+                        micros(e, "dur", source, index), e.path("args").path("step").asInt(-1)));
                 case "b" -> open.put(asyncKey(e), e);
                 case "e" -> {
                     JsonNode begin = open.remove(asyncKey(e));
@@ -99,7 +99,8 @@ public final class ChromeTraceReader {
                                 + e.path("name").asText() + "' (id " + e.path("id").asText() + ") that never began");
                     }
                     double start = micros(begin, "ts", source, index);
-                    spans.add(new Trace.Span(track, begin.path("name").asText(), start, micros(e, "ts", source, index) - start));
+                    spans.add(new Trace.Span(track, begin.path("name").asText(), start, micros(e, "ts", source, index) - start,
+                            begin.path("args").path("step").asInt(-1)));
                 }
                 case "C" -> {
                     double total = 0;

@@ -45,7 +45,7 @@ public final class HtmlReport {
 
         b.append("<h2>Pipeline timeline</h2>\n<div class=\"charts\">\n");
         b.append(figure("timeline-simulated", TimelineChart.of("simulated step", in.simulated(), rows, axis),
-                "simulated: one row per stage (its first device); lighter bars are odd micro-batches, thin bars communication"));
+                "simulated: one row per stage (its first device), stage 0 at the top; lighter bars are odd micro-batches, thin bars communication"));
         in.measured().ifPresent(m -> b.append(figure("timeline-measured", TimelineChart.of("measured step", m, rows, axis),
                 "measured: the same instructions as executed")));
         b.append("</div>\n");

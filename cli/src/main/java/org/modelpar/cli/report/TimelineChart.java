@@ -14,19 +14,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class TimelineChart {
     private static final float COMPUTE_WIDTH = 14f;
     private static final float COMM_WIDTH = 4f;
-    private static final int ROW_PIXELS = 36;
+    private static final int ROW_PIXELS = 44;
 
     private TimelineChart() {
     }
 
     static XYChart of(String title, Trace trace, List<Row> rows, double maxSeconds) {
-        int height = 120 + ROW_PIXELS * rows.size();
+        int height = 160 + ROW_PIXELS * rows.size();
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(height).title(title)
                 .xAxisTitle("time (ms)").yAxisTitle("").build();
         Charts.style(chart.getStyler());
         chart.getStyler().setYAxisMin(-0.6).setYAxisMax(rows.size() - 0.4).setXAxisMin(0.0).setXAxisMax(maxSeconds * 1e3);
         chart.getStyler().setYAxisTickLabelsFormattingFunction(y -> label(rows, y));
-        chart.getStyler().setYAxisTickMarkSpacingHint(ROW_PIXELS - 6);
+        chart.getStyler().setYAxisTickMarkSpacingHint(ROW_PIXELS);
         double origin = trace.spans().stream().mapToDouble(Trace.Span::startSeconds).min().orElse(0);
         List<List<Trace.Span>> rowSpans = rows.stream().map(r -> trace.spansOf(r.device())).toList();
         for (SpanKind kind : SpanKind.values()) {
@@ -39,7 +39,7 @@ final class TimelineChart {
                 for (int r = 0; r < rows.size(); r++) {
                     double y = rows.size() - 1 - r - (kind == SpanKind.COMMUNICATION ? 0.3 : 0);
                     for (Trace.Span s : rowSpans.get(r)) {
-                        if (s.kind() == kind && Math.floorMod(s.microBatch(), 2) == parity && s.durationSeconds() > 0) {
+                        if (s.kind() == kind && Math.max(0, s.microBatch()) % 2 == parity && s.durationSeconds() > 0) {
                             xs.add((s.startSeconds() - origin) * 1e3);
                             xs.add((s.endSeconds() - origin) * 1e3);
                             xs.add(Double.NaN);
@@ -52,7 +52,8 @@ final class TimelineChart {
                 if (xs.isEmpty()) {
                     continue;
                 }
-                XYSeries series = chart.addSeries(kind.label() + (parity == 1 ? " (odd micro-batch)" : ""), xs, ys);
+                XYSeries series = chart.addSeries(kind.label() + (parity == 1 ? " (odd micro-batch)" : ""),
+                        xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray());
                 series.setMarker(SeriesMarkers.NONE);
                 series.setLineStyle(Charts.bar(kind == SpanKind.COMMUNICATION ? COMM_WIDTH : COMPUTE_WIDTH));
                 series.setLineColor(parity == 0 ? Charts.color(kind) : Charts.light(Charts.color(kind)));
@@ -75,7 +76,7 @@ final class TimelineChart {
         long r = Math.round(y);
         if (Math.abs(y - r) > 1e-6 || r < 0 || r >= rows.size()) {
             int width = rows.stream().mapToInt(row -> row.label().length()).max().orElse(0);
-            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.round((y + 1) * 20));
+            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.floorMod(Math.round(y * 20), 1000L));
         }
         return rows.get(rows.size() - 1 - (int) r).label();
     }

@@ -1,6 +1,10 @@
 package org.modelpar.cli.report;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,8 +31,9 @@ public record Trace(List<Span> spans, List<Counter> counters) {
      * @param name            instruction name
      * @param startSeconds    start
      * @param durationSeconds duration
+     * @param step            training step the span belongs to ({@code args.step} of measured traces), or -1
      */
-    public record Span(String track, String name, double startSeconds, double durationSeconds) {
+    public record Span(String track, String name, double startSeconds, double durationSeconds, int step) {
         private static final Pattern MICRO_BATCH = Pattern.compile("\\bmb(\\d+)\\b");
 
         public double endSeconds() {
@@ -55,6 +60,34 @@ public record Trace(List<Span> spans, List<Counter> counters) {
      * @param value      value (bytes for memory counters)
      */
     public record Counter(String track, double atSeconds, double value) {
+    }
+
+    /**
+     * The last training step of a multi-step trace: its spans, and the counter samples from the last one
+     * before it starts (per track) to its end. A trace without step numbers is returned as it is.
+     */
+    public Trace lastStep() {
+        int last = spans.stream().mapToInt(Span::step).max().orElse(-1);
+        if (last < 0 || spans.stream().allMatch(s -> s.step() == last)) {
+            return this;
+        }
+        List<Span> kept = spans.stream().filter(s -> s.step() == last).toList();
+        double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+        double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+        Map<String, Counter> before = new HashMap<>();
+        List<Counter> inside = new ArrayList<>();
+        for (Counter c : counters) {
+            if (c.atSeconds() < start) {
+                before.put(c.track(), c);
+            } else if (c.atSeconds() <= end) {
+                inside.add(c);
+            }
+        }
+        List<Counter> keptCounters = new ArrayList<>();
+        before.values().stream().sorted(Comparator.comparing(Counter::track))
+                .forEach(c -> keptCounters.add(new Counter(c.track(), start, c.value())));
+        keptCounters.addAll(inside);
+        return new Trace(kept, keptCounters);
     }
 
     /** Trace length: from the first span's start to the last span's end (0 when empty). */

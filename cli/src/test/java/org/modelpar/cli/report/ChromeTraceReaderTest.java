@@ -26,10 +26,10 @@ class ChromeTraceReaderTest {
     void readsCompleteAsyncAndCounterEvents() {
         Trace t = ChromeTraceReader.parse(TRACE, "t.json");
         assertThat(t.spans()).containsExactly(
-                new Trace.Span("n0g1 compute", "F s0 mb0", 0, 0.001),
-                new Trace.Span("n0g1 communication", "send act s0>s1 mb0", 0.001, 0.002),
-                new Trace.Span("n0g1 communication", "send act s0>s1 mb1", 0.0015, 0.001),
-                new Trace.Span("1/0", "F s1 mb0", 0.003, 0.0005));
+                new Trace.Span("n0g1 compute", "F s0 mb0", 0, 0.001, -1),
+                new Trace.Span("n0g1 communication", "send act s0>s1 mb0", 0.001, 0.002, -1),
+                new Trace.Span("n0g1 communication", "send act s0>s1 mb1", 0.0015, 0.001, -1),
+                new Trace.Span("1/0", "F s1 mb0", 0.003, 0.0005, -1));
         assertThat(t.counters()).containsExactly(new Trace.Counter("n0g1 memory", 0.001, 2048));
         assertThat(t.spansOf("n0g1")).hasSize(3);
         assertThat(t.spansOf("n0g")).isEmpty();
@@ -37,6 +37,20 @@ class ChromeTraceReaderTest {
         assertThat(t.durationSeconds()).isEqualTo(0.0035);
         assertThat(t.spans().get(1).kind()).isEqualTo(SpanKind.COMMUNICATION);
         assertThat(t.spans().get(2).microBatch()).isEqualTo(1);
+    }
+
+    @Test
+    void lastStepKeepsItsSpansAndTheMemoryBeforeIt() {
+        Trace t = ChromeTraceReader.parse("""
+                [{"ph":"X","name":"F s0 mb0","pid":0,"tid":0,"ts":0,"dur":10,"args":{"step":0}},
+                 {"ph":"C","name":"memory","pid":0,"ts":5,"args":{"bytes":100}},
+                 {"ph":"C","name":"memory","pid":0,"ts":15,"args":{"bytes":300}},
+                 {"ph":"X","name":"F s0 mb0","pid":0,"tid":0,"ts":20,"dur":10,"args":{"step":1}},
+                 {"ph":"C","name":"memory","pid":0,"ts":25,"args":{"bytes":200}},
+                 {"ph":"C","name":"memory","pid":0,"ts":40,"args":{"bytes":50}}]
+                """, "steps.json").lastStep();
+        assertThat(t.spans()).containsExactly(new Trace.Span("0/0", "F s0 mb0", 20e-6, 10e-6, 1));
+        assertThat(t.counters()).containsExactly(new Trace.Counter("memory", 20e-6, 300), new Trace.Counter("memory", 25e-6, 200));
     }
 
     @Test

@@ -52,8 +52,8 @@ class HtmlReportTest {
 
     @Test
     void exposedCommunicationIsWhatComputeDoesNotHide() {
-        List<double[]> compute = StageTimes.union(List.of(new Trace.Span("g", "F s0 mb0", 0, 2), new Trace.Span("g", "B s0 mb0", 1, 2)));
-        List<double[]> comm = StageTimes.union(List.of(new Trace.Span("g", "send act s0>s1 mb0", 2, 2)));
+        List<double[]> compute = StageTimes.union(List.of(new Trace.Span("g", "F s0 mb0", 0, 2, -1), new Trace.Span("g", "B s0 mb0", 1, 2, -1)));
+        List<double[]> comm = StageTimes.union(List.of(new Trace.Span("g", "send act s0>s1 mb0", 2, 2, -1)));
         assertThat(StageTimes.length(compute)).isEqualTo(3.0);
         assertThat(StageTimes.overlap(comm, compute)).isEqualTo(1.0);
     }

@@ -35,12 +35,13 @@ final class CrossEntropy implements Kernel {
         INDArray lse = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
         double loss = lse.sumNumber().doubleValue() - shifted.mul(oneHot).sumNumber().doubleValue();
         INDArray out = Nd4j.zeros(logits.dataType(), 1, 1).putScalar(0, loss * scale);
-        return new Forward(out, List.of(Tensors.softmaxRows(logits), oneHot));
+        return new Forward(out, List.of(Tensors.softmaxRows(logits), inputs.get(1)));
     }
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dlogits = saved.get(0).sub(saved.get(1)).muli(scale);
+        INDArray probs = saved.get(0);
+        INDArray dlogits = probs.sub(Tensors.oneHot(saved.get(1), vocab, probs.dataType())).muli(scale);
         return new Backward(Arrays.asList(dlogits, null), Map.of());
     }
 }

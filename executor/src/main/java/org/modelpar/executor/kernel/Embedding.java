@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Word plus learned position embedding. Input: token ids {@code [n, s]}; output rows {@code [n * s, h]}.
  * Parameters {@code embed.word [V, h]} (also read by the tied {@link Logits}) and {@code embed.position [s, h]}.
- * Lookups are one-hot products, so forward and backward are exact and deterministic.
+ * Lookups are one-hot products, so forward and backward are exact and deterministic; the stash keeps the ids.
  */
 final class Embedding implements Kernel {
     static final double INIT_STD = 0.1;
@@ -47,12 +47,12 @@ final class Embedding implements Kernel {
         INDArray w = p.get(word);
         INDArray oneHot = Tensors.oneHot(inputs.get(0), vocab, w.dataType());
         INDArray out = oneHot.mmul(w).addi(Nd4j.tile(p.get(position), samples, 1));
-        return new Forward(out, List.of(oneHot));
+        return new Forward(out, List.of(inputs.get(0)));
     }
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray oneHot = saved.get(0);
+        INDArray oneHot = Tensors.oneHot(saved.get(0), vocab, g.dataType());
         long n = g.size(0) / seq;
         INDArray dword = oneHot.transpose().mmul(g);
         INDArray dpos = g.reshape(n, seq, g.size(1)).sum(0);

@@ -71,14 +71,14 @@ public final class StageModel {
         return sent;
     }
 
-    /** Whether the stage computes the loss. */
-    public boolean hasLoss() {
-        return ops.stream().anyMatch(Kernels::isLoss);
-    }
-
     /** What a forward pass keeps for its backward pass. */
     public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
                         Map<String, List<INDArray>> saved) {
+        /** The same stash without what the kernels saved (after backward). */
+        public Stash inputsOnly() {
+            return new Stash(inputs, data, targets, samples, Map.of());
+        }
+
         /** Bytes held, each distinct array counted once. */
         public long bytes() {
             Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());

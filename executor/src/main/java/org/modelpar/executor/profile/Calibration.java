@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.executor.Batch;
+import org.modelpar.executor.Threads;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
@@ -39,12 +40,17 @@ public final class Calibration {
      * @param repetitions timed runs after two warm-ups; medians are kept
      */
     public static CalibratedCostModel of(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
+        Threads.configure(1);
         int samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
         return new CalibratedCostModel(opSeconds(graph, samples, repetitions, seed), samples,
                 optimizerSeconds(graph, plan, repetitions, seed));
     }
 
-    /** Median forward and backward seconds of every op at {@code samples} samples. */
+    /**
+     * Forward and backward seconds of every op at {@code samples} samples: per-op medians, scaled so they
+     * add up to the median of whole passes (which include what happens between kernels: gradient
+     * accumulation, allocation, the occasional preemption).
+     */
     public static Map<String, double[]> opSeconds(ComputationGraph graph, int samples, int repetitions, long seed) {
         List<String> all = graph.topologicalOrder().stream().map(OpNode::id).toList();
         PlacementPlan whole = new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples,
@@ -63,14 +69,26 @@ public final class Calibration {
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
         INDArray data = batch.inputs().castTo(DataType.FLOAT);
         INDArray targets = batch.targets().castTo(DataType.FLOAT);
+        List<Double> forwardPasses = new ArrayList<>();
+        List<Double> backwardPasses = new ArrayList<>();
         for (int r = 0; r < repetitions + 2; r++) {
             recording[0] = r >= 2;
+            long start = System.nanoTime();
             StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
+            long mid = System.nanoTime();
             model.backward(f.stash(), Map.of(), params, grads);
+            if (recording[0]) {
+                forwardPasses.add((mid - start) / 1e9);
+                backwardPasses.add((System.nanoTime() - mid) / 1e9);
+            }
         }
+        double fwdSum = all.stream().mapToDouble(op -> median(fwd.get(op))).sum();
+        double bwdSum = all.stream().mapToDouble(op -> median(bwd.get(op))).sum();
+        double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
+        double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
         Map<String, double[]> out = new HashMap<>();
         for (String op : all) {
-            out.put(op, new double[] {median(fwd.get(op)), median(bwd.get(op))});
+            out.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
         }
         return out;
     }

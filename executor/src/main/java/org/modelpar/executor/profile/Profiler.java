@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.modelpar.executor.Threads;
 import org.modelpar.executor.Ticker;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
@@ -39,9 +40,7 @@ public final class Profiler {
         if (devices < 1) {
             throw new IllegalArgumentException("--devices must be at least 1, got " + devices);
         }
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
+        Threads.configure(1);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Sample> transfers = transfers();

@@ -25,6 +25,28 @@ public record TrainResult(int firstStep, List<Double> losses, List<Double> stepS
     }
 
     /**
+     * SHA-256 (hex) of the final parameters: names in order, each value's bits in its dtype. Equal digests
+     * mean bit-identical parameters, which is how a resumed run is checked against an uninterrupted one.
+     */
+    public String parameterSha256() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, INDArray> e : new java.util.TreeMap<>(parameters).entrySet()) {
+                md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (double v : e.getValue().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble()) {
+                    long bits = Double.doubleToLongBits(v);
+                    for (int i = 0; i < 8; i++) {
+                        md.update((byte) (bits >>> (8 * i)));
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+
+    /**
      * Median wall time of the executed steps, leaving out the first (JIT and allocation warm-up) when
      * there are at least three.
      */

@@ -56,6 +56,28 @@ class FaultAndResumeTest {
     }
 
     @Test
+    void hungWorkerTimesOutNamingTheWaitingDeviceAndNothingHangs() {
+        FaultHook hang = (device, step, index, instruction) -> {
+            if (device.equals("cpu1") && step == 0 && index == 0) {
+                try {
+                    Thread.sleep(600_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        };
+        ExecutorOptions options = ExecutorOptions.defaults(3, 1e-2).withFaultHook(hang).withTimeout(Duration.ofSeconds(2));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Trainer.train(graph, program, new TrainOptions(1, options, 9, Optional.empty(), Optional.empty()), r -> { }))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("device cpu0")
+                .hasMessageContaining("timed out after 2.0 s waiting for message")
+                .hasMessageContaining("from=cpu1");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(20);
+    }
+
+    @Test
     void truncatedOrAlteredCheckpointIsRefused(@TempDir Path dir) throws IOException {
         train(1, FaultHook.none(), Optional.of(dir), Optional.empty());
         Path file = dir.resolve(Checkpoint.FILE);

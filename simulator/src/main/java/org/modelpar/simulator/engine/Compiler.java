@@ -84,7 +84,7 @@ final class Compiler {
         for (int i = 0; i < d; i++) {
             g = device(i, programs.get(i), g, times);
         }
-        matchSends();
+        SendMatcher.match(c, this::index);
         collectives();
         successors();
         return c;
@@ -239,71 +239,6 @@ final class Compiler {
             int base = link.interNode() ? 2 : 0;
             return new int[] {4 * from + base, 4 * to + base + 1};
         });
-    }
-
-    /**
-     * Matches sends to recvs per (sender, receiver, payload) channel in program order: the k-th send on a
-     * channel goes with the k-th recv on it.
-     */
-    private void matchSends() {
-        ChannelIndex channels = new ChannelIndex();
-        int[] channelOf = new int[c.count];
-        int[] sendCount = new int[16];
-        for (int g = 0; g < c.count; g++) {
-            if (c.kind[g] == CompiledProgram.SEND) {
-                Send s = (Send) c.instructions[g];
-                int ch = channels.id(key(c.device[g], index(s.peer()), s.payload().ordinal()));
-                sendCount = grow(sendCount, ch);
-                sendCount[ch]++;
-                channelOf[g] = ch;
-            }
-        }
-        int n = channels.size();
-        int[] first = new int[n + 1];
-        for (int ch = 0; ch < n; ch++) {
-            first[ch + 1] = first[ch] + sendCount[ch];
-        }
-        int[] queue = new int[first[n]];
-        int[] filled = Arrays.copyOf(first, n);
-        for (int g = 0; g < c.count; g++) {
-            if (c.kind[g] == CompiledProgram.SEND) {
-                queue[filled[channelOf[g]]++] = g;
-            }
-        }
-        int[] head = Arrays.copyOf(first, n);
-        for (int g = 0; g < c.count; g++) {
-            if (c.kind[g] == CompiledProgram.RECV) {
-                Recv r = (Recv) c.instructions[g];
-                int ch = channels.get(key(index(r.peer()), c.device[g], r.payload().ordinal()));
-                if (ch < 0 || head[ch] == first[ch + 1]) {
-                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name() + "' from '"
-                            + r.peer() + "' has no matching send");
-                }
-                int sg = queue[head[ch]++];
-                Send s = (Send) c.instructions[sg];
-                if (s.microBatch() != r.microBatch() || s.firstSample() != r.firstSample()
-                        || s.sampleCount() != r.sampleCount() || s.bytes() != r.bytes()) {
-                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name()
-                            + "' does not match the next send of '" + r.peer() + "', which is '" + s.name() + "'");
-                }
-                c.partner[sg] = g;
-            }
-        }
-        for (int ch = 0; ch < n; ch++) {
-            if (head[ch] < first[ch + 1]) {
-                int sg = queue[head[ch]];
-                throw new PlanException("device '" + c.deviceIds[c.device[sg]] + "': '" + c.instructions[sg].name()
-                        + "' has no matching recv");
-            }
-        }
-    }
-
-    private static int[] grow(int[] a, int index) {
-        return index < a.length ? a : Arrays.copyOf(a, Math.max(2 * a.length, index + 1));
-    }
-
-    private long key(int from, int to, int payload) {
-        return ((long) from * c.deviceCount + to) * 2 + payload;
     }
 
     /** Groups all-reduce instances into collectives by (stage, group). */

@@ -106,7 +106,7 @@ public final class Engine {
         for (int g = 0; g < c.count; g++) {
             if (!done[g]) {
                 throw new PlanException("step program deadlocks: '"
-                        + c.instructions[g].name() + "' on device '" + c.deviceIds[c.device[g]] + "' never runs");
+                        + c.instructions[g].name() + "' on device '" + c.deviceIds[c.device[g]] + "' never completes");
             }
         }
     }

@@ -17,10 +17,6 @@ final class EventQueue {
         return size == 0;
     }
 
-    int size() {
-        return size;
-    }
-
     void push(double time, long payload) {
         if (size == times.length) {
             int n = size * 2;

@@ -27,6 +27,7 @@ final class FlowNetwork {
     private int stamp;
     private int[] compFlows = new int[64];
     private int[] compResources = new int[64];
+    private double[] oldRate = new double[64];
     private int compFlowCount;
     private int compResourceCount;
 
@@ -97,11 +98,19 @@ final class FlowNetwork {
             remaining[f] = Math.max(0, remaining[f] - rate[f] * (now - updated[f]));
             updated[f] = now;
         }
+        if (oldRate.length < compFlowCount) {
+            oldRate = new double[Math.max(2 * oldRate.length, compFlowCount)];
+        }
+        for (int i = 0; i < compFlowCount; i++) {
+            oldRate[i] = rate[compFlows[i]];
+        }
         fill();
         for (int i = 0; i < compFlowCount; i++) {
             int f = compFlows[i];
-            int v = ++version[f];
-            queue.push(now + remaining[f] / rate[f], Events.encode(Events.FLOW_END, v, f));
+            if (rate[f] != oldRate[i]) { // an unchanged rate keeps its completion event
+                int v = ++version[f];
+                queue.push(now + remaining[f] / rate[f], Events.encode(Events.FLOW_END, v, f));
+            }
         }
     }
 

@@ -17,10 +17,6 @@ public record MemoryBreakdown(long parameters, long gradients, long optimizer, l
         }
     }
 
-    public static MemoryBreakdown zero() {
-        return new MemoryBreakdown(0, 0, 0, 0, 0);
-    }
-
     /** Sum of all parts. */
     public long total() {
         return Math.addExact(Math.addExact(Math.addExact(parameters, gradients), Math.addExact(optimizer, activations)), workspace);

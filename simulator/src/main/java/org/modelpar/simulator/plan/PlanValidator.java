@@ -6,6 +6,7 @@ import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.graph.io.GraphJson;
 import org.modelpar.profiles.ClusterSpec;
 
 /**
@@ -69,5 +70,21 @@ public final class PlanValidator {
             }
         }
         return stageOf;
+    }
+
+    /**
+     * Checks that the plan was made for this graph: a plan that records a graph content hash must match
+     * {@link GraphJson#contentHash} of the graph (an empty hash is not checked).
+     *
+     * @throws PlanException naming both hashes
+     */
+    public static void requireGraph(PlacementPlan plan, ComputationGraph graph) {
+        if (!plan.graphHash().isEmpty()) {
+            String actual = GraphJson.contentHash(graph);
+            if (!plan.graphHash().equals(actual)) {
+                throw new PlanException("graph.hash " + plan.graphHash() + " of the plan does not match graph '"
+                        + graph.name() + "' (" + actual + ")");
+            }
+        }
     }
 }

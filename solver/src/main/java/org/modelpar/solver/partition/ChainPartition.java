@@ -8,9 +8,10 @@ import java.util.List;
  * @param boundaries        stage s holds blocks {@code [boundaries[s], boundaries[s+1])}; starts at 0, strictly
  *                          increasing, ends at the block count
  * @param replicas          data-parallel replicas per stage (all 1 for a straight pipeline)
- * @param bottleneckSeconds the objective the partitioner minimized (slowest stage or boundary)
+ * @param bottleneck        the objective the partitioner minimized (slowest stage or boundary), in the unit of the
+ *                          stage cost (seconds, nanoseconds or bytes)
  */
-public record ChainPartition(List<Integer> boundaries, List<Integer> replicas, double bottleneckSeconds) {
+public record ChainPartition(List<Integer> boundaries, List<Integer> replicas, double bottleneck) {
     public ChainPartition {
         boundaries = List.copyOf(boundaries);
         replicas = List.copyOf(replicas);
@@ -28,8 +29,8 @@ public record ChainPartition(List<Integer> boundaries, List<Integer> replicas, d
     }
 
     /** A straight pipeline (one replica per stage). */
-    public static ChainPartition straight(List<Integer> boundaries, double bottleneckSeconds) {
-        return new ChainPartition(boundaries, java.util.Collections.nCopies(boundaries.size() - 1, 1), bottleneckSeconds);
+    public static ChainPartition straight(List<Integer> boundaries, double bottleneck) {
+        return new ChainPartition(boundaries, java.util.Collections.nCopies(boundaries.size() - 1, 1), bottleneck);
     }
 
     public int stages() {
@@ -52,7 +53,7 @@ public record ChainPartition(List<Integer> boundaries, List<Integer> replicas, d
     }
 
     /** The largest {@code cost} over this partition's stages. */
-    public double bottleneck(StageCost cost) {
+    public double evaluate(StageCost cost) {
         double worst = 0;
         for (int s = 0; s < stages(); s++) {
             worst = Math.max(worst, cost.seconds(s, boundaries.get(s), boundaries.get(s + 1)));

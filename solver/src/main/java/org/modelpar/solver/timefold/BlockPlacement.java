@@ -9,11 +9,10 @@ import java.util.List;
  * @param feasible          no hard constraint broken
  * @param bottleneckNanos   slowest stage time per micro-batch (the {@code bottleneckStage} penalty)
  * @param crossStageBytes   bytes crossing stages per micro-batch
- * @param seedBottleneckNanos the dynamic program's bottleneck Timefold started from (-1 without a seed)
  * @param constraints       score analysis: one line per constraint with its score and match count
  */
 public record BlockPlacement(int[] stageOfBlock, boolean feasible, long bottleneckNanos, long crossStageBytes,
-                             long seedBottleneckNanos, List<String> constraints) {
+                             List<String> constraints) {
     public BlockPlacement {
         stageOfBlock = stageOfBlock.clone();
         constraints = List.copyOf(constraints);

@@ -26,8 +26,8 @@ public record PlacerSettings(long seed, int stepLimit, int unimprovedStepLimit, 
         }
     }
 
-    /** Defaults: 2,000 steps, 300 unimproved, 20,000 moves, 20 s guard. */
+    /** Defaults: 2,000 steps, 300 unimproved, 5,000 moves, 20 s guard. */
     public static PlacerSettings defaults(long seed) {
-        return new PlacerSettings(seed, 2_000, 300, 20_000, Duration.ofSeconds(20));
+        return new PlacerSettings(seed, 2_000, 300, 5_000, Duration.ofSeconds(20));
     }
 }

@@ -41,7 +41,6 @@ public final class TimefoldPlacer {
         if (seed.length != problem.blocks().size()) {
             throw new IllegalArgumentException("seed has " + seed.length + " entries for " + problem.blocks().size() + " blocks");
         }
-        long seedNanos = ChainSeed.optimal(problem).map(p -> (long) p.bottleneckSeconds()).orElse(-1L);
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
                 .withEntityClasses(BlockAssignment.class)
@@ -61,7 +60,7 @@ public final class TimefoldPlacer {
             LOG.warn("placement search hit its {} wall-clock guard; the result may not be reproducible", settings.safetyLimit());
         }
         ScoreAnalysis<BendableLongScore> analysis = SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(best);
-        return toPlacement(best, analysis, seedNanos);
+        return toPlacement(best, analysis);
     }
 
     /** Timefold's score analysis of a given placement (no search): one line per constraint. */
@@ -115,14 +114,12 @@ public final class TimefoldPlacer {
         return new PlacementSolution(new ArrayList<>(problem.stages()), new ArrayList<>(problem.links()), assignments);
     }
 
-    private static BlockPlacement toPlacement(PlacementSolution best, ScoreAnalysis<BendableLongScore> analysis,
-                                              long seedNanos) {
+    private static BlockPlacement toPlacement(PlacementSolution best, ScoreAnalysis<BendableLongScore> analysis) {
         int[] stageOf = new int[best.getAssignments().size()];
         for (BlockAssignment a : best.getAssignments()) {
             stageOf[a.blockIndex()] = a.stageIndex();
         }
         BendableLongScore score = best.getScore();
-        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), seedNanos,
-                lines(analysis));
+        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), lines(analysis));
     }
 }

@@ -11,7 +11,7 @@ class BaselinesTest {
     void parameterBalancedSplitBalancesBytesNotTime() {
         ChainPartition p = ParameterBalancedPartitioner.partition(new long[] {100, 0, 0, 100}, 2);
         assertThat(p.boundaries()).containsExactly(0, 1, 4);
-        assertThat(p.bottleneckSeconds()).isEqualTo(100.0);
+        assertThat(p.bottleneck()).isEqualTo(100.0);
     }
 
     @Test

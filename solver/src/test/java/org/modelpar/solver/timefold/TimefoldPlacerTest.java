@@ -48,11 +48,11 @@ class TimefoldPlacerTest {
                 BlockPlacement tf = new TimefoldPlacer(FAST).place(problem);
                 assertThat(tf.feasible()).isTrue();
                 assertThat(tf.bottleneckNanos()).as("n=%d k=%d comm=%s", size[0], size[1], withComm)
-                        .isEqualTo((long) dp.bottleneckSeconds());
+                        .isEqualTo((long) dp.bottleneck());
                 if (!withComm) {
                     double[] plain = problem.blocks().stream().mapToDouble(b -> b.computeNanos()[0]).toArray();
                     assertThat(ChainPartitioner.minimizeBottleneck(size[0], size[1], ChainPartitioner.summed(plain))
-                            .orElseThrow().bottleneckSeconds()).isEqualTo(dp.bottleneckSeconds());
+                            .orElseThrow().bottleneck()).isEqualTo(dp.bottleneck());
                 }
             }
         }
@@ -62,7 +62,7 @@ class TimefoldPlacerTest {
     void localSearchReachesOptimumWithoutHelpOnSmallChain() {
         // start from a poor split (everything on stage 0) instead of the DP and let local search work
         PlacementProblem problem = randomChain(new Random(5), 12, 3, SlotLink.FREE, Long.MAX_VALUE);
-        long optimum = (long) ChainSeed.optimal(problem).orElseThrow().bottleneckSeconds();
+        long optimum = (long) ChainSeed.optimal(problem).orElseThrow().bottleneck();
         BlockPlacement tf = new TimefoldPlacer(new PlacerSettings(3, 5_000, 2_000, 20_000, Duration.ofSeconds(60)))
                 .place(problem, new int[12]);
         assertThat(tf.feasible()).isTrue();

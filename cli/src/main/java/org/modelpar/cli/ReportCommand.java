@@ -1,0 +1,84 @@
+package org.modelpar.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.modelpar.cli.report.ChromeTraceReader;
+import org.modelpar.cli.report.HtmlReport;
+import org.modelpar.cli.report.ReportInput;
+import org.modelpar.cli.report.SimulatedTrace;
+import org.modelpar.cli.report.Trace;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar report --plan P [--measured TRACE] --out FILE}: simulates the plan and writes the HTML
+ * report, with a measured trace (from {@code train --trace}) beside the simulated one when given.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Writes a self-contained HTML report of a plan: summary, explanation, simulated (and measured)"
+                + " timeline, memory over time, per-stage time and runner-ups.")
+final class ReportCommand implements Runnable {
+    @Option(names = "--plan", required = true, paramLabel = "FILE", description = "Plan file (modelpar-plan/1).")
+    Path plan;
+
+    @Option(names = "--measured", paramLabel = "TRACE", description = "Measured Chrome trace (train --trace); its last step is shown.")
+    Path measured;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "HTML file to write.")
+    Path out;
+
+    @Mixin
+    PlanGraphOptions graph;
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        PlanFile file = PlanJson.read(plan);
+        ComputationGraph g = graph.resolve(file.plan());
+        ClusterSpec c = Clusters.resolve(cluster.value().orElse(file.plan().clusterName()));
+        Optional<Trace> measuredTrace = Optional.ofNullable(measured).map(ChromeTraceReader::read).map(Trace::lastStep);
+        write(out, file, g, c, measuredTrace);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("wrote report of " + plan + " to " + out);
+        stdout.flush();
+    }
+
+    /** Simulates the plan with a trace and writes the report (shared with {@code run --report}). */
+    static void write(Path out, PlanFile file, ComputationGraph graph, ClusterSpec cluster, Optional<Trace> measured) {
+        SimulationReport sim = Simulator.simulate(graph, cluster, file.plan(), SimulationOptions.defaults().withTrace(true));
+        Trace simulated = SimulatedTrace.of(sim.timeline().orElseThrow());
+        Map<String, Long> capacity = new LinkedHashMap<>();
+        for (ClusterDevice d : cluster.devices()) {
+            capacity.put(d.id(), d.profile().memoryBytes());
+        }
+        String html = HtmlReport.render(new ReportInput(file.plan(), file.predicted(), file.explanation(), simulated, measured, capacity));
+        try {
+            Files.writeString(out, html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliInputException(out + ": cannot write report: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package org.modelpar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.modelpar.cli.report.ChromeTraceReader;
+import org.modelpar.cli.report.Trace;
+import org.modelpar.executor.Comparison;
+import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.TraceWriter;
+import org.modelpar.executor.profile.Profiler;
+import org.modelpar.executor.Ticker;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LocalCluster;
+import org.modelpar.profiles.io.ClusterJson;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.solver.PlanRequest;
+import org.modelpar.solver.PlanResult;
+import org.modelpar.solver.Planner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelpar run --model M --cluster C}: the whole workflow. Profiles this machine (for a
+ * {@code local:N} cluster without a profile), plans, simulates, and on a local cluster trains N steps and
+ * compares with the prediction; on any other cluster it stops after simulation and says how to export.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Profile (local clusters), plan, simulate, train (local clusters) and report, in one command.")
+final class RunCommand implements Runnable {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    @Mixin
+    GraphOptions graph;
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Option(names = "--global-batch", defaultValue = "16", paramLabel = "B", description = "Samples per step (default ${DEFAULT-VALUE}).")
+    int globalBatch;
+
+    @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Training steps on a local cluster (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: fp32 on local clusters, which train in fp32; bf16 elsewhere).")
+    String precision;
+
+    @Option(names = "--time-limit", defaultValue = "30s", paramLabel = "DURATION", description = "Search time guard (default ${DEFAULT-VALUE}).")
+    String timeLimit;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of search, weights and data (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "plan.json", paramLabel = "FILE", description = "Plan file to write (default ${DEFAULT-VALUE}).")
+    Path planOut;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the HTML report here.")
+    Path report;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write the measured Chrome trace (local clusters) here.")
+    Path trace;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        String clusterArg = cluster.value().orElseThrow(() -> new CliInputException("--cluster is required (e.g. --cluster local:2)"));
+        boolean local = clusterArg.startsWith("local:");
+        if (globalBatch < 1 || steps < 1) {
+            throw new CliInputException("--global-batch and --steps must be at least 1, got " + globalBatch + " and " + steps);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean bars = ProgressBar.wanted(json);
+        ObjectNode doc = new ObjectMapper().createObjectNode();
+        ComputationGraph g = graph.load();
+        doc.put("model", g.name());
+        doc.put("cluster", clusterArg);
+
+        boolean profiled = local && LocalCluster.measuredProfile(LocalCluster.modelparHome()).isEmpty();
+        if (profiled) {
+            int workers = Integer.parseInt(clusterArg.substring("local:".length()));
+            if (bars) {
+                err.println("profile  measuring this machine's " + workers + " workers (once; later runs reuse it)...");
+            }
+            Path written = LocalCluster.modelparHome().resolve(LocalCluster.MEASURED);
+            writeText(written, ClusterJson.write(new Profiler(Ticker.system(), 3, 9).profile(workers).cluster()));
+            say(out, "profile   measured this machine -> %s", written);
+        }
+        doc.put("profiled", profiled);
+        ClusterSpec c = cluster.resolve();
+
+        Precision p = precision != null ? Precision.parse(precision) : local ? Precision.FP32 : Precision.BF16;
+        PlanRequest request = PlanRequest.of(globalBatch).withPrecision(p, OptimizerKind.ADAM)
+                .withSearch(seed, PlanCommand.parseDuration(timeLimit));
+        ProgressBar search = new ProgressBar(err, bars, "plan");
+        PlanResult planned = new Planner().plan(g, c, request, (tried, total, best) -> search.update(tried, total, best));
+        search.done();
+        PlanFile planFile = planned.best();
+        PlacementPlan plan = planFile.plan();
+        PlanJson.write(planFile, planOut);
+        say(out, "plan      %s (searched %.1f s, %d configurations) -> %s", label(plan), planned.searchSeconds(),
+                planned.configurationsTried(), planOut);
+        doc.put("planFile", planOut.toString());
+        doc.put("configuration", label(plan));
+
+        SimulationReport sim = Simulator.simulate(g, c, plan, SimulationOptions.defaults().withTrace(report != null));
+        String peakDevice = sim.devices().entrySet().stream().max(Map.Entry.comparingByValue(
+                (a, b) -> Long.compare(a.peakMemoryBytes(), b.peakMemoryBytes()))).map(Map.Entry::getKey).orElse("-");
+        say(out, "simulate  step %.4f s, %.1f samples/s, bubble %.1f%%, peak memory %.2f GiB on %s", sim.stepSeconds(),
+                sim.samplesPerSecond(), 100 * sim.bubbleFraction(), sim.peakMemoryBytes() / GIB, peakDevice);
+        ObjectNode predicted = doc.putObject("predicted");
+        predicted.put("stepSeconds", sim.stepSeconds());
+        predicted.put("samplesPerSecond", sim.samplesPerSecond());
+        predicted.put("bubbleFraction", sim.bubbleFraction());
+        predicted.put("peakMemoryBytes", sim.peakMemoryBytes());
+
+        Optional<Trace> measured = Optional.empty();
+        if (local) {
+            measured = Optional.of(train(g, c, plan, sim, doc.putObject("train"), out, err, bars));
+        } else {
+            doc.putNull("train");
+            doc.put("next", "modelpar export --plan " + planOut + " --format megatron|deepspeed|torch");
+            say(out, "%s is not a local cluster: modelpar stops after simulation. Take the plan to your framework:", clusterArg);
+            say(out, "  modelpar export --plan %s --format megatron   (or deepspeed, torch)", planOut);
+        }
+        if (report != null) {
+            ReportCommand.write(report, planFile, g, c, measured);
+            say(out, "report    %s", report);
+            doc.put("report", report.toString());
+        } else {
+            doc.putNull("report");
+        }
+        if (json) {
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write run JSON", e);
+            }
+        }
+        out.flush();
+    }
+
+    /** Trains the plan on the local workers, compares with the simulation, and returns the last step's trace. */
+    private Trace train(ComputationGraph g, ClusterSpec c, PlacementPlan plan, SimulationReport sim, ObjectNode doc,
+                        PrintWriter out, PrintWriter err, boolean bars) {
+        StepProgram program = Lowering.lower(g, c, plan);
+        Map<String, Long> budgets = new LinkedHashMap<>();
+        for (ClusterDevice d : c.devices()) {
+            budgets.put(d.id(), d.profile().memoryBytes());
+        }
+        ExecutorOptions options = ExecutorOptions.defaults(seed, 3e-3).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        ProgressBar bar = new ProgressBar(err, bars, "train");
+        TrainResult result = Trainer.train(g, program, new TrainOptions(steps, options, seed, Optional.empty(), Optional.empty()),
+                r -> bar.update(r.step() + 1, steps, String.format(Locale.ROOT, "loss %.4f", r.loss())));
+        bar.done();
+        SimulationReport predicted = sim.timeline().isPresent() ? sim
+                : Simulator.simulate(g, c, plan, SimulationOptions.defaults().withTrace(true));
+        int lastStep = result.firstStep() + result.losses().size() - 1;
+        Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(), result.peakMemoryBytes(), 5);
+        say(out, "train     %d steps, loss %.4f -> %.4f, measured %.1f ms/step vs predicted %.1f ms (%+.1f%%)", steps,
+                result.losses().get(0), result.losses().get(result.losses().size() - 1), cmp.measuredStepSeconds() * 1e3,
+                cmp.predictedStepSeconds() * 1e3, cmp.stepErrorPercent());
+        doc.put("steps", steps);
+        result.losses().forEach(doc.putArray("losses")::add);
+        doc.put("measuredStepSeconds", cmp.measuredStepSeconds());
+        doc.put("predictedStepSeconds", cmp.predictedStepSeconds());
+        doc.put("stepErrorPercent", cmp.stepErrorPercent());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TraceWriter.write(result.trace(), program, bytes);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        if (trace != null) {
+            writeText(trace, text);
+            say(out, "trace     %s (open in https://ui.perfetto.dev)", trace);
+        }
+        return ChromeTraceReader.parse(text, "measured trace").lastStep();
+    }
+
+    private void say(PrintWriter out, String format, Object... args) {
+        if (!json) {
+            out.println(String.format(Locale.ROOT, format, args));
+            out.flush();
+        }
+    }
+
+    /** e.g. {@code pp=2 tp=1 dp=1 m=4 mb=4 1f1b fp32}. */
+    static String label(PlacementPlan plan) {
+        StringBuilder dp = new StringBuilder();
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            dp.append(s == 0 ? "" : ",").append(plan.dataParallel(s));
+        }
+        String d = plan.stages().stream().mapToInt(st -> plan.dataParallel(st.index())).distinct().count() == 1
+                ? String.valueOf(plan.dataParallel(0)) : "[" + dp + "]";
+        return String.format(Locale.ROOT, "pp=%d tp=%d dp=%s m=%d mb=%d %s %s", plan.pipelineStages(), plan.tensorParallel(), d,
+                plan.microBatches(), plan.microBatchSize(), plan.schedule().jsonName(), plan.precision().jsonName());
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliInputException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+}

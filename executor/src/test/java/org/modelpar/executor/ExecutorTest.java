@@ -1,0 +1,69 @@
+package org.modelpar.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Schedule;
+
+class ExecutorTest {
+    private final ComputationGraph graph = TestGraphs.mlp(2, 8);
+    private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
+    private final SyntheticTask task = SyntheticTask.forGraph(graph, 1);
+
+    @Test
+    void traceUsesTheInjectedClockAndTheSimulatorsNames() {
+        AtomicLong now = new AtomicLong();
+        Ticker fake = () -> now.addAndGet(1_000_000);
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1).withTicker(fake))) {
+            ex.step(task.batch(0, plan.globalBatchSize()));
+            for (ExecutionTrace.Span s : ex.trace().spans()) {
+                assertThat(s.seconds()).as(s.name()).isPositive();
+                assertThat(Math.round(s.seconds() * 1e9) % 1_000_000).isZero();
+            }
+            assertThat(ex.trace().spans()).extracting(ExecutionTrace.Span::name)
+                    .contains("F s0 mb0", "send act s0>s1 mb0", "recv act s0>s1 mb0", "B s1 mb1", "free s1 mb1", "optimizer s0");
+            assertThat(ex.trace().spans()).hasSize(Plans.lower(graph, plan).instructionCount());
+        }
+    }
+
+    @Test
+    void peakMemoryCountsParametersGradientsAndActivations() {
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1))) {
+            long state = 2L * 4 * (8 * 8 + 8) * 2; // cpu0 holds fc0 and fc1 (+ biases): parameters + gradients
+            ex.step(task.batch(0, plan.globalBatchSize()));
+            assertThat(ex.peakMemoryBytes().get("cpu0")).isGreaterThan(state);
+        }
+    }
+
+    @Test
+    void memoryBudgetIsEnforcedNamingDeviceAndInstruction() {
+        long stateBytes = 2L * 4 * (8 * 8 + 8) * 2;
+        ExecutorOptions tight = ExecutorOptions.defaults(1, 0.1).withMemoryBudgets(Map.of("cpu0", stateBytes + 16), Long.MAX_VALUE);
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), tight)) {
+            assertThatThrownBy(() -> ex.step(task.batch(0, plan.globalBatchSize())))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("device cpu0 failed at step 0 instruction 0 'F s0 mb0'")
+                    .hasMessageContaining("exceeds the budget of " + (stateBytes + 16) + " bytes");
+        }
+        ExecutorOptions tiny = ExecutorOptions.defaults(1, 0.1).withMemoryBudgets(Map.of("cpu1", 100L), Long.MAX_VALUE);
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, plan), tiny))
+                .hasMessageContaining("device cpu1 out of memory").hasMessageContaining("parameters");
+    }
+
+    @Test
+    void refusesWhatItCannotRun() {
+        PlacementPlan bf16 = new PlacementPlan(plan.graphName(), "", "", "", Precision.BF16, plan.optimizer(),
+                plan.globalBatchSize(), plan.microBatchSize(), plan.microBatches(), plan.schedule(), 1, plan.stages());
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, bf16), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessageContaining("fp32 only");
+    }
+}

@@ -1,0 +1,52 @@
+package org.modelpar.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterSpecTest {
+    private static final LinkProfile FAST = new LinkProfile(100e9, 1e-6);
+    private static final LinkProfile SLOW = new LinkProfile(1e9, 1e-5);
+    private static final LinkProfile MID = new LinkProfile(10e9, 2e-6);
+
+    private static DeviceProfile gpu(long memoryBytes) {
+        return new DeviceProfile("gpu", Map.of("fp32", 1e13), memoryBytes, 1e12, EfficiencyCurve.constant(0.5),
+                EfficiencyCurve.constant(0.5), "test");
+    }
+
+    private final List<ClusterDevice> devices = List.of(new ClusterDevice("a0", "a", gpu(10)),
+            new ClusterDevice("a1", "a", gpu(10)), new ClusterDevice("b0", "b", gpu(10)));
+
+    @Test
+    void lookupAndNodes() {
+        ClusterSpec c = new ClusterSpec("c", devices, FAST, MID);
+        assertThat(c.device("b0")).map(ClusterDevice::node).contains("b");
+        assertThat(c.device("zz")).isEmpty();
+        assertThat(c.nodes()).containsOnlyKeys("a", "b");
+        assertThat(c.totalMemoryBytes()).isEqualTo(30);
+        assertThat(c.linksOf("a")).isEqualTo(new NodeLinks(FAST, MID));
+    }
+
+    @Test
+    void crossNodeTransfersRunAtTheSlowerNodesLink() {
+        ClusterSpec c = new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)));
+        ClusterDevice a0 = c.device("a0").orElseThrow();
+        ClusterDevice b0 = c.device("b0").orElseThrow();
+        assertThat(c.link(a0, c.device("a1").orElseThrow())).isEqualTo(FAST);
+        assertThat(c.link(a0, b0)).isEqualTo(new LinkProfile(1e9, 1e-5));
+        assertThat(c.link(b0, a0)).isEqualTo(c.link(a0, b0));
+    }
+
+    @Test
+    void rejectsLinksForUnknownNodesAndOverflowingMemory() {
+        assertThatThrownBy(() -> new ClusterSpec("c", devices, FAST, MID, Map.of("x", new NodeLinks(MID, SLOW))))
+                .isInstanceOf(ProfileException.class).hasMessage("cluster 'c': links given for unknown node 'x'; nodes: a, b");
+        List<ClusterDevice> huge = List.of(new ClusterDevice("a0", "a", gpu(Long.MAX_VALUE)),
+                new ClusterDevice("a1", "a", gpu(1)));
+        assertThatThrownBy(() -> new ClusterSpec("c", huge, FAST, MID)).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'c': total memoryBytes overflows a 64-bit count: 9223372036854775807 + 1");
+    }
+}

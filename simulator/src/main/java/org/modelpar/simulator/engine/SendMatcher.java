@@ -1,0 +1,78 @@
+package org.modelpar.simulator.engine;
+
+import java.util.Arrays;
+import java.util.function.ToIntFunction;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
+
+/** Pairs every {@link Send} of a compiled program with its {@link Recv} (sets {@code partner} of the send). */
+final class SendMatcher {
+    private SendMatcher() {
+    }
+
+    /**
+     * Matches sends to recvs per (sender, receiver, payload) channel in program order: the k-th send on a
+     * channel goes with the k-th recv on it.
+     */
+    static void match(CompiledProgram c, ToIntFunction<String> index) {
+        ChannelIndex channels = new ChannelIndex();
+        int[] channelOf = new int[c.count];
+        int[] sendCount = new int[16];
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.SEND) {
+                Send s = (Send) c.instructions[g];
+                int ch = channels.id(key(c, c.device[g], index.applyAsInt(s.peer()), s.payload().ordinal()));
+                sendCount = grow(sendCount, ch);
+                sendCount[ch]++;
+                channelOf[g] = ch;
+            }
+        }
+        int n = channels.size();
+        int[] first = new int[n + 1];
+        for (int ch = 0; ch < n; ch++) {
+            first[ch + 1] = first[ch] + sendCount[ch];
+        }
+        int[] queue = new int[first[n]];
+        int[] filled = Arrays.copyOf(first, n);
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.SEND) {
+                queue[filled[channelOf[g]]++] = g;
+            }
+        }
+        int[] head = Arrays.copyOf(first, n);
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.RECV) {
+                Recv r = (Recv) c.instructions[g];
+                int ch = channels.get(key(c, index.applyAsInt(r.peer()), c.device[g], r.payload().ordinal()));
+                if (ch < 0 || head[ch] == first[ch + 1]) {
+                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name() + "' from '"
+                            + r.peer() + "' has no matching send");
+                }
+                int sg = queue[head[ch]++];
+                Send s = (Send) c.instructions[sg];
+                if (s.microBatch() != r.microBatch() || s.firstSample() != r.firstSample()
+                        || s.sampleCount() != r.sampleCount() || s.bytes() != r.bytes()) {
+                    throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name()
+                            + "' does not match the next send of '" + r.peer() + "', which is '" + s.name() + "'");
+                }
+                c.partner[sg] = g;
+            }
+        }
+        for (int ch = 0; ch < n; ch++) {
+            if (head[ch] < first[ch + 1]) {
+                int sg = queue[head[ch]];
+                throw new PlanException("device '" + c.deviceIds[c.device[sg]] + "': '" + c.instructions[sg].name()
+                        + "' has no matching recv");
+            }
+        }
+    }
+
+    private static int[] grow(int[] a, int index) {
+        return index < a.length ? a : Arrays.copyOf(a, Math.max(2 * a.length, index + 1));
+    }
+
+    private static long key(CompiledProgram c, int from, int to, int payload) {
+        return ((long) from * c.deviceCount + to) * 2 + payload;
+    }
+}

@@ -1,0 +1,43 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+
+class ConfigurationSpaceTest {
+    @Test
+    void deviceCountsHalveDownToOneNode() {
+        assertThat(ConfigurationSpace.deviceCounts(64, 8)).containsExactly(64, 32, 16, 8);
+        assertThat(ConfigurationSpace.deviceCounts(24, 8)).containsExactly(24);
+        assertThat(ConfigurationSpace.deviceCounts(8, 8)).containsExactly(8);
+    }
+
+    @Test
+    void samplesPerReplicaDivideTheBatch() {
+        assertThat(ConfigurationSpace.samplesPerReplica(96, 4, -1)).containsExactly(1, 2, 4, 8);
+        assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 8)).containsExactly(3);
+        assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 7)).isEmpty();
+    }
+
+    @Test
+    void stagesNeverMixDeviceTypes() {
+        ClusterSpec mixed = Clusters.resolve("mixed-a100-v100");
+        assertThat(ConfigurationSpace.singleTypeStages(mixed, 2, 8)).isTrue();
+        assertThat(ConfigurationSpace.singleTypeStages(mixed, 1, 16)).isFalse();
+        List<Configuration> configs = ConfigurationSpace.enumerate(mixed, PlanRequest.of(64), 50);
+        assertThat(configs).isNotEmpty().noneMatch(c -> c.pipeline() == 1 && c.devices() == 16);
+        assertThat(configs).anyMatch(c -> c.devices() == 8);
+    }
+
+    @Test
+    void fixedDegreesRestrictTheSearch() {
+        PlanRequest r = PlanRequest.of(64).withDegrees(OptionalInt.of(2), OptionalInt.of(4), OptionalInt.empty(),
+                OptionalInt.of(8));
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
+        assertThat(configs).isNotEmpty().allMatch(c -> c.pipeline() == 2 && c.tensor() == 4 && c.microBatches() == 8);
+    }
+}

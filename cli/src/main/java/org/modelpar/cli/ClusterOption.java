@@ -21,6 +21,11 @@ public final class ClusterOption {
         return Optional.ofNullable(cluster);
     }
 
+    /** The cluster the option names, or else the named one (a plan's cluster). */
+    public ClusterSpec resolveOr(String clusterName) {
+        return Clusters.resolve(cluster != null ? cluster : clusterName);
+    }
+
     /** The resolved cluster; a missing option is a usage error (exit 2). */
     public ClusterSpec resolve() {
         if (cluster == null) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.modelpar.executor.Comparison;
 import org.modelpar.executor.ExecutorOptions;
@@ -18,9 +16,7 @@ import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -85,15 +81,10 @@ final class TrainCommand implements Runnable {
         ComputationGraph graph = graphOptions.loadFor(plan, p);
         ClusterSpec c = cluster.resolveOr(p.clusterName());
         StepProgram program = Lowering.lower(graph, c, p);
-        Map<String, Long> budgets = new LinkedHashMap<>();
-        for (ClusterDevice d : c.devices()) {
-            budgets.put(d.id(), d.profile().memoryBytes());
-        }
         double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
-        ExecutorOptions options = ExecutorOptions.defaults(seed, lr).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        ExecutorOptions options = LocalTraining.options(c, seed, lr);
         SimulationReport roofline = Simulator.simulate(graph, c, p);
-        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(Calibration.of(graph, p, 9, seed)));
+        SimulationReport predicted = LocalTraining.calibratedPrediction(graph, c, p, seed);
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {

@@ -70,7 +70,7 @@ class DagBenchmark {
             double step = ours.report().stepSeconds();
             System.out.printf("BENCH dag %s (%d blocks, %d series components): modelpar %.4f s, m-ETF %.4f s (%d stages),"
                             + " chain-compressed DP %.4f s (%d stages), DP over modelpar's block order %.4f s;"
-                            + " ratio vs m-ETF %.3f, vs chain-compressed DP %.3f, vs block-order DP %.3f%n",
+                            + " ratio vs m-ETF %.4f, vs chain-compressed DP %.4f, vs block-order DP %.4f%n",
                     g.name(), blocks.size(), series.components(), step, metfStep, used, dp, compressed.stages(), fineDp,
                     step / metfStep, step / dp, step / fineDp);
             assertThat(step).isLessThanOrEqualTo(fineDp * 1.0001);

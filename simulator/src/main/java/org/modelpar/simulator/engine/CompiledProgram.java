@@ -42,6 +42,8 @@ final class CompiledProgram {
     int[] successors;
     /** For a send: the matching recv; for an all-reduce instance: its collective. */
     int[] partner;
+    /** For a send or recv: the peer device. */
+    int[] peer;
     int[][] path;
 
     int collectiveCount;

@@ -38,8 +38,11 @@ final class Compiler {
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, Integer> deviceIndex = new HashMap<>();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
-    private final Map<Long, int[]> paths = new HashMap<>();
-    private final Map<Long, Double> latencies = new HashMap<>();
+    private final Map<Long, Route> routes = new HashMap<>();
+    private int memoFrom = -1;
+    private final int[] memoTo = new int[8];
+    private final Route[] memoRoute = new Route[8];
+    private int memoCount;
     private int[] edgeFrom = new int[1024];
     private int[] edgeTo = new int[1024];
     private int edges;
@@ -84,7 +87,7 @@ final class Compiler {
         for (int i = 0; i < d; i++) {
             g = device(i, programs.get(i), g, times);
         }
-        SendMatcher.match(c, this::index);
+        SendMatcher.match(c);
         collectives();
         successors();
         return c;
@@ -101,6 +104,7 @@ final class Compiler {
         c.memoryAtEnd = new long[n];
         c.pending = new int[n];
         c.partner = new int[n];
+        c.peer = new int[n];
         c.path = new int[n][];
     }
 
@@ -147,10 +151,13 @@ final class Compiler {
                 c.kind[g] = CompiledProgram.SEND;
                 c.bytes[g] = s.bytes();
                 int peer = index(s.peer());
-                c.path[g] = path(i, peer);
-                c.seconds[g] = latencies.get(channel(i, peer));
-            } else if (ins instanceof Recv) {
+                Route route = route(i, peer);
+                c.peer[g] = peer;
+                c.path[g] = route.path();
+                c.seconds[g] = route.latencySeconds();
+            } else if (ins instanceof Recv r) {
                 c.kind[g] = CompiledProgram.RECV;
+                c.peer[g] = index(r.peer());
                 c.pending[g] = 1;
             } else {
                 c.kind[g] = CompiledProgram.ALLREDUCE;
@@ -223,22 +230,37 @@ final class Compiler {
         return i;
     }
 
-    private long channel(int from, int to) {
-        return (long) from * c.deviceCount + to;
+    /**
+     * A transfer's resources (the sender's egress and the receiver's ingress port of the link class) and
+     * latency.
+     */
+    private record Route(int[] path, double latencySeconds) {
     }
 
-    /** Resources of a transfer: the sender's egress and the receiver's ingress of the link class. */
-    private int[] path(int from, int to) {
-        return paths.computeIfAbsent(channel(from, to), k -> {
+    /** The route between two devices, memoised per sender (a device talks to few peers). */
+    private Route route(int from, int to) {
+        if (from != memoFrom) {
+            memoFrom = from;
+            memoCount = 0;
+        }
+        for (int k = 0; k < memoCount; k++) {
+            if (memoTo[k] == to) {
+                return memoRoute[k];
+            }
+        }
+        Route route = routes.computeIfAbsent((long) from * c.deviceCount + to, k -> {
             if (from == to) {
-                latencies.put(k, 0.0);
-                return new int[0];
+                return new Route(new int[0], 0);
             }
             CostModel.Link link = cost.link(cluster, c.deviceIds[from], c.deviceIds[to]);
-            latencies.put(k, link.latencySeconds());
             int base = link.interNode() ? 2 : 0;
-            return new int[] {4 * from + base, 4 * to + base + 1};
+            return new Route(new int[] {4 * from + base, 4 * to + base + 1}, link.latencySeconds());
         });
+        if (memoCount < memoTo.length) {
+            memoTo[memoCount] = to;
+            memoRoute[memoCount++] = route;
+        }
+        return route;
     }
 
     /** Groups all-reduce instances into collectives by (stage, group). */
@@ -272,7 +294,7 @@ final class Compiler {
             c.collectiveLatency[k] = 2.0 * (size - 1) * cost.slowestRingLink(cluster, group).latencySeconds();
             int[] ring = new int[2 * size];
             for (int m = 0; m < size; m++) {
-                int[] hop = path(index(group.get(m)), index(group.get((m + 1) % size)));
+                int[] hop = route(index(group.get(m)), index(group.get((m + 1) % size))).path();
                 ring[2 * m] = hop[0];
                 ring[2 * m + 1] = hop[1];
             }

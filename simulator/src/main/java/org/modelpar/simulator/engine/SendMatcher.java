@@ -1,7 +1,6 @@
 package org.modelpar.simulator.engine;
 
 import java.util.Arrays;
-import java.util.function.ToIntFunction;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
@@ -15,14 +14,14 @@ final class SendMatcher {
      * Matches sends to recvs per (sender, receiver, payload) channel in program order: the k-th send on a
      * channel goes with the k-th recv on it.
      */
-    static void match(CompiledProgram c, ToIntFunction<String> index) {
+    static void match(CompiledProgram c) {
         ChannelIndex channels = new ChannelIndex();
         int[] channelOf = new int[c.count];
         int[] sendCount = new int[16];
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.SEND) {
                 Send s = (Send) c.instructions[g];
-                int ch = channels.id(key(c, c.device[g], index.applyAsInt(s.peer()), s.payload().ordinal()));
+                int ch = channels.id(key(c, c.device[g], c.peer[g], s.payload().ordinal()));
                 sendCount = grow(sendCount, ch);
                 sendCount[ch]++;
                 channelOf[g] = ch;
@@ -44,7 +43,7 @@ final class SendMatcher {
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.RECV) {
                 Recv r = (Recv) c.instructions[g];
-                int ch = channels.get(key(c, index.applyAsInt(r.peer()), c.device[g], r.payload().ordinal()));
+                int ch = channels.get(key(c, c.peer[g], c.device[g], r.payload().ordinal()));
                 if (ch < 0 || head[ch] == first[ch + 1]) {
                     throw new PlanException("device '" + c.deviceIds[c.device[g]] + "': '" + r.name() + "' from '"
                             + r.peer() + "' has no matching send");

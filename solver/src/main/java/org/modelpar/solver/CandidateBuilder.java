@@ -52,7 +52,8 @@ final class CandidateBuilder {
     Candidate place(Planner.Estimate estimate, boolean useTimefold) {
         int[] stageOf = estimate.partition().stageOfBlock();
         if (useTimefold) {
-            BlockPlacement tf = new TimefoldPlacer(PlacerSettings.defaults(request.seed())).place(estimate.problem());
+            BlockPlacement tf = new TimefoldPlacer(blocks.isChain()
+                    ? PlacerSettings.defaults(request.seed()) : PlacerSettings.forDag(request.seed())).place(estimate.problem());
             if (tf.feasible() && everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
                     && tf.bottleneckNanos() < (long) estimate.partition().bottleneck()) {
                 stageOf = tf.stageOfBlock();

@@ -69,7 +69,7 @@ final class PlanCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "256", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
     int maxBlocks;
 
     @Option(names = "--memory-margin", paramLabel = "F", defaultValue = "0.05",

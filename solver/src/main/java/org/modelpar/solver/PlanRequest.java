@@ -54,11 +54,11 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         }
     }
 
-    /** Search everything: bf16 Adam, seed 0, 30 s, 128 blocks, 5% margin, 3 runner-ups. */
+    /** Search everything: bf16 Adam, seed 0, 30 s, 256 blocks, 5% margin, 3 runner-ups. */
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                128, 0.05, 3, Map.of());
+                256, 0.05, 3, Map.of());
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {

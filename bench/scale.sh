@@ -15,16 +15,17 @@ mkdir -p "$dir"
 mp="$root/modelpar"
 "$mp" models > /dev/null   # builds the CLI if needed, outside the timings
 
-# run NAME ARGS...: runs ./modelpar ARGS, records "NAME wall_s rss_mib" in $dir/figures
+# run NAME ARGS...: runs ./modelpar ARGS, records "NAME wall_s rss_mib cpu_s" in $dir/figures
 run() {
   local name="$1"
   shift
   /usr/bin/time -v -o "$dir/$name.time" "$mp" "$@" > "$dir/$name.out" 2> "$dir/$name.err" \
     || { echo "scale: '$name' failed (modelpar $*):" >&2; tail -5 "$dir/$name.err" >&2; exit 1; }
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$dir/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$dir/$name.time")
-  echo "$name $wall $rss" >> "$dir/figures"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$dir/$name.time")
+  echo "$name $wall $rss $cpu" >> "$dir/figures"
 }
 
 pipeline() {
@@ -52,12 +53,13 @@ pipeline "$ops"
 heap=$(java -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.1f GiB", $4 / 2^30}')
 echo "scale: DAG of $ops ops vs $base ops (dag:ops=N,seed=1), cluster $cluster; default max heap $heap;"
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work files in $dir"
-printf "%-14s %12s %12s %14s %14s %8s %8s\n" step "wall s ($base)" "RSS MiB" "wall s ($ops)" "RSS MiB" "time x" "RSS x"
+echo "columns: wall seconds, CPU seconds (user + sys, all threads), peak RSS MiB; for $base ops, for $ops ops, ratios"
+printf "%-14s %8s %8s %8s | %8s %8s %8s | %7s %7s %7s\n" step wall cpu rss wall cpu rss "wall x" "cpu x" "rss x"
 for step in graph plan simulate simulate-pp16; do
-  read -r _ w0 r0 < <(grep "^$step-$base " "$dir/figures")
-  read -r _ w1 r1 < <(grep "^$step-$ops " "$dir/figures")
-  awk -v s="$step" -v w0="$w0" -v r0="$r0" -v w1="$w1" -v r1="$r1" \
-    'BEGIN {printf "%-14s %12.2f %12d %14.2f %14d %8.2f %8.2f\n", s, w0, r0, w1, r1, w1 / w0, r1 / r0}'
+  read -r _ w0 r0 c0 < <(grep "^$step-$base " "$dir/figures")
+  read -r _ w1 r1 c1 < <(grep "^$step-$ops " "$dir/figures")
+  awk -v s="$step" -v w0="$w0" -v r0="$r0" -v c0="$c0" -v w1="$w1" -v r1="$r1" -v c1="$c1" \
+    'BEGIN {printf "%-14s %8.2f %8.2f %8d | %8.2f %8.2f %8d | %7.2f %7.2f %7.2f\n", s, w0, c0, r0, w1, c1, r1, w1 / w0, c1 / c0, r1 / r0}'
 done
 grep -h "searched" "$dir/plan-$ops.out" | sed 's/^/plan: /'
 grep -h "chosen" "$dir/plan-$ops.out" | sed 's/^ */plan: /'

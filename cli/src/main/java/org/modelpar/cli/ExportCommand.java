@@ -44,7 +44,7 @@ final class ExportCommand implements Runnable {
     public void run() {
         ExportFormat f = ExportFormat.parse(format);
         PlanFile file = PlanJson.read(plan);
-        ComputationGraph g = graph.resolve(file.plan());
+        ComputationGraph g = graph.resolve(plan, file.plan());
         Export export = Exporter.export(g, file.plan(), f);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();

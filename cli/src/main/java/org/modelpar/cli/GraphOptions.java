@@ -2,19 +2,26 @@ package org.modelpar.cli;
 
 import java.nio.file.Path;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
 import org.modelpar.graph.io.GraphFormat;
 import org.modelpar.graph.io.GraphReader;
 import org.modelpar.graph.io.ImportOptions;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanValidator;
 import picocli.CommandLine.Option;
 
 /**
  * Reusable picocli mixin ({@code @Mixin GraphOptions graph;}) that turns {@code --model} or
- * {@code --graph FILE [--format ...] [--measured-on TYPE] [--batch-size N]} into a graph.
+ * {@code --graph FILE [--format ...] [--measured-on TYPE] [--batch-size N]} into a graph. Commands that read
+ * a plan file call {@link #loadFor(Path, PlacementPlan)}: without {@code --model}/{@code --graph} it rebuilds the
+ * built-in model the plan names.
  */
 public final class GraphOptions {
     @Option(names = "--model", paramLabel = "M",
-            description = "Built-in model (see 'modelpar models') or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V / mlp:layers=L,width=W.")
+            description = "Built-in model (see 'modelpar models') or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V / mlp:layers=L,width=W"
+                    + " / dag:ops=N,seed=S; with --plan, default: the model the plan names.")
     String model;
 
     @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt or Hugging Face config.json).")
@@ -31,6 +38,41 @@ public final class GraphOptions {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
             description = "Samples per profiled minibatch of a PipeDream file (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    /** Options for --model / --graph given programmatically (other import options at their defaults). */
+    static GraphOptions of(String model, Path graphFile) {
+        GraphOptions o = new GraphOptions();
+        o.model = model;
+        o.graphFile = graphFile;
+        o.measuredOn = ImportOptions.DEFAULT_MEASURED_ON;
+        o.batchSize = 1;
+        return o;
+    }
+
+    /**
+     * The graph of the plan read from {@code planFile}: the one the options name, or else the built-in model
+     * the plan names. A graph whose content hash differs from the plan's is refused
+     * ({@link PlanValidator#requireGraph}, exit 2).
+     */
+    public ComputationGraph loadFor(Path planFile, PlacementPlan plan) {
+        ComputationGraph g;
+        if (model == null && graphFile == null) {
+            try {
+                g = ModelZoo.build(plan.graphName());
+            } catch (GraphException e) {
+                throw new CliInputException(planFile + ": the plan's graph '" + plan.graphName()
+                        + "' is not a built-in model; pass --graph FILE (or --model M)");
+            }
+        } else {
+            g = load();
+        }
+        try {
+            PlanValidator.requireGraph(plan, g);
+        } catch (PlanException e) {
+            throw new PlanException(planFile + ": " + e.getMessage(), e);
+        }
+        return g;
+    }
 
     /** The graph the options name; bad input is a CliInputException or GraphException (exit 2). */
     public ComputationGraph load() {

@@ -3,6 +3,8 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
@@ -55,10 +57,10 @@ final class PlanCommand implements Runnable {
     @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe or 1f1b.")
     String schedule;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: bf16, or the --from plan's).")
     String precision;
 
-    @Option(names = "--optimizer", paramLabel = "O", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default: adam, or the --from plan's).")
     String optimizer;
 
     @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "30s", description = "Search time guard, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
@@ -67,12 +69,19 @@ final class PlanCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "128", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "256", description = "Most op blocks to place (default: ${DEFAULT-VALUE}).")
     int maxBlocks;
 
     @Option(names = "--memory-margin", paramLabel = "F", defaultValue = "0.05",
             description = "Fraction of every device's memory the plan leaves free (default: ${DEFAULT-VALUE}).")
     double memoryMargin;
+
+    @Option(names = "--pin", paramLabel = "OP=STAGE", description = "Place an op on a stage (repeatable).")
+    Map<String, Integer> pins = new LinkedHashMap<>();
+
+    @Option(names = "--from", paramLabel = "FILE", description = "Re-plan from an earlier plan (its precision and optimizer"
+            + " unless given) and say what changed.")
+    Path from;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the plan file (modelpar-plan/1).")
     Path out;
@@ -90,10 +99,13 @@ final class PlanCommand implements Runnable {
         if (globalBatch < 1) {
             throw new CliInputException("--global-batch must be at least 1, got " + globalBatch);
         }
+        Optional<PlanFile> previous = Optional.ofNullable(from).map(PlanJson::read);
         PlanRequest request = PlanRequest.of(globalBatch)
                 .withDegrees(opt(pipeline, "--pp"), opt(tensor, "--tp"), opt(data, "--dp"), opt(microBatches, "--microbatches"))
                 .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse))
-                .withPrecision(Precision.parse(precision), OptimizerKind.parse(optimizer))
+                .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(Precision.BF16),
+                        optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
+                .withPins(pins(graph))
                 .withSearch(seed, parseDuration(timeLimit))
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
                 .withMemoryMargin(margin(memoryMargin));
@@ -117,6 +129,7 @@ final class PlanCommand implements Runnable {
             o.println(PlanJson.write(result.best()));
         } else {
             print(result, o);
+            previous.ifPresent(p -> PlanChanges.describe(p.plan(), result.best().plan()).forEach(l -> o.println("  " + l)));
         }
         o.flush();
     }
@@ -136,6 +149,20 @@ final class PlanCommand implements Runnable {
         for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
             o.printf("  runner-up %s: %s%n", u.configuration(), u.reason());
         }
+    }
+
+    /** The --pin options, checked against the graph. */
+    private Map<String, Integer> pins(ComputationGraph graph) {
+        for (Map.Entry<String, Integer> pin : pins.entrySet()) {
+            if (graph.op(pin.getKey()).isEmpty()) {
+                throw new CliInputException("--pin " + pin.getKey() + "=" + pin.getValue() + ": graph '" + graph.name()
+                        + "' has no op '" + pin.getKey() + "'");
+            }
+            if (pin.getValue() < 0) {
+                throw new CliInputException("--pin " + pin.getKey() + "=" + pin.getValue() + ": stage must be non-negative");
+            }
+        }
+        return pins;
     }
 
     private static double margin(double f) {

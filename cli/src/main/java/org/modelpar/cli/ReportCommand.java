@@ -16,7 +16,6 @@ import org.modelpar.cli.report.Trace;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
@@ -46,7 +45,7 @@ final class ReportCommand implements Runnable {
     Path out;
 
     @Mixin
-    PlanGraphOptions graph;
+    GraphOptions graph;
 
     @Mixin
     ClusterOption cluster;
@@ -57,8 +56,8 @@ final class ReportCommand implements Runnable {
     @Override
     public void run() {
         PlanFile file = PlanJson.read(plan);
-        ComputationGraph g = graph.resolve(file.plan());
-        ClusterSpec c = Clusters.resolve(cluster.value().orElse(file.plan().clusterName()));
+        ComputationGraph g = graph.loadFor(plan, file.plan());
+        ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
         Optional<Trace> measuredTrace = Optional.ofNullable(measured).map(ChromeTraceReader::read).map(Trace::lastStep);
         write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +23,6 @@ import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.io.ClusterJson;
@@ -176,20 +174,15 @@ final class RunCommand implements Runnable {
     private Trace train(ComputationGraph g, ClusterSpec c, PlacementPlan plan, SimulationReport sim, ObjectNode doc,
                         PrintWriter out, PrintWriter err, boolean bars) {
         StepProgram program = Lowering.lower(g, c, plan);
-        Map<String, Long> budgets = new LinkedHashMap<>();
-        for (ClusterDevice d : c.devices()) {
-            budgets.put(d.id(), d.profile().memoryBytes());
-        }
-        ExecutorOptions options = ExecutorOptions.defaults(seed, 3e-3).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        ExecutorOptions options = LocalTraining.options(c, seed, 3e-3);
         ProgressBar bar = new ProgressBar(err, bars, "train");
         TrainResult result = Trainer.train(g, program, new TrainOptions(steps, options, seed, Optional.empty(), Optional.empty()),
                 r -> bar.update(r.step() + 1, steps, String.format(Locale.ROOT, "loss %.4f", r.loss())));
         bar.done();
-        SimulationReport predicted = sim.timeline().isPresent() ? sim
-                : Simulator.simulate(g, c, plan, SimulationOptions.defaults().withTrace(true));
+        SimulationReport predicted = LocalTraining.calibratedPrediction(g, c, plan, seed);
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(), result.peakMemoryBytes(), 5);
-        say(out, "train     %d steps, loss %.4f -> %.4f, measured %.1f ms/step vs predicted %.1f ms (%+.1f%%)", steps,
+        say(out, "train     %d steps, loss %.4f -> %.4f, measured %.1f ms/step vs predicted %.1f ms from timed kernels (%+.1f%%)", steps,
                 result.losses().get(0), result.losses().get(result.losses().size() - 1), cmp.measuredStepSeconds() * 1e3,
                 cmp.predictedStepSeconds() * 1e3, cmp.stepErrorPercent());
         doc.put("steps", steps);
@@ -197,6 +190,7 @@ final class RunCommand implements Runnable {
         doc.put("measuredStepSeconds", cmp.measuredStepSeconds());
         doc.put("predictedStepSeconds", cmp.predictedStepSeconds());
         doc.put("stepErrorPercent", cmp.stepErrorPercent());
+        doc.put("rooflinePredictedStepSeconds", sim.stepSeconds());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TraceWriter.write(result.trace(), program, bytes);
         String text = bytes.toString(StandardCharsets.UTF_8);

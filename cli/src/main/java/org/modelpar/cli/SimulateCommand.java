@@ -7,11 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.io.GraphFormat;
-import org.modelpar.graph.io.GraphReader;
-import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.ParallelConfig;
 import org.modelpar.simulator.ReportJson;
 import org.modelpar.simulator.SimulationOptions;
@@ -21,9 +17,7 @@ import org.modelpar.simulator.StageBalancer;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanJson;
-import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
@@ -43,12 +37,8 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--plan", paramLabel = "FILE", description = "A modelpar-plan/1 file.")
     Path plan;
 
-    @Option(names = "--model", paramLabel = "M", description = "Built-in model or spec (see `modelpar models`); "
-            + "default for --plan: the plan's graph name.")
-    String model;
-
-    @Option(names = "--graph", paramLabel = "FILE", description = "A graph file (native JSON, PipeDream graph.txt, HF config).")
-    Path graph;
+    @Mixin
+    GraphOptions graphOptions;
 
     @Mixin
     ClusterOption cluster;
@@ -92,23 +82,15 @@ final class SimulateCommand implements Runnable {
 
     @Override
     public void run() {
-        if (model != null && graph != null) {
-            throw new CliInputException("give --model or --graph, not both");
-        }
         PlacementPlan p;
         ComputationGraph g;
         ClusterSpec c;
         if (plan != null) {
             p = PlanJson.read(plan).plan();
-            g = model == null && graph == null ? ModelZoo.build(p.graphName()) : graph();
-            try {
-                PlanValidator.requireGraph(p, g);
-            } catch (PlanException e) {
-                throw new PlanException(plan + ": " + e.getMessage(), e);
-            }
-            c = cluster.value().isPresent() ? cluster.resolve() : Clusters.resolve(p.clusterName());
+            g = graphOptions.loadFor(plan, p);
+            c = cluster.resolveOr(p.clusterName());
         } else {
-            g = graph();
+            g = graphOptions.load();
             c = cluster.resolve();
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
                     recompute, Precision.parse(precision), OptimizerKind.parse(optimizer));
@@ -132,15 +114,5 @@ final class SimulateCommand implements Runnable {
             SimulationTable.print(report, out);
         }
         out.flush();
-    }
-
-    private ComputationGraph graph() {
-        if (graph != null) {
-            return GraphReader.read(graph, GraphFormat.guess(graph));
-        }
-        if (model == null) {
-            throw new CliInputException("--model or --graph is required with a hand-made configuration (e.g. --model gpt2-small)");
-        }
-        return ModelZoo.build(model);
     }
 }

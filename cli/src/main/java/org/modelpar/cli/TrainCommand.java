@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.modelpar.executor.Comparison;
 import org.modelpar.executor.ExecutorOptions;
@@ -18,21 +16,16 @@ import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.io.GraphJson;
-import org.modelpar.graph.zoo.ModelZoo;
-import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.profiles.Clusters;
-import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,11 +51,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default 0.003 for Adam, 0.05 for SGD).")
     Double learningRate;
 
-    @Option(names = "--model", paramLabel = "M", description = "Model spec (default: the plan's graph name).")
-    String model;
+    @Mixin
+    GraphOptions graphOptions;
 
-    @Option(names = "--cluster", paramLabel = "C", description = "Cluster (default: the plan's cluster name, e.g. local:2).")
-    String cluster;
+    @Mixin
+    ClusterOption cluster;
 
     @Option(names = "--trace", paramLabel = "FILE", description = "Write the measured Chrome trace here.")
     Path trace;
@@ -85,22 +78,13 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         PlacementPlan p = PlanJson.read(plan).plan();
-        ComputationGraph graph = ModelZoo.build(model != null ? model : p.graphName());
-        if (!p.graphHash().isEmpty() && !p.graphHash().equals(GraphJson.contentHash(graph))) {
-            throw new PlanException(plan + ": graph.hash " + p.graphHash() + " does not match model '" + graph.name()
-                    + "' (" + GraphJson.contentHash(graph) + ")");
-        }
-        ClusterSpec c = Clusters.resolve(cluster != null ? cluster : p.clusterName());
+        ComputationGraph graph = graphOptions.loadFor(plan, p);
+        ClusterSpec c = cluster.resolveOr(p.clusterName());
         StepProgram program = Lowering.lower(graph, c, p);
-        Map<String, Long> budgets = new LinkedHashMap<>();
-        for (ClusterDevice d : c.devices()) {
-            budgets.put(d.id(), d.profile().memoryBytes());
-        }
         double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
-        ExecutorOptions options = ExecutorOptions.defaults(seed, lr).withMemoryBudgets(budgets, Long.MAX_VALUE);
+        ExecutorOptions options = LocalTraining.options(c, seed, lr);
         SimulationReport roofline = Simulator.simulate(graph, c, p);
-        SimulationReport predicted = Simulator.simulate(graph, c, p, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(Calibration.of(graph, p, 9, seed)));
+        SimulationReport predicted = LocalTraining.calibratedPrediction(graph, c, p, seed);
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {

@@ -76,7 +76,8 @@ class ExportCommandTest {
         assertThat(bad.err()).isEqualTo("modelpar: --format must be one of deepspeed, torch, megatron, got 'jax'\n");
         CliRun other = CliRun.of("export", "--plan", file.toString(), "--format", "torch", "--model", "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=128");
         assertThat(other.exitCode()).isEqualTo(2);
-        assertThat(other.err()).contains("but the plan was made for graph 'gpt-tiny' with hash sha256:");
+        assertThat(other.err()).startsWith("modelpar: " + file + ": graph.hash sha256:")
+                .contains("does not match graph 'gpt:layers=4,hidden=64,heads=4,seq=32,vocab=128'");
         List<String> lines = new ArrayList<>(other.err().lines().toList());
         assertThat(lines).hasSize(1);
     }

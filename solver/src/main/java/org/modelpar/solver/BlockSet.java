@@ -2,9 +2,11 @@ package org.modelpar.solver;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.coarsen.CoarseGraph;
 import org.modelpar.graph.coarsen.Coarsener;
@@ -26,12 +28,17 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
     /**
      * The graph module's coarsening: one block per layer-tag run ({@link Coarsener#byLayer}); when there are
      * more than {@code maxBlocks}, those blocks are merged further ({@link Coarsener#toAtMost}), so a layer is
-     * never split across blocks.
+     * never split across blocks. Exception: when the layers are few (at most a quarter of {@code maxBlocks})
+     * and some layer holds parallel branches (an Inception module, a residual block with a projection
+     * shortcut), the ops themselves are coarsened to {@code maxBlocks} blocks, so a stage boundary may fall
+     * between a layer's branches; a layer whose ops form one path (a transformer layer) keeps the layer blocks.
      */
     static BlockSet of(ComputationGraph graph, int maxBlocks) {
         CoarseGraph layers = Coarsener.byLayer(graph);
         List<List<String>> runs = new ArrayList<>();
-        if (layers.blockCount() <= maxBlocks) {
+        if (layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers)) {
+            runs.addAll(Coarsener.toAtMost(graph, maxBlocks).opsOfBlock().values());
+        } else if (layers.blockCount() <= maxBlocks) {
             runs.addAll(layers.opsOfBlock().values());
         } else {
             for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
@@ -59,6 +66,22 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
             }
         }
         return new BlockSet(runs, links);
+    }
+
+    /** Whether some layer block has two ops adjacent in its order that no tensor joins (parallel branches). */
+    private static boolean hasParallelBranches(ComputationGraph graph, CoarseGraph layers) {
+        Set<List<String>> edges = new HashSet<>();
+        for (TensorEdge t : graph.tensors()) {
+            edges.add(List.of(t.from(), t.to()));
+        }
+        for (List<String> ops : layers.opsOfBlock().values()) {
+            for (int i = 0; i + 1 < ops.size(); i++) {
+                if (!edges.contains(List.of(ops.get(i), ops.get(i + 1)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     int size() {

@@ -49,15 +49,34 @@ final class CandidateBuilder {
         this.clusterHash = ClusterJson.contentHash(cluster);
     }
 
+    /**
+     * Places the configuration by the DP split and, when asked, by Timefold's local search too; returns
+     * the placement whose simulated step is shorter (Timefold's score is an estimate, so its placement
+     * must also win in simulation), preferring one that fits.
+     */
     Candidate place(Planner.Estimate estimate, boolean useTimefold) {
-        int[] stageOf = estimate.partition().stageOfBlock();
-        if (useTimefold) {
-            BlockPlacement tf = new TimefoldPlacer(PlacerSettings.defaults(request.seed())).place(estimate.problem());
-            if (tf.feasible() && everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
-                    && tf.bottleneckNanos() < (long) estimate.partition().bottleneck()) {
-                stageOf = tf.stageOfBlock();
-            }
+        int[] dpStageOf = estimate.partition().stageOfBlock();
+        Candidate dp = candidate(estimate, dpStageOf);
+        if (!useTimefold) {
+            return dp;
         }
+        BlockPlacement tf = new TimefoldPlacer(blocks.isChain()
+                ? PlacerSettings.defaults(request.seed()) : PlacerSettings.forDag(request.seed())).place(estimate.problem());
+        if (!tf.feasible() || !everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
+                || tf.bottleneckNanos() >= (long) estimate.partition().bottleneck()
+                || Arrays.equals(tf.stageOfBlock(), dpStageOf)) {
+            return dp;
+        }
+        Candidate refined = candidate(estimate, tf.stageOfBlock());
+        boolean refinedFits = refined.overflow().isEmpty();
+        boolean dpFits = dp.overflow().isEmpty();
+        if (refinedFits != dpFits) {
+            return refinedFits ? refined : dp;
+        }
+        return refined.report().stepSeconds() < dp.report().stepSeconds() ? refined : dp;
+    }
+
+    private Candidate candidate(Planner.Estimate estimate, int[] stageOf) {
         List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
         Configuration c = estimate.configuration();
         boolean[] recompute = new boolean[c.pipeline()];

@@ -1,8 +1,11 @@
 package org.modelpar.solver;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
@@ -24,12 +27,19 @@ import org.modelpar.simulator.plan.Schedule;
  * @param maxBlocks       most op blocks the graph is coarsened to
  * @param memoryMargin    fraction of every device's memory kept free (default 0.05)
  * @param runnerUps       runner-up configurations to report
+ * @param pins            op id -> stage index the op must be placed on ({@code plan --pin OP=STAGE}); empty: none
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
-                          int runnerUps) {
+                          int runnerUps, Map<String, Integer> pins) {
     public PlanRequest {
+        pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
+        for (Map.Entry<String, Integer> pin : pins.entrySet()) {
+            if (pin.getValue() < 0) {
+                throw new IllegalArgumentException("pin " + pin.getKey() + "=" + pin.getValue() + ": stage must be non-negative");
+            }
+        }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);
         }
@@ -44,41 +54,47 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         }
     }
 
-    /** Search everything: bf16 Adam, seed 0, 30 s, 128 blocks, 5% margin, 3 runner-ups. */
+    /** Search everything: bf16 Adam, seed 0, 30 s, 256 blocks, 5% margin, 3 runner-ups. */
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                128, 0.05, 3);
+                256, 0.05, 3, Map.of());
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
-                memoryMargin, runnerUps);
+                memoryMargin, runnerUps, pins);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps);
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins);
     }
 
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
-                maxBlocks, memoryMargin, runnerUps);
+                maxBlocks, memoryMargin, runnerUps, pins);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
-                limit, maxBlocks, memoryMargin, runnerUps);
+                limit, maxBlocks, memoryMargin, runnerUps, pins);
+    }
+
+    /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
+    public PlanRequest withPins(Map<String, Integer> p) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
+                timeLimit, maxBlocks, memoryMargin, runnerUps, p);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, maxBlocks, margin, runnerUps);
+                seed, timeLimit, maxBlocks, margin, runnerUps, pins);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, blocks, memoryMargin, runnerUps);
+                seed, timeLimit, blocks, memoryMargin, runnerUps, pins);
     }
 }

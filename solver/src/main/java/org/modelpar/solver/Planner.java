@@ -61,6 +61,7 @@ public final class Planner {
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
         BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
+        int[] pinned = pinnedBlocks(blocks, request.pins());
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
@@ -92,7 +93,7 @@ public final class Planner {
             }
             placed++;
             PlacementProblem problem = builder.build(c);
-            Optional<ChainPartition> dp = ChainSeed.optimal(problem);
+            Optional<ChainPartition> dp = request.pins().isEmpty() ? ChainSeed.optimal(problem) : ChainSeed.optimal(problem, pinned);
             if (dp.isPresent()) {
                 double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
@@ -103,6 +104,10 @@ public final class Planner {
             Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);
             progress.update(tried, configs.size(), best.map(e -> e.configuration().label()
                     + String.format(" ~%.4f s", e.stepSeconds())).orElse(""));
+        }
+        if (fitting.isEmpty() && !request.pins().isEmpty()) {
+            throw new InfeasibleException("no configuration places the pinned ops " + request.pins()
+                    + " on their stages within memory; pin fewer ops or to other stages");
         }
         if (fitting.isEmpty()) {
             throw Infeasibility.explain(needs, cluster, request);
@@ -118,7 +123,8 @@ public final class Planner {
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize())) {
                 continue;
             }
-            simulated.add(candidates.place(e, simulated.isEmpty() && (!blocks.isChain() || heterogeneous(cluster))));
+            simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
+                    && (!blocks.isChain() || heterogeneous(cluster))));
         }
         simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
         if (!simulated.get(0).fits()) {
@@ -136,5 +142,35 @@ public final class Planner {
     /** A configuration placed by the dynamic program, with its estimated step. */
     record Estimate(Configuration configuration, PlacementProblem problem, ChainPartition partition, double stepSeconds) {
         static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
+    }
+
+    /**
+     * The stage each block is pinned to ({@code plan --pin}), -1 when free. Pinning only constrains the
+     * dynamic program; the Timefold refinement is skipped when pins are given.
+     */
+    static int[] pinnedBlocks(BlockSet blocks, Map<String, Integer> pins) {
+        int[] stageOf = new int[blocks.size()];
+        java.util.Arrays.fill(stageOf, -1);
+        Map<String, Integer> found = new HashMap<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            for (String op : blocks.opsOfBlock().get(b)) {
+                Integer stage = pins.get(op);
+                if (stage == null) {
+                    continue;
+                }
+                found.put(op, b);
+                if (stageOf[b] >= 0 && stageOf[b] != stage) {
+                    throw new InfeasibleException("pinned ops share block " + b + " of the search but name stages " + stageOf[b]
+                            + " and " + stage + " (op '" + op + "'); raise --max-blocks so that they can be split");
+                }
+                stageOf[b] = stage;
+            }
+        }
+        for (String op : pins.keySet()) {
+            if (!found.containsKey(op)) {
+                throw new IllegalArgumentException("pinned op '" + op + "' is not in the graph");
+            }
+        }
+        return stageOf;
     }
 }

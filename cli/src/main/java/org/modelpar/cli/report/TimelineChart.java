@@ -2,6 +2,7 @@ package org.modelpar.cli.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -15,6 +16,8 @@ final class TimelineChart {
     private static final float COMPUTE_WIDTH = 14f;
     private static final float COMM_WIDTH = 4f;
     private static final int ROW_PIXELS = 44;
+    private static final double LABEL_CHAR_PIXELS = 6.5;
+    private static final double PLOT_PIXELS = Charts.WIDTH - 90;
 
     private TimelineChart() {
     }
@@ -24,9 +27,16 @@ final class TimelineChart {
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(height).title(title)
                 .xAxisTitle("time (ms)").yAxisTitle("").build();
         Charts.style(chart.getStyler());
-        chart.getStyler().setYAxisMin(-0.6).setYAxisMax(rows.size() - 0.4).setXAxisMin(0.0).setXAxisMax(maxSeconds * 1e3);
-        chart.getStyler().setYAxisTickLabelsFormattingFunction(y -> label(rows, y));
-        chart.getStyler().setYAxisTickMarkSpacingHint(ROW_PIXELS);
+        double maxMillis = maxSeconds * 1e3;
+        chart.getStyler().setYAxisMin(-0.6).setYAxisMax(rows.size() - 0.4).setXAxisMin(0.0).setXAxisMax(maxMillis);
+        chart.getStyler().setYAxisTicksVisible(false);
+        chart.getStyler().setAnnotationTextFontColor(java.awt.Color.DARK_GRAY);
+        for (int r = 0; r < rows.size(); r++) {
+            // row labels as annotations above each row's bars (axis tick labels skip rows on tall charts)
+            String text = rows.get(r).label();
+            double x = maxMillis * (text.length() * LABEL_CHAR_PIXELS / 2 + 4) / PLOT_PIXELS;
+            chart.addAnnotation(new AnnotationText(text, x, rows.size() - 1 - r + 0.36, false));
+        }
         double origin = trace.spans().stream().mapToDouble(Trace.Span::startSeconds).min().orElse(0);
         List<List<Trace.Span>> rowSpans = rows.stream().map(r -> trace.spansOf(r.device())).toList();
         for (SpanKind kind : SpanKind.values()) {
@@ -65,19 +75,5 @@ final class TimelineChart {
             empty.setMarker(SeriesMarkers.NONE);
         }
         return chart;
-    }
-
-    /**
-     * The row label at an integer tick; elsewhere invisible figure spaces as wide as the longest label
-     * (XChart sizes the axis from the labels of its end ticks), made unique with zero-width spaces
-     * (XChart drops tick labels that repeat).
-     */
-    private static String label(List<Row> rows, double y) {
-        long r = Math.round(y);
-        if (Math.abs(y - r) > 1e-6 || r < 0 || r >= rows.size()) {
-            int width = rows.stream().mapToInt(row -> row.label().length()).max().orElse(0);
-            return "\u2007".repeat(width) + "\u200B".repeat((int) Math.floorMod(Math.round(y * 20), 1000L));
-        }
-        return rows.get(rows.size() - 1 - (int) r).label();
     }
 }

@@ -90,7 +90,7 @@ final class PipeDreamReader {
     private void node(String line, int lineNo) {
         int first = line.indexOf(SEP);
         int last = line.lastIndexOf(SEP);
-        if (first < 0 || last == first) {
+        if (first < 0 || last < first + SEP.length()) {
             throw error(lineNo, "expected 'nodeId -- description -- metrics', got '" + shown(line) + "'");
         }
         String id = line.substring(0, first).trim();

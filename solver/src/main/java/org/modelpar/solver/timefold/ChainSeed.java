@@ -27,6 +27,27 @@ public final class ChainSeed {
     }
 
     /**
+     * The optimal contiguous split in which every pinned block lies in its stage ({@code pinnedStage[b]},
+     * -1 for a free block), or empty when none fits.
+     */
+    public static Optional<ChainPartition> optimal(PlacementProblem problem, int[] pinnedStage) {
+        int k = problem.stages().size();
+        int n = problem.blocks().size();
+        if (k > n) {
+            return Optional.empty();
+        }
+        StageCost cost = stageCost(problem);
+        return ChainPartitioner.minimizeBottleneck(n, k, (s, from, to) -> {
+            for (int b = from; b < to; b++) {
+                if (pinnedStage[b] >= 0 && pinnedStage[b] != s) {
+                    return Double.POSITIVE_INFINITY;
+                }
+            }
+            return cost.seconds(s, from, to);
+        });
+    }
+
+    /**
      * Stage time in nanoseconds (as a double) of blocks {@code [from, to)} on stage s. O(1) per call when
      * every link joins consecutive blocks, else proportional to the links leaving and entering the range.
      */

@@ -117,7 +117,7 @@ final class PlanCommand implements Runnable {
                 err.flush();
             }
         } : SearchProgress.NONE;
-        PlanResult result = new Planner().plan(graph, c, request, progress);
+        PlanResult result = new Planner().plan(graph, c, request, progress, previous.map(PlanFile::plan));
         if (showProgress) {
             err.println();
         }

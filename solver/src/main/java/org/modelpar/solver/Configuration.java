@@ -1,5 +1,6 @@
 package org.modelpar.solver;
 
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
@@ -20,6 +21,12 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
             throw new IllegalArgumentException("bad configuration pp=" + pipeline + " tp=" + tensor + " dp=" + data
                     + " mb=" + microBatchSize + " m=" + microBatches);
         }
+    }
+
+    /** The configuration of a plan (recomputation when any stage recomputes). */
+    public static Configuration of(PlacementPlan plan) {
+        return new Configuration(plan.pipelineStages(), plan.tensorParallel(), plan.dataParallel(0), plan.microBatchSize(),
+                plan.microBatches(), plan.schedule(), plan.stages().stream().anyMatch(s -> s.recompute()));
     }
 
     public int devices() {

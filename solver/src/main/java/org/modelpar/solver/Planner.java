@@ -10,6 +10,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.timefold.ChainSeed;
@@ -58,6 +59,16 @@ public final class Planner {
     }
 
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress) {
+        return plan(graph, cluster, request, progress, Optional.empty());
+    }
+
+    /**
+     * Re-plans from an earlier plan ({@code plan --from}): the earlier plan's configuration, when it is still
+     * possible for this cluster and batch, is placed first, so its step is the incumbent that prunes the
+     * rest of the search; the result is still the best configuration found.
+     */
+    public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
+                           Optional<PlacementPlan> startFrom) {
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
         BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
@@ -75,6 +86,8 @@ public final class Planner {
         configs.forEach(c -> bound.put(c, builder.lowerBoundSeconds(c)));
         configs = new ArrayList<>(configs);
         configs.sort(Comparator.comparingDouble(bound::get));
+        List<Configuration> ordered = configs;
+        startFrom.map(Configuration::of).filter(ordered::remove).ifPresent(c -> ordered.add(0, c));
         List<Estimate> fitting = new ArrayList<>();
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;

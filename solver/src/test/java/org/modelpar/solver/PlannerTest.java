@@ -3,6 +3,9 @@ package org.modelpar.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
@@ -42,6 +45,27 @@ class PlannerTest {
         String a = PlanJson.write(new Planner().plan(graph, cluster, req).best());
         String b = PlanJson.write(new Planner().plan(graph, cluster, req).best());
         assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void replanningFromAnEarlierPlanTriesItsConfigurationFirstAndStillFindsTheBest() {
+        ComputationGraph graph = ModelZoo.build("gpt2-small");
+        ClusterSpec cluster = Clusters.resolve("dgx-a100");
+        PlanRequest req = PlanRequest.of(32);
+        PlanResult best = new Planner().plan(graph, cluster, req);
+        PlanResult earlier = new Planner().plan(graph, cluster, req.withDegrees(OptionalInt.of(2), OptionalInt.of(1),
+                OptionalInt.of(4), OptionalInt.empty()));
+        Configuration start = Configuration.of(earlier.best().plan());
+        List<String> firstLabels = new ArrayList<>();
+        PlanResult again = new Planner().plan(graph, cluster, req, (tried, total, label) -> {
+            if (tried == 1) {
+                firstLabels.add(label);
+            }
+        }, Optional.of(earlier.best().plan()));
+        assertThat(start.label()).startsWith("pp=2 tp=1 dp=4");
+        assertThat(firstLabels).singleElement().asString().startsWith(start.label());
+        assertThat(again.best().plan()).isEqualTo(best.best().plan());
+        assertThat(again.report().stepSeconds()).isEqualTo(best.report().stepSeconds());
     }
 
     @Test

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
@@ -95,7 +97,7 @@ class EquivalenceTest {
     private static final Map<String, Map<String, INDArray>> REFERENCE = new java.util.concurrent.ConcurrentHashMap<>();
 
     static ComputationGraph graph(String model) {
-        return model.equals("mlp") ? TestGraphs.mlp(3, 16) : TestGraphs.gpt(4, 64, 4, 32, 16);
+        return ModelZoo.build(model.equals("mlp") ? "mlp:layers=3,width=16" : "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=16");
     }
 
     static double maxDifference(Map<String, INDArray> a, Map<String, INDArray> b) {
@@ -112,6 +114,12 @@ class EquivalenceTest {
         try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), options)) {
             for (int s = 0; s < steps; s++) {
                 ex.step(task.batch(s, plan.globalBatchSize()));
+            }
+            if (options.dataType() == DataType.FLOAT) {
+                // issue 7 item 4: every fp32 plan executed here stays within the simulator's predicted peak
+                var predicted = Simulator.simulate(graph, Plans.local(plan.devices().size()), plan).devices();
+                ex.peakMemoryBytes().forEach((device, measured) -> assertThat(measured).as("measured peak of %s", device)
+                        .isLessThanOrEqualTo(predicted.get(device).peakMemoryBytes()));
             }
             return ex.parameters();
         }

@@ -70,7 +70,7 @@ class EquivalenceTest {
      */
     @org.junit.jupiter.api.Test
     void adamInDoublePrecisionMatchesSingleDevice() {
-        ComputationGraph graph = TestGraphs.gpt(2, 16, 2, 8, 11);
+        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
         ExecutorOptions options = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
         Map<String, INDArray> reference = train(graph, Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.ADAM), options, 5);
         Map<String, INDArray> split = train(graph, Plans.plan(graph, 3, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM), options, 5);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
@@ -15,7 +16,7 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Schedule;
 
 class ExecutorTest {
-    private final ComputationGraph graph = TestGraphs.mlp(2, 8);
+    private final ComputationGraph graph = ModelZoo.build("mlp:layers=2,width=8");
     private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
     private final SyntheticTask task = SyntheticTask.forGraph(graph, 1);
 

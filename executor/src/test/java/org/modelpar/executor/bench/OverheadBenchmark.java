@@ -10,7 +10,6 @@ import org.modelpar.executor.Batch;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
-import org.modelpar.executor.TestGraphs;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
@@ -19,6 +18,7 @@ import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.profile.Timing;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
@@ -36,7 +36,7 @@ class OverheadBenchmark {
 
     @Test
     void executorOverPlainLoop() {
-        ComputationGraph graph = TestGraphs.gpt(4, 64, 4, 32, 16);
+        ComputationGraph graph = ModelZoo.build("gpt:layers=4,hidden=64,heads=4,seq=32,vocab=16");
         PlacementPlan plan = Plans.plan(graph, 1, 1, 8, 2, Schedule.GPIPE, OptimizerKind.ADAM);
         SyntheticTask task = SyntheticTask.forGraph(graph, 1);
         List<Batch> batches = new ArrayList<>();

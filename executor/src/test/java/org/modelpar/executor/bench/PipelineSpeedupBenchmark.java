@@ -6,10 +6,10 @@ import org.modelpar.executor.Batch;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
-import org.modelpar.executor.TestGraphs;
 import org.modelpar.executor.profile.Timing;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
@@ -25,7 +25,7 @@ class PipelineSpeedupBenchmark {
 
     @Test
     void twoStagesOverOneWorker() {
-        ComputationGraph graph = TestGraphs.mlp(7, 512);
+        ComputationGraph graph = ModelZoo.build("mlp:layers=7,width=512");
         PlacementPlan one = Plans.plan(graph, 1, 1, 64, 8, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
         PlacementPlan two = Plans.plan(graph, 2, 1, 64, 8, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
         double t1 = median(graph, one);

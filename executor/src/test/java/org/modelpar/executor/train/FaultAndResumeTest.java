@@ -15,8 +15,8 @@ import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.Plans;
-import org.modelpar.executor.TestGraphs;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Issue 7 item 3: a worker killed mid-step stops the run, naming device and instruction; resume is exact. */
 class FaultAndResumeTest {
     private static final int STEPS = 4;
-    private final ComputationGraph graph = TestGraphs.gpt(2, 16, 2, 8, 11);
+    private final ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
     private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
     private final StepProgram program = Plans.lower(graph, plan);
 

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
-import org.modelpar.executor.TestGraphs;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
@@ -19,7 +19,7 @@ import org.modelpar.simulator.plan.Schedule;
 class LossFallsTest {
     @Test
     void smallGptLossHalvesWithin200StepsOnTwoDevices() {
-        ComputationGraph graph = TestGraphs.gpt(4, 64, 4, 32, 64);
+        ComputationGraph graph = ModelZoo.build("gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64");
         PlacementPlan plan = Plans.plan(graph, 2, 1, 4, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
         TrainResult r = Trainer.train(graph, Plans.lower(graph, plan),
                 new TrainOptions(200, ExecutorOptions.defaults(1, 3e-3), 1, Optional.empty(), Optional.empty()), s -> { });

@@ -14,11 +14,14 @@ import java.util.TreeMap;
  * @param memoryBandwidthBytesPerSecond peak memory bandwidth
  * @param matmulEfficiency              fraction of peak FLOP/s reached vs FLOPs of one kernel
  * @param memoryEfficiency              fraction of peak bandwidth reached vs bytes moved by one kernel
+ * @param kernelLaunchSeconds           fixed cost of starting one kernel (GPU launch latency, or one ND4J call's
+ *                                      dispatch and output allocation on a CPU worker), charged per launch on
+ *                                      top of the efficiency curves; 0 where the curves already carry it
  * @param source                        where the numbers come from (datasheet, measurement)
  */
 public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
                             double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
-                            EfficiencyCurve memoryEfficiency, String source) {
+                            EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, String source) {
     public DeviceProfile {
         if (name == null || name.isBlank()) {
             throw new ProfileException("device name must be a non-empty string, got '" + name + "'");
@@ -43,7 +46,19 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
         if (matmulEfficiency == null || memoryEfficiency == null) {
             throw new ProfileException(where + "matmulEfficiency and memoryEfficiency are required");
         }
+        if (!Double.isFinite(kernelLaunchSeconds) || kernelLaunchSeconds < 0) {
+            throw new ProfileException(where + "kernelLaunchSeconds must be finite and non-negative, got "
+                    + kernelLaunchSeconds);
+        }
         source = source == null ? "" : source;
+    }
+
+    /** A device without a separate kernel launch cost ({@code kernelLaunchSeconds} = 0). */
+    public DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                         double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                         EfficiencyCurve memoryEfficiency, String source) {
+        this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
+                0, source);
     }
 
     /** Peak FLOP/s for a dtype, if the device lists it. */

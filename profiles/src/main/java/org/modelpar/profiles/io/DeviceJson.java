@@ -18,13 +18,14 @@ import org.modelpar.profiles.ProfileLimits;
 /**
  * Reads and writes {@code modelpar-device/1} (DESIGN section 4): {@code name}, {@code peakFlopsPerSecond}
  * (dtype -> FLOP/s), {@code memoryBytes}, {@code memoryBandwidthBytesPerSecond}, {@code matmulEfficiency} and
- * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code source}. Unknown fields are refused.
+ * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code kernelLaunchSeconds} (optional, 0 when
+ * absent), {@code source}. Unknown fields are refused.
  */
 public final class DeviceJson {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "modelpar-device/1";
     private static final Set<String> FIELDS = Set.of("format", "name", "peakFlopsPerSecond", "memoryBytes",
-            "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "source");
+            "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds", "source");
 
     private DeviceJson() {
     }
@@ -87,9 +88,11 @@ public final class DeviceJson {
         double bandwidth = o.field("memoryBandwidthBytesPerSecond").positive();
         EfficiencyCurve matmul = curve(o.field("matmulEfficiency"));
         EfficiencyCurve memory = curve(o.field("memoryEfficiency"));
+        Json launch = o.field("kernelLaunchSeconds");
+        double launchSeconds = launch.present() ? launch.nonNegative() : 0;
         String source = o.field("source").optionalString().orElse("");
         try {
-            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, source);
+            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, source);
         } catch (ProfileException e) {
             throw o.error(e.getMessage());
         }
@@ -133,6 +136,7 @@ public final class DeviceJson {
         o.put("memoryBandwidthBytesPerSecond", d.memoryBandwidthBytesPerSecond());
         curveJson(o.putArray("matmulEfficiency"), d.matmulEfficiency());
         curveJson(o.putArray("memoryEfficiency"), d.memoryEfficiency());
+        o.put("kernelLaunchSeconds", d.kernelLaunchSeconds());
         o.put("source", d.source());
         return o;
     }

@@ -1,0 +1,71 @@
+package org.modelpar.profiles.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.modelpar.profiles.Catalog;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.ProfileException;
+
+/** The optional {@code kernelLaunchSeconds} field of a device: default, round trip, validation. */
+class KernelLaunchTest {
+    private static final String DEVICE = """
+            {"format": "modelpar-device/1", "name": "gpu-x",
+             "peakFlopsPerSecond": {"fp32": 1.0e13},
+             "memoryBytes": 1000,
+             "memoryBandwidthBytesPerSecond": 1.0e12,
+             "matmulEfficiency": [[1.0e6, 0.5]],
+             "memoryEfficiency": [[1.0e3, 0.5]],%s
+             "source": "test"}
+            """;
+
+    @Test
+    void absentFieldReadsAsZero() {
+        assertThat(DeviceJson.parse(DEVICE.formatted(""), "d.json").kernelLaunchSeconds()).isZero();
+    }
+
+    @Test
+    void presentFieldIsReadAndWrittenBack() {
+        DeviceProfile d = DeviceJson.parse(DEVICE.formatted("\n \"kernelLaunchSeconds\": 2.5e-5,"), "d.json");
+        assertThat(d.kernelLaunchSeconds()).isEqualTo(2.5e-5);
+        String written = DeviceJson.write(d);
+        assertThat(written).contains("\"kernelLaunchSeconds\" : 2.5E-5,\n  \"source\"");
+        assertThat(DeviceJson.parse(written, "again")).isEqualTo(d);
+    }
+
+    @Test
+    void negativeOrNonFiniteIsRefusedWithFieldAndValue() {
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("\n \"kernelLaunchSeconds\": -1e-6,"), "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("d.json: kernelLaunchSeconds: must be non-negative, got -1.0E-6");
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("\n \"kernelLaunchSeconds\": \"5us\","), "d.json"))
+                .isInstanceOf(ProfileException.class).hasMessageStartingWith("d.json: kernelLaunchSeconds: ");
+        assertThatThrownBy(() -> new DeviceProfile("g", Map.of("fp32", 1e12), 1, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(1), Double.NaN, ""))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("device 'g': kernelLaunchSeconds must be finite and non-negative, got NaN");
+    }
+
+    @Test
+    void catalogGpusChargeNoSeparateLaunchAndTheLocalDefaultDoes() {
+        Catalog.deviceNames().forEach(n -> assertThat(Catalog.device(n).kernelLaunchSeconds()).as(n).isZero());
+        assertThat(Catalog.device("a100-sxm4-80gb").source()).contains("kernelLaunchSeconds: 0");
+    }
+
+    @Test
+    void clusterFilesCarryTheField() {
+        DeviceProfile d = new DeviceProfile("w", Map.of("fp32", 1e10), 1L << 30, 1e10, EfficiencyCurve.constant(0.5),
+                EfficiencyCurve.constant(0.5), 3e-5, "measured");
+        ClusterSpec c = new ClusterSpec("c", List.of(new ClusterDevice("cpu0", "local", d)), new LinkProfile(1e9, 1e-5),
+                new LinkProfile(1e9, 1e-5));
+        assertThat(ClusterJson.parse(ClusterJson.write(c), "c.json").device("cpu0").orElseThrow().profile()
+                .kernelLaunchSeconds()).isEqualTo(3e-5);
+    }
+}

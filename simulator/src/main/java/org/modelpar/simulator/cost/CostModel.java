@@ -24,6 +24,15 @@ public interface CostModel {
     /** Seconds of the optimizer update of {@code parameters} parameters held by one device. */
     double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer);
 
+    /**
+     * Seconds of the optimizer update of {@code parameters} parameters held in {@code parameterTensors}
+     * tensors by one device; by default the tensor count does not matter.
+     */
+    default double optimizerSeconds(DeviceProfile device, long parameters, int parameterTensors, Precision precision,
+                                    OptimizerKind optimizer) {
+        return optimizerSeconds(device, parameters, precision, optimizer);
+    }
+
     /** The link between two devices of the cluster (intra-node or the NIC), by device id. */
     Link link(ClusterSpec cluster, String fromDevice, String toDevice);
 

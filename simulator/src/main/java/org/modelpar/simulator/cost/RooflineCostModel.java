@@ -23,8 +23,10 @@ import org.modelpar.simulator.plan.Precision;
  *       input and output activations ({@code 2 x activationBytes x samples}) plus parameters, scaled to
  *       the precision and divided by t. Backward moves twice the forward bytes. Peak is the device's
  *       FLOP/s for the precision's dtype (fp32 when the dtype is not listed).</li>
+ *   <li>Plus {@code launches x kernelLaunchSeconds} of the device, the op's forward or backward kernel
+ *       launches counted by {@link KernelLaunches} (nothing for an op that processes no samples).</li>
  *   <li>Optimizer: memory bound, reading and writing every byte of parameter, gradient and optimizer
- *       state once.</li>
+ *       state once, plus the optimizer's launches for each parameter tensor.</li>
  * </ul>
  * Links: devices on one node use the cluster's intra-node link, others the inter-node link (the NIC).
  */
@@ -45,10 +47,15 @@ public final class RooflineCostModel implements CostModel {
             double t = backward ? measured.get().backwardSeconds() : measured.get().forwardSeconds();
             return t * work.samples() / work.measuredBatchSize() / work.tensorParallel();
         }
+        if (work.samples() == 0) {
+            return 0;
+        }
         double flops = (backward ? op.backwardFlops() : op.forwardFlops()) * work.samples() / work.tensorParallel();
         double bytes = (2.0 * op.activationBytes() * work.samples() + op.parameterBytes())
                 * work.byteScale() / work.tensorParallel() * (backward ? 2 : 1);
-        return roofline(device, work.precision(), flops, bytes);
+        KernelLaunches launches = KernelLaunches.of(op);
+        return (backward ? launches.backward() : launches.forward()) * device.kernelLaunchSeconds()
+                + roofline(device, work.precision(), flops, bytes);
     }
 
     /** {@code max(flops / (peak x eff(flops)), bytes / (bandwidth x eff(bytes)))}; zero work takes zero seconds. */
@@ -71,6 +78,13 @@ public final class RooflineCostModel implements CostModel {
     public double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer) {
         double bytes = 2.0 * parameters * StateBytes.of(precision, optimizer).total();
         return roofline(device, precision, 0, bytes);
+    }
+
+    @Override
+    public double optimizerSeconds(DeviceProfile device, long parameters, int parameterTensors, Precision precision,
+                                   OptimizerKind optimizer) {
+        return parameterTensors * KernelLaunches.optimizerPerTensor(optimizer) * device.kernelLaunchSeconds()
+                + optimizerSeconds(device, parameters, precision, optimizer);
     }
 
     @Override

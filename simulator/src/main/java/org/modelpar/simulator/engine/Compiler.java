@@ -11,6 +11,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.KernelLaunches;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
@@ -126,7 +127,9 @@ final class Compiler {
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         long params = -Math.floorDiv(-layout.stage(dp.stage()).parameterCount(), t);
-        double optimizer = cost.optimizerSeconds(profile, params, plan.precision(), plan.optimizer());
+        int tensors = layout.stage(dp.stage()).ops().stream()
+                .mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum();
+        double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;
         int openStart = edges;
         for (Instruction ins : dp.instructions()) {

@@ -1,0 +1,120 @@
+package org.modelpar.simulator.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.MeasuredTime;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.Catalog;
+import org.modelpar.profiles.ClusterDevice;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+
+/** The roofline model's per-launch charge, {@code launches x kernelLaunchSeconds}, against hand-computed values. */
+class KernelLaunchCostTest {
+    private static final double LAUNCH = 1e-5;
+    private final RooflineCostModel model = new RooflineCostModel();
+
+    /** 1 TFLOP/s fp32, 1 TB/s, both at efficiency 0.5, {@code launch} seconds per kernel. */
+    private static DeviceProfile device(double launch) {
+        return new DeviceProfile("d", Map.of("fp32", 1e12), 1L << 40, 1e12, EfficiencyCurve.constant(0.5),
+                EfficiencyCurve.constant(0.5), launch, "test");
+    }
+
+    @Test
+    void linearChargesTwoForwardAndSixBackwardLaunches() {
+        // 1e6 FLOPs forward (2e6 backward) per sample, 1000 activation bytes, 4000 parameter bytes
+        OpNode linear = OpNode.of("fc", "linear", "", 1e6, 2e6, 4000, 1000);
+        OpWork work = new OpWork(2, 1, Precision.FP32, 1);
+        // forward: compute 2e6 / (1e12 x 0.5) = 4 us; memory (2 x 1000 x 2 + 4000) / (1e12 x 0.5) = 16 ns
+        assertThat(model.forwardSeconds(linear, device(LAUNCH), work)).isCloseTo(2 * LAUNCH + 4e-6, offset(1e-15));
+        // backward: compute 4e6 / 5e11 = 8 us
+        assertThat(model.backwardSeconds(linear, device(LAUNCH), work)).isCloseTo(6 * LAUNCH + 8e-6, offset(1e-15));
+        assertThat(model.forwardSeconds(linear, device(0), work)).isCloseTo(4e-6, offset(1e-15));
+    }
+
+    @Test
+    void memoryBoundOpPaysItsLaunchesOnTopOfBandwidth() {
+        OpNode gelu = OpNode.of("g", "gelu", "", 0, 0, 0, 500_000);
+        // 2 x 500,000 B x 1 sample / (1e12 x 0.5) = 2 us forward, twice that backward
+        OpWork work = new OpWork(1, 1, Precision.FP32, 1);
+        assertThat(model.forwardSeconds(gelu, device(LAUNCH), work)).isCloseTo(9 * LAUNCH + 2e-6, offset(1e-15));
+        assertThat(model.backwardSeconds(gelu, device(LAUNCH), work)).isCloseTo(20 * LAUNCH + 4e-6, offset(1e-15));
+    }
+
+    @Test
+    void noSamplesNoLaunchesAndMeasuredTimesAreKept() {
+        OpNode linear = OpNode.of("fc", "linear", "", 1e6, 2e6, 4000, 1000);
+        assertThat(model.forwardSeconds(linear, device(LAUNCH), new OpWork(0, 1, Precision.FP32, 1))).isZero();
+        OpNode measured = new OpNode("m", "m", "linear", "", 1e6, 2e6, 0, 0, 0, Map.of("d", new MeasuredTime(0.003, 0.006)),
+                Map.of());
+        assertThat(model.forwardSeconds(measured, device(LAUNCH), new OpWork(1, 1, Precision.FP32, 1))).isEqualTo(0.003);
+    }
+
+    @Test
+    void optimizerPaysItsLaunchesPerParameterTensor() {
+        // Adam fp32: 16 state bytes per parameter read and written: 2 x 1000 x 16 / 5e11 = 64 ns
+        double memory = 2.0 * 1000 * 16 / 5e11;
+        assertThat(model.optimizerSeconds(device(LAUNCH), 1000, 3, Precision.FP32, OptimizerKind.ADAM))
+                .isCloseTo(3 * 14 * LAUNCH + memory, offset(1e-15));
+        assertThat(model.optimizerSeconds(device(LAUNCH), 1000, 3, Precision.FP32, OptimizerKind.SGD))
+                .isCloseTo(3 * 2 * LAUNCH + model.optimizerSeconds(device(0), 1000, Precision.FP32, OptimizerKind.SGD),
+                        offset(1e-15));
+    }
+
+    @Test
+    void countsFollowTheOpKind() {
+        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(9, 14, 2));
+        assertThat(KernelLaunches.of(OpNode.of("a", "residual-add", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0));
+        assertThat(KernelLaunches.of(OpNode.of("c", "conv2d", "", 0, 0, 40, 0))).isEqualTo(new KernelLaunches(1, 2, 1));
+        assertThat(KernelLaunches.of(OpNode.of("p", "maxpool", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0));
+    }
+
+    /**
+     * One device, one micro-batch, free links: the step is forward + backward + optimizer, so launches
+     * add exactly (2 + 6 forward and backward + 2 x 14 Adam) x launch for one linear and a loss.
+     */
+    @Test
+    void stepTimeGrowsByEveryLaunchOfTheStep() {
+        List<OpNode> ops = List.of(OpNode.of("fc", "linear", "", 1e6, 2e6, 4000, 1000),
+                OpNode.of("loss", "mse-loss", "", 1e3, 1e3, 0, 10));
+        ComputationGraph g = ComputationGraph.of("tiny", 1, ops, List.of(new TensorEdge("y", "fc", "loss", 1000)));
+        PlacementPlan plan = new PlacementPlan("tiny", "", "c", "", Precision.FP32, OptimizerKind.ADAM, 4, 4, 1,
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("g0"), List.of("fc", "loss"), false)));
+        double with = Simulator.simulate(g, cluster(LAUNCH), plan).stepSeconds();
+        double without = Simulator.simulate(g, cluster(0), plan).stepSeconds();
+        int launches = 2 + 6 + 4 + 2 + 2 * 14;
+        assertThat(with - without).isCloseTo(launches * LAUNCH, offset(1e-12));
+    }
+
+    @Test
+    void catalogPredictionsDoNotMove() {
+        // the catalog GPUs charge no separate launch: their curves carry it (docs/profiles.md)
+        ComputationGraph gpt = ModelZoo.build("gpt-tiny");
+        DeviceProfile a100 = Catalog.device("a100-sxm4-80gb");
+        OpWork work = new OpWork(8, 1, Precision.BF16, 1);
+        for (OpNode op : gpt.topologicalOrder()) {
+            assertThat(model.forwardSeconds(op, a100, work)).isEqualTo(RooflineCostModel.roofline(a100, Precision.BF16,
+                    op.forwardFlops() * 8, (2.0 * op.activationBytes() * 8 + op.parameterBytes()) * 0.5));
+        }
+    }
+
+    private static ClusterSpec cluster(double launch) {
+        LinkProfile free = new LinkProfile(1e30, 0);
+        return new ClusterSpec("c", List.of(new ClusterDevice("g0", "n0", device(launch))), free, free);
+    }
+}

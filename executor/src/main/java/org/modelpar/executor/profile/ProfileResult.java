@@ -7,13 +7,14 @@ import org.modelpar.profiles.ClusterSpec;
  * What the profiler measured.
  *
  * @param cluster   the {@code modelpar-cluster/1} spec of this machine's workers
- * @param matmul    (FLOPs, seconds) of square matrix products
- * @param elementwise (bytes moved, seconds) of element-wise additions
+ * @param matmul    (FLOPs, seconds) of square matrix products, launch included
+ * @param elementwise (bytes moved, seconds) of element-wise additions, launch included
  * @param transfers (bytes, seconds one way) between two workers
  * @param kernels   kernel kind timings
+ * @param kernelLaunchSeconds median seconds of a tiny ND4J call (the device profile's launch cost)
  */
 public record ProfileResult(ClusterSpec cluster, List<Sample> matmul, List<Sample> elementwise, List<Sample> transfers,
-                            List<KernelTime> kernels) {
+                            List<KernelTime> kernels, double kernelLaunchSeconds) {
     public ProfileResult {
         matmul = List.copyOf(matmul);
         elementwise = List.copyOf(elementwise);

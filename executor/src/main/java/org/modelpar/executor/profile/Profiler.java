@@ -19,9 +19,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measures one CPU worker (one ND4J thread) and the link between two workers, and builds the cluster
- * spec of {@code devices} such workers on node {@code local}. Peak FLOP/s and bandwidth are the best
- * measured rates; the efficiency curves are each size's rate over that peak. Every number is the median
- * of several timed repetitions after warm-up.
+ * spec of {@code devices} such workers on node {@code local}. The kernel launch cost is the time of a
+ * tiny ND4J call (dispatch and allocation of its result, almost no work). Matrix products and element-wise
+ * additions allocate their results, as the executor's kernels do; their time net of one launch gives the
+ * rates: peak FLOP/s and bandwidth are the best, the efficiency curves each size's rate over that peak.
+ * Every number is the median of several timed repetitions after warm-up, and the whole sweep runs once
+ * untimed first (the first calls of a fresh JVM are several times slower).
  */
 public final class Profiler {
     /** Device type name of a profiled worker. */
@@ -29,10 +32,18 @@ public final class Profiler {
     private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
     private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
     private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
+    /** Elements of the tiny call that measures the launch cost. */
+    private static final long LAUNCH_ELEMENTS = 16;
+    /** Warm-ups and repetitions of the tiny call at least: it takes microseconds, and its allocation path
+     *  needs thousands of calls before the JIT has compiled it (hundreds leave it 2-3x slower). */
+    private static final int LAUNCH_WARMUPS = 5000;
+    private static final int LAUNCH_REPETITIONS = 501;
     private final Timing timing;
+    private final Timing launchTiming;
 
     public Profiler(Ticker ticker, int warmups, int repetitions) {
         this.timing = new Timing(ticker, warmups, repetitions);
+        this.launchTiming = new Timing(ticker, Math.max(warmups, LAUNCH_WARMUPS), Math.max(repetitions, LAUNCH_REPETITIONS));
     }
 
     /** Profiles this machine for {@code devices} workers. */
@@ -41,22 +52,35 @@ public final class Profiler {
             throw new IllegalArgumentException("--devices must be at least 1, got " + devices);
         }
         Threads.configure(1);
+        matmul();
+        elementwise();
+        double launch = kernelLaunchSeconds();
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Sample> transfers = transfers();
         List<ProfileResult.KernelTime> kernels = KernelProfiler.profile(timing);
-        double peakFlops = matmul.stream().mapToDouble(s -> s.size() / s.seconds()).max().orElseThrow();
-        double peakBandwidth = elementwise.stream().mapToDouble(s -> s.size() / s.seconds()).max().orElseThrow();
+        List<ProfileResult.Sample> matmulWork = netOfLaunch(matmul, launch);
+        List<ProfileResult.Sample> elementwiseWork = netOfLaunch(elementwise, launch);
+        double peakFlops = peak(matmulWork);
+        double peakBandwidth = peak(elementwiseWork);
         DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
-                peakBandwidth, curve(matmul, peakFlops), curve(elementwise, peakBandwidth),
+                peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch,
                 "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
-                        + ", one thread per worker, median of timed repetitions)");
+                        + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             list.add(new ClusterDevice("cpu" + i, "local", worker));
         }
         LinkProfile link = link(transfers);
-        return new ProfileResult(new ClusterSpec("local", list, link, link), matmul, elementwise, transfers, kernels);
+        return new ProfileResult(new ClusterSpec("local", list, link, link), matmul, elementwise, transfers, kernels,
+                launch);
+    }
+
+    /** Median seconds of a tiny allocating ND4J call: {@code a + b} of {@value #LAUNCH_ELEMENTS} floats. */
+    private double kernelLaunchSeconds() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, LAUNCH_ELEMENTS);
+        INDArray b = Nd4j.rand(DataType.FLOAT, LAUNCH_ELEMENTS);
+        return launchTiming.medianSeconds(() -> a.add(b));
     }
 
     private List<ProfileResult.Sample> matmul() {
@@ -64,8 +88,7 @@ public final class Profiler {
         for (int n : MATMUL_SIZES) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-            INDArray c = Nd4j.zeros(DataType.FLOAT, n, n);
-            double s = timing.medianSeconds(() -> a.mmuli(b, c));
+            double s = timing.medianSeconds(() -> a.mmul(b));
             out.add(new ProfileResult.Sample(2.0 * n * n * n, s));
         }
         return out;
@@ -76,7 +99,7 @@ public final class Profiler {
         for (long n : ELEMENTWISE_LENGTHS) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n);
-            double s = timing.medianSeconds(() -> a.addi(b));
+            double s = timing.medianSeconds(() -> a.add(b));
             out.add(new ProfileResult.Sample(3.0 * 4 * n, s));
         }
         return out;
@@ -133,6 +156,20 @@ public final class Profiler {
         ProfileResult.Sample big = transfers.get(transfers.size() - 1);
         double net = Math.max(big.seconds() - latency, big.seconds() * 0.1);
         return new LinkProfile(big.size() / net, latency);
+    }
+
+    /**
+     * The samples' times less one launch each; a time within a launch keeps a tenth of itself (the work
+     * was too small to separate from the launch), so that every rate stays finite.
+     */
+    static List<ProfileResult.Sample> netOfLaunch(List<ProfileResult.Sample> samples, double launchSeconds) {
+        return samples.stream().map(s -> new ProfileResult.Sample(s.size(),
+                Math.max(s.seconds() - launchSeconds, s.seconds() * 0.1))).toList();
+    }
+
+    /** The best rate (size per second) of the samples. */
+    static double peak(List<ProfileResult.Sample> samples) {
+        return samples.stream().mapToDouble(s -> s.size() / s.seconds()).max().orElseThrow();
     }
 
     static EfficiencyCurve curve(List<ProfileResult.Sample> samples, double peak) {

@@ -1,6 +1,7 @@
 package org.modelpar.executor.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,19 @@ class ProfilerTest {
         assertThat(p.matmulEfficiency().points()).anySatisfy(pt -> assertThat(pt.efficiency()).isEqualTo(1.0));
         assertThat(c.intraNode().latencySeconds()).isPositive();
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
+        assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
+    }
+
+    @Test
+    void ratesAreNetOfOneLaunchAndNeverInfinite() {
+        List<ProfileResult.Sample> net = Profiler.netOfLaunch(List.of(new ProfileResult.Sample(1e6, 30e-6),
+                new ProfileResult.Sample(1e9, 10.01e-3), new ProfileResult.Sample(8, 5e-6)), 10e-6);
+        assertThat(net).extracting(ProfileResult.Sample::size).containsExactly(1e6, 1e9, 8.0);
+        assertThat(net.get(0).seconds()).isCloseTo(20e-6, offset(1e-15));
+        assertThat(net.get(1).seconds()).isCloseTo(10e-3, offset(1e-15));
+        assertThat(net.get(2).seconds()).isCloseTo(0.5e-6, offset(1e-15));
+        assertThat(Profiler.peak(net)).isCloseTo(1e11, offset(1e-3));
+        assertThat(Profiler.curve(net, 1e11).at(1e6)).isCloseTo(0.5, offset(1e-9));
     }
 
     @Test
@@ -45,6 +59,6 @@ class ProfilerTest {
     void linkFromTransfers() {
         var link = Profiler.link(List.of(new ProfileResult.Sample(64, 1e-5), new ProfileResult.Sample(1e6, 1.01e-3)));
         assertThat(link.latencySeconds()).isEqualTo(1e-5);
-        assertThat(link.bandwidthBytesPerSecond()).isCloseTo(1e9, org.assertj.core.data.Offset.offset(1e3));
+        assertThat(link.bandwidthBytesPerSecond()).isCloseTo(1e9, offset(1e3));
     }
 }

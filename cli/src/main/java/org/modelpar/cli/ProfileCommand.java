@@ -88,7 +88,7 @@ final class ProfileCommand implements Runnable {
         LinkProfile l = r.cluster().intraNode();
         w.printf("worker: peak %.2f GFLOP/s fp32 (best matmul), %.2f GB/s element-wise, %d MiB memory%n",
                 d.peakFlopsPerSecond().get("fp32") / 1e9, d.memoryBandwidthBytesPerSecond() / 1e9, d.memoryBytes() >> 20);
-        w.printf("kernel launch (tiny ND4J call): %.1f us%n", d.kernelLaunchSeconds() * 1e6);
+        w.printf("kernel launch (per ND4J call of a kernel): %.1f us%n", d.kernelLaunchSeconds() * 1e6);
         w.printf("link between workers: %.2f GB/s, %.1f us latency%n", l.bandwidthBytesPerSecond() / 1e9, l.latencySeconds() * 1e6);
         w.println("matmul (FLOPs -> GFLOP/s, launch included):");
         r.matmul().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));

@@ -8,6 +8,7 @@ import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.cost.KernelLaunches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,9 +36,36 @@ final class KernelProfiler {
         return out;
     }
 
+    /**
+     * Seconds per kernel launch: the median forward of the layer-norm kernel on a {@code [128, 64]} activation
+     * (a chain of small ND4J calls, each allocating its 32 KB result, with little work) divided by its launch
+     * count ({@link KernelLaunches}), so that the launch cost is that of the calls the kernels really make.
+     */
+    static double launchSeconds(Timing timing) {
+        OpNode op = op("layernorm", Map.of("hidden", "64"));
+        Setup s = setup(op, 128, 64, 1);
+        return timing.medianSeconds(() -> s.kernel().forward(s.inputs(), s.params(), 128))
+                / KernelLaunches.of(op).forward();
+    }
+
     private static ProfileResult.KernelTime time(Timing timing, String kind, Map<String, String> attrs, long rows,
                                                  long width, int inputs) {
-        Kernel k = Kernels.create(new OpNode("k", "k", kind, "", 0, 0, 0, 0, 0, Map.of(), attrs), 1);
+        Setup s = setup(op(kind, attrs), rows, width, inputs);
+        Kernel k = s.kernel();
+        Kernel.Forward f = k.forward(s.inputs(), s.params(), (int) rows);
+        INDArray grad = Nd4j.rand(DataType.FLOAT, f.output().shape());
+        double fwd = timing.medianSeconds(() -> k.forward(s.inputs(), s.params(), (int) rows));
+        double bwd = timing.medianSeconds(() -> k.backward(grad, f.saved(), s.params()));
+        return new ProfileResult.KernelTime(kind, rows, width, fwd, bwd);
+    }
+
+    private static OpNode op(String kind, Map<String, String> attrs) {
+        return new OpNode("k", "k", kind, "", 0, 0, 0, 0, 0, Map.of(), attrs);
+    }
+
+    /** A kernel with random parameters and {@code inputs} random {@code [rows, width]} inputs. */
+    private static Setup setup(OpNode op, long rows, long width, int inputs) {
+        Kernel k = Kernels.create(op, 1);
         Map<String, INDArray> params = new HashMap<>();
         for (ParameterSpec p : k.parameters()) {
             params.put(p.name(), Nd4j.rand(DataType.FLOAT, p.shape()));
@@ -46,10 +74,9 @@ final class KernelProfiler {
         for (int i = 0; i < inputs; i++) {
             in.add(Nd4j.rand(DataType.FLOAT, rows, width));
         }
-        Kernel.Forward f = k.forward(in, params, (int) rows);
-        INDArray grad = Nd4j.rand(DataType.FLOAT, f.output().shape());
-        double fwd = timing.medianSeconds(() -> k.forward(in, params, (int) rows));
-        double bwd = timing.medianSeconds(() -> k.backward(grad, f.saved(), params));
-        return new ProfileResult.KernelTime(kind, rows, width, fwd, bwd);
+        return new Setup(k, params, in);
+    }
+
+    private record Setup(Kernel kernel, Map<String, INDArray> params, List<INDArray> inputs) {
     }
 }

@@ -19,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measures one CPU worker (one ND4J thread) and the link between two workers, and builds the cluster
- * spec of {@code devices} such workers on node {@code local}. The kernel launch cost is the time of a
- * tiny ND4J call (dispatch and allocation of its result, almost no work). Matrix products and element-wise
+ * spec of {@code devices} such workers on node {@code local}. The kernel launch cost is the time per ND4J
+ * call of a kernel made of small calls (dispatch and allocation of each result, little work). Matrix products and element-wise
  * additions allocate their results, as the executor's kernels do; their time net of one launch gives the
  * rates: peak FLOP/s and bandwidth are the best, the efficiency curves each size's rate over that peak.
  * Every number is the median of several timed repetitions after warm-up, and the whole sweep runs once
@@ -32,12 +32,10 @@ public final class Profiler {
     private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
     private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
     private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
-    /** Elements of the tiny call that measures the launch cost. */
-    private static final long LAUNCH_ELEMENTS = 16;
-    /** Warm-ups and repetitions of the tiny call at least: it takes microseconds, and its allocation path
-     *  needs thousands of calls before the JIT has compiled it (hundreds leave it 2-3x slower). */
-    private static final int LAUNCH_WARMUPS = 5000;
-    private static final int LAUNCH_REPETITIONS = 501;
+    /** Warm-ups and repetitions of the launch measurement at least: it takes microseconds, and its calls
+     *  need a thousand runs before the JIT has compiled them (hundreds leave them 2-3x slower). */
+    private static final int LAUNCH_WARMUPS = 1000;
+    private static final int LAUNCH_REPETITIONS = 201;
     private final Timing timing;
     private final Timing launchTiming;
 
@@ -76,11 +74,9 @@ public final class Profiler {
                 launch);
     }
 
-    /** Median seconds of a tiny allocating ND4J call: {@code a + b} of {@value #LAUNCH_ELEMENTS} floats. */
+    /** Seconds per kernel launch, measured on a kernel made of small calls ({@link KernelProfiler#launchSeconds}). */
     private double kernelLaunchSeconds() {
-        INDArray a = Nd4j.rand(DataType.FLOAT, LAUNCH_ELEMENTS);
-        INDArray b = Nd4j.rand(DataType.FLOAT, LAUNCH_ELEMENTS);
-        return launchTiming.medianSeconds(() -> a.add(b));
+        return KernelProfiler.launchSeconds(launchTiming);
     }
 
     private List<ProfileResult.Sample> matmul() {

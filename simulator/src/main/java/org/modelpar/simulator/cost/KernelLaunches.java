@@ -5,64 +5,70 @@ import org.modelpar.simulator.plan.OptimizerKind;
 
 /**
  * How many kernels one op starts, by op kind: what the roofline cost model multiplies by the device's
- * {@code kernelLaunchSeconds}. The counts are those of modelpar's executor, whose kernels are unfused ND4J
- * calls (one launch per call that runs a native op or allocates its result; views such as reshape,
- * permute and transpose are free). A backward also counts one launch per parameter gradient it
- * accumulates and one per input gradient it hands on (copied or summed into the producer's gradient).
+ * {@code kernelLaunchSeconds}. The counts are the native ND4J ops that modelpar's executor runs for the op
+ * (its kernels are unfused ND4J calls; ND4J's {@code OpProfiler} counts them, and the executor's tests
+ * check this table against it): a non-in-place broadcast is a copy and an op, a matrix product two ops,
+ * views and bare allocations none. A backward also counts one op per parameter gradient it accumulates
+ * and one per input gradient it hands on (copied or summed into the producer's gradient; an op fed by the
+ * model's input data hands on none, which this table, knowing only the kind, counts anyway).
  * Kinds the executor does not run count one forward and two backward launches (data and weight
  * gradients). Fused GPU kernels launch fewer; the catalog GPUs charge no separate launch cost for that
  * reason (docs/profiles.md).
  *
- * @param forward          kernels of one forward
- * @param backward         kernels of one backward, gradient accumulation included
+ * @param forward          native ops of one forward
+ * @param backwardKernel   native ops of the kernel's backward
+ * @param accumulations    gradient accumulations after the backward (parameter and input gradients)
  * @param parameterTensors parameter tensors the op owns (each costs the optimizer its own launches)
  */
-public record KernelLaunches(int forward, int backward, int parameterTensors) {
+public record KernelLaunches(int forward, int backwardKernel, int accumulations, int parameterTensors) {
     /** Adam's launches per parameter tensor: update m (3), v (4), the denominator (3) and the weight (4). */
     static final int ADAM_PER_TENSOR = 14;
     /** SGD's launches per parameter tensor: scale the gradient, subtract it. */
     static final int SGD_PER_TENSOR = 2;
 
     public KernelLaunches {
-        if (forward < 0 || backward < 0 || parameterTensors < 0) {
-            throw new IllegalArgumentException("launch counts must be non-negative, got " + forward + ", " + backward
-                    + ", " + parameterTensors);
+        if (forward < 0 || backwardKernel < 0 || accumulations < 0 || parameterTensors < 0) {
+            throw new IllegalArgumentException("launch counts must be non-negative, got " + forward + ", "
+                    + backwardKernel + ", " + accumulations + ", " + parameterTensors);
         }
+    }
+
+    /** Launches of one backward: the kernel's and the gradient accumulations. */
+    public int backward() {
+        return backwardKernel + accumulations;
     }
 
     /** The launches of an op of the given kind (see the class comment for how they are counted). */
     public static KernelLaunches of(OpNode op) {
         return switch (op.kind()) {
-            // one-hot ids (4: copy, cast, create, cast), product with the table, tile positions, add | one-hot,
-            // product, position sum, 2 accumulations
-            case "embedding" -> new KernelLaunches(7, 8, 2);
-            // mean, centre, square, mean, +eps, pow, normalise, scale, shift | 11 + 2 accumulations + dx
-            case "layernorm" -> new KernelLaunches(9, 14, 2);
-            // matmul, bias | dx, dW, db + 2 accumulations + dx
-            case "linear" -> new KernelLaunches(2, 6, 2);
-            // q and k: column copy + two head copies each, batched matmul, scale | 2 x (matmul, scale),
-            // zeros, 2 x (head copy, assign) + dqkv
-            case "attention-scores" -> new KernelLaunches(8, 10, 0);
-            // copy, mask add, row softmax (max, shift, exp, sum, divide) | copy, product, row sum, subtract,
-            // multiply + dx
-            case "softmax" -> new KernelLaunches(7, 6, 0);
-            // v: column copy + two head copies, batched matmul, head copy | two head copies, 2 matmuls, zeros,
-            // head copy, assign + dprobs, dqkv
-            case "attention-context" -> new KernelLaunches(5, 9, 0);
-            // add | the gradient handed to both inputs
-            case "residual-add" -> new KernelLaunches(1, 2, 0);
-            // tanh approximation: 6 for the inner tanh, 3 more | 6 + 13 + dx
-            case "gelu" -> new KernelLaunches(9, 20, 0);
-            // relu | mask, cast, multiply + dx
-            case "relu" -> new KernelLaunches(1, 4, 0);
-            // matmul with the tied word table | dx, dW + accumulation into the tied table + dx
-            case "logits" -> new KernelLaunches(1, 4, 0);
-            // one-hot (4), max, shift, exp, sum, log, 2 sums, product, zeros, softmax (5) | one-hot (4),
-            // subtract, scale + dlogits
-            case "cross-entropy" -> new KernelLaunches(18, 7, 0);
-            // difference, square, sum, zeros | scale + dx
-            case "mse-loss" -> new KernelLaunches(4, 2, 0);
-            default -> new KernelLaunches(1, 2, op.parameterBytes() > 0 ? 1 : 0);
+            // one-hot ids (copy, 2 casts), product (2), tile, add | one-hot (3), product (2), position sum
+            case "embedding" -> new KernelLaunches(7, 6, 2, 2);
+            // mean, centre (2), square, mean, +eps, pow, normalise, scale (2), shift | 14
+            case "layernorm" -> new KernelLaunches(11, 14, 3, 2);
+            // product (2), bias | dx (2), dW (2), db
+            case "linear" -> new KernelLaunches(3, 5, 3, 2);
+            // q and k: column copy + two head copies each, batched product, scale | 2 x (product, scale),
+            // 2 x (head copy, assign)
+            case "attention-scores" -> new KernelLaunches(8, 8, 1, 0);
+            // copy, mask add, row softmax (max, shift (2), exp, sum, divide) and its reshapes | 5
+            case "softmax" -> new KernelLaunches(9, 5, 1, 0);
+            // v: column copy + two head copies, batched product, head copy | 2 head copies, 2 products,
+            // head copy, assign
+            case "attention-context" -> new KernelLaunches(5, 6, 2, 0);
+            // add | nothing: the gradient goes to both inputs
+            case "residual-add" -> new KernelLaunches(1, 0, 2, 0);
+            // tanh approximation: 6 for the inner tanh, 3 more | 6 + 13
+            case "gelu" -> new KernelLaunches(9, 19, 1, 0);
+            // relu | mask, cast, multiply
+            case "relu" -> new KernelLaunches(1, 3, 1, 0);
+            // product with the tied word table (2) | dx (2), dW (2); dW accumulates into the tied table
+            case "logits" -> new KernelLaunches(2, 4, 2, 0);
+            // one-hot (3), max, shift (2), exp, sum, log, 2 sums, product, softmax (6) | one-hot (3), subtract,
+            // scale
+            case "cross-entropy" -> new KernelLaunches(18, 5, 1, 0);
+            // difference, square, sum | scale
+            case "mse-loss" -> new KernelLaunches(3, 1, 1, 0);
+            default -> new KernelLaunches(1, 2, 0, op.parameterBytes() > 0 ? 1 : 0);
         };
     }
 

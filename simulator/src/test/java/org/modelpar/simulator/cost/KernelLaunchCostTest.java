@@ -36,14 +36,14 @@ class KernelLaunchCostTest {
     }
 
     @Test
-    void linearChargesTwoForwardAndSixBackwardLaunches() {
+    void linearChargesThreeForwardAndEightBackwardLaunches() {
         // 1e6 FLOPs forward (2e6 backward) per sample, 1000 activation bytes, 4000 parameter bytes
         OpNode linear = OpNode.of("fc", "linear", "", 1e6, 2e6, 4000, 1000);
         OpWork work = new OpWork(2, 1, Precision.FP32, 1);
         // forward: compute 2e6 / (1e12 x 0.5) = 4 us; memory (2 x 1000 x 2 + 4000) / (1e12 x 0.5) = 16 ns
-        assertThat(model.forwardSeconds(linear, device(LAUNCH), work)).isCloseTo(2 * LAUNCH + 4e-6, offset(1e-15));
+        assertThat(model.forwardSeconds(linear, device(LAUNCH), work)).isCloseTo(3 * LAUNCH + 4e-6, offset(1e-15));
         // backward: compute 4e6 / 5e11 = 8 us
-        assertThat(model.backwardSeconds(linear, device(LAUNCH), work)).isCloseTo(6 * LAUNCH + 8e-6, offset(1e-15));
+        assertThat(model.backwardSeconds(linear, device(LAUNCH), work)).isCloseTo(8 * LAUNCH + 8e-6, offset(1e-15));
         assertThat(model.forwardSeconds(linear, device(0), work)).isCloseTo(4e-6, offset(1e-15));
     }
 
@@ -78,15 +78,16 @@ class KernelLaunchCostTest {
 
     @Test
     void countsFollowTheOpKind() {
-        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(9, 14, 2));
-        assertThat(KernelLaunches.of(OpNode.of("a", "residual-add", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0));
-        assertThat(KernelLaunches.of(OpNode.of("c", "conv2d", "", 0, 0, 40, 0))).isEqualTo(new KernelLaunches(1, 2, 1));
-        assertThat(KernelLaunches.of(OpNode.of("p", "maxpool", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0));
+        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(11, 14, 3, 2));
+        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0)).backward()).isEqualTo(17);
+        assertThat(KernelLaunches.of(OpNode.of("a", "residual-add", "", 0, 0, 0, 0)).backward()).isEqualTo(2);
+        assertThat(KernelLaunches.of(OpNode.of("c", "conv2d", "", 0, 0, 40, 0))).isEqualTo(new KernelLaunches(1, 2, 0, 1));
+        assertThat(KernelLaunches.of(OpNode.of("p", "maxpool", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0, 0));
     }
 
     /**
      * One device, one micro-batch, free links: the step is forward + backward + optimizer, so launches
-     * add exactly (2 + 6 forward and backward + 2 x 14 Adam) x launch for one linear and a loss.
+     * add exactly (linear 3 + 8, mse loss 3 + 2, Adam 2 x 14) x launch.
      */
     @Test
     void stepTimeGrowsByEveryLaunchOfTheStep() {
@@ -97,7 +98,7 @@ class KernelLaunchCostTest {
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("g0"), List.of("fc", "loss"), false)));
         double with = Simulator.simulate(g, cluster(LAUNCH), plan).stepSeconds();
         double without = Simulator.simulate(g, cluster(0), plan).stepSeconds();
-        int launches = 2 + 6 + 4 + 2 + 2 * 14;
+        int launches = 3 + 8 + 3 + 2 + 2 * 14;
         assertThat(with - without).isCloseTo(launches * LAUNCH, offset(1e-12));
     }
 

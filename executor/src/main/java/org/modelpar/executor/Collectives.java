@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rendezvous for collectives among the devices of one run. In an all-reduce every member deposits a
@@ -42,6 +45,14 @@ final class Collectives {
      */
     synchronized Map<String, INDArray> reduce(String id, String member, List<String> group, List<String> summands,
                                               Map<String, INDArray> tensors) throws InterruptedException {
+        // contributions are read by the other members after this one has left: keep them out of its scratch
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return sum(id, group, summands, deposit(id, member, group, tensors), tensors.keySet());
+        }
+    }
+
+    private Round deposit(String id, String member, List<String> group, Map<String, INDArray> tensors)
+            throws InterruptedException {
         Map<String, INDArray> copy = new HashMap<>();
         tensors.forEach((k, v) -> copy.put(k, v.dup()));
         Round round = rounds.computeIfAbsent(id, k -> new Round());
@@ -49,8 +60,13 @@ final class Collectives {
         notifyAll();
         control.await(this, () -> round.contributions.size() == group.size(),
                 "all-reduce " + id + " with " + group);
+        return round;
+    }
+
+    private Map<String, INDArray> sum(String id, List<String> group, List<String> summands, Round round,
+                                      Set<String> keys) {
         Map<String, INDArray> sum = new HashMap<>();
-        for (String key : tensors.keySet()) {
+        for (String key : keys) {
             List<INDArray> parts = new ArrayList<>();
             for (String g : summands) {
                 parts.add(round.contributions.get(g).get(key));

@@ -21,6 +21,7 @@ import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -111,10 +112,12 @@ final class DeviceWorker {
 
     private void execute(int step, Instruction in) throws InterruptedException {
         if (in instanceof Compute c) {
-            if (c.direction() == Direction.FORWARD) {
-                forward(c.microBatch());
-            } else {
-                backward(c.microBatch());
+            try (MemoryWorkspace scratch = Scratch.open()) {
+                if (c.direction() == Direction.FORWARD) {
+                    forward(c.microBatch());
+                } else {
+                    backward(c.microBatch());
+                }
             }
         } else if (in instanceof Send s) {
             send(s);
@@ -125,7 +128,9 @@ final class DeviceWorker {
         } else if (in instanceof AllReduce a) {
             allReduce(step, a);
         } else if (in instanceof OptimizerStep) {
-            optimizerStep(step);
+            try (MemoryWorkspace scratch = Scratch.open()) {
+                optimizerStep(step);
+            }
         }
     }
 
@@ -135,11 +140,12 @@ final class DeviceWorker {
         INDArray data = Tensors.rows(batch.inputs(), first, localCount).castTo(dataType);
         INDArray targets = Tensors.rows(batch.targets(), first, localCount).castTo(dataType);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute);
-        StageModel.Stash s = r.stash();
+        Scratch.Detacher out = new Scratch.Detacher();
+        StageModel.Stash s = out.detach(r.stash());
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
         stash.put(mb, s);
         loss += r.loss();
-        hold(Payload.ACTIVATION, mb, r.outputs());
+        hold(Payload.ACTIVATION, mb, out.detach(r.outputs()));
     }
 
     private void backward(int mb) {
@@ -148,7 +154,7 @@ final class DeviceWorker {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : assemble(Payload.GRADIENT, mb);
-        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.params, state.grads);
+        Map<String, INDArray> inputGrads = new Scratch.Detacher().detach(model.backward(s, outGrads, state.params, state.grads));
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());

@@ -192,10 +192,16 @@ public final class Executor implements AutoCloseable {
 
     @Override
     public void close() {
-        threads.values().forEach(ExecutorService::shutdownNow);
+        for (ExecutorService t : threads.values()) {
+            t.submit(Scratch::destroy);
+            t.shutdown();
+        }
         for (ExecutorService t : threads.values()) {
             try {
-                t.awaitTermination(10, TimeUnit.SECONDS);
+                if (!t.awaitTermination(STRAGGLER_MILLIS, TimeUnit.MILLISECONDS)) {
+                    t.shutdownNow();
+                    t.awaitTermination(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -58,7 +59,10 @@ final class CausalSoftmax implements Kernel {
                     values[(int) (r * seq + j)] = MASKED;
                 }
             }
-            mask = Nd4j.create(values, new long[] {rows, seq}, DataType.DOUBLE).castTo(like.dataType());
+            // cached across instructions: never in the caller's scratch workspace
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                mask = Nd4j.create(values, new long[] {rows, seq}, DataType.DOUBLE).castTo(like.dataType());
+            }
         }
         return mask;
     }

@@ -2,6 +2,7 @@ package org.modelpar.executor.model;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -29,13 +30,20 @@ public final class Adam implements Optimizer {
         double c2 = 1 - Math.pow(BETA2, steps);
         params.forEach((name, w) -> {
             INDArray g = grads.get(name);
-            INDArray m = state.computeIfAbsent(name + "/m", k -> Nd4j.zerosLike(w));
-            INDArray v = state.computeIfAbsent(name + "/v", k -> Nd4j.zerosLike(w));
+            INDArray m = state.computeIfAbsent(name + "/m", k -> persistentZerosLike(w));
+            INDArray v = state.computeIfAbsent(name + "/v", k -> persistentZerosLike(w));
             m.muli(BETA1).addi(g.mul(1 - BETA1));
             v.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
             INDArray denom = Transforms.sqrt(v.div(c2), false).addi(EPS);
             w.subi(m.div(c1).divi(denom).muli(learningRate));
         });
+    }
+
+    /** Moments outlive the step: never allocate them in a caller's scratch workspace. */
+    private static INDArray persistentZerosLike(INDArray w) {
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.zerosLike(w);
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.modelpar.executor.Batch;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
+import org.modelpar.executor.Scratch;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
@@ -23,6 +24,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -59,6 +61,7 @@ class OverheadBenchmark {
                 executor[i] = ex.step(b).seconds();
                 long start = System.nanoTime();
                 for (int mb = 0; mb < plan.microBatches(); mb++) {
+                    try (MemoryWorkspace scratch = Scratch.open()) {
                     int n = plan.microBatchSize();
                     INDArray data = b.inputs().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(mb * n, (mb + 1) * n),
                             org.nd4j.linalg.indexing.NDArrayIndex.all());
@@ -66,8 +69,11 @@ class OverheadBenchmark {
                             org.nd4j.linalg.indexing.NDArrayIndex.all());
                     StageModel.ForwardResult f = model.forward(Map.of(), data, targets, n, params, false);
                     model.backward(f.stash(), Map.of(), params, grads);
+                    }
                 }
-                adam.step(params, grads);
+                try (MemoryWorkspace scratch = Scratch.open()) {
+                    adam.step(params, grads);
+                }
                 grads.values().forEach(g -> g.assign(0));
                 plain[i] = (System.nanoTime() - start) / 1e9;
             }

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.modelpar.executor.Scratch;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.cost.KernelLaunches;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -44,8 +46,20 @@ final class KernelProfiler {
     static double launchSeconds(Timing timing) {
         OpNode op = op("layernorm", Map.of("hidden", "64"));
         Setup s = setup(op, 128, 64, 1);
-        return timing.medianSeconds(() -> s.kernel().forward(s.inputs(), s.params(), 128))
+        return timing.medianSeconds(inScratch(() -> s.kernel().forward(s.inputs(), s.params(), 128)))
                 / KernelLaunches.of(op).forward();
+    }
+
+    /**
+     * {@code work} in the executor's memory regime: its temporaries in the thread's scratch workspace,
+     * reset when it ends ({@link Scratch}).
+     */
+    static Runnable inScratch(Runnable work) {
+        return () -> {
+            try (MemoryWorkspace scratch = Scratch.open()) {
+                work.run();
+            }
+        };
     }
 
     private static ProfileResult.KernelTime time(Timing timing, String kind, Map<String, String> attrs, long rows,
@@ -54,8 +68,8 @@ final class KernelProfiler {
         Kernel k = s.kernel();
         Kernel.Forward f = k.forward(s.inputs(), s.params(), (int) rows);
         INDArray grad = Nd4j.rand(DataType.FLOAT, f.output().shape());
-        double fwd = timing.medianSeconds(() -> k.forward(s.inputs(), s.params(), (int) rows));
-        double bwd = timing.medianSeconds(() -> k.backward(grad, f.saved(), s.params()));
+        double fwd = timing.medianSeconds(inScratch(() -> k.forward(s.inputs(), s.params(), (int) rows)));
+        double bwd = timing.medianSeconds(inScratch(() -> k.backward(grad, f.saved(), s.params())));
         return new ProfileResult.KernelTime(kind, rows, width, fwd, bwd);
     }
 

@@ -20,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Measures one CPU worker (one ND4J thread) and the link between two workers, and builds the cluster
  * spec of {@code devices} such workers on node {@code local}. The kernel launch cost is the time per ND4J
- * call of a kernel made of small calls (dispatch and allocation of each result, little work). Matrix products and element-wise
- * additions allocate their results, as the executor's kernels do; their time net of one launch gives the
- * rates: peak FLOP/s and bandwidth are the best, the efficiency curves each size's rate over that peak.
+ * op of a kernel made of small ops ({@link KernelProfiler#launchSeconds}). Matrix products and element-wise
+ * additions allocate their results in the scratch workspace, as the executor's kernels do; their time net of
+ * one launch gives the rates: peak FLOP/s and bandwidth are the best, the efficiency curves each size's rate over that peak.
  * Every number is the median of several timed repetitions after warm-up, and the whole sweep runs once
  * untimed first (the first calls of a fresh JVM are several times slower).
  */
@@ -84,7 +84,7 @@ public final class Profiler {
         for (int n : MATMUL_SIZES) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-            double s = timing.medianSeconds(() -> a.mmul(b));
+            double s = timing.medianSeconds(KernelProfiler.inScratch(() -> a.mmul(b)));
             out.add(new ProfileResult.Sample(2.0 * n * n * n, s));
         }
         return out;
@@ -95,7 +95,7 @@ public final class Profiler {
         for (long n : ELEMENTWISE_LENGTHS) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n);
-            double s = timing.medianSeconds(() -> a.add(b));
+            double s = timing.medianSeconds(KernelProfiler.inScratch(() -> a.add(b)));
             out.add(new ProfileResult.Sample(3.0 * 4 * n, s));
         }
         return out;

@@ -2,12 +2,14 @@
 # Executor prediction benchmark (issue 5): profile this machine, plan the small gpt (4 layers, hidden 64,
 # 4 heads, seq 32, vocab 64) on 2 local workers as a 2-stage fp32 1F1B pipeline, train it with --compare
 # and print predicted / measured step time (target: within 10%) and, per device, predicted and measured
-# peak memory (target: never under-predicted). Uses a private MODELPAR_HOME so ~/.modelpar is untouched.
+# peak memory (target: never under-predicted); also the pure profile prediction (roofline + kernel launches)
+# over measured. Uses a private MODELPAR_HOME so ~/.modelpar is untouched; prints the load average first.
 # Usage: bench/executor-prediction.sh [steps]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
 work=$(mktemp -d)
+echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
 model="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 ./modelpar profile --devices 2 --out "$work/local.json" > "$work/profile.txt"
 ./modelpar plan --model "$model" --cluster local:2 --global-batch 16 --pp 2 --dp 1 --tp 1 --microbatches 4 \
@@ -19,7 +21,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 p, m = r["predictedStepSeconds"], r["measuredStepSeconds"]
 print(f"BENCH executor-prediction: predicted {p*1e3:.1f} ms, measured {m*1e3:.1f} ms, predicted/measured {p/m:.3f} "
-      f"(target 0.90..1.10); roofline-only {r['rooflinePredictedStepSeconds']*1e3:.1f} ms")
+      f"(target 0.90..1.10); roofline-only {r['rooflinePredictedStepSeconds']*1e3:.1f} ms, "
+      f"roofline/measured {r['rooflinePredictedStepSeconds']/m:.3f}")
 for d, mb in r["peakMemoryBytes"].items():
     pb = r["predictedPeakMemoryBytes"][d]
     print(f"BENCH executor-memory {d}: predicted {pb} B, measured {mb} B, predicted/measured {pb/mb:.3f} "

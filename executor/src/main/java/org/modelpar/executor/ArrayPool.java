@@ -31,6 +31,7 @@ final class ArrayPool {
 
     private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
     private final Set<INDArray> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long allocations;
 
     /** {@code a} itself when it lives outside any workspace, else a pooled copy of it. */
     INDArray copyOut(INDArray a) {
@@ -58,7 +59,13 @@ final class ArrayPool {
         release(List.copyOf(lent), Set.of());
     }
 
-    private static INDArray allocate(INDArray like) {
+    /** Buffers allocated so far (constant once the steps repeat: tests check there is no churn). */
+    long allocations() {
+        return allocations;
+    }
+
+    private INDArray allocate(INDArray like) {
+        allocations++;
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
         }

@@ -80,6 +80,11 @@ final class DeviceWorker {
         return program.device();
     }
 
+    /** Buffers this worker's pool has allocated (read between steps only). */
+    long pooledAllocations() {
+        return pool.allocations();
+    }
+
     /** Runs the program for one step; returns this device's share of the loss. */
     double runStep(int step, Batch stepBatch) {
         this.batch = stepBatch;

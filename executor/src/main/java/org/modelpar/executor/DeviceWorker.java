@@ -1,11 +1,14 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
@@ -50,6 +53,7 @@ final class DeviceWorker {
     private final Map<String, Integer> sendsLeft = new HashMap<>();
     private final Map<String, Long> heldBytes = new HashMap<>();
     private final Map<String, List<Message>> received = new HashMap<>();
+    private final ArrayPool pool = new ArrayPool();
     private Batch batch;
     private double loss;
 
@@ -74,6 +78,11 @@ final class DeviceWorker {
 
     String device() {
         return program.device();
+    }
+
+    /** Buffers this worker's pool has allocated (read between steps only). */
+    long pooledAllocations() {
+        return pool.allocations();
     }
 
     /** Runs the program for one step; returns this device's share of the loss. */
@@ -140,7 +149,7 @@ final class DeviceWorker {
         INDArray data = Tensors.rows(batch.inputs(), first, localCount).castTo(dataType);
         INDArray targets = Tensors.rows(batch.targets(), first, localCount).castTo(dataType);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute);
-        Scratch.Detacher out = new Scratch.Detacher();
+        Scratch.Detacher out = new Scratch.Detacher(pool);
         StageModel.Stash s = out.detach(r.stash());
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
         stash.put(mb, s);
@@ -154,12 +163,13 @@ final class DeviceWorker {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : assemble(Payload.GRADIENT, mb);
-        Map<String, INDArray> inputGrads = new Scratch.Detacher().detach(model.backward(s, outGrads, state.params, state.grads));
+        Map<String, INDArray> inputGrads = new Scratch.Detacher(pool).detach(model.backward(s, outGrads, state.params, state.grads));
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
         stash.put(mb, inputsOnly);
         hold(Payload.GRADIENT, mb, inputGrads);
+        pool.release(arrays(s), live());
     }
 
     private void hold(Payload payload, int mb, Map<String, INDArray> tensors) {
@@ -205,6 +215,7 @@ final class DeviceWorker {
             state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
             toSend.remove(k);
             sendsLeft.remove(k);
+            pool.release(all.values(), live());
         }
     }
 
@@ -257,6 +268,7 @@ final class DeviceWorker {
         StageModel.Stash s = stash.remove(mb);
         if (s != null) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
+            pool.release(arrays(s), live());
         }
     }
 
@@ -284,6 +296,24 @@ final class DeviceWorker {
         sendsLeft.clear();
         received.values().forEach(l -> l.forEach(m -> state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
         received.clear();
+        pool.releaseAll();
+    }
+
+    /** The arrays of a stash. */
+    private static List<INDArray> arrays(StageModel.Stash s) {
+        List<INDArray> out = new ArrayList<>(s.inputs().values());
+        out.add(s.data());
+        out.add(s.targets());
+        s.saved().values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Arrays still referenced by a stash or held for sending (never returned to the pool). */
+    private Set<INDArray> live() {
+        Set<INDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        stash.values().forEach(s -> out.addAll(arrays(s)));
+        toSend.values().forEach(m -> out.addAll(m.values()));
+        return out;
     }
 
     private static String key(Payload payload, int mb) {

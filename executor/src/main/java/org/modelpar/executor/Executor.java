@@ -183,6 +183,13 @@ public final class Executor implements AutoCloseable {
         return run.trace();
     }
 
+    /** Buffers each device's pool has allocated for arrays that outlive an instruction (between steps). */
+    Map<String, Long> pooledAllocations() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        workers.forEach(w -> out.put(w.device(), w.pooledAllocations()));
+        return out;
+    }
+
     /** Peak accounted bytes per device, in plan order. */
     public Map<String, Long> peakMemoryBytes() {
         Map<String, Long> out = new LinkedHashMap<>();

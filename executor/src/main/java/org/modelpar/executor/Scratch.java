@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * instruction instead of allocating fresh off-heap buffers that only the garbage collector frees (which
  * let a 2-worker run grow to gigabytes of resident memory and spend most of its time in page faults).
  * What outlives the instruction (a forward's stash and outputs, a backward's input gradients) is copied
- * out with {@link #detach}, each distinct array once. The workspace learns its size in the first
+ * out into the worker's {@link ArrayPool} by a {@link Detacher}, each distinct array once. The workspace learns its size in the first
  * instruction and grows to the largest instruction seen (the role of PyTorch's caching allocator).
  */
 public final class Scratch {
@@ -45,12 +45,17 @@ public final class Scratch {
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
     }
 
-    /** Copies arrays out of the scratch workspace, the same array always to the same copy. */
+    /** Copies arrays out of the scratch workspace into a pool, the same array always to the same copy. */
     static final class Detacher {
+        private final ArrayPool pool;
         private final Map<INDArray, INDArray> copies = new IdentityHashMap<>();
 
+        Detacher(ArrayPool pool) {
+            this.pool = pool;
+        }
+
         INDArray detach(INDArray a) {
-            return a == null ? null : copies.computeIfAbsent(a, INDArray::detach);
+            return a == null ? null : copies.computeIfAbsent(a, pool::copyOut);
         }
 
         Map<String, INDArray> detach(Map<String, INDArray> arrays) {

@@ -61,6 +61,22 @@ class ExecutorTest {
     }
 
     @Test
+    void afterTheFirstStepNothingThatOutlivesAnInstructionIsAllocatedAgain() {
+        ComputationGraph gpt = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan pipeline = Plans.plan(gpt, 2, 1, 2, 4, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        SyntheticTask tokens = SyntheticTask.forGraph(gpt, 1);
+        try (Executor ex = Executor.create(gpt, Plans.lower(gpt, pipeline), ExecutorOptions.defaults(1, 0.1))) {
+            ex.step(tokens.batch(0, pipeline.globalBatchSize()));
+            Map<String, Long> first = ex.pooledAllocations();
+            for (int i = 1; i < 6; i++) {
+                ex.step(tokens.batch(i, pipeline.globalBatchSize()));
+            }
+            assertThat(first.values()).allMatch(n -> n > 0);
+            assertThat(ex.pooledAllocations()).isEqualTo(first);
+        }
+    }
+
+    @Test
     void refusesWhatItCannotRun() {
         PlacementPlan bf16 = new PlacementPlan(plan.graphName(), "", "", "", Precision.BF16, plan.optimizer(),
                 plan.globalBatchSize(), plan.microBatchSize(), plan.microBatches(), plan.schedule(), 1, plan.stages());

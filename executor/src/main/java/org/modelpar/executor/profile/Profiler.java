@@ -32,8 +32,10 @@ public final class Profiler {
     private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
     private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
     private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
-    /** Warm-ups and repetitions of the launch measurement at least: it takes microseconds, and its calls
-     *  need a thousand runs before the JIT has compiled them (hundreds leave them 2-3x slower). */
+    /**
+     * Warm-ups and repetitions of the launch measurement at least: it takes microseconds, and its calls need
+     * a thousand runs before the JIT has compiled them (hundreds leave them 2-3x slower).
+     */
     private static final int LAUNCH_WARMUPS = 1000;
     private static final int LAUNCH_REPETITIONS = 201;
     private final Timing timing;
@@ -50,9 +52,9 @@ public final class Profiler {
             throw new IllegalArgumentException("--devices must be at least 1, got " + devices);
         }
         Threads.configure(1);
-        matmul();
+        matmul(); // untimed: a fresh JVM's first calls are several times slower
         elementwise();
-        double launch = kernelLaunchSeconds();
+        double launch = KernelProfiler.launchSeconds(launchTiming);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Sample> transfers = transfers();
@@ -72,11 +74,6 @@ public final class Profiler {
         LinkProfile link = link(transfers);
         return new ProfileResult(new ClusterSpec("local", list, link, link), matmul, elementwise, transfers, kernels,
                 launch);
-    }
-
-    /** Seconds per kernel launch, measured on a kernel made of small calls ({@link KernelProfiler#launchSeconds}). */
-    private double kernelLaunchSeconds() {
-        return KernelProfiler.launchSeconds(launchTiming);
     }
 
     private List<ProfileResult.Sample> matmul() {

@@ -24,6 +24,9 @@ class ProfilerTest {
         assertThat(p.matmulEfficiency().points()).anySatisfy(pt -> assertThat(pt.efficiency()).isEqualTo(1.0));
         assertThat(c.intraNode().latencySeconds()).isPositive();
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
+        assertThat(c.computeCapacity()).containsOnlyKeys("local");
+        assertThat(c.computeCapacity().get("local")).isBetween(1.0, 3.0);
+        assertThat(new Profiler(Ticker.system(), 1, 1).profile(1).cluster().computeCapacity()).isEmpty();
     }
 
     @Test

@@ -90,6 +90,8 @@ final class ProfileCommand implements Runnable {
                 d.peakFlopsPerSecond().get("fp32") / 1e9, d.memoryBandwidthBytesPerSecond() / 1e9, d.memoryBytes() >> 20);
         w.printf("kernel launch (per ND4J call of a kernel): %.1f us%n", d.kernelLaunchSeconds() * 1e6);
         w.printf("link between workers: %.2f GB/s, %.1f us latency%n", l.bandwidthBytesPerSecond() / 1e9, l.latencySeconds() * 1e6);
+        r.cluster().computeCapacity().forEach((node, c) -> w.printf("host compute capacity: %.2f workers' worth with all %d"
+                + " computing at once%n", c, r.cluster().nodes().get(node).size()));
         w.println("matmul (FLOPs -> GFLOP/s, launch included):");
         r.matmul().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));
         w.println("element-wise add (bytes -> GB/s, launch included):");

@@ -84,7 +84,6 @@ final class TrainCommand implements Runnable {
         double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
         ExecutorOptions options = LocalTraining.options(c, seed, lr);
         SimulationReport roofline = Simulator.simulate(graph, c, p);
-        SimulationReport predicted = LocalTraining.calibratedPrediction(graph, c, p, seed);
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result;
         try {
@@ -98,6 +97,8 @@ final class TrainCommand implements Runnable {
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
+        // kernels timed after training: the same warm JIT and memory state as the measured steps
+        SimulationReport predicted = LocalTraining.calibratedPrediction(graph, c, p, seed);
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
                 result.peakMemoryBytes(), 5);

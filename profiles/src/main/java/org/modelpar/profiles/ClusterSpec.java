@@ -21,6 +21,7 @@ public final class ClusterSpec {
     private final LinkProfile intraNode;
     private final LinkProfile interNode;
     private final Map<String, NodeLinks> nodeLinks;
+    private final Map<String, Double> computeCapacity;
     private final Map<String, ClusterDevice> byId;
     private final Map<String, List<ClusterDevice>> nodes;
     private final long totalMemoryBytes;
@@ -39,6 +40,16 @@ public final class ClusterSpec {
      */
     public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
                        Map<String, NodeLinks> nodeLinks) {
+        this(name, devices, intraNode, interNode, nodeLinks, Map.of());
+    }
+
+    /**
+     * @param computeCapacity for nodes whose devices share one host (CPU workers): how many devices' worth of
+     *                        compute the node delivers when all of them compute at once (between 1 and its
+     *                        device count); nodes not named have independent devices (GPUs)
+     */
+    public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
+                       Map<String, NodeLinks> nodeLinks, Map<String, Double> computeCapacity) {
         if (name == null || name.isBlank()) {
             throw new ProfileException("cluster name must be a non-empty string, got '" + name + "'");
         }
@@ -73,6 +84,19 @@ public final class ClusterSpec {
         this.byId = Collections.unmodifiableMap(ids);
         this.nodes = Collections.unmodifiableMap(byNode);
         this.nodeLinks = Collections.unmodifiableMap(links);
+        Map<String, Double> capacity = new LinkedHashMap<>(Objects.requireNonNullElse(computeCapacity, Map.of()));
+        capacity.forEach((node, c) -> {
+            List<ClusterDevice> on = byNode.get(node);
+            if (on == null) {
+                throw new ProfileException("cluster '" + name + "': computeCapacity given for unknown node '" + node
+                        + "'; nodes: " + String.join(", ", byNode.keySet()));
+            }
+            if (c == null || !Double.isFinite(c) || c < 1 || c > on.size()) {
+                throw new ProfileException("cluster '" + name + "': node '" + node + "' computeCapacity must be between 1 and "
+                        + "its " + on.size() + " devices, got " + c);
+            }
+        });
+        this.computeCapacity = Collections.unmodifiableMap(capacity);
         this.totalMemoryBytes = memory;
     }
 
@@ -98,6 +122,11 @@ public final class ClusterSpec {
     /** Links of the nodes that override the cluster-wide defaults, by node name. */
     public Map<String, NodeLinks> nodeLinks() {
         return nodeLinks;
+    }
+
+    /** Shared-host compute capacities, by node name (nodes not named have independent devices). */
+    public Map<String, Double> computeCapacity() {
+        return computeCapacity;
     }
 
     /** The effective links of a node (its own, or the cluster-wide defaults). */

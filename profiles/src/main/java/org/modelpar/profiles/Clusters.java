@@ -80,6 +80,7 @@ public final class Clusters {
         }
         List<ClusterDevice> devices = new ArrayList<>((int) total);
         Map<String, NodeLinks> links = new LinkedHashMap<>();
+        Map<String, Double> capacity = new LinkedHashMap<>();
         for (int i = 0; i < nodes; i++) {
             String node = "n" + i;
             int t = i % templateNodes.size();
@@ -91,8 +92,12 @@ public final class Clusters {
             if (own != null) {
                 links.put(node, own);
             }
+            Double c = template.computeCapacity().get(templateNames.get(t));
+            if (c != null) {
+                capacity.put(node, c);
+            }
         }
-        return new ClusterSpec(name, devices, template.intraNode(), template.interNode(), links);
+        return new ClusterSpec(name, devices, template.intraNode(), template.interNode(), links, capacity);
     }
 
     private static Path path(String arg) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.modelpar.profiles.io.ClusterJson;
 
@@ -51,7 +52,10 @@ public final class LocalCluster {
         for (int i = 0; i < workers; i++) {
             devices.add(new ClusterDevice("cpu" + i, "local", first.profile()));
         }
-        return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode());
+        // the host delivers at most what it was measured to deliver, and never more than N workers' worth
+        Map<String, Double> capacity = Optional.ofNullable(template.computeCapacity().get(first.node()))
+                .map(c -> Map.of("local", Math.min(c, workers))).orElse(Map.of());
+        return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode(), Map.of(), capacity);
     }
 
     /** The measured profile file if this machine has one. */

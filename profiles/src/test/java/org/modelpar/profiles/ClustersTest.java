@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.profiles.io.ClusterJson;
@@ -84,6 +86,21 @@ class ClustersTest {
         ClusterSpec c = resolve("local:2");
         assertThat(c.devices()).hasSize(2);
         assertThat(c.devices().get(1).profile().peakFlops("fp32")).contains(3.5e10);
+    }
+
+    @Test
+    void measuredHostCapacityIsKeptCappedAtTheWorkerCountAndRoundTrips() throws IOException {
+        ClusterSpec one = resolve("local:1");
+        DeviceProfile cpu = one.devices().get(0).profile();
+        ClusterSpec measured = new ClusterSpec("measured", List.of(new ClusterDevice("cpu0", "n0", cpu),
+                new ClusterDevice("cpu1", "n0", cpu)), one.intraNode(), one.interNode(), Map.of(), Map.of("n0", 1.62));
+        String text = ClusterJson.write(measured);
+        assertThat(text).contains("\"computeCapacity\" : 1.62");
+        assertThat(ClusterJson.parse(text, "m.json").computeCapacity()).isEqualTo(Map.of("n0", 1.62));
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve(LocalCluster.MEASURED), text);
+        assertThat(resolve("local:4").computeCapacity()).isEqualTo(Map.of("local", 1.62));
+        assertThat(resolve("local:1").computeCapacity()).isEqualTo(Map.of("local", 1.0));
     }
 
     @Test

@@ -33,13 +33,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (Narayanan et al., SOSP 2019): the medians feed a {@link CalibratedCostModel}.
  */
 public final class Calibration {
+    /** Untimed whole passes first: the JIT compiles ND4J's Java side over the first few dozen. */
+    private static final int WARMUPS = 10;
     private Calibration() {
     }
 
     /**
      * Calibrates for a plan: ops at the per-replica micro-batch of its first stage, optimizer per stage.
      *
-     * @param repetitions timed runs after two warm-ups; medians are kept
+     * @param repetitions timed runs after the warm-ups; medians are kept
      */
     public static CalibratedCostModel of(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
         Threads.configure(1);
@@ -73,8 +75,8 @@ public final class Calibration {
         INDArray targets = batch.targets().castTo(DataType.FLOAT);
         List<Double> forwardPasses = new ArrayList<>();
         List<Double> backwardPasses = new ArrayList<>();
-        for (int r = 0; r < repetitions + 2; r++) {
-            recording[0] = r >= 2;
+        for (int r = 0; r < repetitions + WARMUPS; r++) {
+            recording[0] = r >= WARMUPS;
             // the executor's memory regime: temporaries in a reused scratch workspace
             try (MemoryWorkspace scratch = Scratch.open()) {
                 long start = System.nanoTime();
@@ -104,7 +106,7 @@ public final class Calibration {
      */
     public static Map<Long, Double> optimizerSeconds(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
         Boundary boundary = new Boundary(graph, plan);
-        Timing timing = new Timing(Ticker.system(), 2, repetitions);
+        Timing timing = new Timing(Ticker.system(), WARMUPS, repetitions);
         Map<Long, Double> out = new HashMap<>();
         for (int s = 0; s < plan.pipelineStages(); s++) {
             StageModel model = new StageModel(graph, boundary, s, plan.globalBatchSize());

@@ -32,6 +32,7 @@ public final class Profiler {
     private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
     private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
     private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
+    private static final int HOST_ROUNDS = 5;
     /**
      * Warm-ups and repetitions of the launch measurement at least: it takes microseconds, and its calls need
      * a thousand runs before the JIT has compiled them (hundreds leave them 2-3x slower).
@@ -72,8 +73,9 @@ public final class Profiler {
             list.add(new ClusterDevice("cpu" + i, "local", worker));
         }
         LinkProfile link = link(transfers);
-        return new ProfileResult(new ClusterSpec("local", list, link, link), matmul, elementwise, transfers, kernels,
-                launch);
+        Map<String, Double> capacity = devices > 1 ? Map.of("local", HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
+        return new ProfileResult(new ClusterSpec("local", list, link, link, Map.of(), capacity), matmul, elementwise,
+                transfers, kernels, launch);
     }
 
     private List<ProfileResult.Sample> matmul() {

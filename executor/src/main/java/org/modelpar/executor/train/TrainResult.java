@@ -47,11 +47,13 @@ public record TrainResult(int firstStep, List<Double> losses, List<Double> stepS
     }
 
     /**
-     * Median wall time of the executed steps, leaving out the first (JIT and allocation warm-up) when
-     * there are at least three.
+     * Median wall time of the steady steps: the second half of the run when it has at least four steps
+     * (the JIT compiles ND4J's Java paths over the first few dozen steps, which run up to 2x slower), else
+     * all steps but the first when there are three.
      */
     public double measuredStepSeconds() {
-        List<Double> s = stepSeconds.size() >= 3 ? stepSeconds.subList(1, stepSeconds.size()) : stepSeconds;
+        int n0 = stepSeconds.size();
+        List<Double> s = stepSeconds.subList(n0 >= 4 ? n0 / 2 : n0 == 3 ? 1 : 0, n0);
         double[] sorted = s.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

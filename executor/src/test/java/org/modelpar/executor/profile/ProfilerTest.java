@@ -26,6 +26,9 @@ class ProfilerTest {
         assertThat(c.intraNode().latencySeconds()).isPositive();
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
+        assertThat(c.computeCapacity()).containsOnlyKeys("local");
+        assertThat(c.computeCapacity().get("local")).isBetween(1.0, 3.0);
+        assertThat(new Profiler(Ticker.system(), 1, 1).profile(1).cluster().computeCapacity()).isEmpty();
     }
 
     @Test

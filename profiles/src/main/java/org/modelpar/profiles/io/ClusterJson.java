@@ -99,6 +99,10 @@ public final class ClusterJson {
                 link(n.putObject("intraNode"), own.intraNode());
                 link(n.putObject("interNode"), own.interNode());
             }
+            Double capacity = cluster.computeCapacity().get(node.getKey());
+            if (capacity != null) {
+                n.put("computeCapacity", capacity);
+            }
         }
         link(o.putObject("intraNode"), cluster.intraNode());
         link(o.putObject("interNode"), cluster.interNode());

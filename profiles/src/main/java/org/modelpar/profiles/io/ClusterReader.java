@@ -20,7 +20,7 @@ import org.modelpar.profiles.ProfileLimits;
 final class ClusterReader {
     private static final Set<String> FIELDS =
             Set.of("format", "name", "description", "deviceTypes", "nodes", "intraNode", "interNode");
-    private static final Set<String> NODE_FIELDS = Set.of("name", "devices", "intraNode", "interNode");
+    private static final Set<String> NODE_FIELDS = Set.of("name", "devices", "intraNode", "interNode", "computeCapacity");
     private static final Set<String> DEVICE_FIELDS = Set.of("id", "type");
     private static final Set<String> LINK_FIELDS = Set.of("bandwidthBytesPerSecond", "latencySeconds");
 
@@ -62,6 +62,7 @@ final class ClusterReader {
         Map<String, String> deviceAt = new HashMap<>();
         Map<String, String> nodeAt = new HashMap<>();
         Map<String, NodeLinks> nodeLinks = new LinkedHashMap<>();
+        Map<String, Double> computeCapacity = new LinkedHashMap<>();
         for (Json node : nodes) {
             node.allowOnly(NODE_FIELDS);
             String nodeName = node.field("name").nonBlankString();
@@ -87,9 +88,18 @@ final class ClusterReader {
                 LinkProfile ownInter = node.field("interNode").present() ? link(node.field("interNode")) : inter;
                 nodeLinks.put(nodeName, new NodeLinks(own, ownInter));
             }
+            if (node.field("computeCapacity").present()) {
+                Json c = node.field("computeCapacity");
+                double capacity = c.positive();
+                long count = devices.stream().filter(d -> d.node().equals(nodeName)).count();
+                if (capacity < 1 || capacity > count) {
+                    throw c.error("must be between 1 and the node's " + count + " devices, got " + capacity);
+                }
+                computeCapacity.put(nodeName, capacity);
+            }
         }
         try {
-            return new ClusterSpec(name, devices, intra, inter, nodeLinks);
+            return new ClusterSpec(name, devices, intra, inter, nodeLinks, computeCapacity);
         } catch (ProfileException e) {
             throw root.error(e.getMessage());
         }

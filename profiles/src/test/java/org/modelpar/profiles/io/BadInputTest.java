@@ -127,6 +127,14 @@ class BadInputTest {
     }
 
     @Test
+    void computeCapacityOutsideOneToTheDeviceCount() {
+        cluster("[{\"name\": \"n0\", \"computeCapacity\": 1.5, \"devices\": [{\"id\": \"g0\", \"type\": \"v100-sxm2-32gb\"}]}]",
+                "c.json: nodes[0].computeCapacity: must be between 1 and the node's 1 devices, got 1.5");
+        cluster("[{\"name\": \"n0\", \"computeCapacity\": -2, \"devices\": [{\"id\": \"g0\", \"type\": \"v100-sxm2-32gb\"}]}]",
+                "c.json: nodes[0].computeCapacity: must be positive, got -2");
+    }
+
+    @Test
     void duplicateDeviceId() {
         cluster("[{\"name\": \"n0\", \"devices\": [{\"id\": \"g0\", \"type\": \"v100-sxm2-32gb\"}]},"
                         + " {\"name\": \"n1\", \"devices\": [{\"id\": \"g0\", \"type\": \"v100-sxm2-32gb\"}]}]",

@@ -45,6 +45,11 @@ final class CompiledProgram {
     /** For a send or recv: the peer device. */
     int[] peer;
     int[][] path;
+    /**
+     * For a compute-stream instruction on a node whose devices share a host: its device's and its node's
+     * compute resources (it runs as a flow of {@code seconds} device-seconds); null when no node is shared.
+     */
+    int[][] computePath;
 
     int collectiveCount;
     int[][] collectiveMembers;

@@ -88,6 +88,7 @@ final class Compiler {
         for (int i = 0; i < d; i++) {
             g = device(i, programs.get(i), g, times);
         }
+        SharedCompute.resources(c, cluster, clusterDevices);
         SendMatcher.match(c);
         collectives();
         successors();

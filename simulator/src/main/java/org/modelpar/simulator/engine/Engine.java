@@ -15,7 +15,10 @@ import org.modelpar.simulator.program.StepProgram;
  * their cost-model duration; a send waits its link latency, then becomes a flow in the {@link FlowNetwork};
  * an all-reduce starts when all members are ready, waits {@code 2(n-1)} latencies, then moves
  * {@code 2(n-1)/n x S} bytes as one flow over every hop of its ring (so uncontended it takes exactly the
- * ring formula, and contended it shares the links fairly).
+ * ring formula, and contended it shares the links fairly). On a node whose devices share one host
+ * ({@code computeCapacity}), compute instructions are flows too, over their device (capacity 1) and their
+ * node (capacity C): processor sharing, so k devices computing at once each run at min(1, C/k) of their
+ * profiled speed, and a device computing alone runs at full speed.
  */
 public final class Engine {
     private final CompiledProgram c;
@@ -33,7 +36,7 @@ public final class Engine {
 
     private Engine(CompiledProgram c, boolean recordMemory) {
         this.c = c;
-        this.network = new FlowNetwork(4 * c.deviceCount, queue);
+        this.network = new FlowNetwork(c.resourceCapacity.length, queue);
         for (int r = 0; r < c.resourceCapacity.length; r++) {
             network.setCapacity(r, c.resourceCapacity[r]);
         }
@@ -93,7 +96,9 @@ public final class Engine {
                     if (network.current(id, Events.version(payload))) {
                         network.finish(id, now);
                         int owner = flowOwner[id];
-                        if (owner >= 0) {
+                        if (owner >= c.count) {
+                            complete(owner - c.count, now);
+                        } else if (owner >= 0) {
                             arrive(owner, now);
                         } else {
                             finishCollective(-owner - 1, now);
@@ -121,6 +126,8 @@ public final class Engine {
             if (c.seconds[g] == 0) {
                 events++;
                 complete(g, now);
+            } else if (c.computePath != null && c.computePath[g] != null) {
+                flow(c.computePath[g], c.seconds[g], c.count + g, now);
             } else {
                 queue.push(now + c.seconds[g], Events.encode(Events.COMPUTE_END, 0, g));
             }

@@ -1,0 +1,120 @@
+package org.modelpar.executor.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import org.modelpar.executor.Batch;
+import org.modelpar.executor.Scratch;
+import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.Initializer;
+import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How much compute a host delivers when all its workers compute at once: the node's
+ * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs the same training kernels (forward and
+ * backward of a 4 x 256 MLP, 64 samples, in scratch workspaces) on one thread, then on {@code workers}
+ * threads at once, each with its own parameters; the capacity is {@code workers x t1 / tN}, the aggregate
+ * throughput in single-worker units, kept within [1, workers]. Medians of repeated rounds after warm-up.
+ */
+final class HostSharing {
+    private static final String MODEL = "mlp:layers=4,width=256";
+    private static final int SAMPLES = 64;
+    private static final int PASSES = 20;
+
+    private HostSharing() {
+    }
+
+    static double capacity(int workers, int rounds) {
+        if (workers < 2) {
+            return 1.0;
+        }
+        ComputationGraph graph = ModelZoo.build(MODEL);
+        PlacementPlan whole = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, SAMPLES,
+                SAMPLES, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
+                graph.ops().stream().map(o -> o.id()).toList(), false)));
+        StageModel model = new StageModel(graph, new Boundary(graph, whole), 0, SAMPLES);
+        Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, SAMPLES);
+        INDArray data = batch.inputs().castTo(DataType.FLOAT);
+        INDArray targets = batch.targets().castTo(DataType.FLOAT);
+        double[] one = new double[rounds];
+        double[] all = new double[rounds];
+        for (int r = -1; r < rounds; r++) { // round -1 warms up
+            double t1 = run(model, data, targets, 1);
+            double tn = run(model, data, targets, workers);
+            if (r >= 0) {
+                one[r] = t1;
+                all[r] = tn;
+            }
+        }
+        double c = workers * Timing.median(one) / Timing.median(all);
+        return Math.max(1.0, Math.min(workers, c));
+    }
+
+    /** Wall seconds for {@code threads} threads to run {@link #PASSES} forward + backward passes each. */
+    private static double run(StageModel model, INDArray data, INDArray targets, int threads) {
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        List<Thread> list = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                Map<String, INDArray> params = new HashMap<>();
+                Map<String, INDArray> grads = new HashMap<>();
+                for (ParameterSpec p : model.parameters()) {
+                    params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
+                    grads.put(p.name(), params.get(p.name()).like().assign(0));
+                }
+                await(start);
+                for (int i = 0; i < PASSES; i++) {
+                    try (MemoryWorkspace scratch = Scratch.open()) {
+                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, params, false);
+                        model.backward(f.stash(), Map.of(), params, grads);
+                    }
+                }
+                await(end);
+                Scratch.destroy();
+            }, "modelpar-profile-host-" + t);
+            th.setDaemon(true);
+            th.start();
+            list.add(th);
+        }
+        await(start);
+        long begin = System.nanoTime();
+        await(end);
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        list.forEach(HostSharing::join);
+        return seconds;
+    }
+
+    private static void await(CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while profiling the host", e);
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            throw new IllegalStateException("a profiling thread failed", e);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.modelpar.simulator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.simulator.Fixtures;
+import org.modelpar.simulator.cost.RooflineCostModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * Devices sharing one host (node computeCapacity C): compute is processor-shared, each of k busy devices
+ * at min(1, C / k). Hand-written programs with a forward of 1 s and a backward of 2 s per device.
+ */
+class SharedComputeTest {
+    private final ComputationGraph graph = Fixtures.chain(2, 1.0, 2.0, 0, 0, 0);
+    private final ClusterSpec independent = Fixtures.cluster(1, 2, new LinkProfile(1e9, 1e-6), new LinkProfile(1e9, 1e-6));
+    private final PlacementPlan plan = Fixtures.plan(graph, independent, Fixtures.oneDeviceEach(2), 1, 1,
+            Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
+
+    private EngineResult run(ClusterSpec cluster, Direction second) {
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Compute(1, 0, second, false)))));
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, new RooflineCostModel(), false);
+    }
+
+    private ClusterSpec shared(double capacity) {
+        return new ClusterSpec("shared", independent.devices(), independent.intraNode(), independent.interNode(), Map.of(),
+                Map.of("n0", capacity));
+    }
+
+    @Test
+    void independentDevicesKeepTheirProfiledTimes() {
+        EngineResult r = run(independent, Direction.BACKWARD);
+        assertThat(r.end(0)).isCloseTo(1.0, offset(1e-12));
+        assertThat(r.end(1)).isCloseTo(2.0, offset(1e-12));
+        EngineResult full = run(shared(2.0), Direction.BACKWARD);
+        assertThat(full.end(0)).isCloseTo(1.0, offset(1e-12));
+        assertThat(full.end(1)).isCloseTo(2.0, offset(1e-12));
+    }
+
+    @Test
+    void twoBusyDevicesEachRunAtHalfTheCapacity() {
+        EngineResult r = run(shared(1.5), Direction.FORWARD);
+        assertThat(r.end(0)).isCloseTo(1.0 / 0.75, offset(1e-12));
+        assertThat(r.end(1)).isCloseTo(1.0 / 0.75, offset(1e-12));
+    }
+
+    @Test
+    void aDeviceLeftAloneRunsAtFullSpeedAgain() {
+        EngineResult r = run(shared(1.5), Direction.BACKWARD);
+        // both at 0.75 until the forward's 1 s of work is done at 4/3 s; the backward has 1 s left, alone at rate 1
+        assertThat(r.end(0)).isCloseTo(4.0 / 3, offset(1e-12));
+        assertThat(r.end(1)).isCloseTo(4.0 / 3 + 1.0, offset(1e-12));
+        // one device on a capacity-1 host: the two run one after the other in effect
+        EngineResult serial = run(shared(1.0), Direction.BACKWARD);
+        assertThat(serial.end(1)).isCloseTo(3.0, offset(1e-12));
+    }
+
+    @Test
+    void capacityOutsideOneToTheDeviceCountIsRefused() {
+        assertThatThrownBy(() -> shared(2.5)).isInstanceOf(ProfileException.class)
+                .hasMessageContaining("node 'n0' computeCapacity must be between 1 and its 2 devices, got 2.5");
+        assertThatThrownBy(() -> shared(0.5)).isInstanceOf(ProfileException.class);
+    }
+}

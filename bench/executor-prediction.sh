@@ -4,7 +4,8 @@
 # and print predicted / measured step time (target: within 10%) and, per device, predicted and measured
 # peak memory (target: never under-predicted); also the pure profile prediction (roofline + kernel launches)
 # over measured. Uses a private MODELPAR_HOME so ~/.modelpar is untouched; prints the load average first.
-# Usage: bench/executor-prediction.sh [steps]
+# Usage: bench/executor-prediction.sh [steps] (default 150: the measured step is the median of the second
+# half, after the JIT has compiled the kernels' Java paths; the kernel-timed prediction samples between those steps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
@@ -14,7 +15,7 @@ model="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 ./modelpar profile --devices 2 --out "$work/local.json" > "$work/profile.txt"
 ./modelpar plan --model "$model" --cluster local:2 --global-batch 16 --pp 2 --dp 1 --tp 1 --microbatches 4 \
   --schedule 1f1b --precision fp32 --optimizer adam --out "$work/plan.json" > /dev/null
-./modelpar train --plan "$work/plan.json" --model "$model" --cluster local:2 --steps "${1:-20}" --compare --json \
+./modelpar train --plan "$work/plan.json" --model "$model" --cluster local:2 --steps "${1:-150}" --compare --json \
   > "$work/train.json"
 python3 - "$work/train.json" <<'PY'
 import json, sys

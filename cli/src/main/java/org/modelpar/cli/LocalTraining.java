@@ -14,7 +14,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 
 /** What {@code train} and {@code run} share to execute a plan on local workers and predict it. */
 final class LocalTraining {
-    /** Kernel timing repetitions of the calibrated prediction. */
+    /** Least number of timed kernel passes of the calibrated prediction. */
     private static final int CALIBRATION_REPETITIONS = 9;
 
     private LocalTraining() {
@@ -32,10 +32,54 @@ final class LocalTraining {
     /**
      * The prediction a measurement is compared with: the plan simulated with op times measured by timing
      * the executor's own kernels on this machine (the roofline from the profile alone misses the fixed
-     * cost of each small kernel call).
+     * cost of each small kernel call). Its timed passes are taken between the steps of the measured second
+     * half of the run ({@link #afterStep}), so on a machine whose speed drifts both see the same conditions.
      */
-    static SimulationReport calibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed) {
-        return Simulator.simulate(graph, cluster, plan, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(Calibration.of(graph, plan, CALIBRATION_REPETITIONS, seed)));
+    static final class CalibratedPrediction {
+        /** Host capacity is measured every this many sampled steps. */
+        private static final int HOST_EVERY = 5;
+        private final Calibration calibration;
+        private final int steps;
+        private final int sharedWorkers;
+        private int done;
+
+        CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps) {
+            this.calibration = new Calibration(graph, plan, seed);
+            this.steps = steps;
+            this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
+                    .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
+                    .count();
+        }
+
+        /** Called after each training step: samples the kernels once per step of the second half. */
+        void afterStep() {
+            if (++done > steps / 2) {
+                calibration.sample();
+                if (sharedWorkers > 1 && (done - steps / 2) % HOST_EVERY == 1) {
+                    calibration.sampleHost(sharedWorkers);
+                }
+            }
+        }
+
+        /**
+         * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, and with
+         * the host capacity measured during the run in place of the profile's (a shared host's speed drifts).
+         */
+        SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+            while (calibration.samples() < CALIBRATION_REPETITIONS) {
+                calibration.sample();
+            }
+            ClusterSpec now = cluster;
+            if (calibration.hostCapacity().isPresent()) {
+                double c = calibration.hostCapacity().getAsDouble();
+                Map<String, Double> capacity = new LinkedHashMap<>();
+                cluster.computeCapacity().keySet().forEach(node ->
+                        capacity.put(node, Math.min(c, cluster.nodes().get(node).size())));
+                now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(),
+                        cluster.nodeLinks(), capacity);
+            }
+            return Simulator.simulate(graph, now, plan, SimulationOptions.defaults().withTrace(true)
+                    .withCostModel(calibration.costModel()));
+        }
     }
 }

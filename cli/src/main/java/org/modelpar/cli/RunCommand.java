@@ -176,10 +176,14 @@ final class RunCommand implements Runnable {
         StepProgram program = Lowering.lower(g, c, plan);
         ExecutorOptions options = LocalTraining.options(c, seed, 3e-3);
         ProgressBar bar = new ProgressBar(err, bars, "train");
+        LocalTraining.CalibratedPrediction calibration = new LocalTraining.CalibratedPrediction(g, c, plan, seed, steps);
         TrainResult result = Trainer.train(g, program, new TrainOptions(steps, options, seed, Optional.empty(), Optional.empty()),
-                r -> bar.update(r.step() + 1, steps, String.format(Locale.ROOT, "loss %.4f", r.loss())));
+                r -> {
+                    calibration.afterStep();
+                    bar.update(r.step() + 1, steps, String.format(Locale.ROOT, "loss %.4f", r.loss()));
+                });
         bar.done();
-        SimulationReport predicted = LocalTraining.calibratedPrediction(g, c, plan, seed);
+        SimulationReport predicted = calibration.simulate(g, c, plan);
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(), result.peakMemoryBytes(), 5);
         say(out, "train     %d steps, loss %.4f -> %.4f, measured %.1f ms/step vs predicted %.1f ms from timed kernels (%+.1f%%)", steps,

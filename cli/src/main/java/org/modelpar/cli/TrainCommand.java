@@ -85,10 +85,12 @@ final class TrainCommand implements Runnable {
         ExecutorOptions options = LocalTraining.options(c, seed, lr);
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
+        LocalTraining.CalibratedPrediction calibration = new LocalTraining.CalibratedPrediction(graph, c, p, seed, steps);
         TrainResult result;
         try {
             result = Trainer.train(graph, program, new TrainOptions(steps, options, seed, Optional.ofNullable(checkpointDir),
                     Optional.ofNullable(resume)), r -> {
+                        calibration.afterStep();
                         if (!json) {
                             out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
                             out.flush();
@@ -97,8 +99,7 @@ final class TrainCommand implements Runnable {
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
-        // kernels timed after training: the same warm JIT and memory state as the measured steps
-        SimulationReport predicted = LocalTraining.calibratedPrediction(graph, c, p, seed);
+        SimulationReport predicted = calibration.simulate(graph, c, p);
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
                 result.peakMemoryBytes(), 5);

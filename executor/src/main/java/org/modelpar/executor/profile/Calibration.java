@@ -7,7 +7,6 @@ import java.util.Map;
 import org.modelpar.executor.Batch;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.Threads;
-import org.modelpar.executor.Ticker;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
@@ -30,95 +29,146 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Times every op of a graph (forward and backward, the executor's kernels on real data of the synthetic
  * task) and the optimizer step of each stage of a plan, as PipeDream profiles layers before planning
- * (Narayanan et al., SOSP 2019): the medians feed a {@link CalibratedCostModel}.
+ * (Narayanan et al., SOSP 2019): the medians feed a {@link CalibratedCostModel}. A calibration takes its
+ * samples one {@link #sample() pass} at a time, so a caller can interleave them with the training steps it
+ * compares against (on a shared machine whose speed drifts, both then see the same conditions).
  */
 public final class Calibration {
     /** Untimed whole passes first: the JIT compiles ND4J's Java side over the first few dozen. */
     private static final int WARMUPS = 10;
-    private Calibration() {
+    private final List<String> ops;
+    private final int samples;
+    private final StageModel model;
+    private final Map<String, INDArray> params;
+    private final Map<String, INDArray> grads = new HashMap<>();
+    private final INDArray data;
+    private final INDArray targets;
+    private final Map<String, List<Double>> fwd = new HashMap<>();
+    private final Map<String, List<Double>> bwd = new HashMap<>();
+    private final List<Double> forwardPasses = new ArrayList<>();
+    private final List<Double> backwardPasses = new ArrayList<>();
+    private final List<StageOptimizer> optimizers = new ArrayList<>();
+    private final List<Double> hostCapacity = new ArrayList<>();
+    private HostSharing host;
+    private boolean recording;
+
+    /** One stage's optimizer on gradient-sized inputs, keyed by the stage's parameter count. */
+    private record StageOptimizer(long parameters, Optimizer optimizer, Map<String, INDArray> params,
+                                  Map<String, INDArray> grads, List<Double> seconds) {
     }
 
-    /**
-     * Calibrates for a plan: ops at the per-replica micro-batch of its first stage, optimizer per stage.
-     *
-     * @param repetitions timed runs after the warm-ups; medians are kept
-     */
-    public static CalibratedCostModel of(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
+    /** Ops at the per-replica micro-batch of the plan's first stage, optimizer per stage; warmed up. */
+    public Calibration(ComputationGraph graph, PlacementPlan plan, long seed) {
         Threads.configure(1);
-        int samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
-        return new CalibratedCostModel(opSeconds(graph, samples, repetitions, seed), samples,
-                optimizerSeconds(graph, plan, repetitions, seed));
-    }
-
-    /**
-     * Forward and backward seconds of every op at {@code samples} samples: per-op medians, scaled so they
-     * add up to the median of whole passes (which include what happens between kernels: gradient
-     * accumulation, allocation, the occasional preemption).
-     */
-    public static Map<String, double[]> opSeconds(ComputationGraph graph, int samples, int repetitions, long seed) {
-        List<String> all = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        this.ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        this.samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
         PlacementPlan whole = new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples,
-                samples, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), all, false)));
-        Map<String, List<Double>> fwd = new HashMap<>();
-        Map<String, List<Double>> bwd = new HashMap<>();
-        boolean[] recording = {false};
-        StageModel model = new StageModel(graph, new Boundary(graph, whole), 0, samples, (op, backward, nanos) -> {
-            if (recording[0]) {
+                samples, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
+        this.model = new StageModel(graph, new Boundary(graph, whole), 0, samples, (op, backward, nanos) -> {
+            if (recording) {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
         });
-        Map<String, INDArray> params = parameters(model.parameters(), seed);
-        Map<String, INDArray> grads = new HashMap<>();
+        this.params = parameters(model.parameters(), seed);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
-        INDArray data = batch.inputs().castTo(DataType.FLOAT);
-        INDArray targets = batch.targets().castTo(DataType.FLOAT);
-        List<Double> forwardPasses = new ArrayList<>();
-        List<Double> backwardPasses = new ArrayList<>();
-        for (int r = 0; r < repetitions + WARMUPS; r++) {
-            recording[0] = r >= WARMUPS;
-            // the executor's memory regime: temporaries in a reused scratch workspace
-            try (MemoryWorkspace scratch = Scratch.open()) {
-                long start = System.nanoTime();
-                StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
-                long mid = System.nanoTime();
-                model.backward(f.stash(), Map.of(), params, grads);
-                if (recording[0]) {
-                    forwardPasses.add((mid - start) / 1e9);
-                    backwardPasses.add((System.nanoTime() - mid) / 1e9);
-                }
-            }
+        this.data = batch.inputs().castTo(DataType.FLOAT);
+        this.targets = batch.targets().castTo(DataType.FLOAT);
+        Boundary boundary = new Boundary(graph, plan);
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            StageModel stage = new StageModel(graph, boundary, s, plan.globalBatchSize());
+            Map<String, INDArray> p = parameters(stage.parameters(), seed);
+            Map<String, INDArray> g = new HashMap<>();
+            p.forEach((k, v) -> g.put(k, v.mul(1e-3)));
+            long count = plan.stages().get(s).ops().stream().mapToLong(id -> graph.op(id).orElseThrow().parameterCount()).sum();
+            optimizers.add(new StageOptimizer(count, plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6),
+                    p, g, new ArrayList<>()));
         }
-        double fwdSum = all.stream().mapToDouble(op -> median(fwd.get(op))).sum();
-        double bwdSum = all.stream().mapToDouble(op -> median(bwd.get(op))).sum();
-        double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
-        double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
-        Map<String, double[]> out = new HashMap<>();
-        for (String op : all) {
-            out.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
+        for (int i = 0; i < WARMUPS; i++) {
+            pass();
         }
-        return out;
+        recording = true;
+    }
+
+    /** Calibrates with {@code repetitions} timed passes after the warm-up. */
+    public static CalibratedCostModel of(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
+        Calibration c = new Calibration(graph, plan, seed);
+        for (int r = 0; r < repetitions; r++) {
+            c.sample();
+        }
+        return c.costModel();
+    }
+
+    /** One timed forward + backward pass of every op and one optimizer step of every stage. */
+    public void sample() {
+        pass();
     }
 
     /**
-     * Median optimizer step seconds of each stage's parameters (a tied copy included), keyed by the
-     * stage's parameter count as the simulator counts it (the graph's parameter bytes / 4).
+     * One measurement of the host's compute capacity with {@code workers} workers computing at once
+     * (docs/simulator.md, "Shared hosts"), for {@link #hostCapacity()}.
      */
-    public static Map<Long, Double> optimizerSeconds(ComputationGraph graph, PlacementPlan plan, int repetitions, long seed) {
-        Boundary boundary = new Boundary(graph, plan);
-        Timing timing = new Timing(Ticker.system(), WARMUPS, repetitions);
-        Map<Long, Double> out = new HashMap<>();
-        for (int s = 0; s < plan.pipelineStages(); s++) {
-            StageModel model = new StageModel(graph, boundary, s, plan.globalBatchSize());
-            Map<String, INDArray> params = parameters(model.parameters(), seed);
-            Map<String, INDArray> grads = new HashMap<>();
-            params.forEach((k, v) -> grads.put(k, v.mul(1e-3)));
-            Optimizer opt = plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6);
-            long count = plan.stages().get(s).ops().stream()
-                    .mapToLong(id -> graph.op(id).orElseThrow().parameterCount()).sum();
-            out.put(count, timing.medianSeconds(() -> opt.step(params, grads)));
+    public void sampleHost(int workers) {
+        if (host == null) {
+            host = new HostSharing();
+            host.round(workers); // warm-up
         }
-        return out;
+        hostCapacity.add(host.round(workers));
+    }
+
+    /** Median of the host capacity samples, if any were taken. */
+    public java.util.OptionalDouble hostCapacity() {
+        return hostCapacity.isEmpty() ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(median(hostCapacity));
+    }
+
+    /** Timed passes so far. */
+    public int samples() {
+        return forwardPasses.size();
+    }
+
+    /**
+     * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass
+     * (which includes what happens between kernels: gradient accumulation, allocation, the occasional
+     * preemption); per stage the median optimizer step.
+     */
+    public CalibratedCostModel costModel() {
+        if (forwardPasses.isEmpty()) {
+            throw new IllegalStateException("no timed calibration pass yet");
+        }
+        double fwdSum = ops.stream().mapToDouble(op -> median(fwd.get(op))).sum();
+        double bwdSum = ops.stream().mapToDouble(op -> median(bwd.get(op))).sum();
+        double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
+        double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
+        Map<String, double[]> opSeconds = new HashMap<>();
+        for (String op : ops) {
+            opSeconds.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
+        }
+        Map<Long, Double> optimizer = new HashMap<>();
+        optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
+        return new CalibratedCostModel(opSeconds, samples, optimizer);
+    }
+
+    private void pass() {
+        // the executor's memory regime: temporaries in a reused scratch workspace
+        try (MemoryWorkspace scratch = Scratch.open()) {
+            long start = System.nanoTime();
+            StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
+            long mid = System.nanoTime();
+            model.backward(f.stash(), Map.of(), params, grads);
+            if (recording) {
+                forwardPasses.add((mid - start) / 1e9);
+                backwardPasses.add((System.nanoTime() - mid) / 1e9);
+            }
+        }
+        for (StageOptimizer o : optimizers) {
+            try (MemoryWorkspace scratch = Scratch.open()) {
+                long start = System.nanoTime();
+                o.optimizer().step(o.params(), o.grads());
+                if (recording) {
+                    o.seconds().add((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
     }
 
     private static Map<String, INDArray> parameters(List<ParameterSpec> specs, long seed) {

@@ -28,40 +28,48 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs the same training kernels (forward and
  * backward of a 4 x 256 MLP, 64 samples, in scratch workspaces) on one thread, then on {@code workers}
  * threads at once, each with its own parameters; the capacity is {@code workers x t1 / tN}, the aggregate
- * throughput in single-worker units, kept within [1, workers]. Medians of repeated rounds after warm-up.
+ * throughput in single-worker units, kept within [1, workers]. The profiler keeps the median of several
+ * rounds; a calibration interleaved with training takes its rounds between steps.
  */
 final class HostSharing {
     private static final String MODEL = "mlp:layers=4,width=256";
     private static final int SAMPLES = 64;
     private static final int PASSES = 20;
 
-    private HostSharing() {
-    }
+    private final StageModel model;
+    private final INDArray data;
+    private final INDArray targets;
 
-    static double capacity(int workers, int rounds) {
-        if (workers < 2) {
-            return 1.0;
-        }
+    HostSharing() {
         ComputationGraph graph = ModelZoo.build(MODEL);
         PlacementPlan whole = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, SAMPLES,
                 SAMPLES, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
                 graph.ops().stream().map(o -> o.id()).toList(), false)));
-        StageModel model = new StageModel(graph, new Boundary(graph, whole), 0, SAMPLES);
+        this.model = new StageModel(graph, new Boundary(graph, whole), 0, SAMPLES);
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, SAMPLES);
-        INDArray data = batch.inputs().castTo(DataType.FLOAT);
-        INDArray targets = batch.targets().castTo(DataType.FLOAT);
-        double[] one = new double[rounds];
-        double[] all = new double[rounds];
-        for (int r = -1; r < rounds; r++) { // round -1 warms up
-            double t1 = run(model, data, targets, 1);
-            double tn = run(model, data, targets, workers);
-            if (r >= 0) {
-                one[r] = t1;
-                all[r] = tn;
-            }
+        this.data = batch.inputs().castTo(DataType.FLOAT);
+        this.targets = batch.targets().castTo(DataType.FLOAT);
+    }
+
+    /** Median capacity of {@code rounds} rounds after one warm-up round. */
+    static double capacity(int workers, int rounds) {
+        if (workers < 2) {
+            return 1.0;
         }
-        double c = workers * Timing.median(one) / Timing.median(all);
-        return Math.max(1.0, Math.min(workers, c));
+        HostSharing host = new HostSharing();
+        host.round(workers);
+        double[] c = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            c[r] = host.round(workers);
+        }
+        return Timing.median(c);
+    }
+
+    /** One measurement: {@code workers x t1 / tN}, within [1, workers]. */
+    double round(int workers) {
+        double t1 = run(model, data, targets, 1);
+        double tn = run(model, data, targets, workers);
+        return Math.max(1.0, Math.min(workers, workers * t1 / tn));
     }
 
     /** Wall seconds for {@code threads} threads to run {@link #PASSES} forward + backward passes each. */

@@ -20,7 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the same type and shape, and {@link #release} returns the buffer when the interpreter knows the
  * value is dead (after its backward, at {@code Free}, after its last send, at the end of the step).
  * In steady state nothing is allocated: a fresh off-heap buffer costs far more than the copy (zeroed
- * pages, JavaCPP bookkeeping, a garbage collection to free it). Only the owning worker's thread uses it.
+ * pages, JavaCPP bookkeeping, a garbage collection to free it). A worker's own pool is used by its thread
+ * only; the run's message pool is shared (senders copy into it, receivers return the buffers), hence the
+ * locking.
  */
 final class ArrayPool {
     private record Key(DataType type, List<Long> shape) {
@@ -35,18 +37,25 @@ final class ArrayPool {
 
     /** {@code a} itself when it lives outside any workspace, else a pooled copy of it. */
     INDArray copyOut(INDArray a) {
-        if (a == null || !a.isAttached()) {
-            return a;
-        }
-        ArrayDeque<INDArray> q = free.get(Key.of(a));
-        INDArray dst = q == null || q.isEmpty() ? allocate(a) : q.pop();
+        return a == null || !a.isAttached() ? a : copy(a);
+    }
+
+    /** A pooled copy of {@code a} (a view is copied compactly, in 'c' order). */
+    INDArray copy(INDArray a) {
+        INDArray dst = take(a);
         dst.assign(a);
+        return dst;
+    }
+
+    private synchronized INDArray take(INDArray like) {
+        ArrayDeque<INDArray> q = free.get(Key.of(like));
+        INDArray dst = q == null || q.isEmpty() ? allocate(like) : q.pop();
         lent.add(dst);
         return dst;
     }
 
     /** Returns pooled arrays among {@code arrays} that are not in {@code stillLive}; others are ignored. */
-    void release(Collection<INDArray> arrays, Set<INDArray> stillLive) {
+    synchronized void release(Collection<INDArray> arrays, Set<INDArray> stillLive) {
         for (INDArray a : arrays) {
             if (a != null && !stillLive.contains(a) && lent.remove(a)) {
                 free.computeIfAbsent(Key.of(a), k -> new ArrayDeque<>()).push(a);
@@ -55,12 +64,12 @@ final class ArrayPool {
     }
 
     /** Returns every lent array (the end of a step: nothing computed in it is live any more). */
-    void releaseAll() {
+    synchronized void releaseAll() {
         release(List.copyOf(lent), Set.of());
     }
 
     /** Buffers allocated so far (constant once the steps repeat: tests check there is no churn). */
-    long allocations() {
+    synchronized long allocations() {
         return allocations;
     }
 

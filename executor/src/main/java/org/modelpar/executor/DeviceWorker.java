@@ -54,6 +54,8 @@ final class DeviceWorker {
     private final Map<String, Long> heldBytes = new HashMap<>();
     private final Map<String, List<Message>> received = new HashMap<>();
     private final ArrayPool pool = new ArrayPool();
+    /** Arrays of the messages received for each micro-batch, returned to the message pool at its Free. */
+    private final Map<Integer, List<INDArray>> messageArrays = new HashMap<>();
     private Batch batch;
     private double loss;
 
@@ -201,7 +203,7 @@ final class DeviceWorker {
         for (String name : names) {
             INDArray t = all.get(name);
             long rowsPerSample = t.size(0) / localCount;
-            part.put(name, Tensors.rows(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
+            part.put(name, run.messages().copy(Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample)));
         }
         long bytes = bytes(part);
         // the message is the output buffer in transit: its bytes move from the held outputs to messages
@@ -225,6 +227,7 @@ final class DeviceWorker {
         m.heldBy().release(MemoryCategory.MESSAGES, m.bytes());
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, m.bytes());
         received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(m);
+        messageArrays.computeIfAbsent(r.microBatch(), x -> new ArrayList<>()).addAll(m.tensors().values());
     }
 
     /**
@@ -270,6 +273,10 @@ final class DeviceWorker {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
             pool.release(arrays(s), live());
         }
+        List<INDArray> consumed = messageArrays.remove(mb);
+        if (consumed != null) {
+            run.messages().release(consumed, live());
+        }
     }
 
     private void allReduce(int step, AllReduce a) throws InterruptedException {
@@ -297,6 +304,8 @@ final class DeviceWorker {
         received.values().forEach(l -> l.forEach(m -> state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
         received.clear();
         pool.releaseAll();
+        messageArrays.values().forEach(l -> run.messages().release(l, Set.of()));
+        messageArrays.clear();
     }
 
     /** The arrays of a stash. */

@@ -183,10 +183,14 @@ public final class Executor implements AutoCloseable {
         return run.trace();
     }
 
-    /** Buffers each device's pool has allocated for arrays that outlive an instruction (between steps). */
+    /**
+     * Buffers each device's pool has allocated for arrays that outlive an instruction, and the message
+     * pool (key {@code "messages"}); read between steps.
+     */
     Map<String, Long> pooledAllocations() {
         Map<String, Long> out = new LinkedHashMap<>();
         workers.forEach(w -> out.put(w.device(), w.pooledAllocations()));
+        out.put("messages", run.messages().allocations());
         return out;
     }
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the devices of one executor share: failure control, clock, fault hook, trace, mailboxes,
- * collectives and the groups of devices holding copies of a tied parameter.
+ * What the devices of one executor share: failure control, clock, fault hook, trace, mailboxes, the
+ * message buffer pool, collectives and the groups of devices holding copies of a tied parameter.
  */
 final class RunContext {
     private final RunControl control;
@@ -14,6 +14,7 @@ final class RunContext {
     private final ExecutionTrace trace = new ExecutionTrace();
     private final Map<String, Mailbox> mailboxes;
     private final Collectives collectives;
+    private final ArrayPool messages = new ArrayPool();
     private final Map<String, List<Tied>> tied;
     private final long originNanos;
 
@@ -57,6 +58,11 @@ final class RunContext {
 
     Collectives collectives() {
         return collectives;
+    }
+
+    /** Buffers of messages in flight: senders copy into them, receivers return them when consumed. */
+    ArrayPool messages() {
+        return messages;
     }
 
     Mailbox mailbox(String device) {

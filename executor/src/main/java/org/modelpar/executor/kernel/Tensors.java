@@ -18,12 +18,17 @@ public final class Tensors {
 
     /** A copy of rows {@code [from, from + count)} along dimension 0. */
     public static INDArray rows(INDArray a, long from, long count) {
+        return rowsView(a, from, count).dup('c');
+    }
+
+    /** Rows {@code [from, from + count)} along dimension 0, as a view of {@code a}. */
+    public static INDArray rowsView(INDArray a, long from, long count) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
         idx[0] = NDArrayIndex.interval(from, from + count);
         for (int i = 1; i < idx.length; i++) {
             idx[i] = NDArrayIndex.all();
         }
-        return a.get(idx).dup('c');
+        return a.get(idx);
     }
 
     /** A copy of columns {@code [from, from + count)} of a matrix. */

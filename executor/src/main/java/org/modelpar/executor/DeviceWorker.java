@@ -171,7 +171,7 @@ final class DeviceWorker {
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
         stash.put(mb, inputsOnly);
         hold(Payload.GRADIENT, mb, inputGrads);
-        pool.release(arrays(s), live());
+        pool.release(s.arrays(), live());
     }
 
     private void hold(Payload payload, int mb, Map<String, INDArray> tensors) {
@@ -271,7 +271,7 @@ final class DeviceWorker {
         StageModel.Stash s = stash.remove(mb);
         if (s != null) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
-            pool.release(arrays(s), live());
+            pool.release(s.arrays(), live());
         }
         List<INDArray> consumed = messageArrays.remove(mb);
         if (consumed != null) {
@@ -308,19 +308,10 @@ final class DeviceWorker {
         messageArrays.clear();
     }
 
-    /** The arrays of a stash. */
-    private static List<INDArray> arrays(StageModel.Stash s) {
-        List<INDArray> out = new ArrayList<>(s.inputs().values());
-        out.add(s.data());
-        out.add(s.targets());
-        s.saved().values().forEach(out::addAll);
-        return out;
-    }
-
     /** Arrays still referenced by a stash or held for sending (never returned to the pool). */
     private Set<INDArray> live() {
         Set<INDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        stash.values().forEach(s -> out.addAll(arrays(s)));
+        stash.values().forEach(s -> out.addAll(s.arrays()));
         toSend.values().forEach(m -> out.addAll(m.values()));
         return out;
     }

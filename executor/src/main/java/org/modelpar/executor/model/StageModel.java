@@ -79,6 +79,15 @@ public final class StageModel {
             return new Stash(inputs, data, targets, samples, Map.of());
         }
 
+        /** Every array held: inputs, data, targets and what the kernels saved (may repeat; may hold null). */
+        public List<INDArray> arrays() {
+            List<INDArray> out = new ArrayList<>(inputs.values());
+            out.add(data);
+            out.add(targets);
+            saved.values().forEach(out::addAll);
+            return out;
+        }
+
         /** Bytes held, each distinct array counted once. */
         public long bytes() {
             Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -62,9 +62,7 @@ public final class Calibration {
         Threads.configure(1);
         this.ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         this.samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
-        PlacementPlan whole = new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples,
-                samples, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
-        this.model = new StageModel(graph, new Boundary(graph, whole), 0, samples, (op, backward, nanos) -> {
+        this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, backward, nanos) -> {
             if (recording) {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
@@ -169,6 +167,13 @@ public final class Calibration {
                 }
             }
         }
+    }
+
+    /** The whole graph as one stage on one device, {@code samples} per step in one micro-batch. */
+    static PlacementPlan wholeModel(ComputationGraph graph, int samples) {
+        List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        return new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples, samples, 1,
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
     }
 
     private static Map<String, INDArray> parameters(List<ParameterSpec> specs, long seed) {

@@ -14,11 +14,6 @@ import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
-import org.modelpar.simulator.plan.OptimizerKind;
-import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.plan.Stage;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,10 +37,7 @@ final class HostSharing {
 
     HostSharing() {
         ComputationGraph graph = ModelZoo.build(MODEL);
-        PlacementPlan whole = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, SAMPLES,
-                SAMPLES, 1, Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
-                graph.ops().stream().map(o -> o.id()).toList(), false)));
-        this.model = new StageModel(graph, new Boundary(graph, whole), 0, SAMPLES);
+        this.model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, SAMPLES)), 0, SAMPLES);
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, SAMPLES);
         this.data = batch.inputs().castTo(DataType.FLOAT);
         this.targets = batch.targets().castTo(DataType.FLOAT);

@@ -1,15 +1,12 @@
 package org.modelpar.executor;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
@@ -26,7 +23,6 @@ import org.modelpar.simulator.program.Send;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Interprets one device's instruction list for one step, in program order. Sends copy their tensors into
@@ -52,10 +48,8 @@ final class DeviceWorker {
     private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
     private final Map<String, Integer> sendsLeft = new HashMap<>();
     private final Map<String, Long> heldBytes = new HashMap<>();
-    private final Map<String, List<Message>> received = new HashMap<>();
     private final ArrayPool pool = new ArrayPool();
-    /** Arrays of the messages received for each micro-batch, returned to the message pool at its Free. */
-    private final Map<Integer, List<INDArray>> messageArrays = new HashMap<>();
+    private final Inbox inbox;
     private Batch batch;
     private double loss;
 
@@ -69,6 +63,7 @@ final class DeviceWorker {
         this.microBatchSize = microBatchSize;
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
+        this.inbox = new Inbox(state.ledger, run.messages(), localFirst, localCount);
         this.recompute = recompute;
         this.dataType = dataType;
         for (Instruction i : program.instructions()) {
@@ -146,7 +141,7 @@ final class DeviceWorker {
     }
 
     private void forward(int mb) {
-        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : assemble(Payload.ACTIVATION, mb);
+        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, mb);
         long first = (long) mb * microBatchSize + localFirst;
         INDArray data = Tensors.rows(batch.inputs(), first, localCount).castTo(dataType);
         INDArray targets = Tensors.rows(batch.targets(), first, localCount).castTo(dataType);
@@ -164,7 +159,7 @@ final class DeviceWorker {
         if (s == null) {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
-        Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : assemble(Payload.GRADIENT, mb);
+        Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : inbox.assemble(Payload.GRADIENT, mb);
         Map<String, INDArray> inputGrads = new Scratch.Detacher(pool).detach(model.backward(s, outGrads, state.params, state.grads));
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
@@ -223,48 +218,7 @@ final class DeviceWorker {
 
     private void receive(Recv r) throws InterruptedException {
         Message.Key key = new Message.Key(r.peer(), r.fromStage(), r.stage(), r.microBatch(), r.payload(), r.firstSample());
-        Message m = run.mailbox(device()).take(key);
-        m.heldBy().release(MemoryCategory.MESSAGES, m.bytes());
-        state.ledger.allocate(MemoryCategory.ACTIVATIONS, m.bytes());
-        received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(m);
-        messageArrays.computeIfAbsent(r.microBatch(), x -> new ArrayList<>()).addAll(m.tensors().values());
-    }
-
-    /**
-     * Joins the received pieces of a micro-batch: per sending stage in sample order (they must cover this
-     * device's samples), then across stages (gradients of one tensor from several stages add up).
-     */
-    private Map<String, INDArray> assemble(Payload payload, int mb) {
-        List<Message> pieces = received.remove(key(payload, mb));
-        if (pieces == null) {
-            throw new IllegalStateException("no " + payload.shortName() + " received for micro-batch " + mb);
-        }
-        pieces.sort(Comparator.comparingInt((Message m) -> m.key().fromStage()).thenComparingInt(m -> m.key().firstSample()));
-        Map<Integer, List<Message>> byStage = new TreeMap<>();
-        pieces.forEach(m -> byStage.computeIfAbsent(m.key().fromStage(), x -> new ArrayList<>()).add(m));
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        byStage.forEach((stage, list) -> {
-            int expected = localFirst;
-            Map<String, List<INDArray>> parts = new LinkedHashMap<>();
-            for (Message m : list) {
-                if (m.key().firstSample() != expected) {
-                    throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
-                            + " from stage " + stage + " starts at sample " + m.key().firstSample() + ", expected " + expected);
-                }
-                m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
-                expected += m.sampleCount();
-                state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes());
-            }
-            if (expected != localFirst + localCount) {
-                throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb + " from stage "
-                        + stage + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
-            }
-            parts.forEach((name, l) -> {
-                INDArray joined = l.size() == 1 ? l.get(0) : Nd4j.concat(0, l.toArray(INDArray[]::new));
-                out.merge(name, joined, INDArray::addi);
-            });
-        });
-        return out;
+        inbox.add(run.mailbox(device()).take(key));
     }
 
     private void free(int mb) {
@@ -273,10 +227,7 @@ final class DeviceWorker {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
             pool.release(s.arrays(), live());
         }
-        List<INDArray> consumed = messageArrays.remove(mb);
-        if (consumed != null) {
-            run.messages().release(consumed, live());
-        }
+        inbox.free(mb, live());
     }
 
     private void allReduce(int step, AllReduce a) throws InterruptedException {
@@ -301,11 +252,8 @@ final class DeviceWorker {
         heldBytes.clear();
         toSend.clear();
         sendsLeft.clear();
-        received.values().forEach(l -> l.forEach(m -> state.ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
-        received.clear();
+        inbox.clear();
         pool.releaseAll();
-        messageArrays.values().forEach(l -> run.messages().release(l, Set.of()));
-        messageArrays.clear();
     }
 
     /** Arrays still referenced by a stash or held for sending (never returned to the pool). */

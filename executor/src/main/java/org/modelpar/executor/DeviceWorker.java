@@ -143,8 +143,8 @@ final class DeviceWorker {
     private void forward(int mb) {
         Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, mb);
         long first = (long) mb * microBatchSize + localFirst;
-        INDArray data = Tensors.rows(batch.inputs(), first, localCount).castTo(dataType);
-        INDArray targets = Tensors.rows(batch.targets(), first, localCount).castTo(dataType);
+        INDArray data = rowsOf(batch.inputs(), first);
+        INDArray targets = rowsOf(batch.targets(), first);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute);
         Scratch.Detacher out = new Scratch.Detacher(pool);
         StageModel.Stash s = out.detach(r.stash());
@@ -262,6 +262,12 @@ final class DeviceWorker {
         stash.values().forEach(s -> out.addAll(s.arrays()));
         toSend.values().forEach(m -> out.addAll(m.values()));
         return out;
+    }
+
+    /** This device's rows of a batch array: a view when the type already matches (kernels never write inputs). */
+    private INDArray rowsOf(INDArray all, long first) {
+        INDArray rows = Tensors.rowsView(all, first, localCount);
+        return rows.dataType() == dataType ? rows : rows.castTo(dataType);
     }
 
     private static String key(Payload payload, int mb) {

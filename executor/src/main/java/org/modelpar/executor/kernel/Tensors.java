@@ -16,11 +16,6 @@ public final class Tensors {
         return a == null ? 0 : a.length() * a.dataType().width();
     }
 
-    /** A copy of rows {@code [from, from + count)} along dimension 0. */
-    public static INDArray rows(INDArray a, long from, long count) {
-        return rowsView(a, from, count).dup('c');
-    }
-
     /** Rows {@code [from, from + count)} along dimension 0, as a view of {@code a}. */
     public static INDArray rowsView(INDArray a, long from, long count) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];

@@ -1,7 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
@@ -36,11 +34,7 @@ final class ClusterCommand implements Runnable {
         ClusterSpec c = cluster.resolve();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(c)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("cannot write cluster JSON", e);
-            }
+            JsonOutput.print(out, toJson(c));
         } else {
             ClusterTable.print(c, out);
         }
@@ -48,7 +42,7 @@ final class ClusterCommand implements Runnable {
     }
 
     static ObjectNode toJson(ClusterSpec c) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("name", c.name());
         o.put("contentHash", ClusterJson.contentHash(c));
         o.put("deviceCount", c.devices().size());

@@ -1,8 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,7 +36,7 @@ final class GraphCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
         ComputationGraph g = source.load();
         if (coarsen != null) {
             if (coarsen < 1) {
@@ -55,7 +52,7 @@ final class GraphCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(GraphSummary.json(g)));
+            JsonOutput.print(w, GraphSummary.json(g));
             w.flush();
         } else {
             GraphSummary.table(g, w);

@@ -1,8 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +24,7 @@ final class ModelsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Preset p : ModelZoo.presets()) {
             ComputationGraph g = p.build();
@@ -40,7 +37,7 @@ final class ModelsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("models", rows)));
+            JsonOutput.print(out, Map.of("models", rows));
         } else {
             out.printf("%-15s %10s  %s%n", "MODEL", "PARAMETERS", "DESCRIPTION");
             for (Map<String, Object> r : rows) {

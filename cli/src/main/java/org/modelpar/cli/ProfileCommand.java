@@ -1,7 +1,6 @@
 package org.modelpar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,10 +104,9 @@ final class ProfileCommand implements Runnable {
     }
 
     private static void printJson(PrintWriter w, ProfileResult r, List<Path> written) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         try {
-            o.set("cluster", mapper.readTree(ClusterJson.write(r.cluster())));
+            o.set("cluster", new ObjectMapper().readTree(ClusterJson.write(r.cluster())));
             o.put("kernelLaunchSeconds", r.kernelLaunchSeconds());
             var matmul = o.putArray("matmul");
             r.matmul().forEach(s -> matmul.addObject().put("flops", s.size()).put("seconds", s.seconds()));
@@ -121,9 +119,9 @@ final class ProfileCommand implements Runnable {
                     .put("forwardSeconds", k.forwardSeconds()).put("backwardSeconds", k.backwardSeconds()));
             var files = o.putArray("written");
             written.forEach(p -> files.add(p.toString()));
-            w.println(mapper.writeValueAsString(o));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write profile JSON", e);
+            throw new IllegalStateException("cannot read back the profile's cluster JSON", e);
         }
+        JsonOutput.print(w, o);
     }
 }

@@ -1,7 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,7 +99,7 @@ final class RunCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean bars = ProgressBar.wanted(json);
-        ObjectNode doc = new ObjectMapper().createObjectNode();
+        ObjectNode doc = JsonOutput.object();
         ComputationGraph g = graph.load();
         doc.put("model", g.name());
         doc.put("cluster", clusterArg);
@@ -161,11 +159,7 @@ final class RunCommand implements Runnable {
             doc.putNull("report");
         }
         if (json) {
-            try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("cannot write run JSON", e);
-            }
+            JsonOutput.print(out, doc);
         }
         out.flush();
     }

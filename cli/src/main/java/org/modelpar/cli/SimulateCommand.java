@@ -1,8 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,11 +102,7 @@ final class SimulateCommand implements Runnable {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(ReportJson.toJson(report)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write report JSON", e);
-            }
+            JsonOutput.print(out, ReportJson.toJson(report));
         } else {
             SimulationTable.print(report, out);
         }

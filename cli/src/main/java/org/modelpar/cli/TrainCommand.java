@@ -1,7 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,8 +117,7 @@ final class TrainCommand implements Runnable {
     }
 
     private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("steps", r.firstStep() + r.losses().size());
         o.put("firstStep", r.firstStep());
         r.losses().forEach(o.putArray("losses")::add);
@@ -141,10 +138,6 @@ final class TrainCommand implements Runnable {
             cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
                     .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));
         }
-        try {
-            out.println(mapper.writeValueAsString(o));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write train JSON", e);
-        }
+        JsonOutput.print(out, o);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.profiles.io.ClusterJson;
 
@@ -45,13 +46,12 @@ class ClustersTest {
                 .isEqualTo(25e9);
     }
 
+    /** Correctness of a large replication; its time is bench/cluster-lookup.sh's (the timeout stops a hang). */
     @Test
-    void largeReplicationIsFastAndDeterministic() {
-        long start = System.nanoTime();
+    @Timeout(60)
+    void largeReplicationIsCompleteAndDeterministic() {
         ClusterSpec c = resolve("dgx-a100:192");
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(c.devices()).hasSize(1536);
-        assertThat(millis).isLessThan(2_000);
         assertThat(ClusterJson.contentHash(resolve("dgx-a100:192"))).isEqualTo(ClusterJson.contentHash(c));
         assertThat(c.device("n191g7")).isPresent();
     }

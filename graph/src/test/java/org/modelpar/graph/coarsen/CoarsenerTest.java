@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.modelpar.graph.ComputationGraph;
@@ -115,17 +116,16 @@ class CoarsenerTest {
         assertPreservesEverything(g, c);
     }
 
+    /** Correctness at scale; the time is bench/coarsen.sh's (the timeout only stops a hang). */
     @Test
+    @Timeout(300)
     void handlesOneHundredThousandOps() {
         ComputationGraph g = randomDag(42, 100_000);
-        long start = System.nanoTime();
         CoarseGraph c = Coarsener.toAtMost(g, 256);
         CoarseGraph layers = Coarsener.byLayer(g);
-        double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(c.blockCount()).isEqualTo(256);
         // tags are i / 7 and edges only go forward, so each tag's ops can stay together
         assertThat(layers.blockCount()).isEqualTo((100_000 + 6) / 7);
         assertPreservesEverything(g, c);
-        assertThat(seconds).isLessThan(30);
     }
 }

@@ -57,11 +57,17 @@ final class HostSharing {
         return Timing.median(c);
     }
 
-    /** One measurement: {@code workers x t1 / tN}, within [1, workers]. */
+    /** One measurement with {@code workers} threads. */
     double round(int workers) {
-        double t1 = run(model, data, targets, 1);
-        double tn = run(model, data, targets, workers);
-        return Math.max(1.0, Math.min(workers, workers * t1 / tn));
+        return capacity(workers, run(model, data, targets, 1), run(model, data, targets, workers));
+    }
+
+    /**
+     * Aggregate throughput of {@code workers} threads that each did one thread's work in {@code allSeconds},
+     * against one thread alone in {@code oneSeconds}: {@code workers x one / all}, within [1, workers].
+     */
+    static double capacity(int workers, double oneSeconds, double allSeconds) {
+        return Math.max(1.0, Math.min(workers, workers * oneSeconds / allSeconds));
     }
 
     /** Wall seconds for {@code threads} threads to run {@link #PASSES} forward + backward passes each. */

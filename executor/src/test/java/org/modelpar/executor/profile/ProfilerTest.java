@@ -27,8 +27,16 @@ class ProfilerTest {
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(c.computeCapacity()).containsOnlyKeys("local");
-        assertThat(c.computeCapacity().get("local")).isBetween(1.0, 3.0);
         assertThat(new Profiler(Ticker.system(), 1, 1).profile(1).cluster().computeCapacity()).isEmpty();
+    }
+
+    @Test
+    void hostCapacityIsTheAggregateThroughputInWorkers() {
+        assertThat(HostSharing.capacity(2, 1.0, 1.25)).isEqualTo(1.6);
+        assertThat(HostSharing.capacity(4, 1.0, 2.0)).isEqualTo(2.0);
+        // faster than perfect scaling or slower than one worker: measurement noise, clamped to [1, workers]
+        assertThat(HostSharing.capacity(2, 1.0, 0.8)).isEqualTo(2.0);
+        assertThat(HostSharing.capacity(2, 1.0, 3.0)).isEqualTo(1.0);
     }
 
     @Test

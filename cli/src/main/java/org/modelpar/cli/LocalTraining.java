@@ -3,6 +3,7 @@ package org.modelpar.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
@@ -62,8 +63,9 @@ final class LocalTraining {
         }
 
         /**
-         * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, and with
-         * the host capacity measured during the run in place of the profile's (a shared host's speed drifts).
+         * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
+         * the host capacity measured during the run in place of the profile's (a shared host's speed drifts),
+         * and with the op workspaces that this executor's kernels take ({@link KernelWorkspace}).
          */
         SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
@@ -78,7 +80,7 @@ final class LocalTraining {
                 now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(),
                         cluster.nodeLinks(), capacity);
             }
-            return Simulator.simulate(graph, now, plan, SimulationOptions.defaults().withTrace(true)
+            return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
                     .withCostModel(calibration.costModel()));
         }
     }

@@ -9,6 +9,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.modelpar.executor.kernel.Tensors;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,6 +36,7 @@ final class ArrayPool {
     private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
     private final Set<INDArray> lent = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocations;
+    private long lentBytes;
 
     /** {@code a} itself when it lives outside any workspace, else a pooled copy of it. */
     INDArray copyOut(INDArray a) {
@@ -51,13 +54,20 @@ final class ArrayPool {
         ArrayDeque<INDArray> q = free.get(Key.of(like));
         INDArray dst = q == null || q.isEmpty() ? allocate(like) : q.pop();
         lent.add(dst);
+        lentBytes += Tensors.bytes(dst);
         return dst;
     }
 
-    /** Returns pooled arrays among {@code arrays} that are not in {@code stillLive}; others are ignored. */
-    synchronized void release(Collection<INDArray> arrays, Set<INDArray> stillLive) {
+    /**
+     * Returns pooled arrays among {@code arrays} unless one of {@code stillLive} shares their memory (is
+     * the array or a view of it); arrays this pool did not lend are ignored.
+     */
+    synchronized void release(Collection<INDArray> arrays, Collection<INDArray> stillLive) {
+        Set<DataBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+        stillLive.forEach(a -> live.add(Tensors.root(a)));
         for (INDArray a : arrays) {
-            if (a != null && !stillLive.contains(a) && lent.remove(a)) {
+            if (a != null && !live.contains(Tensors.root(a)) && lent.remove(a)) {
+                lentBytes -= Tensors.bytes(a);
                 free.computeIfAbsent(Key.of(a), k -> new ArrayDeque<>()).push(a);
             }
         }
@@ -66,6 +76,11 @@ final class ArrayPool {
     /** Returns every lent array (the end of a step: nothing computed in it is live any more). */
     synchronized void releaseAll() {
         release(List.copyOf(lent), Set.of());
+    }
+
+    /** Bytes of the arrays lent out now. */
+    synchronized long lentBytes() {
+        return lentBytes;
     }
 
     /** Buffers allocated so far (constant once the steps repeat: tests check there is no churn). */

@@ -49,6 +49,7 @@ final class DeviceWorker {
     private final Map<String, Integer> sendsLeft = new HashMap<>();
     private final Map<String, Long> heldBytes = new HashMap<>();
     private final ArrayPool pool = new ArrayPool();
+    private final KernelArena arena = new KernelArena(pool);
     private final Inbox inbox;
     private Batch batch;
     private double loss;
@@ -119,10 +120,11 @@ final class DeviceWorker {
     private void execute(int step, Instruction in) throws InterruptedException {
         if (in instanceof Compute c) {
             try (MemoryWorkspace scratch = Scratch.open()) {
+                arena.begin();
                 if (c.direction() == Direction.FORWARD) {
-                    forward(c.microBatch());
+                    forward(c.microBatch(), scratch);
                 } else {
-                    backward(c.microBatch());
+                    backward(c.microBatch(), scratch);
                 }
             }
         } else if (in instanceof Send s) {
@@ -135,32 +137,35 @@ final class DeviceWorker {
             allReduce(step, a);
         } else if (in instanceof OptimizerStep) {
             try (MemoryWorkspace scratch = Scratch.open()) {
+                arena.begin();
                 optimizerStep(step);
+                arena.account(scratch, state.ledger);
             }
         }
     }
 
-    private void forward(int mb) {
+    private void forward(int mb, MemoryWorkspace scratch) {
         Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, mb);
         long first = (long) mb * microBatchSize + localFirst;
         INDArray data = rowsOf(batch.inputs(), first);
         INDArray targets = rowsOf(batch.targets(), first);
-        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute);
-        Scratch.Detacher out = new Scratch.Detacher(pool);
-        StageModel.Stash s = out.detach(r.stash());
+        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute, arena);
+        arena.account(scratch, state.ledger);
+        StageModel.Stash s = r.stash();
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
         stash.put(mb, s);
         loss += r.loss();
-        hold(Payload.ACTIVATION, mb, out.detach(r.outputs()));
+        hold(Payload.ACTIVATION, mb, r.outputs());
     }
 
-    private void backward(int mb) {
+    private void backward(int mb, MemoryWorkspace scratch) {
         StageModel.Stash s = stash.get(mb);
         if (s == null) {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : inbox.assemble(Payload.GRADIENT, mb);
-        Map<String, INDArray> inputGrads = new Scratch.Detacher(pool).detach(model.backward(s, outGrads, state.params, state.grads));
+        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.params, state.grads, arena);
+        arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());

@@ -38,7 +38,7 @@ class MemorySafetyTest {
     void measuredPeakNotAbovePredicted(String model, int stages, int replicas, Schedule schedule) {
         ComputationGraph graph = ModelZoo.build(model);
         PlacementPlan plan = Plans.plan(graph, stages, replicas, 4, 2, schedule, OptimizerKind.ADAM);
-        SimulationReport predicted = Simulator.simulate(graph, Plans.local(plan.devices().size()), plan);
+        SimulationReport predicted = Simulator.simulate(KernelWorkspace.measure(graph, plan), Plans.local(plan.devices().size()), plan);
         Map<String, Long> measured;
         SyntheticTask task = SyntheticTask.forGraph(graph, 1);
         org.modelpar.simulator.program.StepProgram program = Plans.lower(graph, plan);

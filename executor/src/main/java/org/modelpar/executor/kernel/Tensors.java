@@ -1,5 +1,6 @@
 package org.modelpar.executor.kernel;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +15,15 @@ public final class Tensors {
     /** Bytes held by an array's values. */
     public static long bytes(INDArray a) {
         return a == null ? 0 : a.length() * a.dataType().width();
+    }
+
+    /** The buffer that owns an array's memory: the array's own, or for a view the buffer it looks into. */
+    public static DataBuffer root(INDArray a) {
+        DataBuffer b = a.data();
+        for (DataBuffer o = b.originalDataBuffer(); o != null && o != b; o = b.originalDataBuffer()) {
+            b = o;
+        }
+        return b;
     }
 
     /** Rows {@code [from, from + count)} along dimension 0, as a view of {@code a}. */

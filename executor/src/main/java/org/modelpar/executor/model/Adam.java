@@ -4,12 +4,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adam (Kingma and Ba, "Adam: A Method for Stochastic Optimization", 2015) with bias correction,
- * beta1 = 0.9, beta2 = 0.999, eps = 1e-8. State: first and second moments per parameter and the step count.
+ * Adam (Kingma and Ba, "Adam: A Method for Stochastic Optimization", 2015) with bias correction in the
+ * paper's efficient form (end of its section 2: step size {@code lr sqrt(1 - beta2^t) / (1 - beta1^t)},
+ * epsilon added to {@code sqrt(v)}), beta1 = 0.9, beta2 = 0.999, eps = 1e-8, by ND4J's fused
+ * {@code adam_updater} kernel: one launch per parameter and no temporaries, so the optimizer step needs no
+ * memory beyond its state. It overwrites the gradient with the update. State: first and second moments per
+ * parameter and the step count.
  */
 public final class Adam implements Optimizer {
     private static final double BETA1 = 0.9;
@@ -26,16 +30,13 @@ public final class Adam implements Optimizer {
     @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads) {
         steps++;
-        double c1 = 1 - Math.pow(BETA1, steps);
-        double c2 = 1 - Math.pow(BETA2, steps);
         params.forEach((name, w) -> {
             INDArray g = grads.get(name);
             INDArray m = state.computeIfAbsent(name + "/m", k -> persistentZerosLike(w));
             INDArray v = state.computeIfAbsent(name + "/v", k -> persistentZerosLike(w));
-            m.muli(BETA1).addi(g.mul(1 - BETA1));
-            v.muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-            INDArray denom = Transforms.sqrt(v.div(c2), false).addi(EPS);
-            w.subi(m.div(c1).divi(denom).muli(learningRate));
+            // in place, no temporaries: m and v updated, g overwritten with the update (the caller zeroes it next)
+            Nd4j.exec(new AdamUpdater(g, v, m, learningRate, BETA1, BETA2, EPS, (int) (steps - 1)));
+            w.subi(g);
         });
     }
 

@@ -5,7 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Updates parameters in place from their gradients; holds its own state per parameter. */
 public interface Optimizer {
-    /** Applies one update to every parameter that has a gradient. */
+    /**
+     * Applies one update to every parameter that has a gradient, in place and without temporaries; the
+     * gradients may be overwritten (the caller zeroes them next).
+     */
     void step(Map<String, INDArray> params, Map<String, INDArray> grads);
 
     /** The optimizer's state (for checkpoints and memory accounting), keyed {@code param/slot}. */

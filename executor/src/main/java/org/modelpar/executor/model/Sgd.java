@@ -3,7 +3,7 @@ package org.modelpar.executor.model;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Plain stochastic gradient descent, {@code w -= lr g}; no state. */
+/** Plain stochastic gradient descent, {@code w -= lr g}, in place (the gradient is scaled); no state. */
 public final class Sgd implements Optimizer {
     private final double learningRate;
 
@@ -13,7 +13,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads) {
-        params.forEach((name, w) -> w.subi(grads.get(name).mul(learningRate)));
+        params.forEach((name, w) -> w.subi(grads.get(name).muli(learningRate)));
     }
 
     @Override

@@ -169,8 +169,8 @@ public final class Calibration {
         }
     }
 
-    /** The whole graph as one stage on one device, {@code samples} per step in one micro-batch. */
-    static PlacementPlan wholeModel(ComputationGraph graph, int samples) {
+    /** One stage holding every op of {@code graph}, on one device, one micro-batch of {@code samples}. */
+    public static PlacementPlan wholeModel(ComputationGraph graph, int samples) {
         List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         return new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples, samples, 1,
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));

@@ -21,8 +21,8 @@ import org.modelpar.simulator.plan.OptimizerKind;
  * @param parameterTensors parameter tensors the op owns (each costs the optimizer its own launches)
  */
 public record KernelLaunches(int forward, int backwardKernel, int accumulations, int parameterTensors) {
-    /** Adam's launches per parameter tensor: update m (3), v (4), the denominator (3) and the weight (4). */
-    static final int ADAM_PER_TENSOR = 14;
+    /** Adam's launches per parameter tensor: the fused update of m, v and the step, then the weight. */
+    static final int ADAM_PER_TENSOR = 2;
     /** SGD's launches per parameter tensor: scale the gradient, subtract it. */
     static final int SGD_PER_TENSOR = 2;
 

@@ -27,7 +27,8 @@ import org.modelpar.simulator.plan.StageProfile;
  *       the inputs, plus one micro-batch's op activations while a backward recomputes. GPipe keeps all m
  *       micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et al., "Memory-efficient
  *       pipeline-parallel DNN training", ICML 2021);</li>
- *   <li>workspace: the largest op workspace x b' x c / t;</li>
+ *   <li>workspace: what one running op needs beyond the stash ({@link org.modelpar.simulator.plan.StageWorkspace}),
+ *       {@code perSample x b' x c / t};</li>
  *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c / t} with in
  *       and out the stage's received and sent boundary bytes per sample and {@code M = maxInFlight(plan, 0)}
  *       (GPipe m, 1F1B min(p, m)). A sent message stays live on the sender until the peer receives it; an
@@ -73,7 +74,7 @@ public final class MemoryModel {
         long boundary = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample() + sp.outputBytesPerSample(), scaleNum), scaleDen);
         long messages = Math.multiplyExact(boundary, maxInFlight(plan, 0) + 1L);
         long acts = ceilDiv(Math.multiplyExact(sp.activationBytesPerSample(), scaleNum), scaleDen);
-        long workspace = ceilDiv(Math.multiplyExact(sp.workspaceBytesPerSample(), scaleNum), scaleDen);
+        long workspace = ceilDiv(Math.multiplyExact(sp.workspace().bytesPerSample(), scaleNum), scaleDen);
         boolean recompute = plan.stages().get(index).recompute();
         MemoryBreakdown fixed = new MemoryBreakdown(params * state.parameters(), params * state.gradients(),
                 params * state.optimizer(), 0, workspace, messages);

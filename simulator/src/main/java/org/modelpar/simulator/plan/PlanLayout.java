@@ -60,9 +60,8 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
             List<OpNode> stageOps = ops.get(i);
             long params = stageOps.stream().mapToLong(OpNode::parameterBytes).reduce(0, Math::addExact);
             long act = stageOps.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
-            long work = stageOps.stream().mapToLong(OpNode::workspaceBytes).max().orElse(0);
             long input = in.get(i).values().stream().mapToLong(Long::longValue).sum();
-            profiles.add(new StageProfile(i, stageOps, params, act, work, input, new TreeMap<>(in.get(i)),
+            profiles.add(new StageProfile(i, stageOps, params, act, StageWorkspace.of(graph, stageOps), input, new TreeMap<>(in.get(i)),
                     new TreeMap<>(out.get(i)), allReduces(stageOps), modelInputBytes(graph, stageOps),
                     tiedCopyParameters(graph, stageOps, stageOf, i)));
         }

@@ -13,7 +13,7 @@ import org.modelpar.graph.OpNode;
  * @param ops                         its ops in the graph's topological order
  * @param parameterBytes              fp32 bytes of its parameters
  * @param activationBytesPerSample    sum of its ops' stashed activations
- * @param workspaceBytesPerSample     largest workspace of one op (ops run one at a time)
+ * @param workspace                   what one running op needs beyond the stash ({@link StageWorkspace})
  * @param inputBytesPerSample         bytes of tensors entering from other stages
  * @param inputsFrom                  bytes per sample received from each earlier stage
  * @param outputsTo                   bytes per sample sent to each later stage
@@ -29,7 +29,7 @@ import org.modelpar.graph.OpNode;
  *                                    embedding group); 0 otherwise
  */
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
-                           long workspaceBytesPerSample, long inputBytesPerSample,
+                           StageWorkspace workspace, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
                            List<Long> tensorParallelAllReduces, long modelInputBytesPerSample,
                            long tiedCopyParameterCount) {

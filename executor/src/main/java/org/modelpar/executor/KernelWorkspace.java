@@ -1,0 +1,94 @@
+package org.modelpar.executor;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.modelpar.executor.model.Arena;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.Initializer;
+import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Measures what each op's kernels take in temporaries when this executor runs them: the whole model
+ * runs one forward and one backward pass of {@code samples} samples, each kernel call in its own scope
+ * as a worker runs it ({@link KernelArena}), and an op's workspace becomes the larger of its two calls'
+ * temporaries (output and weight-gradient temporaries included) over the samples, rounded up. The graph
+ * that comes back predicts this executor's memory: the zoo's own workspaces describe the model, not the
+ * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones.
+ * Measured at the smallest per-device sample count of a plan, the per-sample figure bounds larger ones
+ * (the weight-gradient part does not grow with the samples).
+ */
+public final class KernelWorkspace {
+    private KernelWorkspace() {
+    }
+
+    /** {@link #measure(ComputationGraph, int)} at the fewest samples a device of {@code plan} computes at once. */
+    public static ComputationGraph measure(ComputationGraph graph, PlacementPlan plan) {
+        int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
+        return measure(graph, Math.max(1, fewest));
+    }
+
+    /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample. */
+    public static ComputationGraph measure(ComputationGraph graph, int samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+        }
+        List<String> calls = new ArrayList<>();
+        StageModel model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
+                (op, backward, nanos) -> calls.add(op));
+        ArrayPool pool = new ArrayPool();
+        KernelArena arena = new KernelArena(pool);
+        Map<String, Long> largest = new HashMap<>();
+        Arena recording = new Arena() {
+            @Override
+            public <T> T call(Supplier<T> kernel) {
+                T result = arena.call(kernel);
+                largest.merge(calls.get(calls.size() - 1), arena.lastCallBytes(), Math::max);
+                return result;
+            }
+
+            @Override
+            public INDArray keep(INDArray a) {
+                return arena.keep(a);
+            }
+
+            @Override
+            public INDArray copy(INDArray a) {
+                return arena.copy(a);
+            }
+
+            @Override
+            public void release(Collection<INDArray> arrays) {
+                arena.release(arrays);
+            }
+        };
+        Map<String, INDArray> params = new HashMap<>();
+        model.parameters().forEach(p -> params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT)));
+        Map<String, INDArray> grads = new HashMap<>();
+        params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
+        Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
+        try (MemoryWorkspace instruction = Scratch.open()) {
+            StageModel.ForwardResult f = model.forward(Map.of(), batch.inputs().castTo(DataType.FLOAT),
+                    batch.targets().castTo(DataType.FLOAT), samples, params, false, recording);
+            model.backward(f.stash(), Map.of(), params, grads, recording);
+        }
+        List<OpNode> ops = new ArrayList<>();
+        for (OpNode op : graph.ops()) {
+            long perSample = (largest.getOrDefault(op.id(), 0L) + samples - 1) / samples;
+            ops.add(new OpNode(op.id(), op.name(), op.kind(), op.layer(), op.forwardFlops(), op.backwardFlops(),
+                    op.parameterBytes(), op.activationBytes(), perSample, op.measured(), op.attributes()));
+        }
+        return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
+    }
+}

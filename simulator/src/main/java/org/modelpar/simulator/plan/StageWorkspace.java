@@ -1,0 +1,63 @@
+package org.modelpar.simulator.plan;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+
+/**
+ * The most memory a stage needs beyond its stash while one op runs, per sample (graph units: fp32 bytes),
+ * when ops run one at a time, each op's temporaries are freed when it returns, and in the backward pass
+ * each gradient is freed once the op that produced the tensor has consumed it (as autograd does): the
+ * largest, over the stage's ops {@code o} in order, of o's workspace plus the gradients live while o's
+ * backward runs, which are o's output gradient and the gradient of every tensor made before o (in the
+ * stage or received) that o or a later op of the stage reads. An op's output is the sum of the tensors it
+ * sends (each edge carries its whole output or a disjoint part of it), at most its activation bytes (an
+ * output read by two ops is one tensor).
+ *
+ * @param bytesPerSample the largest op's workspace plus live gradients, per sample
+ */
+public record StageWorkspace(long bytesPerSample) {
+    public StageWorkspace {
+        if (bytesPerSample < 0) {
+            throw new IllegalArgumentException("stage workspace bytes must be non-negative, got " + bytesPerSample);
+        }
+    }
+
+    /** The workspace of a stage made of {@code ops} (in topological order) of {@code graph}. */
+    public static StageWorkspace of(ComputationGraph graph, List<OpNode> ops) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            index.put(ops.get(i).id(), i);
+        }
+        // each tensor read in the stage: its producer's output bytes, live in backward down to its first reader
+        Map<String, Integer> lastRead = new HashMap<>();
+        Map<String, Long> outputBytes = new HashMap<>();
+        for (OpNode op : ops) {
+            for (TensorEdge t : graph.incoming(op.id())) {
+                lastRead.merge(t.from(), index.get(op.id()), Math::max);
+                outputBytes.computeIfAbsent(t.from(), p -> outputBytes(graph, p));
+            }
+        }
+        long perSample = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            OpNode op = ops.get(i);
+            long live = outputBytes(graph, op.id());
+            for (Map.Entry<String, Integer> e : lastRead.entrySet()) {
+                Integer produced = index.get(e.getKey());
+                if ((produced == null || produced < i) && e.getValue() >= i) {
+                    live += outputBytes.get(e.getKey());
+                }
+            }
+            perSample = Math.max(perSample, Math.addExact(op.workspaceBytes(), live));
+        }
+        return new StageWorkspace(perSample);
+    }
+
+    private static long outputBytes(ComputationGraph graph, String opId) {
+        long sent = graph.outgoing(opId).stream().mapToLong(TensorEdge::bytes).reduce(0, Math::addExact);
+        return Math.min(sent, graph.op(opId).map(OpNode::activationBytes).orElse(sent));
+    }
+}

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * beyond the ledger: the most bytes that the instruction's kept arrays and one call's temporaries
  * occupied together, so the ledger's peak counts them ({@link #account}). Used by its worker's thread only.
  */
-final class KernelArena implements Arena {
+public final class KernelArena implements Arena {
     private final ArrayPool pool;
     private long lentAtStart;
     private long peakBytes;
@@ -21,6 +21,11 @@ final class KernelArena implements Arena {
 
     KernelArena(ArrayPool pool) {
         this.pool = pool;
+    }
+
+    /** An arena with a pool of its own, for running stages outside a worker (calibration) as a worker does. */
+    public static KernelArena create() {
+        return new KernelArena(new ArrayPool());
     }
 
     /** Starts measuring an instruction. */

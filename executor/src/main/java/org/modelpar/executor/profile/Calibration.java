@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.executor.Batch;
+import org.modelpar.executor.KernelArena;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.Threads;
 import org.modelpar.executor.kernel.ParameterSpec;
@@ -41,6 +42,7 @@ public final class Calibration {
     private final StageModel model;
     private final Map<String, INDArray> params;
     private final Map<String, INDArray> grads = new HashMap<>();
+    private final KernelArena arena = KernelArena.create();
     private final INDArray data;
     private final INDArray targets;
     private final Map<String, List<Double>> fwd = new HashMap<>();
@@ -147,12 +149,13 @@ public final class Calibration {
     }
 
     private void pass() {
-        // the executor's memory regime: temporaries in a reused scratch workspace
+        // the executor's memory regime: each kernel call in a reused scratch scope, kept arrays pooled
         try (MemoryWorkspace scratch = Scratch.open()) {
             long start = System.nanoTime();
-            StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
+            StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false, arena);
             long mid = System.nanoTime();
-            model.backward(f.stash(), Map.of(), params, grads);
+            model.backward(f.stash(), Map.of(), params, grads, arena);
+            arena.release(f.stash().arrays());
             if (recording) {
                 forwardPasses.add((mid - start) / 1e9);
                 backwardPasses.add((System.nanoTime() - mid) / 1e9);

@@ -138,7 +138,7 @@ final class DeviceWorker {
         } else if (in instanceof OptimizerStep) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
-                optimizerStep(step);
+                optimizerStep();
                 arena.account(scratch, state.ledger);
             }
         }
@@ -236,17 +236,32 @@ final class DeviceWorker {
     }
 
     private void allReduce(int step, AllReduce a) throws InterruptedException {
+        if (!a.tiedOp().isEmpty()) {
+            tiedReduce(step, a);
+            return;
+        }
         Map<String, INDArray> sum = run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads);
         sum.forEach((k, v) -> state.grads.get(k).assign(v));
     }
 
-    private void optimizerStep(int step) throws InterruptedException {
+    /** Adds the gradients of the weights of {@code a.tiedOp()} that other stages hold copies of: one summand per stage. */
+    private void tiedReduce(int step, AllReduce a) throws InterruptedException {
         for (RunContext.Tied tied : run.tiedGroups(device())) {
+            if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
+                continue;
+            }
+            if (!Set.copyOf(tied.members()).equals(Set.copyOf(a.group()))) {
+                throw new IllegalStateException(a.name() + " runs over " + a.group() + " but " + tied.parameter()
+                        + " is held by " + tied.members());
+            }
             Map<String, INDArray> mine = Map.of(tied.parameter(), state.grads.get(tied.parameter()));
             Map<String, INDArray> sum = run.collectives().reduce("step " + step + " tied " + tied.parameter(),
                     device(), tied.members(), tied.summands(), mine);
             state.grads.get(tied.parameter()).assign(sum.get(tied.parameter()));
         }
+    }
+
+    private void optimizerStep() {
         state.optimizer.step(state.params, state.grads);
         state.zeroGradients();
     }

@@ -22,6 +22,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.StepProgram;
@@ -244,6 +245,13 @@ public final class Executor implements AutoCloseable {
                 summands.add(devs.get(0));
             }
             RunContext.Tied t = new RunContext.Tied(param, members, summands);
+            for (DeviceProgram p : program.programs()) {
+                if (members.contains(p.device()) && p.instructions().stream().noneMatch(i -> i instanceof AllReduce a
+                        && !a.tiedOp().isEmpty() && param.startsWith(a.tiedOp() + "."))) {
+                    throw new IllegalArgumentException("parameter " + param + " is held by stages " + ss + " but device "
+                            + p.device() + "'s program has no tied all-reduce of it");
+                }
+            }
             members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
         });
         return out;

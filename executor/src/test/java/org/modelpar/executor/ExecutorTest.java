@@ -14,6 +14,10 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.StepProgram;
 
 class ExecutorTest {
     private final ComputationGraph graph = ModelZoo.build("mlp:layers=2,width=8");
@@ -82,5 +86,19 @@ class ExecutorTest {
                 plan.globalBatchSize(), plan.microBatchSize(), plan.microBatches(), plan.schedule(), 1, plan.stages());
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, bf16), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("fp32 only");
+    }
+
+    @Test
+    void aTiedWeightWithoutItsAllReduceInTheProgramIsRefused() {
+        ComputationGraph gpt = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan pipeline = Plans.plan(gpt, 2, 1, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
+        StepProgram lowered = Plans.lower(gpt, pipeline);
+        assertThat(lowered.programs()).allSatisfy(p -> assertThat(p.instructions()).extracting(Instruction::name)
+                .contains("allreduce tied embed"));
+        StepProgram without = new StepProgram(pipeline, lowered.programs().stream().map(p -> new DeviceProgram(p.device(),
+                p.stage(), p.replica(), p.tensorRank(), p.instructions().stream()
+                        .filter(i -> !(i instanceof AllReduce a && !a.tiedOp().isEmpty())).toList())).toList());
+        assertThatThrownBy(() -> Executor.create(gpt, without, ExecutorOptions.defaults(1, 0.1)))
+                .hasMessageContaining("embed.word").hasMessageContaining("no tied all-reduce");
     }
 }

@@ -20,6 +20,7 @@ import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.StageProfile;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -127,9 +128,11 @@ final class Compiler {
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
-        long params = -Math.floorDiv(-layout.stage(dp.stage()).parameterCount(), t);
-        int tensors = layout.stage(dp.stage()).ops().stream()
-                .mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum();
+        // the optimizer also updates a tied weight's copy (one more tensor)
+        StageProfile sp = layout.stage(dp.stage());
+        long params = -Math.floorDiv(-(sp.parameterCount() + sp.tiedCopyParameterCount()), t);
+        int tensors = sp.ops().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum()
+                + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;
         int openStart = edges;
@@ -273,7 +276,7 @@ final class Compiler {
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.ALLREDUCE) {
                 AllReduce a = (AllReduce) c.instructions[g];
-                members.computeIfAbsent(new AllReduceKey(a.stage(), a.group(), a.bytes()), k -> new ArrayList<>()).add(g);
+                members.computeIfAbsent(new AllReduceKey(a.stage(), a.group(), a.bytes(), a.tiedOp()), k -> new ArrayList<>()).add(g);
             }
         }
         int n = members.size();
@@ -287,7 +290,7 @@ final class Compiler {
             List<String> group = e.getKey().group();
             int size = group.size();
             if (e.getValue().size() != size) {
-                throw new PlanException("allreduce of stage " + e.getKey().stage() + " over " + group + " appears in "
+                throw new PlanException("'" + c.instructions[e.getValue().get(0)].name() + "' over " + group + " appears in "
                         + e.getValue().size() + " of its " + size + " members' programs");
             }
             c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
@@ -307,7 +310,7 @@ final class Compiler {
         }
     }
 
-    private record AllReduceKey(int stage, List<String> group, long bytes) {
+    private record AllReduceKey(int stage, List<String> group, long bytes, String tiedOp) {
     }
 
     /** Builds the successor lists (CSR) from the edge list. */

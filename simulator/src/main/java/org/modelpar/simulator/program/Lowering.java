@@ -29,7 +29,9 @@ import org.modelpar.simulator.plan.StageProfile;
  *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
- *       no parameters), then {@link OptimizerStep}.</li>
+ *       no parameters), then for each weight tied across stages that the stage holds ({@link TiedWeight})
+ *       an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
+ *       stage then replica order, then {@link OptimizerStep}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -57,12 +59,13 @@ public final class Lowering {
     public static StepProgram lower(PlanLayout layout) {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
+        List<TiedWeight> tied = TiedWeight.of(layout);
         for (int s = 0; s < plan.pipelineStages(); s++) {
             Peers in = Peers.of(layout.stage(s).inputsFrom());
             Peers out = Peers.of(layout.stage(s).outputsTo());
             List<String> devices = plan.stages().get(s).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
+                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out, tied));
             }
         }
         return new StepProgram(plan, programs);
@@ -82,7 +85,8 @@ public final class Lowering {
         }
     }
 
-    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs) {
+    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs,
+                                         List<TiedWeight> tied) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         boolean recompute = plan.stages().get(stage).recompute();
@@ -103,18 +107,31 @@ public final class Lowering {
         int t = plan.tensorParallel();
         int d = plan.dataParallel(stage);
         long params = -Math.floorDiv(-sp.parameterCount(), t);
+        long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
         if (d > 1 && params > 0) {
-            List<String> devices = plan.stages().get(stage).devices();
-            List<String> group = new ArrayList<>(d);
-            for (int r = 0; r < d; r++) {
-                group.add(devices.get(r * t + rank));
+            program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
+        }
+        for (TiedWeight w : tied) {
+            if (w.stages().contains(stage)) {
+                long bytes = -Math.floorDiv(-w.parameterCount(), t) * gradientBytes;
+                program.add(new AllReduce(w.stages().get(0), rankGroup(plan, w.stages(), rank), bytes, w.op()));
             }
-            long bytes = params * StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-            program.add(new AllReduce(stage, group, bytes));
         }
         program.add(new OptimizerStep(stage));
         String device = plan.stages().get(stage).devices().get(replica * t + rank);
         return new DeviceProgram(device, stage, replica, rank, program);
+    }
+
+    /** The devices of {@code stages} with tensor rank {@code rank}, in stage then replica order. */
+    private static List<String> rankGroup(PlacementPlan plan, List<Integer> stages, int rank) {
+        List<String> group = new ArrayList<>();
+        for (int s : stages) {
+            List<String> devices = plan.stages().get(s).devices();
+            for (int r = 0; r < plan.dataParallel(s); r++) {
+                group.add(devices.get(r * plan.tensorParallel() + rank));
+            }
+        }
+        return group;
     }
 
     /** Micro-batch slots in schedule order: k for forward of k, -k-1 for backward of k. */

@@ -3,6 +3,7 @@ package org.modelpar.simulator.program;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
@@ -91,5 +92,32 @@ class LoweringTest {
         assertThat(program.programs().get(9).instructions()).contains(new AllReduce(1, List.of("n0g5", "n0g7", "n0g9"), 1000));
         assertThat(Simulator.simulate(g, c, plan).stepSeconds()).isPositive();
         assertThat(program.instructionCount()).isEqualTo(program.programs().stream().mapToInt(p -> p.instructions().size()).sum());
+    }
+
+    /**
+     * The logits reuse the embedding's word table: with the embedding on stage 0 (2 replicas) and the
+     * logits on stage 1 (1 replica), every copy's device sums the table's gradient after its stage's
+     * data-parallel all-reduce: vocab 10 x hidden 4 = 40 parameters, 4 gradient bytes each in fp32.
+     */
+    @Test
+    void aWeightTiedAcrossStagesIsAllReducedOverEveryCopy() {
+        Map<String, String> tied = Map.of("tiedTo", "embed", "vocab", "10", "hidden", "4");
+        List<OpNode> ops = List.of(new OpNode("embed", "embed", "embedding", "", 1, 2, 160, 4, 0, Map.of(), Map.of()),
+                new OpNode("logits", "logits", "logits", "", 1, 2, 0, 4, 0, Map.of(), tied));
+        ComputationGraph g = ComputationGraph.of("tied", 1, ops, List.of(new TensorEdge("x", "embed", "logits", 16)));
+        ClusterSpec c = Fixtures.freeCluster(3);
+        PlacementPlan plan = new PlacementPlan("tied", "", "test", "", Precision.FP32, OptimizerKind.SGD, 2, 2, 1,
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("n0g0", "n0g1"), List.of("embed"), false),
+                new Stage(1, List.of("n0g2"), List.of("logits"), false)));
+        StepProgram program = Lowering.lower(g, c, plan);
+        AllReduce exchange = new AllReduce(0, List.of("n0g0", "n0g1", "n0g2"), 160, "embed");
+        assertThat(exchange.name()).isEqualTo("allreduce tied embed");
+        for (DeviceProgram p : program.programs()) {
+            List<Instruction> list = p.instructions();
+            assertThat(list.get(list.size() - 2)).as(p.device()).isEqualTo(exchange);
+            assertThat(list.get(list.size() - 1)).isEqualTo(new OptimizerStep(p.stage()));
+        }
+        assertThat(program.programs().get(0).instructions()).contains(new AllReduce(0, List.of("n0g0", "n0g1"), 160));
+        assertThat(Simulator.simulate(g, c, plan).stepSeconds()).isPositive();
     }
 }

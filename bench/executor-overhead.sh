@@ -2,7 +2,7 @@
 # Executor overhead benchmarks (issue 5), each a ratio measured in one run:
 #  - 1-device executor step / a plain loop over the same kernels in the same order, small gpt with Adam
 #    (target <= 1.05), OverheadBenchmark;
-#  - balanced 2-stage 1F1B pipeline on 2 workers / 1 worker throughput, mlp 7 x 512, 16 micro-batches of 256,
+#  - balanced 2-stage 1F1B pipeline on 2 workers / 1 worker throughput, mlp 7 x 512, 32 micro-batches of 256,
 #    steps alternating (target >= 1.7x), PipelineSpeedupBenchmark; also prints the compute contention factor.
 # Both need an otherwise idle machine with at least 2 cores (about 2 minutes). Extra arguments go to Maven,
 # e.g. -Dbench.microBatchSize=64 -Dbench.microBatches=8 -Dbench.model=mlp:layers=7,width=512.

@@ -62,6 +62,11 @@ final class LocalTraining {
             }
         }
 
+        /** The host capacity measured during the run, if its devices share a host. */
+        java.util.OptionalDouble hostCapacity() {
+            return calibration.hostCapacity();
+        }
+
         /**
          * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
          * the host capacity measured during the run in place of the profile's (a shared host's speed drifts),

@@ -109,14 +109,15 @@ final class TrainCommand implements Runnable {
             }
         }
         if (json) {
-            printJson(out, result, cmp, roofline.stepSeconds());
+            printJson(out, result, cmp, roofline.stepSeconds(), calibration);
         } else {
             TrainReport.print(out, result, cmp, compare, roofline.stepSeconds());
         }
         out.flush();
     }
 
-    private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds) {
+    private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds,
+                           LocalTraining.CalibratedPrediction calibration) {
         ObjectNode o = JsonOutput.object();
         o.put("steps", r.firstStep() + r.losses().size());
         o.put("firstStep", r.firstStep());
@@ -134,6 +135,9 @@ final class TrainCommand implements Runnable {
         if (compare) {
             ObjectNode c = o.putObject("compare");
             c.put("stepErrorPercent", cmp.stepErrorPercent());
+            ObjectNode busy = c.putObject("computeSeconds");
+            cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
+            calibration.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
             var worst = c.putArray("worstInstructions");
             cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
                     .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));

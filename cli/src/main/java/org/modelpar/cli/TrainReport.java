@@ -19,6 +19,9 @@ final class TrainReport {
         c.memory().forEach((d, m) -> out.printf("%-10s %16d %16d %+8.1f%%%n", d, m.measuredBytes(), m.predictedBytes(),
                 m.errorPercent()));
         if (compare) {
+            out.printf("%-10s %16s %16s %9s%n", "device", "measured busy ms", "predicted ms", "error");
+            c.compute().forEach((d, b) -> out.printf("%-10s %16.3f %16.3f %+8.1f%%%n", d, b.measuredSeconds() * 1e3,
+                    b.predictedSeconds() * 1e3, b.errorPercent()));
             out.println("largest disagreements (last step):");
             out.printf("  %-8s %4s %-28s %12s %12s%n", "device", "#", "instruction", "predicted ms", "measured ms");
             c.worstInstructions().forEach(g -> out.printf("  %-8s %4d %-28s %12.3f %12.3f%n", g.device(), g.index(),

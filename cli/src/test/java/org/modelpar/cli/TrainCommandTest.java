@@ -41,8 +41,14 @@ class TrainCommandTest {
         assertThat(json.get("peakMemoryBytes").get("cpu1").asLong()).isPositive();
         assertThat(json.get("predictedPeakMemoryBytes").get("cpu0").asLong()).isPositive();
         assertThat(json.get("compare").get("worstInstructions")).isNotEmpty();
+        for (String device : new String[] {"cpu0", "cpu1"}) {
+            JsonNode busy = json.get("compare").get("computeSeconds").get(device);
+            assertThat(busy.get("predicted").asDouble()).as(device).isPositive();
+            assertThat(busy.get("measured").asDouble()).as(device).isPositive();
+        }
         JsonNode trace = new ObjectMapper().readTree(dir.resolve("trace.json").toFile());
-        assertThat(trace.get("traceEvents").toString()).contains("\"F s0 mb0\"", "\"send act s0>s1 mb0\"", "\"memory\"");
+        assertThat(trace.get("traceEvents").toString()).contains("\"F s0 mb0\"", "\"send act s0>s1 mb0\"", "\"memory\"",
+                "\"allreduce tied embed\"");
     }
 
     @Test

@@ -17,12 +17,14 @@ import org.modelpar.simulator.engine.EngineResult;
  * @param predictedStepSeconds simulated step
  * @param measuredStepSeconds  measured step (median)
  * @param memory               per device, in plan order
+ * @param compute              per device, seconds its compute stream was busy in the compared step
  * @param worstInstructions    largest absolute disagreements first
  */
 public record Comparison(double predictedStepSeconds, double measuredStepSeconds, Map<String, Memory> memory,
-                         List<InstructionGap> worstInstructions) {
+                         Map<String, Compute> compute, List<InstructionGap> worstInstructions) {
     public Comparison {
         memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
+        compute = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compute));
         worstInstructions = List.copyOf(worstInstructions);
     }
 
@@ -31,6 +33,14 @@ public record Comparison(double predictedStepSeconds, double measuredStepSeconds
         /** (measured - predicted) / predicted in percent. */
         public double errorPercent() {
             return percent(measuredBytes, predictedBytes);
+        }
+    }
+
+    /** Predicted and measured busy seconds of a device's compute stream (compute, free, optimizer). */
+    public record Compute(double predictedSeconds, double measuredSeconds) {
+        /** (measured - predicted) / predicted in percent. */
+        public double errorPercent() {
+            return percent(measuredSeconds, predictedSeconds);
         }
     }
 
@@ -57,10 +67,19 @@ public record Comparison(double predictedStepSeconds, double measuredStepSeconds
         Map<String, Memory> memory = new LinkedHashMap<>();
         report.devices().forEach((id, d) -> memory.put(id, new Memory(d.peakMemoryBytes(), measuredPeaks.getOrDefault(id, 0L))));
         List<InstructionGap> gaps = new ArrayList<>();
-        report.timeline().ifPresent(t -> gaps.addAll(gaps(t, trace, step)));
+        Map<String, Compute> compute = new LinkedHashMap<>();
+        report.timeline().ifPresent(t -> {
+            gaps.addAll(gaps(t, trace, step));
+            Map<String, Double> busy = new HashMap<>();
+            trace.step(step).stream().filter(s -> !s.communication()).forEach(s -> busy.merge(s.device(), s.seconds(), Double::sum));
+            for (int d = 0; d < t.deviceCount(); d++) {
+                compute.put(t.deviceId(d), new Compute(t.busySeconds(d), busy.getOrDefault(t.deviceId(d), 0.0)));
+            }
+        });
         gaps.sort(Comparator.comparingDouble((InstructionGap g) -> -Math.abs(g.gapSeconds()))
                 .thenComparing(InstructionGap::device).thenComparingInt(InstructionGap::index));
-        return new Comparison(report.stepSeconds(), measuredStepSeconds, memory, gaps.subList(0, Math.min(top, gaps.size())));
+        return new Comparison(report.stepSeconds(), measuredStepSeconds, memory, compute,
+                gaps.subList(0, Math.min(top, gaps.size())));
     }
 
     private static List<InstructionGap> gaps(EngineResult t, ExecutionTrace trace, int step) {

@@ -8,5 +8,8 @@
 # e.g. -Dbench.microBatchSize=64 -Dbench.microBatches=8 -Dbench.model=mlp:layers=7,width=512.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/cpu-steal.sh
+steal_start
 ./mvnw -q -o test -pl executor -am -Dtest='OverheadBenchmark,PipelineSpeedupBenchmark' -Dtest.excludedGroups= \
   -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 | grep BENCH
+steal_report executor-overhead

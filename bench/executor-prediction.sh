@@ -8,6 +8,8 @@
 # half, after the JIT has compiled the kernels' Java paths; the kernel-timed prediction samples between those steps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/cpu-steal.sh
+steal_start
 export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
 work=$(mktemp -d)
 echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -31,3 +33,4 @@ for d, mb in r["peakMemoryBytes"].items():
 for g in r["compare"]["worstInstructions"]:
     print(f"  {g['device']} #{g['index']} {g['name']}: predicted {g['predictedSeconds']*1e3:.2f} ms, measured {g['measuredSeconds']*1e3:.2f} ms")
 PY
+steal_report executor-prediction

@@ -163,13 +163,10 @@ public final class StageModel {
                 loss += f.output().getDouble(0);
             }
             // a value no later op reads and no kernel saved is dead now (as its reference count drops to 0)
-            List<INDArray> dead = new ArrayList<>();
-            for (String v : lastReadBy.getOrDefault(i, List.of())) {
-                if (!savedMemory.contains(Tensors.root(values.get(v)))) {
-                    dead.add(values.remove(v));
-                }
-            }
-            arena.release(dead);
+            List<INDArray> dying = new ArrayList<>();
+            lastReadBy.getOrDefault(i, List.of()).forEach(v -> dying.add(values.remove(v)));
+            arena.release(unshared(dying, values.values()).stream()
+                    .filter(a -> !savedMemory.contains(Tensors.root(a))).toList());
         }
         Map<String, INDArray> outputs = new LinkedHashMap<>();
         for (String p : sent) {

@@ -10,15 +10,18 @@ import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.engine.EngineResult;
 
 /**
- * Predicted vs measured: step time, peak memory per device and the instructions whose simulated and
- * measured durations differ most. Instructions are matched by device and position in the device's
- * program, the order both the engine and the interpreter run them in.
+ * Predicted vs measured: step time, peak memory and compute-stream time per device, and the compute-stream
+ * instructions (compute, free, optimizer) whose simulated and measured durations differ most. Instructions
+ * are matched by device and position in the device's program, the order both the engine and the
+ * interpreter run them in. Communication is left out of that list because its spans mean different things:
+ * a simulated receive or all-reduce spans the transfer in flight, a measured one also the wait for the
+ * peer (which the step time and the compute times already account for).
  *
  * @param predictedStepSeconds simulated step
  * @param measuredStepSeconds  measured step (median)
  * @param memory               per device, in plan order
  * @param compute              per device, seconds its compute stream was busy in the compared step
- * @param worstInstructions    largest absolute disagreements first
+ * @param worstInstructions    compute-stream instructions, largest absolute disagreements first
  */
 public record Comparison(double predictedStepSeconds, double measuredStepSeconds, Map<String, Memory> memory,
                          Map<String, Compute> compute, List<InstructionGap> worstInstructions) {
@@ -93,7 +96,7 @@ public record Comparison(double predictedStepSeconds, double measuredStepSeconds
             String device = t.deviceId(t.instructionDevice(g));
             int index = ordinal.merge(device, 1, Integer::sum) - 1;
             ExecutionTrace.Span s = measured.getOrDefault(device, Map.of()).get(index);
-            if (s != null) {
+            if (s != null && t.onComputeStream(g)) {
                 out.add(new InstructionGap(device, index, s.name(), t.end(g) - t.start(g), s.seconds()));
             }
         }

@@ -17,11 +17,16 @@ import java.util.TreeMap;
  * @param kernelLaunchSeconds           fixed cost of starting one kernel (GPU launch latency, or one ND4J call's
  *                                      dispatch and output allocation on a CPU worker), charged per launch on
  *                                      top of the efficiency curves; 0 where the curves already carry it
+ * @param optimizerSecondsPerParameter  measured seconds of one optimizer step per parameter, by optimizer
+ *                                      ({@code adam}, {@code sgd}), on one large tensor; empty where the
+ *                                      step is estimated from the memory bandwidth (an optimizer's fused
+ *                                      kernel reaches a fraction of a plain copy's bandwidth on a CPU)
  * @param source                        where the numbers come from (datasheet, measurement)
  */
 public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
                             double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
-                            EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, String source) {
+                            EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds,
+                            Map<String, Double> optimizerSecondsPerParameter, String source) {
     public DeviceProfile {
         if (name == null || name.isBlank()) {
             throw new ProfileException("device name must be a non-empty string, got '" + name + "'");
@@ -50,7 +55,23 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
             throw new ProfileException(where + "kernelLaunchSeconds must be finite and non-negative, got "
                     + kernelLaunchSeconds);
         }
+        optimizerSecondsPerParameter = optimizerSecondsPerParameter == null ? Map.of() : optimizerSecondsPerParameter;
+        optimizerSecondsPerParameter.forEach((optimizer, seconds) -> {
+            if (optimizer.isBlank() || seconds == null || !Double.isFinite(seconds) || seconds <= 0) {
+                throw new ProfileException(where + "optimizerSecondsPerParameter." + optimizer
+                        + " must be finite and positive, got " + seconds);
+            }
+        });
+        optimizerSecondsPerParameter = Collections.unmodifiableMap(new TreeMap<>(optimizerSecondsPerParameter));
         source = source == null ? "" : source;
+    }
+
+    /** A device whose optimizer steps are estimated from its memory bandwidth. */
+    public DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                         double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                         EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, String source) {
+        this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
+                kernelLaunchSeconds, Map.of(), source);
     }
 
     /** A device without a separate kernel launch cost ({@code kernelLaunchSeconds} = 0). */
@@ -58,7 +79,12 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
                          double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
                          EfficiencyCurve memoryEfficiency, String source) {
         this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
-                0, source);
+                0, Map.of(), source);
+    }
+
+    /** Measured seconds per parameter of one step of {@code optimizer} ({@code adam}, {@code sgd}), if measured. */
+    public Optional<Double> optimizerSecondsPerParameter(String optimizer) {
+        return Optional.ofNullable(optimizerSecondsPerParameter.get(optimizer));
     }
 
     /** Peak FLOP/s for a dtype, if the device lists it. */

@@ -60,12 +60,13 @@ public final class Profiler {
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Sample> transfers = transfers();
         List<ProfileResult.KernelTime> kernels = KernelProfiler.profile(timing);
+        Map<String, Double> optimizers = OptimizerProfiler.secondsPerParameter(timing);
         List<ProfileResult.Sample> matmulWork = netOfLaunch(matmul, launch);
         List<ProfileResult.Sample> elementwiseWork = netOfLaunch(elementwise, launch);
         double peakFlops = peak(matmulWork);
         double peakBandwidth = peak(elementwiseWork);
         DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
-                peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch,
+                peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch, optimizers,
                 "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
                         + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();

@@ -27,6 +27,9 @@ class ProfilerTest {
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(c.computeCapacity()).containsOnlyKeys("local");
+        // Adam's fused kernel does more per parameter than SGD's scale, and both run in place (no allocation)
+        assertThat(p.optimizerSecondsPerParameter()).containsOnlyKeys("adam", "sgd");
+        assertThat(p.optimizerSecondsPerParameter().get("adam")).isGreaterThan(p.optimizerSecondsPerParameter().get("sgd"));
         assertThat(new Profiler(Ticker.system(), 1, 1).profile(1).cluster().computeCapacity()).isEmpty();
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
 import org.modelpar.profiles.ProfileException;
@@ -19,13 +20,15 @@ import org.modelpar.profiles.ProfileLimits;
  * Reads and writes {@code modelpar-device/1} (DESIGN section 4): {@code name}, {@code peakFlopsPerSecond}
  * (dtype -> FLOP/s), {@code memoryBytes}, {@code memoryBandwidthBytesPerSecond}, {@code matmulEfficiency} and
  * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code kernelLaunchSeconds} (optional, 0 when
- * absent), {@code source}. Unknown fields are refused.
+ * absent), {@code optimizerSecondsPerParameter} (optional: optimizer -> measured seconds per parameter of one
+ * step), {@code source}. Unknown fields are refused.
  */
 public final class DeviceJson {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "modelpar-device/1";
     private static final Set<String> FIELDS = Set.of("format", "name", "peakFlopsPerSecond", "memoryBytes",
-            "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds", "source");
+            "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds",
+            "optimizerSecondsPerParameter", "source");
 
     private DeviceJson() {
     }
@@ -90,9 +93,19 @@ public final class DeviceJson {
         EfficiencyCurve memory = curve(o.field("memoryEfficiency"));
         Json launch = o.field("kernelLaunchSeconds");
         double launchSeconds = launch.present() ? launch.nonNegative() : 0;
+        Map<String, Double> optimizers = new TreeMap<>();
+        Json measured = o.field("optimizerSecondsPerParameter");
+        if (measured.present()) {
+            for (Map.Entry<String, Json> e : measured.members()) {
+                if (e.getKey().isBlank()) {
+                    throw e.getValue().error("optimizer name must be non-empty");
+                }
+                optimizers.put(e.getKey(), e.getValue().positive());
+            }
+        }
         String source = o.field("source").optionalString().orElse("");
         try {
-            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, source);
+            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, optimizers, source);
         } catch (ProfileException e) {
             throw o.error(e.getMessage());
         }
@@ -137,6 +150,10 @@ public final class DeviceJson {
         curveJson(o.putArray("matmulEfficiency"), d.matmulEfficiency());
         curveJson(o.putArray("memoryEfficiency"), d.memoryEfficiency());
         o.put("kernelLaunchSeconds", d.kernelLaunchSeconds());
+        if (!d.optimizerSecondsPerParameter().isEmpty()) {
+            ObjectNode optimizers = o.putObject("optimizerSecondsPerParameter");
+            d.optimizerSecondsPerParameter().forEach(optimizers::put);
+        }
         o.put("source", d.source());
         return o;
     }

@@ -84,7 +84,7 @@ class BadInputTest {
                 "d.json: format: expected \"modelpar-device/1\", got \"modelpar-device/2\"");
         device(DEVICE.replace("\"source\"", "\"sauce\""),
                 "d.json: sauce: unknown field; allowed fields: format, kernelLaunchSeconds, matmulEfficiency, memoryBandwidthBytesPerSecond, "
-                        + "memoryBytes, memoryEfficiency, name, peakFlopsPerSecond, source");
+                        + "memoryBytes, memoryEfficiency, name, optimizerSecondsPerParameter, peakFlopsPerSecond, source");
         device(DEVICE.replace("\"name\": \"gpu-x\",", "\"name\": \"gpu-x\", \"name\": \"gpu-y\","),
                 "d.json: line 1, column 56: malformed JSON: Duplicate field 'name'");
     }
@@ -93,7 +93,7 @@ class BadInputTest {
     void controlCharactersInKeysAndValuesStayOnOneLine() {
         device(DEVICE.replace("\"source\"", "\"sou\\nrce\""),
                 "d.json: sou\\nrce: unknown field; allowed fields: format, kernelLaunchSeconds, matmulEfficiency, memoryBandwidthBytesPerSecond, "
-                        + "memoryBytes, memoryEfficiency, name, peakFlopsPerSecond, source");
+                        + "memoryBytes, memoryEfficiency, name, optimizerSecondsPerParameter, peakFlopsPerSecond, source");
         cluster("[{\"name\": \"n0\", \"devices\": [{\"id\": \"g0\", \"type\": \"a\\u2028b\"}]}]",
                 "c.json: nodes[0].devices[0].type: unknown device type \"a\\u2028b\" for device \"g0\" on node \"n0\"; "
                         + "known types: v100-sxm2-32gb, a100-sxm4-40gb, a100-sxm4-80gb, h100-sxm5-80gb, h100-pcie-80gb, "

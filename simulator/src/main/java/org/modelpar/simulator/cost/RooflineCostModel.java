@@ -1,5 +1,6 @@
 package org.modelpar.simulator.cost;
 
+import java.util.Locale;
 import java.util.Optional;
 import org.modelpar.graph.MeasuredTime;
 import org.modelpar.graph.OpNode;
@@ -25,8 +26,9 @@ import org.modelpar.simulator.plan.Precision;
  *       FLOP/s for the precision's dtype (fp32 when the dtype is not listed).</li>
  *   <li>Plus {@code launches x kernelLaunchSeconds} of the device, the op's forward or backward kernel
  *       launches counted by {@link KernelLaunches} (nothing for an op that processes no samples).</li>
- *   <li>Optimizer: memory bound, reading and writing every byte of parameter, gradient and optimizer
- *       state once, plus the optimizer's launches for each parameter tensor.</li>
+ *   <li>Optimizer: the device's measured seconds per parameter for the optimizer when its profile has
+ *       them, else memory bound, reading and writing every byte of parameter, gradient and optimizer
+ *       state once; plus the optimizer's launches for each parameter tensor.</li>
  * </ul>
  * Links: devices on one node use the cluster's intra-node link, others the inter-node link (the NIC).
  */
@@ -76,6 +78,10 @@ public final class RooflineCostModel implements CostModel {
 
     @Override
     public double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer) {
+        Optional<Double> measured = device.optimizerSecondsPerParameter(optimizer.name().toLowerCase(Locale.ROOT));
+        if (measured.isPresent()) {
+            return parameters * measured.get();
+        }
         double bytes = 2.0 * parameters * StateBytes.of(precision, optimizer).total();
         return roofline(device, precision, 0, bytes);
     }

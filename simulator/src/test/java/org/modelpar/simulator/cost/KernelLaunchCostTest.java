@@ -77,6 +77,17 @@ class KernelLaunchCostTest {
     }
 
     @Test
+    void aMeasuredOptimizerRateReplacesTheBandwidthEstimate() {
+        DeviceProfile measured = new DeviceProfile("d", Map.of("fp32", 1e12), 1L << 40, 1e12, EfficiencyCurve.constant(0.5),
+                EfficiencyCurve.constant(0.5), LAUNCH, Map.of("adam", 7e-9), "test");
+        // 1000 parameters x 7 ns, plus 3 tensors x 2 launches; SGD has no measurement: the bandwidth estimate
+        assertThat(model.optimizerSeconds(measured, 1000, 3, Precision.FP32, OptimizerKind.ADAM))
+                .isCloseTo(1000 * 7e-9 + 3 * 2 * LAUNCH, offset(1e-15));
+        assertThat(model.optimizerSeconds(measured, 1000, 3, Precision.FP32, OptimizerKind.SGD))
+                .isEqualTo(model.optimizerSeconds(device(LAUNCH), 1000, 3, Precision.FP32, OptimizerKind.SGD));
+    }
+
+    @Test
     void countsFollowTheOpKind() {
         assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(11, 14, 3, 2));
         assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0)).backward()).isEqualTo(17);

@@ -74,6 +74,11 @@ public final class GraphOptions {
         return g;
     }
 
+    /** Whether --model or --graph was given. */
+    boolean given() {
+        return model != null || graphFile != null;
+    }
+
     /** The graph the options name; bad input is a CliInputException or GraphException (exit 2). */
     public ComputationGraph load() {
         if ((model == null) == (graphFile == null)) {

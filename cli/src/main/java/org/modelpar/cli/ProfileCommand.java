@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.modelpar.executor.Ticker;
+import org.modelpar.executor.profile.ModelProfiler;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.MeasuredTime;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.io.GraphJson;
 import org.modelpar.executor.profile.ProfileResult;
 import org.modelpar.executor.profile.Profiler;
 import org.modelpar.profiles.DeviceProfile;
@@ -17,6 +22,7 @@ import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.io.ClusterJson;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +30,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code modelpar profile [--devices N] [--out FILE]}: measures this machine's CPU workers and writes a
  * {@code modelpar-cluster/1} profile to FILE and to {@code $MODELPAR_HOME/profiles/local.json}, which
- * {@code local:N} then uses.
+ * {@code local:N} then uses. {@code modelpar profile --model M --graph-out FILE [--samples K]} instead times
+ * the model's ops with the executor's kernels and writes the graph with those measured times
+ * ({@link ModelProfiler}), for plans on {@code local:N}.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Measures this machine's devices and links and writes a cluster spec.")
@@ -41,6 +49,17 @@ final class ProfileCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
+    @Mixin
+    GraphOptions graphOptions;
+
+    @Option(names = "--graph-out", paramLabel = "FILE",
+            description = "With --model or --graph: write the graph with its ops' times measured on this machine here.")
+    Path graphOut;
+
+    @Option(names = "--samples", defaultValue = "8", paramLabel = "K",
+            description = "With --model or --graph: samples per timed pass (default ${DEFAULT-VALUE}).")
+    int samples;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +67,13 @@ final class ProfileCommand implements Runnable {
     public void run() {
         if (devices < 1 || repetitions < 1) {
             throw new CliInputException("--devices and --repetitions must be at least 1, got " + devices + " and " + repetitions);
+        }
+        if (graphOptions.given()) {
+            profileModel();
+            return;
+        }
+        if (graphOut != null) {
+            throw new CliInputException("--graph-out needs the model to time: give --model M or --graph FILE");
         }
         ProfileResult r = new Profiler(Ticker.system(), 3, repetitions).profile(devices);
         String text = ClusterJson.write(r.cluster());
@@ -64,6 +90,38 @@ final class ProfileCommand implements Runnable {
             printJson(w, r, written);
         } else {
             print(w, r, written);
+        }
+        w.flush();
+    }
+
+    /** Times the model's ops and writes the graph carrying them. */
+    private void profileModel() {
+        if (graphOut == null || samples < 1) {
+            throw new CliInputException(graphOut == null ? "give --graph-out FILE for the measured graph"
+                    : "--samples must be at least 1, got " + samples);
+        }
+        ComputationGraph graph = graphOptions.load();
+        ComputationGraph measured = ModelProfiler.measure(graph, samples, repetitions, 0);
+        write(graphOut, GraphJson.toJson(measured));
+        double forward = 0;
+        double backward = 0;
+        for (OpNode op : measured.ops()) {
+            MeasuredTime t = op.measuredOn(Profiler.DEVICE_TYPE).orElseThrow();
+            forward += t.forwardSeconds();
+            backward += t.backwardSeconds();
+        }
+        double perPass = (double) samples / measured.measuredBatchSize();
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("graph", graphOut.toString()).put("ops", measured.opCount()).put("samples", samples)
+                    .put("forwardSeconds", forward * perPass).put("backwardSeconds", backward * perPass);
+            JsonOutput.print(w, o);
+        } else {
+            w.printf("%s: %d ops timed on this machine at %d samples per pass (median of %d passes): forward %.2f ms,"
+                    + " backward %.2f ms%n", measured.name(), measured.opCount(), samples, repetitions,
+                    forward * perPass * 1e3, backward * perPass * 1e3);
+            w.printf("wrote %s (plan it with --graph %s --cluster local:N)%n", graphOut, graphOut);
         }
         w.flush();
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.modelpar.cli.report.ChromeTraceReader;
 import org.modelpar.cli.report.Trace;
 import org.modelpar.executor.Comparison;
@@ -120,6 +121,10 @@ final class RunCommand implements Runnable {
         Precision p = precision != null ? Precision.parse(precision) : local ? Precision.FP32 : Precision.BF16;
         PlanRequest request = PlanRequest.of(globalBatch).withPrecision(p, OptimizerKind.ADAM)
                 .withSearch(seed, PlanCommand.parseDuration(timeLimit));
+        if (local) {
+            // the executor runs no tensor parallelism: search only plans it can train
+            request = request.withDegrees(OptionalInt.empty(), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
+        }
         ProgressBar search = new ProgressBar(err, bars, "plan");
         PlanResult planned = new Planner().plan(g, c, request, (tried, total, best) -> search.update(tried, total, best));
         search.done();

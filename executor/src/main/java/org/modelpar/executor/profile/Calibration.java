@@ -132,6 +132,16 @@ public final class Calibration {
      * preemption); per stage the median optimizer step.
      */
     public CalibratedCostModel costModel() {
+        Map<Long, Double> optimizer = new HashMap<>();
+        optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
+        return new CalibratedCostModel(opSeconds(), samples, optimizer);
+    }
+
+    /**
+     * Per op id, {forward, backward} seconds at this calibration's samples: per-op medians scaled so each
+     * direction adds up to the median whole pass.
+     */
+    public Map<String, double[]> opSeconds() {
         if (forwardPasses.isEmpty()) {
             throw new IllegalStateException("no timed calibration pass yet");
         }
@@ -143,9 +153,7 @@ public final class Calibration {
         for (String op : ops) {
             opSeconds.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
         }
-        Map<Long, Double> optimizer = new HashMap<>();
-        optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
-        return new CalibratedCostModel(opSeconds, samples, optimizer);
+        return opSeconds;
     }
 
     private void pass() {

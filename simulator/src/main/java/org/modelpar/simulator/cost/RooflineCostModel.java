@@ -17,8 +17,10 @@ import org.modelpar.simulator.plan.Precision;
  * "Roofline: an insightful visual performance model for multicore architectures", CACM 2009).
  *
  * <ul>
- *   <li>An op that carries a measured time for the device's type takes that time, scaled linearly by
- *       {@code samples / measuredBatchSize} and divided by the tensor-parallel degree t.</li>
+ *   <li>An op that carries a measured time for the device's type takes that time: its kernel launches
+ *       ({@code launches x kernelLaunchSeconds}, at most the whole time) as a fixed cost, the rest scaled
+ *       linearly by {@code samples / measuredBatchSize}, all divided by the tensor-parallel degree t.
+ *       Devices without a launch cost (the catalog GPUs) scale the whole time, as PipeDream does.</li>
  *   <li>Otherwise {@code max(F / (peak x matmulEfficiency(F)), B / (memBandwidth x memoryEfficiency(B)))}
  *       with F = FLOPs of this device's share ({@code flopsPerSample x samples / t}) and B = bytes it moves:
  *       input and output activations ({@code 2 x activationBytes x samples}) plus parameters, scaled to
@@ -44,10 +46,14 @@ public final class RooflineCostModel implements CostModel {
     }
 
     private static double seconds(OpNode op, DeviceProfile device, OpWork work, boolean backward) {
+        KernelLaunches launches = KernelLaunches.of(op);
+        double launch = (backward ? launches.backward() : launches.forward()) * device.kernelLaunchSeconds();
         Optional<MeasuredTime> measured = op.measuredOn(device.name());
         if (measured.isPresent()) {
+            // the launches are a fixed cost of the measured time; the rest scales with the samples
             double t = backward ? measured.get().backwardSeconds() : measured.get().forwardSeconds();
-            return t * work.samples() / work.measuredBatchSize() / work.tensorParallel();
+            double fixed = work.samples() == 0 ? 0 : Math.min(launch, t);
+            return (fixed + (t - fixed) * work.samples() / work.measuredBatchSize()) / work.tensorParallel();
         }
         if (work.samples() == 0) {
             return 0;
@@ -55,9 +61,7 @@ public final class RooflineCostModel implements CostModel {
         double flops = (backward ? op.backwardFlops() : op.forwardFlops()) * work.samples() / work.tensorParallel();
         double bytes = (2.0 * op.activationBytes() * work.samples() + op.parameterBytes())
                 * work.byteScale() / work.tensorParallel() * (backward ? 2 : 1);
-        KernelLaunches launches = KernelLaunches.of(op);
-        return (backward ? launches.backward() : launches.forward()) * device.kernelLaunchSeconds()
-                + roofline(device, work.precision(), flops, bytes);
+        return launch + roofline(device, work.precision(), flops, bytes);
     }
 
     /** {@code max(flops / (peak x eff(flops)), bytes / (bandwidth x eff(bytes)))}; zero work takes zero seconds. */

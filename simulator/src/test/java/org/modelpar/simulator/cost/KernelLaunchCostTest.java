@@ -77,6 +77,17 @@ class KernelLaunchCostTest {
     }
 
     @Test
+    void aMeasuredOpKeepsItsLaunchesFixedAndScalesTheRest() {
+        // forward measured 1 ms at 4 samples; a linear op launches 3 kernels forward: 3 x 10 us fixed
+        OpNode op = new OpNode("fc", "fc", "linear", "", 0, 0, 0, 0, 0, Map.of("d", new MeasuredTime(1e-3, 2e-3)), Map.of());
+        OpWork eight = new OpWork(8, 1, Precision.FP32, 4);
+        assertThat(model.forwardSeconds(op, device(LAUNCH), eight)).isCloseTo(3e-5 + (1e-3 - 3e-5) * 2, offset(1e-15));
+        // without a launch cost the whole time scales (PipeDream's profiles on the catalog GPUs); no samples, no time
+        assertThat(model.forwardSeconds(op, device(0), eight)).isCloseTo(2e-3, offset(1e-15));
+        assertThat(model.backwardSeconds(op, device(LAUNCH), new OpWork(0, 1, Precision.FP32, 4))).isZero();
+    }
+
+    @Test
     void aMeasuredOptimizerRateReplacesTheBandwidthEstimate() {
         DeviceProfile measured = new DeviceProfile("d", Map.of("fp32", 1e12), 1L << 40, 1e12, EfficiencyCurve.constant(0.5),
                 EfficiencyCurve.constant(0.5), LAUNCH, Map.of("adam", 7e-9), "test");

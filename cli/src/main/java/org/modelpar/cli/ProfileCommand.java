@@ -118,9 +118,9 @@ final class ProfileCommand implements Runnable {
                     .put("forwardSeconds", forward * perPass).put("backwardSeconds", backward * perPass);
             JsonOutput.print(w, o);
         } else {
-            w.printf("%s: %d ops timed on this machine at %d samples per pass (median of %d passes): forward %.2f ms,"
-                    + " backward %.2f ms%n", measured.name(), measured.opCount(), samples, repetitions,
-                    forward * perPass * 1e3, backward * perPass * 1e3);
+            w.printf("%s: %d ops timed on this machine at 1 and %d samples per pass (median of %d passes each);"
+                    + " at %d samples forward %.2f ms, backward %.2f ms%n", measured.name(), measured.opCount(), samples,
+                    repetitions, samples, forward * perPass * 1e3, backward * perPass * 1e3);
             w.printf("wrote %s (plan it with --graph %s --cluster local:N)%n", graphOut, graphOut);
         }
         w.flush();

@@ -18,7 +18,7 @@ class ProfileModelTest {
         CliRun profile = CliRun.of("profile", "--model", "mlp:layers=2,width=16", "--graph-out", graph.toString(),
                 "--samples", "4", "--repetitions", "2");
         assertThat(profile.exitCode()).as(profile.err()).isZero();
-        assertThat(profile.out()).contains("6 ops timed on this machine at 4 samples per pass", "wrote " + graph);
+        assertThat(profile.out()).contains("6 ops timed on this machine at 1 and 4 samples per pass", "wrote " + graph);
         ComputationGraph g = GraphJson.read(graph);
         assertThat(g.measuredBatchSize()).isEqualTo(4);
         assertThat(g.ops()).allSatisfy(op -> assertThat(op.measuredOn(Profiler.DEVICE_TYPE)).isPresent());

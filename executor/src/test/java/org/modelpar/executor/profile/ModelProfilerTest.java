@@ -32,6 +32,16 @@ class ModelProfilerTest {
     }
 
     @Test
+    void theLineThroughOneAndManySamplesGivesTheFixedPart() {
+        // 1.0 s at 1 sample, 3.0 s at 5: 0.5 s fixed + 0.5 s per sample
+        assertThat(ModelProfiler.line(1.0, 3.0, 5, 5)).containsExactly(3.0, 0.5);
+        assertThat(ModelProfiler.line(1.0, 3.0, 5, 10)).containsExactly(5.5, 0.5);
+        // noise tilting the line below the origin or above the larger time is clamped
+        assertThat(ModelProfiler.line(1.0, 10.0, 5, 5)).containsExactly(10.0, 0.0);
+        assertThat(ModelProfiler.line(3.0, 2.0, 5, 5)).containsExactly(2.0, 2.0);
+    }
+
+    @Test
     void aGraphWithOtherMeasuredTimesKeepsThemAndItsBatchSize() {
         ComputationGraph zoo = ModelZoo.build(MLP);
         List<OpNode> ops = new ArrayList<>();
@@ -41,7 +51,7 @@ class ModelProfilerTest {
                     Map.of("v100-sxm2-32gb", new MeasuredTime(1e-3, 2e-3)), op.attributes()));
         }
         ComputationGraph pipeDream = ComputationGraph.of(zoo.name(), 32, ops, zoo.tensors());
-        ComputationGraph measured = ModelProfiler.measure(pipeDream, 4, 1, 0);
+        ComputationGraph measured = ModelProfiler.measure(pipeDream, 2, 1, 0);
         assertThat(measured.measuredBatchSize()).isEqualTo(32);
         assertThat(measured.ops()).allSatisfy(op -> {
             assertThat(op.measuredOn("v100-sxm2-32gb")).contains(new MeasuredTime(1e-3, 2e-3));

@@ -57,13 +57,15 @@ final class BlockGraphBuilder {
             work += op.workspaceBytes();
             oneLayer &= op.layer().equals(first.layer());
             op.measured().forEach((type, t) -> {
-                double[] sum = measured.computeIfAbsent(type, k -> new double[2]);
+                double[] sum = measured.computeIfAbsent(type, k -> new double[4]);
                 sum[0] += t.forwardSeconds();
                 sum[1] += t.backwardSeconds();
+                sum[2] += t.forwardFixedSeconds();
+                sum[3] += t.backwardFixedSeconds();
             });
         }
         Map<String, MeasuredTime> times = new TreeMap<>();
-        measured.forEach((type, s) -> times.put(type, new MeasuredTime(s[0], s[1])));
+        measured.forEach((type, s) -> times.put(type, new MeasuredTime(s[0], s[1], Math.min(s[2], s[0]), Math.min(s[3], s[1]))));
         String layer = oneLayer ? first.layer() : first.layer() + ".." + last.layer();
         String name = opIds.size() == 1 ? first.id() : first.id() + ".." + last.id();
         return new OpNode(block, name, "block", layer, fwd, bwd, params, act, work, times,

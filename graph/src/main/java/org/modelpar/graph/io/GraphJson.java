@@ -99,6 +99,10 @@ public final class GraphJson {
                 ObjectNode tn = m.putObject(type);
                 tn.put("forwardSeconds", t.forwardSeconds());
                 tn.put("backwardSeconds", t.backwardSeconds());
+                if (t.hasFixedParts()) {
+                    tn.put("forwardFixedSeconds", t.forwardFixedSeconds());
+                    tn.put("backwardFixedSeconds", t.backwardFixedSeconds());
+                }
             });
         }
         if (!op.attributes().isEmpty()) {

@@ -18,7 +18,8 @@ final class GraphJsonReader {
     private static final Set<String> TOP = Set.of("format", "name", "measuredBatchSize", "ops", "tensors");
     private static final Set<String> OP = Set.of("id", "name", "kind", "layer", "forwardFlops", "backwardFlops",
             "parameterBytes", "activationBytes", "workspaceBytes", "measured", "attributes");
-    private static final Set<String> TIME = Set.of("forwardSeconds", "backwardSeconds");
+    private static final Set<String> TIME = Set.of("forwardSeconds", "backwardSeconds", "forwardFixedSeconds",
+            "backwardFixedSeconds");
     private static final Set<String> TENSOR = Set.of("id", "from", "to", "bytes");
 
     private final JsonFields json;
@@ -103,11 +104,22 @@ final class GraphJsonReader {
             }
             JsonNode t = json.object(e.getValue(), tp);
             json.onlyFields(t, tp, TIME);
-            map.put(e.getKey(), new MeasuredTime(
-                    json.nonNegativeDouble(json.required(t, tp, "forwardSeconds"), tp + ".forwardSeconds"),
-                    json.nonNegativeDouble(json.required(t, tp, "backwardSeconds"), tp + ".backwardSeconds")));
+            double forward = json.nonNegativeDouble(json.required(t, tp, "forwardSeconds"), tp + ".forwardSeconds");
+            double backward = json.nonNegativeDouble(json.required(t, tp, "backwardSeconds"), tp + ".backwardSeconds");
+            double forwardFixed = fixed(t, tp, "forwardFixedSeconds", forward);
+            double backwardFixed = fixed(t, tp, "backwardFixedSeconds", backward);
+            map.put(e.getKey(), new MeasuredTime(forward, backward, forwardFixed, backwardFixed));
         }
         return map;
+    }
+
+    /** An optional fixed part, non-negative and at most its time. */
+    private double fixed(JsonNode t, String tp, String field, double total) {
+        double fixed = json.optional(t, field).map(v -> json.nonNegativeDouble(v, tp + "." + field)).orElse(0.0);
+        if (fixed > total) {
+            throw json.error(tp + "." + field, "must not exceed its time " + total + ", got " + fixed);
+        }
+        return fixed;
     }
 
     private Map<String, String> attributes(JsonNode v, String p) {

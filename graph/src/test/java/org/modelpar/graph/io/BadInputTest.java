@@ -58,7 +58,10 @@ class BadInputTest {
                 Arguments.of("missing field", graph(OP.replace("\"kind\": \"linear\", ", ""), ""),
                         "bad.json: ops[0].kind: missing"),
                 Arguments.of("negative measured time", graph(OP.replace("}", ", \"measured\": {\"v100\": {\"forwardSeconds\": -1, \"backwardSeconds\": 0}}}"), ""),
-                        "bad.json: ops[0].measured.v100.forwardSeconds: must be finite and non-negative, got -1"));
+                        "bad.json: ops[0].measured.v100.forwardSeconds: must be finite and non-negative, got -1"),
+                Arguments.of("fixed part above its time", graph(OP.replace("}", ", \"measured\": {\"cpu\": {\"forwardSeconds\": 1,"
+                                + " \"backwardSeconds\": 2, \"forwardFixedSeconds\": 0.5, \"backwardFixedSeconds\": 3}}}"), ""),
+                        "bad.json: ops[0].measured.cpu.backwardFixedSeconds: must not exceed its time 2.0, got 3.0"));
     }
 
     @ParameterizedTest(name = "{0}")

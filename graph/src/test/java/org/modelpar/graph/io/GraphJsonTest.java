@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.MeasuredTime;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TestData;
 import org.modelpar.graph.zoo.ModelZoo;
@@ -48,6 +51,20 @@ class GraphJsonTest {
         assertThat(g.op("act").orElseThrow().name()).isEqualTo("GeLU (tanh approximation)");
         assertThat(g.outgoing("act")).hasSize(2);
         assertGolden("tiny.json", GraphJson.toJson(g));
+    }
+
+    @Test
+    void measuredFixedPartsRoundTripAndAreLeftOutWhenUnknown() {
+        OpNode timed = new OpNode("a", "a", "linear", "l", 1, 2, 0, 4, 0,
+                Map.of("cpu", new MeasuredTime(1e-3, 2e-3, 2e-4, 1.5e-3), "v100", new MeasuredTime(1e-4, 2e-4)), Map.of());
+        ComputationGraph g = ComputationGraph.of("timed", 8, List.of(timed), List.of());
+        String json = GraphJson.toJson(g);
+        assertThat(json).contains("\"forwardFixedSeconds\" : 2.0E-4", "\"backwardFixedSeconds\" : 0.0015");
+        assertThat(json.indexOf("FixedSeconds")).isLessThan(json.indexOf("\"v100\""));
+        assertThat(json.lastIndexOf("FixedSeconds")).isLessThan(json.indexOf("\"v100\""));
+        OpNode back = GraphJson.parse(json, "timed.json").op("a").orElseThrow();
+        assertThat(back.measuredOn("cpu")).contains(new MeasuredTime(1e-3, 2e-3, 2e-4, 1.5e-3));
+        assertThat(back.measuredOn("v100")).contains(new MeasuredTime(1e-4, 2e-4));
     }
 
     @ParameterizedTest

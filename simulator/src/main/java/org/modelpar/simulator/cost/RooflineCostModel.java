@@ -17,10 +17,11 @@ import org.modelpar.simulator.plan.Precision;
  * "Roofline: an insightful visual performance model for multicore architectures", CACM 2009).
  *
  * <ul>
- *   <li>An op that carries a measured time for the device's type takes that time: its kernel launches
- *       ({@code launches x kernelLaunchSeconds}, at most the whole time) as a fixed cost, the rest scaled
- *       linearly by {@code samples / measuredBatchSize}, all divided by the tensor-parallel degree t.
- *       Devices without a launch cost (the catalog GPUs) scale the whole time, as PipeDream does.</li>
+ *   <li>An op that carries a measured time for the device's type takes that time: its measured fixed part
+ *       (or, when none was measured, its kernel launches {@code launches x kernelLaunchSeconds}, at most the
+ *       whole time) as a fixed cost, the rest scaled linearly by {@code samples / measuredBatchSize}, all
+ *       divided by the tensor-parallel degree t. Devices without a launch cost (the catalog GPUs) scale the
+ *       whole time of a PipeDream profile, as PipeDream does.</li>
  *   <li>Otherwise {@code max(F / (peak x matmulEfficiency(F)), B / (memBandwidth x memoryEfficiency(B)))}
  *       with F = FLOPs of this device's share ({@code flopsPerSample x samples / t}) and B = bytes it moves:
  *       input and output activations ({@code 2 x activationBytes x samples}) plus parameters, scaled to
@@ -50,9 +51,11 @@ public final class RooflineCostModel implements CostModel {
         double launch = (backward ? launches.backward() : launches.forward()) * device.kernelLaunchSeconds();
         Optional<MeasuredTime> measured = op.measuredOn(device.name());
         if (measured.isPresent()) {
-            // the launches are a fixed cost of the measured time; the rest scales with the samples
-            double t = backward ? measured.get().backwardSeconds() : measured.get().forwardSeconds();
-            double fixed = work.samples() == 0 ? 0 : Math.min(launch, t);
+            // the measured fixed part (else the launches) does not grow with the samples; the rest scales
+            MeasuredTime m = measured.get();
+            double t = backward ? m.backwardSeconds() : m.forwardSeconds();
+            double known = backward ? m.backwardFixedSeconds() : m.forwardFixedSeconds();
+            double fixed = work.samples() == 0 ? 0 : m.hasFixedParts() ? known : Math.min(launch, t);
             return (fixed + (t - fixed) * work.samples() / work.measuredBatchSize()) / work.tensorParallel();
         }
         if (work.samples() == 0) {

@@ -85,6 +85,13 @@ class KernelLaunchCostTest {
         // without a launch cost the whole time scales (PipeDream's profiles on the catalog GPUs); no samples, no time
         assertThat(model.forwardSeconds(op, device(0), eight)).isCloseTo(2e-3, offset(1e-15));
         assertThat(model.backwardSeconds(op, device(LAUNCH), new OpWork(0, 1, Precision.FP32, 4))).isZero();
+        // a measured fixed part replaces the launches: backward 2 ms of which 1.2 ms fixed
+        OpNode split = new OpNode("fc", "fc", "linear", "", 0, 0, 0, 0, 0,
+                Map.of("d", new MeasuredTime(1e-3, 2e-3, 0, 1.2e-3)), Map.of());
+        assertThat(model.backwardSeconds(split, device(LAUNCH), new OpWork(1, 1, Precision.FP32, 4)))
+                .isCloseTo(1.2e-3 + 0.8e-3 / 4, offset(1e-15));
+        assertThat(model.forwardSeconds(split, device(LAUNCH), new OpWork(1, 1, Precision.FP32, 4)))
+                .isCloseTo(1e-3 / 4, offset(1e-15));
     }
 
     @Test

@@ -117,6 +117,17 @@ final class RunCommand implements Runnable {
         }
         doc.put("profiled", profiled);
         ClusterSpec c = cluster.resolve();
+        doc.put("opTimes", "roofline");
+        if (local) {
+            // plan from the model's own op times on this machine (once per model; later runs reuse them)
+            int samples = Math.max(2, Math.min(globalBatch, 16));
+            StringBuilder why = new StringBuilder();
+            Optional<ComputationGraph> timed = ModelTimes.measured(g, samples, LocalCluster.modelparHome(), why);
+            say(out, "times     %s: %s", timed.isPresent() ? "op times of this model at 1 and " + samples + " samples"
+                    : "roofline op times", why);
+            doc.put("opTimes", timed.isPresent() ? "measured" : "roofline");
+            g = timed.orElse(g);
+        }
 
         Precision p = precision != null ? Precision.parse(precision) : local ? Precision.FP32 : Precision.BF16;
         PlanRequest request = PlanRequest.of(globalBatch).withPrecision(p, OptimizerKind.ADAM)

@@ -35,6 +35,7 @@ class RunCommandTest {
         JsonNode doc = new ObjectMapper().readTree(run.out());
         assertThat(doc.path("model").asText()).isEqualTo("gpt2-small");
         assertThat(doc.path("profiled").asBoolean()).isFalse();
+        assertThat(doc.path("opTimes").asText()).isEqualTo("roofline");
         assertThat(doc.path("predicted").path("stepSeconds").asDouble()).isPositive();
         assertThat(doc.path("train").isNull()).isTrue();
         assertThat(doc.path("next").asText()).startsWith("modelpar export --plan ");

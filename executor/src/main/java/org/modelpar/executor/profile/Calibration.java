@@ -111,7 +111,7 @@ public final class Calibration {
     public void sampleHost(int workers) {
         if (host == null) {
             host = new HostSharing();
-            host.round(workers); // warm-up
+            host.warmUp(workers);
         }
         hostCapacity.add(host.round(workers));
     }

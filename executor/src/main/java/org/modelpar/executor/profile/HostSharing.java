@@ -30,6 +30,7 @@ final class HostSharing {
     private static final String MODEL = "mlp:layers=4,width=256";
     private static final int SAMPLES = 64;
     private static final int PASSES = 20;
+    private static final int WARM_UP_ROUNDS = 30;
 
     private final StageModel model;
     private final INDArray data;
@@ -49,12 +50,17 @@ final class HostSharing {
             return 1.0;
         }
         HostSharing host = new HostSharing();
-        host.round(workers);
+        host.warmUp(workers);
         double[] c = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             c[r] = host.round(workers);
         }
         return Timing.median(c);
+    }
+
+    /** Untimed rounds until the JIT compiler is quiet ({@link JitWarmUp}). */
+    void warmUp(int workers) {
+        JitWarmUp.run(() -> round(workers), WARM_UP_ROUNDS);
     }
 
     /** One measurement with {@code workers} threads. */

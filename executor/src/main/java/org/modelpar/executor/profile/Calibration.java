@@ -37,6 +37,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Calibration {
     /** Untimed whole passes first: the JIT compiles ND4J's Java side over the first few dozen. */
     private static final int WARMUPS = 10;
+    /** Warm-up passes at most: after {@link #WARMUPS}, they go on while the JIT still compiles. */
+    private static final int MAX_WARMUPS = 200;
     private final List<String> ops;
     private final int samples;
     private final StageModel model;
@@ -84,9 +86,7 @@ public final class Calibration {
             optimizers.add(new StageOptimizer(count, plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6),
                     p, g, new ArrayList<>()));
         }
-        for (int i = 0; i < WARMUPS; i++) {
-            pass();
-        }
+        JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
     }
 

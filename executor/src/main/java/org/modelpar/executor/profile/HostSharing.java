@@ -60,7 +60,7 @@ final class HostSharing {
 
     /** Untimed rounds until the JIT compiler is quiet ({@link JitWarmUp}). */
     void warmUp(int workers) {
-        JitWarmUp.run(() -> round(workers), WARM_UP_ROUNDS);
+        JitWarmUp.run(() -> round(workers), 1, WARM_UP_ROUNDS);
     }
 
     /** One measurement with {@code workers} threads. */

@@ -33,9 +33,6 @@ public final class ModelProfiler {
             throw new IllegalArgumentException("samples must be at least 2 and repetitions at least 1, got " + samples
                     + " and " + repetitions);
         }
-        // a fresh JVM runs ND4J's first few hundred calls several times slower: one untimed round first,
-        // or the 1-sample pass (timed first) would carry that and inflate every fixed part
-        times(graph, samples, repetitions, seed);
         Map<String, double[]> one = times(graph, 1, repetitions, seed);
         Map<String, double[]> many = times(graph, samples, repetitions, seed);
         // a graph without measured times takes the timed sample count as its measured batch (exact); one that

@@ -2,6 +2,7 @@ package org.modelpar.executor;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.modelpar.executor.model.Arena;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -15,12 +16,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class KernelArena implements Arena {
     private final ArrayPool pool;
+    private final LongConsumer eachCall;
     private long lentAtStart;
     private long peakBytes;
-    private long lastCallBytes;
 
     KernelArena(ArrayPool pool) {
+        this(pool, bytes -> { });
+    }
+
+    /** An arena that tells {@code eachCall} the temporaries of every kernel call (its output included). */
+    KernelArena(ArrayPool pool, LongConsumer eachCall) {
         this.pool = pool;
+        this.eachCall = eachCall;
     }
 
     /** An arena with a pool of its own, for running stages outside a worker (calibration) as a worker does. */
@@ -45,18 +52,14 @@ public final class KernelArena implements Arena {
         ledger.release(MemoryCategory.WORKSPACE, bytes);
     }
 
-    /** Temporaries of the latest kernel call (its output included, before the copy that keeps it). */
-    long lastCallBytes() {
-        return lastCallBytes;
-    }
-
     @Override
     public <T> T call(Supplier<T> kernel) {
         try (MemoryWorkspace scope = Scratch.openKernel()) {
             T result = kernel.get();
             long kept = Math.max(0, pool.lentBytes() - lentAtStart);
-            lastCallBytes = scope.getThisCycleAllocations();
-            peakBytes = Math.max(peakBytes, kept + lastCallBytes);
+            long bytes = scope.getThisCycleAllocations();
+            peakBytes = Math.max(peakBytes, kept + bytes);
+            eachCall.accept(bytes);
             return result;
         }
     }

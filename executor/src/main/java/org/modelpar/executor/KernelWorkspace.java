@@ -1,12 +1,9 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.modelpar.executor.model.Arena;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.StageModel;
@@ -47,32 +44,9 @@ public final class KernelWorkspace {
         List<String> calls = new ArrayList<>();
         StageModel model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
                 (op, backward, nanos) -> calls.add(op));
-        ArrayPool pool = new ArrayPool();
-        KernelArena arena = new KernelArena(pool);
         Map<String, Long> largest = new HashMap<>();
-        Arena recording = new Arena() {
-            @Override
-            public <T> T call(Supplier<T> kernel) {
-                T result = arena.call(kernel);
-                largest.merge(calls.get(calls.size() - 1), arena.lastCallBytes(), Math::max);
-                return result;
-            }
-
-            @Override
-            public INDArray keep(INDArray a) {
-                return arena.keep(a);
-            }
-
-            @Override
-            public INDArray copy(INDArray a) {
-                return arena.copy(a);
-            }
-
-            @Override
-            public void release(Collection<INDArray> arrays) {
-                arena.release(arrays);
-            }
-        };
+        KernelArena arena = new KernelArena(new ArrayPool(),
+                bytes -> largest.merge(calls.get(calls.size() - 1), bytes, Math::max));
         Map<String, INDArray> params = new HashMap<>();
         model.parameters().forEach(p -> params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT)));
         Map<String, INDArray> grads = new HashMap<>();
@@ -80,8 +54,8 @@ public final class KernelWorkspace {
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
         try (MemoryWorkspace instruction = Scratch.open()) {
             StageModel.ForwardResult f = model.forward(Map.of(), batch.inputs().castTo(DataType.FLOAT),
-                    batch.targets().castTo(DataType.FLOAT), samples, params, false, recording);
-            model.backward(f.stash(), Map.of(), params, grads, recording);
+                    batch.targets().castTo(DataType.FLOAT), samples, params, false, arena);
+            model.backward(f.stash(), Map.of(), params, grads, arena);
         }
         List<OpNode> ops = new ArrayList<>();
         for (OpNode op : graph.ops()) {

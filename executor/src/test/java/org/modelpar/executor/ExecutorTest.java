@@ -49,6 +49,24 @@ class ExecutorTest {
         }
     }
 
+    /** The peak is reached while an instruction's temporaries are live: a budget one byte lower fails there. */
+    @Test
+    void anInstructionsTemporariesCountAgainstTheBudget() {
+        long peak;
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1))) {
+            ex.step(task.batch(0, plan.globalBatchSize()));
+            peak = ex.peakMemoryBytes().get("cpu0");
+        }
+        ExecutorOptions below = ExecutorOptions.defaults(1, 0.1).withMemoryBudgets(Map.of("cpu0", peak - 1), Long.MAX_VALUE);
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), below)) {
+            assertThatThrownBy(() -> ex.step(task.batch(0, plan.globalBatchSize())))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("device cpu0 out of memory: allocating")
+                    .hasMessageContaining("bytes of workspace on top of")
+                    .hasMessageContaining("exceeds the budget of " + (peak - 1) + " bytes");
+        }
+    }
+
     @Test
     void memoryBudgetIsEnforcedNamingDeviceAndInstruction() {
         long stateBytes = 2L * 4 * (8 * 8 + 8) * 2;

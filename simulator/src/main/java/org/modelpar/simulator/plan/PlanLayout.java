@@ -23,11 +23,14 @@ import org.modelpar.graph.TensorEdge;
  *
  * @param plan   the plan
  * @param graph  its graph
- * @param stages one profile per stage, in order
+ * @param stages      one profile per stage, in order
+ * @param tiedWeights the weights that ops on several stages share
  */
-public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageProfile> stages) {
+public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageProfile> stages,
+                         List<TiedWeight> tiedWeights) {
     public PlanLayout {
         stages = List.copyOf(stages);
+        tiedWeights = List.copyOf(tiedWeights);
     }
 
     static PlanLayout of(PlacementPlan plan, ComputationGraph graph, Map<String, Integer> stageOf) {
@@ -55,17 +58,19 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
                 out.get(from).merge(to, t.bytes(), Math::addExact);
             }
         }
+        List<TiedWeight> tied = TiedWeight.of(graph, stageOf);
         List<StageProfile> profiles = new ArrayList<>(p);
         for (int i = 0; i < p; i++) {
+            int stage = i;
             List<OpNode> stageOps = ops.get(i);
             long params = stageOps.stream().mapToLong(OpNode::parameterBytes).reduce(0, Math::addExact);
             long act = stageOps.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
             long input = in.get(i).values().stream().mapToLong(Long::longValue).sum();
             profiles.add(new StageProfile(i, stageOps, params, act, StageWorkspace.of(graph, stageOps), input, new TreeMap<>(in.get(i)),
                     new TreeMap<>(out.get(i)), allReduces(stageOps), modelInputBytes(graph, stageOps),
-                    tiedCopyParameters(graph, stageOps, stageOf, i)));
+                    tied.stream().mapToLong(w -> w.copyOn(stage)).sum()));
         }
-        return new PlanLayout(plan, graph, profiles);
+        return new PlanLayout(plan, graph, profiles, tied);
     }
 
     /** Input features or token ids that the stage's source ops stash (see {@link StageProfile}). */
@@ -84,20 +89,6 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
             }
         }
         return bytes;
-    }
-
-    /** The word table ({@code vocab x hidden}) of a tied op whose target is on another stage. */
-    private static long tiedCopyParameters(ComputationGraph graph, List<OpNode> ops, Map<String, Integer> stageOf, int stage) {
-        long count = 0;
-        for (OpNode op : ops) {
-            String target = op.attributes().get("tiedTo");
-            if (target == null || graph.op(target).isEmpty() || stageOf.isEmpty()
-                    || stageOf.getOrDefault(target, stage) == stage) {
-                continue;
-            }
-            count += op.longAttribute("vocab").orElse(0L) * op.longAttribute("hidden").orElse(0L);
-        }
-        return count;
     }
 
     private static List<Long> allReduces(List<OpNode> ops) {

@@ -11,6 +11,7 @@ import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.StageProfile;
+import org.modelpar.simulator.plan.TiedWeight;
 
 /**
  * Lowers a plan to a {@link StepProgram}: one ordered instruction list per device. The simulator's engine
@@ -59,13 +60,12 @@ public final class Lowering {
     public static StepProgram lower(PlanLayout layout) {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
-        List<TiedWeight> tied = TiedWeight.of(layout);
         for (int s = 0; s < plan.pipelineStages(); s++) {
             Peers in = Peers.of(layout.stage(s).inputsFrom());
             Peers out = Peers.of(layout.stage(s).outputsTo());
             List<String> devices = plan.stages().get(s).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out, tied));
+                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
             }
         }
         return new StepProgram(plan, programs);
@@ -85,8 +85,7 @@ public final class Lowering {
         }
     }
 
-    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs,
-                                         List<TiedWeight> tied) {
+    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         boolean recompute = plan.stages().get(stage).recompute();
@@ -111,10 +110,10 @@ public final class Lowering {
         if (d > 1 && params > 0) {
             program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
         }
-        for (TiedWeight w : tied) {
+        for (TiedWeight w : layout.tiedWeights()) {
             if (w.stages().contains(stage)) {
                 long bytes = -Math.floorDiv(-w.parameterCount(), t) * gradientBytes;
-                program.add(new AllReduce(w.stages().get(0), rankGroup(plan, w.stages(), rank), bytes, w.op()));
+                program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
             }
         }
         program.add(new OptimizerStep(stage));

@@ -3,14 +3,18 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.modelpar.executor.profile.Profiler;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.plan.Precision;
@@ -130,6 +134,7 @@ final class PlanCommand implements Runnable {
         } else {
             print(result, o);
             previous.ifPresent(p -> PlanChanges.describe(p.plan(), result.best().plan()).forEach(l -> o.println("  " + l)));
+            localNotes(graph, c, result.best().plan()).forEach(l -> o.println("  note: " + l));
         }
         o.flush();
     }
@@ -149,6 +154,23 @@ final class PlanCommand implements Runnable {
         for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
             o.printf("  runner-up %s: %s%n", u.configuration(), u.reason());
         }
+    }
+
+    /** What a plan for this machine's workers should say: where its op times come from, what train can run. */
+    static List<String> localNotes(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+        boolean local = cluster.devices().stream().allMatch(d -> d.profile().name().equals(Profiler.DEVICE_TYPE));
+        List<String> notes = new ArrayList<>();
+        if (!local) {
+            return notes;
+        }
+        if (graph.ops().stream().anyMatch(op -> op.measuredOn(Profiler.DEVICE_TYPE).isEmpty())) {
+            notes.add("op times from the roofline of the profile; 'modelpar profile --model M --graph-out FILE' measures"
+                    + " them on this machine (then plan with --graph FILE)");
+        }
+        if (plan.tensorParallel() > 1) {
+            notes.add("the executor runs no tensor parallelism: plan with --tp 1 to train this on local workers");
+        }
+        return notes;
     }
 
     /** The --pin options, checked against the graph. */

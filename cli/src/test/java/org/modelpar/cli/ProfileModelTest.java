@@ -25,10 +25,24 @@ class ProfileModelTest {
 
         String[] plan = {"plan", "--graph", graph.toString(), "--cluster", "local:2", "--global-batch", "8",
                 "--precision", "fp32", "--out", dir.resolve("a.json").toString()};
-        assertThat(CliRun.of(plan).exitCode()).isZero();
+        CliRun first = CliRun.of(plan);
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).doesNotContain("op times from the roofline");
         plan[plan.length - 1] = dir.resolve("b.json").toString();
         assertThat(CliRun.of(plan).exitCode()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("b.json"))).isEqualTo(Files.readAllBytes(dir.resolve("a.json")));
+    }
+
+    @Test
+    void aLocalPlanSaysWhereItsOpTimesComeFromAndWhatTrainCanRun(@TempDir Path dir) {
+        CliRun roofline = CliRun.of("plan", "--model", "mlp:layers=2,width=16", "--cluster", "local:2", "--global-batch", "8",
+                "--precision", "fp32", "--tp", "2", "--out", dir.resolve("p.json").toString());
+        assertThat(roofline.exitCode()).as(roofline.err()).isZero();
+        assertThat(roofline.out()).contains("note: op times from the roofline of the profile; 'modelpar profile --model M",
+                "note: the executor runs no tensor parallelism: plan with --tp 1");
+        CliRun gpu = CliRun.of("plan", "--model", "mlp:layers=2,width=16", "--cluster", "dgx-a100", "--global-batch", "8",
+                "--out", dir.resolve("g.json").toString());
+        assertThat(gpu.out()).doesNotContain("note: ");
     }
 
     @Test

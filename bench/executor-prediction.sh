@@ -30,7 +30,11 @@ for d, mb in r["peakMemoryBytes"].items():
     pb = r["predictedPeakMemoryBytes"][d]
     print(f"BENCH executor-memory {d}: predicted {pb} B, measured {mb} B, predicted/measured {pb/mb:.3f} "
           f"({'ok' if pb >= mb else 'UNDER-PREDICTED'})")
-for g in r["compare"]["worstInstructions"]:
+c = r["compare"]
+print(f"BENCH executor-prediction: host capacity measured in the run {c.get('hostCapacity', float('nan')):.2f}; compute-stream "
+      "ms per step predicted/measured " + ", ".join(f"{d} {b['predicted']*1e3:.1f}/{b['measured']*1e3:.1f}"
+                                                   for d, b in c["computeSeconds"].items()))
+for g in c["worstInstructions"]:
     print(f"  {g['device']} #{g['index']} {g['name']}: predicted {g['predictedSeconds']*1e3:.2f} ms, measured {g['measuredSeconds']*1e3:.2f} ms")
 PY
 steal_report executor-prediction

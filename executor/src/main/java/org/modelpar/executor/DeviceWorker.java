@@ -111,7 +111,8 @@ final class DeviceWorker {
             boolean comm = in instanceof Send || in instanceof Recv || in instanceof AllReduce;
             run.trace().add(new ExecutionTrace.Span(device(), step, i, in.name(), in.stage(), comm,
                     run.seconds(start), run.seconds(end)));
-            run.trace().add(new ExecutionTrace.MemorySample(device(), run.seconds(end), state.ledger.liveBytes()));
+            run.trace().addMemory(device(), run.seconds(start), run.seconds(end), state.ledger.takeWindowPeak(),
+                    state.ledger.liveBytes());
         }
         releaseLeftovers();
         return loss;

@@ -39,8 +39,15 @@ public final class ExecutionTrace {
         spans.add(span);
     }
 
-    synchronized void add(MemorySample sample) {
-        memory.add(sample);
+    /**
+     * A device's memory over one instruction: its own peak (with its temporaries) from its start, when that
+     * is above what stays live, then what stays live from its end.
+     */
+    synchronized void addMemory(String device, double startSeconds, double endSeconds, long peakBytes, long liveBytes) {
+        if (peakBytes > liveBytes) {
+            memory.add(new MemorySample(device, startSeconds, peakBytes));
+        }
+        memory.add(new MemorySample(device, endSeconds, liveBytes));
     }
 
     /** Spans ordered by start time, then device. */

@@ -14,6 +14,7 @@ public final class MemoryLedger {
     private final Map<MemoryCategory, Long> live = new EnumMap<>(MemoryCategory.class);
     private long total;
     private long peak;
+    private long windowPeak;
 
     public MemoryLedger(String device, long budgetBytes) {
         if (budgetBytes < 1) {
@@ -33,6 +34,7 @@ public final class MemoryLedger {
         live.merge(category, bytes, Long::sum);
         total += bytes;
         peak = Math.max(peak, total);
+        windowPeak = Math.max(windowPeak, total);
     }
 
     /** Records a release. */
@@ -52,6 +54,13 @@ public final class MemoryLedger {
 
     public synchronized long peakBytes() {
         return peak;
+    }
+
+    /** The most bytes live since the previous call (at least those live now); starts the next window. */
+    public synchronized long takeWindowPeak() {
+        long p = Math.max(windowPeak, total);
+        windowPeak = total;
+        return p;
     }
 
     /** An allocation beyond the device's budget. */

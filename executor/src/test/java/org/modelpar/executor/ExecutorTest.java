@@ -46,6 +46,12 @@ class ExecutorTest {
             long state = 2L * 4 * (8 * 8 + 8) * 2; // cpu0 holds fc0 and fc1 (+ biases): parameters + gradients
             ex.step(task.batch(0, plan.globalBatchSize()));
             assertThat(ex.peakMemoryBytes().get("cpu0")).isGreaterThan(state);
+            // the trace's memory track reaches the reported peak: each instruction's own peak is drawn over its span
+            for (String device : new String[] {"cpu0", "cpu1"}) {
+                assertThat(ex.trace().memory().stream().filter(m -> m.device().equals(device))
+                        .mapToLong(ExecutionTrace.MemorySample::bytes).max().orElse(0))
+                        .as(device).isEqualTo(ex.peakMemoryBytes().get(device));
+            }
         }
     }
 

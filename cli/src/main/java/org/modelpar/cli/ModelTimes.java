@@ -1,6 +1,5 @@
 package org.modelpar.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,15 +43,7 @@ final class ModelTimes {
             why.append("the executor cannot run it: ").append(e.getMessage());
             return Optional.empty();
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, GraphJson.toJson(timed));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new CliInputException(file + ": cannot write the model's times: " + e.getMessage());
-        }
+        TextFiles.write(file, GraphJson.toJson(timed));
         why.append("measured -> ").append(file);
         return Optional.of(timed);
     }

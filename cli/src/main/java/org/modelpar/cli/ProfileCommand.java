@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,11 +77,11 @@ final class ProfileCommand implements Runnable {
         String text = ClusterJson.write(r.cluster());
         List<Path> written = new ArrayList<>();
         if (out != null) {
-            write(out, text);
+            TextFiles.write(out, text);
             written.add(out);
         }
         Path local = LocalCluster.modelparHome().resolve(LocalCluster.MEASURED);
-        write(local, text);
+        TextFiles.write(local, text);
         written.add(local);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
@@ -102,7 +100,7 @@ final class ProfileCommand implements Runnable {
         }
         ComputationGraph graph = graphOptions.load();
         ComputationGraph measured = ModelProfiler.measure(graph, samples, repetitions, 0);
-        write(graphOut, GraphJson.toJson(measured));
+        TextFiles.write(graphOut, GraphJson.toJson(measured));
         double forward = 0;
         double backward = 0;
         for (OpNode op : measured.ops()) {
@@ -124,20 +122,6 @@ final class ProfileCommand implements Runnable {
             w.printf("wrote %s (plan it with --graph %s --cluster local:N)%n", graphOut, graphOut);
         }
         w.flush();
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new CliInputException(file + ": cannot write profile: " + e.getMessage());
-        }
     }
 
     private static void print(PrintWriter w, ProfileResult r, List<Path> written) {

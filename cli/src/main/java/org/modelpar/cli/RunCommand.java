@@ -2,10 +2,8 @@ package org.modelpar.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +110,7 @@ final class RunCommand implements Runnable {
                 err.println("profile  measuring this machine's " + workers + " workers (once; later runs reuse it)...");
             }
             Path written = LocalCluster.modelparHome().resolve(LocalCluster.MEASURED);
-            writeText(written, ClusterJson.write(new Profiler(Ticker.system(), 3, 9).profile(workers).cluster()));
+            TextFiles.write(written, ClusterJson.write(new Profiler(Ticker.system(), 3, 9).profile(workers).cluster()));
             say(out, "profile   measured this machine -> %s", written);
         }
         doc.put("profiled", profiled);
@@ -209,7 +207,7 @@ final class RunCommand implements Runnable {
         TraceWriter.write(result.trace(), program, bytes);
         String text = bytes.toString(StandardCharsets.UTF_8);
         if (trace != null) {
-            writeText(trace, text);
+            TextFiles.write(trace, text);
             say(out, "trace     %s (open in https://ui.perfetto.dev)", trace);
         }
         return ChromeTraceReader.parse(text, "measured trace").lastStep();
@@ -232,17 +230,5 @@ final class RunCommand implements Runnable {
                 ? String.valueOf(plan.dataParallel(0)) : "[" + dp + "]";
         return String.format(Locale.ROOT, "pp=%d tp=%d dp=%s m=%d mb=%d %s %s", plan.pipelineStages(), plan.tensorParallel(), d,
                 plan.microBatches(), plan.microBatchSize(), plan.schedule().jsonName(), plan.precision().jsonName());
-    }
-
-    private static void writeText(Path file, String text) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CliInputException(file + ": cannot write: " + e.getMessage());
-        }
     }
 }

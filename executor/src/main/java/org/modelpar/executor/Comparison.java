@@ -24,7 +24,7 @@ import org.modelpar.simulator.engine.EngineResult;
  * @param worstInstructions    compute-stream instructions, largest absolute disagreements first
  */
 public record Comparison(double predictedStepSeconds, double measuredStepSeconds, Map<String, Memory> memory,
-                         Map<String, Compute> compute, List<InstructionGap> worstInstructions) {
+                         Map<String, Busy> compute, List<InstructionGap> worstInstructions) {
     public Comparison {
         memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
         compute = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compute));
@@ -40,7 +40,7 @@ public record Comparison(double predictedStepSeconds, double measuredStepSeconds
     }
 
     /** Predicted and measured busy seconds of a device's compute stream (compute, free, optimizer). */
-    public record Compute(double predictedSeconds, double measuredSeconds) {
+    public record Busy(double predictedSeconds, double measuredSeconds) {
         /** (measured - predicted) / predicted in percent. */
         public double errorPercent() {
             return percent(measuredSeconds, predictedSeconds);
@@ -70,13 +70,13 @@ public record Comparison(double predictedStepSeconds, double measuredStepSeconds
         Map<String, Memory> memory = new LinkedHashMap<>();
         report.devices().forEach((id, d) -> memory.put(id, new Memory(d.peakMemoryBytes(), measuredPeaks.getOrDefault(id, 0L))));
         List<InstructionGap> gaps = new ArrayList<>();
-        Map<String, Compute> compute = new LinkedHashMap<>();
+        Map<String, Busy> compute = new LinkedHashMap<>();
         report.timeline().ifPresent(t -> {
             gaps.addAll(gaps(t, trace, step));
             Map<String, Double> busy = new HashMap<>();
             trace.step(step).stream().filter(s -> !s.communication()).forEach(s -> busy.merge(s.device(), s.seconds(), Double::sum));
             for (int d = 0; d < t.deviceCount(); d++) {
-                compute.put(t.deviceId(d), new Compute(t.busySeconds(d), busy.getOrDefault(t.deviceId(d), 0.0)));
+                compute.put(t.deviceId(d), new Busy(t.busySeconds(d), busy.getOrDefault(t.deviceId(d), 0.0)));
             }
         });
         gaps.sort(Comparator.comparingDouble((InstructionGap g) -> -Math.abs(g.gapSeconds()))

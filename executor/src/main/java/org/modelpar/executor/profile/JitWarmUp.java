@@ -17,9 +17,9 @@ final class JitWarmUp {
 
     /**
      * Runs {@code round} {@code minRounds} times (at least once), then until a round compiles nothing, at most
-     * {@code maxRounds} times in all; returns the rounds run.
+     * {@code maxRounds} times in all.
      */
-    static int run(Runnable round, int minRounds, int maxRounds) {
+    static void run(Runnable round, int minRounds, int maxRounds) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
         int rounds = 0;
@@ -30,6 +30,5 @@ final class JitWarmUp {
             rounds++;
             compiled = measurable && jit.getTotalCompilationTime() != before;
         } while (rounds < maxRounds && (rounds < minRounds || compiled));
-        return rounds;
     }
 }

@@ -40,6 +40,7 @@ final class OptimizerProfiler {
                 g.assign(initial);
                 optimizer.step(params, grads);
             });
+            // two medians of noisy timings: never let the difference fall to nothing or below
             out.put(kind.name().toLowerCase(Locale.ROOT), Math.max(seconds - restore, seconds / 10) / PARAMETERS);
         }
         return out;

@@ -1,0 +1,31 @@
+package org.modelpar.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writing the files the commands produce. */
+final class TextFiles {
+    private TextFiles() {
+    }
+
+    /**
+     * Writes {@code text} to {@code file}, creating its folder, through a temporary file moved into place, so
+     * a reader (a later run reusing a profile) never sees half a file; a failure is bad input (exit 2).
+     */
+    static void write(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CliInputException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+}

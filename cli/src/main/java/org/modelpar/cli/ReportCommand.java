@@ -8,11 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.modelpar.cli.report.ChromeTraceReader;
 import org.modelpar.cli.report.HtmlReport;
 import org.modelpar.cli.report.ReportInput;
-import org.modelpar.cli.report.SimulatedTrace;
-import org.modelpar.cli.report.Trace;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
@@ -21,6 +18,9 @@ import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.trace.ChromeTraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +58,8 @@ final class ReportCommand implements Runnable {
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.loadFor(plan, file.plan());
         ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
-        Optional<Trace> measuredTrace = Optional.ofNullable(measured).map(ChromeTraceReader::read).map(Trace::lastStep);
+        Optional<Timeline> measuredTrace = Optional.ofNullable(measured)
+                .map(m -> ChromeTraceReader.read(m, Lowering.lower(g, c, file.plan())).lastStep());
         write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote report of " + plan + " to " + out);
@@ -66,9 +67,9 @@ final class ReportCommand implements Runnable {
     }
 
     /** Simulates the plan with a trace and writes the report (shared with {@code run --report}). */
-    static void write(Path out, PlanFile file, ComputationGraph graph, ClusterSpec cluster, Optional<Trace> measured) {
+    static void write(Path out, PlanFile file, ComputationGraph graph, ClusterSpec cluster, Optional<Timeline> measured) {
         SimulationReport sim = Simulator.simulate(graph, cluster, file.plan(), SimulationOptions.defaults().withTrace(true));
-        Trace simulated = SimulatedTrace.of(sim.timeline().orElseThrow());
+        Timeline simulated = sim.timeline().orElseThrow();
         Map<String, Long> capacity = new LinkedHashMap<>();
         for (ClusterDevice d : cluster.devices()) {
             capacity.put(d.id(), d.profile().memoryBytes());

@@ -1,6 +1,5 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.modelpar.cli.report.ChromeTraceReader;
-import org.modelpar.cli.report.Trace;
-import org.modelpar.executor.Comparison;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.modelpar.executor.ExecutorOptions;
-import org.modelpar.executor.TraceWriter;
-import org.modelpar.executor.profile.Profiler;
 import org.modelpar.executor.Ticker;
+import org.modelpar.executor.profile.Profiler;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
@@ -33,6 +29,9 @@ import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Comparison;
+import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.trace.ChromeTraceWriter;
 import org.modelpar.solver.PlanRequest;
 import org.modelpar.solver.PlanResult;
 import org.modelpar.solver.Planner;
@@ -156,7 +155,7 @@ final class RunCommand implements Runnable {
         predicted.put("bubbleFraction", sim.bubbleFraction());
         predicted.put("peakMemoryBytes", sim.peakMemoryBytes());
 
-        Optional<Trace> measured = Optional.empty();
+        Optional<Timeline> measured = Optional.empty();
         if (local) {
             measured = Optional.of(train(g, c, plan, sim, doc.putObject("train"), out, err, bars));
         } else {
@@ -178,8 +177,8 @@ final class RunCommand implements Runnable {
         out.flush();
     }
 
-    /** Trains the plan on the local workers, compares with the simulation, and returns the last step's trace. */
-    private Trace train(ComputationGraph g, ClusterSpec c, PlacementPlan plan, SimulationReport sim, ObjectNode doc,
+    /** Trains the plan on the local workers, compares with the simulation, and returns the last step's timeline. */
+    private Timeline train(ComputationGraph g, ClusterSpec c, PlacementPlan plan, SimulationReport sim, ObjectNode doc,
                         PrintWriter out, PrintWriter err, boolean bars) {
         StepProgram program = Lowering.lower(g, c, plan);
         ExecutorOptions options = LocalTraining.options(c, seed, 3e-3);
@@ -193,7 +192,8 @@ final class RunCommand implements Runnable {
         bar.done();
         SimulationReport predicted = calibration.simulate(g, c, plan);
         int lastStep = result.firstStep() + result.losses().size() - 1;
-        Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(), result.peakMemoryBytes(), 5);
+        Comparison cmp = Comparison.of(predicted.predictedSide(), new Comparison.Side(result.timeline().step(lastStep),
+                result.measuredStepSeconds(), result.peakMemoryBytes()), 5);
         say(out, "train     %d steps, loss %.4f -> %.4f, measured %.1f ms/step vs predicted %.1f ms from timed kernels (%+.1f%%)", steps,
                 result.losses().get(0), result.losses().get(result.losses().size() - 1), cmp.measuredStepSeconds() * 1e3,
                 cmp.predictedStepSeconds() * 1e3, cmp.stepErrorPercent());
@@ -203,14 +203,13 @@ final class RunCommand implements Runnable {
         doc.put("predictedStepSeconds", cmp.predictedStepSeconds());
         doc.put("stepErrorPercent", cmp.stepErrorPercent());
         doc.put("rooflinePredictedStepSeconds", sim.stepSeconds());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TraceWriter.write(result.trace(), program, bytes);
-        String text = bytes.toString(StandardCharsets.UTF_8);
         if (trace != null) {
-            TextFiles.write(trace, text);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ChromeTraceWriter.write(result.timeline(), bytes);
+            TextFiles.write(trace, bytes.toString(StandardCharsets.UTF_8));
             say(out, "trace     %s (open in https://ui.perfetto.dev)", trace);
         }
-        return ChromeTraceReader.parse(text, "measured trace").lastStep();
+        return result.timeline().lastStep();
     }
 
     private void say(PrintWriter out, String format, Object... args) {

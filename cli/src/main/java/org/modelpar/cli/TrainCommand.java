@@ -1,13 +1,11 @@
 package org.modelpar.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.modelpar.executor.Comparison;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.modelpar.executor.ExecutorOptions;
-import org.modelpar.executor.TraceWriter;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.executor.train.TrainOptions;
@@ -22,6 +20,8 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Comparison;
+import org.modelpar.simulator.trace.ChromeTraceWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,14 +99,10 @@ final class TrainCommand implements Runnable {
         }
         SimulationReport predicted = calibration.simulate(graph, c, p);
         int lastStep = result.firstStep() + result.losses().size() - 1;
-        Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
-                result.peakMemoryBytes(), 5);
+        Comparison cmp = Comparison.of(predicted.predictedSide(), new Comparison.Side(result.timeline().step(lastStep),
+                result.measuredStepSeconds(), result.peakMemoryBytes()), 5);
         if (trace != null) {
-            try {
-                TraceWriter.write(result.trace(), program, trace);
-            } catch (IOException e) {
-                throw new CliInputException(trace + ": cannot write trace: " + e.getMessage());
-            }
+            ChromeTraceWriter.write(result.timeline(), trace);
         }
         if (json) {
             printJson(out, result, cmp, roofline.stepSeconds(), calibration);

@@ -1,7 +1,7 @@
 package org.modelpar.cli;
 
 import java.io.PrintWriter;
-import org.modelpar.executor.Comparison;
+import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.executor.train.TrainResult;
 
 /** The human-readable summary of {@code modelpar train}. */

@@ -20,6 +20,7 @@ import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -108,10 +109,7 @@ final class DeviceWorker {
                 throw failure;
             }
             long end = run.ticker().nanos();
-            boolean comm = in instanceof Send || in instanceof Recv || in instanceof AllReduce;
-            run.trace().add(new ExecutionTrace.Span(device(), step, i, in.name(), in.stage(), comm,
-                    run.seconds(start), run.seconds(end)));
-            run.trace().addMemory(device(), run.seconds(start), run.seconds(end), state.ledger.takeWindowPeak(),
+            run.record(new Span(device(), step, i, in, run.seconds(start), run.seconds(end)), state.ledger.takeWindowPeak(),
                     state.ledger.liveBytes());
         }
         releaseLeftovers();

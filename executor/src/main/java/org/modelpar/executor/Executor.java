@@ -24,6 +24,7 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.StepProgram;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,7 +67,8 @@ public final class Executor implements AutoCloseable {
             int receives = (int) p.instructions().stream().filter(i -> i instanceof Recv).count();
             mailboxes.put(p.device(), new Mailbox(receives, control));
         }
-        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(program, stages));
+        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(program, stages),
+                program.programs().stream().map(DeviceProgram::device).toList());
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {
@@ -180,8 +182,9 @@ public final class Executor implements AutoCloseable {
         this.stepsDone = steps;
     }
 
-    public ExecutionTrace trace() {
-        return run.trace();
+    /** Every instruction executed so far, and memory samples, in seconds since the executor started. */
+    public Timeline timeline() {
+        return run.timeline().build();
     }
 
     /**

@@ -2,16 +2,19 @@ package org.modelpar.executor;
 
 import java.util.List;
 import java.util.Map;
+import org.modelpar.simulator.timeline.MemorySample;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * What the devices of one executor share: failure control, clock, fault hook, trace, mailboxes, the
+ * What the devices of one executor share: failure control, clock, fault hook, timeline, mailboxes, the
  * message buffer pool, collectives and the groups of devices holding copies of a tied parameter.
  */
 final class RunContext {
     private final RunControl control;
     private final Ticker ticker;
     private final FaultHook hook;
-    private final ExecutionTrace trace = new ExecutionTrace();
+    private final Timeline.Builder timeline;
     private final Map<String, Mailbox> mailboxes;
     private final Collectives collectives;
     private final ArrayPool messages = new ArrayPool();
@@ -30,8 +33,9 @@ final class RunContext {
     }
 
     RunContext(RunControl control, Ticker ticker, FaultHook hook, Map<String, Mailbox> mailboxes,
-               Map<String, List<Tied>> tied) {
+               Map<String, List<Tied>> tied, List<String> devices) {
         this.control = control;
+        this.timeline = Timeline.builder(Timeline.Source.MEASURED, devices);
         this.ticker = ticker;
         this.hook = hook;
         this.mailboxes = Map.copyOf(mailboxes);
@@ -52,8 +56,20 @@ final class RunContext {
         return hook;
     }
 
-    ExecutionTrace trace() {
-        return trace;
+    Timeline.Builder timeline() {
+        return timeline;
+    }
+
+    /**
+     * Records an executed instruction and its device's memory over it: the instruction's own peak (with its
+     * temporaries) from its start, when that is above what stays live, then what stays live from its end.
+     */
+    void record(Span span, long peakBytes, long liveBytes) {
+        timeline.add(span);
+        if (peakBytes > liveBytes) {
+            timeline.add(new MemorySample(span.device(), span.startSeconds(), peakBytes));
+        }
+        timeline.add(new MemorySample(span.device(), span.endSeconds(), liveBytes));
     }
 
     Collectives collectives() {

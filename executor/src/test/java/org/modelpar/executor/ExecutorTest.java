@@ -1,5 +1,7 @@
 package org.modelpar.executor;
 
+import org.modelpar.simulator.timeline.MemorySample;
+import org.modelpar.simulator.timeline.Span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,13 +32,13 @@ class ExecutorTest {
         Ticker fake = () -> now.addAndGet(1_000_000);
         try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1).withTicker(fake))) {
             ex.step(task.batch(0, plan.globalBatchSize()));
-            for (ExecutionTrace.Span s : ex.trace().spans()) {
+            for (Span s : ex.timeline().spans()) {
                 assertThat(s.seconds()).as(s.name()).isPositive();
                 assertThat(Math.round(s.seconds() * 1e9) % 1_000_000).isZero();
             }
-            assertThat(ex.trace().spans()).extracting(ExecutionTrace.Span::name)
+            assertThat(ex.timeline().spans()).extracting(Span::name)
                     .contains("F s0 mb0", "send act s0>s1 mb0", "recv act s0>s1 mb0", "B s1 mb1", "free s1 mb1", "optimizer s0");
-            assertThat(ex.trace().spans()).hasSize(Plans.lower(graph, plan).instructionCount());
+            assertThat(ex.timeline().spans()).hasSize(Plans.lower(graph, plan).instructionCount());
         }
     }
 
@@ -48,8 +50,8 @@ class ExecutorTest {
             assertThat(ex.peakMemoryBytes().get("cpu0")).isGreaterThan(state);
             // the trace's memory track reaches the reported peak: each instruction's own peak is drawn over its span
             for (String device : new String[] {"cpu0", "cpu1"}) {
-                assertThat(ex.trace().memory().stream().filter(m -> m.device().equals(device))
-                        .mapToLong(ExecutionTrace.MemorySample::bytes).max().orElse(0))
+                assertThat(ex.timeline().memory().stream().filter(m -> m.device().equals(device))
+                        .mapToLong(MemorySample::bytes).max().orElse(0))
                         .as(device).isEqualTo(ex.peakMemoryBytes().get(device));
             }
         }

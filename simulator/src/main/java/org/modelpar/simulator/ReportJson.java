@@ -3,7 +3,7 @@ package org.modelpar.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.modelpar.simulator.engine.EngineResult.OutOfMemoryEvent;
+import org.modelpar.simulator.engine.StepRun.OutOfMemoryEvent;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.plan.PlacementPlan;
 

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.modelpar.simulator.engine.EngineResult;
-import org.modelpar.simulator.engine.EngineResult.OutOfMemoryEvent;
+import org.modelpar.simulator.engine.StepRun.OutOfMemoryEvent;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Prediction;
+import org.modelpar.simulator.timeline.Comparison;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * The simulated step (DESIGN section 5, {@code simulate --json}).
@@ -25,12 +26,12 @@ import org.modelpar.simulator.plan.Prediction;
  * @param devices                      per device id, in plan order
  * @param outOfMemory                  the first out-of-memory moment, if any
  * @param criticalPath                 the instruction chain that decides the step time, in time order
- * @param timeline                     the engine's full result when tracing was asked for
+ * @param timeline                     the simulated step's timeline with its memory samples, when tracing was asked for
  */
 public record SimulationReport(PlacementPlan plan, double stepSeconds, double samplesPerSecond, double tflopsPerDevice,
                                double modelTflopsPerDevice, double bubbleFraction, double exposedCommunicationFraction,
                                long events, Map<String, DeviceReport> devices, Optional<OutOfMemoryEvent> outOfMemory,
-                               List<CriticalStep> criticalPath, Optional<EngineResult> timeline) {
+                               List<CriticalStep> criticalPath, Optional<Timeline> timeline) {
     public SimulationReport {
         devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
         criticalPath = List.copyOf(criticalPath);
@@ -57,6 +58,13 @@ public record SimulationReport(PlacementPlan plan, double stepSeconds, double sa
         Map<String, Long> peaks = new LinkedHashMap<>();
         devices.forEach((id, d) -> peaks.put(id, d.peakMemoryBytes()));
         return new Prediction(stepSeconds, samplesPerSecond, peaks);
+    }
+
+    /** This step as the predicted side of a {@link Comparison} (needs the timeline). */
+    public Comparison.Side predictedSide() {
+        return new Comparison.Side(timeline.orElseThrow(() -> new IllegalStateException(
+                "simulate with SimulationOptions.withTrace(true) to compare with a measured run")), stepSeconds,
+                prediction().peakMemoryBytes());
     }
 
     public boolean fits() {

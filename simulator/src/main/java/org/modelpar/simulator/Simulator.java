@@ -1,6 +1,5 @@
 package org.modelpar.simulator;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,13 +7,13 @@ import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.engine.Engine;
-import org.modelpar.simulator.engine.EngineResult;
-import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.engine.StepRun;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.TimelineStats;
 
 /**
  * The simulator's facade: validates a plan, lowers it to a step program, runs the event engine and
@@ -38,51 +37,33 @@ public final class Simulator {
                                             SimulationOptions options) {
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
         StepProgram program = Lowering.lower(layout);
-        EngineResult r = Engine.run(program, layout, cluster, options.costModel(), options.trace());
-        return report(plan, program, r, options.trace());
+        StepRun r = Engine.run(program, layout, cluster, options.costModel(), options.trace());
+        return report(plan, r, options.trace());
     }
 
-    private static SimulationReport report(PlacementPlan plan, StepProgram program, EngineResult r, boolean trace) {
-        double step = r.stepSeconds();
-        int n = r.deviceCount();
+    private static SimulationReport report(PlacementPlan plan, StepRun r, boolean trace) {
+        TimelineStats stats = TimelineStats.of(r.timeline());
+        double step = stats.stepSeconds();
+        int n = r.devices().size();
         double executed = 0;
         double model = 0;
         double bubble = 0;
         double exposed = 0;
         Map<String, DeviceReport> devices = new LinkedHashMap<>();
-        for (int d = 0; d < n; d++) {
-            executed += r.executedFlops(d);
-            model += r.modelFlops(d);
-            double busy = fraction(r.busySeconds(d), step);
-            double exp = fraction(r.exposedCommunicationSeconds(d), step);
-            double idle = bubble(busy, exp);
-            bubble += idle;
-            exposed += exp;
-            MemoryBreakdown peak = r.peakMemory(d);
-            devices.put(r.deviceId(d), new DeviceReport(program.programs().get(d).stage(), busy, idle, exp,
-                    peak.total(), peak, r.memoryCapacityBytes(d)));
+        for (StepRun.DeviceRun d : r.devices()) {
+            executed += d.executedFlops();
+            model += d.modelFlops();
+            TimelineStats.DeviceTimes times = stats.devices().get(d.device());
+            bubble += times.bubbleFraction();
+            exposed += times.exposedCommunicationFraction();
+            devices.put(d.device(), new DeviceReport(d.stage(), times.busyFraction(), times.bubbleFraction(),
+                    times.exposedCommunicationFraction(), d.peakMemory().total(), d.peakMemory(), d.capacityBytes()));
         }
-        List<SimulationReport.CriticalStep> path = new ArrayList<>();
-        for (int g : r.criticalPath()) {
-            path.add(new SimulationReport.CriticalStep(r.deviceId(r.instructionDevice(g)), r.instruction(g).name(),
-                    r.start(g), r.end(g)));
-        }
+        List<SimulationReport.CriticalStep> path = stats.criticalPath().stream()
+                .map(s -> new SimulationReport.CriticalStep(s.device(), s.name(), s.startSeconds(), s.endSeconds())).toList();
         double perDevice = step > 0 ? 1e-12 / (n * step) : 0;
         return new SimulationReport(plan, step, step > 0 ? plan.globalBatchSize() / step : 0, executed * perDevice,
                 model * perDevice, bubble / n, exposed / n, r.events(), devices, r.outOfMemory(), path,
-                trace ? Optional.of(r) : Optional.empty());
-    }
-
-    /**
-     * The bubble: the share of the step the compute stream is idle with no communication of the device in
-     * flight (pipeline fill and drain, waiting on other stages' compute), that is {@code 1 - busy - exposed}.
-     * Exposed communication is reported on its own, so a data-parallel plan without a pipeline has bubble 0.
-     */
-    static double bubble(double busyFraction, double exposedFraction) {
-        return Math.max(0, 1 - busyFraction - exposedFraction);
-    }
-
-    private static double fraction(double part, double whole) {
-        return whole > 0 ? part / whole : 0;
+                trace ? Optional.of(r.timeline()) : Optional.empty());
     }
 }

@@ -6,7 +6,8 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.engine.Engine;
-import org.modelpar.simulator.engine.EngineResult;
+import org.modelpar.simulator.engine.StepRun;
+import org.modelpar.simulator.timeline.TimelineStats;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
@@ -36,7 +37,7 @@ public final class SimulatorBench {
         double bestTotal = Double.MAX_VALUE;
         double bestLower = 0;
         double bestEngine = 0;
-        EngineResult result = null;
+        StepRun result = null;
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < reps; r++) {
             long w0 = System.nanoTime();
@@ -54,7 +55,7 @@ public final class SimulatorBench {
             }
         }
         System.out.printf("gpt3-175b 1f1b t=8 p=16 d=12 on %d devices: %d instructions, %d events, simulated step %.3f s%n",
-                result.deviceCount(), result.instructionCount(), result.events(), result.stepSeconds());
+                result.devices().size(), result.timeline().spans().size(), result.events(), TimelineStats.of(result.timeline()).stepSeconds());
         System.out.printf("  CPU time: lowering %.3f s + engine (compile + loop) %.3f s = %.3f s; ratio to the 1 s target: %.2f"
                 + " (below 1 is better); wall clock %.3f s (GC threads included; load average shown by uptime)%n",
                 bestLower, bestEngine, bestTotal, bestTotal / 1.0, bestWall);

@@ -50,17 +50,6 @@ final class Charts {
         }
     }
 
-    static Color color(SpanKind kind) {
-        return switch (kind) {
-            case FORWARD -> FORWARD;
-            case BACKWARD -> BACKWARD;
-            case RECOMPUTE -> RECOMPUTE;
-            case COMMUNICATION -> COMMUNICATION;
-            case OPTIMIZER -> OPTIMIZER;
-            case OTHER -> BUBBLE;
-        };
-    }
-
     /** A lighter shade, for alternating micro-batches. */
     static Color light(Color c) {
         return new Color((c.getRed() + 255) / 2, (c.getGreen() + 255) / 2, (c.getBlue() + 255) / 2);

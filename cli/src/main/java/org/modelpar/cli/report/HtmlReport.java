@@ -10,6 +10,8 @@ import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Prediction;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.timeline.TimelineStats;
 
 /**
  * Renders the report as one self-contained HTML page (charts embedded as PNG data URIs, inline CSS, no
@@ -32,7 +34,7 @@ public final class HtmlReport {
         List<Row> rows = IntStream.range(0, plan.pipelineStages())
                 .mapToObj(s -> new Row("stage " + s + " (" + plan.stages().get(s).devices().get(0) + ")",
                         plan.stages().get(s).devices().get(0))).toList();
-        double axis = Math.max(in.simulated().durationSeconds(), in.measured().map(Trace::durationSeconds).orElse(0.0));
+        double axis = Math.max(in.simulated().durationSeconds(), in.measured().map(Timeline::durationSeconds).orElse(0.0));
         StringBuilder b = new StringBuilder();
         String title = "modelpar report: " + plan.graphName() + " on " + plan.clusterName();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(Html.escape(title))
@@ -60,12 +62,10 @@ public final class HtmlReport {
         b.append("</div>\n");
 
         b.append("<h2>Where each stage's time goes</h2>\n<div class=\"charts\">\n");
-        double simStep = in.simulated().durationSeconds();
-        b.append(figure("stages-simulated", StageBarsChart.of("simulated",
-                rows.stream().map(r -> StageTimes.of(r, in.simulated(), simStep)).toList()),
+        b.append(figure("stages-simulated", StageBarsChart.of("simulated", rows, TimelineStats.of(in.simulated())),
                 "compute, communication not hidden behind compute, and idle (bubble) time per step"));
-        in.measured().ifPresent(m -> b.append(figure("stages-measured", StageBarsChart.of("measured",
-                rows.stream().map(r -> StageTimes.of(r, m, m.durationSeconds())).toList()), "measured")));
+        in.measured().ifPresent(m -> b.append(figure("stages-measured", StageBarsChart.of("measured", rows, TimelineStats.of(m)),
+                "measured")));
         b.append("</div>\n");
 
         b.append("<h2>Runner-up configurations</h2>\n").append(runnerUps(in.explanation()));

@@ -11,32 +11,35 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.modelpar.simulator.timeline.MemorySample;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
-/** Memory per device over one step (step lines from the trace's memory counters) against capacity. */
+/** Memory per device over one step (step lines from the timeline's memory samples) against capacity. */
 final class MemoryChart {
     private static final double GIB = 1024.0 * 1024 * 1024;
 
     private MemoryChart() {
     }
 
-    /** The chart, or empty when the trace has no memory counters for the rows' devices. */
-    static Optional<XYChart> of(String title, Trace trace, List<Row> rows, Map<String, Long> capacityBytes) {
+    /** The chart, or empty when the timeline has no memory samples for the rows' devices. */
+    static Optional<XYChart> of(String title, Timeline trace, List<Row> rows, Map<String, Long> capacityBytes) {
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(400).title(title)
                 .xAxisTitle("time (ms)").yAxisTitle("GiB").build();
         Charts.style(chart.getStyler());
-        double origin = trace.spans().stream().mapToDouble(Trace.Span::startSeconds).min().orElse(0);
+        double origin = trace.spans().stream().mapToDouble(Span::startSeconds).min().orElse(0);
         double end = Math.max(trace.durationSeconds(), 1e-9) * 1e3;
         boolean any = false;
         for (Row row : rows) {
-            List<Trace.Counter> samples = trace.countersOf(row.device());
+            List<MemorySample> samples = trace.memoryOf(row.device());
             if (samples.isEmpty()) {
                 continue;
             }
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
-            for (Trace.Counter c : samples) {
+            for (MemorySample c : samples) {
                 xs.add(Math.max(0, (c.atSeconds() - origin) * 1e3));
-                ys.add(c.value() / GIB);
+                ys.add(c.bytes() / GIB);
             }
             xs.add(end);
             ys.add(ys.get(ys.size() - 1));

@@ -14,6 +14,8 @@ import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Prediction;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.timeline.TimelineStats;
 
 class HtmlReportTest {
     static final int P = 3;
@@ -26,9 +28,9 @@ class HtmlReportTest {
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("gpu0"), List.of("embed", "block0.ln1"), false),
                 new Stage(1, List.of("gpu1"), List.of("block1.ln1"), false),
                 new Stage(2, List.of("gpu2"), List.of("head"), true)));
-        Trace sim = ChromeTraceReader.parse(SyntheticTraces.gpipe(P, M, TF, TB, 1L << 30, 1L << 28), "sim");
-        Optional<Trace> meas = measured
-                ? Optional.of(ChromeTraceReader.parse(SyntheticTraces.gpipe(P, M, 1.2 * TF, 1.1 * TB, 1L << 30, 1L << 28), "meas"))
+        Timeline sim = SyntheticTraces.gpipe(P, M, TF, TB, 1L << 30, 1L << 28);
+        Optional<Timeline> meas = measured
+                ? Optional.of(SyntheticTraces.gpipe(P, M, 1.2 * TF, 1.1 * TB, 1L << 30, 1L << 28))
                 : Optional.empty();
         Explanation why = new Explanation(List.of("stage 2 is the bottleneck", "memory headroom 60% on gpu0"),
                 List.of(new Explanation.RunnerUp("pp=2 dp=1 m=4 gpipe", 0.021, "slower by 16%"),
@@ -39,23 +41,15 @@ class HtmlReportTest {
 
     @Test
     void stageTimesMatchTheGpipeClosedForm() {
-        Trace trace = input(false).simulated();
+        TimelineStats stats = TimelineStats.of(input(false).simulated());
         double step = (M + P - 1) * (TF + TB);
-        assertThat(trace.durationSeconds()).isCloseTo(step, within(1e-9));
+        assertThat(stats.stepSeconds()).isCloseTo(step, within(1e-9));
         for (int s = 0; s < P; s++) {
-            StageTimes t = StageTimes.of(new Row("s" + s, "gpu" + s), trace, step);
-            assertThat(t.computeSeconds()).isCloseTo(M * (TF + TB), within(1e-9));
-            assertThat(t.communicationSeconds()).isZero();
+            TimelineStats.DeviceTimes t = stats.device("gpu" + s).orElseThrow();
+            assertThat(t.busySeconds()).isCloseTo(M * (TF + TB), within(1e-9));
+            assertThat(t.exposedCommunicationSeconds()).isZero();
             assertThat(t.bubbleSeconds()).isCloseTo((P - 1) * (TF + TB), within(1e-9));
         }
-    }
-
-    @Test
-    void exposedCommunicationIsWhatComputeDoesNotHide() {
-        List<double[]> compute = StageTimes.union(List.of(new Trace.Span("g", "F s0 mb0", 0, 2, -1), new Trace.Span("g", "B s0 mb0", 1, 2, -1)));
-        List<double[]> comm = StageTimes.union(List.of(new Trace.Span("g", "send act s0>s1 mb0", 2, 2, -1)));
-        assertThat(StageTimes.length(compute)).isEqualTo(3.0);
-        assertThat(StageTimes.overlap(comm, compute)).isEqualTo(1.0);
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.modelpar.executor.train;
 
 import java.util.List;
 import java.util.Map;
-import org.modelpar.executor.ExecutionTrace;
+import org.modelpar.simulator.timeline.Timeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,11 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param losses           mean loss of each executed step
  * @param stepSeconds      wall time of each executed step
  * @param peakMemoryBytes  measured peak per device
- * @param trace            every executed instruction
+ * @param timeline         every executed instruction, and memory samples
  * @param parameters       final parameters
  */
 public record TrainResult(int firstStep, List<Double> losses, List<Double> stepSeconds, Map<String, Long> peakMemoryBytes,
-                          ExecutionTrace trace, Map<String, INDArray> parameters) {
+                          Timeline timeline, Map<String, INDArray> parameters) {
     public TrainResult {
         losses = List.copyOf(losses);
         stepSeconds = List.copyOf(stepSeconds);

@@ -54,7 +54,7 @@ public final class Trainer {
                             .write(options.checkpointDir().get());
                 }
             }
-            return new TrainResult(first, losses, seconds, executor.peakMemoryBytes(), executor.trace(),
+            return new TrainResult(first, losses, seconds, executor.peakMemoryBytes(), executor.timeline(),
                     executor.parameters());
         }
     }

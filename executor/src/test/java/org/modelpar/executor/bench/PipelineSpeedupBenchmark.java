@@ -4,7 +4,9 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.Batch;
-import org.modelpar.executor.ExecutionTrace;
+import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.program.Stream;
+import org.modelpar.simulator.timeline.Span;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
@@ -71,8 +73,8 @@ class PipelineSpeedupBenchmark {
 
     /** Mean seconds per device and measured step spent in compute instructions. */
     private static double computePerDeviceAndStep(Executor ex, PlacementPlan plan) {
-        double sum = ex.trace().spans().stream().filter(s -> s.step() >= WARMUP && !s.communication())
-                .mapToDouble(ExecutionTrace.Span::seconds).sum();
+        double sum = ex.timeline().spans().stream().filter(s -> s.step() >= WARMUP && s.stream() == Stream.COMPUTE)
+                .mapToDouble(Span::seconds).sum();
         return sum / (STEPS * plan.pipelineStages());
     }
 }

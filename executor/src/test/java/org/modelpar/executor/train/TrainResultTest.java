@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.modelpar.executor.ExecutionTrace;
+import org.modelpar.simulator.timeline.Timeline;
 
 class TrainResultTest {
     private static double measured(Double... seconds) {
-        return new TrainResult(0, List.of(), List.of(seconds), Map.of(), new ExecutionTrace(), Map.of()).measuredStepSeconds();
+        return new TrainResult(0, List.of(), List.of(seconds), Map.of(), Timeline.builder(Timeline.Source.MEASURED, List.of()).build(), Map.of()).measuredStepSeconds();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.modelpar.simulator.engine;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.program.Stream;
 
 /**
  * A step program flattened into arrays for the engine: instructions of all devices concatenated in
@@ -57,7 +58,7 @@ final class CompiledProgram {
     double[] collectiveLatency;
     int[][] collectivePath;
 
-    static boolean computeStream(byte k) {
-        return k <= OPTIMIZER;
+    boolean onComputeStream(int g) {
+        return instructions[g].stream() == Stream.COMPUTE;
     }
 }

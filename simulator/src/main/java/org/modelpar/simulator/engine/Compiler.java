@@ -170,7 +170,7 @@ final class Compiler {
                 c.kind[g] = CompiledProgram.ALLREDUCE;
             }
             byte k = c.kind[g];
-            if (CompiledProgram.computeStream(k)) {
+            if (c.onComputeStream(g)) {
                 for (int e = openStart; e < edges; e++) {
                     edgeTo[e] = g; // the open comm instructions gate this compute instruction
                 }

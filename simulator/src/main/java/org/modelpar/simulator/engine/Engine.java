@@ -1,11 +1,16 @@
 package org.modelpar.simulator.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Discrete-event simulation of one step program (list scheduling with dependency counters, as in
@@ -59,16 +64,52 @@ public final class Engine {
      * @param cost         prices every instruction
      * @param recordMemory whether to keep every memory change (for the trace's counter tracks)
      */
-    public static EngineResult run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
-                                   boolean recordMemory) {
+    public static StepRun run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                              boolean recordMemory) {
         return run(Compiler.compile(program, layout, cluster, cost), recordMemory);
     }
 
     /** Runs a compiled program (the benchmark times this apart from compiling). */
-    static EngineResult run(CompiledProgram c, boolean recordMemory) {
+    static StepRun run(CompiledProgram c, boolean recordMemory) {
         Engine e = new Engine(c, recordMemory);
         e.loop();
-        return EngineResult.of(c, e.start, e.end, e.cause, e.memory, e.events);
+        return e.result();
+    }
+
+    private StepRun result() {
+        List<Span> spans = new ArrayList<>(c.count);
+        for (int g = 0; g < c.count; g++) {
+            int d = c.device[g];
+            spans.add(new Span(c.deviceIds[d], 0, g - c.deviceFirst[d], c.instructions[g], start[g], end[g]));
+        }
+        Timeline timeline = new Timeline(Timeline.Source.SIMULATED, List.of(c.deviceIds), spans, memory.samples(c.deviceIds),
+                criticalPath());
+        List<StepRun.DeviceRun> devices = new ArrayList<>(c.deviceCount);
+        for (int d = 0; d < c.deviceCount; d++) {
+            devices.add(new StepRun.DeviceRun(c.deviceIds[d], c.program.programs().get(d).stage(), c.executedFlops[d],
+                    c.modelFlops[d], memory.peak(d), c.capacityBytes[d]));
+        }
+        return new StepRun(timeline, events, devices, memory.outOfMemory().map(o -> new StepRun.OutOfMemoryEvent(
+                c.deviceIds[o.device()], o.atSeconds(), o.neededBytes(), o.capacityBytes(), o.breakdown())));
+    }
+
+    /**
+     * The chain of instructions that decides the step time: from the last instruction to finish, back
+     * through the dependency that was satisfied last, to an instruction that waited for nothing; in time order.
+     */
+    private List<Integer> criticalPath() {
+        int last = -1;
+        for (int g = 0; g < c.count; g++) {
+            if (last < 0 || end[g] > end[last]) {
+                last = g;
+            }
+        }
+        List<Integer> path = new ArrayList<>();
+        for (int g = last; g >= 0 && path.size() <= c.count; g = cause[g]) {
+            path.add(g);
+        }
+        Collections.reverse(path);
+        return path;
     }
 
     private void loop() {
@@ -119,7 +160,7 @@ public final class Engine {
     private void begin(int g, double now) {
         start[g] = now;
         byte k = c.kind[g];
-        if (CompiledProgram.computeStream(k)) {
+        if (c.onComputeStream(g)) {
             if (c.memoryAtStart[g] != 0) {
                 memory.change(c.device[g], c.memoryAtStart[g], now);
             }

@@ -1,8 +1,11 @@
 package org.modelpar.simulator.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.timeline.MemorySample;
 
 /**
  * Per-device memory over simulated time: the fixed part (parameters, gradients, optimizer state,
@@ -77,10 +80,13 @@ final class MemoryTracker {
         return Optional.ofNullable(outOfMemory);
     }
 
-    /** Memory changes in time order, as (device, seconds, total bytes). */
-    MemoryTimeline timeline() {
-        return new MemoryTimeline(Arrays.copyOf(changeDevice, changes), Arrays.copyOf(changeTime, changes),
-                Arrays.copyOf(changeBytes, changes));
+    /** Memory changes in time order, as samples of the devices' ids. */
+    List<MemorySample> samples(String[] deviceIds) {
+        List<MemorySample> out = new ArrayList<>(changes);
+        for (int i = 0; i < changes; i++) {
+            out.add(new MemorySample(deviceIds[changeDevice[i]], changeTime[i], changeBytes[i]));
+        }
+        return out;
     }
 
     /** The first moment a device needed more than its capacity (device index, not id). */

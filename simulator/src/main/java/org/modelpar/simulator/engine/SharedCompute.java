@@ -39,7 +39,7 @@ final class SharedCompute {
         c.computePath = new int[c.count][];
         for (int g = 0; g < c.count; g++) {
             int node = nodeOf[c.device[g]];
-            if (node >= 0 && CompiledProgram.computeStream(c.kind[g]) && c.seconds[g] > 0) {
+            if (node >= 0 && c.onComputeStream(g) && c.seconds[g] > 0) {
                 c.computePath[g] = new int[] {4 * d + c.device[g], node};
             }
         }

@@ -30,4 +30,9 @@ public record AllReduce(int stage, List<String> group, long bytes, String tiedOp
     public String name() {
         return tiedOp.isEmpty() ? "allreduce s" + stage : "allreduce tied " + tiedOp;
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMMUNICATION;
+    }
 }

@@ -14,4 +14,14 @@ public record Compute(int stage, int microBatch, Direction direction, boolean re
     public String name() {
         return direction.shortName() + " s" + stage + " mb" + microBatch + (recompute && direction == Direction.BACKWARD ? " rc" : "");
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMPUTE;
+    }
+
+    @Override
+    public long bytes() {
+        return 0;
+    }
 }

@@ -11,4 +11,14 @@ public record Free(int stage, int microBatch) implements Instruction {
     public String name() {
         return "free s" + stage + " mb" + microBatch;
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMPUTE;
+    }
+
+    @Override
+    public long bytes() {
+        return 0;
+    }
 }

@@ -21,4 +21,10 @@ public sealed interface Instruction permits Compute, Send, Recv, AllReduce, Opti
 
     /** The stage this instruction belongs to. */
     int stage();
+
+    /** The stream it runs on: the one place that says whether an instruction is compute or communication. */
+    Stream stream();
+
+    /** Bytes it moves between devices (a message or a device's share of a collective); 0 on the compute stream. */
+    long bytes();
 }

@@ -6,4 +6,14 @@ public record OptimizerStep(int stage) implements Instruction {
     public String name() {
         return "optimizer s" + stage;
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMPUTE;
+    }
+
+    @Override
+    public long bytes() {
+        return 0;
+    }
 }

@@ -19,4 +19,9 @@ public record Recv(int stage, int fromStage, int microBatch, Payload payload, St
     public String name() {
         return "recv " + payload.shortName() + " s" + fromStage + ">s" + stage + " mb" + microBatch;
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMMUNICATION;
+    }
 }

@@ -18,4 +18,9 @@ public record Send(int stage, int toStage, int microBatch, Payload payload, Stri
     public String name() {
         return "send " + payload.shortName() + " s" + stage + ">s" + toStage + " mb" + microBatch;
     }
+
+    @Override
+    public Stream stream() {
+        return Stream.COMMUNICATION;
+    }
 }

@@ -4,46 +4,48 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.modelpar.simulator.engine.EngineResult;
-import org.modelpar.simulator.engine.MemoryTimeline;
+import java.util.Map;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.program.Stream;
+import org.modelpar.simulator.timeline.MemorySample;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * Writes a simulated step as Chrome trace event JSON in the layout of {@link TraceEventWriter}, the same
- * as measured traces. Event names are {@link org.modelpar.simulator.program.Instruction#name()}.
- * Output is deterministic.
+ * Writes a simulated or measured {@link Timeline} as Chrome trace event JSON in the layout of
+ * {@link TraceEventWriter}: spans in timeline order (a communication span's async id is its position in
+ * the timeline), then the memory samples; a measured timeline's events carry their step. Event names are
+ * {@link org.modelpar.simulator.program.Instruction#name()}. Output is deterministic.
  */
 public final class ChromeTraceWriter {
     private ChromeTraceWriter() {
     }
 
-    public static void write(EngineResult result, Path path) {
+    public static void write(Timeline timeline, Path path) {
         try (OutputStream out = Files.newOutputStream(path)) {
-            write(result, out);
+            write(timeline, out);
         } catch (IOException e) {
             throw new PlanException(path + ": cannot write trace: " + e.getMessage(), e);
         }
     }
 
-    public static void write(EngineResult r, OutputStream out) {
-        List<String> devices = new ArrayList<>(r.deviceCount());
-        for (int d = 0; d < r.deviceCount(); d++) {
-            devices.add(r.deviceId(d));
-        }
-        try (TraceEventWriter w = TraceEventWriter.open(out, devices)) {
-            for (int i = 0; i < r.instructionCount(); i++) {
-                String name = r.instruction(i).name();
-                if (r.onComputeStream(i)) {
-                    w.compute(name, r.instructionDevice(i), r.start(i), r.end(i), -1);
+    public static void write(Timeline t, OutputStream out) {
+        Map<String, Integer> pid = t.deviceIndex();
+        boolean steps = t.source().numbersSteps();
+        try (TraceEventWriter w = TraceEventWriter.open(out, t.devices())) {
+            List<Span> spans = t.spans();
+            for (int i = 0; i < spans.size(); i++) {
+                Span s = spans.get(i);
+                int step = steps ? s.step() : -1;
+                if (s.stream() == Stream.COMPUTE) {
+                    w.compute(s.name(), pid.get(s.device()), s.startSeconds(), s.endSeconds(), step);
                 } else {
-                    w.communication(name, i, r.instructionDevice(i), r.start(i), r.end(i), -1);
+                    w.communication(s.name(), i, pid.get(s.device()), s.startSeconds(), s.endSeconds(), step);
                 }
             }
-            MemoryTimeline memory = r.memoryTimeline();
-            for (int i = 0; i < memory.size(); i++) {
-                w.memory(memory.device()[i], memory.seconds()[i], memory.totalBytes()[i]);
+            for (MemorySample m : t.memory()) {
+                w.memory(pid.get(m.device()), m.atSeconds(), m.bytes());
             }
         }
     }

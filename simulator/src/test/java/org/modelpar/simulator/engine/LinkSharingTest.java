@@ -1,5 +1,6 @@
 package org.modelpar.simulator.engine;
 
+import org.modelpar.simulator.timeline.TimelineStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -35,7 +36,7 @@ class LinkSharingTest {
             Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
     private final PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
 
-    private EngineResult run(long... sizes) {
+    private StepRun run(long... sizes) {
         List<Instruction> sends = new ArrayList<>();
         List<Instruction> recvs = new ArrayList<>();
         for (int k = 0; k < sizes.length; k++) {
@@ -49,25 +50,25 @@ class LinkSharingTest {
 
     @Test
     void oneTransferTakesLatencyPlusBytesOverBandwidth() {
-        EngineResult r = run(S);
-        assertThat(r.end(0)).isCloseTo(LAT + S / BW, offset(1e-15));
-        assertThat(r.end(1)).isEqualTo(r.end(0));
-        assertThat(r.stepSeconds()).isCloseTo(LAT + S / BW, offset(1e-15));
+        StepRun r = run(S);
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(LAT + S / BW, offset(1e-15));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isEqualTo(r.timeline().spans().get(0).endSeconds());
+        assertThat(TimelineStats.of(r.timeline()).stepSeconds()).isCloseTo(LAT + S / BW, offset(1e-15));
     }
 
     @Test
     void twoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong() {
-        EngineResult r = run(S, S);
-        assertThat(r.end(0)).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
-        assertThat(r.end(1)).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
+        StepRun r = run(S, S);
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
     }
 
     @Test
     void shorterTransferEndsFirstAndReleasesItsShare() {
-        EngineResult r = run(S, 3 * S);
+        StepRun r = run(S, 3 * S);
         // both at BW/2 until the first ends at 2S/BW; the second then has 2S left at full BW
-        assertThat(r.end(0)).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
-        assertThat(r.end(1)).isCloseTo(LAT + 4 * S / BW, offset(1e-15));
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(LAT + 2 * S / BW, offset(1e-15));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(LAT + 4 * S / BW, offset(1e-15));
         assertThat(r.events()).isGreaterThanOrEqualTo(4);
     }
 }

@@ -1,5 +1,6 @@
 package org.modelpar.simulator.engine;
 
+import org.modelpar.simulator.timeline.TimelineStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class ProgramErrorsTest {
             false, Precision.FP32, OptimizerKind.SGD);
     private final PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
 
-    private EngineResult run(DeviceProgram a, DeviceProgram b) {
+    private StepRun run(DeviceProgram a, DeviceProgram b) {
         return Engine.run(new StepProgram(plan, List.of(a, b)), layout, cluster, new RooflineCostModel(), false);
     }
 

@@ -33,7 +33,7 @@ class SharedComputeTest {
     private final PlacementPlan plan = Fixtures.plan(graph, independent, Fixtures.oneDeviceEach(2), 1, 1,
             Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
 
-    private EngineResult run(ClusterSpec cluster, Direction second) {
+    private StepRun run(ClusterSpec cluster, Direction second) {
         StepProgram program = new StepProgram(plan, List.of(
                 new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false))),
                 new DeviceProgram("n0g1", 1, 0, 0, List.of(new Compute(1, 0, second, false)))));
@@ -47,30 +47,30 @@ class SharedComputeTest {
 
     @Test
     void independentDevicesKeepTheirProfiledTimes() {
-        EngineResult r = run(independent, Direction.BACKWARD);
-        assertThat(r.end(0)).isCloseTo(1.0, offset(1e-12));
-        assertThat(r.end(1)).isCloseTo(2.0, offset(1e-12));
-        EngineResult full = run(shared(2.0), Direction.BACKWARD);
-        assertThat(full.end(0)).isCloseTo(1.0, offset(1e-12));
-        assertThat(full.end(1)).isCloseTo(2.0, offset(1e-12));
+        StepRun r = run(independent, Direction.BACKWARD);
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.0, offset(1e-12));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(2.0, offset(1e-12));
+        StepRun full = run(shared(2.0), Direction.BACKWARD);
+        assertThat(full.timeline().spans().get(0).endSeconds()).isCloseTo(1.0, offset(1e-12));
+        assertThat(full.timeline().spans().get(1).endSeconds()).isCloseTo(2.0, offset(1e-12));
     }
 
     @Test
     void twoBusyDevicesEachRunAtHalfTheCapacity() {
-        EngineResult r = run(shared(1.5), Direction.FORWARD);
-        assertThat(r.end(0)).isCloseTo(1.0 / 0.75, offset(1e-12));
-        assertThat(r.end(1)).isCloseTo(1.0 / 0.75, offset(1e-12));
+        StepRun r = run(shared(1.5), Direction.FORWARD);
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.0 / 0.75, offset(1e-12));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.0 / 0.75, offset(1e-12));
     }
 
     @Test
     void aDeviceLeftAloneRunsAtFullSpeedAgain() {
-        EngineResult r = run(shared(1.5), Direction.BACKWARD);
+        StepRun r = run(shared(1.5), Direction.BACKWARD);
         // both at 0.75 until the forward's 1 s of work is done at 4/3 s; the backward has 1 s left, alone at rate 1
-        assertThat(r.end(0)).isCloseTo(4.0 / 3, offset(1e-12));
-        assertThat(r.end(1)).isCloseTo(4.0 / 3 + 1.0, offset(1e-12));
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(4.0 / 3, offset(1e-12));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(4.0 / 3 + 1.0, offset(1e-12));
         // one device on a capacity-1 host: the two run one after the other in effect
-        EngineResult serial = run(shared(1.0), Direction.BACKWARD);
-        assertThat(serial.end(1)).isCloseTo(3.0, offset(1e-12));
+        StepRun serial = run(shared(1.0), Direction.BACKWARD);
+        assertThat(serial.timeline().spans().get(1).endSeconds()).isCloseTo(3.0, offset(1e-12));
     }
 
     @Test

@@ -1,0 +1,157 @@
+package org.modelpar.simulator.timeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Instructions of one or more training steps as spans on their devices' streams, and each device's memory
+ * over time. A simulated timeline (one step, step 0) lists spans in program order, device after device, and
+ * carries the engine's critical path; a measured one lists them by start time, then device.
+ *
+ * @param source       simulated or measured
+ * @param devices      device ids, in step-program order
+ * @param spans        the executed instructions
+ * @param memory       memory samples, in time order
+ * @param criticalPath indices into {@code spans} of the chain that decides the step time, in time order
+ *                     (empty when unknown, as for a measured run)
+ */
+public record Timeline(Source source, List<String> devices, List<Span> spans, List<MemorySample> memory,
+                       List<Integer> criticalPath) {
+    /** Where a timeline comes from. */
+    public enum Source {
+        SIMULATED, MEASURED;
+
+        /** Whether its spans carry the training step they belong to (a measured run spans several). */
+        public boolean numbersSteps() {
+            return this == MEASURED;
+        }
+    }
+
+    public Timeline {
+        devices = List.copyOf(devices);
+        spans = List.copyOf(spans);
+        memory = List.copyOf(memory);
+        criticalPath = List.copyOf(criticalPath);
+        Set<String> known = new HashSet<>(devices);
+        for (Span s : spans) {
+            if (!known.contains(s.device())) {
+                throw new IllegalArgumentException("span '" + s.name() + "' is on device '" + s.device()
+                        + "', which is not one of the timeline's " + devices.size() + " devices");
+            }
+        }
+        for (int i : criticalPath) {
+            if (i < 0 || i >= spans.size()) {
+                throw new IllegalArgumentException("critical path index " + i + " is outside the " + spans.size() + " spans");
+            }
+        }
+    }
+
+    /** Position of a device in {@link #devices()}, by id. */
+    public Map<String, Integer> deviceIndex() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int d = 0; d < devices.size(); d++) {
+            index.put(devices.get(d), d);
+        }
+        return index;
+    }
+
+    /** Spans of one device, in timeline order. */
+    public List<Span> spansOf(String device) {
+        return spans.stream().filter(s -> s.device().equals(device)).toList();
+    }
+
+    /** Memory samples of one device, in time order. */
+    public List<MemorySample> memoryOf(String device) {
+        return memory.stream().filter(m -> m.device().equals(device)).toList();
+    }
+
+    /** From the first span's start to the last span's end (0 when there are none). */
+    public double durationSeconds() {
+        double start = spans.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+        double end = spans.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+        return end - start;
+    }
+
+    /** The last step: {@link #step(int)} of the highest step any span belongs to. */
+    public Timeline lastStep() {
+        return step(spans.stream().mapToInt(Span::step).max().orElse(0));
+    }
+
+    /**
+     * One step: its spans, and the memory samples from each device's last one before the step starts
+     * (moved to that start) to the step's end. The critical path is dropped unless the timeline holds this
+     * step alone.
+     */
+    public Timeline step(int step) {
+        if (spans.stream().allMatch(s -> s.step() == step)) {
+            return this;
+        }
+        List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
+        double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+        double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+        Map<String, MemorySample> before = new HashMap<>();
+        List<MemorySample> inside = new ArrayList<>();
+        for (MemorySample m : memory) {
+            if (m.atSeconds() < start) {
+                before.put(m.device(), m);
+            } else if (m.atSeconds() <= end) {
+                inside.add(m);
+            }
+        }
+        List<MemorySample> keptMemory = new ArrayList<>();
+        before.values().stream().sorted(Comparator.comparing(MemorySample::device))
+                .forEach(m -> keptMemory.add(new MemorySample(m.device(), start, m.bytes())));
+        keptMemory.addAll(inside);
+        return new Timeline(source, devices, kept, keptMemory, List.of());
+    }
+
+    /** Starts a timeline of the given devices (step-program order) that threads may append to. */
+    public static Builder builder(Source source, List<String> devices) {
+        return new Builder(source, devices);
+    }
+
+    /**
+     * Collects spans and memory samples from several threads (each call is atomic); {@link #build()} orders
+     * spans by start, then device order, then step and index, and samples by time, then device order, so the
+     * result does not depend on the order threads appended in.
+     */
+    public static final class Builder {
+        private final Source source;
+        private final List<String> devices;
+        private final List<Span> spans = new ArrayList<>();
+        private final List<MemorySample> memory = new ArrayList<>();
+
+        private Builder(Source source, List<String> devices) {
+            this.source = source;
+            this.devices = List.copyOf(devices);
+        }
+
+        public synchronized Builder add(Span span) {
+            spans.add(span);
+            return this;
+        }
+
+        public synchronized Builder add(MemorySample sample) {
+            memory.add(sample);
+            return this;
+        }
+
+        public synchronized Timeline build() {
+            Map<String, Integer> order = new HashMap<>();
+            for (int d = 0; d < devices.size(); d++) {
+                order.put(devices.get(d), d);
+            }
+            List<Span> s = new ArrayList<>(spans);
+            s.sort(Comparator.comparingDouble(Span::startSeconds).thenComparing(x -> order.getOrDefault(x.device(), -1))
+                    .thenComparingInt(Span::step).thenComparingInt(Span::index));
+            List<MemorySample> m = new ArrayList<>(memory);
+            m.sort(Comparator.comparingDouble(MemorySample::atSeconds).thenComparing(x -> order.getOrDefault(x.device(), -1)));
+            return new Timeline(source, devices, s, m, List.of());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.modelpar.simulator.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.MemorySample;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
+
+/**
+ * Reads a trace in the layout {@link ChromeTraceWriter} writes back into the {@link Timeline} it was written
+ * from, resolved against the step program the trace ran: a process is the device its {@code process_name}
+ * names, a complete ({@code X}) or async ({@code b}/{@code e}, paired by pid, category, id and name) event is
+ * the instruction of that device's program with the event's name, a {@code memory} counter is a memory
+ * sample ({@code args.bytes}). Times are microseconds in the file. Events with {@code args.step} make a
+ * measured timeline; without, a simulated one (step 0). The critical path is not part of the file.
+ */
+public final class ChromeTraceReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ChromeTraceReader() {
+    }
+
+    /** Reads a trace file; a missing, malformed or foreign file is a {@link PlanException} naming it. */
+    public static Timeline read(Path file, StepProgram program) {
+        try {
+            return parse(JSON.readTree(Files.readAllBytes(file)), file.toString(), program);
+        } catch (IOException e) {
+            throw new PlanException("cannot read trace " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** Parses trace JSON text; {@code source} names it in errors. */
+    public static Timeline parse(String json, String source, StepProgram program) {
+        try {
+            return parse(JSON.readTree(json), source, program);
+        } catch (IOException e) {
+            throw new PlanException("cannot read trace " + source + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static Timeline parse(JsonNode root, String source, StepProgram program) {
+        JsonNode events = root == null ? null : root.isArray() ? root : root.path("traceEvents");
+        if (events == null || !events.isArray()) {
+            throw new PlanException("trace " + source + " has no traceEvents array");
+        }
+        Map<String, Map<String, Integer>> positions = new HashMap<>();
+        for (DeviceProgram p : program.programs()) {
+            Map<String, Integer> byName = new HashMap<>();
+            for (int i = p.instructions().size() - 1; i >= 0; i--) {
+                byName.put(p.instructions().get(i).name(), i);
+            }
+            positions.put(p.device(), byName);
+        }
+        Map<String, String> deviceOfPid = new HashMap<>();
+        for (JsonNode e : events) {
+            if ("M".equals(e.path("ph").asText()) && "process_name".equals(e.path("name").asText())) {
+                deviceOfPid.put(e.path("pid").asText(), e.path("args").path("name").asText());
+            }
+        }
+        Events read = new Events(source, program, positions, deviceOfPid);
+        int index = 0;
+        for (JsonNode e : events) {
+            read.event(e, index++);
+        }
+        return new Timeline(read.numbered ? Timeline.Source.MEASURED : Timeline.Source.SIMULATED,
+                program.programs().stream().map(DeviceProgram::device).toList(), read.spans, read.memory, List.of());
+    }
+
+    /** The events read so far. */
+    private static final class Events {
+        private final String source;
+        private final Map<String, DeviceProgram> programs = new HashMap<>();
+        private final Map<String, Map<String, Integer>> positions;
+        private final Map<String, String> deviceOfPid;
+        private final Map<String, JsonNode> open = new HashMap<>();
+        private final List<Span> spans = new ArrayList<>();
+        private final List<MemorySample> memory = new ArrayList<>();
+        private boolean numbered;
+
+        Events(String source, StepProgram program, Map<String, Map<String, Integer>> positions, Map<String, String> deviceOfPid) {
+            this.source = source;
+            program.programs().forEach(p -> programs.put(p.device(), p));
+            this.positions = positions;
+            this.deviceOfPid = deviceOfPid;
+        }
+
+        void event(JsonNode e, int index) {
+            switch (e.path("ph").asText()) {
+                case "X" -> span(e, micros(e, "ts", index), micros(e, "ts", index) + micros(e, "dur", index), index);
+                case "b" -> open.put(asyncKey(e), e);
+                case "e" -> {
+                    JsonNode begin = open.remove(asyncKey(e));
+                    if (begin == null) {
+                        throw new PlanException("trace " + source + ": event " + index + " ends async span '"
+                                + e.path("name").asText() + "' (id " + e.path("id").asText() + ") that never began");
+                    }
+                    span(begin, micros(begin, "ts", index), micros(e, "ts", index), index);
+                }
+                case "C" -> {
+                    if ("memory".equals(e.path("name").asText())) {
+                        if (!e.path("args").path("bytes").canConvertToLong()) {
+                            throw new PlanException("trace " + source + ": event " + index + " (memory) needs integer args.bytes");
+                        }
+                        memory.add(new MemorySample(device(e, index), micros(e, "ts", index), e.path("args").path("bytes").asLong()));
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private void span(JsonNode e, double startSeconds, double endSeconds, int index) {
+            String device = device(e, index);
+            String name = e.path("name").asText();
+            Integer position = positions.get(device).get(name);
+            if (position == null) {
+                throw new PlanException("trace " + source + ": event " + index + " '" + name
+                        + "' is not an instruction of device " + device + " in the plan's step program");
+            }
+            JsonNode step = e.path("args").path("step");
+            numbered |= step.isInt();
+            spans.add(new Span(device, step.isInt() ? step.asInt() : 0, position, programs.get(device).instructions().get(position),
+                    startSeconds, endSeconds));
+        }
+
+        private String device(JsonNode e, int index) {
+            String device = deviceOfPid.get(e.path("pid").asText());
+            if (device == null || !positions.containsKey(device)) {
+                throw new PlanException("trace " + source + ": event " + index + " (" + e.path("name").asText() + ") is on pid "
+                        + e.path("pid").asText() + (device == null ? ", which has no process_name" : ", device " + device
+                        + ", which the plan does not use"));
+            }
+            return device;
+        }
+
+        private double micros(JsonNode e, String field, int index) {
+            if (!e.path(field).isNumber()) {
+                throw new PlanException("trace " + source + ": event " + index + " (" + e.path("name").asText()
+                        + ") needs a numeric " + field);
+            }
+            return e.path(field).asDouble() / 1e6;
+        }
+
+        private static String asyncKey(JsonNode e) {
+            return e.path("pid").asText() + "/" + e.path("cat").asText() + "/" + e.path("id").asText() + "/" + e.path("name").asText();
+        }
+    }
+}

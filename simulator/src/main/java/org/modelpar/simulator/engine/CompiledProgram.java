@@ -3,7 +3,6 @@ package org.modelpar.simulator.engine;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.StepProgram;
-import org.modelpar.simulator.program.Stream;
 
 /**
  * A step program flattened into arrays for the engine: instructions of all devices concatenated in
@@ -31,6 +30,8 @@ final class CompiledProgram {
     int count;
     Instruction[] instructions;
     byte[] kind;
+    /** Whether the instruction's {@link Instruction#stream()} is the compute stream. */
+    boolean[] computeStream;
     int[] device;
     /** Compute-stream duration; for a send its latency. */
     double[] seconds;
@@ -59,6 +60,6 @@ final class CompiledProgram {
     int[][] collectivePath;
 
     boolean onComputeStream(int g) {
-        return instructions[g].stream() == Stream.COMPUTE;
+        return computeStream[g];
     }
 }

@@ -31,6 +31,7 @@ import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.program.Stream;
 
 /** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
 final class Compiler {
@@ -100,6 +101,7 @@ final class Compiler {
         c.count = n;
         c.instructions = new Instruction[n];
         c.kind = new byte[n];
+        c.computeStream = new boolean[n];
         c.device = new int[n];
         c.seconds = new double[n];
         c.bytes = new double[n];
@@ -138,6 +140,7 @@ final class Compiler {
         int openStart = edges;
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
+            c.computeStream[g] = ins.stream() == Stream.COMPUTE;
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;

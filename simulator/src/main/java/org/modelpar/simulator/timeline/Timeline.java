@@ -38,8 +38,9 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         memory = List.copyOf(memory);
         criticalPath = List.copyOf(criticalPath);
         Set<String> known = new HashSet<>(devices);
+        String previous = null;
         for (Span s : spans) {
-            if (!known.contains(s.device())) {
+            if (!s.device().equals(previous) && !known.contains(previous = s.device())) {
                 throw new IllegalArgumentException("span '" + s.name() + "' is on device '" + s.device()
                         + "', which is not one of the timeline's " + devices.size() + " devices");
             }

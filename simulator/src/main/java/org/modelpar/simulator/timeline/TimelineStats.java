@@ -1,6 +1,5 @@
 package org.modelpar.simulator.timeline;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,44 +58,70 @@ public record TimelineStats(double stepSeconds, Map<String, DeviceTimes> devices
     }
 
     public static TimelineStats of(Timeline t) {
-        double first = t.spans().stream().mapToDouble(Span::startSeconds).min().orElse(0);
-        double step = Math.max(0, t.spans().stream().mapToDouble(Span::endSeconds).max().orElse(0) - first);
-        Map<String, List<Span>> byDevice = new LinkedHashMap<>();
-        t.devices().forEach(d -> byDevice.put(d, new ArrayList<>()));
-        t.spans().forEach(s -> byDevice.get(s.device()).add(s));
-        Map<String, DeviceTimes> devices = new LinkedHashMap<>();
-        byDevice.forEach((d, spans) -> devices.put(d, times(step, spans)));
-        List<Span> path = t.criticalPath().stream().map(t.spans()::get).toList();
-        return new TimelineStats(step, devices, path);
+        List<Span> spans = t.spans();
+        Map<String, Integer> index = t.deviceIndex();
+        int devices = t.devices().size();
+        int[] device = new int[spans.size()];
+        int[] comm = new int[devices];
+        int[] compute = new int[devices];
+        double first = Double.POSITIVE_INFINITY;
+        double last = Double.NEGATIVE_INFINITY;
+        String previous = null;
+        int d = -1;
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
+            if (!s.device().equals(previous)) {
+                previous = s.device();
+                d = index.get(previous);
+            }
+            device[i] = d;
+            if (s.stream() == Stream.COMPUTE) {
+                compute[d]++;
+            } else {
+                comm[d]++;
+            }
+            first = Math.min(first, s.startSeconds());
+            last = Math.max(last, s.endSeconds());
+        }
+        double step = spans.isEmpty() ? 0 : Math.max(0, last - first);
+        double[][] cs = new double[devices][];
+        double[][] ce = new double[devices][];
+        double[][] ks = new double[devices][];
+        double[][] ke = new double[devices][];
+        for (int k = 0; k < devices; k++) {
+            cs[k] = new double[comm[k]];
+            ce[k] = new double[comm[k]];
+            ks[k] = new double[compute[k]];
+            ke[k] = new double[compute[k]];
+        }
+        int[] n = new int[devices];
+        int[] m = new int[devices];
+        double[] busy = new double[devices];
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
+            int k = device[i];
+            if (s.stream() == Stream.COMPUTE) {
+                ks[k][m[k]] = s.startSeconds();
+                ke[k][m[k]++] = s.endSeconds();
+                busy[k] += s.endSeconds() - s.startSeconds();
+            } else {
+                cs[k][n[k]] = s.startSeconds();
+                ce[k][n[k]++] = s.endSeconds();
+            }
+        }
+        Map<String, DeviceTimes> times = new LinkedHashMap<>();
+        for (int k = 0; k < devices; k++) {
+            Arrays.sort(cs[k]);
+            Arrays.sort(ce[k]);
+            times.put(t.devices().get(k), new DeviceTimes(step, busy[k], exposed(cs[k], ce[k], ks[k], ke[k])));
+        }
+        List<Span> path = t.criticalPath().stream().map(spans::get).toList();
+        return new TimelineStats(step, times, path);
     }
 
     /** A device's times, or empty when the timeline does not have it. */
     public Optional<DeviceTimes> device(String id) {
         return Optional.ofNullable(devices.get(id));
-    }
-
-    private static DeviceTimes times(double step, List<Span> spans) {
-        int comm = (int) spans.stream().filter(s -> s.stream() == Stream.COMMUNICATION).count();
-        double[] cs = new double[comm];
-        double[] ce = new double[comm];
-        double[] ks = new double[spans.size() - comm];
-        double[] ke = new double[spans.size() - comm];
-        int n = 0;
-        int k = 0;
-        double busy = 0;
-        for (Span s : spans) {
-            if (s.stream() == Stream.COMPUTE) {
-                ks[k] = s.startSeconds();
-                ke[k++] = s.endSeconds();
-                busy += s.endSeconds() - s.startSeconds();
-            } else {
-                cs[n] = s.startSeconds();
-                ce[n++] = s.endSeconds();
-            }
-        }
-        Arrays.sort(cs);
-        Arrays.sort(ce);
-        return new DeviceTimes(step, busy, exposed(cs, ce, ks, ke));
     }
 
     /**

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * {@code modelpar train --plan plan.json --steps N}: executes the plan on local workers with ND4J, prints
  * the loss per step and compares with the simulator's prediction. The prediction simulates the plan on the
  * cluster with op and optimizer times calibrated by timing the executor's kernels on this machine
- * ({@link org.modelpar.workflow.LocalTraining.CalibratedPrediction}); the pure roofline prediction from the cluster profile is reported beside it.
+ * ({@link org.modelpar.workflow.TrainAndCompare}); the pure roofline prediction from the cluster profile is
+ * reported beside it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Executes a plan on local devices (synthetic task) and compares with the prediction.")

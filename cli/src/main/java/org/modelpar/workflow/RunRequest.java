@@ -38,6 +38,31 @@ public record RunRequest(ComputationGraph graph, ClusterSpec cluster, int global
         }
     }
 
+    /**
+     * The defaults of {@code modelpar run}: 16 samples per step, 10 training steps, the precision chosen by
+     * the cluster, a 30 s search with seed 0, no report and no trace.
+     */
+    public static RunRequest of(ComputationGraph graph, ClusterSpec cluster, Path modelparHome, Path planOut) {
+        return new RunRequest(graph, cluster, 16, 10, Optional.empty(), Duration.ofSeconds(30), 0, modelparHome, planOut,
+                Optional.empty(), Optional.empty());
+    }
+
+    /** This request with another global batch. */
+    public RunRequest withGlobalBatch(int samples) {
+        return new RunRequest(graph, cluster, samples, steps, precision, timeLimit, seed, modelparHome, planOut, report, trace);
+    }
+
+    /** This request with another number of training steps. */
+    public RunRequest withSteps(int count) {
+        return new RunRequest(graph, cluster, globalBatch, count, precision, timeLimit, seed, modelparHome, planOut, report, trace);
+    }
+
+    /** This request writing the HTML report to {@code file}. */
+    public RunRequest withReport(Path file) {
+        return new RunRequest(graph, cluster, globalBatch, steps, precision, timeLimit, seed, modelparHome, planOut,
+                Optional.of(file), trace);
+    }
+
     /** The sample count op times are measured at on local workers: the global batch, kept within 2..16. */
     public int timedSamples() {
         return Math.max(2, Math.min(globalBatch, MAX_TIMED_SAMPLES));

@@ -78,9 +78,6 @@ public final class TrainAndCompare {
      */
     public static Outcome run(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
                               Consumer<StepResult> onStep) {
-        StepProgram program = Lowering.lower(graph, cluster, plan);
-        LocalTraining.CalibratedPrediction calibration =
-                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
         TrainOptions options;
         try {
             options = new TrainOptions(settings.steps(), LocalTraining.options(cluster, settings.seed(), settings.learningRate()),
@@ -88,6 +85,9 @@ public final class TrainAndCompare {
         } catch (IllegalArgumentException e) {
             throw new WorkflowException(e.getMessage());
         }
+        StepProgram program = Lowering.lower(graph, cluster, plan);
+        LocalTraining.CalibratedPrediction calibration =
+                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
         TrainResult result = Trainer.train(graph, program, options, r -> {
             calibration.afterStep();
             onStep.accept(r);

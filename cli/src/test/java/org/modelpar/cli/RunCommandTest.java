@@ -53,11 +53,14 @@ class RunCommandTest {
      */
     @Test
     void localLoopTrainsAndReports(@TempDir Path dir) throws Exception {
+        String home = System.getenv("MODELPAR_HOME");
+        assertThat(home).as("MODELPAR_HOME (set by cli/pom.xml), so the test never writes ~/.modelpar").isNotBlank();
         Path html = dir.resolve("report.html");
-        CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--steps", "3",
+        CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--global-batch", "8", "--steps", "2",
                 "--out", dir.resolve("plan.json").toString(), "--report", html.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("train     3 steps, loss ");
+        assertThat(run.out()).contains("train     2 steps, loss ");
         assertThat(Files.readString(html)).contains("id=\"timeline-measured\"", "id=\"memory-measured\"");
+        assertThat(Path.of(home, "profiles", "local.json")).isRegularFile();
     }
 }

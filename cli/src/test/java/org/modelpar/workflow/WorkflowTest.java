@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.graph.ComputationGraph;
@@ -22,8 +20,8 @@ class WorkflowTest {
     private static final ComputationGraph GPT = ModelZoo.build("gpt2-small");
 
     private static RunRequest request(ClusterSpec cluster, int globalBatch, Path dir) {
-        return new RunRequest(GPT, cluster, globalBatch, 1, Optional.empty(), Duration.ofSeconds(20), 0, dir.resolve("home"),
-                dir.resolve("plan.json"), Optional.of(dir.resolve("report.html")), Optional.empty());
+        return RunRequest.of(GPT, cluster, dir.resolve("home"), dir.resolve("plan.json")).withGlobalBatch(globalBatch)
+                .withReport(dir.resolve("report.html"));
     }
 
     @Test
@@ -47,6 +45,6 @@ class WorkflowTest {
     @Test
     void outOfRangeRequestNamesTheFields(@TempDir Path dir) {
         assertThatThrownBy(() -> request(Catalog.cluster("dgx-a100"), 0, dir)).isInstanceOf(WorkflowException.class)
-                .hasMessage("run: globalBatch and steps must be at least 1, got 0 and 1");
+                .hasMessage("run: globalBatch and steps must be at least 1, got 0 and 10");
     }
 }

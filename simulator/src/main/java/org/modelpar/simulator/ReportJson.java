@@ -3,11 +3,11 @@ package org.modelpar.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.modelpar.simulator.engine.StepRun.OutOfMemoryEvent;
+import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.plan.PlacementPlan;
 
-/** The {@code simulate --json} document (DESIGN section 5) of a {@link SimulationReport}. */
+/** The {@code simulate --json} document (docs/simulator.md#command-line) of a {@link SimulationReport}. */
 public final class ReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

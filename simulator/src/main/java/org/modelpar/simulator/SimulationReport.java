@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.modelpar.simulator.engine.StepRun.OutOfMemoryEvent;
+import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Prediction;
 import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * The simulated step (DESIGN section 5, {@code simulate --json}).
+ * The simulated step ({@code simulate --json}, docs/simulator.md#command-line).
  *
  * @param plan                         the plan simulated
  * @param stepSeconds                  one training step

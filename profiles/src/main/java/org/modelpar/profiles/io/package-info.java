@@ -1,6 +1,6 @@
 /**
- * JSON readers and writers of the {@code modelpar-device/1} and {@code modelpar-cluster/1} formats (DESIGN
- * section 4). Readers fail with one-line {@link org.modelpar.profiles.ProfileException}s naming the file, the
- * JSON field path and the offending value; writers produce canonical, deterministic JSON.
+ * JSON readers and writers of the {@code modelpar-device/1} and {@code modelpar-cluster/1} formats
+ * (docs/profiles.md#file-formats). Readers fail with one-line {@link org.modelpar.profiles.ProfileException}s
+ * naming the file, the JSON field path and the offending value; writers produce canonical, deterministic JSON.
  */
 package org.modelpar.profiles.io;

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.StepProgram;
@@ -89,7 +90,7 @@ public final class Engine {
             devices.add(new StepRun.DeviceRun(c.deviceIds[d], c.program.programs().get(d).stage(), c.executedFlops[d],
                     c.modelFlops[d], memory.peak(d), c.capacityBytes[d]));
         }
-        return new StepRun(timeline, events, devices, memory.outOfMemory().map(o -> new StepRun.OutOfMemoryEvent(
+        return new StepRun(timeline, events, devices, memory.outOfMemory().map(o -> new OutOfMemoryEvent(
                 c.deviceIds[o.device()], o.atSeconds(), o.neededBytes(), o.capacityBytes(), o.breakdown())));
     }
 

@@ -3,6 +3,7 @@ package org.modelpar.simulator.engine;
 import java.util.List;
 import java.util.Optional;
 import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
@@ -31,18 +32,5 @@ public record StepRun(Timeline timeline, long events, List<DeviceRun> devices, O
      */
     public record DeviceRun(String device, int stage, double executedFlops, double modelFlops, MemoryBreakdown peakMemory,
                             long capacityBytes) {
-    }
-
-    /**
-     * The first out-of-memory moment.
-     *
-     * @param device        device id
-     * @param atSeconds     simulated time
-     * @param neededBytes   bytes the device needed then
-     * @param capacityBytes its memory
-     * @param breakdown     what it held at that moment
-     */
-    public record OutOfMemoryEvent(String device, double atSeconds, long neededBytes, long capacityBytes,
-                                   MemoryBreakdown breakdown) {
     }
 }

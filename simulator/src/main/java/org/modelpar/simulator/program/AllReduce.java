@@ -13,7 +13,7 @@ import java.util.List;
  * @param bytes  gradient bytes per device
  * @param tiedOp the op whose shared weight is reduced, or empty for the stage's data-parallel all-reduce
  */
-public record AllReduce(int stage, List<String> group, long bytes, String tiedOp) implements Instruction {
+public record AllReduce(int stage, List<String> group, long bytes, String tiedOp) implements CommunicationInstruction {
     public AllReduce {
         group = List.copyOf(group);
         if (tiedOp == null) {
@@ -29,10 +29,5 @@ public record AllReduce(int stage, List<String> group, long bytes, String tiedOp
     @Override
     public String name() {
         return tiedOp.isEmpty() ? "allreduce s" + stage : "allreduce tied " + tiedOp;
-    }
-
-    @Override
-    public Stream stream() {
-        return Stream.COMMUNICATION;
     }
 }

@@ -9,19 +9,9 @@ package org.modelpar.simulator.program;
  * @param direction  forward or backward
  * @param recompute  whether a backward recomputes the forward first
  */
-public record Compute(int stage, int microBatch, Direction direction, boolean recompute) implements Instruction {
+public record Compute(int stage, int microBatch, Direction direction, boolean recompute) implements ComputeInstruction {
     @Override
     public String name() {
         return direction.shortName() + " s" + stage + " mb" + microBatch + (recompute && direction == Direction.BACKWARD ? " rc" : "");
-    }
-
-    @Override
-    public Stream stream() {
-        return Stream.COMPUTE;
-    }
-
-    @Override
-    public long bytes() {
-        return 0;
     }
 }

@@ -6,19 +6,9 @@ package org.modelpar.simulator.program;
  * @param stage      stage index
  * @param microBatch micro-batch index
  */
-public record Free(int stage, int microBatch) implements Instruction {
+public record Free(int stage, int microBatch) implements ComputeInstruction {
     @Override
     public String name() {
         return "free s" + stage + " mb" + microBatch;
-    }
-
-    @Override
-    public Stream stream() {
-        return Stream.COMPUTE;
-    }
-
-    @Override
-    public long bytes() {
-        return 0;
     }
 }

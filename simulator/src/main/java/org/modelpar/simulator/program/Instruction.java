@@ -15,7 +15,7 @@ package org.modelpar.simulator.program;
  *       before it in its own program, and completes on all members together.</li>
  * </ul>
  */
-public sealed interface Instruction permits Compute, Send, Recv, AllReduce, OptimizerStep, Free {
+public sealed interface Instruction permits ComputeInstruction, CommunicationInstruction {
     /** Stable name shared by simulated and measured traces, carrying stage, micro-batch and direction. */
     String name();
 

@@ -14,14 +14,9 @@ package org.modelpar.simulator.program;
  * @param sampleCount samples carried
  */
 public record Recv(int stage, int fromStage, int microBatch, Payload payload, String peer, long bytes,
-                   int firstSample, int sampleCount) implements Instruction {
+                   int firstSample, int sampleCount) implements CommunicationInstruction {
     @Override
     public String name() {
         return "recv " + payload.shortName() + " s" + fromStage + ">s" + stage + " mb" + microBatch;
-    }
-
-    @Override
-    public Stream stream() {
-        return Stream.COMMUNICATION;
     }
 }

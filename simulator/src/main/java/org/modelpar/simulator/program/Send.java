@@ -13,14 +13,9 @@ package org.modelpar.simulator.program;
  * @param sampleCount samples carried
  */
 public record Send(int stage, int toStage, int microBatch, Payload payload, String peer, long bytes,
-                   int firstSample, int sampleCount) implements Instruction {
+                   int firstSample, int sampleCount) implements CommunicationInstruction {
     @Override
     public String name() {
         return "send " + payload.shortName() + " s" + stage + ">s" + toStage + " mb" + microBatch;
-    }
-
-    @Override
-    public Stream stream() {
-        return Stream.COMMUNICATION;
     }
 }

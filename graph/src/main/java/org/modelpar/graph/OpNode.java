@@ -33,11 +33,11 @@ public record OpNode(String id, String name, String kind, String layer,
             name = name == null || name.isBlank() ? id : name;
             kind = Checks.id("kind", kind);
             layer = layer == null ? "" : layer;
-            Checks.nonNegative("forwardFlops", forwardFlops);
-            Checks.nonNegative("backwardFlops", backwardFlops);
-            Checks.nonNegative("parameterBytes", parameterBytes);
-            Checks.nonNegative("activationBytes", activationBytes);
-            Checks.nonNegative("workspaceBytes", workspaceBytes);
+            Checks.flops("forwardFlops", forwardFlops);
+            Checks.flops("backwardFlops", backwardFlops);
+            Checks.bytes("parameterBytes", parameterBytes);
+            Checks.bytes("activationBytes", activationBytes);
+            Checks.bytes("workspaceBytes", workspaceBytes);
             measured = measured == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(measured));
             attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
         } catch (GraphException e) {

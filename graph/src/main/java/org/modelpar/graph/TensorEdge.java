@@ -15,7 +15,7 @@ public record TensorEdge(String id, String from, String to, long bytes) {
         try {
             Checks.id("from", from);
             Checks.id("to", to);
-            Checks.nonNegative("bytes", bytes);
+            Checks.bytes("bytes", bytes);
         } catch (GraphException e) {
             throw new GraphException("tensor '" + id + "': " + e.getMessage(), e);
         }

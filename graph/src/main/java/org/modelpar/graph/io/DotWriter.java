@@ -1,8 +1,6 @@
 package org.modelpar.graph.io;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.modelpar.graph.ComputationGraph;
@@ -34,9 +32,9 @@ public final class DotWriter {
 
     public static void write(ComputationGraph graph, Path file) {
         try {
-            Files.writeString(file, toDot(graph), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(file, toDot(graph));
         } catch (IOException e) {
-            throw new GraphException(file + ": cannot write: " + e.getMessage(), e);
+            throw new GraphException(file + ": cannot write: " + AtomicFiles.reason(e), e);
         }
     }
 

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -115,9 +114,9 @@ public final class GraphJson {
     /** Writes the canonical JSON of a graph to a file. */
     public static void write(ComputationGraph graph, Path file) {
         try {
-            Files.writeString(file, toJson(graph), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(file, toJson(graph));
         } catch (IOException e) {
-            throw new GraphException(file + ": cannot write: " + e.getMessage(), e);
+            throw new GraphException(file + ": cannot write: " + AtomicFiles.reason(e), e);
         }
     }
 

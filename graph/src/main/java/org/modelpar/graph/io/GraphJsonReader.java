@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.MeasuredTime;
@@ -44,8 +45,13 @@ final class GraphJsonReader {
         ops.forEach(op -> ids.add(op.id()));
         List<TensorEdge> tensors = readTensors(json.optional(root, "tensors").isPresent()
                 ? array(root, "tensors", options.maxTensors()) : List.of(), ids);
+        return labelled(() -> ComputationGraph.of(name, batch, ops, tensors));
+    }
+
+    /** Builds a model value, naming this file in the error of a value its constructor refuses. */
+    private <T> T labelled(Supplier<T> build) {
         try {
-            return ComputationGraph.of(name, batch, ops, tensors);
+            return build.get();
         } catch (GraphException e) {
             throw new GraphException(json.label() + ": " + e.getMessage(), e);
         }
@@ -81,7 +87,7 @@ final class GraphJsonReader {
             long work = json.optional(o, "workspaceBytes").map(v -> json.nonNegativeLong(v, p + ".workspaceBytes")).orElse(0L);
             Map<String, MeasuredTime> measured = json.optional(o, "measured").map(v -> measured(v, p + ".measured")).orElse(Map.of());
             Map<String, String> attributes = json.optional(o, "attributes").map(v -> attributes(v, p + ".attributes")).orElse(Map.of());
-            ops.add(new OpNode(id, name, kind, layer, fwd, bwd, params, act, work, measured, attributes));
+            ops.add(labelled(() -> new OpNode(id, name, kind, layer, fwd, bwd, params, act, work, measured, attributes)));
         }
         return ops;
     }
@@ -145,7 +151,7 @@ final class GraphJsonReader {
             String from = endpoint(t, p, "from", opIds);
             String to = endpoint(t, p, "to", opIds);
             long bytes = json.nonNegativeLong(json.required(t, p, "bytes"), p + ".bytes");
-            tensors.add(new TensorEdge(id, from, to, bytes));
+            tensors.add(labelled(() -> new TensorEdge(id, from, to, bytes)));
         }
         return tensors;
     }

@@ -1,6 +1,7 @@
 package org.modelpar.graph.io;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,13 @@ final class SourceFile {
     static String read(Path file, ImportOptions options) {
         String label = label(file);
         try {
-            if (!Files.isRegularFile(file)) {
+            if (Files.isDirectory(file)) {
+                throw new GraphException(file + ": is a folder, not a file");
+            }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new GraphException(file + ": is not a regular file (a pipe or a device); give a file");
+            }
+            if (!Files.exists(file)) {
                 throw new GraphException(file + ": no such file");
             }
             long size = Files.size(file);
@@ -30,10 +37,12 @@ final class SourceFile {
                         + options.maxFileBytes() + " bytes");
             }
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new GraphException(label + ": not UTF-8 text (a binary file?)", e);
         } catch (NoSuchFileException e) {
             throw new GraphException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new GraphException(label + ": cannot read: " + e.getMessage(), e);
+            throw new GraphException(label + ": cannot read: " + AtomicFiles.reason(e), e);
         }
     }
 }

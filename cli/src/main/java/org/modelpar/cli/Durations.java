@@ -7,8 +7,16 @@ final class Durations {
     private Durations() {
     }
 
-    /** {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds. */
+    /** {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds; zero, negative and unparsable values are refused. */
     static Duration parse(String s) {
+        Duration d = parseUnchecked(s);
+        if (d.isZero() || d.isNegative()) {
+            throw new CliInputException("--time-limit must be positive, got '" + s + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseUnchecked(String s) {
         try {
             if (s.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));

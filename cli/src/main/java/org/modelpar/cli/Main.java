@@ -2,6 +2,7 @@ package org.modelpar.cli;
 
 import java.io.PrintWriter;
 import org.modelpar.executor.train.CheckpointException;
+import org.modelpar.executor.train.DivergedException;
 import org.modelpar.graph.GraphException;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.simulator.plan.PlanException;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code modelpar} command. Exit codes: 0 ok; 2 bad input or usage (one line naming the file,
- * line or field and the value); 3 infeasible; 1 internal error.
+ * line or field and the value), or training that diverged; 3 infeasible; 1 internal error.
  */
 @Command(name = "modelpar", mixinStandardHelpOptions = true, version = "modelpar 0.1.0",
         description = "Plans, simulates and executes model-parallel training.",
@@ -57,7 +58,10 @@ public final class Main implements Runnable {
         return cmd.execute(args);
     }
 
-    /** Maps exceptions to exit codes and one-line messages. */
+    /**
+     * Maps exceptions to exit codes and one-line messages. The library's records refuse invalid values with
+     * {@link IllegalArgumentException} naming the field and value (a learning rate of -1): input, not a bug.
+     */
     static final class ErrorCodes {
         private ErrorCodes() {
         }
@@ -65,7 +69,7 @@ public final class Main implements Runnable {
         static int exitCode(Throwable ex) {
             if (ex instanceof GraphException || ex instanceof ProfileException || ex instanceof PlanException
                     || ex instanceof WorkflowException || ex instanceof ExportException || ex instanceof CheckpointException
-                    || ex instanceof CliInputException) {
+                    || ex instanceof DivergedException || ex instanceof CliInputException || ex instanceof IllegalArgumentException) {
                 return EXIT_BAD_INPUT;
             }
             if (ex instanceof InfeasibleException) {

@@ -3,6 +3,7 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.ParallelConfig;
@@ -18,6 +19,7 @@ import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
+import org.modelpar.solver.InfeasibleException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code modelpar simulate}: one training step of a plan file, or of a hand-made configuration
- * ({@code --pp --tp --dp --microbatches --micro-batch-size}, ops cut into balanced contiguous stages).
+ * ({@code --pp --tp --dp --microbatches --micro-batch-size}, ops cut into balanced contiguous stages). A step
+ * that runs out of memory is printed and then exits 3, as {@code plan} does when nothing fits.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Simulates one training step of a plan (--plan) or of a hand-made configuration.")
@@ -107,5 +110,11 @@ final class SimulateCommand implements Runnable {
             SimulationTable.print(report, out);
         }
         out.flush();
+        report.outOfMemory().ifPresent(o -> {
+            throw new InfeasibleException(String.format(Locale.ROOT,
+                    "the plan does not fit: device %s needs %d bytes at %.6f s and has %d; more pipeline stages, "
+                            + "--recompute or a smaller --micro-batch-size need less", o.device(), o.neededBytes(),
+                    o.atSeconds(), o.capacityBytes()));
+        });
     }
 }

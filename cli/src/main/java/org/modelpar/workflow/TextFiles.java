@@ -1,10 +1,8 @@
 package org.modelpar.workflow;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.modelpar.graph.io.AtomicFiles;
 
 /** Writing the files the workflow produces (plans, profiles, traces, reports, exports). */
 public final class TextFiles {
@@ -17,15 +15,9 @@ public final class TextFiles {
      */
     public static void write(Path file, String text) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
-            throw new WorkflowException(file + ": cannot write: " + e.getMessage());
+            throw new WorkflowException(file + ": cannot write: " + AtomicFiles.reason(e));
         }
     }
 }

@@ -88,13 +88,17 @@ class TrainCommandTest {
     }
 
     static Path writePlan(Path dir, String model) {
+        return writePlan(dir, model, OptimizerKind.ADAM);
+    }
+
+    static Path writePlan(Path dir, String model, OptimizerKind optimizer) {
         ComputationGraph graph = ModelZoo.build(model);
         List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         List<Stage> stages = new ArrayList<>();
         stages.add(new Stage(0, List.of("cpu0"), ops.subList(0, ops.size() / 2), false));
         stages.add(new Stage(1, List.of("cpu1"), ops.subList(ops.size() / 2, ops.size()), false));
         PlacementPlan p = new PlacementPlan(graph.name(), GraphJson.contentHash(graph), "local:2", "", Precision.FP32,
-                OptimizerKind.ADAM, 4, 2, 2, Schedule.ONE_F_ONE_B, 1, stages);
+                optimizer, 4, 2, 2, Schedule.ONE_F_ONE_B, 1, stages);
         Path file = dir.resolve("plan.json");
         PlanJson.write(PlanFile.of(p), file);
         return file;

@@ -4,20 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import org.modelpar.graph.io.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,9 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A training checkpoint: steps done, parameters and optimizer state. File {@code checkpoint.bin}:
  * magic {@code MPCKPT1\n}, the model name, the step count, then each tensor (name, dtype, shape, values
- * as big-endian doubles, exact for fp32 and fp64), and a SHA-256 of everything before it. Written to a
- * temporary file, fsynced, renamed over the old one and the directory fsynced, so a crash leaves either
- * the old or the new checkpoint; a truncated or altered file fails its checksum and is refused.
+ * as big-endian doubles, exact for fp32 and fp64), and a SHA-256 of everything before it. Written with
+ * {@link AtomicFiles}, so a crash leaves either the old or the new checkpoint; a truncated or altered file
+ * fails its checksum and is refused.
  *
  * @param model          the graph name it belongs to
  * @param stepsDone      steps completed
@@ -47,7 +43,6 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
     /** Writes atomically into {@code dir/checkpoint.bin}. */
     public void write(Path dir) {
         try {
-            Files.createDirectories(dir);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.write(MAGIC);
@@ -57,25 +52,12 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
                 writeTensors(out, optimizerState);
             }
             byte[] body = bytes.toByteArray();
-            Path tmp = dir.resolve(FILE + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(body));
-                ch.write(ByteBuffer.wrap(sha256(body, body.length)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                // some file systems cannot open a directory for fsync; the rename is still atomic
-            }
+            AtomicFiles.write(dir.resolve(FILE), out -> {
+                out.write(body);
+                out.write(sha256(body, body.length));
+            });
         } catch (IOException e) {
-            throw new CheckpointException(dir.resolve(FILE) + ": cannot write checkpoint: " + e.getMessage(), e);
+            throw new CheckpointException(dir.resolve(FILE) + ": cannot write checkpoint: " + AtomicFiles.reason(e), e);
         }
     }
 

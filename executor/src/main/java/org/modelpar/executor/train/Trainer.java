@@ -12,6 +12,8 @@ import org.modelpar.simulator.program.StepProgram;
  * The training loop: runs the step program once per step on the synthetic task's batch of that step,
  * reports each step, and checkpoints after every step when asked. A resumed run restores parameters and
  * optimizer state and continues with the data of the next step, so it ends where an uninterrupted run would.
+ * The checkpoint folder is locked for the run ({@link CheckpointLock}); a NaN or infinite loss stops it
+ * ({@link DivergedException}).
  */
 public final class Trainer {
     private Trainer() {
@@ -21,14 +23,17 @@ public final class Trainer {
      * Trains.
      *
      * @param onStep called after every step (e.g. to print the loss)
-     * @throws CheckpointException when the resume checkpoint is unusable
+     * @throws CheckpointException when the resume checkpoint is unusable or already at {@code options.steps()},
+     *                             or the checkpoint folder is in use
+     * @throws DivergedException   when a step's loss is NaN or infinite
      * @throws org.modelpar.executor.ExecutionException when a device fails
      */
     public static TrainResult train(ComputationGraph graph, StepProgram program, TrainOptions options,
                                     Consumer<StepResult> onStep) {
         SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
         int batch = program.plan().globalBatchSize();
-        try (Executor executor = Executor.create(graph, program, options.executor())) {
+        try (CheckpointLock lock = options.checkpointDir().map(CheckpointLock::acquire).orElse(null);
+             Executor executor = Executor.create(graph, program, options.executor())) {
             if (options.resumeDir().isPresent()) {
                 Checkpoint c = Checkpoint.read(options.resumeDir().get());
                 if (!c.model().equals(graph.name())) {
@@ -42,10 +47,18 @@ public final class Trainer {
                 }
             }
             int first = executor.stepsDone();
+            if (first >= options.steps()) {
+                throw new CheckpointException(options.resumeDir().orElseThrow().resolve(Checkpoint.FILE) + ": the checkpoint is at step "
+                        + first + ", so a run ending at step " + options.steps() + " has nothing to train; ask for more than "
+                        + first + " steps");
+            }
             List<Double> losses = new ArrayList<>();
             List<Double> seconds = new ArrayList<>();
             for (int step = first; step < options.steps(); step++) {
                 StepResult r = executor.step(task.batch(step, batch));
+                if (!Double.isFinite(r.loss())) {
+                    throw new DivergedException(r.step(), r.loss(), options.executor().learningRate());
+                }
                 losses.add(r.loss());
                 seconds.add(r.seconds());
                 onStep.accept(r);

@@ -1,5 +1,6 @@
 package org.modelpar.simulator.plan;
 
+import org.modelpar.graph.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,9 +41,9 @@ public final class PlanJson {
 
     public static void write(PlanFile file, Path path) {
         try {
-            Files.writeString(path, write(file), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(path, write(file));
         } catch (IOException e) {
-            throw new PlanException(path + ": cannot write plan: " + e.getMessage(), e);
+            throw new PlanException(path + ": cannot write plan: " + AtomicFiles.reason(e), e);
         }
     }
 

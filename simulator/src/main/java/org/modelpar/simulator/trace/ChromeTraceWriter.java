@@ -1,8 +1,8 @@
 package org.modelpar.simulator.trace;
 
+import org.modelpar.graph.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +23,10 @@ public final class ChromeTraceWriter {
     }
 
     public static void write(Timeline timeline, Path path) {
-        try (OutputStream out = Files.newOutputStream(path)) {
-            write(timeline, out);
+        try {
+            AtomicFiles.write(path, out -> write(timeline, out));
         } catch (IOException e) {
-            throw new PlanException(path + ": cannot write trace: " + e.getMessage(), e);
+            throw new PlanException(path + ": cannot write trace: " + AtomicFiles.reason(e), e);
         }
     }
 

@@ -1,0 +1,59 @@
+package org.modelpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.simulator.plan.OptimizerKind;
+
+/** One case per class of cause from the hostile-input catalogue: no crash, no wrong success. */
+class HardeningTest {
+    private static final String MODEL = "gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11";
+
+    @TempDir
+    Path dir;
+
+    private static void assertOneLine(CliRun r, int exitCode, String... parts) {
+        assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(exitCode);
+        assertThat(r.err().strip()).contains(parts).doesNotContain("\n").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aValueTheLibraryRefusesIsOneLineExitTwo() {
+        Path plan = TrainCommandTest.writePlan(dir, MODEL);
+        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "1", "--cluster", "local:2", "--lr", "-1"),
+                2, "learning rate must be positive, got -1.0");
+    }
+
+    @Test
+    void resumingAtOrPastTheRequestedStepIsRefused() {
+        Path plan = TrainCommandTest.writePlan(dir, MODEL);
+        Path ckpt = dir.resolve("ckpt");
+        assertThat(CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2",
+                "--checkpoint-dir", ckpt.toString()).exitCode()).isZero();
+        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2",
+                "--resume", ckpt.toString()), 2, "the checkpoint is at step 2", "ask for more than 2 steps");
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingNamingTheStep() {
+        Path plan = TrainCommandTest.writePlan(dir, MODEL, OptimizerKind.SGD);
+        CliRun r = CliRun.of("train", "--plan", plan.toString(), "--steps", "4", "--cluster", "local:2", "--lr", "1e38");
+        assertOneLine(r, 2, "training diverged: the loss of step ", "at learning rate 1.0E38");
+        assertThat(r.out()).doesNotContain("step 3 loss");
+    }
+
+    @Test
+    void aSimulatedStepThatRunsOutOfMemoryIsExitThree() {
+        CliRun r = CliRun.of("simulate", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--tp", "8");
+        assertThat(r.out()).contains("OUT OF MEMORY");
+        assertOneLine(r, 3, "the plan does not fit: device ", " bytes at ");
+    }
+
+    @Test
+    void aTimeLimitThatIsNotPositiveIsRefused() {
+        assertOneLine(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "8", "--time-limit", "-5s"),
+                2, "--time-limit must be positive, got '-5s'");
+    }
+}

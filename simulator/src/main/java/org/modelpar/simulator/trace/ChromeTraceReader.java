@@ -72,6 +72,10 @@ public final class ChromeTraceReader {
         for (JsonNode e : events) {
             read.event(e, index++);
         }
+        if (read.spans.isEmpty()) {
+            throw new PlanException("trace " + source + " has no instruction spans; it needs the events of a step of this plan"
+                    + " (as train --trace or simulate --trace write them)");
+        }
         return new Timeline(read.numbered ? Timeline.Source.MEASURED : Timeline.Source.SIMULATED,
                 program.programs().stream().map(DeviceProgram::device).toList(), read.spans, read.memory, List.of());
     }
@@ -121,6 +125,10 @@ public final class ChromeTraceReader {
         private void span(JsonNode e, double startSeconds, double endSeconds, int index) {
             String device = device(e, index);
             String name = e.path("name").asText();
+            if (!(endSeconds >= startSeconds)) {
+                throw new PlanException("trace " + source + ": event " + index + " '" + name + "' lasts "
+                        + (endSeconds - startSeconds) * 1e6 + " us; a duration must be non-negative");
+            }
             Integer position = positions.get(device).get(name);
             if (position == null) {
                 throw new PlanException("trace " + source + ": event " + index + " '" + name

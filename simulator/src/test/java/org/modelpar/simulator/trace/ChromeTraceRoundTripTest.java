@@ -92,4 +92,15 @@ class ChromeTraceRoundTripTest {
         assertThatThrownBy(() -> ChromeTraceReader.parse("[{\"ph\":\"X\",\"name\":\"F s0 mb0\",\"pid\":5,\"ts\":1,\"dur\":1}]",
                 "v.json", program)).hasMessage("trace v.json: event 0 (F s0 mb0) is on pid 5, which has no process_name");
     }
+
+    @Test
+    void aTraceWithoutSpansOrWithANegativeDurationIsNotAMeasurement() {
+        String device = "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":0,\"args\":{\"name\":\"n0g0\"}}";
+        assertThatThrownBy(() -> ChromeTraceReader.parse("{\"traceEvents\":[" + device + "]}", "empty.json", program))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("trace empty.json has no instruction spans");
+        assertThatThrownBy(() -> ChromeTraceReader.parse("[" + device + ",{\"ph\":\"X\",\"name\":\"F s0 mb0\",\"pid\":0,"
+                + "\"ts\":10,\"dur\":-5}]", "neg.json", program)).isInstanceOf(PlanException.class)
+                .hasMessage("trace neg.json: event 1 'F s0 mb0' lasts -5.0 us; a duration must be non-negative");
+    }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.modelpar.graph.io.AtomicFiles;
 
 /**
  * An exclusive lock on a checkpoint folder (file {@code .lock} in it, an OS file lock), held for a whole
@@ -38,7 +39,7 @@ final class CheckpointLock implements AutoCloseable {
             throw inUse(dir, ch);
         } catch (IOException e) {
             close(ch);
-            throw new CheckpointException(file + ": cannot lock the checkpoint folder: " + e, e);
+            throw new CheckpointException(file + ": cannot lock the checkpoint folder: " + AtomicFiles.reason(e), e);
         }
     }
 

@@ -130,7 +130,7 @@ final class Compiler {
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         // the optimizer also updates a tied weight's copy (one more tensor)
         StageProfile sp = layout.stage(dp.stage());
-        long params = -Math.floorDiv(-(sp.parameterCount() + sp.tiedCopyParameterCount()), t);
+        long params = layout.heldParameterShare(dp.stage());
         int tensors = sp.ops().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum()
                 + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());

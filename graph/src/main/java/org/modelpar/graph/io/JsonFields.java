@@ -1,29 +1,20 @@
 package org.modelpar.graph.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.modelpar.graph.GraphException;
+import org.modelpar.profiles.io.StrictJson;
 
 /**
  * Typed access to a parsed JSON tree whose errors read {@code file: field.path: problem, got value}.
  * Parse errors read {@code file: line L column C: reason}.
  */
 final class JsonFields {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     private static final int MAX_SHOWN = 60;
 
     private final String label;
@@ -39,7 +30,7 @@ final class JsonFields {
     /** Parses text into a tree; a syntax error names line and column. */
     JsonNode parse(String text) {
         try {
-            JsonNode root = MAPPER.readTree(text);
+            JsonNode root = StrictJson.readTree(text);
             if (root == null || root.isMissingNode()) {
                 throw new GraphException(label + ": empty file, expected a JSON object");
             }

@@ -1,14 +1,9 @@
 package org.modelpar.profiles.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -21,20 +16,15 @@ import java.util.regex.Pattern;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
-/** Reads JSON text into a tree: size limits, strict duplicate keys, NaN/Infinity tokens let through for field checks. */
+/** Reads profile JSON text into a tree: size limits, then {@link StrictJson}. */
 final class JsonText {
-    private static final int MAX_NESTING = 64;
     private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
     private JsonText() {
     }
 
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-                    .build())
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Writes the profile formats; reading goes through {@link StrictJson}. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Reads a regular file as UTF-8 text, refusing missing, unreadable, special or over-large files. */
     static String readFile(Path file, ProfileLimits limits) {
@@ -66,7 +56,7 @@ final class JsonText {
                     + limits.maxFileBytes());
         }
         try {
-            JsonNode node = MAPPER.readTree(text);
+            JsonNode node = StrictJson.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw new ProfileException(source + ": empty file, expected a JSON object");
             }

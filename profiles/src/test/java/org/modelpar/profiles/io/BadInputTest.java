@@ -90,6 +90,13 @@ class BadInputTest {
     }
 
     @Test
+    void trailingTokensAfterTheDocument() {
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE + " {}", "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith("d.json: line 8, column 2: malformed JSON: Trailing token");
+    }
+
+    @Test
     void controlCharactersInKeysAndValuesStayOnOneLine() {
         device(DEVICE.replace("\"source\"", "\"sou\\nrce\""),
                 "d.json: sou\\nrce: unknown field; allowed fields: format, kernelLaunchSeconds, matmulEfficiency, memoryBandwidthBytesPerSecond, "

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.modelpar.profiles.io.StrictJson;
 
 /**
  * Reads and writes plan files ({@code modelpar-plan/1}, DESIGN sections 4 and 5). Output is
@@ -64,7 +65,7 @@ public final class PlanJson {
     public static PlanFile read(String json, String source) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = StrictJson.readTree(json);
         } catch (JsonProcessingException e) {
             String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
             throw new PlanException(oneLine(source + ": " + line + "invalid JSON: " + e.getOriginalMessage()), e);

@@ -57,4 +57,25 @@ class PlanJsonTest {
                 .hasMessage("p.json: format must be 'modelpar-plan/1', got 'modelpar-plan/9'");
         assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1: invalid JSON");
     }
+
+    @Test
+    void rejectsDuplicateKeysAndTrailingTokens() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4,",
+                "\"microBatches\" : 4, \"microBatches\" : 8,"), "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("p.json: line ")
+                .hasMessageContaining("invalid JSON: Duplicate field 'microBatches'");
+        assertThatThrownBy(() -> PlanJson.read(text + "{}", "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("p.json: line ")
+                .hasMessageContaining("invalid JSON: Trailing token");
+    }
+
+    @Test
+    void outOfRangeIntegersAreNamedNotWrapped() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : 4294967300"),
+                "p.json")).hasMessage("p.json: field microBatches must be an integer, got 4294967300");
+    }
 }

@@ -147,6 +147,15 @@ record Json(JsonNode node, String source, String path) {
         return v;
     }
 
+    /** A non-negative whole number that fits a signed 32-bit int. */
+    int nonNegativeInt() {
+        required();
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+            throw error("must be a whole number in 0.." + Integer.MAX_VALUE + ", got " + show(node));
+        }
+        return node.intValue();
+    }
+
     /** A positive whole number that fits a signed 64-bit long (sizes near 2^63 are refused, not wrapped). */
     long positiveLong() {
         required();

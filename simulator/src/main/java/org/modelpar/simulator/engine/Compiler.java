@@ -11,7 +11,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
-import org.modelpar.simulator.cost.KernelLaunches;
+import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
@@ -131,7 +131,7 @@ final class Compiler {
         // the optimizer also updates a tied weight's copy (one more tensor)
         StageProfile sp = layout.stage(dp.stage());
         long params = layout.heldParameterShare(dp.stage());
-        int tensors = sp.ops().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum()
+        int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                 + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;

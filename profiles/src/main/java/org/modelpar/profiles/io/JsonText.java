@@ -1,7 +1,5 @@
 package org.modelpar.profiles.io;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
-import java.util.regex.Pattern;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
 /** Reads profile JSON text into a tree: size limits, then {@link StrictJson}. */
 final class JsonText {
-    private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
     private JsonText() {
     }
@@ -49,32 +45,12 @@ final class JsonText {
         }
     }
 
-    /** Parses JSON text; a syntax error names source, line and column. */
+    /** Parses JSON text within the size limit; a syntax error names source, line and column. */
     static JsonNode parse(String text, String source, ProfileLimits limits) {
         if (text.length() > limits.maxFileBytes()) {
             throw new ProfileException(source + ": text is " + text.length() + " characters, above the limit of "
                     + limits.maxFileBytes());
         }
-        try {
-            JsonNode node = StrictJson.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new ProfileException(source + ": empty file, expected a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new ProfileException(Json.oneLine(source + ": " + where + "malformed JSON: "
-                    + firstLine(e.getOriginalMessage())));
-        }
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        String line = message.lines().findFirst().orElse("");
-        line = SOURCE.matcher(line).replaceAll("line $1, column $2");
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return StrictJson.parse(text, source);
     }
 }

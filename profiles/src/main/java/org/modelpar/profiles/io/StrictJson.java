@@ -20,7 +20,7 @@ import org.modelpar.profiles.ProfileException;
  * range rather than see it wrapped), and {@code NaN}/{@code Infinity} tokens pass so that the field checks
  * can name them. A syntax error is one line naming the source, line and column.
  */
-public final class StrictJson {
+final class StrictJson {
     static final int MAX_NESTING = 64;
     private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
     private static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
@@ -41,7 +41,7 @@ public final class StrictJson {
      * @throws ProfileException {@code source: line L, column C: malformed JSON: reason} on a syntax error, a
      *                          duplicate key, too deep nesting or trailing tokens; {@code source: empty file}
      */
-    public static JsonNode parse(String text, String source) {
+    static JsonNode parse(String text, String source) {
         try {
             JsonNode node = READER.readTree(text);
             if (node == null || node.isMissingNode()) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Executor overhead benchmarks (issue 5), each a ratio measured in one run:
+# Executor overhead benchmarks, each a ratio measured in one run:
 #  - 1-device executor step / a plain loop over the same kernels in the same order, small gpt with Adam
 #    (target <= 1.05), OverheadBenchmark;
 #  - balanced 2-stage 1F1B pipeline on 2 workers / 1 worker throughput, mlp 7 x 512, 32 micro-batches of 256,

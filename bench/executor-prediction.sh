@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Executor prediction benchmark (issue 5): profile this machine, plan the small gpt (4 layers, hidden 64,
+# Executor prediction benchmark: profile this machine, plan the small gpt (4 layers, hidden 64,
 # 4 heads, seq 32, vocab 64) on 2 local workers as a 2-stage fp32 1F1B pipeline, train it with --compare
 # and print predicted / measured step time (target: within 10%) and, per device, predicted and measured
 # peak memory (target: never under-predicted); also the pure profile prediction (roofline + kernel launches)

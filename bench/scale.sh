@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark (issue 7 item 5): a seeded random layered DAG of N ops (default 100,000) through
+# Scale benchmark: a seeded random layered DAG of N ops (default 100,000) through
 # graph -> plan -> simulate with the default JVM heap, each step a separate `./modelpar` JVM timed by
 # /usr/bin/time -v (wall seconds, peak RSS). The same pipeline on a DAG of N/10 ops (default 10,000) runs
 # first in the same invocation as the baseline; the last column is the N-op figure over the baseline's.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Solver benchmarks (issue 4). Each prints "BENCH ..." lines with its figure as a ratio against a baseline
+# Solver benchmarks. Each prints "BENCH ..." lines with its figure as a ratio against a baseline
 # measured in the same run. Run from the repository root:  bench/solver/run.sh [TestClass[#method]]
 # Classes: SearchTimeBenchmark, ExhaustiveBenchmark, DagBenchmark, MegatronBenchmark (slow: all ten Megatron rows take long;
 # -Dmegatron.rows=N limits them to the first N rows).

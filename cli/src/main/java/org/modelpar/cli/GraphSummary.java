@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 
-/** The {@code graph} summary: as a JSON map with the DESIGN §5 keys, or as a table. */
+/** The {@code graph} summary: as a JSON map with the keys of docs/graph.md#command-line, or as a table. */
 final class GraphSummary {
     private GraphSummary() {
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.modelpar.profiles.io.ClusterJson;
 
 /**
- * Turns a command-line cluster argument into a {@link ClusterSpec} (DESIGN section 4):
+ * Turns a command-line cluster argument into a {@link ClusterSpec} (docs/profiles.md#cluster-arguments):
  * <ul>
  *   <li>{@code dgx-a100}: a catalog cluster;</li>
  *   <li>{@code dgx-a100:16}: 16 nodes like the catalog cluster's (a multi-node template repeats its nodes in

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What one accelerator can do (DESIGN section 2 and 4, {@code modelpar-device/1}).
+ * What one accelerator can do ({@code modelpar-device/1}, docs/profiles.md#file-formats).
  *
  * @param name                          device type name, e.g. {@code a100-sxm4-80gb}
  * @param peakFlopsPerSecond            peak FLOP/s per dtype ({@code fp32}, {@code bf16}, {@code fp16}, ...)

@@ -7,7 +7,7 @@ import org.modelpar.simulator.engine.EngineResult.OutOfMemoryEvent;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.plan.PlacementPlan;
 
-/** The {@code simulate --json} document (DESIGN section 5) of a {@link SimulationReport}. */
+/** The {@code simulate --json} document (docs/simulator.md#command-line) of a {@link SimulationReport}. */
 public final class ReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

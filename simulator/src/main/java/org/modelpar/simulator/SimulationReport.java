@@ -11,7 +11,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Prediction;
 
 /**
- * The simulated step (DESIGN section 5, {@code simulate --json}).
+ * The simulated step ({@code simulate --json}, docs/simulator.md#command-line).
  *
  * @param plan                         the plan simulated
  * @param stepSeconds                  one training step

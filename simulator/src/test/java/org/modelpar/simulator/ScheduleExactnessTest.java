@@ -13,7 +13,7 @@ import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 
-/** Uniform p-stage chain with free communication: the closed forms of DESIGN section 3, exactly. */
+/** Uniform p-stage chain with free communication: the closed forms of docs/simulator.md#engine, exactly. */
 class ScheduleExactnessTest {
     private static final long ACT = 1000;
 

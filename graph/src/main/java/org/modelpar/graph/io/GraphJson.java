@@ -21,7 +21,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
 
 /**
- * The native {@code modelpar-graph/1} JSON format (DESIGN §4): reading, canonical writing (fixed field
+ * The native {@code modelpar-graph/1} JSON (docs/graph.md#native-json-format): reading, canonical writing (fixed field
  * order, ops and tensors in graph order, measured times and attributes sorted by key, {@code \n} line
  * ends) and the content hash of the canonical form. Writing then reading gives back an equal graph.
  */

@@ -22,7 +22,7 @@ import org.modelpar.profiles.NodeLinks;
 import org.modelpar.profiles.ProfileLimits;
 
 /**
- * Reads and writes {@code modelpar-cluster/1} (DESIGN section 4): {@code name}, optional {@code description},
+ * Reads and writes {@code modelpar-cluster/1} (docs/profiles.md#file-formats): {@code name}, optional {@code description},
  * optional {@code deviceTypes} (name -> inline device), {@code nodes} ([{@code name}, {@code devices}: [{@code id},
  * {@code type}], optional own {@code intraNode}/{@code interNode}]), {@code intraNode} and {@code interNode}
  * ({@code bandwidthBytesPerSecond}, {@code latencySeconds}). A {@code type} names a {@code deviceTypes} key or a

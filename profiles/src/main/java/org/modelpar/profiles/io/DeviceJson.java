@@ -18,7 +18,7 @@ import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
 /**
- * Reads and writes {@code modelpar-device/1} (DESIGN section 4): {@code name}, {@code peakFlopsPerSecond}
+ * Reads and writes {@code modelpar-device/1} (docs/profiles.md#file-formats): {@code name}, {@code peakFlopsPerSecond}
  * (dtype -> FLOP/s), {@code memoryBytes}, {@code memoryBandwidthBytesPerSecond}, {@code matmulEfficiency} and
  * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code kernelLaunchSeconds} (optional, 0 when
  * absent), {@code optimizerSecondsPerParameter} (optional: optimizer -> measured seconds per parameter of one

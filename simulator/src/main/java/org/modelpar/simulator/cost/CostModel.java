@@ -8,7 +8,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.Precision;
 
 /**
- * Seconds of the pieces of a training step (DESIGN section 3). Implementations are stateless or
+ * Seconds of the pieces of a training step (docs/simulator.md#cost-model). Implementations are stateless or
  * immutable and thread-safe; the solver calls them millions of times.
  *
  * <p>Transfers and collectives here are uncontended times; the event engine shares link bandwidth

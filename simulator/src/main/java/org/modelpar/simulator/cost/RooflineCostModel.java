@@ -14,7 +14,7 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 
 /**
- * The first cost model of DESIGN section 3 (the roofline model: Williams, Waterman and Patterson,
+ * The cost model of docs/simulator.md#cost-model (the roofline model: Williams, Waterman and Patterson,
  * "Roofline: an insightful visual performance model for multicore architectures", CACM 2009).
  *
  * <ul>

@@ -13,7 +13,7 @@ import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.StageProfile;
 
 /**
- * Analytical peak memory per device (DESIGN section 3). For a device of stage i (of p) with t-way tensor
+ * Analytical peak memory per device (docs/simulator.md#memory-model). For a device of stage i (of p) with t-way tensor
  * parallelism, b' = microBatchSize / d samples per micro-batch and graph bytes scaled from fp32 to the
  * precision (factor c = computeBytes / 4):
  * <ul>

@@ -3,7 +3,7 @@ package org.modelpar.simulator.plan;
 import java.util.List;
 
 /**
- * The parallel configuration of one training step (DESIGN section 4, {@code modelpar-plan/1}).
+ * The parallel configuration of one training step ({@code modelpar-plan/1}, docs/simulator.md#plan-files).
  *
  * <p>A micro-batch of {@code microBatchSize} samples flows through the whole pipeline; a stage with d
  * data-parallel replicas splits every micro-batch evenly across them (replica r takes samples

@@ -18,7 +18,7 @@ import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.io.Json;
 
 /**
- * Reads and writes plan files ({@code modelpar-plan/1}, DESIGN sections 4 and 5). Output is
+ * Reads and writes plan files ({@code modelpar-plan/1}, docs/simulator.md#plan-files). Output is
  * deterministic: fixed key order, two-space indentation, a trailing newline; the same plan file gives
  * byte-identical text. Read errors name the source, the JSON field and the value.
  */

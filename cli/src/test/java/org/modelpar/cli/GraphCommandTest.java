@@ -112,11 +112,13 @@ class GraphCommandTest {
         Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": \"modelpar-graph/1\", \"name\": \"g\", \"ops\": []}");
         return Stream.of(
                 Arguments.of(new String[] {"graph", "--graph", malformed.toString()},
-                        "modelpar: malformed.json: line 2 column 10: Unexpected character ('}' (code 125)): expected a valid value"),
+                        "modelpar: malformed.json: line 2, column 10: malformed JSON: Unexpected character ('}' (code 125)): "
+                                + "expected a valid value (JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token "
+                                + "'null', 'true' or 'false')"),
                 Arguments.of(new String[] {"graph", "--graph", truncated.toString(), "--format", "pipedream"},
                         "modelpar: trunc.graph.txt:1: truncated or malformed metric 'backward_compute_ti' (expected key=value)"),
                 Arguments.of(new String[] {"graph", "--graph", nan.toString()},
-                        "modelpar: nan.json: ops[0].forwardFlops: must be finite and non-negative, got NaN"),
+                        "modelpar: nan.json: ops[0].forwardFlops: must be a finite number, got NaN"),
                 Arguments.of(new String[] {"graph", "--graph", empty.toString()}, "modelpar: empty.json: graph 'g' has no ops"),
                 Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "onnx"},
                         "modelpar: unknown graph format 'onnx' (expected one of json, pipedream, hf-config)"),

@@ -75,6 +75,6 @@ class SimulateCommandTest {
         StringWriter err2 = new StringWriter();
         assertThat(Main.execute(new String[] {"simulate", "--plan", file.toString()}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err2, true))).isEqualTo(2);
-        assertThat(err2.toString()).startsWith("modelpar: " + file + ": field graph is missing");
+        assertThat(err2.toString()).startsWith("modelpar: " + file + ": graph: required field is missing");
     }
 }

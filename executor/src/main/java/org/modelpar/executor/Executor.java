@@ -22,6 +22,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.TiedWeight;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -67,7 +68,7 @@ public final class Executor implements AutoCloseable {
             int receives = (int) p.instructions().stream().filter(i -> i instanceof Recv).count();
             mailboxes.put(p.device(), new Mailbox(receives, control));
         }
-        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(program, stages),
+        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
@@ -228,35 +229,38 @@ public final class Executor implements AutoCloseable {
         return kind == OptimizerKind.ADAM ? new Adam(lr) : new Sgd(lr);
     }
 
-    private static Map<String, List<RunContext.Tied>> tiedGroups(StepProgram program, List<StageModel> stages) {
-        Map<String, List<Integer>> stagesOf = new TreeMap<>();
-        for (int s = 0; s < stages.size(); s++) {
-            for (ParameterSpec p : stages.get(s).parameters()) {
-                stagesOf.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(s);
-            }
-        }
+    /**
+     * The device groups of each tied weight ({@link TiedWeight}): every device of the stages holding it, one
+     * summand per stage; its parameter is the owner's that every holding stage reads.
+     */
+    private static Map<String, List<RunContext.Tied>> tiedGroups(ComputationGraph graph, StepProgram program,
+                                                                  List<StageModel> stages) {
         Map<String, List<RunContext.Tied>> out = new HashMap<>();
-        stagesOf.forEach((param, ss) -> {
-            if (ss.size() < 2) {
-                return;
-            }
+        for (TiedWeight w : TiedWeight.of(program.plan(), graph)) {
             List<String> members = new ArrayList<>();
             List<String> summands = new ArrayList<>();
-            for (int s : ss) {
+            for (int s : w.stages()) {
                 List<String> devs = program.plan().stages().get(s).devices();
                 members.addAll(devs);
                 summands.add(devs.get(0));
             }
-            RunContext.Tied t = new RunContext.Tied(param, members, summands);
-            for (DeviceProgram p : program.programs()) {
-                if (members.contains(p.device()) && p.instructions().stream().noneMatch(i -> i instanceof AllReduce a
-                        && !a.tiedOp().isEmpty() && param.startsWith(a.tiedOp() + "."))) {
-                    throw new IllegalArgumentException("parameter " + param + " is held by stages " + ss + " but device "
-                            + p.device() + "'s program has no tied all-reduce of it");
+            for (ParameterSpec p : stages.get(w.ownerStage()).parameters()) {
+                boolean shared = p.name().startsWith(w.op() + ".") && w.stages().stream()
+                        .allMatch(s -> stages.get(s).parameters().stream().anyMatch(q -> q.name().equals(p.name())));
+                if (!shared) {
+                    continue;
                 }
+                RunContext.Tied t = new RunContext.Tied(p.name(), members, summands);
+                for (DeviceProgram d : program.programs()) {
+                    if (members.contains(d.device()) && d.instructions().stream().noneMatch(i -> i instanceof AllReduce a
+                            && w.op().equals(a.tiedOp()))) {
+                        throw new IllegalArgumentException("parameter " + p.name() + " is held by stages " + w.stages()
+                                + " but device " + d.device() + "'s program has no tied all-reduce of it");
+                    }
+                }
+                members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
             }
-            members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
-        });
+        }
         return out;
     }
 

@@ -30,9 +30,10 @@ final class BlockProbe {
     /**
      * @param computeSeconds forward + backward of one micro-batch (with recomputation when asked)
      * @param memory         the simulator's memory facts for the block alone (no inputs from other blocks)
-     * @param parameterCount fp32 parameters of the block
+     * @param parameterShare fp32 parameters of the block one rank of a tensor group holds
+     *                       ({@link org.modelpar.simulator.plan.PlanLayout#parameterShare(int)})
      */
-    record Result(double computeSeconds, StageMemory memory, long parameterCount) {
+    record Result(double computeSeconds, StageMemory memory, long parameterShare) {
     }
 
     private final ComputationGraph graph;
@@ -75,7 +76,7 @@ final class BlockProbe {
         PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
                 ids.subList(0, config.tensor())).totalSeconds();
-        return new Result(seconds, MemoryModel.stage(layout, 0), layout.stage(0).parameterCount());
+        return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));
     }
 
     private ComputationGraph subGraph(int block) {

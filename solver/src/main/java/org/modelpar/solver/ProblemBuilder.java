@@ -75,7 +75,7 @@ final class ProblemBuilder {
                 for (int k = 0; k < devs.size(); k += c.tensor()) {
                     dpGroup.add(devs.get(k).id());
                 }
-                long gradBytes = -Math.floorDiv(-r.parameterCount(), c.tensor()) * gradientBytes;
+                long gradBytes = r.parameterShare() * gradientBytes;
                 allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
                 memory[s] = memoryBytes(r.memory(), MemoryModel.maxInFlight(skeleton, s),
                         (long) Math.ceil(inputBytesPerSample[b] * c.samplesPerReplica() * scale / c.tensor()));

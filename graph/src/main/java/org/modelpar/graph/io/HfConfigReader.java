@@ -1,6 +1,5 @@
 package org.modelpar.graph.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,6 +8,8 @@ import org.modelpar.graph.GraphException;
 import org.modelpar.graph.zoo.Transformer;
 import org.modelpar.graph.zoo.TransformerConfig;
 import org.modelpar.graph.zoo.TransformerConfig.Style;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.profiles.io.Json;
 
 /**
  * Reads a Hugging Face {@code config.json} into a transformer graph built by the zoo. Key conventions:
@@ -22,18 +23,24 @@ final class HfConfigReader {
     /** Upper bound on ops per transformer layer built by the zoo (GPT and BERT 12, LLaMA 11) plus the fixed ones. */
     private static final long OPS_PER_LAYER = 12;
     private static final long FIXED_OPS = 6;
-    private final JsonFields json;
+    private final String label;
     private final ImportOptions options;
 
     HfConfigReader(String label, ImportOptions options) {
-        this.json = new JsonFields(label);
+        this.label = label;
         this.options = options;
     }
 
     ComputationGraph read(String text, String defaultName) {
-        JsonNode root = json.object(json.parse(text), "(top level)");
-        String type = json.optional(root, "model_type").map(v -> json.text(v, "model_type")).orElse("gpt2")
-                .toLowerCase(Locale.ROOT);
+        try {
+            return readTree(Json.parse(text, label).requireObject(), defaultName);
+        } catch (ProfileException e) {
+            throw new GraphException(e.getMessage(), e);
+        }
+    }
+
+    private ComputationGraph readTree(Json root, String defaultName) {
+        String type = root.field("model_type").optionalString().orElse("gpt2").toLowerCase(Locale.ROOT);
         Style style = switch (type) {
             case "llama", "mistral" -> Style.LLAMA;
             case "bert", "roberta" -> Style.BERT;
@@ -49,32 +56,31 @@ final class HfConfigReader {
         int ffn = positive(root, "n_inner", "intermediate_size").orElse(4 * hidden);
         long ops = OPS_PER_LAYER * layers + FIXED_OPS;
         if (ops > options.maxOps()) {
-            throw new GraphException(json.label() + ": n_layer/num_hidden_layers: " + layers + " layers give up to " + ops
+            throw new GraphException(label + ": n_layer/num_hidden_layers: " + layers + " layers give up to " + ops
                     + " ops, above the limit of " + options.maxOps() + " ops");
         }
-        String name = json.optional(root, "_name_or_path").map(v -> json.text(v, "_name_or_path"))
-                .filter(n -> !n.isBlank()).orElse(defaultName);
+        String name = root.field("_name_or_path").optionalString().filter(n -> !n.isBlank()).orElse(defaultName);
         try {
             return Transformer.build(name, new TransformerConfig(style, layers, hidden, heads, kvHeads, seq, vocab, ffn));
         } catch (GraphException e) {
-            throw new GraphException(json.label() + ": " + e.getMessage(), e);
+            throw new GraphException(label + ": " + e.getMessage(), e);
         } catch (ArithmeticException e) {
-            throw new GraphException(json.label() + ": model sizes overflow 64-bit byte counts", e);
+            throw new GraphException(label + ": model sizes overflow 64-bit byte counts", e);
         }
     }
 
     private GraphException missing(String... keys) {
-        return new GraphException(json.label() + ": missing " + String.join(" or ", keys));
+        return new GraphException(label + ": missing " + String.join(" or ", keys));
     }
 
     /** The first present key among {@code keys}, as a positive integer of at most 10^6. */
-    private Optional<Integer> positive(JsonNode root, String... keys) {
+    private static Optional<Integer> positive(Json root, String... keys) {
         for (String key : List.of(keys)) {
-            Optional<JsonNode> v = json.optional(root, key);
-            if (v.isPresent()) {
-                int value = json.positiveInt(v.get(), key);
+            Json v = root.field(key);
+            if (v.present()) {
+                int value = v.positiveInt();
                 if (value > 1_000_000) {
-                    throw json.error(key, "expected at most 1000000, got " + value);
+                    throw v.error("expected at most 1000000, got " + value);
                 }
                 return Optional.of(value);
             }

@@ -11,7 +11,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
-import org.modelpar.simulator.cost.KernelLaunches;
+import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
@@ -132,8 +132,8 @@ final class Compiler {
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         // the optimizer also updates a tied weight's copy (one more tensor)
         StageProfile sp = layout.stage(dp.stage());
-        long params = -Math.floorDiv(-(sp.parameterCount() + sp.tiedCopyParameterCount()), t);
-        int tensors = sp.ops().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum()
+        long params = layout.heldParameterShare(dp.stage());
+        int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                 + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;

@@ -65,7 +65,7 @@ public final class MemoryModel {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(index);
         int t = plan.tensorParallel();
-        long params = ceilDiv(Math.addExact(sp.parameterCount(), sp.tiedCopyParameterCount()), t);
+        long params = layout.heldParameterShare(index);
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         long samples = layout.samplesPerReplica(index);
         long scaleNum = samples * plan.precision().computeBytes();

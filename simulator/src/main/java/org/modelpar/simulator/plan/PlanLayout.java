@@ -111,6 +111,29 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
         return stages.get(index);
     }
 
+    /**
+     * Parameters of the stage's own ops that one device holds: Megatron-LM splits every weight over the t
+     * ranks of a tensor group, a rank holding {@code ceil(count / t)} (Shoeybi et al., 2019, section 3).
+     * What its data-parallel all-reduce sums.
+     */
+    public long parameterShare(int stage) {
+        return perRank(stage(stage).parameterCount());
+    }
+
+    /** Parameters one device of the stage holds and updates: its own share and that of a tied copy. */
+    public long heldParameterShare(int stage) {
+        return perRank(Math.addExact(stage(stage).parameterCount(), stage(stage).tiedCopyParameterCount()));
+    }
+
+    /** Parameters of a tied weight that one rank of each holding stage sums in the tied all-reduce. */
+    public long parameterShare(TiedWeight weight) {
+        return perRank(weight.parameterCount());
+    }
+
+    private long perRank(long parameters) {
+        return -Math.floorDiv(-parameters, (long) plan.tensorParallel());
+    }
+
     /** Samples one data-parallel replica of the stage processes per micro-batch. */
     public int samplesPerReplica(int stage) {
         return plan.microBatchSize() / plan.dataParallel(stage);

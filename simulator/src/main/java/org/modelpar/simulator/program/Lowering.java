@@ -105,14 +105,14 @@ public final class Lowering {
         }
         int t = plan.tensorParallel();
         int d = plan.dataParallel(stage);
-        long params = -Math.floorDiv(-sp.parameterCount(), t);
+        long params = layout.parameterShare(stage);
         long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
         if (d > 1 && params > 0) {
             program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
         }
         for (TiedWeight w : layout.tiedWeights()) {
             if (w.stages().contains(stage)) {
-                long bytes = -Math.floorDiv(-w.parameterCount(), t) * gradientBytes;
+                long bytes = layout.parameterShare(w) * gradientBytes;
                 program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
             }
         }

@@ -48,13 +48,32 @@ class PlanJsonTest {
         String text = PlanJson.write(sample());
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"1f1b\"", "\"zigzag\""), "p.json"))
                 .isInstanceOf(PlanException.class)
-                .hasMessage("p.json: field schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
+                .hasMessage("p.json: schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : \"four\""), "p.json"))
-                .hasMessage("p.json: field microBatches must be an integer, got \"four\"");
+                .hasMessage("p.json: microBatches: expected a whole number in -2147483648..2147483647, got \"four\"");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"recompute\" : true", "\"recompute\" : 1"), "p.json"))
-                .hasMessage("p.json: field stages[1].recompute must be true or false, got 1");
+                .hasMessage("p.json: stages[1].recompute: expected true or false, got 1");
         assertThatThrownBy(() -> PlanJson.read(text.replace("modelpar-plan/1", "modelpar-plan/9"), "p.json"))
-                .hasMessage("p.json: format must be 'modelpar-plan/1', got 'modelpar-plan/9'");
-        assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1: invalid JSON");
+                .hasMessage("p.json: format: must be 'modelpar-plan/1', got 'modelpar-plan/9'");
+        assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1, column 12: malformed JSON: Unexpected end-of-input");
+    }
+
+    @Test
+    void rejectsDuplicateKeysAndTrailingTokens() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4,",
+                "\"microBatches\" : 4, \"microBatches\" : 8,"), "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("p.json: line 16, column 37: malformed JSON: Duplicate field 'microBatches'");
+        assertThatThrownBy(() -> PlanJson.read(text + "{}", "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("p.json: line 52, column 1: malformed JSON: Trailing token");
+    }
+
+    @Test
+    void outOfRangeIntegersAreNamedNotWrapped() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : 4294967300"),
+                "p.json")).hasMessage("p.json: microBatches: expected a whole number in -2147483648..2147483647, got 4294967300");
     }
 }

@@ -5,11 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.modelpar.graph.zoo.Architecture;
+import org.modelpar.graph.zoo.ModelShape;
 
 /** The Hugging Face {@code model_type}s modelpar builds, each mapped to the reader of its config. */
 final class HfArchitectures {
-    private static final Map<String, Function<HfConfig, Architecture>> BY_TYPE = new TreeMap<>(Map.ofEntries(
+    private static final Map<String, Function<HfConfig, ModelShape>> BY_TYPE = new TreeMap<>(Map.ofEntries(
             Map.entry("llama", HfDecoders::llama),
             Map.entry("mistral", HfDecoders::mistral),
             Map.entry("qwen2", HfDecoders::qwen2),
@@ -31,12 +31,13 @@ final class HfArchitectures {
             Map.entry("mixtral", HfMixtures::mixtral),
             Map.entry("qwen2_moe", HfMixtures::qwen2Moe),
             Map.entry("deepseek_v2", HfMixtures::deepseek),
-            Map.entry("deepseek_v3", HfMixtures::deepseek)));
+            Map.entry("deepseek_v3", HfMixtures::deepseek),
+            Map.entry("t5", HfT5::t5)));
 
     private HfArchitectures() {
     }
 
-    static Optional<Function<HfConfig, Architecture>> of(String modelType) {
+    static Optional<Function<HfConfig, ModelShape>> of(String modelType) {
         return Optional.ofNullable(BY_TYPE.get(modelType));
     }
 

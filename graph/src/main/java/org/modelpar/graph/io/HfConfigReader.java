@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
-import org.modelpar.graph.zoo.Architecture;
-import org.modelpar.graph.zoo.Transformer;
+import org.modelpar.graph.zoo.ModelShape;
 
 /**
  * Reads a Hugging Face {@code config.json} into the graph of the model its {@code model_type} names, built
@@ -29,9 +28,9 @@ final class HfConfigReader {
         String type = json.text(json.optional(root, "model_type").orElseThrow(() -> json.error("model_type",
                 "missing (supported: " + String.join(", ", HfArchitectures.supported()) + ")")), "model_type");
         HfConfig config = new HfConfig(json, root, type, options.sequenceLength());
-        Function<HfConfig, Architecture> builder = HfArchitectures.of(type).orElseThrow(() -> json.error("model_type", "'" + type
+        Function<HfConfig, ModelShape> builder = HfArchitectures.of(type).orElseThrow(() -> json.error("model_type", "'" + type
                 + "' is not a supported architecture (supported: " + String.join(", ", HfArchitectures.supported()) + ")"));
-        Architecture a;
+        ModelShape a;
         try {
             a = builder.apply(config);
         } catch (GraphException e) {
@@ -39,13 +38,13 @@ final class HfConfigReader {
         }
         config.rejectUnreadShapeFields();
         if (a.opCountBound() > options.maxOps()) {
-            throw new GraphException(json.label() + ": " + a.layers() + " layers give up to " + a.opCountBound()
+            throw new GraphException(json.label() + ": the model has up to " + a.opCountBound()
                     + " ops, above the limit of " + options.maxOps() + " ops");
         }
         String name = json.optional(root, "_name_or_path").map(v -> json.text(v, "_name_or_path"))
                 .filter(n -> !n.isBlank()).orElse(defaultName);
         try {
-            return Transformer.build(name, a);
+            return a.build(name);
         } catch (ArithmeticException e) {
             throw new GraphException(json.label() + ": model sizes overflow 64-bit byte counts", e);
         }

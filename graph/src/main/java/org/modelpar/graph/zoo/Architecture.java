@@ -3,6 +3,7 @@ package org.modelpar.graph.zoo;
 import static org.modelpar.graph.zoo.ShapeChecks.positive;
 
 import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
 
 /**
  * The full shape of a transformer, enough to build every tensor of it: what {@link Transformer} builds and
@@ -20,7 +21,8 @@ import java.util.Optional;
  * @param head       what follows the last block
  */
 public record Architecture(int layers, int hidden, int seq, Embeddings embeddings, Norm norm, BlockLayout layout,
-                           AttentionShape attention, MlpShape mlp, Optional<MoeShape> moe, OutputHead head) {
+                           AttentionShape attention, MlpShape mlp, Optional<MoeShape> moe, OutputHead head)
+        implements ModelShape {
     /** Ops per block besides the routed experts, an upper bound used to refuse huge models before building. */
     private static final long OPS_PER_BLOCK = 20;
     private static final long FIXED_OPS = 8;
@@ -40,6 +42,10 @@ public record Architecture(int layers, int hidden, int seq, Embeddings embedding
 
     public Architecture withSeq(int tokens) {
         return new Architecture(layers, hidden, tokens, embeddings, norm, layout, attention, mlp, moe, head);
+    }
+
+    public Architecture withLayers(int blocks) {
+        return new Architecture(blocks, hidden, seq, embeddings, norm, layout, attention, mlp, moe, head);
     }
 
     public Architecture withNorm(Norm n) {
@@ -63,7 +69,12 @@ public record Architecture(int layers, int hidden, int seq, Embeddings embedding
         return moe.filter(m -> i >= m.firstDenseLayers()).isPresent();
     }
 
-    /** An upper bound on the ops of the graph. */
+    @Override
+    public ComputationGraph build(String name) {
+        return Transformer.build(name, this);
+    }
+
+    @Override
     public long opCountBound() {
         return layers * (OPS_PER_BLOCK + moe.map(MoeShape::experts).orElse(0)) + FIXED_OPS;
     }

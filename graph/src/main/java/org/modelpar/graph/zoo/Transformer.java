@@ -1,8 +1,5 @@
 package org.modelpar.graph.zoo;
 
-import static org.modelpar.graph.zoo.GraphBuilder.attrs;
-
-import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 
 /**
@@ -20,6 +17,7 @@ public final class Transformer {
     private final LayerOps ops;
     private final AttentionOps attention;
     private final FeedForwardOps feedForward;
+    private final EndOps ends;
     private final long s;
     private final long h;
 
@@ -30,6 +28,7 @@ public final class Transformer {
         this.ops = new LayerOps(g, s, h, architecture.norm());
         this.attention = new AttentionOps(ops, architecture.attention());
         this.feedForward = new FeedForwardOps(ops);
+        this.ends = new EndOps(ops, architecture);
     }
 
     /** The graph of a transformer named {@code name}. */
@@ -40,28 +39,12 @@ public final class Transformer {
     /** The graph of the architecture, named {@code name}. */
     public static ComputationGraph build(String name, Architecture architecture) {
         Transformer t = new Transformer(architecture);
-        String last = t.embedding();
+        String last = t.ends.embedding("embed", "embedding");
         for (int i = 0; i < architecture.layers(); i++) {
             last = t.block(i, last);
         }
-        t.head(last);
+        t.ends.head(last);
         return t.g.build(name);
-    }
-
-    private String embedding() {
-        Embeddings e = a.embeddings();
-        long params = ((long) e.vocab() + e.learnedPositions() + e.tokenTypes()) * h + (e.norm() ? Norm.LAYER.parameters(h) : 0);
-        Map<String, String> attributes = attrs("vocab", e.vocab(), "hidden", h, "seq", s);
-        if (e.tokenTypes() > 0) {
-            attributes.put("typeVocab", String.valueOf(e.tokenTypes()));
-        }
-        if (e.positions() != Positions.LEARNED) {
-            attributes.put("positions", e.positions().name().toLowerCase(java.util.Locale.ROOT));
-        } else if (e.learnedPositions() != s) {
-            attributes.put("positions", String.valueOf(e.learnedPositions()));
-        }
-        g.op("embed", "embedding", "embedding", 0, params, s * h, 0, attributes);
-        return "embed";
     }
 
     private String feedForward(int i, String p, String layer, String input) {
@@ -103,26 +86,4 @@ public final class Transformer {
         };
     }
 
-    private void head(String input) {
-        OutputHead out = a.head();
-        long vocab = a.embeddings().vocab();
-        String x = input;
-        if (out.maskedLm()) {
-            x = ops.linear("mlm.dense", "head", x, h, h, true);
-            g.op("mlm.gelu", "gelu", "head", 0, 0, s * h, 0, attrs("width", h, "seq", s));
-            g.edge(x, "mlm.gelu");
-            x = ops.norm("mlm.ln", "head", "mlm.gelu");
-        } else if (out.finalNorm()) {
-            x = ops.norm("final.ln", "head", x);
-        }
-        Map<String, String> attributes = attrs("hidden", h, "vocab", vocab, "seq", s);
-        if (out.tied()) {
-            attributes.put("tiedTo", "embed");
-        }
-        long params = (out.tied() ? 0 : vocab * h) + (out.bias() ? vocab : 0);
-        g.op("logits", "logits", "head", 2.0 * s * h * vocab, params, s * vocab, 0, attributes);
-        g.edge(x, "logits");
-        g.op("loss", "cross-entropy", "head", 0, 0, 1, s * vocab, attrs("vocab", vocab, "seq", s));
-        g.edge("logits", "loss");
-    }
 }

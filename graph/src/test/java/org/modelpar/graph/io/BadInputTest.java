@@ -104,7 +104,7 @@ class BadInputTest {
     }
 
     static final String SUPPORTED = "bert, bloom, deepseek_v2, deepseek_v3, falcon, gemma, gemma2, gpt2, gpt_bigcode, gpt_neox, gptj, "
-            + "llama, mistral, mixtral, olmo2, opt, phi, phi3, qwen2, qwen2_moe, qwen3, roberta";
+            + "llama, mistral, mixtral, olmo2, opt, phi, phi3, qwen2, qwen2_moe, qwen3, roberta, t5";
     static final String LLAMA = "{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, "
             + "\"intermediate_size\": 16, \"vocab_size\": 10, \"max_position_embeddings\": 8";
 

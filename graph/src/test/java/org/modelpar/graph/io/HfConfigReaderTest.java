@@ -82,7 +82,12 @@ class HfConfigReaderTest {
         // DeepSeek-V3 card: "671B total parameters, 37B activated" (the 14B multi-token-prediction module is not
         // part of the transformers model). transformers keeps the router's e_score_correction_bias as a buffer;
         // DeepSeek's own modeling_deepseek.py makes it a parameter, adding 256 x 58 = 14,848.
-        "deepseek-v3, 671026404352, 671B"})
+        "deepseek-v3, 671026404352, 671B",
+        // T5 paper (Raffel et al. 2020) Table 14 / Hub: t5-small 60M (60,506,624), t5-11b 11B (11,307,321,344)
+        "t5-small, 60506624, 60.5M",
+        "t5-11b, 11307321344, 11.3B",
+        // Flan-T5 base: 248M (gated-GELU, untied output)
+        "flan-t5-base, 247577856, 248M"})
     void configsGiveTheModelsExactParameterCount(String dir, long parameters, String published) throws Exception {
         ComputationGraph g = read(dir, ImportOptions.defaults());
         assertThat(g.parameterBytes() / 4).isEqualTo(parameters);

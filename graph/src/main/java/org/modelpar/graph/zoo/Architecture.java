@@ -4,6 +4,7 @@ import static org.modelpar.graph.zoo.ShapeChecks.positive;
 
 import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
 
 /**
  * The full shape of a transformer, enough to build every tensor of it: what {@link Transformer} builds and
@@ -31,6 +32,9 @@ public record Architecture(int layers, int hidden, int seq, Embeddings embedding
         positive("layers", layers);
         positive("hidden", hidden);
         positive("seq", seq);
+        if (embeddings.positions() == Positions.LEARNED && seq > embeddings.learnedPositions()) {
+            throw new GraphException("seq " + seq + " exceeds the " + embeddings.learnedPositions() + " learned positions");
+        }
     }
 
     /** A pre-norm RMSNorm decoder with an untied output, no experts. */
@@ -40,6 +44,7 @@ public record Architecture(int layers, int hidden, int seq, Embeddings embedding
                 Optional.empty(), OutputHead.causal(false));
     }
 
+    @Override
     public Architecture withSeq(int tokens) {
         return new Architecture(layers, hidden, tokens, embeddings, norm, layout, attention, mlp, moe, head);
     }

@@ -36,6 +36,11 @@ public record EncoderDecoder(Architecture encoder, int decoderLayers, int relati
     }
 
     @Override
+    public EncoderDecoder withSeq(int tokens) {
+        return new EncoderDecoder(encoder.withSeq(tokens), decoderLayers, relativeBuckets);
+    }
+
+    @Override
     public int seq() {
         return encoder.seq();
     }

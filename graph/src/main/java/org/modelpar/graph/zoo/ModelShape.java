@@ -12,4 +12,7 @@ public sealed interface ModelShape permits Architecture, EncoderDecoder {
 
     /** Tokens per sample. */
     int seq();
+
+    /** This model trained on sequences of {@code tokens} tokens. */
+    ModelShape withSeq(int tokens);
 }

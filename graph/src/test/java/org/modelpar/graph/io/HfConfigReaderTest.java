@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.graph.Published;
 import org.modelpar.graph.zoo.ModelZoo;
 
 /**
@@ -92,20 +93,8 @@ class HfConfigReaderTest {
         ComputationGraph g = read(dir, ImportOptions.defaults());
         assertThat(g.parameterBytes() / 4).isEqualTo(parameters);
         if (!published.equals("-")) {
-            assertThat(roundsTo(parameters, published)).as("%d is published as %s", parameters, published).isTrue();
+            assertThat(Published.matches(parameters, published)).as("%d is published as %s", parameters, published).isTrue();
         }
-    }
-
-    /**
-     * Whether {@code count} rounds or truncates to {@code shown}, a figure such as {@code 6.74B} or {@code 124M}
-     * (cards do both: Llama 3.2 1B's 1.2358 B is published as 1.23B).
-     */
-    static boolean roundsTo(long count, String shown) {
-        java.math.BigDecimal figure = new java.math.BigDecimal(shown.substring(0, shown.length() - 1));
-        double unit = shown.endsWith("B") ? 1e9 : 1e6;
-        double step = Math.pow(10, -figure.scale()) * unit;
-        double value = figure.doubleValue() * unit;
-        return count >= value - step / 2 && count < value + step;
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package org.modelpar.cli;
 
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.io.GraphFormat;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Reusable picocli mixin ({@code @Mixin GraphOptions graph;}) that turns {@code --model} or
- * {@code --graph FILE [--format ...] [--measured-on TYPE] [--batch-size N]} into a graph. Commands that read
+ * {@code --graph FILE [--format ...] [--seq-len TOKENS] [--measured-on TYPE] [--batch-size N]} into a graph. Commands that read
  * a plan file call {@link #loadFor(Path, PlacementPlan)}: without {@code --model}/{@code --graph} it rebuilds the
  * built-in model the plan names.
  */
@@ -34,6 +35,11 @@ public final class GraphOptions {
     @Option(names = "--measured-on", paramLabel = "TYPE", defaultValue = ImportOptions.DEFAULT_MEASURED_ON,
             description = "Device type PipeDream times were measured on (default: ${DEFAULT-VALUE}).")
     String measuredOn;
+
+    @Option(names = "--seq-len", paramLabel = "TOKENS",
+            description = "Tokens per sample of a Hugging Face config or a transformer preset (default: the config's"
+                    + " max_position_embeddings, at most 4096; the preset's own).")
+    Integer seqLen;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
             description = "Samples per profiled minibatch of a PipeDream file (default: ${DEFAULT-VALUE}).")
@@ -74,6 +80,13 @@ public final class GraphOptions {
         return g;
     }
 
+    private OptionalInt sequenceLength() {
+        if (seqLen != null && (seqLen < 1 || seqLen > ImportOptions.MAX_SEQUENCE_LENGTH)) {
+            throw new CliInputException("--seq-len must be between 1 and " + ImportOptions.MAX_SEQUENCE_LENGTH + ", got " + seqLen);
+        }
+        return seqLen == null ? OptionalInt.empty() : OptionalInt.of(seqLen);
+    }
+
     /** Whether --model or --graph was given. */
     boolean given() {
         return model != null || graphFile != null;
@@ -89,10 +102,16 @@ public final class GraphOptions {
             if (format != null) {
                 throw new CliInputException("--format applies to --graph files, not to --model " + model);
             }
-            return ModelZoo.build(model);
+            return ModelZoo.build(model, sequenceLength());
         }
         GraphFormat f = format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format);
         ImportOptions options = ImportOptions.defaults().withMeasuredOn(measuredOn).withBatchSize(batchSize);
+        if (seqLen != null) {
+            if (f != GraphFormat.HF_CONFIG) {
+                throw new CliInputException("--seq-len applies to Hugging Face configs and zoo models, not to " + f + " files");
+            }
+            options = options.withSequenceLength(sequenceLength().getAsInt());
+        }
         return GraphReader.read(graphFile, f, options);
     }
 }

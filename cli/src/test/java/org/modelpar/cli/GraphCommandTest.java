@@ -99,7 +99,7 @@ class GraphCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("gpt3-175b").contains("174.6 B").contains("llama2-70b").contains("inception-v3");
         JsonNode j = new ObjectMapper().readTree(run("models", "--json").out());
-        assertThat(j.get("models").size()).isEqualTo(23);
+        assertThat(j.get("models").size()).isEqualTo(31);
         assertThat(j.get("models").get(0).get("name").asText()).isEqualTo("mlp-small");
     }
 

@@ -25,11 +25,12 @@ public final class GraphOptions {
                     + " / dag:ops=N,seed=S; with --plan, default: the model the plan names.")
     String model;
 
-    @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt or Hugging Face config.json).")
+    @Option(names = "--graph", paramLabel = "FILE",
+            description = "Graph file (native JSON, PipeDream graph.txt, Hugging Face config.json or ONNX model).")
     Path graphFile;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Format of --graph: json, pipedream or hf-config (default: from the file name).")
+            description = "Format of --graph: json, pipedream, hf-config or onnx (default: from the file name).")
     String format;
 
     @Option(names = "--measured-on", paramLabel = "TYPE", defaultValue = ImportOptions.DEFAULT_MEASURED_ON,
@@ -37,8 +38,8 @@ public final class GraphOptions {
     String measuredOn;
 
     @Option(names = "--seq-len", paramLabel = "TOKENS",
-            description = "Tokens per sample of a Hugging Face config or a transformer preset (default: the config's"
-                    + " max_position_embeddings, at most 4096; the preset's own).")
+            description = "Tokens per sample of a Hugging Face config, a transformer preset or an ONNX model's symbolic"
+                    + " dimensions (default: the config's max_position_embeddings, at most 4096; the preset's own).")
     Integer seqLen;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
@@ -107,8 +108,8 @@ public final class GraphOptions {
         GraphFormat f = format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format);
         ImportOptions options = ImportOptions.defaults().withMeasuredOn(measuredOn).withBatchSize(batchSize);
         if (seqLen != null) {
-            if (f != GraphFormat.HF_CONFIG) {
-                throw new CliInputException("--seq-len applies to Hugging Face configs and zoo models, not to " + f + " files");
+            if (f != GraphFormat.HF_CONFIG && f != GraphFormat.ONNX) {
+                throw new CliInputException("--seq-len applies to Hugging Face configs, ONNX models and zoo models, not to " + f + " files");
             }
             options = options.withSequenceLength(sequenceLength().getAsInt());
         }

@@ -118,8 +118,8 @@ class GraphCommandTest {
                 Arguments.of(new String[] {"graph", "--graph", nan.toString()},
                         "modelpar: nan.json: ops[0].forwardFlops: must be finite and non-negative, got NaN"),
                 Arguments.of(new String[] {"graph", "--graph", empty.toString()}, "modelpar: empty.json: graph 'g' has no ops"),
-                Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "onnx"},
-                        "modelpar: unknown graph format 'onnx' (expected one of json, pipedream, hf-config)"),
+                Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "tflite"},
+                        "modelpar: unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)"),
                 Arguments.of(new String[] {"graph", "--model", "gpt-tiyn"},
                         "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt2-xl, gpt3-175b? (see 'modelpar models'; "
                                 + "or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)"),

@@ -36,7 +36,7 @@ final class HfClassic {
         AttentionShape a = AttentionShape.of(heads, heads, HfDecoders.divide(c, hidden, heads)).withBiases(true, true);
         return layerNorm(c.required("n_layer", "num_hidden_layers"), hidden, c.sequence(positions, "n_positions", true),
                 Embeddings.learned(c.required("vocab_size"), positions), a, gelu(c.size("n_inner").orElse(4 * hidden), true),
-                OutputHead.causal(true));
+                OutputHead.causal(c.flag("tie_word_embeddings", true)));
     }
 
     /** GPT-BigCode: GPT-2 with multi-query attention when {@code multi_query}. */
@@ -98,7 +98,8 @@ final class HfClassic {
         AttentionShape a = AttentionShape.of(heads, heads, HfDecoders.divide(c, hidden, heads)).withBiases(true, true);
         int seq = c.sequence(c.size("seq_length").orElse(2048), "seq_length", false);
         return layerNorm(c.required("n_layer", "num_hidden_layers"), hidden, seq,
-                Embeddings.of(c.required("vocab_size"), Positions.ALIBI).withNorm(true), a, gelu(4 * hidden, true), OutputHead.causal(true));
+                Embeddings.of(c.required("vocab_size"), Positions.ALIBI).withNorm(true), a, gelu(4 * hidden, true),
+                OutputHead.causal(c.flag("tie_word_embeddings", true)));
     }
 
     /** OPT: learned positions with OPT's offset of 2 rows, ReLU MLP, tied output; pre-norm variants only. */
@@ -117,7 +118,7 @@ final class HfClassic {
         AttentionShape a = AttentionShape.of(heads, heads, HfDecoders.divide(c, hidden, heads)).withBiases(bias, bias);
         return layerNorm(c.required("num_hidden_layers"), hidden, c.sequence(positions, "max_position_embeddings", true),
                 Embeddings.learned(c.required("vocab_size"), positions + 2), a, new MlpShape(c.required("ffn_dim"), act, bias),
-                OutputHead.causal(true));
+                OutputHead.causal(c.flag("tie_word_embeddings", true)));
     }
 
     /** Phi 1, 1.5 and 2: partial rotary, parallel attention and MLP off one norm, biases everywhere, output bias. */
@@ -145,6 +146,7 @@ final class HfClassic {
         int hidden = c.required("hidden_size");
         int heads = c.required("num_attention_heads");
         int positions = c.required("max_position_embeddings");
+        c.requireFlag("tie_word_embeddings", true, true);
         AttentionShape a = AttentionShape.of(heads, heads, HfDecoders.divide(c, hidden, heads)).withBiases(true, true);
         int seq = c.sequence(positions - positionOffset, "max_position_embeddings", true);
         Embeddings e = Embeddings.learned(c.required("vocab_size"), positions).withTokenTypes(c.count("type_vocab_size", 2)).withNorm(true);

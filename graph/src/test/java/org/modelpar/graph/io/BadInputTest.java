@@ -155,7 +155,7 @@ class BadInputTest {
         assertThatThrownBy(() -> GraphReader.read(gpt2, GraphFormat.HF_CONFIG, d.withSequenceLength(9)))
                 .hasMessage("config.json: sequence length 9 exceeds the 8 learned positions (n_positions); give --seq-len of at most 8");
         assertThatThrownBy(() -> d.withSequenceLength(0)).hasMessage("sequence length must be between 1 and 1000000, got 0");
-        assertThatThrownBy(() -> GraphFormat.parse("onnx"))
-                .hasMessage("unknown graph format 'onnx' (expected one of json, pipedream, hf-config)");
+        assertThatThrownBy(() -> GraphFormat.parse("tflite"))
+                .hasMessage("unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)");
     }
 }

@@ -107,6 +107,7 @@ class GraphCommandTest {
         Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"format\": \"modelpar-graph/1\",\n \"name\": }");
         Path truncated = Files.writeString(dir.resolve("trunc.graph.txt"),
                 "node1 -- ReLU -- forward_compute_time=1.0, backward_compute_ti");
+        Path junk = Files.write(dir.resolve("junk.onnx"), new byte[0]);
         Path nan = Files.writeString(dir.resolve("nan.json"), "{\"format\": \"modelpar-graph/1\", \"name\": \"g\", \"ops\": "
                 + "[{\"id\": \"a\", \"kind\": \"k\", \"forwardFlops\": NaN, \"backwardFlops\": 0, \"parameterBytes\": 0, \"activationBytes\": 0}]}");
         Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": \"modelpar-graph/1\", \"name\": \"g\", \"ops\": []}");
@@ -124,6 +125,8 @@ class GraphCommandTest {
                         "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt2-xl, gpt3-175b? (see 'modelpar models'; "
                                 + "or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)"),
                 Arguments.of(new String[] {"graph"}, "modelpar: give --model NAME or --graph FILE"),
+                Arguments.of(new String[] {"graph", "--graph", junk.toString()},
+                        "modelpar: junk.onnx: graph: missing or without nodes (not an ONNX model?)"),
                 Arguments.of(new String[] {"graph", "--model", "gpt-tiny", "--coarsen", "0"}, "modelpar: --coarsen must be at least 1, got 0"),
                 Arguments.of(new String[] {"graph", "--graph", dir.resolve("missing.json").toString()},
                         "modelpar: " + dir.resolve("missing.json") + ": no such file"),

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import onnx.Onnx.AttributeProto;
-import onnx.Onnx.NodeProto;
-import onnx.Onnx.TensorProto;
+import org.modelpar.graph.io.onnx.OnnxProto.AttributeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.NodeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorProto;
 import org.modelpar.graph.GraphException;
 
 /** One ONNX node with the shapes of its inputs and the values of its constant inputs; errors name the node. */

@@ -13,21 +13,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
-import onnx.Onnx.NodeProto;
-import onnx.Onnx.StringStringEntryProto;
-import onnx.Onnx.TensorProto;
-import onnx.Onnx.TensorShapeProto;
-import onnx.Onnx.ValueInfoProto;
+import org.modelpar.graph.io.onnx.OnnxProto.GraphProto;
+import org.modelpar.graph.io.onnx.OnnxProto.ModelProto;
+import org.modelpar.graph.io.onnx.OnnxProto.NodeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.StringStringEntryProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorShapeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.ValueInfoProto;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
-import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
- * Reads an ONNX {@code ModelProto} (the protobuf classes ND4J's {@code nd4j-api} carries): one op per node
+ * Reads an ONNX {@code ModelProto} (classes generated from {@code onnx_subset.proto}): one op per node
  * (kind = the op type in lower case), parameters from the initializers a node reads (each counted once, by
  * its first reader; external-data initializers by their dims), shapes from {@code value_info} or
  * propagated ({@link OnnxShapes}), FLOPs of MatMul, Gemm and Conv, activation bytes of every output at fp32,
@@ -44,6 +44,12 @@ final class OnnxReader {
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, long[]> constants = new HashMap<>();
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final List<OpNode> ops = new ArrayList<>();
+    private final List<TensorEdge> tensors = new ArrayList<>();
+    /** The op that produces each value. */
+    private final Map<String, String> producer = new HashMap<>();
+    /** Initializers already counted as some op's parameters. */
+    private final Set<String> claimed = new HashSet<>();
     private long batch = 1;
 
     OnnxReader(String label, ImportOptions options, Path dir) {
@@ -158,10 +164,6 @@ final class OnnxReader {
     }
 
     private ComputationGraph build(GraphProto g, String name) {
-        List<OpNode> ops = new ArrayList<>();
-        List<TensorEdge> tensors = new ArrayList<>();
-        Map<String, String> producer = new HashMap<>();
-        Set<String> claimed = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto p = g.getNode(i);
@@ -173,34 +175,52 @@ final class OnnxReader {
             if (!OnnxShapes.SUPPORTED.contains(p.getOpType())) {
                 throw node.error("op type " + p.getOpType() + " is not supported (supported: " + String.join(", ", OnnxShapes.SUPPORTED) + ")");
             }
-            OnnxShapes rules = new OnnxShapes(node);
-            List<long[]> outputs = rules.outputs();
-            long activation = 0;
-            for (int o = 0; o < p.getOutputCount() && o < outputs.size(); o++) {
-                shapes.putIfAbsent(p.getOutput(o), outputs.get(o));
-                activation += OnnxShapes.numel(shapes.get(p.getOutput(o)));
-                producer.put(p.getOutput(o), id);
+            if (p.getOutputCount() == 0) {
+                throw node.error("the node has no outputs");
             }
-            if (p.getOpType().equals("Constant")) {
-                integers(node.constantTensor()).ifPresent(v -> constants.put(p.getOutput(0), v));
+            try {
+                ops.add(op(id, p, node));
+            } catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                throw node.error("malformed shapes or attributes (" + e.getClass().getSimpleName() + ")");
+            } catch (GraphException e) {
+                throw e.getMessage().startsWith(label) ? e : node.error(e.getMessage());
             }
-            long parameters = 0;
-            Set<String> from = new HashSet<>();
-            for (String in : p.getInputList()) {
-                if (initializers.containsKey(in) && claimed.add(in)) {
-                    parameters += OnnxShapes.numel(shapes.get(in));
-                } else if (producer.containsKey(in) && from.add(in)) {
-                    tensors.add(new TensorEdge(in + "->" + id, producer.get(in), id, 4 * perSample(OnnxShapes.numel(shapes.get(in)))));
-                }
-            }
-            double flops = rules.forwardFlops(outputs) / batch;
-            ops.add(new OpNode(id, id, p.getOpType().toLowerCase(java.util.Locale.ROOT), layer(id), flops, 2 * flops,
-                    4 * parameters, 4 * perSample(activation), 0, Map.of(), Map.of("opType", p.getOpType())));
         }
         if (tensors.size() > options.maxTensors()) {
             throw new GraphException(label + ": " + tensors.size() + " tensors, above the limit of " + options.maxTensors());
         }
-        return ComputationGraph.of(name, 1, ops, tensors);
+        try {
+            return ComputationGraph.of(name, 1, ops, tensors);
+        } catch (GraphException e) {
+            throw new GraphException(label + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The op of one node; records its output shapes and the tensors it reads. */
+    private OpNode op(String id, NodeProto p, OnnxNode node) {
+        OnnxShapes rules = new OnnxShapes(node);
+        List<long[]> outputs = rules.outputs();
+        long activation = 0;
+        for (int o = 0; o < p.getOutputCount() && o < outputs.size(); o++) {
+            shapes.putIfAbsent(p.getOutput(o), outputs.get(o));
+            activation += OnnxShapes.numel(shapes.get(p.getOutput(o)));
+            producer.put(p.getOutput(o), id);
+        }
+        if (p.getOpType().equals("Constant")) {
+            integers(node.constantTensor()).ifPresent(v -> constants.put(p.getOutput(0), v));
+        }
+        long parameters = 0;
+        Set<String> from = new HashSet<>();
+        for (String in : p.getInputList()) {
+            if (initializers.containsKey(in) && claimed.add(in)) {
+                parameters += OnnxShapes.numel(shapes.get(in));
+            } else if (producer.containsKey(in) && !producer.get(in).equals(id) && from.add(in)) {
+                tensors.add(new TensorEdge(in + "->" + id, producer.get(in), id, 4 * perSample(OnnxShapes.numel(shapes.get(in)))));
+            }
+        }
+        double flops = rules.forwardFlops(outputs) / batch;
+        return new OpNode(id, id, p.getOpType().toLowerCase(java.util.Locale.ROOT), layer(id), flops, 2 * flops,
+                4 * parameters, 4 * perSample(activation), 0, Map.of(), Map.of("opType", p.getOpType()));
     }
 
     private long perSample(long values) {

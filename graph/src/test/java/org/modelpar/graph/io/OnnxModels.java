@@ -2,17 +2,17 @@ package org.modelpar.graph.io;
 
 import java.util.ArrayList;
 import java.util.List;
-import onnx.Onnx.AttributeProto;
-import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
-import onnx.Onnx.NodeProto;
-import onnx.Onnx.OperatorSetIdProto;
-import onnx.Onnx.StringStringEntryProto;
-import onnx.Onnx.TensorProto;
-import onnx.Onnx.TensorShapeProto;
-import onnx.Onnx.TypeProto;
-import onnx.Onnx.ValueInfoProto;
-import org.nd4j.shade.protobuf.ByteString;
+import org.modelpar.graph.io.onnx.OnnxProto.AttributeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.GraphProto;
+import org.modelpar.graph.io.onnx.OnnxProto.ModelProto;
+import org.modelpar.graph.io.onnx.OnnxProto.NodeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.OperatorSetIdProto;
+import org.modelpar.graph.io.onnx.OnnxProto.StringStringEntryProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorShapeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.TypeProto;
+import org.modelpar.graph.io.onnx.OnnxProto.ValueInfoProto;
+import com.google.protobuf.ByteString;
 
 /**
  * Builds ONNX models with the generated protobuf classes, named and shaped the way {@code torch.onnx.export}

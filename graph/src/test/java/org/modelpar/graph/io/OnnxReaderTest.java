@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.OpNode;
+import org.modelpar.graph.io.onnx.OnnxProto.TensorProto;
 import org.modelpar.graph.coarsen.Coarsener;
 import org.modelpar.graph.zoo.ModelZoo;
 
@@ -74,11 +75,11 @@ class OnnxReaderTest {
         assertThatThrownBy(() -> read("junk.onnx", new byte[] {8, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1}))
                 .isInstanceOf(GraphException.class).hasMessageStartingWith("junk.onnx: not an ONNX model: ");
         assertThatThrownBy(() -> read("empty.onnx", new byte[0])).hasMessage("empty.onnx: graph: missing or without nodes (not an ONNX model?)");
-        OnnxModels lstm = new OnnxModels().input("x", onnx.Onnx.TensorProto.DataType.FLOAT, 1, 4, 8);
+        OnnxModels lstm = new OnnxModels().input("x", TensorProto.DataType.FLOAT, 1, 4, 8);
         lstm.output(lstm.node("/rnn/LSTM", "LSTM", List.of("x", lstm.weight("w", 1, 64, 8))));
         assertThatThrownBy(() -> read("lstm.onnx", lstm.bytes())).hasMessage("lstm.onnx: node '/rnn/LSTM' (LSTM): op type LSTM is not supported"
                 + " (supported: " + String.join(", ", OnnxShapes.SUPPORTED) + ")");
-        OnnxModels bad = new OnnxModels().input("x", onnx.Onnx.TensorProto.DataType.FLOAT, 1, 4, 8);
+        OnnxModels bad = new OnnxModels().input("x", TensorProto.DataType.FLOAT, 1, 4, 8);
         bad.output(bad.node("/fc/MatMul", "MatMul", List.of("x", bad.weight("w", 7, 3))));
         assertThatThrownBy(() -> read("bad.onnx", bad.bytes())).hasMessage("bad.onnx: node '/fc/MatMul' (MatMul): shapes [1, 4, 8] and [7, 3] do not multiply");
     }

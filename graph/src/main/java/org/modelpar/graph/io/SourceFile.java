@@ -19,6 +19,10 @@ final class SourceFile {
     }
 
     static String read(Path file, ImportOptions options) {
+        return new String(readBytes(file, options), StandardCharsets.UTF_8);
+    }
+
+    static byte[] readBytes(Path file, ImportOptions options) {
         String label = label(file);
         try {
             if (!Files.isRegularFile(file)) {
@@ -29,7 +33,7 @@ final class SourceFile {
                 throw new GraphException(label + ": file is " + size + " bytes, more than the limit of "
                         + options.maxFileBytes() + " bytes");
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new GraphException(file + ": no such file", e);
         } catch (IOException e) {

@@ -103,14 +103,30 @@ class BadInputTest {
         assertThatThrownBy(() -> GraphReader.read(file, GraphFormat.PIPEDREAM)).isInstanceOf(GraphException.class).hasMessage(message);
     }
 
+    static final String SUPPORTED = "bert, bloom, deepseek_v2, deepseek_v3, falcon, gemma, gemma2, gpt2, gpt_bigcode, gpt_neox, gptj, "
+            + "llama, mistral, mixtral, olmo2, opt, phi, phi3, qwen2, qwen2_moe, qwen3, roberta, t5";
+    static final String LLAMA = "{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, "
+            + "\"intermediate_size\": 16, \"vocab_size\": 10, \"max_position_embeddings\": 8";
+
     static Stream<Arguments> badHfConfig() {
         return Stream.of(
-                Arguments.of("missing hidden size", "{\"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
-                        "config.json: missing n_embd or hidden_size"),
-                Arguments.of("text layers", "{\"n_embd\": 8, \"n_layer\": \"two\", \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
+                Arguments.of("missing hidden size", "{\"model_type\": \"gpt2\", \"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
+                        "config.json: missing n_embd or hidden_size (needed for model_type gpt2)"),
+                Arguments.of("text layers", "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": \"two\", \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
                         "config.json: n_layer: expected a positive whole number below 2^31, got \"two\""),
-                Arguments.of("heads do not divide", "{\"n_embd\": 8, \"n_layer\": 2, \"n_head\": 3, \"vocab_size\": 10, \"n_positions\": 8}",
-                        "config.json: hidden 8 must be divisible by heads 3"));
+                Arguments.of("heads do not divide", "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 3, \"vocab_size\": 10, \"n_positions\": 8}",
+                        "config.json: hidden size 8 is not divisible by 3 attention heads (give head_dim)"),
+                Arguments.of("unsupported architecture", "{\"model_type\": \"mamba\", \"hidden_size\": 768}",
+                        "config.json: model_type: 'mamba' is not a supported architecture (supported: " + SUPPORTED + ")"),
+                Arguments.of("no architecture", "{\"n_embd\": 8}", "config.json: model_type: missing (supported: " + SUPPORTED + ")"),
+                Arguments.of("experts on a dense architecture", LLAMA + ", \"num_local_experts\": 8}",
+                        "config.json: num_local_experts: 8 changes the model's shape and is not understood for model_type llama"),
+                Arguments.of("unsupported variant", "{\"model_type\": \"opt\", \"hidden_size\": 8, \"num_hidden_layers\": 2, "
+                                + "\"num_attention_heads\": 2, \"ffn_dim\": 16, \"vocab_size\": 10, \"max_position_embeddings\": 8, "
+                                + "\"do_layer_norm_before\": false}",
+                        "config.json: do_layer_norm_before: false is not supported for model_type opt"),
+                Arguments.of("GQA heads do not divide", LLAMA.replace("\"num_attention_heads\": 2", "\"num_attention_heads\": 3, \"head_dim\": 4")
+                                + ", \"num_key_value_heads\": 2}", "config.json: heads 3 must be divisible by kvHeads 2"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -134,7 +150,12 @@ class BadInputTest {
                 .hasMessage("big.graph.txt: file is 296 bytes, more than the limit of 100 bytes");
         assertThatThrownBy(() -> GraphReader.read(dir.resolve("nope.json"), GraphFormat.JSON))
                 .hasMessage(dir.resolve("nope.json") + ": no such file");
-        assertThatThrownBy(() -> GraphFormat.parse("onnx"))
-                .hasMessage("unknown graph format 'onnx' (expected one of json, pipedream, hf-config)");
+        Path gpt2 = dir.resolve("config.json");
+        Files.writeString(gpt2, "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}");
+        assertThatThrownBy(() -> GraphReader.read(gpt2, GraphFormat.HF_CONFIG, d.withSequenceLength(9)))
+                .hasMessage("config.json: sequence length 9 exceeds the 8 learned positions (n_positions); give --seq-len of at most 8");
+        assertThatThrownBy(() -> d.withSequenceLength(0)).hasMessage("sequence length must be between 1 and 1000000, got 0");
+        assertThatThrownBy(() -> GraphFormat.parse("tflite"))
+                .hasMessage("unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)");
     }
 }

@@ -43,6 +43,8 @@ public final class GrpcTransport implements Transport {
     static final String SERVICE = "modelpar.Transport";
     static final MethodDescriptor<byte[], byte[]> FRAMES =
             ByteMarshaller.method(SERVICE, "Frames", MethodDescriptor.MethodType.CLIENT_STREAMING);
+    /** How long closing waits for a peer to acknowledge the last frames sent to it. */
+    private static final long CLOSE_SECONDS = 10;
     private final Map<String, Mailbox> local;
     private final Waits serverWaits;
     private final ExecutorService serverThreads = Executors.newCachedThreadPool(r -> {
@@ -190,6 +192,7 @@ public final class GrpcTransport implements Transport {
         private ClientCallStreamObserver<byte[]> stream;
         private Throwable failure;
         private boolean finished;
+        private boolean acknowledged;
 
         Outbound(String address) {
             this.address = address;
@@ -214,12 +217,17 @@ public final class GrpcTransport implements Transport {
 
                         @Override
                         public void onCompleted() {
-                            wake();
+                            done();
                         }
                     });
         }
 
         private synchronized void wake() {
+            notifyAll();
+        }
+
+        private synchronized void done() {
+            acknowledged = true;
             notifyAll();
         }
 
@@ -238,9 +246,18 @@ public final class GrpcTransport implements Transport {
             }
         }
 
+        /** Ends the stream and waits (boundedly) until the peer has taken every frame into its mailboxes. */
         synchronized void close() {
             if (!finished && failure == null) {
                 stream.onCompleted();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_SECONDS);
+                try {
+                    while (!acknowledged && failure == null && System.nanoTime() < deadline) {
+                        wait(10);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             finished = true;
             channel.shutdown();

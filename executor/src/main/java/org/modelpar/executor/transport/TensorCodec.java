@@ -20,11 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * name order) its name, dtype, shape and its values in 'c' order, little-endian, bit-exact. Only float and
  * double tensors travel (activations and gradients).
  */
-final class TensorCodec {
+public final class TensorCodec {
     private TensorCodec() {
     }
 
-    static byte[] encode(Message m) {
+    public static byte[] encode(Message m) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
@@ -49,7 +49,7 @@ final class TensorCodec {
         }
     }
 
-    static Message decode(byte[] bytes) {
+    public static Message decode(byte[] bytes) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
              DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             Message.Key key = new Message.Key(in.readUTF(), in.readUTF(), in.readUTF());

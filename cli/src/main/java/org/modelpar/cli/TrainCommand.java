@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.modelpar.executor.Comparison;
 import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.StepResult;
 import org.modelpar.executor.TraceWriter;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.worker.LocalWorkers;
+import org.modelpar.executor.worker.ProcessTrainer;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationReport;
@@ -67,6 +72,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--compare", description = "Print predicted vs measured step time, memory and instructions.")
     boolean compare;
 
+    /** Where the devices run: threads of this process, or one local worker process each (gRPC on loopback). */
+    enum Workers { threads, processes }
+
+    @Option(names = "--workers", defaultValue = "threads", paramLabel = "W",
+            description = "threads (one JVM) or processes (one worker process per device, gRPC on loopback); default ${DEFAULT-VALUE}.")
+    Workers workers;
+
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
@@ -79,21 +91,26 @@ final class TrainCommand implements Runnable {
         ComputationGraph graph = graphOptions.loadFor(plan, p);
         ClusterSpec c = cluster.resolveOr(p.clusterName());
         StepProgram program = Lowering.lower(graph, c, p);
-        double lr = learningRate != null ? learningRate : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
+        double lr = learningRate(learningRate, p);
         ExecutorOptions options = LocalTraining.options(c, seed, lr);
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
         LocalTraining.CalibratedPrediction calibration = new LocalTraining.CalibratedPrediction(graph, c, p, seed, steps);
         TrainResult result;
         try {
-            result = Trainer.train(graph, program, new TrainOptions(steps, options, seed, Optional.ofNullable(checkpointDir),
-                    Optional.ofNullable(resume)), r -> {
-                        calibration.afterStep();
-                        if (!json) {
-                            out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
-                            out.flush();
-                        }
-                    });
+            TrainOptions trainOptions = new TrainOptions(steps, options, seed, Optional.ofNullable(checkpointDir),
+                    Optional.ofNullable(resume));
+            Consumer<StepResult> onStep = r -> {
+                calibration.afterStep();
+                if (!json) {
+                    out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
+                    out.flush();
+                }
+            };
+            result = workers == Workers.processes
+                    ? ProcessTrainer.train(graph, c, program, trainOptions,
+                            LocalWorkers.javaCommand(Main.class.getName(), List.of("worker")), onStep)
+                    : Trainer.train(graph, program, trainOptions, onStep);
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
@@ -114,6 +131,11 @@ final class TrainCommand implements Runnable {
             TrainReport.print(out, result, cmp, compare, roofline.stepSeconds());
         }
         out.flush();
+    }
+
+    /** The learning rate given, else the default of the plan's optimizer. */
+    static double learningRate(Double given, PlacementPlan p) {
+        return given != null ? given : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
     }
 
     private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds,

@@ -41,7 +41,7 @@ final class WorkerCommand implements Runnable {
     Integer worldSize;
 
     @Option(names = "--advertise", paramLabel = "HOST", description = "Host the other workers reach this one at (default: 127.0.0.1 "
-            + "when the coordinator is on loopback, else this machine's host name).")
+            + "when the coordinator is on loopback, else this machine's IP address).")
     String advertise;
 
     @Option(names = "--plan", paramLabel = "FILE", description = "Rank 0: the plan to train (makes it the coordinator).")
@@ -80,7 +80,7 @@ final class WorkerCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CliInputException(e.getMessage());
         }
-        String host = advertise != null ? advertise : r.loopback() ? "127.0.0.1" : hostName();
+        String host = advertise != null ? advertise : r.loopback() ? "127.0.0.1" : ownAddress();
         if (r.rank() != 0 || plan == null) {
             Worker.run(r, host);
             return;
@@ -106,11 +106,11 @@ final class WorkerCommand implements Runnable {
         out.flush();
     }
 
-    private static String hostName() {
+    private static String ownAddress() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostAddress();
         } catch (UnknownHostException e) {
-            throw new CliInputException("cannot find this machine's host name (" + e.getMessage() + "); give --advertise HOST");
+            throw new CliInputException("cannot find this machine's address (" + e.getMessage() + "); give --advertise HOST");
         }
     }
 }

@@ -28,7 +28,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Interprets one device's instruction list for one step, in program order. Sends hand their tensors to
  * the run's transport, which copies them into the receiver's bounded mailbox; receives block until the
- * matching message arrives; all-reduces are ring collectives over the same transport. Sample ranges: a stage with d replicas gives replica r the samples
+ * matching message arrives; all-reduces are ring collectives over the same transport. Sample ranges: a
+ * stage with d replicas gives replica r the samples
  * {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's first sample counts
  * from the start of its micro-batch.
  */
@@ -245,10 +246,7 @@ final class DeviceWorker {
         run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads, run.control());
     }
 
-    /**
-     * Adds the gradients of the weights of {@code a.tiedOp()} that other stages hold copies of: one summand
-     * per stage (the other members hold a replica's copy of a summand and contribute zeros).
-     */
+    /** Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the rest. */
     private void tiedReduce(int step, AllReduce a) throws InterruptedException {
         for (RunContext.Tied tied : run.tiedGroups(device())) {
             if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
@@ -259,12 +257,8 @@ final class DeviceWorker {
                         + " is held by " + tied.members());
             }
             INDArray grad = state.grads.get(tied.parameter());
-            INDArray mine = tied.summands().contains(device()) ? grad : grad.like().assign(0);
             run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device(), tied.members(),
-                    Map.of(tied.parameter(), mine), run.control());
-            if (mine != grad) {
-                grad.assign(mine);
-            }
+                    Map.of(tied.parameter(), tied.summands().contains(device()) ? grad : grad.assign(0)), run.control());
         }
     }
 
@@ -301,7 +295,7 @@ final class DeviceWorker {
         return payload.shortName() + mb;
     }
 
-    /** What a send and its receive both call the message: payload, stages, micro-batch and first sample. */
+    /** What a send and its receive both call the message. */
     private static String tag(Payload payload, int fromStage, int toStage, int mb, int firstSample) {
         return payload.shortName() + " s" + fromStage + ">s" + toStage + " mb" + mb + " @" + firstSample;
     }

@@ -1,16 +1,14 @@
 package org.modelpar.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.modelpar.cli.export.Export;
-import org.modelpar.cli.export.ExportFormat;
-import org.modelpar.cli.export.Exporter;
+import org.modelpar.workflow.export.Export;
+import org.modelpar.workflow.export.ExportFormat;
+import org.modelpar.workflow.export.Exporter;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.workflow.TextFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,11 +49,7 @@ final class ExportCommand implements Runnable {
         if (out == null) {
             stdout.print(export.text());
         } else {
-            try {
-                Files.writeString(out, export.text(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new CliInputException(out + ": cannot write export: " + e.getMessage());
-            }
+            TextFiles.write(out, export.text());
             stdout.println("wrote " + f + " export of " + plan + " (" + file.plan().pipelineStages() + " stages) to " + out);
         }
         export.notes().forEach(n -> stderr.println("note: " + n));

@@ -1,10 +1,13 @@
 package org.modelpar.cli;
 
 import java.io.PrintWriter;
+import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.graph.GraphException;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.solver.InfeasibleException;
+import org.modelpar.workflow.WorkflowException;
+import org.modelpar.workflow.export.ExportException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +65,7 @@ public final class Main implements Runnable {
 
         static int exitCode(Throwable ex) {
             if (ex instanceof GraphException || ex instanceof ProfileException || ex instanceof PlanException
+                    || ex instanceof WorkflowException || ex instanceof ExportException || ex instanceof CheckpointException
                     || ex instanceof CliInputException) {
                 return EXIT_BAD_INPUT;
             }

@@ -14,7 +14,7 @@ final class PlanChanges {
         change(lines, "cluster", before.clusterName(), after.clusterName());
         change(lines, "graph", before.graphName(), after.graphName());
         change(lines, "global batch", String.valueOf(before.globalBatchSize()), String.valueOf(after.globalBatchSize()));
-        change(lines, "configuration", RunCommand.label(before), RunCommand.label(after));
+        change(lines, "configuration", PlanLabel.of(before), PlanLabel.of(after));
         int common = Math.min(before.pipelineStages(), after.pipelineStages());
         for (int s = 0; s < common; s++) {
             List<String> a = before.stages().get(s).ops();

@@ -2,7 +2,6 @@ package org.modelpar.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +109,7 @@ final class PlanCommand implements Runnable {
                 .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(Precision.BF16),
                         optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
                 .withPins(pins(graph))
-                .withSearch(seed, parseDuration(timeLimit))
+                .withSearch(seed, Durations.parse(timeLimit))
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
                 .withMemoryMargin(margin(memoryMargin));
         PrintWriter err = spec.commandLine().getErr();
@@ -203,23 +202,5 @@ final class PlanCommand implements Runnable {
             throw new CliInputException(name + " must be at least 1, got " + v);
         }
         return v;
-    }
-
-    /** {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds. */
-    static Duration parseDuration(String s) {
-        try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            if (s.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-            }
-            if (s.endsWith("m")) {
-                return Duration.ofSeconds(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-        } catch (NumberFormatException e) {
-            throw new CliInputException("--time-limit must look like 30s, 2m or 500ms, got '" + s + "'");
-        }
     }
 }

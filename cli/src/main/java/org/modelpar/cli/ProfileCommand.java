@@ -19,6 +19,7 @@ import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.io.ClusterJson;
+import org.modelpar.workflow.TextFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,26 +1,15 @@
 package org.modelpar.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.modelpar.cli.report.ChromeTraceReader;
-import org.modelpar.cli.report.HtmlReport;
-import org.modelpar.cli.report.ReportInput;
-import org.modelpar.cli.report.SimulatedTrace;
 import org.modelpar.cli.report.Trace;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.SimulationOptions;
-import org.modelpar.simulator.SimulationReport;
-import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.workflow.HtmlReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,25 +48,9 @@ final class ReportCommand implements Runnable {
         ComputationGraph g = graph.loadFor(plan, file.plan());
         ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
         Optional<Trace> measuredTrace = Optional.ofNullable(measured).map(ChromeTraceReader::read).map(Trace::lastStep);
-        write(out, file, g, c, measuredTrace);
+        HtmlReports.write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote report of " + plan + " to " + out);
         stdout.flush();
-    }
-
-    /** Simulates the plan with a trace and writes the report (shared with {@code run --report}). */
-    static void write(Path out, PlanFile file, ComputationGraph graph, ClusterSpec cluster, Optional<Trace> measured) {
-        SimulationReport sim = Simulator.simulate(graph, cluster, file.plan(), SimulationOptions.defaults().withTrace(true));
-        Trace simulated = SimulatedTrace.of(sim.timeline().orElseThrow());
-        Map<String, Long> capacity = new LinkedHashMap<>();
-        for (ClusterDevice d : cluster.devices()) {
-            capacity.put(d.id(), d.profile().memoryBytes());
-        }
-        String html = HtmlReport.render(new ReportInput(file.plan(), file.predicted(), file.explanation(), simulated, measured, capacity));
-        try {
-            Files.writeString(out, html, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CliInputException(out + ": cannot write report: " + e.getMessage());
-        }
     }
 }

@@ -1,32 +1,21 @@
 package org.modelpar.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.modelpar.executor.Comparison;
-import org.modelpar.executor.ExecutorOptions;
-import org.modelpar.executor.StepResult;
-import org.modelpar.executor.TraceWriter;
-import org.modelpar.executor.profile.Calibration;
-import org.modelpar.executor.train.CheckpointException;
-import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
-import org.modelpar.executor.train.Trainer;
 import org.modelpar.executor.worker.LocalWorkers;
-import org.modelpar.executor.worker.ProcessTrainer;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
-import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
-import org.modelpar.simulator.program.Lowering;
-import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.workflow.TextFiles;
+import org.modelpar.workflow.TrainAndCompare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +26,8 @@ import picocli.CommandLine.Spec;
  * {@code modelpar train --plan plan.json --steps N}: executes the plan on local workers with ND4J, prints
  * the loss per step and compares with the simulator's prediction. The prediction simulates the plan on the
  * cluster with op and optimizer times calibrated by timing the executor's kernels on this machine
- * ({@link Calibration}); the pure roofline prediction from the cluster profile is reported beside it.
+ * ({@link org.modelpar.workflow.TrainAndCompare}); the pure roofline prediction from the cluster profile is
+ * reported beside it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Executes a plan on local devices (synthetic task) and compares with the prediction.")
@@ -90,56 +80,36 @@ final class TrainCommand implements Runnable {
         PlacementPlan p = PlanJson.read(plan).plan();
         ComputationGraph graph = graphOptions.loadFor(plan, p);
         ClusterSpec c = cluster.resolveOr(p.clusterName());
-        StepProgram program = Lowering.lower(graph, c, p);
-        double lr = learningRate(learningRate, p);
-        ExecutorOptions options = LocalTraining.options(c, seed, lr);
+        double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
-        LocalTraining.CalibratedPrediction calibration = new LocalTraining.CalibratedPrediction(graph, c, p, seed, steps);
-        TrainResult result;
-        try {
-            TrainOptions trainOptions = new TrainOptions(steps, options, seed, Optional.ofNullable(checkpointDir),
-                    Optional.ofNullable(resume));
-            Consumer<StepResult> onStep = r -> {
-                calibration.afterStep();
-                if (!json) {
-                    out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
-                    out.flush();
-                }
-            };
-            result = workers == Workers.processes
-                    ? ProcessTrainer.train(graph, c, program, trainOptions,
-                            LocalWorkers.javaCommand(Main.class.getName(), List.of("worker")), onStep)
-                    : Trainer.train(graph, program, trainOptions, onStep);
-        } catch (CheckpointException | IllegalArgumentException e) {
-            throw new CliInputException(e.getMessage());
-        }
-        SimulationReport predicted = calibration.simulate(graph, c, p);
-        int lastStep = result.firstStep() + result.losses().size() - 1;
-        Comparison cmp = Comparison.of(predicted, result.trace(), lastStep, result.measuredStepSeconds(),
-                result.peakMemoryBytes(), 5);
+        TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand()), r -> {
+                    if (!json) {
+                        out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
+                        out.flush();
+                    }
+                });
         if (trace != null) {
-            try {
-                TraceWriter.write(result.trace(), program, trace);
-            } catch (IOException e) {
-                throw new CliInputException(trace + ": cannot write trace: " + e.getMessage());
-            }
+            TextFiles.write(trace, outcome.traceJson());
         }
         if (json) {
-            printJson(out, result, cmp, roofline.stepSeconds(), calibration);
+            printJson(out, outcome, roofline.stepSeconds());
         } else {
-            TrainReport.print(out, result, cmp, compare, roofline.stepSeconds());
+            TrainReport.print(out, outcome.result(), outcome.comparison(), compare, roofline.stepSeconds());
         }
         out.flush();
     }
 
-    /** The learning rate given, else the default of the plan's optimizer. */
-    static double learningRate(Double given, PlacementPlan p) {
-        return given != null ? given : p.optimizer() == OptimizerKind.ADAM ? 3e-3 : 0.05;
+    /** With {@code --workers processes}: this program's {@code worker} command in a fresh JVM. */
+    private Optional<List<String>> workerCommand() {
+        return workers == Workers.processes
+                ? Optional.of(LocalWorkers.javaCommand(Main.class.getName(), List.of("worker"))) : Optional.empty();
     }
 
-    private void printJson(PrintWriter out, TrainResult r, Comparison cmp, double rooflineStepSeconds,
-                           LocalTraining.CalibratedPrediction calibration) {
+    private void printJson(PrintWriter out, TrainAndCompare.Outcome outcome, double rooflineStepSeconds) {
+        TrainResult r = outcome.result();
+        Comparison cmp = outcome.comparison();
         ObjectNode o = JsonOutput.object();
         o.put("steps", r.firstStep() + r.losses().size());
         o.put("firstStep", r.firstStep());
@@ -159,7 +129,7 @@ final class TrainCommand implements Runnable {
             c.put("stepErrorPercent", cmp.stepErrorPercent());
             ObjectNode busy = c.putObject("computeSeconds");
             cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
-            calibration.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
+            outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
             var worst = c.putArray("worstInstructions");
             cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
                     .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));

@@ -5,18 +5,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.modelpar.executor.train.CheckpointException;
-import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
-import org.modelpar.executor.worker.ProcessTrainer;
 import org.modelpar.executor.worker.Rendezvous;
 import org.modelpar.executor.worker.Worker;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
-import org.modelpar.simulator.program.Lowering;
-import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.workflow.TrainAndCompare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,20 +84,13 @@ final class WorkerCommand implements Runnable {
         PlacementPlan p = PlanJson.read(plan).plan();
         ComputationGraph graph = graphOptions.loadFor(plan, p);
         ClusterSpec c = cluster.resolveOr(p.clusterName());
-        StepProgram program = Lowering.lower(graph, c, p);
-        double lr = TrainCommand.learningRate(learningRate, p);
+        double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         PrintWriter out = spec.commandLine().getOut();
-        TrainResult result;
-        try {
-            TrainOptions options = new TrainOptions(steps, LocalTraining.options(c, seed, lr), seed,
-                    Optional.ofNullable(checkpointDir), Optional.ofNullable(resume));
-            result = ProcessTrainer.coordinate(graph, c, program, options, r, host, s -> {
-                out.printf("step %d loss %.6f (%.1f ms)%n", s.step(), s.loss(), s.seconds() * 1e3);
-                out.flush();
-            });
-        } catch (CheckpointException | IllegalArgumentException e) {
-            throw new CliInputException(e.getMessage());
-        }
+        TrainResult result = TrainAndCompare.coordinate(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), Optional.empty()), r, host, s -> {
+                    out.printf("step %d loss %.6f (%.1f ms)%n", s.step(), s.loss(), s.seconds() * 1e3);
+                    out.flush();
+                });
         out.printf("parameters sha256 %s%n", result.parameterSha256());
         out.flush();
     }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modelpar.cli.export.ExportFormat;
-import org.modelpar.cli.export.Exporter;
+import org.modelpar.workflow.export.ExportFormat;
+import org.modelpar.workflow.export.Exporter;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.io.GraphJson;
@@ -73,7 +73,7 @@ class ExportCommandTest {
         PlanJson.write(PlanFile.of(plan(opsThrough("block1.add2"))), file);
         CliRun bad = CliRun.of("export", "--plan", file.toString(), "--format", "jax");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("modelpar: --format must be one of deepspeed, torch, megatron, got 'jax'\n");
+        assertThat(bad.err()).isEqualTo("modelpar: export format must be one of deepspeed, torch, megatron, got 'jax'\n");
         CliRun other = CliRun.of("export", "--plan", file.toString(), "--format", "torch", "--model", "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=128");
         assertThat(other.exitCode()).isEqualTo(2);
         assertThat(other.err()).startsWith("modelpar: " + file + ": graph.hash sha256:")

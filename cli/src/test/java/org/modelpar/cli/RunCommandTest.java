@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,18 +44,23 @@ class RunCommandTest {
     void badCountsAreExitTwo() {
         CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--steps", "0");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("modelpar: --global-batch and --steps must be at least 1, got 16 and 0\n");
+        assertThat(run.err()).isEqualTo("modelpar: run: globalBatch and steps must be at least 1, got 16 and 0\n");
     }
 
-    /** The README's main command: profiles (once, into $MODELPAR_HOME), plans, simulates, trains and reports. */
+    /**
+     * The README's main command, run by every build: profiles (once, into $MODELPAR_HOME, which the build points
+     * under target/), plans, simulates, trains and reports.
+     */
     @Test
-    @Tag("slow")
     void localLoopTrainsAndReports(@TempDir Path dir) throws Exception {
+        String home = System.getenv("MODELPAR_HOME");
+        assertThat(home).as("MODELPAR_HOME (set by cli/pom.xml), so the test never writes ~/.modelpar").isNotBlank();
         Path html = dir.resolve("report.html");
-        CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--steps", "3",
+        CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--global-batch", "8", "--steps", "2",
                 "--out", dir.resolve("plan.json").toString(), "--report", html.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("train     3 steps, loss ");
+        assertThat(run.out()).contains("train     2 steps, loss ");
         assertThat(Files.readString(html)).contains("id=\"timeline-measured\"", "id=\"memory-measured\"");
+        assertThat(Path.of(home, "profiles", "local.json")).isRegularFile();
     }
 }

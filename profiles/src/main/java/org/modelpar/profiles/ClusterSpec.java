@@ -166,6 +166,14 @@ public final class ClusterSpec {
                 Math.max(x.latencySeconds(), y.latencySeconds()));
     }
 
+    /**
+     * Whether this cluster is this machine's CPU workers, which the executor can train on: every device sits
+     * on node {@link LocalCluster#NODE} (as {@code local:N} and the profiler's measured profile place them).
+     */
+    public boolean localWorkers() {
+        return nodes.size() == 1 && nodes.containsKey(LocalCluster.NODE);
+    }
+
     /** Sum of all devices' memory (checked for overflow at construction). */
     public long totalMemoryBytes() {
         return totalMemoryBytes;

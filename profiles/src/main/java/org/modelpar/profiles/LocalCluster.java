@@ -16,6 +16,8 @@ import org.modelpar.profiles.io.ClusterJson;
  * shipped as {@code catalog/local/local-cpu.json}.
  */
 public final class LocalCluster {
+    /** The node of this machine's workers; a cluster is {@link ClusterSpec#localWorkers() local} when all its devices are on it. */
+    public static final String NODE = "local";
     /** Relative path of the measured profile under the modelpar home. */
     public static final String MEASURED = "profiles/local.json";
     /** Catalog resource with the conservative default worker. */
@@ -50,11 +52,11 @@ public final class LocalCluster {
         NodeLinks links = template.linksOf(first.node());
         List<ClusterDevice> devices = new ArrayList<>(workers);
         for (int i = 0; i < workers; i++) {
-            devices.add(new ClusterDevice("cpu" + i, "local", first.profile()));
+            devices.add(new ClusterDevice("cpu" + i, NODE, first.profile()));
         }
         // the host delivers at most what it was measured to deliver, and never more than N workers' worth
         Map<String, Double> capacity = Optional.ofNullable(template.computeCapacity().get(first.node()))
-                .map(c -> Map.of("local", Math.min(c, workers))).orElse(Map.of());
+                .map(c -> Map.of(NODE, Math.min(c, workers))).orElse(Map.of());
         return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode(), Map.of(), capacity);
     }
 

@@ -68,6 +68,14 @@ class ClustersTest {
     }
 
     @Test
+    void onlyLocalWorkersAreLocal() {
+        assertThat(resolve("local:3").localWorkers()).isTrue();
+        assertThat(resolve("local:1").localWorkers()).isTrue();
+        assertThat(resolve("dgx-a100").localWorkers()).isFalse();
+        assertThat(resolve("mixed-a100-v100:3").localWorkers()).isFalse();
+    }
+
+    @Test
     void localWithoutMeasurementUsesTheDefault() {
         ClusterSpec c = resolve("local:3");
         assertThat(c.name()).isEqualTo("local:3");

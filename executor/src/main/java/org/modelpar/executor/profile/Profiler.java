@@ -13,6 +13,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
 import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.LocalCluster;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -71,10 +72,10 @@ public final class Profiler {
                         + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
-            list.add(new ClusterDevice("cpu" + i, "local", worker));
+            list.add(new ClusterDevice("cpu" + i, LocalCluster.NODE, worker));
         }
         LinkProfile link = link(transfers);
-        Map<String, Double> capacity = devices > 1 ? Map.of("local", HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
+        Map<String, Double> capacity = devices > 1 ? Map.of(LocalCluster.NODE, HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
         return new ProfileResult(new ClusterSpec("local", list, link, link, Map.of(), capacity), matmul, elementwise,
                 transfers, kernels, launch);
     }

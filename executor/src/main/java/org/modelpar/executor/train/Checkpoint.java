@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import org.modelpar.executor.transport.TensorCodec;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
@@ -146,11 +147,7 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
             INDArray t = e.getValue();
             out.writeUTF(e.getKey());
             out.writeUTF(t.dataType().name());
-            long[] shape = t.shape();
-            out.writeInt(shape.length);
-            for (long d : shape) {
-                out.writeLong(d);
-            }
+            TensorCodec.writeShape(out, t.shape());
             for (double v : t.dup('c').castTo(DataType.DOUBLE).data().asDouble()) {
                 out.writeDouble(v);
             }
@@ -163,13 +160,8 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             DataType type = DataType.valueOf(in.readUTF());
-            long[] shape = new long[in.readInt()];
-            long length = 1;
-            for (int d = 0; d < shape.length; d++) {
-                shape[d] = in.readLong();
-                length = Math.multiplyExact(length, shape[d]);
-            }
-            double[] values = new double[Math.toIntExact(length)];
+            long[] shape = TensorCodec.readShape(in);
+            double[] values = new double[Math.toIntExact(TensorCodec.length(shape))];
             for (int j = 0; j < values.length; j++) {
                 values[j] = in.readDouble();
             }

@@ -36,10 +36,7 @@ public final class TensorCodec {
                 INDArray t = e.getValue();
                 out.writeUTF(e.getKey());
                 out.writeUTF(t.dataType().name());
-                out.writeInt(t.rank());
-                for (long d : t.shape()) {
-                    out.writeLong(d);
-                }
+                writeShape(out, t.shape());
                 out.write(values(t));
             }
             out.flush();
@@ -58,13 +55,8 @@ public final class TensorCodec {
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 DataType type = DataType.valueOf(in.readUTF());
-                long[] shape = new long[in.readInt()];
-                long length = 1;
-                for (int d = 0; d < shape.length; d++) {
-                    shape[d] = in.readLong();
-                    length = Math.multiplyExact(length, shape[d]);
-                }
-                byte[] raw = new byte[Math.toIntExact(length * width(type))];
+                long[] shape = readShape(in);
+                byte[] raw = new byte[Math.toIntExact(Math.multiplyExact(length(shape), width(type)))];
                 in.readFully(raw);
                 tensors.put(name, array(type, shape, ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN)));
             }
@@ -72,6 +64,35 @@ public final class TensorCodec {
         } catch (IOException e) {
             throw new IllegalStateException("malformed message on the wire: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes a shape: its rank, then each dimension (checkpoints use the same layout). */
+    public static void writeShape(DataOutputStream out, long[] shape) throws IOException {
+        out.writeInt(shape.length);
+        for (long d : shape) {
+            out.writeLong(d);
+        }
+    }
+
+    /** Reads a shape written by {@link #writeShape}, refusing negative dimensions. */
+    public static long[] readShape(DataInputStream in) throws IOException {
+        long[] shape = new long[in.readInt()];
+        for (int d = 0; d < shape.length; d++) {
+            shape[d] = in.readLong();
+            if (shape[d] < 0) {
+                throw new IOException("negative dimension " + shape[d]);
+            }
+        }
+        return shape;
+    }
+
+    /** Elements of a shape; fails on overflow. */
+    public static long length(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
     }
 
     private static byte[] values(INDArray t) {

@@ -33,8 +33,8 @@ import org.modelpar.simulator.program.StepProgram;
 @Tag("slow")
 class TransportCostBenchmark {
     private static final int STEPS = Integer.getInteger("bench.steps", 40);
-    private static final int MICRO_BATCHES = Integer.getInteger("bench.microBatches", 16);
-    private static final int MICRO_BATCH_SIZE = Integer.getInteger("bench.microBatchSize", 64);
+    private static final int MICRO_BATCHES = Integer.getInteger("bench.microBatches", 8);
+    private static final int MICRO_BATCH_SIZE = Integer.getInteger("bench.microBatchSize", 16);
     private static final String MODEL = System.getProperty("bench.model", "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64");
 
     @Test

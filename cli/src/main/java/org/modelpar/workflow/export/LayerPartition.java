@@ -1,11 +1,10 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.modelpar.cli.CliInputException;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -28,7 +27,7 @@ public record LayerPartition(List<String> layers, List<Integer> starts) {
     /**
      * Maps the plan's stages to whole layers.
      *
-     * @throws CliInputException when an op is missing from the graph or from every stage, when a stage
+     * @throws ExportException when an op is missing from the graph or from every stage, when a stage
      *                           boundary cuts a layer (naming the stage, the op and the layer), or when the
      *                           stages do not hold the layers in pipeline order
      */
@@ -37,7 +36,7 @@ public record LayerPartition(List<String> layers, List<Integer> starts) {
         for (Stage s : plan.stages()) {
             for (String op : s.ops()) {
                 if (graph.op(op).isEmpty()) {
-                    throw new CliInputException("plan stage " + s.index() + " names op '" + op
+                    throw new ExportException("plan stage " + s.index() + " names op '" + op
                             + "', which graph '" + graph.name() + "' does not have");
                 }
                 stageOfOp.put(op, s.index());
@@ -48,13 +47,13 @@ public record LayerPartition(List<String> layers, List<Integer> starts) {
         for (OpNode op : graph.topologicalOrder()) {
             Integer stage = stageOfOp.get(op.id());
             if (stage == null) {
-                throw new CliInputException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage of the plan");
+                throw new ExportException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage of the plan");
             }
             String layer = layerOf(op);
             Integer previous = stageOfLayer.putIfAbsent(layer, stage);
             firstOpOfLayer.putIfAbsent(layer, op.id());
             if (previous != null && previous.intValue() != stage) {
-                throw new CliInputException("stage " + Math.max(previous, stage) + " boundary cuts layer '" + layer
+                throw new ExportException("stage " + Math.max(previous, stage) + " boundary cuts layer '" + layer
                         + "': op '" + op.id() + "' is on stage " + stage + " but op '" + firstOpOfLayer.get(layer)
                         + "' on stage " + previous + "; framework exports need whole layers per stage"
                         + " (edit the plan or re-plan with --pin so that layer '" + layer + "' lies in one stage)");
@@ -70,12 +69,12 @@ public record LayerPartition(List<String> layers, List<Integer> starts) {
                 starts.add(i);
                 expected = stage;
             } else if (stage != expected) {
-                throw new CliInputException("layer '" + layers.get(i) + "' is on stage " + stage + " but follows a layer on stage "
+                throw new ExportException("layer '" + layers.get(i) + "' is on stage " + stage + " but follows a layer on stage "
                         + expected + "; framework exports need the stages to hold consecutive layers in pipeline order");
             }
         }
         if (expected != plan.pipelineStages() - 1) {
-            throw new CliInputException("the layers reach only stage " + expected + " of " + plan.pipelineStages()
+            throw new ExportException("the layers reach only stage " + expected + " of " + plan.pipelineStages()
                     + " stages; framework exports need the stages to hold consecutive layers in pipeline order");
         }
         starts.add(layers.size());

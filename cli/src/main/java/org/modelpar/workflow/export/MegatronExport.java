@@ -1,9 +1,8 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.modelpar.cli.CliInputException;
 import org.modelpar.simulator.plan.PlacementPlan;
 
 /**
@@ -18,7 +17,7 @@ final class MegatronExport {
 
     static Export render(ExportContext ctx) {
         PlacementPlan plan = ctx.plan();
-        TransformerShape shape = TransformerShape.of(ctx.graph()).orElseThrow(() -> new CliInputException(
+        TransformerShape shape = TransformerShape.of(ctx.graph()).orElseThrow(() -> new ExportException(
                 "the megatron export needs a GPT-style graph (op 'embed' with attributes hidden, seq and vocab, and op"
                         + " 'block0.scores' with heads); graph '" + ctx.graph().name() + "' is not one"));
         int dp = ctx.dataParallel(ExportFormat.MEGATRON);

@@ -1,8 +1,7 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.modelpar.cli.CliInputException;
 
 /** The frameworks a plan can be exported to. */
 public enum ExportFormat {
@@ -20,10 +19,10 @@ public enum ExportFormat {
         return cliName;
     }
 
-    /** Parses a command-line name; an unknown one is a {@link CliInputException} listing the choices. */
+    /** Parses a format name; an unknown one is a {@link ExportException} listing the choices. */
     public static ExportFormat parse(String name) {
         return Arrays.stream(values()).filter(f -> f.cliName.equals(name)).findFirst()
-                .orElseThrow(() -> new CliInputException("--format must be one of "
+                .orElseThrow(() -> new ExportException("export format must be one of "
                         + Arrays.stream(values()).map(ExportFormat::cliName).collect(Collectors.joining(", "))
                         + ", got '" + name + "'"));
     }

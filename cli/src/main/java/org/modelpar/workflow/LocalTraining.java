@@ -1,4 +1,4 @@
-package org.modelpar.cli;
+package org.modelpar.workflow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +13,8 @@ import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlacementPlan;
 
-/** What {@code train} and {@code run} share to execute a plan on local workers and predict it. */
-final class LocalTraining {
+/** What training a plan on local workers needs: executor options and the calibrated prediction it is compared with. */
+public final class LocalTraining {
     /** Least number of timed kernel passes of the calibrated prediction. */
     private static final int CALIBRATION_REPETITIONS = 9;
 
@@ -22,7 +22,7 @@ final class LocalTraining {
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */
-    static ExecutorOptions options(ClusterSpec cluster, long seed, double learningRate) {
+    public static ExecutorOptions options(ClusterSpec cluster, long seed, double learningRate) {
         Map<String, Long> budgets = new LinkedHashMap<>();
         for (ClusterDevice d : cluster.devices()) {
             budgets.put(d.id(), d.profile().memoryBytes());
@@ -36,7 +36,7 @@ final class LocalTraining {
      * cost of each small kernel call). Its timed passes are taken between the steps of the measured second
      * half of the run ({@link #afterStep}), so on a machine whose speed drifts both see the same conditions.
      */
-    static final class CalibratedPrediction {
+    public static final class CalibratedPrediction {
         /** Host capacity is measured every this many sampled steps. */
         private static final int HOST_EVERY = 5;
         private final Calibration calibration;
@@ -44,7 +44,7 @@ final class LocalTraining {
         private final int sharedWorkers;
         private int done;
 
-        CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps) {
+        public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps) {
             this.calibration = new Calibration(graph, plan, seed);
             this.steps = steps;
             this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
@@ -53,7 +53,7 @@ final class LocalTraining {
         }
 
         /** Called after each training step: samples the kernels once per step of the second half. */
-        void afterStep() {
+        public void afterStep() {
             if (++done > steps / 2) {
                 calibration.sample();
                 if (sharedWorkers > 1 && (done - steps / 2) % HOST_EVERY == 1) {
@@ -63,7 +63,7 @@ final class LocalTraining {
         }
 
         /** The host capacity measured during the run, if its devices share a host. */
-        java.util.OptionalDouble hostCapacity() {
+        public java.util.OptionalDouble hostCapacity() {
             return calibration.hostCapacity();
         }
 
@@ -72,7 +72,7 @@ final class LocalTraining {
          * the host capacity measured during the run in place of the profile's (a shared host's speed drifts),
          * and with the op workspaces that this executor's kernels take ({@link KernelWorkspace}).
          */
-        SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+        public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
                 calibration.sample();
             }

@@ -1,11 +1,10 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.modelpar.cli.CliInputException;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Stage;
@@ -30,7 +29,7 @@ record ExportContext(ComputationGraph graph, PlacementPlan plan, LayerPartition 
         int d0 = plan.dataParallel(0);
         for (int s = 1; s < plan.pipelineStages(); s++) {
             if (plan.dataParallel(s) != d0) {
-                throw new CliInputException("stage " + s + " has " + plan.dataParallel(s) + " data-parallel replicas but stage 0 has "
+                throw new ExportException("stage " + s + " has " + plan.dataParallel(s) + " data-parallel replicas but stage 0 has "
                         + d0 + "; the " + format + " export needs the same data-parallel degree on every stage");
             }
         }

@@ -1,4 +1,4 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.modelpar.cli.CliInputException;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -97,7 +96,7 @@ class ExporterTest {
                 good.precision(), good.optimizer(), good.globalBatchSize(), good.microBatchSize(), good.microBatches(),
                 good.schedule(), good.tensorParallel(), stages);
         for (ExportFormat format : ExportFormat.values()) {
-            assertThatThrownBy(() -> Exporter.export(GPT, cut, format)).isInstanceOf(CliInputException.class)
+            assertThatThrownBy(() -> Exporter.export(GPT, cut, format)).isInstanceOf(ExportException.class)
                     .hasMessageContaining("stage 1 boundary cuts layer 'block2'")
                     .hasMessageContaining("op 'block2.fc1' is on stage 1")
                     .hasMessageContaining("op 'block2.ln1' on stage 0");
@@ -111,7 +110,7 @@ class ExporterTest {
                 new Stage(1, List.of("gpu2", "gpu3", "gpu4", "gpu5"), even.stages().get(1).ops(), false));
         PlacementPlan uneven = new PlacementPlan("g", "", "c", "", Precision.FP32, even.optimizer(), 16, 4, 4,
                 Schedule.GPIPE, 1, stages);
-        assertThatThrownBy(() -> Exporter.export(GPT, uneven, ExportFormat.DEEPSPEED)).isInstanceOf(CliInputException.class)
+        assertThatThrownBy(() -> Exporter.export(GPT, uneven, ExportFormat.DEEPSPEED)).isInstanceOf(ExportException.class)
                 .hasMessage("stage 1 has 4 data-parallel replicas but stage 0 has 2;"
                         + " the deepspeed export needs the same data-parallel degree on every stage");
     }

@@ -4,4 +4,4 @@
  * and schedule, and Megatron-LM arguments. Exports work at layer granularity (the graph's layer tags,
  * named by the framework's module names); a plan whose stage boundary cuts a layer is refused.
  */
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;

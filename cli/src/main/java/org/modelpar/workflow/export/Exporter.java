@@ -1,4 +1,4 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -11,7 +11,7 @@ public final class Exporter {
     /**
      * Renders the plan in the framework's terms.
      *
-     * @throws org.modelpar.cli.CliInputException when the plan cannot be expressed (a stage boundary cuts a
+     * @throws ExportException when the plan cannot be expressed (a stage boundary cuts a
      *                                            layer, stages differ in data-parallel degree, or a Megatron
      *                                            export of a graph that is not a GPT-style decoder)
      */

@@ -1,4 +1,4 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

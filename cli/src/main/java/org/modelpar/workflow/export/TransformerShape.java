@@ -1,4 +1,4 @@
-package org.modelpar.cli.export;
+package org.modelpar.workflow.export;
 
 import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;

@@ -1,0 +1,58 @@
+package org.modelpar.workflow;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.modelpar.executor.profile.ModelProfiler;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
+import org.modelpar.graph.io.GraphJson;
+
+/**
+ * The model's op times on this machine for a run on local workers: measured once per graph and sample
+ * count by {@link ModelProfiler} (as {@code modelpar profile --model} does) and kept under
+ * {@code <modelpar home>/profiles/models/}, so later runs plan from the same times, as {@code local:N}
+ * reuses the machine's profile. Models the executor cannot run, or too large to time here, keep the
+ * roofline.
+ */
+public final class ModelTimes {
+    /** Largest model (fp32 parameter bytes) timed here: it is run whole, with gradients and optimizer state. */
+    public static final long MAX_PARAMETER_BYTES = 256L << 20;
+    private static final int REPETITIONS = 5;
+
+    private ModelTimes() {
+    }
+
+    /**
+     * The graph the plan is made from and why.
+     *
+     * @param graph    the graph with measured op times, or the input graph (roofline op times)
+     * @param measured whether {@code graph} carries this machine's measured op times
+     * @param reason   where the times come from ({@code measured -> FILE}, {@code reused FILE}) or why the
+     *                 roofline is kept
+     */
+    public record OpTimes(ComputationGraph graph, boolean measured, String reason) {
+    }
+
+    /** The graph with its op times measured at {@code samples} samples (or reused from {@code home}), else the roofline. */
+    public static OpTimes of(ComputationGraph graph, int samples, Path home) {
+        if (graph.parameterBytes() > MAX_PARAMETER_BYTES) {
+            return new OpTimes(graph, false, String.format(Locale.ROOT, "%.0f MiB of parameters is too large to time here",
+                    graph.parameterBytes() / 1048576.0));
+        }
+        String hash = GraphJson.contentHash(graph);
+        Path file = home.resolve("profiles").resolve("models")
+                .resolve(hash.substring(hash.indexOf(':') + 1, hash.indexOf(':') + 17) + "-k" + samples + ".json");
+        if (Files.isRegularFile(file)) {
+            return new OpTimes(GraphJson.read(file), true, "reused " + file);
+        }
+        ComputationGraph timed;
+        try {
+            timed = ModelProfiler.measure(graph, samples, REPETITIONS, 0);
+        } catch (GraphException e) {
+            return new OpTimes(graph, false, "the executor cannot run it: " + e.getMessage());
+        }
+        TextFiles.write(file, GraphJson.toJson(timed));
+        return new OpTimes(timed, true, "measured -> " + file);
+    }
+}

@@ -1,0 +1,129 @@
+package org.modelpar.workflow;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+import org.modelpar.executor.Comparison;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.TraceWriter;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.worker.ProcessTrainer;
+import org.modelpar.executor.worker.Rendezvous;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
+ * timed kernels ({@link LocalTraining.CalibratedPrediction}): what {@code modelpar train} and
+ * {@code modelpar run} do after planning.
+ */
+public final class TrainAndCompare {
+    /** Instructions listed as the largest disagreements. */
+    private static final int WORST_INSTRUCTIONS = 5;
+
+    private TrainAndCompare() {
+    }
+
+    /** The learning rate a run uses unless told otherwise: 0.003 for Adam, 0.05 for SGD. */
+    public static double defaultLearningRate(OptimizerKind optimizer) {
+        return optimizer == OptimizerKind.ADAM ? 3e-3 : 0.05;
+    }
+
+    /**
+     * How to train.
+     *
+     * @param steps         the step the run ends at (a resumed run continues up to it)
+     * @param seed          seed of weights and data
+     * @param learningRate  optimizer learning rate
+     * @param checkpointDir where a checkpoint is written after every step, if anywhere
+     * @param resume        the checkpoint folder to continue from, if any
+     * @param workerCommand the command line of a worker process to run one local process per device
+     *                      (gRPC on loopback), or empty for worker threads of this process
+     */
+    public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume,
+                           Optional<List<String>> workerCommand) {
+        public Settings {
+            workerCommand = workerCommand.map(List::copyOf);
+        }
+
+        /** A fresh run without checkpoints, on worker threads. */
+        public static Settings of(int steps, long seed, double learningRate) {
+            return new Settings(steps, seed, learningRate, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** The executor's training options for {@code cluster} (each device's memory budget from its profile). */
+        TrainOptions options(ClusterSpec cluster) {
+            try {
+                return new TrainOptions(steps, LocalTraining.options(cluster, seed, learningRate), seed, checkpointDir, resume);
+            } catch (IllegalArgumentException e) {
+                throw new WorkflowException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A finished run and its comparison with the calibrated prediction.
+     *
+     * @param result       losses, measured step time, memory peaks and the measured trace
+     * @param comparison   predicted vs measured step time, memory and instructions (last step)
+     * @param program      the step program that was executed
+     * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
+     */
+    public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity) {
+        /** The measured trace as Chrome trace JSON. */
+        public String traceJson() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            TraceWriter.write(result.trace(), program, bytes);
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Trains {@code plan} and compares.
+     *
+     * @param onStep called after every step (e.g. to print the loss)
+     * @throws org.modelpar.executor.ExecutionException when a device fails (with worker processes: a worker
+     *                                                  process dies, naming its rank)
+     * @throws WorkflowException when the settings are out of range
+     * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint does not fit the plan
+     */
+    public static Outcome run(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
+                              Consumer<StepResult> onStep) {
+        TrainOptions options = settings.options(cluster);
+        StepProgram program = Lowering.lower(graph, cluster, plan);
+        LocalTraining.CalibratedPrediction calibration =
+                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
+        Consumer<StepResult> everyStep = r -> {
+            calibration.afterStep();
+            onStep.accept(r);
+        };
+        TrainResult result = settings.workerCommand().isPresent()
+                ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
+                : Trainer.train(graph, program, options, everyStep);
+        int lastStep = result.firstStep() + result.losses().size() - 1;
+        Comparison comparison = Comparison.of(calibration.simulate(graph, cluster, plan), result.trace(), lastStep,
+                result.measuredStepSeconds(), result.peakMemoryBytes(), WORST_INSTRUCTIONS);
+        return new Outcome(result, comparison, program, calibration.hostCapacity());
+    }
+
+    /**
+     * Rank 0 of a job whose worker processes a launcher started (Slurm, Kubernetes): serves the rendezvous,
+     * trains its own device in this process and returns the run's result; {@code settings.workerCommand()}
+     * is not used (the launcher started the workers).
+     */
+    public static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
+                                         Rendezvous rendezvous, String advertiseHost, Consumer<StepResult> onStep) {
+        return ProcessTrainer.coordinate(graph, cluster, Lowering.lower(graph, cluster, plan), settings.options(cluster),
+                rendezvous, advertiseHost, onStep);
+    }
+}

@@ -125,15 +125,8 @@ public final class GrpcTransport implements Transport {
         synchronized (this) {
             outbound.values().forEach(Outbound::close);
         }
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.shutdownNow();
-        }
+        // every message this process's devices needed has been received: the peers' open streams carry no more
+        server.shutdownNow();
         serverThreads.shutdownNow();
     }
 

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * Starts one worker process per rank on this machine (loopback) and supervises them: a process that exits
  * with a non-zero code before the run is over fails the run at the coordinator, naming its rank, pid and
  * how it ended (killed by a signal, or the last line it printed). Each process's output goes to
- * {@code rank-R.log} in a temporary folder.
+ * {@code rank-R.log} in a temporary folder, removed after a run that ended well and kept after a failure.
  */
 public final class LocalWorkers implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
+    private final Path logs;
     private volatile boolean closing;
 
-    private LocalWorkers() {
+    private LocalWorkers(Path logs) {
+        this.logs = logs;
     }
 
     /**
@@ -27,11 +29,15 @@ public final class LocalWorkers implements AutoCloseable {
      * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE} and {@code OMP_NUM_THREADS=1} in its environment.
      */
     public static LocalWorkers start(List<String> command, int worldSize, String coordinatorAddress, Coordinator coordinator) {
-        LocalWorkers w = new LocalWorkers();
+        LocalWorkers w;
         try {
-            Path logs = Files.createTempDirectory("modelpar-workers");
+            w = new LocalWorkers(Files.createTempDirectory("modelpar-workers"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder for the workers' logs: " + e.getMessage(), e);
+        }
+        try {
             for (int rank = 0; rank < worldSize; rank++) {
-                Path log = logs.resolve("rank-" + rank + ".log");
+                Path log = w.logs.resolve("rank-" + rank + ".log");
                 ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
                 b.environment().put("MODELPAR_COORDINATOR", coordinatorAddress);
                 b.environment().put("MODELPAR_RANK", Integer.toString(rank));
@@ -44,7 +50,8 @@ public final class LocalWorkers implements AutoCloseable {
                     int code = done.exitValue();
                     if (code != 0 && !w.closing) {
                         coordinator.fail(r, "step " + coordinator.currentStep(), "worker process " + done.pid() + " "
-                                + (code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code + lastLine(log)));
+                                + (code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code + lastLine(log))
+                                + " (its output: " + log + ")");
                     }
                 });
             }
@@ -70,20 +77,28 @@ public final class LocalWorkers implements AutoCloseable {
         processes.forEach(Process::destroyForcibly);
     }
 
-    /** Waits a few seconds for the processes to finish after the run, then kills what is left. */
+    /** Waits a few seconds for the processes to finish after the run, kills what is left, removes the logs. */
     @Override
     public void close() {
         closing = true;
         for (Process p : processes) {
             try {
                 if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 kill();
                 return;
             }
+        }
+        try (var files = Files.list(logs)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(logs);
+        } catch (IOException e) {
+            // a log left behind in the temporary folder is harmless
         }
     }
 

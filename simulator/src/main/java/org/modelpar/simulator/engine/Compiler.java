@@ -147,7 +147,7 @@ final class Compiler {
                 c.memoryAtEnd[g] = fwd ? 0 : -mem.recomputeBytes();
                 double flops = fwd ? st.forwardFlops() : st.backwardFlops();
                 c.modelFlops[i] += flops;
-                c.executedFlops[i] += flops + (!fwd && cp.recompute() ? st.forwardFlops() : 0);
+                c.executedFlops[i] += flops + (fwd ? 0 : st.recomputeFlops());
             } else if (ins instanceof Free) {
                 c.kind[g] = CompiledProgram.FREE;
                 c.memoryAtStart[g] = -mem.stashBytesPerMicroBatch();

@@ -76,6 +76,17 @@ final class Fields {
         return v.booleanValue();
     }
 
+    Optional<Boolean> optionalBool(String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(bool(field));
+    }
+
+    /** Whether the field holds a string (rather than another JSON type). */
+    boolean isText(String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual();
+    }
+
     <T> T parse(String field, Function<String, T> parser) {
         String v = text(field);
         try {

@@ -97,13 +97,20 @@ public final class PlanJson {
         root.put("microBatchSize", p.microBatchSize());
         root.put("microBatches", p.microBatches());
         root.put("tensorParallel", p.tensorParallel());
+        if (p.sequenceParallel()) {
+            root.put("sequenceParallel", true);
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
             o.put("index", s.index());
             s.devices().forEach(o.putArray("devices")::add);
             s.ops().forEach(o.putArray("ops")::add);
-            o.put("recompute", s.recompute());
+            if (s.recomputation() == Recompute.SELECTIVE) {
+                o.put("recompute", s.recomputation().jsonName());
+            } else {
+                o.put("recompute", s.recompute());
+            }
             if (!file.computeSeconds().isEmpty()) {
                 o.put("computeSeconds", file.computeSeconds().get(s.index()));
             }
@@ -145,7 +152,9 @@ public final class PlanJson {
         List<Fields> stageNodes = root.array("stages");
         for (int i = 0; i < stageNodes.size(); i++) {
             Fields s = stageNodes.get(i);
-            stages.add(new Stage(s.integer("index"), s.strings("devices"), s.strings("ops"), s.bool("recompute")));
+            Recompute recompute = s.isText("recompute") ? s.parse("recompute", Recompute::parse)
+                    : Recompute.of(s.bool("recompute"));
+            stages.add(new Stage(s.integer("index"), s.strings("devices"), s.strings("ops"), recompute));
             s.optionalNumber("computeSeconds").ifPresent(computeSeconds::add);
         }
         if (!computeSeconds.isEmpty() && computeSeconds.size() != stages.size()) {
@@ -155,7 +164,8 @@ public final class PlanJson {
         PlacementPlan plan = new PlacementPlan(graph.text("name"), graph.text("hash"), cluster.text("name"),
                 cluster.text("hash"), root.parse("precision", Precision::parse), root.parse("optimizer", OptimizerKind::parse),
                 root.integer("globalBatchSize"), root.integer("microBatchSize"), root.integer("microBatches"),
-                root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages);
+                root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages,
+                root.optionalBool("sequenceParallel").orElse(false));
         Optional<Prediction> predicted = root.optionalObject("predicted").map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             Fields pk = o.object("peakMemoryBytes");

@@ -36,8 +36,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
- *       rank sends the whole boundary tensor of its samples (no scatter-gather). Message bytes are the
- *       boundary tensors' fp32 bytes per sample x samples, scaled to the precision, rounded up.</li>
+ *       rank sends the whole boundary tensor of its samples (no scatter-gather), or with sequence parallelism
+ *       its 1/t of the sequence. Message bytes are the boundary tensors' fp32 bytes per sample x samples,
+ *       scaled to the precision (and / t with sequence parallelism), rounded up.</li>
  *   <li><b>Streams.</b> {@link Compute}, {@link Free} and {@link OptimizerStep} run one after another on
  *       the device's compute stream, each after every {@link Recv} and {@link AllReduce} placed before it
  *       has completed. A {@link Send} starts once the compute instruction before it has finished and is
@@ -171,6 +172,7 @@ public final class Lowering {
         int mine = b / plan.dataParallel(stage);
         int first = replica * mine;
         int cb = plan.precision().computeBytes();
+        long split = 4L * (plan.sequenceParallel() ? plan.tensorParallel() : 1);
         for (int p = 0; p < peers.stages.length; p++) {
             int other = peers.stages[p];
             int theirs = b / plan.dataParallel(other);
@@ -178,7 +180,7 @@ public final class Lowering {
             for (int q = first / theirs; q * theirs < first + mine; q++) {
                 int from = Math.max(first, q * theirs);
                 int count = Math.min(first + mine, (q + 1) * theirs) - from;
-                long bytes = -Math.floorDiv(-Math.multiplyExact(peers.bytesPerSample[p], (long) count * cb), 4L);
+                long bytes = -Math.floorDiv(-Math.multiplyExact(peers.bytesPerSample[p], (long) count * cb), split);
                 String peer = devices.get(q * plan.tensorParallel() + rank);
                 out.add(send ? new Send(stage, other, mb, payload, peer, bytes, from, count)
                         : new Recv(stage, other, mb, payload, peer, bytes, from, count));

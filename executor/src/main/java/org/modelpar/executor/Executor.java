@@ -22,6 +22,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Recv;
@@ -53,6 +54,10 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
                     + plan.tensorParallel());
         }
+        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
+            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
+                    + " has recompute selective (use full or none)");
+        });
         this.program = program;
         Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);

@@ -16,6 +16,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
 import picocli.CommandLine.Command;
@@ -59,8 +60,14 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--schedule", defaultValue = "1f1b", description = "gpipe or 1f1b (default ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--recompute", description = "Recompute activations in the backward pass.")
-    boolean recompute;
+    @Option(names = "--recompute", paramLabel = "MODE", arity = "0..1", fallbackValue = "full",
+            description = "Recompute in the backward pass: none, selective (the attention core) or full (every layer;"
+                    + " the default when MODE is left out). With --plan it replaces every stage's mode.")
+    String recompute;
+
+    @Option(names = "--sequence-parallel",
+            description = "Megatron-LM's sequence parallelism (needs --tp above 1). With --plan it turns it on.")
+    boolean sequenceParallel;
 
     @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
     String precision;
@@ -84,13 +91,20 @@ final class SimulateCommand implements Runnable {
         ClusterSpec c;
         if (plan != null) {
             p = PlanJson.read(plan).plan();
+            if (recompute != null) {
+                p = p.withRecomputation(Recompute.parse(recompute));
+            }
+            if (sequenceParallel) {
+                p = p.withSequenceParallel(true);
+            }
             g = graphOptions.loadFor(plan, p);
             c = cluster.resolveOr(p.clusterName());
         } else {
             g = graphOptions.load();
             c = cluster.resolve();
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
-                    recompute, Precision.parse(precision), OptimizerKind.parse(optimizer));
+                    recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
+                    OptimizerKind.parse(optimizer), sequenceParallel);
             p = StageBalancer.plan(g, c, config, new RooflineCostModel());
         }
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));

@@ -81,10 +81,16 @@ final class Fields {
         return v == null || v.isNull() ? Optional.empty() : Optional.of(bool(field));
     }
 
-    /** Whether the field holds a string (rather than another JSON type). */
-    boolean isText(String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isTextual();
+    /** A field that holds a boolean or a string, each parsed its own way; {@code expected} names the choices. */
+    <T> T boolOrText(String field, Function<Boolean, T> ofBool, Function<String, T> ofText, String expected) {
+        JsonNode v = required(field);
+        if (v.isBoolean()) {
+            return ofBool.apply(v.booleanValue());
+        }
+        if (!v.isTextual()) {
+            throw new PlanException("field " + at(field) + " must be " + expected + ", got " + shown(v));
+        }
+        return parse(field, ofText);
     }
 
     <T> T parse(String field, Function<String, T> parser) {

@@ -152,8 +152,7 @@ public final class PlanJson {
         List<Fields> stageNodes = root.array("stages");
         for (int i = 0; i < stageNodes.size(); i++) {
             Fields s = stageNodes.get(i);
-            Recompute recompute = s.isText("recompute") ? s.parse("recompute", Recompute::parse)
-                    : Recompute.of(s.bool("recompute"));
+            Recompute recompute = s.boolOrText("recompute", Recompute::of, Recompute::parse, "true, false or \"selective\"");
             stages.add(new Stage(s.integer("index"), s.strings("devices"), s.strings("ops"), recompute));
             s.optionalNumber("computeSeconds").ifPresent(computeSeconds::add);
         }

@@ -136,6 +136,18 @@ class ExporterTest {
     }
 
     @Test
+    void megatronTakesSequenceParallelismAndSelectiveRecomputation() {
+        ComputationGraph llama = ModelZoo.build("llama2-70b");
+        int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};
+        PlacementPlan plan = TestPlans.plan(llama, starts, 8, 8, 1, 64, Schedule.ONE_F_ONE_B, Precision.BF16, false)
+                .withSequenceParallel(true).withRecomputation(org.modelpar.simulator.plan.Recompute.SELECTIVE);
+        Export export = Exporter.export(llama, plan, ExportFormat.MEGATRON);
+        assertThat(export.text()).contains("--sequence-parallel").contains("--recompute-granularity selective")
+                .doesNotContain("--recompute-method");
+        assertThat(export.notes()).isEmpty();
+    }
+
+    @Test
     void bertTorchGolden() throws IOException {
         ComputationGraph bert = ModelZoo.build("bert-large");
         PlacementPlan plan = TestPlans.plan(bert, new int[] {0, 13}, 1, 1, 8, 4, Schedule.ONE_F_ONE_B, Precision.FP16, false);

@@ -69,6 +69,10 @@ final class SimulateCommand implements Runnable {
             description = "Megatron-LM's sequence parallelism (needs --tp above 1). With --plan it turns it on.")
     boolean sequenceParallel;
 
+    @Option(names = "--overlap-grad-reduce",
+            description = "Run the data-parallel gradient all-reduce during the last backward (PyTorch DDP) instead of after it.")
+    boolean overlapGradReduce;
+
     @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
     String precision;
 
@@ -106,6 +110,9 @@ final class SimulateCommand implements Runnable {
                     recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
                     OptimizerKind.parse(optimizer), sequenceParallel);
             p = StageBalancer.plan(g, c, config, new RooflineCostModel());
+        }
+        if (overlapGradReduce) {
+            p = p.withOverlapGradientReduce(true);
         }
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
         if (trace != null) {

@@ -62,6 +62,15 @@ class SimulateCommandTest {
     }
 
     @Test
+    void anOverlappedGradientReduceShortensADataParallelStep() throws IOException {
+        String[] base = {"simulate", "--model", "gpt2-medium", "--cluster", "dgx-a100:2", "--dp", "16", "--microbatches", "2",
+            "--micro-batch-size", "2", "--json"};
+        double after = json(base).get("stepSeconds").asDouble();
+        double overlapped = json(append(base, "--overlap-grad-reduce")).get("stepSeconds").asDouble();
+        assertThat(overlapped).isLessThan(after);
+    }
+
+    @Test
     void sequenceParallelismWithoutTensorParallelismIsABadInput() {
         assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--sequence-parallel")).isEqualTo(2);
         assertThat(err.toString().strip()).contains("sequence parallelism needs a tensor-parallel degree above 1, got tensor 1")

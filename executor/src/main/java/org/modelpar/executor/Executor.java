@@ -54,6 +54,10 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
                     + plan.tensorParallel());
         }
+        if (plan.overlapGradientReduce()) {
+            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
+                    + " overlapGradientReduce true");
+        }
         plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
             throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
                     + " has recompute selective (use full or none)");

@@ -55,7 +55,7 @@ public final class StageBalancer {
         int b = config.replicaMicroBatch() * config.data();
         return new PlacementPlan(graph.name(), GraphJson.contentHash(graph), cluster.name(), ClusterJson.contentHash(cluster), config.precision(), config.optimizer(),
                 b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages,
-                config.sequenceParallel());
+                config.sequenceParallel(), false);
     }
 
     /**

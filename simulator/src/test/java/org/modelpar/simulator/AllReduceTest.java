@@ -47,6 +47,24 @@ class AllReduceTest {
     }
 
     @Test
+    void anOverlappedGradientReduceStartsWithTheLastBackwardAndGatesOnlyTheOptimizer() {
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        for (long paramBytes : new long[] {PARAM_BYTES, 100 * PARAM_BYTES}) {
+            // F = 1 ms, B = 2 ms per sample; one sample per replica and micro-batch, 2 micro-batches
+            ComputationGraph g = Fixtures.chain(1, 1e-3, 2e-3, 0, paramBytes, 0);
+            PlacementPlan after = Fixtures.plan(g, c, List.of(devices), 4, 2, Schedule.ONE_F_ONE_B, 1, false,
+                    Precision.FP32, OptimizerKind.SGD);
+            SimulationOptions options = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+            double reduce = 2 * 3 / 4.0 * paramBytes / 100e9 + 2 * 3 * 2e-6;
+            assertThat(Simulator.simulate(g, c, after, options).stepSeconds()).isCloseTo(6e-3 + reduce, offset(1e-12));
+            // F0 B0 F1 end at 4 ms, when the reduction starts; B1 ends at 6 ms
+            SimulationReport overlapped = Simulator.simulate(g, c, after.withOverlapGradientReduce(true), options);
+            assertThat(overlapped.stepSeconds()).isCloseTo(Math.max(6e-3, 4e-3 + reduce), offset(1e-12));
+        }
+    }
+
+    @Test
     void collectiveFormulas() {
         ClusterSpec c = Fixtures.cluster(1, 8, new LinkProfile(50e9, 1e-6), new LinkProfile(10e9, 5e-6));
         List<String> group = List.of("n0g0", "n0g1", "n0g2", "n0g3", "n0g4", "n0g5", "n0g6", "n0g7");

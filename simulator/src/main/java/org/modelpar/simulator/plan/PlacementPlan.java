@@ -27,11 +27,13 @@ import java.util.List;
  * @param sequenceParallel whether tensor-parallel ranks also split LayerNorm, dropout and residual work and
  *                        activations along the sequence (Megatron-LM's sequence parallelism, Korthikanti et
  *                        al. 2022, section 4.2.2); needs {@code tensorParallel > 1}
+ * @param overlapGradientReduce whether the data-parallel gradient all-reduce runs during the last backward
+ *                        (PyTorch DDP's bucketed reduction) rather than after it (Megatron-LM's 2021 DDP)
  */
 public record PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
                             Precision precision, OptimizerKind optimizer, int globalBatchSize,
                             int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
-                            List<Stage> stages, boolean sequenceParallel) {
+                            List<Stage> stages, boolean sequenceParallel, boolean overlapGradientReduce) {
     public PlacementPlan {
         require(precision != null && optimizer != null && schedule != null, "precision, optimizer and schedule are required");
         require(microBatchSize >= 1, "microBatchSize must be at least 1, got " + microBatchSize);
@@ -65,20 +67,26 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
                          int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
                          List<Stage> stages) {
         this(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize, microBatchSize,
-                microBatches, schedule, tensorParallel, stages, false);
+                microBatches, schedule, tensorParallel, stages, false, false);
     }
 
     /** The same plan with sequence parallelism on or off. */
     public PlacementPlan withSequenceParallel(boolean on) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
-                microBatchSize, microBatches, schedule, tensorParallel, stages, on);
+                microBatchSize, microBatches, schedule, tensorParallel, stages, on, overlapGradientReduce);
+    }
+
+    /** The same plan with the data-parallel gradient all-reduce overlapping the last backward or not. */
+    public PlacementPlan withOverlapGradientReduce(boolean on) {
+        return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
+                microBatchSize, microBatches, schedule, tensorParallel, stages, sequenceParallel, on);
     }
 
     /** The same plan with every stage's recompute mode set to {@code mode}. */
     public PlacementPlan withRecomputation(Recompute mode) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
                 microBatchSize, microBatches, schedule, tensorParallel,
-                stages.stream().map(s -> s.withRecomputation(mode)).toList(), sequenceParallel);
+                stages.stream().map(s -> s.withRecomputation(mode)).toList(), sequenceParallel, overlapGradientReduce);
     }
 
     /** Pipeline degree p. */

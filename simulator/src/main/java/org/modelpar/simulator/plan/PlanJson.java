@@ -100,6 +100,9 @@ public final class PlanJson {
         if (p.sequenceParallel()) {
             root.put("sequenceParallel", true);
         }
+        if (p.overlapGradientReduce()) {
+            root.put("overlapGradientReduce", true);
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
@@ -164,7 +167,7 @@ public final class PlanJson {
                 cluster.text("hash"), root.parse("precision", Precision::parse), root.parse("optimizer", OptimizerKind::parse),
                 root.integer("globalBatchSize"), root.integer("microBatchSize"), root.integer("microBatches"),
                 root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages,
-                root.optionalBool("sequenceParallel").orElse(false));
+                root.optionalBool("sequenceParallel").orElse(false), root.optionalBool("overlapGradientReduce").orElse(false));
         Optional<Prediction> predicted = root.optionalObject("predicted").map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             Fields pk = o.object("peakMemoryBytes");

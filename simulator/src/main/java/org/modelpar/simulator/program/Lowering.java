@@ -30,7 +30,8 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
- *       no parameters), then for each weight tied across stages that the stage holds ({@link TiedWeight})
+ *       no parameters; with {@code overlapGradientReduce} it is placed right before the last backward's
+ *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each weight tied across stages that the stage holds ({@link TiedWeight})
  *       an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
@@ -90,8 +91,15 @@ public final class Lowering {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         boolean recompute = plan.stages().get(stage).recompute();
-        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 2);
-        for (int slot : order(plan, stage)) {
+        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 3);
+        int t = plan.tensorParallel();
+        int d = plan.dataParallel(stage);
+        long params = -Math.floorDiv(-sp.parameterCount(), t);
+        long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
+        boolean reduce = d > 1 && params > 0;
+        int[] slots = order(plan, stage);
+        for (int n = 0; n < slots.length; n++) {
+            int slot = slots[n];
             int mb = slot >= 0 ? slot : -slot - 1;
             if (slot >= 0) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
@@ -99,16 +107,15 @@ public final class Lowering {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
+                if (reduce && plan.overlapGradientReduce() && n == slots.length - 1) {
+                    program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
+                }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
                 program.add(new Free(stage, mb));
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
         }
-        int t = plan.tensorParallel();
-        int d = plan.dataParallel(stage);
-        long params = -Math.floorDiv(-sp.parameterCount(), t);
-        long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-        if (d > 1 && params > 0) {
+        if (reduce && !plan.overlapGradientReduce()) {
             program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
         }
         for (TiedWeight w : layout.tiedWeights()) {

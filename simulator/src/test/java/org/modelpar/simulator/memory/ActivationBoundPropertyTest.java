@@ -71,7 +71,7 @@ class ActivationBoundPropertyTest {
         int m = 1 + r.nextInt(4);
         Schedule schedule = r.nextBoolean() ? Schedule.GPIPE : Schedule.ONE_F_ONE_B;
         PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.BF16, OptimizerKind.ADAM, b * m, b, m,
-                schedule, t, stages, sp);
+                schedule, t, stages, sp, false);
         var peaks = MemoryModel.perDevice(g, c, plan);
         KorthikantiFormulas k = new KorthikantiFormulas(seq, hidden, heads, vocab, b, t, sp);
         for (int i = 0; i < p; i++) {

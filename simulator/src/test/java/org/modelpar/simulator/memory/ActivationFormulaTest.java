@@ -71,7 +71,7 @@ class ActivationFormulaTest {
         }
         List<String> ops = g.topologicalOrder().stream().map(OpNode::id).toList();
         PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP16, OptimizerKind.ADAM,
-                (int) samples, (int) samples, 1, Schedule.ONE_F_ONE_B, t, List.of(new Stage(0, devices, ops, mode)), sp);
+                (int) samples, (int) samples, 1, Schedule.ONE_F_ONE_B, t, List.of(new Stage(0, devices, ops, mode)), sp, false);
         return PlanValidator.validate(plan, g, c);
     }
 }

@@ -31,20 +31,20 @@ class PlanJsonTest {
         }
     }
 
-    /** The sample with sequence parallelism and selective recomputation on stage 0. */
+    /** The sample with sequence parallelism, an overlapped gradient all-reduce and selective recomputation on stage 0. */
     static PlanFile modern() {
         PlanFile old = sample();
         PlacementPlan p = old.plan().withSequenceParallel(true);
         List<Stage> stages = List.of(p.stages().get(0).withRecomputation(Recompute.SELECTIVE), p.stages().get(1));
         PlacementPlan plan = new PlacementPlan(p.graphName(), p.graphHash(), p.clusterName(), p.clusterHash(), p.precision(),
                 p.optimizer(), p.globalBatchSize(), p.microBatchSize(), p.microBatches(), p.schedule(), p.tensorParallel(),
-                stages, true);
+                stages, true, true);
         return new PlanFile(plan, old.predicted(), old.computeSeconds(), old.explanation());
     }
 
     @Test
     void writesTheModernGoldenFileAndReadsItBack() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/golden/plan-sequence-parallel.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan-options.json")) {
             String golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(PlanJson.write(modern())).isEqualTo(golden);
             assertThat(PlanJson.read(golden, "x").plan()).isEqualTo(modern().plan());

@@ -15,6 +15,7 @@ import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
@@ -66,8 +67,12 @@ final class SimulateCommand implements Runnable {
     String recompute;
 
     @Option(names = "--sequence-parallel",
-            description = "Megatron-LM's sequence parallelism (needs --tp above 1). With --plan it turns it on.")
+            description = "Megatron-LM's sequence parallelism (needs --tp above 1).")
     boolean sequenceParallel;
+
+    @Option(names = "--scatter-gather",
+            description = "Send 1/t of each pipeline boundary tensor per tensor rank, then all-gather it (needs --tp above 1).")
+    boolean scatterGather;
 
     @Option(names = "--overlap-grad-reduce",
             description = "Run the data-parallel gradient all-reduce during the last backward (PyTorch DDP) instead of after it.")
@@ -98,9 +103,6 @@ final class SimulateCommand implements Runnable {
             if (recompute != null) {
                 p = p.withRecomputation(Recompute.parse(recompute));
             }
-            if (sequenceParallel) {
-                p = p.withSequenceParallel(true);
-            }
             g = graphOptions.loadFor(plan, p);
             c = cluster.resolveOr(p.clusterName());
         } else {
@@ -108,12 +110,12 @@ final class SimulateCommand implements Runnable {
             c = cluster.resolve();
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
                     recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
-                    OptimizerKind.parse(optimizer), sequenceParallel);
+                    OptimizerKind.parse(optimizer));
             p = StageBalancer.plan(g, c, config, new RooflineCostModel());
         }
-        if (overlapGradReduce) {
-            p = p.withOverlapGradientReduce(true);
-        }
+        PlanOptions options = p.options();
+        p = p.withOptions(new PlanOptions(options.sequenceParallel() || sequenceParallel,
+                options.scatterGather() || scatterGather, options.overlapGradientReduce() || overlapGradReduce));
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
         if (trace != null) {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {

@@ -73,7 +73,7 @@ class SimulateCommandTest {
     @Test
     void sequenceParallelismWithoutTensorParallelismIsABadInput() {
         assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--sequence-parallel")).isEqualTo(2);
-        assertThat(err.toString().strip()).contains("sequence parallelism needs a tensor-parallel degree above 1, got tensor 1")
+        assertThat(err.toString().strip()).contains("sequenceParallel needs tensorParallel above 1, got tensorParallel 1")
                 .doesNotContain("\n").doesNotContain("Exception");
         assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--recompute", "most")).isEqualTo(2);
         assertThat(err.toString()).contains("recompute must be one of none, selective, full, got 'most'");

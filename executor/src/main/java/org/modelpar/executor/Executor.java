@@ -54,7 +54,7 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
                     + plan.tensorParallel());
         }
-        if (plan.overlapGradientReduce()) {
+        if (plan.options().overlapGradientReduce()) {
             throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
                     + " overlapGradientReduce true");
         }

@@ -114,7 +114,7 @@ class ExecutorTest {
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, selective), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor does not run selective recomputation; "
                         + "stage 0 has recompute selective (use full or none)");
-        PlacementPlan overlapped = plan.withOverlapGradientReduce(true);
+        PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
     }

@@ -19,11 +19,9 @@ import org.modelpar.simulator.plan.Schedule;
  * @param recompute            what every stage recomputes
  * @param precision            training precision
  * @param optimizer            optimizer
- * @param sequenceParallel     Megatron-LM's sequence parallelism (needs {@code tensor > 1})
  */
 public record ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
-                             Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer,
-                             boolean sequenceParallel) {
+                             Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer) {
     public ParallelConfig {
         atLeastOne("pipeline", pipeline);
         atLeastOne("tensor", tensor);
@@ -33,16 +31,13 @@ public record ParallelConfig(int pipeline, int tensor, int data, int microBatche
         if (schedule == null || recompute == null || precision == null || optimizer == null) {
             throw new PlanException("schedule, recompute, precision and optimizer are required");
         }
-        if (sequenceParallel && tensor == 1) {
-            throw new PlanException("sequence parallelism needs a tensor-parallel degree above 1, got tensor 1");
-        }
     }
 
-    /** Full recomputation ({@code true}) or none, without sequence parallelism. */
+    /** Full recomputation ({@code true}) or none. */
     public ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
                           Schedule schedule, boolean recompute, Precision precision, OptimizerKind optimizer) {
         this(pipeline, tensor, data, microBatches, replicaMicroBatch, schedule, Recompute.of(recompute), precision,
-                optimizer, false);
+                optimizer);
     }
 
     /** Devices the configuration needs: p x t x d. */

@@ -10,6 +10,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 
@@ -59,7 +60,7 @@ class AllReduceTest {
             double reduce = 2 * 3 / 4.0 * paramBytes / 100e9 + 2 * 3 * 2e-6;
             assertThat(Simulator.simulate(g, c, after, options).stepSeconds()).isCloseTo(6e-3 + reduce, offset(1e-12));
             // F0 B0 F1 end at 4 ms, when the reduction starts; B1 ends at 6 ms
-            SimulationReport overlapped = Simulator.simulate(g, c, after.withOverlapGradientReduce(true), options);
+            SimulationReport overlapped = Simulator.simulate(g, c, after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true)), options);
             assertThat(overlapped.stepSeconds()).isCloseTo(Math.max(6e-3, 4e-3 + reduce), offset(1e-12));
         }
     }

@@ -59,7 +59,7 @@ final class MegatronExport {
             case FP32 -> { }
         }
         args.add("--optimizer " + plan.optimizer().jsonName());
-        if (plan.sequenceParallel()) {
+        if (plan.options().sequenceParallel()) {
             args.add("--sequence-parallel");
         }
         List<Integer> recompute = ctx.recomputingStages();

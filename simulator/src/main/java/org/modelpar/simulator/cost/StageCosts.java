@@ -18,7 +18,9 @@ import org.modelpar.simulator.plan.StageProfile;
  * adds of a transformer run whole on every tensor rank unless sequence parallelism splits them
  * ({@link org.modelpar.simulator.plan.TensorSplit}). A recomputing stage's backward first re-runs the forward of
  * what its mode recomputes: the attention core (selective), the transformer layers with their all-reduces
- * (full), or the whole stage in a graph without attention (full).
+ * (full), or the whole stage in a graph without attention (full). With scatter/gather sends (and no sequence
+ * parallelism) a forward first all-gathers the received activations over the replica's t devices, a backward
+ * the received gradients (Narayanan et al. 2021, section 4.1), also folded into the compute time.
  */
 public final class StageCosts {
     private StageCosts() {
@@ -35,7 +37,7 @@ public final class StageCosts {
         int t = plan.tensorParallel();
         double samples = layout.samplesPerReplica(stage);
         OpWork work = new OpWork(samples, t, plan.precision(), layout.graph().measuredBatchSize());
-        OpWork replicated = new OpWork(samples, plan.sequenceParallel() ? t : 1, plan.precision(),
+        OpWork replicated = new OpWork(samples, plan.options().sequenceParallel() ? t : 1, plan.precision(),
                 layout.graph().measuredBatchSize());
         Recompute mode = plan.stages().get(stage).recomputation();
         StageActivations acts = sp.activations();
@@ -54,12 +56,22 @@ public final class StageCosts {
         double tp = allReduceSeconds(sp.tensorParallelAllReduces(), cluster, cost, tensorGroup, samples, work);
         double recomputedTp = mode == Recompute.FULL
                 ? allReduceSeconds(acts.recomputedAllReduces(), cluster, cost, tensorGroup, samples, work) : 0;
-        double forward = fwd + tp;
-        double backward = bwd + tp + (recomputeSeconds + recomputedTp);
+        boolean gathers = plan.options().scatterGather() && !plan.options().sequenceParallel() && t > 1;
+        double gatherIn = gathers ? gatherSeconds(sp.inputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
+        double gatherOut = gathers ? gatherSeconds(sp.outputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
+        double forward = fwd + tp + gatherIn;
+        double backward = bwd + tp + (recomputeSeconds + recomputedTp) + gatherOut;
         double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
                 .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
-        return new StageTime(forward, backward, 2 * tp + recomputedTp,
+        return new StageTime(forward, backward, 2 * tp + recomputedTp + gatherIn + gatherOut,
                 sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops);
+    }
+
+    /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */
+    private static double gatherSeconds(long bytesPerSample, ClusterSpec cluster, CostModel cost, List<String> tensorGroup,
+                                        double samples, OpWork work) {
+        return bytesPerSample == 0 ? 0
+                : cost.allGatherSeconds(cluster, tensorGroup, Math.round(bytesPerSample * samples * work.byteScale()));
     }
 
     /**

@@ -32,7 +32,7 @@ import org.modelpar.simulator.plan.StageProfile;
  *   <li>workspace: what one running op needs beyond the stash ({@link org.modelpar.simulator.plan.StageWorkspace}),
  *       {@code perSample x b' x c / t};</li>
  *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c} (/ t with sequence
- *       parallelism, whose boundary tensors are split along the sequence) with in
+ *       parallelism or scatter/gather, whose messages carry 1/t of a boundary tensor) with in
  *       and out the stage's received and sent boundary bytes per sample and {@code M = maxInFlight(plan, 0)}
  *       (GPipe m, 1F1B min(p, m)). A sent message stays live on the sender until the peer receives it; an
  *       activation sent by stage i is unreceived only while stage i still stashes that micro-batch, a
@@ -71,10 +71,10 @@ public final class MemoryModel {
         long params = ceilDiv(Math.addExact(sp.parameterCount(), sp.tiedCopyParameterCount()), t);
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         long samples = layout.samplesPerReplica(index);
-        boolean sequenceParallel = plan.sequenceParallel();
+        boolean sequenceParallel = plan.options().sequenceParallel();
         int e = plan.precision().computeBytes();
         long boundary = new Stash(0, Math.multiplyExact(sp.inputBytesPerSample() + sp.outputBytesPerSample(), e), 0)
-                .bytes(samples, t, sequenceParallel);
+                .bytes(samples, t, plan.options().splitsMessages());
         long messages = Math.multiplyExact(boundary, maxInFlight(plan, 0) + 1L);
         long workspace = ceilDiv(Math.multiplyExact(sp.workspace().bytesPerSample(), samples * e), 4L * t);
         Recompute mode = plan.stages().get(index).recomputation();

@@ -24,23 +24,22 @@ import java.util.List;
  * @param schedule        pipeline schedule
  * @param tensorParallel  tensor-parallel degree t, dividing every stage's device count
  * @param stages          stages in pipeline order, indices 0..p-1
- * @param sequenceParallel whether tensor-parallel ranks also split LayerNorm, dropout and residual work and
- *                        activations along the sequence (Megatron-LM's sequence parallelism, Korthikanti et
- *                        al. 2022, section 4.2.2); needs {@code tensorParallel > 1}
- * @param overlapGradientReduce whether the data-parallel gradient all-reduce runs during the last backward
- *                        (PyTorch DDP's bucketed reduction) rather than after it (Megatron-LM's 2021 DDP)
+ * @param options         Megatron-LM's sequence parallelism, scatter/gather sends, overlapped gradient reduction
  */
 public record PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
                             Precision precision, OptimizerKind optimizer, int globalBatchSize,
                             int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
-                            List<Stage> stages, boolean sequenceParallel, boolean overlapGradientReduce) {
+                            List<Stage> stages, PlanOptions options) {
     public PlacementPlan {
         require(precision != null && optimizer != null && schedule != null, "precision, optimizer and schedule are required");
         require(microBatchSize >= 1, "microBatchSize must be at least 1, got " + microBatchSize);
         require(microBatches >= 1, "microBatches must be at least 1, got " + microBatches);
         require(tensorParallel >= 1, "tensorParallel must be at least 1, got " + tensorParallel);
-        require(!sequenceParallel || tensorParallel > 1,
+        require(options != null, "options are required");
+        require(!options.sequenceParallel() || tensorParallel > 1,
                 "sequenceParallel needs tensorParallel above 1, got tensorParallel " + tensorParallel);
+        require(!options.scatterGather() || tensorParallel > 1,
+                "scatterGather needs tensorParallel above 1, got tensorParallel " + tensorParallel);
         require((long) microBatchSize * microBatches == globalBatchSize,
                 "globalBatchSize " + globalBatchSize + " must equal microBatchSize " + microBatchSize
                         + " x microBatches " + microBatches);
@@ -61,32 +60,26 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
         clusterHash = clusterHash == null ? "" : clusterHash;
     }
 
-    /** A plan without sequence parallelism. */
+    /** A plan without any of {@link PlanOptions}. */
     public PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
                          Precision precision, OptimizerKind optimizer, int globalBatchSize,
                          int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
                          List<Stage> stages) {
         this(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize, microBatchSize,
-                microBatches, schedule, tensorParallel, stages, false, false);
+                microBatches, schedule, tensorParallel, stages, PlanOptions.NONE);
     }
 
-    /** The same plan with sequence parallelism on or off. */
-    public PlacementPlan withSequenceParallel(boolean on) {
+    /** The same plan with other options. */
+    public PlacementPlan withOptions(PlanOptions o) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
-                microBatchSize, microBatches, schedule, tensorParallel, stages, on, overlapGradientReduce);
-    }
-
-    /** The same plan with the data-parallel gradient all-reduce overlapping the last backward or not. */
-    public PlacementPlan withOverlapGradientReduce(boolean on) {
-        return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
-                microBatchSize, microBatches, schedule, tensorParallel, stages, sequenceParallel, on);
+                microBatchSize, microBatches, schedule, tensorParallel, stages, o);
     }
 
     /** The same plan with every stage's recompute mode set to {@code mode}. */
     public PlacementPlan withRecomputation(Recompute mode) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
                 microBatchSize, microBatches, schedule, tensorParallel,
-                stages.stream().map(s -> s.withRecomputation(mode)).toList(), sequenceParallel, overlapGradientReduce);
+                stages.stream().map(s -> s.withRecomputation(mode)).toList(), options);
     }
 
     /** Pipeline degree p. */

@@ -97,10 +97,13 @@ public final class PlanJson {
         root.put("microBatchSize", p.microBatchSize());
         root.put("microBatches", p.microBatches());
         root.put("tensorParallel", p.tensorParallel());
-        if (p.sequenceParallel()) {
+        if (p.options().sequenceParallel()) {
             root.put("sequenceParallel", true);
         }
-        if (p.overlapGradientReduce()) {
+        if (p.options().scatterGather()) {
+            root.put("scatterGather", true);
+        }
+        if (p.options().overlapGradientReduce()) {
             root.put("overlapGradientReduce", true);
         }
         ArrayNode stages = root.putArray("stages");
@@ -167,7 +170,9 @@ public final class PlanJson {
                 cluster.text("hash"), root.parse("precision", Precision::parse), root.parse("optimizer", OptimizerKind::parse),
                 root.integer("globalBatchSize"), root.integer("microBatchSize"), root.integer("microBatches"),
                 root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages,
-                root.optionalBool("sequenceParallel").orElse(false), root.optionalBool("overlapGradientReduce").orElse(false));
+                new PlanOptions(root.optionalBool("sequenceParallel").orElse(false),
+                        root.optionalBool("scatterGather").orElse(false),
+                        root.optionalBool("overlapGradientReduce").orElse(false)));
         Optional<Prediction> predicted = root.optionalObject("predicted").map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             Fields pk = o.object("peakMemoryBytes");

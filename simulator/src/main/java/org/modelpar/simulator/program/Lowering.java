@@ -107,7 +107,7 @@ public final class Lowering {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
-                if (reduce && plan.overlapGradientReduce() && n == slots.length - 1) {
+                if (reduce && plan.options().overlapGradientReduce() && n == slots.length - 1) {
                     program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
                 }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
@@ -115,7 +115,7 @@ public final class Lowering {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
         }
-        if (reduce && !plan.overlapGradientReduce()) {
+        if (reduce && !plan.options().overlapGradientReduce()) {
             program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
         }
         for (TiedWeight w : layout.tiedWeights()) {
@@ -179,7 +179,7 @@ public final class Lowering {
         int mine = b / plan.dataParallel(stage);
         int first = replica * mine;
         int cb = plan.precision().computeBytes();
-        long split = 4L * (plan.sequenceParallel() ? plan.tensorParallel() : 1);
+        long split = 4L * (plan.options().splitsMessages() ? plan.tensorParallel() : 1);
         for (int p = 0; p < peers.stages.length; p++) {
             int other = peers.stages[p];
             int theirs = b / plan.dataParallel(other);

@@ -17,6 +17,7 @@ import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
@@ -75,7 +76,7 @@ class RooflineCostModelTest {
         assertThat(st.forwardSeconds()).isCloseTo(2 * 0.01 + 0.04 + 2 * allReduce, offset(1e-15));
         assertThat(st.backwardSeconds()).isCloseTo(2 * 0.02 + 0.08 + 2 * allReduce, offset(1e-15));
         assertThat(st.tensorParallelSeconds()).isCloseTo(4 * allReduce, offset(1e-15));
-        StageTime sequenceParallel = StageCosts.of(PlanValidator.validate(plan.withSequenceParallel(true), g, c), c, model, 0,
+        StageTime sequenceParallel = StageCosts.of(PlanValidator.validate(plan.withOptions(PlanOptions.NONE.withSequenceParallel(true)), g, c), c, model, 0,
                 Fixtures.device(1L << 40), devices);
         assertThat(sequenceParallel.forwardSeconds()).isCloseTo(3 * 0.01 + 2 * allReduce, offset(1e-15));
         assertThat(sequenceParallel.tensorParallelSeconds()).isCloseTo(4 * allReduce, offset(1e-15));

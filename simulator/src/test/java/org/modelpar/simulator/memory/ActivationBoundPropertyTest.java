@@ -17,6 +17,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
@@ -71,7 +72,7 @@ class ActivationBoundPropertyTest {
         int m = 1 + r.nextInt(4);
         Schedule schedule = r.nextBoolean() ? Schedule.GPIPE : Schedule.ONE_F_ONE_B;
         PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.BF16, OptimizerKind.ADAM, b * m, b, m,
-                schedule, t, stages, sp, false);
+                schedule, t, stages, PlanOptions.NONE.withSequenceParallel(sp));
         var peaks = MemoryModel.perDevice(g, c, plan);
         KorthikantiFormulas k = new KorthikantiFormulas(seq, hidden, heads, vocab, b, t, sp);
         for (int i = 0; i < p; i++) {

@@ -15,6 +15,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
@@ -71,7 +72,8 @@ class ActivationFormulaTest {
         }
         List<String> ops = g.topologicalOrder().stream().map(OpNode::id).toList();
         PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP16, OptimizerKind.ADAM,
-                (int) samples, (int) samples, 1, Schedule.ONE_F_ONE_B, t, List.of(new Stage(0, devices, ops, mode)), sp, false);
+                (int) samples, (int) samples, 1, Schedule.ONE_F_ONE_B, t, List.of(new Stage(0, devices, ops, mode)),
+                PlanOptions.NONE.withSequenceParallel(sp));
         return PlanValidator.validate(plan, g, c);
     }
 }

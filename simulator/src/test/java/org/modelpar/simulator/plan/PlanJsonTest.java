@@ -31,14 +31,14 @@ class PlanJsonTest {
         }
     }
 
-    /** The sample with sequence parallelism, an overlapped gradient all-reduce and selective recomputation on stage 0. */
+    /** The sample with sequence parallelism, scatter/gather sends, an overlapped gradient all-reduce and selective recomputation on stage 0. */
     static PlanFile modern() {
         PlanFile old = sample();
-        PlacementPlan p = old.plan().withSequenceParallel(true);
+        PlacementPlan p = old.plan();
         List<Stage> stages = List.of(p.stages().get(0).withRecomputation(Recompute.SELECTIVE), p.stages().get(1));
         PlacementPlan plan = new PlacementPlan(p.graphName(), p.graphHash(), p.clusterName(), p.clusterHash(), p.precision(),
                 p.optimizer(), p.globalBatchSize(), p.microBatchSize(), p.microBatches(), p.schedule(), p.tensorParallel(),
-                stages, true, true);
+                stages, new PlanOptions(true, true, true));
         return new PlanFile(plan, old.predicted(), old.computeSeconds(), old.explanation());
     }
 
@@ -55,7 +55,7 @@ class PlanJsonTest {
     void oldPlanFilesReadWithoutTheNewFields() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {
             PlacementPlan old = PlanJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "x").plan();
-            assertThat(old.sequenceParallel()).isFalse();
+            assertThat(old.options()).isEqualTo(PlanOptions.NONE);
             assertThat(old.stages()).extracting(Stage::recomputation).containsExactly(Recompute.NONE, Recompute.FULL);
         }
     }

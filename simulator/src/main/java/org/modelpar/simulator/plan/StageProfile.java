@@ -13,7 +13,7 @@ import org.modelpar.graph.OpNode;
  * @param index                       stage index
  * @param ops                         its ops in the graph's topological order
  * @param parameterBytes              fp32 bytes of its parameters
- * @param activationBytesPerSample    sum of its ops' stashed activations
+ * @param activationBytesPerSample    sum of its ops' outputs (what each stashes is {@code activations})
  * @param workspace                   what one running op needs beyond the stash ({@link StageWorkspace})
  * @param inputBytesPerSample         bytes of tensors entering from other stages
  * @param inputsFrom                  bytes per sample received from each earlier stage

@@ -31,15 +31,15 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
  *       no parameters; with {@code overlapGradientReduce} it is placed right before the last backward's
- *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each weight tied across stages that the stage holds ({@link TiedWeight})
- *       an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
+ *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each
+ *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
- *       rank sends the whole boundary tensor of its samples (no scatter-gather), or with sequence parallelism
- *       its 1/t of the sequence. Message bytes are the boundary tensors' fp32 bytes per sample x samples,
- *       scaled to the precision (and / t with sequence parallelism), rounded up.</li>
+ *       rank sends the whole boundary tensor of its samples, or 1/t of it with sequence parallelism (its part
+ *       of the sequence) or scatter/gather. Message bytes are the boundary tensors' fp32 bytes per sample x
+ *       samples, scaled to the precision (and / t when split), rounded up.</li>
  *   <li><b>Streams.</b> {@link Compute}, {@link Free} and {@link OptimizerStep} run one after another on
  *       the device's compute stream, each after every {@link Recv} and {@link AllReduce} placed before it
  *       has completed. A {@link Send} starts once the compute instruction before it has finished and is

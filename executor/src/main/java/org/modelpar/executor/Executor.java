@@ -26,6 +26,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.TiedWeight;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -62,6 +63,14 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
                     + plan.tensorParallel());
         }
+        if (plan.options().overlapGradientReduce()) {
+            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
+                    + " overlapGradientReduce true");
+        }
+        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
+            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
+                    + " has recompute selective (use full or none)");
+        });
         this.program = program;
         Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);

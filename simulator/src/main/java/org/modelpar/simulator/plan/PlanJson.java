@@ -1,6 +1,7 @@
 package org.modelpar.simulator.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -93,13 +94,26 @@ public final class PlanJson {
         root.put("microBatchSize", p.microBatchSize());
         root.put("microBatches", p.microBatches());
         root.put("tensorParallel", p.tensorParallel());
+        if (p.options().sequenceParallel()) {
+            root.put("sequenceParallel", true);
+        }
+        if (p.options().scatterGather()) {
+            root.put("scatterGather", true);
+        }
+        if (p.options().overlapGradientReduce()) {
+            root.put("overlapGradientReduce", true);
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
             o.put("index", s.index());
             s.devices().forEach(o.putArray("devices")::add);
             s.ops().forEach(o.putArray("ops")::add);
-            o.put("recompute", s.recompute());
+            if (s.recomputation() == Recompute.SELECTIVE) {
+                o.put("recompute", s.recomputation().jsonName());
+            } else {
+                o.put("recompute", s.recompute());
+            }
             if (!file.computeSeconds().isEmpty()) {
                 o.put("computeSeconds", file.computeSeconds().get(s.index()));
             }
@@ -129,6 +143,23 @@ public final class PlanJson {
         return root;
     }
 
+    /** A stage's recomputation: {@code true}/{@code false} (full or none, as plan files before selective) or a mode name. */
+    private static Recompute recompute(Json field) {
+        JsonNode v = field.required().node();
+        if (v.isBoolean()) {
+            return Recompute.of(v.booleanValue());
+        }
+        if (!v.isTextual()) {
+            throw field.error("expected true, false or \"selective\", got " + Json.show(v));
+        }
+        return field.as(Recompute::parse);
+    }
+
+    /** An optional boolean plan option, false when absent. */
+    private static boolean flag(Json root, String name) {
+        return root.field(name).optional().map(Json::bool).orElse(false);
+    }
+
     private static PlanFile fromTree(Json root) {
         String format = root.field("format").string();
         if (!FORMAT.equals(format)) {
@@ -140,7 +171,7 @@ public final class PlanJson {
         List<Double> computeSeconds = new ArrayList<>();
         for (Json s : root.field("stages").array()) {
             stages.add(new Stage(s.field("index").integer(), s.field("devices").strings(), s.field("ops").strings(),
-                    s.field("recompute").bool()));
+                    recompute(s.field("recompute"))));
             s.field("computeSeconds").optional().map(Json::finite).ifPresent(computeSeconds::add);
         }
         if (!computeSeconds.isEmpty() && computeSeconds.size() != stages.size()) {
@@ -152,7 +183,8 @@ public final class PlanJson {
                 root.field("precision").as(Precision::parse), root.field("optimizer").as(OptimizerKind::parse),
                 root.field("globalBatchSize").integer(), root.field("microBatchSize").integer(),
                 root.field("microBatches").integer(), root.field("schedule").as(Schedule::parse),
-                root.field("tensorParallel").integer(), stages);
+                root.field("tensorParallel").integer(), stages,
+                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")));
         Optional<Prediction> predicted = root.field("predicted").optional().map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             o.field("peakMemoryBytes").members().forEach(e -> peaks.put(e.getKey(), e.getValue().nonNegativeLong()));

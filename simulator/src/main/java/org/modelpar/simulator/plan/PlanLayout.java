@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
@@ -59,6 +60,8 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
             }
         }
         List<TiedWeight> tied = TiedWeight.of(graph, stageOf);
+        TensorSplit split = TensorSplit.of(graph);
+        ActivationRules rules = new ActivationRules(graph, split, plan.precision());
         List<StageProfile> profiles = new ArrayList<>(p);
         for (int i = 0; i < p; i++) {
             int stage = i;
@@ -66,9 +69,13 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
             long params = stageOps.stream().mapToLong(OpNode::parameterBytes).reduce(0, Math::addExact);
             long act = stageOps.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
             long input = in.get(i).values().stream().mapToLong(Long::longValue).sum();
+            long modelInputs = modelInputBytes(graph, stageOps);
+            List<Long> allReduces = allReduces(split, stageOps, false);
             profiles.add(new StageProfile(i, stageOps, params, act, StageWorkspace.of(graph, stageOps), input, new TreeMap<>(in.get(i)),
-                    new TreeMap<>(out.get(i)), allReduces(stageOps), modelInputBytes(graph, stageOps),
-                    tied.stream().mapToLong(w -> w.copyOn(stage)).sum()));
+                    new TreeMap<>(out.get(i)), allReduces, modelInputs,
+                    tied.stream().mapToLong(w -> w.copyOn(stage)).sum(),
+                    rules.of(stageOps, input, modelInputs, allReduces(split, stageOps, true), allReduces),
+                    stageOps.stream().filter(split::replicatedWork).map(OpNode::id).collect(Collectors.toSet())));
         }
         return new PlanLayout(plan, graph, profiles, tied);
     }
@@ -91,12 +98,16 @@ public record PlanLayout(PlacementPlan plan, ComputationGraph graph, List<StageP
         return bytes;
     }
 
-    private static List<Long> allReduces(List<OpNode> ops) {
+    /** The all-reduces of one forward pass, of every layer or ({@code transformerOnly}) of transformer layers. */
+    private static List<Long> allReduces(TensorSplit split, List<OpNode> ops, boolean transformerOnly) {
         Map<String, List<OpNode>> byLayer = new LinkedHashMap<>();
         ops.forEach(op -> byLayer.computeIfAbsent(op.layer().isEmpty() ? op.id() : op.layer(), k -> new ArrayList<>()).add(op));
         List<Long> sizes = new ArrayList<>();
         for (List<OpNode> layer : byLayer.values()) {
-            boolean transformer = layer.stream().anyMatch(op -> op.kind().startsWith("attention"));
+            boolean transformer = split.inTransformerLayer(layer.get(0));
+            if (transformerOnly && !transformer) {
+                continue;
+            }
             boolean parameters = layer.stream().anyMatch(op -> op.parameterBytes() > 0);
             long output = layer.get(layer.size() - 1).activationBytes();
             int count = transformer ? 2 : parameters ? 1 : 0;

@@ -76,6 +76,27 @@ class ClustersTest {
     }
 
     @Test
+    void localWithABudgetSetsEveryWorkersMemoryAndReadsBack() {
+        ClusterSpec c = resolve("local:2@48MiB");
+        assertThat(c.name()).isEqualTo("local:2@48MiB");
+        assertThat(c.localWorkers()).isTrue();
+        assertThat(c.devices()).extracting(d -> d.profile().memoryBytes()).containsExactly(48L << 20, 48L << 20);
+        assertThat(LocalCluster.withDeviceMemory(resolve("local:2"), 48L << 20, "x")).isEqualTo(c);
+    }
+
+    @Test
+    void badBudgetsNameTheValueAndTheLimit() {
+        assertThatThrownBy(() -> resolve("local:2@48MB")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'local:2@48MB': the memory after '@' must be a size like 48MiB or 2GiB (a whole number"
+                        + " and B, KiB, MiB, GiB or TiB), got '48MB'");
+        assertThatThrownBy(() -> resolve("local:2@3GiB")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'local:2@3GiB' is above the 2.00 GiB worker cpu0 has");
+        assertThatThrownBy(() -> LocalCluster.withDeviceMemory(resolve("dgx-a100"), 1L << 30, "--device-memory 1GiB"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("--device-memory 1GiB: cluster 'dgx-a100' is not this machine's workers; a memory budget applies to local:N");
+    }
+
+    @Test
     void localWithoutMeasurementUsesTheDefault() {
         ClusterSpec c = resolve("local:3");
         assertThat(c.name()).isEqualTo("local:3");

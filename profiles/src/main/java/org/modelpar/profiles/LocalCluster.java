@@ -91,6 +91,17 @@ public final class LocalCluster {
                 local.computeCapacity());
     }
 
+    /**
+     * {@code local} built again from this machine's current profile (after {@code modelpar profile} or a run
+     * measured it), with the same worker count and the budget its name carries ({@code local:N@SIZE}), if any.
+     */
+    public static ClusterSpec reprofiled(ClusterSpec local, Path modelparHome, ProfileLimits limits) {
+        ClusterSpec fresh = of(local.devices().size(), modelparHome, limits);
+        int at = local.name().indexOf('@');
+        return at < 0 ? fresh : withDeviceMemory(fresh, ByteSize.parse(local.name().substring(at + 1), "cluster '" + local.name() + "'"),
+                "cluster '" + local.name() + "'");
+    }
+
     /** The measured profile file if this machine has one. */
     public static Optional<Path> measuredProfile(Path modelparHome) {
         Path p = modelparHome.resolve(MEASURED);

@@ -85,6 +85,18 @@ class ClustersTest {
     }
 
     @Test
+    void reprofilingKeepsTheWorkerCountAndTheBudget() throws IOException {
+        ClusterSpec budgeted = resolve("local:2@48MiB");
+        ClusterSpec measured = Clusters.replicate(resolve("local:1"), 1, "measured", ProfileLimits.DEFAULT);
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve(LocalCluster.MEASURED), ClusterJson.write(measured));
+        ClusterSpec again = LocalCluster.reprofiled(budgeted, home, ProfileLimits.DEFAULT);
+        assertThat(again).isEqualTo(resolve("local:2@48MiB"));
+        assertThat(again.devices()).extracting(d -> d.profile().memoryBytes()).containsOnly(48L << 20);
+        assertThat(LocalCluster.reprofiled(resolve("local:3"), home, ProfileLimits.DEFAULT)).isEqualTo(resolve("local:3"));
+    }
+
+    @Test
     void badBudgetsNameTheValueAndTheLimit() {
         assertThatThrownBy(() -> resolve("local:2@48MB")).isInstanceOf(ProfileException.class)
                 .hasMessage("cluster 'local:2@48MB': the memory after '@' must be a size like 48MiB or 2GiB (a whole number"

@@ -99,7 +99,7 @@ class GraphCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("gpt3-175b").contains("174.6 B").contains("llama2-70b").contains("inception-v3");
         JsonNode j = new ObjectMapper().readTree(run("models", "--json").out());
-        assertThat(j.get("models").size()).isEqualTo(31);
+        assertThat(j.get("models").size()).isEqualTo(32);
         assertThat(j.get("models").get(0).get("name").asText()).isEqualTo("mlp-small");
     }
 
@@ -124,7 +124,7 @@ class GraphCommandTest {
                 Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "tflite"},
                         "modelpar: unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)"),
                 Arguments.of(new String[] {"graph", "--model", "gpt-tiyn"},
-                        "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt2-xl, gpt3-175b? (see 'modelpar models'; "
+                        "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt-mini, gpt2-xl? (see 'modelpar models'; "
                                 + "or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)"),
                 Arguments.of(new String[] {"graph"}, "modelpar: give --model NAME or --graph FILE"),
                 Arguments.of(new String[] {"graph", "--graph", junk.toString()},

@@ -56,7 +56,7 @@ final class ProblemBuilder {
         List<StageSlot> stages = new ArrayList<>();
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices(c, s);
-            long capacity = (long) (devs.get(0).profile().memoryBytes() * (1 - request.memoryMargin()));
+            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes());
             SlotLink in = s == 0 ? SlotLink.FREE : link(stageDevices(c, s - 1).get(0), devs.get(0));
             SlotLink out = s == p - 1 ? SlotLink.FREE : link(devs.get(0), stageDevices(c, s + 1).get(0));
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),

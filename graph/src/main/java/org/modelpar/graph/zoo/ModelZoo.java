@@ -24,6 +24,7 @@ public final class ModelZoo {
     static {
         add("mlp-small", "MLP, 4 hidden layers of width 256 (trainable on a CPU)", () -> Mlp.build("mlp-small", 4, 256));
         gpt("gpt-tiny", "GPT, 4 layers, hidden 64, 4 heads, seq 32, vocab 64 (trainable on a CPU)", 4, 64, 4, 32, 64);
+        gpt("gpt-mini", "GPT, 6 layers, hidden 256, 4 heads, seq 16, vocab 64 (trainable on CPUs; splits under a 48 MiB budget)", 6, 256, 4, 16, 64);
         gpt("gpt2-small", "GPT-2 124M: 12 layers, hidden 768, 12 heads, seq 1024, vocab 50257", 12, 768, 12, 1024, 50257);
         gpt("gpt2-medium", "GPT-2 355M: 24 layers, hidden 1024, 16 heads, seq 1024, vocab 50257", 24, 1024, 16, 1024, 50257);
         gpt("gpt2-large", "GPT-2 774M: 36 layers, hidden 1280, 20 heads, seq 1024, vocab 50257", 36, 1280, 20, 1024, 50257);

@@ -12,8 +12,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
-import org.modelpar.solver.partition.ChainPartition;
-import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +72,7 @@ public final class Planner {
         long deadline = start + request.timeLimit().toNanos();
         BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
         int[] pinned = pinnedBlocks(blocks, request.pins());
+        StagePlacer placer = StagePlacer.of(blocks, pinned);
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
@@ -106,7 +106,7 @@ public final class Planner {
             }
             placed++;
             PlacementProblem problem = builder.build(c);
-            Optional<ChainPartition> dp = request.pins().isEmpty() ? ChainSeed.optimal(problem) : ChainSeed.optimal(problem, pinned);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem);
             if (dp.isPresent()) {
                 double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
@@ -137,14 +137,14 @@ public final class Planner {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && (!blocks.isChain() || heterogeneous(cluster))));
+                    && (!placer.exact(blocks) || heterogeneous(cluster))));
         }
         simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed),
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);
     }
 
@@ -153,7 +153,7 @@ public final class Planner {
     }
 
     /** A configuration placed by the dynamic program, with its estimated step. */
-    record Estimate(Configuration configuration, PlacementProblem problem, ChainPartition partition, double stepSeconds) {
+    record Estimate(Configuration configuration, PlacementProblem problem, IdealPartitioner.Result partition, double stepSeconds) {
         static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
     }
 

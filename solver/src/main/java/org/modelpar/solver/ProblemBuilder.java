@@ -38,8 +38,7 @@ final class ProblemBuilder {
         this.blocks = blocks;
         this.probe = probe;
         this.request = request;
-        this.inputBytesPerSample = new long[blocks.size()];
-        blocks.linkBytes().forEach((key, bytes) -> inputBytesPerSample[BlockSet.to(key)] += bytes);
+        this.inputBytesPerSample = blocks.inputBytesPerSample();
     }
 
     /** Devices of stage s, replica-major. */
@@ -83,11 +82,11 @@ final class ProblemBuilder {
             list.add(new Block(b, label(b), compute, allReduce, memory));
         }
         List<BlockLink> links = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : blocks.linkBytes().entrySet()) {
-            links.add(new BlockLink(BlockSet.from(e.getKey()), BlockSet.to(e.getKey()),
-                    (long) Math.ceil(e.getValue() * c.samplesPerReplica() * scale)));
+        for (int o = 0; o < blocks.outputs().size(); o++) {
+            BlockSet.Output out = blocks.outputs().get(o);
+            BlockLink.Output output = new BlockLink.Output(o, microBatchBytes(out.outputBytes(), c));
+            out.toBlock().forEach((to, bytes) -> links.add(new BlockLink(out.block(), to, microBatchBytes(bytes, c), output)));
         }
-        links.sort(java.util.Comparator.comparingInt(BlockLink::from).thenComparingInt(BlockLink::to));
         return new PlacementProblem(list, links, stages);
     }
 
@@ -113,6 +112,11 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(total / c.pipeline(), largest));
         }
         return (c.microBatches() + c.pipeline() - 1) * best;
+    }
+
+    /** fp32 bytes per sample as bytes per micro-batch on one replica, at the request's precision. */
+    private long microBatchBytes(long bytesPerSample, Configuration c) {
+        return (long) Math.ceil(bytesPerSample * c.samplesPerReplica() * (request.precision().computeBytes() / 4.0));
     }
 
     private static long memoryBytes(StageMemory m, int inFlight, long inputBytes) {

@@ -12,8 +12,7 @@ import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.cost.RooflineCostModel;
-import org.modelpar.solver.partition.ChainPartition;
-import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
 
 /**
@@ -40,9 +39,10 @@ class ExhaustiveBenchmark {
         double best = Double.POSITIVE_INFINITY;
         String bestLabel = "";
         start = System.nanoTime();
+        StagePlacer placer = StagePlacer.of(blocks, Planner.pinnedBlocks(blocks, java.util.Map.of()));
         for (Configuration c : all) {
             PlacementProblem problem = builder.build(c);
-            Optional<ChainPartition> dp = ChainSeed.optimal(problem);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem);
             if (dp.isEmpty()) {
                 continue;
             }

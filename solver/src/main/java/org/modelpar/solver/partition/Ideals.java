@@ -98,6 +98,15 @@ public final class Ideals {
         return Optional.of(new Ideals(blocks, members, parent, added));
     }
 
+    /** The ideals of a chain of n blocks, its prefixes: ideal j holds blocks {@code [0, j)}. */
+    public static Ideals prefixes(int blocks) {
+        List<int[]> chain = new ArrayList<>();
+        for (int b = 0; b + 1 < blocks; b++) {
+            chain.add(new int[] {b, b + 1});
+        }
+        return of(blocks, chain, blocks + 1).orElseThrow();
+    }
+
     public int blocks() {
         return blocks;
     }

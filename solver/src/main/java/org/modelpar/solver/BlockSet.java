@@ -65,6 +65,39 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
                 runs.add(ops);
             }
         }
+        return of(graph, runs);
+    }
+
+    /**
+     * The ops coarsened to at most {@code maxBlocks} blocks ({@link Coarsener#toAtMost}: series chains
+     * contracted first, lightest first, then neighbours in a topological order merged). With
+     * {@code maxBlocks >= seriesBlocks(graph)} no block spans a branch point.
+     */
+    static BlockSet ofOps(ComputationGraph graph, int maxBlocks) {
+        return of(graph, List.copyOf(Coarsener.toAtMost(graph, maxBlocks).opsOfBlock().values()));
+    }
+
+    /**
+     * How many blocks remain when every series chain (an op with one consumer op whose only producer it
+     * is) is contracted: the ops minus the series links.
+     */
+    static int seriesBlocks(ComputationGraph graph) {
+        Map<String, Set<String>> consumers = new HashMap<>();
+        Map<String, Set<String>> producers = new HashMap<>();
+        for (TensorEdge t : graph.tensors()) {
+            consumers.computeIfAbsent(t.from(), k -> new HashSet<>()).add(t.to());
+            producers.computeIfAbsent(t.to(), k -> new HashSet<>()).add(t.from());
+        }
+        int series = 0;
+        for (Map.Entry<String, Set<String>> e : consumers.entrySet()) {
+            if (e.getValue().size() == 1 && producers.get(e.getValue().iterator().next()).size() == 1) {
+                series++;
+            }
+        }
+        return graph.opCount() - series;
+    }
+
+    private static BlockSet of(ComputationGraph graph, List<List<String>> runs) {
         Map<String, Integer> blockOf = new HashMap<>();
         for (int b = 0; b < runs.size(); b++) {
             for (String op : runs.get(b)) {

@@ -70,9 +70,9 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
-        BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
+        StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
+        BlockSet blocks = placer.blocks();
         int[] pinned = pinnedBlocks(blocks, request.pins());
-        StagePlacer placer = StagePlacer.of(blocks, pinned);
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
@@ -106,7 +106,7 @@ public final class Planner {
             }
             placed++;
             PlacementProblem problem = builder.build(c);
-            Optional<IdealPartitioner.Result> dp = placer.place(problem);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem, pinned);
             if (dp.isPresent()) {
                 double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
@@ -137,7 +137,7 @@ public final class Planner {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && (!placer.exact(blocks) || heterogeneous(cluster))));
+                    && (!placer.exact() || heterogeneous(cluster))));
         }
         simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
         if (!simulated.get(0).fits()) {

@@ -2,6 +2,7 @@ package org.modelpar.solver;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.partition.Ideals;
 import org.modelpar.solver.timefold.ChainSeed;
@@ -11,49 +12,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dynamic program that places each configuration's blocks: over the ideals of the block DAG
- * ({@link IdealPartitioner}, exact for the stage times of {@link SplitCost}) when the blocks form a DAG
- * with at most {@link #MAX_IDEALS} ideals, else over contiguous ranges of the block order
- * ({@link ChainSeed}: exact on a chain; on a larger DAG an approximation that Timefold then refines). The
- * ideals are enumerated once per search and reused by every configuration.
+ * The blocks of a search and the dynamic program that places each configuration's blocks into stages.
+ *
+ * <ul>
+ *   <li>A graph whose layer blocks form a chain (transformers, VGG): those blocks ({@link BlockSet#of}),
+ *       split by the exact chain program.</li>
+ *   <li>Any other DAG: the finest coarsening of its ops ({@link BlockSet#ofOps}, between the ops themselves
+ *       and all series chains contracted, so no block spans a branch point), found by bisection on the
+ *       block count, whose block DAG has at most {@link #MAX_IDEALS} ideals; placed by the exact program
+ *       over ideals ({@link IdealPartitioner} with {@link SplitCost}). The ideals are enumerated once per
+ *       search and reused by every configuration.</li>
+ *   <li>When even the contracted DAG has more ideals (or more blocks than {@code --max-blocks}): the layer
+ *       blocks split along their order ({@link ChainSeed}), which Timefold then refines, and the
+ *       explanation says so.</li>
+ * </ul>
  */
 final class StagePlacer {
     private static final Logger LOG = LoggerFactory.getLogger(StagePlacer.class);
-    /** Above this many ideals the DAG is placed along its block order (each configuration visits every nested pair). */
-    static final int MAX_IDEALS = 5_000;
+    /**
+     * The most ideals the exact program takes: each configuration visits every nested pair (at most
+     * 1.1 million at this bound), which keeps a placement within tens of milliseconds.
+     */
+    static final int MAX_IDEALS = 1_500;
 
+    private final BlockSet blocks;
     private final Optional<Ideals> ideals;
-    private final int[] pinnedStage;
+    private final boolean exact;
     private final String method;
 
-    private StagePlacer(Optional<Ideals> ideals, int[] pinnedStage, String method) {
+    private StagePlacer(BlockSet blocks, Optional<Ideals> ideals, boolean exact, String method) {
+        this.blocks = blocks;
         this.ideals = ideals;
-        this.pinnedStage = pinnedStage.clone();
+        this.exact = exact;
         this.method = method;
     }
 
-    /**
-     * @param pinnedStage stage per block, -1 when free
-     */
-    static StagePlacer of(BlockSet blocks, int[] pinnedStage) {
-        if (blocks.isChain()) {
-            return new StagePlacer(Optional.empty(), pinnedStage, "exact dynamic program over the chain of "
-                    + blocks.size() + " blocks");
+    static StagePlacer of(ComputationGraph graph, int maxBlocks) {
+        BlockSet layers = BlockSet.of(graph, maxBlocks);
+        if (layers.isChain()) {
+            return new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
+                    + layers.size() + " blocks");
         }
-        Optional<Ideals> ideals = Ideals.of(blocks.size(), blocks.edges(), MAX_IDEALS);
-        if (ideals.isEmpty()) {
-            String reason = "the DAG of " + blocks.size() + " blocks has more than " + MAX_IDEALS + " ideals";
-            LOG.info("{}: placing along the block order, refined by Timefold", reason);
-            return new StagePlacer(ideals, pinnedStage, "dynamic program along the block order refined by Timefold ("
-                    + reason + ", too many for the exact program)");
+        int series = BlockSet.seriesBlocks(graph);
+        int low = series;
+        int high = Math.min(maxBlocks, graph.opCount());
+        Optional<StagePlacer> finest = Optional.empty();
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            BlockSet candidate = BlockSet.ofOps(graph, mid);
+            Optional<Ideals> ideals = Ideals.of(candidate.size(), candidate.edges(), MAX_IDEALS);
+            if (ideals.isPresent()) {
+                finest = Optional.of(new StagePlacer(candidate, ideals, true, "exact dynamic program over the "
+                        + ideals.get().count() + " ideals of " + candidate.size() + " op blocks (series chains leave "
+                        + series + "; at most " + MAX_IDEALS + " ideals)"));
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
         }
-        return new StagePlacer(ideals, pinnedStage, "exact dynamic program over the " + ideals.get().count()
-                + " ideals of the DAG of " + blocks.size() + " blocks");
+        return finest.orElseGet(() -> {
+            String reason = series > maxBlocks
+                    ? "its series chains leave " + series + " blocks, more than --max-blocks " + maxBlocks
+                    : "its DAG has more than " + MAX_IDEALS + " ideals even with the series chains contracted";
+            LOG.info("'{}': {}; placing {} blocks along their order, refined by Timefold", graph.name(), reason, layers.size());
+            return new StagePlacer(layers, Optional.empty(), false, "dynamic program along the order of "
+                    + layers.size() + " blocks, refined by Timefold (not exact: " + reason + ")");
+        });
+    }
+
+    BlockSet blocks() {
+        return blocks;
     }
 
     /** Whether the placement is the optimum of the stage times (a chain, or a DAG whose ideals were enumerated). */
-    boolean exact(BlockSet blocks) {
-        return blocks.isChain() || ideals.isPresent();
+    boolean exact() {
+        return exact;
     }
 
     /** How the blocks are placed, for the explanation. */
@@ -63,6 +96,18 @@ final class StagePlacer {
 
     /** The placement minimizing the slowest stage, or empty when none fits in memory. */
     Optional<IdealPartitioner.Result> place(PlacementProblem problem) {
+        int[] free = new int[problem.blocks().size()];
+        Arrays.fill(free, -1);
+        return place(problem, free);
+    }
+
+    /**
+     * The placement minimizing the slowest stage with every pinned block on its stage, or empty when none
+     * fits in memory.
+     *
+     * @param pinnedStage stage per block, -1 when free
+     */
+    Optional<IdealPartitioner.Result> place(PlacementProblem problem, int[] pinnedStage) {
         int k = problem.stages().size();
         if (k > problem.blocks().size()) {
             return Optional.empty();
@@ -75,10 +120,10 @@ final class StagePlacer {
         Ideals all = ideals.get();
         SplitCost cost = new SplitCost(problem, all);
         return IdealPartitioner.minimizeBottleneck(all, k, !pins ? cost : (s, inner, outer) ->
-                pinnedElsewhere(all, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+                pinnedElsewhere(all, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
     }
 
-    private boolean pinnedElsewhere(Ideals all, int stage, int inner, int outer) {
+    private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {
         for (int b = 0; b < pinnedStage.length; b++) {
             if (pinnedStage[b] >= 0 && pinnedStage[b] != stage && all.contains(outer, b) && !all.contains(inner, b)) {
                 return true;

@@ -48,7 +48,7 @@ class DagBenchmark {
             PlanResult ours = new Planner().plan(g, cluster, request);
             Configuration c = new Configuration(STAGES, 1, 1, batch / 16, 16, Schedule.ONE_F_ONE_B,
                     ours.best().plan().stages().stream().anyMatch(s -> s.recompute()));
-            BlockSet blocks = BlockSet.of(g, request.maxBlocks());
+            BlockSet blocks = StagePlacer.of(g, request.maxBlocks()).blocks();
             RooflineCostModel cost = new RooflineCostModel();
             ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
             CandidateBuilder plans = new CandidateBuilder(g, cluster, cost, blocks, builder, request);

@@ -31,7 +31,8 @@ class ExhaustiveBenchmark {
         long start = System.nanoTime();
         PlanResult planned = new Planner().plan(g, cluster, request);
         double plannerSeconds = (System.nanoTime() - start) * 1e-9;
-        BlockSet blocks = BlockSet.of(g, request.maxBlocks());
+        StagePlacer placer = StagePlacer.of(g, request.maxBlocks());
+        BlockSet blocks = placer.blocks();
         RooflineCostModel cost = new RooflineCostModel();
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
         CandidateBuilder candidates = new CandidateBuilder(g, cluster, cost, blocks, builder, request);
@@ -39,7 +40,7 @@ class ExhaustiveBenchmark {
         double best = Double.POSITIVE_INFINITY;
         String bestLabel = "";
         start = System.nanoTime();
-        StagePlacer placer = StagePlacer.of(blocks, Planner.pinnedBlocks(blocks, java.util.Map.of()));
+        
         for (Configuration c : all) {
             PlacementProblem problem = builder.build(c);
             Optional<IdealPartitioner.Result> dp = placer.place(problem);

@@ -12,8 +12,9 @@ import java.util.Optional;
  * <p>{@code A[s][J] = min over ideals I strictly inside J of max(A[s-1][I], cost(s-1, I, J))}, {@code A[0][{}] = 0},
  *
  * <p>and the answer is {@code A[k][all]}. O(k x nested pairs) cost evaluations ({@link Ideals#pairs()}); on a
- * chain the ideals are the prefixes and this is {@link ChainPartitioner}'s program. Ties keep the smallest
- * inner ideal index, so the result is deterministic.
+ * chain the ideals are the prefixes and this is {@link ChainPartitioner}'s program. For each ideal the
+ * best cut of the ideal it extends is tried first, so that the cheap {@link Cost#lowerBound} skips most
+ * pairs; ties keep the first cut found in this fixed order, so the result is deterministic.
  */
 public final class IdealPartitioner {
     /**
@@ -45,6 +46,14 @@ public final class IdealPartitioner {
          * @return non-negative cost, or positive infinity when the stage is not allowed (e.g. over memory)
          */
         double of(int stage, int inner, int outer);
+
+        /**
+         * A lower bound of {@link #of} that is cheap to evaluate (the program skips a stage whose bound
+         * cannot improve on the best found); 0 by default.
+         */
+        default double lowerBound(int stage, int inner, int outer) {
+            return 0;
+        }
     }
 
     private IdealPartitioner() {
@@ -72,9 +81,16 @@ public final class IdealPartitioner {
             // only the full ideal matters after the last stage
             int from = s == stages ? ideals.full() : 1;
             for (int j = from; j < n; j++) {
+                // incumbent first: the cut that was best for the ideal this one extends by a block
+                int parent = ideals.parent(j);
+                if (best[s][parent] < Double.POSITIVE_INFINITY) {
+                    int i = cut[s][parent];
+                    best[s][j] = Math.max(best[s - 1][i], cost.of(s - 1, i, j));
+                    cut[s][j] = i;
+                }
                 for (int i : ideals.subsetsView(j)) {
                     double prefix = best[s - 1][i];
-                    if (prefix >= best[s][j]) {
+                    if (prefix >= best[s][j] || cost.lowerBound(s - 1, i, j) >= best[s][j]) {
                         continue;
                     }
                     double value = Math.max(prefix, cost.of(s - 1, i, j));

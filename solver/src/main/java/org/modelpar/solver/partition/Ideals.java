@@ -61,13 +61,17 @@ public final class Ideals {
             throw new IllegalArgumentException("need at least one block, got " + blocks);
         }
         int words = (blocks + 63) / 64;
-        long[][] predecessors = new long[blocks][words];
+        List<List<Integer>> preds = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            preds.add(new ArrayList<>());
+        }
         for (int[] e : edges) {
             if (e[0] < 0 || e[1] >= blocks || e[0] >= e[1]) {
                 throw new IllegalArgumentException("edge " + e[0] + " -> " + e[1] + " must go forward between blocks [0, " + blocks + ")");
             }
-            predecessors[e[1]][e[0] >>> 6] |= 1L << e[0];
+            preds.get(e[1]).add(e[0]);
         }
+        int[][] predecessors = preds.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
         List<long[]> members = new ArrayList<>(List.of(new long[words]));
         List<Integer> parent = new ArrayList<>(List.of(-1));
         List<Integer> added = new ArrayList<>(List.of(-1));
@@ -78,7 +82,7 @@ public final class Ideals {
             for (int i = layerStart; i < layerEnd; i++) {
                 long[] ideal = members.get(i);
                 for (int b = 0; b < blocks; b++) {
-                    if (contains(ideal, b) || !subset(predecessors[b], ideal)) {
+                    if (contains(ideal, b) || !containsAll(ideal, predecessors[b])) {
                         continue;
                     }
                     long[] next = ideal.clone();
@@ -154,6 +158,15 @@ public final class Ideals {
 
     private static boolean contains(long[] set, int block) {
         return (set[block >>> 6] & (1L << block)) != 0;
+    }
+
+    private static boolean containsAll(long[] set, int[] blocks) {
+        for (int b : blocks) {
+            if (!contains(set, b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean subset(long[] a, long[] b) {

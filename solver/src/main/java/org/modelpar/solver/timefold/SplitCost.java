@@ -61,6 +61,15 @@ public final class SplitCost implements IdealPartitioner.Cost {
         return ideals.contains(ideal, links.get(0).from()) && links.stream().anyMatch(l -> !ideals.contains(ideal, l.to()));
     }
 
+    /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
+    @Override
+    public double lowerBound(int stage, int inner, int outer) {
+        if (memory[stage][outer] - memory[stage][inner] > problem.stages().get(stage).capacityBytes()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return nanos[stage][outer] - nanos[stage][inner];
+    }
+
     @Override
     public double of(int stage, int inner, int outer) {
         StageSlot slot = problem.stages().get(stage);

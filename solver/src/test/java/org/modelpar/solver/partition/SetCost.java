@@ -67,6 +67,28 @@ record SetCost(int blocks, List<int[]> edges, double[] weight, double[] outputCo
         return w * speed[stage] + comm;
     }
 
+    /**
+     * On r data-parallel replicas, PipeDream-style: the work and transfers split r ways, plus a gradient
+     * all-reduce growing with {@code (r - 1) / r} of the stage's weight (as parameters).
+     */
+    double of(int stage, long set, int replicas) {
+        double single = of(stage, set);
+        if (single == Double.POSITIVE_INFINITY) {
+            return single;
+        }
+        double parameters = 0;
+        for (int b = 0; b < blocks; b++) {
+            if ((set >>> b & 1) != 0) {
+                parameters += weight[b] / 2;
+            }
+        }
+        return single / replicas + parameters * (replicas - 1) / replicas;
+    }
+
+    ReplicaPartitioner.Cost replicated(Ideals ideals) {
+        return (stage, first, replicas, inner, outer) -> of(stage, mask(ideals, outer) & ~mask(ideals, inner), replicas);
+    }
+
     IdealPartitioner.Cost over(Ideals ideals) {
         return (stage, inner, outer) -> of(stage, mask(ideals, outer) & ~mask(ideals, inner));
     }

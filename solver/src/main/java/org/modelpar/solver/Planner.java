@@ -114,6 +114,13 @@ public final class Planner {
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
+            if (hybridAllowed(c, cluster, request)) {
+                Optional<Estimate> hybrid = hybrid(c, placer, builder);
+                if (hybrid.isPresent() && dp.map(d -> hybrid.get().partition().bottleneck() < d.bottleneck()).orElse(true)) {
+                    fitting.add(hybrid.get());
+                    bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
+                }
+            }
             Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);
             progress.update(tried, configs.size(), best.map(e -> e.configuration().label()
                     + String.format(" ~%.4f s", e.stepSeconds())).orElse(""));
@@ -133,7 +140,7 @@ public final class Planner {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize())) {
+                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
@@ -146,6 +153,26 @@ public final class Planner {
         double seconds = (System.nanoTime() - start) * 1e-9;
         return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);
+    }
+
+    /**
+     * Whether to try PipeDream's hybrid of configuration c (replicas per stage chosen with the placement):
+     * stages with several replicas to share out, one device type, no fixed data degree, no pins.
+     */
+    private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
+        return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
+                && request.pins().isEmpty();
+    }
+
+    /** The hybrid placement of c, when its replicas come out uneven. */
+    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder) {
+        return placer.placeReplicated(c, builder)
+                .filter(r -> java.util.Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
+                .map(r -> {
+                    Configuration uneven = c.withReplicas(java.util.Arrays.stream(r.replicasOfStage()).boxed().toList());
+                    return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
+                            r.bottleneck()), (c.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
+                });
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

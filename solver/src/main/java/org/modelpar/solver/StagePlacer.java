@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.partition.Ideals;
+import org.modelpar.solver.partition.ReplicaPartitioner;
 import org.modelpar.solver.timefold.ChainSeed;
 import org.modelpar.solver.timefold.PlacementProblem;
 import org.modelpar.solver.timefold.SplitCost;
@@ -34,15 +35,20 @@ final class StagePlacer {
      * 1.1 million at this bound), which keeps a placement within tens of milliseconds.
      */
     static final int MAX_IDEALS = 1_500;
+    /** The most stage evaluations (nested pairs x stages x replicas^2) the replicated program may take. */
+    static final long MAX_REPLICATED_WORK = 20_000_000L;
 
     private final BlockSet blocks;
     private final Optional<Ideals> ideals;
+    /** The ideals, or the prefixes of the block order when they were not enumerated (chains, the fallback). */
+    private final Ideals nested;
     private final boolean exact;
     private final String method;
 
     private StagePlacer(BlockSet blocks, Optional<Ideals> ideals, boolean exact, String method) {
         this.blocks = blocks;
         this.ideals = ideals;
+        this.nested = ideals.orElseGet(() -> Ideals.prefixes(blocks.size()));
         this.exact = exact;
         this.method = method;
     }
@@ -121,6 +127,39 @@ final class StagePlacer {
         SplitCost cost = new SplitCost(problem, all);
         return IdealPartitioner.minimizeBottleneck(all, k, !pins ? cost : (s, inner, outer) ->
                 pinnedElsewhere(all, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+    }
+
+    /**
+     * PipeDream's hybrid placement of configuration c: the blocks and the replicas of every stage together
+     * ({@link ReplicaPartitioner}; replicas of t devices in cluster order, summing to p x d, each dividing the
+     * micro-batch), over the same ideals (or prefixes) as {@link #place}; empty when none fits or the
+     * program would take more than {@link #MAX_REPLICATED_WORK} stage evaluations.
+     */
+    Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems) {
+        int p = c.pipeline();
+        int replicas = p * c.data();
+        if (p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
+            return Optional.empty();
+        }
+        SplitCost[][] costs = new SplitCost[replicas][replicas + 1];
+        for (int first = 0; first < replicas; first++) {
+            for (int r = 1; first + r <= replicas; r++) {
+                if (c.microBatchSize() % r == 0) {
+                    costs[first][r] = new SplitCost(problems.buildOnReplicas(c, first, r), nested);
+                }
+            }
+        }
+        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicaPartitioner.Cost() {
+            @Override
+            public double of(int stage, int first, int count, int inner, int outer) {
+                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].of(stage, inner, outer);
+            }
+
+            @Override
+            public double lowerBound(int stage, int first, int count, int inner, int outer) {
+                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
+            }
+        });
     }
 
     private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * The solver's facade: finds the plan with the shortest simulated step that fits every device's memory
  * (minus the safety margin), and explains it.
  *
- * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact chain dynamic
- * program over the op blocks (costs from the simulator) and ranked by its estimated step
- * {@code (m + p - 1) x bottleneck}; the most promising ones are placed again by Timefold (DP-seeded local
- * search; on DAGs and heterogeneous clusters it can beat the chain split), their recomputation is switched
- * off per stage where memory allows, and each is simulated. The fastest that fits wins.
+ * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact dynamic
+ * program over the op blocks ({@link StagePlacer}: over the ideals of a DAG, the prefixes of a chain; costs
+ * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
+ * estimated step {@code (m + p - 1) x bottleneck}; the most promising one is placed again by Timefold where
+ * the program is not exact or the cluster is heterogeneous, their recomputation is switched off per stage
+ * where memory allows, and each is simulated. The fastest that fits wins.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -144,7 +145,7 @@ public final class Planner {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && (!placer.exact() || heterogeneous(cluster))));
+                    && placer.refineWithTimefold(heterogeneous(cluster))));
         }
         simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
         if (!simulated.get(0).fits()) {

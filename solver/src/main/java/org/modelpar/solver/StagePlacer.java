@@ -35,6 +35,12 @@ final class StagePlacer {
      * 1.1 million at this bound), which keeps a placement within tens of milliseconds.
      */
     static final int MAX_IDEALS = 1_500;
+    /**
+     * Above this many links between blocks (one per producing op and later block reading it) Timefold's
+     * local search does not refine a placement: each move regroups the links by output and stage, and
+     * 100,000 moves over 8,430 links took 24 s (a 10,000-op random DAG).
+     */
+    static final int MAX_TIMEFOLD_LINKS = 2_000;
     /** The most stage evaluations (nested pairs x stages x replicas^2) the replicated program may take. */
     static final long MAX_REPLICATED_WORK = 20_000_000L;
 
@@ -44,6 +50,8 @@ final class StagePlacer {
     private final Ideals nested;
     private final boolean exact;
     private final String method;
+    /** The outputs open at each of {@link #nested}, made from the first problem placed (every problem has the same links). */
+    private SplitCost.Frontier frontier;
 
     private StagePlacer(BlockSet blocks, Optional<Ideals> ideals, boolean exact, String method) {
         this.blocks = blocks;
@@ -80,19 +88,30 @@ final class StagePlacer {
             String reason = series > maxBlocks
                     ? "its series chains leave " + series + " blocks, more than --max-blocks " + maxBlocks
                     : "its DAG has more than " + MAX_IDEALS + " ideals even with the series chains contracted";
-            LOG.info("'{}': {}; placing {} blocks along their order, refined by Timefold", graph.name(), reason, layers.size());
+            int links = links(layers);
+            String refined = links <= MAX_TIMEFOLD_LINKS ? "refined by Timefold"
+                    : "not refined by Timefold (" + links + " links between blocks, more than " + MAX_TIMEFOLD_LINKS + ")";
+            LOG.info("'{}': {}; placing {} blocks along their order, {}", graph.name(), reason, layers.size(), refined);
             return new StagePlacer(layers, Optional.empty(), false, "dynamic program along the order of "
-                    + layers.size() + " blocks, refined by Timefold (not exact: " + reason + ")");
+                    + layers.size() + " blocks, " + refined + " (not exact: " + reason + ")");
         });
+    }
+
+    private static int links(BlockSet blocks) {
+        return blocks.outputs().stream().mapToInt(o -> o.toBlock().size()).sum();
+    }
+
+    /**
+     * Whether Timefold should refine the best configuration's placement: where the program is not exact
+     * or the cluster mixes device types (its local search may then beat the program's stage order), and
+     * only up to {@link #MAX_TIMEFOLD_LINKS} links.
+     */
+    boolean refineWithTimefold(boolean heterogeneous) {
+        return (!exact || heterogeneous) && links(blocks) <= MAX_TIMEFOLD_LINKS;
     }
 
     BlockSet blocks() {
         return blocks;
-    }
-
-    /** Whether the placement is the optimum of the stage times (a chain, or a DAG whose ideals were enumerated). */
-    boolean exact() {
-        return exact;
     }
 
     /** How the blocks are placed, for the explanation. */
@@ -119,33 +138,40 @@ final class StagePlacer {
             return Optional.empty();
         }
         boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
-        if (ideals.isEmpty()) {
+        if (ideals.isEmpty() && exact) {
             return (pins ? ChainSeed.optimal(problem, pinnedStage) : ChainSeed.optimal(problem))
                     .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
         }
-        Ideals all = ideals.get();
-        SplitCost cost = new SplitCost(problem, all);
-        return IdealPartitioner.minimizeBottleneck(all, k, !pins ? cost : (s, inner, outer) ->
-                pinnedElsewhere(all, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+        SplitCost cost = cost(problem);
+        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : (s, inner, outer) ->
+                pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+    }
+
+    private SplitCost cost(PlacementProblem problem) {
+        if (frontier == null) {
+            frontier = SplitCost.Frontier.of(problem.links(), nested);
+        }
+        return new SplitCost(problem, nested, frontier);
     }
 
     /**
      * PipeDream's hybrid placement of configuration c: the blocks and the replicas of every stage together
      * ({@link ReplicaPartitioner}; replicas of t devices in cluster order, summing to p x d, each dividing the
-     * micro-batch), over the same ideals (or prefixes) as {@link #place}; empty when none fits or the
-     * program would take more than {@link #MAX_REPLICATED_WORK} stage evaluations.
+     * micro-batch), over the same ideals (or a chain's prefixes) as {@link #place}; empty when none fits,
+     * when the placement is the order fallback, or when the program would take more than
+     * {@link #MAX_REPLICATED_WORK} stage evaluations.
      */
     Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems) {
         int p = c.pipeline();
         int replicas = p * c.data();
-        if (p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
+        if (!exact || p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
             return Optional.empty();
         }
         SplitCost[][] costs = new SplitCost[replicas][replicas + 1];
         for (int first = 0; first < replicas; first++) {
             for (int r = 1; first + r <= replicas; r++) {
                 if (c.microBatchSize() % r == 0) {
-                    costs[first][r] = new SplitCost(problems.buildOnReplicas(c, first, r), nested);
+                    costs[first][r] = cost(problems.buildOnReplicas(c, first, r));
                 }
             }
         }

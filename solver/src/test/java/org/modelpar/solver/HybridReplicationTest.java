@@ -2,15 +2,11 @@ package org.modelpar.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.io.GraphFormat;
 import org.modelpar.graph.io.GraphReader;
-import org.modelpar.profiles.Catalog;
-import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -29,7 +25,8 @@ class HybridReplicationTest {
                 GraphFormat.PIPEDREAM);
         PlanRequest request = PlanRequest.of(6).withPrecision(Precision.FP32, OptimizerKind.SGD)
                 .withDegrees(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.of(1));
-        PlanResult r = new Planner().plan(graph, slowLinks(4), request);
+        ClusterSpec cluster = PipeDreamOptimalityTest.oneNode("slow-a100-4", 4, "a100-sxm4-80gb", new LinkProfile(1e9, 0));
+        PlanResult r = new Planner().plan(graph, cluster, request);
         assertThat(r.best().plan().stages()).extracting(s -> s.devices().size()).containsExactly(3, 1);
         assertThat(r.best().explanation().lines().get(0)).contains("replicas 3+1");
         // the even split was simulated too and lost
@@ -37,15 +34,5 @@ class HybridReplicationTest {
             assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b");
             assertThat(u.stepSeconds()).isGreaterThan(r.report().stepSeconds());
         });
-    }
-
-    /** k A100s on one node whose links carry 1 GB/s. */
-    static ClusterSpec slowLinks(int k) {
-        List<ClusterDevice> devices = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            devices.add(new ClusterDevice("g" + i, "n0", Catalog.device("a100-sxm4-80gb")));
-        }
-        LinkProfile link = new LinkProfile(1e9, 0);
-        return new ClusterSpec("slow-a100-" + k, devices, link, link);
     }
 }

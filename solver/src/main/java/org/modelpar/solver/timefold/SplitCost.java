@@ -17,19 +17,77 @@ import org.modelpar.solver.partition.Ideals;
  * once to each stage reading it, so its sender pays more when one output feeds several later stages.
  *
  * <p>Compute and memory are summed per ideal once (from the ideal it was reached from), so a stage's are
- * two differences; transfers scan the outputs open at the two ideals (produced inside, read outside).
+ * two differences; transfers scan the outputs open at the two ideals (produced inside, read outside),
+ * which {@link Frontier} lists once for every problem of a search.
  */
 public final class SplitCost implements IdealPartitioner.Cost {
+    /**
+     * The outputs open at each ideal (produced inside it, read outside). It depends only on which blocks the
+     * links join, the same for every configuration of a search, so one instance serves all their problems.
+     */
+    public static final class Frontier {
+        private final int[] from;
+        private final int[][] linksOf;
+        private final int[] to;
+        private final int[][] open;
+
+        private Frontier(List<BlockLink> links, Ideals ideals) {
+            Map<BlockLink.Output, List<Integer>> byOutput = new LinkedHashMap<>();
+            for (int l = 0; l < links.size(); l++) {
+                byOutput.computeIfAbsent(links.get(l).output(), o -> new ArrayList<>()).add(l);
+            }
+            linksOf = byOutput.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+            from = new int[linksOf.length];
+            for (int o = 0; o < linksOf.length; o++) {
+                from[o] = links.get(linksOf[o][0]).from();
+            }
+            to = links.stream().mapToInt(BlockLink::to).toArray();
+            open = new int[ideals.count()][];
+            int[] scratch = new int[linksOf.length];
+            for (int i = 0; i < open.length; i++) {
+                int n = 0;
+                for (int o = 0; o < linksOf.length; o++) {
+                    if (ideals.contains(i, from[o]) && readOutside(ideals, i, o)) {
+                        scratch[n++] = o;
+                    }
+                }
+                open[i] = java.util.Arrays.copyOf(scratch, n);
+            }
+        }
+
+        /** The frontier of {@code links} (grouped by their output) over {@code ideals}. */
+        public static Frontier of(List<BlockLink> links, Ideals ideals) {
+            return new Frontier(links, ideals);
+        }
+
+        private boolean readOutside(Ideals ideals, int ideal, int output) {
+            for (int l : linksOf[output]) {
+                if (!ideals.contains(ideal, to[l])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private final PlacementProblem problem;
     private final Ideals ideals;
+    private final Frontier frontier;
     private final long[][] nanos;
     private final long[][] memory;
-    private final List<List<BlockLink>> outputs;
-    private final int[][] open;
+    private final long[] capacity;
+    private final long[] linkBytes;
+    private final BlockLink.Output[] outputs;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
+        this(problem, ideals, Frontier.of(problem.links(), ideals));
+    }
+
+    /** @param frontier made from links that join the same blocks as {@code problem}'s, in the same order */
+    public SplitCost(PlacementProblem problem, Ideals ideals, Frontier frontier) {
         this.problem = problem;
         this.ideals = ideals;
+        this.frontier = frontier;
         int k = problem.stages().size();
         int count = ideals.count();
         nanos = new long[k][count];
@@ -41,30 +99,18 @@ public final class SplitCost implements IdealPartitioner.Cost {
                 memory[s][i] = memory[s][ideals.parent(i)] + block.memoryBytes()[s];
             }
         }
-        Map<BlockLink.Output, List<BlockLink>> byOutput = new LinkedHashMap<>();
-        problem.links().forEach(l -> byOutput.computeIfAbsent(l.output(), o -> new ArrayList<>()).add(l));
-        outputs = List.copyOf(byOutput.values());
-        open = new int[count][];
-        for (int i = 0; i < count; i++) {
-            List<Integer> openHere = new ArrayList<>();
-            for (int o = 0; o < outputs.size(); o++) {
-                if (open(i, outputs.get(o))) {
-                    openHere.add(o);
-                }
-            }
-            open[i] = openHere.stream().mapToInt(Integer::intValue).toArray();
+        capacity = problem.stages().stream().mapToLong(StageSlot::capacityBytes).toArray();
+        linkBytes = problem.links().stream().mapToLong(BlockLink::bytes).toArray();
+        outputs = new BlockLink.Output[frontier.linksOf.length];
+        for (int o = 0; o < outputs.length; o++) {
+            outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
-    }
-
-    /** Whether the output is produced inside the ideal and read outside it. */
-    private boolean open(int ideal, List<BlockLink> links) {
-        return ideals.contains(ideal, links.get(0).from()) && links.stream().anyMatch(l -> !ideals.contains(ideal, l.to()));
     }
 
     /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
     @Override
     public double lowerBound(int stage, int inner, int outer) {
-        if (memory[stage][outer] - memory[stage][inner] > problem.stages().get(stage).capacityBytes()) {
+        if (memory[stage][outer] - memory[stage][inner] > capacity[stage]) {
             return Double.POSITIVE_INFINITY;
         }
         return nanos[stage][outer] - nanos[stage][inner];
@@ -72,32 +118,32 @@ public final class SplitCost implements IdealPartitioner.Cost {
 
     @Override
     public double of(int stage, int inner, int outer) {
-        StageSlot slot = problem.stages().get(stage);
-        if (memory[stage][outer] - memory[stage][inner] > slot.capacityBytes()) {
-            return Double.POSITIVE_INFINITY;
+        double total = lowerBound(stage, inner, outer);
+        if (total == Double.POSITIVE_INFINITY) {
+            return total;
         }
-        long total = nanos[stage][outer] - nanos[stage][inner];
-        for (int o : open[inner]) {
+        StageSlot slot = problem.stages().get(stage);
+        for (int o : frontier.open[inner]) {
             long bytes = 0;
-            for (BlockLink l : outputs.get(o)) {
-                if (ideals.contains(outer, l.to()) && !ideals.contains(inner, l.to())) {
-                    bytes += l.bytes();
+            for (int l : frontier.linksOf[o]) {
+                int to = frontier.to[l];
+                if (ideals.contains(outer, to) && !ideals.contains(inner, to)) {
+                    bytes += linkBytes[l];
                 }
             }
-            total += slot.inbound().roundTripNanos(outputs.get(o).get(0).output().sent(bytes));
+            total += slot.inbound().roundTripNanos(outputs[o].sent(bytes));
         }
-        for (int o : open[outer]) {
-            List<BlockLink> links = outputs.get(o);
-            if (ideals.contains(inner, links.get(0).from())) {
+        for (int o : frontier.open[outer]) {
+            if (ideals.contains(inner, frontier.from[o])) {
                 continue;
             }
             long bytes = 0;
-            for (BlockLink l : links) {
-                if (!ideals.contains(outer, l.to())) {
-                    bytes += l.bytes();
+            for (int l : frontier.linksOf[o]) {
+                if (!ideals.contains(outer, frontier.to[l])) {
+                    bytes += linkBytes[l];
                 }
             }
-            total += slot.outbound().roundTripNanos(links.get(0).output().sent(bytes));
+            total += slot.outbound().roundTripNanos(outputs[o].sent(bytes));
         }
         return total;
     }

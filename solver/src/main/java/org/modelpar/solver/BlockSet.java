@@ -29,7 +29,7 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
      * tensors to that stage's blocks).
      *
      * @param block       the producer's block
-     * @param outputBytes the producer's activation bytes per sample (fp32)
+     * @param outputBytes the producer's output bytes per sample (fp32; {@link SentBytes#outputBytes})
      * @param toBlock     per later block, the fp32 bytes per sample of the producer's tensors to it
      */
     record Output(int block, long outputBytes, SortedMap<Integer, Long> toBlock) {
@@ -119,7 +119,7 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
                 }
             }
             if (!toBlock.isEmpty()) {
-                outputs.add(new Output(from, producer.activationBytes(), toBlock));
+                outputs.add(new Output(from, SentBytes.outputBytes(producer, graph.outgoing(producer.id())), toBlock));
             }
         }
         return new BlockSet(runs, outputs);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
-import org.modelpar.graph.SentBytes;
 import org.modelpar.graph.TensorEdge;
 
 /**
@@ -14,8 +13,9 @@ import org.modelpar.graph.TensorEdge;
  * each gradient is freed once the op that produced the tensor has consumed it (as autograd does): the
  * largest, over the stage's ops {@code o} in order, of o's workspace plus the gradients live while o's
  * backward runs, which are o's output gradient and the gradient of every tensor made before o (in the
- * stage or received) that o or a later op of the stage reads. An op's output is what its tensors carry
- * ({@link SentBytes}: an output read by two ops is one tensor).
+ * stage or received) that o or a later op of the stage reads. An op's output is the sum of the tensors it
+ * sends (each edge carries its whole output or a disjoint part of it), at most its activation bytes (an
+ * output read by two ops is one tensor).
  *
  * @param bytesPerSample the largest op's workspace plus live gradients, per sample
  */
@@ -64,6 +64,7 @@ public record StageWorkspace(long bytesPerSample) {
     }
 
     private static long outputBytes(ComputationGraph graph, String opId) {
-        return SentBytes.of(graph.op(opId).orElseThrow(), graph.outgoing(opId));
+        long sent = graph.outgoing(opId).stream().mapToLong(TensorEdge::bytes).reduce(0, Math::addExact);
+        return Math.min(sent, graph.op(opId).map(OpNode::activationBytes).orElse(sent));
     }
 }

@@ -17,7 +17,7 @@ public record BlockLink(int from, int to, long bytes, Output output) {
      * once: {@link #sent} of the summed bytes of its links that cross.
      *
      * @param index the output's number within the problem
-     * @param bytes the whole output per micro-batch (the op's activation bytes)
+     * @param bytes the whole output per micro-batch ({@link SentBytes#outputBytes})
      */
     public record Output(int index, long bytes) {
         public Output {

@@ -55,14 +55,14 @@ final class BlockProbe {
 
     /**
      * @param block     block index
-     * @param devices   one stage's devices (t x d of one type, replica-major)
+     * @param devices   one stage's devices (t x its replicas, of one type, replica-major)
      * @param config    the configuration (tensor degree, micro-batch, precision come from here and the request)
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
         // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + config.samplesPerReplica()
-                + "|" + recompute;
+        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
+        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute;
         return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
     }
 

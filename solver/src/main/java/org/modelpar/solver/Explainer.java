@@ -25,8 +25,11 @@ final class Explainer {
     private Explainer() {
     }
 
-    /** Configurations considered (enumerated before the time limit) and placed (not pruned by the lower bound). */
-    record Counts(int considered, int placed) {
+    /**
+     * Configurations considered (enumerated before the time limit) and placed (not pruned by the lower
+     * bound), and how each was placed ({@link StagePlacer#method()}).
+     */
+    record Counts(int considered, int placed, String placement) {
     }
 
     static PlanResult result(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request,
@@ -87,6 +90,7 @@ final class Explainer {
                         + " %d placed, the rest pruned by the lower bound%s)", best.configuration().label(), r.stepSeconds(),
                 r.samplesPerSecond(), r.bubbleFraction() * 100, counts.considered(), counts.placed(),
                 completed ? "" : "; time limit reached"));
+        lines.add("placement: " + counts.placement());
         PlanLayout layout = PlanValidator.validate(best.plan(), graph, cluster);
         int slowest = 0;
         double slowestSeconds = -1;

@@ -1,20 +1,28 @@
 package org.modelpar.cli;
 
 import java.util.Optional;
+import org.modelpar.profiles.ByteSize;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
+import org.modelpar.profiles.LocalCluster;
 import picocli.CommandLine.Option;
 
 /**
- * The reusable {@code --cluster C} option ({@code @Mixin} it into simulate, plan, run): a catalog name
- * ({@code dgx-a100}), {@code NAME:N} (N nodes), {@code local:N} (N CPU workers) or a {@code modelpar-cluster/1}
- * file, resolved by {@link Clusters#resolve(String)}.
+ * The reusable {@code --cluster C} option ({@code @Mixin} it into simulate, plan, run, train): a catalog name
+ * ({@code dgx-a100}), {@code NAME:N} (N nodes), {@code local:N} (N CPU workers), {@code local:N@SIZE} (with a
+ * memory budget per worker) or a {@code modelpar-cluster/1} file, resolved by {@link Clusters#resolve(String)};
+ * and {@code --device-memory SIZE}, the same budget as an option ({@link LocalCluster#withDeviceMemory}).
  */
 public final class ClusterOption {
     @Option(names = "--cluster", paramLabel = "C",
             description = "Cluster: catalog name (dgx-v100, dgx-a100, dgx-h100, pcie-4xv100, mixed-a100-v100), "
                     + "NAME:N for N nodes, local:N for N CPU workers, or a modelpar-cluster/1 file; with --plan, default: the plan's cluster.")
     String cluster;
+
+    @Option(names = "--device-memory", paramLabel = "SIZE",
+            description = "Memory budget of every local worker, e.g. 48MiB or 2GiB: plan, simulation and training hold to it"
+                    + " (local clusters only; the same as --cluster local:N@SIZE).")
+    String deviceMemory;
 
     /** The argument as given, if any. */
     public Optional<String> value() {
@@ -23,7 +31,7 @@ public final class ClusterOption {
 
     /** The cluster the option names, or else the named one (a plan's cluster). */
     public ClusterSpec resolveOr(String clusterName) {
-        return Clusters.resolve(cluster != null ? cluster : clusterName);
+        return budgeted(cluster != null ? cluster : clusterName);
     }
 
     /** The resolved cluster; a missing option is a usage error (exit 2). */
@@ -31,6 +39,16 @@ public final class ClusterOption {
         if (cluster == null) {
             throw new CliInputException("--cluster is required (e.g. --cluster dgx-a100:4)");
         }
-        return Clusters.resolve(cluster);
+        return budgeted(cluster);
+    }
+
+    /** The cluster of {@code arg}, with the {@code --device-memory} budget in place of any budget the argument names. */
+    private ClusterSpec budgeted(String arg) {
+        if (deviceMemory == null) {
+            return Clusters.resolve(arg);
+        }
+        long bytes = ByteSize.parse(deviceMemory, "--device-memory");
+        String unbudgeted = arg.startsWith("local:") && arg.contains("@") ? arg.substring(0, arg.indexOf('@')) : arg;
+        return LocalCluster.withDeviceMemory(Clusters.resolve(unbudgeted), bytes, "--device-memory " + deviceMemory);
     }
 }

@@ -15,6 +15,7 @@ final class Commands {
         cmd.addSubcommand("plan", new PlanCommand());
         cmd.addSubcommand("profile", new ProfileCommand());
         cmd.addSubcommand("train", new TrainCommand());
+        cmd.addSubcommand("worker", new WorkerCommand());
         cmd.addSubcommand("run", new RunCommand());
         cmd.addSubcommand("report", new ReportCommand());
         cmd.addSubcommand("export", new ExportCommand());

@@ -1,6 +1,7 @@
 package org.modelpar.cli;
 
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.io.GraphFormat;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Reusable picocli mixin ({@code @Mixin GraphOptions graph;}) that turns {@code --model} or
- * {@code --graph FILE [--format ...] [--measured-on TYPE] [--batch-size N]} into a graph. Commands that read
+ * {@code --graph FILE [--format ...] [--seq-len TOKENS] [--measured-on TYPE] [--batch-size N]} into a graph. Commands that read
  * a plan file call {@link #loadFor(Path, PlacementPlan)}: without {@code --model}/{@code --graph} it rebuilds the
  * built-in model the plan names.
  */
@@ -24,16 +25,22 @@ public final class GraphOptions {
                     + " / dag:ops=N,seed=S; with --plan, default: the model the plan names.")
     String model;
 
-    @Option(names = "--graph", paramLabel = "FILE", description = "Graph file (native JSON, PipeDream graph.txt or Hugging Face config.json).")
+    @Option(names = "--graph", paramLabel = "FILE",
+            description = "Graph file (native JSON, PipeDream graph.txt, Hugging Face config.json or ONNX model).")
     Path graphFile;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Format of --graph: json, pipedream or hf-config (default: from the file name).")
+            description = "Format of --graph: json, pipedream, hf-config or onnx (default: from the file name).")
     String format;
 
     @Option(names = "--measured-on", paramLabel = "TYPE", defaultValue = ImportOptions.DEFAULT_MEASURED_ON,
             description = "Device type PipeDream times were measured on (default: ${DEFAULT-VALUE}).")
     String measuredOn;
+
+    @Option(names = "--seq-len", paramLabel = "TOKENS",
+            description = "Tokens per sample of a Hugging Face config, a transformer preset or an ONNX model's symbolic"
+                    + " dimensions (default: the config's max_position_embeddings, at most 4096; the preset's own).")
+    Integer seqLen;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
             description = "Samples per profiled minibatch of a PipeDream file (default: ${DEFAULT-VALUE}).")
@@ -74,6 +81,13 @@ public final class GraphOptions {
         return g;
     }
 
+    private OptionalInt sequenceLength() {
+        if (seqLen != null && (seqLen < 1 || seqLen > ImportOptions.MAX_SEQUENCE_LENGTH)) {
+            throw new CliInputException("--seq-len must be between 1 and " + ImportOptions.MAX_SEQUENCE_LENGTH + ", got " + seqLen);
+        }
+        return seqLen == null ? OptionalInt.empty() : OptionalInt.of(seqLen);
+    }
+
     /** Whether --model or --graph was given. */
     boolean given() {
         return model != null || graphFile != null;
@@ -89,10 +103,16 @@ public final class GraphOptions {
             if (format != null) {
                 throw new CliInputException("--format applies to --graph files, not to --model " + model);
             }
-            return ModelZoo.build(model);
+            return ModelZoo.build(model, sequenceLength());
         }
         GraphFormat f = format == null ? GraphFormat.guess(graphFile) : GraphFormat.parse(format);
         ImportOptions options = ImportOptions.defaults().withMeasuredOn(measuredOn).withBatchSize(batchSize);
+        if (seqLen != null) {
+            if (f != GraphFormat.HF_CONFIG && f != GraphFormat.ONNX) {
+                throw new CliInputException("--seq-len applies to Hugging Face configs, ONNX models and zoo models, not to " + f + " files");
+            }
+            options = options.withSequenceLength(sequenceLength().getAsInt());
+        }
         return GraphReader.read(graphFile, f, options);
     }
 }

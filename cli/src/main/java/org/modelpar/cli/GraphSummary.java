@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.ModelSize;
 
 /** The {@code graph} summary: as a JSON map with the keys of docs/graph.md#command-line, or as a table. */
 final class GraphSummary {
@@ -22,8 +23,12 @@ final class GraphSummary {
         m.put("tensorCount", g.tensorCount());
         m.put("parameterBytes", g.parameterBytes());
         m.put("parameterCount", parameterCount(g));
+        ModelSize size = ModelSize.of(g);
+        m.put("activeParametersPerToken", size.activeParametersPerToken());
+        m.put("tokensPerSample", size.tokensPerSample().isPresent() ? size.tokensPerSample().getAsLong() : null);
         m.put("forwardFlopsPerSample", g.forwardFlopsPerSample());
         m.put("backwardFlopsPerSample", g.backwardFlopsPerSample());
+        m.put("forwardFlopsPerToken", size.forwardFlopsPerToken().isPresent() ? size.forwardFlopsPerToken().getAsDouble() : null);
         m.put("measuredSeconds", g.measuredSeconds());
         m.put("measuredBatchSize", g.measuredBatchSize());
         m.put("activationBytesPerSample", g.activationBytesPerSample());
@@ -38,8 +43,14 @@ final class GraphSummary {
         row(out, "tensors", HumanUnits.grouped(g.tensorCount()));
         row(out, "parameters", (count == null ? "unknown" : HumanUnits.count(count) + " (" + HumanUnits.grouped(count) + ")")
                 + ", " + HumanUnits.bytes(g.parameterBytes()) + " at fp32");
-        row(out, "forward", HumanUnits.si(g.forwardFlopsPerSample(), "FLOP") + " per sample");
-        row(out, "backward", HumanUnits.si(g.backwardFlopsPerSample(), "FLOP") + " per sample");
+        ModelSize size = ModelSize.of(g);
+        if (Math.round(size.activeParametersPerToken()) != size.parameters()) {
+            long active = Math.round(size.activeParametersPerToken());
+            row(out, "active", HumanUnits.count(active) + " (" + HumanUnits.grouped(active) + ") parameters per token");
+        }
+        sequence(size).ifPresent(line -> row(out, "sequence", line));
+        row(out, "forward", flops(g.forwardFlopsPerSample(), size));
+        row(out, "backward", flops(g.backwardFlopsPerSample(), size));
         row(out, "activations", HumanUnits.bytes(g.activationBytesPerSample()) + " per sample at fp32");
         if (g.measuredSeconds().isEmpty()) {
             row(out, "measured", "none");
@@ -47,6 +58,21 @@ final class GraphSummary {
         g.measuredSeconds().forEach((type, s) -> row(out, "measured", type + ": " + HumanUnits.seconds(s)
                 + " forward+backward for " + g.measuredBatchSize() + (g.measuredBatchSize() == 1 ? " sample" : " samples")));
         out.flush();
+    }
+
+    /** The tokens per sample, with how to change them; empty for a graph without a token embedding. */
+    static java.util.Optional<String> sequence(ModelSize size) {
+        if (size.tokensPerSample().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(HumanUnits.grouped(size.tokensPerSample().getAsLong())
+                + " tokens per sample (--seq-len to change)");
+    }
+
+    private static String flops(double perSample, ModelSize size) {
+        String line = HumanUnits.si(perSample, "FLOP") + " per sample";
+        return size.tokensPerSample().isPresent() ? line + ", " + HumanUnits.si(perSample / size.tokensPerSample().getAsLong(), "FLOP")
+                + " per token" : line;
     }
 
     private static void row(PrintWriter out, String key, String value) {

@@ -50,7 +50,8 @@ public final class Main implements Runnable {
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = ErrorCodes.exitCode(ex);
             err.println("modelpar: " + ErrorCodes.message(ex));
-            if (main.debug || code == 1) {
+            // a device that failed is reported in one line naming it; other exit-1 errors are bugs: show where
+            if (main.debug || code == 1 && !(ex instanceof org.modelpar.executor.ExecutionException)) {
                 ex.printStackTrace(err);
             }
             return code;

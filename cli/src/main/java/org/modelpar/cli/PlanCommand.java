@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.modelpar.executor.profile.Profiler;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.ModelSize;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -132,6 +133,7 @@ final class PlanCommand implements Runnable {
             o.println(PlanJson.write(result.best()));
         } else {
             print(result, o);
+            GraphSummary.sequence(ModelSize.of(graph)).ifPresent(l -> o.println("  sequence length: " + l));
             previous.ifPresent(p -> PlanChanges.describe(p.plan(), result.best().plan()).forEach(l -> o.println("  " + l)));
             localNotes(graph, c, result.best().plan()).forEach(l -> o.println("  note: " + l));
         }

@@ -7,9 +7,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
-import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.timeline.Timeline;
-import org.modelpar.simulator.trace.ChromeTraceReader;
 import org.modelpar.workflow.HtmlReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +46,7 @@ final class ReportCommand implements Runnable {
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.loadFor(plan, file.plan());
         ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
-        Optional<Timeline> measuredTrace = Optional.ofNullable(measured)
-                .map(m -> ChromeTraceReader.read(m, Lowering.lower(g, c, file.plan())).lastStep());
+        Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measuredStep(m, file, g, c));
         HtmlReports.write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote report of " + plan + " to " + out);

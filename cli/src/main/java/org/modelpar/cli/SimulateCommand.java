@@ -16,7 +16,9 @@ import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
 import org.modelpar.solver.InfeasibleException;
@@ -62,8 +64,22 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--schedule", defaultValue = "1f1b", description = "gpipe or 1f1b (default ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--recompute", description = "Recompute activations in the backward pass.")
-    boolean recompute;
+    @Option(names = "--recompute", paramLabel = "MODE", arity = "0..1", fallbackValue = "full",
+            description = "Recompute in the backward pass: none, selective (the attention core) or full (every layer;"
+                    + " the default when MODE is left out). With --plan it replaces every stage's mode.")
+    String recompute;
+
+    @Option(names = "--sequence-parallel",
+            description = "Megatron-LM's sequence parallelism (needs --tp above 1).")
+    boolean sequenceParallel;
+
+    @Option(names = "--scatter-gather",
+            description = "Send 1/t of each pipeline boundary tensor per tensor rank, then all-gather it (needs --tp above 1).")
+    boolean scatterGather;
+
+    @Option(names = "--overlap-grad-reduce",
+            description = "Run the data-parallel gradient all-reduce during the last backward (PyTorch DDP) instead of after it.")
+    boolean overlapGradReduce;
 
     @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
     String precision;
@@ -87,15 +103,22 @@ final class SimulateCommand implements Runnable {
         ClusterSpec c;
         if (plan != null) {
             p = PlanJson.read(plan).plan();
+            if (recompute != null) {
+                p = p.withRecomputation(Recompute.parse(recompute));
+            }
             g = graphOptions.loadFor(plan, p);
             c = cluster.resolveOr(p.clusterName());
         } else {
             g = graphOptions.load();
             c = cluster.resolve();
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
-                    recompute, Precision.parse(precision), OptimizerKind.parse(optimizer));
+                    recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
+                    OptimizerKind.parse(optimizer));
             p = StageBalancer.plan(g, c, config, new RooflineCostModel());
         }
+        PlanOptions options = p.options();
+        p = p.withOptions(new PlanOptions(options.sequenceParallel() || sequenceParallel,
+                options.scatterGather() || scatterGather, options.overlapGradientReduce() || overlapGradReduce));
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
         if (trace != null) {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {

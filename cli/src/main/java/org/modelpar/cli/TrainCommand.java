@@ -2,9 +2,11 @@ package org.modelpar.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.worker.LocalWorkers;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationReport;
@@ -60,6 +62,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--compare", description = "Print predicted vs measured step time, memory and instructions.")
     boolean compare;
 
+    /** Where the devices run: threads of this process, or one local worker process each (gRPC on loopback). */
+    enum Workers { threads, processes }
+
+    @Option(names = "--workers", defaultValue = "threads", paramLabel = "W",
+            description = "threads (one JVM) or processes (one worker process per device, gRPC on loopback); default ${DEFAULT-VALUE}.")
+    Workers workers;
+
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
@@ -75,7 +84,7 @@ final class TrainCommand implements Runnable {
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
         TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
-                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume)), r -> {
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand()), r -> {
                     if (!json) {
                         out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
                         out.flush();
@@ -90,6 +99,12 @@ final class TrainCommand implements Runnable {
             TrainReport.print(out, outcome.result(), outcome.comparison(), compare, roofline.stepSeconds());
         }
         out.flush();
+    }
+
+    /** With {@code --workers processes}: this program's {@code worker} command in a fresh JVM. */
+    private Optional<List<String>> workerCommand() {
+        return workers == Workers.processes
+                ? Optional.of(LocalWorkers.javaCommand(Main.class.getName(), List.of("worker"))) : Optional.empty();
     }
 
     private void printJson(PrintWriter out, TrainAndCompare.Outcome outcome, double rooflineStepSeconds) {

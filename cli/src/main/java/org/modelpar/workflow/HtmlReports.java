@@ -13,7 +13,9 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.timeline.Timeline;
+import org.modelpar.simulator.trace.ChromeTraceReader;
 
 /** Writes the self-contained HTML report of a plan: its simulated timeline and, when given, a measured one. */
 public final class HtmlReports {
@@ -24,6 +26,15 @@ public final class HtmlReports {
     public static void write(Path out, PlanFile file, ComputationGraph graph, ClusterSpec cluster, Optional<Timeline> measured) {
         write(out, file, cluster, Simulator.simulate(graph, cluster, file.plan(), SimulationOptions.defaults().withTrace(true)),
                 measured);
+    }
+
+    /**
+     * The last step of a measured trace file ({@code train --trace}), read against the plan's step program.
+     *
+     * @throws org.modelpar.simulator.plan.PlanException when the file is unreadable or not a trace of this plan
+     */
+    public static Timeline measuredStep(Path trace, PlanFile file, ComputationGraph graph, ClusterSpec cluster) {
+        return ChromeTraceReader.read(trace, Lowering.lower(graph, cluster, file.plan())).lastStep();
     }
 
     /**

@@ -82,8 +82,7 @@ public final class LocalTraining {
                 Map<String, Double> capacity = new LinkedHashMap<>();
                 cluster.computeCapacity().keySet().forEach(node ->
                         capacity.put(node, Math.min(c, cluster.nodes().get(node).size())));
-                now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(),
-                        cluster.nodeLinks(), capacity);
+                now = cluster.withComputeCapacity(capacity);
             }
             return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
                     .withCostModel(calibration.costModel()));

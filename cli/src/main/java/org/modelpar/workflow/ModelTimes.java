@@ -3,6 +3,7 @@ package org.modelpar.workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.profile.ModelProfiler;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
@@ -10,10 +11,13 @@ import org.modelpar.graph.io.GraphJson;
 
 /**
  * The model's op times on this machine for a run on local workers: measured once per graph and sample
- * count by {@link ModelProfiler} (as {@code modelpar profile --model} does) and kept under
- * {@code <modelpar home>/profiles/models/}, so later runs plan from the same times, as {@code local:N}
- * reuses the machine's profile. Models the executor cannot run, or too large to time here, keep the
- * roofline.
+ * count by {@link ModelProfiler} (as {@code modelpar profile --model} does), with each op's workspace
+ * replaced by what the executor's kernels take in temporaries ({@link KernelWorkspace}, at 1 sample: the
+ * per-sample figure that bounds every larger micro-batch), and kept under
+ * {@code <modelpar home>/profiles/models/}, so later runs plan from the same times and the plan's memory is
+ * the executor's (a worker's memory budget holds for the plan, the simulation and the run alike), as
+ * {@code local:N} reuses the machine's profile. Models the executor cannot run, or too large to time here,
+ * keep the roofline.
  */
 public final class ModelTimes {
     /** Largest model (fp32 parameter bytes) timed here: it is run whole, with gradients and optimizer state. */
@@ -42,13 +46,13 @@ public final class ModelTimes {
         }
         String hash = GraphJson.contentHash(graph);
         Path file = home.resolve("profiles").resolve("models")
-                .resolve(hash.substring(hash.indexOf(':') + 1, hash.indexOf(':') + 17) + "-k" + samples + ".json");
+                .resolve(hash.substring(hash.indexOf(':') + 1, hash.indexOf(':') + 17) + "-k" + samples + "-ws1.json");
         if (Files.isRegularFile(file)) {
             return new OpTimes(GraphJson.read(file), true, "reused " + file);
         }
         ComputationGraph timed;
         try {
-            timed = ModelProfiler.measure(graph, samples, REPETITIONS, 0);
+            timed = KernelWorkspace.measure(ModelProfiler.measure(graph, samples, REPETITIONS, 0), 1);
         } catch (GraphException e) {
             return new OpTimes(graph, false, "the executor cannot run it: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package org.modelpar.workflow;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
@@ -10,6 +11,8 @@ import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.worker.ProcessTrainer;
+import org.modelpar.executor.worker.Rendezvous;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -44,11 +47,27 @@ public final class TrainAndCompare {
      * @param learningRate  optimizer learning rate
      * @param checkpointDir where a checkpoint is written after every step, if anywhere
      * @param resume        the checkpoint folder to continue from, if any
+     * @param workerCommand the command line of a worker process to run one local process per device
+     *                      (gRPC on loopback), or empty for worker threads of this process
      */
-    public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume) {
-        /** A fresh run without checkpoints. */
+    public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume,
+                           Optional<List<String>> workerCommand) {
+        public Settings {
+            workerCommand = workerCommand.map(List::copyOf);
+        }
+
+        /** A fresh run without checkpoints, on worker threads. */
         public static Settings of(int steps, long seed, double learningRate) {
-            return new Settings(steps, seed, learningRate, Optional.empty(), Optional.empty());
+            return new Settings(steps, seed, learningRate, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** The executor's training options for {@code cluster} (each device's memory budget from its profile). */
+        TrainOptions options(ClusterSpec cluster) {
+            try {
+                return new TrainOptions(steps, LocalTraining.options(cluster, seed, learningRate), seed, checkpointDir, resume);
+            } catch (IllegalArgumentException e) {
+                throw new WorkflowException(e.getMessage());
+            }
         }
     }
 
@@ -73,29 +92,39 @@ public final class TrainAndCompare {
      * Trains {@code plan} and compares.
      *
      * @param onStep called after every step (e.g. to print the loss)
+     * @throws org.modelpar.executor.ExecutionException when a device fails (with worker processes: a worker
+     *                                                  process dies, naming its rank)
      * @throws WorkflowException when the settings are out of range
      * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint does not fit the plan
      */
     public static Outcome run(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
                               Consumer<StepResult> onStep) {
-        TrainOptions options;
-        try {
-            options = new TrainOptions(settings.steps(), LocalTraining.options(cluster, settings.seed(), settings.learningRate()),
-                    settings.seed(), settings.checkpointDir(), settings.resume());
-        } catch (IllegalArgumentException e) {
-            throw new WorkflowException(e.getMessage());
-        }
+        TrainOptions options = settings.options(cluster);
         StepProgram program = Lowering.lower(graph, cluster, plan);
         LocalTraining.CalibratedPrediction calibration =
                 new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
-        TrainResult result = Trainer.train(graph, program, options, r -> {
+        Consumer<StepResult> everyStep = r -> {
             calibration.afterStep();
             onStep.accept(r);
-        });
+        };
+        TrainResult result = settings.workerCommand().isPresent()
+                ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
+                : Trainer.train(graph, program, options, everyStep);
         int lastStep = result.firstStep() + result.losses().size() - 1;
         Comparison comparison = Comparison.of(calibration.simulate(graph, cluster, plan).predictedSide(),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
         return new Outcome(result, comparison, program, calibration.hostCapacity());
+    }
+
+    /**
+     * Rank 0 of a job whose worker processes a launcher started (Slurm, Kubernetes): serves the rendezvous,
+     * trains its own device in this process and returns the run's result; {@code settings.workerCommand()}
+     * is not used (the launcher started the workers).
+     */
+    public static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
+                                         Rendezvous rendezvous, String advertiseHost, Consumer<StepResult> onStep) {
+        return ProcessTrainer.coordinate(graph, cluster, Lowering.lower(graph, cluster, plan), settings.options(cluster),
+                rendezvous, advertiseHost, onStep);
     }
 }

@@ -74,7 +74,7 @@ public final class Workflow {
             TextFiles.write(written, ClusterJson.write(
                     new Profiler(Ticker.system(), PROFILE_ROUNDS, PROFILE_REPETITIONS).profile(workers).cluster()));
             profile = Optional.of(written);
-            cluster = LocalCluster.of(workers, request.modelparHome(), ProfileLimits.DEFAULT);
+            cluster = LocalCluster.reprofiled(cluster, request.modelparHome(), ProfileLimits.DEFAULT);
         }
         ModelTimes.OpTimes times = cluster.localWorkers()
                 ? ModelTimes.of(request.graph(), request.timedSamples(), request.modelparHome())

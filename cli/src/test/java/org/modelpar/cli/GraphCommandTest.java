@@ -99,7 +99,7 @@ class GraphCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("gpt3-175b").contains("174.6 B").contains("llama2-70b").contains("inception-v3");
         JsonNode j = new ObjectMapper().readTree(run("models", "--json").out());
-        assertThat(j.get("models").size()).isEqualTo(23);
+        assertThat(j.get("models").size()).isEqualTo(32);
         assertThat(j.get("models").get(0).get("name").asText()).isEqualTo("mlp-small");
     }
 
@@ -107,23 +107,28 @@ class GraphCommandTest {
         Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"format\": \"modelpar-graph/1\",\n \"name\": }");
         Path truncated = Files.writeString(dir.resolve("trunc.graph.txt"),
                 "node1 -- ReLU -- forward_compute_time=1.0, backward_compute_ti");
+        Path junk = Files.write(dir.resolve("junk.onnx"), new byte[0]);
         Path nan = Files.writeString(dir.resolve("nan.json"), "{\"format\": \"modelpar-graph/1\", \"name\": \"g\", \"ops\": "
                 + "[{\"id\": \"a\", \"kind\": \"k\", \"forwardFlops\": NaN, \"backwardFlops\": 0, \"parameterBytes\": 0, \"activationBytes\": 0}]}");
         Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": \"modelpar-graph/1\", \"name\": \"g\", \"ops\": []}");
         return Stream.of(
                 Arguments.of(new String[] {"graph", "--graph", malformed.toString()},
-                        "modelpar: malformed.json: line 2 column 10: Unexpected character ('}' (code 125)): expected a valid value"),
+                        "modelpar: malformed.json: line 2, column 10: malformed JSON: Unexpected character ('}' (code 125)): "
+                                + "expected a valid value (JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token "
+                                + "'null', 'true' or 'false')"),
                 Arguments.of(new String[] {"graph", "--graph", truncated.toString(), "--format", "pipedream"},
                         "modelpar: trunc.graph.txt:1: truncated or malformed metric 'backward_compute_ti' (expected key=value)"),
                 Arguments.of(new String[] {"graph", "--graph", nan.toString()},
-                        "modelpar: nan.json: ops[0].forwardFlops: must be finite and non-negative, got NaN"),
+                        "modelpar: nan.json: ops[0].forwardFlops: must be a finite number, got NaN"),
                 Arguments.of(new String[] {"graph", "--graph", empty.toString()}, "modelpar: empty.json: graph 'g' has no ops"),
-                Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "onnx"},
-                        "modelpar: unknown graph format 'onnx' (expected one of json, pipedream, hf-config)"),
+                Arguments.of(new String[] {"graph", "--graph", malformed.toString(), "--format", "tflite"},
+                        "modelpar: unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)"),
                 Arguments.of(new String[] {"graph", "--model", "gpt-tiyn"},
-                        "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt2-xl, gpt3-175b? (see 'modelpar models'; "
+                        "modelpar: unknown model 'gpt-tiyn'; did you mean gpt-tiny, gpt-mini, gpt2-xl? (see 'modelpar models'; "
                                 + "or gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V or mlp:layers=L,width=W)"),
                 Arguments.of(new String[] {"graph"}, "modelpar: give --model NAME or --graph FILE"),
+                Arguments.of(new String[] {"graph", "--graph", junk.toString()},
+                        "modelpar: junk.onnx: graph: missing or without nodes (not an ONNX model?)"),
                 Arguments.of(new String[] {"graph", "--model", "gpt-tiny", "--coarsen", "0"}, "modelpar: --coarsen must be at least 1, got 0"),
                 Arguments.of(new String[] {"graph", "--graph", dir.resolve("missing.json").toString()},
                         "modelpar: " + dir.resolve("missing.json") + ": no such file"),

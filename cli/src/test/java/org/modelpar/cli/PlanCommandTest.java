@@ -49,7 +49,7 @@ class PlanCommandTest {
     void gpt3OnOneNodeExitsThreeWithNumbers() {
         Run r = run("plan", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--global-batch", "1536");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("GiB per device on n0g").contains("capacity 80.0 GiB").contains("more a100");
+        assertThat(r.err()).contains("GiB per device on n0g").contains("capacity 80.00 GiB").contains("more a100");
         assertThat(r.err().lines().count()).isEqualTo(1);
     }
 

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanJson;
+import org.modelpar.simulator.plan.Stage;
 
 class RunCommandTest {
     @Test
@@ -48,19 +51,55 @@ class RunCommandTest {
     }
 
     /**
-     * The README's main command, run by every build: profiles (once, into $MODELPAR_HOME, which the build points
-     * under target/), plans, simulates, trains and reports.
+     * The README's main command with fewer steps and samples, run by every build: profiles (once, into
+     * $MODELPAR_HOME, which the build points under target/), plans gpt-mini under a 48 MiB budget per worker
+     * (it does not fit one worker, so the plan splits it), simulates, trains and reports; every stage's measured
+     * peak is within the budget and not above the plan's prediction.
      */
     @Test
-    void localLoopTrainsAndReports(@TempDir Path dir) throws Exception {
+    void localLoopSplitsAModelThatDoesNotFitOneWorker(@TempDir Path dir) throws Exception {
         String home = System.getenv("MODELPAR_HOME");
         assertThat(home).as("MODELPAR_HOME (set by cli/pom.xml), so the test never writes ~/.modelpar").isNotBlank();
         Path html = dir.resolve("report.html");
-        CliRun run = CliRun.of("run", "--model", "gpt-tiny", "--cluster", "local:2", "--global-batch", "8", "--steps", "2",
-                "--out", dir.resolve("plan.json").toString(), "--report", html.toString());
+        Path plan = dir.resolve("plan.json");
+        CliRun run = CliRun.of("run", "--model", "gpt-mini", "--cluster", "local:2", "--device-memory", "48MiB",
+                "--global-batch", "8", "--steps", "2", "--out", plan.toString(), "--report", html.toString(), "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("train     2 steps, loss ");
-        assertThat(Files.readString(html)).contains("id=\"timeline-measured\"", "id=\"memory-measured\"");
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        long budget = 48L << 20;
+        assertThat(doc.path("unsplit").path("fits").asBoolean()).isFalse();
+        assertThat(doc.path("unsplit").path("neededBytes").asLong()).isGreaterThan(budget);
+        PlacementPlan p = PlanJson.read(plan).plan();
+        assertThat(p.pipelineStages()).isGreaterThanOrEqualTo(2);
+        assertThat(p.clusterName()).isEqualTo("local:2@48MiB");
+        JsonNode peaks = doc.path("train").path("peakMemoryBytes");
+        for (Stage s : p.stages()) {
+            for (String device : s.devices()) {
+                JsonNode peak = peaks.path(device);
+                assertThat(peak.path("capacity").asLong()).as(device).isEqualTo(budget);
+                assertThat(peak.path("measured").asLong()).as(device).isPositive().isLessThanOrEqualTo(budget)
+                        .isLessThanOrEqualTo(peak.path("predicted").asLong());
+            }
+        }
+        assertThat(Files.readString(html)).contains("id=\"timeline-measured\"", "id=\"memory-measured\"", "<td>48.00 MiB</td>");
         assertThat(Path.of(home, "profiles", "local.json")).isRegularFile();
+    }
+
+    @Test
+    void badBudgetsAreExitTwoNamingTheOptionAndTooSmallOnesExitThreeWithWhatWouldFit() {
+        CliRun unit = CliRun.of("run", "--model", "gpt-mini", "--cluster", "local:2", "--device-memory", "48MB");
+        assertThat(unit.exitCode()).isEqualTo(2);
+        assertThat(unit.err()).isEqualTo("modelpar: --device-memory must be a size like 48MiB or 2GiB (a whole number and B,"
+                + " KiB, MiB, GiB or TiB), got '48MB'\n");
+        CliRun remote = CliRun.of("plan", "--model", "gpt-mini", "--cluster", "dgx-a100", "--device-memory", "48MiB",
+                "--global-batch", "16");
+        assertThat(remote.exitCode()).isEqualTo(2);
+        assertThat(remote.err()).isEqualTo("modelpar: --device-memory 48MiB: cluster 'dgx-a100' is not this machine's workers;"
+                + " a memory budget applies to local:N\n");
+        CliRun tiny = CliRun.of("plan", "--model", "gpt-mini", "--cluster", "local:2@4MiB", "--global-batch", "16",
+                "--precision", "fp32", "--tp", "1");
+        assertThat(tiny.exitCode()).isEqualTo(3);
+        assertThat(tiny.err()).startsWith("modelpar: nothing fits: the smallest plan needs ").contains(" MiB per device on cpu",
+                "capacity 4.00 MiB, 3.80 MiB usable with a 5% margin").contains(" MiB of memory per device").doesNotContain("GiB");
     }
 }

@@ -48,6 +48,50 @@ class SimulateCommandTest {
     }
 
     @Test
+    void sequenceParallelismAndSelectiveRecomputationLowerThePeakAndCountTheRecomputedFlops() throws IOException {
+        String[] base = {"simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--tp", "4", "--micro-batch-size", "8", "--json"};
+        JsonNode plain = json(base);
+        JsonNode sp = json(append(base, "--sequence-parallel"));
+        JsonNode selective = json(append(base, "--sequence-parallel", "--recompute", "selective"));
+        long plainPeak = plain.at("/devices/n0g0/memory/activations").asLong();
+        long spPeak = sp.at("/devices/n0g0/memory/activations").asLong();
+        assertThat(spPeak).isLessThan(plainPeak);
+        assertThat(selective.at("/devices/n0g0/memory/activations").asLong()).isLessThan(spPeak);
+        assertThat(plain.get("tflopsPerDevice").asDouble()).isEqualTo(plain.get("modelTflopsPerDevice").asDouble());
+        assertThat(selective.get("tflopsPerDevice").asDouble()).isGreaterThan(selective.get("modelTflopsPerDevice").asDouble());
+    }
+
+    @Test
+    void anOverlappedGradientReduceShortensADataParallelStep() throws IOException {
+        String[] base = {"simulate", "--model", "gpt2-medium", "--cluster", "dgx-a100:2", "--dp", "16", "--microbatches", "2",
+            "--micro-batch-size", "2", "--json"};
+        double after = json(base).get("stepSeconds").asDouble();
+        double overlapped = json(append(base, "--overlap-grad-reduce")).get("stepSeconds").asDouble();
+        assertThat(overlapped).isLessThan(after);
+    }
+
+    @Test
+    void sequenceParallelismWithoutTensorParallelismIsABadInput() {
+        assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--sequence-parallel")).isEqualTo(2);
+        assertThat(err.toString().strip()).contains("sequenceParallel needs tensorParallel above 1, got tensorParallel 1")
+                .doesNotContain("\n").doesNotContain("Exception");
+        assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--recompute", "most")).isEqualTo(2);
+        assertThat(err.toString()).contains("recompute must be one of none, selective, full, got 'most'");
+    }
+
+    private JsonNode json(String... args) throws IOException {
+        out.getBuffer().setLength(0);
+        assertThat(run(args)).as(err.toString()).isZero();
+        return new ObjectMapper().readTree(out.toString());
+    }
+
+    private static String[] append(String[] a, String... more) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, all, a.length, more.length);
+        return all;
+    }
+
+    @Test
     void planFileWithTrace() throws IOException {
         var graph = ModelZoo.build("gpt-tiny");
         var cluster = Clusters.resolve("dgx-a100");
@@ -75,6 +119,6 @@ class SimulateCommandTest {
         StringWriter err2 = new StringWriter();
         assertThat(Main.execute(new String[] {"simulate", "--plan", file.toString()}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err2, true))).isEqualTo(2);
-        assertThat(err2.toString()).startsWith("modelpar: " + file + ": field graph is missing");
+        assertThat(err2.toString()).startsWith("modelpar: " + file + ": graph: required field is missing");
     }
 }

@@ -87,6 +87,31 @@ class TrainCommandTest {
                 .isNotEqualTo(m.readTree(first.out).get("parameterSha256").asText());
     }
 
+    @Test
+    void resumeWithAnotherPlanIsRefusedWithExitTwo(@TempDir Path dir) throws Exception {
+        Path plan = writePlan(dir, MODEL);
+        Path ckpt = dir.resolve("ckpt");
+        assertThat(run("train", "--plan", plan.toString(), "--steps", "1", "--cluster", "local:2",
+                "--checkpoint-dir", ckpt.toString()).code).isZero();
+        Path gpipe = dir.resolve("gpipe.json");
+        Files.writeString(gpipe, Files.readString(plan).replace("\"1f1b\"", "\"gpipe\""));
+        Result resumed = run("train", "--plan", gpipe.toString(), "--steps", "2", "--cluster", "local:2", "--resume", ckpt.toString());
+        assertThat(resumed.code).as(resumed.out + resumed.err).isEqualTo(2);
+        assertThat(resumed.err.strip()).contains("checkpoint was written by plan sha256:").doesNotContain("\n");
+    }
+
+    @Test
+    void workerProcessesTrainLikeThreads(@TempDir Path dir) throws Exception {
+        Path plan = writePlan(dir, MODEL);
+        Result threads = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json");
+        Result processes = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json",
+                "--workers", "processes");
+        assertThat(processes.code).as(processes.err).isZero();
+        ObjectMapper m = new ObjectMapper();
+        assertThat(m.readTree(processes.out).get("parameterSha256").asText())
+                .isEqualTo(m.readTree(threads.out).get("parameterSha256").asText());
+    }
+
     static Path writePlan(Path dir, String model) {
         return writePlan(dir, model, OptimizerKind.ADAM);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.profile.Profiler;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.io.GraphJson;
@@ -19,6 +20,8 @@ class ModelTimesTest {
         assertThat(first.measured()).isTrue();
         assertThat(first.reason()).startsWith("measured -> " + home.resolve("profiles").resolve("models"));
         assertThat(first.graph().ops()).allSatisfy(op -> assertThat(op.measuredOn(Profiler.DEVICE_TYPE)).isPresent());
+        assertThat(first.graph().ops()).as("the executor's kernel workspaces at 1 sample")
+                .isEqualTo(KernelWorkspace.measure(first.graph(), 1).ops());
         ModelTimes.OpTimes second = ModelTimes.of(graph, 2, home);
         assertThat(GraphJson.contentHash(second.graph())).isEqualTo(GraphJson.contentHash(first.graph()));
         assertThat(second.reason()).startsWith("reused ");

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -26,9 +27,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Interprets one device's instruction list for one step, in program order. Sends copy their tensors into
- * the receiver's bounded mailbox; receives block until the matching message arrives; all-reduces meet
- * in {@link Collectives}. Sample ranges: a stage with d replicas gives replica r the samples
+ * Interprets one device's instruction list for one step, in program order. Sends hand their tensors to
+ * the run's transport, which copies them into the receiver's bounded mailbox; receives block until the
+ * matching message arrives; all-reduces are ring collectives over the same transport. Sample ranges: a
+ * stage with d replicas gives replica r the samples
  * {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's first sample counts
  * from the start of its micro-batch.
  */
@@ -65,7 +67,7 @@ final class DeviceWorker {
         this.microBatchSize = microBatchSize;
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
-        this.inbox = new Inbox(state.ledger, run.messages(), localFirst, localCount);
+        this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
         this.recompute = recompute;
         this.dataType = dataType;
         for (Instruction i : program.instructions()) {
@@ -202,7 +204,7 @@ final class DeviceWorker {
         for (String name : names) {
             INDArray t = all.get(name);
             long rowsPerSample = t.size(0) / localCount;
-            part.put(name, run.messages().copy(Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample)));
+            part.put(name, Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
         }
         long bytes = bytes(part);
         // the message is the output buffer in transit: its bytes move from the held outputs to messages
@@ -210,8 +212,8 @@ final class DeviceWorker {
         heldBytes.merge(k, -moved, Long::sum);
         state.ledger.release(MemoryCategory.ACTIVATIONS, moved);
         state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
-        Message.Key key = new Message.Key(device(), s.stage(), s.toStage(), s.microBatch(), s.payload(), s.firstSample());
-        run.mailbox(s.peer()).put(new Message(key, s.sampleCount(), part, bytes, state.ledger));
+        Message.Key key = new Message.Key(device(), s.peer(), tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
+        run.transport().send(new Message(key, part, () -> state.ledger.release(MemoryCategory.MESSAGES, bytes)), run.control());
         if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
             toSend.remove(k);
@@ -221,8 +223,8 @@ final class DeviceWorker {
     }
 
     private void receive(Recv r) throws InterruptedException {
-        Message.Key key = new Message.Key(r.peer(), r.fromStage(), r.stage(), r.microBatch(), r.payload(), r.firstSample());
-        inbox.add(run.mailbox(device()).take(key));
+        Message.Key key = new Message.Key(r.peer(), device(), tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
+        inbox.add(r, run.transport().receive(key, run.control()));
     }
 
     private void free(int mb) {
@@ -239,11 +241,10 @@ final class DeviceWorker {
             tiedReduce(step, a);
             return;
         }
-        Map<String, INDArray> sum = run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads);
-        sum.forEach((k, v) -> state.grads.get(k).assign(v));
+        run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads, run.control());
     }
 
-    /** Adds the gradients of the weights of {@code a.tiedOp()} that other stages hold copies of: one summand per stage. */
+    /** Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the rest. */
     private void tiedReduce(int step, AllReduce a) throws InterruptedException {
         for (RunContext.Tied tied : run.tiedGroups(device())) {
             if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
@@ -253,10 +254,9 @@ final class DeviceWorker {
                 throw new IllegalStateException(a.name() + " runs over " + a.group() + " but " + tied.parameter()
                         + " is held by " + tied.members());
             }
-            Map<String, INDArray> mine = Map.of(tied.parameter(), state.grads.get(tied.parameter()));
-            Map<String, INDArray> sum = run.collectives().reduce("step " + step + " tied " + tied.parameter(),
-                    device(), tied.members(), tied.summands(), mine);
-            state.grads.get(tied.parameter()).assign(sum.get(tied.parameter()));
+            INDArray grad = state.grads.get(tied.parameter());
+            run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device(), tied.members(),
+                    Map.of(tied.parameter(), tied.summands().contains(device()) ? grad : grad.assign(0)), run.control());
         }
     }
 
@@ -291,6 +291,11 @@ final class DeviceWorker {
 
     private static String key(Payload payload, int mb) {
         return payload.shortName() + mb;
+    }
+
+    /** What a send and its receive both call the message. */
+    private static String tag(Payload payload, int fromStage, int toStage, int mb, int firstSample) {
+        return payload.shortName() + " s" + fromStage + ">s" + toStage + " mb" + mb + " @" + firstSample;
     }
 
     private static long bytes(Map<String, INDArray> tensors) {

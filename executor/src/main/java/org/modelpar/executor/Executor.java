@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,11 +18,15 @@ import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Optimizer;
 import org.modelpar.executor.model.Sgd;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.transport.Mailbox;
+import org.modelpar.executor.transport.Transport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.TiedWeight;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -33,7 +38,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runs a {@link StepProgram} on local devices, one worker thread per device (bound to its GPU through
  * ND4J's affinity manager on the CUDA backend). Each {@link #step(Batch)} runs every device's program
- * once. After a failure the executor is unusable; close it.
+ * once. Either all devices run in this process over the in-process transport, or (a worker process)
+ * only some of them, over a transport to the processes running the others. After a failure the executor
+ * is unusable; close it.
  */
 public final class Executor implements AutoCloseable {
     /** How long the other devices get to stop by themselves after a failure before they are interrupted. */
@@ -43,9 +50,11 @@ public final class Executor implements AutoCloseable {
     private final Map<String, DeviceState> states = new LinkedHashMap<>();
     private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
     private final RunContext run;
+    private final boolean ownsTransport;
     private int stepsDone;
 
-    private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
+    private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options, Set<String> devices,
+                     Transport transport, boolean ownsTransport) {
         PlacementPlan plan = program.plan();
         if (plan.precision() != Precision.FP32) {
             throw new PlanException("the executor runs fp32 only; the plan's precision is " + plan.precision().jsonName());
@@ -54,6 +63,14 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
                     + plan.tensorParallel());
         }
+        if (plan.options().overlapGradientReduce()) {
+            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
+                    + " overlapGradientReduce true");
+        }
+        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
+            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
+                    + " has recompute selective (use full or none)");
+        });
         this.program = program;
         Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);
@@ -62,16 +79,16 @@ public final class Executor implements AutoCloseable {
             stages.add(new StageModel(graph, boundary, s, plan.globalBatchSize()));
         }
         RunControl control = new RunControl(options.timeout().toNanos());
-        Map<String, Mailbox> mailboxes = new HashMap<>();
-        for (DeviceProgram p : program.programs()) {
-            int receives = (int) p.instructions().stream().filter(i -> i instanceof Recv).count();
-            mailboxes.put(p.device(), new Mailbox(receives, control));
-        }
-        this.run = new RunContext(control, options.ticker(), options.faultHook(), mailboxes, tiedGroups(program, stages),
+        this.ownsTransport = ownsTransport;
+        this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, tiedGroups(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {
+            if (!devices.contains(p.device())) {
+                index++;
+                continue;
+            }
             StageModel model = stages.get(p.stage());
             int gpu = index++ % Math.max(1, gpus);
             ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -94,9 +111,28 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    /** Builds the executor; throws {@link PlanException} for a plan it cannot run. */
+    /** Builds the executor of every device; throws {@link PlanException} for a plan it cannot run. */
     public static Executor create(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
-        return new Executor(graph, program, options);
+        Set<String> all = Set.copyOf(mailboxCapacities(program).keySet());
+        return new Executor(graph, program, options, all, new InProcessTransport(mailboxCapacities(program)), true);
+    }
+
+    /**
+     * Builds the executor of {@code devices} only (a worker process), exchanging messages with the others
+     * over {@code transport}, which the caller closes after this executor.
+     */
+    public static Executor create(ComputationGraph graph, StepProgram program, ExecutorOptions options,
+                                  Set<String> devices, Transport transport) {
+        return new Executor(graph, program, options, Set.copyOf(devices), transport, false);
+    }
+
+    /** The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight. */
+    public static Map<String, Integer> mailboxCapacities(StepProgram program) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (DeviceProgram p : program.programs()) {
+            out.put(p.device(), Mailbox.capacityFor((int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
+        }
+        return out;
     }
 
     /** Runs one training step on every device; returns the step's mean loss and wall time. */
@@ -194,7 +230,9 @@ public final class Executor implements AutoCloseable {
     Map<String, Long> pooledAllocations() {
         Map<String, Long> out = new LinkedHashMap<>();
         workers.forEach(w -> out.put(w.device(), w.pooledAllocations()));
-        out.put("messages", run.messages().allocations());
+        if (run.transport() instanceof InProcessTransport t) {
+            out.put("messages", t.allocations());
+        }
         return out;
     }
 
@@ -222,41 +260,47 @@ public final class Executor implements AutoCloseable {
                 return;
             }
         }
+        if (ownsTransport) {
+            run.transport().close();
+        }
     }
 
     private static Optimizer optimizer(OptimizerKind kind, double lr) {
         return kind == OptimizerKind.ADAM ? new Adam(lr) : new Sgd(lr);
     }
 
-    private static Map<String, List<RunContext.Tied>> tiedGroups(StepProgram program, List<StageModel> stages) {
-        Map<String, List<Integer>> stagesOf = new TreeMap<>();
-        for (int s = 0; s < stages.size(); s++) {
-            for (ParameterSpec p : stages.get(s).parameters()) {
-                stagesOf.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(s);
-            }
-        }
+    /**
+     * The device groups of each tied weight ({@link TiedWeight}): every device of the stages holding it, one
+     * summand per stage; its parameter is the owner's that every holding stage reads.
+     */
+    private static Map<String, List<RunContext.Tied>> tiedGroups(ComputationGraph graph, StepProgram program,
+                                                                  List<StageModel> stages) {
         Map<String, List<RunContext.Tied>> out = new HashMap<>();
-        stagesOf.forEach((param, ss) -> {
-            if (ss.size() < 2) {
-                return;
-            }
+        for (TiedWeight w : TiedWeight.of(program.plan(), graph)) {
             List<String> members = new ArrayList<>();
             List<String> summands = new ArrayList<>();
-            for (int s : ss) {
+            for (int s : w.stages()) {
                 List<String> devs = program.plan().stages().get(s).devices();
                 members.addAll(devs);
                 summands.add(devs.get(0));
             }
-            RunContext.Tied t = new RunContext.Tied(param, members, summands);
-            for (DeviceProgram p : program.programs()) {
-                if (members.contains(p.device()) && p.instructions().stream().noneMatch(i -> i instanceof AllReduce a
-                        && !a.tiedOp().isEmpty() && param.startsWith(a.tiedOp() + "."))) {
-                    throw new IllegalArgumentException("parameter " + param + " is held by stages " + ss + " but device "
-                            + p.device() + "'s program has no tied all-reduce of it");
+            for (ParameterSpec p : stages.get(w.ownerStage()).parameters()) {
+                boolean shared = p.name().startsWith(w.op() + ".") && w.stages().stream()
+                        .allMatch(s -> stages.get(s).parameters().stream().anyMatch(q -> q.name().equals(p.name())));
+                if (!shared) {
+                    continue;
                 }
+                RunContext.Tied t = new RunContext.Tied(p.name(), members, summands);
+                for (DeviceProgram d : program.programs()) {
+                    if (members.contains(d.device()) && d.instructions().stream().noneMatch(i -> i instanceof AllReduce a
+                            && w.op().equals(a.tiedOp()))) {
+                        throw new IllegalArgumentException("parameter " + p.name() + " is held by stages " + w.stages()
+                                + " but device " + d.device() + "'s program has no tied all-reduce of it");
+                    }
+                }
+                members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
             }
-            members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
-        });
+        }
         return out;
     }
 

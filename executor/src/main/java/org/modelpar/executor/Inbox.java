@@ -1,44 +1,55 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.transport.Message;
+import org.modelpar.executor.transport.Transport;
 import org.modelpar.simulator.program.Payload;
+import org.modelpar.simulator.program.Recv;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A worker's received messages until its compute instructions consume them: pieces are joined per
  * micro-batch and payload, their bytes accounted as activations in the worker's ledger, and their
- * buffers returned to the run's message pool when the micro-batch is freed.
+ * buffers handed back to the transport when the micro-batch is freed.
  */
 final class Inbox {
+    /** A received message with the receive that took it (which says what it carries). */
+    private record Piece(Recv recv, Map<String, INDArray> tensors, long bytes) {
+    }
+
     private final MemoryLedger ledger;
-    private final ArrayPool messages;
+    private final Transport transport;
     private final int localFirst;
     private final int localCount;
-    private final Map<String, List<Message>> received = new HashMap<>();
+    private final Map<String, List<Piece>> received = new HashMap<>();
     private final Map<Integer, List<INDArray>> buffers = new HashMap<>();
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
-    Inbox(MemoryLedger ledger, ArrayPool messages, int localFirst, int localCount) {
+    Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount) {
         this.ledger = ledger;
-        this.messages = messages;
+        this.transport = transport;
         this.localFirst = localFirst;
         this.localCount = localCount;
     }
 
-    /** Takes over a message taken from the mailbox: its bytes move from the sender's ledger to this one. */
-    void add(Message m) {
-        m.heldBy().release(MemoryCategory.MESSAGES, m.bytes());
-        ledger.allocate(MemoryCategory.ACTIVATIONS, m.bytes());
-        received.computeIfAbsent(key(m.key().payload(), m.key().microBatch()), x -> new ArrayList<>()).add(m);
-        buffers.computeIfAbsent(m.key().microBatch(), x -> new ArrayList<>()).addAll(m.tensors().values());
+    /** Takes over a message that {@code r} received: its bytes count as activations on this device. */
+    void add(Recv r, Message m) {
+        long bytes = m.tensors().values().stream().mapToLong(Tensors::bytes).sum();
+        ledger.allocate(MemoryCategory.ACTIVATIONS, bytes);
+        received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(new Piece(r, m.tensors(), bytes));
+        buffers.computeIfAbsent(r.microBatch(), x -> new ArrayList<>()).addAll(m.tensors().values());
     }
 
     /**
@@ -46,24 +57,24 @@ final class Inbox {
      * device's samples), then across stages (gradients of one tensor from several stages add up).
      */
     Map<String, INDArray> assemble(Payload payload, int mb) {
-        List<Message> pieces = received.remove(key(payload, mb));
+        List<Piece> pieces = received.remove(key(payload, mb));
         if (pieces == null) {
             throw new IllegalStateException("no " + payload.shortName() + " received for micro-batch " + mb);
         }
-        pieces.sort(Comparator.comparingInt((Message m) -> m.key().fromStage()).thenComparingInt(m -> m.key().firstSample()));
-        Map<Integer, List<Message>> byStage = new TreeMap<>();
-        pieces.forEach(m -> byStage.computeIfAbsent(m.key().fromStage(), x -> new ArrayList<>()).add(m));
+        pieces.sort(Comparator.comparingInt((Piece m) -> m.recv().fromStage()).thenComparingInt(m -> m.recv().firstSample()));
+        Map<Integer, List<Piece>> byStage = new TreeMap<>();
+        pieces.forEach(m -> byStage.computeIfAbsent(m.recv().fromStage(), x -> new ArrayList<>()).add(m));
         Map<String, INDArray> out = new LinkedHashMap<>();
         byStage.forEach((stage, list) -> {
             int expected = localFirst;
             Map<String, List<INDArray>> parts = new LinkedHashMap<>();
-            for (Message m : list) {
-                if (m.key().firstSample() != expected) {
+            for (Piece m : list) {
+                if (m.recv().firstSample() != expected) {
                     throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
-                            + " from stage " + stage + " starts at sample " + m.key().firstSample() + ", expected " + expected);
+                            + " from stage " + stage + " starts at sample " + m.recv().firstSample() + ", expected " + expected);
                 }
                 m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
-                expected += m.sampleCount();
+                expected += m.recv().sampleCount();
                 ledger.release(MemoryCategory.ACTIVATIONS, m.bytes());
             }
             if (expected != localFirst + localCount) {
@@ -78,11 +89,13 @@ final class Inbox {
         return out;
     }
 
-    /** Returns the micro-batch's message buffers to the pool, but those still in {@code live}. */
+    /** Hands the micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */
     void free(int mb, Set<INDArray> live) {
         List<INDArray> consumed = buffers.remove(mb);
         if (consumed != null) {
-            messages.release(consumed, live);
+            Set<DataBuffer> roots = Collections.newSetFromMap(new IdentityHashMap<>());
+            live.forEach(a -> roots.add(Tensors.root(a)));
+            transport.release(consumed.stream().filter(a -> !roots.contains(Tensors.root(a))).toList());
         }
     }
 
@@ -90,7 +103,7 @@ final class Inbox {
     void clear() {
         received.values().forEach(l -> l.forEach(m -> ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
         received.clear();
-        buffers.values().forEach(l -> messages.release(l, Set.of()));
+        buffers.values().forEach(transport::release);
         buffers.clear();
     }
 

@@ -60,8 +60,7 @@ public final class KernelWorkspace {
         List<OpNode> ops = new ArrayList<>();
         for (OpNode op : graph.ops()) {
             long perSample = (largest.getOrDefault(op.id(), 0L) + samples - 1) / samples;
-            ops.add(new OpNode(op.id(), op.name(), op.kind(), op.layer(), op.forwardFlops(), op.backwardFlops(),
-                    op.parameterBytes(), op.activationBytes(), perSample, op.measured(), op.attributes()));
+            ops.add(op.withWorkspaceBytes(perSample));
         }
         return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
     }

@@ -2,22 +2,23 @@ package org.modelpar.executor;
 
 import java.util.List;
 import java.util.Map;
+import org.modelpar.executor.transport.RingCollectives;
+import org.modelpar.executor.transport.Transport;
 import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * What the devices of one executor share: failure control, clock, fault hook, timeline, mailboxes, the
- * message buffer pool, collectives and the groups of devices holding copies of a tied parameter.
+ * What the devices of one executor share: failure control, clock, fault hook, timeline, the transport and
+ * the collectives built on it, and the groups of devices holding copies of a tied parameter.
  */
 final class RunContext {
     private final RunControl control;
     private final Ticker ticker;
     private final FaultHook hook;
     private final Timeline.Builder timeline;
-    private final Map<String, Mailbox> mailboxes;
-    private final Collectives collectives;
-    private final ArrayPool messages = new ArrayPool();
+    private final Transport transport;
+    private final RingCollectives collectives;
     private final Map<String, List<Tied>> tied;
     private final long originNanos;
 
@@ -32,14 +33,14 @@ final class RunContext {
     record Tied(String parameter, List<String> members, List<String> summands) {
     }
 
-    RunContext(RunControl control, Ticker ticker, FaultHook hook, Map<String, Mailbox> mailboxes,
+    RunContext(RunControl control, Ticker ticker, FaultHook hook, Transport transport,
                Map<String, List<Tied>> tied, List<String> devices) {
         this.control = control;
         this.timeline = Timeline.builder(Timeline.Source.MEASURED, devices);
         this.ticker = ticker;
         this.hook = hook;
-        this.mailboxes = Map.copyOf(mailboxes);
-        this.collectives = new Collectives(control);
+        this.transport = transport;
+        this.collectives = new RingCollectives(transport);
         this.tied = Map.copyOf(tied);
         this.originNanos = ticker.nanos();
     }
@@ -72,21 +73,12 @@ final class RunContext {
         timeline.add(new MemorySample(span.device(), span.endSeconds(), liveBytes));
     }
 
-    Collectives collectives() {
+    RingCollectives collectives() {
         return collectives;
     }
 
-    /** Buffers of messages in flight: senders copy into them, receivers return them when consumed. */
-    ArrayPool messages() {
-        return messages;
-    }
-
-    Mailbox mailbox(String device) {
-        Mailbox m = mailboxes.get(device);
-        if (m == null) {
-            throw new IllegalStateException("no device '" + device + "' in this run");
-        }
-        return m;
+    Transport transport() {
+        return transport;
     }
 
     List<Tied> tiedGroups(String device) {

@@ -2,13 +2,14 @@ package org.modelpar.executor;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.modelpar.executor.transport.Waits;
 
 /**
  * Shared by the devices of one run: the first failure stops everyone. Every blocking wait polls the
  * failure flag every {@link #POLL_MILLIS} ms, so the others stop within that bound after a failure; a
  * wait longer than the timeout is itself a failure.
  */
-final class RunControl {
+final class RunControl implements Waits {
     static final long POLL_MILLIS = 10;
     private final AtomicReference<ExecutionException> failure = new AtomicReference<>();
     private final long timeoutNanos;
@@ -37,7 +38,8 @@ final class RunControl {
      *
      * @param what described in the timeout error
      */
-    void await(Object monitor, BooleanSupplier done, String what) throws InterruptedException {
+    @Override
+    public void await(Object monitor, BooleanSupplier done, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (!done.getAsBoolean()) {
             check();

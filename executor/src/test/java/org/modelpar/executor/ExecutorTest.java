@@ -112,6 +112,13 @@ class ExecutorTest {
                 plan.globalBatchSize(), plan.microBatchSize(), plan.microBatches(), plan.schedule(), 1, plan.stages());
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, bf16), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("fp32 only");
+        PlacementPlan selective = plan.withRecomputation(org.modelpar.simulator.plan.Recompute.SELECTIVE);
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, selective), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not run selective recomputation; "
+                        + "stage 0 has recompute selective (use full or none)");
+        PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
     }
 
     @Test

@@ -51,6 +51,20 @@ public record OpNode(String id, String name, String kind, String layer,
         return new OpNode(id, id, kind, layer, forwardFlops, backwardFlops, parameterBytes, activationBytes, 0, Map.of(), Map.of());
     }
 
+    /** This op with {@code workspaceBytes} replaced. */
+    public OpNode withWorkspaceBytes(long bytes) {
+        return new OpNode(id, name, kind, layer, forwardFlops, backwardFlops, parameterBytes, activationBytes, bytes,
+                measured, attributes);
+    }
+
+    /** This op with its measured time on {@code deviceType} set (replacing one it carries for that type). */
+    public OpNode withMeasured(String deviceType, MeasuredTime time) {
+        Map<String, MeasuredTime> times = new TreeMap<>(measured);
+        times.put(deviceType, time);
+        return new OpNode(id, name, kind, layer, forwardFlops, backwardFlops, parameterBytes, activationBytes,
+                workspaceBytes, times, attributes);
+    }
+
     /** The measured time on a device type, if this op carries one. */
     public Optional<MeasuredTime> measuredOn(String deviceType) {
         return Optional.ofNullable(measured.get(deviceType));

@@ -49,4 +49,14 @@ class ComputationGraphTest {
         assertThatThrownBy(() -> ComputationGraph.of("g", 1, List.of(), List.of()))
                 .hasMessage("graph 'g' has no ops");
     }
+
+    @Test
+    void withMethodsChangeOneField() {
+        OpNode a = op("a").withMeasured("cpu", new MeasuredTime(1.0, 2.0));
+        assertThat(a.measuredOn("cpu")).contains(new MeasuredTime(1.0, 2.0));
+        OpNode b = a.withMeasured("cpu", new MeasuredTime(3.0, 4.0)).withWorkspaceBytes(64);
+        assertThat(b).isEqualTo(new OpNode("a", "a", "linear", "l0", 2.0, 4.0, 16, 8, 64,
+                Map.of("cpu", new MeasuredTime(3.0, 4.0)), Map.of()));
+        assertThat(op("a").measured()).isEmpty();
+    }
 }

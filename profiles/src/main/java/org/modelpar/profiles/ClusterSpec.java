@@ -129,6 +129,11 @@ public final class ClusterSpec {
         return computeCapacity;
     }
 
+    /** This cluster with {@code capacity} as the compute capacity of its nodes (see the constructor). */
+    public ClusterSpec withComputeCapacity(Map<String, Double> capacity) {
+        return new ClusterSpec(name, devices, intraNode, interNode, nodeLinks, capacity);
+    }
+
     /** The effective links of a node (its own, or the cluster-wide defaults). */
     public NodeLinks linksOf(String node) {
         NodeLinks own = nodeLinks.get(node);

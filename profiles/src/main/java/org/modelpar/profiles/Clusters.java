@@ -17,12 +17,14 @@ import org.modelpar.profiles.io.ClusterJson;
  *   <li>{@code dgx-a100}: a catalog cluster;</li>
  *   <li>{@code dgx-a100:16}: 16 nodes like the catalog cluster's (a multi-node template repeats its nodes in
  *       order), named {@code n0..n15}, devices {@code n<i>g<j>};</li>
- *   <li>{@code local:4}: 4 CPU workers of this machine ({@link LocalCluster});</li>
+ *   <li>{@code local:4}: 4 CPU workers of this machine ({@link LocalCluster}); {@code local:4@48MiB}: each with a
+ *       48 MiB memory budget ({@link LocalCluster#withDeviceMemory});</li>
  *   <li>anything else: a {@code modelpar-cluster/1} file.</li>
  * </ul>
  */
 public final class Clusters {
     private static final Pattern SHORT = Pattern.compile("([a-z0-9][a-z0-9.-]*):(\\d{1,9})");
+    private static final Pattern BUDGETED = Pattern.compile("local:(\\d{1,9})@(\\S*)");
     private static final Pattern NAME_LIKE = Pattern.compile("[a-z0-9][a-z0-9-]*(:\\S*)?");
 
     private Clusters() {
@@ -43,6 +45,12 @@ public final class Clusters {
             return Catalog.cluster(arg);
         }
         Path file = path(arg);
+        Matcher budgeted = BUDGETED.matcher(arg);
+        if (budgeted.matches() && !Files.exists(file)) {
+            String what = "cluster '" + arg + "'";
+            return LocalCluster.withDeviceMemory(LocalCluster.of(count(arg, budgeted.group(1)), modelparHome, limits),
+                    ByteSize.parse(budgeted.group(2), what + ": the memory after '@'"), what);
+        }
         Matcher m = SHORT.matcher(arg);
         if (m.matches() && !Files.exists(file)) {
             int count = count(arg, m.group(2));

@@ -21,12 +21,15 @@ import java.util.TreeMap;
  *                                      ({@code adam}, {@code sgd}), on one large tensor; empty where the
  *                                      step is estimated from the memory bandwidth (an optimizer's fused
  *                                      kernel reaches a fraction of a plain copy's bandwidth on a CPU)
+ * @param kernelLaunches                the kernels the device's runtime starts per op kind and optimizer
+ *                                      tensor ({@link KernelLaunches#NONE} where it lists none)
  * @param source                        where the numbers come from (datasheet, measurement)
  */
 public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
                             double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
                             EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds,
-                            Map<String, Double> optimizerSecondsPerParameter, String source) {
+                            Map<String, Double> optimizerSecondsPerParameter, KernelLaunches kernelLaunches,
+                            String source) {
     public DeviceProfile {
         if (name == null || name.isBlank()) {
             throw new ProfileException("device name must be a non-empty string, got '" + name + "'");
@@ -63,7 +66,24 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
             }
         });
         optimizerSecondsPerParameter = Collections.unmodifiableMap(new TreeMap<>(optimizerSecondsPerParameter));
+        kernelLaunches = kernelLaunches == null ? KernelLaunches.NONE : kernelLaunches;
         source = source == null ? "" : source;
+    }
+
+    /** A device whose runtime lists no kernel launch counts. */
+    public DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                         double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                         EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds,
+                         Map<String, Double> optimizerSecondsPerParameter, String source) {
+        this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
+                kernelLaunchSeconds, optimizerSecondsPerParameter, KernelLaunches.NONE, source);
+    }
+
+    /** This device with {@code launches} as its runtime's kernel launch counts. */
+    public DeviceProfile withKernelLaunches(KernelLaunches launches) {
+        return new DeviceProfile(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond,
+                matmulEfficiency, memoryEfficiency, kernelLaunchSeconds, optimizerSecondsPerParameter, launches,
+                source);
     }
 
     /** A device whose optimizer steps are estimated from its memory bandwidth. */

@@ -31,6 +31,16 @@ class ClusterSpecTest {
     }
 
     @Test
+    void withComputeCapacityChangesOnlyTheCapacity() {
+        ClusterSpec c = new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)));
+        ClusterSpec shared = c.withComputeCapacity(Map.of("a", 1.5));
+        assertThat(shared.computeCapacity()).containsExactly(Map.entry("a", 1.5));
+        assertThat(shared).isEqualTo(new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)),
+                Map.of("a", 1.5)));
+        assertThat(c.computeCapacity()).isEmpty();
+    }
+
+    @Test
     void crossNodeTransfersRunAtTheSlowerNodesLink() {
         ClusterSpec c = new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)));
         ClusterDevice a0 = c.device("a0").orElseThrow();

@@ -76,6 +76,39 @@ class ClustersTest {
     }
 
     @Test
+    void localWithABudgetSetsEveryWorkersMemoryAndReadsBack() {
+        ClusterSpec c = resolve("local:2@48MiB");
+        assertThat(c.name()).isEqualTo("local:2@48MiB");
+        assertThat(c.localWorkers()).isTrue();
+        assertThat(c.devices()).extracting(d -> d.profile().memoryBytes()).containsExactly(48L << 20, 48L << 20);
+        assertThat(LocalCluster.withDeviceMemory(resolve("local:2"), 48L << 20, "x")).isEqualTo(c);
+    }
+
+    @Test
+    void reprofilingKeepsTheWorkerCountAndTheBudget() throws IOException {
+        ClusterSpec budgeted = resolve("local:2@48MiB");
+        ClusterSpec measured = Clusters.replicate(resolve("local:1"), 1, "measured", ProfileLimits.DEFAULT);
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve(LocalCluster.MEASURED), ClusterJson.write(measured));
+        ClusterSpec again = LocalCluster.reprofiled(budgeted, home, ProfileLimits.DEFAULT);
+        assertThat(again).isEqualTo(resolve("local:2@48MiB"));
+        assertThat(again.devices()).extracting(d -> d.profile().memoryBytes()).containsOnly(48L << 20);
+        assertThat(LocalCluster.reprofiled(resolve("local:3"), home, ProfileLimits.DEFAULT)).isEqualTo(resolve("local:3"));
+    }
+
+    @Test
+    void badBudgetsNameTheValueAndTheLimit() {
+        assertThatThrownBy(() -> resolve("local:2@48MB")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'local:2@48MB': the memory after '@' must be a size like 48MiB or 2GiB (a whole number"
+                        + " and B, KiB, MiB, GiB or TiB), got '48MB'");
+        assertThatThrownBy(() -> resolve("local:2@3GiB")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'local:2@3GiB' is above the 2.00 GiB worker cpu0 has");
+        assertThatThrownBy(() -> LocalCluster.withDeviceMemory(resolve("dgx-a100"), 1L << 30, "--device-memory 1GiB"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("--device-memory 1GiB: cluster 'dgx-a100' is not this machine's workers; a memory budget applies to local:N");
+    }
+
+    @Test
     void localWithoutMeasurementUsesTheDefault() {
         ClusterSpec c = resolve("local:3");
         assertThat(c.name()).isEqualTo("local:3");

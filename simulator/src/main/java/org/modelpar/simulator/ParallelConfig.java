@@ -3,6 +3,7 @@ package org.modelpar.simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
@@ -15,21 +16,28 @@ import org.modelpar.simulator.plan.Schedule;
  * @param replicaMicroBatch    samples per replica per micro-batch (Megatron's micro-batch size); the
  *                             plan's micro-batch is {@code replicaMicroBatch x d} samples
  * @param schedule             pipeline schedule
- * @param recompute            whether every stage recomputes activations
+ * @param recompute            what every stage recomputes
  * @param precision            training precision
  * @param optimizer            optimizer
  */
 public record ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
-                             Schedule schedule, boolean recompute, Precision precision, OptimizerKind optimizer) {
+                             Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer) {
     public ParallelConfig {
         atLeastOne("pipeline", pipeline);
         atLeastOne("tensor", tensor);
         atLeastOne("data", data);
         atLeastOne("microBatches", microBatches);
         atLeastOne("replicaMicroBatch", replicaMicroBatch);
-        if (schedule == null || precision == null || optimizer == null) {
-            throw new PlanException("schedule, precision and optimizer are required");
+        if (schedule == null || recompute == null || precision == null || optimizer == null) {
+            throw new PlanException("schedule, recompute, precision and optimizer are required");
         }
+    }
+
+    /** Full recomputation ({@code true}) or none. */
+    public ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
+                          Schedule schedule, boolean recompute, Precision precision, OptimizerKind optimizer) {
+        this(pipeline, tensor, data, microBatches, replicaMicroBatch, schedule, Recompute.of(recompute), precision,
+                optimizer);
     }
 
     /** Devices the configuration needs: p x t x d. */

@@ -11,6 +11,7 @@ import org.modelpar.profiles.io.ClusterJson;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Stage;
 
@@ -54,7 +55,8 @@ public final class StageBalancer {
         }
         int b = config.replicaMicroBatch() * config.data();
         return new PlacementPlan(graph.name(), GraphJson.contentHash(graph), cluster.name(), ClusterJson.contentHash(cluster), config.precision(), config.optimizer(),
-                b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages);
+                b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages,
+                PlanOptions.NONE);
     }
 
     /**

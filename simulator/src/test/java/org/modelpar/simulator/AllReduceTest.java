@@ -10,6 +10,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 
@@ -44,6 +45,24 @@ class AllReduceTest {
         // exposed communication is not bubble: without a pipeline there is none
         assertThat(r.bubbleFraction()).isCloseTo(0.0, offset(1e-9));
         assertThat(r.criticalPath()).extracting(SimulationReport.CriticalStep::instruction).contains("allreduce s0");
+    }
+
+    @Test
+    void anOverlappedGradientReduceStartsWithTheLastBackwardAndGatesOnlyTheOptimizer() {
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        for (long paramBytes : new long[] {PARAM_BYTES, 100 * PARAM_BYTES}) {
+            // F = 1 ms, B = 2 ms per sample; one sample per replica and micro-batch, 2 micro-batches
+            ComputationGraph g = Fixtures.chain(1, 1e-3, 2e-3, 0, paramBytes, 0);
+            PlacementPlan after = Fixtures.plan(g, c, List.of(devices), 4, 2, Schedule.ONE_F_ONE_B, 1, false,
+                    Precision.FP32, OptimizerKind.SGD);
+            SimulationOptions options = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+            double reduce = 2 * 3 / 4.0 * paramBytes / 100e9 + 2 * 3 * 2e-6;
+            assertThat(Simulator.simulate(g, c, after, options).stepSeconds()).isCloseTo(6e-3 + reduce, offset(1e-12));
+            // F0 B0 F1 end at 4 ms, when the reduction starts; B1 ends at 6 ms
+            SimulationReport overlapped = Simulator.simulate(g, c, after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true)), options);
+            assertThat(overlapped.stepSeconds()).isCloseTo(Math.max(6e-3, 4e-3 + reduce), offset(1e-12));
+        }
     }
 
     @Test

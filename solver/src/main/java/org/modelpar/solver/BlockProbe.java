@@ -30,9 +30,10 @@ final class BlockProbe {
     /**
      * @param computeSeconds forward + backward of one micro-batch (with recomputation when asked)
      * @param memory         the simulator's memory facts for the block alone (no inputs from other blocks)
-     * @param parameterCount fp32 parameters of the block
+     * @param parameterShare fp32 parameters of the block one rank of a tensor group holds
+     *                       ({@link org.modelpar.simulator.plan.PlanLayout#parameterShare(int)})
      */
-    record Result(double computeSeconds, StageMemory memory, long parameterCount) {
+    record Result(double computeSeconds, StageMemory memory, long parameterShare) {
     }
 
     private final ComputationGraph graph;
@@ -54,14 +55,14 @@ final class BlockProbe {
 
     /**
      * @param block     block index
-     * @param devices   one stage's devices (t x d of one type, replica-major)
+     * @param devices   one stage's devices (t x its replicas, of one type, replica-major)
      * @param config    the configuration (tensor degree, micro-batch, precision come from here and the request)
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
         // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + config.samplesPerReplica()
-                + "|" + recompute;
+        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
+        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute;
         return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
     }
 
@@ -75,7 +76,7 @@ final class BlockProbe {
         PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
                 ids.subList(0, config.tensor())).totalSeconds();
-        return new Result(seconds, MemoryModel.stage(layout, 0), layout.stage(0).parameterCount());
+        return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));
     }
 
     private ComputationGraph subGraph(int block) {

@@ -1,28 +1,46 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.coarsen.CoarseGraph;
 import org.modelpar.graph.coarsen.Coarsener;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.SentBytes;
 import org.modelpar.graph.TensorEdge;
 
 /**
  * The op blocks the solver places, in a topological order of the block graph (every tensor goes from a
- * block to the same or a later one), at most {@code maxBlocks}, and the bytes per sample between blocks.
+ * block to the same or a later one), at most {@code maxBlocks}, and the outputs that leave their block.
  *
  * @param opsOfBlock op ids per block, in topological order
- * @param linkBytes  per (from, to) block pair with from &lt; to, fp32 bytes per sample
+ * @param outputs    per producing op with a tensor to another block (in graph op order): what it sends
  */
-record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
+record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
+    /**
+     * An op's output read by ops of later blocks. A stage receives it once ({@link SentBytes} over the
+     * tensors to that stage's blocks).
+     *
+     * @param block       the producer's block
+     * @param outputBytes the producer's output bytes per sample (fp32; {@link SentBytes#outputBytes})
+     * @param toBlock     per later block, the fp32 bytes per sample of the producer's tensors to it
+     */
+    record Output(int block, long outputBytes, SortedMap<Integer, Long> toBlock) {
+        Output {
+            toBlock = Collections.unmodifiableSortedMap(new TreeMap<>(toBlock));
+        }
+    }
+
     BlockSet {
         opsOfBlock = opsOfBlock.stream().map(List::copyOf).toList();
-        linkBytes = Map.copyOf(linkBytes);
+        outputs = List.copyOf(outputs);
     }
 
     /**
@@ -47,25 +65,64 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
                 runs.add(ops);
             }
         }
+        return of(graph, runs);
+    }
+
+    /**
+     * The ops coarsened to at most {@code maxBlocks} blocks ({@link Coarsener#toAtMost}: series chains
+     * contracted first, lightest first, then neighbours in a topological order merged). With
+     * {@code maxBlocks >= seriesBlocks(graph)} no block spans a branch point.
+     */
+    static BlockSet ofOps(ComputationGraph graph, int maxBlocks) {
+        return of(graph, List.copyOf(Coarsener.toAtMost(graph, maxBlocks).opsOfBlock().values()));
+    }
+
+    /**
+     * How many blocks remain when every series chain (an op with one consumer op whose only producer it
+     * is) is contracted: the ops minus the series links.
+     */
+    static int seriesBlocks(ComputationGraph graph) {
+        Map<String, Set<String>> consumers = new HashMap<>();
+        Map<String, Set<String>> producers = new HashMap<>();
+        for (TensorEdge t : graph.tensors()) {
+            consumers.computeIfAbsent(t.from(), k -> new HashSet<>()).add(t.to());
+            producers.computeIfAbsent(t.to(), k -> new HashSet<>()).add(t.from());
+        }
+        int series = 0;
+        for (Map.Entry<String, Set<String>> e : consumers.entrySet()) {
+            if (e.getValue().size() == 1 && producers.get(e.getValue().iterator().next()).size() == 1) {
+                series++;
+            }
+        }
+        return graph.opCount() - series;
+    }
+
+    private static BlockSet of(ComputationGraph graph, List<List<String>> runs) {
         Map<String, Integer> blockOf = new HashMap<>();
         for (int b = 0; b < runs.size(); b++) {
             for (String op : runs.get(b)) {
                 blockOf.put(op, b);
             }
         }
-        Map<Long, Long> links = new LinkedHashMap<>();
-        for (TensorEdge t : graph.tensors()) {
-            int from = blockOf.get(t.from());
-            int to = blockOf.get(t.to());
-            if (from > to) {
-                throw new IllegalStateException("coarsening of '" + graph.name() + "' put tensor '" + t.id()
-                        + "' from block " + from + " back to block " + to);
+        List<Output> outputs = new ArrayList<>();
+        for (OpNode producer : graph.ops()) {
+            int from = blockOf.get(producer.id());
+            SortedMap<Integer, Long> toBlock = new TreeMap<>();
+            for (TensorEdge t : graph.outgoing(producer.id())) {
+                int to = blockOf.get(t.to());
+                if (from > to) {
+                    throw new IllegalStateException("coarsening of '" + graph.name() + "' put tensor '" + t.id()
+                            + "' from block " + from + " back to block " + to);
+                }
+                if (from != to) {
+                    toBlock.merge(to, t.bytes(), Math::addExact);
+                }
             }
-            if (from != to) {
-                links.merge(key(from, to), t.bytes(), Long::sum);
+            if (!toBlock.isEmpty()) {
+                outputs.add(new Output(from, SentBytes.outputBytes(producer, graph.outgoing(producer.id())), toBlock));
             }
         }
-        return new BlockSet(runs, links);
+        return new BlockSet(runs, outputs);
     }
 
     /** Whether some layer block has two ops adjacent in its order that no tensor joins (parallel branches). */
@@ -88,20 +145,26 @@ record BlockSet(List<List<String>> opsOfBlock, Map<Long, Long> linkBytes) {
         return opsOfBlock.size();
     }
 
-    static long key(int from, int to) {
-        return ((long) from << 32) | to;
+    /** fp32 bytes per sample each block reads from other blocks, every producer's output once per block. */
+    long[] inputBytesPerSample() {
+        long[] in = new long[size()];
+        for (Output o : outputs) {
+            o.toBlock().forEach((b, bytes) -> in[b] += SentBytes.of(bytes, o.outputBytes()));
+        }
+        return in;
     }
 
-    static int from(long key) {
-        return (int) (key >>> 32);
+    /** Block pairs {from, to} joined by a tensor, from &lt; to. */
+    List<int[]> edges() {
+        List<int[]> edges = new ArrayList<>();
+        for (Output o : outputs) {
+            o.toBlock().keySet().forEach(to -> edges.add(new int[] {o.block(), to}));
+        }
+        return edges;
     }
 
-    static int to(long key) {
-        return (int) key;
-    }
-
-    /** Whether every link joins consecutive blocks (the block graph is a chain). */
+    /** Whether every tensor between blocks joins consecutive blocks (the block graph is a chain). */
     boolean isChain() {
-        return linkBytes.keySet().stream().allMatch(k -> to(k) == from(k) + 1);
+        return outputs.stream().allMatch(o -> o.toBlock().keySet().stream().allMatch(to -> to == o.block() + 1));
     }
 }

@@ -133,7 +133,7 @@ final class CandidateBuilder {
     }
 
     long limitBytes(ClusterDevice d) {
-        return (long) (d.profile().memoryBytes() * (1 - request.memoryMargin()));
+        return request.usableBytes(d.profile().memoryBytes());
     }
 
     PlacementPlan plan(Configuration c, int[] stageOfBlock, boolean[] recompute) {

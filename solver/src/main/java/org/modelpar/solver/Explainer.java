@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ByteSize;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.DeviceReport;
 import org.modelpar.simulator.SimulationReport;
@@ -21,13 +22,14 @@ import org.modelpar.simulator.plan.PlanValidator;
  * the simulator, and the runner-ups with why they lost.
  */
 final class Explainer {
-    private static final double GIB = 1024.0 * 1024 * 1024;
-
     private Explainer() {
     }
 
-    /** Configurations considered (enumerated before the time limit) and placed (not pruned by the lower bound). */
-    record Counts(int considered, int placed) {
+    /**
+     * Configurations considered (enumerated before the time limit) and placed (not pruned by the lower
+     * bound), and how each was placed ({@link StagePlacer#method()}).
+     */
+    record Counts(int considered, int placed, String placement) {
     }
 
     static PlanResult result(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request,
@@ -48,18 +50,23 @@ final class Explainer {
                 break;
             }
             runnerUps.add(new Explanation.RunnerUp(n.configuration().label(), Double.NaN, String.format(
-                    "does not fit by %.1f GiB on stage %d", (n.neededBytes() - n.limitBytes()) / GIB, n.stage())));
+                    "does not fit by %s on stage %d", ByteSize.format(n.neededBytes() - n.limitBytes(), n.limitBytes()), n.stage())));
         }
-        Explanation explanation = new Explanation(lines(graph, cluster, cost, best, counts, completed), runnerUps);
+        UnsplitMemory unsplit = UnsplitMemory.of(graph, cluster, request, cost);
+        List<String> lines = lines(graph, cluster, cost, best, counts, completed);
+        if (!unsplit.fits()) {
+            lines.add(1, "split: " + unsplit.why(best.plan()));
+        }
+        Explanation explanation = new Explanation(lines, runnerUps);
         return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles,
-                counts.considered(), counts.placed(), simulated.size(), seconds, completed);
+                counts.considered(), counts.placed(), simulated.size(), seconds, completed, unsplit);
     }
 
     private static Explanation.RunnerUp runnerUp(Candidate best, Candidate c) {
         if (c.overflow().isPresent()) {
             Candidate.Overflow o = c.overflow().get();
             return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(), String.format(
-                    "does not fit by %.2f GiB on device %s", o.bytesOver() / GIB, o.device()));
+                    "does not fit by %s on device %s", ByteSize.format(o.bytesOver(), o.limitBytes()), o.device()));
         }
         double slower = (c.stepSeconds() / best.stepSeconds() - 1) * 100;
         return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(),
@@ -83,6 +90,7 @@ final class Explainer {
                         + " %d placed, the rest pruned by the lower bound%s)", best.configuration().label(), r.stepSeconds(),
                 r.samplesPerSecond(), r.bubbleFraction() * 100, counts.considered(), counts.placed(),
                 completed ? "" : "; time limit reached"));
+        lines.add("placement: " + counts.placement());
         PlanLayout layout = PlanValidator.validate(best.plan(), graph, cluster);
         int slowest = 0;
         double slowestSeconds = -1;
@@ -99,12 +107,14 @@ final class Explainer {
             List<String> devs = best.plan().stages().get(s).devices();
             DeviceReport d = r.devices().get(devs.get(0));
             var m = d.memory();
-            lines.add(String.format("memory stage %d (%s..%s%s): peak %.2f GiB of %.2f GiB, headroom %.2f GiB"
-                            + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f GiB]",
+            double unit = ByteSize.unitBytes(d.capacityBytes());
+            lines.add(String.format("memory stage %d (%s..%s%s): peak %s of %s, headroom %s"
+                            + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f %s]",
                     s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recompute() ? ", recompute" : "",
-                    d.peakMemoryBytes() / GIB, d.capacityBytes() / GIB, (d.capacityBytes() - d.peakMemoryBytes()) / GIB,
-                    m.parameters() / GIB, m.gradients() / GIB, m.optimizer() / GIB, m.activations() / GIB,
-                    m.workspace() / GIB, m.messages() / GIB));
+                    ByteSize.format(d.peakMemoryBytes(), d.capacityBytes()), ByteSize.format(d.capacityBytes()),
+                    ByteSize.format(d.capacityBytes() - d.peakMemoryBytes(), d.capacityBytes()),
+                    m.parameters() / unit, m.gradients() / unit, m.optimizer() / unit, m.activations() / unit,
+                    m.workspace() / unit, m.messages() / unit, ByteSize.unit(d.capacityBytes())));
         }
         best.constraints().forEach(c -> lines.add("constraint " + c));
         List<SimulationReport.CriticalStep> path = r.criticalPath();

@@ -97,4 +97,9 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, blocks, memoryMargin, runnerUps, pins);
     }
+
+    /** What a device of {@code capacityBytes} offers a plan: its memory less the margin. */
+    public long usableBytes(long capacityBytes) {
+        return (long) (capacityBytes * (1 - memoryMargin));
+    }
 }

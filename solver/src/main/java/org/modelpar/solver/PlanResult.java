@@ -15,10 +15,11 @@ import org.modelpar.simulator.plan.PlanFile;
  * @param configurationsSimulated configurations simulated
  * @param searchSeconds        wall-clock seconds of the search (not part of the plan file)
  * @param completed            false when the time limit stopped the enumeration early
+ * @param unsplit              the least memory of the whole model on one device, against the most a device offers
  */
 public record PlanResult(PlanFile best, SimulationReport report, List<PlanFile> runnerUps, int configurationsTried,
                          int configurationsPlaced, int configurationsSimulated, double searchSeconds,
-                         boolean completed) {
+                         boolean completed, UnsplitMemory unsplit) {
     public PlanResult {
         runnerUps = List.copyOf(runnerUps);
     }

@@ -12,8 +12,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
-import org.modelpar.solver.partition.ChainPartition;
-import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * The solver's facade: finds the plan with the shortest simulated step that fits every device's memory
  * (minus the safety margin), and explains it.
  *
- * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact chain dynamic
- * program over the op blocks (costs from the simulator) and ranked by its estimated step
- * {@code (m + p - 1) x bottleneck}; the most promising ones are placed again by Timefold (DP-seeded local
- * search; on DAGs and heterogeneous clusters it can beat the chain split), their recomputation is switched
- * off per stage where memory allows, and each is simulated. The fastest that fits wins.
+ * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact dynamic
+ * program over the op blocks ({@link StagePlacer}: over the ideals of a DAG, the prefixes of a chain; costs
+ * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
+ * estimated step {@code (m + p - 1) x bottleneck}; the most promising one is placed again by Timefold where
+ * the program is not exact or the cluster is heterogeneous, their recomputation is switched off per stage
+ * where memory allows, and each is simulated. The fastest that fits wins.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -71,7 +71,8 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
-        BlockSet blocks = BlockSet.of(graph, request.maxBlocks());
+        StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
+        BlockSet blocks = placer.blocks();
         int[] pinned = pinnedBlocks(blocks, request.pins());
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
@@ -106,13 +107,20 @@ public final class Planner {
             }
             placed++;
             PlacementProblem problem = builder.build(c);
-            Optional<ChainPartition> dp = request.pins().isEmpty() ? ChainSeed.optimal(problem) : ChainSeed.optimal(problem, pinned);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem, pinned);
             if (dp.isPresent()) {
                 double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
             } else {
                 needs.add(MemoryNeed.of(c, problem));
+            }
+            if (hybridAllowed(c, cluster, request)) {
+                Optional<Estimate> hybrid = hybrid(c, placer, builder);
+                if (hybrid.isPresent() && dp.map(d -> hybrid.get().partition().bottleneck() < d.bottleneck()).orElse(true)) {
+                    fitting.add(hybrid.get());
+                    bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
+                }
             }
             Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);
             progress.update(tried, configs.size(), best.map(e -> e.configuration().label()
@@ -133,19 +141,39 @@ public final class Planner {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize())) {
+                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && (!blocks.isChain() || heterogeneous(cluster))));
+                    && placer.refineWithTimefold(heterogeneous(cluster))));
         }
         simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed),
+        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);
+    }
+
+    /**
+     * Whether to try PipeDream's hybrid of configuration c (replicas per stage chosen with the placement):
+     * stages with several replicas to share out, one device type, no fixed data degree, no pins.
+     */
+    private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
+        return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
+                && request.pins().isEmpty();
+    }
+
+    /** The hybrid placement of c, when its replicas come out uneven. */
+    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder) {
+        return placer.placeReplicated(c, builder)
+                .filter(r -> java.util.Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
+                .map(r -> {
+                    Configuration uneven = c.withReplicas(java.util.Arrays.stream(r.replicasOfStage()).boxed().toList());
+                    return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
+                            r.bottleneck()), (c.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
+                });
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {
@@ -153,7 +181,7 @@ public final class Planner {
     }
 
     /** A configuration placed by the dynamic program, with its estimated step. */
-    record Estimate(Configuration configuration, PlacementProblem problem, ChainPartition partition, double stepSeconds) {
+    record Estimate(Configuration configuration, PlacementProblem problem, IdealPartitioner.Result partition, double stepSeconds) {
         static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
     }
 

@@ -3,6 +3,7 @@ package org.modelpar.solver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
@@ -38,27 +39,52 @@ final class ProblemBuilder {
         this.blocks = blocks;
         this.probe = probe;
         this.request = request;
-        this.inputBytesPerSample = new long[blocks.size()];
-        blocks.linkBytes().forEach((key, bytes) -> inputBytesPerSample[BlockSet.to(key)] += bytes);
+        this.inputBytesPerSample = blocks.inputBytesPerSample();
     }
 
     /** Devices of stage s, replica-major. */
     List<ClusterDevice> stageDevices(Configuration c, int s) {
-        int per = c.tensor() * c.data();
-        return cluster.devices().subList(s * per, (s + 1) * per);
+        return replicaDevices(c, c.firstReplica(s), c.replicasOf(s));
+    }
+
+    /** Devices of replicas {@code [first, first + count)} (t each), in cluster order. */
+    private List<ClusterDevice> replicaDevices(Configuration c, int first, int count) {
+        return cluster.devices().subList(first * c.tensor(), (first + count) * c.tensor());
     }
 
     PlacementProblem build(Configuration c) {
+        return build(c, s -> stageDevices(c, s));
+    }
+
+    /**
+     * The problem of configuration c as if every stage ran on replicas {@code [first, first + count)}: the
+     * prices of one stage position for the replicated dynamic program ({@link ReplicaPartitioner}).
+     */
+    PlacementProblem buildOnReplicas(Configuration c, int first, int count) {
+        return build(c, s -> replicaDevices(c, first, count));
+    }
+
+    /**
+     * Stage s on the devices {@code groups} gives it; its links go to the device before its group (inbound)
+     * and after it (outbound), as the pipeline's neighbour stages sit next to it in cluster order.
+     */
+    private PlacementProblem build(Configuration c, IntFunction<List<ClusterDevice>> groups) {
         int p = c.pipeline();
         PlacementPlan skeleton = skeleton(c);
         double scale = request.precision().computeBytes() / 4.0;
         int gradientBytes = StateBytes.of(request.precision(), request.optimizer()).gradients();
         List<StageSlot> stages = new ArrayList<>();
+        int smallest = Integer.MAX_VALUE;
         for (int s = 0; s < p; s++) {
-            List<ClusterDevice> devs = stageDevices(c, s);
-            long capacity = (long) (devs.get(0).profile().memoryBytes() * (1 - request.memoryMargin()));
-            SlotLink in = s == 0 ? SlotLink.FREE : link(stageDevices(c, s - 1).get(0), devs.get(0));
-            SlotLink out = s == p - 1 ? SlotLink.FREE : link(devs.get(0), stageDevices(c, s + 1).get(0));
+            List<ClusterDevice> devs = groups.apply(s);
+            smallest = Math.min(smallest, devs.size() / c.tensor());
+            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes());
+            // a group at either end of the cluster has no neighbour there (only the first or last stage sits there)
+            int at = cluster.devices().indexOf(devs.get(0));
+            int after = at + devs.size();
+            SlotLink in = s == 0 || at == 0 ? SlotLink.FREE : link(cluster.devices().get(at - 1), devs.get(0));
+            SlotLink out = s == p - 1 || after == cluster.devices().size() ? SlotLink.FREE
+                    : link(devs.get(0), cluster.devices().get(after));
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
@@ -68,26 +94,28 @@ final class ProblemBuilder {
             long[] allReduce = new long[p];
             long[] memory = new long[p];
             for (int s = 0; s < p; s++) {
-                List<ClusterDevice> devs = stageDevices(c, s);
+                List<ClusterDevice> devs = groups.apply(s);
                 BlockProbe.Result r = probe.price(b, devs, c, request, c.recompute());
                 compute[s] = Math.round(r.computeSeconds() * 1e9);
                 List<String> dpGroup = new ArrayList<>();
                 for (int k = 0; k < devs.size(); k += c.tensor()) {
                     dpGroup.add(devs.get(k).id());
                 }
-                long gradBytes = -Math.floorDiv(-r.parameterCount(), c.tensor()) * gradientBytes;
+                long gradBytes = r.parameterShare() * gradientBytes;
                 allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
                 memory[s] = memoryBytes(r.memory(), MemoryModel.maxInFlight(skeleton, s),
-                        (long) Math.ceil(inputBytesPerSample[b] * c.samplesPerReplica() * scale / c.tensor()));
+                        (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));
         }
+        // per device: the samples of the stage with the fewest replicas (all stages' when they are even)
+        int samples = c.microBatchSize() / smallest;
         List<BlockLink> links = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : blocks.linkBytes().entrySet()) {
-            links.add(new BlockLink(BlockSet.from(e.getKey()), BlockSet.to(e.getKey()),
-                    (long) Math.ceil(e.getValue() * c.samplesPerReplica() * scale)));
+        for (int o = 0; o < blocks.outputs().size(); o++) {
+            BlockSet.Output out = blocks.outputs().get(o);
+            BlockLink.Output output = new BlockLink.Output(o, microBatchBytes(out.outputBytes(), samples));
+            out.toBlock().forEach((to, bytes) -> links.add(new BlockLink(out.block(), to, microBatchBytes(bytes, samples), output)));
         }
-        links.sort(java.util.Comparator.comparingInt(BlockLink::from).thenComparingInt(BlockLink::to));
         return new PlacementProblem(list, links, stages);
     }
 
@@ -113,6 +141,11 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(total / c.pipeline(), largest));
         }
         return (c.microBatches() + c.pipeline() - 1) * best;
+    }
+
+    /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */
+    private long microBatchBytes(long bytesPerSample, int samples) {
+        return (long) Math.ceil(bytesPerSample * samples * (request.precision().computeBytes() / 4.0));
     }
 
     private static long memoryBytes(StageMemory m, int inFlight, long inputBytes) {

@@ -12,8 +12,7 @@ import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.cost.RooflineCostModel;
-import org.modelpar.solver.partition.ChainPartition;
-import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
 
 /**
@@ -32,7 +31,8 @@ class ExhaustiveBenchmark {
         long start = System.nanoTime();
         PlanResult planned = new Planner().plan(g, cluster, request);
         double plannerSeconds = (System.nanoTime() - start) * 1e-9;
-        BlockSet blocks = BlockSet.of(g, request.maxBlocks());
+        StagePlacer placer = StagePlacer.of(g, request.maxBlocks());
+        BlockSet blocks = placer.blocks();
         RooflineCostModel cost = new RooflineCostModel();
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
         CandidateBuilder candidates = new CandidateBuilder(g, cluster, cost, blocks, builder, request);
@@ -40,9 +40,10 @@ class ExhaustiveBenchmark {
         double best = Double.POSITIVE_INFINITY;
         String bestLabel = "";
         start = System.nanoTime();
+        
         for (Configuration c : all) {
             PlacementProblem problem = builder.build(c);
-            Optional<ChainPartition> dp = ChainSeed.optimal(problem);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem);
             if (dp.isEmpty()) {
                 continue;
             }

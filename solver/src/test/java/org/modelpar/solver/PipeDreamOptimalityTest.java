@@ -40,12 +40,16 @@ class PipeDreamOptimalityTest {
 
     /** k V100s whose links are (practically) free. */
     static ClusterSpec freeLinks(int k) {
+        return oneNode("free-v100-" + k, k, "v100-sxm2-32gb", new LinkProfile(1e30, 0));
+    }
+
+    /** k devices of one catalog type on one node, every link of the given profile. */
+    static ClusterSpec oneNode(String name, int k, String deviceType, LinkProfile link) {
         List<ClusterDevice> devices = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            devices.add(new ClusterDevice("g" + i, "n0", Catalog.device("v100-sxm2-32gb")));
+            devices.add(new ClusterDevice("g" + i, "n0", Catalog.device(deviceType)));
         }
-        LinkProfile free = new LinkProfile(1e30, 0);
-        return new ClusterSpec("free-v100-" + k, devices, free, free);
+        return new ClusterSpec(name, devices, link, link);
     }
 
     static double expected(String model, int k) throws IOException {

@@ -50,10 +50,6 @@ final class Html {
         return String.format(Locale.ROOT, "%.3f ms", s * 1e3);
     }
 
-    static String gib(double bytes) {
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
-    }
-
     /** Device ids, shortened to first..last (n) when there are many. */
     static String devices(List<String> ids) {
         return ids.size() <= 4 ? String.join(", ", ids) : ids.get(0) + " .. " + ids.get(ids.size() - 1) + " (" + ids.size() + ")";

@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import org.modelpar.profiles.ByteSize;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.Prediction;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.timeline.TimelineStats;
 
@@ -42,7 +43,7 @@ public final class HtmlReport {
         b.append("<h1>").append(Html.escape(title)).append("</h1>\n");
 
         b.append("<h2>Plan</h2>\n").append(summary(in));
-        b.append(stages(plan, in.predicted()));
+        b.append(stages(in));
         b.append("<h2>Why this plan</h2>\n").append(explanation(in.explanation()));
 
         b.append("<h2>Pipeline timeline</h2>\n<div class=\"charts\">\n");
@@ -88,7 +89,7 @@ public final class HtmlReport {
             rows.add(List.of("predicted step", Html.seconds(p.stepSeconds())));
             rows.add(List.of("predicted throughput", String.format(Locale.ROOT, "%.1f samples/s", p.samplesPerSecond())));
             p.peakMemoryBytes().entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e ->
-                    rows.add(List.of("predicted peak memory", Html.gib(e.getValue()) + " on " + e.getKey())));
+                    rows.add(List.of("predicted peak memory", memory(in, e.getKey(), e.getValue()) + " on " + e.getKey())));
         });
         rows.add(List.of("simulated step (trace)", Html.seconds(in.simulated().durationSeconds())));
         in.measured().ifPresent(m -> {
@@ -106,16 +107,35 @@ public final class HtmlReport {
                 .mapToObj(s -> String.valueOf(plan.dataParallel(s))).toList();
     }
 
-    private static String stages(PlacementPlan plan, Optional<Prediction> predicted) {
+    /**
+     * Per stage its devices, ops and peak memory (the largest of its devices): predicted, measured when there is a
+     * measured step, and the devices' capacity.
+     */
+    private static String stages(ReportInput in) {
+        PlacementPlan plan = in.plan();
         List<List<String>> rows = new ArrayList<>();
         for (Stage s : plan.stages()) {
-            String peak = predicted.map(p -> s.devices().stream().map(d -> p.peakMemoryBytes().getOrDefault(d, 0L))
-                    .max(Long::compare).map(Html::gib).orElse("-")).orElse("-");
-            rows.add(List.of(String.valueOf(s.index()), Html.devices(s.devices()), String.valueOf(plan.dataParallel(s.index())),
+            String first = s.devices().get(0);
+            List<String> row = new ArrayList<>(List.of(String.valueOf(s.index()), Html.devices(s.devices()),
+                    String.valueOf(plan.dataParallel(s.index())),
                     s.ops().size() + " (" + s.ops().get(0) + " .. " + s.ops().get(s.ops().size() - 1) + ")",
-                    s.recompute() ? "yes" : "no", peak));
+                    s.recompute() ? "yes" : "no"));
+            row.add(in.predicted().map(p -> memory(in, first, s.devices().stream()
+                    .mapToLong(d -> p.peakMemoryBytes().getOrDefault(d, 0L)).max().orElse(0))).orElse("-"));
+            in.measured().ifPresent(m -> row.add(memory(in, first, s.devices().stream()
+                    .mapToDouble(d -> m.memoryOf(d).stream().mapToDouble(MemorySample::bytes).max().orElse(0)).max().orElse(0))));
+            row.add(Optional.ofNullable(in.capacityBytes().get(first)).map(c -> memory(in, first, c)).orElse("-"));
+            rows.add(row);
         }
-        return Html.table("stages", List.of("stage", "devices", "data-parallel", "ops", "recompute", "predicted peak memory"), rows);
+        List<String> header = new ArrayList<>(List.of("stage", "devices", "data-parallel", "ops", "recompute", "predicted peak memory"));
+        in.measured().ifPresent(m -> header.add("measured peak memory"));
+        header.add("memory per device");
+        return Html.table("stages", header, rows);
+    }
+
+    /** Bytes in the unit that suits the device's capacity (GiB when it is not known). */
+    private static String memory(ReportInput in, String device, double bytes) {
+        return ByteSize.format(bytes, in.capacityBytes().getOrDefault(device, 1L << 30));
     }
 
     private static String explanation(Explanation e) {

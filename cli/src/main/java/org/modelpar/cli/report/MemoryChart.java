@@ -3,7 +3,6 @@ package org.modelpar.cli.report;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,22 +10,27 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.modelpar.profiles.ByteSize;
 import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 
-/** Memory per device over one step (step lines from the timeline's memory samples) against capacity. */
+/**
+ * Memory per device over one step (step lines from the timeline's memory samples) against capacity, from 0,
+ * in the unit that suits the largest capacity (MiB for a local worker's budget, GiB for a GPU).
+ */
 final class MemoryChart {
-    private static final double GIB = 1024.0 * 1024 * 1024;
-
     private MemoryChart() {
     }
 
     /** The chart, or empty when the timeline has no memory samples for the rows' devices. */
     static Optional<XYChart> of(String title, Timeline trace, List<Row> rows, Map<String, Long> capacityBytes) {
+        long scale = capacityBytes.values().stream().mapToLong(Long::longValue).max().orElse(1L << 30);
+        double unit = ByteSize.unitBytes(scale);
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(400).title(title)
-                .xAxisTitle("time (ms)").yAxisTitle("GiB").build();
+                .xAxisTitle("time (ms)").yAxisTitle(ByteSize.unit(scale)).build();
         Charts.style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0);
         double origin = trace.spans().stream().mapToDouble(Span::startSeconds).min().orElse(0);
         double end = Math.max(trace.durationSeconds(), 1e-9) * 1e3;
         boolean any = false;
@@ -39,7 +43,7 @@ final class MemoryChart {
             List<Double> ys = new ArrayList<>();
             for (MemorySample c : samples) {
                 xs.add(Math.max(0, (c.atSeconds() - origin) * 1e3));
-                ys.add(c.bytes() / GIB);
+                ys.add(c.bytes() / unit);
             }
             xs.add(end);
             ys.add(ys.get(ys.size() - 1));
@@ -59,9 +63,9 @@ final class MemoryChart {
             }
         });
         byCapacity.forEach((cap, devices) -> {
-            String name = String.format(Locale.ROOT, "capacity %.0f GiB", cap / GIB)
+            String name = "capacity " + ByteSize.format(cap, scale)
                     + (byCapacity.size() > 1 ? " (" + String.join(", ", devices) + ")" : "");
-            XYSeries s = chart.addSeries(name, new double[] {0, end}, new double[] {cap / GIB, cap / GIB});
+            XYSeries s = chart.addSeries(name, new double[] {0, end}, new double[] {cap / unit, cap / unit});
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(Charts.dashed());
             s.setLineColor(Color.RED);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Stage;
 
 /**
  * Megatron-LM {@code pretrain_gpt.py} (or {@code pretrain_bert.py}) arguments as a bash array. Megatron splits the decoder layers
@@ -56,8 +58,24 @@ final class MegatronExport {
             case FP32 -> { }
         }
         args.add("--optimizer " + plan.optimizer().jsonName());
+        if (plan.options().sequenceParallel()) {
+            args.add("--sequence-parallel");
+        }
         List<Integer> recompute = ctx.recomputingStages();
+        List<Integer> selective = plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE)
+                .map(Stage::index).toList();
+        if (recompute.isEmpty() && !selective.isEmpty()) {
+            args.add("--recompute-granularity selective");
+            if (selective.size() < p) {
+                notes.add("only stages " + ExportContext.list(selective) + " recompute the attention core, but Megatron-LM"
+                        + " recomputes it on every stage");
+            }
+        }
         if (!recompute.isEmpty()) {
+            if (!selective.isEmpty()) {
+                notes.add("stages " + ExportContext.list(selective) + " recompute only the attention core, but Megatron-LM"
+                        + " takes one granularity: full");
+            }
             args.add("--recompute-granularity full");
             args.add("--recompute-method uniform");
             args.add("--recompute-num-layers 1");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.modelpar.profiles.ByteSize;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -14,6 +15,7 @@ import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Prediction;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.timeline.TimelineStats;
 
@@ -62,6 +64,18 @@ class HtmlReportTest {
                 .contains("stage 2 is the bottleneck", "does not fit by 3.2 GiB on gpu0", "(+")
                 .doesNotContain("http://", "https://", "<script");
         assertThat(html.split("src=\"data:image/png;base64,", -1)).hasSize(7);
+    }
+
+    @Test
+    void stageTableShowsPredictedMeasuredAndCapacityInTheDevicesUnit() {
+        ReportInput in = input(true);
+        double measured = in.measured().orElseThrow().memoryOf("gpu0").stream().mapToDouble(MemorySample::bytes).max().orElseThrow();
+        assertThat(HtmlReport.render(in)).contains("<th>predicted peak memory</th><th>measured peak memory</th><th>memory per device</th>")
+                .contains("<td>2.00 GiB</td><td>" + ByteSize.format(measured, 4L << 30) + "</td><td>4.00 GiB</td>");
+        ReportInput budget = new ReportInput(in.plan(), in.predicted(), in.explanation(), in.simulated(), Optional.empty(),
+                Map.of("gpu0", 48L << 20, "gpu1", 48L << 20, "gpu2", 48L << 20));
+        assertThat(HtmlReport.render(budget)).contains("<td>2048.00 MiB</td><td>48.00 MiB</td>")
+                .doesNotContain("<th>measured peak memory</th>");
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
@@ -132,6 +133,18 @@ class ExporterTest {
         int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};
         PlacementPlan plan = TestPlans.plan(llama, starts, 8, 8, 1, 64, Schedule.ONE_F_ONE_B, Precision.BF16, true);
         assertGolden("megatron-llama2-70b.sh", Exporter.export(llama, plan, ExportFormat.MEGATRON).text());
+    }
+
+    @Test
+    void megatronTakesSequenceParallelismAndSelectiveRecomputation() {
+        ComputationGraph llama = ModelZoo.build("llama2-70b");
+        int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};
+        PlacementPlan plan = TestPlans.plan(llama, starts, 8, 8, 1, 64, Schedule.ONE_F_ONE_B, Precision.BF16, false)
+                .withOptions(PlanOptions.NONE.withSequenceParallel(true)).withRecomputation(org.modelpar.simulator.plan.Recompute.SELECTIVE);
+        Export export = Exporter.export(llama, plan, ExportFormat.MEGATRON);
+        assertThat(export.text()).contains("--sequence-parallel").contains("--recompute-granularity selective")
+                .doesNotContain("--recompute-method");
+        assertThat(export.notes()).isEmpty();
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class Kernels {
             case "attention-scores" -> new AttentionScores(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
             case "softmax" -> new CausalSoftmax(attr(op, "heads"), attr(op, "seq"));
             case "attention-context" -> new AttentionContext(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
-            case "embedding" -> new Embedding(op.id(), attr(op, "vocab"), attr(op, "hidden"), attr(op, "seq"));
+            case "embedding" -> new Embedding(op.id(), attr(op, "vocab"), attr(op, "hidden"), learnedPositions(op));
             case "logits" -> new Logits(tiedTo(op), attr(op, "vocab"), attr(op, "hidden"));
             case "residual-add" -> new ResidualAdd();
             case "cross-entropy" -> new CrossEntropy(attr(op, "vocab"),
@@ -80,6 +80,15 @@ public final class Kernels {
             throw new GraphException("op '" + op.id() + "' of kind " + op.kind() + " needs " + expected
                     + " input ops, has " + producers.size() + " " + producers);
         }
+    }
+
+    /** The embedding kernel learns one position per token; rotary, ALiBi or relative positions it cannot run. */
+    private static long learnedPositions(OpNode op) {
+        if (op.attributes().containsKey("positions")) {
+            throw new GraphException("op '" + op.id() + "': an embedding with positions=" + op.attributes().get("positions")
+                    + " cannot be executed (the executor runs learned positions, one per token)");
+        }
+        return attr(op, "seq");
     }
 
     private static String tiedTo(OpNode op) {

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
+import org.modelpar.executor.kernel.LaunchCounts;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.graph.OpNode;
-import org.modelpar.simulator.cost.KernelLaunches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,13 +41,13 @@ final class KernelProfiler {
     /**
      * Seconds per kernel launch: the median forward of the layer-norm kernel on a {@code [128, 64]} activation
      * (a chain of small ND4J calls, each allocating its 32 KB result, with little work) divided by its launch
-     * count ({@link KernelLaunches}), so that the launch cost is that of the calls the kernels really make.
+     * count ({@link LaunchCounts}), so that the launch cost is that of the calls the kernels really make.
      */
     static double launchSeconds(Timing timing) {
         OpNode op = op("layernorm", Map.of("hidden", "64"));
         Setup s = setup(op, 128, 64, 1);
         return timing.medianSeconds(inScratch(() -> s.kernel().forward(s.inputs(), s.params(), 128)))
-                / KernelLaunches.of(op).forward();
+                / LaunchCounts.of("layernorm").orElseThrow().forward();
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.modelpar.executor.profile;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
@@ -43,10 +42,7 @@ public final class ModelProfiler {
         for (OpNode op : graph.ops()) {
             double[] f = line(one.get(op.id())[0], many.get(op.id())[0], samples, batch);
             double[] b = line(one.get(op.id())[1], many.get(op.id())[1], samples, batch);
-            Map<String, MeasuredTime> measured = new LinkedHashMap<>(op.measured());
-            measured.put(Profiler.DEVICE_TYPE, new MeasuredTime(f[0], b[0], f[1], b[1]));
-            ops.add(new OpNode(op.id(), op.name(), op.kind(), op.layer(), op.forwardFlops(), op.backwardFlops(),
-                    op.parameterBytes(), op.activationBytes(), op.workspaceBytes(), measured, op.attributes()));
+            ops.add(op.withMeasured(Profiler.DEVICE_TYPE, new MeasuredTime(f[0], b[0], f[1], b[1])));
         }
         return ComputationGraph.of(graph.name(), batch, ops, graph.tensors());
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.modelpar.executor.Threads;
 import org.modelpar.executor.Ticker;
+import org.modelpar.executor.kernel.LaunchCounts;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
@@ -68,7 +69,7 @@ public final class Profiler {
         double peakBandwidth = peak(elementwiseWork);
         DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
                 peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch, optimizers,
-                "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                LaunchCounts.asData(), "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
                         + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {

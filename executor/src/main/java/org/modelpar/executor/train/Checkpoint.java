@@ -14,25 +14,31 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.modelpar.graph.io.AtomicFiles;
+import org.modelpar.executor.transport.TensorCodec;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A training checkpoint: steps done, parameters and optimizer state. File {@code checkpoint.bin}:
- * magic {@code MPCKPT1\n}, the model name, the step count, then each tensor (name, dtype, shape, values
+ * A training checkpoint: steps done, parameters and optimizer state, and the hash of the plan that wrote it
+ * (a resume with another plan is refused). File {@code checkpoint.bin}: magic {@code MPCKPT2\n}, the
+ * model name, the plan hash, the step count, then each tensor (name, dtype, shape, values
  * as big-endian doubles, exact for fp32 and fp64), and a SHA-256 of everything before it. Written with
- * {@link AtomicFiles}, so a crash leaves either the old or the new checkpoint; a truncated or altered file
- * fails its checksum and is refused.
+ * {@link AtomicFiles}, so a crash leaves either
+ * the old or the new checkpoint; a truncated or altered file fails its checksum and is refused.
  *
  * @param model          the graph name it belongs to
+ * @param planHash       {@link #planHash(PlacementPlan)} of the plan that trained it
  * @param stepsDone      steps completed
  * @param parameters     parameter values by name
  * @param optimizerState optimizer state by {@code param/slot}
  */
-public record Checkpoint(String model, int stepsDone, Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
+public record Checkpoint(String model, String planHash, int stepsDone, Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
     public static final String FILE = "checkpoint.bin";
-    private static final byte[] MAGIC = "MPCKPT1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "MPCKPT2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST_BYTES = 32;
 
     public Checkpoint {
@@ -47,6 +53,7 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.write(MAGIC);
                 out.writeUTF(model);
+                out.writeUTF(planHash);
                 out.writeInt(stepsDone);
                 writeTensors(out, parameters);
                 writeTensors(out, optimizerState);
@@ -84,11 +91,36 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, bodyLength))) {
             in.skipNBytes(MAGIC.length);
             String model = in.readUTF();
+            String plan = in.readUTF();
             int steps = in.readInt();
-            return new Checkpoint(model, steps, readTensors(in), readTensors(in));
+            return new Checkpoint(model, plan, steps, readTensors(in), readTensors(in));
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file + ": malformed checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the checkpoint in {@code dir} for a resume of {@code model} with {@code plan}: refuses one of
+     * another model, or written by another plan (its parameters would be placed and partitioned otherwise).
+     */
+    public static Checkpoint readFor(Path dir, String model, PlacementPlan plan) {
+        Checkpoint c = read(dir);
+        Path file = dir.resolve(FILE);
+        if (!c.model().equals(model)) {
+            throw new CheckpointException(file + ": checkpoint is of model '" + c.model() + "', not '" + model + "'");
+        }
+        String hash = planHash(plan);
+        if (!c.planHash().equals(hash)) {
+            throw new CheckpointException(file + ": checkpoint was written by plan " + c.planHash() + ", this run's plan is "
+                    + hash + "; resume with the plan that wrote it or start without --resume");
+        }
+        return c;
+    }
+
+    /** {@code "sha256:<hex>"} of the plan's {@code modelpar-plan/1} text (the plan alone, without prediction). */
+    public static String planHash(PlacementPlan plan) {
+        byte[] text = PlanJson.write(PlanFile.of(plan)).getBytes(StandardCharsets.UTF_8);
+        return "sha256:" + java.util.HexFormat.of().formatHex(sha256(text, text.length));
     }
 
     private static void writeTensors(DataOutputStream out, Map<String, INDArray> tensors) throws IOException {
@@ -97,11 +129,7 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
             INDArray t = e.getValue();
             out.writeUTF(e.getKey());
             out.writeUTF(t.dataType().name());
-            long[] shape = t.shape();
-            out.writeInt(shape.length);
-            for (long d : shape) {
-                out.writeLong(d);
-            }
+            TensorCodec.writeShape(out, t.shape());
             for (double v : t.dup('c').castTo(DataType.DOUBLE).data().asDouble()) {
                 out.writeDouble(v);
             }
@@ -114,13 +142,8 @@ public record Checkpoint(String model, int stepsDone, Map<String, INDArray> para
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             DataType type = DataType.valueOf(in.readUTF());
-            long[] shape = new long[in.readInt()];
-            long length = 1;
-            for (int d = 0; d < shape.length; d++) {
-                shape[d] = in.readLong();
-                length = Math.multiplyExact(length, shape[d]);
-            }
-            double[] values = new double[Math.toIntExact(length)];
+            long[] shape = TensorCodec.readShape(in);
+            double[] values = new double[Math.toIntExact(TensorCodec.length(shape))];
             for (int j = 0; j < values.length; j++) {
                 values[j] = in.readDouble();
             }

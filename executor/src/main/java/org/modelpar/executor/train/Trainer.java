@@ -35,16 +35,7 @@ public final class Trainer {
         try (CheckpointLock lock = options.checkpointDir().map(CheckpointLock::acquire).orElse(null);
              Executor executor = Executor.create(graph, program, options.executor())) {
             if (options.resumeDir().isPresent()) {
-                Checkpoint c = Checkpoint.read(options.resumeDir().get());
-                if (!c.model().equals(graph.name())) {
-                    throw new CheckpointException(options.resumeDir().get().resolve(Checkpoint.FILE)
-                            + ": checkpoint is of model '" + c.model() + "', not '" + graph.name() + "'");
-                }
-                try {
-                    executor.restore(c.parameters(), c.optimizerState(), c.stepsDone());
-                } catch (IllegalArgumentException e) {
-                    throw new CheckpointException(options.resumeDir().get().resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
-                }
+                restore(executor, options.resumeDir().get(), graph, program);
             }
             int first = executor.stepsDone();
             if (first >= options.steps()) {
@@ -63,12 +54,23 @@ public final class Trainer {
                 seconds.add(r.seconds());
                 onStep.accept(r);
                 if (options.checkpointDir().isPresent()) {
-                    new Checkpoint(graph.name(), executor.stepsDone(), executor.parameters(), executor.optimizerState())
+                    new Checkpoint(graph.name(), Checkpoint.planHash(program.plan()), executor.stepsDone(),
+                            executor.parameters(), executor.optimizerState())
                             .write(options.checkpointDir().get());
                 }
             }
             return new TrainResult(first, losses, seconds, executor.peakMemoryBytes(), executor.timeline(),
                     executor.parameters());
+        }
+    }
+
+    /** Restores the executor's devices from the checkpoint in {@code dir}, refusing one of another model or plan. */
+    public static void restore(Executor executor, java.nio.file.Path dir, ComputationGraph graph, StepProgram program) {
+        Checkpoint c = Checkpoint.readFor(dir, graph.name(), program.plan());
+        try {
+            executor.restore(c.parameters(), c.optimizerState(), c.stepsDone());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.modelpar.executor.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -10,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modelpar.executor.Batch;
+import org.modelpar.executor.kernel.LaunchCounts;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
@@ -22,7 +26,9 @@ import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
-import org.modelpar.simulator.cost.KernelLaunches;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LocalCluster;
+import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
@@ -35,9 +41,9 @@ import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 
 /**
- * The simulator's launch table ({@link KernelLaunches}) against the native ops ND4J's {@link OpProfiler}
+ * The kernels' launch counts ({@link LaunchCounts}) against the native ops ND4J's {@link OpProfiler}
  * counts while the executor's kernels run a forward, a backward and an optimizer step of the zoo models.
- * When a kernel changes, this test names the op kind whose count in the table must follow.
+ * When a kernel changes, this test names the op kind whose count must follow.
  */
 class KernelLaunchCountTest {
     @BeforeEach
@@ -80,7 +86,7 @@ class KernelLaunchCountTest {
         StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
         for (OpNode op : graph.topologicalOrder()) {
             assertThat(forward.get(op.id())).as("forward ops of %s (%s)", op.id(), op.kind())
-                    .isEqualTo(KernelLaunches.of(op).forward());
+                    .isEqualTo(counts(op).forward());
         }
 
         // each backward's count also holds the previous op's gradient accumulations (they follow its kernel)
@@ -91,25 +97,36 @@ class KernelLaunchCountTest {
         Collections.reverse(reversed);
         int previousAccumulations = 0;
         for (OpNode op : reversed) {
-            KernelLaunches k = KernelLaunches.of(op);
+            LaunchCounts k = counts(op);
             assertThat(backward.get(op.id())).as("backward ops of %s (%s) after %d accumulations", op.id(), op.kind(),
                     previousAccumulations).isEqualTo(k.backwardKernel() + previousAccumulations);
             previousAccumulations = fedByData(graph, op) ? k.accumulations() - 1 : k.accumulations();
         }
         assertThat(tail).as("accumulations of the first op").isEqualTo(previousAccumulations);
 
-        int tensors = graph.topologicalOrder().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum();
+        int tensors = graph.topologicalOrder().stream().mapToInt(op -> counts(op).parameterTensors()).sum();
         assertThat(tensors).isEqualTo(params.size());
         OpProfiler.getInstance().reset();
         new Sgd(1e-3).step(params, grads);
         assertThat(OpProfiler.getInstance().getInvocationsCount())
-                .isEqualTo((long) tensors * KernelLaunches.optimizerPerTensor(OptimizerKind.SGD));
+                .isEqualTo((long) tensors * LaunchCounts.optimizerPerTensor(OptimizerKind.SGD));
         Adam adam = new Adam(1e-3);
         adam.step(params, grads);
         OpProfiler.getInstance().reset();
         adam.step(params, grads);
         assertThat(OpProfiler.getInstance().getInvocationsCount())
-                .isEqualTo((long) tensors * KernelLaunches.optimizerPerTensor(OptimizerKind.ADAM));
+                .isEqualTo((long) tensors * LaunchCounts.optimizerPerTensor(OptimizerKind.ADAM));
+    }
+
+    /** The catalog's default local worker (used until {@code modelpar profile} has run) carries these counts. */
+    @Test
+    void theDefaultLocalWorkerCarriesTheKernelsCounts(@TempDir Path emptyHome) {
+        ClusterSpec local = LocalCluster.of(1, emptyHome, ProfileLimits.DEFAULT);
+        assertThat(local.devices().get(0).profile().kernelLaunches()).isEqualTo(LaunchCounts.asData());
+    }
+
+    private static LaunchCounts counts(OpNode op) {
+        return LaunchCounts.of(op.kind()).orElseThrow(() -> new AssertionError("no launch counts for kind " + op.kind()));
     }
 
     /** A linear op fed by the model's data (not another op) hands no input gradient on. */

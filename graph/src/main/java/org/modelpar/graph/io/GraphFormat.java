@@ -12,8 +12,10 @@ public enum GraphFormat {
     JSON("json"),
     /** PipeDream profiler {@code graph.txt}. */
     PIPEDREAM("pipedream"),
-    /** Hugging Face {@code config.json} of a GPT-2, LLaMA or BERT model. */
-    HF_CONFIG("hf-config");
+    /** Hugging Face {@code config.json} (the architectures of {@code docs/graph.md}). */
+    HF_CONFIG("hf-config"),
+    /** ONNX {@code ModelProto} ({@code .onnx}). */
+    ONNX("onnx");
 
     private final String cliName;
 
@@ -21,7 +23,7 @@ public enum GraphFormat {
         this.cliName = cliName;
     }
 
-    /** The name used on the command line ({@code json}, {@code pipedream}, {@code hf-config}). */
+    /** The name used on the command line ({@code json}, {@code pipedream}, {@code hf-config}, {@code onnx}). */
     public String cliName() {
         return cliName;
     }
@@ -39,7 +41,7 @@ public enum GraphFormat {
 
     /**
      * The format a file name suggests: {@code *.graph.txt} or {@code *.txt} is PipeDream, a file named
-     * {@code config.json} is a Hugging Face config, anything else native JSON.
+     * {@code config.json} is a Hugging Face config, {@code *.onnx} ONNX, anything else native JSON.
      */
     public static GraphFormat guess(Path file) {
         Path fileName = file.getFileName();
@@ -49,6 +51,9 @@ public enum GraphFormat {
         }
         if (name.equals("config.json")) {
             return HF_CONFIG;
+        }
+        if (name.endsWith(".onnx")) {
+            return ONNX;
         }
         return JSON;
     }

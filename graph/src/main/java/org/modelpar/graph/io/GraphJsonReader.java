@@ -1,6 +1,5 @@
 package org.modelpar.graph.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +12,8 @@ import org.modelpar.graph.GraphException;
 import org.modelpar.graph.MeasuredTime;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.profiles.io.Json;
 
 /** Reads {@code modelpar-graph/1} JSON with errors that name the field path and value. */
 final class GraphJsonReader {
@@ -23,28 +24,35 @@ final class GraphJsonReader {
             "backwardFixedSeconds");
     private static final Set<String> TENSOR = Set.of("id", "from", "to", "bytes");
 
-    private final JsonFields json;
+    private final String label;
     private final ImportOptions options;
 
     GraphJsonReader(String label, ImportOptions options) {
-        this.json = new JsonFields(label);
+        this.label = label;
         this.options = options;
     }
 
     ComputationGraph read(String text) {
-        JsonNode root = json.object(json.parse(text), "(top level)");
-        String format = json.text(root, "", "format");
-        if (!GraphJson.FORMAT.equals(format)) {
-            throw json.error("format", "expected \"" + GraphJson.FORMAT + "\", got \"" + format + "\"");
+        try {
+            return readTree(Json.parse(text, label).requireObject());
+        } catch (ProfileException e) {
+            throw new GraphException(e.getMessage(), e);
         }
-        json.onlyFields(root, "", TOP);
-        String name = json.text(root, "", "name");
-        int batch = json.optional(root, "measuredBatchSize").map(v -> json.positiveInt(v, "measuredBatchSize")).orElse(1);
-        List<OpNode> ops = readOps(array(root, "ops", options.maxOps()));
+    }
+
+    private ComputationGraph readTree(Json root) {
+        String format = root.field("format").string();
+        if (!GraphJson.FORMAT.equals(format)) {
+            throw root.field("format").error("expected \"" + GraphJson.FORMAT + "\", got \"" + format + "\"");
+        }
+        root.allowOnly(TOP);
+        String name = root.field("name").string();
+        int batch = root.field("measuredBatchSize").optional().map(Json::positiveInt).orElse(1);
+        List<OpNode> ops = readOps(array(root.field("ops"), options.maxOps()));
         Set<String> ids = new HashSet<>();
         ops.forEach(op -> ids.add(op.id()));
-        List<TensorEdge> tensors = readTensors(json.optional(root, "tensors").isPresent()
-                ? array(root, "tensors", options.maxTensors()) : List.of(), ids);
+        List<TensorEdge> tensors = readTensors(root.field("tensors").optional()
+                .map(t -> array(t, options.maxTensors())).orElse(List.of()), ids);
         return labelled(() -> ComputationGraph.of(name, batch, ops, tensors));
     }
 
@@ -53,113 +61,94 @@ final class GraphJsonReader {
         try {
             return build.get();
         } catch (GraphException e) {
-            throw new GraphException(json.label() + ": " + e.getMessage(), e);
+            throw new GraphException(label + ": " + e.getMessage(), e);
         }
     }
 
-    private List<JsonNode> array(JsonNode root, String field, int limit) {
-        JsonNode a = json.required(root, "", field);
-        if (!a.isArray()) {
-            throw json.error(field, "expected an array, got " + JsonFields.shown(a));
+    private static List<Json> array(Json field, int limit) {
+        List<Json> list = field.array();
+        if (list.size() > limit) {
+            throw field.error(list.size() + " entries, more than the limit of " + limit);
         }
-        if (a.size() > limit) {
-            throw json.error(field, a.size() + " entries, more than the limit of " + limit);
-        }
-        List<JsonNode> list = new ArrayList<>(a.size());
-        a.forEach(list::add);
         return list;
     }
 
-    private List<OpNode> readOps(List<JsonNode> nodes) {
+    private List<OpNode> readOps(List<Json> nodes) {
         List<OpNode> ops = new ArrayList<>(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
-            String p = "ops[" + i + "]";
-            JsonNode o = json.object(nodes.get(i), p);
-            json.onlyFields(o, p, OP);
-            String id = nonEmpty(o, p, "id");
-            String kind = nonEmpty(o, p, "kind");
-            String name = json.optional(o, "name").map(v -> json.text(v, p + ".name")).orElse(id);
-            String layer = json.optional(o, "layer").map(v -> json.text(v, p + ".layer")).orElse("");
-            double fwd = json.nonNegativeDouble(json.required(o, p, "forwardFlops"), p + ".forwardFlops");
-            double bwd = json.nonNegativeDouble(json.required(o, p, "backwardFlops"), p + ".backwardFlops");
-            long params = json.nonNegativeLong(json.required(o, p, "parameterBytes"), p + ".parameterBytes");
-            long act = json.nonNegativeLong(json.required(o, p, "activationBytes"), p + ".activationBytes");
-            long work = json.optional(o, "workspaceBytes").map(v -> json.nonNegativeLong(v, p + ".workspaceBytes")).orElse(0L);
-            Map<String, MeasuredTime> measured = json.optional(o, "measured").map(v -> measured(v, p + ".measured")).orElse(Map.of());
-            Map<String, String> attributes = json.optional(o, "attributes").map(v -> attributes(v, p + ".attributes")).orElse(Map.of());
+        for (Json o : nodes) {
+            o.allowOnly(OP);
+            String id = o.field("id").nonBlankString();
+            String kind = o.field("kind").nonBlankString();
+            String name = o.field("name").optionalString().orElse(id);
+            String layer = o.field("layer").optionalString().orElse("");
+            double fwd = o.field("forwardFlops").nonNegative();
+            double bwd = o.field("backwardFlops").nonNegative();
+            long params = o.field("parameterBytes").nonNegativeLong();
+            long act = o.field("activationBytes").nonNegativeLong();
+            long work = o.field("workspaceBytes").optional().map(Json::nonNegativeLong).orElse(0L);
+            Map<String, MeasuredTime> measured = o.field("measured").optional().map(GraphJsonReader::measured)
+                    .orElse(Map.of());
+            Map<String, String> attributes = o.field("attributes").optional().map(GraphJsonReader::attributes)
+                    .orElse(Map.of());
             ops.add(labelled(() -> new OpNode(id, name, kind, layer, fwd, bwd, params, act, work, measured, attributes)));
         }
         return ops;
     }
 
-    private String nonEmpty(JsonNode o, String p, String field) {
-        String v = json.text(o, p, field);
-        if (v.isBlank()) {
-            throw json.error(p + "." + field, "must be a non-empty string, got \"" + v + "\"");
-        }
-        return v;
-    }
-
-    private Map<String, MeasuredTime> measured(JsonNode v, String p) {
-        json.object(v, p);
+    private static Map<String, MeasuredTime> measured(Json v) {
         Map<String, MeasuredTime> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : v.properties()) {
-            String tp = p + "." + e.getKey();
+        for (Map.Entry<String, Json> e : v.members()) {
             if (e.getKey().isBlank()) {
-                throw json.error(p, "device type names must be non-empty, got \"" + e.getKey() + "\"");
+                throw v.error("device type names must be non-empty, got \"" + e.getKey() + "\"");
             }
-            JsonNode t = json.object(e.getValue(), tp);
-            json.onlyFields(t, tp, TIME);
-            double forward = json.nonNegativeDouble(json.required(t, tp, "forwardSeconds"), tp + ".forwardSeconds");
-            double backward = json.nonNegativeDouble(json.required(t, tp, "backwardSeconds"), tp + ".backwardSeconds");
-            double forwardFixed = fixed(t, tp, "forwardFixedSeconds", forward);
-            double backwardFixed = fixed(t, tp, "backwardFixedSeconds", backward);
+            Json t = e.getValue().requireObject().allowOnly(TIME);
+            double forward = t.field("forwardSeconds").nonNegative();
+            double backward = t.field("backwardSeconds").nonNegative();
+            double forwardFixed = fixed(t.field("forwardFixedSeconds"), forward);
+            double backwardFixed = fixed(t.field("backwardFixedSeconds"), backward);
             map.put(e.getKey(), new MeasuredTime(forward, backward, forwardFixed, backwardFixed));
         }
         return map;
     }
 
     /** An optional fixed part, non-negative and at most its time. */
-    private double fixed(JsonNode t, String tp, String field, double total) {
-        double fixed = json.optional(t, field).map(v -> json.nonNegativeDouble(v, tp + "." + field)).orElse(0.0);
+    private static double fixed(Json field, double total) {
+        double fixed = field.optional().map(Json::nonNegative).orElse(0.0);
         if (fixed > total) {
-            throw json.error(tp + "." + field, "must not exceed its time " + total + ", got " + fixed);
+            throw field.error("must not exceed its time " + total + ", got " + fixed);
         }
         return fixed;
     }
 
-    private Map<String, String> attributes(JsonNode v, String p) {
-        json.object(v, p);
+    private static Map<String, String> attributes(Json v) {
         Map<String, String> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : v.properties()) {
-            JsonNode a = e.getValue();
-            if (!a.isTextual() && !a.isIntegralNumber()) {
-                throw json.error(p + "." + e.getKey(), "expected a string or an integer, got " + JsonFields.shown(a));
+        for (Map.Entry<String, Json> e : v.members()) {
+            Json a = e.getValue();
+            if (!a.node().isTextual() && !a.node().isIntegralNumber()) {
+                throw a.error("expected a string or an integer, got " + Json.show(a.node()));
             }
-            map.put(e.getKey(), a.asText());
+            map.put(e.getKey(), a.node().asText());
         }
         return map;
     }
 
-    private List<TensorEdge> readTensors(List<JsonNode> nodes, Set<String> opIds) {
+    private List<TensorEdge> readTensors(List<Json> nodes, Set<String> opIds) {
         List<TensorEdge> tensors = new ArrayList<>(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
-            String p = "tensors[" + i + "]";
-            JsonNode t = json.object(nodes.get(i), p);
-            json.onlyFields(t, p, TENSOR);
-            String id = nonEmpty(t, p, "id");
-            String from = endpoint(t, p, "from", opIds);
-            String to = endpoint(t, p, "to", opIds);
-            long bytes = json.nonNegativeLong(json.required(t, p, "bytes"), p + ".bytes");
+        for (Json t : nodes) {
+            t.allowOnly(TENSOR);
+            String id = t.field("id").nonBlankString();
+            String from = endpoint(t.field("from"), opIds);
+            String to = endpoint(t.field("to"), opIds);
+            long bytes = t.field("bytes").nonNegativeLong();
             tensors.add(labelled(() -> new TensorEdge(id, from, to, bytes)));
         }
         return tensors;
     }
 
-    private String endpoint(JsonNode t, String p, String field, Set<String> opIds) {
-        String op = json.text(t, p, field);
+    private static String endpoint(Json field, Set<String> opIds) {
+        String op = field.string();
         if (!opIds.contains(op)) {
-            throw json.error(p + "." + field, "unknown op \"" + op + "\"");
+            throw field.error("unknown op \"" + op + "\"");
         }
         return op;
     }

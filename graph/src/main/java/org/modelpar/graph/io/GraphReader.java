@@ -15,11 +15,12 @@ public final class GraphReader {
      */
     public static ComputationGraph read(Path file, GraphFormat format, ImportOptions options) {
         String label = SourceFile.label(file);
-        String text = SourceFile.read(file, options);
         return switch (format) {
-            case JSON -> new GraphJsonReader(label, options).read(text);
-            case PIPEDREAM -> new PipeDreamReader(label, options).read(text);
-            case HF_CONFIG -> new HfConfigReader(label, options).read(text, hfName(file));
+            case JSON -> new GraphJsonReader(label, options).read(SourceFile.read(file, options));
+            case PIPEDREAM -> new PipeDreamReader(label, options).read(SourceFile.read(file, options));
+            case HF_CONFIG -> new HfConfigReader(label, options).read(SourceFile.read(file, options), hfName(file));
+            case ONNX -> new OnnxReader(label, options, file.toAbsolutePath().getParent())
+                    .read(SourceFile.readBytes(file, options), label.replaceFirst("\\.onnx$", ""));
         };
     }
 

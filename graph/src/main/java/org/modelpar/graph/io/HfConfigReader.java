@@ -1,84 +1,63 @@
 package org.modelpar.graph.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
-import org.modelpar.graph.zoo.Transformer;
-import org.modelpar.graph.zoo.TransformerConfig;
-import org.modelpar.graph.zoo.TransformerConfig.Style;
+import org.modelpar.graph.zoo.ModelShape;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.profiles.io.Json;
 
 /**
- * Reads a Hugging Face {@code config.json} into a transformer graph built by the zoo. Key conventions:
- * GPT-2 ({@code n_embd}, {@code n_layer}, {@code n_head}, {@code n_positions}, {@code n_inner}), LLaMA and
- * BERT ({@code hidden_size}, {@code num_hidden_layers}, {@code num_attention_heads},
- * {@code max_position_embeddings}, {@code intermediate_size}, {@code num_key_value_heads}), and
- * {@code vocab_size}. The family comes from {@code model_type} ({@code llama}/{@code mistral} -> LLaMA
- * style, {@code bert}/{@code roberta} -> BERT style, anything else a GPT).
+ * Reads a Hugging Face {@code config.json} into the graph of the model its {@code model_type} names, built
+ * tensor for tensor as the {@code transformers} implementation does ({@link HfArchitectures}), so the graph's
+ * parameter count is the model's {@code sum(p.numel() for p in model.parameters())}. An unknown
+ * {@code model_type}, or a field that changes the shape and that the reader does not build, is an error. The
+ * sequence length is {@link ImportOptions#sequenceLength()}, else the model's limit capped at
+ * {@value HfConfig#DEFAULT_MAX_SEQ}.
  */
 final class HfConfigReader {
-    /** Upper bound on ops per transformer layer built by the zoo (GPT and BERT 12, LLaMA 11) plus the fixed ones. */
-    private static final long OPS_PER_LAYER = 12;
-    private static final long FIXED_OPS = 6;
-    private final JsonFields json;
+    private final String label;
     private final ImportOptions options;
 
     HfConfigReader(String label, ImportOptions options) {
-        this.json = new JsonFields(label);
+        this.label = label;
         this.options = options;
     }
 
     ComputationGraph read(String text, String defaultName) {
-        JsonNode root = json.object(json.parse(text), "(top level)");
-        String type = json.optional(root, "model_type").map(v -> json.text(v, "model_type")).orElse("gpt2")
-                .toLowerCase(Locale.ROOT);
-        Style style = switch (type) {
-            case "llama", "mistral" -> Style.LLAMA;
-            case "bert", "roberta" -> Style.BERT;
-            default -> Style.GPT;
-        };
-        int hidden = positive(root, "n_embd", "hidden_size").orElseThrow(() -> missing("n_embd", "hidden_size"));
-        int layers = positive(root, "n_layer", "num_hidden_layers").orElseThrow(() -> missing("n_layer", "num_hidden_layers"));
-        int heads = positive(root, "n_head", "num_attention_heads").orElseThrow(() -> missing("n_head", "num_attention_heads"));
-        int vocab = positive(root, "vocab_size").orElseThrow(() -> missing("vocab_size"));
-        int seq = positive(root, "n_positions", "max_position_embeddings", "n_ctx")
-                .orElseThrow(() -> missing("n_positions", "max_position_embeddings"));
-        int kvHeads = positive(root, "num_key_value_heads").orElse(heads);
-        int ffn = positive(root, "n_inner", "intermediate_size").orElse(4 * hidden);
-        long ops = OPS_PER_LAYER * layers + FIXED_OPS;
-        if (ops > options.maxOps()) {
-            throw new GraphException(json.label() + ": n_layer/num_hidden_layers: " + layers + " layers give up to " + ops
+        try {
+            return read(Json.parse(text, label).requireObject(), defaultName);
+        } catch (ProfileException e) {
+            throw new GraphException(e.getMessage(), e);
+        }
+    }
+
+    private ComputationGraph read(Json root, String defaultName) {
+        String supported = String.join(", ", HfArchitectures.supported());
+        Json typeField = root.field("model_type");
+        if (!typeField.present()) {
+            throw typeField.error("missing (supported: " + supported + ")");
+        }
+        String type = typeField.string();
+        HfConfig config = new HfConfig(root, type, options.sequenceLength());
+        Function<HfConfig, ModelShape> builder = HfArchitectures.of(type).orElseThrow(() -> typeField.error("'" + type
+                + "' is not a supported architecture (supported: " + supported + ")"));
+        ModelShape a;
+        try {
+            a = builder.apply(config);
+        } catch (GraphException e) {
+            throw e.getMessage().startsWith(label) ? e : new GraphException(label + ": " + e.getMessage(), e);
+        }
+        config.rejectUnreadShapeFields();
+        if (a.opCountBound() > options.maxOps()) {
+            throw new GraphException(label + ": the model has up to " + a.opCountBound()
                     + " ops, above the limit of " + options.maxOps() + " ops");
         }
-        String name = json.optional(root, "_name_or_path").map(v -> json.text(v, "_name_or_path"))
-                .filter(n -> !n.isBlank()).orElse(defaultName);
+        String name = root.field("_name_or_path").optionalString().filter(n -> !n.isBlank()).orElse(defaultName);
         try {
-            return Transformer.build(name, new TransformerConfig(style, layers, hidden, heads, kvHeads, seq, vocab, ffn));
-        } catch (GraphException e) {
-            throw new GraphException(json.label() + ": " + e.getMessage(), e);
+            return a.build(name);
         } catch (ArithmeticException e) {
-            throw new GraphException(json.label() + ": model sizes overflow 64-bit byte counts", e);
+            throw new GraphException(label + ": model sizes overflow 64-bit byte counts", e);
         }
-    }
-
-    private GraphException missing(String... keys) {
-        return new GraphException(json.label() + ": missing " + String.join(" or ", keys));
-    }
-
-    /** The first present key among {@code keys}, as a positive integer of at most 10^6. */
-    private Optional<Integer> positive(JsonNode root, String... keys) {
-        for (String key : List.of(keys)) {
-            Optional<JsonNode> v = json.optional(root, key);
-            if (v.isPresent()) {
-                int value = json.positiveInt(v.get(), key);
-                if (value > 1_000_000) {
-                    throw json.error(key, "expected at most 1000000, got " + value);
-                }
-                return Optional.of(value);
-            }
-        }
-        return Optional.empty();
     }
 }

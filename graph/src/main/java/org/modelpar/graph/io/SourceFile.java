@@ -1,6 +1,7 @@
 package org.modelpar.graph.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,16 @@ final class SourceFile {
         return name == null ? file.toString() : name.toString();
     }
 
+    /** The file as UTF-8 text; bytes that are not UTF-8 (a binary file) are an error, never replaced. */
     static String read(Path file, ImportOptions options) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readBytes(file, options))).toString();
+        } catch (CharacterCodingException e) {
+            throw new GraphException(label(file) + ": not UTF-8 text (a binary file?)", e);
+        }
+    }
+
+    static byte[] readBytes(Path file, ImportOptions options) {
         String label = label(file);
         try {
             if (Files.isDirectory(file)) {
@@ -36,9 +46,7 @@ final class SourceFile {
                 throw new GraphException(label + ": file is " + size + " bytes, more than the limit of "
                         + options.maxFileBytes() + " bytes");
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new GraphException(label + ": not UTF-8 text (a binary file?)", e);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new GraphException(file + ": no such file", e);
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
@@ -22,6 +24,7 @@ public final class ModelZoo {
     static {
         add("mlp-small", "MLP, 4 hidden layers of width 256 (trainable on a CPU)", () -> Mlp.build("mlp-small", 4, 256));
         gpt("gpt-tiny", "GPT, 4 layers, hidden 64, 4 heads, seq 32, vocab 64 (trainable on a CPU)", 4, 64, 4, 32, 64);
+        gpt("gpt-mini", "GPT, 6 layers, hidden 256, 4 heads, seq 16, vocab 64 (trainable on CPUs; splits under a 48 MiB budget)", 6, 256, 4, 16, 64);
         gpt("gpt2-small", "GPT-2 124M: 12 layers, hidden 768, 12 heads, seq 1024, vocab 50257", 12, 768, 12, 1024, 50257);
         gpt("gpt2-medium", "GPT-2 355M: 24 layers, hidden 1024, 16 heads, seq 1024, vocab 50257", 24, 1024, 16, 1024, 50257);
         gpt("gpt2-large", "GPT-2 774M: 36 layers, hidden 1280, 20 heads, seq 1024, vocab 50257", 36, 1280, 20, 1024, 50257);
@@ -43,6 +46,24 @@ public final class ModelZoo {
         megatron("310b", 128, 16384, 96);
         megatron("530b", 128, 20480, 105);
         megatron("1t", 160, 25600, 128);
+        transformer("llama3-8b", "Llama 3 8B: 32 layers, hidden 4096, 32 heads (8 KV), SwiGLU 14336, vocab 128256, seq 4096",
+                llama(32, 4096, 32, 14336));
+        transformer("llama3-70b", "Llama 3 70B: 80 layers, hidden 8192, 64 heads (8 KV), SwiGLU 28672, vocab 128256, seq 4096",
+                llama(80, 8192, 64, 28672));
+        transformer("llama3.1-405b", "Llama 3.1 405B: 126 layers, hidden 16384, 128 heads (8 KV), SwiGLU 53248, vocab 128256, seq 4096",
+                llama(126, 16384, 128, 53248));
+        transformer("qwen2.5-72b", "Qwen2.5 72B: 80 layers, hidden 8192, 64 heads (8 KV, QKV biases), SwiGLU 29568, vocab 152064, seq 4096",
+                Architecture.decoder(80, 8192, 4096, Embeddings.of(152064, Positions.ROTARY),
+                        AttentionShape.of(64, 8, 128).withBiases(true, false), new MlpShape(29568, Activation.SWIGLU, false)));
+        transformer("mixtral-8x7b", "Mixtral 8x7B: 32 layers, hidden 4096, 32 heads (8 KV), 8 SwiGLU experts of 14336, top-2, seq 4096",
+                mixtral(32, 4096, 32, 14336, 32000));
+        transformer("mixtral-8x22b", "Mixtral 8x22B: 56 layers, hidden 6144, 48 heads (8 KV), 8 SwiGLU experts of 16384, top-2, seq 4096",
+                mixtral(56, 6144, 48, 16384, 32768));
+        transformer("deepseek-v3", "DeepSeek-V3: 61 layers, hidden 7168, latent attention, 256 routed experts of 2048 (top-8) + 1 shared,"
+                + " first 3 layers dense, seq 4096", deepseekV3());
+        transformer("t5-11b", "T5 11B: 24+24 layers, hidden 1024, 128 heads of 128, ReLU MLP 65536, vocab 32128, seq 512",
+                new EncoderDecoder(Architecture.decoder(24, 1024, 512, Embeddings.of(32128, Positions.RELATIVE), AttentionShape.of(128, 128, 128),
+                        new MlpShape(65536, Activation.RELU, false)).withHead(OutputHead.causal(true)), 24, 32));
         add("resnet50", "ResNet-50 v1.5, 224x224 ImageNet (residual DAG)", Cnns::resnet50);
         add("vgg16", "VGG-16, 224x224 ImageNet (a chain)", Cnns::vgg16);
         add("inception-v3", "Inception-v3, 299x299 ImageNet (branchy DAG with concats)", Cnns::inceptionV3);
@@ -52,11 +73,37 @@ public final class ModelZoo {
     }
 
     private static void add(String name, String description, java.util.function.Supplier<ComputationGraph> builder) {
-        PRESETS.put(name, new Preset(name, description, builder));
+        PRESETS.put(name, new Preset(name, description, builder, Optional.empty()));
+    }
+
+    private static void transformer(String name, String description, ModelShape shape) {
+        PRESETS.put(name, new Preset(name, description, () -> shape.build(name), Optional.of(shape)));
     }
 
     private static void transformer(String name, String description, TransformerConfig config) {
-        add(name, description, () -> Transformer.build(name, config));
+        transformer(name, description, config.architecture());
+    }
+
+    /** A Llama 3 decoder: head size 128, 8 KV heads, vocabulary 128256, untied output. */
+    private static Architecture llama(int layers, int hidden, int heads, int ffn) {
+        return Architecture.decoder(layers, hidden, 4096, Embeddings.of(128256, Positions.ROTARY), AttentionShape.of(heads, 8, 128),
+                new MlpShape(ffn, Activation.SWIGLU, false));
+    }
+
+    /** Mixtral: Mistral attention (8 KV heads of 128), 8 SwiGLU experts per layer, top-2. */
+    private static Architecture mixtral(int layers, int hidden, int heads, int ffn, int vocab) {
+        MlpShape expert = new MlpShape(ffn, Activation.SWIGLU, false);
+        return Architecture.decoder(layers, hidden, 4096, Embeddings.of(vocab, Positions.ROTARY), AttentionShape.of(heads, 8, 128), expert)
+                .withMoe(MoeShape.routed(8, 2, expert));
+    }
+
+    /** DeepSeek-V3 (DeepSeek-AI, "DeepSeek-V3 Technical Report", 2024), as its config.json gives it. */
+    private static Architecture deepseekV3() {
+        MlpShape expert = new MlpShape(2048, Activation.SWIGLU, false);
+        MoeShape moe = MoeShape.routed(256, 8, expert).withShared(expert, false).withFirstDenseLayers(3);
+        return Architecture.decoder(61, 7168, 4096, Embeddings.of(129280, Positions.ROTARY),
+                AttentionShape.latent(128, 192, 128, new LatentAttention(1536, 512, 64)), new MlpShape(18432, Activation.SWIGLU, false))
+                .withMoe(moe);
     }
 
     private static void gpt(String name, String description, int layers, int hidden, int heads, int seq, int vocab) {
@@ -78,10 +125,21 @@ public final class ModelZoo {
      * name is a {@link GraphException} listing the closest preset names.
      */
     public static ComputationGraph build(String spec) {
+        return build(spec, OptionalInt.empty());
+    }
+
+    /**
+     * Builds a model as {@link #build(String)} does, trained on sequences of {@code seq} tokens when given
+     * (transformer presets only; a {@code gpt:} spec names its {@code seq} itself).
+     */
+    public static ComputationGraph build(String spec, OptionalInt seq) {
         String s = spec == null ? "" : spec.trim();
         Preset preset = PRESETS.get(s);
         if (preset != null) {
-            return preset.build();
+            return seq.isPresent() ? preset.build(seq.getAsInt()) : preset.build();
+        }
+        if (seq.isPresent() && s.contains(":")) {
+            throw new GraphException("model '" + s + "': --seq-len applies to presets; give the sequence length in the spec");
         }
         if (s.startsWith("gpt:")) {
             Map<String, Integer> p = SpecParameters.parse(s, List.of("layers", "hidden", "heads", "seq", "vocab"), List.of("ffn"));

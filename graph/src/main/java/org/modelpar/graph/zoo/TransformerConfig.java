@@ -21,13 +21,13 @@ public record TransformerConfig(Style style, int layers, int hidden, int heads, 
     public enum Style { GPT, LLAMA, BERT }
 
     public TransformerConfig {
-        positive("layers", layers);
-        positive("hidden", hidden);
-        positive("heads", heads);
-        positive("kvHeads", kvHeads);
-        positive("seq", seq);
-        positive("vocab", vocab);
-        positive("ffn", ffn);
+        ShapeChecks.positive("layers", layers);
+        ShapeChecks.positive("hidden", hidden);
+        ShapeChecks.positive("heads", heads);
+        ShapeChecks.positive("kvHeads", kvHeads);
+        ShapeChecks.positive("seq", seq);
+        ShapeChecks.positive("vocab", vocab);
+        ShapeChecks.positive("ffn", ffn);
         if (hidden % heads != 0) {
             throw new GraphException("hidden " + hidden + " must be divisible by heads " + heads);
         }
@@ -45,9 +45,17 @@ public record TransformerConfig(Style style, int layers, int hidden, int heads, 
         return hidden / heads;
     }
 
-    private static void positive(String field, int value) {
-        if (value < 1) {
-            throw new GraphException(field + " must be a positive integer, got " + value);
-        }
+    /** The full architecture of this style. */
+    public Architecture architecture() {
+        AttentionShape attention = AttentionShape.of(heads, kvHeads, headDim());
+        return switch (style) {
+            case GPT -> Architecture.decoder(layers, hidden, seq, Embeddings.learned(vocab, seq), attention.withBiases(true, true),
+                    new MlpShape(ffn, Activation.GELU, true)).withNorm(Norm.LAYER).withHead(OutputHead.causal(true));
+            case LLAMA -> Architecture.decoder(layers, hidden, seq, Embeddings.of(vocab, Positions.ROTARY), attention,
+                    new MlpShape(ffn, Activation.SWIGLU, false));
+            case BERT -> Architecture.decoder(layers, hidden, seq, Embeddings.learned(vocab, seq).withTokenTypes(2).withNorm(true),
+                    attention.withBiases(true, true), new MlpShape(ffn, Activation.GELU, true))
+                    .withNorm(Norm.LAYER).withLayout(BlockLayout.POST_NORM).withHead(OutputHead.maskedLanguageModel());
+        };
     }
 }

@@ -29,20 +29,20 @@ class BadInputTest {
     static Stream<Arguments> badJson() {
         return Stream.of(
                 Arguments.of("malformed JSON", "{\"format\": \"modelpar-graph/1\",\n \"name\": }",
-                        "bad.json: line 2 column 10: Unexpected character ('}' (code 125)): expected a valid value"),
+                        "bad.json: line 2, column 10: malformed JSON: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number (or 'NaN'/'+INF'/'-INF'), Array, Object or token 'null', 'true' or 'false')"),
                 Arguments.of("truncated JSON", "{\"format\": \"modelpar-graph/1\", \"ops\": [",
-                        "bad.json: line 1 column 40: Unexpected end-of-input: expected close marker for Array"),
+                        "bad.json: line 1, column 40: malformed JSON: Unexpected end-of-input: expected close marker for Array (start marker at line 1, column 39)"),
                 Arguments.of("unknown format", "{\"format\": \"modelpar-graph/9\"}",
                         "bad.json: format: expected \"modelpar-graph/1\", got \"modelpar-graph/9\""),
                 Arguments.of("empty graph", graph("", ""), "bad.json: graph 'g' has no ops"),
                 Arguments.of("negative bytes", graph(OP.replace("\"parameterBytes\": 4", "\"parameterBytes\": -4"), ""),
                         "bad.json: ops[0].parameterBytes: must be non-negative, got -4"),
                 Arguments.of("NaN FLOPs", graph(OP.replace("\"forwardFlops\": 1", "\"forwardFlops\": NaN"), ""),
-                        "bad.json: ops[0].forwardFlops: must be finite and non-negative, got NaN"),
+                        "bad.json: ops[0].forwardFlops: must be a finite number, got NaN"),
                 Arguments.of("FLOPs as text", graph(OP.replace("\"forwardFlops\": 1", "\"forwardFlops\": \"1e9\""), ""),
                         "bad.json: ops[0].forwardFlops: expected a number, got \"1e9\""),
                 Arguments.of("overflow", graph(OP.replace("\"activationBytes\": 4", "\"activationBytes\": 9223372036854775807"), ""),
-                        "bad.json: ops[0].activationBytes: 9223372036854775807 is too large (limit 2^62)"),
+                        "bad.json: ops[0].activationBytes: must be below 2^62, got 9223372036854775807"),
                 Arguments.of("beyond the simulator's sums", graph(OP.replace("\"parameterBytes\": 4", "\"parameterBytes\": 4611686018427387903"), ""),
                         "bad.json: op 'a': parameterBytes must be at most 1125899906842624 bytes (1 PiB), got 4611686018427387903"),
                 Arguments.of("beyond the solver's scores", graph(OP.replace("\"forwardFlops\": 1", "\"forwardFlops\": 1e300"), ""),
@@ -54,11 +54,11 @@ class BadInputTest {
                         "bad.json: graph has a cycle through ops a -> b -> a"),
                 Arguments.of("duplicate op", graph(OP + "," + OP, ""), "bad.json: duplicate op id 'a'"),
                 Arguments.of("typo in a field", graph(OP.replace("forwardFlops", "forwardFlop"), ""),
-                        "bad.json: ops[0].forwardFlop: unknown field (expected one of [activationBytes, attributes, backwardFlops, forwardFlops, id, kind, layer, measured, name, parameterBytes, workspaceBytes])"),
+                        "bad.json: ops[0].forwardFlop: unknown field; allowed fields: activationBytes, attributes, backwardFlops, forwardFlops, id, kind, layer, measured, name, parameterBytes, workspaceBytes"),
                 Arguments.of("missing field", graph(OP.replace("\"kind\": \"linear\", ", ""), ""),
-                        "bad.json: ops[0].kind: missing"),
+                        "bad.json: ops[0].kind: required field is missing"),
                 Arguments.of("negative measured time", graph(OP.replace("}", ", \"measured\": {\"v100\": {\"forwardSeconds\": -1, \"backwardSeconds\": 0}}}"), ""),
-                        "bad.json: ops[0].measured.v100.forwardSeconds: must be finite and non-negative, got -1"),
+                        "bad.json: ops[0].measured.v100.forwardSeconds: must be non-negative, got -1"),
                 Arguments.of("fixed part above its time", graph(OP.replace("}", ", \"measured\": {\"cpu\": {\"forwardSeconds\": 1,"
                                 + " \"backwardSeconds\": 2, \"forwardFixedSeconds\": 0.5, \"backwardFixedSeconds\": 3}}}"), ""),
                         "bad.json: ops[0].measured.cpu.backwardFixedSeconds: must not exceed its time 2.0, got 3.0"));
@@ -103,14 +103,30 @@ class BadInputTest {
         assertThatThrownBy(() -> GraphReader.read(file, GraphFormat.PIPEDREAM)).isInstanceOf(GraphException.class).hasMessage(message);
     }
 
+    static final String SUPPORTED = "bert, bloom, deepseek_v2, deepseek_v3, falcon, gemma, gemma2, gpt2, gpt_bigcode, gpt_neox, gptj, "
+            + "llama, mistral, mixtral, olmo2, opt, phi, phi3, qwen2, qwen2_moe, qwen3, roberta, t5";
+    static final String LLAMA = "{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, "
+            + "\"intermediate_size\": 16, \"vocab_size\": 10, \"max_position_embeddings\": 8";
+
     static Stream<Arguments> badHfConfig() {
         return Stream.of(
-                Arguments.of("missing hidden size", "{\"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
-                        "config.json: missing n_embd or hidden_size"),
-                Arguments.of("text layers", "{\"n_embd\": 8, \"n_layer\": \"two\", \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
-                        "config.json: n_layer: expected a positive integer below 2^31, got \"two\""),
-                Arguments.of("heads do not divide", "{\"n_embd\": 8, \"n_layer\": 2, \"n_head\": 3, \"vocab_size\": 10, \"n_positions\": 8}",
-                        "config.json: hidden 8 must be divisible by heads 3"));
+                Arguments.of("missing hidden size", "{\"model_type\": \"gpt2\", \"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
+                        "config.json: missing n_embd or hidden_size (needed for model_type gpt2)"),
+                Arguments.of("text layers", "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": \"two\", \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}",
+                        "config.json: n_layer: expected a positive whole number below 2^31, got \"two\""),
+                Arguments.of("heads do not divide", "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 3, \"vocab_size\": 10, \"n_positions\": 8}",
+                        "config.json: hidden size 8 is not divisible by 3 attention heads (give head_dim)"),
+                Arguments.of("unsupported architecture", "{\"model_type\": \"mamba\", \"hidden_size\": 768}",
+                        "config.json: model_type: 'mamba' is not a supported architecture (supported: " + SUPPORTED + ")"),
+                Arguments.of("no architecture", "{\"n_embd\": 8}", "config.json: model_type: missing (supported: " + SUPPORTED + ")"),
+                Arguments.of("experts on a dense architecture", LLAMA + ", \"num_local_experts\": 8}",
+                        "config.json: num_local_experts: 8 changes the model's shape and is not understood for model_type llama"),
+                Arguments.of("unsupported variant", "{\"model_type\": \"opt\", \"hidden_size\": 8, \"num_hidden_layers\": 2, "
+                                + "\"num_attention_heads\": 2, \"ffn_dim\": 16, \"vocab_size\": 10, \"max_position_embeddings\": 8, "
+                                + "\"do_layer_norm_before\": false}",
+                        "config.json: do_layer_norm_before: false is not supported for model_type opt"),
+                Arguments.of("GQA heads do not divide", LLAMA.replace("\"num_attention_heads\": 2", "\"num_attention_heads\": 3, \"head_dim\": 4")
+                                + ", \"num_key_value_heads\": 2}", "config.json: heads 3 must be divisible by kvHeads 2"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -134,7 +150,12 @@ class BadInputTest {
                 .hasMessage("big.graph.txt: file is 296 bytes, more than the limit of 100 bytes");
         assertThatThrownBy(() -> GraphReader.read(dir.resolve("nope.json"), GraphFormat.JSON))
                 .hasMessage(dir.resolve("nope.json") + ": no such file");
-        assertThatThrownBy(() -> GraphFormat.parse("onnx"))
-                .hasMessage("unknown graph format 'onnx' (expected one of json, pipedream, hf-config)");
+        Path gpt2 = dir.resolve("config.json");
+        Files.writeString(gpt2, "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}");
+        assertThatThrownBy(() -> GraphReader.read(gpt2, GraphFormat.HF_CONFIG, d.withSequenceLength(9)))
+                .hasMessage("config.json: sequence length 9 exceeds the 8 learned positions (n_positions); give --seq-len of at most 8");
+        assertThatThrownBy(() -> d.withSequenceLength(0)).hasMessage("sequence length must be between 1 and 1000000, got 0");
+        assertThatThrownBy(() -> GraphFormat.parse("tflite"))
+                .hasMessage("unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)");
     }
 }

@@ -9,8 +9,8 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 
 /**
- * Fuzzes the three graph readers behind {@link GraphReader}: native {@code modelpar-graph/1} JSON, PipeDream
- * {@code graph.txt} and Hugging Face {@code config.json}. Any input either gives a graph or a one-line
+ * Fuzzes the graph readers behind {@link GraphReader}: native {@code modelpar-graph/1} JSON, PipeDream
+ * {@code graph.txt}, Hugging Face {@code config.json} and ONNX. Any input either gives a graph or a one-line
  * {@link GraphException}; nothing else may escape. Small limits keep hostile sizes cheap. Seeds and crash
  * reproducers: {@code src/test/resources/org/modelpar/graph/io/GraphReadersFuzzTestInputs/<method>/}.
  */
@@ -38,6 +38,11 @@ class GraphReadersFuzzTest {
             "\"max_position_embeddings\"", "\"intermediate_size\"", "\"num_key_value_heads\"", "1000000"})
     void hfConfig(byte[] input) {
         check(() -> new HfConfigReader("config.json", OPTIONS).read(text(input), "fuzz"));
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void onnx(byte[] input) {
+        check(() -> new OnnxReader("fuzz.onnx", OPTIONS, java.nio.file.Path.of(".")).read(input, "fuzz"));
     }
 
     private static String text(byte[] input) {

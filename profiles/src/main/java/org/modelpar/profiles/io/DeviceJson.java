@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.KernelLaunches;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
@@ -28,7 +29,7 @@ public final class DeviceJson {
     public static final String FORMAT = "modelpar-device/1";
     private static final Set<String> FIELDS = Set.of("format", "name", "peakFlopsPerSecond", "memoryBytes",
             "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds",
-            "optimizerSecondsPerParameter", "source");
+            "kernelLaunches", "optimizerSecondsPerParameter", "source");
 
     private DeviceJson() {
     }
@@ -104,8 +105,10 @@ public final class DeviceJson {
             }
         }
         String source = o.field("source").optionalString().orElse("");
+        KernelLaunches launches = KernelLaunchJson.read(o.field("kernelLaunches"));
         try {
-            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, optimizers, source);
+            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, optimizers,
+                    launches, source);
         } catch (ProfileException e) {
             throw o.error(e.getMessage());
         }
@@ -154,6 +157,7 @@ public final class DeviceJson {
             ObjectNode optimizers = o.putObject("optimizerSecondsPerParameter");
             d.optimizerSecondsPerParameter().forEach(optimizers::put);
         }
+        KernelLaunchJson.write(o, d.kernelLaunches());
         o.put("source", d.source());
         return o;
     }

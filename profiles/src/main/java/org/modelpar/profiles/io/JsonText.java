@@ -1,14 +1,7 @@
 package org.modelpar.profiles.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -17,24 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
-import java.util.regex.Pattern;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.ProfileLimits;
 
-/** Reads JSON text into a tree: size limits, strict duplicate keys, NaN/Infinity tokens let through for field checks. */
+/** Reads profile JSON text into a tree: size limits, then {@link StrictJson}. */
 final class JsonText {
-    private static final int MAX_NESTING = 64;
-    private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
     private JsonText() {
     }
 
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-                    .build())
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Writes the profile formats; reading goes through {@link StrictJson}. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Reads a regular file as UTF-8 text, refusing missing, unreadable, special or over-large files. */
     static String readFile(Path file, ProfileLimits limits) {
@@ -59,32 +45,12 @@ final class JsonText {
         }
     }
 
-    /** Parses JSON text; a syntax error names source, line and column. */
+    /** Parses JSON text within the size limit; a syntax error names source, line and column. */
     static JsonNode parse(String text, String source, ProfileLimits limits) {
         if (text.length() > limits.maxFileBytes()) {
             throw new ProfileException(source + ": text is " + text.length() + " characters, above the limit of "
                     + limits.maxFileBytes());
         }
-        try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new ProfileException(source + ": empty file, expected a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new ProfileException(Json.oneLine(source + ": " + where + "malformed JSON: "
-                    + firstLine(e.getOriginalMessage())));
-        }
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        String line = message.lines().findFirst().orElse("");
-        line = SOURCE.matcher(line).replaceAll("line $1, column $2");
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return StrictJson.parse(text, source);
     }
 }

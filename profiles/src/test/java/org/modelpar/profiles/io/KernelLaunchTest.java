@@ -11,6 +11,8 @@ import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.KernelLaunches;
+import org.modelpar.profiles.KernelLaunches.OpLaunches;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.ProfileException;
 
@@ -67,5 +69,34 @@ class KernelLaunchTest {
                 new LinkProfile(1e9, 1e-5));
         assertThat(ClusterJson.parse(ClusterJson.write(c), "c.json").device("cpu0").orElseThrow().profile()
                 .kernelLaunchSeconds()).isEqualTo(3e-5);
+    }
+
+    @Test
+    void launchCountsAreReadWrittenBackAndOmittedWhenNone() {
+        DeviceProfile d = DeviceJson.parse(DEVICE.formatted("""
+
+                 "kernelLaunchSeconds": 2.0e-5,
+                 "kernelLaunches": {"ops": {"linear": {"forward": 3, "backward": 8, "parameterTensors": 2}},
+                                    "optimizerPerTensor": {"adam": 2}},"""), "d.json");
+        assertThat(d.kernelLaunches()).isEqualTo(new KernelLaunches(Map.of("linear", new OpLaunches(3, 8, 2)),
+                Map.of("adam", 2)));
+        assertThat(d.kernelLaunches().optimizerPerTensor("sgd")).isEmpty();
+        assertThat(DeviceJson.parse(DeviceJson.write(d), "again")).isEqualTo(d);
+        assertThat(DeviceJson.write(d.withKernelLaunches(KernelLaunches.NONE))).doesNotContain("kernelLaunches\"");
+    }
+
+    @Test
+    void badLaunchCountsNameTheFieldAndValue() {
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("""
+
+                 "kernelLaunches": {"ops": {"linear": {"forward": -3, "backward": 8, "parameterTensors": 2}}},"""),
+                "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("d.json: kernelLaunches.ops.linear.forward: must be a whole number in 0..2147483647, got -3");
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("""
+
+                 "kernelLaunches": {"ops": {"linear": {"forward": 3, "backward": 8}}},"""), "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("d.json: kernelLaunches.ops.linear.parameterTensors: required field is missing");
     }
 }

@@ -7,6 +7,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.KernelLaunches.OpLaunches;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
@@ -28,7 +29,7 @@ import org.modelpar.simulator.plan.Precision;
  *       the precision and divided by t. Backward moves twice the forward bytes. Peak is the device's
  *       FLOP/s for the precision's dtype (fp32 when the dtype is not listed).</li>
  *   <li>Plus {@code launches x kernelLaunchSeconds} of the device, the op's forward or backward kernel
- *       launches counted by {@link KernelLaunches} (nothing for an op that processes no samples).</li>
+ *       launches that the device profile lists ({@link OpLaunchCounts}; nothing for an op that processes no samples).</li>
  *   <li>Optimizer: the device's measured seconds per parameter for the optimizer when its profile has
  *       them, else memory bound, reading and writing every byte of parameter, gradient and optimizer
  *       state once; plus the optimizer's launches for each parameter tensor.</li>
@@ -47,7 +48,7 @@ public final class RooflineCostModel implements CostModel {
     }
 
     private static double seconds(OpNode op, DeviceProfile device, OpWork work, boolean backward) {
-        KernelLaunches launches = KernelLaunches.of(op);
+        OpLaunches launches = OpLaunchCounts.of(op, device);
         double launch = (backward ? launches.backward() : launches.forward()) * device.kernelLaunchSeconds();
         Optional<MeasuredTime> measured = op.measuredOn(device.name());
         if (measured.isPresent()) {
@@ -96,7 +97,7 @@ public final class RooflineCostModel implements CostModel {
     @Override
     public double optimizerSeconds(DeviceProfile device, long parameters, int parameterTensors, Precision precision,
                                    OptimizerKind optimizer) {
-        return parameterTensors * KernelLaunches.optimizerPerTensor(optimizer) * device.kernelLaunchSeconds()
+        return parameterTensors * OpLaunchCounts.optimizerPerTensor(optimizer, device) * device.kernelLaunchSeconds()
                 + optimizerSeconds(device, parameters, precision, optimizer);
     }
 

@@ -7,13 +7,20 @@ import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.StageActivations;
 import org.modelpar.simulator.plan.StageProfile;
 
 /**
  * Per-stage times built from op costs: a device of stage s runs every op of the stage on
  * {@code microBatchSize / d} samples, split t ways, plus the stage's tensor-parallel all-reduces over its
- * replica's t devices (blocking, so folded into the compute time, as in Megatron-LM). A recomputing stage's
- * backward re-runs the forward first.
+ * replica's t devices (blocking, so folded into the compute time, as in Megatron-LM). LayerNorm and residual
+ * adds of a transformer run whole on every tensor rank unless sequence parallelism splits them
+ * ({@link org.modelpar.simulator.plan.TensorSplit}). A recomputing stage's backward first re-runs the forward of
+ * what its mode recomputes: the attention core (selective), the transformer layers with their all-reduces
+ * (full), or the whole stage in a graph without attention (full). With scatter/gather sends (and no sequence
+ * parallelism) a forward first all-gathers the received activations over the replica's t devices, a backward
+ * the received gradients (Narayanan et al. 2021, section 4.1), also folded into the compute time.
  */
 public final class StageCosts {
     private StageCosts() {
@@ -30,24 +37,58 @@ public final class StageCosts {
         int t = plan.tensorParallel();
         double samples = layout.samplesPerReplica(stage);
         OpWork work = new OpWork(samples, t, plan.precision(), layout.graph().measuredBatchSize());
+        OpWork replicated = new OpWork(samples, plan.options().sequenceParallel() ? t : 1, plan.precision(),
+                layout.graph().measuredBatchSize());
+        Recompute mode = plan.stages().get(stage).recomputation();
+        StageActivations acts = sp.activations();
         double fwd = 0;
         double bwd = 0;
+        double recomputeSeconds = 0;
         for (OpNode op : sp.ops()) {
-            fwd += cost.forwardSeconds(op, device, work);
-            bwd += cost.backwardSeconds(op, device, work);
-        }
-        double tp = 0;
-        if (t > 1) {
-            for (long bytesPerSample : sp.tensorParallelAllReduces()) {
-                long bytes = Math.round(bytesPerSample * samples * work.byteScale());
-                tp += cost.allReduceSeconds(cluster, tensorGroup, bytes);
+            OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated : work;
+            double f = cost.forwardSeconds(op, device, w);
+            fwd += f;
+            bwd += cost.backwardSeconds(op, device, w);
+            if (acts.recomputes(mode, op.id())) {
+                recomputeSeconds += f;
             }
         }
-        boolean recompute = plan.stages().get(stage).recompute();
-        double forward = fwd + tp;
-        double backward = bwd + tp + (recompute ? forward : 0);
-        return new StageTime(forward, backward, tp * (recompute ? 3 : 2),
-                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t);
+        double tp = allReduceSeconds(sp.tensorParallelAllReduces(), cluster, cost, tensorGroup, samples, work);
+        double recomputedTp = mode == Recompute.FULL
+                ? allReduceSeconds(acts.recomputedAllReduces(), cluster, cost, tensorGroup, samples, work) : 0;
+        boolean gathers = plan.options().scatterGather() && !plan.options().sequenceParallel() && t > 1;
+        double gatherIn = gathers ? gatherSeconds(sp.inputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
+        double gatherOut = gathers ? gatherSeconds(sp.outputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
+        double forward = fwd + tp + gatherIn;
+        double backward = bwd + tp + (recomputeSeconds + recomputedTp) + gatherOut;
+        double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
+                .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
+        return new StageTime(forward, backward, 2 * tp + recomputedTp + gatherIn + gatherOut,
+                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops);
+    }
+
+    /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */
+    private static double gatherSeconds(long bytesPerSample, ClusterSpec cluster, CostModel cost, List<String> tensorGroup,
+                                        double samples, OpWork work) {
+        return bytesPerSample == 0 ? 0
+                : cost.allGatherSeconds(cluster, tensorGroup, Math.round(bytesPerSample * samples * work.byteScale()));
+    }
+
+    /**
+     * Seconds of the tensor-parallel all-reduces of {@code bytesPerSample} (0 for t = 1). With sequence
+     * parallelism each is a reduce-scatter and an all-gather of the same tensor, which on a ring move the
+     * same bytes, {@code 2 (t-1)/t x S}.
+     */
+    private static double allReduceSeconds(List<Long> bytesPerSample, ClusterSpec cluster, CostModel cost,
+                                           List<String> tensorGroup, double samples, OpWork work) {
+        if (work.tensorParallel() == 1) {
+            return 0;
+        }
+        double seconds = 0;
+        for (long perSample : bytesPerSample) {
+            seconds += cost.allReduceSeconds(cluster, tensorGroup, Math.round(perSample * samples * work.byteScale()));
+        }
+        return seconds;
     }
 
     /**

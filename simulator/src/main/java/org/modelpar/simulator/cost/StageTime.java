@@ -5,13 +5,15 @@ package org.modelpar.simulator.cost;
  *
  * @param forwardSeconds       forward pass, including its tensor-parallel all-reduces
  * @param backwardSeconds      backward pass, including its all-reduces and, for a recomputing stage,
- *                             the recomputed forward
- * @param tensorParallelSeconds the tensor-parallel all-reduce seconds inside forward + backward
+ *                             the recomputed part of the forward
+ * @param tensorParallelSeconds the tensor-parallel collective seconds inside forward + backward (all-reduces,
+ *                             scatter/gather all-gathers)
  * @param forwardFlops         FLOPs of the forward pass on this device
  * @param backwardFlops        FLOPs of the backward pass on this device, without recomputation
+ * @param recomputeFlops       FLOPs the backward pass re-runs of the forward (executed, not model FLOPs)
  */
 public record StageTime(double forwardSeconds, double backwardSeconds, double tensorParallelSeconds,
-                        double forwardFlops, double backwardFlops) {
+                        double forwardFlops, double backwardFlops, double recomputeFlops) {
     /** Forward + backward seconds. */
     public double totalSeconds() {
         return forwardSeconds + backwardSeconds;

@@ -11,7 +11,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
-import org.modelpar.simulator.cost.KernelLaunches;
+import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
@@ -132,12 +132,13 @@ final class Compiler {
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         // the optimizer also updates a tied weight's copy (one more tensor)
         StageProfile sp = layout.stage(dp.stage());
-        long params = -Math.floorDiv(-(sp.parameterCount() + sp.tiedCopyParameterCount()), t);
-        int tensors = sp.ops().stream().mapToInt(op -> KernelLaunches.of(op).parameterTensors()).sum()
+        long params = layout.heldParameterShare(dp.stage());
+        int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                 + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;
         int openStart = edges;
+        List<Integer> overlapped = new ArrayList<>();
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
             c.computeStream[g] = ins.stream() == Stream.COMPUTE;
@@ -150,7 +151,7 @@ final class Compiler {
                 c.memoryAtEnd[g] = fwd ? 0 : -mem.recomputeBytes();
                 double flops = fwd ? st.forwardFlops() : st.backwardFlops();
                 c.modelFlops[i] += flops;
-                c.executedFlops[i] += flops + (!fwd && cp.recompute() ? st.forwardFlops() : 0);
+                c.executedFlops[i] += flops + (fwd ? 0 : st.recomputeFlops());
             } else if (ins instanceof Free) {
                 c.kind[g] = CompiledProgram.FREE;
                 c.memoryAtStart[g] = -mem.stashBytesPerMicroBatch();
@@ -184,6 +185,14 @@ final class Compiler {
                 }
                 lastCompute = g;
                 openStart = edges;
+                if (k == CompiledProgram.OPTIMIZER) {
+                    for (int a : overlapped) {
+                        edge(a, g); // an all-reduce overlapping the backward gates only the optimizer step
+                        c.pending[g]++;
+                    }
+                    overlapped.clear();
+                    openStart = edges;
+                }
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.ALLREDUCE) {
                 if (lastCompute >= 0) {
                     edge(lastCompute, g);
@@ -194,7 +203,9 @@ final class Compiler {
                     openStart++;
                 }
             }
-            if (k == CompiledProgram.RECV || k == CompiledProgram.ALLREDUCE) {
+            if (ins instanceof AllReduce a && a.overlapsBackward()) {
+                overlapped.add(g);
+            } else if (k == CompiledProgram.RECV || k == CompiledProgram.ALLREDUCE) {
                 edge(g, -1); // gate edge, its target is the next compute instruction
             }
             g++;

@@ -9,7 +9,10 @@ import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.StageActivations;
+import org.modelpar.simulator.plan.Stash;
 import org.modelpar.simulator.plan.StageProfile;
 
 /**
@@ -20,16 +23,16 @@ import org.modelpar.simulator.plan.StageProfile;
  *   <li>parameters, gradients, optimizer: {@code ceil((stageParameters + tiedCopy) / t)} x the bytes of
  *       {@link StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8),
  *       where tiedCopy is the word table a logits stage keeps when the embedding is on another stage;</li>
- *   <li>activations: each in-flight micro-batch stashes {@code (inputs + modelInputs + opActivations) x b' x c / t}
- *       (modelInputs: the input features or token ids its source ops keep)
- *       (tensor parallelism with sequence parallelism splits every activation t ways: Korthikanti et al.,
- *       "Reducing activation recomputation in large transformer models", 2022); with recomputation only
- *       the inputs, plus one micro-batch's op activations while a backward recomputes. GPipe keeps all m
- *       micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et al., "Memory-efficient
- *       pipeline-parallel DNN training", ICML 2021);</li>
+ *   <li>activations: each in-flight micro-batch stashes what {@link org.modelpar.simulator.plan.StageActivations}
+ *       gives for the stage's recompute mode (derived op by op by Korthikanti et al., "Reducing Activation
+ *       Recomputation in Large Transformer Models", 2022, section 4: tensor-split parts / t, replicated parts
+ *       / t only with sequence parallelism), plus, while a backward recomputes, one segment's rebuilt
+ *       activations. GPipe keeps all m micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et
+ *       al., "Memory-efficient pipeline-parallel DNN training", ICML 2021);</li>
  *   <li>workspace: what one running op needs beyond the stash ({@link org.modelpar.simulator.plan.StageWorkspace}),
  *       {@code perSample x b' x c / t};</li>
- *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c / t} with in
+ *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c} (/ t with sequence
+ *       parallelism or scatter/gather, whose messages carry 1/t of a boundary tensor) with in
  *       and out the stage's received and sent boundary bytes per sample and {@code M = maxInFlight(plan, 0)}
  *       (GPipe m, 1F1B min(p, m)). A sent message stays live on the sender until the peer receives it; an
  *       activation sent by stage i is unreceived only while stage i still stashes that micro-batch, a
@@ -65,20 +68,22 @@ public final class MemoryModel {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(index);
         int t = plan.tensorParallel();
-        long params = ceilDiv(Math.addExact(sp.parameterCount(), sp.tiedCopyParameterCount()), t);
+        long params = layout.heldParameterShare(index);
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         long samples = layout.samplesPerReplica(index);
-        long scaleNum = samples * plan.precision().computeBytes();
-        long scaleDen = 4L * t;
-        long inputs = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample() + sp.modelInputBytesPerSample(), scaleNum), scaleDen);
-        long boundary = ceilDiv(Math.multiplyExact(sp.inputBytesPerSample() + sp.outputBytesPerSample(), scaleNum), scaleDen);
+        boolean sequenceParallel = plan.options().sequenceParallel();
+        int e = plan.precision().computeBytes();
+        long boundary = new Stash(0, Math.multiplyExact(sp.inputBytesPerSample() + sp.outputBytesPerSample(), e), 0)
+                .bytes(samples, t, plan.options().splitsMessages());
         long messages = Math.multiplyExact(boundary, maxInFlight(plan, 0) + 1L);
-        long acts = ceilDiv(Math.multiplyExact(sp.activationBytesPerSample(), scaleNum), scaleDen);
-        long workspace = ceilDiv(Math.multiplyExact(sp.workspace().bytesPerSample(), scaleNum), scaleDen);
-        boolean recompute = plan.stages().get(index).recompute();
+        long workspace = ceilDiv(Math.multiplyExact(sp.workspace().bytesPerSample(), samples * e), 4L * t);
+        Recompute mode = plan.stages().get(index).recomputation();
+        StageActivations acts = sp.activations();
+        long stash = Math.addExact(acts.outside().bytes(samples, t, sequenceParallel),
+                acts.stashed(mode).bytes(samples, t, sequenceParallel));
         MemoryBreakdown fixed = new MemoryBreakdown(params * state.parameters(), params * state.gradients(),
                 params * state.optimizer(), 0, workspace, messages);
-        return new StageMemory(fixed, recompute ? inputs : inputs + acts, recompute ? acts : 0,
+        return new StageMemory(fixed, stash, acts.recomputeBytes(mode, samples, t, sequenceParallel),
                 maxInFlight(plan, index));
     }
 

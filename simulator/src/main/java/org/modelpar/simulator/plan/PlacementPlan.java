@@ -24,16 +24,22 @@ import java.util.List;
  * @param schedule        pipeline schedule
  * @param tensorParallel  tensor-parallel degree t, dividing every stage's device count
  * @param stages          stages in pipeline order, indices 0..p-1
+ * @param options         Megatron-LM's sequence parallelism, scatter/gather sends, overlapped gradient reduction
  */
 public record PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
                             Precision precision, OptimizerKind optimizer, int globalBatchSize,
                             int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
-                            List<Stage> stages) {
+                            List<Stage> stages, PlanOptions options) {
     public PlacementPlan {
         require(precision != null && optimizer != null && schedule != null, "precision, optimizer and schedule are required");
         require(microBatchSize >= 1, "microBatchSize must be at least 1, got " + microBatchSize);
         require(microBatches >= 1, "microBatches must be at least 1, got " + microBatches);
         require(tensorParallel >= 1, "tensorParallel must be at least 1, got " + tensorParallel);
+        require(options != null, "options are required");
+        require(!options.sequenceParallel() || tensorParallel > 1,
+                "sequenceParallel needs tensorParallel above 1, got tensorParallel " + tensorParallel);
+        require(!options.scatterGather() || tensorParallel > 1,
+                "scatterGather needs tensorParallel above 1, got tensorParallel " + tensorParallel);
         require((long) microBatchSize * microBatches == globalBatchSize,
                 "globalBatchSize " + globalBatchSize + " must equal microBatchSize " + microBatchSize
                         + " x microBatches " + microBatches);
@@ -52,6 +58,28 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
         graphHash = graphHash == null ? "" : graphHash;
         clusterName = clusterName == null ? "" : clusterName;
         clusterHash = clusterHash == null ? "" : clusterHash;
+    }
+
+    /** A plan without any of {@link PlanOptions}. */
+    public PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
+                         Precision precision, OptimizerKind optimizer, int globalBatchSize,
+                         int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
+                         List<Stage> stages) {
+        this(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize, microBatchSize,
+                microBatches, schedule, tensorParallel, stages, PlanOptions.NONE);
+    }
+
+    /** The same plan with other options. */
+    public PlacementPlan withOptions(PlanOptions o) {
+        return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
+                microBatchSize, microBatches, schedule, tensorParallel, stages, o);
+    }
+
+    /** The same plan with every stage's recompute mode set to {@code mode}. */
+    public PlacementPlan withRecomputation(Recompute mode) {
+        return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
+                microBatchSize, microBatches, schedule, tensorParallel,
+                stages.stream().map(s -> s.withRecomputation(mode)).toList(), options);
     }
 
     /** Pipeline degree p. */

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.profiles.io.Json;
 
 /**
  * Reads and writes plan files ({@code modelpar-plan/1}, docs/simulator.md#plan-files). Output is
@@ -63,15 +65,10 @@ public final class PlanJson {
 
     /** Parses plan JSON; {@code source} names the input in error messages. */
     public static PlanFile read(String json, String source) {
-        JsonNode root;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-            throw new PlanException(oneLine(source + ": " + line + "invalid JSON: " + e.getOriginalMessage()), e);
-        }
-        try {
-            return fromTree(new Fields(root, ""));
+            return fromTree(Json.parse(json, source).requireObject());
+        } catch (ProfileException e) {
+            throw new PlanException(e.getMessage(), e);
         } catch (PlanException e) {
             throw new PlanException(oneLine(source + ": " + e.getMessage()), e);
         }
@@ -98,13 +95,26 @@ public final class PlanJson {
         root.put("microBatchSize", p.microBatchSize());
         root.put("microBatches", p.microBatches());
         root.put("tensorParallel", p.tensorParallel());
+        if (p.options().sequenceParallel()) {
+            root.put("sequenceParallel", true);
+        }
+        if (p.options().scatterGather()) {
+            root.put("scatterGather", true);
+        }
+        if (p.options().overlapGradientReduce()) {
+            root.put("overlapGradientReduce", true);
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
             o.put("index", s.index());
             s.devices().forEach(o.putArray("devices")::add);
             s.ops().forEach(o.putArray("ops")::add);
-            o.put("recompute", s.recompute());
+            if (s.recomputation() == Recompute.SELECTIVE) {
+                o.put("recompute", s.recomputation().jsonName());
+            } else {
+                o.put("recompute", s.recompute());
+            }
             if (!file.computeSeconds().isEmpty()) {
                 o.put("computeSeconds", file.computeSeconds().get(s.index()));
             }
@@ -134,45 +144,64 @@ public final class PlanJson {
         return root;
     }
 
-    private static PlanFile fromTree(Fields root) {
-        String format = root.text("format");
-        if (!FORMAT.equals(format)) {
-            throw new PlanException("format must be '" + FORMAT + "', got '" + format + "'");
+    /** A stage's recomputation: {@code true}/{@code false} (full or none, as plan files before selective) or a mode name. */
+    private static Recompute recompute(Json field) {
+        JsonNode v = field.required().node();
+        if (v.isBoolean()) {
+            return Recompute.of(v.booleanValue());
         }
-        Fields graph = root.object("graph");
-        Fields cluster = root.object("cluster");
+        if (!v.isTextual()) {
+            throw field.error("expected true, false or \"selective\", got " + Json.show(v));
+        }
+        return field.as(Recompute::parse);
+    }
+
+    /** An optional boolean plan option, false when absent. */
+    private static boolean flag(Json root, String name) {
+        return root.field(name).optional().map(Json::bool).orElse(false);
+    }
+
+    private static PlanFile fromTree(Json root) {
+        String format = root.field("format").string();
+        if (!FORMAT.equals(format)) {
+            throw root.field("format").error("must be '" + FORMAT + "', got '" + format + "'");
+        }
+        Json graph = root.field("graph").required().requireObject();
+        Json cluster = root.field("cluster").required().requireObject();
         List<Stage> stages = new ArrayList<>();
         List<Double> computeSeconds = new ArrayList<>();
-        List<Fields> stageNodes = root.array("stages");
-        for (int i = 0; i < stageNodes.size(); i++) {
-            Fields s = stageNodes.get(i);
-            stages.add(new Stage(s.integer("index"), s.strings("devices"), s.strings("ops"), s.bool("recompute")));
-            s.optionalNumber("computeSeconds").ifPresent(computeSeconds::add);
+        for (Json s : root.field("stages").array()) {
+            stages.add(new Stage(s.field("index").integer(), s.field("devices").strings(), s.field("ops").strings(),
+                    recompute(s.field("recompute"))));
+            s.field("computeSeconds").optional().map(Json::finite).ifPresent(computeSeconds::add);
         }
         if (!computeSeconds.isEmpty() && computeSeconds.size() != stages.size()) {
-            throw new PlanException("stages[].computeSeconds is given for " + computeSeconds.size() + " of "
+            throw root.field("stages").error("computeSeconds is given for " + computeSeconds.size() + " of "
                     + stages.size() + " stages");
         }
-        PlacementPlan plan = new PlacementPlan(graph.text("name"), graph.text("hash"), cluster.text("name"),
-                cluster.text("hash"), root.parse("precision", Precision::parse), root.parse("optimizer", OptimizerKind::parse),
-                root.integer("globalBatchSize"), root.integer("microBatchSize"), root.integer("microBatches"),
-                root.parse("schedule", Schedule::parse), root.integer("tensorParallel"), stages);
-        Optional<Prediction> predicted = root.optionalObject("predicted").map(o -> {
+        PlacementPlan plan = new PlacementPlan(graph.field("name").string(), graph.field("hash").string(),
+                cluster.field("name").string(), cluster.field("hash").string(),
+                root.field("precision").as(Precision::parse), root.field("optimizer").as(OptimizerKind::parse),
+                root.field("globalBatchSize").integer(), root.field("microBatchSize").integer(),
+                root.field("microBatches").integer(), root.field("schedule").as(Schedule::parse),
+                root.field("tensorParallel").integer(), stages,
+                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")));
+        Optional<Prediction> predicted = root.field("predicted").optional().map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
-            Fields pk = o.object("peakMemoryBytes");
-            pk.names().forEach(n -> peaks.put(n, pk.longValue(n)));
-            return new Prediction(o.number("stepSeconds"), o.number("samplesPerSecond"), peaks);
+            o.field("peakMemoryBytes").members().forEach(e -> peaks.put(e.getKey(), e.getValue().nonNegativeLong()));
+            return new Prediction(o.field("stepSeconds").finite(), o.field("samplesPerSecond").finite(), peaks);
         });
-        Explanation explanation = root.optionalObject("explanation").map(PlanJson::explanation).orElse(Explanation.none());
+        Explanation explanation = root.field("explanation").optional().map(PlanJson::explanation)
+                .orElse(Explanation.none());
         return new PlanFile(plan, predicted, computeSeconds, explanation);
     }
 
-    private static Explanation explanation(Fields e) {
+    private static Explanation explanation(Json e) {
         List<Explanation.RunnerUp> runners = new ArrayList<>();
-        for (Fields r : e.optionalArray("runnerUps")) {
-            runners.add(new Explanation.RunnerUp(r.text("configuration"),
-                    r.optionalNumber("stepSeconds").orElse(Double.NaN), r.text("reason")));
+        for (Json r : e.field("runnerUps").optional().map(Json::array).orElse(List.of())) {
+            runners.add(new Explanation.RunnerUp(r.field("configuration").string(),
+                    r.field("stepSeconds").optional().map(Json::finite).orElse(Double.NaN), r.field("reason").string()));
         }
-        return new Explanation(e.optionalStrings("lines"), runners);
+        return new Explanation(e.field("lines").optional().map(Json::strings).orElse(List.of()), runners);
     }
 }

@@ -9,10 +9,13 @@ import java.util.List;
  * @param index     position in the pipeline, 0-based
  * @param devices   cluster device ids, non-empty
  * @param ops       graph op ids, non-empty
- * @param recompute whether the stage keeps only its inputs and recomputes activations in backward
+ * @param recomputation what the stage recomputes in backward instead of stashing it
  */
-public record Stage(int index, List<String> devices, List<String> ops, boolean recompute) {
+public record Stage(int index, List<String> devices, List<String> ops, Recompute recomputation) {
     public Stage {
+        if (recomputation == null) {
+            throw new PlanException("stage " + index + " has no recompute mode");
+        }
         if (index < 0) {
             throw new PlanException("stage index must be non-negative, got " + index);
         }
@@ -24,5 +27,20 @@ public record Stage(int index, List<String> devices, List<String> ops, boolean r
         }
         devices = List.copyOf(devices);
         ops = List.copyOf(ops);
+    }
+
+    /** A stage that recomputes fully ({@code true}) or not at all. */
+    public Stage(int index, List<String> devices, List<String> ops, boolean recompute) {
+        this(index, devices, ops, Recompute.of(recompute));
+    }
+
+    /** Whether the stage recomputes its whole forward ({@link Recompute#FULL}). */
+    public boolean recompute() {
+        return recomputation == Recompute.FULL;
+    }
+
+    /** The same stage with another recompute mode. */
+    public Stage withRecomputation(Recompute mode) {
+        return new Stage(index, devices, ops, mode);
     }
 }

@@ -2,6 +2,7 @@ package org.modelpar.simulator.plan;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.modelpar.graph.OpNode;
@@ -12,7 +13,7 @@ import org.modelpar.graph.OpNode;
  * @param index                       stage index
  * @param ops                         its ops in the graph's topological order
  * @param parameterBytes              fp32 bytes of its parameters
- * @param activationBytesPerSample    sum of its ops' stashed activations
+ * @param activationBytesPerSample    sum of its ops' outputs (what each stashes is {@code activations})
  * @param workspace                   what one running op needs beyond the stash ({@link StageWorkspace})
  * @param inputBytesPerSample         bytes of tensors entering from other stages
  * @param inputsFrom                  bytes per sample received from each earlier stage
@@ -27,13 +28,17 @@ import org.modelpar.graph.OpNode;
  *                                    attribute {@code tiedTo} whose target op sits on another stage keeps
  *                                    the target's {@code vocab x hidden} word table (Megatron-LM's
  *                                    embedding group); 0 otherwise
+ * @param activations                 what a micro-batch stashes, by recompute mode ({@link ActivationRules})
+ * @param replicatedWorkOps           ids of the ops whose work every tensor rank repeats unless sequence
+ *                                    parallelism splits it ({@link TensorSplit#replicatedWork})
  */
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            StageWorkspace workspace, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
                            List<Long> tensorParallelAllReduces, long modelInputBytesPerSample,
-                           long tiedCopyParameterCount) {
+                           long tiedCopyParameterCount, StageActivations activations, Set<String> replicatedWorkOps) {
     public StageProfile {
+        replicatedWorkOps = Set.copyOf(replicatedWorkOps);
         ops = List.copyOf(ops);
         inputsFrom = Collections.unmodifiableSortedMap(new TreeMap<>(inputsFrom));
         outputsTo = Collections.unmodifiableSortedMap(new TreeMap<>(outputsTo));

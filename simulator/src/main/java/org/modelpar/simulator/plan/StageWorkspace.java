@@ -41,16 +41,23 @@ public record StageWorkspace(long bytesPerSample) {
                 outputBytes.computeIfAbsent(t.from(), p -> outputBytes(graph, p));
             }
         }
+        // a tensor's gradient is live for the ops after its producer (all, when received) up to its last reader:
+        // a difference array over op positions, O(ops + tensors)
+        long[] change = new long[ops.size() + 1];
+        lastRead.forEach((producer, last) -> {
+            Integer produced = index.get(producer);
+            int first = produced == null ? 0 : produced + 1;
+            if (first <= last) {
+                change[first] = Math.addExact(change[first], outputBytes.get(producer));
+                change[last + 1] -= outputBytes.get(producer);
+            }
+        });
         long perSample = 0;
+        long gradients = 0;
         for (int i = 0; i < ops.size(); i++) {
             OpNode op = ops.get(i);
-            long live = outputBytes(graph, op.id());
-            for (Map.Entry<String, Integer> e : lastRead.entrySet()) {
-                Integer produced = index.get(e.getKey());
-                if ((produced == null || produced < i) && e.getValue() >= i) {
-                    live += outputBytes.get(e.getKey());
-                }
-            }
+            gradients += change[i];
+            long live = Math.addExact(outputBytes(graph, op.id()), gradients);
             perSample = Math.max(perSample, Math.addExact(op.workspaceBytes(), live));
         }
         return new StageWorkspace(perSample);

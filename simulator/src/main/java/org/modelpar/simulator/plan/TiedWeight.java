@@ -26,6 +26,13 @@ public record TiedWeight(String op, int ownerStage, List<Integer> stages, long p
         stages = List.copyOf(stages);
     }
 
+    /** The tied weights of a graph placed by a plan (its stages' op lists). */
+    public static List<TiedWeight> of(PlacementPlan plan, ComputationGraph graph) {
+        Map<String, Integer> stageOf = new HashMap<>();
+        plan.stages().forEach(s -> s.ops().forEach(op -> stageOf.put(op, s.index())));
+        return of(graph, stageOf);
+    }
+
     /** The tied weights of a graph placed by {@code stageOf} (op id -> stage; empty for one stage: none). */
     static List<TiedWeight> of(ComputationGraph graph, Map<String, Integer> stageOf) {
         Map<String, TreeSet<Integer>> stages = new TreeMap<>();

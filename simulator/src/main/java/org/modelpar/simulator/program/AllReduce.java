@@ -12,8 +12,12 @@ import java.util.List;
  * @param group  device ids of the group, in ring order
  * @param bytes  gradient bytes per device
  * @param tiedOp the op whose shared weight is reduced, or empty for the stage's data-parallel all-reduce
+ * @param overlapsBackward whether it is placed before the step's last backward and runs during it (bucketed
+ *               gradient reduction, as PyTorch DDP does): it then gates only the {@link OptimizerStep}, not the
+ *               compute instructions after it
  */
-public record AllReduce(int stage, List<String> group, long bytes, String tiedOp) implements CommunicationInstruction {
+public record AllReduce(int stage, List<String> group, long bytes, String tiedOp, boolean overlapsBackward)
+        implements CommunicationInstruction {
     public AllReduce {
         group = List.copyOf(group);
         if (tiedOp == null) {
@@ -21,13 +25,18 @@ public record AllReduce(int stage, List<String> group, long bytes, String tiedOp
         }
     }
 
-    /** A stage's data-parallel all-reduce. */
+    /** A tied weight's all-reduce ({@code tiedOp}) or a data-parallel one (empty), after the last backward. */
+    public AllReduce(int stage, List<String> group, long bytes, String tiedOp) {
+        this(stage, group, bytes, tiedOp, false);
+    }
+
+    /** A stage's data-parallel all-reduce after the last backward. */
     public AllReduce(int stage, List<String> group, long bytes) {
         this(stage, group, bytes, "");
     }
 
     @Override
     public String name() {
-        return tiedOp.isEmpty() ? "allreduce s" + stage : "allreduce tied " + tiedOp;
+        return (tiedOp.isEmpty() ? "allreduce s" + stage : "allreduce tied " + tiedOp) + (overlapsBackward ? " overlapped" : "");
     }
 }

@@ -30,14 +30,16 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
- *       no parameters), then for each weight tied across stages that the stage holds ({@link TiedWeight})
- *       an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
+ *       no parameters; with {@code overlapGradientReduce} it is placed right before the last backward's
+ *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each
+ *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
- *       rank sends the whole boundary tensor of its samples (no scatter-gather). Message bytes are the
- *       boundary tensors' fp32 bytes per sample x samples, scaled to the precision, rounded up.</li>
+ *       rank sends the whole boundary tensor of its samples, or 1/t of it with sequence parallelism (its part
+ *       of the sequence) or scatter/gather. Message bytes are the boundary tensors' fp32 bytes per sample x
+ *       samples, scaled to the precision (and / t when split), rounded up.</li>
  *   <li><b>Streams.</b> {@link Compute}, {@link Free} and {@link OptimizerStep} run one after another on
  *       the device's compute stream, each after every {@link Recv} and {@link AllReduce} placed before it
  *       has completed. A {@link Send} starts once the compute instruction before it has finished and is
@@ -89,8 +91,15 @@ public final class Lowering {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         boolean recompute = plan.stages().get(stage).recompute();
-        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 2);
-        for (int slot : order(plan, stage)) {
+        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 3);
+        int t = plan.tensorParallel();
+        int d = plan.dataParallel(stage);
+        long params = layout.parameterShare(stage);
+        long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
+        boolean reduce = d > 1 && params > 0;
+        int[] slots = order(plan, stage);
+        for (int n = 0; n < slots.length; n++) {
+            int slot = slots[n];
             int mb = slot >= 0 ? slot : -slot - 1;
             if (slot >= 0) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
@@ -98,21 +107,20 @@ public final class Lowering {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
+                if (reduce && plan.options().overlapGradientReduce() && n == slots.length - 1) {
+                    program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
+                }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
                 program.add(new Free(stage, mb));
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
         }
-        int t = plan.tensorParallel();
-        int d = plan.dataParallel(stage);
-        long params = -Math.floorDiv(-sp.parameterCount(), t);
-        long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-        if (d > 1 && params > 0) {
+        if (reduce && !plan.options().overlapGradientReduce()) {
             program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
         }
         for (TiedWeight w : layout.tiedWeights()) {
             if (w.stages().contains(stage)) {
-                long bytes = -Math.floorDiv(-w.parameterCount(), t) * gradientBytes;
+                long bytes = layout.parameterShare(w) * gradientBytes;
                 program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
             }
         }
@@ -171,6 +179,7 @@ public final class Lowering {
         int mine = b / plan.dataParallel(stage);
         int first = replica * mine;
         int cb = plan.precision().computeBytes();
+        long split = 4L * (plan.options().splitsMessages() ? plan.tensorParallel() : 1);
         for (int p = 0; p < peers.stages.length; p++) {
             int other = peers.stages[p];
             int theirs = b / plan.dataParallel(other);
@@ -178,7 +187,7 @@ public final class Lowering {
             for (int q = first / theirs; q * theirs < first + mine; q++) {
                 int from = Math.max(first, q * theirs);
                 int count = Math.min(first + mine, (q + 1) * theirs) - from;
-                long bytes = -Math.floorDiv(-Math.multiplyExact(peers.bytesPerSample[p], (long) count * cb), 4L);
+                long bytes = -Math.floorDiv(-Math.multiplyExact(peers.bytesPerSample[p], (long) count * cb), split);
                 String peer = devices.get(q * plan.tensorParallel() + rank);
                 out.add(send ? new Send(stage, other, mb, payload, peer, bytes, from, count)
                         : new Recv(stage, other, mb, payload, peer, bytes, from, count));

@@ -1,14 +1,17 @@
 package org.modelpar.simulator.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.modelpar.profiles.ProfileException;
+import org.modelpar.profiles.io.Json;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.StepProgram;
@@ -25,26 +28,28 @@ import org.modelpar.simulator.timeline.Timeline;
  * measured timeline; without, a simulated one (step 0). The critical path is not part of the file.
  */
 public final class ChromeTraceReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ChromeTraceReader() {
     }
 
     /** Reads a trace file; a missing, malformed or foreign file is a {@link PlanException} naming it. */
     public static Timeline read(Path file, StepProgram program) {
+        String text;
         try {
-            return parse(JSON.readTree(Files.readAllBytes(file)), file.toString(), program);
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new PlanException("cannot read trace " + file + ": not UTF-8 text (a Chrome trace is JSON)");
         } catch (IOException e) {
             throw new PlanException("cannot read trace " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
+        return parse(text, file.toString(), program);
     }
 
-    /** Parses trace JSON text; {@code source} names it in errors. */
+    /** Parses trace JSON text with the one hardened JSON parser; {@code source} names it in errors. */
     public static Timeline parse(String json, String source, StepProgram program) {
         try {
-            return parse(JSON.readTree(json), source, program);
-        } catch (IOException e) {
-            throw new PlanException("cannot read trace " + source + ": " + e.getMessage().lines().findFirst().orElse(""));
+            return parse(Json.parse(json, source).node(), source, program);
+        } catch (ProfileException e) {
+            throw new PlanException("cannot read trace " + e.getMessage());
         }
     }
 
@@ -135,8 +140,9 @@ public final class ChromeTraceReader {
                         + "' is not an instruction of device " + device + " in the plan's step program");
             }
             JsonNode step = e.path("args").path("step");
-            numbered |= step.isInt();
-            spans.add(new Span(device, step.isInt() ? step.asInt() : 0, position, programs.get(device).instructions().get(position),
+            boolean hasStep = step.isIntegralNumber() && step.canConvertToInt();
+            numbered |= hasStep;
+            spans.add(new Span(device, hasStep ? step.asInt() : 0, position, programs.get(device).instructions().get(position),
                     startSeconds, endSeconds));
         }
 

@@ -16,6 +16,8 @@ import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.KernelLaunches;
+import org.modelpar.profiles.KernelLaunches.OpLaunches;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -29,10 +31,14 @@ class KernelLaunchCostTest {
     private static final double LAUNCH = 1e-5;
     private final RooflineCostModel model = new RooflineCostModel();
 
-    /** 1 TFLOP/s fp32, 1 TB/s, both at efficiency 0.5, {@code launch} seconds per kernel. */
+    /** The counts a runtime lists for the kinds these tests use (forward, backward, parameter tensors). */
+    private static final KernelLaunches COUNTS = new KernelLaunches(Map.of("linear", new OpLaunches(3, 8, 2),
+            "gelu", new OpLaunches(9, 20, 0), "mse-loss", new OpLaunches(3, 2, 0)), Map.of("adam", 2, "sgd", 2));
+
+    /** 1 TFLOP/s fp32, 1 TB/s, both at efficiency 0.5, {@code launch} seconds per kernel, {@link #COUNTS}. */
     private static DeviceProfile device(double launch) {
         return new DeviceProfile("d", Map.of("fp32", 1e12), 1L << 40, 1e12, EfficiencyCurve.constant(0.5),
-                EfficiencyCurve.constant(0.5), launch, "test");
+                EfficiencyCurve.constant(0.5), launch, "test").withKernelLaunches(COUNTS);
     }
 
     @Test
@@ -95,7 +101,7 @@ class KernelLaunchCostTest {
     @Test
     void aMeasuredOptimizerRateReplacesTheBandwidthEstimate() {
         DeviceProfile measured = new DeviceProfile("d", Map.of("fp32", 1e12), 1L << 40, 1e12, EfficiencyCurve.constant(0.5),
-                EfficiencyCurve.constant(0.5), LAUNCH, Map.of("adam", 7e-9), "test");
+                EfficiencyCurve.constant(0.5), LAUNCH, Map.of("adam", 7e-9), COUNTS, "test");
         // 1000 parameters x 7 ns, plus 3 tensors x 2 launches; SGD has no measurement: the bandwidth estimate
         assertThat(model.optimizerSeconds(measured, 1000, 3, Precision.FP32, OptimizerKind.ADAM))
                 .isCloseTo(1000 * 7e-9 + 3 * 2 * LAUNCH, offset(1e-15));
@@ -104,12 +110,17 @@ class KernelLaunchCostTest {
     }
 
     @Test
-    void countsFollowTheOpKind() {
-        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(11, 14, 3, 2));
-        assertThat(KernelLaunches.of(OpNode.of("l", "layernorm", "", 0, 0, 0, 0)).backward()).isEqualTo(17);
-        assertThat(KernelLaunches.of(OpNode.of("a", "residual-add", "", 0, 0, 0, 0)).backward()).isEqualTo(2);
-        assertThat(KernelLaunches.of(OpNode.of("c", "conv2d", "", 0, 0, 40, 0))).isEqualTo(new KernelLaunches(1, 2, 0, 1));
-        assertThat(KernelLaunches.of(OpNode.of("p", "maxpool", "", 0, 0, 0, 0))).isEqualTo(new KernelLaunches(1, 2, 0, 0));
+    void countsComeFromTheDeviceProfileAndUnlistedOnesAreOneKernel() {
+        assertThat(OpLaunchCounts.of(OpNode.of("l", "linear", "", 0, 0, 40, 0), device(LAUNCH)))
+                .isEqualTo(new OpLaunches(3, 8, 2));
+        assertThat(OpLaunchCounts.of(OpNode.of("c", "conv2d", "", 0, 0, 40, 0), device(LAUNCH)))
+                .isEqualTo(new OpLaunches(1, 2, 1));
+        assertThat(OpLaunchCounts.of(OpNode.of("p", "maxpool", "", 0, 0, 0, 0), device(LAUNCH)))
+                .isEqualTo(new OpLaunches(1, 2, 0));
+        DeviceProfile bare = device(LAUNCH).withKernelLaunches(KernelLaunches.NONE);
+        assertThat(OpLaunchCounts.of(OpNode.of("l", "linear", "", 0, 0, 40, 0), bare)).isEqualTo(new OpLaunches(1, 2, 1));
+        assertThat(OpLaunchCounts.optimizerPerTensor(OptimizerKind.ADAM, device(LAUNCH))).isEqualTo(2);
+        assertThat(OpLaunchCounts.optimizerPerTensor(OptimizerKind.ADAM, bare)).isEqualTo(1);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
@@ -71,9 +72,14 @@ class RooflineCostModelTest {
         PlanLayout layout = PlanValidator.validate(plan, g, c);
         StageTime st = StageCosts.of(layout, c, model, 0, Fixtures.device(1L << 40), devices);
         double allReduce = model.allReduceSeconds(c, devices, 4 * 1_000_000 / 2);
-        assertThat(st.forwardSeconds()).isCloseTo(3 * 0.01 * 4 / 4 + 2 * allReduce, offset(1e-15));
-        assertThat(st.backwardSeconds()).isCloseTo(3 * 0.02 + 2 * allReduce, offset(1e-15));
+        // qkv and scores split 4 ways; the residual add runs whole on every tensor rank (no sequence parallelism)
+        assertThat(st.forwardSeconds()).isCloseTo(2 * 0.01 + 0.04 + 2 * allReduce, offset(1e-15));
+        assertThat(st.backwardSeconds()).isCloseTo(2 * 0.02 + 0.08 + 2 * allReduce, offset(1e-15));
         assertThat(st.tensorParallelSeconds()).isCloseTo(4 * allReduce, offset(1e-15));
+        StageTime sequenceParallel = StageCosts.of(PlanValidator.validate(plan.withOptions(PlanOptions.NONE.withSequenceParallel(true)), g, c), c, model, 0,
+                Fixtures.device(1L << 40), devices);
+        assertThat(sequenceParallel.forwardSeconds()).isCloseTo(3 * 0.01 + 2 * allReduce, offset(1e-15));
+        assertThat(sequenceParallel.tensorParallelSeconds()).isCloseTo(4 * allReduce, offset(1e-15));
         assertThat(StageCosts.computeSeconds(layout, c, model, 0)).isCloseTo(st.totalSeconds(), offset(1e-15));
     }
 

@@ -31,6 +31,35 @@ class PlanJsonTest {
         }
     }
 
+    /** The sample with sequence parallelism, scatter/gather sends, an overlapped gradient all-reduce and selective recomputation on stage 0. */
+    static PlanFile modern() {
+        PlanFile old = sample();
+        PlacementPlan p = old.plan();
+        List<Stage> stages = List.of(p.stages().get(0).withRecomputation(Recompute.SELECTIVE), p.stages().get(1));
+        PlacementPlan plan = new PlacementPlan(p.graphName(), p.graphHash(), p.clusterName(), p.clusterHash(), p.precision(),
+                p.optimizer(), p.globalBatchSize(), p.microBatchSize(), p.microBatches(), p.schedule(), p.tensorParallel(),
+                stages, new PlanOptions(true, true, true));
+        return new PlanFile(plan, old.predicted(), old.computeSeconds(), old.explanation());
+    }
+
+    @Test
+    void writesTheModernGoldenFileAndReadsItBack() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan-options.json")) {
+            String golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(PlanJson.write(modern())).isEqualTo(golden);
+            assertThat(PlanJson.read(golden, "x").plan()).isEqualTo(modern().plan());
+        }
+    }
+
+    @Test
+    void oldPlanFilesReadWithoutTheNewFields() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {
+            PlacementPlan old = PlanJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "x").plan();
+            assertThat(old.options()).isEqualTo(PlanOptions.NONE);
+            assertThat(old.stages()).extracting(Stage::recomputation).containsExactly(Recompute.NONE, Recompute.FULL);
+        }
+    }
+
     @Test
     void roundTripsByteIdentically() {
         String text = PlanJson.write(sample());
@@ -48,13 +77,34 @@ class PlanJsonTest {
         String text = PlanJson.write(sample());
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"1f1b\"", "\"zigzag\""), "p.json"))
                 .isInstanceOf(PlanException.class)
-                .hasMessage("p.json: field schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
+                .hasMessage("p.json: schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : \"four\""), "p.json"))
-                .hasMessage("p.json: field microBatches must be an integer, got \"four\"");
+                .hasMessage("p.json: microBatches: expected a whole number in -2147483648..2147483647, got \"four\"");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"recompute\" : true", "\"recompute\" : 1"), "p.json"))
-                .hasMessage("p.json: field stages[1].recompute must be true or false, got 1");
+                .hasMessage("p.json: stages[1].recompute: expected true, false or \"selective\", got 1");
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"recompute\" : true", "\"recompute\" : \"most\""), "p.json"))
+                .hasMessage("p.json: stages[1].recompute: recompute must be one of none, selective, full, got 'most'");
         assertThatThrownBy(() -> PlanJson.read(text.replace("modelpar-plan/1", "modelpar-plan/9"), "p.json"))
-                .hasMessage("p.json: format must be 'modelpar-plan/1', got 'modelpar-plan/9'");
-        assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1: invalid JSON");
+                .hasMessage("p.json: format: must be 'modelpar-plan/1', got 'modelpar-plan/9'");
+        assertThatThrownBy(() -> PlanJson.read("{\"format\": ", "p.json")).hasMessageStartingWith("p.json: line 1, column 12: malformed JSON: Unexpected end-of-input");
+    }
+
+    @Test
+    void rejectsDuplicateKeysAndTrailingTokens() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4,",
+                "\"microBatches\" : 4, \"microBatches\" : 8,"), "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("p.json: line 16, column 37: malformed JSON: Duplicate field 'microBatches'");
+        assertThatThrownBy(() -> PlanJson.read(text + "{}", "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("p.json: line 52, column 1: malformed JSON: Trailing token");
+    }
+
+    @Test
+    void outOfRangeIntegersAreNamedNotWrapped() {
+        String text = PlanJson.write(sample());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : 4294967300"),
+                "p.json")).hasMessage("p.json: microBatches: expected a whole number in -2147483648..2147483647, got 4294967300");
     }
 }

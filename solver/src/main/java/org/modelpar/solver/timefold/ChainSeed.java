@@ -1,10 +1,9 @@
 package org.modelpar.solver.timefold;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.partition.ChainPartitioner;
+import org.modelpar.solver.partition.Ideals;
 import org.modelpar.solver.partition.StageCost;
 
 /**
@@ -48,56 +47,10 @@ public final class ChainSeed {
     }
 
     /**
-     * Stage time in nanoseconds (as a double) of blocks {@code [from, to)} on stage s. O(1) per call when
-     * every link joins consecutive blocks, else proportional to the links leaving and entering the range.
+     * Stage time in nanoseconds (as a double) of blocks {@code [from, to)} on stage s: {@link SplitCost}
+     * over the prefixes of the block order (every prefix of a topological order is an ideal).
      */
     public static StageCost stageCost(PlacementProblem problem) {
-        int n = problem.blocks().size();
-        int k = problem.stages().size();
-        long[][] time = new long[k][n + 1];
-        long[][] memory = new long[k][n + 1];
-        for (int s = 0; s < k; s++) {
-            for (int b = 0; b < n; b++) {
-                Block block = problem.blocks().get(b);
-                time[s][b + 1] = time[s][b] + block.stageNanos(s);
-                memory[s][b + 1] = memory[s][b] + block.memoryBytes()[s];
-            }
-        }
-        List<List<BlockLink>> out = new ArrayList<>();
-        List<List<BlockLink>> in = new ArrayList<>();
-        for (int b = 0; b < n; b++) {
-            out.add(new ArrayList<>());
-            in.add(new ArrayList<>());
-        }
-        for (BlockLink l : problem.links()) {
-            out.get(l.from()).add(l);
-            in.get(l.to()).add(l);
-        }
-        boolean consecutive = problem.links().stream().allMatch(l -> l.to() == l.from() + 1);
-        return (s, from, to) -> {
-            StageSlot stage = problem.stages().get(s);
-            if (memory[s][to] - memory[s][from] > stage.capacityBytes()) {
-                return Double.POSITIVE_INFINITY;
-            }
-            long nanos = time[s][to] - time[s][from];
-            // a chain only crosses at its two ends; a DAG needs every block of the range
-            int scanFrom = consecutive ? Math.max(from, to - 1) : from;
-            for (int b = scanFrom; b < to; b++) {
-                for (BlockLink l : out.get(b)) {
-                    if (l.to() >= to) {
-                        nanos += l.sendNanos(stage);
-                    }
-                }
-            }
-            int scanTo = consecutive ? from + 1 : to;
-            for (int b = from; b < scanTo; b++) {
-                for (BlockLink l : in.get(b)) {
-                    if (l.from() < from) {
-                        nanos += l.receiveNanos(stage);
-                    }
-                }
-            }
-            return nanos;
-        };
+        return new SplitCost(problem, Ideals.prefixes(problem.blocks().size()))::of;
     }
 }

@@ -16,7 +16,8 @@ import ai.timefold.solver.core.api.score.stream.tri.TriConstraintStream;
  *
  * <p>Stage time per micro-batch (the pipeline's steady-state period, which the simulator's step time grows
  * with): compute of its blocks on its device group + their all-reduce share + forward/backward transfers of
- * every tensor entering the stage (on its inbound link) or leaving it (on its outbound link).
+ * every output entering the stage (on its inbound link) or leaving it (on its outbound link), each output
+ * once per stage however many of its links cross ({@link SplitCost} is the same time for the dynamic program).
  */
 public final class PlacementConstraints implements ConstraintProvider {
     public static final String STAGE_ORDER = "stageOrder";
@@ -59,25 +60,36 @@ public final class PlacementConstraints implements ConstraintProvider {
     Constraint bottleneckStage(ConstraintFactory factory) {
         BiConstraintStream<StageSlot, Long> blockTime = factory.forEach(BlockAssignment.class)
                 .map(BlockAssignment::getStage, BlockAssignment::stageNanos);
-        TriConstraintStream<BlockLink, BlockAssignment, BlockAssignment> crossing = links(factory)
-                .filter((link, from, to) -> from.stageIndex() != to.stageIndex());
-        BiConstraintStream<StageSlot, Long> sent = crossing
-                .map((link, from, to) -> from.getStage(), (link, from, to) -> link.sendNanos(from.getStage()));
-        BiConstraintStream<StageSlot, Long> received = crossing
-                .map((link, from, to) -> to.getStage(), (link, from, to) -> link.receiveNanos(to.getStage()));
-        return blockTime.concat(sent).concat(received)
+        TriConstraintStream<BlockLink.Output, StageSlot, Long> sent = crossing(factory)
+                .groupBy((link, from, to) -> link.output(), (link, from, to) -> from.getStage(),
+                        sumLong((link, from, to) -> link.bytes()));
+        TriConstraintStream<BlockLink.Output, StageSlot, Long> received = received(factory);
+        BiConstraintStream<StageSlot, Long> sending = sent
+                .map((output, stage, bytes) -> stage, (output, stage, bytes) -> stage.outbound().roundTripNanos(output.sent(bytes)));
+        BiConstraintStream<StageSlot, Long> receiving = received
+                .map((output, stage, bytes) -> stage, (output, stage, bytes) -> stage.inbound().roundTripNanos(output.sent(bytes)));
+        return blockTime.concat(sending).concat(receiving)
                 .groupBy((stage, nanos) -> stage, sumLong((StageSlot stage, Long nanos) -> nanos))
                 .groupBy(ConstraintCollectors.<StageSlot, Long, Long>max((stage, total) -> total))
                 .penalizeLong(BendableLongScore.ofSoft(LEVELS, LEVELS, 0, 1), nanos -> nanos)
                 .asConstraint(BOTTLENECK_STAGE);
     }
 
-    /** Soft (secondary): bytes crossing stage boundaries per micro-batch. */
+    /** Soft (secondary): bytes received from other stages per micro-batch (each output once per receiving stage). */
     Constraint crossStageTraffic(ConstraintFactory factory) {
-        return links(factory)
-                .filter((link, from, to) -> from.stageIndex() != to.stageIndex())
-                .penalizeLong(BendableLongScore.ofSoft(LEVELS, LEVELS, 1, 1), (link, from, to) -> link.bytes())
+        return received(factory)
+                .penalizeLong(BendableLongScore.ofSoft(LEVELS, LEVELS, 1, 1), (output, stage, bytes) -> output.sent(bytes))
                 .asConstraint(CROSS_STAGE_TRAFFIC);
+    }
+
+    /** Per output and stage reading it: the bytes of the output's links into that stage. */
+    private static TriConstraintStream<BlockLink.Output, StageSlot, Long> received(ConstraintFactory factory) {
+        return crossing(factory).groupBy((link, from, to) -> link.output(), (link, from, to) -> to.getStage(),
+                sumLong((link, from, to) -> link.bytes()));
+    }
+
+    private static TriConstraintStream<BlockLink, BlockAssignment, BlockAssignment> crossing(ConstraintFactory factory) {
+        return links(factory).filter((link, from, to) -> from.stageIndex() != to.stageIndex());
     }
 
     private static TriConstraintStream<BlockLink, BlockAssignment, BlockAssignment> links(ConstraintFactory factory) {

@@ -21,15 +21,15 @@ class PlacementConstraintsTest {
     void stageOrderPenalized() {
         // 0 -> 1 goes from stage 2 back to stage 0: two stages back
         verifier.verifyThat(PlacementConstraints::stageOrder)
-                .given(block(0, 1, 1, S2), block(1, 1, 1, S0), new BlockLink(0, 1, 8))
+                .given(block(0, 1, 1, S2), block(1, 1, 1, S0), BlockLink.whole(0, 1, 8))
                 .penalizesBy(2);
     }
 
     @Test
     void stageOrderUnpenalized() {
         verifier.verifyThat(PlacementConstraints::stageOrder)
-                .given(block(0, 1, 1, S0), block(1, 1, 1, S0), block(2, 1, 1, S2), new BlockLink(0, 1, 8),
-                        new BlockLink(1, 2, 8))
+                .given(block(0, 1, 1, S0), block(1, 1, 1, S0), block(2, 1, 1, S2), BlockLink.whole(0, 1, 8),
+                        BlockLink.whole(1, 2, 8))
                 .penalizesBy(0);
     }
 
@@ -49,13 +49,26 @@ class PlacementConstraintsTest {
     }
 
     @Test
+    void bottleneckStageChargesAnOutputOncePerReceivingStage() {
+        // block 0's 10-byte output feeds blocks 1 and 2, both on stage b: sent once, received once.
+        // a: 5 ns + send 2 x (1 + 10) = 27 ns; b: 5 + 5 + receive 2 x (2 + 10) = 34 ns (per tensor it would be 58)
+        StageSlot a = new StageSlot(0, "a", 100, SlotLink.FREE, new SlotLink(1, 1e9));
+        StageSlot b = new StageSlot(1, "b", 100, new SlotLink(2, 1e9), SlotLink.FREE);
+        BlockLink.Output output = new BlockLink.Output(0, 10);
+        verifier.verifyThat(PlacementConstraints::bottleneckStage)
+                .given(block(0, 5, 1, a), block(1, 5, 1, b), block(2, 5, 1, b), new BlockLink(0, 1, 10, output),
+                        new BlockLink(0, 2, 10, output))
+                .penalizesBy(34);
+    }
+
+    @Test
     void bottleneckStagePenalizedBySlowestStageWithTransfers() {
         // stage 0: 5 + 5 = 10 ns compute (two equal blocks) + send 2 x (1 + 10 B / 1 GB/s = 10 ns) = 22 ns
         // stage 1: 15 ns compute + receive 2 x (2 + 10) = 24 ns -> the bottleneck is 39 ns
         StageSlot a = new StageSlot(0, "a", 100, SlotLink.FREE, new SlotLink(1, 1e9));
         StageSlot b = new StageSlot(1, "b", 100, new SlotLink(2, 1e9), SlotLink.FREE);
         verifier.verifyThat(PlacementConstraints::bottleneckStage)
-                .given(block(0, 5, 1, a), block(1, 5, 1, a), block(2, 15, 1, b), new BlockLink(1, 2, 10))
+                .given(block(0, 5, 1, a), block(1, 5, 1, a), block(2, 15, 1, b), BlockLink.whole(1, 2, 10))
                 .penalizesBy(39);
     }
 
@@ -63,22 +76,22 @@ class PlacementConstraintsTest {
     void bottleneckStageInternalLinksAreFree() {
         StageSlot a = new StageSlot(0, "a", 100, new SlotLink(1, 1e9), new SlotLink(1, 1e9));
         verifier.verifyThat(PlacementConstraints::bottleneckStage)
-                .given(block(0, 5, 1, a), block(1, 7, 1, a), new BlockLink(0, 1, 1000))
+                .given(block(0, 5, 1, a), block(1, 7, 1, a), BlockLink.whole(0, 1, 1000))
                 .penalizesBy(12);
     }
 
     @Test
     void crossStageTrafficPenalized() {
         verifier.verifyThat(PlacementConstraints::crossStageTraffic)
-                .given(block(0, 1, 1, S0), block(1, 1, 1, S1), block(2, 1, 1, S1), new BlockLink(0, 1, 64),
-                        new BlockLink(0, 2, 32), new BlockLink(1, 2, 1000))
+                .given(block(0, 1, 1, S0), block(1, 1, 1, S1), block(2, 1, 1, S1), BlockLink.whole(0, 1, 64),
+                        BlockLink.whole(0, 2, 32), BlockLink.whole(1, 2, 1000))
                 .penalizesBy(96);
     }
 
     @Test
     void crossStageTrafficUnpenalized() {
         verifier.verifyThat(PlacementConstraints::crossStageTraffic)
-                .given(block(0, 1, 1, S1), block(1, 1, 1, S1), new BlockLink(0, 1, 64))
+                .given(block(0, 1, 1, S1), block(1, 1, 1, S1), BlockLink.whole(0, 1, 64))
                 .penalizesBy(0);
     }
 }

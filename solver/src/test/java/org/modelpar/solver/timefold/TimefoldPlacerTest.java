@@ -26,7 +26,7 @@ class TimefoldPlacerTest {
             java.util.Arrays.fill(m, bytes);
             blocks.add(new Block(b, "b" + b, c, new long[k], m));
             if (b > 0) {
-                links.add(new BlockLink(b - 1, b, random.nextInt(1_000_000)));
+                links.add(BlockLink.whole(b - 1, b, random.nextInt(1_000_000)));
             }
         }
         List<StageSlot> stages = new ArrayList<>();
@@ -78,7 +78,7 @@ class TimefoldPlacerTest {
         for (int b = 0; b < 4; b++) {
             blocks.add(new Block(b, "b" + b, new long[] {10, 10}, new long[2], new long[] {bytes[b], bytes[b]}));
             if (b > 0) {
-                links.add(new BlockLink(b - 1, b, 1));
+                links.add(BlockLink.whole(b - 1, b, 1));
             }
         }
         PlacementProblem problem = new PlacementProblem(blocks, links,

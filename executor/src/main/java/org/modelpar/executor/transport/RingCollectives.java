@@ -1,0 +1,178 @@
+package org.modelpar.executor.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Collectives built on point-to-point messages of any {@link Transport}, with the algorithms the
+ * simulator's cost model prices ({@code CostModel.allReduceSeconds}: the ring of Patarasuk and Yuan,
+ * "Bandwidth optimal all-reduce algorithms for clusters of workstations", JPDC 2009). A tensor of S bytes
+ * is cut into n chunks; reduce-scatter and all-gather each take n - 1 ring steps in which every member
+ * sends one chunk to its successor and receives one from its predecessor, so each moves
+ * {@code (n-1)/n S} bytes and the all-reduce {@code 2(n-1)/n S}. Chunk c is summed along the ring in a
+ * fixed order whatever the timing, and its sum is computed once and then copied, so every member ends
+ * with bit-identical values and the result is the same over every transport.
+ *
+ * <p>Every member of {@code ring} (device ids, in ring order) calls the same method with the same
+ * {@code id}, which must be unique within the run for concurrent collectives.
+ */
+public final class RingCollectives {
+    private final Transport transport;
+
+    public RingCollectives(Transport transport) {
+        this.transport = transport;
+    }
+
+    /**
+     * Sums each named tensor over the ring in place. The tensors are flattened in name order into one
+     * buffer, so one collective moves all of them.
+     */
+    public void allReduce(String id, String self, List<String> ring, Map<String, INDArray> tensors, Waits waits)
+            throws InterruptedException {
+        if (ring.size() == 1) {
+            return;
+        }
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Map<String, INDArray> sorted = new TreeMap<>(tensors);
+            INDArray flat = Nd4j.toFlattened('c', sorted.values());
+            flat = flat.reshape(flat.length());
+            int n = ring.size();
+            int me = rank(self, ring);
+            ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, waits);
+            ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, waits);
+            long offset = 0;
+            for (INDArray t : sorted.values()) {
+                t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
+                offset += t.length();
+            }
+        }
+    }
+
+    /**
+     * Reduce-scatter of a flat vector: afterwards member i's chunk i holds the sum over the ring (other
+     * chunks hold partial sums). Chunk c is elements {@code [c L / n, (c + 1) L / n)}.
+     */
+    public void reduceScatter(String id, String self, List<String> ring, INDArray flat, Waits waits)
+            throws InterruptedException {
+        int n = ring.size();
+        int me = rank(self, ring);
+        ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, waits);
+    }
+
+    /** All-gather of a flat vector: member i contributes its chunk i; afterwards every member holds all chunks. */
+    public void allGather(String id, String self, List<String> ring, INDArray flat, Waits waits)
+            throws InterruptedException {
+        int n = ring.size();
+        int me = rank(self, ring);
+        ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, waits);
+    }
+
+    /**
+     * Broadcast from {@code root} along the ring, pipelined by chunk: each member but the last forwards a
+     * chunk to its successor as soon as it has it, so the last member has everything after {@code 2n - 2}
+     * chunk times instead of {@code n - 1} whole copies.
+     */
+    public void broadcast(String id, String self, List<String> ring, String root, INDArray flat, Waits waits)
+            throws InterruptedException {
+        int n = ring.size();
+        int pos = Math.floorMod(rank(self, ring) - rank(root, ring), n);
+        String next = ring.get((rank(self, ring) + 1) % n);
+        String prev = ring.get(Math.floorMod(rank(self, ring) - 1, n));
+        for (int c = 0; c < n; c++) {
+            INDArray chunk = chunk(flat, c, n);
+            if (chunk == null) {
+                continue;
+            }
+            if (pos > 0) {
+                receiveInto(new Message.Key(prev, self, id + " bc" + c), chunk, false, waits);
+            }
+            if (pos < n - 1) {
+                transport.send(Message.of(new Message.Key(self, next, id + " bc" + c), Map.of("t", chunk)), waits);
+            }
+        }
+    }
+
+    /**
+     * All-to-all: {@code parts.get(j)} goes to member j; returns what each member sent to this one, by
+     * member index (this member's own part is returned as given).
+     */
+    public List<INDArray> allToAll(String id, String self, List<String> ring, List<INDArray> parts, Waits waits)
+            throws InterruptedException {
+        int n = ring.size();
+        int me = rank(self, ring);
+        if (parts.size() != n) {
+            throw new IllegalArgumentException("all-to-all " + id + " needs " + n + " parts, got " + parts.size());
+        }
+        for (int s = 1; s < n; s++) {
+            int to = (me + s) % n;
+            transport.send(Message.of(new Message.Key(self, ring.get(to), id + " a2a"), Map.of("t", parts.get(to))), waits);
+        }
+        List<INDArray> out = new ArrayList<>();
+        for (int from = 0; from < n; from++) {
+            if (from == me) {
+                out.add(parts.get(me));
+                continue;
+            }
+            Message m = transport.receive(new Message.Key(ring.get(from), self, id + " a2a"), waits);
+            INDArray t = m.tensors().get("t");
+            out.add(t.dup());
+            transport.release(List.of(t));
+        }
+        return out;
+    }
+
+    private interface ChunkAt {
+        int at(int step);
+    }
+
+    /** n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the predecessor. */
+    private void ringSteps(String id, String self, List<String> ring, INDArray flat, ChunkAt sent, boolean add,
+                           Waits waits) throws InterruptedException {
+        int n = ring.size();
+        int me = rank(self, ring);
+        String next = ring.get((me + 1) % n);
+        String prev = ring.get(Math.floorMod(me - 1, n));
+        for (int s = 0; s < n - 1; s++) {
+            INDArray out = chunk(flat, sent.at(s), n);
+            if (out != null) {
+                transport.send(Message.of(new Message.Key(self, next, id + s), Map.of("t", out)), waits);
+            }
+            INDArray in = chunk(flat, Math.floorMod(sent.at(s) - 1, n), n);
+            if (in != null) {
+                receiveInto(new Message.Key(prev, self, id + s), in, add, waits);
+            }
+        }
+    }
+
+    private void receiveInto(Message.Key key, INDArray target, boolean add, Waits waits) throws InterruptedException {
+        Message m = transport.receive(key, waits);
+        INDArray t = m.tensors().get("t");
+        if (add) {
+            target.addi(t);
+        } else {
+            target.assign(t);
+        }
+        transport.release(List.of(t));
+    }
+
+    /** Chunk c of n of a flat vector, or null when it is empty (fewer elements than members). */
+    private static INDArray chunk(INDArray flat, int c, int n) {
+        long from = c * flat.length() / n;
+        long to = (c + 1) * flat.length() / n;
+        return from == to ? null : flat.get(NDArrayIndex.interval(from, to));
+    }
+
+    private static int rank(String device, List<String> ring) {
+        int i = ring.indexOf(device);
+        if (i < 0) {
+            throw new IllegalArgumentException("device " + device + " is not in the ring " + ring);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,194 @@
+package org.modelpar.executor.worker;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.modelpar.executor.ExecutionException;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.train.Checkpoint;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.transport.ByteMarshaller;
+import org.modelpar.simulator.timeline.Timeline;
+
+/**
+ * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
+ * with the address of their transport and wait until all have joined ({@code Join}: the answer lists every
+ * rank's address), report every step ({@code Report}) and report their own failure ({@code Fail}).
+ * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
+ * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends
+ * with the training result; the first failure (a worker's, or its process's exit seen by a supervisor
+ * through {@link #fail}) ends it with an {@link ExecutionException} naming the rank.
+ */
+public final class Coordinator implements AutoCloseable {
+    static final String SERVICE = "modelpar.Coordinator";
+    static final MethodDescriptor<byte[], byte[]> JOB = ByteMarshaller.method(SERVICE, "Job", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> JOIN = ByteMarshaller.method(SERVICE, "Join", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> REPORT = ByteMarshaller.method(SERVICE, "Report", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> FAIL = ByteMarshaller.method(SERVICE, "Fail", MethodDescriptor.MethodType.UNARY);
+    private final WorkerJob job;
+    private final String model;
+    private final String planHash;
+    private final List<String> devices;
+    private final int firstStep;
+    private final String[] addresses;
+    private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
+    private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
+    private final Server server;
+    private ExecutionException failure;
+
+    /**
+     * Serves the rendezvous of {@code devices.size()} workers.
+     *
+     * @param devices   the device each rank runs, by rank (the step program's order)
+     * @param firstStep the step the run starts at (a resumed run's checkpoint step count)
+     */
+    public Coordinator(String host, int port, WorkerJob job, List<String> devices, int firstStep) {
+        this.job = job;
+        this.model = job.graph().name();
+        this.planHash = Checkpoint.planHash(job.plan());
+        this.devices = List.copyOf(devices);
+        this.firstStep = firstStep;
+        this.addresses = new String[devices.size()];
+        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+                .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
+                .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
+                .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> {
+                    report(StepReport.decode(req));
+                    reply(out, new byte[0]);
+                }))
+                .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
+                    String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 3);
+                    fail(Integer.parseInt(f[0]), f[1], f[2]);
+                    reply(out, new byte[0]);
+                })).build();
+        try {
+            this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
+                    .addService(service).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Records the first failure: rank {@code rank} failed at {@code where} (e.g. {@code step 2}) because of {@code why}. */
+    public synchronized void fail(int rank, String where, String why) {
+        if (failure == null) {
+            String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
+            failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
+        }
+        notifyAll();
+    }
+
+    /** The step the run is at: the first one not yet reported by every rank. */
+    public synchronized int currentStep() {
+        int step = firstStep;
+        while (reports.getOrDefault(step, Map.of()).size() == devices.size()) {
+            step++;
+        }
+        return step;
+    }
+
+    /**
+     * Waits for every step, calling {@code onStep} for each in order, and returns the run's result.
+     *
+     * @throws ExecutionException the first failure, or a rank that reported nothing for twice the job's
+     *                            timeout plus a start-up allowance
+     */
+    public synchronized TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
+        List<Double> losses = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis()) + TimeUnit.SECONDS.toNanos(60);
+        Map<Integer, StepReport> last = Map.of();
+        for (int step = firstStep; step < job.steps(); step++) {
+            long since = System.nanoTime();
+            while (failure == null && reports.getOrDefault(step, Map.of()).size() < devices.size()) {
+                if (System.nanoTime() - since > stallNanos) {
+                    int missing = 0;
+                    while (reports.getOrDefault(step, Map.of()).containsKey(missing)) {
+                        missing++;
+                    }
+                    fail(missing, "step " + step, "no report for " + stallNanos / 1_000_000_000 + " s");
+                }
+                wait(10);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            last = reports.remove(step);
+            losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
+            seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
+            onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1)));
+            if (job.checkpoint().isPresent()) {
+                Checkpoints.assemble(model, planHash, step + 1, last.values()).write(job.checkpoint().get());
+            }
+        }
+        Map<String, Long> peaks = new HashMap<>();
+        last.values().forEach(r -> peaks.putAll(r.peakMemoryBytes()));
+        return new TrainResult(firstStep, losses, seconds, peaks, Timeline.builder(Timeline.Source.MEASURED, devices).build(),
+                Checkpoints.assemble(model, planHash, job.steps(), last.values()).parameters());
+    }
+
+    private void join(byte[] request, StreamObserver<byte[]> out) {
+        String[] f = new String(request, StandardCharsets.UTF_8).split("\n");
+        int rank = Integer.parseInt(f[0]);
+        int worldSize = Integer.parseInt(f[1]);
+        synchronized (this) {
+            String error = worldSize != devices.size() ? "world size " + worldSize + " but the plan has " + devices.size()
+                    + " devices (one worker process per device)"
+                    : rank < 0 || rank >= devices.size() ? "rank " + rank + " outside [0, " + devices.size() + ")"
+                    : addresses[rank] != null ? "rank " + rank + " joined twice (" + addresses[rank] + ", " + f[2] + ")" : null;
+            if (error != null) {
+                out.onError(Status.INVALID_ARGUMENT.withDescription(error).asException());
+                failure = failure != null ? failure : new ExecutionException("rendezvous", "join", error, null);
+                notifyAll();
+                return;
+            }
+            addresses[rank] = f[2];
+            waiting.add(out);
+            if (waiting.size() == devices.size()) {
+                byte[] all = String.join("\n", addresses).getBytes(StandardCharsets.UTF_8);
+                waiting.forEach(w -> reply(w, all));
+                waiting.clear();
+            }
+        }
+    }
+
+    private synchronized void report(StepReport r) {
+        reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
+        notifyAll();
+    }
+
+    private static void reply(StreamObserver<byte[]> out, byte[] value) {
+        out.onNext(value);
+        out.onCompleted();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

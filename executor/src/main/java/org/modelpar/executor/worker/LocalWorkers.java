@@ -1,0 +1,113 @@
+package org.modelpar.executor.worker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts one worker process per rank on this machine (loopback) and supervises them: a process that exits
+ * with a non-zero code before the run is over fails the run at the coordinator, naming its rank, pid and
+ * how it ended (killed by a signal, or the last line it printed). Each process's output goes to
+ * {@code rank-R.log} in a temporary folder, removed after a run that ended well and kept after a failure.
+ */
+public final class LocalWorkers implements AutoCloseable {
+    private final List<Process> processes = new ArrayList<>();
+    private final Path logs;
+    private volatile boolean closing;
+
+    private LocalWorkers(Path logs) {
+        this.logs = logs;
+    }
+
+    /**
+     * Starts {@code worldSize} processes of {@code command}, each with {@code MODELPAR_COORDINATOR},
+     * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE} and {@code OMP_NUM_THREADS=1} in its environment.
+     */
+    public static LocalWorkers start(List<String> command, int worldSize, String coordinatorAddress, Coordinator coordinator) {
+        LocalWorkers w;
+        try {
+            w = new LocalWorkers(Files.createTempDirectory("modelpar-workers"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder for the workers' logs: " + e.getMessage(), e);
+        }
+        try {
+            for (int rank = 0; rank < worldSize; rank++) {
+                Path log = w.logs.resolve("rank-" + rank + ".log");
+                ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                b.environment().put("MODELPAR_COORDINATOR", coordinatorAddress);
+                b.environment().put("MODELPAR_RANK", Integer.toString(rank));
+                b.environment().put("MODELPAR_WORLD_SIZE", Integer.toString(worldSize));
+                b.environment().put("OMP_NUM_THREADS", "1");
+                Process p = b.start();
+                w.processes.add(p);
+                int r = rank;
+                p.onExit().thenAccept(done -> {
+                    int code = done.exitValue();
+                    if (code != 0 && !w.closing) {
+                        coordinator.fail(r, "step " + coordinator.currentStep(), "worker process " + done.pid() + " "
+                                + (code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code + lastLine(log))
+                                + " (its output: " + log + ")");
+                    }
+                });
+            }
+            return w;
+        } catch (IOException e) {
+            w.kill();
+            throw new UncheckedIOException("cannot start worker process " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The java command that runs {@code mainClass} with this JVM's class path and the executor's JVM flags. */
+    public static List<String> javaCommand(String mainClass, List<String> args) {
+        List<String> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        out.addAll(args);
+        return out;
+    }
+
+    /** Kills every process still running at once (a failed run: the others would only wait for it). */
+    public void kill() {
+        closing = true;
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    /** Waits a few seconds for the processes to finish after the run, kills what is left, removes the logs. */
+    @Override
+    public void close() {
+        closing = true;
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+                return;
+            }
+        }
+        try (var files = Files.list(logs)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(logs);
+        } catch (IOException e) {
+            // a log left behind in the temporary folder is harmless
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

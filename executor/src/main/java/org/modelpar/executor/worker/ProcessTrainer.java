@@ -1,0 +1,90 @@
+package org.modelpar.executor.worker;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.train.Checkpoint;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * Trains with one local worker process per device: the training loop of
+ * {@link org.modelpar.executor.train.Trainer}, spread over processes that talk gRPC on loopback. The
+ * same plan, seed and data give bit-identical parameters either way.
+ */
+public final class ProcessTrainer {
+    private ProcessTrainer() {
+    }
+
+    /**
+     * Trains on this machine; this process is the coordinator and starts one worker process per device
+     * with {@code workerCommand} (it finds the coordinator in its environment).
+     *
+     * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint is unusable
+     * @throws org.modelpar.executor.ExecutionException        when a worker fails or its process dies
+     */
+    public static TrainResult train(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
+                                    List<String> workerCommand, Consumer<StepResult> onStep) {
+        return coordinate(graph, cluster, program, options, "127.0.0.1", 0, onStep, coordinator -> {
+            LocalWorkers workers = LocalWorkers.start(workerCommand, program.programs().size(),
+                    "127.0.0.1:" + coordinator.port(), coordinator);
+            return new Workers(workers::close, workers::kill);
+        });
+    }
+
+    /**
+     * Trains with workers started by a launcher (Slurm, Kubernetes): this process is rank 0, serves the
+     * rendezvous on {@code rendezvous.coordinatorPort()} of every interface and runs the worker of rank 0 in
+     * a thread of its own.
+     *
+     * @param advertiseHost the host the other workers reach rank 0 at
+     */
+    public static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
+                                         Rendezvous rendezvous, String advertiseHost, Consumer<StepResult> onStep) {
+        String bind = rendezvous.loopback() ? "127.0.0.1" : "0.0.0.0";
+        return coordinate(graph, cluster, program, options, bind, rendezvous.coordinatorPort(), onStep, coordinator -> {
+            Thread rank0 = new Thread(() -> Worker.run(rendezvous, advertiseHost), "modelpar-rank0");
+            rank0.setDaemon(true);
+            rank0.start();
+            return new Workers(() -> join(rank0), () -> { });
+        });
+    }
+
+    /** How the coordinator ends its workers: after a run, or at once after a failure. */
+    private record Workers(Runnable close, Runnable kill) {
+    }
+
+    private static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program,
+                                          TrainOptions options, String host, int port, Consumer<StepResult> onStep,
+                                          java.util.function.Function<Coordinator, Workers> start) {
+        int first = options.resumeDir().map(d -> Checkpoint.readFor(d, graph.name(), program.plan()).stepsDone()).orElse(0);
+        WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options);
+        List<String> devices = program.programs().stream().map(DeviceProgram::device).toList();
+        try (Coordinator coordinator = new Coordinator(host, port, job, devices, first)) {
+            Workers workers = start.apply(coordinator);
+            try {
+                TrainResult result = coordinator.await(onStep);
+                workers.close().run();
+                return result;
+            } catch (RuntimeException e) {
+                workers.kill().run();
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training with worker processes", e);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

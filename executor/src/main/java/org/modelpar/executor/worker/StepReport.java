@@ -1,0 +1,79 @@
+package org.modelpar.executor.worker;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.modelpar.executor.transport.Message;
+import org.modelpar.executor.transport.TensorCodec;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What a worker tells the coordinator after each step.
+ *
+ * @param rank            the worker's rank
+ * @param step            the step it completed
+ * @param loss            its devices' share of the step's loss
+ * @param seconds         its wall time of the step
+ * @param peakMemoryBytes peak accounted bytes per device so far
+ * @param parameters      its devices' parameters, when the coordinator needs them (checkpoint, last step), else empty
+ * @param optimizerState  their optimizer state, likewise
+ */
+record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
+                  Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
+    private static final String PARAMETER = "p:";
+    private static final String OPTIMIZER = "o:";
+
+    byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(rank);
+            out.writeInt(step);
+            out.writeDouble(loss);
+            out.writeDouble(seconds);
+            out.writeInt(peakMemoryBytes.size());
+            for (Map.Entry<String, Long> e : peakMemoryBytes.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+            Map<String, INDArray> tensors = new LinkedHashMap<>();
+            parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
+            optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
+            out.write(TensorCodec.encode(Message.of(new Message.Key("rank " + rank, "coordinator", "step " + step), tensors)));
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a step report: " + e.getMessage(), e);
+        }
+    }
+
+    static StepReport decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int rank = in.readInt();
+            int step = in.readInt();
+            double loss = in.readDouble();
+            double seconds = in.readDouble();
+            Map<String, Long> peaks = new LinkedHashMap<>();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                peaks.put(in.readUTF(), in.readLong());
+            }
+            Map<String, INDArray> params = new LinkedHashMap<>();
+            Map<String, INDArray> optimizer = new LinkedHashMap<>();
+            TensorCodec.decode(in.readAllBytes()).tensors().forEach((k, v) -> {
+                if (k.startsWith(PARAMETER)) {
+                    params.put(k.substring(PARAMETER.length()), v);
+                } else {
+                    optimizer.put(k.substring(OPTIMIZER.length()), v);
+                }
+            });
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer);
+        } catch (IOException e) {
+            throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
+        }
+    }
+}

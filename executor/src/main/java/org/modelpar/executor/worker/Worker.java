@@ -1,0 +1,110 @@
+package org.modelpar.executor.worker;
+
+import io.grpc.CallOptions;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.modelpar.executor.ExecutionException;
+import org.modelpar.executor.Executor;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.transport.GrpcTransport;
+import org.modelpar.executor.transport.Waits;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * One worker process: fetches the job from the coordinator, serves its device's mailbox over gRPC, joins
+ * the rendezvous, runs its device's program for every step and reports each step; a failure is reported to
+ * the coordinator (naming the instruction) before it is rethrown.
+ */
+public final class Worker {
+    /** How long a worker waits for the coordinator to come up and for every rank to join. */
+    static final long RENDEZVOUS_SECONDS = 300;
+
+    private Worker() {
+    }
+
+    /**
+     * Runs the worker of {@code rendezvous.rank()} to the end of the job.
+     *
+     * @param advertiseHost the host other workers reach this one at (127.0.0.1 on loopback)
+     * @throws IllegalArgumentException when the plan's device count is not the world size
+     * @throws ExecutionException       when this worker's device fails
+     */
+    public static void run(Rendezvous rendezvous, String advertiseHost) {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(rendezvous.coordinator(), InsecureChannelCredentials.create()).build();
+        try {
+            WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
+            try {
+                train(channel, rendezvous, advertiseHost, job);
+            } catch (RuntimeException e) {
+                String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                call(channel, Coordinator.FAIL, (rendezvous.rank() + "\n" + where + "\n" + why).getBytes(StandardCharsets.UTF_8));
+                throw e;
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job) {
+        ComputationGraph graph = job.graph();
+        PlacementPlan plan = job.plan();
+        StepProgram program = Lowering.lower(graph, job.cluster(), plan);
+        if (program.programs().size() != r.worldSize()) {
+            throw new IllegalArgumentException("world size is " + r.worldSize() + " but the plan has "
+                    + program.programs().size() + " devices (one worker process per device)");
+        }
+        String device = program.programs().get(r.rank()).device();
+        TrainOptions options = job.options();
+        int capacity = Executor.mailboxCapacities(program).get(device);
+        String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
+        try (GrpcTransport transport = new GrpcTransport(bind, 0, Map.of(device, capacity),
+                Waits.timeout(options.executor().timeout().toNanos()))) {
+            String[] addresses = new String(call(channel, Coordinator.JOIN, (r.rank() + "\n" + r.worldSize() + "\n"
+                    + advertiseHost + ":" + transport.port()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8).split("\n");
+            Map<String, String> byDevice = new LinkedHashMap<>();
+            for (int i = 0; i < addresses.length; i++) {
+                byDevice.put(program.programs().get(i).device(), addresses[i]);
+            }
+            transport.connect(byDevice);
+            try (Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
+                if (options.resumeDir().isPresent()) {
+                    Trainer.restore(executor, options.resumeDir().get(), graph, program);
+                }
+                SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
+                for (int step = executor.stepsDone(); step < options.steps(); step++) {
+                    StepResult s = executor.step(task.batch(step, plan.globalBatchSize()));
+                    boolean full = job.checkpoint().isPresent() || step == options.steps() - 1;
+                    StepReport report = new StepReport(r.rank(), step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
+                            full ? executor.parameters() : Map.of(), full ? executor.optimizerState() : Map.of());
+                    call(channel, Coordinator.REPORT, report.encode());
+                }
+            }
+        }
+    }
+
+    private static byte[] call(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request) {
+        try {
+            return ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withWaitForReady()
+                    .withDeadlineAfter(RENDEZVOUS_SECONDS, TimeUnit.SECONDS), request);
+        } catch (StatusRuntimeException e) {
+            throw new IllegalStateException("coordinator " + channel.authority() + " answered "
+                    + method.getBareMethodName() + " with " + e.getStatus().getCode() + ": " + e.getStatus().getDescription(), e);
+        }
+    }
+}

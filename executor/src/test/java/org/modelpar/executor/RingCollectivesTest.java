@@ -1,0 +1,113 @@
+package org.modelpar.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modelpar.executor.transport.GrpcTransport;
+import org.modelpar.executor.transport.RingCollectives;
+import org.modelpar.executor.transport.Transport;
+import org.modelpar.executor.transport.Waits;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The ring collectives on both transports, three members on threads (each member on its own gRPC server
+ * on loopback): exact results on integer-valued floats, identical on every member.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RingCollectivesTest {
+    private static final List<String> RING = List.of("d0", "d1", "d2");
+    private static final Waits WAITS = Waits.timeout(TimeUnit.SECONDS.toNanos(10));
+
+    private interface Member {
+        Object run(RingCollectives c, String self, int rank) throws Exception;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void allReduceSumsEveryTensorOnEveryMember(boolean grpc) throws Exception {
+        List<Object> out = onEveryMember(grpc, (c, self, r) -> {
+            Map<String, INDArray> t = new LinkedHashMap<>();
+            t.put("w", Nd4j.create(new float[] {r, 10 * r, 100 * r, 1, 2, 3}, new long[] {2, 3}));
+            t.put("b", Nd4j.createFromArray((float) r + 1)); // 7 elements over 3 chunks: uneven
+            c.allReduce("step 0 allreduce s0", self, RING, t, WAITS);
+            return t;
+        });
+        for (Object o : out) {
+            @SuppressWarnings("unchecked")
+            Map<String, INDArray> t = (Map<String, INDArray>) o;
+            assertThat(t.get("w").data().asFloat()).containsExactly(3f, 30f, 300f, 3f, 6f, 9f);
+            assertThat(t.get("b").getFloat(0)).isEqualTo(6f);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void reduceScatterAllGatherBroadcastAndAllToAll(boolean grpc) throws Exception {
+        List<Object> out = onEveryMember(grpc, (c, self, r) -> {
+            INDArray v = Nd4j.createFromArray(1f + r, 2f + r, 3f + r, 4f + r, 5f + r, 6f + r);
+            c.reduceScatter("rs", self, RING, v, WAITS);
+            float[] mine = v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2L * r, 2L * r + 2)).toFloatVector();
+            INDArray g = Nd4j.zeros(DataType.FLOAT, 6);
+            g.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2L * r, 2L * r + 2)).assign(Nd4j.createFromArray(mine));
+            c.allGather("ag", self, RING, g, WAITS);
+            INDArray b = r == 1 ? Nd4j.createFromArray(7f, 8f, 9f, 10f) : Nd4j.zeros(DataType.FLOAT, 4);
+            c.broadcast("bc", self, RING, "d1", b, WAITS);
+            List<INDArray> parts = List.of(Nd4j.createFromArray(10f * r), Nd4j.createFromArray(10f * r + 1), Nd4j.createFromArray(10f * r + 2));
+            List<INDArray> got = c.allToAll("a2a", self, RING, parts, WAITS);
+            return List.of(mine, g.toFloatVector(), b.toFloatVector(), got.stream().map(x -> x.getFloat(0)).toList());
+        });
+        for (int r = 0; r < 3; r++) {
+            List<?> o = (List<?>) out.get(r);
+            float[] sums = {6f, 9f, 12f, 15f, 18f, 21f};
+            assertThat((float[]) o.get(0)).containsExactly(sums[2 * r], sums[2 * r + 1]);
+            assertThat((float[]) o.get(1)).containsExactly(sums);
+            assertThat((float[]) o.get(2)).containsExactly(7f, 8f, 9f, 10f);
+            assertThat(o.get(3)).isEqualTo(List.of((float) r, 10f + r, 20f + r));
+        }
+    }
+
+    private static List<Object> onEveryMember(boolean grpc, Member member) throws Exception {
+        List<Transport> transports = new ArrayList<>();
+        if (grpc) {
+            Map<String, String> addresses = new LinkedHashMap<>();
+            for (String d : RING) {
+                GrpcTransport t = new GrpcTransport("127.0.0.1", 0, Map.of(d, 4), WAITS);
+                addresses.put(d, "127.0.0.1:" + t.port());
+                transports.add(t);
+            }
+            transports.forEach(t -> ((GrpcTransport) t).connect(addresses));
+        } else {
+            Transport shared = new InProcessTransport(Map.of("d0", 4, "d1", 4, "d2", 4));
+            RING.forEach(d -> transports.add(shared));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(RING.size());
+        try {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int r = 0; r < RING.size(); r++) {
+                int rank = r;
+                RingCollectives c = new RingCollectives(transports.get(r));
+                futures.add(threads.submit(() -> member.run(c, RING.get(rank), rank)));
+            }
+            List<Object> out = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                out.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            threads.shutdownNow();
+            transports.stream().distinct().forEach(Transport::close);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.modelpar.executor.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.Plans;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.worker.LocalWorkers;
+import org.modelpar.executor.worker.ProcessTrainer;
+import org.modelpar.executor.worker.TestWorkerMain;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * bench/executor-transport.sh: throughput of a 2-stage 1F1B pipeline run as two worker processes over
+ * gRPC on loopback, over the same plan on two worker threads of one process (issue 16 asks for at least
+ * 0.9x). Threads, processes, threads again in one run; each side's step time is the median of its steady
+ * steps ({@link TrainResult#measuredStepSeconds}), and the threads' is the mean of the two thread runs so a
+ * drift of the machine's load hits both alike. Override with {@code -Dbench.model=...,
+ * -Dbench.microBatchSize=..., -Dbench.microBatches=..., -Dbench.steps=...}.
+ */
+@Tag("slow")
+class TransportCostBenchmark {
+    private static final int STEPS = Integer.getInteger("bench.steps", 40);
+    private static final int MICRO_BATCHES = Integer.getInteger("bench.microBatches", 8);
+    private static final int MICRO_BATCH_SIZE = Integer.getInteger("bench.microBatchSize", 16);
+    private static final String MODEL = System.getProperty("bench.model", "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64");
+
+    @Test
+    void processesOverThreads() {
+        ComputationGraph graph = ModelZoo.build(MODEL);
+        PlacementPlan plan = Plans.plan(graph, 2, 1, MICRO_BATCH_SIZE, MICRO_BATCHES, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        ClusterSpec cluster = Plans.local(2);
+        StepProgram program = Lowering.lower(graph, cluster, plan);
+        TrainOptions options = new TrainOptions(STEPS, ExecutorOptions.defaults(1, 1e-3).withTimeout(Duration.ofSeconds(120)), 1,
+                Optional.empty(), Optional.empty());
+        double threadsBefore = Trainer.train(graph, program, options, r -> { }).measuredStepSeconds();
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options,
+                LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of()), r -> { });
+        double threadsAfter = Trainer.train(graph, program, options, r -> { }).measuredStepSeconds();
+        double threads = (threadsBefore + threadsAfter) / 2;
+        System.out.printf("BENCH transport %s, %d x %d samples, 2-stage 1F1B: threads %.2f ms (%.2f, %.2f), processes over gRPC"
+                        + " %.2f ms, processes/threads throughput %.3f (target >= 0.9)%n", MODEL, MICRO_BATCHES, MICRO_BATCH_SIZE,
+                threads * 1e3, threadsBefore * 1e3, threadsAfter * 1e3, processes.measuredStepSeconds() * 1e3,
+                threads / processes.measuredStepSeconds());
+    }
+}

@@ -1,0 +1,102 @@
+package org.modelpar.executor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.executor.ExecutionException;
+import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.Plans;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes)
+ * trains bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
+ * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ProcessTrainerTest {
+    private static final int STEPS = 4;
+    private final ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
+    private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+    private final ClusterSpec cluster = Plans.local(2);
+    private final StepProgram program = Lowering.lower(graph, cluster, plan);
+    private final List<String> command = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of());
+
+    @Test
+    void processesTrainBitIdenticallyToThreads() {
+        TrainResult threads = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { });
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()),
+                command, r -> { });
+        assertThat(processes.losses()).isEqualTo(threads.losses());
+        assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
+        assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");
+    }
+
+    @Test
+    void killedWorkerStopsTheRunNamingItsRankAndResumeIsExact(@TempDir Path dir) {
+        String uninterrupted = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256();
+        long[] killedAt = new long[1];
+        Consumer<StepResult> killRank1AfterStep1 = r -> {
+            if (r.step() == 1) {
+                ProcessHandle.current().children().filter(p -> rankOf(p) == 1).forEach(ProcessHandle::destroyForcibly);
+                killedAt[0] = System.nanoTime();
+            }
+        };
+        assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, program, options(Optional.of(dir), Optional.empty()),
+                command, killRank1AfterStep1))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("device cpu1 (rank 1 at 127.0.0.1:")
+                .hasMessageContaining("was killed by signal 9")
+                .hasMessageNotContaining("\n");
+        assertThat((System.nanoTime() - killedAt[0]) / 1e9).as("seconds from kill to stop").isLessThan(10);
+
+        List<Integer> resumedSteps = new ArrayList<>();
+        TrainResult resumed = ProcessTrainer.train(graph, cluster, program, options(Optional.of(dir), Optional.of(dir)),
+                command, r -> resumedSteps.add(r.step()));
+        assertThat(resumed.firstStep()).isEqualTo(2);
+        assertThat(resumedSteps).containsExactly(2, 3);
+        assertThat(resumed.parameterSha256()).isEqualTo(uninterrupted);
+    }
+
+    private TrainOptions options(Optional<Path> checkpoint, Optional<Path> resume) {
+        return new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e-2).withTimeout(Duration.ofSeconds(30)), 9, checkpoint, resume);
+    }
+
+    /** The rank in a child's environment (Linux /proc), or -1. */
+    private static int rankOf(ProcessHandle p) {
+        try {
+            for (String v : Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"), StandardCharsets.ISO_8859_1).split("\0")) {
+                if (v.startsWith("MODELPAR_RANK=")) {
+                    return Integer.parseInt(v.substring("MODELPAR_RANK=".length()));
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

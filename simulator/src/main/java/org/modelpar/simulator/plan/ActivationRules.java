@@ -1,0 +1,160 @@
+package org.modelpar.simulator.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+
+/**
+ * Derives a stage's {@link StageActivations} op by op from the graph, by Korthikanti et al., "Reducing
+ * Activation Recomputation in Large Transformer Models" (2022), section 4: in a transformer graph each op
+ * stashes what its backward reads, in the plan's precision (e bytes a value), plus 1-byte dropout masks
+ * where Megatron-LM's GPT applies dropout:
+ * <ul>
+ *   <li>{@code layernorm}/{@code rmsnorm}, {@code linear}, {@code attention-scores} (Q and K),
+ *       {@code attention-context} (the dropped-out probabilities and V), {@code gelu}, {@code logits}: their
+ *       inputs; a linear feeding a residual add also a dropout mask of its output;</li>
+ *   <li>{@code softmax}: its output and the attention-dropout mask (with the context's probabilities input,
+ *       the attention core that selective recomputation drops);</li>
+ *   <li>{@code swiglu}: its input and its two pre-activations; {@code embedding}: the embedding-dropout mask
+ *       (its token ids are model inputs); {@code cross-entropy}: its logits input in fp32;
+ *       {@code residual-add}: nothing; other kinds: their output.</li>
+ * </ul>
+ * How each stashed tensor is split follows {@link TensorSplit} (by its producer; masks and outputs by their
+ * op). For a GPT layer (s tokens, h hidden, a heads, e = 2) this gives {@code s h (34 + 5 a s / h)} bytes per
+ * sample, {@code s h (10 + 24/t + 5 a s/(h t))} under t-way tensor parallelism and {@code s h (34/t + 5 a s/(h t))}
+ * with sequence parallelism, the paper's equations 1-3; selective recomputation removes the {@code 5 a s/h}
+ * term and full recomputation keeps the layer input, {@code 2 s h} (split by sequence parallelism). The
+ * embedding stashes {@code s h} bytes of mask, the head {@code 4 s h + 4 s V} (section 4.3).
+ *
+ * <p>A graph without attention ops keeps the simulator's model for other graphs: every op stashes its output
+ * (split t ways), the stage's received inputs and model inputs are kept whole, and the whole stage is one
+ * recompute segment.
+ */
+final class ActivationRules {
+    private final TensorSplit split;
+    private final long e;
+    private final Map<String, List<TensorEdge>> inputsOf = new HashMap<>();
+    private final Map<String, OpNode> byId = new HashMap<>();
+
+    ActivationRules(ComputationGraph graph, TensorSplit split, Precision precision) {
+        this.split = split;
+        this.e = precision.computeBytes();
+        graph.tensors().forEach(t -> inputsOf.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(t));
+        graph.ops().forEach(op -> byId.put(op.id(), op));
+    }
+
+    /**
+     * The activations of a stage holding {@code ops}, which receive {@code inputBytes} fp32 bytes per sample
+     * from other stages and keep {@code modelInputBytes} of model inputs.
+     */
+    StageActivations of(List<OpNode> ops, long inputBytes, long modelInputBytes, List<Long> transformerAllReduces,
+                        List<Long> allReduces) {
+        Stash modelInputs = new Stash(0, 0, Math.multiplyExact(e, modelInputBytes));
+        if (!split.transformer()) {
+            long outputs = ops.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
+            Set<String> all = new HashSet<>();
+            ops.forEach(op -> all.add(op.id()));
+            Stash kept = new Stash(Math.multiplyExact(outputs, e), 0, 0);
+            return new StageActivations(modelInputs.plus(new Stash(0, 0, Math.multiplyExact(inputBytes, e))),
+                    List.of(new StageActivations.Segment(kept, Stash.NONE, Stash.NONE)), Set.of(), all, allReduces);
+        }
+        Stash outside = modelInputs;
+        Map<String, List<OpNode>> layers = new LinkedHashMap<>();
+        Set<String> core = new HashSet<>();
+        Set<String> segmentOps = new HashSet<>();
+        for (OpNode op : ops) {
+            if (split.inTransformerLayer(op)) {
+                layers.computeIfAbsent(op.layer(), k -> new ArrayList<>()).add(op);
+                segmentOps.add(op.id());
+                if (op.kind().startsWith("attention") || op.kind().equals("softmax")) {
+                    core.add(op.id());
+                }
+            } else {
+                outside = outside.plus(kept(op)).plus(core(op));
+            }
+        }
+        List<StageActivations.Segment> segments = new ArrayList<>();
+        for (List<OpNode> layer : layers.values()) {
+            Stash kept = Stash.NONE;
+            Stash coreStash = Stash.NONE;
+            for (OpNode op : layer) {
+                kept = kept.plus(kept(op));
+                coreStash = coreStash.plus(core(op));
+            }
+            segments.add(new StageActivations.Segment(kept, coreStash, checkpoint(layer)));
+        }
+        return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces);
+    }
+
+    /** What the op stashes that selective recomputation keeps. */
+    private Stash kept(OpNode op) {
+        long out = op.activationBytes();
+        return switch (op.kind()) {
+            case "residual-add" -> Stash.NONE;
+            case "softmax" -> Stash.NONE;
+            case "embedding" -> mask(op, out);
+            case "swiglu" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(2 * e, out)));
+            case "cross-entropy" -> inputs(op, 4, false);
+            case "linear" -> inputs(op, e, false).plus(split.feedsResidual(op) ? mask(op, out) : Stash.NONE);
+            case "layernorm", "rmsnorm", "attention-scores", "attention-context", "gelu", "logits" -> inputs(op, e, false);
+            default -> value(op, Math.multiplyExact(e, out));
+        };
+    }
+
+    /** What the op stashes that selective recomputation drops: the softmax output, its mask and dropout output. */
+    private Stash core(OpNode op) {
+        return switch (op.kind()) {
+            case "softmax" -> value(op, Math.multiplyExact(e, op.activationBytes())).plus(mask(op, op.activationBytes()));
+            case "attention-context" -> inputs(op, e, true);
+            default -> Stash.NONE;
+        };
+    }
+
+    /** The op's inputs at {@code bytesPerValue}: those from softmax ops ({@code fromSoftmax}) or the others. */
+    private Stash inputs(OpNode op, long bytesPerValue, boolean fromSoftmax) {
+        Stash sum = Stash.NONE;
+        for (TensorEdge t : inputsOf.getOrDefault(op.id(), List.of())) {
+            OpNode producer = byId.get(t.from());
+            if (producer.kind().equals("softmax") == fromSoftmax) {
+                sum = sum.plus(value(producer, Math.multiplyExact(bytesPerValue, t.bytes())));
+            }
+        }
+        return sum;
+    }
+
+    /** Tensors entering the layer's ops from outside the layer, each producer's once, at e bytes a value. */
+    private Stash checkpoint(List<OpNode> layer) {
+        Set<String> members = new HashSet<>();
+        layer.forEach(op -> members.add(op.id()));
+        Map<String, Long> largest = new LinkedHashMap<>();
+        for (OpNode op : layer) {
+            for (TensorEdge t : inputsOf.getOrDefault(op.id(), List.of())) {
+                if (!members.contains(t.from())) {
+                    largest.merge(t.from(), t.bytes(), Math::max);
+                }
+            }
+        }
+        Stash sum = Stash.NONE;
+        for (Map.Entry<String, Long> in : largest.entrySet()) {
+            sum = sum.plus(value(byId.get(in.getKey()), Math.multiplyExact(e, in.getValue())));
+        }
+        return sum;
+    }
+
+    /** A 1-byte dropout mask per value of {@code fp32Bytes} produced by {@code op}. */
+    private Stash mask(OpNode op, long fp32Bytes) {
+        return value(op, fp32Bytes);
+    }
+
+    /** {@code quarterBytes} of a tensor produced by {@code producer}, split as its output is. */
+    private Stash value(OpNode producer, long quarterBytes) {
+        return split.shardedOutput(producer) ? new Stash(quarterBytes, 0, 0) : new Stash(0, quarterBytes, 0);
+    }
+}

@@ -1,0 +1,199 @@
+package org.modelpar.solver;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.solver.partition.IdealPartitioner;
+import org.modelpar.solver.partition.Ideals;
+import org.modelpar.solver.partition.ReplicaPartitioner;
+import org.modelpar.solver.timefold.ChainSeed;
+import org.modelpar.solver.timefold.PlacementProblem;
+import org.modelpar.solver.timefold.SplitCost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blocks of a search and the dynamic program that places each configuration's blocks into stages.
+ *
+ * <ul>
+ *   <li>A graph whose layer blocks form a chain (transformers, VGG): those blocks ({@link BlockSet#of}),
+ *       split by the exact chain program.</li>
+ *   <li>Any other DAG: the finest coarsening of its ops ({@link BlockSet#ofOps}, between the ops themselves
+ *       and all series chains contracted, so no block spans a branch point), found by bisection on the
+ *       block count, whose block DAG has at most {@link #MAX_IDEALS} ideals; placed by the exact program
+ *       over ideals ({@link IdealPartitioner} with {@link SplitCost}). The ideals are enumerated once per
+ *       search and reused by every configuration.</li>
+ *   <li>When even the contracted DAG has more ideals (or more blocks than {@code --max-blocks}): the layer
+ *       blocks split along their order ({@link ChainSeed}), which Timefold then refines, and the
+ *       explanation says so.</li>
+ * </ul>
+ */
+final class StagePlacer {
+    private static final Logger LOG = LoggerFactory.getLogger(StagePlacer.class);
+    /**
+     * The most ideals the exact program takes: each configuration visits every nested pair (at most
+     * 1.1 million at this bound), which keeps a placement within tens of milliseconds.
+     */
+    static final int MAX_IDEALS = 1_500;
+    /**
+     * Above this many links between blocks (one per producing op and later block reading it) Timefold's
+     * local search does not refine a placement: each move regroups the links by output and stage, and
+     * 100,000 moves over 8,430 links took 24 s (a 10,000-op random DAG).
+     */
+    static final int MAX_TIMEFOLD_LINKS = 2_000;
+    /** The most stage evaluations (nested pairs x stages x replicas^2) the replicated program may take. */
+    static final long MAX_REPLICATED_WORK = 20_000_000L;
+
+    private final BlockSet blocks;
+    private final Optional<Ideals> ideals;
+    /** The ideals, or the prefixes of the block order when they were not enumerated (chains, the fallback). */
+    private final Ideals nested;
+    private final boolean exact;
+    private final String method;
+    /** The outputs open at each of {@link #nested}, made from the first problem placed (every problem has the same links). */
+    private SplitCost.Frontier frontier;
+
+    private StagePlacer(BlockSet blocks, Optional<Ideals> ideals, boolean exact, String method) {
+        this.blocks = blocks;
+        this.ideals = ideals;
+        this.nested = ideals.orElseGet(() -> Ideals.prefixes(blocks.size()));
+        this.exact = exact;
+        this.method = method;
+    }
+
+    static StagePlacer of(ComputationGraph graph, int maxBlocks) {
+        BlockSet layers = BlockSet.of(graph, maxBlocks);
+        if (layers.isChain()) {
+            return new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
+                    + layers.size() + " blocks");
+        }
+        int series = BlockSet.seriesBlocks(graph);
+        int low = series;
+        int high = Math.min(maxBlocks, graph.opCount());
+        Optional<StagePlacer> finest = Optional.empty();
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            BlockSet candidate = BlockSet.ofOps(graph, mid);
+            Optional<Ideals> ideals = Ideals.of(candidate.size(), candidate.edges(), MAX_IDEALS);
+            if (ideals.isPresent()) {
+                finest = Optional.of(new StagePlacer(candidate, ideals, true, "exact dynamic program over the "
+                        + ideals.get().count() + " ideals of " + candidate.size() + " op blocks (series chains leave "
+                        + series + "; at most " + MAX_IDEALS + " ideals)"));
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return finest.orElseGet(() -> {
+            String reason = series > maxBlocks
+                    ? "its series chains leave " + series + " blocks, more than --max-blocks " + maxBlocks
+                    : "its DAG has more than " + MAX_IDEALS + " ideals even with the series chains contracted";
+            int links = links(layers);
+            String refined = links <= MAX_TIMEFOLD_LINKS ? "refined by Timefold"
+                    : "not refined by Timefold (" + links + " links between blocks, more than " + MAX_TIMEFOLD_LINKS + ")";
+            LOG.info("'{}': {}; placing {} blocks along their order, {}", graph.name(), reason, layers.size(), refined);
+            return new StagePlacer(layers, Optional.empty(), false, "dynamic program along the order of "
+                    + layers.size() + " blocks, " + refined + " (not exact: " + reason + ")");
+        });
+    }
+
+    private static int links(BlockSet blocks) {
+        return blocks.outputs().stream().mapToInt(o -> o.toBlock().size()).sum();
+    }
+
+    /**
+     * Whether Timefold should refine the best configuration's placement: where the program is not exact
+     * or the cluster mixes device types (its local search may then beat the program's stage order), and
+     * only up to {@link #MAX_TIMEFOLD_LINKS} links.
+     */
+    boolean refineWithTimefold(boolean heterogeneous) {
+        return (!exact || heterogeneous) && links(blocks) <= MAX_TIMEFOLD_LINKS;
+    }
+
+    BlockSet blocks() {
+        return blocks;
+    }
+
+    /** How the blocks are placed, for the explanation. */
+    String method() {
+        return method;
+    }
+
+    /** The placement minimizing the slowest stage, or empty when none fits in memory. */
+    Optional<IdealPartitioner.Result> place(PlacementProblem problem) {
+        int[] free = new int[problem.blocks().size()];
+        Arrays.fill(free, -1);
+        return place(problem, free);
+    }
+
+    /**
+     * The placement minimizing the slowest stage with every pinned block on its stage, or empty when none
+     * fits in memory.
+     *
+     * @param pinnedStage stage per block, -1 when free
+     */
+    Optional<IdealPartitioner.Result> place(PlacementProblem problem, int[] pinnedStage) {
+        int k = problem.stages().size();
+        if (k > problem.blocks().size()) {
+            return Optional.empty();
+        }
+        boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
+        if (ideals.isEmpty() && exact) {
+            return (pins ? ChainSeed.optimal(problem, pinnedStage) : ChainSeed.optimal(problem))
+                    .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
+        }
+        SplitCost cost = cost(problem);
+        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : (s, inner, outer) ->
+                pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+    }
+
+    private SplitCost cost(PlacementProblem problem) {
+        if (frontier == null) {
+            frontier = SplitCost.Frontier.of(problem.links(), nested);
+        }
+        return new SplitCost(problem, nested, frontier);
+    }
+
+    /**
+     * PipeDream's hybrid placement of configuration c: the blocks and the replicas of every stage together
+     * ({@link ReplicaPartitioner}; replicas of t devices in cluster order, summing to p x d, each dividing the
+     * micro-batch), over the same ideals (or a chain's prefixes) as {@link #place}; empty when none fits,
+     * when the placement is the order fallback, or when the program would take more than
+     * {@link #MAX_REPLICATED_WORK} stage evaluations.
+     */
+    Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems) {
+        int p = c.pipeline();
+        int replicas = p * c.data();
+        if (!exact || p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
+            return Optional.empty();
+        }
+        SplitCost[][] costs = new SplitCost[replicas][replicas + 1];
+        for (int first = 0; first < replicas; first++) {
+            for (int r = 1; first + r <= replicas; r++) {
+                if (c.microBatchSize() % r == 0) {
+                    costs[first][r] = cost(problems.buildOnReplicas(c, first, r));
+                }
+            }
+        }
+        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicaPartitioner.Cost() {
+            @Override
+            public double of(int stage, int first, int count, int inner, int outer) {
+                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].of(stage, inner, outer);
+            }
+
+            @Override
+            public double lowerBound(int stage, int first, int count, int inner, int outer) {
+                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
+            }
+        });
+    }
+
+    private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {
+        for (int b = 0; b < pinnedStage.length; b++) {
+            if (pinnedStage[b] >= 0 && pinnedStage[b] != stage && all.contains(outer, b) && !all.contains(inner, b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,125 @@
+package org.modelpar.solver.partition;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The optimal placement of a DAG of blocks into k ordered stages that also chooses each stage's number of
+ * data-parallel replicas, r_s >= 1 with {@code sum r_s = R}: PipeDream's replicated dynamic program
+ * (Narayanan et al., SOSP 2019, section 3.1: stage i gets r_i replicas, the data-parallel "hybrid" plans)
+ * over ideals instead of prefixes. Stage s takes replicas {@code [u - r, u)} of the R in order, so
+ *
+ * <p>{@code A[s][u][J] = min over ideals I strictly inside J and r in [1, u] of max(A[s-1][u-r][I], cost(s-1, u-r, r, I, J))},
+ *
+ * <p>{@code A[0][0][{}] = 0}, answer {@code A[k][R][all]}. O(k x R^2 x nested pairs) cost evaluations. Ties keep
+ * the first choice in a fixed order (smaller inner ideal, then fewer replicas), so the result is deterministic.
+ */
+public final class ReplicaPartitioner {
+    /**
+     * A placement with replicas.
+     *
+     * @param stageOfBlock     stage per block
+     * @param replicasOfStage  replicas per stage, summing to R
+     * @param bottleneck       the slowest stage's cost
+     */
+    public record Result(int[] stageOfBlock, int[] replicasOfStage, double bottleneck) {
+        public Result {
+            stageOfBlock = stageOfBlock.clone();
+            replicasOfStage = replicasOfStage.clone();
+        }
+
+        @Override
+        public int[] stageOfBlock() {
+            return stageOfBlock.clone();
+        }
+
+        @Override
+        public int[] replicasOfStage() {
+            return replicasOfStage.clone();
+        }
+    }
+
+    /** The cost of one stage on replicas {@code [first, first + replicas)} holding ideal {@code outer} minus {@code inner}. */
+    @FunctionalInterface
+    public interface Cost {
+        /** @return non-negative cost, or positive infinity when not allowed (over memory, a replica count not allowed) */
+        double of(int stage, int first, int replicas, int inner, int outer);
+
+        /** A cheap lower bound of {@link #of}; 0 by default. */
+        default double lowerBound(int stage, int first, int replicas, int inner, int outer) {
+            return 0;
+        }
+    }
+
+    private ReplicaPartitioner() {
+    }
+
+    /**
+     * @param ideals   the ideals of the block DAG
+     * @param stages   k, {@code 1 <= k <= min(blocks, replicas)}
+     * @param replicas R, the replicas to share out
+     * @param cost     stage cost
+     * @return the optimal placement, or empty when every placement has a forbidden stage
+     */
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost) {
+        if (stages < 1 || stages > ideals.blocks() || stages > replicas) {
+            throw new IllegalArgumentException("need 1 <= stages <= min(blocks, replicas), got stages=" + stages
+                    + " blocks=" + ideals.blocks() + " replicas=" + replicas);
+        }
+        int n = ideals.count();
+        double[][][] best = new double[stages + 1][replicas + 1][n];
+        int[][][] cut = new int[stages + 1][replicas + 1][n];
+        int[][][] used = new int[stages + 1][replicas + 1][n];
+        for (double[][] plane : best) {
+            for (double[] row : plane) {
+                Arrays.fill(row, Double.POSITIVE_INFINITY);
+            }
+        }
+        best[0][0][0] = 0;
+        for (int s = 1; s <= stages; s++) {
+            // the remaining stages need a replica each
+            int uFrom = s == stages ? replicas : s;
+            int uTo = replicas - (stages - s);
+            for (int u = uFrom; u <= uTo; u++) {
+                for (int j = s == stages ? ideals.full() : 1; j < n; j++) {
+                    for (int i : ideals.subsetsView(j)) {
+                        for (int r = 1; r <= u - (s - 1); r++) {
+                            double prefix = best[s - 1][u - r][i];
+                            double current = best[s][u][j];
+                            if (prefix >= current || cost.lowerBound(s - 1, u - r, r, i, j) >= current) {
+                                continue;
+                            }
+                            double value = Math.max(prefix, cost.of(s - 1, u - r, r, i, j));
+                            if (value < current) {
+                                best[s][u][j] = value;
+                                cut[s][u][j] = i;
+                                used[s][u][j] = r;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        double bottleneck = best[stages][replicas][ideals.full()];
+        if (bottleneck == Double.POSITIVE_INFINITY) {
+            return Optional.empty();
+        }
+        int[] stageOf = new int[ideals.blocks()];
+        int[] replicasOf = new int[stages];
+        int outer = ideals.full();
+        int u = replicas;
+        for (int s = stages; s >= 1; s--) {
+            int inner = cut[s][u][outer];
+            int r = used[s][u][outer];
+            replicasOf[s - 1] = r;
+            for (int b = 0; b < stageOf.length; b++) {
+                if (ideals.contains(outer, b) && !ideals.contains(inner, b)) {
+                    stageOf[b] = s - 1;
+                }
+            }
+            outer = inner;
+            u -= r;
+        }
+        return Optional.of(new Result(stageOf, replicasOf, bottleneck));
+    }
+}

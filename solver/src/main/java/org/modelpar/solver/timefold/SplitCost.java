@@ -1,0 +1,150 @@
+package org.modelpar.solver.timefold;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.solver.partition.IdealPartitioner;
+import org.modelpar.solver.partition.Ideals;
+
+/**
+ * A stage's time per micro-batch when it holds the blocks of one ideal minus another, scored as
+ * {@link PlacementConstraints} scores a placement: its blocks' compute and all-reduce share, plus the
+ * transfers of every output entering it (once per output, on its inbound link) and of every output leaving
+ * it (once per output, on its outbound link), in nanoseconds; infinity when its blocks' memory exceeds the
+ * stage's capacity. These are Tarnawski et al.'s in(S) and out(S) (NeurIPS 2020, section 3), which depend
+ * on the stage alone, so the dynamic program over ideals is exact for them; the simulator sends an output
+ * once to each stage reading it, so its sender pays more when one output feeds several later stages.
+ *
+ * <p>Compute and memory are summed per ideal once (from the ideal it was reached from), so a stage's are
+ * two differences; transfers scan the outputs open at the two ideals (produced inside, read outside),
+ * which {@link Frontier} lists once for every problem of a search.
+ */
+public final class SplitCost implements IdealPartitioner.Cost {
+    /**
+     * The outputs open at each ideal (produced inside it, read outside). It depends only on which blocks the
+     * links join, the same for every configuration of a search, so one instance serves all their problems.
+     */
+    public static final class Frontier {
+        private final int[] from;
+        private final int[][] linksOf;
+        private final int[] to;
+        private final int[][] open;
+
+        private Frontier(List<BlockLink> links, Ideals ideals) {
+            Map<BlockLink.Output, List<Integer>> byOutput = new LinkedHashMap<>();
+            for (int l = 0; l < links.size(); l++) {
+                byOutput.computeIfAbsent(links.get(l).output(), o -> new ArrayList<>()).add(l);
+            }
+            linksOf = byOutput.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+            from = new int[linksOf.length];
+            for (int o = 0; o < linksOf.length; o++) {
+                from[o] = links.get(linksOf[o][0]).from();
+            }
+            to = links.stream().mapToInt(BlockLink::to).toArray();
+            open = new int[ideals.count()][];
+            int[] scratch = new int[linksOf.length];
+            for (int i = 0; i < open.length; i++) {
+                int n = 0;
+                for (int o = 0; o < linksOf.length; o++) {
+                    if (ideals.contains(i, from[o]) && readOutside(ideals, i, o)) {
+                        scratch[n++] = o;
+                    }
+                }
+                open[i] = java.util.Arrays.copyOf(scratch, n);
+            }
+        }
+
+        /** The frontier of {@code links} (grouped by their output) over {@code ideals}. */
+        public static Frontier of(List<BlockLink> links, Ideals ideals) {
+            return new Frontier(links, ideals);
+        }
+
+        private boolean readOutside(Ideals ideals, int ideal, int output) {
+            for (int l : linksOf[output]) {
+                if (!ideals.contains(ideal, to[l])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final PlacementProblem problem;
+    private final Ideals ideals;
+    private final Frontier frontier;
+    private final long[][] nanos;
+    private final long[][] memory;
+    private final long[] capacity;
+    private final long[] linkBytes;
+    private final BlockLink.Output[] outputs;
+
+    public SplitCost(PlacementProblem problem, Ideals ideals) {
+        this(problem, ideals, Frontier.of(problem.links(), ideals));
+    }
+
+    /** @param frontier made from links that join the same blocks as {@code problem}'s, in the same order */
+    public SplitCost(PlacementProblem problem, Ideals ideals, Frontier frontier) {
+        this.problem = problem;
+        this.ideals = ideals;
+        this.frontier = frontier;
+        int k = problem.stages().size();
+        int count = ideals.count();
+        nanos = new long[k][count];
+        memory = new long[k][count];
+        for (int i = 1; i < count; i++) {
+            Block block = problem.blocks().get(ideals.added(i));
+            for (int s = 0; s < k; s++) {
+                nanos[s][i] = nanos[s][ideals.parent(i)] + block.stageNanos(s);
+                memory[s][i] = memory[s][ideals.parent(i)] + block.memoryBytes()[s];
+            }
+        }
+        capacity = problem.stages().stream().mapToLong(StageSlot::capacityBytes).toArray();
+        linkBytes = problem.links().stream().mapToLong(BlockLink::bytes).toArray();
+        outputs = new BlockLink.Output[frontier.linksOf.length];
+        for (int o = 0; o < outputs.length; o++) {
+            outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
+        }
+    }
+
+    /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
+    @Override
+    public double lowerBound(int stage, int inner, int outer) {
+        if (memory[stage][outer] - memory[stage][inner] > capacity[stage]) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return nanos[stage][outer] - nanos[stage][inner];
+    }
+
+    @Override
+    public double of(int stage, int inner, int outer) {
+        double total = lowerBound(stage, inner, outer);
+        if (total == Double.POSITIVE_INFINITY) {
+            return total;
+        }
+        StageSlot slot = problem.stages().get(stage);
+        for (int o : frontier.open[inner]) {
+            long bytes = 0;
+            for (int l : frontier.linksOf[o]) {
+                int to = frontier.to[l];
+                if (ideals.contains(outer, to) && !ideals.contains(inner, to)) {
+                    bytes += linkBytes[l];
+                }
+            }
+            total += slot.inbound().roundTripNanos(outputs[o].sent(bytes));
+        }
+        for (int o : frontier.open[outer]) {
+            if (ideals.contains(inner, frontier.from[o])) {
+                continue;
+            }
+            long bytes = 0;
+            for (int l : frontier.linksOf[o]) {
+                if (!ideals.contains(outer, frontier.to[l])) {
+                    bytes += linkBytes[l];
+                }
+            }
+            total += slot.outbound().roundTripNanos(outputs[o].sent(bytes));
+        }
+        return total;
+    }
+}

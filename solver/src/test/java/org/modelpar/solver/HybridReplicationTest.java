@@ -1,0 +1,38 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.io.GraphFormat;
+import org.modelpar.graph.io.GraphReader;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.Precision;
+
+/**
+ * PipeDream's hybrid plans through the planner: VGG-16 (PipeDream's profile) on 4 A100s (80 GB) joined by 1 GB/s
+ * links, two pipeline stages. The classifier holds most parameters, so replicating it costs a large
+ * all-reduce; PipeDream's optimizer puts the convolutions on 3 replicas and the classifier on 1
+ * ({@code vgg16 n4_1GBps_nocomm}: replicas 3-1).
+ */
+class HybridReplicationTest {
+    @Test
+    void vggConvolutionsOnThreeReplicasClassifierOnOne() throws Exception {
+        ComputationGraph graph = GraphReader.read(PipeDreamOptimalityTest.data().resolve("pipedream/vgg16.graph.txt"),
+                GraphFormat.PIPEDREAM);
+        PlanRequest request = PlanRequest.of(6).withPrecision(Precision.FP32, OptimizerKind.SGD)
+                .withDegrees(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.of(1));
+        ClusterSpec cluster = PipeDreamOptimalityTest.oneNode("slow-a100-4", 4, "a100-sxm4-80gb", new LinkProfile(1e9, 0));
+        PlanResult r = new Planner().plan(graph, cluster, request);
+        assertThat(r.best().plan().stages()).extracting(s -> s.devices().size()).containsExactly(3, 1);
+        assertThat(r.best().explanation().lines().get(0)).contains("replicas 3+1");
+        // the even split was simulated too and lost
+        assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> {
+            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b");
+            assertThat(u.stepSeconds()).isGreaterThan(r.report().stepSeconds());
+        });
+    }
+}

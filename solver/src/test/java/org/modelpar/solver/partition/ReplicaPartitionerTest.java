@@ -1,0 +1,152 @@
+package org.modelpar.solver.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.modelpar.solver.partition.IdealsTest.e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ReplicaPartitionerTest {
+    @Test
+    void convolutionsOnThreeReplicasAndTheClassifierOnOne() {
+        // PipeDream's VGG-16 shape on 4 devices: convolutions (work 12, no parameters) then a classifier (work 4,
+        // many parameters). 3+1: 12/3 = 4 | 4 = 4. 2+2: 12/2 = 6 and the classifier's all-reduce
+        double[] weight = {12, 4};
+        SetCost dag = new SetCost(2, List.of(e(0, 1)), weight, new double[2]);
+        Ideals ideals = Ideals.of(2, dag.edges(), 10).orElseThrow();
+        ReplicaPartitioner.Cost cost = (s, first, r, inner, outer) -> {
+            long set = outer == 2 && inner == 1 ? 2 : outer == 1 ? 1 : 3;
+            boolean classifier = set == 2;
+            return dag.of(s, set) / r + (classifier ? 100.0 * (r - 1) / r : 0);
+        };
+        ReplicaPartitioner.Result r = ReplicaPartitioner.minimizeBottleneck(ideals, 2, 4, cost).orElseThrow();
+        assertThat(r.replicasOfStage()).containsExactly(3, 1);
+        assertThat(r.bottleneck()).isEqualTo(4);
+    }
+
+    @Test
+    void oneReplicaPerStageIsTheIdealProgram() {
+        Random random = new Random(2);
+        for (int round = 0; round < 40; round++) {
+            int k = 1 + random.nextInt(4);
+            int n = k + random.nextInt(5);
+            SetCost dag = SetCost.random(random, n, randomEdges(random, n));
+            Ideals ideals = Ideals.of(n, dag.edges(), 1 << 12).orElseThrow();
+            var plain = IdealPartitioner.minimizeBottleneck(ideals, k, dag.over(ideals));
+            var replicated = ReplicaPartitioner.minimizeBottleneck(ideals, k, k, dag.replicated(ideals));
+            assertThat(replicated.map(ReplicaPartitioner.Result::bottleneck))
+                    .isEqualTo(plain.map(IdealPartitioner.Result::bottleneck));
+        }
+    }
+
+    @Test
+    void equalsBruteForceOverPlacementsAndReplicaCounts() {
+        Random random = new Random(17);
+        for (int round = 0; round < 80; round++) {
+            int k = 2 + random.nextInt(2);
+            int replicas = k + random.nextInt(4);
+            int n = k + random.nextInt(5);
+            SetCost dag = SetCost.random(random, n, randomEdges(random, n));
+            if (round % 2 == 1) {
+                dag = dag.withMemoryLimit(random);
+            }
+            Ideals ideals = Ideals.of(n, dag.edges(), 1 << 12).orElseThrow();
+            Optional<ReplicaPartitioner.Result> dp = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.replicated(ideals));
+            double brute = bruteForce(dag, k, replicas);
+            assertThat(dp.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY))
+                    .as("round %d", round).isEqualTo(brute);
+            SetCost cost = dag;
+            dp.ifPresent(r -> assertThat(evaluate(cost, r.stageOfBlock(), r.replicasOfStage())).isEqualTo(r.bottleneck()));
+        }
+    }
+
+    private static double bruteForce(SetCost dag, int k, int replicas) {
+        double best = Double.POSITIVE_INFINITY;
+        int n = dag.blocks();
+        int[] stageOf = new int[n];
+        for (long code = 0; code < (long) Math.pow(k, n); code++) {
+            long c = code;
+            for (int b = 0; b < n; b++) {
+                stageOf[b] = (int) (c % k);
+                c /= k;
+            }
+            if (dag.evaluate(stageOf, k) == Double.POSITIVE_INFINITY && !allowedButOverMemory(dag, stageOf, k)) {
+                continue;
+            }
+            for (int[] split : compositions(replicas, k)) {
+                best = Math.min(best, evaluate(dag, stageOf, split));
+            }
+        }
+        return best;
+    }
+
+    /** Whether the assignment respects the DAG and uses every stage (memory aside). */
+    private static boolean allowedButOverMemory(SetCost dag, int[] stageOf, int k) {
+        for (int[] e : dag.edges()) {
+            if (stageOf[e[0]] > stageOf[e[1]]) {
+                return false;
+            }
+        }
+        boolean[] used = new boolean[k];
+        for (int s : stageOf) {
+            used[s] = true;
+        }
+        for (boolean u : used) {
+            if (!u) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double evaluate(SetCost dag, int[] stageOf, int[] replicasOf) {
+        int k = replicasOf.length;
+        if (!allowedButOverMemory(dag, stageOf, k)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double worst = 0;
+        for (int s = 0; s < k; s++) {
+            long set = 0;
+            for (int b = 0; b < stageOf.length; b++) {
+                if (stageOf[b] == s) {
+                    set |= 1L << b;
+                }
+            }
+            worst = Math.max(worst, dag.of(s, set, replicasOf[s]));
+        }
+        return worst;
+    }
+
+    /** Every way to write total as k positive parts, in order. */
+    private static List<int[]> compositions(int total, int k) {
+        List<int[]> out = new ArrayList<>();
+        if (k == 1) {
+            out.add(new int[] {total});
+            return out;
+        }
+        for (int first = 1; first <= total - (k - 1); first++) {
+            for (int[] rest : compositions(total - first, k - 1)) {
+                int[] c = new int[k];
+                c[0] = first;
+                System.arraycopy(rest, 0, c, 1, k - 1);
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static List<int[]> randomEdges(Random random, int n) {
+        List<int[]> edges = new ArrayList<>();
+        for (int to = 1; to < n; to++) {
+            for (int from = 0; from < to; from++) {
+                if (random.nextInt(4) == 0) {
+                    edges.add(e(from, to));
+                }
+            }
+        }
+        return edges;
+    }
+}

@@ -1,7 +1,6 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Optimizer;
@@ -25,9 +23,7 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.TiedWeight;
 import org.modelpar.simulator.plan.Recompute;
-import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.program.Recv;
@@ -80,7 +76,7 @@ public final class Executor implements AutoCloseable {
         }
         RunControl control = new RunControl(options.timeout().toNanos());
         this.ownsTransport = ownsTransport;
-        this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, tiedGroups(graph, program, stages),
+        this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, TiedGroups.of(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
@@ -267,41 +263,6 @@ public final class Executor implements AutoCloseable {
 
     private static Optimizer optimizer(OptimizerKind kind, double lr) {
         return kind == OptimizerKind.ADAM ? new Adam(lr) : new Sgd(lr);
-    }
-
-    /**
-     * The device groups of each tied weight ({@link TiedWeight}): every device of the stages holding it, one
-     * summand per stage; its parameter is the owner's that every holding stage reads.
-     */
-    private static Map<String, List<RunContext.Tied>> tiedGroups(ComputationGraph graph, StepProgram program,
-                                                                  List<StageModel> stages) {
-        Map<String, List<RunContext.Tied>> out = new HashMap<>();
-        for (TiedWeight w : TiedWeight.of(program.plan(), graph)) {
-            List<String> members = new ArrayList<>();
-            List<String> summands = new ArrayList<>();
-            for (int s : w.stages()) {
-                List<String> devs = program.plan().stages().get(s).devices();
-                members.addAll(devs);
-                summands.add(devs.get(0));
-            }
-            for (ParameterSpec p : stages.get(w.ownerStage()).parameters()) {
-                boolean shared = p.name().startsWith(w.op() + ".") && w.stages().stream()
-                        .allMatch(s -> stages.get(s).parameters().stream().anyMatch(q -> q.name().equals(p.name())));
-                if (!shared) {
-                    continue;
-                }
-                RunContext.Tied t = new RunContext.Tied(p.name(), members, summands);
-                for (DeviceProgram d : program.programs()) {
-                    if (members.contains(d.device()) && d.instructions().stream().noneMatch(i -> i instanceof AllReduce a
-                            && w.op().equals(a.tiedOp()))) {
-                        throw new IllegalArgumentException("parameter " + p.name() + " is held by stages " + w.stages()
-                                + " but device " + d.device() + "'s program has no tied all-reduce of it");
-                    }
-                }
-                members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
-            }
-        }
-        return out;
     }
 
     private static <T> T await(Future<T> f) {

@@ -63,7 +63,12 @@ public final class Clusters {
             throw unknown(arg, m.group(1));
         }
         if (!Files.exists(file) && NAME_LIKE.matcher(arg).matches()) {
-            throw unknown(arg, arg.contains(":") ? arg.substring(0, arg.indexOf(':')) : arg);
+            String name = arg.contains(":") ? arg.substring(0, arg.indexOf(':')) : arg;
+            if (!name.equals(arg) && (name.equals("local") || Catalog.clusterNames().contains(name))) {
+                throw new ProfileException("cluster '" + arg + "': the count after ':' must be a whole number of at least 1,"
+                        + " got '" + arg.substring(name.length() + 1) + "'");
+            }
+            throw unknown(arg, name);
         }
         return ClusterJson.read(file, limits);
     }

@@ -167,6 +167,11 @@ class ClustersTest {
     void countsAreChecked() {
         assertThatThrownBy(() -> resolve("dgx-a100:0")).hasMessage("cluster 'dgx-a100:0': the count must be at least 1, got 0");
         assertThatThrownBy(() -> resolve("local:0")).hasMessage("cluster 'local:0': the count must be at least 1, got 0");
+        // a known name with a count that is not a whole number: the count is the problem, not the name
+        assertThatThrownBy(() -> resolve("dgx-a100:-1")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'dgx-a100:-1': the count after ':' must be a whole number of at least 1, got '-1'");
+        assertThatThrownBy(() -> resolve("local:abc")).isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'local:abc': the count after ':' must be a whole number of at least 1, got 'abc'");
         assertThatThrownBy(() -> resolve("dgx-a100:100000")).isInstanceOf(ProfileException.class)
                 .hasMessage("dgx-a100:100000: 100000 nodes, outside the limit of 1..8192");
         assertThatThrownBy(() -> Clusters.resolve("dgx-a100:3", home, ProfileLimits.DEFAULT.withMaxDevices(20)))

@@ -60,8 +60,9 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Maps exceptions to exit codes and one-line messages. The library's records refuse invalid values with
-     * {@link IllegalArgumentException} naming the field and value (a learning rate of -1): input, not a bug.
+     * Maps exceptions to exit codes and one-line messages: the library's own exceptions are bad input (exit 2),
+     * {@link InfeasibleException} is exit 3, anything else (an {@link IllegalArgumentException} from deep inside
+     * included) is an internal error (exit 1), so a bug is never reported as the user's mistake.
      */
     static final class ErrorCodes {
         private ErrorCodes() {
@@ -70,7 +71,7 @@ public final class Main implements Runnable {
         static int exitCode(Throwable ex) {
             if (ex instanceof GraphException || ex instanceof ProfileException || ex instanceof PlanException
                     || ex instanceof WorkflowException || ex instanceof ExportException || ex instanceof CheckpointException
-                    || ex instanceof DivergedException || ex instanceof CliInputException || ex instanceof IllegalArgumentException) {
+                    || ex instanceof DivergedException || ex instanceof CliInputException) {
                 return EXIT_BAD_INPUT;
             }
             if (ex instanceof InfeasibleException) {

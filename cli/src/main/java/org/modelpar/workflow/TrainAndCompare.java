@@ -53,6 +53,9 @@ public final class TrainAndCompare {
     public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume,
                            Optional<List<String>> workerCommand) {
         public Settings {
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new WorkflowException("learning rate must be positive, got " + learningRate);
+            }
             workerCommand = workerCommand.map(List::copyOf);
         }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.cost.TensorTraffic;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
@@ -25,6 +26,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
  *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
  *       {@link Send} of activations per consuming device of every later stage.</li>
+ *   <li><b>Tensor parallelism:</b> with t above 1, each {@link Compute} is followed by the
+ *       {@link TensorCollective} of its pass over the replica's t devices ({@link TensorTraffic}; none for a
+ *       stage without collectives).</li>
  *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
  *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
  *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
@@ -104,6 +108,7 @@ public final class Lowering {
             if (slot >= 0) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
                 program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
+                tensorCollective(layout, stage, replica, mb, Direction.FORWARD, program);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
@@ -111,6 +116,7 @@ public final class Lowering {
                     program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
                 }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
+                tensorCollective(layout, stage, replica, mb, Direction.BACKWARD, program);
                 program.add(new Free(stage, mb));
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
@@ -127,6 +133,20 @@ public final class Lowering {
         program.add(new OptimizerStep(stage));
         String device = plan.stages().get(stage).devices().get(replica * t + rank);
         return new DeviceProgram(device, stage, replica, rank, program);
+    }
+
+    /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */
+    private static void tensorCollective(PlanLayout layout, int stage, int replica, int mb, Direction direction,
+                                         List<Instruction> out) {
+        TensorTraffic traffic = TensorTraffic.of(layout, stage, direction == Direction.BACKWARD);
+        if (traffic.collectives() > 0) {
+            PlacementPlan plan = layout.plan();
+            int t = plan.tensorParallel();
+            out.add(new TensorCollective(stage, mb, direction,
+                    plan.stages().get(stage).devices().subList(replica * t, (replica + 1) * t), traffic.bytes(),
+                    traffic.collectives(), plan.options().sequenceParallel()
+                            ? TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER : TensorCollective.Kind.ALL_REDUCE));
+        }
     }
 
     /** The devices of {@code stages} with tensor rank {@code rank}, in stage then replica order. */

@@ -119,6 +119,10 @@ class ExecutorTest {
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
+        PlacementPlan zero = plan.withOptions(plan.options().withZeroStage(1));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
+                        + " parameters (ZeRO); the plan has zeroStage 1");
     }
 
     @Test

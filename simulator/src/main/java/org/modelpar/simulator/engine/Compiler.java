@@ -14,6 +14,7 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
+import org.modelpar.simulator.cost.ZeroSharding;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
@@ -133,7 +134,7 @@ final class Compiler {
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         // the optimizer also updates a tied weight's copy (one more tensor)
         StageProfile sp = layout.stage(dp.stage());
-        long params = layout.heldParameterShare(dp.stage());
+        long params = ZeroSharding.of(layout, dp.stage()).updatedParameters();
         int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                 + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
         double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());

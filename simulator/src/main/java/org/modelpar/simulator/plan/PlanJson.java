@@ -104,6 +104,9 @@ public final class PlanJson {
         if (p.options().overlapGradientReduce()) {
             root.put("overlapGradientReduce", true);
         }
+        if (p.options().zeroStage() > 0) {
+            root.put("zeroStage", p.options().zeroStage());
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
@@ -185,7 +188,8 @@ public final class PlanJson {
                 root.field("globalBatchSize").integer(), root.field("microBatchSize").integer(),
                 root.field("microBatches").integer(), root.field("schedule").as(Schedule::parse),
                 root.field("tensorParallel").integer(), stages,
-                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")));
+                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce"),
+                        root.field("zeroStage").optional().map(Json::integer).orElse(0)));
         Optional<Prediction> predicted = root.field("predicted").optional().map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             o.field("peakMemoryBytes").members().forEach(e -> peaks.put(e.getKey(), e.getValue().nonNegativeLong()));

@@ -37,7 +37,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       no parameters; with {@code overlapGradientReduce} it is placed right before the last backward's
  *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
- *       stage then replica order, then {@link OptimizerStep}.</li>
+ *       stage then replica order, then {@link OptimizerStep}. With a ZeRO stage the gradient all-reduce is a
+ *       {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer step
+ *       (stages 1, 2) or before every {@link Compute} (stage 3); {@link ZeroCollectives}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -98,22 +100,28 @@ public final class Lowering {
         List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 3);
         int t = plan.tensorParallel();
         int d = plan.dataParallel(stage);
-        long params = layout.parameterShare(stage);
         long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-        boolean reduce = d > 1 && params > 0;
+        boolean reduce = d > 1 && layout.parameterShare(stage) > 0;
+        List<String> dataGroup = rankGroup(plan, List.of(stage), rank);
         int[] slots = order(plan, stage);
         for (int n = 0; n < slots.length; n++) {
             int slot = slots[n];
             int mb = slot >= 0 ? slot : -slot - 1;
             if (slot >= 0) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
+                if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.FORWARD)) {
+                    program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
+                }
                 program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
                 tensorCollective(layout, stage, replica, mb, Direction.FORWARD, program);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
                 if (reduce && plan.options().overlapGradientReduce() && n == slots.length - 1) {
-                    program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
+                    program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
+                }
+                if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
+                    program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
                 }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
                 tensorCollective(layout, stage, replica, mb, Direction.BACKWARD, program);
@@ -122,7 +130,7 @@ public final class Lowering {
             }
         }
         if (reduce && !plan.options().overlapGradientReduce()) {
-            program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
+            program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, false));
         }
         for (TiedWeight w : layout.tiedWeights()) {
             if (w.stages().contains(stage)) {
@@ -131,6 +139,9 @@ public final class Lowering {
             }
         }
         program.add(new OptimizerStep(stage));
+        if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.AFTER_STEP)) {
+            program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.AFTER_STEP, 0));
+        }
         String device = plan.stages().get(stage).devices().get(replica * t + rank);
         return new DeviceProgram(device, stage, replica, rank, program);
     }

@@ -46,7 +46,8 @@ public final class StageCosts {
         double bwd = 0;
         double recomputeSeconds = 0;
         for (OpNode op : sp.ops()) {
-            OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated : work;
+            OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated
+                    : sp.rowParallelOps().contains(op.id()) ? work.withRowParallel(true) : work;
             double f = cost.forwardSeconds(op, device, w);
             fwd += f;
             bwd += cost.backwardSeconds(op, device, w);

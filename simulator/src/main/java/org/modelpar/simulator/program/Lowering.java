@@ -103,6 +103,11 @@ public final class Lowering {
         long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
         boolean reduce = d > 1 && layout.parameterShare(stage) > 0;
         List<String> dataGroup = rankGroup(plan, List.of(stage), rank);
+        List<String> tensorGroup = List.copyOf(plan.stages().get(stage).devices().subList(replica * t, (replica + 1) * t));
+        TensorTraffic forwardTp = TensorTraffic.of(layout, stage, false);
+        TensorTraffic backwardTp = TensorTraffic.of(layout, stage, true);
+        TensorCollective.Kind kind = plan.options().sequenceParallel()
+                ? TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER : TensorCollective.Kind.ALL_REDUCE;
         int[] slots = order(plan, stage);
         for (int n = 0; n < slots.length; n++) {
             int slot = slots[n];
@@ -113,7 +118,7 @@ public final class Lowering {
                     program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
                 }
                 program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
-                tensorCollective(layout, stage, replica, mb, Direction.FORWARD, program);
+                tensorCollective(stage, mb, Direction.FORWARD, forwardTp, tensorGroup, kind, program);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
@@ -124,7 +129,7 @@ public final class Lowering {
                     program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
                 }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
-                tensorCollective(layout, stage, replica, mb, Direction.BACKWARD, program);
+                tensorCollective(stage, mb, Direction.BACKWARD, backwardTp, tensorGroup, kind, program);
                 program.add(new Free(stage, mb));
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
@@ -147,16 +152,10 @@ public final class Lowering {
     }
 
     /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */
-    private static void tensorCollective(PlanLayout layout, int stage, int replica, int mb, Direction direction,
-                                         List<Instruction> out) {
-        TensorTraffic traffic = TensorTraffic.of(layout, stage, direction == Direction.BACKWARD);
+    private static void tensorCollective(int stage, int mb, Direction direction, TensorTraffic traffic, List<String> group,
+                                         TensorCollective.Kind kind, List<Instruction> out) {
         if (traffic.collectives() > 0) {
-            PlacementPlan plan = layout.plan();
-            int t = plan.tensorParallel();
-            out.add(new TensorCollective(stage, mb, direction,
-                    plan.stages().get(stage).devices().subList(replica * t, (replica + 1) * t), traffic.bytes(),
-                    traffic.collectives(), plan.options().sequenceParallel()
-                            ? TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER : TensorCollective.Kind.ALL_REDUCE));
+            out.add(new TensorCollective(stage, mb, direction, group, traffic.bytes(), traffic.collectives(), kind));
         }
     }
 

@@ -21,6 +21,7 @@ import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -136,6 +137,8 @@ final class DeviceWorker {
             free(f.microBatch());
         } else if (in instanceof AllReduce a) {
             allReduce(step, a);
+        } else if (in instanceof TensorCollective) {
+            // nothing to do: the tensor-parallel collectives ran inside the preceding compute
         } else if (in instanceof OptimizerStep) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();

@@ -63,6 +63,10 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
                     + " overlapGradientReduce true");
         }
+        if (plan.options().zeroStage() > 0) {
+            throw new PlanException("the executor does not shard optimizer state, gradients or parameters (ZeRO); the plan has"
+                    + " zeroStage " + plan.options().zeroStage());
+        }
         plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
             throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
                     + " has recompute selective (use full or none)");

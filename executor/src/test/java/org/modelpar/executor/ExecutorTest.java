@@ -139,6 +139,10 @@ class ExecutorTest {
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, interleaved), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule interleaved (several"
                         + " stages on one device); use 1f1b or gpipe");
+        PlacementPlan zero = plan.withOptions(plan.options().withZeroStage(1));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
+                        + " parameters (ZeRO); the plan has zeroStage 1");
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
-import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Free;
@@ -27,6 +27,7 @@ import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
+import org.modelpar.simulator.program.TensorCollective;
 
 /** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
 final class Compiler {
@@ -119,6 +120,7 @@ final class Compiler {
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         int lastCompute = -1;
+        int tensorCollective = -1; // the tensor-parallel collective after lastCompute: sends wait for it
         int openStart = edges;
         List<Integer> overlapped = new ArrayList<>();
         for (Instruction ins : dp.instructions()) {
@@ -147,7 +149,7 @@ final class Compiler {
                 c.peer[g] = index(r.peer());
                 c.pending[g] = 1;
             } else {
-                c.kind[g] = CompiledProgram.ALLREDUCE;
+                c.kind[g] = CompiledProgram.COLLECTIVE;
             }
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
@@ -160,6 +162,7 @@ final class Compiler {
                     c.pending[g]++;
                 }
                 lastCompute = g;
+                tensorCollective = -1;
                 openStart = edges;
                 if (k == CompiledProgram.OPTIMIZER) {
                     for (int a : overlapped) {
@@ -169,9 +172,9 @@ final class Compiler {
                     overlapped.clear();
                     openStart = edges;
                 }
-            } else if (k == CompiledProgram.SEND || k == CompiledProgram.ALLREDUCE) {
+            } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
                 if (lastCompute >= 0) {
-                    edge(lastCompute, g);
+                    edge(k == CompiledProgram.SEND && tensorCollective >= 0 ? tensorCollective : lastCompute, g);
                     c.pending[g] = 1;
                     int last = edges - 1;
                     // keep gate edges of open comm instructions after this one: swap into place
@@ -179,9 +182,12 @@ final class Compiler {
                     openStart++;
                 }
             }
-            if (ins instanceof AllReduce a && a.overlapsBackward()) {
+            if (ins instanceof TensorCollective) {
+                tensorCollective = g;
+            }
+            if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);
-            } else if (k == CompiledProgram.RECV || k == CompiledProgram.ALLREDUCE) {
+            } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
                 edge(g, -1); // gate edge, its target is the next compute instruction
             }
             g++;
@@ -200,19 +206,19 @@ final class Compiler {
         double flops;
         switch (cp.direction()) {
             case FORWARD -> {
-                c.seconds[g] = st.forwardSeconds();
+                c.seconds[g] = st.forwardComputeSeconds();
                 c.memoryAtStart[g] = mem.stashBytesPerMicroBatch();
                 flops = st.forwardFlops();
             }
             case BACKWARD -> {
-                c.seconds[g] = st.backwardSeconds();
+                c.seconds[g] = st.backwardComputeSeconds();
                 c.memoryAtStart[g] = mem.recomputeBytes();
                 c.memoryAtEnd[g] = -mem.recomputeBytes();
                 flops = st.backwardFlops();
                 c.executedFlops[i] += st.recomputeFlops();
             }
             case INPUT_GRADIENT -> {
-                c.seconds[g] = st.inputGradientSeconds();
+                c.seconds[g] = st.inputGradientComputeSeconds();
                 flops = st.backwardFlops() - st.weightGradientFlops();
             }
             case WEIGHT_GRADIENT -> {
@@ -293,13 +299,15 @@ final class Compiler {
         return route;
     }
 
-    /** Groups all-reduce instances into collectives by (stage, group). */
+    /**
+     * Groups collective instances into collectives: every member's program holds an equal record. One ring pass
+     * moves {@code (n-1)/n x bytes} and waits {@code n-1} latencies of the slowest ring link, per collective.
+     */
     private void collectives() {
-        Map<AllReduceKey, List<Integer>> members = new LinkedHashMap<>();
+        Map<Collective, List<Integer>> members = new LinkedHashMap<>();
         for (int g = 0; g < c.count; g++) {
-            if (c.kind[g] == CompiledProgram.ALLREDUCE) {
-                AllReduce a = (AllReduce) c.instructions[g];
-                members.computeIfAbsent(new AllReduceKey(a.stage(), a.group(), a.bytes(), a.tiedOp()), k -> new ArrayList<>()).add(g);
+            if (c.kind[g] == CompiledProgram.COLLECTIVE) {
+                members.computeIfAbsent((Collective) c.instructions[g], k -> new ArrayList<>()).add(g);
             }
         }
         int n = members.size();
@@ -309,19 +317,22 @@ final class Compiler {
         c.collectiveLatency = new double[n];
         c.collectivePath = new int[n][];
         int k = 0;
-        for (Map.Entry<AllReduceKey, List<Integer>> e : members.entrySet()) {
-            List<String> group = e.getKey().group();
+        for (Map.Entry<Collective, List<Integer>> e : members.entrySet()) {
+            Collective col = e.getKey();
+            List<String> group = col.group();
             int size = group.size();
             if (e.getValue().size() != size) {
-                throw new PlanException("'" + c.instructions[e.getValue().get(0)].name() + "' over " + group + " appears in "
+                throw new PlanException("'" + col.name() + "' over " + group + " appears in "
                         + e.getValue().size() + " of its " + size + " members' programs");
             }
             c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
             for (int g : c.collectiveMembers[k]) {
                 c.partner[g] = k;
             }
-            c.collectiveBytes[k] = 2.0 * (size - 1) / size * e.getKey().bytes();
-            c.collectiveLatency[k] = 2.0 * (size - 1) * cost.slowestRingLink(cluster, group).latencySeconds();
+            int passes = col.ringPasses();
+            c.collectiveBytes[k] = (double) passes * (size - 1) / size * col.bytes();
+            c.collectiveLatency[k] = (double) col.collectives() * passes * (size - 1)
+                    * cost.slowestRingLink(cluster, group).latencySeconds();
             int[] ring = new int[2 * size];
             for (int m = 0; m < size; m++) {
                 int[] hop = route(index(group.get(m)), index(group.get((m + 1) % size))).path();
@@ -331,9 +342,6 @@ final class Compiler {
             c.collectivePath[k] = ring;
             k++;
         }
-    }
-
-    private record AllReduceKey(int stage, List<String> group, long bytes, String tiedOp) {
     }
 
     /** Builds the successor lists (CSR) from the edge list. */

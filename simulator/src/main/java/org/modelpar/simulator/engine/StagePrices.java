@@ -9,6 +9,7 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
+import org.modelpar.simulator.cost.ZeroSharding;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -53,7 +54,7 @@ final class StagePrices {
             StageProfile sp = layout.stage(stage);
             int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                     + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
-            return cost.optimizerSeconds(profile, layout.heldParameterShare(stage), tensors, plan.precision(), plan.optimizer());
+            return cost.optimizerSeconds(profile, ZeroSharding.of(layout, stage).updatedParameters(), tensors, plan.precision(), plan.optimizer());
         });
     }
 }

@@ -52,6 +52,21 @@ class PlanJsonTest {
     }
 
     @Test
+    void writesTheZeroStageOnlyWhenSetAndReadsItBack() throws IOException {
+        PlanFile modern = modern();
+        PlanFile zero = new PlanFile(modern.plan().withOptions(modern.plan().options().withZeroStage(2)), modern.predicted(),
+                modern.computeSeconds(), modern.explanation());
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan-zero.json")) {
+            String golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(PlanJson.write(zero)).isEqualTo(golden);
+            assertThat(PlanJson.read(golden, "x").plan()).isEqualTo(zero.plan());
+            assertThatThrownBy(() -> PlanJson.read(golden.replace("\"zeroStage\" : 2", "\"zeroStage\" : 4"), "p.json"))
+                    .isInstanceOf(PlanException.class).hasMessage("p.json: zeroStage must be 0, 1, 2 or 3, got 4");
+        }
+        assertThat(PlanJson.write(modern)).doesNotContain("zeroStage");
+    }
+
+    @Test
     void oldPlanFilesReadWithoutTheNewFields() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {
             PlacementPlan old = PlanJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "x").plan();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.ExpertTraffic;
 import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.cost.TensorTraffic;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -26,9 +27,11 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
  *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
  *       {@link Send} of activations per consuming device of every later stage.</li>
- *   <li><b>Tensor parallelism:</b> with t above 1, each {@link Compute} is followed by the
+ *   <li><b>Tensor and expert parallelism:</b> with t above 1, each {@link Compute} is followed by the
  *       {@link TensorCollective} of its pass over the replica's t devices ({@link TensorTraffic}; none for a
- *       stage without collectives).</li>
+ *       stage without collectives); with expert parallelism, then by the pass's {@link ExpertAllToAll}
+ *       ({@link ExpertCollectives}), and the routed experts' gradients get an {@link ExpertAllReduce} next to
+ *       the data-parallel reduction.</li>
  *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
  *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
  *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
@@ -106,6 +109,8 @@ public final class Lowering {
         List<String> tensorGroup = List.copyOf(plan.stages().get(stage).devices().subList(replica * t, (replica + 1) * t));
         TensorTraffic forwardTp = TensorTraffic.of(layout, stage, false);
         TensorTraffic backwardTp = TensorTraffic.of(layout, stage, true);
+        ExpertTraffic forwardExperts = ExpertTraffic.of(layout, stage, false);
+        ExpertTraffic backwardExperts = ExpertTraffic.of(layout, stage, true);
         TensorCollective.Kind kind = plan.options().sequenceParallel()
                 ? TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER : TensorCollective.Kind.ALL_REDUCE;
         int[] slots = order(plan, stage);
@@ -119,23 +124,31 @@ public final class Lowering {
                 }
                 program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
                 tensorCollective(stage, mb, Direction.FORWARD, forwardTp, tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, Direction.FORWARD, forwardExperts).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
             } else {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
                 if (reduce && plan.options().overlapGradientReduce() && n == slots.length - 1) {
                     program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
                 }
+                if (plan.options().overlapGradientReduce() && n == slots.length - 1) {
+                    ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
+                }
                 if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
                     program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
                 }
                 program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
                 tensorCollective(stage, mb, Direction.BACKWARD, backwardTp, tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, Direction.BACKWARD, backwardExperts).ifPresent(program::add);
                 program.add(new Free(stage, mb));
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
             }
         }
         if (reduce && !plan.options().overlapGradientReduce()) {
             program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, false));
+        }
+        if (!plan.options().overlapGradientReduce()) {
+            ExpertCollectives.gradientReduce(layout, stage, replica, rank, false).ifPresent(program::add);
         }
         for (TiedWeight w : layout.tiedWeights()) {
             if (w.stages().contains(stage)) {

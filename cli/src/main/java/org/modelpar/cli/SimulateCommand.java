@@ -92,6 +92,11 @@ final class SimulateCommand implements Runnable {
                     + " replaces the plan's stage.")
     Integer zeroStage;
 
+    @Option(names = "--expert-parallel", paramLabel = "E",
+            description = "Expert-parallel degree: groups of E data-parallel replicas split each mixture-of-experts"
+                    + " layer's experts and exchange tokens by all-to-all (E divides --dp). With --plan it replaces the plan's.")
+    Integer expertParallel;
+
     @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
     String precision;
 
@@ -130,7 +135,8 @@ final class SimulateCommand implements Runnable {
         PlanOptions options = p.options();
         p = p.withOptions(new PlanOptions(options.sequenceParallel() || sequenceParallel,
                 options.scatterGather() || scatterGather, options.overlapGradientReduce() || overlapGradReduce,
-                zeroStage == null ? options.zeroStage() : zeroStage));
+                zeroStage == null ? options.zeroStage() : zeroStage,
+                expertParallel == null ? options.expertParallel() : expertParallel));
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
         if (trace != null) {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {

@@ -63,6 +63,10 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
                     + " overlapGradientReduce true");
         }
+        if (plan.options().expertParallel() > 1) {
+            throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
+                    + plan.options().expertParallel());
+        }
         if (plan.options().zeroStage() > 0) {
             throw new PlanException("the executor does not shard optimizer state, gradients or parameters (ZeRO); the plan has"
                     + " zeroStage " + plan.options().zeroStage());

@@ -143,6 +143,11 @@ class ExecutorTest {
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
                         + " parameters (ZeRO); the plan has zeroStage 1");
+        PlacementPlan twoReplicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
+        PlacementPlan experts = twoReplicas.withOptions(PlanOptions.NONE.withExpertParallel(2));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, experts), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not run expert parallelism; the plan has"
+                        + " expertParallel 2");
     }
 
     @Test

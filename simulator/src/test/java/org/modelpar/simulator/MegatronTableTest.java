@@ -18,10 +18,11 @@ import org.modelpar.simulator.plan.Schedule;
 /**
  * Every row of Megatron-LM's SC'21 weak-scaling table (../shared/data/megatron/README.md) with Megatron's own
  * settings as far as the simulator models them: t, p, d, micro-batch size per replica and micro-batch count
- * per row, full recomputation of every layer, fp16 with Adam, 1F1B, the gradient all-reduce overlapped for the
- * rows up to 18B and after the backward from 39B. Interleaving and the scatter/gather send are not modelled, so
- * rows that use them run plain 1F1B with whole-tensor sends. Prints the table; checks that every row fits and
- * that its paper-formula throughput is not above the executed one. Only the 1.7B row is a calibration target.
+ * per row, full recomputation of every layer, fp16 with Adam, 1F1B, scatter/gather sends for t above 1, the
+ * gradient all-reduce overlapped for the rows up to 18B and after the backward from 39B, tensor-parallel
+ * collectives as instructions of their own and GEMMs priced by shape. Interleaving is not modelled, so rows that
+ * Megatron ran interleaved run plain 1F1B. Prints the table; checks that every row fits and that its
+ * paper-formula throughput is not above the executed one. Only the 1.7B row is a calibration target.
  */
 @Tag("slow")
 class MegatronTableTest {

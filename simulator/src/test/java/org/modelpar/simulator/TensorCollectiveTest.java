@@ -79,6 +79,30 @@ class TensorCollectiveTest {
     }
 
     @Test
+    void theStageOutputIsSentOnlyAfterTheForwardsCollectives() {
+        // two stages of t = 2: the layer on n0g0/n0g1, a chain op on n0g2/n0g3 reading its 1 MB per sample output
+        List<OpNode> ops = new java.util.ArrayList<>(layer(400).ops());
+        ops.add(new OpNode("next", "next", "linear", "head", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
+        ComputationGraph g = ComputationGraph.of("block", 1, ops, List.of(new TensorEdge("a", "qkv", "scores", 1),
+                new TensorEdge("b", "scores", "add2", 1), new TensorEdge("c", "add2", "next", 1_000_000)));
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
+        PlacementPlan plan = new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1, Schedule.GPIPE, 2,
+                List.of(new Stage(0, List.of("n0g0", "n0g1"), List.of("qkv", "scores", "add2"), false),
+                        new Stage(1, List.of("n0g2", "n0g3"), List.of("next"), false)));
+        SimulationReport r = Simulator.simulate(g, c, plan, options());
+        List<Span> spans = r.timeline().orElseThrow().spans();
+        Span tp = spans.stream().filter(s -> s.instruction().name().equals("tp allreduce F s0 mb0") && s.device().equals("n0g0"))
+                .findFirst().orElseThrow();
+        Span send = spans.stream().filter(s -> s.instruction().name().equals("send act s0>s1 mb0") && s.device().equals("n0g0"))
+                .findFirst().orElseThrow();
+        // forward of 4 samples: qkv and scores split 2 ways (0.02 each), the residual add whole (0.04); then 2
+        // all-reduces of 2 MB on a ring of 2, 2 MB each through every port
+        assertThat(tp.startSeconds()).isCloseTo(0.08, offset(1e-12));
+        assertThat(tp.endSeconds()).isCloseTo(0.08 + 2 * 2e6 / C, offset(1e-12));
+        assertThat(send.startSeconds()).isCloseTo(tp.endSeconds(), offset(1e-12));
+    }
+
+    @Test
     void collectivesShareTheDevicesPortsWithOtherTraffic() {
         // t = 2, d = 2 on one node; the overlapped data-parallel all-reduce of qkv's gradients (1e7 parameters,
         // 5e6 per rank, 1e7 bf16 bytes) starts after the forward, with the forward's tensor collectives: every

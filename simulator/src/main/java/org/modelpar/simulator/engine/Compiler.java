@@ -20,6 +20,7 @@ import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
@@ -120,7 +121,8 @@ final class Compiler {
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         int lastCompute = -1;
-        int tensorCollective = -1; // the tensor-parallel collective after lastCompute: sends wait for it
+        int[] pass = new int[2]; // the tensor and expert collectives after lastCompute: sends wait for them
+        int passCount = 0;
         int openStart = edges;
         List<Integer> overlapped = new ArrayList<>();
         for (Instruction ins : dp.instructions()) {
@@ -162,7 +164,7 @@ final class Compiler {
                     c.pending[g]++;
                 }
                 lastCompute = g;
-                tensorCollective = -1;
+                passCount = 0;
                 openStart = edges;
                 if (k == CompiledProgram.OPTIMIZER) {
                     for (int a : overlapped) {
@@ -173,17 +175,17 @@ final class Compiler {
                     openStart = edges;
                 }
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
-                if (lastCompute >= 0) {
-                    edge(k == CompiledProgram.SEND && tensorCollective >= 0 ? tensorCollective : lastCompute, g);
-                    c.pending[g] = 1;
-                    int last = edges - 1;
+                boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
+                for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
+                    edge(afterPass ? pass[e] : lastCompute, g);
+                    c.pending[g]++;
                     // keep gate edges of open comm instructions after this one: swap into place
-                    swapToFront(openStart, last);
+                    swapToFront(openStart, edges - 1);
                     openStart++;
                 }
             }
-            if (ins instanceof TensorCollective) {
-                tensorCollective = g;
+            if (ins instanceof TensorCollective || ins instanceof ExpertAllToAll) {
+                pass[passCount++] = g;
             }
             if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);

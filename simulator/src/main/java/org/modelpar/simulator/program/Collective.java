@@ -11,7 +11,7 @@ import java.util.List;
  * all-gather).
  */
 public sealed interface Collective extends CommunicationInstruction
-        permits AllReduce, TensorCollective, ReduceScatter, AllGather {
+        permits AllReduce, TensorCollective, ReduceScatter, AllGather, ExpertAllToAll, ExpertAllReduce {
     /** Device ids of the group, in ring order. */
     List<String> group();
 

@@ -9,12 +9,12 @@ package org.modelpar.simulator.program;
  *       {@link Collective} placed before it in the program has completed (a collective with
  *       {@code overlapsBackward} gates only the {@link OptimizerStep}).</li>
  *   <li>A {@link Send} starts once the compute instruction before it in the program has finished, and the
- *       {@link TensorCollective} after that compute if there is one; sends are non-blocking and may overlap
- *       each other and later compute (the communication stream).</li>
+ *       {@link TensorCollective} and {@link ExpertAllToAll} after that compute if there are; sends are
+ *       non-blocking and may overlap each other and later compute (the communication stream).</li>
  *   <li>A {@link Recv} completes when its matching {@link Send} has arrived: the k-th send from device a to
  *       device b with a payload matches the k-th recv on b from a with that payload (MPI message order).</li>
  *   <li>A {@link Collective} ({@link AllReduce}, {@link TensorCollective}, {@link ReduceScatter},
- *       {@link AllGather}) starts once every member of its group has finished the compute instruction before
+ *       {@link AllGather}, {@link ExpertAllToAll}, {@link ExpertAllReduce}) starts once every member of its group has finished the compute instruction before
  *       it in its own program, and completes on all members together.</li>
  * </ul>
  */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.ExpertTraffic;
 import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.cost.TensorTraffic;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -24,9 +25,11 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
  *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
  *       {@link Send} of activations per consuming device of every later stage.</li>
- *   <li><b>Tensor parallelism:</b> with t above 1, each {@link Compute} is followed by the
+ *   <li><b>Tensor and expert parallelism:</b> with t above 1, each {@link Compute} is followed by the
  *       {@link TensorCollective} of its pass over the replica's t devices ({@link TensorTraffic}; none for a
- *       stage without collectives).</li>
+ *       stage without collectives); with expert parallelism, then by the pass's {@link ExpertAllToAll}
+ *       ({@link ExpertCollectives}), and the routed experts' gradients get an {@link ExpertAllReduce} next to
+ *       the data-parallel reduction.</li>
  *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
  *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
  *       k's stashed activations, then a {@link Send} of gradients per producing device. A split backward
@@ -121,9 +124,11 @@ public final class Lowering {
         }
         Map<Integer, List<String>> dataGroups = new HashMap<>();
         Map<Integer, TensorTraffic[]> traffic = new HashMap<>();
+        Map<Integer, ExpertTraffic[]> experts = new HashMap<>();
         for (int stage : chunks) {
             dataGroups.put(stage, rankGroup(plan, List.of(stage), rank));
             traffic.put(stage, new TensorTraffic[] {TensorTraffic.of(layout, stage, false), TensorTraffic.of(layout, stage, true)});
+            experts.put(stage, new ExpertTraffic[] {ExpertTraffic.of(layout, stage, false), ExpertTraffic.of(layout, stage, true)});
         }
         List<String> tensorGroup = List.copyOf(plan.stages().get(group).devices().subList(replica * t, (replica + 1) * t));
         TensorCollective.Kind kind = plan.options().sequenceParallel()
@@ -142,6 +147,7 @@ public final class Lowering {
                 }
                 program.add(new Compute(stage, mb, direction, recompute));
                 tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
                 continue;
             }
@@ -151,12 +157,16 @@ public final class Lowering {
             if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n && reduces(layout, stage)) {
                 program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
             }
+            if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n) {
+                ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
+            }
             if (direction.handsOnGradients() && ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
                 program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
             }
             program.add(new Compute(stage, mb, direction, recompute));
             if (direction.handsOnGradients()) {
                 tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
             }
             if (direction.releasesStash()) {
                 program.add(new Free(stage, mb));
@@ -168,6 +178,9 @@ public final class Lowering {
         for (int stage : chunks) {
             if (reduces(layout, stage) && !plan.options().overlapGradientReduce()) {
                 program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroups.get(stage), false));
+            }
+            if (!plan.options().overlapGradientReduce()) {
+                ExpertCollectives.gradientReduce(layout, stage, replica, rank, false).ifPresent(program::add);
             }
         }
         for (int stage : chunks) {

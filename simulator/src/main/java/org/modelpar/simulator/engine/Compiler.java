@@ -111,8 +111,9 @@ final class Compiler {
     private int device(int i, DeviceProgram dp, int g, StagePrices prices) {
         ClusterDevice cd = clusterDevice(dp.device());
         DeviceProfile profile = cd.profile();
+        StagePrices.Device price = prices.forDevice(dp, profile);
         c.capacityBytes[i] = profile.memoryBytes();
-        c.fixedMemory[i] = MemoryModel.deviceFixed(layout, dp.stage());
+        c.fixedMemory[i] = price.fixed();
         NodeLinks links = cluster.linksOf(cd.node());
         c.resourceCapacity[4 * i] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
@@ -127,13 +128,13 @@ final class Compiler {
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;
-                compute(i, g, cp, prices.time(cp.stage(), dp, profile), prices.memory(cp.stage()));
+                compute(i, g, cp, price.times()[cp.stage()], price.memory()[cp.stage()]);
             } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
-                c.memoryAtStart[g] = -prices.memory(f.stage()).stashBytesPerMicroBatch();
+                c.memoryAtStart[g] = -price.memory()[f.stage()].stashBytesPerMicroBatch();
             } else if (ins instanceof OptimizerStep o) {
                 c.kind[g] = CompiledProgram.OPTIMIZER;
-                c.seconds[g] = prices.optimizerSeconds(o.stage(), profile);
+                c.seconds[g] = price.optimizerSeconds()[o.stage()];
             } else if (ins instanceof Send s) {
                 c.kind[g] = CompiledProgram.SEND;
                 c.bytes[g] = s.bytes();
@@ -198,6 +199,7 @@ final class Compiler {
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
         double flops;
+        double recomputed = 0;
         switch (cp.direction()) {
             case FORWARD -> {
                 c.seconds[g] = st.forwardSeconds();
@@ -209,7 +211,7 @@ final class Compiler {
                 c.memoryAtStart[g] = mem.recomputeBytes();
                 c.memoryAtEnd[g] = -mem.recomputeBytes();
                 flops = st.backwardFlops();
-                c.executedFlops[i] += st.recomputeFlops();
+                recomputed = st.recomputeFlops();
             }
             case INPUT_GRADIENT -> {
                 c.seconds[g] = st.inputGradientSeconds();
@@ -222,7 +224,7 @@ final class Compiler {
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
         c.modelFlops[i] += flops;
-        c.executedFlops[i] += flops;
+        c.executedFlops[i] += flops + recomputed;
     }
 
     private void swapToFront(int front, int last) {

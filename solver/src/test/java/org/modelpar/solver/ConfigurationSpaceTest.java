@@ -40,4 +40,12 @@ class ConfigurationSpaceTest {
         List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
         assertThat(configs).isNotEmpty().allMatch(c -> c.pipeline() == 2 && c.tensor() == 4 && c.microBatches() == 8);
     }
+
+    @Test
+    void aFixedZeroBubbleScheduleTakesOnlyWhatItRuns() {
+        PlanRequest r = PlanRequest.of(16).withSchedule(java.util.Optional.of(org.modelpar.simulator.plan.Schedule.ZB_H1));
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
+        assertThat(configs).isNotEmpty().allMatch(c -> !c.recompute() && c.microBatches() >= c.pipeline())
+                .anyMatch(c -> c.pipeline() == 8 && c.microBatches() == 8);
+    }
 }

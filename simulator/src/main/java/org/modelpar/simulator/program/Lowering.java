@@ -82,9 +82,17 @@ public final class Lowering {
         }
         for (int g = 0; g < plan.pipelineDegree(); g++) {
             List<ScheduleOrder.Slot> slots = ScheduleOrder.of(plan, g);
+            // the last pass that completes each stage's weight gradients: an overlapped all-reduce starts with it
+            int[] lastGradientPass = new int[plan.pipelineStages()];
+            for (int n = 0; n < slots.size(); n++) {
+                if (slots.get(n).direction().releasesStash()) {
+                    lastGradientPass[slots.get(n).stage()] = n;
+                }
+            }
             List<String> devices = plan.stages().get(g).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, g, slots, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
+                programs.add(program(layout, g, slots, lastGradientPass, i / plan.tensorParallel(), i % plan.tensorParallel(),
+                        in, out));
             }
         }
         return new StepProgram(plan, programs);
@@ -104,8 +112,9 @@ public final class Lowering {
         }
     }
 
-    private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots, int replica,
-                                         int rank, List<Peers> inputs, List<Peers> outputs) {
+    private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots,
+                                         int[] lastGradientPass, int replica, int rank, List<Peers> inputs,
+                                         List<Peers> outputs) {
         PlacementPlan plan = layout.plan();
         List<Instruction> program = new ArrayList<>(6 * slots.size() + 4 * plan.virtualStages());
         int p = plan.pipelineDegree();
@@ -114,13 +123,6 @@ public final class Lowering {
         List<Integer> chunks = new ArrayList<>();
         for (int s = group; s < plan.pipelineStages(); s += p) {
             chunks.add(s);
-        }
-        // the last pass that completes a stage's weight gradients: an overlapped reduction starts with it
-        Map<Integer, Integer> lastGradientPass = new HashMap<>();
-        for (int n = 0; n < slots.size(); n++) {
-            if (slots.get(n).direction().releasesStash()) {
-                lastGradientPass.put(slots.get(n).stage(), n);
-            }
         }
         Map<Integer, List<String>> dataGroups = new HashMap<>();
         Map<Integer, TensorTraffic[]> traffic = new HashMap<>();
@@ -154,10 +156,10 @@ public final class Lowering {
             if (direction.handsOnGradients()) {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs.get(stage), false, program);
             }
-            if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n && reduces(layout, stage)) {
+            if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n && reduces(layout, stage)) {
                 program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
             }
-            if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n) {
+            if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
             if (direction.handsOnGradients() && ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {

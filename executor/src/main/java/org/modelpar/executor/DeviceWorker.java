@@ -86,7 +86,7 @@ final class DeviceWorker {
         return pool.allocations();
     }
 
-    /** Runs the program for one step; returns this device's share of the loss. */
+    /** Runs the program for one step; returns this device's share of the loss (0 on tensor ranks above 0). */
     double runStep(int step, Batch stepBatch) {
         this.batch = stepBatch;
         this.loss = 0;
@@ -115,7 +115,8 @@ final class DeviceWorker {
                     state.ledger.liveBytes());
         }
         releaseLeftovers();
-        return loss;
+        // the ranks of a tensor-parallel group repeat the loss on identical values: rank 0 reports it
+        return program.tensorRank() == 0 ? loss : 0;
     }
 
     private void execute(int step, Instruction in) throws InterruptedException {

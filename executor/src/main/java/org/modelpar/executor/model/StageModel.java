@@ -14,6 +14,7 @@ import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Source;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -49,12 +50,17 @@ public final class StageModel {
 
     /** A stage whose every kernel call is timed (calibration of the cost model). */
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer) {
+        this(graph, boundary, stage, globalBatchSize, timer, TensorParallel.NONE);
+    }
+
+    /** The stage on one rank of a tensor-parallel group: its kernels hold their parts and call the group's collectives. */
+    public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer, TensorParallel tp) {
         this.timer = timer;
         this.ops = boundary.ops(stage);
         this.received = boundary.received(stage);
         this.sent = boundary.sent(stage);
         for (OpNode op : ops) {
-            Kernel k = Kernels.create(op, globalBatchSize);
+            Kernel k = Kernels.create(op, globalBatchSize, tp);
             kernels.put(op.id(), k);
             sources.put(op.id(), Kernels.sources(graph, op));
             k.parameters().forEach(p -> parameters.putIfAbsent(p.name(), p));

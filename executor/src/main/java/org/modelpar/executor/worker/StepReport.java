@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param loss            its devices' share of the step's loss
  * @param seconds         its wall time of the step
  * @param peakMemoryBytes peak accounted bytes per device so far
- * @param parameters      its devices' parameters, when the coordinator needs them (checkpoint, last step), else empty
+ * @param parameters      its device's parameters (its parts of tensor-parallel ones), when the coordinator needs them (checkpoint, last step), else empty
  * @param optimizerState  their optimizer state, likewise
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,

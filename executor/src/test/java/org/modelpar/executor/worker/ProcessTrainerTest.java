@@ -33,8 +33,8 @@ import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 
 /**
- * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes)
- * trains bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
+ * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
+ * a gpt split over a tensor-parallel pair (its collectives over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -54,6 +54,17 @@ class ProcessTrainerTest {
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
         assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");
+    }
+
+    @Test
+    void tensorParallelRanksInProcessesTrainBitIdenticallyToThreads() {
+        ComputationGraph gpt = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=12");
+        StepProgram tensor = Lowering.lower(gpt, cluster, Plans.tensorParallel(gpt, 1, 2, 1, Schedule.GPIPE));
+        TrainResult threads = Trainer.train(gpt, tensor, options(Optional.empty(), Optional.empty()), r -> { });
+        TrainResult processes = ProcessTrainer.train(gpt, cluster, tensor, options(Optional.empty(), Optional.empty()),
+                command, r -> { });
+        assertThat(processes.losses()).isEqualTo(threads.losses());
+        assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
     }
 
     @Test

@@ -105,8 +105,9 @@ class TrainCommandTest {
         Path plan = writePlan(dir, MODEL);
         Result threads = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json");
         Result processes = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json",
-                "--workers", "processes");
+                "--workers", "processes", "--trace", dir.resolve("trace.json").toString());
         assertThat(processes.code).as(processes.err).isZero();
+        assertThat(Files.readString(dir.resolve("trace.json"))).contains("\"F s0 mb0\"", "\"recv act s0>s1 mb1\"", "\"memory\"");
         ObjectMapper m = new ObjectMapper();
         assertThat(m.readTree(processes.out).get("parameterSha256").asText())
                 .isEqualTo(m.readTree(threads.out).get("parameterSha256").asText());

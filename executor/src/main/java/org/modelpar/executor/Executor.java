@@ -67,7 +67,7 @@ public final class Executor implements AutoCloseable {
         Map<String, StageModel> models = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
             models.put(p.device(), plan.tensorParallel() == 1 ? stages.get(p.stage()) : new StageModel(graph, boundary, p.stage(),
-                    plan.globalBatchSize(), StageModel.OpTimer.NONE, TensorParallel.of(graph, new TensorRing(p.device(), tensorGroup(plan, p), run))));
+                    plan.globalBatchSize(), StageModel.OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         models.forEach((d, m) -> specs.put(d, m.parameters()));
@@ -230,6 +230,11 @@ public final class Executor implements AutoCloseable {
         return run.timeline().build();
     }
 
+    /** When the executor started ({@link #timeline()}'s second 0), in wall-clock seconds since the epoch. */
+    public double originEpochSeconds() {
+        return run.originEpochSeconds();
+    }
+
     /**
      * Buffers each device's pool has allocated for arrays that outlive an instruction, and the message
      * pool (key {@code "messages"}); read between steps.
@@ -270,12 +275,6 @@ public final class Executor implements AutoCloseable {
         if (ownsTransport) {
             run.transport().close();
         }
-    }
-
-    /** The devices of {@code p}'s stage replica, in tensor-rank order. */
-    private static List<String> tensorGroup(PlacementPlan plan, DeviceProgram p) {
-        int t = plan.tensorParallel();
-        return plan.stages().get(p.stage()).devices().subList(p.replica() * t, (p.replica() + 1) * t);
     }
 
     private static Optimizer optimizer(OptimizerKind kind, double lr) {

@@ -21,6 +21,7 @@ final class RunContext {
     private final RingCollectives collectives;
     private final Map<String, List<Tied>> tied;
     private final long originNanos;
+    private final double originEpochSeconds;
 
     /**
      * Devices holding copies of one parameter used by several stages (a tied embedding): before the
@@ -43,6 +44,7 @@ final class RunContext {
         this.collectives = new RingCollectives(transport);
         this.tied = Map.copyOf(tied);
         this.originNanos = ticker.nanos();
+        this.originEpochSeconds = Ticker.epochSeconds();
     }
 
     RunControl control() {
@@ -83,6 +85,11 @@ final class RunContext {
 
     List<Tied> tiedGroups(String device) {
         return tied.getOrDefault(device, List.of());
+    }
+
+    /** The wall-clock time of second 0 of the timeline, in seconds since the epoch (to merge processes' timelines). */
+    double originEpochSeconds() {
+        return originEpochSeconds;
     }
 
     double seconds(long nanos) {

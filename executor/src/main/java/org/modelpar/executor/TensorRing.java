@@ -3,6 +3,8 @@ package org.modelpar.executor;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.program.DeviceProgram;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -23,6 +25,12 @@ final class TensorRing implements TensorGroup {
         this.device = device;
         this.ring = List.copyOf(ring);
         this.run = run;
+    }
+
+    /** The group of {@code p}'s device: the devices of its stage replica, in tensor-rank order. */
+    static TensorRing of(PlacementPlan plan, DeviceProgram p, RunContext run) {
+        int t = plan.tensorParallel();
+        return new TensorRing(p.device(), plan.stages().get(p.stage()).devices().subList(p.replica() * t, (p.replica() + 1) * t), run);
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
@@ -54,6 +56,15 @@ class ProcessTrainerTest {
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
         assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");
+        // the ranks' measured spans reach the coordinator: every instruction of every step, on one clock
+        assertThat(processes.timeline().spans()).hasSize(threads.timeline().spans().size());
+        Timeline last = processes.timeline().lastStep();
+        assertThat(last.spans()).extracting(s -> s.device() + " " + s.name())
+                .containsExactlyInAnyOrderElementsOf(threads.timeline().lastStep().spans().stream().map(s -> s.device() + " " + s.name()).toList());
+        Span send = last.spans().stream().filter(s -> s.name().equals("send act s0>s1 mb0")).findFirst().orElseThrow();
+        Span recv = last.spans().stream().filter(s -> s.name().equals("recv act s0>s1 mb0")).findFirst().orElseThrow();
+        assertThat(recv.endSeconds()).as("a receive ends after its send started").isGreaterThanOrEqualTo(send.startSeconds());
+        assertThat(last.memoryOf("cpu1")).isNotEmpty();
     }
 
     @Test

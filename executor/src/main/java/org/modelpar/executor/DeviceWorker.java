@@ -25,6 +25,7 @@ import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Interprets one device's instruction list for one step, in program order. Sends hand their tensors to
@@ -138,9 +139,10 @@ final class DeviceWorker {
         } else if (in instanceof AllReduce a) {
             allReduce(step, a);
         } else if (in instanceof OptimizerStep) {
+            boolean overflow = state.lossScale.dynamicScaling() && anyOverflow(step);
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
-                optimizerStep();
+                state.step(overflow);
                 arena.account(scratch, state.ledger);
             }
         }
@@ -151,7 +153,7 @@ final class DeviceWorker {
         long first = (long) mb * microBatchSize + localFirst;
         INDArray data = rowsOf(batch.inputs(), first);
         INDArray targets = rowsOf(batch.targets(), first);
-        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute, arena);
+        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, recompute, arena);
         arena.account(scratch, state.ledger);
         StageModel.Stash s = r.stash();
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
@@ -165,8 +167,11 @@ final class DeviceWorker {
         if (s == null) {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
-        Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : inbox.assemble(Payload.GRADIENT, mb);
-        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.params, state.grads, arena);
+        Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, mb);
+        if (state.lossScale.dynamicScaling()) {
+            model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
+        }
+        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
@@ -261,9 +266,11 @@ final class DeviceWorker {
         }
     }
 
-    private void optimizerStep() {
-        state.optimizer.step(state.params, state.grads);
-        state.zeroGradients();
+    /** Whether a gradient of any device overflowed this step: a one-value all-reduce over every device of the run. */
+    private boolean anyOverflow(int step) throws InterruptedException {
+        INDArray flag = Nd4j.scalar(state.gradientsOverflowed() ? 1.0 : 0.0).reshape(1, 1);
+        run.collectives().allReduce("step " + step + " overflow", device(), run.devices(), Map.of("overflow", flag), run.control());
+        return flag.getDouble(0) > 0;
     }
 
     private void releaseLeftovers() {

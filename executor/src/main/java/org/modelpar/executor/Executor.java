@@ -23,6 +23,7 @@ import org.modelpar.executor.transport.Transport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.program.Recv;
@@ -92,8 +93,9 @@ public final class Executor implements AutoCloseable {
                     Nd4j.getAffinityManager().unsafeSetDevice(gpu);
                 }
                 return new DeviceState(model.parameters(), options.seed(), options.dataType(),
-                        optimizer(plan.optimizer(), options.learningRate()),
-                        new MemoryLedger(p.device(), options.budgetOf(p.device())));
+                        PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
+                        new MemoryLedger(p.device(), options.budgetOf(p.device())),
+                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none());
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
@@ -212,7 +214,7 @@ public final class Executor implements AutoCloseable {
     public Map<String, Map<String, INDArray>> optimizerStateParts() {
         Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
         states.forEach((d, s) -> {
-            Map<String, INDArray> copies = new TreeMap<>();
+            Map<String, INDArray> copies = new TreeMap<>(s.lossScale.state());
             s.optimizer.state().forEach((k, v) -> copies.put(k, v.dup()));
             out.put(d, copies);
         });

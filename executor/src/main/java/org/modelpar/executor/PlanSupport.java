@@ -9,6 +9,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** What this executor runs of a plan: the one place that says which plans it refuses and why. */
 public final class PlanSupport {
@@ -21,9 +22,6 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.precision() != Precision.FP32) {
-            throw new PlanException("the executor runs fp32 only; the plan's precision is " + plan.precision().jsonName());
-        }
         if (plan.options().overlapGradientReduce()) {
             throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
                     + " overlapGradientReduce true");
@@ -38,6 +36,18 @@ public final class PlanSupport {
                     + " has recompute selective (use full or none)");
         });
         checkTensorDegree(graph, plan.tensorParallel());
+    }
+
+    /**
+     * The type kernels compute in: the master type for fp32 plans, bf16 or fp16 for mixed-precision ones (every
+     * kernel runs in both on ND4J's CPU and CUDA backends; the master weights and optimizer stay in {@code master}).
+     */
+    public static DataType computeType(Precision precision, DataType master) {
+        return switch (precision) {
+            case FP32 -> master;
+            case BF16 -> DataType.BFLOAT16;
+            case FP16 -> DataType.HALF;
+        };
     }
 
     /** Whether the executor splits every op of {@code graph} over a tensor-parallel group of {@code degree}. */

@@ -21,6 +21,7 @@ final class RunContext {
     private final RingCollectives collectives;
     private final Map<String, List<Tied>> tied;
     private final long originNanos;
+    private final List<String> devices;
     private final double originEpochSeconds;
 
     /**
@@ -43,6 +44,7 @@ final class RunContext {
         this.transport = transport;
         this.collectives = new RingCollectives(transport);
         this.tied = Map.copyOf(tied);
+        this.devices = List.copyOf(devices);
         this.originNanos = ticker.nanos();
         this.originEpochSeconds = Ticker.epochSeconds();
     }
@@ -81,6 +83,11 @@ final class RunContext {
 
     Transport transport() {
         return transport;
+    }
+
+    /** Every device of the run, in program order. */
+    List<String> devices() {
+        return devices;
     }
 
     List<Tied> tiedGroups(String device) {

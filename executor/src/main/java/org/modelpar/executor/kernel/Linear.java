@@ -60,7 +60,7 @@ final class Linear implements Kernel {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        INDArray x = inputs.get(0);
+        INDArray x = Tensors.like(inputs.get(0), p.get(weight));
         INDArray y = x.mmul(p.get(weight));
         if (split == Split.ROW) {
             group.allReduce(y);

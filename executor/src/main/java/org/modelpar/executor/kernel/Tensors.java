@@ -26,6 +26,11 @@ public final class Tensors {
         return b;
     }
 
+    /** {@code a} in the type of {@code other}: itself, or a copy (input features read by 16-bit kernels). */
+    public static INDArray like(INDArray a, INDArray other) {
+        return a.dataType() == other.dataType() ? a : a.castTo(other.dataType());
+    }
+
     /** Rows {@code [from, from + count)} along dimension 0, as a view of {@code a}. */
     public static INDArray rowsView(INDArray a, long from, long count) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];

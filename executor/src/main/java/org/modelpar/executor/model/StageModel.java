@@ -86,6 +86,11 @@ public final class StageModel {
         return List.copyOf(parameters.values());
     }
 
+    /** The stage's loss op, whose backward starts from the loss scale when given one as its output gradient. */
+    public java.util.Optional<String> lossOp() {
+        return ops.stream().filter(Kernels::isLoss).map(OpNode::id).findFirst();
+    }
+
     /** Producers whose outputs this stage receives. */
     public List<String> received() {
         return received;
@@ -202,7 +207,7 @@ public final class StageModel {
      * op that consumes it is done (as autograd frees it), so at most the gradients crossing one point of
      * the op order are live at once; a recomputed forward is handed back at the end.
      *
-     * @param outputGrads gradients of the sent tensors (empty for the last stage)
+     * @param outputGrads gradients of the sent tensors (empty for the last stage; the loss op's: the loss scale)
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads,
                                           Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {

@@ -116,7 +116,6 @@ final class DeviceWorker {
                     state.ledger.liveBytes());
         }
         releaseLeftovers();
-        // the ranks of a tensor-parallel group repeat the loss on identical values: rank 0 reports it
         return program.tensorRank() == 0 ? loss : 0;
     }
 
@@ -139,7 +138,8 @@ final class DeviceWorker {
         } else if (in instanceof AllReduce a) {
             allReduce(step, a);
         } else if (in instanceof OptimizerStep) {
-            boolean overflow = state.lossScale.dynamicScaling() && anyOverflow(step);
+            boolean overflow = state.lossScale.dynamicScaling()
+                    && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
                 state.step(overflow);
@@ -218,7 +218,7 @@ final class DeviceWorker {
         heldBytes.merge(k, -moved, Long::sum);
         state.ledger.release(MemoryCategory.ACTIVATIONS, moved);
         state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
-        Message.Key key = new Message.Key(device(), s.peer(), tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
+        Message.Key key = new Message.Key(device(), s.peer(), Inbox.tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
         run.transport().send(new Message(key, part, () -> state.ledger.release(MemoryCategory.MESSAGES, bytes)), run.control());
         if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
@@ -229,7 +229,7 @@ final class DeviceWorker {
     }
 
     private void receive(Recv r) throws InterruptedException {
-        Message.Key key = new Message.Key(r.peer(), device(), tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
+        Message.Key key = new Message.Key(r.peer(), device(), Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
         inbox.add(r, run.transport().receive(key, run.control()));
     }
 
@@ -266,13 +266,6 @@ final class DeviceWorker {
         }
     }
 
-    /** Whether a gradient of any device overflowed this step: a one-value all-reduce over every device of the run. */
-    private boolean anyOverflow(int step) throws InterruptedException {
-        INDArray flag = Nd4j.scalar(state.gradientsOverflowed() ? 1.0 : 0.0).reshape(1, 1);
-        run.collectives().allReduce("step " + step + " overflow", device(), run.devices(), Map.of("overflow", flag), run.control());
-        return flag.getDouble(0) > 0;
-    }
-
     private void releaseLeftovers() {
         stash.keySet().stream().toList().forEach(this::free);
         heldBytes.values().forEach(b -> state.ledger.release(MemoryCategory.ACTIVATIONS, b));
@@ -299,11 +292,6 @@ final class DeviceWorker {
 
     private static String key(Payload payload, int mb) {
         return payload.shortName() + mb;
-    }
-
-    /** What a send and its receive both call the message. */
-    private static String tag(Payload payload, int fromStage, int toStage, int mb, int firstSample) {
-        return payload.shortName() + " s" + fromStage + ">s" + toStage + " mb" + mb + " @" + firstSample;
     }
 
     private static long bytes(Map<String, INDArray> tensors) {

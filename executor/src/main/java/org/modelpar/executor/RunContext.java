@@ -7,6 +7,8 @@ import org.modelpar.executor.transport.Transport;
 import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the devices of one executor share: failure control, clock, fault hook, timeline, the transport and
@@ -85,9 +87,14 @@ final class RunContext {
         return transport;
     }
 
-    /** Every device of the run, in program order. */
-    List<String> devices() {
-        return devices;
+    /**
+     * Whether any device of the run says {@code mine}: a one-value ring all-reduce over every device (each
+     * calls it with the same {@code id}), so all of them take the same decision.
+     */
+    boolean anyDevice(String id, String device, boolean mine) throws InterruptedException {
+        INDArray flag = Nd4j.scalar(mine ? 1.0 : 0.0).reshape(1, 1);
+        collectives.allReduce(id, device, devices, Map.of("flag", flag), control);
+        return flag.getDouble(0) > 0;
     }
 
     List<Tied> tiedGroups(String device) {

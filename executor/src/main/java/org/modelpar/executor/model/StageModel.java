@@ -86,7 +86,7 @@ public final class StageModel {
         return List.copyOf(parameters.values());
     }
 
-    /** The stage's loss op, whose backward starts from the loss scale when given one as its output gradient. */
+    /** The stage's loss op (its output gradient, when given, is the loss scale). */
     public java.util.Optional<String> lossOp() {
         return ops.stream().filter(Kernels::isLoss).map(OpNode::id).findFirst();
     }

@@ -2,7 +2,6 @@ package org.modelpar.workflow;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.profile.Profiler;
@@ -83,11 +82,7 @@ public final class Workflow {
 
         PlanRequest search = PlanRequest.of(request.globalBatch()).withPrecision(request.plannedPrecision(), OptimizerKind.ADAM)
                 .withSearch(request.seed(), request.timeLimit());
-        if (cluster.localWorkers()) {
-            // the executor runs no tensor parallelism: search only plans it can train
-            search = search.withDegrees(OptionalInt.empty(), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
-        }
-        PlanResult planned = new Planner().plan(graph, cluster, search, progress);
+        PlanResult planned = new Planner().plan(graph, cluster, LocalTraining.executable(graph, cluster, search), progress);
         progress.searched();
         PlacementPlan plan = planned.best().plan();
         PlanJson.write(planned.best(), request.planOut());

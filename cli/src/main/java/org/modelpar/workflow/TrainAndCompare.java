@@ -97,12 +97,14 @@ public final class TrainAndCompare {
      * @param onStep called after every step (e.g. to print the loss)
      * @throws org.modelpar.executor.ExecutionException when a device fails (with worker processes: a worker
      *                                                  process dies, naming its rank)
-     * @throws WorkflowException when the settings are out of range
+     * @throws WorkflowException when the settings are out of range, or the plan needs more memory than this
+     *                           process may allocate ({@link MachineMemory}), before anything is allocated
      * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint does not fit the plan
      */
     public static Outcome run(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
                               Consumer<StepResult> onStep) {
         TrainOptions options = settings.options(cluster);
+        MachineMemory.requireTrainable(graph, cluster, plan, settings.workerCommand().isPresent(), MachineMemory.availableBytes());
         StepProgram program = Lowering.lower(graph, cluster, plan);
         LocalTraining.CalibratedPrediction calibration =
                 new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());

@@ -2,6 +2,7 @@ package org.modelpar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,25 @@ class HardeningTest {
         CliRun r = CliRun.of("simulate", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--tp", "8");
         assertThat(r.out()).contains("OUT OF MEMORY");
         assertOneLine(r, 3, "the plan does not fit: device ", " bytes at ");
+    }
+
+    /**
+     * A model whose arrays exceed what ND4J may allocate in this process is refused before anything is allocated
+     * (a local cluster file whose workers claim 1 TiB each lets the plan past the executor's memory budget).
+     */
+    @Test
+    void aModelTooLargeForThisProcessIsRefusedBeforeAllocating() throws Exception {
+        Path cluster = dir.resolve("big-local.json");
+        Files.writeString(cluster, Files.readString(Path.of("..", "profiles", "catalog", "local", "local-cpu.json"))
+                .replace("\"memoryBytes\": 2147483648", "\"memoryBytes\": 1099511627776")
+                .replace("[{\"id\": \"cpu0\", \"type\": \"local-cpu\"}]",
+                        "[{\"id\": \"cpu0\", \"type\": \"local-cpu\"}, {\"id\": \"cpu1\", \"type\": \"local-cpu\"}]"));
+        Path plan = TrainCommandTest.writePlan(dir, "gpt3-175b");
+        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "1", "--cluster", cluster.toString()),
+                2, "training gpt3-175b needs ", " TiB (2 devices' parameters", "but ND4J may allocate ");
+        assertOneLine(CliRun.of("profile", "--model", "gpt3-175b", "--graph-out", dir.resolve("g.json").toString()),
+                2, "timing the ops of gpt3-175b at 8 samples needs ", "but ND4J may allocate ");
+        assertThat(dir.resolve("g.json")).doesNotExist();
     }
 
     @Test

@@ -8,9 +8,11 @@ import org.modelpar.graph.io.GraphFormat;
 import org.modelpar.graph.io.GraphReader;
 import org.modelpar.graph.io.ImportOptions;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.LocalCluster;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.workflow.ModelTimes;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,7 +78,10 @@ public final class GraphOptions {
         try {
             PlanValidator.requireGraph(plan, g);
         } catch (PlanException e) {
-            throw new PlanException(planFile + ": " + e.getMessage(), e);
+            String hint = given() ? "" : "; the built-in model is not the graph this plan was made from: pass --graph FILE"
+                    + ModelTimes.timedFile(g, plan.graphHash(), LocalCluster.modelparHome())
+                            .map(f -> " (" + f + " is that graph, with this machine's op times)").orElse("");
+            throw new PlanException(planFile + ": " + e.getMessage() + hint, e);
         }
         return g;
     }

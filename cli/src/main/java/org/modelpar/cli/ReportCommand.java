@@ -45,7 +45,7 @@ final class ReportCommand implements Runnable {
     public void run() {
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.loadFor(plan, file.plan());
-        ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
+        ClusterSpec c = cluster.resolveFor(plan, file.plan());
         Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measuredStep(m, file, g, c));
         HtmlReports.write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();

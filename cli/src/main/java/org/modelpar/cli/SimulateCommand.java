@@ -107,7 +107,7 @@ final class SimulateCommand implements Runnable {
                 p = p.withRecomputation(Recompute.parse(recompute));
             }
             g = graphOptions.loadFor(plan, p);
-            c = cluster.resolveOr(p.clusterName());
+            c = cluster.resolveFor(plan, p);
         } else {
             g = graphOptions.load();
             c = cluster.resolve();
@@ -124,7 +124,7 @@ final class SimulateCommand implements Runnable {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {
                 throw new CliInputException("--trace " + trace + ": directory " + trace.getParent() + " does not exist");
             }
-            ChromeTraceWriter.write(report.timeline().orElseThrow(), trace);
+            ChromeTraceWriter.write(report.timeline().orElseThrow(), PlanJson.contentHash(report.plan()), trace);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

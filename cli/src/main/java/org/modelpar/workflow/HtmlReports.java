@@ -1,9 +1,11 @@
 package org.modelpar.workflow;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.modelpar.cli.report.HtmlReport;
 import org.modelpar.cli.report.ReportInput;
 import org.modelpar.graph.ComputationGraph;
@@ -13,7 +15,9 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.trace.ChromeTraceReader;
 
@@ -29,12 +33,29 @@ public final class HtmlReports {
     }
 
     /**
-     * The last step of a measured trace file ({@code train --trace}), read against the plan's step program.
+     * The last step of a measured trace file ({@code train --trace}), read against the plan's step program:
+     * a trace that records another plan is refused, and so is one whose last step lacks an instruction of the
+     * program (a trace of another plan that does not record it, or a truncated one).
      *
      * @throws org.modelpar.simulator.plan.PlanException when the file is unreadable or not a trace of this plan
+     * @throws WorkflowException when its last step is not a whole step of the plan's program
      */
     public static Timeline measuredStep(Path trace, PlanFile file, ComputationGraph graph, ClusterSpec cluster) {
-        return ChromeTraceReader.read(trace, Lowering.lower(graph, cluster, file.plan())).lastStep();
+        StepProgram program = Lowering.lower(graph, cluster, file.plan());
+        Timeline last = ChromeTraceReader.read(trace, program).lastStep();
+        for (DeviceProgram p : program.programs()) {
+            Set<Integer> seen = new HashSet<>();
+            last.spansOf(p.device()).forEach(s -> seen.add(s.index()));
+            for (int i = 0; i < p.instructions().size(); i++) {
+                if (!seen.contains(i)) {
+                    throw new WorkflowException("trace " + trace + ": its last step has " + seen.size() + " of the "
+                            + p.instructions().size() + " instructions of device " + p.device() + " in the plan's step program"
+                            + " (no '" + p.instructions().get(i).name() + "'): it is not a whole step of this plan"
+                            + " (a trace of another plan, or a truncated one)");
+                }
+            }
+        }
+        return last;
     }
 
     /**

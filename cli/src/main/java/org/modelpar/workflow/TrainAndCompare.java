@@ -17,6 +17,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Comparison;
@@ -83,10 +84,10 @@ public final class TrainAndCompare {
      * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity) {
-        /** The measured trace as Chrome trace JSON. */
+        /** The measured trace as Chrome trace JSON, recording the plan it ran. */
         public String traceJson() {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChromeTraceWriter.write(result.timeline(), bytes);
+            ChromeTraceWriter.write(result.timeline(), PlanJson.contentHash(program.plan()), bytes);
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }

@@ -71,6 +71,43 @@ class HardeningTest {
         assertThat(dir.resolve("g.json")).doesNotExist();
     }
 
+    /**
+     * A measured trace is of the plan it is reported with: one that records another plan is refused, and one
+     * that records none must hold a whole step of the plan's program.
+     */
+    @Test
+    void aMeasuredTraceOfAnotherPlanIsRefused() throws Exception {
+        Path plan = TrainCommandTest.writePlan(dir, MODEL);
+        Path trace = dir.resolve("trace.json");
+        assertThat(CliRun.of("train", "--plan", plan.toString(), "--steps", "1", "--cluster", "local:2", "--trace", trace.toString())
+                .exitCode()).isZero();
+        String html = dir.resolve("report.html").toString();
+        Path gpipe = Files.writeString(dir.resolve("gpipe.json"), Files.readString(plan).replace("\"1f1b\"", "\"gpipe\""));
+        assertOneLine(CliRun.of("report", "--plan", gpipe.toString(), "--measured", trace.toString(), "--out", html),
+                2, "trace.json is of plan sha256:", ", not of this plan (sha256:", "give the plan file the trace was written with");
+        Path unrecorded = Files.writeString(dir.resolve("unrecorded.json"),
+                Files.readString(trace).replaceFirst("\"otherData\" *: *\\{[^}]*\\},", ""));
+        Path fourMicroBatches = Files.writeString(dir.resolve("m4.json"), Files.readString(plan)
+                .replace("\"globalBatchSize\" : 4", "\"globalBatchSize\" : 8").replace("\"microBatches\" : 2", "\"microBatches\" : 4"));
+        assertOneLine(CliRun.of("report", "--plan", fourMicroBatches.toString(), "--measured", unrecorded.toString(), "--out", html),
+                2, "unrecorded.json: its last step has ", " instructions of device cpu0 in the plan's step program (no 'F s0 mb2')");
+        assertThat(CliRun.of("report", "--plan", plan.toString(), "--measured", unrecorded.toString(), "--out", html).exitCode()).isZero();
+    }
+
+    /** A plan file records its cluster's content hash; a plan taken to another cluster is refused naming both. */
+    @Test
+    void aPlanForAnotherClusterIsRefused() {
+        String plan = dir.resolve("plan.json").toString();
+        assertThat(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2",
+                "--out", plan).exitCode()).isZero();
+        for (String[] command : new String[][] {{"simulate"}, {"report", "--out", dir.resolve("r.html").toString()}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--plan", plan, "--cluster", "dgx-h100")).toArray(String[]::new);
+            assertOneLine(CliRun.of(args), 2, "plan.json: the plan was made for cluster 'dgx-a100' (sha256:",
+                    "), not for cluster 'dgx-h100' (sha256:", "re-plan for it, e.g. plan --from PLAN --cluster dgx-h100");
+        }
+    }
+
     @Test
     void aTimeLimitThatIsNotPositiveIsRefused() {
         assertOneLine(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "8", "--time-limit", "-5s"),

@@ -57,9 +57,9 @@ class ReportAndTraceTest {
     void traceHasComputeCommunicationAndMemoryTracksAndIsDeterministic() throws IOException {
         SimulationOptions options = SimulationOptions.defaults().withTrace(true);
         ByteArrayOutputStream a = new ByteArrayOutputStream();
-        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), a);
+        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), "", a);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), b);
+        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), "", b);
         assertThat(a.toByteArray()).isEqualTo(b.toByteArray());
         JsonNode events = new ObjectMapper().readTree(a.toByteArray()).get("traceEvents");
         boolean compute = false;

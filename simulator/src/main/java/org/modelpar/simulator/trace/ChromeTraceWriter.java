@@ -22,18 +22,20 @@ public final class ChromeTraceWriter {
     private ChromeTraceWriter() {
     }
 
-    public static void write(Timeline timeline, Path path) {
+    /** Writes the trace of a step of the plan whose {@link org.modelpar.simulator.plan.PlanJson#contentHash} is {@code planHash}. */
+    public static void write(Timeline timeline, String planHash, Path path) {
         try {
-            AtomicFiles.write(path, out -> write(timeline, out));
+            AtomicFiles.write(path, out -> write(timeline, planHash, out));
         } catch (IOException e) {
             throw new PlanException(path + ": cannot write trace: " + AtomicFiles.reason(e), e);
         }
     }
 
-    public static void write(Timeline t, OutputStream out) {
+    /** As {@link #write(Timeline, String, Path)}, to a stream; an empty {@code planHash} records none. */
+    public static void write(Timeline t, String planHash, OutputStream out) {
         Map<String, Integer> pid = t.deviceIndex();
         boolean steps = t.source().numbersSteps();
-        try (TraceEventWriter w = TraceEventWriter.open(out, t.devices())) {
+        try (TraceEventWriter w = TraceEventWriter.open(out, t.devices(), planHash)) {
             List<Span> spans = t.spans();
             for (int i = 0; i < spans.size(); i++) {
                 Span s = spans.get(i);

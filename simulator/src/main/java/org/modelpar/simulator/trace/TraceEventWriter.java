@@ -16,6 +16,8 @@ import java.util.List;
  * step they belong to in {@code args.step} (measured traces span several steps; a negative step omits it).
  */
 public final class TraceEventWriter implements AutoCloseable {
+    /** The field of {@code otherData} that names the plan a trace is of. */
+    static final String PLAN_FIELD = "plan";
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final JsonGenerator g;
@@ -24,12 +26,21 @@ public final class TraceEventWriter implements AutoCloseable {
         this.g = g;
     }
 
-    /** Starts a trace whose processes are the given devices, in step-program order. */
-    public static TraceEventWriter open(OutputStream out, List<String> deviceIds) {
+    /**
+     * Starts a trace whose processes are the given devices, in step-program order; a non-empty
+     * {@code planHash} ({@link org.modelpar.simulator.plan.PlanJson#contentHash}) is recorded as
+     * {@code otherData.plan}, the trace format's place for metadata.
+     */
+    public static TraceEventWriter open(OutputStream out, List<String> deviceIds, String planHash) {
         try {
             TraceEventWriter w = new TraceEventWriter(FACTORY.createGenerator(out, JsonEncoding.UTF8));
             w.g.writeStartObject();
             w.g.writeStringField("displayTimeUnit", "ms");
+            if (!planHash.isEmpty()) {
+                w.g.writeObjectFieldStart("otherData");
+                w.g.writeStringField(PLAN_FIELD, planHash);
+                w.g.writeEndObject();
+            }
             w.g.writeArrayFieldStart("traceEvents");
             for (int d = 0; d < deviceIds.size(); d++) {
                 w.metadata("process_name", d, 0, deviceIds.get(d));

@@ -3,7 +3,9 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.ParallelConfig;
@@ -111,6 +113,17 @@ final class SimulateCommand implements Runnable {
         } else {
             g = graphOptions.load();
             c = cluster.resolve();
+            Map<String, Integer> degrees = new LinkedHashMap<>();
+            degrees.put("--pp", pp);
+            degrees.put("--tp", tp);
+            degrees.put("--dp", dp);
+            degrees.put("--microbatches", microBatches);
+            degrees.put("--micro-batch-size", microBatchSize);
+            degrees.forEach((flag, value) -> {
+                if (value < 1) {
+                    throw new CliInputException(flag + " must be at least 1, got " + value);
+                }
+            });
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
                     recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
                     OptimizerKind.parse(optimizer));

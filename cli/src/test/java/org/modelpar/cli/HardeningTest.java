@@ -101,11 +101,28 @@ class HardeningTest {
         assertThat(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2",
                 "--out", plan).exitCode()).isZero();
         for (String[] command : new String[][] {{"simulate"}, {"report", "--out", dir.resolve("r.html").toString()}}) {
-            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
-                    java.util.stream.Stream.of("--plan", plan, "--cluster", "dgx-h100")).toArray(String[]::new);
-            assertOneLine(CliRun.of(args), 2, "plan.json: the plan was made for cluster 'dgx-a100' (sha256:",
+            assertOneLine(CliRun.of(with(command, "--plan", plan, "--cluster", "dgx-h100")), 2, "plan.json: the plan was made for cluster 'dgx-a100' (sha256:",
                     "), not for cluster 'dgx-h100' (sha256:", "re-plan for it, e.g. plan --from PLAN --cluster dgx-h100");
         }
+    }
+
+    /** A fixed degree that no configuration allows names the degree, the rule it breaks and the values that would work. */
+    @Test
+    void anImpossibleFixedDegreeSaysWhichAndWhy() {
+        String[] plan = {"plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--out", dir.resolve("p.json").toString()};
+        assertOneLine(CliRun.of(with(plan, "--pp", "3")), 2, "--pp 3 cannot work on 8 devices of cluster 'dgx-a100': p x t x d uses all 8"
+                + " devices or a halving of them down to one node, so p divides the devices left per tensor group, and p is at most"
+                + " the graph's 6 blocks; possible --pp values: 1, 2, 4");
+        assertOneLine(CliRun.of(with(plan, "--tp", "16")), 2, "--tp 16 cannot work on 8 devices of cluster 'dgx-a100': a tensor-parallel"
+                + " group is a power of two that divides a node's 8 devices; possible --tp values: 1, 2, 4, 8");
+        assertOneLine(CliRun.of(with(plan, "--pp", "2", "--tp", "2", "--dp", "3")), 2, "--dp 3 cannot work on 8 devices of cluster"
+                + " 'dgx-a100' with --tp 2 --pp 2: d is the devices used divided by p x t; possible --dp values: 2");
+        assertOneLine(CliRun.of("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--micro-batch-size", "0"), 2,
+                "--micro-batch-size must be at least 1, got 0");
+    }
+
+    private static String[] with(String[] args, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
     @Test

@@ -125,6 +125,23 @@ class HardeningTest {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
+    /** The newcomer's path: what to do next is said, and nothing the user made is replaced silently. */
+    @Test
+    void theNextStepIsSaidAndNoPlanIsReplacedSilently() throws Exception {
+        Path plan = dir.resolve("plan.json");
+        assertThat(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--out", plan.toString())
+                .exitCode()).isZero();
+        String text = Files.readString(plan);
+        assertOneLine(CliRun.of("run", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--out", plan.toString()), 2,
+                "plan.json exists (an earlier run's plan?): pass --overwrite to replace it, or --out FILE");
+        assertThat(Files.readString(plan)).isEqualTo(text);
+        Path other = Files.writeString(dir.resolve("other.json"), text.replaceFirst("\"hash\" : \"sha256:[0-9a-f]+\"",
+                "\"hash\" : \"sha256:" + "0".repeat(64) + "\""));
+        assertOneLine(CliRun.of("report", "--plan", other.toString(), "--out", dir.resolve("r.html").toString()), 2,
+                "other.json: graph.hash sha256:000", "; the built-in model is not the graph this plan was made from:"
+                        + " pass --graph FILE with that graph");
+    }
+
     @Test
     void aTimeLimitThatIsNotPositiveIsRefused() {
         assertOneLine(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "8", "--time-limit", "-5s"),

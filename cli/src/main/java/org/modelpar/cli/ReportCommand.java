@@ -46,7 +46,7 @@ final class ReportCommand implements Runnable {
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.loadFor(plan, file.plan());
         ClusterSpec c = cluster.resolveFor(plan, file.plan());
-        Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measuredStep(m, file, g, c));
+        Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measured(m, file, g, c));
         HtmlReports.write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote report of " + plan + " to " + out);

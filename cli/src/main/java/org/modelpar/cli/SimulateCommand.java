@@ -22,8 +22,8 @@ import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.trace.ChromeTraceWriter;
 import org.modelpar.solver.InfeasibleException;
+import org.modelpar.workflow.TraceFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,6 +92,11 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace (open in Perfetto).")
     Path trace;
 
+    @Option(names = "--trace-devices", paramLabel = "DEVICES",
+            description = "With --trace: only these devices, for a smaller file: replica:R (data-parallel replica R of every stage)"
+                    + " or device ids separated by commas.")
+    String traceDevices;
+
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
@@ -137,7 +142,7 @@ final class SimulateCommand implements Runnable {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {
                 throw new CliInputException("--trace " + trace + ": directory " + trace.getParent() + " does not exist");
             }
-            ChromeTraceWriter.write(report.timeline().orElseThrow(), PlanJson.contentHash(report.plan()), trace);
+            TraceFiles.write(trace, report.timeline().orElseThrow(), g, c, report.plan(), traceDevices == null ? "" : traceDevices);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

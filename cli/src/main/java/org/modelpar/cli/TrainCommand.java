@@ -91,7 +91,7 @@ final class TrainCommand implements Runnable {
                     }
                 });
         if (trace != null) {
-            TextFiles.write(trace, outcome.traceJson());
+            TextFiles.write(trace, outcome.traceJson(graph));
         }
         if (json) {
             printJson(out, outcome, roofline.stepSeconds());

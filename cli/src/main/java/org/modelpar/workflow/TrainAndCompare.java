@@ -1,7 +1,5 @@
 package org.modelpar.workflow;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +15,9 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Comparison;
-import org.modelpar.simulator.trace.ChromeTraceWriter;
 
 /**
  * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
@@ -84,11 +80,9 @@ public final class TrainAndCompare {
      * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity) {
-        /** The measured trace as Chrome trace JSON, recording the plan it ran. */
-        public String traceJson() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChromeTraceWriter.write(result.timeline(), PlanJson.contentHash(program.plan()), bytes);
-            return bytes.toString(StandardCharsets.UTF_8);
+        /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
+        public String traceJson(ComputationGraph graph) {
+            return TraceFiles.json(result.timeline(), graph, program.plan());
         }
     }
 

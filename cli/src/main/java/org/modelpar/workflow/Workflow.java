@@ -101,7 +101,7 @@ public final class Workflow {
             TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, cluster, plan, TrainAndCompare.Settings.of(request.steps(),
                     request.seed(), TrainAndCompare.defaultLearningRate(plan.optimizer())), progress::trained);
             progress.trainingDone();
-            request.trace().ifPresent(t -> TextFiles.write(t, outcome.traceJson()));
+            request.trace().ifPresent(t -> TextFiles.write(t, outcome.traceJson(graph)));
             measured = Optional.of(outcome.result().timeline());
             trained = Optional.of(outcome);
         }

@@ -136,6 +136,15 @@ class ExporterTest {
     }
 
     @Test
+    void gpt3MegatronGolden() throws IOException {
+        // GPT-3 175B as Narayanan et al. (SC'21) train it: 96 blocks over 8 stages of tensor-parallel 8, data-parallel 16
+        ComputationGraph gpt3 = ModelZoo.build("gpt3-175b");
+        int[] starts = {0, 13, 25, 37, 49, 61, 73, 85};
+        PlacementPlan plan = TestPlans.plan(gpt3, starts, 128, 8, 16, 96, Schedule.ONE_F_ONE_B, Precision.BF16, false);
+        assertGolden("megatron-gpt3-175b.sh", Exporter.export(gpt3, plan, ExportFormat.MEGATRON).text());
+    }
+
+    @Test
     void megatronTakesSequenceParallelismAndSelectiveRecomputation() {
         ComputationGraph llama = ModelZoo.build("llama2-70b");
         int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};

@@ -24,6 +24,7 @@ import org.modelpar.solver.PlanRequest;
 import org.modelpar.solver.PlanResult;
 import org.modelpar.solver.Planner;
 import org.modelpar.solver.SearchProgress;
+import org.modelpar.workflow.LocalTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,7 +122,7 @@ final class PlanCommand implements Runnable {
                 err.flush();
             }
         } : SearchProgress.NONE;
-        PlanResult result = new Planner().plan(graph, c, request, progress, previous.map(PlanFile::plan));
+        PlanResult result = new Planner().plan(graph, c, LocalTraining.trainable(request, c), progress, previous.map(PlanFile::plan));
         if (showProgress) {
             err.println();
         }

@@ -2,6 +2,7 @@ package org.modelpar.workflow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.profile.Calibration;
@@ -12,6 +13,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.solver.PlanRequest;
 
 /** What training a plan on local workers needs: executor options and the calibrated prediction it is compared with. */
 public final class LocalTraining {
@@ -19,6 +21,15 @@ public final class LocalTraining {
     private static final int CALIBRATION_REPETITIONS = 9;
 
     private LocalTraining() {
+    }
+
+    /**
+     * The search of a plan the executor can train: on local workers a request without a fixed tensor degree takes
+     * t = 1 (the executor runs no tensor parallelism); elsewhere the request as it is.
+     */
+    public static PlanRequest trainable(PlanRequest request, ClusterSpec cluster) {
+        return cluster.localWorkers() && request.tensor().isEmpty()
+                ? request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches()) : request;
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */

@@ -3,7 +3,6 @@ package org.modelpar.workflow;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.profile.Profiler;
@@ -82,12 +81,8 @@ public final class Workflow {
                 : new ModelTimes.OpTimes(request.graph(), false, "roofline op times (not local workers)");
         ComputationGraph graph = times.graph();
 
-        PlanRequest search = PlanRequest.of(request.globalBatch()).withPrecision(request.plannedPrecision(), OptimizerKind.ADAM)
-                .withSearch(request.seed(), request.timeLimit());
-        if (cluster.localWorkers()) {
-            // the executor runs no tensor parallelism: search only plans it can train
-            search = search.withDegrees(OptionalInt.empty(), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
-        }
+        PlanRequest search = LocalTraining.trainable(PlanRequest.of(request.globalBatch())
+                .withPrecision(request.plannedPrecision(), OptimizerKind.ADAM).withSearch(request.seed(), request.timeLimit()), cluster);
         PlanResult planned = new Planner().plan(graph, cluster, search, progress);
         progress.searched();
         PlacementPlan plan = planned.best().plan();

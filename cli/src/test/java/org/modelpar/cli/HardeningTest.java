@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanJson;
 
 /** One case per class of cause from the hostile-input catalogue: no crash, no wrong success. */
 class HardeningTest {
@@ -135,6 +136,10 @@ class HardeningTest {
         assertOneLine(CliRun.of("run", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--out", plan.toString()), 2,
                 "plan.json exists (an earlier run's plan?): pass --overwrite to replace it, or --out FILE");
         assertThat(Files.readString(plan)).isEqualTo(text);
+        Path local = dir.resolve("local.json");
+        assertThat(CliRun.of("plan", "--model", "gpt-tiny", "--cluster", "local:2", "--global-batch", "16", "--out", local.toString())
+                .exitCode()).isZero();
+        assertThat(PlanJson.read(local).plan().tensorParallel()).as("a local plan is one the executor can train").isEqualTo(1);
         Path other = Files.writeString(dir.resolve("other.json"), text.replaceFirst("\"hash\" : \"sha256:[0-9a-f]+\"",
                 "\"hash\" : \"sha256:" + "0".repeat(64) + "\""));
         assertOneLine(CliRun.of("report", "--plan", other.toString(), "--out", dir.resolve("r.html").toString()), 2,

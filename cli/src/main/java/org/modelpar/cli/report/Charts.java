@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
 /** Shared chart look and the PNG data-URI encoding that keeps the report self-contained. */
@@ -45,7 +46,7 @@ final class Charts {
     }
 
     /** Category labels are turned when there are more than {@value #LEGEND_BELOW}, so neighbours do not overlap. */
-    static void turnLabels(org.knowm.xchart.style.AxesChartStyler styler, int categories) {
+    static void turnLabels(AxesChartStyler styler, int categories) {
         if (categories > LEGEND_BELOW) {
             styler.setXAxisLabelRotation(45);
         }

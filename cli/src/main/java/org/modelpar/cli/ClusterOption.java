@@ -1,10 +1,14 @@
 package org.modelpar.cli;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.modelpar.profiles.ByteSize;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
 import org.modelpar.profiles.LocalCluster;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanValidator;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,9 +33,18 @@ public final class ClusterOption {
         return Optional.ofNullable(cluster);
     }
 
-    /** The cluster the option names, or else the named one (a plan's cluster). */
-    public ClusterSpec resolveOr(String clusterName) {
-        return budgeted(cluster != null ? cluster : clusterName);
+    /**
+     * The cluster of the plan read from {@code planFile}: the one the option names, or else the plan's. A
+     * cluster whose content hash differs from the plan's is refused ({@link PlanValidator#requireCluster}, exit 2).
+     */
+    public ClusterSpec resolveFor(Path planFile, PlacementPlan plan) {
+        ClusterSpec c = budgeted(cluster != null ? cluster : plan.clusterName());
+        try {
+            PlanValidator.requireCluster(plan, c);
+        } catch (PlanException e) {
+            throw new PlanException(planFile + ": " + e.getMessage(), e);
+        }
+        return c;
     }
 
     /** The resolved cluster; a missing option is a usage error (exit 2). */

@@ -5,12 +5,15 @@ import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.io.GraphFormat;
+import org.modelpar.graph.io.GraphJson;
 import org.modelpar.graph.io.GraphReader;
 import org.modelpar.graph.io.ImportOptions;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.LocalCluster;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.workflow.ModelTimes;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,25 +61,31 @@ public final class GraphOptions {
 
     /**
      * The graph of the plan read from {@code planFile}: the one the options name, or else the built-in model
-     * the plan names. A graph whose content hash differs from the plan's is refused
-     * ({@link PlanValidator#requireGraph}, exit 2).
+     * the plan names; when that model's content hash is not the plan's, this machine's timed copy of it with
+     * the plan's hash ({@link ModelTimes#timedFile}, what {@code modelpar run} plans local workers from). A graph
+     * whose content hash differs from the plan's is refused ({@link PlanValidator#requireGraph}, exit 2), saying
+     * to pass {@code --graph} when the graph was not named.
      */
     public ComputationGraph loadFor(Path planFile, PlacementPlan plan) {
         ComputationGraph g;
-        if (model == null && graphFile == null) {
+        if (given()) {
+            g = load();
+        } else {
             try {
                 g = ModelZoo.build(plan.graphName());
             } catch (GraphException e) {
                 throw new CliInputException(planFile + ": the plan's graph '" + plan.graphName()
                         + "' is not a built-in model; pass --graph FILE (or --model M)");
             }
-        } else {
-            g = load();
+            if (!plan.graphHash().isEmpty() && !plan.graphHash().equals(GraphJson.contentHash(g))) {
+                g = ModelTimes.timedFile(g, plan.graphHash(), LocalCluster.modelparHome()).map(GraphJson::read).orElse(g);
+            }
         }
         try {
             PlanValidator.requireGraph(plan, g);
         } catch (PlanException e) {
-            throw new PlanException(planFile + ": " + e.getMessage(), e);
+            throw new PlanException(planFile + ": " + e.getMessage() + (given() ? ""
+                    : "; the built-in model is not the graph this plan was made from: pass --graph FILE with that graph"), e);
         }
         return g;
     }

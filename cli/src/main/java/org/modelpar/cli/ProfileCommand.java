@@ -19,6 +19,7 @@ import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.io.ClusterJson;
+import org.modelpar.workflow.MachineMemory;
 import org.modelpar.workflow.TextFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,6 +101,7 @@ final class ProfileCommand implements Runnable {
                     : "--samples must be at least 1, got " + samples);
         }
         ComputationGraph graph = graphOptions.load();
+        MachineMemory.requireProfilable(graph, samples, LocalCluster.modelparHome(), MachineMemory.availableBytes());
         ComputationGraph measured = ModelProfiler.measure(graph, samples, repetitions, 0);
         TextFiles.write(graphOut, GraphJson.toJson(measured));
         double forward = 0;

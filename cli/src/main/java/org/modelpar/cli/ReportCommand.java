@@ -45,8 +45,8 @@ final class ReportCommand implements Runnable {
     public void run() {
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.loadFor(plan, file.plan());
-        ClusterSpec c = cluster.resolveOr(file.plan().clusterName());
-        Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measuredStep(m, file, g, c));
+        ClusterSpec c = cluster.resolveFor(plan, file.plan());
+        Optional<Timeline> measuredTrace = Optional.ofNullable(measured).map(m -> HtmlReports.measured(m, file, g, c));
         HtmlReports.write(out, file, g, c, measuredTrace);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote report of " + plan + " to " + out);

@@ -1,6 +1,7 @@
 package org.modelpar.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,6 +49,9 @@ final class RunCommand implements Runnable {
     @Option(names = "--out", defaultValue = "plan.json", paramLabel = "FILE", description = "Plan file to write (default ${DEFAULT-VALUE}).")
     Path planOut;
 
+    @Option(names = "--overwrite", description = "Replace an existing plan file (--out); without it run refuses to.")
+    boolean overwrite;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the HTML report here.")
     Path report;
 
@@ -63,6 +67,9 @@ final class RunCommand implements Runnable {
     @Override
     public void run() {
         String clusterArg = cluster.value().orElseThrow(() -> new CliInputException("--cluster is required (e.g. --cluster local:2)"));
+        if (Files.exists(planOut) && !overwrite) {
+            throw new CliInputException(planOut + " exists (an earlier run's plan?): pass --overwrite to replace it, or --out FILE");
+        }
         RunRequest request = new RunRequest(graph.load(), cluster.resolve(), globalBatch, steps,
                 Optional.ofNullable(precision).map(Precision::parse), Durations.parse(timeLimit), seed, LocalCluster.modelparHome(),
                 planOut, Optional.ofNullable(report), Optional.ofNullable(trace));

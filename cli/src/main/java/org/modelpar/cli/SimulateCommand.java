@@ -3,7 +3,9 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.ParallelConfig;
@@ -20,8 +22,8 @@ import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.trace.ChromeTraceWriter;
 import org.modelpar.solver.InfeasibleException;
+import org.modelpar.workflow.TraceFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,6 +108,11 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace (open in Perfetto).")
     Path trace;
 
+    @Option(names = "--trace-devices", paramLabel = "DEVICES",
+            description = "With --trace: only these devices, for a smaller file: replica:R (data-parallel replica R of every stage)"
+                    + " or device ids separated by commas.")
+    String traceDevices;
+
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
@@ -123,10 +130,21 @@ final class SimulateCommand implements Runnable {
                 p = p.withRecomputation(Recompute.parse(recompute));
             }
             g = graphOptions.loadFor(plan, p);
-            c = cluster.resolveOr(p.clusterName());
+            c = cluster.resolveFor(plan, p);
         } else {
             g = graphOptions.load();
             c = cluster.resolve();
+            Map<String, Integer> degrees = new LinkedHashMap<>();
+            degrees.put("--pp", pp);
+            degrees.put("--tp", tp);
+            degrees.put("--dp", dp);
+            degrees.put("--microbatches", microBatches);
+            degrees.put("--micro-batch-size", microBatchSize);
+            degrees.forEach((flag, value) -> {
+                if (value < 1) {
+                    throw new CliInputException(flag + " must be at least 1, got " + value);
+                }
+            });
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
                     recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
                     OptimizerKind.parse(optimizer)).withVirtualStages(virtualStages);
@@ -142,7 +160,7 @@ final class SimulateCommand implements Runnable {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {
                 throw new CliInputException("--trace " + trace + ": directory " + trace.getParent() + " does not exist");
             }
-            ChromeTraceWriter.write(report.timeline().orElseThrow(), trace);
+            TraceFiles.write(trace, report.timeline().orElseThrow(), g, c, report.plan(), traceDevices == null ? "" : traceDevices);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -79,7 +79,7 @@ final class TrainCommand implements Runnable {
     public void run() {
         PlacementPlan p = PlanJson.read(plan).plan();
         ComputationGraph graph = graphOptions.loadFor(plan, p);
-        ClusterSpec c = cluster.resolveOr(p.clusterName());
+        ClusterSpec c = cluster.resolveFor(plan, p);
         double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
@@ -91,7 +91,7 @@ final class TrainCommand implements Runnable {
                     }
                 });
         if (trace != null) {
-            TextFiles.write(trace, outcome.traceJson());
+            TextFiles.write(trace, outcome.traceJson(graph));
         }
         if (json) {
             printJson(out, outcome, roofline.stepSeconds());

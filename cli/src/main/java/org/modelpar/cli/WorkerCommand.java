@@ -83,7 +83,7 @@ final class WorkerCommand implements Runnable {
         }
         PlacementPlan p = PlanJson.read(plan).plan();
         ComputationGraph graph = graphOptions.loadFor(plan, p);
-        ClusterSpec c = cluster.resolveOr(p.clusterName());
+        ClusterSpec c = cluster.resolveFor(plan, p);
         double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result = TrainAndCompare.coordinate(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,

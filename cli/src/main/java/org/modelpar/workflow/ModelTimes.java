@@ -1,8 +1,11 @@
 package org.modelpar.workflow;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.profile.ModelProfiler;
 import org.modelpar.graph.ComputationGraph;
@@ -44,9 +47,7 @@ public final class ModelTimes {
             return new OpTimes(graph, false, String.format(Locale.ROOT, "%.0f MiB of parameters is too large to time here",
                     graph.parameterBytes() / 1048576.0));
         }
-        String hash = GraphJson.contentHash(graph);
-        Path file = home.resolve("profiles").resolve("models")
-                .resolve(hash.substring(hash.indexOf(':') + 1, hash.indexOf(':') + 17) + "-k" + samples + "-ws1.json");
+        Path file = directory(home).resolve(prefix(graph) + "-k" + samples + "-ws1.json");
         if (Files.isRegularFile(file)) {
             return new OpTimes(GraphJson.read(file), true, "reused " + file);
         }
@@ -58,5 +59,32 @@ public final class ModelTimes {
         }
         TextFiles.write(file, GraphJson.toJson(timed));
         return new OpTimes(timed, true, "measured -> " + file);
+    }
+
+    /**
+     * The file under {@code home} holding {@code graph} with this machine's times whose content hash is
+     * {@code graphHash} (what a plan made by {@code modelpar run} on local workers records), if there is one.
+     */
+    public static Optional<Path> timedFile(ComputationGraph graph, String graphHash, Path home) {
+        Path dir = directory(home);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix(graph) + "-k")).sorted()
+                    .filter(f -> GraphJson.contentHash(GraphJson.read(f)).equals(graphHash)).findFirst();
+        } catch (IOException | GraphException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Path directory(Path home) {
+        return home.resolve("profiles").resolve("models");
+    }
+
+    /** The first 16 hex digits of the graph's content hash: the timed files of a graph start with it. */
+    private static String prefix(ComputationGraph graph) {
+        String hash = GraphJson.contentHash(graph);
+        return hash.substring(hash.indexOf(':') + 1, hash.indexOf(':') + 17);
     }
 }

@@ -1,7 +1,5 @@
 package org.modelpar.workflow;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +18,6 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Comparison;
-import org.modelpar.simulator.trace.ChromeTraceWriter;
 
 /**
  * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
@@ -83,11 +80,9 @@ public final class TrainAndCompare {
      * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity) {
-        /** The measured trace as Chrome trace JSON. */
-        public String traceJson() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChromeTraceWriter.write(result.timeline(), bytes);
-            return bytes.toString(StandardCharsets.UTF_8);
+        /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
+        public String traceJson(ComputationGraph graph) {
+            return TraceFiles.json(result.timeline(), graph, program.plan());
         }
     }
 
@@ -97,12 +92,14 @@ public final class TrainAndCompare {
      * @param onStep called after every step (e.g. to print the loss)
      * @throws org.modelpar.executor.ExecutionException when a device fails (with worker processes: a worker
      *                                                  process dies, naming its rank)
-     * @throws WorkflowException when the settings are out of range
+     * @throws WorkflowException when the settings are out of range, or the plan needs more memory than this
+     *                           process may allocate ({@link MachineMemory}), before anything is allocated
      * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint does not fit the plan
      */
     public static Outcome run(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, Settings settings,
                               Consumer<StepResult> onStep) {
         TrainOptions options = settings.options(cluster);
+        MachineMemory.requireTrainable(graph, cluster, plan, settings.workerCommand().isPresent(), MachineMemory.availableBytes());
         StepProgram program = Lowering.lower(graph, cluster, plan);
         LocalTraining.CalibratedPrediction calibration =
                 new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());

@@ -1,6 +1,7 @@
 package org.modelpar.workflow;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
@@ -95,12 +96,13 @@ public final class Workflow {
             TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, cluster, plan, TrainAndCompare.Settings.of(request.steps(),
                     request.seed(), TrainAndCompare.defaultLearningRate(plan.optimizer())), progress::trained);
             progress.trainingDone();
-            request.trace().ifPresent(t -> TextFiles.write(t, outcome.traceJson()));
-            measured = Optional.of(outcome.result().timeline().lastStep());
+            request.trace().ifPresent(t -> TextFiles.write(t, outcome.traceJson(graph)));
+            measured = Optional.of(outcome.result().timeline());
             trained = Optional.of(outcome);
         }
         if (request.report().isPresent()) {
-            HtmlReports.write(request.report().get(), planned.best(), cluster, simulation, measured);
+            HtmlReports.write(request.report().get(), planned.best(), graph, cluster, simulation, measured,
+                    trained.map(t -> t.result().losses()).orElse(List.of()));
         }
         return new RunResult(profile, cluster, times, planned, simulation, trained);
     }

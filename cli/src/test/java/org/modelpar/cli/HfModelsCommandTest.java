@@ -61,7 +61,7 @@ class HfModelsCommandTest {
     static Stream<Arguments> badSequenceLengths() {
         return Stream.of(
                 Arguments.of(new String[] {"graph", "--graph", config("gpt2"), "--seq-len", "2048"},
-                        "modelpar: config.json: sequence length 2048 exceeds the 1024 learned positions (n_positions); give --seq-len of at most 1024"),
+                        "modelpar: gpt2/config.json: sequence length 2048 exceeds the 1024 learned positions (n_positions); give --seq-len of at most 1024"),
                 Arguments.of(new String[] {"graph", "--model", "resnet50", "--seq-len", "128"},
                         "modelpar: model 'resnet50' has no sequence length (--seq-len applies to transformers)"),
                 Arguments.of(new String[] {"graph", "--model", "llama3-8b", "--seq-len", "0"},

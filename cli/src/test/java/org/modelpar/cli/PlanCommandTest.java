@@ -73,7 +73,7 @@ class PlanCommandTest {
     void impossibleFixedDegreesAreBadInput() {
         Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "8", "--pp", "3");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("globalBatchSize 8").contains("no configuration of 8 devices");
+        assertThat(r.err()).contains("--pp 3 cannot work on 8 devices of cluster 'dgx-a100'");
     }
 
     @Test

@@ -62,8 +62,10 @@ class RunCommandTest {
         assertThat(home).as("MODELPAR_HOME (set by cli/pom.xml), so the test never writes ~/.modelpar").isNotBlank();
         Path html = dir.resolve("report.html");
         Path plan = dir.resolve("plan.json");
+        Path trace = dir.resolve("trace.json");
         CliRun run = CliRun.of("run", "--model", "gpt-mini", "--cluster", "local:2", "--device-memory", "48MiB",
-                "--global-batch", "8", "--steps", "2", "--out", plan.toString(), "--report", html.toString(), "--json");
+                "--global-batch", "8", "--steps", "2", "--out", plan.toString(), "--report", html.toString(), "--json",
+                "--trace", trace.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(run.out());
         long budget = 48L << 20;
@@ -83,6 +85,10 @@ class RunCommandTest {
         }
         assertThat(Files.readString(html)).contains("id=\"timeline-measured\"", "id=\"memory-measured\"", "<td>48.00 MiB</td>");
         assertThat(Path.of(home, "profiles", "local.json")).isRegularFile();
+        // docs/workflow.md's next command: the plan names gpt-mini, made from its timed copy under $MODELPAR_HOME
+        CliRun report = CliRun.of("report", "--plan", plan.toString(), "--measured", trace.toString(), "--out",
+                dir.resolve("again.html").toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.graph.zoo.ModelZoo;
@@ -150,6 +152,48 @@ class SimulateCommandTest {
         assertThat(Main.execute(new String[] {"simulate", "--plan", file.toString(), "--model", "mlp-small"},
                 new PrintWriter(new StringWriter()), new PrintWriter(err2, true))).isEqualTo(2);
         assertThat(err2.toString()).startsWith("modelpar: " + file + ": graph.hash sha256:").contains("does not match graph 'mlp-small'");
+    }
+
+    /**
+     * The trace links every send to its receive (one flow start and finish per send, the same id), gives each
+     * forward its FLOPs (the stage's forward FLOPs per sample x one sample per replica) and each transfer its bytes,
+     * labels processes with their stage; --trace-devices replica:1 keeps that replica's 4 devices.
+     */
+    @Test
+    void traceLinksSendsAndCarriesFlopsAndBytesAndKeepsOneReplica() throws IOException {
+        var graph = ModelZoo.build("gpt-tiny");
+        var plan = StageBalancer.plan(graph, Clusters.resolve("dgx-a100"), new ParallelConfig(4, 1, 2, 8, 1, Schedule.GPIPE, false,
+                Precision.FP32, OptimizerKind.SGD), new RooflineCostModel());
+        Path file = dir.resolve("plan.json");
+        PlanJson.write(PlanFile.of(plan), file);
+        Path trace = dir.resolve("trace.json");
+        assertThat(run("simulate", "--plan", file.toString(), "--trace", trace.toString())).isZero();
+        JsonNode events = new ObjectMapper().readTree(trace.toFile()).get("traceEvents");
+        List<JsonNode> all = new ArrayList<>();
+        events.forEach(all::add);
+        long sends = all.stream().filter(e -> e.path("name").asText().startsWith("send ")).count();
+        assertThat(sends).isPositive();
+        assertThat(all.stream().filter(e -> e.path("ph").asText().equals("s")).map(e -> e.get("id").asLong()).toList())
+                .hasSize((int) sends).doesNotHaveDuplicates()
+                .isEqualTo(all.stream().filter(e -> e.path("ph").asText().equals("f")).map(e -> e.get("id").asLong()).toList());
+        double stage0 = plan.stages().get(0).ops().stream().mapToDouble(id -> graph.op(id).orElseThrow().forwardFlops()).sum();
+        assertThat(all.stream().filter(e -> e.path("name").asText().equals("F s0 mb0")).map(e -> e.get("args").get("flops").asDouble()))
+                .containsOnly(stage0);
+        assertThat(all.stream().filter(e -> e.path("name").asText().startsWith("send ")).map(e -> e.get("args").get("bytes").asLong()))
+                .allMatch(b -> b > 0);
+        assertThat(all.stream().filter(e -> e.path("name").asText().equals("process_labels")).map(e -> e.get("args").get("labels").asText())
+                .distinct()).containsExactly("stage 0", "stage 1", "stage 2", "stage 3");
+        Path one = dir.resolve("replica1.json");
+        assertThat(run("simulate", "--plan", file.toString(), "--trace", one.toString(), "--trace-devices", "replica:1")).isZero();
+        JsonNode kept = new ObjectMapper().readTree(one.toFile()).get("traceEvents");
+        List<String> names = new ArrayList<>();
+        kept.forEach(e -> {
+            if (e.path("name").asText().equals("process_name")) {
+                names.add(e.get("args").get("name").asText());
+            }
+        });
+        assertThat(names).hasSize(4).doesNotContainAnyElementsOf(plan.stages().stream().map(s -> s.devices().get(0)).toList());
+        assertThat(Files.size(one)).isLessThan(Files.size(trace) / 3 * 2);
     }
 
     @Test

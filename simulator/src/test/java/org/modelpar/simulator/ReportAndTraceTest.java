@@ -57,9 +57,9 @@ class ReportAndTraceTest {
     void traceHasComputeCommunicationAndMemoryTracksAndIsDeterministic() throws IOException {
         SimulationOptions options = SimulationOptions.defaults().withTrace(true);
         ByteArrayOutputStream a = new ByteArrayOutputStream();
-        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), a);
+        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), ChromeTraceWriter.Details.NONE, a);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), b);
+        ChromeTraceWriter.write(Simulator.simulate(g, c, plan, options).timeline().orElseThrow(), ChromeTraceWriter.Details.NONE, b);
         assertThat(a.toByteArray()).isEqualTo(b.toByteArray());
         JsonNode events = new ObjectMapper().readTree(a.toByteArray()).get("traceEvents");
         boolean compute = false;
@@ -67,7 +67,7 @@ class ReportAndTraceTest {
         boolean memory = false;
         for (JsonNode e : events) {
             compute |= e.get("ph").asText().equals("X") && e.get("name").asText().equals("F s0 mb0");
-            comm |= e.get("ph").asText().equals("b") && e.get("name").asText().equals("send act s0>s1 mb0");
+            comm |= e.get("ph").asText().equals("X") && e.get("tid").asInt() >= 1 && e.get("name").asText().equals("send act s0>s1 mb0");
             memory |= e.get("ph").asText().equals("C") && e.get("args").get("bytes").asLong() > 0;
         }
         assertThat(compute).isTrue();

@@ -2,6 +2,10 @@ package org.modelpar.solver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Schedule;
@@ -28,6 +32,51 @@ final class ConfigurationSpace {
             enumerate(cluster, request, blocks, devices, nodeSize, schedules, batch, out);
         }
         return out;
+    }
+
+    /**
+     * Why {@link #enumerate} is empty for {@code request}: the first fixed degree (tensor, pipeline, data,
+     * micro-batch count, in that order) that no configuration with the fixed degrees before it allows, the rule
+     * it breaks and the values that configuration would allow; empty when the space is empty without fixed degrees.
+     */
+    static Optional<String> whyNone(ClusterSpec cluster, PlanRequest request, int blocks) {
+        int n = cluster.devices().size();
+        int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
+        String[] flags = {"--tp", "--pp", "--dp", "--microbatches"};
+        String[] rules = {
+            "a tensor-parallel group is a power of two that divides a node's " + nodeSize + " devices",
+            "p x t x d uses all " + n + " devices or a halving of them down to one node, so p divides the devices left"
+                    + " per tensor group, and p is at most the graph's " + blocks + " blocks",
+            "d is the devices used divided by p x t",
+            "d x micro-batches must divide the global batch of " + request.globalBatchSize()};
+        OptionalInt[] fixed = {request.tensor(), request.pipeline(), request.data(), request.microBatches()};
+        OptionalInt[] kept = {OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty()};
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < fixed.length; i++) {
+            if (fixed[i].isEmpty()) {
+                continue;
+            }
+            List<Configuration> before = enumerate(cluster, request.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks);
+            kept[i] = fixed[i];
+            if (before.isEmpty()) {
+                return Optional.empty();
+            }
+            if (enumerate(cluster, request.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks).isEmpty()) {
+                int degree = i;
+                TreeSet<Integer> possible = new TreeSet<>();
+                before.forEach(c -> possible.add(switch (degree) {
+                    case 0 -> c.tensor();
+                    case 1 -> c.pipeline();
+                    case 2 -> c.data();
+                    default -> c.microBatches();
+                }));
+                return Optional.of(flags[i] + " " + fixed[i].getAsInt() + " cannot work on " + n + " devices of cluster '"
+                        + cluster.name() + "'" + (given.isEmpty() ? "" : " with " + String.join(" ", given)) + ": " + rules[i]
+                        + "; possible " + flags[i] + " values: " + possible.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+            }
+            given.add(flags[i] + " " + fixed[i].getAsInt());
+        }
+        return Optional.empty();
     }
 
     /** All devices, then halves down to one node (a prefix of whole nodes), for when more devices don't help. */

@@ -78,9 +78,9 @@ public final class Planner {
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
         if (configs.isEmpty()) {
-            throw new PlanException("globalBatchSize " + request.globalBatchSize() + ": no configuration of "
-                    + cluster.devices().size() + " devices fits it with the fixed degrees given (pp, tp, dp, microbatches;"
-                    + " p x t x d must use all devices or a halving of them, d x micro-batches must divide the batch)");
+            throw new PlanException(ConfigurationSpace.whyNone(cluster, request, blocks.size()).orElse("globalBatchSize "
+                    + request.globalBatchSize() + ": no configuration of " + cluster.devices().size() + " devices fits it"
+                    + " (p x t x d must use all devices or a halving of them, d x micro-batches must divide the batch)"));
         }
         // most promising first (lowest lower bound), so the bound prunes the rest; ties keep enumeration order
         Map<Configuration, Double> bound = new HashMap<>();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
 /** Shared chart look and the PNG data-URI encoding that keeps the report self-contained. */
@@ -18,6 +19,8 @@ final class Charts {
     static final Color COMMUNICATION = new Color(0x8D69B8);
     static final Color OPTIMIZER = new Color(0x84584E);
     static final Color BUBBLE = new Color(0xC7C7C7);
+    /** Most series whose legend stays below a chart, and most category labels left level. */
+    static final int LEGEND_BELOW = 4;
 
     private Charts() {
     }
@@ -29,6 +32,24 @@ final class Charts {
         styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setLegendBorderColor(Color.WHITE);
         styler.setAntiAlias(true);
+    }
+
+    /**
+     * With more than {@value #LEGEND_BELOW} series per chart the legend moves beside the chart, one entry a line:
+     * a row of them below a wide chart runs past its edge.
+     */
+    static void legendBeside(Styler styler, int series) {
+        if (series > LEGEND_BELOW) {
+            styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+            styler.setLegendLayout(Styler.LegendLayout.Vertical);
+        }
+    }
+
+    /** Category labels are turned when there are more than {@value #LEGEND_BELOW}, so neighbours do not overlap. */
+    static void turnLabels(AxesChartStyler styler, int categories) {
+        if (categories > LEGEND_BELOW) {
+            styler.setXAxisLabelRotation(45);
+        }
     }
 
     /** A solid stroke with square ends, for timeline bars. */

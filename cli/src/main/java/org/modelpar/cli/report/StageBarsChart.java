@@ -18,6 +18,7 @@ final class StageBarsChart {
                 .xAxisTitle("stage").yAxisTitle("ms per step").build();
         Charts.style(chart.getStyler());
         chart.getStyler().setStacked(true);
+        Charts.turnLabels(chart.getStyler(), rows.size());
         List<String> labels = rows.stream().map(Row::label).toList();
         chart.addSeries("compute", labels, stages.stream().map(s -> s.busySeconds() * 1e3).toList())
                 .setFillColor(Charts.FORWARD);

@@ -42,8 +42,13 @@ final class MegatronExport {
         args.add("--seq-length " + shape.seq());
         args.add("--max-position-embeddings " + shape.seq());
         if (ctx.naming() == ModuleNaming.LLAMA) {
+            // LLaMA (Touvron et al., 2023): rotary positions, RMSNorm, SwiGLU, no biases, no dropout
+            args.add("--position-embedding-type rope");
             args.add("--normalization RMSNorm");
             args.add("--swiglu");
+            args.add("--disable-bias-linear");
+            args.add("--attention-dropout 0.0");
+            args.add("--hidden-dropout 0.0");
         }
         if (shape.kvHeads() != shape.heads()) {
             args.add("--group-query-attention");
@@ -100,6 +105,19 @@ final class MegatronExport {
         out.append("MEGATRON_ARGS=(\n");
         args.forEach(a -> out.append("  ").append(a).append('\n'));
         out.append(")\n");
+        boolean llama = ctx.naming() == ModuleNaming.LLAMA;
+        out.append("# PLACEHOLDERS: modelpar knows neither your data, your tokenizer nor your learning-rate schedule;"
+                + " replace every \"<...>\" before launching\n");
+        out.append("DATA_ARGS=(\n  --data-path \"<DATA_PREFIX>\"\n");
+        out.append(llama ? "  --tokenizer-type Llama2Tokenizer\n  --tokenizer-model \"<TOKENIZER_MODEL>\"\n"
+                : "  --tokenizer-type GPT2BPETokenizer\n  --vocab-file \"<VOCAB_FILE>\"\n  --merge-file \"<MERGE_FILE>\"\n");
+        out.append(")\nTRAINING_ARGS=(\n  --lr \"<LEARNING_RATE>\"\n  --train-iters \"<TRAIN_ITERS>\"\n)\n");
+        out.append("# launch: on each of the ").append(plan.devices().size())
+                .append(" / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address\n");
+        out.append("# torchrun --nproc-per-node \"$GPUS_PER_NODE\" --nnodes $((").append(plan.devices().size())
+                .append(" / GPUS_PER_NODE)) --node-rank \"$NODE_RANK\" --master-addr \"$MASTER_ADDR\" --master-port 6000 \\\n")
+                .append("#     ").append(ctx.naming() == ModuleNaming.BERT ? "pretrain_bert.py" : "pretrain_gpt.py")
+                .append(" \"${MEGATRON_ARGS[@]}\" \"${DATA_ARGS[@]}\" \"${TRAINING_ARGS[@]}\"\n");
         return new Export(ExportFormat.MEGATRON, out.toString(), notes);
     }
 

@@ -38,7 +38,7 @@ class ExporterTest {
 
     @Test
     void torchGolden() throws IOException {
-        assertGolden("torch-gpt2-4stages.json", Exporter.export(GPT, fourStages(), ExportFormat.TORCH).text());
+        assertGolden("torch-gpt2-4stages.py", Exporter.export(GPT, fourStages(), ExportFormat.TORCH).text());
     }
 
     @Test
@@ -58,7 +58,7 @@ class ExporterTest {
     @Test
     void torchGpipeTensorParallelGolden() throws IOException {
         PlacementPlan plan = TestPlans.plan(GPT, new int[] {0, 7}, 4, 2, 4, 4, Schedule.GPIPE, Precision.FP32, false);
-        assertGolden("torch-gpt2-gpipe-tp2.json", Exporter.export(GPT, plan, ExportFormat.TORCH).text());
+        assertGolden("torch-gpt2-gpipe-tp2.py", Exporter.export(GPT, plan, ExportFormat.TORCH).text());
     }
 
     @Test
@@ -122,7 +122,7 @@ class ExporterTest {
         PlacementPlan plan = TestPlans.plan(mlp, new int[] {0, 3}, 1, 1, 2, 2, Schedule.GPIPE, Precision.FP32, false);
         assertThatThrownBy(() -> Exporter.export(mlp, plan, ExportFormat.MEGATRON))
                 .hasMessageContaining("graph 'mlp-small' is not one");
-        assertThat(Exporter.export(mlp, plan, ExportFormat.TORCH).text()).contains("\"layer3\" : \"SplitPoint.BEGINNING\"")
+        assertThat(Exporter.export(mlp, plan, ExportFormat.TORCH).text()).contains("\"layer3\": SplitPoint.BEGINNING,")
                 .contains("no known module hierarchy");
     }
 
@@ -133,6 +133,15 @@ class ExporterTest {
         int[] starts = {0, 11, 21, 31, 41, 51, 61, 71};
         PlacementPlan plan = TestPlans.plan(llama, starts, 8, 8, 1, 64, Schedule.ONE_F_ONE_B, Precision.BF16, true);
         assertGolden("megatron-llama2-70b.sh", Exporter.export(llama, plan, ExportFormat.MEGATRON).text());
+    }
+
+    @Test
+    void gpt3MegatronGolden() throws IOException {
+        // GPT-3 175B as Narayanan et al. (SC'21) train it: 96 blocks over 8 stages of tensor-parallel 8, data-parallel 16
+        ComputationGraph gpt3 = ModelZoo.build("gpt3-175b");
+        int[] starts = {0, 13, 25, 37, 49, 61, 73, 85};
+        PlacementPlan plan = TestPlans.plan(gpt3, starts, 128, 8, 16, 96, Schedule.ONE_F_ONE_B, Precision.BF16, false);
+        assertGolden("megatron-gpt3-175b.sh", Exporter.export(gpt3, plan, ExportFormat.MEGATRON).text());
     }
 
     @Test
@@ -151,7 +160,7 @@ class ExporterTest {
     void bertTorchGolden() throws IOException {
         ComputationGraph bert = ModelZoo.build("bert-large");
         PlacementPlan plan = TestPlans.plan(bert, new int[] {0, 13}, 1, 1, 8, 4, Schedule.ONE_F_ONE_B, Precision.FP16, false);
-        assertGolden("torch-bert-large.json", Exporter.export(bert, plan, ExportFormat.TORCH).text());
+        assertGolden("torch-bert-large.py", Exporter.export(bert, plan, ExportFormat.TORCH).text());
     }
 
     static void assertGolden(String name, String actual) throws IOException {

@@ -20,3 +20,17 @@ MEGATRON_ARGS=(
   --recompute-method uniform
   --recompute-num-layers 1
 )
+# PLACEHOLDERS: modelpar knows neither your data, your tokenizer nor your learning-rate schedule; replace every "<...>" before launching
+DATA_ARGS=(
+  --data-path "<DATA_PREFIX>"
+  --tokenizer-type GPT2BPETokenizer
+  --vocab-file "<VOCAB_FILE>"
+  --merge-file "<MERGE_FILE>"
+)
+TRAINING_ARGS=(
+  --lr "<LEARNING_RATE>"
+  --train-iters "<TRAIN_ITERS>"
+)
+# launch: on each of the 8 / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address
+# torchrun --nproc-per-node "$GPUS_PER_NODE" --nnodes $((8 / GPUS_PER_NODE)) --node-rank "$NODE_RANK" --master-addr "$MASTER_ADDR" --master-port 6000 \
+#     pretrain_gpt.py "${MEGATRON_ARGS[@]}" "${DATA_ARGS[@]}" "${TRAINING_ARGS[@]}"

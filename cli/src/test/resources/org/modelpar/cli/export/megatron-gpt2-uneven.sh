@@ -18,3 +18,17 @@ MEGATRON_ARGS=(
   --fp16
   --optimizer adam
 )
+# PLACEHOLDERS: modelpar knows neither your data, your tokenizer nor your learning-rate schedule; replace every "<...>" before launching
+DATA_ARGS=(
+  --data-path "<DATA_PREFIX>"
+  --tokenizer-type GPT2BPETokenizer
+  --vocab-file "<VOCAB_FILE>"
+  --merge-file "<MERGE_FILE>"
+)
+TRAINING_ARGS=(
+  --lr "<LEARNING_RATE>"
+  --train-iters "<TRAIN_ITERS>"
+)
+# launch: on each of the 4 / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address
+# torchrun --nproc-per-node "$GPUS_PER_NODE" --nnodes $((4 / GPUS_PER_NODE)) --node-rank "$NODE_RANK" --master-addr "$MASTER_ADDR" --master-port 6000 \
+#     pretrain_gpt.py "${MEGATRON_ARGS[@]}" "${DATA_ARGS[@]}" "${TRAINING_ARGS[@]}"

@@ -15,8 +15,12 @@ MEGATRON_ARGS=(
   --ffn-hidden-size 28672
   --seq-length 4096
   --max-position-embeddings 4096
+  --position-embedding-type rope
   --normalization RMSNorm
   --swiglu
+  --disable-bias-linear
+  --attention-dropout 0.0
+  --hidden-dropout 0.0
   --group-query-attention
   --num-query-groups 8
   --untie-embeddings-and-output-weights
@@ -26,3 +30,16 @@ MEGATRON_ARGS=(
   --recompute-method uniform
   --recompute-num-layers 1
 )
+# PLACEHOLDERS: modelpar knows neither your data, your tokenizer nor your learning-rate schedule; replace every "<...>" before launching
+DATA_ARGS=(
+  --data-path "<DATA_PREFIX>"
+  --tokenizer-type Llama2Tokenizer
+  --tokenizer-model "<TOKENIZER_MODEL>"
+)
+TRAINING_ARGS=(
+  --lr "<LEARNING_RATE>"
+  --train-iters "<TRAIN_ITERS>"
+)
+# launch: on each of the 64 / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address
+# torchrun --nproc-per-node "$GPUS_PER_NODE" --nnodes $((64 / GPUS_PER_NODE)) --node-rank "$NODE_RANK" --master-addr "$MASTER_ADDR" --master-port 6000 \
+#     pretrain_gpt.py "${MEGATRON_ARGS[@]}" "${DATA_ARGS[@]}" "${TRAINING_ARGS[@]}"

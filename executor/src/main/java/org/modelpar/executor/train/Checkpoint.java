@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import org.modelpar.graph.io.AtomicFiles;
 import org.modelpar.executor.transport.TensorCodec;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -119,8 +118,7 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
 
     /** {@code "sha256:<hex>"} of the plan's {@code modelpar-plan/1} text (the plan alone, without prediction). */
     public static String planHash(PlacementPlan plan) {
-        byte[] text = PlanJson.write(PlanFile.of(plan)).getBytes(StandardCharsets.UTF_8);
-        return "sha256:" + java.util.HexFormat.of().formatHex(sha256(text, text.length));
+        return PlanJson.contentHash(plan);
     }
 
     private static void writeTensors(DataOutputStream out, Map<String, INDArray> tensors) throws IOException {

@@ -2,6 +2,7 @@ package org.modelpar.executor.train;
 
 import java.util.List;
 import java.util.Map;
+import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.simulator.timeline.Timeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -46,16 +47,8 @@ public record TrainResult(int firstStep, List<Double> losses, List<Double> stepS
         }
     }
 
-    /**
-     * Median wall time of the steady steps: the second half of the run when it has at least four steps
-     * (the JIT compiles ND4J's Java paths over the first few dozen steps, which run up to 2x slower), else
-     * all steps but the first when there are three.
-     */
+    /** The steady measured step of this run's wall times per step ({@link SteadyStep}: one statistic everywhere). */
     public double measuredStepSeconds() {
-        int n0 = stepSeconds.size();
-        List<Double> s = stepSeconds.subList(n0 >= 4 ? n0 / 2 : n0 == 3 ? 1 : 0, n0);
-        double[] sorted = s.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return SteadyStep.seconds(stepSeconds);
     }
 }

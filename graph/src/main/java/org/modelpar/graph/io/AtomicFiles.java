@@ -38,7 +38,16 @@ public final class AtomicFiles {
     public static void write(Path file, Content content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "it is a folder, not a file");
+        }
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            // the temporary file's random name says nothing to the user: name the folder
+            throw new FileSystemException(dir.toString(), null, "cannot create a file in this folder (" + words(e) + ")");
+        }
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
                 content.writeTo(out);
@@ -63,17 +72,22 @@ public final class AtomicFiles {
      * for one-line errors; Java's own messages often name only the path.
      */
     public static String reason(IOException e) {
-        if (e instanceof AccessDeniedException a) {
-            return "permission denied: " + a.getFile();
+        return e instanceof FileSystemException f && f.getFile() != null ? words(e) + ": " + f.getFile() : words(e);
+    }
+
+    /** Why an I/O operation failed, without the file. */
+    private static String words(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
         }
-        if (e instanceof FileAlreadyExistsException x) {
-            return "a file is in the way of a folder: " + x.getFile();
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in the way of a folder";
         }
-        if (e instanceof NoSuchFileException n) {
-            return "no such file or folder: " + n.getFile();
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
         }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason() + (f.getFile() == null ? "" : ": " + f.getFile());
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : "failed";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

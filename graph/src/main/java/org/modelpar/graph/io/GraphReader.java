@@ -33,7 +33,7 @@ public final class GraphReader {
     private static String hfName(Path file) {
         Path abs = file.toAbsolutePath().getParent();
         Path dir = abs == null ? null : abs.getFileName();
-        String label = SourceFile.label(file);
-        return dir != null && label.equals("config.json") ? dir.toString() : label.replaceFirst("\\.json$", "");
+        String name = String.valueOf(file.getFileName());
+        return dir != null && name.equals("config.json") ? dir.toString() : name.replaceFirst("\\.json$", "");
     }
 }

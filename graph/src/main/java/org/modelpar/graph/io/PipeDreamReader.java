@@ -2,12 +2,15 @@ package org.modelpar.graph.io;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.MeasuredTime;
@@ -62,10 +65,39 @@ final class PipeDreamReader {
         if (ops.isEmpty()) {
             throw new GraphException(label + ": no nodes (expected lines 'nodeId -- description -- forward_compute_time=...')");
         }
+        requireConnected();
         try {
             return ComputationGraph.of(graphName(), options.batchSize(), List.copyOf(ops.values()), tensors);
         } catch (GraphException e) {
             throw new GraphException(label + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A profiled model is one connected graph: a node that no chain of edges joins to the first node means
+     * edge lines are missing, as when the file is cut at a line boundary (a cut inside a line is a malformed line).
+     */
+    private void requireConnected() {
+        Map<String, List<String>> neighbours = new HashMap<>();
+        for (TensorEdge t : tensors) {
+            neighbours.computeIfAbsent(t.from(), k -> new ArrayList<>()).add(t.to());
+            neighbours.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(t.from());
+        }
+        String first = ops.keySet().iterator().next();
+        Set<String> reached = new HashSet<>(List.of(first));
+        ArrayDeque<String> todo = new ArrayDeque<>(reached);
+        while (!todo.isEmpty()) {
+            for (String n : neighbours.getOrDefault(todo.pop(), List.of())) {
+                if (reached.add(n)) {
+                    todo.push(n);
+                }
+            }
+        }
+        if (reached.size() < ops.size()) {
+            String apart = ops.keySet().stream().filter(n -> !reached.contains(n)).findFirst().orElseThrow();
+            throw new GraphException(label + ": node '" + apart + "' (and " + (ops.size() - reached.size() - 1)
+                    + " more) is joined to node '" + first + "' by no edge: " + tensors.size() + " edges for " + ops.size()
+                    + " nodes; the file looks truncated (a PipeDream profile is one connected graph)");
         }
     }
 

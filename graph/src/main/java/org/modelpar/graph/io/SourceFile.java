@@ -11,13 +11,24 @@ import org.modelpar.graph.GraphException;
 
 /** Reads a whole input file within the size limit; errors name the file. */
 final class SourceFile {
+    /** The file name of a Hugging Face model's configuration. */
+    private static final String HF_CONFIG = "config.json";
+
     private SourceFile() {
     }
 
-    /** The name errors use for a file: its file name. */
+    /**
+     * The name errors use for a file: its file name, with its directory's name when the file name alone says
+     * nothing of which model it is ({@code llama-2-7b/config.json}: every Hugging Face model has a config.json).
+     */
     static String label(Path file) {
         Path name = file.getFileName();
-        return name == null ? file.toString() : name.toString();
+        if (name == null) {
+            return file.toString();
+        }
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        return name.toString().equals(HF_CONFIG) && dir != null && dir.getFileName() != null
+                ? dir.getFileName() + "/" + name : name.toString();
     }
 
     /** The file as UTF-8 text; bytes that are not UTF-8 (a binary file) are an error, never replaced. */

@@ -35,4 +35,11 @@ class AtomicFilesTest {
                 () -> AtomicFiles.writeString(blocker.resolve("plan.json"), "{}"));
         assertThat(AtomicFiles.reason(e)).isEqualTo("a file is in the way of a folder: " + blocker);
     }
+
+    @Test
+    void aFolderInTheWayOfTheFileIsNamed() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("plan.json"));
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> AtomicFiles.writeString(folder, "{}"));
+        assertThat(AtomicFiles.reason(e)).isEqualTo("it is a folder, not a file: " + folder);
+    }
 }

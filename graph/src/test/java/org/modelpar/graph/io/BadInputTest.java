@@ -134,7 +134,8 @@ class BadInputTest {
     void badHfConfigFile(String what, String content, String message) throws IOException {
         Path file = dir.resolve("config.json");
         Files.writeString(file, content);
-        assertThatThrownBy(() -> GraphReader.read(file, GraphFormat.HF_CONFIG)).isInstanceOf(GraphException.class).hasMessage(message);
+        assertThatThrownBy(() -> GraphReader.read(file, GraphFormat.HF_CONFIG)).isInstanceOf(GraphException.class)
+                .hasMessage(dir.getFileName() + "/" + message);
     }
 
     @Test
@@ -153,7 +154,7 @@ class BadInputTest {
         Path gpt2 = dir.resolve("config.json");
         Files.writeString(gpt2, "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}");
         assertThatThrownBy(() -> GraphReader.read(gpt2, GraphFormat.HF_CONFIG, d.withSequenceLength(9)))
-                .hasMessage("config.json: sequence length 9 exceeds the 8 learned positions (n_positions); give --seq-len of at most 8");
+                .hasMessage(dir.getFileName() + "/config.json: sequence length 9 exceeds the 8 learned positions (n_positions); give --seq-len of at most 8");
         assertThatThrownBy(() -> d.withSequenceLength(0)).hasMessage("sequence length must be between 1 and 1000000, got 0");
         assertThatThrownBy(() -> GraphFormat.parse("tflite"))
                 .hasMessage("unknown graph format 'tflite' (expected one of json, pipedream, hf-config, onnx)");

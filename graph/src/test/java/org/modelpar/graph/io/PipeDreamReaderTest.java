@@ -82,6 +82,19 @@ class PipeDreamReaderTest {
                 within((double) g.opCount()));
     }
 
+    /** A file cut at a line boundary, in the edge lines or before them, leaves nodes no edge joins: refused. */
+    @ParameterizedTest
+    @CsvSource({"81, 'node1' (and 5 more) is joined to node 'node11' by no edge: 40 edges for 41 nodes",
+        "41, 'node10' (and 39 more) is joined to node 'node11' by no edge: 0 edges for 41 nodes"})
+    void aFileCutAtALineBoundaryIsRefused(int keptLines, String apart, @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        List<String> lines = Files.readAllLines(TestData.pipedream("vgg16.graph.txt"));
+        Path cut = Files.write(dir.resolve("vgg16.graph.txt"), lines.subList(0, keptLines));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GraphReader.read(cut, GraphFormat.PIPEDREAM))
+                .isInstanceOf(org.modelpar.graph.GraphException.class)
+                .hasMessageStartingWith("vgg16.graph.txt: node ").hasMessageContaining(apart)
+                .hasMessageEndingWith("; the file looks truncated (a PipeDream profile is one connected graph)");
+    }
+
     @org.junit.jupiter.api.Test
     void gnmtListsAreSummedAndInputsAreFreeSources() {
         ComputationGraph g = GraphReader.read(TestData.pipedream("gnmt.graph.txt"), GraphFormat.PIPEDREAM);

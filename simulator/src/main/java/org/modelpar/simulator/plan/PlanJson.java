@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,19 @@ public final class PlanJson {
             return MAPPER.writeValueAsString(toTree(file)).replace("\r\n", "\n") + "\n";
         } catch (JsonProcessingException e) {
             throw new PlanException("cannot write plan: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * {@code "sha256:<hex>"} of the plan's own file text (no prediction or explanation): what a checkpoint and
+     * a measured trace record of the plan that made them.
+     */
+    public static String contentHash(PlacementPlan plan) {
+        try {
+            byte[] text = write(PlanFile.of(plan)).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
         }
     }
 

@@ -8,6 +8,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
 import org.modelpar.graph.io.GraphJson;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.io.ClusterJson;
 
 /**
  * Checks a plan against its graph and cluster: every op of the graph in exactly one stage, every stage
@@ -86,6 +87,26 @@ public final class PlanValidator {
                 throw new PlanException("graph.hash " + plan.graphHash() + " of the plan does not match graph '"
                         + graph.name() + "' (" + actual + ")");
             }
+        }
+    }
+
+    /**
+     * Checks that the plan was made for this cluster: a plan that records a cluster content hash must match
+     * {@link ClusterJson#contentHash} of the cluster (an empty hash is not checked). This machine's local
+     * workers under the plan's own cluster name pass whatever their numbers: profiling the machine again
+     * changes its measured speeds, not the machine.
+     *
+     * @throws PlanException naming both clusters and their hashes
+     */
+    public static void requireCluster(PlacementPlan plan, ClusterSpec cluster) {
+        if (plan.clusterHash().isEmpty() || cluster.localWorkers() && plan.clusterName().equals(cluster.name())) {
+            return;
+        }
+        String actual = ClusterJson.contentHash(cluster);
+        if (!plan.clusterHash().equals(actual)) {
+            throw new PlanException("the plan was made for cluster '" + plan.clusterName() + "' (" + plan.clusterHash()
+                    + "), not for cluster '" + cluster.name() + "' (" + actual + "): re-plan for it, e.g. plan --from PLAN --cluster "
+                    + cluster.name());
         }
     }
 }

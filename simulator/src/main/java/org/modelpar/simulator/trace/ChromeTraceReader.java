@@ -13,6 +13,7 @@ import java.util.Map;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.profiles.io.Json;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanJson;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.MemorySample;
@@ -25,7 +26,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * names, a complete ({@code X}) or async ({@code b}/{@code e}, paired by pid, category, id and name) event is
  * the instruction of that device's program with the event's name, a {@code memory} counter is a memory
  * sample ({@code args.bytes}). Times are microseconds in the file. Events with {@code args.step} make a
- * measured timeline; without, a simulated one (step 0). The critical path is not part of the file.
+ * measured timeline; without, a simulated one (step 0). A trace that records its plan ({@code otherData.plan})
+ * must be of the program's plan. The critical path is not part of the file.
  */
 public final class ChromeTraceReader {
     private ChromeTraceReader() {
@@ -57,6 +59,11 @@ public final class ChromeTraceReader {
         JsonNode events = root == null ? null : root.isArray() ? root : root.path("traceEvents");
         if (events == null || !events.isArray()) {
             throw new PlanException("trace " + source + " has no traceEvents array");
+        }
+        JsonNode recorded = root.path("otherData").path(TraceEventWriter.PLAN_FIELD);
+        if (recorded.isTextual() && !recorded.asText().equals(PlanJson.contentHash(program.plan()))) {
+            throw new PlanException("trace " + source + " is of plan " + recorded.asText() + ", not of this plan ("
+                    + PlanJson.contentHash(program.plan()) + "): give the plan file the trace was written with");
         }
         Map<String, Map<String, Integer>> positions = new HashMap<>();
         for (DeviceProgram p : program.programs()) {

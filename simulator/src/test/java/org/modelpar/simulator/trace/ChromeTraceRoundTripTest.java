@@ -35,7 +35,7 @@ class ChromeTraceRoundTripTest {
 
     private static String json(Timeline t) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChromeTraceWriter.write(t, out);
+        ChromeTraceWriter.write(t, ChromeTraceWriter.Details.NONE, out);
         return out.toString(StandardCharsets.UTF_8);
     }
 

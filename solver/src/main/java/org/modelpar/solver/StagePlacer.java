@@ -143,8 +143,24 @@ final class StagePlacer {
                     .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
         }
         SplitCost cost = cost(problem);
-        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : (s, inner, outer) ->
-                pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+        // the order fallback is not exact anyway: its placement is scored exactly, without the search
+        int searchNodes = exact ? IdealPartitioner.SEARCH_NODES : 0;
+        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : new IdealPartitioner.Cost() {
+            @Override
+            public double of(int s, int inner, int outer) {
+                return pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer);
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int fixed) {
+                for (int s = 0; s < fixed; s++) {
+                    if (pinnedElsewhere(nested, pinnedStage, s, chain[s], chain[s + 1])) {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                }
+                return cost.bottleneck(chain, fixed);
+            }
+        }, searchNodes);
     }
 
     private SplitCost cost(PlacementProblem problem) {

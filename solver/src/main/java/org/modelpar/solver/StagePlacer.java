@@ -201,6 +201,15 @@ final class StagePlacer {
             public double lowerBound(int stage, int first, int count, int inner, int outer) {
                 return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
             }
+
+            @Override
+            public double bottleneck(int[] chain, int[] first, int[] counts) {
+                double worst = 0;
+                for (int s = 0; s < counts.length; s++) {
+                    worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, counts.length, s));
+                }
+                return worst;
+            }
         });
     }
 

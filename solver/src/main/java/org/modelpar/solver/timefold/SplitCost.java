@@ -137,13 +137,22 @@ public final class SplitCost implements IdealPartitioner.Cost {
     public double bottleneck(int[] chain, int fixed) {
         double worst = 0;
         for (int t = 0; t < fixed; t++) {
-            double total = lowerBound(t, chain[t], chain[t + 1]);
-            if (total == Double.POSITIVE_INFINITY) {
-                return total;
-            }
-            worst = Math.max(worst, total + receivedNanos(t, chain[t], chain[t + 1]) + sentNanos(t, chain, fixed, t));
+            worst = Math.max(worst, stageNanos(chain, fixed, t));
         }
         return worst;
+    }
+
+    /**
+     * Stage t's time when the first {@code fixed} stages hold {@code chain[s+1] \ chain[s]}: compute, what
+     * it receives, and each output it makes sent once to every later placed stage reading it and once more
+     * when blocks not placed yet read it (exact for {@code fixed = k}); infinity over memory.
+     */
+    public double stageNanos(int[] chain, int fixed, int t) {
+        double total = lowerBound(t, chain[t], chain[t + 1]);
+        if (total == Double.POSITIVE_INFINITY) {
+            return total;
+        }
+        return total + receivedNanos(t, chain[t], chain[t + 1]) + sentNanos(t, chain, fixed, t);
     }
 
     /** Every output the stage reads from earlier stages, received once on its inbound link. */

@@ -56,6 +56,11 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
                 plan.schedule(), recompute, replicas);
     }
 
+    /** The same with {@code size} samples per micro-batch and {@code count} micro-batches per step. */
+    public Configuration withMicroBatchSize(int size, int count) {
+        return new Configuration(pipeline, tensor, data, size, count, schedule, recompute, replicas);
+    }
+
     public Configuration withReplicas(List<Integer> perStage) {
         return new Configuration(pipeline, tensor, data, microBatchSize, microBatches, schedule, recompute, perStage);
     }

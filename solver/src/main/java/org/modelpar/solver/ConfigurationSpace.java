@@ -84,6 +84,22 @@ final class ConfigurationSpace {
         return out;
     }
 
+    /**
+     * The micro-batch sizes c's uneven replicas may use: c's own and every other size from it to below
+     * twice it that divides the batch and c's data degree (so each size belongs to one power-of-two size of
+     * {@link #samplesPerReplica}); with a fixed micro-batch count, c's own only. E.g. batch 12, d = 2: 4 and 6,
+     * so 3 replicas for one stage and 1 for the other are possible (6 samples: 2 per replica, and 6).
+     */
+    static List<Integer> replicaMicroBatchSizes(int batch, Configuration c, boolean fixedCount) {
+        List<Integer> out = new ArrayList<>(List.of(c.microBatchSize()));
+        for (int size = c.microBatchSize() + c.data(); !fixedCount && size < 2 * c.microBatchSize(); size += c.data()) {
+            if (batch % size == 0) {
+                out.add(size);
+            }
+        }
+        return out;
+    }
+
     private static boolean allows(int fixed, int value) {
         return fixed < 0 || fixed == value;
     }

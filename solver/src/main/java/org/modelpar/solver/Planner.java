@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -116,8 +117,9 @@ public final class Planner {
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (hybridAllowed(c, cluster, request)) {
-                Optional<Estimate> hybrid = hybrid(c, placer, builder);
-                if (hybrid.isPresent() && dp.map(d -> hybrid.get().partition().bottleneck() < d.bottleneck()).orElse(true)) {
+                Optional<Estimate> hybrid = hybrid(c, placer, builder, request);
+                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration() == c)
+                        .allMatch(e -> hybrid.get().stepSeconds() < e.stepSeconds())) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
                 }
@@ -165,15 +167,29 @@ public final class Planner {
                 && request.pins().isEmpty();
     }
 
-    /** The hybrid placement of c, when its replicas come out uneven. */
-    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder) {
-        return placer.placeReplicated(c, builder)
-                .filter(r -> java.util.Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
-                .map(r -> {
-                    Configuration uneven = c.withReplicas(java.util.Arrays.stream(r.replicasOfStage()).boxed().toList());
-                    return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
-                            r.bottleneck()), (c.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
-                });
+    /**
+     * The best hybrid placement of c, when its replicas come out uneven: over c's micro-batch size and the
+     * others between it and twice it that divide the batch and d ({@link ConfigurationSpace#replicaMicroBatchSizes}),
+     * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
+     * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
+     */
+    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request) {
+        Optional<Estimate> best = Optional.empty();
+        int batch = request.globalBatchSize();
+        for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
+            Configuration sized = c.withMicroBatchSize(size, batch / size);
+            Optional<Estimate> e = placer.placeReplicated(sized, builder)
+                    .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
+                    .map(r -> {
+                        Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
+                        return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
+                                r.bottleneck()), (sized.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
+                    });
+            if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {
+                best = e;
+            }
+        }
+        return best;
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {
@@ -191,7 +207,7 @@ public final class Planner {
      */
     static int[] pinnedBlocks(BlockSet blocks, Map<String, Integer> pins) {
         int[] stageOf = new int[blocks.size()];
-        java.util.Arrays.fill(stageOf, -1);
+        Arrays.fill(stageOf, -1);
         Map<String, Integer> found = new HashMap<>();
         for (int b = 0; b < blocks.size(); b++) {
             for (String op : blocks.opsOfBlock().get(b)) {

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.plan.Schedule;
 
 class ConfigurationSpaceTest {
     @Test
@@ -21,6 +22,18 @@ class ConfigurationSpaceTest {
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, -1)).containsExactly(1, 2, 4, 8);
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 8)).containsExactly(3);
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 7)).isEmpty();
+    }
+
+    @Test
+    void replicaMicroBatchSizesLieBetweenOnePowerOfTwoAndTheNext() {
+        Configuration c = new Configuration(2, 1, 2, 4, 3, Schedule.ONE_F_ONE_B, false);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(12, c, false)).containsExactly(4, 6);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(12, c, true)).containsExactly(4);
+        // batch 1536 (3 x 512), d = 8, 64 samples: 96 divides it
+        Configuration big = new Configuration(4, 8, 8, 64, 24, Schedule.ONE_F_ONE_B, false);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(1536, big, false)).containsExactly(64, 96);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(64, new Configuration(2, 1, 2, 8, 8, Schedule.GPIPE, false), false))
+                .containsExactly(8);
     }
 
     @Test

@@ -90,8 +90,13 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
 
     /** E.g. {@code pp=4 tp=8 dp=4 mb=32 m=16 1f1b recompute}, with {@code replicas 3+1} for uneven stages. */
     public String label() {
+        return label(recompute ? " recompute" : "");
+    }
+
+    /** {@link #label()} with {@code recomputation} (e.g. {@code " recompute full"}) in place of the recompute flag. */
+    String label(String recomputation) {
         return "pp=" + pipeline + " tp=" + tensor + " dp=" + data + " mb=" + microBatchSize + " m=" + microBatches
-                + " " + schedule.jsonName() + (recompute ? " recompute" : "")
+                + " " + schedule.jsonName() + recomputation
                 + (replicas.isEmpty() ? "" : " replicas " + replicas.stream().map(String::valueOf).collect(Collectors.joining("+")));
     }
 }

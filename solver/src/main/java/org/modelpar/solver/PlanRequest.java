@@ -11,8 +11,8 @@ import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
- * What to plan for. Fixing a degree (pipeline, tensor, data, micro-batches, schedule) restricts the search
- * to it; empty means "search".
+ * What to plan for. Fixing a degree (pipeline, tensor, data, micro-batches, schedule) or a plan option
+ * (sequence parallelism, gradient-reduce overlap) restricts the search to it; empty means "search".
  *
  * @param globalBatchSize samples per step
  * @param pipeline        fixed pipeline degree p
@@ -28,11 +28,14 @@ import org.modelpar.simulator.plan.Schedule;
  * @param memoryMargin    fraction of every device's memory kept free (default 0.05)
  * @param runnerUps       runner-up configurations to report
  * @param pins            op id -> stage index the op must be placed on ({@code plan --pin OP=STAGE}); empty: none
+ * @param sequenceParallel      fixed Megatron-LM sequence parallelism (applies where t is above 1)
+ * @param overlapGradientReduce fixed overlap of the gradient all-reduce with the last backward
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
-                          int runnerUps, Map<String, Integer> pins) {
+                          int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
+                          Optional<Boolean> overlapGradientReduce) {
     public PlanRequest {
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
@@ -58,44 +61,50 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                256, 0.05, 3, Map.of());
+                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty());
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
-                memoryMargin, runnerUps, pins);
+                memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps, pins);
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
     }
 
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
-                maxBlocks, memoryMargin, runnerUps, pins);
+                maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
-                limit, maxBlocks, memoryMargin, runnerUps, pins);
+                limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
     }
 
     /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
     public PlanRequest withPins(Map<String, Integer> p) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps, p);
+                timeLimit, maxBlocks, memoryMargin, runnerUps, p, sequenceParallel, overlapGradientReduce);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, maxBlocks, margin, runnerUps, pins);
+                seed, timeLimit, maxBlocks, margin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, blocks, memoryMargin, runnerUps, pins);
+                seed, timeLimit, blocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce);
+    }
+
+    /** Fixes sequence parallelism and the gradient-reduce overlap (empty: search both settings). */
+    public PlanRequest withPlanOptions(Optional<Boolean> sp, Optional<Boolean> overlap) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
+                seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap);
     }
 
     /** What a device of {@code capacityBytes} offers a plan: its memory less the margin. */

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * program over the op blocks ({@link StagePlacer}: over the ideals of a DAG, the prefixes of a chain; costs
  * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
  * estimated step {@code (m + p - 1) x bottleneck}; the most promising one is placed again by Timefold where
- * the program is not exact or the cluster is heterogeneous, their recomputation is switched off per stage
- * where memory allows, and each is simulated. The fastest that fits wins.
+ * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
+ * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
+ * again with the other settings of sequence parallelism and gradient-reduce overlap. The fastest that fits
+ * wins.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -40,6 +42,10 @@ public final class Planner {
     static final int SIMULATED = 4;
     /** A configuration whose lower bound is this much above the best estimate is not placed. */
     static final double PRUNE_SLACK = 1.25;
+
+    /** Fitting candidates first, then by simulated step; ties keep the order they were simulated in. */
+    private static final Comparator<Candidate> CANDIDATE_ORDER =
+            Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
 
@@ -149,10 +155,13 @@ public final class Planner {
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
                     && placer.refineWithTimefold(heterogeneous(cluster))));
         }
-        simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
+        simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
+        // the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        simulated.addAll(candidates.variants(simulated.get(0)));
+        simulated.sort(CANDIDATE_ORDER);
         double seconds = (System.nanoTime() - start) * 1e-9;
         return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);

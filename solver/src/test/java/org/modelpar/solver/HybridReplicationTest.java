@@ -52,7 +52,7 @@ class HybridReplicationTest {
         ClusterSpec cluster = PipeDreamOptimalityTest.oneNode("slow-a100-4", 4, "a100-sxm4-80gb", new LinkProfile(1e9, 0));
         PlanResult r = new Planner().plan(graph, cluster, request);
         assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> assertThat(u.configuration()).contains("mb=6 m=2")
-                .endsWith("replicas 3+1"));
+                .contains("replicas 3+1"));
         PlacementPlan best = r.best().plan();
         for (PlacementPlan plan : java.util.stream.Stream.concat(java.util.stream.Stream.of(best),
                 r.runnerUps().stream().map(f -> f.plan())).toList()) {

@@ -84,12 +84,15 @@ final class CandidateBuilder {
     }
 
     /**
-     * The options a placed configuration is first simulated with: those the request fixes, the rest off
-     * ({@link #variants} tries them on).
+     * The options a placed configuration is first simulated with: those the request fixes, the rest on
+     * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations
+     * over the tensor ranks for the same communication volume, Korthikanti et al. 2022; overlap hides the
+     * all-reduce under the backward), so the finalists compare on equal options; {@link #variants} tries
+     * them off on the winner.
      */
     private PlanOptions baseOptions(Configuration c) {
-        return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(false))
-                .withOverlapGradientReduce(request.overlapGradientReduce().orElse(false));
+        return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(true))
+                .withOverlapGradientReduce(request.overlapGradientReduce().orElse(true));
     }
 
     /**

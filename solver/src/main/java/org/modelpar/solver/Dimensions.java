@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Stage;
 
 /**
@@ -25,10 +25,11 @@ final class Dimensions {
         add(out, x.pipeline() != y.pipeline(), "pipeline degree");
         add(out, x.tensor() != y.tensor(), "tensor degree");
         add(out, x.data() != y.data(), "data degree");
-        add(out, !replicas(x).equals(replicas(y)), "replicas per stage");
+        add(out, x.pipeline() == y.pipeline() && x.data() == y.data() && !replicas(x).equals(replicas(y)), "replicas per stage");
         add(out, x.microBatchSize() != y.microBatchSize(), "micro-batch size");
         add(out, x.schedule() != y.schedule(), "schedule");
-        add(out, !modes(a).equals(modes(b)), "recompute");
+        boolean perStage = x.pipeline() == y.pipeline();
+        add(out, !modes(a, perStage).equals(modes(b, perStage)), "recompute");
         add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), "sequence parallelism");
         add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(),
                 "gradient-reduce overlap");
@@ -86,7 +87,9 @@ final class Dimensions {
         return IntStream.range(0, c.pipeline()).map(c::replicasOf).boxed().toList();
     }
 
-    private static String modes(Candidate c) {
-        return c.plan().stages().stream().map(Stage::recomputation).map(Enum::name).collect(Collectors.joining("+"));
+    /** The modes per stage, or the set of modes used when the pipeline degrees differ. */
+    private static List<Recompute> modes(Candidate c, boolean perStage) {
+        List<Recompute> modes = c.plan().stages().stream().map(Stage::recomputation).toList();
+        return perStage ? modes : modes.stream().distinct().sorted().toList();
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
@@ -41,12 +42,12 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
         this(pipeline, tensor, data, microBatchSize, microBatches, schedule, recompute, List.of());
     }
 
-    /** The configuration of a plan (recomputation when any stage recomputes; replicas when stages differ). */
+    /** The configuration of a plan (recomputation when any stage recomputes, selectively or fully; replicas when stages differ). */
     public static Configuration of(PlacementPlan plan) {
         int p = plan.pipelineStages();
         List<Integer> replicas = IntStream.range(0, p).map(plan::dataParallel).boxed().toList();
         int total = replicas.stream().mapToInt(Integer::intValue).sum();
-        boolean recompute = plan.stages().stream().anyMatch(s -> s.recompute());
+        boolean recompute = plan.stages().stream().anyMatch(s -> s.recomputation() != Recompute.NONE);
         boolean even = replicas.stream().allMatch(r -> r.equals(replicas.get(0)));
         if (even || total % p != 0 || plan.microBatchSize() % (total / p) != 0) {
             return new Configuration(p, plan.tensorParallel(), replicas.get(0), plan.microBatchSize(), plan.microBatches(),

@@ -14,33 +14,60 @@ import org.modelpar.simulator.plan.Stage;
  * the placement when nothing else differs), and which of them decided the winner.
  */
 final class Dimensions {
+    /** One dimension of the search, with its name in explanations. */
+    enum Dimension {
+        PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), REPLICAS("replicas per stage"),
+        MICRO_BATCH("micro-batch size"), SCHEDULE("schedule"), RECOMPUTE("recompute"),
+        SEQUENCE_PARALLEL("sequence parallelism"), OVERLAP("gradient-reduce overlap"), PLACEMENT("placement");
+
+        private final String words;
+
+        Dimension(String words) {
+            this.words = words;
+        }
+
+        /** Whether it is a plan option, tried on the winner's own placement. */
+        boolean planOption() {
+            return this == SEQUENCE_PARALLEL || this == OVERLAP;
+        }
+
+        @Override
+        public String toString() {
+            return words;
+        }
+    }
+
     private Dimensions() {
     }
 
     /** The dimensions in which {@code b} differs from {@code a}, in the order above; empty when none. */
-    static List<String> differing(Candidate a, Candidate b) {
+    static List<Dimension> differing(Candidate a, Candidate b) {
         Configuration x = a.configuration();
         Configuration y = b.configuration();
-        List<String> out = new ArrayList<>();
-        add(out, x.pipeline() != y.pipeline(), "pipeline degree");
-        add(out, x.tensor() != y.tensor(), "tensor degree");
-        add(out, x.data() != y.data(), "data degree");
-        add(out, x.pipeline() == y.pipeline() && x.data() == y.data() && !replicas(x).equals(replicas(y)), "replicas per stage");
-        add(out, x.microBatchSize() != y.microBatchSize(), "micro-batch size");
-        add(out, x.schedule() != y.schedule(), "schedule");
+        List<Dimension> out = new ArrayList<>();
+        add(out, x.pipeline() != y.pipeline(), Dimension.PIPELINE);
+        add(out, x.tensor() != y.tensor(), Dimension.TENSOR);
+        add(out, x.data() != y.data(), Dimension.DATA);
+        add(out, x.pipeline() == y.pipeline() && x.data() == y.data() && !replicas(x).equals(replicas(y)), Dimension.REPLICAS);
+        add(out, x.microBatchSize() != y.microBatchSize(), Dimension.MICRO_BATCH);
+        add(out, x.schedule() != y.schedule(), Dimension.SCHEDULE);
         boolean perStage = x.pipeline() == y.pipeline();
-        add(out, !modes(a, perStage).equals(modes(b, perStage)), "recompute");
-        add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), "sequence parallelism");
-        add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(),
-                "gradient-reduce overlap");
-        add(out, out.isEmpty() && !Arrays.equals(a.stageOfBlock(), b.stageOfBlock()), "placement");
+        add(out, !modes(a, perStage).equals(modes(b, perStage)), Dimension.RECOMPUTE);
+        add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), Dimension.SEQUENCE_PARALLEL);
+        add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(), Dimension.OVERLAP);
+        add(out, out.isEmpty() && !Arrays.equals(a.stageOfBlock(), b.stageOfBlock()), Dimension.PLACEMENT);
         return out;
     }
 
     /** Whether {@code b} is {@code a}'s placement with other plan options only (sequence parallelism, overlap). */
     static boolean onlyPlanOptions(Candidate a, Candidate b) {
-        List<String> d = differing(a, b);
-        return !d.isEmpty() && List.of("sequence parallelism", "gradient-reduce overlap").containsAll(d);
+        List<Dimension> d = differing(a, b);
+        return !d.isEmpty() && d.stream().allMatch(Dimension::planOption);
+    }
+
+    /** The dimensions b differs in, in words. */
+    static String words(List<Dimension> dimensions) {
+        return String.join(", ", dimensions.stream().map(Dimension::toString).toList());
     }
 
     /**
@@ -57,11 +84,11 @@ final class Dimensions {
         }
         Candidate closest = fitting.get(0);
         StringBuilder line = new StringBuilder(String.format("decided by: %s (the closest runner-up, %s, is %.1f%% slower)",
-                String.join(", ", differing(best, closest)), closest.label(), slower(best, closest)));
+                words(differing(best, closest)), closest.label(), slower(best, closest)));
         List<String> alone = new ArrayList<>();
-        List<String> seen = new ArrayList<>();
+        List<Dimension> seen = new ArrayList<>();
         for (Candidate c : fitting) {
-            List<String> d = differing(best, c);
+            List<Dimension> d = differing(best, c);
             if (d.size() == 1 && !seen.contains(d.get(0))) {
                 seen.add(d.get(0));
                 alone.add(String.format("%s %.1f%%", d.get(0), slower(best, c)));
@@ -77,9 +104,9 @@ final class Dimensions {
         return (c.stepSeconds() / best.stepSeconds() - 1) * 100;
     }
 
-    private static void add(List<String> out, boolean differs, String name) {
+    private static void add(List<Dimension> out, boolean differs, Dimension dimension) {
         if (differs) {
-            out.add(name);
+            out.add(dimension);
         }
     }
 

@@ -76,7 +76,7 @@ final class Explainer {
         }
         double slower = (c.stepSeconds() / best.stepSeconds() - 1) * 100;
         return new Explanation.RunnerUp(c.label(), c.stepSeconds(),
-                String.format("slower by %.1f%% (differs in %s)", slower, String.join(", ", Dimensions.differing(best, c))));
+                String.format("slower by %.1f%% (differs in %s)", slower, Dimensions.words(Dimensions.differing(best, c))));
     }
 
     static PlanFile file(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate c, Explanation e) {

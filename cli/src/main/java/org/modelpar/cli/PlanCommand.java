@@ -58,7 +58,7 @@ final class PlanCommand implements Runnable {
     @Option(names = "--microbatches", paramLabel = "M", description = "Fix the number of micro-batches.")
     Integer microBatches;
 
-    @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe or 1f1b.")
+    @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe, 1f1b or zb-h1.")
     String schedule;
 
     @Option(names = "--sequence-parallel", paramLabel = "on|off",

@@ -61,8 +61,13 @@ final class SimulateCommand implements Runnable {
             description = "Samples per data-parallel replica per micro-batch, as Megatron-LM counts it (default ${DEFAULT-VALUE}).")
     int microBatchSize;
 
-    @Option(names = "--schedule", defaultValue = "1f1b", description = "gpipe or 1f1b (default ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "1f1b",
+            description = "gpipe, 1f1b, interleaved or zb-h1 (default ${DEFAULT-VALUE}).")
     String schedule;
+
+    @Option(names = "--virtual-stages", paramLabel = "V", defaultValue = "1",
+            description = "Model chunks per device group for --schedule interleaved, at least 2 (default ${DEFAULT-VALUE}).")
+    int virtualStages;
 
     @Option(names = "--recompute", paramLabel = "MODE", arity = "0..1", fallbackValue = "full",
             description = "Recompute in the backward pass: none, selective (the attention core) or full (every layer;"
@@ -113,7 +118,7 @@ final class SimulateCommand implements Runnable {
             c = cluster.resolve();
             ParallelConfig config = new ParallelConfig(pp, tp, dp, microBatches, microBatchSize, Schedule.parse(schedule),
                     recompute == null ? Recompute.NONE : Recompute.parse(recompute), Precision.parse(precision),
-                    OptimizerKind.parse(optimizer));
+                    OptimizerKind.parse(optimizer)).withVirtualStages(virtualStages);
             p = StageBalancer.plan(g, c, config, new RooflineCostModel());
         }
         PlanOptions options = p.options();

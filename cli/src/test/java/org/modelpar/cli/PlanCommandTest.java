@@ -46,6 +46,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void aFixedZeroBubbleScheduleIsPlannedWithoutRecomputation() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2",
+                "--schedule", "zb-h1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"schedule\" : \"zb-h1\"").doesNotContain("\"recompute\" : true");
+    }
+
+    @Test
+    void theInterleavedScheduleIsNotSearched() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--schedule", "interleaved");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).endsWith("the planner does not search the interleaved schedule (model chunks per device"
+                + " group); simulate a hand configuration of it instead");
+    }
+
+    @Test
     void gpt3OnOneNodeExitsThreeWithNumbers() {
         Run r = run("plan", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--global-batch", "1536");
         assertThat(r.code()).isEqualTo(3);

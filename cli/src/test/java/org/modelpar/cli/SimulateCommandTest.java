@@ -71,6 +71,34 @@ class SimulateCommandTest {
     }
 
     @Test
+    void interleavingAndZeroBubbleShortenAPipelinedStep() throws IOException {
+        String[] base = {"simulate", "--model", "gpt2-medium", "--cluster", "dgx-a100", "--pp", "4", "--microbatches", "8",
+            "--micro-batch-size", "2", "--json"};
+        JsonNode oneF = json(base);
+        JsonNode interleaved = json(append(base, "--schedule", "interleaved", "--virtual-stages", "2"));
+        JsonNode zb = json(append(base, "--schedule", "zb-h1"));
+        assertThat(interleaved.get("schedule").asText()).isEqualTo("interleaved");
+        assertThat(interleaved.get("pipelineStages").asInt()).isEqualTo(8);
+        assertThat(interleaved.get("virtualStages").asInt()).isEqualTo(2);
+        assertThat(interleaved.get("devices").size()).isEqualTo(4);
+        assertThat(oneF.has("virtualStages")).isFalse();
+        assertThat(interleaved.get("stepSeconds").asDouble()).isLessThan(oneF.get("stepSeconds").asDouble());
+        assertThat(zb.get("stepSeconds").asDouble()).isLessThan(oneF.get("stepSeconds").asDouble());
+        assertThat(zb.get("modelTflopsPerDevice").asDouble() * zb.get("stepSeconds").asDouble())
+                .isCloseTo(oneF.get("modelTflopsPerDevice").asDouble() * oneF.get("stepSeconds").asDouble(),
+                        org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+
+    @Test
+    void interleavingMegatronCannotRunIsABadInput() {
+        assertThat(run("simulate", "--model", "gpt2-medium", "--cluster", "dgx-a100", "--pp", "4", "--microbatches", "6",
+                "--schedule", "interleaved", "--virtual-stages", "2")).isEqualTo(2);
+        assertThat(err.toString().strip())
+                .endsWith("schedule interleaved needs microBatches divisible by the 4 device groups (Megatron-LM), got 6")
+                .doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
     void sequenceParallelismWithoutTensorParallelismIsABadInput() {
         assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--sequence-parallel")).isEqualTo(2);
         assertThat(err.toString().strip()).contains("sequenceParallel needs tensorParallel above 1, got tensorParallel 1")

@@ -67,6 +67,11 @@ public final class Executor implements AutoCloseable {
             throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
                     + " has recompute selective (use full or none)");
         });
+        if (plan.schedule().interleaves() || plan.schedule().splitsBackward()) {
+            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " ("
+                    + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
+                    + " input and weight gradients together") + "); use 1f1b or gpipe");
+        }
         this.program = program;
         Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);

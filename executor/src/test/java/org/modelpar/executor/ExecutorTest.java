@@ -5,17 +5,22 @@ import org.modelpar.simulator.timeline.Span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Instruction;
@@ -119,6 +124,21 @@ class ExecutorTest {
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
+        PlacementPlan zb = Plans.plan(graph, 2, 1, 2, 2, Schedule.ZB_H1, OptimizerKind.SGD);
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zb), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule zb-h1 (its kernels compute"
+                        + " a backward's input and weight gradients together); use 1f1b or gpipe");
+        List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        List<Stage> chunks = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            chunks.add(new Stage(s, List.of("cpu" + s % 2),
+                    ops.subList(s * ops.size() / 4, (s + 1) * ops.size() / 4), false));
+        }
+        PlacementPlan interleaved = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, 4, 2, 2,
+                Schedule.INTERLEAVED, 1, chunks, PlanOptions.NONE, 2);
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, interleaved), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule interleaved (several"
+                        + " stages on one device); use 1f1b or gpipe");
     }
 
     @Test

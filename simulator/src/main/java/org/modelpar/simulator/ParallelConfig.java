@@ -19,10 +19,14 @@ import org.modelpar.simulator.plan.Schedule;
  * @param recompute            what every stage recomputes
  * @param precision            training precision
  * @param optimizer            optimizer
+ * @param virtualStages        model chunks per device group (Megatron-LM's interleaving; 1 without): the plan
+ *                             has p x v stages
  */
 public record ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
-                             Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer) {
+                             Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer,
+                             int virtualStages) {
     public ParallelConfig {
+        atLeastOne("virtualStages", virtualStages);
         atLeastOne("pipeline", pipeline);
         atLeastOne("tensor", tensor);
         atLeastOne("data", data);
@@ -33,11 +37,23 @@ public record ParallelConfig(int pipeline, int tensor, int data, int microBatche
         }
     }
 
+    /** One model chunk per device group. */
+    public ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
+                          Schedule schedule, Recompute recompute, Precision precision, OptimizerKind optimizer) {
+        this(pipeline, tensor, data, microBatches, replicaMicroBatch, schedule, recompute, precision, optimizer, 1);
+    }
+
     /** Full recomputation ({@code true}) or none. */
     public ParallelConfig(int pipeline, int tensor, int data, int microBatches, int replicaMicroBatch,
                           Schedule schedule, boolean recompute, Precision precision, OptimizerKind optimizer) {
         this(pipeline, tensor, data, microBatches, replicaMicroBatch, schedule, Recompute.of(recompute), precision,
                 optimizer);
+    }
+
+    /** The same configuration with {@code v} model chunks per device group. */
+    public ParallelConfig withVirtualStages(int v) {
+        return new ParallelConfig(pipeline, tensor, data, microBatches, replicaMicroBatch, schedule, recompute, precision,
+                optimizer, v);
     }
 
     /** Devices the configuration needs: p x t x d. */

@@ -21,6 +21,9 @@ public final class ReportJson {
         root.put("cluster", p.clusterName());
         root.put("schedule", p.schedule().jsonName());
         root.put("pipelineStages", p.pipelineStages());
+        if (p.virtualStages() > 1) {
+            root.put("virtualStages", p.virtualStages());
+        }
         root.put("tensorParallel", p.tensorParallel());
         root.put("microBatches", p.microBatches());
         root.put("microBatchSize", p.microBatchSize());

@@ -16,12 +16,13 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Stage;
 
 /**
- * Turns a {@link ParallelConfig} into a plan: the graph's ops in topological order are cut into p
- * contiguous stages minimising the slowest stage's forward + backward seconds (the linear partition
+ * Turns a {@link ParallelConfig} into a plan: the graph's ops in topological order are cut into p (p x v with
+ * v virtual stages) contiguous stages minimising the slowest stage's forward + backward seconds (the linear partition
  * problem, solved exactly by dynamic programming over prefix sums: Skiena, "The Algorithm Design Manual",
  * section 8.5). Devices are taken in cluster order: stage i gets the next t x d devices, replica r of it the
  * t consecutive devices {@code [r t, (r+1) t)}, so tensor-parallel groups stay within a node when t divides
- * the node size (Megatron-LM's layout).
+ * the node size (Megatron-LM's layout). With v virtual stages, stage s runs on the devices of stage
+ * {@code s mod p} (Megatron-LM's model chunks: device group g holds chunks g, g + p, ...).
  */
 public final class StageBalancer {
     private StageBalancer() {
@@ -35,9 +36,10 @@ public final class StageBalancer {
                     + cluster.devices().size());
         }
         List<OpNode> ops = graph.topologicalOrder();
-        if (ops.size() < config.pipeline()) {
-            throw new PlanException("pp " + config.pipeline() + " exceeds the " + ops.size() + " ops of graph '"
-                    + graph.name() + "'");
+        int stageCount = config.pipeline() * config.virtualStages();
+        if (ops.size() < stageCount) {
+            throw new PlanException("pp " + config.pipeline() + (config.virtualStages() > 1 ? " x virtual stages "
+                    + config.virtualStages() : "") + " exceeds the " + ops.size() + " ops of graph '" + graph.name() + "'");
         }
         ClusterDevice first = cluster.devices().get(0);
         OpWork work = new OpWork(config.replicaMicroBatch(), config.tensor(), config.precision(), graph.measuredBatchSize());
@@ -45,18 +47,20 @@ public final class StageBalancer {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = cost.forwardSeconds(ops.get(i), first.profile(), work) + cost.backwardSeconds(ops.get(i), first.profile(), work);
         }
-        int[] cuts = split(weights, config.pipeline());
+        int[] cuts = split(weights, stageCount);
         List<Stage> stages = new ArrayList<>();
         int perStage = config.tensor() * config.data();
-        for (int s = 0; s < config.pipeline(); s++) {
-            List<String> devices = cluster.devices().subList(s * perStage, (s + 1) * perStage).stream().map(ClusterDevice::id).toList();
+        for (int s = 0; s < stageCount; s++) {
+            int group = s % config.pipeline();
+            List<String> devices = cluster.devices().subList(group * perStage, (group + 1) * perStage).stream()
+                    .map(ClusterDevice::id).toList();
             List<String> stageOps = ops.subList(cuts[s], cuts[s + 1]).stream().map(OpNode::id).toList();
             stages.add(new Stage(s, devices, stageOps, config.recompute()));
         }
         int b = config.replicaMicroBatch() * config.data();
         return new PlacementPlan(graph.name(), GraphJson.contentHash(graph), cluster.name(), ClusterJson.contentHash(cluster), config.precision(), config.optimizer(),
                 b * config.microBatches(), b, config.microBatches(), config.schedule(), config.tensor(), stages,
-                PlanOptions.NONE);
+                PlanOptions.NONE, config.virtualStages());
     }
 
     /**

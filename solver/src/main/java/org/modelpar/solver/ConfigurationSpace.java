@@ -11,7 +11,8 @@ import org.modelpar.simulator.plan.Schedule;
  * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
  * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
- * replica dividing the global batch, both schedules, recomputation off and on.
+ * replica dividing the global batch, both schedules, recomputation off and on. A fixed {@code zb-h1} schedule
+ * takes only configurations it runs: at least p micro-batches, no recomputation.
  */
 final class ConfigurationSpace {
     private ConfigurationSpace() {
@@ -55,8 +56,13 @@ final class ConfigurationSpace {
                 for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
                     int mb = u * d;
                     for (Schedule s : schedules) {
+                        if (s.splitsBackward() && batch / mb < p) {
+                            continue;
+                        }
                         out.add(new Configuration(p, t, d, mb, batch / mb, s, false));
-                        out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
+                        if (!s.splitsBackward()) {
+                            out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
+                        }
                     }
                 }
             }

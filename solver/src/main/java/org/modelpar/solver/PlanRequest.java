@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 
@@ -42,6 +43,10 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
             if (pin.getValue() < 0) {
                 throw new IllegalArgumentException("pin " + pin.getKey() + "=" + pin.getValue() + ": stage must be non-negative");
             }
+        }
+        if (schedule != null && schedule.filter(Schedule::interleaves).isPresent()) {
+            throw new PlanException("the planner does not search the interleaved schedule (model chunks per device group);"
+                    + " simulate a hand configuration of it instead");
         }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);

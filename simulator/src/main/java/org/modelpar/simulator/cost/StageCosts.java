@@ -44,11 +44,14 @@ public final class StageCosts {
         double fwd = 0;
         double bwd = 0;
         double recomputeSeconds = 0;
+        double weightGradient = 0;
         for (OpNode op : sp.ops()) {
             OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated : work;
             double f = cost.forwardSeconds(op, device, w);
             fwd += f;
-            bwd += cost.backwardSeconds(op, device, w);
+            double b = cost.backwardSeconds(op, device, w);
+            bwd += b;
+            weightGradient += b * BackwardSplit.weightGradientShare(op);
             if (acts.recomputes(mode, op.id())) {
                 recomputeSeconds += f;
             }
@@ -63,8 +66,10 @@ public final class StageCosts {
         double backward = bwd + tp + (recomputeSeconds + recomputedTp) + gatherOut;
         double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
                 .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
+        double weightGradientFlops = sp.ops().stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
         return new StageTime(forward, backward, 2 * tp + recomputedTp + gatherIn + gatherOut,
-                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops);
+                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops,
+                weightGradient, weightGradientFlops);
     }
 
     /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */

@@ -11,20 +11,15 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
-import org.modelpar.simulator.cost.OpLaunchCounts;
-import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
-import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
-import org.modelpar.simulator.plan.StageProfile;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
-import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
@@ -86,9 +81,9 @@ final class Compiler {
         c.deviceFirst[d] = n;
         allocate(n);
         int g = 0;
-        Map<String, StageTime> times = new HashMap<>();
+        StagePrices prices = new StagePrices(layout, cluster, cost);
         for (int i = 0; i < d; i++) {
-            g = device(i, programs.get(i), g, times);
+            g = device(i, programs.get(i), g, prices);
         }
         SharedCompute.resources(c, cluster, clusterDevices);
         SendMatcher.match(c);
@@ -113,29 +108,16 @@ final class Compiler {
         c.path = new int[n][];
     }
 
-    private int device(int i, DeviceProgram dp, int g, Map<String, StageTime> times) {
-        PlacementPlan plan = layout.plan();
+    private int device(int i, DeviceProgram dp, int g, StagePrices prices) {
         ClusterDevice cd = clusterDevice(dp.device());
         DeviceProfile profile = cd.profile();
-        int t = plan.tensorParallel();
-        List<String> stageDevices = plan.stages().get(dp.stage()).devices();
-        List<String> group = stageDevices.subList(dp.replica() * t, (dp.replica() + 1) * t);
-        StageTime st = times.computeIfAbsent(dp.stage() + "/" + group.get(0) + "/" + profile.name(),
-                k -> StageCosts.of(layout, cluster, cost, dp.stage(), profile, group));
-        StageMemory mem = MemoryModel.stage(layout, dp.stage());
         c.capacityBytes[i] = profile.memoryBytes();
-        c.fixedMemory[i] = mem.fixed();
+        c.fixedMemory[i] = MemoryModel.deviceFixed(layout, dp.stage());
         NodeLinks links = cluster.linksOf(cd.node());
         c.resourceCapacity[4 * i] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
-        // the optimizer also updates a tied weight's copy (one more tensor)
-        StageProfile sp = layout.stage(dp.stage());
-        long params = layout.heldParameterShare(dp.stage());
-        int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
-                + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
-        double optimizer = cost.optimizerSeconds(profile, params, tensors, plan.precision(), plan.optimizer());
         int lastCompute = -1;
         int openStart = edges;
         List<Integer> overlapped = new ArrayList<>();
@@ -145,19 +127,13 @@ final class Compiler {
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;
-                boolean fwd = cp.direction() == Direction.FORWARD;
-                c.seconds[g] = fwd ? st.forwardSeconds() : st.backwardSeconds();
-                c.memoryAtStart[g] = fwd ? mem.stashBytesPerMicroBatch() : mem.recomputeBytes();
-                c.memoryAtEnd[g] = fwd ? 0 : -mem.recomputeBytes();
-                double flops = fwd ? st.forwardFlops() : st.backwardFlops();
-                c.modelFlops[i] += flops;
-                c.executedFlops[i] += flops + (fwd ? 0 : st.recomputeFlops());
-            } else if (ins instanceof Free) {
+                compute(i, g, cp, prices.time(cp.stage(), dp, profile), prices.memory(cp.stage()));
+            } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
-                c.memoryAtStart[g] = -mem.stashBytesPerMicroBatch();
-            } else if (ins instanceof OptimizerStep) {
+                c.memoryAtStart[g] = -prices.memory(f.stage()).stashBytesPerMicroBatch();
+            } else if (ins instanceof OptimizerStep o) {
                 c.kind[g] = CompiledProgram.OPTIMIZER;
-                c.seconds[g] = optimizer;
+                c.seconds[g] = prices.optimizerSeconds(o.stage(), profile);
             } else if (ins instanceof Send s) {
                 c.kind[g] = CompiledProgram.SEND;
                 c.bytes[g] = s.bytes();
@@ -214,6 +190,39 @@ final class Compiler {
             edgeTo[e] = -1; // comm instructions with no compute after them
         }
         return g;
+    }
+
+    /**
+     * Seconds, memory effect and FLOPs of a pass: a forward stashes, a (whole) backward holds the recomputed
+     * activations while it runs, the parts of a split backward share the backward's seconds and FLOPs.
+     */
+    private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
+        double flops;
+        switch (cp.direction()) {
+            case FORWARD -> {
+                c.seconds[g] = st.forwardSeconds();
+                c.memoryAtStart[g] = mem.stashBytesPerMicroBatch();
+                flops = st.forwardFlops();
+            }
+            case BACKWARD -> {
+                c.seconds[g] = st.backwardSeconds();
+                c.memoryAtStart[g] = mem.recomputeBytes();
+                c.memoryAtEnd[g] = -mem.recomputeBytes();
+                flops = st.backwardFlops();
+                c.executedFlops[i] += st.recomputeFlops();
+            }
+            case INPUT_GRADIENT -> {
+                c.seconds[g] = st.inputGradientSeconds();
+                flops = st.backwardFlops() - st.weightGradientFlops();
+            }
+            case WEIGHT_GRADIENT -> {
+                c.seconds[g] = st.weightGradientSeconds();
+                flops = st.weightGradientFlops();
+            }
+            default -> throw new IllegalStateException("unknown direction " + cp.direction());
+        }
+        c.modelFlops[i] += flops;
+        c.executedFlops[i] += flops;
     }
 
     private void swapToFront(int front, int last) {

@@ -1,6 +1,7 @@
 package org.modelpar.simulator.memory;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
@@ -10,10 +11,11 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Recompute;
-import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.StageActivations;
 import org.modelpar.simulator.plan.Stash;
 import org.modelpar.simulator.plan.StageProfile;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.ScheduleOrder;
 
 /**
  * Analytical peak memory per device (docs/simulator.md#memory-model). For a device of stage i (of p) with t-way tensor
@@ -43,6 +45,11 @@ import org.modelpar.simulator.plan.StageProfile;
  * </ul>
  * Byte counts round up. The event engine's memory tracker allocates exactly these amounts in program
  * order, and its peak equals {@link StageMemory#peak()}.
+ *
+ * <p>A device of an interleaved plan runs v stages (model chunks): it holds the parameters, gradients,
+ * optimizer state and message reservations of all of them and the largest workspace (one op runs at a time),
+ * and its activations peak where its program order ({@link ScheduleOrder}) has the most stashed: the stashes
+ * of its forwards not yet freed, plus the rebuilt activations while a backward recomputes.
  */
 public final class MemoryModel {
     private MemoryModel() {
@@ -56,11 +63,45 @@ public final class MemoryModel {
     /** Peak breakdown per device id, in plan order. */
     public static Map<String, MemoryBreakdown> perDevice(PlanLayout layout) {
         Map<String, MemoryBreakdown> result = new LinkedHashMap<>();
-        for (int i = 0; i < layout.plan().pipelineStages(); i++) {
-            MemoryBreakdown peak = stage(layout, i).peak();
-            layout.plan().stages().get(i).devices().forEach(d -> result.put(d, peak));
+        for (int g = 0; g < layout.plan().pipelineDegree(); g++) {
+            MemoryBreakdown peak = layout.plan().virtualStages() == 1 ? stage(layout, g).peak()
+                    : deviceFixed(layout, g).withActivations(interleavedPeakActivationBytes(layout, g));
+            layout.plan().stages().get(g).devices().forEach(d -> result.put(d, peak));
         }
         return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * What a device of device group {@code group} holds for the whole step: the fixed parts of its stages
+     * summed, except the workspace, the largest of theirs.
+     */
+    public static MemoryBreakdown deviceFixed(PlanLayout layout, int group) {
+        MemoryBreakdown sum = new MemoryBreakdown(0, 0, 0, 0, 0, 0);
+        for (int s = group; s < layout.plan().pipelineStages(); s += layout.plan().pipelineDegree()) {
+            MemoryBreakdown f = stage(layout, s).fixed();
+            sum = new MemoryBreakdown(Math.addExact(sum.parameters(), f.parameters()),
+                    Math.addExact(sum.gradients(), f.gradients()), Math.addExact(sum.optimizer(), f.optimizer()), 0,
+                    Math.max(sum.workspace(), f.workspace()), Math.addExact(sum.messages(), f.messages()));
+        }
+        return sum;
+    }
+
+    /** Peak activations of a device of an interleaved device group, walking its passes in program order. */
+    private static long interleavedPeakActivationBytes(PlanLayout layout, int group) {
+        Map<Integer, StageMemory> stages = new HashMap<>();
+        long stashed = 0;
+        long peak = 0;
+        for (ScheduleOrder.Slot slot : ScheduleOrder.of(layout.plan(), group)) {
+            StageMemory m = stages.computeIfAbsent(slot.stage(), s -> stage(layout, s));
+            if (slot.direction() == Direction.FORWARD) {
+                stashed = Math.addExact(stashed, m.stashBytesPerMicroBatch());
+                peak = Math.max(peak, stashed);
+            } else {
+                peak = Math.max(peak, Math.addExact(stashed, m.recomputeBytes()));
+                stashed -= slot.direction().releasesStash() ? m.stashBytesPerMicroBatch() : 0;
+            }
+        }
+        return peak;
     }
 
     /** The memory facts of a device of stage {@code index} (all devices of a stage hold the same). */
@@ -87,10 +128,32 @@ public final class MemoryModel {
                 maxInFlight(plan, index));
     }
 
-    /** Most micro-batches a stage stashes at once: GPipe m; 1F1B min(p - i, m). */
+    /**
+     * Most micro-batches a stage stashes at once: GPipe m; 1F1B min(p - i, m); ZB-H1 p (m &ge; p: stage i's
+     * p - i of 1F1B plus the i whose weight-gradient passes it defers, which still need their stash); interleaved
+     * counted along its device group's order. Stage 0 stashes the most in every schedule.
+     */
     public static int maxInFlight(PlacementPlan plan, int stage) {
         int m = plan.microBatches();
-        return plan.schedule() == Schedule.GPIPE ? m : Math.min(plan.pipelineStages() - stage, m);
+        int p = plan.pipelineDegree();
+        return switch (plan.schedule()) {
+            case GPIPE -> m;
+            case ONE_F_ONE_B -> Math.min(p - stage, m);
+            case ZB_H1 -> Math.min(p, m);
+            case INTERLEAVED -> interleavedInFlight(plan, stage);
+        };
+    }
+
+    private static int interleavedInFlight(PlacementPlan plan, int stage) {
+        int stashed = 0;
+        int most = 0;
+        for (ScheduleOrder.Slot slot : ScheduleOrder.of(plan, stage % plan.pipelineDegree())) {
+            if (slot.stage() == stage) {
+                stashed += slot.direction() == Direction.FORWARD ? 1 : slot.direction().releasesStash() ? -1 : 0;
+                most = Math.max(most, stashed);
+            }
+        }
+        return most;
     }
 
     private static long ceilDiv(long a, long b) {

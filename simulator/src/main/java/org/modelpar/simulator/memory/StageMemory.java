@@ -10,7 +10,7 @@ package org.modelpar.simulator.memory;
  *                                the stage inputs, plus all op activations unless the stage recomputes
  * @param recomputeBytes          activations of one micro-batch rebuilt during a recomputing backward
  *                                (0 without recomputation)
- * @param maxInFlight             most micro-batches stashed at once: GPipe m, 1F1B min(p - i, m)
+ * @param maxInFlight             most micro-batches stashed at once ({@link MemoryModel#maxInFlight})
  */
 public record StageMemory(MemoryBreakdown fixed, long stashBytesPerMicroBatch, long recomputeBytes, int maxInFlight) {
     /** Peak activations: {@code maxInFlight x stash + recompute}. */

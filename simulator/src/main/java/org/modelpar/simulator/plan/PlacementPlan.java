@@ -25,11 +25,14 @@ import java.util.List;
  * @param tensorParallel  tensor-parallel degree t, dividing every stage's device count
  * @param stages          stages in pipeline order, indices 0..p-1
  * @param options         Megatron-LM's sequence parallelism, scatter/gather sends, overlapped gradient reduction
+ * @param virtualStages   model chunks per device group v: 1, or at least 2 with the {@code interleaved}
+ *                        schedule, whose p·v stages run stage s on the devices of stage {@code s mod p}
+ *                        ({@link #pipelineDegree()} p device groups)
  */
 public record PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
                             Precision precision, OptimizerKind optimizer, int globalBatchSize,
                             int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
-                            List<Stage> stages, PlanOptions options) {
+                            List<Stage> stages, PlanOptions options, int virtualStages) {
     public PlacementPlan {
         require(precision != null && optimizer != null && schedule != null, "precision, optimizer and schedule are required");
         require(microBatchSize >= 1, "microBatchSize must be at least 1, got " + microBatchSize);
@@ -54,10 +57,20 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
             require(microBatchSize % replicas == 0, "stage " + i + " has " + replicas
                     + " data-parallel replicas, which do not divide microBatchSize " + microBatchSize);
         }
+        ScheduleRules.check(schedule, virtualStages, microBatches, stages);
         graphName = graphName == null ? "" : graphName;
         graphHash = graphHash == null ? "" : graphHash;
         clusterName = clusterName == null ? "" : clusterName;
         clusterHash = clusterHash == null ? "" : clusterHash;
+    }
+
+    /** A plan with one model chunk per device group (every schedule but {@code interleaved}). */
+    public PlacementPlan(String graphName, String graphHash, String clusterName, String clusterHash,
+                         Precision precision, OptimizerKind optimizer, int globalBatchSize,
+                         int microBatchSize, int microBatches, Schedule schedule, int tensorParallel,
+                         List<Stage> stages, PlanOptions options) {
+        this(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize, microBatchSize,
+                microBatches, schedule, tensorParallel, stages, options, 1);
     }
 
     /** A plan without any of {@link PlanOptions}. */
@@ -72,19 +85,24 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
     /** The same plan with other options. */
     public PlacementPlan withOptions(PlanOptions o) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
-                microBatchSize, microBatches, schedule, tensorParallel, stages, o);
+                microBatchSize, microBatches, schedule, tensorParallel, stages, o, virtualStages);
     }
 
     /** The same plan with every stage's recompute mode set to {@code mode}. */
     public PlacementPlan withRecomputation(Recompute mode) {
         return new PlacementPlan(graphName, graphHash, clusterName, clusterHash, precision, optimizer, globalBatchSize,
                 microBatchSize, microBatches, schedule, tensorParallel,
-                stages.stream().map(s -> s.withRecomputation(mode)).toList(), options);
+                stages.stream().map(s -> s.withRecomputation(mode)).toList(), options, virtualStages);
     }
 
-    /** Pipeline degree p. */
+    /** Stages in pipeline order: the pipeline degree p, times v model chunks with {@code interleaved}. */
     public int pipelineStages() {
         return stages.size();
+    }
+
+    /** Pipeline degree p: the device groups, each running {@link #virtualStages()} stages. */
+    public int pipelineDegree() {
+        return stages.size() / virtualStages;
     }
 
     /** Data-parallel degree of a stage: its devices / tensorParallel. */
@@ -92,12 +110,12 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
         return stages.get(stage).devices().size() / tensorParallel;
     }
 
-    /** All devices of the plan, stage by stage. */
+    /** All devices of the plan, stage by stage, each once (the devices of the first p stages). */
     public List<String> devices() {
-        return stages.stream().flatMap(s -> s.devices().stream()).toList();
+        return stages.subList(0, pipelineDegree()).stream().flatMap(s -> s.devices().stream()).toList();
     }
 
-    private static void require(boolean ok, String message) {
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new PlanException(message);
         }

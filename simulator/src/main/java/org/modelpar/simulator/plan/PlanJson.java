@@ -91,6 +91,9 @@ public final class PlanJson {
         root.put("precision", p.precision().jsonName());
         root.put("optimizer", p.optimizer().jsonName());
         root.put("schedule", p.schedule().jsonName());
+        if (p.virtualStages() > 1) {
+            root.put("virtualStages", p.virtualStages());
+        }
         root.put("globalBatchSize", p.globalBatchSize());
         root.put("microBatchSize", p.microBatchSize());
         root.put("microBatches", p.microBatches());
@@ -185,7 +188,8 @@ public final class PlanJson {
                 root.field("globalBatchSize").integer(), root.field("microBatchSize").integer(),
                 root.field("microBatches").integer(), root.field("schedule").as(Schedule::parse),
                 root.field("tensorParallel").integer(), stages,
-                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")));
+                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")),
+                root.field("virtualStages").optional().map(Json::integer).orElse(1));
         Optional<Prediction> predicted = root.field("predicted").optional().map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();
             o.field("peakMemoryBytes").members().forEach(e -> peaks.put(e.getKey(), e.getValue().nonNegativeLong()));

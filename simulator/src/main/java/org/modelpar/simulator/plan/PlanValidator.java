@@ -41,7 +41,8 @@ public final class PlanValidator {
             }
         }
         Map<String, Integer> stageOfDevice = new HashMap<>();
-        for (Stage s : plan.stages()) {
+        // the stages of an interleaved plan beyond the first p run on the devices of those (PlacementPlan checks)
+        for (Stage s : plan.stages().subList(0, plan.pipelineDegree())) {
             for (String d : s.devices()) {
                 if (cluster.device(d).isEmpty()) {
                     throw new PlanException("stage " + s.index() + " device '" + d + "' is not in cluster '"

@@ -9,8 +9,6 @@ import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
-import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.plan.StageProfile;
 import org.modelpar.simulator.plan.TiedWeight;
 
 /**
@@ -18,22 +16,25 @@ import org.modelpar.simulator.plan.TiedWeight;
  * and the executor's interpreter give the program the same meaning:
  *
  * <ul>
- *   <li><b>Order.</b> Stage i runs its micro-batches in GPipe order (forwards 0..m-1, then backwards
- *       0..m-1; Huang et al., "GPipe", NeurIPS 2019) or 1F1B order (PipeDream-Flush: {@code min(p-i-1, m)}
- *       warm-up forwards, then one forward and one backward alternately, then the remaining backwards;
- *       Narayanan et al., ICML 2021).</li>
+ *   <li><b>Order.</b> Device group g runs its stages' passes in the order of {@link ScheduleOrder} (GPipe,
+ *       1F1B, Megatron-LM's interleaved 1F1B over the v stages g, g + p, ..., or ZB-H1). Every device of the
+ *       group has one program holding the instructions of all its stages.</li>
  *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
  *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
  *       {@link Send} of activations per consuming device of every later stage.</li>
  *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
  *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
- *       k's stashed activations, then a {@link Send} of gradients per producing device.</li>
+ *       k's stashed activations, then a {@link Send} of gradients per producing device. A split backward
+ *       (ZB-H1) is the input-gradient {@link Compute} with the receives before it and the sends after it, and,
+ *       later in the order, the weight-gradient {@link Compute} followed by the {@link Free}.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
- *       no parameters; with {@code overlapGradientReduce} it is placed right before the last backward's
- *       {@link Compute} instead, starts with it and gates only the {@link OptimizerStep}), then for each
+ *       no parameters; with {@code overlapGradientReduce} it is placed right before the stage's last
+ *       backward or weight-gradient {@link Compute} instead, starts with it and gates only the
+ *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
- *       stage then replica order, then {@link OptimizerStep}.</li>
+ *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
+ *       these for all its stages in stage order before the next.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -58,16 +59,21 @@ public final class Lowering {
         return lower(PlanValidator.validate(plan, graph, cluster));
     }
 
-    /** Lowers a validated plan. */
+    /** Lowers a validated plan: one program per device, the devices of each device group in stage order. */
     public static StepProgram lower(PlanLayout layout) {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
+        List<Peers> in = new ArrayList<>();
+        List<Peers> out = new ArrayList<>();
         for (int s = 0; s < plan.pipelineStages(); s++) {
-            Peers in = Peers.of(layout.stage(s).inputsFrom());
-            Peers out = Peers.of(layout.stage(s).outputsTo());
-            List<String> devices = plan.stages().get(s).devices();
+            in.add(Peers.of(layout.stage(s).inputsFrom()));
+            out.add(Peers.of(layout.stage(s).outputsTo()));
+        }
+        for (int g = 0; g < plan.pipelineDegree(); g++) {
+            List<ScheduleOrder.Slot> slots = ScheduleOrder.of(plan, g);
+            List<String> devices = plan.stages().get(g).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, s, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
+                programs.add(program(layout, g, slots, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
             }
         }
         return new StepProgram(plan, programs);
@@ -87,46 +93,73 @@ public final class Lowering {
         }
     }
 
-    private static DeviceProgram program(PlanLayout layout, int stage, int replica, int rank, Peers inputs, Peers outputs) {
+    private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots, int replica,
+                                         int rank, List<Peers> inputs, List<Peers> outputs) {
         PlacementPlan plan = layout.plan();
-        StageProfile sp = layout.stage(stage);
-        boolean recompute = plan.stages().get(stage).recompute();
-        List<Instruction> program = new ArrayList<>(4 * plan.microBatches() * (1 + inputs.stages.length + outputs.stages.length) + 3);
-        int t = plan.tensorParallel();
-        int d = plan.dataParallel(stage);
-        long params = layout.parameterShare(stage);
+        List<Instruction> program = new ArrayList<>(4 * slots.size() + 3 * plan.virtualStages());
+        int p = plan.pipelineDegree();
         long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-        boolean reduce = d > 1 && params > 0;
-        int[] slots = order(plan, stage);
-        for (int n = 0; n < slots.length; n++) {
-            int slot = slots[n];
-            int mb = slot >= 0 ? slot : -slot - 1;
-            if (slot >= 0) {
-                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs, false, program);
-                program.add(new Compute(stage, mb, Direction.FORWARD, recompute));
-                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs, true, program);
-            } else {
-                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs, false, program);
-                if (reduce && plan.options().overlapGradientReduce() && n == slots.length - 1) {
-                    program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes, "", true));
-                }
-                program.add(new Compute(stage, mb, Direction.BACKWARD, recompute));
+        List<Integer> chunks = new ArrayList<>();
+        for (int s = group; s < plan.pipelineStages(); s += p) {
+            chunks.add(s);
+        }
+        // the last pass that completes a stage's weight gradients: an overlapped all-reduce starts with it
+        Map<Integer, Integer> lastGradientPass = new java.util.HashMap<>();
+        for (int n = 0; n < slots.size(); n++) {
+            if (slots.get(n).direction().releasesStash()) {
+                lastGradientPass.put(slots.get(n).stage(), n);
+            }
+        }
+        for (int n = 0; n < slots.size(); n++) {
+            ScheduleOrder.Slot slot = slots.get(n);
+            int stage = slot.stage();
+            int mb = slot.microBatch();
+            Direction direction = slot.direction();
+            boolean recompute = plan.stages().get(stage).recompute();
+            if (direction == Direction.FORWARD) {
+                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
+                program.add(new Compute(stage, mb, direction, recompute));
+                exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
+                continue;
+            }
+            if (direction.handsOnGradients()) {
+                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs.get(stage), false, program);
+            }
+            if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n && reduces(layout, stage)) {
+                program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank),
+                        layout.parameterShare(stage) * gradientBytes, "", true));
+            }
+            program.add(new Compute(stage, mb, direction, recompute));
+            if (direction.releasesStash()) {
                 program.add(new Free(stage, mb));
-                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs, true, program);
+            }
+            if (direction.handsOnGradients()) {
+                exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, inputs.get(stage), true, program);
             }
         }
-        if (reduce && !plan.options().overlapGradientReduce()) {
-            program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), params * gradientBytes));
-        }
-        for (TiedWeight w : layout.tiedWeights()) {
-            if (w.stages().contains(stage)) {
-                long bytes = layout.parameterShare(w) * gradientBytes;
-                program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
+        for (int stage : chunks) {
+            if (reduces(layout, stage) && !plan.options().overlapGradientReduce()) {
+                program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), layout.parameterShare(stage) * gradientBytes));
             }
         }
-        program.add(new OptimizerStep(stage));
-        String device = plan.stages().get(stage).devices().get(replica * t + rank);
-        return new DeviceProgram(device, stage, replica, rank, program);
+        for (int stage : chunks) {
+            for (TiedWeight w : layout.tiedWeights()) {
+                if (w.stages().contains(stage)) {
+                    long bytes = layout.parameterShare(w) * gradientBytes;
+                    program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
+                }
+            }
+        }
+        for (int stage : chunks) {
+            program.add(new OptimizerStep(stage));
+        }
+        String device = plan.stages().get(group).devices().get(replica * plan.tensorParallel() + rank);
+        return new DeviceProgram(device, group, replica, rank, program);
+    }
+
+    /** Whether a stage all-reduces its gradients over data-parallel replicas (more than one, and parameters). */
+    private static boolean reduces(PlanLayout layout, int stage) {
+        return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0;
     }
 
     /** The devices of {@code stages} with tensor rank {@code rank}, in stage then replica order. */
@@ -139,34 +172,6 @@ public final class Lowering {
             }
         }
         return group;
-    }
-
-    /** Micro-batch slots in schedule order: k for forward of k, -k-1 for backward of k. */
-    static int[] order(PlacementPlan plan, int stage) {
-        int m = plan.microBatches();
-        int[] slots = new int[2 * m];
-        int n = 0;
-        if (plan.schedule() == Schedule.GPIPE) {
-            for (int k = 0; k < m; k++) {
-                slots[n++] = k;
-            }
-            for (int k = 0; k < m; k++) {
-                slots[n++] = -k - 1;
-            }
-            return slots;
-        }
-        int warmup = Math.min(plan.pipelineStages() - stage - 1, m);
-        for (int k = 0; k < warmup; k++) {
-            slots[n++] = k;
-        }
-        for (int k = 0; k < m - warmup; k++) {
-            slots[n++] = warmup + k;
-            slots[n++] = -k - 1;
-        }
-        for (int k = m - warmup; k < m; k++) {
-            slots[n++] = -k - 1;
-        }
-        return slots;
     }
 
     /**

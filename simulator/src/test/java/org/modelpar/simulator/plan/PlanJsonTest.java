@@ -77,7 +77,7 @@ class PlanJsonTest {
         String text = PlanJson.write(sample());
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"1f1b\"", "\"zigzag\""), "p.json"))
                 .isInstanceOf(PlanException.class)
-                .hasMessage("p.json: schedule: schedule must be one of gpipe, 1f1b, got 'zigzag'");
+                .hasMessage("p.json: schedule: schedule must be one of gpipe, 1f1b, interleaved, zb-h1, got 'zigzag'");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"microBatches\" : 4", "\"microBatches\" : \"four\""), "p.json"))
                 .hasMessage("p.json: microBatches: expected a whole number in -2147483648..2147483647, got \"four\"");
         assertThatThrownBy(() -> PlanJson.read(text.replace("\"recompute\" : true", "\"recompute\" : 1"), "p.json"))

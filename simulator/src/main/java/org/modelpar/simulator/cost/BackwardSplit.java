@@ -1,0 +1,25 @@
+package org.modelpar.simulator.cost;
+
+import org.modelpar.graph.OpNode;
+
+/**
+ * How an op's backward splits into its input-gradient part (B) and its weight-gradient part (W), for
+ * schedules that run them apart (Qi et al., "Zero Bubble Pipeline Parallelism", ICLR 2024, section 2). The
+ * backward of a matrix product {@code y = x W} is two products of the forward's size, {@code dx = dy W^T} (B)
+ * and {@code dW = x^T dy} (W). So an op with parameters gives W its forward FLOPs (at most its backward FLOPs)
+ * and B the rest; an op without parameters is all B.
+ */
+public final class BackwardSplit {
+    private BackwardSplit() {
+    }
+
+    /** Weight-gradient FLOPs per sample of {@code op}. */
+    public static double weightGradientFlops(OpNode op) {
+        return op.parameterBytes() > 0 ? Math.min(op.forwardFlops(), op.backwardFlops()) : 0;
+    }
+
+    /** The share of the op's backward that is its weight gradient (0 for a backward without FLOPs). */
+    public static double weightGradientShare(OpNode op) {
+        return op.backwardFlops() > 0 ? weightGradientFlops(op) / op.backwardFlops() : 0;
+    }
+}

@@ -84,6 +84,22 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
         return first;
     }
 
+    /**
+     * The step in units of the slowest stage's time per micro-batch, as the ranking estimates it: m + p - 1
+     * (GPipe and 1F1B fill and drain p - 1 slots); for a schedule that splits the backward (ZB-H1),
+     * m + (p - 1) / 3, since its bubble is about a third of 1F1B's when the forward, input-gradient and
+     * weight-gradient passes take equal time (Qi et al., "Zero Bubble Pipeline Parallelism", ICLR 2024,
+     * section 3.1). The simulator prices the finalists exactly.
+     */
+    public double stepSlots() {
+        return microBatches + (pipeline - 1) / (schedule.splitsBackward() ? 3.0 : 1.0);
+    }
+
+    /** A lower bound of {@link #stepSlots()} for any schedule's real step: m + p - 1, or m when the bubble can shrink (ZB-H1). */
+    public double leastStepSlots() {
+        return schedule.splitsBackward() ? microBatches : microBatches + pipeline - 1;
+    }
+
     /** Samples one replica runs per micro-batch (Megatron's micro-batch size) when every stage has d replicas. */
     public int samplesPerReplica() {
         return microBatchSize / data;

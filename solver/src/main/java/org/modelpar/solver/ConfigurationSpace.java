@@ -11,8 +11,9 @@ import org.modelpar.simulator.plan.Schedule;
  * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
  * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
- * replica dividing the global batch, both schedules, recomputation off and on. A fixed {@code zb-h1} schedule
- * takes only configurations it runs: at least p micro-batches, no recomputation.
+ * replica dividing the global batch, the schedules 1F1B, GPipe and ZB-H1, recomputation off and on. ZB-H1
+ * takes only configurations it runs: at least p micro-batches, no recomputation. The interleaved schedule
+ * is not searched.
  */
 final class ConfigurationSpace {
     private ConfigurationSpace() {
@@ -21,7 +22,7 @@ final class ConfigurationSpace {
     static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks) {
         int n = cluster.devices().size();
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
-        List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
+        List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
         for (int devices : deviceCounts(n, nodeSize)) {

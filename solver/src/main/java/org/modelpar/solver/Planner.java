@@ -116,7 +116,7 @@ public final class Planner {
             PlacementProblem problem = builder.build(c);
             Optional<IdealPartitioner.Result> dp = placer.place(problem, pinned);
             if (dp.isPresent()) {
-                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
+                double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
             } else {
@@ -149,7 +149,8 @@ public final class Planner {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas())) {
+                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
+                    + "/" + c.schedule().splitsBackward())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
@@ -192,7 +193,7 @@ public final class Planner {
                     .map(r -> {
                         Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
                         return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
-                                r.bottleneck()), (sized.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
+                                r.bottleneck()), sized.stepSlots() * r.bottleneck() * 1e-9);
                     });
             if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {
                 best = e;

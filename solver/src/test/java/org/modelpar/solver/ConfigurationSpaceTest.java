@@ -37,6 +37,18 @@ class ConfigurationSpaceTest {
     }
 
     @Test
+    void zeroBubbleIsSearchedWhereItRuns() {
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), PlanRequest.of(64), 50);
+        List<Configuration> zb = configs.stream().filter(c -> c.schedule() == Schedule.ZB_H1).toList();
+        assertThat(zb).isNotEmpty().allMatch(c -> c.microBatches() >= c.pipeline() && !c.recompute());
+        assertThat(configs).noneMatch(c -> c.schedule() == Schedule.INTERLEAVED);
+        // the ranking's step in bottleneck slots: 1F1B fills and drains p - 1, ZB-H1 about a third of that
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ONE_F_ONE_B, false).stepSlots()).isEqualTo(11);
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).stepSlots()).isEqualTo(9);
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).leastStepSlots()).isEqualTo(8);
+    }
+
+    @Test
     void stagesNeverMixDeviceTypes() {
         ClusterSpec mixed = Clusters.resolve("mixed-a100-v100");
         assertThat(ConfigurationSpace.singleTypeStages(mixed, 2, 8)).isTrue();

@@ -32,7 +32,7 @@ class HybridReplicationTest {
         assertThat(r.best().explanation().lines().get(0)).contains("replicas 3+1");
         // the even split was simulated too and lost
         assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> {
-            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b");
+            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b overlap-grad-reduce");
             assertThat(u.stepSeconds()).isGreaterThan(r.report().stepSeconds());
         });
     }

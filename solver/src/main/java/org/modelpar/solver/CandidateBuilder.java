@@ -96,24 +96,18 @@ final class CandidateBuilder {
     }
 
     /**
-     * The candidate with every other setting of the options the request leaves open: sequence parallelism
-     * (with t above 1) and overlapped gradient reduction, each recompute mode chosen again (sequence
-     * parallelism shrinks the activations), each simulated.
+     * The candidate with each option the request leaves open switched, one at a time: sequence
+     * parallelism (with t above 1) and overlapped gradient reduction, each recompute mode chosen again
+     * (sequence parallelism shrinks the activations), each simulated.
      */
     List<Candidate> variants(Candidate c) {
         List<Candidate> out = new ArrayList<>();
         PlanOptions base = c.plan().options();
-        List<Boolean> sp = c.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()
-                ? List.of(base.sequenceParallel(), !base.sequenceParallel()) : List.of(base.sequenceParallel());
-        List<Boolean> overlap = request.overlapGradientReduce().isEmpty()
-                ? List.of(base.overlapGradientReduce(), !base.overlapGradientReduce()) : List.of(base.overlapGradientReduce());
-        for (boolean s : sp) {
-            for (boolean o : overlap) {
-                PlanOptions options = base.withSequenceParallel(s).withOverlapGradientReduce(o);
-                if (!options.equals(base)) {
-                    out.add(candidate(c.estimate(), c.stageOfBlock(), options));
-                }
-            }
+        if (c.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withSequenceParallel(!base.sequenceParallel())));
+        }
+        if (request.overlapGradientReduce().isEmpty()) {
+            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withOverlapGradientReduce(!base.overlapGradientReduce())));
         }
         return out;
     }

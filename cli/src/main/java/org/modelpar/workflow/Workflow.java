@@ -2,7 +2,6 @@ package org.modelpar.workflow;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.profile.Profiler;
@@ -84,8 +83,8 @@ public final class Workflow {
         PlanRequest search = PlanRequest.of(request.globalBatch()).withPrecision(request.plannedPrecision(), OptimizerKind.ADAM)
                 .withSearch(request.seed(), request.timeLimit());
         if (cluster.localWorkers()) {
-            // the executor runs no tensor parallelism: search only plans it can train
-            search = search.withDegrees(OptionalInt.empty(), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
+            // search only plans the executor can train (no tensor parallelism, ZB-H1, selective recomputation, overlap)
+            search = search.forExecutor();
         }
         PlanResult planned = new Planner().plan(graph, cluster, search, progress);
         progress.searched();

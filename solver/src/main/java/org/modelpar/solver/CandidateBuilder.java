@@ -114,7 +114,8 @@ final class CandidateBuilder {
 
     /**
      * The configuration placed as {@code stageOf}: with recomputation allowed, each stage in turn takes the
-     * lightest mode (none, selective, full) with which every device still fits by the simulator's memory model.
+     * lightest mode the request allows (none, selective, full) with which every device still fits by the
+     * simulator's memory model.
      */
     private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
         List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
@@ -124,7 +125,7 @@ final class CandidateBuilder {
         PlacementPlan plan = plan(c, stageOf, modes, options);
         if (c.recompute()) {
             for (int s = 0; s < c.pipeline(); s++) {
-                for (Recompute lighter : List.of(Recompute.NONE, Recompute.SELECTIVE)) {
+                for (Recompute lighter : request.recomputeModes().subList(0, request.recomputeModes().size() - 1)) {
                     modes[s] = lighter;
                     PlacementPlan without = plan(c, stageOf, modes, options);
                     if (worstOverflow(MemoryModel.perDevice(graph, cluster, without)).isEmpty()) {

@@ -22,7 +22,7 @@ final class ConfigurationSpace {
     static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks) {
         int n = cluster.devices().size();
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
-        List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
+        List<Schedule> schedules = request.schedules();
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
         for (int devices : deviceCounts(n, nodeSize)) {

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
 class ConfigurationSpaceTest {
@@ -46,6 +47,16 @@ class ConfigurationSpaceTest {
         assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ONE_F_ONE_B, false).stepSlots()).isEqualTo(11);
         assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).stepSlots()).isEqualTo(9);
         assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).leastStepSlots()).isEqualTo(8);
+    }
+
+    @Test
+    void forTheExecutorOnlyWhatItRuns() {
+        PlanRequest r = PlanRequest.of(64).forExecutor();
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
+        assertThat(configs).isNotEmpty().allMatch(c -> c.tensor() == 1 && !c.schedule().splitsBackward());
+        assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.FULL);
+        assertThat(r.sequenceParallel()).contains(false);
+        assertThat(r.overlapGradientReduce()).contains(false);
     }
 
     @Test

@@ -23,13 +23,13 @@ timed() {   # "wall cpu" seconds of `modelpar ARGS` in a fresh JVM; exit 3 (noth
     echo "nan nan"
     return
   fi
-  awk '{print $1, $2 + $3}' "$dir/t"
+  tail -1 "$dir/t" | awk '{print $1, $2 + $3}'   # after a "Command exited with non-zero status" line
 }
 
 read -r base base_cpu < <(timed models)
 graphs=()
 for m in $(awk 'NR > 1 && $1 != "Also:" && NF > 2 {print $1}' "$dir/models"); do
-  ops=$("$mp" graph --model "$m" | awk '$1 == "ops" {print $2}')
+  ops=$("$mp" graph --model "$m" | awk '$1 == "ops" {gsub(",", "", $2); print $2}')
   [ "${ops:-99999}" -le 1000 ] && graphs+=("--model $m")
 done
 for f in "$root"/../shared/data/pipedream/*.graph.txt; do

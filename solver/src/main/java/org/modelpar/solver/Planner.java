@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact dynamic
  * program over the op blocks ({@link StagePlacer}: over the ideals of a DAG, the prefixes of a chain; costs
  * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
- * estimated step {@code (m + p - 1) x bottleneck}; the most promising one is placed again by Timefold where
+ * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
  * again with the other settings of sequence parallelism and gradient-reduce overlap. The fastest that fits
@@ -124,7 +124,7 @@ public final class Planner {
             }
             if (hybridAllowed(c, cluster, request)) {
                 Optional<Estimate> hybrid = hybrid(c, placer, builder, request);
-                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration() == c)
+                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration().equals(c))
                         .allMatch(e -> hybrid.get().stepSeconds() < e.stepSeconds())) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());

@@ -152,6 +152,11 @@ final class StagePlacer {
             }
 
             @Override
+            public double lowerBound(int s, int inner, int outer) {
+                return cost.lowerBound(s, inner, outer);
+            }
+
+            @Override
             public double bottleneck(int[] chain, int fixed) {
                 for (int s = 0; s < fixed; s++) {
                     if (pinnedElsewhere(nested, pinnedStage, s, chain[s], chain[s + 1])) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.profile.Profiler;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.ModelSize;
@@ -24,6 +25,7 @@ import org.modelpar.solver.PlanRequest;
 import org.modelpar.solver.PlanResult;
 import org.modelpar.solver.Planner;
 import org.modelpar.solver.SearchProgress;
+import org.modelpar.workflow.LocalTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,7 +132,7 @@ final class PlanCommand implements Runnable {
                 err.flush();
             }
         } : SearchProgress.NONE;
-        PlanResult result = new Planner().plan(graph, c, request, progress, previous.map(PlanFile::plan));
+        PlanResult result = new Planner().plan(graph, c, LocalTraining.executable(graph, c, request), progress, previous.map(PlanFile::plan));
         if (showProgress) {
             err.println();
         }
@@ -177,8 +179,9 @@ final class PlanCommand implements Runnable {
             notes.add("op times from the roofline of the profile; 'modelpar profile --model M --graph-out FILE' measures"
                     + " them on this machine (then plan with --graph FILE)");
         }
-        if (plan.tensorParallel() > 1) {
-            notes.add("the executor runs no tensor parallelism: plan with --tp 1 to train this on local workers");
+        if (!PlanSupport.runsTensorDegree(graph, plan.tensorParallel())) {
+            notes.add("the executor cannot split graph '" + graph.name() + "' over tensor degree " + plan.tensorParallel()
+                    + ": plan with --tp 1 to train this on local workers");
         }
         return notes;
     }

@@ -16,7 +16,7 @@ final class PlanLabel {
         }
         String d = plan.stages().stream().mapToInt(st -> plan.dataParallel(st.index())).distinct().count() == 1
                 ? String.valueOf(plan.dataParallel(0)) : "[" + dp + "]";
-        return String.format(Locale.ROOT, "pp=%d tp=%d dp=%s m=%d mb=%d %s %s", plan.pipelineStages(), plan.tensorParallel(), d,
+        return String.format(Locale.ROOT, "pp=%d tp=%d dp=%s m=%d mb=%d %s %s", plan.pipelineDegree(), plan.tensorParallel(), d,
                 plan.microBatches(), plan.microBatchSize(), plan.schedule().jsonName(), plan.precision().jsonName());
     }
 }

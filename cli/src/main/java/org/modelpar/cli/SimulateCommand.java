@@ -86,6 +86,17 @@ final class SimulateCommand implements Runnable {
             description = "Run the data-parallel gradient all-reduce during the last backward (PyTorch DDP) instead of after it.")
     boolean overlapGradReduce;
 
+    @Option(names = "--zero-stage", paramLabel = "Z",
+            description = "ZeRO stage over each stage's data-parallel group: 1 shards the optimizer state (Megatron-LM's"
+                    + " distributed optimizer), 2 also the gradients, 3 also the parameters; 0 none. With --plan it"
+                    + " replaces the plan's stage.")
+    Integer zeroStage;
+
+    @Option(names = "--expert-parallel", paramLabel = "E",
+            description = "Expert-parallel degree: groups of E data-parallel replicas split each mixture-of-experts"
+                    + " layer's experts and exchange tokens by all-to-all (E divides --dp). With --plan it replaces the plan's.")
+    Integer expertParallel;
+
     @Option(names = "--precision", defaultValue = "bf16", description = "fp32, bf16 or fp16 (default ${DEFAULT-VALUE}).")
     String precision;
 
@@ -123,7 +134,9 @@ final class SimulateCommand implements Runnable {
         }
         PlanOptions options = p.options();
         p = p.withOptions(new PlanOptions(options.sequenceParallel() || sequenceParallel,
-                options.scatterGather() || scatterGather, options.overlapGradientReduce() || overlapGradReduce));
+                options.scatterGather() || scatterGather, options.overlapGradientReduce() || overlapGradReduce,
+                zeroStage == null ? options.zeroStage() : zeroStage,
+                expertParallel == null ? options.expertParallel() : expertParallel));
         SimulationReport report = Simulator.simulate(g, c, p, SimulationOptions.defaults().withTrace(trace != null));
         if (trace != null) {
             if (trace.getParent() != null && !Files.isDirectory(trace.getParent())) {

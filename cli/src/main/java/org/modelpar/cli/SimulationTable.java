@@ -19,8 +19,9 @@ final class SimulationTable {
 
     static void print(SimulationReport r, PrintWriter out) {
         PlacementPlan p = r.plan();
-        out.printf(Locale.ROOT, "%s on %s: %s, p=%d t=%d, %d micro-batches of %d samples (global batch %d), %s, %s%n%n",
-                p.graphName(), p.clusterName(), p.schedule().jsonName(), p.pipelineStages(), p.tensorParallel(),
+        out.printf(Locale.ROOT, "%s on %s: %s, p=%d%s t=%d, %d micro-batches of %d samples (global batch %d), %s, %s%n%n",
+                p.graphName(), p.clusterName(), p.schedule().jsonName(), p.pipelineDegree(),
+                p.virtualStages() > 1 ? " v=" + p.virtualStages() : "", p.tensorParallel(),
                 p.microBatches(), p.microBatchSize(), p.globalBatchSize(), p.precision().jsonName(), p.optimizer().jsonName());
         out.printf(Locale.ROOT, "step                %.6f s%n", r.stepSeconds());
         out.printf(Locale.ROOT, "throughput          %.2f samples/s%n", r.samplesPerSecond());

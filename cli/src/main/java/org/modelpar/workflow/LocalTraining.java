@@ -2,8 +2,10 @@ package org.modelpar.workflow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
+import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
@@ -12,6 +14,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.solver.PlanRequest;
 
 /** What training a plan on local workers needs: executor options and the calibrated prediction it is compared with. */
 public final class LocalTraining {
@@ -19,6 +22,24 @@ public final class LocalTraining {
     private static final int CALIBRATION_REPETITIONS = 9;
 
     private LocalTraining() {
+    }
+
+    /**
+     * The search restricted to plans the executor trains: on local workers, tensor degree 1 unless the executor
+     * splits the graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a
+     * fixed degree or another cluster passes unchanged.
+     */
+    public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
+        if (!cluster.localWorkers() || request.tensor().isPresent()) {
+            return request;
+        }
+        int nodeSize = cluster.nodes().values().stream().mapToInt(java.util.List::size).min().orElse(1);
+        for (int t = 2; t <= nodeSize; t *= 2) {
+            if (!PlanSupport.runsTensorDegree(graph, t)) {
+                return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
+            }
+        }
+        return request;
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */

@@ -15,7 +15,7 @@ import org.modelpar.simulator.plan.Precision;
  * @param cluster      where it runs; local workers are profiled first when {@code modelparHome} has no profile
  * @param globalBatch  samples per step, at least 1
  * @param steps        training steps on local workers, at least 1
- * @param precision    the plan's precision; empty: fp32 on local workers (the executor trains in fp32), else bf16
+ * @param precision    the plan's precision; empty: fp32 on local workers (ND4J's CPU kernels are fastest in fp32), else bf16
  * @param timeLimit    the search's time guard
  * @param seed         seed of search, weights and data
  * @param modelparHome where this machine's profile and the models' measured op times are kept

@@ -39,7 +39,7 @@ class ProfileModelTest {
                 "--precision", "fp32", "--tp", "2", "--out", dir.resolve("p.json").toString());
         assertThat(roofline.exitCode()).as(roofline.err()).isZero();
         assertThat(roofline.out()).contains("note: op times from the roofline of the profile; 'modelpar profile --model M",
-                "note: the executor runs no tensor parallelism: plan with --tp 1");
+                "over tensor degree 2: plan with --tp 1 to train this on local workers");
         CliRun gpu = CliRun.of("plan", "--model", "mlp:layers=2,width=16", "--cluster", "dgx-a100", "--global-batch", "8",
                 "--out", dir.resolve("g.json").toString());
         assertThat(gpu.out()).doesNotContain("note: ");

@@ -99,6 +99,21 @@ class SimulateCommandTest {
     }
 
     @Test
+    void zeroStagesShrinkTheStateOfADataParallelStep() throws IOException {
+        String[] base = {"simulate", "--model", "gpt2-medium", "--cluster", "dgx-a100:2", "--dp", "16", "--json"};
+        JsonNode plain = json(base);
+        JsonNode z1 = json(append(base, "--zero-stage", "1"));
+        JsonNode z3 = json(append(base, "--zero-stage", "3"));
+        long optimizer = plain.at("/devices/n0g0/memory/optimizer").asLong();
+        assertThat(z1.at("/devices/n0g0/memory/optimizer").asLong()).isEqualTo(-Math.floorDiv(-optimizer / 12, 16) * 12);
+        assertThat(z1.at("/devices/n0g0/memory/gradients").asLong()).isEqualTo(plain.at("/devices/n0g0/memory/gradients").asLong());
+        assertThat(z3.at("/devices/n0g0/memory/gradients").asLong()).isLessThan(plain.at("/devices/n0g0/memory/gradients").asLong());
+        assertThat(z3.get("stepSeconds").asDouble()).isGreaterThan(z1.get("stepSeconds").asDouble());
+        assertThat(run(append(base, "--zero-stage", "5"))).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("modelpar: zeroStage must be 0, 1, 2 or 3, got 5");
+    }
+
+    @Test
     void sequenceParallelismWithoutTensorParallelismIsABadInput() {
         assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--sequence-parallel")).isEqualTo(2);
         assertThat(err.toString().strip()).contains("sequenceParallel needs tensorParallel above 1, got tensorParallel 1")

@@ -105,8 +105,12 @@ class TrainCommandTest {
         Path plan = writePlan(dir, MODEL);
         Result threads = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json");
         Result processes = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json",
-                "--workers", "processes");
+                "--workers", "processes", "--trace", dir.resolve("trace.json").toString(), "--compare");
         assertThat(processes.code).as(processes.err).isZero();
+        JsonNode compare = new ObjectMapper().readTree(processes.out).get("compare");
+        assertThat(compare.get("worstInstructions")).isNotEmpty();
+        assertThat(compare.get("computeSeconds").get("cpu1").get("measured").asDouble()).isPositive();
+        assertThat(Files.readString(dir.resolve("trace.json"))).contains("\"F s0 mb0\"", "\"recv act s0>s1 mb1\"", "\"memory\"");
         ObjectMapper m = new ObjectMapper();
         assertThat(m.readTree(processes.out).get("parameterSha256").asText())
                 .isEqualTo(m.readTree(threads.out).get("parameterSha256").asText());

@@ -10,33 +10,79 @@ import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.Optimizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What a device holds across steps: its parameters, gradient accumulators and optimizer, all accounted
- * in its ledger.
+ * in its ledger. In mixed precision (Micikevicius et al., "Mixed Precision Training", ICLR 2018) the
+ * parameters are fp32 master weights that only the optimizer touches, the kernels read 16-bit copies of them
+ * ({@link #compute}, refreshed after every update) and the gradients accumulate in 16 bits: 2 + 2 bytes per
+ * parameter beside the master weight and the optimizer state, as the simulator's memory model counts them.
  */
 final class DeviceState {
     final Map<String, INDArray> params = new LinkedHashMap<>();
+    /** What the kernels read: the parameters themselves, or their 16-bit copies in mixed precision. */
+    final Map<String, INDArray> compute;
     final Map<String, INDArray> grads = new LinkedHashMap<>();
     final Optimizer optimizer;
     final MemoryLedger ledger;
+    final LossScale lossScale;
+    private final DataType master;
 
-    DeviceState(List<ParameterSpec> specs, long seed, DataType type, Optimizer optimizer, MemoryLedger ledger) {
+    DeviceState(List<ParameterSpec> specs, long seed, DataType master, DataType computeType, Optimizer optimizer,
+                MemoryLedger ledger, LossScale lossScale) {
         this.optimizer = optimizer;
         this.ledger = ledger;
+        this.master = master;
+        this.lossScale = lossScale;
+        this.compute = master == computeType ? params : new LinkedHashMap<>();
         for (ParameterSpec s : specs) {
-            INDArray p = Initializer.initialise(s, seed, type);
+            INDArray p = Initializer.initialise(s, seed, master);
             long bytes = Tensors.bytes(p);
             ledger.allocate(MemoryCategory.PARAMETERS, bytes);
-            ledger.allocate(MemoryCategory.GRADIENTS, bytes);
             ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(bytes));
             params.put(s.name(), p);
-            grads.put(s.name(), p.like().assign(0));
+            if (compute != params) {
+                INDArray copy = p.castTo(computeType);
+                ledger.allocate(MemoryCategory.PARAMETERS, Tensors.bytes(copy));
+                compute.put(s.name(), copy);
+            }
+            INDArray g = Nd4j.zeros(computeType, p.shape());
+            ledger.allocate(MemoryCategory.GRADIENTS, Tensors.bytes(g));
+            grads.put(s.name(), g);
         }
     }
 
     void zeroGradients() {
         grads.values().forEach(g -> g.assign(0));
+    }
+
+    /** Whether a gradient holds an infinity or NaN (an fp16 overflow). */
+    boolean gradientsOverflowed() {
+        return grads.values().stream().anyMatch(g -> g.isInfinite().any() || g.isNaN().any());
+    }
+
+    /**
+     * Updates the parameters from the gradients divided by the loss scale (cast to the master type in mixed
+     * precision), unless {@code skip} (an overflow); then zeroes the gradients and refreshes the kernels' copies.
+     */
+    void step(boolean skip) {
+        if (!skip && compute == params) {
+            optimizer.step(params, grads);
+        } else if (!skip) {
+            Map<String, INDArray> unscaled = new LinkedHashMap<>();
+            grads.forEach((name, g) -> unscaled.put(name, g.castTo(master).divi(lossScale.value())));
+            optimizer.step(params, unscaled);
+        }
+        lossScale.update(skip);
+        zeroGradients();
+        refreshCompute();
+    }
+
+    private void refreshCompute() {
+        if (compute != params) {
+            compute.forEach((name, c) -> c.assign(params.get(name)));
+        }
     }
 
     /** Copies of the parameters. */
@@ -63,5 +109,7 @@ final class DeviceState {
             }
         });
         optimizer.restore(mine);
+        lossScale.restore(optimizerState);
+        refreshCompute();
     }
 }

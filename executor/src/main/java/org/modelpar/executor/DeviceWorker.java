@@ -21,10 +21,12 @@ import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Interprets one device's instruction list for one step, in program order. Sends hand their tensors to
@@ -86,7 +88,7 @@ final class DeviceWorker {
         return pool.allocations();
     }
 
-    /** Runs the program for one step; returns this device's share of the loss. */
+    /** Runs the program for one step; returns this device's share of the loss (0 on tensor ranks above 0). */
     double runStep(int step, Batch stepBatch) {
         this.batch = stepBatch;
         this.loss = 0;
@@ -115,7 +117,7 @@ final class DeviceWorker {
                     state.ledger.liveBytes());
         }
         releaseLeftovers();
-        return loss;
+        return program.tensorRank() == 0 ? loss : 0;
     }
 
     private void execute(int step, Instruction in) throws InterruptedException {
@@ -136,10 +138,14 @@ final class DeviceWorker {
             free(f.microBatch());
         } else if (in instanceof AllReduce a) {
             allReduce(step, a);
+        } else if (in instanceof TensorCollective) {
+            // nothing to do: the tensor-parallel collectives ran inside the preceding compute
         } else if (in instanceof OptimizerStep) {
+            boolean overflow = state.lossScale.dynamicScaling()
+                    && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
-                optimizerStep();
+                state.step(overflow);
                 arena.account(scratch, state.ledger);
             }
         }
@@ -150,7 +156,7 @@ final class DeviceWorker {
         long first = (long) mb * microBatchSize + localFirst;
         INDArray data = rowsOf(batch.inputs(), first);
         INDArray targets = rowsOf(batch.targets(), first);
-        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.params, recompute, arena);
+        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, recompute, arena);
         arena.account(scratch, state.ledger);
         StageModel.Stash s = r.stash();
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
@@ -164,8 +170,11 @@ final class DeviceWorker {
         if (s == null) {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
-        Map<String, INDArray> outGrads = model.sent().isEmpty() ? Map.of() : inbox.assemble(Payload.GRADIENT, mb);
-        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.params, state.grads, arena);
+        Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, mb);
+        if (state.lossScale.dynamicScaling()) {
+            model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
+        }
+        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         StageModel.Stash inputsOnly = s.inputsOnly();
@@ -212,7 +221,7 @@ final class DeviceWorker {
         heldBytes.merge(k, -moved, Long::sum);
         state.ledger.release(MemoryCategory.ACTIVATIONS, moved);
         state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
-        Message.Key key = new Message.Key(device(), s.peer(), tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
+        Message.Key key = new Message.Key(device(), s.peer(), Inbox.tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
         run.transport().send(new Message(key, part, () -> state.ledger.release(MemoryCategory.MESSAGES, bytes)), run.control());
         if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
@@ -223,7 +232,7 @@ final class DeviceWorker {
     }
 
     private void receive(Recv r) throws InterruptedException {
-        Message.Key key = new Message.Key(r.peer(), device(), tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
+        Message.Key key = new Message.Key(r.peer(), device(), Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
         inbox.add(r, run.transport().receive(key, run.control()));
     }
 
@@ -260,11 +269,6 @@ final class DeviceWorker {
         }
     }
 
-    private void optimizerStep() {
-        state.optimizer.step(state.params, state.grads);
-        state.zeroGradients();
-    }
-
     private void releaseLeftovers() {
         stash.keySet().stream().toList().forEach(this::free);
         heldBytes.values().forEach(b -> state.ledger.release(MemoryCategory.ACTIVATIONS, b));
@@ -291,11 +295,6 @@ final class DeviceWorker {
 
     private static String key(Payload payload, int mb) {
         return payload.shortName() + mb;
-    }
-
-    /** What a send and its receive both call the message. */
-    private static String tag(Payload payload, int fromStage, int toStage, int mb, int firstSample) {
-        return payload.shortName() + " s" + fromStage + ">s" + toStage + " mb" + mb + " @" + firstSample;
     }
 
     private static long bytes(Map<String, INDArray> tensors) {

@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Optimizer;
@@ -21,9 +23,7 @@ import org.modelpar.executor.transport.Transport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.program.Recv;
@@ -47,31 +47,13 @@ public final class Executor implements AutoCloseable {
     private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
     private final RunContext run;
     private final boolean ownsTransport;
+    private final ParameterLayout layout;
     private int stepsDone;
 
     private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options, Set<String> devices,
                      Transport transport, boolean ownsTransport) {
         PlacementPlan plan = program.plan();
-        if (plan.precision() != Precision.FP32) {
-            throw new PlanException("the executor runs fp32 only; the plan's precision is " + plan.precision().jsonName());
-        }
-        if (plan.tensorParallel() != 1) {
-            throw new PlanException("the executor does not run tensor parallelism; the plan has tensorParallel "
-                    + plan.tensorParallel());
-        }
-        if (plan.options().overlapGradientReduce()) {
-            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
-                    + " overlapGradientReduce true");
-        }
-        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
-            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
-                    + " has recompute selective (use full or none)");
-        });
-        if (plan.schedule().interleaves() || plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " ("
-                    + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
-                    + " input and weight gradients together") + "); use 1f1b or gpipe");
-        }
+        PlanSupport.check(graph, plan);
         this.program = program;
         Threads.configure(options.threadsPerDevice());
         Boundary boundary = new Boundary(graph, plan);
@@ -83,6 +65,14 @@ public final class Executor implements AutoCloseable {
         this.ownsTransport = ownsTransport;
         this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, TiedGroups.of(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
+        Map<String, StageModel> models = new LinkedHashMap<>();
+        for (DeviceProgram p : program.programs()) {
+            models.put(p.device(), plan.tensorParallel() == 1 ? stages.get(p.stage()) : new StageModel(graph, boundary, p.stage(),
+                    plan.globalBatchSize(), StageModel.OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
+        }
+        Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
+        models.forEach((d, m) -> specs.put(d, m.parameters()));
+        this.layout = new ParameterLayout(specs);
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {
@@ -90,7 +80,7 @@ public final class Executor implements AutoCloseable {
                 index++;
                 continue;
             }
-            StageModel model = stages.get(p.stage());
+            StageModel model = models.get(p.device());
             int gpu = index++ % Math.max(1, gpus);
             ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "modelpar-" + p.device());
@@ -103,8 +93,9 @@ public final class Executor implements AutoCloseable {
                     Nd4j.getAffinityManager().unsafeSetDevice(gpu);
                 }
                 return new DeviceState(model.parameters(), options.seed(), options.dataType(),
-                        optimizer(plan.optimizer(), options.learningRate()),
-                        new MemoryLedger(p.device(), options.budgetOf(p.device())));
+                        PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
+                        new MemoryLedger(p.device(), options.budgetOf(p.device())),
+                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none());
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
@@ -112,7 +103,7 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    /** Builds the executor of every device; throws {@link PlanException} for a plan it cannot run. */
+    /** Builds the executor of every device; throws {@code PlanException} for a plan it cannot run. */
     public static Executor create(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
         Set<String> all = Set.copyOf(mailboxCapacities(program).keySet());
         return new Executor(graph, program, options, all, new InProcessTransport(mailboxCapacities(program)), true);
@@ -199,29 +190,51 @@ public final class Executor implements AutoCloseable {
         return stepsDone;
     }
 
-    /** Copies of all parameters, each from the first device (in plan order) that holds it. */
+    /**
+     * Copies of all parameters, whole: each from the first device (in plan order) that holds it, a tensor-parallel
+     * one put together from its ranks' parts ({@link ParameterLayout}).
+     */
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> out = new TreeMap<>();
-        states.values().forEach(s -> s.parameterCopies().forEach(out::putIfAbsent));
-        return out;
+        return layout.assemble(parameterParts());
     }
 
-    /** Optimizer state of all parameters, from the same devices as {@link #parameters()}. */
+    /** Optimizer state of all parameters, put together as {@link #parameters()}. */
     public Map<String, INDArray> optimizerState() {
-        Map<String, INDArray> out = new TreeMap<>();
-        states.values().forEach(s -> s.optimizer.state().forEach((k, v) -> out.putIfAbsent(k, v.dup())));
+        return layout.assemble(optimizerStateParts());
+    }
+
+    /** Copies of the parameter parts each device of this executor holds, by device. */
+    public Map<String, Map<String, INDArray>> parameterParts() {
+        Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
+        states.forEach((d, s) -> out.put(d, s.parameterCopies()));
         return out;
     }
 
-    /** Loads parameters and optimizer state into every device holding them and sets the step count. */
+    /** Copies of the optimizer state each device of this executor holds, by device. */
+    public Map<String, Map<String, INDArray>> optimizerStateParts() {
+        Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
+        states.forEach((d, s) -> {
+            Map<String, INDArray> copies = new TreeMap<>(s.lossScale.state());
+            s.optimizer.state().forEach((k, v) -> copies.put(k, v.dup()));
+            out.put(d, copies);
+        });
+        return out;
+    }
+
+    /** Loads whole parameters and optimizer state into every device holding them (its parts) and sets the step count. */
     public void restore(Map<String, INDArray> params, Map<String, INDArray> optimizerState, int steps) {
-        states.values().forEach(s -> s.load(params, optimizerState));
+        states.forEach((d, s) -> s.load(layout.partsOf(d, params), layout.partsOf(d, optimizerState)));
         this.stepsDone = steps;
     }
 
     /** Every instruction executed so far, and memory samples, in seconds since the executor started. */
     public Timeline timeline() {
         return run.timeline().build();
+    }
+
+    /** When the executor started ({@link #timeline()}'s second 0), in wall-clock seconds since the epoch. */
+    public double originEpochSeconds() {
+        return run.originEpochSeconds();
     }
 
     /**

@@ -110,4 +110,9 @@ final class Inbox {
     private static String key(Payload payload, int mb) {
         return payload.shortName() + mb;
     }
+
+    /** What a send and its receive both call the message. */
+    static String tag(Payload payload, int fromStage, int toStage, int mb, int firstSample) {
+        return payload.shortName() + " s" + fromStage + ">s" + toStage + " mb" + mb + " @" + firstSample;
+    }
 }

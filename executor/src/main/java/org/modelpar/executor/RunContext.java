@@ -7,6 +7,8 @@ import org.modelpar.executor.transport.Transport;
 import org.modelpar.simulator.timeline.MemorySample;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the devices of one executor share: failure control, clock, fault hook, timeline, the transport and
@@ -21,6 +23,8 @@ final class RunContext {
     private final RingCollectives collectives;
     private final Map<String, List<Tied>> tied;
     private final long originNanos;
+    private final List<String> devices;
+    private final double originEpochSeconds;
 
     /**
      * Devices holding copies of one parameter used by several stages (a tied embedding): before the
@@ -42,7 +46,9 @@ final class RunContext {
         this.transport = transport;
         this.collectives = new RingCollectives(transport);
         this.tied = Map.copyOf(tied);
+        this.devices = List.copyOf(devices);
         this.originNanos = ticker.nanos();
+        this.originEpochSeconds = Ticker.epochSeconds();
     }
 
     RunControl control() {
@@ -81,8 +87,23 @@ final class RunContext {
         return transport;
     }
 
+    /**
+     * Whether any device of the run says {@code mine}: a one-value ring all-reduce over every device (each
+     * calls it with the same {@code id}), so all of them take the same decision.
+     */
+    boolean anyDevice(String id, String device, boolean mine) throws InterruptedException {
+        INDArray flag = Nd4j.scalar(mine ? 1.0 : 0.0).reshape(1, 1);
+        collectives.allReduce(id, device, devices, Map.of("flag", flag), control);
+        return flag.getDouble(0) > 0;
+    }
+
     List<Tied> tiedGroups(String device) {
         return tied.getOrDefault(device, List.of());
+    }
+
+    /** The wall-clock time of second 0 of the timeline, in seconds since the epoch (to merge processes' timelines). */
+    double originEpochSeconds() {
+        return originEpochSeconds;
     }
 
     double seconds(long nanos) {

@@ -6,6 +6,12 @@ public interface Ticker {
     /** Nanoseconds since an arbitrary origin, monotonic. */
     long nanos();
 
+    /** The wall clock now, in seconds since the epoch (microsecond resolution): what processes' timelines share. */
+    static double epochSeconds() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() + now.getNano() / 1e9;
+    }
+
     /** The system's monotonic clock. */
     static Ticker system() {
         return System::nanoTime;

@@ -18,37 +18,43 @@ final class TiedGroups {
     }
 
     /**
-     * The device groups of each tied weight ({@link TiedWeight}): every device of the stages holding it, one
-     * summand per stage; its parameter is the owner's that every holding stage reads.
+     * The device groups of each tied weight ({@link TiedWeight}): the devices of the stages holding it with the
+     * same tensor rank (each holds the same part), one summand per stage; its parameter is the owner's that every
+     * holding stage reads.
      */
     static Map<String, List<RunContext.Tied>> of(ComputationGraph graph, StepProgram program, List<StageModel> stages) {
         Map<String, List<RunContext.Tied>> out = new HashMap<>();
+        int t = program.plan().tensorParallel();
         for (TiedWeight w : TiedWeight.of(program.plan(), graph)) {
-            List<String> members = new ArrayList<>();
-            List<String> summands = new ArrayList<>();
-            for (int s : w.stages()) {
-                List<String> devs = program.plan().stages().get(s).devices();
-                members.addAll(devs);
-                summands.add(devs.get(0));
-            }
             for (ParameterSpec p : stages.get(w.ownerStage()).parameters()) {
                 boolean shared = p.name().startsWith(w.op() + ".") && w.stages().stream()
                         .allMatch(s -> stages.get(s).parameters().stream().anyMatch(q -> q.name().equals(p.name())));
-                if (!shared) {
-                    continue;
-                }
-                RunContext.Tied t = new RunContext.Tied(p.name(), members, summands);
-                for (DeviceProgram d : program.programs()) {
-                    if (members.contains(d.device()) && d.instructions().stream().noneMatch(i -> i instanceof AllReduce a
-                            && w.op().equals(a.tiedOp()))) {
-                        throw new IllegalArgumentException("parameter " + p.name() + " is held by stages " + w.stages()
-                                + " but device " + d.device() + "'s program has no tied all-reduce of it");
+                for (int rank = 0; shared && rank < t; rank++) {
+                    List<String> members = new ArrayList<>();
+                    List<String> summands = new ArrayList<>();
+                    for (int s : w.stages()) {
+                        List<String> devs = program.plan().stages().get(s).devices();
+                        for (int d = rank; d < devs.size(); d += t) {
+                            members.add(devs.get(d));
+                        }
+                        summands.add(devs.get(rank));
                     }
+                    requireReduce(program, w, p, members);
+                    RunContext.Tied tied = new RunContext.Tied(p.name(), members, summands);
+                    members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(tied));
                 }
-                members.forEach(m -> out.computeIfAbsent(m, k -> new ArrayList<>()).add(t));
             }
         }
         return out;
     }
 
+    private static void requireReduce(StepProgram program, TiedWeight w, ParameterSpec p, List<String> members) {
+        for (DeviceProgram d : program.programs()) {
+            if (members.contains(d.device()) && d.instructions().stream().noneMatch(i -> i instanceof AllReduce a
+                    && w.op().equals(a.tiedOp()))) {
+                throw new IllegalArgumentException("parameter " + p.name() + " is held by stages " + w.stages()
+                        + " but device " + d.device() + "'s program has no tied all-reduce of it");
+            }
+        }
+    }
 }

@@ -16,9 +16,9 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.simulator.program.AllReduce;
@@ -113,10 +113,11 @@ class ExecutorTest {
 
     @Test
     void refusesWhatItCannotRun() {
-        PlacementPlan bf16 = new PlacementPlan(plan.graphName(), "", "", "", Precision.BF16, plan.optimizer(),
-                plan.globalBatchSize(), plan.microBatchSize(), plan.microBatches(), plan.schedule(), 1, plan.stages());
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, bf16), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessageContaining("fp32 only");
+        ComputationGraph gpt = EquivalenceTest.graph("gpt");
+        PlacementPlan sequence = Plans.tensorParallel(gpt, 1, 2, 1, plan.schedule());
+        PlacementPlan sequenceParallel = sequence.withOptions(sequence.options().withSequenceParallel(true));
+        assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, sequenceParallel), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessageContaining("sequenceParallel true");
         PlacementPlan selective = plan.withRecomputation(org.modelpar.simulator.plan.Recompute.SELECTIVE);
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, selective), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor does not run selective recomputation; "
@@ -139,6 +140,15 @@ class ExecutorTest {
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, interleaved), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule interleaved (several"
                         + " stages on one device); use 1f1b or gpipe");
+        PlacementPlan zero = plan.withOptions(plan.options().withZeroStage(1));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
+                        + " parameters (ZeRO); the plan has zeroStage 1");
+        PlacementPlan twoReplicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
+        PlacementPlan experts = twoReplicas.withOptions(PlanOptions.NONE.withExpertParallel(2));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, experts), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor does not run expert parallelism; the plan has"
+                        + " expertParallel 2");
     }
 
     @Test

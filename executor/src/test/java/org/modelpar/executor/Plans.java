@@ -51,4 +51,20 @@ public final class Plans {
         return new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, optimizer,
                 microBatchSize * microBatches, microBatchSize, microBatches, schedule, 1, list);
     }
+
+    /** Stages of equal op count, each of {@code replicas} x {@code tensor} devices, 2 micro-batches of 2 samples. */
+    public static PlacementPlan tensorParallel(ComputationGraph graph, int stages, int tensor, int replicas, Schedule schedule) {
+        PlacementPlan base = plan(graph, stages, 1, 2, 2, schedule, OptimizerKind.SGD);
+        List<Stage> list = new ArrayList<>();
+        int device = 0;
+        for (Stage s : base.stages()) {
+            List<String> devices = new ArrayList<>();
+            for (int k = 0; k < tensor * replicas; k++) {
+                devices.add("cpu" + device++);
+            }
+            list.add(new Stage(s.index(), devices, s.ops(), false));
+        }
+        return new PlacementPlan(base.graphName(), "", "local", "", base.precision(), base.optimizer(), base.globalBatchSize(),
+                base.microBatchSize(), base.microBatches(), schedule, tensor, list);
+    }
 }

@@ -118,6 +118,30 @@ class ZeroBubbleScheduleTest {
                 offset(1e-15));
     }
 
+    /** Stage i's last weight-gradient pass is that of micro-batch i - 1 (deferred), or m - 1 on stage 0. */
+    @Test
+    void anOverlappedGradientReduceStartsWithTheLastWeightGradientPass() {
+        ComputationGraph g = chain(3, false);
+        List<Stage> stages = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            stages.add(new Stage(s, List.of("n0g" + 2 * s, "n0g" + (2 * s + 1)), List.of("fc" + s), false));
+        }
+        PlacementPlan plan = new PlacementPlan(g.name(), "", "test", "", Precision.FP32, OptimizerKind.SGD, 8, 2, 4,
+                Schedule.ZB_H1, 1, stages, org.modelpar.simulator.plan.PlanOptions.NONE.withOverlapGradientReduce(true));
+        var program = org.modelpar.simulator.program.Lowering.lower(g, Fixtures.freeCluster(6), plan);
+        for (var dp : program.programs()) {
+            var list = dp.instructions();
+            int at = -1;
+            for (int k = 0; k < list.size(); k++) {
+                if (list.get(k) instanceof org.modelpar.simulator.program.AllReduce a && a.overlapsBackward()) {
+                    at = k;
+                }
+            }
+            int last = dp.stage() == 0 ? 3 : dp.stage() - 1;
+            assertThat(list.get(at + 1).name()).as(dp.device()).isEqualTo("W s" + dp.stage() + " mb" + last);
+        }
+    }
+
     @Test
     void refusesFewerMicroBatchesThanStagesAndRecomputation() {
         ComputationGraph g = chain(4, false);

@@ -33,8 +33,8 @@ import org.modelpar.simulator.plan.Schedule;
  * @param pins            op id -> stage index the op must be placed on ({@code plan --pin OP=STAGE}); empty: none
  * @param sequenceParallel      fixed Megatron-LM sequence parallelism (applies where t is above 1)
  * @param overlapGradientReduce fixed overlap of the gradient all-reduce with the last backward
- * @param executorOnly    search only what modelpar's executor runs: tensor degree 1, 1F1B or GPipe,
- *                        recomputation none or full, neither plan option
+ * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe, recomputation none
+ *                        or full, neither plan option
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
@@ -124,11 +124,12 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     }
 
     /**
-     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): tensor degree 1,
-     * schedules 1F1B and GPipe, recompute modes none and full, no sequence parallelism or overlap.
+     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): schedules 1F1B and
+     * GPipe, recompute modes none and full, no sequence parallelism or overlap (the executor's
+     * {@code PlanSupport} says which tensor degrees it runs).
      */
     public PlanRequest forExecutor() {
-        return new PlanRequest(globalBatchSize, pipeline, OptionalInt.of(1), data, microBatches, schedule, precision,
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), Optional.of(false),
                 true);
     }

@@ -53,7 +53,7 @@ class ConfigurationSpaceTest {
     void forTheExecutorOnlyWhatItRuns() {
         PlanRequest r = PlanRequest.of(64).forExecutor();
         List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
-        assertThat(configs).isNotEmpty().allMatch(c -> c.tensor() == 1 && !c.schedule().splitsBackward());
+        assertThat(configs).isNotEmpty().allMatch(c -> !c.schedule().splitsBackward());
         assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.FULL);
         assertThat(r.sequenceParallel()).contains(false);
         assertThat(r.overlapGradientReduce()).contains(false);
@@ -75,5 +75,13 @@ class ConfigurationSpaceTest {
                 OptionalInt.of(8));
         List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
         assertThat(configs).isNotEmpty().allMatch(c -> c.pipeline() == 2 && c.tensor() == 4 && c.microBatches() == 8);
+    }
+
+    @Test
+    void aFixedZeroBubbleScheduleTakesOnlyWhatItRuns() {
+        PlanRequest r = PlanRequest.of(16).withSchedule(java.util.Optional.of(org.modelpar.simulator.plan.Schedule.ZB_H1));
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
+        assertThat(configs).isNotEmpty().allMatch(c -> !c.recompute() && c.microBatches() >= c.pipeline())
+                .anyMatch(c -> c.pipeline() == 8 && c.microBatches() == 8);
     }
 }

@@ -38,10 +38,15 @@ final class CrossEntropy implements Kernel {
         return new Forward(out, List.of(Tensors.softmaxRows(logits), inputs.get(1)));
     }
 
+    /** The factor a loss's backward starts from: its output gradient (the loss scale) when given, else 1. */
+    static double lossScale(INDArray gradOutput) {
+        return gradOutput == null ? 1 : gradOutput.getDouble(0);
+    }
+
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray probs = saved.get(0);
-        INDArray dlogits = probs.sub(Tensors.oneHot(saved.get(1), vocab, probs.dataType())).muli(scale);
+        INDArray dlogits = probs.sub(Tensors.oneHot(saved.get(1), vocab, probs.dataType())).muli(scale * lossScale(g));
         return new Backward(Arrays.asList(dlogits, null), Map.of());
     }
 }

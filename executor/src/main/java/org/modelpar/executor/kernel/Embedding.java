@@ -11,6 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Word plus learned position embedding. Input: token ids {@code [n, s]}; output rows {@code [n * s, h]}.
  * Parameters {@code embed.word [V, h]} (also read by the tied {@link Logits}) and {@code embed.position [s, h]}.
  * Lookups are one-hot products, so forward and backward are exact and deterministic; the stash keeps the ids.
+ * Under tensor parallelism each rank holds a part of the vocabulary's rows (Megatron-LM's vocabulary-parallel
+ * embedding): it looks up the ids in its part, and the group sums the lookups.
  */
 final class Embedding implements Kernel {
     static final double INIT_STD = 0.1;
@@ -18,14 +20,20 @@ final class Embedding implements Kernel {
     private final String position;
     private final long vocab;
     private final long seq;
+    private final long firstId;
+    private final long localVocab;
+    private final TensorGroup group;
     private final List<ParameterSpec> params;
 
-    Embedding(String opId, long vocab, long hidden, long seq) {
+    Embedding(String opId, long vocab, long hidden, long seq, long localVocab, TensorParallel tp) {
         this.word = wordName(opId);
         this.position = opId + ".position";
         this.vocab = vocab;
         this.seq = seq;
-        this.params = List.of(wordSpec(opId, vocab, hidden),
+        this.localVocab = localVocab;
+        this.group = tp.group();
+        this.firstId = group.rank() * localVocab;
+        this.params = List.of(wordSpec(opId, vocab, hidden, tp),
                 new ParameterSpec(position, new long[] {seq, hidden}, Init.NORMAL, INIT_STD));
     }
 
@@ -33,8 +41,9 @@ final class Embedding implements Kernel {
         return opId + ".word";
     }
 
-    static ParameterSpec wordSpec(String opId, long vocab, long hidden) {
-        return new ParameterSpec(wordName(opId), new long[] {vocab, hidden}, Init.NORMAL, INIT_STD);
+    /** The word embedding, of which a tensor-parallel rank holds a part of the rows. */
+    static ParameterSpec wordSpec(String opId, long vocab, long hidden, TensorParallel tp) {
+        return new ParameterSpec(wordName(opId), new long[] {vocab, hidden}, Init.NORMAL, INIT_STD, tp.shard(0, 1));
     }
 
     @Override
@@ -45,14 +54,16 @@ final class Embedding implements Kernel {
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
         INDArray w = p.get(word);
-        INDArray oneHot = Tensors.oneHot(inputs.get(0), vocab, w.dataType());
-        INDArray out = oneHot.mmul(w).addi(Nd4j.tile(p.get(position), samples, 1));
+        INDArray oneHot = Tensors.oneHot(inputs.get(0), vocab, firstId, localVocab, w.dataType());
+        INDArray out = oneHot.mmul(w);
+        group.allReduce(out);
+        out.addi(Nd4j.tile(p.get(position), samples, 1));
         return new Forward(out, List.of(inputs.get(0)));
     }
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray oneHot = Tensors.oneHot(saved.get(0), vocab, g.dataType());
+        INDArray oneHot = Tensors.oneHot(saved.get(0), vocab, firstId, localVocab, g.dataType());
         long n = g.size(0) / seq;
         INDArray dword = oneHot.transpose().mmul(g);
         INDArray dpos = g.reshape(n, seq, g.size(1)).sum(0);

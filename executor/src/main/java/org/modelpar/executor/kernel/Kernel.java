@@ -16,8 +16,8 @@ public interface Kernel {
     Forward forward(List<INDArray> inputs, Map<String, INDArray> params, int samples);
 
     /**
-     * Runs the backward pass from the gradient of the output (a loss op ignores it: its output is the
-     * loss itself); returns gradients of the inputs (null for non-differentiable inputs such as targets)
+     * Runs the backward pass from the gradient of the output (for a loss op: null, the loss itself, or a
+     * 1 x 1 loss scale that multiplies its gradients); returns gradients of the inputs (null for non-differentiable inputs such as targets)
      * and of the parameters.
      */
     Backward backward(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params);

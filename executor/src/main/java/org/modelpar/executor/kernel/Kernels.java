@@ -20,16 +20,29 @@ public final class Kernels {
      * @throws GraphException for a kind the executor cannot run or a missing attribute, naming the op
      */
     public static Kernel create(OpNode op, int globalBatchSize) {
+        return create(op, globalBatchSize, TensorParallel.NONE);
+    }
+
+    /**
+     * The kernel of an op on one rank of a tensor-parallel group.
+     *
+     * @throws org.modelpar.simulator.plan.PlanException when the degree does not divide what it splits
+     */
+    public static Kernel create(OpNode op, int globalBatchSize, TensorParallel tp) {
         return switch (op.kind()) {
-            case "linear" -> new Linear(op.id(), attr(op, "in"), attr(op, "out"));
+            case "linear" -> Linear.of(op, attr(op, "in"), attr(op, "out"), tp);
             case "relu" -> new Relu();
             case "gelu" -> new Gelu();
             case "layernorm" -> new LayerNorm(op.id(), attr(op, "hidden"));
-            case "attention-scores" -> new AttentionScores(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
-            case "softmax" -> new CausalSoftmax(attr(op, "heads"), attr(op, "seq"));
-            case "attention-context" -> new AttentionContext(attr(op, "heads"), attr(op, "seq"), attr(op, "headDim"));
-            case "embedding" -> new Embedding(op.id(), attr(op, "vocab"), attr(op, "hidden"), learnedPositions(op));
-            case "logits" -> new Logits(tiedTo(op), attr(op, "vocab"), attr(op, "hidden"));
+            case "attention-scores" -> new AttentionScores(heads(op, tp), attr(op, "seq"), attr(op, "headDim"));
+            case "softmax" -> new CausalSoftmax(heads(op, tp), attr(op, "seq"));
+            case "attention-context" -> new AttentionContext(heads(op, tp), attr(op, "seq"), attr(op, "headDim"));
+            case "embedding" -> new Embedding(op.id(), attr(op, "vocab"), attr(op, "hidden"), learnedPositions(op),
+                    tp.share(op, "vocab", attr(op, "vocab")), tp);
+            case "logits" -> {
+                tp.share(op, "vocab", attr(op, "vocab"));
+                yield new Logits(tiedTo(op), attr(op, "vocab"), attr(op, "hidden"), tp);
+            }
             case "residual-add" -> new ResidualAdd();
             case "cross-entropy" -> new CrossEntropy(attr(op, "vocab"),
                     1.0 / ((double) globalBatchSize * attr(op, "seq")));
@@ -73,6 +86,11 @@ public final class Kernels {
             out.add(Source.TARGETS);
         }
         return List.copyOf(out);
+    }
+
+    /** The heads a rank runs: all of them, or its share under tensor parallelism (whole heads per rank). */
+    private static long heads(OpNode op, TensorParallel tp) {
+        return tp.share(op, "heads", attr(op, "heads"));
     }
 
     private static void requireInputs(OpNode op, List<String> producers, int expected) {

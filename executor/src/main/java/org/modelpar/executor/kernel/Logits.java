@@ -5,14 +5,21 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Output projection tied to the word embedding: {@code logits = x W^T}, W = {@code tiedTo.word [V, h]}. */
+/**
+ * Output projection tied to the word embedding: {@code logits = x W^T}, W = {@code tiedTo.word [V, h]}.
+ * Under tensor parallelism a rank holds the embedding's part of the vocabulary and computes those logit
+ * columns; the group gathers them into the whole logits (the loss is then repeated on every rank), and sums
+ * the input gradients of the parts in backward.
+ */
 final class Logits implements Kernel {
     private final String word;
+    private final TensorGroup group;
     private final List<ParameterSpec> params;
 
-    Logits(String tiedTo, long vocab, long hidden) {
+    Logits(String tiedTo, long vocab, long hidden, TensorParallel tp) {
         this.word = Embedding.wordName(tiedTo);
-        this.params = List.of(Embedding.wordSpec(tiedTo, vocab, hidden));
+        this.group = tp.group();
+        this.params = List.of(Embedding.wordSpec(tiedTo, vocab, hidden, tp));
     }
 
     @Override
@@ -23,12 +30,23 @@ final class Logits implements Kernel {
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
         INDArray x = inputs.get(0);
-        return new Forward(x.mmul(p.get(word).transpose()), List.of(x));
+        INDArray part = x.mmul(p.get(word).transpose());
+        if (group.size() == 1) {
+            return new Forward(part, List.of(x));
+        }
+        long rows = part.size(0);
+        long columns = part.size(1);
+        INDArray parts = group.allGather(part).reshape(group.size(), rows, columns);
+        return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(x));
     }
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray x = saved.get(0);
-        return new Backward(Arrays.asList(g.mmul(p.get(word))), Map.of(word, g.transpose().mmul(x)));
+        INDArray w = p.get(word);
+        INDArray mine = group.size() == 1 ? g : Tensors.columns(g, group.rank() * w.size(0), w.size(0));
+        INDArray dx = mine.mmul(w);
+        group.allReduce(dx);
+        return new Backward(Arrays.asList(dx), Map.of(word, mine.transpose().mmul(x)));
     }
 }

@@ -25,7 +25,8 @@ final class MseLoss implements Kernel {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        INDArray diff = inputs.get(0).sub(inputs.get(1));
+        INDArray prediction = inputs.get(0);
+        INDArray diff = prediction.sub(Tensors.like(inputs.get(1), prediction));
         double loss = diff.mul(diff).sumNumber().doubleValue() * scale;
         INDArray out = Nd4j.zeros(diff.dataType(), 1, 1).putScalar(0, loss);
         return new Forward(out, List.of(diff));
@@ -33,6 +34,6 @@ final class MseLoss implements Kernel {
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return new Backward(Arrays.asList(saved.get(0).mul(2 * scale), null), Map.of());
+        return new Backward(Arrays.asList(saved.get(0).mul(2 * scale * CrossEntropy.lossScale(g)), null), Map.of());
     }
 }

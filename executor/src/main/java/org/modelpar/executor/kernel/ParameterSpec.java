@@ -3,22 +3,33 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 
 /**
- * A parameter of an op: its full name, shape and initialisation.
+ * A parameter of an op: its full name, shape and initialisation, and the part of it one device holds.
  *
  * @param name   {@code opId.param}, e.g. {@code block0.qkv.weight}; a tied parameter keeps its owner's name
- * @param shape  dimensions
+ * @param shape  dimensions of the whole parameter
  * @param init   how it is initialised
  * @param stdDev standard deviation of a {@link Init#NORMAL} initialisation
+ * @param shard  the part a tensor-parallel rank holds ({@link Shard#WHOLE} without tensor parallelism)
  */
-public record ParameterSpec(String name, long[] shape, Init init, double stdDev) {
+public record ParameterSpec(String name, long[] shape, Init init, double stdDev, Shard shard) {
     public ParameterSpec {
         shape = shape.clone();
+    }
+
+    /** A parameter held whole. */
+    public ParameterSpec(String name, long[] shape, Init init, double stdDev) {
+        this(name, shape, init, stdDev, Shard.WHOLE);
     }
 
     /** Initialisation kinds. */
     public enum Init { NORMAL, ZEROS, ONES }
 
-    /** Number of values. */
+    /** The same parameter, of which a device holds {@code part}. */
+    public ParameterSpec withShard(Shard part) {
+        return new ParameterSpec(name, shape, init, stdDev, part);
+    }
+
+    /** Number of values of the whole parameter. */
     public long length() {
         return Arrays.stream(shape).reduce(1L, Math::multiplyExact);
     }
@@ -28,10 +39,15 @@ public record ParameterSpec(String name, long[] shape, Init init, double stdDev)
         return shape.clone();
     }
 
+    /** Dimensions of the part a device holds. */
+    public long[] localShape() {
+        return shard.localShape(shape);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ParameterSpec p && p.name.equals(name) && Arrays.equals(p.shape, shape)
-                && p.init == init && Double.compare(p.stdDev, stdDev) == 0;
+                && p.init == init && Double.compare(p.stdDev, stdDev) == 0 && p.shard.equals(shard);
     }
 
     @Override
@@ -41,6 +57,6 @@ public record ParameterSpec(String name, long[] shape, Init init, double stdDev)
 
     @Override
     public String toString() {
-        return name + Arrays.toString(shape);
+        return name + Arrays.toString(shape) + (shard.whole() ? "" : " part " + shard.index() + "/" + shard.parts());
     }
 }

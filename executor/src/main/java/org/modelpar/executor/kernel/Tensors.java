@@ -26,6 +26,11 @@ public final class Tensors {
         return b;
     }
 
+    /** {@code a} in the type of {@code other}: itself, or a copy (input features read by 16-bit kernels). */
+    public static INDArray like(INDArray a, INDArray other) {
+        return a.dataType() == other.dataType() ? a : a.castTo(other.dataType());
+    }
+
     /** Rows {@code [from, from + count)} along dimension 0, as a view of {@code a}. */
     public static INDArray rowsView(INDArray a, long from, long count) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
@@ -43,17 +48,27 @@ public final class Tensors {
 
     /** One-hot rows {@code [ids.length, classes]} of the given ids. */
     public static INDArray oneHot(INDArray ids, long classes, DataType type) {
+        return oneHot(ids, classes, 0, classes, type);
+    }
+
+    /**
+     * One-hot rows {@code [ids.length, count]} of the given ids over classes {@code [from, from + count)} of
+     * {@code classes}: a row of an id outside that range is zero (a vocabulary-parallel rank's lookup).
+     */
+    public static INDArray oneHot(INDArray ids, long classes, long from, long count, DataType type) {
         long n = ids.length();
         double[] flat = ids.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        double[] values = new double[Math.toIntExact(n * classes)];
+        double[] values = new double[Math.toIntExact(n * count)];
         for (int i = 0; i < n; i++) {
             long id = (long) flat[i];
             if (id < 0 || id >= classes) {
                 throw new IllegalArgumentException("token id " + id + " outside vocabulary of " + classes);
             }
-            values[(int) (i * classes + id)] = 1.0;
+            if (id >= from && id < from + count) {
+                values[(int) (i * count + id - from)] = 1.0;
+            }
         }
-        return Nd4j.create(values, new long[] {n, classes}, DataType.DOUBLE).castTo(type);
+        return Nd4j.create(values, new long[] {n, count}, DataType.DOUBLE).castTo(type);
     }
 
     /** {@code [n * s, heads * d]} rows to {@code [n, heads, s, d]} (copy). */

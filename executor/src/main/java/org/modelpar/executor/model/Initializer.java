@@ -15,7 +15,7 @@ public final class Initializer {
     private Initializer() {
     }
 
-    /** The initial values of a parameter. */
+    /** The initial values of the part of a parameter a device holds (the whole one's values, sliced). */
     public static INDArray initialise(ParameterSpec spec, long seed, DataType type) {
         long n = spec.length();
         double[] values = new double[Math.toIntExact(n)];
@@ -30,6 +30,6 @@ public final class Initializer {
             }
             default -> throw new IllegalStateException("unknown init " + spec.init());
         }
-        return Nd4j.create(values, spec.shape(), DataType.DOUBLE).castTo(type);
+        return spec.shard().take(Nd4j.create(values, spec.shape(), DataType.DOUBLE)).castTo(type);
     }
 }

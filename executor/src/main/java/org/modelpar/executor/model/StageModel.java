@@ -14,6 +14,7 @@ import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Source;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -49,12 +50,17 @@ public final class StageModel {
 
     /** A stage whose every kernel call is timed (calibration of the cost model). */
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer) {
+        this(graph, boundary, stage, globalBatchSize, timer, TensorParallel.NONE);
+    }
+
+    /** The stage on one rank of a tensor-parallel group: its kernels hold their parts and call the group's collectives. */
+    public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer, TensorParallel tp) {
         this.timer = timer;
         this.ops = boundary.ops(stage);
         this.received = boundary.received(stage);
         this.sent = boundary.sent(stage);
         for (OpNode op : ops) {
-            Kernel k = Kernels.create(op, globalBatchSize);
+            Kernel k = Kernels.create(op, globalBatchSize, tp);
             kernels.put(op.id(), k);
             sources.put(op.id(), Kernels.sources(graph, op));
             k.parameters().forEach(p -> parameters.putIfAbsent(p.name(), p));
@@ -78,6 +84,11 @@ public final class StageModel {
     /** Parameters read by this stage's ops (a tied parameter once). */
     public List<ParameterSpec> parameters() {
         return List.copyOf(parameters.values());
+    }
+
+    /** The stage's loss op (its output gradient, when given, is the loss scale). */
+    public java.util.Optional<String> lossOp() {
+        return ops.stream().filter(Kernels::isLoss).map(OpNode::id).findFirst();
     }
 
     /** Producers whose outputs this stage receives. */
@@ -196,7 +207,7 @@ public final class StageModel {
      * op that consumes it is done (as autograd frees it), so at most the gradients crossing one point of
      * the op order are live at once; a recomputed forward is handed back at the end.
      *
-     * @param outputGrads gradients of the sent tensors (empty for the last stage)
+     * @param outputGrads gradients of the sent tensors (empty for the last stage; the loss op's: the loss scale)
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads,
                                           Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {

@@ -98,7 +98,9 @@ public final class TensorCodec {
     private static byte[] values(INDArray t) {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.length() * width(t.dataType()))).order(ByteOrder.LITTLE_ENDIAN);
         INDArray c = t.isView() || t.ordering() != 'c' ? t.dup('c') : t;
-        if (t.dataType() == DataType.FLOAT) {
+        if (halfWidth(t.dataType())) {
+            b.asFloatBuffer().put(c.castTo(DataType.FLOAT).data().asFloat(), 0, Math.toIntExact(t.length()));
+        } else if (t.dataType() == DataType.FLOAT) {
             b.asFloatBuffer().put(c.data().asFloat(), 0, Math.toIntExact(t.length()));
         } else {
             b.asDoubleBuffer().put(c.data().asDouble(), 0, Math.toIntExact(t.length()));
@@ -108,21 +110,27 @@ public final class TensorCodec {
 
     private static INDArray array(DataType type, long[] shape, ByteBuffer b) {
         int n = b.remaining() / width(type);
-        if (type == DataType.FLOAT) {
+        if (type == DataType.FLOAT || halfWidth(type)) {
             float[] v = new float[n];
             b.asFloatBuffer().get(v);
-            return Nd4j.create(v, shape, 'c');
+            INDArray a = Nd4j.create(v, shape, 'c');
+            return type == DataType.FLOAT ? a : a.castTo(type);
         }
         double[] v = new double[n];
         b.asDoubleBuffer().get(v);
         return Nd4j.create(v, shape, 'c');
     }
 
+    /** 16-bit values travel as fp32 (exact both ways): twice their bytes, no bit handling of their formats. */
+    private static boolean halfWidth(DataType type) {
+        return type == DataType.BFLOAT16 || type == DataType.HALF;
+    }
+
     private static int width(DataType type) {
         return switch (type) {
-            case FLOAT -> Float.BYTES;
+            case FLOAT, BFLOAT16, HALF -> Float.BYTES;
             case DOUBLE -> Double.BYTES;
-            default -> throw new IllegalArgumentException("only float and double tensors travel between processes, got " + type);
+            default -> throw new IllegalArgumentException("only float, double, bf16 and fp16 tensors travel between processes, got " + type);
         };
     }
 }

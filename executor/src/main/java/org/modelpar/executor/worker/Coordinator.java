@@ -20,10 +20,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.modelpar.executor.ExecutionException;
+import org.modelpar.executor.ParameterLayout;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.Ticker;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.ByteMarshaller;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
@@ -45,6 +49,10 @@ public final class Coordinator implements AutoCloseable {
     private final String model;
     private final String planHash;
     private final List<String> devices;
+    private final StepProgram program;
+    private final ParameterLayout layout;
+    private final Timeline.Builder timeline;
+    private final double originEpochSeconds;
     private final int firstStep;
     private final String[] addresses;
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
@@ -63,6 +71,10 @@ public final class Coordinator implements AutoCloseable {
         this.model = job.graph().name();
         this.planHash = Checkpoint.planHash(job.plan());
         this.devices = List.copyOf(devices);
+        this.program = Lowering.lower(job.graph(), job.cluster(), job.plan());
+        this.layout = ParameterLayout.of(job.graph(), program);
+        this.timeline = Timeline.builder(Timeline.Source.MEASURED, devices);
+        this.originEpochSeconds = Ticker.epochSeconds();
         this.firstStep = firstStep;
         this.addresses = new String[devices.size()];
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
@@ -134,17 +146,19 @@ public final class Coordinator implements AutoCloseable {
                 throw failure;
             }
             last = reports.remove(step);
+            int done = step;
+            last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
             onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1)));
             if (job.checkpoint().isPresent()) {
-                Checkpoints.assemble(model, planHash, step + 1, last.values()).write(job.checkpoint().get());
+                Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }
         }
         Map<String, Long> peaks = new HashMap<>();
         last.values().forEach(r -> peaks.putAll(r.peakMemoryBytes()));
-        return new TrainResult(firstStep, losses, seconds, peaks, Timeline.builder(Timeline.Source.MEASURED, devices).build(),
-                Checkpoints.assemble(model, planHash, job.steps(), last.values()).parameters());
+        return new TrainResult(firstStep, losses, seconds, peaks, timeline.build(),
+                Checkpoints.assemble(model, planHash, job.steps(), last.values(), layout, devices).parameters());
     }
 
     private void join(byte[] request, StreamObserver<byte[]> out) {

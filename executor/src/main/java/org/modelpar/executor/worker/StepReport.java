@@ -19,11 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param loss            its devices' share of the step's loss
  * @param seconds         its wall time of the step
  * @param peakMemoryBytes peak accounted bytes per device so far
- * @param parameters      its devices' parameters, when the coordinator needs them (checkpoint, last step), else empty
+ * @param parameters      its device's parameters (its parts of tensor-parallel ones), when the coordinator needs them (checkpoint, last step), else empty
  * @param optimizerState  their optimizer state, likewise
+ * @param trace           the step's measured instructions and memory samples
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
-                  Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
+                  Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -40,6 +41,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue());
             }
+            trace.write(out);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
             optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
@@ -62,6 +64,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             for (int i = 0; i < n; i++) {
                 peaks.put(in.readUTF(), in.readLong());
             }
+            StepTrace trace = StepTrace.read(in);
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();
             TensorCodec.decode(in.readAllBytes()).tensors().forEach((k, v) -> {
@@ -71,7 +74,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                     optimizer.put(k.substring(OPTIMIZER.length()), v);
                 }
             });
-            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer);
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace);
         } catch (IOException e) {
             throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
         }

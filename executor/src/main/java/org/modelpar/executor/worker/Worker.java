@@ -91,7 +91,8 @@ public final class Worker {
                     StepResult s = executor.step(task.batch(step, plan.globalBatchSize()));
                     boolean full = job.checkpoint().isPresent() || step == options.steps() - 1;
                     StepReport report = new StepReport(r.rank(), step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
-                            full ? executor.parameters() : Map.of(), full ? executor.optimizerState() : Map.of());
+                            full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
+                            StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()));
                     call(channel, Coordinator.REPORT, report.encode());
                 }
             }

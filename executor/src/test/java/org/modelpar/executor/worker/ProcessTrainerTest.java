@@ -31,10 +31,12 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes)
- * trains bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
+ * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
+ * a gpt split over a tensor-parallel pair (its collectives over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -54,6 +56,26 @@ class ProcessTrainerTest {
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
         assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");
+        // the ranks' measured spans reach the coordinator: every instruction of every step, on one clock
+        assertThat(processes.timeline().spans()).hasSize(threads.timeline().spans().size());
+        Timeline last = processes.timeline().lastStep();
+        assertThat(last.spans()).extracting(s -> s.device() + " " + s.name())
+                .containsExactlyInAnyOrderElementsOf(threads.timeline().lastStep().spans().stream().map(s -> s.device() + " " + s.name()).toList());
+        Span send = last.spans().stream().filter(s -> s.name().equals("send act s0>s1 mb0")).findFirst().orElseThrow();
+        Span recv = last.spans().stream().filter(s -> s.name().equals("recv act s0>s1 mb0")).findFirst().orElseThrow();
+        assertThat(recv.endSeconds()).as("a receive ends after its send started").isGreaterThanOrEqualTo(send.startSeconds());
+        assertThat(last.memoryOf("cpu1")).isNotEmpty();
+    }
+
+    @Test
+    void tensorParallelRanksInProcessesTrainBitIdenticallyToThreads() {
+        ComputationGraph gpt = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=12");
+        StepProgram tensor = Lowering.lower(gpt, cluster, Plans.tensorParallel(gpt, 1, 2, 1, Schedule.GPIPE));
+        TrainResult threads = Trainer.train(gpt, tensor, options(Optional.empty(), Optional.empty()), r -> { });
+        TrainResult processes = ProcessTrainer.train(gpt, cluster, tensor, options(Optional.empty(), Optional.empty()),
+                command, r -> { });
+        assertThat(processes.losses()).isEqualTo(threads.losses());
+        assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
     }
 
     @Test

@@ -12,8 +12,10 @@ import org.modelpar.simulator.plan.Precision;
  * @param tensorParallel    tensor-parallel degree t, at least 1
  * @param precision         training precision (picks the peak FLOP/s and scales fp32 bytes)
  * @param measuredBatchSize samples the op's measured times are for, at least 1
+ * @param rowParallel       whether tensor parallelism splits the op's input features rather than its outputs
+ *                          (Megatron-LM's row-parallel linear; {@link GemmShape})
  */
-public record OpWork(double samples, int tensorParallel, Precision precision, int measuredBatchSize) {
+public record OpWork(double samples, int tensorParallel, Precision precision, int measuredBatchSize, boolean rowParallel) {
     public OpWork {
         if (!Double.isFinite(samples) || samples < 0) {
             throw new PlanException("samples must be finite and non-negative, got " + samples);
@@ -27,6 +29,16 @@ public record OpWork(double samples, int tensorParallel, Precision precision, in
         if (measuredBatchSize < 1) {
             throw new PlanException("measuredBatchSize must be at least 1, got " + measuredBatchSize);
         }
+    }
+
+    /** Work of an op whose outputs (if any) tensor parallelism splits. */
+    public OpWork(double samples, int tensorParallel, Precision precision, int measuredBatchSize) {
+        this(samples, tensorParallel, precision, measuredBatchSize, false);
+    }
+
+    /** The same work, row-parallel or not. */
+    public OpWork withRowParallel(boolean on) {
+        return new OpWork(samples, tensorParallel, precision, measuredBatchSize, on);
     }
 
     /** Graph bytes are fp32; this is the factor to the plan's precision (1 for fp32, 0.5 for bf16/fp16). */

@@ -23,8 +23,9 @@ import org.modelpar.simulator.plan.Precision;
  *       whole time) as a fixed cost, the rest scaled linearly by {@code samples / measuredBatchSize}, all
  *       divided by the tensor-parallel degree t. Devices without a launch cost (the catalog GPUs) scale the
  *       whole time of a PipeDream profile, as PipeDream does.</li>
- *   <li>Otherwise {@code max(F / (peak x matmulEfficiency(F)), B / (memBandwidth x memoryEfficiency(B)))}
- *       with F = FLOPs of this device's share ({@code flopsPerSample x samples / t}) and B = bytes it moves:
+ *   <li>Otherwise {@code max(F / (peak x matmulEfficiency(F) x shape), B / (memBandwidth x memoryEfficiency(B)))}
+ *       with shape the {@link GemmShape#efficiency()} of a matrix product's m, n and k (1 for other kinds),
+ *       F = FLOPs of this device's share ({@code flopsPerSample x samples / t}) and B = bytes it moves:
  *       input and output activations ({@code 2 x activationBytes x samples}) plus parameters, scaled to
  *       the precision and divided by t. Backward moves twice the forward bytes. Peak is the device's
  *       FLOP/s for the precision's dtype (fp32 when the dtype is not listed).</li>
@@ -65,12 +66,16 @@ public final class RooflineCostModel implements CostModel {
         double flops = (backward ? op.backwardFlops() : op.forwardFlops()) * work.samples() / work.tensorParallel();
         double bytes = (2.0 * op.activationBytes() * work.samples() + op.parameterBytes())
                 * work.byteScale() / work.tensorParallel() * (backward ? 2 : 1);
-        return launch + roofline(device, work.precision(), flops, bytes);
+        double shape = GemmShape.of(op, work).map(GemmShape::efficiency).orElse(1.0);
+        return launch + roofline(device, work.precision(), flops, shape, bytes);
     }
 
-    /** {@code max(flops / (peak x eff(flops)), bytes / (bandwidth x eff(bytes)))}; zero work takes zero seconds. */
-    static double roofline(DeviceProfile device, Precision precision, double flops, double bytes) {
-        double compute = flops > 0 ? flops / (peakFlops(device, precision) * device.matmulEfficiency().at(flops)) : 0;
+    /**
+     * {@code max(flops / (peak x eff(flops) x shape), bytes / (bandwidth x eff(bytes)))}, {@code shape} being a
+     * matrix product's {@link GemmShape#efficiency()} (1 for other work); zero work takes zero seconds.
+     */
+    static double roofline(DeviceProfile device, Precision precision, double flops, double shape, double bytes) {
+        double compute = flops > 0 ? flops / (peakFlops(device, precision) * device.matmulEfficiency().at(flops) * shape) : 0;
         double memory = bytes > 0
                 ? bytes / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(bytes)) : 0;
         return Math.max(compute, memory);
@@ -91,7 +96,7 @@ public final class RooflineCostModel implements CostModel {
             return parameters * measured.get();
         }
         double bytes = 2.0 * parameters * StateBytes.of(precision, optimizer).total();
-        return roofline(device, precision, 0, bytes);
+        return roofline(device, precision, 0, 1, bytes);
     }
 
     @Override

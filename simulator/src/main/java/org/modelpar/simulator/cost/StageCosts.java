@@ -13,8 +13,9 @@ import org.modelpar.simulator.plan.StageProfile;
 
 /**
  * Per-stage times built from op costs: a device of stage s runs every op of the stage on
- * {@code microBatchSize / d} samples, split t ways, plus the stage's tensor-parallel all-reduces over its
- * replica's t devices (blocking, so folded into the compute time, as in Megatron-LM). LayerNorm and residual
+ * {@code microBatchSize / d} samples, split t ways; the stage's tensor-parallel collectives over its
+ * replica's t devices ({@link TensorTraffic}) are priced apart, as the engine runs them as instructions of their
+ * own. LayerNorm and residual
  * adds of a transformer run whole on every tensor rank unless sequence parallelism splits them
  * ({@link org.modelpar.simulator.plan.TensorSplit}). A recomputing stage's backward first re-runs the forward of
  * what its mode recomputes: the attention core (selective), the transformer layers with their all-reduces
@@ -46,7 +47,8 @@ public final class StageCosts {
         double recomputeSeconds = 0;
         double weightGradient = 0;
         for (OpNode op : sp.ops()) {
-            OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated : work;
+            OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated
+                    : sp.rowParallelOps().contains(op.id()) ? work.withRowParallel(true) : work;
             double f = cost.forwardSeconds(op, device, w);
             fwd += f;
             double b = cost.backwardSeconds(op, device, w);
@@ -56,18 +58,16 @@ public final class StageCosts {
                 recomputeSeconds += f;
             }
         }
-        double tp = allReduceSeconds(sp.tensorParallelAllReduces(), cluster, cost, tensorGroup, samples, work);
-        double recomputedTp = mode == Recompute.FULL
-                ? allReduceSeconds(acts.recomputedAllReduces(), cluster, cost, tensorGroup, samples, work) : 0;
+        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup);
+        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup);
         boolean gathers = plan.options().scatterGather() && !plan.options().sequenceParallel() && t > 1;
         double gatherIn = gathers ? gatherSeconds(sp.inputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
         double gatherOut = gathers ? gatherSeconds(sp.outputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
-        double forward = fwd + tp + gatherIn;
-        double backward = bwd + tp + (recomputeSeconds + recomputedTp) + gatherOut;
         double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
                 .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
         double weightGradientFlops = sp.ops().stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
-        return new StageTime(forward, backward, 2 * tp + recomputedTp + gatherIn + gatherOut,
+        return new StageTime(fwd + gatherIn, bwd + recomputeSeconds + gatherOut, forwardTp, backwardTp,
+                forwardTp + backwardTp + gatherIn + gatherOut,
                 sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops,
                 weightGradient, weightGradientFlops);
     }
@@ -77,23 +77,6 @@ public final class StageCosts {
                                         double samples, OpWork work) {
         return bytesPerSample == 0 ? 0
                 : cost.allGatherSeconds(cluster, tensorGroup, Math.round(bytesPerSample * samples * work.byteScale()));
-    }
-
-    /**
-     * Seconds of the tensor-parallel all-reduces of {@code bytesPerSample} (0 for t = 1). With sequence
-     * parallelism each is a reduce-scatter and an all-gather of the same tensor, which on a ring move the
-     * same bytes, {@code 2 (t-1)/t x S}.
-     */
-    private static double allReduceSeconds(List<Long> bytesPerSample, ClusterSpec cluster, CostModel cost,
-                                           List<String> tensorGroup, double samples, OpWork work) {
-        if (work.tensorParallel() == 1) {
-            return 0;
-        }
-        double seconds = 0;
-        for (long perSample : bytesPerSample) {
-            seconds += cost.allReduceSeconds(cluster, tensorGroup, Math.round(perSample * samples * work.byteScale()));
-        }
-        return seconds;
     }
 
     /**

@@ -14,7 +14,7 @@ final class CompiledProgram {
     static final byte OPTIMIZER = 2;
     static final byte SEND = 3;
     static final byte RECV = 4;
-    static final byte ALLREDUCE = 5;
+    static final byte COLLECTIVE = 5;
 
     StepProgram program;
     int deviceCount;
@@ -42,7 +42,7 @@ final class CompiledProgram {
     int[] pending;
     int[] successorStart;
     int[] successors;
-    /** For a send: the matching recv; for an all-reduce instance: its collective. */
+    /** For a send: the matching recv; for a collective instance: its collective. */
     int[] partner;
     /** For a send or recv: the peer device. */
     int[] peer;

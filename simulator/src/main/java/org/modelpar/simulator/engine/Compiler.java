@@ -3,7 +3,6 @@ package org.modelpar.simulator.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.profiles.ClusterDevice;
@@ -13,13 +12,13 @@ import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
-import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
-import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
@@ -27,6 +26,7 @@ import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
+import org.modelpar.simulator.program.TensorCollective;
 
 /** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
 final class Compiler {
@@ -34,13 +34,8 @@ final class Compiler {
     private final ClusterSpec cluster;
     private final CostModel cost;
     private final CompiledProgram c = new CompiledProgram();
-    private final Map<String, Integer> deviceIndex = new HashMap<>();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
-    private final Map<Long, Route> routes = new HashMap<>();
-    private int memoFrom = -1;
-    private final int[] memoTo = new int[8];
-    private final Route[] memoRoute = new Route[8];
-    private int memoCount;
+    private Routes routes;
     private int[] edgeFrom = new int[1024];
     private int[] edgeTo = new int[1024];
     private int edges;
@@ -71,14 +66,11 @@ final class Compiler {
         c.deviceFirst = new int[d + 1];
         for (int i = 0; i < d; i++) {
             c.deviceFirst[i] = n;
-            String id = programs.get(i).device();
-            c.deviceIds[i] = id;
-            if (deviceIndex.put(id, i) != null) {
-                throw new PlanException("device '" + id + "' has two programs");
-            }
+            c.deviceIds[i] = programs.get(i).device();
             n += programs.get(i).instructions().size();
         }
         c.deviceFirst[d] = n;
+        routes = new Routes(cluster, cost, c.deviceIds);
         allocate(n);
         int g = 0;
         StagePrices prices = new StagePrices(layout, cluster, cost);
@@ -87,7 +79,7 @@ final class Compiler {
         }
         SharedCompute.resources(c, cluster, clusterDevices);
         SendMatcher.match(c);
-        collectives();
+        Collectives.group(c, routes, cost, cluster);
         successors();
         return c;
     }
@@ -111,14 +103,17 @@ final class Compiler {
     private int device(int i, DeviceProgram dp, int g, StagePrices prices) {
         ClusterDevice cd = clusterDevice(dp.device());
         DeviceProfile profile = cd.profile();
+        StagePrices.Device price = prices.forDevice(dp, profile);
         c.capacityBytes[i] = profile.memoryBytes();
-        c.fixedMemory[i] = MemoryModel.deviceFixed(layout, dp.stage());
+        c.fixedMemory[i] = price.fixed();
         NodeLinks links = cluster.linksOf(cd.node());
         c.resourceCapacity[4 * i] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
         int lastCompute = -1;
+        int[] pass = new int[2]; // the tensor and expert collectives after lastCompute: sends wait for them
+        int passCount = 0;
         int openStart = edges;
         List<Integer> overlapped = new ArrayList<>();
         for (Instruction ins : dp.instructions()) {
@@ -127,27 +122,27 @@ final class Compiler {
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;
-                compute(i, g, cp, prices.time(cp.stage(), dp, profile), prices.memory(cp.stage()));
+                compute(i, g, cp, price.times()[cp.stage()], price.memory()[cp.stage()]);
             } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
-                c.memoryAtStart[g] = -prices.memory(f.stage()).stashBytesPerMicroBatch();
+                c.memoryAtStart[g] = -price.memory()[f.stage()].stashBytesPerMicroBatch();
             } else if (ins instanceof OptimizerStep o) {
                 c.kind[g] = CompiledProgram.OPTIMIZER;
-                c.seconds[g] = prices.optimizerSeconds(o.stage(), profile);
+                c.seconds[g] = price.optimizerSeconds()[o.stage()];
             } else if (ins instanceof Send s) {
                 c.kind[g] = CompiledProgram.SEND;
                 c.bytes[g] = s.bytes();
-                int peer = index(s.peer());
-                Route route = route(i, peer);
+                int peer = routes.index(s.peer());
+                Routes.Route route = routes.between(i, peer);
                 c.peer[g] = peer;
                 c.path[g] = route.path();
                 c.seconds[g] = route.latencySeconds();
             } else if (ins instanceof Recv r) {
                 c.kind[g] = CompiledProgram.RECV;
-                c.peer[g] = index(r.peer());
+                c.peer[g] = routes.index(r.peer());
                 c.pending[g] = 1;
             } else {
-                c.kind[g] = CompiledProgram.ALLREDUCE;
+                c.kind[g] = CompiledProgram.COLLECTIVE;
             }
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
@@ -160,6 +155,7 @@ final class Compiler {
                     c.pending[g]++;
                 }
                 lastCompute = g;
+                passCount = 0;
                 openStart = edges;
                 if (k == CompiledProgram.OPTIMIZER) {
                     for (int a : overlapped) {
@@ -169,19 +165,22 @@ final class Compiler {
                     overlapped.clear();
                     openStart = edges;
                 }
-            } else if (k == CompiledProgram.SEND || k == CompiledProgram.ALLREDUCE) {
-                if (lastCompute >= 0) {
-                    edge(lastCompute, g);
-                    c.pending[g] = 1;
-                    int last = edges - 1;
+            } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
+                boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
+                for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
+                    edge(afterPass ? pass[e] : lastCompute, g);
+                    c.pending[g]++;
                     // keep gate edges of open comm instructions after this one: swap into place
-                    swapToFront(openStart, last);
+                    swapToFront(openStart, edges - 1);
                     openStart++;
                 }
             }
-            if (ins instanceof AllReduce a && a.overlapsBackward()) {
+            if (ins instanceof TensorCollective || ins instanceof ExpertAllToAll) {
+                pass[passCount++] = g;
+            }
+            if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);
-            } else if (k == CompiledProgram.RECV || k == CompiledProgram.ALLREDUCE) {
+            } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
                 edge(g, -1); // gate edge, its target is the next compute instruction
             }
             g++;
@@ -198,21 +197,22 @@ final class Compiler {
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
         double flops;
+        double recomputed = 0;
         switch (cp.direction()) {
             case FORWARD -> {
-                c.seconds[g] = st.forwardSeconds();
+                c.seconds[g] = st.forwardComputeSeconds();
                 c.memoryAtStart[g] = mem.stashBytesPerMicroBatch();
                 flops = st.forwardFlops();
             }
             case BACKWARD -> {
-                c.seconds[g] = st.backwardSeconds();
+                c.seconds[g] = st.backwardComputeSeconds();
                 c.memoryAtStart[g] = mem.recomputeBytes();
                 c.memoryAtEnd[g] = -mem.recomputeBytes();
                 flops = st.backwardFlops();
-                c.executedFlops[i] += st.recomputeFlops();
+                recomputed = st.recomputeFlops();
             }
             case INPUT_GRADIENT -> {
-                c.seconds[g] = st.inputGradientSeconds();
+                c.seconds[g] = st.inputGradientComputeSeconds();
                 flops = st.backwardFlops() - st.weightGradientFlops();
             }
             case WEIGHT_GRADIENT -> {
@@ -222,7 +222,7 @@ final class Compiler {
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
         c.modelFlops[i] += flops;
-        c.executedFlops[i] += flops;
+        c.executedFlops[i] += flops + recomputed;
     }
 
     private void swapToFront(int front, int last) {
@@ -250,90 +250,6 @@ final class Compiler {
             throw new PlanException("device '" + id + "' is not in cluster '" + cluster.name() + "'");
         }
         return d;
-    }
-
-    private int index(String id) {
-        Integer i = deviceIndex.get(id);
-        if (i == null) {
-            throw new PlanException("peer device '" + id + "' has no program in the step program");
-        }
-        return i;
-    }
-
-    /**
-     * A transfer's resources (the sender's egress and the receiver's ingress port of the link class) and
-     * latency.
-     */
-    private record Route(int[] path, double latencySeconds) {
-    }
-
-    /** The route between two devices, memoised per sender (a device talks to few peers). */
-    private Route route(int from, int to) {
-        if (from != memoFrom) {
-            memoFrom = from;
-            memoCount = 0;
-        }
-        for (int k = 0; k < memoCount; k++) {
-            if (memoTo[k] == to) {
-                return memoRoute[k];
-            }
-        }
-        Route route = routes.computeIfAbsent((long) from * c.deviceCount + to, k -> {
-            if (from == to) {
-                return new Route(new int[0], 0);
-            }
-            CostModel.Link link = cost.link(cluster, c.deviceIds[from], c.deviceIds[to]);
-            int base = link.interNode() ? 2 : 0;
-            return new Route(new int[] {4 * from + base, 4 * to + base + 1}, link.latencySeconds());
-        });
-        if (memoCount < memoTo.length) {
-            memoTo[memoCount] = to;
-            memoRoute[memoCount++] = route;
-        }
-        return route;
-    }
-
-    /** Groups all-reduce instances into collectives by (stage, group). */
-    private void collectives() {
-        Map<AllReduceKey, List<Integer>> members = new LinkedHashMap<>();
-        for (int g = 0; g < c.count; g++) {
-            if (c.kind[g] == CompiledProgram.ALLREDUCE) {
-                AllReduce a = (AllReduce) c.instructions[g];
-                members.computeIfAbsent(new AllReduceKey(a.stage(), a.group(), a.bytes(), a.tiedOp()), k -> new ArrayList<>()).add(g);
-            }
-        }
-        int n = members.size();
-        c.collectiveCount = n;
-        c.collectiveMembers = new int[n][];
-        c.collectiveBytes = new double[n];
-        c.collectiveLatency = new double[n];
-        c.collectivePath = new int[n][];
-        int k = 0;
-        for (Map.Entry<AllReduceKey, List<Integer>> e : members.entrySet()) {
-            List<String> group = e.getKey().group();
-            int size = group.size();
-            if (e.getValue().size() != size) {
-                throw new PlanException("'" + c.instructions[e.getValue().get(0)].name() + "' over " + group + " appears in "
-                        + e.getValue().size() + " of its " + size + " members' programs");
-            }
-            c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            for (int g : c.collectiveMembers[k]) {
-                c.partner[g] = k;
-            }
-            c.collectiveBytes[k] = 2.0 * (size - 1) / size * e.getKey().bytes();
-            c.collectiveLatency[k] = 2.0 * (size - 1) * cost.slowestRingLink(cluster, group).latencySeconds();
-            int[] ring = new int[2 * size];
-            for (int m = 0; m < size; m++) {
-                int[] hop = route(index(group.get(m)), index(group.get((m + 1) % size))).path();
-                ring[2 * m] = hop[0];
-                ring[2 * m + 1] = hop[1];
-            }
-            c.collectivePath[k] = ring;
-            k++;
-        }
-    }
-
-    private record AllReduceKey(int stage, List<String> group, long bytes, String tiedOp) {
     }
 
     /** Builds the successor lists (CSR) from the edge list. */

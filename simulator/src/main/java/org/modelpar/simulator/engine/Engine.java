@@ -180,7 +180,7 @@ public final class Engine {
             } else {
                 queue.push(now + c.seconds[g], Events.encode(Events.FLOW_START, 0, g));
             }
-        } else if (k == CompiledProgram.ALLREDUCE) {
+        } else if (k == CompiledProgram.COLLECTIVE) {
             int coll = c.partner[g];
             int[] members = c.collectiveMembers[coll];
             if (++ready[coll] == members.length) {

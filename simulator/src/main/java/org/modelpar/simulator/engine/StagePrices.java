@@ -9,6 +9,8 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpLaunchCounts;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
+import org.modelpar.simulator.cost.ZeroSharding;
+import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -18,24 +20,45 @@ import org.modelpar.simulator.program.DeviceProgram;
 
 /**
  * The cost-model and memory-model facts of the stages a device runs, computed once per stage, replica and
- * device type (a device of an interleaved plan runs several stages; its instructions name theirs).
+ * device type (a device of an interleaved plan runs several stages; its instructions name theirs). Lookups
+ * during compilation go through {@link #forDevice}, an array per device, not a keyed map per instruction.
  */
 final class StagePrices {
     private final PlanLayout layout;
     private final ClusterSpec cluster;
     private final CostModel cost;
     private final Map<String, StageTime> times = new HashMap<>();
-    private final Map<Integer, StageMemory> memory = new HashMap<>();
+    private final StageMemory[] memory;
+    private final Map<Integer, MemoryBreakdown> fixed = new HashMap<>();
     private final Map<String, Double> optimizer = new HashMap<>();
 
     StagePrices(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
         this.layout = layout;
         this.cluster = cluster;
         this.cost = cost;
+        this.memory = new StageMemory[layout.plan().pipelineStages()];
+    }
+
+    /** The prices of the stages one device runs, by stage index. */
+    record Device(StageTime[] times, StageMemory[] memory, double[] optimizerSeconds, MemoryBreakdown fixed) {
+    }
+
+    /** Prices every stage of the device group of {@code dp} for a device of {@code profile}. */
+    Device forDevice(DeviceProgram dp, DeviceProfile profile) {
+        int n = layout.plan().pipelineStages();
+        StageTime[] t = new StageTime[n];
+        double[] o = new double[n];
+        for (int s = dp.stage(); s < n; s += layout.plan().pipelineDegree()) {
+            t[s] = time(s, dp, profile);
+            o[s] = optimizerSeconds(s, profile);
+            memory(s);
+        }
+        MemoryBreakdown f = fixed.computeIfAbsent(dp.stage(), g -> MemoryModel.deviceFixed(layout, g));
+        return new Device(t, memory, o, f);
     }
 
     /** One micro-batch of {@code stage} on a device of {@code profile} running {@code dp}. */
-    StageTime time(int stage, DeviceProgram dp, DeviceProfile profile) {
+    private StageTime time(int stage, DeviceProgram dp, DeviceProfile profile) {
         int t = layout.plan().tensorParallel();
         List<String> group = layout.plan().stages().get(stage).devices().subList(dp.replica() * t, (dp.replica() + 1) * t);
         return times.computeIfAbsent(stage + "/" + group.get(0) + "/" + profile.name(),
@@ -43,17 +66,20 @@ final class StagePrices {
     }
 
     StageMemory memory(int stage) {
-        return memory.computeIfAbsent(stage, s -> MemoryModel.stage(layout, s));
+        if (memory[stage] == null) {
+            memory[stage] = MemoryModel.stage(layout, stage);
+        }
+        return memory[stage];
     }
 
     /** The optimizer step of a device's share of {@code stage}, with a tied weight's copy (one more tensor). */
-    double optimizerSeconds(int stage, DeviceProfile profile) {
+    private double optimizerSeconds(int stage, DeviceProfile profile) {
         return optimizer.computeIfAbsent(stage + "/" + profile.name(), k -> {
             PlacementPlan plan = layout.plan();
             StageProfile sp = layout.stage(stage);
             int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
                     + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
-            return cost.optimizerSeconds(profile, layout.heldParameterShare(stage), tensors, plan.precision(), plan.optimizer());
+            return cost.optimizerSeconds(profile, ZeroSharding.of(layout, stage).updatedParameters(), tensors, plan.precision(), plan.optimizer());
         });
     }
 }

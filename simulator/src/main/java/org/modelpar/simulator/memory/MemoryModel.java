@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.cost.ZeroSharding;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
@@ -23,8 +23,9 @@ import org.modelpar.simulator.program.ScheduleOrder;
  * precision (factor c = computeBytes / 4):
  * <ul>
  *   <li>parameters, gradients, optimizer: {@code ceil((stageParameters + tiedCopy) / t)} x the bytes of
- *       {@link StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8),
- *       where tiedCopy is the word table a logits stage keeps when the embedding is on another stage;</li>
+ *       {@link org.modelpar.simulator.cost.StateBytes} (mixed Adam 2 + 2 + 12 = 16, fp32 Adam 4 + 4 + 8 = 16, fp32 SGD 4 + 4 + 0 = 8),
+ *       where tiedCopy is the word table a logits stage keeps when the embedding is on another stage; with a ZeRO
+ *       stage, sharded over the stage's data-parallel group as {@link ZeroSharding} says;</li>
  *   <li>activations: each in-flight micro-batch stashes what {@link org.modelpar.simulator.plan.StageActivations}
  *       gives for the stage's recompute mode (derived op by op by Korthikanti et al., "Reducing Activation
  *       Recomputation in Large Transformer Models", 2022, section 4: tensor-split parts / t, replicated parts
@@ -109,8 +110,6 @@ public final class MemoryModel {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(index);
         int t = plan.tensorParallel();
-        long params = layout.heldParameterShare(index);
-        StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         long samples = layout.samplesPerReplica(index);
         boolean sequenceParallel = plan.options().sequenceParallel();
         int e = plan.precision().computeBytes();
@@ -122,8 +121,9 @@ public final class MemoryModel {
         StageActivations acts = sp.activations();
         long stash = Math.addExact(acts.outside().bytes(samples, t, sequenceParallel),
                 acts.stashed(mode).bytes(samples, t, sequenceParallel));
-        MemoryBreakdown fixed = new MemoryBreakdown(params * state.parameters(), params * state.gradients(),
-                params * state.optimizer(), 0, workspace, messages);
+        ZeroSharding z = ZeroSharding.of(layout, index);
+        MemoryBreakdown fixed = new MemoryBreakdown(Math.addExact(z.parameterBytes(), z.gatheredBytes()), z.gradientBytes(),
+                z.optimizerBytes(), 0, workspace, messages);
         return new StageMemory(fixed, stash, acts.recomputeBytes(mode, samples, t, sequenceParallel),
                 maxInFlight(plan, index));
     }

@@ -56,6 +56,8 @@ public record PlacementPlan(String graphName, String graphHash, String clusterNa
             int replicas = s.devices().size() / tensorParallel;
             require(microBatchSize % replicas == 0, "stage " + i + " has " + replicas
                     + " data-parallel replicas, which do not divide microBatchSize " + microBatchSize);
+            require(replicas % options.expertParallel() == 0, "stage " + i + " has " + replicas
+                    + " data-parallel replicas, not a multiple of expertParallel " + options.expertParallel());
         }
         ScheduleRules.check(schedule, virtualStages, microBatches, stages);
         graphName = graphName == null ? "" : graphName;

@@ -107,6 +107,12 @@ public final class PlanJson {
         if (p.options().overlapGradientReduce()) {
             root.put("overlapGradientReduce", true);
         }
+        if (p.options().zeroStage() > 0) {
+            root.put("zeroStage", p.options().zeroStage());
+        }
+        if (p.options().expertParallel() > 1) {
+            root.put("expertParallel", p.options().expertParallel());
+        }
         ArrayNode stages = root.putArray("stages");
         for (Stage s : p.stages()) {
             ObjectNode o = stages.addObject();
@@ -188,7 +194,9 @@ public final class PlanJson {
                 root.field("globalBatchSize").integer(), root.field("microBatchSize").integer(),
                 root.field("microBatches").integer(), root.field("schedule").as(Schedule::parse),
                 root.field("tensorParallel").integer(), stages,
-                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce")),
+                new PlanOptions(flag(root, "sequenceParallel"), flag(root, "scatterGather"), flag(root, "overlapGradientReduce"),
+                        root.field("zeroStage").optional().map(Json::integer).orElse(0),
+                        root.field("expertParallel").optional().map(Json::integer).orElse(1)),
                 root.field("virtualStages").optional().map(Json::integer).orElse(1));
         Optional<Prediction> predicted = root.field("predicted").optional().map(o -> {
             Map<String, Long> peaks = new LinkedHashMap<>();

@@ -31,14 +31,18 @@ import org.modelpar.graph.OpNode;
  * @param activations                 what a micro-batch stashes, by recompute mode ({@link ActivationRules})
  * @param replicatedWorkOps           ids of the ops whose work every tensor rank repeats unless sequence
  *                                    parallelism splits it ({@link TensorSplit#replicatedWork})
+ * @param rowParallelOps              ids of the linears whose input features tensor parallelism splits (those
+ *                                    feeding a residual add in a transformer, {@link TensorSplit#feedsResidual})
  */
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            StageWorkspace workspace, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
                            List<Long> tensorParallelAllReduces, long modelInputBytesPerSample,
-                           long tiedCopyParameterCount, StageActivations activations, Set<String> replicatedWorkOps) {
+                           long tiedCopyParameterCount, StageActivations activations, Set<String> replicatedWorkOps,
+                           Set<String> rowParallelOps) {
     public StageProfile {
         replicatedWorkOps = Set.copyOf(replicatedWorkOps);
+        rowParallelOps = Set.copyOf(rowParallelOps);
         ops = List.copyOf(ops);
         inputsFrom = Collections.unmodifiableSortedMap(new TreeMap<>(inputsFrom));
         outputsTo = Collections.unmodifiableSortedMap(new TreeMap<>(outputsTo));

@@ -17,7 +17,7 @@ import java.util.List;
  *               compute instructions after it
  */
 public record AllReduce(int stage, List<String> group, long bytes, String tiedOp, boolean overlapsBackward)
-        implements CommunicationInstruction {
+        implements Collective {
     public AllReduce {
         group = List.copyOf(group);
         if (tiedOp == null) {
@@ -33,6 +33,11 @@ public record AllReduce(int stage, List<String> group, long bytes, String tiedOp
     /** A stage's data-parallel all-reduce after the last backward. */
     public AllReduce(int stage, List<String> group, long bytes) {
         this(stage, group, bytes, "");
+    }
+
+    @Override
+    public int ringPasses() {
+        return 2;
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.util.List;
  * The ordered instructions of one device.
  *
  * @param device       cluster device id
- * @param stage        the stage it serves
+ * @param stage        the stage it serves; in an interleaved plan its device group g, which serves stages g,
+ *                     g + p, ... (each instruction names its own stage)
  * @param replica      its data-parallel replica within the stage
  * @param tensorRank   its tensor-parallel rank within the replica
  * @param instructions program order

@@ -6,13 +6,16 @@ package org.modelpar.simulator.program;
  * <ul>
  *   <li>Compute-stream instructions ({@link Compute}, {@link OptimizerStep}, {@link Free}) run one after
  *       another in program order on the device's compute stream, each after every {@link Recv} and
- *       {@link AllReduce} placed before it in the program has completed.</li>
- *   <li>A {@link Send} starts once the compute instruction before it in the program has finished; sends are
+ *       {@link Collective} placed before it in the program has completed (a collective with
+ *       {@code overlapsBackward} gates only the {@link OptimizerStep}).</li>
+ *   <li>A {@link Send} starts once the compute instruction before it in the program has finished, and the
+ *       {@link TensorCollective} and {@link ExpertAllToAll} after that compute if there are; sends are
  *       non-blocking and may overlap each other and later compute (the communication stream).</li>
  *   <li>A {@link Recv} completes when its matching {@link Send} has arrived: the k-th send from device a to
  *       device b with a payload matches the k-th recv on b from a with that payload (MPI message order).</li>
- *   <li>An {@link AllReduce} starts once every member of its group has finished the compute instruction
- *       before it in its own program, and completes on all members together.</li>
+ *   <li>A {@link Collective} ({@link AllReduce}, {@link TensorCollective}, {@link ReduceScatter},
+ *       {@link AllGather}, {@link ExpertAllToAll}, {@link ExpertAllReduce}) starts once every member of its group has finished the compute instruction before
+ *       it in its own program, and completes on all members together.</li>
  * </ul>
  */
 public sealed interface Instruction permits ComputeInstruction, CommunicationInstruction {

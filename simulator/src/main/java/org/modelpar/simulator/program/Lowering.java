@@ -1,11 +1,14 @@
 package org.modelpar.simulator.program;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.ExpertTraffic;
 import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.cost.TensorTraffic;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
@@ -22,6 +25,11 @@ import org.modelpar.simulator.plan.TiedWeight;
  *   <li><b>Forward of micro-batch k:</b> a {@link Recv} of activations per producing device (every earlier
  *       stage that sends this stage tensors, also non-adjacent ones), then {@link Compute} forward, then a
  *       {@link Send} of activations per consuming device of every later stage.</li>
+ *   <li><b>Tensor and expert parallelism:</b> with t above 1, each {@link Compute} is followed by the
+ *       {@link TensorCollective} of its pass over the replica's t devices ({@link TensorTraffic}; none for a
+ *       stage without collectives); with expert parallelism, then by the pass's {@link ExpertAllToAll}
+ *       ({@link ExpertCollectives}), and the routed experts' gradients get an {@link ExpertAllReduce} next to
+ *       the data-parallel reduction.</li>
  *   <li><b>Backward of micro-batch k:</b> a {@link Recv} of gradients per consuming device, {@link Compute}
  *       backward (re-running the forward first when the stage recomputes), {@link Free} of micro-batch
  *       k's stashed activations, then a {@link Send} of gradients per producing device. A split backward
@@ -34,7 +42,10 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
- *       these for all its stages in stage order before the next.</li>
+ *       these for all its stages in stage order before the next. With a ZeRO stage the gradient all-reduce is a
+ *       {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer step
+ *       (stages 1, 2) or before every forward and (input-gradient) backward {@link Compute} (stage 3);
+ *       {@link ZeroCollectives}.</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -71,9 +82,17 @@ public final class Lowering {
         }
         for (int g = 0; g < plan.pipelineDegree(); g++) {
             List<ScheduleOrder.Slot> slots = ScheduleOrder.of(plan, g);
+            // the last pass that completes each stage's weight gradients: an overlapped all-reduce starts with it
+            int[] lastGradientPass = new int[plan.pipelineStages()];
+            for (int n = 0; n < slots.size(); n++) {
+                if (slots.get(n).direction().releasesStash()) {
+                    lastGradientPass[slots.get(n).stage()] = n;
+                }
+            }
             List<String> devices = plan.stages().get(g).devices();
             for (int i = 0; i < devices.size(); i++) {
-                programs.add(program(layout, g, slots, i / plan.tensorParallel(), i % plan.tensorParallel(), in, out));
+                programs.add(program(layout, g, slots, lastGradientPass, i / plan.tensorParallel(), i % plan.tensorParallel(),
+                        in, out));
             }
         }
         return new StepProgram(plan, programs);
@@ -93,43 +112,64 @@ public final class Lowering {
         }
     }
 
-    private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots, int replica,
-                                         int rank, List<Peers> inputs, List<Peers> outputs) {
+    private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots,
+                                         int[] lastGradientPass, int replica, int rank, List<Peers> inputs,
+                                         List<Peers> outputs) {
         PlacementPlan plan = layout.plan();
-        List<Instruction> program = new ArrayList<>(4 * slots.size() + 3 * plan.virtualStages());
+        List<Instruction> program = new ArrayList<>(6 * slots.size() + 4 * plan.virtualStages());
         int p = plan.pipelineDegree();
+        int t = plan.tensorParallel();
         long gradientBytes = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
         List<Integer> chunks = new ArrayList<>();
         for (int s = group; s < plan.pipelineStages(); s += p) {
             chunks.add(s);
         }
-        // the last pass that completes a stage's weight gradients: an overlapped all-reduce starts with it
-        Map<Integer, Integer> lastGradientPass = new java.util.HashMap<>();
-        for (int n = 0; n < slots.size(); n++) {
-            if (slots.get(n).direction().releasesStash()) {
-                lastGradientPass.put(slots.get(n).stage(), n);
-            }
+        Map<Integer, List<String>> dataGroups = new HashMap<>();
+        Map<Integer, TensorTraffic[]> traffic = new HashMap<>();
+        Map<Integer, ExpertTraffic[]> experts = new HashMap<>();
+        for (int stage : chunks) {
+            dataGroups.put(stage, rankGroup(plan, List.of(stage), rank));
+            traffic.put(stage, new TensorTraffic[] {TensorTraffic.of(layout, stage, false), TensorTraffic.of(layout, stage, true)});
+            experts.put(stage, new ExpertTraffic[] {ExpertTraffic.of(layout, stage, false), ExpertTraffic.of(layout, stage, true)});
         }
+        List<String> tensorGroup = List.copyOf(plan.stages().get(group).devices().subList(replica * t, (replica + 1) * t));
+        TensorCollective.Kind kind = plan.options().sequenceParallel()
+                ? TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER : TensorCollective.Kind.ALL_REDUCE;
         for (int n = 0; n < slots.size(); n++) {
             ScheduleOrder.Slot slot = slots.get(n);
             int stage = slot.stage();
             int mb = slot.microBatch();
             Direction direction = slot.direction();
             boolean recompute = plan.stages().get(stage).recompute();
+            List<String> dataGroup = dataGroups.get(stage);
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
+                if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.FORWARD)) {
+                    program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
+                }
                 program.add(new Compute(stage, mb, direction, recompute));
+                tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
                 continue;
             }
             if (direction.handsOnGradients()) {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs.get(stage), false, program);
             }
-            if (plan.options().overlapGradientReduce() && lastGradientPass.get(stage) == n && reduces(layout, stage)) {
-                program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank),
-                        layout.parameterShare(stage) * gradientBytes, "", true));
+            if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n && reduces(layout, stage)) {
+                program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
+            }
+            if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
+                ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
+            }
+            if (direction.handsOnGradients() && ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
+                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
             }
             program.add(new Compute(stage, mb, direction, recompute));
+            if (direction.handsOnGradients()) {
+                tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
+                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
+            }
             if (direction.releasesStash()) {
                 program.add(new Free(stage, mb));
             }
@@ -139,7 +179,10 @@ public final class Lowering {
         }
         for (int stage : chunks) {
             if (reduces(layout, stage) && !plan.options().overlapGradientReduce()) {
-                program.add(new AllReduce(stage, rankGroup(plan, List.of(stage), rank), layout.parameterShare(stage) * gradientBytes));
+                program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroups.get(stage), false));
+            }
+            if (!plan.options().overlapGradientReduce()) {
+                ExpertCollectives.gradientReduce(layout, stage, replica, rank, false).ifPresent(program::add);
             }
         }
         for (int stage : chunks) {
@@ -153,13 +196,26 @@ public final class Lowering {
         for (int stage : chunks) {
             program.add(new OptimizerStep(stage));
         }
-        String device = plan.stages().get(group).devices().get(replica * plan.tensorParallel() + rank);
+        for (int stage : chunks) {
+            if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.AFTER_STEP)) {
+                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroups.get(stage), AllGather.Phase.AFTER_STEP, 0));
+            }
+        }
+        String device = plan.stages().get(group).devices().get(replica * t + rank);
         return new DeviceProgram(device, group, replica, rank, program);
     }
 
-    /** Whether a stage all-reduces its gradients over data-parallel replicas (more than one, and parameters). */
+    /** Whether a stage reduces its gradients over data-parallel replicas (more than one, and parameters). */
     private static boolean reduces(PlanLayout layout, int stage) {
         return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0;
+    }
+
+    /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */
+    private static void tensorCollective(int stage, int mb, Direction direction, TensorTraffic traffic, List<String> group,
+                                         TensorCollective.Kind kind, List<Instruction> out) {
+        if (traffic.collectives() > 0) {
+            out.add(new TensorCollective(stage, mb, direction, group, traffic.bytes(), traffic.collectives(), kind));
+        }
     }
 
     /** The devices of {@code stages} with tensor rank {@code rank}, in stage then replica order. */

@@ -51,6 +51,57 @@ class PlanJsonTest {
         }
     }
 
+    /** Interleaved 1F1B: 4 stages on 2 device groups, stage s on the devices of stage s mod 2. */
+    static PlanFile interleaved() {
+        List<Stage> stages = List.of(new Stage(0, List.of("n0g0", "n0g1"), List.of("embed"), false),
+                new Stage(1, List.of("n0g2", "n0g3"), List.of("block0.ln1"), true),
+                new Stage(2, List.of("n0g0", "n0g1"), List.of("block0.attn"), true),
+                new Stage(3, List.of("n0g2", "n0g3"), List.of("loss"), false));
+        PlacementPlan plan = new PlacementPlan("gpt-tiny", "sha256:ab", "dgx-a100:2", "sha256:cd", Precision.BF16,
+                OptimizerKind.ADAM, 32, 8, 4, Schedule.INTERLEAVED, 2, stages, PlanOptions.NONE, 2);
+        return new PlanFile(plan, Optional.empty(), List.of(), Explanation.none());
+    }
+
+    @Test
+    void writesTheInterleavedGoldenFileAndReadsItBack() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan-interleaved.json")) {
+            String golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(PlanJson.write(interleaved())).isEqualTo(golden);
+            PlacementPlan read = PlanJson.read(golden, "x").plan();
+            assertThat(read).isEqualTo(interleaved().plan());
+            assertThat(read.pipelineDegree()).isEqualTo(2);
+            assertThat(read.devices()).containsExactly("n0g0", "n0g1", "n0g2", "n0g3");
+        }
+    }
+
+    @Test
+    void aPlanWithoutVirtualStagesHasOneChunkPerDeviceGroup() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {
+            PlacementPlan old = PlanJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "x").plan();
+            assertThat(old.virtualStages()).isEqualTo(1);
+            assertThat(old.pipelineDegree()).isEqualTo(old.pipelineStages());
+        }
+        String text = PlanJson.write(interleaved());
+        assertThatThrownBy(() -> PlanJson.read(text.replace("\"virtualStages\" : 2,\n", ""), "p.json"))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("p.json: schedule interleaved needs virtualStages of at least 2, got 1");
+    }
+
+    @Test
+    void writesTheZeroStageOnlyWhenSetAndReadsItBack() throws IOException {
+        PlanFile modern = modern();
+        PlanFile zero = new PlanFile(modern.plan().withOptions(modern.plan().options().withZeroStage(2)), modern.predicted(),
+                modern.computeSeconds(), modern.explanation());
+        try (InputStream in = getClass().getResourceAsStream("/golden/plan-zero.json")) {
+            String golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(PlanJson.write(zero)).isEqualTo(golden);
+            assertThat(PlanJson.read(golden, "x").plan()).isEqualTo(zero.plan());
+            assertThatThrownBy(() -> PlanJson.read(golden.replace("\"zeroStage\" : 2", "\"zeroStage\" : 4"), "p.json"))
+                    .isInstanceOf(PlanException.class).hasMessage("p.json: zeroStage must be 0, 1, 2 or 3, got 4");
+        }
+        assertThat(PlanJson.write(modern)).doesNotContain("zeroStage");
+    }
+
     @Test
     void oldPlanFilesReadWithoutTheNewFields() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/golden/plan.json")) {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Prediction matrix: 14 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64) and the mlp
+# (4 x 256) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
+# tensor parallel and combinations, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
+# planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
+# (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1).
+# A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last.
+# Usage: bench/executor-matrix.sh [steps] (default 60; the measured step is the median of the second half).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/cpu-steal.sh
+steal_start
+export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
+work=$(mktemp -d)
+steps="${1:-60}"
+echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
+./modelpar profile --devices 4 > "$work/profile.txt"
+gpt="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
+mlp="mlp:layers=4,width=256"
+# label | model | workers | plan degrees | recompute | worker mode
+rows=(
+  "gpt 1 worker|$gpt|1|--pp 1 --tp 1 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
+  "gpt pp2 1f1b m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
+  "gpt pp2 gpipe m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|off|threads"
+  "gpt pp2 1f1b m4 recompute|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|on|threads"
+  "gpt dp2|$gpt|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|threads"
+  "gpt tp2|$gpt|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
+  "gpt pp2 1f1b m4 processes|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|processes"
+  "gpt tp2 processes|$gpt|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|processes"
+  "gpt pp4 1f1b m8 (4 workers)|$gpt|4|--pp 4 --tp 1 --dp 1 --microbatches 8 --schedule 1f1b|off|threads"
+  "gpt pp2 dp2 1f1b m4 (4 workers)|$gpt|4|--pp 2 --tp 1 --dp 2 --microbatches 4 --schedule 1f1b|off|threads"
+  "gpt pp2 tp2 gpipe m4 (4 workers)|$gpt|4|--pp 2 --tp 2 --dp 1 --microbatches 4 --schedule gpipe|off|threads"
+  "mlp 1 worker|$mlp|1|--pp 1 --tp 1 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
+  "mlp pp2 1f1b m4|$mlp|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
+  "mlp dp2 processes|$mlp|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|processes"
+  "mlp pp4 gpipe m4 recompute (4 workers)|$mlp|4|--pp 4 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|on|threads"
+)
+for row in "${rows[@]}"; do
+  IFS='|' read -r label model workers degrees recompute mode <<< "$row"
+  # shellcheck disable=SC2086
+  ./modelpar plan --model "$model" --cluster "local:$workers" --global-batch 16 $degrees --precision fp32 \
+    --optimizer adam --out "$work/plan.json" > /dev/null
+  python3 - "$work/plan.json" "$recompute" <<'PY'
+import json, sys
+path, recompute = sys.argv[1], sys.argv[2] == "on"
+plan = json.load(open(path))
+stages = plan["plan"]["stages"] if "plan" in plan else plan["stages"]
+for s in stages:
+    s["recompute"] = recompute
+json.dump(plan, open(path, "w"))
+PY
+  ./modelpar train --plan "$work/plan.json" --model "$model" --cluster "local:$workers" --steps "$steps" --compare \
+    --json --workers "$mode" > "$work/train.json"
+  python3 - "$work/train.json" "$label" <<'PY'
+import json, sys
+r, label = json.load(open(sys.argv[1])), sys.argv[2]
+p, m = r["predictedStepSeconds"], r["measuredStepSeconds"]
+mem = [r["predictedPeakMemoryBytes"][d] / b for d, b in r["peakMemoryBytes"].items()]
+flag = "" if 0.9 <= p / m <= 1.1 and 1 <= min(mem) and max(mem) <= 1.15 else "  OUT OF TARGET"
+print(f"BENCH matrix {label:40s} step predicted {p*1e3:7.1f} ms measured {m*1e3:7.1f} ms ratio {p/m:5.3f}; "
+      f"memory predicted/measured {min(mem):.3f}..{max(mem):.3f}{flag}")
+PY
+done
+echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
+steal_report executor-matrix

@@ -1,0 +1,82 @@
+package org.modelpar.executor;
+
+import org.modelpar.executor.kernel.Kernels;
+import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.executor.kernel.TensorParallel;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** What this executor runs of a plan: the one place that says which plans it refuses and why. */
+public final class PlanSupport {
+    private PlanSupport() {
+    }
+
+    /**
+     * Checks that the executor runs the plan's settings on this graph.
+     *
+     * @throws PlanException naming the first setting it does not run, and the value
+     */
+    public static void check(ComputationGraph graph, PlacementPlan plan) {
+        if (plan.options().overlapGradientReduce()) {
+            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
+                    + " overlapGradientReduce true");
+        }
+        if (plan.options().sequenceParallel() || plan.options().scatterGather()) {
+            throw new PlanException("the executor runs tensor parallelism without sequence parallelism or scatter/gather;"
+                    + " the plan has sequenceParallel " + plan.options().sequenceParallel() + ", scatterGather "
+                    + plan.options().scatterGather());
+        }
+        if (plan.options().expertParallel() > 1) {
+            throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
+                    + plan.options().expertParallel());
+        }
+        if (plan.options().zeroStage() > 0) {
+            throw new PlanException("the executor does not shard optimizer state, gradients or parameters (ZeRO); the plan has"
+                    + " zeroStage " + plan.options().zeroStage());
+        }
+        if (plan.schedule().interleaves() || plan.schedule().splitsBackward()) {
+            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " ("
+                    + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
+                    + " input and weight gradients together") + "); use 1f1b or gpipe");
+        }
+        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
+            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
+                    + " has recompute selective (use full or none)");
+        });
+        checkTensorDegree(graph, plan.tensorParallel());
+    }
+
+    /**
+     * The type kernels compute in: the master type for fp32 plans, bf16 or fp16 for mixed-precision ones (every
+     * kernel runs in both on ND4J's CPU and CUDA backends; the master weights and optimizer stay in {@code master}).
+     */
+    public static DataType computeType(Precision precision, DataType master) {
+        return switch (precision) {
+            case FP32 -> master;
+            case BF16 -> DataType.BFLOAT16;
+            case FP16 -> DataType.HALF;
+        };
+    }
+
+    /** Whether the executor splits every op of {@code graph} over a tensor-parallel group of {@code degree}. */
+    public static boolean runsTensorDegree(ComputationGraph graph, int degree) {
+        try {
+            checkTensorDegree(graph, degree);
+            return true;
+        } catch (PlanException e) {
+            return false;
+        }
+    }
+
+    private static void checkTensorDegree(ComputationGraph graph, int degree) {
+        TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(degree, 0));
+        for (OpNode op : graph.ops()) {
+            Kernels.create(op, 1, tp);
+        }
+    }
+}

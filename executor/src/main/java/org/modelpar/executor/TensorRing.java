@@ -1,0 +1,69 @@
+package org.modelpar.executor;
+
+import java.util.List;
+import java.util.Map;
+import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A device's tensor-parallel group over the run's transport: the ring collectives of {@code RingCollectives}
+ * among the devices of its stage replica, in tensor-rank order. Every member makes the same calls in the same
+ * order (the same kernels in the same program), so the n-th call of each member is the same collective
+ * ({@code tp n}).
+ */
+final class TensorRing implements TensorGroup {
+    private final String device;
+    private final List<String> ring;
+    private final RunContext run;
+    private long calls;
+
+    TensorRing(String device, List<String> ring, RunContext run) {
+        this.device = device;
+        this.ring = List.copyOf(ring);
+        this.run = run;
+    }
+
+    /** The group of {@code p}'s device: the devices of its stage replica, in tensor-rank order. */
+    static TensorRing of(PlacementPlan plan, DeviceProgram p, RunContext run) {
+        int t = plan.tensorParallel();
+        return new TensorRing(p.device(), plan.stages().get(p.stage()).devices().subList(p.replica() * t, (p.replica() + 1) * t), run);
+    }
+
+    @Override
+    public int size() {
+        return ring.size();
+    }
+
+    @Override
+    public int rank() {
+        return ring.indexOf(device);
+    }
+
+    @Override
+    public void allReduce(INDArray values) {
+        try {
+            run.collectives().allReduce("tp " + calls++, device, ring, Map.of("x", values), run.control());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunControl.Aborted();
+        }
+    }
+
+    @Override
+    public INDArray allGather(INDArray part) {
+        long length = part.length();
+        INDArray flat = Nd4j.create(part.dataType(), size() * length);
+        flat.get(NDArrayIndex.interval(rank() * length, (rank() + 1) * length)).assign(part.reshape(length));
+        try {
+            run.collectives().allGather("tp " + calls++, device, ring, flat, run.control());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunControl.Aborted();
+        }
+        return flat.reshape(size(), length);
+    }
+}

@@ -1,0 +1,93 @@
+package org.modelpar.executor.kernel;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.TensorSplit;
+
+/**
+ * How one device's kernels split a transformer over its tensor-parallel group, with Megatron-LM's rules
+ * (Shoeybi et al., "Megatron-LM", 2019, section 3) as the simulator's {@link TensorSplit} states them: in a
+ * transformer layer a linear feeding a residual add is row-parallel (its input rows split, its output summed
+ * by an all-reduce in forward), every other linear is column-parallel (its output columns split; the fused
+ * QKV projection per head, so each rank holds whole heads; its input gradient summed by an all-reduce in
+ * backward); attention ops run the rank's heads; the word embedding and the tied logits are split over the
+ * vocabulary (the embedding's lookups summed by an all-reduce, the logits gathered before the loss, their
+ * input gradient summed). Layer norms, residual adds, GeLU on split values, the loss and linears outside
+ * transformer layers need no communication: every rank repeats them on identical values.
+ */
+public final class TensorParallel {
+    /** No tensor parallelism: every kernel whole. */
+    public static final TensorParallel NONE = new TensorParallel("", TensorGroup.SOLO, null, Set.of());
+
+    private final String graphName;
+    private final TensorGroup group;
+    private final TensorSplit split;
+    private final Set<String> fusedQkv;
+
+    private TensorParallel(String graphName, TensorGroup group, TensorSplit split, Set<String> fusedQkv) {
+        this.graphName = graphName;
+        this.group = group;
+        this.split = split;
+        this.fusedQkv = fusedQkv;
+    }
+
+    /**
+     * The split of {@code graph} for a device of {@code group}.
+     *
+     * @throws PlanException when the group has more than one device and the graph has no attention ops
+     */
+    public static TensorParallel of(ComputationGraph graph, TensorGroup group) {
+        if (group.size() == 1) {
+            return NONE;
+        }
+        TensorSplit split = TensorSplit.of(graph);
+        if (!split.transformer()) {
+            throw new PlanException("the executor runs tensor parallelism (degree " + group.size() + ") on transformer layers;"
+                    + " graph '" + graph.name() + "' has no attention ops (plan it with tensor degree 1)");
+        }
+        Set<String> qkv = new HashSet<>();
+        for (TensorEdge e : graph.tensors()) {
+            if (graph.op(e.to()).orElseThrow().kind().startsWith("attention")) {
+                qkv.add(e.from());
+            }
+        }
+        return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv));
+    }
+
+    /** The device's group. */
+    public TensorGroup group() {
+        return group;
+    }
+
+    /** How a linear op is split. */
+    Linear.Split linear(OpNode op) {
+        if (split == null || !split.inTransformerLayer(op)) {
+            return Linear.Split.NONE;
+        }
+        return split.feedsResidual(op) ? Linear.Split.ROW : Linear.Split.COLUMN;
+    }
+
+    /** Equal blocks of a column-parallel linear's output (3 for a fused Q | K | V projection). */
+    int blocks(OpNode op) {
+        return fusedQkv.contains(op.id()) ? 3 : 1;
+    }
+
+    /** The rank's share of an attribute that tensor parallelism divides (heads, vocabulary, columns). */
+    long share(OpNode op, String attribute, long value) {
+        int t = group.size();
+        if (value % t != 0) {
+            throw new PlanException("tensor degree " + t + " does not divide " + attribute + " " + value + " of op '"
+                    + op.id() + "' of graph '" + graphName + "'");
+        }
+        return value / t;
+    }
+
+    /** The part of a parameter split along {@code axis} in {@code blocks} blocks that this rank holds. */
+    Shard shard(int axis, int blocks) {
+        return group.size() == 1 ? Shard.WHOLE : new Shard(axis, blocks, group.size(), group.rank());
+    }
+}

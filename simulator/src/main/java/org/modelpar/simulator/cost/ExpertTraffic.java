@@ -1,0 +1,50 @@
+package org.modelpar.simulator.cost;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.Recompute;
+
+/**
+ * The expert-parallel all-to-alls of one forward or backward pass of a stage on one device (Lepikhin et al.,
+ * "GShard", ICLR 2021; Fedus et al., "Switch Transformers", JMLR 2022): every mixture-of-experts layer
+ * dispatches its tokens to the experts' devices and combines their outputs back, two all-to-alls per layer
+ * each way (a fully recomputing backward re-runs the forward's too). The bytes come from the graph: a routed
+ * expert's ({@value PlanLayout#EXPERT_KIND}) input tensors are its dispatched tokens (and routing weights), its
+ * output tensors what the combine gathers; per device, the replica's samples of them, scaled to the precision.
+ * With expert-parallel degree e a device keeps (e-1)/e of them on its own experts' peers' side: an all-to-all
+ * moves {@code (e-1)/e x S} through each member's links, as one ring pass does. With e = 1 there are none.
+ *
+ * @param collectives how many all-to-alls
+ * @param bytes       their tensors per device, summed
+ */
+public record ExpertTraffic(int collectives, long bytes) {
+    public static final ExpertTraffic NONE = new ExpertTraffic(0, 0);
+
+    /** The all-to-alls of a forward ({@code backward} false) or backward pass of {@code stage}. */
+    public static ExpertTraffic of(PlanLayout layout, int stage, boolean backward) {
+        if (layout.plan().options().expertParallel() == 1) {
+            return NONE;
+        }
+        ComputationGraph graph = layout.graph();
+        Set<String> layers = new HashSet<>();
+        long perSample = 0;
+        for (OpNode op : layout.stage(stage).ops()) {
+            if (op.kind().equals(PlanLayout.EXPERT_KIND)) {
+                layers.add(op.layer().isEmpty() ? op.id() : op.layer());
+                for (TensorEdge in : graph.incoming(op.id())) {
+                    perSample = Math.addExact(perSample, in.bytes());
+                }
+                for (TensorEdge out : graph.outgoing(op.id())) {
+                    perSample = Math.addExact(perSample, out.bytes());
+                }
+            }
+        }
+        int passes = backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL ? 2 : 1;
+        double scale = layout.samplesPerReplica(stage) * layout.plan().precision().computeBytes() / 4.0;
+        return layers.isEmpty() ? NONE : new ExpertTraffic(2 * layers.size() * passes, passes * Math.round(perSample * scale));
+    }
+}

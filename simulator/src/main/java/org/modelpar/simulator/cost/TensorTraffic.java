@@ -1,0 +1,52 @@
+package org.modelpar.simulator.cost;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.StageProfile;
+
+/**
+ * The tensor-parallel collectives of one forward or backward pass of a stage on one replica, from the graph:
+ * the all-reduces of {@link StageProfile#tensorParallelAllReduces()} (each the output of its layer), and in a
+ * backward of a fully recomputing stage also those of the recomputed forward. Each collective's tensor is its
+ * per-sample fp32 bytes x the replica's samples, scaled to the precision and rounded; with t = 1 there are none.
+ *
+ * @param collectives how many collectives
+ * @param bytes       their tensors per device, summed
+ */
+public record TensorTraffic(int collectives, long bytes) {
+    public static final TensorTraffic NONE = new TensorTraffic(0, 0);
+
+    /** The collectives of a forward ({@code backward} false) or backward pass of {@code stage}. */
+    public static TensorTraffic of(PlanLayout layout, int stage, boolean backward) {
+        if (layout.plan().tensorParallel() == 1) {
+            return NONE;
+        }
+        StageProfile sp = layout.stage(stage);
+        List<Long> sizes = new ArrayList<>(sp.tensorParallelAllReduces());
+        if (backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL) {
+            sizes.addAll(sp.activations().recomputedAllReduces());
+        }
+        double scale = layout.samplesPerReplica(stage) * layout.plan().precision().computeBytes() / 4.0;
+        long bytes = 0;
+        for (long perSample : sizes) {
+            bytes = Math.addExact(bytes, Math.round(perSample * scale));
+        }
+        return new TensorTraffic(sizes.size(), bytes);
+    }
+
+    /**
+     * Uncontended seconds over the ring {@code group}: the ring all-reduce of all the bytes plus the latencies of
+     * the other collectives, {@code 2(n-1)/n x bytes / bw + collectives x 2(n-1) x latency}, which is the sum of
+     * the collectives' own ring times.
+     */
+    public double seconds(CostModel cost, ClusterSpec cluster, List<String> group) {
+        if (collectives == 0 || group.size() < 2) {
+            return 0;
+        }
+        double latency = cost.slowestRingLink(cluster, group).latencySeconds();
+        return cost.allReduceSeconds(cluster, group, bytes) + (collectives - 1) * 2.0 * (group.size() - 1) * latency;
+    }
+}

@@ -1,0 +1,66 @@
+package org.modelpar.simulator.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.program.Collective;
+
+/**
+ * Groups the collective instances of a compiled program into ring collectives: every member's program holds an
+ * equal {@link Collective} record. One ring pass moves {@code (n-1)/n} of its bytes over the ring's hops and waits
+ * {@code n-1} latencies of its slowest link, per collective the record stands for.
+ */
+final class Collectives {
+    private Collectives() {
+    }
+
+    /**
+     * Fills the program's collective arrays and each member's partner.
+     *
+     * @throws PlanException when a collective is missing from some of its members' programs
+     */
+    static void group(CompiledProgram c, Routes routes, CostModel cost, ClusterSpec cluster) {
+        Map<Collective, List<Integer>> members = new LinkedHashMap<>();
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.COLLECTIVE) {
+                members.computeIfAbsent((Collective) c.instructions[g], k -> new ArrayList<>()).add(g);
+            }
+        }
+        int n = members.size();
+        c.collectiveCount = n;
+        c.collectiveMembers = new int[n][];
+        c.collectiveBytes = new double[n];
+        c.collectiveLatency = new double[n];
+        c.collectivePath = new int[n][];
+        int k = 0;
+        for (Map.Entry<Collective, List<Integer>> e : members.entrySet()) {
+            Collective col = e.getKey();
+            List<String> group = col.group();
+            int size = group.size();
+            if (e.getValue().size() != size) {
+                throw new PlanException("'" + col.name() + "' over " + group + " appears in "
+                        + e.getValue().size() + " of its " + size + " members' programs");
+            }
+            c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            for (int g : c.collectiveMembers[k]) {
+                c.partner[g] = k;
+            }
+            int passes = col.ringPasses();
+            c.collectiveBytes[k] = (double) passes * (size - 1) / size * col.bytes();
+            c.collectiveLatency[k] = (double) col.collectives() * passes * (size - 1)
+                    * cost.slowestRingLink(cluster, group).latencySeconds();
+            int[] ring = new int[2 * size];
+            for (int m = 0; m < size; m++) {
+                int[] hop = routes.between(routes.index(group.get(m)), routes.index(group.get((m + 1) % size))).path();
+                ring[2 * m] = hop[0];
+                ring[2 * m + 1] = hop[1];
+            }
+            c.collectivePath[k] = ring;
+            k++;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.modelpar.simulator.program;
+
+import java.util.List;
+
+/**
+ * A ring collective over a group of devices: every member's program holds the same instruction (equal
+ * records), it starts once every member has finished the compute instruction before it in its own program,
+ * and completes on all members together. On a ring of n devices one pass moves {@code (n-1)/n x S} bytes
+ * through every hop and waits {@code n-1} link latencies (Patarasuk and Yuan, "Bandwidth optimal all-reduce
+ * algorithms for clusters of workstations", JPDC 2009); an all-reduce is two passes (reduce-scatter then
+ * all-gather).
+ */
+public sealed interface Collective extends CommunicationInstruction
+        permits AllReduce, TensorCollective, ReduceScatter, AllGather, ExpertAllToAll, ExpertAllReduce {
+    /** Device ids of the group, in ring order. */
+    List<String> group();
+
+    /** Ring passes of one collective: 2 for an all-reduce, 1 for a reduce-scatter or an all-gather. */
+    int ringPasses();
+
+    /** Collectives this instruction stands for, run back to back (each waits its own latencies); 1 by default. */
+    default int collectives() {
+        return 1;
+    }
+
+    /**
+     * Whether it is placed before the step's last backward and runs during it (bucketed gradient reduction, as
+     * PyTorch DDP does): it then gates only the {@link OptimizerStep}, not the compute instructions after it.
+     */
+    default boolean overlapsBackward() {
+        return false;
+    }
+}

@@ -1,0 +1,59 @@
+package org.modelpar.simulator.program;
+
+import java.util.List;
+
+/**
+ * The tensor-parallel collectives of one forward or backward pass of a stage over a replica's t devices
+ * (Shoeybi et al., "Megatron-LM", 2019, section 3: two all-reduces per transformer layer each way, one per
+ * other layer with parameters; with sequence parallelism each is a reduce-scatter plus an all-gather of the
+ * same tensor, Korthikanti et al. 2022, section 4.2.2, which on a ring moves the same bytes). Placed right
+ * after its {@link Compute}; the compute instruction and the sends after it wait for it (the stage's output
+ * is only complete once its last collective has run). It runs on the node's links as a flow, sharing them
+ * with the other traffic of the tensor ranks.
+ *
+ * @param stage       stage index
+ * @param microBatch  micro-batch index
+ * @param direction   the pass whose collectives these are (a recomputing backward includes the recomputed
+ *                    forward's)
+ * @param group       the replica's devices, in tensor-rank order
+ * @param bytes       the collectives' tensors per device, summed
+ * @param collectives how many collectives (each pays its ring latencies)
+ * @param kind        all-reduces or reduce-scatter + all-gather pairs
+ */
+public record TensorCollective(int stage, int microBatch, Direction direction, List<String> group, long bytes,
+                               int collectives, Kind kind) implements Collective {
+    public TensorCollective {
+        group = List.copyOf(group);
+        if (collectives < 1 || bytes < 0) {
+            throw new IllegalArgumentException("a tensor collective needs at least 1 collective and bytes >= 0, got "
+                    + collectives + " and " + bytes);
+        }
+    }
+
+    /** What each collective is: Megatron-LM's all-reduce, or sequence parallelism's reduce-scatter + all-gather. */
+    public enum Kind {
+        ALL_REDUCE("allreduce"),
+        REDUCE_SCATTER_ALL_GATHER("rs+ag");
+
+        private final String shortName;
+
+        Kind(String shortName) {
+            this.shortName = shortName;
+        }
+
+        public String shortName() {
+            return shortName;
+        }
+    }
+
+    /** Both kinds move {@code 2(n-1)/n x S} bytes on a ring. */
+    @Override
+    public int ringPasses() {
+        return 2;
+    }
+
+    @Override
+    public String name() {
+        return "tp " + kind.shortName() + " " + direction.shortName() + " s" + stage + " mb" + microBatch;
+    }
+}

@@ -1,0 +1,122 @@
+package org.modelpar.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.MeasuredTime;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.program.TensorCollective;
+import org.modelpar.simulator.timeline.Span;
+
+/**
+ * Tensor-parallel collectives as instructions: one transformer layer (qkv, scores, residual add of 1 MB per
+ * sample) has 2 all-reduces of its output each way, bf16, on links of 1 GB/s without latency unless said.
+ */
+class TensorCollectiveTest {
+    private static final double C = 1e9;
+
+    private static ComputationGraph layer(long qkvParameterBytes) {
+        List<OpNode> ops = List.of(
+                new OpNode("qkv", "qkv", "linear", "block0", 0, 0, qkvParameterBytes, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
+                new OpNode("scores", "scores", "attention-scores", "block0", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
+                new OpNode("add2", "add2", "residual-add", "block0", 0, 0, 0, 1_000_000, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
+        return ComputationGraph.of("block", 1, ops, List.of(new TensorEdge("a", "qkv", "scores", 1), new TensorEdge("b", "scores", "add2", 1)));
+    }
+
+    private static PlacementPlan plan(List<String> devices, int t, PlanOptions options) {
+        return new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1, Schedule.GPIPE, t,
+                List.of(new Stage(0, devices, List.of("qkv", "scores", "add2"), false)), options);
+    }
+
+    private static SimulationOptions options() {
+        return SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel()).withTrace(true);
+    }
+
+    @Test
+    void eachPassIsFollowedByItsCollectivesWithBytesFromTheGraph() {
+        ComputationGraph g = layer(400);
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 1e-6), new LinkProfile(C, 1e-5));
+        StepProgram program = Lowering.lower(g, c, plan(devices, 4, PlanOptions.NONE));
+        // 2 all-reduces of 1 MB x 4 samples x 0.5 (bf16) each way
+        TensorCollective forward = new TensorCollective(0, 0, Direction.FORWARD, devices, 4_000_000, 2, TensorCollective.Kind.ALL_REDUCE);
+        List<Instruction> ins = program.programs().get(0).instructions();
+        assertThat(ins.subList(0, 4)).containsExactly(new Compute(0, 0, Direction.FORWARD, false), forward,
+                new Compute(0, 0, Direction.BACKWARD, false),
+                new TensorCollective(0, 0, Direction.BACKWARD, devices, 4_000_000, 2, TensorCollective.Kind.ALL_REDUCE));
+        assertThat(forward.name()).isEqualTo("tp allreduce F s0 mb0");
+        SimulationReport r = Simulator.simulate(g, c, plan(devices, 4, PlanOptions.NONE), options());
+        // forward 0.01 + 0.01 split 4 ways of 4 samples + the residual add whole (0.04); backward twice that;
+        // each collective 2 x 3/4 x 2 MB / C + 2 x 3 latencies
+        double collectives = 2 * (2 * 3 / 4.0 * 2e6 / C + 6e-6);
+        assertThat(r.stepSeconds()).isCloseTo(0.06 + 0.12 + 2 * collectives, offset(1e-12));
+        Span tp = r.timeline().orElseThrow().spans().stream().filter(s -> s.instruction().equals(forward)).findFirst().orElseThrow();
+        assertThat(tp.bytes()).isEqualTo(4_000_000);
+        assertThat(tp.endSeconds() - tp.startSeconds()).isCloseTo(collectives, offset(1e-12));
+        // sequence parallelism: reduce-scatter + all-gather pairs of the same bytes, and the residual add split 4 ways
+        SimulationReport sp = Simulator.simulate(g, c, plan(devices, 4, PlanOptions.NONE.withSequenceParallel(true)), options());
+        assertThat(sp.stepSeconds()).isCloseTo(0.03 + 0.06 + 2 * collectives, offset(1e-12));
+        assertThat(Lowering.lower(g, c, plan(devices, 4, PlanOptions.NONE.withSequenceParallel(true))).programs().get(0)
+                .instructions().get(1).name()).isEqualTo("tp rs+ag F s0 mb0");
+    }
+
+    @Test
+    void theStageOutputIsSentOnlyAfterTheForwardsCollectives() {
+        // two stages of t = 2: the layer on n0g0/n0g1, a chain op on n0g2/n0g3 reading its 1 MB per sample output
+        List<OpNode> ops = new java.util.ArrayList<>(layer(400).ops());
+        ops.add(new OpNode("next", "next", "linear", "head", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
+        ComputationGraph g = ComputationGraph.of("block", 1, ops, List.of(new TensorEdge("a", "qkv", "scores", 1),
+                new TensorEdge("b", "scores", "add2", 1), new TensorEdge("c", "add2", "next", 1_000_000)));
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
+        PlacementPlan plan = new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1, Schedule.GPIPE, 2,
+                List.of(new Stage(0, List.of("n0g0", "n0g1"), List.of("qkv", "scores", "add2"), false),
+                        new Stage(1, List.of("n0g2", "n0g3"), List.of("next"), false)));
+        SimulationReport r = Simulator.simulate(g, c, plan, options());
+        List<Span> spans = r.timeline().orElseThrow().spans();
+        Span tp = spans.stream().filter(s -> s.instruction().name().equals("tp allreduce F s0 mb0") && s.device().equals("n0g0"))
+                .findFirst().orElseThrow();
+        Span send = spans.stream().filter(s -> s.instruction().name().equals("send act s0>s1 mb0") && s.device().equals("n0g0"))
+                .findFirst().orElseThrow();
+        // forward of 4 samples: qkv and scores split 2 ways (0.02 each), the residual add whole (0.04); then 2
+        // all-reduces of 2 MB on a ring of 2, 2 MB each through every port
+        assertThat(tp.startSeconds()).isCloseTo(0.08, offset(1e-12));
+        assertThat(tp.endSeconds()).isCloseTo(0.08 + 2 * 2e6 / C, offset(1e-12));
+        assertThat(send.startSeconds()).isCloseTo(tp.endSeconds(), offset(1e-12));
+    }
+
+    @Test
+    void collectivesShareTheDevicesPortsWithOtherTraffic() {
+        // t = 2, d = 2 on one node; the overlapped data-parallel all-reduce of qkv's gradients (1e7 parameters,
+        // 5e6 per rank, 1e7 bf16 bytes) starts after the forward, with the forward's tensor collectives: every
+        // port then carries one ring of each, so both run at C / 2 until the tensor ring's 2e6 bytes are through
+        ComputationGraph g = layer(40_000_000);
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
+        PlacementPlan alone = plan(devices, 2, PlanOptions.NONE);
+        PlacementPlan shared = plan(devices, 2, PlanOptions.NONE.withOverlapGradientReduce(true));
+        double moved = 2 * 1 / 2.0 * (2 * 1e6); // 2 collectives of 1 MB x 2 samples x 0.5 on a ring of 2
+        // forward: 0.01 + 0.01 split 2 ways of 2 samples, the residual add 0.02; backward twice that
+        double compute = 0.04 + 0.08;
+        assertThat(Simulator.simulate(g, c, shared, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + moved / C, offset(1e-12));
+        // the same all-reduce after the backward: both tensor collectives alone, then the reduction of 1e7 bytes
+        assertThat(Simulator.simulate(g, c, alone, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + 1e7 / C, offset(1e-12));
+    }
+}

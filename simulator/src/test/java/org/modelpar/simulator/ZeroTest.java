@@ -1,0 +1,89 @@
+package org.modelpar.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.memory.MemoryBreakdown;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.program.AllGather;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.ReduceScatter;
+
+/**
+ * ZeRO stages 1-3 on one stage of four layers of 1e6 parameters each, d = 4 replicas of one device, bf16 with
+ * Adam (2 + 2 + 12 bytes per parameter); P = 4e6 parameters per device unsharded, a shard 1e6.
+ */
+class ZeroTest {
+    private static final long LAYER = 1_000_000;
+    private static final double C = 1e9;
+    private static final List<String> DEVICES = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+    private final ComputationGraph g = Fixtures.chain(4, 0, 0, 0, 4 * LAYER, 0);
+    private final ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
+
+    private PlacementPlan plan(int zeroStage, int microBatches) {
+        return new PlacementPlan("chain", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4 * microBatches, 4,
+                microBatches, Schedule.ONE_F_ONE_B, 1, List.of(new Stage(0, DEVICES, List.of("op0", "op1", "op2", "op3"), false)),
+                PlanOptions.NONE.withZeroStage(zeroStage));
+    }
+
+    private MemoryBreakdown state(int zeroStage) {
+        return MemoryModel.perDevice(g, c, plan(zeroStage, 1)).get("n0g0");
+    }
+
+    @Test
+    void stateBytesPerDeviceByStage() {
+        assertThat(state(0)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
+                .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * 4 * LAYER);
+        assertThat(state(1)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
+                .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * LAYER);
+        assertThat(state(2)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
+                .containsExactly(2 * 4 * LAYER, 2 * LAYER, 12 * LAYER);
+        // stage 3: the shard, plus two layers gathered at once (the running one and the prefetched one)
+        assertThat(state(3)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
+                .containsExactly(2 * LAYER + 2 * 2 * LAYER, 2 * LAYER, 12 * LAYER);
+    }
+
+    @Test
+    void communicationByStage() {
+        long bytes = 2 * 4 * LAYER; // bf16 gradients, and bf16 parameters, of the whole stage
+        List<Instruction> z0 = Lowering.lower(g, c, plan(0, 2)).programs().get(0).instructions();
+        assertThat(z0).contains(new AllReduce(0, DEVICES, bytes));
+        List<Instruction> z1 = Lowering.lower(g, c, plan(1, 2)).programs().get(0).instructions();
+        assertThat(z1.subList(z1.size() - 3, z1.size())).extracting(Instruction::name)
+                .containsExactly("reducescatter s0", "optimizer s0", "allgather params s0");
+        assertThat(z1).contains(new ReduceScatter(0, DEVICES, bytes, false), new AllGather(0, DEVICES, bytes, AllGather.Phase.AFTER_STEP, 0));
+        List<Instruction> z3 = Lowering.lower(g, c, plan(3, 2)).programs().get(0).instructions();
+        assertThat(z3).extracting(Instruction::name).containsExactly("allgather params F s0 mb0", "F s0 mb0",
+                "allgather params B s0 mb0", "B s0 mb0", "free s0 mb0", "allgather params F s0 mb1", "F s0 mb1",
+                "allgather params B s0 mb1", "B s0 mb1", "free s0 mb1", "reducescatter s0", "optimizer s0");
+        // free compute and optimizer: the step is the ring collectives, (d-1)/d x S each
+        SimulationOptions free = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+        double pass = 3 / 4.0 * bytes / C;
+        assertThat(Simulator.simulate(g, c, plan(0, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
+        assertThat(Simulator.simulate(g, c, plan(1, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
+        assertThat(Simulator.simulate(g, c, plan(2, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
+        // stage 3: a gather before each of 2 forwards and 2 backwards, and the reduce-scatter (ZeRO's 3 Psi at m = 1)
+        assertThat(Simulator.simulate(g, c, plan(3, 2), free).stepSeconds()).isCloseTo(5 * pass, offset(1e-12));
+    }
+
+    @Test
+    void theStageIsZeroToThree() {
+        assertThatThrownBy(() -> PlanOptions.NONE.withZeroStage(4)).isInstanceOf(PlanException.class)
+                .hasMessage("zeroStage must be 0, 1, 2 or 3, got 4");
+    }
+}

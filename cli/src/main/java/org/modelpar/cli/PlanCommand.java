@@ -63,6 +63,14 @@ final class PlanCommand implements Runnable {
     @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe, 1f1b or zb-h1.")
     String schedule;
 
+    @Option(names = "--sequence-parallel", paramLabel = "on|off",
+            description = "Fix Megatron-LM sequence parallelism where the tensor degree is above 1 (default: search both).")
+    String sequenceParallel;
+
+    @Option(names = "--overlap-grad-reduce", paramLabel = "on|off",
+            description = "Fix overlapping the gradient all-reduce with the last backward (default: search both).")
+    String overlapGradReduce;
+
     @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: bf16, or the --from plan's).")
     String precision;
 
@@ -114,7 +122,8 @@ final class PlanCommand implements Runnable {
                 .withPins(pins(graph))
                 .withSearch(seed, Durations.parse(timeLimit))
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
-                .withMemoryMargin(margin(memoryMargin));
+                .withMemoryMargin(margin(memoryMargin))
+                .withPlanOptions(onOff(sequenceParallel, "--sequence-parallel"), onOff(overlapGradReduce, "--overlap-grad-reduce"));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {
@@ -151,7 +160,7 @@ final class PlanCommand implements Runnable {
         for (Stage s : f.plan().stages()) {
             o.printf("%-6d %-8d %-24s %6d %10.6f %s%n", s.index(), s.devices().size(),
                     s.devices().get(0) + ".." + s.devices().get(s.devices().size() - 1), s.ops().size(),
-                    f.computeSeconds().get(s.index()), s.recompute() ? "yes" : "no");
+                    f.computeSeconds().get(s.index()), s.recomputation().jsonName());
         }
         f.explanation().lines().forEach(l -> o.println("  " + l));
         for (Explanation.RunnerUp u : f.explanation().runnerUps()) {
@@ -196,6 +205,17 @@ final class PlanCommand implements Runnable {
             throw new CliInputException("--memory-margin must be at least 0 and below 1, got " + f);
         }
         return f;
+    }
+
+    private static Optional<Boolean> onOff(String value, String name) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        return switch (value) {
+            case "on" -> Optional.of(true);
+            case "off" -> Optional.of(false);
+            default -> throw new CliInputException(name + " must be on or off, got '" + value + "'");
+        };
     }
 
     private static OptionalInt opt(Integer v, String name) {

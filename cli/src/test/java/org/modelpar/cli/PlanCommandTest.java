@@ -82,4 +82,16 @@ class PlanCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--time-limit");
     }
+
+    @Test
+    void planOptionsAreFixedOnTheCommandLineAndExplainedInWords() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2", "--tp", "2",
+                "--sequence-parallel", "on", "--overlap-grad-reduce", "off");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sequence-parallel").doesNotContain("overlap-grad-reduce")
+                .contains("constraint bottleneckStage: binds on stage").doesNotContain("hard/").doesNotContain("soft");
+        Run bad = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--sequence-parallel", "yes");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("modelpar: --sequence-parallel must be on or off, got 'yes'");
+    }
 }

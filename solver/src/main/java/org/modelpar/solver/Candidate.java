@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.Optional;
+import java.util.List;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.plan.PlacementPlan;
 
@@ -12,11 +13,27 @@ import org.modelpar.simulator.plan.PlacementPlan;
  * @param report          the simulator's report
  * @param overflow        when it does not fit: the device and the bytes over its limit (capacity minus margin)
  * @param constraints     Timefold's score analysis of the placement, one line per constraint
+ * @param estimate        the configuration as the dynamic program placed and ranked it
+ * @param stageOfBlock    the placement: stage per block
  */
 record Candidate(Configuration configuration, PlacementPlan plan, SimulationReport report,
-                 Optional<Overflow> overflow, java.util.List<String> constraints) {
+                 Optional<Overflow> overflow, List<String> constraints, Planner.Estimate estimate,
+                 int[] stageOfBlock) {
     /** The worst device over its limit. */
     record Overflow(String device, long bytesOver, long neededBytes, long limitBytes) {
+    }
+
+    /**
+     * The configuration's label with the recompute modes its stages took when recomputation is allowed (one
+     * name when all agree, else per stage) and the plan options that are on, e.g.
+     * {@code pp=2 tp=8 dp=4 mb=32 m=16 1f1b recompute full+none sequence-parallel}.
+     */
+    String label() {
+        List<String> modes = plan.stages().stream().map(s -> s.recomputation().jsonName()).toList();
+        String recompute = !configuration.recompute() ? ""
+                : " recompute " + (modes.stream().distinct().count() == 1 ? modes.get(0) : String.join("+", modes));
+        return configuration.label(recompute) + (plan.options().sequenceParallel() ? " sequence-parallel" : "")
+                + (plan.options().overlapGradientReduce() ? " overlap-grad-reduce" : "");
     }
 
     boolean fits() {

@@ -17,6 +17,8 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.solver.timefold.BlockPlacement;
 import org.modelpar.solver.timefold.PlacerSettings;
@@ -24,8 +26,9 @@ import org.modelpar.solver.timefold.TimefoldPlacer;
 
 /**
  * Turns a ranked configuration into a simulated candidate: placement (the DP split, or Timefold's when
- * asked and better), a plan with recomputation switched off on every stage whose memory allows it, the
- * simulator's report and the memory check against capacity minus the margin.
+ * asked and better), a plan whose stages each take the lightest recompute mode their memory allows, the
+ * simulator's report and the memory check against capacity minus the margin; and the same placement with
+ * the other plan options (sequence parallelism, overlapped gradient reduction).
  */
 final class CandidateBuilder {
     private final ComputationGraph graph;
@@ -77,19 +80,59 @@ final class CandidateBuilder {
     }
 
     private Candidate candidate(Planner.Estimate estimate, int[] stageOf) {
+        return candidate(estimate, stageOf, baseOptions(estimate.configuration()));
+    }
+
+    /**
+     * The options a placed configuration is first simulated with: those the request fixes, the rest on
+     * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations
+     * over the tensor ranks for the same communication volume, Korthikanti et al. 2022; overlap hides the
+     * all-reduce under the backward), so the finalists compare on equal options; {@link #variants} tries
+     * them off on the winner.
+     */
+    private PlanOptions baseOptions(Configuration c) {
+        return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(true))
+                .withOverlapGradientReduce(request.overlapGradientReduce().orElse(true));
+    }
+
+    /**
+     * The candidate with each option the request leaves open switched, one at a time: sequence
+     * parallelism (with t above 1) and overlapped gradient reduction, each recompute mode chosen again
+     * (sequence parallelism shrinks the activations), each simulated.
+     */
+    List<Candidate> variants(Candidate c) {
+        List<Candidate> out = new ArrayList<>();
+        PlanOptions base = c.plan().options();
+        if (c.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withSequenceParallel(!base.sequenceParallel())));
+        }
+        if (request.overlapGradientReduce().isEmpty()) {
+            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withOverlapGradientReduce(!base.overlapGradientReduce())));
+        }
+        return out;
+    }
+
+    /**
+     * The configuration placed as {@code stageOf}: with recomputation allowed, each stage in turn takes the
+     * lightest mode the request allows (none, selective, full) with which every device still fits by the
+     * simulator's memory model.
+     */
+    private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
         List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
         Configuration c = estimate.configuration();
-        boolean[] recompute = new boolean[c.pipeline()];
-        Arrays.fill(recompute, c.recompute());
-        PlacementPlan plan = plan(c, stageOf, recompute);
+        Recompute[] modes = new Recompute[c.pipeline()];
+        Arrays.fill(modes, c.recompute() ? Recompute.FULL : Recompute.NONE);
+        PlacementPlan plan = plan(c, stageOf, modes, options);
         if (c.recompute()) {
             for (int s = 0; s < c.pipeline(); s++) {
-                recompute[s] = false;
-                PlacementPlan without = plan(c, stageOf, recompute);
-                if (worstOverflow(MemoryModel.perDevice(graph, cluster, without)).isPresent()) {
-                    recompute[s] = true;
-                } else {
-                    plan = without;
+                for (Recompute lighter : request.recomputeModes().subList(0, request.recomputeModes().size() - 1)) {
+                    modes[s] = lighter;
+                    PlacementPlan without = plan(c, stageOf, modes, options);
+                    if (worstOverflow(MemoryModel.perDevice(graph, cluster, without)).isEmpty()) {
+                        plan = without;
+                        break;
+                    }
+                    modes[s] = Recompute.FULL;
                 }
             }
         }
@@ -102,7 +145,7 @@ final class CandidateBuilder {
             overflow = Optional.of(new Candidate.Overflow(oom.device(), oom.neededBytes() - oom.capacityBytes(),
                     oom.neededBytes(), oom.capacityBytes()));
         }
-        return new Candidate(c, plan, report, overflow, constraints);
+        return new Candidate(c, plan, report, overflow, constraints, estimate, stageOf);
     }
 
     private static boolean everyStageUsed(int[] stageOf, int stages) {
@@ -136,7 +179,7 @@ final class CandidateBuilder {
         return request.usableBytes(d.profile().memoryBytes());
     }
 
-    PlacementPlan plan(Configuration c, int[] stageOfBlock, boolean[] recompute) {
+    PlacementPlan plan(Configuration c, int[] stageOfBlock, Recompute[] recompute, PlanOptions options) {
         List<List<String>> ops = new ArrayList<>();
         for (int s = 0; s < c.pipeline(); s++) {
             ops.add(new ArrayList<>());
@@ -151,6 +194,6 @@ final class CandidateBuilder {
         }
         return new PlacementPlan(graph.name(), graphHash, cluster.name(), clusterHash, request.precision(),
                 request.optimizer(), request.globalBatchSize(), c.microBatchSize(), c.microBatches(), c.schedule(),
-                c.tensor(), stages);
+                c.tensor(), stages).withOptions(options);
     }
 }

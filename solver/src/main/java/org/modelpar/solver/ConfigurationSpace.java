@@ -15,8 +15,9 @@ import org.modelpar.simulator.plan.Schedule;
  * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
  * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
- * replica dividing the global batch, both schedules, recomputation off and on. A fixed {@code zb-h1} schedule
- * takes only configurations it runs: at least p micro-batches, no recomputation.
+ * replica dividing the global batch, the schedules 1F1B, GPipe and ZB-H1, recomputation off and on. ZB-H1
+ * takes only configurations it runs: at least p micro-batches, no recomputation. The interleaved schedule
+ * is not searched.
  */
 final class ConfigurationSpace {
     private ConfigurationSpace() {
@@ -25,7 +26,7 @@ final class ConfigurationSpace {
     static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks) {
         int n = cluster.devices().size();
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
-        List<Schedule> schedules = request.schedule().map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
+        List<Schedule> schedules = request.schedules();
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
         for (int devices : deviceCounts(n, nodeSize)) {
@@ -134,6 +135,22 @@ final class ConfigurationSpace {
         for (int u = 1; (long) u * d <= batch; u *= 2) {
             if (batch % (u * d) == 0) {
                 out.add(u);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The micro-batch sizes c's uneven replicas may use: c's own and every other size from it to below
+     * twice it that divides the batch and c's data degree (so each size belongs to one power-of-two size of
+     * {@link #samplesPerReplica}); with a fixed micro-batch count, c's own only. E.g. batch 12, d = 2: 4 and 6,
+     * so 3 replicas for one stage and 1 for the other are possible (6 samples: 2 per replica, and 6).
+     */
+    static List<Integer> replicaMicroBatchSizes(int batch, Configuration c, boolean fixedCount) {
+        List<Integer> out = new ArrayList<>(List.of(c.microBatchSize()));
+        for (int size = c.microBatchSize() + c.data(); !fixedCount && size < 2 * c.microBatchSize(); size += c.data()) {
+            if (batch % size == 0) {
+                out.add(size);
             }
         }
         return out;

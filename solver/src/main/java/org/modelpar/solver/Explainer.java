@@ -15,11 +15,14 @@ import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Recompute;
 
 /**
- * Writes why a plan won: per stage the memory breakdown and headroom of its devices, the binding
- * constraints (Timefold's score analysis of the placement), the bottleneck stage and the critical path from
- * the simulator, and the runner-ups with why they lost.
+ * Writes why a plan won: which search dimension decided it ({@link Dimensions}), per stage the memory
+ * breakdown and headroom of its devices, the binding constraints (Timefold's score analysis of the
+ * placement, in words), the bottleneck stage and the critical path from the simulator, and the runner-ups
+ * with why they lost (the winner's own placement with other plan options is in the "decided by" line, not
+ * among them).
  */
 final class Explainer {
     private Explainer() {
@@ -42,6 +45,9 @@ final class Explainer {
             if (runnerUps.size() >= request.runnerUps()) {
                 break;
             }
+            if (Dimensions.onlyPlanOptions(best, c)) {
+                continue;
+            }
             runnerUps.add(runnerUp(best, c));
             runnerUpFiles.add(file(graph, cluster, cost, c, Explanation.none()));
         }
@@ -53,7 +59,7 @@ final class Explainer {
                     "does not fit by %s on stage %d", ByteSize.format(n.neededBytes() - n.limitBytes(), n.limitBytes()), n.stage())));
         }
         UnsplitMemory unsplit = UnsplitMemory.of(graph, cluster, request, cost);
-        List<String> lines = lines(graph, cluster, cost, best, counts, completed);
+        List<String> lines = lines(graph, cluster, cost, best, simulated.subList(1, simulated.size()), counts, completed);
         if (!unsplit.fits()) {
             lines.add(1, "split: " + unsplit.why(best.plan()));
         }
@@ -65,12 +71,12 @@ final class Explainer {
     private static Explanation.RunnerUp runnerUp(Candidate best, Candidate c) {
         if (c.overflow().isPresent()) {
             Candidate.Overflow o = c.overflow().get();
-            return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(), String.format(
+            return new Explanation.RunnerUp(c.label(), c.stepSeconds(), String.format(
                     "does not fit by %s on device %s", ByteSize.format(o.bytesOver(), o.limitBytes()), o.device()));
         }
         double slower = (c.stepSeconds() / best.stepSeconds() - 1) * 100;
-        return new Explanation.RunnerUp(c.configuration().label(), c.stepSeconds(),
-                String.format("slower by %.1f%%", slower));
+        return new Explanation.RunnerUp(c.label(), c.stepSeconds(),
+                String.format("slower by %.1f%% (differs in %s)", slower, Dimensions.words(Dimensions.differing(best, c))));
     }
 
     static PlanFile file(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate c, Explanation e) {
@@ -83,14 +89,16 @@ final class Explainer {
     }
 
     private static List<String> lines(ComputationGraph graph, ClusterSpec cluster, CostModel cost, Candidate best,
+                                      List<Candidate> runnerUpsOf,
                                       Counts counts, boolean completed) {
         List<String> lines = new ArrayList<>();
         SimulationReport r = best.report();
         lines.add(String.format("chosen: %s, step %.4f s, %.1f samples/s, bubble %.1f%% (%d configurations considered,"
-                        + " %d placed, the rest pruned by the lower bound%s)", best.configuration().label(), r.stepSeconds(),
+                        + " %d placed, the rest pruned by the lower bound%s)", best.label(), r.stepSeconds(),
                 r.samplesPerSecond(), r.bubbleFraction() * 100, counts.considered(), counts.placed(),
                 completed ? "" : "; time limit reached"));
         lines.add("placement: " + counts.placement());
+        Dimensions.decided(best, runnerUpsOf).ifPresent(lines::add);
         PlanLayout layout = PlanValidator.validate(best.plan(), graph, cluster);
         int slowest = 0;
         double slowestSeconds = -1;
@@ -110,7 +118,8 @@ final class Explainer {
             double unit = ByteSize.unitBytes(d.capacityBytes());
             lines.add(String.format("memory stage %d (%s..%s%s): peak %s of %s, headroom %s"
                             + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f %s]",
-                    s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recompute() ? ", recompute" : "",
+                    s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recomputation() == Recompute.NONE ? ""
+                            : ", recompute " + best.plan().stages().get(s).recomputation().jsonName(),
                     ByteSize.format(d.peakMemoryBytes(), d.capacityBytes()), ByteSize.format(d.capacityBytes()),
                     ByteSize.format(d.capacityBytes() - d.peakMemoryBytes(), d.capacityBytes()),
                     m.parameters() / unit, m.gradients() / unit, m.optimizer() / unit, m.activations() / unit,

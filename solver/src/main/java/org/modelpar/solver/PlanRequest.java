@@ -2,6 +2,7 @@ package org.modelpar.solver;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -9,11 +10,12 @@ import java.util.TreeMap;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
- * What to plan for. Fixing a degree (pipeline, tensor, data, micro-batches, schedule) restricts the search
- * to it; empty means "search".
+ * What to plan for. Fixing a degree (pipeline, tensor, data, micro-batches, schedule) or a plan option
+ * (sequence parallelism, gradient-reduce overlap) restricts the search to it; empty means "search".
  *
  * @param globalBatchSize samples per step
  * @param pipeline        fixed pipeline degree p
@@ -29,11 +31,16 @@ import org.modelpar.simulator.plan.Schedule;
  * @param memoryMargin    fraction of every device's memory kept free (default 0.05)
  * @param runnerUps       runner-up configurations to report
  * @param pins            op id -> stage index the op must be placed on ({@code plan --pin OP=STAGE}); empty: none
+ * @param sequenceParallel      fixed Megatron-LM sequence parallelism (applies where t is above 1)
+ * @param overlapGradientReduce fixed overlap of the gradient all-reduce with the last backward
+ * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe, recomputation none
+ *                        or full, neither plan option
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
-                          int runnerUps, Map<String, Integer> pins) {
+                          int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
+                          Optional<Boolean> overlapGradientReduce, boolean executorOnly) {
     public PlanRequest {
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
@@ -63,44 +70,79 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                256, 0.05, 3, Map.of());
+                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), false);
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
-                memoryMargin, runnerUps, pins);
+                memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps, pins);
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
-                maxBlocks, memoryMargin, runnerUps, pins);
+                maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
-                limit, maxBlocks, memoryMargin, runnerUps, pins);
+                limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
     public PlanRequest withPins(Map<String, Integer> p) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps, p);
+                timeLimit, maxBlocks, memoryMargin, runnerUps, p, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, maxBlocks, margin, runnerUps, pins);
+                seed, timeLimit, maxBlocks, margin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, blocks, memoryMargin, runnerUps, pins);
+                seed, timeLimit, blocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                executorOnly);
+    }
+
+    /** Fixes sequence parallelism and the gradient-reduce overlap (empty: search both settings). */
+    public PlanRequest withPlanOptions(Optional<Boolean> sp, Optional<Boolean> overlap) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
+                seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap, executorOnly);
+    }
+
+    /**
+     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): schedules 1F1B and
+     * GPipe, recompute modes none and full, no sequence parallelism or overlap (the executor's
+     * {@code PlanSupport} says which tensor degrees it runs).
+     */
+    public PlanRequest forExecutor() {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
+                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), Optional.of(false),
+                true);
+    }
+
+    /** The schedules the search tries: the fixed one, or 1F1B, GPipe and (unless {@link #forExecutor}) ZB-H1. */
+    public List<Schedule> schedules() {
+        return schedule.map(List::of).orElse(executorOnly ? List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE)
+                : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
+    }
+
+    /** The recompute modes a stage may take, lightest first: none, selective (unless {@link #forExecutor}), full. */
+    public List<Recompute> recomputeModes() {
+        return executorOnly ? List.of(Recompute.NONE, Recompute.FULL) : List.of(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
     }
 
     /** What a device of {@code capacityBytes} offers a plan: its memory less the margin. */

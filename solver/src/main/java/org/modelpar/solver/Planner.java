@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Outer search: every configuration of {@link ConfigurationSpace} is placed by the exact dynamic
  * program over the op blocks ({@link StagePlacer}: over the ideals of a DAG, the prefixes of a chain; costs
  * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
- * estimated step {@code (m + p - 1) x bottleneck}; the most promising one is placed again by Timefold where
- * the program is not exact or the cluster is heterogeneous, their recomputation is switched off per stage
- * where memory allows, and each is simulated. The fastest that fits wins.
+ * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
+ * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
+ * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
+ * again with the other settings of sequence parallelism and gradient-reduce overlap. The fastest that fits
+ * wins.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -39,6 +42,10 @@ public final class Planner {
     static final int SIMULATED = 4;
     /** A configuration whose lower bound is this much above the best estimate is not placed. */
     static final double PRUNE_SLACK = 1.25;
+
+    /** Fitting candidates first, then by simulated step; ties keep the order they were simulated in. */
+    private static final Comparator<Candidate> CANDIDATE_ORDER =
+            Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
 
@@ -109,15 +116,16 @@ public final class Planner {
             PlacementProblem problem = builder.build(c);
             Optional<IdealPartitioner.Result> dp = placer.place(problem, pinned);
             if (dp.isPresent()) {
-                double step = (c.microBatches() + c.pipeline() - 1) * dp.get().bottleneck() * 1e-9;
+                double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (hybridAllowed(c, cluster, request)) {
-                Optional<Estimate> hybrid = hybrid(c, placer, builder);
-                if (hybrid.isPresent() && dp.map(d -> hybrid.get().partition().bottleneck() < d.bottleneck()).orElse(true)) {
+                Optional<Estimate> hybrid = hybrid(c, placer, builder, request);
+                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration().equals(c))
+                        .allMatch(e -> hybrid.get().stepSeconds() < e.stepSeconds())) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
                 }
@@ -141,16 +149,20 @@ public final class Planner {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas())) {
+                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
+                    + "/" + c.schedule().splitsBackward())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
                     && placer.refineWithTimefold(heterogeneous(cluster))));
         }
-        simulated.sort(Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds));
+        simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
+        // the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        simulated.addAll(candidates.variants(simulated.get(0)));
+        simulated.sort(CANDIDATE_ORDER);
         double seconds = (System.nanoTime() - start) * 1e-9;
         return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);
@@ -165,15 +177,29 @@ public final class Planner {
                 && request.pins().isEmpty();
     }
 
-    /** The hybrid placement of c, when its replicas come out uneven. */
-    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder) {
-        return placer.placeReplicated(c, builder)
-                .filter(r -> java.util.Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
-                .map(r -> {
-                    Configuration uneven = c.withReplicas(java.util.Arrays.stream(r.replicasOfStage()).boxed().toList());
-                    return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
-                            r.bottleneck()), (c.microBatches() + c.pipeline() - 1) * r.bottleneck() * 1e-9);
-                });
+    /**
+     * The best hybrid placement of c, when its replicas come out uneven: over c's micro-batch size and the
+     * others between it and twice it that divide the batch and d ({@link ConfigurationSpace#replicaMicroBatchSizes}),
+     * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
+     * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
+     */
+    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request) {
+        Optional<Estimate> best = Optional.empty();
+        int batch = request.globalBatchSize();
+        for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
+            Configuration sized = c.withMicroBatchSize(size, batch / size);
+            Optional<Estimate> e = placer.placeReplicated(sized, builder)
+                    .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
+                    .map(r -> {
+                        Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
+                        return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
+                                r.bottleneck()), sized.stepSlots() * r.bottleneck() * 1e-9);
+                    });
+            if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {
+                best = e;
+            }
+        }
+        return best;
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {
@@ -191,7 +217,7 @@ public final class Planner {
      */
     static int[] pinnedBlocks(BlockSet blocks, Map<String, Integer> pins) {
         int[] stageOf = new int[blocks.size()];
-        java.util.Arrays.fill(stageOf, -1);
+        Arrays.fill(stageOf, -1);
         Map<String, Integer> found = new HashMap<>();
         for (int b = 0; b < blocks.size(); b++) {
             for (String op : blocks.opsOfBlock().get(b)) {

@@ -120,8 +120,9 @@ final class ProblemBuilder {
     }
 
     /**
-     * A lower bound of the estimated step {@code (m + p - 1) x bottleneck}: the bottleneck is at least the
-     * mean stage compute and at least the slowest block, on the fastest device type of the configuration.
+     * A lower bound of the estimated step {@code slots x bottleneck} ({@link Configuration#leastStepSlots}): the
+     * bottleneck is at least the mean stage compute and at least the slowest block, on the fastest device
+     * type of the configuration.
      */
     double lowerBoundSeconds(Configuration c) {
         double best = Double.POSITIVE_INFINITY;
@@ -140,7 +141,7 @@ final class ProblemBuilder {
             }
             best = Math.min(best, Math.max(total / c.pipeline(), largest));
         }
-        return (c.microBatches() + c.pipeline() - 1) * best;
+        return c.leastStepSlots() * best;
     }
 
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */

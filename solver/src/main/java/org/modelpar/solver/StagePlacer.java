@@ -143,8 +143,29 @@ final class StagePlacer {
                     .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
         }
         SplitCost cost = cost(problem);
-        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : (s, inner, outer) ->
-                pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer));
+        // the order fallback is not exact anyway: its placement is scored exactly, without the search
+        int searchNodes = exact ? IdealPartitioner.SEARCH_NODES : 0;
+        return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : new IdealPartitioner.Cost() {
+            @Override
+            public double of(int s, int inner, int outer) {
+                return pinnedElsewhere(nested, pinnedStage, s, inner, outer) ? Double.POSITIVE_INFINITY : cost.of(s, inner, outer);
+            }
+
+            @Override
+            public double lowerBound(int s, int inner, int outer) {
+                return cost.lowerBound(s, inner, outer);
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int fixed) {
+                for (int s = 0; s < fixed; s++) {
+                    if (pinnedElsewhere(nested, pinnedStage, s, chain[s], chain[s + 1])) {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                }
+                return cost.bottleneck(chain, fixed);
+            }
+        }, searchNodes);
     }
 
     private SplitCost cost(PlacementProblem problem) {
@@ -184,6 +205,15 @@ final class StagePlacer {
             @Override
             public double lowerBound(int stage, int first, int count, int inner, int outer) {
                 return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int[] first, int[] counts) {
+                double worst = 0;
+                for (int s = 0; s < counts.length; s++) {
+                    worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, counts.length, s));
+                }
+                return worst;
             }
         });
     }

@@ -7,6 +7,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Schedule;
 
 class ConfigurationSpaceTest {
     @Test
@@ -21,6 +23,40 @@ class ConfigurationSpaceTest {
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, -1)).containsExactly(1, 2, 4, 8);
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 8)).containsExactly(3);
         assertThat(ConfigurationSpace.samplesPerReplica(96, 4, 7)).isEmpty();
+    }
+
+    @Test
+    void replicaMicroBatchSizesLieBetweenOnePowerOfTwoAndTheNext() {
+        Configuration c = new Configuration(2, 1, 2, 4, 3, Schedule.ONE_F_ONE_B, false);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(12, c, false)).containsExactly(4, 6);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(12, c, true)).containsExactly(4);
+        // batch 1536 (3 x 512), d = 8, 64 samples: 96 divides it
+        Configuration big = new Configuration(4, 8, 8, 64, 24, Schedule.ONE_F_ONE_B, false);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(1536, big, false)).containsExactly(64, 96);
+        assertThat(ConfigurationSpace.replicaMicroBatchSizes(64, new Configuration(2, 1, 2, 8, 8, Schedule.GPIPE, false), false))
+                .containsExactly(8);
+    }
+
+    @Test
+    void zeroBubbleIsSearchedWhereItRuns() {
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), PlanRequest.of(64), 50);
+        List<Configuration> zb = configs.stream().filter(c -> c.schedule() == Schedule.ZB_H1).toList();
+        assertThat(zb).isNotEmpty().allMatch(c -> c.microBatches() >= c.pipeline() && !c.recompute());
+        assertThat(configs).noneMatch(c -> c.schedule() == Schedule.INTERLEAVED);
+        // the ranking's step in bottleneck slots: 1F1B fills and drains p - 1, ZB-H1 about a third of that
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ONE_F_ONE_B, false).stepSlots()).isEqualTo(11);
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).stepSlots()).isEqualTo(9);
+        assertThat(new Configuration(4, 1, 2, 8, 8, Schedule.ZB_H1, false).leastStepSlots()).isEqualTo(8);
+    }
+
+    @Test
+    void forTheExecutorOnlyWhatItRuns() {
+        PlanRequest r = PlanRequest.of(64).forExecutor();
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
+        assertThat(configs).isNotEmpty().allMatch(c -> !c.schedule().splitsBackward());
+        assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.FULL);
+        assertThat(r.sequenceParallel()).contains(false);
+        assertThat(r.overlapGradientReduce()).contains(false);
     }
 
     @Test

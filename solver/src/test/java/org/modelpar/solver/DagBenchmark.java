@@ -16,6 +16,8 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.cost.RooflineCostModel;
+import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.partition.DagCosts;
@@ -53,20 +55,20 @@ class DagBenchmark {
             ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
             CandidateBuilder plans = new CandidateBuilder(g, cluster, cost, blocks, builder, request);
             PlacementProblem problem = builder.build(c);
-            boolean[] recompute = new boolean[STAGES];
-            Arrays.fill(recompute, c.recompute());
+            Recompute[] recompute = new Recompute[STAGES];
+            Arrays.fill(recompute, Recompute.of(c.recompute()));
             SeriesChain series = SeriesChain.of(problem.blocks().size(),
                     problem.links().stream().map(l -> new int[] {l.from(), l.to()}).toList());
             ChainPartition compressed = series.minimizeBottleneck(STAGES, ChainSeed.stageCost(problem)).orElseThrow();
             Configuration cc = new Configuration(compressed.stages(), 1, 1, c.microBatchSize(), c.microBatches(), c.schedule(), c.recompute());
             double dp = Simulator.simulate(g, cluster, plans.plan(cc, compressed.stageOfBlock(),
-                    Arrays.copyOf(recompute, compressed.stages()))).stepSeconds();
+                    Arrays.copyOf(recompute, compressed.stages()), PlanOptions.NONE)).stepSeconds();
             double fineDp = Simulator.simulate(g, cluster, plans.plan(c, ChainSeed.optimal(problem).orElseThrow().stageOfBlock(),
-                    recompute)).stepSeconds();
+                    recompute, PlanOptions.NONE)).stepSeconds();
             int[] metf = metfStages(problem);
             int used = Arrays.stream(metf).max().orElseThrow() + 1;
             Configuration cm = new Configuration(used, 1, 1, c.microBatchSize(), c.microBatches(), c.schedule(), c.recompute());
-            double metfStep = Simulator.simulate(g, cluster, plans.plan(cm, metf, Arrays.copyOf(recompute, used))).stepSeconds();
+            double metfStep = Simulator.simulate(g, cluster, plans.plan(cm, metf, Arrays.copyOf(recompute, used), PlanOptions.NONE)).stepSeconds();
             double step = ours.report().stepSeconds();
             System.out.printf("BENCH dag %s (%d blocks, %d series components): modelpar %.4f s, m-ETF %.4f s (%d stages),"
                             + " chain-compressed DP %.4f s (%d stages), DP over modelpar's block order %.4f s;"

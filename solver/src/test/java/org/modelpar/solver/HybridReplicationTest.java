@@ -10,6 +10,7 @@ import org.modelpar.graph.io.GraphReader;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 
 /**
@@ -31,8 +32,33 @@ class HybridReplicationTest {
         assertThat(r.best().explanation().lines().get(0)).contains("replicas 3+1");
         // the even split was simulated too and lost
         assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> {
-            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b");
+            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b overlap-grad-reduce");
             assertThat(u.stepSeconds()).isGreaterThan(r.report().stepSeconds());
         });
+    }
+
+    /**
+     * Without a fixed micro-batch count, on a batch of 12: the power-of-two sizes (2, 4, 8 samples over 2
+     * replicas) admit only even counts, so the search also tries 6 samples (2 micro-batches), which 3 and 1
+     * divide, and places the 3+1 hybrid there (simulated; here 6 micro-batches of 2 samples on 2+2 fill the
+     * pipeline better and win); every plan it returns has replica counts dividing its micro-batch.
+     */
+    @Test
+    void searchTriesAMicroBatchThatUnevenReplicasDivide() throws Exception {
+        ComputationGraph graph = GraphReader.read(PipeDreamOptimalityTest.data().resolve("pipedream/vgg16.graph.txt"),
+                GraphFormat.PIPEDREAM);
+        PlanRequest request = PlanRequest.of(12).withPrecision(Precision.FP32, OptimizerKind.SGD)
+                .withDegrees(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
+        ClusterSpec cluster = PipeDreamOptimalityTest.oneNode("slow-a100-4", 4, "a100-sxm4-80gb", new LinkProfile(1e9, 0));
+        PlanResult r = new Planner().plan(graph, cluster, request);
+        assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> assertThat(u.configuration()).contains("mb=6 m=2")
+                .contains("replicas 3+1"));
+        PlacementPlan best = r.best().plan();
+        for (PlacementPlan plan : java.util.stream.Stream.concat(java.util.stream.Stream.of(best),
+                r.runnerUps().stream().map(f -> f.plan())).toList()) {
+            for (int s = 0; s < plan.pipelineStages(); s++) {
+                assertThat(plan.microBatchSize() % plan.dataParallel(s)).isZero();
+            }
+        }
     }
 }

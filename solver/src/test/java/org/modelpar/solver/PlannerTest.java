@@ -23,6 +23,9 @@ class PlannerTest {
         assertThat(r.best().plan().devices()).hasSize(8);
         r.report().devices().forEach((id, d) -> assertThat(d.peakMemoryBytes()).isLessThanOrEqualTo((long) (d.capacityBytes() * 0.95)));
         assertThat(r.best().explanation().lines()).anyMatch(l -> l.startsWith("bottleneck: stage"));
+        // Timefold's score in words and seconds, never raw score levels
+        assertThat(r.best().explanation().lines()).anyMatch(l -> l.startsWith("constraint bottleneckStage: binds on stage"))
+                .noneMatch(l -> l.contains("hard/") || l.contains("soft"));
         assertThat(r.best().explanation().runnerUps()).isNotEmpty();
     }
 

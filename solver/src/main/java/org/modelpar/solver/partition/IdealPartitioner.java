@@ -15,8 +15,17 @@ import java.util.Optional;
  * chain the ideals are the prefixes and this is {@link ChainPartitioner}'s program. For each ideal the
  * best cut of the ideal it extends is tried first, so that the cheap {@link Cost#lowerBound} skips most
  * pairs; ties keep the first cut found in this fixed order, so the result is deterministic.
+ *
+ * <p>When a stage's cost also depends on the later stages ({@link Cost#bottleneck}: a sender pays once per
+ * later stage that receives its output), the program above runs on {@link Cost#of}, a lower bound of each
+ * stage's cost, and its placement is scored exactly; when the exact score is higher, {@link LaterStageSearch}
+ * searches the chains of ideals by branch and bound, with this program run backwards as the bound of the
+ * stages still to place.
  */
 public final class IdealPartitioner {
+    /** The most partial chains {@link LaterStageSearch} visits by default. */
+    public static final int SEARCH_NODES = 200_000;
+
     /**
      * A placement into stages.
      *
@@ -54,6 +63,26 @@ public final class IdealPartitioner {
         default double lowerBound(int stage, int inner, int outer) {
             return 0;
         }
+
+        /**
+         * The slowest stage of a placement whose first {@code fixed} stages are {@code chain[s+1] \ chain[s]},
+         * at most its value over every way of placing the rest: for a cost where a stage also pays for what
+         * later stages do (a sender pays once per later stage receiving its output, {@code SplitCost}), this
+         * is where that part is charged, and {@link #of} must be a lower bound of the stage's cost however
+         * the later stages are split. With {@code fixed = k} and {@code chain[k]} the full ideal it is the
+         * placement's exact bottleneck. By default a stage's cost depends on the stage alone: the largest
+         * {@link #of} over the fixed stages.
+         *
+         * @param chain nested ideals, {@code chain[0]} empty, at least {@code fixed + 1} of them
+         * @param fixed stages placed so far
+         */
+        default double bottleneck(int[] chain, int fixed) {
+            double worst = 0;
+            for (int s = 0; s < fixed; s++) {
+                worst = Math.max(worst, of(s, chain[s], chain[s + 1]));
+            }
+            return worst;
+        }
     }
 
     private IdealPartitioner() {
@@ -67,6 +96,14 @@ public final class IdealPartitioner {
      * @throws IllegalArgumentException when k is outside {@code [1, blocks]}
      */
     public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, Cost cost) {
+        return minimizeBottleneck(ideals, stages, cost, SEARCH_NODES);
+    }
+
+    /**
+     * As {@link #minimizeBottleneck(Ideals, int, Cost)}, with at most {@code searchNodes} partial chains
+     * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search).
+     */
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, Cost cost, int searchNodes) {
         if (stages < 1 || stages > ideals.blocks()) {
             throw new IllegalArgumentException("need 1 <= stages <= blocks, got stages=" + stages + " blocks=" + ideals.blocks());
         }
@@ -101,21 +138,33 @@ public final class IdealPartitioner {
                 }
             }
         }
-        double bottleneck = best[stages][ideals.full()];
-        if (bottleneck == Double.POSITIVE_INFINITY) {
+        double relaxed = best[stages][ideals.full()];
+        if (relaxed == Double.POSITIVE_INFINITY) {
             return Optional.empty();
         }
-        int[] stageOf = new int[ideals.blocks()];
-        int outer = ideals.full();
+        int[] chain = new int[stages + 1];
+        chain[stages] = ideals.full();
         for (int s = stages; s >= 1; s--) {
-            int inner = cut[s][outer];
+            chain[s - 1] = cut[s][chain[s]];
+        }
+        double exact = cost.bottleneck(chain, stages);
+        if (exact > relaxed) {
+            chain = LaterStageSearch.improve(ideals, cost, chain, exact, searchNodes);
+            exact = cost.bottleneck(chain, stages);
+        }
+        return Optional.of(new Result(stageOf(ideals, chain), exact));
+    }
+
+    /** The stage of every block when stage s holds {@code chain[s+1] \ chain[s]}. */
+    static int[] stageOf(Ideals ideals, int[] chain) {
+        int[] stageOf = new int[ideals.blocks()];
+        for (int s = chain.length - 1; s >= 1; s--) {
             for (int b = 0; b < stageOf.length; b++) {
-                if (ideals.contains(outer, b) && !ideals.contains(inner, b)) {
+                if (ideals.contains(chain[s], b) && !ideals.contains(chain[s - 1], b)) {
                     stageOf[b] = s - 1;
                 }
             }
-            outer = inner;
         }
-        return Optional.of(new Result(stageOf, bottleneck));
+        return stageOf;
     }
 }

@@ -13,6 +13,11 @@ import java.util.Optional;
  *
  * <p>{@code A[0][0][{}] = 0}, answer {@code A[k][R][all]}. O(k x R^2 x nested pairs) cost evaluations. Ties keep
  * the first choice in a fixed order (smaller inner ideal, then fewer replicas), so the result is deterministic.
+ *
+ * <p>Exact for a stage cost that depends on the stage alone. Where a sender pays once per later receiving
+ * stage ({@link Cost#bottleneck}), the program runs on {@link Cost#of} (each output sent once, a lower
+ * bound) and its placement is scored exactly: the reported bottleneck is the placement's true one, which
+ * may then be above the optimum.
  */
 public final class ReplicaPartitioner {
     /**
@@ -48,6 +53,23 @@ public final class ReplicaPartitioner {
         /** A cheap lower bound of {@link #of}; 0 by default. */
         default double lowerBound(int stage, int first, int replicas, int inner, int outer) {
             return 0;
+        }
+
+        /**
+         * The exact slowest stage of a whole placement, for a cost where a stage also pays for what later
+         * stages do ({@link IdealPartitioner.Cost#bottleneck}; then {@link #of} must be a lower bound of the
+         * stage's cost); by default the largest {@link #of}.
+         *
+         * @param chain    k + 1 nested ideals, stage s holds {@code chain[s+1] \ chain[s]}
+         * @param first    per stage, its first replica
+         * @param replicas per stage, its replica count
+         */
+        default double bottleneck(int[] chain, int[] first, int[] replicas) {
+            double worst = 0;
+            for (int s = 0; s < replicas.length; s++) {
+                worst = Math.max(worst, of(s, first[s], replicas[s], chain[s], chain[s + 1]));
+            }
+            return worst;
         }
     }
 
@@ -104,22 +126,19 @@ public final class ReplicaPartitioner {
         if (bottleneck == Double.POSITIVE_INFINITY) {
             return Optional.empty();
         }
-        int[] stageOf = new int[ideals.blocks()];
+        int[] chain = new int[stages + 1];
+        int[] firstOf = new int[stages];
         int[] replicasOf = new int[stages];
-        int outer = ideals.full();
+        chain[stages] = ideals.full();
         int u = replicas;
         for (int s = stages; s >= 1; s--) {
-            int inner = cut[s][u][outer];
-            int r = used[s][u][outer];
-            replicasOf[s - 1] = r;
-            for (int b = 0; b < stageOf.length; b++) {
-                if (ideals.contains(outer, b) && !ideals.contains(inner, b)) {
-                    stageOf[b] = s - 1;
-                }
-            }
-            outer = inner;
-            u -= r;
+            chain[s - 1] = cut[s][u][chain[s]];
+            replicasOf[s - 1] = used[s][u][chain[s]];
+            u -= replicasOf[s - 1];
+            firstOf[s - 1] = u;
         }
+        int[] stageOf = IdealPartitioner.stageOf(ideals, chain);
+        bottleneck = cost.bottleneck(chain, firstOf, replicasOf);
         return Optional.of(new Result(stageOf, replicasOf, bottleneck));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * @param feasible          no hard constraint broken
  * @param bottleneckNanos   slowest stage time per micro-batch (the {@code bottleneckStage} penalty)
  * @param crossStageBytes   bytes crossing stages per micro-batch
- * @param constraints       score analysis: one line per constraint with its score and match count
+ * @param constraints       score analysis in words: one line per constraint, whether it holds and which stage binds by how much
  */
 public record BlockPlacement(int[] stageOfBlock, boolean feasible, long bottleneckNanos, long crossStageBytes,
                              List<String> constraints) {

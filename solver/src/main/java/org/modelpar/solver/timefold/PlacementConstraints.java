@@ -9,6 +9,7 @@ import ai.timefold.solver.core.api.score.stream.ConstraintFactory;
 import ai.timefold.solver.core.api.score.stream.ConstraintProvider;
 import ai.timefold.solver.core.api.score.stream.Joiners;
 import ai.timefold.solver.core.api.score.stream.bi.BiConstraintStream;
+import ai.timefold.solver.core.api.score.stream.quad.QuadConstraintStream;
 import ai.timefold.solver.core.api.score.stream.tri.TriConstraintStream;
 
 /**
@@ -16,8 +17,9 @@ import ai.timefold.solver.core.api.score.stream.tri.TriConstraintStream;
  *
  * <p>Stage time per micro-batch (the pipeline's steady-state period, which the simulator's step time grows
  * with): compute of its blocks on its device group + their all-reduce share + forward/backward transfers of
- * every output entering the stage (on its inbound link) or leaving it (on its outbound link), each output
- * once per stage however many of its links cross ({@link SplitCost} is the same time for the dynamic program).
+ * every output entering the stage (on its inbound link, once however many of its links enter) or leaving it
+ * (on its outbound link, once to each later stage reading it, as the simulator sends it); {@link SplitCost}
+ * is the same time for the dynamic program.
  */
 public final class PlacementConstraints implements ConstraintProvider {
     public static final String STAGE_ORDER = "stageOrder";
@@ -60,12 +62,12 @@ public final class PlacementConstraints implements ConstraintProvider {
     Constraint bottleneckStage(ConstraintFactory factory) {
         BiConstraintStream<StageSlot, Long> blockTime = factory.forEach(BlockAssignment.class)
                 .map(BlockAssignment::getStage, BlockAssignment::stageNanos);
-        TriConstraintStream<BlockLink.Output, StageSlot, Long> sent = crossing(factory)
+        QuadConstraintStream<BlockLink.Output, StageSlot, StageSlot, Long> sent = crossing(factory)
                 .groupBy((link, from, to) -> link.output(), (link, from, to) -> from.getStage(),
-                        sumLong((link, from, to) -> link.bytes()));
+                        (link, from, to) -> to.getStage(), sumLong((link, from, to) -> link.bytes()));
         TriConstraintStream<BlockLink.Output, StageSlot, Long> received = received(factory);
-        BiConstraintStream<StageSlot, Long> sending = sent
-                .map((output, stage, bytes) -> stage, (output, stage, bytes) -> stage.outbound().roundTripNanos(output.sent(bytes)));
+        BiConstraintStream<StageSlot, Long> sending = sent.map((output, from, to, bytes) -> from,
+                (output, from, to, bytes) -> from.outbound().roundTripNanos(output.sent(bytes)));
         BiConstraintStream<StageSlot, Long> receiving = received
                 .map((output, stage, bytes) -> stage, (output, stage, bytes) -> stage.inbound().roundTripNanos(output.sent(bytes)));
         return blockTime.concat(sending).concat(receiving)

@@ -1,6 +1,7 @@
 package org.modelpar.solver.timefold;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,13 @@ import org.modelpar.solver.partition.Ideals;
  * A stage's time per micro-batch when it holds the blocks of one ideal minus another, scored as
  * {@link PlacementConstraints} scores a placement: its blocks' compute and all-reduce share, plus the
  * transfers of every output entering it (once per output, on its inbound link) and of every output leaving
- * it (once per output, on its outbound link), in nanoseconds; infinity when its blocks' memory exceeds the
- * stage's capacity. These are Tarnawski et al.'s in(S) and out(S) (NeurIPS 2020, section 3), which depend
- * on the stage alone, so the dynamic program over ideals is exact for them; the simulator sends an output
- * once to each stage reading it, so its sender pays more when one output feeds several later stages.
+ * it (once to each later stage reading it, on its outbound link, as the simulator's lowering sends it:
+ * {@code SentBytes}), in nanoseconds; infinity when its blocks' memory exceeds the stage's capacity.
+ *
+ * <p>The sends depend on how the later stages split the readers, so {@link #of} charges each output leaving
+ * the stage once (Tarnawski et al.'s out(S), NeurIPS 2020, section 3: a lower bound that depends on the
+ * stage alone) and {@link #bottleneck} charges it per receiving stage; {@link IdealPartitioner} uses the
+ * first for its program and bounds, the second to score placements.
  *
  * <p>Compute and memory are summed per ideal once (from the ideal it was reached from), so a stage's are
  * two differences; transfers scan the outputs open at the two ideals (produced inside, read outside),
@@ -51,7 +55,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
                         scratch[n++] = o;
                     }
                 }
-                open[i] = java.util.Arrays.copyOf(scratch, n);
+                open[i] = Arrays.copyOf(scratch, n);
             }
         }
 
@@ -122,7 +126,39 @@ public final class SplitCost implements IdealPartitioner.Cost {
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }
-        StageSlot slot = problem.stages().get(stage);
+        return total + receivedNanos(stage, inner, outer) + sentNanos(stage, new int[] {inner, outer}, 1, 0);
+    }
+
+    /**
+     * The slowest of the first {@code fixed} stages, each sending an output once to every later placed
+     * stage that reads it and once more when blocks not placed yet read it (exact for {@code fixed = k}).
+     */
+    @Override
+    public double bottleneck(int[] chain, int fixed) {
+        double worst = 0;
+        for (int t = 0; t < fixed; t++) {
+            worst = Math.max(worst, stageNanos(chain, fixed, t));
+        }
+        return worst;
+    }
+
+    /**
+     * Stage t's time when the first {@code fixed} stages hold {@code chain[s+1] \ chain[s]}: compute, what
+     * it receives, and each output it makes sent once to every later placed stage reading it and once more
+     * when blocks not placed yet read it (exact for {@code fixed = k}); infinity over memory.
+     */
+    public double stageNanos(int[] chain, int fixed, int t) {
+        double total = lowerBound(t, chain[t], chain[t + 1]);
+        if (total == Double.POSITIVE_INFINITY) {
+            return total;
+        }
+        return total + receivedNanos(t, chain[t], chain[t + 1]) + sentNanos(t, chain, fixed, t);
+    }
+
+    /** Every output the stage reads from earlier stages, received once on its inbound link. */
+    private long receivedNanos(int stage, int inner, int outer) {
+        SlotLink inbound = problem.stages().get(stage).inbound();
+        long total = 0;
         for (int o : frontier.open[inner]) {
             long bytes = 0;
             for (int l : frontier.linksOf[o]) {
@@ -131,19 +167,43 @@ public final class SplitCost implements IdealPartitioner.Cost {
                     bytes += linkBytes[l];
                 }
             }
-            total += slot.inbound().roundTripNanos(outputs[o].sent(bytes));
+            total += inbound.roundTripNanos(outputs[o].sent(bytes));
         }
+        return total;
+    }
+
+    /**
+     * The sends on the outbound link of {@code stage}, which holds {@code chain[t+1] \ chain[t]}: each output
+     * it makes, once to each of the placed stages {@code t+1..fixed-1} reading it and once to the blocks
+     * outside {@code chain[fixed]} reading it.
+     */
+    private long sentNanos(int stage, int[] chain, int fixed, int t) {
+        SlotLink outbound = problem.stages().get(stage).outbound();
+        int inner = chain[t];
+        int outer = chain[t + 1];
+        long[] bytesTo = new long[fixed + 1];
+        long total = 0;
         for (int o : frontier.open[outer]) {
             if (ideals.contains(inner, frontier.from[o])) {
                 continue;
             }
-            long bytes = 0;
+            Arrays.fill(bytesTo, 0);
             for (int l : frontier.linksOf[o]) {
-                if (!ideals.contains(outer, frontier.to[l])) {
-                    bytes += linkBytes[l];
+                int to = frontier.to[l];
+                if (ideals.contains(outer, to)) {
+                    continue;
+                }
+                int u = t + 1;
+                while (u < fixed && !ideals.contains(chain[u + 1], to)) {
+                    u++;
+                }
+                bytesTo[u] += linkBytes[l];
+            }
+            for (int u = t + 1; u <= fixed; u++) {
+                if (bytesTo[u] > 0) {
+                    total += outbound.roundTripNanos(outputs[o].sent(bytesTo[u]));
                 }
             }
-            total += slot.outbound().roundTripNanos(outputs[o].sent(bytes));
         }
         return total;
     }

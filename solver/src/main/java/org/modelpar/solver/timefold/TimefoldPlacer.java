@@ -1,6 +1,5 @@
 package org.modelpar.solver.timefold;
 
-import ai.timefold.solver.core.api.score.analysis.ConstraintAnalysis;
 import ai.timefold.solver.core.api.score.analysis.ScoreAnalysis;
 import ai.timefold.solver.core.api.score.buildin.bendablelong.BendableLongScore;
 import ai.timefold.solver.core.api.solver.SolutionManager;
@@ -11,7 +10,6 @@ import ai.timefold.solver.core.config.solver.EnvironmentMode;
 import ai.timefold.solver.core.config.solver.SolverConfig;
 import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.modelpar.solver.partition.ChainPartition;
 import org.slf4j.Logger;
@@ -60,10 +58,10 @@ public final class TimefoldPlacer {
             LOG.warn("placement search hit its {} wall-clock guard; the result may not be reproducible", settings.safetyLimit());
         }
         ScoreAnalysis<BendableLongScore> analysis = SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(best);
-        return toPlacement(best, analysis);
+        return toPlacement(problem, best, analysis);
     }
 
-    /** Timefold's score analysis of a given placement (no search): one line per constraint. */
+    /** Timefold's score analysis of a given placement (no search) in words and seconds: one line per constraint. */
     public static List<String> analyze(PlacementProblem problem, int[] stageOfBlock) {
         PlacementSolution solution = toSolution(problem);
         for (BlockAssignment a : solution.getAssignments()) {
@@ -73,14 +71,8 @@ public final class TimefoldPlacer {
                 .withSolutionClass(PlacementSolution.class)
                 .withEntityClasses(BlockAssignment.class)
                 .withConstraintProviderClass(PlacementConstraints.class));
-        return lines(SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(solution));
-    }
-
-    private static List<String> lines(ScoreAnalysis<BendableLongScore> analysis) {
-        return analysis.constraintAnalyses().stream()
-                .sorted(Comparator.comparing(ConstraintAnalysis::constraintName))
-                .map(c -> c.constraintName() + ": " + c.score() + " (" + c.matchCount() + " matches)")
-                .toList();
+        return ScoreWords.of(problem, stageOfBlock, SolutionManager.<PlacementSolution, BendableLongScore>create(factory)
+                .analyze(solution));
     }
 
     /** The stage per block of the DP optimum, or of the DP ignoring memory when nothing fits. */
@@ -114,12 +106,14 @@ public final class TimefoldPlacer {
         return new PlacementSolution(new ArrayList<>(problem.stages()), new ArrayList<>(problem.links()), assignments);
     }
 
-    private static BlockPlacement toPlacement(PlacementSolution best, ScoreAnalysis<BendableLongScore> analysis) {
+    private static BlockPlacement toPlacement(PlacementProblem problem, PlacementSolution best,
+                                              ScoreAnalysis<BendableLongScore> analysis) {
         int[] stageOf = new int[best.getAssignments().size()];
         for (BlockAssignment a : best.getAssignments()) {
             stageOf[a.blockIndex()] = a.stageIndex();
         }
         BendableLongScore score = best.getScore();
-        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1), lines(analysis));
+        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1),
+                ScoreWords.of(problem, stageOf, analysis));
     }
 }

@@ -62,6 +62,20 @@ class PlacementConstraintsTest {
     }
 
     @Test
+    void bottleneckStageChargesTheSenderOncePerReceivingStage() {
+        // block 0's 10-byte output feeds block 1 on stage b and block 2 on stage c: a sends it twice,
+        // 5 ns + 2 x 2 x (1 + 10) = 49 ns; b and c each 5 + 2 x (2 + 10) = 29 ns
+        StageSlot a = new StageSlot(0, "a", 100, SlotLink.FREE, new SlotLink(1, 1e9));
+        StageSlot b = new StageSlot(1, "b", 100, new SlotLink(2, 1e9), SlotLink.FREE);
+        StageSlot c = new StageSlot(2, "c", 100, new SlotLink(2, 1e9), SlotLink.FREE);
+        BlockLink.Output output = new BlockLink.Output(0, 10);
+        verifier.verifyThat(PlacementConstraints::bottleneckStage)
+                .given(block(0, 5, 1, a), block(1, 5, 1, b), block(2, 5, 1, c), new BlockLink(0, 1, 10, output),
+                        new BlockLink(0, 2, 10, output))
+                .penalizesBy(49);
+    }
+
+    @Test
     void bottleneckStagePenalizedBySlowestStageWithTransfers() {
         // stage 0: 5 + 5 = 10 ns compute (two equal blocks) + send 2 x (1 + 10 B / 1 GB/s = 10 ns) = 22 ns
         // stage 1: 15 ns compute + receive 2 x (2 + 10) = 24 ns -> the bottleneck is 39 ns

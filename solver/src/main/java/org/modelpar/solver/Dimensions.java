@@ -1,0 +1,122 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Stage;
+
+/**
+ * The search dimensions two simulated candidates differ in (pipeline, tensor and data degrees, replicas per
+ * stage, micro-batch size, schedule, recompute modes, sequence parallelism, gradient-reduce overlap, and
+ * the placement when nothing else differs), and which of them decided the winner.
+ */
+final class Dimensions {
+    /** One dimension of the search, with its name in explanations. */
+    enum Dimension {
+        PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), REPLICAS("replicas per stage"),
+        MICRO_BATCH("micro-batch size"), SCHEDULE("schedule"), RECOMPUTE("recompute"),
+        SEQUENCE_PARALLEL("sequence parallelism"), OVERLAP("gradient-reduce overlap"), PLACEMENT("placement");
+
+        private final String words;
+
+        Dimension(String words) {
+            this.words = words;
+        }
+
+        /** Whether it is a plan option, tried on the winner's own placement. */
+        boolean planOption() {
+            return this == SEQUENCE_PARALLEL || this == OVERLAP;
+        }
+
+        @Override
+        public String toString() {
+            return words;
+        }
+    }
+
+    private Dimensions() {
+    }
+
+    /** The dimensions in which {@code b} differs from {@code a}, in the order above; empty when none. */
+    static List<Dimension> differing(Candidate a, Candidate b) {
+        Configuration x = a.configuration();
+        Configuration y = b.configuration();
+        List<Dimension> out = new ArrayList<>();
+        add(out, x.pipeline() != y.pipeline(), Dimension.PIPELINE);
+        add(out, x.tensor() != y.tensor(), Dimension.TENSOR);
+        add(out, x.data() != y.data(), Dimension.DATA);
+        add(out, x.pipeline() == y.pipeline() && x.data() == y.data() && !replicas(x).equals(replicas(y)), Dimension.REPLICAS);
+        add(out, x.microBatchSize() != y.microBatchSize(), Dimension.MICRO_BATCH);
+        add(out, x.schedule() != y.schedule(), Dimension.SCHEDULE);
+        boolean perStage = x.pipeline() == y.pipeline();
+        add(out, !modes(a, perStage).equals(modes(b, perStage)), Dimension.RECOMPUTE);
+        add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), Dimension.SEQUENCE_PARALLEL);
+        add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(), Dimension.OVERLAP);
+        add(out, out.isEmpty() && !Arrays.equals(a.stageOfBlock(), b.stageOfBlock()), Dimension.PLACEMENT);
+        return out;
+    }
+
+    /** Whether {@code b} is {@code a}'s placement with other plan options only (sequence parallelism, overlap). */
+    static boolean onlyPlanOptions(Candidate a, Candidate b) {
+        List<Dimension> d = differing(a, b);
+        return !d.isEmpty() && d.stream().allMatch(Dimension::planOption);
+    }
+
+    /** The dimensions b differs in, in words. */
+    static String words(List<Dimension> dimensions) {
+        return String.join(", ", dimensions.stream().map(Dimension::toString).toList());
+    }
+
+    /**
+     * What decided the winner: the dimensions in which the closest fitting runner-up differs and what it
+     * lost by, then for each single dimension the fastest runner-up that differs in it alone; empty when no
+     * fitting runner-up was simulated.
+     *
+     * @param others the other simulated candidates, fastest first
+     */
+    static Optional<String> decided(Candidate best, List<Candidate> others) {
+        List<Candidate> fitting = others.stream().filter(Candidate::fits).toList();
+        if (fitting.isEmpty()) {
+            return Optional.empty();
+        }
+        Candidate closest = fitting.get(0);
+        StringBuilder line = new StringBuilder(String.format("decided by: %s (the closest runner-up, %s, is %.1f%% slower)",
+                words(differing(best, closest)), closest.label(), slower(best, closest)));
+        List<String> alone = new ArrayList<>();
+        List<Dimension> seen = new ArrayList<>();
+        for (Candidate c : fitting) {
+            List<Dimension> d = differing(best, c);
+            if (d.size() == 1 && !seen.contains(d.get(0))) {
+                seen.add(d.get(0));
+                alone.add(String.format("%s %.1f%%", d.get(0), slower(best, c)));
+            }
+        }
+        if (!alone.isEmpty()) {
+            line.append("; changing one dimension alone costs: ").append(String.join(", ", alone));
+        }
+        return Optional.of(line.toString());
+    }
+
+    private static double slower(Candidate best, Candidate c) {
+        return (c.stepSeconds() / best.stepSeconds() - 1) * 100;
+    }
+
+    private static void add(List<Dimension> out, boolean differs, Dimension dimension) {
+        if (differs) {
+            out.add(dimension);
+        }
+    }
+
+    private static List<Integer> replicas(Configuration c) {
+        return IntStream.range(0, c.pipeline()).map(c::replicasOf).boxed().toList();
+    }
+
+    /** The modes per stage, or the set of modes used when the pipeline degrees differ. */
+    private static List<Recompute> modes(Candidate c, boolean perStage) {
+        List<Recompute> modes = c.plan().stages().stream().map(Stage::recomputation).toList();
+        return perStage ? modes : modes.stream().distinct().sorted().toList();
+    }
+}

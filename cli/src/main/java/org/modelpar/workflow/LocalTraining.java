@@ -25,21 +25,25 @@ public final class LocalTraining {
     }
 
     /**
-     * The search restricted to plans the executor trains: on local workers, tensor degree 1 unless the executor
-     * splits the graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a
-     * fixed degree or another cluster passes unchanged.
+     * The search restricted to plans the executor trains: on local workers, what {@link PlanRequest#forExecutor}
+     * allows, with tensor degree 1 unless the executor splits the graph over every tensor degree the search may
+     * try ({@link PlanSupport#runsTensorDegree}; a fixed degree stays); another cluster's request passes unchanged.
      */
     public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
-        if (!cluster.localWorkers() || request.tensor().isPresent()) {
+        if (!cluster.localWorkers()) {
             return request;
+        }
+        PlanRequest runnable = request.forExecutor();
+        if (request.tensor().isPresent()) {
+            return runnable;
         }
         int nodeSize = cluster.nodes().values().stream().mapToInt(java.util.List::size).min().orElse(1);
         for (int t = 2; t <= nodeSize; t *= 2) {
             if (!PlanSupport.runsTensorDegree(graph, t)) {
-                return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
+                return runnable.withDegrees(runnable.pipeline(), OptionalInt.of(1), runnable.data(), runnable.microBatches());
             }
         }
-        return request;
+        return runnable;
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
@@ -49,7 +50,7 @@ final class DeviceWorker {
     private final DataType dataType;
     private final Map<String, Integer> sendsPerMessage = new HashMap<>();
 
-    private final Map<Integer, StageModel.Stash> stash = new HashMap<>();
+    private final Map<Integer, Stash> stash = new HashMap<>();
     private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
     private final Map<String, Integer> sendsLeft = new HashMap<>();
     private final Map<String, Long> heldBytes = new HashMap<>();
@@ -158,7 +159,7 @@ final class DeviceWorker {
         INDArray targets = rowsOf(batch.targets(), first);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, recompute, arena);
         arena.account(scratch, state.ledger);
-        StageModel.Stash s = r.stash();
+        Stash s = r.stash();
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
         stash.put(mb, s);
         loss += r.loss();
@@ -166,7 +167,7 @@ final class DeviceWorker {
     }
 
     private void backward(int mb, MemoryWorkspace scratch) {
-        StageModel.Stash s = stash.get(mb);
+        Stash s = stash.get(mb);
         if (s == null) {
             throw new IllegalStateException("no stashed forward of micro-batch " + mb);
         }
@@ -177,7 +178,7 @@ final class DeviceWorker {
         Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
-        StageModel.Stash inputsOnly = s.inputsOnly();
+        Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
         stash.put(mb, inputsOnly);
         hold(Payload.GRADIENT, mb, inputGrads);
@@ -237,7 +238,7 @@ final class DeviceWorker {
     }
 
     private void free(int mb) {
-        StageModel.Stash s = stash.remove(mb);
+        Stash s = stash.remove(mb);
         if (s != null) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
             pool.release(s.arrays(), live());

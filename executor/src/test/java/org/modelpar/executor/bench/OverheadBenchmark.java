@@ -16,6 +16,7 @@ import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.profile.Timing;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -80,7 +81,7 @@ class OverheadBenchmark {
                                   Map<String, INDArray> grads, Adam adam) {
         int n = plan.microBatchSize();
         try (MemoryWorkspace scratch = Scratch.open()) {
-            List<StageModel.Stash> stashes = new ArrayList<>();
+            List<Stash> stashes = new ArrayList<>();
             for (int mb = 0; mb < plan.microBatches(); mb++) {
                 INDArray data = b.inputs().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());
                 INDArray targets = b.targets().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());

@@ -1,0 +1,81 @@
+package org.modelpar.executor.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.modelpar.executor.kernel.Source;
+import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.TensorSplit;
+
+/**
+ * A stage's recompute segments, as the simulator's memory model draws them ({@link TensorSplit}): each
+ * transformer layer is a segment, and in a graph without attention the whole stage is one; ops outside every
+ * segment (embedding, final norm, logits, loss) always keep what they save. Full recomputation stashes only
+ * each segment's checkpoint (the values entering it from the stage's other ops or from the previous stage)
+ * and rebuilds one segment at a time in backward, as Megatron-LM's uniform activation checkpointing does
+ * (Korthikanti et al., "Reducing Activation Recomputation in Large Transformer Models", 2022, section 5;
+ * Chen et al., "Training Deep Nets with Sublinear Memory Cost", 2016).
+ */
+final class Segments {
+    private final int[] segmentOf;
+    private final List<List<Integer>> members = new ArrayList<>();
+    private final Set<String> checkpointed = new LinkedHashSet<>();
+
+    /**
+     * @param ops     the stage's ops in execution order
+     * @param sources each op's inputs by op id
+     */
+    Segments(TensorSplit split, List<OpNode> ops, Map<String, List<Source>> sources) {
+        segmentOf = new int[ops.size()];
+        Map<String, Integer> byLayer = new LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            OpNode op = ops.get(i);
+            if (split.transformer() && !split.inTransformerLayer(op)) {
+                segmentOf[i] = -1;
+                continue;
+            }
+            String layer = split.transformer() ? op.layer() : "";
+            int s = byLayer.computeIfAbsent(layer, k -> {
+                members.add(new ArrayList<>());
+                return members.size() - 1;
+            });
+            segmentOf[i] = s;
+            members.get(s).add(i);
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            if (segmentOf[i] < 0) {
+                continue;
+            }
+            Set<String> inside = new LinkedHashSet<>();
+            members.get(segmentOf[i]).forEach(j -> inside.add(ops.get(j).id()));
+            for (Source src : sources.get(ops.get(i).id())) {
+                if (src.kind() == Source.Kind.OP && !inside.contains(src.producerId())) {
+                    checkpointed.add(src.producerId());
+                }
+            }
+        }
+    }
+
+    /** Whether full recomputation rebuilds op {@code index} instead of stashing what it saves. */
+    boolean rebuilt(int index) {
+        return segmentOf[index] >= 0;
+    }
+
+    /** Indices of the ops of op {@code index}'s segment, in execution order (op {@code index} in a segment). */
+    List<Integer> segmentOf(int index) {
+        return List.copyOf(members.get(segmentOf[index]));
+    }
+
+    /** Whether op {@code index} is the first of its segment (its backward ends the segment's). */
+    boolean opensSegment(int index) {
+        return segmentOf[index] >= 0 && members.get(segmentOf[index]).get(0) == index;
+    }
+
+    /** Whether a segment reads the value of {@code producerId} from outside it (a checkpoint). */
+    boolean checkpointed(String producerId) {
+        return checkpointed.contains(producerId);
+    }
+}

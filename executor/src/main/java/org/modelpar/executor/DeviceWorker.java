@@ -12,6 +12,7 @@ import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.transport.Message;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -46,7 +47,7 @@ final class DeviceWorker {
     private final int microBatchSize;
     private final int localFirst;
     private final int localCount;
-    private final boolean recompute;
+    private final Recompute recompute;
     private final DataType dataType;
     private final Map<String, Integer> sendsPerMessage = new HashMap<>();
 
@@ -61,7 +62,7 @@ final class DeviceWorker {
     private double loss;
 
     DeviceWorker(DeviceProgram program, StageModel model, Boundary boundary, DeviceState state, RunContext run,
-                 int microBatchSize, int replicas, boolean recompute, DataType dataType) {
+                 int microBatchSize, int replicas, Recompute recompute, DataType dataType) {
         this.program = program;
         this.model = model;
         this.boundary = boundary;

@@ -100,7 +100,7 @@ public final class Executor implements AutoCloseable {
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
-                    plan.stages().get(p.stage()).recompute(), options.dataType()));
+                    plan.stages().get(p.stage()).recomputation(), options.dataType()));
         }
     }
 

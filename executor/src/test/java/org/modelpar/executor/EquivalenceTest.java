@@ -97,22 +97,24 @@ class EquivalenceTest {
 
     static Stream<Arguments> recomputing() {
         return Stream.of(
-                Arguments.of("mlp", 2, 1, Schedule.ONE_F_ONE_B),
-                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B),
-                Arguments.of("gpt", 2, 2, Schedule.GPIPE));
+                Arguments.of("mlp", 2, 1, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of("gpt", 2, 2, Schedule.GPIPE, Recompute.FULL),
+                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B, Recompute.SELECTIVE),
+                Arguments.of("gpt", 1, 2, Schedule.GPIPE, Recompute.SELECTIVE));
     }
 
     /**
-     * Full recomputation (one segment rebuilt at a time) alone and under tensor degree {@code tensor}: the
-     * single-device parameters, and (in {@link #train}) a measured peak within the predicted one.
+     * Full and selective recomputation (one segment rebuilt at a time) alone and under tensor degree {@code tensor}:
+     * the single-device parameters, and (in {@link #train}) a measured peak within the predicted one.
      */
-    @ParameterizedTest(name = "{0} on {1} stages x tensor {2}, {3}, recompute full")
+    @ParameterizedTest(name = "{0} on {1} stages x tensor {2}, {3}, recompute {4}")
     @MethodSource("recomputing")
-    void fullRecomputationMatchesSingleDevice(String model, int stages, int tensor, Schedule schedule) {
+    void recomputationMatchesSingleDevice(String model, int stages, int tensor, Schedule schedule, Recompute mode) {
         ComputationGraph graph = graph(model);
         Map<String, INDArray> reference = REFERENCE.computeIfAbsent(model, m -> train(graph,
                 Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS));
-        PlacementPlan plan = Plans.tensorParallel(graph, stages, tensor, 1, schedule).withRecomputation(Recompute.FULL);
+        PlacementPlan plan = Plans.tensorParallel(graph, stages, tensor, 1, schedule).withRecomputation(mode);
         assertThat(maxDifference(reference, train(graph, plan, ExecutorOptions.defaults(5, 0.05), STEPS)))
                 .isLessThanOrEqualTo(1e-5);
     }

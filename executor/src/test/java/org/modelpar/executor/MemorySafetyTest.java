@@ -22,8 +22,8 @@ import org.modelpar.simulator.plan.Schedule;
  * live tensors) is not above the simulator's predicted peak, with no allowance: the simulator's memory
  * model counts the tied word-embedding copy on the logits stage, the model's input features (or token ids)
  * that the first op keeps for its weight gradient, and a bound on message buffers (sent and not yet
- * received, or received and not yet consumed). With full recomputation the executor stashes each recompute
- * segment's input and rebuilds one segment at a time, as the simulator's memory model does.
+ * received, or received and not yet consumed). With full or selective recomputation the executor stashes each
+ * recompute segment's input and rebuilds one segment at a time, as the simulator's memory model does.
  */
 class MemorySafetyTest {
     private static final String GPT = "gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64";
@@ -40,6 +40,7 @@ class MemorySafetyTest {
                 Arguments.of(GPT, 1, 1, 2, Schedule.GPIPE, Recompute.FULL),
                 Arguments.of(GPT, 2, 2, 2, Schedule.GPIPE, Recompute.FULL),
                 Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.SELECTIVE),
                 Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.NONE));
     }
 

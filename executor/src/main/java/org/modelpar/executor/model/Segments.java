@@ -8,16 +8,18 @@ import java.util.Map;
 import java.util.Set;
 import org.modelpar.executor.kernel.Source;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TensorSplit;
 
 /**
- * A stage's recompute segments, as the simulator's memory model draws them ({@link TensorSplit}): each
- * transformer layer is a segment, and in a graph without attention the whole stage is one; ops outside every
- * segment (embedding, final norm, logits, loss) always keep what they save. Full recomputation stashes only
- * each segment's checkpoint (the values entering it from the stage's other ops or from the previous stage)
- * and rebuilds one segment at a time in backward, as Megatron-LM's uniform activation checkpointing does
- * (Korthikanti et al., "Reducing Activation Recomputation in Large Transformer Models", 2022, section 5;
- * Chen et al., "Training Deep Nets with Sublinear Memory Cost", 2016).
+ * A stage's recompute segments in one {@link Recompute} mode, as the simulator's memory model draws them
+ * ({@link TensorSplit}). Full: each transformer layer is a segment, and in a graph without attention the whole
+ * stage is one; selective: each transformer layer's attention core (none in a graph without attention); none: no
+ * segment. Ops outside every segment always keep what they save. Recomputation stashes only each segment's
+ * checkpoint (the values entering it from the stage's other ops or from the previous stage) and rebuilds one
+ * segment at a time in backward, as Megatron-LM's uniform activation checkpointing does (Korthikanti et al.,
+ * "Reducing Activation Recomputation in Large Transformer Models", 2022, section 5; Chen et al., "Training Deep
+ * Nets with Sublinear Memory Cost", 2016).
  */
 final class Segments {
     private final int[] segmentOf;
@@ -28,12 +30,17 @@ final class Segments {
      * @param ops     the stage's ops in execution order
      * @param sources each op's inputs by op id
      */
-    Segments(TensorSplit split, List<OpNode> ops, Map<String, List<Source>> sources) {
+    Segments(TensorSplit split, Recompute mode, List<OpNode> ops, Map<String, List<Source>> sources) {
         segmentOf = new int[ops.size()];
         Map<String, Integer> byLayer = new LinkedHashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             OpNode op = ops.get(i);
-            if (split.transformer() && !split.inTransformerLayer(op)) {
+            boolean segmented = switch (mode) {
+                case NONE -> false;
+                case SELECTIVE -> split.attentionCore(op);
+                case FULL -> !split.transformer() || split.inTransformerLayer(op);
+            };
+            if (!segmented) {
                 segmentOf[i] = -1;
                 continue;
             }

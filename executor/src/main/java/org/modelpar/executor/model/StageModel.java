@@ -3,6 +3,7 @@ package org.modelpar.executor.model;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,7 +39,7 @@ public final class StageModel {
     /** Per op index, the stage's values that op is the last to read (never the sent ones). */
     private final Map<Integer, List<String>> lastReadBy;
     private final OpTimer timer;
-    private final Segments segments;
+    private final Map<Recompute, Segments> segments = new EnumMap<>(Recompute.class);
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -60,7 +62,9 @@ public final class StageModel {
             sources.put(op.id(), Kernels.sources(graph, op));
             k.parameters().forEach(p -> parameters.putIfAbsent(p.name(), p));
         }
-        segments = new Segments(TensorSplit.of(graph), ops, sources);
+        for (Recompute mode : Recompute.values()) {
+            segments.put(mode, new Segments(TensorSplit.of(graph), mode, ops, sources));
+        }
         lastReadBy = LastReaders.of(ops, sources, sent);
     }
 
@@ -88,9 +92,9 @@ public final class StageModel {
     public record ForwardResult(Map<String, INDArray> outputs, double loss, Stash stash) {
     }
 
-    /** Runs the stage forward on plain heap arrays (see {@link #forward(Map, INDArray, INDArray, int, Map, boolean, Arena)}). */
+    /** Runs the stage forward on plain heap arrays (see {@link #forward(Map, INDArray, INDArray, int, Map, Recompute, Arena)}). */
     public ForwardResult forward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
-                                 Map<String, INDArray> params, boolean recompute) {
+                                 Map<String, INDArray> params, Recompute recompute) {
         return forward(inputs, data, targets, samples, params, recompute, Arena.HEAP);
     }
 
@@ -102,11 +106,11 @@ public final class StageModel {
      * @param data      input data rows of these samples (used by stage 0)
      * @param targets   target rows of these samples (used by the loss op)
      * @param samples   sample count
-     * @param recompute stash only what ops outside recompute segments save and each segment's checkpoint
-     *                  ({@link Segments}); backward rebuilds one segment at a time
+     * @param recompute what the stash leaves out: ops in recompute segments save nothing, each segment's
+     *                  checkpoint is kept instead ({@link Segments}); backward rebuilds one segment at a time
      */
     public ForwardResult forward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
-                                 Map<String, INDArray> params, boolean recompute, Arena arena) {
+                                 Map<String, INDArray> params, Recompute recompute, Arena arena) {
         Map<String, INDArray> kept = new LinkedHashMap<>();
         inputs.forEach((k, v) -> kept.put(k, arena.keep(v)));
         INDArray rows = arena.keep(data);
@@ -116,12 +120,12 @@ public final class StageModel {
         Set<DataBuffer> savedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<String, INDArray> checkpoints = new LinkedHashMap<>();
         double loss = run(IntStream.range(0, ops.size()).boxed().toList(), values, rows, labels, samples, params, arena, saved, savedMemory,
-                recompute ? Optional.of(checkpoints) : Optional.empty());
+                segments.get(recompute), checkpoints);
         Map<String, INDArray> outputs = new LinkedHashMap<>();
         for (String p : sent) {
             outputs.put(p, values.get(p));
         }
-        Stash stash = new Stash(kept, rows, labels, samples, saved, checkpoints);
+        Stash stash = new Stash(kept, rows, labels, samples, recompute, saved, checkpoints);
         List<INDArray> live = new ArrayList<>(stash.arrays());
         live.addAll(outputs.values());
         values.keySet().removeAll(kept.keySet());
@@ -132,13 +136,13 @@ public final class StageModel {
     /**
      * Runs the ops at {@code indices} (in order) forward, reading and adding to {@code values}, putting what each
      * kernel saves into {@code saved}; a value no later op reads and no kernel saved is handed back as soon as its
-     * last reader is done (as its reference count drops to 0), unless its memory is in {@code keep}. With
-     * {@code checkpoints} (full recomputation), ops in recompute segments save nothing and the values segments
-     * read go to {@code checkpoints} and are kept. Returns the loss share computed.
+     * last reader is done (as its reference count drops to 0), unless its memory is in {@code keep}. Ops in
+     * {@code stashing}'s segments save nothing; the values its segments read go to {@code checkpoints} and are
+     * kept. Returns the loss share computed.
      */
     private double run(List<Integer> indices, Map<String, INDArray> values, INDArray rows, INDArray labels, int samples,
                        Map<String, INDArray> params, Arena arena, Map<String, List<INDArray>> saved, Set<DataBuffer> keep,
-                       Optional<Map<String, INDArray>> checkpoints) {
+                       Segments stashing, Map<String, INDArray> checkpoints) {
         double loss = 0;
         for (int i : indices) {
             OpNode op = ops.get(i);
@@ -151,15 +155,15 @@ public final class StageModel {
                 return arena.keep(r);
             });
             values.put(op.id(), f.output());
-            if (checkpoints.isPresent() && segments.rebuilt(i)) {
+            if (stashing.rebuilt(i)) {
                 // recomputed in backward: what the kernel saved dies with the values it holds
                 release(f.saved(), values.values(), keep, arena);
             } else {
                 saved.put(op.id(), f.saved());
                 f.saved().forEach(a -> keep.add(Tensors.root(a)));
             }
-            if (checkpoints.isPresent() && segments.checkpointed(op.id())) {
-                checkpoints.get().put(op.id(), f.output());
+            if (stashing.checkpointed(op.id())) {
+                checkpoints.put(op.id(), f.output());
                 keep.add(Tensors.root(f.output()));
             }
             if (Kernels.isLoss(op)) {
@@ -223,7 +227,7 @@ public final class StageModel {
                     arena.release(List.of(gradOut));
                 }
             }
-            if (segments.opensSegment(i) && !rebuilt.isEmpty()) {
+            if (segments.get(stash.recomputation()).opensSegment(i) && !rebuilt.isEmpty()) {
                 // the segment's backward is done: what its rebuild saved dies before the next segment is rebuilt
                 arena.release(Tensors.unshared(rebuilt, stash.arrays()));
                 rebuilt.clear();
@@ -250,8 +254,8 @@ public final class StageModel {
         Set<DataBuffer> keep = Collections.newSetFromMap(new IdentityHashMap<>());
         stash.arrays().forEach(a -> keep.add(Tensors.root(a)));
         Map<String, List<INDArray>> again = new LinkedHashMap<>();
-        run(segments.segmentOf(index), values, stash.data(), stash.targets(), stash.samples(), params, arena, again, keep,
-                Optional.empty());
+        run(segments.get(stash.recomputation()).segmentOf(index), values, stash.data(), stash.targets(), stash.samples(),
+                params, arena, again, keep, segments.get(Recompute.NONE), new LinkedHashMap<>());
         saved.putAll(again);
         List<INDArray> savedAgain = new ArrayList<>();
         again.values().forEach(savedAgain::addAll);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,11 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param data        input data rows of the samples
  * @param targets     target rows of the samples
  * @param samples     sample count
- * @param saved       what each op's kernel saved, by op id: every op's, or under full recomputation those of the
- *                    ops outside recompute segments
- * @param checkpoints under full recomputation, the stage's own values that recompute segments read, by producer id
+ * @param recomputation what backward rebuilds instead of reading it here
+ * @param saved       what each op's kernel saved, by op id: every op's, or under recomputation those of the ops
+ *                    outside recompute segments
+ * @param checkpoints under recomputation, the stage's own values that recompute segments read, by producer id
  */
-public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
+public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples, Recompute recomputation,
                     Map<String, List<INDArray>> saved, Map<String, INDArray> checkpoints) {
     public Stash {
         inputs = Map.copyOf(inputs);
@@ -30,7 +32,7 @@ public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray target
 
     /** The same stash with only the received inputs, data and targets (after backward). */
     public Stash inputsOnly() {
-        return new Stash(inputs, data, targets, samples, Map.of(), Map.of());
+        return new Stash(inputs, data, targets, samples, recomputation, Map.of(), Map.of());
     }
 
     /** Every array held: inputs, data, targets, checkpoints and what the kernels saved (may repeat; may hold null). */

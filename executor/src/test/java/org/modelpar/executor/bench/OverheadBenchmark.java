@@ -24,6 +24,7 @@ import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,7 +86,7 @@ class OverheadBenchmark {
             for (int mb = 0; mb < plan.microBatches(); mb++) {
                 INDArray data = b.inputs().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());
                 INDArray targets = b.targets().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());
-                stashes.add(model.forward(Map.of(), data, targets, n, params, false).stash());
+                stashes.add(model.forward(Map.of(), data, targets, n, params, Recompute.NONE).stash());
             }
             stashes.forEach(st -> model.backward(st, Map.of(), params, grads));
             adam.step(params, grads);

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.modelpar.executor.Batch;
 import org.modelpar.executor.Plans;
 import org.modelpar.executor.train.SyntheticTask;
@@ -16,26 +16,29 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Full recomputation one segment at a time: a 2-stage split of a model, forward and backward with and without
- * recomputation, gives the same loss and gradients (parameters and the boundary), stashes only what the
- * ops outside segments save plus the segments' checkpoints, and re-runs every segment op's forward exactly once.
+ * Recomputation one segment at a time: a 2-stage split of a model, forward and backward with and without
+ * recomputation (full: transformer layers; selective: their attention cores), gives the same loss and gradients
+ * (parameters and the boundary), stashes only what the ops outside segments save plus the segments' checkpoints,
+ * and re-runs every segment op's forward exactly once.
  */
 class SegmentRecomputeTest {
     private static final int SAMPLES = 4;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gpt:layers=3,hidden=32,heads=2,seq=16,vocab=64", "mlp:layers=3,width=16"})
-    void recomputingGivesTheSameGradients(String spec) {
+    @ParameterizedTest(name = "{0}, recompute {1}")
+    @CsvSource({"'gpt:layers=3,hidden=32,heads=2,seq=16,vocab=64', FULL", "'gpt:layers=3,hidden=32,heads=2,seq=16,vocab=64', SELECTIVE",
+        "'mlp:layers=3,width=16', FULL"})
+    void recomputingGivesTheSameGradients(String spec, Recompute mode) {
         ComputationGraph graph = ModelZoo.build(spec);
         PlacementPlan plan = Plans.plan(graph, 2, 1, SAMPLES, 1, Schedule.GPIPE, OptimizerKind.SGD);
-        Pass plain = new Pass(graph, plan, false);
-        Pass recomputed = new Pass(graph, plan, true);
+        Pass plain = new Pass(graph, plan, Recompute.NONE);
+        Pass recomputed = new Pass(graph, plan, mode);
 
         assertThat(recomputed.loss).isEqualTo(plain.loss);
         assertThat(maxDifference(plain.grads, recomputed.grads)).isLessThanOrEqualTo(1e-5);
@@ -43,8 +46,8 @@ class SegmentRecomputeTest {
         TensorSplit split = TensorSplit.of(graph);
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < 2; s++) {
-            List<String> outside = boundary.ops(s).stream()
-                    .filter(op -> split.transformer() && !split.inTransformerLayer(op)).map(OpNode::id).toList();
+            List<String> outside = boundary.ops(s).stream().filter(op -> mode == Recompute.FULL
+                    ? split.transformer() && !split.inTransformerLayer(op) : !split.attentionCore(op)).map(OpNode::id).toList();
             assertThat(recomputed.stashes.get(s).saved().keySet()).as("stage %d stashes", s).containsExactlyElementsOf(outside);
             assertThat(recomputed.stashes.get(s).bytes()).as("stage %d stash bytes", s).isLessThan(plain.stashes.get(s).bytes());
             for (OpNode op : boundary.ops(s)) {
@@ -62,7 +65,7 @@ class SegmentRecomputeTest {
         final List<Stash> stashes;
         final double loss;
 
-        Pass(ComputationGraph graph, PlacementPlan plan, boolean recompute) {
+        Pass(ComputationGraph graph, PlacementPlan plan, Recompute recompute) {
             Boundary boundary = new Boundary(graph, plan);
             OpTimer count = (op, backward, nanos) -> {
                 if (!backward) {

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
@@ -168,10 +169,7 @@ final class DeviceWorker {
     }
 
     private void backward(int mb, MemoryWorkspace scratch) {
-        Stash s = stash.get(mb);
-        if (s == null) {
-            throw new IllegalStateException("no stashed forward of micro-batch " + mb);
-        }
+        Stash s = Objects.requireNonNull(stash.get(mb), () -> "no stashed forward of micro-batch " + mb);
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, mb);
         if (state.lossScale.dynamicScaling()) {
             model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));

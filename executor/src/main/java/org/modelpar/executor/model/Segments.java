@@ -66,7 +66,7 @@ final class Segments {
         }
     }
 
-    /** Whether full recomputation rebuilds op {@code index} instead of stashing what it saves. */
+    /** Whether backward rebuilds op {@code index} (it is in a segment) instead of reading what it saved from the stash. */
     boolean rebuilt(int index) {
         return segmentOf[index] >= 0;
     }

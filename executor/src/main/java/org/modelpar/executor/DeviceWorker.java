@@ -6,11 +6,14 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.transport.Message;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -45,11 +48,11 @@ final class DeviceWorker {
     private final int microBatchSize;
     private final int localFirst;
     private final int localCount;
-    private final boolean recompute;
+    private final Recompute recompute;
     private final DataType dataType;
     private final Map<String, Integer> sendsPerMessage = new HashMap<>();
 
-    private final Map<Integer, StageModel.Stash> stash = new HashMap<>();
+    private final Map<Integer, Stash> stash = new HashMap<>();
     private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
     private final Map<String, Integer> sendsLeft = new HashMap<>();
     private final Map<String, Long> heldBytes = new HashMap<>();
@@ -60,7 +63,7 @@ final class DeviceWorker {
     private double loss;
 
     DeviceWorker(DeviceProgram program, StageModel model, Boundary boundary, DeviceState state, RunContext run,
-                 int microBatchSize, int replicas, boolean recompute, DataType dataType) {
+                 int microBatchSize, int replicas, Recompute recompute, DataType dataType) {
         this.program = program;
         this.model = model;
         this.boundary = boundary;
@@ -158,7 +161,7 @@ final class DeviceWorker {
         INDArray targets = rowsOf(batch.targets(), first);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, recompute, arena);
         arena.account(scratch, state.ledger);
-        StageModel.Stash s = r.stash();
+        Stash s = r.stash();
         state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
         stash.put(mb, s);
         loss += r.loss();
@@ -166,10 +169,7 @@ final class DeviceWorker {
     }
 
     private void backward(int mb, MemoryWorkspace scratch) {
-        StageModel.Stash s = stash.get(mb);
-        if (s == null) {
-            throw new IllegalStateException("no stashed forward of micro-batch " + mb);
-        }
+        Stash s = Objects.requireNonNull(stash.get(mb), () -> "no stashed forward of micro-batch " + mb);
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, mb);
         if (state.lossScale.dynamicScaling()) {
             model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
@@ -177,7 +177,7 @@ final class DeviceWorker {
         Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
-        StageModel.Stash inputsOnly = s.inputsOnly();
+        Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
         stash.put(mb, inputsOnly);
         hold(Payload.GRADIENT, mb, inputGrads);
@@ -237,7 +237,7 @@ final class DeviceWorker {
     }
 
     private void free(int mb) {
-        StageModel.Stash s = stash.remove(mb);
+        Stash s = stash.remove(mb);
         if (s != null) {
             state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
             pool.release(s.arrays(), live());

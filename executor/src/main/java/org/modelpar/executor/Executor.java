@@ -17,6 +17,7 @@ import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Optimizer;
 import org.modelpar.executor.model.Sgd;
+import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.transport.Mailbox;
 import org.modelpar.executor.transport.Transport;
@@ -68,7 +69,7 @@ public final class Executor implements AutoCloseable {
         Map<String, StageModel> models = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
             models.put(p.device(), plan.tensorParallel() == 1 ? stages.get(p.stage()) : new StageModel(graph, boundary, p.stage(),
-                    plan.globalBatchSize(), StageModel.OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
+                    plan.globalBatchSize(), OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         models.forEach((d, m) -> specs.put(d, m.parameters()));
@@ -99,7 +100,7 @@ public final class Executor implements AutoCloseable {
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
-                    plan.stages().get(p.stage()).recompute(), options.dataType()));
+                    plan.stages().get(p.stage()).recomputation(), options.dataType()));
         }
     }
 

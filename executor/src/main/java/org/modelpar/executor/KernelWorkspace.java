@@ -12,6 +12,7 @@ import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,7 +55,7 @@ public final class KernelWorkspace {
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
         try (MemoryWorkspace instruction = Scratch.open()) {
             StageModel.ForwardResult f = model.forward(Map.of(), batch.inputs().castTo(DataType.FLOAT),
-                    batch.targets().castTo(DataType.FLOAT), samples, params, false, arena);
+                    batch.targets().castTo(DataType.FLOAT), samples, params, Recompute.NONE, arena);
             model.backward(f.stash(), Map.of(), params, grads, arena);
         }
         List<OpNode> ops = new ArrayList<>();

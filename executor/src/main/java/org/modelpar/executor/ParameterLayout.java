@@ -10,6 +10,7 @@ import org.modelpar.executor.kernel.Shard;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -40,7 +41,7 @@ public final class ParameterLayout {
         for (DeviceProgram p : program.programs()) {
             TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(program.plan().tensorParallel(), p.tensorRank()));
             specs.put(p.device(), new StageModel(graph, boundary, p.stage(), program.plan().globalBatchSize(),
-                    StageModel.OpTimer.NONE, tp).parameters());
+                    OpTimer.NONE, tp).parameters());
         }
         return new ParameterLayout(specs);
     }

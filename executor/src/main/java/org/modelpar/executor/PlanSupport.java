@@ -8,7 +8,6 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** What this executor runs of a plan: the one place that says which plans it refuses and why. */
@@ -44,10 +43,6 @@ public final class PlanSupport {
                     + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
                     + " input and weight gradients together") + "); use 1f1b or gpipe");
         }
-        plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE).findFirst().ifPresent(s -> {
-            throw new PlanException("the executor does not run selective recomputation; stage " + s.index()
-                    + " has recompute selective (use full or none)");
-        });
         checkTensorDegree(graph, plan.tensorParallel());
     }
 

@@ -15,6 +15,7 @@ import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.executor.kernel.ParameterSpec;
@@ -91,6 +92,30 @@ class EquivalenceTest {
         PlacementPlan uneven = new PlacementPlan(even.graphName(), "", "local", "", even.precision(), even.optimizer(),
                 even.globalBatchSize(), even.microBatchSize(), even.microBatches(), even.schedule(), 1, stages);
         assertThat(maxDifference(reference, train(graph, uneven, ExecutorOptions.defaults(5, 0.05), STEPS)))
+                .isLessThanOrEqualTo(1e-5);
+    }
+
+    static Stream<Arguments> recomputing() {
+        return Stream.of(
+                Arguments.of("mlp", 2, 1, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of("gpt", 2, 2, Schedule.GPIPE, Recompute.FULL),
+                Arguments.of("gpt", 2, 1, Schedule.ONE_F_ONE_B, Recompute.SELECTIVE),
+                Arguments.of("gpt", 1, 2, Schedule.GPIPE, Recompute.SELECTIVE));
+    }
+
+    /**
+     * Full and selective recomputation (one segment rebuilt at a time) alone and under tensor degree {@code tensor}:
+     * the single-device parameters, and (in {@link #train}) a measured peak within the predicted one.
+     */
+    @ParameterizedTest(name = "{0} on {1} stages x tensor {2}, {3}, recompute {4}")
+    @MethodSource("recomputing")
+    void recomputationMatchesSingleDevice(String model, int stages, int tensor, Schedule schedule, Recompute mode) {
+        ComputationGraph graph = graph(model);
+        Map<String, INDArray> reference = REFERENCE.computeIfAbsent(model, m -> train(graph,
+                Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS));
+        PlacementPlan plan = Plans.tensorParallel(graph, stages, tensor, 1, schedule).withRecomputation(mode);
+        assertThat(maxDifference(reference, train(graph, plan, ExecutorOptions.defaults(5, 0.05), STEPS)))
                 .isLessThanOrEqualTo(1e-5);
     }
 

@@ -118,10 +118,6 @@ class ExecutorTest {
         PlacementPlan sequenceParallel = sequence.withOptions(sequence.options().withSequenceParallel(true));
         assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, sequenceParallel), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("sequenceParallel true");
-        PlacementPlan selective = plan.withRecomputation(org.modelpar.simulator.plan.Recompute.SELECTIVE);
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, selective), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not run selective recomputation; "
-                        + "stage 0 has recompute selective (use full or none)");
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");

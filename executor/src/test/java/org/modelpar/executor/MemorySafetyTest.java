@@ -14,6 +14,7 @@ import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
@@ -21,23 +22,35 @@ import org.modelpar.simulator.plan.Schedule;
  * live tensors) is not above the simulator's predicted peak, with no allowance: the simulator's memory
  * model counts the tied word-embedding copy on the logits stage, the model's input features (or token ids)
  * that the first op keeps for its weight gradient, and a bound on message buffers (sent and not yet
- * received, or received and not yet consumed).
+ * received, or received and not yet consumed). With full or selective recomputation the executor stashes each
+ * recompute segment's input and rebuilds one segment at a time, as the simulator's memory model does.
  */
 class MemorySafetyTest {
+    private static final String GPT = "gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64";
+    private static final String SMALL_GPT = "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=16";
+
     static Stream<Arguments> plans() {
         return Stream.of(
-                Arguments.of("mlp:layers=3,width=32", 1, 1, Schedule.GPIPE),
-                Arguments.of("mlp:layers=3,width=32", 2, 2, Schedule.ONE_F_ONE_B),
-                Arguments.of("gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64", 1, 1, Schedule.GPIPE),
-                Arguments.of("gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64", 2, 1, Schedule.GPIPE),
-                Arguments.of("gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64", 2, 2, Schedule.ONE_F_ONE_B));
+                Arguments.of("mlp:layers=3,width=32", 1, 1, 2, Schedule.GPIPE, Recompute.NONE),
+                Arguments.of("mlp:layers=3,width=32", 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE),
+                Arguments.of("mlp:layers=3,width=32", 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of(GPT, 1, 1, 2, Schedule.GPIPE, Recompute.NONE),
+                Arguments.of(GPT, 2, 1, 2, Schedule.GPIPE, Recompute.NONE),
+                Arguments.of(GPT, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE),
+                Arguments.of(GPT, 1, 1, 2, Schedule.GPIPE, Recompute.FULL),
+                Arguments.of(GPT, 2, 2, 2, Schedule.GPIPE, Recompute.FULL),
+                Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.FULL),
+                Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.SELECTIVE),
+                Arguments.of(SMALL_GPT, 2, 1, 4, Schedule.ONE_F_ONE_B, Recompute.NONE));
     }
 
-    @ParameterizedTest(name = "{0} on {1} stages x {2} replicas, {3}")
+    @ParameterizedTest(name = "{0} on {1} stages x {2} replicas, {3} micro-batches of 4, {4}, recompute {5}")
     @MethodSource("plans")
-    void measuredPeakNotAbovePredicted(String model, int stages, int replicas, Schedule schedule) {
+    void measuredPeakNotAbovePredicted(String model, int stages, int replicas, int microBatches, Schedule schedule,
+                                       Recompute recompute) {
         ComputationGraph graph = ModelZoo.build(model);
-        PlacementPlan plan = Plans.plan(graph, stages, replicas, 4, 2, schedule, OptimizerKind.ADAM);
+        PlacementPlan plan = Plans.plan(graph, stages, replicas, 4, microBatches, schedule, OptimizerKind.ADAM)
+                .withRecomputation(recompute);
         SimulationReport predicted = Simulator.simulate(KernelWorkspace.measure(graph, plan), Plans.local(plan.devices().size()), plan);
         Map<String, Long> measured;
         SyntheticTask task = SyntheticTask.forGraph(graph, 1);
@@ -51,7 +64,8 @@ class MemorySafetyTest {
         for (String device : plan.devices()) {
             long m = measured.get(device);
             long p = predicted.devices().get(device).peakMemoryBytes();
-            System.err.printf("MEMORY %s %s: measured %d, predicted %d%n", model, device, m, p);
+            System.err.printf("MEMORY %s %s recompute %s: measured %d, predicted %d (%.3f)%n", model, device, recompute, m, p,
+                    (double) m / p);
             assertThat(m).as("device %s measured peak", device).isPositive().isLessThanOrEqualTo(p);
         }
     }

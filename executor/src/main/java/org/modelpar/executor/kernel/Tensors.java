@@ -1,5 +1,10 @@
 package org.modelpar.executor.kernel;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +29,17 @@ public final class Tensors {
             b = o;
         }
         return b;
+    }
+
+    /** The arrays among {@code candidates} that share no memory with any of {@code live} (nulls in {@code live} ignored). */
+    public static List<INDArray> unshared(Collection<INDArray> candidates, Collection<INDArray> live) {
+        Set<DataBuffer> held = Collections.newSetFromMap(new IdentityHashMap<>());
+        live.forEach(a -> {
+            if (a != null) {
+                held.add(root(a));
+            }
+        });
+        return candidates.stream().filter(a -> !held.contains(root(a))).toList();
     }
 
     /** {@code a} in the type of {@code other}: itself, or a copy (input features read by 16-bit kernels). */

@@ -1,7 +1,10 @@
 package org.modelpar.executor.model;
 
 import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
+import org.modelpar.executor.kernel.Kernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,6 +43,13 @@ public interface Arena {
 
     /** {@code a} itself when it outlives the current scope already, else a kept copy of it. */
     INDArray keep(INDArray a);
+
+    /** A kernel's output and saved arrays kept past its scope, the same array always to the same copy. */
+    default Kernel.Forward keep(Kernel.Forward f) {
+        Map<INDArray, INDArray> copies = new IdentityHashMap<>();
+        INDArray output = copies.computeIfAbsent(f.output(), this::keep);
+        return new Kernel.Forward(output, f.saved().stream().map(a -> copies.computeIfAbsent(a, this::keep)).toList());
+    }
 
     /** A kept copy of {@code a} that the stage may write into. */
     INDArray copy(INDArray a);

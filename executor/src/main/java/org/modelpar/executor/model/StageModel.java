@@ -3,12 +3,14 @@ package org.modelpar.executor.model;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
@@ -17,6 +19,8 @@ import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,16 +37,9 @@ public final class StageModel {
     private final List<String> sent;
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
     /** Per op index, the stage's values that op is the last to read (never the sent ones). */
-    private final Map<Integer, List<String>> lastReadBy = new HashMap<>();
+    private final Map<Integer, List<String>> lastReadBy;
     private final OpTimer timer;
-
-    /** Receives the duration of every kernel call. */
-    @FunctionalInterface
-    public interface OpTimer {
-        OpTimer NONE = (op, backward, nanos) -> { };
-
-        void record(String opId, boolean backward, long nanos);
-    }
+    private final Map<Recompute, Segments> segments = new EnumMap<>(Recompute.class);
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -65,20 +62,10 @@ public final class StageModel {
             sources.put(op.id(), Kernels.sources(graph, op));
             k.parameters().forEach(p -> parameters.putIfAbsent(p.name(), p));
         }
-        Map<String, Integer> lastRead = new LinkedHashMap<>();
-        for (int i = 0; i < ops.size(); i++) {
-            lastRead.put(ops.get(i).id(), i);
-            for (Source src : sources.get(ops.get(i).id())) {
-                if (src.kind() == Source.Kind.OP && lastRead.containsKey(src.producerId())) {
-                    lastRead.put(src.producerId(), i);
-                }
-            }
+        for (Recompute mode : Recompute.values()) {
+            segments.put(mode, new Segments(TensorSplit.of(graph), mode, ops, sources));
         }
-        lastRead.forEach((value, i) -> {
-            if (!sent.contains(value)) {
-                lastReadBy.computeIfAbsent(i, x -> new ArrayList<>()).add(value);
-            }
-        });
+        lastReadBy = LastReaders.of(ops, sources, sent);
     }
 
     /** Parameters read by this stage's ops (a tied parameter once). */
@@ -87,7 +74,7 @@ public final class StageModel {
     }
 
     /** The stage's loss op (its output gradient, when given, is the loss scale). */
-    public java.util.Optional<String> lossOp() {
+    public Optional<String> lossOp() {
         return ops.stream().filter(Kernels::isLoss).map(OpNode::id).findFirst();
     }
 
@@ -101,39 +88,13 @@ public final class StageModel {
         return sent;
     }
 
-    /** What a forward pass keeps for its backward pass. */
-    public record Stash(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
-                        Map<String, List<INDArray>> saved) {
-        /** The same stash without what the kernels saved (after backward). */
-        public Stash inputsOnly() {
-            return new Stash(inputs, data, targets, samples, Map.of());
-        }
-
-        /** Every array held: inputs, data, targets and what the kernels saved (may repeat; may hold null). */
-        public List<INDArray> arrays() {
-            List<INDArray> out = new ArrayList<>(inputs.values());
-            out.add(data);
-            out.add(targets);
-            saved.values().forEach(out::addAll);
-            return out;
-        }
-
-        /** Bytes held, each distinct array counted once. */
-        public long bytes() {
-            Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            seen.addAll(inputs.values());
-            saved.values().forEach(seen::addAll);
-            return seen.stream().mapToLong(Tensors::bytes).sum();
-        }
-    }
-
     /** Result of a forward pass: tensors to send, loss share (0 without a loss op) and the stash. */
     public record ForwardResult(Map<String, INDArray> outputs, double loss, Stash stash) {
     }
 
-    /** Runs the stage forward on plain heap arrays (see {@link #forward(Map, INDArray, INDArray, int, Map, boolean, Arena)}). */
+    /** Runs the stage forward on plain heap arrays (see {@link #forward(Map, INDArray, INDArray, int, Map, Recompute, Arena)}). */
     public ForwardResult forward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
-                                 Map<String, INDArray> params, boolean recompute) {
+                                 Map<String, INDArray> params, Recompute recompute) {
         return forward(inputs, data, targets, samples, params, recompute, Arena.HEAP);
     }
 
@@ -145,10 +106,11 @@ public final class StageModel {
      * @param data      input data rows of these samples (used by stage 0)
      * @param targets   target rows of these samples (used by the loss op)
      * @param samples   sample count
-     * @param recompute keep only the inputs in the stash; backward recomputes the rest
+     * @param recompute what the stash leaves out: ops in recompute segments save nothing, each segment's
+     *                  checkpoint is kept instead ({@link Segments}); backward rebuilds one segment at a time
      */
     public ForwardResult forward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
-                                 Map<String, INDArray> params, boolean recompute, Arena arena) {
+                                 Map<String, INDArray> params, Recompute recompute, Arena arena) {
         Map<String, INDArray> kept = new LinkedHashMap<>();
         inputs.forEach((k, v) -> kept.put(k, arena.keep(v)));
         INDArray rows = arena.keep(data);
@@ -156,8 +118,33 @@ public final class StageModel {
         Map<String, INDArray> values = new LinkedHashMap<>(kept);
         Map<String, List<INDArray>> saved = new LinkedHashMap<>();
         Set<DataBuffer> savedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, INDArray> checkpoints = new LinkedHashMap<>();
+        double loss = run(IntStream.range(0, ops.size()).boxed().toList(), values, rows, labels, samples, params, arena, saved, savedMemory,
+                segments.get(recompute), checkpoints);
+        Map<String, INDArray> outputs = new LinkedHashMap<>();
+        for (String p : sent) {
+            outputs.put(p, values.get(p));
+        }
+        Stash stash = new Stash(kept, rows, labels, samples, recompute, saved, checkpoints);
+        List<INDArray> live = new ArrayList<>(stash.arrays());
+        live.addAll(outputs.values());
+        values.keySet().removeAll(kept.keySet());
+        arena.release(Tensors.unshared(values.values(), live));
+        return new ForwardResult(outputs, loss, stash);
+    }
+
+    /**
+     * Runs the ops at {@code indices} (in order) forward, reading and adding to {@code values}, putting what each
+     * kernel saves into {@code saved}; a value no later op reads and no kernel saved is handed back as soon as its
+     * last reader is done (as its reference count drops to 0), unless its memory is in {@code keep}. Ops in
+     * {@code stashing}'s segments save nothing; the values its segments read go to {@code checkpoints} and are
+     * kept. Returns the loss share computed.
+     */
+    private double run(List<Integer> indices, Map<String, INDArray> values, INDArray rows, INDArray labels, int samples,
+                       Map<String, INDArray> params, Arena arena, Map<String, List<INDArray>> saved, Set<DataBuffer> keep,
+                       Segments stashing, Map<String, INDArray> checkpoints) {
         double loss = 0;
-        for (int i = 0; i < ops.size(); i++) {
+        for (int i : indices) {
             OpNode op = ops.get(i);
             List<INDArray> in = resolve(op.id(), values, rows, labels);
             Kernel kernel = kernels.get(op.id());
@@ -165,34 +152,38 @@ public final class StageModel {
                 long start = System.nanoTime();
                 Kernel.Forward r = kernel.forward(in, params, samples);
                 timer.record(op.id(), false, System.nanoTime() - start);
-                return keep(r, arena);
+                return arena.keep(r);
             });
             values.put(op.id(), f.output());
-            saved.put(op.id(), f.saved());
-            f.saved().forEach(a -> savedMemory.add(Tensors.root(a)));
+            if (stashing.rebuilt(i)) {
+                // recomputed in backward: what the kernel saved dies with the values it holds
+                release(f.saved(), values.values(), keep, arena);
+            } else {
+                saved.put(op.id(), f.saved());
+                f.saved().forEach(a -> keep.add(Tensors.root(a)));
+            }
+            if (stashing.checkpointed(op.id())) {
+                checkpoints.put(op.id(), f.output());
+                keep.add(Tensors.root(f.output()));
+            }
             if (Kernels.isLoss(op)) {
                 loss += f.output().getDouble(0);
             }
-            // a value no later op reads and no kernel saved is dead now (as its reference count drops to 0)
             List<INDArray> dying = new ArrayList<>();
-            lastReadBy.getOrDefault(i, List.of()).forEach(v -> dying.add(values.remove(v)));
-            arena.release(unshared(dying, values.values()).stream()
-                    .filter(a -> !savedMemory.contains(Tensors.root(a))).toList());
+            lastReadBy.getOrDefault(i, List.of()).forEach(v -> {
+                INDArray a = values.remove(v);
+                if (a != null) {
+                    dying.add(a);
+                }
+            });
+            release(dying, values.values(), keep, arena);
         }
-        Map<String, INDArray> outputs = new LinkedHashMap<>();
-        for (String p : sent) {
-            outputs.put(p, values.get(p));
-        }
-        Stash stash = new Stash(Map.copyOf(kept), rows, labels, samples, recompute ? Map.of() : saved);
-        List<INDArray> live = new ArrayList<>(stash.arrays());
-        live.addAll(outputs.values());
-        values.keySet().removeAll(kept.keySet());
-        List<INDArray> candidates = new ArrayList<>(values.values());
-        if (recompute) {
-            saved.values().forEach(candidates::addAll);
-        }
-        arena.release(unshared(candidates, live));
-        return new ForwardResult(outputs, loss, stash);
+        return loss;
+    }
+
+    /** Hands back the arrays among {@code dead} that share memory with none of {@code live} and none of {@code keep}. */
+    private static void release(List<INDArray> dead, Collection<INDArray> live, Set<DataBuffer> keep, Arena arena) {
+        arena.release(Tensors.unshared(dead, live).stream().filter(a -> !keep.contains(Tensors.root(a))).toList());
     }
 
     /** Runs the stage backward on plain heap arrays (see {@link #backward(Stash, Map, Map, Map, Arena)}). */
@@ -205,38 +196,41 @@ public final class StageModel {
      * Runs the stage backward, adding parameter gradients into {@code grads}; returns the gradients of
      * the received tensors by producer id, kept in {@code arena}. A gradient is handed back as soon as the
      * op that consumes it is done (as autograd frees it), so at most the gradients crossing one point of
-     * the op order are live at once; a recomputed forward is handed back at the end.
+     * the op order are live at once. Under full recomputation a segment's forward is re-run when its backward
+     * starts, and what it saved is handed back when its backward ends.
      *
      * @param outputGrads gradients of the sent tensors (empty for the last stage; the loss op's: the loss scale)
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads,
                                           Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {
-        Map<String, List<INDArray>> saved = stash.saved();
-        ForwardResult again = null;
-        if (saved.isEmpty() && !ops.isEmpty()) {
-            again = forward(stash.inputs(), stash.data(), stash.targets(), stash.samples(), params, false, arena);
-            saved = again.stash().saved();
-        }
+        Map<String, List<INDArray>> saved = new LinkedHashMap<>(stash.saved());
+        List<INDArray> rebuilt = new ArrayList<>();
         Map<String, INDArray> g = new LinkedHashMap<>();
         outputGrads.forEach((k, v) -> g.put(k, arena.copy(v)));
-        List<OpNode> reversed = new ArrayList<>(ops);
-        Collections.reverse(reversed);
-        for (OpNode op : reversed) {
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            OpNode op = ops.get(i);
             INDArray gradOut = g.remove(op.id());
-            if (gradOut == null && !Kernels.isLoss(op)) {
-                continue;
+            if (gradOut != null || Kernels.isLoss(op)) {
+                if (!saved.containsKey(op.id())) {
+                    rebuilt.addAll(rebuild(i, stash, params, saved, arena));
+                }
+                List<INDArray> opSaved = saved.get(op.id());
+                arena.call(() -> {
+                    long start = System.nanoTime();
+                    Kernel.Backward b = kernels.get(op.id()).backward(gradOut, opSaved, params);
+                    timer.record(op.id(), true, System.nanoTime() - start);
+                    b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
+                    accumulate(op, b, g, arena);
+                    return b;
+                });
+                if (gradOut != null) {
+                    arena.release(List.of(gradOut));
+                }
             }
-            List<INDArray> opSaved = saved.get(op.id());
-            arena.call(() -> {
-                long start = System.nanoTime();
-                Kernel.Backward b = kernels.get(op.id()).backward(gradOut, opSaved, params);
-                timer.record(op.id(), true, System.nanoTime() - start);
-                b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
-                accumulate(op, b, g, arena);
-                return b;
-            });
-            if (gradOut != null) {
-                arena.release(List.of(gradOut));
+            if (segments.get(stash.recomputation()).opensSegment(i) && !rebuilt.isEmpty()) {
+                // the segment's backward is done: what its rebuild saved dies before the next segment is rebuilt
+                arena.release(Tensors.unshared(rebuilt, stash.arrays()));
+                rebuilt.clear();
             }
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -244,12 +238,32 @@ public final class StageModel {
             INDArray d = g.get(p);
             out.put(p, d != null ? d : arena.copy(stash.inputs().get(p)).assign(0));
         }
-        if (again != null) {
-            List<INDArray> dead = new ArrayList<>(again.outputs().values());
-            again.stash().saved().values().forEach(dead::addAll);
-            arena.release(unshared(dead, stash.arrays()));
-        }
         return out;
+    }
+
+    /**
+     * Re-runs the forward of op {@code index}'s recompute segment from the stash's checkpoints and inputs, putting
+     * what its kernels save into {@code saved}; values the segment's backward does not read are handed back at
+     * once. Returns the saved arrays to hand back once the segment's backward is done.
+     */
+    private List<INDArray> rebuild(int index, Stash stash, Map<String, INDArray> params, Map<String, List<INDArray>> saved,
+                                   Arena arena) {
+        Map<String, INDArray> values = new LinkedHashMap<>(stash.inputs());
+        values.putAll(stash.checkpoints());
+        Set<String> before = Set.copyOf(values.keySet());
+        Set<DataBuffer> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        stash.arrays().forEach(a -> keep.add(Tensors.root(a)));
+        Map<String, List<INDArray>> again = new LinkedHashMap<>();
+        run(segments.get(stash.recomputation()).segmentOf(index), values, stash.data(), stash.targets(), stash.samples(),
+                params, arena, again, keep, segments.get(Recompute.NONE), new LinkedHashMap<>());
+        saved.putAll(again);
+        List<INDArray> savedAgain = new ArrayList<>();
+        again.values().forEach(savedAgain::addAll);
+        values.keySet().removeAll(before);
+        List<INDArray> live = new ArrayList<>(stash.arrays());
+        live.addAll(savedAgain);
+        arena.release(Tensors.unshared(values.values(), live));
+        return Tensors.unshared(savedAgain, stash.arrays());
     }
 
     /** Adds an op's input gradients to the gradients of their producers (a kept copy for the first). */
@@ -266,24 +280,6 @@ public final class StageModel {
                 }
             }
         }
-    }
-
-    /** A kernel's output and saved arrays kept past its scope, the same array always to the same copy. */
-    private static Kernel.Forward keep(Kernel.Forward f, Arena arena) {
-        Map<INDArray, INDArray> copies = new IdentityHashMap<>();
-        INDArray output = copies.computeIfAbsent(f.output(), arena::keep);
-        return new Kernel.Forward(output, f.saved().stream().map(a -> copies.computeIfAbsent(a, arena::keep)).toList());
-    }
-
-    /** The arrays among {@code candidates} that share no memory with any of {@code live}. */
-    private static List<INDArray> unshared(Collection<INDArray> candidates, Collection<INDArray> live) {
-        Set<DataBuffer> held = Collections.newSetFromMap(new IdentityHashMap<>());
-        live.forEach(a -> {
-            if (a != null) {
-                held.add(Tensors.root(a));
-            }
-        });
-        return candidates.stream().filter(a -> !held.contains(Tensors.root(a))).toList();
     }
 
     private List<INDArray> resolve(String opId, Map<String, INDArray> values, INDArray data, INDArray targets) {

@@ -23,6 +23,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -160,7 +161,7 @@ public final class Calibration {
         // the executor's memory regime: each kernel call in a reused scratch scope, kept arrays pooled
         try (MemoryWorkspace scratch = Scratch.open()) {
             long start = System.nanoTime();
-            StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false, arena);
+            StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, Recompute.NONE, arena);
             long mid = System.nanoTime();
             model.backward(f.stash(), Map.of(), params, grads, arena);
             arena.release(f.stash().arrays());

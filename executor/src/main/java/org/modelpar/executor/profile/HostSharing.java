@@ -14,6 +14,7 @@ import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -92,7 +93,7 @@ final class HostSharing {
                 await(start);
                 for (int i = 0; i < PASSES; i++) {
                     try (MemoryWorkspace scratch = Scratch.open()) {
-                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, params, false);
+                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, params, Recompute.NONE);
                         model.backward(f.stash(), Map.of(), params, grads);
                     }
                 }

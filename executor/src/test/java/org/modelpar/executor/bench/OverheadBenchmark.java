@@ -16,6 +16,7 @@ import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.profile.Timing;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -23,6 +24,7 @@ import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -80,11 +82,11 @@ class OverheadBenchmark {
                                   Map<String, INDArray> grads, Adam adam) {
         int n = plan.microBatchSize();
         try (MemoryWorkspace scratch = Scratch.open()) {
-            List<StageModel.Stash> stashes = new ArrayList<>();
+            List<Stash> stashes = new ArrayList<>();
             for (int mb = 0; mb < plan.microBatches(); mb++) {
                 INDArray data = b.inputs().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());
                 INDArray targets = b.targets().get(NDArrayIndex.interval(mb * n, (mb + 1) * n), NDArrayIndex.all());
-                stashes.add(model.forward(Map.of(), data, targets, n, params, false).stash());
+                stashes.add(model.forward(Map.of(), data, targets, n, params, Recompute.NONE).stash());
             }
             stashes.forEach(st -> model.backward(st, Map.of(), params, grads));
             adam.step(params, grads);

@@ -34,6 +34,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,7 +84,7 @@ class KernelLaunchCountTest {
 
         OpProfiler.getInstance().reset();
         last[0] = 0;
-        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, false);
+        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, Recompute.NONE);
         for (OpNode op : graph.topologicalOrder()) {
             assertThat(forward.get(op.id())).as("forward ops of %s (%s)", op.id(), op.kind())
                     .isEqualTo(counts(op).forward());

@@ -73,7 +73,7 @@ final class ActivationRules {
             if (split.inTransformerLayer(op)) {
                 layers.computeIfAbsent(op.layer(), k -> new ArrayList<>()).add(op);
                 segmentOps.add(op.id());
-                if (op.kind().startsWith("attention") || op.kind().equals("softmax")) {
+                if (split.attentionCore(op)) {
                     core.add(op.id());
                 }
             } else {

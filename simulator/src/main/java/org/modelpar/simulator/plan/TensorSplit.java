@@ -53,6 +53,14 @@ public final class TensorSplit {
         return transformerLayers.contains(op.layer());
     }
 
+    /**
+     * Whether the op is in a transformer layer's attention core ({@code attention-*} and {@code softmax} kinds),
+     * what selective recomputation re-runs (Korthikanti et al. 2022, section 5).
+     */
+    public boolean attentionCore(OpNode op) {
+        return inTransformerLayer(op) && (op.kind().startsWith("attention") || op.kind().equals("softmax"));
+    }
+
     /** Whether the op's output is split t ways by tensor parallelism (always in a graph without attention). */
     public boolean shardedOutput(OpNode op) {
         if (!transformer()) {

@@ -1,0 +1,38 @@
+package org.modelpar.executor.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.executor.kernel.Source;
+import org.modelpar.graph.OpNode;
+
+/** When a stage's values die in a forward pass: the op that reads each last (as a reference count drops to 0). */
+final class LastReaders {
+    private LastReaders() {
+    }
+
+    /**
+     * Per op index, the stage's values that op is the last to read (a value no op reads: its producer's index);
+     * the {@code sent} values never die in the pass.
+     */
+    static Map<Integer, List<String>> of(List<OpNode> ops, Map<String, List<Source>> sources, List<String> sent) {
+        Map<String, Integer> lastRead = new LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            lastRead.put(ops.get(i).id(), i);
+            for (Source src : sources.get(ops.get(i).id())) {
+                if (src.kind() == Source.Kind.OP && lastRead.containsKey(src.producerId())) {
+                    lastRead.put(src.producerId(), i);
+                }
+            }
+        }
+        Map<Integer, List<String>> byOp = new HashMap<>();
+        lastRead.forEach((value, i) -> {
+            if (!sent.contains(value)) {
+                byOp.computeIfAbsent(i, x -> new ArrayList<>()).add(value);
+            }
+        });
+        return byOp;
+    }
+}

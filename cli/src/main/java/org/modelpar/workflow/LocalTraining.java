@@ -25,12 +25,17 @@ public final class LocalTraining {
     }
 
     /**
-     * The search restricted to plans the executor trains: on local workers, tensor degree 1 unless the executor
-     * splits the graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a
-     * fixed degree or another cluster passes unchanged.
+     * The search restricted to plans the executor trains: on local workers, its schedules, recompute modes
+     * and plan options ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
+     * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
+     * degree is kept; another cluster passes unchanged.
      */
-    public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
-        if (!cluster.localWorkers() || request.tensor().isPresent()) {
+    public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest plain) {
+        if (!cluster.localWorkers()) {
+            return plain;
+        }
+        PlanRequest request = plain.forExecutor();
+        if (request.tensor().isPresent()) {
             return request;
         }
         int nodeSize = cluster.nodes().values().stream().mapToInt(java.util.List::size).min().orElse(1);

@@ -82,10 +82,6 @@ public final class Workflow {
 
         PlanRequest search = PlanRequest.of(request.globalBatch()).withPrecision(request.plannedPrecision(), OptimizerKind.ADAM)
                 .withSearch(request.seed(), request.timeLimit());
-        if (cluster.localWorkers()) {
-            // search only plans the executor can train (no ZB-H1, selective recomputation, sequence parallelism, overlap)
-            search = search.forExecutor();
-        }
         PlanResult planned = new Planner().plan(graph, cluster, LocalTraining.executable(graph, cluster, search), progress);
         progress.searched();
         PlacementPlan plan = planned.best().plan();

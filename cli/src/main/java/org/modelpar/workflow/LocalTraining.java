@@ -25,25 +25,26 @@ public final class LocalTraining {
     }
 
     /**
-     * The search restricted to plans the executor trains: on local workers, what {@link PlanRequest#forExecutor}
-     * allows, with tensor degree 1 unless the executor splits the graph over every tensor degree the search may
-     * try ({@link PlanSupport#runsTensorDegree}; a fixed degree stays); another cluster's request passes unchanged.
+     * The search restricted to plans the executor trains: on local workers, its schedules, recompute modes
+     * and plan options ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
+     * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
+     * degree is kept; another cluster passes unchanged.
      */
-    public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest request) {
+    public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest plain) {
         if (!cluster.localWorkers()) {
-            return request;
+            return plain;
         }
-        PlanRequest runnable = request.forExecutor();
+        PlanRequest request = plain.forExecutor();
         if (request.tensor().isPresent()) {
-            return runnable;
+            return request;
         }
         int nodeSize = cluster.nodes().values().stream().mapToInt(java.util.List::size).min().orElse(1);
         for (int t = 2; t <= nodeSize; t *= 2) {
             if (!PlanSupport.runsTensorDegree(graph, t)) {
-                return runnable.withDegrees(runnable.pipeline(), OptionalInt.of(1), runnable.data(), runnable.microBatches());
+                return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
             }
         }
-        return runnable;
+        return request;
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */

@@ -125,7 +125,7 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
 
     /**
      * Plans that modelpar's executor can train ({@code modelpar run} on local workers): schedules 1F1B and
-     * GPipe, recompute modes none and full, no sequence parallelism or overlap (the executor's
+     * GPipe, no sequence parallelism or overlap (the executor's
      * {@code PlanSupport} says which tensor degrees it runs).
      */
     public PlanRequest forExecutor() {
@@ -140,9 +140,9 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
     }
 
-    /** The recompute modes a stage may take, lightest first: none, selective (unless {@link #forExecutor}), full. */
+    /** The recompute modes a stage may take, lightest first: none, selective, full (the executor runs all three). */
     public List<Recompute> recomputeModes() {
-        return executorOnly ? List.of(Recompute.NONE, Recompute.FULL) : List.of(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
+        return List.of(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
     }
 
     /** What a device of {@code capacityBytes} offers a plan: its memory less the margin. */

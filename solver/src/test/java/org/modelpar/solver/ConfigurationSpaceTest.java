@@ -54,7 +54,7 @@ class ConfigurationSpaceTest {
         PlanRequest r = PlanRequest.of(64).forExecutor();
         List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
         assertThat(configs).isNotEmpty().allMatch(c -> !c.schedule().splitsBackward());
-        assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.FULL);
+        assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
         assertThat(r.sequenceParallel()).contains(false);
         assertThat(r.overlapGradientReduce()).contains(false);
     }

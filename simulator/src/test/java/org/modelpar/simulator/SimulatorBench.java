@@ -12,7 +12,9 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
@@ -20,7 +22,8 @@ import org.modelpar.simulator.program.StepProgram;
 /**
  * Benchmarks (run by bench/simulator.sh): engine events per second, and one 1F1B step of GPT-3 175B
  * (t=8, p=16, d=12 on dgx-a100:192, global batch 1536, micro-batch 1 per replica) end to end. Prints each
- * figure as a ratio to its target, measured in the same run; best of several repetitions after warm-up.
+ * figure as a ratio to its target, measured in the same run; best of several repetitions after warm-up. Then one
+ * step of megatron-1t on 3,072 GPUs.
  */
 public final class SimulatorBench {
     private SimulatorBench() {
@@ -64,5 +67,34 @@ public final class SimulatorBench {
         System.out.printf("  samples/s %.1f, TFLOP/s per GPU %.1f (model %.1f), bubble %.3f, peak memory %.1f GiB%n",
                 report.samplesPerSecond(), report.tflopsPerDevice(), report.modelTflopsPerDevice(), report.bubbleFraction(),
                 report.peakMemoryBytes() / (double) (1L << 30));
+        megatronOneT(reps);
+    }
+
+    /**
+     * One step of megatron-1t as Megatron-LM ran it (t=8, p=64, d=6 on dgx-a100:384, 512 micro-batches of 1,
+     * full recomputation, scatter/gather, 1F1B): {@link Simulator#simulate} (validation, lowering, engine,
+     * report) as this thread's CPU time and as wall time, against the 5 s target.
+     */
+    private static void megatronOneT(int reps) {
+        ComputationGraph graph = ModelZoo.build("megatron-1t");
+        ClusterSpec cluster = Clusters.resolve("dgx-a100:384");
+        ParallelConfig config = new ParallelConfig(64, 8, 6, 512, 1, Schedule.ONE_F_ONE_B, Recompute.FULL,
+                Precision.FP16, OptimizerKind.ADAM, 1);
+        PlacementPlan plan = StageBalancer.plan(graph, cluster, config, new RooflineCostModel())
+                .withOptions(new PlanOptions(false, true, false));
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        double bestCpu = Double.MAX_VALUE;
+        double bestWall = Double.MAX_VALUE;
+        SimulationReport report = null;
+        for (int r = 0; r < Math.min(reps, 3); r++) {
+            long w0 = System.nanoTime();
+            long t0 = cpu.getCurrentThreadCpuTime();
+            report = Simulator.simulate(graph, cluster, plan);
+            bestCpu = Math.min(bestCpu, (cpu.getCurrentThreadCpuTime() - t0) / 1e9);
+            bestWall = Math.min(bestWall, (System.nanoTime() - w0) / 1e9);
+        }
+        System.out.printf("megatron-1t t=8 p=64 d=6 on 3072 devices: %d events, simulated step %.3f s; simulate CPU %.2f s,"
+                + " ratio to the 5 s target %.2f; wall %.2f s%n", report.events(), report.stepSeconds(), bestCpu,
+                bestCpu / 5.0, bestWall);
     }
 }

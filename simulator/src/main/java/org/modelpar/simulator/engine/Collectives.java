@@ -1,6 +1,7 @@
 package org.modelpar.simulator.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ final class Collectives {
         c.collectiveBytes = new double[n];
         c.collectiveLatency = new double[n];
         c.collectivePath = new int[n][];
+        Map<List<String>, Ring> rings = new HashMap<>();
         int k = 0;
         for (Map.Entry<Collective, List<Integer>> e : members.entrySet()) {
             Collective col = e.getKey();
@@ -51,16 +53,27 @@ final class Collectives {
             }
             int passes = col.ringPasses();
             c.collectiveBytes[k] = (double) passes * (size - 1) / size * col.bytes();
-            c.collectiveLatency[k] = (double) col.collectives() * passes * (size - 1)
-                    * cost.slowestRingLink(cluster, group).latencySeconds();
-            int[] ring = new int[2 * size];
+            Ring ring = rings.computeIfAbsent(group, gr -> Ring.of(gr, routes, cost, cluster));
+            c.collectiveLatency[k] = (double) col.collectives() * passes * (size - 1) * ring.latencySeconds();
+            c.collectivePath[k] = ring.path();
+            k++;
+        }
+    }
+
+    /**
+     * A device group's ring, shared by every collective over that group: the out and in link of each hop, and
+     * the latency of its slowest link.
+     */
+    private record Ring(int[] path, double latencySeconds) {
+        static Ring of(List<String> group, Routes routes, CostModel cost, ClusterSpec cluster) {
+            int size = group.size();
+            int[] path = new int[2 * size];
             for (int m = 0; m < size; m++) {
                 int[] hop = routes.between(routes.index(group.get(m)), routes.index(group.get((m + 1) % size))).path();
-                ring[2 * m] = hop[0];
-                ring[2 * m + 1] = hop[1];
+                path[2 * m] = hop[0];
+                path[2 * m + 1] = hop[1];
             }
-            c.collectivePath[k] = ring;
-            k++;
+            return new Ring(path, cost.slowestRingLink(cluster, group).latencySeconds());
         }
     }
 }

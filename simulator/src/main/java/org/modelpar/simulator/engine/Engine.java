@@ -35,7 +35,6 @@ public final class Engine {
     private final double[] start;
     private final double[] end;
     private final int[] cause;
-    private final boolean[] done;
     private final int[] ready;
     private int[] flowOwner = new int[1024];
     private long events;
@@ -51,8 +50,8 @@ public final class Engine {
         this.start = new double[c.count];
         this.end = new double[c.count];
         this.cause = new int[c.count];
-        this.done = new boolean[c.count];
         Arrays.fill(cause, -1);
+        Arrays.fill(end, -1); // not completed yet
         this.ready = new int[c.collectiveCount];
     }
 
@@ -151,7 +150,7 @@ public final class Engine {
             }
         }
         for (int g = 0; g < c.count; g++) {
-            if (!done[g]) {
+            if (end[g] < 0) {
                 throw new PlanException("step program deadlocks: '"
                         + c.instructions[g].name() + "' on device '" + c.deviceIds[c.device[g]] + "' never completes");
             }
@@ -227,7 +226,6 @@ public final class Engine {
 
     private void complete(int g, double now) {
         end[g] = now;
-        done[g] = true;
         if (c.memoryAtEnd[g] != 0) {
             memory.change(c.device[g], c.memoryAtEnd[g], now);
         }

@@ -19,6 +19,7 @@ final class TorchPipeliningExport {
 
     static Export render(ExportContext ctx) {
         PlacementPlan plan = ctx.plan();
+        ctx.requireOneChunkPerStage(ExportFormat.TORCH, "re-plan with --schedule 1f1b, or export to megatron");
         int dp = ctx.dataParallel(ExportFormat.TORCH);
         int microBatch = ctx.microBatchPerReplica(ExportFormat.TORCH);
         List<String> notes = new ArrayList<>();

@@ -33,7 +33,7 @@ class TorchScriptTest {
         ComputationGraph llama = ModelZoo.build("llama2-70b");
         PlacementPlan plan = TestPlans.plan(llama, new int[] {0, 11, 21, 31, 41, 51, 61, 71}, 8, 8, 1, 64, Schedule.GPIPE,
                 Precision.BF16, false);
-        String script = Exporter.export(llama, plan, ExportFormat.TORCH).text();
+        String script = TestPlans.export(llama, plan, ExportFormat.TORCH).text();
         Matcher m = IMPORT.matcher(script);
         assertThat(m.find()).isTrue();
         assertThat(Arrays.stream(m.group(1).split(",")).map(String::trim).toList())

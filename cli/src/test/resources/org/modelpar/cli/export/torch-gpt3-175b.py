@@ -4,6 +4,7 @@
 # launch: on each of the 1024 / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address
 # torchrun --nproc-per-node "$GPUS_PER_NODE" --nnodes $((1024 / GPUS_PER_NODE)) --node-rank "$NODE_RANK" --master-addr "$MASTER_ADDR" --master-port 29500 this_script.py
 # NOTE: apply tensor parallelism of degree 8 to each stage with torch.distributed.tensor.parallel.parallelize_module on the mesh's 'tp' dimension (marked in the script)
+# NOTE: the plan shards training state over the data-parallel group (ZeRO stage 1); this script keeps it whole on every rank: wrap stage.submod in torch.distributed.fsdp to shard it
 import os
 
 import torch

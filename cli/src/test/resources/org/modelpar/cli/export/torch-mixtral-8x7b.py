@@ -4,6 +4,7 @@
 # launch: on each of the 64 / GPUS_PER_NODE nodes, NODE_RANK its index and MASTER_ADDR node 0's address
 # torchrun --nproc-per-node "$GPUS_PER_NODE" --nnodes $((64 / GPUS_PER_NODE)) --node-rank "$NODE_RANK" --master-addr "$MASTER_ADDR" --master-port 29500 this_script.py
 # NOTE: apply tensor parallelism of degree 2 to each stage with torch.distributed.tensor.parallel.parallelize_module on the mesh's 'tp' dimension (marked in the script)
+# NOTE: the plan spreads each stage's experts over groups of 8 data-parallel ranks; your model's MoE layers must dispatch tokens over such a group (all-to-all)
 import os
 
 import torch

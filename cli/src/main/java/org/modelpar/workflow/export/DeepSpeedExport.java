@@ -47,8 +47,8 @@ final class DeepSpeedExport {
                 .append(" micro-batches of ").append(microBatch).append(" samples per data-parallel rank and step; ZeRO stage ")
                 .append(zero).append('\n');
         py.append("# hostfile (DeepSpeed's 'hostname slots=GPUs'; put each node's host name in place of the cluster's node name):\n");
-        ctx.slotsByNode().forEach((node, slots) -> py.append("#   ").append(node).append(" slots=").append(slots).append('\n'));
         Map<String, Integer> nodes = ctx.slotsByNode();
+        nodes.forEach((node, slots) -> py.append("#   ").append(node).append(" slots=").append(slots).append('\n'));
         int gpusPerNode = nodes.values().stream().mapToInt(Integer::intValue).max().orElse(1);
         py.append("# launch from the first host:\n");
         py.append("# deepspeed --hostfile hostfile --num_nodes ").append(nodes.size()).append(" --num_gpus ").append(gpusPerNode)
@@ -99,7 +99,7 @@ final class DeepSpeedExport {
         return notes;
     }
 
-    /** The DeepSpeed config: only keys DeepSpeedFlagsTest finds in DeepSpeed's sources. */
+    /** The DeepSpeed config: only keys DeepSpeedScriptTest finds in DeepSpeed's sources. */
     private static ObjectNode config(ExportContext ctx) {
         PlacementPlan plan = ctx.plan();
         ObjectNode config = ctx.object();

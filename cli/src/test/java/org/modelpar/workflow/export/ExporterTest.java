@@ -120,6 +120,14 @@ class ExporterTest {
     }
 
     @Test
+    void aDeviceOutsideTheClusterIsRefused() {
+        // two stages of 8 GPUs: node n1 is not in a one-node cluster
+        PlacementPlan plan = TestPlans.plan(GPT, new int[] {0, 7}, 8, 1, 8, 8, Schedule.GPIPE, Precision.FP32, false);
+        assertThatThrownBy(() -> Exporter.export(GPT, plan, TestPlans.cluster(8), ExportFormat.DEEPSPEED))
+                .isInstanceOf(ExportException.class).hasMessage("plan device 'n1g0' is not a device of cluster 'dgx-a100:1'");
+    }
+
+    @Test
     void megatronNeedsADecoder() {
         ComputationGraph mlp = ModelZoo.build("mlp-small");
         PlacementPlan plan = TestPlans.plan(mlp, new int[] {0, 3}, 1, 1, 2, 2, Schedule.GPIPE, Precision.FP32, false);

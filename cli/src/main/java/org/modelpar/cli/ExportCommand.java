@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * framework's terms. Without {@code --out} the export goes to stdout; notes go to stderr.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Writes a plan for DeepSpeed (pipeline partition + config), PyTorch (torch.distributed.pipelining"
+        description = "Writes a plan for DeepSpeed (a training script: pipeline partition, config, hostfile), PyTorch (torch.distributed.pipelining"
                 + " split points + schedule) or Megatron-LM (arguments). Stage boundaries must fall between layers.")
 final class ExportCommand implements Runnable {
     @Option(names = "--plan", required = true, paramLabel = "FILE", description = "Plan file (modelpar-plan/1).")
@@ -35,6 +35,9 @@ final class ExportCommand implements Runnable {
     @Mixin
     PlanGraphOptions graph;
 
+    @Mixin
+    ClusterOption cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -43,7 +46,7 @@ final class ExportCommand implements Runnable {
         ExportFormat f = ExportFormat.parse(format);
         PlanFile file = PlanJson.read(plan);
         ComputationGraph g = graph.resolve(plan, file.plan());
-        Export export = Exporter.export(g, file.plan(), f);
+        Export export = Exporter.export(g, file.plan(), cluster.resolveFor(plan, file.plan()), f);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         if (out == null) {

@@ -15,6 +15,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.io.GraphJson;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.plan.Explanation;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -30,10 +31,10 @@ class ExportCommandTest {
     /** gpt-tiny (embedding, block0..3, head) in two stages that cut after {@code firstStageOps} ops. */
     static PlacementPlan plan(int firstStageOps) {
         List<String> ids = GPT.topologicalOrder().stream().map(OpNode::id).toList();
-        return new PlacementPlan("gpt-tiny", GraphJson.contentHash(GPT), "local:2", "", Precision.FP32, OptimizerKind.ADAM,
+        return new PlacementPlan("gpt-tiny", GraphJson.contentHash(GPT), "dgx-a100", "", Precision.FP32, OptimizerKind.ADAM,
                 8, 4, 2, Schedule.ONE_F_ONE_B, 1, List.of(
-                new Stage(0, List.of("cpu0"), ids.subList(0, firstStageOps), false),
-                new Stage(1, List.of("cpu1"), ids.subList(firstStageOps, ids.size()), false)));
+                new Stage(0, List.of("n0g0"), ids.subList(0, firstStageOps), false),
+                new Stage(1, List.of("n0g1"), ids.subList(firstStageOps, ids.size()), false)));
     }
 
     static int opsThrough(String lastOp) {
@@ -47,14 +48,14 @@ class ExportCommandTest {
         PlanJson.write(new PlanFile(plan, Optional.empty(), List.of(), Explanation.none()), file);
         CliRun run = CliRun.of("export", "--plan", file.toString(), "--format", "torch");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).isEqualTo(Exporter.export(GPT, plan, ExportFormat.TORCH).text())
+        assertThat(run.out()).isEqualTo(Exporter.export(GPT, plan, Clusters.resolve("dgx-a100"), ExportFormat.TORCH).text())
                 .contains("\"transformer.h.2\": SplitPoint.BEGINNING,");
-        Path out = dir.resolve("ds.json");
+        Path out = dir.resolve("ds.py");
         CliRun toFile = CliRun.of("export", "--plan", file.toString(), "--format", "deepspeed", "--out", out.toString());
         assertThat(toFile.exitCode()).as(toFile.err()).isZero();
         assertThat(toFile.out()).contains("wrote deepspeed export").contains("2 stages");
-        assertThat(toFile.err()).contains("note: DeepSpeed has no partition_method for explicit boundaries");
-        assertThat(Files.readString(out)).contains("\"parts\" : [ 0, 3, 6 ]");
+        assertThat(Files.readString(out)).contains("PARTS = [0, 3, 6]\n", "#   n0 slots=2\n",
+                "# deepspeed --hostfile hostfile --num_nodes 1 --num_gpus 2 ");
     }
 
     @Test

@@ -4,24 +4,57 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Stage;
 
 /**
- * What every exporter needs: the plan, its graph, the stages as whole layers and the module naming.
+ * What every exporter needs: the plan, its graph, the stages as whole layers, the module naming and the
+ * nodes the plan's devices sit on.
  *
- * @param graph     the graph the plan was made for
- * @param plan      the plan
- * @param partition the plan's stages as layer ranges
- * @param naming    the framework module names of the layers
+ * @param graph       the graph the plan was made for
+ * @param plan        the plan
+ * @param partition   the plan's stages as layer ranges
+ * @param naming      the framework module names of the layers
+ * @param slotsByNode the cluster's nodes that hold plan devices, in plan device order, with how many each holds
  */
-record ExportContext(ComputationGraph graph, PlacementPlan plan, LayerPartition partition, ModuleNaming naming) {
+record ExportContext(ComputationGraph graph, PlacementPlan plan, LayerPartition partition, ModuleNaming naming,
+                     Map<String, Integer> slotsByNode) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static ExportContext of(ComputationGraph graph, PlacementPlan plan) {
-        return new ExportContext(graph, plan, LayerPartition.of(graph, plan), ModuleNaming.of(graph));
+    ExportContext {
+        slotsByNode = Collections.unmodifiableMap(new LinkedHashMap<>(slotsByNode));
+    }
+
+    static ExportContext of(ComputationGraph graph, PlacementPlan plan, ClusterSpec cluster) {
+        Map<String, String> nodeOf = new LinkedHashMap<>();
+        cluster.devices().forEach(d -> nodeOf.put(d.id(), d.node()));
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        for (String device : plan.devices()) {
+            String node = nodeOf.get(device);
+            if (node == null) {
+                throw new ExportException("plan device '" + device + "' is not a device of cluster '" + cluster.name() + "'");
+            }
+            slots.merge(node, 1, Integer::sum);
+        }
+        return new ExportContext(graph, plan, LayerPartition.of(graph, plan), ModuleNaming.of(graph), slots);
+    }
+
+    /**
+     * Refuses a plan with more than one model chunk per device group: the framework runs one contiguous
+     * chunk of layers per pipeline stage.
+     */
+    void requireOneChunkPerStage(ExportFormat format, String alternative) {
+        if (plan.virtualStages() > 1) {
+            throw new ExportException("the " + format + " export runs one chunk of layers per pipeline stage, but the plan's "
+                    + plan.schedule().jsonName() + " schedule gives each of its " + plan.pipelineDegree() + " device groups "
+                    + plan.virtualStages() + " chunks: " + alternative);
+        }
     }
 
     /** The data-parallel degree, which the frameworks need equal on every stage. */

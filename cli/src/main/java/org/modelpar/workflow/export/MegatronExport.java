@@ -23,14 +23,15 @@ final class MegatronExport {
                 "the megatron export needs a GPT-style graph (op 'embed' with attributes hidden, seq and vocab, and op"
                         + " 'block0.scores' with heads); graph '" + ctx.graph().name() + "' is not one"));
         int dp = ctx.dataParallel(ExportFormat.MEGATRON);
-        int p = plan.pipelineStages();
-        List<Integer> blocks = IntStream.range(0, p).mapToObj(s -> (int) ctx.partition().stageLayers(s).stream()
+        int p = plan.pipelineDegree();
+        int stages = plan.pipelineStages();
+        List<Integer> blocks = IntStream.range(0, stages).mapToObj(s -> (int) ctx.partition().stageLayers(s).stream()
                 .filter(ModuleNaming::isBlock).count()).toList();
         List<String> notes = new ArrayList<>();
         List<String> args = new ArrayList<>();
         args.add("--tensor-model-parallel-size " + plan.tensorParallel());
         args.add("--pipeline-model-parallel-size " + p);
-        args.addAll(unevenStages(blocks, notes));
+        args.addAll(plan.virtualStages() > 1 ? virtualStages(blocks, p, notes) : unevenStages(blocks, notes));
         args.add("--micro-batch-size " + ctx.microBatchPerReplica(ExportFormat.MEGATRON));
         args.add("--global-batch-size " + plan.globalBatchSize());
         args.add("--num-layers " + shape.layers());
@@ -63,15 +64,13 @@ final class MegatronExport {
             case FP32 -> { }
         }
         args.add("--optimizer " + plan.optimizer().jsonName());
-        if (plan.options().sequenceParallel()) {
-            args.add("--sequence-parallel");
-        }
+        args.addAll(parallelismOptions(plan, shape, notes));
         List<Integer> recompute = ctx.recomputingStages();
         List<Integer> selective = plan.stages().stream().filter(s -> s.recomputation() == Recompute.SELECTIVE)
                 .map(Stage::index).toList();
         if (recompute.isEmpty() && !selective.isEmpty()) {
             args.add("--recompute-granularity selective");
-            if (selective.size() < p) {
+            if (selective.size() < stages) {
                 notes.add("only stages " + ExportContext.list(selective) + " recompute the attention core, but Megatron-LM"
                         + " recomputes it on every stage");
             }
@@ -84,7 +83,7 @@ final class MegatronExport {
             args.add("--recompute-granularity full");
             args.add("--recompute-method uniform");
             args.add("--recompute-num-layers 1");
-            if (recompute.size() < p) {
+            if (recompute.size() < stages) {
                 notes.add("only stages " + ExportContext.list(recompute) + " recompute activations, but Megatron-LM"
                         + " recomputes on every stage");
             }
@@ -100,7 +99,9 @@ final class MegatronExport {
                 .append(plan.microBatches()).append(" micro-batches per step (gradient accumulation)\n");
         out.append("# decoder layers per stage: ").append(String.join(" ", blocks.stream().map(String::valueOf).toList())).append('\n');
         out.append("# vocabulary ").append(shape.vocab()).append(": Megatron takes it from the tokenizer (--tokenizer-type, --vocab-file)\n");
-        out.append("# schedule: Megatron-LM runs 1F1B; the plan's schedule is ").append(plan.schedule().jsonName()).append('\n');
+        out.append(plan.virtualStages() > 1
+                ? "# schedule: interleaved 1F1B, " + plan.virtualStages() + " model chunks per pipeline stage\n"
+                : "# schedule: Megatron-LM runs 1F1B; the plan's schedule is " + plan.schedule().jsonName() + "\n");
         notes.forEach(n -> out.append("# NOTE: ").append(n).append('\n'));
         out.append("MEGATRON_ARGS=(\n");
         args.forEach(a -> out.append("  ").append(a).append('\n'));
@@ -119,6 +120,51 @@ final class MegatronExport {
                 .append("#     ").append(ctx.naming() == ModuleNaming.BERT ? "pretrain_bert.py" : "pretrain_gpt.py")
                 .append(" \"${MEGATRON_ARGS[@]}\" \"${DATA_ARGS[@]}\" \"${TRAINING_ARGS[@]}\"\n");
         return new Export(ExportFormat.MEGATRON, out.toString(), notes);
+    }
+
+    /**
+     * Sequence parallelism, the distributed optimizer for ZeRO (Megatron-LM shards optimizer state and
+     * gradients over the data-parallel group, not parameters), and the mixture of experts with its expert
+     * parallelism (Megatron-Core MoE).
+     */
+    private static List<String> parallelismOptions(PlacementPlan plan, TransformerShape shape, List<String> notes) {
+        List<String> args = new ArrayList<>();
+        if (plan.options().sequenceParallel()) {
+            args.add("--sequence-parallel");
+        }
+        int zero = plan.options().zeroStage();
+        if (zero >= 1) {
+            args.add("--use-distributed-optimizer");
+        }
+        if (zero == 3) {
+            notes.add("the plan shards parameters (ZeRO stage 3), but Megatron-LM's distributed optimizer shards only optimizer"
+                    + " state and gradients: each GPU keeps its stage's full parameters");
+        }
+        shape.experts().ifPresent(e -> {
+            args.add("--num-experts " + e.count());
+            args.add("--moe-router-topk " + e.topK());
+        });
+        if (plan.options().expertParallel() > 1) {
+            args.add("--expert-model-parallel-size " + plan.options().expertParallel());
+        }
+        return args;
+    }
+
+    /**
+     * Arguments for an interleaved plan: Megatron-LM gives model chunk j of pipeline rank r the layers of
+     * stage {@code j p + r} (Narayanan et al., SC'21, section 2.2), the same number in every chunk.
+     */
+    static List<String> virtualStages(List<Integer> blocks, int p, List<String> notes) {
+        if (blocks.stream().distinct().count() > 1) {
+            notes.add("Megatron-LM's interleaved schedule needs the same number of decoder layers in every model chunk;"
+                    + " this plan has " + String.join(" ", blocks.stream().map(String::valueOf).toList())
+                    + ", so Megatron will split the layers its own way");
+            return List.of();
+        }
+        if (p <= 2) {
+            notes.add("Megatron-LM's interleaved schedule needs a pipeline of more than 2 stages; this plan has " + p);
+        }
+        return List.of("--num-layers-per-virtual-pipeline-stage " + blocks.get(0));
     }
 
     /**

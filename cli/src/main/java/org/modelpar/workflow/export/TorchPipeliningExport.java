@@ -19,6 +19,7 @@ final class TorchPipeliningExport {
 
     static Export render(ExportContext ctx) {
         PlacementPlan plan = ctx.plan();
+        ctx.requireOneChunkPerStage(ExportFormat.TORCH, "re-plan with --schedule 1f1b, or export to megatron");
         int dp = ctx.dataParallel(ExportFormat.TORCH);
         int microBatch = ctx.microBatchPerReplica(ExportFormat.TORCH);
         List<String> notes = new ArrayList<>();
@@ -34,6 +35,14 @@ final class TorchPipeliningExport {
         if (!recompute.isEmpty()) {
             notes.add("wrap the modules of stages " + ExportContext.list(recompute)
                     + " in torch.utils.checkpoint (activation recomputation)");
+        }
+        if (plan.options().zeroStage() > 0) {
+            notes.add("the plan shards training state over the data-parallel group (ZeRO stage " + plan.options().zeroStage()
+                    + "); this script keeps it whole on every rank: wrap stage.submod in torch.distributed.fsdp to shard it");
+        }
+        if (plan.options().expertParallel() > 1) {
+            notes.add("the plan spreads each stage's experts over groups of " + plan.options().expertParallel()
+                    + " data-parallel ranks; your model's MoE layers must dispatch tokens over such a group (all-to-all)");
         }
         String schedule = plan.schedule() == Schedule.GPIPE ? "ScheduleGPipe" : "Schedule1F1B";
         int world = plan.devices().size();

@@ -2,14 +2,11 @@ package org.modelpar.workflow.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.graph.ComputationGraph;
@@ -33,7 +30,7 @@ class TorchScriptTest {
         ComputationGraph llama = ModelZoo.build("llama2-70b");
         PlacementPlan plan = TestPlans.plan(llama, new int[] {0, 11, 21, 31, 41, 51, 61, 71}, 8, 8, 1, 64, Schedule.GPIPE,
                 Precision.BF16, false);
-        String script = Exporter.export(llama, plan, ExportFormat.TORCH).text();
+        String script = TestPlans.export(llama, plan, ExportFormat.TORCH).text();
         Matcher m = IMPORT.matcher(script);
         assertThat(m.find()).isTrue();
         assertThat(Arrays.stream(m.group(1).split(",")).map(String::trim).toList())
@@ -41,10 +38,6 @@ class TorchScriptTest {
         assertThat(script).contains("pipe.build_stage(", "\"model.layers.10\": SplitPoint.BEGINNING,",
                 "ScheduleGPipe(stage, n_microbatches=N_MICROBATCHES, loss_fn=loss_fn)", "# torchrun --nproc-per-node",
                 "raise NotImplementedError(\"PLACEHOLDER: build_model()\")");
-        Path file = Files.writeString(dir.resolve("llama.py"), script);
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3");
-        Process p = new ProcessBuilder("/usr/bin/python3", "-m", "py_compile", file.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(output).isZero();
+        PyCompile.assertCompiles(dir, "llama.py", script);
     }
 }

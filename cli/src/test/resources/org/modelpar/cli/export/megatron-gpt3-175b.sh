@@ -16,6 +16,7 @@ MEGATRON_ARGS=(
   --max-position-embeddings 2048
   --bf16
   --optimizer adam
+  --use-distributed-optimizer
 )
 # PLACEHOLDERS: modelpar knows neither your data, your tokenizer nor your learning-rate schedule; replace every "<...>" before launching
 DATA_ARGS=(

@@ -26,6 +26,7 @@ MEGATRON_ARGS=(
   --untie-embeddings-and-output-weights
   --bf16
   --optimizer adam
+  --sequence-parallel
   --recompute-granularity full
   --recompute-method uniform
   --recompute-num-layers 1

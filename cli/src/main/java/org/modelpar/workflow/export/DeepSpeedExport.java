@@ -79,6 +79,7 @@ final class DeepSpeedExport {
     private static List<String> notes(ExportContext ctx, int dp) {
         PlacementPlan plan = ctx.plan();
         List<String> notes = new ArrayList<>();
+        ctx.splitBackwardNote("DeepSpeed").ifPresent(notes::add);
         if (ctx.naming() == ModuleNaming.LAYER_TAGS) {
             notes.add("graph '" + ctx.graph().name() + "' has no known module hierarchy: LAYERS names its layer tags;"
                     + " build_layers() must return your modules in that order");

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -87,6 +88,18 @@ record ExportContext(ComputationGraph graph, PlacementPlan plan, LayerPartition 
     /** Stage indices as text, e.g. {@code 0, 2}. */
     static String list(List<Integer> stages) {
         return String.join(", ", stages.stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * The note for a plan whose schedule splits the backward (ZB-H1) when exported to {@code framework}, which runs
+     * 1F1B instead; empty for other schedules.
+     */
+    Optional<String> splitBackwardNote(String framework) {
+        return plan().schedule().splitsBackward()
+                ? Optional.of("the plan uses the " + plan().schedule().jsonName() + " schedule (backward split into input- and"
+                        + " weight-gradient passes, Qi et al. 2024), which this " + framework + " export does not run: it"
+                        + " runs 1F1B, whose pipeline bubble is about three times ZB-H1's, so expect a longer step than planned")
+                : Optional.empty();
     }
 
     /** The {@code source} object naming the graph and cluster of the plan. */

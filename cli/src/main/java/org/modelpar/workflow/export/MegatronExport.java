@@ -28,6 +28,7 @@ final class MegatronExport {
         List<Integer> blocks = IntStream.range(0, stages).mapToObj(s -> (int) ctx.partition().stageLayers(s).stream()
                 .filter(ModuleNaming::isBlock).count()).toList();
         List<String> notes = new ArrayList<>();
+        ctx.splitBackwardNote("Megatron-LM").ifPresent(notes::add);
         List<String> args = new ArrayList<>();
         args.add("--tensor-model-parallel-size " + plan.tensorParallel());
         args.add("--pipeline-model-parallel-size " + p);

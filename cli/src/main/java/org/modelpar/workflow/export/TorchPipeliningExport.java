@@ -44,6 +44,7 @@ final class TorchPipeliningExport {
             notes.add("the plan spreads each stage's experts over groups of " + plan.options().expertParallel()
                     + " data-parallel ranks; your model's MoE layers must dispatch tokens over such a group (all-to-all)");
         }
+        ctx.splitBackwardNote("torch.distributed.pipelining").ifPresent(notes::add);
         String schedule = plan.schedule() == Schedule.GPIPE ? "ScheduleGPipe" : "Schedule1F1B";
         int world = plan.devices().size();
         StringBuilder py = new StringBuilder();

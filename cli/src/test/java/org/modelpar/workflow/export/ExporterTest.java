@@ -193,6 +193,16 @@ class ExporterTest {
     }
 
     @Test
+    void aZeroBubblePlanSaysEveryExportRuns1F1B() {
+        PlacementPlan plan = TestPlans.plan(GPT, new int[] {0, 4, 7, 10}, 2, 1, 8, 16, Schedule.ZB_H1, Precision.BF16, false);
+        for (ExportFormat format : ExportFormat.values()) {
+            assertThat(TestPlans.export(GPT, plan, format).notes()).as(format.name())
+                    .anySatisfy(n -> assertThat(n).startsWith("the plan uses the zb-h1 schedule").contains("runs 1F1B"));
+        }
+        assertThat(TestPlans.export(GPT, fourStages(), ExportFormat.TORCH).notes()).noneMatch(n -> n.contains("zb-h1"));
+    }
+
+    @Test
     void bertTorchGolden() throws IOException {
         ComputationGraph bert = ModelZoo.build("bert-large");
         PlacementPlan plan = TestPlans.plan(bert, new int[] {0, 13}, 1, 1, 8, 4, Schedule.ONE_F_ONE_B, Precision.FP16, false);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prediction matrix: 14 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64) and the mlp
+# Prediction matrix: 15 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64) and the mlp
 # (4 x 256) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
 # tensor parallel and combinations, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time

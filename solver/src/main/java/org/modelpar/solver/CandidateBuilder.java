@@ -100,9 +100,8 @@ final class CandidateBuilder {
 
     /**
      * The candidate with each option the request leaves open switched, one at a time: sequence
-     * parallelism (with t above 1), overlapped gradient reduction and each other ZeRO stage (with a stage of
-     * several replicas, {@link PlanRequest#searchesZero}), each recompute mode chosen again (sequence
-     * parallelism and ZeRO shrink the memory), each simulated.
+     * parallelism (with t above 1) and overlapped gradient reduction, each recompute mode chosen again
+     * (sequence parallelism shrinks the activations), each simulated.
      */
     List<Candidate> variants(Candidate c) {
         List<Candidate> out = new ArrayList<>();
@@ -113,6 +112,17 @@ final class CandidateBuilder {
         if (request.overlapGradientReduce().isEmpty()) {
             out.add(candidate(c.estimate(), c.stageOfBlock(), base.withOverlapGradientReduce(!base.overlapGradientReduce())));
         }
+        return out;
+    }
+
+    /**
+     * The candidate at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero})
+     * and a stage has several replicas to shard over, each recompute mode chosen again (ZeRO shrinks the
+     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner.
+     */
+    List<Candidate> zeroStages(Candidate c) {
+        List<Candidate> out = new ArrayList<>();
+        PlanOptions base = c.plan().options();
         boolean replicated = c.plan().stages().stream().anyMatch(s -> s.devices().size() > c.configuration().tensor());
         for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && replicated && request.searchesZero(); zero++) {
             if (zero != base.zeroStage()) {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
- * again with the other settings of sequence parallelism, gradient-reduce overlap and the ZeRO stage. The
- * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * again at the other ZeRO stages, and the fastest of those with the other settings of sequence parallelism
+ * and gradient-reduce overlap. The fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
  * so a plan that fits only with ZeRO is found.
  *
@@ -190,7 +190,9 @@ public final class Planner {
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
-        // the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap, ZeRO stage
+        // the ZeRO stages, then the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        simulated.addAll(candidates.zeroStages(simulated.get(0)));
+        simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.variants(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
         double seconds = (System.nanoTime() - start) * 1e-9;

@@ -47,7 +47,7 @@ final class ConfigurationSpace {
             TreeSet<Integer> degrees = new TreeSet<>();
             enumerate(cluster, withoutExperts, blocks).forEach(c -> degrees.add(c.data()));
             return Optional.of("--expert-parallel " + e + " cannot work on " + cluster.devices().size() + " devices of cluster '"
-                    + cluster.name() + "': it must divide the data degree d, and d can be "
+                    + cluster.name() + "': the data degree d must be a multiple of it, and d can be "
                     + degrees.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " here");
         }
         int n = cluster.devices().size();

@@ -43,9 +43,10 @@ final class ConfigurationSpace {
     static Optional<String> whyNone(ClusterSpec cluster, PlanRequest request, int blocks) {
         int e = request.expertParallel();
         PlanRequest withoutExperts = request.withSharding(request.zeroStage(), 1);
-        if (e > 1 && !enumerate(cluster, withoutExperts, blocks).isEmpty()) {
+        List<Configuration> anyExperts = e > 1 ? enumerate(cluster, withoutExperts, blocks) : List.of();
+        if (!anyExperts.isEmpty()) {
             TreeSet<Integer> degrees = new TreeSet<>();
-            enumerate(cluster, withoutExperts, blocks).forEach(c -> degrees.add(c.data()));
+            anyExperts.forEach(c -> degrees.add(c.data()));
             return Optional.of("--expert-parallel " + e + " cannot work on " + cluster.devices().size() + " devices of cluster '"
                     + cluster.name() + "': the data degree d must be a multiple of it, and d can be "
                     + degrees.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " here");

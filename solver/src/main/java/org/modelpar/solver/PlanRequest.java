@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
@@ -55,15 +56,8 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
             throw new PlanException("the planner does not search the interleaved schedule (model chunks per device group);"
                     + " simulate a hand configuration of it instead");
         }
-        if (zeroStage != null && zeroStage.isPresent() && (zeroStage.getAsInt() < 0 || zeroStage.getAsInt() > 3)) {
-            throw new PlanException("zero stage must be 0, 1, 2 or 3, got " + zeroStage.getAsInt());
-        }
-        if (expertParallel < 1) {
-            throw new PlanException("expert-parallel degree must be at least 1, got " + expertParallel);
-        }
-        if (expertParallel > 1 && zeroStage != null && zeroStage.orElse(0) > 0) {
-            throw new PlanException("expert-parallel degree " + expertParallel + " with ZeRO stage " + zeroStage.getAsInt()
-                    + " is not modelled: fix one of them");
+        if (zeroStage != null) {
+            PlanOptions.NONE.withZeroStage(zeroStage.orElse(0)).withExpertParallel(expertParallel); // the simulator's rules
         }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);

@@ -65,7 +65,7 @@ class PlanZeroTest {
     @Test
     void expertParallelismWithZeroIsRefused() {
         assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), 2))
-                .isInstanceOf(PlanException.class).hasMessage("expert-parallel degree 2 with ZeRO stage 1 is not modelled: fix one of them");
+                .isInstanceOf(PlanException.class).hasMessage("expertParallel 2 with zeroStage 1 is not modelled: use one of them");
     }
 
     private static boolean fits(PlacementPlan plan) {

@@ -71,6 +71,14 @@ final class PlanCommand implements Runnable {
             description = "Fix overlapping the gradient all-reduce with the last backward (default: search both).")
     String overlapGradReduce;
 
+    @Option(names = "--zero-stage", paramLabel = "Z",
+            description = "Fix the ZeRO stage 0-3 over each stage's data-parallel group (default: searched; not on local workers).")
+    Integer zeroStage;
+
+    @Option(names = "--expert-parallel", paramLabel = "E",
+            description = "Expert-parallel degree for mixture-of-experts layers; E divides the data degree (default 1; not searched).")
+    Integer expertParallel;
+
     @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: bf16, or the --from plan's).")
     String precision;
 
@@ -123,7 +131,8 @@ final class PlanCommand implements Runnable {
                 .withSearch(seed, Durations.parse(timeLimit))
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
                 .withMemoryMargin(margin(memoryMargin))
-                .withPlanOptions(onOff(sequenceParallel, "--sequence-parallel"), onOff(overlapGradReduce, "--overlap-grad-reduce"));
+                .withPlanOptions(onOff(sequenceParallel, "--sequence-parallel"), onOff(overlapGradReduce, "--overlap-grad-reduce"))
+                .withSharding(zeroStage(), expertParallel == null ? 1 : positive(expertParallel, "--expert-parallel"));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {
@@ -216,6 +225,13 @@ final class PlanCommand implements Runnable {
             case "off" -> Optional.of(false);
             default -> throw new CliInputException(name + " must be on or off, got '" + value + "'");
         };
+    }
+
+    private OptionalInt zeroStage() {
+        if (zeroStage != null && (zeroStage < 0 || zeroStage > 3)) {
+            throw new CliInputException("--zero-stage must be 0, 1, 2 or 3, got " + zeroStage);
+        }
+        return zeroStage == null ? OptionalInt.empty() : OptionalInt.of(zeroStage);
     }
 
     private static OptionalInt opt(Integer v, String name) {

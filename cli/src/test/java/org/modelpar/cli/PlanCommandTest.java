@@ -94,4 +94,28 @@ class PlanCommandTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("modelpar: --sequence-parallel must be on or off, got 'yes'");
     }
+
+    @Test
+    void aFixedZeroStageIsInThePlanFileAndTheLabel() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2", "--tp", "2",
+                "--zero-stage", "2", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"zeroStage\" : 2").contains(" zero-2");
+    }
+
+    @Test
+    void badShardingIsBadInput() {
+        Run zero = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--zero-stage", "4");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err().strip()).isEqualTo("modelpar: --zero-stage must be 0, 1, 2 or 3, got 4");
+        Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "1");
+        assertThat(local.code()).isEqualTo(2);
+        assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 1 is not run by modelpar's executor:"
+                + " plans for local workers keep ZeRO stage 0");
+        Run expert = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16",
+                "--expert-parallel", "3");
+        assertThat(expert.code()).isEqualTo(2);
+        assertThat(expert.err().strip()).startsWith("modelpar: --expert-parallel 3 cannot work on 8 devices of cluster"
+                + " 'dgx-a100': the data degree d must be a multiple of it, and d can be ");
+    }
 }

@@ -17,14 +17,16 @@ import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Stage;
 
 /**
  * Prices one block on one device group by asking the simulator: the block's ops (and the tensors between
- * them) form a one-stage probe plan on the group's devices, which {@link StageCosts} and
+ * them) form a one-stage probe plan on the group's devices (with the request's ZeRO stage and expert-parallel
+ * degree, which shard the state over the group's replicas), which {@link StageCosts} and
  * {@link MemoryModel} evaluate exactly as they evaluate a real stage. Results are cached per block, device
- * type, tensor degree, samples per replica and recomputation; one instance serves one search.
+ * type, tensor degree, samples per replica and recomputation; one instance serves one search (one ZeRO stage).
  */
 final class BlockProbe {
     /**
@@ -72,7 +74,9 @@ final class BlockProbe {
         List<String> ids = devices.stream().map(ClusterDevice::id).toList();
         PlacementPlan probe = new PlacementPlan(sub.name(), "", cluster.name(), "", request.precision(),
                 request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, config.schedule(),
-                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)));
+                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)))
+                .withOptions(PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0))
+                        .withExpertParallel(request.expertParallel()));
         PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
                 ids.subList(0, config.tensor())).totalSeconds();

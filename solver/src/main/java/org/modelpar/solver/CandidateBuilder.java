@@ -28,7 +28,7 @@ import org.modelpar.solver.timefold.TimefoldPlacer;
  * Turns a ranked configuration into a simulated candidate: placement (the DP split, or Timefold's when
  * asked and better), a plan whose stages each take the lightest recompute mode their memory allows, the
  * simulator's report and the memory check against capacity minus the margin; and the same placement with
- * the other plan options (sequence parallelism, overlapped gradient reduction).
+ * the other plan options (sequence parallelism, overlapped gradient reduction, ZeRO stage).
  */
 final class CandidateBuilder {
     private final ComputationGraph graph;
@@ -37,17 +37,19 @@ final class CandidateBuilder {
     private final BlockSet blocks;
     private final ProblemBuilder problems;
     private final PlanRequest request;
+    private final int zeroStage;
     private final String graphHash;
     private final String clusterHash;
 
     CandidateBuilder(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks,
-                     ProblemBuilder problems, PlanRequest request) {
+                     ProblemBuilder problems, PlanRequest request, int zeroStage) {
         this.graph = graph;
         this.cluster = cluster;
         this.cost = cost;
         this.blocks = blocks;
         this.problems = problems;
         this.request = request;
+        this.zeroStage = zeroStage;
         this.graphHash = GraphJson.contentHash(graph);
         this.clusterHash = ClusterJson.contentHash(cluster);
     }
@@ -87,12 +89,13 @@ final class CandidateBuilder {
      * The options a placed configuration is first simulated with: those the request fixes, the rest on
      * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations
      * over the tensor ranks for the same communication volume, Korthikanti et al. 2022; overlap hides the
-     * all-reduce under the backward), so the finalists compare on equal options; {@link #variants} tries
-     * them off on the winner.
+     * all-reduce under the backward), the ZeRO stage the search placed them at and the fixed expert-parallel
+     * degree, so the finalists compare on equal options; {@link #variants} tries the others on the winner.
      */
     private PlanOptions baseOptions(Configuration c) {
         return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(true))
-                .withOverlapGradientReduce(request.overlapGradientReduce().orElse(true));
+                .withOverlapGradientReduce(request.overlapGradientReduce().orElse(true))
+                .withZeroStage(zeroStage).withExpertParallel(request.expertParallel());
     }
 
     /**
@@ -108,6 +111,23 @@ final class CandidateBuilder {
         }
         if (request.overlapGradientReduce().isEmpty()) {
             out.add(candidate(c.estimate(), c.stageOfBlock(), base.withOverlapGradientReduce(!base.overlapGradientReduce())));
+        }
+        return out;
+    }
+
+    /**
+     * The candidate at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero})
+     * and a stage has several replicas to shard over, each recompute mode chosen again (ZeRO shrinks the
+     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner.
+     */
+    List<Candidate> zeroStages(Candidate c) {
+        List<Candidate> out = new ArrayList<>();
+        PlanOptions base = c.plan().options();
+        boolean replicated = c.plan().stages().stream().anyMatch(s -> s.devices().size() > c.configuration().tensor());
+        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && replicated && request.searchesZero(); zero++) {
+            if (zero != base.zeroStage()) {
+                out.add(candidate(c.estimate(), c.stageOfBlock(), base.withZeroStage(zero)));
+            }
         }
         return out;
     }

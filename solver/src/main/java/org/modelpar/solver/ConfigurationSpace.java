@@ -15,7 +15,7 @@ import org.modelpar.simulator.plan.Schedule;
  * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
  * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
- * replica dividing the global batch, the schedules 1F1B, GPipe and ZB-H1, recomputation off and on. ZB-H1
+ * replica dividing the global batch (d a multiple of the request's expert-parallel degree), the schedules 1F1B, GPipe and ZB-H1, recomputation off and on. ZB-H1
  * takes only configurations it runs: at least p micro-batches, no recomputation. The interleaved schedule
  * is not searched.
  */
@@ -41,6 +41,16 @@ final class ConfigurationSpace {
      * it breaks and the values that configuration would allow; empty when the space is empty without fixed degrees.
      */
     static Optional<String> whyNone(ClusterSpec cluster, PlanRequest request, int blocks) {
+        int e = request.expertParallel();
+        PlanRequest withoutExperts = request.withSharding(request.zeroStage(), 1);
+        List<Configuration> anyExperts = e > 1 ? enumerate(cluster, withoutExperts, blocks) : List.of();
+        if (!anyExperts.isEmpty()) {
+            TreeSet<Integer> degrees = new TreeSet<>();
+            anyExperts.forEach(c -> degrees.add(c.data()));
+            return Optional.of("--expert-parallel " + e + " cannot work on " + cluster.devices().size() + " devices of cluster '"
+                    + cluster.name() + "': the data degree d must be a multiple of it, and d can be "
+                    + degrees.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " here");
+        }
         int n = cluster.devices().size();
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
         String[] flags = {"--tp", "--pp", "--dp", "--microbatches"};
@@ -57,12 +67,12 @@ final class ConfigurationSpace {
             if (fixed[i].isEmpty()) {
                 continue;
             }
-            List<Configuration> before = enumerate(cluster, request.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks);
+            List<Configuration> before = enumerate(cluster, withoutExperts.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks);
             kept[i] = fixed[i];
             if (before.isEmpty()) {
                 return Optional.empty();
             }
-            if (enumerate(cluster, request.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks).isEmpty()) {
+            if (enumerate(cluster, withoutExperts.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks).isEmpty()) {
                 int degree = i;
                 TreeSet<Integer> possible = new TreeSet<>();
                 before.forEach(c -> possible.add(switch (degree) {
@@ -100,7 +110,8 @@ final class ConfigurationSpace {
                     continue;
                 }
                 int d = n / t / p;
-                if (!allows(request.data().orElse(-1), d) || !singleTypeStages(cluster, p, t * d)) {
+                if (!allows(request.data().orElse(-1), d) || d % request.expertParallel() != 0
+                        || !singleTypeStages(cluster, p, t * d)) {
                     continue;
                 }
                 for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {

@@ -10,7 +10,7 @@ import org.modelpar.simulator.plan.Stage;
 
 /**
  * The search dimensions two simulated candidates differ in (pipeline, tensor and data degrees, replicas per
- * stage, micro-batch size, schedule, recompute modes, sequence parallelism, gradient-reduce overlap, and
+ * stage, micro-batch size, schedule, recompute modes, sequence parallelism, gradient-reduce overlap, ZeRO stage, and
  * the placement when nothing else differs), and which of them decided the winner.
  */
 final class Dimensions {
@@ -18,7 +18,8 @@ final class Dimensions {
     enum Dimension {
         PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), REPLICAS("replicas per stage"),
         MICRO_BATCH("micro-batch size"), SCHEDULE("schedule"), RECOMPUTE("recompute"),
-        SEQUENCE_PARALLEL("sequence parallelism"), OVERLAP("gradient-reduce overlap"), PLACEMENT("placement");
+        SEQUENCE_PARALLEL("sequence parallelism"), OVERLAP("gradient-reduce overlap"), ZERO("ZeRO stage"),
+        PLACEMENT("placement");
 
         private final String words;
 
@@ -28,7 +29,7 @@ final class Dimensions {
 
         /** Whether it is a plan option, tried on the winner's own placement. */
         boolean planOption() {
-            return this == SEQUENCE_PARALLEL || this == OVERLAP;
+            return this == SEQUENCE_PARALLEL || this == OVERLAP || this == ZERO;
         }
 
         @Override
@@ -55,11 +56,12 @@ final class Dimensions {
         add(out, !modes(a, perStage).equals(modes(b, perStage)), Dimension.RECOMPUTE);
         add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), Dimension.SEQUENCE_PARALLEL);
         add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(), Dimension.OVERLAP);
+        add(out, a.plan().options().zeroStage() != b.plan().options().zeroStage(), Dimension.ZERO);
         add(out, out.isEmpty() && !Arrays.equals(a.stageOfBlock(), b.stageOfBlock()), Dimension.PLACEMENT);
         return out;
     }
 
-    /** Whether {@code b} is {@code a}'s placement with other plan options only (sequence parallelism, overlap). */
+    /** Whether {@code b} is {@code a}'s placement with other plan options only (sequence parallelism, overlap, ZeRO stage). */
     static boolean onlyPlanOptions(Candidate a, Candidate b) {
         List<Dimension> d = differing(a, b);
         return !d.isEmpty() && d.stream().allMatch(Dimension::planOption);
@@ -79,12 +81,18 @@ final class Dimensions {
      */
     static Optional<String> decided(Candidate best, List<Candidate> others) {
         List<Candidate> fitting = others.stream().filter(Candidate::fits).toList();
+        List<String> lowerZero = others.stream().filter(c -> !c.fits() && differing(best, c).equals(List.of(Dimension.ZERO))
+                        && c.plan().options().zeroStage() < best.plan().options().zeroStage())
+                .map(c -> String.valueOf(c.plan().options().zeroStage())).toList();
+        String zeroNeeded = lowerZero.isEmpty() ? "" : String.format("%s %d (the only way to fit: with stage %s it does not fit)",
+                Dimension.ZERO, best.plan().options().zeroStage(), String.join(" or ", lowerZero));
         if (fitting.isEmpty()) {
-            return Optional.empty();
+            return zeroNeeded.isEmpty() ? Optional.empty() : Optional.of("decided by: " + zeroNeeded);
         }
         Candidate closest = fitting.get(0);
-        StringBuilder line = new StringBuilder(String.format("decided by: %s (the closest runner-up, %s, is %.1f%% slower)",
-                words(differing(best, closest)), closest.label(), slower(best, closest)));
+        StringBuilder line = new StringBuilder(String.format("decided by: %s%s (the closest runner-up, %s, is %.1f%% slower)",
+                zeroNeeded.isEmpty() ? "" : zeroNeeded + "; ", words(differing(best, closest)), closest.label(),
+                slower(best, closest)));
         List<String> alone = new ArrayList<>();
         List<Dimension> seen = new ArrayList<>();
         for (Candidate c : fitting) {

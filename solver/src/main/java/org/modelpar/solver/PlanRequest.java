@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
@@ -33,6 +34,8 @@ import org.modelpar.simulator.plan.Schedule;
  * @param pins            op id -> stage index the op must be placed on ({@code plan --pin OP=STAGE}); empty: none
  * @param sequenceParallel      fixed Megatron-LM sequence parallelism (applies where t is above 1)
  * @param overlapGradientReduce fixed overlap of the gradient all-reduce with the last backward
+ * @param zeroStage       fixed ZeRO stage 0-3 over each stage's data-parallel group; empty: the search tries them
+ * @param expertParallel  expert-parallel degree of mixture-of-experts layers (fixed, never searched; 1: none)
  * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe, recomputation none
  *                        or full, neither plan option
  */
@@ -40,7 +43,8 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
                           int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
-                          Optional<Boolean> overlapGradientReduce, boolean executorOnly) {
+                          Optional<Boolean> overlapGradientReduce, OptionalInt zeroStage, int expertParallel,
+                          boolean executorOnly) {
     public PlanRequest {
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
@@ -51,6 +55,9 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         if (schedule != null && schedule.filter(Schedule::interleaves).isPresent()) {
             throw new PlanException("the planner does not search the interleaved schedule (model chunks per device group);"
                     + " simulate a hand configuration of it instead");
+        }
+        if (zeroStage != null) {
+            PlanOptions.NONE.withZeroStage(zeroStage.orElse(0)).withExpertParallel(expertParallel); // the simulator's rules
         }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);
@@ -70,68 +77,87 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), false);
+                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), OptionalInt.empty(), 1, false);
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
                 memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
                 timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
                 maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
                 limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
     public PlanRequest withPins(Map<String, Integer> p) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
                 timeLimit, maxBlocks, memoryMargin, runnerUps, p, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, margin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, blocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                executorOnly);
+                zeroStage, expertParallel, executorOnly);
     }
 
     /** Fixes sequence parallelism and the gradient-reduce overlap (empty: search both settings). */
     public PlanRequest withPlanOptions(Optional<Boolean> sp, Optional<Boolean> overlap) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
-                seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap, executorOnly);
+                seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap, zeroStage, expertParallel,
+                executorOnly);
+    }
+
+    /** Fixes the ZeRO stage (empty: search it, unless {@link #forExecutor}) and the expert-parallel degree. */
+    public PlanRequest withSharding(OptionalInt zero, int expert) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
+                seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce, zero,
+                expert, executorOnly);
+    }
+
+    /** Whether the search tries ZeRO stages: not fixed, not for the executor (which refuses ZeRO), no experts. */
+    boolean searchesZero() {
+        return zeroStage.isEmpty() && !executorOnly && expertParallel == 1;
     }
 
     /**
      * Plans that modelpar's executor can train ({@code modelpar run} on local workers): schedules 1F1B and
-     * GPipe, no sequence parallelism or overlap (the executor's
+     * GPipe, no sequence parallelism, overlap or ZeRO (the executor's
      * {@code PlanSupport} says which tensor degrees it runs).
+     *
+     * @throws PlanException when the request fixes a ZeRO stage above 0
      */
     public PlanRequest forExecutor() {
+        if (zeroStage.orElse(0) > 0) {
+            throw new PlanException("ZeRO stage " + zeroStage.getAsInt() + " is not run by modelpar's executor:"
+                    + " plans for local workers keep ZeRO stage 0");
+        }
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), Optional.of(false),
-                true);
+                OptionalInt.of(0), expertParallel, true);
     }
 
     /** The schedules the search tries: the fixed one, or 1F1B, GPipe and (unless {@link #forExecutor}) ZB-H1. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
- * again with the other settings of sequence parallelism and gradient-reduce overlap. The fastest that fits
- * wins.
+ * again at the other ZeRO stages, and the fastest of those with the other settings of sequence parallelism
+ * and gradient-reduce overlap. The fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
+ * so a plan that fits only with ZeRO is found.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -42,6 +45,8 @@ public final class Planner {
     static final int SIMULATED = 4;
     /** A configuration whose lower bound is this much above the best estimate is not placed. */
     static final double PRUNE_SLACK = 1.25;
+    /** The highest ZeRO stage (3 also shards the parameters). */
+    static final int MOST_ZERO_STAGE = 3;
 
     /** Fitting candidates first, then by simulated step; ties keep the order they were simulated in. */
     private static final Comparator<Candidate> CANDIDATE_ORDER =
@@ -76,6 +81,31 @@ public final class Planner {
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
                            Optional<PlacementPlan> startFrom) {
+        if (!request.searchesZero()) {
+            return search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        }
+        InfeasibleException without = null;
+        for (int zero = 0; zero <= MOST_ZERO_STAGE; zero++) {
+            try {
+                return search(graph, cluster, request, zero, progress, startFrom);
+            } catch (InfeasibleException e) {
+                without = without == null ? e : without;
+                if (zero == MOST_ZERO_STAGE) {
+                    throw new InfeasibleException(without.getMessage() + " (ZeRO stages 1 to " + MOST_ZERO_STAGE
+                            + " do not fit either)");
+                }
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /**
+     * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
+     * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
+     */
+    private PlanResult search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
+                              Optional<PlacementPlan> startFrom) {
+        PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
         StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
@@ -142,7 +172,7 @@ public final class Planner {
             throw Infeasibility.explain(needs, cluster, request);
         }
         fitting.sort(Estimate.ORDER);
-        CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, request);
+        CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);
         List<Candidate> simulated = new ArrayList<>();
         java.util.Set<String> shapes = new java.util.HashSet<>();
         for (Estimate e : fitting) {
@@ -160,21 +190,24 @@ public final class Planner {
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
-        // the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        // the ZeRO stages, then the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        simulated.addAll(candidates.zeroStages(simulated.get(0)));
+        simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.variants(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, request, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
+        return Explainer.result(graph, cluster, cost, open, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
                 seconds, completed);
     }
 
     /**
      * Whether to try PipeDream's hybrid of configuration c (replicas per stage chosen with the placement):
-     * stages with several replicas to share out, one device type, no fixed data degree, no pins.
+     * stages with several replicas to share out, one device type, no fixed data degree, no pins, no expert
+     * parallelism (whose groups need a multiple of e replicas on every stage).
      */
     private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
         return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
-                && request.pins().isEmpty();
+                && request.pins().isEmpty() && request.expertParallel() == 1;
     }
 
     /**

@@ -53,7 +53,7 @@ class DagBenchmark {
             BlockSet blocks = StagePlacer.of(g, request.maxBlocks()).blocks();
             RooflineCostModel cost = new RooflineCostModel();
             ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
-            CandidateBuilder plans = new CandidateBuilder(g, cluster, cost, blocks, builder, request);
+            CandidateBuilder plans = new CandidateBuilder(g, cluster, cost, blocks, builder, request, 0);
             PlacementProblem problem = builder.build(c);
             Recompute[] recompute = new Recompute[STAGES];
             Arrays.fill(recompute, Recompute.of(c.recompute()));

@@ -35,7 +35,7 @@ class ExhaustiveBenchmark {
         BlockSet blocks = placer.blocks();
         RooflineCostModel cost = new RooflineCostModel();
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, new BlockProbe(g, cluster, cost, blocks), request);
-        CandidateBuilder candidates = new CandidateBuilder(g, cluster, cost, blocks, builder, request);
+        CandidateBuilder candidates = new CandidateBuilder(g, cluster, cost, blocks, builder, request, 0);
         List<Configuration> all = ConfigurationSpace.enumerate(cluster, request, blocks.size());
         double best = Double.POSITIVE_INFINITY;
         String bestLabel = "";

@@ -1,0 +1,75 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.memory.MemoryModel;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+
+/**
+ * ZeRO stages in the search, on gpt2-large (774 M parameters), one DGX-1 (8 V100 32 GB), batch 64, pure data
+ * parallelism (pp=1 tp=1 dp=8) with 35% of each GPU usable (11.2 GiB): unsharded, bf16 Adam holds 16 bytes
+ * per parameter (2 parameters, 2 gradients, 12 optimizer state: about 11.5 GiB), which does not fit; ZeRO
+ * stage 1 shards the 12 optimizer bytes over the 8 replicas (Rajbhandari et al., SC 2020), which does.
+ */
+class PlanZeroTest {
+    private static final ComputationGraph GRAPH = ModelZoo.build("gpt2-large");
+    private static final ClusterSpec CLUSTER = Clusters.resolve("dgx-v100");
+    private static final PlanRequest DATA_PARALLEL = PlanRequest.of(64).withMemoryMargin(0.65)
+            .withDegrees(OptionalInt.of(1), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
+
+    @Test
+    void aPlanThatFitsOnlyWithZeroIsFoundAndExplained() {
+        PlanResult r = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL);
+        PlacementPlan best = r.best().plan();
+        assertThat(best.options().zeroStage()).isPositive();
+        assertThat(fits(best)).isTrue();
+        assertThat(fits(best.withOptions(best.options().withZeroStage(0)))).isFalse();
+        assertThat(r.best().explanation().lines().get(0)).contains(" zero-" + best.options().zeroStage());
+        assertThat(r.best().explanation().lines()).anyMatch(l -> l.startsWith("decided by: ZeRO stage "
+                + best.options().zeroStage() + " (the only way to fit: with stage 0"));
+    }
+
+    @Test
+    void aFixedZeroStageIsKeptAndStageZeroFixedDoesNotFit() {
+        PlanResult r = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(2), 1));
+        assertThat(r.best().plan().options().zeroStage()).isEqualTo(2);
+        assertThat(fits(r.best().plan())).isTrue();
+        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(0), 1)))
+                .isInstanceOf(InfeasibleException.class).hasMessageContaining("nothing fits");
+    }
+
+    @Test
+    void theSearchIsDeterministicWithZero() {
+        PlanResult a = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL);
+        PlanResult b = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL);
+        assertThat(b.best().plan()).isEqualTo(a.best().plan());
+    }
+
+    @Test
+    void executorPlansKeepZeroStageZero() {
+        PlanRequest local = PlanRequest.of(64).forExecutor();
+        assertThat(local.zeroStage()).hasValue(0);
+        assertThat(local.searchesZero()).isFalse();
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), 1).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessageContaining("ZeRO stage 1 is not run by modelpar's executor");
+    }
+
+    @Test
+    void expertParallelismWithZeroIsRefused() {
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), 2))
+                .isInstanceOf(PlanException.class).hasMessage("expertParallel 2 with zeroStage 1 is not modelled: use one of them");
+    }
+
+    private static boolean fits(PlacementPlan plan) {
+        return MemoryModel.perDevice(GRAPH, CLUSTER, plan).values().stream()
+                .allMatch(m -> m.total() <= DATA_PARALLEL.usableBytes(CLUSTER.devices().get(0).profile().memoryBytes()));
+    }
+}

@@ -112,10 +112,18 @@ class PlanCommandTest {
         assertThat(local.code()).isEqualTo(2);
         assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 1 is not run by modelpar's executor:"
                 + " plans for local workers keep ZeRO stage 0");
-        Run expert = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16",
+        Run expert = run("plan", "--model", "mixtral-8x7b", "--cluster", "dgx-a100", "--global-batch", "16",
                 "--expert-parallel", "3");
         assertThat(expert.code()).isEqualTo(2);
         assertThat(expert.err().strip()).startsWith("modelpar: --expert-parallel 3 cannot work on 8 devices of cluster"
                 + " 'dgx-a100': the data degree d must be a multiple of it, and d can be ");
+    }
+
+    @Test
+    void anExpertDegreeOnAGraphWithoutExpertsIsBadInput() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--expert-parallel", "2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("modelpar: expert-parallel degree 2: graph 'gpt2-small' has no"
+                + " mixture-of-experts layer (no op of kind moe-expert); use 1");
     }
 }

@@ -208,4 +208,12 @@ class SimulateCommandTest {
                 new PrintWriter(err2, true))).isEqualTo(2);
         assertThat(err2.toString()).startsWith("modelpar: " + file + ": graph: required field is missing");
     }
+
+    @Test
+    void anExpertDegreeOnAGraphWithoutExpertsIsBadInput() {
+        assertThat(run("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--dp", "4", "--expert-parallel", "2"))
+                .isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("modelpar: expert-parallel degree 2: graph 'gpt-tiny' has no mixture-of-experts"
+                + " layer (no op of kind moe-expert); use 1" + System.lineSeparator());
+    }
 }

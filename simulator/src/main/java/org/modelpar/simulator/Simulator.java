@@ -35,6 +35,7 @@ public final class Simulator {
      */
     public static SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan,
                                             SimulationOptions options) {
+        PlanValidator.checkExpertParallel(graph, plan.options().expertParallel());
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
         StepProgram program = Lowering.lower(layout);
         StepRun r = Engine.run(program, layout, cluster, options.costModel(), options.trace());

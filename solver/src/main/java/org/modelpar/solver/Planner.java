@@ -14,6 +14,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
 import org.slf4j.Logger;
@@ -81,6 +82,7 @@ public final class Planner {
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
                            Optional<PlacementPlan> startFrom) {
+        PlanValidator.checkExpertParallel(graph, request.expertParallel());
         if (!request.searchesZero()) {
             return search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
         }

@@ -21,6 +21,20 @@ public final class PlanValidator {
     }
 
     /**
+     * Refuses an expert-parallel degree above 1 for a graph without routed experts ({@value PlanLayout#EXPERT_KIND}
+     * ops), where it would change nothing. Checked on the user's whole graph (the solver's block graphs name no
+     * op kinds), by {@code Simulator.simulate} and the planner.
+     *
+     * @throws PlanException naming the degree and the graph
+     */
+    public static void checkExpertParallel(ComputationGraph graph, int expertParallel) {
+        if (expertParallel > 1 && graph.ops().stream().noneMatch(op -> op.kind().equals(PlanLayout.EXPERT_KIND))) {
+            throw new PlanException("expert-parallel degree " + expertParallel + ": graph '" + graph.name()
+                    + "' has no mixture-of-experts layer (no op of kind " + PlanLayout.EXPERT_KIND + "); use 1");
+        }
+    }
+
+    /**
      * Validates and returns the plan's resolved layout.
      *
      * @throws PlanException naming the op, tensor, device or stage and the value at fault

@@ -52,6 +52,17 @@ final class MegatronExport {
             args.add("--attention-dropout 0.0");
             args.add("--hidden-dropout 0.0");
         }
+        shape.latent().ifPresent(l -> {
+            // Megatron-Core's multi-latent attention (megatron/training/arguments.py, _add_mla_args)
+            args.add("--multi-latent-attention");
+            if (l.queryRank() > 0) {
+                args.add("--q-lora-rank " + l.queryRank());
+            }
+            args.add("--kv-lora-rank " + l.keyValueRank());
+            args.add("--qk-head-dim " + l.qkHeadDim());
+            args.add("--qk-pos-emb-head-dim " + l.ropeHeadDim());
+            args.add("--v-head-dim " + l.valueHeadDim());
+        });
         if (shape.kvHeads() != shape.heads()) {
             args.add("--group-query-attention");
             args.add("--num-query-groups " + shape.kvHeads());
@@ -144,11 +155,36 @@ final class MegatronExport {
         shape.experts().ifPresent(e -> {
             args.add("--num-experts " + e.count());
             args.add("--moe-router-topk " + e.topK());
+            if (e.ffnHidden() != shape.ffnHidden()) {
+                args.add("--moe-ffn-hidden-size " + e.ffnHidden());
+            }
+            if (e.sharedHidden() > 0) {
+                args.add("--moe-shared-expert-intermediate-size " + e.sharedHidden());
+            }
+            if (e.moeLayers().contains(false)) {
+                args.add("--moe-layer-freq \"" + layerPattern(e.moeLayers()) + "\"");
+            }
         });
         if (plan.options().expertParallel() > 1) {
             args.add("--expert-model-parallel-size " + plan.options().expertParallel());
         }
         return args;
+    }
+
+    /**
+     * Megatron-LM's {@code --moe-layer-freq} list expression: runs of dense (0) and expert (1) layers, e.g.
+     * {@code [0]*3+[1]*58} for DeepSeek-V3's three dense layers first.
+     */
+    static String layerPattern(List<Boolean> moeLayers) {
+        List<String> runs = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= moeLayers.size(); i++) {
+            if (i == moeLayers.size() || !moeLayers.get(i).equals(moeLayers.get(start))) {
+                runs.add("[" + (moeLayers.get(start) ? 1 : 0) + "]*" + (i - start));
+                start = i;
+            }
+        }
+        return String.join("+", runs);
     }
 
     /**

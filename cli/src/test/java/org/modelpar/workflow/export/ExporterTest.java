@@ -28,6 +28,7 @@ class ExporterTest {
     static final ComputationGraph GPT3 = ModelZoo.build("gpt3-175b");
     static final ComputationGraph LLAMA2 = ModelZoo.build("llama2-70b");
     static final ComputationGraph MIXTRAL = ModelZoo.build("mixtral-8x7b");
+    static final ComputationGraph DEEPSEEK = ModelZoo.build("deepseek-v3");
 
     /** 4 stages of 2 data-parallel replicas: embedding+3 blocks, 3, 3, 3 blocks+head; 1F1B, bf16, recompute. */
     private static PlacementPlan fourStages() {
@@ -157,6 +158,21 @@ class ExporterTest {
         int[] starts = {0, 9, 17, 25};
         return TestPlans.plan(MIXTRAL, starts, 16, 2, 8, 32, Schedule.ONE_F_ONE_B, Precision.BF16, false)
                 .withOptions(PlanOptions.NONE.withSequenceParallel(true).withExpertParallel(8));
+    }
+
+    /**
+     * DeepSeek-V3: embedding, 61 blocks and the head over 8 stages of 64 devices (tensor 1, data and expert 64),
+     * 9 + 6 x 8 + 6 layers.
+     */
+    static PlacementPlan deepseek() {
+        int[] starts = {0, 9, 17, 25, 33, 41, 49, 57};
+        return TestPlans.plan(DEEPSEEK, starts, 64, 1, 64, 16, Schedule.ONE_F_ONE_B, Precision.BF16, false)
+                .withOptions(PlanOptions.NONE.withExpertParallel(64));
+    }
+
+    @Test
+    void deepseekGoldens() throws IOException {
+        assertGoldens("deepseek-v3", DEEPSEEK, deepseek());
     }
 
     @Test

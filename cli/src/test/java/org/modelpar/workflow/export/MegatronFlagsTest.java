@@ -31,7 +31,11 @@ class MegatronFlagsTest {
      * {@code _add_distributed_args} after that commit (Megatron-Core's uneven pipeline split) and are listed from
      * that later parser. {@code --use-distributed-optimizer} and {@code --num-layers-per-virtual-pipeline-stage}
      * ({@code _add_distributed_args}) and {@code --num-experts}, {@code --expert-model-parallel-size} and
-     * {@code --moe-router-topk} ({@code _add_moe_args}) are read from the same commit.
+     * {@code --moe-router-topk} ({@code _add_moe_args}) are read from the same commit, as are
+     * {@code --moe-ffn-hidden-size}, {@code --moe-shared-expert-intermediate-size}, {@code --moe-layer-freq}
+     * ({@code _add_moe_args}), {@code --multi-latent-attention} ({@code _add_network_size_args}) and
+     * {@code --q-lora-rank}, {@code --kv-lora-rank}, {@code --qk-head-dim}, {@code --qk-pos-emb-head-dim},
+     * {@code --v-head-dim} ({@code _add_mla_args}).
      */
     static final Set<String> MEGATRON = Set.of(
             "--tensor-model-parallel-size", "--pipeline-model-parallel-size", "--micro-batch-size", "--global-batch-size",
@@ -42,7 +46,9 @@ class MegatronFlagsTest {
             "--recompute-granularity", "--recompute-method", "--recompute-num-layers", "--data-path", "--tokenizer-type",
             "--tokenizer-model", "--vocab-file", "--merge-file", "--lr", "--train-iters",
             "--decoder-first-pipeline-num-layers", "--decoder-last-pipeline-num-layers", "--use-distributed-optimizer",
-            "--num-layers-per-virtual-pipeline-stage", "--num-experts", "--expert-model-parallel-size", "--moe-router-topk");
+            "--num-layers-per-virtual-pipeline-stage", "--num-experts", "--expert-model-parallel-size", "--moe-router-topk",
+            "--moe-ffn-hidden-size", "--moe-shared-expert-intermediate-size", "--moe-layer-freq", "--multi-latent-attention",
+            "--q-lora-rank", "--kv-lora-rank", "--qk-head-dim", "--qk-pos-emb-head-dim", "--v-head-dim");
     private static final Pattern FLAG = Pattern.compile("(?m)^\\s*(--[a-z0-9-]+)");
 
     @Test
@@ -61,9 +67,12 @@ class MegatronFlagsTest {
         emitted.addAll(flags(TestPlans.export(ExporterTest.GPT3, ExporterTest.gpt3(), ExportFormat.MEGATRON).text()));
         emitted.addAll(flags(TestPlans.export(ExporterTest.MIXTRAL, ExporterTest.mixtral(), ExportFormat.MEGATRON).text()));
         emitted.addAll(flags(TestPlans.export(ExporterTest.GPT3, interleavedGpt3(), ExportFormat.MEGATRON).text()));
+        emitted.addAll(flags(TestPlans.export(ExporterTest.DEEPSEEK, ExporterTest.deepseek(), ExportFormat.MEGATRON).text()));
         assertThat(emitted).contains("--position-embedding-type", "--disable-bias-linear", "--hidden-dropout", "--tokenizer-model",
                 "--merge-file", "--decoder-first-pipeline-num-layers", "--use-distributed-optimizer",
-                "--num-layers-per-virtual-pipeline-stage", "--num-experts", "--expert-model-parallel-size", "--moe-router-topk");
+                "--num-layers-per-virtual-pipeline-stage", "--num-experts", "--expert-model-parallel-size", "--moe-router-topk",
+            "--moe-ffn-hidden-size", "--moe-shared-expert-intermediate-size", "--moe-layer-freq", "--multi-latent-attention",
+            "--q-lora-rank", "--kv-lora-rank", "--qk-head-dim", "--qk-pos-emb-head-dim", "--v-head-dim");
         assertThat(emitted).allMatch(MEGATRON::contains, "a flag of Megatron-LM's arguments.py");
     }
 
@@ -82,6 +91,20 @@ class MegatronFlagsTest {
         PlacementPlan zero3 = ExporterTest.gpt3().withOptions(PlanOptions.NONE.withZeroStage(3));
         assertThat(TestPlans.export(ExporterTest.GPT3, zero3, ExportFormat.MEGATRON).notes()).singleElement().asString()
                 .contains("ZeRO stage 3").contains("shards only optimizer state and gradients");
+    }
+
+    /** DeepSeek-V3 exports the model it is: latent attention, 3 dense layers, 256 routed experts of 2048 and a shared one. */
+    @Test
+    void deepseekExportsLatentAttentionAndItsExpertLayout() {
+        String text = TestPlans.export(ExporterTest.DEEPSEEK, ExporterTest.deepseek(), ExportFormat.MEGATRON).text();
+        assertThat(text).contains("  --multi-latent-attention\n  --q-lora-rank 1536\n  --kv-lora-rank 512\n  --qk-head-dim 128\n"
+                + "  --qk-pos-emb-head-dim 64\n  --v-head-dim 128\n", "  --ffn-hidden-size 18432\n", "  --num-layers 61\n",
+                "  --num-experts 256\n  --moe-router-topk 8\n  --moe-ffn-hidden-size 2048\n"
+                        + "  --moe-shared-expert-intermediate-size 2048\n  --moe-layer-freq \"[0]*3+[1]*58\"\n")
+                .doesNotContain("--group-query-attention");
+        assertThat(TestPlans.export(ExporterTest.MIXTRAL, ExporterTest.mixtral(), ExportFormat.MEGATRON).text())
+                .doesNotContain("--moe-layer-freq").doesNotContain("--moe-ffn-hidden-size").doesNotContain("--multi-latent-attention");
+        assertThat(MegatronExport.layerPattern(java.util.List.of(true, false, false, true))).isEqualTo("[1]*1+[0]*2+[1]*1");
     }
 
     /** GPT-3 175B interleaved: 16 chunks of 6 blocks, chunk s on the devices of stage s mod 8. */

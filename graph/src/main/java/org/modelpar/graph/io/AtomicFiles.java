@@ -36,11 +36,11 @@ public final class AtomicFiles {
 
     /** Writes {@code content} to {@code file}, creating its folder; the temporary file is removed on failure. */
     public static void write(Path file, Content content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (Files.isDirectory(file)) {
+        if (Files.isDirectory(file)) { // the root folder included, which has no parent
             throw new FileSystemException(file.toString(), null, "it is a folder, not a file");
         }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
         Path tmp;
         try {
             tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");

@@ -41,5 +41,8 @@ class AtomicFilesTest {
         Path folder = Files.createDirectory(dir.resolve("plan.json"));
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> AtomicFiles.writeString(folder, "{}"));
         assertThat(AtomicFiles.reason(e)).isEqualTo("it is a folder, not a file: " + folder);
+        IOException root = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> AtomicFiles.writeString(Path.of("/"), "{}"));
+        assertThat(AtomicFiles.reason(root)).isEqualTo("it is a folder, not a file: /");
     }
 }

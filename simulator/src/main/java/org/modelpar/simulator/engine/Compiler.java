@@ -33,6 +33,7 @@ final class Compiler {
     private final PlanLayout layout;
     private final ClusterSpec cluster;
     private final CostModel cost;
+    private final Map<String, String> representatives;
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
@@ -40,14 +41,20 @@ final class Compiler {
     private int[] edgeTo = new int[1024];
     private int edges;
 
-    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
+    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives) {
         this.layout = layout;
         this.cluster = cluster;
         this.cost = cost;
+        this.representatives = representatives;
     }
 
-    static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost) {
-        return new Compiler(layout, cluster, cost).run(program);
+    /**
+     * @param representatives for a program of representatives ({@link Engine#run(StepProgram, PlanLayout, ClusterSpec,
+     *                        CostModel, Map)}), every other device's representative; empty for a whole program
+     */
+    static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                                   Map<String, String> representatives) {
+        return new Compiler(layout, cluster, cost, representatives).run(program);
     }
 
     private CompiledProgram run(StepProgram program) {
@@ -70,7 +77,7 @@ final class Compiler {
             n += programs.get(i).instructions().size();
         }
         c.deviceFirst[d] = n;
-        routes = new Routes(cluster, cost, c.deviceIds);
+        routes = new Routes(cluster, cost, c.deviceIds, representatives);
         allocate(n);
         int g = 0;
         StagePrices prices = new StagePrices(layout, cluster, cost);

@@ -72,6 +72,23 @@ public final class Lowering {
 
     /** Lowers a validated plan: one program per device, the devices of each device group in stage order. */
     public static StepProgram lower(PlanLayout layout) {
+        return lower(layout, -1);
+    }
+
+    /**
+     * The programs of the devices of one tensor rank only, in the same order: what the simulator runs when every
+     * tensor rank of a replica runs the same program on identical hardware (the other ranks' programs differ
+     * only in the devices they name). Not a complete step program: the executor runs {@link #lower(PlanLayout)}.
+     */
+    public static StepProgram lowerTensorRank(PlanLayout layout, int rank) {
+        if (rank < 0 || rank >= layout.plan().tensorParallel()) {
+            throw new IllegalArgumentException("tensor rank " + rank + " is outside [0, " + layout.plan().tensorParallel() + ")");
+        }
+        return lower(layout, rank);
+    }
+
+    /** The programs of every device ({@code onlyRank} -1) or of the devices of tensor rank {@code onlyRank}. */
+    private static StepProgram lower(PlanLayout layout, int onlyRank) {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
         List<Peers> in = new ArrayList<>();
@@ -91,6 +108,9 @@ public final class Lowering {
             }
             List<String> devices = plan.stages().get(g).devices();
             for (int i = 0; i < devices.size(); i++) {
+                if (onlyRank >= 0 && i % plan.tensorParallel() != onlyRank) {
+                    continue;
+                }
                 programs.add(program(layout, g, slots, lastGradientPass, i / plan.tensorParallel(), i % plan.tensorParallel(),
                         in, out));
             }

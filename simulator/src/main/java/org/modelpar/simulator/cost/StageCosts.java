@@ -21,7 +21,8 @@ import org.modelpar.simulator.plan.StageProfile;
  * what its mode recomputes: the attention core (selective), the transformer layers with their all-reduces
  * (full), or the whole stage in a graph without attention (full). With scatter/gather sends (and no sequence
  * parallelism) a forward first all-gathers the received activations over the replica's t devices, a backward
- * the received gradients (Narayanan et al. 2021, section 4.1), also folded into the compute time.
+ * the received gradients (Narayanan et al. 2021, section 4.1; {@code BoundaryAllGather}): counted with the
+ * collectives here, an instruction of its own in the engine.
  */
 public final class StageCosts {
     private StageCosts() {
@@ -58,25 +59,24 @@ public final class StageCosts {
                 recomputeSeconds += f;
             }
         }
-        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup);
-        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup);
-        boolean gathers = plan.options().scatterGather() && !plan.options().sequenceParallel() && t > 1;
-        double gatherIn = gathers ? gatherSeconds(sp.inputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
-        double gatherOut = gathers ? gatherSeconds(sp.outputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
+        boolean gathers = plan.options().gathersMessages();
+        double gatherIn = gathers ? gatherSeconds(layout, stage, sp.inputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double gatherOut = gathers ? gatherSeconds(layout, stage, sp.outputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
+        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
         double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
                 .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
         double weightGradientFlops = sp.ops().stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
-        return new StageTime(fwd + gatherIn, bwd + recomputeSeconds + gatherOut, forwardTp, backwardTp,
-                forwardTp + backwardTp + gatherIn + gatherOut,
+        return new StageTime(fwd, bwd + recomputeSeconds, forwardTp, backwardTp, forwardTp + backwardTp,
                 sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops,
                 weightGradient, weightGradientFlops);
     }
 
     /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */
-    private static double gatherSeconds(long bytesPerSample, ClusterSpec cluster, CostModel cost, List<String> tensorGroup,
-                                        double samples, OpWork work) {
+    private static double gatherSeconds(PlanLayout layout, int stage, long bytesPerSample, ClusterSpec cluster,
+                                        CostModel cost, List<String> tensorGroup) {
         return bytesPerSample == 0 ? 0
-                : cost.allGatherSeconds(cluster, tensorGroup, Math.round(bytesPerSample * samples * work.byteScale()));
+                : cost.allGatherSeconds(cluster, tensorGroup, layout.replicaTensorBytes(stage, bytesPerSample));
     }
 
     /**

@@ -3,12 +3,12 @@ package org.modelpar.simulator.cost;
 /**
  * Seconds of one micro-batch of a stage on one device.
  *
- * @param forwardComputeSeconds     forward pass on the compute stream (with a scatter/gather all-gather of
- *                                  its received activations)
+ * @param forwardComputeSeconds     forward pass on the compute stream
  * @param backwardComputeSeconds    backward pass on the compute stream, including, for a recomputing stage,
  *                                  the recomputed part of the forward
- * @param forwardCollectiveSeconds  the forward's tensor-parallel collectives, uncontended ({@link TensorTraffic})
- * @param backwardCollectiveSeconds the backward's tensor-parallel collectives, uncontended
+ * @param forwardCollectiveSeconds  the forward's tensor-parallel collectives ({@link TensorTraffic}) and the
+ *                                  scatter/gather all-gather of its received activations, uncontended
+ * @param backwardCollectiveSeconds the backward's, with the all-gather of its received gradients
  * @param tensorParallelSeconds     all tensor-parallel communication inside forward + backward (collectives and
  *                                  scatter/gather all-gathers)
  * @param forwardFlops              FLOPs of the forward pass on this device

@@ -173,6 +173,15 @@ final class Compiler {
                     openStart = edges;
                 }
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
+                if (ins instanceof Collective col && col.waitsForReceives()) {
+                    for (int e = openStart; e < edges; e++) {
+                        if (c.kind[edgeFrom[e]] == CompiledProgram.RECV) {
+                            edgeTo[e] = g; // the receives gate this collective, which gates the next compute
+                            c.pending[g]++;
+                            swapToFront(openStart++, e);
+                        }
+                    }
+                }
                 boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
                 for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
                     edge(afterPass ? pass[e] : lastCompute, g);

@@ -35,6 +35,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       k's stashed activations, then a {@link Send} of gradients per producing device. A split backward
  *       (ZB-H1) is the input-gradient {@link Compute} with the receives before it and the sends after it, and,
  *       later in the order, the weight-gradient {@link Compute} followed by the {@link Free}.</li>
+ *   <li><b>Scatter/gather:</b> each tensor rank sends and receives 1/t of a boundary tensor; without sequence
+ *       parallelism the receives of a forward or backward are followed by a {@link BoundaryAllGather} over the
+ *       replica's t devices, before its compute.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
  *       no parameters; with {@code overlapGradientReduce} it is placed right before the stage's last
@@ -164,6 +167,7 @@ public final class Lowering {
             List<String> dataGroup = dataGroups.get(stage);
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
+                BoundaryAllGather.of(layout, stage, mb, Payload.ACTIVATION, tensorGroup).ifPresent(program::add);
                 if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.FORWARD)) {
                     program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
                 }
@@ -175,6 +179,7 @@ public final class Lowering {
             }
             if (direction.handsOnGradients()) {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs.get(stage), false, program);
+                BoundaryAllGather.of(layout, stage, mb, Payload.GRADIENT, tensorGroup).ifPresent(program::add);
             }
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n && reduces(layout, stage)) {
                 program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));

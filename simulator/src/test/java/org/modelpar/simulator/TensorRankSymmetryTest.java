@@ -15,6 +15,7 @@ import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.cost.RooflineCostModel;
+import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
@@ -59,9 +60,12 @@ class TensorRankSymmetryTest {
                 Precision.BF16, OptimizerKind.ADAM, v);
         PlacementPlan plan = StageBalancer.plan(graph, cluster, config, new RooflineCostModel()).withOptions(options);
 
-        assertThat(TensorRankSymmetry.of(PlanValidator.validate(plan, graph, cluster), cluster, new RooflineCostModel()))
-                .isPresent();
-        assertSameReport(Simulator.simulate(graph, cluster, plan), full(graph, cluster, plan));
+        PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
+        assertThat(TensorRankSymmetry.of(layout, cluster, new RooflineCostModel())).isPresent();
+        SimulationReport report = Simulator.simulate(graph, cluster, plan);
+        assertSameReport(report, full(graph, cluster, plan));
+        // and the engine's peaks are the analytical memory model's (the solver's constraint), ZeRO-3 units included
+        MemoryModel.perDevice(layout).forEach((id, m) -> assertThat(report.devices().get(id).memory()).as(id).isEqualTo(m));
     }
 
     @Test

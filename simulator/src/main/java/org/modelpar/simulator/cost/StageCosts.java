@@ -5,6 +5,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Recompute;
@@ -34,6 +35,28 @@ public final class StageCosts {
      */
     public static StageTime of(PlanLayout layout, ClusterSpec cluster, CostModel cost, int stage,
                                DeviceProfile device, List<String> tensorGroup) {
+        StageProfile sp = layout.stage(stage);
+        StageTime compute = compute(layout, cost, stage, device, sp.ops());
+        boolean gathers = layout.plan().options().gathersMessages();
+        double gatherIn = gathers ? gatherSeconds(layout, stage, sp.inputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double gatherOut = gathers ? gatherSeconds(layout, stage, sp.outputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
+        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
+        return new StageTime(compute.forwardComputeSeconds(), compute.backwardComputeSeconds(), forwardTp, backwardTp,
+                forwardTp + backwardTp, compute.forwardFlops(), compute.backwardFlops(), compute.recomputeFlops(),
+                compute.weightGradientSeconds(), compute.weightGradientFlops());
+    }
+
+    /**
+     * The compute of each {@link ParameterUnit} of {@code stage} (ZeRO stage 3 runs a pass unit by unit), without
+     * collectives; their sum is the stage's compute.
+     */
+    public static List<StageTime> units(PlanLayout layout, CostModel cost, int stage, DeviceProfile device) {
+        return ParameterUnit.of(layout, stage).stream().map(u -> compute(layout, cost, stage, device, u.ops())).toList();
+    }
+
+    /** The compute seconds and FLOPs of {@code ops} of {@code stage}, without collectives. */
+    private static StageTime compute(PlanLayout layout, CostModel cost, int stage, DeviceProfile device, List<OpNode> ops) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         int t = plan.tensorParallel();
@@ -47,7 +70,7 @@ public final class StageCosts {
         double bwd = 0;
         double recomputeSeconds = 0;
         double weightGradient = 0;
-        for (OpNode op : sp.ops()) {
+        for (OpNode op : ops) {
             OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated
                     : sp.rowParallelOps().contains(op.id()) ? work.withRowParallel(true) : work;
             double f = cost.forwardSeconds(op, device, w);
@@ -59,17 +82,12 @@ public final class StageCosts {
                 recomputeSeconds += f;
             }
         }
-        boolean gathers = plan.options().gathersMessages();
-        double gatherIn = gathers ? gatherSeconds(layout, stage, sp.inputBytesPerSample(), cluster, cost, tensorGroup) : 0;
-        double gatherOut = gathers ? gatherSeconds(layout, stage, sp.outputBytesPerSample(), cluster, cost, tensorGroup) : 0;
-        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
-        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
-        double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
+        double recomputeFlops = ops.stream().filter(op -> acts.recomputes(mode, op.id()))
                 .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
-        double weightGradientFlops = sp.ops().stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
-        return new StageTime(fwd, bwd + recomputeSeconds, forwardTp, backwardTp, forwardTp + backwardTp,
-                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops,
-                weightGradient, weightGradientFlops);
+        double weightGradientFlops = ops.stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
+        return new StageTime(fwd, bwd + recomputeSeconds, 0, 0, 0, ops.stream().mapToDouble(OpNode::forwardFlops).sum() * samples / t,
+                ops.stream().mapToDouble(OpNode::backwardFlops).sum() * samples / t, recomputeFlops, weightGradient,
+                weightGradientFlops);
     }
 
     /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */

@@ -15,6 +15,7 @@ import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -123,13 +124,16 @@ final class Compiler {
         int passCount = 0;
         int openStart = edges;
         List<Integer> overlapped = new ArrayList<>();
+        List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
+        int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
             c.computeStream[g] = ins.stream() == Stream.COMPUTE;
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;
-                compute(i, g, cp, price.times()[cp.stage()], price.memory()[cp.stage()]);
+                compute(i, g, cp, cp.parts() > 1 ? price.units()[cp.stage()].get(cp.part()) : price.times()[cp.stage()],
+                        price.memory()[cp.stage()]);
             } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
                 c.memoryAtStart[g] = -price.memory()[f.stage()].stashBytesPerMicroBatch();
@@ -172,6 +176,10 @@ final class Compiler {
                     overlapped.clear();
                     openStart = edges;
                 }
+                for (int p : prefetched) {
+                    edge(p, -1); // a prefetch skipped this compute: it gates the next one
+                }
+                prefetched.clear();
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
                 if (ins instanceof Collective col && col.waitsForReceives()) {
                     for (int e = openStart; e < edges; e++) {
@@ -194,8 +202,18 @@ final class Compiler {
             if (ins instanceof TensorCollective || ins instanceof ExpertAllToAll) {
                 pass[passCount++] = g;
             }
+            if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {
+                edge(lastGather, g);
+                c.pending[g]++;
+                swapToFront(openStart++, edges - 1);
+            }
+            if (ins instanceof AllGather) {
+                lastGather = g;
+            }
             if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);
+            } else if (ins instanceof Collective a && a.prefetches()) {
+                prefetched.add(g);
             } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
                 edge(g, -1); // gate edge, its target is the next compute instruction
             }
@@ -208,8 +226,9 @@ final class Compiler {
     }
 
     /**
-     * Seconds, memory effect and FLOPs of a pass: a forward stashes, a (whole) backward holds the recomputed
-     * activations while it runs, the parts of a split backward share the backward's seconds and FLOPs.
+     * Seconds, memory effect and FLOPs of a pass or of one unit's part of it ({@code st} is then the unit's): a
+     * forward stashes at its start, a (whole) backward holds the recomputed activations from its start to its end,
+     * the parts of a split backward share the backward's seconds and FLOPs.
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
         double flops;
@@ -217,13 +236,13 @@ final class Compiler {
         switch (cp.direction()) {
             case FORWARD -> {
                 c.seconds[g] = st.forwardComputeSeconds();
-                c.memoryAtStart[g] = mem.stashBytesPerMicroBatch();
+                c.memoryAtStart[g] = cp.startsPass() ? mem.stashBytesPerMicroBatch() : 0;
                 flops = st.forwardFlops();
             }
             case BACKWARD -> {
                 c.seconds[g] = st.backwardComputeSeconds();
-                c.memoryAtStart[g] = mem.recomputeBytes();
-                c.memoryAtEnd[g] = -mem.recomputeBytes();
+                c.memoryAtStart[g] = cp.startsPass() ? mem.recomputeBytes() : 0;
+                c.memoryAtEnd[g] = cp.endsPass() ? -mem.recomputeBytes() : 0;
                 flops = st.backwardFlops();
                 recomputed = st.recomputeFlops();
             }

@@ -38,4 +38,12 @@ public sealed interface Collective extends CommunicationInstruction
     default boolean waitsForReceives() {
         return false;
     }
+
+    /**
+     * Whether it prefetches (ZeRO-3's gather of the next unit): it also waits for the device's previous
+     * parameter {@link AllGather}, and gates the compute instruction after the next one instead of the next one.
+     */
+    default boolean prefetches() {
+        return false;
+    }
 }

@@ -168,10 +168,7 @@ public final class Lowering {
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
                 BoundaryAllGather.of(layout, stage, mb, Payload.ACTIVATION, tensorGroup).ifPresent(program::add);
-                if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.FORWARD)) {
-                    program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
-                }
-                program.add(new Compute(stage, mb, direction, recompute));
+                compute(layout, stage, mb, direction, recompute, dataGroup, program);
                 tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
@@ -187,10 +184,7 @@ public final class Lowering {
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
-            if (direction.handsOnGradients() && ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
-                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
-            }
-            program.add(new Compute(stage, mb, direction, recompute));
+            compute(layout, stage, mb, direction, recompute, dataGroup, program);
             if (direction.handsOnGradients()) {
                 tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
@@ -223,16 +217,30 @@ public final class Lowering {
         }
         for (int stage : chunks) {
             if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.AFTER_STEP)) {
-                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroups.get(stage), AllGather.Phase.AFTER_STEP, 0));
+                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroups.get(stage)));
             }
         }
         String device = plan.stages().get(group).devices().get(replica * t + rank);
         return new DeviceProgram(device, group, replica, rank, program);
     }
 
-    /** Whether a stage reduces its gradients over data-parallel replicas (more than one, and parameters). */
+    /**
+     * Whether a stage reduces its gradients over data-parallel replicas once a step (more than one, and parameters,
+     * and not unit by unit).
+     */
     private static boolean reduces(PlanLayout layout, int stage) {
-        return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0;
+        return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0
+                && !ZeroCollectives.reducesPerUnit(layout, stage);
+    }
+
+    /** A pass's compute: one {@link Compute}, or with ZeRO stage 3 its units' parts with their collectives. */
+    private static void compute(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
+                                List<String> dataGroup, List<Instruction> out) {
+        if (ZeroCollectives.reducesPerUnit(layout, stage)) {
+            ZeroCollectives.unitPass(layout, stage, mb, direction, recompute, dataGroup, out);
+        } else {
+            out.add(new Compute(stage, mb, direction, recompute));
+        }
     }
 
     /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */

@@ -65,7 +65,7 @@ class TensorRankSymmetryTest {
         SimulationReport report = Simulator.simulate(graph, cluster, plan);
         assertSameReport(report, full(graph, cluster, plan));
         // and the engine's peaks are the analytical memory model's (the solver's constraint), ZeRO-3 units included
-        MemoryModel.perDevice(layout).forEach((id, m) -> assertThat(report.devices().get(id).memory()).as(id).isEqualTo(m));
+        MemoryModel.perDevice(layout).forEach((id, model) -> assertThat(report.devices().get(id).memory()).as(id).isEqualTo(model));
     }
 
     @Test

@@ -43,8 +43,7 @@ public final class StageCosts {
         double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
         double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
         return new StageTime(compute.forwardComputeSeconds(), compute.backwardComputeSeconds(), forwardTp, backwardTp,
-                forwardTp + backwardTp, compute.forwardFlops(), compute.backwardFlops(), compute.recomputeFlops(),
-                compute.weightGradientSeconds(), compute.weightGradientFlops());
+                forwardTp + backwardTp, compute.weightGradientSeconds());
     }
 
     /**
@@ -55,7 +54,7 @@ public final class StageCosts {
         return ParameterUnit.of(layout, stage).stream().map(u -> compute(layout, cost, stage, device, u.ops())).toList();
     }
 
-    /** The compute seconds and FLOPs of {@code ops} of {@code stage}, without collectives. */
+    /** The compute seconds of {@code ops} of {@code stage}, without collectives. */
     private static StageTime compute(PlanLayout layout, CostModel cost, int stage, DeviceProfile device, List<OpNode> ops) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
@@ -82,12 +81,7 @@ public final class StageCosts {
                 recomputeSeconds += f;
             }
         }
-        double recomputeFlops = ops.stream().filter(op -> acts.recomputes(mode, op.id()))
-                .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
-        double weightGradientFlops = ops.stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
-        return new StageTime(fwd, bwd + recomputeSeconds, 0, 0, 0, ops.stream().mapToDouble(OpNode::forwardFlops).sum() * samples / t,
-                ops.stream().mapToDouble(OpNode::backwardFlops).sum() * samples / t, recomputeFlops, weightGradient,
-                weightGradientFlops);
+        return new StageTime(fwd, bwd + recomputeSeconds, 0, 0, 0, weightGradient);
     }
 
     /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */

@@ -22,6 +22,7 @@ import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.InstructionFlops;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
@@ -35,6 +36,7 @@ final class Compiler {
     private final ClusterSpec cluster;
     private final CostModel cost;
     private final Map<String, String> representatives;
+    private final InstructionFlops flops;
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
@@ -47,6 +49,7 @@ final class Compiler {
         this.cluster = cluster;
         this.cost = cost;
         this.representatives = representatives;
+        this.flops = new InstructionFlops(layout);
     }
 
     /**
@@ -228,36 +231,25 @@ final class Compiler {
     /**
      * Seconds, memory effect and FLOPs of a pass or of one unit's part of it ({@code st} is then the unit's): a
      * forward stashes at its start, a (whole) backward holds the recomputed activations from its start to its end,
-     * the parts of a split backward share the backward's seconds and FLOPs.
+     * the parts of a split backward share the backward's seconds.
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
-        double flops;
-        double recomputed = 0;
         switch (cp.direction()) {
             case FORWARD -> {
                 c.seconds[g] = st.forwardComputeSeconds();
                 c.memoryAtStart[g] = cp.startsPass() ? mem.stashBytesPerMicroBatch() : 0;
-                flops = st.forwardFlops();
             }
             case BACKWARD -> {
                 c.seconds[g] = st.backwardComputeSeconds();
                 c.memoryAtStart[g] = cp.startsPass() ? mem.recomputeBytes() : 0;
                 c.memoryAtEnd[g] = cp.endsPass() ? -mem.recomputeBytes() : 0;
-                flops = st.backwardFlops();
-                recomputed = st.recomputeFlops();
             }
-            case INPUT_GRADIENT -> {
-                c.seconds[g] = st.inputGradientComputeSeconds();
-                flops = st.backwardFlops() - st.weightGradientFlops();
-            }
-            case WEIGHT_GRADIENT -> {
-                c.seconds[g] = st.weightGradientSeconds();
-                flops = st.weightGradientFlops();
-            }
+            case INPUT_GRADIENT -> c.seconds[g] = st.inputGradientComputeSeconds();
+            case WEIGHT_GRADIENT -> c.seconds[g] = st.weightGradientSeconds();
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
-        c.modelFlops[i] += flops;
-        c.executedFlops[i] += flops + recomputed;
+        c.modelFlops[i] += flops.model(cp);
+        c.executedFlops[i] += flops.executed(cp);
     }
 
     private void swapToFront(int front, int last) {

@@ -1,7 +1,6 @@
 package org.modelpar.simulator.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,7 @@ final class Compiler {
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
-    private int[] edgeFrom = new int[1024];
-    private int[] edgeTo = new int[1024];
-    private int edges;
+    private final Edges edges = new Edges();
 
     private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives) {
         this.layout = layout;
@@ -91,7 +88,7 @@ final class Compiler {
         SharedCompute.resources(c, cluster, clusterDevices);
         SendMatcher.match(c);
         Collectives.group(c, routes, cost, cluster);
-        successors();
+        edges.successors(c);
         return c;
     }
 
@@ -125,7 +122,7 @@ final class Compiler {
         int lastCompute = -1;
         int[] pass = new int[2]; // the tensor and expert collectives after lastCompute: sends wait for them
         int passCount = 0;
-        int openStart = edges;
+        int openStart = edges.count();
         List<Integer> overlapped = new ArrayList<>();
         List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
         int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
@@ -160,45 +157,45 @@ final class Compiler {
             }
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
-                for (int e = openStart; e < edges; e++) {
-                    edgeTo[e] = g; // the open comm instructions gate this compute instruction
+                for (int e = openStart; e < edges.count(); e++) {
+                    edges.target(e, g); // the open comm instructions gate this compute instruction
                 }
-                c.pending[g] = edges - openStart;
+                c.pending[g] = edges.count() - openStart;
                 if (lastCompute >= 0) {
-                    edge(lastCompute, g);
+                    edges.add(lastCompute, g);
                     c.pending[g]++;
                 }
                 lastCompute = g;
                 passCount = 0;
-                openStart = edges;
+                openStart = edges.count();
                 if (k == CompiledProgram.OPTIMIZER) {
                     for (int a : overlapped) {
-                        edge(a, g); // an all-reduce overlapping the backward gates only the optimizer step
+                        edges.add(a, g); // an all-reduce overlapping the backward gates only the optimizer step
                         c.pending[g]++;
                     }
                     overlapped.clear();
-                    openStart = edges;
+                    openStart = edges.count();
                 }
                 for (int p : prefetched) {
-                    edge(p, -1); // a prefetch skipped this compute: it gates the next one
+                    edges.add(p, -1); // a prefetch skipped this compute: it gates the next one
                 }
                 prefetched.clear();
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
                 if (ins instanceof Collective col && col.waitsForReceives()) {
-                    for (int e = openStart; e < edges; e++) {
-                        if (c.kind[edgeFrom[e]] == CompiledProgram.RECV) {
-                            edgeTo[e] = g; // the receives gate this collective, which gates the next compute
+                    for (int e = openStart; e < edges.count(); e++) {
+                        if (c.kind[edges.source(e)] == CompiledProgram.RECV) {
+                            edges.target(e, g); // the receives gate this collective, which gates the next compute
                             c.pending[g]++;
-                            swapToFront(openStart++, e);
+                            edges.swap(openStart++, e);
                         }
                     }
                 }
                 boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
                 for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
-                    edge(afterPass ? pass[e] : lastCompute, g);
+                    edges.add(afterPass ? pass[e] : lastCompute, g);
                     c.pending[g]++;
                     // keep gate edges of open comm instructions after this one: swap into place
-                    swapToFront(openStart, edges - 1);
+                    edges.swap(openStart, edges.count() - 1);
                     openStart++;
                 }
             }
@@ -206,9 +203,9 @@ final class Compiler {
                 pass[passCount++] = g;
             }
             if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {
-                edge(lastGather, g);
+                edges.add(lastGather, g);
                 c.pending[g]++;
-                swapToFront(openStart++, edges - 1);
+                edges.swap(openStart++, edges.count() - 1);
             }
             if (ins instanceof AllGather) {
                 lastGather = g;
@@ -218,12 +215,12 @@ final class Compiler {
             } else if (ins instanceof Collective a && a.prefetches()) {
                 prefetched.add(g);
             } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
-                edge(g, -1); // gate edge, its target is the next compute instruction
+                edges.add(g, -1); // gate edge, its target is the next compute instruction
             }
             g++;
         }
-        for (int e = openStart; e < edges; e++) {
-            edgeTo[e] = -1; // comm instructions with no compute after them
+        for (int e = openStart; e < edges.count(); e++) {
+            edges.target(e, -1); // comm instructions with no compute after them
         }
         return g;
     }
@@ -252,53 +249,11 @@ final class Compiler {
         c.executedFlops[i] += flops.executed(cp);
     }
 
-    private void swapToFront(int front, int last) {
-        int f = edgeFrom[front];
-        int t = edgeTo[front];
-        edgeFrom[front] = edgeFrom[last];
-        edgeTo[front] = edgeTo[last];
-        edgeFrom[last] = f;
-        edgeTo[last] = t;
-    }
-
-    private void edge(int from, int to) {
-        if (edges == edgeFrom.length) {
-            edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
-            edgeTo = Arrays.copyOf(edgeTo, edges * 2);
-        }
-        edgeFrom[edges] = from;
-        edgeTo[edges] = to;
-        edges++;
-    }
-
     private ClusterDevice clusterDevice(String id) {
         ClusterDevice d = clusterDevices.get(id);
         if (d == null) {
             throw new PlanException("device '" + id + "' is not in cluster '" + cluster.name() + "'");
         }
         return d;
-    }
-
-    /** Builds the successor lists (CSR) from the edge list. */
-    private void successors() {
-        int n = c.count;
-        int[] start = new int[n + 1];
-        for (int e = 0; e < edges; e++) {
-            if (edgeTo[e] >= 0) {
-                start[edgeFrom[e] + 1]++;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] fill = Arrays.copyOf(start, n);
-        int[] succ = new int[start[n]];
-        for (int e = 0; e < edges; e++) {
-            if (edgeTo[e] >= 0) {
-                succ[fill[edgeFrom[e]]++] = edgeTo[e];
-            }
-        }
-        c.successorStart = start;
-        c.successors = succ;
     }
 }

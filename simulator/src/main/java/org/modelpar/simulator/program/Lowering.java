@@ -45,10 +45,10 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
- *       these for all its stages in stage order before the next. With a ZeRO stage the gradient all-reduce is a
- *       {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer step
- *       (stages 1, 2) or before every forward and (input-gradient) backward {@link Compute} (stage 3);
- *       {@link ZeroCollectives}.</li>
+ *       these for all its stages in stage order before the next. With ZeRO stage 1 or 2 the gradient all-reduce
+ *       is a {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer
+ *       step; with stage 3 every pass runs unit by unit, each unit's parameters all-gathered one unit ahead and
+ *       its gradients reduce-scattered after its backward ({@link ZeroCollectives#unitPass}).</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor

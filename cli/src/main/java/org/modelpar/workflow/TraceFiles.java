@@ -4,28 +4,24 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.cost.BackwardSplit;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
-import org.modelpar.simulator.plan.Stage;
-import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.InstructionFlops;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.trace.ChromeTraceWriter;
 
 /**
  * Chrome traces of a plan's steps, as {@code simulate --trace}, {@code train --trace} and {@code run --trace} write
- * them: with the plan's hash (so a report reads a trace only with its own plan) and each forward or backward's FLOPs
- * (the stage's ops' FLOPs per sample x the samples of a replica's micro-batch / the tensor degree; a recomputing
- * backward adds its forward again), and, when asked, only some devices, for a smaller file.
+ * them: with the plan's hash (so a report reads a trace only with its own plan) and each compute instruction's executed
+ * FLOPs as the simulator counts them ({@link InstructionFlops}), and, when asked, only some devices, for a smaller file.
  */
 public final class TraceFiles {
     /** The device selection that keeps one data-parallel replica: {@code replica:R}. */
@@ -34,31 +30,10 @@ public final class TraceFiles {
     private TraceFiles() {
     }
 
-    /** The trace's details for {@code plan} of {@code graph}. */
+    /** The trace's details for {@code plan} of {@code graph}: its hash, and each instruction's FLOPs ({@link InstructionFlops}). */
     public static ChromeTraceWriter.Details details(ComputationGraph graph, PlacementPlan plan) {
-        Map<Integer, double[]> perStage = new HashMap<>();
-        for (Stage s : plan.stages()) {
-            double samples = (double) plan.microBatchSize() / plan.dataParallel(s.index()) / plan.tensorParallel();
-            double[] flops = new double[3];
-            s.ops().forEach(id -> graph.op(id).ifPresent(op -> {
-                flops[0] += op.forwardFlops() * samples;
-                flops[1] += op.backwardFlops() * samples;
-                flops[2] += BackwardSplit.weightGradientFlops(op) * samples;
-            }));
-            perStage.put(s.index(), flops);
-        }
-        return new ChromeTraceWriter.Details(PlanJson.contentHash(plan), i -> {
-            if (!(i instanceof Compute c)) {
-                return 0;
-            }
-            double[] f = perStage.getOrDefault(c.stage(), new double[3]);
-            return switch (c.direction()) {
-                case FORWARD -> f[0];
-                case BACKWARD -> f[1] + (c.recompute() ? f[0] : 0);
-                case INPUT_GRADIENT -> f[1] - f[2];
-                case WEIGHT_GRADIENT -> f[2];
-            };
-        });
+        InstructionFlops flops = new InstructionFlops(PlanValidator.validate(plan, graph));
+        return new ChromeTraceWriter.Details(PlanJson.contentHash(plan), flops::executed);
     }
 
     /** The trace as JSON text. */

@@ -73,7 +73,8 @@ public final class SimulatorBench {
     /**
      * One step of megatron-1t as Megatron-LM ran it (t=8, p=64, d=6 on dgx-a100:384, 512 micro-batches of 1,
      * full recomputation, scatter/gather, 1F1B): {@link Simulator#simulate} (validation, lowering, engine,
-     * report) as this thread's CPU time and as wall time, against the 5 s target.
+     * report; tensor rank 0 only, {@link TensorRankSymmetry}) as this thread's CPU time and as wall time, against the
+     * 5 s target; and, for scale in the same run, validation, lowering and engine of every device.
      */
     private static void megatronOneT(int reps) {
         ComputationGraph graph = ModelZoo.build("megatron-1t");
@@ -96,5 +97,12 @@ public final class SimulatorBench {
         System.out.printf("megatron-1t t=8 p=64 d=6 on 3072 devices: %d events, simulated step %.3f s; simulate CPU %.2f s,"
                 + " ratio to the 5 s target %.2f; wall %.2f s%n", report.events(), report.stepSeconds(), bestCpu,
                 bestCpu / 5.0, bestWall);
+        long t0 = cpu.getCurrentThreadCpuTime();
+        PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
+        StepRun full = Engine.run(Lowering.lower(layout), layout, cluster, new RooflineCostModel(), false);
+        System.out.printf("  every device: %d instructions, %d events, simulated step %.3f s; validation, lowering and"
+                + " engine CPU %.2f s (%.1f x the representative run)%n", full.timeline().spans().size(), full.events(),
+                TimelineStats.of(full.timeline()).stepSeconds(), (cpu.getCurrentThreadCpuTime() - t0) / 1e9,
+                (cpu.getCurrentThreadCpuTime() - t0) / 1e9 / bestCpu);
     }
 }

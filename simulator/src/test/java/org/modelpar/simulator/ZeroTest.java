@@ -67,18 +67,40 @@ class ZeroTest {
         assertThat(z1.subList(z1.size() - 3, z1.size())).extracting(Instruction::name)
                 .containsExactly("reducescatter s0", "optimizer s0", "allgather params s0");
         assertThat(z1).contains(new ReduceScatter(0, DEVICES, bytes, false), new AllGather(0, DEVICES, bytes, AllGather.Phase.AFTER_STEP, 0));
-        List<Instruction> z3 = Lowering.lower(g, c, plan(3, 2)).programs().get(0).instructions();
-        assertThat(z3).extracting(Instruction::name).containsExactly("allgather params F s0 mb0", "F s0 mb0",
-                "allgather params B s0 mb0", "B s0 mb0", "free s0 mb0", "allgather params F s0 mb1", "F s0 mb1",
-                "allgather params B s0 mb1", "B s0 mb1", "free s0 mb1", "reducescatter s0", "optimizer s0");
         // free compute and optimizer: the step is the ring collectives, (d-1)/d x S each
         SimulationOptions free = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
         double pass = 3 / 4.0 * bytes / C;
         assertThat(Simulator.simulate(g, c, plan(0, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
         assertThat(Simulator.simulate(g, c, plan(1, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
         assertThat(Simulator.simulate(g, c, plan(2, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
-        // stage 3: a gather before each of 2 forwards and 2 backwards, and the reduce-scatter (ZeRO's 3 Psi at m = 1)
-        assertThat(Simulator.simulate(g, c, plan(3, 2), free).stepSeconds()).isCloseTo(5 * pass, offset(1e-12));
+    }
+
+    /**
+     * Stage 3 runs every pass layer by layer (4 units of 1e6 parameters, bf16: 2 MB gathered and 2 MB of gradients
+     * reduce-scattered per unit), gathering one unit ahead and reduce-scattering each unit after its backward.
+     */
+    @Test
+    void stageThreeGathersAndReduceScattersPerLayer() {
+        List<Instruction> z3 = Lowering.lower(g, c, plan(3, 2)).programs().get(0).instructions();
+        List<String> names = z3.stream().map(Instruction::name).toList();
+        assertThat(names.subList(0, 8)).containsExactly("allgather params F s0 mb0 u0", "allgather params F s0 mb0 u1",
+                "F s0 mb0 u0", "allgather params F s0 mb0 u2", "F s0 mb0 u1", "allgather params F s0 mb0 u3", "F s0 mb0 u2",
+                "F s0 mb0 u3");
+        assertThat(names.subList(8, 21)).containsExactly("allgather params B s0 mb0 u3", "allgather params B s0 mb0 u2",
+                "B s0 mb0 u3", "reducescatter s0 mb0 u3", "allgather params B s0 mb0 u1", "B s0 mb0 u2",
+                "reducescatter s0 mb0 u2", "allgather params B s0 mb0 u0", "B s0 mb0 u1", "reducescatter s0 mb0 u1",
+                "B s0 mb0 u0", "reducescatter s0 mb0 u0", "free s0 mb0");
+        assertThat(names.get(names.size() - 1)).isEqualTo("optimizer s0");
+        assertThat(z3).filteredOn(i -> i instanceof AllGather).hasSize(16).allMatch(i -> i.bytes() == 2 * LAYER);
+        assertThat(z3).filteredOn(i -> i instanceof ReduceScatter).hasSize(8).allMatch(i -> i.bytes() == 2 * LAYER);
+        assertThat(z3).contains(new AllGather(0, DEVICES, 2 * LAYER, AllGather.Phase.FORWARD, 1, 2, true),
+                new ReduceScatter(0, DEVICES, 2 * LAYER, true, 1, 3));
+        // free compute: the ring is never idle, so the step is 3 collectives per unit and micro-batch of 3/4 x 2 MB
+        SimulationOptions free = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+        SimulationReport r = Simulator.simulate(g, c, plan(3, 2), free);
+        assertThat(r.stepSeconds()).isCloseTo(2 * 4 * 3 * (3 / 4.0 * 2 * LAYER / C), offset(1e-12));
+        // two units gathered at once: the running one and the prefetched one
+        assertThat(r.devices().get("n0g0").memory().parameters()).isEqualTo(2 * LAYER + 2 * 2 * LAYER);
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Recompute;
@@ -21,7 +22,8 @@ import org.modelpar.simulator.plan.StageProfile;
  * what its mode recomputes: the attention core (selective), the transformer layers with their all-reduces
  * (full), or the whole stage in a graph without attention (full). With scatter/gather sends (and no sequence
  * parallelism) a forward first all-gathers the received activations over the replica's t devices, a backward
- * the received gradients (Narayanan et al. 2021, section 4.1), also folded into the compute time.
+ * the received gradients (Narayanan et al. 2021, section 4.1; {@code BoundaryAllGather}): counted with the
+ * collectives here, an instruction of its own in the engine.
  */
 public final class StageCosts {
     private StageCosts() {
@@ -33,6 +35,27 @@ public final class StageCosts {
      */
     public static StageTime of(PlanLayout layout, ClusterSpec cluster, CostModel cost, int stage,
                                DeviceProfile device, List<String> tensorGroup) {
+        StageProfile sp = layout.stage(stage);
+        StageTime compute = compute(layout, cost, stage, device, sp.ops());
+        boolean gathers = layout.plan().options().gathersMessages();
+        double gatherIn = gathers ? gatherSeconds(layout, stage, sp.inputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double gatherOut = gathers ? gatherSeconds(layout, stage, sp.outputBytesPerSample(), cluster, cost, tensorGroup) : 0;
+        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
+        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
+        return new StageTime(compute.forwardComputeSeconds(), compute.backwardComputeSeconds(), forwardTp, backwardTp,
+                forwardTp + backwardTp, compute.weightGradientSeconds());
+    }
+
+    /**
+     * The compute of each {@link ParameterUnit} of {@code stage} (ZeRO stage 3 runs a pass unit by unit), without
+     * collectives; their sum is the stage's compute.
+     */
+    public static List<StageTime> units(PlanLayout layout, CostModel cost, int stage, DeviceProfile device) {
+        return ParameterUnit.of(layout, stage).stream().map(u -> compute(layout, cost, stage, device, u.ops())).toList();
+    }
+
+    /** The compute seconds of {@code ops} of {@code stage}, without collectives. */
+    private static StageTime compute(PlanLayout layout, CostModel cost, int stage, DeviceProfile device, List<OpNode> ops) {
         PlacementPlan plan = layout.plan();
         StageProfile sp = layout.stage(stage);
         int t = plan.tensorParallel();
@@ -46,7 +69,7 @@ public final class StageCosts {
         double bwd = 0;
         double recomputeSeconds = 0;
         double weightGradient = 0;
-        for (OpNode op : sp.ops()) {
+        for (OpNode op : ops) {
             OpWork w = sp.replicatedWorkOps().contains(op.id()) ? replicated
                     : sp.rowParallelOps().contains(op.id()) ? work.withRowParallel(true) : work;
             double f = cost.forwardSeconds(op, device, w);
@@ -58,25 +81,14 @@ public final class StageCosts {
                 recomputeSeconds += f;
             }
         }
-        double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup);
-        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup);
-        boolean gathers = plan.options().scatterGather() && !plan.options().sequenceParallel() && t > 1;
-        double gatherIn = gathers ? gatherSeconds(sp.inputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
-        double gatherOut = gathers ? gatherSeconds(sp.outputBytesPerSample(), cluster, cost, tensorGroup, samples, work) : 0;
-        double recomputeFlops = sp.ops().stream().filter(op -> acts.recomputes(mode, op.id()))
-                .mapToDouble(OpNode::forwardFlops).sum() * samples / t;
-        double weightGradientFlops = sp.ops().stream().mapToDouble(BackwardSplit::weightGradientFlops).sum() * samples / t;
-        return new StageTime(fwd + gatherIn, bwd + recomputeSeconds + gatherOut, forwardTp, backwardTp,
-                forwardTp + backwardTp + gatherIn + gatherOut,
-                sp.forwardFlopsPerSample() * samples / t, sp.backwardFlopsPerSample() * samples / t, recomputeFlops,
-                weightGradient, weightGradientFlops);
+        return new StageTime(fwd, bwd + recomputeSeconds, 0, 0, 0, weightGradient);
     }
 
     /** Seconds of the all-gather that rebuilds a received boundary tensor of {@code bytesPerSample} (0 for none). */
-    private static double gatherSeconds(long bytesPerSample, ClusterSpec cluster, CostModel cost, List<String> tensorGroup,
-                                        double samples, OpWork work) {
+    private static double gatherSeconds(PlanLayout layout, int stage, long bytesPerSample, ClusterSpec cluster,
+                                        CostModel cost, List<String> tensorGroup) {
         return bytesPerSample == 0 ? 0
-                : cost.allGatherSeconds(cluster, tensorGroup, Math.round(bytesPerSample * samples * work.byteScale()));
+                : cost.allGatherSeconds(cluster, tensorGroup, layout.replicaTensorBytes(stage, bytesPerSample));
     }
 
     /**

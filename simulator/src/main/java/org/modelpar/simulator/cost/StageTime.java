@@ -3,26 +3,20 @@ package org.modelpar.simulator.cost;
 /**
  * Seconds of one micro-batch of a stage on one device.
  *
- * @param forwardComputeSeconds     forward pass on the compute stream (with a scatter/gather all-gather of
- *                                  its received activations)
+ * @param forwardComputeSeconds     forward pass on the compute stream
  * @param backwardComputeSeconds    backward pass on the compute stream, including, for a recomputing stage,
  *                                  the recomputed part of the forward
- * @param forwardCollectiveSeconds  the forward's tensor-parallel collectives, uncontended ({@link TensorTraffic})
- * @param backwardCollectiveSeconds the backward's tensor-parallel collectives, uncontended
+ * @param forwardCollectiveSeconds  the forward's tensor-parallel collectives ({@link TensorTraffic}) and the
+ *                                  scatter/gather all-gather of its received activations, uncontended
+ * @param backwardCollectiveSeconds the backward's, with the all-gather of its received gradients
  * @param tensorParallelSeconds     all tensor-parallel communication inside forward + backward (collectives and
  *                                  scatter/gather all-gathers)
- * @param forwardFlops              FLOPs of the forward pass on this device
- * @param backwardFlops             FLOPs of the backward pass on this device, without recomputation
- * @param recomputeFlops            FLOPs the backward pass re-runs of the forward (executed, not model FLOPs)
  * @param weightGradientSeconds     the weight-gradient part of the backward's compute ({@link BackwardSplit}); the
  *                                  rest of the backward's compute is the input-gradient part, which the
  *                                  backward's collectives follow
- * @param weightGradientFlops       FLOPs of the weight-gradient part
  */
 public record StageTime(double forwardComputeSeconds, double backwardComputeSeconds, double forwardCollectiveSeconds,
-                        double backwardCollectiveSeconds, double tensorParallelSeconds,
-                        double forwardFlops, double backwardFlops, double recomputeFlops,
-                        double weightGradientSeconds, double weightGradientFlops) {
+                        double backwardCollectiveSeconds, double tensorParallelSeconds, double weightGradientSeconds) {
     /** Seconds of the input-gradient part of the backward's compute: all of it but the weight gradient. */
     public double inputGradientComputeSeconds() {
         return backwardComputeSeconds - weightGradientSeconds;

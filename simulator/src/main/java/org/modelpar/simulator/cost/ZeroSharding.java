@@ -1,13 +1,8 @@
 package org.modelpar.simulator.cost;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
-import org.modelpar.simulator.plan.StageProfile;
 
 /**
  * The training state one device of a stage holds under the plan's ZeRO stage z over the stage's d data-parallel
@@ -17,14 +12,13 @@ import org.modelpar.simulator.plan.StageProfile;
  * device holds without sharding ({@link PlanLayout#heldParameterShare}); its shard is {@code ceil(P / d)}; bytes
  * per parameter are {@link StateBytes}'. With d = 1 nothing is sharded.
  *
- * <p>Stage 3 gathers the parameters before they are used: the whole stage's per forward and per backward
- * (the communication of {@link org.modelpar.simulator.program.AllGather}), but layer by layer, so a device holds
- * the gathered weights of at most two layers at once, the one running and the one prefetched (as DeepSpeed's
- * ZeRO-3 and PyTorch FSDP prefetch the next unit): {@code gatheredBytes}, the two largest layers' (a layer tag's
- * ops, or an untagged op alone; a tied copy counts as a layer), at {@code ceil(layer / t)} each.
+ * <p>Stage 3 gathers the parameters before they are used, unit by unit before every forward and backward
+ * (the {@link org.modelpar.simulator.program.AllGather}s of the lowering), so a device holds
+ * the gathered weights of at most two units at once, the one running and the one prefetched (as DeepSpeed's
+ * ZeRO-3 and PyTorch FSDP prefetch the next unit): {@code gatheredBytes}, the two largest {@link ParameterUnit}s'.
  *
  * @param parameterBytes    weights held between uses: P, or the shard with stage 3
- * @param gatheredBytes     stage 3: the two largest layers' gathered weights; 0 otherwise
+ * @param gatheredBytes     stage 3: the two largest units' gathered weights; 0 otherwise
  * @param gradientBytes     P, or the shard from stage 2
  * @param optimizerBytes    P, or the shard from stage 1
  * @param updatedParameters the parameters the optimizer step updates: P, or the shard from stage 1
@@ -45,17 +39,9 @@ public record ZeroSharding(long parameterBytes, long gatheredBytes, long gradien
                 Math.multiplyExact(z >= 1 ? shard : held, state.optimizer()), z >= 1 ? shard : held);
     }
 
-    /** Parameters per tensor rank of the stage's two largest layers (a tied copy is one). */
+    /** Parameters per tensor rank of the stage's two largest {@link ParameterUnit}s. */
     private static long twoLargestLayers(PlanLayout layout, int stage) {
-        StageProfile sp = layout.stage(stage);
-        Map<String, Long> layers = new LinkedHashMap<>();
-        for (OpNode op : sp.ops()) {
-            layers.merge(op.layer().isEmpty() ? op.id() : op.layer(), op.parameterBytes() / 4, Math::addExact);
-        }
-        List<Long> sizes = new ArrayList<>(layers.values());
-        sizes.add(sp.tiedCopyParameterCount());
-        int t = layout.plan().tensorParallel();
-        List<Long> perRank = sizes.stream().map(n -> -Math.floorDiv(-n, (long) t)).sorted((a, b) -> Long.compare(b, a)).toList();
-        return perRank.stream().limit(2).mapToLong(Long::longValue).sum();
+        return ParameterUnit.of(layout, stage).stream().map(ParameterUnit::parametersPerRank)
+                .sorted((a, b) -> Long.compare(b, a)).limit(2).mapToLong(Long::longValue).sum();
     }
 }

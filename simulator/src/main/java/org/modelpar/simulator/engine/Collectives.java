@@ -1,6 +1,7 @@
 package org.modelpar.simulator.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,10 @@ final class Collectives {
             Collective col = e.getKey();
             List<String> group = col.group();
             int size = group.size();
-            if (e.getValue().size() != size) {
+            int programs = (int) group.stream().mapToInt(routes::index).distinct().count();
+            if (e.getValue().size() != programs) {
                 throw new PlanException("'" + col.name() + "' over " + group + " appears in "
-                        + e.getValue().size() + " of its " + size + " members' programs");
+                        + e.getValue().size() + " of its " + programs + " members' programs");
             }
             c.collectiveMembers[k] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
             for (int g : c.collectiveMembers[k]) {
@@ -61,19 +63,22 @@ final class Collectives {
     }
 
     /**
-     * A device group's ring, shared by every collective over that group: the out and in link of each hop, and
-     * the latency of its slowest link.
+     * A device group's ring, shared by every collective over that group: the out and in link of each hop, each
+     * once (the members of a group of representatives share their representative's ports), and the latency of
+     * its slowest link.
      */
     private record Ring(int[] path, double latencySeconds) {
         static Ring of(List<String> group, Routes routes, CostModel cost, ClusterSpec cluster) {
             int size = group.size();
             int[] path = new int[2 * size];
             for (int m = 0; m < size; m++) {
-                int[] hop = routes.between(routes.index(group.get(m)), routes.index(group.get((m + 1) % size))).path();
+                String from = group.get(m);
+                String to = group.get((m + 1) % size);
+                int[] hop = Routes.route(routes.index(from), routes.index(to), cost.link(cluster, from, to)).path();
                 path[2 * m] = hop[0];
                 path[2 * m + 1] = hop[1];
             }
-            return new Ring(path, cost.slowestRingLink(cluster, group).latencySeconds());
+            return new Ring(Arrays.stream(path).distinct().toArray(), cost.slowestRingLink(cluster, group).latencySeconds());
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.modelpar.simulator.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +14,14 @@ import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.InstructionFlops;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
@@ -33,21 +34,28 @@ final class Compiler {
     private final PlanLayout layout;
     private final ClusterSpec cluster;
     private final CostModel cost;
+    private final Map<String, String> representatives;
+    private final InstructionFlops flops;
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
-    private int[] edgeFrom = new int[1024];
-    private int[] edgeTo = new int[1024];
-    private int edges;
+    private final Edges edges = new Edges();
 
-    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
+    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives) {
         this.layout = layout;
         this.cluster = cluster;
         this.cost = cost;
+        this.representatives = representatives;
+        this.flops = new InstructionFlops(layout);
     }
 
-    static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost) {
-        return new Compiler(layout, cluster, cost).run(program);
+    /**
+     * @param representatives for a program of representatives ({@link Engine#run(StepProgram, PlanLayout, ClusterSpec,
+     *                        CostModel, Map)}), every other device's representative; empty for a whole program
+     */
+    static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                                   Map<String, String> representatives) {
+        return new Compiler(layout, cluster, cost, representatives).run(program);
     }
 
     private CompiledProgram run(StepProgram program) {
@@ -70,7 +78,7 @@ final class Compiler {
             n += programs.get(i).instructions().size();
         }
         c.deviceFirst[d] = n;
-        routes = new Routes(cluster, cost, c.deviceIds);
+        routes = new Routes(cluster, cost, c.deviceIds, representatives);
         allocate(n);
         int g = 0;
         StagePrices prices = new StagePrices(layout, cluster, cost);
@@ -80,7 +88,7 @@ final class Compiler {
         SharedCompute.resources(c, cluster, clusterDevices);
         SendMatcher.match(c);
         Collectives.group(c, routes, cost, cluster);
-        successors();
+        edges.successors(c);
         return c;
     }
 
@@ -114,15 +122,18 @@ final class Compiler {
         int lastCompute = -1;
         int[] pass = new int[2]; // the tensor and expert collectives after lastCompute: sends wait for them
         int passCount = 0;
-        int openStart = edges;
+        int openStart = edges.count();
         List<Integer> overlapped = new ArrayList<>();
+        List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
+        int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
             c.computeStream[g] = ins.stream() == Stream.COMPUTE;
             c.device[g] = i;
             if (ins instanceof Compute cp) {
                 c.kind[g] = CompiledProgram.COMPUTE;
-                compute(i, g, cp, price.times()[cp.stage()], price.memory()[cp.stage()]);
+                compute(i, g, cp, cp.parts() > 1 ? price.units()[cp.stage()].get(cp.part()) : price.times()[cp.stage()],
+                        price.memory()[cp.stage()]);
             } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
                 c.memoryAtStart[g] = -price.memory()[f.stage()].stashBytesPerMicroBatch();
@@ -146,102 +157,96 @@ final class Compiler {
             }
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
-                for (int e = openStart; e < edges; e++) {
-                    edgeTo[e] = g; // the open comm instructions gate this compute instruction
+                for (int e = openStart; e < edges.count(); e++) {
+                    edges.target(e, g); // the open comm instructions gate this compute instruction
                 }
-                c.pending[g] = edges - openStart;
+                c.pending[g] = edges.count() - openStart;
                 if (lastCompute >= 0) {
-                    edge(lastCompute, g);
+                    edges.add(lastCompute, g);
                     c.pending[g]++;
                 }
                 lastCompute = g;
                 passCount = 0;
-                openStart = edges;
+                openStart = edges.count();
                 if (k == CompiledProgram.OPTIMIZER) {
                     for (int a : overlapped) {
-                        edge(a, g); // an all-reduce overlapping the backward gates only the optimizer step
+                        edges.add(a, g); // an all-reduce overlapping the backward gates only the optimizer step
                         c.pending[g]++;
                     }
                     overlapped.clear();
-                    openStart = edges;
+                    openStart = edges.count();
                 }
+                for (int p : prefetched) {
+                    edges.add(p, -1); // a prefetch skipped this compute: it gates the next one
+                }
+                prefetched.clear();
             } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
+                if (ins instanceof Collective col && col.waitsForReceives()) {
+                    for (int e = openStart; e < edges.count(); e++) {
+                        if (c.kind[edges.source(e)] == CompiledProgram.RECV) {
+                            edges.target(e, g); // the receives gate this collective, which gates the next compute
+                            c.pending[g]++;
+                            edges.swap(openStart++, e);
+                        }
+                    }
+                }
                 boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
                 for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
-                    edge(afterPass ? pass[e] : lastCompute, g);
+                    edges.add(afterPass ? pass[e] : lastCompute, g);
                     c.pending[g]++;
                     // keep gate edges of open comm instructions after this one: swap into place
-                    swapToFront(openStart, edges - 1);
+                    edges.swap(openStart, edges.count() - 1);
                     openStart++;
                 }
             }
             if (ins instanceof TensorCollective || ins instanceof ExpertAllToAll) {
                 pass[passCount++] = g;
             }
+            if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {
+                edges.add(lastGather, g);
+                c.pending[g]++;
+                edges.swap(openStart++, edges.count() - 1);
+            }
+            if (ins instanceof AllGather) {
+                lastGather = g;
+            }
             if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);
+            } else if (ins instanceof Collective a && a.prefetches()) {
+                prefetched.add(g);
             } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
-                edge(g, -1); // gate edge, its target is the next compute instruction
+                edges.add(g, -1); // gate edge, its target is the next compute instruction
             }
             g++;
         }
-        for (int e = openStart; e < edges; e++) {
-            edgeTo[e] = -1; // comm instructions with no compute after them
+        for (int e = openStart; e < edges.count(); e++) {
+            edges.target(e, -1); // comm instructions with no compute after them
         }
         return g;
     }
 
     /**
-     * Seconds, memory effect and FLOPs of a pass: a forward stashes, a (whole) backward holds the recomputed
-     * activations while it runs, the parts of a split backward share the backward's seconds and FLOPs.
+     * Seconds, memory effect and FLOPs of a pass or of one unit's part of it ({@code st} is then the unit's): a
+     * forward stashes at its start, a (whole) backward holds the recomputed activations from its start to its end,
+     * the parts of a split backward share the backward's seconds.
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
-        double flops;
-        double recomputed = 0;
         switch (cp.direction()) {
             case FORWARD -> {
                 c.seconds[g] = st.forwardComputeSeconds();
-                c.memoryAtStart[g] = mem.stashBytesPerMicroBatch();
-                flops = st.forwardFlops();
+                c.memoryAtStart[g] = cp.startsPass() ? mem.stashBytesPerMicroBatch() : 0;
             }
             case BACKWARD -> {
                 c.seconds[g] = st.backwardComputeSeconds();
-                c.memoryAtStart[g] = mem.recomputeBytes();
-                c.memoryAtEnd[g] = -mem.recomputeBytes();
-                flops = st.backwardFlops();
-                recomputed = st.recomputeFlops();
+                c.memoryAtStart[g] = cp.startsPass() ? mem.recomputeBytes() : 0;
+                c.memoryAtEnd[g] = cp.endsPass() ? -mem.recomputeBytes() : 0;
             }
-            case INPUT_GRADIENT -> {
-                c.seconds[g] = st.inputGradientComputeSeconds();
-                flops = st.backwardFlops() - st.weightGradientFlops();
-            }
-            case WEIGHT_GRADIENT -> {
-                c.seconds[g] = st.weightGradientSeconds();
-                flops = st.weightGradientFlops();
-            }
+            case INPUT_GRADIENT -> c.seconds[g] = st.inputGradientComputeSeconds();
+            case WEIGHT_GRADIENT -> c.seconds[g] = st.weightGradientSeconds();
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
-        c.modelFlops[i] += flops;
-        c.executedFlops[i] += flops + recomputed;
-    }
-
-    private void swapToFront(int front, int last) {
-        int f = edgeFrom[front];
-        int t = edgeTo[front];
-        edgeFrom[front] = edgeFrom[last];
-        edgeTo[front] = edgeTo[last];
-        edgeFrom[last] = f;
-        edgeTo[last] = t;
-    }
-
-    private void edge(int from, int to) {
-        if (edges == edgeFrom.length) {
-            edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
-            edgeTo = Arrays.copyOf(edgeTo, edges * 2);
-        }
-        edgeFrom[edges] = from;
-        edgeTo[edges] = to;
-        edges++;
+        c.modelFlops[i] += flops.model(cp);
+        c.executedFlops[i] += flops.executed(cp);
     }
 
     private ClusterDevice clusterDevice(String id) {
@@ -250,28 +255,5 @@ final class Compiler {
             throw new PlanException("device '" + id + "' is not in cluster '" + cluster.name() + "'");
         }
         return d;
-    }
-
-    /** Builds the successor lists (CSR) from the edge list. */
-    private void successors() {
-        int n = c.count;
-        int[] start = new int[n + 1];
-        for (int e = 0; e < edges; e++) {
-            if (edgeTo[e] >= 0) {
-                start[edgeFrom[e] + 1]++;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] fill = Arrays.copyOf(start, n);
-        int[] succ = new int[start[n]];
-        for (int e = 0; e < edges; e++) {
-            if (edgeTo[e] >= 0) {
-                succ[fill[edgeFrom[e]]++] = edgeTo[e];
-            }
-        }
-        c.successorStart = start;
-        c.successors = succ;
     }
 }

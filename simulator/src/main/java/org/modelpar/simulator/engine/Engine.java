@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.memory.OutOfMemoryEvent;
@@ -66,7 +67,18 @@ public final class Engine {
      */
     public static StepRun run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
                               boolean recordMemory) {
-        return run(Compiler.compile(program, layout, cluster, cost), recordMemory);
+        return run(Compiler.compile(program, layout, cluster, cost, Map.of()), recordMemory);
+    }
+
+    /**
+     * Simulates the programs of representative devices only (no memory changes kept): the other devices of
+     * {@code representatives} appear only in collective groups, where they stand for their representative's ports.
+     * Exact when every device runs its representative's program on identical hardware and contention (checked by
+     * the caller); the run's devices and timeline are the representatives'.
+     */
+    public static StepRun run(StepProgram representativePrograms, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                              Map<String, String> representatives) {
+        return run(Compiler.compile(representativePrograms, layout, cluster, cost, representatives), false);
     }
 
     /** Runs a compiled program (the benchmark times this apart from compiling). */
@@ -185,9 +197,7 @@ public final class Engine {
             if (++ready[coll] == members.length) {
                 for (int m : members) {
                     start[m] = now;
-                    if (m != g) {
-                        cause[m] = g;
-                    }
+                    cause[m] = cause[g]; // what made the last member ready started the collective on every member
                 }
                 queue.push(now + c.collectiveLatency[coll], Events.encode(Events.COLLECTIVE_START, 0, coll));
             }

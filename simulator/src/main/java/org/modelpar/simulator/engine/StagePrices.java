@@ -28,6 +28,7 @@ final class StagePrices {
     private final ClusterSpec cluster;
     private final CostModel cost;
     private final Map<String, StageTime> times = new HashMap<>();
+    private final Map<String, List<StageTime>> units = new HashMap<>();
     private final StageMemory[] memory;
     private final Map<Integer, MemoryBreakdown> fixed = new HashMap<>();
     private final Map<String, Double> optimizer = new HashMap<>();
@@ -39,22 +40,32 @@ final class StagePrices {
         this.memory = new StageMemory[layout.plan().pipelineStages()];
     }
 
-    /** The prices of the stages one device runs, by stage index. */
-    record Device(StageTime[] times, StageMemory[] memory, double[] optimizerSeconds, MemoryBreakdown fixed) {
+    /**
+     * The prices of the stages one device runs, by stage index; {@code units} the compute of each parameter unit
+     * (ZeRO stage 3 runs a pass unit by unit), null otherwise.
+     */
+    record Device(StageTime[] times, List<StageTime>[] units, StageMemory[] memory, double[] optimizerSeconds,
+                  MemoryBreakdown fixed) {
     }
 
     /** Prices every stage of the device group of {@code dp} for a device of {@code profile}. */
     Device forDevice(DeviceProgram dp, DeviceProfile profile) {
         int n = layout.plan().pipelineStages();
         StageTime[] t = new StageTime[n];
+        @SuppressWarnings("unchecked")
+        List<StageTime>[] u = new List[n];
         double[] o = new double[n];
         for (int s = dp.stage(); s < n; s += layout.plan().pipelineDegree()) {
             t[s] = time(s, dp, profile);
+            if (layout.plan().options().zeroStage() == 3) {
+                int stage = s;
+                u[s] = units.computeIfAbsent(s + "/" + profile.name(), k -> StageCosts.units(layout, cost, stage, profile));
+            }
             o[s] = optimizerSeconds(s, profile);
             memory(s);
         }
         MemoryBreakdown f = fixed.computeIfAbsent(dp.stage(), g -> MemoryModel.deviceFixed(layout, g));
-        return new Device(t, memory, o, f);
+        return new Device(t, u, memory, o, f);
     }
 
     /** One micro-batch of {@code stage} on a device of {@code profile} running {@code dp}. */

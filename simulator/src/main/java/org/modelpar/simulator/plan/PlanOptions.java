@@ -64,6 +64,14 @@ public record PlanOptions(boolean sequenceParallel, boolean scatterGather, boole
         return new PlanOptions(sequenceParallel, scatterGather, overlapGradientReduce, zeroStage, degree);
     }
 
+    /**
+     * Whether the receiving replica all-gathers a pipeline message over its t devices: scatter/gather without
+     * sequence parallelism (whose ranks use their 1/t of the sequence as it is).
+     */
+    public boolean gathersMessages() {
+        return scatterGather && !sequenceParallel;
+    }
+
     /** Whether a pipeline message carries 1/t of its tensor (sequence parallelism or scatter/gather). */
     public boolean splitsMessages() {
         return sequenceParallel || scatterGather;

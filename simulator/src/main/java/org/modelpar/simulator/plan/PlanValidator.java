@@ -40,21 +40,7 @@ public final class PlanValidator {
      * @throws PlanException naming the op, tensor, device or stage and the value at fault
      */
     public static PlanLayout validate(PlacementPlan plan, ComputationGraph graph, ClusterSpec cluster) {
-        Map<String, Integer> stageOf = stageOfOps(plan, graph);
-        for (OpNode op : graph.ops()) {
-            if (!stageOf.containsKey(op.id())) {
-                throw new PlanException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage");
-            }
-        }
-        // with one stage no tensor can run backwards (this skips the lookups in the solver's one-stage probes)
-        for (TensorEdge t : plan.pipelineStages() == 1 ? List.<TensorEdge>of() : graph.tensors()) {
-            int from = stageOf.get(t.from());
-            int to = stageOf.get(t.to());
-            if (from > to) {
-                throw new PlanException("tensor '" + t.id() + "' runs from op '" + t.from() + "' in stage " + from
-                        + " back to op '" + t.to() + "' in stage " + to);
-            }
-        }
+        Map<String, Integer> stageOf = checkedStageOfOps(plan, graph);
         Map<String, Integer> stageOfDevice = new HashMap<>();
         // the stages of an interleaved plan beyond the first p run on the devices of those (PlacementPlan checks)
         for (Stage s : plan.stages().subList(0, plan.pipelineDegree())) {
@@ -70,6 +56,36 @@ public final class PlanValidator {
             }
         }
         return PlanLayout.of(plan, graph, stageOf);
+    }
+
+    /**
+     * The plan's layout checked against its graph only (ops and tensors, not devices): what needs no cluster, such
+     * as the FLOPs of a trace's instructions.
+     *
+     * @throws PlanException naming the op, tensor or stage and the value at fault
+     */
+    public static PlanLayout validate(PlacementPlan plan, ComputationGraph graph) {
+        return PlanLayout.of(plan, graph, checkedStageOfOps(plan, graph));
+    }
+
+    /** Each op's stage, checked: every op of the graph in exactly one stage, no tensor running backwards. */
+    private static Map<String, Integer> checkedStageOfOps(PlacementPlan plan, ComputationGraph graph) {
+        Map<String, Integer> stageOf = stageOfOps(plan, graph);
+        for (OpNode op : graph.ops()) {
+            if (!stageOf.containsKey(op.id())) {
+                throw new PlanException("op '" + op.id() + "' of graph '" + graph.name() + "' is in no stage");
+            }
+        }
+        // with one stage no tensor can run backwards (this skips the lookups in the solver's one-stage probes)
+        for (TensorEdge t : plan.pipelineStages() == 1 ? List.<TensorEdge>of() : graph.tensors()) {
+            int from = stageOf.get(t.from());
+            int to = stageOf.get(t.to());
+            if (from > to) {
+                throw new PlanException("tensor '" + t.id() + "' runs from op '" + t.from() + "' in stage " + from
+                        + " back to op '" + t.to() + "' in stage " + to);
+            }
+        }
+        return stageOf;
     }
 
     private static Map<String, Integer> stageOfOps(PlacementPlan plan, ComputationGraph graph) {

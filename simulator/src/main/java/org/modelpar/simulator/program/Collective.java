@@ -11,7 +11,7 @@ import java.util.List;
  * all-gather).
  */
 public sealed interface Collective extends CommunicationInstruction
-        permits AllReduce, TensorCollective, ReduceScatter, AllGather, ExpertAllToAll, ExpertAllReduce {
+        permits AllReduce, TensorCollective, ReduceScatter, AllGather, BoundaryAllGather, ExpertAllToAll, ExpertAllReduce {
     /** Device ids of the group, in ring order. */
     List<String> group();
 
@@ -28,6 +28,22 @@ public sealed interface Collective extends CommunicationInstruction
      * PyTorch DDP does): it then gates only the {@link OptimizerStep}, not the compute instructions after it.
      */
     default boolean overlapsBackward() {
+        return false;
+    }
+
+    /**
+     * Whether it also waits for the {@link Recv}s placed before it (it works on what they received, as a
+     * {@link BoundaryAllGather} does); they then gate the next compute instruction through it.
+     */
+    default boolean waitsForReceives() {
+        return false;
+    }
+
+    /**
+     * Whether it prefetches (ZeRO-3's gather of the next unit): it also waits for the device's previous
+     * parameter {@link AllGather}, and gates the compute instruction after the next one instead of the next one.
+     */
+    default boolean prefetches() {
         return false;
     }
 }

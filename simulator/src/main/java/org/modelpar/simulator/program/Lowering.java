@@ -35,6 +35,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       k's stashed activations, then a {@link Send} of gradients per producing device. A split backward
  *       (ZB-H1) is the input-gradient {@link Compute} with the receives before it and the sends after it, and,
  *       later in the order, the weight-gradient {@link Compute} followed by the {@link Free}.</li>
+ *   <li><b>Scatter/gather:</b> each tensor rank sends and receives 1/t of a boundary tensor; without sequence
+ *       parallelism the receives of a forward or backward are followed by a {@link BoundaryAllGather} over the
+ *       replica's t devices, before its compute.</li>
  *   <li><b>End of step:</b> an {@link AllReduce} of the device's gradients over its data-parallel group
  *       (the devices of the stage with the same tensor rank, in replica order; omitted for one replica or
  *       no parameters; with {@code overlapGradientReduce} it is placed right before the stage's last
@@ -42,10 +45,10 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
- *       these for all its stages in stage order before the next. With a ZeRO stage the gradient all-reduce is a
- *       {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer step
- *       (stages 1, 2) or before every forward and (input-gradient) backward {@link Compute} (stage 3);
- *       {@link ZeroCollectives}.</li>
+ *       these for all its stages in stage order before the next. With ZeRO stage 1 or 2 the gradient all-reduce
+ *       is a {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer
+ *       step; with stage 3 every pass runs unit by unit, each unit's parameters all-gathered one unit ahead and
+ *       its gradients reduce-scattered after its backward ({@link ZeroCollectives#unitPass}).</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -72,6 +75,23 @@ public final class Lowering {
 
     /** Lowers a validated plan: one program per device, the devices of each device group in stage order. */
     public static StepProgram lower(PlanLayout layout) {
+        return lower(layout, -1);
+    }
+
+    /**
+     * The programs of the devices of one tensor rank only, in the same order: what the simulator runs when every
+     * tensor rank of a replica runs the same program on identical hardware (the other ranks' programs differ
+     * only in the devices they name). Not a complete step program: the executor runs {@link #lower(PlanLayout)}.
+     */
+    public static StepProgram lowerTensorRank(PlanLayout layout, int rank) {
+        if (rank < 0 || rank >= layout.plan().tensorParallel()) {
+            throw new IllegalArgumentException("tensor rank " + rank + " is outside [0, " + layout.plan().tensorParallel() + ")");
+        }
+        return lower(layout, rank);
+    }
+
+    /** The programs of every device ({@code onlyRank} -1) or of the devices of tensor rank {@code onlyRank}. */
+    private static StepProgram lower(PlanLayout layout, int onlyRank) {
         PlacementPlan plan = layout.plan();
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
         List<Peers> in = new ArrayList<>();
@@ -91,6 +111,9 @@ public final class Lowering {
             }
             List<String> devices = plan.stages().get(g).devices();
             for (int i = 0; i < devices.size(); i++) {
+                if (onlyRank >= 0 && i % plan.tensorParallel() != onlyRank) {
+                    continue;
+                }
                 programs.add(program(layout, g, slots, lastGradientPass, i / plan.tensorParallel(), i % plan.tensorParallel(),
                         in, out));
             }
@@ -144,10 +167,8 @@ public final class Lowering {
             List<String> dataGroup = dataGroups.get(stage);
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
-                if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.FORWARD)) {
-                    program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.FORWARD, mb));
-                }
-                program.add(new Compute(stage, mb, direction, recompute));
+                BoundaryAllGather.of(layout, stage, mb, Payload.ACTIVATION, tensorGroup).ifPresent(program::add);
+                compute(layout, stage, mb, direction, recompute, dataGroup, program);
                 tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
@@ -155,6 +176,7 @@ public final class Lowering {
             }
             if (direction.handsOnGradients()) {
                 exchange(plan, stage, replica, rank, mb, Payload.GRADIENT, outputs.get(stage), false, program);
+                BoundaryAllGather.of(layout, stage, mb, Payload.GRADIENT, tensorGroup).ifPresent(program::add);
             }
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n && reduces(layout, stage)) {
                 program.add(ZeroCollectives.gradientReduce(layout, stage, dataGroup, true));
@@ -162,10 +184,7 @@ public final class Lowering {
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
-            if (direction.handsOnGradients() && ZeroCollectives.gathers(layout, stage, AllGather.Phase.BACKWARD)) {
-                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroup, AllGather.Phase.BACKWARD, mb));
-            }
-            program.add(new Compute(stage, mb, direction, recompute));
+            compute(layout, stage, mb, direction, recompute, dataGroup, program);
             if (direction.handsOnGradients()) {
                 tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
@@ -198,16 +217,30 @@ public final class Lowering {
         }
         for (int stage : chunks) {
             if (ZeroCollectives.gathers(layout, stage, AllGather.Phase.AFTER_STEP)) {
-                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroups.get(stage), AllGather.Phase.AFTER_STEP, 0));
+                program.add(ZeroCollectives.parameterGather(layout, stage, dataGroups.get(stage)));
             }
         }
         String device = plan.stages().get(group).devices().get(replica * t + rank);
         return new DeviceProgram(device, group, replica, rank, program);
     }
 
-    /** Whether a stage reduces its gradients over data-parallel replicas (more than one, and parameters). */
+    /**
+     * Whether a stage reduces its gradients over data-parallel replicas once a step (more than one, and parameters,
+     * and not unit by unit).
+     */
     private static boolean reduces(PlanLayout layout, int stage) {
-        return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0;
+        return layout.plan().dataParallel(stage) > 1 && layout.parameterShare(stage) > 0
+                && !ZeroCollectives.reducesPerUnit(layout, stage);
+    }
+
+    /** A pass's compute: one {@link Compute}, or with ZeRO stage 3 its units' parts with their collectives. */
+    private static void compute(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
+                                List<String> dataGroup, List<Instruction> out) {
+        if (ZeroCollectives.reducesPerUnit(layout, stage)) {
+            ZeroCollectives.unitPass(layout, stage, mb, direction, recompute, dataGroup, out);
+        } else {
+            out.add(new Compute(stage, mb, direction, recompute));
+        }
     }
 
     /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */

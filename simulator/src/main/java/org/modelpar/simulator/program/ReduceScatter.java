@@ -5,16 +5,27 @@ import java.util.List;
 /**
  * Ring reduce-scatter of a stage's gradients over its data-parallel group (ZeRO stages 1-3 and Megatron-LM's
  * distributed optimizer: each member keeps the sum of its 1/d shard; Rajbhandari et al., "ZeRO", SC 2020,
- * section 7). Placed and gated like the data-parallel {@link AllReduce} it replaces.
+ * section 7). With stages 1 and 2 it reduces the whole stage once per step, placed and gated like the
+ * data-parallel {@link AllReduce} it replaces; with stage 3 it reduces one {@link org.modelpar.simulator.plan.ParameterUnit}
+ * right after that unit's part of every backward (FSDP's post-backward reduce-scatter), overlapping the rest of the
+ * backward and gating only the {@link OptimizerStep}.
  *
  * @param stage            stage index
  * @param group            the stage's devices with this tensor rank, in replica order
  * @param bytes            gradient bytes per device before the reduction (each member ends with bytes / d)
- * @param overlapsBackward whether it is placed before the last backward and gates only the {@link OptimizerStep}
+ * @param overlapsBackward whether it overlaps the backward and gates only the {@link OptimizerStep}
+ * @param microBatch       the micro-batch of the backward it follows (stage 3), else 0
+ * @param unit             the parameter unit (stage 3), or -1 for the whole stage
  */
-public record ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward) implements Collective {
+public record ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward, int microBatch, int unit)
+        implements Collective {
     public ReduceScatter {
         group = List.copyOf(group);
+    }
+
+    /** The whole stage's gradients, once per step. */
+    public ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward) {
+        this(stage, group, bytes, overlapsBackward, 0, -1);
     }
 
     @Override
@@ -24,6 +35,6 @@ public record ReduceScatter(int stage, List<String> group, long bytes, boolean o
 
     @Override
     public String name() {
-        return "reducescatter s" + stage + (overlapsBackward ? " overlapped" : "");
+        return "reducescatter s" + stage + (unit >= 0 ? " mb" + microBatch + " u" + unit : overlapsBackward ? " overlapped" : "");
     }
 }

@@ -2,15 +2,17 @@ package org.modelpar.simulator.program;
 
 import java.util.List;
 import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 
 /**
  * The data-parallel collectives of a stage under its plan's ZeRO stage (Rajbhandari et al., "ZeRO", SC 2020,
  * section 7; {@link org.modelpar.simulator.cost.ZeroSharding} says what each device holds): without ZeRO the
- * gradients are all-reduced; with any stage they are reduce-scattered (each replica keeps the sum of its shard),
- * and the updated parameters are all-gathered after the optimizer step (stages 1 and 2) or before every forward
- * and backward (stage 3, which keeps only its shard between uses). A stage with one replica or no parameters
+ * gradients are all-reduced; with stages 1 and 2 they are reduce-scattered once a step (each replica keeps the sum
+ * of its shard) and the updated parameters all-gathered after the optimizer step; stage 3, which keeps only its
+ * shard between uses, gathers each unit's parameters before its part of every forward and backward and
+ * reduce-scatters its gradients after every backward ({@link #unitPass}). A stage with one replica or no parameters
  * has none.
  */
 final class ZeroCollectives {
@@ -32,10 +34,67 @@ final class ZeroCollectives {
         return when && layout.plan().dataParallel(stage) > 1 && layout.heldParameterShare(stage) > 0;
     }
 
-    /** The all-gather of the parameters the device holds unsharded (its tensor rank's share, with a tied copy). */
-    static AllGather parameterGather(PlanLayout layout, int stage, List<String> group, AllGather.Phase phase, int microBatch) {
+    /** Whether the stage reduces its gradients unit by unit after every backward (stage 3) instead of once a step. */
+    static boolean reducesPerUnit(PlanLayout layout, int stage) {
+        return gathers(layout, stage, AllGather.Phase.FORWARD);
+    }
+
+    /**
+     * One pass of a stage-3 stage, unit by unit as PyTorch FSDP runs it (Zhao et al., VLDB 2023, section 3.3): a
+     * forward from unit 0, a backward from the last unit. Before the first unit's part its parameters are gathered;
+     * the gather of each next unit is issued before the part ahead of it (prefetch, one unit ahead), so it overlaps
+     * that part; after each unit's part of a whole backward its gradients are reduce-scattered, overlapping the rest.
+     * A split backward's input-gradient pass gathers and computes by unit; its weight-gradient pass is one
+     * {@link Compute} followed by the reduce-scatter of every unit. Units without parameters gather nothing.
+     */
+    static void unitPass(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
+                         List<String> group, List<Instruction> out) {
+        PlacementPlan plan = layout.plan();
+        StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
+        List<ParameterUnit> units = ParameterUnit.of(layout, stage);
+        int n = units.size();
+        if (direction == Direction.WEIGHT_GRADIENT) {
+            out.add(new Compute(stage, mb, direction, recompute));
+            for (int u = n - 1; u >= 0; u--) {
+                reduce(stage, group, mb, u, units.get(u).parametersPerRank() * state.gradients(), out);
+            }
+            return;
+        }
+        AllGather.Phase phase = direction == Direction.FORWARD ? AllGather.Phase.FORWARD : AllGather.Phase.BACKWARD;
+        int step = direction == Direction.FORWARD ? 1 : -1;
+        int first = direction == Direction.FORWARD ? 0 : n - 1;
+        for (int k = 0; k < n; k++) {
+            int u = first + k * step;
+            if (k == 0) {
+                gather(stage, group, phase, mb, u, false, units.get(u).parametersPerRank() * state.parameters(), out);
+            }
+            if (k + 1 < n) {
+                gather(stage, group, phase, mb, u + step, true, units.get(u + step).parametersPerRank() * state.parameters(), out);
+            }
+            out.add(new Compute(stage, mb, direction, recompute, u, n));
+            if (direction == Direction.BACKWARD) {
+                reduce(stage, group, mb, u, units.get(u).parametersPerRank() * state.gradients(), out);
+            }
+        }
+    }
+
+    private static void gather(int stage, List<String> group, AllGather.Phase phase, int mb, int unit, boolean prefetch,
+                               long bytes, List<Instruction> out) {
+        if (bytes > 0) {
+            out.add(new AllGather(stage, group, bytes, phase, mb, unit, prefetch));
+        }
+    }
+
+    private static void reduce(int stage, List<String> group, int mb, int unit, long bytes, List<Instruction> out) {
+        if (bytes > 0) {
+            out.add(new ReduceScatter(stage, group, bytes, true, mb, unit));
+        }
+    }
+
+    /** The all-gather after the optimizer step of the parameters the device holds unsharded (stages 1 and 2). */
+    static AllGather parameterGather(PlanLayout layout, int stage, List<String> group) {
         PlacementPlan plan = layout.plan();
         long bytes = layout.heldParameterShare(stage) * StateBytes.of(plan.precision(), plan.optimizer()).parameters();
-        return new AllGather(stage, group, bytes, phase, microBatch);
+        return new AllGather(stage, group, bytes, AllGather.Phase.AFTER_STEP, 0);
     }
 }

@@ -1,0 +1,48 @@
+package org.modelpar.simulator.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.modelpar.graph.OpNode;
+
+/**
+ * A unit whose parameters ZeRO stage 3 gathers, uses and frees together, as PyTorch FSDP does per wrapped module
+ * (Zhao et al., "PyTorch FSDP: experiences on scaling fully sharded data parallel", VLDB 2023, section 3.2): the
+ * ops of one layer of the graph (its {@link OpNode#layer()} tag; an untagged op is a unit alone), in the order of
+ * the layers' first ops on the stage. A tied copy's word table goes with the last unit, whose logits read it.
+ *
+ * @param ops               the unit's ops, in stage order
+ * @param parametersPerRank parameters one tensor rank holds unsharded: {@code ceil(n / t)} of the unit's n, plus
+ *                          {@code ceil(tied / t)} of a tied copy on the last unit
+ */
+public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
+    public ParameterUnit {
+        ops = List.copyOf(ops);
+        if (ops.isEmpty() || parametersPerRank < 0) {
+            throw new IllegalArgumentException("a parameter unit needs ops and parameters >= 0, got " + ops.size()
+                    + " ops and " + parametersPerRank + " parameters");
+        }
+    }
+
+    /** The units of {@code stage}, in order. */
+    public static List<ParameterUnit> of(PlanLayout layout, int stage) {
+        StageProfile sp = layout.stage(stage);
+        Map<String, List<OpNode>> layers = new LinkedHashMap<>();
+        for (OpNode op : sp.ops()) {
+            layers.computeIfAbsent(op.layer().isEmpty() ? "op " + op.id() : op.layer(), k -> new ArrayList<>()).add(op);
+        }
+        long t = layout.plan().tensorParallel();
+        List<ParameterUnit> units = new ArrayList<>(layers.size());
+        int k = 0;
+        for (List<OpNode> ops : layers.values()) {
+            long parameters = ops.stream().mapToLong(op -> op.parameterBytes() / 4).reduce(0, Math::addExact);
+            long perRank = -Math.floorDiv(-parameters, t);
+            if (++k == layers.size()) {
+                perRank = Math.addExact(perRank, -Math.floorDiv(-sp.tiedCopyParameterCount(), t));
+            }
+            units.add(new ParameterUnit(ops, perRank));
+        }
+        return units;
+    }
+}

@@ -113,7 +113,8 @@ public final class Planner {
         int[] pinned = pinnedBlocks(blocks, request.pins());
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
-        List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
+        List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
+                ConfigurationSpace.expertsPerLayer(graph));
         if (configs.isEmpty()) {
             throw new PlanException(ConfigurationSpace.whyNone(cluster, request, blocks.size()).orElse("globalBatchSize "
                     + request.globalBatchSize() + ": no configuration of " + cluster.devices().size() + " devices fits it"
@@ -125,7 +126,12 @@ public final class Planner {
         configs = new ArrayList<>(configs);
         configs.sort(Comparator.comparingDouble(bound::get));
         List<Configuration> ordered = configs;
-        startFrom.map(Configuration::of).filter(ordered::remove).ifPresent(c -> ordered.add(0, c));
+        // an interleaved earlier plan is possible when its 1F1B form is (interleaving is tried on the finalists)
+        startFrom.map(Configuration::of).filter(c -> ordered.remove(c) || ordered.contains(c.withVirtualStages(1)))
+                .ifPresent(c -> {
+                    ordered.add(0, c);
+                    bound.put(c, builder.lowerBoundSeconds(c));
+                });
         List<Estimate> fitting = new ArrayList<>();
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;
@@ -180,7 +186,7 @@ public final class Planner {
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
-                    + "/" + c.schedule().splitsBackward())) {
+                    + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
@@ -190,7 +196,9 @@ public final class Planner {
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
-        // the ZeRO stages, then the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
+        simulated.addAll(interleavings(simulated.get(0), placer, builder, candidates, request));
+        simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.zeroStages(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.variants(simulated.get(0)));
@@ -207,7 +215,38 @@ public final class Planner {
      */
     private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
         return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
-                && request.pins().isEmpty() && request.expertParallel() == 1;
+                && request.pins().isEmpty() && c.expertParallel() == 1 && c.virtualStages() == 1;
+    }
+
+    /**
+     * The winner's configuration as Megatron-LM's interleaved 1F1B (Narayanan et al., SC'21, section 2.2) with
+     * v = 2, 3, ... model chunks per device group while there is a block per chunk, each placed by the dynamic
+     * program over p x v stages and simulated when its estimate ({@link Configuration#stepSlots} x bottleneck) is
+     * below the winner's simulated step and the smaller v's estimates (the bubble shrinks as 1/v, the sends grow
+     * with v, and a v that does not divide the blocks evenly has a heavier bottleneck chunk); only where the request
+     * leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of
+     * at least 2 dividing m.
+     */
+    private static List<Candidate> interleavings(Candidate winner, StagePlacer placer, ProblemBuilder builder,
+                                                 CandidateBuilder candidates, PlanRequest request) {
+        Configuration c = winner.configuration();
+        List<Candidate> out = new ArrayList<>();
+        if (!request.searchesInterleaving() || !request.pins().isEmpty() || !c.replicas().isEmpty() || c.pipeline() < 2
+                || c.microBatches() % c.pipeline() != 0) {
+            return out;
+        }
+        double best = winner.stepSeconds();
+        for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
+            Configuration chunked = c.withVirtualStages(v);
+            PlacementProblem problem = builder.build(chunked);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem);
+            double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+            if (estimate < best) {
+                best = estimate;
+                out.add(candidates.place(new Estimate(chunked, problem, dp.get(), estimate), false));
+            }
+        }
+        return out;
     }
 
     /**

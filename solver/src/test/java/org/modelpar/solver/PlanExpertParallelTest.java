@@ -26,7 +26,7 @@ class PlanExpertParallelTest {
 
     @Test
     void aFixedExpertDegreeIsKeptAndShrinksTheExpertState() {
-        PlacementPlan best = new Planner().plan(GRAPH, CLUSTER, FIXED.withSharding(OptionalInt.empty(), 4)).best().plan();
+        PlacementPlan best = new Planner().plan(GRAPH, CLUSTER, FIXED.withSharding(OptionalInt.empty(), OptionalInt.of(4))).best().plan();
         assertThat(best.options().expertParallel()).isEqualTo(4);
         assertThat(best.options().zeroStage()).isZero();
         for (int s = 0; s < best.pipelineStages(); s++) {
@@ -39,7 +39,7 @@ class PlanExpertParallelTest {
 
     @Test
     void aDegreeThatDividesNoDataDegreeIsRefusedInOneLine() {
-        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, FIXED.withSharding(OptionalInt.empty(), 3)))
+        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, FIXED.withSharding(OptionalInt.empty(), OptionalInt.of(3))))
                 .isInstanceOf(PlanException.class)
                 .hasMessage("--expert-parallel 3 cannot work on 32 devices of cluster 'dgx-a100:4': the data degree d must be"
                         + " a multiple of it, and d can be 1, 2, 4 here");

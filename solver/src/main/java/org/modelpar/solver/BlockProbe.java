@@ -29,8 +29,10 @@ import org.modelpar.simulator.plan.Stage;
  * them) form a one-stage probe plan on the group's devices (with the request's ZeRO stage and the configuration's
  * expert-parallel degree, which shard the state over the group's replicas), which {@link StageCosts} and
  * {@link MemoryModel} evaluate exactly as they evaluate a real stage; with expert parallelism the time adds the
- * block's dispatch and combine all-to-alls, forward and backward ({@link ExpertTraffic}, over the first expert
- * group's devices of tensor rank 0), which the lowering runs as instructions of their own. Results are cached per
+ * block's dispatch and combine all-to-alls, forward and backward ({@link ExpertTraffic} of the block's experts with
+ * their tensors in the whole graph, over the first expert group's devices of tensor rank 0), which the lowering runs
+ * as instructions of their own (a layer whose experts fall in several blocks counts its latencies in each: an
+ * upper bound). Results are cached per
  * block, device type, tensor degree, samples per replica, recomputation and expert degree; one instance serves one
  * search (one ZeRO stage).
  */
@@ -89,15 +91,20 @@ final class BlockProbe {
                         .withExpertParallel(config.expertParallel()));
         PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
-                ids.subList(0, config.tensor())).totalSeconds() + expertSeconds(layout, ids, config);
+                ids.subList(0, config.tensor())).totalSeconds() + expertSeconds(layout, ids, config, recompute);
         return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));
     }
 
     /** The block's expert all-to-alls, forward and backward, over the tensor-rank-0 devices of its first e replicas. */
-    private double expertSeconds(PlanLayout layout, List<String> ids, Configuration config) {
+    private double expertSeconds(PlanLayout layout, List<String> ids, Configuration config, boolean recompute) {
+        if (config.expertParallel() == 1) {
+            return 0;
+        }
         List<String> group = IntStream.range(0, config.expertParallel()).mapToObj(r -> ids.get(r * config.tensor())).toList();
-        return ExpertTraffic.of(layout, 0, false).seconds(cost, cluster, group)
-                + ExpertTraffic.of(layout, 0, true).seconds(cost, cluster, group);
+        List<OpNode> ops = layout.stage(0).ops();
+        double samples = layout.samplesPerReplica(0);
+        return ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), 1).seconds(cost, cluster, group)
+                + ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), recompute ? 2 : 1).seconds(cost, cluster, group);
     }
 
     private ComputationGraph subGraph(int block) {

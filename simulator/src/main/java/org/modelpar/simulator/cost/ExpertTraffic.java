@@ -8,6 +8,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 
 /**
@@ -31,10 +32,19 @@ public record ExpertTraffic(int collectives, long bytes) {
         if (layout.plan().options().expertParallel() == 1) {
             return NONE;
         }
-        ComputationGraph graph = layout.graph();
+        int passes = backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL ? 2 : 1;
+        return of(layout.graph(), layout.stage(stage).ops(), layout.samplesPerReplica(stage), layout.plan().precision(), passes);
+    }
+
+    /**
+     * The all-to-alls of the routed experts among {@code ops} (a stage's, or a part of one) whose tensors are
+     * those of {@code graph}, per device running {@code samples} samples at {@code precision}, {@code passes}
+     * times (2 for the backward of a fully recomputing stage), whatever the expert-parallel degree above 1.
+     */
+    public static ExpertTraffic of(ComputationGraph graph, List<OpNode> ops, double samples, Precision precision, int passes) {
         Set<String> layers = new HashSet<>();
         long perSample = 0;
-        for (OpNode op : layout.stage(stage).ops()) {
+        for (OpNode op : ops) {
             if (op.kind().equals(PlanLayout.EXPERT_KIND)) {
                 layers.add(op.layer().isEmpty() ? op.id() : op.layer());
                 for (TensorEdge in : graph.incoming(op.id())) {
@@ -45,8 +55,7 @@ public record ExpertTraffic(int collectives, long bytes) {
                 }
             }
         }
-        int passes = backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL ? 2 : 1;
-        double scale = layout.samplesPerReplica(stage) * layout.plan().precision().computeBytes() / 4.0;
+        double scale = samples * precision.computeBytes() / 4.0;
         return layers.isEmpty() ? NONE : new ExpertTraffic(2 * layers.size() * passes, passes * Math.round(perSample * scale));
     }
 

@@ -118,13 +118,15 @@ final class CandidateBuilder {
     /**
      * The candidate at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero})
      * and a stage has several replicas to shard over, each recompute mode chosen again (ZeRO shrinks the
-     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner.
+     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner. Not
+     * for a winner that spreads its experts (the simulator models ZeRO or expert parallelism, not both; the
+     * {@link Planner} searches ZeRO with every expert on every replica apart).
      */
     List<Candidate> zeroStages(Candidate c) {
         List<Candidate> out = new ArrayList<>();
         PlanOptions base = c.plan().options();
         boolean replicated = c.plan().stages().stream().anyMatch(s -> s.devices().size() > c.configuration().tensor());
-        boolean searched = replicated && request.searchesZero() && c.configuration().expertParallel() == 1;
+        boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
         for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && searched; zero++) {
             if (zero != base.zeroStage()) {
                 out.add(candidate(c.estimate(), c.stageOfBlock(), base.withZeroStage(zero)));

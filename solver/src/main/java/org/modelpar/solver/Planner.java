@@ -49,7 +49,7 @@ public final class Planner {
     static final int MOST_ZERO_STAGE = 3;
 
     /** Fitting candidates first, then by simulated step; ties keep the order they were simulated in. */
-    private static final Comparator<Candidate> CANDIDATE_ORDER =
+    static final Comparator<Candidate> CANDIDATE_ORDER =
             Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
@@ -81,30 +81,47 @@ public final class Planner {
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
                            Optional<PlacementPlan> startFrom) {
-        if (!request.searchesZero()) {
-            return search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        long start = System.nanoTime();
+        Searched found = request.searchesZero() ? firstFitting(graph, cluster, request, 0, progress, startFrom)
+                : search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) {
+            // ZeRO and expert parallelism exclude each other: every expert on every replica is searched with ZeRO too
+            try {
+                found = found.and(firstFitting(graph, cluster, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
+                        progress, startFrom));
+            } catch (InfeasibleException e) {
+                LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
+            }
         }
+        return Explainer.result(graph, cluster, cost, request, found.simulated(), found.needs(), found.counts(),
+                (System.nanoTime() - start) * 1e-9, found.completed());
+    }
+
+    /**
+     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage, up to 3.
+     *
+     * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
+     */
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
+                                  SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
-        for (int zero = 0; zero <= MOST_ZERO_STAGE; zero++) {
+        for (int zero = from; zero <= MOST_ZERO_STAGE; zero++) {
             try {
                 return search(graph, cluster, request, zero, progress, startFrom);
             } catch (InfeasibleException e) {
                 without = without == null ? e : without;
-                if (zero == MOST_ZERO_STAGE) {
-                    throw new InfeasibleException(without.getMessage() + " (ZeRO stages 1 to " + MOST_ZERO_STAGE
-                            + " do not fit either)");
-                }
             }
         }
-        throw new IllegalStateException("unreachable");
+        throw new InfeasibleException(without.getMessage() + " (ZeRO stages " + Math.max(from, 1) + " to " + MOST_ZERO_STAGE
+                + " do not fit either)");
     }
 
     /**
      * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
      * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
      */
-    private PlanResult search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
-                              Optional<PlacementPlan> startFrom) {
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
+                            Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
@@ -197,15 +214,13 @@ public final class Planner {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
-        simulated.addAll(interleavings(simulated.get(0), placer, builder, candidates, request));
+        simulated.addAll(Interleavings.of(simulated.get(0), placer, builder, candidates, request));
         simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.zeroStages(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.variants(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
-        double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, open, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
-                seconds, completed);
+        return new Searched(simulated, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
     }
 
     /**
@@ -216,37 +231,6 @@ public final class Planner {
     private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
         return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
                 && request.pins().isEmpty() && c.expertParallel() == 1 && c.virtualStages() == 1;
-    }
-
-    /**
-     * The winner's configuration as Megatron-LM's interleaved 1F1B (Narayanan et al., SC'21, section 2.2) with
-     * v = 2, 3, ... model chunks per device group while there is a block per chunk, each placed by the dynamic
-     * program over p x v stages and simulated when its estimate ({@link Configuration#stepSlots} x bottleneck) is
-     * below the winner's simulated step and the smaller v's estimates (the bubble shrinks as 1/v, the sends grow
-     * with v, and a v that does not divide the blocks evenly has a heavier bottleneck chunk); only where the request
-     * leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of
-     * at least 2 dividing m.
-     */
-    private static List<Candidate> interleavings(Candidate winner, StagePlacer placer, ProblemBuilder builder,
-                                                 CandidateBuilder candidates, PlanRequest request) {
-        Configuration c = winner.configuration();
-        List<Candidate> out = new ArrayList<>();
-        if (!request.searchesInterleaving() || !request.pins().isEmpty() || !c.replicas().isEmpty() || c.pipeline() < 2
-                || c.microBatches() % c.pipeline() != 0) {
-            return out;
-        }
-        double best = winner.stepSeconds();
-        for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
-            Configuration chunked = c.withVirtualStages(v);
-            PlacementProblem problem = builder.build(chunked);
-            Optional<IdealPartitioner.Result> dp = placer.place(problem);
-            double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-            if (estimate < best) {
-                best = estimate;
-                out.add(candidates.place(new Estimate(chunked, problem, dp.get(), estimate), false));
-            }
-        }
-        return out;
     }
 
     /**

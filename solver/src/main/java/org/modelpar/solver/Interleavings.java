@@ -1,7 +1,5 @@
 package org.modelpar.solver;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
@@ -14,32 +12,30 @@ final class Interleavings {
     /**
      * The winner's configuration as Megatron-LM's interleaved 1F1B (Narayanan et al., SC'21, section 2.2) with
      * v = 2, 3, ... model chunks per device group while there is a block per chunk, each placed by the dynamic
-     * program over p x v stages and simulated when its estimate ({@link Configuration#stepSlots} x bottleneck) is
-     * below the winner's simulated step and the smaller v's estimates (the bubble shrinks as 1/v, the sends grow
-     * with v, and a v that does not divide the blocks evenly has a heavier bottleneck chunk); only where the request
-     * leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of
-     * at least 2 dividing m.
+     * program over p x v stages; the v of the lowest estimate ({@link Configuration#stepSlots} x bottleneck) is
+     * simulated when that is below the winner's simulated step (the bubble shrinks as 1/v, the sends grow with v,
+     * and a v that does not divide the blocks evenly has a heavier bottleneck chunk; one simulation, as a step of a
+     * large cluster takes seconds to simulate). Only where the request leaves the schedule open
+     * ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of at least 2 dividing m.
      */
-    static List<Candidate> of(Candidate winner, StagePlacer placer, ProblemBuilder builder,
-                                                 CandidateBuilder candidates, PlanRequest request) {
+    static Optional<Candidate> of(Candidate winner, StagePlacer placer, ProblemBuilder builder, CandidateBuilder candidates,
+                                  PlanRequest request) {
         Configuration c = winner.configuration();
-        List<Candidate> out = new ArrayList<>();
         if (!request.searchesInterleaving() || !request.pins().isEmpty() || !c.replicas().isEmpty() || c.pipeline() < 2
                 || c.microBatches() % c.pipeline() != 0) {
-            return out;
+            return Optional.empty();
         }
-        double best = winner.stepSeconds();
+        Optional<Planner.Estimate> best = Optional.empty();
         for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
             Configuration chunked = c.withVirtualStages(v);
             PlacementProblem problem = builder.build(chunked);
             Optional<IdealPartitioner.Result> dp = placer.place(problem);
             double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-            if (estimate < best) {
-                best = estimate;
-                out.add(candidates.place(new Planner.Estimate(chunked, problem, dp.get(), estimate), false));
+            if (estimate < best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds())) {
+                best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));
             }
         }
-        return out;
+        return best.map(e -> candidates.place(e, false));
     }
 
 }

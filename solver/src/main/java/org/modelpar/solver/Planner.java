@@ -214,7 +214,7 @@ public final class Planner {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
-        simulated.addAll(Interleavings.of(simulated.get(0), placer, builder, candidates, request));
+        Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
         simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.zeroStages(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);

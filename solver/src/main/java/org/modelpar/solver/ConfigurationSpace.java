@@ -138,7 +138,10 @@ final class ConfigurationSpace {
                     continue;
                 }
                 for (int e : request.expertDegrees(experts, d)) {
-                    for (int u : d % e != 0 ? List.<Integer>of() : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
+                    if (d % e != 0) {
+                        continue;
+                    }
+                    for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
                         int mb = u * d;
                         for (Schedule s : schedules) {
                             for (int v : virtualStages(request, s, p, batch / mb, blocks)) {

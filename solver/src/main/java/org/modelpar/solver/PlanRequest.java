@@ -40,8 +40,8 @@ import org.modelpar.simulator.plan.Schedule;
  *                        tries the degrees dividing the expert count and the data degree
  * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
  *                        empty: searched
- * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe, recomputation none
- *                        or full, neither plan option
+ * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe (never interleaved),
+ *                        every recompute mode, neither plan option, ZeRO stage 0, expert degree 1 unless fixed
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,

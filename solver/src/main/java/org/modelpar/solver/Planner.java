@@ -28,11 +28,14 @@ import org.slf4j.LoggerFactory;
  * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
  * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
- * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
- * again at the other ZeRO stages, and the fastest of those with the other settings of sequence parallelism
- * and gradient-reduce overlap. The fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is tried as
+ * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at the other ZeRO stages,
+ * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
+ * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
- * so a plan that fits only with ZeRO is found.
+ * so a plan that fits only with ZeRO is found. On a mixture-of-experts graph the expert-parallel degree is a
+ * configuration dimension; when the winner spreads its experts and ZeRO is open, the search with every expert on
+ * every replica runs again from ZeRO stage 1 and both rankings merge (the simulator models one of the two).
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a

@@ -65,6 +65,13 @@ final class ConfigurationSpace {
                     + degrees.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " here");
         }
         int n = cluster.devices().size();
+        if (request.schedule().filter(Schedule::interleaves).isPresent()
+                && !enumerate(cluster, withoutExperts.withSchedule(Optional.of(Schedule.ONE_F_ONE_B)), blocks).isEmpty()) {
+            return Optional.of("--schedule interleaved" + request.virtualStages().stream().mapToObj(v -> " --virtual-stages " + v)
+                    .findFirst().orElse("") + " cannot work on " + n + " devices of cluster '" + cluster.name() + "' with global batch "
+                    + request.globalBatchSize() + " and the degrees given: Megatron-LM's interleaved schedule needs p of at least 2"
+                    + " dividing the micro-batches, and p x v chunks of at least one of the graph's " + blocks + " blocks each");
+        }
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
         String[] flags = {"--tp", "--pp", "--dp", "--microbatches"};
         String[] rules = {

@@ -121,6 +121,8 @@ class PlanInterleavedTest {
     void microBatchesNotDivisibleByTheGroupsAreRefused() {
         PlanRequest request = fixed(6).withSchedule(Optional.of(Schedule.INTERLEAVED), OptionalInt.of(2));
         assertThatThrownBy(() -> new Planner().plan(uniformChain(0, 1000), CLUSTER, request))
-                .isInstanceOf(PlanException.class);
+                .isInstanceOf(PlanException.class).hasMessage("--schedule interleaved --virtual-stages 2 cannot work on 4 devices of cluster 'free-v100-4' with global"
+                        + " batch 6 and the degrees given: Megatron-LM's interleaved schedule needs p of at least 2 dividing the"
+                        + " micro-batches, and p x v chunks of at least one of the graph's 16 blocks each");
     }
 }

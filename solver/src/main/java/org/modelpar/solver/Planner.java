@@ -33,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
  * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
- * so a plan that fits only with ZeRO is found. On a mixture-of-experts graph the expert-parallel degree is a
- * configuration dimension; when the winner spreads its experts and ZeRO is open, the search with every expert on
- * every replica runs again from ZeRO stage 1 and both rankings merge (the simulator models one of the two).
+ * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
+ * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -87,8 +86,7 @@ public final class Planner {
         long start = System.nanoTime();
         Searched found = request.searchesZero() ? firstFitting(graph, cluster, request, 0, progress, startFrom)
                 : search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
-        if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) {
-            // ZeRO and expert parallelism exclude each other: every expert on every replica is searched with ZeRO too
+        if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
             try {
                 found = found.and(firstFitting(graph, cluster, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
                         progress, startFrom));

@@ -60,8 +60,12 @@ final class PlanCommand implements Runnable {
     @Option(names = "--microbatches", paramLabel = "M", description = "Fix the number of micro-batches.")
     Integer microBatches;
 
-    @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe, 1f1b or zb-h1.")
+    @Option(names = "--schedule", paramLabel = "S", description = "Fix the schedule: gpipe, 1f1b, interleaved or zb-h1.")
     String schedule;
+
+    @Option(names = "--virtual-stages", paramLabel = "V",
+            description = "Fix the model chunks per device group of --schedule interleaved (default: searched).")
+    Integer virtualStages;
 
     @Option(names = "--sequence-parallel", paramLabel = "on|off",
             description = "Fix Megatron-LM sequence parallelism where the tensor degree is above 1 (default: search both).")
@@ -76,7 +80,8 @@ final class PlanCommand implements Runnable {
     Integer zeroStage;
 
     @Option(names = "--expert-parallel", paramLabel = "E",
-            description = "Expert-parallel degree for mixture-of-experts layers; E divides the data degree (default 1; not searched).")
+            description = "Fix the expert-parallel degree of mixture-of-experts layers; E divides the data degree"
+                    + " (default: searched over the degrees dividing the expert count and the data degree).")
     Integer expertParallel;
 
     @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: bf16, or the --from plan's).")
@@ -124,7 +129,7 @@ final class PlanCommand implements Runnable {
         Optional<PlanFile> previous = Optional.ofNullable(from).map(PlanJson::read);
         PlanRequest request = PlanRequest.of(globalBatch)
                 .withDegrees(opt(pipeline, "--pp"), opt(tensor, "--tp"), opt(data, "--dp"), opt(microBatches, "--microbatches"))
-                .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse))
+                .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse), opt(virtualStages, "--virtual-stages"))
                 .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(Precision.BF16),
                         optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
                 .withPins(pins(graph))
@@ -132,7 +137,7 @@ final class PlanCommand implements Runnable {
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
                 .withMemoryMargin(margin(memoryMargin))
                 .withPlanOptions(onOff(sequenceParallel, "--sequence-parallel"), onOff(overlapGradReduce, "--overlap-grad-reduce"))
-                .withSharding(zeroStage(), expertParallel == null ? 1 : positive(expertParallel, "--expert-parallel"));
+                .withSharding(zeroStage(), opt(expertParallel, "--expert-parallel"));
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = !json && System.console() != null;
         SearchProgress progress = showProgress ? (tried, total, best) -> {

@@ -54,11 +54,19 @@ class PlanCommandTest {
     }
 
     @Test
-    void theInterleavedScheduleIsNotSearched() {
-        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--schedule", "interleaved");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).endsWith("the planner does not search the interleaved schedule (model chunks per device"
-                + " group); simulate a hand configuration of it instead");
+    void aFixedInterleavedScheduleIsPlannedWithItsModelChunks() {
+        Run r = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2",
+                "--microbatches", "8", "--schedule", "interleaved", "--virtual-stages", "3", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"schedule\" : \"interleaved\"", "\"virtualStages\" : 3", "\"index\" : 5");
+        Run bad = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16",
+                "--virtual-stages", "2");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("modelpar: --virtual-stages 2: model chunks per device group need"
+                + " --schedule interleaved and at least 2 chunks");
+        Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "8", "--schedule", "interleaved");
+        assertThat(local.code()).isEqualTo(2);
+        assertThat(local.err().strip()).startsWith("modelpar: schedule interleaved is not run by modelpar's executor");
     }
 
     @Test

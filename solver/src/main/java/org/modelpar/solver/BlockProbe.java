@@ -6,12 +6,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.ExpertTraffic;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
@@ -19,18 +21,25 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 
 /**
  * Prices one block on one device group by asking the simulator: the block's ops (and the tensors between
- * them) form a one-stage probe plan on the group's devices (with the request's ZeRO stage and expert-parallel
- * degree, which shard the state over the group's replicas), which {@link StageCosts} and
- * {@link MemoryModel} evaluate exactly as they evaluate a real stage. Results are cached per block, device
- * type, tensor degree, samples per replica and recomputation; one instance serves one search (one ZeRO stage).
+ * them) form a one-stage probe plan on the group's devices (with the request's ZeRO stage and the configuration's
+ * expert-parallel degree, which shard the state over the group's replicas), which {@link StageCosts} and
+ * {@link MemoryModel} evaluate exactly as they evaluate a real stage; with expert parallelism the time adds the
+ * block's dispatch and combine all-to-alls, forward and backward ({@link ExpertTraffic} of the block's experts with
+ * their tensors in the whole graph, over the first expert group's devices of tensor rank 0), which the lowering runs
+ * as instructions of their own (a layer whose experts fall in several blocks counts its latencies in each: an
+ * upper bound). Results are cached per
+ * block, device type, tensor degree, samples per replica, recomputation and expert degree; one instance serves one
+ * search (one ZeRO stage).
  */
 final class BlockProbe {
     /**
-     * @param computeSeconds forward + backward of one micro-batch (with recomputation when asked)
+     * @param computeSeconds forward + backward of one micro-batch (with recomputation when asked), with the
+     *                       expert all-to-alls
      * @param memory         the simulator's memory facts for the block alone (no inputs from other blocks)
      * @param parameterShare fp32 parameters of the block one rank of a tensor group holds
      *                       ({@link org.modelpar.simulator.plan.PlanLayout#parameterShare(int)})
@@ -64,7 +73,8 @@ final class BlockProbe {
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
         // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
         int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute;
+        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
+                + "|" + config.expertParallel();
         return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
     }
 
@@ -72,15 +82,29 @@ final class BlockProbe {
                          boolean recompute) {
         ComputationGraph sub = subGraphs.get(block);
         List<String> ids = devices.stream().map(ClusterDevice::id).toList();
+        // one stage of one chunk: an interleaved configuration's chunk is priced as a 1F1B stage
+        Schedule schedule = config.schedule().interleaves() ? Schedule.ONE_F_ONE_B : config.schedule();
         PlacementPlan probe = new PlacementPlan(sub.name(), "", cluster.name(), "", request.precision(),
-                request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, config.schedule(),
+                request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, schedule,
                 config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)))
                 .withOptions(PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0))
-                        .withExpertParallel(request.expertParallel()));
+                        .withExpertParallel(config.expertParallel()));
         PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
-                ids.subList(0, config.tensor())).totalSeconds();
+                ids.subList(0, config.tensor())).totalSeconds() + expertSeconds(layout, ids, config, recompute);
         return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));
+    }
+
+    /** The block's expert all-to-alls, forward and backward, over the tensor-rank-0 devices of its first e replicas. */
+    private double expertSeconds(PlanLayout layout, List<String> ids, Configuration config, boolean recompute) {
+        if (config.expertParallel() == 1) {
+            return 0;
+        }
+        List<String> group = IntStream.range(0, config.expertParallel()).mapToObj(r -> ids.get(r * config.tensor())).toList();
+        List<OpNode> ops = layout.stage(0).ops();
+        double samples = layout.samplesPerReplica(0);
+        return ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), 1).seconds(cost, cluster, group)
+                + ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), recompute ? 2 : 1).seconds(cost, cluster, group);
     }
 
     private ComputationGraph subGraph(int block) {

@@ -26,7 +26,8 @@ record Candidate(Configuration configuration, PlacementPlan plan, SimulationRepo
     /**
      * The configuration's label with the recompute modes its stages took when recomputation is allowed (one
      * name when all agree, else per stage) and the plan options that are on, e.g.
-     * {@code pp=2 tp=8 dp=4 mb=32 m=16 1f1b recompute full+none sequence-parallel zero-1}.
+     * {@code pp=2 tp=8 dp=4 mb=32 m=16 1f1b recompute full+none sequence-parallel zero-1} (the expert degree, as
+     * {@code ep=4}, is the configuration's).
      */
     String label() {
         List<String> modes = plan.stages().stream().map(s -> s.recomputation().jsonName()).toList();
@@ -34,8 +35,7 @@ record Candidate(Configuration configuration, PlacementPlan plan, SimulationRepo
                 : " recompute " + (modes.stream().distinct().count() == 1 ? modes.get(0) : String.join("+", modes));
         return configuration.label(recompute) + (plan.options().sequenceParallel() ? " sequence-parallel" : "")
                 + (plan.options().overlapGradientReduce() ? " overlap-grad-reduce" : "")
-                + (plan.options().zeroStage() > 0 ? " zero-" + plan.options().zeroStage() : "")
-                + (plan.options().expertParallel() > 1 ? " ep=" + plan.options().expertParallel() : "");
+                + (plan.options().zeroStage() > 0 ? " zero-" + plan.options().zeroStage() : "");
     }
 
     boolean fits() {

@@ -67,7 +67,7 @@ final class CandidateBuilder {
         }
         BlockPlacement tf = new TimefoldPlacer(blocks.isChain()
                 ? PlacerSettings.defaults(request.seed()) : PlacerSettings.forDag(request.seed())).place(estimate.problem());
-        if (!tf.feasible() || !everyStageUsed(tf.stageOfBlock(), estimate.configuration().pipeline())
+        if (!tf.feasible() || !everyStageUsed(tf.stageOfBlock(), estimate.configuration().stages())
                 || tf.bottleneckNanos() >= (long) estimate.partition().bottleneck()
                 || Arrays.equals(tf.stageOfBlock(), dpStageOf)) {
             return dp;
@@ -89,13 +89,13 @@ final class CandidateBuilder {
      * The options a placed configuration is first simulated with: those the request fixes, the rest on
      * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations
      * over the tensor ranks for the same communication volume, Korthikanti et al. 2022; overlap hides the
-     * all-reduce under the backward), the ZeRO stage the search placed them at and the fixed expert-parallel
-     * degree, so the finalists compare on equal options; {@link #variants} tries the others on the winner.
+     * all-reduce under the backward), the ZeRO stage the search placed them at and the configuration's
+     * expert-parallel degree, so the finalists compare on equal options; {@link #variants} tries the others on the winner.
      */
     private PlanOptions baseOptions(Configuration c) {
         return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(true))
                 .withOverlapGradientReduce(request.overlapGradientReduce().orElse(true))
-                .withZeroStage(zeroStage).withExpertParallel(request.expertParallel());
+                .withZeroStage(zeroStage).withExpertParallel(c.expertParallel());
     }
 
     /**
@@ -118,13 +118,16 @@ final class CandidateBuilder {
     /**
      * The candidate at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero})
      * and a stage has several replicas to shard over, each recompute mode chosen again (ZeRO shrinks the
-     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner.
+     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner. Not
+     * for a winner that spreads its experts (the simulator models ZeRO or expert parallelism, not both; the
+     * {@link Planner} searches ZeRO with every expert on every replica apart).
      */
     List<Candidate> zeroStages(Candidate c) {
         List<Candidate> out = new ArrayList<>();
         PlanOptions base = c.plan().options();
         boolean replicated = c.plan().stages().stream().anyMatch(s -> s.devices().size() > c.configuration().tensor());
-        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && replicated && request.searchesZero(); zero++) {
+        boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
+        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && searched; zero++) {
             if (zero != base.zeroStage()) {
                 out.add(candidate(c.estimate(), c.stageOfBlock(), base.withZeroStage(zero)));
             }
@@ -140,11 +143,11 @@ final class CandidateBuilder {
     private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
         List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
         Configuration c = estimate.configuration();
-        Recompute[] modes = new Recompute[c.pipeline()];
+        Recompute[] modes = new Recompute[c.stages()];
         Arrays.fill(modes, c.recompute() ? Recompute.FULL : Recompute.NONE);
         PlacementPlan plan = plan(c, stageOf, modes, options);
         if (c.recompute()) {
-            for (int s = 0; s < c.pipeline(); s++) {
+            for (int s = 0; s < c.stages(); s++) {
                 for (Recompute lighter : request.recomputeModes().subList(0, request.recomputeModes().size() - 1)) {
                     modes[s] = lighter;
                     PlacementPlan without = plan(c, stageOf, modes, options);
@@ -201,19 +204,19 @@ final class CandidateBuilder {
 
     PlacementPlan plan(Configuration c, int[] stageOfBlock, Recompute[] recompute, PlanOptions options) {
         List<List<String>> ops = new ArrayList<>();
-        for (int s = 0; s < c.pipeline(); s++) {
+        for (int s = 0; s < c.stages(); s++) {
             ops.add(new ArrayList<>());
         }
         for (int b = 0; b < blocks.size(); b++) {
             ops.get(stageOfBlock[b]).addAll(blocks.opsOfBlock().get(b));
         }
         List<Stage> stages = new ArrayList<>();
-        for (int s = 0; s < c.pipeline(); s++) {
+        for (int s = 0; s < c.stages(); s++) {
             stages.add(new Stage(s, problems.stageDevices(c, s).stream().map(ClusterDevice::id).toList(), ops.get(s),
                     recompute[s]));
         }
         return new PlacementPlan(graph.name(), graphHash, cluster.name(), clusterHash, request.precision(),
                 request.optimizer(), request.globalBatchSize(), c.microBatchSize(), c.microBatches(), c.schedule(),
-                c.tensor(), stages).withOptions(options);
+                c.tensor(), stages, options, c.virtualStages());
     }
 }

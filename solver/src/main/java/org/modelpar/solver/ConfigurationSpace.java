@@ -1,13 +1,19 @@
 package org.modelpar.solver;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.Schedule;
 
 /**
@@ -15,22 +21,29 @@ import org.modelpar.simulator.plan.Schedule;
  * half of them, a quarter... down to one node (a prefix of whole nodes in cluster order, for when more
  * devices do not help); stages take consecutive device ranges in cluster order, each of one device type; t divides the
  * smallest node so tensor groups stay inside a node), micro-batch sizes with power-of-two samples per
- * replica dividing the global batch (d a multiple of the request's expert-parallel degree), the schedules 1F1B, GPipe and ZB-H1, recomputation off and on. ZB-H1
- * takes only configurations it runs: at least p micro-batches, no recomputation. The interleaved schedule
- * is not searched.
+ * replica dividing the global batch, the expert-parallel degrees of a mixture-of-experts graph
+ * ({@link PlanRequest#expertDegrees}: each divides d), the schedules 1F1B, GPipe and ZB-H1, recomputation off
+ * and on. ZB-H1 takes only configurations it runs: at least p micro-batches, no recomputation. The interleaved
+ * schedule, when the request fixes it, takes p of at least 2 dividing m, and the fixed number of model chunks or
+ * every v from 2 with at least one block per chunk; otherwise the planner tries it on the finalists.
  */
 final class ConfigurationSpace {
     private ConfigurationSpace() {
     }
 
     static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks) {
+        return enumerate(cluster, request, blocks, 0);
+    }
+
+    /** @param experts routed experts per mixture-of-experts layer ({@link #expertsPerLayer}), 0 for none */
+    static List<Configuration> enumerate(ClusterSpec cluster, PlanRequest request, int blocks, int experts) {
         int n = cluster.devices().size();
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
         List<Schedule> schedules = request.schedules();
         List<Configuration> out = new ArrayList<>();
         int batch = request.globalBatchSize();
         for (int devices : deviceCounts(n, nodeSize)) {
-            enumerate(cluster, request, blocks, devices, nodeSize, schedules, batch, out);
+            enumerate(cluster, request, blocks, experts, devices, nodeSize, schedules, batch, out);
         }
         return out;
     }
@@ -41,8 +54,8 @@ final class ConfigurationSpace {
      * it breaks and the values that configuration would allow; empty when the space is empty without fixed degrees.
      */
     static Optional<String> whyNone(ClusterSpec cluster, PlanRequest request, int blocks) {
-        int e = request.expertParallel();
-        PlanRequest withoutExperts = request.withSharding(request.zeroStage(), 1);
+        int e = request.expertParallel().orElse(1);
+        PlanRequest withoutExperts = request.withSharding(request.zeroStage(), OptionalInt.of(1));
         List<Configuration> anyExperts = e > 1 ? enumerate(cluster, withoutExperts, blocks) : List.of();
         if (!anyExperts.isEmpty()) {
             TreeSet<Integer> degrees = new TreeSet<>();
@@ -52,6 +65,13 @@ final class ConfigurationSpace {
                     + degrees.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " here");
         }
         int n = cluster.devices().size();
+        if (request.schedule().filter(Schedule::interleaves).isPresent()
+                && !enumerate(cluster, withoutExperts.withSchedule(Optional.of(Schedule.ONE_F_ONE_B)), blocks).isEmpty()) {
+            return Optional.of("--schedule interleaved" + request.virtualStages().stream().mapToObj(v -> " --virtual-stages " + v)
+                    .findFirst().orElse("") + " cannot work on " + n + " devices of cluster '" + cluster.name() + "' with global batch "
+                    + request.globalBatchSize() + " and the degrees given: Megatron-LM's interleaved schedule needs p of at least 2"
+                    + " dividing the micro-batches, and p x v chunks of at least one of the graph's " + blocks + " blocks each");
+        }
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
         String[] flags = {"--tp", "--pp", "--dp", "--microbatches"};
         String[] rules = {
@@ -90,6 +110,17 @@ final class ConfigurationSpace {
         return Optional.empty();
     }
 
+    /**
+     * Routed experts ({@value PlanLayout#EXPERT_KIND} ops) per mixture-of-experts layer, the greatest common
+     * divisor over the layers (an expert-parallel degree must split every layer's experts evenly); 0 without any.
+     */
+    static int expertsPerLayer(ComputationGraph graph) {
+        Map<String, Integer> perLayer = new TreeMap<>();
+        graph.ops().stream().filter(op -> op.kind().equals(PlanLayout.EXPERT_KIND))
+                .forEach(op -> perLayer.merge(op.layer(), 1, Integer::sum));
+        return perLayer.values().stream().reduce(0, (a, b) -> BigInteger.valueOf(a).gcd(BigInteger.valueOf(b)).intValue());
+    }
+
     /** All devices, then halves down to one node (a prefix of whole nodes), for when more devices don't help. */
     static List<Integer> deviceCounts(int n, int nodeSize) {
         List<Integer> counts = new ArrayList<>(List.of(n));
@@ -99,7 +130,7 @@ final class ConfigurationSpace {
         return counts;
     }
 
-    private static void enumerate(ClusterSpec cluster, PlanRequest request, int blocks, int n, int nodeSize,
+    private static void enumerate(ClusterSpec cluster, PlanRequest request, int blocks, int experts, int n, int nodeSize,
                                   List<Schedule> schedules, int batch, List<Configuration> out) {
         for (int t = 1; t <= nodeSize; t *= 2) {
             if (nodeSize % t != 0 || !allows(request.tensor().orElse(-1), t)) {
@@ -110,24 +141,45 @@ final class ConfigurationSpace {
                     continue;
                 }
                 int d = n / t / p;
-                if (!allows(request.data().orElse(-1), d) || d % request.expertParallel() != 0
-                        || !singleTypeStages(cluster, p, t * d)) {
+                if (!allows(request.data().orElse(-1), d) || !singleTypeStages(cluster, p, t * d)) {
                     continue;
                 }
-                for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
-                    int mb = u * d;
-                    for (Schedule s : schedules) {
-                        if (s.splitsBackward() && batch / mb < p) {
-                            continue;
-                        }
-                        out.add(new Configuration(p, t, d, mb, batch / mb, s, false));
-                        if (!s.splitsBackward()) {
-                            out.add(new Configuration(p, t, d, mb, batch / mb, s, true));
+                for (int e : request.expertDegrees(experts, d)) {
+                    if (d % e != 0) {
+                        continue;
+                    }
+                    for (int u : samplesPerReplica(batch, d, request.microBatches().orElse(-1))) {
+                        int mb = u * d;
+                        for (Schedule s : schedules) {
+                            for (int v : virtualStages(request, s, p, batch / mb, blocks)) {
+                                Configuration c = new Configuration(p, t, d, mb, batch / mb, s, false, List.of(), v, e);
+                                if (!s.splitsBackward() || c.microBatches() >= p) {
+                                    out.add(c);
+                                }
+                                if (!s.splitsBackward()) {
+                                    out.add(new Configuration(p, t, d, mb, batch / mb, s, true, List.of(), v, e));
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The model chunks per device group schedule s takes with p groups and m micro-batches: 1 unless it
+     * interleaves; interleaved, none unless p is at least 2 and divides m, else every v from 2 with at least one
+     * block per chunk (only the request's, when fixed).
+     */
+    static List<Integer> virtualStages(PlanRequest request, Schedule s, int p, int m, int blocks) {
+        if (!s.interleaves()) {
+            return List.of(1);
+        }
+        if (p < 2 || m % p != 0) {
+            return List.of();
+        }
+        return IntStream.rangeClosed(2, blocks / p).filter(v -> request.virtualStages().orElse(v) == v).boxed().toList();
     }
 
     /**

@@ -6,18 +6,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 
 /**
- * The search dimensions two simulated candidates differ in (pipeline, tensor and data degrees, replicas per
- * stage, micro-batch size, schedule, recompute modes, sequence parallelism, gradient-reduce overlap, ZeRO stage, and
- * the placement when nothing else differs), and which of them decided the winner.
+ * The search dimensions two simulated candidates differ in (pipeline, tensor, data and expert-parallel degrees,
+ * replicas per stage, micro-batch size, schedule, interleaving (model chunks per device group), recompute modes,
+ * sequence parallelism, gradient-reduce overlap, ZeRO stage, and the placement when nothing else differs), and which
+ * of them decided the winner.
  */
 final class Dimensions {
     /** One dimension of the search, with its name in explanations. */
     enum Dimension {
-        PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), REPLICAS("replicas per stage"),
-        MICRO_BATCH("micro-batch size"), SCHEDULE("schedule"), RECOMPUTE("recompute"),
+        PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), EXPERT("expert-parallel degree"),
+        REPLICAS("replicas per stage"), MICRO_BATCH("micro-batch size"), SCHEDULE("schedule"),
+        INTERLEAVING("interleaving (model chunks per device group)"), RECOMPUTE("recompute"),
         SEQUENCE_PARALLEL("sequence parallelism"), OVERLAP("gradient-reduce overlap"), ZERO("ZeRO stage"),
         PLACEMENT("placement");
 
@@ -49,10 +52,12 @@ final class Dimensions {
         add(out, x.pipeline() != y.pipeline(), Dimension.PIPELINE);
         add(out, x.tensor() != y.tensor(), Dimension.TENSOR);
         add(out, x.data() != y.data(), Dimension.DATA);
+        add(out, x.expertParallel() != y.expertParallel(), Dimension.EXPERT);
         add(out, x.pipeline() == y.pipeline() && x.data() == y.data() && !replicas(x).equals(replicas(y)), Dimension.REPLICAS);
         add(out, x.microBatchSize() != y.microBatchSize(), Dimension.MICRO_BATCH);
-        add(out, x.schedule() != y.schedule(), Dimension.SCHEDULE);
-        boolean perStage = x.pipeline() == y.pipeline();
+        add(out, withoutChunks(x.schedule()) != withoutChunks(y.schedule()), Dimension.SCHEDULE);
+        add(out, x.virtualStages() != y.virtualStages(), Dimension.INTERLEAVING);
+        boolean perStage = x.stages() == y.stages();
         add(out, !modes(a, perStage).equals(modes(b, perStage)), Dimension.RECOMPUTE);
         add(out, a.plan().options().sequenceParallel() != b.plan().options().sequenceParallel(), Dimension.SEQUENCE_PARALLEL);
         add(out, a.plan().options().overlapGradientReduce() != b.plan().options().overlapGradientReduce(), Dimension.OVERLAP);
@@ -116,6 +121,11 @@ final class Dimensions {
         if (differs) {
             out.add(dimension);
         }
+    }
+
+    /** The schedule interleaving runs on (1F1B for {@code interleaved}), so that only the chunks count as interleaving. */
+    private static Schedule withoutChunks(Schedule s) {
+        return s.interleaves() ? Schedule.ONE_F_ONE_B : s;
     }
 
     private static List<Integer> replicas(Configuration c) {

@@ -8,7 +8,9 @@ import org.modelpar.solver.timefold.StageSlot;
 
 /**
  * The least memory a configuration needs: the contiguous split minimizing the largest stage memory
- * relative to its device's limit (a dynamic program over the same per-block bytes the placement uses).
+ * relative to its device's limit (a dynamic program over the same per-block bytes the placement uses). An
+ * interleaved configuration's stages are model chunks, each limited to 1/v of its device: its bytes and limit count
+ * v times (a device holds v chunks).
  *
  * @param configuration the configuration
  * @param neededBytes   bytes on the most loaded device of that split
@@ -44,7 +46,8 @@ record MemoryNeed(Configuration configuration, long neededBytes, int stage, long
             }
         }
         long bytes = prefix[worst][best.boundaries().get(worst + 1)] - prefix[worst][best.boundaries().get(worst)];
-        return new MemoryNeed(c, bytes, worst, problem.stages().get(worst).capacityBytes());
+        long v = c.virtualStages();
+        return new MemoryNeed(c, bytes * v, worst, problem.stages().get(worst).capacityBytes() * v);
     }
 
     double ratio() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanOptions;
@@ -35,16 +36,19 @@ import org.modelpar.simulator.plan.Schedule;
  * @param sequenceParallel      fixed Megatron-LM sequence parallelism (applies where t is above 1)
  * @param overlapGradientReduce fixed overlap of the gradient all-reduce with the last backward
  * @param zeroStage       fixed ZeRO stage 0-3 over each stage's data-parallel group; empty: the search tries them
- * @param expertParallel  expert-parallel degree of mixture-of-experts layers (fixed, never searched; 1: none)
- * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe, recomputation none
- *                        or full, neither plan option
+ * @param expertParallel  fixed expert-parallel degree of mixture-of-experts layers (1: none); empty: the search
+ *                        tries the degrees dividing the expert count and the data degree
+ * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
+ *                        empty: searched
+ * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe (never interleaved),
+ *                        every recompute mode, neither plan option, ZeRO stage 0, expert degree 1 unless fixed
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
                           int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
-                          Optional<Boolean> overlapGradientReduce, OptionalInt zeroStage, int expertParallel,
-                          boolean executorOnly) {
+                          Optional<Boolean> overlapGradientReduce, OptionalInt zeroStage, OptionalInt expertParallel,
+                          OptionalInt virtualStages, boolean executorOnly) {
     public PlanRequest {
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
@@ -52,12 +56,13 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 throw new IllegalArgumentException("pin " + pin.getKey() + "=" + pin.getValue() + ": stage must be non-negative");
             }
         }
-        if (schedule != null && schedule.filter(Schedule::interleaves).isPresent()) {
-            throw new PlanException("the planner does not search the interleaved schedule (model chunks per device group);"
-                    + " simulate a hand configuration of it instead");
+        if (virtualStages != null && virtualStages.isPresent() && (virtualStages.getAsInt() < 2
+                || schedule == null || schedule.filter(Schedule::interleaves).isEmpty())) {
+            throw new PlanException("--virtual-stages " + virtualStages.getAsInt() + ": model chunks per device group need"
+                    + " --schedule interleaved and at least 2 chunks");
         }
-        if (zeroStage != null) {
-            PlanOptions.NONE.withZeroStage(zeroStage.orElse(0)).withExpertParallel(expertParallel); // the simulator's rules
+        if (zeroStage != null && expertParallel != null) {
+            PlanOptions.NONE.withZeroStage(zeroStage.orElse(0)).withExpertParallel(expertParallel.orElse(1)); // the simulator's rules
         }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);
@@ -77,70 +82,91 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
-                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), OptionalInt.empty(), 1, false);
+                256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                OptionalInt.empty(), false);
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
                 memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
+    }
+
+    /** Fixes the schedule and, for {@code interleaved}, the model chunks per device group (empty: search them). */
+    public PlanRequest withSchedule(Optional<Schedule> s, OptionalInt chunks) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                zeroStage, expertParallel, chunks, executorOnly);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
-        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
-                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+        return withSchedule(s, OptionalInt.empty());
     }
 
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
                 maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
                 limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
     }
 
     /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
     public PlanRequest withPins(Map<String, Integer> p) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
                 timeLimit, maxBlocks, memoryMargin, runnerUps, p, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, margin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, blocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, executorOnly);
+                zeroStage, expertParallel, virtualStages, executorOnly);
     }
 
     /** Fixes sequence parallelism and the gradient-reduce overlap (empty: search both settings). */
     public PlanRequest withPlanOptions(Optional<Boolean> sp, Optional<Boolean> overlap) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap, zeroStage, expertParallel,
-                executorOnly);
+                virtualStages, executorOnly);
     }
 
-    /** Fixes the ZeRO stage (empty: search it, unless {@link #forExecutor}) and the expert-parallel degree. */
-    public PlanRequest withSharding(OptionalInt zero, int expert) {
+    /**
+     * Fixes the ZeRO stage (empty: search it, unless {@link #forExecutor}) and the expert-parallel degree (empty:
+     * search it on mixture-of-experts graphs, unless {@link #forExecutor}).
+     */
+    public PlanRequest withSharding(OptionalInt zero, OptionalInt expert) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce, zero,
-                expert, executorOnly);
+                expert, virtualStages, executorOnly);
     }
 
-    /** Whether the search tries ZeRO stages: not fixed, not for the executor (which refuses ZeRO), no experts. */
+    /** Whether the search tries ZeRO stages: not fixed, not for the executor (which refuses ZeRO), no fixed experts. */
     boolean searchesZero() {
-        return zeroStage.isEmpty() && !executorOnly && expertParallel == 1;
+        return zeroStage.isEmpty() && !executorOnly && expertParallel.orElse(1) == 1;
+    }
+
+    /**
+     * The expert-parallel degrees to try on {@code data} replicas of a graph with {@code experts} routed experts
+     * per layer (0 without experts): the fixed one, or (unless {@link #forExecutor} or at a ZeRO stage above 0, which
+     * the simulator does not model with experts) every degree dividing both, 1 first.
+     */
+    List<Integer> expertDegrees(int experts, int data) {
+        if (expertParallel.isPresent() || executorOnly || experts == 0 || zeroStage.orElse(0) > 0) {
+            return List.of(expertParallel.orElse(1));
+        }
+        return IntStream.rangeClosed(1, Math.min(experts, data)).filter(e -> experts % e == 0 && data % e == 0).boxed().toList();
     }
 
     /**
@@ -155,15 +181,27 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
             throw new PlanException("ZeRO stage " + zeroStage.getAsInt() + " is not run by modelpar's executor:"
                     + " plans for local workers keep ZeRO stage 0");
         }
+        if (schedule.filter(Schedule::interleaves).isPresent()) {
+            throw new PlanException("schedule interleaved is not run by modelpar's executor (several stages on one device):"
+                    + " plans for local workers use 1f1b or gpipe");
+        }
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), Optional.of(false),
-                OptionalInt.of(0), expertParallel, true);
+                OptionalInt.of(0), expertParallel, virtualStages, true);
     }
 
-    /** The schedules the search tries: the fixed one, or 1F1B, GPipe and (unless {@link #forExecutor}) ZB-H1. */
+    /**
+     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and (unless {@link #forExecutor}) ZB-H1;
+     * interleaving is tried on the finalists ({@link #searchesInterleaving}).
+     */
     public List<Schedule> schedules() {
         return schedule.map(List::of).orElse(executorOnly ? List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE)
                 : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
+    }
+
+    /** Whether the finalists also try interleaved 1F1B: the schedule not fixed, not for the executor. */
+    boolean searchesInterleaving() {
+        return schedule.isEmpty() && !executorOnly;
     }
 
     /** The recompute modes a stage may take, lightest first: none, selective, full (the executor runs all three). */

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * from the simulator), also with uneven replicas per stage (PipeDream's hybrid), and ranked by its
  * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
- * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is simulated
- * again at the other ZeRO stages, and the fastest of those with the other settings of sequence parallelism
- * and gradient-reduce overlap. The fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is tried as
+ * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at the other ZeRO stages,
+ * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
+ * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
- * so a plan that fits only with ZeRO is found.
+ * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
+ * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
  *
  * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
  * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
@@ -50,7 +52,7 @@ public final class Planner {
     static final int MOST_ZERO_STAGE = 3;
 
     /** Fitting candidates first, then by simulated step; ties keep the order they were simulated in. */
-    private static final Comparator<Candidate> CANDIDATE_ORDER =
+    static final Comparator<Candidate> CANDIDATE_ORDER =
             Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
@@ -82,31 +84,47 @@ public final class Planner {
      */
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
                            Optional<PlacementPlan> startFrom) {
-        PlanValidator.checkExpertParallel(graph, request.expertParallel());
-        if (!request.searchesZero()) {
-            return search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
+        long start = System.nanoTime();
+        Searched found = request.searchesZero() ? firstFitting(graph, cluster, request, 0, progress, startFrom)
+                : search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
+            try {
+                found = found.and(firstFitting(graph, cluster, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
+                        progress, startFrom));
+            } catch (InfeasibleException e) {
+                LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
+            }
         }
+        return Explainer.result(graph, cluster, cost, request, found.simulated(), found.needs(), found.counts(),
+                (System.nanoTime() - start) * 1e-9, found.completed());
+    }
+
+    /**
+     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage, up to 3.
+     *
+     * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
+     */
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
+                                  SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
-        for (int zero = 0; zero <= MOST_ZERO_STAGE; zero++) {
+        for (int zero = from; zero <= MOST_ZERO_STAGE; zero++) {
             try {
                 return search(graph, cluster, request, zero, progress, startFrom);
             } catch (InfeasibleException e) {
                 without = without == null ? e : without;
-                if (zero == MOST_ZERO_STAGE) {
-                    throw new InfeasibleException(without.getMessage() + " (ZeRO stages 1 to " + MOST_ZERO_STAGE
-                            + " do not fit either)");
-                }
             }
         }
-        throw new IllegalStateException("unreachable");
+        throw new InfeasibleException(without.getMessage() + " (ZeRO stages " + Math.max(from, 1) + " to " + MOST_ZERO_STAGE
+                + " do not fit either)");
     }
 
     /**
      * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
      * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
      */
-    private PlanResult search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
-                              Optional<PlacementPlan> startFrom) {
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
+                            Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
@@ -115,7 +133,8 @@ public final class Planner {
         int[] pinned = pinnedBlocks(blocks, request.pins());
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
-        List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size());
+        List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
+                ConfigurationSpace.expertsPerLayer(graph));
         if (configs.isEmpty()) {
             throw new PlanException(ConfigurationSpace.whyNone(cluster, request, blocks.size()).orElse("globalBatchSize "
                     + request.globalBatchSize() + ": no configuration of " + cluster.devices().size() + " devices fits it"
@@ -127,7 +146,12 @@ public final class Planner {
         configs = new ArrayList<>(configs);
         configs.sort(Comparator.comparingDouble(bound::get));
         List<Configuration> ordered = configs;
-        startFrom.map(Configuration::of).filter(ordered::remove).ifPresent(c -> ordered.add(0, c));
+        // an interleaved earlier plan is possible when its 1F1B form is (interleaving is tried on the finalists)
+        startFrom.map(Configuration::of).filter(c -> ordered.remove(c) || ordered.contains(c.withVirtualStages(1)))
+                .ifPresent(c -> {
+                    ordered.add(0, c);
+                    bound.put(c, builder.lowerBoundSeconds(c));
+                });
         List<Estimate> fitting = new ArrayList<>();
         List<MemoryNeed> needs = new ArrayList<>();
         boolean completed = true;
@@ -182,7 +206,7 @@ public final class Planner {
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
-                    + "/" + c.schedule().splitsBackward())) {
+                    + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
                 continue;
             }
             simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
@@ -192,14 +216,14 @@ public final class Planner {
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
-        // the ZeRO stages, then the plan options on the winner's placement: sequence parallelism, gradient-reduce overlap
+        // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
+        Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
+        simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.zeroStages(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
         simulated.addAll(candidates.variants(simulated.get(0)));
         simulated.sort(CANDIDATE_ORDER);
-        double seconds = (System.nanoTime() - start) * 1e-9;
-        return Explainer.result(graph, cluster, cost, open, simulated, needs, new Explainer.Counts(tried, placed, placer.method()),
-                seconds, completed);
+        return new Searched(simulated, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
     }
 
     /**
@@ -209,7 +233,7 @@ public final class Planner {
      */
     private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
         return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
-                && request.pins().isEmpty() && request.expertParallel() == 1;
+                && request.pins().isEmpty() && c.expertParallel() == 1 && c.virtualStages() == 1;
     }
 
     /**

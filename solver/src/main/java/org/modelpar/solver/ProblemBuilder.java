@@ -11,6 +11,7 @@ import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.solver.timefold.Block;
 import org.modelpar.solver.timefold.BlockLink;
@@ -20,10 +21,12 @@ import org.modelpar.solver.timefold.StageSlot;
 
 /**
  * Turns a configuration into the inner placement problem: stage s gets devices
- * {@code [s t d, (s + 1) t d)} in cluster order; each block's time and memory on each stage come from the
+ * {@code [s t d, (s + 1) t d)} in cluster order (interleaved: the p x v stages are model chunks, stage s on
+ * device group s mod p); each block's time and memory on each stage come from the
  * simulator ({@link BlockProbe}); memory adds the block's inputs from other blocks to every stashed
  * micro-batch (an upper bound of the stage inputs the simulator keeps) and uses the simulator's in-flight
- * rule ({@link MemoryModel#maxInFlight}).
+ * rule ({@link MemoryModel#maxInFlight}). A device holds all v chunks of its group, so each chunk may use
+ * 1/v of its usable memory: the sum of the chunks' upper bounds then fits (the simulator checks the plan exactly).
  */
 final class ProblemBuilder {
     private final ClusterSpec cluster;
@@ -42,7 +45,7 @@ final class ProblemBuilder {
         this.inputBytesPerSample = blocks.inputBytesPerSample();
     }
 
-    /** Devices of stage s, replica-major. */
+    /** Devices of stage s (of its device group when interleaved), replica-major. */
     List<ClusterDevice> stageDevices(Configuration c, int s) {
         return replicaDevices(c, c.firstReplica(s), c.replicasOf(s));
     }
@@ -66,10 +69,11 @@ final class ProblemBuilder {
 
     /**
      * Stage s on the devices {@code groups} gives it; its links go to the device before its group (inbound)
-     * and after it (outbound), as the pipeline's neighbour stages sit next to it in cluster order.
+     * and after it (outbound), as the pipeline's neighbour stages sit next to it in cluster order; an
+     * interleaved chunk on the first group receives from the last group, one on the last group sends to the first.
      */
     private PlacementProblem build(Configuration c, IntFunction<List<ClusterDevice>> groups) {
-        int p = c.pipeline();
+        int p = c.stages();
         PlacementPlan skeleton = skeleton(c);
         double scale = request.precision().computeBytes() / 4.0;
         int gradientBytes = StateBytes.of(request.precision(), request.optimizer()).gradients();
@@ -78,13 +82,16 @@ final class ProblemBuilder {
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = groups.apply(s);
             smallest = Math.min(smallest, devs.size() / c.tensor());
-            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes());
+            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes()) / c.virtualStages();
             // a group at either end of the cluster has no neighbour there (only the first or last stage sits there)
             int at = cluster.devices().indexOf(devs.get(0));
             int after = at + devs.size();
-            SlotLink in = s == 0 || at == 0 ? SlotLink.FREE : link(cluster.devices().get(at - 1), devs.get(0));
-            SlotLink out = s == p - 1 || after == cluster.devices().size() ? SlotLink.FREE
-                    : link(devs.get(0), cluster.devices().get(after));
+            ClusterDevice before = c.groupOf(s) == 0 ? last(groups.apply(c.pipeline() - 1)) : cluster.devices().get(Math.max(at - 1, 0));
+            ClusterDevice next = c.groupOf(s) == c.pipeline() - 1 ? groups.apply(0).get(0)
+                    : cluster.devices().get(Math.min(after, cluster.devices().size() - 1));
+            SlotLink in = s == 0 || (at == 0 && c.groupOf(s) != 0) ? SlotLink.FREE : link(before, devs.get(0));
+            SlotLink out = s == p - 1 || (after == cluster.devices().size() && c.groupOf(s) != c.pipeline() - 1)
+                    ? SlotLink.FREE : link(devs.get(0), next);
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
@@ -121,8 +128,8 @@ final class ProblemBuilder {
 
     /**
      * A lower bound of the estimated step {@code slots x bottleneck} ({@link Configuration#leastStepSlots}): the
-     * bottleneck is at least the mean stage compute and at least the slowest block, on the fastest device
-     * type of the configuration.
+     * bottleneck is at least the mean stage (or model chunk) compute and at least the slowest block, on the
+     * fastest device type of the configuration.
      */
     double lowerBoundSeconds(Configuration c) {
         double best = Double.POSITIVE_INFINITY;
@@ -139,7 +146,7 @@ final class ProblemBuilder {
                 total += t;
                 largest = Math.max(largest, t);
             }
-            best = Math.min(best, Math.max(total / c.pipeline(), largest));
+            best = Math.min(best, Math.max(total / c.stages(), largest));
         }
         return c.leastStepSlots() * best;
     }
@@ -166,11 +173,15 @@ final class ProblemBuilder {
     /** A plan with the configuration's shape (placeholder ops), for the simulator's in-flight rule. */
     private PlacementPlan skeleton(Configuration c) {
         List<Stage> stages = new ArrayList<>();
-        for (int s = 0; s < c.pipeline(); s++) {
+        for (int s = 0; s < c.stages(); s++) {
             stages.add(new Stage(s, stageDevices(c, s).stream().map(ClusterDevice::id).toList(), List.of("op"), false));
         }
         return new PlacementPlan("", "", "", "", request.precision(), request.optimizer(),
                 c.microBatchSize() * c.microBatches(), c.microBatchSize(), c.microBatches(), c.schedule(),
-                c.tensor(), stages);
+                c.tensor(), stages, PlanOptions.NONE, c.virtualStages());
+    }
+
+    private static ClusterDevice last(List<ClusterDevice> devices) {
+        return devices.get(devices.size() - 1);
     }
 }

@@ -15,6 +15,7 @@ import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 
 /**
@@ -27,13 +28,13 @@ class PlanDimensionsTest {
     private static final ClusterSpec CLUSTER = Clusters.resolve("dgx-v100");
 
     /**
-     * pp=2 tp=1 with 34% of each GPU usable (10.88 GiB), ZeRO fixed off: without recomputation stage 1 is 0.29 GiB over, so the
+     * pp=2 tp=1 1F1B with 34% of each GPU usable (10.88 GiB), ZeRO fixed off: without recomputation stage 1 is 0.29 GiB over, so the
      * search recomputes; each stage takes the lightest mode that fits: selective on stage 0, none on stage 1.
      */
     @Test
     void eachStageTakesTheLightestRecomputeModeThatFits() {
-        PlanRequest request = PlanRequest.of(64).withMemoryMargin(0.66).withSharding(OptionalInt.of(0), 1)
-                .withDegrees(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
+        PlanRequest request = PlanRequest.of(64).withMemoryMargin(0.66).withSharding(OptionalInt.of(0), OptionalInt.of(1))
+                .withSchedule(Optional.of(Schedule.ONE_F_ONE_B)).withDegrees(OptionalInt.of(2), OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty());
         PlanResult r = new Planner().plan(GRAPH, CLUSTER, request);
         PlacementPlan best = r.best().plan();
         assertThat(best.stages()).extracting(Stage::recomputation).containsExactly(Recompute.SELECTIVE, Recompute.NONE);
@@ -63,7 +64,7 @@ class PlanDimensionsTest {
     @Test
     void fixedPlanOptionsAreKept() {
         PlanResult r = new Planner().plan(GRAPH, CLUSTER, PlanRequest.of(64).withMemoryMargin(0.6)
-                .withPlanOptions(Optional.of(false), Optional.of(false)).withSharding(OptionalInt.of(0), 1));
+                .withPlanOptions(Optional.of(false), Optional.of(false)).withSharding(OptionalInt.of(0), OptionalInt.of(1)));
         assertThat(r.best().plan().options()).isEqualTo(PlanOptions.NONE);
         assertThat(r.best().explanation().lines()).noneMatch(l -> l.contains("sequence parallelism")
                 || l.contains("gradient-reduce overlap"));

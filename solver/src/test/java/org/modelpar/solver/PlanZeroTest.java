@@ -39,10 +39,10 @@ class PlanZeroTest {
 
     @Test
     void aFixedZeroStageIsKeptAndStageZeroFixedDoesNotFit() {
-        PlanResult r = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(2), 1));
+        PlanResult r = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(2), OptionalInt.of(1)));
         assertThat(r.best().plan().options().zeroStage()).isEqualTo(2);
         assertThat(fits(r.best().plan())).isTrue();
-        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(0), 1)))
+        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.withSharding(OptionalInt.of(0), OptionalInt.of(1))))
                 .isInstanceOf(InfeasibleException.class).hasMessageContaining("nothing fits");
     }
 
@@ -58,13 +58,13 @@ class PlanZeroTest {
         PlanRequest local = PlanRequest.of(64).forExecutor();
         assertThat(local.zeroStage()).hasValue(0);
         assertThat(local.searchesZero()).isFalse();
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), 1).forExecutor())
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.of(1)).forExecutor())
                 .isInstanceOf(PlanException.class).hasMessageContaining("ZeRO stage 1 is not run by modelpar's executor");
     }
 
     @Test
     void expertParallelismWithZeroIsRefused() {
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), 2))
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.of(2)))
                 .isInstanceOf(PlanException.class).hasMessage("expertParallel 2 with zeroStage 1 is not modelled: use one of them");
     }
 

@@ -1,11 +1,14 @@
 package org.modelpar.simulator.cost;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 
 /**
@@ -29,10 +32,19 @@ public record ExpertTraffic(int collectives, long bytes) {
         if (layout.plan().options().expertParallel() == 1) {
             return NONE;
         }
-        ComputationGraph graph = layout.graph();
+        int passes = backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL ? 2 : 1;
+        return of(layout.graph(), layout.stage(stage).ops(), layout.samplesPerReplica(stage), layout.plan().precision(), passes);
+    }
+
+    /**
+     * The all-to-alls of the routed experts among {@code ops} (a stage's, or a part of one) whose tensors are
+     * those of {@code graph}, per device running {@code samples} samples at {@code precision}, {@code passes}
+     * times (2 for the backward of a fully recomputing stage), whatever the expert-parallel degree above 1.
+     */
+    public static ExpertTraffic of(ComputationGraph graph, List<OpNode> ops, double samples, Precision precision, int passes) {
         Set<String> layers = new HashSet<>();
         long perSample = 0;
-        for (OpNode op : layout.stage(stage).ops()) {
+        for (OpNode op : ops) {
             if (op.kind().equals(PlanLayout.EXPERT_KIND)) {
                 layers.add(op.layer().isEmpty() ? op.id() : op.layer());
                 for (TensorEdge in : graph.incoming(op.id())) {
@@ -43,8 +55,20 @@ public record ExpertTraffic(int collectives, long bytes) {
                 }
             }
         }
-        int passes = backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL ? 2 : 1;
-        double scale = layout.samplesPerReplica(stage) * layout.plan().precision().computeBytes() / 4.0;
+        double scale = samples * precision.computeBytes() / 4.0;
         return layers.isEmpty() ? NONE : new ExpertTraffic(2 * layers.size() * passes, passes * Math.round(perSample * scale));
+    }
+
+    /**
+     * Uncontended seconds over the expert-parallel {@code group}, as the engine prices an all-to-all: one ring pass
+     * of all the bytes plus the latencies of the other all-to-alls, {@code (e-1)/e x bytes / bw + collectives x
+     * (e-1) x latency} of the slowest ring link; 0 without any or for a group of one.
+     */
+    public double seconds(CostModel cost, ClusterSpec cluster, List<String> group) {
+        if (collectives == 0 || group.size() < 2) {
+            return 0;
+        }
+        double latency = cost.slowestRingLink(cluster, group).latencySeconds();
+        return cost.allGatherSeconds(cluster, group, bytes) + (collectives - 1) * (group.size() - 1.0) * latency;
     }
 }

@@ -1,0 +1,41 @@
+package org.modelpar.solver;
+
+import java.util.Optional;
+import org.modelpar.solver.partition.IdealPartitioner;
+import org.modelpar.solver.timefold.PlacementProblem;
+
+/** Interleaved 1F1B tried on the winner of a search (the model chunks per device group v). */
+final class Interleavings {
+    private Interleavings() {
+    }
+
+    /**
+     * The winner's configuration as Megatron-LM's interleaved 1F1B (Narayanan et al., SC'21, section 2.2) with
+     * v = 2, 3, ... model chunks per device group while there is a block per chunk, each placed by the dynamic
+     * program over p x v stages; the v of the lowest estimate ({@link Configuration#stepSlots} x bottleneck) is
+     * simulated when that is below the winner's simulated step (the bubble shrinks as 1/v, the sends grow with v,
+     * and a v that does not divide the blocks evenly has a heavier bottleneck chunk; one simulation, as a step of a
+     * large cluster takes seconds to simulate). Only where the request leaves the schedule open
+     * ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of at least 2 dividing m.
+     */
+    static Optional<Candidate> of(Candidate winner, StagePlacer placer, ProblemBuilder builder, CandidateBuilder candidates,
+                                  PlanRequest request) {
+        Configuration c = winner.configuration();
+        if (!request.searchesInterleaving() || !request.pins().isEmpty() || !c.replicas().isEmpty() || c.pipeline() < 2
+                || c.microBatches() % c.pipeline() != 0) {
+            return Optional.empty();
+        }
+        Optional<Planner.Estimate> best = Optional.empty();
+        for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
+            Configuration chunked = c.withVirtualStages(v);
+            PlacementProblem problem = builder.build(chunked);
+            Optional<IdealPartitioner.Result> dp = placer.place(problem);
+            double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+            if (estimate < best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds())) {
+                best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));
+            }
+        }
+        return best.map(e -> candidates.place(e, false));
+    }
+
+}

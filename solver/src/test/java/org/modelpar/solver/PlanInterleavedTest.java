@@ -1,0 +1,128 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.MeasuredTime;
+import org.modelpar.graph.OpNode;
+import org.modelpar.graph.TensorEdge;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+
+/**
+ * Interleaved 1F1B in the planner, on a uniform chain of 16 transformer-like layers (each 1 s forward, 2 s
+ * backward per sample on a V100, measured) over 4 V100s with free links: the closed form of
+ * {@code InterleavedScheduleTest} (Narayanan et al., SC'21, section 2.2) is {@code (m v + p - 1)(t_f + t_b)} in
+ * chunk times, a chunk here being 16 / (p v) layers.
+ */
+class PlanInterleavedTest {
+    private static final int LAYERS = 16;
+    private static final ClusterSpec CLUSTER = PipeDreamOptimalityTest.freeLinks(4);
+
+    static ComputationGraph uniformChain(long parameterBytes, long activationBytes) {
+        List<OpNode> ops = new ArrayList<>();
+        List<TensorEdge> tensors = new ArrayList<>();
+        for (int i = 0; i < LAYERS; i++) {
+            ops.add(new OpNode("layer" + i, "layer" + i, "linear", "layer" + i, 0, 0, parameterBytes, activationBytes, 0,
+                    Map.of("v100-sxm2-32gb", new MeasuredTime(1.0, 2.0)), Map.of()));
+            if (i > 0) {
+                tensors.add(new TensorEdge("t" + i, "layer" + (i - 1), "layer" + i, 4096));
+            }
+        }
+        return ComputationGraph.of("uniform", 1, ops, tensors);
+    }
+
+    private static PlanRequest fixed(int microBatches) {
+        return PlanRequest.of(microBatches).withPrecision(Precision.FP32, OptimizerKind.SGD)
+                .withDegrees(OptionalInt.of(4), OptionalInt.of(1), OptionalInt.of(1), OptionalInt.of(microBatches));
+    }
+
+    @Test
+    void aFixedInterleavedScheduleStepsByTheClosedFormAndFits() {
+        int p = 4;
+        for (int v : new int[] {2, 4}) {
+            int m = 8;
+            PlanRequest request = fixed(m).withSchedule(Optional.of(Schedule.INTERLEAVED), OptionalInt.of(v));
+            PlanResult r = new Planner().plan(uniformChain(0, 1000), CLUSTER, request);
+            PlacementPlan plan = r.best().plan();
+            double chunkSeconds = (1.0 + 2.0) * LAYERS / (p * v);
+
+            assertThat(plan.schedule()).isEqualTo(Schedule.INTERLEAVED);
+            assertThat(plan.virtualStages()).isEqualTo(v);
+            assertThat(plan.stages()).hasSize(p * v).allSatisfy(s -> {
+                assertThat(s.ops()).hasSize(LAYERS / (p * v));
+                assertThat(s.devices()).containsExactly("g" + s.index() % p);
+            });
+            assertThat(r.report().stepSeconds()).isEqualTo((m * v + p - 1) * chunkSeconds);
+            assertThat(r.best().explanation().lines().get(0)).contains("interleaved v=" + v);
+        }
+    }
+
+    /**
+     * Memory per device is the sum over its chunks: 4 MB of parameters per layer with SGD (parameters and
+     * gradients, 8 MB a layer) on devices that may use 40 MB: the 4 layers of a device (32 MB) fit, 5 would not.
+     */
+    @Test
+    void theInterleavedPlanRespectsMemoryPerDevice() {
+        long usable = 40_000_000L;
+        long capacity = CLUSTER.devices().get(0).profile().memoryBytes();
+        PlanRequest request = fixed(8).withSchedule(Optional.of(Schedule.INTERLEAVED), OptionalInt.of(2))
+                .withMemoryMargin(1 - (double) usable / capacity);
+        PlanResult r = new Planner().plan(uniformChain(4_000_000L, 1000), CLUSTER, request);
+
+        assertThat(r.report().devices().values()).allSatisfy(d -> assertThat(d.peakMemoryBytes())
+                .isLessThanOrEqualTo(request.usableBytes(d.capacityBytes())));
+        assertThat(r.best().plan().stages()).allSatisfy(s -> assertThat(s.ops()).hasSize(2));
+    }
+
+    /** Left open, the search tries interleaving on the winner and keeps it: the bubble shrinks, the links are free. */
+    @Test
+    void theSearchInterleavesWhereItIsFasterAndSaysSo() {
+        PlanResult r = new Planner().plan(uniformChain(0, 1000), CLUSTER,
+                fixed(8).withPlanOptions(Optional.of(false), Optional.of(false)));
+        PlacementPlan plan = r.best().plan();
+
+        // estimates: v = 4 (35 chunk slots of 3 s: 105 s) beats v = 2 (19 x 6 s) and v = 3 (16 layers in 12 chunks: 27 x 6 s)
+        assertThat(plan.schedule()).isEqualTo(Schedule.INTERLEAVED);
+        assertThat(plan.virtualStages()).isEqualTo(4);
+        assertThat(r.report().stepSeconds()).isEqualTo((8 * 4 + 3) * 3.0);
+        assertThat(r.best().explanation().lines()).filteredOn(l -> l.startsWith("decided by: "))
+                .singleElement().asString().isEqualTo("decided by: schedule, interleaving (model chunks per device group) (the"
+                        + " closest runner-up, pp=4 tp=1 dp=1 mb=1 m=8 zb-h1, is 25.7% slower); changing one dimension alone costs:"
+                        + " interleaving (model chunks per device group) 25.7%"); // 1F1B and ZB-H1: 11 x 12 s = 132 s
+    }
+
+    @Test
+    void localWorkersAndFixedSchedulesAreNeverInterleaved() {
+        PlanResult r = new Planner().plan(uniformChain(0, 1000), CLUSTER, fixed(8).forExecutor());
+        assertThat(r.best().plan().virtualStages()).isEqualTo(1);
+        PlanResult oneF = new Planner().plan(uniformChain(0, 1000), CLUSTER, fixed(8).withSchedule(Optional.of(Schedule.ONE_F_ONE_B)));
+        assertThat(oneF.best().plan().schedule()).isEqualTo(Schedule.ONE_F_ONE_B);
+        assertThatThrownBy(() -> fixed(8).withSchedule(Optional.of(Schedule.INTERLEAVED)).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessageContaining("not run by modelpar's executor");
+        assertThatThrownBy(() -> fixed(8).withSchedule(Optional.of(Schedule.ONE_F_ONE_B), OptionalInt.of(2)))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("--virtual-stages 2: model chunks per device group need --schedule interleaved and at least 2 chunks");
+    }
+
+    /** Megatron-LM cycles chunks in groups of p micro-batches: with m = 6 on p = 4 nothing interleaved is possible. */
+    @Test
+    void microBatchesNotDivisibleByTheGroupsAreRefused() {
+        PlanRequest request = fixed(6).withSchedule(Optional.of(Schedule.INTERLEAVED), OptionalInt.of(2));
+        assertThatThrownBy(() -> new Planner().plan(uniformChain(0, 1000), CLUSTER, request))
+                .isInstanceOf(PlanException.class).hasMessage("--schedule interleaved --virtual-stages 2 cannot work on 4 devices of cluster 'free-v100-4' with global"
+                        + " batch 6 and the degrees given: Megatron-LM's interleaved schedule needs p of at least 2 dividing the"
+                        + " micro-batches, and p x v chunks of at least one of the graph's 16 blocks each");
+    }
+}

@@ -1,5 +1,6 @@
 package org.modelpar.executor;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,30 +54,32 @@ final class DeviceState {
         }
     }
 
-    void zeroGradients() {
-        grads.values().forEach(g -> g.assign(0));
-    }
-
     /** Whether a gradient holds an infinity or NaN (an fp16 overflow). */
     boolean gradientsOverflowed() {
         return grads.values().stream().anyMatch(g -> g.isInfinite().any() || g.isNaN().any());
     }
 
     /**
-     * Updates the parameters from the gradients divided by the loss scale (cast to the master type in mixed
-     * precision), unless {@code skip} (an overflow); then zeroes the gradients and refreshes the kernels' copies.
+     * Updates the parameters {@code names} from their gradients divided by the loss scale (cast to the master
+     * type in mixed precision), unless {@code skip} (an overflow); then zeroes their gradients and refreshes the
+     * kernels' copies of them. A device with several model chunks calls it once per chunk.
      */
-    void step(boolean skip) {
+    void update(Collection<String> names, boolean skip) {
+        Map<String, INDArray> mine = new LinkedHashMap<>();
+        names.forEach(n -> mine.put(n, params.get(n)));
         if (!skip && compute == params) {
-            optimizer.step(params, grads);
+            Map<String, INDArray> g = new LinkedHashMap<>();
+            names.forEach(n -> g.put(n, grads.get(n)));
+            optimizer.step(mine, g);
         } else if (!skip) {
             Map<String, INDArray> unscaled = new LinkedHashMap<>();
-            grads.forEach((name, g) -> unscaled.put(name, g.castTo(master).divi(lossScale.value())));
-            optimizer.step(params, unscaled);
+            names.forEach(n -> unscaled.put(n, grads.get(n).castTo(master).divi(lossScale.value())));
+            optimizer.step(mine, unscaled);
         }
-        lossScale.update(skip);
-        zeroGradients();
-        refreshCompute();
+        names.forEach(n -> grads.get(n).assign(0));
+        if (compute != params) {
+            names.forEach(n -> compute.get(n).assign(params.get(n)));
+        }
     }
 
     private void refreshCompute() {

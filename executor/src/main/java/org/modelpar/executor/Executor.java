@@ -66,13 +66,24 @@ public final class Executor implements AutoCloseable {
         this.ownsTransport = ownsTransport;
         this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, TiedGroups.of(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
-        Map<String, StageModel> models = new LinkedHashMap<>();
+        Map<String, Map<Integer, DeviceWorker.Chunk>> chunks = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
-            models.put(p.device(), plan.tensorParallel() == 1 ? stages.get(p.stage()) : new StageModel(graph, boundary, p.stage(),
-                    plan.globalBatchSize(), OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
+            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE
+                    : TensorParallel.of(graph, TensorRing.of(plan, p, run));
+            Map<Integer, DeviceWorker.Chunk> mine = new TreeMap<>();
+            for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
+                StageModel model = plan.tensorParallel() == 1 ? stages.get(s)
+                        : new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp);
+                mine.put(s, new DeviceWorker.Chunk(model, plan.stages().get(s).recomputation()));
+            }
+            chunks.put(p.device(), mine);
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
-        models.forEach((d, m) -> specs.put(d, m.parameters()));
+        chunks.forEach((d, m) -> {
+            Map<String, ParameterSpec> union = new LinkedHashMap<>();
+            m.values().forEach(c -> c.model().parameters().forEach(spec -> union.putIfAbsent(spec.name(), spec)));
+            specs.put(d, List.copyOf(union.values()));
+        });
         this.layout = new ParameterLayout(specs);
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
@@ -81,7 +92,6 @@ public final class Executor implements AutoCloseable {
                 index++;
                 continue;
             }
-            StageModel model = models.get(p.device());
             int gpu = index++ % Math.max(1, gpus);
             ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "modelpar-" + p.device());
@@ -93,14 +103,14 @@ public final class Executor implements AutoCloseable {
                 if (gpus > 1) {
                     Nd4j.getAffinityManager().unsafeSetDevice(gpu);
                 }
-                return new DeviceState(model.parameters(), options.seed(), options.dataType(),
+                return new DeviceState(specs.get(p.device()), options.seed(), options.dataType(),
                         PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
                         new MemoryLedger(p.device(), options.budgetOf(p.device())),
                         plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none());
             }));
             states.put(p.device(), state);
-            workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
-                    plan.stages().get(p.stage()).recomputation(), options.dataType()));
+            workers.add(new DeviceWorker(p, chunks.get(p.device()), boundary, state, run, plan.microBatchSize(),
+                    plan.dataParallel(p.stage()), options.dataType()));
         }
     }
 

@@ -8,6 +8,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** What this executor runs of a plan: the one place that says which plans it refuses and why. */
@@ -38,10 +39,16 @@ public final class PlanSupport {
             throw new PlanException("the executor does not shard optimizer state, gradients or parameters (ZeRO); the plan has"
                     + " zeroStage " + plan.options().zeroStage());
         }
-        if (plan.schedule().interleaves() || plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " ("
-                    + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
-                    + " input and weight gradients together") + "); use 1f1b or gpipe");
+        if (plan.schedule().splitsBackward()) {
+            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " (its kernels compute"
+                    + " a backward's input and weight gradients together); use 1f1b, gpipe or interleaved");
+        }
+        for (TiedWeight w : TiedWeight.of(plan, graph)) {
+            long groups = w.stages().stream().map(s -> s % plan.pipelineDegree()).distinct().count();
+            if (groups < w.stages().size()) {
+                throw new PlanException("the executor needs the stages sharing weight '" + w.op() + "' on different devices;"
+                        + " the plan runs its stages " + w.stages() + " on " + groups + " device group(s) of " + plan.pipelineDegree());
+            }
         }
         checkTensorDegree(graph, plan.tensorParallel());
     }

@@ -14,6 +14,7 @@ import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.model.Stash;
+import org.modelpar.executor.model.WeightStash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllReduce;
@@ -58,6 +59,8 @@ final class DeviceWorker {
 
     /** Stashes by stage and micro-batch. */
     private final Map<List<Integer>, Stash> stash = new HashMap<>();
+    /** What each split backward's weight-gradient pass needs, by stage and micro-batch, from its input-gradient pass to it. */
+    private final Map<List<Integer>, WeightStash> weightStash = new HashMap<>();
     private final ArrayPool pool = new ArrayPool();
     private final KernelArena arena = new KernelArena(pool);
     private final Inbox inbox;
@@ -142,10 +145,10 @@ final class DeviceWorker {
         if (in instanceof Compute c) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
-                if (c.direction() == Direction.FORWARD) {
-                    forward(c.stage(), c.microBatch(), scratch);
-                } else {
-                    backward(c.stage(), c.microBatch(), scratch);
+                switch (c.direction()) {
+                    case FORWARD -> forward(c.stage(), c.microBatch(), scratch);
+                    case BACKWARD, INPUT_GRADIENT -> backward(c.stage(), c.microBatch(), c.direction(), scratch);
+                    case WEIGHT_GRADIENT -> weightGradients(c.stage(), c.microBatch(), scratch);
                 }
             }
         } else if (in instanceof Send s) {
@@ -182,22 +185,50 @@ final class DeviceWorker {
         outbox.hold(Payload.ACTIVATION, stage, mb, r.outputs());
     }
 
-    private void backward(int stage, int mb, MemoryWorkspace scratch) {
+    /**
+     * The backward of a micro-batch, or its input-gradient part (a split backward), which keeps what the
+     * weight-gradient part needs ({@link WeightStash}, counted as activations) until it runs.
+     */
+    private void backward(int stage, int mb, Direction direction, MemoryWorkspace scratch) {
         StageModel model = chunk(stage).model();
-        Stash s = Objects.requireNonNull(stash.get(List.of(stage, mb)), () -> "no stashed forward of stage " + stage
-                + " micro-batch " + mb);
+        List<Integer> pass = List.of(stage, mb);
+        Stash s = Objects.requireNonNull(stash.get(pass), () -> "no stashed forward of stage " + stage + " micro-batch " + mb);
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, stage, mb);
         if (state.lossScale.dynamicScaling()) {
             model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
         }
-        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
+        Map<String, INDArray> inputGrads;
+        if (direction == Direction.BACKWARD) {
+            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
+        } else {
+            StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
+            weightStash.put(pass, p.weights());
+            inputGrads = p.inputGrads();
+        }
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
         Stash inputsOnly = s.inputsOnly();
         state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
-        stash.put(List.of(stage, mb), inputsOnly);
+        stash.put(pass, inputsOnly);
+        if (weightStash.containsKey(pass)) {
+            state.ledger.allocate(MemoryCategory.ACTIVATIONS, weightStash.get(pass).bytes());
+        }
         outbox.hold(Payload.GRADIENT, stage, mb, inputGrads);
         pool.release(s.arrays(), live());
+    }
+
+    /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
+    private void weightGradients(int stage, int mb, MemoryWorkspace scratch) {
+        List<Integer> pass = List.of(stage, mb);
+        WeightStash w = weightStash.remove(pass);
+        if (w == null) {
+            throw new IllegalStateException("no input-gradient pass of stage " + stage + " micro-batch " + mb + " ran before its"
+                    + " weight-gradient pass");
+        }
+        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena);
+        arena.account(scratch, state.ledger);
+        state.ledger.release(MemoryCategory.ACTIVATIONS, w.bytes());
+        pool.release(w.arrays(), live());
     }
 
     /**
@@ -238,6 +269,8 @@ final class DeviceWorker {
     }
 
     private void releaseLeftovers() {
+        weightStash.values().forEach(w -> state.ledger.release(MemoryCategory.ACTIVATIONS, w.bytes()));
+        weightStash.clear();
         stash.keySet().stream().toList().forEach(k -> free(k.get(0), k.get(1)));
         outbox.clear();
         inbox.clear();
@@ -248,6 +281,7 @@ final class DeviceWorker {
     private Set<INDArray> live() {
         Set<INDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
         stash.values().forEach(s -> out.addAll(s.arrays()));
+        weightStash.values().forEach(w -> out.addAll(w.arrays()));
         outbox.held().forEach(m -> out.addAll(m.values()));
         return out;
     }

@@ -40,8 +40,14 @@ public final class PlanSupport {
                     + " zeroStage " + plan.options().zeroStage());
         }
         if (plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " (its kernels compute"
-                    + " a backward's input and weight gradients together); use 1f1b, gpipe or interleaved");
+            TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0));
+            for (OpNode op : graph.ops()) {
+                if (!Kernels.create(op, 1, tp).splitsBackward()) {
+                    throw new PlanException("the executor runs schedule " + plan.schedule().jsonName() + " only with kernels that"
+                            + " split their backward into input and weight gradients; op '" + op.id() + "' (" + op.kind()
+                            + ") does not");
+                }
+            }
         }
         for (TiedWeight w : TiedWeight.of(plan, graph)) {
             long groups = w.stages().stream().map(s -> s % plan.pipelineDegree()).distinct().count();

@@ -121,10 +121,6 @@ class ExecutorTest {
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
-        PlacementPlan zb = Plans.plan(graph, 2, 1, 2, 2, Schedule.ZB_H1, OptimizerKind.SGD);
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zb), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule zb-h1 (its kernels compute"
-                        + " a backward's input and weight gradients together); use 1f1b, gpipe or interleaved");
         List<String> ops = gpt.topologicalOrder().stream().map(OpNode::id).toList();
         int logits = ops.indexOf("logits");
         List<List<String>> cuts = List.of(ops.subList(0, 4), ops.subList(4, 8), ops.subList(8, logits + 1),

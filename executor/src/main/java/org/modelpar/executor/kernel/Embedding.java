@@ -63,10 +63,24 @@ final class Embedding implements Kernel {
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
+    }
+
+    @Override
+    public boolean splitsBackward() {
+        return true;
+    }
+
+    /** Token ids have no gradient. */
+    @Override
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Arrays.asList((INDArray) null);
+    }
+
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray oneHot = Tensors.oneHot(saved.get(0), vocab, firstId, localVocab, g.dataType());
         long n = g.size(0) / seq;
-        INDArray dword = oneHot.transpose().mmul(g);
-        INDArray dpos = g.reshape(n, seq, g.size(1)).sum(0);
-        return new Backward(Arrays.asList((INDArray) null), Map.of(word, dword, position, dpos));
+        return Map.of(word, oneHot.transpose().mmul(g), position, g.reshape(n, seq, g.size(1)).sum(0));
     }
 }

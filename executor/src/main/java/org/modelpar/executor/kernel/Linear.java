@@ -70,13 +70,27 @@ final class Linear implements Kernel {
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray x = saved.get(0);
+        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
+    }
+
+    @Override
+    public boolean splitsBackward() {
+        return true;
+    }
+
+    /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f). */
+    @Override
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray dx = g.mmul(p.get(weight).transpose());
         if (split == Split.COLUMN) {
             group.allReduce(dx);
         }
-        INDArray dw = x.transpose().mmul(g);
-        INDArray db = g.sum(true, 0);
-        return new Backward(Arrays.asList(dx), Map.of(weight, dw, bias, db));
+        return Arrays.asList(dx);
+    }
+
+    /** {@code dW = X^T dY}, {@code db = sum of dY's rows}. */
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Map.of(weight, saved.get(0).transpose().mmul(g), bias, g.sum(true, 0));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
@@ -43,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * gives replica r the samples {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's
  * first sample counts from the start of its micro-batch.
  */
-final class DeviceWorker {
+final class DeviceWorker implements AutoCloseable {
     /** A model chunk of this device: the stage's ops and what its stash leaves to recomputation. */
     record Chunk(StageModel model, Recompute recompute) {
     }
@@ -120,7 +121,7 @@ final class DeviceWorker {
             long start = run.ticker().nanos();
             try {
                 run.hook().beforeInstruction(device(), step, i, in);
-                execute(step, in);
+                execute(step, i, in);
             } catch (RunControl.Aborted e) {
                 throw e;
             } catch (InterruptedException e) {
@@ -133,6 +134,9 @@ final class DeviceWorker {
                 run.control().fail(failure);
                 throw failure;
             }
+            if (in instanceof AllReduce a && GradientSync.recordsItself(a)) {
+                continue;
+            }
             long end = run.ticker().nanos();
             run.record(new Span(device(), step, i, in, run.seconds(start), run.seconds(end)), state.ledger.takeWindowPeak(),
                     state.ledger.liveBytes());
@@ -141,7 +145,7 @@ final class DeviceWorker {
         return program.tensorRank() == 0 ? loss : 0;
     }
 
-    private void execute(int step, Instruction in) throws InterruptedException {
+    private void execute(int step, int index, Instruction in) throws InterruptedException {
         if (in instanceof Compute c) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
@@ -149,6 +153,9 @@ final class DeviceWorker {
                     case FORWARD -> forward(c.stage(), c.microBatch(), scratch);
                     case BACKWARD, INPUT_GRADIENT -> backward(c.stage(), c.microBatch(), c.direction(), scratch);
                     case WEIGHT_GRADIENT -> weightGradients(c.stage(), c.microBatch(), scratch);
+                }
+                if (c.direction().releasesStash()) {
+                    sync.passDone(c.stage());
                 }
             }
         } else if (in instanceof Send s) {
@@ -159,7 +166,8 @@ final class DeviceWorker {
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            sync.allReduce(step, a);
+            sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values().stream()
+                    .flatMap(List::stream).toList() : List.of());
         } else if (in instanceof TensorCollective) {
             // nothing to do: the tensor-parallel collectives ran inside the preceding compute
         } else if (in instanceof OptimizerStep o) {
@@ -199,7 +207,7 @@ final class DeviceWorker {
         }
         Map<String, INDArray> inputGrads;
         if (direction == Direction.BACKWARD) {
-            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
+            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed(stage));
         } else {
             StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
             weightStash.put(pass, p.weights());
@@ -225,7 +233,7 @@ final class DeviceWorker {
             throw new IllegalStateException("no input-gradient pass of stage " + stage + " micro-batch " + mb + " ran before its"
                     + " weight-gradient pass");
         }
-        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena);
+        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed(stage));
         arena.account(scratch, state.ledger);
         state.ledger.release(MemoryCategory.ACTIVATIONS, w.bytes());
         pool.release(w.arrays(), live());
@@ -237,6 +245,7 @@ final class DeviceWorker {
      */
     private void optimizerStep(int step, OptimizerStep o) throws InterruptedException {
         if (o == firstOptimizerStep) {
+            sync.awaitOverlapped();
             overflow = state.lossScale.dynamicScaling()
                     && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
         }
@@ -248,6 +257,12 @@ final class DeviceWorker {
         if (o == lastOptimizerStep) {
             state.lossScale.update(overflow);
         }
+    }
+
+    /** Tells the gradient collectives which of {@code stage}'s gradients an op's backward has completed. */
+    private Consumer<String> completed(int stage) {
+        Map<String, List<String>> by = chunk(stage).model().gradientsCompletedBy();
+        return op -> sync.completed(stage, by.getOrDefault(op, List.of()));
     }
 
     private Chunk chunk(int stage) {
@@ -266,6 +281,12 @@ final class DeviceWorker {
             pool.release(s.arrays(), live());
         }
         inbox.free(stage, mb, live());
+    }
+
+    /** Stops the worker's communication thread. */
+    @Override
+    public void close() {
+        sync.close();
     }
 
     private void releaseLeftovers() {

@@ -129,11 +129,15 @@ public final class Executor implements AutoCloseable {
         return new Executor(graph, program, options, Set.copyOf(devices), transport, false);
     }
 
-    /** The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight. */
+    /**
+     * The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight, and
+     * another collective's with gradient all-reduces overlapped with the backward (they run beside the compute's).
+     */
     public static Map<String, Integer> mailboxCapacities(StepProgram program) {
         Map<String, Integer> out = new LinkedHashMap<>();
+        int overlapped = program.plan().options().overlapGradientReduce() ? 2 : 0;
         for (DeviceProgram p : program.programs()) {
-            out.put(p.device(), Mailbox.capacityFor((int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
+            out.put(p.device(), Mailbox.capacityFor(overlapped + (int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
         }
         return out;
     }
@@ -270,6 +274,7 @@ public final class Executor implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.forEach(DeviceWorker::close);
         for (ExecutorService t : threads.values()) {
             t.submit(Scratch::destroy);
             t.shutdown();

@@ -4,18 +4,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A worker's gradient collectives between its backward passes and its optimizer step: the data-parallel
- * all-reduce of its gradients over the program's group and the all-reduce of a weight tied across stages.
+ * all-reduce of a stage's gradients over the program's group, either when its instruction runs or, overlapped
+ * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
+ * and the all-reduce of a weight tied across stages.
  */
-final class GradientSync {
+final class GradientSync implements AutoCloseable {
+    /** An overlapped all-reduce started by its instruction and waited for before the gradients are read. */
+    private record Armed(BucketedReduce reduce, int step, int index, AllReduce instruction, long startNanos) {
+    }
+
     private final String device;
     private final DeviceState state;
     private final RunContext run;
     private final Map<Integer, List<String>> parametersOf;
+    private final Map<Integer, Armed> armed = new LinkedHashMap<>();
+    private ExecutorService comm;
 
     /** @param parametersOf the parameters each stage the device runs updates (each parameter under one stage) */
     GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf) {
@@ -30,20 +41,83 @@ final class GradientSync {
         return parametersOf.get(stage);
     }
 
+    /**
+     * Runs {@code a}, instruction {@code index} of the program: a ring all-reduce of the gradients of its stage over
+     * its group, or of a tied weight's (after waiting for the overlapped ones); an overlapped one only starts here:
+     * its buckets run as {@link #completed} reports their gradients, and {@link #awaitOverlapped} records its span.
+     *
+     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them
+     */
+    void allReduce(int step, int index, AllReduce a, List<String> completionOrder) throws InterruptedException {
+        if (a.overlapsBackward()) {
+            Map<String, INDArray> order = new LinkedHashMap<>();
+            completionOrder.stream().filter(parametersOf(a.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
+            parametersOf(a.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
+            armed.put(a.stage(), new Armed(new BucketedReduce("step " + step + " " + a.name(), a.group(), order), step, index, a,
+                    run.ticker().nanos()));
+            return;
+        }
+        if (!a.tiedOp().isEmpty()) {
+            awaitOverlapped();
+            tiedReduce(step, a);
+            return;
+        }
+        run.collectives().allReduce("step " + step + " " + a.name(), device, a.group(), gradientsOf(a.stage()), run.control());
+    }
+
+    /** Whether {@code a} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
+    static boolean recordsItself(AllReduce a) {
+        return a.overlapsBackward();
+    }
+
+    /** The gradients {@code names} of {@code stage} are complete: starts the overlapped buckets they complete. */
+    void completed(int stage, List<String> names) {
+        Armed a = armed.get(stage);
+        if (a != null) {
+            a.reduce().completed(names, comm(), this::bucket);
+        }
+    }
+
+    /** {@code stage}'s last pass is over: starts the rest of its overlapped buckets. */
+    void passDone(int stage) {
+        Armed a = armed.get(stage);
+        if (a != null) {
+            a.reduce().flush(comm(), this::bucket);
+        }
+    }
+
+    /** Waits for every overlapped all-reduce, recording each one's span from its instruction to its last bucket. */
+    void awaitOverlapped() throws InterruptedException {
+        for (Armed a : armed.values()) {
+            a.reduce().flush(comm(), this::bucket);
+            long end = a.reduce().await(a.startNanos());
+            run.record(new Span(device, a.step(), a.index(), a.instruction(), run.seconds(a.startNanos()), run.seconds(end)),
+                    state.ledger.liveBytes(), state.ledger.liveBytes());
+        }
+        armed.clear();
+    }
+
+    private long bucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
+        run.collectives().allReduce(id, device, group, tensors, run.control());
+        return run.ticker().nanos();
+    }
+
+    private ExecutorService comm() {
+        if (comm == null) {
+            comm = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "modelpar-" + device + "-comm");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return comm;
+    }
+
     /** The gradients of {@code stage}'s parameters. */
     private Map<String, INDArray> gradientsOf(int stage) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         parametersOf.get(stage).forEach(name -> out.put(name, state.grads.get(name)));
         return out;
-    }
-
-    /** Runs {@code a}: a ring all-reduce of the gradients of its stage over its group, or of a tied weight's. */
-    void allReduce(int step, AllReduce a) throws InterruptedException {
-        if (!a.tiedOp().isEmpty()) {
-            tiedReduce(step, a);
-            return;
-        }
-        run.collectives().allReduce("step " + step + " " + a.name(), device, a.group(), gradientsOf(a.stage()), run.control());
     }
 
     /** Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the rest. */
@@ -59,6 +133,13 @@ final class GradientSync {
             INDArray grad = state.grads.get(tied.parameter());
             run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device, tied.members(),
                     Map.of(tied.parameter(), tied.summands().contains(device) ? grad : grad.assign(0)), run.control());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (comm != null) {
+            comm.shutdownNow();
         }
     }
 }

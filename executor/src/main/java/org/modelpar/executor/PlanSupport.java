@@ -22,10 +22,6 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().overlapGradientReduce()) {
-            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
-                    + " overlapGradientReduce true");
-        }
         if (plan.options().sequenceParallel() || plan.options().scatterGather()) {
             throw new PlanException("the executor runs tensor parallelism without sequence parallelism or scatter/gather;"
                     + " the plan has sequenceParallel " + plan.options().sequenceParallel() + ", scatterGather "

@@ -118,9 +118,6 @@ class ExecutorTest {
         PlacementPlan sequenceParallel = sequence.withOptions(sequence.options().withSequenceParallel(true));
         assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, sequenceParallel), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("sequenceParallel true");
-        PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
         List<String> ops = gpt.topologicalOrder().stream().map(OpNode::id).toList();
         int logits = ops.indexOf("logits");
         List<List<String>> cuts = List.of(ops.subList(0, 4), ops.subList(4, 8), ops.subList(8, logits + 1),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
@@ -149,7 +150,38 @@ public final class StageModel {
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads,
                                           Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {
-        return backward(stash, outputGrads, params, grads, null, null, arena);
+        return backward(stash, outputGrads, params, grads, arena, op -> { });
+    }
+
+    /**
+     * {@link #backward(Stash, Map, Map, Map, Arena)} that tells {@code gradientsDone} each op whose parameter gradients
+     * it has just added (see {@link #gradientsCompletedBy()}).
+     */
+    public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
+                                          Map<String, INDArray> grads, Arena arena, Consumer<String> gradientsDone) {
+        return backward(stash, outputGrads, params, grads, null, null, arena, gradientsDone);
+    }
+
+    /**
+     * For each op with parameters, in backward order, the parameters whose gradients are complete once its backward
+     * (or weight-gradient pass) has added its share: those no op before it in the stage reads.
+     */
+    public Map<String, List<String>> gradientsCompletedBy() {
+        Map<String, Integer> firstReader = new LinkedHashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            int at = i;
+            kernels.get(ops.get(i).id()).parameters().forEach(p -> firstReader.put(p.name(), at));
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            int at = i;
+            List<String> done = kernels.get(ops.get(i).id()).parameters().stream().map(ParameterSpec::name)
+                    .filter(n -> firstReader.get(n) == at).toList();
+            if (!done.isEmpty()) {
+                out.put(ops.get(i).id(), done);
+            }
+        }
+        return out;
     }
 
     /** The input-gradient pass of a split backward: the gradients of the received tensors, and what its weight pass needs. */
@@ -164,19 +196,23 @@ public final class StageModel {
     public InputPass inputGradients(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params, Arena arena) {
         Map<String, INDArray> deferredGrads = new LinkedHashMap<>();
         Map<String, List<INDArray>> deferredSaved = new LinkedHashMap<>();
-        Map<String, INDArray> inputGrads = backward(stash, outputGrads, params, null, deferredGrads, deferredSaved, arena);
+        Map<String, INDArray> inputGrads = backward(stash, outputGrads, params, null, deferredGrads, deferredSaved, arena, op -> { });
         return new InputPass(inputGrads, new WeightStash(deferredGrads, deferredSaved));
     }
 
     /** The weight-gradient part (ZB-H1's W): adds the parameter gradients of the ops {@code weights} holds into {@code grads}. */
-    public void weightGradients(WeightStash weights, Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {
-        weights.outputGrads().forEach((op, gradOut) -> arena.call(() -> {
-            long start = System.nanoTime();
-            Map<String, INDArray> d = kernels.get(op).weightGradients(gradOut, weights.saved().get(op), params);
-            timer.record(op, true, System.nanoTime() - start);
-            d.forEach((name, v) -> grads.get(name).addi(v));
-            return d;
-        }));
+    public void weightGradients(WeightStash weights, Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena,
+                                Consumer<String> gradientsDone) {
+        weights.outputGrads().forEach((op, gradOut) -> {
+            arena.call(() -> {
+                long start = System.nanoTime();
+                Map<String, INDArray> d = kernels.get(op).weightGradients(gradOut, weights.saved().get(op), params);
+                timer.record(op, true, System.nanoTime() - start);
+                d.forEach((name, v) -> grads.get(name).addi(v));
+                return d;
+            });
+            gradientsDone.accept(op);
+        });
     }
 
     /**
@@ -186,7 +222,8 @@ public final class StageModel {
      */
     private Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
                                            Map<String, INDArray> grads, Map<String, INDArray> deferredGrads,
-                                           Map<String, List<INDArray>> deferredSaved, Arena arena) {
+                                           Map<String, List<INDArray>> deferredSaved, Arena arena,
+                                           Consumer<String> gradientsDone) {
         boolean split = deferredGrads != null;
         Map<String, List<INDArray>> saved = new LinkedHashMap<>(stash.saved());
         List<INDArray> rebuilt = new ArrayList<>();
@@ -211,6 +248,9 @@ public final class StageModel {
                     accumulate(op, inputGrads, g, arena);
                     return inputGrads;
                 });
+                if (!split && !kernel.parameters().isEmpty()) {
+                    gradientsDone.accept(op.id());
+                }
                 if (split && !kernel.parameters().isEmpty()) {
                     deferredGrads.put(op.id(), gradOut);
                     deferredSaved.put(op.id(), opSaved);

@@ -18,6 +18,7 @@ import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.model.WeightStash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -27,6 +28,7 @@ import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
@@ -168,6 +170,10 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof AllReduce a) {
             sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values().stream()
                     .flatMap(List::stream).toList() : List.of());
+        } else if (in instanceof ReduceScatter rs) {
+            sync.reduceScatter(step, rs);
+        } else if (in instanceof AllGather g) {
+            sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {
             // nothing to do: the tensor-parallel collectives ran inside the preceding compute
         } else if (in instanceof OptimizerStep o) {
@@ -251,7 +257,7 @@ final class DeviceWorker implements AutoCloseable {
         }
         try (MemoryWorkspace scratch = Scratch.open()) {
             arena.begin();
-            state.update(sync.parametersOf(o.stage()), overflow);
+            state.update(sync.parametersOf(o.stage()), overflow, sync.shardsOf(o.stage()));
             arena.account(scratch, state.ledger);
         }
         if (o == lastOptimizerStep) {

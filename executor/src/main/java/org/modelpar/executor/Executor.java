@@ -106,7 +106,8 @@ public final class Executor implements AutoCloseable {
                 return new DeviceState(specs.get(p.device()), options.seed(), options.dataType(),
                         PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
                         new MemoryLedger(p.device(), options.budgetOf(p.device())),
-                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none());
+                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none(),
+                        plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1);
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), boundary, state, run, plan.microBatchSize(),

@@ -1,12 +1,16 @@
 package org.modelpar.executor;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A worker's gradient collectives between its backward passes and its optimizer step: the data-parallel
  * all-reduce of a stage's gradients over the program's group, either when its instruction runs or, overlapped
  * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
- * and the all-reduce of a weight tied across stages.
+ * the all-reduce of a weight tied across stages; and with ZeRO stage 1 the reduce-scatter of the gradients and the
+ * all-gather of the updated parameters ({@link ZeroShards}).
  */
 final class GradientSync implements AutoCloseable {
     /** An overlapped all-reduce started by its instruction and waited for before the gradients are read. */
@@ -26,6 +31,8 @@ final class GradientSync implements AutoCloseable {
     private final RunContext run;
     private final Map<Integer, List<String>> parametersOf;
     private final Map<Integer, Armed> armed = new LinkedHashMap<>();
+    /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
+    private final Map<Integer, ZeroShards> sharded = new HashMap<>();
     private ExecutorService comm;
 
     /** @param parametersOf the parameters each stage the device runs updates (each parameter under one stage) */
@@ -63,6 +70,41 @@ final class GradientSync implements AutoCloseable {
             return;
         }
         run.collectives().allReduce("step " + step + " " + a.name(), device, a.group(), gradientsOf(a.stage()), run.control());
+    }
+
+    /**
+     * ZeRO: reduce-scatters the gradients of {@code rs}'s stage over its group, so that this device holds the sums of
+     * its part of every parameter's gradient (zeros elsewhere) and updates only that part ({@link #shardsOf}).
+     */
+    void reduceScatter(int step, ReduceScatter rs) throws InterruptedException {
+        ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
+        Map<String, INDArray> grads = gradientsOf(rs.stage());
+        INDArray flat = shards.pack(grads);
+        run.collectives().reduceScatter("step " + step + " " + rs.name(), device, rs.group(), flat, run.control());
+        shards.unpackOwn(flat, grads);
+        sharded.put(rs.stage(), shards);
+    }
+
+    /** ZeRO: all-gathers the parts of {@code g}'s stage's parameters that the replicas updated, into every replica. */
+    void gatherParameters(int step, AllGather g) throws InterruptedException {
+        if (g.phase() != AllGather.Phase.AFTER_STEP) {
+            throw new IllegalStateException("the executor gathers parameters only after the optimizer step (ZeRO 1), not "
+                    + g.name());
+        }
+        ZeroShards shards = shardsOf(g.stage()).orElseThrow(() -> new IllegalStateException(g.name()
+                + " without a reduce-scatter of the stage's gradients before it"));
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        parametersOf(g.stage()).forEach(n -> params.put(n, state.params.get(n)));
+        INDArray flat = shards.pack(params);
+        run.collectives().allGather("step " + step + " " + g.name(), device, g.group(), flat, run.control());
+        shards.unpackAll(flat, params);
+        state.refresh(params.keySet());
+        sharded.remove(g.stage());
+    }
+
+    /** The part of each of {@code stage}'s parameters this device updates in this step: all (empty) unless reduce-scattered. */
+    Optional<ZeroShards> shardsOf(int stage) {
+        return Optional.ofNullable(sharded.get(stage));
     }
 
     /** Whether {@code a} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
@@ -120,7 +162,10 @@ final class GradientSync implements AutoCloseable {
         return out;
     }
 
-    /** Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the rest. */
+    /**
+     * Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the
+     * rest; after a ZeRO reduce-scatter, every member's part (the parts of a stage's replicas make up its sum).
+     */
     private void tiedReduce(int step, AllReduce a) throws InterruptedException {
         for (RunContext.Tied tied : run.tiedGroups(device)) {
             if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
@@ -131,8 +176,10 @@ final class GradientSync implements AutoCloseable {
                         + " is held by " + tied.members());
             }
             INDArray grad = state.grads.get(tied.parameter());
+            // reduce-scattered replicas each hold their part of the sum (zeros elsewhere): all of them add theirs
+            boolean adds = tied.summands().contains(device) || !sharded.isEmpty();
             run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device, tied.members(),
-                    Map.of(tied.parameter(), tied.summands().contains(device) ? grad : grad.assign(0)), run.control());
+                    Map.of(tied.parameter(), adds ? grad : grad.assign(0)), run.control());
         }
     }
 

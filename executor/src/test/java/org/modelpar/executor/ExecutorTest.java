@@ -131,10 +131,6 @@ class ExecutorTest {
         assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, tiedOnOneDevice), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessage("the executor needs the stages sharing weight 'embed' on different"
                         + " devices; the plan runs its stages [0, 2] on 1 device group(s) of 2");
-        PlacementPlan zero = plan.withOptions(plan.options().withZeroStage(1));
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
-                        + " parameters (ZeRO); the plan has zeroStage 1");
         PlacementPlan twoReplicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
         PlacementPlan experts = twoReplicas.withOptions(PlanOptions.NONE.withExpertParallel(2));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, experts), ExecutorOptions.defaults(1, 0.1)))

@@ -53,6 +53,7 @@ final class DeviceWorker implements AutoCloseable {
 
     private final DeviceProgram program;
     private final Map<Integer, Chunk> chunks;
+    private final CollectiveClock tensorClock;
     private final DeviceState state;
     private final RunContext run;
     private final int microBatchSize;
@@ -75,10 +76,11 @@ final class DeviceWorker implements AutoCloseable {
     private double loss;
     private boolean overflow;
 
-    DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, Boundary boundary,
+    DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
                  DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType) {
         this.program = program;
         this.chunks = Map.copyOf(chunks);
+        this.tensorClock = tensorClock;
         this.state = state;
         this.run = run;
         this.microBatchSize = microBatchSize;
@@ -117,6 +119,8 @@ final class DeviceWorker implements AutoCloseable {
         this.batch = stepBatch;
         this.loss = 0;
         List<Instruction> list = program.instructions();
+        long collectivesNanos = 0;
+        long computeEnd = 0;
         for (int i = 0; i < list.size(); i++) {
             Instruction in = list.get(i);
             run.control().check();
@@ -140,6 +144,16 @@ final class DeviceWorker implements AutoCloseable {
                 continue;
             }
             long end = run.ticker().nanos();
+            long tensorNanos = tensorClock.takeNanos();
+            if (in instanceof TensorCollective) {
+                // the collectives ran inside the compute before it: they are the end of its time, cut off its span
+                start = computeEnd - collectivesNanos;
+                end = computeEnd;
+            } else if (in instanceof Compute && i + 1 < list.size() && list.get(i + 1) instanceof TensorCollective) {
+                collectivesNanos = tensorNanos;
+                computeEnd = end;
+                end -= tensorNanos;
+            }
             run.record(new Span(device(), step, i, in, run.seconds(start), run.seconds(end)), state.ledger.takeWindowPeak(),
                     state.ledger.liveBytes());
         }
@@ -175,7 +189,7 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {
-            // nothing to do: the tensor-parallel collectives ran inside the preceding compute
+            // nothing to run: the tensor-parallel collectives ran inside the compute before it, and are recorded here
         } else if (in instanceof OptimizerStep o) {
             optimizerStep(step, o);
         } else {

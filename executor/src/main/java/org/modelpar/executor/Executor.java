@@ -67,9 +67,11 @@ public final class Executor implements AutoCloseable {
         this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, TiedGroups.of(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
         Map<String, Map<Integer, DeviceWorker.Chunk>> chunks = new LinkedHashMap<>();
+        Map<String, CollectiveClock> clocks = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
-            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE
-                    : TensorParallel.of(graph, TensorRing.of(plan, p, run));
+            TensorRing ring = TensorRing.of(plan, p, run);
+            clocks.put(p.device(), plan.tensorParallel() == 1 ? CollectiveClock.NONE : ring);
+            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE : TensorParallel.of(graph, ring);
             Map<Integer, DeviceWorker.Chunk> mine = new TreeMap<>();
             for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
                 StageModel model = plan.tensorParallel() == 1 ? stages.get(s)
@@ -79,11 +81,7 @@ public final class Executor implements AutoCloseable {
             chunks.put(p.device(), mine);
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
-        chunks.forEach((d, m) -> {
-            Map<String, ParameterSpec> union = new LinkedHashMap<>();
-            m.values().forEach(c -> c.model().parameters().forEach(spec -> union.putIfAbsent(spec.name(), spec)));
-            specs.put(d, List.copyOf(union.values()));
-        });
+        chunks.forEach((d, m) -> specs.put(d, ParameterLayout.union(m.values().stream().map(DeviceWorker.Chunk::model).toList())));
         this.layout = new ParameterLayout(specs);
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
@@ -110,7 +108,7 @@ public final class Executor implements AutoCloseable {
                         plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1);
             }));
             states.put(p.device(), state);
-            workers.add(new DeviceWorker(p, chunks.get(p.device()), boundary, state, run, plan.microBatchSize(),
+            workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
                     plan.dataParallel(p.stage()), options.dataType()));
         }
     }

@@ -1,5 +1,7 @@
 package org.modelpar.executor;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.StepProgram;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,16 +37,27 @@ public final class ParameterLayout {
         });
     }
 
-    /** The layout of a step program, in program order (no collectives run). */
+    /** The layout of a step program, in program order (no collectives run); a device holds every model chunk's parameters. */
     public static ParameterLayout of(ComputationGraph graph, StepProgram program) {
-        Boundary boundary = new Boundary(graph, program.plan());
+        PlacementPlan plan = program.plan();
+        Boundary boundary = new Boundary(graph, plan);
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
-            TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(program.plan().tensorParallel(), p.tensorRank()));
-            specs.put(p.device(), new StageModel(graph, boundary, p.stage(), program.plan().globalBatchSize(),
-                    OpTimer.NONE, tp).parameters());
+            TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), p.tensorRank()));
+            List<StageModel> chunks = new ArrayList<>();
+            for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
+                chunks.add(new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp));
+            }
+            specs.put(p.device(), union(chunks));
         }
         return new ParameterLayout(specs);
+    }
+
+    /** The parameters a device running these model chunks holds, in chunk order; one read by several chunks once. */
+    static List<ParameterSpec> union(Collection<StageModel> chunks) {
+        Map<String, ParameterSpec> union = new LinkedHashMap<>();
+        chunks.forEach(c -> c.parameters().forEach(spec -> union.putIfAbsent(spec.name(), spec)));
+        return List.copyOf(union.values());
     }
 
     /**

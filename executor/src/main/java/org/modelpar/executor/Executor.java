@@ -82,7 +82,7 @@ public final class Executor implements AutoCloseable {
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         chunks.forEach((d, m) -> specs.put(d, ParameterLayout.union(m.values().stream().map(DeviceWorker.Chunk::model).toList())));
-        this.layout = new ParameterLayout(specs);
+        this.layout = new ParameterLayout(specs, ParameterLayout.zeroParts(program));
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -47,6 +48,49 @@ class ZeroTest {
         PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(1));
         assertThat(EquivalenceTest.maxDifference(EquivalenceTest.train(graph, plain, options, 5),
                 EquivalenceTest.train(graph, zero, options, 5))).isZero();
+    }
+
+    /**
+     * Checkpoints hold whole tensors: the replicas' parts of Adam's moments add up to the all-reduce run's moments,
+     * and a resume from them (each replica cutting its part back out) continues exactly.
+     */
+    @Test
+    void momentsAreWholeInCheckpointsAndAResumeIsExact() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
+        ExecutorOptions options = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
+        PlacementPlan plain = Plans.plan(graph, 2, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(1));
+        SyntheticTask task = SyntheticTask.forGraph(graph, 11);
+        Map<String, INDArray> wholeMoments;
+        Map<String, INDArray> params;
+        Map<String, INDArray> moments;
+        Map<String, INDArray> uninterrupted;
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plain), options)) {
+            for (int s = 0; s < 3; s++) {
+                ex.step(task.batch(s, plain.globalBatchSize()));
+            }
+            wholeMoments = ex.optimizerState();
+        }
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, zero), options)) {
+            for (int s = 0; s < 3; s++) {
+                ex.step(task.batch(s, zero.globalBatchSize()));
+            }
+            params = ex.parameters();
+            moments = ex.optimizerState();
+            for (int s = 3; s < 5; s++) {
+                ex.step(task.batch(s, zero.globalBatchSize()));
+            }
+            uninterrupted = ex.parameters();
+        }
+        assertThat(moments.keySet()).isEqualTo(wholeMoments.keySet());
+        assertThat(EquivalenceTest.maxDifference(wholeMoments, moments)).isZero();
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, zero), options)) {
+            ex.restore(params, moments, 3);
+            for (int s = 3; s < 5; s++) {
+                ex.step(task.batch(s, zero.globalBatchSize()));
+            }
+            assertThat(EquivalenceTest.maxDifference(uninterrupted, ex.parameters())).isZero();
+        }
     }
 
     @Test

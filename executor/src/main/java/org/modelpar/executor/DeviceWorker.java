@@ -2,15 +2,13 @@ package org.modelpar.executor;
 
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.modelpar.executor.kernel.ParameterSpec;
+import java.util.stream.Collectors;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
@@ -53,7 +51,7 @@ final class DeviceWorker implements AutoCloseable {
 
     private final DeviceProgram program;
     private final Map<Integer, Chunk> chunks;
-    private final CollectiveClock tensorClock;
+    private final CollectiveClock.Spans tensorSpans;
     private final DeviceState state;
     private final RunContext run;
     private final int microBatchSize;
@@ -61,10 +59,7 @@ final class DeviceWorker implements AutoCloseable {
     private final int localCount;
     private final DataType dataType;
 
-    /** Stashes by stage and micro-batch. */
-    private final Map<List<Integer>, Stash> stash = new HashMap<>();
-    /** What each split backward's weight-gradient pass needs, by stage and micro-batch, from its input-gradient pass to it. */
-    private final Map<List<Integer>, WeightStash> weightStash = new HashMap<>();
+    private final Stashes stashes;
     private final ArrayPool pool = new ArrayPool();
     private final KernelArena arena = new KernelArena(pool);
     private final Inbox inbox;
@@ -80,29 +75,22 @@ final class DeviceWorker implements AutoCloseable {
                  DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType) {
         this.program = program;
         this.chunks = Map.copyOf(chunks);
-        this.tensorClock = tensorClock;
+        this.tensorSpans = new CollectiveClock.Spans(tensorClock);
         this.state = state;
         this.run = run;
         this.microBatchSize = microBatchSize;
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
+        this.stashes = new Stashes(state.ledger);
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
         this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount);
-        this.sync = new GradientSync(program.device(), state, run, owners(chunks));
+        this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
         List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
                 .map(i -> (OptimizerStep) i).toList();
         this.firstOptimizerStep = steps.isEmpty() ? null : steps.get(0);
         this.lastOptimizerStep = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-    }
-
-    /** The parameters each chunk updates: those it reads that no chunk of an earlier stage reads (a tied weight once). */
-    private static Map<Integer, List<String>> owners(Map<Integer, Chunk> chunks) {
-        Map<Integer, List<String>> out = new HashMap<>();
-        Set<String> claimed = new HashSet<>();
-        new TreeMap<>(chunks).forEach((stage, c) -> out.put(stage, c.model().parameters().stream().map(ParameterSpec::name)
-                .filter(claimed::add).toList()));
-        return out;
     }
 
     String device() {
@@ -119,8 +107,6 @@ final class DeviceWorker implements AutoCloseable {
         this.batch = stepBatch;
         this.loss = 0;
         List<Instruction> list = program.instructions();
-        long collectivesNanos = 0;
-        long computeEnd = 0;
         for (int i = 0; i < list.size(); i++) {
             Instruction in = list.get(i);
             run.control().check();
@@ -143,18 +129,8 @@ final class DeviceWorker implements AutoCloseable {
             if (in instanceof AllReduce a && GradientSync.recordsItself(a)) {
                 continue;
             }
-            long end = run.ticker().nanos();
-            long tensorNanos = tensorClock.takeNanos();
-            if (in instanceof TensorCollective) {
-                // the collectives ran inside the compute before it: they are the end of its time, cut off its span
-                start = computeEnd - collectivesNanos;
-                end = computeEnd;
-            } else if (in instanceof Compute && i + 1 < list.size() && list.get(i + 1) instanceof TensorCollective) {
-                collectivesNanos = tensorNanos;
-                computeEnd = end;
-                end -= tensorNanos;
-            }
-            run.record(new Span(device(), step, i, in, run.seconds(start), run.seconds(end)), state.ledger.takeWindowPeak(),
+            long[] span = tensorSpans.span(list, i, start, run.ticker().nanos());
+            run.record(new Span(device(), step, i, in, run.seconds(span[0]), run.seconds(span[1])), state.ledger.takeWindowPeak(),
                     state.ledger.liveBytes());
         }
         releaseLeftovers();
@@ -206,9 +182,7 @@ final class DeviceWorker implements AutoCloseable {
         INDArray targets = rowsOf(batch.targets(), first);
         StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, chunk.recompute(), arena);
         arena.account(scratch, state.ledger);
-        Stash s = r.stash();
-        state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
-        stash.put(List.of(stage, mb), s);
+        stashes.put(stage, mb, r.stash());
         loss += r.loss();
         outbox.hold(Payload.ACTIVATION, stage, mb, r.outputs());
     }
@@ -219,43 +193,33 @@ final class DeviceWorker implements AutoCloseable {
      */
     private void backward(int stage, int mb, Direction direction, MemoryWorkspace scratch) {
         StageModel model = chunk(stage).model();
-        List<Integer> pass = List.of(stage, mb);
-        Stash s = Objects.requireNonNull(stash.get(pass), () -> "no stashed forward of stage " + stage + " micro-batch " + mb);
+        Stash s = stashes.get(stage, mb);
         Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, stage, mb);
         if (state.lossScale.dynamicScaling()) {
             model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
         }
         Map<String, INDArray> inputGrads;
+        Optional<WeightStash> weights = Optional.empty();
         if (direction == Direction.BACKWARD) {
             inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed(stage));
         } else {
             StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
-            weightStash.put(pass, p.weights());
+            weights = Optional.of(p.weights());
             inputGrads = p.inputGrads();
         }
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
-        Stash inputsOnly = s.inputsOnly();
-        state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
-        stash.put(pass, inputsOnly);
-        if (weightStash.containsKey(pass)) {
-            state.ledger.allocate(MemoryCategory.ACTIVATIONS, weightStash.get(pass).bytes());
-        }
+        stashes.keepInputsOnly(stage, mb);
+        weights.ifPresent(w -> stashes.putWeights(stage, mb, w));
         outbox.hold(Payload.GRADIENT, stage, mb, inputGrads);
         pool.release(s.arrays(), live());
     }
 
     /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
     private void weightGradients(int stage, int mb, MemoryWorkspace scratch) {
-        List<Integer> pass = List.of(stage, mb);
-        WeightStash w = weightStash.remove(pass);
-        if (w == null) {
-            throw new IllegalStateException("no input-gradient pass of stage " + stage + " micro-batch " + mb + " ran before its"
-                    + " weight-gradient pass");
-        }
+        WeightStash w = stashes.takeWeights(stage, mb);
         chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed(stage));
         arena.account(scratch, state.ledger);
-        state.ledger.release(MemoryCategory.ACTIVATIONS, w.bytes());
         pool.release(w.arrays(), live());
     }
 
@@ -295,11 +259,7 @@ final class DeviceWorker implements AutoCloseable {
     }
 
     private void free(int stage, int mb) {
-        Stash s = stash.remove(List.of(stage, mb));
-        if (s != null) {
-            state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
-            pool.release(s.arrays(), live());
-        }
+        pool.release(stashes.free(stage, mb), live());
         inbox.free(stage, mb, live());
     }
 
@@ -310,9 +270,8 @@ final class DeviceWorker implements AutoCloseable {
     }
 
     private void releaseLeftovers() {
-        weightStash.values().forEach(w -> state.ledger.release(MemoryCategory.ACTIVATIONS, w.bytes()));
-        weightStash.clear();
-        stash.keySet().stream().toList().forEach(k -> free(k.get(0), k.get(1)));
+        stashes.clearWeights();
+        stashes.passes().forEach(k -> free(k.get(0), k.get(1)));
         outbox.clear();
         inbox.clear();
         pool.releaseAll();
@@ -321,8 +280,7 @@ final class DeviceWorker implements AutoCloseable {
     /** Arrays still referenced by a stash or held for sending (never returned to the pool). */
     private Set<INDArray> live() {
         Set<INDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        stash.values().forEach(s -> out.addAll(s.arrays()));
-        weightStash.values().forEach(w -> out.addAll(w.arrays()));
+        stashes.addArraysTo(out);
         outbox.held().forEach(m -> out.addAll(m.values()));
         return out;
     }

@@ -1,13 +1,16 @@
 package org.modelpar.executor;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.ReduceScatter;
@@ -41,6 +44,18 @@ final class GradientSync implements AutoCloseable {
         this.state = state;
         this.run = run;
         this.parametersOf = Map.copyOf(parametersOf);
+    }
+
+    /**
+     * The parameters each stage of a device updates, from the parameters each reads: those no earlier stage of the
+     * device reads (a weight read by several of its chunks once).
+     */
+    static Map<Integer, List<String>> owners(Map<Integer, List<ParameterSpec>> read) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        Set<String> claimed = new HashSet<>();
+        new TreeMap<>(read).forEach((stage, specs) -> out.put(stage, specs.stream().map(ParameterSpec::name)
+                .filter(claimed::add).toList()));
+        return out;
     }
 
     /** The parameters that {@code stage}'s chunk updates. */

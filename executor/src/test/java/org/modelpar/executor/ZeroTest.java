@@ -25,6 +25,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class ZeroTest {
     private static final int STEPS = 10;
+    private static final ComputationGraph ADAM_GRAPH = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
+    /** Adam in fp64 (see {@code EquivalenceTest}): 2 stages x 2 replicas. */
+    private static final PlacementPlan ADAM_PLAN = Plans.plan(ADAM_GRAPH, 2, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+    private static final ExecutorOptions ADAM_OPTIONS = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
+
+    private static PlacementPlan zero(PlacementPlan plain) {
+        return plain.withOptions(plain.options().withZeroStage(1));
+    }
 
     @ParameterizedTest(name = "{0}: {1} stages x {2} replicas, tensor {3}")
     @CsvSource({"mlp, 1, 2, 1", "gpt, 2, 2, 1", "gpt, 1, 2, 2"})
@@ -32,7 +40,7 @@ class ZeroTest {
         ComputationGraph graph = EquivalenceTest.graph(model);
         PlacementPlan plain = tensor == 1 ? Plans.plan(graph, stages, replicas, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.SGD)
                 : Plans.tensorParallel(graph, stages, tensor, replicas, Schedule.ONE_F_ONE_B);
-        PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(1));
+        PlacementPlan zero = zero(plain);
         Map<String, INDArray> reduced = EquivalenceTest.train(graph, plain, ExecutorOptions.defaults(5, 0.05), STEPS);
         Map<String, INDArray> sharded = EquivalenceTest.train(graph, zero, ExecutorOptions.defaults(5, 0.05), STEPS);
         assertThat(EquivalenceTest.maxDifference(reduced, sharded)).isZero();
@@ -42,12 +50,8 @@ class ZeroTest {
     /** Adam's moments of each part live on its replica only; in fp64 the run equals the all-reduce one. */
     @Test
     void adamOnPartsEqualsAdamOnWholeTensors() {
-        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
-        ExecutorOptions options = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
-        PlacementPlan plain = Plans.plan(graph, 2, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
-        PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(1));
-        assertThat(EquivalenceTest.maxDifference(EquivalenceTest.train(graph, plain, options, 5),
-                EquivalenceTest.train(graph, zero, options, 5))).isZero();
+        assertThat(EquivalenceTest.maxDifference(EquivalenceTest.train(ADAM_GRAPH, ADAM_PLAN, ADAM_OPTIONS, 5),
+                EquivalenceTest.train(ADAM_GRAPH, zero(ADAM_PLAN), ADAM_OPTIONS, 5))).isZero();
     }
 
     /**
@@ -56,10 +60,10 @@ class ZeroTest {
      */
     @Test
     void momentsAreWholeInCheckpointsAndAResumeIsExact() {
-        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
-        ExecutorOptions options = ExecutorOptions.defaults(5, 1e-2).withDataType(DataType.DOUBLE);
-        PlacementPlan plain = Plans.plan(graph, 2, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
-        PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(1));
+        ComputationGraph graph = ADAM_GRAPH;
+        ExecutorOptions options = ADAM_OPTIONS;
+        PlacementPlan plain = ADAM_PLAN;
+        PlacementPlan zero = zero(plain);
         SyntheticTask task = SyntheticTask.forGraph(graph, 11);
         Map<String, INDArray> wholeMoments;
         Map<String, INDArray> params;

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Under tensor parallelism each rank holds a part of the vocabulary's rows (Megatron-LM's vocabulary-parallel
  * embedding): it looks up the ids in its part, and the group sums the lookups.
  */
-final class Embedding implements Kernel {
+final class Embedding implements SplitBackward {
     static final double INIT_STD = 0.1;
     private final String word;
     private final String position;
@@ -59,16 +59,6 @@ final class Embedding implements Kernel {
         group.allReduce(out);
         out.addi(Nd4j.tile(p.get(position), samples, 1));
         return new Forward(out, List.of(inputs.get(0)));
-    }
-
-    @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
-    }
-
-    @Override
-    public boolean splitsBackward() {
-        return true;
     }
 
     /** Token ids have no gradient. */

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Layer normalisation over the last dimension (Ba, Kiros and Hinton, 2016), eps = 1e-5. */
-final class LayerNorm implements Kernel {
+final class LayerNorm implements SplitBackward {
     private static final double EPS = 1e-5;
     private final String gamma;
     private final String beta;
@@ -35,16 +35,6 @@ final class LayerNorm implements Kernel {
         INDArray xhat = xc.muliColumnVector(rstd);
         INDArray y = xhat.mulRowVector(p.get(gamma)).addiRowVector(p.get(beta));
         return new Forward(y, List.of(xhat, rstd));
-    }
-
-    @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
-    }
-
-    @Override
-    public boolean splitsBackward() {
-        return true;
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row-parallel rank holds a part of W's rows, reads those columns of x, sums its output over the group in
  * forward before adding the whole b.
  */
-final class Linear implements Kernel {
+final class Linear implements SplitBackward {
     /** How the layer is split over a tensor-parallel group. */
     enum Split { NONE, COLUMN, ROW }
 
@@ -66,16 +66,6 @@ final class Linear implements Kernel {
             group.allReduce(y);
         }
         return new Forward(y.addiRowVector(p.get(bias)), List.of(x));
-    }
-
-    @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
-    }
-
-    @Override
-    public boolean splitsBackward() {
-        return true;
     }
 
     /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f). */

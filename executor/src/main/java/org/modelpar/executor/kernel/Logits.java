@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * columns; the group gathers them into the whole logits (the loss is then repeated on every rank), and sums
  * the input gradients of the parts in backward.
  */
-final class Logits implements Kernel {
+final class Logits implements SplitBackward {
     private final String word;
     private final TensorGroup group;
     private final List<ParameterSpec> params;
@@ -38,16 +38,6 @@ final class Logits implements Kernel {
         long columns = part.size(1);
         INDArray parts = group.allGather(part).reshape(group.size(), rows, columns);
         return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(x));
-    }
-
-    @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return new Backward(inputGradients(g, saved, p), weightGradients(g, saved, p));
-    }
-
-    @Override
-    public boolean splitsBackward() {
-        return true;
     }
 
     /** {@code dX = dY_mine W}, summed over the group. */

@@ -39,6 +39,7 @@ public final class StageModel {
     private final OpTimer timer;
     private final Map<Recompute, Segments> segments = new EnumMap<>(Recompute.class);
     private final ForwardRunner runner;
+    private final Map<String, List<String>> gradientsCompletedBy;
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -64,8 +65,8 @@ public final class StageModel {
         for (Recompute mode : Recompute.values()) {
             segments.put(mode, new Segments(TensorSplit.of(graph), mode, ops, sources));
         }
-        // per op index, the stage's values that op is the last to read (never the sent ones)
         this.runner = new ForwardRunner(ops, kernels, sources, LastReaders.of(ops, sources, sent), segments, timer);
+        this.gradientsCompletedBy = LastReaders.ofParameters(ops, kernels);
     }
 
     /** Parameters read by this stage's ops (a tied parameter once). */
@@ -167,21 +168,7 @@ public final class StageModel {
      * (or weight-gradient pass) has added its share: those no op before it in the stage reads.
      */
     public Map<String, List<String>> gradientsCompletedBy() {
-        Map<String, Integer> firstReader = new LinkedHashMap<>();
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            int at = i;
-            kernels.get(ops.get(i).id()).parameters().forEach(p -> firstReader.put(p.name(), at));
-        }
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            int at = i;
-            List<String> done = kernels.get(ops.get(i).id()).parameters().stream().map(ParameterSpec::name)
-                    .filter(n -> firstReader.get(n) == at).toList();
-            if (!done.isEmpty()) {
-                out.put(ops.get(i).id(), done);
-            }
-        }
-        return out;
+        return gradientsCompletedBy;
     }
 
     /** The input-gradient pass of a split backward: the gradients of the received tensors, and what its weight pass needs. */

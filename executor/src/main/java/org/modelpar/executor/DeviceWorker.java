@@ -151,15 +151,16 @@ final class DeviceWorker implements AutoCloseable {
                 }
             }
         } else if (in instanceof Send s) {
-            outbox.send(s, pool, live());
+            outbox.send(s, pool, this::live);
         } else if (in instanceof Recv r) {
-            Message.Key key = new Message.Key(r.peer(), device(), Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
-            inbox.add(r, run.transport().receive(key, run.control()));
+            String tag = Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample());
+            inbox.add(r, run.transport().receive(new Message.Key(r.peer(), device(), tag), run.control()));
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values().stream()
-                    .flatMap(List::stream).toList() : List.of());
+            List<String> completionOrder = a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values()
+                    .stream().flatMap(List::stream).toList() : List.of();
+            sync.allReduce(step, index, a, completionOrder);
         } else if (in instanceof ReduceScatter rs) {
             sync.reduceScatter(step, rs);
         } else if (in instanceof AllGather g) {

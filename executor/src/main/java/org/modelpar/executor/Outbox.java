@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.transport.Message;
@@ -62,8 +63,11 @@ final class Outbox {
         sendsLeft.put(k, sends);
     }
 
-    /** Sends the peer its samples of the held tensors its stage reads; after the pass's last send, returns them to {@code pool}. */
-    void send(Send s, ArrayPool pool, Set<INDArray> live) throws InterruptedException {
+    /**
+     * Sends the peer its samples of the held tensors its stage reads; after the pass's last send, returns them to
+     * {@code pool} unless they share memory with what is {@code live} then.
+     */
+    void send(Send s, ArrayPool pool, Supplier<Set<INDArray>> live) throws InterruptedException {
         String k = key(s.payload(), s.stage(), s.microBatch());
         Map<String, INDArray> all = held.get(k);
         if (all == null) {
@@ -95,7 +99,7 @@ final class Outbox {
             ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
             held.remove(k);
             sendsLeft.remove(k);
-            pool.release(all.values(), live);
+            pool.release(all.values(), live.get());
         }
     }
 

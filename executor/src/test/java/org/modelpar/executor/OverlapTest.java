@@ -33,7 +33,9 @@ class OverlapTest {
         PlacementPlan plan = Plans.plan(graph, stages, replicas, 2, 2, Schedule.parse(schedule), OptimizerKind.SGD);
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
         Map<String, INDArray> after = EquivalenceTest.train(graph, plan, ExecutorOptions.defaults(5, 0.05), STEPS, false);
-        Map<String, INDArray> during = EquivalenceTest.train(graph, overlapped, ExecutorOptions.defaults(5, 0.05), STEPS, false);
+        // measured peaks within the simulator's, but for zb-h1's weight stash (docs/executor.md, known gaps)
+        boolean checkMemory = !overlapped.schedule().splitsBackward();
+        Map<String, INDArray> during = EquivalenceTest.train(graph, overlapped, ExecutorOptions.defaults(5, 0.05), STEPS, checkMemory);
         assertThat(EquivalenceTest.maxDifference(after, during)).isZero();
         assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), during)).isLessThanOrEqualTo(1e-5);
     }

@@ -1,9 +1,11 @@
 package org.modelpar.executor;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Initializer;
@@ -29,8 +31,9 @@ final class DeviceState {
     final LossScale lossScale;
     private final DataType master;
 
+    /** @param optimizerShards the replicas the optimizer state is sharded over (ZeRO; 1 without): this device holds 1/n of it */
     DeviceState(List<ParameterSpec> specs, long seed, DataType master, DataType computeType, Optimizer optimizer,
-                MemoryLedger ledger, LossScale lossScale) {
+                MemoryLedger ledger, LossScale lossScale, int optimizerShards) {
         this.optimizer = optimizer;
         this.ledger = ledger;
         this.master = master;
@@ -40,7 +43,7 @@ final class DeviceState {
             INDArray p = Initializer.initialise(s, seed, master);
             long bytes = Tensors.bytes(p);
             ledger.allocate(MemoryCategory.PARAMETERS, bytes);
-            ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(bytes));
+            ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(-Math.floorDiv(-bytes, optimizerShards)));
             params.put(s.name(), p);
             if (compute != params) {
                 INDArray copy = p.castTo(computeType);
@@ -53,30 +56,47 @@ final class DeviceState {
         }
     }
 
-    void zeroGradients() {
-        grads.values().forEach(g -> g.assign(0));
-    }
-
     /** Whether a gradient holds an infinity or NaN (an fp16 overflow). */
     boolean gradientsOverflowed() {
         return grads.values().stream().anyMatch(g -> g.isInfinite().any() || g.isNaN().any());
     }
 
     /**
-     * Updates the parameters from the gradients divided by the loss scale (cast to the master type in mixed
-     * precision), unless {@code skip} (an overflow); then zeroes the gradients and refreshes the kernels' copies.
+     * Updates the parameters {@code names} from their gradients divided by the loss scale (cast to the master
+     * type in mixed precision), unless {@code skip} (an overflow); then zeroes their gradients and, unless
+     * {@code shards} leaves the rest of each parameter to an all-gather, refreshes the kernels' copies of them. A
+     * device with several model chunks calls it once per chunk.
+     *
+     * @param shards the part of each parameter this device updates (ZeRO), or empty for all of it
      */
-    void step(boolean skip) {
+    void update(Collection<String> names, boolean skip, Optional<ZeroShards> shards) {
+        Map<String, INDArray> mine = new LinkedHashMap<>();
+        Map<String, INDArray> g = new LinkedHashMap<>();
+        for (String n : names) {
+            Optional<INDArray> p = shards.isEmpty() ? Optional.of(params.get(n)) : shards.get().part(params.get(n));
+            p.ifPresent(part -> {
+                mine.put(n, part);
+                g.put(n, shards.isEmpty() ? grads.get(n) : shards.get().part(grads.get(n)).orElseThrow());
+            });
+        }
         if (!skip && compute == params) {
-            optimizer.step(params, grads);
+            optimizer.step(mine, g);
         } else if (!skip) {
             Map<String, INDArray> unscaled = new LinkedHashMap<>();
-            grads.forEach((name, g) -> unscaled.put(name, g.castTo(master).divi(lossScale.value())));
-            optimizer.step(params, unscaled);
+            g.forEach((n, v) -> unscaled.put(n, v.castTo(master).divi(lossScale.value())));
+            optimizer.step(mine, unscaled);
         }
-        lossScale.update(skip);
-        zeroGradients();
-        refreshCompute();
+        names.forEach(n -> grads.get(n).assign(0));
+        if (shards.isEmpty()) {
+            refresh(names);
+        }
+    }
+
+    /** Refreshes the kernels' 16-bit copies of {@code names} from the master weights (nothing in fp32). */
+    void refresh(Collection<String> names) {
+        if (compute != params) {
+            names.forEach(n -> compute.get(n).assign(params.get(n)));
+        }
     }
 
     private void refreshCompute() {

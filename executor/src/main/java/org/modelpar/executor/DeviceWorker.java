@@ -3,17 +3,20 @@ package org.modelpar.executor;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.model.Stash;
+import org.modelpar.executor.model.WeightStash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -23,6 +26,7 @@ import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
@@ -32,54 +36,61 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Interprets one device's instruction list for one step, in program order. Sends hand their tensors to
- * the run's transport, which copies them into the receiver's bounded mailbox; receives block until the
- * matching message arrives; all-reduces are ring collectives over the same transport. Sample ranges: a
- * stage with d replicas gives replica r the samples
- * {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's first sample counts
- * from the start of its micro-batch.
+ * Interprets one device's instruction list for one step, in program order. The device runs one model chunk
+ * per stage its program names (one stage, or with the interleaved schedule v of them), each pass on the chunk
+ * of its instruction's stage. Sends hand their tensors to the run's transport ({@link Outbox}), also between
+ * two chunks of this device; receives block until the matching message arrives ({@link Inbox}); gradient
+ * collectives run over the same transport ({@link GradientSync}). Sample ranges: a stage with d replicas
+ * gives replica r the samples {@code [r b / d, (r + 1) b / d)} of each micro-batch of b samples; a message's
+ * first sample counts from the start of its micro-batch.
  */
-final class DeviceWorker {
+final class DeviceWorker implements AutoCloseable {
+    /** A model chunk of this device: the stage's ops and what its stash leaves to recomputation. */
+    record Chunk(StageModel model, Recompute recompute) {
+    }
+
     private final DeviceProgram program;
-    private final StageModel model;
-    private final Boundary boundary;
+    private final Map<Integer, Chunk> chunks;
+    private final CollectiveClock.Spans tensorSpans;
     private final DeviceState state;
     private final RunContext run;
     private final int microBatchSize;
     private final int localFirst;
     private final int localCount;
-    private final Recompute recompute;
     private final DataType dataType;
-    private final Map<String, Integer> sendsPerMessage = new HashMap<>();
 
-    private final Map<Integer, Stash> stash = new HashMap<>();
-    private final Map<String, Map<String, INDArray>> toSend = new HashMap<>();
-    private final Map<String, Integer> sendsLeft = new HashMap<>();
-    private final Map<String, Long> heldBytes = new HashMap<>();
+    private final Stashes stashes;
     private final ArrayPool pool = new ArrayPool();
     private final KernelArena arena = new KernelArena(pool);
     private final Inbox inbox;
+    private final Outbox outbox;
+    private final GradientSync sync;
+    private final OptimizerStep firstOptimizerStep;
+    private final OptimizerStep lastOptimizerStep;
     private Batch batch;
     private double loss;
+    private boolean overflow;
 
-    DeviceWorker(DeviceProgram program, StageModel model, Boundary boundary, DeviceState state, RunContext run,
-                 int microBatchSize, int replicas, Recompute recompute, DataType dataType) {
+    DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
+                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType) {
         this.program = program;
-        this.model = model;
-        this.boundary = boundary;
+        this.chunks = Map.copyOf(chunks);
+        this.tensorSpans = new CollectiveClock.Spans(tensorClock);
         this.state = state;
         this.run = run;
         this.microBatchSize = microBatchSize;
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
+        this.stashes = new Stashes(state.ledger);
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
-        this.recompute = recompute;
+        this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount);
+        this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
-        for (Instruction i : program.instructions()) {
-            if (i instanceof Send s) {
-                sendsPerMessage.merge(key(s.payload(), s.microBatch()), 1, Integer::sum);
-            }
-        }
+        List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
+                .map(i -> (OptimizerStep) i).toList();
+        this.firstOptimizerStep = steps.isEmpty() ? null : steps.get(0);
+        this.lastOptimizerStep = steps.isEmpty() ? null : steps.get(steps.size() - 1);
     }
 
     String device() {
@@ -102,7 +113,7 @@ final class DeviceWorker {
             long start = run.ticker().nanos();
             try {
                 run.hook().beforeInstruction(device(), step, i, in);
-                execute(step, in);
+                execute(step, i, in);
             } catch (RunControl.Aborted e) {
                 throw e;
             } catch (InterruptedException e) {
@@ -115,166 +126,154 @@ final class DeviceWorker {
                 run.control().fail(failure);
                 throw failure;
             }
-            long end = run.ticker().nanos();
-            run.record(new Span(device(), step, i, in, run.seconds(start), run.seconds(end)), state.ledger.takeWindowPeak(),
+            if (in instanceof AllReduce a && GradientSync.recordsItself(a)) {
+                continue;
+            }
+            long[] span = tensorSpans.span(list, i, start, run.ticker().nanos());
+            run.record(new Span(device(), step, i, in, run.seconds(span[0]), run.seconds(span[1])), state.ledger.takeWindowPeak(),
                     state.ledger.liveBytes());
         }
         releaseLeftovers();
         return program.tensorRank() == 0 ? loss : 0;
     }
 
-    private void execute(int step, Instruction in) throws InterruptedException {
+    private void execute(int step, int index, Instruction in) throws InterruptedException {
         if (in instanceof Compute c) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 arena.begin();
-                if (c.direction() == Direction.FORWARD) {
-                    forward(c.microBatch(), scratch);
-                } else {
-                    backward(c.microBatch(), scratch);
+                switch (c.direction()) {
+                    case FORWARD -> forward(c.stage(), c.microBatch(), scratch);
+                    case BACKWARD, INPUT_GRADIENT -> backward(c.stage(), c.microBatch(), c.direction(), scratch);
+                    case WEIGHT_GRADIENT -> weightGradients(c.stage(), c.microBatch(), scratch);
+                }
+                if (c.direction().releasesStash()) {
+                    sync.passDone(c.stage());
                 }
             }
         } else if (in instanceof Send s) {
-            send(s);
+            outbox.send(s, pool, this::live);
         } else if (in instanceof Recv r) {
-            receive(r);
+            String tag = Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample());
+            inbox.add(r, run.transport().receive(new Message.Key(r.peer(), device(), tag), run.control()));
         } else if (in instanceof Free f) {
-            free(f.microBatch());
+            free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            allReduce(step, a);
+            List<String> completionOrder = a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values()
+                    .stream().flatMap(List::stream).toList() : List.of();
+            sync.allReduce(step, index, a, completionOrder);
+        } else if (in instanceof ReduceScatter rs) {
+            sync.reduceScatter(step, rs);
+        } else if (in instanceof AllGather g) {
+            sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {
-            // nothing to do: the tensor-parallel collectives ran inside the preceding compute
-        } else if (in instanceof OptimizerStep) {
-            boolean overflow = state.lossScale.dynamicScaling()
-                    && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
-            try (MemoryWorkspace scratch = Scratch.open()) {
-                arena.begin();
-                state.step(overflow);
-                arena.account(scratch, state.ledger);
-            }
+            // nothing to run: the tensor-parallel collectives ran inside the compute before it, and are recorded here
+        } else if (in instanceof OptimizerStep o) {
+            optimizerStep(step, o);
+        } else {
+            throw new IllegalStateException("the executor does not run instruction " + in.name());
         }
     }
 
-    private void forward(int mb, MemoryWorkspace scratch) {
-        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, mb);
+    private void forward(int stage, int mb, MemoryWorkspace scratch) {
+        Chunk chunk = chunk(stage);
+        StageModel model = chunk.model();
+        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, stage, mb);
         long first = (long) mb * microBatchSize + localFirst;
         INDArray data = rowsOf(batch.inputs(), first);
         INDArray targets = rowsOf(batch.targets(), first);
-        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, recompute, arena);
+        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, chunk.recompute(), arena);
         arena.account(scratch, state.ledger);
-        Stash s = r.stash();
-        state.ledger.allocate(MemoryCategory.ACTIVATIONS, s.bytes());
-        stash.put(mb, s);
+        stashes.put(stage, mb, r.stash());
         loss += r.loss();
-        hold(Payload.ACTIVATION, mb, r.outputs());
+        outbox.hold(Payload.ACTIVATION, stage, mb, r.outputs());
     }
 
-    private void backward(int mb, MemoryWorkspace scratch) {
-        Stash s = Objects.requireNonNull(stash.get(mb), () -> "no stashed forward of micro-batch " + mb);
-        Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, mb);
+    /**
+     * The backward of a micro-batch, or its input-gradient part (a split backward), which keeps what the
+     * weight-gradient part needs ({@link WeightStash}, counted as activations) until it runs.
+     */
+    private void backward(int stage, int mb, Direction direction, MemoryWorkspace scratch) {
+        StageModel model = chunk(stage).model();
+        Stash s = stashes.get(stage, mb);
+        Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, stage, mb);
         if (state.lossScale.dynamicScaling()) {
             model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
         }
-        Map<String, INDArray> inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena);
+        Map<String, INDArray> inputGrads;
+        Optional<WeightStash> weights = Optional.empty();
+        if (direction == Direction.BACKWARD) {
+            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed(stage));
+        } else {
+            StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
+            weights = Optional.of(p.weights());
+            inputGrads = p.inputGrads();
+        }
         arena.account(scratch, state.ledger);
         // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
-        Stash inputsOnly = s.inputsOnly();
-        state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes() - inputsOnly.bytes());
-        stash.put(mb, inputsOnly);
-        hold(Payload.GRADIENT, mb, inputGrads);
+        stashes.keepInputsOnly(stage, mb);
+        weights.ifPresent(w -> stashes.putWeights(stage, mb, w));
+        outbox.hold(Payload.GRADIENT, stage, mb, inputGrads);
         pool.release(s.arrays(), live());
     }
 
-    private void hold(Payload payload, int mb, Map<String, INDArray> tensors) {
-        String k = key(payload, mb);
-        Integer sends = sendsPerMessage.get(k);
-        if (sends == null || tensors.isEmpty()) {
-            return;
-        }
-        state.ledger.allocate(MemoryCategory.ACTIVATIONS, bytes(tensors));
-        toSend.put(k, tensors);
-        heldBytes.put(k, bytes(tensors));
-        sendsLeft.put(k, sends);
+    /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
+    private void weightGradients(int stage, int mb, MemoryWorkspace scratch) {
+        WeightStash w = stashes.takeWeights(stage, mb);
+        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed(stage));
+        arena.account(scratch, state.ledger);
+        pool.release(w.arrays(), live());
     }
 
-    private void send(Send s) throws InterruptedException {
-        String k = key(s.payload(), s.microBatch());
-        Map<String, INDArray> all = toSend.get(k);
-        if (all == null) {
-            throw new IllegalStateException("nothing computed to send for " + s.payload() + " of micro-batch " + s.microBatch());
+    /**
+     * Updates the parameters of the instruction's stage. The first optimizer step of the device's program decides
+     * (with every device) whether the step overflowed; the last one updates the loss scale.
+     */
+    private void optimizerStep(int step, OptimizerStep o) throws InterruptedException {
+        if (o == firstOptimizerStep) {
+            sync.awaitOverlapped();
+            overflow = state.lossScale.dynamicScaling()
+                    && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
         }
-        int offset = s.firstSample() - localFirst;
-        if (offset < 0 || offset + s.sampleCount() > localCount) {
-            throw new IllegalStateException("samples [" + s.firstSample() + ", " + (s.firstSample() + s.sampleCount())
-                    + ") are not among this device's [" + localFirst + ", " + (localFirst + localCount) + ")");
+        try (MemoryWorkspace scratch = Scratch.open()) {
+            arena.begin();
+            state.update(sync.parametersOf(o.stage()), overflow, sync.shardsOf(o.stage()));
+            arena.account(scratch, state.ledger);
         }
-        List<String> names = s.payload() == Payload.ACTIVATION ? boundary.between(s.stage(), s.toStage())
-                : boundary.between(s.toStage(), s.stage());
-        Map<String, INDArray> part = new LinkedHashMap<>();
-        for (String name : names) {
-            INDArray t = all.get(name);
-            long rowsPerSample = t.size(0) / localCount;
-            part.put(name, Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
-        }
-        long bytes = bytes(part);
-        // the message is the output buffer in transit: its bytes move from the held outputs to messages
-        long moved = Math.min(bytes, heldBytes.get(k));
-        heldBytes.merge(k, -moved, Long::sum);
-        state.ledger.release(MemoryCategory.ACTIVATIONS, moved);
-        state.ledger.allocate(MemoryCategory.MESSAGES, bytes);
-        Message.Key key = new Message.Key(device(), s.peer(), Inbox.tag(s.payload(), s.stage(), s.toStage(), s.microBatch(), s.firstSample()));
-        run.transport().send(new Message(key, part, () -> state.ledger.release(MemoryCategory.MESSAGES, bytes)), run.control());
-        if (sendsLeft.merge(k, -1, Integer::sum) == 0) {
-            state.ledger.release(MemoryCategory.ACTIVATIONS, heldBytes.remove(k));
-            toSend.remove(k);
-            sendsLeft.remove(k);
-            pool.release(all.values(), live());
+        if (o == lastOptimizerStep) {
+            state.lossScale.update(overflow);
         }
     }
 
-    private void receive(Recv r) throws InterruptedException {
-        Message.Key key = new Message.Key(r.peer(), device(), Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample()));
-        inbox.add(r, run.transport().receive(key, run.control()));
+    /** Tells the gradient collectives which of {@code stage}'s gradients an op's backward has completed. */
+    private Consumer<String> completed(int stage) {
+        Map<String, List<String>> by = chunk(stage).model().gradientsCompletedBy();
+        return op -> sync.completed(stage, by.getOrDefault(op, List.of()));
     }
 
-    private void free(int mb) {
-        Stash s = stash.remove(mb);
-        if (s != null) {
-            state.ledger.release(MemoryCategory.ACTIVATIONS, s.bytes());
-            pool.release(s.arrays(), live());
+    private Chunk chunk(int stage) {
+        Chunk c = chunks.get(stage);
+        if (c == null) {
+            throw new IllegalStateException("device " + device() + " runs no model chunk of stage " + stage
+                    + " (it runs stages " + chunks.keySet() + ")");
         }
-        inbox.free(mb, live());
+        return c;
     }
 
-    private void allReduce(int step, AllReduce a) throws InterruptedException {
-        if (!a.tiedOp().isEmpty()) {
-            tiedReduce(step, a);
-            return;
-        }
-        run.collectives().allReduce("step " + step + " " + a.name(), device(), a.group(), state.grads, run.control());
+    private void free(int stage, int mb) {
+        pool.release(stashes.free(stage, mb), live());
+        inbox.free(stage, mb, live());
     }
 
-    /** Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the rest. */
-    private void tiedReduce(int step, AllReduce a) throws InterruptedException {
-        for (RunContext.Tied tied : run.tiedGroups(device())) {
-            if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
-                continue;
-            }
-            if (!Set.copyOf(tied.members()).equals(Set.copyOf(a.group()))) {
-                throw new IllegalStateException(a.name() + " runs over " + a.group() + " but " + tied.parameter()
-                        + " is held by " + tied.members());
-            }
-            INDArray grad = state.grads.get(tied.parameter());
-            run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device(), tied.members(),
-                    Map.of(tied.parameter(), tied.summands().contains(device()) ? grad : grad.assign(0)), run.control());
-        }
+    /** Stops the worker's communication thread. */
+    @Override
+    public void close() {
+        sync.close();
     }
 
     private void releaseLeftovers() {
-        stash.keySet().stream().toList().forEach(this::free);
-        heldBytes.values().forEach(b -> state.ledger.release(MemoryCategory.ACTIVATIONS, b));
-        heldBytes.clear();
-        toSend.clear();
-        sendsLeft.clear();
+        stashes.clearWeights();
+        stashes.passes().forEach(k -> free(k.get(0), k.get(1)));
+        outbox.clear();
         inbox.clear();
         pool.releaseAll();
     }
@@ -282,8 +281,8 @@ final class DeviceWorker {
     /** Arrays still referenced by a stash or held for sending (never returned to the pool). */
     private Set<INDArray> live() {
         Set<INDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        stash.values().forEach(s -> out.addAll(s.arrays()));
-        toSend.values().forEach(m -> out.addAll(m.values()));
+        stashes.addArraysTo(out);
+        outbox.held().forEach(m -> out.addAll(m.values()));
         return out;
     }
 
@@ -291,13 +290,5 @@ final class DeviceWorker {
     private INDArray rowsOf(INDArray all, long first) {
         INDArray rows = Tensors.rowsView(all, first, localCount);
         return rows.dataType() == dataType ? rows : rows.castTo(dataType);
-    }
-
-    private static String key(Payload payload, int mb) {
-        return payload.shortName() + mb;
-    }
-
-    private static long bytes(Map<String, INDArray> tensors) {
-        return tensors.values().stream().mapToLong(Tensors::bytes).sum();
     }
 }

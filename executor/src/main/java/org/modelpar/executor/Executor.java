@@ -66,14 +66,23 @@ public final class Executor implements AutoCloseable {
         this.ownsTransport = ownsTransport;
         this.run = new RunContext(control, options.ticker(), options.faultHook(), transport, TiedGroups.of(graph, program, stages),
                 program.programs().stream().map(DeviceProgram::device).toList());
-        Map<String, StageModel> models = new LinkedHashMap<>();
+        Map<String, Map<Integer, DeviceWorker.Chunk>> chunks = new LinkedHashMap<>();
+        Map<String, CollectiveClock> clocks = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
-            models.put(p.device(), plan.tensorParallel() == 1 ? stages.get(p.stage()) : new StageModel(graph, boundary, p.stage(),
-                    plan.globalBatchSize(), OpTimer.NONE, TensorParallel.of(graph, TensorRing.of(plan, p, run))));
+            TensorRing ring = TensorRing.of(plan, p, run);
+            clocks.put(p.device(), plan.tensorParallel() == 1 ? CollectiveClock.NONE : ring);
+            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE : TensorParallel.of(graph, ring);
+            Map<Integer, DeviceWorker.Chunk> mine = new TreeMap<>();
+            for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
+                StageModel model = plan.tensorParallel() == 1 ? stages.get(s)
+                        : new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp);
+                mine.put(s, new DeviceWorker.Chunk(model, plan.stages().get(s).recomputation()));
+            }
+            chunks.put(p.device(), mine);
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
-        models.forEach((d, m) -> specs.put(d, m.parameters()));
-        this.layout = new ParameterLayout(specs);
+        chunks.forEach((d, m) -> specs.put(d, ParameterLayout.union(m.values().stream().map(DeviceWorker.Chunk::model).toList())));
+        this.layout = new ParameterLayout(specs, ParameterLayout.zeroParts(program));
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {
@@ -81,7 +90,6 @@ public final class Executor implements AutoCloseable {
                 index++;
                 continue;
             }
-            StageModel model = models.get(p.device());
             int gpu = index++ % Math.max(1, gpus);
             ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "modelpar-" + p.device());
@@ -93,14 +101,15 @@ public final class Executor implements AutoCloseable {
                 if (gpus > 1) {
                     Nd4j.getAffinityManager().unsafeSetDevice(gpu);
                 }
-                return new DeviceState(model.parameters(), options.seed(), options.dataType(),
+                return new DeviceState(specs.get(p.device()), options.seed(), options.dataType(),
                         PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
                         new MemoryLedger(p.device(), options.budgetOf(p.device())),
-                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none());
+                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none(),
+                        plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1);
             }));
             states.put(p.device(), state);
-            workers.add(new DeviceWorker(p, model, boundary, state, run, plan.microBatchSize(), plan.dataParallel(p.stage()),
-                    plan.stages().get(p.stage()).recomputation(), options.dataType()));
+            workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
+                    plan.dataParallel(p.stage()), options.dataType()));
         }
     }
 
@@ -119,11 +128,15 @@ public final class Executor implements AutoCloseable {
         return new Executor(graph, program, options, Set.copyOf(devices), transport, false);
     }
 
-    /** The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight. */
+    /**
+     * The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight, and
+     * another collective's with gradient all-reduces overlapped with the backward (they run beside the compute's).
+     */
     public static Map<String, Integer> mailboxCapacities(StepProgram program) {
         Map<String, Integer> out = new LinkedHashMap<>();
+        int overlapped = program.plan().options().overlapGradientReduce() ? 2 : 0;
         for (DeviceProgram p : program.programs()) {
-            out.put(p.device(), Mailbox.capacityFor((int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
+            out.put(p.device(), Mailbox.capacityFor(overlapped + (int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
         }
         return out;
     }
@@ -260,6 +273,7 @@ public final class Executor implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.forEach(DeviceWorker::close);
         for (ExecutorService t : threads.values()) {
             t.submit(Scratch::destroy);
             t.shutdown();

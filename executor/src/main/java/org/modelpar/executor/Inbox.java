@@ -34,7 +34,7 @@ final class Inbox {
     private final int localFirst;
     private final int localCount;
     private final Map<String, List<Piece>> received = new HashMap<>();
-    private final Map<Integer, List<INDArray>> buffers = new HashMap<>();
+    private final Map<String, List<INDArray>> buffers = new HashMap<>();
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
     Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount) {
@@ -48,30 +48,30 @@ final class Inbox {
     void add(Recv r, Message m) {
         long bytes = m.tensors().values().stream().mapToLong(Tensors::bytes).sum();
         ledger.allocate(MemoryCategory.ACTIVATIONS, bytes);
-        received.computeIfAbsent(key(r.payload(), r.microBatch()), x -> new ArrayList<>()).add(new Piece(r, m.tensors(), bytes));
-        buffers.computeIfAbsent(r.microBatch(), x -> new ArrayList<>()).addAll(m.tensors().values());
+        received.computeIfAbsent(key(r.payload(), r.stage(), r.microBatch()), x -> new ArrayList<>()).add(new Piece(r, m.tensors(), bytes));
+        buffers.computeIfAbsent(pass(r.stage(), r.microBatch()), x -> new ArrayList<>()).addAll(m.tensors().values());
     }
 
     /**
-     * Joins the received pieces of a micro-batch: per sending stage in sample order (they must cover this
+     * Joins the received pieces of a stage's micro-batch: per sending stage in sample order (they must cover this
      * device's samples), then across stages (gradients of one tensor from several stages add up).
      */
-    Map<String, INDArray> assemble(Payload payload, int mb) {
-        List<Piece> pieces = received.remove(key(payload, mb));
+    Map<String, INDArray> assemble(Payload payload, int stage, int mb) {
+        List<Piece> pieces = received.remove(key(payload, stage, mb));
         if (pieces == null) {
-            throw new IllegalStateException("no " + payload.shortName() + " received for micro-batch " + mb);
+            throw new IllegalStateException("no " + payload.shortName() + " received for stage " + stage + " micro-batch " + mb);
         }
         pieces.sort(Comparator.comparingInt((Piece m) -> m.recv().fromStage()).thenComparingInt(m -> m.recv().firstSample()));
         Map<Integer, List<Piece>> byStage = new TreeMap<>();
         pieces.forEach(m -> byStage.computeIfAbsent(m.recv().fromStage(), x -> new ArrayList<>()).add(m));
         Map<String, INDArray> out = new LinkedHashMap<>();
-        byStage.forEach((stage, list) -> {
+        byStage.forEach((from, list) -> {
             int expected = localFirst;
             Map<String, List<INDArray>> parts = new LinkedHashMap<>();
             for (Piece m : list) {
                 if (m.recv().firstSample() != expected) {
                     throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb
-                            + " from stage " + stage + " starts at sample " + m.recv().firstSample() + ", expected " + expected);
+                            + " from stage " + from + " starts at sample " + m.recv().firstSample() + ", expected " + expected);
                 }
                 m.tensors().forEach((name, t) -> parts.computeIfAbsent(name, x -> new ArrayList<>()).add(t));
                 expected += m.recv().sampleCount();
@@ -79,7 +79,7 @@ final class Inbox {
             }
             if (expected != localFirst + localCount) {
                 throw new IllegalStateException("received " + payload.shortName() + " of micro-batch " + mb + " from stage "
-                        + stage + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
+                        + from + " covers samples up to " + expected + ", expected " + (localFirst + localCount));
             }
             parts.forEach((name, l) -> {
                 INDArray joined = l.size() == 1 ? l.get(0) : Nd4j.concat(0, l.toArray(INDArray[]::new));
@@ -89,9 +89,9 @@ final class Inbox {
         return out;
     }
 
-    /** Hands the micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */
-    void free(int mb, Set<INDArray> live) {
-        List<INDArray> consumed = buffers.remove(mb);
+    /** Hands the stage's micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */
+    void free(int stage, int mb, Set<INDArray> live) {
+        List<INDArray> consumed = buffers.remove(pass(stage, mb));
         if (consumed != null) {
             Set<DataBuffer> roots = Collections.newSetFromMap(new IdentityHashMap<>());
             live.forEach(a -> roots.add(Tensors.root(a)));
@@ -107,8 +107,12 @@ final class Inbox {
         buffers.clear();
     }
 
-    private static String key(Payload payload, int mb) {
-        return payload.shortName() + mb;
+    private static String key(Payload payload, int stage, int mb) {
+        return payload.shortName() + " " + pass(stage, mb);
+    }
+
+    private static String pass(int stage, int mb) {
+        return "s" + stage + " mb" + mb;
     }
 
     /** What a send and its receive both call the message. */

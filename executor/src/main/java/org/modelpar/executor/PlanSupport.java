@@ -8,6 +8,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** What this executor runs of a plan: the one place that says which plans it refuses and why. */
@@ -21,10 +22,6 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().overlapGradientReduce()) {
-            throw new PlanException("the executor does not overlap the gradient all-reduce with the backward; the plan has"
-                    + " overlapGradientReduce true");
-        }
         if (plan.options().sequenceParallel() || plan.options().scatterGather()) {
             throw new PlanException("the executor runs tensor parallelism without sequence parallelism or scatter/gather;"
                     + " the plan has sequenceParallel " + plan.options().sequenceParallel() + ", scatterGather "
@@ -34,14 +31,30 @@ public final class PlanSupport {
             throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
                     + plan.options().expertParallel());
         }
-        if (plan.options().zeroStage() > 0) {
-            throw new PlanException("the executor does not shard optimizer state, gradients or parameters (ZeRO); the plan has"
-                    + " zeroStage " + plan.options().zeroStage());
+        if (plan.options().zeroStage() > 1) {
+            throw new PlanException("the executor shards only the optimizer state (ZeRO stage 1), not gradients or parameters;"
+                    + " the plan has zeroStage " + plan.options().zeroStage());
         }
-        if (plan.schedule().interleaves() || plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor does not run schedule " + plan.schedule().jsonName() + " ("
-                    + (plan.schedule().interleaves() ? "several stages on one device" : "its kernels compute a backward's"
-                    + " input and weight gradients together") + "); use 1f1b or gpipe");
+        if (plan.options().zeroStage() > 0 && plan.options().overlapGradientReduce()) {
+            throw new PlanException("the executor overlaps all-reduces with the backward, not ZeRO's reduce-scatter; the plan has"
+                    + " zeroStage " + plan.options().zeroStage() + " and overlapGradientReduce true");
+        }
+        if (plan.schedule().splitsBackward()) {
+            TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0));
+            for (OpNode op : graph.ops()) {
+                if (!Kernels.create(op, 1, tp).splitsBackward()) {
+                    throw new PlanException("the executor runs schedule " + plan.schedule().jsonName() + " only with kernels that"
+                            + " split their backward into input and weight gradients; op '" + op.id() + "' (" + op.kind()
+                            + ") does not");
+                }
+            }
+        }
+        for (TiedWeight w : TiedWeight.of(plan, graph)) {
+            long groups = w.stages().stream().map(s -> s % plan.pipelineDegree()).distinct().count();
+            if (groups < w.stages().size()) {
+                throw new PlanException("the executor needs the stages sharing weight '" + w.op() + "' on different devices;"
+                        + " the plan runs its stages " + w.stages() + " on " + groups + " device group(s) of " + plan.pipelineDegree());
+            }
         }
         checkTensorDegree(graph, plan.tensorParallel());
     }

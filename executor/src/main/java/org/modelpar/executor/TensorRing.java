@@ -13,13 +13,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * A device's tensor-parallel group over the run's transport: the ring collectives of {@code RingCollectives}
  * among the devices of its stage replica, in tensor-rank order. Every member makes the same calls in the same
  * order (the same kernels in the same program), so the n-th call of each member is the same collective
- * ({@code tp n}).
+ * ({@code tp n}). It times its collectives ({@link #takeNanos}), so that the interpreter records them as the
+ * program's {@code TensorCollective} instead of inside the compute that called them.
  */
-final class TensorRing implements TensorGroup {
+final class TensorRing implements TensorGroup, CollectiveClock {
     private final String device;
     private final List<String> ring;
     private final RunContext run;
     private long calls;
+    private long busyNanos;
 
     TensorRing(String device, List<String> ring, RunContext run) {
         this.device = device;
@@ -45,8 +47,10 @@ final class TensorRing implements TensorGroup {
 
     @Override
     public void allReduce(INDArray values) {
+        long start = run.ticker().nanos();
         try {
             run.collectives().allReduce("tp " + calls++, device, ring, Map.of("x", values), run.control());
+            busyNanos += run.ticker().nanos() - start;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunControl.Aborted();
@@ -58,12 +62,21 @@ final class TensorRing implements TensorGroup {
         long length = part.length();
         INDArray flat = Nd4j.create(part.dataType(), size() * length);
         flat.get(NDArrayIndex.interval(rank() * length, (rank() + 1) * length)).assign(part.reshape(length));
+        long start = run.ticker().nanos();
         try {
             run.collectives().allGather("tp " + calls++, device, ring, flat, run.control());
+            busyNanos += run.ticker().nanos() - start;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunControl.Aborted();
         }
         return flat.reshape(size(), length);
+    }
+
+    @Override
+    public long takeNanos() {
+        long out = busyNanos;
+        busyNanos = 0;
+        return out;
     }
 }

@@ -118,28 +118,19 @@ class ExecutorTest {
         PlacementPlan sequenceParallel = sequence.withOptions(sequence.options().withSequenceParallel(true));
         assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, sequenceParallel), ExecutorOptions.defaults(1, 0.1)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("sequenceParallel true");
-        PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, overlapped), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessageContaining("overlapGradientReduce true");
-        PlacementPlan zb = Plans.plan(graph, 2, 1, 2, 2, Schedule.ZB_H1, OptimizerKind.SGD);
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zb), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule zb-h1 (its kernels compute"
-                        + " a backward's input and weight gradients together); use 1f1b or gpipe");
-        List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        List<String> ops = gpt.topologicalOrder().stream().map(OpNode::id).toList();
+        int logits = ops.indexOf("logits");
+        List<List<String>> cuts = List.of(ops.subList(0, 4), ops.subList(4, 8), ops.subList(8, logits + 1),
+                ops.subList(logits + 1, ops.size()));
         List<Stage> chunks = new ArrayList<>();
         for (int s = 0; s < 4; s++) {
-            chunks.add(new Stage(s, List.of("cpu" + s % 2),
-                    ops.subList(s * ops.size() / 4, (s + 1) * ops.size() / 4), false));
+            chunks.add(new Stage(s, List.of("cpu" + s % 2), cuts.get(s), false));
         }
-        PlacementPlan interleaved = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, 4, 2, 2,
+        PlacementPlan tiedOnOneDevice = new PlacementPlan(gpt.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, 4, 2, 2,
                 Schedule.INTERLEAVED, 1, chunks, PlanOptions.NONE, 2);
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, interleaved), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not run schedule interleaved (several"
-                        + " stages on one device); use 1f1b or gpipe");
-        PlacementPlan zero = plan.withOptions(plan.options().withZeroStage(1));
-        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not shard optimizer state, gradients or"
-                        + " parameters (ZeRO); the plan has zeroStage 1");
+        assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, tiedOnOneDevice), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor needs the stages sharing weight 'embed' on different"
+                        + " devices; the plan runs its stages [0, 2] on 1 device group(s) of 2");
         PlacementPlan twoReplicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
         PlacementPlan experts = twoReplicas.withOptions(PlanOptions.NONE.withExpertParallel(2));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, experts), ExecutorOptions.defaults(1, 0.1)))

@@ -3,6 +3,7 @@ package org.modelpar.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,10 @@ import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.TensorCollective;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -91,5 +96,43 @@ class TensorParallelTest {
                 .hasMessageContaining("tensor degree 2 does not divide heads 3");
         assertThat(PlanSupport.runsTensorDegree(odd, 2)).isFalse();
         assertThat(PlanSupport.runsTensorDegree(EquivalenceTest.graph("gpt"), 4)).isTrue();
+    }
+
+    /**
+     * The tensor-parallel collectives of a pass are recorded as the program's {@code TensorCollective}, not inside the
+     * compute that called them: on a clock that advances 1 us per reading (each device its own), a collective reads
+     * it twice, so every collective span lasts exactly as many microseconds as its pass ran collectives, and starts
+     * where its compute's span ends. The 2-layer gpt cut in two after layer 1's first layer norm: stage 0 forward
+     * sums the embedding lookups and layer 0's attention and MLP outputs (3), its backward the input gradients of
+     * layer 0's QKV and MLP-up projections (2); stage 1 forward layer 1's two outputs and gathers the logits (3),
+     * backward sums the input gradients of layer 1's two column-parallel projections and of the logits (3).
+     */
+    @Test
+    void collectivesHaveTheirOwnSpans() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan plan = Plans.tensorParallel(graph, 2, 2, 1, Schedule.ONE_F_ONE_B);
+        ThreadLocal<long[]> clock = ThreadLocal.withInitial(() -> new long[1]);
+        Ticker microsPerReading = () -> clock.get()[0] += 1000;
+        Timeline timeline;
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1).withTicker(microsPerReading))) {
+            ex.step(SyntheticTask.forGraph(graph, 1).batch(0, plan.globalBatchSize()));
+            timeline = ex.timeline();
+        }
+        Map<String, Long> expected = Map.of("F s0", 3L, "B s0", 2L, "F s1", 3L, "B s1", 3L);
+        int checked = 0;
+        for (String device : plan.devices()) {
+            List<Span> spans = timeline.spansOf(device);
+            for (int i = 1; i < spans.size(); i++) {
+                if (spans.get(i).instruction() instanceof TensorCollective tc) {
+                    Span compute = spans.get(i - 1);
+                    assertThat(compute.instruction()).isInstanceOf(Compute.class);
+                    assertThat(spans.get(i).startSeconds()).isEqualTo(compute.endSeconds());
+                    assertThat(Math.round((spans.get(i).endSeconds() - spans.get(i).startSeconds()) * 1e6)).as("%s %s", device, tc.name())
+                            .isEqualTo(expected.get(tc.direction().shortName() + " s" + tc.stage()));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("one per pass of each device").isEqualTo(4 * 2 * plan.microBatches());
     }
 }

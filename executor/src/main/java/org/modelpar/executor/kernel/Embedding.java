@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Under tensor parallelism each rank holds a part of the vocabulary's rows (Megatron-LM's vocabulary-parallel
  * embedding): it looks up the ids in its part, and the group sums the lookups.
  */
-final class Embedding implements Kernel {
+final class Embedding implements SplitBackward {
     static final double INIT_STD = 0.1;
     private final String word;
     private final String position;
@@ -61,12 +61,16 @@ final class Embedding implements Kernel {
         return new Forward(out, List.of(inputs.get(0)));
     }
 
+    /** Token ids have no gradient. */
     @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Arrays.asList((INDArray) null);
+    }
+
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray oneHot = Tensors.oneHot(saved.get(0), vocab, firstId, localVocab, g.dataType());
         long n = g.size(0) / seq;
-        INDArray dword = oneHot.transpose().mmul(g);
-        INDArray dpos = g.reshape(n, seq, g.size(1)).sum(0);
-        return new Backward(Arrays.asList((INDArray) null), Map.of(word, dword, position, dpos));
+        return Map.of(word, oneHot.transpose().mmul(g), position, g.reshape(n, seq, g.size(1)).sum(0));
     }
 }

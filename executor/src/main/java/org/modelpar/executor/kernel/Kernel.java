@@ -22,6 +22,31 @@ public interface Kernel {
      */
     Backward backward(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params);
 
+    /**
+     * Whether the backward splits into {@link #inputGradients} and {@link #weightGradients} (Qi et al., "Zero
+     * Bubble Pipeline Parallelism", ICLR 2024: B and W), each reading only the output gradient and the saved
+     * tensors: true for a kernel without parameters (its backward is all input gradient).
+     */
+    default boolean splitsBackward() {
+        return parameters().isEmpty();
+    }
+
+    /** The input-gradient part of {@link #backward} (its collectives included); for a kernel without parameters, all of it. */
+    default List<INDArray> inputGradients(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params) {
+        if (!splitsBackward()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its backward");
+        }
+        return backward(gradOutput, saved, params).inputGrads();
+    }
+
+    /** The weight-gradient part of {@link #backward}: the parameters' gradients (none without parameters). */
+    default Map<String, INDArray> weightGradients(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params) {
+        if (!splitsBackward()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not split its backward");
+        }
+        return Map.of();
+    }
+
     /** Output and the tensors stashed for backward. */
     record Forward(INDArray output, List<INDArray> saved) {
         public Forward {

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Layer normalisation over the last dimension (Ba, Kiros and Hinton, 2016), eps = 1e-5. */
-final class LayerNorm implements Kernel {
+final class LayerNorm implements SplitBackward {
     private static final double EPS = 1e-5;
     private final String gamma;
     private final String beta;
@@ -38,15 +38,18 @@ final class LayerNorm implements Kernel {
     }
 
     @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray xhat = saved.get(0);
         INDArray rstd = saved.get(1);
-        INDArray dgamma = g.mul(xhat).sum(true, 0);
-        INDArray dbeta = g.sum(true, 0);
         INDArray dxhat = g.mulRowVector(p.get(gamma));
         INDArray meanD = dxhat.mean(true, 1);
         INDArray meanDx = dxhat.mul(xhat).mean(true, 1);
-        INDArray dx = dxhat.subColumnVector(meanD).subi(xhat.mulColumnVector(meanDx)).muliColumnVector(rstd);
-        return new Backward(Arrays.asList(dx), Map.of(gamma, dgamma, beta, dbeta));
+        return Arrays.asList(dxhat.subColumnVector(meanD).subi(xhat.mulColumnVector(meanDx)).muliColumnVector(rstd));
+    }
+
+    /** {@code dgamma = sum of dY x-hat's rows}, {@code dbeta = sum of dY's rows}. */
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Map.of(gamma, g.mul(saved.get(0)).sum(true, 0), beta, g.sum(true, 0));
     }
 }

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row-parallel rank holds a part of W's rows, reads those columns of x, sums its output over the group in
  * forward before adding the whole b.
  */
-final class Linear implements Kernel {
+final class Linear implements SplitBackward {
     /** How the layer is split over a tensor-parallel group. */
     enum Split { NONE, COLUMN, ROW }
 
@@ -68,15 +68,19 @@ final class Linear implements Kernel {
         return new Forward(y.addiRowVector(p.get(bias)), List.of(x));
     }
 
+    /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f). */
     @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray x = saved.get(0);
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray dx = g.mmul(p.get(weight).transpose());
         if (split == Split.COLUMN) {
             group.allReduce(dx);
         }
-        INDArray dw = x.transpose().mmul(g);
-        INDArray db = g.sum(true, 0);
-        return new Backward(Arrays.asList(dx), Map.of(weight, dw, bias, db));
+        return Arrays.asList(dx);
+    }
+
+    /** {@code dW = X^T dY}, {@code db = sum of dY's rows}. */
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Map.of(weight, saved.get(0).transpose().mmul(g), bias, g.sum(true, 0));
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * columns; the group gathers them into the whole logits (the loss is then repeated on every rank), and sums
  * the input gradients of the parts in backward.
  */
-final class Logits implements Kernel {
+final class Logits implements SplitBackward {
     private final String word;
     private final TensorGroup group;
     private final List<ParameterSpec> params;
@@ -40,13 +40,23 @@ final class Logits implements Kernel {
         return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(x));
     }
 
+    /** {@code dX = dY_mine W}, summed over the group. */
     @Override
-    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray x = saved.get(0);
-        INDArray w = p.get(word);
-        INDArray mine = group.size() == 1 ? g : Tensors.columns(g, group.rank() * w.size(0), w.size(0));
-        INDArray dx = mine.mmul(w);
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        INDArray dx = mine(g, p).mmul(p.get(word));
         group.allReduce(dx);
-        return new Backward(Arrays.asList(dx), Map.of(word, mine.transpose().mmul(x)));
+        return Arrays.asList(dx);
+    }
+
+    /** {@code dW = dY_mine^T X}. */
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return Map.of(word, mine(g, p).transpose().mmul(saved.get(0)));
+    }
+
+    /** The output gradient's columns of this rank's part of the vocabulary. */
+    private INDArray mine(INDArray g, Map<String, INDArray> p) {
+        long rows = p.get(word).size(0);
+        return group.size() == 1 ? g : Tensors.columns(g, group.rank() * rows, rows);
     }
 }

@@ -1,14 +1,20 @@
 package org.modelpar.executor.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.modelpar.executor.kernel.Kernel;
+import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Source;
 import org.modelpar.graph.OpNode;
 
-/** When a stage's values die in a forward pass: the op that reads each last (as a reference count drops to 0). */
+/**
+ * When a stage's values die in a forward pass: the op that reads each last (as a reference count drops to 0); and
+ * when its parameters' gradients are complete in a backward pass: after the op that reads each first.
+ */
 final class LastReaders {
     private LastReaders() {
     }
@@ -34,5 +40,27 @@ final class LastReaders {
             }
         });
         return byOp;
+    }
+
+    /**
+     * When a stage's parameter gradients are complete in a backward pass: per op with parameters, in backward order,
+     * the parameters no op before it reads (it is the last to add to their gradients).
+     */
+    static Map<String, List<String>> ofParameters(List<OpNode> ops, Map<String, Kernel> kernels) {
+        Map<String, Integer> firstReader = new LinkedHashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            int at = i;
+            kernels.get(ops.get(i).id()).parameters().forEach(p -> firstReader.put(p.name(), at));
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            int at = i;
+            List<String> done = kernels.get(ops.get(i).id()).parameters().stream().map(ParameterSpec::name)
+                    .filter(n -> firstReader.get(n) == at).toList();
+            if (!done.isEmpty()) {
+                out.put(ops.get(i).id(), done);
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 }

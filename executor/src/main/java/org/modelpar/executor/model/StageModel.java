@@ -1,7 +1,6 @@
 package org.modelpar.executor.model;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
@@ -36,10 +36,10 @@ public final class StageModel {
     private final List<String> received;
     private final List<String> sent;
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
-    /** Per op index, the stage's values that op is the last to read (never the sent ones). */
-    private final Map<Integer, List<String>> lastReadBy;
     private final OpTimer timer;
     private final Map<Recompute, Segments> segments = new EnumMap<>(Recompute.class);
+    private final ForwardRunner runner;
+    private final Map<String, List<String>> gradientsCompletedBy;
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -65,7 +65,8 @@ public final class StageModel {
         for (Recompute mode : Recompute.values()) {
             segments.put(mode, new Segments(TensorSplit.of(graph), mode, ops, sources));
         }
-        lastReadBy = LastReaders.of(ops, sources, sent);
+        this.runner = new ForwardRunner(ops, kernels, sources, LastReaders.of(ops, sources, sent), segments, timer);
+        this.gradientsCompletedBy = LastReaders.ofParameters(ops, kernels);
     }
 
     /** Parameters read by this stage's ops (a tied parameter once). */
@@ -119,7 +120,7 @@ public final class StageModel {
         Map<String, List<INDArray>> saved = new LinkedHashMap<>();
         Set<DataBuffer> savedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<String, INDArray> checkpoints = new LinkedHashMap<>();
-        double loss = run(IntStream.range(0, ops.size()).boxed().toList(), values, rows, labels, samples, params, arena, saved, savedMemory,
+        double loss = runner.run(IntStream.range(0, ops.size()).boxed().toList(), values, rows, labels, samples, params, arena, saved, savedMemory,
                 segments.get(recompute), checkpoints);
         Map<String, INDArray> outputs = new LinkedHashMap<>();
         for (String p : sent) {
@@ -131,59 +132,6 @@ public final class StageModel {
         values.keySet().removeAll(kept.keySet());
         arena.release(Tensors.unshared(values.values(), live));
         return new ForwardResult(outputs, loss, stash);
-    }
-
-    /**
-     * Runs the ops at {@code indices} (in order) forward, reading and adding to {@code values}, putting what each
-     * kernel saves into {@code saved}; a value no later op reads and no kernel saved is handed back as soon as its
-     * last reader is done (as its reference count drops to 0), unless its memory is in {@code keep}. Ops in
-     * {@code stashing}'s segments save nothing; the values its segments read go to {@code checkpoints} and are
-     * kept. Returns the loss share computed.
-     */
-    private double run(List<Integer> indices, Map<String, INDArray> values, INDArray rows, INDArray labels, int samples,
-                       Map<String, INDArray> params, Arena arena, Map<String, List<INDArray>> saved, Set<DataBuffer> keep,
-                       Segments stashing, Map<String, INDArray> checkpoints) {
-        double loss = 0;
-        for (int i : indices) {
-            OpNode op = ops.get(i);
-            List<INDArray> in = resolve(op.id(), values, rows, labels);
-            Kernel kernel = kernels.get(op.id());
-            Kernel.Forward f = arena.call(() -> {
-                long start = System.nanoTime();
-                Kernel.Forward r = kernel.forward(in, params, samples);
-                timer.record(op.id(), false, System.nanoTime() - start);
-                return arena.keep(r);
-            });
-            values.put(op.id(), f.output());
-            if (stashing.rebuilt(i)) {
-                // recomputed in backward: what the kernel saved dies with the values it holds
-                release(f.saved(), values.values(), keep, arena);
-            } else {
-                saved.put(op.id(), f.saved());
-                f.saved().forEach(a -> keep.add(Tensors.root(a)));
-            }
-            if (stashing.checkpointed(op.id())) {
-                checkpoints.put(op.id(), f.output());
-                keep.add(Tensors.root(f.output()));
-            }
-            if (Kernels.isLoss(op)) {
-                loss += f.output().getDouble(0);
-            }
-            List<INDArray> dying = new ArrayList<>();
-            lastReadBy.getOrDefault(i, List.of()).forEach(v -> {
-                INDArray a = values.remove(v);
-                if (a != null) {
-                    dying.add(a);
-                }
-            });
-            release(dying, values.values(), keep, arena);
-        }
-        return loss;
-    }
-
-    /** Hands back the arrays among {@code dead} that share memory with none of {@code live} and none of {@code keep}. */
-    private static void release(List<INDArray> dead, Collection<INDArray> live, Set<DataBuffer> keep, Arena arena) {
-        arena.release(Tensors.unshared(dead, live).stream().filter(a -> !keep.contains(Tensors.root(a))).toList());
     }
 
     /** Runs the stage backward on plain heap arrays (see {@link #backward(Stash, Map, Map, Map, Arena)}). */
@@ -203,6 +151,67 @@ public final class StageModel {
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads,
                                           Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena) {
+        return backward(stash, outputGrads, params, grads, arena, op -> { });
+    }
+
+    /**
+     * {@link #backward(Stash, Map, Map, Map, Arena)} that tells {@code gradientsDone} each op whose parameter gradients
+     * it has just added (see {@link #gradientsCompletedBy()}).
+     */
+    public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
+                                          Map<String, INDArray> grads, Arena arena, Consumer<String> gradientsDone) {
+        return backward(stash, outputGrads, params, grads, null, null, arena, gradientsDone);
+    }
+
+    /**
+     * For each op with parameters, in backward order, the parameters whose gradients are complete once its backward
+     * (or weight-gradient pass) has added its share: those no op before it in the stage reads.
+     */
+    public Map<String, List<String>> gradientsCompletedBy() {
+        return gradientsCompletedBy;
+    }
+
+    /** The input-gradient pass of a split backward: the gradients of the received tensors, and what its weight pass needs. */
+    public record InputPass(Map<String, INDArray> inputGrads, WeightStash weights) {
+    }
+
+    /**
+     * The input-gradient part of {@link #backward(Stash, Map, Map, Map, Arena)} (ZB-H1's B): every op's input
+     * gradients, no parameter gradient; the output gradients and saved tensors of the ops with parameters are kept
+     * for {@link #weightGradients}. Every kernel of the stage must split its backward ({@link Kernel#splitsBackward()}).
+     */
+    public InputPass inputGradients(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params, Arena arena) {
+        Map<String, INDArray> deferredGrads = new LinkedHashMap<>();
+        Map<String, List<INDArray>> deferredSaved = new LinkedHashMap<>();
+        Map<String, INDArray> inputGrads = backward(stash, outputGrads, params, null, deferredGrads, deferredSaved, arena, op -> { });
+        return new InputPass(inputGrads, new WeightStash(deferredGrads, deferredSaved));
+    }
+
+    /** The weight-gradient part (ZB-H1's W): adds the parameter gradients of the ops {@code weights} holds into {@code grads}. */
+    public void weightGradients(WeightStash weights, Map<String, INDArray> params, Map<String, INDArray> grads, Arena arena,
+                                Consumer<String> gradientsDone) {
+        weights.outputGrads().forEach((op, gradOut) -> {
+            arena.call(() -> {
+                long start = System.nanoTime();
+                Map<String, INDArray> d = kernels.get(op).weightGradients(gradOut, weights.saved().get(op), params);
+                timer.record(op, true, System.nanoTime() - start);
+                d.forEach((name, v) -> grads.get(name).addi(v));
+                return d;
+            });
+            gradientsDone.accept(op);
+        });
+    }
+
+    /**
+     * The backward of every op in reverse order: the whole backward into {@code grads}, or with {@code deferredGrads}
+     * (a split backward) only the input gradients, keeping the output gradient and saved tensors of each op with
+     * parameters in {@code deferredGrads} and {@code deferredSaved}.
+     */
+    private Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
+                                           Map<String, INDArray> grads, Map<String, INDArray> deferredGrads,
+                                           Map<String, List<INDArray>> deferredSaved, Arena arena,
+                                           Consumer<String> gradientsDone) {
+        boolean split = deferredGrads != null;
         Map<String, List<INDArray>> saved = new LinkedHashMap<>(stash.saved());
         List<INDArray> rebuilt = new ArrayList<>();
         Map<String, INDArray> g = new LinkedHashMap<>();
@@ -212,24 +221,37 @@ public final class StageModel {
             INDArray gradOut = g.remove(op.id());
             if (gradOut != null || Kernels.isLoss(op)) {
                 if (!saved.containsKey(op.id())) {
-                    rebuilt.addAll(rebuild(i, stash, params, saved, arena));
+                    rebuilt.addAll(runner.rebuild(i, stash, params, saved, arena));
                 }
                 List<INDArray> opSaved = saved.get(op.id());
+                Kernel kernel = kernels.get(op.id());
                 arena.call(() -> {
                     long start = System.nanoTime();
-                    Kernel.Backward b = kernels.get(op.id()).backward(gradOut, opSaved, params);
+                    Kernel.Backward b = split ? new Kernel.Backward(kernel.inputGradients(gradOut, opSaved, params), Map.of())
+                            : kernel.backward(gradOut, opSaved, params);
                     timer.record(op.id(), true, System.nanoTime() - start);
                     b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
-                    accumulate(op, b, g, arena);
-                    return b;
+                    List<INDArray> inputGrads = b.inputGrads();
+                    accumulate(op, inputGrads, g, arena);
+                    return inputGrads;
                 });
-                if (gradOut != null) {
+                if (!split && !kernel.parameters().isEmpty()) {
+                    gradientsDone.accept(op.id());
+                }
+                if (split && !kernel.parameters().isEmpty()) {
+                    deferredGrads.put(op.id(), gradOut);
+                    deferredSaved.put(op.id(), opSaved);
+                } else if (gradOut != null) {
                     arena.release(List.of(gradOut));
                 }
             }
             if (segments.get(stash.recomputation()).opensSegment(i) && !rebuilt.isEmpty()) {
                 // the segment's backward is done: what its rebuild saved dies before the next segment is rebuilt
-                arena.release(Tensors.unshared(rebuilt, stash.arrays()));
+                List<INDArray> live = new ArrayList<>(stash.arrays());
+                if (split) {
+                    live.addAll(new WeightStash(deferredGrads, deferredSaved).arrays());
+                }
+                arena.release(Tensors.unshared(rebuilt, live));
                 rebuilt.clear();
             }
         }
@@ -241,36 +263,11 @@ public final class StageModel {
         return out;
     }
 
-    /**
-     * Re-runs the forward of op {@code index}'s recompute segment from the stash's checkpoints and inputs, putting
-     * what its kernels save into {@code saved}; values the segment's backward does not read are handed back at
-     * once. Returns the saved arrays to hand back once the segment's backward is done.
-     */
-    private List<INDArray> rebuild(int index, Stash stash, Map<String, INDArray> params, Map<String, List<INDArray>> saved,
-                                   Arena arena) {
-        Map<String, INDArray> values = new LinkedHashMap<>(stash.inputs());
-        values.putAll(stash.checkpoints());
-        Set<String> before = Set.copyOf(values.keySet());
-        Set<DataBuffer> keep = Collections.newSetFromMap(new IdentityHashMap<>());
-        stash.arrays().forEach(a -> keep.add(Tensors.root(a)));
-        Map<String, List<INDArray>> again = new LinkedHashMap<>();
-        run(segments.get(stash.recomputation()).segmentOf(index), values, stash.data(), stash.targets(), stash.samples(),
-                params, arena, again, keep, segments.get(Recompute.NONE), new LinkedHashMap<>());
-        saved.putAll(again);
-        List<INDArray> savedAgain = new ArrayList<>();
-        again.values().forEach(savedAgain::addAll);
-        values.keySet().removeAll(before);
-        List<INDArray> live = new ArrayList<>(stash.arrays());
-        live.addAll(savedAgain);
-        arena.release(Tensors.unshared(values.values(), live));
-        return Tensors.unshared(savedAgain, stash.arrays());
-    }
-
     /** Adds an op's input gradients to the gradients of their producers (a kept copy for the first). */
-    private void accumulate(OpNode op, Kernel.Backward b, Map<String, INDArray> g, Arena arena) {
+    private void accumulate(OpNode op, List<INDArray> inputGrads, Map<String, INDArray> g, Arena arena) {
         List<Source> src = sources.get(op.id());
         for (int i = 0; i < src.size(); i++) {
-            INDArray d = b.inputGrads().get(i);
+            INDArray d = inputGrads.get(i);
             if (src.get(i).kind() == Source.Kind.OP && d != null) {
                 INDArray sum = g.get(src.get(i).producerId());
                 if (sum == null) {
@@ -282,15 +279,4 @@ public final class StageModel {
         }
     }
 
-    private List<INDArray> resolve(String opId, Map<String, INDArray> values, INDArray data, INDArray targets) {
-        List<INDArray> in = new ArrayList<>();
-        for (Source s : sources.get(opId)) {
-            in.add(switch (s.kind()) {
-                case OP -> values.get(s.producerId());
-                case INPUT -> data;
-                case TARGETS -> targets;
-            });
-        }
-        return in;
-    }
 }

@@ -1,0 +1,105 @@
+package org.modelpar.executor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.modelpar.executor.kernel.Tensors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One stage's data-parallel gradient all-reduce overlapped with its last backward pass, in buckets (Li et al.,
+ * "PyTorch Distributed: Experiences on Accelerating Data Parallel Training", VLDB 2020, section 3.2.3): the
+ * gradients are cut, in the order the backward completes them, into buckets of about {@link #BUCKET_BYTES}; a
+ * bucket's ring all-reduce starts on the device's communication thread as soon as its last gradient is complete,
+ * while the backward goes on. Every replica completes the gradients in the same order, so every member starts
+ * the same buckets in the same order ({@code <id> b<k>}), and the communication thread runs them one after another.
+ */
+final class BucketedReduce {
+    /** Bucket size: PyTorch DDP's 25 MB scaled to the executor's small models, so that a stage has several. */
+    static final long BUCKET_BYTES = 256 * 1024;
+
+    private final String id;
+    private final List<String> group;
+    private final Map<String, INDArray> grads;
+    private final List<List<String>> buckets = new ArrayList<>();
+    private final List<Integer> missing = new ArrayList<>();
+    private final Map<String, Integer> bucketOf = new LinkedHashMap<>();
+    private final List<Future<Long>> started = new ArrayList<>();
+
+    /**
+     * @param id    the collective's id, unique in the run
+     * @param group the data-parallel group, in ring order
+     * @param order the stage's gradients in the order the backward completes them
+     */
+    BucketedReduce(String id, List<String> group, Map<String, INDArray> order) {
+        this.id = id;
+        this.group = List.copyOf(group);
+        this.grads = new LinkedHashMap<>(order);
+        long bytes = BUCKET_BYTES;
+        for (Map.Entry<String, INDArray> e : order.entrySet()) {
+            if (bytes >= BUCKET_BYTES) {
+                buckets.add(new ArrayList<>());
+                missing.add(0);
+                bytes = 0;
+            }
+            buckets.get(buckets.size() - 1).add(e.getKey());
+            missing.set(buckets.size() - 1, missing.get(buckets.size() - 1) + 1);
+            bucketOf.put(e.getKey(), buckets.size() - 1);
+            bytes += Tensors.bytes(e.getValue());
+        }
+    }
+
+    /** Notes that these gradients are complete; starts every bucket that is now complete, in bucket order. */
+    void completed(List<String> names, ExecutorService comm, Reducer reducer) {
+        for (String n : names) {
+            Integer b = bucketOf.remove(n);
+            if (b != null) {
+                missing.set(b, missing.get(b) - 1);
+            }
+        }
+        while (started.size() < buckets.size() && missing.get(started.size()) == 0) {
+            start(comm, reducer);
+        }
+    }
+
+    /** The pass is over: starts every bucket not started yet (gradients no op of the pass wrote stay as they are). */
+    void flush(ExecutorService comm, Reducer reducer) {
+        while (started.size() < buckets.size()) {
+            start(comm, reducer);
+        }
+    }
+
+    /** Waits for every bucket; returns when the last one ended (ticker nanoseconds), or {@code armedNanos} without any. */
+    long await(long armedNanos) throws InterruptedException {
+        long end = armedNanos;
+        for (Future<Long> f : started) {
+            try {
+                end = Math.max(end, f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("bucket of " + id + " failed: " + cause, cause);
+            }
+        }
+        return end;
+    }
+
+    private void start(ExecutorService comm, Reducer reducer) {
+        int k = started.size();
+        Map<String, INDArray> bucket = new LinkedHashMap<>();
+        buckets.get(k).forEach(n -> bucket.put(n, grads.get(n)));
+        String bucketId = id + " b" + k;
+        started.add(comm.submit(() -> reducer.allReduce(bucketId, group, bucket)));
+    }
+
+    /** Runs one bucket's ring all-reduce in place; returns when it ended (ticker nanoseconds). */
+    @FunctionalInterface
+    interface Reducer {
+        long allReduce(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException;
+    }
+}

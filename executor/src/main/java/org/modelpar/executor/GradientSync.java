@@ -1,0 +1,207 @@
+package org.modelpar.executor;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.simulator.program.AllGather;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.ReduceScatter;
+import org.modelpar.simulator.timeline.Span;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A worker's gradient collectives between its backward passes and its optimizer step: the data-parallel
+ * all-reduce of a stage's gradients over the program's group, either when its instruction runs or, overlapped
+ * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
+ * the all-reduce of a weight tied across stages; and with ZeRO stage 1 the reduce-scatter of the gradients and the
+ * all-gather of the updated parameters ({@link ZeroShards}).
+ */
+final class GradientSync implements AutoCloseable {
+    /** An overlapped all-reduce started by its instruction and waited for before the gradients are read. */
+    private record Armed(BucketedReduce reduce, int step, int index, AllReduce instruction, long startNanos) {
+    }
+
+    private final String device;
+    private final DeviceState state;
+    private final RunContext run;
+    private final Map<Integer, List<String>> parametersOf;
+    private final Map<Integer, Armed> armed = new LinkedHashMap<>();
+    /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
+    private final Map<Integer, ZeroShards> sharded = new HashMap<>();
+    private ExecutorService comm;
+
+    /** @param parametersOf the parameters each stage the device runs updates (each parameter under one stage) */
+    GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf) {
+        this.device = device;
+        this.state = state;
+        this.run = run;
+        this.parametersOf = Map.copyOf(parametersOf);
+    }
+
+    /**
+     * The parameters each stage of a device updates, from the parameters each reads: those no earlier stage of the
+     * device reads (a weight read by several of its chunks once).
+     */
+    static Map<Integer, List<String>> owners(Map<Integer, List<ParameterSpec>> read) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        Set<String> claimed = new HashSet<>();
+        new TreeMap<>(read).forEach((stage, specs) -> out.put(stage, specs.stream().map(ParameterSpec::name)
+                .filter(claimed::add).toList()));
+        return out;
+    }
+
+    /** The parameters that {@code stage}'s chunk updates. */
+    List<String> parametersOf(int stage) {
+        return parametersOf.get(stage);
+    }
+
+    /**
+     * Runs {@code a}, instruction {@code index} of the program: a ring all-reduce of the gradients of its stage over
+     * its group, or of a tied weight's (after waiting for the overlapped ones); an overlapped one only starts here:
+     * its buckets run as {@link #completed} reports their gradients, and {@link #awaitOverlapped} records its span.
+     *
+     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them
+     */
+    void allReduce(int step, int index, AllReduce a, List<String> completionOrder) throws InterruptedException {
+        if (a.overlapsBackward()) {
+            Map<String, INDArray> order = new LinkedHashMap<>();
+            completionOrder.stream().filter(parametersOf(a.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
+            parametersOf(a.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
+            armed.put(a.stage(), new Armed(new BucketedReduce("step " + step + " " + a.name(), a.group(), order), step, index, a,
+                    run.ticker().nanos()));
+            return;
+        }
+        if (!a.tiedOp().isEmpty()) {
+            awaitOverlapped();
+            tiedReduce(step, a);
+            return;
+        }
+        run.collectives().allReduce("step " + step + " " + a.name(), device, a.group(), gradientsOf(a.stage()), run.control());
+    }
+
+    /**
+     * ZeRO: reduce-scatters the gradients of {@code rs}'s stage over its group, so that this device holds the sums of
+     * its part of every parameter's gradient (zeros elsewhere) and updates only that part ({@link #shardsOf}).
+     */
+    void reduceScatter(int step, ReduceScatter rs) throws InterruptedException {
+        ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
+        Map<String, INDArray> grads = gradientsOf(rs.stage());
+        INDArray flat = shards.pack(grads);
+        run.collectives().reduceScatter("step " + step + " " + rs.name(), device, rs.group(), flat, run.control());
+        shards.unpackOwn(flat, grads);
+        sharded.put(rs.stage(), shards);
+    }
+
+    /** ZeRO: all-gathers the parts of {@code g}'s stage's parameters that the replicas updated, into every replica. */
+    void gatherParameters(int step, AllGather g) throws InterruptedException {
+        if (g.phase() != AllGather.Phase.AFTER_STEP) {
+            throw new IllegalStateException("the executor gathers parameters only after the optimizer step (ZeRO 1), not "
+                    + g.name());
+        }
+        ZeroShards shards = shardsOf(g.stage()).orElseThrow(() -> new IllegalStateException(g.name()
+                + " without a reduce-scatter of the stage's gradients before it"));
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        parametersOf(g.stage()).forEach(n -> params.put(n, state.params.get(n)));
+        INDArray flat = shards.pack(params);
+        run.collectives().allGather("step " + step + " " + g.name(), device, g.group(), flat, run.control());
+        shards.unpackAll(flat, params);
+        state.refresh(params.keySet());
+        sharded.remove(g.stage());
+    }
+
+    /** The part of each of {@code stage}'s parameters this device updates in this step: all (empty) unless reduce-scattered. */
+    Optional<ZeroShards> shardsOf(int stage) {
+        return Optional.ofNullable(sharded.get(stage));
+    }
+
+    /** Whether {@code a} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
+    static boolean recordsItself(AllReduce a) {
+        return a.overlapsBackward();
+    }
+
+    /** The gradients {@code names} of {@code stage} are complete: starts the overlapped buckets they complete. */
+    void completed(int stage, List<String> names) {
+        Armed a = armed.get(stage);
+        if (a != null) {
+            a.reduce().completed(names, comm(), this::bucket);
+        }
+    }
+
+    /** {@code stage}'s last pass is over: starts the rest of its overlapped buckets. */
+    void passDone(int stage) {
+        Armed a = armed.get(stage);
+        if (a != null) {
+            a.reduce().flush(comm(), this::bucket);
+        }
+    }
+
+    /** Waits for every overlapped all-reduce, recording each one's span from its instruction to its last bucket. */
+    void awaitOverlapped() throws InterruptedException {
+        for (Armed a : armed.values()) {
+            a.reduce().flush(comm(), this::bucket);
+            long end = a.reduce().await(a.startNanos());
+            run.record(new Span(device, a.step(), a.index(), a.instruction(), run.seconds(a.startNanos()), run.seconds(end)),
+                    state.ledger.liveBytes(), state.ledger.liveBytes());
+        }
+        armed.clear();
+    }
+
+    private long bucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
+        run.collectives().allReduce(id, device, group, tensors, run.control());
+        return run.ticker().nanos();
+    }
+
+    private ExecutorService comm() {
+        if (comm == null) {
+            comm = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "modelpar-" + device + "-comm");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return comm;
+    }
+
+    /** The gradients of {@code stage}'s parameters. */
+    private Map<String, INDArray> gradientsOf(int stage) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        parametersOf.get(stage).forEach(name -> out.put(name, state.grads.get(name)));
+        return out;
+    }
+
+    /**
+     * Adds the gradients of {@code a.tiedOp()}'s weights held by several stages: one summand per stage, zeros from the
+     * rest; after a ZeRO reduce-scatter, every member's part (the parts of a stage's replicas make up its sum).
+     */
+    private void tiedReduce(int step, AllReduce a) throws InterruptedException {
+        for (RunContext.Tied tied : run.tiedGroups(device)) {
+            if (!tied.parameter().startsWith(a.tiedOp() + ".")) {
+                continue;
+            }
+            if (!Set.copyOf(tied.members()).equals(Set.copyOf(a.group()))) {
+                throw new IllegalStateException(a.name() + " runs over " + a.group() + " but " + tied.parameter()
+                        + " is held by " + tied.members());
+            }
+            INDArray grad = state.grads.get(tied.parameter());
+            // reduce-scattered replicas each hold their part of the sum (zeros elsewhere): all of them add theirs
+            boolean adds = tied.summands().contains(device) || !sharded.isEmpty();
+            run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device, tied.members(),
+                    Map.of(tied.parameter(), adds ? grad : grad.assign(0)), run.control());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (comm != null) {
+            comm.shutdownNow();
+        }
+    }
+}

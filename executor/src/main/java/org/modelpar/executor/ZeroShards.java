@@ -1,0 +1,92 @@
+package org.modelpar.executor;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * How ZeRO stage 1 shards a stage's parameters over its d data-parallel replicas (Rajbhandari et al., "ZeRO",
+ * SC 2020, section 5.1: each replica updates 1/d of the parameters and keeps only that part of the optimizer state):
+ * each parameter tensor, flattened, is cut into d equal parts (the last one shorter), and replica r owns part r of
+ * every parameter, so two stages sharing a tied weight own the same part of it. The collectives run on one flat
+ * vector laid out part by part ({@link #pack}: part 0 of every parameter in name order, then part 1, ...; each part
+ * padded to the same length), whose ring chunk r is exactly replica r's parts.
+ */
+final class ZeroShards {
+    private final int rank;
+    private final int replicas;
+
+    ZeroShards(int rank, int replicas) {
+        if (replicas < 1 || rank < 0 || rank >= replicas) {
+            throw new IllegalArgumentException("ZeRO rank " + rank + " of " + replicas + " replicas");
+        }
+        this.rank = rank;
+        this.replicas = replicas;
+    }
+
+    /** This replica's part of {@code whole}: a flat view, or none when the tensor has too few elements to reach it. */
+    Optional<INDArray> part(INDArray whole) {
+        return partOf(whole, rank);
+    }
+
+    private Optional<INDArray> partOf(INDArray t, int r) {
+        long per = partLength(t);
+        long from = Math.min(r * per, t.length());
+        long to = Math.min(from + per, t.length());
+        return to > from ? Optional.of(t.reshape(t.length()).get(NDArrayIndex.interval(from, to))) : Optional.empty();
+    }
+
+    /** The tensors laid out part by part into one flat vector of {@code replicas} equal ring chunks. */
+    INDArray pack(Map<String, INDArray> tensors) {
+        Map<String, INDArray> sorted = new TreeMap<>(tensors);
+        long chunk = sorted.values().stream().mapToLong(this::partLength).sum();
+        INDArray flat;
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            flat = Nd4j.zeros(sorted.values().iterator().next().dataType(), chunk * replicas);
+        }
+        forEachPart(sorted, flat, (owner, part, slot) -> slot.assign(part));
+        return flat;
+    }
+
+    /** Copies this replica's parts back from {@code flat} and zeroes the rest of each tensor (a sharded gradient). */
+    void unpackOwn(INDArray flat, Map<String, INDArray> tensors) {
+        Map<String, INDArray> sorted = new TreeMap<>(tensors);
+        sorted.values().forEach(t -> t.assign(0));
+        forEachPart(sorted, flat, (owner, part, slot) -> {
+            if (owner == rank) {
+                part.assign(slot);
+            }
+        });
+    }
+
+    /** Copies every part back from {@code flat} (gathered parameters). */
+    void unpackAll(INDArray flat, Map<String, INDArray> tensors) {
+        forEachPart(new TreeMap<>(tensors), flat, (owner, part, slot) -> part.assign(slot));
+    }
+
+    private interface PartAction {
+        void apply(int owner, INDArray part, INDArray slot);
+    }
+
+    /** Visits every part of every tensor with its place in the flat vector. */
+    private void forEachPart(Map<String, INDArray> sorted, INDArray flat, PartAction action) {
+        long chunk = flat.length() / replicas;
+        for (int r = 0; r < replicas; r++) {
+            long offset = r * chunk;
+            for (INDArray t : sorted.values()) {
+                int owner = r;
+                long at = offset;
+                partOf(t, r).ifPresent(part -> action.apply(owner, part, flat.get(NDArrayIndex.interval(at, at + part.length()))));
+                offset += partLength(t);
+            }
+        }
+    }
+
+    private long partLength(INDArray t) {
+        return -Math.floorDiv(-t.length(), replicas);
+    }
+}

@@ -1,0 +1,57 @@
+package org.modelpar.solver;
+
+import org.modelpar.solver.partition.ReplicaPartitioner;
+import org.modelpar.solver.timefold.SplitCost;
+
+/**
+ * modelpar's own stage cost for the replicated program ({@link ReplicaPartitioner}; PipeDream's is
+ * {@link org.modelpar.solver.partition.PipeDreamCost}): a stage on replicas {@code [first, first + r)} is priced by
+ * {@link SplitCost} on the problem built for those devices (samples per replica, all-reduce group and links from
+ * the simulator). A replica count that does not divide the micro-batch is not allowed (the lowering splits every
+ * micro-batch among a stage's replicas). Sends are charged per receiving stage when a whole placement is scored
+ * ({@link #bottleneck}).
+ */
+final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
+    /** The cost of a stage on replicas {@code [first, first + count)}. */
+    @FunctionalInterface
+    interface OnReplicas {
+        SplitCost cost(int first, int count);
+    }
+
+    private final SplitCost[][] costs;
+
+    /**
+     * @param replicas      R, the replicas of the configuration
+     * @param microBatch    samples per micro-batch, which each stage's replica count must divide
+     * @param onReplicas    the cost of a stage on given replicas
+     */
+    ReplicatedSplitCost(int replicas, int microBatch, OnReplicas onReplicas) {
+        costs = new SplitCost[replicas][replicas + 1];
+        for (int first = 0; first < replicas; first++) {
+            for (int r = 1; first + r <= replicas; r++) {
+                if (microBatch % r == 0) {
+                    costs[first][r] = onReplicas.cost(first, r);
+                }
+            }
+        }
+    }
+
+    @Override
+    public double of(int stage, int first, int count, int inner, int outer) {
+        return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].of(stage, inner, outer);
+    }
+
+    @Override
+    public double lowerBound(int stage, int first, int count, int inner, int outer) {
+        return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
+    }
+
+    @Override
+    public double bottleneck(int[] chain, int[] first, int[] counts) {
+        double worst = 0;
+        for (int s = 0; s < counts.length; s++) {
+            worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, counts.length, s));
+        }
+        return worst;
+    }
+}

@@ -47,10 +47,10 @@ final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
     }
 
     @Override
-    public double bottleneck(int[] chain, int[] first, int[] counts) {
+    public double bottleneck(int[] chain, int[] first, int[] counts, int fixed) {
         double worst = 0;
-        for (int s = 0; s < counts.length; s++) {
-            worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, counts.length, s));
+        for (int s = 0; s < fixed; s++) {
+            worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, fixed, s));
         }
         return worst;
     }

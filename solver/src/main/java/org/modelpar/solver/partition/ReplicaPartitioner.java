@@ -14,10 +14,10 @@ import java.util.Optional;
  * <p>{@code A[0][0][{}] = 0}, answer {@code A[k][R][all]}. O(k x R^2 x nested pairs) cost evaluations. Ties keep
  * the first choice in a fixed order (smaller inner ideal, then fewer replicas), so the result is deterministic.
  *
- * <p>Exact for a stage cost that depends on the stage alone. Where a sender pays once per later receiving
- * stage ({@link Cost#bottleneck}), the program runs on {@link Cost#of} (each output sent once, a lower
- * bound) and its placement is scored exactly: the reported bottleneck is the placement's true one, which
- * may then be above the optimum.
+ * <p>Where a sender pays once per later receiving stage ({@link Cost#bottleneck}), the program runs on
+ * {@link Cost#of} (each output sent once, a lower bound) and its placement is scored exactly; when the exact
+ * score is higher, {@link LaterStageSearch} searches the placements (ideals and replicas) by branch and bound,
+ * exact within its budget.
  */
 public final class ReplicaPartitioner {
     /**
@@ -56,17 +56,20 @@ public final class ReplicaPartitioner {
         }
 
         /**
-         * The exact slowest stage of a whole placement, for a cost where a stage also pays for what later
-         * stages do ({@link IdealPartitioner.Cost#bottleneck}; then {@link #of} must be a lower bound of the
-         * stage's cost); by default the largest {@link #of}.
+         * The slowest of the first {@code fixed} stages of a placement, at most its value over every way of
+         * placing the rest, for a cost where a stage also pays for what later stages do
+         * ({@link IdealPartitioner.Cost#bottleneck}; then {@link #of} must be a lower bound of the stage's cost
+         * however the later stages are split). With {@code fixed = k} it is the placement's exact bottleneck.
+         * By default the largest {@link #of} over the fixed stages.
          *
-         * @param chain    k + 1 nested ideals, stage s holds {@code chain[s+1] \ chain[s]}
+         * @param chain    nested ideals, stage s holds {@code chain[s+1] \ chain[s]}, at least {@code fixed + 1} of them
          * @param first    per stage, its first replica
          * @param replicas per stage, its replica count
+         * @param fixed    stages placed so far
          */
-        default double bottleneck(int[] chain, int[] first, int[] replicas) {
+        default double bottleneck(int[] chain, int[] first, int[] replicas, int fixed) {
             double worst = 0;
-            for (int s = 0; s < replicas.length; s++) {
+            for (int s = 0; s < fixed; s++) {
                 worst = Math.max(worst, of(s, first[s], replicas[s], chain[s], chain[s + 1]));
             }
             return worst;
@@ -84,6 +87,14 @@ public final class ReplicaPartitioner {
      * @return the optimal placement, or empty when every placement has a forbidden stage
      */
     public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost) {
+        return minimizeBottleneck(ideals, stages, replicas, cost, IdealPartitioner.SEARCH_NODES);
+    }
+
+    /**
+     * As {@link #minimizeBottleneck(Ideals, int, int, Cost)}, with at most {@code searchNodes} partial placements
+     * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search).
+     */
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost, int searchNodes) {
         if (stages < 1 || stages > ideals.blocks() || stages > replicas) {
             throw new IllegalArgumentException("need 1 <= stages <= min(blocks, replicas), got stages=" + stages
                     + " blocks=" + ideals.blocks() + " replicas=" + replicas);
@@ -137,8 +148,12 @@ public final class ReplicaPartitioner {
             u -= replicasOf[s - 1];
             firstOf[s - 1] = u;
         }
-        int[] stageOf = IdealPartitioner.stageOf(ideals, chain);
-        bottleneck = cost.bottleneck(chain, firstOf, replicasOf);
-        return Optional.of(new Result(stageOf, replicasOf, bottleneck));
+        LaterStageSearch.Placement placement = new LaterStageSearch.Placement(chain, firstOf, replicasOf);
+        double exact = cost.bottleneck(chain, firstOf, replicasOf, stages);
+        if (exact > bottleneck) {
+            placement = LaterStageSearch.improve(ideals, cost, replicas, placement, exact, searchNodes);
+            exact = cost.bottleneck(placement.chain(), placement.first(), placement.replicas(), stages);
+        }
+        return Optional.of(new Result(IdealPartitioner.stageOf(ideals, placement.chain()), placement.replicas(), exact));
     }
 }

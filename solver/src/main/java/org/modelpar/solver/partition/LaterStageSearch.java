@@ -64,7 +64,7 @@ final class LaterStageSearch {
     /**
      * @param total         R, the replicas the stages share
      * @param incumbent     a placement from the empty ideal to the full one, its replicas summing to R
-     * @param incumbentCost its {@link ReplicaPartitioner.Cost#bottleneck}
+     * @param incumbentCost its {@link ReplicaPartitioner.Cost#bottleneck}, or less: only placements strictly below it are sought
      * @param budget        the most partial placements to visit
      * @return the placement with the smallest exact bottleneck found, {@code incumbent} when none is better
      */

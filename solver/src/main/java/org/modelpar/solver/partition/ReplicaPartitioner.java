@@ -79,6 +79,11 @@ public final class ReplicaPartitioner {
     private ReplicaPartitioner() {
     }
 
+    /** Whether the choice (inner ideal i, r replicas) comes before the stored one (0 replicas: none stored). */
+    private static boolean before(int i, int r, int storedInner, int storedReplicas) {
+        return storedReplicas == 0 || i < storedInner || i == storedInner && r < storedReplicas;
+    }
+
     /**
      * @param ideals   the ideals of the block DAG
      * @param stages   k, {@code 1 <= k <= min(blocks, replicas)}
@@ -87,14 +92,20 @@ public final class ReplicaPartitioner {
      * @return the optimal placement, or empty when every placement has a forbidden stage
      */
     public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost) {
-        return minimizeBottleneck(ideals, stages, replicas, cost, IdealPartitioner.SEARCH_NODES);
+        return minimizeBottleneck(ideals, stages, replicas, cost, IdealPartitioner.SEARCH_NODES, Double.POSITIVE_INFINITY);
     }
 
     /**
      * As {@link #minimizeBottleneck(Ideals, int, int, Cost)}, with at most {@code searchNodes} partial placements
-     * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search).
+     * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search), and only
+     * placements whose bottleneck is strictly below {@code below}: a caller that keeps a placement only when it
+     * beats one it has passes that one's bottleneck, and the program never extends a prefix that is not below
+     * it (the optimum below the bound is the same placement, found with less work).
+     *
+     * @return the optimal placement below the bound, or empty when there is none
      */
-    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost, int searchNodes) {
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost, int searchNodes,
+                                                      double below) {
         if (stages < 1 || stages > ideals.blocks() || stages > replicas) {
             throw new IllegalArgumentException("need 1 <= stages <= min(blocks, replicas), got stages=" + stages
                     + " blocks=" + ideals.blocks() + " replicas=" + replicas);
@@ -105,7 +116,7 @@ public final class ReplicaPartitioner {
         int[][][] used = new int[stages + 1][replicas + 1][n];
         for (double[][] plane : best) {
             for (double[] row : plane) {
-                Arrays.fill(row, Double.POSITIVE_INFINITY);
+                Arrays.fill(row, below);
             }
         }
         best[0][0][0] = 0;
@@ -114,17 +125,25 @@ public final class ReplicaPartitioner {
             int uFrom = s == stages ? replicas : s;
             int uTo = replicas - (stages - s);
             for (int u = uFrom; u <= uTo; u++) {
+                double[] row = best[s][u];
                 for (int j = s == stages ? ideals.full() : 1; j < n; j++) {
-                    for (int i : ideals.subsetsView(j)) {
-                        for (int r = 1; r <= u - (s - 1); r++) {
-                            double prefix = best[s - 1][u - r][i];
-                            double current = best[s][u][j];
-                            if (prefix >= current || cost.lowerBound(s - 1, u - r, r, i, j) >= current) {
+                    // replica count outer, so each prefix row is read in order; ties go to the smaller inner
+                    // ideal, then fewer replicas, as if the inner ideal were the outer loop
+                    for (int r = 1; r <= u - (s - 1); r++) {
+                        double[] prefixes = best[s - 1][u - r];
+                        for (int i : ideals.subsetsView(j)) {
+                            double prefix = prefixes[i];
+                            double current = row[j];
+                            if (prefix >= below || prefix > current || prefix == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                                continue;
+                            }
+                            double bound = cost.lowerBound(s - 1, u - r, r, i, j);
+                            if (bound > current || bound == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
                             double value = Math.max(prefix, cost.of(s - 1, u - r, r, i, j));
-                            if (value < current) {
-                                best[s][u][j] = value;
+                            if (value < current || value == current && before(i, r, cut[s][u][j], used[s][u][j])) {
+                                row[j] = value;
                                 cut[s][u][j] = i;
                                 used[s][u][j] = r;
                             }
@@ -134,7 +153,7 @@ public final class ReplicaPartitioner {
             }
         }
         double bottleneck = best[stages][replicas][ideals.full()];
-        if (bottleneck == Double.POSITIVE_INFINITY) {
+        if (bottleneck >= below || bottleneck == Double.POSITIVE_INFINITY) {
             return Optional.empty();
         }
         int[] chain = new int[stages + 1];
@@ -151,8 +170,11 @@ public final class ReplicaPartitioner {
         LaterStageSearch.Placement placement = new LaterStageSearch.Placement(chain, firstOf, replicasOf);
         double exact = cost.bottleneck(chain, firstOf, replicasOf, stages);
         if (exact > bottleneck) {
-            placement = LaterStageSearch.improve(ideals, cost, replicas, placement, exact, searchNodes);
+            placement = LaterStageSearch.improve(ideals, cost, replicas, placement, Math.min(exact, below), searchNodes);
             exact = cost.bottleneck(placement.chain(), placement.first(), placement.replicas(), stages);
+        }
+        if (exact >= below) {
+            return Optional.empty();
         }
         return Optional.of(new Result(IdealPartitioner.stageOf(ideals, placement.chain()), placement.replicas(), exact));
     }

@@ -85,7 +85,7 @@ class ReplicaPartitionerTest {
             assertThat(dp.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY))
                     .as("round %d: %d blocks, %d stages, %d replicas", round, n, k, replicas).isEqualTo(brute);
             dp.ifPresent(r -> assertThat(dag.evaluate(r.stageOfBlock(), r.replicasOfStage())).isEqualTo(r.bottleneck()));
-            Optional<ReplicaPartitioner.Result> unsearched = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), 0);
+            Optional<ReplicaPartitioner.Result> unsearched = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), 0, Double.POSITIVE_INFINITY);
             if (unsearched.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY) > brute) {
                 searched++;
             }

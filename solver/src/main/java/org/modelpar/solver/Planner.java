@@ -155,8 +155,7 @@ public final class Planner {
             if (hybridAllowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
                 Optional<Estimate> hybrid = hybrid(c, placer, builder, request, even);
-                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration().equals(c))
-                        .allMatch(e -> hybrid.get().stepSeconds() < e.stepSeconds())) {
+                if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
                 }

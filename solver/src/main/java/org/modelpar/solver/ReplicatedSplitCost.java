@@ -18,39 +18,50 @@ final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
         SplitCost cost(int first, int count);
     }
 
+    private final int microBatch;
+    private final OnReplicas onReplicas;
+    /** Built on first use: a program bounded from above never prices most replica ranges. */
     private final SplitCost[][] costs;
 
     /**
-     * @param replicas      R, the replicas of the configuration
-     * @param microBatch    samples per micro-batch, which each stage's replica count must divide
-     * @param onReplicas    the cost of a stage on given replicas
+     * @param replicas   R, the replicas of the configuration
+     * @param microBatch samples per micro-batch, which each stage's replica count must divide
+     * @param onReplicas the cost of a stage on given replicas
      */
     ReplicatedSplitCost(int replicas, int microBatch, OnReplicas onReplicas) {
-        costs = new SplitCost[replicas][replicas + 1];
-        for (int first = 0; first < replicas; first++) {
-            for (int r = 1; first + r <= replicas; r++) {
-                if (microBatch % r == 0) {
-                    costs[first][r] = onReplicas.cost(first, r);
-                }
-            }
+        this.microBatch = microBatch;
+        this.onReplicas = onReplicas;
+        this.costs = new SplitCost[replicas][replicas + 1];
+    }
+
+    /** Whether a stage may have {@code count} replicas: the count divides the micro-batch. */
+    private boolean allowed(int count) {
+        return microBatch % count == 0;
+    }
+
+    /** The cost on replicas {@code [first, first + count)}, of an allowed count. */
+    private SplitCost on(int first, int count) {
+        if (costs[first][count] == null) {
+            costs[first][count] = onReplicas.cost(first, count);
         }
+        return costs[first][count];
     }
 
     @Override
     public double of(int stage, int first, int count, int inner, int outer) {
-        return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].of(stage, inner, outer);
+        return allowed(count) ? on(first, count).of(stage, inner, outer) : Double.POSITIVE_INFINITY;
     }
 
     @Override
     public double lowerBound(int stage, int first, int count, int inner, int outer) {
-        return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
+        return allowed(count) ? on(first, count).lowerBound(stage, inner, outer) : Double.POSITIVE_INFINITY;
     }
 
     @Override
     public double bottleneck(int[] chain, int[] first, int[] counts, int fixed) {
         double worst = 0;
         for (int s = 0; s < fixed; s++) {
-            worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, fixed, s));
+            worst = Math.max(worst, on(first[s], counts[s]).stageNanos(chain, fixed, s));
         }
         return worst;
     }

@@ -85,6 +85,11 @@ class ReplicaPartitionerTest {
             assertThat(dp.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY))
                     .as("round %d: %d blocks, %d stages, %d replicas", round, n, k, replicas).isEqualTo(brute);
             dp.ifPresent(r -> assertThat(dag.evaluate(r.stageOfBlock(), r.replicasOfStage())).isEqualTo(r.bottleneck()));
+            // asked for a placement below the optimum there is none; just above it, the optimum
+            assertThat(ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), IdealPartitioner.SEARCH_NODES,
+                    brute)).as("round %d", round).isEmpty();
+            assertThat(ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), IdealPartitioner.SEARCH_NODES,
+                    Math.nextUp(brute)).map(ReplicaPartitioner.Result::bottleneck)).isEqualTo(dp.map(ReplicaPartitioner.Result::bottleneck));
             Optional<ReplicaPartitioner.Result> unsearched = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), 0, Double.POSITIVE_INFINITY);
             if (unsearched.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY) > brute) {
                 searched++;

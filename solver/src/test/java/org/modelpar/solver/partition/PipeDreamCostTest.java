@@ -3,6 +3,7 @@ package org.modelpar.solver.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.modelpar.solver.partition.IdealsTest.e;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class PipeDreamCostTest {
                 return j;
             }
         }
-        throw new IllegalArgumentException("no ideal " + java.util.Arrays.toString(blocks));
+        throw new IllegalArgumentException("no ideal " + Arrays.toString(blocks));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.MeasuredTime;
 import org.modelpar.graph.OpNode;
@@ -82,6 +84,16 @@ class PipeDreamObjectiveTest {
         } else {
             assertThat(everyIdeal).as(row.tag()).isCloseTo(expected, within(1e-9 * expected));
         }
+    }
+
+    /** PipeDream's states are as many as its stage splits in the results file end at ({@code antichain_state_splits}). */
+    @ParameterizedTest
+    @ValueSource(strings = {"vgg16", "gnmt"})
+    void statesAreThoseOfPipeDreamsAntichainDag(String model) throws IOException {
+        List<String> lines = Files.readAllLines(PipeDreamData.dataDir().resolve("pipedream-optimizer-results.tsv"));
+        int states = lines.stream().skip(1).map(l -> l.split("\t")).filter(f -> f[0].equals(model))
+                .mapToInt(f -> Integer.parseInt(f[9].substring(f[9].lastIndexOf(':') + 1).trim())).max().orElseThrow();
+        assertThat(blocks(model).states().count()).isEqualTo(states);
     }
 
     /** The smallest pipeline time over the stage counts PipeDream allows for the row. */

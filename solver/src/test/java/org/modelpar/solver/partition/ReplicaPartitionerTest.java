@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.modelpar.solver.partition.IdealsTest.e;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -94,15 +95,15 @@ class ReplicaPartitionerTest {
             if (unsearched.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY) > brute) {
                 searched++;
             }
-            if (dp.isPresent() && java.util.Arrays.stream(dp.get().replicasOfStage()).distinct().count() > 1) {
+            if (dp.isPresent() && Arrays.stream(dp.get().replicasOfStage()).distinct().count() > 1) {
                 uneven++;
             }
             if (replicas == k) {
                 ReplicaPartitioner.Cost cost = dag.over(ideals);
                 int[] ones = new int[k];
-                java.util.Arrays.fill(ones, 1);
+                Arrays.fill(ones, 1);
                 int[] first = new int[k];
-                java.util.Arrays.setAll(first, s -> s);
+                Arrays.setAll(first, s -> s);
                 var even = IdealPartitioner.minimizeBottleneck(ideals, k, new IdealPartitioner.Cost() {
                     @Override
                     public double of(int stage, int inner, int outer) {

@@ -1,5 +1,6 @@
 package org.modelpar.solver.partition;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -76,7 +77,7 @@ record SendCost(int blocks, List<int[]> edges, double[] work, double[] output, d
         return new ReplicaPartitioner.Cost() {
             @Override
             public double of(int stage, int first, int replicas, int inner, int outer) {
-                return stage(stage, mask(ideals, outer) & ~mask(ideals, inner), replicas, new long[0]);
+                return stage(stage, SetCost.mask(ideals, outer) & ~SetCost.mask(ideals, inner), replicas, new long[0]);
             }
 
             @Override
@@ -85,9 +86,9 @@ record SendCost(int blocks, List<int[]> edges, double[] work, double[] output, d
                 for (int t = 0; t < fixed; t++) {
                     long[] later = new long[fixed - t - 1];
                     for (int u = t + 1; u < fixed; u++) {
-                        later[u - t - 1] = mask(ideals, chain[u + 1]) & ~mask(ideals, chain[u]);
+                        later[u - t - 1] = SetCost.mask(ideals, chain[u + 1]) & ~SetCost.mask(ideals, chain[u]);
                     }
-                    worst = Math.max(worst, stage(t, mask(ideals, chain[t + 1]) & ~mask(ideals, chain[t]), replicas[t], later));
+                    worst = Math.max(worst, stage(t, SetCost.mask(ideals, chain[t + 1]) & ~SetCost.mask(ideals, chain[t]), replicas[t], later));
                 }
                 return worst;
             }
@@ -97,32 +98,17 @@ record SendCost(int blocks, List<int[]> edges, double[] work, double[] output, d
     /** The exact slowest stage of an assignment with replicas per stage; infinity when a stage is empty or a tensor goes back. */
     double evaluate(int[] stageOf, int[] replicas) {
         int k = replicas.length;
-        long[] sets = new long[k];
-        for (int b = 0; b < blocks; b++) {
-            sets[stageOf[b]] |= 1L << b;
+        if (!SetCost.forward(edges, stageOf)) {
+            return Double.POSITIVE_INFINITY;
         }
-        for (int[] e : edges) {
-            if (stageOf[e[0]] > stageOf[e[1]]) {
-                return Double.POSITIVE_INFINITY;
-            }
-        }
+        long[] sets = SetCost.sets(stageOf, k);
         double worst = 0;
         for (int s = 0; s < k; s++) {
             if (sets[s] == 0) {
                 return Double.POSITIVE_INFINITY;
             }
-            worst = Math.max(worst, stage(s, sets[s], replicas[s], java.util.Arrays.copyOfRange(sets, s + 1, k)));
+            worst = Math.max(worst, stage(s, sets[s], replicas[s], Arrays.copyOfRange(sets, s + 1, k)));
         }
         return worst;
-    }
-
-    static long mask(Ideals ideals, int ideal) {
-        long m = 0;
-        for (int b = 0; b < ideals.blocks(); b++) {
-            if (ideals.contains(ideal, b)) {
-                m |= 1L << b;
-            }
-        }
-        return m;
     }
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.List;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.solver.timefold.TimefoldPlacer;
 
 /**
  * A configuration after placement and simulation.
@@ -12,12 +13,11 @@ import org.modelpar.simulator.plan.PlacementPlan;
  * @param plan            the placed plan
  * @param report          the simulator's report
  * @param overflow        when it does not fit: the device and the bytes over its limit (capacity minus margin)
- * @param constraints     Timefold's score analysis of the placement, one line per constraint
  * @param estimate        the configuration as the dynamic program placed and ranked it
  * @param stageOfBlock    the placement: stage per block
  */
 record Candidate(Configuration configuration, PlacementPlan plan, SimulationReport report,
-                 Optional<Overflow> overflow, List<String> constraints, Planner.Estimate estimate,
+                 Optional<Overflow> overflow, Planner.Estimate estimate,
                  int[] stageOfBlock) {
     /** The worst device over its limit. */
     record Overflow(String device, long bytesOver, long neededBytes, long limitBytes) {
@@ -36,6 +36,14 @@ record Candidate(Configuration configuration, PlacementPlan plan, SimulationRepo
         return configuration.label(recompute) + (plan.options().sequenceParallel() ? " sequence-parallel" : "")
                 + (plan.options().overlapGradientReduce() ? " overlap-grad-reduce" : "")
                 + (plan.options().zeroStage() > 0 ? " zero-" + plan.options().zeroStage() : "");
+    }
+
+    /**
+     * Timefold's score analysis of the placement, one line per constraint. Computed on demand (it builds
+     * Timefold's constraint network), for the plan that is explained only.
+     */
+    List<String> constraints() {
+        return TimefoldPlacer.analyze(estimate.problem(), stageOfBlock);
     }
 
     boolean fits() {

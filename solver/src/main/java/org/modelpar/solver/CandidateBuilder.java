@@ -55,7 +55,8 @@ final class CandidateBuilder {
     }
 
     /**
-     * Places the configuration by the DP split and, when asked, by Timefold's local search too; returns
+     * Places the configuration by the DP split and, when asked, by Timefold's local search too (started from
+     * that split, not from a second run of the program); returns
      * the placement whose simulated step is shorter (Timefold's score is an estimate, so its placement
      * must also win in simulation), preferring one that fits.
      */
@@ -66,7 +67,7 @@ final class CandidateBuilder {
             return dp;
         }
         BlockPlacement tf = new TimefoldPlacer(blocks.isChain()
-                ? PlacerSettings.defaults(request.seed()) : PlacerSettings.forDag(request.seed())).place(estimate.problem());
+                ? PlacerSettings.defaults(request.seed()) : PlacerSettings.forDag(request.seed())).place(estimate.problem(), dpStageOf);
         if (!tf.feasible() || !everyStageUsed(tf.stageOfBlock(), estimate.configuration().stages())
                 || tf.bottleneckNanos() >= (long) estimate.partition().bottleneck()
                 || Arrays.equals(tf.stageOfBlock(), dpStageOf)) {
@@ -141,7 +142,6 @@ final class CandidateBuilder {
      * simulator's memory model.
      */
     private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
-        List<String> constraints = TimefoldPlacer.analyze(estimate.problem(), stageOf);
         Configuration c = estimate.configuration();
         Recompute[] modes = new Recompute[c.stages()];
         Arrays.fill(modes, c.recompute() ? Recompute.FULL : Recompute.NONE);
@@ -168,7 +168,7 @@ final class CandidateBuilder {
             overflow = Optional.of(new Candidate.Overflow(oom.device(), oom.neededBytes() - oom.capacityBytes(),
                     oom.neededBytes(), oom.capacityBytes()));
         }
-        return new Candidate(c, plan, report, overflow, constraints, estimate, stageOf);
+        return new Candidate(c, plan, report, overflow, estimate, stageOf);
     }
 
     private static boolean everyStageUsed(int[] stageOf, int stages) {

@@ -179,9 +179,9 @@ public final class Planner {
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (hybridAllowed(c, cluster, request)) {
-                Optional<Estimate> hybrid = hybrid(c, placer, builder, request);
-                if (hybrid.isPresent() && fitting.stream().filter(e -> e.configuration().equals(c))
-                        .allMatch(e -> hybrid.get().stepSeconds() < e.stepSeconds())) {
+                double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+                Optional<Estimate> hybrid = hybrid(c, placer, builder, request, even);
+                if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
                 }
@@ -242,12 +242,15 @@ public final class Planner {
      * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
      * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
      */
-    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request) {
+    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
+                                             double evenStepSeconds) {
         Optional<Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
             Configuration sized = c.withMicroBatchSize(size, batch / size);
-            Optional<Estimate> e = placer.placeReplicated(sized, builder)
+            // only a placement faster than the even one and the best hybrid so far is kept: the program seeks no other
+            double beat = Math.min(evenStepSeconds, best.map(Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
+            Optional<Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
                     .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
                     .map(r -> {
                         Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());

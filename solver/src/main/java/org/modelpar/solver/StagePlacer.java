@@ -179,43 +179,17 @@ final class StagePlacer {
      * PipeDream's hybrid placement of configuration c: the blocks and the replicas of every stage together
      * ({@link ReplicaPartitioner}; replicas of t devices in cluster order, summing to p x d, each dividing the
      * micro-batch), over the same ideals (or a chain's prefixes) as {@link #place}; empty when none fits,
-     * when the placement is the order fallback, or when the program would take more than
-     * {@link #MAX_REPLICATED_WORK} stage evaluations.
+     * when the placement is the order fallback, when the program would take more than
+     * {@link #MAX_REPLICATED_WORK} stage evaluations, or when no placement's slowest stage is below {@code belowNanos}.
      */
-    Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems) {
+    Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos) {
         int p = c.pipeline();
         int replicas = p * c.data();
         if (!exact || p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
             return Optional.empty();
         }
-        SplitCost[][] costs = new SplitCost[replicas][replicas + 1];
-        for (int first = 0; first < replicas; first++) {
-            for (int r = 1; first + r <= replicas; r++) {
-                if (c.microBatchSize() % r == 0) {
-                    costs[first][r] = cost(problems.buildOnReplicas(c, first, r));
-                }
-            }
-        }
-        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicaPartitioner.Cost() {
-            @Override
-            public double of(int stage, int first, int count, int inner, int outer) {
-                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].of(stage, inner, outer);
-            }
-
-            @Override
-            public double lowerBound(int stage, int first, int count, int inner, int outer) {
-                return costs[first][count] == null ? Double.POSITIVE_INFINITY : costs[first][count].lowerBound(stage, inner, outer);
-            }
-
-            @Override
-            public double bottleneck(int[] chain, int[] first, int[] counts) {
-                double worst = 0;
-                for (int s = 0; s < counts.length; s++) {
-                    worst = Math.max(worst, costs[first[s]][counts[s]].stageNanos(chain, counts.length, s));
-                }
-                return worst;
-            }
-        });
+        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
+                (first, count) -> cost(problems.buildOnReplicas(c, first, count))), IdealPartitioner.SEARCH_NODES, belowNanos);
     }
 
     private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {

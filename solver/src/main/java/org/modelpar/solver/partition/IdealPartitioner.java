@@ -149,10 +149,35 @@ public final class IdealPartitioner {
         }
         double exact = cost.bottleneck(chain, stages);
         if (exact > relaxed) {
-            chain = LaterStageSearch.improve(ideals, cost, chain, exact, searchNodes);
+            int[] ones = new int[stages];
+            Arrays.fill(ones, 1);
+            int[] first = new int[stages];
+            Arrays.setAll(first, s -> s);
+            chain = LaterStageSearch.improve(ideals, oneReplicaEach(cost), stages, new LaterStageSearch.Placement(chain, first, ones),
+                    exact, searchNodes).chain();
             exact = cost.bottleneck(chain, stages);
         }
         return Optional.of(new Result(stageOf(ideals, chain), exact));
+    }
+
+    /** The cost as a replicated one where every stage has exactly one replica (k stages share R = k). */
+    private static ReplicaPartitioner.Cost oneReplicaEach(Cost cost) {
+        return new ReplicaPartitioner.Cost() {
+            @Override
+            public double of(int stage, int first, int replicas, int inner, int outer) {
+                return replicas == 1 ? cost.of(stage, inner, outer) : Double.POSITIVE_INFINITY;
+            }
+
+            @Override
+            public double lowerBound(int stage, int first, int replicas, int inner, int outer) {
+                return replicas == 1 ? cost.lowerBound(stage, inner, outer) : Double.POSITIVE_INFINITY;
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int[] first, int[] replicas, int fixed) {
+                return cost.bottleneck(chain, fixed);
+            }
+        };
     }
 
     /** The stage of every block when stage s holds {@code chain[s+1] \ chain[s]}. */

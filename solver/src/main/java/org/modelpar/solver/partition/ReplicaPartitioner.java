@@ -14,10 +14,10 @@ import java.util.Optional;
  * <p>{@code A[0][0][{}] = 0}, answer {@code A[k][R][all]}. O(k x R^2 x nested pairs) cost evaluations. Ties keep
  * the first choice in a fixed order (smaller inner ideal, then fewer replicas), so the result is deterministic.
  *
- * <p>Exact for a stage cost that depends on the stage alone. Where a sender pays once per later receiving
- * stage ({@link Cost#bottleneck}), the program runs on {@link Cost#of} (each output sent once, a lower
- * bound) and its placement is scored exactly: the reported bottleneck is the placement's true one, which
- * may then be above the optimum.
+ * <p>Where a sender pays once per later receiving stage ({@link Cost#bottleneck}), the program runs on
+ * {@link Cost#of} (each output sent once, a lower bound) and its placement is scored exactly; when the exact
+ * score is higher, {@link LaterStageSearch} searches the placements (ideals and replicas) by branch and bound,
+ * exact within its budget.
  */
 public final class ReplicaPartitioner {
     /**
@@ -56,17 +56,20 @@ public final class ReplicaPartitioner {
         }
 
         /**
-         * The exact slowest stage of a whole placement, for a cost where a stage also pays for what later
-         * stages do ({@link IdealPartitioner.Cost#bottleneck}; then {@link #of} must be a lower bound of the
-         * stage's cost); by default the largest {@link #of}.
+         * The slowest of the first {@code fixed} stages of a placement, at most its value over every way of
+         * placing the rest, for a cost where a stage also pays for what later stages do
+         * ({@link IdealPartitioner.Cost#bottleneck}; then {@link #of} must be a lower bound of the stage's cost
+         * however the later stages are split). With {@code fixed = k} it is the placement's exact bottleneck.
+         * By default the largest {@link #of} over the fixed stages.
          *
-         * @param chain    k + 1 nested ideals, stage s holds {@code chain[s+1] \ chain[s]}
+         * @param chain    nested ideals, stage s holds {@code chain[s+1] \ chain[s]}, at least {@code fixed + 1} of them
          * @param first    per stage, its first replica
          * @param replicas per stage, its replica count
+         * @param fixed    stages placed so far
          */
-        default double bottleneck(int[] chain, int[] first, int[] replicas) {
+        default double bottleneck(int[] chain, int[] first, int[] replicas, int fixed) {
             double worst = 0;
-            for (int s = 0; s < replicas.length; s++) {
+            for (int s = 0; s < fixed; s++) {
                 worst = Math.max(worst, of(s, first[s], replicas[s], chain[s], chain[s + 1]));
             }
             return worst;
@@ -74,6 +77,11 @@ public final class ReplicaPartitioner {
     }
 
     private ReplicaPartitioner() {
+    }
+
+    /** Whether the choice (inner ideal i, r replicas) comes before the stored one (0 replicas: none stored). */
+    private static boolean before(int i, int r, int storedInner, int storedReplicas) {
+        return storedReplicas == 0 || i < storedInner || i == storedInner && r < storedReplicas;
     }
 
     /**
@@ -84,6 +92,20 @@ public final class ReplicaPartitioner {
      * @return the optimal placement, or empty when every placement has a forbidden stage
      */
     public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost) {
+        return minimizeBottleneck(ideals, stages, replicas, cost, IdealPartitioner.SEARCH_NODES, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #minimizeBottleneck(Ideals, int, int, Cost)}, with at most {@code searchNodes} partial placements
+     * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search), and only
+     * placements whose bottleneck is strictly below {@code below}: a caller that keeps a placement only when it
+     * beats one it has passes that one's bottleneck, and the program never extends a prefix that is not below
+     * it (the optimum below the bound is the same placement, found with less work).
+     *
+     * @return the optimal placement below the bound, or empty when there is none
+     */
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, int replicas, Cost cost, int searchNodes,
+                                                      double below) {
         if (stages < 1 || stages > ideals.blocks() || stages > replicas) {
             throw new IllegalArgumentException("need 1 <= stages <= min(blocks, replicas), got stages=" + stages
                     + " blocks=" + ideals.blocks() + " replicas=" + replicas);
@@ -94,7 +116,7 @@ public final class ReplicaPartitioner {
         int[][][] used = new int[stages + 1][replicas + 1][n];
         for (double[][] plane : best) {
             for (double[] row : plane) {
-                Arrays.fill(row, Double.POSITIVE_INFINITY);
+                Arrays.fill(row, below);
             }
         }
         best[0][0][0] = 0;
@@ -103,17 +125,25 @@ public final class ReplicaPartitioner {
             int uFrom = s == stages ? replicas : s;
             int uTo = replicas - (stages - s);
             for (int u = uFrom; u <= uTo; u++) {
+                double[] row = best[s][u];
                 for (int j = s == stages ? ideals.full() : 1; j < n; j++) {
-                    for (int i : ideals.subsetsView(j)) {
-                        for (int r = 1; r <= u - (s - 1); r++) {
-                            double prefix = best[s - 1][u - r][i];
-                            double current = best[s][u][j];
-                            if (prefix >= current || cost.lowerBound(s - 1, u - r, r, i, j) >= current) {
+                    // replica count outer, so each prefix row is read in order; ties go to the smaller inner
+                    // ideal, then fewer replicas, as if the inner ideal were the outer loop
+                    for (int r = 1; r <= u - (s - 1); r++) {
+                        double[] prefixes = best[s - 1][u - r];
+                        for (int i : ideals.subsetsView(j)) {
+                            double prefix = prefixes[i];
+                            double current = row[j];
+                            if (prefix >= below || prefix > current || prefix == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                                continue;
+                            }
+                            double bound = cost.lowerBound(s - 1, u - r, r, i, j);
+                            if (bound > current || bound == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
                             double value = Math.max(prefix, cost.of(s - 1, u - r, r, i, j));
-                            if (value < current) {
-                                best[s][u][j] = value;
+                            if (value < current || value == current && before(i, r, cut[s][u][j], used[s][u][j])) {
+                                row[j] = value;
                                 cut[s][u][j] = i;
                                 used[s][u][j] = r;
                             }
@@ -123,7 +153,7 @@ public final class ReplicaPartitioner {
             }
         }
         double bottleneck = best[stages][replicas][ideals.full()];
-        if (bottleneck == Double.POSITIVE_INFINITY) {
+        if (bottleneck >= below || bottleneck == Double.POSITIVE_INFINITY) {
             return Optional.empty();
         }
         int[] chain = new int[stages + 1];
@@ -137,8 +167,15 @@ public final class ReplicaPartitioner {
             u -= replicasOf[s - 1];
             firstOf[s - 1] = u;
         }
-        int[] stageOf = IdealPartitioner.stageOf(ideals, chain);
-        bottleneck = cost.bottleneck(chain, firstOf, replicasOf);
-        return Optional.of(new Result(stageOf, replicasOf, bottleneck));
+        LaterStageSearch.Placement placement = new LaterStageSearch.Placement(chain, firstOf, replicasOf);
+        double exact = cost.bottleneck(chain, firstOf, replicasOf, stages);
+        if (exact > bottleneck) {
+            placement = LaterStageSearch.improve(ideals, cost, replicas, placement, Math.min(exact, below), searchNodes);
+            exact = cost.bottleneck(placement.chain(), placement.first(), placement.replicas(), stages);
+        }
+        if (exact >= below) {
+            return Optional.empty();
+        }
+        return Optional.of(new Result(IdealPartitioner.stageOf(ideals, placement.chain()), placement.replicas(), exact));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.modelpar.solver.partition.IdealsTest.e;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -61,6 +62,83 @@ class ReplicaPartitionerTest {
             SetCost cost = dag;
             dp.ifPresent(r -> assertThat(evaluate(cost, r.stageOfBlock(), r.replicasOfStage())).isEqualTo(r.bottleneck()));
         }
+    }
+
+    /**
+     * The exhaustive reference for a cost where an output is sent once to each later stage reading it (so the
+     * program alone is not exact and the branch and bound decides): every assignment of blocks to k ordered
+     * stages respecting the DAG times every split of R replicas, with and without memory limits; R = k is the
+     * even case, where {@link IdealPartitioner} must agree too.
+     */
+    @Test
+    void searchEqualsBruteForceWhenSendsArePerReceivingStage() {
+        Random random = new Random(23);
+        int searched = 0;
+        int uneven = 0;
+        for (int round = 0; round < 200; round++) {
+            int k = 2 + random.nextInt(3);
+            int replicas = k + random.nextInt(4);
+            int n = k + random.nextInt(k == 4 ? 4 : k == 3 ? 5 : 7);
+            SendCost dag = SendCost.random(random, n, randomEdges(random, n), round % 2 == 1);
+            Ideals ideals = Ideals.of(n, dag.edges(), 1 << 12).orElseThrow();
+            double brute = bruteForce(dag, k, replicas);
+            Optional<ReplicaPartitioner.Result> dp = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals));
+            assertThat(dp.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY))
+                    .as("round %d: %d blocks, %d stages, %d replicas", round, n, k, replicas).isEqualTo(brute);
+            dp.ifPresent(r -> assertThat(dag.evaluate(r.stageOfBlock(), r.replicasOfStage())).isEqualTo(r.bottleneck()));
+            // asked for a placement below the optimum there is none; just above it, the optimum
+            assertThat(ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), IdealPartitioner.SEARCH_NODES,
+                    brute)).as("round %d", round).isEmpty();
+            assertThat(ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), IdealPartitioner.SEARCH_NODES,
+                    Math.nextUp(brute)).map(ReplicaPartitioner.Result::bottleneck)).isEqualTo(dp.map(ReplicaPartitioner.Result::bottleneck));
+            Optional<ReplicaPartitioner.Result> unsearched = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals), 0, Double.POSITIVE_INFINITY);
+            if (unsearched.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY) > brute) {
+                searched++;
+            }
+            if (dp.isPresent() && Arrays.stream(dp.get().replicasOfStage()).distinct().count() > 1) {
+                uneven++;
+            }
+            if (replicas == k) {
+                ReplicaPartitioner.Cost cost = dag.over(ideals);
+                int[] ones = new int[k];
+                Arrays.fill(ones, 1);
+                int[] first = new int[k];
+                Arrays.setAll(first, s -> s);
+                var even = IdealPartitioner.minimizeBottleneck(ideals, k, new IdealPartitioner.Cost() {
+                    @Override
+                    public double of(int stage, int inner, int outer) {
+                        return cost.of(stage, stage, 1, inner, outer);
+                    }
+
+                    @Override
+                    public double bottleneck(int[] chain, int fixed) {
+                        return cost.bottleneck(chain, first, ones, fixed);
+                    }
+                });
+                assertThat(even.map(IdealPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY)).as("round %d", round).isEqualTo(brute);
+            }
+        }
+        // the search decided some optima, and some optima replicate stages unevenly
+        assertThat(searched).as("searched").isGreaterThanOrEqualTo(8);
+        assertThat(uneven).as("uneven").isGreaterThanOrEqualTo(20);
+    }
+
+    private static double bruteForce(SendCost dag, int k, int replicas) {
+        double best = Double.POSITIVE_INFINITY;
+        int n = dag.blocks();
+        int[] stageOf = new int[n];
+        List<int[]> splits = compositions(replicas, k);
+        for (long code = 0; code < (long) Math.pow(k, n); code++) {
+            long c = code;
+            for (int b = 0; b < n; b++) {
+                stageOf[b] = (int) (c % k);
+                c /= k;
+            }
+            for (int[] split : splits) {
+                best = Math.min(best, dag.evaluate(stageOf, split));
+            }
+        }
+        return best;
     }
 
     private static double bruteForce(SetCost dag, int k, int replicas) {

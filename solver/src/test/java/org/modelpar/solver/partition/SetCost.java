@@ -95,15 +95,10 @@ record SetCost(int blocks, List<int[]> edges, double[] weight, double[] outputCo
 
     /** The slowest stage of an assignment; infinity when a stage is empty or a tensor goes back. */
     double evaluate(int[] stageOf, int stages) {
-        long[] sets = new long[stages];
-        for (int b = 0; b < blocks; b++) {
-            sets[stageOf[b]] |= 1L << b;
+        if (!forward(edges, stageOf)) {
+            return Double.POSITIVE_INFINITY;
         }
-        for (int[] e : edges) {
-            if (stageOf[e[0]] > stageOf[e[1]]) {
-                return Double.POSITIVE_INFINITY;
-            }
-        }
+        long[] sets = sets(stageOf, stages);
         double worst = 0;
         for (int s = 0; s < stages; s++) {
             worst = Math.max(worst, sets[s] == 0 ? Double.POSITIVE_INFINITY : of(s, sets[s]));
@@ -111,7 +106,22 @@ record SetCost(int blocks, List<int[]> edges, double[] weight, double[] outputCo
         return worst;
     }
 
-    private static long mask(Ideals ideals, int ideal) {
+    /** Whether every edge goes to the same or a later stage. */
+    static boolean forward(List<int[]> edges, int[] stageOf) {
+        return edges.stream().allMatch(e -> stageOf[e[0]] <= stageOf[e[1]]);
+    }
+
+    /** The blocks of each stage as a bit mask. */
+    static long[] sets(int[] stageOf, int stages) {
+        long[] sets = new long[stages];
+        for (int b = 0; b < stageOf.length; b++) {
+            sets[stageOf[b]] |= 1L << b;
+        }
+        return sets;
+    }
+
+    /** The blocks of an ideal as a bit mask. */
+    static long mask(Ideals ideals, int ideal) {
         long m = 0;
         for (int b = 0; b < ideals.blocks(); b++) {
             if (ideals.contains(ideal, b)) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * Cuts an encoded message into frames of at most {@link #CHUNK_BYTES} payload bytes (gRPC's default
  * limit on one inbound message is 4 MiB, and small frames let HTTP/2 flow control pace the sender), and
  * joins them again. A frame is {@code [int total][int offset][bytes]}, so frames of one stream need no
- * other state than the message being assembled.
+ * other state than the message being assembled. A message of one frame is read where it lies, not copied.
  */
 final class Frames {
     static final int CHUNK_BYTES = 1 << 20;
@@ -29,10 +29,13 @@ final class Frames {
     }
 
     /** Adds a frame; returns the whole message once its last frame has arrived. */
-    Optional<byte[]> add(byte[] frame) {
+    Optional<ByteBuffer> add(byte[] frame) {
         ByteBuffer b = ByteBuffer.wrap(frame);
         int total = b.getInt();
         int offset = b.getInt();
+        if (offset == 0 && b.remaining() == total) {
+            return Optional.of(b.slice());
+        }
         if (offset == 0) {
             assembling = new byte[total];
         } else if (assembling == null || assembling.length != total) {
@@ -45,6 +48,6 @@ final class Frames {
         }
         byte[] done = assembling;
         assembling = null;
-        return Optional.of(done);
+        return Optional.of(ByteBuffer.wrap(done));
     }
 }

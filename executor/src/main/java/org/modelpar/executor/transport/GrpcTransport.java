@@ -63,6 +63,8 @@ public final class GrpcTransport implements Transport {
     private final Server server;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Outbound> outbound = new HashMap<>();
+    /** Why the run stopped elsewhere ({@link #abort}); null while it runs. */
+    private volatile String aborted;
 
     /**
      * Starts serving the mailboxes of this process's devices.
@@ -107,10 +109,10 @@ public final class GrpcTransport implements Transport {
                 m.tensors().forEach((k, v) -> copies.put(k, v.dup('c')));
             }
             m.onDelivered().run();
-            box.put(Message.of(m.key(), copies), waits);
+            box.put(Message.of(m.key(), copies), abortable(waits));
             return;
         }
-        outbound(to).write(Frames.split(TensorCodec.encode(m)), waits);
+        outbound(to).write(Frames.split(TensorCodec.encode(m)), abortable(waits));
         m.onDelivered().run();
     }
 
@@ -120,7 +122,24 @@ public final class GrpcTransport implements Transport {
         if (box == null) {
             throw new IllegalArgumentException("device " + key.to() + " is not served by this process " + local.keySet());
         }
-        return box.take(key, waits);
+        return box.take(key, abortable(waits));
+    }
+
+    /**
+     * Stops every wait of this process's sends and receives, now and later, with {@code why}: the run stopped
+     * elsewhere (the coordinator says so), so a device waiting for a lost rank fails at once, naming its instruction.
+     */
+    public void abort(String why) {
+        aborted = why;
+    }
+
+    private Waits abortable(Waits waits) {
+        return (monitor, done, what) -> {
+            waits.await(monitor, () -> aborted != null || done.getAsBoolean(), what);
+            if (aborted != null) {
+                throw new IllegalStateException("the run stopped: " + aborted);
+            }
+        };
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.Executor;
+import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
@@ -47,11 +48,16 @@ public final class Worker {
      * @throws ExecutionException       when this worker's device fails
      */
     public static void run(Rendezvous rendezvous, String advertiseHost) {
+        run(rendezvous, advertiseHost, FaultHook.none());
+    }
+
+    /** As {@link #run(Rendezvous, String)}, calling {@code hook} before every instruction (tests inject faults). */
+    public static void run(Rendezvous rendezvous, String advertiseHost, FaultHook hook) {
         ManagedChannel channel = NettyChannelBuilder.forTarget(rendezvous.coordinator(), InsecureChannelCredentials.create()).build();
         try {
             WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
             try {
-                train(channel, rendezvous, advertiseHost, job);
+                train(channel, rendezvous, advertiseHost, job, new Progress(hook));
             } catch (RuntimeException e) {
                 String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -63,7 +69,7 @@ public final class Worker {
         }
     }
 
-    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job) {
+    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job, Progress progress) {
         ComputationGraph graph = job.graph();
         PlacementPlan plan = job.plan();
         StepProgram program = Lowering.lower(graph, job.cluster(), plan);
@@ -72,7 +78,7 @@ public final class Worker {
                     + program.programs().size() + " devices (one worker process per device)");
         }
         String device = program.programs().get(r.rank()).device();
-        TrainOptions options = job.options();
+        TrainOptions options = job.options(progress);
         int capacity = Executor.mailboxCapacities(program).get(device);
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
         try (GrpcTransport transport = new GrpcTransport(bind, 0, Map.of(device, capacity),
@@ -84,7 +90,8 @@ public final class Worker {
                 byDevice.put(program.programs().get(i).device(), addresses[i]);
             }
             transport.connect(byDevice);
-            try (Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
+            try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport);
+                 Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
                 if (options.resumeDir().isPresent()) {
                     Trainer.restore(executor, options.resumeDir().get(), graph, program);
                 }

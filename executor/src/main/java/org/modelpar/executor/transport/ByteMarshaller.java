@@ -21,6 +21,11 @@ public final class ByteMarshaller implements MethodDescriptor.Marshaller<byte[]>
     private ByteMarshaller() {
     }
 
+    /** The one instance, for method descriptors that take or return bytes on one side only. */
+    static ByteMarshaller instance() {
+        return INSTANCE;
+    }
+
     @Override
     public InputStream stream(byte[] value) {
         return new Bytes(value);

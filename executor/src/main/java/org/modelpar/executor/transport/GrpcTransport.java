@@ -18,6 +18,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,8 +47,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class GrpcTransport implements Transport {
     static final String SERVICE = "modelpar.Transport";
-    static final MethodDescriptor<byte[], byte[]> FRAMES =
-            ByteMarshaller.method(SERVICE, "Frames", MethodDescriptor.MethodType.CLIENT_STREAMING);
+    static final MethodDescriptor<Frames.Frame, byte[]> FRAMES = MethodDescriptor.<Frames.Frame, byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Frames"))
+            .setRequestMarshaller(Frames.MARSHALLER)
+            .setResponseMarshaller(ByteMarshaller.instance())
+            .build();
     /** HTTP/2 flow-control window of every stream, and the bytes a sender may queue beyond it. */
     static final int WINDOW_BYTES = 8 << 20;
     /** How long closing waits for a peer to acknowledge the last frames sent to it. */
@@ -63,6 +68,7 @@ public final class GrpcTransport implements Transport {
     private final Server server;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Outbound> outbound = new HashMap<>();
+    private final ReceivedArrays received = new ReceivedArrays();
     /** Why the run stopped elsewhere ({@link #abort}); null while it runs. */
     private volatile String aborted;
 
@@ -112,7 +118,7 @@ public final class GrpcTransport implements Transport {
             box.put(Message.of(m.key(), copies), abortable(waits));
             return;
         }
-        outbound(to).write(Frames.split(TensorCodec.encode(m)), abortable(waits));
+        outbound(to).write(m, abortable(waits));
         m.onDelivered().run();
     }
 
@@ -144,7 +150,12 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public void release(Collection<INDArray> arrays) {
-        // decoded arrays are this process's own heap-managed buffers; nothing to reuse
+        received.release(arrays);
+    }
+
+    /** Arrays allocated so far to decode received tensors into (constant once the steps repeat). */
+    long receivedAllocations() {
+        return received.allocations();
     }
 
     @Override
@@ -165,7 +176,7 @@ public final class GrpcTransport implements Transport {
         return outbound.computeIfAbsent(address, Outbound::new);
     }
 
-    private StreamObserver<byte[]> inbound(StreamObserver<byte[]> response) {
+    private StreamObserver<Frames.Frame> inbound(StreamObserver<byte[]> response) {
         ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) response;
         call.disableAutoRequest();
         call.request(1);
@@ -175,14 +186,14 @@ public final class GrpcTransport implements Transport {
             private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
 
             @Override
-            public void onNext(byte[] frame) {
+            public void onNext(Frames.Frame frame) {
                 try {
                     var whole = frames.add(frame);
                     if (whole.isEmpty()) {
                         call.request(1);
                         return;
                     }
-                    Message m = TensorCodec.decode(whole.get());
+                    Message m = TensorCodec.decode(whole.get(), received::take);
                     Mailbox box = local.get(m.key().to());
                     if (box == null) {
                         throw new IllegalStateException("message for device " + m.key().to() + " reached a process serving " + local.keySet());
@@ -228,7 +239,9 @@ public final class GrpcTransport implements Transport {
     private static final class Outbound {
         private final String address;
         private final ManagedChannel channel;
-        private ClientCallStreamObserver<byte[]> stream;
+        private ClientCallStreamObserver<Frames.Frame> stream;
+        /** The last message's encoding, reused by the next (gRPC has copied a frame once {@code onNext} returns). */
+        private byte[] encoded = new byte[0];
         private Throwable failure;
         private boolean finished;
         private boolean acknowledged;
@@ -238,9 +251,9 @@ public final class GrpcTransport implements Transport {
             this.channel = NettyChannelBuilder.forTarget(address, InsecureChannelCredentials.create())
                     .flowControlWindow(WINDOW_BYTES).directExecutor().build();
             ClientCalls.asyncClientStreamingCall(channel.newCall(FRAMES, CallOptions.DEFAULT.withOnReadyThreshold(WINDOW_BYTES)),
-                    new ClientResponseObserver<byte[], byte[]>() {
+                    new ClientResponseObserver<Frames.Frame, byte[]>() {
                         @Override
-                        public void beforeStart(ClientCallStreamObserver<byte[]> requests) {
+                        public void beforeStart(ClientCallStreamObserver<Frames.Frame> requests) {
                             stream = requests;
                             requests.setOnReadyHandler(() -> wake());
                         }
@@ -275,8 +288,10 @@ public final class GrpcTransport implements Transport {
             notifyAll();
         }
 
-        synchronized void write(List<byte[]> frames, Waits waits) throws InterruptedException {
-            for (byte[] frame : frames) {
+        synchronized void write(Message m, Waits waits) throws InterruptedException {
+            ByteBuffer bytes = TensorCodec.encode(m, encoded);
+            encoded = bytes.array();
+            for (Frames.Frame frame : Frames.split(encoded, bytes.limit())) {
                 waits.await(this, () -> failure != null || stream.isReady(), "the flow-control window to " + address);
                 if (failure != null) {
                     throw new IllegalStateException("connection to " + address + " lost: " + failure.getMessage());

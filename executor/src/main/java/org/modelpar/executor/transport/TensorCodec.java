@@ -24,11 +24,17 @@ public final class TensorCodec {
     private TensorCodec() {
     }
 
-    /**
-     * The message's bytes: a small header written through a {@link DataOutputStream}, then each tensor's
-     * values copied once, in bulk, from its native buffer into the array.
-     */
+    /** The message's bytes. */
     public static byte[] encode(Message m) {
+        return encode(m, new byte[0]).array();
+    }
+
+    /**
+     * Encodes {@code m} into {@code reuse} when it is large enough, else into a new array of the exact size:
+     * a small header written through a {@link DataOutputStream}, then each tensor's values copied once, in
+     * bulk, from its native buffer. Returns the array wrapped, its limit the encoded length.
+     */
+    public static ByteBuffer encode(Message m, byte[] reuse) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             Map<String, INDArray> sorted = new TreeMap<>(m.tensors());
             ByteArrayOutputStream header = new ByteArrayOutputStream();
@@ -46,21 +52,32 @@ public final class TensorCodec {
                 valueBytes += t.length() * width(t.dataType());
             }
             out.flush();
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(header.size() + valueBytes)).order(ByteOrder.LITTLE_ENDIAN);
+            int length = Math.toIntExact(header.size() + valueBytes);
+            ByteBuffer bytes = ByteBuffer.wrap(reuse.length >= length ? reuse : new byte[length], 0, length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             bytes.put(header.toByteArray());
             sorted.values().forEach(t -> putValues(t, bytes));
-            return bytes.array();
+            return bytes.flip();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static Message decode(byte[] bytes) {
-        return decode(ByteBuffer.wrap(bytes));
+        return decode(ByteBuffer.wrap(bytes), (type, shape) -> Nd4j.createUninitialized(type, shape, 'c'));
     }
 
-    /** Reads a message from {@code bytes}' remaining bytes; each tensor's values are copied once into a new array. */
-    public static Message decode(ByteBuffer bytes) {
+    /** Where decoded tensors go: an array of this type and shape, 'c' order, contents undefined. */
+    @FunctionalInterface
+    interface ArraySource {
+        INDArray take(DataType type, long[] shape);
+    }
+
+    /**
+     * Reads a message from {@code bytes}' remaining bytes; each tensor's values are copied once, into an array
+     * from {@code arrays} (16-bit tensors: into a new one, cast from fp32).
+     */
+    static Message decode(ByteBuffer bytes, ArraySource arrays) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
              DataInputStream in = new DataInputStream(new ByteBufferInput(bytes))) {
             Message.Key key = new Message.Key(in.readUTF(), in.readUTF(), in.readUTF());
@@ -81,7 +98,7 @@ public final class TensorCodec {
                 }
                 ByteBuffer values = bytes.slice().limit(size).order(ByteOrder.LITTLE_ENDIAN);
                 bytes.position(bytes.position() + size);
-                tensors.put(names[i], array(types[i], shapes[i], values));
+                tensors.put(names[i], array(types[i], shapes[i], values, arrays));
             }
             return Message.of(key, tensors);
         } catch (IOException | IllegalArgumentException e) {
@@ -134,12 +151,12 @@ public final class TensorCodec {
         out.position(out.position() + n * width(c.dataType()));
     }
 
-    private static INDArray array(DataType type, long[] shape, ByteBuffer values) {
-        DataType stored = halfWidth(type) ? DataType.FLOAT : type;
+    private static INDArray array(DataType type, long[] shape, ByteBuffer values, ArraySource arrays) {
         if (length(shape) == 0) {
             return Nd4j.create(type, shape);
         }
-        INDArray a = Nd4j.createUninitialized(stored, shape, 'c');
+        DataType stored = halfWidth(type) ? DataType.FLOAT : type;
+        INDArray a = stored == type ? arrays.take(type, shape) : Nd4j.createUninitialized(stored, shape, 'c');
         if (stored == DataType.FLOAT) {
             nativeBytes(a).asFloatBuffer().put(values.asFloatBuffer());
         } else {

@@ -35,7 +35,8 @@ class GrpcTransportTest {
             assertThat(got.tensors().get("x").shape()).containsExactly(600, 900);
             assertThat(got.tensors().get("x").equals(rows)).isTrue();
             assertThat(got.tensors().get("y").data().asDouble()).containsExactly(exact.data().asDouble());
-            assertThat(Frames.split(TensorCodec.encode(Message.of(key, Map.of("x", rows))))).hasSize(3);
+            byte[] encoded = TensorCodec.encode(Message.of(key, Map.of("x", rows)));
+            assertThat(Frames.split(encoded, encoded.length)).hasSize(3);
         }
     }
 
@@ -67,6 +68,22 @@ class GrpcTransportTest {
             }
             sender.get(10, TimeUnit.SECONDS);
             assertThat(delivered.get()).isEqualTo(count);
+        }
+    }
+
+    @Test
+    void releasedArraysAreReusedSoSteadyReceivingAllocatesNothing() throws Exception {
+        try (GrpcTransport a = new GrpcTransport("127.0.0.1", 0, Map.of("a", 2), WAITS);
+             GrpcTransport b = new GrpcTransport("127.0.0.1", 0, Map.of("b", 2), WAITS)) {
+            connect(a, b);
+            for (int i = 0; i < 4; i++) {
+                Message.Key key = new Message.Key("a", "b", "act mb" + i);
+                a.send(Message.of(key, Map.of("x", Nd4j.valueArrayOf(new long[] {16, 8}, (float) i))), WAITS);
+                INDArray got = b.receive(key, WAITS).tensors().get("x");
+                assertThat(got.getFloat(15, 7)).isEqualTo((float) i);
+                b.release(java.util.List.of(got));
+            }
+            assertThat(b.receivedAllocations()).isEqualTo(1);
         }
     }
 

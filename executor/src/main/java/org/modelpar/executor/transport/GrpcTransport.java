@@ -36,9 +36,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The transport between worker processes: gRPC over Netty with raw byte frames. Each process serves the
  * mailboxes of its own devices; a send to a device of another process is encoded ({@link TensorCodec}),
  * cut into frames ({@link Frames}) and written on one client stream per peer process, kept open for the
- * run. A message costs no thread hand-off beyond Netty's own: the client's callbacks and the server's
- * handler run on the Netty event loop (direct executors), and the handler decodes the frame and puts the
- * message into its mailbox there. The server asks for the next frame only once the previous message is in
+ * run; received tensors are decoded into pooled arrays that {@link #release} takes back ({@link ReceivedArrays}).
+ * A message costs no thread hand-off beyond Netty's own: the client's callbacks and the server's handler run
+ * on the Netty event loop (direct executors), and the handler decodes the frame and puts the message into its
+ * mailbox there. The server asks for the next frame only once the previous message is in
  * its mailbox, so a full mailbox pushes back to the sender through HTTP/2 flow control (a message that
  * meets a full mailbox waits on a thread of its own, not on the event loop): a sender goes on while its
  * bytes fit the window ({@link #WINDOW_BYTES}, fixed: no automatic tuning) plus what its stream may queue

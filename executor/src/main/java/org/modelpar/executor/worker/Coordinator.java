@@ -222,11 +222,10 @@ public final class Coordinator implements AutoCloseable {
             @Override
             public void onCompleted() {
                 synchronized (Coordinator.this) {
-                    if (rank[0] >= 0) {
-                        heartbeats.finish(rank[0]);
+                    if (rank[0] < 0 || heartbeats.finish(rank[0])) {
+                        out.onCompleted();
                     }
                 }
-                out.onCompleted();
             }
         };
     }

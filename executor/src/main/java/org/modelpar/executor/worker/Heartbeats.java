@@ -61,10 +61,13 @@ final class Heartbeats {
         }
     }
 
-    /** {@code rank} ended its stream: it has run its last step (or reported its own failure). */
-    void finish(int rank) {
+    /**
+     * {@code rank} ended its stream: it has run its last step (or reported its own failure). Returns whether the
+     * coordinator's side of the stream is still open (it is closed once {@link #stopAll} answered it).
+     */
+    boolean finish(int rank) {
         finished.add(rank);
-        streams.remove(rank);
+        return streams.remove(rank) != null;
     }
 
     /** {@code rank}'s stream broke: unless it had finished, its process went away ({@link #check} reports it). */

@@ -118,6 +118,7 @@ public final class LinkProbeServer implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     Message m = transport.receive(new Message.Key(from, self, "probe " + i), WAITS);
                     transport.send(Message.of(new Message.Key(self, from, "probe " + i), m.tensors()), WAITS);
+                    transport.release(m.tensors().values());
                 }
                 reply(out, new byte[0]);
             } catch (InterruptedException e) {
@@ -152,12 +153,12 @@ public final class LinkProbeServer implements AutoCloseable {
                 StringBuilder answer = new StringBuilder();
                 int i = 0;
                 for (long bytes : sizes) {
-                    INDArray payload = Nd4j.rand(DataType.FLOAT, Math.max(1, bytes / Float.BYTES));
+                    INDArray payload = Nd4j.ones(DataType.FLOAT, Math.max(1, bytes / Float.BYTES));
                     List<String> seconds = new ArrayList<>();
                     for (int r = 0; r < 2 * repetitions; r++, i++) {
                         long start = System.nanoTime();
                         transport.send(Message.of(new Message.Key(self, peerProbe, "probe " + i), Map.of("t", payload)), WAITS);
-                        transport.receive(new Message.Key(peerProbe, self, "probe " + i), WAITS);
+                        transport.release(transport.receive(new Message.Key(peerProbe, self, "probe " + i), WAITS).tensors().values());
                         if (r >= repetitions) {
                             seconds.add(Double.toString((System.nanoTime() - start) / 1e9));
                         }

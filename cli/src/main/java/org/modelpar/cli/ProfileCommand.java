@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.modelpar.executor.Ticker;
+import org.modelpar.executor.profile.LinkProbe;
 import org.modelpar.executor.profile.ModelProfiler;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.MeasuredTime;
@@ -15,6 +16,8 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.graph.io.GraphJson;
 import org.modelpar.executor.profile.ProfileResult;
 import org.modelpar.executor.profile.Profiler;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
@@ -32,7 +35,9 @@ import picocli.CommandLine.Spec;
  * {@code modelpar-cluster/1} profile to FILE and to {@code $MODELPAR_HOME/profiles/local.json}, which
  * {@code local:N} then uses. {@code modelpar profile --model M --graph-out FILE [--samples K]} instead times
  * the model's ops with the executor's kernels and writes the graph with those measured times
- * ({@link ModelProfiler}), for plans on {@code local:N}.
+ * ({@link ModelProfiler}), for plans on {@code local:N}. {@code modelpar profile --hosts H1:P,H2:P --cluster C --out FILE}
+ * measures the links between the hosts' link probes ({@code modelpar worker --probe-port P}) over the workers'
+ * transport and writes cluster C with them ({@link LinkProbe}).
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Measures this machine's devices and links and writes a cluster spec.")
@@ -60,6 +65,14 @@ final class ProfileCommand implements Runnable {
             description = "With --model or --graph: samples per timed pass (default ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--hosts", paramLabel = "H:P,...", split = ",",
+            description = "Measure the links between these hosts' link probes (modelpar worker --probe-port P), one per node of"
+                    + " --cluster in node order, and write the cluster with them to --out.")
+    List<String> hosts;
+
+    @Option(names = "--cluster", paramLabel = "C", description = "With --hosts: the cluster whose nodes the hosts are.")
+    String cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -67,6 +80,10 @@ final class ProfileCommand implements Runnable {
     public void run() {
         if (devices < 1 || repetitions < 1) {
             throw new CliInputException("--devices and --repetitions must be at least 1, got " + devices + " and " + repetitions);
+        }
+        if (hosts != null) {
+            profileLinks();
+            return;
         }
         if (graphOptions.given()) {
             profileModel();
@@ -90,6 +107,50 @@ final class ProfileCommand implements Runnable {
             printJson(w, r, written);
         } else {
             print(w, r, written);
+        }
+        w.flush();
+    }
+
+    /** Measures the links between the hosts and writes the cluster carrying them. */
+    private void profileLinks() {
+        if (cluster == null || out == null) {
+            throw new CliInputException("--hosts needs --cluster C (whose nodes the hosts are) and --out FILE (the cluster with the measured links)");
+        }
+        for (String h : hosts) {
+            int colon = h.lastIndexOf(':');
+            if (colon <= 0 || !h.substring(colon + 1).matches("\\d{1,5}") || Integer.parseInt(h.substring(colon + 1)) > 65535) {
+                throw new CliInputException("--hosts: '" + h + "' is not HOST:PORT (the port of the host's modelpar worker --probe-port)");
+            }
+        }
+        ClusterSpec c = Clusters.resolve(cluster);
+        if (hosts.size() < 2) {
+            throw new CliInputException("--hosts needs at least two hosts to measure a link, got " + hosts.size());
+        }
+        List<LinkProbe.Link> links;
+        ClusterSpec measured;
+        try {
+            LinkProbe.requireOnePerNode(c, hosts);
+            links = LinkProbe.measure(hosts, repetitions);
+            measured = LinkProbe.withLinks(c, hosts, links);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliInputException("--hosts: " + e.getMessage());
+        }
+        TextFiles.write(out, ClusterJson.write(measured));
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            var array = o.putArray("links");
+            links.forEach(l -> array.addObject().put("from", l.from()).put("to", l.to())
+                    .put("latencySeconds", l.link().latencySeconds()).put("bandwidthBytesPerSecond", l.link().bandwidthBytesPerSecond())
+                    .put("smallRoundTripSeconds", l.smallRoundTripSeconds()).put("largeRoundTripSeconds", l.largeRoundTripSeconds()));
+            o.put("written", out.toString());
+            JsonOutput.print(w, o);
+        } else {
+            links.forEach(l -> w.printf("%s <-> %s: latency %.1f us, bandwidth %.3f GB/s (median round trips: %d bytes %.1f us,"
+                            + " %d bytes %.2f ms, of %d each)%n", l.from(), l.to(), l.link().latencySeconds() * 1e6,
+                    l.link().bandwidthBytesPerSecond() / 1e9, LinkProbe.SMALL_BYTES, l.smallRoundTripSeconds() * 1e6,
+                    LinkProbe.LARGE_BYTES, l.largeRoundTripSeconds() * 1e3, repetitions));
+            w.println("wrote " + out);
         }
         w.flush();
     }

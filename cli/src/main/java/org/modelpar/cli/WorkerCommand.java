@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.transport.LinkProbeServer;
 import org.modelpar.executor.worker.Rendezvous;
 import org.modelpar.executor.worker.Worker;
 import org.modelpar.graph.ComputationGraph;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code modelpar worker}: one process of a multi-process run, one per device of the plan. Rank 0, given
  * {@code --plan}, is also the coordinator (it serves the rendezvous and prints the run); every other rank
- * needs only the rendezvous, from flags or the launcher's environment (docs/executor.md).
+ * needs only the rendezvous, from flags or the launcher's environment (docs/executor.md). With
+ * {@code --probe-port} it serves link probes for {@code modelpar profile --hosts} instead.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Runs one device of a plan as a worker process (Slurm, Kubernetes, or train --workers processes).")
@@ -39,6 +41,10 @@ final class WorkerCommand implements Runnable {
     @Option(names = "--advertise", paramLabel = "HOST", description = "Host the other workers reach this one at (default: 127.0.0.1 "
             + "when the coordinator is on loopback, else this machine's IP address).")
     String advertise;
+
+    @Option(names = "--probe-port", paramLabel = "PORT", description = "Instead of training: serve link probes on PORT until stopped,"
+            + " for modelpar profile --hosts (no rendezvous needed).")
+    Integer probePort;
 
     @Option(names = "--plan", paramLabel = "FILE", description = "Rank 0: the plan to train (makes it the coordinator).")
     Path plan;
@@ -69,6 +75,10 @@ final class WorkerCommand implements Runnable {
 
     @Override
     public void run() {
+        if (probePort != null) {
+            serveProbes();
+            return;
+        }
         Rendezvous r;
         try {
             r = Rendezvous.resolve(Optional.ofNullable(coordinator), Optional.ofNullable(rank), Optional.ofNullable(worldSize),
@@ -93,6 +103,23 @@ final class WorkerCommand implements Runnable {
                 });
         out.printf("parameters sha256 %s%n", result.parameterSha256());
         out.flush();
+    }
+
+    /** Serves link probes until the process is stopped. */
+    private void serveProbes() {
+        if (probePort < 0 || probePort > 65535) {
+            throw new CliInputException("--probe-port must be in [0, 65535], got " + probePort);
+        }
+        String host = advertise != null ? advertise : ownAddress();
+        String bind = host.equals("127.0.0.1") ? host : "0.0.0.0";
+        try (LinkProbeServer probes = new LinkProbeServer(bind, probePort, host)) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("serving link probes on %s:%d (modelpar profile --hosts ...,%s:%d,...)%n", bind, probes.port(), host, probes.port());
+            out.flush();
+            probes.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String ownAddress() {

@@ -22,6 +22,7 @@ public final class ClusterSpec {
     private final LinkProfile interNode;
     private final Map<String, NodeLinks> nodeLinks;
     private final Map<String, Double> computeCapacity;
+    private final Map<String, String> hosts;
     private final Map<String, ClusterDevice> byId;
     private final Map<String, List<ClusterDevice>> nodes;
     private final long totalMemoryBytes;
@@ -50,6 +51,15 @@ public final class ClusterSpec {
      */
     public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
                        Map<String, NodeLinks> nodeLinks, Map<String, Double> computeCapacity) {
+        this(name, devices, intraNode, interNode, nodeLinks, computeCapacity, Map.of());
+    }
+
+    /**
+     * @param hosts the machine each named node is (a host name or address, as workers and
+     *              {@code modelpar profile --hosts} reach it), by node name; nodes not named have no host
+     */
+    public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
+                       Map<String, NodeLinks> nodeLinks, Map<String, Double> computeCapacity, Map<String, String> hosts) {
         if (name == null || name.isBlank()) {
             throw new ProfileException("cluster name must be a non-empty string, got '" + name + "'");
         }
@@ -97,6 +107,18 @@ public final class ClusterSpec {
             }
         });
         this.computeCapacity = Collections.unmodifiableMap(capacity);
+        Map<String, String> hostOf = new LinkedHashMap<>(Objects.requireNonNullElse(hosts, Map.of()));
+        hostOf.forEach((node, host) -> {
+            if (!byNode.containsKey(node)) {
+                throw new ProfileException("cluster '" + name + "': host given for unknown node '" + node
+                        + "'; nodes: " + String.join(", ", byNode.keySet()));
+            }
+            if (host == null || host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new ProfileException("cluster '" + name + "': node '" + node + "' host must be a name or address"
+                        + " without spaces, got '" + host + "'");
+            }
+        });
+        this.hosts = Collections.unmodifiableMap(hostOf);
         this.totalMemoryBytes = memory;
     }
 
@@ -131,7 +153,17 @@ public final class ClusterSpec {
 
     /** This cluster with {@code capacity} as the compute capacity of its nodes (see the constructor). */
     public ClusterSpec withComputeCapacity(Map<String, Double> capacity) {
-        return new ClusterSpec(name, devices, intraNode, interNode, nodeLinks, capacity);
+        return new ClusterSpec(name, devices, intraNode, interNode, nodeLinks, capacity, hosts);
+    }
+
+    /** The machines of the nodes that name one, by node name. */
+    public Map<String, String> hosts() {
+        return hosts;
+    }
+
+    /** The machine node {@code node} is, when the cluster names it. */
+    public Optional<String> hostOf(String node) {
+        return Optional.ofNullable(hosts.get(node));
     }
 
     /** The effective links of a node (its own, or the cluster-wide defaults). */
@@ -187,12 +219,13 @@ public final class ClusterSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof ClusterSpec c && name.equals(c.name) && devices.equals(c.devices)
-                && intraNode.equals(c.intraNode) && interNode.equals(c.interNode) && nodeLinks.equals(c.nodeLinks);
+                && intraNode.equals(c.intraNode) && interNode.equals(c.interNode) && nodeLinks.equals(c.nodeLinks)
+                && hosts.equals(c.hosts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, devices, intraNode, interNode, nodeLinks);
+        return Objects.hash(name, devices, intraNode, interNode, nodeLinks, hosts);
     }
 
     @Override

@@ -41,6 +41,23 @@ class ClusterSpecTest {
     }
 
     @Test
+    void hostsNameNodesAndSurviveTheFileFormat() {
+        ClusterSpec c = new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)), Map.of(),
+                Map.of("a", "node07", "b", "10.0.0.8"));
+        assertThat(c.hostOf("a")).contains("node07");
+        assertThat(c.withComputeCapacity(Map.of("a", 1.5)).hosts()).isEqualTo(c.hosts());
+        String json = org.modelpar.profiles.io.ClusterJson.write(c);
+        assertThat(json).contains("\"host\" : \"node07\"");
+        assertThat(org.modelpar.profiles.io.ClusterJson.parse(json, "c.json")).isEqualTo(c);
+        assertThat(org.modelpar.profiles.io.ClusterJson.write(new ClusterSpec("c", devices, FAST, MID))).doesNotContain("host");
+        assertThatThrownBy(() -> new ClusterSpec("c", devices, FAST, MID, Map.of(), Map.of(), Map.of("x", "h")))
+                .isInstanceOf(ProfileException.class).hasMessage("cluster 'c': host given for unknown node 'x'; nodes: a, b");
+        assertThatThrownBy(() -> new ClusterSpec("c", devices, FAST, MID, Map.of(), Map.of(), Map.of("a", "node 7")))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("cluster 'c': node 'a' host must be a name or address without spaces, got 'node 7'");
+    }
+
+    @Test
     void crossNodeTransfersRunAtTheSlowerNodesLink() {
         ClusterSpec c = new ClusterSpec("c", devices, FAST, MID, Map.of("b", new NodeLinks(MID, SLOW)));
         ClusterDevice a0 = c.device("a0").orElseThrow();

@@ -23,10 +23,19 @@ public final class Mailbox {
 
     public synchronized void put(Message m, Waits waits) throws InterruptedException {
         waits.await(this, () -> messages.size() < capacity, "room in the mailbox for " + m.key());
+        offer(m);
+    }
+
+    /** Puts {@code m} when there is room, without waiting; returns whether it did. */
+    public synchronized boolean offer(Message m) {
+        if (messages.size() >= capacity) {
+            return false;
+        }
         if (messages.putIfAbsent(m.key(), m) != null) {
             throw new IllegalStateException("duplicate message " + m.key());
         }
         notifyAll();
+        return true;
     }
 
     public synchronized Message take(Message.Key key, Waits waits) throws InterruptedException {

@@ -16,52 +16,92 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The wire format of a {@link Message}: the key's three strings, the tensor count, then per tensor (in
- * name order) its name, dtype, shape and its values in 'c' order, little-endian, bit-exact. Only float and
- * double tensors travel (activations and gradients).
+ * The wire format of a {@link Message}: the key's three strings, the tensor count, per tensor (in name
+ * order) its name, dtype and shape, then the tensors' values in the same order, each in 'c' order,
+ * little-endian, bit-exact. Only float and double tensors travel (activations and gradients; 16-bit ones as fp32).
  */
 public final class TensorCodec {
     private TensorCodec() {
     }
 
+    /** The message's bytes. */
     public static byte[] encode(Message m) {
+        return encode(m, new byte[0]).array();
+    }
+
+    /**
+     * Encodes {@code m} into {@code reuse} when it is large enough, else into a new array of the exact size:
+     * a small header written through a {@link DataOutputStream}, then each tensor's values copied once, in
+     * bulk, from its native buffer. Returns the array wrapped, its limit the encoded length.
+     */
+    public static ByteBuffer encode(Message m, byte[] reuse) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+            Map<String, INDArray> sorted = new TreeMap<>(m.tensors());
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(header);
             out.writeUTF(m.key().from());
             out.writeUTF(m.key().to());
             out.writeUTF(m.key().tag());
-            out.writeInt(m.tensors().size());
-            for (Map.Entry<String, INDArray> e : new TreeMap<>(m.tensors()).entrySet()) {
+            out.writeInt(sorted.size());
+            long valueBytes = 0;
+            for (Map.Entry<String, INDArray> e : sorted.entrySet()) {
                 INDArray t = e.getValue();
                 out.writeUTF(e.getKey());
                 out.writeUTF(t.dataType().name());
                 writeShape(out, t.shape());
-                out.write(values(t));
+                valueBytes += t.length() * width(t.dataType());
             }
             out.flush();
-            return bytes.toByteArray();
+            int length = Math.toIntExact(header.size() + valueBytes);
+            ByteBuffer bytes = ByteBuffer.wrap(reuse.length >= length ? reuse : new byte[length], 0, length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            bytes.put(header.toByteArray());
+            sorted.values().forEach(t -> putValues(t, bytes));
+            return bytes.flip();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static Message decode(byte[] bytes) {
+        return decode(ByteBuffer.wrap(bytes), (type, shape) -> Nd4j.createUninitialized(type, shape, 'c'));
+    }
+
+    /** Where decoded tensors go: an array of this type and shape, 'c' order, contents undefined. */
+    @FunctionalInterface
+    interface ArraySource {
+        INDArray take(DataType type, long[] shape);
+    }
+
+    /**
+     * Reads a message from {@code bytes}' remaining bytes; each tensor's values are copied once, into an array
+     * from {@code arrays} (16-bit tensors: into a new one, cast from fp32).
+     */
+    static Message decode(ByteBuffer bytes, ArraySource arrays) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
-             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+             DataInputStream in = new DataInputStream(new ByteBufferInput(bytes))) {
             Message.Key key = new Message.Key(in.readUTF(), in.readUTF(), in.readUTF());
             int n = in.readInt();
+            String[] names = new String[n];
+            DataType[] types = new DataType[n];
+            long[][] shapes = new long[n][];
+            for (int i = 0; i < n; i++) {
+                names[i] = in.readUTF();
+                types[i] = DataType.valueOf(in.readUTF());
+                shapes[i] = readShape(in);
+            }
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                DataType type = DataType.valueOf(in.readUTF());
-                long[] shape = readShape(in);
-                byte[] raw = new byte[Math.toIntExact(Math.multiplyExact(length(shape), width(type)))];
-                in.readFully(raw);
-                tensors.put(name, array(type, shape, ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN)));
+                int size = Math.toIntExact(Math.multiplyExact(length(shapes[i]), width(types[i])));
+                if (bytes.remaining() < size) {
+                    throw new IOException("tensor " + names[i] + " needs " + size + " bytes, " + bytes.remaining() + " left");
+                }
+                ByteBuffer values = bytes.slice().limit(size).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.position(bytes.position() + size);
+                tensors.put(names[i], array(types[i], shapes[i], values, arrays));
             }
             return Message.of(key, tensors);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("malformed message on the wire: " + e.getMessage(), e);
         }
     }
@@ -95,30 +135,39 @@ public final class TensorCodec {
         return n;
     }
 
-    private static byte[] values(INDArray t) {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.length() * width(t.dataType()))).order(ByteOrder.LITTLE_ENDIAN);
+    /** Copies {@code t}'s values, 'c' order, 16-bit types as fp32, into {@code out} at its position. */
+    private static void putValues(INDArray t, ByteBuffer out) {
         INDArray c = t.isView() || t.ordering() != 'c' ? t.dup('c') : t;
         if (halfWidth(t.dataType())) {
-            b.asFloatBuffer().put(c.castTo(DataType.FLOAT).data().asFloat(), 0, Math.toIntExact(t.length()));
-        } else if (t.dataType() == DataType.FLOAT) {
-            b.asFloatBuffer().put(c.data().asFloat(), 0, Math.toIntExact(t.length()));
-        } else {
-            b.asDoubleBuffer().put(c.data().asDouble(), 0, Math.toIntExact(t.length()));
+            c = c.castTo(DataType.FLOAT);
         }
-        return b.array();
+        ByteBuffer values = nativeBytes(c);
+        int n = Math.toIntExact(c.length());
+        if (c.dataType() == DataType.FLOAT) {
+            out.asFloatBuffer().put(values.asFloatBuffer().limit(n));
+        } else {
+            out.asDoubleBuffer().put(values.asDoubleBuffer().limit(n));
+        }
+        out.position(out.position() + n * width(c.dataType()));
     }
 
-    private static INDArray array(DataType type, long[] shape, ByteBuffer b) {
-        int n = b.remaining() / width(type);
-        if (type == DataType.FLOAT || halfWidth(type)) {
-            float[] v = new float[n];
-            b.asFloatBuffer().get(v);
-            INDArray a = Nd4j.create(v, shape, 'c');
-            return type == DataType.FLOAT ? a : a.castTo(type);
+    private static INDArray array(DataType type, long[] shape, ByteBuffer values, ArraySource arrays) {
+        if (length(shape) == 0) {
+            return Nd4j.create(type, shape);
         }
-        double[] v = new double[n];
-        b.asDoubleBuffer().get(v);
-        return Nd4j.create(v, shape, 'c');
+        DataType stored = halfWidth(type) ? DataType.FLOAT : type;
+        INDArray a = stored == type ? arrays.take(type, shape) : Nd4j.createUninitialized(stored, shape, 'c');
+        if (stored == DataType.FLOAT) {
+            nativeBytes(a).asFloatBuffer().put(values.asFloatBuffer());
+        } else {
+            nativeBytes(a).asDoubleBuffer().put(values.asDoubleBuffer());
+        }
+        return stored == type ? a : a.castTo(type);
+    }
+
+    /** The array's own values in native memory ({@code a} is compact, 'c' order). */
+    private static ByteBuffer nativeBytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     /** 16-bit values travel as fp32 (exact both ways): twice their bytes, no bit handling of their formats. */
@@ -132,5 +181,32 @@ public final class TensorCodec {
             case DOUBLE -> Double.BYTES;
             default -> throw new IllegalArgumentException("only float, double, bf16 and fp16 tensors travel between processes, got " + type);
         };
+    }
+
+    /** {@code bytes}' remaining bytes as a stream; the stream advances the buffer. */
+    private static final class ByteBufferInput extends java.io.InputStream {
+        private final ByteBuffer bytes;
+
+        ByteBufferInput(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return bytes.hasRemaining() ? bytes.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!bytes.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, bytes.remaining());
+            bytes.get(b, off, n);
+            return n;
+        }
     }
 }

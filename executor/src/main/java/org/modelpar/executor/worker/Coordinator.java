@@ -36,8 +36,9 @@ import org.modelpar.simulator.timeline.Timeline;
  * rank's address), report every step ({@code Report}) and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
  * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends
- * with the training result; the first failure (a worker's, or its process's exit seen by a supervisor
- * through {@link #fail}) ends it with an {@link ExecutionException} naming the rank.
+ * with the training result; the first failure (a worker's, its process's exit seen by a supervisor
+ * through {@link #fail}, or a rank lost by its {@code Heartbeat} stream: {@link Heartbeats}) ends it with an
+ * {@link ExecutionException} naming the rank, its host and its instruction, and tells every worker to stop.
  */
 public final class Coordinator implements AutoCloseable {
     static final String SERVICE = "modelpar.Coordinator";
@@ -45,6 +46,8 @@ public final class Coordinator implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> JOIN = ByteMarshaller.method(SERVICE, "Join", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> REPORT = ByteMarshaller.method(SERVICE, "Report", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> FAIL = ByteMarshaller.method(SERVICE, "Fail", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> HEARTBEAT =
+            ByteMarshaller.method(SERVICE, "Heartbeat", MethodDescriptor.MethodType.BIDI_STREAMING);
     private final WorkerJob job;
     private final String model;
     private final String planHash;
@@ -57,6 +60,7 @@ public final class Coordinator implements AutoCloseable {
     private final String[] addresses;
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
+    private final Heartbeats heartbeats;
     private final Server server;
     private ExecutionException failure;
 
@@ -77,6 +81,7 @@ public final class Coordinator implements AutoCloseable {
         this.originEpochSeconds = Ticker.epochSeconds();
         this.firstStep = firstStep;
         this.addresses = new String[devices.size()];
+        this.heartbeats = new Heartbeats(Ticker.system(), TimeUnit.MILLISECONDS.toNanos(job.timeoutMillis() / 2));
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
                 .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
@@ -88,7 +93,8 @@ public final class Coordinator implements AutoCloseable {
                     String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 3);
                     fail(Integer.parseInt(f[0]), f[1], f[2]);
                     reply(out, new byte[0]);
-                })).build();
+                }))
+                .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(this::heartbeats)).build();
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
                     .addService(service).build().start();
@@ -106,6 +112,7 @@ public final class Coordinator implements AutoCloseable {
         if (failure == null) {
             String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
             failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
+            heartbeats.stopAll(failure.getMessage());
         }
         notifyAll();
     }
@@ -133,6 +140,7 @@ public final class Coordinator implements AutoCloseable {
         for (int step = firstStep; step < job.steps(); step++) {
             long since = System.nanoTime();
             while (failure == null && reports.getOrDefault(step, Map.of()).size() < devices.size()) {
+                heartbeats.check().ifPresent(lost -> fail(lost.rank(), lost.where(), lost.why()));
                 if (System.nanoTime() - since > stallNanos) {
                     int missing = 0;
                     while (reports.getOrDefault(step, Map.of()).containsKey(missing)) {
@@ -184,6 +192,42 @@ public final class Coordinator implements AutoCloseable {
                 waiting.clear();
             }
         }
+    }
+
+    /** One worker's heartbeat stream: its beats, its clean end, or its break ({@link Heartbeats}). */
+    private StreamObserver<byte[]> heartbeats(StreamObserver<byte[]> out) {
+        int[] rank = {-1};
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] message) {
+                var beat = Progress.Beat.decode(new String(message, StandardCharsets.UTF_8));
+                synchronized (Coordinator.this) {
+                    if (rank[0] < 0) {
+                        rank[0] = beat.getKey();
+                        heartbeats.open(rank[0], out);
+                    }
+                    heartbeats.beat(rank[0], beat.getValue());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                synchronized (Coordinator.this) {
+                    if (rank[0] >= 0) {
+                        heartbeats.broken(rank[0]);
+                    }
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (Coordinator.this) {
+                    if (rank[0] < 0 || heartbeats.finish(rank[0])) {
+                        out.onCompleted();
+                    }
+                }
+            }
+        };
     }
 
     private synchronized void report(StepReport r) {

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * {@code rank-R.log} in a temporary folder, removed after a run that ended well and kept after a failure.
  */
 public final class LocalWorkers implements AutoCloseable {
+    /** Each worker runs ND4J on one thread: OpenMP, and the BLAS libraries that read their own variable. */
+    private static final List<String> SINGLE_THREADED = List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS");
     private final List<Process> processes = new ArrayList<>();
     private final Path logs;
     private volatile boolean closing;
@@ -26,7 +28,8 @@ public final class LocalWorkers implements AutoCloseable {
 
     /**
      * Starts {@code worldSize} processes of {@code command}, each with {@code MODELPAR_COORDINATOR},
-     * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE} and {@code OMP_NUM_THREADS=1} in its environment.
+     * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE} and one ND4J thread ({@code OMP_NUM_THREADS=1}, {@code OPENBLAS_NUM_THREADS=1},
+     * {@code MKL_NUM_THREADS=1}) in its environment.
      */
     public static LocalWorkers start(List<String> command, int worldSize, String coordinatorAddress, Coordinator coordinator) {
         LocalWorkers w;
@@ -42,7 +45,7 @@ public final class LocalWorkers implements AutoCloseable {
                 b.environment().put("MODELPAR_COORDINATOR", coordinatorAddress);
                 b.environment().put("MODELPAR_RANK", Integer.toString(rank));
                 b.environment().put("MODELPAR_WORLD_SIZE", Integer.toString(worldSize));
-                b.environment().put("OMP_NUM_THREADS", "1");
+                SINGLE_THREADED.forEach(v -> b.environment().put(v, "1"));
                 Process p = b.start();
                 w.processes.add(p);
                 int r = rank;

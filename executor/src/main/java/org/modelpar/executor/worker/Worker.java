@@ -4,16 +4,19 @@ import io.grpc.CallOptions;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.Executor;
+import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
@@ -27,8 +30,8 @@ import org.modelpar.simulator.program.StepProgram;
 
 /**
  * One worker process: fetches the job from the coordinator, serves its device's mailbox over gRPC, joins
- * the rendezvous, runs its device's program for every step and reports each step; a failure is reported to
- * the coordinator (naming the instruction) before it is rethrown.
+ * the rendezvous, runs its device's program for every step and reports each step (while the next one runs);
+ * a failure is reported to the coordinator (naming the instruction) before it is rethrown.
  */
 public final class Worker {
     /** How long a worker waits for the coordinator to come up and for every rank to join. */
@@ -45,11 +48,16 @@ public final class Worker {
      * @throws ExecutionException       when this worker's device fails
      */
     public static void run(Rendezvous rendezvous, String advertiseHost) {
+        run(rendezvous, advertiseHost, FaultHook.none());
+    }
+
+    /** As {@link #run(Rendezvous, String)}, calling {@code hook} before every instruction (tests inject faults). */
+    public static void run(Rendezvous rendezvous, String advertiseHost, FaultHook hook) {
         ManagedChannel channel = NettyChannelBuilder.forTarget(rendezvous.coordinator(), InsecureChannelCredentials.create()).build();
         try {
             WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
             try {
-                train(channel, rendezvous, advertiseHost, job);
+                train(channel, rendezvous, advertiseHost, job, new Progress(hook));
             } catch (RuntimeException e) {
                 String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -61,7 +69,7 @@ public final class Worker {
         }
     }
 
-    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job) {
+    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job, Progress progress) {
         ComputationGraph graph = job.graph();
         PlacementPlan plan = job.plan();
         StepProgram program = Lowering.lower(graph, job.cluster(), plan);
@@ -70,7 +78,7 @@ public final class Worker {
                     + program.programs().size() + " devices (one worker process per device)");
         }
         String device = program.programs().get(r.rank()).device();
-        TrainOptions options = job.options();
+        TrainOptions options = job.options(progress);
         int capacity = Executor.mailboxCapacities(program).get(device);
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
         try (GrpcTransport transport = new GrpcTransport(bind, 0, Map.of(device, capacity),
@@ -82,30 +90,47 @@ public final class Worker {
                 byDevice.put(program.programs().get(i).device(), addresses[i]);
             }
             transport.connect(byDevice);
-            try (Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
+            try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport);
+                 Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
                 if (options.resumeDir().isPresent()) {
                     Trainer.restore(executor, options.resumeDir().get(), graph, program);
                 }
                 SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
+                Future<byte[]> reported = CompletableFuture.completedFuture(new byte[0]);
                 for (int step = executor.stepsDone(); step < options.steps(); step++) {
                     StepResult s = executor.step(task.batch(step, plan.globalBatchSize()));
                     boolean full = job.checkpoint().isPresent() || step == options.steps() - 1;
                     StepReport report = new StepReport(r.rank(), step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
                             full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
                             StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()));
-                    call(channel, Coordinator.REPORT, report.encode());
+                    // the report travels while the next step runs: only one is outstanding at a time
+                    answer(channel, Coordinator.REPORT, reported);
+                    reported = ClientCalls.futureUnaryCall(channel.newCall(Coordinator.REPORT, callOptions()), report.encode());
                 }
+                answer(channel, Coordinator.REPORT, reported);
             }
         }
     }
 
     private static byte[] call(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request) {
+        return answer(channel, method, ClientCalls.futureUnaryCall(channel.newCall(method, callOptions()), request));
+    }
+
+    private static CallOptions callOptions() {
+        return CallOptions.DEFAULT.withWaitForReady().withDeadlineAfter(RENDEZVOUS_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the coordinator's answer to a call (its deadline bounds the wait). */
+    private static byte[] answer(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, Future<byte[]> call) {
         try {
-            return ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withWaitForReady()
-                    .withDeadlineAfter(RENDEZVOUS_SECONDS, TimeUnit.SECONDS), request);
-        } catch (StatusRuntimeException e) {
+            return call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the coordinator's answer to " + method.getBareMethodName(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Status status = Status.fromThrowable(e.getCause());
             throw new IllegalStateException("coordinator " + channel.authority() + " answered "
-                    + method.getBareMethodName() + " with " + e.getStatus().getCode() + ": " + e.getStatus().getDescription(), e);
+                    + method.getBareMethodName() + " with " + status.getCode() + ": " + status.getDescription(), e.getCause());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.io.GraphJson;
@@ -55,10 +56,14 @@ public record WorkerJob(String graphJson, String clusterJson, String planJson, i
         return PlanJson.read(planJson, "job plan").plan();
     }
 
-    /** The training options a worker runs with: no checkpoints of its own, resuming where the job says. */
-    public TrainOptions options() {
+    /**
+     * The training options a worker runs with: no checkpoints of its own, resuming where the job says, {@code hook}
+     * called before every instruction.
+     */
+    public TrainOptions options(FaultHook hook) {
         ExecutorOptions e = ExecutorOptions.defaults(seed, learningRate).withDataType(DataType.valueOf(dataType))
-                .withTimeout(Duration.ofMillis(timeoutMillis)).withMemoryBudgets(memoryBudgetBytes, defaultBudgetBytes);
+                .withTimeout(Duration.ofMillis(timeoutMillis)).withMemoryBudgets(memoryBudgetBytes, defaultBudgetBytes)
+                .withFaultHook(hook);
         return new TrainOptions(steps, e, dataSeed, Optional.empty(), resume());
     }
 

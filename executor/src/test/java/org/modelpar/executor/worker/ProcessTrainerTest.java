@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +32,10 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.program.Stream;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 
@@ -102,6 +107,54 @@ class ProcessTrainerTest {
         assertThat(resumed.firstStep()).isEqualTo(2);
         assertThat(resumedSteps).containsExactly(2, 3);
         assertThat(resumed.parameterSha256()).isEqualTo(uninterrupted);
+    }
+
+    @Test
+    void hungWorkerIsNamedByItsHeartbeatBeforeItsPeerTimesOut() {
+        Duration timeout = Duration.ofSeconds(8);
+        List<Instruction> rank1 = program.programs().get(1).instructions();
+        int compute = IntStream.range(0, rank1.size()).filter(i -> rank1.get(i).stream() == Stream.COMPUTE).findFirst().orElseThrow();
+        List<String> hangs = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of("hang=1:1:" + compute));
+        long[] stepZeroAt = new long[1];
+        assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty(), timeout),
+                hangs, r -> stepZeroAt[0] = System.nanoTime()))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageStartingWith("device cpu1 (rank 1 at 127.0.0.1:")
+                .hasMessageContaining("failed at step 1 instruction " + compute + " '" + rank1.get(compute).name() + "': no progress for ")
+                .hasMessageEndingWith(" s in a compute instruction (hung)");
+        assertThat((System.nanoTime() - stepZeroAt[0]) / 1e9).as("seconds from step 0 to the stop").isLessThan(timeout.toSeconds());
+    }
+
+    @Test
+    void deadRankWithoutASupervisorStopsTheRunThroughItsHeartbeat() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        b.environment().putAll(Map.of("MODELPAR_COORDINATOR", "127.0.0.1:" + port, "MODELPAR_RANK", "1", "MODELPAR_WORLD_SIZE", "2"));
+        Process rank1 = b.start();
+        long[] killedAt = new long[1];
+        try {
+            assertThatThrownBy(() -> ProcessTrainer.coordinate(graph, cluster, program, options(Optional.empty(), Optional.empty()),
+                    new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> {
+                        if (r.step() == 1) {
+                            rank1.destroyForcibly();
+                            killedAt[0] = System.nanoTime();
+                        }
+                    }))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasMessageStartingWith("device cpu1 (rank 1 at 127.0.0.1:")
+                    .hasMessageContaining("its connection to the coordinator closed before the run ended (the worker process died)")
+                    .hasMessageNotContaining("\n");
+            assertThat((System.nanoTime() - killedAt[0]) / 1e9).as("seconds from kill to stop").isLessThan(5);
+        } finally {
+            rank1.destroyForcibly();
+        }
+    }
+
+    private TrainOptions options(Optional<Path> checkpoint, Optional<Path> resume, Duration timeout) {
+        return new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e-2).withTimeout(timeout), 9, checkpoint, resume);
     }
 
     private TrainOptions options(Optional<Path> checkpoint, Optional<Path> resume) {

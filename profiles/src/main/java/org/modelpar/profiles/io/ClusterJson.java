@@ -23,8 +23,8 @@ import org.modelpar.profiles.ProfileLimits;
 
 /**
  * Reads and writes {@code modelpar-cluster/1} (docs/profiles.md#file-formats): {@code name}, optional {@code description},
- * optional {@code deviceTypes} (name -> inline device), {@code nodes} ([{@code name}, {@code devices}: [{@code id},
- * {@code type}], optional own {@code intraNode}/{@code interNode}]), {@code intraNode} and {@code interNode}
+ * optional {@code deviceTypes} (name -> inline device), {@code nodes} ([{@code name}, optional {@code host},
+ * {@code devices}: [{@code id}, {@code type}], optional own {@code intraNode}/{@code interNode}]), {@code intraNode} and {@code interNode}
  * ({@code bandwidthBytesPerSecond}, {@code latencySeconds}). A {@code type} names a {@code deviceTypes} key or a
  * catalog device; {@code interNode} bandwidth is each device's share of its node's NICs, one direction.
  */
@@ -92,6 +92,7 @@ public final class ClusterJson {
         for (Map.Entry<String, List<ClusterDevice>> node : cluster.nodes().entrySet()) {
             ObjectNode n = nodes.addObject();
             n.put("name", node.getKey());
+            cluster.hostOf(node.getKey()).ifPresent(h -> n.put("host", h));
             ArrayNode devices = n.putArray("devices");
             node.getValue().forEach(d -> devices.addObject().put("id", d.id()).put("type", d.type()));
             NodeLinks own = cluster.nodeLinks().get(node.getKey());

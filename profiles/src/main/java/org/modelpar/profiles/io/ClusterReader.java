@@ -20,7 +20,7 @@ import org.modelpar.profiles.ProfileLimits;
 final class ClusterReader {
     private static final Set<String> FIELDS =
             Set.of("format", "name", "description", "deviceTypes", "nodes", "intraNode", "interNode");
-    private static final Set<String> NODE_FIELDS = Set.of("name", "devices", "intraNode", "interNode", "computeCapacity");
+    private static final Set<String> NODE_FIELDS = Set.of("name", "host", "devices", "intraNode", "interNode", "computeCapacity");
     private static final Set<String> DEVICE_FIELDS = Set.of("id", "type");
     private static final Set<String> LINK_FIELDS = Set.of("bandwidthBytesPerSecond", "latencySeconds");
 
@@ -63,12 +63,16 @@ final class ClusterReader {
         Map<String, String> nodeAt = new HashMap<>();
         Map<String, NodeLinks> nodeLinks = new LinkedHashMap<>();
         Map<String, Double> computeCapacity = new LinkedHashMap<>();
+        Map<String, String> hosts = new LinkedHashMap<>();
         for (Json node : nodes) {
             node.allowOnly(NODE_FIELDS);
             String nodeName = node.field("name").nonBlankString();
             String first = nodeAt.putIfAbsent(nodeName, node.path());
             if (first != null) {
                 throw node.field("name").error("duplicate node name \"" + nodeName + "\" (first at " + first + ")");
+            }
+            if (node.field("host").present()) {
+                hosts.put(nodeName, node.field("host").nonBlankString());
             }
             for (Json d : node.field("devices").nonEmptyArray()) {
                 if (devices.size() >= limits.maxDevices()) {
@@ -99,7 +103,7 @@ final class ClusterReader {
             }
         }
         try {
-            return new ClusterSpec(name, devices, intra, inter, nodeLinks, computeCapacity);
+            return new ClusterSpec(name, devices, intra, inter, nodeLinks, computeCapacity, hosts);
         } catch (ProfileException e) {
             throw root.error(e.getMessage());
         }

@@ -19,7 +19,6 @@ import org.modelpar.executor.model.Optimizer;
 import org.modelpar.executor.model.Sgd;
 import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
-import org.modelpar.executor.transport.Mailbox;
 import org.modelpar.executor.transport.Transport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -27,7 +26,6 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
-import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.StepProgram;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -115,8 +113,8 @@ public final class Executor implements AutoCloseable {
 
     /** Builds the executor of every device; throws {@code PlanException} for a plan it cannot run. */
     public static Executor create(ComputationGraph graph, StepProgram program, ExecutorOptions options) {
-        Set<String> all = Set.copyOf(mailboxCapacities(program).keySet());
-        return new Executor(graph, program, options, all, new InProcessTransport(mailboxCapacities(program)), true);
+        Set<String> all = Set.copyOf(MailboxCapacities.of(program).keySet());
+        return new Executor(graph, program, options, all, new InProcessTransport(MailboxCapacities.of(program)), true);
     }
 
     /**
@@ -128,18 +126,6 @@ public final class Executor implements AutoCloseable {
         return new Executor(graph, program, options, Set.copyOf(devices), transport, false);
     }
 
-    /**
-     * The mailbox capacity each device needs: its receives per step and a ring collective's chunks in flight, and
-     * another collective's with gradient all-reduces overlapped with the backward (they run beside the compute's).
-     */
-    public static Map<String, Integer> mailboxCapacities(StepProgram program) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        int overlapped = program.plan().options().overlapGradientReduce() ? 2 : 0;
-        for (DeviceProgram p : program.programs()) {
-            out.put(p.device(), Mailbox.capacityFor(overlapped + (int) p.instructions().stream().filter(i -> i instanceof Recv).count()));
-        }
-        return out;
-    }
 
     /** Runs one training step on every device; returns the step's mean loss and wall time. */
     public StepResult step(Batch batch) {

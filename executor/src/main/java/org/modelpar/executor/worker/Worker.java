@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.FaultHook;
+import org.modelpar.executor.MailboxCapacities;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
@@ -79,7 +80,7 @@ public final class Worker {
         }
         String device = program.programs().get(r.rank()).device();
         TrainOptions options = job.options(progress);
-        int capacity = Executor.mailboxCapacities(program).get(device);
+        int capacity = MailboxCapacities.of(program).get(device);
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
         try (GrpcTransport transport = new GrpcTransport(bind, 0, Map.of(device, capacity),
                 Waits.timeout(options.executor().timeout().toNanos()))) {

@@ -33,8 +33,8 @@ class ScheduleEquivalenceTest {
     }
 
     /**
-     * ZB-H1 on 2 and 4 stages and under tensor degree 2; the measured peak, with the output gradients each input-gradient
-     * pass keeps for its weight-gradient pass, stays within the simulator's predicted one.
+     * ZB-H1 on 2 and 4 stages and under tensor degree 2; the measured peak, with the output gradients each
+     * input-gradient pass keeps for its weight-gradient pass, stays within the simulator's predicted one.
      */
     @ParameterizedTest(name = "{0}: {1} stages x tensor {2}, {3} micro-batches of {4}")
     @CsvSource({"mlp, 2, 1, 2, 2", "gpt, 2, 1, 2, 2", "gpt, 4, 1, 4, 1", "gpt, 2, 2, 2, 2"})

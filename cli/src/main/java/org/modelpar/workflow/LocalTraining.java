@@ -25,8 +25,8 @@ public final class LocalTraining {
     }
 
     /**
-     * The search restricted to plans the executor trains: on local workers, its schedules, recompute modes
-     * and plan options ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
+     * The search restricted to plans the executor trains: on local workers, what it runs of the schedules, plan
+     * options and ZeRO stages ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
      * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
      * degree is kept; another cluster passes unchanged.
      */

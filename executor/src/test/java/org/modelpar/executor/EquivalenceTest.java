@@ -134,19 +134,14 @@ class EquivalenceTest {
         return maxDiff;
     }
 
+    /** Trains {@code steps} steps; in fp32, checks the measured peaks against the simulator's. */
     static Map<String, INDArray> train(ComputationGraph graph, PlacementPlan plan, ExecutorOptions options, int steps) {
-        return train(graph, plan, options, steps, true);
-    }
-
-    /** Trains {@code steps} steps; with {@code checkMemory} and fp32, checks the measured peaks against the simulator's. */
-    static Map<String, INDArray> train(ComputationGraph graph, PlacementPlan plan, ExecutorOptions options, int steps,
-                                       boolean checkMemory) {
         SyntheticTask task = SyntheticTask.forGraph(graph, 11);
         try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), options)) {
             for (int s = 0; s < steps; s++) {
                 ex.step(task.batch(s, plan.globalBatchSize()));
             }
-            if (checkMemory && options.dataType() == DataType.FLOAT) {
+            if (options.dataType() == DataType.FLOAT) {
                 // issue 7 item 4: every fp32 plan executed here stays within the simulator's predicted peak
                 var predicted = Simulator.simulate(KernelWorkspace.measure(graph, plan), Plans.local(plan.devices().size()), plan).devices();
                 ex.peakMemoryBytes().forEach((device, measured) -> assertThat(measured).as("measured peak of %s", device)

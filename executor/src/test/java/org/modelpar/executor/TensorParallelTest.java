@@ -105,7 +105,8 @@ class TensorParallelTest {
      * where its compute's span ends. The 2-layer gpt cut in two after layer 1's first layer norm: stage 0 forward
      * sums the embedding lookups and layer 0's attention and MLP outputs (3), its backward the input gradients of
      * layer 0's QKV and MLP-up projections (2); stage 1 forward layer 1's two outputs and gathers the logits (3),
-     * backward sums the input gradients of layer 1's two column-parallel projections and of the logits (3).
+     * backward sums the input gradients of layer 1's two column-parallel projections and of the logits (3). The
+     * simulator's lowering predicts the same counts on each {@code TensorCollective}.
      */
     @Test
     void collectivesHaveTheirOwnSpans() {
@@ -129,6 +130,8 @@ class TensorParallelTest {
                     assertThat(spans.get(i).startSeconds()).isEqualTo(compute.endSeconds());
                     assertThat(Math.round((spans.get(i).endSeconds() - spans.get(i).startSeconds()) * 1e6)).as("%s %s", device, tc.name())
                             .isEqualTo(expected.get(tc.direction().shortName() + " s" + tc.stage()));
+                    assertThat(tc.collectives()).as("the simulator's count for %s", tc.name())
+                            .isEqualTo(expected.get(tc.direction().shortName() + " s" + tc.stage()).intValue());
                     checked++;
                 }
             }

@@ -92,4 +92,30 @@ public final class Fixtures {
         }
         return out;
     }
+
+    /**
+     * One whole transformer layer, {@code ln1 qkv scores proj add1 ln2 fc1 fc2 add2}: qkv and scores take 0.01 s
+     * forward and 0.02 s backward, the residual add {@code add2} the same, the others no time; qkv has
+     * {@code qkvParameterBytes} of parameters. Megatron's 2 all-reduces each way carry 1 MB per sample: the outputs
+     * of the row-parallel {@code proj} and {@code fc2} forward, the input gradients of the column-parallel
+     * {@code qkv} and {@code fc1} backward; {@code add2}'s output is 1 MB per sample.
+     */
+    public static ComputationGraph transformerLayer(long qkvParameterBytes) {
+        String[][] spec = {{"ln1", "layernorm"}, {"qkv", "linear"}, {"scores", "attention-scores"}, {"proj", "linear"},
+                {"add1", "residual-add"}, {"ln2", "layernorm"}, {"fc1", "linear"}, {"fc2", "linear"}, {"add2", "residual-add"}};
+        List<String> timed = List.of("qkv", "scores", "add2");
+        List<String> megabyte = List.of("proj", "fc2", "add2");
+        List<OpNode> ops = new ArrayList<>();
+        List<TensorEdge> tensors = new ArrayList<>();
+        for (String[] op : spec) {
+            MeasuredTime time = timed.contains(op[0]) ? new MeasuredTime(0.01, 0.02) : new MeasuredTime(0, 0);
+            ops.add(new OpNode(op[0], op[0], op[1], "block0", 0, 0, op[0].equals("qkv") ? qkvParameterBytes : 0,
+                    megabyte.contains(op[0]) ? 1_000_000 : 0, 0, Map.of(GPU, time), Map.of()));
+            if (ops.size() > 1) {
+                String from = ops.get(ops.size() - 2).id();
+                tensors.add(new TensorEdge("t" + ops.size(), from, op[0], from.startsWith("ln") ? 1_000_000 : 1));
+            }
+        }
+        return ComputationGraph.of("block", 1, ops, tensors);
+    }
 }

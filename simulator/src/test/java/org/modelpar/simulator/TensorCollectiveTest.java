@@ -27,23 +27,23 @@ import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 
 /**
- * Tensor-parallel collectives as instructions: one transformer layer (qkv, scores, residual add of 1 MB per
- * sample) has 2 all-reduces of its output each way, bf16, on links of 1 GB/s without latency unless said.
+ * Tensor-parallel collectives as instructions: one transformer layer ({@link Fixtures#transformerLayer}) has 2
+ * all-reduces of 1 MB per sample each way, bf16, on links of 1 GB/s without latency unless said.
  */
 class TensorCollectiveTest {
     private static final double C = 1e9;
 
     private static ComputationGraph layer(long qkvParameterBytes) {
-        List<OpNode> ops = List.of(
-                new OpNode("qkv", "qkv", "linear", "block0", 0, 0, qkvParameterBytes, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
-                new OpNode("scores", "scores", "attention-scores", "block0", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
-                new OpNode("add2", "add2", "residual-add", "block0", 0, 0, 0, 1_000_000, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
-        return ComputationGraph.of("block", 1, ops, List.of(new TensorEdge("a", "qkv", "scores", 1), new TensorEdge("b", "scores", "add2", 1)));
+        return Fixtures.transformerLayer(qkvParameterBytes);
+    }
+
+    private static List<String> layerOps() {
+        return layer(0).ops().stream().map(OpNode::id).toList();
     }
 
     private static PlacementPlan plan(List<String> devices, int t, PlanOptions options) {
         return new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1, Schedule.GPIPE, t,
-                List.of(new Stage(0, devices, List.of("qkv", "scores", "add2"), false)), options);
+                List.of(new Stage(0, devices, layerOps(), false)), options);
     }
 
     private static SimulationOptions options() {
@@ -81,13 +81,15 @@ class TensorCollectiveTest {
     @Test
     void theStageOutputIsSentOnlyAfterTheForwardsCollectives() {
         // two stages of t = 2: the layer on n0g0/n0g1, a chain op on n0g2/n0g3 reading its 1 MB per sample output
-        List<OpNode> ops = new java.util.ArrayList<>(layer(400).ops());
+        ComputationGraph layer = layer(400);
+        List<OpNode> ops = new java.util.ArrayList<>(layer.ops());
         ops.add(new OpNode("next", "next", "linear", "head", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
-        ComputationGraph g = ComputationGraph.of("block", 1, ops, List.of(new TensorEdge("a", "qkv", "scores", 1),
-                new TensorEdge("b", "scores", "add2", 1), new TensorEdge("c", "add2", "next", 1_000_000)));
+        List<TensorEdge> tensors = new java.util.ArrayList<>(layer.tensors());
+        tensors.add(new TensorEdge("c", "add2", "next", 1_000_000));
+        ComputationGraph g = ComputationGraph.of("block", 1, ops, tensors);
         ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
         PlacementPlan plan = new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1, Schedule.GPIPE, 2,
-                List.of(new Stage(0, List.of("n0g0", "n0g1"), List.of("qkv", "scores", "add2"), false),
+                List.of(new Stage(0, List.of("n0g0", "n0g1"), layerOps(), false),
                         new Stage(1, List.of("n0g2", "n0g3"), List.of("next"), false)));
         SimulationReport r = Simulator.simulate(g, c, plan, options());
         List<Span> spans = r.timeline().orElseThrow().spans();
@@ -118,5 +120,41 @@ class TensorCollectiveTest {
         assertThat(Simulator.simulate(g, c, shared, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + moved / C, offset(1e-12));
         // the same all-reduce after the backward: both tensor collectives alone, then the reduction of 1e7 bytes
         assertThat(Simulator.simulate(g, c, alone, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + 1e7 / C, offset(1e-12));
+    }
+
+    /**
+     * Each collective counts on the stage of the op that runs it, as the executor runs it ({@code TensorParallelTest}
+     * there): the 2-layer gpt cut after layer 1's first layer norm, t = 2. Stage 0 forward: the embedding lookup and
+     * layer 0's attention and MLP outputs (3); backward: the input gradients of layer 0's QKV and MLP-up (2). Stage 1
+     * forward: layer 1's two outputs and the logits' loss statistics (3); backward: layer 1's two column-parallel input
+     * gradients and the logits' input gradient (3). Each s h = 8 x 16 values of 4 bytes but the loss statistics' s.
+     */
+    @Test
+    void aLayerCutAcrossStagesCountsEachCollectiveOnTheStageOfItsOp() {
+        ComputationGraph g = org.modelpar.graph.zoo.ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        org.modelpar.simulator.plan.TensorSplit split = org.modelpar.simulator.plan.TensorSplit.of(g);
+        List<String> transformerLayers = g.ops().stream().filter(split::inTransformerLayer).map(OpNode::layer).distinct().toList();
+        int cut = 1 + g.ops().indexOf(g.ops().stream()
+                .filter(op -> op.layer().equals(transformerLayers.get(1)) && op.kind().equals("layernorm")).findFirst().orElseThrow());
+        List<String> ids = g.ops().stream().map(OpNode::id).toList();
+        PlacementPlan plan = new PlacementPlan(g.name(), "", "test", "", Precision.FP32, OptimizerKind.SGD, 2, 1, 2, Schedule.ONE_F_ONE_B, 2,
+                List.of(new Stage(0, List.of("n0g0", "n0g1"), ids.subList(0, cut), false),
+                        new Stage(1, List.of("n0g2", "n0g3"), ids.subList(cut, ids.size()), false)));
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
+        var layout = org.modelpar.simulator.plan.PlanValidator.validate(plan, g, c);
+        long sh = 8 * 16 * 4;
+        assertThat(layout.stage(0).forwardCollectives()).containsExactly(sh, sh, sh);
+        assertThat(layout.stage(0).backwardCollectives()).containsExactly(sh, sh);
+        assertThat(layout.stage(1).forwardCollectives()).containsExactly(sh, sh, 8 * 4L);
+        assertThat(layout.stage(1).backwardCollectives()).containsExactly(sh, sh, sh);
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (var program : Lowering.lower(g, c, plan).programs()) {
+            program.instructions().stream().filter(ins -> ins instanceof TensorCollective).map(ins -> (TensorCollective) ins)
+                    .forEach(tc -> counts.merge(tc.direction().shortName() + " s" + tc.stage(), tc.collectives(), (a, b) -> {
+                        assertThat(b).isEqualTo(a);
+                        return a;
+                    }));
+        }
+        assertThat(counts).isEqualTo(Map.of("F s0", 3, "B s0", 2, "F s1", 3, "B s1", 3));
     }
 }

@@ -40,8 +40,8 @@ import org.modelpar.simulator.plan.Schedule;
  *                        tries the degrees dividing the expert count and the data degree
  * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
  *                        empty: searched
- * @param executorOnly    search only what modelpar's executor runs: 1F1B or GPipe (never interleaved),
- *                        every recompute mode, neither plan option, ZeRO stage 0, expert degree 1 unless fixed
+ * @param executorOnly    search only what modelpar's executor runs ({@link #forExecutor}): no sequence
+ *                        parallelism, ZeRO stage 0 unless fixed to 1, expert degree 1
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
@@ -152,7 +152,10 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 expert, virtualStages, executorOnly);
     }
 
-    /** Whether the search tries ZeRO stages: not fixed, not for the executor (which refuses ZeRO), no fixed experts. */
+    /**
+     * Whether the search tries ZeRO stages: not fixed, not for the executor (which runs stage 1 only, so a plan for it
+     * fixes ZeRO), no fixed experts.
+     */
     boolean searchesZero() {
         return zeroStage.isEmpty() && !executorOnly && expertParallel.orElse(1) == 1;
     }
@@ -170,38 +173,49 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     }
 
     /**
-     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): schedules 1F1B and
-     * GPipe, no sequence parallelism, overlap or ZeRO (the executor's
-     * {@code PlanSupport} says which tensor degrees it runs).
+     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): every schedule (GPipe, 1F1B,
+     * interleaved, ZB-H1), every recompute mode, the gradient all-reduce overlapped or not, ZeRO stage 0 or a fixed
+     * stage 1 (without overlap: the executor overlaps all-reduces, not ZeRO's reduce-scatter), no sequence
+     * parallelism and expert degree 1 (the executor's {@code PlanSupport} says which tensor degrees it runs).
      *
-     * @throws PlanException when the request fixes a ZeRO stage above 0
+     * @throws PlanException when the request fixes what the executor does not run: sequence parallelism, a ZeRO
+     *                       stage above 1, ZeRO stage 1 with overlap, or an expert degree above 1
      */
     public PlanRequest forExecutor() {
-        if (zeroStage.orElse(0) > 0) {
-            throw new PlanException("ZeRO stage " + zeroStage.getAsInt() + " is not run by modelpar's executor:"
-                    + " plans for local workers keep ZeRO stage 0");
+        int zero = zeroStage.orElse(0);
+        if (zero > 1) {
+            throw new PlanException("ZeRO stage " + zero + " is not run by modelpar's executor (it shards the optimizer"
+                    + " state only): plans for local workers use ZeRO stage 0 or 1");
         }
-        if (schedule.filter(Schedule::interleaves).isPresent()) {
-            throw new PlanException("schedule interleaved is not run by modelpar's executor (several stages on one device):"
-                    + " plans for local workers use 1f1b or gpipe");
+        if (sequenceParallel.orElse(false)) {
+            throw new PlanException("sequence parallelism is not run by modelpar's executor: plans for local workers"
+                    + " keep it off");
         }
+        if (expertParallel.orElse(1) > 1) {
+            throw new PlanException("expert-parallel degree " + expertParallel.getAsInt() + " is not run by modelpar's"
+                    + " executor: plans for local workers keep degree 1");
+        }
+        if (zero == 1 && overlapGradientReduce.orElse(false)) {
+            throw new PlanException("ZeRO stage 1 with the overlapped gradient reduction is not run by modelpar's executor"
+                    + " (it overlaps all-reduces, not ZeRO's reduce-scatter): plans for local workers drop one of them");
+        }
+        Optional<Boolean> overlap = zero == 1 ? Optional.of(false) : overlapGradientReduce;
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
-                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), Optional.of(false),
-                OptionalInt.of(0), expertParallel, virtualStages, true);
+                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), overlap,
+                OptionalInt.of(zero), expertParallel, virtualStages, true);
     }
 
     /**
-     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and (unless {@link #forExecutor}) ZB-H1;
-     * interleaving is tried on the finalists ({@link #searchesInterleaving}).
+     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and ZB-H1; interleaving is tried on the
+     * finalists ({@link #searchesInterleaving}).
      */
     public List<Schedule> schedules() {
-        return schedule.map(List::of).orElse(executorOnly ? List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE)
-                : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
+        return schedule.map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
     }
 
-    /** Whether the finalists also try interleaved 1F1B: the schedule not fixed, not for the executor. */
+    /** Whether the finalists also try interleaved 1F1B: the schedule not fixed. */
     boolean searchesInterleaving() {
-        return schedule.isEmpty() && !executorOnly;
+        return schedule.isEmpty();
     }
 
     /** The recompute modes a stage may take, lightest first: none, selective, full (the executor runs all three). */

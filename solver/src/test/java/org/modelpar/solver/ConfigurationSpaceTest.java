@@ -53,10 +53,12 @@ class ConfigurationSpaceTest {
     void forTheExecutorOnlyWhatItRuns() {
         PlanRequest r = PlanRequest.of(64).forExecutor();
         List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
-        assertThat(configs).isNotEmpty().allMatch(c -> !c.schedule().splitsBackward());
+        assertThat(configs).anyMatch(c -> c.schedule().splitsBackward()).anyMatch(c -> !c.schedule().splitsBackward());
+        assertThat(r.searchesInterleaving()).isTrue();
         assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
         assertThat(r.sequenceParallel()).contains(false);
-        assertThat(r.overlapGradientReduce()).contains(false);
+        assertThat(r.overlapGradientReduce()).isEmpty();
+        assertThat(r.zeroStage()).hasValue(0);
     }
 
     @Test

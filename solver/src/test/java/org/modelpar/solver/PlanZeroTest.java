@@ -3,6 +3,7 @@ package org.modelpar.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
@@ -54,12 +55,24 @@ class PlanZeroTest {
     }
 
     @Test
-    void executorPlansKeepZeroStageZero() {
+    void executorPlansTakeZeroStageZeroOrAFixedOne() {
         PlanRequest local = PlanRequest.of(64).forExecutor();
         assertThat(local.zeroStage()).hasValue(0);
         assertThat(local.searchesZero()).isFalse();
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.of(1)).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessageContaining("ZeRO stage 1 is not run by modelpar's executor");
+        assertThat(local.overlapGradientReduce()).isEmpty();
+        PlanRequest one = PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.empty()).forExecutor();
+        assertThat(one.zeroStage()).hasValue(1);
+        assertThat(one.overlapGradientReduce()).as("the executor overlaps all-reduces, not reduce-scatters").contains(false);
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(2), OptionalInt.empty()).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 2 is not run by modelpar's executor (it shards the"
+                        + " optimizer state only): plans for local workers use ZeRO stage 0 or 1");
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.empty())
+                .withPlanOptions(Optional.empty(), Optional.of(true)).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("ZeRO stage 1 with the overlapped gradient reduction");
+        assertThatThrownBy(() -> PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("sequence parallelism is not run by modelpar's executor");
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("expert-parallel degree 2 is not run by modelpar's executor");
     }
 
     @Test

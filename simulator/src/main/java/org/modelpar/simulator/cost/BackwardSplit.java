@@ -7,15 +7,21 @@ import org.modelpar.graph.OpNode;
  * schedules that run them apart (Qi et al., "Zero Bubble Pipeline Parallelism", ICLR 2024, section 2). The
  * backward of a matrix product {@code y = x W} is two products of the forward's size, {@code dx = dy W^T} (B)
  * and {@code dW = x^T dy} (W). So an op with parameters gives W its forward FLOPs (at most its backward FLOPs)
- * and B the rest; an op without parameters is all B.
+ * and B the rest; an op without parameters is all B. Between its B and its W a micro-batch keeps, for each op with
+ * parameters, the op's output gradient (the {@code dy} of {@code dW = x^T dy}) besides the forward's stash.
  */
 public final class BackwardSplit {
     private BackwardSplit() {
     }
 
+    /** Whether the op has a weight-gradient pass, which keeps its output gradient from B until W runs. */
+    public static boolean hasWeightGradient(OpNode op) {
+        return op.parameterBytes() > 0;
+    }
+
     /** Weight-gradient FLOPs per sample of {@code op}. */
     public static double weightGradientFlops(OpNode op) {
-        return op.parameterBytes() > 0 ? Math.min(op.forwardFlops(), op.backwardFlops()) : 0;
+        return hasWeightGradient(op) ? Math.min(op.forwardFlops(), op.backwardFlops()) : 0;
     }
 
     /** The share of the op's backward that is its weight gradient (0 for a backward without FLOPs). */

@@ -9,7 +9,8 @@ import org.modelpar.simulator.plan.StageProfile;
 
 /**
  * The tensor-parallel collectives of one forward or backward pass of a stage on one replica, from the graph:
- * the all-reduces of {@link StageProfile#tensorParallelAllReduces()} (each the output of its layer), and in a
+ * those the stage's ops run ({@link StageProfile#forwardCollectives()}, {@link StageProfile#backwardCollectives()},
+ * each attributed to the op that runs it by {@link org.modelpar.simulator.plan.TensorSplit#collectives}), and in a
  * backward of a fully recomputing stage also those of the recomputed forward. Each collective's tensor is its
  * per-sample fp32 bytes x the replica's samples, scaled to the precision and rounded; with t = 1 there are none.
  *
@@ -25,7 +26,7 @@ public record TensorTraffic(int collectives, long bytes) {
             return NONE;
         }
         StageProfile sp = layout.stage(stage);
-        List<Long> sizes = new ArrayList<>(sp.tensorParallelAllReduces());
+        List<Long> sizes = new ArrayList<>(backward ? sp.backwardCollectives() : sp.forwardCollectives());
         if (backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL) {
             sizes.addAll(sp.activations().recomputedAllReduces());
         }

@@ -228,7 +228,8 @@ final class Compiler {
     /**
      * Seconds, memory effect and FLOPs of a pass or of one unit's part of it ({@code st} is then the unit's): a
      * forward stashes at its start, a (whole) backward holds the recomputed activations from its start to its end,
-     * the parts of a split backward share the backward's seconds.
+     * a split backward holds its weight-gradient stash from the start of its input-gradient pass to the end of its
+     * weight-gradient pass, the parts of a split backward share the backward's seconds.
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
         switch (cp.direction()) {
@@ -241,8 +242,14 @@ final class Compiler {
                 c.memoryAtStart[g] = cp.startsPass() ? mem.recomputeBytes() : 0;
                 c.memoryAtEnd[g] = cp.endsPass() ? -mem.recomputeBytes() : 0;
             }
-            case INPUT_GRADIENT -> c.seconds[g] = st.inputGradientComputeSeconds();
-            case WEIGHT_GRADIENT -> c.seconds[g] = st.weightGradientSeconds();
+            case INPUT_GRADIENT -> {
+                c.seconds[g] = st.inputGradientComputeSeconds();
+                c.memoryAtStart[g] = cp.startsPass() ? mem.weightGradientBytes() : 0;
+            }
+            case WEIGHT_GRADIENT -> {
+                c.seconds[g] = st.weightGradientSeconds();
+                c.memoryAtEnd[g] = cp.endsPass() ? -mem.weightGradientBytes() : 0;
+            }
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
         c.modelFlops[i] += flops.model(cp);

@@ -32,6 +32,9 @@ import org.modelpar.simulator.program.ScheduleOrder;
  *       / t only with sequence parallelism), plus, while a backward recomputes, one segment's rebuilt
  *       activations. GPipe keeps all m micro-batches, 1F1B stage i keeps {@code min(p - i, m)} (Narayanan et
  *       al., "Memory-efficient pipeline-parallel DNN training", ICML 2021);</li>
+ *   <li>weight-gradient stash: a schedule that splits the backward (ZB-H1) keeps, from a micro-batch's
+ *       input-gradient pass until its weight-gradient pass, the output gradients of the ops with parameters
+ *       ({@link org.modelpar.simulator.cost.BackwardSplit}), for {@link #maxWeightPending} micro-batches at the peak;</li>
  *   <li>workspace: what one running op needs beyond the stash ({@link org.modelpar.simulator.plan.StageWorkspace}),
  *       {@code perSample x b' x c / t};</li>
  *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c} (/ t with sequence
@@ -124,8 +127,10 @@ public final class MemoryModel {
         ZeroSharding z = ZeroSharding.of(layout, index);
         MemoryBreakdown fixed = new MemoryBreakdown(Math.addExact(z.parameterBytes(), z.gatheredBytes()), z.gradientBytes(),
                 z.optimizerBytes(), 0, workspace, messages);
+        long weightGradients = plan.schedule().splitsBackward()
+                ? acts.weightGradients().bytes(samples, t, sequenceParallel) : 0;
         return new StageMemory(fixed, stash, acts.recomputeBytes(mode, samples, t, sequenceParallel),
-                maxInFlight(plan, index));
+                maxInFlight(plan, index), weightGradients, maxWeightPending(plan, index));
     }
 
     /**
@@ -142,6 +147,16 @@ public final class MemoryModel {
             case ZB_H1 -> Math.min(p, m);
             case INTERLEAVED -> interleavedInFlight(plan, stage);
         };
+    }
+
+    /**
+     * Most micro-batches of a stage between their input-gradient and weight-gradient passes at once, counted where
+     * the stash peaks: ZB-H1 stage i {@code min(i + 1, m)} (the i whose weight-gradient passes it defers to the end
+     * of the step, plus the one whose input-gradient pass has just run, while p micro-batches are stashed); 0 for
+     * schedules that do not split the backward.
+     */
+    public static int maxWeightPending(PlacementPlan plan, int stage) {
+        return plan.schedule().splitsBackward() ? Math.min(stage + 1, plan.microBatches()) : 0;
     }
 
     private static int interleavedInFlight(PlacementPlan plan, int stage) {

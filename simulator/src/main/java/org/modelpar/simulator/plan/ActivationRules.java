@@ -10,6 +10,7 @@ import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.simulator.cost.BackwardSplit;
 
 /**
  * Derives a stage's {@link StageActivations} op by op from the graph, by Korthikanti et al., "Reducing
@@ -63,7 +64,8 @@ final class ActivationRules {
             ops.forEach(op -> all.add(op.id()));
             Stash kept = new Stash(Math.multiplyExact(outputs, e), 0, 0);
             return new StageActivations(modelInputs.plus(new Stash(0, 0, Math.multiplyExact(inputBytes, e))),
-                    List.of(new StageActivations.Segment(kept, Stash.NONE, Stash.NONE)), Set.of(), all, allReduces);
+                    List.of(new StageActivations.Segment(kept, Stash.NONE, Stash.NONE)), Set.of(), all, allReduces,
+                    weightGradients(ops));
         }
         Stash outside = modelInputs;
         Map<String, List<OpNode>> layers = new LinkedHashMap<>();
@@ -90,7 +92,18 @@ final class ActivationRules {
             }
             segments.add(new StageActivations.Segment(kept, coreStash, checkpoint(layer)));
         }
-        return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces);
+        return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces, weightGradients(ops));
+    }
+
+    /** The output gradients a split backward keeps for its weight-gradient pass, each op's split as its output. */
+    private Stash weightGradients(List<OpNode> ops) {
+        Stash sum = Stash.NONE;
+        for (OpNode op : ops) {
+            if (BackwardSplit.hasWeightGradient(op)) {
+                sum = sum.plus(value(op, Math.multiplyExact(e, op.activationBytes())));
+            }
+        }
+        return sum;
     }
 
     /** What the op stashes that selective recomputation keeps. */

@@ -14,11 +14,14 @@ import java.util.Set;
  * @param segments             one per recompute segment on the stage, in order
  * @param coreOps              ids of the attention-core ops that selective recomputation re-runs
  * @param segmentOps           ids of the ops full recomputation re-runs
- * @param recomputedAllReduces per-sample bytes of the tensor-parallel all-reduces of a forward pass that full
- *                             recomputation re-runs (those of the segments)
+ * @param recomputedAllReduces per-sample bytes of the tensor-parallel collectives of a forward pass that full
+ *                             recomputation re-runs (those of the segments' ops)
+ * @param weightGradients      what a micro-batch keeps from its input-gradient pass until its weight-gradient pass
+ *                             when the schedule splits the backward: the output gradients of the ops with
+ *                             parameters ({@link org.modelpar.simulator.cost.BackwardSplit}), split as the outputs are
  */
 public record StageActivations(Stash outside, List<Segment> segments, Set<String> coreOps, Set<String> segmentOps,
-                               List<Long> recomputedAllReduces) {
+                               List<Long> recomputedAllReduces, Stash weightGradients) {
     public StageActivations {
         segments = List.copyOf(segments);
         coreOps = Set.copyOf(coreOps);

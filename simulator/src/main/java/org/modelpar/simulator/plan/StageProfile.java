@@ -18,8 +18,9 @@ import org.modelpar.graph.OpNode;
  * @param inputBytesPerSample         bytes of tensors entering from other stages
  * @param inputsFrom                  bytes per sample received from each earlier stage
  * @param outputsTo                   bytes per sample sent to each later stage
- * @param tensorParallelAllReduces    per-sample sizes of the Megatron all-reduces of one forward pass
- *                                    under tensor parallelism (the backward pass has the same)
+ * @param forwardCollectives          per-sample sizes of the tensor-parallel collectives of one forward pass
+ *                                    ({@link TensorSplit#collectives}, op by op)
+ * @param backwardCollectives         the same of one backward pass
  * @param modelInputBytesPerSample    model inputs its source ops keep for backward: a {@code linear}
  *                                    without producer stashes its {@code in x tokens} input features, an
  *                                    {@code embedding} its {@code seq} token ids (as fp32 values, as the
@@ -37,7 +38,7 @@ import org.modelpar.graph.OpNode;
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            StageWorkspace workspace, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
-                           List<Long> tensorParallelAllReduces, long modelInputBytesPerSample,
+                           List<Long> forwardCollectives, List<Long> backwardCollectives, long modelInputBytesPerSample,
                            long tiedCopyParameterCount, StageActivations activations, Set<String> replicatedWorkOps,
                            Set<String> rowParallelOps) {
     public StageProfile {
@@ -46,7 +47,8 @@ public record StageProfile(int index, List<OpNode> ops, long parameterBytes, lon
         ops = List.copyOf(ops);
         inputsFrom = Collections.unmodifiableSortedMap(new TreeMap<>(inputsFrom));
         outputsTo = Collections.unmodifiableSortedMap(new TreeMap<>(outputsTo));
-        tensorParallelAllReduces = List.copyOf(tensorParallelAllReduces);
+        forwardCollectives = List.copyOf(forwardCollectives);
+        backwardCollectives = List.copyOf(backwardCollectives);
     }
 
     /** Bytes per sample sent to later stages. */

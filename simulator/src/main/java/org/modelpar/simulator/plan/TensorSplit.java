@@ -27,6 +27,7 @@ public final class TensorSplit {
 
     private final Set<String> transformerLayers = new HashSet<>();
     private final Map<String, List<OpNode>> consumers = new HashMap<>();
+    private final Map<String, Long> inputBytes = new HashMap<>();
 
     private TensorSplit(ComputationGraph graph) {
         for (OpNode op : graph.ops()) {
@@ -36,7 +37,10 @@ public final class TensorSplit {
         }
         Map<String, OpNode> byId = new HashMap<>();
         graph.ops().forEach(op -> byId.put(op.id(), op));
-        graph.tensors().forEach(t -> consumers.computeIfAbsent(t.from(), k -> new ArrayList<>()).add(byId.get(t.to())));
+        graph.tensors().forEach(t -> {
+            consumers.computeIfAbsent(t.from(), k -> new ArrayList<>()).add(byId.get(t.to()));
+            inputBytes.merge(t.to(), t.bytes(), Math::addExact);
+        });
     }
 
     public static TensorSplit of(ComputationGraph graph) {
@@ -78,6 +82,34 @@ public final class TensorSplit {
     /** Whether the op's output feeds a residual add (a row-parallel linear, followed by dropout). */
     public boolean feedsResidual(OpNode op) {
         return consumers.getOrDefault(op.id(), List.of()).stream().anyMatch(c -> c.kind().equals("residual-add"));
+    }
+
+    /**
+     * Per-sample fp32 bytes of each tensor-parallel collective the op runs in its forward ({@code backward} false) or
+     * backward pass, where Megatron-LM runs them (Shoeybi et al. 2019, section 3, figures 3 and 4). In a transformer
+     * graph: forward, a row-parallel linear all-reduces its output ({@code g}), the embedding its output (the
+     * vocabulary-parallel lookup) and {@code logits} the per-token statistics of the vocabulary-parallel
+     * cross-entropy ({@code seq} values: "reduces the dimension to b x s"); backward, a column-parallel op (a linear,
+     * or another op with parameters such as a fused SwiGLU, in a transformer layer with its output split) and
+     * {@code logits} all-reduce their input gradient ({@code f}); the embedding's input is token ids, so its backward
+     * has none. A whole transformer layer thus has 2 each way, and a layer cut across stages counts each on the stage
+     * of the op that runs it. In a graph without attention every op with parameters has one collective of its output
+     * each way.
+     */
+    public List<Long> collectives(OpNode op, boolean backward) {
+        if (!transformer()) {
+            return op.parameterBytes() > 0 ? List.of(op.activationBytes()) : List.of();
+        }
+        if (op.kind().equals("logits")) {
+            return List.of(backward ? inputBytes.getOrDefault(op.id(), 0L) : 4 * op.longAttribute("seq").orElse(0L));
+        }
+        if (backward) {
+            boolean columnParallel = inTransformerLayer(op) && shardedOutput(op)
+                    && (op.kind().equals("linear") || op.parameterBytes() > 0);
+            return columnParallel ? List.of(inputBytes.getOrDefault(op.id(), 0L)) : List.of();
+        }
+        boolean rowParallel = inTransformerLayer(op) && op.kind().equals("linear") && feedsResidual(op);
+        return rowParallel || op.kind().equals("embedding") ? List.of(op.activationBytes()) : List.of();
     }
 
     /**

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.MeasuredTime;
 import org.modelpar.graph.OpNode;
-import org.modelpar.graph.TensorEdge;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
@@ -59,16 +58,11 @@ class RooflineCostModelTest {
 
     @Test
     void tensorParallelismAddsTwoAllReducesPerTransformerLayerEachWay() {
-        List<OpNode> ops = List.of(
-                new OpNode("qkv", "qkv", "linear", "block0", 0, 0, 400, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
-                new OpNode("scores", "scores", "attention-scores", "block0", 0, 0, 0, 0, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()),
-                new OpNode("add2", "add2", "residual-add", "block0", 0, 0, 0, 1_000_000, 0, Map.of(Fixtures.GPU, new MeasuredTime(0.01, 0.02)), Map.of()));
-        ComputationGraph g = ComputationGraph.of("block", 1, ops,
-                List.of(new TensorEdge("a", "qkv", "scores", 1), new TensorEdge("b", "scores", "add2", 1)));
+        ComputationGraph g = Fixtures.transformerLayer(400);
         ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 1e-6), new LinkProfile(10e9, 1e-5));
         List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
         PlacementPlan plan = new PlacementPlan("block", "", "test", "", Precision.BF16, OptimizerKind.ADAM, 4, 4, 1,
-                Schedule.GPIPE, 4, List.of(new Stage(0, devices, List.of("qkv", "scores", "add2"), false)));
+                Schedule.GPIPE, 4, List.of(new Stage(0, devices, g.ops().stream().map(OpNode::id).toList(), false)));
         PlanLayout layout = PlanValidator.validate(plan, g, c);
         StageTime st = StageCosts.of(layout, c, model, 0, Fixtures.device(1L << 40), devices);
         double allReduce = model.allReduceSeconds(c, devices, 4 * 1_000_000 / 2);

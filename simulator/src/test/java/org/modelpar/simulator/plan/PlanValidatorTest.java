@@ -36,7 +36,8 @@ class PlanValidatorTest {
         assertThat(layout.stage(0).outputsTo()).containsEntry(1, 5L);
         assertThat(layout.stage(1).inputBytesPerSample()).isEqualTo(5);
         assertThat(layout.samplesPerReplica(1)).isEqualTo(1);
-        assertThat(layout.stage(0).tensorParallelAllReduces()).containsExactly(10L, 10L);
+        assertThat(layout.stage(0).forwardCollectives()).containsExactly(10L, 10L);
+        assertThat(layout.stage(0).backwardCollectives()).containsExactly(10L, 10L);
     }
 
     @Test

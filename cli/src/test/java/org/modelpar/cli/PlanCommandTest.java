@@ -143,4 +143,19 @@ class PlanCommandTest {
         assertThat(r.err().strip()).isEqualTo("modelpar: expert-parallel degree 2: graph 'gpt2-small' has no"
                 + " mixture-of-experts layer (no op of kind moe-expert); use 1");
     }
+
+    @Test
+    void aSmallModelsMemoryReadsInItsOwnUnit() {
+        Run r = run("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("memory stage 0 \\(n0g0\\.\\.n0g3\\): peak \\d+\\.\\d\\d MiB of 80\\.00 GiB,"
+                + " headroom \\d+\\.\\d\\d GiB \\[parameters \\d+\\.\\d\\d, .* MiB\\]").doesNotContain("peak 0.00 GiB");
+    }
+
+    /** gpt-tiny's step is the same with and without the overlapped reduction: the explanation calls it a tie. */
+    @Test
+    void aTieIsCalledATie() {
+        Run r = run("plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--pp", "2");
+        assertThat(r.out()).contains("is as fast to within 0.05%: a tie)").doesNotContain("is 0.0% slower");
+    }
 }

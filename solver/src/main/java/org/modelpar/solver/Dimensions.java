@@ -16,6 +16,9 @@ import org.modelpar.simulator.plan.Stage;
  * of them decided the winner.
  */
 final class Dimensions {
+    /** Runner-ups closer than this (percent of the step) are a tie, not a decision. */
+    private static final double TIE_PERCENT = 0.05;
+
     /** One dimension of the search, with its name in explanations. */
     enum Dimension {
         PIPELINE("pipeline degree"), TENSOR("tensor degree"), DATA("data degree"), EXPERT("expert-parallel degree"),
@@ -95,9 +98,11 @@ final class Dimensions {
             return zeroNeeded.isEmpty() ? Optional.empty() : Optional.of("decided by: " + zeroNeeded);
         }
         Candidate closest = fitting.get(0);
-        StringBuilder line = new StringBuilder(String.format("decided by: %s%s (the closest runner-up, %s, is %.1f%% slower)",
+        double margin = slower(best, closest);
+        StringBuilder line = new StringBuilder(String.format("decided by: %s%s (the closest runner-up, %s, %s)",
                 zeroNeeded.isEmpty() ? "" : zeroNeeded + "; ", words(differing(best, closest)), closest.label(),
-                slower(best, closest)));
+                margin < TIE_PERCENT ? String.format("is as fast to within %.2f%%: a tie", TIE_PERCENT)
+                        : String.format("is %.1f%% slower", margin)));
         List<String> alone = new ArrayList<>();
         List<Dimension> seen = new ArrayList<>();
         for (Candidate c : fitting) {

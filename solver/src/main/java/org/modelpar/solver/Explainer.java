@@ -115,15 +115,15 @@ final class Explainer {
             List<String> devs = best.plan().stages().get(s).devices();
             DeviceReport d = r.devices().get(devs.get(0));
             var m = d.memory();
-            double unit = ByteSize.unitBytes(d.capacityBytes());
+            double unit = ByteSize.unitBytes(d.peakMemoryBytes()); // the model's scale, not the device's: MiB for a small one
             lines.add(String.format("memory stage %d (%s..%s%s): peak %s of %s, headroom %s"
                             + " [parameters %.2f, gradients %.2f, optimizer %.2f, activations %.2f, workspace %.2f, messages %.2f %s]",
                     s, devs.get(0), devs.get(devs.size() - 1), best.plan().stages().get(s).recomputation() == Recompute.NONE ? ""
                             : ", recompute " + best.plan().stages().get(s).recomputation().jsonName(),
-                    ByteSize.format(d.peakMemoryBytes(), d.capacityBytes()), ByteSize.format(d.capacityBytes()),
-                    ByteSize.format(d.capacityBytes() - d.peakMemoryBytes(), d.capacityBytes()),
+                    ByteSize.format(d.peakMemoryBytes()), ByteSize.format(d.capacityBytes()),
+                    ByteSize.format(d.capacityBytes() - d.peakMemoryBytes()),
                     m.parameters() / unit, m.gradients() / unit, m.optimizer() / unit, m.activations() / unit,
-                    m.workspace() / unit, m.messages() / unit, ByteSize.unit(d.capacityBytes())));
+                    m.workspace() / unit, m.messages() / unit, ByteSize.unit(d.peakMemoryBytes())));
         }
         best.constraints().forEach(c -> lines.add("constraint " + c));
         List<SimulationReport.CriticalStep> path = r.criticalPath();

@@ -71,11 +71,11 @@ final class ScoreWords {
             }
         }
         long capacity = problem.stages().get(tightest).capacityBytes();
-        String used = ByteSize.format(memory[tightest], capacity) + " of " + ByteSize.format(capacity) + " usable";
+        // each amount in its own unit: a small model's bytes read in MiB beside an 80 GiB device
+        String used = ByteSize.format(memory[tightest]) + " of " + ByteSize.format(capacity) + " usable";
         return overBytes > 0
-                ? "broken, " + ByteSize.format(overBytes, capacity) + " over in all; stage " + tightest + " needs " + used
-                : "holds; tightest stage " + tightest + ": " + used + ", headroom "
-                        + ByteSize.format(capacity - memory[tightest], capacity);
+                ? "broken, " + ByteSize.format(overBytes) + " over in all; stage " + tightest + " needs " + used
+                : "holds; tightest stage " + tightest + ": " + used + ", headroom " + ByteSize.format(capacity - memory[tightest]);
     }
 
     private static long headroom(PlacementProblem problem, long[] memory, int stage) {

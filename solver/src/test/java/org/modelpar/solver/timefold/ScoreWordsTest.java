@@ -31,6 +31,18 @@ class ScoreWordsTest {
         assertThat(String.join("\n", lines)).doesNotContain("hard").doesNotContain("soft").doesNotContain("[");
     }
 
+    /** A small model on a large device: its bytes in MiB, the device's in GiB (not "0.08 GiB"). */
+    @Test
+    void eachAmountIsInItsOwnUnit() {
+        long mib = 1L << 20;
+        Block b0 = new Block(0, "b0", new long[] {1, 1}, new long[2], new long[] {60 * mib, 60 * mib});
+        Block b1 = new Block(1, "b1", new long[] {1, 1}, new long[2], new long[] {20 * mib, 20 * mib});
+        PlacementProblem problem = new PlacementProblem(List.of(b0, b1), List.of(BlockLink.whole(0, 1, 10)),
+                List.of(StageSlot.freeLinks(0, 80L << 30), StageSlot.freeLinks(1, 80L << 30)));
+        assertThat(TimefoldPlacer.analyze(problem, new int[] {0, 0}))
+                .contains("deviceMemory: holds; tightest stage 0: 80.00 MiB of 80.00 GiB usable, headroom 79.92 GiB");
+    }
+
     @Test
     void brokenConstraintsSayByHowMuch() {
         long mib = 1L << 20;

@@ -30,7 +30,7 @@ public final class MailboxCapacities {
             int receives = (int) p.instructions().stream().filter(i -> i instanceof Recv).count();
             int rings = tensorRing + overlapped + (int) p.instructions().stream()
                     .filter(i -> i instanceof Collective c && !(i instanceof TensorCollective) && c.group().size() > 1).count();
-            out.put(p.device(), Mailbox.capacityFor(receives + Mailbox.capacityFor(0) * rings));
+            out.put(p.device(), Mailbox.capacityFor(receives, rings));
         }
         return out;
     }

@@ -72,16 +72,15 @@ public record TransformerShape(int layers, long hidden, long heads, long kvHeads
         int layers = (int) graph.ops().stream().map(OpNode::layer).filter(ModuleNaming::isBlock).distinct().count();
         Optional<Experts> experts = firstOfKind(graph, "moe-router").flatMap(router -> router.longAttribute("experts")
                 .flatMap(e -> router.longAttribute("topK").map(k -> new Experts(e, k,
-                        expert.flatMap(op -> op.longAttribute("intermediate")).orElse(ffn), sharedHidden(graph, layers),
+                        expert.flatMap(op -> op.longAttribute("intermediate")).orElse(ffn), sharedHidden(graph),
                         IntStream.range(0, layers).mapToObj(i -> graph.op("block" + i + ".router").isPresent()).toList()))));
         return Optional.of(new TransformerShape(layers, hidden.get(), heads.get(), kvHeads, ffn, seq.get(), vocab.get(), experts,
                 latent(graph, heads.get(), scores.get().longAttribute("headDim"))));
     }
 
     /** The first shared expert's inner width: {@code block<i>.shared.<gated activation>} or {@code .shared.fc1}. */
-    private static long sharedHidden(ComputationGraph graph, int layers) {
-        return IntStream.range(0, layers).mapToObj(i -> "block" + i + ".shared.")
-                .flatMap(p -> graph.ops().stream().filter(op -> op.id().startsWith(p)))
+    private static long sharedHidden(ComputationGraph graph) {
+        return graph.topologicalOrder().stream().filter(op -> ModuleNaming.isBlock(op.layer()) && op.id().contains(".shared."))
                 .flatMap(op -> op.longAttribute("intermediate").or(() -> op.id().endsWith(".fc1") ? op.longAttribute("out")
                         : Optional.empty()).stream())
                 .findFirst().orElse(0L);

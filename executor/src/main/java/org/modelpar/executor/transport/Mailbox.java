@@ -16,9 +16,15 @@ public final class Mailbox {
         this.capacity = Math.max(1, capacity);
     }
 
-    /** Extra room for a ring collective: a member is at most two ring steps ahead of its successor. */
-    public static int capacityFor(int receivesPerStep) {
-        return receivesPerStep + 2;
+    /** Chunks of one ring collective a member may have in flight: it is at most two ring steps ahead of its successor. */
+    public static final int RING_CHUNKS_AHEAD = 2;
+
+    /**
+     * Room for a step's receives, two chunks of every ring the device belongs to, and two more (a device in no ring
+     * still never blocks a sender that ran ahead).
+     */
+    public static int capacityFor(int receivesPerStep, int rings) {
+        return receivesPerStep + RING_CHUNKS_AHEAD * (rings + 1);
     }
 
     public synchronized void put(Message m, Waits waits) throws InterruptedException {

@@ -147,6 +147,23 @@ public final class Ideals {
         return subsets[ideal];
     }
 
+    /** Whether ideal {@code inner} is a subset of ideal {@code outer} (or the same). */
+    public boolean nested(int inner, int outer) {
+        return subset(members[inner], members[outer]);
+    }
+
+    /** Per ideal, the sum of {@code perBlock} over its blocks. */
+    public double[] sums(double[] perBlock) {
+        if (perBlock.length != blocks) {
+            throw new IllegalArgumentException("need one value per block (" + blocks + "), got " + perBlock.length);
+        }
+        double[] sums = new double[members.length];
+        for (int j = 1; j < sums.length; j++) {
+            sums[j] = sums[parent[j]] + perBlock[added[j]];
+        }
+        return sums;
+    }
+
     /** Pairs of nested ideals (i strictly inside j): the stages the dynamic program may form. */
     public long pairs() {
         long n = 0;

@@ -25,6 +25,12 @@ import java.util.List;
  *
  * <p>The stage's cost depends on the stage alone (the inherited {@link ReplicaPartitioner.Cost#bottleneck}
  * is exact), so the program's optimum is PipeDream's over the ideals it is given.
+ *
+ * <p>Two network levels ({@link #overMachines}), as PipeDream's hierarchical program: each worker of the upper
+ * level is a whole machine of the level below, so an upper stage's compute C is the best pipeline of its
+ * blocks over one machine by the lower level's cost ({@link ReplicaPartitioner#bottleneckFrom}); transfers and
+ * all-reduces use the upper level's bandwidth, and the first stage's all-reduce is divided by the workers in a
+ * machine (PipeDream's {@code num_machines_within_machine}: its first stage is the program's base case).
  */
 public final class PipeDreamCost implements ReplicaPartitioner.Cost {
     /**
@@ -50,9 +56,17 @@ public final class PipeDreamCost implements ReplicaPartitioner.Cost {
         }
     }
 
+    /** Compute seconds (forward + backward) of the blocks of ideal {@code outer} minus ideal {@code inner}. */
+    @FunctionalInterface
+    private interface StageCompute {
+        double seconds(int inner, int outer);
+    }
+
     private final Ideals ideals;
     private final Network network;
-    private final double[] computeSeconds;
+    private final StageCompute compute;
+    /** Workers in each machine of this level (1 at the first level), dividing the first stage's all-reduce. */
+    private final int workersPerMachine;
     private final double[] parameterBytes;
     private final double[] activationBytes;
     private final double[] outputBytes;
@@ -63,23 +77,47 @@ public final class PipeDreamCost implements ReplicaPartitioner.Cost {
      * @param edges  {@code {from, to}} block pairs of the DAG the ideals were made from
      */
     public PipeDreamCost(Ideals ideals, PipeDreamPartitioner.Profile blocks, List<int[]> edges, Network network) {
+        this(ideals, blocks, edges, network, 1, blockSums(ideals, blocks));
+    }
+
+    private static StageCompute blockSums(Ideals ideals, PipeDreamPartitioner.Profile blocks) {
+        double[] computeSeconds = ideals.sums(blocks.computeSeconds());
+        return (inner, outer) -> computeSeconds[outer] - computeSeconds[inner];
+    }
+
+    private PipeDreamCost(Ideals ideals, PipeDreamPartitioner.Profile blocks, List<int[]> edges, Network network,
+                          int workersPerMachine, StageCompute compute) {
         if (blocks.blocks() != ideals.blocks()) {
             throw new IllegalArgumentException("profile has " + blocks.blocks() + " blocks, the ideals " + ideals.blocks());
         }
         this.ideals = ideals;
         this.network = network;
-        int n = ideals.count();
-        computeSeconds = new double[n];
-        parameterBytes = new double[n];
-        activationBytes = new double[n];
-        for (int j = 1; j < n; j++) {
-            int parent = ideals.parent(j);
-            int b = ideals.added(j);
-            computeSeconds[j] = computeSeconds[parent] + blocks.computeSeconds()[b];
-            parameterBytes[j] = parameterBytes[parent] + blocks.parameterBytes()[b];
-            activationBytes[j] = activationBytes[parent] + blocks.activationBytes()[b];
-        }
+        this.workersPerMachine = workersPerMachine;
+        this.compute = compute;
+        parameterBytes = ideals.sums(blocks.parameterBytes());
+        activationBytes = ideals.sums(blocks.activationBytes());
         outputBytes = new AugmentedAntichain(ideals, edges).outputBytes(blocks.activationBytes());
+    }
+
+    /**
+     * PipeDream's cost one network level up: each of {@code upper}'s machines holds {@code workersPerMachine}
+     * workers of the level below, priced by {@code lower} (this class's cost of that level, possibly restricted),
+     * and a stage's compute is the best pipeline of its blocks over one machine's workers, any stage count.
+     * Those pipelines are found per start ideal the first time they are needed and kept.
+     */
+    public static PipeDreamCost overMachines(Ideals ideals, PipeDreamPartitioner.Profile blocks, List<int[]> edges,
+                                             Network upper, int workersPerMachine, ReplicaPartitioner.Cost lower) {
+        if (workersPerMachine < 1) {
+            throw new IllegalArgumentException("need at least 1 worker per machine, got " + workersPerMachine);
+        }
+        double[][] machinePipelines = new double[ideals.count()][];
+        StageCompute machine = (inner, outer) -> {
+            if (machinePipelines[inner] == null) {
+                machinePipelines[inner] = ReplicaPartitioner.bottleneckFrom(ideals, inner, workersPerMachine, lower);
+            }
+            return machinePipelines[inner][outer];
+        };
+        return new PipeDreamCost(ideals, blocks, edges, upper, workersPerMachine, machine);
     }
 
     @Override
@@ -91,8 +129,9 @@ public final class PipeDreamCost implements ReplicaPartitioner.Cost {
             return Double.POSITIVE_INFINITY;
         }
         double bandwidth = network.bandwidthBytesPerSecond();
-        double time = PipeDreamPartitioner.stageTime(computeSeconds[outer] - computeSeconds[inner], parameters, replicas, bandwidth);
-        if (!network.countsActivations() || inner == 0) {
+        double reduced = stage == 0 ? parameters / workersPerMachine : parameters;
+        double time = PipeDreamPartitioner.stageTime(compute.seconds(inner, outer), reduced, replicas, bandwidth);
+        if (!network.countsActivations() || stage == 0) {
             return time;
         }
         time = Math.max(time, transferSeconds(inner, replicas));
@@ -101,7 +140,7 @@ public final class PipeDreamCost implements ReplicaPartitioner.Cost {
 
     @Override
     public double lowerBound(int stage, int first, int replicas, int inner, int outer) {
-        return (computeSeconds[outer] - computeSeconds[inner]) / replicas;
+        return compute.seconds(inner, outer) / replicas;
     }
 
     /** {@code 2 A / (B r)}: the ideal's output forward and its gradient backward, split among r replicas. */

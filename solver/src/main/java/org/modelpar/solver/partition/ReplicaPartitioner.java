@@ -79,6 +79,54 @@ public final class ReplicaPartitioner {
     private ReplicaPartitioner() {
     }
 
+    /**
+     * PipeDream's {@code A[from][J][R]} for every ideal J: the smallest bottleneck of the blocks of J minus
+     * {@code from} placed on exactly R replicas in any number of ordered stages (stage indices and replicas
+     * counted from the range's start), the program above started at {@code from} instead of the empty ideal.
+     * PipeDream's hierarchical optimizer (SOSP 2019, section 3.1) uses it as the compute of a stage one network
+     * level up ({@link PipeDreamCost#overMachines}). For a cost whose {@link Cost#of} is exact (no
+     * {@link Cost#bottleneck} of its own). O(R^3 x nested pairs above {@code from}).
+     *
+     * @return per ideal, the bottleneck; positive infinity where J does not contain {@code from} or no placement
+     *         is allowed, and at {@code from} itself
+     */
+    public static double[] bottleneckFrom(Ideals ideals, int from, int replicas, Cost cost) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("need at least 1 replica, got " + replicas);
+        }
+        int n = ideals.count();
+        double[][][] best = new double[replicas + 1][replicas + 1][n];
+        for (double[][] plane : best) {
+            for (double[] row : plane) {
+                Arrays.fill(row, Double.POSITIVE_INFINITY);
+            }
+        }
+        best[0][0][from] = 0;
+        double[] answer = new double[n];
+        Arrays.fill(answer, Double.POSITIVE_INFINITY);
+        for (int j = from + 1; j < n; j++) {
+            if (!ideals.nested(from, j)) {
+                continue;
+            }
+            for (int s = 1; s <= replicas; s++) {
+                for (int u = s; u <= replicas; u++) {
+                    double value = Double.POSITIVE_INFINITY;
+                    for (int r = 1; r <= u - (s - 1); r++) {
+                        double[] prefixes = best[s - 1][u - r];
+                        for (int i : ideals.subsetsView(j)) {
+                            if (prefixes[i] < value && cost.lowerBound(s - 1, u - r, r, i, j) < value) {
+                                value = Math.min(value, Math.max(prefixes[i], cost.of(s - 1, u - r, r, i, j)));
+                            }
+                        }
+                    }
+                    best[s][u][j] = value;
+                }
+                answer[j] = Math.min(answer[j], best[s][replicas][j]);
+            }
+        }
+        return answer;
+    }
+
     /** Whether the choice (inner ideal i, r replicas) comes before the stored one (0 replicas: none stored). */
     private static boolean before(int i, int r, int storedInner, int storedReplicas) {
         return storedReplicas == 0 || i < storedInner || i == storedInner && r < storedReplicas;

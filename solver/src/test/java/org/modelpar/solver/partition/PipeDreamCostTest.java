@@ -57,4 +57,21 @@ class PipeDreamCostTest {
         // the last stage stashes nothing: always allowed
         assertThat(over.of(1, 1, 3, first, ideals.full())).isFinite();
     }
+
+    @Test
+    void overMachinesPricesAStageAsTheBestPipelineOfOneMachine() {
+        Ideals ideals = Ideals.of(4, DIAMOND, 10).orElseThrow();
+        PipeDreamCost lower = new PipeDreamCost(ideals, PROFILE, DIAMOND, new PipeDreamCost.Network(2, 10, false, Double.POSITIVE_INFINITY));
+        PipeDreamCost upper = PipeDreamCost.overMachines(ideals, PROFILE, DIAMOND,
+                new PipeDreamCost.Network(2, 5, false, Double.POSITIVE_INFINITY), 2, lower);
+        // every block on one machine of 2 workers: 1 stage on 2 replicas costs (10 + 4 x 100 / 20) / 2 = 15; the best of
+        // 2 stages is {0, 2} | {1, 3} or {0, 1, 2} | {3}, max(4, 6) = max(6, 4) = 6
+        assertThat(ReplicaPartitioner.bottleneckFrom(ideals, 0, 2, lower)[ideals.full()]).isEqualTo(6.0);
+        // on 2 machines: (6 + 4 x 1 x (100 / 2 workers) / (5 x 2)) / 2 = 13: the first stage's all-reduce divided by 2
+        assertThat(upper.of(0, 0, 2, 0, ideals.full())).isEqualTo(13.0);
+        // a later stage {2, 3} on 1 machine: its pipeline {2} | {3} takes max(3, 4) = 4 (one stage on 2 workers: 10.5)
+        assertThat(upper.of(1, 1, 1, ideal(ideals, 0, 1), ideals.full())).isEqualTo(4.0);
+        // and on 2 machines the all-reduce is not divided: (4 + 4 x 1 x 70 / (5 x 2)) / 2 = 16
+        assertThat(upper.of(1, 0, 2, ideal(ideals, 0, 1), ideals.full())).isEqualTo(16.0);
+    }
 }

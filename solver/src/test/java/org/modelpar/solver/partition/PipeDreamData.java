@@ -32,7 +32,32 @@ final class PipeDreamData {
         }
     }
 
+    /** A row over two network levels: workers per machine and machines, with each level's bandwidth. */
+    record TwoLevelRow(String model, String tag, int workersPerMachine, int machines, double machineBandwidth,
+                       double networkBandwidth, String flags, double pipelineSeconds) {
+        @Override
+        public String toString() {
+            return model + " " + tag;
+        }
+    }
+
     private PipeDreamData() {
+    }
+
+    /** The rows with two network levels ({@code num_machines} "4,2": 2 machines of 4 workers). */
+    static List<TwoLevelRow> twoLevelRows() throws IOException {
+        List<TwoLevelRow> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(dataDir().resolve("pipedream-optimizer-results.tsv"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t", -1);
+            String[] machines = f[2].split(",");
+            String[] bandwidths = f[3].split(",");
+            if (machines.length == 2) {
+                rows.add(new TwoLevelRow(f[0], f[1], Integer.parseInt(machines[0]), Integer.parseInt(machines[1]),
+                        Double.parseDouble(bandwidths[0]), Double.parseDouble(bandwidths[1]), f[4], Double.parseDouble(f[5])));
+            }
+        }
+        return rows;
     }
 
     static Path dataDir() {

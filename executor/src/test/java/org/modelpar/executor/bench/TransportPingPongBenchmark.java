@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * bench/transport-pingpong.sh: round trips of one activation-sized message (128 KiB, a 16 x 32 x 64 fp32
+ * bench/executor-transport.sh, first: round trips of one activation-sized message (128 KiB, a 16 x 32 x 64 fp32
  * tensor) between two devices, as two threads of one process (the send copies into the peer's mailbox) and
  * as two processes over gRPC on loopback; each with the cores idle and with one compute loop per side
  * spinning (both cores of a 2-core machine busy, as in a pipeline's steady state, so every hand-off waits for

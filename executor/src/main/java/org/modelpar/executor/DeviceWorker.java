@@ -126,7 +126,7 @@ final class DeviceWorker implements AutoCloseable {
                 run.control().fail(failure);
                 throw failure;
             }
-            if (in instanceof AllReduce a && GradientSync.recordsItself(a)) {
+            if (GradientSync.recordsItself(in)) {
                 continue;
             }
             long[] span = tensorSpans.span(list, i, start, run.ticker().nanos());
@@ -158,11 +158,9 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            List<String> completionOrder = a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values()
-                    .stream().flatMap(List::stream).toList() : List.of();
-            sync.allReduce(step, index, a, completionOrder);
+            sync.allReduce(step, index, a, a.overlapsBackward() ? completionOrder(a.stage()) : List.of());
         } else if (in instanceof ReduceScatter rs) {
-            sync.reduceScatter(step, rs);
+            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? completionOrder(rs.stage()) : List.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {
@@ -242,6 +240,11 @@ final class DeviceWorker implements AutoCloseable {
         if (o == lastOptimizerStep) {
             state.lossScale.update(overflow);
         }
+    }
+
+    /** {@code stage}'s parameters in the order its backward completes their gradients. */
+    private List<String> completionOrder(int stage) {
+        return chunk(stage).model().gradientsCompletedBy().values().stream().flatMap(List::stream).toList();
     }
 
     /** Tells the gradient collectives which of {@code stage}'s gradients an op's backward has completed. */

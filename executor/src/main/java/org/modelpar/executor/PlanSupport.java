@@ -31,13 +31,9 @@ public final class PlanSupport {
             throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
                     + plan.options().expertParallel());
         }
-        if (plan.options().zeroStage() > 1) {
-            throw new PlanException("the executor shards only the optimizer state (ZeRO stage 1), not gradients or parameters;"
+        if (plan.options().zeroStage() > 2) {
+            throw new PlanException("the executor shards optimizer state and gradients (ZeRO stages 1 and 2), not parameters;"
                     + " the plan has zeroStage " + plan.options().zeroStage());
-        }
-        if (plan.options().zeroStage() > 0 && plan.options().overlapGradientReduce()) {
-            throw new PlanException("the executor overlaps all-reduces with the backward, not ZeRO's reduce-scatter; the plan has"
-                    + " zeroStage " + plan.options().zeroStage() + " and overlapGradientReduce true");
         }
         if (plan.schedule().splitsBackward()) {
             TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0));

@@ -22,10 +22,9 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().sequenceParallel() || plan.options().scatterGather()) {
-            throw new PlanException("the executor runs tensor parallelism without sequence parallelism or scatter/gather;"
-                    + " the plan has sequenceParallel " + plan.options().sequenceParallel() + ", scatterGather "
-                    + plan.options().scatterGather());
+        if (plan.options().gathersMessages()) {
+            throw new PlanException("the executor runs scatter/gather of pipeline messages only with sequence parallelism;"
+                    + " the plan has scatterGather true and sequenceParallel false");
         }
         if (plan.options().expertParallel() > 1) {
             throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
@@ -53,6 +52,7 @@ public final class PlanSupport {
             }
         }
         checkTensorDegree(graph, plan.tensorParallel());
+        TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0), plan.options().sequenceParallel());
     }
 
     /**

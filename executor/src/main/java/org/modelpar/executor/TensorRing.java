@@ -74,6 +74,25 @@ final class TensorRing implements TensorGroup, CollectiveClock {
     }
 
     @Override
+    public INDArray reduceScatter(INDArray values) {
+        INDArray flat = values.reshape(values.length());
+        long chunk = flat.length() / size();
+        if (chunk * size() != flat.length()) {
+            throw new IllegalArgumentException("a reduce-scatter over " + size() + " ranks needs a length they divide, got "
+                    + flat.length());
+        }
+        long start = run.ticker().nanos();
+        try {
+            run.collectives().reduceScatter("tp " + calls++, device, ring, flat, run.control());
+            busyNanos += run.ticker().nanos() - start;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunControl.Aborted();
+        }
+        return flat.get(NDArrayIndex.interval(rank() * chunk, (rank() + 1) * chunk));
+    }
+
+    @Override
     public long takeNanos() {
         long out = busyNanos;
         busyNanos = 0;

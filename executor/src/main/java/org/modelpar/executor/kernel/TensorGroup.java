@@ -29,6 +29,11 @@ public interface TensorGroup {
         public INDArray allGather(INDArray part) {
             return part.reshape(1, part.length());
         }
+
+        @Override
+        public INDArray reduceScatter(INDArray values) {
+            return values.reshape(values.length());
+        }
     };
 
     /** Tensor-parallel degree t. */
@@ -42,6 +47,12 @@ public interface TensorGroup {
 
     /** Every member's {@code part} (all of one shape), flattened: row r of the result is rank r's. */
     INDArray allGather(INDArray part);
+
+    /**
+     * Sums {@code values} (a contiguous array whose length t divides) over the group and returns this rank's chunk of
+     * the flattened sum: elements {@code [rank L / t, (rank + 1) L / t)}.
+     */
+    INDArray reduceScatter(INDArray values);
 
     /** A group of {@code size} that only describes a rank's shapes; its collectives throw. */
     static TensorGroup shapeOnly(int size, int rank) {
@@ -63,6 +74,11 @@ public interface TensorGroup {
 
             @Override
             public INDArray allGather(INDArray part) {
+                throw new UnsupportedOperationException("tensor rank " + rank + " of " + size + " describes shapes only");
+            }
+
+            @Override
+            public INDArray reduceScatter(INDArray values) {
                 throw new UnsupportedOperationException("tensor rank " + rank + " of " + size + " describes shapes only");
             }
         };

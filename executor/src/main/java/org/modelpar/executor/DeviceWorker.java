@@ -18,6 +18,7 @@ import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Direction;
@@ -67,12 +68,14 @@ final class DeviceWorker implements AutoCloseable {
     private final GradientSync sync;
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
+    private final MessageScatter scatter;
     private Batch batch;
     private double loss;
     private boolean overflow;
 
     DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
-                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType) {
+                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType, MessageScatter scatter) {
+        this.scatter = scatter;
         this.program = program;
         this.chunks = Map.copyOf(chunks);
         this.tensorSpans = new CollectiveClock.Spans(tensorClock);
@@ -83,7 +86,8 @@ final class DeviceWorker implements AutoCloseable {
         this.localFirst = program.replica() * localCount;
         this.stashes = new Stashes(state.ledger);
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
-        this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount);
+        this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount,
+                scatter);
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
@@ -155,6 +159,9 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof Recv r) {
             String tag = Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample());
             inbox.add(r, run.transport().receive(new Message.Key(r.peer(), device(), tag), run.control()));
+        } else if (in instanceof BoundaryAllGather b) {
+            inbox.putGathered(b.payload(), b.stage(), b.microBatch(), scatter.gather("step " + step + " " + b.name(), device(),
+                    b.group(), inbox.assemble(b.payload(), b.stage(), b.microBatch()), run));
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {

@@ -108,7 +108,7 @@ public final class Executor implements AutoCloseable {
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
-                    plan.dataParallel(p.stage()), options.dataType()));
+                    plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank())));
         }
     }
 

@@ -35,6 +35,8 @@ final class Inbox {
     private final int localCount;
     private final Map<String, List<Piece>> received = new HashMap<>();
     private final Map<String, List<INDArray>> buffers = new HashMap<>();
+    /** Whole tensors put together from received parts (scatter/gather), until their compute takes them. */
+    private final Map<String, Map<String, INDArray>> gathered = new HashMap<>();
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
     Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount) {
@@ -57,6 +59,11 @@ final class Inbox {
      * device's samples), then across stages (gradients of one tensor from several stages add up).
      */
     Map<String, INDArray> assemble(Payload payload, int stage, int mb) {
+        Map<String, INDArray> whole = gathered.remove(key(payload, stage, mb));
+        if (whole != null) {
+            ledger.release(MemoryCategory.ACTIVATIONS, Outbox.bytes(whole));
+            return whole;
+        }
         List<Piece> pieces = received.remove(key(payload, stage, mb));
         if (pieces == null) {
             throw new IllegalStateException("no " + payload.shortName() + " received for stage " + stage + " micro-batch " + mb);
@@ -89,6 +96,15 @@ final class Inbox {
         return out;
     }
 
+    /**
+     * Keeps the whole tensors put together from the assembled parts of a stage's micro-batch, which the next
+     * {@link #assemble} of it returns; their bytes count as activations until then.
+     */
+    void putGathered(Payload payload, int stage, int mb, Map<String, INDArray> whole) {
+        ledger.allocate(MemoryCategory.ACTIVATIONS, Outbox.bytes(whole));
+        gathered.put(key(payload, stage, mb), whole);
+    }
+
     /** Hands the stage's micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */
     void free(int stage, int mb, Set<INDArray> live) {
         List<INDArray> consumed = buffers.remove(pass(stage, mb));
@@ -103,6 +119,8 @@ final class Inbox {
     void clear() {
         received.values().forEach(l -> l.forEach(m -> ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
         received.clear();
+        gathered.values().forEach(m -> ledger.release(MemoryCategory.ACTIVATIONS, Outbox.bytes(m)));
+        gathered.clear();
         buffers.values().forEach(transport::release);
         buffers.clear();
     }

@@ -22,10 +22,6 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().gathersMessages()) {
-            throw new PlanException("the executor runs scatter/gather of pipeline messages only with sequence parallelism;"
-                    + " the plan has scatterGather true and sequenceParallel false");
-        }
         if (plan.options().expertParallel() > 1) {
             throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
                     + plan.options().expertParallel());

@@ -1,6 +1,7 @@
 package org.modelpar.executor.kernel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Megatron-LM's sequence parallelism (Korthikanti et al., "Reducing Activation Recomputation in Large Transformer
@@ -12,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * wire: {@code [n, s, h]} is viewed as {@code [n, t, s / t, h]} and rank r's chunk is every sample's r-th part (one
  * sample's rows are already in that order, and move without a copy).
  */
-final class SequenceSplit {
+public final class SequenceSplit {
     private final TensorGroup group;
     private final long seq;
 
@@ -33,14 +34,28 @@ final class SequenceSplit {
 
     /** Every rank's part, as the whole sequence's rows {@code [n * s, h]}. */
     INDArray gather(INDArray part) {
-        int t = group.size();
-        long h = part.size(1);
-        long n = part.size(0) / partLength();
-        INDArray all = group.allGather(part);
+        return join(group.allGather(part), seq, part.size(1));
+    }
+
+    /**
+     * The whole sequence's rows {@code [n * s, h]} from every rank's part, row r of {@code byRank} being rank r's
+     * {@code [n * s / t, h]} flattened.
+     */
+    public static INDArray join(INDArray byRank, long seq, long h) {
+        long t = byRank.size(0);
+        long n = byRank.length() / (seq * h);
         if (n == 1) {
-            return all.reshape('c', seq, h);
+            return byRank.reshape('c', seq, h);
         }
-        return all.reshape('c', t, n, partLength(), h).permute(1, 0, 2, 3).dup('c').reshape('c', n * seq, h);
+        return byRank.reshape('c', t, n, seq / t, h).permute(1, 0, 2, 3).dup('c').reshape('c', n * seq, h);
+    }
+
+    /** A copy of part {@code index} of {@code t} of every sample's sequence in {@code rows} ({@code [n * s, h]}). */
+    public static INDArray cut(INDArray rows, long seq, int t, int index) {
+        long h = rows.size(1);
+        long n = rows.size(0) / seq;
+        return rows.reshape('c', n, t, seq / t, h).get(NDArrayIndex.all(), NDArrayIndex.point(index), NDArrayIndex.all(),
+                NDArrayIndex.all()).dup('c').reshape('c', n * seq / t, h);
     }
 
     /** {@code whole}'s rows {@code [n * s, h]} summed over the group, this rank's part {@code [n * s / t, h]} of them. */

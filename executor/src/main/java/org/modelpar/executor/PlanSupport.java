@@ -48,7 +48,7 @@ public final class PlanSupport {
             }
         }
         checkTensorDegree(graph, plan.tensorParallel());
-        TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0), plan.options().sequenceParallel());
+        checkSequenceParallel(graph, plan.tensorParallel(), plan.options().sequenceParallel());
     }
 
     /**
@@ -71,6 +71,21 @@ public final class PlanSupport {
         } catch (PlanException e) {
             return false;
         }
+    }
+
+    /** Whether the executor runs {@code graph} with sequence parallelism over a tensor-parallel group of {@code degree}. */
+    public static boolean runsSequenceParallel(ComputationGraph graph, int degree) {
+        try {
+            checkTensorDegree(graph, degree);
+            checkSequenceParallel(graph, degree, true);
+            return true;
+        } catch (PlanException e) {
+            return false;
+        }
+    }
+
+    private static void checkSequenceParallel(ComputationGraph graph, int degree, boolean on) {
+        TensorParallel.of(graph, TensorGroup.shapeOnly(degree, 0), on);
     }
 
     private static void checkTensorDegree(ComputationGraph graph, int degree) {

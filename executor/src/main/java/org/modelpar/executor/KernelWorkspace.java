@@ -18,8 +18,6 @@ import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Measures what each op's kernels take in temporaries when this executor runs them: the whole model
@@ -44,7 +42,7 @@ public final class KernelWorkspace {
         int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
         boolean sequence = plan.options().sequenceParallel() && t > 1;
-        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, new LocalRank(t), true) : TensorParallel.NONE);
+        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, TensorGroup.alone(t), true) : TensorParallel.NONE);
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample. */
@@ -80,44 +78,5 @@ public final class KernelWorkspace {
             ops.add(op.withWorkspaceBytes(perSample));
         }
         return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
-    }
-
-    /**
-     * Tensor rank 0 of a group of t that runs alone: its collectives allocate what {@link TensorRing}'s do (an
-     * all-gather the whole vector, a reduce-scatter a contiguous copy when its input is a view) and move nothing.
-     */
-    private static final class LocalRank implements TensorGroup {
-        private final int size;
-
-        LocalRank(int size) {
-            this.size = size;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public int rank() {
-            return 0;
-        }
-
-        @Override
-        public void allReduce(INDArray values) {
-        }
-
-        @Override
-        public INDArray allGather(INDArray part) {
-            INDArray flat = Nd4j.create(part.dataType(), size * part.length());
-            flat.get(NDArrayIndex.interval(0, part.length())).assign(part.reshape(part.length()));
-            return flat.reshape(size, part.length());
-        }
-
-        @Override
-        public INDArray reduceScatter(INDArray values) {
-            INDArray flat = values.reshape(values.length());
-            return flat.get(NDArrayIndex.interval(0, flat.length() / size));
-        }
     }
 }

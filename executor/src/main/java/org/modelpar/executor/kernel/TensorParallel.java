@@ -53,7 +53,8 @@ public final class TensorParallel {
      * tensor-parallel ones split along the sequence ({@link SequenceSplit}).
      *
      * @throws PlanException when the group has more than one device and the graph has no attention ops, or with
-     *                       sequence parallelism when t does not divide the sequence length
+     *                       sequence parallelism when t does not divide the sequence length or a linear op sits
+     *                       outside the transformer layers
      */
     public static TensorParallel of(ComputationGraph graph, TensorGroup group, boolean sequenceParallel) {
         if (group.size() == 1) {
@@ -78,6 +79,13 @@ public final class TensorParallel {
             long seq = embedding.longAttribute("seq").orElse(0L);
             TensorParallel shapes = new TensorParallel(graph.name(), group, split, Set.of(), Optional.empty());
             shapes.share(embedding, "seq", seq);
+            for (OpNode op : graph.ops()) {
+                if (op.kind().equals("linear") && !split.inTransformerLayer(op)) {
+                    // its weight gradient would sum over one rank's part of the sequence only
+                    throw new PlanException("the executor runs sequence parallelism without linear ops outside the transformer"
+                            + " layers; op '" + op.id() + "' of graph '" + graph.name() + "' is one");
+                }
+            }
             sequence = Optional.of(new SequenceSplit(group, seq));
         }
         return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv), sequence);

@@ -68,14 +68,12 @@ final class DeviceWorker implements AutoCloseable {
     private final GradientSync sync;
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
-    private final MessageScatter scatter;
     private Batch batch;
     private double loss;
     private boolean overflow;
 
     DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
                  DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType, MessageScatter scatter) {
-        this.scatter = scatter;
         this.program = program;
         this.chunks = Map.copyOf(chunks);
         this.tensorSpans = new CollectiveClock.Spans(tensorClock);
@@ -85,9 +83,8 @@ final class DeviceWorker implements AutoCloseable {
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
         this.stashes = new Stashes(state.ledger);
-        this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
-        this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount,
-                scatter);
+        this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
+        this.outbox = new Outbox(device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
@@ -160,14 +157,13 @@ final class DeviceWorker implements AutoCloseable {
             String tag = Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample());
             inbox.add(r, run.transport().receive(new Message.Key(r.peer(), device(), tag), run.control()));
         } else if (in instanceof BoundaryAllGather b) {
-            inbox.putGathered(b.payload(), b.stage(), b.microBatch(), scatter.gather("step " + step + " " + b.name(), device(),
-                    b.group(), inbox.assemble(b.payload(), b.stage(), b.microBatch()), run));
+            inbox.gather(b, "step " + step + " " + b.name(), device(), run);
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            sync.allReduce(step, index, a, a.overlapsBackward() ? completionOrder(a.stage()) : List.of());
+            sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().completionOrder() : List.of());
         } else if (in instanceof ReduceScatter rs) {
-            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? completionOrder(rs.stage()) : List.of());
+            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? chunk(rs.stage()).model().completionOrder() : List.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {
@@ -247,11 +243,6 @@ final class DeviceWorker implements AutoCloseable {
         if (o == lastOptimizerStep) {
             state.lossScale.update(overflow);
         }
-    }
-
-    /** {@code stage}'s parameters in the order its backward completes their gradients. */
-    private List<String> completionOrder(int stage) {
-        return chunk(stage).model().gradientsCompletedBy().values().stream().flatMap(List::stream).toList();
     }
 
     /** Tells the gradient collectives which of {@code stage}'s gradients an op's backward has completed. */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.Transport;
+import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -33,13 +34,15 @@ final class Inbox {
     private final Transport transport;
     private final int localFirst;
     private final int localCount;
+    private final MessageScatter scatter;
     private final Map<String, List<Piece>> received = new HashMap<>();
     private final Map<String, List<INDArray>> buffers = new HashMap<>();
     /** Whole tensors put together from received parts (scatter/gather), until their compute takes them. */
     private final Map<String, Map<String, INDArray>> gathered = new HashMap<>();
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
-    Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount) {
+    Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount, MessageScatter scatter) {
+        this.scatter = scatter;
         this.ledger = ledger;
         this.transport = transport;
         this.localFirst = localFirst;
@@ -97,12 +100,14 @@ final class Inbox {
     }
 
     /**
-     * Keeps the whole tensors put together from the assembled parts of a stage's micro-batch, which the next
-     * {@link #assemble} of it returns; their bytes count as activations until then.
+     * Runs {@code g} (collective ids {@code <id> <tensor>}): all-gathers the whole tensors from the received parts of
+     * its stage's micro-batch over its group ({@link MessageScatter}), which the next {@link #assemble} of them
+     * returns; their bytes count as activations until then.
      */
-    void putGathered(Payload payload, int stage, int mb, Map<String, INDArray> whole) {
+    void gather(BoundaryAllGather g, String id, String device, RunContext run) throws InterruptedException {
+        Map<String, INDArray> whole = scatter.gather(id, device, g.group(), assemble(g.payload(), g.stage(), g.microBatch()), run);
         ledger.allocate(MemoryCategory.ACTIVATIONS, Outbox.bytes(whole));
-        gathered.put(key(payload, stage, mb), whole);
+        gathered.put(key(g.payload(), g.stage(), g.microBatch()), whole);
     }
 
     /** Hands the stage's micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */

@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * whole-sequence temporaries (the all-gathered input of a column-parallel linear and of the logits, the sums a
  * reduce-scatter cuts), which do not shrink with the tensor degree t as the simulator's memory model divides a
  * workspace; so for such a plan the kernels of tensor rank 0 are measured, their collectives allocating what the
- * ring collectives allocate ({@link LocalRank}), and the workspace is t times theirs.
+ * ring collectives allocate ({@link TensorGroup#alone}), and the workspace is t times theirs.
  */
 public final class KernelWorkspace {
     private KernelWorkspace() {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.modelpar.executor.kernel.SequenceSplit;
 import org.modelpar.graph.ComputationGraph;
@@ -60,12 +61,13 @@ final class MessageScatter {
 
     /**
      * The whole tensors from the parts this rank received ({@code received}, by producer), all-gathered over its
-     * replica's {@code group} (collective ids {@code <id> <producer>}); tensors sent whole pass as they are.
+     * replica's {@code group} (collective ids {@code <id> <producer>}, in name order on every rank whatever order the
+     * transport delivered them in); tensors sent whole pass as they are.
      */
     Map<String, INDArray> gather(String id, String device, List<String> group, Map<String, INDArray> received, RunContext run)
             throws InterruptedException {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : received.entrySet()) {
+        for (Map.Entry<String, INDArray> e : new TreeMap<>(received).entrySet()) {
             INDArray part = e.getValue();
             if (!scattered.contains(e.getKey())) {
                 out.put(e.getKey(), part);

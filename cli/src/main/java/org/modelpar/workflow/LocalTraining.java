@@ -1,8 +1,11 @@
 package org.modelpar.workflow;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.PlanSupport;
@@ -28,21 +31,23 @@ public final class LocalTraining {
      * The search restricted to plans the executor trains: on local workers, what it runs of the schedules, plan
      * options and ZeRO stages ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
      * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
-     * degree is kept; another cluster passes unchanged.
+     * degree is kept; sequence parallelism off when a degree it may try does not divide the sequence
+     * ({@link PlanSupport#runsSequenceParallel}); another cluster passes unchanged.
      */
     public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest plain) {
         if (!cluster.localWorkers()) {
             return plain;
         }
         PlanRequest request = plain.forExecutor();
-        if (request.tensor().isPresent()) {
-            return request;
+        int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
+        List<Integer> degrees = request.tensor().isPresent() ? List.of(request.tensor().getAsInt())
+                : IntStream.iterate(2, t -> t <= nodeSize, t -> t * 2).boxed().toList();
+        if (request.sequenceParallel().isEmpty() && degrees.stream().anyMatch(t -> t > 1
+                && PlanSupport.runsTensorDegree(graph, t) && !PlanSupport.runsSequenceParallel(graph, t))) {
+            request = request.withPlanOptions(Optional.of(false), request.overlapGradientReduce());
         }
-        int nodeSize = cluster.nodes().values().stream().mapToInt(java.util.List::size).min().orElse(1);
-        for (int t = 2; t <= nodeSize; t *= 2) {
-            if (!PlanSupport.runsTensorDegree(graph, t)) {
-                return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
-            }
+        if (request.tensor().isEmpty() && degrees.stream().anyMatch(t -> !PlanSupport.runsTensorDegree(graph, t))) {
+            return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
         }
         return request;
     }

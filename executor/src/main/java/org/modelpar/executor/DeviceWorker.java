@@ -18,6 +18,7 @@ import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Direction;
@@ -72,7 +73,7 @@ final class DeviceWorker implements AutoCloseable {
     private boolean overflow;
 
     DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
-                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType) {
+                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType, MessageScatter scatter) {
         this.program = program;
         this.chunks = Map.copyOf(chunks);
         this.tensorSpans = new CollectiveClock.Spans(tensorClock);
@@ -82,8 +83,8 @@ final class DeviceWorker implements AutoCloseable {
         this.localCount = microBatchSize / replicas;
         this.localFirst = program.replica() * localCount;
         this.stashes = new Stashes(state.ledger);
-        this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount);
-        this.outbox = new Outbox(program.device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount);
+        this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
+        this.outbox = new Outbox(device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
@@ -126,7 +127,7 @@ final class DeviceWorker implements AutoCloseable {
                 run.control().fail(failure);
                 throw failure;
             }
-            if (in instanceof AllReduce a && GradientSync.recordsItself(a)) {
+            if (GradientSync.recordsItself(in)) {
                 continue;
             }
             long[] span = tensorSpans.span(list, i, start, run.ticker().nanos());
@@ -155,14 +156,14 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof Recv r) {
             String tag = Inbox.tag(r.payload(), r.fromStage(), r.stage(), r.microBatch(), r.firstSample());
             inbox.add(r, run.transport().receive(new Message.Key(r.peer(), device(), tag), run.control()));
+        } else if (in instanceof BoundaryAllGather b) {
+            inbox.gather(b, "step " + step + " " + b.name(), device(), run);
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            List<String> completionOrder = a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy().values()
-                    .stream().flatMap(List::stream).toList() : List.of();
-            sync.allReduce(step, index, a, completionOrder);
+            sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().completionOrder() : List.of());
         } else if (in instanceof ReduceScatter rs) {
-            sync.reduceScatter(step, rs);
+            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? chunk(rs.stage()).model().completionOrder() : List.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective) {

@@ -69,7 +69,8 @@ public final class Executor implements AutoCloseable {
         for (DeviceProgram p : program.programs()) {
             TensorRing ring = TensorRing.of(plan, p, run);
             clocks.put(p.device(), plan.tensorParallel() == 1 ? CollectiveClock.NONE : ring);
-            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE : TensorParallel.of(graph, ring);
+            TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE : TensorParallel.of(graph, ring,
+                    plan.options().sequenceParallel());
             Map<Integer, DeviceWorker.Chunk> mine = new TreeMap<>();
             for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
                 StageModel model = plan.tensorParallel() == 1 ? stages.get(s)
@@ -107,7 +108,7 @@ public final class Executor implements AutoCloseable {
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
-                    plan.dataParallel(p.stage()), options.dataType()));
+                    plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank())));
         }
     }
 

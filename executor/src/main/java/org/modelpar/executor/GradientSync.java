@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Collective;
+import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,8 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * all-gather of the updated parameters ({@link ZeroShards}).
  */
 final class GradientSync implements AutoCloseable {
-    /** An overlapped all-reduce started by its instruction and waited for before the gradients are read. */
-    private record Armed(BucketedReduce reduce, int step, int index, AllReduce instruction, long startNanos) {
+    /**
+     * An overlapped reduction (all-reduce, or ZeRO's reduce-scatter) started by its instruction, whose buckets
+     * {@code reducer} runs, waited for before the gradients are read.
+     */
+    private record Armed(BucketedReduce reduce, BucketedReduce.Reducer reducer, int step, int index, Collective instruction,
+                         long startNanos) {
     }
 
     private final String device;
@@ -72,11 +78,7 @@ final class GradientSync implements AutoCloseable {
      */
     void allReduce(int step, int index, AllReduce a, List<String> completionOrder) throws InterruptedException {
         if (a.overlapsBackward()) {
-            Map<String, INDArray> order = new LinkedHashMap<>();
-            completionOrder.stream().filter(parametersOf(a.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
-            parametersOf(a.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
-            armed.put(a.stage(), new Armed(new BucketedReduce("step " + step + " " + a.name(), a.group(), order), step, index, a,
-                    run.ticker().nanos()));
+            arm(step, index, a, a.group(), completionOrder, this::allReduceBucket);
             return;
         }
         if (!a.tiedOp().isEmpty()) {
@@ -87,17 +89,40 @@ final class GradientSync implements AutoCloseable {
         run.collectives().allReduce("step " + step + " " + a.name(), device, a.group(), gradientsOf(a.stage()), run.control());
     }
 
+    /** Starts an overlapped reduction of {@code c}'s stage: its buckets run as {@link #completed} reports their gradients. */
+    private void arm(int step, int index, Collective c, List<String> group, List<String> completionOrder,
+                     BucketedReduce.Reducer reducer) {
+        Map<String, INDArray> order = new LinkedHashMap<>();
+        completionOrder.stream().filter(parametersOf(c.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
+        parametersOf(c.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
+        armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, order), reducer, step, index,
+                c, run.ticker().nanos()));
+    }
+
     /**
      * ZeRO: reduce-scatters the gradients of {@code rs}'s stage over its group, so that this device holds the sums of
-     * its part of every parameter's gradient (zeros elsewhere) and updates only that part ({@link #shardsOf}).
+     * its part of every parameter's gradient (zeros elsewhere) and updates only that part ({@link #shardsOf}). An
+     * overlapped one only starts here, in buckets as for the all-reduce: each bucket's tensors are cut into the same
+     * parts, so every replica ends with the same sums of its parts as after one reduce-scatter of the whole stage.
+     *
+     * @param completionOrder with an overlapped {@code rs}, the stage's parameters in the order its last pass completes them
      */
-    void reduceScatter(int step, ReduceScatter rs) throws InterruptedException {
+    void reduceScatter(int step, int index, ReduceScatter rs, List<String> completionOrder) throws InterruptedException {
         ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
-        Map<String, INDArray> grads = gradientsOf(rs.stage());
-        INDArray flat = shards.pack(grads);
-        run.collectives().reduceScatter("step " + step + " " + rs.name(), device, rs.group(), flat, run.control());
-        shards.unpackOwn(flat, grads);
         sharded.put(rs.stage(), shards);
+        if (rs.overlapsBackward()) {
+            arm(step, index, rs, rs.group(), completionOrder, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
+            return;
+        }
+        reduceScatterBucket("step " + step + " " + rs.name(), rs.group(), shards, gradientsOf(rs.stage()));
+    }
+
+    private long reduceScatterBucket(String id, List<String> group, ZeroShards shards, Map<String, INDArray> grads)
+            throws InterruptedException {
+        INDArray flat = shards.pack(grads);
+        run.collectives().reduceScatter(id, device, group, flat, run.control());
+        shards.unpackOwn(flat, grads);
+        return run.ticker().nanos();
     }
 
     /** ZeRO: all-gathers the parts of {@code g}'s stage's parameters that the replicas updated, into every replica. */
@@ -122,16 +147,16 @@ final class GradientSync implements AutoCloseable {
         return Optional.ofNullable(sharded.get(stage));
     }
 
-    /** Whether {@code a} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
-    static boolean recordsItself(AllReduce a) {
-        return a.overlapsBackward();
+    /** Whether {@code in} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
+    static boolean recordsItself(Instruction in) {
+        return in instanceof AllReduce a && a.overlapsBackward() || in instanceof ReduceScatter rs && rs.overlapsBackward();
     }
 
     /** The gradients {@code names} of {@code stage} are complete: starts the overlapped buckets they complete. */
     void completed(int stage, List<String> names) {
         Armed a = armed.get(stage);
         if (a != null) {
-            a.reduce().completed(names, comm(), this::bucket);
+            a.reduce().completed(names, comm(), a.reducer());
         }
     }
 
@@ -139,14 +164,14 @@ final class GradientSync implements AutoCloseable {
     void passDone(int stage) {
         Armed a = armed.get(stage);
         if (a != null) {
-            a.reduce().flush(comm(), this::bucket);
+            a.reduce().flush(comm(), a.reducer());
         }
     }
 
     /** Waits for every overlapped all-reduce, recording each one's span from its instruction to its last bucket. */
     void awaitOverlapped() throws InterruptedException {
         for (Armed a : armed.values()) {
-            a.reduce().flush(comm(), this::bucket);
+            a.reduce().flush(comm(), a.reducer());
             long end = a.reduce().await(a.startNanos());
             run.record(new Span(device, a.step(), a.index(), a.instruction(), run.seconds(a.startNanos()), run.seconds(end)),
                     state.ledger.liveBytes(), state.ledger.liveBytes());
@@ -154,7 +179,7 @@ final class GradientSync implements AutoCloseable {
         armed.clear();
     }
 
-    private long bucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
+    private long allReduceBucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
         run.collectives().allReduce(id, device, group, tensors, run.control());
         return run.ticker().nanos();
     }

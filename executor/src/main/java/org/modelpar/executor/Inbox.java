@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.Transport;
+import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -33,11 +34,15 @@ final class Inbox {
     private final Transport transport;
     private final int localFirst;
     private final int localCount;
+    private final MessageScatter scatter;
     private final Map<String, List<Piece>> received = new HashMap<>();
     private final Map<String, List<INDArray>> buffers = new HashMap<>();
+    /** Whole tensors put together from received parts (scatter/gather), until their compute takes them. */
+    private final Map<String, Map<String, INDArray>> gathered = new HashMap<>();
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
-    Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount) {
+    Inbox(MemoryLedger ledger, Transport transport, int localFirst, int localCount, MessageScatter scatter) {
+        this.scatter = scatter;
         this.ledger = ledger;
         this.transport = transport;
         this.localFirst = localFirst;
@@ -57,6 +62,11 @@ final class Inbox {
      * device's samples), then across stages (gradients of one tensor from several stages add up).
      */
     Map<String, INDArray> assemble(Payload payload, int stage, int mb) {
+        Map<String, INDArray> whole = gathered.remove(key(payload, stage, mb));
+        if (whole != null) {
+            ledger.release(MemoryCategory.ACTIVATIONS, Outbox.bytes(whole));
+            return whole;
+        }
         List<Piece> pieces = received.remove(key(payload, stage, mb));
         if (pieces == null) {
             throw new IllegalStateException("no " + payload.shortName() + " received for stage " + stage + " micro-batch " + mb);
@@ -89,6 +99,17 @@ final class Inbox {
         return out;
     }
 
+    /**
+     * Runs {@code g} (collective ids {@code <id> <tensor>}): all-gathers the whole tensors from the received parts of
+     * its stage's micro-batch over its group ({@link MessageScatter}), which the next {@link #assemble} of them
+     * returns; their bytes count as activations until then.
+     */
+    void gather(BoundaryAllGather g, String id, String device, RunContext run) throws InterruptedException {
+        Map<String, INDArray> whole = scatter.gather(id, device, g.group(), assemble(g.payload(), g.stage(), g.microBatch()), run);
+        ledger.allocate(MemoryCategory.ACTIVATIONS, Outbox.bytes(whole));
+        gathered.put(key(g.payload(), g.stage(), g.microBatch()), whole);
+    }
+
     /** Hands the stage's micro-batch's message buffers back to the transport, but those sharing memory with {@code live}. */
     void free(int stage, int mb, Set<INDArray> live) {
         List<INDArray> consumed = buffers.remove(pass(stage, mb));
@@ -103,6 +124,8 @@ final class Inbox {
     void clear() {
         received.values().forEach(l -> l.forEach(m -> ledger.release(MemoryCategory.ACTIVATIONS, m.bytes())));
         received.clear();
+        gathered.values().forEach(m -> ledger.release(MemoryCategory.ACTIVATIONS, Outbox.bytes(m)));
+        gathered.clear();
         buffers.values().forEach(transport::release);
         buffers.clear();
     }

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -25,7 +27,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * that comes back predicts this executor's memory: the zoo's own workspaces describe the model, not the
  * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones.
  * Measured at the smallest per-device sample count of a plan, the per-sample figure bounds larger ones
- * (the weight-gradient part does not grow with the samples).
+ * (the weight-gradient part does not grow with the samples). With sequence parallelism a rank's kernels hold
+ * whole-sequence temporaries (the all-gathered input of a column-parallel linear and of the logits, the sums a
+ * reduce-scatter cuts), which do not shrink with the tensor degree t as the simulator's memory model divides a
+ * workspace; so for such a plan the kernels of tensor rank 0 are measured, their collectives allocating what the
+ * ring collectives allocate ({@link TensorGroup#alone}), and the workspace is t times theirs.
  */
 public final class KernelWorkspace {
     private KernelWorkspace() {
@@ -33,18 +39,26 @@ public final class KernelWorkspace {
 
     /** {@link #measure(ComputationGraph, int)} at the fewest samples a device of {@code plan} computes at once. */
     public static ComputationGraph measure(ComputationGraph graph, PlacementPlan plan) {
+        int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
-        return measure(graph, Math.max(1, fewest));
+        boolean sequence = plan.options().sequenceParallel() && t > 1;
+        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, TensorGroup.alone(t), true) : TensorParallel.NONE);
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample. */
     public static ComputationGraph measure(ComputationGraph graph, int samples) {
+        return measure(graph, samples, TensorParallel.NONE);
+    }
+
+    /** The workspaces of {@code tp}'s rank, times its group's size (the simulator divides a workspace by t). */
+    private static ComputationGraph measure(ComputationGraph graph, int samples, TensorParallel tp) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1, got " + samples);
         }
+        int t = tp.group().size();
         List<String> calls = new ArrayList<>();
         StageModel model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
-                (op, backward, nanos) -> calls.add(op));
+                (op, backward, nanos) -> calls.add(op), tp);
         Map<String, Long> largest = new HashMap<>();
         KernelArena arena = new KernelArena(new ArrayPool(),
                 bytes -> largest.merge(calls.get(calls.size() - 1), bytes, Math::max));
@@ -60,7 +74,7 @@ public final class KernelWorkspace {
         }
         List<OpNode> ops = new ArrayList<>();
         for (OpNode op : graph.ops()) {
-            long perSample = (largest.getOrDefault(op.id(), 0L) + samples - 1) / samples;
+            long perSample = (largest.getOrDefault(op.id(), 0L) * t + samples - 1) / samples;
             ops.add(op.withWorkspaceBytes(perSample));
         }
         return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());

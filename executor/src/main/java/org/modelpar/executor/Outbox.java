@@ -28,6 +28,7 @@ final class Outbox {
     private final RunContext run;
     private final int localFirst;
     private final int localCount;
+    private final MessageScatter scatter;
     private final Map<String, Integer> sendsPerPass = new HashMap<>();
     private final Map<String, Map<String, INDArray>> held = new HashMap<>();
     private final Map<String, Integer> sendsLeft = new HashMap<>();
@@ -35,7 +36,8 @@ final class Outbox {
 
     /** @param localFirst the worker's first sample in each micro-batch; {@code localCount} its sample count */
     Outbox(String device, List<Instruction> program, Boundary boundary, MemoryLedger ledger, RunContext run,
-           int localFirst, int localCount) {
+           int localFirst, int localCount, MessageScatter scatter) {
+        this.scatter = scatter;
         this.device = device;
         this.boundary = boundary;
         this.ledger = ledger;
@@ -85,7 +87,7 @@ final class Outbox {
         for (String name : names) {
             INDArray t = all.get(name);
             long rowsPerSample = t.size(0) / localCount;
-            part.put(name, Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample));
+            part.put(name, scatter.cut(name, Tensors.rowsView(t, offset * rowsPerSample, s.sampleCount() * rowsPerSample)));
         }
         long bytes = bytes(part);
         // the message is the output buffer in transit: its bytes move from the held outputs to messages

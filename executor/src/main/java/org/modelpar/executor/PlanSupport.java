@@ -22,22 +22,13 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().sequenceParallel() || plan.options().scatterGather()) {
-            throw new PlanException("the executor runs tensor parallelism without sequence parallelism or scatter/gather;"
-                    + " the plan has sequenceParallel " + plan.options().sequenceParallel() + ", scatterGather "
-                    + plan.options().scatterGather());
-        }
         if (plan.options().expertParallel() > 1) {
             throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
                     + plan.options().expertParallel());
         }
-        if (plan.options().zeroStage() > 1) {
-            throw new PlanException("the executor shards only the optimizer state (ZeRO stage 1), not gradients or parameters;"
+        if (plan.options().zeroStage() > 2) {
+            throw new PlanException("the executor shards optimizer state and gradients (ZeRO stages 1 and 2), not parameters;"
                     + " the plan has zeroStage " + plan.options().zeroStage());
-        }
-        if (plan.options().zeroStage() > 0 && plan.options().overlapGradientReduce()) {
-            throw new PlanException("the executor overlaps all-reduces with the backward, not ZeRO's reduce-scatter; the plan has"
-                    + " zeroStage " + plan.options().zeroStage() + " and overlapGradientReduce true");
         }
         if (plan.schedule().splitsBackward()) {
             TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0));
@@ -57,6 +48,7 @@ public final class PlanSupport {
             }
         }
         checkTensorDegree(graph, plan.tensorParallel());
+        checkSequenceParallel(graph, plan.tensorParallel(), plan.options().sequenceParallel());
     }
 
     /**
@@ -79,6 +71,21 @@ public final class PlanSupport {
         } catch (PlanException e) {
             return false;
         }
+    }
+
+    /** Whether the executor runs {@code graph} with sequence parallelism over a tensor-parallel group of {@code degree}. */
+    public static boolean runsSequenceParallel(ComputationGraph graph, int degree) {
+        try {
+            checkTensorDegree(graph, degree);
+            checkSequenceParallel(graph, degree, true);
+            return true;
+        } catch (PlanException e) {
+            return false;
+        }
+    }
+
+    private static void checkSequenceParallel(ComputationGraph graph, int degree, boolean on) {
+        TensorParallel.of(graph, TensorGroup.shapeOnly(degree, 0), on);
     }
 
     private static void checkTensorDegree(ComputationGraph graph, int degree) {

@@ -47,14 +47,7 @@ final class TensorRing implements TensorGroup, CollectiveClock {
 
     @Override
     public void allReduce(INDArray values) {
-        long start = run.ticker().nanos();
-        try {
-            run.collectives().allReduce("tp " + calls++, device, ring, Map.of("x", values), run.control());
-            busyNanos += run.ticker().nanos() - start;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RunControl.Aborted();
-        }
+        timed(id -> run.collectives().allReduce(id, device, ring, Map.of("x", values), run.control()));
     }
 
     @Override
@@ -62,15 +55,38 @@ final class TensorRing implements TensorGroup, CollectiveClock {
         long length = part.length();
         INDArray flat = Nd4j.create(part.dataType(), size() * length);
         flat.get(NDArrayIndex.interval(rank() * length, (rank() + 1) * length)).assign(part.reshape(length));
+        timed(id -> run.collectives().allGather(id, device, ring, flat, run.control()));
+        return flat.reshape(size(), length);
+    }
+
+    @Override
+    public INDArray reduceScatter(INDArray values) {
+        INDArray flat = values.reshape(values.length());
+        long chunk = flat.length() / size();
+        if (chunk * size() != flat.length()) {
+            throw new IllegalArgumentException("a reduce-scatter over " + size() + " ranks needs a length they divide, got "
+                    + flat.length());
+        }
+        timed(id -> run.collectives().reduceScatter(id, device, ring, flat, run.control()));
+        return flat.get(NDArrayIndex.interval(rank() * chunk, (rank() + 1) * chunk));
+    }
+
+    /** Runs the next collective ({@code tp n}), adding its time to {@link #takeNanos}. */
+    private void timed(Collective collective) {
         long start = run.ticker().nanos();
         try {
-            run.collectives().allGather("tp " + calls++, device, ring, flat, run.control());
+            collective.run("tp " + calls++);
             busyNanos += run.ticker().nanos() - start;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunControl.Aborted();
         }
-        return flat.reshape(size(), length);
+    }
+
+    /** One ring collective under its id. */
+    @FunctionalInterface
+    private interface Collective {
+        void run(String id) throws InterruptedException;
     }
 
     @Override

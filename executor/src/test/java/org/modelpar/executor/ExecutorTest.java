@@ -114,10 +114,6 @@ class ExecutorTest {
     @Test
     void refusesWhatItCannotRun() {
         ComputationGraph gpt = EquivalenceTest.graph("gpt");
-        PlacementPlan sequence = Plans.tensorParallel(gpt, 1, 2, 1, plan.schedule());
-        PlacementPlan sequenceParallel = sequence.withOptions(sequence.options().withSequenceParallel(true));
-        assertThatThrownBy(() -> Executor.create(gpt, Plans.lower(gpt, sequenceParallel), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessageContaining("sequenceParallel true");
         List<String> ops = gpt.topologicalOrder().stream().map(OpNode::id).toList();
         int logits = ops.indexOf("logits");
         List<List<String>> cuts = List.of(ops.subList(0, 4), ops.subList(4, 8), ops.subList(8, logits + 1),

@@ -40,8 +40,8 @@ import org.modelpar.simulator.plan.Schedule;
  *                        tries the degrees dividing the expert count and the data degree
  * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
  *                        empty: searched
- * @param executorOnly    search only what modelpar's executor runs ({@link #forExecutor}): no sequence
- *                        parallelism, ZeRO stage 0 unless fixed to 1, expert degree 1
+ * @param executorOnly    search only what modelpar's executor runs ({@link #forExecutor}): ZeRO stage 0 unless
+ *                        fixed to 1 or 2, expert degree 1
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
@@ -174,34 +174,25 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
 
     /**
      * Plans that modelpar's executor can train ({@code modelpar run} on local workers): every schedule (GPipe, 1F1B,
-     * interleaved, ZB-H1), every recompute mode, the gradient all-reduce overlapped or not, ZeRO stage 0 or a fixed
-     * stage 1 (without overlap: the executor overlaps all-reduces, not ZeRO's reduce-scatter), no sequence
-     * parallelism and expert degree 1 (the executor's {@code PlanSupport} says which tensor degrees it runs).
+     * interleaved, ZB-H1), every recompute mode, the gradient reduction overlapped or not, sequence parallelism on
+     * or off, ZeRO stage 0 or a fixed stage 1 or 2, and expert degree 1 (the executor's {@code PlanSupport} says which
+     * tensor degrees it runs).
      *
-     * @throws PlanException when the request fixes what the executor does not run: sequence parallelism, a ZeRO
-     *                       stage above 1, ZeRO stage 1 with overlap, or an expert degree above 1
+     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3 or an expert degree
+     *                       above 1
      */
     public PlanRequest forExecutor() {
         int zero = zeroStage.orElse(0);
-        if (zero > 1) {
-            throw new PlanException("ZeRO stage " + zero + " is not run by modelpar's executor (it shards the optimizer"
-                    + " state only): plans for local workers use ZeRO stage 0 or 1");
-        }
-        if (sequenceParallel.orElse(false)) {
-            throw new PlanException("sequence parallelism is not run by modelpar's executor: plans for local workers"
-                    + " keep it off");
+        if (zero > 2) {
+            throw new PlanException("ZeRO stage " + zero + " is not run by modelpar's executor (it shards optimizer state and"
+                    + " gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
         }
         if (expertParallel.orElse(1) > 1) {
             throw new PlanException("expert-parallel degree " + expertParallel.getAsInt() + " is not run by modelpar's"
                     + " executor: plans for local workers keep degree 1");
         }
-        if (zero == 1 && overlapGradientReduce.orElse(false)) {
-            throw new PlanException("ZeRO stage 1 with the overlapped gradient reduction is not run by modelpar's executor"
-                    + " (it overlaps all-reduces, not ZeRO's reduce-scatter): plans for local workers drop one of them");
-        }
-        Optional<Boolean> overlap = zero == 1 ? Optional.of(false) : overlapGradientReduce;
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
-                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, Optional.of(false), overlap,
+                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
                 OptionalInt.of(zero), expertParallel, virtualStages, true);
     }
 

@@ -60,17 +60,15 @@ class PlanZeroTest {
         assertThat(local.zeroStage()).hasValue(0);
         assertThat(local.searchesZero()).isFalse();
         assertThat(local.overlapGradientReduce()).isEmpty();
-        PlanRequest one = PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.empty()).forExecutor();
-        assertThat(one.zeroStage()).hasValue(1);
-        assertThat(one.overlapGradientReduce()).as("the executor overlaps all-reduces, not reduce-scatters").contains(false);
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(2), OptionalInt.empty()).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 2 is not run by modelpar's executor (it shards the"
-                        + " optimizer state only): plans for local workers use ZeRO stage 0 or 1");
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.empty())
-                .withPlanOptions(Optional.empty(), Optional.of(true)).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessageStartingWith("ZeRO stage 1 with the overlapped gradient reduction");
-        assertThatThrownBy(() -> PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessageStartingWith("sequence parallelism is not run by modelpar's executor");
+        PlanRequest two = PlanRequest.of(64).withSharding(OptionalInt.of(2), OptionalInt.empty())
+                .withPlanOptions(Optional.empty(), Optional.of(true)).forExecutor();
+        assertThat(two.zeroStage()).hasValue(2);
+        assertThat(two.overlapGradientReduce()).as("the executor overlaps reduce-scatters too").contains(true);
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 3 is not run by modelpar's executor (it shards"
+                        + " optimizer state and gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
+        assertThat(PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor().sequenceParallel())
+                .as("the executor runs sequence parallelism").contains(true);
         assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor())
                 .isInstanceOf(PlanException.class).hasMessageStartingWith("expert-parallel degree 2 is not run by modelpar's executor");
     }

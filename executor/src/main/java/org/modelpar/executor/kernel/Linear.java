@@ -3,6 +3,7 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.modelpar.executor.kernel.ParameterSpec.Init;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,7 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * tensor parallelism (Megatron-LM, Shoeybi et al. 2019, section 3) a column-parallel rank holds a part of
  * W's and b's columns and outputs those columns, summing its input gradient over the group in backward; a
  * row-parallel rank holds a part of W's rows, reads those columns of x, sums its output over the group in
- * forward before adding the whole b.
+ * forward before adding the whole b. With sequence parallelism (Korthikanti et al. 2022, section 4.2.2) a
+ * column-parallel rank all-gathers its input along the sequence (and again for its weight gradient, keeping only
+ * its part) and reduce-scatters its input gradient; a row-parallel rank reduce-scatters its output along the
+ * sequence and all-gathers its output gradient.
  */
 final class Linear implements SplitBackward {
     /** How the layer is split over a tensor-parallel group. */
@@ -21,17 +25,19 @@ final class Linear implements SplitBackward {
     private final String bias;
     private final Split split;
     private final TensorGroup group;
+    private final Optional<SequenceSplit> sequence;
     private final List<ParameterSpec> params;
 
     Linear(String opId, long in, long out) {
-        this(opId, in, out, Split.NONE, Shard.WHOLE, Shard.WHOLE, TensorGroup.SOLO);
+        this(opId, in, out, Split.NONE, Shard.WHOLE, Shard.WHOLE, TensorParallel.NONE);
     }
 
-    private Linear(String opId, long in, long out, Split split, Shard weightPart, Shard biasPart, TensorGroup group) {
+    private Linear(String opId, long in, long out, Split split, Shard weightPart, Shard biasPart, TensorParallel tp) {
         this.weight = opId + ".weight";
         this.bias = opId + ".bias";
         this.split = split;
-        this.group = group;
+        this.group = tp.group();
+        this.sequence = split == Split.NONE ? Optional.empty() : tp.sequence();
         this.params = List.of(new ParameterSpec(weight, new long[] {in, out}, Init.NORMAL, 1.0 / Math.sqrt(in), weightPart),
                 new ParameterSpec(bias, new long[] {1, out}, Init.ZEROS, 0, biasPart));
     }
@@ -44,11 +50,11 @@ final class Linear implements SplitBackward {
             case NONE -> new Linear(op.id(), in, out);
             case COLUMN -> {
                 tp.share(op, "out", out / blocks);
-                yield new Linear(op.id(), in, out, split, tp.shard(1, blocks), tp.shard(1, blocks), tp.group());
+                yield new Linear(op.id(), in, out, split, tp.shard(1, blocks), tp.shard(1, blocks), tp);
             }
             case ROW -> {
                 tp.share(op, "in", in);
-                yield new Linear(op.id(), in, out, split, tp.shard(0, 1), Shard.WHOLE, tp.group());
+                yield new Linear(op.id(), in, out, split, tp.shard(0, 1), Shard.WHOLE, tp);
             }
         };
     }
@@ -60,20 +66,21 @@ final class Linear implements SplitBackward {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        INDArray x = Tensors.like(inputs.get(0), p.get(weight));
+        INDArray in = Tensors.like(inputs.get(0), p.get(weight));
+        INDArray x = split == Split.COLUMN && sequence.isPresent() ? sequence.get().gather(in) : in;
         INDArray y = x.mmul(p.get(weight));
         if (split == Split.ROW) {
-            group.allReduce(y);
+            y = sequence.isPresent() ? sequence.get().reduceScatter(y) : allReduced(y);
         }
-        return new Forward(y.addiRowVector(p.get(bias)), List.of(x));
+        return new Forward(y.addiRowVector(p.get(bias)), List.of(in));
     }
 
-    /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f). */
+    /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f; reduce-scattered with sequence parallelism). */
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dx = g.mmul(p.get(weight).transpose());
+        INDArray dx = outputGradient(g).mmul(p.get(weight).transpose());
         if (split == Split.COLUMN) {
-            group.allReduce(dx);
+            dx = sequence.isPresent() ? sequence.get().reduceScatter(dx) : allReduced(dx);
         }
         return Arrays.asList(dx);
     }
@@ -81,6 +88,18 @@ final class Linear implements SplitBackward {
     /** {@code dW = X^T dY}, {@code db = sum of dY's rows}. */
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return Map.of(weight, saved.get(0).transpose().mmul(g), bias, g.sum(true, 0));
+        INDArray x = split == Split.COLUMN && sequence.isPresent() ? sequence.get().gather(saved.get(0)) : saved.get(0);
+        INDArray dy = outputGradient(g);
+        return Map.of(weight, x.transpose().mmul(dy), bias, dy.sum(true, 0));
+    }
+
+    /** The output gradient over the whole sequence: a row-parallel rank's is its part of it under sequence parallelism. */
+    private INDArray outputGradient(INDArray g) {
+        return split == Split.ROW && sequence.isPresent() ? sequence.get().gather(g) : g;
+    }
+
+    private INDArray allReduced(INDArray values) {
+        group.allReduce(values);
+        return values;
     }
 }

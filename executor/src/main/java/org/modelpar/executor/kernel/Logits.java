@@ -3,6 +3,7 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,11 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Logits implements SplitBackward {
     private final String word;
     private final TensorGroup group;
+    private final Optional<SequenceSplit> sequence;
     private final List<ParameterSpec> params;
 
     Logits(String tiedTo, long vocab, long hidden, TensorParallel tp) {
         this.word = Embedding.wordName(tiedTo);
         this.group = tp.group();
+        this.sequence = tp.sequence();
         this.params = List.of(Embedding.wordSpec(tiedTo, vocab, hidden, tp));
     }
 
@@ -29,21 +32,25 @@ final class Logits implements SplitBackward {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        INDArray x = inputs.get(0);
+        INDArray in = inputs.get(0);
+        INDArray x = whole(in);
         INDArray part = x.mmul(p.get(word).transpose());
         if (group.size() == 1) {
-            return new Forward(part, List.of(x));
+            return new Forward(part, List.of(in));
         }
         long rows = part.size(0);
         long columns = part.size(1);
         INDArray parts = group.allGather(part).reshape(group.size(), rows, columns);
-        return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(x));
+        return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(in));
     }
 
     /** {@code dX = dY_mine W}, summed over the group. */
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray dx = mine(g, p).mmul(p.get(word));
+        if (sequence.isPresent()) {
+            return Arrays.asList(sequence.get().reduceScatter(dx));
+        }
         group.allReduce(dx);
         return Arrays.asList(dx);
     }
@@ -51,7 +58,12 @@ final class Logits implements SplitBackward {
     /** {@code dW = dY_mine^T X}. */
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return Map.of(word, mine(g, p).transpose().mmul(saved.get(0)));
+        return Map.of(word, mine(g, p).transpose().mmul(whole(saved.get(0))));
+    }
+
+    /** The input over the whole sequence (all-gathered from the ranks' parts with sequence parallelism). */
+    private INDArray whole(INDArray x) {
+        return sequence.isPresent() ? sequence.get().gather(x) : x;
     }
 
     /** The output gradient's columns of this rank's part of the vocabulary. */

@@ -1,6 +1,7 @@
 package org.modelpar.executor.kernel;
 
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
@@ -21,26 +22,41 @@ import org.modelpar.simulator.plan.TensorSplit;
  */
 public final class TensorParallel {
     /** No tensor parallelism: every kernel whole. */
-    public static final TensorParallel NONE = new TensorParallel("", TensorGroup.SOLO, null, Set.of());
+    public static final TensorParallel NONE = new TensorParallel("", TensorGroup.SOLO, null, Set.of(), Optional.empty());
 
     private final String graphName;
     private final TensorGroup group;
     private final TensorSplit split;
     private final Set<String> fusedQkv;
+    private final Optional<SequenceSplit> sequence;
 
-    private TensorParallel(String graphName, TensorGroup group, TensorSplit split, Set<String> fusedQkv) {
+    private TensorParallel(String graphName, TensorGroup group, TensorSplit split, Set<String> fusedQkv,
+                           Optional<SequenceSplit> sequence) {
         this.graphName = graphName;
         this.group = group;
         this.split = split;
         this.fusedQkv = fusedQkv;
+        this.sequence = sequence;
     }
 
     /**
-     * The split of {@code graph} for a device of {@code group}.
+     * The split of {@code graph} for a device of {@code group}, without sequence parallelism.
      *
      * @throws PlanException when the group has more than one device and the graph has no attention ops
      */
     public static TensorParallel of(ComputationGraph graph, TensorGroup group) {
+        return of(graph, group, false);
+    }
+
+    /**
+     * The split of {@code graph} for a device of {@code group}, with {@code sequenceParallel} the regions between
+     * tensor-parallel ones split along the sequence ({@link SequenceSplit}).
+     *
+     * @throws PlanException when the group has more than one device and the graph has no attention ops, or with
+     *                       sequence parallelism when t does not divide the sequence length or a linear op sits
+     *                       outside the transformer layers
+     */
+    public static TensorParallel of(ComputationGraph graph, TensorGroup group, boolean sequenceParallel) {
         if (group.size() == 1) {
             return NONE;
         }
@@ -55,7 +71,29 @@ public final class TensorParallel {
                 qkv.add(e.from());
             }
         }
-        return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv));
+        Optional<SequenceSplit> sequence = Optional.empty();
+        if (sequenceParallel) {
+            OpNode embedding = graph.ops().stream().filter(op -> op.kind().equals("embedding")).findFirst()
+                    .orElseThrow(() -> new PlanException("the executor runs sequence parallelism on graphs with an embedding;"
+                            + " graph '" + graph.name() + "' has none"));
+            long seq = embedding.longAttribute("seq").orElse(0L);
+            TensorParallel shapes = new TensorParallel(graph.name(), group, split, Set.of(), Optional.empty());
+            shapes.share(embedding, "seq", seq);
+            for (OpNode op : graph.ops()) {
+                if (op.kind().equals("linear") && !split.inTransformerLayer(op)) {
+                    // its weight gradient would sum over one rank's part of the sequence only
+                    throw new PlanException("the executor runs sequence parallelism without linear ops outside the transformer"
+                            + " layers; op '" + op.id() + "' of graph '" + graph.name() + "' is one");
+                }
+            }
+            sequence = Optional.of(new SequenceSplit(group, seq));
+        }
+        return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv), sequence);
+    }
+
+    /** With sequence parallelism, how the regions outside tensor-parallel ones are split along the sequence. */
+    Optional<SequenceSplit> sequence() {
+        return sequence;
     }
 
     /** The device's group. */

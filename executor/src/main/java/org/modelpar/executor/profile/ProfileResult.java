@@ -9,16 +9,18 @@ import org.modelpar.profiles.ClusterSpec;
  * @param cluster   the {@code modelpar-cluster/1} spec of this machine's workers
  * @param matmul    (FLOPs, seconds) of square matrix products, launch included
  * @param elementwise (bytes moved, seconds) of element-wise additions, launch included
- * @param transfers (bytes, seconds one way) between two workers
+ * @param transfers (bytes, seconds one way) between two worker threads (the in-process transport)
+ * @param processTransfers (bytes, seconds one way) between two worker processes (gRPC on loopback)
  * @param kernels   kernel kind timings
  * @param kernelLaunchSeconds median seconds of a tiny ND4J call (the device profile's launch cost)
  */
 public record ProfileResult(ClusterSpec cluster, List<Sample> matmul, List<Sample> elementwise, List<Sample> transfers,
-                            List<KernelTime> kernels, double kernelLaunchSeconds) {
+                            List<Sample> processTransfers, List<KernelTime> kernels, double kernelLaunchSeconds) {
     public ProfileResult {
         matmul = List.copyOf(matmul);
         elementwise = List.copyOf(elementwise);
         transfers = List.copyOf(transfers);
+        processTransfers = List.copyOf(processTransfers);
         kernels = List.copyOf(kernels);
     }
 

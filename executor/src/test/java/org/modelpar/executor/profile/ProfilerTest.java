@@ -24,6 +24,11 @@ class ProfilerTest {
         assertThat(p.matmulEfficiency().points()).hasSize(r.matmul().size());
         assertThat(p.matmulEfficiency().points()).anySatisfy(pt -> assertThat(pt.efficiency()).isEqualTo(1.0));
         assertThat(c.intraNode().latencySeconds()).isPositive();
+        // the process link is measured through gRPC on loopback and read back as the node's
+        assertThat(c.processLinks()).containsOnlyKeys("local");
+        assertThat(c.processLinks().get("local").latencySeconds()).isPositive();
+        assertThat(r.processTransfers()).extracting(ProfileResult.Sample::size)
+                .containsExactlyElementsOf(r.transfers().stream().map(ProfileResult.Sample::size).toList());
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(c.computeCapacity()).containsOnlyKeys("local");

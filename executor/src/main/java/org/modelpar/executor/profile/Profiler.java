@@ -65,8 +65,8 @@ public final class Profiler {
         double launch = KernelProfiler.launchSeconds(launchTiming);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
-        List<ProfileResult.Sample> transfers = threadTransfers();
-        List<ProfileResult.Sample> processTransfers = processTransfers();
+        List<ProfileResult.Transfer> transfers = threadTransfers();
+        List<ProfileResult.Transfer> processTransfers = processTransfers();
         List<ProfileResult.KernelTime> kernels = KernelProfiler.profile(timing);
         Map<String, Double> optimizers = OptimizerProfiler.secondsPerParameter(timing);
         List<ProfileResult.Sample> matmulWork = netOfLaunch(matmul, launch);
@@ -81,10 +81,10 @@ public final class Profiler {
         for (int i = 0; i < devices; i++) {
             list.add(new ClusterDevice("cpu" + i, LocalCluster.NODE, worker));
         }
-        LinkProfile link = link(transfers);
+        LinkProfile link = link(transfers.stream().map(ProfileResult.Transfer::sample).toList());
         Map<String, Double> capacity = devices > 1 ? Map.of(LocalCluster.NODE, HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
         ClusterSpec cluster = new ClusterSpec("local", list, link, link, Map.of(), capacity, Map.of(),
-                Map.of(LocalCluster.NODE, link(processTransfers)));
+                Map.of(LocalCluster.NODE, link(processTransfers.stream().map(ProfileResult.Transfer::sample).toList())));
         return new ProfileResult(cluster, matmul, elementwise, transfers, processTransfers, kernels, launch);
     }
 
@@ -111,14 +111,14 @@ public final class Profiler {
     }
 
     /** One-way message times between two worker threads through the executor's in-process transport. */
-    private List<ProfileResult.Sample> threadTransfers() {
+    private List<ProfileResult.Transfer> threadTransfers() {
         try (Transport t = new InProcessTransport(Map.of(TransportProbe.A, 2, TransportProbe.B, 2))) {
             return TransportProbe.oneWay(t, t, timing, TRANSFER_BYTES);
         }
     }
 
     /** One-way message times between two worker processes' gRPC transports on loopback (both in this process). */
-    private List<ProfileResult.Sample> processTransfers() {
+    private List<ProfileResult.Transfer> processTransfers() {
         Waits waits = Waits.timeout(60_000_000_000L);
         try (GrpcTransport a = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.A, 2), waits);
              GrpcTransport b = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.B, 2), waits)) {

@@ -14,8 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * One-way message times through a real {@link Transport} (the in-process mailboxes of worker threads, or gRPC between
  * worker processes), as the executor's {@code Send} and {@code Recv} pay them: the sender's copy, the hand-off into the
  * peer's mailbox, the wake-up of the waiting receiver and the release of the received buffers. Device {@link #A}
- * ping-pongs a message of each size with an echo thread serving device {@link #B}; a sample is half the median round
- * trip ({@link Timing}: warm-ups, then repetitions).
+ * ping-pongs a message of each size with an echo thread serving device {@link #B}; a transfer is half the median round
+ * trip, with half the round trips' interquartile range as its spread ({@link Timing}: warm-ups, then repetitions).
  */
 final class TransportProbe {
     /** The two devices of the probe. */
@@ -31,19 +31,19 @@ final class TransportProbe {
     }
 
     /**
-     * (bytes, one-way seconds) for each of {@code sizes} between device {@link #A}, served by {@code transport}, and
+     * The one-way transfer of each of {@code sizes} between device {@link #A}, served by {@code transport}, and
      * device {@link #B}, served by {@code peer} (the same transport between threads of one process).
      */
-    static List<ProfileResult.Sample> oneWay(Transport transport, Transport peer, Timing timing, long[] sizes) {
+    static List<ProfileResult.Transfer> oneWay(Transport transport, Transport peer, Timing timing, long[] sizes) {
         Waits waits = Waits.timeout(WAIT_NANOS);
         Thread echo = new Thread(() -> echo(peer, waits), "modelpar-profile-echo");
         echo.setDaemon(true);
         echo.start();
-        List<ProfileResult.Sample> out = new ArrayList<>();
+        List<ProfileResult.Transfer> out = new ArrayList<>();
         try {
             for (long bytes : sizes) {
                 INDArray payload = Nd4j.rand(DataType.FLOAT, Math.max(1, bytes / 4));
-                double roundTrip = timing.medianSeconds(() -> {
+                Timing.Measured roundTrip = timing.measure(() -> {
                     try {
                         transport.send(Message.of(THERE, Map.of("x", payload)), waits);
                         transport.release(transport.receive(BACK, waits).tensors().values());
@@ -52,7 +52,7 @@ final class TransportProbe {
                         throw new IllegalStateException("interrupted while profiling the transport", e);
                     }
                 });
-                out.add(new ProfileResult.Sample(bytes, roundTrip / 2));
+                out.add(new ProfileResult.Transfer(bytes, roundTrip.medianSeconds() / 2, roundTrip.interquartileSeconds() / 2));
             }
             transport.send(Message.of(THERE, Map.of(STOP, Nd4j.zeros(DataType.FLOAT, 1))), waits);
             echo.join(WAIT_NANOS / 1_000_000);

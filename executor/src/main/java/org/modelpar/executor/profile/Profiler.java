@@ -81,10 +81,10 @@ public final class Profiler {
         for (int i = 0; i < devices; i++) {
             list.add(new ClusterDevice("cpu" + i, LocalCluster.NODE, worker));
         }
-        LinkProfile link = link(transfers.stream().map(ProfileResult.Transfer::sample).toList());
+        LinkProfile link = linkOf(transfers);
         Map<String, Double> capacity = devices > 1 ? Map.of(LocalCluster.NODE, HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
         ClusterSpec cluster = new ClusterSpec("local", list, link, link, Map.of(), capacity, Map.of(),
-                Map.of(LocalCluster.NODE, link(processTransfers.stream().map(ProfileResult.Transfer::sample).toList())));
+                Map.of(LocalCluster.NODE, linkOf(processTransfers)));
         return new ProfileResult(cluster, matmul, elementwise, transfers, processTransfers, kernels, launch);
     }
 
@@ -119,7 +119,7 @@ public final class Profiler {
 
     /** One-way message times between two worker processes' gRPC transports on loopback (both in this process). */
     private List<ProfileResult.Transfer> processTransfers() {
-        Waits waits = Waits.timeout(60_000_000_000L);
+        Waits waits = Waits.timeout(TransportProbe.WAIT_NANOS);
         try (GrpcTransport a = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.A, 2), waits);
              GrpcTransport b = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.B, 2), waits)) {
             Map<String, String> addresses = Map.of(TransportProbe.A, LOOPBACK + ":" + a.port(),
@@ -128,6 +128,10 @@ public final class Profiler {
             b.connect(addresses);
             return TransportProbe.oneWay(a, b, timing, TRANSFER_BYTES);
         }
+    }
+
+    private static LinkProfile linkOf(List<ProfileResult.Transfer> transfers) {
+        return link(transfers.stream().map(ProfileResult.Transfer::sample).toList());
     }
 
     /** Latency: the smallest message's time; bandwidth: from the largest, net of latency. */

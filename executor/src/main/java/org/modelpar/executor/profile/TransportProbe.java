@@ -21,7 +21,8 @@ final class TransportProbe {
     /** The two devices of the probe. */
     static final String A = "probe-a";
     static final String B = "probe-b";
-    private static final long WAIT_NANOS = 60_000_000_000L;
+    /** How long a probe message may wait before the probe fails. */
+    static final long WAIT_NANOS = 60_000_000_000L;
     private static final Message.Key THERE = new Message.Key(A, B, "probe");
     private static final Message.Key BACK = new Message.Key(B, A, "probe");
     /** The name of the tensor that tells the echo thread to stop. */

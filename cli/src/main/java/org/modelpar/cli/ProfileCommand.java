@@ -1,6 +1,7 @@
 package org.modelpar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -196,14 +197,21 @@ final class ProfileCommand implements Runnable {
         w.printf("kernel launch (per ND4J call of a kernel): %.1f us%n", d.kernelLaunchSeconds() * 1e6);
         d.optimizerSecondsPerParameter().forEach((o, s) -> w.printf("optimizer step %s: %.2f ns per parameter%n", o, s * 1e9));
         w.printf("link between workers: %.2f GB/s, %.1f us latency%n", l.bandwidthBytesPerSecond() / 1e9, l.latencySeconds() * 1e6);
+        r.cluster().processLinks().values().forEach(p -> w.printf("link between worker processes: %.2f GB/s, %.1f us latency%n",
+                p.bandwidthBytesPerSecond() / 1e9, p.latencySeconds() * 1e6));
         r.cluster().computeCapacity().forEach((node, c) -> w.printf("host compute capacity: %.2f workers' worth with all %d"
                 + " computing at once%n", c, r.cluster().nodes().get(node).size()));
         w.println("matmul (FLOPs -> GFLOP/s, launch included):");
         r.matmul().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));
         w.println("element-wise add (bytes -> GB/s, launch included):");
         r.elementwise().forEach(s -> w.printf("  %12.3g  %8.2f%n", s.size(), s.size() / s.seconds() / 1e9));
-        w.println("transfer (bytes -> us one way):");
-        r.transfers().forEach(s -> w.printf("  %12.3g  %8.1f%n", s.size(), s.seconds() * 1e6));
+        w.println("transfer between threads / processes (bytes -> us one way, median +- half the interquartile range):");
+        for (int i = 0; i < r.transfers().size(); i++) {
+            ProfileResult.Transfer t = r.transfers().get(i);
+            ProfileResult.Transfer p = r.processTransfers().get(i);
+            w.printf("  %12.3g  %8.1f +- %-7.1f / %8.1f +- %-7.1f%n", t.bytes(), t.seconds() * 1e6, t.spreadSeconds() * 1e6,
+                    p.seconds() * 1e6, p.spreadSeconds() * 1e6);
+        }
         w.println("kernels (kind rows x width -> forward / backward us):");
         r.kernels().forEach(k -> w.printf("  %-13s %5d x %-5d %9.1f / %9.1f%n", k.kind(), k.rows(), k.width(),
                 k.forwardSeconds() * 1e6, k.backwardSeconds() * 1e6));
@@ -219,8 +227,8 @@ final class ProfileCommand implements Runnable {
             r.matmul().forEach(s -> matmul.addObject().put("flops", s.size()).put("seconds", s.seconds()));
             var ew = o.putArray("elementwise");
             r.elementwise().forEach(s -> ew.addObject().put("bytes", s.size()).put("seconds", s.seconds()));
-            var tr = o.putArray("transfers");
-            r.transfers().forEach(s -> tr.addObject().put("bytes", s.size()).put("seconds", s.seconds()));
+            transfers(o.putArray("transfers"), r.transfers());
+            transfers(o.putArray("processTransfers"), r.processTransfers());
             var ks = o.putArray("kernels");
             r.kernels().forEach(k -> ks.addObject().put("kind", k.kind()).put("rows", k.rows()).put("width", k.width())
                     .put("forwardSeconds", k.forwardSeconds()).put("backwardSeconds", k.backwardSeconds()));
@@ -230,5 +238,10 @@ final class ProfileCommand implements Runnable {
             throw new IllegalStateException("cannot read back the profile's cluster JSON", e);
         }
         JsonOutput.print(w, o);
+    }
+
+    private static void transfers(ArrayNode out, List<ProfileResult.Transfer> transfers) {
+        transfers.forEach(t -> out.addObject().put("bytes", t.bytes()).put("seconds", t.seconds())
+                .put("spreadSeconds", t.spreadSeconds()));
     }
 }

@@ -111,7 +111,9 @@ public final class TrainAndCompare {
                 ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
                 : Trainer.train(graph, program, options, everyStep);
         int lastStep = result.firstStep() + result.losses().size() - 1;
-        Comparison comparison = Comparison.of(calibration.simulate(graph, cluster, plan).predictedSide(),
+        // worker processes exchange messages over their transport on loopback, priced by the profile's process link
+        ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
+        Comparison comparison = Comparison.of(calibration.simulate(graph, priced, plan).predictedSide(),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
         return new Outcome(result, comparison, program, calibration.hostCapacity());

@@ -16,12 +16,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * has consumed them, so in steady state nothing is allocated. The sender's copy counts on its ledger until
  * the receiver takes the message.
  */
-final class InProcessTransport implements Transport {
+public final class InProcessTransport implements Transport {
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     private final ArrayPool buffers = new ArrayPool();
 
     /** @param capacities mailbox capacity of every device of the run */
-    InProcessTransport(Map<String, Integer> capacities) {
+    public InProcessTransport(Map<String, Integer> capacities) {
         capacities.forEach((d, c) -> mailboxes.put(d, new Mailbox(c)));
     }
 

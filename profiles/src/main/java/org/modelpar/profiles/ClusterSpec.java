@@ -23,6 +23,7 @@ public final class ClusterSpec {
     private final Map<String, NodeLinks> nodeLinks;
     private final Map<String, Double> computeCapacity;
     private final Map<String, String> hosts;
+    private final Map<String, LinkProfile> processLinks;
     private final Map<String, ClusterDevice> byId;
     private final Map<String, List<ClusterDevice>> nodes;
     private final long totalMemoryBytes;
@@ -60,6 +61,17 @@ public final class ClusterSpec {
      */
     public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
                        Map<String, NodeLinks> nodeLinks, Map<String, Double> computeCapacity, Map<String, String> hosts) {
+        this(name, devices, intraNode, interNode, nodeLinks, computeCapacity, hosts, Map.of());
+    }
+
+    /**
+     * @param processLinks for nodes whose devices may run as one worker process each on the node's machine: the
+     *                     link between two such processes (their transport on loopback), by node name; a node's
+     *                     intra-node link is that between its devices as threads of one process
+     */
+    public ClusterSpec(String name, List<ClusterDevice> devices, LinkProfile intraNode, LinkProfile interNode,
+                       Map<String, NodeLinks> nodeLinks, Map<String, Double> computeCapacity, Map<String, String> hosts,
+                       Map<String, LinkProfile> processLinks) {
         if (name == null || name.isBlank()) {
             throw new ProfileException("cluster name must be a non-empty string, got '" + name + "'");
         }
@@ -119,6 +131,14 @@ public final class ClusterSpec {
             }
         });
         this.hosts = Collections.unmodifiableMap(hostOf);
+        Map<String, LinkProfile> process = new LinkedHashMap<>(Objects.requireNonNullElse(processLinks, Map.of()));
+        process.forEach((node, link) -> {
+            if (!byNode.containsKey(node) || link == null) {
+                throw new ProfileException("cluster '" + name + "': process link given for unknown node '" + node
+                        + "'; nodes: " + String.join(", ", byNode.keySet()));
+            }
+        });
+        this.processLinks = Collections.unmodifiableMap(process);
         this.totalMemoryBytes = memory;
     }
 
@@ -153,7 +173,22 @@ public final class ClusterSpec {
 
     /** This cluster with {@code capacity} as the compute capacity of its nodes (see the constructor). */
     public ClusterSpec withComputeCapacity(Map<String, Double> capacity) {
-        return new ClusterSpec(name, devices, intraNode, interNode, nodeLinks, capacity, hosts);
+        return new ClusterSpec(name, devices, intraNode, interNode, nodeLinks, capacity, hosts, processLinks);
+    }
+
+    /** The measured links between two worker processes of a node, by node name (see the constructor). */
+    public Map<String, LinkProfile> processLinks() {
+        return processLinks;
+    }
+
+    /**
+     * This cluster as its devices run when each is a worker process: a node with a process link uses it as its
+     * intra-node link; other nodes keep theirs.
+     */
+    public ClusterSpec asWorkerProcesses() {
+        Map<String, NodeLinks> links = new LinkedHashMap<>(nodeLinks);
+        processLinks.forEach((node, link) -> links.put(node, new NodeLinks(link, linksOf(node).interNode())));
+        return new ClusterSpec(name, devices, intraNode, interNode, links, computeCapacity, hosts, processLinks);
     }
 
     /** The machines of the nodes that name one, by node name. */
@@ -220,12 +255,12 @@ public final class ClusterSpec {
     public boolean equals(Object o) {
         return o instanceof ClusterSpec c && name.equals(c.name) && devices.equals(c.devices)
                 && intraNode.equals(c.intraNode) && interNode.equals(c.interNode) && nodeLinks.equals(c.nodeLinks)
-                && hosts.equals(c.hosts);
+                && hosts.equals(c.hosts) && processLinks.equals(c.processLinks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, devices, intraNode, interNode, nodeLinks, hosts);
+        return Objects.hash(name, devices, intraNode, interNode, nodeLinks, hosts, processLinks);
     }
 
     @Override

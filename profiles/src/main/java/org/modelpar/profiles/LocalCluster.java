@@ -12,7 +12,7 @@ import org.modelpar.profiles.io.ClusterJson;
  * {@code local:N} and {@code local:N@SIZE}: N CPU workers of this machine on one node {@code local}, devices {@code cpu0..cpu<N-1>}.
  * The worker profile and links come from this machine's latest measured profile,
  * {@code $MODELPAR_HOME/profiles/local.json} (a {@code modelpar-cluster/1} file written by the executor's
- * profiler; its first device type and its first node's links are used), else from the conservative default
+ * profiler; its first device type and its first node's links, process link included, are used), else from the conservative default
  * shipped as {@code catalog/local/local-cpu.json}. With {@code @SIZE} (e.g. {@code local:2@48MiB}, a {@link ByteSize})
  * every worker's memory is that budget instead of its share of this machine's memory, so a plan, its
  * simulation and the executor's memory ledger all hold to it, and a model that fits the machine can be
@@ -60,7 +60,10 @@ public final class LocalCluster {
         // the host delivers at most what it was measured to deliver, and never more than N workers' worth
         Map<String, Double> capacity = Optional.ofNullable(template.computeCapacity().get(first.node()))
                 .map(c -> Map.of(NODE, Math.min(c, workers))).orElse(Map.of());
-        return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode(), Map.of(), capacity);
+        Map<String, LinkProfile> process = Optional.ofNullable(template.processLinks().get(first.node()))
+                .map(l -> Map.of(NODE, l)).orElse(Map.of());
+        return new ClusterSpec("local:" + workers, devices, links.intraNode(), links.interNode(), Map.of(), capacity, Map.of(),
+                process);
     }
 
     /**
@@ -88,7 +91,7 @@ public final class LocalCluster {
                     p.optimizerSecondsPerParameter(), p.source())));
         }
         return new ClusterSpec(local.name() + "@" + ByteSize.exact(budgetBytes), devices, local.intraNode(), local.interNode(), local.nodeLinks(),
-                local.computeCapacity());
+                local.computeCapacity(), local.hosts(), local.processLinks());
     }
 
     /**

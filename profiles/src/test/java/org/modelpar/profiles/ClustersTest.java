@@ -145,6 +145,29 @@ class ClustersTest {
     }
 
     @Test
+    void measuredProcessLinkRoundTripsAndPricesWorkerProcesses() throws IOException {
+        ClusterSpec one = resolve("local:1");
+        DeviceProfile cpu = one.devices().get(0).profile();
+        LinkProfile threads = new LinkProfile(5e9, 80e-6);
+        LinkProfile processes = new LinkProfile(2e8, 400e-6);
+        ClusterSpec measured = new ClusterSpec("measured", List.of(new ClusterDevice("cpu0", "n0", cpu),
+                new ClusterDevice("cpu1", "n0", cpu)), threads, threads, Map.of(), Map.of(), Map.of(), Map.of("n0", processes));
+        String text = ClusterJson.write(measured);
+        assertThat(text).contains("\"processLink\"");
+        assertThat(ClusterJson.parse(text, "m.json")).isEqualTo(measured);
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve(LocalCluster.MEASURED), text);
+        ClusterSpec local = resolve("local:2");
+        ClusterDevice a = local.devices().get(0);
+        ClusterDevice b = local.devices().get(1);
+        assertThat(local.link(a, b)).isEqualTo(threads);
+        assertThat(local.asWorkerProcesses().link(a, b)).isEqualTo(processes);
+        assertThat(local.asWorkerProcesses().devices()).isEqualTo(local.devices());
+        assertThat(ClusterJson.parse(ClusterJson.write(one), "o.json").processLinks()).isEmpty();
+        assertThat(one.asWorkerProcesses().link(one.devices().get(0), one.devices().get(0))).isEqualTo(one.intraNode());
+    }
+
+    @Test
     void filePathIsRead() throws IOException {
         Path file = home.resolve("my.json");
         Files.writeString(file, ClusterJson.write(Catalog.cluster("dgx-v100")));

@@ -30,14 +30,20 @@ import org.modelpar.simulator.plan.Stage;
  * {@code relu}, an op without parameters (0.5 s each way, all input gradient): per micro-batch
  * {@code t_F, t_B, t_W} = 1, 1, 1 or 1.5, 1.5, 1. Qi et al. (ICLR 2024, section 3.1) give the step
  * {@code m (t_F + t_B + t_W) + (p - 1)(t_F + t_B - t_W)} for m &ge; p, the bubble
- * {@code (p - 1)(t_F + t_B - t_W)} per device; every stage stashes at most p micro-batches (its weight-gradient
- * passes keep the stash), and stage i also keeps the matmul's output gradient for the i + 1 micro-batches between
- * their input- and weight-gradient passes at that peak (the i deferred ones and the one just past its B).
+ * {@code (p - 1)(t_F + t_B - t_W)} per device. Stage i stashes p - i micro-batches whole, as 1F1B; the i whose
+ * weight-gradient passes it defers keep only what those read, the matmul's input (the E bytes it receives from the
+ * stage before; nothing on stage 0), and the matmul's output gradient is kept by i + 1 micro-batches at the peak (the
+ * i deferred ones and the one whose input-gradient pass runs).
  */
 class ZeroBubbleScheduleTest {
     private static final long ACT = 1000;
 
     static ComputationGraph chain(int p, boolean relu) {
+        return chain(p, relu, 0);
+    }
+
+    /** The chain with {@code edgeBytes} per sample on every tensor. */
+    static ComputationGraph chain(int p, boolean relu, long edgeBytes) {
         List<OpNode> ops = new ArrayList<>();
         List<TensorEdge> tensors = new ArrayList<>();
         for (int i = 0; i < p; i++) {
@@ -49,7 +55,7 @@ class ZeroBubbleScheduleTest {
             }
         }
         for (int k = 1; k < ops.size(); k++) {
-            tensors.add(new TensorEdge("t" + k, ops.get(k - 1).id(), ops.get(k).id(), 0));
+            tensors.add(new TensorEdge("t" + k, ops.get(k - 1).id(), ops.get(k).id(), edgeBytes));
         }
         return ComputationGraph.of("chain", 1, ops, tensors);
     }
@@ -70,10 +76,10 @@ class ZeroBubbleScheduleTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,false", "1,3,true", "2,2,false", "2,5,true", "3,7,false", "4,4,true", "4,8,false", "4,9,true",
-            "8,16,false", "8,24,true"})
-    void stepTimeBubbleAndStash(int p, int m, boolean relu) {
-        ComputationGraph g = chain(p, relu);
+    @CsvSource({"1,1,false,0", "1,3,true,0", "2,2,false,300", "2,5,true,0", "3,7,false,0", "4,4,true,300", "4,8,false,0",
+            "4,9,true,300", "8,16,false,300", "8,24,true,0"})
+    void stepTimeBubbleAndStash(int p, int m, boolean relu, long edge) {
+        ComputationGraph g = chain(p, relu, edge);
         ClusterSpec c = Fixtures.freeCluster(p);
         PlacementPlan plan = plan(g, p, m, Schedule.ZB_H1);
         double f = relu ? 1.5 : 1;
@@ -89,7 +95,8 @@ class ZeroBubbleScheduleTest {
         for (int i = 0; i < p; i++) {
             String dev = "n0g" + i;
             assertThat(r.devices().get(dev).busyFraction() * step).isCloseTo(m * (f + b + w), offset(1e-9));
-            long peak = ACT * p + (i + 1) * (relu ? ACT / 2 : ACT);
+            long received = i > 0 ? edge : 0;
+            long peak = (ACT + received) * (p - i) + received * i + (i + 1) * (relu ? ACT / 2 : ACT);
             assertThat(r.devices().get(dev).memory().activations()).as("stage %d", i).isEqualTo(peak);
             assertThat(mem.get(dev).activations()).isEqualTo(peak);
             assertThat(r.devices().get(dev).peakMemoryBytes()).isEqualTo(mem.get(dev).total());

@@ -24,8 +24,9 @@ import org.modelpar.solver.timefold.StageSlot;
  * {@code [s t d, (s + 1) t d)} in cluster order (interleaved: the p x v stages are model chunks, stage s on
  * device group s mod p); each block's time and memory on each stage come from the
  * simulator ({@link BlockProbe}); memory adds the block's inputs from other blocks to every stashed
- * micro-batch (an upper bound of the stage inputs the simulator keeps) and uses the simulator's in-flight
- * rule ({@link MemoryModel#maxInFlight}). A device holds all v chunks of its group, so each chunk may use
+ * micro-batch (an upper bound of the stage inputs the simulator keeps) and uses the simulator's peak rule for the
+ * stage's place in the pipeline ({@link MemoryModel#maxInFlight}, {@link MemoryModel#maxWeightPending},
+ * {@link StageMemory#peakActivationBytes}). A device holds all v chunks of its group, so each chunk may use
  * 1/v of its usable memory: the sum of the chunks' upper bounds then fits (the simulator checks the plan exactly).
  */
 final class ProblemBuilder {
@@ -110,7 +111,8 @@ final class ProblemBuilder {
                 }
                 long gradBytes = r.parameterShare() * gradientBytes;
                 allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
-                memory[s] = memoryBytes(r.memory(), MemoryModel.maxInFlight(skeleton, s),
+                memory[s] = memoryBytes(r.memory().withCounts(MemoryModel.maxInFlight(skeleton, s),
+                                MemoryModel.maxWeightPending(skeleton, s)),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));
@@ -156,8 +158,13 @@ final class ProblemBuilder {
         return (long) Math.ceil(bytesPerSample * samples * (request.precision().computeBytes() / 4.0));
     }
 
-    private static long memoryBytes(StageMemory m, int inFlight, long inputBytes) {
-        return m.fixed().total() + inFlight * (m.stashBytesPerMicroBatch() + inputBytes) + m.recomputeBytes();
+    /**
+     * The block's memory on its stage ({@link StageMemory#peakActivationBytes}, the simulator's rule) plus its inputs
+     * from other blocks for every micro-batch that stashes anything (whole or for a deferred weight-gradient pass).
+     */
+    private static long memoryBytes(StageMemory m, long inputBytes) {
+        long stashing = m.maxInFlight() + Math.max(0, m.maxWeightPending() - 1L);
+        return m.fixed().total() + m.peakActivationBytes() + stashing * inputBytes;
     }
 
     private String label(int b) {

@@ -90,7 +90,7 @@ public final class LinkProbe {
             hosts.put(node, host(probe));
         }
         return new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), nodeLinks,
-                cluster.computeCapacity(), hosts);
+                cluster.computeCapacity(), hosts, cluster.processLinks());
     }
 
     /**

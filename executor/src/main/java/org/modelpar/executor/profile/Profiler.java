@@ -4,11 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import org.modelpar.executor.InProcessTransport;
 import org.modelpar.executor.Threads;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.kernel.LaunchCounts;
+import org.modelpar.executor.transport.GrpcTransport;
+import org.modelpar.executor.transport.Transport;
+import org.modelpar.executor.transport.Waits;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
@@ -20,7 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures one CPU worker (one ND4J thread) and the link between two workers, and builds the cluster
+ * Measures one CPU worker (one ND4J thread) and the link between two workers through the executor's own transports
+ * (worker threads: the in-process mailboxes, the node's intra-node link; worker processes: gRPC on loopback, the
+ * node's process link), and builds the cluster
  * spec of {@code devices} such workers on node {@code local}. The kernel launch cost is the time per ND4J
  * op of a kernel made of small ops ({@link KernelProfiler#launchSeconds}). Matrix products and element-wise
  * additions allocate their results in the scratch workspace, as the executor's kernels do; their time net of
@@ -34,6 +38,7 @@ public final class Profiler {
     private static final int[] MATMUL_SIZES = {16, 32, 64, 128, 256, 512};
     private static final long[] ELEMENTWISE_LENGTHS = {1 << 8, 1 << 12, 1 << 16, 1 << 20, 1 << 22};
     private static final long[] TRANSFER_BYTES = {64, 1 << 12, 1 << 16, 1 << 20, 1 << 23};
+    private static final String LOOPBACK = "127.0.0.1";
     private static final int HOST_ROUNDS = 5;
     /**
      * Warm-ups and repetitions of the launch measurement at least: it takes microseconds, and its calls need
@@ -60,7 +65,8 @@ public final class Profiler {
         double launch = KernelProfiler.launchSeconds(launchTiming);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
-        List<ProfileResult.Sample> transfers = transfers();
+        List<ProfileResult.Transfer> transfers = threadTransfers();
+        List<ProfileResult.Transfer> processTransfers = processTransfers();
         List<ProfileResult.KernelTime> kernels = KernelProfiler.profile(timing);
         Map<String, Double> optimizers = OptimizerProfiler.secondsPerParameter(timing);
         List<ProfileResult.Sample> matmulWork = netOfLaunch(matmul, launch);
@@ -75,10 +81,11 @@ public final class Profiler {
         for (int i = 0; i < devices; i++) {
             list.add(new ClusterDevice("cpu" + i, LocalCluster.NODE, worker));
         }
-        LinkProfile link = link(transfers);
+        LinkProfile link = linkOf(transfers);
         Map<String, Double> capacity = devices > 1 ? Map.of(LocalCluster.NODE, HostSharing.capacity(devices, HOST_ROUNDS)) : Map.of();
-        return new ProfileResult(new ClusterSpec("local", list, link, link, Map.of(), capacity), matmul, elementwise,
-                transfers, kernels, launch);
+        ClusterSpec cluster = new ClusterSpec("local", list, link, link, Map.of(), capacity, Map.of(),
+                Map.of(LocalCluster.NODE, linkOf(processTransfers)));
+        return new ProfileResult(cluster, matmul, elementwise, transfers, processTransfers, kernels, launch);
     }
 
     private List<ProfileResult.Sample> matmul() {
@@ -103,49 +110,28 @@ public final class Profiler {
         return out;
     }
 
-    /**
-     * One-way time of handing a copied array from one worker thread to another and back (ping-pong through
-     * bounded queues, as the executor's mailboxes do), halved.
-     */
-    private List<ProfileResult.Sample> transfers() {
-        List<ProfileResult.Sample> out = new ArrayList<>();
-        BlockingQueue<INDArray> there = new ArrayBlockingQueue<>(1);
-        BlockingQueue<INDArray> back = new ArrayBlockingQueue<>(1);
-        Thread echo = new Thread(() -> {
-            try {
-                while (true) {
-                    INDArray m = there.take();
-                    if (m.length() == 0) {
-                        return;
-                    }
-                    back.put(m.dup());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "modelpar-profile-echo");
-        echo.setDaemon(true);
-        echo.start();
-        try {
-            for (long bytes : TRANSFER_BYTES) {
-                INDArray payload = Nd4j.rand(DataType.FLOAT, bytes / 4);
-                double rtt = timing.medianSeconds(() -> {
-                    try {
-                        there.put(payload.dup());
-                        back.take();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while profiling transfers", e);
-                    }
-                });
-                out.add(new ProfileResult.Sample(bytes, rtt / 2));
-            }
-            there.put(Nd4j.empty(DataType.FLOAT));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while profiling transfers", e);
+    /** One-way message times between two worker threads through the executor's in-process transport. */
+    private List<ProfileResult.Transfer> threadTransfers() {
+        try (Transport t = new InProcessTransport(Map.of(TransportProbe.A, 2, TransportProbe.B, 2))) {
+            return TransportProbe.oneWay(t, t, timing, TRANSFER_BYTES);
         }
-        return out;
+    }
+
+    /** One-way message times between two worker processes' gRPC transports on loopback (both in this process). */
+    private List<ProfileResult.Transfer> processTransfers() {
+        Waits waits = Waits.timeout(TransportProbe.WAIT_NANOS);
+        try (GrpcTransport a = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.A, 2), waits);
+             GrpcTransport b = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.B, 2), waits)) {
+            Map<String, String> addresses = Map.of(TransportProbe.A, LOOPBACK + ":" + a.port(),
+                    TransportProbe.B, LOOPBACK + ":" + b.port());
+            a.connect(addresses);
+            b.connect(addresses);
+            return TransportProbe.oneWay(a, b, timing, TRANSFER_BYTES);
+        }
+    }
+
+    private static LinkProfile linkOf(List<ProfileResult.Transfer> transfers) {
+        return link(transfers.stream().map(ProfileResult.Transfer::sample).toList());
     }
 
     /** Latency: the smallest message's time; bandwidth: from the largest, net of latency. */

@@ -19,8 +19,20 @@ public final class Timing {
         this.repetitions = repetitions;
     }
 
+    /**
+     * Seconds of one run of {@code work}: the median of the repetitions (robust to the occasional preemption) and
+     * their spread, the interquartile range (the quartiles being the medians of the lower and upper halves).
+     */
+    public record Measured(double medianSeconds, double interquartileSeconds) {
+    }
+
     /** Median seconds of one run of {@code work}. */
     public double medianSeconds(Runnable work) {
+        return measure(work).medianSeconds();
+    }
+
+    /** Median and interquartile range of the seconds of one run of {@code work}, after the warm-ups. */
+    public Measured measure(Runnable work) {
         for (int i = 0; i < warmups; i++) {
             work.run();
         }
@@ -30,7 +42,11 @@ public final class Timing {
             work.run();
             s[i] = (ticker.nanos() - start) / 1e9;
         }
-        return median(s);
+        Arrays.sort(s);
+        int half = s.length / 2;
+        double lower = median(Arrays.copyOfRange(s, 0, Math.max(1, half)));
+        double upper = median(Arrays.copyOfRange(s, s.length - Math.max(1, half), s.length));
+        return new Measured(median(s), upper - lower);
     }
 
     /** Median of values (mean of the middle two for an even count). */

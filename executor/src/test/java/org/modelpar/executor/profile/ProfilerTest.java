@@ -24,6 +24,11 @@ class ProfilerTest {
         assertThat(p.matmulEfficiency().points()).hasSize(r.matmul().size());
         assertThat(p.matmulEfficiency().points()).anySatisfy(pt -> assertThat(pt.efficiency()).isEqualTo(1.0));
         assertThat(c.intraNode().latencySeconds()).isPositive();
+        // the process link is measured through gRPC on loopback and read back as the node's
+        assertThat(c.processLinks()).containsOnlyKeys("local");
+        assertThat(c.processLinks().get("local").latencySeconds()).isPositive();
+        assertThat(r.processTransfers()).extracting(ProfileResult.Transfer::bytes)
+                .containsExactlyElementsOf(r.transfers().stream().map(ProfileResult.Transfer::bytes).toList());
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(c.computeCapacity()).containsOnlyKeys("local");
@@ -67,6 +72,18 @@ class ProfilerTest {
         });
         assertThat(call[0]).isEqualTo(7);
         assertThat(median).isEqualTo(300e-9);
+    }
+
+    /** 100, 200, 300, 500, 900 ns: the quartiles are the medians of 100, 200 and of 500, 900, so the spread is 700 - 150. */
+    @Test
+    void timingRecordsTheInterquartileRange() {
+        AtomicLong now = new AtomicLong();
+        long[] durations = {500, 100, 300, 200, 900};
+        int[] call = {0};
+        Timing t = new Timing(now::get, 0, 5);
+        Timing.Measured m = t.measure(() -> now.addAndGet(durations[call[0]++]));
+        assertThat(m.medianSeconds()).isEqualTo(300e-9);
+        assertThat(m.interquartileSeconds()).isCloseTo(550e-9, offset(1e-18));
     }
 
     @Test

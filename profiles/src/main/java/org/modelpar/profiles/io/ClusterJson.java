@@ -104,6 +104,10 @@ public final class ClusterJson {
             if (capacity != null) {
                 n.put("computeCapacity", capacity);
             }
+            LinkProfile process = cluster.processLinks().get(node.getKey());
+            if (process != null) {
+                link(n.putObject("processLink"), process);
+            }
         }
         link(o.putObject("intraNode"), cluster.intraNode());
         link(o.putObject("interNode"), cluster.interNode());

@@ -20,7 +20,8 @@ import org.modelpar.profiles.ProfileLimits;
 final class ClusterReader {
     private static final Set<String> FIELDS =
             Set.of("format", "name", "description", "deviceTypes", "nodes", "intraNode", "interNode");
-    private static final Set<String> NODE_FIELDS = Set.of("name", "host", "devices", "intraNode", "interNode", "computeCapacity");
+    private static final Set<String> NODE_FIELDS = Set.of("name", "host", "devices", "intraNode", "interNode", "computeCapacity",
+            "processLink");
     private static final Set<String> DEVICE_FIELDS = Set.of("id", "type");
     private static final Set<String> LINK_FIELDS = Set.of("bandwidthBytesPerSecond", "latencySeconds");
 
@@ -64,6 +65,7 @@ final class ClusterReader {
         Map<String, NodeLinks> nodeLinks = new LinkedHashMap<>();
         Map<String, Double> computeCapacity = new LinkedHashMap<>();
         Map<String, String> hosts = new LinkedHashMap<>();
+        Map<String, LinkProfile> processLinks = new LinkedHashMap<>();
         for (Json node : nodes) {
             node.allowOnly(NODE_FIELDS);
             String nodeName = node.field("name").nonBlankString();
@@ -92,6 +94,9 @@ final class ClusterReader {
                 LinkProfile ownInter = node.field("interNode").present() ? link(node.field("interNode")) : inter;
                 nodeLinks.put(nodeName, new NodeLinks(own, ownInter));
             }
+            if (node.field("processLink").present()) {
+                processLinks.put(nodeName, link(node.field("processLink")));
+            }
             if (node.field("computeCapacity").present()) {
                 Json c = node.field("computeCapacity");
                 double capacity = c.positive();
@@ -103,7 +108,7 @@ final class ClusterReader {
             }
         }
         try {
-            return new ClusterSpec(name, devices, intra, inter, nodeLinks, computeCapacity, hosts);
+            return new ClusterSpec(name, devices, intra, inter, nodeLinks, computeCapacity, hosts, processLinks);
         } catch (ProfileException e) {
             throw root.error(e.getMessage());
         }

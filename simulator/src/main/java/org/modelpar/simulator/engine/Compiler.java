@@ -136,7 +136,7 @@ final class Compiler {
                         price.memory()[cp.stage()]);
             } else if (ins instanceof Free f) {
                 c.kind[g] = CompiledProgram.FREE;
-                c.memoryAtStart[g] = -price.memory()[f.stage()].stashBytesPerMicroBatch();
+                c.memoryAtStart[g] = -price.memory()[f.stage()].releasedByFree();
             } else if (ins instanceof OptimizerStep o) {
                 c.kind[g] = CompiledProgram.OPTIMIZER;
                 c.seconds[g] = price.optimizerSeconds()[o.stage()];
@@ -229,7 +229,8 @@ final class Compiler {
      * Seconds, memory effect and FLOPs of a pass or of one unit's part of it ({@code st} is then the unit's): a
      * forward stashes at its start, a (whole) backward holds the recomputed activations from its start to its end,
      * a split backward holds its weight-gradient stash from the start of its input-gradient pass to the end of its
-     * weight-gradient pass, the parts of a split backward share the backward's seconds.
+     * weight-gradient pass and releases the stash the weight-gradient pass does not read when its input-gradient pass
+     * ends, the parts of a split backward share the backward's seconds.
      */
     private void compute(int i, int g, Compute cp, StageTime st, StageMemory mem) {
         switch (cp.direction()) {
@@ -245,6 +246,7 @@ final class Compiler {
             case INPUT_GRADIENT -> {
                 c.seconds[g] = st.inputGradientComputeSeconds();
                 c.memoryAtStart[g] = cp.startsPass() ? mem.weightGradientBytes() : 0;
+                c.memoryAtEnd[g] = cp.endsPass() ? -mem.releasedByInputGradient() : 0;
             }
             case WEIGHT_GRADIENT -> {
                 c.seconds[g] = st.weightGradientSeconds();

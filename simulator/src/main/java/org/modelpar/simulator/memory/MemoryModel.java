@@ -34,7 +34,9 @@ import org.modelpar.simulator.program.ScheduleOrder;
  *       al., "Memory-efficient pipeline-parallel DNN training", ICML 2021);</li>
  *   <li>weight-gradient stash: a schedule that splits the backward (ZB-H1) keeps, from a micro-batch's
  *       input-gradient pass until its weight-gradient pass, the output gradients of the ops with parameters
- *       ({@link org.modelpar.simulator.cost.BackwardSplit}), for {@link #maxWeightPending} micro-batches at the peak;</li>
+ *       ({@link org.modelpar.simulator.cost.BackwardSplit}) and, of the forward's stash, only those ops' inputs and the
+ *       model inputs ({@link StageActivations#weightInputs}), for {@link #maxWeightPending} micro-batches at the peak
+ *       (stage i: i deferred ones and the one whose input-gradient pass runs, which still holds its whole stash);</li>
  *   <li>workspace: what one running op needs beyond the stash ({@link org.modelpar.simulator.plan.StageWorkspace}),
  *       {@code perSample x b' x c / t};</li>
  *   <li>messages: a reserved bound for pipeline messages, {@code (M + 1) x (in + out) x b' x c} (/ t with sequence
@@ -127,24 +129,24 @@ public final class MemoryModel {
         ZeroSharding z = ZeroSharding.of(layout, index);
         MemoryBreakdown fixed = new MemoryBreakdown(Math.addExact(z.parameterBytes(), z.gatheredBytes()), z.gradientBytes(),
                 z.optimizerBytes(), 0, workspace, messages);
-        long weightGradients = plan.schedule().splitsBackward()
-                ? acts.weightGradients().bytes(samples, t, sequenceParallel) : 0;
+        boolean split = plan.schedule().splitsBackward();
+        long weightGradients = split ? acts.weightGradients().bytes(samples, t, sequenceParallel) : 0;
+        long weightInputs = split ? Math.min(stash, acts.weightInputs().bytes(samples, t, sequenceParallel)) : 0;
         return new StageMemory(fixed, stash, acts.recomputeBytes(mode, samples, t, sequenceParallel),
-                maxInFlight(plan, index), weightGradients, maxWeightPending(plan, index));
+                maxInFlight(plan, index), weightGradients, weightInputs, maxWeightPending(plan, index));
     }
 
     /**
-     * Most micro-batches a stage stashes at once: GPipe m; 1F1B min(p - i, m); ZB-H1 p (m &ge; p: stage i's
-     * p - i of 1F1B plus the i whose weight-gradient passes it defers, which still need their stash); interleaved
-     * counted along its device group's order. Stage 0 stashes the most in every schedule.
+     * Most micro-batches a stage stashes whole at once: GPipe m; 1F1B and ZB-H1 min(p - i, m) (the i micro-batches
+     * whose weight-gradient passes ZB-H1 defers keep only those passes' inputs, {@link StageMemory#weightInputBytes});
+     * interleaved counted along its device group's order. Stage 0 stashes the most in every schedule.
      */
     public static int maxInFlight(PlacementPlan plan, int stage) {
         int m = plan.microBatches();
         int p = plan.pipelineDegree();
         return switch (plan.schedule()) {
             case GPIPE -> m;
-            case ONE_F_ONE_B -> Math.min(p - stage, m);
-            case ZB_H1 -> Math.min(p, m);
+            case ONE_F_ONE_B, ZB_H1 -> Math.min(p - stage, m);
             case INTERLEAVED -> interleavedInFlight(plan, stage);
         };
     }
@@ -152,7 +154,7 @@ public final class MemoryModel {
     /**
      * Most micro-batches of a stage between their input-gradient and weight-gradient passes at once, counted where
      * the stash peaks: ZB-H1 stage i {@code min(i + 1, m)} (the i whose weight-gradient passes it defers to the end
-     * of the step, plus the one whose input-gradient pass has just run, while p micro-batches are stashed); 0 for
+     * of the step, plus the one whose input-gradient pass runs, while p - i micro-batches are stashed whole); 0 for
      * schedules that do not split the backward.
      */
     public static int maxWeightPending(PlacementPlan plan, int stage) {

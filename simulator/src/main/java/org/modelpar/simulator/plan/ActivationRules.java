@@ -65,7 +65,7 @@ final class ActivationRules {
             Stash kept = new Stash(Math.multiplyExact(outputs, e), 0, 0);
             return new StageActivations(modelInputs.plus(new Stash(0, 0, Math.multiplyExact(inputBytes, e))),
                     List.of(new StageActivations.Segment(kept, Stash.NONE, Stash.NONE)), Set.of(), all, allReduces,
-                    weightGradients(ops));
+                    weightGradients(ops), weightInputs(ops, modelInputs));
         }
         Stash outside = modelInputs;
         Map<String, List<OpNode>> layers = new LinkedHashMap<>();
@@ -92,7 +92,23 @@ final class ActivationRules {
             }
             segments.add(new StageActivations.Segment(kept, coreStash, checkpoint(layer)));
         }
-        return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces, weightGradients(ops));
+        return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces, weightGradients(ops),
+                weightInputs(ops, modelInputs));
+    }
+
+    /**
+     * What a split backward keeps of the forward's stash for its weight-gradient pass: the model inputs (the
+     * embedding's token ids, the features a first {@code linear} reads) and the inputs of the ops with parameters,
+     * at e bytes a value and split as their producers' outputs are.
+     */
+    private Stash weightInputs(List<OpNode> ops, Stash modelInputs) {
+        Stash sum = modelInputs;
+        for (OpNode op : ops) {
+            if (BackwardSplit.hasWeightGradient(op)) {
+                sum = sum.plus(inputs(op, e, false));
+            }
+        }
+        return sum;
     }
 
     /** The output gradients a split backward keeps for its weight-gradient pass, each op's split as its output. */

@@ -19,9 +19,13 @@ import java.util.Set;
  * @param weightGradients      what a micro-batch keeps from its input-gradient pass until its weight-gradient pass
  *                             when the schedule splits the backward: the output gradients of the ops with
  *                             parameters ({@link org.modelpar.simulator.cost.BackwardSplit}), split as the outputs are
+ * @param weightInputs         what of the forward's stash a micro-batch keeps from its input-gradient pass until its
+ *                             weight-gradient pass when the schedule splits the backward: the inputs of the ops with
+ *                             parameters (a weight gradient {@code x^T dy} reads x) and the model inputs; the rest of
+ *                             the stash is released when the input-gradient pass ends
  */
 public record StageActivations(Stash outside, List<Segment> segments, Set<String> coreOps, Set<String> segmentOps,
-                               List<Long> recomputedAllReduces, Stash weightGradients) {
+                               List<Long> recomputedAllReduces, Stash weightGradients, Stash weightInputs) {
     public StageActivations {
         segments = List.copyOf(segments);
         coreOps = Set.copyOf(coreOps);

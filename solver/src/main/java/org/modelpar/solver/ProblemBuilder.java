@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -95,6 +96,8 @@ final class ProblemBuilder {
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
+        int[] inFlight = new int[p];
+        Arrays.setAll(inFlight, s -> MemoryModel.maxInFlight(skeleton, s));
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
@@ -110,7 +113,7 @@ final class ProblemBuilder {
                 }
                 long gradBytes = r.parameterShare() * gradientBytes;
                 allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
-                memory[s] = memoryBytes(r.memory(), MemoryModel.maxInFlight(skeleton, s),
+                memory[s] = memoryBytes(r.memory(), inFlight[s],
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));

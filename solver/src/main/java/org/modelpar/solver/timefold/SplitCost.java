@@ -82,6 +82,13 @@ public final class SplitCost implements IdealPartitioner.Cost {
     private final long[] capacity;
     private final long[] linkBytes;
     private final BlockLink.Output[] outputs;
+    /**
+     * On a chain's prefixes ({@link #lowerBound}): per stage, what a stage starting at block i receives for block i
+     * alone ({@code entering[s][i]}) and what one ending at block j - 1 sends of block j - 1's outputs
+     * ({@code leaving[s][j]}); empty arrays on other ideals.
+     */
+    private final long[][] entering;
+    private final long[][] leaving;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
         this(problem, ideals, Frontier.of(problem.links(), ideals));
@@ -109,11 +116,30 @@ public final class SplitCost implements IdealPartitioner.Cost {
         for (int o = 0; o < outputs.length; o++) {
             outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
+        boolean prefixes = count == ideals.blocks() + 1;
+        entering = new long[prefixes ? k : 0][count];
+        leaving = new long[prefixes ? k : 0][count];
+        for (int s = 0; s < entering.length; s++) {
+            for (int i = 0; i + 1 < count; i++) {
+                entering[s][i] = receivedNanos(s, i, i + 1);
+                leaving[s][i + 1] = sentNanos(s, new int[] {i, i + 1}, 1, 0);
+            }
+        }
+    }
+
+    /**
+     * The stage's compute and all-reduce share (infinity when over memory); on a chain's prefixes also what its
+     * first block receives and what its last block sends, a part of {@link #of}'s transfers, since an output's
+     * sent bytes only grow with the links that cross ({@link BlockLink.Output#sent}).
+     */
+    @Override
+    public double lowerBound(int stage, int inner, int outer) {
+        double compute = computeNanos(stage, inner, outer);
+        return entering.length == 0 ? compute : compute + entering[stage][inner] + leaving[stage][outer];
     }
 
     /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
-    @Override
-    public double lowerBound(int stage, int inner, int outer) {
+    private double computeNanos(int stage, int inner, int outer) {
         if (memory[stage][outer] - memory[stage][inner] > capacity[stage]) {
             return Double.POSITIVE_INFINITY;
         }
@@ -122,7 +148,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
 
     @Override
     public double of(int stage, int inner, int outer) {
-        double total = lowerBound(stage, inner, outer);
+        double total = computeNanos(stage, inner, outer);
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }
@@ -148,7 +174,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
      * when blocks not placed yet read it (exact for {@code fixed = k}); infinity over memory.
      */
     public double stageNanos(int[] chain, int fixed, int t) {
-        double total = lowerBound(t, chain[t], chain[t + 1]);
+        double total = computeNanos(t, chain[t], chain[t + 1]);
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }

@@ -87,6 +87,58 @@ class SplitCostTest {
         assertThat(best.bottleneck()).isEqualTo(bruteForce(problem)).isEqualTo(exactBottleneck(problem, best.stageOfBlock()));
     }
 
+    /**
+     * The order fallback places a DAG's blocks along their order (the ideals are the prefixes): there the program's
+     * bound adds what a stage's first block receives and its last block sends to its compute, at most the stage's
+     * cost and equal to it for one block, and the program still finds the best split along the order.
+     */
+    @Test
+    void boundOnPrefixesIsBelowTheCostAndKeepsTheOptimum() {
+        Random random = new Random(11);
+        for (int round = 0; round < 80; round++) {
+            int k = 2 + random.nextInt(3);
+            int n = k + random.nextInt(6);
+            PlacementProblem problem = randomProblem(random, n, k, round % 2 == 1);
+            Ideals prefixes = Ideals.prefixes(n);
+            SplitCost cost = new SplitCost(problem, prefixes);
+            for (int s = 0; s < k; s++) {
+                for (int j = 1; j <= n; j++) {
+                    for (int i = 0; i < j; i++) {
+                        double bound = cost.lowerBound(s, i, j);
+                        double exact = cost.of(s, i, j);
+                        assertThat(bound).isLessThanOrEqualTo(exact);
+                        if (j == i + 1) {
+                            assertThat(bound).isEqualTo(exact);
+                        }
+                    }
+                }
+            }
+            double best = bestAlongOrder(problem, new int[n], 0, 0);
+            Optional<IdealPartitioner.Result> dp = IdealPartitioner.minimizeBottleneck(prefixes, k, cost);
+            assertThat(dp.map(IdealPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY)).isEqualTo(best);
+        }
+    }
+
+    /** The best split of blocks {@code [b, n)} into stages {@code [s, k)}, contiguous along the order, every stage used. */
+    private static double bestAlongOrder(PlacementProblem problem, int[] stageOf, int b, int s) {
+        int n = stageOf.length;
+        int k = problem.stages().size();
+        if (b == n) {
+            return s == k ? exactBottleneck(problem, stageOf) : Double.POSITIVE_INFINITY;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        // block b starts stage s (a new stage) or, when b > 0, stays on the stage of block b - 1
+        if (s < k) {
+            stageOf[b] = s;
+            best = bestAlongOrder(problem, stageOf, b + 1, s + 1);
+        }
+        if (b > 0) {
+            stageOf[b] = s - 1;
+            best = Math.min(best, bestAlongOrder(problem, stageOf, b + 1, s));
+        }
+        return best;
+    }
+
     private static int index(Ideals ideals, int... blocks) {
         for (int i = 0; i < ideals.count(); i++) {
             int size = 0;

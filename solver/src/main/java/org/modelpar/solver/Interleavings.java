@@ -16,7 +16,8 @@ final class Interleavings {
      * simulated when that is below the winner's simulated step (the bubble shrinks as 1/v, the sends grow with v,
      * and a v that does not divide the blocks evenly has a heavier bottleneck chunk; one simulation, as a step of a
      * large cluster takes seconds to simulate). A v whose lower bound ({@link ProblemBuilder#lowerBoundSeconds}:
-     * the mean chunk and the largest block) is not below the best estimate so far is not placed. Only where the
+     * the mean chunk and the largest block), or whose chunks' mean with their least transfers
+     * ({@link StagePlacer#placeBelow}), is not below the best estimate so far is not placed. Only where the
      * request leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas,
      * with p of at least 2 dividing m.
      */
@@ -35,7 +36,7 @@ final class Interleavings {
                 continue;
             }
             PlacementProblem problem = builder.build(chunked);
-            Optional<IdealPartitioner.Result> dp = placer.place(problem);
+            Optional<IdealPartitioner.Result> dp = placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9);
             double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
             if (estimate < bar) {
                 best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));

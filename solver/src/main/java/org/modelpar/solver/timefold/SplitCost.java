@@ -2,6 +2,7 @@ package org.modelpar.solver.timefold;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,13 +118,23 @@ public final class SplitCost implements IdealPartitioner.Cost {
             outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
         boolean prefixes = count == ideals.blocks() + 1;
-        entering = new long[prefixes ? k : 0][count];
-        leaving = new long[prefixes ? k : 0][count];
+        entering = new long[prefixes ? k : 0][];
+        leaving = new long[prefixes ? k : 0][];
+        // stages on equal links share their rows
+        Map<SlotLink, long[]> enteringOn = new HashMap<>();
+        Map<SlotLink, long[]> leavingOn = new HashMap<>();
         for (int s = 0; s < entering.length; s++) {
-            for (int i = 0; i + 1 < count; i++) {
-                entering[s][i] = receivedNanos(s, i, i + 1);
-                leaving[s][i + 1] = sentNanos(s, new int[] {i, i + 1}, 1, 0);
-            }
+            int stage = s;
+            entering[s] = enteringOn.computeIfAbsent(problem.stages().get(s).inbound(), l -> {
+                long[] row = new long[count];
+                Arrays.setAll(row, i -> i + 1 < count ? receivedNanos(stage, i, i + 1) : 0);
+                return row;
+            });
+            leaving[s] = leavingOn.computeIfAbsent(problem.stages().get(s).outbound(), l -> {
+                long[] row = new long[count];
+                Arrays.setAll(row, j -> j > 0 ? sentNanos(stage, new int[] {j - 1, j}, 1, 0) : 0);
+                return row;
+            });
         }
     }
 
@@ -136,6 +147,44 @@ public final class SplitCost implements IdealPartitioner.Cost {
     public double lowerBound(int stage, int inner, int outer) {
         double compute = computeNanos(stage, inner, outer);
         return entering.length == 0 ? compute : compute + entering[stage][inner] + leaving[stage][outer];
+    }
+
+    /**
+     * A lower bound of the slowest stage of any placement into {@code stages} stages, without placing: their mean.
+     * The stages hold every block (each at its cheapest stage's time), and on a chain's prefixes each of the
+     * {@code stages - 1} boundaries, at distinct blocks c, adds what the stage after it receives for block c and
+     * what the stage before it sends of block c - 1's outputs (each at its cheapest stage's links), so at least
+     * the {@code stages - 1} smallest of those boundary transfers.
+     */
+    public double leastBottleneck(int stages) {
+        int n = ideals.blocks();
+        double compute = 0;
+        for (Block b : problem.blocks()) {
+            long cheapest = Long.MAX_VALUE;
+            for (int s = 0; s < nanos.length; s++) {
+                cheapest = Math.min(cheapest, b.stageNanos(s));
+            }
+            compute += cheapest;
+        }
+        if (entering.length == 0 || stages < 2) {
+            return compute / stages;
+        }
+        long[] boundary = new long[n - 1];
+        for (int c = 1; c < n; c++) {
+            long in = Long.MAX_VALUE;
+            long out = Long.MAX_VALUE;
+            for (int s = 0; s < entering.length; s++) {
+                in = Math.min(in, entering[s][c]);
+                out = Math.min(out, leaving[s][c]);
+            }
+            boundary[c - 1] = in + out;
+        }
+        Arrays.sort(boundary);
+        double transfers = 0;
+        for (int c = 0; c < stages - 1 && c < boundary.length; c++) {
+            transfers += boundary[c];
+        }
+        return (compute + transfers) / stages;
     }
 
     /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */

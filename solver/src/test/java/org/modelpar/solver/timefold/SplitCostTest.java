@@ -45,6 +45,8 @@ class SplitCostTest {
                 continue;
             }
             assertThat(exactBottleneck(problem, dp.get().stageOfBlock())).isEqualTo(brute);
+            assertThat(cost.leastBottleneck(k)).isLessThanOrEqualTo(brute);
+            assertBoundedProgram(ideals, k, cost, dp.get());
             // the program alone (each output sent once) misses the optimum where an output feeds several later stages
             int[] alone = IdealPartitioner.minimizeBottleneck(ideals, k, cost, 0).orElseThrow().stageOfBlock();
             if (exactBottleneck(problem, alone) > brute) {
@@ -90,11 +92,13 @@ class SplitCostTest {
     /**
      * The order fallback places a DAG's blocks along their order (the ideals are the prefixes): there the program's
      * bound adds what a stage's first block receives and its last block sends to its compute, at most the stage's
-     * cost and equal to it for one block, and the program still finds the best split along the order.
+     * cost and equal to it for one block, and the program still finds the best split along the order; the bound of
+     * the slowest stage without placing ({@link SplitCost#leastBottleneck}) is at most the best split's.
      */
     @Test
     void boundOnPrefixesIsBelowTheCostAndKeepsTheOptimum() {
         Random random = new Random(11);
+        int boundAboveMean = 0;
         for (int round = 0; round < 80; round++) {
             int k = 2 + random.nextInt(3);
             int n = k + random.nextInt(6);
@@ -116,7 +120,35 @@ class SplitCostTest {
             double best = bestAlongOrder(problem, new int[n], 0, 0);
             Optional<IdealPartitioner.Result> dp = IdealPartitioner.minimizeBottleneck(prefixes, k, cost);
             assertThat(dp.map(IdealPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY)).isEqualTo(best);
+            assertThat(cost.leastBottleneck(k)).isLessThanOrEqualTo(best);
+            if (dp.isPresent()) {
+                assertBoundedProgram(prefixes, k, cost, dp.get());
+                boundAboveMean += cost.leastBottleneck(k) > meanCompute(problem) ? 1 : 0;
+            }
         }
+        // the transfers at the boundaries lift the bound above the mean compute
+        assertThat(boundAboveMean).isPositive();
+    }
+
+    /**
+     * Given a bound, the program returns the same placement when its slowest stage is below the bound and nothing
+     * when the bound is at that stage's time or below.
+     */
+    private static void assertBoundedProgram(Ideals ideals, int k, SplitCost cost, IdealPartitioner.Result unbounded) {
+        double b = unbounded.bottleneck();
+        IdealPartitioner.Result bounded = IdealPartitioner.minimizeBottleneck(ideals, k, cost, IdealPartitioner.SEARCH_NODES, b + 1)
+                .orElseThrow();
+        assertThat(bounded.bottleneck()).isEqualTo(b);
+        assertThat(bounded.stageOfBlock()).containsExactly(unbounded.stageOfBlock());
+        assertThat(IdealPartitioner.minimizeBottleneck(ideals, k, cost, IdealPartitioner.SEARCH_NODES, b)).isEmpty();
+    }
+
+    private static double meanCompute(PlacementProblem problem) {
+        double total = 0;
+        for (Block b : problem.blocks()) {
+            total += java.util.stream.IntStream.range(0, problem.stages().size()).mapToLong(b::stageNanos).min().orElseThrow();
+        }
+        return total / problem.stages().size();
     }
 
     /** The best split of blocks {@code [b, n)} into stages {@code [s, k)}, contiguous along the order, every stage used. */

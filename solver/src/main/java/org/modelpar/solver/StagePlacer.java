@@ -174,6 +174,11 @@ final class StagePlacer {
             }
 
             @Override
+            public int firstInner(int s, int outer, double bar) {
+                return cost.firstInner(s, outer, bar);
+            }
+
+            @Override
             public double bottleneck(int[] chain, int fixed) {
                 for (int s = 0; s < fixed; s++) {
                     if (pinnedElsewhere(nested, pinnedStage, s, chain[s], chain[s + 1])) {

@@ -65,6 +65,14 @@ public final class IdealPartitioner {
         }
 
         /**
+         * A position in {@link Ideals#subsetsOf}{@code (outer)} before which every inner ideal's {@link #lowerBound}
+         * is at least {@code bar}: the program starts its scan there. 0 by default.
+         */
+        default int firstInner(int stage, int outer, double bar) {
+            return 0;
+        }
+
+        /**
          * The slowest stage of a placement whose first {@code fixed} stages are {@code chain[s+1] \ chain[s]},
          * at most its value over every way of placing the rest: for a cost where a stage also pays for what
          * later stages do (a sender pays once per later stage receiving its output, {@code SplitCost}), this
@@ -135,7 +143,9 @@ public final class IdealPartitioner {
                     best[s][j] = Math.max(best[s - 1][i], cost.of(s - 1, i, j));
                     cut[s][j] = i;
                 }
-                for (int i : ideals.subsetsView(j)) {
+                int[] inside = ideals.subsetsView(j);
+                for (int x = cost.firstInner(s - 1, j, Math.min(best[s][j], below)); x < inside.length; x++) {
+                    int i = inside[x];
                     double prefix = best[s - 1][i];
                     double bar = Math.min(best[s][j], below);
                     if (prefix >= bar || cost.lowerBound(s - 1, i, j) >= bar) {

@@ -187,6 +187,29 @@ public final class SplitCost implements IdealPartitioner.Cost {
         return (compute + transfers) / stages;
     }
 
+    /**
+     * On a chain's prefixes, the first inner prefix whose stage's compute (or memory) is below {@code bar}: a stage
+     * with more blocks computes no less, so every earlier one has a {@link #lowerBound} of at least {@code bar}
+     * (binary search); 0 on other ideals.
+     */
+    @Override
+    public int firstInner(int stage, int outer, double bar) {
+        if (entering.length == 0) {
+            return 0;
+        }
+        int low = 0;
+        int high = outer;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (computeNanos(stage, mid, outer) < bar) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
+    }
+
     /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
     private double computeNanos(int stage, int inner, int outer) {
         if (memory[stage][outer] - memory[stage][inner] > capacity[stage]) {

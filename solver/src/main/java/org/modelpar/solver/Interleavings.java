@@ -15,8 +15,11 @@ final class Interleavings {
      * program over p x v stages; the v of the lowest estimate ({@link Configuration#stepSlots} x bottleneck) is
      * simulated when that is below the winner's simulated step (the bubble shrinks as 1/v, the sends grow with v,
      * and a v that does not divide the blocks evenly has a heavier bottleneck chunk; one simulation, as a step of a
-     * large cluster takes seconds to simulate). Only where the request leaves the schedule open
-     * ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas, with p of at least 2 dividing m.
+     * large cluster takes seconds to simulate). A v whose lower bound ({@link ProblemBuilder#lowerBoundSeconds}:
+     * the mean chunk and the largest block), or whose chunks' mean with their least transfers
+     * ({@link StagePlacer#placeBelow}), is not below the best estimate so far is not placed. Only where the
+     * request leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas,
+     * with p of at least 2 dividing m.
      */
     static Optional<Candidate> of(Candidate winner, StagePlacer placer, ProblemBuilder builder, CandidateBuilder candidates,
                                   PlanRequest request) {
@@ -28,14 +31,25 @@ final class Interleavings {
         Optional<Planner.Estimate> best = Optional.empty();
         for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
             Configuration chunked = c.withVirtualStages(v);
+            double bar = best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds());
+            if (builder.lowerBoundSeconds(chunked) - roundingSeconds(chunked, placer.blocks().size()) >= bar) {
+                continue;
+            }
             PlacementProblem problem = builder.build(chunked);
-            Optional<IdealPartitioner.Result> dp = placer.place(problem);
+            Optional<IdealPartitioner.Result> dp = placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9);
             double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-            if (estimate < best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds())) {
+            if (estimate < bar) {
                 best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));
             }
         }
         return best.map(e -> candidates.place(e, false));
     }
 
+    /**
+     * How far {@link ProblemBuilder#lowerBoundSeconds} (seconds) may lie above the dynamic program's bottleneck
+     * (whole nanoseconds per block, rounded) times the slots: half a nanosecond per block and slot, doubled.
+     */
+    private static double roundingSeconds(Configuration c, int blocks) {
+        return c.leastStepSlots() * blocks * 1e-9;
+    }
 }

@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -96,6 +97,10 @@ final class ProblemBuilder {
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
+        int[] inFlight = new int[p];
+        Arrays.setAll(inFlight, s -> MemoryModel.maxInFlight(skeleton, s));
+        int[] weightPending = new int[p];
+        Arrays.setAll(weightPending, s -> MemoryModel.maxWeightPending(skeleton, s));
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
@@ -111,8 +116,7 @@ final class ProblemBuilder {
                 }
                 long gradBytes = r.parameterShare() * gradientBytes;
                 allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
-                memory[s] = memoryBytes(r.memory().withCounts(MemoryModel.maxInFlight(skeleton, s),
-                                MemoryModel.maxWeightPending(skeleton, s)),
+                memory[s] = memoryBytes(r.memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));

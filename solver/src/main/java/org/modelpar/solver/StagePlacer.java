@@ -121,9 +121,24 @@ final class StagePlacer {
 
     /** The placement minimizing the slowest stage, or empty when none fits in memory. */
     Optional<IdealPartitioner.Result> place(PlacementProblem problem) {
-        int[] free = new int[problem.blocks().size()];
-        Arrays.fill(free, -1);
-        return place(problem, free);
+        return place(problem, free(problem));
+    }
+
+    /**
+     * As {@link #place(PlacementProblem)} where the slowest stage is below {@code belowNanos}, or empty: on blocks
+     * that are not a chain's, not placed at all when {@link SplitCost#leastBottleneck} reaches it, otherwise the
+     * program skips every stage that cannot be below it.
+     */
+    Optional<IdealPartitioner.Result> placeBelow(PlacementProblem problem, double belowNanos) {
+        int k = problem.stages().size();
+        if (k > problem.blocks().size() || ideals.isEmpty() && exact) {
+            return place(problem);
+        }
+        SplitCost cost = cost(problem);
+        if (cost.leastBottleneck(k) >= belowNanos) {
+            return Optional.empty();
+        }
+        return IdealPartitioner.minimizeBottleneck(nested, k, cost, searchNodes(), belowNanos);
     }
 
     /**
@@ -137,14 +152,16 @@ final class StagePlacer {
         if (k > problem.blocks().size()) {
             return Optional.empty();
         }
-        boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
         if (ideals.isEmpty() && exact) {
+            boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
             return (pins ? ChainSeed.optimal(problem, pinnedStage) : ChainSeed.optimal(problem))
                     .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
         }
-        SplitCost cost = cost(problem);
-        // the order fallback is not exact anyway: its placement is scored exactly, without the search
-        int searchNodes = exact ? IdealPartitioner.SEARCH_NODES : 0;
+        return place(cost(problem), k, pinnedStage);
+    }
+
+    private Optional<IdealPartitioner.Result> place(SplitCost cost, int k, int[] pinnedStage) {
+        boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
         return IdealPartitioner.minimizeBottleneck(nested, k, !pins ? cost : new IdealPartitioner.Cost() {
             @Override
             public double of(int s, int inner, int outer) {
@@ -157,6 +174,11 @@ final class StagePlacer {
             }
 
             @Override
+            public int firstInner(int s, int outer, double bar) {
+                return cost.firstInner(s, outer, bar);
+            }
+
+            @Override
             public double bottleneck(int[] chain, int fixed) {
                 for (int s = 0; s < fixed; s++) {
                     if (pinnedElsewhere(nested, pinnedStage, s, chain[s], chain[s + 1])) {
@@ -165,7 +187,18 @@ final class StagePlacer {
                 }
                 return cost.bottleneck(chain, fixed);
             }
-        }, searchNodes);
+        }, searchNodes());
+    }
+
+    /** The order fallback is not exact anyway: its placement is scored exactly, without the search. */
+    private int searchNodes() {
+        return exact ? IdealPartitioner.SEARCH_NODES : 0;
+    }
+
+    private static int[] free(PlacementProblem problem) {
+        int[] free = new int[problem.blocks().size()];
+        Arrays.fill(free, -1);
+        return free;
     }
 
     private SplitCost cost(PlacementProblem problem) {

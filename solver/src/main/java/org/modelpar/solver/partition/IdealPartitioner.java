@@ -65,6 +65,14 @@ public final class IdealPartitioner {
         }
 
         /**
+         * A position in {@link Ideals#subsetsOf}{@code (outer)} before which every inner ideal's {@link #lowerBound}
+         * is at least {@code bar}: the program starts its scan there. 0 by default.
+         */
+        default int firstInner(int stage, int outer, double bar) {
+            return 0;
+        }
+
+        /**
          * The slowest stage of a placement whose first {@code fixed} stages are {@code chain[s+1] \ chain[s]},
          * at most its value over every way of placing the rest: for a cost where a stage also pays for what
          * later stages do (a sender pays once per later stage receiving its output, {@code SplitCost}), this
@@ -104,6 +112,16 @@ public final class IdealPartitioner {
      * visited by {@link LaterStageSearch} (0: the program's placement, scored exactly, without search).
      */
     public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, Cost cost, int searchNodes) {
+        return minimizeBottleneck(ideals, stages, cost, searchNodes, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #minimizeBottleneck(Ideals, int, Cost, int)} where its slowest stage is below {@code below}, or
+     * empty: a stage that cannot be below it is not evaluated (a high {@link Cost#lowerBound} skips most pairs),
+     * and the search stops at the program when even its slowest stage (each output sent once, a lower bound of
+     * the exact one) is not below it. A placement below it is the same as without the bound where no cuts tie.
+     */
+    public static Optional<Result> minimizeBottleneck(Ideals ideals, int stages, Cost cost, int searchNodes, double below) {
         if (stages < 1 || stages > ideals.blocks()) {
             throw new IllegalArgumentException("need 1 <= stages <= blocks, got stages=" + stages + " blocks=" + ideals.blocks());
         }
@@ -120,14 +138,17 @@ public final class IdealPartitioner {
             for (int j = from; j < n; j++) {
                 // incumbent first: the cut that was best for the ideal this one extends by a block
                 int parent = ideals.parent(j);
-                if (best[s][parent] < Double.POSITIVE_INFINITY) {
+                if (best[s][parent] < below) {
                     int i = cut[s][parent];
                     best[s][j] = Math.max(best[s - 1][i], cost.of(s - 1, i, j));
                     cut[s][j] = i;
                 }
-                for (int i : ideals.subsetsView(j)) {
+                int[] inside = ideals.subsetsView(j);
+                for (int x = cost.firstInner(s - 1, j, Math.min(best[s][j], below)); x < inside.length; x++) {
+                    int i = inside[x];
                     double prefix = best[s - 1][i];
-                    if (prefix >= best[s][j] || cost.lowerBound(s - 1, i, j) >= best[s][j]) {
+                    double bar = Math.min(best[s][j], below);
+                    if (prefix >= bar || cost.lowerBound(s - 1, i, j) >= bar) {
                         continue;
                     }
                     double value = Math.max(prefix, cost.of(s - 1, i, j));
@@ -139,7 +160,7 @@ public final class IdealPartitioner {
             }
         }
         double relaxed = best[stages][ideals.full()];
-        if (relaxed == Double.POSITIVE_INFINITY) {
+        if (relaxed >= below) {
             return Optional.empty();
         }
         int[] chain = new int[stages + 1];
@@ -157,7 +178,7 @@ public final class IdealPartitioner {
                     exact, searchNodes).chain();
             exact = cost.bottleneck(chain, stages);
         }
-        return Optional.of(new Result(stageOf(ideals, chain), exact));
+        return exact < below ? Optional.of(new Result(stageOf(ideals, chain), exact)) : Optional.empty();
     }
 
     /** The cost as a replicated one where every stage has exactly one replica (k stages share R = k). */

@@ -2,6 +2,7 @@ package org.modelpar.solver.timefold;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,13 @@ public final class SplitCost implements IdealPartitioner.Cost {
     private final long[] capacity;
     private final long[] linkBytes;
     private final BlockLink.Output[] outputs;
+    /**
+     * On a chain's prefixes ({@link #lowerBound}): per stage, what a stage starting at block i receives for block i
+     * alone ({@code entering[s][i]}) and what one ending at block j - 1 sends of block j - 1's outputs
+     * ({@code leaving[s][j]}); empty arrays on other ideals.
+     */
+    private final long[][] entering;
+    private final long[][] leaving;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
         this(problem, ideals, Frontier.of(problem.links(), ideals));
@@ -109,11 +117,101 @@ public final class SplitCost implements IdealPartitioner.Cost {
         for (int o = 0; o < outputs.length; o++) {
             outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
+        boolean prefixes = count == ideals.blocks() + 1;
+        entering = new long[prefixes ? k : 0][];
+        leaving = new long[prefixes ? k : 0][];
+        // stages on equal links share their rows
+        Map<SlotLink, long[]> enteringOn = new HashMap<>();
+        Map<SlotLink, long[]> leavingOn = new HashMap<>();
+        for (int s = 0; s < entering.length; s++) {
+            int stage = s;
+            entering[s] = enteringOn.computeIfAbsent(problem.stages().get(s).inbound(), l -> {
+                long[] row = new long[count];
+                Arrays.setAll(row, i -> i + 1 < count ? receivedNanos(stage, i, i + 1) : 0);
+                return row;
+            });
+            leaving[s] = leavingOn.computeIfAbsent(problem.stages().get(s).outbound(), l -> {
+                long[] row = new long[count];
+                Arrays.setAll(row, j -> j > 0 ? sentNanos(stage, new int[] {j - 1, j}, 1, 0) : 0);
+                return row;
+            });
+        }
+    }
+
+    /**
+     * The stage's compute and all-reduce share (infinity when over memory); on a chain's prefixes also what its
+     * first block receives and what its last block sends, a part of {@link #of}'s transfers, since an output's
+     * sent bytes only grow with the links that cross ({@link BlockLink.Output#sent}).
+     */
+    @Override
+    public double lowerBound(int stage, int inner, int outer) {
+        double compute = computeNanos(stage, inner, outer);
+        return entering.length == 0 ? compute : compute + entering[stage][inner] + leaving[stage][outer];
+    }
+
+    /**
+     * A lower bound of the slowest stage of any placement into {@code stages} stages, without placing: their mean.
+     * The stages hold every block (each at its cheapest stage's time), and on a chain's prefixes each of the
+     * {@code stages - 1} boundaries, at distinct blocks c, adds what the stage after it receives for block c and
+     * what the stage before it sends of block c - 1's outputs (each at its cheapest stage's links), so at least
+     * the {@code stages - 1} smallest of those boundary transfers.
+     */
+    public double leastBottleneck(int stages) {
+        int n = ideals.blocks();
+        double compute = 0;
+        for (Block b : problem.blocks()) {
+            long cheapest = Long.MAX_VALUE;
+            for (int s = 0; s < nanos.length; s++) {
+                cheapest = Math.min(cheapest, b.stageNanos(s));
+            }
+            compute += cheapest;
+        }
+        if (entering.length == 0 || stages < 2) {
+            return compute / stages;
+        }
+        long[] boundary = new long[n - 1];
+        for (int c = 1; c < n; c++) {
+            long in = Long.MAX_VALUE;
+            long out = Long.MAX_VALUE;
+            for (int s = 0; s < entering.length; s++) {
+                in = Math.min(in, entering[s][c]);
+                out = Math.min(out, leaving[s][c]);
+            }
+            boundary[c - 1] = in + out;
+        }
+        Arrays.sort(boundary);
+        double transfers = 0;
+        for (int c = 0; c < stages - 1 && c < boundary.length; c++) {
+            transfers += boundary[c];
+        }
+        return (compute + transfers) / stages;
+    }
+
+    /**
+     * On a chain's prefixes, the first inner prefix whose stage's compute (or memory) is below {@code bar}: a stage
+     * with more blocks computes no less, so every earlier one has a {@link #lowerBound} of at least {@code bar}
+     * (binary search); 0 on other ideals.
+     */
+    @Override
+    public int firstInner(int stage, int outer, double bar) {
+        if (entering.length == 0) {
+            return 0;
+        }
+        int low = 0;
+        int high = outer;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (computeNanos(stage, mid, outer) < bar) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
     }
 
     /** The stage's compute and all-reduce share (infinity when over memory): its time without transfers. */
-    @Override
-    public double lowerBound(int stage, int inner, int outer) {
+    private double computeNanos(int stage, int inner, int outer) {
         if (memory[stage][outer] - memory[stage][inner] > capacity[stage]) {
             return Double.POSITIVE_INFINITY;
         }
@@ -122,7 +220,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
 
     @Override
     public double of(int stage, int inner, int outer) {
-        double total = lowerBound(stage, inner, outer);
+        double total = computeNanos(stage, inner, outer);
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }
@@ -148,7 +246,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
      * when blocks not placed yet read it (exact for {@code fixed = k}); infinity over memory.
      */
     public double stageNanos(int[] chain, int fixed, int t) {
-        double total = lowerBound(t, chain[t], chain[t + 1]);
+        double total = computeNanos(t, chain[t], chain[t + 1]);
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }

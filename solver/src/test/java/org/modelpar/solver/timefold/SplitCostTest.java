@@ -45,6 +45,8 @@ class SplitCostTest {
                 continue;
             }
             assertThat(exactBottleneck(problem, dp.get().stageOfBlock())).isEqualTo(brute);
+            assertThat(cost.leastBottleneck(k)).isLessThanOrEqualTo(brute);
+            assertBoundedProgram(ideals, k, cost, dp.get());
             // the program alone (each output sent once) misses the optimum where an output feeds several later stages
             int[] alone = IdealPartitioner.minimizeBottleneck(ideals, k, cost, 0).orElseThrow().stageOfBlock();
             if (exactBottleneck(problem, alone) > brute) {
@@ -85,6 +87,96 @@ class SplitCostTest {
         assertThat(cost.bottleneck(chain, 3)).isEqualTo(10 + 2 * 2_000);
         IdealPartitioner.Result best = IdealPartitioner.minimizeBottleneck(ideals, 3, cost).orElseThrow();
         assertThat(best.bottleneck()).isEqualTo(bruteForce(problem)).isEqualTo(exactBottleneck(problem, best.stageOfBlock()));
+    }
+
+    /**
+     * The order fallback places a DAG's blocks along their order (the ideals are the prefixes): there the program's
+     * bound adds what a stage's first block receives and its last block sends to its compute, at most the stage's
+     * cost and equal to it for one block, and the program still finds the best split along the order; the bound of
+     * the slowest stage without placing ({@link SplitCost#leastBottleneck}) is at most the best split's.
+     */
+    @Test
+    void boundOnPrefixesIsBelowTheCostAndKeepsTheOptimum() {
+        Random random = new Random(11);
+        int boundAboveMean = 0;
+        int skipped = 0;
+        for (int round = 0; round < 80; round++) {
+            int k = 2 + random.nextInt(3);
+            int n = k + random.nextInt(6);
+            PlacementProblem problem = randomProblem(random, n, k, round % 2 == 1);
+            Ideals prefixes = Ideals.prefixes(n);
+            SplitCost cost = new SplitCost(problem, prefixes);
+            for (int s = 0; s < k; s++) {
+                for (int j = 1; j <= n; j++) {
+                    for (int i = 0; i < j; i++) {
+                        double bound = cost.lowerBound(s, i, j);
+                        double exact = cost.of(s, i, j);
+                        assertThat(bound).isLessThanOrEqualTo(exact);
+                        if (j == i + 1) {
+                            assertThat(bound).isEqualTo(exact);
+                        }
+                        // the program's scan starts where the bound may drop below its bar, never later
+                        int first = cost.firstInner(s, j, exact);
+                        for (int earlier = 0; earlier < first; earlier++) {
+                            assertThat(cost.lowerBound(s, earlier, j)).isGreaterThanOrEqualTo(exact);
+                        }
+                        skipped += first;
+                    }
+                }
+            }
+            double best = bestAlongOrder(problem, new int[n], 0, 0);
+            Optional<IdealPartitioner.Result> dp = IdealPartitioner.minimizeBottleneck(prefixes, k, cost);
+            assertThat(dp.map(IdealPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY)).isEqualTo(best);
+            assertThat(cost.leastBottleneck(k)).isLessThanOrEqualTo(best);
+            if (dp.isPresent()) {
+                assertBoundedProgram(prefixes, k, cost, dp.get());
+                boundAboveMean += cost.leastBottleneck(k) > meanCompute(problem) ? 1 : 0;
+            }
+        }
+        // the transfers at the boundaries lift the bound above the mean compute; the scan skips stages too heavy
+        assertThat(boundAboveMean).isPositive();
+        assertThat(skipped).isPositive();
+    }
+
+    /**
+     * Given a bound, the program returns the same placement when its slowest stage is below the bound and nothing
+     * when the bound is at that stage's time or below.
+     */
+    private static void assertBoundedProgram(Ideals ideals, int k, SplitCost cost, IdealPartitioner.Result unbounded) {
+        double b = unbounded.bottleneck();
+        IdealPartitioner.Result bounded = IdealPartitioner.minimizeBottleneck(ideals, k, cost, IdealPartitioner.SEARCH_NODES, b + 1)
+                .orElseThrow();
+        assertThat(bounded.bottleneck()).isEqualTo(b);
+        assertThat(bounded.stageOfBlock()).containsExactly(unbounded.stageOfBlock());
+        assertThat(IdealPartitioner.minimizeBottleneck(ideals, k, cost, IdealPartitioner.SEARCH_NODES, b)).isEmpty();
+    }
+
+    private static double meanCompute(PlacementProblem problem) {
+        double total = 0;
+        for (Block b : problem.blocks()) {
+            total += java.util.stream.IntStream.range(0, problem.stages().size()).mapToLong(b::stageNanos).min().orElseThrow();
+        }
+        return total / problem.stages().size();
+    }
+
+    /** The best split of blocks {@code [b, n)} into stages {@code [s, k)}, contiguous along the order, every stage used. */
+    private static double bestAlongOrder(PlacementProblem problem, int[] stageOf, int b, int s) {
+        int n = stageOf.length;
+        int k = problem.stages().size();
+        if (b == n) {
+            return s == k ? exactBottleneck(problem, stageOf) : Double.POSITIVE_INFINITY;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        // block b starts stage s (a new stage) or, when b > 0, stays on the stage of block b - 1
+        if (s < k) {
+            stageOf[b] = s;
+            best = bestAlongOrder(problem, stageOf, b + 1, s + 1);
+        }
+        if (b > 0) {
+            stageOf[b] = s - 1;
+            best = Math.min(best, bestAlongOrder(problem, stageOf, b + 1, s));
+        }
+        return best;
     }
 
     private static int index(Ideals ideals, int... blocks) {

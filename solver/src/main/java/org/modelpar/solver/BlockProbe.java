@@ -53,6 +53,7 @@ final class BlockProbe {
     private final BlockSet blocks;
     private final List<ComputationGraph> subGraphs = new ArrayList<>();
     private final Map<String, Result> cache = new HashMap<>();
+    private final Map<String, ComputeTotals> totals = new HashMap<>();
 
     BlockProbe(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks) {
         this.graph = graph;
@@ -71,11 +72,36 @@ final class BlockProbe {
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
+        return cache.computeIfAbsent(block + "|" + key(devices, config, recompute),
+                k -> probe(block, devices, config, request, recompute));
+    }
+
+    /**
+     * The sum and the largest of every block's {@link Result#computeSeconds} on the devices (as {@link #price}),
+     * cached with the same key: the search's lower bound asks it for every configuration.
+     */
+    ComputeTotals totals(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        return totals.computeIfAbsent(key(devices, config, recompute), k -> {
+            double sum = 0;
+            double largest = 0;
+            for (int b = 0; b < blocks.size(); b++) {
+                double t = price(b, devices, config, request, recompute).computeSeconds();
+                sum += t;
+                largest = Math.max(largest, t);
+            }
+            return new ComputeTotals(sum, largest);
+        });
+    }
+
+    /** Every block's compute on one device group: the sum and the largest, in seconds per micro-batch. */
+    record ComputeTotals(double sumSeconds, double largestSeconds) {
+    }
+
+    /** Tensor groups stay inside a node, so the device type, t and samples per replica decide the price. */
+    private static String key(List<ClusterDevice> devices, Configuration config, boolean recompute) {
         int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
+        return devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
                 + "|" + config.expertParallel();
-        return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
     }
 
     private Result probe(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request,

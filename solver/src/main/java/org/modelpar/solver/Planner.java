@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
@@ -56,13 +57,23 @@ public final class Planner {
             Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
+    private final boolean prunes;
 
     public Planner() {
         this(SimulationOptions.defaults().costModel());
     }
 
     public Planner(CostModel cost) {
+        this(cost, true);
+    }
+
+    /**
+     * @param prunes whether candidates whose lower bound is not below the best simulated step are skipped
+     *               ({@link OptionSearch}); the winner is the same either way, without only for tests to show it
+     */
+    Planner(CostModel cost, boolean prunes) {
         this.cost = cost;
+        this.prunes = prunes;
     }
 
     /**
@@ -96,8 +107,7 @@ public final class Planner {
                 LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
             }
         }
-        return Explainer.result(graph, cluster, cost, request, found.simulated(), found.needs(), found.counts(),
-                (System.nanoTime() - start) * 1e-9, found.completed());
+        return Explainer.result(graph, cluster, cost, request, found, (System.nanoTime() - start) * 1e-9);
     }
 
     /**
@@ -178,9 +188,9 @@ public final class Planner {
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
-            if (hybridAllowed(c, cluster, request)) {
+            if (Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                Optional<Estimate> hybrid = hybrid(c, placer, builder, request, even);
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, even);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -219,49 +229,16 @@ public final class Planner {
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
         Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
         simulated.sort(CANDIDATE_ORDER);
-        simulated.addAll(candidates.zeroStages(simulated.get(0)));
-        simulated.sort(CANDIDATE_ORDER);
-        simulated.addAll(candidates.variants(simulated.get(0)));
-        simulated.sort(CANDIDATE_ORDER);
-        return new Searched(simulated, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
-    }
-
-    /**
-     * Whether to try PipeDream's hybrid of configuration c (replicas per stage chosen with the placement):
-     * stages with several replicas to share out, one device type, no fixed data degree, no pins, no expert
-     * parallelism (whose groups need a multiple of e replicas on every stage).
-     */
-    private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
-        return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
-                && request.pins().isEmpty() && c.expertParallel() == 1 && c.virtualStages() == 1;
-    }
-
-    /**
-     * The best hybrid placement of c, when its replicas come out uneven: over c's micro-batch size and the
-     * others between it and twice it that divide the batch and d ({@link ConfigurationSpace#replicaMicroBatchSizes}),
-     * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
-     * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
-     */
-    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
-                                             double evenStepSeconds) {
-        Optional<Estimate> best = Optional.empty();
-        int batch = request.globalBatchSize();
-        for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
-            Configuration sized = c.withMicroBatchSize(size, batch / size);
-            // only a placement faster than the even one and the best hybrid so far is kept: the program seeks no other
-            double beat = Math.min(evenStepSeconds, best.map(Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
-            Optional<Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
-                    .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
-                    .map(r -> {
-                        Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
-                        return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
-                                r.bottleneck()), sized.stepSlots() * r.bottleneck() * 1e-9);
-                    });
-            if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {
-                best = e;
-            }
+        OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
+        List<Pruned> pruned = new ArrayList<>();
+        for (Function<Candidate, OptionSearch.Outcome> round : List.<Function<Candidate, OptionSearch.Outcome>>of(
+                options::zeroStages, options::variants)) {
+            OptionSearch.Outcome outcome = round.apply(simulated.get(0));
+            simulated.addAll(outcome.simulated());
+            pruned.addAll(outcome.pruned());
+            simulated.sort(CANDIDATE_ORDER);
         }
-        return best;
+        return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

@@ -1,0 +1,73 @@
+package org.modelpar.solver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Schedule;
+
+/** The network lower bound of a step: a closed form by hand, and never above the simulated step. */
+class StepLowerBoundTest {
+    private static final ComputationGraph GRAPH = ModelZoo.build("gpt2-medium");
+    private static final ClusterSpec TWO_NODES = Clusters.resolve("dgx-a100:2");
+    private static final CostModel COST = SimulationOptions.defaults().costModel();
+
+    /**
+     * pp=1 tp=1 dp=16 over two DGX A100 nodes, ZeRO stage 0: one ring all-reduce of the gradients over the 16 GPUs,
+     * two passes of 15/16 of its bytes; the ring crosses the nodes twice, and the NIC ports are the slowest, so
+     * the bound is 2 x 15/16 x gradient bytes / the inter-node bandwidth.
+     */
+    @Test
+    void oneAllReduceOverTwoNodesByHand() {
+        PlacementPlan plan = plan(1, 1, 16, Schedule.ONE_F_ONE_B);
+        plan = plan.withOptions(plan.options().withZeroStage(0));
+        PlanLayout layout = PlanValidator.validate(plan, GRAPH, TWO_NODES);
+        double gradientBytes = (double) layout.parameterShare(0) * StateBytes.of(plan.precision(), plan.optimizer()).gradients();
+        double interNode = TWO_NODES.linksOf("n0").interNode().bandwidthBytesPerSecond();
+        assertThat(StepLowerBound.networkSeconds(layout, TWO_NODES, COST))
+                .isCloseTo(2 * 15.0 / 16 * gradientBytes / interNode, within(1e-12));
+    }
+
+    /** Every ZeRO stage, schedule and overlap setting on three shapes: the bound never exceeds the simulated step. */
+    @Test
+    void neverAboveTheSimulatedStep() {
+        int checked = 0;
+        double tightest = 0;
+        for (Schedule schedule : new Schedule[] {Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1}) {
+            for (int[] shape : new int[][] {{1, 1, 16}, {2, 1, 8}, {2, 2, 4}}) {
+                PlacementPlan plan = plan(shape[0], shape[1], shape[2], schedule);
+                for (int zero = 0; zero <= 3; zero++) {
+                    for (boolean overlap : new boolean[] {false, true}) {
+                        PlacementPlan p = plan.withOptions(plan.options().withZeroStage(zero).withOverlapGradientReduce(overlap));
+                        double bound = StepLowerBound.networkSeconds(PlanValidator.validate(p, GRAPH, TWO_NODES), TWO_NODES, COST);
+                        double step = Simulator.simulate(GRAPH, TWO_NODES, p).stepSeconds();
+                        assertThat(bound).as("%s zero %d overlap %s", p.schedule(), zero, overlap).isLessThanOrEqualTo(step);
+                        tightest = Math.max(tightest, bound / step);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(72);
+        assertThat(tightest).as("ZeRO 3's gathers in 16 micro-batches nearly fill the step").isGreaterThan(0.5);
+    }
+
+    private static PlacementPlan plan(int p, int t, int d, Schedule schedule) {
+        PlanRequest request = PlanRequest.of(256).withDegrees(OptionalInt.of(p), OptionalInt.of(t), OptionalInt.of(d),
+                OptionalInt.of(16)).withSchedule(Optional.of(schedule));
+        return new Planner().plan(GRAPH, TWO_NODES, request).best().plan();
+    }
+}

@@ -86,6 +86,11 @@ final class CandidateBuilder {
         return candidate(estimate, stageOf, baseOptions(estimate.configuration()));
     }
 
+    /** The plan of the estimate's DP placement with the options a placed configuration is first simulated with. */
+    PlacementPlan planned(Planner.Estimate estimate) {
+        return planned(estimate.configuration(), estimate.partition().stageOfBlock(), baseOptions(estimate.configuration()));
+    }
+
     /**
      * The options a placed configuration is first simulated with: those the request fixes, the rest on
      * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations

@@ -7,6 +7,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
 
@@ -89,22 +90,29 @@ final class OptionSearch {
         double bestSeconds = winner.stepSeconds();
         for (PlanOptions o : options) {
             PlacementPlan plan = candidates.planned(winner.configuration(), winner.stageOfBlock(), o);
-            Optional<Pruned> skip = prunes ? pruned(winner.configuration(), plan, known, bestSeconds) : Optional.empty();
-            if (skip.isPresent()) {
-                pruned.add(skip.get());
-                continue;
-            }
-            Candidate c = candidates.simulate(winner.estimate(), winner.stageOfBlock(), plan);
-            simulated.add(c);
-            known.add(c);
-            if (c.fits()) {
-                bestSeconds = Math.min(bestSeconds, c.stepSeconds());
+            Optional<Candidate> c = simulatedUnlessPruned(winner.estimate(), plan, known, bestSeconds, pruned);
+            if (c.isPresent()) {
+                simulated.add(c.get());
+                known.add(c.get());
+                bestSeconds = c.get().fits() ? Math.min(bestSeconds, c.get().stepSeconds()) : bestSeconds;
             }
         }
         return new Outcome(simulated, pruned);
     }
 
-    /** Why the plan cannot beat {@code bestSeconds}, if a bound shows it. */
+    /**
+     * The plan of the estimate's configuration simulated, or (when this search prunes) empty with the reason added
+     * to {@code pruned} when a lower bound of its step is not below {@code bestSeconds}: a candidate of {@code known}
+     * that fits with the same step program, or {@link StepLowerBound}'s pipeline or network bound.
+     */
+    Optional<Candidate> simulatedUnlessPruned(Planner.Estimate estimate, PlacementPlan plan, List<Candidate> known,
+                                              double bestSeconds, List<Pruned> pruned) {
+        Optional<Pruned> skip = prunes ? pruned(estimate.configuration(), plan, known, bestSeconds) : Optional.empty();
+        skip.ifPresent(pruned::add);
+        return skip.isPresent() ? Optional.empty()
+                : Optional.of(candidates.simulate(estimate, estimate.partition().stageOfBlock(), plan));
+    }
+
     private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, List<Candidate> known, double bestSeconds) {
         String label = Candidate.label(c, plan);
         for (Candidate k : known) {
@@ -113,7 +121,12 @@ final class OptionSearch {
                         + ": ZeRO stages 1 and 2 differ only in memory"));
             }
         }
-        double network = StepLowerBound.networkSeconds(PlanValidator.validate(plan, graph, cluster), cluster, cost);
+        PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
+        double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
+        if (compute >= bestSeconds) {
+            return Optional.of(new Pruned(label, compute, bestSeconds, "its compute with the pipeline's fill and drain"));
+        }
+        double network = StepLowerBound.networkSeconds(layout, cluster, cost);
         return network >= bestSeconds ? Optional.of(new Pruned(label, network, bestSeconds,
                 "its data-parallel collectives through the busiest port at full bandwidth")) : Optional.empty();
     }

@@ -209,18 +209,27 @@ public final class Planner {
         }
         fitting.sort(Estimate.ORDER);
         CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);
+        OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
         List<Candidate> simulated = new ArrayList<>();
+        List<Pruned> pruned = new ArrayList<>();
         java.util.Set<String> shapes = new java.util.HashSet<>();
+        double bestSeconds = Double.POSITIVE_INFINITY;
         for (Estimate e : fitting) {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
-            if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
+            if (simulated.size() + pruned.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
                     + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
                 continue;
             }
-            simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && placer.refineWithTimefold(heterogeneous(cluster))));
+            if (simulated.isEmpty()) {
+                simulated.add(candidates.place(e, request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster))));
+            } else {
+                Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), List.of(), bestSeconds, pruned);
+                next.ifPresent(simulated::add);
+            }
+            Candidate last = simulated.get(simulated.size() - 1);
+            bestSeconds = last.fits() ? Math.min(bestSeconds, last.stepSeconds()) : bestSeconds;
         }
         simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
@@ -229,8 +238,6 @@ public final class Planner {
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
         Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
         simulated.sort(CANDIDATE_ORDER);
-        OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
-        List<Pruned> pruned = new ArrayList<>();
         for (Function<Candidate, OptionSearch.Outcome> round : List.<Function<Candidate, OptionSearch.Outcome>>of(
                 options::zeroStages, options::variants)) {
             OptionSearch.Outcome outcome = round.apply(simulated.get(0));

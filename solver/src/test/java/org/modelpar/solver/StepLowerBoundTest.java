@@ -3,6 +3,8 @@ package org.modelpar.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Recompute;
@@ -78,6 +81,31 @@ class StepLowerBoundTest {
         assertThat(checked).isEqualTo(72);
         assertThat(tightestNetwork).as("ZeRO 3's gathers in 16 micro-batches nearly fill the step").isGreaterThan(0.5);
         assertThat(tightestPipeline).as("the compute of 16 micro-batches nearly fills the step").isGreaterThan(0.8);
+    }
+
+    /**
+     * The plans the search simulates (winner and runner-ups, unpruned: uneven replicas, recompute modes per stage,
+     * every schedule, the plan options) on a mixed-device cluster and two others: neither bound exceeds the step.
+     */
+    @Test
+    void neverAboveTheStepOfAnySimulatedCandidate() {
+        int checked = 0;
+        for (String[] c : new String[][] {{"bert-large", "dgx-v100", "64"}, {"gpt2-medium", "mixed-a100-v100", "64"},
+                {"gpt2-large", "dgx-a100:2", "128"}}) {
+            ComputationGraph graph = ModelZoo.build(c[0]);
+            ClusterSpec cluster = Clusters.resolve(c[1]);
+            PlanResult r = new Planner(COST, false).plan(graph, cluster, PlanRequest.of(Integer.parseInt(c[2])));
+            List<PlanFile> files = new ArrayList<>(r.runnerUps());
+            files.add(r.best());
+            for (PlanFile f : files) {
+                PlanLayout layout = PlanValidator.validate(f.plan(), graph, cluster);
+                double step = f.predicted().orElseThrow().stepSeconds();
+                assertThat(StepLowerBound.pipelineSeconds(layout, cluster, COST)).as("%s %s", c[0], f.plan()).isLessThanOrEqualTo(step);
+                assertThat(StepLowerBound.networkSeconds(layout, cluster, COST)).as("%s %s", c[0], f.plan()).isLessThanOrEqualTo(step);
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(9);
     }
 
     private static PlacementPlan plan(int p, int t, int d, Schedule schedule) {

@@ -123,12 +123,13 @@ final class OptionSearch {
         }
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
         double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
-        if (compute >= bestSeconds) {
-            return Optional.of(new Pruned(label, compute, bestSeconds, "its compute with the pipeline's fill and drain"));
-        }
         double network = StepLowerBound.networkSeconds(layout, cluster, cost);
-        return network >= bestSeconds ? Optional.of(new Pruned(label, network, bestSeconds,
-                "its data-parallel collectives through the busiest port at full bandwidth")) : Optional.empty();
+        if (Math.max(compute, network) < bestSeconds) {
+            return Optional.empty();
+        }
+        return Optional.of(compute >= network
+                ? new Pruned(label, compute, bestSeconds, "its compute with the pipeline's fill and drain")
+                : new Pruned(label, network, bestSeconds, "its data-parallel collectives through the busiest port at full bandwidth"));
     }
 
     /** Whether the plans differ at most in ZeRO stage 1 against 2, which lower to the same step program. */

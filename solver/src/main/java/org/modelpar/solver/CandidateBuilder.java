@@ -109,7 +109,7 @@ final class CandidateBuilder {
      * lightest mode the request allows (none, selective, full) with which every device still fits by the
      * simulator's memory model.
      */
-    Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
+    private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
         return simulate(estimate, stageOf, planned(estimate.configuration(), stageOf, options));
     }
 

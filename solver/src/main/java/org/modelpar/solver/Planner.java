@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is tried as
  * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at the other ZeRO stages,
  * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
- * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * fastest that fits wins. A finalist after the first, a ZeRO stage or a plan option is not simulated when a lower
+ * bound of its step ({@link StepLowerBound}, {@link OptionSearch}) is not below the best simulated step that fits:
+ * it could not have won. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
  * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
  * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.

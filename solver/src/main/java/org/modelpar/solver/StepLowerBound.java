@@ -22,8 +22,9 @@ import org.modelpar.simulator.program.Lowering;
 /**
  * Lower bounds of a plan's simulated step, without running the engine.
  *
- * <p>{@link #pipelineSeconds}, from the compute alone: a device runs its compute one instruction at a time, at
- * least for the seconds {@link StageCosts} prices (the engine's own durations); stage s computes nothing before
+ * <p>{@link #pipelineSeconds}, from the compute and what it waits for: a device runs its compute one instruction at a
+ * time, at least for the seconds {@link StageCosts} prices (the engine's own durations), and a collective that gates
+ * the next compute instruction lasts at least its latencies plus its bytes at its port's bandwidth; stage s computes nothing before
  * the first forward of every stage before it has run, and (1F1B and GPipe, whose every stage ends on a backward)
  * after its last backward every stage before it runs that micro-batch's backward in turn.
  *

@@ -53,14 +53,20 @@ final class BlockProbe {
     private final BlockSet blocks;
     private final List<ComputationGraph> subGraphs = new ArrayList<>();
     private final Map<String, Result> cache = new HashMap<>();
+    private final Map<String, ComputeTotals> totals = new HashMap<>();
+    /** Per block, the first block whose sub-graph is the same up to op and tensor ids ({@link #signature}). */
+    private final List<Integer> sameAs = new ArrayList<>();
 
     BlockProbe(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks) {
         this.graph = graph;
         this.cluster = cluster;
         this.cost = cost;
         this.blocks = blocks;
+        Map<String, Integer> firstOf = new HashMap<>();
         for (int b = 0; b < blocks.size(); b++) {
             subGraphs.add(subGraph(b));
+            int block = b;
+            sameAs.add(firstOf.computeIfAbsent(signature(subGraphs.get(b)), k -> block));
         }
     }
 
@@ -71,14 +77,43 @@ final class BlockProbe {
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        // tensor groups stay inside a node, so the device type, t and samples per replica decide the price
-        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
-        String key = block + "|" + devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
-                + "|" + config.expertParallel();
-        return cache.computeIfAbsent(key, k -> probe(block, devices, config, request, recompute));
+        // a block's price depends on its ops and the tensors between them alone (with experts spread, also on the
+        // tensors from other blocks), so structurally equal blocks (a transformer's layers) are priced once
+        int priced = config.expertParallel() == 1 ? sameAs.get(block) : block;
+        return cache.computeIfAbsent(priced + "|" + key(devices, config, recompute),
+                k -> probe(priced, devices, config, request, recompute));
     }
 
-    private Result probe(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request,
+    /**
+     * The sum and the largest of every block's {@link Result#computeSeconds} on the devices (as {@link #price}),
+     * cached with the same key: the search's lower bound asks it for every configuration.
+     */
+    ComputeTotals totals(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        return totals.computeIfAbsent(key(devices, config, recompute), k -> {
+            double sum = 0;
+            double largest = 0;
+            for (int b = 0; b < blocks.size(); b++) {
+                double t = price(b, devices, config, request, recompute).computeSeconds();
+                sum += t;
+                largest = Math.max(largest, t);
+            }
+            return new ComputeTotals(sum, largest);
+        });
+    }
+
+    /** Every block's compute on one device group: the sum and the largest, in seconds per micro-batch. */
+    record ComputeTotals(double sumSeconds, double largestSeconds) {
+    }
+
+    /** Tensor groups stay inside a node, so the device type, t and samples per replica decide the price. */
+    private static String key(List<ClusterDevice> devices, Configuration config, boolean recompute) {
+        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
+        return devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
+                + "|" + config.expertParallel();
+    }
+
+    /** The block priced by the simulator, not cached (the cache prices one block of each {@link #signature}). */
+    Result probe(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request,
                          boolean recompute) {
         ComputationGraph sub = subGraphs.get(block);
         List<String> ids = devices.stream().map(ClusterDevice::id).toList();
@@ -105,6 +140,29 @@ final class BlockProbe {
         double samples = layout.samplesPerReplica(0);
         return ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), 1).seconds(cost, cluster, group)
                 + ExpertTraffic.of(graph, ops, samples, layout.plan().precision(), recompute ? 2 : 1).seconds(cost, cluster, group);
+    }
+
+    /**
+     * The sub-graph without its ids: per op in order its kind, its layer tag as the order in which the tag first
+     * appears (the simulator groups ops by tag: parameter units, recomputed layers, tensor-parallel layers), its
+     * FLOPs, bytes, measured times and attributes; per tensor its ends as op positions and its bytes.
+     */
+    static String signature(ComputationGraph sub) {
+        Map<String, Integer> position = new HashMap<>();
+        Map<String, Integer> layers = new HashMap<>();
+        StringBuilder out = new StringBuilder();
+        for (OpNode op : sub.ops()) {
+            position.put(op.id(), position.size());
+            out.append(op.kind()).append('|').append(op.layer().isEmpty() ? "-" : layers.computeIfAbsent(op.layer(), k -> layers.size()))
+                    .append('|').append(op.forwardFlops()).append('|').append(op.backwardFlops()).append('|')
+                    .append(op.parameterBytes()).append('|').append(op.activationBytes()).append('|').append(op.workspaceBytes())
+                    .append('|').append(new java.util.TreeMap<>(op.measured())).append('|')
+                    .append(new java.util.TreeMap<>(op.attributes())).append(';');
+        }
+        for (TensorEdge t : sub.tensors()) {
+            out.append(position.get(t.from())).append('>').append(position.get(t.to())).append(':').append(t.bytes()).append(';');
+        }
+        return out.toString();
     }
 
     private ComputationGraph subGraph(int block) {

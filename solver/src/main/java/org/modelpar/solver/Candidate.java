@@ -30,6 +30,11 @@ record Candidate(Configuration configuration, PlacementPlan plan, SimulationRepo
      * {@code ep=4}, is the configuration's).
      */
     String label() {
+        return label(configuration, plan);
+    }
+
+    /** {@link #label()} of the configuration placed as the plan, before or without simulating it. */
+    static String label(Configuration configuration, PlacementPlan plan) {
         List<String> modes = plan.stages().stream().map(s -> s.recomputation().jsonName()).toList();
         String recompute = !configuration.recompute() ? ""
                 : " recompute " + (modes.stream().distinct().count() == 1 ? modes.get(0) : String.join("+", modes));

@@ -27,8 +27,8 @@ import org.modelpar.solver.timefold.TimefoldPlacer;
 /**
  * Turns a ranked configuration into a simulated candidate: placement (the DP split, or Timefold's when
  * asked and better), a plan whose stages each take the lightest recompute mode their memory allows, the
- * simulator's report and the memory check against capacity minus the margin; and the same placement with
- * the other plan options (sequence parallelism, overlapped gradient reduction, ZeRO stage).
+ * simulator's report and the memory check against capacity minus the margin ({@link OptionSearch} asks it for the
+ * same placement with other plan options).
  */
 final class CandidateBuilder {
     private final ComputationGraph graph;
@@ -86,12 +86,17 @@ final class CandidateBuilder {
         return candidate(estimate, stageOf, baseOptions(estimate.configuration()));
     }
 
+    /** The plan of the estimate's DP placement with the options a placed configuration is first simulated with. */
+    PlacementPlan planned(Planner.Estimate estimate) {
+        return planned(estimate.configuration(), estimate.partition().stageOfBlock(), baseOptions(estimate.configuration()));
+    }
+
     /**
      * The options a placed configuration is first simulated with: those the request fixes, the rest on
      * (sequence parallelism with t above 1: it splits the LayerNorm and dropout work and their activations
      * over the tensor ranks for the same communication volume, Korthikanti et al. 2022; overlap hides the
      * all-reduce under the backward), the ZeRO stage the search placed them at and the configuration's
-     * expert-parallel degree, so the finalists compare on equal options; {@link #variants} tries the others on the winner.
+     * expert-parallel degree, so the finalists compare on equal options; {@link OptionSearch#variants} tries the others on the winner.
      */
     private PlanOptions baseOptions(Configuration c) {
         return PlanOptions.NONE.withSequenceParallel(c.tensor() > 1 && request.sequenceParallel().orElse(true))
@@ -100,49 +105,16 @@ final class CandidateBuilder {
     }
 
     /**
-     * The candidate with each option the request leaves open switched, one at a time: sequence
-     * parallelism (with t above 1) and overlapped gradient reduction, each recompute mode chosen again
-     * (sequence parallelism shrinks the activations), each simulated.
-     */
-    List<Candidate> variants(Candidate c) {
-        List<Candidate> out = new ArrayList<>();
-        PlanOptions base = c.plan().options();
-        if (c.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
-            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withSequenceParallel(!base.sequenceParallel())));
-        }
-        if (request.overlapGradientReduce().isEmpty()) {
-            out.add(candidate(c.estimate(), c.stageOfBlock(), base.withOverlapGradientReduce(!base.overlapGradientReduce())));
-        }
-        return out;
-    }
-
-    /**
-     * The candidate at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero})
-     * and a stage has several replicas to shard over, each recompute mode chosen again (ZeRO shrinks the
-     * state), each simulated; tried before {@link #variants}, so those switch one option of the ZeRO winner. Not
-     * for a winner that spreads its experts (the simulator models ZeRO or expert parallelism, not both; the
-     * {@link Planner} searches ZeRO with every expert on every replica apart).
-     */
-    List<Candidate> zeroStages(Candidate c) {
-        List<Candidate> out = new ArrayList<>();
-        PlanOptions base = c.plan().options();
-        boolean replicated = c.plan().stages().stream().anyMatch(s -> s.devices().size() > c.configuration().tensor());
-        boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
-        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && searched; zero++) {
-            if (zero != base.zeroStage()) {
-                out.add(candidate(c.estimate(), c.stageOfBlock(), base.withZeroStage(zero)));
-            }
-        }
-        return out;
-    }
-
-    /**
      * The configuration placed as {@code stageOf}: with recomputation allowed, each stage in turn takes the
      * lightest mode the request allows (none, selective, full) with which every device still fits by the
      * simulator's memory model.
      */
     private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
-        Configuration c = estimate.configuration();
+        return simulate(estimate, stageOf, planned(estimate.configuration(), stageOf, options));
+    }
+
+    /** The plan of c placed as {@code stageOf} with the options, each stage in the lightest recompute mode that fits. */
+    PlacementPlan planned(Configuration c, int[] stageOf, PlanOptions options) {
         Recompute[] modes = new Recompute[c.stages()];
         Arrays.fill(modes, c.recompute() ? Recompute.FULL : Recompute.NONE);
         PlacementPlan plan = plan(c, stageOf, modes, options);
@@ -159,6 +131,11 @@ final class CandidateBuilder {
                 }
             }
         }
+        return plan;
+    }
+
+    /** The plan simulated, with its worst overflow of capacity minus the margin. */
+    Candidate simulate(Planner.Estimate estimate, int[] stageOf, PlacementPlan plan) {
         SimulationReport report = Simulator.simulate(graph, cluster, plan, SimulationOptions.defaults().withCostModel(cost));
         Map<String, MemoryBreakdown> peaks = new java.util.LinkedHashMap<>();
         report.devices().forEach((id, d) -> peaks.put(id, d.memory()));
@@ -168,7 +145,7 @@ final class CandidateBuilder {
             overflow = Optional.of(new Candidate.Overflow(oom.device(), oom.neededBytes() - oom.capacityBytes(),
                     oom.neededBytes(), oom.capacityBytes()));
         }
-        return new Candidate(c, plan, report, overflow, estimate, stageOf);
+        return new Candidate(estimate.configuration(), plan, report, overflow, estimate, stageOf);
     }
 
     private static boolean everyStageUsed(int[] stageOf, int stages) {

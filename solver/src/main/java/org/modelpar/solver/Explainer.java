@@ -36,8 +36,11 @@ final class Explainer {
     }
 
     static PlanResult result(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request,
-                             List<Candidate> simulated, List<MemoryNeed> needs, Counts counts, double seconds,
-                             boolean completed) {
+                             Searched found, double seconds) {
+        List<Candidate> simulated = found.simulated();
+        List<MemoryNeed> needs = found.needs();
+        Counts counts = found.counts();
+        boolean completed = found.completed();
         Candidate best = simulated.get(0);
         List<Explanation.RunnerUp> runnerUps = new ArrayList<>();
         List<PlanFile> runnerUpFiles = new ArrayList<>();
@@ -63,6 +66,7 @@ final class Explainer {
         if (!unsplit.fits()) {
             lines.add(1, "split: " + unsplit.why(best.plan()));
         }
+        found.pruned().forEach(p -> lines.add(p.line()));
         Explanation explanation = new Explanation(lines, runnerUps);
         return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles,
                 counts.considered(), counts.placed(), simulated.size(), seconds, completed, unsplit);

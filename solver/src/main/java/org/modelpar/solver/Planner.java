@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is tried as
  * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at the other ZeRO stages,
  * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
- * fastest that fits wins. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * fastest that fits wins. A finalist after the first, a ZeRO stage or a plan option is not simulated when a lower
+ * bound of its step ({@link StepLowerBound}, {@link OptionSearch}) is not below the best simulated step that fits:
+ * it could not have won. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
  * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
  * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
@@ -56,13 +59,23 @@ public final class Planner {
             Comparator.comparing((Candidate c) -> !c.fits()).thenComparingDouble(Candidate::stepSeconds);
 
     private final CostModel cost;
+    private final boolean prunes;
 
     public Planner() {
         this(SimulationOptions.defaults().costModel());
     }
 
     public Planner(CostModel cost) {
+        this(cost, true);
+    }
+
+    /**
+     * @param prunes whether candidates whose lower bound is not below the best simulated step are skipped
+     *               ({@link OptionSearch}); the winner is the same either way, without only for tests to show it
+     */
+    Planner(CostModel cost, boolean prunes) {
         this.cost = cost;
+        this.prunes = prunes;
     }
 
     /**
@@ -96,8 +109,7 @@ public final class Planner {
                 LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
             }
         }
-        return Explainer.result(graph, cluster, cost, request, found.simulated(), found.needs(), found.counts(),
-                (System.nanoTime() - start) * 1e-9, found.completed());
+        return Explainer.result(graph, cluster, cost, request, found, (System.nanoTime() - start) * 1e-9);
     }
 
     /**
@@ -178,9 +190,9 @@ public final class Planner {
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
-            if (hybridAllowed(c, cluster, request)) {
+            if (Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                Optional<Estimate> hybrid = hybrid(c, placer, builder, request, even);
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, even);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -199,18 +211,27 @@ public final class Planner {
         }
         fitting.sort(Estimate.ORDER);
         CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);
+        OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
         List<Candidate> simulated = new ArrayList<>();
+        List<Pruned> pruned = new ArrayList<>();
         java.util.Set<String> shapes = new java.util.HashSet<>();
+        double bestSeconds = Double.POSITIVE_INFINITY;
         for (Estimate e : fitting) {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
-            if (simulated.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
+            if (simulated.size() + pruned.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
                     || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
                     + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
                 continue;
             }
-            simulated.add(candidates.place(e, simulated.isEmpty() && request.pins().isEmpty()
-                    && placer.refineWithTimefold(heterogeneous(cluster))));
+            if (simulated.isEmpty()) {
+                simulated.add(candidates.place(e, request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster))));
+            } else {
+                Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), List.of(), bestSeconds, pruned);
+                next.ifPresent(simulated::add);
+            }
+            Candidate last = simulated.get(simulated.size() - 1);
+            bestSeconds = last.fits() ? Math.min(bestSeconds, last.stepSeconds()) : bestSeconds;
         }
         simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
@@ -219,49 +240,14 @@ public final class Planner {
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
         Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
         simulated.sort(CANDIDATE_ORDER);
-        simulated.addAll(candidates.zeroStages(simulated.get(0)));
-        simulated.sort(CANDIDATE_ORDER);
-        simulated.addAll(candidates.variants(simulated.get(0)));
-        simulated.sort(CANDIDATE_ORDER);
-        return new Searched(simulated, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
-    }
-
-    /**
-     * Whether to try PipeDream's hybrid of configuration c (replicas per stage chosen with the placement):
-     * stages with several replicas to share out, one device type, no fixed data degree, no pins, no expert
-     * parallelism (whose groups need a multiple of e replicas on every stage).
-     */
-    private static boolean hybridAllowed(Configuration c, ClusterSpec cluster, PlanRequest request) {
-        return c.pipeline() > 1 && c.data() > 1 && !heterogeneous(cluster) && request.data().isEmpty()
-                && request.pins().isEmpty() && c.expertParallel() == 1 && c.virtualStages() == 1;
-    }
-
-    /**
-     * The best hybrid placement of c, when its replicas come out uneven: over c's micro-batch size and the
-     * others between it and twice it that divide the batch and d ({@link ConfigurationSpace#replicaMicroBatchSizes}),
-     * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
-     * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
-     */
-    private static Optional<Estimate> hybrid(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
-                                             double evenStepSeconds) {
-        Optional<Estimate> best = Optional.empty();
-        int batch = request.globalBatchSize();
-        for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
-            Configuration sized = c.withMicroBatchSize(size, batch / size);
-            // only a placement faster than the even one and the best hybrid so far is kept: the program seeks no other
-            double beat = Math.min(evenStepSeconds, best.map(Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
-            Optional<Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
-                    .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
-                    .map(r -> {
-                        Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
-                        return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
-                                r.bottleneck()), sized.stepSlots() * r.bottleneck() * 1e-9);
-                    });
-            if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {
-                best = e;
-            }
+        for (Function<Candidate, OptionSearch.Outcome> round : List.<Function<Candidate, OptionSearch.Outcome>>of(
+                options::zeroStages, options::variants)) {
+            OptionSearch.Outcome outcome = round.apply(simulated.get(0));
+            simulated.addAll(outcome.simulated());
+            pruned.addAll(outcome.pruned());
+            simulated.sort(CANDIDATE_ORDER);
         }
-        return best;
+        return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

@@ -1,10 +1,11 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
@@ -97,10 +98,18 @@ final class ProblemBuilder {
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
+        // per stage, not per block: its data-parallel group, its in-flight micro-batches, its all-reduce by size
+        List<List<String>> dpGroups = new ArrayList<>();
         int[] inFlight = new int[p];
-        Arrays.setAll(inFlight, s -> MemoryModel.maxInFlight(skeleton, s));
         int[] weightPending = new int[p];
-        Arrays.setAll(weightPending, s -> MemoryModel.maxWeightPending(skeleton, s));
+        List<Map<Long, Long>> allReduceNanos = new ArrayList<>();
+        for (int s = 0; s < p; s++) {
+            List<ClusterDevice> devs = groups.apply(s);
+            dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
+            inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
+            weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
+            allReduceNanos.add(new HashMap<>());
+        }
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
@@ -110,12 +119,9 @@ final class ProblemBuilder {
                 List<ClusterDevice> devs = groups.apply(s);
                 BlockProbe.Result r = probe.price(b, devs, c, request, c.recompute());
                 compute[s] = Math.round(r.computeSeconds() * 1e9);
-                List<String> dpGroup = new ArrayList<>();
-                for (int k = 0; k < devs.size(); k += c.tensor()) {
-                    dpGroup.add(devs.get(k).id());
-                }
-                long gradBytes = r.parameterShare() * gradientBytes;
-                allReduce[s] = Math.round(cost.allReduceSeconds(cluster, dpGroup, gradBytes) * 1e9 / c.microBatches());
+                List<String> dpGroup = dpGroups.get(s);
+                allReduce[s] = allReduceNanos.get(s).computeIfAbsent(r.parameterShare() * gradientBytes,
+                        bytes -> Math.round(cost.allReduceSeconds(cluster, dpGroup, bytes) * 1e9 / c.microBatches()));
                 memory[s] = memoryBytes(r.memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
@@ -145,14 +151,8 @@ final class ProblemBuilder {
             if (!types.add(devs.get(0).type())) {
                 continue;
             }
-            double total = 0;
-            double largest = 0;
-            for (int b = 0; b < blocks.size(); b++) {
-                double t = probe.price(b, devs, c, request, c.recompute()).computeSeconds();
-                total += t;
-                largest = Math.max(largest, t);
-            }
-            best = Math.min(best, Math.max(total / c.stages(), largest));
+            BlockProbe.ComputeTotals compute = probe.totals(devs, c, request, c.recompute());
+            best = Math.min(best, Math.max(compute.sumSeconds() / c.stages(), compute.largestSeconds()));
         }
         return c.leastStepSlots() * best;
     }

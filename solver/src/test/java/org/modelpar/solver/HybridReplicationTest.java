@@ -30,11 +30,10 @@ class HybridReplicationTest {
         PlanResult r = new Planner().plan(graph, cluster, request);
         assertThat(r.best().plan().stages()).extracting(s -> s.devices().size()).containsExactly(3, 1);
         assertThat(r.best().explanation().lines().get(0)).contains("replicas 3+1");
-        // the even split was simulated too and lost
-        assertThat(r.best().explanation().runnerUps()).anySatisfy(u -> {
-            assertThat(u.configuration()).isEqualTo("pp=2 tp=1 dp=2 mb=6 m=1 1f1b overlap-grad-reduce");
-            assertThat(u.stepSeconds()).isGreaterThan(r.report().stepSeconds());
-        });
+        // the even split lost without a simulation: its classifier's all-reduce over 2 replicas alone outlasts the hybrid's step
+        assertThat(r.best().explanation().lines()).contains(String.format("pruned: pp=2 tp=1 dp=2 mb=6 m=1 1f1b"
+                + " overlap-grad-reduce: lower bound 0.5465 s ≥ best %.4f s (its data-parallel collectives through the busiest"
+                + " port at full bandwidth)", r.report().stepSeconds()));
     }
 
     /**

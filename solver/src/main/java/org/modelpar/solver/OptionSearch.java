@@ -1,0 +1,141 @@
+package org.modelpar.solver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
+import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.PlanValidator;
+
+/**
+ * The winner's placement with the plan options the request leaves open: first each other ZeRO stage, then, on
+ * the fastest of those, sequence parallelism and gradient-reduce overlap switched one at a time. Each is planned
+ * (each stage's recompute mode chosen again, as the options change the memory) and simulated unless a lower bound
+ * of its step is not below the best simulated step that fits ({@link Pruned}; a tie keeps the earlier candidate,
+ * so pruning never changes the winner): ZeRO stages 1 and 2 lower to the same step program (both reduce-scatter the
+ * gradients once a step and gather the parameters after the optimizer step; only the memory differs), so with the
+ * same recompute modes the second takes the first's simulated step; and no step is shorter than
+ * {@link StepLowerBound#networkSeconds}, which rules out ZeRO stage 3 where gathering the parameters before every
+ * forward and backward of every micro-batch outweighs the step.
+ */
+final class OptionSearch {
+    /** What a round simulated, in the order tried, and what it pruned. */
+    record Outcome(List<Candidate> simulated, List<Pruned> pruned) {
+    }
+
+    private final ComputationGraph graph;
+    private final ClusterSpec cluster;
+    private final CostModel cost;
+    private final CandidateBuilder candidates;
+    private final PlanRequest request;
+    private final boolean prunes;
+
+    OptionSearch(ComputationGraph graph, ClusterSpec cluster, CostModel cost, CandidateBuilder candidates,
+                 PlanRequest request, boolean prunes) {
+        this.graph = graph;
+        this.cluster = cluster;
+        this.cost = cost;
+        this.candidates = candidates;
+        this.request = request;
+        this.prunes = prunes;
+    }
+
+    /**
+     * The winner at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero}) and a
+     * stage has several replicas to shard over; tried before {@link #variants}, so those switch one option of the
+     * ZeRO winner. Not for a winner that spreads its experts (the simulator models ZeRO or expert parallelism, not
+     * both; the {@link Planner} searches ZeRO with every expert on every replica apart).
+     *
+     * @param winner the fastest candidate so far; it fits
+     */
+    Outcome zeroStages(Candidate winner) {
+        List<PlanOptions> options = new ArrayList<>();
+        PlanOptions base = winner.plan().options();
+        boolean replicated = winner.plan().stages().stream().anyMatch(s -> s.devices().size() > winner.configuration().tensor());
+        boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
+        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && searched; zero++) {
+            if (zero != base.zeroStage()) {
+                options.add(base.withZeroStage(zero));
+            }
+        }
+        return run(winner, options);
+    }
+
+    /**
+     * The winner with each option the request leaves open switched, one at a time: sequence parallelism (with t
+     * above 1) and overlapped gradient reduction.
+     *
+     * @param winner the fastest candidate so far; it fits
+     */
+    Outcome variants(Candidate winner) {
+        List<PlanOptions> options = new ArrayList<>();
+        PlanOptions base = winner.plan().options();
+        if (winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+            options.add(base.withSequenceParallel(!base.sequenceParallel()));
+        }
+        if (request.overlapGradientReduce().isEmpty()) {
+            options.add(base.withOverlapGradientReduce(!base.overlapGradientReduce()));
+        }
+        return run(winner, options);
+    }
+
+    private Outcome run(Candidate winner, List<PlanOptions> options) {
+        List<Candidate> simulated = new ArrayList<>();
+        List<Pruned> pruned = new ArrayList<>();
+        List<Candidate> known = new ArrayList<>(List.of(winner));
+        double bestSeconds = winner.stepSeconds();
+        for (PlanOptions o : options) {
+            PlacementPlan plan = candidates.planned(winner.configuration(), winner.stageOfBlock(), o);
+            Optional<Candidate> c = simulatedUnlessPruned(winner.estimate(), plan, known, bestSeconds, pruned);
+            if (c.isPresent()) {
+                simulated.add(c.get());
+                known.add(c.get());
+                bestSeconds = c.get().fits() ? Math.min(bestSeconds, c.get().stepSeconds()) : bestSeconds;
+            }
+        }
+        return new Outcome(simulated, pruned);
+    }
+
+    /**
+     * The plan of the estimate's configuration simulated, or (when this search prunes) empty with the reason added
+     * to {@code pruned} when a lower bound of its step is not below {@code bestSeconds}: a candidate of {@code known}
+     * that fits with the same step program, or {@link StepLowerBound}'s pipeline or network bound.
+     */
+    Optional<Candidate> simulatedUnlessPruned(Planner.Estimate estimate, PlacementPlan plan, List<Candidate> known,
+                                              double bestSeconds, List<Pruned> pruned) {
+        Optional<Pruned> skip = prunes ? pruned(estimate.configuration(), plan, known, bestSeconds) : Optional.empty();
+        skip.ifPresent(pruned::add);
+        return skip.isPresent() ? Optional.empty()
+                : Optional.of(candidates.simulate(estimate, estimate.partition().stageOfBlock(), plan));
+    }
+
+    private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, List<Candidate> known, double bestSeconds) {
+        String label = Candidate.label(c, plan);
+        for (Candidate k : known) {
+            if (k.fits() && sameStepProgram(k.plan(), plan)) {
+                return Optional.of(new Pruned(label, k.stepSeconds(), bestSeconds, "the same step program as " + k.label()
+                        + ": ZeRO stages 1 and 2 differ only in memory"));
+            }
+        }
+        PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
+        double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
+        double network = StepLowerBound.networkSeconds(layout, cluster, cost);
+        if (Math.max(compute, network) < bestSeconds) {
+            return Optional.empty();
+        }
+        return Optional.of(compute >= network
+                ? new Pruned(label, compute, bestSeconds, "its compute with the pipeline's fill and drain")
+                : new Pruned(label, network, bestSeconds, "its data-parallel collectives through the busiest port at full bandwidth"));
+    }
+
+    /** Whether the plans differ at most in ZeRO stage 1 against 2, which lower to the same step program. */
+    static boolean sameStepProgram(PlacementPlan a, PlacementPlan b) {
+        int za = a.options().zeroStage();
+        int zb = b.options().zeroStage();
+        return (za == 1 || za == 2) && (zb == 1 || zb == 2) && a.withOptions(a.options().withZeroStage(zb)).equals(b);
+    }
+}

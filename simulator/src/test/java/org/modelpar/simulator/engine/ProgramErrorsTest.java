@@ -2,6 +2,7 @@ package org.modelpar.simulator.engine;
 
 import org.modelpar.simulator.timeline.TimelineStats;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -59,6 +60,17 @@ class ProgramErrorsTest {
                 new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 4, 0, 1),
                         new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 4, 0, 1)))))
                 .hasMessage("device 'n0g1': 'recv act s0>s1 mb1' does not match the next send of 'n0g0', which is 'send act s0>s1 mb0'");
+    }
+
+    /** Two stage pairs on one device pair (model chunks) may order their messages differently on the two sides. */
+    @Test
+    void stagePairsSharingADevicePairMatchByStage() {
+        assertThatCode(() -> run(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 4, 0, 1),
+                        new Send(2, 1, 0, Payload.ACTIVATION, "n0g1", 8, 0, 1))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 2, 0, Payload.ACTIVATION, "n0g0", 8, 0, 1),
+                        new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 4, 0, 1)))))
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.modelpar.solver.partition.Ideals;
 import org.modelpar.solver.partition.ReplicaPartitioner;
 import org.modelpar.solver.timefold.ChainSeed;
 import org.modelpar.solver.timefold.PlacementProblem;
+import org.modelpar.solver.timefold.Frontier;
 import org.modelpar.solver.timefold.SplitCost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class StagePlacer {
     private final boolean exact;
     private final String method;
     /** The outputs open at each of {@link #nested}, made from the first problem placed (every problem has the same links). */
-    private SplitCost.Frontier frontier;
+    private Frontier frontier;
 
     private StagePlacer(BlockSet blocks, Optional<Ideals> ideals, boolean exact, String method) {
         this.blocks = blocks;
@@ -203,7 +204,7 @@ final class StagePlacer {
 
     private SplitCost cost(PlacementProblem problem) {
         if (frontier == null) {
-            frontier = SplitCost.Frontier.of(problem.links(), nested);
+            frontier = Frontier.of(problem.links(), nested);
         }
         return new SplitCost(problem, nested, frontier);
     }

@@ -51,8 +51,9 @@ class ZeroTest {
                 .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * 4 * LAYER);
         assertThat(state(1)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
                 .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * LAYER);
+        // stage 2: whole gradients, as its one reduce-scatter per step runs after they have accumulated
         assertThat(state(2)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
-                .containsExactly(2 * 4 * LAYER, 2 * LAYER, 12 * LAYER);
+                .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * LAYER);
         // stage 3: the shard, plus two layers gathered at once (the running one and the prefetched one)
         assertThat(state(3)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
                 .containsExactly(2 * LAYER + 2 * 2 * LAYER, 2 * LAYER, 12 * LAYER);

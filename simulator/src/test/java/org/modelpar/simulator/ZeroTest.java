@@ -51,12 +51,12 @@ class ZeroTest {
                 .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * 4 * LAYER);
         assertThat(state(1)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
                 .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * LAYER);
-        // stage 2: whole gradients, as its one reduce-scatter per step runs after they have accumulated
+        // stage 2: the gradient shard, plus the whole gradients of two layers not yet reduce-scattered
         assertThat(state(2)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
-                .containsExactly(2 * 4 * LAYER, 2 * 4 * LAYER, 12 * LAYER);
-        // stage 3: the shard, plus two layers gathered at once (the running one and the prefetched one)
+                .containsExactly(2 * 4 * LAYER, 2 * LAYER + 2 * 2 * LAYER, 12 * LAYER);
+        // stage 3: the shard, plus two layers gathered at once (the running one and the prefetched one); gradients as stage 2
         assertThat(state(3)).extracting(MemoryBreakdown::parameters, MemoryBreakdown::gradients, MemoryBreakdown::optimizer)
-                .containsExactly(2 * LAYER + 2 * 2 * LAYER, 2 * LAYER, 12 * LAYER);
+                .containsExactly(2 * LAYER + 2 * 2 * LAYER, 2 * LAYER + 2 * 2 * LAYER, 12 * LAYER);
     }
 
     @Test
@@ -73,7 +73,26 @@ class ZeroTest {
         double pass = 3 / 4.0 * bytes / C;
         assertThat(Simulator.simulate(g, c, plan(0, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
         assertThat(Simulator.simulate(g, c, plan(1, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
-        assertThat(Simulator.simulate(g, c, plan(2, 2), free).stepSeconds()).isCloseTo(2 * pass, offset(1e-12));
+    }
+
+    /**
+     * Stage 2 reduce-scatters each layer's gradients (2 MB) after every micro-batch's backward, last layer first, and
+     * gathers the updated parameters after the step: with free compute, m = 2 micro-batches of 4 reduce-scatters of
+     * 3/4 x 2 MB and one gather of 3/4 x 8 MB, (m + 1) passes of stage 1's, which takes 2.
+     */
+    @Test
+    void stageTwoReduceScattersEachLayerAfterEveryBackward() {
+        List<Instruction> z2 = Lowering.lower(g, c, plan(2, 2)).programs().get(0).instructions();
+        List<String> names = z2.stream().map(Instruction::name).toList();
+        assertThat(names.subList(names.indexOf("B s0 mb0"), names.indexOf("free s0 mb0"))).containsExactly("B s0 mb0",
+                "reducescatter s0 mb0 u3", "reducescatter s0 mb0 u2", "reducescatter s0 mb0 u1", "reducescatter s0 mb0 u0");
+        assertThat(z2).filteredOn(i -> i instanceof ReduceScatter).hasSize(8).allMatch(i -> i.bytes() == 2 * LAYER);
+        assertThat(z2).filteredOn(i -> i instanceof AllGather).containsExactly(
+                new AllGather(0, DEVICES, 2 * 4 * LAYER, AllGather.Phase.AFTER_STEP, 0));
+        SimulationOptions free = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+        double pass = 3 / 4.0 * 2 * 4 * LAYER / C;
+        assertThat(Simulator.simulate(g, c, plan(2, 2), free).stepSeconds()).isCloseTo(3 * pass, offset(1e-12));
+        assertThat(Simulator.simulate(g, c, plan(2, 4), free).stepSeconds()).isCloseTo(5 * pass, offset(1e-12));
     }
 
     /**

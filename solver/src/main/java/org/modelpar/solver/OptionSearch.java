@@ -16,11 +16,9 @@ import org.modelpar.simulator.plan.PlanValidator;
  * the fastest of those, sequence parallelism and gradient-reduce overlap switched one at a time. Each is planned
  * (each stage's recompute mode chosen again, as the options change the memory) and simulated unless a lower bound
  * of its step is not below the best simulated step that fits ({@link Pruned}; a tie keeps the earlier candidate,
- * so pruning never changes the winner): ZeRO stages 1 and 2 lower to the same step program (both reduce-scatter the
- * gradients once a step and gather the parameters after the optimizer step; only the memory differs), so with the
- * same recompute modes the second takes the first's simulated step; and no step is shorter than
- * {@link StepLowerBound#networkSeconds}, which rules out ZeRO stage 3 where gathering the parameters before every
- * forward and backward of every micro-batch outweighs the step.
+ * so pruning never changes the winner): no step is shorter than {@link StepLowerBound#networkSeconds}, which rules
+ * out ZeRO stage 3 where gathering the parameters before every forward and backward of every micro-batch outweighs
+ * the step (and ZeRO stage 2 where reduce-scattering the gradients after every micro-batch's backward does).
  */
 final class OptionSearch {
     /** What a round simulated, in the order tried, and what it pruned. */
@@ -86,14 +84,12 @@ final class OptionSearch {
     private Outcome run(Candidate winner, List<PlanOptions> options) {
         List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
-        List<Candidate> known = new ArrayList<>(List.of(winner));
         double bestSeconds = winner.stepSeconds();
         for (PlanOptions o : options) {
             PlacementPlan plan = candidates.planned(winner.configuration(), winner.stageOfBlock(), o);
-            Optional<Candidate> c = simulatedUnlessPruned(winner.estimate(), plan, known, bestSeconds, pruned);
+            Optional<Candidate> c = simulatedUnlessPruned(winner.estimate(), plan, bestSeconds, pruned);
             if (c.isPresent()) {
                 simulated.add(c.get());
-                known.add(c.get());
                 bestSeconds = c.get().fits() ? Math.min(bestSeconds, c.get().stepSeconds()) : bestSeconds;
             }
         }
@@ -102,25 +98,19 @@ final class OptionSearch {
 
     /**
      * The plan of the estimate's configuration simulated, or (when this search prunes) empty with the reason added
-     * to {@code pruned} when a lower bound of its step is not below {@code bestSeconds}: a candidate of {@code known}
-     * that fits with the same step program, or {@link StepLowerBound}'s pipeline or network bound.
+     * to {@code pruned} when a lower bound of its step is not below {@code bestSeconds}: {@link StepLowerBound}'s
+     * pipeline or network bound.
      */
-    Optional<Candidate> simulatedUnlessPruned(Planner.Estimate estimate, PlacementPlan plan, List<Candidate> known,
-                                              double bestSeconds, List<Pruned> pruned) {
-        Optional<Pruned> skip = prunes ? pruned(estimate.configuration(), plan, known, bestSeconds) : Optional.empty();
+    Optional<Candidate> simulatedUnlessPruned(Planner.Estimate estimate, PlacementPlan plan, double bestSeconds,
+                                              List<Pruned> pruned) {
+        Optional<Pruned> skip = prunes ? pruned(estimate.configuration(), plan, bestSeconds) : Optional.empty();
         skip.ifPresent(pruned::add);
         return skip.isPresent() ? Optional.empty()
                 : Optional.of(candidates.simulate(estimate, estimate.partition().stageOfBlock(), plan));
     }
 
-    private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, List<Candidate> known, double bestSeconds) {
+    private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, double bestSeconds) {
         String label = Candidate.label(c, plan);
-        for (Candidate k : known) {
-            if (k.fits() && sameStepProgram(k.plan(), plan)) {
-                return Optional.of(new Pruned(label, k.stepSeconds(), bestSeconds, "the same step program as " + k.label()
-                        + ": ZeRO stages 1 and 2 differ only in memory"));
-            }
-        }
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
         double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
         double network = StepLowerBound.networkSeconds(layout, cluster, cost);
@@ -130,12 +120,5 @@ final class OptionSearch {
         return Optional.of(compute >= network
                 ? new Pruned(label, compute, bestSeconds, "its compute with the pipeline's fill and drain")
                 : new Pruned(label, network, bestSeconds, "its data-parallel collectives through the busiest port at full bandwidth"));
-    }
-
-    /** Whether the plans differ at most in ZeRO stage 1 against 2, which lower to the same step program. */
-    static boolean sameStepProgram(PlacementPlan a, PlacementPlan b) {
-        int za = a.options().zeroStage();
-        int zb = b.options().zeroStage();
-        return (za == 1 || za == 2) && (zb == 1 || zb == 2) && a.withOptions(a.options().withZeroStage(zb)).equals(b);
     }
 }

@@ -227,7 +227,7 @@ public final class Planner {
             if (simulated.isEmpty()) {
                 simulated.add(candidates.place(e, request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster))));
             } else {
-                Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), List.of(), bestSeconds, pruned);
+                Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), bestSeconds, pruned);
                 next.ifPresent(simulated::add);
             }
             Candidate last = simulated.get(simulated.size() - 1);

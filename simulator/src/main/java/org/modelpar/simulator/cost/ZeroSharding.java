@@ -12,11 +12,11 @@ import org.modelpar.simulator.plan.PlanLayout;
  * device holds without sharding ({@link PlanLayout#heldParameterShare}); its shard is {@code ceil(P / d)}; bytes
  * per parameter are {@link StateBytes}'. With d = 1 nothing is sharded.
  *
- * <p>Stage 2 holds whole gradients here, as stage 1 does: its lowering reduce-scatters them once per step, after
- * every micro-batch's backward has accumulated into them (and the executor runs that program), so the gradient
- * shard of the paper, which needs a reduce-scatter of each bucket as every micro-batch's backward produces it
- * (DeepSpeed's), is not what runs. Counting the shard would under-predict stage 2's peak by (1 - 1/d) of the
- * gradients. Stage 3 reduce-scatters unit by unit after each backward and holds the shard.
+ * <p>From stage 2 the gradients are reduce-scattered unit by unit ({@link ParameterUnit}, the buckets) as each
+ * micro-batch's backward completes them, as DeepSpeed reduces gradient buckets during the backward: a device keeps
+ * the shard of the summed gradients, and whole gradients only of the units not yet reduce-scattered, at most two at
+ * once (the unit the backward is completing and the one being reduce-scattered): {@code gradientBytes} is the shard
+ * plus the two largest units' gradients, at most P.
  *
  * <p>Stage 3 gathers the parameters before they are used, unit by unit before every forward and backward
  * (the {@link org.modelpar.simulator.program.AllGather}s of the lowering), so a device holds
@@ -25,7 +25,7 @@ import org.modelpar.simulator.plan.PlanLayout;
  *
  * @param parameterBytes    weights held between uses: P, or the shard with stage 3
  * @param gatheredBytes     stage 3: the two largest units' gathered weights; 0 otherwise
- * @param gradientBytes     P, or the shard with stage 3
+ * @param gradientBytes     P, or from stage 2 the shard plus two units' whole gradients (at most P)
  * @param optimizerBytes    P, or the shard from stage 1
  * @param updatedParameters the parameters the optimizer step updates: P, or the shard from stage 1
  */
@@ -39,9 +39,11 @@ public record ZeroSharding(long parameterBytes, long gatheredBytes, long gradien
         int d = plan.dataParallel(stage);
         int z = d == 1 ? 0 : plan.options().zeroStage();
         long shard = -Math.floorDiv(-held, (long) d);
-        long gathered = z == 3 ? Math.multiplyExact(twoLargestLayers(layout, stage), state.parameters()) : 0;
+        long twoUnits = z >= 2 ? twoLargestLayers(layout, stage) : 0;
+        long gathered = z == 3 ? Math.multiplyExact(twoUnits, state.parameters()) : 0;
+        long gradients = z >= 2 ? Math.min(held, Math.addExact(shard, twoUnits)) : held;
         return new ZeroSharding(Math.multiplyExact(z >= 3 ? shard : held, state.parameters()), gathered,
-                Math.multiplyExact(z >= 3 ? shard : held, state.gradients()),
+                Math.multiplyExact(gradients, state.gradients()),
                 Math.multiplyExact(z >= 1 ? shard : held, state.optimizer()), z >= 1 ? shard : held);
     }
 

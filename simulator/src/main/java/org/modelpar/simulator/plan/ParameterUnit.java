@@ -28,14 +28,11 @@ public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
     /** The units of {@code stage}, in order. */
     public static List<ParameterUnit> of(PlanLayout layout, int stage) {
         StageProfile sp = layout.stage(stage);
-        Map<String, List<OpNode>> layers = new LinkedHashMap<>();
-        for (OpNode op : sp.ops()) {
-            layers.computeIfAbsent(op.layer().isEmpty() ? "op " + op.id() : op.layer(), k -> new ArrayList<>()).add(op);
-        }
+        List<List<OpNode>> layers = layers(sp.ops());
         long t = layout.plan().tensorParallel();
         List<ParameterUnit> units = new ArrayList<>(layers.size());
         int k = 0;
-        for (List<OpNode> ops : layers.values()) {
+        for (List<OpNode> ops : layers) {
             long parameters = ops.stream().mapToLong(op -> op.parameterBytes() / 4).reduce(0, Math::addExact);
             long perRank = -Math.floorDiv(-parameters, t);
             if (++k == layers.size()) {
@@ -44,5 +41,17 @@ public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
             units.add(new ParameterUnit(ops, perRank));
         }
         return units;
+    }
+
+    /**
+     * The ops of a stage ({@code ops}, in stage order) grouped into units: one list per layer tag, an untagged op
+     * alone, in the order of each unit's first op.
+     */
+    public static List<List<OpNode>> layers(List<OpNode> ops) {
+        Map<String, List<OpNode>> layers = new LinkedHashMap<>();
+        for (OpNode op : ops) {
+            layers.computeIfAbsent(op.layer().isEmpty() ? "op " + op.id() : op.layer(), k -> new ArrayList<>()).add(op);
+        }
+        return List.copyOf(layers.values());
     }
 }

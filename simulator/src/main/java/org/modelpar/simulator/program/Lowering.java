@@ -45,10 +45,11 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
  *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
- *       these for all its stages in stage order before the next. With ZeRO stage 1 or 2 the gradient all-reduce
- *       is a {@link ReduceScatter} and the parameters are all-gathered ({@link AllGather}) after the optimizer
- *       step; with stage 3 every pass runs unit by unit, each unit's parameters all-gathered one unit ahead and
- *       its gradients reduce-scattered after its backward ({@link ZeroCollectives#unitPass}).</li>
+ *       these for all its stages in stage order before the next. With ZeRO stage 1 the gradient all-reduce
+ *       is a {@link ReduceScatter}; with stage 2 each unit's gradients are reduce-scattered after every backward;
+ *       with both the parameters are all-gathered ({@link AllGather}) after the optimizer step; with stage 3 every
+ *       pass runs unit by unit, each unit's parameters all-gathered one unit ahead and its gradients
+ *       reduce-scattered after its backward ({@link ZeroCollectives#pass}).</li>
  *   <li><b>Sample slices.</b> Replica r of a stage with d replicas holds samples
  *       {@code [r b/d, (r+1) b/d)} of each micro-batch of b samples. Between two stages, every pair of
  *       replicas whose slices overlap exchanges the overlap, tensor rank k to tensor rank k; each tensor
@@ -168,7 +169,7 @@ public final class Lowering {
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
                 BoundaryAllGather.of(layout, stage, mb, Payload.ACTIVATION, tensorGroup).ifPresent(program::add);
-                compute(layout, stage, mb, direction, recompute, dataGroup, program);
+                ZeroCollectives.pass(layout, stage, mb, direction, recompute, dataGroup, program);
                 tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
@@ -184,7 +185,7 @@ public final class Lowering {
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
-            compute(layout, stage, mb, direction, recompute, dataGroup, program);
+            ZeroCollectives.pass(layout, stage, mb, direction, recompute, dataGroup, program);
             if (direction.handsOnGradients()) {
                 tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
@@ -233,15 +234,6 @@ public final class Lowering {
                 && !ZeroCollectives.reducesPerUnit(layout, stage);
     }
 
-    /** A pass's compute: one {@link Compute}, or with ZeRO stage 3 its units' parts with their collectives. */
-    private static void compute(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
-                                List<String> dataGroup, List<Instruction> out) {
-        if (ZeroCollectives.reducesPerUnit(layout, stage)) {
-            ZeroCollectives.unitPass(layout, stage, mb, direction, recompute, dataGroup, out);
-        } else {
-            out.add(new Compute(stage, mb, direction, recompute));
-        }
-    }
 
     /** Adds the {@link TensorCollective} of a pass over the replica's devices, when it has any collectives. */
     private static void tensorCollective(int stage, int mb, Direction direction, TensorTraffic traffic, List<String> group,

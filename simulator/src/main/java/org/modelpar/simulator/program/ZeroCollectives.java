@@ -9,11 +9,13 @@ import org.modelpar.simulator.plan.PlanLayout;
 /**
  * The data-parallel collectives of a stage under its plan's ZeRO stage (Rajbhandari et al., "ZeRO", SC 2020,
  * section 7; {@link org.modelpar.simulator.cost.ZeroSharding} says what each device holds): without ZeRO the
- * gradients are all-reduced; with stages 1 and 2 they are reduce-scattered once a step (each replica keeps the sum
- * of its shard) and the updated parameters all-gathered after the optimizer step; stage 3, which keeps only its
- * shard between uses, gathers each unit's parameters before its part of every forward and backward and
- * reduce-scatters its gradients after every backward ({@link #unitPass}). A stage with one replica or no parameters
- * has none.
+ * gradients are all-reduced; with stage 1 they are reduce-scattered once a step (each replica keeps the sum of its
+ * shard); with stage 2 unit by unit after every micro-batch's backward, as DeepSpeed reduce-scatters gradient buckets
+ * during each backward (so the communication grows with the micro-batches, and each replica keeps only its shard of
+ * the sums); with stages 1 and 2 the updated parameters are all-gathered after the optimizer step; stage 3, which
+ * keeps only its shard between uses, gathers each unit's parameters before its part of every forward and backward
+ * and reduce-scatters its gradients after every backward. A stage with one replica or no parameters has none
+ * ({@link #pass}).
  */
 final class ZeroCollectives {
     private ZeroCollectives() {
@@ -34,27 +36,41 @@ final class ZeroCollectives {
         return when && layout.plan().dataParallel(stage) > 1 && layout.heldParameterShare(stage) > 0;
     }
 
-    /** Whether the stage reduces its gradients unit by unit after every backward (stage 3) instead of once a step. */
+    /**
+     * Whether the stage reduce-scatters its gradients unit by unit after every micro-batch's backward (stages 2 and 3)
+     * instead of once a step.
+     */
     static boolean reducesPerUnit(PlanLayout layout, int stage) {
-        return gathers(layout, stage, AllGather.Phase.FORWARD);
+        return layout.plan().options().zeroStage() >= 2 && layout.plan().dataParallel(stage) > 1
+                && layout.heldParameterShare(stage) > 0;
     }
 
     /**
-     * One pass of a stage-3 stage, unit by unit as PyTorch FSDP runs it (Zhao et al., VLDB 2023, section 3.3): a
-     * forward from unit 0, a backward from the last unit. Before the first unit's part its parameters are gathered;
-     * the gather of each next unit is issued before the part ahead of it (prefetch, one unit ahead), so it overlaps
-     * that part; after each unit's part of a whole backward its gradients are reduce-scattered, overlapping the rest.
-     * A split backward's input-gradient pass gathers and computes by unit; its weight-gradient pass is one
-     * {@link Compute} followed by the reduce-scatter of every unit. Units without parameters gather nothing.
+     * One pass of a stage. Without per-unit reduction one {@link Compute}. With stage 2, the {@link Compute}, and after
+     * a pass that completes the weight gradients (a backward, or a split backward's weight-gradient pass) the
+     * reduce-scatter of every unit, last unit first (the order the backward completes them). With stage 3, unit by
+     * unit as PyTorch FSDP runs it (Zhao et al., VLDB 2023, section 3.3): a forward from unit 0, a backward from the
+     * last unit. Before the first unit's part its parameters are gathered; the gather of each next unit is issued
+     * before the part ahead of it (prefetch, one unit ahead), so it overlaps that part; after each unit's part of a
+     * whole backward its gradients are reduce-scattered, overlapping the rest. A split backward's input-gradient pass
+     * gathers and computes by unit; its weight-gradient pass is as with stage 2. Units without parameters gather and
+     * reduce nothing.
      */
-    static void unitPass(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
-                         List<String> group, List<Instruction> out) {
+    static void pass(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
+                     List<String> group, List<Instruction> out) {
+        if (!reducesPerUnit(layout, stage)) {
+            out.add(new Compute(stage, mb, direction, recompute));
+            return;
+        }
         PlacementPlan plan = layout.plan();
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         List<ParameterUnit> units = ParameterUnit.of(layout, stage);
         int n = units.size();
-        if (direction == Direction.WEIGHT_GRADIENT) {
+        if (direction == Direction.WEIGHT_GRADIENT || !gathers(layout, stage, AllGather.Phase.FORWARD)) {
             out.add(new Compute(stage, mb, direction, recompute));
+            if (!direction.releasesStash()) {
+                return;
+            }
             for (int u = n - 1; u >= 0; u--) {
                 reduce(stage, group, mb, u, units.get(u).parametersPerRank() * state.gradients(), out);
             }

@@ -25,20 +25,27 @@ final class DeviceState {
     final Map<String, INDArray> params = new LinkedHashMap<>();
     /** What the kernels read: the parameters themselves, or their 16-bit copies in mixed precision. */
     final Map<String, INDArray> compute;
-    final Map<String, INDArray> grads = new LinkedHashMap<>();
+    /** The whole gradients: every parameter's, or under ZeRO stage 2 those a backward is producing ({@link #sharded}). */
+    final Map<String, INDArray> grads;
+    /** ZeRO stage 2: the gradients, kept as this device's parts between micro-batches. */
+    final Optional<ShardedGradients> sharded;
     final Optimizer optimizer;
     final MemoryLedger ledger;
     final LossScale lossScale;
     private final DataType master;
 
-    /** @param optimizerShards the replicas the optimizer state is sharded over (ZeRO; 1 without): this device holds 1/n of it */
+    /**
+     * @param optimizerShards the replicas the optimizer state is sharded over (ZeRO; 1 without): this device holds 1/n of it
+     * @param gradientShards  ZeRO stage 2: this device's part of every gradient, the only part it keeps; empty: whole
+     */
     DeviceState(List<ParameterSpec> specs, long seed, DataType master, DataType computeType, Optimizer optimizer,
-                MemoryLedger ledger, LossScale lossScale, int optimizerShards) {
+                MemoryLedger ledger, LossScale lossScale, int optimizerShards, Optional<ZeroShards> gradientShards) {
         this.optimizer = optimizer;
         this.ledger = ledger;
         this.master = master;
         this.lossScale = lossScale;
         this.compute = master == computeType ? params : new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
         for (ParameterSpec s : specs) {
             INDArray p = Initializer.initialise(s, seed, master);
             long bytes = Tensors.bytes(p);
@@ -50,15 +57,23 @@ final class DeviceState {
                 ledger.allocate(MemoryCategory.PARAMETERS, Tensors.bytes(copy));
                 compute.put(s.name(), copy);
             }
-            INDArray g = Nd4j.zeros(computeType, p.shape());
-            ledger.allocate(MemoryCategory.GRADIENTS, Tensors.bytes(g));
-            grads.put(s.name(), g);
+            shapes.put(s.name(), p.shape());
+        }
+        this.sharded = gradientShards.map(z -> new ShardedGradients(shapes, computeType, z, ledger));
+        this.grads = sharded.isPresent() ? sharded.get() : new LinkedHashMap<>();
+        if (sharded.isEmpty()) {
+            shapes.forEach((name, shape) -> {
+                INDArray g = Nd4j.zeros(computeType, shape);
+                ledger.allocate(MemoryCategory.GRADIENTS, Tensors.bytes(g));
+                grads.put(name, g);
+            });
         }
     }
 
     /** Whether a gradient holds an infinity or NaN (an fp16 overflow). */
     boolean gradientsOverflowed() {
-        return grads.values().stream().anyMatch(g -> g.isInfinite().any() || g.isNaN().any());
+        return sharded.map(ShardedGradients::overflowed)
+                .orElseGet(() -> grads.values().stream().anyMatch(g -> g.isInfinite().any() || g.isNaN().any()));
     }
 
     /**
@@ -76,7 +91,8 @@ final class DeviceState {
             Optional<INDArray> p = shards.isEmpty() ? Optional.of(params.get(n)) : shards.get().part(params.get(n));
             p.ifPresent(part -> {
                 mine.put(n, part);
-                g.put(n, shards.isEmpty() ? grads.get(n) : shards.get().part(grads.get(n)).orElseThrow());
+                g.put(n, shards.isEmpty() ? grads.get(n) : sharded.isPresent() ? sharded.get().part(n).orElseThrow()
+                        : shards.get().part(grads.get(n)).orElseThrow());
             });
         }
         if (!skip && compute == params) {
@@ -86,7 +102,11 @@ final class DeviceState {
             g.forEach((n, v) -> unscaled.put(n, v.castTo(master).divi(lossScale.value())));
             optimizer.step(mine, unscaled);
         }
-        names.forEach(n -> grads.get(n).assign(0));
+        if (sharded.isPresent()) {
+            sharded.get().zero(names);
+        } else {
+            names.forEach(n -> grads.get(n).assign(0));
+        }
         if (shards.isEmpty()) {
             refresh(names);
         }

@@ -68,6 +68,7 @@ final class DeviceWorker implements AutoCloseable {
     private final GradientSync sync;
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
+    private int step;
     private Batch batch;
     private double loss;
     private boolean overflow;
@@ -88,6 +89,8 @@ final class DeviceWorker implements AutoCloseable {
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
         this.dataType = dataType;
+        chunks.forEach((stage, chunk) -> UnitBuckets.of(program, stage, boundary.ops(stage),
+                chunk.model().gradientsCompletedBy(), sync.parametersOf(stage)).ifPresent(b -> sync.reducePerUnit(stage, b)));
         List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
                 .map(i -> (OptimizerStep) i).toList();
         this.firstOptimizerStep = steps.isEmpty() ? null : steps.get(0);
@@ -105,6 +108,7 @@ final class DeviceWorker implements AutoCloseable {
 
     /** Runs the program for one step; returns this device's share of the loss (0 on tensor ranks above 0). */
     double runStep(int step, Batch stepBatch) {
+        this.step = step;
         this.batch = stepBatch;
         this.loss = 0;
         List<Instruction> list = program.instructions();
@@ -203,7 +207,7 @@ final class DeviceWorker implements AutoCloseable {
         Map<String, INDArray> inputGrads;
         Optional<WeightStash> weights = Optional.empty();
         if (direction == Direction.BACKWARD) {
-            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed(stage));
+            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed(stage, mb));
         } else {
             StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
             weights = Optional.of(p.weights());
@@ -220,7 +224,7 @@ final class DeviceWorker implements AutoCloseable {
     /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
     private void weightGradients(int stage, int mb, MemoryWorkspace scratch) {
         WeightStash w = stashes.takeWeights(stage, mb);
-        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed(stage));
+        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed(stage, mb));
         arena.account(scratch, state.ledger);
         pool.release(w.arrays(), live());
     }
@@ -246,9 +250,16 @@ final class DeviceWorker implements AutoCloseable {
     }
 
     /** Tells the gradient collectives which of {@code stage}'s gradients an op's backward has completed. */
-    private Consumer<String> completed(int stage) {
+    private Consumer<String> completed(int stage, int mb) {
         Map<String, List<String>> by = chunk(stage).model().gradientsCompletedBy();
-        return op -> sync.completed(stage, by.getOrDefault(op, List.of()));
+        return op -> {
+            try {
+                sync.completed(step, stage, mb, by.getOrDefault(op, List.of()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunControl.Aborted();
+            }
+        };
     }
 
     private Chunk chunk(int stage) {

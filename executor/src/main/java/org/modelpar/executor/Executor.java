@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -104,7 +105,9 @@ public final class Executor implements AutoCloseable {
                         PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
                         new MemoryLedger(p.device(), options.budgetOf(p.device())),
                         plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none(),
-                        plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1);
+                        plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1,
+                        plan.options().zeroStage() == 2 && plan.dataParallel(p.stage()) > 1
+                                ? Optional.of(new ZeroShards(p.replica(), plan.dataParallel(p.stage()))) : Optional.empty());
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),

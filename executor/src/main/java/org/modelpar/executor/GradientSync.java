@@ -17,14 +17,17 @@ import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.timeline.Span;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A worker's gradient collectives between its backward passes and its optimizer step: the data-parallel
  * all-reduce of a stage's gradients over the program's group, either when its instruction runs or, overlapped
  * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
- * the all-reduce of a weight tied across stages; and with ZeRO stage 1 the reduce-scatter of the gradients and the
- * all-gather of the updated parameters ({@link ZeroShards}).
+ * the all-reduce of a weight tied across stages; with ZeRO stage 1 the reduce-scatter of the gradients once a step,
+ * with stage 2 of each parameter unit's gradients during every backward ({@link UnitBuckets}, {@link ShardedGradients}),
+ * and with both the all-gather of the updated parameters ({@link ZeroShards}).
  */
 final class GradientSync implements AutoCloseable {
     /**
@@ -42,6 +45,8 @@ final class GradientSync implements AutoCloseable {
     private final Map<Integer, Armed> armed = new LinkedHashMap<>();
     /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
     private final Map<Integer, ZeroShards> sharded = new HashMap<>();
+    /** ZeRO stage 2: each stage's gradient buckets, reduce-scattered during every backward. */
+    private final Map<Integer, UnitBuckets> buckets = new HashMap<>();
     private ExecutorService comm;
 
     /** @param parametersOf the parameters each stage the device runs updates (each parameter under one stage) */
@@ -110,11 +115,51 @@ final class GradientSync implements AutoCloseable {
     void reduceScatter(int step, int index, ReduceScatter rs, List<String> completionOrder) throws InterruptedException {
         ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
         sharded.put(rs.stage(), shards);
+        if (rs.unit() >= 0) {
+            reduceScatterUnit(step, index, rs);
+            return;
+        }
         if (rs.overlapsBackward()) {
             arm(step, index, rs, rs.group(), completionOrder, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
             return;
         }
         reduceScatterBucket("step " + step + " " + rs.name(), rs.group(), shards, gradientsOf(rs.stage()));
+    }
+
+    /** ZeRO stage 2: reduces {@code stage}'s gradients in the buckets of {@code units} during every backward. */
+    void reducePerUnit(int stage, UnitBuckets units) {
+        buckets.put(stage, units);
+    }
+
+    /**
+     * ZeRO stage 2: the reduce-scatter of one unit's gradients after a backward. It ran when the backward completed
+     * them ({@link #completed}); else (a unit whose ops got no gradient) it runs now. Records when it ran.
+     */
+    private void reduceScatterUnit(int step, int index, ReduceScatter rs) throws InterruptedException {
+        UnitBuckets b = buckets.get(rs.stage());
+        if (b.pending(rs.unit())) {
+            reduceUnit(step, rs.stage(), rs.microBatch(), rs.unit());
+        }
+        long[] span = b.take(rs.unit());
+        run.record(new Span(device, step, index, rs, run.seconds(span[0]), run.seconds(span[1])), state.ledger.liveBytes(),
+                state.ledger.liveBytes());
+    }
+
+    /** Reduce-scatters unit {@code u} of {@code stage}: this device adds its part of the sums to its gradient parts. */
+    private void reduceUnit(int step, int stage, int mb, int u) throws InterruptedException {
+        UnitBuckets b = buckets.get(stage);
+        long start = run.ticker().nanos();
+        List<String> names = b.unit(u);
+        if (!names.isEmpty()) {
+            ShardedGradients grads = state.sharded.orElseThrow();
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                INDArray flat = grads.pack(names);
+                String id = "step " + step + " " + new ReduceScatter(stage, b.group(), 0, true, mb, u).name();
+                run.collectives().reduceScatter(id, device, b.group(), flat, run.control());
+                grads.addOwn(flat, names);
+            }
+        }
+        b.reduced(u, start, run.ticker().nanos());
     }
 
     private long reduceScatterBucket(String id, List<String> group, ZeroShards shards, Map<String, INDArray> grads)
@@ -152,11 +197,20 @@ final class GradientSync implements AutoCloseable {
         return in instanceof AllReduce a && a.overlapsBackward() || in instanceof ReduceScatter rs && rs.overlapsBackward();
     }
 
-    /** The gradients {@code names} of {@code stage} are complete: starts the overlapped buckets they complete. */
-    void completed(int stage, List<String> names) {
+    /**
+     * The gradients {@code names} of {@code stage} are complete in the backward of micro-batch {@code mb}: starts the
+     * overlapped buckets they complete, or under ZeRO stage 2 reduce-scatters the units they complete.
+     */
+    void completed(int step, int stage, int mb, List<String> names) throws InterruptedException {
         Armed a = armed.get(stage);
         if (a != null) {
             a.reduce().completed(names, comm(), a.reducer());
+        }
+        UnitBuckets b = buckets.get(stage);
+        if (b != null) {
+            for (int u : b.completed(names)) {
+                reduceUnit(step, stage, mb, u);
+            }
         }
     }
 
@@ -215,11 +269,12 @@ final class GradientSync implements AutoCloseable {
                 throw new IllegalStateException(a.name() + " runs over " + a.group() + " but " + tied.parameter()
                         + " is held by " + tied.members());
             }
-            INDArray grad = state.grads.get(tied.parameter());
+            INDArray grad = state.sharded.map(g -> g.expand(tied.parameter())).orElseGet(() -> state.grads.get(tied.parameter()));
             // reduce-scattered replicas each hold their part of the sum (zeros elsewhere): all of them add theirs
             boolean adds = tied.summands().contains(device) || !sharded.isEmpty();
             run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device, tied.members(),
                     Map.of(tied.parameter(), adds ? grad : grad.assign(0)), run.control());
+            state.sharded.ifPresent(g -> g.collapse(tied.parameter()));
         }
     }
 

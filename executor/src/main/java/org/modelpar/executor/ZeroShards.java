@@ -40,6 +40,27 @@ final class ZeroShards {
         return to > from ? Optional.of(t.reshape(t.length()).get(NDArrayIndex.interval(from, to))) : Optional.empty();
     }
 
+    /** The length of this replica's part of a tensor of {@code length} elements (0 when the tensor is too short). */
+    long ownLength(long length) {
+        long per = -Math.floorDiv(-length, replicas);
+        return Math.max(0, Math.min(rank * per + per, length) - Math.min(rank * per, length));
+    }
+
+    /**
+     * Adds this replica's ring chunk of {@code flat} (laid out by {@link #pack} from tensors named as {@code parts}'
+     * keys, with {@code lengths} elements each) to {@code parts}, each this replica's part of its tensor.
+     */
+    void addOwn(INDArray flat, Map<String, Long> lengths, Map<String, INDArray> parts) {
+        long offset = rank * (flat.length() / replicas);
+        for (Map.Entry<String, Long> e : new TreeMap<>(lengths).entrySet()) {
+            long own = ownLength(e.getValue());
+            if (own > 0) {
+                parts.get(e.getKey()).addi(flat.get(NDArrayIndex.interval(offset, offset + own)));
+            }
+            offset += -Math.floorDiv(-e.getValue(), replicas);
+        }
+    }
+
     /** The tensors laid out part by part into one flat vector of {@code replicas} equal ring chunks. */
     INDArray pack(Map<String, INDArray> tensors) {
         Map<String, INDArray> sorted = new TreeMap<>(tensors);

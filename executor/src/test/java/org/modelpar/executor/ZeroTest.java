@@ -19,10 +19,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * ZeRO stage 1 (reduce-scatter of the gradients, each replica updating its part of every parameter, all-gather of
- * the parameters) trains exactly as the all-reduce does with 2 replicas (a sum of two is the same in either order),
- * and like single-device training within 1e-5, with its measured peak within the simulator's (which counts 1/d of
- * the optimizer state).
+ * ZeRO stage 1 (reduce-scatter of the gradients once a step, each replica updating its part of every parameter,
+ * all-gather of the parameters) trains exactly as the all-reduce does with 2 replicas (a sum of two is the same in
+ * either order); stage 2 (each parameter unit's gradients reduce-scattered during every micro-batch's backward, each
+ * replica keeping only its part of the sums) adds the same numbers in another order. Both train like single-device
+ * training within 1e-5, with measured peaks within the simulator's.
  */
 class ZeroTest {
     private static final int STEPS = 10;
@@ -36,12 +37,10 @@ class ZeroTest {
     }
 
     /**
-     * Stages 1 and 2 run the same collectives (stage 2 keeps only its part of the gradients after the reduce-scatter);
-     * overlapped, the reduce-scatter runs in buckets during the last backward, each bucket's tensors cut into the same
-     * parts, so the sums are those of one reduce-scatter. The step program reduce-scatters once a step, after every
-     * micro-batch's gradients have been added up, so until then a device holds whole gradients under stage 2 as under
-     * stage 1, which the simulator's memory model counts for both: the measured peak is checked against the plan's own
-     * prediction.
+     * Stage 1 reduce-scatters once a step; overlapped, in buckets during the last backward, each bucket's tensors cut
+     * into the same parts, so the sums are those of one reduce-scatter: bit for bit the all-reduce's. Stage 2 sums each
+     * micro-batch's gradients over the replicas before adding up the micro-batches: the same within rounding. The
+     * measured peak of each is checked against the plan's own prediction ({@link EquivalenceTest#train}).
      */
     @ParameterizedTest(name = "{0}: {1} stages x {2} replicas, tensor {3}, ZeRO {4}, overlapped {5}, {6}")
     @CsvSource({"mlp, 1, 2, 1, 1, false, 1f1b", "gpt, 2, 2, 1, 1, false, 1f1b", "gpt, 1, 2, 2, 1, false, 1f1b",
@@ -57,15 +56,16 @@ class ZeroTest {
         PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(zeroStage).withOverlapGradientReduce(overlap));
         Map<String, INDArray> reduced = EquivalenceTest.train(graph, plain, ExecutorOptions.defaults(5, 0.05), STEPS);
         Map<String, INDArray> sharded = EquivalenceTest.train(graph, zero, ExecutorOptions.defaults(5, 0.05), STEPS);
-        assertThat(EquivalenceTest.maxDifference(reduced, sharded)).isZero();
+        assertThat(EquivalenceTest.maxDifference(reduced, sharded)).isLessThanOrEqualTo(zeroStage == 1 ? 0 : 1e-6);
         assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), sharded)).isLessThanOrEqualTo(1e-5);
     }
 
-    /** Adam's moments of each part live on its replica only; in fp64 the run equals the all-reduce one. */
-    @Test
-    void adamOnPartsEqualsAdamOnWholeTensors() {
+    /** Adam's moments of each part live on its replica only; in fp64 the run equals the all-reduce one (stage 2: to rounding). */
+    @ParameterizedTest(name = "ZeRO {0}")
+    @ValueSource(ints = {1, 2})
+    void adamOnPartsEqualsAdamOnWholeTensors(int stage) {
         assertThat(EquivalenceTest.maxDifference(EquivalenceTest.train(ADAM_GRAPH, ADAM_PLAN, ADAM_OPTIONS, 5),
-                EquivalenceTest.train(ADAM_GRAPH, zero(ADAM_PLAN, 2), ADAM_OPTIONS, 5))).isZero();
+                EquivalenceTest.train(ADAM_GRAPH, zero(ADAM_PLAN, stage), ADAM_OPTIONS, 5))).isLessThanOrEqualTo(stage == 1 ? 0 : 1e-12);
     }
 
     /**
@@ -102,7 +102,7 @@ class ZeroTest {
             uninterrupted = ex.parameters();
         }
         assertThat(moments.keySet()).isEqualTo(wholeMoments.keySet());
-        assertThat(EquivalenceTest.maxDifference(wholeMoments, moments)).isZero();
+        assertThat(EquivalenceTest.maxDifference(wholeMoments, moments)).isLessThanOrEqualTo(stage == 1 ? 0 : 1e-12);
         try (Executor ex = Executor.create(graph, Plans.lower(graph, zero), options)) {
             ex.restore(params, moments, 3);
             for (int s = 3; s < 5; s++) {

@@ -91,8 +91,7 @@ final class DeviceState {
             Optional<INDArray> p = shards.isEmpty() ? Optional.of(params.get(n)) : shards.get().part(params.get(n));
             p.ifPresent(part -> {
                 mine.put(n, part);
-                g.put(n, shards.isEmpty() ? grads.get(n) : sharded.isPresent() ? sharded.get().part(n).orElseThrow()
-                        : shards.get().part(grads.get(n)).orElseThrow());
+                g.put(n, shards.map(z -> gradientPart(n, z)).orElseGet(() -> grads.get(n)));
             });
         }
         if (!skip && compute == params) {
@@ -110,6 +109,11 @@ final class DeviceState {
         if (shards.isEmpty()) {
             refresh(names);
         }
+    }
+
+    /** This device's part of the gradient of {@code n}: kept as such under ZeRO stage 2, else cut out of the whole. */
+    private INDArray gradientPart(String n, ZeroShards shards) {
+        return sharded.isPresent() ? sharded.get().part(n).orElseThrow() : shards.part(grads.get(n)).orElseThrow();
     }
 
     /** Refreshes the kernels' 16-bit copies of {@code names} from the master weights (nothing in fp32). */

@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * How ZeRO stage 1 shards a stage's parameters over its d data-parallel replicas (Rajbhandari et al., "ZeRO",
- * SC 2020, section 5.1: each replica updates 1/d of the parameters and keeps only that part of the optimizer state):
+ * How ZeRO stages 1 and 2 shard a stage's parameters over its d data-parallel replicas (Rajbhandari et al., "ZeRO",
+ * SC 2020, sections 5.1-5.2: each replica updates 1/d of the parameters and keeps only that part of the optimizer
+ * state, and with stage 2 of the gradients):
  * each parameter tensor, flattened, is cut into d equal parts (the last one shorter), and replica r owns part r of
  * every parameter, so two stages sharing a tied weight own the same part of it. The collectives run on one flat
  * vector laid out part by part ({@link #pack}: part 0 of every parameter in name order, then part 1, ...; each part

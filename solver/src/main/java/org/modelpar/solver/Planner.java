@@ -199,7 +199,7 @@ public final class Planner {
             }
             if (mayFit && Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, even);
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, Math.min(even, Finalists.cutoffSeconds(fitting)));
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -221,14 +221,13 @@ public final class Planner {
         OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
         List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
-        java.util.Set<String> shapes = new java.util.HashSet<>();
+        java.util.Set<String> shapes = new java.util.HashSet<>(); // the finalists' (Finalists)
         double bestSeconds = Double.POSITIVE_INFINITY;
         for (Estimate e : fitting) {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() + pruned.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
-                    + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
+                    || !shapes.add(c.finalistShape())) {
                 continue;
             }
             if (simulated.isEmpty()) {

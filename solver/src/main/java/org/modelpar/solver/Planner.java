@@ -122,7 +122,7 @@ public final class Planner {
     private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
-        // beyond the first stage only the answer matters, and when the state alone overflows the cluster it is no
+        // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         int most = StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
         for (int zero = from; zero <= most; zero++) {
             try {
@@ -221,7 +221,7 @@ public final class Planner {
         OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
         List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
-        java.util.Set<String> shapes = new java.util.HashSet<>(); // the finalists' (Finalists)
+        java.util.Set<String> shapes = new java.util.HashSet<>();
         double bestSeconds = Double.POSITIVE_INFINITY;
         for (Estimate e : fitting) {
             Configuration c = e.configuration();

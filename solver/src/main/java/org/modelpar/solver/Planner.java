@@ -72,7 +72,9 @@ public final class Planner {
 
     /**
      * @param prunes whether candidates whose lower bound is not below the best simulated step are skipped
-     *               ({@link OptionSearch}); the winner is the same either way, without only for tests to show it
+     *               ({@link OptionSearch}), configurations whose state cannot fit are not placed and searches that
+     *               cannot fit not run ({@link StateLowerBound}), and hybrids are sought only where they could be
+     *               finalists ({@link Finalists}); the winner is the same either way, without only for tests to show it
      */
     Planner(CostModel cost, boolean prunes) {
         this.cost = cost;
@@ -123,7 +125,7 @@ public final class Planner {
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
-        int most = StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
+        int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
         for (int zero = from; zero <= most; zero++) {
             try {
                 return search(graph, cluster, request, zero, progress, startFrom);
@@ -188,7 +190,7 @@ public final class Planner {
             placed++;
             PlacementProblem problem = builder.build(c);
             // when the blocks' state alone overflows the stages, neither the program nor a hybrid could fit c
-            boolean mayFit = !state.overflows(c, problem);
+            boolean mayFit = !prunes || !state.overflows(c, problem);
             Optional<IdealPartitioner.Result> dp = mayFit ? placer.place(problem, pinned) : Optional.empty();
             if (dp.isPresent()) {
                 double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
@@ -199,7 +201,8 @@ public final class Planner {
             }
             if (mayFit && Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, Math.min(even, Finalists.cutoffSeconds(fitting)));
+                double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());

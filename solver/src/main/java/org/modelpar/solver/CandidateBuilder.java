@@ -17,7 +17,9 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.solver.timefold.BlockPlacement;
@@ -119,11 +121,14 @@ final class CandidateBuilder {
         Arrays.fill(modes, c.recompute() ? Recompute.FULL : Recompute.NONE);
         PlacementPlan plan = plan(c, stageOf, modes, options);
         if (c.recompute()) {
+            // the stages' profiles do not depend on their recompute modes: the plan is validated once
+            PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
             for (int s = 0; s < c.stages(); s++) {
                 for (Recompute lighter : request.recomputeModes().subList(0, request.recomputeModes().size() - 1)) {
                     modes[s] = lighter;
                     PlacementPlan without = plan(c, stageOf, modes, options);
-                    if (worstOverflow(MemoryModel.perDevice(graph, cluster, without)).isEmpty()) {
+                    PlanLayout lighterLayout = new PlanLayout(without, graph, layout.stages(), layout.tiedWeights());
+                    if (worstOverflow(MemoryModel.perDevice(lighterLayout)).isEmpty()) {
                         plan = without;
                         break;
                     }

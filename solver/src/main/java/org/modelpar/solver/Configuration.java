@@ -143,6 +143,15 @@ public record Configuration(int pipeline, int tensor, int data, int microBatchSi
     }
 
     /**
+     * What the simulated finalists must differ in ({@link Finalists}): everything but recomputation (each stage
+     * takes its lightest mode anyway) and the schedule, except whether it splits the backward.
+     */
+    String finalistShape() {
+        return pipeline + "/" + tensor + "/" + data + "/" + microBatchSize + "/" + replicas + "/" + schedule.splitsBackward()
+                + "/" + virtualStages + "/" + expertParallel;
+    }
+
+    /**
      * E.g. {@code pp=4 tp=8 dp=4 mb=32 m=16 1f1b recompute}, with {@code replicas 3+1} for uneven stages and
      * {@code interleaved v=2} for model chunks.
      */

@@ -29,15 +29,18 @@ final class Hybrids {
      * others between it and twice it that divide the batch and d ({@link ConfigurationSpace#replicaMicroBatchSizes}),
      * since a stage's replica count must divide the micro-batch (the lowering splits each micro-batch among
      * a stage's replicas), and power-of-two sizes admit only power-of-two counts (no 3+1).
+     *
+     * @param beatSeconds the estimated step to beat: the even placement's, or less when no slower one could be a
+     *                    finalist ({@link Finalists#cutoffSeconds})
      */
     static Optional<Planner.Estimate> best(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
-                                             double evenStepSeconds) {
+                                             double beatSeconds) {
         Optional<Planner.Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
             Configuration sized = c.withMicroBatchSize(size, batch / size);
-            // only a placement faster than the even one and the best hybrid so far is kept: the program seeks no other
-            double beat = Math.min(evenStepSeconds, best.map(Planner.Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
+            // only a placement faster than that and the best hybrid so far is kept: the program seeks no other
+            double beat = Math.min(beatSeconds, best.map(Planner.Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
             Optional<Planner.Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
                     .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
                     .map(r -> {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
  * fastest that fits wins. A finalist after the first, a ZeRO stage or a plan option is not simulated when a lower
  * bound of its step ({@link StepLowerBound}, {@link OptionSearch}) is not below the best simulated step that fits:
- * it could not have won. When nothing fits and the request leaves ZeRO open (not for the executor), the
+ * it could not have won. A configuration whose blocks' training state alone exceeds its stages' memory
+ * ({@link StateLowerBound#overflows}) is not placed. When nothing fits and the request leaves ZeRO open (not for the executor), the
  * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
  * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
  * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
@@ -71,7 +72,9 @@ public final class Planner {
 
     /**
      * @param prunes whether candidates whose lower bound is not below the best simulated step are skipped
-     *               ({@link OptionSearch}); the winner is the same either way, without only for tests to show it
+     *               ({@link OptionSearch}), configurations whose state cannot fit are not placed and searches that
+     *               cannot fit not run ({@link StateLowerBound}), and hybrids are sought only where they could be
+     *               finalists ({@link Finalists}); the winner is the same either way, without only for tests to show it
      */
     Planner(CostModel cost, boolean prunes) {
         this.cost = cost;
@@ -113,14 +116,17 @@ public final class Planner {
     }
 
     /**
-     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage, up to 3.
+     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage, up to 3; not at the
+     * higher stages when the training state alone exceeds the cluster's usable memory ({@link StateLowerBound}).
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
     private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
-        for (int zero = from; zero <= MOST_ZERO_STAGE; zero++) {
+        // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
+        int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
+        for (int zero = from; zero <= most; zero++) {
             try {
                 return search(graph, cluster, request, zero, progress, startFrom);
             } catch (InfeasibleException e) {
@@ -145,6 +151,7 @@ public final class Planner {
         int[] pinned = pinnedBlocks(blocks, request.pins());
         BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
+        StateLowerBound state = new StateLowerBound(graph, blocks, cluster, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
                 ConfigurationSpace.expertsPerLayer(graph));
         if (configs.isEmpty()) {
@@ -182,7 +189,9 @@ public final class Planner {
             }
             placed++;
             PlacementProblem problem = builder.build(c);
-            Optional<IdealPartitioner.Result> dp = placer.place(problem, pinned);
+            // when the blocks' state alone overflows the stages, neither the program nor a hybrid could fit c
+            boolean mayFit = !prunes || !state.overflows(c, problem);
+            Optional<IdealPartitioner.Result> dp = mayFit ? placer.place(problem, pinned) : Optional.empty();
             if (dp.isPresent()) {
                 double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
@@ -190,9 +199,10 @@ public final class Planner {
             } else {
                 needs.add(MemoryNeed.of(c, problem));
             }
-            if (Hybrids.allowed(c, cluster, request)) {
+            if (mayFit && Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, even);
+                double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -220,8 +230,7 @@ public final class Planner {
             Configuration c = e.configuration();
             boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
             if (simulated.size() + pruned.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.pipeline() + "/" + c.tensor() + "/" + c.data() + "/" + c.microBatchSize() + "/" + c.replicas()
-                    + "/" + c.schedule().splitsBackward() + "/" + c.virtualStages() + "/" + c.expertParallel())) {
+                    || !shapes.add(c.finalistShape())) {
                 continue;
             }
             if (simulated.isEmpty()) {

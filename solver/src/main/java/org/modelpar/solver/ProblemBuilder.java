@@ -115,9 +115,11 @@ final class ProblemBuilder {
             long[] compute = new long[p];
             long[] allReduce = new long[p];
             long[] memory = new long[p];
+            BlockProbe.Result r = null;
             for (int s = 0; s < p; s++) {
                 List<ClusterDevice> devs = groups.apply(s);
-                BlockProbe.Result r = probe.price(b, devs, c, request, c.recompute());
+                // stages on as many devices of the same type share the block's price (BlockProbe's key)
+                r = s > 0 && samePrice(devs, groups.apply(s - 1)) ? r : probe.price(b, devs, c, request, c.recompute());
                 compute[s] = Math.round(r.computeSeconds() * 1e9);
                 List<String> dpGroup = dpGroups.get(s);
                 allReduce[s] = allReduceNanos.get(s).computeIfAbsent(r.parameterShare() * gradientBytes,
@@ -190,6 +192,10 @@ final class ProblemBuilder {
         return new PlacementPlan("", "", "", "", request.precision(), request.optimizer(),
                 c.microBatchSize() * c.microBatches(), c.microBatchSize(), c.microBatches(), c.schedule(),
                 c.tensor(), stages, PlanOptions.NONE, c.virtualStages());
+    }
+
+    private static boolean samePrice(List<ClusterDevice> a, List<ClusterDevice> b) {
+        return a.size() == b.size() && a.get(0).type().equals(b.get(0).type());
     }
 
     private static ClusterDevice last(List<ClusterDevice> devices) {

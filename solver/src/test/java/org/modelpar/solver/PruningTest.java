@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +36,9 @@ class PruningTest {
                 Arguments.of("gpt-mini", "dgx-v100:2", 32, 7L),
                 Arguments.of("gpt-tiny", "dgx-a100:2", 128, 3L),
                 Arguments.of("bert-large", "dgx-v100", 64, 11L),
-                Arguments.of("gpt2-medium", "dgx-a100:4", 256, 5L));
+                Arguments.of("gpt2-medium", "dgx-a100:4", 256, 5L),
+                // 3.6 B parameters hold 57.6 GB of state: no configuration with p t = 1 fits 32 GB V100s, so those are not placed
+                Arguments.of("megatron-3.6b", "dgx-v100", 64, 2L));
     }
 
     @ParameterizedTest(name = "{0} on {1}, batch {2}, seed {3}")
@@ -67,6 +70,23 @@ class PruningTest {
         assertThat(lines).anyMatch(l -> l.matches("pruned: pp=1 tp=1 dp=16 .* zero-3: lower bound \\d+\\.\\d{4} s ≥ best \\d+\\.\\d{4} s"
                 + " \\(its data-parallel collectives through the busiest port at full bandwidth\\)"));
         assertThat(pruned.configurationsSimulated()).isLessThan(full.configurationsSimulated());
+    }
+
+    /**
+     * 18 B parameters hold 288 GB of state, above the 8 x 30.4 GiB usable of a DGX V100: the pruned search does not run
+     * the searches at ZeRO stages 1 to 3 and fails with the same message as the full one, which runs and fails them.
+     */
+    @Test
+    void nothingFitsAtAnyZeroStageWithoutSearchingThem() {
+        ComputationGraph graph = ModelZoo.build("megatron-18b");
+        ClusterSpec cluster = Clusters.resolve("dgx-v100");
+        PlanRequest request = PlanRequest.of(64);
+        assertThat(StateLowerBound.fitsNowhere(graph, cluster, request)).isTrue();
+        Throwable pruned = catchThrowable(() -> planner(true).plan(graph, cluster, request));
+        Throwable full = catchThrowable(() -> planner(false).plan(graph, cluster, request));
+        assertThat(pruned).isInstanceOf(InfeasibleException.class);
+        assertThat(pruned.getMessage()).isEqualTo(full.getMessage()).startsWith("nothing fits: ")
+                .endsWith("(ZeRO stages 1 to 3 do not fit either)");
     }
 
     /**

@@ -38,6 +38,8 @@ final class ProblemBuilder {
     private final BlockProbe probe;
     private final PlanRequest request;
     private final long[] inputBytesPerSample;
+    /** The simulator's all-reduce seconds per data-parallel group (device ids) and bytes, for every configuration. */
+    private final Map<List<String>, Map<Long, Double>> allReduceSeconds = new HashMap<>();
 
     ProblemBuilder(ClusterSpec cluster, CostModel cost, BlockSet blocks, BlockProbe probe, PlanRequest request) {
         this.cluster = cluster;
@@ -98,31 +100,42 @@ final class ProblemBuilder {
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
-        // per stage, not per block: its data-parallel group, its in-flight micro-batches, its all-reduce by size
+        // per stage, not per block: its data-parallel group, its in-flight micro-batches; per device group, not per
+        // stage: a block's price (an interleaved configuration's chunks on one group share it)
         List<List<String>> dpGroups = new ArrayList<>();
         int[] inFlight = new int[p];
         int[] weightPending = new int[p];
-        List<Map<Long, Long>> allReduceNanos = new ArrayList<>();
+        int[] firstOnGroup = new int[p];
+        Map<Integer, Integer> firstAt = new HashMap<>();
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = groups.apply(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
             inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
-            allReduceNanos.add(new HashMap<>());
+            int stage = s;
+            firstOnGroup[s] = firstAt.computeIfAbsent(cluster.devices().indexOf(devs.get(0)) * (cluster.devices().size() + 1)
+                    + devs.size(), k -> stage);
         }
         List<Block> list = new ArrayList<>();
+        BlockProbe.Result[] prices = new BlockProbe.Result[p];
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
             long[] allReduce = new long[p];
             long[] memory = new long[p];
             for (int s = 0; s < p; s++) {
                 List<ClusterDevice> devs = groups.apply(s);
-                BlockProbe.Result r = probe.price(b, devs, c, request, c.recompute());
-                compute[s] = Math.round(r.computeSeconds() * 1e9);
-                List<String> dpGroup = dpGroups.get(s);
-                allReduce[s] = allReduceNanos.get(s).computeIfAbsent(r.parameterShare() * gradientBytes,
-                        bytes -> Math.round(cost.allReduceSeconds(cluster, dpGroup, bytes) * 1e9 / c.microBatches()));
-                memory[s] = memoryBytes(r.memory().withCounts(inFlight[s], weightPending[s]),
+                int first = firstOnGroup[s];
+                if (first == s) {
+                    prices[s] = probe.price(b, devs, c, request, c.recompute());
+                    compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
+                    allReduce[s] = Math.round(allReduceSeconds(dpGroups.get(s), prices[s].parameterShare() * gradientBytes)
+                            * 1e9 / c.microBatches());
+                } else {
+                    prices[s] = prices[first];
+                    compute[s] = compute[first];
+                    allReduce[s] = allReduce[first];
+                }
+                memory[s] = memoryBytes(prices[s].memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));
@@ -155,6 +168,11 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(compute.sumSeconds() / c.stages(), compute.largestSeconds()));
         }
         return c.leastStepSlots() * best;
+    }
+
+    private double allReduceSeconds(List<String> dpGroup, long bytes) {
+        return allReduceSeconds.computeIfAbsent(dpGroup, g -> new HashMap<>())
+                .computeIfAbsent(bytes, n -> cost.allReduceSeconds(cluster, dpGroup, n));
     }
 
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */

@@ -38,6 +38,12 @@ public final class SplitCost implements IdealPartitioner.Cost {
      */
     private final long[][] entering;
     private final long[][] leaving;
+    /**
+     * Per stage and ideal, for each output open there ({@code frontier.open}): its send on the stage's outbound link
+     * to the blocks outside the ideal, once ({@link #of}'s charge for a stage ending at that ideal); stages on equal
+     * links share it.
+     */
+    private final long[][][] sentOnce;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
         this(problem, ideals, Frontier.of(problem.links(), ideals));
@@ -83,6 +89,11 @@ public final class SplitCost implements IdealPartitioner.Cost {
                 Arrays.setAll(row, j -> j > 0 ? sentNanos(stage, new int[] {j - 1, j}, 1, 0) : 0);
                 return row;
             });
+        }
+        sentOnce = new long[k][][];
+        Map<SlotLink, long[][]> sentOn = new HashMap<>();
+        for (int s = 0; s < k; s++) {
+            sentOnce[s] = sentOn.computeIfAbsent(problem.stages().get(s).outbound(), this::sentOnce);
         }
     }
 
@@ -172,7 +183,32 @@ public final class SplitCost implements IdealPartitioner.Cost {
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }
-        return total + receivedNanos(stage, inner, outer) + sentNanos(stage, new int[] {inner, outer}, 1, 0);
+        long sent = 0;
+        int[] open = frontier.open[outer];
+        long[] once = sentOnce[stage][outer];
+        for (int x = 0; x < open.length; x++) {
+            if (!ideals.contains(inner, frontier.from[open[x]])) {
+                sent += once[x];
+            }
+        }
+        return total + receivedNanos(stage, inner, outer) + sent;
+    }
+
+    /** Per ideal, each open output's send on {@code outbound} to the blocks outside the ideal, once (0 for no bytes). */
+    private long[][] sentOnce(SlotLink outbound) {
+        long[][] once = new long[ideals.count()][];
+        for (int i = 0; i < once.length; i++) {
+            int[] open = frontier.open[i];
+            once[i] = new long[open.length];
+            for (int x = 0; x < open.length; x++) {
+                long bytes = 0;
+                for (int l : frontier.linksOf[open[x]]) {
+                    bytes += ideals.contains(i, frontier.to[l]) ? 0 : linkBytes[l];
+                }
+                once[i][x] = bytes > 0 ? outbound.roundTripNanos(outputs[open[x]].sent(bytes)) : 0;
+            }
+        }
+        return once;
     }
 
     /**

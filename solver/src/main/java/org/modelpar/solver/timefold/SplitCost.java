@@ -28,6 +28,8 @@ public final class SplitCost implements IdealPartitioner.Cost {
     private final Frontier frontier;
     private final long[][] nanos;
     private final long[][] memory;
+    /** Per ideal, its blocks' compute and all-reduce share each on its cheapest stage. */
+    private final long[] cheapest;
     private final long[] capacity;
     private final long[] linkBytes;
     private final BlockLink.Output[] outputs;
@@ -58,12 +60,16 @@ public final class SplitCost implements IdealPartitioner.Cost {
         int count = ideals.count();
         nanos = new long[k][count];
         memory = new long[k][count];
+        cheapest = new long[count];
         for (int i = 1; i < count; i++) {
             Block block = problem.blocks().get(ideals.added(i));
+            long least = Long.MAX_VALUE;
             for (int s = 0; s < k; s++) {
                 nanos[s][i] = nanos[s][ideals.parent(i)] + block.stageNanos(s);
                 memory[s][i] = memory[s][ideals.parent(i)] + block.memoryBytes()[s];
+                least = Math.min(least, block.stageNanos(s));
             }
+            cheapest[i] = cheapest[ideals.parent(i)] + least;
         }
         capacity = problem.stages().stream().mapToLong(StageSlot::capacityBytes).toArray();
         linkBytes = problem.links().stream().mapToLong(BlockLink::bytes).toArray();
@@ -108,6 +114,12 @@ public final class SplitCost implements IdealPartitioner.Cost {
         return entering.length == 0 ? compute : compute + entering[stage][inner] + leaving[stage][outer];
     }
 
+    /** The mean of the stages: their blocks' compute and all-reduce share, each block on its cheapest stage. */
+    @Override
+    public double spreadBound(int inner, int outer, int stages) {
+        return (double) (cheapest[outer] - cheapest[inner]) / stages;
+    }
+
     /**
      * A lower bound of the slowest stage of any placement into {@code stages} stages, without placing: their mean.
      * The stages hold every block (each at its cheapest stage's time), and on a chain's prefixes each of the
@@ -117,14 +129,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
      */
     public double leastBottleneck(int stages) {
         int n = ideals.blocks();
-        double compute = 0;
-        for (Block b : problem.blocks()) {
-            long cheapest = Long.MAX_VALUE;
-            for (int s = 0; s < nanos.length; s++) {
-                cheapest = Math.min(cheapest, b.stageNanos(s));
-            }
-            compute += cheapest;
-        }
+        double compute = cheapest[ideals.full()];
         if (entering.length == 0 || stages < 2) {
             return compute / stages;
         }

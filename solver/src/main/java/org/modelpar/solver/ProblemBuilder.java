@@ -82,10 +82,11 @@ final class ProblemBuilder {
         PlacementPlan skeleton = skeleton(c);
         double scale = request.precision().computeBytes() / 4.0;
         int gradientBytes = StateBytes.of(request.precision(), request.optimizer()).gradients();
+        List<List<ClusterDevice>> stageDevices = IntStream.range(0, p).mapToObj(groups).toList();
         List<StageSlot> stages = new ArrayList<>();
         int smallest = Integer.MAX_VALUE;
         for (int s = 0; s < p; s++) {
-            List<ClusterDevice> devs = groups.apply(s);
+            List<ClusterDevice> devs = stageDevices.get(s);
             smallest = Math.min(smallest, devs.size() / c.tensor());
             long capacity = request.usableBytes(devs.get(0).profile().memoryBytes()) / c.virtualStages();
             // a group at either end of the cluster has no neighbour there (only the first or last stage sits there)
@@ -108,7 +109,7 @@ final class ProblemBuilder {
         int[] firstOnGroup = new int[p];
         Map<Integer, Integer> firstAt = new HashMap<>();
         for (int s = 0; s < p; s++) {
-            List<ClusterDevice> devs = groups.apply(s);
+            List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
             inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
@@ -123,7 +124,7 @@ final class ProblemBuilder {
             long[] allReduce = new long[p];
             long[] memory = new long[p];
             for (int s = 0; s < p; s++) {
-                List<ClusterDevice> devs = groups.apply(s);
+                List<ClusterDevice> devs = stageDevices.get(s);
                 int first = firstOnGroup[s];
                 if (first == s) {
                     prices[s] = probe.price(b, devs, c, request, c.recompute());

@@ -45,10 +45,20 @@ public final class TimefoldPlacer {
         return place(problem, seed(problem));
     }
 
-    /** Places the blocks starting from a given stage per block instead of the dynamic program's split. */
+    /**
+     * Places the blocks starting from a given stage per block instead of the dynamic program's split.
+     *
+     * @throws IllegalArgumentException when the seed sends a tensor to an earlier stage
+     */
     public BlockPlacement place(PlacementProblem problem, int[] seed) {
         if (seed.length != problem.blocks().size()) {
             throw new IllegalArgumentException("seed has " + seed.length + " entries for " + problem.blocks().size() + " blocks");
+        }
+        for (BlockLink l : problem.links()) {
+            if (seed[l.from()] > seed[l.to()]) {
+                throw new IllegalArgumentException("seed puts block " + l.from() + " on stage " + seed[l.from()]
+                        + " after its consumer block " + l.to() + " on stage " + seed[l.to()] + "; the search keeps the stage order");
+            }
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)

@@ -1,6 +1,7 @@
 package org.modelpar.solver.timefold;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,14 @@ class TimefoldPlacerTest {
         assertThat(tf.stageOfBlock()).containsExactly(0, 1, 1, 1);
         assertThat(tf.bottleneckNanos()).isEqualTo(30);
         assertThat(tf.constraints()).anyMatch(l -> l.startsWith("bottleneckStage"));
+    }
+
+    @Test
+    void aSeedThatSendsATensorBackIsRefused() {
+        PlacementProblem problem = randomChain(new Random(3), 3, 2, SlotLink.FREE, Long.MAX_VALUE);
+        assertThatThrownBy(() -> new TimefoldPlacer(FAST).place(problem, new int[] {0, 1, 0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seed puts block 1 on stage 1 after its consumer block 2 on stage 0; the search keeps the stage order");
     }
 
     @Test

@@ -24,7 +24,7 @@ class StageOrderTest {
     void movesWithinProducersAndConsumers() {
         StageOrder order = new StageOrder(4, DIAMOND);
         List<BlockAssignment> at = placed(0, 0, 1, 1);
-        assertThat(order.keeps(at, 1, 1, -1, -1)).as("block 1 joins its producer's successor stage").isTrue();
+        assertThat(order.keeps(at, 1, 1, -1, -1)).as("block 1 to stage 1, its consumer 3 on stage 1").isTrue();
         assertThat(order.keeps(at, 1, 2, -1, -1)).as("block 1 after its consumer 3 on stage 1").isFalse();
         assertThat(order.keeps(at, 2, 0, -1, -1)).isTrue();
         assertThat(order.keeps(at, 0, 1, -1, -1)).as("block 0 after its consumer 1 on stage 0").isFalse();

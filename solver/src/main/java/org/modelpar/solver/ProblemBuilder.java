@@ -38,6 +38,8 @@ final class ProblemBuilder {
     private final BlockProbe probe;
     private final PlanRequest request;
     private final long[] inputBytesPerSample;
+    /** The simulator's all-reduce seconds per data-parallel group (device ids) and bytes, for every configuration. */
+    private final Map<List<String>, Map<Long, Double>> allReduceSeconds = new HashMap<>();
 
     ProblemBuilder(ClusterSpec cluster, CostModel cost, BlockSet blocks, BlockProbe probe, PlanRequest request) {
         this.cluster = cluster;
@@ -80,10 +82,11 @@ final class ProblemBuilder {
         PlacementPlan skeleton = skeleton(c);
         double scale = request.precision().computeBytes() / 4.0;
         int gradientBytes = StateBytes.of(request.precision(), request.optimizer()).gradients();
+        List<List<ClusterDevice>> stageDevices = IntStream.range(0, p).mapToObj(groups).toList();
         List<StageSlot> stages = new ArrayList<>();
         int smallest = Integer.MAX_VALUE;
         for (int s = 0; s < p; s++) {
-            List<ClusterDevice> devs = groups.apply(s);
+            List<ClusterDevice> devs = stageDevices.get(s);
             smallest = Math.min(smallest, devs.size() / c.tensor());
             long capacity = request.usableBytes(devs.get(0).profile().memoryBytes()) / c.virtualStages();
             // a group at either end of the cluster has no neighbour there (only the first or last stage sits there)
@@ -98,33 +101,37 @@ final class ProblemBuilder {
             stages.add(new StageSlot(s, devs.get(0).type() + " x" + devs.size() + " from " + devs.get(0).id(),
                     capacity, in, out));
         }
-        // per stage, not per block: its data-parallel group, its in-flight micro-batches, its all-reduce by size
+        // per stage, not per block: its data-parallel group, its in-flight micro-batches, and the first stage whose
+        // devices price a block the same (as many devices of one type: BlockProbe's key), whose price it shares
         List<List<String>> dpGroups = new ArrayList<>();
         int[] inFlight = new int[p];
         int[] weightPending = new int[p];
-        List<Map<Long, Long>> allReduceNanos = new ArrayList<>();
+        int[] firstPriced = new int[p];
         for (int s = 0; s < p; s++) {
-            List<ClusterDevice> devs = groups.apply(s);
+            List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
             inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
-            allReduceNanos.add(new HashMap<>());
+            int first = 0;
+            while (!samePrice(devs, stageDevices.get(first))) {
+                first++;
+            }
+            firstPriced[s] = first;
         }
         List<Block> list = new ArrayList<>();
+        BlockProbe.Result[] prices = new BlockProbe.Result[p];
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
             long[] allReduce = new long[p];
             long[] memory = new long[p];
-            BlockProbe.Result r = null;
             for (int s = 0; s < p; s++) {
-                List<ClusterDevice> devs = groups.apply(s);
-                // stages on as many devices of the same type share the block's price (BlockProbe's key)
-                r = s > 0 && samePrice(devs, groups.apply(s - 1)) ? r : probe.price(b, devs, c, request, c.recompute());
-                compute[s] = Math.round(r.computeSeconds() * 1e9);
-                List<String> dpGroup = dpGroups.get(s);
-                allReduce[s] = allReduceNanos.get(s).computeIfAbsent(r.parameterShare() * gradientBytes,
-                        bytes -> Math.round(cost.allReduceSeconds(cluster, dpGroup, bytes) * 1e9 / c.microBatches()));
-                memory[s] = memoryBytes(r.memory().withCounts(inFlight[s], weightPending[s]),
+                List<ClusterDevice> devs = stageDevices.get(s);
+                int first = firstPriced[s];
+                prices[s] = first == s ? probe.price(b, devs, c, request, c.recompute()) : prices[first];
+                compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
+                allReduce[s] = Math.round(allReduceSeconds(dpGroups.get(s), prices[s].parameterShare() * gradientBytes)
+                        * 1e9 / c.microBatches());
+                memory[s] = memoryBytes(prices[s].memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
             list.add(new Block(b, label(b), compute, allReduce, memory));
@@ -157,6 +164,11 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(compute.sumSeconds() / c.stages(), compute.largestSeconds()));
         }
         return c.leastStepSlots() * best;
+    }
+
+    private double allReduceSeconds(List<String> dpGroup, long bytes) {
+        return allReduceSeconds.computeIfAbsent(dpGroup, g -> new HashMap<>())
+                .computeIfAbsent(bytes, n -> cost.allReduceSeconds(cluster, dpGroup, n));
     }
 
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */

@@ -73,6 +73,16 @@ public final class IdealPartitioner {
         }
 
         /**
+         * A lower bound of the slowest of {@code stages} stages that together hold the blocks of ideal {@code outer}
+         * not in ideal {@code inner}, however they split them (e.g. their least total compute over {@code stages}):
+         * with a bound {@code below}, the program skips an ideal that its stages so far, or the stages left, cannot
+         * hold below it. 0 by default.
+         */
+        default double spreadBound(int inner, int outer, int stages) {
+            return 0;
+        }
+
+        /**
          * The slowest stage of a placement whose first {@code fixed} stages are {@code chain[s+1] \ chain[s]},
          * at most its value over every way of placing the rest: for a cost where a stage also pays for what
          * later stages do (a sender pays once per later stage receiving its output, {@code SplitCost}), this
@@ -118,6 +128,7 @@ public final class IdealPartitioner {
     /**
      * As {@link #minimizeBottleneck(Ideals, int, Cost, int)} where its slowest stage is below {@code below}, or
      * empty: a stage that cannot be below it is not evaluated (a high {@link Cost#lowerBound} skips most pairs),
+     * nor an ideal that the stages before it or those after it cannot hold below it ({@link Cost#spreadBound}),
      * and the search stops at the program when even its slowest stage (each output sent once, a lower bound of
      * the exact one) is not below it. A placement below it is the same as without the bound where no cuts tie.
      */
@@ -132,10 +143,17 @@ public final class IdealPartitioner {
             Arrays.fill(row, Double.POSITIVE_INFINITY);
         }
         best[0][0] = 0;
+        // the program's value along one order of the blocks bounds its value over all ideals: prune with it (exactly)
+        double bound = Math.min(below, n > ideals.blocks() + 1 && stages > 2
+                ? Math.nextUp(alongParents(ideals, stages, cost)) : Double.POSITIVE_INFINITY);
         for (int s = 1; s <= stages; s++) {
             // only the full ideal matters after the last stage
             int from = s == stages ? ideals.full() : 1;
             for (int j = from; j < n; j++) {
+                if (s < stages && bound < Double.POSITIVE_INFINITY && (cost.spreadBound(0, j, s) >= bound
+                        || cost.spreadBound(j, ideals.full(), stages - s) >= bound)) {
+                    continue;
+                }
                 // incumbent first: the cut that was best for the ideal this one extends by a block
                 int parent = ideals.parent(j);
                 if (best[s][parent] < below) {
@@ -144,10 +162,10 @@ public final class IdealPartitioner {
                     cut[s][j] = i;
                 }
                 int[] inside = ideals.subsetsView(j);
-                for (int x = cost.firstInner(s - 1, j, Math.min(best[s][j], below)); x < inside.length; x++) {
+                for (int x = cost.firstInner(s - 1, j, Math.min(best[s][j], bound)); x < inside.length; x++) {
                     int i = inside[x];
                     double prefix = best[s - 1][i];
-                    double bar = Math.min(best[s][j], below);
+                    double bar = Math.min(best[s][j], bound);
                     if (prefix >= bar || cost.lowerBound(s - 1, i, j) >= bar) {
                         continue;
                     }
@@ -179,6 +197,36 @@ public final class IdealPartitioner {
             exact = cost.bottleneck(chain, stages);
         }
         return exact < below ? Optional.of(new Result(stageOf(ideals, chain), exact)) : Optional.empty();
+    }
+
+    /**
+     * The program's value over one topological order's prefixes only (the ideals from the full one down its
+     * {@link Ideals#parent}s), at least its value over all ideals, which contain them: O(k n^2) stage costs, most
+     * skipped by {@link Cost#lowerBound}.
+     */
+    private static double alongParents(Ideals ideals, int stages, Cost cost) {
+        int n = ideals.blocks();
+        int[] path = new int[n + 1];
+        path[n] = ideals.full();
+        for (int m = n; m > 0; m--) {
+            path[m - 1] = ideals.parent(path[m]);
+        }
+        double[] previous = new double[n + 1];
+        Arrays.fill(previous, Double.POSITIVE_INFINITY);
+        previous[0] = 0;
+        for (int s = 1; s <= stages; s++) {
+            double[] next = new double[n + 1];
+            Arrays.fill(next, Double.POSITIVE_INFINITY);
+            for (int b = s == stages ? n : s; b <= n; b++) {
+                for (int a = b - 1; a >= s - 1; a--) {
+                    if (previous[a] < next[b] && cost.lowerBound(s - 1, path[a], path[b]) < next[b]) {
+                        next[b] = Math.min(next[b], Math.max(previous[a], cost.of(s - 1, path[a], path[b])));
+                    }
+                }
+            }
+            previous = next;
+        }
+        return previous[n];
     }
 
     /** The cost as a replicated one where every stage has exactly one replica (k stages share R = k). */

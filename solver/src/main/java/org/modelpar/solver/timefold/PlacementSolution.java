@@ -23,6 +23,7 @@ public class PlacementSolution {
     private List<BlockAssignment> assignments;
     @PlanningScore(bendableHardLevelsSize = 2, bendableSoftLevelsSize = 2)
     private BendableLongScore score;
+    private StageOrder stageOrder;
 
     public PlacementSolution() {
     }
@@ -31,6 +32,7 @@ public class PlacementSolution {
         this.stages = stages;
         this.links = links;
         this.assignments = assignments;
+        this.stageOrder = new StageOrder(assignments.size(), links);
     }
 
     public List<StageSlot> getStages() {
@@ -43,6 +45,11 @@ public class PlacementSolution {
 
     public List<BlockAssignment> getAssignments() {
         return assignments;
+    }
+
+    /** The blocks each block reads from and feeds, for {@link StageOrderFilter}. */
+    StageOrder stageOrder() {
+        return stageOrder;
     }
 
     public BendableLongScore getScore() {

@@ -28,6 +28,8 @@ public final class SplitCost implements IdealPartitioner.Cost {
     private final Frontier frontier;
     private final long[][] nanos;
     private final long[][] memory;
+    /** Per ideal, its blocks' compute and all-reduce share each on its cheapest stage. */
+    private final long[] cheapest;
     private final long[] capacity;
     private final long[] linkBytes;
     private final BlockLink.Output[] outputs;
@@ -38,6 +40,12 @@ public final class SplitCost implements IdealPartitioner.Cost {
      */
     private final long[][] entering;
     private final long[][] leaving;
+    /**
+     * Per stage and ideal, for each output open there ({@code frontier.open}): its send on the stage's outbound link
+     * to the blocks outside the ideal, once ({@link #of}'s charge for a stage ending at that ideal); stages on equal
+     * links share it.
+     */
+    private final long[][][] sentOnce;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
         this(problem, ideals, Frontier.of(problem.links(), ideals));
@@ -52,12 +60,16 @@ public final class SplitCost implements IdealPartitioner.Cost {
         int count = ideals.count();
         nanos = new long[k][count];
         memory = new long[k][count];
+        cheapest = new long[count];
         for (int i = 1; i < count; i++) {
             Block block = problem.blocks().get(ideals.added(i));
+            long least = Long.MAX_VALUE;
             for (int s = 0; s < k; s++) {
                 nanos[s][i] = nanos[s][ideals.parent(i)] + block.stageNanos(s);
                 memory[s][i] = memory[s][ideals.parent(i)] + block.memoryBytes()[s];
+                least = Math.min(least, block.stageNanos(s));
             }
+            cheapest[i] = cheapest[ideals.parent(i)] + least;
         }
         capacity = problem.stages().stream().mapToLong(StageSlot::capacityBytes).toArray();
         linkBytes = problem.links().stream().mapToLong(BlockLink::bytes).toArray();
@@ -84,6 +96,11 @@ public final class SplitCost implements IdealPartitioner.Cost {
                 return row;
             });
         }
+        sentOnce = new long[k][][];
+        Map<SlotLink, long[][]> sentOn = new HashMap<>();
+        for (int s = 0; s < k; s++) {
+            sentOnce[s] = sentOn.computeIfAbsent(problem.stages().get(s).outbound(), this::sentOnce);
+        }
     }
 
     /**
@@ -97,6 +114,12 @@ public final class SplitCost implements IdealPartitioner.Cost {
         return entering.length == 0 ? compute : compute + entering[stage][inner] + leaving[stage][outer];
     }
 
+    /** The mean of the stages: their blocks' compute and all-reduce share, each block on its cheapest stage. */
+    @Override
+    public double spreadBound(int inner, int outer, int stages) {
+        return (double) (cheapest[outer] - cheapest[inner]) / stages;
+    }
+
     /**
      * A lower bound of the slowest stage of any placement into {@code stages} stages, without placing: their mean.
      * The stages hold every block (each at its cheapest stage's time), and on a chain's prefixes each of the
@@ -106,14 +129,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
      */
     public double leastBottleneck(int stages) {
         int n = ideals.blocks();
-        double compute = 0;
-        for (Block b : problem.blocks()) {
-            long cheapest = Long.MAX_VALUE;
-            for (int s = 0; s < nanos.length; s++) {
-                cheapest = Math.min(cheapest, b.stageNanos(s));
-            }
-            compute += cheapest;
-        }
+        double compute = cheapest[ideals.full()];
         if (entering.length == 0 || stages < 2) {
             return compute / stages;
         }
@@ -172,7 +188,32 @@ public final class SplitCost implements IdealPartitioner.Cost {
         if (total == Double.POSITIVE_INFINITY) {
             return total;
         }
-        return total + receivedNanos(stage, inner, outer) + sentNanos(stage, new int[] {inner, outer}, 1, 0);
+        long sent = 0;
+        int[] open = frontier.open[outer];
+        long[] once = sentOnce[stage][outer];
+        for (int x = 0; x < open.length; x++) {
+            if (!ideals.contains(inner, frontier.from[open[x]])) {
+                sent += once[x];
+            }
+        }
+        return total + receivedNanos(stage, inner, outer) + sent;
+    }
+
+    /** Per ideal, each open output's send on {@code outbound} to the blocks outside the ideal, once (0 for no bytes). */
+    private long[][] sentOnce(SlotLink outbound) {
+        long[][] once = new long[ideals.count()][];
+        for (int i = 0; i < once.length; i++) {
+            int[] open = frontier.open[i];
+            once[i] = new long[open.length];
+            for (int x = 0; x < open.length; x++) {
+                long bytes = 0;
+                for (int l : frontier.linksOf[open[x]]) {
+                    bytes += ideals.contains(i, frontier.to[l]) ? 0 : linkBytes[l];
+                }
+                once[i][x] = bytes > 0 ? outbound.roundTripNanos(outputs[open[x]].sent(bytes)) : 0;
+            }
+        }
+        return once;
     }
 
     /**

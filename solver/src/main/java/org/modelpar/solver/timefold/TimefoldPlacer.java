@@ -4,6 +4,9 @@ import ai.timefold.solver.core.api.score.analysis.ScoreAnalysis;
 import ai.timefold.solver.core.api.score.buildin.bendablelong.BendableLongScore;
 import ai.timefold.solver.core.api.solver.SolutionManager;
 import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.heuristic.selector.move.composite.UnionMoveSelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
 import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
 import ai.timefold.solver.core.config.phase.custom.CustomPhaseConfig;
 import ai.timefold.solver.core.config.solver.EnvironmentMode;
@@ -18,15 +21,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The inner placement: seeds Timefold with the dynamic program's optimal chain split (a custom
  * construction phase), then improves it by local search under the full constraints (heterogeneous stages,
- * memory, DAG links, communication). Deterministic for a seed (see {@link PlacerSettings}).
+ * memory, DAG links, communication). Only moves that keep every tensor going to the same or a later stage are
+ * scored ({@link StageOrderFilter}). Deterministic for a seed (see {@link PlacerSettings}).
  */
 public final class TimefoldPlacer {
     private static final Logger LOG = LoggerFactory.getLogger(TimefoldPlacer.class);
 
     private final PlacerSettings settings;
+    private final boolean filtersOrder;
 
     public TimefoldPlacer(PlacerSettings settings) {
+        this(settings, true);
+    }
+
+    /** With {@code filtersOrder} false, moves that send a tensor backwards are scored too (the reference in tests). */
+    TimefoldPlacer(PlacerSettings settings, boolean filtersOrder) {
         this.settings = settings;
+        this.filtersOrder = filtersOrder;
     }
 
     /** Places the blocks; the result may be infeasible ({@link BlockPlacement#feasible()} false). */
@@ -34,10 +45,20 @@ public final class TimefoldPlacer {
         return place(problem, seed(problem));
     }
 
-    /** Places the blocks starting from a given stage per block instead of the dynamic program's split. */
+    /**
+     * Places the blocks starting from a given stage per block instead of the dynamic program's split.
+     *
+     * @throws IllegalArgumentException when the seed sends a tensor to an earlier stage
+     */
     public BlockPlacement place(PlacementProblem problem, int[] seed) {
         if (seed.length != problem.blocks().size()) {
             throw new IllegalArgumentException("seed has " + seed.length + " entries for " + problem.blocks().size() + " blocks");
+        }
+        for (BlockLink l : problem.links()) {
+            if (seed[l.from()] > seed[l.to()]) {
+                throw new IllegalArgumentException("seed puts block " + l.from() + " on stage " + seed[l.from()]
+                        + " after its consumer block " + l.to() + " on stage " + seed[l.to()] + "; the search keeps the stage order");
+            }
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
@@ -47,7 +68,8 @@ public final class TimefoldPlacer {
                 .withRandomSeed(settings.seed())
                 .withTerminationSpentLimit(settings.safetyLimit())
                 .withPhases(new CustomPhaseConfig().withCustomPhaseCommands(new SeedPhase(seed)),
-                        new LocalSearchPhaseConfig().withTerminationConfig(new TerminationConfig()
+                        new LocalSearchPhaseConfig().withMoveSelectorConfig(moves())
+                                .withTerminationConfig(new TerminationConfig()
                                 .withStepCountLimit(settings.stepLimit())
                                 .withUnimprovedStepCountLimit(settings.unimprovedStepLimit())
                                 .withMoveCountLimit(settings.moveLimit())));
@@ -59,6 +81,13 @@ public final class TimefoldPlacer {
         }
         ScoreAnalysis<BendableLongScore> analysis = SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(best);
         return toPlacement(problem, best, analysis);
+    }
+
+    /** Timefold's default moves for one variable (change and swap), only those keeping the stage order when filtered. */
+    private UnionMoveSelectorConfig moves() {
+        UnionMoveSelectorConfig union = new UnionMoveSelectorConfig()
+                .withMoveSelectors(new ChangeMoveSelectorConfig(), new SwapMoveSelectorConfig());
+        return filtersOrder ? union.withFilterClass(StageOrderFilter.class) : union;
     }
 
     /** Timefold's score analysis of a given placement (no search) in words and seconds: one line per constraint. */

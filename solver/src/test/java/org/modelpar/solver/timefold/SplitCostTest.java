@@ -46,6 +46,7 @@ class SplitCostTest {
             }
             assertThat(exactBottleneck(problem, dp.get().stageOfBlock())).isEqualTo(brute);
             assertThat(cost.leastBottleneck(k)).isLessThanOrEqualTo(brute);
+            assertThat(cost.spreadBound(0, ideals.full(), k)).isLessThanOrEqualTo(brute);
             assertBoundedProgram(ideals, k, cost, dp.get());
             // the program alone (each output sent once) misses the optimum where an output feeds several later stages
             int[] alone = IdealPartitioner.minimizeBottleneck(ideals, k, cost, 0).orElseThrow().stageOfBlock();

@@ -1,6 +1,7 @@
 package org.modelpar.solver.timefold;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,51 @@ class TimefoldPlacerTest {
         }
     }
 
+    /**
+     * A seeded random DAG of n blocks in topological order: each block after the first reads one to three outputs
+     * of the eight blocks before it (an output read by several blocks is one {@link BlockLink.Output}).
+     */
+    static PlacementProblem randomDag(Random random, int n, int k, SlotLink link) {
+        List<Block> blocks = new ArrayList<>();
+        List<BlockLink> links = new ArrayList<>();
+        long[] outputBytes = new long[n];
+        for (int b = 0; b < n; b++) {
+            long[] c = new long[k];
+            java.util.Arrays.fill(c, 1 + random.nextInt(1_000_000));
+            blocks.add(new Block(b, "b" + b, c, new long[k], new long[k]));
+            outputBytes[b] = random.nextInt(1_000_000);
+            java.util.Set<Integer> producers = new java.util.TreeSet<>();
+            for (int i = 0; b > 0 && i < 1 + random.nextInt(3); i++) {
+                producers.add(Math.max(0, b - 1 - random.nextInt(8)));
+            }
+            for (int from : producers) {
+                links.add(new BlockLink(from, b, outputBytes[from], new BlockLink.Output(from, outputBytes[from])));
+            }
+        }
+        List<StageSlot> stages = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            stages.add(new StageSlot(s, "s" + s, Long.MAX_VALUE, link, link));
+        }
+        return new PlacementProblem(blocks, links, stages);
+    }
+
+    @Test
+    void orderFilterIsNoWorseOnRandomDags() {
+        // the filter drops only moves the search never accepts (they send a tensor backwards); the moves it scores
+        // differ, so the placements may too: the bottleneck must be no worse than the unfiltered search's
+        Random random = new Random(15);
+        for (int[] size : new int[][] {{40, 2}, {80, 4}, {120, 8}, {200, 2}, {256, 4}}) {
+            PlacementProblem problem = randomDag(random, size[0], size[1], new SlotLink(5_000, 1e10));
+            int[] seed = TimefoldPlacer.seed(problem);
+            BlockPlacement filtered = new TimefoldPlacer(PlacerSettings.forDag(3)).place(problem, seed);
+            BlockPlacement reference = new TimefoldPlacer(PlacerSettings.forDag(3), false).place(problem, seed);
+            assertThat(filtered.feasible()).isTrue();
+            assertThat(filtered.bottleneckNanos()).as("n=%d k=%d", size[0], size[1])
+                    .isLessThanOrEqualTo(reference.bottleneckNanos())
+                    .isLessThanOrEqualTo((long) ChainSeed.optimal(problem).orElseThrow().bottleneck());
+        }
+    }
+
     @Test
     void localSearchReachesOptimumWithoutHelpOnSmallChain() {
         // start from a poor split (everything on stage 0) instead of the DP and let local search work
@@ -88,6 +134,14 @@ class TimefoldPlacerTest {
         assertThat(tf.stageOfBlock()).containsExactly(0, 1, 1, 1);
         assertThat(tf.bottleneckNanos()).isEqualTo(30);
         assertThat(tf.constraints()).anyMatch(l -> l.startsWith("bottleneckStage"));
+    }
+
+    @Test
+    void aSeedThatSendsATensorBackIsRefused() {
+        PlacementProblem problem = randomChain(new Random(3), 3, 2, SlotLink.FREE, Long.MAX_VALUE);
+        assertThatThrownBy(() -> new TimefoldPlacer(FAST).place(problem, new int[] {0, 1, 0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seed puts block 1 on stage 1 after its consumer block 2 on stage 0; the search keeps the stage order");
     }
 
     @Test

@@ -29,6 +29,8 @@ import org.modelpar.simulator.program.Payload;
 import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.ExpertAllReduce;
+import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -86,7 +88,8 @@ final class DeviceWorker implements AutoCloseable {
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
         this.outbox = new Outbox(device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))),
+                chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()));
         this.dataType = dataType;
         List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
                 .map(i -> (OptimizerStep) i).toList();
@@ -166,8 +169,11 @@ final class DeviceWorker implements AutoCloseable {
             sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? chunk(rs.stage()).model().completionOrder() : List.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
-        } else if (in instanceof TensorCollective) {
-            // nothing to run: the tensor-parallel collectives ran inside the compute before it, and are recorded here
+        } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
+            // nothing to run: the tensor-parallel collectives or the expert exchanges ran inside the compute before it,
+            // and are recorded here
+        } else if (in instanceof ExpertAllReduce x) {
+            sync.expertReduce(step, index, x);
         } else if (in instanceof OptimizerStep o) {
             optimizerStep(step, o);
         } else {

@@ -1,5 +1,6 @@
 package org.modelpar.executor;
 
+import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
@@ -22,10 +23,7 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().expertParallel() > 1) {
-            throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
-                    + plan.options().expertParallel());
-        }
+        checkExpertParallel(graph, plan);
         if (plan.options().zeroStage() > 2) {
             throw new PlanException("the executor shards optimizer state and gradients (ZeRO stages 1 and 2), not parameters;"
                     + " the plan has zeroStage " + plan.options().zeroStage());
@@ -81,6 +79,24 @@ public final class PlanSupport {
             return true;
         } catch (PlanException e) {
             return false;
+        }
+    }
+
+    /**
+     * Expert parallelism: the executor spreads whole experts evenly over the group ({@link ExpertGroup#holder}), and
+     * shards no optimizer state under it (ZeRO's reduce-scatter would cut the experts' gradients as it cuts the rest).
+     */
+    private static void checkExpertParallel(ComputationGraph graph, PlacementPlan plan) {
+        int e = plan.options().expertParallel();
+        if (e == 1) {
+            return;
+        }
+        if (plan.options().zeroStage() > 0) {
+            throw new PlanException("the executor runs expert parallelism without ZeRO; the plan has expertParallel " + e
+                    + " and zeroStage " + plan.options().zeroStage());
+        }
+        for (OpNode op : graph.ops()) {
+            Kernels.create(op, 1, TensorParallel.NONE, ExpertGroup.shapeOnly(e, 0));
         }
     }
 

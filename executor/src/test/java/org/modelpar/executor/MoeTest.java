@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The mixture-of-experts preset {@code moe-tiny} (router, 4 experts, top-2, capacity factor 1.25) trains on one
- * device, and pipeline and data parallelism (experts replicated) end with its parameters within 1e-5 in fp32, each
- * plan's measured peak within the simulator's ({@link EquivalenceTest#train}).
+ * device, and pipeline, data and expert parallelism end with its parameters within 1e-5 in fp32, each plan's measured
+ * peak within the simulator's ({@link EquivalenceTest#train}).
  */
 class MoeTest {
     private static final int STEPS = 6;
@@ -44,18 +44,65 @@ class MoeTest {
 
     static Stream<Arguments> layouts() {
         return Stream.of(
-                Arguments.of(2, 1, Schedule.ONE_F_ONE_B, Recompute.NONE),
-                Arguments.of(1, 2, Schedule.GPIPE, Recompute.NONE),
-                Arguments.of(2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE),
-                Arguments.of(2, 1, Schedule.GPIPE, Recompute.FULL));
+                Arguments.of(2, 1, 2, 1, Schedule.ONE_F_ONE_B, Recompute.NONE, false),
+                Arguments.of(1, 2, 2, 1, Schedule.GPIPE, Recompute.NONE, false),
+                Arguments.of(2, 2, 2, 1, Schedule.ONE_F_ONE_B, Recompute.NONE, false),
+                Arguments.of(2, 1, 2, 1, Schedule.GPIPE, Recompute.FULL, false),
+                Arguments.of(1, 2, 2, 2, Schedule.GPIPE, Recompute.NONE, false),
+                Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE, false),
+                Arguments.of(1, 4, 4, 4, Schedule.GPIPE, Recompute.NONE, false),
+                Arguments.of(1, 4, 4, 2, Schedule.ONE_F_ONE_B, Recompute.NONE, true),
+                Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.FULL, true));
     }
 
-    @ParameterizedTest(name = "{0} stages x {1} replicas, {2}, recompute {3}")
+    /**
+     * Pipeline and data parallelism, and expert parallelism of degree 2 and 4 (with 4 replicas and degree 2, each
+     * expert's gradients summed over its 2 holders; the last two overlapping that sum with the last backward).
+     */
+    @ParameterizedTest(name = "{0} stages x {1} replicas, micro-batch {2}, expert degree {3}, {4}, recompute {5}, overlapped {6}")
     @MethodSource("layouts")
-    void matchesSingleDevice(int stages, int replicas, Schedule schedule, Recompute recompute) {
-        PlacementPlan plan = Plans.plan(GRAPH, stages, replicas, 2, 2, schedule, OptimizerKind.SGD).withRecomputation(recompute);
+    void matchesSingleDevice(int stages, int replicas, int microBatchSize, int expertDegree, Schedule schedule, Recompute recompute,
+                             boolean overlap) {
+        PlacementPlan plan = Plans.plan(GRAPH, stages, replicas, microBatchSize, 4 / microBatchSize, schedule, OptimizerKind.SGD)
+                .withRecomputation(recompute);
+        plan = plan.withOptions(plan.options().withExpertParallel(expertDegree).withOverlapGradientReduce(overlap));
         assertThat(EquivalenceTest.maxDifference(reference(), EquivalenceTest.train(GRAPH, plan, OPTIONS, STEPS)))
                 .isLessThanOrEqualTo(1e-5);
+    }
+
+    /** A device holds only its experts; checkpoints hold every expert whole, and a resume from them continues exactly. */
+    @Test
+    void expertParallelCheckpointsAreWholeAndResumeExactly() {
+        PlacementPlan plain = Plans.plan(GRAPH, 1, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        PlacementPlan plan = plain.withOptions(plain.options().withExpertParallel(2));
+        ExecutorOptions options = ExecutorOptions.defaults(5, 1e-3);
+        SyntheticTask task = SyntheticTask.forGraph(GRAPH, 11);
+        Map<String, INDArray> params;
+        Map<String, INDArray> moments;
+        Map<String, INDArray> uninterrupted;
+        try (Executor ex = Executor.create(GRAPH, Plans.lower(GRAPH, plan), options)) {
+            assertThat(ex.parameterParts().get("cpu0")).containsKey("block0.expert0.fc1.weight").doesNotContainKey("block0.expert2.fc1.weight");
+            assertThat(ex.parameterParts().get("cpu1")).containsKey("block0.expert2.fc1.weight").doesNotContainKey("block0.expert0.fc1.weight");
+            for (int s = 0; s < 3; s++) {
+                ex.step(task.batch(s, plan.globalBatchSize()));
+            }
+            params = ex.parameters();
+            moments = ex.optimizerState();
+            for (int s = 3; s < 5; s++) {
+                ex.step(task.batch(s, plan.globalBatchSize()));
+            }
+            uninterrupted = ex.parameters();
+        }
+        try (Executor ex = Executor.create(GRAPH, Plans.lower(GRAPH, plain), options)) {
+            assertThat(params.keySet()).isEqualTo(ex.parameters().keySet());
+        }
+        try (Executor ex = Executor.create(GRAPH, Plans.lower(GRAPH, plan), options)) {
+            ex.restore(params, moments, 3);
+            for (int s = 3; s < 5; s++) {
+                ex.step(task.batch(s, plan.globalBatchSize()));
+            }
+            assertThat(EquivalenceTest.maxDifference(uninterrupted, ex.parameters())).isZero();
+        }
     }
 
     private static synchronized Map<String, INDArray> reference() {

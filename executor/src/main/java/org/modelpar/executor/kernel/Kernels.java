@@ -31,6 +31,14 @@ public final class Kernels {
      * @throws org.modelpar.simulator.plan.PlanException when the degree does not divide what it splits
      */
     public static Kernel create(OpNode op, int globalBatchSize, TensorParallel tp) {
+        return create(op, globalBatchSize, tp, ExpertGroup.SOLO);
+    }
+
+    /**
+     * The kernel of an op on one rank of a tensor-parallel group and one member of an expert-parallel group (a routed
+     * expert it does not hold has no parameters there and exchanges its tokens with the holder).
+     */
+    public static Kernel create(OpNode op, int globalBatchSize, TensorParallel tp, ExpertGroup experts) {
         return switch (op.kind()) {
             case "linear" -> Linear.of(op, attr(op, "in"), attr(op, "out"), tp);
             case "relu" -> new Relu();
@@ -50,8 +58,8 @@ public final class Kernels {
                     1.0 / ((double) globalBatchSize * attr(op, "seq")));
             case "mse-loss" -> new MseLoss(1.0 / ((double) globalBatchSize * attr(op, "width")));
             case "moe-router" -> new MoeRouter(op.id(), attr(op, "hidden"), whole(op, tp, "experts"));
-            case "moe-expert" -> new MoeExpert(op.id(), expertIndex(op), topK(op),
-                    Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op));
+            case "moe-expert" -> new MoeExpert(op.id(), expertIndex(op), Math.toIntExact(attr(op, "experts")), topK(op),
+                    Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op), experts);
             case "moe-combine" -> new MoeCombine(topK(op), whole(op, tp, "seq"));
             default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
                     + "' cannot be executed (the executor runs the op kinds of mlp, gpt and moe-tiny, docs/op-kinds.md)");

@@ -2,8 +2,8 @@ package org.modelpar.executor;
 
 import java.util.List;
 import org.modelpar.simulator.program.Compute;
-import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.ExpertAllToAll;
+import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.TensorCollective;
 
 /**

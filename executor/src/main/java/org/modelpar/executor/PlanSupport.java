@@ -82,19 +82,9 @@ public final class PlanSupport {
         }
     }
 
-    /**
-     * Expert parallelism: the executor spreads whole experts evenly over the group ({@link ExpertGroup#holder}), and
-     * shards no optimizer state under it (ZeRO's reduce-scatter would cut the experts' gradients as it cuts the rest).
-     */
+    /** Expert parallelism: the executor spreads whole experts evenly over the group ({@link ExpertGroup#holder}). */
     private static void checkExpertParallel(ComputationGraph graph, PlacementPlan plan) {
         int e = plan.options().expertParallel();
-        if (e == 1) {
-            return;
-        }
-        if (plan.options().zeroStage() > 0) {
-            throw new PlanException("the executor runs expert parallelism without ZeRO; the plan has expertParallel " + e
-                    + " and zeroStage " + plan.options().zeroStage());
-        }
         for (OpNode op : graph.ops()) {
             Kernels.create(op, 1, TensorParallel.NONE, ExpertGroup.shapeOnly(e, 0));
         }

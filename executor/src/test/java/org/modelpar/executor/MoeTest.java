@@ -52,12 +52,14 @@ class MoeTest {
                 Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE, false),
                 Arguments.of(1, 4, 4, 4, Schedule.GPIPE, Recompute.NONE, false),
                 Arguments.of(1, 4, 4, 2, Schedule.ONE_F_ONE_B, Recompute.NONE, true),
-                Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.FULL, true));
+                Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.FULL, true),
+                Arguments.of(2, 2, 2, 2, Schedule.ZB_H1, Recompute.NONE, false));
     }
 
     /**
      * Pipeline and data parallelism, and expert parallelism of degree 2 and 4 (with 4 replicas and degree 2, each
-     * expert's gradients summed over its 2 holders; the last two overlapping that sum with the last backward).
+     * expert's gradients summed over its 2 holders; two overlapping that sum with the last backward; ZB-H1 splitting the
+ * experts' backward into input and weight gradients, each with its own exchanges).
      */
     @ParameterizedTest(name = "{0} stages x {1} replicas, micro-batch {2}, expert degree {3}, {4}, recompute {5}, overlapped {6}")
     @MethodSource("layouts")

@@ -68,29 +68,61 @@ final class MoeExpert implements Kernel {
         return new Forward(group.scatter(holder, split(fc2.forward(List.of(act), p, samples).output())), inputs);
     }
 
-    /** Every member sends the holder its slots again beside their output gradients ({@code [slots | gradient]} per row). */
+    @Override
+    public boolean splitsBackward() {
+        return true;
+    }
+
+    /** A member that does not hold the expert sends its holder what the holder's weight gradients need. */
+    @Override
+    public boolean runsWeightPass() {
+        return true;
+    }
+
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return pass(g, saved, p, true, true);
+    }
+
+    @Override
+    public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return pass(g, saved, p, true, false).inputGrads();
+    }
+
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return pass(g, saved, p, false, true).paramGrads();
+    }
+
+    /**
+     * The backward, or its input- or weight-gradient part (ZB-H1's B and W): every member sends the holder its slots
+     * again beside their output gradients ({@code [slots | gradient]} per row); the holder recomputes {@code fc1} and the
+     * GeLU over all of them and, for the input gradients, sends each member its slots' gradients back.
+     */
+    private Backward pass(INDArray g, List<INDArray> saved, Map<String, INDArray> p, boolean inputs, boolean weights) {
         INDArray probs = saved.get(1);
         int samples = Math.toIntExact(probs.rows() / seq);
         Routing routing = Routing.of(probs, topK, samples, capacity);
         INDArray mine = routing.dispatch(saved.get(0), expert);
-        long hidden = mine.columns();
         List<INDArray> received = group.gather(holder, group.size() == 1 ? mine : Nd4j.hstack(mine, g));
         if (!holds()) {
-            return new Backward(Arrays.asList(routing.undispatch(group.scatter(holder, List.of()), expert), null), Map.of());
+            INDArray dx = inputs ? routing.undispatch(group.scatter(holder, List.of()), expert) : null;
+            return new Backward(Arrays.asList(dx, null), Map.of());
         }
+        long hidden = mine.columns();
         INDArray both = stack(received);
         INDArray in = group.size() == 1 ? mine : Tensors.columns(both, 0, hidden);
         INDArray gradOut = group.size() == 1 ? g : Tensors.columns(both, hidden, hidden);
         INDArray pre = fc1.forward(List.of(in), p, samples).output();
         INDArray act = gelu.forward(List.of(pre), p, samples).output();
-        Backward down = fc2.backward(gradOut, List.of(act), p);
-        INDArray dPre = gelu.backward(down.inputGrads().get(0), List.of(pre), p).inputGrads().get(0);
-        Backward up = fc1.backward(dPre, List.of(in), p);
-        INDArray dx = routing.undispatch(group.scatter(holder, split(up.inputGrads().get(0))), expert);
-        Map<String, INDArray> grads = new HashMap<>(down.paramGrads());
-        grads.putAll(up.paramGrads());
+        INDArray dPre = gelu.backward(fc2.inputGradients(gradOut, List.of(act), p).get(0), List.of(pre), p).inputGrads().get(0);
+        Map<String, INDArray> grads = new HashMap<>();
+        if (weights) {
+            grads.putAll(fc2.weightGradients(gradOut, List.of(act), p));
+            grads.putAll(fc1.weightGradients(dPre, List.of(in), p));
+        }
+        INDArray dx = inputs ? routing.undispatch(group.scatter(holder, split(fc1.inputGradients(dPre, List.of(in), p).get(0))), expert)
+                : null;
         return new Backward(Arrays.asList(dx, null), grads);
     }
 

@@ -256,7 +256,7 @@ public final class StageModel {
                 if (!split && !kernel.parameters().isEmpty()) {
                     gradientsDone.accept(op.id());
                 }
-                if (split && !kernel.parameters().isEmpty()) {
+                if (split && kernel.runsWeightPass()) {
                     deferredGrads.put(op.id(), gradOut);
                     deferredSaved.put(op.id(), opSaved);
                 } else if (gradOut != null) {

@@ -8,6 +8,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -82,9 +83,13 @@ public final class PlanSupport {
         }
     }
 
-    /** Expert parallelism: the executor spreads whole experts evenly over the group ({@link ExpertGroup#holder}). */
+    /**
+     * Expert parallelism: on a graph with experts (as the simulator requires), spread whole and evenly over the group
+     * ({@link ExpertGroup#holder}).
+     */
     private static void checkExpertParallel(ComputationGraph graph, PlacementPlan plan) {
         int e = plan.options().expertParallel();
+        PlanValidator.checkExpertParallel(graph, e);
         for (OpNode op : graph.ops()) {
             Kernels.create(op, 1, TensorParallel.NONE, ExpertGroup.shapeOnly(e, 0));
         }

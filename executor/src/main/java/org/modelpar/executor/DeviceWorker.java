@@ -61,7 +61,6 @@ final class DeviceWorker implements AutoCloseable {
     private final int localFirst;
     private final int localCount;
     private final DataType dataType;
-
     private final Stashes stashes;
     private final ArrayPool pool = new ArrayPool();
     private final KernelArena arena = new KernelArena(pool);
@@ -170,8 +169,7 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
-            // nothing to run: the tensor-parallel collectives or the expert exchanges ran inside the compute before it,
-            // and are recorded here
+            // nothing to run: the tensor-parallel collectives or expert exchanges ran in the compute before it, recorded here
         } else if (in instanceof ExpertAllReduce x) {
             sync.expertReduce(step, index, x);
         } else if (in instanceof OptimizerStep o) {

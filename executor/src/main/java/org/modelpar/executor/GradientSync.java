@@ -25,8 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A worker's gradient collectives between its backward passes and its optimizer step: the data-parallel
  * all-reduce of a stage's gradients over the program's group, either when its instruction runs or, overlapped
  * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
- * the all-reduce of a weight tied across stages; and with ZeRO stage 1 the reduce-scatter of the gradients and the
- * all-gather of the updated parameters ({@link ZeroShards}).
+ * the all-reduce of a weight tied across stages; with ZeRO stage 1 the reduce-scatter of the gradients and the
+ * all-gather of the updated parameters ({@link ZeroShards}); and with expert parallelism the all-reduce of the held
+ * experts' gradients over the replicas holding the same experts.
  */
 final class GradientSync implements AutoCloseable {
     /**

@@ -97,9 +97,9 @@ class GraphCommandTest {
     void modelsListsEveryPreset() throws IOException {
         Run r = run("models");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("gpt3-175b").contains("174.6 B").contains("llama2-70b").contains("inception-v3");
+        assertThat(r.out()).contains("gpt3-175b").contains("174.6 B").contains("llama2-70b").contains("inception-v3").contains("moe-tiny");
         JsonNode j = new ObjectMapper().readTree(run("models", "--json").out());
-        assertThat(j.get("models").size()).isEqualTo(32);
+        assertThat(j.get("models").size()).isEqualTo(33);
         assertThat(j.get("models").get(0).get("name").asText()).isEqualTo("mlp-small");
     }
 

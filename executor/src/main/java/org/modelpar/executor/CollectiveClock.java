@@ -2,10 +2,14 @@ package org.modelpar.executor;
 
 import java.util.List;
 import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.TensorCollective;
 
-/** How long a device's tensor-parallel collectives took ({@link TensorRing}); none without tensor parallelism. */
+/**
+ * How long a device's tensor-parallel collectives ({@link TensorRing}) or expert exchanges ({@link ExpertExchange}) took;
+ * none without either.
+ */
 @FunctionalInterface
 interface CollectiveClock {
     CollectiveClock NONE = () -> 0;
@@ -31,15 +35,20 @@ interface CollectiveClock {
         long[] span(List<Instruction> program, int i, long start, long end) {
             long collectives = clock.takeNanos();
             Instruction in = program.get(i);
-            if (in instanceof TensorCollective) {
+            if (inside(in)) {
                 return new long[] {computeEnd - collectivesNanos, computeEnd};
             }
-            if (in instanceof Compute && i + 1 < program.size() && program.get(i + 1) instanceof TensorCollective) {
+            if (in instanceof Compute && i + 1 < program.size() && inside(program.get(i + 1))) {
                 collectivesNanos = collectives;
                 computeEnd = end;
                 return new long[] {start, end - collectives};
             }
             return new long[] {start, end};
+        }
+
+        /** Whether {@code in} records communication that ran inside the compute before it. */
+        private static boolean inside(Instruction in) {
+            return in instanceof TensorCollective || in instanceof ExpertAllToAll;
         }
     }
 }

@@ -22,6 +22,8 @@ import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.ExpertAllReduce;
+import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.OptimizerStep;
@@ -59,7 +61,6 @@ final class DeviceWorker implements AutoCloseable {
     private final int localFirst;
     private final int localCount;
     private final DataType dataType;
-
     private final Stashes stashes;
     private final ArrayPool pool = new ArrayPool();
     private final KernelArena arena = new KernelArena(pool);
@@ -87,7 +88,8 @@ final class DeviceWorker implements AutoCloseable {
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
         this.outbox = new Outbox(device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
         this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))),
+                chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()));
         this.dataType = dataType;
         chunks.forEach((stage, chunk) -> UnitBuckets.of(program, stage, boundary.ops(stage),
                 chunk.model().gradientsCompletedBy(), sync.parametersOf(stage)).ifPresent(b -> sync.reducePerUnit(stage, b)));
@@ -170,8 +172,10 @@ final class DeviceWorker implements AutoCloseable {
             sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? chunk(rs.stage()).model().completionOrder() : List.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
-        } else if (in instanceof TensorCollective) {
-            // nothing to run: the tensor-parallel collectives ran inside the compute before it, and are recorded here
+        } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
+            // nothing to run: the tensor-parallel collectives or expert exchanges ran in the compute before it, recorded here
+        } else if (in instanceof ExpertAllReduce x) {
+            sync.expertReduce(step, index, x);
         } else if (in instanceof OptimizerStep o) {
             optimizerStep(step, o);
         } else {

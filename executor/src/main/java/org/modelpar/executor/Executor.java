@@ -69,13 +69,14 @@ public final class Executor implements AutoCloseable {
         Map<String, CollectiveClock> clocks = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
             TensorRing ring = TensorRing.of(plan, p, run);
-            clocks.put(p.device(), plan.tensorParallel() == 1 ? CollectiveClock.NONE : ring);
+            ExpertExchange experts = ExpertExchange.of(plan, p, run);
+            clocks.put(p.device(), plan.tensorParallel() > 1 ? ring : experts.size() > 1 ? experts : CollectiveClock.NONE);
             TensorParallel tp = plan.tensorParallel() == 1 ? TensorParallel.NONE : TensorParallel.of(graph, ring,
                     plan.options().sequenceParallel());
             Map<Integer, DeviceWorker.Chunk> mine = new TreeMap<>();
             for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
-                StageModel model = plan.tensorParallel() == 1 ? stages.get(s)
-                        : new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp);
+                StageModel model = plan.tensorParallel() == 1 && experts.size() == 1 ? stages.get(s)
+                        : new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp, experts);
                 mine.put(s, new DeviceWorker.Chunk(model, plan.stages().get(s).recomputation()));
             }
             chunks.put(p.device(), mine);

@@ -1,5 +1,6 @@
 package org.modelpar.executor;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Collective;
+import org.modelpar.simulator.program.ExpertAllReduce;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.timeline.Span;
@@ -27,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * with the stage's last backward pass, in buckets on the worker's communication thread ({@link BucketedReduce});
  * the all-reduce of a weight tied across stages; with ZeRO stage 1 the reduce-scatter of the gradients once a step,
  * with stage 2 of each parameter unit's gradients during every backward ({@link UnitBuckets}, {@link ShardedGradients}),
- * and with both the all-gather of the updated parameters ({@link ZeroShards}).
+ * and with both the all-gather of the updated parameters ({@link ZeroShards}); with expert parallelism the all-reduce
+ * of the held experts' gradients over the replicas holding the same experts.
  */
 final class GradientSync implements AutoCloseable {
     /**
@@ -42,6 +45,9 @@ final class GradientSync implements AutoCloseable {
     private final DeviceState state;
     private final RunContext run;
     private final Map<Integer, List<String>> parametersOf;
+    private final Set<String> splitExperts;
+    /** Expert all-reduces overlapping the last backward: run with the overlapped reductions, when the gradients are complete. */
+    private final List<Deferred> deferredExperts = new ArrayList<>();
     private final Map<Integer, Armed> armed = new LinkedHashMap<>();
     /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
     private final Map<Integer, ZeroShards> sharded = new HashMap<>();
@@ -49,12 +55,22 @@ final class GradientSync implements AutoCloseable {
     private final Map<Integer, UnitBuckets> buckets = new HashMap<>();
     private ExecutorService comm;
 
-    /** @param parametersOf the parameters each stage the device runs updates (each parameter under one stage) */
-    GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf) {
+    /** An expert all-reduce deferred to {@link #awaitOverlapped}. */
+    private record Deferred(int step, int index, ExpertAllReduce instruction, long startNanos) {
+    }
+
+    /**
+     * @param parametersOf the parameters each stage the device runs updates (each parameter under one stage)
+     * @param splitExperts the routed experts' parameters under expert parallelism, which the data-parallel reductions
+     *                     leave to {@link #expertReduce}
+     */
+    GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf,
+                 Set<String> splitExperts) {
         this.device = device;
         this.state = state;
         this.run = run;
         this.parametersOf = Map.copyOf(parametersOf);
+        this.splitExperts = Set.copyOf(splitExperts);
     }
 
     /**
@@ -100,6 +116,7 @@ final class GradientSync implements AutoCloseable {
         Map<String, INDArray> order = new LinkedHashMap<>();
         completionOrder.stream().filter(parametersOf(c.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
         parametersOf(c.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
+        order.keySet().removeAll(splitExperts);
         armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, order), reducer, step, index,
                 c, run.ticker().nanos()));
     }
@@ -194,7 +211,8 @@ final class GradientSync implements AutoCloseable {
 
     /** Whether {@code in} is recorded by {@link #awaitOverlapped} rather than when its instruction ends. */
     static boolean recordsItself(Instruction in) {
-        return in instanceof AllReduce a && a.overlapsBackward() || in instanceof ReduceScatter rs && rs.overlapsBackward();
+        return in instanceof AllReduce a && a.overlapsBackward() || in instanceof ReduceScatter rs && rs.overlapsBackward()
+                || in instanceof ExpertAllReduce x && x.overlapsBackward();
     }
 
     /**
@@ -231,6 +249,12 @@ final class GradientSync implements AutoCloseable {
                     state.ledger.liveBytes(), state.ledger.liveBytes());
         }
         armed.clear();
+        for (Deferred d : deferredExperts) {
+            expertAllReduce(d.step(), d.instruction());
+            run.record(new Span(device, d.step(), d.index(), d.instruction(), run.seconds(d.startNanos()),
+                    run.seconds(run.ticker().nanos())), state.ledger.liveBytes(), state.ledger.liveBytes());
+        }
+        deferredExperts.clear();
     }
 
     private long allReduceBucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
@@ -249,11 +273,30 @@ final class GradientSync implements AutoCloseable {
         return comm;
     }
 
-    /** The gradients of {@code stage}'s parameters. */
+    /** The gradients of {@code stage}'s parameters that its data-parallel reductions sum (all but split experts'). */
     private Map<String, INDArray> gradientsOf(int stage) {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        parametersOf.get(stage).forEach(name -> out.put(name, state.grads.get(name)));
+        parametersOf.get(stage).stream().filter(name -> !splitExperts.contains(name)).forEach(name -> out.put(name, state.grads.get(name)));
         return out;
+    }
+
+    /**
+     * Runs {@code x}: the all-reduce of the gradients of the routed experts this device holds of its stage over the
+     * replicas holding the same experts; one overlapping the last backward runs with {@link #awaitOverlapped}, once they
+     * are complete.
+     */
+    void expertReduce(int step, int index, ExpertAllReduce x) throws InterruptedException {
+        if (x.overlapsBackward()) {
+            deferredExperts.add(new Deferred(step, index, x, run.ticker().nanos()));
+            return;
+        }
+        expertAllReduce(step, x);
+    }
+
+    private void expertAllReduce(int step, ExpertAllReduce x) throws InterruptedException {
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        parametersOf.get(x.stage()).stream().filter(splitExperts::contains).forEach(name -> grads.put(name, state.grads.get(name)));
+        run.collectives().allReduce("step " + step + " " + x.name(), device, x.group(), grads, run.control());
     }
 
     /**

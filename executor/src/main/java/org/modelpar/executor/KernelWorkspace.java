@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.modelpar.executor.kernel.ExpertGroup;
+import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.StageModel;
-import org.modelpar.executor.kernel.TensorGroup;
-import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -31,7 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * whole-sequence temporaries (the all-gathered input of a column-parallel linear and of the logits, the sums a
  * reduce-scatter cuts), which do not shrink with the tensor degree t as the simulator's memory model divides a
  * workspace; so for such a plan the kernels of tensor rank 0 are measured, their collectives allocating what the
- * ring collectives allocate ({@link TensorGroup#alone}), and the workspace is t times theirs.
+ * ring collectives allocate ({@link TensorGroup#alone}), and the workspace is t times theirs. With expert parallelism
+ * of degree e an expert's holder runs it on the tokens of e replicas, so the kernels are measured as the holder of every
+ * expert, their exchanges allocating what the real ones allocate ({@link ExpertGroup#alone}).
  */
 public final class KernelWorkspace {
     private KernelWorkspace() {
@@ -42,23 +45,25 @@ public final class KernelWorkspace {
         int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
         boolean sequence = plan.options().sequenceParallel() && t > 1;
-        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, TensorGroup.alone(t), true) : TensorParallel.NONE);
+        int e = plan.options().expertParallel();
+        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, TensorGroup.alone(t), true) : TensorParallel.NONE,
+                e > 1 ? ExpertGroup.alone(e) : ExpertGroup.SOLO);
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample. */
     public static ComputationGraph measure(ComputationGraph graph, int samples) {
-        return measure(graph, samples, TensorParallel.NONE);
+        return measure(graph, samples, TensorParallel.NONE, ExpertGroup.SOLO);
     }
 
     /** The workspaces of {@code tp}'s rank, times its group's size (the simulator divides a workspace by t). */
-    private static ComputationGraph measure(ComputationGraph graph, int samples, TensorParallel tp) {
+    private static ComputationGraph measure(ComputationGraph graph, int samples, TensorParallel tp, ExpertGroup experts) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1, got " + samples);
         }
         int t = tp.group().size();
         List<String> calls = new ArrayList<>();
         StageModel model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
-                (op, backward, nanos) -> calls.add(op), tp);
+                (op, backward, nanos) -> calls.add(op), tp, experts);
         Map<String, Long> largest = new HashMap<>();
         KernelArena arena = new KernelArena(new ArrayPool(),
                 bytes -> largest.merge(calls.get(calls.size() - 1), bytes, Math::max));

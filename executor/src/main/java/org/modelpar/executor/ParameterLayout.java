@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Shard;
+import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Boundary;
@@ -66,7 +67,8 @@ public final class ParameterLayout {
             TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), p.tensorRank()));
             List<StageModel> chunks = new ArrayList<>();
             for (int s = p.stage(); s < plan.pipelineStages(); s += plan.pipelineDegree()) {
-                chunks.add(new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp));
+                chunks.add(new StageModel(graph, boundary, s, plan.globalBatchSize(), OpTimer.NONE, tp,
+                        ExpertGroup.shapeOnly(plan.options().expertParallel(), ExpertExchange.member(p, plan))));
             }
             specs.put(p.device(), union(chunks));
         }

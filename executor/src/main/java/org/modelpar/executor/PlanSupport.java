@@ -1,5 +1,6 @@
 package org.modelpar.executor;
 
+import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
@@ -7,6 +8,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,10 +24,7 @@ public final class PlanSupport {
      * @throws PlanException naming the first setting it does not run, and the value
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.options().expertParallel() > 1) {
-            throw new PlanException("the executor does not run expert parallelism; the plan has expertParallel "
-                    + plan.options().expertParallel());
-        }
+        checkExpertParallel(graph, plan);
         if (plan.options().zeroStage() > 2) {
             throw new PlanException("the executor shards optimizer state and gradients (ZeRO stages 1 and 2), not parameters;"
                     + " the plan has zeroStage " + plan.options().zeroStage());
@@ -81,6 +80,18 @@ public final class PlanSupport {
             return true;
         } catch (PlanException e) {
             return false;
+        }
+    }
+
+    /**
+     * Expert parallelism: on a graph with experts (as the simulator requires), spread whole and evenly over the group
+     * ({@link ExpertGroup#holder}).
+     */
+    private static void checkExpertParallel(ComputationGraph graph, PlacementPlan plan) {
+        int e = plan.options().expertParallel();
+        PlanValidator.checkExpertParallel(graph, e);
+        for (OpNode op : graph.ops()) {
+            Kernels.create(op, 1, TensorParallel.NONE, ExpertGroup.shapeOnly(e, 0));
         }
     }
 

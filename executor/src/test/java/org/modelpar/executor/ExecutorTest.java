@@ -130,8 +130,14 @@ class ExecutorTest {
         PlacementPlan twoReplicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
         PlacementPlan experts = twoReplicas.withOptions(PlanOptions.NONE.withExpertParallel(2));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, experts), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor does not run expert parallelism; the plan has"
-                        + " expertParallel 2");
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("expert-parallel degree 2: graph '" + graph.name()
+                        + "' has no mixture-of-experts layer");
+        ComputationGraph moe = ModelZoo.build("moe-tiny");
+        PlacementPlan threeReplicas = Plans.plan(moe, 1, 3, 3, 1, Schedule.GPIPE, OptimizerKind.SGD);
+        PlacementPlan unevenExperts = threeReplicas.withOptions(PlanOptions.NONE.withExpertParallel(3));
+        assertThatThrownBy(() -> Executor.create(moe, Plans.lower(moe, unevenExperts), ExecutorOptions.defaults(1, 0.1)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor spreads a layer's experts evenly over the"
+                        + " expert-parallel group; degree 3 does not divide 4 experts");
     }
 
     @Test

@@ -175,21 +175,16 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     /**
      * Plans that modelpar's executor can train ({@code modelpar run} on local workers): every schedule (GPipe, 1F1B,
      * interleaved, ZB-H1), every recompute mode, the gradient reduction overlapped or not, sequence parallelism on
-     * or off, ZeRO stage 0 or a fixed stage 1 or 2, and expert degree 1 (the executor's {@code PlanSupport} says which
-     * tensor degrees it runs).
+     * or off, ZeRO stage 0 or a fixed stage 1 or 2, and expert degree 1 unless fixed (the executor's {@code PlanSupport}
+     * says which tensor and expert degrees it runs).
      *
-     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3 or an expert degree
-     *                       above 1
+     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3
      */
     public PlanRequest forExecutor() {
         int zero = zeroStage.orElse(0);
         if (zero > 2) {
             throw new PlanException("ZeRO stage " + zero + " is not run by modelpar's executor (it shards optimizer state and"
                     + " gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
-        }
-        if (expertParallel.orElse(1) > 1) {
-            throw new PlanException("expert-parallel degree " + expertParallel.getAsInt() + " is not run by modelpar's"
-                    + " executor: plans for local workers keep degree 1");
         }
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,

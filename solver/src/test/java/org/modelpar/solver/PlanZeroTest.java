@@ -70,8 +70,8 @@ class PlanZeroTest {
                         + " optimizer state and gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
         assertThat(PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor().sequenceParallel())
                 .as("the executor runs sequence parallelism").contains(true);
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessageStartingWith("expert-parallel degree 2 is not run by modelpar's executor");
+        assertThat(PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor().expertParallel())
+                .as("the executor runs expert parallelism").hasValue(2);
     }
 
     @Test

@@ -31,6 +31,14 @@ public interface Kernel {
         return parameters().isEmpty();
     }
 
+    /**
+     * Whether a split backward runs this kernel's {@link #weightGradients} part: with parameters, and where that part
+     * exchanges what another device's weight gradients need (a routed expert's member that does not hold it).
+     */
+    default boolean runsWeightPass() {
+        return !parameters().isEmpty();
+    }
+
     /** The input-gradient part of {@link #backward} (its collectives included); for a kernel without parameters, all of it. */
     default List<INDArray> inputGradients(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params) {
         if (!splitsBackward()) {

@@ -1,11 +1,13 @@
 package org.modelpar.executor.kernel;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.OpNode;
 import org.modelpar.graph.TensorEdge;
+import org.modelpar.simulator.plan.PlanException;
 
 /** Creates the kernel of an op from its kind and attributes (docs/op-kinds.md) and wires its inputs. */
 public final class Kernels {
@@ -29,6 +31,14 @@ public final class Kernels {
      * @throws org.modelpar.simulator.plan.PlanException when the degree does not divide what it splits
      */
     public static Kernel create(OpNode op, int globalBatchSize, TensorParallel tp) {
+        return create(op, globalBatchSize, tp, ExpertGroup.SOLO);
+    }
+
+    /**
+     * The kernel of an op on one rank of a tensor-parallel group and one member of an expert-parallel group (a routed
+     * expert it does not hold has no parameters there and exchanges its tokens with the holder).
+     */
+    public static Kernel create(OpNode op, int globalBatchSize, TensorParallel tp, ExpertGroup experts) {
         return switch (op.kind()) {
             case "linear" -> Linear.of(op, attr(op, "in"), attr(op, "out"), tp);
             case "relu" -> new Relu();
@@ -47,8 +57,12 @@ public final class Kernels {
             case "cross-entropy" -> new CrossEntropy(attr(op, "vocab"),
                     1.0 / ((double) globalBatchSize * attr(op, "seq")));
             case "mse-loss" -> new MseLoss(1.0 / ((double) globalBatchSize * attr(op, "width")));
+            case "moe-router" -> new MoeRouter(op.id(), attr(op, "hidden"), whole(op, tp, "experts"));
+            case "moe-expert" -> new MoeExpert(op.id(), expertIndex(op), Math.toIntExact(attr(op, "experts")), topK(op),
+                    Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op), experts);
+            case "moe-combine" -> new MoeCombine(topK(op), whole(op, tp, "seq"));
             default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
-                    + "' cannot be executed (the executor runs the mlp and gpt op kinds of docs/op-kinds.md)");
+                    + "' cannot be executed (the executor runs the op kinds of mlp, gpt and moe-tiny, docs/op-kinds.md)");
         };
     }
 
@@ -73,6 +87,25 @@ public final class Kernels {
                 requireInputs(op, producers, 2);
                 producers.forEach(p -> out.add(Source.op(p)));
             }
+            case "moe-expert" -> {
+                requireInputs(op, producers, 2);
+                String router = routerOf(graph, op, producers);
+                producers.stream().filter(p -> !p.equals(router)).forEach(p -> out.add(Source.op(p)));
+                out.add(Source.op(router));
+            }
+            case "moe-combine" -> {
+                String router = routerOf(graph, op, producers);
+                List<OpNode> experts = producers.stream().filter(p -> !p.equals(router)).map(p -> graph.op(p).orElseThrow()).toList();
+                for (OpNode e : experts) {
+                    if (!e.kind().equals("moe-expert")) {
+                        throw new GraphException("op '" + op.id() + "': input '" + e.id() + "' of kind " + e.kind()
+                                + " cannot be executed (the executor combines routed experts only, no shared experts)");
+                    }
+                }
+                experts.stream().sorted(Comparator.comparingInt(Kernels::expertIndex))
+                        .forEach(e -> out.add(Source.op(e.id())));
+                out.add(Source.op(router));
+            }
             default -> {
                 if (producers.isEmpty() && op.kind().equals("linear")) {
                     out.add(Source.INPUT);
@@ -86,6 +119,46 @@ public final class Kernels {
             out.add(Source.TARGETS);
         }
         return List.copyOf(out);
+    }
+
+    /** The producer of kind {@code moe-router} among an op's inputs. */
+    private static String routerOf(ComputationGraph graph, OpNode op, List<String> producers) {
+        return producers.stream().filter(p -> graph.op(p).orElseThrow().kind().equals("moe-router")).findFirst()
+                .orElseThrow(() -> new GraphException("op '" + op.id() + "' of kind " + op.kind() + " needs a moe-router input, has "
+                        + producers));
+    }
+
+    private static int expertIndex(OpNode op) {
+        long j = op.longAttribute("expert").orElse(-1L);
+        long experts = attr(op, "experts");
+        if (j < 0 || j >= experts) {
+            throw new GraphException("op '" + op.id() + "': attribute expert must be in [0, " + experts + "), got "
+                    + op.attributes().get("expert"));
+        }
+        return (int) j;
+    }
+
+    private static int topK(OpNode op) {
+        return Math.toIntExact(attr(op, "topK"));
+    }
+
+    /** An attribute of a mixture-of-experts op, which the executor runs whole on every rank (no tensor parallelism). */
+    private static long whole(OpNode op, TensorParallel tp, String key) {
+        if (tp.group().size() > 1) {
+            throw new PlanException("the executor runs mixture-of-experts ops with tensor degree 1;"
+                    + " op '" + op.id() + "' (" + op.kind() + ") under tensor degree " + tp.group().size());
+        }
+        return attr(op, key);
+    }
+
+    /** The intermediate width of a routed expert the executor runs: a GeLU MLP. */
+    private static long geluIntermediate(OpNode op) {
+        String activation = op.attributes().getOrDefault("activation", "");
+        if (!activation.equals("gelu")) {
+            throw new GraphException("op '" + op.id() + "': a moe-expert with activation=" + activation
+                    + " cannot be executed (the executor runs GeLU experts)");
+        }
+        return attr(op, "intermediate");
     }
 
     /** The heads a rank runs: all of them, or its share under tensor parallelism (whole heads per rank). */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
@@ -40,6 +41,7 @@ public final class StageModel {
     private final Map<Recompute, Segments> segments = new EnumMap<>(Recompute.class);
     private final ForwardRunner runner;
     private final Map<String, List<String>> gradientsCompletedBy;
+    private final List<String> splitExpertParameters;
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -47,17 +49,21 @@ public final class StageModel {
 
     /** A stage whose every kernel call is timed (calibration of the cost model). */
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer) {
-        this(graph, boundary, stage, globalBatchSize, timer, TensorParallel.NONE);
+        this(graph, boundary, stage, globalBatchSize, timer, TensorParallel.NONE, ExpertGroup.SOLO);
     }
 
-    /** The stage on one rank of a tensor-parallel group: its kernels hold their parts and call the group's collectives. */
-    public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer, TensorParallel tp) {
+    /**
+     * The stage on one rank of a tensor-parallel group (its kernels hold their parts and call the group's collectives)
+     * and one member of an expert-parallel group (it holds the member's experts only).
+     */
+    public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer, TensorParallel tp,
+                      ExpertGroup experts) {
         this.timer = timer;
         this.ops = boundary.ops(stage);
         this.received = boundary.received(stage);
         this.sent = boundary.sent(stage);
         for (OpNode op : ops) {
-            Kernel k = Kernels.create(op, globalBatchSize, tp);
+            Kernel k = Kernels.create(op, globalBatchSize, tp, experts);
             kernels.put(op.id(), k);
             sources.put(op.id(), Kernels.sources(graph, op));
             k.parameters().forEach(p -> parameters.putIfAbsent(p.name(), p));
@@ -67,6 +73,13 @@ public final class StageModel {
         }
         this.runner = new ForwardRunner(ops, kernels, sources, LastReaders.of(ops, sources, sent), segments, timer);
         this.gradientsCompletedBy = LastReaders.ofParameters(ops, kernels);
+        this.splitExpertParameters = experts.size() == 1 ? List.of() : ops.stream().filter(op -> op.kind().equals("moe-expert"))
+                .flatMap(op -> kernels.get(op.id()).parameters().stream()).map(ParameterSpec::name).toList();
+    }
+
+    /** With expert parallelism, the parameters of the routed experts this stage holds (none without). */
+    public List<String> splitExpertParameters() {
+        return splitExpertParameters;
     }
 
     /** Parameters read by this stage's ops (a tied parameter once). */
@@ -243,7 +256,7 @@ public final class StageModel {
                 if (!split && !kernel.parameters().isEmpty()) {
                     gradientsDone.accept(op.id());
                 }
-                if (split && !kernel.parameters().isEmpty()) {
+                if (split && kernel.runsWeightPass()) {
                     deferredGrads.put(op.id(), gradOut);
                     deferredSaved.put(op.id(), opSaved);
                 } else if (gradOut != null) {
@@ -283,5 +296,4 @@ public final class StageModel {
             }
         }
     }
-
 }

@@ -101,6 +101,30 @@ class GradientCheckTest {
         assertThat(k.forward(List.of(y, t), Map.of(), 1).output().getDouble(0)).isEqualTo(13.0 / 12);
     }
 
+    @Test
+    void moeRouter() {
+        check(kernel("moe-router", Map.of("hidden", "4", "experts", "3", "topK", "2", "seq", "3")), 2, List.of(randn(6, 4)));
+    }
+
+    /** Two samples of 4 tokens, 3 experts, top-2, 2 slots per sample: 8 choices for 6 slots, so some tokens are dropped. */
+    @Test
+    void moeExpert() {
+        Kernel k = kernel("moe-expert", Map.of("in", "4", "intermediate", "5", "activation", "gelu", "expert", "1", "experts", "3",
+                "topK", "2", "tokens", "2", "seq", "4"));
+        check(k, 2, List.of(randn(8, 4), probs(8, 3)));
+        assertThat(k.forward(List.of(randn(8, 4), probs(8, 3)), params(k), 2).output().shape()).containsExactly(4, 4);
+    }
+
+    @Test
+    void moeCombine() {
+        check(kernel("moe-combine", Map.of("hidden", "4", "experts", "3", "topK", "2", "seq", "4")), 2,
+                List.of(randn(4, 4), randn(4, 4), randn(4, 4), probs(8, 3)));
+    }
+
+    private INDArray probs(int tokens, int experts) {
+        return Tensors.softmaxRows(randn(tokens, experts));
+    }
+
     private Kernel kernel(String kind, Map<String, String> attrs) {
         return new OpKernelFixture("op", kind, attrs).kernel();
     }
@@ -122,12 +146,17 @@ class GradientCheckTest {
         return a;
     }
 
-    private void check(Kernel k, int samples, List<INDArray> inputs) {
+    private Map<String, INDArray> params(Kernel k) {
         Map<String, INDArray> params = new HashMap<>();
         for (ParameterSpec s : k.parameters()) {
             INDArray p = randn(s.shape()[0], s.shape()[1]);
             params.put(s.name(), s.init() == ParameterSpec.Init.ONES ? p.addi(1.0) : p);
         }
+        return params;
+    }
+
+    private void check(Kernel k, int samples, List<INDArray> inputs) {
+        Map<String, INDArray> params = params(k);
         Kernel.Forward f = k.forward(inputs, params, samples);
         INDArray weights = f.output().length() == 1 ? Nd4j.ones(DataType.DOUBLE, 1, 1)
                 : randn(f.output().length(), 1).reshape(f.output().shape());

@@ -41,7 +41,8 @@ import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
- * a gpt split over a tensor-parallel pair (its collectives over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
+ * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
+ * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -78,6 +79,18 @@ class ProcessTrainerTest {
         StepProgram tensor = Lowering.lower(gpt, cluster, Plans.tensorParallel(gpt, 1, 2, 1, Schedule.GPIPE));
         TrainResult threads = Trainer.train(gpt, tensor, options(Optional.empty(), Optional.empty()), r -> { });
         TrainResult processes = ProcessTrainer.train(gpt, cluster, tensor, options(Optional.empty(), Optional.empty()),
+                command, r -> { });
+        assertThat(processes.losses()).isEqualTo(threads.losses());
+        assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
+    }
+
+    @Test
+    void expertParallelMembersInProcessesTrainBitIdenticallyToThreads() {
+        ComputationGraph moe = ModelZoo.build("moe-tiny");
+        PlacementPlan replicas = Plans.plan(moe, 1, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        StepProgram experts = Lowering.lower(moe, cluster, replicas.withOptions(replicas.options().withExpertParallel(2)));
+        TrainResult threads = Trainer.train(moe, experts, options(Optional.empty(), Optional.empty()), r -> { });
+        TrainResult processes = ProcessTrainer.train(moe, cluster, experts, options(Optional.empty(), Optional.empty()),
                 command, r -> { });
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());

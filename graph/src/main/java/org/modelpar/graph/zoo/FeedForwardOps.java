@@ -55,7 +55,7 @@ final class FeedForwardOps {
             g.op(id, "moe-expert", layer, 2.0 * tokens * x.activation().matrices() * h * f, x.parameters(h), dispatched * h,
                     x.activation().gated() ? 2 * dispatched * f : dispatched * f,
                     attrs("in", h, "intermediate", f, "activation", x.activation().kind(), "expert", j, "experts", e,
-                            "topK", moe.topK(), "tokens", dispatched));
+                            "topK", moe.topK(), "tokens", dispatched, "seq", s));
             g.edge(input, id, GraphBuilder.FP32 * dispatched * h);
             g.edge(router, id, GraphBuilder.FP32 * dispatched);
             outputs.add(id);

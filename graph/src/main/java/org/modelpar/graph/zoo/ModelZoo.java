@@ -25,6 +25,8 @@ public final class ModelZoo {
         add("mlp-small", "MLP, 4 hidden layers of width 256 (trainable on a CPU)", () -> Mlp.build("mlp-small", 4, 256));
         gpt("gpt-tiny", "GPT, 4 layers, hidden 64, 4 heads, seq 32, vocab 64 (trainable on a CPU)", 4, 64, 4, 32, 64);
         gpt("gpt-mini", "GPT, 6 layers, hidden 256, 4 heads, seq 16, vocab 64 (trainable on CPUs; splits under a 48 MiB budget)", 6, 256, 4, 16, 64);
+        transformer("moe-tiny", "gpt-tiny with a mixture of experts in every layer: 4 GeLU experts of 256, top-2, capacity factor 1.25"
+                + " (trainable on a CPU)", moeTiny());
         gpt("gpt2-small", "GPT-2 124M: 12 layers, hidden 768, 12 heads, seq 1024, vocab 50257", 12, 768, 12, 1024, 50257);
         gpt("gpt2-medium", "GPT-2 355M: 24 layers, hidden 1024, 16 heads, seq 1024, vocab 50257", 24, 1024, 16, 1024, 50257);
         gpt("gpt2-large", "GPT-2 774M: 36 layers, hidden 1280, 20 heads, seq 1024, vocab 50257", 36, 1280, 20, 1024, 50257);
@@ -95,6 +97,15 @@ public final class ModelZoo {
         MlpShape expert = new MlpShape(ffn, Activation.SWIGLU, false);
         return Architecture.decoder(layers, hidden, 4096, Embeddings.of(vocab, Positions.ROTARY), AttentionShape.of(heads, 8, 128), expert)
                 .withMoe(MoeShape.routed(8, 2, expert));
+    }
+
+    /**
+     * gpt-tiny whose every MLP is 4 experts of gpt-tiny's MLP shape (GeLU, biases), top-2 (Shazeer et al., ICLR'17),
+     * each taking at most 1.25 times its balanced share of a sample's tokens (Fedus et al., Switch Transformers' default).
+     */
+    private static Architecture moeTiny() {
+        MlpShape expert = new MlpShape(256, Activation.GELU, true);
+        return TransformerConfig.gpt(4, 64, 4, 32, 64).architecture().withMoe(MoeShape.routed(4, 2, expert).withCapacityFactor(1.25));
     }
 
     /** DeepSeek-V3 (DeepSeek-AI, "DeepSeek-V3 Technical Report", 2024), as its config.json gives it. */

@@ -1,0 +1,108 @@
+package org.modelpar.executor.kernel;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Top-k routing with a fixed expert capacity (Lepikhin et al., "GShard", ICLR 2021, section 2.2; Fedus et al.,
+ * "Switch Transformers", JMLR 2022, section 2.2). Each token goes to its {@code topK} most probable experts (equal
+ * probabilities: the lower expert index first). Every sample is its own group: an expert takes at most
+ * {@code capacity} of a sample's tokens, in token order, and a token past that is dropped for that expert (its
+ * residual path carries it on). Slot {@code i} of expert j in sample n is row {@code n * capacity + i} of the
+ * expert's input and output; a slot no token fills is a zero row. Routing per sample makes a token's experts
+ * independent of how a batch is split into micro-batches or replicas.
+ */
+final class Routing {
+    private final int tokens;
+    private final int slots;
+    private final int[][] tokenOfSlot;
+    private final int[][] slotOfToken;
+
+    private Routing(int tokens, int slots, int[][] tokenOfSlot, int[][] slotOfToken) {
+        this.tokens = tokens;
+        this.slots = slots;
+        this.tokenOfSlot = tokenOfSlot;
+        this.slotOfToken = slotOfToken;
+    }
+
+    /**
+     * The routing of {@code samples} samples' tokens by the router's probabilities {@code probs} ({@code [tokens, experts]}).
+     *
+     * @throws IllegalArgumentException when the tokens do not split into {@code samples} equal samples
+     */
+    static Routing of(INDArray probs, int topK, int samples, int capacity) {
+        int tokens = Math.toIntExact(probs.rows());
+        int experts = Math.toIntExact(probs.columns());
+        if (samples < 1 || tokens % samples != 0) {
+            throw new IllegalArgumentException(tokens + " tokens do not split into " + samples + " samples");
+        }
+        int seq = tokens / samples;
+        int slots = samples * capacity;
+        double[] p = probs.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        int[][] tokenOfSlot = new int[experts][slots];
+        int[][] slotOfToken = new int[experts][tokens];
+        for (int j = 0; j < experts; j++) {
+            Arrays.fill(tokenOfSlot[j], tokens);
+            Arrays.fill(slotOfToken[j], slots);
+        }
+        int[] filled = new int[experts];
+        for (int t = 0; t < tokens; t++) {
+            if (t % seq == 0) {
+                Arrays.fill(filled, 0);
+            }
+            for (int j : best(p, t * experts, experts, topK)) {
+                if (filled[j] < capacity) {
+                    int slot = (t / seq) * capacity + filled[j]++;
+                    tokenOfSlot[j][slot] = t;
+                    slotOfToken[j][t] = slot;
+                }
+            }
+        }
+        return new Routing(tokens, slots, tokenOfSlot, slotOfToken);
+    }
+
+    /** The {@code k} largest of {@code p[from, from + n)} as indices, largest first, ties to the lower index. */
+    private static int[] best(double[] p, int from, int n, int k) {
+        int[] chosen = new int[k];
+        boolean[] taken = new boolean[n];
+        for (int c = 0; c < k; c++) {
+            int arg = -1;
+            for (int j = 0; j < n; j++) {
+                if (!taken[j] && (arg < 0 || p[from + j] > p[from + arg])) {
+                    arg = j;
+                }
+            }
+            taken[arg] = true;
+            chosen[c] = arg;
+        }
+        return chosen;
+    }
+
+    /** Expert {@code j}'s input rows {@code [samples * capacity, width]}: its tokens' rows of {@code tokenRows}, zero rows for empty slots. */
+    INDArray dispatch(INDArray tokenRows, int j) {
+        return gather(tokenRows, tokenOfSlot[j]);
+    }
+
+    /** Expert {@code j}'s {@code slotRows} back on the tokens' rows {@code [tokens, width]}, zero rows for tokens it did not take. */
+    INDArray undispatch(INDArray slotRows, int j) {
+        return gather(slotRows, slotOfToken[j]);
+    }
+
+    /** Tokens routed (the rows of {@link #undispatch}). */
+    int tokens() {
+        return tokens;
+    }
+
+    /** Capacity slots of an expert over all samples (the rows of {@link #dispatch}). */
+    int slots() {
+        return slots;
+    }
+
+    /** Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row. */
+    private static INDArray gather(INDArray rows, int[] index) {
+        INDArray padded = Nd4j.vstack(rows, Nd4j.zeros(rows.dataType(), 1, rows.columns()));
+        return padded.getRows(index);
+    }
+}

@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class LocalWorkersTest {
     @Test
-    void workersInheritTheJvmFlagsButNotAgentsDebuggersOrProperties() {
+    void workersInheritTheJvmFlagsButNotAgentsDebuggersPropertiesOrOutputFiles() {
         List<String> parent = List.of("-XX:+UseParallelGC", "-XX:SharedArchiveFile=/m/cli/target/modelpar.jsa", "-Xlog:cds=off",
                 "-Xmx2g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-javaagent:/j/agent.jar", "-agentlib:jdwp=transport=dt_socket",
-                "-Xdebug", "-Xrunjdwp:server=y", "-ea");
+                "-Xdebug", "-Xrunjdwp:server=y", "-ea", "-Xlog:gc:file=gc.log", "-XX:ArchiveClassesAtExit=a.jsa",
+                "-XX:StartFlightRecording=filename=r.jfr");
         assertThat(LocalWorkers.inheritedFlags(parent))
                 .containsExactly("-XX:+UseParallelGC", "-XX:SharedArchiveFile=/m/cli/target/modelpar.jsa", "-Xlog:cds=off", "-Xmx2g");
     }

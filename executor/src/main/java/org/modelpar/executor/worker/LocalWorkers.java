@@ -2,6 +2,7 @@ package org.modelpar.executor.worker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class LocalWorkers implements AutoCloseable {
     /** Each worker runs ND4J on one thread: OpenMP, and the BLAS libraries that read their own variable. */
     private static final List<String> SINGLE_THREADED = List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS");
+    /** Parts of a flag that keep it to this JVM: debuggers, and output files (logs, class lists, archives, recordings). */
+    private static final List<String> OWN_FILES = List.of("-Xrun", "-Xdebug", ":file=", "ArchiveClassesAtExit", "DumpLoadedClassList",
+            "FlightRecord", "HeapDumpPath", "ErrorFile");
     private final List<Process> processes = new ArrayList<>();
     private final Path logs;
     private volatile boolean closing;
@@ -65,13 +69,27 @@ public final class LocalWorkers implements AutoCloseable {
         }
     }
 
-    /** The java command that runs {@code mainClass} with this JVM's class path and the executor's JVM flags. */
+    /**
+     * The java command that runs {@code mainClass} with this JVM's class path, the executor's JVM flags and this
+     * JVM's own {@code -X} flags ({@link #inheritedFlags}).
+     */
     public static List<String> javaCommand(String mainClass, List<String> args) {
         List<String> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"));
+        inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()).stream().filter(f -> !out.contains(f)).forEach(out::add);
+        out.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         out.addAll(args);
         return out;
+    }
+
+    /**
+     * The flags of this JVM ({@code jvmArguments}) a worker process runs with too: every {@code -X} flag (heap,
+     * collector, compiler, logging, and the launcher's class-data-sharing archive, which maps the classes a worker
+     * loads instead of parsing them in each process, as the class path is the same). Agents, debuggers, system
+     * properties and flags that write a file ({@link #OWN_FILES}: every worker would write the same one) stay with this JVM.
+     */
+    static List<String> inheritedFlags(List<String> jvmArguments) {
+        return jvmArguments.stream().filter(a -> a.startsWith("-X") && OWN_FILES.stream().noneMatch(a::contains)).toList();
     }
 
     /** Kills every process still running at once (a failed run: the others would only wait for it). */

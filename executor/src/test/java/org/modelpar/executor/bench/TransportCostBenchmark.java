@@ -2,7 +2,9 @@ package org.modelpar.executor.bench;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.ExecutorOptions;
@@ -26,13 +28,16 @@ import org.modelpar.simulator.program.StepProgram;
  * bench/executor-transport.sh: throughput of a 2-stage 1F1B pipeline run as two worker processes over
  * gRPC on loopback, over the same plan on two worker threads of one process (issue 16 asks for at least
  * 0.9x). Threads, processes, threads again in one run; each side's step time is the median of its steady
- * steps ({@link TrainResult#measuredStepSeconds}), and the threads' is the mean of the two thread runs so a
- * drift of the machine's load hits both alike. Override with {@code -Dbench.model=...,
+ * steps ({@link TrainResult#measuredStepSeconds}, the second half), and the threads' is the mean of the two thread
+ * runs so a drift of the machine's load hits both alike. The run is long enough for the worker processes to be
+ * steady too: each fresh JVM JIT-compiles the executor's and ND4J's Java paths on its own (4-5 s of C2 compiler
+ * time per process on the 2-core VM, still going on 40 steps in) while the threads share one JVM's compiled code,
+ * so a short run times the processes' warm-up against the threads' steady state. Override with {@code -Dbench.model=...,
  * -Dbench.microBatchSize=..., -Dbench.microBatches=..., -Dbench.steps=...}.
  */
 @Tag("slow")
 class TransportCostBenchmark {
-    private static final int STEPS = Integer.getInteger("bench.steps", 40);
+    private static final int STEPS = Integer.getInteger("bench.steps", 100);
     private static final int MICRO_BATCHES = Integer.getInteger("bench.microBatches", 8);
     private static final int MICRO_BATCH_SIZE = Integer.getInteger("bench.microBatchSize", 16);
     private static final String MODEL = System.getProperty("bench.model", "gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64");
@@ -45,14 +50,26 @@ class TransportCostBenchmark {
         StepProgram program = Lowering.lower(graph, cluster, plan);
         TrainOptions options = new TrainOptions(STEPS, ExecutorOptions.defaults(1, 1e-3).withTimeout(Duration.ofSeconds(120)), 1,
                 Optional.empty(), Optional.empty());
-        double threadsBefore = Trainer.train(graph, program, options, r -> { }).measuredStepSeconds();
+        TrainResult first = Trainer.train(graph, program, options, r -> { });
         TrainResult processes = ProcessTrainer.train(graph, cluster, program, options,
                 LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of()), r -> { });
+        double threadsBefore = first.measuredStepSeconds();
         double threadsAfter = Trainer.train(graph, program, options, r -> { }).measuredStepSeconds();
         double threads = (threadsBefore + threadsAfter) / 2;
         System.out.printf("BENCH transport %s, %d x %d samples, 2-stage 1F1B: threads %.2f ms (%.2f, %.2f), processes over gRPC"
                         + " %.2f ms, processes/threads throughput %.3f (target >= 0.9)%n", MODEL, MICRO_BATCHES, MICRO_BATCH_SIZE,
                 threads * 1e3, threadsBefore * 1e3, threadsAfter * 1e3, processes.measuredStepSeconds() * 1e3,
                 threads / processes.measuredStepSeconds());
+        printPhases("threads", first);
+        printPhases("processes", processes);
+    }
+
+    /** Per device, the steady steps' mean time per step in each kind of instruction (compute, send, receive, ...). */
+    private static void printPhases(String side, TrainResult r) {
+        Map<String, Double> seconds = new TreeMap<>();
+        r.timeline().spans().stream().filter(s -> s.step() >= STEPS / 2).forEach(s -> seconds.merge(
+                s.device() + " " + s.instruction().getClass().getSimpleName(), s.endSeconds() - s.startSeconds(), Double::sum));
+        System.out.printf("BENCH transport %s, ms per steady step: %s%n", side, seconds.entrySet().stream()
+                .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() / (STEPS - STEPS / 2) * 1e3)).toList());
     }
 }

@@ -9,15 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.simulator.Fixtures;
-import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.ZeroOptimizerCostModel;
 import org.modelpar.simulator.cost.HostWork;
-import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -81,32 +79,10 @@ class SharedComputeTest {
     }
 
     /** Every collective's host work takes half a second of a core, its link 1,000 bytes: 2 latencies + 1 us. */
-    private static final class HalfSecondHostWork implements CostModel {
-        private final RooflineCostModel roofline = new RooflineCostModel();
-
+    private static final class HalfSecondHostWork extends ZeroOptimizerCostModel {
         @Override
         public double hostSeconds(DeviceProfile device, HostWork work) {
             return work.kernelCalls() > 0 ? 0.5 : 0;
-        }
-
-        @Override
-        public double forwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
-            return roofline.forwardSeconds(op, device, work);
-        }
-
-        @Override
-        public double backwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
-            return roofline.backwardSeconds(op, device, work);
-        }
-
-        @Override
-        public double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer) {
-            return roofline.optimizerSeconds(device, parameters, precision, optimizer);
-        }
-
-        @Override
-        public Link link(ClusterSpec cluster, String fromDevice, String toDevice) {
-            return roofline.link(cluster, fromDevice, toDevice);
         }
     }
 

@@ -4,7 +4,8 @@
 # tensor parallel and combinations, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1).
-# A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last.
+# A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last. A plan
+# whose run fails prints its one-line error as its row.
 # Usage: bench/executor-matrix.sh [steps] (default 60; the measured step is the median of the second half).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,8 +50,12 @@ for s in stages:
     s["recompute"] = recompute
 json.dump(plan, open(path, "w"))
 PY
-  ./modelpar train --plan "$work/plan.json" --model "$model" --cluster "local:$workers" --steps "$steps" --compare \
-    --json --workers "$mode" > "$work/train.json"
+  if ! ./modelpar train --plan "$work/plan.json" --model "$model" --cluster "local:$workers" --steps "$steps" --compare \
+    --json --workers "$mode" > "$work/train.json" 2> "$work/train.err"; then
+    # a failed run is a row of its own (its one-line error), and the other plans still run
+    printf 'BENCH matrix %-40s FAILED: %s\n' "$label" "$(tail -1 "$work/train.err")"
+    continue
+  fi
   python3 - "$work/train.json" "$label" <<'PY'
 import json, sys
 r, label = json.load(open(sys.argv[1])), sys.argv[2]

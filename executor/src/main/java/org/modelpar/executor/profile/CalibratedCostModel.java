@@ -14,12 +14,14 @@ import org.modelpar.simulator.plan.Precision;
 /**
  * The simulator's cost model with op and optimizer times measured by running the executor's own kernels
  * on this machine ({@link Calibration}); links come from the cluster profile (roofline model). An op
- * measured at n samples takes {@code t x samples / n} for another sample count; an op not measured
+ * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
+ * another sample count and tensor degree t (exactly its measured time at the measured ones); an op not measured
  * falls back to the roofline.
  */
 public final class CalibratedCostModel implements CostModel {
     private final Map<String, double[]> opSeconds;
     private final int samples;
+    private final int tensorParallel;
     private final Map<Long, Double> optimizerSeconds;
     private final double optimizerSecondsPerParameter;
     private final RooflineCostModel roofline = new RooflineCostModel();
@@ -27,12 +29,19 @@ public final class CalibratedCostModel implements CostModel {
     /**
      * @param opSeconds        per op id, {forward, backward} seconds at {@code samples} samples
      * @param samples          samples the ops were timed with
+     * @param tensorParallel   the tensor-parallel degree of the rank the ops were timed on (1: whole ops)
      * @param optimizerSeconds optimizer step seconds by the parameter count of a stage
      */
-    public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, Map<Long, Double> optimizerSeconds) {
+    public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
+                               Map<Long, Double> optimizerSeconds) {
+        if (samples < 1 || tensorParallel < 1) {
+            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1, got samples "
+                    + samples + ", tensor degree " + tensorParallel);
+        }
         this.opSeconds = new TreeMap<>();
         opSeconds.forEach((k, v) -> this.opSeconds.put(k, v.clone()));
         this.samples = samples;
+        this.tensorParallel = tensorParallel;
         this.optimizerSeconds = new TreeMap<>(optimizerSeconds);
         this.optimizerSecondsPerParameter = optimizerSeconds.entrySet().stream()
                 .filter(e -> e.getKey() > 0)
@@ -42,13 +51,17 @@ public final class CalibratedCostModel implements CostModel {
     @Override
     public double forwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
         double[] t = opSeconds.get(op.id());
-        return t == null ? roofline.forwardSeconds(op, device, work) : t[0] * work.samples() / samples / work.tensorParallel();
+        return t == null ? roofline.forwardSeconds(op, device, work) : scaled(t[0], work);
     }
 
     @Override
     public double backwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
         double[] t = opSeconds.get(op.id());
-        return t == null ? roofline.backwardSeconds(op, device, work) : t[1] * work.samples() / samples / work.tensorParallel();
+        return t == null ? roofline.backwardSeconds(op, device, work) : scaled(t[1], work);
+    }
+
+    private double scaled(double seconds, OpWork work) {
+        return seconds * work.samples() / samples * tensorParallel / work.tensorParallel();
     }
 
     @Override

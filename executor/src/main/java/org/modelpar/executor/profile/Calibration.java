@@ -9,6 +9,8 @@ import org.modelpar.executor.KernelArena;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.Threads;
 import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
@@ -42,6 +44,7 @@ public final class Calibration {
     private static final int MAX_WARMUPS = 200;
     private final List<String> ops;
     private final int samples;
+    private final int tensorParallel;
     private final StageModel model;
     private final Map<String, INDArray> params;
     private final Map<String, INDArray> grads = new HashMap<>();
@@ -62,16 +65,24 @@ public final class Calibration {
                                   Map<String, INDArray> grads, List<Double> seconds) {
     }
 
-    /** Ops at the per-replica micro-batch of the plan's first stage, optimizer per stage; warmed up. */
+    /**
+     * Ops at the per-replica micro-batch of the plan's first stage and at the shapes of one rank of its tensor-parallel
+     * group (the rank's kernels run alone, their collectives move nothing: the simulator prices those), optimizer per
+     * stage; warmed up. A rank's kernel calls are as many as the whole op's and each keeps its fixed dispatch cost, so
+     * the whole op's time divided by t would under-price them.
+     */
     public Calibration(ComputationGraph graph, PlacementPlan plan, long seed) {
         Threads.configure(1);
         this.ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         this.samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
+        this.tensorParallel = plan.tensorParallel();
+        TensorParallel tp = tensorParallel == 1 ? TensorParallel.NONE
+                : TensorParallel.of(graph, TensorGroup.alone(tensorParallel), plan.options().sequenceParallel());
         this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, backward, nanos) -> {
             if (recording) {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
-        });
+        }, tp);
         this.params = parameters(model.parameters(), seed);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
@@ -135,11 +146,11 @@ public final class Calibration {
     public CalibratedCostModel costModel() {
         Map<Long, Double> optimizer = new HashMap<>();
         optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
-        return new CalibratedCostModel(opSeconds(), samples, optimizer);
+        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, optimizer);
     }
 
     /**
-     * Per op id, {forward, backward} seconds at this calibration's samples: per-op medians scaled so each
+     * Per op id, {forward, backward} seconds at this calibration's samples and tensor rank: per-op medians scaled so each
      * direction adds up to the median whole pass.
      */
     public Map<String, double[]> opSeconds() {

@@ -33,6 +33,20 @@ public interface CostModel {
         return optimizerSeconds(device, parameters, precision, optimizer);
     }
 
+    /**
+     * Seconds of element-wise host work ({@link HostWork}: a collective's sums and copies) on {@code device}: memory
+     * bound, {@code calls x kernelLaunchSeconds + bytes / (bandwidth x eff(bytes per call))}, the roofline of
+     * element-wise kernels.
+     */
+    default double hostSeconds(DeviceProfile device, HostWork work) {
+        if (work.kernelCalls() == 0) {
+            return 0;
+        }
+        double perCall = work.bytesMoved() / work.kernelCalls();
+        return work.kernelCalls() * device.kernelLaunchSeconds() + (perCall == 0 ? 0
+                : work.bytesMoved() / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(perCall)));
+    }
+
     /** The link between two devices of the cluster (intra-node or the NIC), by device id. */
     Link link(ClusterSpec cluster, String fromDevice, String toDevice);
 

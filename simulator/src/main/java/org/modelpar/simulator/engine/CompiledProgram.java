@@ -52,6 +52,13 @@ final class CompiledProgram {
      * compute resources (it runs as a flow of {@code seconds} device-seconds); null when no node is shared.
      */
     int[][] computePath;
+    /**
+     * For a collective instance on such a node: the seconds of its {@link org.modelpar.simulator.cost.HostWork},
+     * run after its link transfer as a flow over {@link #hostPath}; 0 elsewhere (null when no node is shared).
+     */
+    double[] hostSeconds;
+    /** The host work's resources: the device's compute thread, or its communication thread, and the node. */
+    int[][] hostPath;
 
     int collectiveCount;
     int[][] collectiveMembers;

@@ -25,7 +25,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * ring formula, and contended it shares the links fairly). On a node whose devices share one host
  * ({@code computeCapacity}), compute instructions are flows too, over their device (capacity 1) and their
  * node (capacity C): processor sharing, so k devices computing at once each run at min(1, C/k) of their
- * profiled speed, and a device computing alone runs at full speed.
+ * profiled speed, and a device computing alone runs at full speed; there a collective's member completes only after
+ * its host work (its sums and copies, {@link SharedCompute}), a flow over the same cores.
  */
 public final class Engine {
     private final CompiledProgram c;
@@ -221,9 +222,14 @@ public final class Engine {
         flowOwner[f] = owner;
     }
 
+    /** The ring's transfer is over: each member completes, after its host work where it has some. */
     private void finishCollective(int coll, double now) {
         for (int g : c.collectiveMembers[coll]) {
-            complete(g, now);
+            if (c.hostSeconds != null && c.hostSeconds[g] > 0) {
+                flow(c.hostPath[g], c.hostSeconds[g], c.count + g, now);
+            } else {
+                complete(g, now);
+            }
         }
     }
 

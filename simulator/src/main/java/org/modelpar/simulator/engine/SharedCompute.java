@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.program.Collective;
 
 /**
  * Compute resources of nodes whose devices share one host (CPU workers on one machine): one resource per
@@ -12,13 +14,16 @@ import org.modelpar.profiles.ClusterSpec;
  * node's {@code computeCapacity} C. Every compute-stream instruction of a device on such a node gets the
  * path (device, node), so the engine runs it as a max-min fair flow of its profiled seconds: alone it
  * takes exactly its profiled time; with k devices of the node busy each progresses at min(1, C / k).
- * Nodes without a capacity (GPUs) keep fixed-duration compute.
+ * A collective's host work ({@link Collective#hostWork()}: its sums and copies) runs on the same cores: on the
+ * device's compute thread (path (device, node)), or, for a collective that overlaps the backward, on the device's
+ * communication thread (one more resource of capacity 1 per device: path (communication thread, node)).
+ * Nodes without a capacity (GPUs) keep fixed-duration compute and no host work.
  */
 final class SharedCompute {
     private SharedCompute() {
     }
 
-    static void resources(CompiledProgram c, ClusterSpec cluster, Map<String, ClusterDevice> devices) {
+    static void resources(CompiledProgram c, ClusterSpec cluster, Map<String, ClusterDevice> devices, CostModel cost) {
         int d = c.deviceCount;
         Map<String, Integer> nodeResource = new LinkedHashMap<>();
         int[] nodeOf = new int[d];
@@ -33,14 +38,25 @@ final class SharedCompute {
             return;
         }
         int links = c.resourceCapacity.length;
-        c.resourceCapacity = Arrays.copyOf(c.resourceCapacity, 5 * d + nodeResource.size());
+        int commThreads = 5 * d + nodeResource.size();
+        c.resourceCapacity = Arrays.copyOf(c.resourceCapacity, commThreads + d);
         Arrays.fill(c.resourceCapacity, links, 5 * d, 1.0);
+        Arrays.fill(c.resourceCapacity, commThreads, commThreads + d, 1.0);
         nodeResource.forEach((node, r) -> c.resourceCapacity[r] = cluster.computeCapacity().get(node));
         c.computePath = new int[c.count][];
+        c.hostSeconds = new double[c.count];
+        c.hostPath = new int[c.count][];
         for (int g = 0; g < c.count; g++) {
-            int node = nodeOf[c.device[g]];
-            if (node >= 0 && c.onComputeStream(g) && c.seconds[g] > 0) {
-                c.computePath[g] = new int[] {4 * d + c.device[g], node};
+            int device = c.device[g];
+            int node = nodeOf[device];
+            if (node < 0) {
+                continue;
+            }
+            if (c.onComputeStream(g) && c.seconds[g] > 0) {
+                c.computePath[g] = new int[] {4 * d + device, node};
+            } else if (c.instructions[g] instanceof Collective col) {
+                c.hostSeconds[g] = cost.hostSeconds(devices.get(c.deviceIds[device]).profile(), col.hostWork());
+                c.hostPath[g] = new int[] {col.overlapsBackward() ? commThreads + device : 4 * d + device, node};
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.modelpar.simulator.program;
 
 import java.util.List;
+import org.modelpar.simulator.cost.HostWork;
 
 /**
  * A ring collective over a group of devices: every member's program holds the same instruction (equal
@@ -17,6 +18,18 @@ public sealed interface Collective extends CommunicationInstruction
 
     /** Ring passes of one collective: 2 for an all-reduce, 1 for a reduce-scatter or an all-gather. */
     int ringPasses();
+
+    /**
+     * The element-wise work each member does on its host ({@link HostWork}): an all-reduce's (two ring passes) by
+     * default, else an all-gather's (what an all-to-all receives is copied the same way).
+     */
+    default HostWork hostWork() {
+        int n = group().size();
+        return ringPasses() == 2 ? HostWork.allReduce(bytes(), n, collectives()) : HostWork.allGather(bytes(), n, collectives());
+    }
+
+    /** Bytes per member the collective works on (an all-gather's: the gathered size). */
+    long bytes();
 
     /** Collectives this instruction stands for, run back to back (each waits its own latencies); 1 by default. */
     default int collectives() {

@@ -1,6 +1,7 @@
 package org.modelpar.simulator.program;
 
 import java.util.List;
+import org.modelpar.simulator.cost.HostWork;
 
 /**
  * Ring reduce-scatter of a stage's gradients over its data-parallel group (ZeRO stages 1-3 and Megatron-LM's
@@ -31,6 +32,11 @@ public record ReduceScatter(int stage, List<String> group, long bytes, boolean o
     @Override
     public int ringPasses() {
         return 1;
+    }
+
+    @Override
+    public HostWork hostWork() {
+        return HostWork.reduceScatter(bytes, group.size(), 1);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.modelpar.simulator.program;
 
 import java.util.List;
+import org.modelpar.simulator.cost.HostWork;
 
 /**
  * The tensor-parallel collectives of one forward or backward pass of a stage over a replica's t devices
@@ -50,6 +51,13 @@ public record TensorCollective(int stage, int microBatch, Direction direction, L
     @Override
     public int ringPasses() {
         return 2;
+    }
+
+    /** Sequence parallelism's pairs work on their tensor in place: a reduce-scatter and an all-gather pass, no flattening. */
+    @Override
+    public HostWork hostWork() {
+        return kind == Kind.ALL_REDUCE ? Collective.super.hostWork()
+                : HostWork.reduceScatter(bytes, group.size(), collectives).plus(HostWork.allGather(bytes, group.size(), collectives));
     }
 
     @Override

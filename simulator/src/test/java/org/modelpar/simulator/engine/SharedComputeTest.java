@@ -4,28 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.simulator.Fixtures;
+import org.modelpar.simulator.ZeroOptimizerCostModel;
+import org.modelpar.simulator.cost.HostWork;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.StepProgram;
 
 /**
- * Devices sharing one host (node computeCapacity C): compute is processor-shared, each of k busy devices
- * at min(1, C / k). Hand-written programs with a forward of 1 s and a backward of 2 s per device.
+ * Devices sharing one host (node computeCapacity C): compute and collectives' host work are processor-shared, each
+ * of k busy threads at min(1, C / k). Hand-written programs with a forward of 1 s and a backward of 2 s per device.
  */
 class SharedComputeTest {
     private final ComputationGraph graph = Fixtures.chain(2, 1.0, 2.0, 0, 0, 0);
@@ -71,6 +76,45 @@ class SharedComputeTest {
         // one device on a capacity-1 host: the two run one after the other in effect
         StepRun serial = run(shared(1.0), Direction.BACKWARD);
         assertThat(serial.timeline().spans().get(1).endSeconds()).isCloseTo(3.0, offset(1e-12));
+    }
+
+    /** Every collective's host work takes half a second of a core, its link 1,000 bytes: 2 latencies + 1 us. */
+    private static final class HalfSecondHostWork extends ZeroOptimizerCostModel {
+        @Override
+        public double hostSeconds(DeviceProfile device, HostWork work) {
+            return work.kernelCalls() > 0 ? 0.5 : 0;
+        }
+    }
+
+    private StepRun runWithAllReduce(ClusterSpec cluster, boolean overlapped) {
+        AllReduce all = new AllReduce(0, List.of("n0g0", "n0g1"), 1000, "", overlapped);
+        List<DeviceProgram> programs = new ArrayList<>();
+        for (int stage = 0; stage < 2; stage++) {
+            Compute forward = new Compute(stage, 0, Direction.FORWARD, false);
+            programs.add(new DeviceProgram("n0g" + stage, stage, 0, 0, overlapped ? List.of(all, forward) : List.of(forward, all)));
+        }
+        StepProgram program = new StepProgram(plan, programs);
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, new HalfSecondHostWork(), false);
+    }
+
+    @Test
+    void aCollectivesHostWorkSharesTheCoresAfterItsTransfer() {
+        // forwards of 1 s at 0.75 end at 4/3; the ring waits 2 us and moves 1,000 bytes in 1 us; the two 0.5 s of host
+        // work then run at 0.75 each: 2/3 s
+        StepRun r = runWithAllReduce(shared(1.5), false);
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(4.0 / 3 + 3e-6 + 2.0 / 3, offset(1e-9));
+        // no shared host: no host work, the collective ends with its transfer
+        StepRun gpus = runWithAllReduce(independent, false);
+        assertThat(gpus.timeline().spans().get(1).endSeconds()).isCloseTo(1.0 + 3e-6, offset(1e-9));
+    }
+
+    @Test
+    void anOverlappedCollectivesHostWorkRunsOnTheCommunicationThread() {
+        // C = 2: the forwards run at full speed until the host work starts at 3 us; then four threads share two cores
+        // (0.5 each): the host work's 0.5 s ends at 1 s + 3 us, and each forward, 0.5 - 3 us short, finishes alone at 1.5 s
+        StepRun r = runWithAllReduce(shared(2.0), true);
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.0 + 3e-6, offset(1e-9));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.5, offset(1e-9));
     }
 
     @Test

@@ -1,0 +1,58 @@
+package org.modelpar.simulator.cost;
+
+/**
+ * The element-wise work a member of a collective does on its own host besides handing its chunks to the transport
+ * (whose copies the link's measured latency and bandwidth already carry), as the executor's ring collectives do it
+ * (Patarasuk and Yuan's ring, {@code Collective}): each received chunk is added into ({@code 3} bytes moved per byte:
+ * two reads, one write) or copied into ({@code 2}) the member's buffer, and an all-reduce first flattens its tensors
+ * into one buffer and copies the sum back ({@code 2} each). On a host whose workers share the cores
+ * (docs/simulator.md, "Shared hosts") this work competes with compute; a memory-bound kernel per call.
+ *
+ * @param bytesMoved  bytes read and written by the member's kernels
+ * @param kernelCalls the kernel calls that move them
+ */
+public record HostWork(double bytesMoved, long kernelCalls) {
+    /** No work on the host. */
+    public static final HostWork NONE = new HostWork(0, 0);
+
+    public HostWork {
+        if (!(bytesMoved >= 0) || kernelCalls < 0 || (bytesMoved > 0 && kernelCalls == 0)) {
+            throw new IllegalArgumentException("host work needs bytes >= 0 moved by calls >= 0 (at least one when bytes move),"
+                    + " got " + bytesMoved + " bytes in " + kernelCalls + " calls");
+        }
+    }
+
+    /**
+     * {@code collectives} ring all-reduces of {@code bytes} in all over {@code members}: flatten and copy back
+     * ({@code 4 S}, 2 calls each), then a reduce-scatter and an all-gather pass.
+     */
+    public static HostWork allReduce(long bytes, int members, int collectives) {
+        if (members < 2) {
+            return NONE;
+        }
+        return new HostWork(4.0 * bytes, 2L * collectives).plus(reduceScatter(bytes, members, collectives))
+                .plus(allGather(bytes, members, collectives));
+    }
+
+    /** {@code collectives} reduce-scatter passes: {@code n - 1} received chunks of {@code S / n} added, {@code 3(n-1)/n S}. */
+    public static HostWork reduceScatter(long bytes, int members, int collectives) {
+        return pass(bytes, members, collectives, 3);
+    }
+
+    /** {@code collectives} all-gather passes: {@code n - 1} received chunks of {@code S / n} copied, {@code 2(n-1)/n S}. */
+    public static HostWork allGather(long bytes, int members, int collectives) {
+        return pass(bytes, members, collectives, 2);
+    }
+
+    private static HostWork pass(long bytes, int members, int collectives, int movedPerByte) {
+        if (members < 2 || bytes == 0) {
+            return NONE;
+        }
+        return new HostWork(movedPerByte * (members - 1.0) / members * bytes, (long) collectives * (members - 1));
+    }
+
+    /** Both works, one after the other. */
+    public HostWork plus(HostWork other) {
+        return new HostWork(bytesMoved + other.bytesMoved, kernelCalls + other.kernelCalls);
+    }
+}

@@ -10,6 +10,7 @@ import org.modelpar.executor.Scratch;
 import org.modelpar.executor.Threads;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.TensorGroup;
+import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
@@ -82,7 +83,7 @@ public final class Calibration {
             if (recording) {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
-        }, tp);
+        }, tp, ExpertGroup.SOLO);
         this.params = parameters(model.parameters(), seed);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);

@@ -15,7 +15,8 @@ import org.modelpar.solver.timefold.StageSlot;
  * device of a stage with t tensor ranks and d replicas holds, of a block with P parameters, at least
  * {@code ceil(P / (t e))} per rank (e the expert-parallel degree, which only goes with ZeRO stage 0), all three
  * parts of it without ZeRO, the weights and gradients whole and a {@code 1/d} shard of the optimizer state with
- * stages 1 and 2, a {@code 1/d} shard of each with stage 3; d is at most the devices over t.
+ * stage 1, a shard of the gradients too with stage 2 (the units in flight are left out), a {@code 1/d} shard of each
+ * with stage 3; d is at most the devices over t.
  *
  * <ul>
  *   <li>{@link #fitsNowhere}: summed over the devices, every plan holds each parameter's state at least once; when
@@ -62,8 +63,9 @@ final class StateLowerBound {
             long shard = -Math.floorDiv(-held, replicas);
             long state = switch (zeroStage) {
                 case 0 -> held * bytes.total();
-                case 3 -> shard * bytes.total();
-                default -> held * (bytes.parameters() + bytes.gradients()) + shard * bytes.optimizer();
+                case 1 -> held * (bytes.parameters() + bytes.gradients()) + shard * bytes.optimizer();
+                case 2 -> held * bytes.parameters() + shard * (bytes.gradients() + bytes.optimizer());
+                default -> shard * bytes.total();
             };
             least = Math.addExact(least, state);
         }

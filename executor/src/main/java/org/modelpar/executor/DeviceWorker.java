@@ -87,7 +87,7 @@ final class DeviceWorker implements AutoCloseable {
         this.stashes = new Stashes(state.ledger);
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
         this.outbox = new Outbox(device(), program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
-        this.sync = new GradientSync(program.device(), state, run, GradientSync.owners(chunks.entrySet().stream()
+        this.sync = new GradientSync(program.device(), state, run, StageOwners.of(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))),
                 chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()));
         this.dataType = dataType;

@@ -1,17 +1,13 @@
 package org.modelpar.executor;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Collective;
@@ -46,8 +42,7 @@ final class GradientSync implements AutoCloseable {
     private final RunContext run;
     private final Map<Integer, List<String>> parametersOf;
     private final Set<String> splitExperts;
-    /** Expert all-reduces overlapping the last backward: run with the overlapped reductions, when the gradients are complete. */
-    private final List<Deferred> deferredExperts = new ArrayList<>();
+    private final ExpertReduce experts;
     private final Map<Integer, Armed> armed = new LinkedHashMap<>();
     /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
     private final Map<Integer, ZeroShards> sharded = new HashMap<>();
@@ -55,14 +50,10 @@ final class GradientSync implements AutoCloseable {
     private final Map<Integer, UnitBuckets> buckets = new HashMap<>();
     private ExecutorService comm;
 
-    /** An expert all-reduce deferred to {@link #awaitOverlapped}. */
-    private record Deferred(int step, int index, ExpertAllReduce instruction, long startNanos) {
-    }
-
     /**
      * @param parametersOf the parameters each stage the device runs updates (each parameter under one stage)
      * @param splitExperts the routed experts' parameters under expert parallelism, which the data-parallel reductions
-     *                     leave to {@link #expertReduce}
+     *                     leave to {@link ExpertReduce}
      */
     GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf,
                  Set<String> splitExperts) {
@@ -71,18 +62,7 @@ final class GradientSync implements AutoCloseable {
         this.run = run;
         this.parametersOf = Map.copyOf(parametersOf);
         this.splitExperts = Set.copyOf(splitExperts);
-    }
-
-    /**
-     * The parameters each stage of a device updates, from the parameters each reads: those no earlier stage of the
-     * device reads (a weight read by several of its chunks once).
-     */
-    static Map<Integer, List<String>> owners(Map<Integer, List<ParameterSpec>> read) {
-        Map<Integer, List<String>> out = new HashMap<>();
-        Set<String> claimed = new HashSet<>();
-        new TreeMap<>(read).forEach((stage, specs) -> out.put(stage, specs.stream().map(ParameterSpec::name)
-                .filter(claimed::add).toList()));
-        return out;
+        this.experts = new ExpertReduce(device, state, run, this.parametersOf, this.splitExperts);
     }
 
     /** The parameters that {@code stage}'s chunk updates. */
@@ -249,12 +229,7 @@ final class GradientSync implements AutoCloseable {
                     state.ledger.liveBytes(), state.ledger.liveBytes());
         }
         armed.clear();
-        for (Deferred d : deferredExperts) {
-            expertAllReduce(d.step(), d.instruction());
-            run.record(new Span(device, d.step(), d.index(), d.instruction(), run.seconds(d.startNanos()),
-                    run.seconds(run.ticker().nanos())), state.ledger.liveBytes(), state.ledger.liveBytes());
-        }
-        deferredExperts.clear();
+        experts.runDeferred();
     }
 
     private long allReduceBucket(String id, List<String> group, Map<String, INDArray> tensors) throws InterruptedException {
@@ -280,23 +255,9 @@ final class GradientSync implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Runs {@code x}: the all-reduce of the gradients of the routed experts this device holds of its stage over the
-     * replicas holding the same experts; one overlapping the last backward runs with {@link #awaitOverlapped}, once they
-     * are complete.
-     */
+    /** Runs {@code x}, the all-reduce of the held experts' gradients ({@link ExpertReduce}). */
     void expertReduce(int step, int index, ExpertAllReduce x) throws InterruptedException {
-        if (x.overlapsBackward()) {
-            deferredExperts.add(new Deferred(step, index, x, run.ticker().nanos()));
-            return;
-        }
-        expertAllReduce(step, x);
-    }
-
-    private void expertAllReduce(int step, ExpertAllReduce x) throws InterruptedException {
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        parametersOf.get(x.stage()).stream().filter(splitExperts::contains).forEach(name -> grads.put(name, state.grads.get(name)));
-        run.collectives().allReduce("step " + step + " " + x.name(), device, x.group(), grads, run.control());
+        experts.reduce(step, index, x);
     }
 
     /**

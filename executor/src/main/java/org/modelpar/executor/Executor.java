@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -14,17 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.TensorParallel;
-import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
-import org.modelpar.executor.model.Optimizer;
-import org.modelpar.executor.model.Sgd;
 import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.transport.Transport;
 import org.modelpar.graph.ComputationGraph;
-import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
-import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.timeline.Timeline;
 import org.modelpar.simulator.program.StepProgram;
@@ -43,11 +37,10 @@ public final class Executor implements AutoCloseable {
     static final long STRAGGLER_MILLIS = 2000;
     private final StepProgram program;
     private final List<DeviceWorker> workers = new ArrayList<>();
-    private final Map<String, DeviceState> states = new LinkedHashMap<>();
+    private final DeviceStates states;
     private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
     private final RunContext run;
     private final boolean ownsTransport;
-    private final ParameterLayout layout;
     private int stepsDone;
 
     private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options, Set<String> devices,
@@ -83,7 +76,7 @@ public final class Executor implements AutoCloseable {
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         chunks.forEach((d, m) -> specs.put(d, ParameterLayout.union(m.values().stream().map(DeviceWorker.Chunk::model).toList())));
-        this.layout = new ParameterLayout(specs, ParameterLayout.zeroParts(program));
+        this.states = new DeviceStates(new ParameterLayout(specs, ParameterLayout.zeroParts(program)));
         int gpus = Nd4j.getAffinityManager().getNumberOfDevices();
         int index = 0;
         for (DeviceProgram p : program.programs()) {
@@ -102,13 +95,7 @@ public final class Executor implements AutoCloseable {
                 if (gpus > 1) {
                     Nd4j.getAffinityManager().unsafeSetDevice(gpu);
                 }
-                return new DeviceState(specs.get(p.device()), options.seed(), options.dataType(),
-                        PlanSupport.computeType(plan.precision(), options.dataType()), optimizer(plan.optimizer(), options.learningRate()),
-                        new MemoryLedger(p.device(), options.budgetOf(p.device())),
-                        plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none(),
-                        plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1,
-                        plan.options().zeroStage() == 2 && plan.dataParallel(p.stage()) > 1
-                                ? Optional.of(new ZeroShards(p.replica(), plan.dataParallel(p.stage()))) : Optional.empty());
+                return DeviceStates.create(specs.get(p.device()), options, plan, p);
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
@@ -200,35 +187,27 @@ public final class Executor implements AutoCloseable {
      * one put together from its ranks' parts ({@link ParameterLayout}).
      */
     public Map<String, INDArray> parameters() {
-        return layout.assemble(parameterParts());
+        return states.parameters();
     }
 
     /** Optimizer state of all parameters, put together as {@link #parameters()}. */
     public Map<String, INDArray> optimizerState() {
-        return layout.assemble(optimizerStateParts());
+        return states.optimizerState();
     }
 
     /** Copies of the parameter parts each device of this executor holds, by device. */
     public Map<String, Map<String, INDArray>> parameterParts() {
-        Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
-        states.forEach((d, s) -> out.put(d, s.parameterCopies()));
-        return out;
+        return states.parameterParts();
     }
 
     /** Copies of the optimizer state each device of this executor holds, by device. */
     public Map<String, Map<String, INDArray>> optimizerStateParts() {
-        Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
-        states.forEach((d, s) -> {
-            Map<String, INDArray> copies = new TreeMap<>(s.lossScale.state());
-            s.optimizer.state().forEach((k, v) -> copies.put(k, v.dup()));
-            out.put(d, copies);
-        });
-        return out;
+        return states.optimizerStateParts();
     }
 
     /** Loads whole parameters and optimizer state into every device holding them (its parts) and sets the step count. */
     public void restore(Map<String, INDArray> params, Map<String, INDArray> optimizerState, int steps) {
-        states.forEach((d, s) -> s.load(layout.partsOf(d, params), layout.partsOf(d, optimizerState)));
+        states.restore(params, optimizerState);
         this.stepsDone = steps;
     }
 
@@ -257,9 +236,7 @@ public final class Executor implements AutoCloseable {
 
     /** Peak accounted bytes per device, in plan order. */
     public Map<String, Long> peakMemoryBytes() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        states.forEach((d, s) -> out.put(d, s.ledger.peakBytes()));
-        return out;
+        return states.peakMemoryBytes();
     }
 
     @Override
@@ -283,10 +260,6 @@ public final class Executor implements AutoCloseable {
         if (ownsTransport) {
             run.transport().close();
         }
-    }
-
-    private static Optimizer optimizer(OptimizerKind kind, double lr) {
-        return kind == OptimizerKind.ADAM ? new Adam(lr) : new Sgd(lr);
     }
 
     private static <T> T await(Future<T> f) {

@@ -3,17 +3,21 @@ package org.modelpar.executor;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.model.BackwardPass;
 import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.ForwardPass;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.model.Stash;
 import org.modelpar.executor.model.WeightStash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.program.BoundaryAllGather;
+import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.Payload;
@@ -26,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A device's passes over its model chunks in one step: forward, backward (whole or its input-gradient part) and
- * weight-gradient passes, with what they keep between instructions ({@link Stashes}), the boundary tensors they
+ * weight-gradient passes, each run whole or (ZeRO stage 3) unit by unit in one instruction per unit, with what they keep between instructions ({@link Stashes}), the boundary tensors they
  * receive ({@link Inbox}) and send ({@link Outbox}), and the pool their kept arrays come from. Sample ranges: a
  * stage with d replicas gives replica r the samples {@code [r b / d, (r + 1) b / d)} of each micro-batch of b
  * samples; a message's first sample counts from the start of its micro-batch. Used by its worker's thread only.
@@ -45,6 +49,9 @@ final class ChunkPasses {
     private final KernelArena arena = new KernelArena(pool);
     private final Inbox inbox;
     private final Outbox outbox;
+    /** Passes run in parts (ZeRO stage 3) between their first and last part, by stage and micro-batch. */
+    private final Map<List<Integer>, ForwardPass> forwards = new HashMap<>();
+    private final Map<List<Integer>, BackwardPass> backwards = new HashMap<>();
     private Batch batch;
     private double loss;
 
@@ -84,48 +91,85 @@ final class ChunkPasses {
         return pool.allocations();
     }
 
-    void forward(int stage, int mb, MemoryWorkspace scratch) {
+    /**
+     * Runs {@code c}, a forward pass or one unit's part of it, reading {@code params}: its first part starts the pass
+     * on the received inputs and the micro-batch's rows, its last keeps the stash and holds the outputs for sending.
+     */
+    void forward(Compute c, Map<String, INDArray> params, MemoryWorkspace scratch) {
+        int stage = c.stage();
+        int mb = c.microBatch();
         DeviceWorker.Chunk chunk = chunk(stage);
         StageModel model = chunk.model();
-        Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, stage, mb);
-        long first = (long) mb * microBatchSize + localFirst;
-        INDArray data = rowsOf(batch.inputs(), first);
-        INDArray targets = rowsOf(batch.targets(), first);
-        StageModel.ForwardResult r = model.forward(inputs, data, targets, localCount, state.compute, chunk.recompute(), arena);
+        if (c.startsPass()) {
+            Map<String, INDArray> inputs = model.received().isEmpty() ? Map.of() : inbox.assemble(Payload.ACTIVATION, stage, mb);
+            long first = (long) mb * microBatchSize + localFirst;
+            forwards.put(List.of(stage, mb), model.startForward(inputs, rowsOf(batch.inputs(), first), rowsOf(batch.targets(), first),
+                    localCount, chunk.recompute(), arena));
+        }
+        ForwardPass pass = open(forwards, c);
+        if (c.parts() == 1) {
+            pass.runAll(params);
+        } else {
+            pass.run(c.part(), params);
+        }
+        Optional<StageModel.ForwardResult> done = c.endsPass() ? Optional.of(pass.finish()) : Optional.empty();
         arena.account(scratch, state.ledger);
-        stashes.put(stage, mb, r.stash());
-        loss += r.loss();
-        outbox.hold(Payload.ACTIVATION, stage, mb, r.outputs());
+        done.ifPresent(r -> {
+            forwards.remove(List.of(stage, mb));
+            stashes.put(stage, mb, r.stash());
+            loss += r.loss();
+            outbox.hold(Payload.ACTIVATION, stage, mb, r.outputs());
+        });
     }
 
     /**
-     * The backward of a micro-batch, or its input-gradient part (a split backward), which keeps what the
-     * weight-gradient part needs ({@link WeightStash}, counted as activations) until it runs.
+     * Runs {@code c}, the backward of a micro-batch or its input-gradient part (a split backward), or one unit's part
+     * of either, reading {@code params}. The input-gradient part keeps what the weight-gradient part needs
+     * ({@link WeightStash}, counted as activations) until it runs.
      *
      * @param completed told each op whose parameter gradients the backward has just added
      */
-    void backward(int stage, int mb, Direction direction, MemoryWorkspace scratch, Consumer<String> completed) {
+    void backward(Compute c, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed) {
+        int stage = c.stage();
+        int mb = c.microBatch();
         StageModel model = chunk(stage).model();
-        Stash s = stashes.get(stage, mb);
-        Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, stage, mb);
-        if (state.lossScale.dynamicScaling()) {
-            model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
+        if (c.startsPass()) {
+            Map<String, INDArray> outGrads = model.sent().isEmpty() ? new HashMap<>() : inbox.assemble(Payload.GRADIENT, stage, mb);
+            if (state.lossScale.dynamicScaling()) {
+                model.lossOp().ifPresent(op -> outGrads.put(op, Nd4j.scalar(state.lossScale.value()).castTo(dataType).reshape(1, 1)));
+            }
+            boolean whole = c.direction() == Direction.BACKWARD;
+            backwards.put(List.of(stage, mb), model.startBackward(stashes.get(stage, mb), outGrads, whole ? state.grads : null, arena,
+                    whole ? completed : op -> { }));
         }
-        Map<String, INDArray> inputGrads;
-        Optional<WeightStash> weights = Optional.empty();
-        if (direction == Direction.BACKWARD) {
-            inputGrads = model.backward(s, outGrads, state.compute, state.grads, arena, completed);
+        BackwardPass pass = open(backwards, c);
+        if (c.parts() == 1) {
+            pass.runAll(params);
         } else {
-            StageModel.InputPass p = model.inputGradients(s, outGrads, state.compute, arena);
-            weights = Optional.of(p.weights());
-            inputGrads = p.inputGrads();
+            pass.run(c.part(), params);
         }
+        Optional<Map<String, INDArray>> inputGrads = c.endsPass() ? Optional.of(pass.finish()) : Optional.empty();
         arena.account(scratch, state.ledger);
-        // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
-        stashes.keepInputsOnly(stage, mb);
-        weights.ifPresent(w -> stashes.putWeights(stage, mb, w));
-        outbox.hold(Payload.GRADIENT, stage, mb, inputGrads);
-        pool.release(s.arrays(), live());
+        inputGrads.ifPresent(grads -> {
+            backwards.remove(List.of(stage, mb));
+            Stash s = stashes.get(stage, mb);
+            // what the kernels saved is dead after backward (as autograd frees it); the inputs stay until Free
+            stashes.keepInputsOnly(stage, mb);
+            if (c.direction() == Direction.INPUT_GRADIENT) {
+                stashes.putWeights(stage, mb, pass.weights());
+            }
+            outbox.hold(Payload.GRADIENT, stage, mb, grads);
+            pool.release(s.arrays(), live());
+        });
+    }
+
+    /** The pass {@code c} continues. */
+    private static <P> P open(Map<List<Integer>, P> passes, Compute c) {
+        P pass = passes.get(List.of(c.stage(), c.microBatch()));
+        if (pass == null) {
+            throw new IllegalStateException(c.name() + " continues a pass that has not started");
+        }
+        return pass;
     }
 
     /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
@@ -165,6 +209,8 @@ final class ChunkPasses {
 
     /** Drops what the step left behind. */
     void releaseLeftovers() {
+        forwards.clear();
+        backwards.clear();
         stashes.clearWeights();
         stashes.passes().forEach(k -> free(k.get(0), k.get(1)));
         outbox.clear();

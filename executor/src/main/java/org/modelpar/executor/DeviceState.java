@@ -20,9 +20,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters are fp32 master weights that only the optimizer touches, the kernels read 16-bit copies of them
  * ({@link #compute}, refreshed after every update) and the gradients accumulate in 16 bits: 2 + 2 bytes per
  * parameter beside the master weight and the optimizer state, as the simulator's memory model counts them.
+ * Under ZeRO (Rajbhandari et al., "ZeRO", SC 2020, section 5) over d replicas the device holds 1/d of the optimizer
+ * state (stage 1 on), of the gradients between micro-batches (stage 2 on) and of the parameters (stage 3: its part of
+ * each, {@link ZeroShards}, flat; whole parameters exist only while a unit runs, {@link UnitGathers}).
  */
 final class DeviceState {
+    /** The master weights: whole, or under ZeRO stage 3 this device's part of each (none of a tensor too short to reach it). */
     final Map<String, INDArray> params = new LinkedHashMap<>();
+    /** Every parameter's whole shape (on this tensor rank), by name. */
+    final Map<String, long[]> shapes = new LinkedHashMap<>();
     /** What the kernels read: the parameters themselves, or their 16-bit copies in mixed precision. */
     final Map<String, INDArray> compute;
     /** The whole gradients: every parameter's, or under ZeRO stage 2 those a backward is producing ({@link #sharded}). */
@@ -32,22 +38,34 @@ final class DeviceState {
     final Optimizer optimizer;
     final MemoryLedger ledger;
     final LossScale lossScale;
+    /** The type the kernels compute in. */
+    final DataType computeType;
     private final DataType master;
+    /** ZeRO stage 3: {@link #params} holds this device's parts only. */
+    final boolean parametersSharded;
 
     /**
-     * @param optimizerShards the replicas the optimizer state is sharded over (ZeRO; 1 without): this device holds 1/n of it
-     * @param gradientShards  ZeRO stage 2: this device's part of every gradient, the only part it keeps; empty: whole
+     * @param zeroStage the plan's ZeRO stage (0 to 3)
+     * @param zero      with a ZeRO stage over several replicas, this device's part of every tensor; empty: whole
      */
     DeviceState(List<ParameterSpec> specs, long seed, DataType master, DataType computeType, Optimizer optimizer,
-                MemoryLedger ledger, LossScale lossScale, int optimizerShards, Optional<ZeroShards> gradientShards) {
+                MemoryLedger ledger, LossScale lossScale, int zeroStage, Optional<ZeroShards> zero) {
         this.optimizer = optimizer;
         this.ledger = ledger;
         this.master = master;
+        this.computeType = computeType;
         this.lossScale = lossScale;
+        this.parametersSharded = zeroStage == 3 && zero.isPresent();
         this.compute = master == computeType ? params : new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
+        int optimizerShards = zero.map(ZeroShards::replicas).orElse(1);
         for (ParameterSpec s : specs) {
-            INDArray p = Initializer.initialise(s, seed, master);
+            INDArray whole = Initializer.initialise(s, seed, master);
+            shapes.put(s.name(), whole.shape());
+            Optional<INDArray> held = parametersSharded ? zero.get().part(whole).map(INDArray::dup) : Optional.of(whole);
+            if (held.isEmpty()) {
+                continue;
+            }
+            INDArray p = held.get();
             long bytes = Tensors.bytes(p);
             ledger.allocate(MemoryCategory.PARAMETERS, bytes);
             ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(-Math.floorDiv(-bytes, optimizerShards)));
@@ -57,9 +75,8 @@ final class DeviceState {
                 ledger.allocate(MemoryCategory.PARAMETERS, Tensors.bytes(copy));
                 compute.put(s.name(), copy);
             }
-            shapes.put(s.name(), p.shape());
         }
-        this.sharded = gradientShards.map(z -> new ShardedGradients(shapes, computeType, z, ledger));
+        this.sharded = zeroStage >= 2 ? zero.map(z -> new ShardedGradients(shapes, computeType, z, ledger)) : Optional.empty();
         this.grads = sharded.isPresent() ? sharded.get() : new LinkedHashMap<>();
         if (sharded.isEmpty()) {
             shapes.forEach((name, shape) -> {
@@ -82,12 +99,20 @@ final class DeviceState {
      * {@code shards} leaves the rest of each parameter to an all-gather, refreshes the kernels' copies of them. A
      * device with several model chunks calls it once per chunk.
      *
-     * @param shards the part of each parameter this device updates (ZeRO), or empty for all of it
+     * @param shards the part of each parameter this device updates (ZeRO), or empty for all of it; under ZeRO stage 3
+     *               the part it holds
      */
     void update(Collection<String> names, boolean skip, Optional<ZeroShards> shards) {
         Map<String, INDArray> mine = new LinkedHashMap<>();
         Map<String, INDArray> g = new LinkedHashMap<>();
         for (String n : names) {
+            if (parametersSharded) {
+                Optional.ofNullable(params.get(n)).ifPresent(part -> {
+                    mine.put(n, part);
+                    g.put(n, sharded.orElseThrow().part(n).orElseThrow());
+                });
+                continue;
+            }
             Optional<INDArray> p = shards.isEmpty() ? Optional.of(params.get(n)) : shards.get().part(params.get(n));
             p.ifPresent(part -> {
                 mine.put(n, part);
@@ -106,7 +131,7 @@ final class DeviceState {
         } else {
             names.forEach(n -> grads.get(n).assign(0));
         }
-        if (shards.isEmpty()) {
+        if (shards.isEmpty() || parametersSharded) {
             refresh(names);
         }
     }
@@ -119,7 +144,7 @@ final class DeviceState {
     /** Refreshes the kernels' 16-bit copies of {@code names} from the master weights (nothing in fp32). */
     void refresh(Collection<String> names) {
         if (compute != params) {
-            names.forEach(n -> compute.get(n).assign(params.get(n)));
+            names.stream().filter(params::containsKey).forEach(n -> compute.get(n).assign(params.get(n)));
         }
     }
 
@@ -129,14 +154,14 @@ final class DeviceState {
         }
     }
 
-    /** Copies of the parameters. */
+    /** Copies of the parameters this device holds (under ZeRO stage 3 its parts). */
     Map<String, INDArray> parameterCopies() {
         Map<String, INDArray> out = new HashMap<>();
         params.forEach((k, v) -> out.put(k, v.dup()));
         return out;
     }
 
-    /** Overwrites the parameters this device holds with the given values (others are ignored). */
+    /** Overwrites the parameters (or ZeRO stage 3 parts) this device holds with the given values (others are ignored). */
     void load(Map<String, INDArray> values, Map<String, INDArray> optimizerState) {
         params.forEach((name, p) -> {
             INDArray v = values.get(name);
@@ -149,7 +174,7 @@ final class DeviceState {
         optimizerState.forEach((k, v) -> {
             int slash = k.lastIndexOf('/');
             if (k.startsWith("adam/") || params.containsKey(k.substring(0, Math.max(0, slash)))) {
-                mine.put(k, v.castTo(params.values().iterator().next().dataType()));
+                mine.put(k, v.castTo(master));
             }
         });
         optimizer.restore(mine);

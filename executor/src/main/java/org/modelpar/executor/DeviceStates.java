@@ -37,8 +37,7 @@ final class DeviceStates {
         return new DeviceState(specs, options.seed(), options.dataType(), PlanSupport.computeType(plan.precision(), options.dataType()),
                 optimizer, new MemoryLedger(p.device(), options.budgetOf(p.device())),
                 plan.precision() == Precision.FP16 ? LossScale.dynamic() : LossScale.none(),
-                plan.options().zeroStage() > 0 ? plan.dataParallel(p.stage()) : 1,
-                plan.options().zeroStage() == 2 && plan.dataParallel(p.stage()) > 1
+                plan.options().zeroStage(), plan.options().zeroStage() > 0 && plan.dataParallel(p.stage()) > 1
                         ? Optional.of(new ZeroShards(p.replica(), plan.dataParallel(p.stage()))) : Optional.empty());
     }
 

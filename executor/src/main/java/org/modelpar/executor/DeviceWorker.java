@@ -2,6 +2,7 @@ package org.modelpar.executor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.modelpar.executor.model.Boundary;
@@ -12,6 +13,7 @@ import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.BoundaryAllGather;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.ExpertAllReduce;
 import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
@@ -24,6 +26,7 @@ import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Interprets one device's instruction list for one step, in program order. The device runs one model chunk
@@ -44,6 +47,8 @@ final class DeviceWorker implements AutoCloseable {
     private final RunContext run;
     private final ChunkPasses passes;
     private final GradientSync sync;
+    /** ZeRO stage 3: the parameters of the units in use, gathered from the replicas' parts. */
+    private final Optional<UnitGathers> gathers;
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
     private int step;
@@ -61,6 +66,9 @@ final class DeviceWorker implements AutoCloseable {
                 chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()));
         chunks.forEach((stage, chunk) -> UnitBuckets.of(program, stage, boundary.ops(stage),
                 chunk.model().gradientsCompletedBy(), sync.parametersOf(stage)).ifPresent(b -> sync.reducePerUnit(stage, b)));
+        this.gathers = state.parametersSharded ? Optional.of(new UnitGathers(device(), state, run, chunks.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model())))) : Optional.empty();
+        gathers.ifPresent(g -> g.checkGathered(program));
         List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
                 .map(i -> (OptimizerStep) i).toList();
         this.firstOptimizerStep = steps.isEmpty() ? null : steps.get(0);
@@ -108,18 +116,25 @@ final class DeviceWorker implements AutoCloseable {
                     state.ledger.liveBytes());
         }
         passes.releaseLeftovers();
+        gathers.ifPresent(UnitGathers::clear);
         return program.tensorRank() == 0 ? passes.loss() : 0;
     }
 
     private void execute(int step, int index, Instruction in) throws InterruptedException {
         if (in instanceof Compute c) {
             try (MemoryWorkspace scratch = Scratch.open()) {
-                passes.arena().begin();
+                if (c.startsPass()) {
+                    passes.arena().begin();
+                }
+                Map<String, INDArray> params = gathers.isPresent() && c.direction() != Direction.WEIGHT_GRADIENT
+                        ? gathers.get().parameters(c.stage(), c.part()) : state.compute;
                 switch (c.direction()) {
-                    case FORWARD -> passes.forward(c.stage(), c.microBatch(), scratch);
-                    case BACKWARD, INPUT_GRADIENT -> passes.backward(c.stage(), c.microBatch(), c.direction(), scratch,
-                            completed(c.stage(), c.microBatch()));
+                    case FORWARD -> passes.forward(c, params, scratch);
+                    case BACKWARD, INPUT_GRADIENT -> passes.backward(c, params, scratch, completed(c.stage(), c.microBatch()));
                     case WEIGHT_GRADIENT -> passes.weightGradients(c.stage(), c.microBatch(), scratch, completed(c.stage(), c.microBatch()));
+                }
+                if (c.direction() != Direction.WEIGHT_GRADIENT) {
+                    gathers.ifPresent(g -> g.release(c.stage(), c.part()));
                 }
                 if (c.direction().releasesStash()) {
                     sync.passDone(c.stage());
@@ -137,6 +152,8 @@ final class DeviceWorker implements AutoCloseable {
             sync.allReduce(step, index, a, a.overlapsBackward() ? passes.chunk(a.stage()).model().completionOrder() : List.of());
         } else if (in instanceof ReduceScatter rs) {
             sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? passes.chunk(rs.stage()).model().completionOrder() : List.of());
+        } else if (in instanceof AllGather g && g.unit() >= 0) {
+            gathers.orElseThrow(() -> new IllegalStateException(g.name() + " on a device that holds its parameters whole")).gather(step, g);
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {

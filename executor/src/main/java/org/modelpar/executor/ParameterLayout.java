@@ -25,12 +25,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Which parameters, and which part of each, every device of a step program holds; puts whole tensors
  * together from the devices' parts (a checkpoint holds whole tensors whatever the plan) and cuts a device's
- * parts out of them. An optimizer-state tensor {@code param/...} is split as its parameter; under ZeRO stage 1 a
- * device holds only its part of it ({@link ZeroShards}), and the parts of a ZeRO group add up to the whole.
+ * parts out of them. An optimizer-state tensor {@code param/...} is split as its parameter; under ZeRO a device
+ * holds only its part of it ({@link ZeroShards}), under ZeRO stage 3 also of the parameter, and the parts of a ZeRO
+ * group add up to the whole.
  */
 public final class ParameterLayout {
-    /** A device's ZeRO group (the devices of a stage with one tensor rank) and its part of every tensor. */
-    record ZeroPart(String group, ZeroShards shards) {
+    /**
+     * A device's ZeRO group (the devices of a stage with one tensor rank) and its part of every tensor it holds in
+     * parts: the optimizer state, and with {@code parameters} (stage 3) the parameters too.
+     */
+    record ZeroPart(String group, ZeroShards shards, boolean parameters) {
     }
 
     private final Map<String, Map<String, ParameterSpec>> byDevice = new LinkedHashMap<>();
@@ -52,7 +56,8 @@ public final class ParameterLayout {
         for (DeviceProgram p : program.programs()) {
             int replicas = plan.dataParallel(p.stage());
             if (plan.options().zeroStage() > 0 && replicas > 1) {
-                out.put(p.device(), new ZeroPart("s" + p.stage() + " t" + p.tensorRank(), new ZeroShards(p.replica(), replicas)));
+                out.put(p.device(), new ZeroPart("s" + p.stage() + " t" + p.tensorRank(), new ZeroShards(p.replica(), replicas),
+                        plan.options().zeroStage() == 3));
             }
         }
         return out;
@@ -133,7 +138,7 @@ public final class ParameterLayout {
         Map<String, INDArray> out = new LinkedHashMap<>();
         whole.forEach((name, v) -> {
             INDArray part = specOf(specs, name).map(s -> s.shard().take(v)).orElse(v);
-            if (z.isPresent() && isState(specs, name)) {
+            if (z.isPresent() && inParts(z.get(), specs, name)) {
                 z.get().shards().part(part).ifPresent(mine -> out.put(name, mine.dup()));
             } else {
                 out.put(name, part);
@@ -143,8 +148,8 @@ public final class ParameterLayout {
     }
 
     /**
-     * The devices' parts with each ZeRO group's optimizer state joined on its first device: each member's part
-     * placed in a zero tensor of its parameter part's shape, summed over the group.
+     * The devices' parts with each ZeRO group's parted tensors joined on its first device: each member's part placed
+     * in a zero tensor of its parameter part's shape, summed over the group (exact: the other members add zeros).
      */
     private Map<String, Map<String, INDArray>> joinZeroParts(Map<String, Map<String, INDArray>> values) {
         Map<String, Map<String, INDArray>> out = new LinkedHashMap<>();
@@ -162,13 +167,13 @@ public final class ParameterLayout {
             Map<String, INDArray> into = first != null ? out.get(first) : new LinkedHashMap<>();
             if (first == null) {
                 held.forEach((name, v) -> {
-                    if (!isState(specs, name)) {
+                    if (!inParts(z, specs, name)) {
                         into.put(name, v);
                     }
                 });
             }
             held.forEach((name, v) -> {
-                if (isState(specs, name)) {
+                if (inParts(z, specs, name)) {
                     ParameterSpec spec = specOf(specs, name).orElseThrow();
                     INDArray whole = Nd4j.zeros(v.dataType(), spec.shard().localShape(spec.shape()));
                     z.shards().part(whole).ifPresent(part -> part.assign(v));
@@ -180,6 +185,11 @@ public final class ParameterLayout {
             }
         });
         return out;
+    }
+
+    /** Whether a member of ZeRO group {@code z} holds {@code name} in parts: optimizer state, or a stage-3 parameter. */
+    private static boolean inParts(ZeroPart z, Map<String, ParameterSpec> specs, String name) {
+        return isState(specs, name) || z.parameters() && specs.containsKey(name);
     }
 
     /** Whether {@code name} is optimizer state of a parameter ({@code param/...}). */

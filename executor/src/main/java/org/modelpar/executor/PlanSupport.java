@@ -1,15 +1,19 @@
 package org.modelpar.executor;
 
+import java.util.Optional;
 import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.StageModel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -25,10 +29,7 @@ public final class PlanSupport {
      */
     public static void check(ComputationGraph graph, PlacementPlan plan) {
         checkExpertParallel(graph, plan);
-        if (plan.options().zeroStage() > 2) {
-            throw new PlanException("the executor shards optimizer state and gradients (ZeRO stages 1 and 2), not parameters;"
-                    + " the plan has zeroStage " + plan.options().zeroStage());
-        }
+        checkZeroThree(graph, plan);
         if (plan.schedule().splitsBackward()) {
             TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(plan.tensorParallel(), 0));
             for (OpNode op : graph.ops()) {
@@ -92,6 +93,29 @@ public final class PlanSupport {
         PlanValidator.checkExpertParallel(graph, e);
         for (OpNode op : graph.ops()) {
             Kernels.create(op, 1, TensorParallel.NONE, ExpertGroup.shapeOnly(e, 0));
+        }
+    }
+
+    /**
+     * ZeRO stage 3 runs each pass unit by unit ({@link StageModel#unitByUnitProblem}), gathering only the running
+     * unit's parameters; a split backward's weight-gradient pass, which the lowering runs without gathering, is not run.
+     */
+    private static void checkZeroThree(ComputationGraph graph, PlacementPlan plan) {
+        if (plan.options().zeroStage() < 3) {
+            return;
+        }
+        if (plan.schedule().splitsBackward()) {
+            throw new PlanException("the executor runs ZeRO stage 3 only with schedules whose backward is whole, not "
+                    + plan.schedule().jsonName() + " (its weight-gradient pass runs without the parameters gathered)");
+        }
+        Boundary boundary = new Boundary(graph, plan);
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            Recompute mode = plan.stages().get(s).recomputation();
+            Optional<String> problem = new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem(mode);
+            if (plan.dataParallel(s) > 1 && problem.isPresent()) {
+                throw new PlanException("the executor runs ZeRO stage 3 unit by unit, which stage " + s + " cannot: "
+                        + problem.get());
+            }
         }
     }
 

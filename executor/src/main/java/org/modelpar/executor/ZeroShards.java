@@ -29,6 +29,11 @@ final class ZeroShards {
         this.replicas = replicas;
     }
 
+    /** The replicas the tensors are cut over. */
+    int replicas() {
+        return replicas;
+    }
+
     /** This replica's part of {@code whole}: a flat view, or none when the tensor has too few elements to reach it. */
     Optional<INDArray> part(INDArray whole) {
         return partOf(whole, rank);

@@ -3,6 +3,7 @@ package org.modelpar.executor.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -42,6 +44,7 @@ public final class StageModel {
     private final ForwardRunner runner;
     private final Map<String, List<String>> gradientsCompletedBy;
     private final List<String> splitExpertParameters;
+    private final List<List<Integer>> unitOps;
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -73,6 +76,9 @@ public final class StageModel {
         }
         this.runner = new ForwardRunner(ops, kernels, sources, LastReaders.of(ops, sources, sent), segments, timer);
         this.gradientsCompletedBy = LastReaders.ofParameters(ops, kernels);
+        Map<String, Integer> index = new HashMap<>();
+        IntStream.range(0, ops.size()).forEach(i -> index.put(ops.get(i).id(), i));
+        this.unitOps = ParameterUnit.layers(ops).stream().map(unit -> unit.stream().map(op -> index.get(op.id())).toList()).toList();
         this.splitExpertParameters = experts.size() == 1 ? List.of() : ops.stream().filter(op -> op.kind().equals("moe-expert"))
                 .flatMap(op -> kernels.get(op.id()).parameters().stream()).map(ParameterSpec::name).toList();
     }
@@ -125,26 +131,13 @@ public final class StageModel {
      */
     public ForwardResult forward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples,
                                  Map<String, INDArray> params, Recompute recompute, Arena arena) {
-        Map<String, INDArray> kept = new LinkedHashMap<>();
-        inputs.forEach((k, v) -> kept.put(k, arena.keep(v)));
-        INDArray rows = arena.keep(data);
-        INDArray labels = arena.keep(targets);
-        Map<String, INDArray> values = new LinkedHashMap<>(kept);
-        Map<String, List<INDArray>> saved = new LinkedHashMap<>();
-        Set<DataBuffer> savedMemory = Collections.newSetFromMap(new IdentityHashMap<>());
-        Map<String, INDArray> checkpoints = new LinkedHashMap<>();
-        double loss = runner.run(IntStream.range(0, ops.size()).boxed().toList(), values, rows, labels, samples, params, arena, saved, savedMemory,
-                segments.get(recompute), checkpoints);
-        Map<String, INDArray> outputs = new LinkedHashMap<>();
-        for (String p : sent) {
-            outputs.put(p, values.get(p));
-        }
-        Stash stash = new Stash(kept, rows, labels, samples, recompute, saved, checkpoints);
-        List<INDArray> live = new ArrayList<>(stash.arrays());
-        live.addAll(outputs.values());
-        values.keySet().removeAll(kept.keySet());
-        arena.release(Tensors.unshared(values.values(), live));
-        return new ForwardResult(outputs, loss, stash);
+        return startForward(inputs, data, targets, samples, recompute, arena).runAll(params).finish();
+    }
+
+    /** A forward pass to run part by part ({@link ForwardPass}); arguments as {@link #forward(Map, INDArray, INDArray, int, Map, Recompute, Arena)}'s. */
+    public ForwardPass startForward(Map<String, INDArray> inputs, INDArray data, INDArray targets, int samples, Recompute recompute,
+                                    Arena arena) {
+        return new ForwardPass(this, inputs, data, targets, samples, recompute, arena);
     }
 
     /** Runs the stage backward on plain heap arrays (see {@link #backward(Stash, Map, Map, Map, Arena)}). */
@@ -173,7 +166,17 @@ public final class StageModel {
      */
     public Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
                                           Map<String, INDArray> grads, Arena arena, Consumer<String> gradientsDone) {
-        return backward(stash, outputGrads, params, grads, null, null, arena, gradientsDone);
+        return startBackward(stash, outputGrads, grads, arena, gradientsDone).runAll(params).finish();
+    }
+
+    /**
+     * A backward pass to run part by part ({@link BackwardPass}): a whole one adding into {@code grads}, telling
+     * {@code gradientsDone} each op whose parameter gradients it has just added; with {@code grads} null the
+     * input-gradient part of a split backward ({@link #inputGradients}).
+     */
+    public BackwardPass startBackward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> grads, Arena arena,
+                                      Consumer<String> gradientsDone) {
+        return new BackwardPass(this, stash, outputGrads, grads, arena, gradientsDone);
     }
 
     /**
@@ -199,10 +202,8 @@ public final class StageModel {
      * for {@link #weightGradients}. Every kernel of the stage must split its backward ({@link Kernel#splitsBackward()}).
      */
     public InputPass inputGradients(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params, Arena arena) {
-        Map<String, INDArray> deferredGrads = new LinkedHashMap<>();
-        Map<String, List<INDArray>> deferredSaved = new LinkedHashMap<>();
-        Map<String, INDArray> inputGrads = backward(stash, outputGrads, params, null, deferredGrads, deferredSaved, arena, op -> { });
-        return new InputPass(inputGrads, new WeightStash(deferredGrads, deferredSaved));
+        BackwardPass pass = startBackward(stash, outputGrads, null, arena, op -> { }).runAll(params);
+        return new InputPass(pass.finish(), pass.weights());
     }
 
     /** The weight-gradient part (ZB-H1's W): adds the parameter gradients of the ops {@code weights} holds into {@code grads}. */
@@ -220,80 +221,68 @@ public final class StageModel {
         });
     }
 
-    /**
-     * The backward of every op in reverse order: the whole backward into {@code grads}, or with {@code deferredGrads}
-     * (a split backward) only the input gradients, keeping the output gradient and saved tensors of each op with
-     * parameters in {@code deferredGrads} and {@code deferredSaved}.
-     */
-    private Map<String, INDArray> backward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> params,
-                                           Map<String, INDArray> grads, Map<String, INDArray> deferredGrads,
-                                           Map<String, List<INDArray>> deferredSaved, Arena arena,
-                                           Consumer<String> gradientsDone) {
-        boolean split = deferredGrads != null;
-        Map<String, List<INDArray>> saved = new LinkedHashMap<>(stash.saved());
-        List<INDArray> rebuilt = new ArrayList<>();
-        Map<String, INDArray> g = new LinkedHashMap<>();
-        outputGrads.forEach((k, v) -> g.put(k, arena.copy(v)));
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            OpNode op = ops.get(i);
-            INDArray gradOut = g.remove(op.id());
-            if (gradOut != null || Kernels.isLoss(op)) {
-                if (!saved.containsKey(op.id())) {
-                    rebuilt.addAll(runner.rebuild(i, stash, params, saved, arena));
-                }
-                List<INDArray> opSaved = saved.get(op.id());
-                Kernel kernel = kernels.get(op.id());
-                arena.call(() -> {
-                    long start = System.nanoTime();
-                    Kernel.Backward b = split ? new Kernel.Backward(kernel.inputGradients(gradOut, opSaved, params), Map.of())
-                            : kernel.backward(gradOut, opSaved, params);
-                    timer.record(op.id(), true, System.nanoTime() - start);
-                    b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
-                    List<INDArray> inputGrads = b.inputGrads();
-                    accumulate(op, inputGrads, g, arena);
-                    return inputGrads;
-                });
-                if (!split && !kernel.parameters().isEmpty()) {
-                    gradientsDone.accept(op.id());
-                }
-                if (split && kernel.runsWeightPass()) {
-                    deferredGrads.put(op.id(), gradOut);
-                    deferredSaved.put(op.id(), opSaved);
-                } else if (gradOut != null) {
-                    arena.release(List.of(gradOut));
-                }
-            }
-            if (segments.get(stash.recomputation()).opensSegment(i) && !rebuilt.isEmpty()) {
-                // the segment's backward is done: what its rebuild saved dies before the next segment is rebuilt
-                List<INDArray> live = new ArrayList<>(stash.arrays());
-                if (split) {
-                    live.addAll(new WeightStash(deferredGrads, deferredSaved).arrays());
-                }
-                arena.release(Tensors.unshared(rebuilt, live));
-                rebuilt.clear();
-            }
-        }
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String p : received) {
-            INDArray d = g.get(p);
-            out.put(p, d != null ? d : arena.copy(stash.inputs().get(p)).assign(0));
-        }
-        return out;
+    /** The stage's parameter units ({@link ParameterUnit#layers}): a pass runs in as many parts. */
+    public int units() {
+        return unitOps.size();
     }
 
-    /** Adds an op's input gradients to the gradients of their producers (a kept copy for the first). */
-    private void accumulate(OpNode op, List<INDArray> inputGrads, Map<String, INDArray> g, Arena arena) {
-        List<Source> src = sources.get(op.id());
-        for (int i = 0; i < src.size(); i++) {
-            INDArray d = inputGrads.get(i);
-            if (src.get(i).kind() == Source.Kind.OP && d != null) {
-                INDArray sum = g.get(src.get(i).producerId());
-                if (sum == null) {
-                    g.put(src.get(i).producerId(), arena.copy(d));
-                } else {
-                    sum.addi(d);
+    /** The parameters the ops of unit {@code unit} read, in op order (a tied weight in every unit reading it). */
+    public List<String> unitParameters(int unit) {
+        return unitOps.get(unit).stream().flatMap(i -> kernels.get(ops.get(i).id()).parameters().stream())
+                .map(ParameterSpec::name).distinct().toList();
+    }
+
+    /**
+     * Why the stage cannot run a pass unit by unit with recompute mode {@code mode}, if it cannot: a unit whose ops
+     * are not consecutive in the stage's order, or a recompute segment over ops of several units (its rebuild would
+     * need the parameters of units not present).
+     */
+    public Optional<String> unitByUnitProblem(Recompute mode) {
+        int next = 0;
+        for (int u = 0; u < unitOps.size(); u++) {
+            for (int i : unitOps.get(u)) {
+                if (i != next++) {
+                    return Optional.of("parameter unit " + u + " ('" + ops.get(i).layer() + "') is not consecutive in the stage's op order at op '" + ops.get(i).id() + "'");
                 }
             }
         }
+        Segments segs = segments.get(mode);
+        for (int u = 0; u < unitOps.size(); u++) {
+            for (int i : unitOps.get(u)) {
+                if (segs.rebuilt(i) && !unitOps.get(u).containsAll(segs.segmentOf(i))) {
+                    return Optional.of("op '" + ops.get(i).id() + "' is in a " + mode.name().toLowerCase(java.util.Locale.ROOT)
+                            + " recompute segment that spans several parameter units");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    List<Integer> unitOps(int unit) {
+        return unitOps.get(unit);
+    }
+
+    OpNode op(int index) {
+        return ops.get(index);
+    }
+
+    Kernel kernel(String opId) {
+        return kernels.get(opId);
+    }
+
+    List<Source> sources(String opId) {
+        return sources.get(opId);
+    }
+
+    ForwardRunner runner() {
+        return runner;
+    }
+
+    OpTimer timer() {
+        return timer;
+    }
+
+    Segments segments(Recompute mode) {
+        return segments.get(mode);
     }
 }

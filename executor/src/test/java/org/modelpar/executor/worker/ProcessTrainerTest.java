@@ -43,7 +43,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
  * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
  * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
- * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash.
+ * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash (also from the parts of
+ * ZeRO stage 3).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ProcessTrainerTest {
@@ -119,6 +120,25 @@ class ProcessTrainerTest {
                 command, r -> resumedSteps.add(r.step()));
         assertThat(resumed.firstStep()).isEqualTo(2);
         assertThat(resumedSteps).containsExactly(2, 3);
+        assertThat(resumed.parameterSha256()).isEqualTo(uninterrupted);
+    }
+
+    /**
+     * ZeRO stage 3 over two processes: each rank holds its part of every weight, and the checkpoint the coordinator
+     * assembles from the ranks' parts resumes, on fresh processes, to the parameter hash of an uninterrupted run.
+     */
+    @Test
+    void zeroStageThreeCheckpointsFromTheRanksPartsAndResumesExactly(@TempDir Path dir) {
+        PlacementPlan replicas = Plans.plan(graph, 1, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+        StepProgram zero = Lowering.lower(graph, cluster, replicas.withOptions(replicas.options().withZeroStage(3)));
+        String uninterrupted = Trainer.train(graph, zero, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256();
+        assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, zero, options(Optional.of(dir), Optional.empty()), command, r -> {
+            if (r.step() == 1) {
+                ProcessHandle.current().children().filter(p -> rankOf(p) == 1).forEach(ProcessHandle::destroyForcibly);
+            }
+        })).isInstanceOf(ExecutionException.class).hasMessageContaining("device cpu1 (rank 1 at 127.0.0.1:");
+        TrainResult resumed = ProcessTrainer.train(graph, cluster, zero, options(Optional.of(dir), Optional.of(dir)), command, r -> { });
+        assertThat(resumed.firstStep()).isEqualTo(2);
         assertThat(resumed.parameterSha256()).isEqualTo(uninterrupted);
     }
 

@@ -111,9 +111,9 @@ class PlanCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"zeroStage\" : 2").contains(" zero-2");
         Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "8", "--dp", "2",
-                "--zero-stage", "2", "--json");
-        assertThat(local.code()).as("the executor shards optimizer state and gradients: %s", local.err()).isZero();
-        assertThat(local.out()).contains("\"zeroStage\" : 2");
+                "--zero-stage", "3", "--json");
+        assertThat(local.code()).as("the executor shards parameters too: %s", local.err()).isZero();
+        assertThat(local.out()).contains("\"zeroStage\" : 3").doesNotContain("zb-h1");
     }
 
     @Test
@@ -121,10 +121,12 @@ class PlanCommandTest {
         Run zero = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--zero-stage", "4");
         assertThat(zero.code()).isEqualTo(2);
         assertThat(zero.err().strip()).isEqualTo("modelpar: --zero-stage must be 0, 1, 2 or 3, got 4");
-        Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3");
+        Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3",
+                "--schedule", "zb-h1");
         assertThat(local.code()).isEqualTo(2);
-        assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 3 is not run by modelpar's executor"
-                + " (it shards optimizer state and gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
+        assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 3 with schedule zb-h1 is not run by modelpar's executor"
+                + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
+                + " stage 3 use 1f1b, gpipe or interleaved");
         Run expert = run("plan", "--model", "mixtral-8x7b", "--cluster", "dgx-a100", "--global-batch", "16",
                 "--expert-parallel", "3");
         assertThat(expert.code()).isEqualTo(2);

@@ -45,6 +45,21 @@ class ZeroStageThreeTest {
     }
 
     /**
+     * Interleaved 1F1B (a device runs two model chunks, each gathering its own units) and tensor degree 2 (each rank's
+     * parts of its tensor-parallel parts, gathered over the replicas with the same tensor rank).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"interleaved, 2", "tensor, 2"})
+    void stageThreeWithInterleavingAndTensorParallelism(String kind, int degree) {
+        ComputationGraph graph = EquivalenceTest.graph("gpt");
+        PlacementPlan plain = kind.equals("interleaved") ? ScheduleEquivalenceTest.interleaved(graph, 2, degree, 2, 1)
+                : Plans.tensorParallel(graph, 1, degree, 2, Schedule.ONE_F_ONE_B);
+        PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(3));
+        Map<String, INDArray> trained = EquivalenceTest.train(graph, zero, ExecutorOptions.defaults(5, 0.05), STEPS);
+        assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), trained)).isLessThanOrEqualTo(1e-5);
+    }
+
+    /**
      * Between steps replica r of 2 holds exactly part r of every parameter (the flattened tensor cut in 2, the first
      * part the longer), the whole tensors put together from the parts; a step gathers, runs and reduce-scatters unit
      * by unit, as the program says.

@@ -41,7 +41,7 @@ import org.modelpar.simulator.plan.Schedule;
  * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
  *                        empty: searched
  * @param executorOnly    search only what modelpar's executor runs ({@link #forExecutor}): ZeRO stage 0 unless
- *                        fixed to 1 or 2, expert degree 1
+ *                        fixed, no ZB-H1 at stage 3, expert degree 1
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
@@ -153,8 +153,8 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     }
 
     /**
-     * Whether the search tries ZeRO stages: not fixed, not for the executor (which runs stage 1 only, so a plan for it
-     * fixes ZeRO), no fixed experts.
+     * Whether the search tries ZeRO stages: not fixed, not for the executor (a plan for it fixes ZeRO), no fixed
+     * experts.
      */
     boolean searchesZero() {
         return zeroStage.isEmpty() && !executorOnly && expertParallel.orElse(1) == 1;
@@ -175,16 +175,18 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     /**
      * Plans that modelpar's executor can train ({@code modelpar run} on local workers): every schedule (GPipe, 1F1B,
      * interleaved, ZB-H1), every recompute mode, the gradient reduction overlapped or not, sequence parallelism on
-     * or off, ZeRO stage 0 or a fixed stage 1 or 2, and expert degree 1 unless fixed (the executor's {@code PlanSupport}
-     * says which tensor and expert degrees it runs).
+     * or off, ZeRO stage 0 or a fixed stage 1, 2 or 3 (with stage 3 not ZB-H1, whose weight-gradient pass the executor
+     * does not run on gathered parameters: {@link #schedules} leaves it out), and expert degree 1 unless fixed (the
+     * executor's {@code PlanSupport} says which tensor and expert degrees it runs).
      *
-     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3
+     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3 with ZB-H1
      */
     public PlanRequest forExecutor() {
         int zero = zeroStage.orElse(0);
-        if (zero > 2) {
-            throw new PlanException("ZeRO stage " + zero + " is not run by modelpar's executor (it shards optimizer state and"
-                    + " gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
+        if (zero == 3 && schedule.filter(Schedule::splitsBackward).isPresent()) {
+            throw new PlanException("ZeRO stage 3 with schedule " + schedule.get().jsonName() + " is not run by modelpar's executor"
+                    + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
+                    + " stage 3 use 1f1b, gpipe or interleaved");
         }
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
@@ -192,11 +194,13 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     }
 
     /**
-     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and ZB-H1; interleaving is tried on the
-     * finalists ({@link #searchesInterleaving}).
+     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and ZB-H1 (not ZB-H1 for the executor at ZeRO
+     * stage 3, {@link #forExecutor}); interleaving is tried on the finalists ({@link #searchesInterleaving}).
      */
     public List<Schedule> schedules() {
-        return schedule.map(List::of).orElse(List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1));
+        boolean split = !(executorOnly && zeroStage.orElse(0) == 3);
+        return schedule.map(List::of).orElse(split ? List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1)
+                : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
     }
 
     /** Whether the finalists also try interleaved 1F1B: the schedule not fixed. */

@@ -13,6 +13,7 @@ import org.modelpar.profiles.Clusters;
 import org.modelpar.simulator.memory.MemoryModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Schedule;
 
 /**
  * ZeRO stages in the search, on gpt2-large (774 M parameters), one DGX-1 (8 V100 32 GB), batch 64, pure data
@@ -65,9 +66,16 @@ class PlanZeroTest {
                 .withPlanOptions(Optional.empty(), Optional.of(true)).forExecutor();
         assertThat(two.zeroStage()).hasValue(2);
         assertThat(two.overlapGradientReduce()).as("the executor overlaps reduce-scatters too").contains(true);
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 3 is not run by modelpar's executor (it shards"
-                        + " optimizer state and gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
+        PlanRequest three = PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).forExecutor();
+        assertThat(three.zeroStage()).hasValue(3);
+        assertThat(three.schedules()).as("the executor runs no split backward at stage 3")
+                .containsExactly(Schedule.ONE_F_ONE_B, Schedule.GPIPE);
+        assertThat(PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).schedules()).contains(Schedule.ZB_H1);
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty())
+                .withSchedule(Optional.of(Schedule.ZB_H1), OptionalInt.empty()).forExecutor())
+                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 3 with schedule zb-h1 is not run by modelpar's executor"
+                        + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
+                        + " stage 3 use 1f1b, gpipe or interleaved");
         assertThat(PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor().sequenceParallel())
                 .as("the executor runs sequence parallelism").contains(true);
         assertThat(PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor().expertParallel())

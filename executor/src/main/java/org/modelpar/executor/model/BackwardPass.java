@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A stage's backward pass for one micro-batch, every op in reverse order, run whole or part by part: each part the
- * ops of one parameter unit ({@link StageModel#units()}), from the last unit to the first, so that under ZeRO stage 3
+ * ops of one parameter unit ({@link StageModel#units()}; consecutive ops), from the last unit to the first, so that under ZeRO stage 3
  * only that unit's parameters need to be present while it runs. A whole backward adds the parameter gradients into
  * its gradients; a split one (ZB-H1's input-gradient pass) computes only the input gradients and keeps, for each op
  * with parameters, its output gradient and saved tensors for the weight-gradient pass ({@link #weights()}). A
@@ -72,10 +72,14 @@ public final class BackwardPass {
         return this;
     }
 
-    /** Runs every unit, reading the parameters from {@code params}. */
+    /** Runs the whole pass, every op in the stage's reverse order, reading the parameters from {@code params}. */
     public BackwardPass runAll(Map<String, INDArray> params) {
-        while (nextUnit >= 0) {
-            run(nextUnit, params);
+        if (nextUnit != stage.units() - 1) {
+            throw new IllegalStateException("a whole backward after " + (stage.units() - 1 - nextUnit) + " parts");
+        }
+        nextUnit = -1;
+        for (int i = stage.opCount() - 1; i >= 0; i--) {
+            backward(i, params);
         }
         return this;
     }

@@ -7,14 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.simulator.plan.Recompute;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A stage's forward pass for one micro-batch, run whole or part by part: each part the ops of one parameter unit
- * ({@link StageModel#units()}), in unit order, so that under ZeRO stage 3 only that unit's parameters need to be
+ * A stage's forward pass for one micro-batch, run whole (every op in the stage's order) or part by part: each part
+ * the ops of one parameter unit ({@link StageModel#units()}; consecutive ops, {@link StageModel#unitByUnitProblem}), in
+ * unit order, so that under ZeRO stage 3 only that unit's parameters need to be
  * present while it runs. The values crossing from one part to the next stay in the arena; {@link #finish} keeps the
  * stash and the outputs and hands back every other intermediate value.
  */
@@ -61,11 +63,14 @@ public final class ForwardPass {
         return this;
     }
 
-    /** Runs every unit, reading the parameters from {@code params}. */
+    /** Runs the whole pass, every op in the stage's order, reading the parameters from {@code params}. */
     public ForwardPass runAll(Map<String, INDArray> params) {
-        while (nextUnit < stage.units()) {
-            run(nextUnit, params);
+        if (nextUnit != 0) {
+            throw new IllegalStateException("a whole forward after " + nextUnit + " parts");
         }
+        nextUnit = stage.units();
+        loss += stage.runner().run(IntStream.range(0, stage.opCount()).boxed().toList(), values, rows, labels, samples, params,
+                arena, saved, savedMemory, stage.segments(recompute), checkpoints);
         return this;
     }
 

@@ -1,15 +1,11 @@
 package org.modelpar.executor.model;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.modelpar.executor.kernel.ExpertGroup;
@@ -17,14 +13,12 @@ import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.Source;
-import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TensorSplit;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -256,6 +250,10 @@ public final class StageModel {
             }
         }
         return Optional.empty();
+    }
+
+    int opCount() {
+        return ops.size();
     }
 
     List<Integer> unitOps(int unit) {

@@ -111,8 +111,9 @@ public final class PlanSupport {
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < plan.pipelineStages(); s++) {
             Recompute mode = plan.stages().get(s).recomputation();
-            Optional<String> problem = new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem(mode);
-            if (plan.dataParallel(s) > 1 && problem.isPresent()) {
+            Optional<String> problem = plan.dataParallel(s) == 1 ? Optional.empty()
+                    : new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem(mode);
+            if (problem.isPresent()) {
                 throw new PlanException("the executor runs ZeRO stage 3 unit by unit, which stage " + s + " cannot: "
                         + problem.get());
             }

@@ -83,6 +83,7 @@ class ZeroTest {
             }
             predicted.put(stage, Simulator.simulate(KernelWorkspace.measure(graph, plan), Plans.local(4), plan).devices()
                     .get("cpu0").peakMemoryBytes());
+            System.out.printf("ZERO %d: measured peak %d bytes, predicted %d%n", stage, measured.get(stage), predicted.get(stage));
             assertThat(measured.get(stage)).isLessThanOrEqualTo(predicted.get(stage));
         }
         assertThat(measured.get(2)).isLessThan(measured.get(1));

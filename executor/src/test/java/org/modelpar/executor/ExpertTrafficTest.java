@@ -2,14 +2,25 @@ package org.modelpar.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.transport.Message;
@@ -75,10 +86,74 @@ class ExpertTrafficTest {
         assertThat(transport.expertBytes()).isEqualTo(priced).isEqualTo(byHand);
     }
 
-    /** In-process messages, counting the bytes of the expert exchanges' ({@link ExpertGroup#TAG_PREFIX}). */
+    /**
+     * Each member sends what it can before it waits: in every pass of a layer, all its posts of slots (forward) or output
+     * gradients (backward) to the other experts' holders come before its first wait, and it collects the others' parts
+     * for its own experts (and runs them) before it waits for the results of the others'.
+     */
+    @ParameterizedTest(name = "expert degree {0}")
+    @ValueSource(ints = {2, 4})
+    void membersPostEverythingBeforeTheyWaitAndRunTheirExpertsBeforeTheOthersResults(int expertDegree) {
+        PlacementPlan base = Plans.plan(GRAPH, 1, 4, 4, 1, Schedule.GPIPE, OptimizerKind.SGD);
+        PlacementPlan plan = base.withOptions(base.options().withExpertParallel(expertDegree));
+        StepProgram program = Plans.lower(GRAPH, plan);
+        Set<String> devices = new HashSet<>(program.programs().stream().map(DeviceProgram::device).toList());
+        CountingTransport transport = new CountingTransport(new InProcessTransport(MailboxCapacities.of(program)));
+        try (Executor ex = Executor.create(GRAPH, program, ExecutorOptions.defaults(5, 0.05), devices, transport)) {
+            ex.step(SyntheticTask.forGraph(GRAPH, 11).batch(0, plan.globalBatchSize()));
+        } finally {
+            transport.close();
+        }
+        for (String device : devices) {
+            Map<String, List<Event>> passes = new LinkedHashMap<>();
+            transport.events(device).forEach(e -> passes.computeIfAbsent(e.pass(), k -> new ArrayList<>()).add(e));
+            assertThat(passes).hasSize(2 * 4);
+            passes.forEach((pass, events) -> {
+                String post = pass.startsWith("forward") ? "dispatch" : "gradient";
+                String result = pass.startsWith("forward") ? "combine" : "input gradient";
+                int firstWait = indexOf(events, e -> !e.sent());
+                assertThat(lastIndexOf(events, e -> e.sent() && e.what().equals(post))).as("%s %s", device, pass).isLessThan(firstWait);
+                assertThat(lastIndexOf(events, e -> !e.sent() && e.what().equals(post)))
+                        .as("%s %s", device, pass).isLessThan(indexOf(events, e -> !e.sent() && e.what().equals(result)));
+            });
+        }
+    }
+
+    private static int indexOf(List<Event> events, Predicate<Event> p) {
+        return IntStream.range(0, events.size()).filter(i -> p.test(events.get(i))).findFirst().orElseThrow();
+    }
+
+    private static int lastIndexOf(List<Event> events, Predicate<Event> p) {
+        return IntStream.range(0, events.size()).filter(i -> p.test(events.get(i))).max().orElseThrow();
+    }
+
+    /** A device's send or receive of an expert message: its layer's pass ({@code forward L n}), what it carries. */
+    private record Event(boolean sent, String pass, String what) {
+        private static final Pattern TAG = Pattern.compile("ep (\\S+) expert \\d+ (.+) (\\d+)");
+
+        static Event of(boolean sent, String tag) {
+            Matcher m = TAG.matcher(tag);
+            assertThat(m.matches()).as(tag).isTrue();
+            String direction = m.group(2).equals("dispatch") || m.group(2).equals("combine") ? "forward" : "backward";
+            return new Event(sent, direction + " " + m.group(1) + " " + m.group(3), m.group(2));
+        }
+    }
+
+    /** In-process messages, counting the bytes of the expert exchanges' ({@link ExpertGroup#TAG_PREFIX}) and their order. */
     private static final class CountingTransport implements Transport {
         private final Transport inner;
         private final AtomicLong expertBytes = new AtomicLong();
+        private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
+
+        List<Event> events(String device) {
+            return events.getOrDefault(device, List.of());
+        }
+
+        private void record(String device, boolean sent, String tag) {
+            if (tag.startsWith(ExpertGroup.TAG_PREFIX)) {
+                events.computeIfAbsent(device, d -> Collections.synchronizedList(new ArrayList<>())).add(Event.of(sent, tag));
+            }
+        }
 
         CountingTransport(Transport inner) {
             this.inner = inner;
@@ -93,11 +168,13 @@ class ExpertTrafficTest {
             if (message.key().tag().startsWith(ExpertGroup.TAG_PREFIX)) {
                 message.tensors().values().forEach(t -> expertBytes.addAndGet(t.length() * t.dataType().width()));
             }
+            record(message.key().from(), true, message.key().tag());
             inner.send(message, waits);
         }
 
         @Override
         public Message receive(Message.Key key, Waits waits) throws InterruptedException {
+            record(key.to(), false, key.tag());
             return inner.receive(key, waits);
         }
 

@@ -60,7 +60,7 @@ public final class Kernels {
             case "moe-router" -> new MoeRouter(op.id(), attr(op, "hidden"), whole(op, tp, "experts"));
             case "moe-expert" -> new MoeExpert(op.id(), layerOf(op, experts), expertIndex(op), Math.toIntExact(attr(op, "experts")),
                     topK(op), Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op), experts);
-            case "moe-combine" -> new MoeCombine(topK(op), whole(op, tp, "seq"));
+            case "moe-combine" -> new MoeCombine(Math.toIntExact(attr(op, "experts")), topK(op), whole(op, tp, "seq"));
             default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
                     + "' cannot be executed (the executor runs the op kinds of mlp, gpt and moe-tiny, docs/op-kinds.md)");
         };
@@ -109,15 +109,18 @@ public final class Kernels {
             }
             case "moe-combine" -> {
                 String router = routerOf(graph, op, producers);
-                List<OpNode> experts = producers.stream().filter(p -> !p.equals(router)).map(p -> graph.op(p).orElseThrow()).toList();
-                for (OpNode e : experts) {
-                    if (!e.kind().equals("moe-expert")) {
-                        throw new GraphException("op '" + op.id() + "': input '" + e.id() + "' of kind " + e.kind()
-                                + " cannot be executed (the executor combines routed experts only, no shared experts)");
-                    }
-                }
-                experts.stream().sorted(Comparator.comparingInt(Kernels::expertIndex))
+                List<OpNode> inputs = producers.stream().filter(p -> !p.equals(router)).map(p -> graph.op(p).orElseThrow()).toList();
+                inputs.stream().filter(Kernels::isExpert).sorted(Comparator.comparingInt(Kernels::expertIndex))
                         .forEach(e -> out.add(Source.op(e.id())));
+                for (OpNode shared : inputs.stream().filter(e -> !isExpert(e)).toList()) {
+                    long width = shared.longAttribute("out").orElse(-1L);
+                    if (!shared.kind().equals("linear") || width != attr(op, "hidden")) {
+                        throw new GraphException("op '" + op.id() + "': input '" + shared.id() + "' (" + shared.kind() + ", width "
+                                + width + ") cannot be executed: the executor adds shared experts' outputs of the hidden width "
+                                + attr(op, "hidden") + ", no shared-expert gate");
+                    }
+                    out.add(Source.op(shared.id()));
+                }
                 out.add(Source.op(router));
             }
             default -> {

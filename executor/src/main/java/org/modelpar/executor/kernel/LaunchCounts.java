@@ -61,7 +61,8 @@ public record LaunchCounts(int forward, int backwardKernel, int accumulations, i
             // their backwards, undispatch (pad, gather)
             Map.entry("moe-expert", new LaunchCounts(19, 45, 5, 4)),
             // routing; per expert: undispatch, weight by its column, sum | routing; per expert: the slots' gradient
-            // (weight, dispatch) and the probability's (undispatch, product, row sum, column put)
+            // (weight, dispatch) and the probability's (undispatch, product, row sum, column put); a shared expert's
+            // output adds one more forward op, which a count by kind leaves out
             Map.entry("moe-combine", new LaunchCounts(17, 38, 5, 0)));
 
     public LaunchCounts {

@@ -57,7 +57,7 @@ public interface ExpertGroup {
      * collect allocates what receiving the other members' parts allocates (copies of its own part), posts move nothing.
      */
     static ExpertGroup alone(int size) {
-        return new Solitary(size, 0) {
+        return new SolitaryGroup(size, 0) {
             @Override
             public int holder(int expert, int experts) {
                 super.holder(expert, experts);
@@ -86,49 +86,6 @@ public interface ExpertGroup {
 
     /** A group that only describes which experts member {@code member} of {@code size} holds; its exchanges throw. */
     static ExpertGroup shapeOnly(int size, int member) {
-        return new Solitary(size, member);
-    }
-
-    /** A group whose device exchanges with nobody: alone it holds every expert, else it only describes shapes. */
-    class Solitary implements ExpertGroup {
-        private final int size;
-        private final int member;
-
-        private Solitary(int size, int member) {
-            this.size = size;
-            this.member = member;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public int member() {
-            return member;
-        }
-
-        @Override
-        public void post(int to, String tag, INDArray part) {
-            throw shapesOnly();
-        }
-
-        @Override
-        public INDArray take(int from, String tag) {
-            throw shapesOnly();
-        }
-
-        @Override
-        public List<INDArray> collect(String tag, INDArray own) {
-            if (size > 1) {
-                throw shapesOnly();
-            }
-            return List.of(own);
-        }
-
-        private UnsupportedOperationException shapesOnly() {
-            return new UnsupportedOperationException("expert member " + member + " of " + size + " describes shapes only");
-        }
+        return new SolitaryGroup(size, member);
     }
 }

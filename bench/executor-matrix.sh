@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Prediction matrix: 15 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64) and the mlp
-# (4 x 256) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
-# tensor parallel and combinations, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
+# Prediction matrix: 17 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
+# (4 x 256) and moe-tiny (the gpt with 4 experts per layer, top-2) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
+# tensor parallel and combinations, expert parallel, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1).
 # A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last. A plan
 # whose run fails prints its one-line error as its row.
-# Usage: bench/executor-matrix.sh [steps] (default 60; the measured step is the median of the second half).
+# Usage: bench/executor-matrix.sh [steps] [label] (steps default 60; the measured step is the median of the second half;
+# with a label, only the plans whose label contains it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/cpu-steal.sh
@@ -14,10 +15,12 @@ steal_start
 export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
 work=$(mktemp -d)
 steps="${1:-60}"
+only="${2:-}"
 echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./modelpar profile --devices 4 > "$work/profile.txt"
 gpt="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 mlp="mlp:layers=4,width=256"
+moe="moe-tiny"
 # label | model | workers | plan degrees | recompute | worker mode
 rows=(
   "gpt 1 worker|$gpt|1|--pp 1 --tp 1 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
@@ -35,9 +38,12 @@ rows=(
   "mlp pp2 1f1b m4|$mlp|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
   "mlp dp2 processes|$mlp|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|processes"
   "mlp pp4 gpipe m4 recompute (4 workers)|$mlp|4|--pp 4 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|on|threads"
+  "moe dp2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 1 --microbatches 1 --schedule gpipe|off|threads"
+  "moe dp2 ep2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 2 --microbatches 1 --schedule gpipe|off|threads"
 )
 for row in "${rows[@]}"; do
   IFS='|' read -r label model workers degrees recompute mode <<< "$row"
+  [[ "$label" == *"$only"* ]] || continue
   # shellcheck disable=SC2086
   ./modelpar plan --model "$model" --cluster "local:$workers" --global-batch 16 $degrees --precision fp32 \
     --optimizer adam --out "$work/plan.json" > /dev/null

@@ -7,20 +7,21 @@ import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A device's expert-parallel group over the run's transport: replica r of a stage is member {@code r mod e} of the
  * replicas {@code [e floor(r / e), e floor(r / e) + e)} (with the same tensor rank), as the simulator's lowering groups
- * them. The n-th exchange of every member is the same one ({@code ep n}): the same kernels run in the same order. It
- * times its exchanges ({@link #takeNanos}), so that the interpreter records them as the program's
- * {@code ExpertAllToAll} instead of inside the compute that ran them.
+ * them. Posted parts are copied out of the kernel call's scope (they outlive it in flight). It times its exchanges
+ * ({@link #takeNanos}), so that the interpreter records them as the program's {@code ExpertAllToAll} instead of inside
+ * the compute that ran them.
  */
 final class ExpertExchange implements ExpertGroup, CollectiveClock {
     private final String device;
     private final List<String> members;
     private final RunContext run;
-    private long calls;
     private long busyNanos;
 
     private ExpertExchange(String device, List<String> members, RunContext run) {
@@ -58,38 +59,34 @@ final class ExpertExchange implements ExpertGroup, CollectiveClock {
     }
 
     @Override
-    public List<INDArray> gather(int holder, INDArray part) {
-        String tag = "ep " + calls++;
+    public void post(int to, String tag, INDArray part) {
         long start = run.ticker().nanos();
-        List<INDArray> out = new ArrayList<>();
-        if (member() != holder) {
-            send(members.get(holder), tag, part);
-        } else {
-            for (String from : members) {
-                out.add(from.equals(device) ? part : receive(from, tag));
-            }
-        }
+        send(members.get(to), tag, heapCopy(part));
+        busyNanos += run.ticker().nanos() - start;
+    }
+
+    @Override
+    public INDArray take(int from, String tag) {
+        long start = run.ticker().nanos();
+        INDArray out = receive(members.get(from), tag);
         busyNanos += run.ticker().nanos() - start;
         return out;
     }
 
     @Override
-    public INDArray scatter(int holder, List<INDArray> parts) {
-        String tag = "ep " + calls++;
-        long start = run.ticker().nanos();
-        INDArray mine;
-        if (member() != holder) {
-            mine = receive(members.get(holder), tag);
-        } else {
-            for (int m = 0; m < members.size(); m++) {
-                if (m != holder) {
-                    send(members.get(m), tag, parts.get(m));
-                }
-            }
-            mine = parts.get(holder);
+    public List<INDArray> collect(String tag, INDArray own) {
+        List<INDArray> out = new ArrayList<>(members.size());
+        for (int m = 0; m < members.size(); m++) {
+            out.add(members.get(m).equals(device) ? own : take(m, tag));
         }
-        busyNanos += run.ticker().nanos() - start;
-        return mine;
+        return out;
+    }
+
+    /** A copy of {@code part} on the heap, outside every workspace: the kernel's scope and the stage's pool may reuse its memory. */
+    private static INDArray heapCopy(INDArray part) {
+        try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return part.dup();
+        }
     }
 
     private void send(String to, String tag, INDArray values) {

@@ -1,7 +1,9 @@
 package org.modelpar.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.Activation;
+import org.modelpar.graph.zoo.Architecture;
+import org.modelpar.graph.zoo.MlpShape;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.graph.zoo.MoeShape;
+import org.modelpar.graph.zoo.Transformer;
+import org.modelpar.graph.zoo.TransformerConfig;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Recompute;
@@ -105,6 +113,31 @@ class MoeTest {
             }
             assertThat(EquivalenceTest.maxDifference(uninterrupted, ex.parameters())).isZero();
         }
+    }
+
+    /**
+     * Shared experts (DeepSeekMoE: one GeLU MLP of 256 that sees every token, added in the combine) train under pipeline,
+     * data and expert parallelism as on one device; a gated shared expert (Qwen-MoE) is refused naming the combine.
+     */
+    @Test
+    void sharedExpertsTrainAsOneDeviceAndAGateIsRefused() {
+        MlpShape expert = new MlpShape(256, Activation.GELU, true);
+        Architecture tiny = TransformerConfig.gpt(4, 64, 4, 32, 64).architecture();
+        MoeShape moe = MoeShape.routed(4, 2, expert).withCapacityFactor(1.25);
+        ComputationGraph graph = Transformer.build("moe-shared", tiny.withMoe(moe.withShared(expert, false)));
+        Map<String, INDArray> one = EquivalenceTest.train(graph, Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD),
+                OPTIONS, STEPS);
+        PlacementPlan pipeline = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
+        PlacementPlan experts = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
+        experts = experts.withOptions(experts.options().withExpertParallel(2));
+        for (PlacementPlan plan : List.of(pipeline, experts)) {
+            assertThat(EquivalenceTest.maxDifference(one, EquivalenceTest.train(graph, plan, OPTIONS, STEPS))).isLessThanOrEqualTo(1e-5);
+        }
+        ComputationGraph gated = Transformer.build("moe-gated", tiny.withMoe(moe.withShared(expert, true)));
+        PlacementPlan plan = Plans.plan(gated, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD);
+        assertThatThrownBy(() -> Executor.create(gated, Plans.lower(gated, plan), OPTIONS).close())
+                .hasMessage("op 'block0.combine': input 'block0.shared.gate' (linear, width 1) cannot be executed: the executor adds"
+                        + " shared experts' outputs of the hidden width 64, no shared-expert gate");
     }
 
     private static synchronized Map<String, INDArray> reference() {

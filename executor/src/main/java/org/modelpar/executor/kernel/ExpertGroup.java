@@ -1,17 +1,21 @@
 package org.modelpar.executor.kernel;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.modelpar.simulator.plan.PlanException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The expert-parallel group a device belongs to (Lepikhin et al., "GShard", ICLR 2021): e data-parallel replicas of
- * a stage, member m holding routed experts {@code [m E / e, (m + 1) E / e)} of every layer. An expert's kernel moves
- * each member's tokens for that expert to its holder ({@link #gather}) and the results back ({@link #scatter}): one
- * expert's share of the layer's dispatch and combine all-to-alls, as direct sends. Every member makes the same calls
- * in the same order (the same kernels in the same program).
+ * a stage, member m holding routed experts {@code [m E / e, (m + 1) E / e)} of every layer. A layer's experts move
+ * each member's tokens for an expert to its holder and the results back: the layer's dispatch and combine all-to-alls,
+ * as tagged point-to-point messages. A member {@link #post posts} without waiting, so it sends its tokens for every
+ * expert it does not hold before it runs its own experts on the tokens the others posted ({@link MoeExpert}).
  */
 public interface ExpertGroup {
+    /** What every expert-parallel message's tag starts with. */
+    String TAG_PREFIX = "ep ";
+
     /** No expert parallelism: the device holds every expert. */
     ExpertGroup SOLO = shapeOnly(1, 0);
 
@@ -21,14 +25,14 @@ public interface ExpertGroup {
     /** This device's member index in {@code [0, e)}. */
     int member();
 
-    /**
-     * Every member's {@code part} at {@code holder}: by member index on the holder, empty elsewhere (the others' parts
-     * are sent there).
-     */
-    List<INDArray> gather(int holder, INDArray part);
+    /** Sends {@code part} to member {@code to} under {@code tag} without waiting for it to be taken. */
+    void post(int to, String tag, INDArray part);
 
-    /** Member m's {@code parts.get(m)} from {@code holder} (which passes all of them) to m; every member gets its own. */
-    INDArray scatter(int holder, List<INDArray> parts);
+    /** What member {@code from} posted to this device under {@code tag}; waits for it. */
+    INDArray take(int from, String tag);
+
+    /** Every member's part under {@code tag}, by member index: {@code own} at this device's, the others taken. */
+    List<INDArray> collect(String tag, INDArray own);
 
     /**
      * The member holding expert {@code expert} of {@code experts}.
@@ -43,74 +47,45 @@ public interface ExpertGroup {
         return expert / (experts / size());
     }
 
+    /** The first expert of {@code experts} this device holds: its first expert op of a layer's forward, its last in backward. */
+    default int firstHeld(int experts) {
+        return member() * (experts / size());
+    }
+
     /**
-     * Member 0 of a group of {@code size} that runs alone and holds every expert, to measure a holder's memory: a gather
-     * allocates what receiving the other members' parts allocates (copies of its own part) and moves nothing.
+     * Member 0 of a group of {@code size} that runs alone and holds every expert, to measure a holder's memory: a
+     * collect allocates what receiving the other members' parts allocates (copies of its own part), posts move nothing.
      */
     static ExpertGroup alone(int size) {
-        return new ExpertGroup() {
-            @Override
-            public int size() {
-                return size;
-            }
-
-            @Override
-            public int member() {
-                return 0;
-            }
-
+        return new SolitaryGroup(size, 0) {
             @Override
             public int holder(int expert, int experts) {
-                ExpertGroup.super.holder(expert, experts);
+                super.holder(expert, experts);
                 return 0;
             }
 
             @Override
-            public List<INDArray> gather(int holder, INDArray part) {
-                List<INDArray> parts = new java.util.ArrayList<>(List.of(part));
-                for (int m = 1; m < size; m++) {
-                    parts.add(part.dup());
-                }
-                return parts;
+            public int firstHeld(int experts) {
+                return 0;
             }
 
             @Override
-            public INDArray scatter(int holder, List<INDArray> parts) {
-                return parts.get(0);
+            public void post(int to, String tag, INDArray part) {
+            }
+
+            @Override
+            public List<INDArray> collect(String tag, INDArray own) {
+                List<INDArray> parts = new ArrayList<>(List.of(own));
+                for (int m = 1; m < size(); m++) {
+                    parts.add(own.dup());
+                }
+                return parts;
             }
         };
     }
 
     /** A group that only describes which experts member {@code member} of {@code size} holds; its exchanges throw. */
     static ExpertGroup shapeOnly(int size, int member) {
-        return new ExpertGroup() {
-            @Override
-            public int size() {
-                return size;
-            }
-
-            @Override
-            public int member() {
-                return member;
-            }
-
-            @Override
-            public List<INDArray> gather(int holder, INDArray part) {
-                alone();
-                return List.of(part);
-            }
-
-            @Override
-            public INDArray scatter(int holder, List<INDArray> parts) {
-                alone();
-                return parts.get(0);
-            }
-
-            private void alone() {
-                if (size > 1) {
-                    throw new UnsupportedOperationException("expert member " + member + " of " + size + " describes shapes only");
-                }
-            }
-        };
+        return new SolitaryGroup(size, member);
     }
 }

@@ -58,12 +58,26 @@ public final class Kernels {
                     1.0 / ((double) globalBatchSize * attr(op, "seq")));
             case "mse-loss" -> new MseLoss(1.0 / ((double) globalBatchSize * attr(op, "width")));
             case "moe-router" -> new MoeRouter(op.id(), attr(op, "hidden"), whole(op, tp, "experts"));
-            case "moe-expert" -> new MoeExpert(op.id(), expertIndex(op), Math.toIntExact(attr(op, "experts")), topK(op),
-                    Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op), experts);
-            case "moe-combine" -> new MoeCombine(topK(op), whole(op, tp, "seq"));
+            case "moe-expert" -> new MoeExpert(op.id(), layerOf(op, experts), expertIndex(op), Math.toIntExact(attr(op, "experts")),
+                    topK(op), Math.toIntExact(whole(op, tp, "tokens")), attr(op, "seq"), attr(op, "in"), geluIntermediate(op), experts);
+            case "moe-combine" -> new MoeCombine(Math.toIntExact(attr(op, "experts")), topK(op), whole(op, tp, "seq"));
             default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
                     + "' cannot be executed (the executor runs the op kinds of mlp, gpt and moe-tiny, docs/op-kinds.md)");
         };
+    }
+
+    /** The layer whose experts exchange together; with expert parallelism every routed expert must name one. */
+    private static String layerOf(OpNode op, ExpertGroup experts) {
+        if (op.layer().isEmpty() && experts.size() > 1) {
+            throw new GraphException("op '" + op.id() + "': a moe-expert needs a layer for expert parallelism (its layer's experts"
+                    + " exchange their tokens together), has none");
+        }
+        return op.layer();
+    }
+
+    /** Whether the op is a routed expert. */
+    static boolean isExpert(OpNode op) {
+        return op.kind().equals("moe-expert");
     }
 
     /** Whether the op is a loss (its output is the step's loss share, the start of backward). */
@@ -95,15 +109,18 @@ public final class Kernels {
             }
             case "moe-combine" -> {
                 String router = routerOf(graph, op, producers);
-                List<OpNode> experts = producers.stream().filter(p -> !p.equals(router)).map(p -> graph.op(p).orElseThrow()).toList();
-                for (OpNode e : experts) {
-                    if (!e.kind().equals("moe-expert")) {
-                        throw new GraphException("op '" + op.id() + "': input '" + e.id() + "' of kind " + e.kind()
-                                + " cannot be executed (the executor combines routed experts only, no shared experts)");
-                    }
-                }
-                experts.stream().sorted(Comparator.comparingInt(Kernels::expertIndex))
+                List<OpNode> inputs = producers.stream().filter(p -> !p.equals(router)).map(p -> graph.op(p).orElseThrow()).toList();
+                inputs.stream().filter(Kernels::isExpert).sorted(Comparator.comparingInt(Kernels::expertIndex))
                         .forEach(e -> out.add(Source.op(e.id())));
+                for (OpNode shared : inputs.stream().filter(e -> !isExpert(e)).toList()) {
+                    long width = shared.longAttribute("out").orElse(-1L);
+                    if (!shared.kind().equals("linear") || width != attr(op, "hidden")) {
+                        throw new GraphException("op '" + op.id() + "': input '" + shared.id() + "' (" + shared.kind() + ", width "
+                                + width + ") cannot be executed: the executor adds shared experts' outputs of the hidden width "
+                                + attr(op, "hidden") + ", no shared-expert gate");
+                    }
+                    out.add(Source.op(shared.id()));
+                }
                 out.add(Source.op(router));
             }
             default -> {
@@ -128,7 +145,7 @@ public final class Kernels {
                         + producers));
     }
 
-    private static int expertIndex(OpNode op) {
+    static int expertIndex(OpNode op) {
         long j = op.longAttribute("expert").orElse(-1L);
         long experts = attr(op, "experts");
         if (j < 0 || j >= experts) {
@@ -190,7 +207,7 @@ public final class Kernels {
         return t;
     }
 
-    private static long attr(OpNode op, String key) {
+    static long attr(OpNode op, String key) {
         long v = op.longAttribute(key).orElseThrow(() -> new GraphException("op '" + op.id()
                 + "': attribute " + key + " is required for kind " + op.kind()));
         if (v < 1) {

@@ -8,14 +8,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The combine of a mixture of experts: each token's output is the sum over the experts that took it of the
  * router's probability times that expert's output, {@code y_t = sum_j P[t, j] E_j(x_t)} (Fedus et al., "Switch
- * Transformers", JMLR 2022, equation 2, for k experts per token as in Lepikhin et al., "GShard", 2021). Inputs: the
- * experts' outputs {@code [samples * capacity, hidden]} in expert order, then the router's probabilities.
+ * Transformers", JMLR 2022, equation 2, for k experts per token as in Lepikhin et al., "GShard", 2021), plus the
+ * outputs of the shared experts, which see every token (DeepSeek-AI, "DeepSeekMoE", 2024, equation 9). Inputs: the
+ * routed experts' outputs {@code [samples * capacity, hidden]} in expert order, the shared experts' {@code [tokens,
+ * hidden]}, then the router's probabilities.
  */
 final class MoeCombine implements Kernel {
+    private final int experts;
     private final int topK;
     private final long seq;
 
-    MoeCombine(int topK, long seq) {
+    MoeCombine(int experts, int topK, long seq) {
+        this.experts = experts;
         this.topK = topK;
         this.seq = seq;
     }
@@ -27,22 +31,26 @@ final class MoeCombine implements Kernel {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        int experts = inputs.size() - 1;
-        INDArray probs = inputs.get(experts);
+        INDArray probs = inputs.get(inputs.size() - 1);
         Routing r = routing(inputs);
         INDArray out = null;
         for (int j = 0; j < experts; j++) {
             INDArray term = r.undispatch(inputs.get(j), j).muliColumnVector(probs.getColumn(j, true));
             out = out == null ? term : out.addi(term);
         }
+        for (int i = experts; i < inputs.size() - 1; i++) {
+            out.addi(inputs.get(i));
+        }
         return new Forward(out, inputs);
     }
 
-    /** {@code dE_j = P[t, j] dy_t} on expert j's slots; {@code dP[t, j] = dy_t . E_j(x_t)} where expert j took token t. */
+    /**
+     * {@code dE_j = P[t, j] dy_t} on expert j's slots; {@code dP[t, j] = dy_t . E_j(x_t)} where expert j took token t;
+     * a shared expert's gradient is {@code dy} itself.
+     */
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        int experts = saved.size() - 1;
-        INDArray probs = saved.get(experts);
+        INDArray probs = saved.get(saved.size() - 1);
         Routing r = routing(saved);
         List<INDArray> grads = new ArrayList<>();
         INDArray dProbs = probs.ulike();
@@ -50,6 +58,9 @@ final class MoeCombine implements Kernel {
             INDArray pj = probs.getColumn(j, true);
             grads.add(r.dispatch(g.mulColumnVector(pj), j));
             dProbs.putColumn(j, g.mul(r.undispatch(saved.get(j), j)).sum(true, 1));
+        }
+        for (int i = experts; i < saved.size() - 1; i++) {
+            grads.add(g);
         }
         grads.add(dProbs);
         return new Backward(grads, Map.of());

@@ -12,17 +12,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * One routed expert of a mixture of experts: a GeLU MLP ({@code fc1}, GeLU, {@code fc2}, with biases) run on the
  * tokens {@link Routing} sends it, {@code capacity} slots per sample. Inputs: the tokens' rows {@code [tokens, hidden]},
  * then the router's probabilities (which choose the tokens and carry no gradient here). Output: the expert's
- * slots {@code [samples * capacity, hidden]}, which the combine weights and sums.
+ * slots {@code [samples * capacity, hidden]}, which the combine weights and sums. It saves its inputs (kept anyway by
+ * the router) and the slots it ran on, which its backward reads.
  *
- * <p>With expert parallelism ({@link ExpertGroup}) only the expert's holder has its parameters: every member sends
- * it its slots, the holder runs the MLP on all members' slots (in member order) and sends each its outputs back; in
- * backward the output gradients go to the holder and the input gradients back. The kernel keeps nothing of its own
- * for backward (its inputs are the norm's and the router's outputs, which are kept anyway, and its output is the
- * combine's input): the backward dispatches the tokens again (every member sending its slots to the holder with its
- * output gradients) and recomputes {@code fc1} and the GeLU, so a device holds what the graph counts for the op.
+ * <p>With expert parallelism ({@link ExpertGroup}) only the expert's holder has its parameters, and a layer's experts
+ * run as GShard's dispatch, local experts and combine (Lepikhin et al., ICLR 2021, section 3.2). A member runs its own
+ * experts first ({@link ExpertOrder}): the first of them posts the member's slots for every expert it does not hold
+ * to their holders, each held expert collects all members' slots (in member order), runs the MLP on them, keeps them
+ * for backward and posts each member its outputs; an expert held elsewhere takes its outputs from the holder. So a
+ * member runs its experts while its tokens for the others are in flight. Backward runs in reverse: an expert held
+ * elsewhere posts its output gradients to the holder and hands on no input gradient, a held expert collects the
+ * members' output gradients, computes its weight gradients and posts each member its input gradients, and the
+ * member's first held expert (its last backward of the layer) adds in the input gradients of the experts held
+ * elsewhere. The exchanges move each member's slots once each way per pass, what the simulator's all-to-alls price;
+ * a split backward (ZB-H1) posts the output gradients again for the weight pass.
  */
 final class MoeExpert implements Kernel {
+    private final String layer;
     private final int expert;
+    private final int experts;
     private final int topK;
     private final int capacity;
     private final long seq;
@@ -32,10 +40,15 @@ final class MoeExpert implements Kernel {
     private final ExpertGroup group;
     private final int holder;
     private final List<ParameterSpec> params;
+    private long forwards;
+    private long backwards;
+    private long weightPasses;
 
-    MoeExpert(String opId, int expert, int experts, int topK, int capacity, long seq, long hidden, long intermediate,
+    MoeExpert(String opId, String layer, int expert, int experts, int topK, int capacity, long seq, long hidden, long intermediate,
               ExpertGroup group) {
+        this.layer = layer;
         this.expert = expert;
+        this.experts = experts;
         this.topK = topK;
         this.capacity = capacity;
         this.seq = seq;
@@ -52,6 +65,11 @@ final class MoeExpert implements Kernel {
         return holder == group.member();
     }
 
+    /** Whether this is the member's first expert of the layer in forward order (its last in backward). */
+    private boolean first() {
+        return expert == group.firstHeld(experts);
+    }
+
     @Override
     public List<ParameterSpec> parameters() {
         return params;
@@ -59,13 +77,23 @@ final class MoeExpert implements Kernel {
 
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
-        INDArray mine = Routing.of(inputs.get(1), topK, samples, capacity).dispatch(inputs.get(0), expert);
-        List<INDArray> slots = group.gather(holder, mine);
-        if (!holds()) {
-            return new Forward(group.scatter(holder, List.of()), inputs);
+        long n = forwards++;
+        INDArray x = inputs.get(0);
+        Routing routing = Routing.of(inputs.get(1), topK, samples, capacity);
+        if (first()) {
+            for (int k = 0; k < experts; k++) {
+                if (group.holder(k, experts) != group.member()) {
+                    group.post(group.holder(k, experts), tag(k, "dispatch", n), routing.dispatch(x, k));
+                }
+            }
         }
-        INDArray act = gelu.forward(List.of(fc1.forward(List.of(stack(slots)), p, samples).output()), p, samples).output();
-        return new Forward(group.scatter(holder, split(fc2.forward(List.of(act), p, samples).output())), inputs);
+        if (!holds()) {
+            return new Forward(group.take(holder, tag(expert, "combine", n)), inputs);
+        }
+        INDArray slots = stack(group.collect(tag(expert, "dispatch", n), routing.dispatch(x, expert)));
+        INDArray act = gelu.forward(List.of(fc1.forward(List.of(slots), p, samples).output()), p, samples).output();
+        List<INDArray> out = postOthers(split(fc2.forward(List.of(act), p, samples).output()), "combine", n);
+        return new Forward(out.get(group.member()), List.of(x, inputs.get(1), slots));
     }
 
     @Override
@@ -73,7 +101,7 @@ final class MoeExpert implements Kernel {
         return true;
     }
 
-    /** A member that does not hold the expert sends its holder what the holder's weight gradients need. */
+    /** A member that does not hold the expert posts its holder the output gradients the weight gradients need. */
     @Override
     public boolean runsWeightPass() {
         return true;
@@ -81,38 +109,33 @@ final class MoeExpert implements Kernel {
 
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return pass(g, saved, p, true, true);
+        return pass(g, saved, p, true, true, backwards++);
     }
 
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return pass(g, saved, p, true, false).inputGrads();
+        return pass(g, saved, p, true, false, backwards++).inputGrads();
     }
 
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return pass(g, saved, p, false, true).paramGrads();
+        return pass(g, saved, p, false, true, weightPasses++).paramGrads();
     }
 
     /**
-     * The backward, or its input- or weight-gradient part (ZB-H1's B and W): every member sends the holder its slots
-     * again beside their output gradients ({@code [slots | gradient]} per row); the holder recomputes {@code fc1} and the
-     * GeLU over all of them and, for the input gradients, sends each member its slots' gradients back.
+     * The backward, or its input- or weight-gradient part (ZB-H1's B and W): the holder collects every member's output
+     * gradients ({@code gradient} messages; {@code weight gradient} for a weight pass), recomputes {@code fc1} and the
+     * GeLU over the slots it saved and, for the input gradients, posts each member its slots' gradients.
      */
-    private Backward pass(INDArray g, List<INDArray> saved, Map<String, INDArray> p, boolean inputs, boolean weights) {
-        INDArray probs = saved.get(1);
-        int samples = Math.toIntExact(probs.rows() / seq);
-        Routing routing = Routing.of(probs, topK, samples, capacity);
-        INDArray mine = routing.dispatch(saved.get(0), expert);
-        List<INDArray> received = group.gather(holder, group.size() == 1 ? mine : Nd4j.hstack(mine, g));
+    private Backward pass(INDArray g, List<INDArray> saved, Map<String, INDArray> p, boolean inputs, boolean weights, long n) {
+        String gradients = inputs ? "gradient" : "weight gradient";
         if (!holds()) {
-            INDArray dx = inputs ? routing.undispatch(group.scatter(holder, List.of()), expert) : null;
-            return new Backward(Arrays.asList(dx, null), Map.of());
+            group.post(holder, tag(expert, gradients, n), g);
+            return new Backward(Arrays.asList(null, null), Map.of());
         }
-        long hidden = mine.columns();
-        INDArray both = stack(received);
-        INDArray in = group.size() == 1 ? mine : Tensors.columns(both, 0, hidden);
-        INDArray gradOut = group.size() == 1 ? g : Tensors.columns(both, hidden, hidden);
+        INDArray in = saved.get(2);
+        INDArray gradOut = stack(group.collect(tag(expert, gradients, n), g));
+        int samples = Math.toIntExact(saved.get(1).rows() / seq);
         INDArray pre = fc1.forward(List.of(in), p, samples).output();
         INDArray act = gelu.forward(List.of(pre), p, samples).output();
         INDArray dPre = gelu.backward(fc2.inputGradients(gradOut, List.of(act), p).get(0), List.of(pre), p).inputGrads().get(0);
@@ -121,9 +144,36 @@ final class MoeExpert implements Kernel {
             grads.putAll(fc2.weightGradients(gradOut, List.of(act), p));
             grads.putAll(fc1.weightGradients(dPre, List.of(in), p));
         }
-        INDArray dx = inputs ? routing.undispatch(group.scatter(holder, split(fc1.inputGradients(dPre, List.of(in), p).get(0))), expert)
-                : null;
+        if (!inputs) {
+            return new Backward(Arrays.asList(null, null), grads);
+        }
+        List<INDArray> dSlots = postOthers(split(fc1.inputGradients(dPre, List.of(in), p).get(0)), "input gradient", n);
+        Routing routing = Routing.of(saved.get(1), topK, samples, capacity);
+        INDArray dx = routing.undispatch(dSlots.get(group.member()), expert);
+        if (first()) {
+            for (int k = 0; k < experts; k++) {
+                int h = group.holder(k, experts);
+                if (h != group.member()) {
+                    dx.addi(routing.undispatch(group.take(h, tag(k, "input gradient", n)), k));
+                }
+            }
+        }
         return new Backward(Arrays.asList(dx, null), grads);
+    }
+
+    /** Posts member m its {@code parts.get(m)} for every other member; returns the parts. */
+    private List<INDArray> postOthers(List<INDArray> parts, String what, long n) {
+        for (int m = 0; m < parts.size(); m++) {
+            if (m != group.member()) {
+                group.post(m, tag(expert, what, n), parts.get(m));
+            }
+        }
+        return parts;
+    }
+
+    /** The tag of the n-th exchange of {@code what} for expert {@code k} of this layer: the same on every member. */
+    private String tag(int k, String what, long n) {
+        return ExpertGroup.TAG_PREFIX + layer + " expert " + k + " " + what + " " + n;
     }
 
     private static INDArray stack(List<INDArray> parts) {

@@ -3,6 +3,7 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -100,9 +101,12 @@ final class Routing {
         return slots;
     }
 
-    /** Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row. */
+    /**
+     * Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row: two native ops (the
+     * padding's concatenation and one gather), whatever the rows.
+     */
     private static INDArray gather(INDArray rows, int[] index) {
         INDArray padded = Nd4j.vstack(rows, Nd4j.zeros(rows.dataType(), 1, rows.columns()));
-        return padded.getRows(index);
+        return Nd4j.exec(new Gather(padded, index, 0))[0];
     }
 }

@@ -22,9 +22,9 @@ import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One stage's ops wired into a forward and a backward pass. Inputs are the boundary tensors received
- * from the previous stage (keyed by producer op id) plus the step's input data and targets; outputs are
- * the boundary tensors for the next stage and the stage's share of the loss.
+ * One stage's ops wired into a forward and a backward pass (a layer's experts in its expert member's order). Inputs are the
+ * boundary tensors received from the previous stage (keyed by producer op id) plus the step's input data and targets;
+ * outputs are the boundary tensors for the next stage and the stage's share of the loss.
  */
 public final class StageModel {
     private final List<OpNode> ops;
@@ -56,7 +56,7 @@ public final class StageModel {
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize, OpTimer timer, TensorParallel tp,
                       ExpertGroup experts) {
         this.timer = timer;
-        this.ops = boundary.ops(stage);
+        this.ops = org.modelpar.executor.kernel.ExpertOrder.heldFirst(boundary.ops(stage), experts);
         this.received = boundary.received(stage);
         this.sent = boundary.sent(stage);
         for (OpNode op : ops) {

@@ -121,6 +121,13 @@ class GradientCheckTest {
                 List.of(randn(4, 4), randn(4, 4), randn(4, 4), probs(8, 3)));
     }
 
+    /** A shared expert's output (every token's row) is added to the routed experts' combination. */
+    @Test
+    void moeCombineWithASharedExpert() {
+        check(kernel("moe-combine", Map.of("hidden", "4", "experts", "3", "topK", "2", "seq", "4")), 2,
+                List.of(randn(4, 4), randn(4, 4), randn(4, 4), randn(8, 4), probs(8, 3)));
+    }
+
     private INDArray probs(int tokens, int experts) {
         return Tensors.softmaxRows(randn(tokens, experts));
     }

@@ -59,7 +59,7 @@ class KernelLaunchCountTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt:layers=1,hidden=64,heads=4,seq=32,vocab=64", "mlp:layers=2,width=16"})
+    @ValueSource(strings = {"gpt:layers=1,hidden=64,heads=4,seq=32,vocab=64", "mlp:layers=2,width=16", "moe-tiny"})
     void tableMatchesTheOpsTheKernelsRun(String spec) {
         ComputationGraph graph = ModelZoo.build(spec);
         int samples = 2;

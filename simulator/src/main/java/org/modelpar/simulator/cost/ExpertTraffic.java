@@ -16,8 +16,9 @@ import org.modelpar.simulator.plan.Recompute;
  * "GShard", ICLR 2021; Fedus et al., "Switch Transformers", JMLR 2022): every mixture-of-experts layer
  * dispatches its tokens to the experts' devices and combines their outputs back, two all-to-alls per layer
  * each way (a fully recomputing backward re-runs the forward's too). The bytes come from the graph: a routed
- * expert's ({@value PlanLayout#EXPERT_KIND}) input tensors are its dispatched tokens (and routing weights), its
- * output tensors what the combine gathers; per device, the replica's samples of them, scaled to the precision.
+ * expert's ({@value PlanLayout#EXPERT_KIND}) input tensors are its dispatched tokens (its routing weights, from the
+ * {@value #ROUTER_KIND}, stay where the combine weights by them), its output tensors what the combine gathers; per
+ * device, the replica's samples of them, scaled to the precision.
  * With expert-parallel degree e a device keeps (e-1)/e of them on its own experts' peers' side: an all-to-all
  * moves {@code (e-1)/e x S} through each member's links, as one ring pass does. With e = 1 there are none.
  *
@@ -26,6 +27,8 @@ import org.modelpar.simulator.plan.Recompute;
  */
 public record ExpertTraffic(int collectives, long bytes) {
     public static final ExpertTraffic NONE = new ExpertTraffic(0, 0);
+    /** The kind of the op whose routing weights an expert reads and the all-to-alls do not move. */
+    public static final String ROUTER_KIND = "moe-router";
 
     /** The all-to-alls of a forward ({@code backward} false) or backward pass of {@code stage}. */
     public static ExpertTraffic of(PlanLayout layout, int stage, boolean backward) {
@@ -48,7 +51,9 @@ public record ExpertTraffic(int collectives, long bytes) {
             if (op.kind().equals(PlanLayout.EXPERT_KIND)) {
                 layers.add(op.layer().isEmpty() ? op.id() : op.layer());
                 for (TensorEdge in : graph.incoming(op.id())) {
-                    perSample = Math.addExact(perSample, in.bytes());
+                    if (!graph.op(in.from()).orElseThrow().kind().equals(ROUTER_KIND)) {
+                        perSample = Math.addExact(perSample, in.bytes());
+                    }
                 }
                 for (TensorEdge out : graph.outgoing(op.id())) {
                     perSample = Math.addExact(perSample, out.bytes());

@@ -24,7 +24,8 @@ import org.modelpar.simulator.cost.BackwardSplit;
  *   <li>{@code softmax}: its output and the attention-dropout mask (with the context's probabilities input,
  *       the attention core that selective recomputation drops);</li>
  *   <li>{@code swiglu}: its input and its two pre-activations; {@code embedding}: the embedding-dropout mask
- *       (its token ids are model inputs); {@code cross-entropy}: its logits input in fp32;
+ *       (its token ids are model inputs); {@code cross-entropy}: its logits input in fp32; {@code moe-expert}: its
+ *       dispatched tokens and routing weights (on the expert's holder under expert parallelism) and its output;
  *       {@code residual-add}: nothing; other kinds: their output.</li>
  * </ul>
  * How each stashed tensor is split follows {@link TensorSplit} (by its producer; masks and outputs by their
@@ -131,6 +132,7 @@ final class ActivationRules {
             case "embedding" -> mask(op, out);
             case "swiglu" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(2 * e, out)));
             case "cross-entropy" -> inputs(op, 4, false);
+            case "moe-expert" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(e, out)));
             case "linear" -> inputs(op, e, false).plus(split.feedsResidual(op) ? mask(op, out) : Stash.NONE);
             case "layernorm", "rmsnorm", "attention-scores", "attention-context", "gelu", "logits" -> inputs(op, e, false);
             default -> value(op, Math.multiplyExact(e, out));

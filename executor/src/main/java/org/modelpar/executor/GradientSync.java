@@ -75,9 +75,10 @@ final class GradientSync implements AutoCloseable {
      * its group, or of a tied weight's (after waiting for the overlapped ones); an overlapped one only starts here:
      * its buckets run as {@link #completed} reports their gradients, and {@link #awaitOverlapped} records its span.
      *
-     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them
+     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them,
+     *                        one list per op
      */
-    void allReduce(int step, int index, AllReduce a, List<String> completionOrder) throws InterruptedException {
+    void allReduce(int step, int index, AllReduce a, List<List<String>> completionOrder) throws InterruptedException {
         if (a.overlapsBackward()) {
             arm(step, index, a, a.group(), completionOrder, this::allReduceBucket);
             return;
@@ -91,13 +92,21 @@ final class GradientSync implements AutoCloseable {
     }
 
     /** Starts an overlapped reduction of {@code c}'s stage: its buckets run as {@link #completed} reports their gradients. */
-    private void arm(int step, int index, Collective c, List<String> group, List<String> completionOrder,
+    private void arm(int step, int index, Collective c, List<String> group, List<List<String>> completionOrder,
                      BucketedReduce.Reducer reducer) {
-        Map<String, INDArray> order = new LinkedHashMap<>();
-        completionOrder.stream().filter(parametersOf(c.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
-        parametersOf(c.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
-        order.keySet().removeAll(splitExperts);
-        armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, order), reducer, step, index,
+        List<String> reduced = parametersOf(c.stage()).stream().filter(n -> !splitExperts.contains(n)).toList();
+        Set<String> left = new java.util.LinkedHashSet<>(reduced);
+        List<Map<String, INDArray>> groups = new java.util.ArrayList<>();
+        for (List<String> op : completionOrder) {
+            Map<String, INDArray> g = new LinkedHashMap<>();
+            op.stream().filter(left::remove).forEach(n -> g.put(n, state.grads.get(n)));
+            groups.add(g);
+        }
+        // gradients no op of the pass completes form the last group
+        Map<String, INDArray> rest = new LinkedHashMap<>();
+        left.forEach(n -> rest.put(n, state.grads.get(n)));
+        groups.add(rest);
+        armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, groups), reducer, step, index,
                 c, run.ticker().nanos()));
     }
 
@@ -107,9 +116,10 @@ final class GradientSync implements AutoCloseable {
      * overlapped one only starts here, in buckets as for the all-reduce: each bucket's tensors are cut into the same
      * parts, so every replica ends with the same sums of its parts as after one reduce-scatter of the whole stage.
      *
-     * @param completionOrder with an overlapped {@code rs}, the stage's parameters in the order its last pass completes them
+     * @param completionOrder with an overlapped {@code rs}, the stage's parameters in the order its last pass completes them,
+     *                        one list per op
      */
-    void reduceScatter(int step, int index, ReduceScatter rs, List<String> completionOrder) throws InterruptedException {
+    void reduceScatter(int step, int index, ReduceScatter rs, List<List<String>> completionOrder) throws InterruptedException {
         ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
         sharded.put(rs.stage(), shards);
         if (rs.unit() >= 0) {

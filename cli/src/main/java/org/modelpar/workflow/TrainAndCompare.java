@@ -102,7 +102,8 @@ public final class TrainAndCompare {
         MachineMemory.requireTrainable(graph, cluster, plan, settings.workerCommand().isPresent(), MachineMemory.availableBytes());
         StepProgram program = Lowering.lower(graph, cluster, plan);
         LocalTraining.CalibratedPrediction calibration =
-                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
+                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
+                        settings.workerCommand().isPresent());
         Consumer<StepResult> everyStep = r -> {
             calibration.afterStep();
             onStep.accept(r);

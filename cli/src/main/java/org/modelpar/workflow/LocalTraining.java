@@ -14,6 +14,7 @@ import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
@@ -104,6 +105,11 @@ public final class LocalTraining {
         /** The host capacity measured during the run, if its devices share a host. */
         public java.util.OptionalDouble hostCapacity() {
             return calibration.hostCapacity();
+        }
+
+        /** The link between the workers measured during the run, if they share a host. */
+        public Optional<LinkProfile> link() {
+            return sharedWorkers > 1 ? link.link() : Optional.empty();
         }
 
         /**

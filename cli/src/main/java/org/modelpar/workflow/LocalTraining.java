@@ -84,11 +84,11 @@ public final class LocalTraining {
         public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
                                     boolean workerProcesses) {
             this.calibration = new Calibration(graph, plan, seed);
-            this.link = new LinkSamples(workerProcesses);
             this.steps = steps;
             this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
                     .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                     .count();
+            this.link = new LinkSamples(workerProcesses, Math.max(0, sharedWorkers - 1));
         }
 
         /** Called after each training step: samples the kernels once per step of the second half. */

@@ -17,12 +17,18 @@ class LinkSamplesTest {
 
     @Test
     void noLinkBeforeTheFirstSampleThenTheMeasuredOneOverThreads() {
-        LinkSamples samples = new LinkSamples(false);
+        LinkSamples samples = new LinkSamples(false, 1);
         assertThat(samples.link()).isEmpty();
         samples.sample();
         assertThat(samples.link()).hasValueSatisfying(l -> {
             assertThat(l.latencySeconds()).isPositive();
             assertThat(l.bandwidthBytesPerSecond()).isPositive();
         });
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("modelpar-link-busy"));
+    }
+
+    @Test
+    void refusesNegativeBusyThreads() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkSamples(false, -1)).hasMessageContaining("-1");
     }
 }

@@ -1,9 +1,12 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.modelpar.executor.kernel.Tensors;
@@ -50,6 +53,25 @@ final class BucketedReduce {
                 grads.put(e.getKey(), e.getValue());
             }
         }
+    }
+
+    /**
+     * The buckets of {@code reduced}'s gradients (in {@code grads}), grouped by {@code completionOrder} (one list per op,
+     * in the order the backward completes them); the gradients no op completes form the last group.
+     */
+    static BucketedReduce of(String id, List<String> group, Collection<List<String>> completionOrder, List<String> reduced,
+                             Map<String, INDArray> grads) {
+        Set<String> left = new LinkedHashSet<>(reduced);
+        List<Map<String, INDArray>> groups = new ArrayList<>();
+        for (List<String> op : completionOrder) {
+            Map<String, INDArray> g = new LinkedHashMap<>();
+            op.stream().filter(left::remove).forEach(n -> g.put(n, grads.get(n)));
+            groups.add(g);
+        }
+        Map<String, INDArray> rest = new LinkedHashMap<>();
+        left.forEach(n -> rest.put(n, grads.get(n)));
+        groups.add(rest);
+        return new BucketedReduce(id, group, groups);
     }
 
     /** How many buckets the gradients were cut into. */

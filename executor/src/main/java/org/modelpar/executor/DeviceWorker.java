@@ -167,9 +167,9 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof Free f) {
             free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            sync.allReduce(step, index, a, a.overlapsBackward() ? completionOrder(a.stage()) : List.of());
+            sync.allReduce(step, index, a, a.overlapsBackward() ? chunk(a.stage()).model().gradientsCompletedBy() : Map.of());
         } else if (in instanceof ReduceScatter rs) {
-            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? completionOrder(rs.stage()) : List.of());
+            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? chunk(rs.stage()).model().gradientsCompletedBy() : Map.of());
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
@@ -264,11 +264,6 @@ final class DeviceWorker implements AutoCloseable {
                 throw new RunControl.Aborted();
             }
         };
-    }
-
-    /** {@code stage}'s parameters in the order its backward completes their gradients, one list per op. */
-    private List<List<String>> completionOrder(int stage) {
-        return List.copyOf(chunk(stage).model().gradientsCompletedBy().values());
     }
 
     private Chunk chunk(int stage) {

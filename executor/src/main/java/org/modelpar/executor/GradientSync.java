@@ -75,12 +75,12 @@ final class GradientSync implements AutoCloseable {
      * its group, or of a tied weight's (after waiting for the overlapped ones); an overlapped one only starts here:
      * its buckets run as {@link #completed} reports their gradients, and {@link #awaitOverlapped} records its span.
      *
-     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them,
-     *                        one list per op
+     * @param completedBy with an overlapped {@code a}, the stage's parameters each op completes, in the order its last pass
+     *                    completes them
      */
-    void allReduce(int step, int index, AllReduce a, List<List<String>> completionOrder) throws InterruptedException {
+    void allReduce(int step, int index, AllReduce a, Map<String, List<String>> completedBy) throws InterruptedException {
         if (a.overlapsBackward()) {
-            arm(step, index, a, a.group(), completionOrder, this::allReduceBucket);
+            arm(step, index, a, a.group(), completedBy, this::allReduceBucket);
             return;
         }
         if (!a.tiedOp().isEmpty()) {
@@ -92,22 +92,11 @@ final class GradientSync implements AutoCloseable {
     }
 
     /** Starts an overlapped reduction of {@code c}'s stage: its buckets run as {@link #completed} reports their gradients. */
-    private void arm(int step, int index, Collective c, List<String> group, List<List<String>> completionOrder,
+    private void arm(int step, int index, Collective c, List<String> group, Map<String, List<String>> completedBy,
                      BucketedReduce.Reducer reducer) {
         List<String> reduced = parametersOf(c.stage()).stream().filter(n -> !splitExperts.contains(n)).toList();
-        Set<String> left = new java.util.LinkedHashSet<>(reduced);
-        List<Map<String, INDArray>> groups = new java.util.ArrayList<>();
-        for (List<String> op : completionOrder) {
-            Map<String, INDArray> g = new LinkedHashMap<>();
-            op.stream().filter(left::remove).forEach(n -> g.put(n, state.grads.get(n)));
-            groups.add(g);
-        }
-        // gradients no op of the pass completes form the last group
-        Map<String, INDArray> rest = new LinkedHashMap<>();
-        left.forEach(n -> rest.put(n, state.grads.get(n)));
-        groups.add(rest);
-        armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, groups), reducer, step, index,
-                c, run.ticker().nanos()));
+        armed.put(c.stage(), new Armed(BucketedReduce.of("step " + step + " " + c.name(), group, completedBy.values(), reduced,
+                state.grads), reducer, step, index, c, run.ticker().nanos()));
     }
 
     /**
@@ -116,10 +105,10 @@ final class GradientSync implements AutoCloseable {
      * overlapped one only starts here, in buckets as for the all-reduce: each bucket's tensors are cut into the same
      * parts, so every replica ends with the same sums of its parts as after one reduce-scatter of the whole stage.
      *
-     * @param completionOrder with an overlapped {@code rs}, the stage's parameters in the order its last pass completes them,
-     *                        one list per op
+     * @param completedBy with an overlapped {@code rs}, the stage's parameters each op completes, in the order its last
+     *                    pass completes them
      */
-    void reduceScatter(int step, int index, ReduceScatter rs, List<List<String>> completionOrder) throws InterruptedException {
+    void reduceScatter(int step, int index, ReduceScatter rs, Map<String, List<String>> completedBy) throws InterruptedException {
         ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
         sharded.put(rs.stage(), shards);
         if (rs.unit() >= 0) {
@@ -127,7 +116,7 @@ final class GradientSync implements AutoCloseable {
             return;
         }
         if (rs.overlapsBackward()) {
-            arm(step, index, rs, rs.group(), completionOrder, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
+            arm(step, index, rs, rs.group(), completedBy, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
             return;
         }
         reduceScatterBucket("step " + step + " " + rs.name(), rs.group(), shards, gradientsOf(rs.stage()));

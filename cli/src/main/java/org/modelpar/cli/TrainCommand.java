@@ -130,6 +130,8 @@ final class TrainCommand implements Runnable {
             ObjectNode busy = c.putObject("computeSeconds");
             cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
             outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
+            outcome.link().ifPresent(l -> c.putObject("link").put("latencySeconds", l.latencySeconds())
+                    .put("bandwidthBytesPerSecond", l.bandwidthBytesPerSecond()));
             var worst = c.putArray("worstInstructions");
             cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
                     .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));

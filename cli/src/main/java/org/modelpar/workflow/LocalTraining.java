@@ -10,9 +10,12 @@ import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
@@ -65,22 +68,27 @@ public final class LocalTraining {
      * The prediction a measurement is compared with: the plan simulated with op times measured by timing
      * the executor's own kernels on this machine (the roofline from the profile alone misses the fixed
      * cost of each small kernel call). Its timed passes are taken between the steps of the measured second
-     * half of the run ({@link #afterStep}), so on a machine whose speed drifts both see the same conditions.
+     * half of the run ({@link #afterStep}), so on a machine whose speed drifts both see the same conditions; so are
+     * the host's compute capacity and the link between its workers ({@link LinkSamples}).
      */
     public static final class CalibratedPrediction {
-        /** Host capacity is measured every this many sampled steps. */
+        /** Host capacity and link are measured every this many sampled steps. */
         private static final int HOST_EVERY = 5;
         private final Calibration calibration;
+        private final LinkSamples link;
         private final int steps;
         private final int sharedWorkers;
         private int done;
 
-        public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps) {
+        /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
+        public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
+                                    boolean workerProcesses) {
             this.calibration = new Calibration(graph, plan, seed);
             this.steps = steps;
             this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
                     .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                     .count();
+            this.link = new LinkSamples(workerProcesses, Math.max(0, sharedWorkers - 1));
         }
 
         /** Called after each training step: samples the kernels once per step of the second half. */
@@ -89,6 +97,7 @@ public final class LocalTraining {
                 calibration.sample();
                 if (sharedWorkers > 1 && (done - steps / 2) % HOST_EVERY == 1) {
                     calibration.sampleHost(sharedWorkers);
+                    link.sample();
                 }
             }
         }
@@ -98,10 +107,15 @@ public final class LocalTraining {
             return calibration.hostCapacity();
         }
 
+        /** The link between the workers measured during the run, if they share a host. */
+        public Optional<LinkProfile> link() {
+            return sharedWorkers > 1 ? link.link() : Optional.empty();
+        }
+
         /**
          * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
-         * the host capacity measured during the run in place of the profile's (a shared host's speed drifts),
-         * and with the op workspaces that this executor's kernels take ({@link KernelWorkspace}).
+         * the host capacity and the link between workers measured during the run in place of the profile's (a shared
+         * host's speed drifts), and with the op workspaces that this executor's kernels take ({@link KernelWorkspace}).
          */
         public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
@@ -111,9 +125,13 @@ public final class LocalTraining {
             if (calibration.hostCapacity().isPresent()) {
                 double c = calibration.hostCapacity().getAsDouble();
                 Map<String, Double> capacity = new LinkedHashMap<>();
-                cluster.computeCapacity().keySet().forEach(node ->
-                        capacity.put(node, Math.min(c, cluster.nodes().get(node).size())));
-                now = cluster.withComputeCapacity(capacity);
+                Map<String, NodeLinks> links = new LinkedHashMap<>(cluster.nodeLinks());
+                cluster.computeCapacity().keySet().forEach(node -> {
+                    capacity.put(node, Math.min(c, cluster.nodes().get(node).size()));
+                    link.link().ifPresent(l -> links.put(node, new NodeLinks(l, cluster.linksOf(node).interNode())));
+                });
+                now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), links,
+                        capacity, cluster.hosts(), cluster.processLinks());
             }
             return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
                     .withCostModel(calibration.costModel()));

@@ -13,6 +13,7 @@ import org.modelpar.executor.worker.ProcessTrainer;
 import org.modelpar.executor.worker.Rendezvous;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.Lowering;
@@ -78,8 +79,10 @@ public final class TrainAndCompare {
      * @param comparison   predicted vs measured step time, memory and instructions (last step)
      * @param program      the step program that was executed
      * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
+     * @param link         the link between its workers measured during the run, if they share a host
      */
-    public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity) {
+    public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity,
+                          Optional<LinkProfile> link) {
         /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
         public String traceJson(ComputationGraph graph) {
             return TraceFiles.json(result.timeline(), graph, program.plan());
@@ -102,7 +105,8 @@ public final class TrainAndCompare {
         MachineMemory.requireTrainable(graph, cluster, plan, settings.workerCommand().isPresent(), MachineMemory.availableBytes());
         StepProgram program = Lowering.lower(graph, cluster, plan);
         LocalTraining.CalibratedPrediction calibration =
-                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps());
+                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
+                        settings.workerCommand().isPresent());
         Consumer<StepResult> everyStep = r -> {
             calibration.afterStep();
             onStep.accept(r);
@@ -116,7 +120,7 @@ public final class TrainAndCompare {
         Comparison comparison = Comparison.of(calibration.simulate(graph, priced, plan).predictedSide(),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
-        return new Outcome(result, comparison, program, calibration.hostCapacity());
+        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.link());
     }
 
     /**

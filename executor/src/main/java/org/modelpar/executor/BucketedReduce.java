@@ -1,55 +1,82 @@
 package org.modelpar.executor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.simulator.plan.GradientBuckets;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One stage's data-parallel gradient all-reduce overlapped with its last backward pass, in buckets (Li et al.,
- * "PyTorch Distributed: Experiences on Accelerating Data Parallel Training", VLDB 2020, section 3.2.3): the
- * gradients are cut, in the order the backward completes them, into buckets of about {@link #BUCKET_BYTES}; a
- * bucket's ring all-reduce starts on the device's communication thread as soon as its last gradient is complete,
- * while the backward goes on. Every replica completes the gradients in the same order, so every member starts
- * the same buckets in the same order ({@code <id> b<k>}), and the communication thread runs them one after another.
+ * One stage's data-parallel gradient all-reduce overlapped with its last backward pass, in buckets (Li et al., "PyTorch
+ * Distributed: Experiences on Accelerating Data Parallel Training", VLDB 2020, section 3.2.3): the gradients, one group
+ * per op in the order the backward completes them, are cut into buckets as {@link GradientBuckets} says (the rule the
+ * simulator prices the reduction's ring latencies by); a bucket's ring all-reduce starts on the device's communication
+ * thread as soon as its last gradient is complete, while the backward goes on. Every replica completes the gradients in
+ * the same order, so every member starts the same buckets in the same order ({@code <id> b<k>}), and the communication
+ * thread runs them one after another.
  */
 final class BucketedReduce {
-    /** Bucket size: PyTorch DDP's 25 MB scaled to the executor's small models, so that a stage has several. */
-    static final long BUCKET_BYTES = 256 * 1024;
-
     private final String id;
     private final List<String> group;
-    private final Map<String, INDArray> grads;
+    private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private final List<List<String>> buckets = new ArrayList<>();
     private final List<Integer> missing = new ArrayList<>();
     private final Map<String, Integer> bucketOf = new LinkedHashMap<>();
     private final List<Future<Long>> started = new ArrayList<>();
 
     /**
-     * @param id    the collective's id, unique in the run
-     * @param group the data-parallel group, in ring order
-     * @param order the stage's gradients in the order the backward completes them
+     * @param id     the collective's id, unique in the run
+     * @param group  the data-parallel group, in ring order
+     * @param groups the stage's gradients, one group per op, in the order the backward completes them
      */
-    BucketedReduce(String id, List<String> group, Map<String, INDArray> order) {
+    BucketedReduce(String id, List<String> group, List<Map<String, INDArray>> groups) {
         this.id = id;
         this.group = List.copyOf(group);
-        this.grads = new LinkedHashMap<>(order);
-        long bytes = BUCKET_BYTES;
-        for (Map.Entry<String, INDArray> e : order.entrySet()) {
-            if (bytes >= BUCKET_BYTES) {
-                buckets.add(new ArrayList<>());
-                missing.add(0);
-                bytes = 0;
+        int[] bucket = GradientBuckets.cut(groups.stream()
+                .mapToLong(g -> g.values().stream().mapToLong(Tensors::bytes).sum()).toArray());
+        for (int k = 0; k < groups.size(); k++) {
+            for (Map.Entry<String, INDArray> e : groups.get(k).entrySet()) {
+                if (bucket[k] == buckets.size()) {
+                    buckets.add(new ArrayList<>());
+                    missing.add(0);
+                }
+                buckets.get(bucket[k]).add(e.getKey());
+                missing.set(bucket[k], missing.get(bucket[k]) + 1);
+                bucketOf.put(e.getKey(), bucket[k]);
+                grads.put(e.getKey(), e.getValue());
             }
-            buckets.get(buckets.size() - 1).add(e.getKey());
-            missing.set(buckets.size() - 1, missing.get(buckets.size() - 1) + 1);
-            bucketOf.put(e.getKey(), buckets.size() - 1);
-            bytes += Tensors.bytes(e.getValue());
         }
+    }
+
+    /**
+     * The buckets of {@code reduced}'s gradients (in {@code grads}), grouped by {@code completionOrder} (one list per op,
+     * in the order the backward completes them); the gradients no op completes form the last group.
+     */
+    static BucketedReduce of(String id, List<String> group, Collection<List<String>> completionOrder, List<String> reduced,
+                             Map<String, INDArray> grads) {
+        Set<String> left = new LinkedHashSet<>(reduced);
+        List<Map<String, INDArray>> groups = new ArrayList<>();
+        for (List<String> op : completionOrder) {
+            Map<String, INDArray> g = new LinkedHashMap<>();
+            op.stream().filter(left::remove).forEach(n -> g.put(n, grads.get(n)));
+            groups.add(g);
+        }
+        Map<String, INDArray> rest = new LinkedHashMap<>();
+        left.forEach(n -> rest.put(n, grads.get(n)));
+        groups.add(rest);
+        return new BucketedReduce(id, group, groups);
+    }
+
+    /** How many buckets the gradients were cut into. */
+    int buckets() {
+        return buckets.size();
     }
 
     /** Notes that these gradients are complete; starts every bucket that is now complete, in bucket order. */

@@ -149,9 +149,9 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof Free f) {
             passes.free(f.stage(), f.microBatch());
         } else if (in instanceof AllReduce a) {
-            sync.allReduce(step, index, a, a.overlapsBackward() ? passes.chunk(a.stage()).model().completionOrder() : List.of());
+            sync.allReduce(step, index, a, a.overlapsBackward() ? passes.chunk(a.stage()).model().gradientsCompletedBy() : Map.of());
         } else if (in instanceof ReduceScatter rs) {
-            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? passes.chunk(rs.stage()).model().completionOrder() : List.of());
+            sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? passes.chunk(rs.stage()).model().gradientsCompletedBy() : Map.of());
         } else if (in instanceof AllGather g && g.unit() >= 0) {
             gathers.orElseThrow(() -> new IllegalStateException(g.name() + " on a device that holds its parameters whole")).gather(step, g);
         } else if (in instanceof AllGather g) {

@@ -75,11 +75,12 @@ final class GradientSync implements AutoCloseable {
      * its group, or of a tied weight's (after waiting for the overlapped ones); an overlapped one only starts here:
      * its buckets run as {@link #completed} reports their gradients, and {@link #awaitOverlapped} records its span.
      *
-     * @param completionOrder with an overlapped {@code a}, the stage's parameters in the order its last pass completes them
+     * @param completedBy with an overlapped {@code a}, the stage's parameters each op completes, in the order its last pass
+     *                    completes them
      */
-    void allReduce(int step, int index, AllReduce a, List<String> completionOrder) throws InterruptedException {
+    void allReduce(int step, int index, AllReduce a, Map<String, List<String>> completedBy) throws InterruptedException {
         if (a.overlapsBackward()) {
-            arm(step, index, a, a.group(), completionOrder, this::allReduceBucket);
+            arm(step, index, a, a.group(), completedBy, this::allReduceBucket);
             return;
         }
         if (!a.tiedOp().isEmpty()) {
@@ -91,14 +92,11 @@ final class GradientSync implements AutoCloseable {
     }
 
     /** Starts an overlapped reduction of {@code c}'s stage: its buckets run as {@link #completed} reports their gradients. */
-    private void arm(int step, int index, Collective c, List<String> group, List<String> completionOrder,
+    private void arm(int step, int index, Collective c, List<String> group, Map<String, List<String>> completedBy,
                      BucketedReduce.Reducer reducer) {
-        Map<String, INDArray> order = new LinkedHashMap<>();
-        completionOrder.stream().filter(parametersOf(c.stage())::contains).forEach(n -> order.put(n, state.grads.get(n)));
-        parametersOf(c.stage()).forEach(n -> order.putIfAbsent(n, state.grads.get(n)));
-        order.keySet().removeAll(splitExperts);
-        armed.put(c.stage(), new Armed(new BucketedReduce("step " + step + " " + c.name(), group, order), reducer, step, index,
-                c, run.ticker().nanos()));
+        List<String> reduced = parametersOf(c.stage()).stream().filter(n -> !splitExperts.contains(n)).toList();
+        armed.put(c.stage(), new Armed(BucketedReduce.of("step " + step + " " + c.name(), group, completedBy.values(), reduced,
+                state.grads), reducer, step, index, c, run.ticker().nanos()));
     }
 
     /**
@@ -107,9 +105,10 @@ final class GradientSync implements AutoCloseable {
      * overlapped one only starts here, in buckets as for the all-reduce: each bucket's tensors are cut into the same
      * parts, so every replica ends with the same sums of its parts as after one reduce-scatter of the whole stage.
      *
-     * @param completionOrder with an overlapped {@code rs}, the stage's parameters in the order its last pass completes them
+     * @param completedBy with an overlapped {@code rs}, the stage's parameters each op completes, in the order its last
+     *                    pass completes them
      */
-    void reduceScatter(int step, int index, ReduceScatter rs, List<String> completionOrder) throws InterruptedException {
+    void reduceScatter(int step, int index, ReduceScatter rs, Map<String, List<String>> completedBy) throws InterruptedException {
         ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
         sharded.put(rs.stage(), shards);
         if (rs.unit() >= 0) {
@@ -117,7 +116,7 @@ final class GradientSync implements AutoCloseable {
             return;
         }
         if (rs.overlapsBackward()) {
-            arm(step, index, rs, rs.group(), completionOrder, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
+            arm(step, index, rs, rs.group(), completedBy, (id, group, tensors) -> reduceScatterBucket(id, group, shards, tensors));
             return;
         }
         reduceScatterBucket("step " + step + " " + rs.name(), rs.group(), shards, gradientsOf(rs.stage()));

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.executor.model.Boundary;
+import org.modelpar.executor.model.Initializer;
+import org.modelpar.executor.model.StageModel;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -16,6 +19,7 @@ import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -48,6 +52,31 @@ class OverlapTest {
             PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
             assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph),
                     EquivalenceTest.train(graph, overlapped, ExecutorOptions.defaults(5, 0.05), STEPS))).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    /** The executor cuts each stage's gradients into as many buckets as the lowering prices rings for. */
+    @ParameterizedTest(name = "{0}: {1} stages, at least {2} buckets a stage")
+    @CsvSource({"gpt, 1, 2", "gpt, 2, 2", "mlp, 1, 1", "mlp, 2, 1"})
+    void theExecutorRunsTheBucketsTheSimulatorPrices(String model, int stages, int least) {
+        ComputationGraph graph = EquivalenceTest.graph(model);
+        PlacementPlan plan = Plans.plan(graph, stages, 2, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
+        PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
+        Boundary boundary = new Boundary(graph, overlapped);
+        for (int s = 0; s < stages; s++) {
+            StageModel stage = new StageModel(graph, boundary, s, overlapped.globalBatchSize());
+            Map<String, INDArray> params = new java.util.HashMap<>();
+            stage.parameters().forEach(p -> params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT)));
+            List<Map<String, INDArray>> groups = stage.gradientsCompletedBy().values().stream()
+                    .map(names -> names.stream().collect(java.util.stream.Collectors.toMap(n -> n, params::get))).toList();
+            int executed = new BucketedReduce("b", List.of("cpu0", "cpu1"), groups).buckets();
+            int stageIndex = s;
+            List<Integer> priced = Plans.lower(graph, overlapped).programs().stream()
+                    .flatMap(p -> p.instructions().stream())
+                    .filter(i -> i instanceof AllReduce a && a.overlapsBackward() && a.stage() == stageIndex)
+                    .map(i -> ((AllReduce) i).buckets()).distinct().toList();
+            assertThat(priced).containsExactly(executed);
+            assertThat(executed).isGreaterThanOrEqualTo(least);
         }
     }
 

@@ -13,6 +13,9 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.program.AllReduce;
+import org.modelpar.simulator.program.Lowering;
 
 /** Ring all-reduce of the gradients: 2(n-1)/n S / bw + 2(n-1) latency, the slowest link deciding. */
 class AllReduceTest {
@@ -63,6 +66,29 @@ class AllReduceTest {
             SimulationReport overlapped = Simulator.simulate(g, c, after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true)), options);
             assertThat(overlapped.stepSeconds()).isCloseTo(Math.max(6e-3, 4e-3 + reduce), offset(1e-12));
         }
+    }
+
+    /**
+     * Two ops of 4 MB of gradients on one stage of 4 replicas: overlapped, each op's gradients are one bucket (a bucket
+     * closes at 256 KiB and never splits an op's), so the reduction is two rings that pay 2(n-1) latencies each and move
+     * the same bytes as one; after the backward it is one ring.
+     */
+    @Test
+    void anOverlappedReductionPaysTheLatenciesOfEachBucket() {
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        ComputationGraph g = Fixtures.chain(2, 0, 0, 0, PARAM_BYTES, 0);
+        PlacementPlan after = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP32, OptimizerKind.SGD, 4, 4, 1,
+                Schedule.ONE_F_ONE_B, 1, List.of(new Stage(0, devices, List.of("op0", "op1"), false)));
+        SimulationOptions options = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+        double bandwidth = 2 * 3 / 4.0 * 2 * PARAM_BYTES / 100e9;
+        assertThat(Simulator.simulate(g, c, after, options).stepSeconds()).isCloseTo(bandwidth + 2 * 3 * 2e-6, offset(1e-15));
+        PlacementPlan overlapped = after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true));
+        assertThat(Simulator.simulate(g, c, overlapped, options).stepSeconds())
+                .isCloseTo(bandwidth + 2 * (2 * 3 * 2e-6), offset(1e-15));
+        assertThat(Lowering.lower(g, c, overlapped).programs().get(0).instructions())
+                .filteredOn(i -> i instanceof AllReduce)
+                .extracting(i -> ((AllReduce) i).buckets()).containsExactly(2);
     }
 
     @Test

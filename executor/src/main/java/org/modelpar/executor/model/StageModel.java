@@ -181,11 +181,6 @@ public final class StageModel {
         return gradientsCompletedBy;
     }
 
-    /** The stage's parameters in the order its backward completes their gradients ({@link #gradientsCompletedBy()}). */
-    public List<String> completionOrder() {
-        return gradientsCompletedBy.values().stream().flatMap(List::stream).toList();
-    }
-
     /** The input-gradient pass of a split backward: the gradients of the received tensors, and what its weight pass needs. */
     public record InputPass(Map<String, INDArray> inputGrads, WeightStash weights) {
     }

@@ -34,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Times every op of a graph (forward and backward, the executor's kernels on real data of the synthetic
  * task) and the optimizer step of each stage of a plan, as PipeDream profiles layers before planning
- * (Narayanan et al., SOSP 2019): the medians feed a {@link CalibratedCostModel}. A calibration takes its
+ * (Narayanan et al., SOSP 2019): per-op medians and mean passes feed a {@link CalibratedCostModel}. A calibration takes its
  * samples one {@link #sample() pass} at a time, so a caller can interleave them with the training steps it
  * compares against (on a shared machine whose speed drifts, both then see the same conditions).
  */
@@ -140,19 +140,20 @@ public final class Calibration {
     }
 
     /**
-     * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass
-     * (which includes what happens between kernels: gradient accumulation, allocation, the occasional
-     * preemption); per stage the median optimizer step.
+     * The cost model: per-op medians scaled so forward and backward each add up to the mean whole pass (which includes
+     * what happens between kernels: gradient accumulation, allocation, and on a host shared with other processes the
+     * preemptions: a step is a sum of many passes, so it takes their mean, which the median of a few leaves out); per
+     * stage the mean optimizer step.
      */
     public CalibratedCostModel costModel() {
         Map<Long, Double> optimizer = new HashMap<>();
-        optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
+        optimizers.forEach(o -> optimizer.put(o.parameters(), mean(o.seconds())));
         return new CalibratedCostModel(opSeconds(), samples, tensorParallel, optimizer);
     }
 
     /**
      * Per op id, {forward, backward} seconds at this calibration's samples and tensor rank: per-op medians scaled so each
-     * direction adds up to the median whole pass.
+     * direction adds up to the mean whole pass.
      */
     public Map<String, double[]> opSeconds() {
         if (forwardPasses.isEmpty()) {
@@ -160,8 +161,8 @@ public final class Calibration {
         }
         double fwdSum = ops.stream().mapToDouble(op -> median(fwd.get(op))).sum();
         double bwdSum = ops.stream().mapToDouble(op -> median(bwd.get(op))).sum();
-        double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
-        double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
+        double fwdScale = fwdSum > 0 ? mean(forwardPasses) / fwdSum : 1;
+        double bwdScale = bwdSum > 0 ? mean(backwardPasses) / bwdSum : 1;
         Map<String, double[]> opSeconds = new HashMap<>();
         for (String op : ops) {
             opSeconds.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
@@ -204,6 +205,10 @@ public final class Calibration {
         Map<String, INDArray> params = new HashMap<>();
         specs.forEach(p -> params.put(p.name(), Initializer.initialise(p, seed, DataType.FLOAT)));
         return params;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.isEmpty() ? 0 : Timing.mean(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double median(List<Double> values) {

@@ -119,6 +119,24 @@ public final class Profiler {
 
     /** One-way message times between two worker processes' gRPC transports on loopback (both in this process). */
     private List<ProfileResult.Transfer> processTransfers() {
+        return overLoopback((a, b) -> TransportProbe.oneWay(a, b, timing, TRANSFER_BYTES));
+    }
+
+    /**
+     * Round trips of a message of each of {@code sizes} between two worker threads (the in-process transport) or two
+     * worker processes (gRPC transports on loopback, both in this process).
+     */
+    static List<Timing.Measured> roundTrips(boolean processes, Timing timing, long[] sizes) {
+        if (processes) {
+            return overLoopback((a, b) -> TransportProbe.roundTrips(a, b, timing, sizes));
+        }
+        try (Transport t = new InProcessTransport(Map.of(TransportProbe.A, 2, TransportProbe.B, 2))) {
+            return TransportProbe.roundTrips(t, t, timing, sizes);
+        }
+    }
+
+    /** Runs {@code probe} between two connected gRPC transports on loopback, serving the probe's two devices. */
+    private static <T> T overLoopback(java.util.function.BiFunction<Transport, Transport, T> probe) {
         Waits waits = Waits.timeout(TransportProbe.WAIT_NANOS);
         try (GrpcTransport a = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.A, 2), waits);
              GrpcTransport b = new GrpcTransport(LOOPBACK, 0, Map.of(TransportProbe.B, 2), waits)) {
@@ -126,7 +144,7 @@ public final class Profiler {
                     TransportProbe.B, LOOPBACK + ":" + b.port());
             a.connect(addresses);
             b.connect(addresses);
-            return TransportProbe.oneWay(a, b, timing, TRANSFER_BYTES);
+            return probe.apply(a, b);
         }
     }
 

@@ -3,7 +3,9 @@ package org.modelpar.executor.profile;
 import java.util.Arrays;
 import org.modelpar.executor.Ticker;
 
-/** Warm-up, then repetitions, then the median: the profiler's and the calibration's way to time a kernel. */
+/**
+ * Warm-up, then repetitions, then the median (and the mean): the profiler's and the calibration's way to time a kernel.
+ */
 public final class Timing {
     private final Ticker ticker;
     private final int warmups;
@@ -20,10 +22,11 @@ public final class Timing {
     }
 
     /**
-     * Seconds of one run of {@code work}: the median of the repetitions (robust to the occasional preemption) and
-     * their spread, the interquartile range (the quartiles being the medians of the lower and upper halves).
+     * Seconds of one run of {@code work}: the median of the repetitions (robust to the occasional preemption), their
+     * spread, the interquartile range (the quartiles being the medians of the lower and upper halves), and their mean
+     * (what a sum of many such runs takes each on a host shared with other processes, preemptions included).
      */
-    public record Measured(double medianSeconds, double interquartileSeconds) {
+    public record Measured(double medianSeconds, double interquartileSeconds, double meanSeconds) {
     }
 
     /** Median seconds of one run of {@code work}. */
@@ -46,7 +49,12 @@ public final class Timing {
         int half = s.length / 2;
         double lower = median(Arrays.copyOfRange(s, 0, Math.max(1, half)));
         double upper = median(Arrays.copyOfRange(s, s.length - Math.max(1, half), s.length));
-        return new Measured(median(s), upper - lower);
+        return new Measured(median(s), upper - lower, mean(s));
+    }
+
+    /** Mean of values (0 for none). */
+    public static double mean(double[] values) {
+        return values.length == 0 ? 0 : Arrays.stream(values).sum() / values.length;
     }
 
     /** Median of values (mean of the middle two for an even count). */

@@ -33,18 +33,29 @@ final class TransportProbe {
 
     /**
      * The one-way transfer of each of {@code sizes} between device {@link #A}, served by {@code transport}, and
-     * device {@link #B}, served by {@code peer} (the same transport between threads of one process).
+     * device {@link #B}, served by {@code peer} (the same transport between threads of one process): half the median
+     * round trip, with half their interquartile range as its spread.
      */
     static List<ProfileResult.Transfer> oneWay(Transport transport, Transport peer, Timing timing, long[] sizes) {
+        List<Timing.Measured> trips = roundTrips(transport, peer, timing, sizes);
+        List<ProfileResult.Transfer> out = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            out.add(new ProfileResult.Transfer(sizes[i], trips.get(i).medianSeconds() / 2, trips.get(i).interquartileSeconds() / 2));
+        }
+        return out;
+    }
+
+    /** The round trips of a message of each of {@code sizes} between {@link #A} and {@link #B} (as {@link #oneWay}). */
+    static List<Timing.Measured> roundTrips(Transport transport, Transport peer, Timing timing, long[] sizes) {
         Waits waits = Waits.timeout(WAIT_NANOS);
         Thread echo = new Thread(() -> echo(peer, waits), "modelpar-profile-echo");
         echo.setDaemon(true);
         echo.start();
-        List<ProfileResult.Transfer> out = new ArrayList<>();
+        List<Timing.Measured> out = new ArrayList<>();
         try {
             for (long bytes : sizes) {
                 INDArray payload = Nd4j.rand(DataType.FLOAT, Math.max(1, bytes / 4));
-                Timing.Measured roundTrip = timing.measure(() -> {
+                out.add(timing.measure(() -> {
                     try {
                         transport.send(Message.of(THERE, Map.of("x", payload)), waits);
                         transport.release(transport.receive(BACK, waits).tensors().values());
@@ -52,8 +63,7 @@ final class TransportProbe {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("interrupted while profiling the transport", e);
                     }
-                });
-                out.add(new ProfileResult.Transfer(bytes, roundTrip.medianSeconds() / 2, roundTrip.interquartileSeconds() / 2));
+                }));
             }
             transport.send(Message.of(THERE, Map.of(STOP, Nd4j.zeros(DataType.FLOAT, 1))), waits);
             echo.join(WAIT_NANOS / 1_000_000);

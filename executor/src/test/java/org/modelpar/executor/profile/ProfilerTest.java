@@ -74,9 +74,12 @@ class ProfilerTest {
         assertThat(median).isEqualTo(300e-9);
     }
 
-    /** 100, 200, 300, 500, 900 ns: the quartiles are the medians of 100, 200 and of 500, 900, so the spread is 700 - 150. */
+    /**
+     * 100, 200, 300, 500, 900 ns: the quartiles are the medians of 100, 200 and of 500, 900, so the spread is 700 - 150;
+     * the mean 2000 / 5.
+     */
     @Test
-    void timingRecordsTheInterquartileRange() {
+    void timingRecordsTheInterquartileRangeAndTheMean() {
         AtomicLong now = new AtomicLong();
         long[] durations = {500, 100, 300, 200, 900};
         int[] call = {0};
@@ -84,6 +87,7 @@ class ProfilerTest {
         Timing.Measured m = t.measure(() -> now.addAndGet(durations[call[0]++]));
         assertThat(m.medianSeconds()).isEqualTo(300e-9);
         assertThat(m.interquartileSeconds()).isCloseTo(550e-9, offset(1e-18));
+        assertThat(m.meanSeconds()).isCloseTo(400e-9, offset(1e-18));
     }
 
     @Test

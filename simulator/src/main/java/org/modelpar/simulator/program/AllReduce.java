@@ -15,14 +15,26 @@ import java.util.List;
  * @param overlapsBackward whether it is placed before the step's last backward and runs during it (bucketed
  *               gradient reduction, as PyTorch DDP does): it then gates only the {@link OptimizerStep}, not the
  *               compute instructions after it
+ * @param buckets the ring all-reduces it runs one after another ({@link org.modelpar.simulator.plan.GradientBuckets}: an
+ *               overlapped one reduces the gradients in buckets as the backward completes them), each paying its own
+ *               latencies; 1 otherwise
  */
-public record AllReduce(int stage, List<String> group, long bytes, String tiedOp, boolean overlapsBackward)
+public record AllReduce(int stage, List<String> group, long bytes, String tiedOp, boolean overlapsBackward, int buckets)
         implements Collective {
     public AllReduce {
         group = List.copyOf(group);
         if (tiedOp == null) {
             throw new IllegalArgumentException("tiedOp must not be null (empty for a data-parallel all-reduce)");
         }
+        if (buckets < 1 || buckets > 1 && !overlapsBackward) {
+            throw new IllegalArgumentException("an all-reduce runs in 1 bucket, or several when it overlaps the backward, got "
+                    + buckets + (overlapsBackward ? "" : " not overlapped"));
+        }
+    }
+
+    /** One ring all-reduce ({@code buckets} 1). */
+    public AllReduce(int stage, List<String> group, long bytes, String tiedOp, boolean overlapsBackward) {
+        this(stage, group, bytes, tiedOp, overlapsBackward, 1);
     }
 
     /** A tied weight's all-reduce ({@code tiedOp}) or a data-parallel one (empty), after the last backward. */
@@ -38,6 +50,11 @@ public record AllReduce(int stage, List<String> group, long bytes, String tiedOp
     @Override
     public int ringPasses() {
         return 2;
+    }
+
+    @Override
+    public int collectives() {
+        return buckets;
     }
 
     @Override

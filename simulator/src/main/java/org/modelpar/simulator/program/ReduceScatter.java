@@ -17,14 +17,25 @@ import org.modelpar.simulator.cost.HostWork;
  * @param overlapsBackward whether it overlaps the backward and gates only the {@link OptimizerStep}
  * @param microBatch       the micro-batch of the backward it follows (stage 3), else 0
  * @param unit             the parameter unit (stage 3), or -1 for the whole stage
+ * @param buckets          the ring reduce-scatters it runs one after another (the whole stage's, overlapped: in the
+ *                         buckets of {@link org.modelpar.simulator.plan.GradientBuckets}), each paying its own latencies
  */
-public record ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward, int microBatch, int unit)
-        implements Collective {
+public record ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward, int microBatch, int unit,
+                            int buckets) implements Collective {
     public ReduceScatter {
         group = List.copyOf(group);
+        if (buckets < 1 || buckets > 1 && (!overlapsBackward || unit >= 0)) {
+            throw new IllegalArgumentException("a reduce-scatter runs in 1 bucket, or several when it reduces the whole stage"
+                    + " overlapped with the backward, got " + buckets);
+        }
     }
 
-    /** The whole stage's gradients, once per step. */
+    /** One ring reduce-scatter of a unit ({@code unit} >= 0) or of the whole stage ({@code buckets} 1). */
+    public ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward, int microBatch, int unit) {
+        this(stage, group, bytes, overlapsBackward, microBatch, unit, 1);
+    }
+
+    /** The whole stage's gradients, once per step, in one ring. */
     public ReduceScatter(int stage, List<String> group, long bytes, boolean overlapsBackward) {
         this(stage, group, bytes, overlapsBackward, 0, -1);
     }
@@ -35,8 +46,13 @@ public record ReduceScatter(int stage, List<String> group, long bytes, boolean o
     }
 
     @Override
+    public int collectives() {
+        return buckets;
+    }
+
+    @Override
     public HostWork hostWork() {
-        return HostWork.reduceScatter(bytes, group.size(), 1);
+        return HostWork.reduceScatter(bytes, group.size(), buckets);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.modelpar.simulator.program;
 
 import java.util.List;
 import org.modelpar.simulator.cost.StateBytes;
+import org.modelpar.simulator.plan.GradientBuckets;
 import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
@@ -21,12 +22,17 @@ final class ZeroCollectives {
     private ZeroCollectives() {
     }
 
-    /** The gradient reduction of the stage over {@code group}: its own parameters' gradients per device. */
+    /**
+     * The gradient reduction of the stage over {@code group}: its own parameters' gradients per device; overlapped with
+     * the backward, in {@link GradientBuckets} (one ring each).
+     */
     static Collective gradientReduce(PlanLayout layout, int stage, List<String> group, boolean overlapsBackward) {
         PlacementPlan plan = layout.plan();
-        long bytes = layout.parameterShare(stage) * StateBytes.of(plan.precision(), plan.optimizer()).gradients();
-        return plan.options().zeroStage() == 0 ? new AllReduce(stage, group, bytes, "", overlapsBackward)
-                : new ReduceScatter(stage, group, bytes, overlapsBackward);
+        int gradient = StateBytes.of(plan.precision(), plan.optimizer()).gradients();
+        long bytes = layout.parameterShare(stage) * gradient;
+        int buckets = overlapsBackward ? GradientBuckets.of(layout, stage, gradient) : 1;
+        return plan.options().zeroStage() == 0 ? new AllReduce(stage, group, bytes, "", overlapsBackward, buckets)
+                : new ReduceScatter(stage, group, bytes, overlapsBackward, 0, -1, buckets);
     }
 
     /** Whether the stage all-gathers its parameters in {@code phase} (and has anything to gather). */

@@ -105,9 +105,11 @@ public final class Worker {
                             full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
                             StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()));
                     // the report travels while the next step runs: only one is outstanding at a time
+                    progress.waiting("step " + step + ", waiting for the coordinator's answer to its last report");
                     answer(channel, Coordinator.REPORT, reported);
                     reported = ClientCalls.futureUnaryCall(channel.newCall(Coordinator.REPORT, callOptions()), report.encode());
                 }
+                progress.waiting("the end, waiting for the coordinator's answer to its last report");
                 answer(channel, Coordinator.REPORT, reported);
             }
         }

@@ -35,7 +35,8 @@ import org.modelpar.simulator.timeline.Timeline;
 /**
  * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
  * with the address of their transport and wait until all have joined ({@code Join}: the answer lists every
- * rank's address), report every step ({@code Report}) and report their own failure ({@code Fail}).
+ * rank's address), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
+ * ({@code Report}) and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
  * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends
  * with the training result; the first failure (a worker's, its process's exit seen by a supervisor
@@ -52,6 +53,7 @@ public final class Coordinator implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> JOIN = ByteMarshaller.method(SERVICE, "Join", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> REPORT = ByteMarshaller.method(SERVICE, "Report", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> FAIL = ByteMarshaller.method(SERVICE, "Fail", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> WARM_UP = ByteMarshaller.method(SERVICE, "WarmUp", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> HEARTBEAT =
             ByteMarshaller.method(SERVICE, "Heartbeat", MethodDescriptor.MethodType.BIDI_STREAMING);
     /** How often the supervisor thread checks the heartbeats. */
@@ -71,6 +73,7 @@ public final class Coordinator implements AutoCloseable {
     /** Answers to reports held back until the caller of {@link #await} is done with the step before theirs. */
     private final Map<Integer, List<StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
     private final Heartbeats heartbeats;
+    private final WarmUpBarrier warmUp;
     private final Server server;
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "modelpar-supervisor");
@@ -98,6 +101,7 @@ public final class Coordinator implements AutoCloseable {
         this.firstStep = firstStep;
         this.consumedThrough = firstStep - 1;
         this.addresses = new String[devices.size()];
+        this.warmUp = new WarmUpBarrier(devices.size());
         this.heartbeats = new Heartbeats(Ticker.system(), TimeUnit.MILLISECONDS.toNanos(job.timeoutMillis() / 2));
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
@@ -108,6 +112,8 @@ public final class Coordinator implements AutoCloseable {
                     fail(Integer.parseInt(f[0]), f[1], f[2]);
                     reply(out, new byte[0]);
                 }))
+                .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) ->
+                        warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out)))
                 .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(this::heartbeats)).build();
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
@@ -130,6 +136,7 @@ public final class Coordinator implements AutoCloseable {
             String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
             failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
             heartbeats.stopAll(failure.getMessage());
+            warmUp.abort(failure.getMessage());
             heldAnswers.values().forEach(held -> held.forEach(out -> reply(out, new byte[0])));
             heldAnswers.clear();
         }
@@ -171,7 +178,7 @@ public final class Coordinator implements AutoCloseable {
         Map<String, Long> peaks = new HashMap<>();
         last.values().forEach(r -> peaks.putAll(r.peakMemoryBytes()));
         return new TrainResult(firstStep, losses, seconds, peaks, timeline.build(),
-                Checkpoints.assemble(model, planHash, job.steps(), last.values(), layout, devices).parameters());
+                Checkpoints.assemble(model, planHash, job.steps(), last.values(), layout, devices).parameters(), warmUp.stepSeconds());
     }
 
     /** Waits for every rank's report of {@code step} and takes them (rank order). */

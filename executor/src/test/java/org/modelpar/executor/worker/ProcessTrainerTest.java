@@ -40,7 +40,8 @@ import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
+ * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes, with and
+ * without warm-up steps before the run) and
  * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
  * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash; a caller that takes longer
@@ -58,8 +59,15 @@ class ProcessTrainerTest {
     @Test
     void processesTrainBitIdenticallyToThreads() {
         TrainResult threads = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { });
-        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()),
+        // warm-up steps before the run (both sides) change nothing of it
+        TrainResult warmThreads = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()).withWarmUp(true), r -> { });
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()).withWarmUp(true),
                 command, r -> { });
+        assertThat(threads.warmUpSeconds()).isEmpty();
+        assertThat(warmThreads.warmUpSeconds()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(processes.warmUpSeconds()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(warmThreads.parameterSha256()).isEqualTo(threads.parameterSha256());
+        assertThat(warmThreads.timeline().spans()).hasSize(threads.timeline().spans().size());
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
         assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");

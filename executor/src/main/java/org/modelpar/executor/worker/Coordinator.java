@@ -81,6 +81,8 @@ public final class Coordinator implements AutoCloseable {
         return t;
     });
     private int consumedThrough;
+    /** When a worker last reported a step or a warm-up step. */
+    private volatile long lastNewsNanos = System.nanoTime();
     private ExecutionException failure;
 
     /**
@@ -112,8 +114,10 @@ public final class Coordinator implements AutoCloseable {
                     fail(Integer.parseInt(f[0]), f[1], f[2]);
                     reply(out, new byte[0]);
                 }))
-                .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) ->
-                        warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out)))
+                .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) -> {
+                    lastNewsNanos = System.nanoTime();
+                    warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out);
+                }))
                 .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(this::heartbeats)).build();
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
@@ -156,8 +160,8 @@ public final class Coordinator implements AutoCloseable {
      * Waits for every step, calling {@code onStep} for each in order (on this thread, holding no lock), and returns
      * the run's result.
      *
-     * @throws ExecutionException the first failure, or a rank that reported nothing for twice the job's
-     *                            timeout plus a start-up allowance
+     * @throws ExecutionException the first failure, or a step none of whose ranks reported (neither it nor a
+     *                            warm-up step) for twice the job's timeout plus a start-up allowance
      */
     public TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
         List<Double> losses = new ArrayList<>();
@@ -186,12 +190,12 @@ public final class Coordinator implements AutoCloseable {
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis()) + TimeUnit.SECONDS.toNanos(60);
         long since = System.nanoTime();
         while (failure == null && reports.getOrDefault(step, Map.of()).size() < devices.size()) {
-            if (System.nanoTime() - since > stallNanos) {
+            if (System.nanoTime() - Math.max(since, lastNewsNanos) > stallNanos) {
                 int missing = 0;
                 while (reports.getOrDefault(step, Map.of()).containsKey(missing)) {
                     missing++;
                 }
-                fail(missing, "step " + step, "no report for " + stallNanos / 1_000_000_000 + " s");
+                fail(missing, "step " + step, "no report for " + stallNanos / 1_000_000_000 + " s (nor from any other rank)");
             }
             wait(SUPERVISE_MILLIS);
         }
@@ -264,6 +268,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {
+        lastNewsNanos = System.nanoTime();
         reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
         if (failure != null || r.step() <= consumedThrough + 1) {
             reply(answer, new byte[0]);

@@ -33,7 +33,8 @@ import org.modelpar.simulator.program.StepProgram;
 
 /**
  * One worker process: fetches the job from the coordinator, serves its device's mailbox over gRPC, joins
- * the rendezvous, runs its device's program for every step and reports each step (while the next one runs);
+ * the rendezvous, runs the warm-up steps the job asks for (as many as the coordinator says), then its device's
+ * program for every step and reports each step (while the next one runs);
  * a failure is reported to the coordinator (naming the instruction) before it is rethrown.
  */
 public final class Worker {

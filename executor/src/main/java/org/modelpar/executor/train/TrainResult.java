@@ -15,14 +15,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param peakMemoryBytes  measured peak per device
  * @param timeline         every executed instruction, and memory samples
  * @param parameters       final parameters
+ * @param warmUpSeconds    wall time of each warm-up step before the run ({@link WarmUp}), none without
  */
 public record TrainResult(int firstStep, List<Double> losses, List<Double> stepSeconds, Map<String, Long> peakMemoryBytes,
-                          Timeline timeline, Map<String, INDArray> parameters) {
+                          Timeline timeline, Map<String, INDArray> parameters, List<Double> warmUpSeconds) {
     public TrainResult {
         losses = List.copyOf(losses);
         stepSeconds = List.copyOf(stepSeconds);
         peakMemoryBytes = Map.copyOf(peakMemoryBytes);
         parameters = Map.copyOf(parameters);
+        warmUpSeconds = List.copyOf(warmUpSeconds);
+    }
+
+    /** A run without warm-up steps. */
+    public TrainResult(int firstStep, List<Double> losses, List<Double> stepSeconds, Map<String, Long> peakMemoryBytes,
+                       Timeline timeline, Map<String, INDArray> parameters) {
+        this(firstStep, losses, stepSeconds, peakMemoryBytes, timeline, parameters, List.of());
     }
 
     /**

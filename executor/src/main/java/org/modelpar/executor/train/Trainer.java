@@ -10,7 +10,8 @@ import org.modelpar.simulator.program.StepProgram;
 
 /**
  * The training loop: runs the step program once per step on the synthetic task's batch of that step,
- * reports each step, and checkpoints after every step when asked. A resumed run restores parameters and
+ * reports each step, and checkpoints after every step when asked; with {@link TrainOptions#warmUp} warm-up steps
+ * of a throwaway executor come first ({@link WarmUp}). A resumed run restores parameters and
  * optimizer state and continues with the data of the next step, so it ends where an uninterrupted run would.
  * The checkpoint folder is locked for the run ({@link CheckpointLock}); a NaN or infinite loss stops it
  * ({@link DivergedException}).
@@ -32,6 +33,12 @@ public final class Trainer {
                                     Consumer<StepResult> onStep) {
         SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
         int batch = program.plan().globalBatchSize();
+        List<Double> warmUp = List.of();
+        if (options.warmUp()) {
+            try (Executor warm = Executor.create(graph, program, options.executor())) {
+                warmUp = WarmUp.run(warm, task, batch, WarmUp::done);
+            }
+        }
         try (CheckpointLock lock = options.checkpointDir().map(CheckpointLock::acquire).orElse(null);
              Executor executor = Executor.create(graph, program, options.executor())) {
             if (options.resumeDir().isPresent()) {
@@ -60,7 +67,7 @@ public final class Trainer {
                 }
             }
             return new TrainResult(first, losses, seconds, executor.peakMemoryBytes(), executor.timeline(),
-                    executor.parameters());
+                    executor.parameters(), warmUp);
         }
     }
 

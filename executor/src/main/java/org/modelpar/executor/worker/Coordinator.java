@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.modelpar.executor.ExecutionException;
@@ -33,12 +35,17 @@ import org.modelpar.simulator.timeline.Timeline;
 /**
  * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
  * with the address of their transport and wait until all have joined ({@code Join}: the answer lists every
- * rank's address), report every step ({@code Report}) and report their own failure ({@code Fail}).
+ * rank's address), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
+ * ({@code Report}) and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
  * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends
  * with the training result; the first failure (a worker's, its process's exit seen by a supervisor
  * through {@link #fail}, or a rank lost by its {@code Heartbeat} stream: {@link Heartbeats}) ends it with an
  * {@link ExecutionException} naming the rank, its host and its instruction, and tells every worker to stop.
+ * The heartbeats are recorded by gRPC's threads and checked every {@link #SUPERVISE_MILLIS} ms by a thread of
+ * their own, neither of which waits for {@link #await}'s caller: its work between steps (a calibration) runs
+ * outside every lock. A worker's report of step N is answered once the caller is done with step N - 1, so
+ * that a slow caller holds the workers back (at most two steps ahead) instead of running beside them.
  */
 public final class Coordinator implements AutoCloseable {
     static final String SERVICE = "modelpar.Coordinator";
@@ -46,8 +53,11 @@ public final class Coordinator implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> JOIN = ByteMarshaller.method(SERVICE, "Join", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> REPORT = ByteMarshaller.method(SERVICE, "Report", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> FAIL = ByteMarshaller.method(SERVICE, "Fail", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> WARM_UP = ByteMarshaller.method(SERVICE, "WarmUp", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> HEARTBEAT =
             ByteMarshaller.method(SERVICE, "Heartbeat", MethodDescriptor.MethodType.BIDI_STREAMING);
+    /** How often the supervisor thread checks the heartbeats. */
+    static final long SUPERVISE_MILLIS = 100;
     private final WorkerJob job;
     private final String model;
     private final String planHash;
@@ -60,8 +70,19 @@ public final class Coordinator implements AutoCloseable {
     private final String[] addresses;
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
+    /** Answers to reports held back until the caller of {@link #await} is done with the step before theirs. */
+    private final Map<Integer, List<StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
     private final Heartbeats heartbeats;
+    private final WarmUpBarrier warmUp;
     private final Server server;
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "modelpar-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private int consumedThrough;
+    /** When a worker last reported a step or a warm-up step. */
+    private volatile long lastNewsNanos = System.nanoTime();
     private ExecutionException failure;
 
     /**
@@ -80,27 +101,33 @@ public final class Coordinator implements AutoCloseable {
         this.timeline = Timeline.builder(Timeline.Source.MEASURED, devices);
         this.originEpochSeconds = Ticker.epochSeconds();
         this.firstStep = firstStep;
+        this.consumedThrough = firstStep - 1;
         this.addresses = new String[devices.size()];
+        this.warmUp = new WarmUpBarrier(devices.size());
         this.heartbeats = new Heartbeats(Ticker.system(), TimeUnit.MILLISECONDS.toNanos(job.timeoutMillis() / 2));
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
                 .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
-                .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> {
-                    report(StepReport.decode(req));
-                    reply(out, new byte[0]);
-                }))
+                .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> report(StepReport.decode(req), out)))
                 .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
                     String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 3);
                     fail(Integer.parseInt(f[0]), f[1], f[2]);
                     reply(out, new byte[0]);
+                }))
+                .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) -> {
+                    lastNewsNanos = System.nanoTime();
+                    warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out);
                 }))
                 .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(this::heartbeats)).build();
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
                     .addService(service).build().start();
         } catch (IOException e) {
+            supervisor.shutdownNow();
             throw new UncheckedIOException("cannot serve the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+        supervisor.scheduleWithFixedDelay(() -> heartbeats.check().ifPresent(lost -> fail(lost.rank(), lost.where(), lost.why())),
+                SUPERVISE_MILLIS, SUPERVISE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public int port() {
@@ -113,6 +140,9 @@ public final class Coordinator implements AutoCloseable {
             String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
             failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
             heartbeats.stopAll(failure.getMessage());
+            warmUp.abort(failure.getMessage());
+            heldAnswers.values().forEach(held -> held.forEach(out -> reply(out, new byte[0])));
+            heldAnswers.clear();
         }
         notifyAll();
     }
@@ -127,33 +157,18 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * Waits for every step, calling {@code onStep} for each in order, and returns the run's result.
+     * Waits for every step, calling {@code onStep} for each in order (on this thread, holding no lock), and returns
+     * the run's result.
      *
-     * @throws ExecutionException the first failure, or a rank that reported nothing for twice the job's
-     *                            timeout plus a start-up allowance
+     * @throws ExecutionException the first failure, or a step none of whose ranks reported (neither it nor a
+     *                            warm-up step) for twice the job's timeout plus a start-up allowance
      */
-    public synchronized TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
+    public TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
         List<Double> losses = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
-        long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis()) + TimeUnit.SECONDS.toNanos(60);
         Map<Integer, StepReport> last = Map.of();
         for (int step = firstStep; step < job.steps(); step++) {
-            long since = System.nanoTime();
-            while (failure == null && reports.getOrDefault(step, Map.of()).size() < devices.size()) {
-                heartbeats.check().ifPresent(lost -> fail(lost.rank(), lost.where(), lost.why()));
-                if (System.nanoTime() - since > stallNanos) {
-                    int missing = 0;
-                    while (reports.getOrDefault(step, Map.of()).containsKey(missing)) {
-                        missing++;
-                    }
-                    fail(missing, "step " + step, "no report for " + stallNanos / 1_000_000_000 + " s");
-                }
-                wait(10);
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            last = reports.remove(step);
+            last = reportsOf(step);
             int done = step;
             last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
@@ -162,11 +177,39 @@ public final class Coordinator implements AutoCloseable {
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }
+            consumed(step);
         }
         Map<String, Long> peaks = new HashMap<>();
         last.values().forEach(r -> peaks.putAll(r.peakMemoryBytes()));
         return new TrainResult(firstStep, losses, seconds, peaks, timeline.build(),
-                Checkpoints.assemble(model, planHash, job.steps(), last.values(), layout, devices).parameters());
+                Checkpoints.assemble(model, planHash, job.steps(), last.values(), layout, devices).parameters(), warmUp.stepSeconds());
+    }
+
+    /** Waits for every rank's report of {@code step} and takes them (rank order). */
+    private synchronized Map<Integer, StepReport> reportsOf(int step) throws InterruptedException {
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis()) + TimeUnit.SECONDS.toNanos(60);
+        long since = System.nanoTime();
+        while (failure == null && reports.getOrDefault(step, Map.of()).size() < devices.size()) {
+            if (System.nanoTime() - Math.max(since, lastNewsNanos) > stallNanos) {
+                int missing = 0;
+                while (reports.getOrDefault(step, Map.of()).containsKey(missing)) {
+                    missing++;
+                }
+                fail(missing, "step " + step, "no report for " + stallNanos / 1_000_000_000 + " s (nor from any other rank)");
+            }
+            wait(SUPERVISE_MILLIS);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return reports.remove(step);
+    }
+
+    /** The caller is done with {@code step}: the reports of the next step are answered. */
+    private synchronized void consumed(int step) {
+        consumedThrough = step;
+        heldAnswers.getOrDefault(step + 1, List.of()).forEach(out -> reply(out, new byte[0]));
+        heldAnswers.remove(step + 1);
     }
 
     private void join(byte[] request, StreamObserver<byte[]> out) {
@@ -201,37 +244,37 @@ public final class Coordinator implements AutoCloseable {
             @Override
             public void onNext(byte[] message) {
                 var beat = Progress.Beat.decode(new String(message, StandardCharsets.UTF_8));
-                synchronized (Coordinator.this) {
-                    if (rank[0] < 0) {
-                        rank[0] = beat.getKey();
-                        heartbeats.open(rank[0], out);
-                    }
-                    heartbeats.beat(rank[0], beat.getValue());
+                if (rank[0] < 0) {
+                    rank[0] = beat.getKey();
+                    heartbeats.open(rank[0], out);
                 }
+                heartbeats.beat(rank[0], beat.getValue());
             }
 
             @Override
             public void onError(Throwable t) {
-                synchronized (Coordinator.this) {
-                    if (rank[0] >= 0) {
-                        heartbeats.broken(rank[0]);
-                    }
+                if (rank[0] >= 0) {
+                    heartbeats.broken(rank[0]);
                 }
             }
 
             @Override
             public void onCompleted() {
-                synchronized (Coordinator.this) {
-                    if (rank[0] < 0 || heartbeats.finish(rank[0])) {
-                        out.onCompleted();
-                    }
+                if (rank[0] < 0 || heartbeats.finish(rank[0])) {
+                    out.onCompleted();
                 }
             }
         };
     }
 
-    private synchronized void report(StepReport r) {
+    private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {
+        lastNewsNanos = System.nanoTime();
         reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
+        if (failure != null || r.step() <= consumedThrough + 1) {
+            reply(answer, new byte[0]);
+        } else {
+            heldAnswers.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(answer);
+        }
         notifyAll();
     }
 
@@ -242,6 +285,7 @@ public final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        supervisor.shutdownNow();
         server.shutdownNow();
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);

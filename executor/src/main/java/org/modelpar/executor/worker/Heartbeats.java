@@ -21,7 +21,9 @@ import org.modelpar.executor.Ticker;
  *       another is on a communication instruction; of several hung ranks the one stuck longest is named).</li>
  * </ul>
  * The bound is half the run's receive timeout, so the coordinator names a hung rank before the ranks waiting
- * for it time out. Not thread-safe: the {@link Coordinator} calls it under its own lock.
+ * for it time out. Thread-safe on its own monitor, which no caller holds while it waits or computes: a beat is
+ * recorded on arrival whatever the coordinator's other threads are doing (a caller's work between steps, such as
+ * a calibration, takes no beat's time).
  */
 final class Heartbeats {
     /** How often a worker beats. */
@@ -47,12 +49,12 @@ final class Heartbeats {
     }
 
     /** The stream {@code rank} beats on (its first beat), where the coordinator stops it. */
-    void open(int rank, StreamObserver<byte[]> stream) {
+    synchronized void open(int rank, StreamObserver<byte[]> stream) {
         streams.put(rank, stream);
     }
 
     /** A beat of {@code rank}. */
-    void beat(int rank, Progress.Beat beat) {
+    synchronized void beat(int rank, Progress.Beat beat) {
         long now = ticker.nanos();
         Progress.Beat last = beats.put(rank, beat);
         lastBeatNanos.put(rank, now);
@@ -65,13 +67,13 @@ final class Heartbeats {
      * {@code rank} ended its stream: it has run its last step (or reported its own failure). Returns whether the
      * coordinator's side of the stream is still open (it is closed once {@link #stopAll} answered it).
      */
-    boolean finish(int rank) {
+    synchronized boolean finish(int rank) {
         finished.add(rank);
         return streams.remove(rank) != null;
     }
 
     /** {@code rank}'s stream broke: unless it had finished, its process went away ({@link #check} reports it). */
-    void broken(int rank) {
+    synchronized void broken(int rank) {
         streams.remove(rank);
         if (!finished.contains(rank)) {
             brokenNanos.putIfAbsent(rank, ticker.nanos());
@@ -79,7 +81,7 @@ final class Heartbeats {
     }
 
     /** The first rank lost by silence or by a hang, if any (ranks that have not beaten yet are still starting). */
-    Optional<Lost> check() {
+    synchronized Optional<Lost> check() {
         long now = ticker.nanos();
         for (Map.Entry<Integer, Long> e : brokenNanos.entrySet()) {
             if (now - e.getValue() > BROKEN_GRACE_NANOS) {
@@ -109,7 +111,7 @@ final class Heartbeats {
     }
 
     /** Tells every worker still beating that the run stopped, so the ranks waiting for others stop at once. */
-    void stopAll(String why) {
+    synchronized void stopAll(String why) {
         byte[] message = why.getBytes(StandardCharsets.UTF_8);
         streams.values().forEach(s -> {
             try {

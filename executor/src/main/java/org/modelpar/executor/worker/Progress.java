@@ -43,6 +43,15 @@ final class Progress implements FaultHook {
         next.beforeInstruction(device, step, index, instruction);
     }
 
+    /**
+     * The worker waits for the coordinator ({@code what}) between its instructions: not a compute instruction, so a
+     * coordinator that takes its time is not taken for a hung worker (a silent one still is).
+     */
+    void waiting(String what) {
+        Beat last = beat;
+        beat = new Beat(last.started(), false, what);
+    }
+
     Beat now() {
         return beat;
     }

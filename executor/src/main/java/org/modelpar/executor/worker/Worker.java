@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.FaultHook;
@@ -22,6 +23,7 @@ import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.train.WarmUp;
 import org.modelpar.executor.transport.GrpcTransport;
 import org.modelpar.executor.transport.Waits;
 import org.modelpar.graph.ComputationGraph;
@@ -31,7 +33,8 @@ import org.modelpar.simulator.program.StepProgram;
 
 /**
  * One worker process: fetches the job from the coordinator, serves its device's mailbox over gRPC, joins
- * the rendezvous, runs its device's program for every step and reports each step (while the next one runs);
+ * the rendezvous, runs the warm-up steps the job asks for (as many as the coordinator says), then its device's
+ * program for every step and reports each step (while the next one runs);
  * a failure is reported to the coordinator (naming the instruction) before it is rethrown.
  */
 public final class Worker {
@@ -91,26 +94,51 @@ public final class Worker {
                 byDevice.put(program.programs().get(i).device(), addresses[i]);
             }
             transport.connect(byDevice);
-            try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport);
-                 Executor executor = Executor.create(graph, program, options.executor(), Set.of(device), transport)) {
-                if (options.resumeDir().isPresent()) {
-                    Trainer.restore(executor, options.resumeDir().get(), graph, program);
+            SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
+            Supplier<Executor> executors = () -> Executor.create(graph, program, options.executor(), Set.of(device), transport);
+            try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport)) {
+                if (options.warmUp()) {
+                    warmUp(channel, executors, task, plan.globalBatchSize(), progress);
                 }
-                SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
-                Future<byte[]> reported = CompletableFuture.completedFuture(new byte[0]);
-                for (int step = executor.stepsDone(); step < options.steps(); step++) {
-                    StepResult s = executor.step(task.batch(step, plan.globalBatchSize()));
-                    boolean full = job.checkpoint().isPresent() || step == options.steps() - 1;
-                    StepReport report = new StepReport(r.rank(), step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
-                            full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
-                            StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()));
-                    // the report travels while the next step runs: only one is outstanding at a time
-                    answer(channel, Coordinator.REPORT, reported);
-                    reported = ClientCalls.futureUnaryCall(channel.newCall(Coordinator.REPORT, callOptions()), report.encode());
+                try (Executor executor = executors.get()) {
+                    if (options.resumeDir().isPresent()) {
+                        Trainer.restore(executor, options.resumeDir().get(), graph, program);
+                    }
+                    steps(channel, r.rank(), job, executor, device, task, progress);
                 }
-                answer(channel, Coordinator.REPORT, reported);
             }
         }
+    }
+
+    /** Warm-up steps ({@link WarmUp}) on a throwaway executor, as many as the coordinator says (the same for every rank). */
+    private static void warmUp(ManagedChannel channel, Supplier<Executor> executors, SyntheticTask task, int globalBatch, Progress progress) {
+        try (Executor warm = executors.get()) {
+            WarmUp.run(warm, task, globalBatch, seconds -> {
+                progress.waiting("warm-up step " + (seconds.size() - 1) + ", waiting for the other ranks");
+                byte[] last = Double.toString(seconds.get(seconds.size() - 1)).getBytes(StandardCharsets.UTF_8);
+                return "done".equals(new String(call(channel, Coordinator.WARM_UP, last), StandardCharsets.UTF_8));
+            });
+        }
+    }
+
+    /** The run's steps, each reported to the coordinator while the next one runs. */
+    private static void steps(ManagedChannel channel, int rank, WorkerJob job, Executor executor, String device, SyntheticTask task,
+                              Progress progress) {
+        int globalBatch = job.plan().globalBatchSize();
+        Future<byte[]> reported = CompletableFuture.completedFuture(new byte[0]);
+        for (int step = executor.stepsDone(); step < job.steps(); step++) {
+            StepResult s = executor.step(task.batch(step, globalBatch));
+            boolean full = job.checkpoint().isPresent() || step == job.steps() - 1;
+            StepReport report = new StepReport(rank, step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
+                    full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
+                    StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()));
+            // the report travels while the next step runs: only one is outstanding at a time
+            progress.waiting("step " + step + ", waiting for the coordinator's answer to its last report");
+            answer(channel, Coordinator.REPORT, reported);
+            reported = ClientCalls.futureUnaryCall(channel.newCall(Coordinator.REPORT, callOptions()), report.encode());
+        }
+        progress.waiting("the end, waiting for the coordinator's answer to its last report");
+        answer(channel, Coordinator.REPORT, reported);
     }
 
     private static byte[] call(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request) {

@@ -25,10 +25,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * @param checkpointDir where the coordinator writes checkpoints, empty for none (workers only send their part)
  * @param resumeDir     the checkpoint every worker restores its devices from, empty for a fresh start
+ * @param warmUp        whether the workers run warm-up steps first (the coordinator says when they are done)
  */
 public record WorkerJob(String graphJson, String clusterJson, String planJson, int steps, long seed, long dataSeed,
                         double learningRate, String dataType, long timeoutMillis, Map<String, Long> memoryBudgetBytes,
-                        long defaultBudgetBytes, String checkpointDir, String resumeDir) {
+                        long defaultBudgetBytes, String checkpointDir, String resumeDir, boolean warmUp) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public WorkerJob {
@@ -41,7 +42,7 @@ public record WorkerJob(String graphJson, String clusterJson, String planJson, i
         return new WorkerJob(GraphJson.toJson(graph), ClusterJson.write(cluster), PlanJson.write(PlanFile.of(plan)),
                 options.steps(), e.seed(), options.dataSeed(), e.learningRate(), e.dataType().name(), e.timeout().toMillis(),
                 e.memoryBudgetBytes(), e.defaultBudgetBytes(), options.checkpointDir().map(Path::toString).orElse(""),
-                options.resumeDir().map(Path::toString).orElse(""));
+                options.resumeDir().map(Path::toString).orElse(""), options.warmUp());
     }
 
     public ComputationGraph graph() {
@@ -64,7 +65,7 @@ public record WorkerJob(String graphJson, String clusterJson, String planJson, i
         ExecutorOptions e = ExecutorOptions.defaults(seed, learningRate).withDataType(DataType.valueOf(dataType))
                 .withTimeout(Duration.ofMillis(timeoutMillis)).withMemoryBudgets(memoryBudgetBytes, defaultBudgetBytes)
                 .withFaultHook(hook);
-        return new TrainOptions(steps, e, dataSeed, Optional.empty(), resume());
+        return new TrainOptions(steps, e, dataSeed, Optional.empty(), resume(), warmUp);
     }
 
     public Optional<Path> checkpoint() {

@@ -40,11 +40,12 @@ import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes) and
+ * Real worker processes on loopback: a 2-stage gpt (its tied embedding all-reduced across the processes, with and
+ * without warm-up steps before the run) and
  * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
  * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash (also from the parts of
- * ZeRO stage 3).
+ * ZeRO stage 3); a caller that takes longer between two steps than the heartbeat bound (a calibration) loses no rank.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ProcessTrainerTest {
@@ -58,8 +59,15 @@ class ProcessTrainerTest {
     @Test
     void processesTrainBitIdenticallyToThreads() {
         TrainResult threads = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { });
-        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()),
+        // warm-up steps before the run (both sides) change nothing of it
+        TrainResult warmThreads = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()).withWarmUp(true), r -> { });
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()).withWarmUp(true),
                 command, r -> { });
+        assertThat(threads.warmUpSeconds()).isEmpty();
+        assertThat(warmThreads.warmUpSeconds()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(processes.warmUpSeconds()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(warmThreads.parameterSha256()).isEqualTo(threads.parameterSha256());
+        assertThat(warmThreads.timeline().spans()).hasSize(threads.timeline().spans().size());
         assertThat(processes.losses()).isEqualTo(threads.losses());
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
         assertThat(processes.peakMemoryBytes()).containsOnlyKeys("cpu0", "cpu1");
@@ -156,6 +164,28 @@ class ProcessTrainerTest {
                 .hasMessageContaining("failed at step 1 instruction " + compute + " '" + rank1.get(compute).name() + "': no progress for ")
                 .hasMessageEndingWith(" s in a compute instruction (hung)");
         assertThat((System.nanoTime() - stepZeroAt[0]) / 1e9).as("seconds from step 0 to the stop").isLessThan(timeout.toSeconds());
+    }
+
+    @Test
+    void aCallerBusyBetweenStepsForLongerThanTheHeartbeatBoundLosesNoRank() {
+        Duration timeout = Duration.ofSeconds(6);
+        long pauseMillis = timeout.toMillis() / 2 + 2_000;
+        List<Integer> steps = new ArrayList<>();
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty(), timeout),
+                command, r -> {
+                    steps.add(r.step());
+                    if (r.step() == 1) {
+                        // a calibration between steps: the heartbeats go on, and the workers wait for it, hung or not
+                        try {
+                            Thread.sleep(pauseMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        assertThat(steps).containsExactly(0, 1, 2, 3);
+        assertThat(processes.parameterSha256())
+                .isEqualTo(Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256());
     }
 
     @Test

@@ -33,8 +33,8 @@ import org.modelpar.simulator.plan.Stage;
  * their tensors in the whole graph, over the first expert group's devices of tensor rank 0), which the lowering runs
  * as instructions of their own (a layer whose experts fall in several blocks counts its latencies in each: an
  * upper bound). Results are cached per
- * block, device type, tensor degree, samples per replica, recomputation and expert degree; one instance serves one
- * search (one ZeRO stage).
+ * block, device type, tensor degree, samples per replica, recomputation, expert degree and ZeRO stage, and from ZeRO
+ * stage 1 also per replica count (the state is sharded over the stage's replicas, {@code ZeroSharding}).
  */
 final class BlockProbe {
     /**
@@ -80,7 +80,7 @@ final class BlockProbe {
         // a block's price depends on its ops and the tensors between them alone (with experts spread, also on the
         // tensors from other blocks), so structurally equal blocks (a transformer's layers) are priced once
         int priced = config.expertParallel() == 1 ? sameAs.get(block) : block;
-        return cache.computeIfAbsent(priced + "|" + key(devices, config, recompute),
+        return cache.computeIfAbsent(priced + "|" + key(devices, config, request, recompute),
                 k -> probe(priced, devices, config, request, recompute));
     }
 
@@ -89,7 +89,7 @@ final class BlockProbe {
      * cached with the same key: the search's lower bound asks it for every configuration.
      */
     ComputeTotals totals(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        return totals.computeIfAbsent(key(devices, config, recompute), k -> {
+        return totals.computeIfAbsent(key(devices, config, request, recompute), k -> {
             double sum = 0;
             double largest = 0;
             for (int b = 0; b < blocks.size(); b++) {
@@ -105,11 +105,15 @@ final class BlockProbe {
     record ComputeTotals(double sumSeconds, double largestSeconds) {
     }
 
-    /** Tensor groups stay inside a node, so the device type, t and samples per replica decide the price. */
-    private static String key(List<ClusterDevice> devices, Configuration config, boolean recompute) {
-        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
-        return devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
-                + "|" + config.expertParallel();
+    /**
+     * Tensor groups stay inside a node, so the device type, t and samples per replica decide the price; from ZeRO
+     * stage 1 the replicas too, as the state a device holds is its share of the state sharded over them.
+     */
+    private static String key(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        int replicas = devices.size() / config.tensor();
+        int zero = request.zeroStage().orElse(0);
+        return devices.get(0).type() + "|" + config.tensor() + "|" + config.microBatchSize() / replicas + "|" + recompute
+                + "|" + config.expertParallel() + "|" + zero + (zero == 0 ? "" : "|" + replicas);
     }
 
     /** The block priced by the simulator, not cached (the cache prices one block of each {@link #signature}). */

@@ -102,11 +102,12 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
         long start = System.nanoTime();
-        Searched found = request.searchesZero() ? firstFitting(graph, cluster, request, 0, progress, startFrom)
-                : search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        Blocks blocks = Blocks.of(graph, cluster, cost, request);
+        Searched found = request.searchesZero() ? firstFitting(graph, cluster, blocks, request, 0, progress, startFrom)
+                : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), progress, startFrom);
         if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
             try {
-                found = found.and(firstFitting(graph, cluster, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
+                found = found.and(firstFitting(graph, cluster, blocks, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
                         progress, startFrom));
             } catch (InfeasibleException e) {
                 LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
@@ -121,14 +122,14 @@ public final class Planner {
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
-    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, Blocks blocks, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
         for (int zero = from; zero <= most; zero++) {
             try {
-                return search(graph, cluster, request, zero, progress, startFrom);
+                return search(graph, cluster, blocks, request, zero, progress, startFrom);
             } catch (InfeasibleException e) {
                 without = without == null ? e : without;
             }
@@ -141,16 +142,15 @@ public final class Planner {
      * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
      * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
      */
-    private Searched search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
-                            Optional<PlacementPlan> startFrom) {
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, Blocks shared, PlanRequest open, int zero,
+                            SearchProgress progress, Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
-        StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
+        StagePlacer placer = shared.placer();
         BlockSet blocks = placer.blocks();
         int[] pinned = pinnedBlocks(blocks, request.pins());
-        BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
-        ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
+        ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, shared.probe(), request);
         StateLowerBound state = new StateLowerBound(graph, blocks, cluster, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
                 ConfigurationSpace.expertsPerLayer(graph));
@@ -202,7 +202,7 @@ public final class Planner {
             if (mayFit && Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
                 double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
-                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat);
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat, prunes);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -261,6 +261,17 @@ public final class Planner {
 
     private static boolean heterogeneous(ClusterSpec cluster) {
         return cluster.deviceTypes().size() > 1;
+    }
+
+    /**
+     * What the searches at every ZeRO stage share, as it does not depend on the stage: the blocks and their placement
+     * program (ideals, frontier), and the blocks' prices (keyed by the ZeRO stage where it matters, {@link BlockProbe}).
+     */
+    private record Blocks(StagePlacer placer, BlockProbe probe) {
+        static Blocks of(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request) {
+            StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
+            return new Blocks(placer, new BlockProbe(graph, cluster, cost, placer.blocks()));
+        }
     }
 
     /** A configuration placed by the dynamic program, with its estimated step. */

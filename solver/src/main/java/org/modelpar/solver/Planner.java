@@ -104,7 +104,7 @@ public final class Planner {
         long start = System.nanoTime();
         Blocks blocks = Blocks.of(graph, cluster, cost, request);
         Searched found = request.searchesZero() ? firstFitting(graph, cluster, blocks, request, 0, progress, startFrom)
-                : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), progress, startFrom);
+                : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), true, progress, startFrom);
         if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
             try {
                 found = found.and(firstFitting(graph, cluster, blocks, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
@@ -129,7 +129,7 @@ public final class Planner {
         int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
         for (int zero = from; zero <= most; zero++) {
             try {
-                return search(graph, cluster, blocks, request, zero, progress, startFrom);
+                return search(graph, cluster, blocks, request, zero, zero == from, progress, startFrom);
             } catch (InfeasibleException e) {
                 without = without == null ? e : without;
             }
@@ -141,9 +141,13 @@ public final class Planner {
     /**
      * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
      * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
+     *
+     * @param explains whether, when nothing fits, the exception says what each configuration needs (the one the
+     *                 user sees); the memory a configuration that fits no placement needs is otherwise worked out only
+     *                 for the first {@link PlanRequest#runnerUps} of them, the most the explanation lists
      */
     private Searched search(ComputationGraph graph, ClusterSpec cluster, Blocks shared, PlanRequest open, int zero,
-                            SearchProgress progress, Optional<PlacementPlan> startFrom) {
+                            boolean explains, SearchProgress progress, Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
@@ -196,7 +200,8 @@ public final class Planner {
                 double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
-            } else {
+            } else if (needs.size() < request.runnerUps() || explains && fitting.isEmpty()) {
+                // the needs stay a prefix of all: once one is left out, fitting is not empty or none was needed
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (mayFit && Hybrids.allowed(c, cluster, request)) {
@@ -217,7 +222,8 @@ public final class Planner {
                     + " on their stages within memory; pin fewer ops or to other stages");
         }
         if (fitting.isEmpty()) {
-            throw Infeasibility.explain(needs, cluster, request);
+            throw explains ? Infeasibility.explain(needs, cluster, request)
+                    : new InfeasibleException("nothing fits at ZeRO stage " + zero);
         }
         fitting.sort(Estimate.ORDER);
         CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);

@@ -1,7 +1,6 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -102,7 +101,7 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
         long start = System.nanoTime();
-        Blocks blocks = Blocks.of(graph, cluster, cost, request);
+        SharedBlocks blocks = SharedBlocks.of(graph, cluster, cost, request);
         Searched found = request.searchesZero() ? firstFitting(graph, cluster, blocks, request, 0, progress, startFrom)
                 : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), true, progress, startFrom);
         if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
@@ -122,7 +121,7 @@ public final class Planner {
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
-    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, Blocks blocks, PlanRequest request, int from,
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SharedBlocks blocks, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
@@ -146,14 +145,14 @@ public final class Planner {
      *                 user sees); the memory a configuration that fits no placement needs is otherwise worked out only
      *                 for the first {@link PlanRequest#runnerUps} of them, the most the explanation lists
      */
-    private Searched search(ComputationGraph graph, ClusterSpec cluster, Blocks shared, PlanRequest open, int zero,
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, SharedBlocks shared, PlanRequest open, int zero,
                             boolean explains, SearchProgress progress, Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
         StagePlacer placer = shared.placer();
         BlockSet blocks = placer.blocks();
-        int[] pinned = pinnedBlocks(blocks, request.pins());
+        int[] pinned = blocks.pinnedStages(request.pins());
         ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, shared.probe(), request);
         StateLowerBound state = new StateLowerBound(graph, blocks, cluster, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
@@ -269,49 +268,8 @@ public final class Planner {
         return cluster.deviceTypes().size() > 1;
     }
 
-    /**
-     * What the searches at every ZeRO stage share, as it does not depend on the stage: the blocks and their placement
-     * program (ideals, frontier), and the blocks' prices (keyed by the ZeRO stage where it matters, {@link BlockProbe}).
-     */
-    private record Blocks(StagePlacer placer, BlockProbe probe) {
-        static Blocks of(ComputationGraph graph, ClusterSpec cluster, CostModel cost, PlanRequest request) {
-            StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
-            return new Blocks(placer, new BlockProbe(graph, cluster, cost, placer.blocks()));
-        }
-    }
-
     /** A configuration placed by the dynamic program, with its estimated step. */
     record Estimate(Configuration configuration, PlacementProblem problem, IdealPartitioner.Result partition, double stepSeconds) {
         static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
-    }
-
-    /**
-     * The stage each block is pinned to ({@code plan --pin}), -1 when free. Pinning only constrains the
-     * dynamic program; the Timefold refinement is skipped when pins are given.
-     */
-    static int[] pinnedBlocks(BlockSet blocks, Map<String, Integer> pins) {
-        int[] stageOf = new int[blocks.size()];
-        Arrays.fill(stageOf, -1);
-        Map<String, Integer> found = new HashMap<>();
-        for (int b = 0; b < blocks.size(); b++) {
-            for (String op : blocks.opsOfBlock().get(b)) {
-                Integer stage = pins.get(op);
-                if (stage == null) {
-                    continue;
-                }
-                found.put(op, b);
-                if (stageOf[b] >= 0 && stageOf[b] != stage) {
-                    throw new InfeasibleException("pinned ops share block " + b + " of the search but name stages " + stageOf[b]
-                            + " and " + stage + " (op '" + op + "'); raise --max-blocks so that they can be split");
-                }
-                stageOf[b] = stage;
-            }
-        }
-        for (String op : pins.keySet()) {
-            if (!found.containsKey(op)) {
-                throw new IllegalArgumentException("pinned op '" + op + "' is not in the graph");
-            }
-        }
-        return stageOf;
     }
 }

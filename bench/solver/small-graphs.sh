@@ -9,7 +9,7 @@
 # within 2 s (the last column, wall / 2 s, at most 1).   Usage: bench/solver/small-graphs.sh [CLUSTER] [BATCH]
 # With BEFORE=/path/to/launcher (another build's `modelpar`), each graph is also planned by it right before,
 # so a change is measured against its baseline under the same load ("before" columns, and whether the plan
-# JSON is byte-identical).
+# JSON is byte-identical). With ONLY=REGEX, only the graphs whose arguments match it (e.g. ONLY='70b|72b|76b').
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cluster="${1:-dgx-a100:2}"
@@ -31,17 +31,20 @@ timed() {   # "wall cpu" seconds of `LAUNCHER ARGS` in a fresh JVM; exit 3 (noth
   tail -1 "$dir/t" | awk '{print $1, $2 + $3}'   # after a "Command exited with non-zero status" line
 }
 
+wanted() { [[ "$1" =~ ${ONLY:-.} ]]; }
+
 read -r base base_cpu < <(timed "$mp" models)
 graphs=()
 for m in $(awk 'NR > 1 && $1 != "Also:" && NF > 2 {print $1}' "$dir/models"); do
+  wanted "--model $m" || continue
   ops=$("$mp" graph --model "$m" | awk '$1 == "ops" {gsub(",", "", $2); print $2}')
   [ "${ops:-99999}" -le 1000 ] && graphs+=("--model $m")
 done
 for f in "$root"/../shared/data/pipedream/*.graph.txt; do
-  [ -f "$f" ] && graphs+=("--graph $f --format pipedream")
+  [ -f "$f" ] && wanted "--graph $f" && graphs+=("--graph $f --format pipedream")
 done
 for n in 250 500 1000; do
-  graphs+=("--model dag:ops=$n,seed=1")
+  wanted "--model dag:ops=$n,seed=1" && graphs+=("--model dag:ops=$n,seed=1")
 done
 echo "small graphs on $cluster, batch $batch; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "baseline: JVM start + model list $base s wall, $base_cpu s CPU"

@@ -33,8 +33,9 @@ import org.modelpar.simulator.plan.Stage;
  * their tensors in the whole graph, over the first expert group's devices of tensor rank 0), which the lowering runs
  * as instructions of their own (a layer whose experts fall in several blocks counts its latencies in each: an
  * upper bound). Results are cached per
- * block, device type, tensor degree, samples per replica, recomputation and expert degree; one instance serves one
- * search (one ZeRO stage).
+ * block, device type, tensor degree, samples per replica, recomputation, expert degree and ZeRO stage, and from ZeRO
+ * stage 1 also per replica count (the state is sharded over the stage's replicas, {@code ZeroSharding}), so one
+ * instance serves the searches at every ZeRO stage.
  */
 final class BlockProbe {
     /**
@@ -52,8 +53,9 @@ final class BlockProbe {
     private final CostModel cost;
     private final BlockSet blocks;
     private final List<ComputationGraph> subGraphs = new ArrayList<>();
-    private final Map<String, Result> cache = new HashMap<>();
-    private final Map<String, ComputeTotals> totals = new HashMap<>();
+    /** Per key, the price of each block (null until asked). */
+    private final Map<Key, Result[]> cache = new HashMap<>();
+    private final Map<Key, ComputeTotals> totals = new HashMap<>();
     /** Per block, the first block whose sub-graph is the same up to op and tensor ids ({@link #signature}). */
     private final List<Integer> sameAs = new ArrayList<>();
 
@@ -77,25 +79,47 @@ final class BlockProbe {
      * @param recompute whether the stage recomputes
      */
     Result price(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        // a block's price depends on its ops and the tensors between them alone (with experts spread, also on the
-        // tensors from other blocks), so structurally equal blocks (a transformer's layers) are priced once
-        int priced = config.expertParallel() == 1 ? sameAs.get(block) : block;
-        return cache.computeIfAbsent(priced + "|" + key(devices, config, recompute),
-                k -> probe(priced, devices, config, request, recompute));
+        return price(block, row(devices, config, request, recompute), devices, config, request, recompute);
+    }
+
+    /** Every block's {@link #price} on the devices, in block order. */
+    List<Result> prices(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        Result[] row = row(devices, config, request, recompute);
+        for (int b = 0; b < row.length; b++) {
+            price(b, row, devices, config, request, recompute);
+        }
+        return List.of(row);
+    }
+
+    private Result[] row(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+        return cache.computeIfAbsent(Key.of(devices, config, request, recompute), k -> new Result[blocks.size()]);
+    }
+
+    private Result price(int block, Result[] row, List<ClusterDevice> devices, Configuration config, PlanRequest request,
+                         boolean recompute) {
+        if (row[block] == null) {
+            // a block's price depends on its ops and the tensors between them alone (with experts spread, also on the
+            // tensors from other blocks), so structurally equal blocks (a transformer's layers) are priced once
+            int priced = config.expertParallel() == 1 ? sameAs.get(block) : block;
+            if (row[priced] == null) {
+                row[priced] = probe(priced, devices, config, request, recompute);
+            }
+            row[block] = row[priced];
+        }
+        return row[block];
     }
 
     /**
      * The sum and the largest of every block's {@link Result#computeSeconds} on the devices (as {@link #price}),
-     * cached with the same key: the search's lower bound asks it for every configuration.
+     * cached per {@link Key#compute}: the search's lower bound asks it for every configuration.
      */
     ComputeTotals totals(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
-        return totals.computeIfAbsent(key(devices, config, recompute), k -> {
+        return totals.computeIfAbsent(Key.of(devices, config, request, recompute).compute(), k -> {
             double sum = 0;
             double largest = 0;
-            for (int b = 0; b < blocks.size(); b++) {
-                double t = price(b, devices, config, request, recompute).computeSeconds();
-                sum += t;
-                largest = Math.max(largest, t);
+            for (Result r : prices(devices, config, request, recompute)) {
+                sum += r.computeSeconds();
+                largest = Math.max(largest, r.computeSeconds());
             }
             return new ComputeTotals(sum, largest);
         });
@@ -105,11 +129,24 @@ final class BlockProbe {
     record ComputeTotals(double sumSeconds, double largestSeconds) {
     }
 
-    /** Tensor groups stay inside a node, so the device type, t and samples per replica decide the price. */
-    private static String key(List<ClusterDevice> devices, Configuration config, boolean recompute) {
-        int samplesPerReplica = config.microBatchSize() / (devices.size() / config.tensor());
-        return devices.get(0).type() + "|" + config.tensor() + "|" + samplesPerReplica + "|" + recompute
-                + "|" + config.expertParallel();
+    /**
+     * What a block's price depends on besides the block: tensor groups stay inside a node, so the device type, t and
+     * samples per replica (with recomputation and the expert degree); from ZeRO stage 1 also the replicas the state
+     * is sharded over (what a device holds is its share, {@code ZeroSharding}).
+     */
+    private record Key(String deviceType, int tensor, int samplesPerReplica, boolean recompute, int expertParallel,
+                       int zeroStage, int shardedOver) {
+        static Key of(List<ClusterDevice> devices, Configuration config, PlanRequest request, boolean recompute) {
+            int replicas = devices.size() / config.tensor();
+            int zero = request.zeroStage().orElse(0);
+            return new Key(devices.get(0).type(), config.tensor(), config.microBatchSize() / replicas, recompute,
+                    config.expertParallel(), zero, zero == 0 ? 1 : replicas);
+        }
+
+        /** The key of the compute alone, which the sharding leaves as it is. */
+        Key compute() {
+            return new Key(deviceType, tensor, samplesPerReplica, recompute, expertParallel, 0, 1);
+        }
     }
 
     /** The block priced by the simulator, not cached (the cache prices one block of each {@link #signature}). */

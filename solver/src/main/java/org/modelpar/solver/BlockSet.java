@@ -167,4 +167,34 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
     boolean isChain() {
         return outputs.stream().allMatch(o -> o.toBlock().keySet().stream().allMatch(to -> to == o.block() + 1));
     }
+
+    /**
+     * The stage each block is pinned to ({@code plan --pin}), -1 when free. Pinning only constrains the
+     * dynamic program; the Timefold refinement is skipped when pins are given.
+     */
+    int[] pinnedStages(Map<String, Integer> pins) {
+        int[] stageOf = new int[size()];
+        java.util.Arrays.fill(stageOf, -1);
+        Map<String, Integer> found = new HashMap<>();
+        for (int b = 0; b < size(); b++) {
+            for (String op : opsOfBlock.get(b)) {
+                Integer stage = pins.get(op);
+                if (stage == null) {
+                    continue;
+                }
+                found.put(op, b);
+                if (stageOf[b] >= 0 && stageOf[b] != stage) {
+                    throw new InfeasibleException("pinned ops share block " + b + " of the search but name stages " + stageOf[b]
+                            + " and " + stage + " (op '" + op + "'); raise --max-blocks so that they can be split");
+                }
+                stageOf[b] = stage;
+            }
+        }
+        for (String op : pins.keySet()) {
+            if (!found.containsKey(op)) {
+                throw new IllegalArgumentException("pinned op '" + op + "' is not in the graph");
+            }
+        }
+        return stageOf;
+    }
 }

@@ -32,13 +32,18 @@ final class Hybrids {
      *
      * @param beatSeconds the estimated step to beat: the even placement's, or less when no slower one could be a
      *                    finalist ({@link Finalists#cutoffSeconds})
+     * @param prunes      whether a size is skipped when no hybrid of it can fit in memory
+     *                    ({@link StagePlacer#mayFitReplicated}); the result is the same
      */
     static Optional<Planner.Estimate> best(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
-                                             double beatSeconds) {
+                                             double beatSeconds, boolean prunes) {
         Optional<Planner.Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
             Configuration sized = c.withMicroBatchSize(size, batch / size);
+            if (prunes && !placer.mayFitReplicated(sized, builder)) {
+                continue;
+            }
             // only a placement faster than that and the best hybrid so far is kept: the program seeks no other
             double beat = Math.min(beatSeconds, best.map(Planner.Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
             Optional<Planner.Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))

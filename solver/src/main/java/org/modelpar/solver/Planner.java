@@ -1,7 +1,6 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -102,11 +101,12 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
         long start = System.nanoTime();
-        Searched found = request.searchesZero() ? firstFitting(graph, cluster, request, 0, progress, startFrom)
-                : search(graph, cluster, request, request.zeroStage().orElse(0), progress, startFrom);
+        SharedBlocks blocks = SharedBlocks.of(graph, cluster, cost, request);
+        Searched found = request.searchesZero() ? firstFitting(graph, cluster, blocks, request, 0, progress, startFrom)
+                : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), true, progress, startFrom);
         if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
             try {
-                found = found.and(firstFitting(graph, cluster, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
+                found = found.and(firstFitting(graph, cluster, blocks, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
                         progress, startFrom));
             } catch (InfeasibleException e) {
                 LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
@@ -121,14 +121,14 @@ public final class Planner {
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
-    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SharedBlocks blocks, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
         InfeasibleException without = null;
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
         for (int zero = from; zero <= most; zero++) {
             try {
-                return search(graph, cluster, request, zero, progress, startFrom);
+                return search(graph, cluster, blocks, request, zero, zero == from, progress, startFrom);
             } catch (InfeasibleException e) {
                 without = without == null ? e : without;
             }
@@ -140,17 +140,20 @@ public final class Planner {
     /**
      * The search with every configuration placed at ZeRO stage {@code zero} (its memory sharded so in the
      * dynamic program's limits); the winner also tries the other stages when the request leaves ZeRO open.
+     *
+     * @param explains whether, when nothing fits, the exception says what each configuration needs (the one the
+     *                 user sees); the memory a configuration that fits no placement needs is otherwise worked out only
+     *                 for the first {@link PlanRequest#runnerUps} of them, the most the explanation lists
      */
-    private Searched search(ComputationGraph graph, ClusterSpec cluster, PlanRequest open, int zero, SearchProgress progress,
-                            Optional<PlacementPlan> startFrom) {
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, SharedBlocks shared, PlanRequest open, int zero,
+                            boolean explains, SearchProgress progress, Optional<PlacementPlan> startFrom) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         long start = System.nanoTime();
         long deadline = start + request.timeLimit().toNanos();
-        StagePlacer placer = StagePlacer.of(graph, request.maxBlocks());
+        StagePlacer placer = shared.placer();
         BlockSet blocks = placer.blocks();
-        int[] pinned = pinnedBlocks(blocks, request.pins());
-        BlockProbe probe = new BlockProbe(graph, cluster, cost, blocks);
-        ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, probe, request);
+        int[] pinned = blocks.pinnedStages(request.pins());
+        ProblemBuilder builder = new ProblemBuilder(cluster, cost, blocks, shared.probe(), request);
         StateLowerBound state = new StateLowerBound(graph, blocks, cluster, request);
         List<Configuration> configs = ConfigurationSpace.enumerate(cluster, request, blocks.size(),
                 ConfigurationSpace.expertsPerLayer(graph));
@@ -196,13 +199,14 @@ public final class Planner {
                 double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
                 fitting.add(new Estimate(c, problem, dp.get(), step));
                 bestEstimate = Math.min(bestEstimate, step);
-            } else {
+            } else if (needs.size() < request.runnerUps() || explains && fitting.isEmpty()) {
+                // the needs stay a prefix of all: once one is left out, fitting is not empty or none was needed
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (mayFit && Hybrids.allowed(c, cluster, request)) {
                 double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
                 double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
-                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat);
+                Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat, prunes);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
                     bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
@@ -217,7 +221,8 @@ public final class Planner {
                     + " on their stages within memory; pin fewer ops or to other stages");
         }
         if (fitting.isEmpty()) {
-            throw Infeasibility.explain(needs, cluster, request);
+            throw explains ? Infeasibility.explain(needs, cluster, request)
+                    : new InfeasibleException("nothing fits at ZeRO stage " + zero);
         }
         fitting.sort(Estimate.ORDER);
         CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);
@@ -266,35 +271,5 @@ public final class Planner {
     /** A configuration placed by the dynamic program, with its estimated step. */
     record Estimate(Configuration configuration, PlacementProblem problem, IdealPartitioner.Result partition, double stepSeconds) {
         static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
-    }
-
-    /**
-     * The stage each block is pinned to ({@code plan --pin}), -1 when free. Pinning only constrains the
-     * dynamic program; the Timefold refinement is skipped when pins are given.
-     */
-    static int[] pinnedBlocks(BlockSet blocks, Map<String, Integer> pins) {
-        int[] stageOf = new int[blocks.size()];
-        Arrays.fill(stageOf, -1);
-        Map<String, Integer> found = new HashMap<>();
-        for (int b = 0; b < blocks.size(); b++) {
-            for (String op : blocks.opsOfBlock().get(b)) {
-                Integer stage = pins.get(op);
-                if (stage == null) {
-                    continue;
-                }
-                found.put(op, b);
-                if (stageOf[b] >= 0 && stageOf[b] != stage) {
-                    throw new InfeasibleException("pinned ops share block " + b + " of the search but name stages " + stageOf[b]
-                            + " and " + stage + " (op '" + op + "'); raise --max-blocks so that they can be split");
-                }
-                stageOf[b] = stage;
-            }
-        }
-        for (String op : pins.keySet()) {
-            if (!found.containsKey(op)) {
-                throw new IllegalArgumentException("pinned op '" + op + "' is not in the graph");
-            }
-        }
-        return stageOf;
     }
 }

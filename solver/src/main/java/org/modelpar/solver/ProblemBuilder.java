@@ -38,6 +38,7 @@ final class ProblemBuilder {
     private final BlockProbe probe;
     private final PlanRequest request;
     private final long[] inputBytesPerSample;
+    private final List<String> labels;
     /** The simulator's all-reduce seconds per data-parallel group (device ids) and bytes, for every configuration. */
     private final Map<List<String>, Map<Long, Double>> allReduceSeconds = new HashMap<>();
 
@@ -48,6 +49,7 @@ final class ProblemBuilder {
         this.probe = probe;
         this.request = request;
         this.inputBytesPerSample = blocks.inputBytesPerSample();
+        this.labels = blocks.opsOfBlock().stream().map(ProblemBuilder::label).toList();
     }
 
     /** Devices of stage s (of its device group when interleaved), replica-major. */
@@ -118,23 +120,28 @@ final class ProblemBuilder {
             }
             firstPriced[s] = first;
         }
+        List<List<BlockProbe.Result>> prices = new ArrayList<>();
+        List<Map<Long, Double>> allReduces = new ArrayList<>();
+        for (int s = 0; s < p; s++) {
+            prices.add(firstPriced[s] == s ? probe.prices(stageDevices.get(s), c, request, c.recompute()) : prices.get(firstPriced[s]));
+            allReduces.add(allReduceSeconds.computeIfAbsent(dpGroups.get(s), g -> new HashMap<>()));
+        }
         List<Block> list = new ArrayList<>();
-        BlockProbe.Result[] prices = new BlockProbe.Result[p];
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
             long[] allReduce = new long[p];
             long[] memory = new long[p];
             for (int s = 0; s < p; s++) {
                 List<ClusterDevice> devs = stageDevices.get(s);
-                int first = firstPriced[s];
-                prices[s] = first == s ? probe.price(b, devs, c, request, c.recompute()) : prices[first];
-                compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
-                allReduce[s] = Math.round(allReduceSeconds(dpGroups.get(s), prices[s].parameterShare() * gradientBytes)
-                        * 1e9 / c.microBatches());
-                memory[s] = memoryBytes(prices[s].memory().withCounts(inFlight[s], weightPending[s]),
+                BlockProbe.Result price = prices.get(s).get(b);
+                List<String> dpGroup = dpGroups.get(s);
+                compute[s] = Math.round(price.computeSeconds() * 1e9);
+                allReduce[s] = Math.round(allReduces.get(s).computeIfAbsent(price.parameterShare() * gradientBytes,
+                        n -> cost.allReduceSeconds(cluster, dpGroup, n)) * 1e9 / c.microBatches());
+                memory[s] = memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
-            list.add(new Block(b, label(b), compute, allReduce, memory));
+            list.add(new Block(b, labels.get(b), compute, allReduce, memory));
         }
         // per device: the samples of the stage with the fewest replicas (all stages' when they are even)
         int samples = c.microBatchSize() / smallest;
@@ -166,11 +173,6 @@ final class ProblemBuilder {
         return c.leastStepSlots() * best;
     }
 
-    private double allReduceSeconds(List<String> dpGroup, long bytes) {
-        return allReduceSeconds.computeIfAbsent(dpGroup, g -> new HashMap<>())
-                .computeIfAbsent(bytes, n -> cost.allReduceSeconds(cluster, dpGroup, n));
-    }
-
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */
     private long microBatchBytes(long bytesPerSample, int samples) {
         return (long) Math.ceil(bytesPerSample * samples * (request.precision().computeBytes() / 4.0));
@@ -185,8 +187,7 @@ final class ProblemBuilder {
         return m.fixed().total() + m.peakActivationBytes() + stashing * inputBytes;
     }
 
-    private String label(int b) {
-        List<String> ops = blocks.opsOfBlock().get(b);
+    private static String label(List<String> ops) {
         return ops.size() == 1 ? ops.get(0) : ops.get(0) + ".." + ops.get(ops.size() - 1);
     }
 

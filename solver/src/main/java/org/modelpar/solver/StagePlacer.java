@@ -6,6 +6,7 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.partition.Ideals;
 import org.modelpar.solver.partition.ReplicaPartitioner;
+import org.modelpar.solver.partition.StageCost;
 import org.modelpar.solver.timefold.ChainSeed;
 import org.modelpar.solver.timefold.PlacementProblem;
 import org.modelpar.solver.timefold.Frontier;
@@ -154,8 +155,10 @@ final class StagePlacer {
             return Optional.empty();
         }
         if (ideals.isEmpty() && exact) {
+            // ChainSeed's program, on the prefixes and the frontier this search made once
+            StageCost cost = cost(problem)::of;
             boolean pins = Arrays.stream(pinnedStage).anyMatch(s -> s >= 0);
-            return (pins ? ChainSeed.optimal(problem, pinnedStage) : ChainSeed.optimal(problem))
+            return ChainSeed.optimal(problem, pins ? ChainSeed.pinned(pinnedStage, cost) : cost)
                     .map(p -> new IdealPartitioner.Result(p.stageOfBlock(), p.bottleneck()));
         }
         return place(cost(problem), k, pinnedStage);
@@ -217,13 +220,38 @@ final class StagePlacer {
      * {@link #MAX_REPLICATED_WORK} stage evaluations, or when no placement's slowest stage is below {@code belowNanos}.
      */
     Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos) {
-        int p = c.pipeline();
-        int replicas = p * c.data();
-        if (!exact || p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
+        if (!replicable(c)) {
             return Optional.empty();
         }
+        int p = c.pipeline();
+        int replicas = p * c.data();
         return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
                 (first, count) -> cost(problems.buildOnReplicas(c, first, count))), IdealPartitioner.SEARCH_NODES, belowNanos);
+    }
+
+    /**
+     * Whether a hybrid placement of c ({@link #placeReplicated}) may fit in memory: only when the blocks fit into c's
+     * stages each on the most replicas one stage can have (all but one per other stage, fewer when that count does
+     * not divide the micro-batch). A block's memory on a stage does not grow with the stage's replicas (each runs
+     * fewer samples of the micro-batch, and ZeRO shards the state over more), nor depends on which replicas they
+     * are (one device type), so no placement with fewer replicas on a stage fits where this one does not. False too
+     * where {@link #placeReplicated} would not run its program.
+     */
+    boolean mayFitReplicated(Configuration c, ProblemBuilder problems) {
+        if (!replicable(c)) {
+            return false;
+        }
+        int most = c.pipeline() * c.data() - (c.pipeline() - 1);
+        while (c.microBatchSize() % most != 0) {
+            most--;
+        }
+        return place(problems.buildOnReplicas(c, 0, most)).isPresent();
+    }
+
+    /** Whether {@link #placeReplicated} runs its program for c: exact placement, a block per stage, bounded work. */
+    private boolean replicable(Configuration c) {
+        long replicas = (long) c.pipeline() * c.data();
+        return exact && c.pipeline() <= blocks.size() && nested.pairs() * c.pipeline() * replicas * replicas <= MAX_REPLICATED_WORK;
     }
 
     private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {

@@ -17,12 +17,7 @@ public final class ChainSeed {
 
     /** The optimal contiguous split into all the problem's stages, or empty when none fits in memory. */
     public static Optional<ChainPartition> optimal(PlacementProblem problem) {
-        int k = problem.stages().size();
-        int n = problem.blocks().size();
-        if (k > n) {
-            return Optional.empty();
-        }
-        return ChainPartitioner.minimizeBottleneck(n, k, stageCost(problem));
+        return optimal(problem, stageCost(problem));
     }
 
     /**
@@ -30,20 +25,32 @@ public final class ChainSeed {
      * -1 for a free block), or empty when none fits.
      */
     public static Optional<ChainPartition> optimal(PlacementProblem problem, int[] pinnedStage) {
+        return optimal(problem, pinned(pinnedStage, stageCost(problem)));
+    }
+
+    /**
+     * The optimal contiguous split by {@code cost}, the problem's {@link #stageCost} (or one equal to it, made from
+     * ideals and a frontier that serve several problems), or empty when none fits.
+     */
+    public static Optional<ChainPartition> optimal(PlacementProblem problem, StageCost cost) {
         int k = problem.stages().size();
         int n = problem.blocks().size();
         if (k > n) {
             return Optional.empty();
         }
-        StageCost cost = stageCost(problem);
-        return ChainPartitioner.minimizeBottleneck(n, k, (s, from, to) -> {
+        return ChainPartitioner.minimizeBottleneck(n, k, cost);
+    }
+
+    /** The cost, infinite for a stage that holds a block pinned to another ({@code pinnedStage[b]}, -1 for a free block). */
+    public static StageCost pinned(int[] pinnedStage, StageCost cost) {
+        return (s, from, to) -> {
             for (int b = from; b < to; b++) {
                 if (pinnedStage[b] >= 0 && pinnedStage[b] != s) {
                     return Double.POSITIVE_INFINITY;
                 }
             }
             return cost.seconds(s, from, to);
-        });
+        };
     }
 
     /**

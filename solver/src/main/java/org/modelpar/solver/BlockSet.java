@@ -53,17 +53,29 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
      */
     static BlockSet of(ComputationGraph graph, int maxBlocks) {
         CoarseGraph layers = Coarsener.byLayer(graph);
-        List<List<String>> runs = new ArrayList<>();
         if (layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers)) {
-            runs.addAll(Coarsener.toAtMost(graph, maxBlocks).opsOfBlock().values());
-        } else if (layers.blockCount() <= maxBlocks) {
-            runs.addAll(layers.opsOfBlock().values());
-        } else {
-            for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
-                List<String> ops = new ArrayList<>();
-                layerBlocks.forEach(b -> ops.addAll(layers.opsOfBlock().get(b)));
-                runs.add(ops);
-            }
+            return ofOps(graph, maxBlocks);
+        }
+        return ofLayers(graph, layers, maxBlocks);
+    }
+
+    /**
+     * One block per layer-tag run ({@link Coarsener#byLayer}), those merged further ({@link Coarsener#toAtMost}
+     * over the layer graph) when there are more than {@code maxBlocks}: a layer is never split across blocks.
+     */
+    static BlockSet ofLayers(ComputationGraph graph, int maxBlocks) {
+        return ofLayers(graph, Coarsener.byLayer(graph), maxBlocks);
+    }
+
+    private static BlockSet ofLayers(ComputationGraph graph, CoarseGraph layers, int maxBlocks) {
+        if (layers.blockCount() <= maxBlocks) {
+            return of(graph, List.copyOf(layers.opsOfBlock().values()));
+        }
+        List<List<String>> runs = new ArrayList<>();
+        for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
+            List<String> ops = new ArrayList<>();
+            layerBlocks.forEach(b -> ops.addAll(layers.opsOfBlock().get(b)));
+            runs.add(ops);
         }
         return of(graph, runs);
     }

@@ -9,7 +9,8 @@
 # within 2 s (the last column, wall / 2 s, at most 1).   Usage: bench/solver/small-graphs.sh [CLUSTER] [BATCH]
 # With BEFORE=/path/to/launcher (another build's `modelpar`), each graph is also planned by it right before,
 # so a change is measured against its baseline under the same load ("before" columns, and whether the plan
-# JSON is byte-identical).
+# JSON is byte-identical). With ONLY=REGEX (grep -E), only the graphs whose arguments match are planned (e.g.
+# ONLY='dag:|mixtral|t5-' for the graphs of the DAG path), to keep a locked run short.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cluster="${1:-dgx-a100:2}"
@@ -43,6 +44,13 @@ done
 for n in 250 500 1000; do
   graphs+=("--model dag:ops=$n,seed=1")
 done
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for g in "${graphs[@]}"; do
+    if grep -Eq -- "$ONLY" <<< "$g"; then kept+=("$g"); fi
+  done
+  graphs=("${kept[@]}")
+fi
 echo "small graphs on $cluster, batch $batch; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "baseline: JVM start + model list $base s wall, $base_cpu s CPU"
 worst=0

@@ -52,11 +52,13 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
      * between a layer's branches; a layer whose ops form one path (a transformer layer) keeps the layer blocks.
      */
     static BlockSet of(ComputationGraph graph, int maxBlocks) {
+        return splitsLayers(graph, maxBlocks) ? ofOps(graph, maxBlocks) : ofLayers(graph, maxBlocks);
+    }
+
+    /** Whether {@link #of} coarsens the ops themselves: few layers (at most a quarter of {@code maxBlocks}), some with parallel branches. */
+    static boolean splitsLayers(ComputationGraph graph, int maxBlocks) {
         CoarseGraph layers = Coarsener.byLayer(graph);
-        if (layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers)) {
-            return ofOps(graph, maxBlocks);
-        }
-        return ofLayers(graph, layers, maxBlocks);
+        return layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers);
     }
 
     /**
@@ -64,10 +66,7 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
      * over the layer graph) when there are more than {@code maxBlocks}: a layer is never split across blocks.
      */
     static BlockSet ofLayers(ComputationGraph graph, int maxBlocks) {
-        return ofLayers(graph, Coarsener.byLayer(graph), maxBlocks);
-    }
-
-    private static BlockSet ofLayers(ComputationGraph graph, CoarseGraph layers, int maxBlocks) {
+        CoarseGraph layers = Coarsener.byLayer(graph);
         if (layers.blockCount() <= maxBlocks) {
             return of(graph, List.copyOf(layers.opsOfBlock().values()));
         }

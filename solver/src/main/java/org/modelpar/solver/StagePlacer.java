@@ -102,6 +102,9 @@ final class StagePlacer {
      * a chain (a layer is not split, as on every transformer whose layers have no parallel branches).
      */
     private static Optional<StagePlacer> ofLayerChain(ComputationGraph graph, int series, int maxBlocks) {
+        if (!BlockSet.splitsLayers(graph, maxBlocks)) {
+            return Optional.empty(); // the blocks of BlockSet.of are the layer blocks, and they are no chain
+        }
         BlockSet layers = BlockSet.ofLayers(graph, maxBlocks);
         return layers.isChain() ? Optional.of(new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
                 + layers.size() + " layer blocks (not split further: " + opsReason(series, maxBlocks) + ")")) : Optional.empty();

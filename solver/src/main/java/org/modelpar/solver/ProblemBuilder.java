@@ -104,12 +104,16 @@ final class ProblemBuilder {
         // per stage, not per block: its data-parallel group, its in-flight micro-batches, and the first stage whose
         // devices price a block the same (as many devices of one type: BlockProbe's key), whose price it shares
         List<List<String>> dpGroups = new ArrayList<>();
+        List<Map<Long, Double>> allReducePrices = new ArrayList<>();
         int[] inFlight = new int[p];
         int[] weightPending = new int[p];
         int[] firstPriced = new int[p];
+        // the first stage on the same devices (an interleaved chunk's group), whose compute and all-reduce it shares
+        int[] sameDevices = new int[p];
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
+            allReducePrices.add(allReduceSeconds.computeIfAbsent(dpGroups.get(s), g -> new HashMap<>()));
             inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
             int first = 0;
@@ -117,6 +121,11 @@ final class ProblemBuilder {
                 first++;
             }
             firstPriced[s] = first;
+            int same = 0;
+            while (!devs.equals(stageDevices.get(same))) {
+                same++;
+            }
+            sameDevices[s] = same;
         }
         List<Block> list = new ArrayList<>();
         BlockProbe.Result[] prices = new BlockProbe.Result[p];
@@ -128,9 +137,15 @@ final class ProblemBuilder {
                 List<ClusterDevice> devs = stageDevices.get(s);
                 int first = firstPriced[s];
                 prices[s] = first == s ? probe.price(b, devs, c, request, c.recompute()) : prices[first];
-                compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
-                allReduce[s] = Math.round(allReduceSeconds(dpGroups.get(s), prices[s].parameterShare() * gradientBytes)
-                        * 1e9 / c.microBatches());
+                if (sameDevices[s] < s) {
+                    compute[s] = compute[sameDevices[s]];
+                    allReduce[s] = allReduce[sameDevices[s]];
+                } else {
+                    compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
+                    List<String> dpGroup = dpGroups.get(s);
+                    allReduce[s] = Math.round(allReducePrices.get(s).computeIfAbsent(prices[s].parameterShare() * gradientBytes,
+                            n -> cost.allReduceSeconds(cluster, dpGroup, n)) * 1e9 / c.microBatches());
+                }
                 memory[s] = memoryBytes(prices[s].memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }
@@ -164,11 +179,6 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(compute.sumSeconds() / c.stages(), compute.largestSeconds()));
         }
         return c.leastStepSlots() * best;
-    }
-
-    private double allReduceSeconds(List<String> dpGroup, long bytes) {
-        return allReduceSeconds.computeIfAbsent(dpGroup, g -> new HashMap<>())
-                .computeIfAbsent(bytes, n -> cost.allReduceSeconds(cluster, dpGroup, n));
     }
 
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */

@@ -55,7 +55,10 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
         return splitsLayers(graph, maxBlocks) ? ofOps(graph, maxBlocks) : ofLayers(graph, maxBlocks);
     }
 
-    /** Whether {@link #of} coarsens the ops themselves: few layers (at most a quarter of {@code maxBlocks}), some with parallel branches. */
+    /**
+     * Whether {@link #of} coarsens the ops themselves: few layers (at most a quarter of {@code maxBlocks}), some with
+     * parallel branches.
+     */
     static boolean splitsLayers(ComputationGraph graph, int maxBlocks) {
         CoarseGraph layers = Coarsener.byLayer(graph);
         return layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers);

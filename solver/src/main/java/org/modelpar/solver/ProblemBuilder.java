@@ -143,8 +143,9 @@ final class ProblemBuilder {
                 } else {
                     compute[s] = Math.round(prices[s].computeSeconds() * 1e9);
                     List<String> dpGroup = dpGroups.get(s);
-                    allReduce[s] = Math.round(allReducePrices.get(s).computeIfAbsent(prices[s].parameterShare() * gradientBytes,
-                            n -> cost.allReduceSeconds(cluster, dpGroup, n)) * 1e9 / c.microBatches());
+                    double seconds = allReducePrices.get(s).computeIfAbsent(prices[s].parameterShare() * gradientBytes,
+                            n -> cost.allReduceSeconds(cluster, dpGroup, n));
+                    allReduce[s] = Math.round(seconds * 1e9 / c.microBatches());
                 }
                 memory[s] = memoryBytes(prices[s].memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));

@@ -106,8 +106,11 @@ final class StagePlacer {
             return Optional.empty(); // the blocks of BlockSet.of are the layer blocks, and they are no chain
         }
         BlockSet layers = BlockSet.ofLayers(graph, maxBlocks);
-        return layers.isChain() ? Optional.of(new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
-                + layers.size() + " layer blocks (not split further: " + opsReason(series, maxBlocks) + ")")) : Optional.empty();
+        if (!layers.isChain()) {
+            return Optional.empty();
+        }
+        return Optional.of(new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
+                + layers.size() + " layer blocks (not split further: " + opsReason(series, maxBlocks) + ")"));
     }
 
     private static String opsReason(int series, int maxBlocks) {

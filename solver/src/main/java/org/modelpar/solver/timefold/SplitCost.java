@@ -80,7 +80,8 @@ public final class SplitCost implements IdealPartitioner.Cost {
         for (int o = 0; o < outputs.length; o++) {
             outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
-        receipts = new Receipts(ideals, frontier, outputs, linkBytes, problem.stages().stream().map(StageSlot::inbound).toList());
+        receipts = new Receipts(ideals, frontier, outputs, linkBytes,
+                problem.stages().stream().map(StageSlot::inbound).toList());
         sentOnce = new long[k][][];
         sameOutbound = Receipts.firstEqual(problem.stages().stream().map(StageSlot::outbound).toList());
         boolean prefixes = count == ideals.blocks() + 1;

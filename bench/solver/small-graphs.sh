@@ -9,7 +9,8 @@
 # within 2 s (the last column, wall / 2 s, at most 1).   Usage: bench/solver/small-graphs.sh [CLUSTER] [BATCH]
 # With BEFORE=/path/to/launcher (another build's `modelpar`), each graph is also planned by it right before,
 # so a change is measured against its baseline under the same load ("before" columns, and whether the plan
-# JSON is byte-identical). With ONLY=REGEX, only the graphs whose arguments match it (e.g. ONLY='70b|72b|76b').
+# JSON is byte-identical). With ONLY=REGEX (grep -E), only the graphs whose arguments match are planned (e.g.
+# ONLY='70b|72b|76b', or ONLY='dag:|mixtral|t5-' for the graphs of the DAG path), to keep a locked run short.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cluster="${1:-dgx-a100:2}"

@@ -52,18 +52,32 @@ record BlockSet(List<List<String>> opsOfBlock, List<Output> outputs) {
      * between a layer's branches; a layer whose ops form one path (a transformer layer) keeps the layer blocks.
      */
     static BlockSet of(ComputationGraph graph, int maxBlocks) {
+        return splitsLayers(graph, maxBlocks) ? ofOps(graph, maxBlocks) : ofLayers(graph, maxBlocks);
+    }
+
+    /**
+     * Whether {@link #of} coarsens the ops themselves: few layers (at most a quarter of {@code maxBlocks}), some with
+     * parallel branches.
+     */
+    static boolean splitsLayers(ComputationGraph graph, int maxBlocks) {
         CoarseGraph layers = Coarsener.byLayer(graph);
+        return layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers);
+    }
+
+    /**
+     * One block per layer-tag run ({@link Coarsener#byLayer}), those merged further ({@link Coarsener#toAtMost}
+     * over the layer graph) when there are more than {@code maxBlocks}: a layer is never split across blocks.
+     */
+    static BlockSet ofLayers(ComputationGraph graph, int maxBlocks) {
+        CoarseGraph layers = Coarsener.byLayer(graph);
+        if (layers.blockCount() <= maxBlocks) {
+            return of(graph, List.copyOf(layers.opsOfBlock().values()));
+        }
         List<List<String>> runs = new ArrayList<>();
-        if (layers.blockCount() * 4 <= maxBlocks && hasParallelBranches(graph, layers)) {
-            runs.addAll(Coarsener.toAtMost(graph, maxBlocks).opsOfBlock().values());
-        } else if (layers.blockCount() <= maxBlocks) {
-            runs.addAll(layers.opsOfBlock().values());
-        } else {
-            for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
-                List<String> ops = new ArrayList<>();
-                layerBlocks.forEach(b -> ops.addAll(layers.opsOfBlock().get(b)));
-                runs.add(ops);
-            }
+        for (List<String> layerBlocks : Coarsener.toAtMost(layers.graph(), maxBlocks).opsOfBlock().values()) {
+            List<String> ops = new ArrayList<>();
+            layerBlocks.forEach(b -> ops.addAll(layers.opsOfBlock().get(b)));
+            runs.add(ops);
         }
         return of(graph, runs);
     }

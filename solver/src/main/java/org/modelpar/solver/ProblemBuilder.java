@@ -106,12 +106,16 @@ final class ProblemBuilder {
         // per stage, not per block: its data-parallel group, its in-flight micro-batches, and the first stage whose
         // devices price a block the same (as many devices of one type: BlockProbe's key), whose price it shares
         List<List<String>> dpGroups = new ArrayList<>();
+        List<Map<Long, Double>> allReducePrices = new ArrayList<>();
         int[] inFlight = new int[p];
         int[] weightPending = new int[p];
         int[] firstPriced = new int[p];
+        // the first stage on the same devices (an interleaved chunk's group), whose compute and all-reduce it shares
+        int[] sameDevices = new int[p];
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
+            allReducePrices.add(allReduceSeconds.computeIfAbsent(dpGroups.get(s), g -> new HashMap<>()));
             inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
             int first = 0;
@@ -119,12 +123,15 @@ final class ProblemBuilder {
                 first++;
             }
             firstPriced[s] = first;
+            int same = 0;
+            while (!devs.equals(stageDevices.get(same))) {
+                same++;
+            }
+            sameDevices[s] = same;
         }
         List<List<BlockProbe.Result>> prices = new ArrayList<>();
-        List<Map<Long, Double>> allReduces = new ArrayList<>();
         for (int s = 0; s < p; s++) {
             prices.add(firstPriced[s] == s ? probe.prices(stageDevices.get(s), c, request, c.recompute()) : prices.get(firstPriced[s]));
-            allReduces.add(allReduceSeconds.computeIfAbsent(dpGroups.get(s), g -> new HashMap<>()));
         }
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
@@ -134,10 +141,16 @@ final class ProblemBuilder {
             for (int s = 0; s < p; s++) {
                 List<ClusterDevice> devs = stageDevices.get(s);
                 BlockProbe.Result price = prices.get(s).get(b);
-                List<String> dpGroup = dpGroups.get(s);
-                compute[s] = Math.round(price.computeSeconds() * 1e9);
-                allReduce[s] = Math.round(allReduces.get(s).computeIfAbsent(price.parameterShare() * gradientBytes,
-                        n -> cost.allReduceSeconds(cluster, dpGroup, n)) * 1e9 / c.microBatches());
+                if (sameDevices[s] < s) {
+                    compute[s] = compute[sameDevices[s]];
+                    allReduce[s] = allReduce[sameDevices[s]];
+                } else {
+                    compute[s] = Math.round(price.computeSeconds() * 1e9);
+                    List<String> dpGroup = dpGroups.get(s);
+                    double seconds = allReducePrices.get(s).computeIfAbsent(price.parameterShare() * gradientBytes,
+                            n -> cost.allReduceSeconds(cluster, dpGroup, n));
+                    allReduce[s] = Math.round(seconds * 1e9 / c.microBatches());
+                }
                 memory[s] = memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]),
                         (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
             }

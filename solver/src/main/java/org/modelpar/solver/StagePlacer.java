@@ -86,10 +86,8 @@ final class StagePlacer {
                 high = mid - 1;
             }
         }
-        return finest.orElseGet(() -> {
-            String reason = series > maxBlocks
-                    ? "its series chains leave " + series + " blocks, more than --max-blocks " + maxBlocks
-                    : "its DAG has more than " + MAX_IDEALS + " ideals even with the series chains contracted";
+        return finest.or(() -> ofLayerChain(graph, series, maxBlocks)).orElseGet(() -> {
+            String reason = opsReason(series, maxBlocks);
             int links = links(layers);
             String refined = links <= MAX_TIMEFOLD_LINKS ? "refined by Timefold"
                     : "not refined by Timefold (" + links + " links between blocks, more than " + MAX_TIMEFOLD_LINKS + ")";
@@ -97,6 +95,29 @@ final class StagePlacer {
             return new StagePlacer(layers, Optional.empty(), false, "dynamic program along the order of "
                     + layers.size() + " blocks, " + refined + " (not exact: " + reason + ")");
         });
+    }
+
+    /**
+     * When the ops' DAG has too many ideals even with its series chains contracted (a mixture-of-experts layer's
+     * experts, each free to join any earlier stage): the exact chain program over the layer blocks, if those form
+     * a chain (a layer is not split, as on every transformer whose layers have no parallel branches).
+     */
+    private static Optional<StagePlacer> ofLayerChain(ComputationGraph graph, int series, int maxBlocks) {
+        if (!BlockSet.splitsLayers(graph, maxBlocks)) {
+            return Optional.empty(); // the blocks of BlockSet.of are the layer blocks, and they are no chain
+        }
+        BlockSet layers = BlockSet.ofLayers(graph, maxBlocks);
+        if (!layers.isChain()) {
+            return Optional.empty();
+        }
+        return Optional.of(new StagePlacer(layers, Optional.empty(), true, "exact dynamic program over the chain of "
+                + layers.size() + " layer blocks (not split further: " + opsReason(series, maxBlocks) + ")"));
+    }
+
+    private static String opsReason(int series, int maxBlocks) {
+        return series > maxBlocks
+                ? "its series chains leave " + series + " blocks, more than --max-blocks " + maxBlocks
+                : "its DAG has more than " + MAX_IDEALS + " ideals even with the series chains contracted";
     }
 
     private static int links(BlockSet blocks) {

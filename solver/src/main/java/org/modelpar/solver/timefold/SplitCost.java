@@ -43,9 +43,12 @@ public final class SplitCost implements IdealPartitioner.Cost {
     /**
      * Per stage and ideal, for each output open there ({@code frontier.open}): its send on the stage's outbound link
      * to the blocks outside the ideal, once ({@link #of}'s charge for a stage ending at that ideal); stages on equal
-     * links share it.
+     * links share it. Made when {@link #of} first asks (a bound may rule the whole problem out before).
      */
     private final long[][][] sentOnce;
+    /** Per stage, the first stage on an equal outbound link (whose {@link #sentOnce} it shares). */
+    private final int[] sameOutbound;
+    private final Receipts receipts;
 
     public SplitCost(PlacementProblem problem, Ideals ideals) {
         this(problem, ideals, Frontier.of(problem.links(), ideals));
@@ -77,6 +80,10 @@ public final class SplitCost implements IdealPartitioner.Cost {
         for (int o = 0; o < outputs.length; o++) {
             outputs[o] = problem.links().get(frontier.linksOf[o][0]).output();
         }
+        receipts = new Receipts(ideals, frontier, outputs, linkBytes,
+                problem.stages().stream().map(StageSlot::inbound).toList());
+        sentOnce = new long[k][][];
+        sameOutbound = Receipts.firstEqual(problem.stages().stream().map(StageSlot::outbound).toList());
         boolean prefixes = count == ideals.blocks() + 1;
         entering = new long[prefixes ? k : 0][];
         leaving = new long[prefixes ? k : 0][];
@@ -87,7 +94,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
             int stage = s;
             entering[s] = enteringOn.computeIfAbsent(problem.stages().get(s).inbound(), l -> {
                 long[] row = new long[count];
-                Arrays.setAll(row, i -> i + 1 < count ? receivedNanos(stage, i, i + 1) : 0);
+                Arrays.setAll(row, i -> i + 1 < count ? receipts.scan(problem.stages().get(stage).inbound(), i, i + 1) : 0);
                 return row;
             });
             leaving[s] = leavingOn.computeIfAbsent(problem.stages().get(s).outbound(), l -> {
@@ -95,11 +102,6 @@ public final class SplitCost implements IdealPartitioner.Cost {
                 Arrays.setAll(row, j -> j > 0 ? sentNanos(stage, new int[] {j - 1, j}, 1, 0) : 0);
                 return row;
             });
-        }
-        sentOnce = new long[k][][];
-        Map<SlotLink, long[][]> sentOn = new HashMap<>();
-        for (int s = 0; s < k; s++) {
-            sentOnce[s] = sentOn.computeIfAbsent(problem.stages().get(s).outbound(), this::sentOnce);
         }
     }
 
@@ -190,7 +192,11 @@ public final class SplitCost implements IdealPartitioner.Cost {
         }
         long sent = 0;
         int[] open = frontier.open[outer];
-        long[] once = sentOnce[stage][outer];
+        int shared = sameOutbound[stage];
+        if (sentOnce[shared] == null) {
+            sentOnce[shared] = sentOnce(problem.stages().get(shared).outbound());
+        }
+        long[] once = sentOnce[shared][outer];
         for (int x = 0; x < open.length; x++) {
             if (!ideals.contains(inner, frontier.from[open[x]])) {
                 sent += once[x];
@@ -244,19 +250,7 @@ public final class SplitCost implements IdealPartitioner.Cost {
 
     /** Every output the stage reads from earlier stages, received once on its inbound link. */
     private long receivedNanos(int stage, int inner, int outer) {
-        SlotLink inbound = problem.stages().get(stage).inbound();
-        long total = 0;
-        for (int o : frontier.open[inner]) {
-            long bytes = 0;
-            for (int l : frontier.linksOf[o]) {
-                int to = frontier.to[l];
-                if (ideals.contains(outer, to) && !ideals.contains(inner, to)) {
-                    bytes += linkBytes[l];
-                }
-            }
-            total += inbound.roundTripNanos(outputs[o].sent(bytes));
-        }
-        return total;
+        return receipts.nanos(stage, inner, outer);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.modelpar.solver.timefold;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The blocks each block reads from and feeds (from the links), to tell whether moving blocks keeps every tensor
@@ -31,13 +32,22 @@ final class StageOrder {
      * {@code otherStage} (pass -1 for no other change) and every other block where {@code assignments} has it.
      */
     boolean keeps(List<BlockAssignment> assignments, int block, int stage, int other, int otherStage) {
+        return keeps(b -> assignments.get(b).stageIndex(), block, stage, other, otherStage);
+    }
+
+    /** As {@link #keeps(List, int, int, int, int)} with every other block on {@code stageOf[b]}. */
+    boolean keeps(int[] stageOf, int block, int stage, int other, int otherStage) {
+        return keeps(b -> stageOf[b], block, stage, other, otherStage);
+    }
+
+    private boolean keeps(IntUnaryOperator stageOf, int block, int stage, int other, int otherStage) {
         for (int p : producers[block]) {
-            if ((p == other ? otherStage : assignments.get(p).stageIndex()) > stage) {
+            if ((p == other ? otherStage : stageOf.applyAsInt(p)) > stage) {
                 return false;
             }
         }
         for (int c : consumers[block]) {
-            if ((c == other ? otherStage : assignments.get(c).stageIndex()) < stage) {
+            if ((c == other ? otherStage : stageOf.applyAsInt(c)) < stage) {
                 return false;
             }
         }

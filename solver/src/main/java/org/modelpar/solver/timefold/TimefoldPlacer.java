@@ -46,7 +46,9 @@ public final class TimefoldPlacer {
     }
 
     /**
-     * Places the blocks starting from a given stage per block instead of the dynamic program's split.
+     * Places the blocks starting from a given stage per block instead of the dynamic program's split. A start that
+     * no order-keeping move improves or equals ({@link LocalOptimum}) is returned without a search: the search would
+     * spend its move budget and return it.
      *
      * @throws IllegalArgumentException when the seed sends a tensor to an earlier stage
      */
@@ -59,6 +61,11 @@ public final class TimefoldPlacer {
                 throw new IllegalArgumentException("seed puts block " + l.from() + " on stage " + seed[l.from()]
                         + " after its consumer block " + l.to() + " on stage " + seed[l.to()] + "; the search keeps the stage order");
             }
+        }
+        if (filtersOrder && LocalOptimum.isStrict(problem, seed)) {
+            PlacementScore score = PlacementScore.of(problem, seed);
+            return new BlockPlacement(seed.clone(), score.overBytes() == 0, score.bottleneckNanos(), score.trafficBytes(),
+                    analyze(problem, seed));
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)

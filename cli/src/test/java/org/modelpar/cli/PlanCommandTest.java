@@ -123,8 +123,8 @@ class PlanCommandTest {
         assertThat(zero.err().strip()).isEqualTo("modelpar: --zero-stage must be 0, 1, 2 or 3, got 4");
         Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3");
         assertThat(local.code()).isEqualTo(2);
-        assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 3 is not run by modelpar's executor"
-                + " (it shards optimizer state and gradients, not parameters): plans for local workers use ZeRO stage 0, 1 or 2");
+        assertThat(local.err().strip()).startsWith("modelpar: --zero-stage 3 is not trained by the runtime of this cluster: the"
+                + " executor ").doesNotContain("\n");
         Run expert = run("plan", "--model", "mixtral-8x7b", "--cluster", "dgx-a100", "--global-batch", "16",
                 "--expert-parallel", "3");
         assertThat(expert.code()).isEqualTo(2);

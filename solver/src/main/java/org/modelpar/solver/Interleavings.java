@@ -32,7 +32,7 @@ final class Interleavings {
         for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
             Configuration chunked = c.withVirtualStages(v);
             double bar = best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds());
-            if (builder.lowerBoundSeconds(chunked) - roundingSeconds(chunked, placer.blocks().size()) >= bar) {
+            if (builder.lowerBoundSeconds(chunked) - builder.roundingSeconds(chunked) >= bar) {
                 continue;
             }
             PlacementProblem problem = builder.build(chunked);
@@ -43,13 +43,5 @@ final class Interleavings {
             }
         }
         return best.map(e -> candidates.place(e, false));
-    }
-
-    /**
-     * How far {@link ProblemBuilder#lowerBoundSeconds} (seconds) may lie above the dynamic program's bottleneck
-     * (whole nanoseconds per block, rounded) times the slots: half a nanosecond per block and slot, doubled.
-     */
-    private static double roundingSeconds(Configuration c, int blocks) {
-        return c.leastStepSlots() * blocks * 1e-9;
     }
 }

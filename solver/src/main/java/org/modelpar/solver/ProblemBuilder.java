@@ -166,6 +166,14 @@ final class ProblemBuilder {
         return c.leastStepSlots() * best;
     }
 
+    /**
+     * How far {@link #lowerBoundSeconds} (seconds) may lie above the dynamic program's bottleneck (whole nanoseconds
+     * per block, rounded) times the slots: half a nanosecond per block and slot, doubled.
+     */
+    double roundingSeconds(Configuration c) {
+        return c.leastStepSlots() * blocks.size() * 1e-9;
+    }
+
     private double allReduceSeconds(List<String> dpGroup, long bytes) {
         return allReduceSeconds.computeIfAbsent(dpGroup, g -> new HashMap<>())
                 .computeIfAbsent(bytes, n -> cost.allReduceSeconds(cluster, dpGroup, n));

@@ -35,11 +35,11 @@ final class Interleavings {
             if (builder.lowerBoundSeconds(chunked) - builder.roundingSeconds(chunked) >= bar) {
                 continue;
             }
-            PlacementProblem problem = builder.build(chunked);
-            Optional<IdealPartitioner.Result> dp = placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9);
-            double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+            Optional<ChunkBudgets.Placed> dp = ChunkBudgets.place(chunked, builder.build(chunked),
+                    problem -> placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9));
+            double estimate = dp.map(r -> chunked.stepSlots() * r.partition().bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
             if (estimate < bar) {
-                best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));
+                best = Optional.of(new Planner.Estimate(chunked, dp.get().problem(), dp.get().partition(), estimate));
             }
         }
         return best.map(e -> candidates.place(e, false));

@@ -203,15 +203,17 @@ public final class Planner {
             PlacementProblem problem = builder.build(c);
             // when the blocks' state alone overflows the stages, neither the program nor a hybrid could fit c
             boolean mayFit = !prunes || !state.overflows(c, problem);
-            Optional<IdealPartitioner.Result> dp = mayFit && evenMayFinish ? placer.place(problem, pinned) : Optional.empty();
-            if (dp.isPresent()) {
-                fitting.add(new Estimate(c, problem, dp.get(), c.stepSlots() * dp.get().bottleneck() * 1e-9));
+            Optional<ChunkBudgets.Placed> even = mayFit && evenMayFinish
+                    ? ChunkBudgets.place(c, problem, pr -> placer.place(pr, pinned)) : Optional.empty();
+            Optional<IdealPartitioner.Result> dp = even.map(ChunkBudgets.Placed::partition);
+            if (even.isPresent()) {
+                fitting.add(new Estimate(c, even.get().problem(), dp.get(), c.stepSlots() * dp.get().bottleneck() * 1e-9));
             } else if (evenMayFinish) {
                 needs.add(MemoryNeed.of(c, problem));
             }
             if (mayFit && hybrids) {
-                double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
+                double evenSeconds = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+                double beat = prunes ? Math.min(evenSeconds, Finalists.cutoffSeconds(fitting)) : evenSeconds;
                 Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());

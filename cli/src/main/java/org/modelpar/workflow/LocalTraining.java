@@ -18,8 +18,8 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
-import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
@@ -38,8 +38,8 @@ public final class LocalTraining {
     /**
      * The search restricted to plans the executor trains: on local workers, the schedules, ZeRO stages and expert
      * degrees {@link PlanSupport} accepts ({@link PlanRequest#forRuntime}, {@link #executorCheck}), and tensor degree 1
-     * unless the executor splits the
-     * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
+     * unless the executor splits the graph over every tensor degree the search may try
+     * ({@link PlanSupport#runsTensorDegree}); a fixed
      * degree is kept; sequence parallelism off when a degree it may try does not divide the sequence
      * ({@link PlanSupport#runsSequenceParallel}); another cluster passes unchanged.
      */

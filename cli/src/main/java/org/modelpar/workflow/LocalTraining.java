@@ -12,6 +12,7 @@ import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
 import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
@@ -76,7 +77,7 @@ public final class LocalTraining {
             try {
                 PlanSupport.check(graph, probe);
                 return Optional.empty();
-            } catch (PlanException refused) {
+            } catch (PlanException | GraphException refused) {
                 return Optional.of(refused.getMessage());
             }
         });

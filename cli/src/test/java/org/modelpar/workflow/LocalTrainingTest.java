@@ -2,6 +2,7 @@ package org.modelpar.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanFile;
 import org.modelpar.solver.InfeasibleException;
 import org.modelpar.solver.PlanRequest;
@@ -86,6 +88,14 @@ class LocalTrainingTest {
             }
         }
         assertThat(planned).as("most cases fit").hasSizeGreaterThan(7);
+    }
+
+    /** A graph of ops the executor has no kernel for is refused on local workers with its reason, not planned. */
+    @Test
+    void aGraphTheExecutorCannotTrainIsRefused() {
+        assertThatThrownBy(() -> LocalTraining.executable(ModelZoo.build("resnet50"), LOCAL, PlanRequest.of(8)))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("the runtime of this cluster trains no plan of this graph: op '");
     }
 
     private static ClusterSpec local(int workers, long mib) {

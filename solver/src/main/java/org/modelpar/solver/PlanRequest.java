@@ -159,13 +159,16 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
      * {@code LocalTraining.executable}): only the schedules, ZeRO stages and expert-parallel degrees it accepts are
      * enumerated, the others searched as on any cluster.
      *
-     * @throws PlanException when the request fixes a schedule, ZeRO stage or expert degree the runtime refuses, with
-     *                       the runtime's reason
+     * @throws PlanException when the runtime trains no plan of the graph (1F1B without any plan option), or the request
+     *                       fixes a schedule, ZeRO stage or expert degree it refuses, with the runtime's reason
      */
     public PlanRequest forRuntime(RuntimeCheck check) {
         PlanRequest restricted = new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
                 optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel,
                 overlapGradientReduce, zeroStage, expertParallel, virtualStages, check);
+        check.refusal(Schedule.ONE_F_ONE_B, PlanOptions.NONE).ifPresent(why -> {
+            throw new PlanException("the runtime of this cluster trains no plan of this graph: " + why);
+        });
         // whether a runtime trains interleaving depends on the placement (chunks sharing a weight), not on the setting
         schedule.filter(s -> !s.interleaves()).ifPresent(s -> restricted.refuseFixed("--schedule " + s.jsonName(), s,
                 PlanOptions.NONE));

@@ -115,36 +115,25 @@ public final class Planner {
     }
 
     /**
-     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage the runtime trains
-     * ({@link PlanRequest#zeroStages}, up to 3); not at the
-     * higher stages when the training state alone exceeds the cluster's usable memory ({@link StateLowerBound}).
+     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage the runtime trains ({@link
+     * PlanRequest#zeroStages}); not at those when the training state alone exceeds all usable memory ({@link StateLowerBound}).
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
     private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
-        InfeasibleException without = null;
+        List<Integer> stages = request.zeroStages().stream().filter(z -> z >= from).toList();
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         boolean higher = !prunes || !StateLowerBound.fitsNowhere(graph, cluster, request);
-        List<Integer> stages = request.zeroStages().stream().filter(z -> z >= from).toList();
-        for (int zero : stages) {
-            if (without != null && !higher) {
-                break;
-            }
+        Optional<InfeasibleException> first = Optional.empty();
+        for (int zero : higher ? stages : stages.subList(0, Math.min(1, stages.size()))) {
             try {
                 return search(graph, cluster, request, zero, progress, startFrom);
             } catch (InfeasibleException e) {
-                without = without == null ? e : without;
+                first = first.or(() -> Optional.of(e));
             }
         }
-        if (without == null) {
-            throw new InfeasibleException("no ZeRO stage from " + from + " is trained by the runtime of cluster '"
-                    + cluster.name() + "'");
-        }
-        List<Integer> sharded = stages.stream().filter(z -> z > 0).toList();
-        throw new InfeasibleException(without.getMessage() + (sharded.isEmpty() ? "" : sharded.size() == 1
-                ? " (ZeRO stage " + sharded.get(0) + " does not fit either)"
-                : " (ZeRO stages " + sharded.get(0) + " to " + sharded.get(sharded.size() - 1) + " do not fit either)"));
+        throw Infeasibility.atEveryZeroStage(first, stages);
     }
 
     /**

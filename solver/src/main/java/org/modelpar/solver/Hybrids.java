@@ -38,6 +38,9 @@ final class Hybrids {
         Optional<Planner.Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
+            if (c.schedule().splitsBackward() && batch / size < c.pipeline()) {
+                continue; // ZB-H1 runs at least p micro-batches
+            }
             Configuration sized = c.withMicroBatchSize(size, batch / size);
             // only a placement faster than that and the best hybrid so far is kept: the program seeks no other
             double beat = Math.min(beatSeconds, best.map(Planner.Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));

@@ -184,7 +184,7 @@ public final class Planner {
             tried++;
             // c's estimate is at least its lower bound: at or above the last finalist's so far it could not be simulated
             boolean evenMayFinish = bound.get(c) - builder.roundingSeconds(c) < Finalists.cutoffSeconds(fitting);
-            boolean hybrids = Hybrids.allowed(c, cluster, request);
+            boolean hybrids = Hybrids.allowed(c, cluster, request) && placer.replicates(c);
             if (!evenMayFinish && !hybrids) {
                 continue;
             }

@@ -217,13 +217,21 @@ final class StagePlacer {
      * {@link #MAX_REPLICATED_WORK} stage evaluations, or when no placement's slowest stage is below {@code belowNanos}.
      */
     Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos) {
-        int p = c.pipeline();
-        int replicas = p * c.data();
-        if (!exact || p > blocks.size() || nested.pairs() * p * replicas * replicas > MAX_REPLICATED_WORK) {
+        int replicas = c.pipeline() * c.data();
+        if (!replicates(c)) {
             return Optional.empty();
         }
-        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
+        return ReplicaPartitioner.minimizeBottleneck(nested, c.pipeline(), replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
                 (first, count) -> cost(problems.buildOnReplicas(c, first, count))), IdealPartitioner.SEARCH_NODES, belowNanos);
+    }
+
+    /**
+     * Whether {@link #placeReplicated} places configuration c at all: exact placement, at most a block per stage, and
+     * at most {@link #MAX_REPLICATED_WORK} stage evaluations.
+     */
+    boolean replicates(Configuration c) {
+        long replicas = (long) c.pipeline() * c.data();
+        return exact && c.pipeline() <= blocks.size() && nested.pairs() * c.pipeline() * replicas * replicas <= MAX_REPLICATED_WORK;
     }
 
     private static boolean pinnedElsewhere(Ideals all, int[] pinnedStage, int stage, int inner, int outer) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
@@ -12,6 +13,8 @@ import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.GraphException;
+import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LinkProfile;
@@ -19,8 +22,14 @@ import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Stage;
 import org.modelpar.solver.PlanRequest;
+import org.modelpar.solver.RuntimeCheck;
 
 /** What training a plan on local workers needs: executor options and the calibrated prediction it is compared with. */
 public final class LocalTraining {
@@ -31,9 +40,10 @@ public final class LocalTraining {
     }
 
     /**
-     * The search restricted to plans the executor trains: on local workers, what it runs of the schedules, plan
-     * options and ZeRO stages ({@link PlanRequest#forExecutor}), and tensor degree 1 unless the executor splits the
-     * graph over every tensor degree the search may try ({@link PlanSupport#runsTensorDegree}); a fixed
+     * The search restricted to plans the executor trains: on local workers, the schedules, ZeRO stages and expert
+     * degrees {@link PlanSupport} accepts ({@link PlanRequest#forRuntime}, {@link #executorCheck}), and tensor degree 1
+     * unless the executor splits the graph over every tensor degree the search may try
+     * ({@link PlanSupport#runsTensorDegree}); a fixed
      * degree is kept; sequence parallelism off when a degree it may try does not divide the sequence
      * ({@link PlanSupport#runsSequenceParallel}); another cluster passes unchanged.
      */
@@ -41,7 +51,7 @@ public final class LocalTraining {
         if (!cluster.localWorkers()) {
             return plain;
         }
-        PlanRequest request = plain.forExecutor();
+        PlanRequest request = plain.forRuntime(executorCheck(graph));
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);
         List<Integer> degrees = request.tensor().isPresent() ? List.of(request.tensor().getAsInt())
                 : IntStream.iterate(2, t -> t <= nodeSize, t -> t * 2).boxed().toList();
@@ -53,6 +63,27 @@ public final class LocalTraining {
             return request.withDegrees(request.pipeline(), OptionalInt.of(1), request.data(), request.microBatches());
         }
         return request;
+    }
+
+    /**
+     * The executor's answer ({@link PlanSupport#check}) for a setting: the whole graph on one stage of e replicas with
+     * that schedule and those plan options, so only the setting can be refused; answers are kept per setting.
+     */
+    static RuntimeCheck executorCheck(ComputationGraph graph) {
+        Map<List<Object>, Optional<String>> answers = new ConcurrentHashMap<>();
+        List<String> ops = graph.ops().stream().map(OpNode::id).toList();
+        return (schedule, options) -> answers.computeIfAbsent(List.of(schedule, options), k -> {
+            int e = options.expertParallel();
+            List<String> devices = IntStream.range(0, e).mapToObj(i -> "probe" + i).toList();
+            PlacementPlan probe = new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.ADAM, e, e, 1,
+                    schedule, 1, List.of(new Stage(0, devices, ops, Recompute.NONE)), options);
+            try {
+                PlanSupport.check(graph, probe);
+                return Optional.empty();
+            } catch (PlanException | GraphException refused) {
+                return Optional.of(refused.getMessage());
+            }
+        });
     }
 
     /** Executor options whose memory budget per device is that device's capacity in the cluster. */

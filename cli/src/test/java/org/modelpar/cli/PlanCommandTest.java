@@ -124,9 +124,8 @@ class PlanCommandTest {
         Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3",
                 "--schedule", "zb-h1");
         assertThat(local.code()).isEqualTo(2);
-        assertThat(local.err().strip()).isEqualTo("modelpar: ZeRO stage 3 with schedule zb-h1 is not run by modelpar's executor"
-                + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
-                + " stage 3 use 1f1b, gpipe or interleaved");
+        assertThat(local.err().strip()).startsWith("modelpar: --zero-stage 3 is not trained by the runtime of this cluster: the"
+                + " executor ").doesNotContain("\n");
         Run expert = run("plan", "--model", "mixtral-8x7b", "--cluster", "dgx-a100", "--global-batch", "16",
                 "--expert-parallel", "3");
         assertThat(expert.code()).isEqualTo(2);

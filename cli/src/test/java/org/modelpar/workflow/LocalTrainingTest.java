@@ -1,19 +1,35 @@
 package org.modelpar.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.modelpar.executor.PlanSupport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.ProfileLimits;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanFile;
+import org.modelpar.solver.InfeasibleException;
 import org.modelpar.solver.PlanRequest;
+import org.modelpar.solver.PlanResult;
+import org.modelpar.solver.Planner;
 
-/** The search on local workers keeps to what the executor runs: sequence parallelism only where t divides the sequence. */
+/**
+ * The search on local workers keeps to what the executor runs ({@link PlanSupport}) and searches all of it: sequence
+ * parallelism only where t divides the sequence, ZeRO stages and expert parallelism like any other dimension.
+ */
 class LocalTrainingTest {
-    private static final ClusterSpec LOCAL = LocalCluster.of(2, Path.of("target", "no-modelpar-home"), ProfileLimits.DEFAULT);
+    private static final Path NO_HOME = Path.of("target", "no-modelpar-home");
+    private static final ClusterSpec LOCAL = LocalCluster.of(2, NO_HOME, ProfileLimits.DEFAULT);
 
     @Test
     void sequenceParallelismIsSearchedWhereTheExecutorRunsIt() {
@@ -25,5 +41,73 @@ class LocalTrainingTest {
         PlanRequest oddRequest = LocalTraining.executable(odd, LOCAL, PlanRequest.of(8));
         assertThat(oddRequest.sequenceParallel()).as("tensor degree 2 does not divide seq 5").contains(false);
         assertThat(oddRequest.tensor()).as("tensor parallelism itself runs").isEmpty();
+    }
+
+    /**
+     * moe-tiny, batch 16: on 4 workers of 8 MiB pure data parallelism fits only with the optimizer state sharded (ZeRO
+     * stage 1); on 2 workers of 12 MiB the fastest plan spreads the experts over both (ep=2). The simulator confirms
+     * each fits below capacity minus the margin, and the executor runs it.
+     */
+    @Test
+    void zeroAndExpertParallelismAreProposedWhereTheyAreBest() {
+        ComputationGraph moe = ModelZoo.build("moe-tiny");
+        PlanResult sharded = plan(moe, local(4, 8), 16);
+        assertThat(sharded.best().plan().options().zeroStage()).isPositive();
+        assertThat(sharded.best().explanation().lines()).anyMatch(l -> l.startsWith("decided by: ZeRO stage "
+                + sharded.best().plan().options().zeroStage() + " (the only way to fit: with stage 0 it does not fit)"));
+        PlanResult spread = plan(moe, local(2, 12), 16);
+        assertThat(spread.best().plan().options().expertParallel()).isEqualTo(2);
+        for (PlanResult r : List.of(sharded, spread)) {
+            assertFitsBelowTheMargin(r.report(), PlanRequest.of(16));
+            assertThatCode(() -> PlanSupport.check(moe, r.best().plan())).doesNotThrowAnyException();
+        }
+    }
+
+    /** Seeded cases (models, 2 or 4 workers, budgets from tight to ample, batches): every plan proposed runs. */
+    @Test
+    void everyPlanProposedOnLocalWorkersPassesPlanSupport() {
+        Random random = new Random(16);
+        String[] models = {"gpt-tiny", "moe-tiny", "mlp-small", "gpt-mini"};
+        List<String> planned = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ComputationGraph graph = ModelZoo.build(models[random.nextInt(models.length)]);
+            int workers = random.nextBoolean() ? 2 : 4;
+            long mib = 4L << random.nextInt(5);
+            int batch = random.nextBoolean() ? 8 : 16;
+            try {
+                PlanResult r = plan(graph, local(workers, mib), batch);
+                List<PlanFile> proposed = new ArrayList<>(List.of(r.best()));
+                proposed.addAll(r.runnerUps());
+                for (PlanFile f : proposed) {
+                    assertThatCode(() -> PlanSupport.check(graph, f.plan())).as("%s on local:%d@%dMiB, batch %d", graph.name(),
+                            workers, mib, batch).doesNotThrowAnyException();
+                }
+                planned.add(graph.name() + " local:" + workers + "@" + mib + "MiB");
+            } catch (InfeasibleException nothingFits) {
+                assertThat(nothingFits.getMessage()).startsWith("nothing fits");
+            }
+        }
+        assertThat(planned).as("most cases fit").hasSizeGreaterThan(7);
+    }
+
+    /** A graph of ops the executor has no kernel for is refused on local workers with its reason, not planned. */
+    @Test
+    void aGraphTheExecutorCannotTrainIsRefused() {
+        assertThatThrownBy(() -> LocalTraining.executable(ModelZoo.build("resnet50"), LOCAL, PlanRequest.of(8)))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("the runtime of this cluster trains no plan of this graph: op '");
+    }
+
+    private static ClusterSpec local(int workers, long mib) {
+        return LocalCluster.withDeviceMemory(LocalCluster.of(workers, NO_HOME, ProfileLimits.DEFAULT), mib << 20, "budget");
+    }
+
+    private static PlanResult plan(ComputationGraph graph, ClusterSpec cluster, int batch) {
+        return new Planner().plan(graph, cluster, LocalTraining.executable(graph, cluster, PlanRequest.of(batch)));
+    }
+
+    private static void assertFitsBelowTheMargin(SimulationReport report, PlanRequest request) {
+        assertThat(report.devices().values()).allSatisfy(d -> assertThat(d.peakMemoryBytes())
+                .isLessThanOrEqualTo(request.usableBytes(d.capacityBytes())));
     }
 }

@@ -40,6 +40,9 @@ final class Hybrids {
         Optional<Planner.Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
+            if (c.schedule().splitsBackward() && batch / size < c.pipeline()) {
+                continue; // ZB-H1 runs at least p micro-batches
+            }
             Configuration sized = c.withMicroBatchSize(size, batch / size);
             if (prunes && !placer.mayFitReplicated(sized, builder)) {
                 continue;

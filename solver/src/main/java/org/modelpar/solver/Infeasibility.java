@@ -17,6 +17,18 @@ final class Infeasibility {
     private Infeasibility() {
     }
 
+    /**
+     * Nothing fits at any of the ZeRO stages searched (lowest first): the numbers of the first, and that the higher
+     * ones do not fit either.
+     */
+    static InfeasibleException atEveryZeroStage(Optional<InfeasibleException> first, List<Integer> stages) {
+        List<Integer> sharded = stages.stream().filter(z -> z > 0).toList();
+        String rest = sharded.isEmpty() ? "" : sharded.size() == 1 ? " (ZeRO stage " + sharded.get(0) + " does not fit either)"
+                : " (ZeRO stages " + sharded.get(0) + " to " + sharded.get(sharded.size() - 1) + " do not fit either)";
+        return new InfeasibleException(first.map(Throwable::getMessage).orElse("no ZeRO stage of " + stages
+                + " is trained by the runtime") + rest);
+    }
+
     static InfeasibleException explain(List<MemoryNeed> needs, ClusterSpec cluster, PlanRequest request) {
         MemoryNeed best = needs.stream().min(Comparator.comparingDouble(MemoryNeed::ratio)).orElseThrow();
         Configuration c = best.configuration();

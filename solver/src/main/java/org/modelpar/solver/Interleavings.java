@@ -32,24 +32,16 @@ final class Interleavings {
         for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
             Configuration chunked = c.withVirtualStages(v);
             double bar = best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds());
-            if (builder.lowerBoundSeconds(chunked) - roundingSeconds(chunked, placer.blocks().size()) >= bar) {
+            if (builder.lowerBoundSeconds(chunked) - builder.roundingSeconds(chunked) >= bar) {
                 continue;
             }
-            PlacementProblem problem = builder.build(chunked);
-            Optional<IdealPartitioner.Result> dp = placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9);
-            double estimate = dp.map(r -> chunked.stepSlots() * r.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+            Optional<ChunkBudgets.Placed> dp = ChunkBudgets.place(chunked, builder.build(chunked),
+                    problem -> placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9));
+            double estimate = dp.map(r -> chunked.stepSlots() * r.partition().bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
             if (estimate < bar) {
-                best = Optional.of(new Planner.Estimate(chunked, problem, dp.get(), estimate));
+                best = Optional.of(new Planner.Estimate(chunked, dp.get().problem(), dp.get().partition(), estimate));
             }
         }
         return best.map(e -> candidates.place(e, false));
-    }
-
-    /**
-     * How far {@link ProblemBuilder#lowerBoundSeconds} (seconds) may lie above the dynamic program's bottleneck
-     * (whole nanoseconds per block, rounded) times the slots: half a nanosecond per block and slot, doubled.
-     */
-    private static double roundingSeconds(Configuration c, int blocks) {
-        return c.leastStepSlots() * blocks * 1e-9;
     }
 }

@@ -9,8 +9,8 @@ import org.modelpar.solver.timefold.StageSlot;
 /**
  * The least memory a configuration needs: the contiguous split minimizing the largest stage memory
  * relative to its device's limit (a dynamic program over the same per-block bytes the placement uses). An
- * interleaved configuration's stages are model chunks, each limited to 1/v of its device: its bytes and limit count
- * v times (a device holds v chunks).
+ * interleaved configuration's stages are model chunks: its need is that split's chunks summed per device group, on
+ * the group whose sum is the largest part of its memory.
  *
  * @param configuration the configuration
  * @param neededBytes   bytes on the most loaded device of that split
@@ -45,9 +45,23 @@ record MemoryNeed(Configuration configuration, long neededBytes, int stage, long
                 worst = s;
             }
         }
+        if (c.virtualStages() > 1) { // a device holds its v chunks: their bytes summed against its memory
+            long[] chunks = new long[k];
+            for (int s = 0; s < k; s++) {
+                chunks[s] = prefix[s][best.boundaries().get(s + 1)] - prefix[s][best.boundaries().get(s)];
+            }
+            long[] groups = ChunkBudgets.groupBytes(c, chunks);
+            int group = 0;
+            for (int g = 1; g < groups.length; g++) {
+                if ((double) groups[g] / problem.stages().get(g).capacityBytes()
+                        > (double) groups[group] / problem.stages().get(group).capacityBytes()) {
+                    group = g;
+                }
+            }
+            return new MemoryNeed(c, groups[group], group, problem.stages().get(group).capacityBytes());
+        }
         long bytes = prefix[worst][best.boundaries().get(worst + 1)] - prefix[worst][best.boundaries().get(worst)];
-        long v = c.virtualStages();
-        return new MemoryNeed(c, bytes * v, worst, problem.stages().get(worst).capacityBytes() * v);
+        return new MemoryNeed(c, bytes, worst, problem.stages().get(worst).capacityBytes());
     }
 
     double ratio() {

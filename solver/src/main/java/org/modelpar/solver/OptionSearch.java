@@ -55,7 +55,7 @@ final class OptionSearch {
         PlanOptions base = winner.plan().options();
         boolean replicated = winner.plan().stages().stream().anyMatch(s -> s.devices().size() > winner.configuration().tensor());
         boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
-        for (int zero = 0; zero <= Planner.MOST_ZERO_STAGE && searched; zero++) {
+        for (int zero : searched ? request.zeroStages(winner.plan().schedule()) : List.<Integer>of()) {
             if (zero != base.zeroStage()) {
                 options.add(base.withZeroStage(zero));
             }

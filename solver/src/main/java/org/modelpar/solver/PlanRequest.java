@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanOptions;
@@ -40,16 +41,17 @@ import org.modelpar.simulator.plan.Schedule;
  *                        tries the degrees dividing the expert count and the data degree
  * @param virtualStages   fixed model chunks per device group of the interleaved schedule (only with it fixed);
  *                        empty: searched
- * @param executorOnly    search only what modelpar's executor runs ({@link #forExecutor}): ZeRO stage 0 unless
- *                        fixed, no ZB-H1 at stage 3, expert degree 1
+ * @param runtime         what the runtime the plan is for trains ({@link #forRuntime}): the search enumerates only
+ *                        the schedules, ZeRO stages and expert degrees it accepts; {@link RuntimeCheck#ANY} by default
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
                           OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
                           int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
                           Optional<Boolean> overlapGradientReduce, OptionalInt zeroStage, OptionalInt expertParallel,
-                          OptionalInt virtualStages, boolean executorOnly) {
+                          OptionalInt virtualStages, RuntimeCheck runtime) {
     public PlanRequest {
+        runtime = runtime == null ? RuntimeCheck.ANY : runtime;
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
             if (pin.getValue() < 0) {
@@ -83,20 +85,20 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
                 256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(),
-                OptionalInt.empty(), false);
+                OptionalInt.empty(), RuntimeCheck.ANY);
     }
 
     public PlanRequest withDegrees(OptionalInt p, OptionalInt t, OptionalInt d, OptionalInt m) {
         return new PlanRequest(globalBatchSize, p, t, d, m, schedule, precision, optimizer, seed, timeLimit, maxBlocks,
                 memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     /** Fixes the schedule and, for {@code interleaved}, the model chunks per device group (empty: search them). */
     public PlanRequest withSchedule(Optional<Schedule> s, OptionalInt chunks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, s, precision, optimizer, seed,
                 timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, chunks, executorOnly);
+                zeroStage, expertParallel, chunks, runtime);
     }
 
     public PlanRequest withSchedule(Optional<Schedule> s) {
@@ -106,101 +108,129 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
     public PlanRequest withPrecision(Precision p, OptimizerKind o) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, p, o, seed, timeLimit,
                 maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     public PlanRequest withSearch(long s, Duration limit) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
                 limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     /** Fixes ops to stages: a configuration with fewer stages than a pin names is not considered. */
     public PlanRequest withPins(Map<String, Integer> p) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
                 timeLimit, maxBlocks, memoryMargin, runnerUps, p, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     /** The fraction of every device's memory the plan must leave free (0 to below 1). */
     public PlanRequest withMemoryMargin(double margin) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, margin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     public PlanRequest withMaxBlocks(int blocks) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, blocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                zeroStage, expertParallel, virtualStages, executorOnly);
+                zeroStage, expertParallel, virtualStages, runtime);
     }
 
     /** Fixes sequence parallelism and the gradient-reduce overlap (empty: search both settings). */
     public PlanRequest withPlanOptions(Optional<Boolean> sp, Optional<Boolean> overlap) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sp, overlap, zeroStage, expertParallel,
-                virtualStages, executorOnly);
+                virtualStages, runtime);
     }
 
     /**
-     * Fixes the ZeRO stage (empty: search it, unless {@link #forExecutor}) and the expert-parallel degree (empty:
-     * search it on mixture-of-experts graphs, unless {@link #forExecutor}).
+     * Fixes the ZeRO stage (empty: search the stages the runtime trains) and the expert-parallel degree (empty: search
+     * the degrees the runtime trains on mixture-of-experts graphs).
      */
     public PlanRequest withSharding(OptionalInt zero, OptionalInt expert) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer,
                 seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce, zero,
-                expert, virtualStages, executorOnly);
+                expert, virtualStages, runtime);
     }
 
     /**
-     * Whether the search tries ZeRO stages: not fixed, not for the executor (a plan for it fixes ZeRO), no fixed
-     * experts.
+     * The search restricted to what {@code check} says a runtime trains (modelpar's executor on local workers:
+     * {@code LocalTraining.executable}): only the schedules, ZeRO stages and expert-parallel degrees it accepts are
+     * enumerated, the others searched as on any cluster.
+     *
+     * @throws PlanException when the runtime trains no plan of the graph (1F1B without any plan option), or the request
+     *                       fixes a schedule, ZeRO stage or expert degree it refuses, with the runtime's reason
      */
+    public PlanRequest forRuntime(RuntimeCheck check) {
+        PlanRequest restricted = new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
+                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel,
+                overlapGradientReduce, zeroStage, expertParallel, virtualStages, check);
+        check.refusal(Schedule.ONE_F_ONE_B, PlanOptions.NONE).ifPresent(why -> {
+            throw new PlanException("the runtime of this cluster trains no plan of this graph: " + why);
+        });
+        // whether a runtime trains interleaving depends on the placement (chunks sharing a weight), not on the setting
+        schedule.filter(s -> !s.interleaves()).ifPresent(s -> restricted.refuseFixed("--schedule " + s.jsonName(), s,
+                PlanOptions.NONE));
+        zeroStage.ifPresent(z -> restricted.refuseFixed("--zero-stage " + z, asked(schedule.orElse(Schedule.ONE_F_ONE_B)),
+                PlanOptions.NONE.withZeroStage(z)));
+        expertParallel.ifPresent(e -> restricted.refuseFixed("--expert-parallel " + e, Schedule.ONE_F_ONE_B,
+                PlanOptions.NONE.withExpertParallel(e)));
+        return restricted;
+    }
+
+    private void refuseFixed(String flag, Schedule s, PlanOptions options) {
+        runtime.refusal(s, options).ifPresent(why -> {
+            throw new PlanException(flag + " is not trained by the runtime of this cluster: " + why);
+        });
+    }
+
+    /** Whether the runtime trains schedule s with these options ({@link #forRuntime}). */
+    private boolean runs(Schedule s, PlanOptions options) {
+        return runtime.refusal(s, options).isEmpty();
+    }
+
+    /** The schedule a runtime is asked about for s: 1F1B for interleaved 1F1B (the chunks' placement decides that). */
+    private static Schedule asked(Schedule s) {
+        return s.interleaves() ? Schedule.ONE_F_ONE_B : s;
+    }
+
+    /**
+     * The ZeRO stages the search may use with schedule s, lowest first: the fixed one, or every stage 0-3 the runtime
+     * trains with it.
+     */
+    List<Integer> zeroStages(Schedule s) {
+        return IntStream.rangeClosed(0, Planner.MOST_ZERO_STAGE)
+                .filter(z -> zeroStage.orElse(z) == z && runs(asked(s), PlanOptions.NONE.withZeroStage(z)))
+                .boxed().toList();
+    }
+
+    /** Whether the search tries ZeRO stages: not fixed, no fixed experts (the simulator models one of them). */
     boolean searchesZero() {
-        return zeroStage.isEmpty() && !executorOnly && expertParallel.orElse(1) == 1;
+        return zeroStage.isEmpty() && expertParallel.orElse(1) == 1;
     }
 
     /**
      * The expert-parallel degrees to try on {@code data} replicas of a graph with {@code experts} routed experts
-     * per layer (0 without experts): the fixed one, or (unless {@link #forExecutor} or at a ZeRO stage above 0, which
-     * the simulator does not model with experts) every degree dividing both, 1 first.
+     * per layer (0 without experts): the fixed one, or (unless at a ZeRO stage above 0, which the simulator does not
+     * model with experts) every degree dividing both that the runtime trains, 1 first.
      */
     List<Integer> expertDegrees(int experts, int data) {
-        if (expertParallel.isPresent() || executorOnly || experts == 0 || zeroStage.orElse(0) > 0) {
+        if (expertParallel.isPresent() || experts == 0 || zeroStage.orElse(0) > 0) {
             return List.of(expertParallel.orElse(1));
         }
-        return IntStream.rangeClosed(1, Math.min(experts, data)).filter(e -> experts % e == 0 && data % e == 0).boxed().toList();
+        return IntStream.rangeClosed(1, Math.min(experts, data)).filter(e -> experts % e == 0 && data % e == 0
+                && (e == 1 || runs(Schedule.ONE_F_ONE_B, PlanOptions.NONE.withExpertParallel(e)))).boxed().toList();
     }
 
     /**
-     * Plans that modelpar's executor can train ({@code modelpar run} on local workers): every schedule (GPipe, 1F1B,
-     * interleaved, ZB-H1), every recompute mode, the gradient reduction overlapped or not, sequence parallelism on
-     * or off, ZeRO stage 0 or a fixed stage 1, 2 or 3 (with stage 3 not ZB-H1, whose weight-gradient pass the executor
-     * does not run on gathered parameters: {@link #schedules} leaves it out), and expert degree 1 unless fixed (the
-     * executor's {@code PlanSupport} says which tensor and expert degrees it runs).
-     *
-     * @throws PlanException when the request fixes what the executor does not run: ZeRO stage 3 with ZB-H1
-     */
-    public PlanRequest forExecutor() {
-        int zero = zeroStage.orElse(0);
-        if (zero == 3 && schedule.filter(Schedule::splitsBackward).isPresent()) {
-            throw new PlanException("ZeRO stage 3 with schedule " + schedule.get().jsonName() + " is not run by modelpar's executor"
-                    + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
-                    + " stage 3 use 1f1b, gpipe or interleaved");
-        }
-        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision,
-                optimizer, seed, timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
-                OptionalInt.of(zero), expertParallel, virtualStages, true);
-    }
-
-    /**
-     * The schedules the search enumerates: the fixed one, or 1F1B, GPipe and ZB-H1 (not ZB-H1 for the executor at ZeRO
-     * stage 3, {@link #forExecutor}); interleaving is tried on the finalists ({@link #searchesInterleaving}).
+     * The schedules the search enumerates: the fixed one, or those of 1F1B, GPipe and ZB-H1 the runtime trains at the
+     * request's ZeRO stage (0 when open); interleaving is tried on the finalists ({@link #searchesInterleaving}).
      */
     public List<Schedule> schedules() {
-        boolean split = !(executorOnly && zeroStage.orElse(0) == 3);
-        return schedule.map(List::of).orElse(split ? List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1)
-                : List.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE));
+        PlanOptions zero = PlanOptions.NONE.withZeroStage(zeroStage.orElse(0));
+        return schedule.map(List::of).orElse(Stream.of(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1)
+                .filter(s -> runs(s, zero)).toList());
     }
 
     /** Whether the finalists also try interleaved 1F1B: the schedule not fixed. */

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * fastest that fits wins. A finalist after the first, a ZeRO stage or a plan option is not simulated when a lower
  * bound of its step ({@link StepLowerBound}, {@link OptionSearch}) is not below the best simulated step that fits:
  * it could not have won. A configuration whose blocks' training state alone exceeds its stages' memory
- * ({@link StateLowerBound#overflows}) is not placed. When nothing fits and the request leaves ZeRO open (not for the executor), the
- * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (Rajbhandari et al., SC 2020),
+ * ({@link StateLowerBound#overflows}) is not placed. When nothing fits and the request leaves ZeRO open, the
+ * search runs again with the placement priced at ZeRO stage 1, 2, then 3 (those the runtime trains: {@link RuntimeCheck};
+ * Rajbhandari et al., SC 2020),
  * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
  * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
  *
@@ -49,8 +51,6 @@ public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
     /** Configurations simulated after the analytical ranking. */
     static final int SIMULATED = 4;
-    /** A configuration whose lower bound is this much above the best estimate is not placed. */
-    static final double PRUNE_SLACK = 1.25;
     /** The highest ZeRO stage (3 also shards the parameters). */
     static final int MOST_ZERO_STAGE = 3;
 
@@ -116,25 +116,25 @@ public final class Planner {
     }
 
     /**
-     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage, up to 3; not at the
-     * higher stages when the training state alone exceeds the cluster's usable memory ({@link StateLowerBound}).
+     * The search at ZeRO stage {@code from}, then (when nothing fits) at each higher stage the runtime trains ({@link
+     * PlanRequest#zeroStages}, with the fixed schedule or 1F1B); not at those when the training state alone exceeds all usable memory ({@link StateLowerBound}).
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
     private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SharedBlocks blocks, PlanRequest request, int from,
                                   SearchProgress progress, Optional<PlacementPlan> startFrom) {
-        InfeasibleException without = null;
+        List<Integer> stages = request.zeroStages(request.schedule().orElse(Schedule.ONE_F_ONE_B)).stream().filter(z -> z >= from).toList();
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
-        int most = prunes && StateLowerBound.fitsNowhere(graph, cluster, request) ? from : MOST_ZERO_STAGE;
-        for (int zero = from; zero <= most; zero++) {
+        boolean higher = !prunes || !StateLowerBound.fitsNowhere(graph, cluster, request);
+        Optional<InfeasibleException> first = Optional.empty();
+        for (int zero : higher ? stages : stages.subList(0, Math.min(1, stages.size()))) {
             try {
-                return search(graph, cluster, blocks, request, zero, zero == from, progress, startFrom);
+                return search(graph, cluster, blocks, request, zero, zero == stages.get(0), progress, startFrom);
             } catch (InfeasibleException e) {
-                without = without == null ? e : without;
+                first = first.or(() -> Optional.of(e));
             }
         }
-        throw new InfeasibleException(without.getMessage() + " (ZeRO stages " + Math.max(from, 1) + " to " + MOST_ZERO_STAGE
-                + " do not fit either)");
+        throw Infeasibility.atEveryZeroStage(first, stages);
     }
 
     /**
@@ -179,7 +179,6 @@ public final class Planner {
         boolean completed = true;
         int tried = 0;
         int placed = 0;
-        double bestEstimate = Double.POSITIVE_INFINITY;
         for (Configuration c : configs) {
             if (System.nanoTime() > deadline && !fitting.isEmpty()) {
                 completed = false;
@@ -187,29 +186,31 @@ public final class Planner {
                 break;
             }
             tried++;
-            if (bound.get(c) > bestEstimate * PRUNE_SLACK) {
+            // c's estimate is at least its lower bound: at or above the last finalist's so far it could not be simulated
+            boolean evenMayFinish = bound.get(c) - builder.roundingSeconds(c) < Finalists.cutoffSeconds(fitting);
+            boolean hybrids = Hybrids.allowed(c, cluster, request) && placer.replicates(c);
+            if (!evenMayFinish && !hybrids) {
                 continue;
             }
             placed++;
             PlacementProblem problem = builder.build(c);
             // when the blocks' state alone overflows the stages, neither the program nor a hybrid could fit c
             boolean mayFit = !prunes || !state.overflows(c, problem);
-            Optional<IdealPartitioner.Result> dp = mayFit ? placer.place(problem, pinned) : Optional.empty();
-            if (dp.isPresent()) {
-                double step = c.stepSlots() * dp.get().bottleneck() * 1e-9;
-                fitting.add(new Estimate(c, problem, dp.get(), step));
-                bestEstimate = Math.min(bestEstimate, step);
-            } else if (needs.size() < request.runnerUps() || explains && fitting.isEmpty()) {
-                // the needs stay a prefix of all: once one is left out, fitting is not empty or none was needed
+            Optional<ChunkBudgets.Placed> even = mayFit && evenMayFinish
+                    ? ChunkBudgets.place(c, problem, pr -> placer.place(pr, pinned)) : Optional.empty();
+            Optional<IdealPartitioner.Result> dp = even.map(ChunkBudgets.Placed::partition);
+            if (even.isPresent()) {
+                fitting.add(new Estimate(c, even.get().problem(), dp.get(), c.stepSlots() * dp.get().bottleneck() * 1e-9));
+            } else if (evenMayFinish && (needs.size() < request.runnerUps() || explains && fitting.isEmpty())) {
+                // the needs stay a prefix of those tried: once one is left out, fitting is not empty or none was needed
                 needs.add(MemoryNeed.of(c, problem));
             }
-            if (mayFit && Hybrids.allowed(c, cluster, request)) {
-                double even = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
-                double beat = prunes ? Math.min(even, Finalists.cutoffSeconds(fitting)) : even;
+            if (mayFit && hybrids) {
+                double evenSeconds = dp.map(d -> c.stepSlots() * d.bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
+                double beat = prunes ? Math.min(evenSeconds, Finalists.cutoffSeconds(fitting)) : evenSeconds;
                 Optional<Estimate> hybrid = Hybrids.best(c, placer, builder, request, beat, prunes);
                 if (hybrid.isPresent()) {
                     fitting.add(hybrid.get());
-                    bestEstimate = Math.min(bestEstimate, hybrid.get().stepSeconds());
                 }
             }
             Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);

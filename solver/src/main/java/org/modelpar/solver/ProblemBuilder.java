@@ -28,8 +28,8 @@ import org.modelpar.solver.timefold.StageSlot;
  * simulator ({@link BlockProbe}); memory adds the block's inputs from other blocks to every stashed
  * micro-batch (an upper bound of the stage inputs the simulator keeps) and uses the simulator's peak rule for the
  * stage's place in the pipeline ({@link MemoryModel#maxInFlight}, {@link MemoryModel#maxWeightPending},
- * {@link StageMemory#peakActivationBytes}). A device holds all v chunks of its group, so each chunk may use
- * 1/v of its usable memory: the sum of the chunks' upper bounds then fits (the simulator checks the plan exactly).
+ * {@link StageMemory#peakActivationBytes}). Every stage may use all of its device's usable memory; a device holds all
+ * v chunks of its group, whose memory summed {@link ChunkBudgets} keeps within it (the simulator checks the plan exactly).
  */
 final class ProblemBuilder {
     private final ClusterSpec cluster;
@@ -90,7 +90,7 @@ final class ProblemBuilder {
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices.get(s);
             smallest = Math.min(smallest, devs.size() / c.tensor());
-            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes()) / c.virtualStages();
+            long capacity = request.usableBytes(devs.get(0).profile().memoryBytes());
             // a group at either end of the cluster has no neighbour there (only the first or last stage sits there)
             int at = cluster.devices().indexOf(devs.get(0));
             int after = at + devs.size();
@@ -184,6 +184,14 @@ final class ProblemBuilder {
             best = Math.min(best, Math.max(compute.sumSeconds() / c.stages(), compute.largestSeconds()));
         }
         return c.leastStepSlots() * best;
+    }
+
+    /**
+     * How far {@link #lowerBoundSeconds} (seconds) may lie above the dynamic program's bottleneck (whole nanoseconds
+     * per block, rounded) times the slots: half a nanosecond per block and slot, doubled.
+     */
+    double roundingSeconds(Configuration c) {
+        return c.leastStepSlots() * blocks.size() * 1e-9;
     }
 
     /** fp32 bytes per sample as bytes for {@code samples} samples, at the request's precision. */

@@ -241,12 +241,11 @@ final class StagePlacer {
      * {@link #MAX_REPLICATED_WORK} stage evaluations, or when no placement's slowest stage is below {@code belowNanos}.
      */
     Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos) {
-        if (!replicable(c)) {
+        int replicas = c.pipeline() * c.data();
+        if (!replicates(c)) {
             return Optional.empty();
         }
-        int p = c.pipeline();
-        int replicas = p * c.data();
-        return ReplicaPartitioner.minimizeBottleneck(nested, p, replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
+        return ReplicaPartitioner.minimizeBottleneck(nested, c.pipeline(), replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
                 (first, count) -> cost(problems.buildOnReplicas(c, first, count))), IdealPartitioner.SEARCH_NODES, belowNanos);
     }
 
@@ -259,7 +258,7 @@ final class StagePlacer {
      * where {@link #placeReplicated} would not run its program.
      */
     boolean mayFitReplicated(Configuration c, ProblemBuilder problems) {
-        if (!replicable(c)) {
+        if (!replicates(c)) {
             return false;
         }
         int most = c.pipeline() * c.data() - (c.pipeline() - 1);
@@ -269,8 +268,11 @@ final class StagePlacer {
         return place(problems.buildOnReplicas(c, 0, most)).isPresent();
     }
 
-    /** Whether {@link #placeReplicated} runs its program for c: exact placement, a block per stage, bounded work. */
-    private boolean replicable(Configuration c) {
+    /**
+     * Whether {@link #placeReplicated} places configuration c at all: exact placement, at most a block per stage, and
+     * at most {@link #MAX_REPLICATED_WORK} stage evaluations.
+     */
+    boolean replicates(Configuration c) {
         long replicas = (long) c.pipeline() * c.data();
         return exact && c.pipeline() <= blocks.size() && nested.pairs() * c.pipeline() * replicas * replicas <= MAX_REPLICATED_WORK;
     }

@@ -47,7 +47,8 @@ final class StateLowerBound {
      * summed: then no placement of c, even or with uneven replicas, fits in memory.
      */
     boolean overflows(Configuration c, PlacementProblem problem) {
-        long capacity = problem.stages().stream().mapToLong(StageSlot::capacityBytes).reduce(0, Math::addExact);
+        // one stage per device group: an interleaved group's chunks share its memory
+        long capacity = problem.stages().stream().limit(c.pipeline()).mapToLong(StageSlot::capacityBytes).reduce(0, Math::addExact);
         return leastBytes(c) > capacity;
     }
 

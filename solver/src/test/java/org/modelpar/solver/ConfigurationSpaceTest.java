@@ -1,12 +1,15 @@
 package org.modelpar.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.Clusters;
+import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 
@@ -50,15 +53,41 @@ class ConfigurationSpaceTest {
     }
 
     @Test
-    void forTheExecutorOnlyWhatItRuns() {
-        PlanRequest r = PlanRequest.of(64).forExecutor();
-        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50);
-        assertThat(configs).anyMatch(c -> c.schedule().splitsBackward()).anyMatch(c -> !c.schedule().splitsBackward());
+    void forARuntimeOnlyWhatItTrains() {
+        // a runtime that trains neither ZB-H1 nor ZeRO stage 3 nor an expert degree of 4
+        RuntimeCheck check = (s, o) -> s.splitsBackward() || o.zeroStage() == 3 || o.expertParallel() == 4
+                ? Optional.of("not trained") : Optional.empty();
+        PlanRequest r = PlanRequest.of(64).forRuntime(check);
+        List<Configuration> configs = ConfigurationSpace.enumerate(Clusters.resolve("dgx-a100"), r, 50, 8);
+        assertThat(configs).isNotEmpty().noneMatch(c -> c.schedule().splitsBackward()).noneMatch(c -> c.expertParallel() == 4)
+                .anyMatch(c -> c.expertParallel() == 2);
+        assertThat(r.zeroStages(Schedule.ONE_F_ONE_B)).containsExactly(0, 1, 2);
+        assertThat(r.searchesZero()).isTrue();
         assertThat(r.searchesInterleaving()).isTrue();
         assertThat(r.recomputeModes()).containsExactly(Recompute.NONE, Recompute.SELECTIVE, Recompute.FULL);
-        assertThat(r.sequenceParallel()).as("searched: the executor runs it").isEmpty();
+        assertThat(r.sequenceParallel()).isEmpty();
         assertThat(r.overlapGradientReduce()).isEmpty();
-        assertThat(r.zeroStage()).hasValue(0);
+        assertThat(PlanRequest.of(64).zeroStages(Schedule.ZB_H1)).containsExactly(0, 1, 2, 3);
+        assertThat(PlanRequest.of(64).forRuntime(RuntimeCheck.ANY).schedules())
+                .containsExactly(Schedule.ONE_F_ONE_B, Schedule.GPIPE, Schedule.ZB_H1);
+    }
+
+    @Test
+    void aRuntimeRefusingACombinationLosesOnlyThatCombination() {
+        // modelpar's executor: no ZB-H1 at ZeRO stage 3, both apart
+        RuntimeCheck check = (s, o) -> s.splitsBackward() && o.zeroStage() == 3 ? Optional.of("no split backward at stage 3")
+                : Optional.empty();
+        PlanRequest open = PlanRequest.of(64).forRuntime(check);
+        assertThat(open.zeroStages(Schedule.ONE_F_ONE_B)).containsExactly(0, 1, 2, 3);
+        assertThat(open.zeroStages(Schedule.ZB_H1)).containsExactly(0, 1, 2);
+        assertThat(open.zeroStages(Schedule.INTERLEAVED)).as("asked as 1F1B").containsExactly(0, 1, 2, 3);
+        assertThat(open.schedules()).contains(Schedule.ZB_H1);
+        PlanRequest three = PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).forRuntime(check);
+        assertThat(three.schedules()).containsExactly(Schedule.ONE_F_ONE_B, Schedule.GPIPE);
+        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty())
+                .withSchedule(Optional.of(Schedule.ZB_H1), OptionalInt.empty()).forRuntime(check))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("--zero-stage 3 is not trained by the runtime of this cluster: no split backward at stage 3");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
@@ -102,6 +103,7 @@ class ExpertPricingTest {
         assertThat(open.expertDegrees(0, 4)).containsExactly(1);
         assertThat(open.withSharding(OptionalInt.empty(), OptionalInt.of(2)).expertDegrees(8, 4)).containsExactly(2);
         assertThat(open.withSharding(OptionalInt.of(1), OptionalInt.empty()).expertDegrees(8, 4)).containsExactly(1);
-        assertThat(open.forExecutor().expertDegrees(8, 4)).containsExactly(1);
+        RuntimeCheck noFour = (s, o) -> o.expertParallel() == 4 ? Optional.of("not trained") : Optional.empty();
+        assertThat(open.forRuntime(noFour).expertDegrees(8, 4)).containsExactly(1, 2);
     }
 }

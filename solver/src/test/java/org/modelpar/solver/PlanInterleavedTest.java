@@ -2,6 +2,7 @@ package org.modelpar.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +32,16 @@ class PlanInterleavedTest {
     private static final ClusterSpec CLUSTER = PipeDreamOptimalityTest.freeLinks(4);
 
     static ComputationGraph uniformChain(long parameterBytes, long activationBytes) {
+        return uniformChain(parameterBytes, parameterBytes, activationBytes);
+    }
+
+    /** The uniform chain with {@code firstParameterBytes} in layer 0 and {@code parameterBytes} in every other. */
+    static ComputationGraph uniformChain(long firstParameterBytes, long parameterBytes, long activationBytes) {
         List<OpNode> ops = new ArrayList<>();
         List<TensorEdge> tensors = new ArrayList<>();
         for (int i = 0; i < LAYERS; i++) {
-            ops.add(new OpNode("layer" + i, "layer" + i, "linear", "layer" + i, 0, 0, parameterBytes, activationBytes, 0,
+            ops.add(new OpNode("layer" + i, "layer" + i, "linear", "layer" + i, 0, 0, i == 0 ? firstParameterBytes : parameterBytes,
+                    activationBytes, 0,
                     Map.of("v100-sxm2-32gb", new MeasuredTime(1.0, 2.0)), Map.of()));
             if (i > 0) {
                 tensors.add(new TensorEdge("t" + i, "layer" + (i - 1), "layer" + i, 4096));
@@ -86,6 +93,30 @@ class PlanInterleavedTest {
         assertThat(r.best().plan().stages()).allSatisfy(s -> assertThat(s.ops()).hasSize(2));
     }
 
+    /**
+     * A device's chunks share its memory, which need not be split evenly among them: layer 0 holds 12 MB of parameters
+     * (24 MB with SGD's gradients), every other layer 2 MB (4 MB), on devices that may use 40 MB. Half a device (20 MB,
+     * the chunk's share when each of v = 2 chunks got 1/v) cannot hold layer 0, so no plan fitted that way; device 0's
+     * chunks 0 (layers 0 and 1, 28 MB) and 4 (layers 8 and 9, 8 MB) sum to 36 MB, which fits. The plan is the balanced
+     * one, 2 layers a chunk, stepping by the closed form, and the simulator's peak of every device is within its memory.
+     */
+    @Test
+    void chunksShareTheirDeviceByTheirRealMemory() {
+        long usable = 40_000_000L;
+        long capacity = CLUSTER.devices().get(0).profile().memoryBytes();
+        PlanRequest request = fixed(8).withSchedule(Optional.of(Schedule.INTERLEAVED), OptionalInt.of(2))
+                .withMemoryMargin(1 - (double) usable / capacity);
+        PlanResult r = new Planner().plan(uniformChain(12_000_000L, 2_000_000L, 1000), CLUSTER, request);
+
+        assertThat(r.best().plan().stages()).allSatisfy(s -> assertThat(s.ops()).hasSize(2));
+        // the closed form, plus SGD's update of layer 0's 12 MB (about 0.1 ms at the V100's memory bandwidth)
+        assertThat(r.report().stepSeconds()).isCloseTo((8 * 2 + 3) * 6.0, within(1e-3));
+        assertThat(r.report().devices().values()).allSatisfy(d -> assertThat(d.peakMemoryBytes())
+                .isLessThanOrEqualTo(request.usableBytes(d.capacityBytes())));
+        assertThat(r.report().devices().get("g0").peakMemoryBytes()).as("above one chunk's even share")
+                .isGreaterThan(request.usableBytes(capacity) / 2);
+    }
+
     /** Left open, the search tries interleaving on the winner and keeps it: the bubble shrinks, the links are free. */
     @Test
     void theSearchInterleavesWhereItIsFasterAndSaysSo() {
@@ -107,8 +138,9 @@ class PlanInterleavedTest {
 
     @Test
     void fixedSchedulesAreNeverInterleavedAndLocalWorkersMayBe() {
-        PlanResult r = new Planner().plan(uniformChain(0, 1000), CLUSTER, fixed(8).forExecutor());
-        assertThat(r.best().plan().virtualStages()).as("the executor runs model chunks").isGreaterThan(1);
+        RuntimeCheck noZeroBubble = (s, o) -> s.splitsBackward() ? Optional.of("no split backward") : Optional.empty();
+        PlanResult r = new Planner().plan(uniformChain(0, 1000), CLUSTER, fixed(8).forRuntime(noZeroBubble));
+        assertThat(r.best().plan().virtualStages()).as("a runtime without ZB-H1 runs model chunks").isGreaterThan(1);
         PlanResult oneF = new Planner().plan(uniformChain(0, 1000), CLUSTER, fixed(8).withSchedule(Optional.of(Schedule.ONE_F_ONE_B)));
         assertThat(oneF.best().plan().schedule()).isEqualTo(Schedule.ONE_F_ONE_B);
         assertThat(oneF.best().plan().virtualStages()).isEqualTo(1);

@@ -56,30 +56,24 @@ class PlanZeroTest {
         assertThat(b.best().plan()).isEqualTo(a.best().plan());
     }
 
+    /** A runtime's check bounds the ZeRO stages searched; a fixed stage it refuses is refused with its reason. */
     @Test
-    void executorPlansTakeZeroStageZeroOrAFixedOne() {
-        PlanRequest local = PlanRequest.of(64).forExecutor();
-        assertThat(local.zeroStage()).hasValue(0);
-        assertThat(local.searchesZero()).isFalse();
-        assertThat(local.overlapGradientReduce()).isEmpty();
-        PlanRequest two = PlanRequest.of(64).withSharding(OptionalInt.of(2), OptionalInt.empty())
-                .withPlanOptions(Optional.empty(), Optional.of(true)).forExecutor();
-        assertThat(two.zeroStage()).hasValue(2);
-        assertThat(two.overlapGradientReduce()).as("the executor overlaps reduce-scatters too").contains(true);
-        PlanRequest three = PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).forExecutor();
-        assertThat(three.zeroStage()).hasValue(3);
-        assertThat(three.schedules()).as("the executor runs no split backward at stage 3")
-                .containsExactly(Schedule.ONE_F_ONE_B, Schedule.GPIPE);
-        assertThat(PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty()).schedules()).contains(Schedule.ZB_H1);
-        assertThatThrownBy(() -> PlanRequest.of(64).withSharding(OptionalInt.of(3), OptionalInt.empty())
-                .withSchedule(Optional.of(Schedule.ZB_H1), OptionalInt.empty()).forExecutor())
-                .isInstanceOf(PlanException.class).hasMessage("ZeRO stage 3 with schedule zb-h1 is not run by modelpar's executor"
-                        + " (its weight-gradient pass would run without the parameters gathered): plans for local workers with ZeRO"
-                        + " stage 3 use 1f1b, gpipe or interleaved");
-        assertThat(PlanRequest.of(64).withPlanOptions(Optional.of(true), Optional.empty()).forExecutor().sequenceParallel())
-                .as("the executor runs sequence parallelism").contains(true);
-        assertThat(PlanRequest.of(64).withSharding(OptionalInt.empty(), OptionalInt.of(2)).forExecutor().expertParallel())
-                .as("the executor runs expert parallelism").hasValue(2);
+    void aRuntimeSearchesOnlyTheZeroStagesItTrains() {
+        RuntimeCheck upToOne = (s, o) -> o.zeroStage() > 1 ? Optional.of("shards optimizer state only") : Optional.empty();
+        PlanResult r = new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.forRuntime(upToOne));
+        assertThat(r.best().plan().options().zeroStage()).as("the only stage that fits and is trained").isEqualTo(1);
+        assertThat(fits(r.best().plan())).isTrue();
+        RuntimeCheck none = (s, o) -> o.zeroStage() > 0 ? Optional.of("shards nothing") : Optional.empty();
+        assertThatThrownBy(() -> new Planner().plan(GRAPH, CLUSTER, DATA_PARALLEL.forRuntime(none)))
+                .isInstanceOf(InfeasibleException.class).hasMessageContaining("nothing fits")
+                .hasMessageNotContaining("ZeRO stages");
+        assertThatThrownBy(() -> DATA_PARALLEL.withSharding(OptionalInt.of(2), OptionalInt.empty()).forRuntime(upToOne))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("--zero-stage 2 is not trained by the runtime of this cluster: shards optimizer state only");
+        PlanRequest two = PlanRequest.of(64).withSharding(OptionalInt.of(1), OptionalInt.empty())
+                .withPlanOptions(Optional.empty(), Optional.of(true)).forRuntime(upToOne);
+        assertThat(two.zeroStages(Schedule.ONE_F_ONE_B)).containsExactly(1);
+        assertThat(two.overlapGradientReduce()).contains(true);
     }
 
     @Test

@@ -172,10 +172,13 @@ final class ChunkPasses {
         return pass;
     }
 
-    /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
-    void weightGradients(int stage, int mb, MemoryWorkspace scratch, Consumer<String> completed) {
+    /**
+     * The weight-gradient part of a split backward, from what its input-gradient part kept, reading {@code params} (none
+     * under ZeRO stage 3, whose kernels' weight passes read no parameters).
+     */
+    void weightGradients(int stage, int mb, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed) {
         WeightStash w = stashes.takeWeights(stage, mb);
-        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed);
+        chunk(stage).model().weightGradients(w, params, state.grads, arena, completed);
         arena.account(scratch, state.ledger);
         pool.release(w.arrays(), live());
     }

@@ -126,12 +126,14 @@ final class DeviceWorker implements AutoCloseable {
                 if (c.startsPass()) {
                     passes.arena().begin();
                 }
-                Map<String, INDArray> params = gathers.isPresent() && c.direction() != Direction.WEIGHT_GRADIENT
-                        ? gathers.get().parameters(c.stage(), c.part()) : state.compute;
+                // ZeRO stage 3: a weight pass reads no parameters (PlanSupport), so it runs with none gathered
+                Map<String, INDArray> params = gathers.isEmpty() ? state.compute
+                        : c.direction() == Direction.WEIGHT_GRADIENT ? Map.of() : gathers.get().parameters(c.stage(), c.part());
                 switch (c.direction()) {
                     case FORWARD -> passes.forward(c, params, scratch);
                     case BACKWARD, INPUT_GRADIENT -> passes.backward(c, params, scratch, completed(c.stage(), c.microBatch()));
-                    case WEIGHT_GRADIENT -> passes.weightGradients(c.stage(), c.microBatch(), scratch, completed(c.stage(), c.microBatch()));
+                    case WEIGHT_GRADIENT -> passes.weightGradients(c.stage(), c.microBatch(), params, scratch,
+                            completed(c.stage(), c.microBatch()));
                 }
                 if (c.direction() != Direction.WEIGHT_GRADIENT) {
                     gathers.ifPresent(g -> g.release(c.stage(), c.part()));

@@ -1,7 +1,9 @@
 package org.modelpar.executor;
 
+import java.util.List;
 import java.util.Optional;
 import org.modelpar.executor.kernel.ExpertGroup;
+import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
@@ -98,15 +100,24 @@ public final class PlanSupport {
 
     /**
      * ZeRO stage 3 runs each pass unit by unit ({@link StageModel#unitByUnitProblem}), gathering only the running
-     * unit's parameters; a split backward's weight-gradient pass, which the lowering runs without gathering, is not run.
+     * unit's parameters; a split backward's weight-gradient pass runs without them gathered (as the lowering emits it),
+     * so every kernel's weight pass must read none ({@link Kernel#weightPassReadsParameters}).
      */
     private static void checkZeroThree(ComputationGraph graph, PlacementPlan plan) {
         if (plan.options().zeroStage() < 3) {
             return;
         }
         if (plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor runs ZeRO stage 3 only with schedules whose backward is whole, not "
-                    + plan.schedule().jsonName() + " (its weight-gradient pass runs without the parameters gathered)");
+            List<String> reading = graph.ops().stream()
+                    .filter(op -> Kernels.create(op, 1, TensorParallel.NONE).weightPassReadsParameters())
+                    .map(op -> "'" + op.id() + "' (" + op.kind() + ")").toList();
+            if (!reading.isEmpty()) {
+                throw new PlanException("the executor runs ZeRO stage 3 with schedule " + plan.schedule().jsonName()
+                        + " only with kernels whose weight-gradient pass reads no parameters (it runs without them gathered);"
+                        + " the weight pass of " + reading.size() + " op(s) reads them (a routed expert recomputes its first layer): "
+                        + String.join(", ", reading.subList(0, Math.min(3, reading.size())))
+                        + (reading.size() > 3 ? ", ..." : ""));
+            }
         }
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < plan.pipelineStages(); s++) {

@@ -28,13 +28,15 @@ class ZeroStageThreeTest {
     private static final int STEPS = 10;
 
     /**
-     * Data-parallel degree 2 and 4, alone and under 2 pipeline stages, with 1F1B and GPipe, with full and selective
+     * Data-parallel degree 2 and 4, alone and under 2 pipeline stages, with 1F1B, GPipe and ZB-H1 (whose weight-gradient
+     * pass runs without gathering: it reads the saved inputs and output gradients only), with full and selective
      * recomputation (each transformer layer a segment, inside its unit): 4 samples a step, as the reference.
      */
     @ParameterizedTest(name = "{0}: {1} stages x {2} replicas, {3} x {4} samples, {5}, recompute {6}")
     @CsvSource({"mlp, 1, 2, 2, 2, 1f1b, none", "mlp, 1, 4, 4, 1, gpipe, none", "gpt, 1, 2, 2, 2, 1f1b, none",
             "gpt, 1, 4, 4, 1, 1f1b, none", "gpt, 2, 2, 2, 2, 1f1b, none", "gpt, 2, 2, 2, 2, gpipe, none",
-            "gpt, 2, 2, 2, 2, 1f1b, full", "gpt, 1, 2, 2, 2, gpipe, selective"})
+            "gpt, 2, 2, 2, 2, 1f1b, full", "gpt, 1, 2, 2, 2, gpipe, selective", "gpt, 2, 2, 2, 2, zb-h1, none",
+            "gpt, 1, 4, 4, 1, zb-h1, none", "mlp, 2, 2, 2, 2, zb-h1, none"})
     void stageThreeMatchesSingleDevice(String model, int stages, int replicas, int microBatchSize, int microBatches,
                                        String schedule, String recompute) {
         ComputationGraph graph = EquivalenceTest.graph(model);
@@ -118,15 +120,20 @@ class ZeroStageThreeTest {
         }
     }
 
-    /** A split backward's weight-gradient pass runs without gathered parameters: ZB-H1 is refused with ZeRO stage 3. */
+    /**
+     * A routed expert's weight-gradient pass recomputes its first layer from its parameters, which ZB-H1's weight pass
+     * runs without at ZeRO stage 3: refused, naming the experts.
+     */
     @Test
-    void zeroBubbleIsRefused() {
-        ComputationGraph graph = EquivalenceTest.graph("gpt");
-        PlacementPlan plain = Plans.plan(graph, 2, 2, 2, 2, Schedule.ZB_H1, OptimizerKind.SGD);
+    void zeroBubbleWithRoutedExpertsIsRefused() {
+        ComputationGraph graph = org.modelpar.graph.zoo.ModelZoo.build("moe-tiny");
+        PlacementPlan plain = Plans.plan(graph, 1, 2, 2, 2, Schedule.ZB_H1, OptimizerKind.SGD);
         PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(3));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, zero), ExecutorOptions.defaults(1, 0.1)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor runs ZeRO stage 3 only with schedules whose backward"
-                        + " is whole, not zb-h1 (its weight-gradient pass runs without the parameters gathered)");
+                .isInstanceOf(PlanException.class).hasMessage("the executor runs ZeRO stage 3 with schedule zb-h1 only with"
+                        + " kernels whose weight-gradient pass reads no parameters (it runs without them gathered); the weight"
+                        + " pass of 16 op(s) reads them (a routed expert recomputes its first layer): 'block0.expert0'"
+                        + " (moe-expert), 'block0.expert1' (moe-expert), 'block0.expert2' (moe-expert), ...");
     }
 
     /** Full recomputation of a graph without transformer layers rebuilds the whole stage, over every unit: refused. */

@@ -15,7 +15,6 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -121,9 +120,8 @@ public final class PlanSupport {
         }
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < plan.pipelineStages(); s++) {
-            Recompute mode = plan.stages().get(s).recomputation();
             Optional<String> problem = plan.dataParallel(s) == 1 ? Optional.empty()
-                    : new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem(mode);
+                    : new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem();
             if (problem.isPresent()) {
                 throw new PlanException("the executor runs ZeRO stage 3 unit by unit, which stage " + s + " cannot: "
                         + problem.get());

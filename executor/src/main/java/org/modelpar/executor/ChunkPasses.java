@@ -176,8 +176,8 @@ final class ChunkPasses {
     }
 
     /**
-     * The weight-gradient part of a split backward, from what its input-gradient part kept, reading {@code params} (none
-     * under ZeRO stage 3, whose kernels' weight passes read no parameters).
+     * The weight-gradient part of a split backward, from what its input-gradient part kept, reading {@code params}
+     * (none under ZeRO stage 3, whose kernels' weight passes read no parameters).
      */
     void weightGradients(int stage, int mb, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed) {
         WeightStash w = stashes.takeWeights(stage, mb);

@@ -16,7 +16,7 @@ final class DeviceThreads implements AutoCloseable {
     enum Role {
         /** Gradient buckets reduced while the backward goes on ({@link BucketedReduce}). */
         COMM("comm"),
-        /** ZeRO stage 3's parameter gathers, the prefetched one running while the worker computes the unit before it. */
+        /** ZeRO stage 3's parameter gathers, a prefetched one running while the worker computes the unit before it. */
         GATHER("gather");
 
         private final String suffix;

@@ -31,9 +31,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * program order: a unit's first gather is waited for at once, a prefetching one (the lowering places the next unit's
  * before the part ahead of it) runs while the worker computes that part, and the next unit's part waits for it. So at
  * most two units are held, the running one and the one prefetched ahead, as the simulator's memory model counts them
- * ({@link ZeroSharding#GATHERED_UNITS}); a gather that would hold a third fails the run. Each tensor is gathered on its own, as one
- * flat vector of d equal ring chunks, chunk r replica r's part ({@link ZeroShards}), so that the gathered vector is
- * the whole tensor (padded by fewer than d elements) and nothing is copied out of it.
+ * ({@link ZeroSharding#GATHERED_UNITS}); a gather that would hold a third fails the run. Each tensor is gathered on
+ * its own, as one flat vector of d equal ring chunks, chunk r replica r's part ({@link ZeroShards}), so that the
+ * gathered vector is the whole tensor (padded by fewer than d elements) and nothing is copied out of it.
  */
 final class UnitGathers {
     private final String device;
@@ -86,7 +86,7 @@ final class UnitGathers {
         });
     }
 
-    /** Whether {@code in}'s span is recorded when its unit's part waits for it ({@link #parameters}), not when it is issued. */
+    /** Whether {@code in}'s span is recorded when its unit's part waits for it ({@link #parameters}), not at issue. */
     static boolean recordsItself(Instruction in) {
         return in instanceof AllGather g && g.unit() >= 0 && g.prefetches();
     }
@@ -121,9 +121,9 @@ final class UnitGathers {
     }
 
     /**
-     * The units of {@code stage} that a backward part of micro-batch {@code mb} re-gathers to rebuild a recompute segment
-     * over several units ({@link GatherOrder#recompute}): each gather runs on the gather thread, after those issued before
-     * it, and is waited for; it is part of the compute instruction, and recorded in its span.
+     * The units of {@code stage} that a backward part of micro-batch {@code mb} re-gathers to rebuild a recompute
+     * segment over several units ({@link GatherOrder#recompute}): each gather runs on the gather thread, after those
+     * issued before it, and is waited for; it is part of the compute instruction, and recorded in its span.
      */
     UnitParameters forRecompute(int step, int stage, int mb) {
         return new UnitParameters() {

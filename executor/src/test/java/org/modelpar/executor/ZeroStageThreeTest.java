@@ -33,10 +33,11 @@ class ZeroStageThreeTest {
     private static final int STEPS = 10;
 
     /**
-     * Data-parallel degree 2 and 4, alone and under 2 pipeline stages, with 1F1B, GPipe and ZB-H1 (whose weight-gradient
-     * pass runs without gathering: it reads the saved inputs and output gradients only), with full and selective
-     * recomputation (each transformer layer a segment, inside its unit; the mlp's whole stage one segment over several
-     * units, whose rebuild re-gathers them in forward order, {@code GatherOrder}): 4 samples a step, as the reference.
+     * Data-parallel degree 2 and 4, alone and under 2 pipeline stages, with 1F1B, GPipe and ZB-H1 (whose
+     * weight-gradient pass runs without gathering: it reads the saved inputs and output gradients only), with full and
+     * selective recomputation (each transformer layer a segment, inside its unit; the mlp's whole stage one segment
+     * over several units, whose rebuild re-gathers them in forward order, {@code GatherOrder}): 4 samples a step, as
+     * the reference.
      */
     @ParameterizedTest(name = "{0}: {1} stages x {2} replicas, {3} x {4} samples, {5}, recompute {6}")
     @CsvSource({"mlp, 1, 2, 2, 2, 1f1b, none", "mlp, 1, 4, 4, 1, gpipe, none", "gpt, 1, 2, 2, 2, 1f1b, none",
@@ -129,8 +130,8 @@ class ZeroStageThreeTest {
 
     /**
      * The next unit's gather is issued before the part ahead of it starts and runs on the device's gather thread beside
-     * that part; the unit's own part waits for it (its span ends before the part starts). The measured peak stays within
-     * the simulator's, which counts the running unit and the prefetched one.
+     * that part; the unit's own part waits for it (its span ends before the part starts). The measured peak stays
+     * within the simulator's, which counts the running unit and the prefetched one.
      */
     @Test
     void theNextUnitIsGatheredWhileThePartAheadRuns() {

@@ -178,8 +178,9 @@ public final class StageModel {
     }
 
     /**
-     * {@link #startBackward(Stash, Map, Map, Arena, Consumer)} run part by part under ZeRO stage 3, whose parts re-gather
-     * from {@code regather} the units of a recompute segment over several units ({@link GatherOrder#recompute}).
+     * {@link #startBackward(Stash, Map, Map, Arena, Consumer)} run part by part under ZeRO stage 3, whose parts
+     * re-gather from {@code regather} the units of a recompute segment over several units
+     * ({@link GatherOrder#recompute}).
      */
     public BackwardPass startBackward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> grads, Arena arena,
                                       Consumer<String> gradientsDone, UnitParameters regather) {

@@ -35,7 +35,7 @@ class GatherOrderTest {
                 new Release(1), new Run(2, R), new Gather(3, R, false), new Run(3, R));
     }
 
-    /** A running unit without parameters (the loss) holds nothing: only the prefetched unit stays while others come and go. */
+    /** A running unit without parameters (the loss) holds nothing: the prefetched unit stays, others come and go. */
     @Test
     void aRunningUnitWithoutParametersLeavesRoom() {
         assertThat(GatherOrder.recompute(List.of(0, 1, 2), 2, Set.of(1), Set.of(0, 1), 2)).containsExactly(
@@ -57,9 +57,9 @@ class GatherOrderTest {
     }
 
     /**
-     * The mlp (units layer0..layer3 with parameters, then the loss alone) under full recomputation, one segment over the
-     * stage: the forward gathers unit 0 and prefetches each next one; the backward starts at the loss, prefetches layer3,
-     * rebuilds the segment re-gathering layers 0 to 2 one at a time, then runs back prefetching one unit ahead.
+     * The mlp (units layer0..layer3 with parameters, then the loss alone) under full recomputation, one segment over
+     * the stage: the forward gathers unit 0 and prefetches each next one; the backward starts at the loss, prefetches
+     * layer3, rebuilds the segment re-gathering layers 0 to 2 one at a time, then runs back prefetching one unit ahead.
      */
     @Test
     void aFullyRecomputedMlpStageRegathersItsUnitsInForwardOrder() {

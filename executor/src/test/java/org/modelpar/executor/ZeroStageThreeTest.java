@@ -57,14 +57,15 @@ class ZeroStageThreeTest {
 
     /**
      * Interleaved 1F1B (a device runs two model chunks, each gathering its own units) and tensor degree 2 (each rank's
-     * parts of its tensor-parallel parts, gathered over the replicas with the same tensor rank).
+     * parts of its tensor-parallel parts, gathered over the replicas with the same tensor rank), with 1F1B and ZB-H1
+     * (the tied logits' weight pass takes its rank's vocabulary columns without the word table gathered).
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"interleaved, 2", "tensor, 2"})
-    void stageThreeWithInterleavingAndTensorParallelism(String kind, int degree) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"interleaved, 2, interleaved", "tensor, 2, 1f1b", "tensor, 2, zb-h1"})
+    void stageThreeWithInterleavingAndTensorParallelism(String kind, int degree, String schedule) {
         ComputationGraph graph = EquivalenceTest.graph("gpt");
         PlacementPlan plain = kind.equals("interleaved") ? ScheduleEquivalenceTest.interleaved(graph, 2, degree, 2, 1)
-                : Plans.tensorParallel(graph, 1, degree, 2, Schedule.ONE_F_ONE_B);
+                : Plans.tensorParallel(graph, 1, degree, 2, Schedule.parse(schedule));
         PlacementPlan zero = plain.withOptions(plain.options().withZeroStage(3));
         Map<String, INDArray> trained = EquivalenceTest.train(graph, zero, ExecutorOptions.defaults(5, 0.05), STEPS);
         assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), trained)).isLessThanOrEqualTo(1e-5);

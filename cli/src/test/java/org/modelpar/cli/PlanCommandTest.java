@@ -113,7 +113,7 @@ class PlanCommandTest {
         Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "8", "--dp", "2",
                 "--zero-stage", "3", "--json");
         assertThat(local.code()).as("the executor shards parameters too: %s", local.err()).isZero();
-        assertThat(local.out()).contains("\"zeroStage\" : 3").doesNotContain("zb-h1");
+        assertThat(local.out()).contains("\"zeroStage\" : 3");
     }
 
     @Test
@@ -121,7 +121,7 @@ class PlanCommandTest {
         Run zero = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--zero-stage", "4");
         assertThat(zero.code()).isEqualTo(2);
         assertThat(zero.err().strip()).isEqualTo("modelpar: --zero-stage must be 0, 1, 2 or 3, got 4");
-        Run local = run("plan", "--model", "gpt-mini", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3",
+        Run local = run("plan", "--model", "moe-tiny", "--cluster", "local:2", "--global-batch", "16", "--zero-stage", "3",
                 "--schedule", "zb-h1");
         assertThat(local.code()).isEqualTo(2);
         assertThat(local.err().strip()).startsWith("modelpar: --zero-stage 3 is not trained by the runtime of this cluster: the"

@@ -14,6 +14,7 @@ import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.ForwardPass;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.model.Stash;
+import org.modelpar.executor.model.UnitParameters;
 import org.modelpar.executor.model.WeightStash;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.simulator.program.BoundaryAllGather;
@@ -128,8 +129,10 @@ final class ChunkPasses {
      * ({@link WeightStash}, counted as activations) until it runs.
      *
      * @param completed told each op whose parameter gradients the backward has just added
+     * @param regather  where a part re-gathers the units of a recompute segment over several units (ZeRO stage 3)
      */
-    void backward(Compute c, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed) {
+    void backward(Compute c, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed,
+                  UnitParameters regather) {
         int stage = c.stage();
         int mb = c.microBatch();
         StageModel model = chunk(stage).model();
@@ -140,7 +143,7 @@ final class ChunkPasses {
             }
             boolean whole = c.direction() == Direction.BACKWARD;
             backwards.put(List.of(stage, mb), model.startBackward(stashes.get(stage, mb), outGrads, whole ? state.grads : null, arena,
-                    whole ? completed : op -> { }));
+                    whole ? completed : op -> { }, regather));
         }
         BackwardPass pass = open(backwards, c);
         if (c.parts() == 1) {
@@ -172,10 +175,13 @@ final class ChunkPasses {
         return pass;
     }
 
-    /** The weight-gradient part of a split backward, from what its input-gradient part kept. */
-    void weightGradients(int stage, int mb, MemoryWorkspace scratch, Consumer<String> completed) {
+    /**
+     * The weight-gradient part of a split backward, from what its input-gradient part kept, reading {@code params}
+     * (none under ZeRO stage 3, whose kernels' weight passes read no parameters).
+     */
+    void weightGradients(int stage, int mb, Map<String, INDArray> params, MemoryWorkspace scratch, Consumer<String> completed) {
         WeightStash w = stashes.takeWeights(stage, mb);
-        chunk(stage).model().weightGradients(w, state.compute, state.grads, arena, completed);
+        chunk(stage).model().weightGradients(w, params, state.grads, arena, completed);
         arena.account(scratch, state.ledger);
         pool.release(w.arrays(), live());
     }

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.StageModel;
+import org.modelpar.executor.model.UnitParameters;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
@@ -51,6 +52,7 @@ final class DeviceWorker implements AutoCloseable {
     private final Optional<UnitGathers> gathers;
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
+    private final DeviceThreads threads;
     private int step;
     private boolean overflow;
 
@@ -60,14 +62,16 @@ final class DeviceWorker implements AutoCloseable {
         this.tensorSpans = new CollectiveClock.Spans(tensorClock);
         this.state = state;
         this.run = run;
+        this.threads = new DeviceThreads(program.device());
         this.passes = new ChunkPasses(program, chunks, boundary, state, run, microBatchSize, replicas, dataType, scatter);
         this.sync = new GradientSync(program.device(), state, run, StageOwners.of(chunks.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model().parameters()))),
-                chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()));
+                chunks.values().stream().flatMap(c -> c.model().splitExpertParameters().stream()).collect(Collectors.toSet()),
+                threads);
         chunks.forEach((stage, chunk) -> UnitBuckets.of(program, stage, boundary.ops(stage),
                 chunk.model().gradientsCompletedBy(), sync.parametersOf(stage)).ifPresent(b -> sync.reducePerUnit(stage, b)));
         this.gathers = state.parametersSharded ? Optional.of(new UnitGathers(device(), state, run, chunks.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model())))) : Optional.empty();
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().model())), threads)) : Optional.empty();
         gathers.ifPresent(g -> g.checkGathered(program));
         List<OptimizerStep> steps = program.instructions().stream().filter(i -> i instanceof OptimizerStep)
                 .map(i -> (OptimizerStep) i).toList();
@@ -95,6 +99,11 @@ final class DeviceWorker implements AutoCloseable {
             long start = run.ticker().nanos();
             try {
                 run.hook().beforeInstruction(device(), step, i, in);
+                if (gathers.isPresent() && in instanceof Compute c && c.direction() != Direction.WEIGHT_GRADIENT) {
+                    // a part starts once its unit's gather (prefetched on the gather thread) is done
+                    gathers.get().parameters(c.stage(), c.part());
+                    start = run.ticker().nanos();
+                }
                 execute(step, i, in);
             } catch (RunControl.Aborted e) {
                 throw e;
@@ -108,7 +117,7 @@ final class DeviceWorker implements AutoCloseable {
                 run.control().fail(failure);
                 throw failure;
             }
-            if (GradientSync.recordsItself(in)) {
+            if (GradientSync.recordsItself(in) || UnitGathers.recordsItself(in)) {
                 continue;
             }
             long[] span = tensorSpans.span(list, i, start, run.ticker().nanos());
@@ -116,7 +125,14 @@ final class DeviceWorker implements AutoCloseable {
                     state.ledger.liveBytes());
         }
         passes.releaseLeftovers();
-        gathers.ifPresent(UnitGathers::clear);
+        if (gathers.isPresent()) {
+            try {
+                gathers.get().clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunControl.Aborted();
+            }
+        }
         return program.tensorRank() == 0 ? passes.loss() : 0;
     }
 
@@ -126,15 +142,18 @@ final class DeviceWorker implements AutoCloseable {
                 if (c.startsPass()) {
                     passes.arena().begin();
                 }
-                Map<String, INDArray> params = gathers.isPresent() && c.direction() != Direction.WEIGHT_GRADIENT
-                        ? gathers.get().parameters(c.stage(), c.part()) : state.compute;
+                // ZeRO stage 3: a weight pass reads no parameters (PlanSupport), so it runs with none gathered
+                Map<String, INDArray> params = gathers.isEmpty() ? state.compute
+                        : c.direction() == Direction.WEIGHT_GRADIENT ? Map.of() : gathers.get().parameters(c.stage(), c.part());
                 switch (c.direction()) {
                     case FORWARD -> passes.forward(c, params, scratch);
-                    case BACKWARD, INPUT_GRADIENT -> passes.backward(c, params, scratch, completed(c.stage(), c.microBatch()));
-                    case WEIGHT_GRADIENT -> passes.weightGradients(c.stage(), c.microBatch(), scratch, completed(c.stage(), c.microBatch()));
+                    case BACKWARD, INPUT_GRADIENT -> passes.backward(c, params, scratch, completed(c.stage(), c.microBatch()),
+                            gathers.map(g -> g.forRecompute(step, c.stage(), c.microBatch())).orElse(UnitParameters.NONE));
+                    case WEIGHT_GRADIENT -> passes.weightGradients(c.stage(), c.microBatch(), params, scratch,
+                            completed(c.stage(), c.microBatch()));
                 }
-                if (c.direction() != Direction.WEIGHT_GRADIENT) {
-                    gathers.ifPresent(g -> g.release(c.stage(), c.part()));
+                if (gathers.isPresent() && c.direction() != Direction.WEIGHT_GRADIENT) {
+                    gathers.get().release(c.stage(), c.part());
                 }
                 if (c.direction().releasesStash()) {
                     sync.passDone(c.stage());
@@ -153,7 +172,8 @@ final class DeviceWorker implements AutoCloseable {
         } else if (in instanceof ReduceScatter rs) {
             sync.reduceScatter(step, index, rs, rs.overlapsBackward() ? passes.chunk(rs.stage()).model().gradientsCompletedBy() : Map.of());
         } else if (in instanceof AllGather g && g.unit() >= 0) {
-            gathers.orElseThrow(() -> new IllegalStateException(g.name() + " on a device that holds its parameters whole")).gather(step, g);
+            gathers.orElseThrow(() -> new IllegalStateException(g.name() + " on a device that holds its parameters whole"))
+                    .gather(step, index, g);
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
         } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
@@ -200,9 +220,9 @@ final class DeviceWorker implements AutoCloseable {
         };
     }
 
-    /** Stops the worker's communication thread. */
+    /** Stops the worker's communication and gather threads. */
     @Override
     public void close() {
-        sync.close();
+        threads.close();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Collective;
@@ -28,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and with both the all-gather of the updated parameters ({@link ZeroShards}); with expert parallelism the all-reduce
  * of the held experts' gradients over the replicas holding the same experts.
  */
-final class GradientSync implements AutoCloseable {
+final class GradientSync {
     /**
      * An overlapped reduction (all-reduce, or ZeRO's reduce-scatter) started by its instruction, whose buckets
      * {@code reducer} runs, waited for before the gradients are read.
@@ -48,16 +47,18 @@ final class GradientSync implements AutoCloseable {
     private final Map<Integer, ZeroShards> sharded = new HashMap<>();
     /** ZeRO stage 2: each stage's gradient buckets, reduce-scattered during every backward. */
     private final Map<Integer, UnitBuckets> buckets = new HashMap<>();
-    private ExecutorService comm;
+    private final DeviceThreads threads;
 
     /**
      * @param parametersOf the parameters each stage the device runs updates (each parameter under one stage)
      * @param splitExperts the routed experts' parameters under expert parallelism, which the data-parallel reductions
      *                     leave to {@link ExpertReduce}
+     * @param threads      the device's threads, whose {@link DeviceThreads.Role#COMM} one runs the overlapped buckets
      */
     GradientSync(String device, DeviceState state, RunContext run, Map<Integer, List<String>> parametersOf,
-                 Set<String> splitExperts) {
+                 Set<String> splitExperts, DeviceThreads threads) {
         this.device = device;
+        this.threads = threads;
         this.state = state;
         this.run = run;
         this.parametersOf = Map.copyOf(parametersOf);
@@ -237,14 +238,7 @@ final class GradientSync implements AutoCloseable {
     }
 
     private ExecutorService comm() {
-        if (comm == null) {
-            comm = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "modelpar-" + device + "-comm");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return comm;
+        return threads.of(DeviceThreads.Role.COMM);
     }
 
     /** The gradients of {@code stage}'s parameters that its data-parallel reductions sum (all but split experts'). */
@@ -278,13 +272,6 @@ final class GradientSync implements AutoCloseable {
             run.collectives().allReduce("step " + step + " tied " + tied.parameter(), device, tied.members(),
                     Map.of(tied.parameter(), adds ? grad : grad.assign(0)), run.control());
             state.sharded.ifPresent(g -> g.collapse(tied.parameter()));
-        }
-    }
-
-    @Override
-    public void close() {
-        if (comm != null) {
-            comm.shutdownNow();
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.modelpar.executor;
 
+import java.util.List;
 import java.util.Optional;
 import org.modelpar.executor.kernel.ExpertGroup;
+import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
@@ -13,7 +15,6 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Precision;
-import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.TiedWeight;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -98,21 +99,29 @@ public final class PlanSupport {
 
     /**
      * ZeRO stage 3 runs each pass unit by unit ({@link StageModel#unitByUnitProblem}), gathering only the running
-     * unit's parameters; a split backward's weight-gradient pass, which the lowering runs without gathering, is not run.
+     * unit's parameters; a split backward's weight-gradient pass runs without them gathered (as the lowering emits it),
+     * so every kernel's weight pass must read none ({@link Kernel#weightPassReadsParameters}).
      */
     private static void checkZeroThree(ComputationGraph graph, PlacementPlan plan) {
         if (plan.options().zeroStage() < 3) {
             return;
         }
         if (plan.schedule().splitsBackward()) {
-            throw new PlanException("the executor runs ZeRO stage 3 only with schedules whose backward is whole, not "
-                    + plan.schedule().jsonName() + " (its weight-gradient pass runs without the parameters gathered)");
+            List<String> reading = graph.ops().stream()
+                    .filter(op -> Kernels.create(op, 1, TensorParallel.NONE).weightPassReadsParameters())
+                    .map(op -> "'" + op.id() + "' (" + op.kind() + ")").toList();
+            if (!reading.isEmpty()) {
+                throw new PlanException("the executor runs ZeRO stage 3 with schedule " + plan.schedule().jsonName()
+                        + " only with kernels whose weight-gradient pass reads no parameters (it runs without them gathered);"
+                        + " the weight pass of " + reading.size() + " op(s) reads them (a routed expert recomputes its first layer): "
+                        + String.join(", ", reading.subList(0, Math.min(3, reading.size())))
+                        + (reading.size() > 3 ? ", ..." : ""));
+            }
         }
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < plan.pipelineStages(); s++) {
-            Recompute mode = plan.stages().get(s).recomputation();
             Optional<String> problem = plan.dataParallel(s) == 1 ? Optional.empty()
-                    : new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem(mode);
+                    : new StageModel(graph, boundary, s, plan.globalBatchSize()).unitByUnitProblem();
             if (problem.isPresent()) {
                 throw new PlanException("the executor runs ZeRO stage 3 unit by unit, which stage " + s + " cannot: "
                         + problem.get());

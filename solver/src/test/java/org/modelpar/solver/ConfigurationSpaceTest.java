@@ -74,7 +74,7 @@ class ConfigurationSpaceTest {
 
     @Test
     void aRuntimeRefusingACombinationLosesOnlyThatCombination() {
-        // modelpar's executor: no ZB-H1 at ZeRO stage 3, both apart
+        // modelpar's executor on a graph with routed experts: no ZB-H1 at ZeRO stage 3, both apart
         RuntimeCheck check = (s, o) -> s.splitsBackward() && o.zeroStage() == 3 ? Optional.of("no split backward at stage 3")
                 : Optional.empty();
         PlanRequest open = PlanRequest.of(64).forRuntime(check);

@@ -39,6 +39,15 @@ public interface Kernel {
         return !parameters().isEmpty();
     }
 
+    /**
+     * Whether {@link #weightGradients} reads the parameters: false for a weight gradient computed from the output
+     * gradient and the saved inputs alone ({@code dW = X^T dY}), so ZeRO stage 3 runs the weight pass without gathering
+     * them; true where that pass rebuilds something from the parameters (a routed expert recomputes its first layer).
+     */
+    default boolean weightPassReadsParameters() {
+        return false;
+    }
+
     /** The input-gradient part of {@link #backward} (its collectives included); for a kernel without parameters, all of it. */
     default List<INDArray> inputGradients(INDArray gradOutput, List<INDArray> saved, Map<String, INDArray> params) {
         if (!splitsBackward()) {

@@ -17,12 +17,15 @@ final class Logits implements SplitBackward {
     private final TensorGroup group;
     private final Optional<SequenceSplit> sequence;
     private final List<ParameterSpec> params;
+    /** The rows of the word table this rank holds (its part of the vocabulary). */
+    private final long localVocab;
 
     Logits(String tiedTo, long vocab, long hidden, TensorParallel tp) {
         this.word = Embedding.wordName(tiedTo);
         this.group = tp.group();
         this.sequence = tp.sequence();
         this.params = List.of(Embedding.wordSpec(tiedTo, vocab, hidden, tp));
+        this.localVocab = params.get(0).localShape()[0];
     }
 
     @Override
@@ -47,7 +50,7 @@ final class Logits implements SplitBackward {
     /** {@code dX = dY_mine W}, summed over the group. */
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dx = mine(g, p).mmul(p.get(word));
+        INDArray dx = mine(g).mmul(p.get(word));
         if (sequence.isPresent()) {
             return Arrays.asList(sequence.get().reduceScatter(dx));
         }
@@ -58,7 +61,7 @@ final class Logits implements SplitBackward {
     /** {@code dW = dY_mine^T X}. */
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return Map.of(word, mine(g, p).transpose().mmul(whole(saved.get(0))));
+        return Map.of(word, mine(g).transpose().mmul(whole(saved.get(0))));
     }
 
     /** The input over the whole sequence (all-gathered from the ranks' parts with sequence parallelism). */
@@ -67,8 +70,7 @@ final class Logits implements SplitBackward {
     }
 
     /** The output gradient's columns of this rank's part of the vocabulary. */
-    private INDArray mine(INDArray g, Map<String, INDArray> p) {
-        long rows = p.get(word).size(0);
-        return group.size() == 1 ? g : Tensors.columns(g, group.rank() * rows, rows);
+    private INDArray mine(INDArray g) {
+        return group.size() == 1 ? g : Tensors.columns(g, group.rank() * localVocab, localVocab);
     }
 }

@@ -107,6 +107,12 @@ final class MoeExpert implements Kernel {
         return true;
     }
 
+    /** The holder's weight pass recomputes {@code fc1} and the GeLU from its parameters. */
+    @Override
+    public boolean weightPassReadsParameters() {
+        return !params.isEmpty();
+    }
+
     @Override
     public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         return pass(g, saved, p, true, true, backwards++);

@@ -1,15 +1,18 @@
 package org.modelpar.executor.model;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.modelpar.executor.kernel.Kernel;
 import org.modelpar.executor.kernel.Kernels;
 import org.modelpar.executor.kernel.Source;
 import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.graph.OpNode;
+import org.modelpar.simulator.cost.ZeroSharding;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,6 +30,7 @@ public final class BackwardPass {
     private final Map<String, INDArray> grads;
     private final Arena arena;
     private final Consumer<String> gradientsDone;
+    private final UnitParameters regather;
     private final boolean split;
     private final Map<String, List<INDArray>> saved;
     private final List<INDArray> rebuilt = new ArrayList<>();
@@ -34,15 +38,21 @@ public final class BackwardPass {
     private final Map<String, INDArray> deferredGrads = new LinkedHashMap<>();
     private final Map<String, List<INDArray>> deferredSaved = new LinkedHashMap<>();
     private int nextUnit;
+    /** The unit whose part runs, or -1 while the whole pass runs. */
+    private int running = -1;
+    /** The parameters the running part (or the whole pass) reads. */
+    private Map<String, INDArray> partParameters = Map.of();
 
     /**
      * @param outputGrads   gradients of the sent tensors (empty for the last stage; the loss op's: the loss scale)
      * @param grads         where a whole backward adds the parameter gradients; null for a split backward
      * @param gradientsDone told each op whose parameter gradients a whole backward has just added
+     * @param regather      where a part re-gathers the units of a recompute segment over several units (ZeRO stage 3)
      */
     BackwardPass(StageModel stage, Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> grads, Arena arena,
-                 Consumer<String> gradientsDone) {
+                 Consumer<String> gradientsDone, UnitParameters regather) {
         this.stage = stage;
+        this.regather = regather;
         this.stash = stash;
         this.grads = grads;
         this.arena = arena;
@@ -65,10 +75,13 @@ public final class BackwardPass {
                     + nextUnit + " is next");
         }
         nextUnit--;
+        running = unit;
+        partParameters = params;
         List<Integer> indices = stage.unitOps(unit);
         for (int k = indices.size() - 1; k >= 0; k--) {
-            backward(indices.get(k), params);
+            backward(indices.get(k));
         }
+        running = -1;
         return this;
     }
 
@@ -78,8 +91,9 @@ public final class BackwardPass {
             throw new IllegalStateException("a whole backward after " + (stage.units() - 1 - nextUnit) + " parts");
         }
         nextUnit = -1;
+        partParameters = params;
         for (int i = stage.opCount() - 1; i >= 0; i--) {
-            backward(i, params);
+            backward(i);
         }
         return this;
     }
@@ -106,15 +120,16 @@ public final class BackwardPass {
         return new WeightStash(deferredGrads, deferredSaved);
     }
 
-    private void backward(int i, Map<String, INDArray> params) {
+    private void backward(int i) {
         OpNode op = stage.op(i);
         INDArray gradOut = g.remove(op.id());
         if (gradOut != null || Kernels.isLoss(op)) {
             if (!saved.containsKey(op.id())) {
-                rebuilt.addAll(stage.runner().rebuild(i, stash, params, saved, arena));
+                rebuilt.addAll(rebuild(i));
             }
             List<INDArray> opSaved = saved.get(op.id());
             Kernel kernel = stage.kernel(op.id());
+            Map<String, INDArray> params = partParameters;
             arena.call(() -> {
                 long start = System.nanoTime();
                 Kernel.Backward b = split ? new Kernel.Backward(kernel.inputGradients(gradOut, opSaved, params), Map.of())
@@ -144,6 +159,38 @@ public final class BackwardPass {
             arena.release(Tensors.unshared(rebuilt, live));
             rebuilt.clear();
         }
+    }
+
+    /**
+     * Rebuilds op {@code i}'s recompute segment. Run whole, or within the running unit, it reads the part's parameters;
+     * over several units (a part of a pass run unit by unit), each unit's ops read that unit's parameters, re-gathered
+     * in forward order as {@link GatherOrder#recompute} says (the running unit's too, when it was freed meanwhile).
+     */
+    private List<INDArray> rebuild(int i) {
+        List<Integer> units = stage.unitsOf(stage.segments(stash.recomputation()).segmentOf(i));
+        if (running < 0 || units.size() == 1) {
+            return stage.runner().rebuild(i, stash, partParameters, saved, arena);
+        }
+        Set<Integer> withParameters = new HashSet<>();
+        units.stream().filter(u -> !stage.unitParameters(u).isEmpty()).forEach(withParameters::add);
+        List<GatherOrder.Step> order = GatherOrder.recompute(units, running, regather.held(), withParameters,
+                ZeroSharding.GATHERED_UNITS);
+        List<INDArray> again = stage.runner().rebuild(i, stash, saved, arena, (segment, part) -> {
+            for (GatherOrder.Step step : order) {
+                if (step instanceof GatherOrder.Gather g) {
+                    regather.gather(g.unit());
+                } else if (step instanceof GatherOrder.Run r) {
+                    Map<String, INDArray> own = withParameters.contains(r.unit()) ? regather.parameters(r.unit()) : Map.of();
+                    part.run(segment.stream().filter(k -> stage.unitOf(k) == r.unit()).toList(), own);
+                } else if (step instanceof GatherOrder.Release x) {
+                    regather.release(x.unit());
+                }
+            }
+        });
+        if (withParameters.contains(running)) {
+            partParameters = regather.parameters(running);
+        }
+        return again;
     }
 
     /** Adds an op's input gradients to the gradients of their producers (a kept copy for the first). */

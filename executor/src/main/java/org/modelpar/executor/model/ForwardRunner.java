@@ -99,14 +99,36 @@ final class ForwardRunner {
      */
     List<INDArray> rebuild(int index, Stash stash, Map<String, INDArray> params, Map<String, List<INDArray>> saved,
                                    Arena arena) {
+        return rebuild(index, stash, saved, arena, (segment, part) -> part.run(segment, params));
+    }
+
+    /** Runs some of a segment's ops forward, in order, reading {@code params}. */
+    @FunctionalInterface
+    interface Part {
+        void run(List<Integer> indices, Map<String, INDArray> params);
+    }
+
+    /** How a segment's rebuild runs its ops: in parts, each with the parameters it reads. */
+    @FunctionalInterface
+    interface Parts {
+        /** Runs every op of {@code segment} (in order, across the calls) through {@code part}. */
+        void run(List<Integer> segment, Part part);
+    }
+
+    /**
+     * {@link #rebuild(int, Stash, Map, Map, Arena)} with the segment's ops run in parts, each reading its own
+     * parameters (ZeRO stage 3: a segment over several units, each re-gathered for its part, {@link GatherOrder}).
+     */
+    List<INDArray> rebuild(int index, Stash stash, Map<String, List<INDArray>> saved, Arena arena, Parts parts) {
         Map<String, INDArray> values = new LinkedHashMap<>(stash.inputs());
         values.putAll(stash.checkpoints());
         Set<String> before = Set.copyOf(values.keySet());
         Set<DataBuffer> keep = Collections.newSetFromMap(new IdentityHashMap<>());
         stash.arrays().forEach(a -> keep.add(Tensors.root(a)));
         Map<String, List<INDArray>> again = new LinkedHashMap<>();
-        run(segments.get(stash.recomputation()).segmentOf(index), values, stash.data(), stash.targets(), stash.samples(),
-                params, arena, again, keep, segments.get(Recompute.NONE), new LinkedHashMap<>());
+        Map<String, INDArray> noCheckpoints = new LinkedHashMap<>();
+        parts.run(segments.get(stash.recomputation()).segmentOf(index), (indices, params) -> run(indices, values, stash.data(),
+                stash.targets(), stash.samples(), params, arena, again, keep, segments.get(Recompute.NONE), noCheckpoints));
         saved.putAll(again);
         List<INDArray> savedAgain = new ArrayList<>();
         again.values().forEach(savedAgain::addAll);

@@ -76,6 +76,11 @@ final class Segments {
         return List.copyOf(members.get(segmentOf[index]));
     }
 
+    /** Every segment's op indices, in execution order. */
+    List<List<Integer>> all() {
+        return members.stream().map(List::copyOf).toList();
+    }
+
     /** Whether op {@code index} is the first of its segment (its backward ends the segment's). */
     boolean opensSegment(int index) {
         return segmentOf[index] >= 0 && members.get(segmentOf[index]).get(0) == index;

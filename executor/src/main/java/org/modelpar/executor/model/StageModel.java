@@ -39,6 +39,8 @@ public final class StageModel {
     private final Map<String, List<String>> gradientsCompletedBy;
     private final List<String> splitExpertParameters;
     private final List<List<Integer>> unitOps;
+    /** The unit of each op, by op index. */
+    private final int[] unitOf;
 
     public StageModel(ComputationGraph graph, Boundary boundary, int stage, int globalBatchSize) {
         this(graph, boundary, stage, globalBatchSize, OpTimer.NONE);
@@ -73,6 +75,8 @@ public final class StageModel {
         Map<String, Integer> index = new HashMap<>();
         IntStream.range(0, ops.size()).forEach(i -> index.put(ops.get(i).id(), i));
         this.unitOps = ParameterUnit.layers(ops).stream().map(unit -> unit.stream().map(op -> index.get(op.id())).toList()).toList();
+        this.unitOf = new int[ops.size()];
+        IntStream.range(0, unitOps.size()).forEach(u -> unitOps.get(u).forEach(i -> unitOf[i] = u));
         this.splitExpertParameters = experts.size() == 1 ? List.of() : ops.stream().filter(op -> op.kind().equals("moe-expert"))
                 .flatMap(op -> kernels.get(op.id()).parameters().stream()).map(ParameterSpec::name).toList();
     }
@@ -170,7 +174,17 @@ public final class StageModel {
      */
     public BackwardPass startBackward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> grads, Arena arena,
                                       Consumer<String> gradientsDone) {
-        return new BackwardPass(this, stash, outputGrads, grads, arena, gradientsDone);
+        return startBackward(stash, outputGrads, grads, arena, gradientsDone, UnitParameters.NONE);
+    }
+
+    /**
+     * {@link #startBackward(Stash, Map, Map, Arena, Consumer)} run part by part under ZeRO stage 3, whose parts
+     * re-gather from {@code regather} the units of a recompute segment over several units
+     * ({@link GatherOrder#recompute}).
+     */
+    public BackwardPass startBackward(Stash stash, Map<String, INDArray> outputGrads, Map<String, INDArray> grads, Arena arena,
+                                      Consumer<String> gradientsDone, UnitParameters regather) {
+        return new BackwardPass(this, stash, outputGrads, grads, arena, gradientsDone, regather);
     }
 
     /**
@@ -222,25 +236,34 @@ public final class StageModel {
     }
 
     /**
-     * Why the stage cannot run a pass unit by unit with recompute mode {@code mode}, if it cannot: a unit whose ops
-     * are not consecutive in the stage's order, or a recompute segment over ops of several units (its rebuild would
-     * need the parameters of units not present).
+     * The recompute segments of {@code mode} over ops of several units that the backward part of {@code unit} rebuilds
+     * (those whose last op is in it), each as the units it spans, in forward order ({@link GatherOrder#recompute}).
      */
-    public Optional<String> unitByUnitProblem(Recompute mode) {
+    public List<List<Integer>> recomputeUnits(Recompute mode, int unit) {
+        return segments.get(mode).all().stream().map(this::unitsOf)
+                .filter(units -> units.size() > 1 && units.get(units.size() - 1) == unit).toList();
+    }
+
+    /** The units of the ops at {@code indices}, in order, each once. */
+    List<Integer> unitsOf(List<Integer> indices) {
+        return indices.stream().map(i -> unitOf[i]).distinct().toList();
+    }
+
+    int unitOf(int index) {
+        return unitOf[index];
+    }
+
+    /**
+     * Why the stage cannot run a pass unit by unit with recompute mode {@code mode}, if it cannot: a unit whose ops
+     * are not consecutive in the stage's order. (A recompute segment over several units is rebuilt by re-gathering
+     * each of them, {@link GatherOrder}.)
+     */
+    public Optional<String> unitByUnitProblem() {
         int next = 0;
         for (int u = 0; u < unitOps.size(); u++) {
             for (int i : unitOps.get(u)) {
                 if (i != next++) {
                     return Optional.of("parameter unit " + u + " ('" + ops.get(i).layer() + "') is not consecutive in the stage's op order at op '" + ops.get(i).id() + "'");
-                }
-            }
-        }
-        Segments segs = segments.get(mode);
-        for (int u = 0; u < unitOps.size(); u++) {
-            for (int i : unitOps.get(u)) {
-                if (segs.rebuilt(i) && !unitOps.get(u).containsAll(segs.segmentOf(i))) {
-                    return Optional.of("op '" + ops.get(i).id() + "' is in a " + mode.name().toLowerCase(java.util.Locale.ROOT)
-                            + " recompute segment that spans several parameter units");
                 }
             }
         }

@@ -31,6 +31,12 @@ import org.modelpar.simulator.plan.PlanLayout;
  */
 public record ZeroSharding(long parameterBytes, long gatheredBytes, long gradientBytes, long optimizerBytes,
                            long updatedParameters) {
+    /**
+     * Units whose gathered weights a stage-3 device holds at once: the running one and the one prefetched ahead (the
+     * executor's gathers keep to it).
+     */
+    public static final int GATHERED_UNITS = 2;
+
     /** What a device of {@code stage} holds. */
     public static ZeroSharding of(PlanLayout layout, int stage) {
         PlacementPlan plan = layout.plan();
@@ -39,17 +45,17 @@ public record ZeroSharding(long parameterBytes, long gatheredBytes, long gradien
         int d = plan.dataParallel(stage);
         int z = d == 1 ? 0 : plan.options().zeroStage();
         long shard = -Math.floorDiv(-held, (long) d);
-        long twoUnits = z >= 2 ? twoLargestLayers(layout, stage) : 0;
-        long gathered = z == 3 ? Math.multiplyExact(twoUnits, state.parameters()) : 0;
+        long twoUnits = z >= 2 ? largestUnits(layout, stage, 2) : 0;
+        long gathered = z == 3 ? Math.multiplyExact(largestUnits(layout, stage, GATHERED_UNITS), state.parameters()) : 0;
         long gradients = z >= 2 ? Math.min(held, Math.addExact(shard, twoUnits)) : held;
         return new ZeroSharding(Math.multiplyExact(z >= 3 ? shard : held, state.parameters()), gathered,
                 Math.multiplyExact(gradients, state.gradients()),
                 Math.multiplyExact(z >= 1 ? shard : held, state.optimizer()), z >= 1 ? shard : held);
     }
 
-    /** Parameters per tensor rank of the stage's two largest {@link ParameterUnit}s. */
-    private static long twoLargestLayers(PlanLayout layout, int stage) {
+    /** Parameters per tensor rank of the stage's {@code count} largest {@link ParameterUnit}s. */
+    private static long largestUnits(PlanLayout layout, int stage, int count) {
         return ParameterUnit.of(layout, stage).stream().map(ParameterUnit::parametersPerRank)
-                .sorted((a, b) -> Long.compare(b, a)).limit(2).mapToLong(Long::longValue).sum();
+                .sorted((a, b) -> Long.compare(b, a)).limit(count).mapToLong(Long::longValue).sum();
     }
 }

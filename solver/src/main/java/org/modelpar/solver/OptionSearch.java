@@ -10,6 +10,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.program.DeviceProgram;
 
 /**
  * The winner's placement with the plan options the request leaves open: first each other ZeRO stage, then, on
@@ -135,8 +136,9 @@ final class OptionSearch {
     private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, double bestSeconds) {
         String label = Candidate.label(c, plan);
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
-        double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
-        double network = StepLowerBound.networkSeconds(layout, cluster, cost);
+        List<DeviceProgram> programs = StepLowerBound.rankZero(layout); // lowered once for both bounds
+        double compute = StepLowerBound.pipelineSeconds(layout, programs, cluster, cost);
+        double network = StepLowerBound.networkSeconds(programs, cluster, cost);
         if (Math.max(compute, network) < bestSeconds) {
             return Optional.empty();
         }

@@ -115,7 +115,7 @@ public final class Planner {
                            Optional<PlacementPlan> startFrom) {
         request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
         long start = clock.nanos();
-        Search run = new Search(SharedBlocks.of(graph, cluster, cost, request), Deadline.start(clock, request.timeLimit()),
+        SearchRun run = new SearchRun(SharedBlocks.of(graph, cluster, cost, request), Deadline.start(clock, request.timeLimit()),
                 progress, startFrom);
         Searched found = request.searchesZero() ? firstFitting(graph, cluster, run, request, 0)
                 : search(graph, cluster, run, request, request.zeroStage().orElse(0), true);
@@ -139,7 +139,7 @@ public final class Planner {
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
-    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, Search run, PlanRequest request, int from) {
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SearchRun run, PlanRequest request, int from) {
         List<Integer> stages = request.zeroStages(request.schedule().orElse(Schedule.ONE_F_ONE_B)).stream().filter(z -> z >= from).toList();
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         boolean higher = !prunes || !StateLowerBound.fitsNowhere(graph, cluster, request);
@@ -162,7 +162,7 @@ public final class Planner {
      *                 user sees); the memory a configuration that fits no placement needs is otherwise worked out only
      *                 for the first {@link PlanRequest#runnerUps} of them, the most the explanation lists
      */
-    private Searched search(ComputationGraph graph, ClusterSpec cluster, Search run, PlanRequest open, int zero,
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, SearchRun run, PlanRequest open, int zero,
                             boolean explains) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
         SharedBlocks shared = run.blocks();
@@ -299,10 +299,6 @@ public final class Planner {
             simulated.sort(CANDIDATE_ORDER);
         }
         return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), skipped);
-    }
-
-    /** What every search of one plan shares: the blocks and their prices, the deadline, the progress and the start. */
-    private record Search(SharedBlocks blocks, Deadline deadline, SearchProgress progress, Optional<PlacementPlan> startFrom) {
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {

@@ -131,7 +131,7 @@ final class StepLowerBound {
         Map<String, Double> portBytes = new HashMap<>();
         for (DeviceProgram p : programs) {
             for (Instruction ins : p.instructions()) {
-                // every member's program holds the collective: it is counted from its first member's (which comes first)
+                // every member's program holds the collective: counted from its first member's, which comes first
                 if (ins instanceof Collective c && !c.group().isEmpty() && c.group().get(0).equals(p.device())
                         && members.containsAll(c.group())
                         && counted.add(c)) {

@@ -90,7 +90,9 @@ final class PlanCommand implements Runnable {
     @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default: adam, or the --from plan's).")
     String optimizer;
 
-    @Option(names = "--time-limit", paramLabel = "DURATION", defaultValue = "30s", description = "Search time guard, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "Stop searching after this long, e.g. 30s, 2m;"
+            + " the plan then depends on machine speed and its explanation says what was not searched (default: no"
+            + " limit, the search is bounded by counts and gives the same plan on any machine).")
     String timeLimit;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -133,7 +135,8 @@ final class PlanCommand implements Runnable {
                 .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(Precision.BF16),
                         optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
                 .withPins(pins(graph))
-                .withSearch(seed, Durations.parse(timeLimit))
+                .withSeed(seed)
+                .withTimeLimit(Optional.ofNullable(timeLimit).map(Durations::parse))
                 .withMaxBlocks(positive(maxBlocks, "--max-blocks"))
                 .withMemoryMargin(margin(memoryMargin))
                 .withPlanOptions(onOff(sequenceParallel, "--sequence-parallel"), onOff(overlapGradReduce, "--overlap-grad-reduce"))

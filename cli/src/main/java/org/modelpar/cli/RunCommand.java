@@ -40,7 +40,8 @@ final class RunCommand implements Runnable {
     @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: fp32 on local clusters, which train in fp32; bf16 elsewhere).")
     String precision;
 
-    @Option(names = "--time-limit", defaultValue = "30s", paramLabel = "DURATION", description = "Search time guard (default ${DEFAULT-VALUE}).")
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "Stop the plan search after this long (the plan"
+            + " then depends on machine speed; default: no limit, the search is bounded by counts).")
     String timeLimit;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of search, weights and data (default ${DEFAULT-VALUE}).")
@@ -71,8 +72,8 @@ final class RunCommand implements Runnable {
             throw new CliInputException(planOut + " exists (an earlier run's plan?): pass --overwrite to replace it, or --out FILE");
         }
         RunRequest request = new RunRequest(graph.load(), cluster.resolve(), globalBatch, steps,
-                Optional.ofNullable(precision).map(Precision::parse), Durations.parse(timeLimit), seed, LocalCluster.modelparHome(),
-                planOut, Optional.ofNullable(report), Optional.ofNullable(trace));
+                Optional.ofNullable(precision).map(Precision::parse), Optional.ofNullable(timeLimit).map(Durations::parse), seed,
+                LocalCluster.modelparHome(), planOut, Optional.ofNullable(report), Optional.ofNullable(trace));
         PrintWriter out = spec.commandLine().getOut();
         RunResult result = Workflow.run(request, new Bars(spec.commandLine().getErr(), ProgressBar.wanted(json), steps));
         if (json) {

@@ -16,7 +16,7 @@ import org.modelpar.simulator.plan.Precision;
  * @param globalBatch  samples per step, at least 1
  * @param steps        training steps on local workers, at least 1
  * @param precision    the plan's precision; empty: fp32 on local workers (ND4J's CPU kernels are fastest in fp32), else bf16
- * @param timeLimit    the search's time guard
+ * @param timeLimit    the plan search's wall-clock limit; empty: none (the search is bounded by counts)
  * @param seed         seed of search, weights and data
  * @param modelparHome where this machine's profile and the models' measured op times are kept
  * @param planOut      the plan file to write
@@ -24,7 +24,7 @@ import org.modelpar.simulator.plan.Precision;
  * @param trace        the measured Chrome trace to write (local workers), if any
  */
 public record RunRequest(ComputationGraph graph, ClusterSpec cluster, int globalBatch, int steps, Optional<Precision> precision,
-                         Duration timeLimit, long seed, Path modelparHome, Path planOut, Optional<Path> report,
+                         Optional<Duration> timeLimit, long seed, Path modelparHome, Path planOut, Optional<Path> report,
                          Optional<Path> trace) {
     /** Op times are measured at this many samples at most (and at least 2, to separate fixed from per-sample cost). */
     private static final int MAX_TIMED_SAMPLES = 16;
@@ -33,17 +33,17 @@ public record RunRequest(ComputationGraph graph, ClusterSpec cluster, int global
         if (globalBatch < 1 || steps < 1) {
             throw new WorkflowException("run: globalBatch and steps must be at least 1, got " + globalBatch + " and " + steps);
         }
-        if (timeLimit.isNegative() || timeLimit.isZero()) {
-            throw new WorkflowException("run: timeLimit must be positive, got " + timeLimit);
+        if (timeLimit.filter(l -> l.isNegative() || l.isZero()).isPresent()) {
+            throw new WorkflowException("run: timeLimit must be positive, got " + timeLimit.get());
         }
     }
 
     /**
      * The defaults of {@code modelpar run}: 16 samples per step, 10 training steps, the precision chosen by
-     * the cluster, a 30 s search with seed 0, no report and no trace.
+     * the cluster, a search with seed 0 and no time limit, no report and no trace.
      */
     public static RunRequest of(ComputationGraph graph, ClusterSpec cluster, Path modelparHome, Path planOut) {
-        return new RunRequest(graph, cluster, 16, 10, Optional.empty(), Duration.ofSeconds(30), 0, modelparHome, planOut,
+        return new RunRequest(graph, cluster, 16, 10, Optional.empty(), Optional.empty(), 0, modelparHome, planOut,
                 Optional.empty(), Optional.empty());
     }
 

@@ -82,7 +82,7 @@ public final class Workflow {
         ComputationGraph graph = times.graph();
 
         PlanRequest search = PlanRequest.of(request.globalBatch()).withPrecision(request.plannedPrecision(), OptimizerKind.ADAM)
-                .withSearch(request.seed(), request.timeLimit());
+                .withSeed(request.seed()).withTimeLimit(request.timeLimit());
         PlanResult planned = new Planner().plan(graph, cluster, LocalTraining.executable(graph, cluster, search), progress);
         progress.searched();
         PlacementPlan plan = planned.best().plan();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.graph.ComputationGraph;
@@ -21,7 +20,7 @@ class ReportCommandTest {
     void reportOfAPlannedModel(@TempDir Path dir) throws Exception {
         ComputationGraph graph = ModelZoo.build("gpt2-small");
         ClusterSpec cluster = Clusters.resolve("dgx-a100");
-        PlanResult result = new Planner().plan(graph, cluster, PlanRequest.of(64).withSearch(0, Duration.ofSeconds(20)));
+        PlanResult result = new Planner().plan(graph, cluster, PlanRequest.of(64));
         Path plan = dir.resolve("plan.json");
         PlanJson.write(result.best(), plan);
         Path html = dir.resolve("report.html");

@@ -17,7 +17,7 @@ import org.modelpar.solver.timefold.TimefoldPlacer;
  * @param stageOfBlock    the placement: stage per block
  */
 record Candidate(Configuration configuration, PlacementPlan plan, SimulationReport report,
-                 Optional<Overflow> overflow, Planner.Estimate estimate,
+                 Optional<Overflow> overflow, Estimate estimate,
                  int[] stageOfBlock) {
     /** The worst device over its limit. */
     record Overflow(String device, long bytesOver, long neededBytes, long limitBytes) {

@@ -62,7 +62,7 @@ final class CandidateBuilder {
      * the placement whose simulated step is shorter (Timefold's score is an estimate, so its placement
      * must also win in simulation), preferring one that fits.
      */
-    Candidate place(Planner.Estimate estimate, boolean useTimefold) {
+    Candidate place(Estimate estimate, boolean useTimefold) {
         int[] dpStageOf = estimate.partition().stageOfBlock();
         Candidate dp = candidate(estimate, dpStageOf);
         if (!useTimefold) {
@@ -84,12 +84,12 @@ final class CandidateBuilder {
         return refined.report().stepSeconds() < dp.report().stepSeconds() ? refined : dp;
     }
 
-    private Candidate candidate(Planner.Estimate estimate, int[] stageOf) {
+    private Candidate candidate(Estimate estimate, int[] stageOf) {
         return candidate(estimate, stageOf, baseOptions(estimate.configuration()));
     }
 
     /** The plan of the estimate's DP placement with the options a placed configuration is first simulated with. */
-    PlacementPlan planned(Planner.Estimate estimate) {
+    PlacementPlan planned(Estimate estimate) {
         return planned(estimate.configuration(), estimate.partition().stageOfBlock(), baseOptions(estimate.configuration()));
     }
 
@@ -111,7 +111,7 @@ final class CandidateBuilder {
      * lightest mode the request allows (none, selective, full) with which every device still fits by the
      * simulator's memory model.
      */
-    private Candidate candidate(Planner.Estimate estimate, int[] stageOf, PlanOptions options) {
+    private Candidate candidate(Estimate estimate, int[] stageOf, PlanOptions options) {
         return simulate(estimate, stageOf, planned(estimate.configuration(), stageOf, options));
     }
 
@@ -140,7 +140,7 @@ final class CandidateBuilder {
     }
 
     /** The plan simulated, with its worst overflow of capacity minus the margin. */
-    Candidate simulate(Planner.Estimate estimate, int[] stageOf, PlacementPlan plan) {
+    Candidate simulate(Estimate estimate, int[] stageOf, PlacementPlan plan) {
         SimulationReport report = Simulator.simulate(graph, cluster, plan, SimulationOptions.defaults().withCostModel(cost));
         Map<String, MemoryBreakdown> peaks = new java.util.LinkedHashMap<>();
         report.devices().forEach((id, d) -> peaks.put(id, d.memory()));

@@ -29,7 +29,7 @@ final class Explainer {
     }
 
     /**
-     * Configurations considered (enumerated before the time limit) and placed (not pruned by the lower
+     * Configurations considered (enumerated before a time limit fired) and placed (not pruned by the lower
      * bound), and how each was placed ({@link StagePlacer#method()}).
      */
     record Counts(int considered, int placed, String placement) {
@@ -67,6 +67,7 @@ final class Explainer {
             lines.add(1, "split: " + unsplit.why(best.plan()));
         }
         found.pruned().forEach(p -> lines.add(p.line()));
+        Deadline.line(request.timeLimit(), found.skipped()).ifPresent(lines::add);
         Explanation explanation = new Explanation(lines, runnerUps);
         return new PlanResult(file(graph, cluster, cost, best, explanation), best.report(), runnerUpFiles,
                 counts.considered(), counts.placed(), simulated.size(), seconds, completed, unsplit);

@@ -20,11 +20,11 @@ final class Finalists {
      *
      * @param placed the estimates so far, in the order placed
      */
-    static double cutoffSeconds(List<Planner.Estimate> placed) {
-        List<Planner.Estimate> sorted = new ArrayList<>(placed);
-        sorted.sort(Planner.Estimate.ORDER);
+    static double cutoffSeconds(List<Estimate> placed) {
+        List<Estimate> sorted = new ArrayList<>(placed);
+        sorted.sort(Estimate.ORDER);
         Set<String> shapes = new HashSet<>();
-        for (Planner.Estimate e : sorted) {
+        for (Estimate e : sorted) {
             if (shapes.add(e.configuration().finalistShape()) && shapes.size() == Planner.SIMULATED) {
                 return e.stepSeconds();
             }

@@ -35,9 +35,9 @@ final class Hybrids {
      * @param prunes      whether a size is skipped when no hybrid of it can fit in memory
      *                    ({@link StagePlacer#mayFitReplicated}); the result is the same
      */
-    static Optional<Planner.Estimate> best(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
+    static Optional<Estimate> best(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
                                              double beatSeconds, boolean prunes) {
-        Optional<Planner.Estimate> best = Optional.empty();
+        Optional<Estimate> best = Optional.empty();
         int batch = request.globalBatchSize();
         for (int size : ConfigurationSpace.replicaMicroBatchSizes(batch, c, request.microBatches().isPresent())) {
             if (c.schedule().splitsBackward() && batch / size < c.pipeline()) {
@@ -48,12 +48,12 @@ final class Hybrids {
                 continue;
             }
             // only a placement faster than that and the best hybrid so far is kept: the program seeks no other
-            double beat = Math.min(beatSeconds, best.map(Planner.Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
-            Optional<Planner.Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
+            double beat = Math.min(beatSeconds, best.map(Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
+            Optional<Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
                     .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
                     .map(r -> {
                         Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());
-                        return new Planner.Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
+                        return new Estimate(uneven, builder.build(uneven), new IdealPartitioner.Result(r.stageOfBlock(),
                                 r.bottleneck()), sized.stepSlots() * r.bottleneck() * 1e-9);
                     });
             if (e.isPresent() && (best.isEmpty() || e.get().stepSeconds() < best.get().stepSeconds())) {

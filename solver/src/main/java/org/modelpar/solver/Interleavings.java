@@ -21,17 +21,23 @@ final class Interleavings {
      * request leaves the schedule open ({@link PlanRequest#searchesInterleaving}), without pins or uneven replicas,
      * with p of at least 2 dividing m.
      */
+    /** Whether {@link #of} tries interleaving on this winner (at least v = 2 with a block per chunk). */
+    static boolean tried(Candidate winner, StagePlacer placer, PlanRequest request) {
+        Configuration c = winner.configuration();
+        return request.searchesInterleaving() && request.pins().isEmpty() && c.replicas().isEmpty() && c.pipeline() >= 2
+                && c.microBatches() % c.pipeline() == 0 && c.pipeline() * 2 <= placer.blocks().size();
+    }
+
     static Optional<Candidate> of(Candidate winner, StagePlacer placer, ProblemBuilder builder, CandidateBuilder candidates,
                                   PlanRequest request) {
         Configuration c = winner.configuration();
-        if (!request.searchesInterleaving() || !request.pins().isEmpty() || !c.replicas().isEmpty() || c.pipeline() < 2
-                || c.microBatches() % c.pipeline() != 0) {
+        if (!tried(winner, placer, request)) {
             return Optional.empty();
         }
-        Optional<Planner.Estimate> best = Optional.empty();
+        Optional<Estimate> best = Optional.empty();
         for (int v = 2; c.pipeline() * v <= placer.blocks().size(); v++) {
             Configuration chunked = c.withVirtualStages(v);
-            double bar = best.map(Planner.Estimate::stepSeconds).orElse(winner.stepSeconds());
+            double bar = best.map(Estimate::stepSeconds).orElse(winner.stepSeconds());
             if (builder.lowerBoundSeconds(chunked) - builder.roundingSeconds(chunked) >= bar) {
                 continue;
             }
@@ -39,7 +45,7 @@ final class Interleavings {
                     problem -> placer.placeBelow(problem, bar / chunked.stepSlots() * 1e9));
             double estimate = dp.map(r -> chunked.stepSlots() * r.partition().bottleneck() * 1e-9).orElse(Double.POSITIVE_INFINITY);
             if (estimate < bar) {
-                best = Optional.of(new Planner.Estimate(chunked, dp.get().problem(), dp.get().partition(), estimate));
+                best = Optional.of(new Estimate(chunked, dp.get().problem(), dp.get().partition(), estimate));
             }
         }
         return best.map(e -> candidates.place(e, false));

@@ -10,6 +10,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.program.DeviceProgram;
 
 /**
  * The winner's placement with the plan options the request leaves open: first each other ZeRO stage, then, on
@@ -42,6 +43,28 @@ final class OptionSearch {
         this.prunes = prunes;
     }
 
+    /** The two rounds tried on the winner, in order: {@link #zeroStages} then {@link #variants}. */
+    enum Round {
+        ZERO_STAGES("the winner at the other ZeRO stages"),
+        VARIANTS("the winner with sequence parallelism or gradient-reduce overlap switched");
+
+        private final String words;
+
+        Round(String words) {
+            this.words = words;
+        }
+
+        /** What the round tries, in words (for the explanation when a time limit skips it). */
+        String words() {
+            return words;
+        }
+    }
+
+    /** The options {@code round} tries on {@code winner}, in order; empty when it tries none. */
+    List<PlanOptions> options(Round round, Candidate winner) {
+        return round == Round.ZERO_STAGES ? zeroStages(winner) : variants(winner);
+    }
+
     /**
      * The winner at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero}) and a
      * stage has several replicas to shard over; tried before {@link #variants}, so those switch one option of the
@@ -50,7 +73,7 @@ final class OptionSearch {
      *
      * @param winner the fastest candidate so far; it fits
      */
-    Outcome zeroStages(Candidate winner) {
+    private List<PlanOptions> zeroStages(Candidate winner) {
         List<PlanOptions> options = new ArrayList<>();
         PlanOptions base = winner.plan().options();
         boolean replicated = winner.plan().stages().stream().anyMatch(s -> s.devices().size() > winner.configuration().tensor());
@@ -60,7 +83,7 @@ final class OptionSearch {
                 options.add(base.withZeroStage(zero));
             }
         }
-        return run(winner, options);
+        return options;
     }
 
     /**
@@ -69,7 +92,7 @@ final class OptionSearch {
      *
      * @param winner the fastest candidate so far; it fits
      */
-    Outcome variants(Candidate winner) {
+    private List<PlanOptions> variants(Candidate winner) {
         List<PlanOptions> options = new ArrayList<>();
         PlanOptions base = winner.plan().options();
         if (winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
@@ -78,10 +101,11 @@ final class OptionSearch {
         if (request.overlapGradientReduce().isEmpty()) {
             options.add(base.withOverlapGradientReduce(!base.overlapGradientReduce()));
         }
-        return run(winner, options);
+        return options;
     }
 
-    private Outcome run(Candidate winner, List<PlanOptions> options) {
+    /** The winner's placement with each of {@code options} planned and simulated unless pruned, in order. */
+    Outcome run(Candidate winner, List<PlanOptions> options) {
         List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
         double bestSeconds = winner.stepSeconds();
@@ -101,7 +125,7 @@ final class OptionSearch {
      * to {@code pruned} when a lower bound of its step is not below {@code bestSeconds}: {@link StepLowerBound}'s
      * pipeline or network bound.
      */
-    Optional<Candidate> simulatedUnlessPruned(Planner.Estimate estimate, PlacementPlan plan, double bestSeconds,
+    Optional<Candidate> simulatedUnlessPruned(Estimate estimate, PlacementPlan plan, double bestSeconds,
                                               List<Pruned> pruned) {
         Optional<Pruned> skip = prunes ? pruned(estimate.configuration(), plan, bestSeconds) : Optional.empty();
         skip.ifPresent(pruned::add);
@@ -112,8 +136,9 @@ final class OptionSearch {
     private Optional<Pruned> pruned(Configuration c, PlacementPlan plan, double bestSeconds) {
         String label = Candidate.label(c, plan);
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
-        double compute = StepLowerBound.pipelineSeconds(layout, cluster, cost);
-        double network = StepLowerBound.networkSeconds(layout, cluster, cost);
+        List<DeviceProgram> programs = StepLowerBound.rankZero(layout); // lowered once for both bounds
+        double compute = StepLowerBound.pipelineSeconds(layout, programs, cluster, cost);
+        double network = StepLowerBound.networkSeconds(programs, cluster, cost);
         if (Math.max(compute, network) < bestSeconds) {
             return Optional.empty();
         }

@@ -29,7 +29,8 @@ import org.modelpar.simulator.plan.Schedule;
  * @param precision       training precision
  * @param optimizer       optimizer
  * @param seed            random seed of the Timefold search
- * @param timeLimit       wall-clock bound of the whole search (a guard: see {@link Planner})
+ * @param timeLimit       wall-clock bound of the search; empty (the default): none, the search is bounded by counts
+ *                        alone and its plan does not depend on machine speed (see {@link Planner})
  * @param maxBlocks       most op blocks the graph is coarsened to
  * @param memoryMargin    fraction of every device's memory kept free (default 0.05)
  * @param runnerUps       runner-up configurations to report
@@ -46,12 +47,13 @@ import org.modelpar.simulator.plan.Schedule;
  */
 public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt tensor, OptionalInt data,
                           OptionalInt microBatches, Optional<Schedule> schedule, Precision precision,
-                          OptimizerKind optimizer, long seed, Duration timeLimit, int maxBlocks, double memoryMargin,
+                          OptimizerKind optimizer, long seed, Optional<Duration> timeLimit, int maxBlocks, double memoryMargin,
                           int runnerUps, Map<String, Integer> pins, Optional<Boolean> sequenceParallel,
                           Optional<Boolean> overlapGradientReduce, OptionalInt zeroStage, OptionalInt expertParallel,
                           OptionalInt virtualStages, RuntimeCheck runtime) {
     public PlanRequest {
         runtime = runtime == null ? RuntimeCheck.ANY : runtime;
+        timeLimit = timeLimit == null ? Optional.empty() : timeLimit;
         pins = pins == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(pins));
         for (Map.Entry<String, Integer> pin : pins.entrySet()) {
             if (pin.getValue() < 0) {
@@ -65,6 +67,9 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         }
         if (zeroStage != null && expertParallel != null) {
             PlanOptions.NONE.withZeroStage(zeroStage.orElse(0)).withExpertParallel(expertParallel.orElse(1)); // the simulator's rules
+        }
+        if (timeLimit.filter(l -> l.isZero() || l.isNegative()).isPresent()) {
+            throw new IllegalArgumentException("timeLimit must be positive, got " + timeLimit.get());
         }
         if (globalBatchSize < 1) {
             throw new IllegalArgumentException("globalBatchSize must be at least 1, got " + globalBatchSize);
@@ -80,10 +85,10 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
         }
     }
 
-    /** Search everything: bf16 Adam, seed 0, 30 s, 256 blocks, 5% margin, 3 runner-ups. */
+    /** Search everything: bf16 Adam, seed 0, no time limit, 256 blocks, 5% margin, 3 runner-ups. */
     public static PlanRequest of(int globalBatchSize) {
         return new PlanRequest(globalBatchSize, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
-                OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Duration.ofSeconds(30),
+                OptionalInt.empty(), Optional.empty(), Precision.BF16, OptimizerKind.ADAM, 0, Optional.empty(),
                 256, 0.05, 3, Map.of(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 OptionalInt.empty(), RuntimeCheck.ANY);
     }
@@ -111,8 +116,19 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 zeroStage, expertParallel, virtualStages, runtime);
     }
 
-    public PlanRequest withSearch(long s, Duration limit) {
+    /** The seed of Timefold's local search. */
+    public PlanRequest withSeed(long s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                zeroStage, expertParallel, virtualStages, runtime);
+    }
+
+    /**
+     * Bounds the search by wall-clock time ({@code plan --time-limit}): once it has passed, the search stops with the
+     * best plan found so far and its explanation says what was not searched. Empty: no limit.
+     */
+    public PlanRequest withTimeLimit(Optional<Duration> limit) {
+        return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
                 limit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
                 zeroStage, expertParallel, virtualStages, runtime);
     }

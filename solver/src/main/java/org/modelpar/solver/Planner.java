@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.Schedule;
@@ -15,6 +14,7 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.solver.partition.IdealPartitioner;
 import org.modelpar.solver.timefold.PlacementProblem;
@@ -42,10 +42,13 @@ import org.slf4j.LoggerFactory;
  * so a plan that fits only with ZeRO is found. When the winner spreads its experts (a searched degree) and ZeRO
  * is open, the search with dense experts runs again from ZeRO stage 1 and both rankings merge.
  *
- * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order) and
- * Timefold is step- and move-bounded, so the same inputs and seed give the same plan. The time limit is a
- * guard: when it stops the enumeration early (reported in {@link PlanResult#completed()}), or stops
- * simulating runner-ups after 75% of it, the result depends on machine speed.
+ * <p>Determinism: configurations are tried in a fixed order (by lower bound, then enumeration order), every
+ * enumeration is bounded by counts and Timefold by steps and moves, so the same inputs and seed give the same plan
+ * on any machine: without a time limit the planner reads its {@link SearchClock} only to report the search's
+ * duration. With one ({@link PlanRequest#timeLimit}, a {@link Deadline}), once it has passed and a configuration
+ * fits, the search places no more configurations, simulates no more finalists, skips Timefold's refinement,
+ * interleaving, the other ZeRO stages and plan options, and the explanation says which of these it skipped
+ * ({@link PlanResult#completed()} false): that plan depends on machine speed.
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
@@ -60,6 +63,7 @@ public final class Planner {
 
     private final CostModel cost;
     private final boolean prunes;
+    private final SearchClock clock;
 
     public Planner() {
         this(SimulationOptions.defaults().costModel());
@@ -76,8 +80,18 @@ public final class Planner {
      *               finalists ({@link Finalists}); the winner is the same either way, without only for tests to show it
      */
     Planner(CostModel cost, boolean prunes) {
+        this(cost, prunes, SearchClock.system());
+    }
+
+    private Planner(CostModel cost, boolean prunes, SearchClock clock) {
         this.cost = cost;
         this.prunes = prunes;
+        this.clock = clock;
+    }
+
+    /** This planner reading {@code c} for the search's duration and its time limit, if the request has one. */
+    public Planner withClock(SearchClock c) {
+        return new Planner(cost, prunes, c);
     }
 
     /**
@@ -100,19 +114,23 @@ public final class Planner {
     public PlanResult plan(ComputationGraph graph, ClusterSpec cluster, PlanRequest request, SearchProgress progress,
                            Optional<PlacementPlan> startFrom) {
         request.expertParallel().ifPresent(e -> PlanValidator.checkExpertParallel(graph, e));
-        long start = System.nanoTime();
-        SharedBlocks blocks = SharedBlocks.of(graph, cluster, cost, request);
-        Searched found = request.searchesZero() ? firstFitting(graph, cluster, blocks, request, 0, progress, startFrom)
-                : search(graph, cluster, blocks, request, request.zeroStage().orElse(0), true, progress, startFrom);
+        long start = clock.nanos();
+        SearchRun run = new SearchRun(SharedBlocks.of(graph, cluster, cost, request), Deadline.start(clock, request.timeLimit()),
+                progress, startFrom);
+        Searched found = request.searchesZero() ? firstFitting(graph, cluster, run, request, 0)
+                : search(graph, cluster, run, request, request.zeroStage().orElse(0), true);
         if (request.searchesZero() && found.best().plan().options().expertParallel() > 1) { // the simulator models one of them
-            try {
-                found = found.and(firstFitting(graph, cluster, blocks, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1,
-                        progress, startFrom));
-            } catch (InfeasibleException e) {
-                LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
+            if (run.deadline().expired()) {
+                found = found.skipping("the search without expert parallelism at ZeRO stages 1-3");
+            } else {
+                try {
+                    found = found.and(firstFitting(graph, cluster, run, request.withSharding(OptionalInt.empty(), OptionalInt.of(1)), 1));
+                } catch (InfeasibleException e) {
+                    LOG.debug("no plan without expert parallelism fits with ZeRO: {}", e.getMessage());
+                }
             }
         }
-        return Explainer.result(graph, cluster, cost, request, found, (System.nanoTime() - start) * 1e-9);
+        return Explainer.result(graph, cluster, cost, request, found, (clock.nanos() - start) * 1e-9);
     }
 
     /**
@@ -121,15 +139,14 @@ public final class Planner {
      *
      * @throws InfeasibleException with the numbers of stage {@code from} when no stage fits
      */
-    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SharedBlocks blocks, PlanRequest request, int from,
-                                  SearchProgress progress, Optional<PlacementPlan> startFrom) {
+    private Searched firstFitting(ComputationGraph graph, ClusterSpec cluster, SearchRun run, PlanRequest request, int from) {
         List<Integer> stages = request.zeroStages(request.schedule().orElse(Schedule.ONE_F_ONE_B)).stream().filter(z -> z >= from).toList();
         // the searches at the higher stages only answer whether one fits: none does when the state alone overflows
         boolean higher = !prunes || !StateLowerBound.fitsNowhere(graph, cluster, request);
         Optional<InfeasibleException> first = Optional.empty();
         for (int zero : higher ? stages : stages.subList(0, Math.min(1, stages.size()))) {
             try {
-                return search(graph, cluster, blocks, request, zero, zero == stages.get(0), progress, startFrom);
+                return search(graph, cluster, run, request, zero, zero == stages.get(0));
             } catch (InfeasibleException e) {
                 first = first.or(() -> Optional.of(e));
             }
@@ -145,11 +162,11 @@ public final class Planner {
      *                 user sees); the memory a configuration that fits no placement needs is otherwise worked out only
      *                 for the first {@link PlanRequest#runnerUps} of them, the most the explanation lists
      */
-    private Searched search(ComputationGraph graph, ClusterSpec cluster, SharedBlocks shared, PlanRequest open, int zero,
-                            boolean explains, SearchProgress progress, Optional<PlacementPlan> startFrom) {
+    private Searched search(ComputationGraph graph, ClusterSpec cluster, SearchRun run, PlanRequest open, int zero,
+                            boolean explains) {
         PlanRequest request = open.withSharding(OptionalInt.of(zero), open.expertParallel());
-        long start = System.nanoTime();
-        long deadline = start + request.timeLimit().toNanos();
+        SharedBlocks shared = run.blocks();
+        Deadline deadline = run.deadline();
         StagePlacer placer = shared.placer();
         BlockSet blocks = placer.blocks();
         int[] pinned = blocks.pinnedStages(request.pins());
@@ -169,20 +186,20 @@ public final class Planner {
         configs.sort(Comparator.comparingDouble(bound::get));
         List<Configuration> ordered = configs;
         // an interleaved earlier plan is possible when its 1F1B form is (interleaving is tried on the finalists)
-        startFrom.map(Configuration::of).filter(c -> ordered.remove(c) || ordered.contains(c.withVirtualStages(1)))
+        run.startFrom().map(Configuration::of).filter(c -> ordered.remove(c) || ordered.contains(c.withVirtualStages(1)))
                 .ifPresent(c -> {
                     ordered.add(0, c);
                     bound.put(c, builder.lowerBoundSeconds(c));
                 });
         List<Estimate> fitting = new ArrayList<>();
         List<MemoryNeed> needs = new ArrayList<>();
-        boolean completed = true;
+        List<String> skipped = new ArrayList<>();
         int tried = 0;
         int placed = 0;
         for (Configuration c : configs) {
-            if (System.nanoTime() > deadline && !fitting.isEmpty()) {
-                completed = false;
-                LOG.warn("time limit {} reached after {} of {} configurations", request.timeLimit(), tried, configs.size());
+            if (!fitting.isEmpty() && deadline.expired()) {
+                skipped.add(String.format("%,d of %,d configurations at ZeRO stage %d", configs.size() - tried, configs.size(), zero));
+                LOG.warn("time limit {} reached after {} of {} configurations", request.timeLimit().orElseThrow(), tried, configs.size());
                 break;
             }
             tried++;
@@ -214,7 +231,7 @@ public final class Planner {
                 }
             }
             Optional<Estimate> best = fitting.stream().min(Estimate.ORDER);
-            progress.update(tried, configs.size(), best.map(e -> e.configuration().label()
+            run.progress().update(tried, configs.size(), best.map(e -> e.configuration().label()
                     + String.format(" ~%.4f s", e.stepSeconds())).orElse(""));
         }
         if (fitting.isEmpty() && !request.pins().isEmpty()) {
@@ -231,16 +248,24 @@ public final class Planner {
         List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
         java.util.Set<String> shapes = new java.util.HashSet<>();
+        List<String> unsimulated = new ArrayList<>();
         double bestSeconds = Double.POSITIVE_INFINITY;
         for (Estimate e : fitting) {
             Configuration c = e.configuration();
-            boolean late = System.nanoTime() > start + (long) (0.75 * request.timeLimit().toNanos());
-            if (simulated.size() + pruned.size() == SIMULATED || (late && !simulated.isEmpty() && simulated.get(0).fits())
-                    || !shapes.add(c.finalistShape())) {
+            if (simulated.size() + pruned.size() + unsimulated.size() == SIMULATED || !shapes.add(c.finalistShape())) {
+                continue;
+            }
+            if (!simulated.isEmpty() && simulated.get(0).fits() && deadline.expired()) {
+                unsimulated.add(c.label());
                 continue;
             }
             if (simulated.isEmpty()) {
-                simulated.add(candidates.place(e, request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster))));
+                boolean refines = request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster));
+                boolean late = refines && deadline.expired();
+                if (late) {
+                    skipped.add("Timefold's refinement of " + c.label());
+                }
+                simulated.add(candidates.place(e, refines && !late));
             } else {
                 Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), bestSeconds, pruned);
                 next.ifPresent(simulated::add);
@@ -248,29 +273,35 @@ public final class Planner {
             Candidate last = simulated.get(simulated.size() - 1);
             bestSeconds = last.fits() ? Math.min(bestSeconds, last.stepSeconds()) : bestSeconds;
         }
+        if (!unsimulated.isEmpty()) {
+            skipped.add("simulating the finalists " + String.join(", ", unsimulated));
+        }
         simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
         }
         // interleaving the winner, then the ZeRO stages and the plan options on the winner's placement
-        Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
+        if (Interleavings.tried(simulated.get(0), placer, request) && deadline.expired()) {
+            skipped.add("interleaved 1F1B");
+        } else {
+            Interleavings.of(simulated.get(0), placer, builder, candidates, request).ifPresent(simulated::add);
+        }
         simulated.sort(CANDIDATE_ORDER);
-        for (Function<Candidate, OptionSearch.Outcome> round : List.<Function<Candidate, OptionSearch.Outcome>>of(
-                options::zeroStages, options::variants)) {
-            OptionSearch.Outcome outcome = round.apply(simulated.get(0));
+        for (OptionSearch.Round round : OptionSearch.Round.values()) {
+            List<PlanOptions> tries = options.options(round, simulated.get(0));
+            if (!tries.isEmpty() && deadline.expired()) {
+                skipped.add(round.words());
+                continue;
+            }
+            OptionSearch.Outcome outcome = options.run(simulated.get(0), tries);
             simulated.addAll(outcome.simulated());
             pruned.addAll(outcome.pruned());
             simulated.sort(CANDIDATE_ORDER);
         }
-        return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), completed);
+        return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), skipped);
     }
 
     private static boolean heterogeneous(ClusterSpec cluster) {
         return cluster.deviceTypes().size() > 1;
-    }
-
-    /** A configuration placed by the dynamic program, with its estimated step. */
-    record Estimate(Configuration configuration, PlacementProblem problem, IdealPartitioner.Result partition, double stepSeconds) {
-        static final Comparator<Estimate> ORDER = Comparator.comparingDouble(Estimate::stepSeconds);
     }
 }

@@ -53,12 +53,21 @@ final class StepLowerBound {
      * it. For one chunk per device group only (0 otherwise).
      */
     static double pipelineSeconds(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
+        return pipelineSeconds(layout, rankZero(layout), cluster, cost);
+    }
+
+    /** The plan's programs of tensor rank 0 ({@link Lowering#lowerTensorRank}), which both bounds read. */
+    static List<DeviceProgram> rankZero(PlanLayout layout) {
+        return Lowering.lowerTensorRank(layout, 0).programs();
+    }
+
+    /** {@link #pipelineSeconds(PlanLayout, ClusterSpec, CostModel)} from the plan's {@link #rankZero} programs. */
+    static double pipelineSeconds(PlanLayout layout, List<DeviceProgram> programs, ClusterSpec cluster, CostModel cost) {
         PlacementPlan plan = layout.plan();
         if (plan.virtualStages() != 1) {
             return 0;
         }
         boolean endsOnBackward = !plan.schedule().splitsBackward();
-        List<DeviceProgram> programs = Lowering.lowerTensorRank(layout, 0).programs();
         double forwardsBefore = 0;
         double backwardsBefore = 0;
         double seconds = 0;
@@ -111,14 +120,21 @@ final class StepLowerBound {
 
     /** Seconds the busiest port of the plan needs for its collectives' bytes at its full bandwidth. */
     static double networkSeconds(PlanLayout layout, ClusterSpec cluster, CostModel cost) {
-        List<DeviceProgram> programs = Lowering.lowerTensorRank(layout, 0).programs();
+        return networkSeconds(rankZero(layout), cluster, cost);
+    }
+
+    /** {@link #networkSeconds(PlanLayout, ClusterSpec, CostModel)} from the plan's {@link #rankZero} programs. */
+    static double networkSeconds(List<DeviceProgram> programs, ClusterSpec cluster, CostModel cost) {
         Set<String> members = new HashSet<>();
         programs.forEach(p -> members.add(p.device()));
         Set<Collective> counted = new HashSet<>();
         Map<String, Double> portBytes = new HashMap<>();
         for (DeviceProgram p : programs) {
             for (Instruction ins : p.instructions()) {
-                if (ins instanceof Collective c && members.containsAll(c.group()) && counted.add(c)) {
+                // every member's program holds the collective: counted from its first member's, which comes first
+                if (ins instanceof Collective c && !c.group().isEmpty() && c.group().get(0).equals(p.device())
+                        && members.containsAll(c.group())
+                        && counted.add(c)) {
                     int n = c.group().size();
                     double bytes = (double) c.ringPasses() * (n - 1) / n * c.bytes();
                     for (int m = 0; m < n; m++) {

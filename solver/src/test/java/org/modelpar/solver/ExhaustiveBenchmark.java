@@ -47,7 +47,7 @@ class ExhaustiveBenchmark {
             if (dp.isEmpty()) {
                 continue;
             }
-            Candidate cand = candidates.place(new Planner.Estimate(c, problem, dp.get(), 0), false);
+            Candidate cand = candidates.place(new Estimate(c, problem, dp.get(), 0), false);
             if (cand.fits() && cand.stepSeconds() < best) {
                 best = cand.stepSeconds();
                 bestLabel = c.label();

@@ -1,6 +1,5 @@
 package org.modelpar.solver;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ class MegatronBenchmark {
             int batch = (int) row[5];
             ComputationGraph g = ModelZoo.build(preset);
             ClusterSpec cluster = Clusters.resolve("dgx-a100:" + gpus / 8);
-            PlanRequest request = PlanRequest.of(batch).withSearch(0, Duration.ofSeconds(120));
+            PlanRequest request = PlanRequest.of(batch);
             try {
                 PlanResult published = new Planner().plan(g, cluster, request.withDegrees(OptionalInt.of(p),
                         OptionalInt.of(t), OptionalInt.of(d), OptionalInt.empty()));

@@ -46,7 +46,7 @@ class PruningTest {
     void prunedAndUnprunedSearchesChooseTheSamePlan(String model, String cluster, int batch, long seed) {
         ComputationGraph graph = ModelZoo.build(model);
         ClusterSpec spec = Clusters.resolve(cluster);
-        PlanRequest request = PlanRequest.of(batch).withSearch(seed, java.time.Duration.ofMinutes(10));
+        PlanRequest request = PlanRequest.of(batch).withSeed(seed);
         PlanResult pruned = planner(true).plan(graph, spec, request);
         PlanResult full = planner(false).plan(graph, spec, request);
         assertThat(withoutExplanation(pruned.best())).isEqualTo(withoutExplanation(full.best()));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
@@ -25,7 +24,7 @@ class SearchTimeBenchmark {
     void gpt3On192Nodes() throws Exception {
         ComputationGraph graph = ModelZoo.build("gpt3-175b");
         ClusterSpec cluster = Clusters.resolve("dgx-a100:192");
-        PlanRequest request = PlanRequest.of(1536).withSearch(0, Duration.ofSeconds(55));
+        PlanRequest request = PlanRequest.of(1536);
         Timed pruned = Timed.of(() -> new Planner().plan(graph, cluster, request));
         Timed unpruned = Timed.of(() -> new Planner(SimulationOptions.defaults().costModel(), false).plan(graph, cluster, request));
         PlanResult r = pruned.result();

@@ -9,6 +9,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.ExpertTraffic;
 import org.modelpar.simulator.cost.StateBytes;
 import org.modelpar.simulator.cost.TensorTraffic;
+import org.modelpar.simulator.plan.ParameterUnit;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
@@ -97,9 +98,11 @@ public final class Lowering {
         List<DeviceProgram> programs = new ArrayList<>(plan.devices().size());
         List<Peers> in = new ArrayList<>();
         List<Peers> out = new ArrayList<>();
+        List<List<ParameterUnit>> units = new ArrayList<>();
         for (int s = 0; s < plan.pipelineStages(); s++) {
             in.add(Peers.of(layout.stage(s).inputsFrom()));
             out.add(Peers.of(layout.stage(s).outputsTo()));
+            units.add(ZeroCollectives.units(layout, s));
         }
         for (int g = 0; g < plan.pipelineDegree(); g++) {
             List<ScheduleOrder.Slot> slots = ScheduleOrder.of(plan, g);
@@ -116,7 +119,7 @@ public final class Lowering {
                     continue;
                 }
                 programs.add(program(layout, g, slots, lastGradientPass, i / plan.tensorParallel(), i % plan.tensorParallel(),
-                        in, out));
+                        in, out, units));
             }
         }
         return new StepProgram(plan, programs);
@@ -138,7 +141,7 @@ public final class Lowering {
 
     private static DeviceProgram program(PlanLayout layout, int group, List<ScheduleOrder.Slot> slots,
                                          int[] lastGradientPass, int replica, int rank, List<Peers> inputs,
-                                         List<Peers> outputs) {
+                                         List<Peers> outputs, List<List<ParameterUnit>> units) {
         PlacementPlan plan = layout.plan();
         List<Instruction> program = new ArrayList<>(6 * slots.size() + 4 * plan.virtualStages());
         int p = plan.pipelineDegree();
@@ -169,7 +172,7 @@ public final class Lowering {
             if (direction == Direction.FORWARD) {
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, inputs.get(stage), false, program);
                 BoundaryAllGather.of(layout, stage, mb, Payload.ACTIVATION, tensorGroup).ifPresent(program::add);
-                ZeroCollectives.pass(layout, stage, mb, direction, recompute, dataGroup, program);
+                ZeroCollectives.pass(layout, stage, units.get(stage), mb, direction, recompute, dataGroup, program);
                 tensorCollective(stage, mb, direction, traffic.get(stage)[0], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[0]).ifPresent(program::add);
                 exchange(plan, stage, replica, rank, mb, Payload.ACTIVATION, outputs.get(stage), true, program);
@@ -185,7 +188,7 @@ public final class Lowering {
             if (plan.options().overlapGradientReduce() && lastGradientPass[stage] == n) {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
-            ZeroCollectives.pass(layout, stage, mb, direction, recompute, dataGroup, program);
+            ZeroCollectives.pass(layout, stage, units.get(stage), mb, direction, recompute, dataGroup, program);
             if (direction.handsOnGradients()) {
                 tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);

@@ -43,6 +43,14 @@ final class ZeroCollectives {
     }
 
     /**
+     * The parameter units a stage's passes go by: its {@link ParameterUnit}s where it reduces them one by one ({@link
+     * #reducesPerUnit}, then there is at least one), else none (a pass is one {@link Compute}).
+     */
+    static List<ParameterUnit> units(PlanLayout layout, int stage) {
+        return reducesPerUnit(layout, stage) ? ParameterUnit.of(layout, stage) : List.of();
+    }
+
+    /**
      * Whether the stage reduce-scatters its gradients unit by unit after every micro-batch's backward (stages 2 and 3)
      * instead of once a step.
      */
@@ -61,16 +69,17 @@ final class ZeroCollectives {
      * whole backward its gradients are reduce-scattered, overlapping the rest. A split backward's input-gradient pass
      * gathers and computes by unit; its weight-gradient pass is as with stage 2. Units without parameters gather and
      * reduce nothing.
+     *
+     * @param units the stage's {@link #units}, worked out once per lowering (a stage's passes are many)
      */
-    static void pass(PlanLayout layout, int stage, int mb, Direction direction, boolean recompute,
-                     List<String> group, List<Instruction> out) {
-        if (!reducesPerUnit(layout, stage)) {
+    static void pass(PlanLayout layout, int stage, List<ParameterUnit> units, int mb, Direction direction,
+                     boolean recompute, List<String> group, List<Instruction> out) {
+        if (units.isEmpty()) {
             out.add(new Compute(stage, mb, direction, recompute));
             return;
         }
         PlacementPlan plan = layout.plan();
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
-        List<ParameterUnit> units = ParameterUnit.of(layout, stage);
         int n = units.size();
         if (direction == Direction.WEIGHT_GRADIENT || !gathers(layout, stage, AllGather.Phase.FORWARD)) {
             out.add(new Compute(stage, mb, direction, recompute));

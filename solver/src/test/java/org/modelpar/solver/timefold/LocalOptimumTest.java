@@ -2,7 +2,6 @@ package org.modelpar.solver.timefold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -34,7 +33,7 @@ class LocalOptimumTest {
                 continue;
             }
             strict++;
-            PlacerSettings settings = new PlacerSettings(3, 2_000, 300, 5_000, Duration.ofSeconds(60));
+            PlacerSettings settings = new PlacerSettings(3, 2_000, 300, 5_000);
             assertThat(new TimefoldPlacer(settings, false).place(problem, seed).stageOfBlock()).isEqualTo(seed);
             assertThat(new TimefoldPlacer(settings).place(problem, seed).stageOfBlock()).isEqualTo(seed);
         }

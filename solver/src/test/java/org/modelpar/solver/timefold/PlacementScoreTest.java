@@ -2,7 +2,6 @@ package org.modelpar.solver.timefold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class PlacementScoreTest {
     @Test
     void equalsTimefoldsScoreOnRandomDags() {
         Random random = new Random(31);
-        PlacerSettings settings = new PlacerSettings(5, 200, 50, 2_000, Duration.ofSeconds(60));
+        PlacerSettings settings = new PlacerSettings(5, 200, 50, 2_000);
         for (int[] size : new int[][] {{30, 2}, {60, 4}, {120, 8}}) {
             PlacementProblem problem = TimefoldPlacerTest.randomDag(random, size[0], size[1], new SlotLink(5_000, 1e10));
             BlockPlacement placed = new TimefoldPlacer(settings, false).place(problem, TimefoldPlacer.seed(problem));

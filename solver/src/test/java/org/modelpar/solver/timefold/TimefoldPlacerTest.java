@@ -3,7 +3,6 @@ package org.modelpar.solver.timefold;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +11,7 @@ import org.modelpar.solver.partition.ChainPartition;
 import org.modelpar.solver.partition.ChainPartitioner;
 
 class TimefoldPlacerTest {
-    private static final PlacerSettings FAST = new PlacerSettings(7, 300, 100, 2_000, Duration.ofSeconds(60));
+    private static final PlacerSettings FAST = new PlacerSettings(7, 300, 100, 2_000);
 
     /** A chain of blocks with random compute, memory and activation sizes on homogeneous stages. */
     static PlacementProblem randomChain(Random random, int n, int k, SlotLink link, long capacity) {
@@ -109,7 +108,7 @@ class TimefoldPlacerTest {
         // start from a poor split (everything on stage 0) instead of the DP and let local search work
         PlacementProblem problem = randomChain(new Random(5), 12, 3, SlotLink.FREE, Long.MAX_VALUE);
         long optimum = (long) ChainSeed.optimal(problem).orElseThrow().bottleneck();
-        BlockPlacement tf = new TimefoldPlacer(new PlacerSettings(3, 5_000, 2_000, 20_000, Duration.ofSeconds(60)))
+        BlockPlacement tf = new TimefoldPlacer(new PlacerSettings(3, 5_000, 2_000, 20_000))
                 .place(problem, new int[12]);
         assertThat(tf.feasible()).isTrue();
         assertThat(tf.bottleneckNanos()).isEqualTo(optimum);
@@ -147,7 +146,7 @@ class TimefoldPlacerTest {
     @Test
     void sameSeedSameResult() {
         PlacementProblem problem = randomChain(new Random(9), 30, 4, new SlotLink(100, 1e9), Long.MAX_VALUE);
-        PlacerSettings s = new PlacerSettings(11, 2_000, 2_000, 5_000, Duration.ofSeconds(60));
+        PlacerSettings s = new PlacerSettings(11, 2_000, 2_000, 5_000);
         BlockPlacement a = new TimefoldPlacer(s).place(problem, new int[30]);
         BlockPlacement b = new TimefoldPlacer(s).place(problem, new int[30]);
         assertThat(a.stageOfBlock()).isEqualTo(b.stageOfBlock());

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.train.SyntheticTask;
@@ -45,7 +47,7 @@ class SequenceParallelCountTest {
         Timeline timeline;
         try (Transport counted = counting(new InProcessTransport(MailboxCapacities.of(program)), sent);
              Executor ex = Executor.create(graph, program, ExecutorOptions.defaults(1, 0.1).withTicker(microsPerReading),
-                     java.util.Set.copyOf(plan.devices()), counted)) {
+                     Set.copyOf(plan.devices()), counted)) {
             ex.step(SyntheticTask.forGraph(graph, 1).batch(0, plan.globalBatchSize()));
             timeline = ex.timeline();
         }
@@ -79,7 +81,7 @@ class SequenceParallelCountTest {
             @Override
             public void send(Message message, Waits waits) throws InterruptedException {
                 if (message.key().tag().startsWith("tp ")) {
-                    sent.computeIfAbsent(message.key().from(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    sent.computeIfAbsent(message.key().from(), k -> Collections.synchronizedList(new ArrayList<>()))
                             .add(message.key().tag());
                 }
                 inner.send(message, waits);

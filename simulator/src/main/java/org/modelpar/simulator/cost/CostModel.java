@@ -76,7 +76,8 @@ public interface CostModel {
 
     /**
      * Ring all-reduce of {@code bytes} per device over {@code group} (in ring order):
-     * {@code 2(n-1)/n x S / bw + 2(n-1) x latency}, two passes of {@link #ringStep}. A group of one device costs nothing.
+     * {@code 2(n-1)/n x S / bw + 2(n-1) x latency}, two passes of {@link #ringStep}. A group of one device costs
+     * nothing.
      */
     default double allReduceSeconds(ClusterSpec cluster, List<String> group, long bytes) {
         return ringStep(cluster, group, bytes, 2, 1).seconds();

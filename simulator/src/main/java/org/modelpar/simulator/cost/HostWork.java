@@ -45,8 +45,8 @@ public record HostWork(double bytesMoved, long kernelCalls) {
     }
 
     /**
-     * {@code passes} ring passes of {@code bytes} in all, as many reduce-scatters as all-gathers (sequence parallelism's
-     * pairs and gathers): {@code 2.5 (n-1)/n S} bytes, {@code n - 1} calls each.
+     * {@code passes} ring passes of {@code bytes} in all, as many reduce-scatters as all-gathers (sequence
+     * parallelism's pairs and gathers): {@code 2.5 (n-1)/n S} bytes, {@code n - 1} calls each.
      */
     public static HostWork ringPasses(long bytes, int members, int passes) {
         if (members < 2 || bytes == 0) {

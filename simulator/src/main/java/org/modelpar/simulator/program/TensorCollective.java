@@ -33,7 +33,7 @@ public record TensorCollective(int stage, int microBatch, Direction direction, L
         }
     }
 
-    /** What each collective is: Megatron-LM's all-reduce, or a reduce-scatter or all-gather pass of sequence parallelism. */
+    /** Megatron-LM's all-reduce, or one reduce-scatter or all-gather pass of sequence parallelism. */
     public enum Kind {
         ALL_REDUCE("allreduce"),
         REDUCE_SCATTER_ALL_GATHER("rs+ag");

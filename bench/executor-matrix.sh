@@ -3,7 +3,8 @@
 # (4 x 256) and moe-tiny (the gpt with 4 experts per layer, top-2) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
 # tensor parallel and combinations, expert parallel, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
-# (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1).
+# (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1); for plans
+# with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency.
 # A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last. A plan
 # whose run fails prints its one-line error as its row.
 # Usage: bench/executor-matrix.sh [steps] [label] (steps default 60; the measured step is the median of the second half;
@@ -68,8 +69,12 @@ r, label = json.load(open(sys.argv[1])), sys.argv[2]
 p, m = r["predictedStepSeconds"], r["measuredStepSeconds"]
 mem = [r["predictedPeakMemoryBytes"][d] / b for d, b in r["peakMemoryBytes"].items()]
 flag = "" if 0.9 <= p / m <= 1.1 and 1 <= min(mem) and max(mem) <= 1.15 else "  OUT OF TARGET"
+ring = r.get("compare", {}).get("ringSteps")
+link = r.get("compare", {}).get("link")
+steps = f"; ring step {ring['meanSeconds']*1e6:.0f} us" if ring else ""
+steps += f", link latency {link['latencySeconds']*1e6:.0f} us" if ring and link else ""
 print(f"BENCH matrix {label:40s} step predicted {p*1e3:7.1f} ms measured {m*1e3:7.1f} ms ratio {p/m:5.3f}; "
-      f"memory predicted/measured {min(mem):.3f}..{max(mem):.3f}{flag}")
+      f"memory predicted/measured {min(mem):.3f}..{max(mem):.3f}{steps}{flag}")
 PY
 done
 echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.worker.LocalWorkers;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
@@ -132,6 +133,11 @@ final class TrainCommand implements Runnable {
             outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
             outcome.link().ifPresent(l -> c.putObject("link").put("latencySeconds", l.latencySeconds())
                     .put("bandwidthBytesPerSecond", l.bandwidthBytesPerSecond()));
+            CollectiveSamples ring = outcome.ringSteps();
+            if (ring.steps() > 0) {
+                c.putObject("ringSteps").put("steps", ring.steps()).put("meanSeconds", ring.seconds() / ring.steps())
+                        .put("meanBytes", ring.bytes() / ring.steps());
+            }
             var worst = c.putArray("worstInstructions");
             cmp.worstInstructions().forEach(g -> worst.addObject().put("device", g.device()).put("index", g.index())
                     .put("name", g.name()).put("predictedSeconds", g.predictedSeconds()).put("measuredSeconds", g.measuredSeconds()));

@@ -10,8 +10,10 @@ import java.util.stream.IntStream;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.PlanSupport;
+import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
 import org.modelpar.graph.OpNode;
@@ -110,6 +112,7 @@ public final class LocalTraining {
         private final int steps;
         private final int sharedWorkers;
         private int done;
+        private CollectiveSamples ringSteps = CollectiveSamples.NONE;
 
         /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
         public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
@@ -122,9 +125,13 @@ public final class LocalTraining {
             this.link = new LinkSamples(workerProcesses, Math.max(0, sharedWorkers - 1));
         }
 
-        /** Called after each training step: samples the kernels once per step of the second half. */
-        public void afterStep() {
+        /**
+         * Called after each training step: samples the kernels once per step of the second half, and keeps the ring
+         * steps its collectives ran ({@link CollectiveSamples}), which price the simulation's ring steps.
+         */
+        public void afterStep(StepResult step) {
             if (++done > steps / 2) {
+                ringSteps = ringSteps.plus(step.ringSteps());
                 calibration.sample();
                 if (sharedWorkers > 1 && (done - steps / 2) % HOST_EVERY == 1) {
                     calibration.sampleHost(sharedWorkers);
@@ -138,6 +145,11 @@ public final class LocalTraining {
             return calibration.hostCapacity();
         }
 
+        /** The ring steps the collectives of the run's second half ran, timed (none without collectives). */
+        public CollectiveSamples ringSteps() {
+            return ringSteps;
+        }
+
         /** The link between the workers measured during the run, if they share a host. */
         public Optional<LinkProfile> link() {
             return sharedWorkers > 1 ? link.link() : Optional.empty();
@@ -146,7 +158,8 @@ public final class LocalTraining {
         /**
          * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
          * the host capacity and the link between workers measured during the run in place of the profile's (a shared
-         * host's speed drifts), and with the op workspaces that this executor's kernels take ({@link KernelWorkspace}).
+         * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
+         * workspaces that this executor's kernels take ({@link KernelWorkspace}).
          */
         public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
@@ -165,7 +178,7 @@ public final class LocalTraining {
                         capacity, cluster.hosts(), cluster.processLinks());
             }
             return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                    .withCostModel(calibration.costModel()));
+                    .withCostModel(calibration.costModel().withRingSteps(ringSteps)));
         }
     }
 }

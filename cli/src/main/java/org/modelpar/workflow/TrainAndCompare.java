@@ -9,6 +9,7 @@ import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.worker.ProcessTrainer;
 import org.modelpar.executor.worker.Rendezvous;
 import org.modelpar.graph.ComputationGraph;
@@ -80,9 +81,11 @@ public final class TrainAndCompare {
      * @param program      the step program that was executed
      * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
      * @param link         the link between its workers measured during the run, if they share a host
+     * @param ringSteps    the ring steps of its collectives in the second half, timed (what the prediction's ring
+     *                     steps wait)
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity,
-                          Optional<LinkProfile> link) {
+                          Optional<LinkProfile> link, CollectiveSamples ringSteps) {
         /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
         public String traceJson(ComputationGraph graph) {
             return TraceFiles.json(result.timeline(), graph, program.plan());
@@ -108,7 +111,7 @@ public final class TrainAndCompare {
                 new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
                         settings.workerCommand().isPresent());
         Consumer<StepResult> everyStep = r -> {
-            calibration.afterStep();
+            calibration.afterStep(r);
             onStep.accept(r);
         };
         TrainResult result = settings.workerCommand().isPresent()
@@ -120,7 +123,7 @@ public final class TrainAndCompare {
         Comparison comparison = Comparison.of(calibration.simulate(graph, priced, plan).predictedSide(),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
-        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.link());
+        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.link(), calibration.ringSteps());
     }
 
     /**

@@ -133,7 +133,7 @@ public final class Executor implements AutoCloseable {
         }
         double loss = awaitAll(step, results);
         stepsDone++;
-        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9);
+        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9, run.collectives().takeSamples());
     }
 
     /**

@@ -44,7 +44,8 @@ final class RunContext {
         this.ticker = ticker;
         this.hook = hook;
         this.transport = transport;
-        this.collectives = new RingCollectives(transport);
+        // ring steps are a measurement of this machine (the calibration's), timed on its clock even under a test's ticker
+        this.collectives = new RingCollectives(transport, Ticker.system()::nanos);
         this.tied = Map.copyOf(tied);
         this.devices = List.copyOf(devices);
         this.originNanos = ticker.nanos();

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.GrpcTransport;
 import org.modelpar.executor.transport.RingCollectives;
 import org.modelpar.executor.transport.Transport;
@@ -78,6 +79,32 @@ class RingCollectivesTest {
         }
     }
 
+    /**
+     * Each ring step is timed from its send to its arrival, on the collectives' clock (here 1 us a reading), but a
+     * collective's first: an all-reduce of 7 floats over 3 members times 3 of its 4 steps, whose chunks a member
+     * sends are 2, 2 and 3 floats whatever its rank.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void ringStepsAreTimedButTheFirstOfACollective(boolean grpc) throws Exception {
+        List<Object> out = onEveryMember(grpc, (c, self, r) -> {
+            Map<String, INDArray> t = new LinkedHashMap<>();
+            t.put("w", Nd4j.create(new float[] {r, 10 * r, 100 * r, 1, 2, 3}, new long[] {2, 3}));
+            t.put("b", Nd4j.createFromArray((float) r + 1));
+            c.takeSamples();
+            c.allReduce("step 0 allreduce s0", self, RING, t, WAITS);
+            CollectiveSamples allReduce = c.takeSamples();
+            c.allGather("ag", self, RING, Nd4j.zeros(DataType.FLOAT, 6), WAITS);
+            return List.of(allReduce, c.takeSamples(), c.takeSamples());
+        });
+        for (Object o : out) {
+            List<?> samples = (List<?>) o;
+            assertThat(samples.get(0)).isEqualTo(new CollectiveSamples(3, 3e-6, 28));
+            assertThat(samples.get(1)).isEqualTo(new CollectiveSamples(1, 1e-6, 8));
+            assertThat(samples.get(2)).isEqualTo(CollectiveSamples.NONE);
+        }
+    }
+
     private static List<Object> onEveryMember(boolean grpc, Member member) throws Exception {
         List<Transport> transports = new ArrayList<>();
         if (grpc) {
@@ -97,7 +124,8 @@ class RingCollectivesTest {
             List<Future<Object>> futures = new ArrayList<>();
             for (int r = 0; r < RING.size(); r++) {
                 int rank = r;
-                RingCollectives c = new RingCollectives(transports.get(r));
+                long[] clock = {0};
+                RingCollectives c = new RingCollectives(transports.get(r), () -> clock[0] += 1000);
                 futures.add(threads.submit(() -> member.run(c, RING.get(rank), rank)));
             }
             List<Object> out = new ArrayList<>();

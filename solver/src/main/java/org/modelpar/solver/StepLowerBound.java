@@ -8,6 +8,7 @@ import java.util.Set;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.cost.StageCosts;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -112,9 +113,8 @@ final class StepLowerBound {
         if (n < 2) {
             return 0;
         }
-        double latency = (double) c.collectives() * c.ringPasses() * (n - 1)
-                * cost.slowestRingLink(cluster, c.group()).latencySeconds();
-        return latency + (double) c.ringPasses() * (n - 1) / n * c.bytes() / portBandwidth(cluster, cost, c.group().get(0),
+        RingStep steps = cost.ringStep(cluster, c.group(), c.bytes(), c.ringPasses(), c.collectives());
+        return steps.latencyTotalSeconds() + steps.bytesMoved() / portBandwidth(cluster, cost, c.group().get(0),
                 c.group().get(1));
     }
 
@@ -136,7 +136,7 @@ final class StepLowerBound {
                         && members.containsAll(c.group())
                         && counted.add(c)) {
                     int n = c.group().size();
-                    double bytes = (double) c.ringPasses() * (n - 1) / n * c.bytes();
+                    double bytes = cost.ringStep(cluster, c.group(), c.bytes(), c.ringPasses(), c.collectives()).bytesMoved();
                     for (int m = 0; m < n; m++) {
                         String from = c.group().get(m);
                         String to = c.group().get((m + 1) % n);

@@ -1,19 +1,24 @@
 package org.modelpar.executor.profile;
 
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.OpWork;
+import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.Precision;
 
 /**
  * The simulator's cost model with op and optimizer times measured by running the executor's own kernels
- * on this machine ({@link Calibration}); links come from the cluster profile (roofline model). An op
+ * on this machine ({@link Calibration}); links come from the cluster profile (roofline model), and with
+ * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones); an op not measured
  * falls back to the roofline.
@@ -24,6 +29,7 @@ public final class CalibratedCostModel implements CostModel {
     private final int tensorParallel;
     private final Map<Long, Double> optimizerSeconds;
     private final double optimizerSecondsPerParameter;
+    private final CollectiveSamples ringSteps;
     private final RooflineCostModel roofline = new RooflineCostModel();
 
     /**
@@ -34,6 +40,11 @@ public final class CalibratedCostModel implements CostModel {
      */
     public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
                                Map<Long, Double> optimizerSeconds) {
+        this(opSeconds, samples, tensorParallel, optimizerSeconds, CollectiveSamples.NONE);
+    }
+
+    private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
+                                Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps) {
         if (samples < 1 || tensorParallel < 1) {
             throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1, got samples "
                     + samples + ", tensor degree " + tensorParallel);
@@ -46,6 +57,25 @@ public final class CalibratedCostModel implements CostModel {
         this.optimizerSecondsPerParameter = optimizerSeconds.entrySet().stream()
                 .filter(e -> e.getKey() > 0)
                 .mapToDouble(e -> e.getValue() / e.getKey()).max().orElse(0);
+        this.ringSteps = ringSteps;
+    }
+
+    /**
+     * This model with every ring collective's step latency taken from {@code ringSteps}, the steps a run's collectives
+     * ran ({@link CollectiveSamples#latencySeconds}, net of each chunk's bytes at the ring's bandwidth), instead of
+     * the link's per-message latency; without samples, the link's.
+     */
+    public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps);
+    }
+
+    /** The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}). */
+    @Override
+    public RingStep ringStep(ClusterSpec cluster, List<String> group, double bytes, int passes, int collectives) {
+        RingStep link = CostModel.super.ringStep(cluster, group, bytes, passes, collectives);
+        OptionalDouble latency = ringSteps.latencySeconds(link.bandwidthBytesPerSecond());
+        return link.steps() == 0 || latency.isEmpty() ? link
+                : new RingStep(link.bytesPerStep(), link.steps(), latency.getAsDouble(), link.bandwidthBytesPerSecond());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,13 +21,40 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * with bit-identical values and the result is the same over every transport.
  *
  * <p>Every member of {@code ring} (device ids, in ring order) calls the same method with the same
- * {@code id}, which must be unique within the run for concurrent collectives.
+ * {@code id}, which must be unique within the run for concurrent collectives. The ring steps are timed on the given
+ * clock ({@link #takeSamples}, {@link CollectiveSamples}), what the calibrated prediction prices a step by.
  */
 public final class RingCollectives {
     private final Transport transport;
+    private final LongSupplier nanos;
+    private long sampledSteps;
+    private long sampledNanos;
+    private double sampledBytes;
 
+    /** Collectives over {@code transport}, their ring steps timed by the system's monotonic clock. */
     public RingCollectives(Transport transport) {
+        this(transport, System::nanoTime);
+    }
+
+    /** Collectives over {@code transport}, their ring steps timed by {@code nanos}. */
+    public RingCollectives(Transport transport, LongSupplier nanos) {
         this.transport = transport;
+        this.nanos = nanos;
+    }
+
+    /** The ring steps timed since the last call, by every member of this process. */
+    public synchronized CollectiveSamples takeSamples() {
+        CollectiveSamples out = new CollectiveSamples(sampledSteps, sampledNanos / 1e9, sampledBytes);
+        sampledSteps = 0;
+        sampledNanos = 0;
+        sampledBytes = 0;
+        return out;
+    }
+
+    private synchronized void sample(long stepNanos, double bytes) {
+        sampledSteps++;
+        sampledNanos += stepNanos;
+        sampledBytes += bytes;
     }
 
     /**
@@ -44,8 +72,8 @@ public final class RingCollectives {
             flat = flat.reshape(flat.length());
             int n = ring.size();
             int me = rank(self, ring);
-            ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, waits);
-            ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, waits);
+            ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
+            ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, false, waits);
             long offset = 0;
             for (INDArray t : sorted.values()) {
                 t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
@@ -62,7 +90,7 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, waits);
+        ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
     }
 
     /** All-gather of a flat vector: member i contributes its chunk i; afterwards every member holds all chunks. */
@@ -70,7 +98,7 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, waits);
+        ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, true, waits);
     }
 
     /**
@@ -131,27 +159,39 @@ public final class RingCollectives {
         int at(int step);
     }
 
-    /** n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the predecessor. */
+    /**
+     * n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the
+     * predecessor; each step is timed from its send to its arrival, but the first of the collective's ({@code first}).
+     */
     private void ringSteps(String id, String self, List<String> ring, INDArray flat, ChunkAt sent, boolean add,
-                           Waits waits) throws InterruptedException {
+                           boolean first, Waits waits) throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
         String next = ring.get((me + 1) % n);
         String prev = ring.get(Math.floorMod(me - 1, n));
         for (int s = 0; s < n - 1; s++) {
+            long start = nanos.getAsLong();
             INDArray out = chunk(flat, sent.at(s), n);
             if (out != null) {
                 transport.send(Message.of(new Message.Key(self, next, id + s), Map.of("t", out)), waits);
             }
             INDArray in = chunk(flat, Math.floorMod(sent.at(s) - 1, n), n);
             if (in != null) {
-                receiveInto(new Message.Key(prev, self, id + s), in, add, waits);
+                Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
+                if (out != null && (s > 0 || !first)) {
+                    sample(nanos.getAsLong() - start, (double) out.length() * out.dataType().width());
+                }
+                apply(m, in, add);
             }
         }
     }
 
     private void receiveInto(Message.Key key, INDArray target, boolean add, Waits waits) throws InterruptedException {
-        Message m = transport.receive(key, waits);
+        apply(transport.receive(key, waits), target, add);
+    }
+
+    /** Adds (or copies) a received chunk into {@code target} and releases its buffer. */
+    private void apply(Message m, INDArray target, boolean add) {
         INDArray t = m.tensors().get("t");
         if (add) {
             target.addi(t);

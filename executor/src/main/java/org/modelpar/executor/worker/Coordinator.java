@@ -28,6 +28,7 @@ import org.modelpar.executor.Ticker;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.ByteMarshaller;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -173,7 +174,9 @@ public final class Coordinator implements AutoCloseable {
             last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
-            onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1)));
+            CollectiveSamples ringSteps = last.values().stream().map(StepReport::ringSteps)
+                    .reduce(CollectiveSamples.NONE, CollectiveSamples::plus);
+            onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps));
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }

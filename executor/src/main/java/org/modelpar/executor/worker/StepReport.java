@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.TensorCodec;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,9 +23,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param parameters      its device's parameters (its parts of tensor-parallel ones), when the coordinator needs them (checkpoint, last step), else empty
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
+ * @param ringSteps       the ring steps its collectives ran, timed
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
-                  Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace) {
+                  Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,
+                  CollectiveSamples ringSteps) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -42,6 +45,9 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 out.writeLong(e.getValue());
             }
             trace.write(out);
+            out.writeLong(ringSteps.steps());
+            out.writeDouble(ringSteps.seconds());
+            out.writeDouble(ringSteps.bytes());
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
             optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
@@ -65,6 +71,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 peaks.put(in.readUTF(), in.readLong());
             }
             StepTrace trace = StepTrace.read(in);
+            CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble());
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();
             TensorCodec.decode(in.readAllBytes()).tensors().forEach((k, v) -> {
@@ -74,7 +81,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                     optimizer.put(k.substring(OPTIMIZER.length()), v);
                 }
             });
-            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace);
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps);
         } catch (IOException e) {
             throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
         }

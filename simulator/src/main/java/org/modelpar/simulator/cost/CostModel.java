@@ -60,22 +60,37 @@ public interface CostModel {
     }
 
     /**
+     * The ring steps ({@link RingStep}) of {@code collectives} collectives of {@code passes} ring passes each over
+     * {@code group} (in ring order), of {@code bytes} per device in all: {@code collectives x passes x (n-1)} steps of
+     * {@code bytes / (collectives x n)} bytes, each paying the latency of the slowest ring link, at its bandwidth.
+     * The one owner of what a ring collective costs: every price of one is this record's {@link RingStep#seconds()}.
+     * A group of one device has none.
+     */
+    default RingStep ringStep(ClusterSpec cluster, List<String> group, double bytes, int passes, int collectives) {
+        if (group.size() <= 1) {
+            return RingStep.NONE;
+        }
+        Link l = slowestRingLink(cluster, group);
+        return RingStep.of(group.size(), bytes, passes, collectives, l.latencySeconds(), l.bandwidthBytesPerSecond());
+    }
+
+    /**
      * Ring all-reduce of {@code bytes} per device over {@code group} (in ring order):
-     * {@code 2(n-1)/n x S / bw + 2(n-1) x latency}, bandwidth and latency of the slowest ring link.
-     * A group of one device costs nothing.
+     * {@code 2(n-1)/n x S / bw + 2(n-1) x latency}, two passes of {@link #ringStep}. A group of one device costs
+     * nothing.
      */
     default double allReduceSeconds(ClusterSpec cluster, List<String> group, long bytes) {
-        return ringSeconds(cluster, group, bytes, 2);
+        return ringStep(cluster, group, bytes, 2, 1).seconds();
     }
 
     /** Ring all-gather, {@code bytes} being the gathered size: {@code (n-1)/n x S / bw + (n-1) x latency}. */
     default double allGatherSeconds(ClusterSpec cluster, List<String> group, long bytes) {
-        return ringSeconds(cluster, group, bytes, 1);
+        return ringStep(cluster, group, bytes, 1, 1).seconds();
     }
 
     /** Ring reduce-scatter of {@code bytes} per device: {@code (n-1)/n x S / bw + (n-1) x latency}. */
     default double reduceScatterSeconds(ClusterSpec cluster, List<String> group, long bytes) {
-        return ringSeconds(cluster, group, bytes, 1);
+        return ringStep(cluster, group, bytes, 1, 1).seconds();
     }
 
     /** The slowest link of the ring through {@code group} (lowest bandwidth, then highest latency). */
@@ -91,15 +106,6 @@ public interface CostModel {
             }
         }
         return slowest;
-    }
-
-    private double ringSeconds(ClusterSpec cluster, List<String> group, long bytes, int passes) {
-        int n = group.size();
-        if (n <= 1) {
-            return 0;
-        }
-        Link l = slowestRingLink(cluster, group);
-        return passes * ((n - 1.0) / n * bytes / l.bandwidthBytesPerSecond() + (n - 1) * l.latencySeconds());
     }
 
     /**

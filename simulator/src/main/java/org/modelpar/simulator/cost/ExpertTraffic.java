@@ -66,14 +66,13 @@ public record ExpertTraffic(int collectives, long bytes) {
 
     /**
      * Uncontended seconds over the expert-parallel {@code group}, as the engine prices an all-to-all: one ring pass
-     * of all the bytes plus the latencies of the other all-to-alls, {@code (e-1)/e x bytes / bw + collectives x
-     * (e-1) x latency} of the slowest ring link; 0 without any or for a group of one.
+     * each ({@link CostModel#ringStep}), {@code (e-1)/e x bytes / bw + collectives x (e-1) x latency} of the slowest
+     * ring link; 0 without any or for a group of one.
      */
     public double seconds(CostModel cost, ClusterSpec cluster, List<String> group) {
         if (collectives == 0 || group.size() < 2) {
             return 0;
         }
-        double latency = cost.slowestRingLink(cluster, group).latencySeconds();
-        return cost.allGatherSeconds(cluster, group, bytes) + (collectives - 1) * (group.size() - 1.0) * latency;
+        return cost.ringStep(cluster, group, bytes, 1, collectives).seconds();
     }
 }

@@ -44,6 +44,17 @@ public record HostWork(double bytesMoved, long kernelCalls) {
         return pass(bytes, members, collectives, 2);
     }
 
+    /**
+     * {@code passes} ring passes of {@code bytes} in all, as many reduce-scatters as all-gathers (sequence
+     * parallelism's pairs and gathers): {@code 2.5 (n-1)/n S} bytes, {@code n - 1} calls each.
+     */
+    public static HostWork ringPasses(long bytes, int members, int passes) {
+        if (members < 2 || bytes == 0) {
+            return NONE;
+        }
+        return new HostWork(2.5 * (members - 1.0) / members * bytes, (long) passes * (members - 1));
+    }
+
     private static HostWork pass(long bytes, int members, int collectives, int movedPerByte) {
         if (members < 2 || bytes == 0) {
             return NONE;

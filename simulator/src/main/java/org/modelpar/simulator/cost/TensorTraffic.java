@@ -13,12 +13,27 @@ import org.modelpar.simulator.plan.StageProfile;
  * each attributed to the op that runs it by {@link org.modelpar.simulator.plan.TensorSplit#collectives}), and in a
  * backward of a fully recomputing stage also those of the recomputed forward. Each collective's tensor is its
  * per-sample fp32 bytes x the replica's samples, scaled to the precision and rounded; with t = 1 there are none.
+ * Without sequence parallelism each collective is an all-reduce (two ring passes); with it each is one ring pass, a
+ * reduce-scatter or an all-gather ({@link org.modelpar.simulator.plan.TensorSplit#sequenceParallelPasses}).
  *
  * @param collectives how many collectives
  * @param bytes       their tensors per device, summed
+ * @param ringPasses  the ring passes of each: 2 (all-reduces) or 1 (sequence parallelism's passes)
  */
-public record TensorTraffic(int collectives, long bytes) {
+public record TensorTraffic(int collectives, long bytes, int ringPasses) {
     public static final TensorTraffic NONE = new TensorTraffic(0, 0);
+
+    public TensorTraffic {
+        if (collectives < 0 || bytes < 0 || ringPasses < 1 || ringPasses > 2) {
+            throw new IllegalArgumentException("tensor traffic needs collectives and bytes >= 0 and 1 or 2 ring passes, got "
+                    + collectives + ", " + bytes + " and " + ringPasses);
+        }
+    }
+
+    /** {@code collectives} all-reduces of {@code bytes} in all. */
+    public TensorTraffic(int collectives, long bytes) {
+        this(collectives, bytes, 2);
+    }
 
     /** The collectives of a forward ({@code backward} false) or backward pass of {@code stage}. */
     public static TensorTraffic of(PlanLayout layout, int stage, boolean backward) {
@@ -35,19 +50,18 @@ public record TensorTraffic(int collectives, long bytes) {
         for (long perSample : sizes) {
             bytes = Math.addExact(bytes, Math.round(perSample * scale));
         }
-        return new TensorTraffic(sizes.size(), bytes);
+        return new TensorTraffic(sizes.size(), bytes, layout.plan().options().sequenceParallel() ? 1 : 2);
     }
 
     /**
-     * Uncontended seconds over the ring {@code group}: the ring all-reduce of all the bytes plus the latencies of
-     * the other collectives, {@code 2(n-1)/n x bytes / bw + collectives x 2(n-1) x latency}, which is the sum of
-     * the collectives' own ring times.
+     * Uncontended seconds over the ring {@code group}: the collectives' ring steps ({@link CostModel#ringStep}),
+     * {@code r(n-1)/n x bytes / bw + collectives x r(n-1) x latency} for r ring passes each, the sum of their own ring
+     * times.
      */
     public double seconds(CostModel cost, ClusterSpec cluster, List<String> group) {
         if (collectives == 0 || group.size() < 2) {
             return 0;
         }
-        double latency = cost.slowestRingLink(cluster, group).latencySeconds();
-        return cost.allReduceSeconds(cluster, group, bytes) + (collectives - 1) * 2.0 * (group.size() - 1) * latency;
+        return cost.ringStep(cluster, group, bytes, ringPasses, collectives).seconds();
     }
 }

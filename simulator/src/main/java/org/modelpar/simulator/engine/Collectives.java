@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.program.Collective;
 
 /**
  * Groups the collective instances of a compiled program into ring collectives: every member's program holds an
- * equal {@link Collective} record. One ring pass moves {@code (n-1)/n} of its bytes over the ring's hops and waits
- * {@code n-1} latencies of its slowest link, per collective the record stands for.
+ * equal {@link Collective} record. Its {@link RingStep}s decide its flow's bytes and its latency: one ring pass moves
+ * {@code (n-1)/n} of its bytes over the ring's hops and waits {@code n-1} step latencies, per collective the record
+ * stands for.
  */
 final class Collectives {
     private Collectives() {
@@ -53,10 +55,11 @@ final class Collectives {
             for (int g : c.collectiveMembers[k]) {
                 c.partner[g] = k;
             }
-            int passes = col.ringPasses();
-            c.collectiveBytes[k] = (double) passes * (size - 1) / size * col.bytes();
             Ring ring = rings.computeIfAbsent(group, gr -> Ring.of(gr, routes, cost, cluster));
-            c.collectiveLatency[k] = (double) col.collectives() * passes * (size - 1) * ring.latencySeconds();
+            RingStep steps = RingStep.of(size, col.bytes(), col.ringPasses(), col.collectives(), ring.step().latencySeconds(),
+                    ring.step().bandwidthBytesPerSecond());
+            c.collectiveBytes[k] = steps.bytesMoved();
+            c.collectiveLatency[k] = steps.latencyTotalSeconds();
             c.collectivePath[k] = ring.path();
             k++;
         }
@@ -64,10 +67,10 @@ final class Collectives {
 
     /**
      * A device group's ring, shared by every collective over that group: the out and in link of each hop, each
-     * once (the members of a group of representatives share their representative's ports), and the latency of
-     * its slowest link.
+     * once (the members of a group of representatives share their representative's ports), and what one of its steps
+     * waits ({@link CostModel#ringStep} of one pass; the flow network moves the bytes).
      */
-    private record Ring(int[] path, double latencySeconds) {
+    private record Ring(int[] path, RingStep step) {
         static Ring of(List<String> group, Routes routes, CostModel cost, ClusterSpec cluster) {
             int size = group.size();
             int[] path = new int[2 * size];
@@ -78,7 +81,7 @@ final class Collectives {
                 path[2 * m] = hop[0];
                 path[2 * m + 1] = hop[1];
             }
-            return new Ring(Arrays.stream(path).distinct().toArray(), cost.slowestRingLink(cluster, group).latencySeconds());
+            return new Ring(Arrays.stream(path).distinct().toArray(), cost.ringStep(cluster, group, 0, 1, 1));
         }
     }
 }

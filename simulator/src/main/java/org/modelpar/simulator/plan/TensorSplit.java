@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.OpNode;
 
@@ -110,6 +111,36 @@ public final class TensorSplit {
         }
         boolean rowParallel = inTransformerLayer(op) && op.kind().equals("linear") && feedsResidual(op);
         return rowParallel || op.kind().equals("embedding") ? List.of(op.activationBytes()) : List.of();
+    }
+
+    /**
+     * Per-sample fp32 bytes of each ring pass (a reduce-scatter or an all-gather of that whole tensor) the op runs in
+     * its forward or backward pass with sequence parallelism, as the executor's kernels run them (Korthikanti et al.
+     * 2022, section 4.2.2): the embedding reduce-scatters its output and all-gathers its output gradient; a
+     * column-parallel linear all-gathers its input, and in backward reduce-scatters the input gradient and gathers the
+     * input again for its weight gradient; a row-parallel linear reduce-scatters its output, and in backward gathers
+     * the output gradient for its input and again for its weight gradient; {@code logits} gathers its input and then
+     * the logit columns, and in backward reduce-scatters the input gradient and gathers the input for the weight's; a
+     * layer norm with parameters all-reduces its two parameter gradients (two passes each; their bytes, which do not
+     * grow with the samples, are counted per sample like the rest). Every other op runs none; in a graph
+     * without attention each of {@link #collectives} is two passes.
+     */
+    public List<Long> sequenceParallelPasses(OpNode op, boolean backward) {
+        if (!transformer()) {
+            return collectives(op, backward).stream().flatMap(b -> Stream.of(b, b)).toList();
+        }
+        long in = inputBytes.getOrDefault(op.id(), 0L);
+        long out = op.activationBytes();
+        return switch (op.kind()) {
+            case "embedding" -> List.of(out);
+            case "logits" -> backward ? List.of(in, in) : List.of(in, out);
+            case "layernorm" -> backward && op.parameterBytes() > 0 ? List.of(op.parameterBytes() / 2, op.parameterBytes() / 2,
+                    op.parameterBytes() / 2, op.parameterBytes() / 2) : List.of();
+            case "linear" -> !inTransformerLayer(op) ? List.of()
+                    : feedsResidual(op) ? (backward ? List.of(out, out) : List.of(out))
+                    : (backward ? List.of(in, in) : List.of(in));
+            default -> List.of();
+        };
     }
 
     /**

@@ -6,8 +6,9 @@ import org.modelpar.simulator.cost.HostWork;
 /**
  * The tensor-parallel collectives of one forward or backward pass of a stage over a replica's t devices
  * (Shoeybi et al., "Megatron-LM", 2019, section 3: two all-reduces per transformer layer each way, one per
- * other layer with parameters; with sequence parallelism each is a reduce-scatter plus an all-gather of the
- * same tensor, Korthikanti et al. 2022, section 4.2.2, which on a ring moves the same bytes). Placed right
+ * other layer with parameters; with sequence parallelism reduce-scatters and all-gathers, one ring pass each, as
+ * {@link org.modelpar.simulator.plan.TensorSplit#sequenceParallelPasses} lists them, Korthikanti et al. 2022, section
+ * 4.2.2). Placed right
  * after its {@link Compute}; the compute instruction and the sends after it wait for it (the stage's output
  * is only complete once its last collective has run). It runs on the node's links as a flow, sharing them
  * with the other traffic of the tensor ranks.
@@ -18,8 +19,9 @@ import org.modelpar.simulator.cost.HostWork;
  *                    forward's)
  * @param group       the replica's devices, in tensor-rank order
  * @param bytes       the collectives' tensors per device, summed
- * @param collectives how many collectives (each pays its ring latencies)
- * @param kind        all-reduces or reduce-scatter + all-gather pairs
+ * @param collectives how many collectives (each pays its ring latencies): all-reduces, or sequence parallelism's
+ *                    ring passes
+ * @param kind        all-reduces or sequence parallelism's reduce-scatter and all-gather passes
  */
 public record TensorCollective(int stage, int microBatch, Direction direction, List<String> group, long bytes,
                                int collectives, Kind kind) implements Collective {
@@ -31,7 +33,7 @@ public record TensorCollective(int stage, int microBatch, Direction direction, L
         }
     }
 
-    /** What each collective is: Megatron-LM's all-reduce, or sequence parallelism's reduce-scatter + all-gather. */
+    /** Megatron-LM's all-reduce, or one reduce-scatter or all-gather pass of sequence parallelism. */
     public enum Kind {
         ALL_REDUCE("allreduce"),
         REDUCE_SCATTER_ALL_GATHER("rs+ag");
@@ -47,17 +49,19 @@ public record TensorCollective(int stage, int microBatch, Direction direction, L
         }
     }
 
-    /** Both kinds move {@code 2(n-1)/n x S} bytes on a ring. */
+    /** An all-reduce moves {@code 2(n-1)/n x S} bytes on a ring, a sequence-parallel pass {@code (n-1)/n x S}. */
     @Override
     public int ringPasses() {
-        return 2;
+        return kind == Kind.ALL_REDUCE ? 2 : 1;
     }
 
-    /** Sequence parallelism's pairs work on their tensor in place: a reduce-scatter and an all-gather pass, no flattening. */
+    /**
+     * Sequence parallelism's passes work on their tensor in place, reduce-scatters and all-gathers
+     * ({@link HostWork#ringPasses}), no flattening.
+     */
     @Override
     public HostWork hostWork() {
-        return kind == Kind.ALL_REDUCE ? Collective.super.hostWork()
-                : HostWork.reduceScatter(bytes, group.size(), collectives).plus(HostWork.allGather(bytes, group.size(), collectives));
+        return kind == Kind.ALL_REDUCE ? Collective.super.hostWork() : HostWork.ringPasses(bytes, group.size(), collectives);
     }
 
     @Override

@@ -1,0 +1,40 @@
+package org.modelpar.executor.transport;
+
+import java.util.OptionalDouble;
+
+/**
+ * Ring steps of a run's collectives as they ran ({@link RingCollectives}): how many, their summed seconds and the
+ * summed bytes each member sent in them. A step is timed from its send to the arrival of its predecessor's chunk, not
+ * the sum or copy after it (the simulator prices that host work apart), and the first step of a collective is left
+ * out: its wait includes the members' arrival at the collective, which the simulator's collective starts after.
+ *
+ * @param steps   how many ring steps
+ * @param seconds their time, summed
+ * @param bytes   the chunks this member sent in them, summed
+ */
+public record CollectiveSamples(long steps, double seconds, double bytes) {
+    public static final CollectiveSamples NONE = new CollectiveSamples(0, 0, 0);
+
+    public CollectiveSamples {
+        if (steps < 0 || !(seconds >= 0) || !(bytes >= 0)) {
+            throw new IllegalArgumentException("ring step samples need steps, seconds and bytes >= 0, got " + steps + ", "
+                    + seconds + " and " + bytes);
+        }
+    }
+
+    /** These and {@code other} together. */
+    public CollectiveSamples plus(CollectiveSamples other) {
+        return new CollectiveSamples(steps + other.steps, seconds + other.seconds, bytes + other.bytes);
+    }
+
+    /**
+     * What a step waits besides its bytes at {@code bandwidthBytesPerSecond} (the simulator's per-step latency,
+     * {@code RingStep}): the mean step less its mean chunk's transfer time, at least 0; empty without samples.
+     */
+    public OptionalDouble latencySeconds(double bandwidthBytesPerSecond) {
+        if (steps == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.max(0, (seconds - bytes / bandwidthBytesPerSecond) / steps));
+    }
+}

@@ -1,0 +1,106 @@
+package org.modelpar.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.modelpar.executor.train.SyntheticTask;
+import org.modelpar.executor.transport.Message;
+import org.modelpar.executor.transport.Transport;
+import org.modelpar.executor.transport.Waits;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.program.TensorCollective;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * With sequence parallelism the lowering's {@code TensorCollective}s count ring passes (a reduce-scatter or an
+ * all-gather each, a layer norm's all-reduce two), and the executor runs exactly as many in each pass: on tensor degree
+ * 2 every pass is one ring step, so one message a member sends. The 2-layer gpt on one stage of 2 ranks, 2
+ * micro-batches, GPipe: forward the embedding's reduce-scatter, per layer the two column-parallel gathers and the two
+ * row-parallel reduce-scatters, and the logits' two gathers (11); backward per layer 2 x 2 of the column-parallel and 2
+ * x 2 of the row-parallel linears and 2 x 4 of the two layer norms (two all-reduces each), the final layer norm's 4,
+ * the logits' 2 and the embedding's gathered output gradient (39).
+ */
+class SequenceParallelCountTest {
+    @Test
+    void executorRunsTheRingPassesTheLoweringCounts() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan plain = Plans.tensorParallel(graph, 1, 2, 1, Schedule.GPIPE);
+        PlacementPlan plan = plain.withOptions(plain.options().withSequenceParallel(true));
+        StepProgram program = Plans.lower(graph, plan);
+        ThreadLocal<long[]> clock = ThreadLocal.withInitial(() -> new long[1]);
+        Ticker microsPerReading = () -> clock.get()[0] += 1000;
+        Map<String, List<String>> sent = new ConcurrentHashMap<>();
+        Timeline timeline;
+        try (Transport counted = counting(new InProcessTransport(MailboxCapacities.of(program)), sent);
+             Executor ex = Executor.create(graph, program, ExecutorOptions.defaults(1, 0.1).withTicker(microsPerReading),
+                     Set.copyOf(plan.devices()), counted)) {
+            ex.step(SyntheticTask.forGraph(graph, 1).batch(0, plan.globalBatchSize()));
+            timeline = ex.timeline();
+        }
+        for (String device : plan.devices()) {
+            // each ring collective call ("tp n") sent one message per pass
+            Map<String, Integer> passesOfCall = new LinkedHashMap<>();
+            sent.get(device).forEach(tag -> passesOfCall.merge(tag.substring(0, tag.lastIndexOf(' ')), 1, Integer::sum));
+            List<Integer> calls = new ArrayList<>(passesOfCall.values());
+            int next = 0;
+            List<Integer> executed = new ArrayList<>();
+            List<Integer> lowered = new ArrayList<>();
+            for (Span span : timeline.spansOf(device)) {
+                if (span.instruction() instanceof TensorCollective tc) {
+                    // the span lasts one microsecond per collective call (two clock readings each)
+                    long callsInPass = Math.round((span.endSeconds() - span.startSeconds()) * 1e6);
+                    executed.add(calls.subList(next, next + (int) callsInPass).stream().mapToInt(Integer::intValue).sum());
+                    next += (int) callsInPass;
+                    lowered.add(tc.collectives());
+                    assertThat(tc.kind()).isEqualTo(TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER);
+                }
+            }
+            assertThat(next).as("every call of %s in a pass", device).isEqualTo(calls.size());
+            assertThat(lowered).as("the lowering's passes on %s (F mb0, F mb1, B mb0, B mb1)", device).containsExactly(11, 11, 39, 39);
+            assertThat(executed).as("the executor's passes on %s", device).isEqualTo(lowered);
+        }
+    }
+
+    /** {@code inner}, recording the tag of every tensor-parallel message by its sender. */
+    private static Transport counting(Transport inner, Map<String, List<String>> sent) {
+        return new Transport() {
+            @Override
+            public void send(Message message, Waits waits) throws InterruptedException {
+                if (message.key().tag().startsWith("tp ")) {
+                    sent.computeIfAbsent(message.key().from(), k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(message.key().tag());
+                }
+                inner.send(message, waits);
+            }
+
+            @Override
+            public Message receive(Message.Key key, Waits waits) throws InterruptedException {
+                return inner.receive(key, waits);
+            }
+
+            @Override
+            public void release(Collection<INDArray> arrays) {
+                inner.release(arrays);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+}

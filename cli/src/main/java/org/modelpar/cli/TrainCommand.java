@@ -66,8 +66,8 @@ final class TrainCommand implements Runnable {
     /** Where the devices run: threads of this process, or one local worker process each (gRPC on loopback). */
     enum Workers { threads, processes }
 
-    @Option(names = "--workers", defaultValue = "threads", paramLabel = "W",
-            description = "threads (one JVM) or processes (one worker process per device, gRPC on loopback); default ${DEFAULT-VALUE}.")
+    @Option(names = "--workers", paramLabel = "W", description = "threads (one JVM) or processes (one worker process per device,"
+            + " gRPC on loopback); default: processes on a local cluster (local:N), threads on any other.")
     Workers workers;
 
     @Option(names = "--json", description = "Print one JSON document.")
@@ -84,8 +84,9 @@ final class TrainCommand implements Runnable {
         double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         SimulationReport roofline = Simulator.simulate(graph, c, p);
         PrintWriter out = spec.commandLine().getOut();
+        Workers chosen = workersFor(c);
         TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
-                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand()), r -> {
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand(chosen)), r -> {
                     if (!json) {
                         out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
                         out.flush();
@@ -95,23 +96,29 @@ final class TrainCommand implements Runnable {
             TextFiles.write(trace, outcome.traceJson(graph));
         }
         if (json) {
-            printJson(out, outcome, roofline.stepSeconds());
+            printJson(out, outcome, roofline.stepSeconds(), chosen);
         } else {
             TrainReport.print(out, outcome.result(), outcome.comparison(), compare, roofline.stepSeconds());
         }
         out.flush();
     }
 
-    /** With {@code --workers processes}: this program's {@code worker} command in a fresh JVM. */
-    private Optional<List<String>> workerCommand() {
-        return workers == Workers.processes
+    /** {@code --workers} if given, else worker processes on a cluster of this machine's workers, threads on others. */
+    private Workers workersFor(ClusterSpec c) {
+        return workers != null ? workers : c.localWorkers() ? Workers.processes : Workers.threads;
+    }
+
+    /** With worker processes: this program's {@code worker} command in a fresh JVM. */
+    private static Optional<List<String>> workerCommand(Workers w) {
+        return w == Workers.processes
                 ? Optional.of(LocalWorkers.javaCommand(Main.class.getName(), List.of("worker"))) : Optional.empty();
     }
 
-    private void printJson(PrintWriter out, TrainAndCompare.Outcome outcome, double rooflineStepSeconds) {
+    private void printJson(PrintWriter out, TrainAndCompare.Outcome outcome, double rooflineStepSeconds, Workers w) {
         TrainResult r = outcome.result();
         Comparison cmp = outcome.comparison();
         ObjectNode o = JsonOutput.object();
+        o.put("workers", w.name());
         o.put("steps", r.firstStep() + r.losses().size());
         o.put("firstStep", r.firstStep());
         r.losses().forEach(o.putArray("losses")::add);

@@ -36,18 +36,29 @@ class HardeningTest {
     void resumingAtOrPastTheRequestedStepIsRefused() {
         Path plan = TrainCommandTest.writePlan(dir, MODEL);
         Path ckpt = dir.resolve("ckpt");
-        assertThat(CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2",
+        assertThat(CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--workers", "threads",
                 "--checkpoint-dir", ckpt.toString()).exitCode()).isZero();
-        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2",
-                "--resume", ckpt.toString()), 2, "the checkpoint is at step 2", "ask for more than 2 steps");
+        for (String workers : new String[] {"threads", "processes"}) {
+            CliRun r = CliRun.of("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--workers", workers,
+                    "--resume", ckpt.toString());
+            assertOneLine(r, 2, ckpt.resolve("checkpoint.bin") + ": the checkpoint is at step 2, so a run ending at step 2 has"
+                    + " nothing to train; ask for more than 2 steps");
+            assertThat(r.out()).as(workers).isEmpty();
+        }
     }
 
     @Test
     void aNonFiniteLossStopsTrainingNamingTheStep() {
         Path plan = TrainCommandTest.writePlan(dir, MODEL, OptimizerKind.SGD);
-        CliRun r = CliRun.of("train", "--plan", plan.toString(), "--steps", "4", "--cluster", "local:2", "--lr", "1e38");
+        CliRun r = CliRun.of("train", "--plan", plan.toString(), "--steps", "4", "--cluster", "local:2", "--lr", "1e38",
+                "--workers", "threads");
         assertOneLine(r, 2, "training diverged: the loss of step ", "at learning rate 1.0E38");
         assertThat(r.out()).doesNotContain("step 3 loss");
+        // worker processes stop at the same step, naming the rank whose loss share it is (the last stage's)
+        CliRun processes = CliRun.of("train", "--plan", plan.toString(), "--steps", "4", "--cluster", "local:2", "--lr", "1e38",
+                "--workers", "processes");
+        assertOneLine(processes, 2, r.err().strip().replace(" at learning rate", " on rank 1 (cpu1) at learning rate"));
+        assertThat(processes.out().replaceAll(" \\([0-9.]+ ms\\)", "")).isEqualTo(r.out().replaceAll(" \\([0-9.]+ ms\\)", ""));
     }
 
     @Test
@@ -69,7 +80,7 @@ class HardeningTest {
                 .replace("[{\"id\": \"cpu0\", \"type\": \"local-cpu\"}]",
                         "[{\"id\": \"cpu0\", \"type\": \"local-cpu\"}, {\"id\": \"cpu1\", \"type\": \"local-cpu\"}]"));
         Path plan = TrainCommandTest.writePlan(dir, "gpt3-175b");
-        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "1", "--cluster", cluster.toString()),
+        assertOneLine(CliRun.of("train", "--plan", plan.toString(), "--steps", "1", "--cluster", cluster.toString(), "--workers", "threads"),
                 2, "training gpt3-175b needs ", " TiB (2 devices' parameters", "but ND4J may allocate ");
         assertOneLine(CliRun.of("profile", "--model", "gpt3-175b", "--graph-out", dir.resolve("g.json").toString()),
                 2, "timing the ops of gpt3-175b at 8 samples needs ", "but ND4J may allocate ");

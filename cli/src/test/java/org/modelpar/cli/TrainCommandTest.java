@@ -34,6 +34,7 @@ class TrainCommandTest {
                 "--trace", dir.resolve("trace.json").toString(), "--compare");
         assertThat(r.code).as(r.err).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out);
+        assertThat(json.get("workers").asText()).as("the default on a local cluster").isEqualTo("processes");
         assertThat(json.get("steps").asInt()).isEqualTo(3);
         assertThat(json.get("losses")).hasSize(3);
         assertThat(json.get("measuredStepSeconds").asDouble()).isPositive();
@@ -103,10 +104,13 @@ class TrainCommandTest {
     @Test
     void workerProcessesTrainLikeThreads(@TempDir Path dir) throws Exception {
         Path plan = writePlan(dir, MODEL);
-        Result threads = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json");
+        Result threads = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json", "--workers", "threads");
         Result processes = run("train", "--plan", plan.toString(), "--steps", "2", "--cluster", "local:2", "--json",
                 "--workers", "processes", "--trace", dir.resolve("trace.json").toString(), "--compare");
+        assertThat(threads.code).as(threads.err).isZero();
         assertThat(processes.code).as(processes.err).isZero();
+        assertThat(new ObjectMapper().readTree(threads.out).get("workers").asText()).isEqualTo("threads");
+        assertThat(new ObjectMapper().readTree(processes.out).get("workers").asText()).isEqualTo("processes");
         JsonNode compare = new ObjectMapper().readTree(processes.out).get("compare");
         assertThat(compare.get("worstInstructions")).isNotEmpty();
         assertThat(compare.get("computeSeconds").get("cpu1").get("measured").asDouble()).isPositive();

@@ -45,18 +45,14 @@ public final class Trainer {
                 restore(executor, options.resumeDir().get(), graph, program);
             }
             int first = executor.stepsDone();
-            if (first >= options.steps()) {
-                throw new CheckpointException(options.resumeDir().orElseThrow().resolve(Checkpoint.FILE) + ": the checkpoint is at step "
-                        + first + ", so a run ending at step " + options.steps() + " has nothing to train; ask for more than "
-                        + first + " steps");
+            if (options.resumeDir().isPresent()) {
+                requireStepsLeft(options.resumeDir().get(), first, options.steps());
             }
             List<Double> losses = new ArrayList<>();
             List<Double> seconds = new ArrayList<>();
             for (int step = first; step < options.steps(); step++) {
                 StepResult r = executor.step(task.batch(step, batch));
-                if (!Double.isFinite(r.loss())) {
-                    throw new DivergedException(r.step(), r.loss(), options.executor().learningRate());
-                }
+                DivergedException.requireFinite(r.step(), r.loss(), options.executor().learningRate());
                 losses.add(r.loss());
                 seconds.add(r.seconds());
                 onStep.accept(r);
@@ -68,6 +64,19 @@ public final class Trainer {
             }
             return new TrainResult(first, losses, seconds, executor.peakMemoryBytes(), executor.timeline(),
                     executor.parameters(), warmUp);
+        }
+    }
+
+    /**
+     * Refuses to resume from the checkpoint in {@code resumeDir}, {@code stepsDone} steps in, a run that ends at step
+     * {@code steps} when that leaves nothing to train (threads and worker processes alike, before any step runs).
+     *
+     * @throws CheckpointException naming the checkpoint, its step and the run's
+     */
+    public static void requireStepsLeft(java.nio.file.Path resumeDir, int stepsDone, int steps) {
+        if (stepsDone >= steps) {
+            throw new CheckpointException(resumeDir.resolve(Checkpoint.FILE) + ": the checkpoint is at step " + stepsDone
+                    + ", so a run ending at step " + steps + " has nothing to train; ask for more than " + stepsDone + " steps");
         }
     }
 

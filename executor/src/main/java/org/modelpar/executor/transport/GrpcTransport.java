@@ -4,11 +4,9 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,10 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * cut into frames ({@link Frames}) and written on one client stream per peer process, kept open for the
  * run ({@link Outbound}); the server's end of each stream ({@link Inbound}) decodes received tensors into
  * pooled arrays that {@link #release} takes back ({@link ReceivedArrays}) and puts the message into its
- * mailbox. A message costs no thread hand-off beyond Netty's own: the client's callbacks and the server's
- * handler run on the Netty event loop (direct executors). The flow-control window of every stream is
- * {@link #WINDOW_BYTES} (fixed: no automatic tuning). A send to a device of this process is copied straight
- * into its mailbox.
+ * mailbox. A message costs no thread hand-off beyond Netty's own: the server and the streams to the peers run on
+ * the process's one {@link EventLoop} thread, and the client's callbacks and the server's handler run on it (direct
+ * executors). The flow-control window of every stream is {@link #WINDOW_BYTES} (fixed: no automatic tuning). A
+ * send to a device of this process is copied straight into its mailbox.
  */
 public final class GrpcTransport implements Transport {
     static final String SERVICE = "modelpar.Transport";
@@ -48,6 +46,9 @@ public final class GrpcTransport implements Transport {
         t.setDaemon(true);
         return t;
     });
+    private final EventLoop loop;
+    /** Whether {@link #close} closes {@link #loop} (a transport that started its own). */
+    private final boolean ownLoop;
     private final Server server;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Outbound> outbound = new HashMap<>();
@@ -56,14 +57,31 @@ public final class GrpcTransport implements Transport {
     private volatile String aborted;
 
     /**
-     * Starts serving the mailboxes of this process's devices.
+     * Starts serving the mailboxes of this process's devices on the process's event loop.
      *
+     * @param loop        the process's event loop, which the server and the streams to the peers run on (the caller
+     *                    closes it after this transport)
      * @param host        interface to bind (127.0.0.1 for loopback, 0.0.0.0 for every interface)
      * @param port        port to bind, 0 for any free one ({@link #port()})
      * @param capacities  mailbox capacity per device of this process
      * @param serverWaits how an incoming message waits for room in a full mailbox (the run's timeout)
      */
+    public GrpcTransport(EventLoop loop, String host, int port, Map<String, Integer> capacities, Waits serverWaits) {
+        this(loop, false, host, port, capacities, serverWaits);
+    }
+
+    /**
+     * As {@link #GrpcTransport(EventLoop, String, int, Map, Waits)} on an event loop of its own, closed with it: a
+     * transport that stands for a process of its own (the profiler's and the tests' pairs in one JVM).
+     */
     public GrpcTransport(String host, int port, Map<String, Integer> capacities, Waits serverWaits) {
+        this(EventLoop.start(), true, host, port, capacities, serverWaits);
+    }
+
+    private GrpcTransport(EventLoop loop, boolean ownLoop, String host, int port, Map<String, Integer> capacities,
+                          Waits serverWaits) {
+        this.loop = loop;
+        this.ownLoop = ownLoop;
         this.local = new LinkedHashMap<>();
         capacities.forEach((d, c) -> local.put(d, new Mailbox(c)));
         this.serverWaits = serverWaits;
@@ -71,10 +89,13 @@ public final class GrpcTransport implements Transport {
                 .addMethod(FRAMES, ServerCalls.asyncClientStreamingCall(
                 response -> new Inbound(response, local, received, overflow, serverWaits))).build();
         try {
-            this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
+            this.server = loop.server(host, port, InsecureServerCredentials.create())
                     .flowControlWindow(WINDOW_BYTES).addService(service).directExecutor().build().start();
         } catch (IOException e) {
             overflow.shutdownNow();
+            if (ownLoop) {
+                loop.close();
+            }
             throw new UncheckedIOException("cannot serve the transport on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
@@ -150,6 +171,14 @@ public final class GrpcTransport implements Transport {
         // every message this process's devices needed has been received: the peers' open streams carry no more
         server.shutdownNow();
         overflow.shutdownNow();
+        if (ownLoop) {
+            try {
+                server.awaitTermination(Outbound.CLOSE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.close();
+        }
     }
 
     private synchronized Outbound outbound(String device) {
@@ -157,6 +186,6 @@ public final class GrpcTransport implements Transport {
         if (address == null) {
             throw new IllegalStateException("no address for device " + device + "; known: " + addresses.keySet());
         }
-        return outbound.computeIfAbsent(address, a -> new Outbound(a, WINDOW_BYTES));
+        return outbound.computeIfAbsent(address, a -> new Outbound(loop, a, WINDOW_BYTES));
     }
 }

@@ -9,14 +9,11 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +41,8 @@ public final class LinkProbeServer implements AutoCloseable {
     /** How long one probe message may take before the probe fails naming it. */
     private static final long WAIT_SECONDS = 30;
     private static final Waits WAITS = Waits.timeout(TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+    /** This process's event loop: the control server, the transport and the channels to the peers run on it. */
+    private final EventLoop loop = EventLoop.start();
     private final Server control;
     /** This host's probe: its control address, also the name of its transport mailbox. */
     private final String self;
@@ -66,13 +65,13 @@ public final class LinkProbeServer implements AutoCloseable {
                 .addMethod(ECHO, ServerCalls.asyncUnaryCall(this::echo))
                 .addMethod(MEASURE, ServerCalls.asyncUnaryCall(this::measure)).build();
         try {
-            this.control = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port), InsecureServerCredentials.create())
-                    .addService(service).build().start();
+            this.control = loop.server(bindHost, port, InsecureServerCredentials.create()).addService(service).build().start();
         } catch (IOException e) {
+            loop.close();
             throw new UncheckedIOException("cannot serve link probes on " + bindHost + ":" + port + ": " + e.getMessage(), e);
         }
         this.self = advertiseHost + ":" + control.getPort();
-        this.transport = new GrpcTransport(bindHost, 0, Map.of(self, 4), WAITS);
+        this.transport = new GrpcTransport(loop, bindHost, 0, Map.of(self, 4), WAITS);
         this.transportAddress = advertiseHost + ":" + transport.port();
     }
 
@@ -142,7 +141,7 @@ public final class LinkProbeServer implements AutoCloseable {
         String[] f = new String(request, StandardCharsets.UTF_8).split("\n");
         int repetitions = Integer.parseInt(f[1]);
         long[] sizes = Arrays.stream(f[2].split(",")).mapToLong(Long::parseLong).toArray();
-        ManagedChannel peer = NettyChannelBuilder.forTarget(f[0], InsecureChannelCredentials.create()).build();
+        ManagedChannel peer = loop.channel(f[0], InsecureChannelCredentials.create()).build();
         echoes.execute(() -> {
             try {
                 String[] at = new String(call(peer, ADDRESS, new byte[0]), StandardCharsets.UTF_8).split("\n");
@@ -185,17 +184,19 @@ public final class LinkProbeServer implements AutoCloseable {
      * @throws IllegalStateException naming the probe that could not be reached or failed
      */
     public static List<double[]> roundTrips(String from, String to, int repetitions, long[] bytes) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(from, InsecureChannelCredentials.create()).build();
-        try {
-            String request = to + "\n" + repetitions + "\n" + String.join(",", Arrays.stream(bytes).mapToObj(Long::toString).toList());
-            String answer = new String(call(channel, MEASURE, request.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-            List<double[]> out = new ArrayList<>();
-            for (String line : answer.split("\n")) {
-                out.add(Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
+        try (EventLoop loop = EventLoop.start()) {
+            ManagedChannel channel = loop.channel(from, InsecureChannelCredentials.create()).build();
+            try {
+                String request = to + "\n" + repetitions + "\n" + String.join(",", Arrays.stream(bytes).mapToObj(Long::toString).toList());
+                String answer = new String(call(channel, MEASURE, request.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+                List<double[]> out = new ArrayList<>();
+                for (String line : answer.split("\n")) {
+                    out.add(Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
+                }
+                return out;
+            } finally {
+                channel.shutdownNow();
             }
-            return out;
-        } finally {
-            channel.shutdownNow();
         }
     }
 
@@ -222,5 +223,6 @@ public final class LinkProbeServer implements AutoCloseable {
         control.shutdownNow();
         echoes.shutdownNow();
         transport.close();
+        loop.close();
     }
 }

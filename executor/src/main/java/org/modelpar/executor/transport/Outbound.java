@@ -3,7 +3,6 @@ package org.modelpar.executor.transport;
 import io.grpc.CallOptions;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
@@ -16,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Outbound {
     /** How long closing waits for a peer to acknowledge the last frames sent to it. */
-    private static final long CLOSE_SECONDS = 10;
+    static final long CLOSE_SECONDS = 10;
     private final String address;
     private final ManagedChannel channel;
     private ClientCallStreamObserver<Frames.Frame> stream;
@@ -26,9 +25,9 @@ final class Outbound {
     private boolean finished;
     private boolean acknowledged;
 
-    Outbound(String address, int windowBytes) {
+    Outbound(EventLoop loop, String address, int windowBytes) {
         this.address = address;
-        this.channel = NettyChannelBuilder.forTarget(address, InsecureChannelCredentials.create())
+        this.channel = loop.channel(address, InsecureChannelCredentials.create())
                 .flowControlWindow(windowBytes).directExecutor().build();
         ClientCalls.asyncClientStreamingCall(channel.newCall(GrpcTransport.FRAMES, CallOptions.DEFAULT.withOnReadyThreshold(windowBytes)),
                 new ClientResponseObserver<Frames.Frame, byte[]>() {
@@ -75,7 +74,7 @@ final class Outbound {
         for (Frames.Frame frame : Frames.split(encoded, bytes.limit())) {
             waits.await(this, () -> failure != null || stream.isReady(), "the flow-control window to " + address);
             if (failure != null) {
-                throw new IllegalStateException("connection to " + address + " lost: " + failure.getMessage());
+                throw new PeerLostException(address, failure.getMessage());
             }
             stream.onNext(frame);
         }

@@ -5,12 +5,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +24,11 @@ import org.modelpar.executor.ParameterLayout;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
 import org.modelpar.executor.train.Checkpoint;
+import org.modelpar.executor.train.DivergedException;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.ByteMarshaller;
 import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.executor.transport.EventLoop;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -59,6 +59,8 @@ public final class Coordinator implements AutoCloseable {
             ByteMarshaller.method(SERVICE, "Heartbeat", MethodDescriptor.MethodType.BIDI_STREAMING);
     /** How often the supervisor thread checks the heartbeats. */
     static final long SUPERVISE_MILLIS = 100;
+    /** How long a failure that follows from another rank's waits ({@link #failAfterGrace}): past a broken stream's grace. */
+    static final long SECONDARY_GRACE_MILLIS = Heartbeats.BROKEN_GRACE_MILLIS + 1_000;
     private final WorkerJob job;
     private final String model;
     private final String planHash;
@@ -89,10 +91,12 @@ public final class Coordinator implements AutoCloseable {
     /**
      * Serves the rendezvous of {@code devices.size()} workers.
      *
+     * @param loop      the process's event loop, which the server runs on (its handlers take this coordinator's lock,
+     *                  so they run on gRPC's executor, not on the loop)
      * @param devices   the device each rank runs, by rank (the step program's order)
      * @param firstStep the step the run starts at (a resumed run's checkpoint step count)
      */
-    public Coordinator(String host, int port, WorkerJob job, List<String> devices, int firstStep) {
+    public Coordinator(EventLoop loop, String host, int port, WorkerJob job, List<String> devices, int firstStep) {
         this.job = job;
         this.model = job.graph().name();
         this.planHash = Checkpoint.planHash(job.plan());
@@ -111,18 +115,21 @@ public final class Coordinator implements AutoCloseable {
                 .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
                 .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> report(StepReport.decode(req), out)))
                 .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
-                    String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 3);
-                    fail(Integer.parseInt(f[0]), f[1], f[2]);
+                    String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 4);
+                    if (Boolean.parseBoolean(f[1])) {
+                        failAfterGrace(Integer.parseInt(f[0]), f[2], f[3]);
+                    } else {
+                        fail(Integer.parseInt(f[0]), f[2], f[3]);
+                    }
                     reply(out, new byte[0]);
                 }))
                 .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) -> {
                     lastNewsNanos = System.nanoTime();
                     warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out);
                 }))
-                .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(this::heartbeats)).build();
+                .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(heartbeats::stream)).build();
         try {
-            this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
-                    .addService(service).build().start();
+            this.server = loop.server(host, port, InsecureServerCredentials.create()).addService(service).build().start();
         } catch (IOException e) {
             supervisor.shutdownNow();
             throw new UncheckedIOException("cannot serve the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -148,6 +155,19 @@ public final class Coordinator implements AutoCloseable {
         notifyAll();
     }
 
+    /**
+     * Records a failure that follows from another rank's (a worker whose connection to a lost peer broke, a worker
+     * process that exited after reporting its failure) after {@link #SECONDARY_GRACE_MILLIS} ms, unless a failure is
+     * recorded first: so the rank that was lost (its process killed, its heartbeat stream broken) is the one named.
+     */
+    public void failAfterGrace(int rank, String where, String why) {
+        try {
+            supervisor.schedule(() -> fail(rank, where, why), SECONDARY_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the coordinator is closed: the run is over
+        }
+    }
+
     /** The step the run is at: the first one not yet reported by every rank. */
     public synchronized int currentStep() {
         int step = firstStep;
@@ -163,6 +183,7 @@ public final class Coordinator implements AutoCloseable {
      *
      * @throws ExecutionException the first failure, or a step none of whose ranks reported (neither it nor a
      *                            warm-up step) for twice the job's timeout plus a start-up allowance
+     * @throws DivergedException  when a rank's loss share of a step is NaN or infinite (before its {@code onStep})
      */
     public TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
         List<Double> losses = new ArrayList<>();
@@ -170,6 +191,7 @@ public final class Coordinator implements AutoCloseable {
         Map<Integer, StepReport> last = Map.of();
         for (int step = firstStep; step < job.steps(); step++) {
             last = reportsOf(step);
+            requireFinite(step, last);
             int done = step;
             last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
@@ -208,6 +230,18 @@ public final class Coordinator implements AutoCloseable {
         return reports.remove(step);
     }
 
+    /** Stops the run at the first rank whose loss share of {@code step} is NaN or infinite, naming it. */
+    private void requireFinite(int step, Map<Integer, StepReport> ranks) {
+        for (StepReport r : ranks.values()) {
+            try {
+                DivergedException.requireFinite(step, r.loss(), r.rank(), devices.get(r.rank()), job.learningRate());
+            } catch (DivergedException e) {
+                fail(r.rank(), "step " + step, e.getMessage());
+                throw e;
+            }
+        }
+    }
+
     /** The caller is done with {@code step}: the reports of the next step are answered. */
     private synchronized void consumed(int step) {
         consumedThrough = step;
@@ -238,36 +272,6 @@ public final class Coordinator implements AutoCloseable {
                 waiting.clear();
             }
         }
-    }
-
-    /** One worker's heartbeat stream: its beats, its clean end, or its break ({@link Heartbeats}). */
-    private StreamObserver<byte[]> heartbeats(StreamObserver<byte[]> out) {
-        int[] rank = {-1};
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(byte[] message) {
-                var beat = Progress.Beat.decode(new String(message, StandardCharsets.UTF_8));
-                if (rank[0] < 0) {
-                    rank[0] = beat.getKey();
-                    heartbeats.open(rank[0], out);
-                }
-                heartbeats.beat(rank[0], beat.getValue());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (rank[0] >= 0) {
-                    heartbeats.broken(rank[0]);
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                if (rank[0] < 0 || heartbeats.finish(rank[0])) {
-                    out.onCompleted();
-                }
-            }
-        };
     }
 
     private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {

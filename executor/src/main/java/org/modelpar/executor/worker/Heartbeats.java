@@ -29,7 +29,7 @@ final class Heartbeats {
     /** How often a worker beats. */
     static final long PERIOD_MILLIS = 250;
     /** How long a broken stream waits before it counts, so that a local supervisor can name how the process ended. */
-    private static final long BROKEN_GRACE_NANOS = 1_000_000_000L;
+    static final long BROKEN_GRACE_MILLIS = 1_000;
     private final Ticker ticker;
     private final long boundNanos;
     private final Map<Integer, Progress.Beat> beats = new HashMap<>();
@@ -46,6 +46,36 @@ final class Heartbeats {
     Heartbeats(Ticker ticker, long boundNanos) {
         this.ticker = ticker;
         this.boundNanos = boundNanos;
+    }
+
+    /** The coordinator's end of one worker's heartbeat stream ({@code out}): its beats, its clean end, or its break. */
+    StreamObserver<byte[]> stream(StreamObserver<byte[]> out) {
+        int[] rank = {-1};
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] message) {
+                var beat = Progress.Beat.decode(new String(message, StandardCharsets.UTF_8));
+                if (rank[0] < 0) {
+                    rank[0] = beat.getKey();
+                    open(rank[0], out);
+                }
+                beat(rank[0], beat.getValue());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (rank[0] >= 0) {
+                    broken(rank[0]);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (rank[0] < 0 || finish(rank[0])) {
+                    out.onCompleted();
+                }
+            }
+        };
     }
 
     /** The stream {@code rank} beats on (its first beat), where the coordinator stops it. */
@@ -84,7 +114,7 @@ final class Heartbeats {
     synchronized Optional<Lost> check() {
         long now = ticker.nanos();
         for (Map.Entry<Integer, Long> e : brokenNanos.entrySet()) {
-            if (now - e.getValue() > BROKEN_GRACE_NANOS) {
+            if (now - e.getValue() > BROKEN_GRACE_MILLIS * 1_000_000L) {
                 return Optional.of(new Lost(e.getKey(), where(e.getKey()),
                         "its connection to the coordinator closed before the run ended (the worker process died)"));
             }

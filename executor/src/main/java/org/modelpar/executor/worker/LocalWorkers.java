@@ -55,10 +55,13 @@ public final class LocalWorkers implements AutoCloseable {
                 int r = rank;
                 p.onExit().thenAccept(done -> {
                     int code = done.exitValue();
-                    if (code != 0 && !w.closing) {
-                        coordinator.fail(r, "step " + coordinator.currentStep(), "worker process " + done.pid() + " "
-                                + (code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code + lastLine(log))
-                                + " (its output: " + log + ")");
+                    if (code > 128 && !w.closing) {
+                        coordinator.fail(r, "step " + coordinator.currentStep(), "worker process " + done.pid()
+                                + " was killed by signal " + (code - 128) + " (its output: " + log + ")");
+                    } else if (code != 0 && !w.closing) {
+                        // it reported its own failure before it exited, unless another rank's loss caused it
+                        coordinator.failAfterGrace(r, "step " + coordinator.currentStep(), "worker process " + done.pid()
+                                + " exited with code " + code + lastLine(log) + " (its output: " + log + ")");
                     }
                 });
             }

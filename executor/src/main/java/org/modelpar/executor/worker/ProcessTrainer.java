@@ -1,11 +1,15 @@
 package org.modelpar.executor.worker;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.train.Trainer;
+import org.modelpar.executor.transport.EventLoop;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -24,12 +28,14 @@ public final class ProcessTrainer {
      * Trains on this machine; this process is the coordinator and starts one worker process per device
      * with {@code workerCommand} (it finds the coordinator in its environment).
      *
-     * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint is unusable
+     * @throws org.modelpar.executor.train.CheckpointException when the resume checkpoint is unusable or already at
+     *                                                         {@code options.steps()} (before any process starts)
+     * @throws org.modelpar.executor.train.DivergedException   when a rank's loss of a step is NaN or infinite
      * @throws org.modelpar.executor.ExecutionException        when a worker fails or its process dies
      */
     public static TrainResult train(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
                                     List<String> workerCommand, Consumer<StepResult> onStep) {
-        return coordinate(graph, cluster, program, options, "127.0.0.1", 0, onStep, coordinator -> {
+        return coordinate(graph, cluster, program, options, "127.0.0.1", 0, onStep, (coordinator, loop) -> {
             LocalWorkers workers = LocalWorkers.start(workerCommand, program.programs().size(),
                     "127.0.0.1:" + coordinator.port(), coordinator);
             return new Workers(workers::close, workers::kill);
@@ -46,8 +52,8 @@ public final class ProcessTrainer {
     public static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
                                          Rendezvous rendezvous, String advertiseHost, Consumer<StepResult> onStep) {
         String bind = rendezvous.loopback() ? "127.0.0.1" : "0.0.0.0";
-        return coordinate(graph, cluster, program, options, bind, rendezvous.coordinatorPort(), onStep, coordinator -> {
-            Thread rank0 = new Thread(() -> Worker.run(rendezvous, advertiseHost), "modelpar-rank0");
+        return coordinate(graph, cluster, program, options, bind, rendezvous.coordinatorPort(), onStep, (coordinator, loop) -> {
+            Thread rank0 = new Thread(() -> Worker.run(rendezvous, advertiseHost, FaultHook.none(), loop), "modelpar-rank0");
             rank0.setDaemon(true);
             rank0.start();
             return new Workers(() -> join(rank0), () -> { });
@@ -60,12 +66,16 @@ public final class ProcessTrainer {
 
     private static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program,
                                           TrainOptions options, String host, int port, Consumer<StepResult> onStep,
-                                          java.util.function.Function<Coordinator, Workers> start) {
-        int first = options.resumeDir().map(d -> Checkpoint.readFor(d, graph.name(), program.plan()).stepsDone()).orElse(0);
+                                          BiFunction<Coordinator, EventLoop, Workers> start) {
+        int first = 0;
+        if (options.resumeDir().isPresent()) {
+            first = Checkpoint.readFor(options.resumeDir().get(), graph.name(), program.plan()).stepsDone();
+            Trainer.requireStepsLeft(options.resumeDir().get(), first, options.steps());
+        }
         WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options);
         List<String> devices = program.programs().stream().map(DeviceProgram::device).toList();
-        try (Coordinator coordinator = new Coordinator(host, port, job, devices, first)) {
-            Workers workers = start.apply(coordinator);
+        try (EventLoop loop = EventLoop.start(); Coordinator coordinator = new Coordinator(loop, host, port, job, devices, first)) {
+            Workers workers = start.apply(coordinator, loop);
             try {
                 TrainResult result = coordinator.await(onStep);
                 workers.close().run();

@@ -5,7 +5,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,7 +23,9 @@ import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.Trainer;
 import org.modelpar.executor.train.WarmUp;
+import org.modelpar.executor.transport.EventLoop;
 import org.modelpar.executor.transport.GrpcTransport;
+import org.modelpar.executor.transport.PeerLostException;
 import org.modelpar.executor.transport.Waits;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -57,15 +58,28 @@ public final class Worker {
 
     /** As {@link #run(Rendezvous, String)}, calling {@code hook} before every instruction (tests inject faults). */
     public static void run(Rendezvous rendezvous, String advertiseHost, FaultHook hook) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(rendezvous.coordinator(), InsecureChannelCredentials.create()).build();
+        try (EventLoop loop = EventLoop.start()) {
+            run(rendezvous, advertiseHost, hook, loop);
+        }
+    }
+
+    /**
+     * As {@link #run(Rendezvous, String, FaultHook)} on the process's event loop {@code loop}, which its transport and
+     * its channel to the coordinator run on (rank 0 of a launched job shares the coordinator's).
+     */
+    public static void run(Rendezvous rendezvous, String advertiseHost, FaultHook hook, EventLoop loop) {
+        // the channel's callbacks only complete futures and abort the transport: they run on the event loop
+        ManagedChannel channel = loop.channel(rendezvous.coordinator(), InsecureChannelCredentials.create()).directExecutor().build();
         try {
             WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
             try {
-                train(channel, rendezvous, advertiseHost, job, new Progress(hook));
+                train(channel, loop, rendezvous, advertiseHost, job, new Progress(hook));
             } catch (RuntimeException e) {
                 String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                call(channel, Coordinator.FAIL, (rendezvous.rank() + "\n" + where + "\n" + why).getBytes(StandardCharsets.UTF_8));
+                // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
+                call(channel, Coordinator.FAIL, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
+                        .getBytes(StandardCharsets.UTF_8));
                 throw e;
             }
         } finally {
@@ -73,7 +87,8 @@ public final class Worker {
         }
     }
 
-    private static void train(ManagedChannel channel, Rendezvous r, String advertiseHost, WorkerJob job, Progress progress) {
+    private static void train(ManagedChannel channel, EventLoop loop, Rendezvous r, String advertiseHost, WorkerJob job,
+                              Progress progress) {
         ComputationGraph graph = job.graph();
         PlacementPlan plan = job.plan();
         StepProgram program = Lowering.lower(graph, job.cluster(), plan);
@@ -85,7 +100,7 @@ public final class Worker {
         TrainOptions options = job.options(progress);
         int capacity = MailboxCapacities.of(program).get(device);
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
-        try (GrpcTransport transport = new GrpcTransport(bind, 0, Map.of(device, capacity),
+        try (GrpcTransport transport = new GrpcTransport(loop, bind, 0, Map.of(device, capacity),
                 Waits.timeout(options.executor().timeout().toNanos()))) {
             String[] addresses = new String(call(channel, Coordinator.JOIN, (r.rank() + "\n" + r.worldSize() + "\n"
                     + advertiseHost + ":" + transport.port()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8).split("\n");

@@ -2,6 +2,7 @@ package org.modelpar.executor.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,6 +24,9 @@ import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.train.Checkpoint;
+import org.modelpar.executor.train.CheckpointException;
+import org.modelpar.executor.train.DivergedException;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
@@ -45,7 +49,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
  * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash (also from the parts of
- * ZeRO stage 3); a caller that takes longer between two steps than the heartbeat bound (a calibration) loses no rank.
+ * ZeRO stage 3); a caller that takes longer between two steps than the heartbeat bound (a calibration) loses no rank; a
+ * checkpoint with no steps left and a NaN loss stop the run as they stop threads.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ProcessTrainerTest {
@@ -105,6 +110,11 @@ class ProcessTrainerTest {
         assertThat(processes.parameterSha256()).isEqualTo(threads.parameterSha256());
     }
 
+    /**
+     * Rank 1 is killed with SIGKILL after step 1, while it is in step 2 (its fault hook holds it at step 2's first
+     * instruction, so that neither it nor the coordinator can have finished step 2 when the kill comes, however the
+     * machine's load schedules the processes: the checkpoint is the one after step 1).
+     */
     @Test
     void killedWorkerStopsTheRunNamingItsRankAndResumeIsExact(@TempDir Path dir) {
         String uninterrupted = Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256();
@@ -115,8 +125,9 @@ class ProcessTrainerTest {
                 killedAt[0] = System.nanoTime();
             }
         };
+        List<String> holdsRank1InStep2 = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of("hang=1:2:0"));
         assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, program, options(Optional.of(dir), Optional.empty()),
-                command, killRank1AfterStep1))
+                holdsRank1InStep2, killRank1AfterStep1))
                 .isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("device cpu1 (rank 1 at 127.0.0.1:")
                 .hasMessageContaining("was killed by signal 9")
@@ -148,6 +159,36 @@ class ProcessTrainerTest {
         TrainResult resumed = ProcessTrainer.train(graph, cluster, zero, options(Optional.of(dir), Optional.of(dir)), command, r -> { });
         assertThat(resumed.firstStep()).isEqualTo(2);
         assertThat(resumed.parameterSha256()).isEqualTo(uninterrupted);
+    }
+
+    /** A checkpoint whose steps are all done is refused as threads refuse it, before any worker process starts. */
+    @Test
+    void resumingACheckpointWithNoStepsLeftIsRefusedBeforeStarting(@TempDir Path dir) {
+        Trainer.train(graph, program, options(Optional.of(dir), Optional.empty()), r -> { });
+        String threads = catchThrowableOfType(CheckpointException.class,
+                () -> Trainer.train(graph, program, options(Optional.empty(), Optional.of(dir)), r -> { })).getMessage();
+        assertThat(threads).isEqualTo(dir.resolve(Checkpoint.FILE) + ": the checkpoint is at step 4, so a run ending at step 4 has"
+                + " nothing to train; ask for more than 4 steps");
+        List<String> noWorker = List.of("/nonexistent/modelpar-worker");
+        assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.of(dir)), noWorker,
+                r -> { })).isInstanceOf(CheckpointException.class).hasMessage(threads);
+    }
+
+    /** A NaN loss stops worker processes at the step where threads stop, naming the rank whose share it is. */
+    @Test
+    void aNonFiniteLossStopsTheRunNamingTheRankAndStep() {
+        PlacementPlan sgd = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.SGD);
+        StepProgram diverging = Lowering.lower(graph, cluster, sgd);
+        TrainOptions hugeRate = new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e38), 9, Optional.empty(), Optional.empty());
+        String threads = catchThrowableOfType(DivergedException.class, () -> Trainer.train(graph, diverging, hugeRate, r -> { }))
+                .getMessage();
+        assertThat(threads).startsWith("training diverged: the loss of step ").contains(" at learning rate 1.0E38");
+        List<Integer> steps = new ArrayList<>();
+        assertThatThrownBy(() -> ProcessTrainer.train(graph, cluster, diverging, hugeRate, command, r -> steps.add(r.step())))
+                .isInstanceOf(DivergedException.class)
+                .hasMessage(threads.replace(" at learning rate", " on rank 1 (cpu1) at learning rate"));
+        int step = Integer.parseInt(threads.replaceAll(".* step (\\d+) is .*", "$1"));
+        assertThat(steps).as("steps reported before the diverged one").hasSize(step);
     }
 
     @Test
@@ -220,8 +261,9 @@ class ProcessTrainerTest {
         return new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e-2).withTimeout(timeout), 9, checkpoint, resume);
     }
 
+    /** The run's receive timeout is the executor's default (60 s): fresh worker JVMs start slowly on a loaded machine. */
     private TrainOptions options(Optional<Path> checkpoint, Optional<Path> resume) {
-        return new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e-2).withTimeout(Duration.ofSeconds(30)), 9, checkpoint, resume);
+        return new TrainOptions(STEPS, ExecutorOptions.defaults(3, 1e-2), 9, checkpoint, resume);
     }
 
     /** The rank in a child's environment (Linux /proc), or -1. */

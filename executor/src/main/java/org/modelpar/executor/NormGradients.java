@@ -33,7 +33,7 @@ final class NormGradients {
         this.byStage = Map.copyOf(byStage);
     }
 
-    /** The layer norms' gradients of the device's {@code chunks} (stage to its model) that {@code tp} sums once per step. */
+    /** The layer norms' gradients of the device's {@code chunks} (by stage) that {@code tp} sums once per step. */
     static NormGradients of(TensorParallel tp, Boundary boundary, Map<Integer, DeviceWorker.Chunk> chunks) {
         Map<Integer, List<String>> byStage = new TreeMap<>();
         chunks.forEach((stage, chunk) -> {
@@ -52,9 +52,9 @@ final class NormGradients {
     }
 
     /**
-     * Sums {@code stage}'s layer norms' gradients over the tensor group, in place. Under ZeRO stage 2 each is expanded
-     * to its whole gradient (this replica's part of the data-parallel sum, zeros elsewhere: the group's members hold the
-     * same part) and collapsed back, as a tied weight's all-reduce does.
+     * Sums {@code stage}'s layer norms' gradients over the tensor group, in place. Under ZeRO stage 2 each is
+     * expanded to its whole gradient (this replica's part of the data-parallel sum, zeros elsewhere: the group's
+     * members hold the same part) and collapsed back, as a tied weight's all-reduce does.
      */
     void reduce(int stage, DeviceState state) {
         List<String> names = byStage.getOrDefault(stage, List.of());

@@ -119,11 +119,11 @@ public final class TensorSplit {
      * 2022, section 4.2.2): the embedding reduce-scatters its output and all-gathers its output gradient; a
      * column-parallel linear all-gathers its input, and in backward reduce-scatters the input gradient and gathers the
      * input again for its weight gradient; a row-parallel linear reduce-scatters its output, and in backward gathers
-     * the output gradient once, for both its input and its weight gradient (as Megatron-LM's row-parallel linear does); {@code logits} gathers its input and then
-     * the logit columns, and in backward reduce-scatters the input gradient and gathers the input for the weight's. A
-     * layer norm runs none in a pass: its parameter gradients are summed over the group once per step
-     * ({@link #sequenceParallelNorm}). Every other op runs none; in a graph without attention each of
-     * {@link #collectives} is two passes.
+     * the output gradient once, for both its input and its weight gradient (as Megatron-LM's row-parallel linear
+     * does); {@code logits} gathers its input and then the logit columns, and in backward reduce-scatters the input
+     * gradient and gathers the input for the weight's. A layer norm runs none in a pass: its parameter gradients are
+     * summed over the group once per step ({@link #sequenceParallelNorm}). Every other op runs none; in a graph without
+     * attention each of {@link #collectives} is two passes.
      */
     public List<Long> sequenceParallelPasses(OpNode op, boolean backward) {
         if (!transformer()) {

@@ -20,7 +20,8 @@ interface CollectiveClock {
     /**
      * Where a worker's instructions are recorded: a compute followed by its pass's {@link TensorCollective} ends where
      * the collectives it ran began, and the {@code TensorCollective} (which runs nothing) covers them, so measured
-     * tensor-parallel communication has its own spans, as the simulator's has. Every other instruction as it ran.
+     * tensor-parallel communication has its own spans, as the simulator's has. Every other instruction as it ran (the
+     * step-end {@code TensorCollective} too: it runs its all-reduce itself).
      */
     final class Spans {
         private final CollectiveClock clock;
@@ -48,7 +49,7 @@ interface CollectiveClock {
 
         /** Whether {@code in} records communication that ran inside the compute before it. */
         private static boolean inside(Instruction in) {
-            return in instanceof TensorCollective || in instanceof ExpertAllToAll;
+            return in instanceof TensorCollective tc && !tc.atStepEnd() || in instanceof ExpertAllToAll;
         }
     }
 }

@@ -53,12 +53,15 @@ final class DeviceWorker implements AutoCloseable {
     private final OptimizerStep firstOptimizerStep;
     private final OptimizerStep lastOptimizerStep;
     private final DeviceThreads threads;
+    private final NormGradients norms;
     private int step;
     private boolean overflow;
 
     DeviceWorker(DeviceProgram program, Map<Integer, Chunk> chunks, CollectiveClock tensorClock, Boundary boundary,
-                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType, MessageScatter scatter) {
+                 DeviceState state, RunContext run, int microBatchSize, int replicas, DataType dataType, MessageScatter scatter,
+                 NormGradients norms) {
         this.program = program;
+        this.norms = norms;
         this.tensorSpans = new CollectiveClock.Spans(tensorClock);
         this.state = state;
         this.run = run;
@@ -176,6 +179,9 @@ final class DeviceWorker implements AutoCloseable {
                     .gather(step, index, g);
         } else if (in instanceof AllGather g) {
             sync.gatherParameters(step, g);
+        } else if (in instanceof TensorCollective tc && tc.atStepEnd()) {
+            sync.awaitOverlapped(); // the layer norms' gradients are read: their data-parallel buckets are done
+            norms.reduce(tc.stage(), state);
         } else if (in instanceof TensorCollective || in instanceof ExpertAllToAll) {
             // nothing to run: the tensor-parallel collectives or expert exchanges ran in the compute before it, recorded here
         } else if (in instanceof ExpertAllReduce x) {

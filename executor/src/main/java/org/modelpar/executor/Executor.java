@@ -60,6 +60,7 @@ public final class Executor implements AutoCloseable {
                 program.programs().stream().map(DeviceProgram::device).toList());
         Map<String, Map<Integer, DeviceWorker.Chunk>> chunks = new LinkedHashMap<>();
         Map<String, CollectiveClock> clocks = new LinkedHashMap<>();
+        Map<String, NormGradients> norms = new LinkedHashMap<>();
         for (DeviceProgram p : program.programs()) {
             TensorRing ring = TensorRing.of(plan, p, run);
             ExpertExchange experts = ExpertExchange.of(plan, p, run);
@@ -73,6 +74,7 @@ public final class Executor implements AutoCloseable {
                 mine.put(s, new DeviceWorker.Chunk(model, plan.stages().get(s).recomputation()));
             }
             chunks.put(p.device(), mine);
+            norms.put(p.device(), NormGradients.of(tp, boundary, mine));
         }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         chunks.forEach((d, m) -> specs.put(d, ParameterLayout.union(m.values().stream().map(DeviceWorker.Chunk::model).toList())));
@@ -99,7 +101,8 @@ public final class Executor implements AutoCloseable {
             }));
             states.put(p.device(), state);
             workers.add(new DeviceWorker(p, chunks.get(p.device()), clocks.get(p.device()), boundary, state, run, plan.microBatchSize(),
-                    plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank())));
+                    plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank()),
+                    norms.get(p.device())));
         }
     }
 

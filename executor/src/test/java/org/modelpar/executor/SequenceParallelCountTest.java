@@ -27,12 +27,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * With sequence parallelism the lowering's {@code TensorCollective}s count ring passes (a reduce-scatter or an
- * all-gather each, a layer norm's all-reduce two), and the executor runs exactly as many in each pass: on tensor degree
- * 2 every pass is one ring step, so one message a member sends. The 2-layer gpt on one stage of 2 ranks, 2
- * micro-batches, GPipe: forward the embedding's reduce-scatter, per layer the two column-parallel gathers and the two
- * row-parallel reduce-scatters, and the logits' two gathers (11); backward per layer 2 x 2 of the column-parallel and 2
- * x 2 of the row-parallel linears and 2 x 4 of the two layer norms (two all-reduces each), the final layer norm's 4,
- * the logits' 2 and the embedding's gathered output gradient (39).
+ * all-gather each, an all-reduce two), and the executor runs exactly as many in each pass: on tensor degree 2 every
+ * pass is one ring step, so one message a member sends. The 2-layer gpt on one stage of 2 ranks, 2 micro-batches,
+ * GPipe, as Megatron-LM runs it (Korthikanti et al. 2022, section 4.2.2): forward the embedding's reduce-scatter, per
+ * layer the two column-parallel linears' gathers of their input and the two row-parallel linears' reduce-scatters of
+ * their output (4), and the logits' two gathers: 1 + 2 x 4 + 2 = 11; backward per layer each column-parallel linear's
+ * reduce-scatter of its input gradient and re-gather of its input (2 x 2) and each row-parallel linear's one gather of
+ * its output gradient, read by both its input and its weight gradient (2 x 1), the logits' 2 and the embedding's
+ * gathered output gradient: 2 x 6 + 2 + 1 = 15 (39 when the row-parallel linears gathered twice and the 5 layer norms
+ * all-reduced their 2 gradients in every backward, 4 + 20 more); at the step end, once, the 5 layer norms' 10
+ * gradients in one flattened all-reduce: 2.
  */
 class SequenceParallelCountTest {
     @Test
@@ -61,16 +65,19 @@ class SequenceParallelCountTest {
             List<Integer> lowered = new ArrayList<>();
             for (Span span : timeline.spansOf(device)) {
                 if (span.instruction() instanceof TensorCollective tc) {
-                    // the span lasts one microsecond per collective call (two clock readings each)
-                    long callsInPass = Math.round((span.endSeconds() - span.startSeconds()) * 1e6);
+                    // a pass's span lasts one microsecond per collective call (two clock readings each); the step end's
+                    // is as it ran, its one call
+                    long callsInPass = tc.atStepEnd() ? 1 : Math.round((span.endSeconds() - span.startSeconds()) * 1e6);
                     executed.add(calls.subList(next, next + (int) callsInPass).stream().mapToInt(Integer::intValue).sum());
                     next += (int) callsInPass;
-                    lowered.add(tc.collectives());
-                    assertThat(tc.kind()).isEqualTo(TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER);
+                    lowered.add(tc.collectives() * tc.ringPasses());
+                    assertThat(tc.kind()).isEqualTo(tc.atStepEnd() ? TensorCollective.Kind.ALL_REDUCE
+                            : TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER);
                 }
             }
             assertThat(next).as("every call of %s in a pass", device).isEqualTo(calls.size());
-            assertThat(lowered).as("the lowering's passes on %s (F mb0, F mb1, B mb0, B mb1)", device).containsExactly(11, 11, 39, 39);
+            assertThat(lowered).as("the lowering's passes on %s (F mb0, F mb1, B mb0, B mb1, step end)", device)
+                    .containsExactly(11, 11, 15, 15, 2);
             assertThat(executed).as("the executor's passes on %s", device).isEqualTo(lowered);
         }
     }

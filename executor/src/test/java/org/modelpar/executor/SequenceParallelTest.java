@@ -48,6 +48,23 @@ class SequenceParallelTest {
     }
 
     /**
+     * The layer norms' gradients, accumulated over the step's 2 micro-batches and summed over the tensor group once per
+     * step after the data-parallel reduction (Megatron-LM's finalize-model-grads), with 2 replicas: reduced overlapped
+     * with the last backward, reduce-scattered by ZeRO stage 1, and by stage 2 unit by unit (each replica's part of a
+     * layer norm's gradient expanded to the whole and collapsed back).
+     */
+    @ParameterizedTest(name = "sequence parallel on tensor 2 x 2 replicas, overlap {0}, ZeRO stage {1}")
+    @CsvSource({"true, 0", "false, 1", "true, 2"})
+    void sumsTheLayerNormsGradientsOncePerStep(boolean overlap, int zeroStage) {
+        ComputationGraph graph = EquivalenceTest.graph("gpt");
+        PlacementPlan plain = Plans.tensorParallel(graph, 1, 2, 2, Schedule.ONE_F_ONE_B);
+        PlacementPlan plan = plain.withOptions(plain.options().withSequenceParallel(true).withOverlapGradientReduce(overlap)
+                .withZeroStage(zeroStage));
+        Map<String, INDArray> split = EquivalenceTest.train(graph, plan, ExecutorOptions.defaults(5, 0.05), STEPS);
+        assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), split)).isLessThanOrEqualTo(1e-5);
+    }
+
+    /**
      * Scatter/gather cuts what every rank holds whole (the residual stream between the test's stages) into every
      * sample's rank-th part of the sequence, and sends a column-parallel output whole.
      */

@@ -45,17 +45,17 @@ class PlanDimensionsTest {
     }
 
     /**
-     * Free degrees, 40% of each GPU usable: the winner (tensor degree above 1) runs overlapped gradient reduction and
-     * not sequence parallelism, whose backward gathers each column-parallel linear's input again and each
-     * row-parallel one's output gradient twice as the executor does; the same placement with it was simulated and is
-     * slower, and the explanation says by how much.
+     * Free degrees, 40% of each GPU usable: the winner (tensor degree above 1) runs overlapped gradient reduction;
+     * whether it runs sequence parallelism (priced as Megatron-LM runs it: one gather of a row-parallel linear's output
+     * gradient, the layer norms' gradients all-reduced once per step) is a near tie on this cluster (within 0.1% of the
+     * step either way when this was written), so the test does not fix it: the same placement the other way was
+     * simulated, and the explanation says what it costs.
      */
     @Test
     void sequenceParallelismAndOverlapAreSearchedAndExplained() {
         PlanResult r = new Planner().plan(GRAPH, CLUSTER, PlanRequest.of(64).withMemoryMargin(0.6));
         PlanOptions options = r.best().plan().options();
         assertThat(r.best().plan().tensorParallel()).isGreaterThan(1);
-        assertThat(options.sequenceParallel()).isFalse();
         assertThat(options.overlapGradientReduce()).isTrue();
         String decided = r.best().explanation().lines().stream().filter(l -> l.startsWith("decided by: ")).findFirst().orElseThrow();
         assertThat(decided).contains("changing one dimension alone costs:").containsPattern("sequence parallelism \\d+\\.\\d%");

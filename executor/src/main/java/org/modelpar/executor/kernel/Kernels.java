@@ -43,7 +43,7 @@ public final class Kernels {
             case "linear" -> Linear.of(op, attr(op, "in"), attr(op, "out"), tp);
             case "relu" -> new Relu();
             case "gelu" -> new Gelu();
-            case "layernorm" -> new LayerNorm(op.id(), attr(op, "hidden"), tp);
+            case "layernorm" -> new LayerNorm(op.id(), attr(op, "hidden"));
             case "attention-scores" -> new AttentionScores(heads(op, tp), attr(op, "seq"), attr(op, "headDim"));
             case "softmax" -> new CausalSoftmax(heads(op, tp), attr(op, "seq"));
             case "attention-context" -> new AttentionContext(heads(op, tp), attr(op, "seq"), attr(op, "headDim"));

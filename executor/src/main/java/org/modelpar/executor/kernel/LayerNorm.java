@@ -3,25 +3,23 @@ package org.modelpar.executor.kernel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.modelpar.executor.kernel.ParameterSpec.Init;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Layer normalisation over the last dimension (Ba, Kiros and Hinton, 2016), eps = 1e-5. With sequence parallelism
- * each rank normalises its part of the sequence, and the gradients of gamma and beta, sums over its rows only, are
- * summed over the group (as Megatron-LM all-reduces the sequence-parallel layer norms' gradients).
+ * each rank normalises its part of the sequence, and the gradients of gamma and beta are sums over its rows only: the
+ * device sums them over the group once per step, before the optimizer step, as Megatron-LM all-reduces the
+ * sequence-parallel layer norms' gradients ({@link TensorParallel#sumsGradientsAtStepEnd}).
  */
 final class LayerNorm implements SplitBackward {
     private static final double EPS = 1e-5;
     private final String gamma;
     private final String beta;
     private final List<ParameterSpec> params;
-    private final Optional<TensorGroup> sequenceGroup;
 
-    LayerNorm(String opId, long hidden, TensorParallel tp) {
-        this.sequenceGroup = tp.sequence().map(s -> tp.group());
+    LayerNorm(String opId, long hidden) {
         this.gamma = opId + ".gamma";
         this.beta = opId + ".beta";
         this.params = List.of(new ParameterSpec(gamma, new long[] {1, hidden}, Init.ONES, 0),
@@ -59,10 +57,6 @@ final class LayerNorm implements SplitBackward {
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
         INDArray dGamma = g.mul(saved.get(0)).sum(true, 0);
         INDArray dBeta = g.sum(true, 0);
-        sequenceGroup.ifPresent(group -> {
-            group.allReduce(dGamma);
-            group.allReduce(dBeta);
-        });
         return Map.of(gamma, dGamma, beta, dBeta);
     }
 }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward before adding the whole b. With sequence parallelism (Korthikanti et al. 2022, section 4.2.2) a
  * column-parallel rank all-gathers its input along the sequence (and again for its weight gradient, keeping only
  * its part) and reduce-scatters its input gradient; a row-parallel rank reduce-scatters its output along the
- * sequence and all-gathers its output gradient.
+ * sequence and all-gathers its output gradient once for both its input and its weight gradient.
  */
 final class Linear implements SplitBackward {
     /** How the layer is split over a tensor-parallel group. */
@@ -75,21 +75,45 @@ final class Linear implements SplitBackward {
         return new Forward(y.addiRowVector(p.get(bias)), List.of(in));
     }
 
-    /** {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f; reduce-scattered with sequence parallelism). */
+    /**
+     * The whole backward: a row-parallel rank's output gradient is gathered once and read by both parts, as
+     * Megatron-LM's row-parallel linear does (Korthikanti et al. 2022, section 4.2.2).
+     */
+    @Override
+    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        INDArray dy = outputGradient(g);
+        return new Backward(inputGradientsOf(dy, p), weightGradientsOf(dy, saved));
+    }
+
+    /**
+     * {@code dX = dY W^T}, summed over the group when column-parallel (Megatron's f; reduce-scattered with sequence
+     * parallelism).
+     */
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dx = outputGradient(g).mmul(p.get(weight).transpose());
+        return inputGradientsOf(outputGradient(g), p);
+    }
+
+    /**
+     * {@code dW = X^T dY}, {@code db = sum of dY's rows}. Run apart from {@link #inputGradients} (ZB-H1's W pass), a
+     * row-parallel rank gathers its output gradient again.
+     */
+    @Override
+    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        return weightGradientsOf(outputGradient(g), saved);
+    }
+
+    private List<INDArray> inputGradientsOf(INDArray dy, Map<String, INDArray> p) {
+        INDArray dx = dy.mmul(p.get(weight).transpose());
         if (split == Split.COLUMN) {
             dx = sequence.isPresent() ? sequence.get().reduceScatter(dx) : allReduced(dx);
         }
         return Arrays.asList(dx);
     }
 
-    /** {@code dW = X^T dY}, {@code db = sum of dY's rows}. */
-    @Override
-    public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+    /** From the whole sequence's output gradient {@code dy}; a column-parallel rank re-gathers its input. */
+    private Map<String, INDArray> weightGradientsOf(INDArray dy, List<INDArray> saved) {
         INDArray x = split == Split.COLUMN && sequence.isPresent() ? sequence.get().gather(saved.get(0)) : saved.get(0);
-        INDArray dy = outputGradient(g);
         return Map.of(weight, x.transpose().mmul(dy), bias, dy.sum(true, 0));
     }
 

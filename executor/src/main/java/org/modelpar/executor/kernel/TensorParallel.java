@@ -96,6 +96,14 @@ public final class TensorParallel {
         return sequence;
     }
 
+    /**
+     * Whether the op's parameter gradients are summed over the group once per step rather than in its backward: with
+     * sequence parallelism, a layer norm's ({@link TensorSplit#sequenceParallelNorm}, Megatron-LM's finalize-model-grads).
+     */
+    public boolean sumsGradientsAtStepEnd(OpNode op) {
+        return sequence.isPresent() && split.sequenceParallelNorm(op);
+    }
+
     /** The device's group. */
     public TensorGroup group() {
         return group;

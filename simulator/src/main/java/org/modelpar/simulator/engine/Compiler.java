@@ -199,7 +199,7 @@ final class Compiler {
                     openStart++;
                 }
             }
-            if (ins instanceof TensorCollective || ins instanceof ExpertAllToAll) {
+            if (ins instanceof TensorCollective tc && !tc.atStepEnd() || ins instanceof ExpertAllToAll) {
                 pass[passCount++] = g;
             }
             if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {

@@ -119,11 +119,11 @@ public final class TensorSplit {
      * 2022, section 4.2.2): the embedding reduce-scatters its output and all-gathers its output gradient; a
      * column-parallel linear all-gathers its input, and in backward reduce-scatters the input gradient and gathers the
      * input again for its weight gradient; a row-parallel linear reduce-scatters its output, and in backward gathers
-     * the output gradient for its input and again for its weight gradient; {@code logits} gathers its input and then
-     * the logit columns, and in backward reduce-scatters the input gradient and gathers the input for the weight's; a
-     * layer norm with parameters all-reduces its two parameter gradients (two passes each; their bytes, which do not
-     * grow with the samples, are counted per sample like the rest). Every other op runs none; in a graph
-     * without attention each of {@link #collectives} is two passes.
+     * the output gradient once, for both its input and its weight gradient (as Megatron-LM's row-parallel linear
+     * does); {@code logits} gathers its input and then the logit columns, and in backward reduce-scatters the input
+     * gradient and gathers the input for the weight's. A layer norm runs none in a pass: its parameter gradients are
+     * summed over the group once per step ({@link #sequenceParallelNorm}). Every other op runs none; in a graph without
+     * attention each of {@link #collectives} is two passes.
      */
     public List<Long> sequenceParallelPasses(OpNode op, boolean backward) {
         if (!transformer()) {
@@ -134,13 +134,21 @@ public final class TensorSplit {
         return switch (op.kind()) {
             case "embedding" -> List.of(out);
             case "logits" -> backward ? List.of(in, in) : List.of(in, out);
-            case "layernorm" -> backward && op.parameterBytes() > 0 ? List.of(op.parameterBytes() / 2, op.parameterBytes() / 2,
-                    op.parameterBytes() / 2, op.parameterBytes() / 2) : List.of();
             case "linear" -> !inTransformerLayer(op) ? List.of()
-                    : feedsResidual(op) ? (backward ? List.of(out, out) : List.of(out))
+                    : feedsResidual(op) ? List.of(out)
                     : (backward ? List.of(in, in) : List.of(in));
             default -> List.of();
         };
+    }
+
+    /**
+     * Whether, with sequence parallelism, the op is a layer norm whose parameter gradients (sums over one rank's part of
+     * the sequence) are all-reduced over the tensor group once per step, after the step's last backward and before the
+     * optimizer, all of a stage's in one flattened all-reduce: Megatron-LM's finalize-model-grads
+     * ({@code _allreduce_layernorm_grads}; Korthikanti et al. 2022, section 4.2.2). Only in a transformer graph.
+     */
+    public boolean sequenceParallelNorm(OpNode op) {
+        return transformer() && op.kind().equals("layernorm") && op.parameterBytes() > 0;
     }
 
     /**

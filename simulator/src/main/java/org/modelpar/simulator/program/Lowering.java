@@ -45,7 +45,9 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       backward or weight-gradient {@link Compute} instead, starts with it and gates only the
  *       {@link OptimizerStep}), then for each
  *       weight tied across stages that the stage holds ({@link TiedWeight}) an {@link AllReduce} of its gradient over the devices of those stages with the same tensor rank, in
- *       stage then replica order, then {@link OptimizerStep}; a device group with several stages does each of
+ *       stage then replica order, then with sequence parallelism the step-end {@link TensorCollective} of each stage
+ *       with layer norms (the all-reduce of their gradients over the replica's t devices, once per step:
+ *       {@link TensorCollective#stepEnd}), then {@link OptimizerStep}; a device group with several stages does each of
  *       these for all its stages in stage order before the next. With ZeRO stage 1 the gradient all-reduce
  *       is a {@link ReduceScatter}; with stage 2 each unit's gradients are reduce-scattered after every backward;
  *       with both the parameters are all-gathered ({@link AllGather}) after the optimizer step; with stage 3 every
@@ -214,6 +216,12 @@ public final class Lowering {
                     long bytes = layout.parameterShare(w) * gradientBytes;
                     program.add(new AllReduce(w.ownerStage(), rankGroup(plan, w.stages(), rank), bytes, w.op()));
                 }
+            }
+        }
+        for (int stage : chunks) {
+            long norms = layout.sequenceParallelNormParameters(stage);
+            if (norms > 0) {
+                program.add(TensorCollective.stepEnd(stage, tensorGroup, norms * gradientBytes));
             }
         }
         for (int stage : chunks) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Boundary;
@@ -40,8 +39,7 @@ final class NormGradients {
             List<String> names = new ArrayList<>();
             for (OpNode op : boundary.ops(stage)) {
                 if (tp.sumsGradientsAtStepEnd(op)) {
-                    chunk.model().parameters().stream().map(ParameterSpec::name).filter(n -> n.startsWith(op.id() + "."))
-                            .forEach(names::add);
+                    names.addAll(chunk.model().parametersOf(op.id()));
                 }
             }
             if (!names.isEmpty()) {

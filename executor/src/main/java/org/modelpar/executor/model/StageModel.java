@@ -86,6 +86,12 @@ public final class StageModel {
         return splitExpertParameters;
     }
 
+    /** The names of the parameters op {@code opId} of this stage reads (its kernel's), none for an op not here. */
+    public List<String> parametersOf(String opId) {
+        Kernel k = kernels.get(opId);
+        return k == null ? List.of() : k.parameters().stream().map(ParameterSpec::name).toList();
+    }
+
     /** Parameters read by this stage's ops (a tied parameter once). */
     public List<ParameterSpec> parameters() {
         return List.copyOf(parameters.values());

@@ -3,7 +3,6 @@ package org.modelpar.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.Transport;
-import org.modelpar.executor.transport.Waits;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -35,7 +33,6 @@ import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.DeviceProgram;
 import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.StepProgram;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The bytes a step's expert exchanges move (summed over every device's sends) equal what the lowering's
@@ -75,7 +72,8 @@ class ExpertTrafficTest {
                 }
             }
         }
-        CountingTransport transport = new CountingTransport(new InProcessTransport(MailboxCapacities.of(program)));
+        ExpertTraffic traffic = new ExpertTraffic();
+        Transport transport = new ObservedTransport(new InProcessTransport(MailboxCapacities.of(program)), traffic);
         try (Executor ex = Executor.create(GRAPH, program, ExecutorOptions.defaults(5, 0.05), devices, transport)) {
             ex.step(SyntheticTask.forGraph(GRAPH, 11).batch(0, plan.globalBatchSize()));
         } finally {
@@ -83,7 +81,7 @@ class ExpertTrafficTest {
         }
         int passes = recompute == Recompute.FULL ? 3 : 2;
         long byHand = (long) passes * 2 * (expertDegree - 1) * 4 / expertDegree * SLOT_BYTES * 4 * plan.globalBatchSize();
-        assertThat(transport.expertBytes()).isEqualTo(priced).isEqualTo(byHand);
+        assertThat(traffic.expertBytes()).isEqualTo(priced).isEqualTo(byHand);
     }
 
     /**
@@ -98,7 +96,8 @@ class ExpertTrafficTest {
         PlacementPlan plan = base.withOptions(base.options().withExpertParallel(expertDegree));
         StepProgram program = Plans.lower(GRAPH, plan);
         Set<String> devices = new HashSet<>(program.programs().stream().map(DeviceProgram::device).toList());
-        CountingTransport transport = new CountingTransport(new InProcessTransport(MailboxCapacities.of(program)));
+        ExpertTraffic traffic = new ExpertTraffic();
+        Transport transport = new ObservedTransport(new InProcessTransport(MailboxCapacities.of(program)), traffic);
         try (Executor ex = Executor.create(GRAPH, program, ExecutorOptions.defaults(5, 0.05), devices, transport)) {
             ex.step(SyntheticTask.forGraph(GRAPH, 11).batch(0, plan.globalBatchSize()));
         } finally {
@@ -106,7 +105,7 @@ class ExpertTrafficTest {
         }
         for (String device : devices) {
             Map<String, List<Event>> passes = new LinkedHashMap<>();
-            transport.events(device).forEach(e -> passes.computeIfAbsent(e.pass(), k -> new ArrayList<>()).add(e));
+            traffic.events(device).forEach(e -> passes.computeIfAbsent(e.pass(), k -> new ArrayList<>()).add(e));
             assertThat(passes).hasSize(2 * 4);
             passes.forEach((pass, events) -> {
                 String post = pass.startsWith("forward") ? "dispatch" : "gradient";
@@ -139,9 +138,8 @@ class ExpertTrafficTest {
         }
     }
 
-    /** In-process messages, counting the bytes of the expert exchanges' ({@link ExpertGroup#TAG_PREFIX}) and their order. */
-    private static final class CountingTransport implements Transport {
-        private final Transport inner;
+    /** What an {@link ObservedTransport} saw of the expert exchanges ({@link ExpertGroup#TAG_PREFIX}): bytes and order. */
+    private static final class ExpertTraffic implements ObservedTransport.Observer {
         private final AtomicLong expertBytes = new AtomicLong();
         private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
 
@@ -149,43 +147,27 @@ class ExpertTrafficTest {
             return events.getOrDefault(device, List.of());
         }
 
-        private void record(String device, boolean sent, String tag) {
-            if (tag.startsWith(ExpertGroup.TAG_PREFIX)) {
-                events.computeIfAbsent(device, d -> Collections.synchronizedList(new ArrayList<>())).add(Event.of(sent, tag));
-            }
-        }
-
-        CountingTransport(Transport inner) {
-            this.inner = inner;
-        }
-
         long expertBytes() {
             return expertBytes.get();
         }
 
         @Override
-        public void send(Message message, Waits waits) throws InterruptedException {
+        public void sent(Message message) {
             if (message.key().tag().startsWith(ExpertGroup.TAG_PREFIX)) {
                 message.tensors().values().forEach(t -> expertBytes.addAndGet(t.length() * t.dataType().width()));
             }
             record(message.key().from(), true, message.key().tag());
-            inner.send(message, waits);
         }
 
         @Override
-        public Message receive(Message.Key key, Waits waits) throws InterruptedException {
+        public void receiving(Message.Key key) {
             record(key.to(), false, key.tag());
-            return inner.receive(key, waits);
         }
 
-        @Override
-        public void release(Collection<INDArray> arrays) {
-            inner.release(arrays);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+        private void record(String device, boolean sent, String tag) {
+            if (tag.startsWith(ExpertGroup.TAG_PREFIX)) {
+                events.computeIfAbsent(device, d -> Collections.synchronizedList(new ArrayList<>())).add(Event.of(sent, tag));
+            }
         }
     }
 }

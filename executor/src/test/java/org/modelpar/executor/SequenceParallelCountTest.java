@@ -3,7 +3,6 @@ package org.modelpar.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.train.SyntheticTask;
-import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.Transport;
-import org.modelpar.executor.transport.Waits;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.PlacementPlan;
@@ -23,7 +20,6 @@ import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * With sequence parallelism the lowering's {@code TensorCollective}s count ring passes (a reduce-scatter or an
@@ -84,30 +80,11 @@ class SequenceParallelCountTest {
 
     /** {@code inner}, recording the tag of every tensor-parallel message by its sender. */
     private static Transport counting(Transport inner, Map<String, List<String>> sent) {
-        return new Transport() {
-            @Override
-            public void send(Message message, Waits waits) throws InterruptedException {
-                if (message.key().tag().startsWith("tp ")) {
-                    sent.computeIfAbsent(message.key().from(), k -> Collections.synchronizedList(new ArrayList<>()))
-                            .add(message.key().tag());
-                }
-                inner.send(message, waits);
+        return new ObservedTransport(inner, message -> {
+            if (message.key().tag().startsWith("tp ")) {
+                sent.computeIfAbsent(message.key().from(), k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(message.key().tag());
             }
-
-            @Override
-            public Message receive(Message.Key key, Waits waits) throws InterruptedException {
-                return inner.receive(key, waits);
-            }
-
-            @Override
-            public void release(Collection<INDArray> arrays) {
-                inner.release(arrays);
-            }
-
-            @Override
-            public void close() {
-                inner.close();
-            }
-        };
+        });
     }
 }

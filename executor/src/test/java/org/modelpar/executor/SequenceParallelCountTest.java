@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.train.SyntheticTask;
@@ -32,13 +33,27 @@ import org.modelpar.simulator.timeline.Timeline;
  * its output gradient, read by both its input and its weight gradient (2 x 1), the logits' 2 and the embedding's
  * gathered output gradient: 2 x 6 + 2 + 1 = 15 (39 when the row-parallel linears gathered twice and the 5 layer norms
  * all-reduced their 2 gradients in every backward, 4 + 20 more); at the step end, once, the 5 layer norms' 10
- * gradients in one flattened all-reduce: 2.
+ * gradients in one flattened all-reduce: 2. With ZB-H1's split backward the input part runs per layer the two
+ * column-parallel reduce-scatters and the two row-parallel gathers of the output gradient (4) and the logits' one:
+ * 2 x 4 + 1 = 9, and the weight part gathers again what the weight gradients read: per layer both column-parallel
+ * inputs and both row-parallel output gradients (4), the logits' input and the embedding's output gradient:
+ * 2 x 4 + 2 = 10 (one more per row-parallel linear than the whole backward).
  */
 class SequenceParallelCountTest {
     @Test
     void executorRunsTheRingPassesTheLoweringCounts() {
+        assertCounts(Schedule.GPIPE, List.of(11, 11, 15, 15, 2));
+    }
+
+    @Test
+    void aSplitBackwardRunsItsWeightPartsRegathersInItsWeightPass() {
+        assertCounts(Schedule.ZB_H1, List.of(11, 11, 9, 9, 10, 10, 2));
+    }
+
+    /** The lowering's and the executor's ring passes per pass of each device, {@code expected} sorted by pass and micro-batch. */
+    private static void assertCounts(Schedule schedule, List<Integer> expected) {
         ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
-        PlacementPlan plain = Plans.tensorParallel(graph, 1, 2, 1, Schedule.GPIPE);
+        PlacementPlan plain = Plans.tensorParallel(graph, 1, 2, 1, schedule);
         PlacementPlan plan = plain.withOptions(plain.options().withSequenceParallel(true));
         StepProgram program = Plans.lower(graph, plan);
         ThreadLocal<long[]> clock = ThreadLocal.withInitial(() -> new long[1]);
@@ -59,6 +74,7 @@ class SequenceParallelCountTest {
             int next = 0;
             List<Integer> executed = new ArrayList<>();
             List<Integer> lowered = new ArrayList<>();
+            Map<String, Integer> byPass = new TreeMap<>();
             for (Span span : timeline.spansOf(device)) {
                 if (span.instruction() instanceof TensorCollective tc) {
                     // a pass's span lasts one microsecond per collective call (two clock readings each); the step end's
@@ -67,13 +83,14 @@ class SequenceParallelCountTest {
                     executed.add(calls.subList(next, next + (int) callsInPass).stream().mapToInt(Integer::intValue).sum());
                     next += (int) callsInPass;
                     lowered.add(tc.collectives() * tc.ringPasses());
+                    byPass.put(tc.atStepEnd() ? "step end" : tc.direction().ordinal() + " mb" + tc.microBatch(), tc.collectives() * tc.ringPasses());
                     assertThat(tc.kind()).isEqualTo(tc.atStepEnd() ? TensorCollective.Kind.ALL_REDUCE
                             : TensorCollective.Kind.REDUCE_SCATTER_ALL_GATHER);
                 }
             }
             assertThat(next).as("every call of %s in a pass", device).isEqualTo(calls.size());
-            assertThat(lowered).as("the lowering's passes on %s (F mb0, F mb1, B mb0, B mb1, step end)", device)
-                    .containsExactly(11, 11, 15, 15, 2);
+            assertThat(byPass.values()).as("the lowering's passes on %s by pass and micro-batch (step end last)", device)
+                    .containsExactlyElementsOf(expected);
             assertThat(executed).as("the executor's passes on %s", device).isEqualTo(lowered);
         }
     }

@@ -3,6 +3,7 @@ package org.modelpar.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -159,5 +160,29 @@ class TensorCollectiveTest {
                     }));
         }
         assertThat(counts).isEqualTo(Map.of("F s0", 3, "B s0", 2, "F s1", 3, "B s1", 3));
+    }
+
+    /**
+     * With sequence parallelism a split backward (ZB-H1) runs its ring passes in two parts, as the executor's kernels
+     * do: the input part per layer two column-parallel reduce-scatters and two row-parallel output-gradient gathers,
+     * and the logits' reduce-scatter (2 x 4 + 1); the weight part gathers again both column-parallel inputs and both
+     * row-parallel output gradients per layer, the logits' input and the embedding's output gradient (2 x 4 + 2), where
+     * a whole backward runs 15 with no weight part. Every tensor is s h = 8 x 16 fp32 values per sample.
+     */
+    @Test
+    void aSplitBackwardRegathersWhatItsWeightPartReads() {
+        ComputationGraph g = org.modelpar.graph.zoo.ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+        List<String> ids = g.ops().stream().map(OpNode::id).toList();
+        ClusterSpec c = Fixtures.cluster(1, 2, new LinkProfile(C, 0), new LinkProfile(C, 0));
+        long sh = 8 * 16 * 4;
+        for (Schedule schedule : List.of(Schedule.ZB_H1, Schedule.ONE_F_ONE_B)) {
+            PlacementPlan plain = new PlacementPlan(g.name(), "", "test", "", Precision.FP32, OptimizerKind.SGD, 2, 1, 2, schedule, 2,
+                    List.of(new Stage(0, List.of("n0g0", "n0g1"), ids, false)));
+            PlacementPlan plan = plain.withOptions(plain.options().withSequenceParallel(true));
+            var stage = org.modelpar.simulator.plan.PlanValidator.validate(plan, g, c).stage(0);
+            boolean split = schedule.splitsBackward();
+            assertThat(stage.backwardCollectives()).as("%s", schedule).hasSize(split ? 9 : 15).containsOnly(sh);
+            assertThat(stage.weightPassCollectives()).as("%s", schedule).isEqualTo(Collections.nCopies(split ? 10 : 0, sh));
+        }
     }
 }

@@ -41,7 +41,8 @@ public final class StageCosts {
         double gatherIn = gathers ? gatherSeconds(layout, stage, sp.inputBytesPerSample(), cluster, cost, tensorGroup) : 0;
         double gatherOut = gathers ? gatherSeconds(layout, stage, sp.outputBytesPerSample(), cluster, cost, tensorGroup) : 0;
         double forwardTp = TensorTraffic.of(layout, stage, false).seconds(cost, cluster, tensorGroup) + gatherIn;
-        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup) + gatherOut;
+        double backwardTp = TensorTraffic.of(layout, stage, true).seconds(cost, cluster, tensorGroup)
+                + TensorTraffic.ofWeightPass(layout, stage).seconds(cost, cluster, tensorGroup) + gatherOut;
         return new StageTime(compute.forwardComputeSeconds(), compute.backwardComputeSeconds(), forwardTp, backwardTp,
                 forwardTp + backwardTp, compute.weightGradientSeconds());
     }

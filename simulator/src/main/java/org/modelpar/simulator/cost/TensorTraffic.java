@@ -35,7 +35,10 @@ public record TensorTraffic(int collectives, long bytes, int ringPasses) {
         this(collectives, bytes, 2);
     }
 
-    /** The collectives of a forward ({@code backward} false) or backward pass of {@code stage}. */
+    /**
+     * The collectives of a forward ({@code backward} false) or backward pass of {@code stage}; where the schedule splits
+     * the backward, of its input-gradient part.
+     */
     public static TensorTraffic of(PlanLayout layout, int stage, boolean backward) {
         if (layout.plan().tensorParallel() == 1) {
             return NONE;
@@ -44,6 +47,21 @@ public record TensorTraffic(int collectives, long bytes, int ringPasses) {
         List<Long> sizes = new ArrayList<>(backward ? sp.backwardCollectives() : sp.forwardCollectives());
         if (backward && layout.plan().stages().get(stage).recomputation() == Recompute.FULL) {
             sizes.addAll(sp.activations().recomputedAllReduces());
+        }
+        return of(layout, stage, sizes);
+    }
+
+    /**
+     * The collectives of the weight-gradient part of a split backward of {@code stage} (sequence parallelism's
+     * re-gathers, {@link org.modelpar.simulator.plan.TensorSplit#splitBackwardPasses}); {@link #NONE} otherwise.
+     */
+    public static TensorTraffic ofWeightPass(PlanLayout layout, int stage) {
+        return layout.plan().tensorParallel() == 1 ? NONE : of(layout, stage, layout.stage(stage).weightPassCollectives());
+    }
+
+    private static TensorTraffic of(PlanLayout layout, int stage, List<Long> sizes) {
+        if (sizes.isEmpty()) {
+            return NONE;
         }
         double scale = layout.samplesPerReplica(stage) * layout.plan().precision().computeBytes() / 4.0;
         long bytes = 0;

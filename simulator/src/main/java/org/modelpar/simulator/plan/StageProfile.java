@@ -20,7 +20,9 @@ import org.modelpar.graph.OpNode;
  * @param outputsTo                   bytes per sample sent to each later stage
  * @param forwardCollectives          per-sample sizes of the tensor-parallel collectives of one forward pass
  *                                    ({@link TensorSplit#collectives}, op by op)
- * @param backwardCollectives         the same of one backward pass
+ * @param backwardCollectives         the same of one backward pass, or of a split backward's input-gradient part
+ * @param weightPassCollectives       the same of a split backward's weight-gradient part (with sequence
+ *                                    parallelism, {@link TensorSplit#splitBackwardPasses}); empty otherwise
  * @param modelInputBytesPerSample    model inputs its source ops keep for backward: a {@code linear}
  *                                    without producer stashes its {@code in x tokens} input features, an
  *                                    {@code embedding} its {@code seq} token ids (as fp32 values, as the
@@ -38,7 +40,8 @@ import org.modelpar.graph.OpNode;
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            StageWorkspace workspace, long inputBytesPerSample,
                            SortedMap<Integer, Long> inputsFrom, SortedMap<Integer, Long> outputsTo,
-                           List<Long> forwardCollectives, List<Long> backwardCollectives, long modelInputBytesPerSample,
+                           List<Long> forwardCollectives, List<Long> backwardCollectives,
+                           List<Long> weightPassCollectives, long modelInputBytesPerSample,
                            long tiedCopyParameterCount, StageActivations activations, Set<String> replicatedWorkOps,
                            Set<String> rowParallelOps) {
     public StageProfile {
@@ -49,6 +52,7 @@ public record StageProfile(int index, List<OpNode> ops, long parameterBytes, lon
         outputsTo = Collections.unmodifiableSortedMap(new TreeMap<>(outputsTo));
         forwardCollectives = List.copyOf(forwardCollectives);
         backwardCollectives = List.copyOf(backwardCollectives);
+        weightPassCollectives = List.copyOf(weightPassCollectives);
     }
 
     /** Bytes per sample sent to later stages. */

@@ -142,6 +142,30 @@ public final class TensorSplit {
     }
 
     /**
+     * Per-sample fp32 bytes of each ring pass of the op's input-gradient part ({@code weightPass} false) or weight-gradient
+     * part (true) when a schedule splits the backward (ZB-H1's B and W) with sequence parallelism, as the executor's
+     * kernels run them: the input part reduce-scatters the input gradient of a column-parallel linear and of {@code
+     * logits}, and a row-parallel linear gathers its output gradient; the weight part gathers again what its weight
+     * gradient reads (a column-parallel linear's and the logits' input, a row-parallel linear's output gradient, which
+     * the input part has freed) and the embedding's output gradient (its backward is all weight gradient). So a split
+     * backward runs one ring pass more per row-parallel linear than {@link #sequenceParallelPasses}. In a graph without
+     * attention the input part runs all of the op's passes and the weight part none.
+     */
+    public List<Long> splitBackwardPasses(OpNode op, boolean weightPass) {
+        if (!transformer()) {
+            return weightPass ? List.of() : sequenceParallelPasses(op, true);
+        }
+        long in = inputBytes.getOrDefault(op.id(), 0L);
+        return switch (op.kind()) {
+            case "embedding" -> weightPass ? List.of(op.activationBytes()) : List.of();
+            case "logits" -> List.of(in);
+            case "linear" -> !inTransformerLayer(op) ? List.of()
+                    : List.of(feedsResidual(op) ? op.activationBytes() : in);
+            default -> List.of();
+        };
+    }
+
+    /**
      * Whether, with sequence parallelism, the op is a layer norm whose parameter gradients (sums over one rank's part of
      * the sequence) are all-reduced over the tensor group once per step, after the step's last backward and before the
      * optimizer, all of a stage's in one flattened all-reduce: Megatron-LM's finalize-model-grads

@@ -158,7 +158,8 @@ public final class Lowering {
         Map<Integer, ExpertTraffic[]> experts = new HashMap<>();
         for (int stage : chunks) {
             dataGroups.put(stage, rankGroup(plan, List.of(stage), rank));
-            traffic.put(stage, new TensorTraffic[] {TensorTraffic.of(layout, stage, false), TensorTraffic.of(layout, stage, true)});
+            traffic.put(stage, new TensorTraffic[] {TensorTraffic.of(layout, stage, false), TensorTraffic.of(layout, stage, true),
+                    TensorTraffic.ofWeightPass(layout, stage)});
             experts.put(stage, new ExpertTraffic[] {ExpertTraffic.of(layout, stage, false), ExpertTraffic.of(layout, stage, true)});
         }
         List<String> tensorGroup = List.copyOf(plan.stages().get(group).devices().subList(replica * t, (replica + 1) * t));
@@ -191,8 +192,9 @@ public final class Lowering {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
             ZeroCollectives.pass(layout, stage, units.get(stage), mb, direction, recompute, dataGroup, program);
+            tensorCollective(stage, mb, direction, traffic.get(stage)[direction.handsOnGradients() ? 1 : 2], tensorGroup, kind,
+                    program);
             if (direction.handsOnGradients()) {
-                tensorCollective(stage, mb, direction, traffic.get(stage)[1], tensorGroup, kind, program);
                 ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
             }
             if (direction.releasesStash()) {

@@ -39,7 +39,8 @@ import org.modelpar.simulator.program.StepProgram;
  * {@link ExpertAllToAll}s price: {@code (e-1)/e x bytes} through each member's links. By hand for moe-tiny (4 layers of 4
  * experts, capacity 20 slots of 64 floats per sample): a member sends its slots for the E(e-1)/e experts it does not
  * hold and, for each of its E/e experts, the outputs of the other e-1 members, {@code 2 (e-1)/e x E x 20 x 64 x 4} bytes
- * per sample and layer each pass, the lowering's {@code (e-1)/e x} the experts' token inputs and outputs.
+ * per sample and layer each pass, the lowering's {@code (e-1)/e x} the experts' token inputs and outputs; a split
+ * backward's weight part posts the output gradients once more ({@code (e-1)/e x E x 20 x 64 x 4}).
  */
 class ExpertTrafficTest {
     private static final ComputationGraph GRAPH = ModelZoo.build("moe-tiny");
@@ -51,7 +52,9 @@ class ExpertTrafficTest {
                 Arguments.of(2, 2, 2, 2, Schedule.ONE_F_ONE_B, Recompute.NONE),
                 Arguments.of(1, 4, 4, 4, Schedule.GPIPE, Recompute.NONE),
                 Arguments.of(1, 4, 4, 2, Schedule.GPIPE, Recompute.NONE),
-                Arguments.of(2, 2, 2, 2, Schedule.GPIPE, Recompute.FULL));
+                Arguments.of(2, 2, 2, 2, Schedule.GPIPE, Recompute.FULL),
+                Arguments.of(2, 2, 2, 2, Schedule.ZB_H1, Recompute.NONE),
+                Arguments.of(1, 4, 4, 4, Schedule.ZB_H1, Recompute.NONE));
     }
 
     @ParameterizedTest(name = "{0} stages x {1} replicas, micro-batch {2}, expert degree {3}, {4}, recompute {5}")
@@ -79,8 +82,10 @@ class ExpertTrafficTest {
         } finally {
             transport.close();
         }
-        int passes = recompute == Recompute.FULL ? 3 : 2;
-        long byHand = (long) passes * 2 * (expertDegree - 1) * 4 / expertDegree * SLOT_BYTES * 4 * plan.globalBatchSize();
+        // two all-to-alls a pass (tokens and outputs), three passes when recomputing; a split backward's weight part one
+        // more (the outputs' gradients again)
+        int allToAlls = 2 * (recompute == Recompute.FULL ? 3 : 2) + (schedule.splitsBackward() ? 1 : 0);
+        long byHand = (long) allToAlls * (expertDegree - 1) * 4 / expertDegree * SLOT_BYTES * 4 * plan.globalBatchSize();
         assertThat(traffic.expertBytes()).isEqualTo(priced).isEqualTo(byHand);
     }
 

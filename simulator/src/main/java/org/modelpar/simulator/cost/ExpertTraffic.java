@@ -15,7 +15,8 @@ import org.modelpar.simulator.plan.Recompute;
  * The expert-parallel all-to-alls of one forward or backward pass of a stage on one device (Lepikhin et al.,
  * "GShard", ICLR 2021; Fedus et al., "Switch Transformers", JMLR 2022): every mixture-of-experts layer
  * dispatches its tokens to the experts' devices and combines their outputs back, two all-to-alls per layer
- * each way (a fully recomputing backward re-runs the forward's too). The bytes come from the graph: a routed
+ * each way (a fully recomputing backward re-runs the forward's too; a split backward's weight part posts the output
+ * gradients again, {@link #ofWeightPass}). The bytes come from the graph: a routed
  * expert's ({@value PlanLayout#EXPERT_KIND}) input tensors are its dispatched tokens (its routing weights, from the
  * {@value #ROUTER_KIND}, stay where the combine weights by them), its output tensors what the combine gathers; per
  * device, the replica's samples of them, scaled to the precision.
@@ -40,17 +41,35 @@ public record ExpertTraffic(int collectives, long bytes) {
     }
 
     /**
+     * The all-to-alls of the weight-gradient part of a split backward (ZB-H1's W) of {@code stage}: a member posts each
+     * expert's holder its output gradients again, which the holder's weight gradients read, one all-to-all of the
+     * experts' outputs per layer; {@link #NONE} without expert parallelism or a split backward.
+     */
+    public static ExpertTraffic ofWeightPass(PlanLayout layout, int stage) {
+        if (layout.plan().options().expertParallel() == 1 || !layout.plan().schedule().splitsBackward()) {
+            return NONE;
+        }
+        return of(layout.graph(), layout.stage(stage).ops(), layout.samplesPerReplica(stage), layout.plan().precision(), 1, false);
+    }
+
+    /**
      * The all-to-alls of the routed experts among {@code ops} (a stage's, or a part of one) whose tensors are
      * those of {@code graph}, per device running {@code samples} samples at {@code precision}, {@code passes}
      * times (2 for the backward of a fully recomputing stage), whatever the expert-parallel degree above 1.
      */
     public static ExpertTraffic of(ComputationGraph graph, List<OpNode> ops, double samples, Precision precision, int passes) {
+        return of(graph, ops, samples, precision, passes, true);
+    }
+
+    /** Per layer and pass the all-to-all of the experts' outputs and ({@code inputs}) the one of their dispatched tokens. */
+    private static ExpertTraffic of(ComputationGraph graph, List<OpNode> ops, double samples, Precision precision, int passes,
+                                    boolean inputs) {
         Set<String> layers = new HashSet<>();
         long perSample = 0;
         for (OpNode op : ops) {
             if (op.kind().equals(PlanLayout.EXPERT_KIND)) {
                 layers.add(op.layer().isEmpty() ? op.id() : op.layer());
-                for (TensorEdge in : graph.incoming(op.id())) {
+                for (TensorEdge in : inputs ? graph.incoming(op.id()) : List.<TensorEdge>of()) {
                     if (!graph.op(in.from()).orElseThrow().kind().equals(ROUTER_KIND)) {
                         perSample = Math.addExact(perSample, in.bytes());
                     }
@@ -61,7 +80,8 @@ public record ExpertTraffic(int collectives, long bytes) {
             }
         }
         double scale = samples * precision.computeBytes() / 4.0;
-        return layers.isEmpty() ? NONE : new ExpertTraffic(2 * layers.size() * passes, passes * Math.round(perSample * scale));
+        int perLayer = inputs ? 2 : 1;
+        return layers.isEmpty() ? NONE : new ExpertTraffic(perLayer * layers.size() * passes, passes * Math.round(perSample * scale));
     }
 
     /**

@@ -160,7 +160,8 @@ public final class Lowering {
             dataGroups.put(stage, rankGroup(plan, List.of(stage), rank));
             traffic.put(stage, new TensorTraffic[] {TensorTraffic.of(layout, stage, false), TensorTraffic.of(layout, stage, true),
                     TensorTraffic.ofWeightPass(layout, stage)});
-            experts.put(stage, new ExpertTraffic[] {ExpertTraffic.of(layout, stage, false), ExpertTraffic.of(layout, stage, true)});
+            experts.put(stage, new ExpertTraffic[] {ExpertTraffic.of(layout, stage, false), ExpertTraffic.of(layout, stage, true),
+                    ExpertTraffic.ofWeightPass(layout, stage)});
         }
         List<String> tensorGroup = List.copyOf(plan.stages().get(group).devices().subList(replica * t, (replica + 1) * t));
         TensorCollective.Kind kind = plan.options().sequenceParallel()
@@ -192,11 +193,9 @@ public final class Lowering {
                 ExpertCollectives.gradientReduce(layout, stage, replica, rank, true).ifPresent(program::add);
             }
             ZeroCollectives.pass(layout, stage, units.get(stage), mb, direction, recompute, dataGroup, program);
-            tensorCollective(stage, mb, direction, traffic.get(stage)[direction.handsOnGradients() ? 1 : 2], tensorGroup, kind,
-                    program);
-            if (direction.handsOnGradients()) {
-                ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[1]).ifPresent(program::add);
-            }
+            int part = direction.handsOnGradients() ? 1 : 2; // the backward or its input part, else its weight part
+            tensorCollective(stage, mb, direction, traffic.get(stage)[part], tensorGroup, kind, program);
+            ExpertCollectives.allToAll(layout, stage, replica, rank, mb, direction, experts.get(stage)[part]).ifPresent(program::add);
             if (direction.releasesStash()) {
                 program.add(new Free(stage, mb));
             }

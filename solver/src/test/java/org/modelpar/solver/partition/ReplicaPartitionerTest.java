@@ -123,6 +123,77 @@ class ReplicaPartitionerTest {
         assertThat(uneven).as("uneven").isGreaterThanOrEqualTo(20);
     }
 
+    /**
+     * {@link ReplicaPartitioner.Cost#work} (here each block's work at the fastest speed: r x a stage's cost is at least
+     * that) skips states without changing the placement, at bounds above, at and below the optimum, and the program
+     * evaluates fewer stages with it.
+     */
+    @Test
+    void workBoundKeepsThePlacementAndSkipsStates() {
+        Random random = new Random(29);
+        long evaluatedWith = 0;
+        long evaluatedWithout = 0;
+        for (int round = 0; round < 120; round++) {
+            int k = 2 + random.nextInt(3);
+            int replicas = k + random.nextInt(5);
+            int n = k + random.nextInt(6);
+            SendCost dag = SendCost.random(random, n, randomEdges(random, n), round % 2 == 1);
+            Ideals ideals = Ideals.of(n, dag.edges(), 1 << 12).orElseThrow();
+            double fastest = Arrays.stream(dag.speed()).min().orElseThrow();
+            ReplicaPartitioner.Cost plain = dag.over(ideals);
+            long[] calls = new long[2];
+            ReplicaPartitioner.Cost counted = counting(plain, calls, 0, i -> 0);
+            ReplicaPartitioner.Cost bounded = counting(plain, calls, 1, i -> {
+                long set = SetCost.mask(ideals, i);
+                return fastest * java.util.stream.IntStream.range(0, n).filter(b -> (set >>> b & 1) != 0).mapToDouble(b -> dag.work()[b]).sum();
+            });
+            for (int outer = 1; outer < ideals.count(); outer++) {
+                for (int inner = 0; inner < outer; inner++) {
+                    for (int r = 1; ideals.nested(inner, outer) && r <= replicas; r++) {
+                        assertThat(r * plain.of(0, 0, r, inner, outer)).isGreaterThanOrEqualTo(bounded.work(outer) - bounded.work(inner));
+                    }
+                }
+            }
+            double optimum = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, plain)
+                    .map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY);
+            for (double below : new double[] {Double.POSITIVE_INFINITY, optimum * 1.2, Math.nextUp(optimum), optimum, optimum * 0.9}) {
+                var without = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, counted, IdealPartitioner.SEARCH_NODES, below);
+                var with = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, bounded, IdealPartitioner.SEARCH_NODES, below);
+                assertThat(with.map(ReplicaPartitionerTest::words)).as("round %d below %.2f", round, below)
+                        .isEqualTo(without.map(ReplicaPartitionerTest::words));
+            }
+            evaluatedWithout += calls[0];
+            evaluatedWith += calls[1];
+        }
+        assertThat(evaluatedWith).as("stage costs evaluated with the bound").isLessThan(evaluatedWithout * 9 / 10);
+    }
+
+    /** The cost, counting its evaluations in {@code calls[slot]}, with the given work. */
+    private static ReplicaPartitioner.Cost counting(ReplicaPartitioner.Cost cost, long[] calls, int slot,
+                                                    java.util.function.IntToDoubleFunction work) {
+        return new ReplicaPartitioner.Cost() {
+            @Override
+            public double of(int stage, int first, int replicas, int inner, int outer) {
+                calls[slot]++;
+                return cost.of(stage, first, replicas, inner, outer);
+            }
+
+            @Override
+            public double work(int ideal) {
+                return work.applyAsDouble(ideal);
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int[] first, int[] replicas, int fixed) {
+                return cost.bottleneck(chain, first, replicas, fixed);
+            }
+        };
+    }
+
+    private static String words(ReplicaPartitioner.Result r) {
+        return Arrays.toString(r.stageOfBlock()) + " " + Arrays.toString(r.replicasOfStage()) + " " + r.bottleneck();
+    }
+
     private static double bruteForce(SendCost dag, int k, int replicas) {
         double best = Double.POSITIVE_INFINITY;
         int n = dag.blocks();

@@ -140,6 +140,11 @@ public final class ReplicaPartitioner {
         return answer;
     }
 
+    /** Whether a choice whose value is at least {@code bound} cannot replace the stored one of value {@code current}. */
+    private static boolean noBetter(double bound, double current, int i, int r, int storedInner, int storedReplicas) {
+        return bound > current || bound == current && !before(i, r, storedInner, storedReplicas);
+    }
+
     /** Whether the choice (inner ideal i, r replicas) comes before the stored one (0 replicas: none stored). */
     private static boolean before(int i, int r, int storedInner, int storedReplicas) {
         return storedReplicas == 0 || i < storedInner || i == storedInner && r < storedReplicas;
@@ -206,11 +211,12 @@ public final class ReplicaPartitioner {
                         for (int i : ideals.subsetsView(j)) {
                             double prefix = prefixes[i];
                             double current = row[j];
-                            if (prefix >= below || prefix > current || prefix == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                            if (prefix >= below || noBetter(prefix, current, i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
-                            double bound = cost.lowerBound(s - 1, u - r, r, i, j);
-                            if (bound > current || bound == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                            // the stage's work on its r replicas first: it skips pricing replica ranges that cannot help
+                            if (noBetter((placed - cost.work(i)) / r, current, i, r, cut[s][u][j], used[s][u][j])
+                                    || noBetter(cost.lowerBound(s - 1, u - r, r, i, j), current, i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
                             double value = Math.max(prefix, cost.of(s - 1, u - r, r, i, j));

@@ -32,8 +32,9 @@ final class Hybrids {
      *
      * @param beatSeconds the estimated step to beat: the even placement's, or less when no slower one could be a
      *                    finalist ({@link Finalists#cutoffSeconds})
-     * @param prunes      whether a size is skipped when no hybrid of it can fit in memory
-     *                    ({@link StagePlacer#mayFitReplicated}); the result is the same
+     * @param prunes      whether a size is skipped when no hybrid of it can be below the step to beat (its blocks'
+     *                    work, {@link ReplicaWork}) or fit in memory ({@link StagePlacer#mayFitReplicated}), and the
+     *                    program skips the states that cannot lead below it; the result is the same
      */
     static Optional<Estimate> best(Configuration c, StagePlacer placer, ProblemBuilder builder, PlanRequest request,
                                              double beatSeconds, boolean prunes) {
@@ -44,12 +45,18 @@ final class Hybrids {
                 continue; // ZB-H1 runs at least p micro-batches
             }
             Configuration sized = c.withMicroBatchSize(size, batch / size);
-            if (prunes && !placer.mayFitReplicated(sized, builder)) {
-                continue;
-            }
             // only a placement faster than that and the best hybrid so far is kept: the program seeks no other
             double beat = Math.min(beatSeconds, best.map(Estimate::stepSeconds).orElse(Double.POSITIVE_INFINITY));
-            Optional<Estimate> e = placer.placeReplicated(sized, builder, beat / (sized.stepSlots() * 1e-9))
+            double belowNanos = beat / (sized.stepSlots() * 1e-9);
+            if (!placer.replicates(sized)) {
+                continue;
+            }
+            ReplicaWork work = prunes ? ReplicaWork.of(sized, builder, placer.ideals())
+                    : ReplicaWork.none(placer.ideals(), sized.pipeline() * sized.data());
+            if (prunes && (work.leastBottleneckNanos() >= belowNanos || !placer.mayFitReplicated(sized, builder))) {
+                continue;
+            }
+            Optional<Estimate> e = placer.placeReplicated(sized, builder, belowNanos, work)
                     .filter(r -> Arrays.stream(r.replicasOfStage()).anyMatch(n -> n != c.data()))
                     .map(r -> {
                         Configuration uneven = sized.withReplicas(Arrays.stream(r.replicasOfStage()).boxed().toList());

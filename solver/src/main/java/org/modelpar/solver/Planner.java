@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    /** Configurations simulated after the analytical ranking. */
-    static final int SIMULATED = 4;
     /** The highest ZeRO stage (3 also shards the parameters). */
     static final int MOST_ZERO_STAGE = 3;
 
@@ -245,37 +243,9 @@ public final class Planner {
         fitting.sort(Estimate.ORDER);
         CandidateBuilder candidates = new CandidateBuilder(graph, cluster, cost, blocks, builder, open, zero);
         OptionSearch options = new OptionSearch(graph, cluster, cost, candidates, open, prunes);
-        List<Candidate> simulated = new ArrayList<>();
         List<Pruned> pruned = new ArrayList<>();
-        java.util.Set<String> shapes = new java.util.HashSet<>();
-        List<String> unsimulated = new ArrayList<>();
-        double bestSeconds = Double.POSITIVE_INFINITY;
-        for (Estimate e : fitting) {
-            Configuration c = e.configuration();
-            if (simulated.size() + pruned.size() + unsimulated.size() == SIMULATED || !shapes.add(c.finalistShape())) {
-                continue;
-            }
-            if (!simulated.isEmpty() && simulated.get(0).fits() && deadline.expired()) {
-                unsimulated.add(c.label());
-                continue;
-            }
-            if (simulated.isEmpty()) {
-                boolean refines = request.pins().isEmpty() && placer.refineWithTimefold(heterogeneous(cluster));
-                boolean late = refines && deadline.expired();
-                if (late) {
-                    skipped.add("Timefold's refinement of " + c.label());
-                }
-                simulated.add(candidates.place(e, refines && !late));
-            } else {
-                Optional<Candidate> next = options.simulatedUnlessPruned(e, candidates.planned(e), bestSeconds, pruned);
-                next.ifPresent(simulated::add);
-            }
-            Candidate last = simulated.get(simulated.size() - 1);
-            bestSeconds = last.fits() ? Math.min(bestSeconds, last.stepSeconds()) : bestSeconds;
-        }
-        if (!unsimulated.isEmpty()) {
-            skipped.add("simulating the finalists " + String.join(", ", unsimulated));
-        }
+        boolean refines = request.pins().isEmpty() && placer.refineWithTimefold(cluster.deviceTypes().size() > 1);
+        List<Candidate> simulated = Finalists.simulate(fitting, candidates, options, refines, deadline, pruned, skipped);
         simulated.sort(CANDIDATE_ORDER);
         if (!simulated.get(0).fits()) {
             throw Infeasibility.fromSimulation(simulated, cluster, request);
@@ -299,9 +269,5 @@ public final class Planner {
             simulated.sort(CANDIDATE_ORDER);
         }
         return new Searched(simulated, pruned, needs, new Explainer.Counts(tried, placed, placer.method()), skipped);
-    }
-
-    private static boolean heterogeneous(ClusterSpec cluster) {
-        return cluster.deviceTypes().size() > 1;
     }
 }

@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,33 @@ final class ProblemBuilder {
     }
 
     /**
+     * Per block, the least compute a stage on {@code count} of c's replicas gives it (as {@link #buildOnReplicas}
+     * prices it, {@link Block#computeNanos}), over every run of {@code count} replicas in cluster order: on one
+     * device type the same for all of them.
+     */
+    long[] leastComputeNanos(Configuration c, int count) {
+        long[] least = new long[blocks.size()];
+        Arrays.fill(least, Long.MAX_VALUE);
+        List<List<ClusterDevice>> priced = new ArrayList<>();
+        for (int first = 0; first + count <= c.pipeline() * c.data(); first++) {
+            List<ClusterDevice> devs = replicaDevices(c, first, count);
+            if (priced.stream().anyMatch(p -> samePrice(p, devs))) {
+                continue;
+            }
+            priced.add(devs);
+            List<BlockProbe.Result> prices = probe.prices(devs, c, request, c.recompute());
+            for (int b = 0; b < least.length; b++) {
+                least[b] = Math.min(least[b], computeNanos(prices.get(b)));
+            }
+        }
+        return least;
+    }
+
+    private static long computeNanos(BlockProbe.Result price) {
+        return Math.round(price.computeSeconds() * 1e9);
+    }
+
+    /**
      * Stage s on the devices {@code groups} gives it; its links go to the device before its group (inbound)
      * and after it (outbound), as the pipeline's neighbour stages sit next to it in cluster order; an
      * interleaved chunk on the first group receives from the last group, one on the last group sends to the first.
@@ -145,7 +173,7 @@ final class ProblemBuilder {
                     compute[s] = compute[sameDevices[s]];
                     allReduce[s] = allReduce[sameDevices[s]];
                 } else {
-                    compute[s] = Math.round(price.computeSeconds() * 1e9);
+                    compute[s] = computeNanos(price);
                     List<String> dpGroup = dpGroups.get(s);
                     double seconds = allReducePrices.get(s).computeIfAbsent(price.parameterShare() * gradientBytes,
                             n -> cost.allReduceSeconds(cluster, dpGroup, n));

@@ -20,6 +20,7 @@ final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
 
     private final int microBatch;
     private final OnReplicas onReplicas;
+    private final ReplicaWork work;
     /** Built on first use: a program bounded from above never prices most replica ranges. */
     private final SplitCost[][] costs;
 
@@ -27,10 +28,12 @@ final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
      * @param replicas   R, the replicas of the configuration
      * @param microBatch samples per micro-batch, which each stage's replica count must divide
      * @param onReplicas the cost of a stage on given replicas
+     * @param work       the blocks' work on these replicas ({@link #work}), or {@link ReplicaWork#none} for no bound
      */
-    ReplicatedSplitCost(int replicas, int microBatch, OnReplicas onReplicas) {
+    ReplicatedSplitCost(int replicas, int microBatch, OnReplicas onReplicas, ReplicaWork work) {
         this.microBatch = microBatch;
         this.onReplicas = onReplicas;
+        this.work = work;
         this.costs = new SplitCost[replicas][replicas + 1];
     }
 
@@ -55,6 +58,12 @@ final class ReplicatedSplitCost implements ReplicaPartitioner.Cost {
     @Override
     public double lowerBound(int stage, int first, int count, int inner, int outer) {
         return allowed(count) ? on(first, count).lowerBound(stage, inner, outer) : Double.POSITIVE_INFINITY;
+    }
+
+    /** A stage's {@link #of} is at least its blocks' compute on its replicas ({@link SplitCost#lowerBound}). */
+    @Override
+    public double work(int ideal) {
+        return work.of(ideal);
     }
 
     @Override

@@ -137,6 +137,11 @@ final class StagePlacer {
         return blocks;
     }
 
+    /** The ideals the program places over: the block DAG's, or the prefixes of a chain or of the order fallback. */
+    Ideals ideals() {
+        return nested;
+    }
+
     /** How the blocks are placed, for the explanation. */
     String method() {
         return method;
@@ -241,12 +246,18 @@ final class StagePlacer {
      * {@link #MAX_REPLICATED_WORK} stage evaluations, or when no placement's slowest stage is below {@code belowNanos}.
      */
     Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos) {
+        return placeReplicated(c, problems, belowNanos, ReplicaWork.none(nested, c.pipeline() * c.data()));
+    }
+
+    /** As {@link #placeReplicated(Configuration, ProblemBuilder, double)}, the program's states bounded by the blocks' work. */
+    Optional<ReplicaPartitioner.Result> placeReplicated(Configuration c, ProblemBuilder problems, double belowNanos,
+                                                        ReplicaWork work) {
         int replicas = c.pipeline() * c.data();
         if (!replicates(c)) {
             return Optional.empty();
         }
         return ReplicaPartitioner.minimizeBottleneck(nested, c.pipeline(), replicas, new ReplicatedSplitCost(replicas, c.microBatchSize(),
-                (first, count) -> cost(problems.buildOnReplicas(c, first, count))), IdealPartitioner.SEARCH_NODES, belowNanos);
+                (first, count) -> cost(problems.buildOnReplicas(c, first, count)), work), IdealPartitioner.SEARCH_NODES, belowNanos);
     }
 
     /**

@@ -55,6 +55,22 @@ class PruningTest {
     }
 
     /**
+     * Seeded random layered DAGs on two DGX A100 nodes, placed by the exact program over their ideals, where hybrids are
+     * sought: with the hybrids' time bound ({@link ReplicaWork}) the same plan as without any pruning.
+     */
+    @ParameterizedTest(name = "random DAG seed {0}, {1} layers of {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 6, 2", "2, 5, 3", "4, 8, 2"})
+    void prunedAndUnprunedSearchesChooseTheSamePlanOnRandomDags(long seed, int layers, int width) {
+        ComputationGraph graph = RandomDags.layered(seed, layers, width);
+        ClusterSpec spec = Clusters.resolve("dgx-a100:2");
+        PlanRequest request = PlanRequest.of(64).withSeed(seed);
+        PlanResult pruned = planner(true).plan(graph, spec, request);
+        PlanResult full = planner(false).plan(graph, spec, request);
+        assertThat(pruned.best().explanation().lines()).anyMatch(l -> l.contains("exact dynamic program"));
+        assertThat(withoutExplanation(pruned.best())).isEqualTo(withoutExplanation(full.best()));
+    }
+
+    /**
      * ZeRO stage 3 on a data-parallel gpt2-medium in 16 micro-batches: gathering its 355 M parameters before every
      * forward and backward outweighs the step, so it is pruned, and said so.
      */

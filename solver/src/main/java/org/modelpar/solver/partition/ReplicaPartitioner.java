@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * <p>{@code A[0][0][{}] = 0}, answer {@code A[k][R][all]}. O(k x R^2 x nested pairs) cost evaluations. Ties keep
  * the first choice in a fixed order (smaller inner ideal, then fewer replicas), so the result is deterministic.
+ * Asked only for placements below a bound, the program skips the states that its cost's {@link Cost#work} shows cannot
+ * lead below it (an A*-style bound: no optimal placement passes through them, so the result is the same).
  *
  * <p>Where a sender pays once per later receiving stage ({@link Cost#bottleneck}), the program runs on
  * {@link Cost#of} (each output sent once, a lower bound) and its placement is scored exactly; when the exact
@@ -52,6 +54,17 @@ public final class ReplicaPartitioner {
 
         /** A cheap lower bound of {@link #of}; 0 by default. */
         default double lowerBound(int stage, int first, int replicas, int inner, int outer) {
+            return 0;
+        }
+
+        /**
+         * A lower bound of the replica-time of the blocks of {@code ideal}, 0 at the empty ideal and summed over
+         * blocks: a stage on r replicas holding {@code outer \ inner} has {@code r x of(...) >= work(outer) - work(inner)}
+         * (its blocks' least compute times replicas). Stages holding J on u replicas in all then have a slowest stage
+         * of at least {@code work(J) / u}, so the program skips every state whose placed part, or whose rest on the
+         * replicas left, cannot be below the bound it is given. 0 by default (nothing skipped).
+         */
+        default double work(int ideal) {
             return 0;
         }
 
@@ -127,6 +140,11 @@ public final class ReplicaPartitioner {
         return answer;
     }
 
+    /** Whether a choice whose value is at least {@code bound} cannot replace the stored one of value {@code current}. */
+    private static boolean noBetter(double bound, double current, int i, int r, int storedInner, int storedReplicas) {
+        return bound > current || bound == current && !before(i, r, storedInner, storedReplicas);
+    }
+
     /** Whether the choice (inner ideal i, r replicas) comes before the stored one (0 replicas: none stored). */
     private static boolean before(int i, int r, int storedInner, int storedReplicas) {
         return storedReplicas == 0 || i < storedInner || i == storedInner && r < storedReplicas;
@@ -158,6 +176,11 @@ public final class ReplicaPartitioner {
             throw new IllegalArgumentException("need 1 <= stages <= min(blocks, replicas), got stages=" + stages
                     + " blocks=" + ideals.blocks() + " replicas=" + replicas);
         }
+        // R x the slowest stage is at least the work of all blocks
+        double total = cost.work(ideals.full());
+        if (total / replicas >= below) {
+            return Optional.empty();
+        }
         int n = ideals.count();
         double[][][] best = new double[stages + 1][replicas + 1][n];
         int[][][] cut = new int[stages + 1][replicas + 1][n];
@@ -175,6 +198,12 @@ public final class ReplicaPartitioner {
             for (int u = uFrom; u <= uTo; u++) {
                 double[] row = best[s][u];
                 for (int j = s == stages ? ideals.full() : 1; j < n; j++) {
+                    // J on u replicas, or the rest on the others, no faster than their work allows: the state stays
+                    // unreached (its value could not be below the bound), and no optimal placement passes through it
+                    double placed = cost.work(j);
+                    if (placed / u >= below || s < stages && (total - placed) / (replicas - u) >= below) {
+                        continue;
+                    }
                     // replica count outer, so each prefix row is read in order; ties go to the smaller inner
                     // ideal, then fewer replicas, as if the inner ideal were the outer loop
                     for (int r = 1; r <= u - (s - 1); r++) {
@@ -182,11 +211,12 @@ public final class ReplicaPartitioner {
                         for (int i : ideals.subsetsView(j)) {
                             double prefix = prefixes[i];
                             double current = row[j];
-                            if (prefix >= below || prefix > current || prefix == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                            if (prefix >= below || noBetter(prefix, current, i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
-                            double bound = cost.lowerBound(s - 1, u - r, r, i, j);
-                            if (bound > current || bound == current && !before(i, r, cut[s][u][j], used[s][u][j])) {
+                            // the stage's work on its r replicas first: it skips pricing replica ranges that cannot help
+                            if (noBetter((placed - cost.work(i)) / r, current, i, r, cut[s][u][j], used[s][u][j])
+                                    || noBetter(cost.lowerBound(s - 1, u - r, r, i, j), current, i, r, cut[s][u][j], used[s][u][j])) {
                                 continue;
                             }
                             double value = Math.max(prefix, cost.of(s - 1, u - r, r, i, j));

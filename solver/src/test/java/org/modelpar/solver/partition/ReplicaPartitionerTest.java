@@ -76,11 +76,12 @@ class ReplicaPartitionerTest {
         int searched = 0;
         int uneven = 0;
         for (int round = 0; round < 200; round++) {
-            int k = 2 + random.nextInt(3);
-            int replicas = k + random.nextInt(4);
-            int n = k + random.nextInt(k == 4 ? 4 : k == 3 ? 5 : 7);
-            SendCost dag = SendCost.random(random, n, randomEdges(random, n), round % 2 == 1);
-            Ideals ideals = Ideals.of(n, dag.edges(), 1 << 12).orElseThrow();
+            Case c = Case.random(random, round, 3);
+            int k = c.k();
+            int replicas = c.replicas();
+            int n = c.dag().blocks();
+            SendCost dag = c.dag();
+            Ideals ideals = c.ideals();
             double brute = bruteForce(dag, k, replicas);
             Optional<ReplicaPartitioner.Result> dp = ReplicaPartitioner.minimizeBottleneck(ideals, k, replicas, dag.over(ideals));
             assertThat(dp.map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY))
@@ -121,6 +122,88 @@ class ReplicaPartitionerTest {
         // the search decided some optima, and some optima replicate stages unevenly
         assertThat(searched).as("searched").isGreaterThanOrEqualTo(8);
         assertThat(uneven).as("uneven").isGreaterThanOrEqualTo(20);
+    }
+
+    /**
+     * {@link ReplicaPartitioner.Cost#work} (here each block's work at the fastest speed: r x a stage's cost is at least
+     * that) skips states without changing the placement, at bounds above, at and below the optimum, and the program
+     * evaluates fewer stages with it.
+     */
+    @Test
+    void workBoundKeepsThePlacementAndSkipsStates() {
+        Random random = new Random(29);
+        long evaluatedWith = 0;
+        long evaluatedWithout = 0;
+        for (int round = 0; round < 120; round++) {
+            Case c = Case.random(random, round, 4);
+            double fastest = Arrays.stream(c.dag().speed()).min().orElseThrow();
+            ReplicaPartitioner.Cost plain = c.dag().over(c.ideals());
+            long[] calls = new long[2];
+            ReplicaPartitioner.Cost counted = counting(plain, calls, 0, i -> 0);
+            ReplicaPartitioner.Cost bounded = counting(plain, calls, 1, i -> {
+                long set = SetCost.mask(c.ideals(), i);
+                return fastest * java.util.stream.IntStream.range(0, c.dag().blocks()).filter(b -> (set >>> b & 1) != 0)
+                        .mapToDouble(b -> c.dag().work()[b]).sum();
+            });
+            for (int outer = 1; outer < c.ideals().count(); outer++) {
+                for (int inner = 0; inner < outer; inner++) {
+                    for (int r = 1; c.ideals().nested(inner, outer) && r <= c.replicas(); r++) {
+                        assertThat(r * plain.of(0, 0, r, inner, outer)).isGreaterThanOrEqualTo(bounded.work(outer) - bounded.work(inner));
+                    }
+                }
+            }
+            double optimum = ReplicaPartitioner.minimizeBottleneck(c.ideals(), c.k(), c.replicas(), plain)
+                    .map(ReplicaPartitioner.Result::bottleneck).orElse(Double.POSITIVE_INFINITY);
+            for (double below : new double[] {Double.POSITIVE_INFINITY, optimum * 1.2, Math.nextUp(optimum), optimum, optimum * 0.9}) {
+                var without = ReplicaPartitioner.minimizeBottleneck(c.ideals(), c.k(), c.replicas(), counted, IdealPartitioner.SEARCH_NODES, below);
+                var with = ReplicaPartitioner.minimizeBottleneck(c.ideals(), c.k(), c.replicas(), bounded, IdealPartitioner.SEARCH_NODES, below);
+                assertThat(with.map(ReplicaPartitionerTest::words)).as("round %d below %.2f", round, below)
+                        .isEqualTo(without.map(ReplicaPartitionerTest::words));
+            }
+            evaluatedWithout += calls[0];
+            evaluatedWith += calls[1];
+        }
+        assertThat(evaluatedWith).as("stage costs evaluated with the bound").isLessThan(evaluatedWithout * 9 / 10);
+    }
+
+    /** The cost, counting its evaluations in {@code calls[slot]}, with the given work. */
+    private static ReplicaPartitioner.Cost counting(ReplicaPartitioner.Cost cost, long[] calls, int slot,
+                                                    java.util.function.IntToDoubleFunction work) {
+        return new ReplicaPartitioner.Cost() {
+            @Override
+            public double of(int stage, int first, int replicas, int inner, int outer) {
+                calls[slot]++;
+                return cost.of(stage, first, replicas, inner, outer);
+            }
+
+            @Override
+            public double work(int ideal) {
+                return work.applyAsDouble(ideal);
+            }
+
+            @Override
+            public double bottleneck(int[] chain, int[] first, int[] replicas, int fixed) {
+                return cost.bottleneck(chain, first, replicas, fixed);
+            }
+        };
+    }
+
+    private static String words(ReplicaPartitioner.Result r) {
+        return Arrays.toString(r.stageOfBlock()) + " " + Arrays.toString(r.replicasOfStage()) + " " + r.bottleneck();
+    }
+
+    /**
+     * A seeded case: 2 to 4 stages, up to {@code extraReplicas} replicas more than stages, a few blocks more than stages
+     * (fewer for more stages, for the brute force), memory limits on odd rounds.
+     */
+    private record Case(int k, int replicas, SendCost dag, Ideals ideals) {
+        static Case random(Random random, int round, int extraReplicas) {
+            int k = 2 + random.nextInt(3);
+            int replicas = k + random.nextInt(extraReplicas + 1);
+            int n = k + random.nextInt(k == 4 ? 4 : k == 3 ? 5 : 7);
+            SendCost dag = SendCost.random(random, n, randomEdges(random, n), round % 2 == 1);
+            return new Case(k, replicas, dag, Ideals.of(n, dag.edges(), 1 << 12).orElseThrow());
+        }
     }
 
     private static double bruteForce(SendCost dag, int k, int replicas) {

@@ -85,7 +85,7 @@ final class Compiler {
         for (int i = 0; i < d; i++) {
             g = device(i, programs.get(i), g, prices);
         }
-        SharedCompute.resources(c, cluster, clusterDevices, cost);
+        SharedCompute.resources(c, layout, cluster, clusterDevices, cost);
         SendMatcher.match(c);
         Collectives.group(c, routes, cost, cluster);
         edges.successors(c);

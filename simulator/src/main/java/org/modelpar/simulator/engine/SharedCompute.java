@@ -7,7 +7,6 @@ import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.CostModel;
-import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.ZeroPacking;
 
@@ -27,7 +26,7 @@ final class SharedCompute {
     private SharedCompute() {
     }
 
-    static void resources(CompiledProgram c, PlanLayout layout, ClusterSpec cluster, Map<String, ClusterDevice> devices,
+    static void resources(CompiledProgram c, ZeroPacking zero, ClusterSpec cluster, Map<String, ClusterDevice> devices,
                           CostModel cost) {
         int d = c.deviceCount;
         Map<String, Integer> nodeResource = new LinkedHashMap<>();
@@ -61,7 +60,7 @@ final class SharedCompute {
                 c.computePath[g] = new int[] {4 * d + device, node};
             } else if (c.instructions[g] instanceof Collective col) {
                 DeviceProfile profile = devices.get(c.deviceIds[device]).profile();
-                c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(ZeroPacking.of(layout, col, profile)));
+                c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(zero.of(col, profile)));
                 c.hostPath[g] = new int[] {col.overlapsBackward() ? commThreads + device : 4 * d + device, node};
             }
         }

@@ -1,6 +1,8 @@
 package org.modelpar.simulator.program;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.HostWork;
@@ -16,35 +18,53 @@ import org.modelpar.simulator.plan.StageProfile;
  * part) is copied back ({@link HostWork#zeroReduceScatter}, {@link HostWork#zeroParameterGather}). The tensors are the
  * collective's: the whole stage's (a tied weight's copy one more) or one {@link ParameterUnit}'s, routed experts' left
  * out under expert parallelism (their own all-reduce sums them), counted as {@code device}'s runtime holds them
- * ({@link OpLaunchCounts#parameterTensors}). ZeRO stage 3's gathers before a pass copy nothing (each tensor is
- * gathered whole), nor do other collectives.
+ * ({@link OpLaunchCounts#parameterTensors}). ZeRO stage 3's gathers before a pass copy nothing: each tensor is gathered
+ * whole, in a ring collective of its own ({@link #collectives}); nor do other collectives.
  */
 public final class ZeroPacking {
-    private ZeroPacking() {
+    private final PlanLayout layout;
+    /** Each stage's parameter units, worked out once (a stage's unit collectives are many). */
+    private final Map<Integer, List<ParameterUnit>> units = new HashMap<>();
+
+    /** The packing of {@code layout}'s collectives. */
+    public ZeroPacking(PlanLayout layout) {
+        this.layout = layout;
     }
 
     /** What {@code c} packs and unpacks on a device of {@code device}; {@link HostWork#NONE} for other collectives. */
-    public static HostWork of(PlanLayout layout, Collective c, DeviceProfile device) {
+    public HostWork of(Collective c, DeviceProfile device) {
         int n = c.group().size();
         if (c instanceof ReduceScatter rs) {
-            return HostWork.zeroReduceScatter(rs.bytes(), n, tensors(layout, rs.stage(), rs.unit(), device), rs.buckets(),
+            return HostWork.zeroReduceScatter(rs.bytes(), n, tensors(rs.stage(), rs.unit(), device), rs.buckets(),
                     rs.unit() >= 0);
         }
         if (c instanceof AllGather g && g.phase() == AllGather.Phase.AFTER_STEP) {
-            return HostWork.zeroParameterGather(g.bytes(), n, tensors(layout, g.stage(), -1, device));
+            return HostWork.zeroParameterGather(g.bytes(), n, tensors(g.stage(), -1, device));
         }
         return HostWork.NONE;
     }
 
+    /**
+     * The ring collectives {@code c} runs as the executor runs it: ZeRO stage 3's gather of a unit one per parameter tensor
+     * of the unit (each tensor is gathered whole, so nothing is copied out of it), each paying the ring's latencies; else
+     * {@link Collective#collectives()}.
+     */
+    public int collectives(Collective c, DeviceProfile device) {
+        if (c instanceof AllGather g && g.unit() >= 0) {
+            return Math.max(1, tensors(g.stage(), g.unit(), device));
+        }
+        return c.collectives();
+    }
+
     /** The parameter tensors of {@code stage}'s unit {@code unit}, or of the whole stage ({@code unit} -1). */
-    private static int tensors(PlanLayout layout, int stage, int unit, DeviceProfile device) {
+    private int tensors(int stage, int unit, DeviceProfile device) {
         StageProfile sp = layout.stage(stage);
         boolean tied = sp.tiedCopyParameterCount() > 0;
         List<OpNode> ops = sp.ops();
         if (unit >= 0) {
-            List<ParameterUnit> units = ParameterUnit.of(layout, stage);
-            ops = units.get(unit).ops();
-            tied = tied && unit == units.size() - 1;
+            List<ParameterUnit> of = units.computeIfAbsent(stage, k -> ParameterUnit.of(layout, k));
+            ops = of.get(unit).ops();
+            tied = tied && unit == of.size() - 1;
         }
         boolean splitExperts = layout.plan().options().expertParallel() > 1;
         return OpLaunchCounts.parameterTensors(ops.stream()

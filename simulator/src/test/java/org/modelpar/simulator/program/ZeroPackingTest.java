@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.KernelLaunches;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.SimulationOptions;
@@ -60,12 +61,27 @@ class ZeroPackingTest {
         DeviceProfile device = shared.devices().get(0).profile();
         // the gradients (S = 4 x 4,000 bytes) over 2: 1 flat zeroed and 4 x 2 parts copied in (3S), 4 tensors zeroed (S)
         // and their 4 own parts copied back (2S / 2)
-        assertThat(ZeroPacking.of(layout, new ReduceScatter(0, TWO, 16_000, false), device))
+        assertThat(new ZeroPacking(layout).of(new ReduceScatter(0, TWO, 16_000, false), device))
                 .isEqualTo(HostWork.zeroReduceScatter(16_000, 2, 4, 1, false)).isEqualTo(new HostWork(80_000, 17));
         // the parameters: 1 + 4 x 2 calls in (3S), 4 x 2 out (2S)
-        assertThat(ZeroPacking.of(layout, new AllGather(0, TWO, 16_000, AllGather.Phase.AFTER_STEP, 0), device))
+        assertThat(new ZeroPacking(layout).of(new AllGather(0, TWO, 16_000, AllGather.Phase.AFTER_STEP, 0), device))
                 .isEqualTo(new HostWork(80_000, 17));
-        assertThat(ZeroPacking.of(layout, new AllReduce(0, TWO, 16_000), device)).isEqualTo(HostWork.NONE);
+        assertThat(new ZeroPacking(layout).of(new AllReduce(0, TWO, 16_000), device)).isEqualTo(HostWork.NONE);
+    }
+
+    @Test
+    void zeroThreeGathersEachTensorOfAUnitInARingOfItsOwn() {
+        var layout = PlanValidator.validate(plan(3), graph, shared);
+        AllGather unit = new AllGather(0, TWO, 4000, AllGather.Phase.FORWARD, 0, 1, true);
+        AllGather stage = new AllGather(0, TWO, 16_000, AllGather.Phase.AFTER_STEP, 0);
+        ZeroPacking zero = new ZeroPacking(layout);
+        // one tensor per linear on a device listing no launch counts, two (weight and bias) where the runtime says so
+        assertThat(zero.collectives(unit, shared.devices().get(0).profile())).isEqualTo(1);
+        DeviceProfile twoTensors = shared.devices().get(0).profile().withKernelLaunches(new KernelLaunches(
+                Map.of("linear", new KernelLaunches.OpLaunches(3, 8, 2)), Map.of()));
+        assertThat(zero.collectives(unit, twoTensors)).isEqualTo(2);
+        assertThat(zero.collectives(stage, twoTensors)).isEqualTo(1);
+        assertThat(zero.of(unit, twoTensors)).isEqualTo(HostWork.NONE);
     }
 
     @Test

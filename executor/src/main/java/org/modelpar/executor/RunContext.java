@@ -44,8 +44,9 @@ final class RunContext {
         this.ticker = ticker;
         this.hook = hook;
         this.transport = transport;
-        // ring steps are a measurement of this machine (the calibration's), timed on its clock even under a test's ticker
-        this.collectives = new RingCollectives(transport, Ticker.system()::nanos);
+        // ring steps are a measurement of this machine (the calibration's), timed on its clock even under a test's
+        // ticker; one counted from the epoch, so that the processes of a run compare their readings
+        this.collectives = new RingCollectives(transport, Ticker.epochAnchored()::nanos);
         this.tied = Map.copyOf(tied);
         this.devices = List.copyOf(devices);
         this.originNanos = ticker.nanos();

@@ -12,6 +12,16 @@ public interface Ticker {
         return now.getEpochSecond() + now.getNano() / 1e9;
     }
 
+    /**
+     * The system's monotonic clock counted from the epoch (the wall clock read once, at this call): the processes of
+     * one host read it within microseconds of each other, those of several hosts as closely as their wall clocks agree.
+     */
+    static Ticker epochAnchored() {
+        java.time.Instant now = java.time.Instant.now();
+        long origin = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        return () -> origin + System.nanoTime();
+    }
+
     /** The system's monotonic clock. */
     static Ticker system() {
         return System::nanoTime;

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,14 +81,16 @@ class RingCollectivesTest {
     }
 
     /**
-     * Each ring step is timed from its send to its arrival, on the collectives' clock (here 1 us a reading), but a
-     * collective's first: an all-reduce of 7 floats over 3 members times 3 of its 4 steps, whose chunks a member
-     * sends are 2, 2 and 3 floats whatever its rank.
+     * Each ring step is timed from its send to its arrival, on the collectives' clock (here 1 us a reading, every
+     * member's reading the same at the same step: they start together), a collective's first from the later of the two
+     * starts (its message's clock): an all-reduce of 7 floats over 3 members times its 4 steps, whose chunks are 2, 2
+     * and 3 floats: the 3 a member sends after the first, 7 floats whatever its rank, and the one it receives first,
+     * chunk {@code r - 2}; an all-gather of 6 floats its 2, of 2 floats each.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void ringStepsAreTimedButTheFirstOfACollective(boolean grpc) throws Exception {
-        List<Object> out = onEveryMember(grpc, (c, self, r) -> {
+    void everyRingStepIsTimedTheFirstFromTheLaterStart(boolean grpc) throws Exception {
+        List<Object> out = onEveryMember(grpc, RING, r -> new long[] {0}, (c, self, r) -> {
             Map<String, INDArray> t = new LinkedHashMap<>();
             t.put("w", Nd4j.create(new float[] {r, 10 * r, 100 * r, 1, 2, 3}, new long[] {2, 3}));
             t.put("b", Nd4j.createFromArray((float) r + 1));
@@ -97,36 +100,70 @@ class RingCollectivesTest {
             c.allGather("ag", self, RING, Nd4j.zeros(DataType.FLOAT, 6), WAITS);
             return List.of(allReduce, c.takeSamples(), c.takeSamples());
         });
-        for (Object o : out) {
-            List<?> samples = (List<?>) o;
-            assertThat(samples.get(0)).isEqualTo(new CollectiveSamples(3, 3e-6, 28));
-            assertThat(samples.get(1)).isEqualTo(new CollectiveSamples(1, 1e-6, 8));
+        int[] firstChunkFloats = {2, 3, 2};
+        for (int r = 0; r < 3; r++) {
+            List<?> samples = (List<?>) out.get(r);
+            assertThat(samples.get(0)).isEqualTo(new CollectiveSamples(4, 4e-6, 28 + 4 * firstChunkFloats[r]));
+            assertThat(samples.get(1)).isEqualTo(new CollectiveSamples(2, 2e-6, 16));
             assertThat(samples.get(2)).isEqualTo(CollectiveSamples.NONE);
         }
     }
 
+    /**
+     * A reduce-scatter on two ranks is one ring step, its first: member d1 starts 3 us after d0 (clock readings d0 at
+     * 0 and 5 us, d1 at 3 and 4 us), so d0 times the step from d1's start to d1's chunk's arrival, 2 us for its 2
+     * floats, and d1, whose wait d0's chunk, there already, cut short, times none: one step of 2 us for the ring, as
+     * the simulator's collective starts when its last member does.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSingleStepIsTimedFromTheLaterMembersStart(boolean grpc) throws Exception {
+        List<String> two = List.of("d0", "d1");
+        List<Object> out = onEveryMember(grpc, two, r -> r == 0 ? new long[] {0, 5000} : new long[] {3000, 4000},
+                (c, self, r) -> {
+                    c.reduceScatter("rs", self, two, Nd4j.createFromArray(1f, 2f, 3f, 4f), WAITS);
+                    return c.takeSamples();
+                });
+        assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8), CollectiveSamples.NONE);
+    }
+
+    /** A member's clock: its readings in order ({@code {start}}: one reading, then 1 us more each time). */
+    private interface Clock {
+        long[] readings(int rank);
+    }
+
     private static List<Object> onEveryMember(boolean grpc, Member member) throws Exception {
+        return onEveryMember(grpc, RING, r -> new long[] {0}, member);
+    }
+
+    private static List<Object> onEveryMember(boolean grpc, List<String> ring, Clock clock, Member member) throws Exception {
         List<Transport> transports = new ArrayList<>();
         if (grpc) {
             Map<String, String> addresses = new LinkedHashMap<>();
-            for (String d : RING) {
+            for (String d : ring) {
                 GrpcTransport t = new GrpcTransport("127.0.0.1", 0, Map.of(d, 4), WAITS);
                 addresses.put(d, "127.0.0.1:" + t.port());
                 transports.add(t);
             }
             transports.forEach(t -> ((GrpcTransport) t).connect(addresses));
         } else {
-            Transport shared = new InProcessTransport(Map.of("d0", 4, "d1", 4, "d2", 4));
-            RING.forEach(d -> transports.add(shared));
+            Map<String, Integer> capacities = new LinkedHashMap<>();
+            ring.forEach(d -> capacities.put(d, 4));
+            Transport shared = new InProcessTransport(capacities);
+            ring.forEach(d -> transports.add(shared));
         }
-        ExecutorService threads = Executors.newFixedThreadPool(RING.size());
+        ExecutorService threads = Executors.newFixedThreadPool(ring.size());
         try {
             List<Future<Object>> futures = new ArrayList<>();
-            for (int r = 0; r < RING.size(); r++) {
+            for (int r = 0; r < ring.size(); r++) {
                 int rank = r;
-                long[] clock = {0};
-                RingCollectives c = new RingCollectives(transports.get(r), () -> clock[0] += 1000);
-                futures.add(threads.submit(() -> member.run(c, RING.get(rank), rank)));
+                long[] readings = clock.readings(r);
+                int[] next = {0};
+                // scripted readings, then 1 us more each time
+                LongSupplier nanos = () -> next[0] < readings.length ? readings[next[0]++]
+                        : readings[readings.length - 1] + 1000L * (++next[0] - readings.length);
+                RingCollectives c = new RingCollectives(transports.get(r), nanos);
+                futures.add(threads.submit(() -> member.run(c, ring.get(rank), rank)));
             }
             List<Object> out = new ArrayList<>();
             for (Future<Object> f : futures) {

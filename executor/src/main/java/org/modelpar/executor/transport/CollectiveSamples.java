@@ -4,13 +4,15 @@ import java.util.OptionalDouble;
 
 /**
  * Ring steps of a run's collectives as they ran ({@link RingCollectives}): how many, their summed seconds and the
- * summed bytes each member sent in them. A step is timed from its send to the arrival of its predecessor's chunk, not
- * the sum or copy after it (the simulator prices that host work apart), and the first step of a collective is left
- * out: its wait includes the members' arrival at the collective, which the simulator's collective starts after.
+ * summed bytes of the chunks they timed. A step is timed from its send to the arrival of its predecessor's chunk, not
+ * the sum or copy after it (the simulator prices that host work apart). The first step of a collective would also wait
+ * for the members' arrival at the collective, which the simulator's collective starts after: it is timed from the
+ * later of the two members' starts, by the member whose predecessor started last, so every collective, one of a
+ * single step too (a reduce-scatter or all-gather on two ranks), gives samples.
  *
  * @param steps   how many ring steps
  * @param seconds their time, summed
- * @param bytes   the chunks this member sent in them, summed
+ * @param bytes   the chunks they timed (sent, or in a first step received), summed
  */
 public record CollectiveSamples(long steps, double seconds, double bytes) {
     public static final CollectiveSamples NONE = new CollectiveSamples(0, 0, 0);

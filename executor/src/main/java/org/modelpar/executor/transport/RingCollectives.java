@@ -22,9 +22,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Every member of {@code ring} (device ids, in ring order) calls the same method with the same
  * {@code id}, which must be unique within the run for concurrent collectives. The ring steps are timed on the given
- * clock ({@link #takeSamples}, {@link CollectiveSamples}), what the calibrated prediction prices a step by.
+ * clock ({@link #takeSamples}, {@link CollectiveSamples}), what the calibrated prediction prices a step by; the clock must
+ * be one the members share (the first step of a collective compares a member's reading with its predecessor's).
  */
 public final class RingCollectives {
+    /**
+     * The tensor of a collective's first message that carries its sender's clock at the step's start, in nanoseconds
+     * (a double: exact to 256 ns on a clock counted from the epoch).
+     */
+    static final String SENT_AT = "sent at";
     private final Transport transport;
     private final LongSupplier nanos;
     private long sampledSteps;
@@ -161,7 +167,10 @@ public final class RingCollectives {
 
     /**
      * n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the
-     * predecessor; each step is timed from its send to its arrival, but the first of the collective's ({@code first}).
+     * predecessor; each step is timed from its send to its arrival. The collective's first step ({@code first}) waits
+     * for the members' arrival too: its message carries the sender's clock at its start ({@link #SENT_AT}), and it is
+     * timed from the later of the two members' starts, by the member whose predecessor started last (its wait is then
+     * the predecessor's chunk in flight alone; the other member's wait is cut short by a chunk already there).
      */
     private void ringSteps(String id, String self, List<String> ring, INDArray flat, ChunkAt sent, boolean add,
                            boolean first, Waits waits) throws InterruptedException {
@@ -170,19 +179,34 @@ public final class RingCollectives {
         String next = ring.get((me + 1) % n);
         String prev = ring.get(Math.floorMod(me - 1, n));
         for (int s = 0; s < n - 1; s++) {
+            boolean stamped = first && s == 0;
             long start = nanos.getAsLong();
             INDArray out = chunk(flat, sent.at(s), n);
             if (out != null) {
-                transport.send(Message.of(new Message.Key(self, next, id + s), Map.of("t", out)), waits);
+                transport.send(Message.of(new Message.Key(self, next, id + s), stamped
+                        ? Map.of("t", out, SENT_AT, stamp(start)) : Map.of("t", out)), waits);
             }
             INDArray in = chunk(flat, Math.floorMod(sent.at(s) - 1, n), n);
             if (in != null) {
                 Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
-                if (out != null && (s > 0 || !first)) {
-                    sample(nanos.getAsLong() - start, (double) out.length() * out.dataType().width());
+                long end = nanos.getAsLong();
+                if (!stamped && out != null) {
+                    sample(end - start, (double) out.length() * out.dataType().width());
+                } else if (stamped && m.tensors().containsKey(SENT_AT)) {
+                    long peerStart = (long) m.tensors().get(SENT_AT).getDouble(0);
+                    // a predecessor that started first, or a clock reading after the arrival (hosts' clocks apart): none
+                    if (peerStart >= start && peerStart <= end) {
+                        sample(end - peerStart, (double) in.length() * in.dataType().width());
+                    }
                 }
                 apply(m, in, add);
             }
+        }
+    }
+
+    private static INDArray stamp(long clockNanos) {
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createFromArray((double) clockNanos);
         }
     }
 
@@ -190,7 +214,7 @@ public final class RingCollectives {
         apply(transport.receive(key, waits), target, add);
     }
 
-    /** Adds (or copies) a received chunk into {@code target} and releases its buffer. */
+    /** Adds (or copies) a received chunk into {@code target} and releases its buffers. */
     private void apply(Message m, INDArray target, boolean add) {
         INDArray t = m.tensors().get("t");
         if (add) {
@@ -198,7 +222,7 @@ public final class RingCollectives {
         } else {
             target.assign(t);
         }
-        transport.release(List.of(t));
+        transport.release(m.tensors().values());
     }
 
     /** Chunk c of n of a flat vector, or null when it is empty (fewer elements than members). */

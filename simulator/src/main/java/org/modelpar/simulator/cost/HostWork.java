@@ -55,6 +55,40 @@ public record HostWork(double bytesMoved, long kernelCalls) {
         return new HostWork(2.5 * (members - 1.0) / members * bytes, (long) passes * (members - 1));
     }
 
+    /**
+     * ZeRO's packing around {@code buckets} gradient reduce-scatters of {@code tensors} parameter tensors, {@code bytes}
+     * in all, over {@code members} (the executor's {@code ZeroShards}; {@link #reduceScatter} prices the ring passes):
+     * each bucket's flat vector is zeroed (1 call, {@code S} written in all) and every tensor's {@code n} parts are
+     * copied into it ({@code n} calls a tensor, {@code 2S}); then the member's own part comes back: of the whole stage,
+     * every tensor zeroed and its part copied ({@code 2} calls a tensor, {@code S + 2S/n}), {@code 4S + 2S/n} in all;
+     * of a unit ({@code perUnit}, ZeRO stages 2 and 3), its part added to the part the member keeps ({@code 1} call a
+     * tensor, {@code 3S/n}), {@code 3S + 3S/n}. Nothing over one member.
+     */
+    public static HostWork zeroReduceScatter(long bytes, int members, int tensors, int buckets, boolean perUnit) {
+        if (members < 2 || bytes == 0) {
+            return NONE;
+        }
+        double back = perUnit ? 3.0 * bytes / members : bytes + 2.0 * bytes / members;
+        return pack(bytes, members, tensors, buckets).plus(new HostWork(back, (long) tensors * (perUnit ? 1 : 2)));
+    }
+
+    /**
+     * ZeRO's packing around the all-gather of the updated parameters ({@code tensors} tensors, {@code bytes} in all) over
+     * {@code members} after the optimizer step: packed as for {@link #zeroReduceScatter} ({@code 3S}), then every part
+     * of every tensor copied back ({@code n} calls a tensor, {@code 2S}), {@code 5S} in all. Nothing over one member.
+     */
+    public static HostWork zeroParameterGather(long bytes, int members, int tensors) {
+        if (members < 2 || bytes == 0) {
+            return NONE;
+        }
+        return pack(bytes, members, tensors, 1).plus(new HostWork(2.0 * bytes, (long) tensors * members));
+    }
+
+    /** {@code flats} flat vectors zeroed and the {@code members} parts of each of {@code tensors} tensors copied in. */
+    private static HostWork pack(long bytes, int members, int tensors, int flats) {
+        return new HostWork(3.0 * bytes, flats + (long) tensors * members);
+    }
+
     private static HostWork pass(long bytes, int members, int collectives, int movedPerByte) {
         if (members < 2 || bytes == 0) {
             return NONE;

@@ -21,6 +21,14 @@ public final class OpLaunchCounts {
                 .orElseGet(() -> new OpLaunches(1, 2, op.parameterBytes() > 0 ? 1 : 0));
     }
 
+    /**
+     * The parameter tensors {@code ops} own on {@code device} (each updated, and under ZeRO packed, on its own), and a
+     * tied weight's copy when {@code tiedCopy} (one more tensor).
+     */
+    public static int parameterTensors(java.util.List<OpNode> ops, boolean tiedCopy, DeviceProfile device) {
+        return ops.stream().mapToInt(op -> of(op, device).parameterTensors()).sum() + (tiedCopy ? 1 : 0);
+    }
+
     /** The launches of one update of one parameter tensor by {@code optimizer} on {@code device}. */
     public static int optimizerPerTensor(OptimizerKind optimizer, DeviceProfile device) {
         return device.kernelLaunches().optimizerPerTensor(optimizer.jsonName()).orElse(1);

@@ -88,8 +88,7 @@ final class StagePrices {
         return optimizer.computeIfAbsent(stage + "/" + profile.name(), k -> {
             PlacementPlan plan = layout.plan();
             StageProfile sp = layout.stage(stage);
-            int tensors = sp.ops().stream().mapToInt(op -> OpLaunchCounts.of(op, profile).parameterTensors()).sum()
-                    + (sp.tiedCopyParameterCount() > 0 ? 1 : 0);
+            int tensors = OpLaunchCounts.parameterTensors(sp.ops(), sp.tiedCopyParameterCount() > 0, profile);
             return cost.optimizerSeconds(profile, ZeroSharding.of(layout, stage).updatedParameters(), tensors, plan.precision(), plan.optimizer());
         });
     }

@@ -40,6 +40,18 @@ class HostWorkTest {
     }
 
     @Test
+    void zeroPacksEveryTensorsPartsAndUnpacksItsOwn() {
+        // 1,000 bytes of 3 tensors over 2 in 2 buckets: 2 flats zeroed and 3 x 2 parts copied in (3,000 bytes), 3 tensors
+        // zeroed and their 3 own parts copied back (1,000 + 1,000)
+        assertThat(HostWork.zeroReduceScatter(1000, 2, 3, 2, false)).isEqualTo(new HostWork(5000, 14));
+        // a unit's: 1 flat, 3 x 2 parts in, then 3 own parts added (3 x 500)
+        assertThat(HostWork.zeroReduceScatter(1000, 2, 3, 1, true)).isEqualTo(new HostWork(4500, 10));
+        // the parameters' gather: 1 flat, 3 x 2 parts in, 3 x 2 parts out (2,000)
+        assertThat(HostWork.zeroParameterGather(1000, 2, 3)).isEqualTo(new HostWork(5000, 13));
+        assertThat(HostWork.zeroParameterGather(1000, 1, 3)).isEqualTo(HostWork.NONE);
+    }
+
+    @Test
     void aMemberAloneDoesNothing() {
         assertThat(new AllReduce(0, List.of("a"), 1000).hostWork()).isEqualTo(HostWork.NONE);
         assertThat(HostWork.allGather(0, 4, 1)).isEqualTo(HostWork.NONE);

@@ -13,6 +13,8 @@ import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
+import org.modelpar.executor.profile.SendTimes;
+import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.GraphException;
@@ -159,9 +161,12 @@ public final class LocalTraining {
          * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
          * the host capacity and the link between workers measured during the run in place of the profile's (a shared
          * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
-         * workspaces that this executor's kernels take ({@link KernelWorkspace}).
+         * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
+         * the sends of {@code measured}'s second half did ({@link SendTimes}).
          */
-        public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan) {
+        public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
+            int last = measured.firstStep() + measured.losses().size() - 1;
+            double senderSeconds = SendTimes.meanSeconds(measured.timeline(), last - (last - measured.firstStep()) / 2).orElse(0);
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
                 calibration.sample();
             }
@@ -178,7 +183,7 @@ public final class LocalTraining {
                         capacity, cluster.hosts(), cluster.processLinks());
             }
             return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                    .withCostModel(calibration.costModel().withRingSteps(ringSteps)));
+                    .withCostModel(calibration.costModel().withRingSteps(ringSteps).withSenderSeconds(senderSeconds)));
         }
     }
 }

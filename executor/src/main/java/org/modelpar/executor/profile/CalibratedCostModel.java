@@ -30,6 +30,7 @@ public final class CalibratedCostModel implements CostModel {
     private final Map<Long, Double> optimizerSeconds;
     private final double optimizerSecondsPerParameter;
     private final CollectiveSamples ringSteps;
+    private final double senderSeconds;
     private final RooflineCostModel roofline = new RooflineCostModel();
 
     /**
@@ -40,14 +41,14 @@ public final class CalibratedCostModel implements CostModel {
      */
     public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
                                Map<Long, Double> optimizerSeconds) {
-        this(opSeconds, samples, tensorParallel, optimizerSeconds, CollectiveSamples.NONE);
+        this(opSeconds, samples, tensorParallel, optimizerSeconds, CollectiveSamples.NONE, 0);
     }
 
     private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
-                                Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps) {
-        if (samples < 1 || tensorParallel < 1) {
-            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1, got samples "
-                    + samples + ", tensor degree " + tensorParallel);
+                                Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps, double senderSeconds) {
+        if (samples < 1 || tensorParallel < 1 || !(senderSeconds >= 0)) {
+            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender seconds >= 0,"
+                    + " got samples " + samples + ", tensor degree " + tensorParallel + ", sender seconds " + senderSeconds);
         }
         this.opSeconds = new TreeMap<>();
         opSeconds.forEach((k, v) -> this.opSeconds.put(k, v.clone()));
@@ -58,6 +59,7 @@ public final class CalibratedCostModel implements CostModel {
                 .filter(e -> e.getKey() > 0)
                 .mapToDouble(e -> e.getValue() / e.getKey()).max().orElse(0);
         this.ringSteps = ringSteps;
+        this.senderSeconds = senderSeconds;
     }
 
     /**
@@ -66,7 +68,20 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps);
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps, senderSeconds);
+    }
+
+    /**
+     * This model with every send holding its worker for {@code senderSeconds}, what the run's sends held theirs
+     * ({@link SendTimes}); 0 (the default) for sends beside the compute.
+     */
+    public CalibratedCostModel withSenderSeconds(double senderSeconds) {
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps, senderSeconds);
+    }
+
+    @Override
+    public double senderSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
+        return senderSeconds;
     }
 
     /** The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}). */

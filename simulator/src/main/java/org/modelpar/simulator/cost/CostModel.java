@@ -60,6 +60,16 @@ public interface CostModel {
     }
 
     /**
+     * Seconds a send of {@code bytes} to {@code toDevice} holds its device's compute stream: 0 where sends run beside
+     * the compute (a GPU's copy engines and communication streams), the default. A worker that runs its sends in program
+     * order on its compute thread pays the hand-over there (on a shared host, being preempted by the receiver it wakes),
+     * and its next compute waits for it.
+     */
+    default double senderSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
+        return 0;
+    }
+
+    /**
      * The ring steps ({@link RingStep}) of {@code collectives} collectives of {@code passes} ring passes each over
      * {@code group} (in ring order), of {@code bytes} per device in all: {@code collectives x passes x (n-1)} steps of
      * {@code bytes / (collectives x n)} bytes, each paying the latency of the slowest ring link, at its bandwidth.

@@ -37,6 +37,11 @@ final class CompiledProgram {
     double[] seconds;
     /** Bytes of a send. */
     double[] bytes;
+    /**
+     * For a send: how long it holds its device's compute stream ({@link org.modelpar.simulator.cost.CostModel#senderSeconds});
+     * null when no send holds it.
+     */
+    double[] senderSeconds;
     long[] memoryAtStart;
     long[] memoryAtEnd;
     int[] pending;

@@ -150,6 +150,13 @@ final class Compiler {
                 c.peer[g] = peer;
                 c.path[g] = route.path();
                 c.seconds[g] = route.latencySeconds();
+                double held = cost.senderSeconds(cluster, dp.device(), s.peer(), s.bytes());
+                if (held > 0) {
+                    if (c.senderSeconds == null) {
+                        c.senderSeconds = new double[c.count];
+                    }
+                    c.senderSeconds[g] = held;
+                }
             } else if (ins instanceof Recv r) {
                 c.kind[g] = CompiledProgram.RECV;
                 c.peer[g] = routes.index(r.peer());

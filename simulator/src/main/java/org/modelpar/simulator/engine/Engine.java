@@ -38,6 +38,8 @@ public final class Engine {
     private final double[] end;
     private final int[] cause;
     private final int[] ready;
+    /** Per device: until when its sends hold its compute stream ({@link CompiledProgram#senderSeconds}). */
+    private final double[] heldUntil;
     private int[] flowOwner = new int[1024];
     private long events;
 
@@ -55,6 +57,7 @@ public final class Engine {
         Arrays.fill(cause, -1);
         Arrays.fill(end, -1); // not completed yet
         this.ready = new int[c.collectiveCount];
+        this.heldUntil = new double[c.deviceCount];
     }
 
     /**
@@ -139,6 +142,7 @@ public final class Engine {
             switch (Events.type(payload)) {
                 case Events.COMPUTE_END -> complete(id, now);
                 case Events.FLOW_START -> transfer(id, now);
+                case Events.DEFERRED_BEGIN -> begin(id, now);
                 case Events.COLLECTIVE_START -> {
                     if (c.collectiveBytes[id] == 0) {
                         finishCollective(id, now);
@@ -171,6 +175,10 @@ public final class Engine {
     }
 
     private void begin(int g, double now) {
+        if (c.senderSeconds != null && c.onComputeStream(g) && heldUntil[c.device[g]] > now) {
+            queue.push(heldUntil[c.device[g]], Events.encode(Events.DEFERRED_BEGIN, 0, g));
+            return;
+        }
         start[g] = now;
         byte k = c.kind[g];
         if (c.onComputeStream(g)) {
@@ -187,6 +195,10 @@ public final class Engine {
             }
         } else if (k == CompiledProgram.SEND) {
             start[c.partner[g]] = now;
+            if (c.senderSeconds != null && c.senderSeconds[g] > 0) {
+                int d = c.device[g];
+                heldUntil[d] = Math.max(heldUntil[d], now) + c.senderSeconds[g];
+            }
             if (c.seconds[g] == 0) {
                 transfer(g, now);
             } else {
@@ -245,8 +257,22 @@ public final class Engine {
         if (c.memoryAtEnd[g] != 0) {
             memory.change(c.device[g], c.memoryAtEnd[g], now);
         }
+        if (c.senderSeconds == null) {
+            release(g, now, false, false);
+            return;
+        }
+        // sends first: one that holds its device's compute stream delays the compute that becomes ready with it
+        release(g, now, true, true);
+        release(g, now, true, false);
+    }
+
+    /** Counts {@code g} done for its successors (only sends, or all but sends, when {@code byKind}), beginning the ready ones. */
+    private void release(int g, double now, boolean byKind, boolean sends) {
         for (int i = c.successorStart[g]; i < c.successorStart[g + 1]; i++) {
             int s = c.successors[i];
+            if (byKind && (c.kind[s] == CompiledProgram.SEND) != sends) {
+                continue;
+            }
             cause[s] = g;
             if (--pending[s] == 0) {
                 begin(s, now);

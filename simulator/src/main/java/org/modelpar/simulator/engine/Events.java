@@ -6,6 +6,8 @@ final class Events {
     static final int FLOW_START = 2;
     static final int FLOW_END = 3;
     static final int COLLECTIVE_START = 4;
+    /** A compute-stream instruction whose device a send held begins now. */
+    static final int DEFERRED_BEGIN = 5;
 
     private Events() {
     }

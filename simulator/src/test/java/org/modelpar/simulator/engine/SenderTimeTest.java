@@ -1,0 +1,73 @@
+package org.modelpar.simulator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.Fixtures;
+import org.modelpar.simulator.ZeroOptimizerCostModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.Payload;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Span;
+
+/**
+ * A send that holds its device's compute stream ({@code CostModel.senderSeconds}) delays the sender's next compute by
+ * that long, each send after the last, and not the message. Hand-written programs on a chain of 1 s forwards, a link
+ * of 1 ms latency: device 0 runs F mb0, sends it twice (two receivers' worth) and runs F mb1; device 1 receives and
+ * runs F mb0.
+ */
+class SenderTimeTest {
+    private static final double LATENCY = 1e-3;
+    private final ComputationGraph graph = Fixtures.chain(2, 1.0, 2.0, 0, 0, 0);
+    private final ClusterSpec cluster = Fixtures.cluster(1, 2, new LinkProfile(1e12, LATENCY), new LinkProfile(1e12, LATENCY));
+    private final PlacementPlan plan = Fixtures.plan(graph, cluster, Fixtures.oneDeviceEach(2), 1, 2,
+            Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
+
+    private List<Span> run(double senderSeconds) {
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
+                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Send(0, 1, 1, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Compute(0, 1, Direction.FORWARD, false))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Compute(1, 0, Direction.FORWARD, false)))));
+        ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
+            @Override
+            public double senderSeconds(ClusterSpec c, String fromDevice, String toDevice, long bytes) {
+                return senderSeconds;
+            }
+        };
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, cost, false).timeline().spans();
+    }
+
+    @Test
+    void sendsHoldTheSendersNextComputeOneAfterAnother() {
+        List<Span> held = run(0.25);
+        assertThat(held.get(3).startSeconds()).isCloseTo(1.0 + 2 * 0.25, offset(1e-12));
+        assertThat(held.get(3).endSeconds()).isCloseTo(2.5, offset(1e-12));
+        // the messages leave when the sends begin: the receiver is not delayed
+        assertThat(held.get(6).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
+    }
+
+    @Test
+    void withoutSenderTimeTheNextComputeFollowsAtOnce() {
+        List<Span> free = run(0);
+        assertThat(free.get(3).startSeconds()).isCloseTo(1.0, offset(1e-12));
+        assertThat(free.get(6).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
+    }
+}

@@ -92,7 +92,14 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         if (spans.stream().allMatch(s -> s.step() == step)) {
             return this;
         }
-        List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
+        return window(source, devices, spans.stream().filter(s -> s.step() == step).toList(), memory);
+    }
+
+    /**
+     * The timeline of {@code kept}, one step's spans in timeline order, with the memory samples of {@code memory}
+     * (time order) from each device's last one before the first span starts (moved to that start) to the last span's end.
+     */
+    private static Timeline window(Source source, List<String> devices, List<Span> kept, List<MemorySample> memory) {
         double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
         double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
         Map<String, MemorySample> before = new HashMap<>();
@@ -143,6 +150,39 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         }
 
         public synchronized Timeline build() {
+            return sorted(spans, memory);
+        }
+
+        /**
+         * One step's timeline, equal to {@code build().step(step)}, ordering only that step's spans and the memory
+         * samples it keeps (each device's last one before the step and those within it): a worker process takes each
+         * step's timeline while the run goes on, and ordering the whole run again after every step costs time that grows
+         * with the steps done.
+         */
+        public synchronized Timeline step(int step) {
+            if (spans.stream().allMatch(s -> s.step() == step)) {
+                return build();
+            }
+            List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
+            double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+            double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+            Map<String, MemorySample> before = new HashMap<>();
+            List<MemorySample> candidates = new ArrayList<>();
+            for (MemorySample m : memory) {
+                if (m.atSeconds() < start) {
+                    // the later of two equal times, as the stable ordering of build() keeps it last
+                    before.merge(m.device(), m, (was, now) -> now.atSeconds() >= was.atSeconds() ? now : was);
+                } else if (m.atSeconds() <= end) {
+                    candidates.add(m);
+                }
+            }
+            candidates.addAll(before.values());
+            Timeline ordered = sorted(kept, candidates);
+            return window(source, devices, ordered.spans(), ordered.memory());
+        }
+
+        /** Spans by start, then device order, then step and index; samples by time, then device order. */
+        private Timeline sorted(List<Span> spans, List<MemorySample> memory) {
             Map<String, Integer> order = new HashMap<>();
             for (int d = 0; d < devices.size(); d++) {
                 order.put(devices.get(d), d);

@@ -101,21 +101,33 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
      */
     private static Timeline window(Source source, List<String> devices, List<Span> kept, List<MemorySample> memory) {
         double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
-        double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
-        Map<String, MemorySample> before = new HashMap<>();
-        List<MemorySample> inside = new ArrayList<>();
-        for (MemorySample m : memory) {
-            if (m.atSeconds() < start) {
-                before.put(m.device(), m);
-            } else if (m.atSeconds() <= end) {
-                inside.add(m);
-            }
-        }
+        Split split = Split.of(kept, memory);
         List<MemorySample> keptMemory = new ArrayList<>();
-        before.values().stream().sorted(Comparator.comparing(MemorySample::device))
+        split.before().values().stream().sorted(Comparator.comparing(MemorySample::device))
                 .forEach(m -> keptMemory.add(new MemorySample(m.device(), start, m.bytes())));
-        keptMemory.addAll(inside);
+        keptMemory.addAll(split.inside());
         return new Timeline(source, devices, kept, keptMemory, List.of());
+    }
+
+    /**
+     * The memory samples one step keeps: each device's last one before its first span starts (of equal times, the one
+     * later in {@code memory}), and those from that start to its last span's end, in {@code memory}'s order.
+     */
+    private record Split(Map<String, MemorySample> before, List<MemorySample> inside) {
+        static Split of(List<Span> kept, List<MemorySample> memory) {
+            double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+            double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+            Map<String, MemorySample> before = new HashMap<>();
+            List<MemorySample> inside = new ArrayList<>();
+            for (MemorySample m : memory) {
+                if (m.atSeconds() < start) {
+                    before.merge(m.device(), m, (was, now) -> now.atSeconds() >= was.atSeconds() ? now : was);
+                } else if (m.atSeconds() <= end) {
+                    inside.add(m);
+                }
+            }
+            return new Split(before, inside);
+        }
     }
 
     /** Starts a timeline of the given devices (step-program order) that threads may append to. */
@@ -164,19 +176,9 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
                 return build();
             }
             List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
-            double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
-            double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
-            Map<String, MemorySample> before = new HashMap<>();
-            List<MemorySample> candidates = new ArrayList<>();
-            for (MemorySample m : memory) {
-                if (m.atSeconds() < start) {
-                    // the later of two equal times, as the stable ordering of build() keeps it last
-                    before.merge(m.device(), m, (was, now) -> now.atSeconds() >= was.atSeconds() ? now : was);
-                } else if (m.atSeconds() <= end) {
-                    candidates.add(m);
-                }
-            }
-            candidates.addAll(before.values());
+            Split split = Split.of(kept, memory);
+            List<MemorySample> candidates = new ArrayList<>(split.inside());
+            candidates.addAll(split.before().values());
             Timeline ordered = sorted(kept, candidates);
             return window(source, devices, ordered.spans(), ordered.memory());
         }

@@ -104,7 +104,8 @@ public final class LocalWorkers implements AutoCloseable {
      * thread, and the JVM sizes its own threads by the cores it sees: with all of them, each worker's parallel collector
      * stops it on as many threads as the machine has cores, and where the workers fill the cores those threads wait for
      * each other behind the other workers' compute (on the 2-core machine, a worker of the transport benchmark spent
-     * 2.4 s of collector time per minute with two collector threads at load 9, 1.1 s with one at load 13).
+     * 2.4 s of collector CPU time per minute with two collector threads in one run at load 9, 1.1-1.9 s with one in
+     * three runs at load 7-14).
      */
     static String jvmOptions(String inherited, int cores, int localWorkers) {
         String share = "-XX:ActiveProcessorCount=" + Math.max(1, cores / localWorkers);

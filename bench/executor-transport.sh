@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # gRPC transport cost: a 2-stage 1F1B pipeline of the small gpt as two worker processes talking gRPC on
-# loopback, over the same plan on two worker threads, measured in one run (threads, processes, threads);
-# prints processes/threads throughput (target >= 0.9), TransportCostBenchmark; first the per-message cost under it,
+# loopback, over the same plan on two worker threads, measured in one run in rounds (threads, processes, threads,
+# processes, ..., threads; 3 rounds); prints each round's processes/threads throughput and their median, least and
+# greatest (target >= 0.9), TransportCostBenchmark; first the per-message cost under it,
 # round trips of a 128 KiB message between two threads and between two processes over gRPC, with idle cores and with
 # both cores computing, TransportPingPongBenchmark. Needs an otherwise idle machine with at least 2 cores (about
-# 3 minutes). Extra arguments go to Maven, e.g. -Dbench.steps=80 -Dbench.count=1000.
+# 8 minutes). Extra arguments go to Maven, e.g. -Dbench.steps=80 -Dbench.rounds=1 -Dbench.count=1000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/cpu-steal.sh

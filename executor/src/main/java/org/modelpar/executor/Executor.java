@@ -219,6 +219,11 @@ public final class Executor implements AutoCloseable {
         return run.timeline().build();
     }
 
+    /** {@link #timeline()}'s step {@code step} ({@link Timeline#step}), without ordering the other steps' spans. */
+    public Timeline timeline(int step) {
+        return run.timeline().step(step);
+    }
+
     /** When the executor started ({@link #timeline()}'s second 0), in wall-clock seconds since the epoch. */
     public double originEpochSeconds() {
         return run.originEpochSeconds();

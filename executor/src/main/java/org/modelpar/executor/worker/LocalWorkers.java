@@ -22,6 +22,8 @@ public final class LocalWorkers implements AutoCloseable {
     /** Parts of a flag that keep it to this JVM: debuggers, and output files (logs, class lists, archives, recordings). */
     private static final List<String> OWN_FILES = List.of("-Xrun", "-Xdebug", ":file=", "ArchiveClassesAtExit", "DumpLoadedClassList",
             "FlightRecord", "HeapDumpPath", "ErrorFile");
+    /** The variable the {@code java} launcher reads options from, before those of its command line. */
+    static final String JVM_OPTIONS = "JDK_JAVA_OPTIONS";
     private final List<Process> processes = new ArrayList<>();
     private final Path logs;
     private volatile boolean closing;
@@ -32,8 +34,8 @@ public final class LocalWorkers implements AutoCloseable {
 
     /**
      * Starts {@code worldSize} processes of {@code command}, each with {@code MODELPAR_COORDINATOR},
-     * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE} and one ND4J thread ({@code OMP_NUM_THREADS=1}, {@code OPENBLAS_NUM_THREADS=1},
-     * {@code MKL_NUM_THREADS=1}) in its environment.
+     * {@code MODELPAR_RANK}, {@code MODELPAR_WORLD_SIZE}, one ND4J thread ({@code OMP_NUM_THREADS=1}, {@code OPENBLAS_NUM_THREADS=1},
+     * {@code MKL_NUM_THREADS=1}) and its share of the cores ({@link #jvmOptions}) in its environment.
      */
     public static LocalWorkers start(List<String> command, int worldSize, String coordinatorAddress, Coordinator coordinator) {
         LocalWorkers w;
@@ -50,6 +52,7 @@ public final class LocalWorkers implements AutoCloseable {
                 b.environment().put("MODELPAR_RANK", Integer.toString(rank));
                 b.environment().put("MODELPAR_WORLD_SIZE", Integer.toString(worldSize));
                 SINGLE_THREADED.forEach(v -> b.environment().put(v, "1"));
+                b.environment().put(JVM_OPTIONS, jvmOptions(b.environment().get(JVM_OPTIONS), Runtime.getRuntime().availableProcessors(), worldSize));
                 Process p = b.start();
                 w.processes.add(p);
                 int r = rank;
@@ -93,6 +96,20 @@ public final class LocalWorkers implements AutoCloseable {
      */
     static List<String> inheritedFlags(List<String> jvmArguments) {
         return jvmArguments.stream().filter(a -> a.startsWith("-X") && OWN_FILES.stream().noneMatch(a::contains)).toList();
+    }
+
+    /**
+     * The {@link #JVM_OPTIONS} of a worker: {@code inherited} (this process's own, may be null) and
+     * {@code -XX:ActiveProcessorCount} set to its share of the {@code cores}, at least one. A worker computes on one
+     * thread, and the JVM sizes its own threads by the cores it sees: with all of them, each worker's parallel collector
+     * stops it on as many threads as the machine has cores, and where the workers fill the cores those threads wait for
+     * each other behind the other workers' compute (on the 2-core machine, a worker of the transport benchmark spent
+     * 2.4 s of collector CPU time per minute with two collector threads in one run at load 9, 1.1-1.9 s with one in
+     * three runs at load 7-14).
+     */
+    static String jvmOptions(String inherited, int cores, int localWorkers) {
+        String share = "-XX:ActiveProcessorCount=" + Math.max(1, cores / localWorkers);
+        return inherited == null || inherited.isBlank() ? share : inherited.strip() + " " + share;
     }
 
     /** Kills every process still running at once (a failed run: the others would only wait for it). */

@@ -146,7 +146,7 @@ public final class Worker {
             boolean full = job.checkpoint().isPresent() || step == job.steps() - 1;
             StepReport report = new StepReport(rank, step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
                     full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
-                    StepTrace.of(executor.timeline(), step, executor.originEpochSeconds()), s.ringSteps());
+                    StepTrace.of(executor.timeline(step), step, executor.originEpochSeconds()), s.ringSteps());
             // the report travels while the next step runs: only one is outstanding at a time
             progress.waiting("step " + step + ", waiting for the coordinator's answer to its last report");
             answer(channel, Coordinator.REPORT, reported);

@@ -22,4 +22,11 @@ class LocalWorkersTest {
         assertThat(command).doesNotHaveDuplicates().endsWith("org.example.Main", "worker");
         assertThat(command.indexOf("-XX:+UseParallelGC")).isPositive().isLessThan(command.indexOf("-cp"));
     }
+
+    @Test
+    void eachWorkerSeesItsShareOfTheCoresAfterTheOptionsItInherits() {
+        assertThat(LocalWorkers.jvmOptions(null, 2, 2)).isEqualTo("-XX:ActiveProcessorCount=1");
+        assertThat(LocalWorkers.jvmOptions(" ", 2, 4)).isEqualTo("-XX:ActiveProcessorCount=1");
+        assertThat(LocalWorkers.jvmOptions("-Xss4m ", 16, 3)).isEqualTo("-Xss4m -XX:ActiveProcessorCount=5");
+    }
 }

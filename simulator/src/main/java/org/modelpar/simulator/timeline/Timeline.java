@@ -92,23 +92,42 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         if (spans.stream().allMatch(s -> s.step() == step)) {
             return this;
         }
-        List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
+        return window(source, devices, spans.stream().filter(s -> s.step() == step).toList(), memory);
+    }
+
+    /**
+     * The timeline of {@code kept}, one step's spans in timeline order, with the memory samples of {@code memory}
+     * (time order) from each device's last one before the first span starts (moved to that start) to the last span's end.
+     */
+    private static Timeline window(Source source, List<String> devices, List<Span> kept, List<MemorySample> memory) {
         double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
-        double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
-        Map<String, MemorySample> before = new HashMap<>();
-        List<MemorySample> inside = new ArrayList<>();
-        for (MemorySample m : memory) {
-            if (m.atSeconds() < start) {
-                before.put(m.device(), m);
-            } else if (m.atSeconds() <= end) {
-                inside.add(m);
-            }
-        }
+        Split split = Split.of(kept, memory);
         List<MemorySample> keptMemory = new ArrayList<>();
-        before.values().stream().sorted(Comparator.comparing(MemorySample::device))
+        split.before().values().stream().sorted(Comparator.comparing(MemorySample::device))
                 .forEach(m -> keptMemory.add(new MemorySample(m.device(), start, m.bytes())));
-        keptMemory.addAll(inside);
+        keptMemory.addAll(split.inside());
         return new Timeline(source, devices, kept, keptMemory, List.of());
+    }
+
+    /**
+     * The memory samples one step keeps: each device's last one before its first span starts (of equal times, the one
+     * later in {@code memory}), and those from that start to its last span's end, in {@code memory}'s order.
+     */
+    private record Split(Map<String, MemorySample> before, List<MemorySample> inside) {
+        static Split of(List<Span> kept, List<MemorySample> memory) {
+            double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
+            double end = kept.stream().mapToDouble(Span::endSeconds).max().orElse(0);
+            Map<String, MemorySample> before = new HashMap<>();
+            List<MemorySample> inside = new ArrayList<>();
+            for (MemorySample m : memory) {
+                if (m.atSeconds() < start) {
+                    before.merge(m.device(), m, (was, now) -> now.atSeconds() >= was.atSeconds() ? now : was);
+                } else if (m.atSeconds() <= end) {
+                    inside.add(m);
+                }
+            }
+            return new Split(before, inside);
+        }
     }
 
     /** Starts a timeline of the given devices (step-program order) that threads may append to. */
@@ -143,6 +162,29 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         }
 
         public synchronized Timeline build() {
+            return sorted(spans, memory);
+        }
+
+        /**
+         * One step's timeline, equal to {@code build().step(step)}, ordering only that step's spans and the memory
+         * samples it keeps (each device's last one before the step and those within it): a worker process takes each
+         * step's timeline while the run goes on, and ordering the whole run again after every step costs time that grows
+         * with the steps done.
+         */
+        public synchronized Timeline step(int step) {
+            if (spans.stream().allMatch(s -> s.step() == step)) {
+                return build();
+            }
+            List<Span> kept = spans.stream().filter(s -> s.step() == step).toList();
+            Split split = Split.of(kept, memory);
+            List<MemorySample> candidates = new ArrayList<>(split.inside());
+            candidates.addAll(split.before().values());
+            Timeline ordered = sorted(kept, candidates);
+            return window(source, devices, ordered.spans(), ordered.memory());
+        }
+
+        /** Spans by start, then device order, then step and index; samples by time, then device order. */
+        private Timeline sorted(List<Span> spans, List<MemorySample> memory) {
             Map<String, Integer> order = new HashMap<>();
             for (int d = 0; d < devices.size(); d++) {
                 order.put(devices.get(d), d);

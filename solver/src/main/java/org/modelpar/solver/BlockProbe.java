@@ -164,9 +164,8 @@ final class BlockProbe {
         Schedule schedule = config.schedule().interleaves() ? Schedule.ONE_F_ONE_B : config.schedule();
         PlacementPlan probe = new PlacementPlan(sub.name(), "", cluster.name(), "", request.precision(),
                 request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, schedule,
-                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)))
-                .withOptions(PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0))
-                        .withExpertParallel(config.expertParallel()));
+                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)),
+                PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0)).withExpertParallel(config.expertParallel()));
         // a one-stage plan without sequence parallelism is laid out from its graph and precision alone (PlanLayout.of):
         // the block is validated and laid out once per precision, and each probe plan takes that layout's stages
         PlanLayout shape = layouts.computeIfAbsent(new LayoutKey(block, request.precision()),

@@ -148,6 +148,9 @@ final class ProblemBuilder {
         int[] firstPriced = new int[p];
         // the first stage on the same devices (an interleaved chunk's group), whose compute and all-reduce it shares
         int[] sameDevices = new int[p];
+        // the first stage whose blocks need the same memory: the same prices, in-flight and pending micro-batches
+        int[] sameMemory = new int[p];
+        Map<List<Integer>, Integer> firstWithMemory = new HashMap<>();
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
@@ -163,6 +166,8 @@ final class ProblemBuilder {
                 same++;
             }
             sameDevices[s] = same;
+            int stage = s;
+            sameMemory[s] = firstWithMemory.computeIfAbsent(List.of(first, inFlight[s], weightPending[s]), k -> stage);
         }
         List<List<BlockProbe.Result>> prices = new ArrayList<>();
         for (int s = 0; s < p; s++) {
@@ -189,7 +194,8 @@ final class ProblemBuilder {
                             n -> cost.allReduceSeconds(cluster, dpGroup, n));
                     allReduce[s] = Math.round(seconds * 1e9 / c.microBatches());
                 }
-                memory[s] = memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]), stageReceived.get(s)[b]);
+                memory[s] = sameMemory[s] < s ? memory[sameMemory[s]]
+                        : memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]), stageReceived.get(s)[b]);
             }
             list.add(new Block(b, labels.get(b), compute, allReduce, memory));
         }

@@ -63,6 +63,22 @@ class InterleavedScheduleTest {
         }
     }
 
+    /**
+     * Each chunk stage's most stashed micro-batches, counted by hand along the two groups' orders for p = 2, v = 2,
+     * m = 4: group 0 runs F0 F0 F1 F1, then F0 B1, F0 B1, F1 B0, F1 B0, then B1 B1 B0 B0 (chunk numbers), group 1
+     * F0 F0, then F1 B1, F1 B1, F0 B0, F0 B0, F1 B1, F1 B1, then B0 B0; every stage's count, from one walk per group.
+     */
+    @Test
+    void inFlightPerChunkStage() {
+        ComputationGraph g = Fixtures.chain(4, 1.0, 2.0, ACT, 0, 0);
+        ClusterSpec c = Fixtures.freeCluster(2);
+        PlacementPlan plan = plan(g, c, 2, 2, 4);
+        assertThat(MemoryModel.maxInFlight(plan)).containsExactly(4, 3, 2, 1);
+        for (int s = 0; s < 4; s++) {
+            assertThat(MemoryModel.maxInFlight(plan, s)).isEqualTo(MemoryModel.maxInFlight(plan)[s]);
+        }
+    }
+
     @Test
     void interleavingBeatsOneForwardOneBackwardByTheBubble() {
         int p = 4;

@@ -21,6 +21,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanOptions;
 import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 
@@ -58,6 +59,8 @@ final class BlockProbe {
     private final Map<Key, ComputeTotals> totals = new HashMap<>();
     /** Per block, the first block whose sub-graph is the same up to op and tensor ids ({@link #signature}). */
     private final List<Integer> sameAs = new ArrayList<>();
+    /** Per block and precision, its probe plan's layout, validated once ({@link #probe}). */
+    private final Map<LayoutKey, PlanLayout> layouts = new HashMap<>();
 
     BlockProbe(ComputationGraph graph, ClusterSpec cluster, CostModel cost, BlockSet blocks) {
         this.graph = graph;
@@ -149,6 +152,9 @@ final class BlockProbe {
         }
     }
 
+    private record LayoutKey(int block, Precision precision) {
+    }
+
     /** The block priced by the simulator, not cached (the cache prices one block of each {@link #signature}). */
     Result probe(int block, List<ClusterDevice> devices, Configuration config, PlanRequest request,
                          boolean recompute) {
@@ -158,10 +164,13 @@ final class BlockProbe {
         Schedule schedule = config.schedule().interleaves() ? Schedule.ONE_F_ONE_B : config.schedule();
         PlacementPlan probe = new PlacementPlan(sub.name(), "", cluster.name(), "", request.precision(),
                 request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, schedule,
-                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)))
-                .withOptions(PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0))
-                        .withExpertParallel(config.expertParallel()));
-        PlanLayout layout = PlanValidator.validate(probe, sub, cluster);
+                config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)),
+                PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0)).withExpertParallel(config.expertParallel()));
+        // a one-stage plan without sequence parallelism is laid out from its graph and precision alone (PlanLayout.of):
+        // the block is validated and laid out once per precision, and each probe plan takes that layout's stages
+        PlanLayout shape = layouts.computeIfAbsent(new LayoutKey(block, request.precision()),
+                k -> PlanValidator.validate(probe, sub, cluster));
+        PlanLayout layout = new PlanLayout(probe, sub, shape.stages(), shape.tiedWeights());
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
                 ids.subList(0, config.tensor())).totalSeconds() + expertSeconds(layout, ids, config, recompute);
         return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));

@@ -98,6 +98,14 @@ final class ProblemBuilder {
         return least;
     }
 
+    private long[] receivedBytes(Configuration c, int replicas, double scale) {
+        long[] bytes = new long[inputBytesPerSample.length];
+        for (int b = 0; b < bytes.length; b++) {
+            bytes[b] = (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / replicas) * scale / c.tensor());
+        }
+        return bytes;
+    }
+
     private static long computeNanos(BlockProbe.Result price) {
         return Math.round(price.computeSeconds() * 1e9);
     }
@@ -135,16 +143,18 @@ final class ProblemBuilder {
         // devices price a block the same (as many devices of one type: BlockProbe's key), whose price it shares
         List<List<String>> dpGroups = new ArrayList<>();
         List<Map<Long, Double>> allReducePrices = new ArrayList<>();
-        int[] inFlight = new int[p];
+        int[] inFlight = MemoryModel.maxInFlight(skeleton);
         int[] weightPending = new int[p];
         int[] firstPriced = new int[p];
         // the first stage on the same devices (an interleaved chunk's group), whose compute and all-reduce it shares
         int[] sameDevices = new int[p];
+        // the first stage whose blocks need the same memory: the same prices, in-flight and pending micro-batches
+        int[] sameMemory = new int[p];
+        Map<List<Integer>, Integer> firstWithMemory = new HashMap<>();
         for (int s = 0; s < p; s++) {
             List<ClusterDevice> devs = stageDevices.get(s);
             dpGroups.add(IntStream.range(0, devs.size() / c.tensor()).mapToObj(k -> devs.get(k * c.tensor()).id()).toList());
             allReducePrices.add(allReduceSeconds.computeIfAbsent(dpGroups.get(s), g -> new HashMap<>()));
-            inFlight[s] = MemoryModel.maxInFlight(skeleton, s);
             weightPending[s] = MemoryModel.maxWeightPending(skeleton, s);
             int first = 0;
             while (!samePrice(devs, stageDevices.get(first))) {
@@ -156,18 +166,23 @@ final class ProblemBuilder {
                 same++;
             }
             sameDevices[s] = same;
+            int stage = s;
+            sameMemory[s] = firstWithMemory.computeIfAbsent(List.of(first, inFlight[s], weightPending[s]), k -> stage);
         }
         List<List<BlockProbe.Result>> prices = new ArrayList<>();
         for (int s = 0; s < p; s++) {
             prices.add(firstPriced[s] == s ? probe.prices(stageDevices.get(s), c, request, c.recompute()) : prices.get(firstPriced[s]));
         }
+        // per replica count, each block's received bytes per device (a stage's samples per replica, split over t)
+        Map<Integer, long[]> received = new HashMap<>();
+        List<long[]> stageReceived = stageDevices.stream()
+                .map(devs -> received.computeIfAbsent(devs.size() / c.tensor(), r -> receivedBytes(c, r, scale))).toList();
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             long[] compute = new long[p];
             long[] allReduce = new long[p];
             long[] memory = new long[p];
             for (int s = 0; s < p; s++) {
-                List<ClusterDevice> devs = stageDevices.get(s);
                 BlockProbe.Result price = prices.get(s).get(b);
                 if (sameDevices[s] < s) {
                     compute[s] = compute[sameDevices[s]];
@@ -179,8 +194,8 @@ final class ProblemBuilder {
                             n -> cost.allReduceSeconds(cluster, dpGroup, n));
                     allReduce[s] = Math.round(seconds * 1e9 / c.microBatches());
                 }
-                memory[s] = memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]),
-                        (long) Math.ceil(inputBytesPerSample[b] * (c.microBatchSize() / (devs.size() / c.tensor())) * scale / c.tensor()));
+                memory[s] = sameMemory[s] < s ? memory[sameMemory[s]]
+                        : memoryBytes(price.memory().withCounts(inFlight[s], weightPending[s]), stageReceived.get(s)[b]);
             }
             list.add(new Block(b, labels.get(b), compute, allReduce, memory));
         }

@@ -11,6 +11,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.StageActivations;
 import org.modelpar.simulator.plan.Stash;
 import org.modelpar.simulator.plan.StageProfile;
@@ -161,16 +162,39 @@ public final class MemoryModel {
         return plan.schedule().splitsBackward() ? Math.min(stage + 1, plan.microBatches()) : 0;
     }
 
-    private static int interleavedInFlight(PlacementPlan plan, int stage) {
-        int stashed = 0;
-        int most = 0;
-        for (ScheduleOrder.Slot slot : ScheduleOrder.of(plan, stage % plan.pipelineDegree())) {
-            if (slot.stage() == stage) {
-                stashed += slot.direction() == Direction.FORWARD ? 1 : slot.direction().releasesStash() ? -1 : 0;
-                most = Math.max(most, stashed);
+    /**
+     * {@link #maxInFlight} of every stage, in stage order; an interleaved schedule's order is walked once per device
+     * group (for all its model chunks), not once per stage.
+     */
+    public static int[] maxInFlight(PlacementPlan plan) {
+        int stages = plan.stages().size();
+        int[] most = new int[stages];
+        if (plan.schedule() == Schedule.INTERLEAVED) {
+            for (int g = 0; g < Math.min(plan.pipelineDegree(), stages); g++) {
+                interleavedInFlight(plan, g, most);
+            }
+        } else {
+            for (int s = 0; s < stages; s++) {
+                most[s] = maxInFlight(plan, s);
             }
         }
         return most;
+    }
+
+    private static int interleavedInFlight(PlacementPlan plan, int stage) {
+        int[] most = new int[plan.stages().size()];
+        interleavedInFlight(plan, stage % plan.pipelineDegree(), most);
+        return most[stage];
+    }
+
+    /** The most stashed at once of each stage of device group {@code group}, into {@code most}, along its order. */
+    private static void interleavedInFlight(PlacementPlan plan, int group, int[] most) {
+        int[] stashed = new int[most.length];
+        for (ScheduleOrder.Slot slot : ScheduleOrder.of(plan, group)) {
+            int s = slot.stage();
+            stashed[s] += slot.direction() == Direction.FORWARD ? 1 : slot.direction().releasesStash() ? -1 : 0;
+            most[s] = Math.max(most[s], stashed[s]);
+        }
     }
 
     private static long ceilDiv(long a, long b) {

@@ -1,6 +1,5 @@
 package org.modelpar.solver.timefold;
 
-import ai.timefold.solver.core.api.score.analysis.ScoreAnalysis;
 import ai.timefold.solver.core.api.score.buildin.bendablelong.BendableLongScore;
 import ai.timefold.solver.core.api.solver.SolutionManager;
 import ai.timefold.solver.core.api.solver.SolverFactory;
@@ -64,8 +63,7 @@ public final class TimefoldPlacer {
         }
         if (filtersOrder && LocalOptimum.isStrict(problem, seed)) {
             PlacementScore score = PlacementScore.of(problem, seed);
-            return new BlockPlacement(seed.clone(), score.overBytes() == 0, score.bottleneckNanos(), score.trafficBytes(),
-                    analyze(problem, seed));
+            return new BlockPlacement(seed.clone(), score.overBytes() == 0, score.bottleneckNanos(), score.trafficBytes());
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
@@ -83,8 +81,7 @@ public final class TimefoldPlacer {
         PlacementSolution best = factory.buildSolver().solve(toSolution(problem));
         LOG.debug("placement search of {} blocks on {} stages: bottleneck {} ns", problem.blocks().size(),
                 problem.stages().size(), -best.getScore().softScore(0));
-        ScoreAnalysis<BendableLongScore> analysis = SolutionManager.<PlacementSolution, BendableLongScore>create(factory).analyze(best);
-        return toPlacement(problem, best, analysis);
+        return toPlacement(best);
     }
 
     /** Timefold's default moves for one variable (change and swap), only those keeping the stage order when filtered. */
@@ -139,14 +136,12 @@ public final class TimefoldPlacer {
         return new PlacementSolution(new ArrayList<>(problem.stages()), new ArrayList<>(problem.links()), assignments);
     }
 
-    private static BlockPlacement toPlacement(PlacementProblem problem, PlacementSolution best,
-                                              ScoreAnalysis<BendableLongScore> analysis) {
+    private static BlockPlacement toPlacement(PlacementSolution best) {
         int[] stageOf = new int[best.getAssignments().size()];
         for (BlockAssignment a : best.getAssignments()) {
             stageOf[a.blockIndex()] = a.stageIndex();
         }
         BendableLongScore score = best.getScore();
-        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1),
-                ScoreWords.of(problem, stageOf, analysis));
+        return new BlockPlacement(stageOf, score.isFeasible(), -score.softScore(0), -score.softScore(1));
     }
 }

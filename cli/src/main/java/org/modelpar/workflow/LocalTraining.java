@@ -32,6 +32,7 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.solver.PlanRequest;
 import org.modelpar.solver.RuntimeCheck;
 
@@ -111,7 +112,8 @@ public final class LocalTraining {
         private static final int HOST_EVERY = 5;
         private final Calibration calibration;
         private final LinkSamples link;
-        private final int steps;
+        /** The steps before the run's steady ones, which are not sampled. */
+        private final int unsteady;
         private final int sharedWorkers;
         private int done;
         private CollectiveSamples ringSteps = CollectiveSamples.NONE;
@@ -120,7 +122,7 @@ public final class LocalTraining {
         public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
                                     boolean workerProcesses) {
             this.calibration = new Calibration(graph, plan, seed);
-            this.steps = steps;
+            this.unsteady = SteadyStep.firstSteady(steps);
             this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
                     .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                     .count();
@@ -128,14 +130,14 @@ public final class LocalTraining {
         }
 
         /**
-         * Called after each training step: samples the kernels once per step of the second half, and keeps the ring
-         * steps its collectives ran ({@link CollectiveSamples}), which price the simulation's ring steps.
+         * Called after each training step: samples the kernels once per steady step ({@link SteadyStep}), and keeps
+         * the ring steps its collectives ran ({@link CollectiveSamples}), which price the simulation's ring steps.
          */
         public void afterStep(StepResult step) {
-            if (++done > steps / 2) {
+            if (++done > unsteady) {
                 ringSteps = ringSteps.plus(step.ringSteps());
                 calibration.sample();
-                if (sharedWorkers > 1 && (done - steps / 2) % HOST_EVERY == 1) {
+                if (sharedWorkers > 1 && (done - unsteady) % HOST_EVERY == 1) {
                     calibration.sampleHost(sharedWorkers);
                     link.sample();
                 }
@@ -162,11 +164,11 @@ public final class LocalTraining {
          * the host capacity and the link between workers measured during the run in place of the profile's (a shared
          * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
          * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
-         * the sends of {@code measured}'s second half did ({@link SendTimes}).
+         * the sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}).
          */
         public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
-            int last = measured.firstStep() + measured.losses().size() - 1;
-            double senderSeconds = SendTimes.meanSeconds(measured.timeline(), last - (last - measured.firstStep()) / 2).orElse(0);
+            int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
+            double senderSeconds = SendTimes.meanSeconds(measured.timeline(), steady).orElse(0);
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
                 calibration.sample();
             }

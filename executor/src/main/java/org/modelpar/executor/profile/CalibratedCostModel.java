@@ -18,7 +18,8 @@ import org.modelpar.simulator.plan.Precision;
 /**
  * The simulator's cost model with op and optimizer times measured by running the executor's own kernels
  * on this machine ({@link Calibration}); links come from the cluster profile (roofline model), and with
- * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited. An op
+ * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
+ * {@link #withSenderSeconds} a send holds its worker as long as the run's sends held theirs. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones); an op not measured
  * falls back to the roofline.

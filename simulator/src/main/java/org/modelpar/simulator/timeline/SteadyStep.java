@@ -12,10 +12,15 @@ public final class SteadyStep {
     private SteadyStep() {
     }
 
+    /** How many of a run's first {@code steps} steps come before its steady ones. */
+    public static int firstSteady(int steps) {
+        return steps >= 4 ? steps / 2 : steps == 3 ? 1 : 0;
+    }
+
     /** The statistic of the given step times, in run order; 0 for none. */
     public static double seconds(List<Double> stepSeconds) {
         int n0 = stepSeconds.size();
-        double[] sorted = stepSeconds.subList(n0 >= 4 ? n0 / 2 : n0 == 3 ? 1 : 0, n0).stream()
+        double[] sorted = stepSeconds.subList(firstSteady(n0), n0).stream()
                 .mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

@@ -60,7 +60,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--resume", paramLabel = "D", description = "Continue from the checkpoint in D.")
     Path resume;
 
-    @Option(names = "--compare", description = "Print predicted vs measured step time, memory and instructions.")
+    @Option(names = "--compare", description = "Print predicted vs measured step time, memory and instructions"
+            + " (after warm-up steps that run until the JIT is quiet and the steps no longer get faster).")
     boolean compare;
 
     /** Where the devices run: threads of this process, or one local worker process each (gRPC on loopback). */
@@ -86,7 +87,7 @@ final class TrainCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         Workers chosen = workersFor(c);
         TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
-                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand(chosen)), r -> {
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand(chosen), false).withWarmUp(compare), r -> {
                     if (!json) {
                         out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
                         out.flush();
@@ -135,6 +136,7 @@ final class TrainCommand implements Runnable {
         if (compare) {
             ObjectNode c = o.putObject("compare");
             c.put("stepErrorPercent", cmp.stepErrorPercent());
+            c.put("warmUpSteps", r.warmUpSeconds().size());
             ObjectNode busy = c.putObject("computeSeconds");
             cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
             outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));

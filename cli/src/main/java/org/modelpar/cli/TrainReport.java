@@ -15,6 +15,9 @@ final class TrainReport {
         out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
                 c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
         out.printf("  (roofline from the cluster profile alone: %.2f ms)%n", rooflineStepSeconds * 1e3);
+        if (!r.warmUpSeconds().isEmpty()) {
+            out.printf("  (after %d warm-up steps, until the JIT was quiet and the steps steady)%n", r.warmUpSeconds().size());
+        }
         out.printf("%-10s %16s %16s %9s%n", "device", "measured peak B", "predicted peak B", "error");
         c.memory().forEach((d, m) -> out.printf("%-10s %16d %16d %+8.1f%%%n", d, m.measuredBytes(), m.predictedBytes(),
                 m.errorPercent()));

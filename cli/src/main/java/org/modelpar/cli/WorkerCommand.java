@@ -97,7 +97,7 @@ final class WorkerCommand implements Runnable {
         double lr = learningRate != null ? learningRate : TrainAndCompare.defaultLearningRate(p.optimizer());
         PrintWriter out = spec.commandLine().getOut();
         TrainResult result = TrainAndCompare.coordinate(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
-                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), Optional.empty()), r, host, s -> {
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), Optional.empty(), false), r, host, s -> {
                     out.printf("step %d loss %.6f (%.1f ms)%n", s.step(), s.loss(), s.seconds() * 1e3);
                     out.flush();
                 });

@@ -48,9 +48,12 @@ public final class TrainAndCompare {
      * @param resume        the checkpoint folder to continue from, if any
      * @param workerCommand the command line of a worker process to run one local process per device
      *                      (gRPC on loopback), or empty for worker threads of this process
+     * @param warmUp        whether warm-up steps run first, until the JIT is quiet and the steps no longer get faster
+     *                      ({@link org.modelpar.executor.train.WarmUp}), so that the measured steps are the warm ones the prediction's timed
+     *                      kernels are
      */
     public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume,
-                           Optional<List<String>> workerCommand) {
+                           Optional<List<String>> workerCommand, boolean warmUp) {
         public Settings {
             if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
                 throw new WorkflowException("learning rate must be positive, got " + learningRate);
@@ -60,13 +63,18 @@ public final class TrainAndCompare {
 
         /** A fresh run without checkpoints, on worker threads. */
         public static Settings of(int steps, long seed, double learningRate) {
-            return new Settings(steps, seed, learningRate, Optional.empty(), Optional.empty(), Optional.empty());
+            return new Settings(steps, seed, learningRate, Optional.empty(), Optional.empty(), Optional.empty(), false);
+        }
+
+        /** These settings with or without warm-up steps. */
+        public Settings withWarmUp(boolean on) {
+            return new Settings(steps, seed, learningRate, checkpointDir, resume, workerCommand, on);
         }
 
         /** The executor's training options for {@code cluster} (each device's memory budget from its profile). */
         TrainOptions options(ClusterSpec cluster) {
             try {
-                return new TrainOptions(steps, LocalTraining.options(cluster, seed, learningRate), seed, checkpointDir, resume);
+                return new TrainOptions(steps, LocalTraining.options(cluster, seed, learningRate), seed, checkpointDir, resume, warmUp);
             } catch (IllegalArgumentException e) {
                 throw new WorkflowException(e.getMessage());
             }

@@ -94,7 +94,7 @@ public final class Workflow {
         Optional<Timeline> measured = Optional.empty();
         if (cluster.localWorkers()) {
             TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, cluster, plan, TrainAndCompare.Settings.of(request.steps(),
-                    request.seed(), TrainAndCompare.defaultLearningRate(plan.optimizer())), progress::trained);
+                    request.seed(), TrainAndCompare.defaultLearningRate(plan.optimizer())).withWarmUp(true), progress::trained);
             progress.trainingDone();
             request.trace().ifPresent(t -> TextFiles.write(t, outcome.traceJson(graph)));
             measured = Optional.of(outcome.result().timeline());

@@ -42,6 +42,7 @@ class TrainCommandTest {
         assertThat(json.get("peakMemoryBytes").get("cpu1").asLong()).isPositive();
         assertThat(json.get("predictedPeakMemoryBytes").get("cpu0").asLong()).isPositive();
         assertThat(json.get("compare").get("worstInstructions")).isNotEmpty();
+        assertThat(json.get("compare").get("warmUpSteps").asInt()).as("a comparison measures warm steps").isGreaterThanOrEqualTo(10);
         for (String device : new String[] {"cpu0", "cpu1"}) {
             JsonNode busy = json.get("compare").get("computeSeconds").get(device);
             assertThat(busy.get("predicted").asDouble()).as(device).isPositive();
@@ -113,6 +114,8 @@ class TrainCommandTest {
         assertThat(new ObjectMapper().readTree(processes.out).get("workers").asText()).isEqualTo("processes");
         JsonNode compare = new ObjectMapper().readTree(processes.out).get("compare");
         assertThat(compare.get("worstInstructions")).isNotEmpty();
+        assertThat(compare.get("warmUpSteps").asInt()).as("every worker process warms up").isGreaterThanOrEqualTo(10);
+        assertThat(new ObjectMapper().readTree(threads.out).has("compare")).isFalse();
         assertThat(compare.get("computeSeconds").get("cpu1").get("measured").asDouble()).isPositive();
         assertThat(Files.readString(dir.resolve("trace.json"))).contains("\"F s0 mb0\"", "\"recv act s0>s1 mb1\"", "\"memory\"");
         ObjectMapper m = new ObjectMapper();

@@ -36,7 +36,7 @@ public final class Trainer {
         List<Double> warmUp = List.of();
         if (options.warmUp()) {
             try (Executor warm = Executor.create(graph, program, options.executor())) {
-                warmUp = WarmUp.run(warm, task, batch, WarmUp::done);
+                warmUp = WarmUp.run(warm, task, batch, WarmUp::done).stream().map(WarmUp.Step::seconds).toList();
             }
         }
         try (CheckpointLock lock = options.checkpointDir().map(CheckpointLock::acquire).orElse(null);

@@ -125,7 +125,7 @@ public final class Coordinator implements AutoCloseable {
                 }))
                 .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) -> {
                     lastNewsNanos = System.nanoTime();
-                    warmUp.arrive(Double.parseDouble(new String(req, StandardCharsets.UTF_8)), out);
+                    warmUp.arrive(new String(req, StandardCharsets.UTF_8), out);
                 }))
                 .addMethod(HEARTBEAT, ServerCalls.asyncBidiStreamingCall(heartbeats::stream)).build();
         try {

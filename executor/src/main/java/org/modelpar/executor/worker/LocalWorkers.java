@@ -76,12 +76,14 @@ public final class LocalWorkers implements AutoCloseable {
     }
 
     /**
-     * The java command that runs {@code mainClass} with this JVM's class path, the executor's JVM flags and this
-     * JVM's own {@code -X} flags ({@link #inheritedFlags}).
+     * The java command that runs {@code mainClass} with this JVM's class path, the executor's JVM flags (the parallel
+     * collector with a fixed young generation, docs/executor.md "Scratch memory") and this JVM's own {@code -X} flags
+     * ({@link #inheritedFlags}).
      */
     public static List<String> javaCommand(String mainClass, List<String> args) {
         List<String> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"));
+                "-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=2", "-XX:-UseAdaptiveSizePolicy",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"));
         inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()).stream().filter(f -> !out.contains(f)).forEach(out::add);
         out.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         out.addAll(args);

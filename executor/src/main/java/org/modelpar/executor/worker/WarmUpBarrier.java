@@ -9,33 +9,36 @@ import org.modelpar.executor.train.WarmUp;
 
 /**
  * The coordinator's side of the workers' warm-up ({@link WarmUp}): after each warm-up step every rank sends its
- * step time ({@code WarmUp} call) and waits; once all have, the step's time is the slowest rank's, and every rank
- * is told whether to run another ({@code more}) or to start the run ({@code done}), so all ranks run the same
- * number of warm-up steps. Thread-safe.
+ * step time and JIT compilation time ({@code WarmUp} call) and waits; once all have, the step is the slowest rank's
+ * with the longest compilation ({@link WarmUp.Step#max}), and every rank is told whether to run another
+ * ({@code more}) or to start the run ({@code done}), so all ranks run the same number of warm-up steps. Thread-safe.
  */
 final class WarmUpBarrier {
     private final int worldSize;
-    private final List<Double> stepSeconds = new ArrayList<>();
+    private final List<WarmUp.Step> steps = new ArrayList<>();
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
-    private double slowest;
+    private WarmUp.Step slowest = new WarmUp.Step(0, 0);
 
     WarmUpBarrier(int worldSize) {
         this.worldSize = worldSize;
     }
 
-    /** A rank's warm-up step took {@code seconds}; {@code answer} gets {@code more} or {@code done} once every rank's has. */
-    synchronized void arrive(double seconds, StreamObserver<byte[]> answer) {
-        slowest = Math.max(slowest, seconds);
+    /**
+     * A rank's warm-up step ({@link WarmUp.Step#encode}); {@code answer} gets {@code more} or {@code done} once every
+     * rank's has.
+     */
+    synchronized void arrive(String step, StreamObserver<byte[]> answer) {
+        slowest = slowest.max(WarmUp.Step.decode(step));
         waiting.add(answer);
         if (waiting.size() == worldSize) {
-            stepSeconds.add(slowest);
-            byte[] word = (WarmUp.done(stepSeconds) ? "done" : "more").getBytes(StandardCharsets.UTF_8);
+            steps.add(slowest);
+            byte[] word = (WarmUp.done(steps) ? "done" : "more").getBytes(StandardCharsets.UTF_8);
             waiting.forEach(w -> {
                 w.onNext(word);
                 w.onCompleted();
             });
             waiting.clear();
-            slowest = 0;
+            slowest = new WarmUp.Step(0, 0);
         }
     }
 
@@ -47,6 +50,6 @@ final class WarmUpBarrier {
 
     /** The warm-up steps' times so far, each the slowest rank's. */
     synchronized List<Double> stepSeconds() {
-        return List.copyOf(stepSeconds);
+        return steps.stream().map(WarmUp.Step::seconds).toList();
     }
 }

@@ -128,9 +128,9 @@ public final class Worker {
     /** Warm-up steps ({@link WarmUp}) on a throwaway executor, as many as the coordinator says (the same for every rank). */
     private static void warmUp(ManagedChannel channel, Supplier<Executor> executors, SyntheticTask task, int globalBatch, Progress progress) {
         try (Executor warm = executors.get()) {
-            WarmUp.run(warm, task, globalBatch, seconds -> {
-                progress.waiting("warm-up step " + (seconds.size() - 1) + ", waiting for the other ranks");
-                byte[] last = Double.toString(seconds.get(seconds.size() - 1)).getBytes(StandardCharsets.UTF_8);
+            WarmUp.run(warm, task, globalBatch, steps -> {
+                progress.waiting("warm-up step " + (steps.size() - 1) + ", waiting for the other ranks");
+                byte[] last = steps.get(steps.size() - 1).encode().getBytes(StandardCharsets.UTF_8);
                 return "done".equals(new String(call(channel, Coordinator.WARM_UP, last), StandardCharsets.UTF_8));
             });
         }

@@ -1,13 +1,17 @@
 package org.modelpar.executor.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
-/** The warm-up rule on hand-made step times: two windows of five, 5% tolerance, at most 100 steps. */
+/**
+ * The warm-up rule on hand-made steps: two windows of five, 5% tolerance, the JIT compiling for at most 10% of the
+ * last window, at most 300 steps or 60 s.
+ */
 class WarmUpTest {
     @Test
     void needsTwoWindows() {
@@ -26,6 +30,19 @@ class WarmUpTest {
     }
 
     @Test
+    void goesOnWhileTheJitCompilesForMoreThanATenthOfTheLastWindow() {
+        List<WarmUp.Step> steps = new ArrayList<>(times(1, 1, 1, 1, 1, 1, 1, 1, 1));
+        // the last window: 5 s of wall, 0.51 s compiling
+        steps.add(new WarmUp.Step(1, 0.51));
+        assertThat(WarmUp.done(steps)).isFalse();
+        steps.set(9, new WarmUp.Step(1, 0.5));
+        assertThat(WarmUp.done(steps)).isTrue();
+        // compilation before the last window does not count
+        steps.set(4, new WarmUp.Step(1, 3));
+        assertThat(WarmUp.done(steps)).isTrue();
+    }
+
+    @Test
     void comparesMediansSoOneOutlierDoesNotDecide() {
         // the last window's median is 0.99 (one 0.1 outlier), the one before's 1.0
         assertThat(WarmUp.done(times(5, 1, 1, 1, 1, 0.99, 0.99, 0.1, 0.99, 0.99))).isTrue();
@@ -35,16 +52,35 @@ class WarmUpTest {
 
     @Test
     void stopsAtTheBoundOnStepsThatKeepGettingFaster() {
-        List<Double> falling = new ArrayList<>();
-        for (int i = 0; i < 99; i++) {
-            falling.add(Math.pow(0.98, i));
+        List<WarmUp.Step> falling = new ArrayList<>();
+        for (int i = 0; i < 299; i++) {
+            falling.add(new WarmUp.Step(0.1 * Math.pow(0.98, i), 0));
         }
         assertThat(WarmUp.done(falling)).isFalse();
-        falling.add(Math.pow(0.98, 99));
+        falling.add(new WarmUp.Step(0.1 * Math.pow(0.98, 299), 0));
         assertThat(WarmUp.done(falling)).isTrue();
     }
 
-    private static List<Double> times(double... seconds) {
-        return DoubleStream.of(seconds).boxed().toList();
+    @Test
+    void stopsAtTheBoundOnWallTimeWhileTheJitKeepsCompiling() {
+        List<WarmUp.Step> compiling = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            compiling.add(new WarmUp.Step(5, 5));
+        }
+        assertThat(WarmUp.done(compiling)).isFalse();
+        compiling.add(new WarmUp.Step(5, 5));
+        assertThat(WarmUp.done(compiling)).isTrue();
+    }
+
+    @Test
+    void ranksCombineAsTheSlowestStepAndTheLongestCompilation() {
+        WarmUp.Step a = WarmUp.Step.decode(new WarmUp.Step(0.03, 0.001).encode());
+        assertThat(a).isEqualTo(new WarmUp.Step(0.03, 0.001));
+        assertThat(a.max(new WarmUp.Step(0.02, 0.004))).isEqualTo(new WarmUp.Step(0.03, 0.004));
+        assertThatThrownBy(() -> new WarmUp.Step(Double.NaN, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<WarmUp.Step> times(double... seconds) {
+        return DoubleStream.of(seconds).mapToObj(s -> new WarmUp.Step(s, 0)).toList();
     }
 }

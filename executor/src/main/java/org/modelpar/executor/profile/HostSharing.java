@@ -5,6 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.modelpar.executor.Batch;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.kernel.ParameterSpec;
@@ -22,20 +26,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * How much compute a host delivers when all its workers compute at once: the node's
  * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs the same training kernels (forward and
- * backward of a 4 x 256 MLP, 64 samples, in scratch workspaces) on one thread, then on {@code workers}
- * threads at once, each with its own parameters; the capacity is {@code workers x t1 / tN}, the aggregate
- * throughput in single-worker units, kept within [1, workers]. The profiler keeps the median of several
- * rounds; a calibration interleaved with training takes its rounds between steps.
+ * backward of a 4 x 256 MLP, 64 samples, in scratch workspaces) on one thread, then on {@code workers} threads at
+ * once, each with its own parameters; the capacity is {@code workers x t1 / tN}, the aggregate throughput in
+ * single-worker units, kept within [1, workers]. The profiler keeps the median of several rounds; a calibration
+ * interleaved with training takes its rounds between steps. The threads are kept between rounds (a thread's
+ * workspaces are destroyed when it ends, and ND4J then asks for a full garbage collection) and end once idle for
+ * {@link #IDLE_SECONDS}.
  */
 final class HostSharing {
     private static final String MODEL = "mlp:layers=4,width=256";
     private static final int SAMPLES = 64;
     private static final int PASSES = 20;
     private static final int WARM_UP_ROUNDS = 30;
+    private static final int IDLE_SECONDS = 30;
 
     private final StageModel model;
     private final INDArray data;
     private final INDArray targets;
+    private final List<Own> state = new ArrayList<>();
+    private final ThreadPoolExecutor threads;
 
     HostSharing() {
         ComputationGraph graph = ModelZoo.build(MODEL);
@@ -43,6 +52,22 @@ final class HostSharing {
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, SAMPLES);
         this.data = batch.inputs().castTo(DataType.FLOAT);
         this.targets = batch.targets().castTo(DataType.FLOAT);
+        this.threads = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    Scratch.destroy();
+                }
+            }, "modelpar-profile-host");
+            t.setDaemon(true);
+            return t;
+        });
+        threads.allowCoreThreadTimeOut(true);
+    }
+
+    /** One thread's parameters and gradients. */
+    private record Own(Map<String, INDArray> params, Map<String, INDArray> grads) {
     }
 
     /** Median capacity of {@code rounds} rounds after one warm-up round. */
@@ -56,6 +81,7 @@ final class HostSharing {
         for (int r = 0; r < rounds; r++) {
             c[r] = host.round(workers);
         }
+        host.threads.shutdown();
         return Timing.median(c);
     }
 
@@ -66,7 +92,7 @@ final class HostSharing {
 
     /** One measurement with {@code workers} threads. */
     double round(int workers) {
-        return capacity(workers, run(model, data, targets, 1), run(model, data, targets, workers));
+        return capacity(workers, run(1), run(workers));
     }
 
     /**
@@ -77,39 +103,47 @@ final class HostSharing {
         return Math.max(1.0, Math.min(workers, workers * oneSeconds / allSeconds));
     }
 
-    /** Wall seconds for {@code threads} threads to run {@link #PASSES} forward + backward passes each. */
-    private static double run(StageModel model, INDArray data, INDArray targets, int threads) {
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
-        CyclicBarrier end = new CyclicBarrier(threads + 1);
-        List<Thread> list = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> {
-                Map<String, INDArray> params = new HashMap<>();
-                Map<String, INDArray> grads = new HashMap<>();
-                for (ParameterSpec p : model.parameters()) {
-                    params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
-                    grads.put(p.name(), params.get(p.name()).like().assign(0));
-                }
+    /** Wall seconds for {@code count} threads to run {@link #PASSES} forward + backward passes each. */
+    private double run(int count) {
+        while (state.size() < count) {
+            state.add(parameters());
+        }
+        if (threads.getMaximumPoolSize() < count) {
+            threads.setMaximumPoolSize(count);
+            threads.setCorePoolSize(count);
+        }
+        CyclicBarrier start = new CyclicBarrier(count + 1);
+        CyclicBarrier end = new CyclicBarrier(count + 1);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < count; t++) {
+            Own own = state.get(t);
+            running.add(threads.submit(() -> {
                 await(start);
                 for (int i = 0; i < PASSES; i++) {
                     try (MemoryWorkspace scratch = Scratch.open()) {
-                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, params, Recompute.NONE);
-                        model.backward(f.stash(), Map.of(), params, grads);
+                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, own.params(), Recompute.NONE);
+                        model.backward(f.stash(), Map.of(), own.params(), own.grads());
                     }
                 }
                 await(end);
-                Scratch.destroy();
-            }, "modelpar-profile-host-" + t);
-            th.setDaemon(true);
-            th.start();
-            list.add(th);
+            }));
         }
         await(start);
         long begin = System.nanoTime();
         await(end);
         double seconds = (System.nanoTime() - begin) / 1e9;
-        list.forEach(HostSharing::join);
+        running.forEach(HostSharing::join);
         return seconds;
+    }
+
+    private Own parameters() {
+        Map<String, INDArray> params = new HashMap<>();
+        Map<String, INDArray> grads = new HashMap<>();
+        for (ParameterSpec p : model.parameters()) {
+            params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
+            grads.put(p.name(), params.get(p.name()).like().assign(0));
+        }
+        return new Own(params, grads);
     }
 
     private static void await(CyclicBarrier b) {
@@ -123,11 +157,13 @@ final class HostSharing {
         }
     }
 
-    private static void join(Thread t) {
+    private static void join(Future<?> f) {
         try {
-            t.join();
+            f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a profiling thread failed: " + e.getCause(), e.getCause());
         }
     }
 }

@@ -45,8 +45,10 @@ import org.modelpar.simulator.timeline.Timeline;
  * {@link ExecutionException} naming the rank, its host and its instruction, and tells every worker to stop.
  * The heartbeats are recorded by gRPC's threads and checked every {@link #SUPERVISE_MILLIS} ms by a thread of
  * their own, neither of which waits for {@link #await}'s caller: its work between steps (a calibration) runs
- * outside every lock. A worker's report of step N is answered once the caller is done with step N - 1, so
- * that a slow caller holds the workers back (at most two steps ahead) instead of running beside them.
+ * outside every lock. A worker's report of step N is answered once the caller is done with step N, and the worker
+ * starts step N + 1 only then: as with worker threads, the caller's work between steps (a calibration's timed passes)
+ * runs while the workers wait, not beside their next step (where, on a host the workers fill, it was timed while
+ * sharing the cores with them and priced the gpt's pipeline 27-37% slow).
  */
 public final class Coordinator implements AutoCloseable {
     static final String SERVICE = "modelpar.Coordinator";
@@ -73,7 +75,7 @@ public final class Coordinator implements AutoCloseable {
     private final String[] addresses;
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
-    /** Answers to reports held back until the caller of {@link #await} is done with the step before theirs. */
+    /** Answers to reports held back until the caller of {@link #await} is done with their step. */
     private final Map<Integer, List<StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
     private final Heartbeats heartbeats;
     private final WarmUpBarrier warmUp;
@@ -242,11 +244,11 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** The caller is done with {@code step}: the reports of the next step are answered. */
+    /** The caller is done with {@code step}: its reports are answered. */
     private synchronized void consumed(int step) {
         consumedThrough = step;
-        heldAnswers.getOrDefault(step + 1, List.of()).forEach(out -> reply(out, new byte[0]));
-        heldAnswers.remove(step + 1);
+        heldAnswers.getOrDefault(step, List.of()).forEach(out -> reply(out, new byte[0]));
+        heldAnswers.remove(step);
     }
 
     private void join(byte[] request, StreamObserver<byte[]> out) {
@@ -277,7 +279,7 @@ public final class Coordinator implements AutoCloseable {
     private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {
         lastNewsNanos = System.nanoTime();
         reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
-        if (failure != null || r.step() <= consumedThrough + 1) {
+        if (failure != null || r.step() <= consumedThrough) {
             reply(answer, new byte[0]);
         } else {
             heldAnswers.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(answer);

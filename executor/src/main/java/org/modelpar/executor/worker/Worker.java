@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -35,7 +34,7 @@ import org.modelpar.simulator.program.StepProgram;
 /**
  * One worker process: fetches the job from the coordinator, serves its device's mailbox over gRPC, joins
  * the rendezvous, runs the warm-up steps the job asks for (as many as the coordinator says), then its device's
- * program for every step and reports each step (while the next one runs);
+ * program for every step and reports each step (the next one starts once the coordinator has taken every rank's);
  * a failure is reported to the coordinator (naming the instruction) before it is rethrown.
  */
 public final class Worker {
@@ -136,24 +135,19 @@ public final class Worker {
         }
     }
 
-    /** The run's steps, each reported to the coordinator while the next one runs. */
+    /** The run's steps, each reported to the coordinator, which answers once it has taken every rank's report of it. */
     private static void steps(ManagedChannel channel, int rank, WorkerJob job, Executor executor, String device, SyntheticTask task,
                               Progress progress) {
         int globalBatch = job.plan().globalBatchSize();
-        Future<byte[]> reported = CompletableFuture.completedFuture(new byte[0]);
         for (int step = executor.stepsDone(); step < job.steps(); step++) {
             StepResult s = executor.step(task.batch(step, globalBatch));
             boolean full = job.checkpoint().isPresent() || step == job.steps() - 1;
             StepReport report = new StepReport(rank, step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
                     full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
                     StepTrace.of(executor.timeline(step), step, executor.originEpochSeconds()), s.ringSteps());
-            // the report travels while the next step runs: only one is outstanding at a time
-            progress.waiting("step " + step + ", waiting for the coordinator's answer to its last report");
-            answer(channel, Coordinator.REPORT, reported);
-            reported = ClientCalls.futureUnaryCall(channel.newCall(Coordinator.REPORT, callOptions()), report.encode());
+            progress.waiting("step " + step + ", waiting for the coordinator to take every rank's report of it");
+            call(channel, Coordinator.REPORT, report.encode());
         }
-        progress.waiting("the end, waiting for the coordinator's answer to its last report");
-        answer(channel, Coordinator.REPORT, reported);
     }
 
     private static byte[] call(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request) {

@@ -49,7 +49,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * a gpt split over a tensor-parallel pair (its collectives over gRPC) and moe-tiny over an expert-parallel pair (its
  * token exchanges over gRPC) train bit-identically to worker threads; a worker killed with SIGKILL stops the run within 10 s naming
  * its rank, and a resume on fresh processes reaches the uninterrupted run's parameter hash (also from the parts of
- * ZeRO stage 3); a caller that takes longer between two steps than the heartbeat bound (a calibration) loses no rank; a
+ * ZeRO stage 3); a caller that takes longer between two steps than the heartbeat bound (a calibration) loses no rank, and
+ * no worker starts the next step before it is done; a
  * checkpoint with no steps left and a NaN loss stop the run as they stop threads.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -225,6 +226,10 @@ class ProcessTrainerTest {
                     }
                 });
         assertThat(steps).containsExactly(0, 1, 2, 3);
+        // no worker starts step 2 before the caller is done with step 1 (its timed passes run on idle cores)
+        double step1Ends = processes.timeline().spans().stream().filter(s -> s.step() == 1).mapToDouble(Span::endSeconds).max().orElseThrow();
+        double step2Starts = processes.timeline().spans().stream().filter(s -> s.step() == 2).mapToDouble(Span::startSeconds).min().orElseThrow();
+        assertThat(step2Starts - step1Ends).isGreaterThanOrEqualTo(pauseMillis / 1e3);
         assertThat(processes.parameterSha256())
                 .isEqualTo(Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256());
     }

@@ -87,7 +87,7 @@ final class TrainCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         Workers chosen = workersFor(c);
         TrainAndCompare.Outcome outcome = TrainAndCompare.run(graph, c, p, new TrainAndCompare.Settings(steps, seed, lr,
-                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand(chosen), false).withWarmUp(compare), r -> {
+                Optional.ofNullable(checkpointDir), Optional.ofNullable(resume), workerCommand(chosen), compare), r -> {
                     if (!json) {
                         out.printf("step %d loss %.6f (%.1f ms)%n", r.step(), r.loss(), r.seconds() * 1e3);
                         out.flush();

@@ -49,8 +49,8 @@ public final class TrainAndCompare {
      * @param workerCommand the command line of a worker process to run one local process per device
      *                      (gRPC on loopback), or empty for worker threads of this process
      * @param warmUp        whether warm-up steps run first, until the JIT is quiet and the steps no longer get faster
-     *                      ({@link org.modelpar.executor.train.WarmUp}), so that the measured steps are the warm ones the prediction's timed
-     *                      kernels are
+     *                      ({@link org.modelpar.executor.train.WarmUp}): the measured steps are then warm, as the
+     *                      prediction's timed kernels are
      */
     public record Settings(int steps, long seed, double learningRate, Optional<Path> checkpointDir, Optional<Path> resume,
                            Optional<List<String>> workerCommand, boolean warmUp) {

@@ -14,6 +14,7 @@ import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
+import org.modelpar.executor.profile.StepOverhead;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.ComputationGraph;
@@ -32,6 +33,7 @@ import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Stage;
+import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.solver.PlanRequest;
 import org.modelpar.solver.RuntimeCheck;
@@ -164,9 +166,16 @@ public final class LocalTraining {
          * the host capacity and the link between workers measured during the run in place of the profile's (a shared
          * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
          * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
-         * the sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}).
+         * the sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted step adds
+         * what those steps took beyond their instructions ({@link StepOverhead}).
          */
-        public SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
+        public Comparison.Side predictedSide(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
+            Comparison.Side simulated = simulate(graph, cluster, plan, measured).predictedSide();
+            return new Comparison.Side(simulated.timeline(), simulated.stepSeconds() + StepOverhead.seconds(measured),
+                    simulated.peakMemoryBytes());
+        }
+
+        private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
             int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
             double senderSeconds = SendTimes.meanSeconds(measured.timeline(), steady).orElse(0);
             while (calibration.samples() < CALIBRATION_REPETITIONS) {

@@ -128,7 +128,7 @@ public final class TrainAndCompare {
         int lastStep = result.firstStep() + result.losses().size() - 1;
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
-        Comparison comparison = Comparison.of(calibration.simulate(graph, priced, plan, result).predictedSide(),
+        Comparison comparison = Comparison.of(calibration.predictedSide(graph, priced, plan, result),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
         return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.link(), calibration.ringSteps());

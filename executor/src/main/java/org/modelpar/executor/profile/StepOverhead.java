@@ -11,8 +11,8 @@ import org.modelpar.simulator.timeline.SteadyStep;
 /**
  * What a measured step took beyond its instructions: the step's time less the span from its first instruction's
  * start to its last one's end, at least 0 (handing the step to each worker and collecting its result, resetting its
- * pools and ledger). A simulated step is only its instructions; the small mlp's 5-6 ms steps on one worker spent a
- * median 0.5-0.6 ms outside them, about a tenth of the step. The same statistic as the measured step
+ * pools and ledger). A simulated step is only its instructions; the small mlp's 6.5 ms steps on one worker spent a
+ * median 0.2 ms outside them. The same statistic as the measured step
  * ({@link SteadyStep}: the median of the steady steps), added to the predicted step.
  */
 public final class StepOverhead {

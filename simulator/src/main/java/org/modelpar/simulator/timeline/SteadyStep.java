@@ -1,6 +1,8 @@
 package org.modelpar.simulator.timeline;
 
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The one statistic a measured run's step time is reported as, by {@code train}, {@code run} and the report
@@ -28,7 +30,22 @@ public final class SteadyStep {
 
     /** The statistic of a measured timeline's steps, each lasting from its first instruction's start to its last one's end. */
     public static double seconds(Timeline measured) {
-        return seconds(measured.spans().stream().mapToInt(Span::step).distinct().sorted()
-                .mapToObj(s -> measured.step(s).durationSeconds()).toList());
+        return seconds(List.copyOf(instructionSeconds(measured).values()));
+    }
+
+    /**
+     * Per step of {@code timeline} that has instructions, in step order: from its first instruction's start to its
+     * last one's end, over every device (one pass over the spans).
+     */
+    public static SortedMap<Integer, Double> instructionSeconds(Timeline timeline) {
+        SortedMap<Integer, double[]> window = new TreeMap<>();
+        for (Span s : timeline.spans()) {
+            double[] w = window.computeIfAbsent(s.step(), k -> new double[] {s.startSeconds(), s.endSeconds()});
+            w[0] = Math.min(w[0], s.startSeconds());
+            w[1] = Math.max(w[1], s.endSeconds());
+        }
+        SortedMap<Integer, Double> seconds = new TreeMap<>();
+        window.forEach((step, w) -> seconds.put(step, w[1] - w[0]));
+        return seconds;
     }
 }

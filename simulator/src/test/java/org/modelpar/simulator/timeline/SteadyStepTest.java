@@ -1,9 +1,12 @@
 package org.modelpar.simulator.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.Direction;
 
 /** The steady steps are the second half of a run of at least four, all but the first of three, else all. */
 class SteadyStepTest {
@@ -18,5 +21,16 @@ class SteadyStepTest {
         assertThat(SteadyStep.seconds(List.of(9.0, 8.0, 1.0, 3.0, 2.0))).isEqualTo(2.0);
         assertThat(SteadyStep.seconds(List.of(9.0, 1.0, 3.0))).isEqualTo(2.0);
         assertThat(SteadyStep.seconds(List.of())).isZero();
+    }
+
+    @Test
+    void aStepsInstructionsLastFromTheFirstStartToTheLastEndOverEveryDevice() {
+        Compute f = new Compute(0, 0, Direction.FORWARD, false);
+        Timeline t = new Timeline(Timeline.Source.MEASURED, List.of("a", "b"), List.of(
+                new Span("a", 3, 0, f, 4, 4.6), new Span("b", 3, 0, f, 4.2, 5.0), new Span("a", 1, 0, f, 0, 1.5)),
+                List.of(), List.of());
+        assertThat(SteadyStep.instructionSeconds(t)).containsExactly(entry(1, 1.5), entry(3, 1.0));
+        // two steps: all are steady, the median of 1.5 and 1.0
+        assertThat(SteadyStep.seconds(t)).isEqualTo(1.25);
     }
 }

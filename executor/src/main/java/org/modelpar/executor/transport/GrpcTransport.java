@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * mailboxes of its own devices; a send to a device of another process is encoded ({@link TensorCodec}),
  * cut into frames ({@link Frames}) and written on one client stream per peer process, kept open for the
  * run ({@link Outbound}); the server's end of each stream ({@link Inbound}) decodes received tensors into
- * pooled arrays that {@link #release} takes back ({@link ReceivedArrays}) and puts the message into its
+ * pooled arrays that {@link #release} takes back ({@link PooledArrays}) and puts the message into its
  * mailbox. A message costs no thread hand-off beyond Netty's own: the server and the streams to the peers run on
  * the process's one {@link EventLoop} thread, and the client's callbacks and the server's handler run on it (direct
  * executors). The flow-control window of every stream is {@link #WINDOW_BYTES} (fixed: no automatic tuning). A
@@ -52,7 +52,7 @@ public final class GrpcTransport implements Transport {
     private final Server server;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Outbound> outbound = new HashMap<>();
-    private final ReceivedArrays received = new ReceivedArrays();
+    private final PooledArrays received = new PooledArrays();
     /** Why the run stopped elsewhere ({@link #abort}); null while it runs. */
     private volatile String aborted;
 

@@ -16,14 +16,14 @@ import java.util.concurrent.Executor;
 final class Inbound implements StreamObserver<Frames.Frame> {
     private final ServerCallStreamObserver<byte[]> call;
     private final Map<String, Mailbox> local;
-    private final ReceivedArrays received;
+    private final PooledArrays received;
     private final Executor overflow;
     private final Waits overflowWaits;
     private final Frames frames = new Frames();
     /** The put of a message that met a full mailbox; the stream's end is acknowledged after it. */
     private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
 
-    Inbound(StreamObserver<byte[]> response, Map<String, Mailbox> local, ReceivedArrays received, Executor overflow, Waits overflowWaits) {
+    Inbound(StreamObserver<byte[]> response, Map<String, Mailbox> local, PooledArrays received, Executor overflow, Waits overflowWaits) {
         this.call = (ServerCallStreamObserver<byte[]>) response;
         this.local = local;
         this.received = received;

@@ -32,6 +32,8 @@ public final class RingCollectives {
      */
     static final String SENT_AT = "sent at";
     private final Transport transport;
+    /** The flat buffers of {@link #allReduce}, reused. */
+    private final PooledArrays flats = new PooledArrays();
     private final LongSupplier nanos;
     private long sampledSteps;
     private long sampledNanos;
@@ -64,8 +66,8 @@ public final class RingCollectives {
     }
 
     /**
-     * Sums each named tensor over the ring in place. The tensors are flattened in name order into one
-     * buffer, so one collective moves all of them.
+     * Sums each named tensor over the ring in place. The tensors (of one type) are copied in name order into one
+     * flat buffer, reused from collective to collective, so one collective moves all of them.
      */
     public void allReduce(String id, String self, List<String> ring, Map<String, INDArray> tensors, Waits waits)
             throws InterruptedException {
@@ -74,18 +76,32 @@ public final class RingCollectives {
         }
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             Map<String, INDArray> sorted = new TreeMap<>(tensors);
-            INDArray flat = Nd4j.toFlattened('c', sorted.values());
-            flat = flat.reshape(flat.length());
-            int n = ring.size();
-            int me = rank(self, ring);
-            ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
-            ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, false, waits);
-            long offset = 0;
-            for (INDArray t : sorted.values()) {
-                t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
-                offset += t.length();
+            INDArray first = sorted.values().iterator().next();
+            INDArray flat = flats.take(first.dataType(), new long[] {sorted.values().stream().mapToLong(INDArray::length).sum()});
+            try {
+                long offset = 0;
+                for (INDArray t : sorted.values()) {
+                    flat.get(NDArrayIndex.interval(offset, offset + t.length())).assign(t.reshape(t.length()));
+                    offset += t.length();
+                }
+                int n = ring.size();
+                int me = rank(self, ring);
+                ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
+                ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, false, waits);
+                offset = 0;
+                for (INDArray t : sorted.values()) {
+                    t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
+                    offset += t.length();
+                }
+            } finally {
+                flats.release(List.of(flat));
             }
         }
+    }
+
+    /** Flat buffers {@link #allReduce} has allocated so far (constant once the steps repeat). */
+    long flatAllocations() {
+        return flats.allocations();
     }
 
     /**

@@ -135,13 +135,15 @@ public final class TensorCodec {
         return n;
     }
 
-    /** Copies {@code t}'s values, 'c' order, 16-bit types as fp32, into {@code out} at its position. */
+    /**
+     * Copies {@code t}'s values, 'c' order, 16-bit types as fp32, into {@code out} at its position. An array whose values
+     * lie in 'c' order in one run of its buffer (a whole array, or a view of consecutive rows or elements: a ring
+     * collective's chunk) is copied straight from that run; any other is first copied into a compact array.
+     */
     private static void putValues(INDArray t, ByteBuffer out) {
-        INDArray c = t.isView() || t.ordering() != 'c' ? t.dup('c') : t;
-        if (halfWidth(t.dataType())) {
-            c = c.castTo(DataType.FLOAT);
-        }
-        ByteBuffer values = nativeBytes(c);
+        INDArray c = halfWidth(t.dataType()) ? t.castTo(DataType.FLOAT) : compactC(t) ? t : t.dup('c');
+        ByteBuffer values = nativeBytes(c).position(Math.toIntExact(c.offset() * width(c.dataType()))).slice()
+                .order(ByteOrder.nativeOrder());
         int n = Math.toIntExact(c.length());
         if (c.dataType() == DataType.FLOAT) {
             out.asFloatBuffer().put(values.asFloatBuffer().limit(n));
@@ -165,7 +167,21 @@ public final class TensorCodec {
         return stored == type ? a : a.castTo(type);
     }
 
-    /** The array's own values in native memory ({@code a} is compact, 'c' order). */
+    /** Whether {@code a}'s values are its buffer's elements from its offset on, in 'c' order (strides of a compact 'c' array). */
+    static boolean compactC(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /** The array's buffer in native memory, from the buffer's start ({@code a}'s values begin at its offset). */
     private static ByteBuffer nativeBytes(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder());
     }

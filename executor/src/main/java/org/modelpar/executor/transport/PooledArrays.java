@@ -15,12 +15,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The arrays a process decodes received tensors into, reused: a receiver hands them back
- * ({@link Transport#release}) once consumed, and the next message of the same type and shape is decoded into
- * one of them, so in steady state receiving allocates nothing (as the in-process transport's message pool).
- * The event loop takes, the workers give back, hence the locking.
+ * Arrays reused by type and shape: taken, used, handed back ({@link #release}), and the next take of the same type and
+ * shape gets one of them, so in steady state the arrays a process decodes received tensors into (a receiver hands them
+ * back through {@link Transport#release} once consumed) and the flat buffers of its ring collectives allocate nothing.
+ * Memory allocated outside a workspace is native memory freed only once the garbage collector finds its Java owner
+ * dead; allocated afresh for every message or collective, it came from pages the system had to map and zero again
+ * (docs/executor.md, "Scratch memory"). Several threads take and give back, hence the locking.
  */
-final class ReceivedArrays {
+final class PooledArrays {
     private record Key(DataType type, List<Long> shape) {
     }
 

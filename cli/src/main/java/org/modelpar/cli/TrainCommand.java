@@ -140,6 +140,7 @@ final class TrainCommand implements Runnable {
             ObjectNode busy = c.putObject("computeSeconds");
             cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
             outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
+            c.put("backgroundCores", outcome.backgroundCores());
             outcome.link().ifPresent(l -> c.putObject("link").put("latencySeconds", l.latencySeconds())
                     .put("bandwidthBytesPerSecond", l.bandwidthBytesPerSecond()));
             CollectiveSamples ring = outcome.ringSteps();

@@ -11,6 +11,7 @@ import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.BackgroundCpu;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
@@ -119,6 +120,7 @@ public final class LocalTraining {
         private final int sharedWorkers;
         private int done;
         private CollectiveSamples ringSteps = CollectiveSamples.NONE;
+        private final BackgroundCpu background = new BackgroundCpu();
 
         /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
         public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
@@ -138,6 +140,7 @@ public final class LocalTraining {
         public void afterStep(StepResult step) {
             if (++done > unsteady) {
                 ringSteps = ringSteps.plus(step.ringSteps());
+                background.add(step);
                 calibration.sample();
                 if (sharedWorkers > 1 && (done - unsteady) % HOST_EVERY == 1) {
                     calibration.sampleHost(sharedWorkers);
@@ -146,9 +149,18 @@ public final class LocalTraining {
             }
         }
 
-        /** The host capacity measured during the run, if its devices share a host. */
+        /**
+         * The host capacity left to the workers during the run, if its devices share a host: measured between steps
+         * with compute threads alone, less the share of the cores the run's background work took ({@link BackgroundCpu}).
+         */
         public java.util.OptionalDouble hostCapacity() {
-            return calibration.hostCapacity();
+            return calibration.hostCapacity().isEmpty() ? calibration.hostCapacity() : java.util.OptionalDouble.of(BackgroundCpu.capacity(
+                    calibration.hostCapacity().getAsDouble(), background.cores(), Runtime.getRuntime().availableProcessors()));
+        }
+
+        /** The cores the run's steady steps kept busy outside the devices' compute threads (median). */
+        public double backgroundCores() {
+            return background.cores();
         }
 
         /** The ring steps the collectives of the run's second half ran, timed (none without collectives). */
@@ -182,8 +194,8 @@ public final class LocalTraining {
                 calibration.sample();
             }
             ClusterSpec now = cluster;
-            if (calibration.hostCapacity().isPresent()) {
-                double c = calibration.hostCapacity().getAsDouble();
+            if (hostCapacity().isPresent()) {
+                double c = hostCapacity().getAsDouble();
                 Map<String, Double> capacity = new LinkedHashMap<>();
                 Map<String, NodeLinks> links = new LinkedHashMap<>(cluster.nodeLinks());
                 cluster.computeCapacity().keySet().forEach(node -> {

@@ -87,13 +87,14 @@ public final class TrainAndCompare {
      * @param result       losses, measured step time, memory peaks and the measured trace
      * @param comparison   predicted vs measured step time, memory and instructions (last step)
      * @param program      the step program that was executed
-     * @param hostCapacity the shared host's capacity measured during the run, if its workers share one
+     * @param hostCapacity the shared host's capacity left to the workers during the run, if they share one
+     * @param backgroundCores the cores its steady steps kept busy outside the devices' compute threads
      * @param link         the link between its workers measured during the run, if they share a host
      * @param ringSteps    the ring steps of its collectives in the second half, timed (what the prediction's ring
      *                     steps wait)
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity,
-                          Optional<LinkProfile> link, CollectiveSamples ringSteps) {
+                          double backgroundCores, Optional<LinkProfile> link, CollectiveSamples ringSteps) {
         /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
         public String traceJson(ComputationGraph graph) {
             return TraceFiles.json(result.timeline(), graph, program.plan());
@@ -131,7 +132,8 @@ public final class TrainAndCompare {
         Comparison comparison = Comparison.of(calibration.predictedSide(graph, priced, plan, result),
                 new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
-        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.link(), calibration.ringSteps());
+        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.backgroundCores(), calibration.link(),
+                calibration.ringSteps());
     }
 
     /**

@@ -41,6 +41,8 @@ public final class Executor implements AutoCloseable {
     private final Map<String, ExecutorService> threads = new LinkedHashMap<>();
     private final RunContext run;
     private final boolean ownsTransport;
+    private final List<Thread> computeThreads = new ArrayList<>();
+    private final ProcessCpu cpu;
     private int stepsDone;
 
     private Executor(ComputationGraph graph, StepProgram program, ExecutorOptions options, Set<String> devices,
@@ -90,6 +92,7 @@ public final class Executor implements AutoCloseable {
             ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "modelpar-" + p.device());
                 t.setDaemon(true);
+                computeThreads.add(t);
                 return t;
             });
             threads.put(p.device(), thread);
@@ -104,6 +107,7 @@ public final class Executor implements AutoCloseable {
                     plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank()),
                     norms.get(p.device())));
         }
+        this.cpu = new ProcessCpu(computeThreads);
     }
 
     /** Builds the executor of every device; throws {@code PlanException} for a plan it cannot run. */
@@ -122,13 +126,17 @@ public final class Executor implements AutoCloseable {
     }
 
 
-    /** Runs one training step on every device; returns the step's mean loss and wall time. */
+    /**
+     * Runs one training step on every device; returns the step's mean loss, wall time, timed ring steps and the CPU time
+     * the process spent outside the devices' compute threads meanwhile.
+     */
     public StepResult step(Batch batch) {
         if (batch.samples() != program.plan().globalBatchSize()) {
             throw new IllegalArgumentException("batch has " + batch.samples() + " samples, the plan's global batch is "
                     + program.plan().globalBatchSize());
         }
         int step = stepsDone;
+        long outside = cpu.outsideNanos();
         long start = run.ticker().nanos();
         List<Future<Double>> results = new ArrayList<>();
         for (DeviceWorker w : workers) {
@@ -136,7 +144,8 @@ public final class Executor implements AutoCloseable {
         }
         double loss = awaitAll(step, results);
         stepsDone++;
-        return new StepResult(step, loss, (run.ticker().nanos() - start) / 1e9, run.collectives().takeSamples());
+        double seconds = (run.ticker().nanos() - start) / 1e9;
+        return new StepResult(step, loss, seconds, run.collectives().takeSamples(), Math.max(0, cpu.outsideNanos() - outside) / 1e9);
     }
 
     /**

@@ -10,14 +10,19 @@ import org.modelpar.executor.transport.CollectiveSamples;
  * @param loss      mean loss over the global batch
  * @param seconds   wall time of the step
  * @param ringSteps the ring steps its collectives ran, timed ({@link CollectiveSamples}; none without collectives)
+ * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' compute threads during the step
+ *                             ({@link ProcessCpu}; several processes: their sum)
  */
-public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps) {
+public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps, double backgroundCpuSeconds) {
     public StepResult {
         Objects.requireNonNull(ringSteps, "ringSteps");
+        if (!(backgroundCpuSeconds >= 0)) {
+            throw new IllegalArgumentException("step " + step + " background CPU " + backgroundCpuSeconds + " s, must be >= 0");
+        }
     }
 
-    /** A step without timed ring steps. */
+    /** A step without timed ring steps or background CPU time. */
     public StepResult(int step, double loss, double seconds) {
-        this(step, loss, seconds, CollectiveSamples.NONE);
+        this(step, loss, seconds, CollectiveSamples.NONE, 0);
     }
 }

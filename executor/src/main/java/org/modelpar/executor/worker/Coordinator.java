@@ -200,7 +200,8 @@ public final class Coordinator implements AutoCloseable {
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
             CollectiveSamples ringSteps = last.values().stream().map(StepReport::ringSteps)
                     .reduce(CollectiveSamples.NONE, CollectiveSamples::plus);
-            onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps));
+            onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps,
+                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum()));
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }

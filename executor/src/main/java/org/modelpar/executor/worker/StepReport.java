@@ -24,10 +24,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
  * @param ringSteps       the ring steps its collectives ran, timed
+ * @param backgroundCpuSeconds the CPU time its process spent outside its devices' compute threads during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
                   Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,
-                  CollectiveSamples ringSteps) {
+                  CollectiveSamples ringSteps, double backgroundCpuSeconds) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -48,6 +49,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             out.writeLong(ringSteps.steps());
             out.writeDouble(ringSteps.seconds());
             out.writeDouble(ringSteps.bytes());
+            out.writeDouble(backgroundCpuSeconds);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
             optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
@@ -72,6 +74,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             }
             StepTrace trace = StepTrace.read(in);
             CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble());
+            double background = in.readDouble();
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();
             TensorCodec.decode(in.readAllBytes()).tensors().forEach((k, v) -> {
@@ -81,7 +84,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                     optimizer.put(k.substring(OPTIMIZER.length()), v);
                 }
             });
-            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps);
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background);
         } catch (IOException e) {
             throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
         }

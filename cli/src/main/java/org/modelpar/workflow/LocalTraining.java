@@ -158,7 +158,7 @@ public final class LocalTraining {
                     calibration.hostCapacity().getAsDouble(), background.cores(), Runtime.getRuntime().availableProcessors()));
         }
 
-        /** The cores the run's steady steps kept busy outside the devices' compute threads (median). */
+        /** The cores the run's steady steps kept busy outside the devices' threads (median). */
         public double backgroundCores() {
             return background.cores();
         }

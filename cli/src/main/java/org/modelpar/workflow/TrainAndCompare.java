@@ -88,7 +88,7 @@ public final class TrainAndCompare {
      * @param comparison   predicted vs measured step time, memory and instructions (last step)
      * @param program      the step program that was executed
      * @param hostCapacity the shared host's capacity left to the workers during the run, if they share one
-     * @param backgroundCores the cores its steady steps kept busy outside the devices' compute threads
+     * @param backgroundCores the cores its steady steps kept busy outside the devices' threads
      * @param link         the link between its workers measured during the run, if they share a host
      * @param ringSteps    the ring steps of its collectives in the second half, timed (what the prediction's ring
      *                     steps wait)

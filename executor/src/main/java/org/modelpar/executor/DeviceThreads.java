@@ -1,6 +1,8 @@
 package org.modelpar.executor;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +30,7 @@ final class DeviceThreads implements AutoCloseable {
 
     private final String device;
     private final Map<Role, ExecutorService> started = new EnumMap<>(Role.class);
+    private final List<Thread> running = new ArrayList<>();
 
     DeviceThreads(String device) {
         this.device = device;
@@ -38,8 +41,14 @@ final class DeviceThreads implements AutoCloseable {
         return started.computeIfAbsent(role, r -> Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "modelpar-" + device + "-" + r.suffix);
             t.setDaemon(true);
+            running.add(t);
             return t;
         }));
+    }
+
+    /** The threads started so far. */
+    synchronized List<Thread> threads() {
+        return List.copyOf(running);
     }
 
     /** Stops every thread started, interrupting what runs. */

@@ -226,6 +226,11 @@ final class DeviceWorker implements AutoCloseable {
         };
     }
 
+    /** The worker's communication and gather threads started so far. */
+    List<Thread> sideThreads() {
+        return threads.threads();
+    }
+
     /** Stops the worker's communication and gather threads. */
     @Override
     public void close() {

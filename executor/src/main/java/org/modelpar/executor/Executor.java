@@ -107,7 +107,11 @@ public final class Executor implements AutoCloseable {
                     plan.dataParallel(p.stage()), options.dataType(), MessageScatter.of(graph, plan, p.tensorRank()),
                     norms.get(p.device())));
         }
-        this.cpu = new ProcessCpu(computeThreads);
+        this.cpu = new ProcessCpu(() -> {
+            List<Thread> mine = new ArrayList<>(computeThreads);
+            workers.forEach(w -> mine.addAll(w.sideThreads()));
+            return mine;
+        });
     }
 
     /** Builds the executor of every device; throws {@code PlanException} for a plan it cannot run. */

@@ -3,37 +3,37 @@ package org.modelpar.executor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The CPU time this process spends outside its devices' compute threads: the runtime's own work (the garbage
- * collector, the JIT compiler, ND4J's native-memory deallocators), the communication threads of overlapped
- * collectives, the transport's event loop. Where the workers share a host's cores, that work takes its share of the
- * cores from them while they compute, which the simulator's devices (one compute stream each, collectives on
- * streams of their own that cost no compute) do not have. Zero where the JVM cannot read its process or thread CPU
- * times.
+ * The CPU time this process spends outside its devices' threads: the runtime's own work (the garbage collector, the JIT
+ * compiler, ND4J's native-memory deallocators), the transport's event loop, the caller's thread. Where the workers share
+ * a host's cores, that work takes its share of the cores from them while they compute, which the simulator's devices
+ * do not have (their compute threads, and their communication and gather threads, whose sums and copies it prices as
+ * host work, are its own flows). Zero where the JVM cannot read its process or thread CPU times.
  */
 final class ProcessCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private final List<Thread> compute;
+    private final Supplier<List<Thread>> devices;
     private final boolean readable;
 
-    /** A meter of the CPU time outside {@code compute}, the devices' compute threads. */
-    ProcessCpu(List<Thread> compute) {
-        this.compute = List.copyOf(compute);
+    /** A meter of the CPU time outside {@code devices}, the devices' threads (asked at every reading: some start late). */
+    ProcessCpu(Supplier<List<Thread>> devices) {
+        this.devices = devices;
         this.readable = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled()
                 && ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean;
     }
 
-    /** The CPU nanoseconds outside the compute threads so far (a reading; the difference of two is the time between). */
+    /** The CPU nanoseconds outside the devices' threads so far (a reading; the difference of two is the time between). */
     long outsideNanos() {
         if (!readable) {
             return 0;
         }
         long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        long devices = 0;
-        for (Thread t : compute) {
-            devices += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+        long inside = 0;
+        for (Thread t : devices.get()) {
+            inside += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
         }
-        return process - devices;
+        return process - inside;
     }
 }

@@ -10,7 +10,7 @@ import org.modelpar.executor.transport.CollectiveSamples;
  * @param loss      mean loss over the global batch
  * @param seconds   wall time of the step
  * @param ringSteps the ring steps its collectives ran, timed ({@link CollectiveSamples}; none without collectives)
- * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' compute threads during the step
+ * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' threads during the step
  *                             ({@link ProcessCpu}; several processes: their sum)
  */
 public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps, double backgroundCpuSeconds) {

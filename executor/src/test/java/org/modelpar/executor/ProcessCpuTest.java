@@ -14,7 +14,7 @@ class ProcessCpuTest {
 
     @Test
     void anotherThreadsWorkIsBackgroundTheComputeThreadsIsNot() throws Exception {
-        ProcessCpu cpu = new ProcessCpu(List.of(Thread.currentThread()));
+        ProcessCpu cpu = new ProcessCpu(() -> List.of(Thread.currentThread()));
         AtomicLong busy = new AtomicLong();
         long before = cpu.outsideNanos();
         Thread other = new Thread(() -> {

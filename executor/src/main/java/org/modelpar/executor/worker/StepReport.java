@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
  * @param ringSteps       the ring steps its collectives ran, timed
- * @param backgroundCpuSeconds the CPU time its process spent outside its devices' compute threads during the step
+ * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
                   Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,

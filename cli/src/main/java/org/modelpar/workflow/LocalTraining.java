@@ -1,5 +1,6 @@
 package org.modelpar.workflow;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,15 +112,13 @@ public final class LocalTraining {
      * the host's compute capacity and the link between its workers ({@link LinkSamples}).
      */
     public static final class CalibratedPrediction {
-        /** Host capacity and link are measured every this many sampled steps. */
-        private static final int HOST_EVERY = 5;
         private final Calibration calibration;
         private final LinkSamples link;
         /** The steps before the run's steady ones, which are not sampled. */
         private final int unsteady;
         private final int sharedWorkers;
         private int done;
-        private CollectiveSamples ringSteps = CollectiveSamples.NONE;
+        private final List<CollectiveSamples> ringSteps = new ArrayList<>();
         private final BackgroundCpu background = new BackgroundCpu();
 
         /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
@@ -139,10 +138,10 @@ public final class LocalTraining {
          */
         public void afterStep(StepResult step) {
             if (++done > unsteady) {
-                ringSteps = ringSteps.plus(step.ringSteps());
+                ringSteps.add(step.ringSteps());
                 background.add(step);
                 calibration.sample();
-                if (sharedWorkers > 1 && (done - unsteady) % HOST_EVERY == 1) {
+                if (sharedWorkers > 1) {
                     calibration.sampleHost(sharedWorkers);
                     link.sample();
                 }
@@ -163,9 +162,12 @@ public final class LocalTraining {
             return background.cores();
         }
 
-        /** The ring steps the collectives of the run's second half ran, timed (none without collectives). */
+        /**
+         * The ring steps the collectives of the run's second half ran, timed, at its median step's mean ring step
+         * ({@link CollectiveSamples#ofMedianStep}; none without collectives).
+         */
         public CollectiveSamples ringSteps() {
-            return ringSteps;
+            return CollectiveSamples.ofMedianStep(ringSteps);
         }
 
         /** The link between the workers measured during the run, if they share a host. */
@@ -206,7 +208,7 @@ public final class LocalTraining {
                         capacity, cluster.hosts(), cluster.processLinks());
             }
             return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                    .withCostModel(calibration.costModel().withRingSteps(ringSteps).withSenderSeconds(senderSeconds)));
+                    .withCostModel(calibration.costModel().withRingSteps(ringSteps()).withSenderSeconds(senderSeconds)));
         }
     }
 }

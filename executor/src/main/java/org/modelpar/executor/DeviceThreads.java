@@ -1,9 +1,9 @@
 package org.modelpar.executor;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,7 +30,8 @@ final class DeviceThreads implements AutoCloseable {
 
     private final String device;
     private final Map<Role, ExecutorService> started = new EnumMap<>(Role.class);
-    private final List<Thread> running = new ArrayList<>();
+    /** Added on the thread that first submits to a role (the executor starts its thread then), read by others. */
+    private final List<Thread> running = new CopyOnWriteArrayList<>();
 
     DeviceThreads(String device) {
         this.device = device;
@@ -47,7 +48,7 @@ final class DeviceThreads implements AutoCloseable {
     }
 
     /** The threads started so far. */
-    synchronized List<Thread> threads() {
+    List<Thread> threads() {
         return List.copyOf(running);
     }
 

@@ -132,7 +132,7 @@ public final class Executor implements AutoCloseable {
 
     /**
      * Runs one training step on every device; returns the step's mean loss, wall time, timed ring steps and the CPU time
-     * the process spent outside the devices' compute threads meanwhile.
+     * the process spent outside the devices' threads meanwhile ({@link ProcessCpu}).
      */
     public StepResult step(Batch batch) {
         if (batch.samples() != program.plan().globalBatchSize()) {

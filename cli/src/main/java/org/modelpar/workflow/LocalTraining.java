@@ -112,6 +112,8 @@ public final class LocalTraining {
      * the host's compute capacity and the link between its workers ({@link LinkSamples}).
      */
     public static final class CalibratedPrediction {
+        /** Host capacity and link are measured every this many sampled steps. */
+        private static final int HOST_EVERY = 5;
         private final Calibration calibration;
         private final LinkSamples link;
         /** The steps before the run's steady ones, which are not sampled. */
@@ -141,7 +143,7 @@ public final class LocalTraining {
                 ringSteps.add(step.ringSteps());
                 background.add(step);
                 calibration.sample();
-                if (sharedWorkers > 1) {
+                if (sharedWorkers > 1 && (done - unsteady) % HOST_EVERY == 1) {
                     calibration.sampleHost(sharedWorkers);
                     link.sample();
                 }

@@ -155,8 +155,9 @@ public final class LocalTraining {
          * with compute threads alone, less the share of the cores the run's background work took ({@link BackgroundCpu}).
          */
         public java.util.OptionalDouble hostCapacity() {
-            return calibration.hostCapacity().isEmpty() ? calibration.hostCapacity() : java.util.OptionalDouble.of(BackgroundCpu.capacity(
-                    calibration.hostCapacity().getAsDouble(), background.cores(), Runtime.getRuntime().availableProcessors()));
+            java.util.OptionalDouble measured = calibration.hostCapacity();
+            return measured.isEmpty() ? measured : java.util.OptionalDouble.of(BackgroundCpu.capacity(measured.getAsDouble(),
+                    background.cores(), Runtime.getRuntime().availableProcessors()));
         }
 
         /** The cores the run's steady steps kept busy outside the devices' threads (median). */

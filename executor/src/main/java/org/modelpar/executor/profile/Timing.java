@@ -1,6 +1,7 @@
 package org.modelpar.executor.profile;
 
 import java.util.Arrays;
+import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.executor.Ticker;
 
 /**
@@ -57,11 +58,8 @@ public final class Timing {
         return values.length == 0 ? 0 : Arrays.stream(values).sum() / values.length;
     }
 
-    /** Median of values (mean of the middle two for an even count). */
+    /** Median of values ({@link SteadyStep#median}). */
     public static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return SteadyStep.median(values);
     }
 }

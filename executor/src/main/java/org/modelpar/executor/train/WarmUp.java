@@ -3,10 +3,10 @@ package org.modelpar.executor.train;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.modelpar.executor.Executor;
+import org.modelpar.simulator.timeline.SteadyStep;
 
 /**
  * The one rule for when a run's warm-up is over, for worker threads and worker processes alike. A fresh JVM runs
@@ -100,8 +100,6 @@ public final class WarmUp {
     }
 
     private static double median(List<Step> steps) {
-        double[] sorted = steps.stream().mapToDouble(Step::seconds).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return SteadyStep.median(steps.stream().mapToDouble(Step::seconds).toArray());
     }
 }

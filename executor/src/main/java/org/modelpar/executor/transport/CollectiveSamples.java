@@ -2,6 +2,7 @@ package org.modelpar.executor.transport;
 
 import java.util.List;
 import java.util.OptionalDouble;
+import org.modelpar.simulator.timeline.SteadyStep;
 
 /**
  * Ring steps of a run's collectives as they ran ({@link RingCollectives}): how many, their summed seconds and the
@@ -39,13 +40,8 @@ public record CollectiveSamples(long steps, double seconds, double bytes) {
      */
     public static CollectiveSamples ofMedianStep(List<CollectiveSamples> perStep) {
         CollectiveSamples all = perStep.stream().reduce(NONE, CollectiveSamples::plus);
-        double[] means = perStep.stream().filter(s -> s.steps > 0).mapToDouble(s -> s.seconds / s.steps).sorted().toArray();
-        if (means.length == 0) {
-            return all;
-        }
-        int n = means.length;
-        double median = n % 2 == 1 ? means[n / 2] : (means[n / 2 - 1] + means[n / 2]) / 2;
-        return new CollectiveSamples(all.steps, median * all.steps, all.bytes);
+        double[] means = perStep.stream().filter(s -> s.steps > 0).mapToDouble(s -> s.seconds / s.steps).toArray();
+        return means.length == 0 ? all : new CollectiveSamples(all.steps, SteadyStep.median(means) * all.steps, all.bytes);
     }
 
     /**

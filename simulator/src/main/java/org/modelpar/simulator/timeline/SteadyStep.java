@@ -1,5 +1,6 @@
 package org.modelpar.simulator.timeline;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -21,9 +22,17 @@ public final class SteadyStep {
 
     /** The statistic of the given step times, in run order; 0 for none. */
     public static double seconds(List<Double> stepSeconds) {
-        int n0 = stepSeconds.size();
-        double[] sorted = stepSeconds.subList(firstSteady(n0), n0).stream()
-                .mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = stepSeconds.size();
+        return median(stepSeconds.subList(firstSteady(n), n).stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * The median of {@code values} (the mean of the middle two for an even count; 0 for none): the statistic of steady
+     * steps, and of every per-step measurement compared with them (a rare pause is left out of both).
+     */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
         int n = sorted.length;
         return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }

@@ -11,6 +11,15 @@ import org.modelpar.simulator.program.Direction;
 /** The steady steps are the second half of a run of at least four, all but the first of three, else all. */
 class SteadyStepTest {
     @Test
+    void medianOfOddEvenAndNoValuesLeavingTheInputAsItWas() {
+        double[] odd = {5, 1, 3};
+        assertThat(SteadyStep.median(odd)).isEqualTo(3);
+        assertThat(odd).containsExactly(5, 1, 3);
+        assertThat(SteadyStep.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(SteadyStep.median(new double[0])).isZero();
+    }
+
+    @Test
     void theStepsBeforeTheSteadyOnes() {
         assertThat(List.of(0, 1, 2, 3, 4, 5, 40, 41).stream().map(SteadyStep::firstSteady))
                 .containsExactly(0, 0, 0, 1, 2, 2, 20, 20);

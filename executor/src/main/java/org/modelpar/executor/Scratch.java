@@ -1,6 +1,7 @@
 package org.modelpar.executor;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
@@ -40,8 +41,17 @@ public final class Scratch {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, KERNEL);
     }
 
-    /** Frees the calling thread's scratch workspace (when its worker stops). */
+    /**
+     * Frees the calling thread's scratch and kernel workspaces (when its thread ends). One by one: ND4J's
+     * {@code destroyAllWorkspacesForCurrentThread} also forces a full garbage collection, which a thread ending in the
+     * middle of other threads' training would run beside their kernels.
+     */
     public static void destroy() {
-        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        for (String name : new String[] {NAME, KERNEL}) {
+            if (manager.checkIfWorkspaceExists(name)) {
+                manager.destroyWorkspace(manager.getWorkspaceForCurrentThread(name));
+            }
+        }
     }
 }

@@ -57,7 +57,6 @@ final class DeviceState {
         this.lossScale = lossScale;
         this.parametersSharded = zeroStage == 3 && zero.isPresent();
         this.compute = master == computeType ? params : new LinkedHashMap<>();
-        int optimizerShards = zero.map(ZeroShards::replicas).orElse(1);
         for (ParameterSpec s : specs) {
             INDArray whole = Initializer.initialise(s, seed, master);
             shapes.put(s.name(), whole.shape());
@@ -68,7 +67,10 @@ final class DeviceState {
             INDArray p = held.get();
             long bytes = Tensors.bytes(p);
             ledger.allocate(MemoryCategory.PARAMETERS, bytes);
-            ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(-Math.floorDiv(-bytes, optimizerShards)));
+            // the optimizer keeps state for the part this device updates: its own part under any ZeRO stage (under
+            // stage 3 the part it holds, already cut), else the whole tensor
+            long updated = zero.map(z -> z.ownLength(whole.length()) * whole.dataType().width()).orElse(bytes);
+            ledger.allocate(MemoryCategory.OPTIMIZER, optimizer.stateBytes(updated));
             params.put(s.name(), p);
             if (compute != params) {
                 INDArray copy = p.castTo(computeType);

@@ -47,7 +47,7 @@ final class ChunkPasses {
     private final DataType dataType;
     private final Stashes stashes;
     private final ArrayPool pool = new ArrayPool();
-    private final KernelArena arena = new KernelArena(pool);
+    private final KernelArena arena;
     private final Inbox inbox;
     private final Outbox outbox;
     /** Passes run in parts (ZeRO stage 3) between their first and last part, by stage and micro-batch. */
@@ -67,6 +67,7 @@ final class ChunkPasses {
         this.localFirst = program.replica() * localCount;
         this.dataType = dataType;
         this.stashes = new Stashes(state.ledger);
+        this.arena = new KernelArena(pool, state.ledger);
         this.inbox = new Inbox(state.ledger, run.transport(), localFirst, localCount, scatter);
         this.outbox = new Outbox(device, program.instructions(), boundary, state.ledger, run, localFirst, localCount, scatter);
     }

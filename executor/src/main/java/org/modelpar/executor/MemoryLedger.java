@@ -37,6 +37,12 @@ public final class MemoryLedger {
         windowPeak = Math.max(windowPeak, total);
     }
 
+    /** Records {@code bytes} live on top of the ledger's count for a moment (allocated and released at once). */
+    public synchronized void momentary(MemoryCategory category, long bytes) {
+        allocate(category, bytes);
+        release(category, bytes);
+    }
+
     /** Records a release. */
     public synchronized void release(MemoryCategory category, long bytes) {
         long now = live.getOrDefault(category, 0L) - bytes;

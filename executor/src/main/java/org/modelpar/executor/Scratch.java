@@ -41,6 +41,12 @@ public final class Scratch {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, KERNEL);
     }
 
+    /** What the calling thread's open instruction has allocated in its scratch workspace this cycle (0 outside one). */
+    static long instructionAllocations() {
+        MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        return manager.checkIfWorkspaceExistsAndActive(NAME) ? manager.getWorkspaceForCurrentThread(NAME).getThisCycleAllocations() : 0;
+    }
+
     /**
      * Frees the calling thread's scratch and kernel workspaces (when its thread ends). One by one: ND4J's
      * {@code destroyAllWorkspacesForCurrentThread} also forces a full garbage collection, which a thread ending in the

@@ -26,13 +26,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as a worker runs it ({@link KernelArena}), and an op's workspace becomes the larger of its two calls'
  * temporaries (output and weight-gradient temporaries included) over the samples, rounded up. The graph
  * that comes back predicts this executor's memory: the zoo's own workspaces describe the model, not the
- * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones.
+ * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones. It keeps the
+ * model's dropout ({@link ComputationGraph#dropout()}) although the executor's kernels apply none: the masks' bytes
+ * stand for what the kernels keep beyond the memory model (the whole logits under tensor parallelism, a norm's
+ * statistics at fp32 in 16-bit training, the experts' routing buffers), 1-2% of a device's peak in the executor's tests.
  * Measured at the smallest per-device sample count of a plan, the per-sample figure bounds larger ones
- * (the weight-gradient part does not grow with the samples). With sequence parallelism a rank's kernels hold
- * whole-sequence temporaries (the all-gathered input of a column-parallel linear and of the logits, the sums a
- * reduce-scatter cuts), which do not shrink with the tensor degree t as the simulator's memory model divides a
- * workspace; so for such a plan the kernels of tensor rank 0 are measured, their collectives allocating what the
- * ring collectives allocate ({@link TensorGroup#alone}), and the workspace is t times theirs. With expert parallelism
+ * (the weight-gradient part does not grow with the samples). Under tensor parallelism a rank's kernels hold
+ * temporaries that do not shrink with the tensor degree t as the simulator's memory model divides a workspace (the
+ * replicated norms', the whole logits' the loss reads; with sequence parallelism the all-gathered input of a
+ * column-parallel linear and the sums a reduce-scatter cuts); so for such a plan the kernels of tensor rank 0 are
+ * measured, their collectives allocating what the ring collectives allocate ({@link TensorGroup#alone}), and the
+ * workspace is t times theirs. With expert parallelism
  * of degree e an expert's holder runs it on the tokens of e replicas, so the kernels are measured as the holder of every
  * expert, their exchanges allocating what the real ones allocate ({@link ExpertGroup#alone}).
  */
@@ -44,9 +48,9 @@ public final class KernelWorkspace {
     public static ComputationGraph measure(ComputationGraph graph, PlacementPlan plan) {
         int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
-        boolean sequence = plan.options().sequenceParallel() && t > 1;
         int e = plan.options().expertParallel();
-        return measure(graph, Math.max(1, fewest), sequence ? TensorParallel.of(graph, TensorGroup.alone(t), true) : TensorParallel.NONE,
+        return measure(graph, Math.max(1, fewest),
+                t > 1 ? TensorParallel.of(graph, TensorGroup.alone(t), plan.options().sequenceParallel()) : TensorParallel.NONE,
                 e > 1 ? ExpertGroup.alone(e) : ExpertGroup.SOLO);
     }
 
@@ -82,6 +86,6 @@ public final class KernelWorkspace {
             long perSample = (largest.getOrDefault(op.id(), 0L) * t + samples - 1) / samples;
             ops.add(op.withWorkspaceBytes(perSample));
         }
-        return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
+        return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors()).withDropout(graph.dropout());
     }
 }

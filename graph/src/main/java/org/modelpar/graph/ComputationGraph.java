@@ -16,7 +16,8 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
 /**
  * Immutable computation graph: a DAG of ops joined by tensors (JGraphT {@link DirectedAcyclicGraph}
  * inside, with each tensor its own edge object). Validated on construction: at least one op, unique op
- * and tensor ids, tensor endpoints present, no cycle (the error lists the ops on it).
+ * and tensor ids, tensor endpoints present, no cycle (the error lists the ops on it). It also says whether the
+ * model trains with dropout ({@link #dropout()}).
  */
 public final class ComputationGraph {
     private final String name;
@@ -30,8 +31,10 @@ public final class ComputationGraph {
     private final long activationBytes;
     private final double forwardFlops;
     private final double backwardFlops;
+    private final boolean dropout;
 
-    private ComputationGraph(String name, int measuredBatchSize, List<OpNode> opList, List<TensorEdge> tensorList) {
+    private ComputationGraph(String name, int measuredBatchSize, List<OpNode> opList, List<TensorEdge> tensorList,
+                             boolean dropout) {
         if (name == null || name.isBlank()) {
             throw new GraphException("graph name must be a non-empty string, got '" + name + "'");
         }
@@ -43,6 +46,7 @@ public final class ComputationGraph {
         }
         this.name = name;
         this.measuredBatchSize = measuredBatchSize;
+        this.dropout = dropout;
         Map<String, OpNode> byId = new LinkedHashMap<>();
         for (OpNode op : opList) {
             if (byId.putIfAbsent(op.id(), op) != null) {
@@ -109,9 +113,28 @@ public final class ComputationGraph {
         return order.size() == opList.size() ? Optional.of(List.copyOf(order)) : Optional.empty();
     }
 
-    /** Builds and validates a graph; throws {@link GraphException} naming the culprit when invalid. */
+    /**
+     * Builds and validates a graph of a model that trains with dropout; throws {@link GraphException} naming the
+     * culprit when invalid.
+     */
     public static ComputationGraph of(String name, int measuredBatchSize, List<OpNode> ops, List<TensorEdge> tensors) {
-        return new ComputationGraph(name, measuredBatchSize, ops, tensors);
+        return new ComputationGraph(name, measuredBatchSize, ops, tensors, true);
+    }
+
+    /**
+     * Whether training applies dropout (Megatron-LM's GPT: after the embedding, on the attention probabilities and on
+     * the outputs of each residual branch): each applied dropout keeps a 1-byte mask for the backward, and the dropped-out
+     * attention probabilities are a tensor of their own (Korthikanti et al., 2022, section 4). Most decoders trained
+     * since 2023 (Llama, Mistral, Qwen) set every dropout probability to 0, and PyTorch then neither draws a mask nor
+     * copies the tensor. Graphs are built with dropout unless a source says otherwise.
+     */
+    public boolean dropout() {
+        return dropout;
+    }
+
+    /** This graph with {@link #dropout()} set to {@code applied}. */
+    public ComputationGraph withDropout(boolean applied) {
+        return applied == dropout ? this : new ComputationGraph(name, measuredBatchSize, opsInOrder, tensors, applied);
     }
 
     public String name() {

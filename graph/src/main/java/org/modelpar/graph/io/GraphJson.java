@@ -60,6 +60,9 @@ public final class GraphJson {
         root.put("format", FORMAT);
         root.put("name", graph.name());
         root.put("measuredBatchSize", graph.measuredBatchSize());
+        if (!graph.dropout()) {
+            root.put("dropout", false); // written only when off: graphs with dropout keep their text and hash
+        }
         ArrayNode ops = root.putArray("ops");
         for (OpNode op : graph.ops()) {
             ops.add(op(op));

@@ -17,7 +17,7 @@ import org.modelpar.profiles.io.Json;
 
 /** Reads {@code modelpar-graph/1} JSON with errors that name the field path and value. */
 final class GraphJsonReader {
-    private static final Set<String> TOP = Set.of("format", "name", "measuredBatchSize", "ops", "tensors");
+    private static final Set<String> TOP = Set.of("format", "name", "measuredBatchSize", "dropout", "ops", "tensors");
     private static final Set<String> OP = Set.of("id", "name", "kind", "layer", "forwardFlops", "backwardFlops",
             "parameterBytes", "activationBytes", "workspaceBytes", "measured", "attributes");
     private static final Set<String> TIME = Set.of("forwardSeconds", "backwardSeconds", "forwardFixedSeconds",
@@ -53,7 +53,8 @@ final class GraphJsonReader {
         ops.forEach(op -> ids.add(op.id()));
         List<TensorEdge> tensors = readTensors(root.field("tensors").optional()
                 .map(t -> array(t, options.maxTensors())).orElse(List.of()), ids);
-        return labelled(() -> ComputationGraph.of(name, batch, ops, tensors));
+        boolean dropout = root.field("dropout").optional().map(Json::bool).orElse(true);
+        return labelled(() -> ComputationGraph.of(name, batch, ops, tensors)).withDropout(dropout);
     }
 
     /** Builds a model value, naming this file in the error of a value its constructor refuses. */

@@ -33,12 +33,23 @@ final class HfArchitectures {
             Map.entry("deepseek_v2", HfMixtures::deepseek),
             Map.entry("deepseek_v3", HfMixtures::deepseek),
             Map.entry("t5", HfT5::t5)));
+    /**
+     * The types whose {@code transformers} config classes default to dropout (probability 0.1); every other one
+     * defaults to none, so a config written before its class had a dropout field (Llama 2, Mistral, Pythia) trains
+     * without.
+     */
+    private static final Set<String> DROPOUT_BY_DEFAULT = Set.of("gpt2", "gpt_bigcode", "opt", "bert", "roberta", "t5");
 
     private HfArchitectures() {
     }
 
     static Optional<Function<HfConfig, ModelShape>> of(String modelType) {
         return Optional.ofNullable(BY_TYPE.get(modelType));
+    }
+
+    /** Whether a config of {@code modelType} that gives no dropout probability trains with dropout. */
+    static boolean dropoutByDefault(String modelType) {
+        return DROPOUT_BY_DEFAULT.contains(modelType);
     }
 
     /** The supported model types, sorted. */

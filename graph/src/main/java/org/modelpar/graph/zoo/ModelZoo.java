@@ -32,9 +32,9 @@ public final class ModelZoo {
         gpt("gpt2-large", "GPT-2 774M: 36 layers, hidden 1280, 20 heads, seq 1024, vocab 50257", 36, 1280, 20, 1024, 50257);
         gpt("gpt2-xl", "GPT-2 1.5B: 48 layers, hidden 1600, 25 heads, seq 1024, vocab 50257", 48, 1600, 25, 1024, 50257);
         gpt("gpt3-175b", "GPT-3 175B: 96 layers, hidden 12288, 96 heads, seq 2048, vocab 51200 (Megatron-LM)", 96, 12288, 96, 2048, 51200);
-        transformer("llama2-7b", "LLaMA 2 7B: 32 layers, hidden 4096, 32 heads, SwiGLU 11008, seq 4096, vocab 32000",
+        withoutDropout("llama2-7b", "LLaMA 2 7B: 32 layers, hidden 4096, 32 heads, SwiGLU 11008, seq 4096, vocab 32000",
                 new TransformerConfig(Style.LLAMA, 32, 4096, 32, 32, 4096, 32000, 11008));
-        transformer("llama2-70b", "LLaMA 2 70B: 80 layers, hidden 8192, 64 heads (8 KV heads, GQA), SwiGLU 28672, seq 4096",
+        withoutDropout("llama2-70b", "LLaMA 2 70B: 80 layers, hidden 8192, 64 heads (8 KV heads, GQA), SwiGLU 28672, seq 4096",
                 new TransformerConfig(Style.LLAMA, 80, 8192, 64, 8, 4096, 32000, 28672));
         transformer("bert-large", "BERT-large 335M: 24 layers, hidden 1024, 16 heads, seq 512, vocab 30522 (masked LM)",
                 new TransformerConfig(Style.BERT, 24, 1024, 16, 16, 512, 30522, 4096));
@@ -48,20 +48,20 @@ public final class ModelZoo {
         megatron("310b", 128, 16384, 96);
         megatron("530b", 128, 20480, 105);
         megatron("1t", 160, 25600, 128);
-        transformer("llama3-8b", "Llama 3 8B: 32 layers, hidden 4096, 32 heads (8 KV), SwiGLU 14336, vocab 128256, seq 4096",
+        withoutDropout("llama3-8b", "Llama 3 8B: 32 layers, hidden 4096, 32 heads (8 KV), SwiGLU 14336, vocab 128256, seq 4096",
                 llama(32, 4096, 32, 14336));
-        transformer("llama3-70b", "Llama 3 70B: 80 layers, hidden 8192, 64 heads (8 KV), SwiGLU 28672, vocab 128256, seq 4096",
+        withoutDropout("llama3-70b", "Llama 3 70B: 80 layers, hidden 8192, 64 heads (8 KV), SwiGLU 28672, vocab 128256, seq 4096",
                 llama(80, 8192, 64, 28672));
-        transformer("llama3.1-405b", "Llama 3.1 405B: 126 layers, hidden 16384, 128 heads (8 KV), SwiGLU 53248, vocab 128256, seq 4096",
+        withoutDropout("llama3.1-405b", "Llama 3.1 405B: 126 layers, hidden 16384, 128 heads (8 KV), SwiGLU 53248, vocab 128256, seq 4096",
                 llama(126, 16384, 128, 53248));
-        transformer("qwen2.5-72b", "Qwen2.5 72B: 80 layers, hidden 8192, 64 heads (8 KV, QKV biases), SwiGLU 29568, vocab 152064, seq 4096",
+        withoutDropout("qwen2.5-72b", "Qwen2.5 72B: 80 layers, hidden 8192, 64 heads (8 KV, QKV biases), SwiGLU 29568, vocab 152064, seq 4096",
                 Architecture.decoder(80, 8192, 4096, Embeddings.of(152064, Positions.ROTARY),
                         AttentionShape.of(64, 8, 128).withBiases(true, false), new MlpShape(29568, Activation.SWIGLU, false)));
-        transformer("mixtral-8x7b", "Mixtral 8x7B: 32 layers, hidden 4096, 32 heads (8 KV), 8 SwiGLU experts of 14336, top-2, seq 4096",
+        withoutDropout("mixtral-8x7b", "Mixtral 8x7B: 32 layers, hidden 4096, 32 heads (8 KV), 8 SwiGLU experts of 14336, top-2, seq 4096",
                 mixtral(32, 4096, 32, 14336, 32000));
-        transformer("mixtral-8x22b", "Mixtral 8x22B: 56 layers, hidden 6144, 48 heads (8 KV), 8 SwiGLU experts of 16384, top-2, seq 4096",
+        withoutDropout("mixtral-8x22b", "Mixtral 8x22B: 56 layers, hidden 6144, 48 heads (8 KV), 8 SwiGLU experts of 16384, top-2, seq 4096",
                 mixtral(56, 6144, 48, 16384, 32768));
-        transformer("deepseek-v3", "DeepSeek-V3: 61 layers, hidden 7168, latent attention, 256 routed experts of 2048 (top-8) + 1 shared,"
+        withoutDropout("deepseek-v3", "DeepSeek-V3: 61 layers, hidden 7168, latent attention, 256 routed experts of 2048 (top-8) + 1 shared,"
                 + " first 3 layers dense, seq 4096", deepseekV3());
         transformer("t5-11b", "T5 11B: 24+24 layers, hidden 1024, 128 heads of 128, ReLU MLP 65536, vocab 32128, seq 512",
                 new EncoderDecoder(Architecture.decoder(24, 1024, 512, Embeddings.of(32128, Positions.RELATIVE), AttentionShape.of(128, 128, 128),
@@ -75,15 +75,25 @@ public final class ModelZoo {
     }
 
     private static void add(String name, String description, java.util.function.Supplier<ComputationGraph> builder) {
-        PRESETS.put(name, new Preset(name, description, builder, Optional.empty()));
+        PRESETS.put(name, new Preset(name, description, builder, Optional.empty(), true));
     }
 
+    /** A transformer that trains with dropout (GPT-2, GPT-3 and Megatron-LM's GPTs, BERT, T5: probability 0.1). */
     private static void transformer(String name, String description, ModelShape shape) {
-        PRESETS.put(name, new Preset(name, description, () -> shape.build(name), Optional.of(shape)));
+        PRESETS.put(name, new Preset(name, description, () -> shape.build(name), Optional.of(shape), true));
+    }
+
+    /** A transformer trained without dropout (Llama 2 and 3, Qwen2.5, Mixtral, DeepSeek-V3: their configs' 0.0). */
+    private static void withoutDropout(String name, String description, ModelShape shape) {
+        PRESETS.put(name, new Preset(name, description, () -> shape.build(name), Optional.of(shape), false));
     }
 
     private static void transformer(String name, String description, TransformerConfig config) {
         transformer(name, description, config.architecture());
+    }
+
+    private static void withoutDropout(String name, String description, TransformerConfig config) {
+        withoutDropout(name, description, config.architecture());
     }
 
     /** A Llama 3 decoder: head size 128, 8 KV heads, vocabulary 128256, untied output. */

@@ -12,10 +12,12 @@ import org.modelpar.graph.GraphException;
  * @param description one line for {@code modelpar models}
  * @param builder     builds the graph (named {@code name})
  * @param shape       the transformer shape, for presets whose sequence length can change
+ * @param dropout     whether the model trains with dropout ({@link ComputationGraph#dropout()})
  */
-public record Preset(String name, String description, Supplier<ComputationGraph> builder, Optional<ModelShape> shape) {
+public record Preset(String name, String description, Supplier<ComputationGraph> builder, Optional<ModelShape> shape,
+                     boolean dropout) {
     public ComputationGraph build() {
-        return builder.get();
+        return builder.get().withDropout(dropout);
     }
 
     /** The graph trained on sequences of {@code tokens} tokens; only transformer presets have a sequence length. */
@@ -23,7 +25,7 @@ public record Preset(String name, String description, Supplier<ComputationGraph>
         ModelShape s = shape.orElseThrow(() -> new GraphException("model '" + name
                 + "' has no sequence length (--seq-len applies to transformers)"));
         try {
-            return s.withSeq(tokens).build(name);
+            return s.withSeq(tokens).build(name).withDropout(dropout);
         } catch (GraphException e) {
             throw new GraphException("model '" + name + "': " + e.getMessage(), e);
         }

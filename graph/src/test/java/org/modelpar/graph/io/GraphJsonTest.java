@@ -67,6 +67,19 @@ class GraphJsonTest {
         assertThat(back.measuredOn("v100")).contains(new MeasuredTime(1e-4, 2e-4));
     }
 
+    @Test
+    void dropoutIsWrittenOnlyWhenOffAndReadBack() {
+        ComputationGraph with = ModelZoo.build("gpt-tiny");
+        ComputationGraph without = with.withDropout(false);
+        assertThat(GraphJson.toJson(with)).doesNotContain("dropout");
+        assertThat(GraphJson.toJson(without)).contains("\"dropout\" : false");
+        assertThat(GraphJson.parse(GraphJson.toJson(without), "g.json").dropout()).isFalse();
+        assertThat(GraphJson.parse(GraphJson.toJson(with), "g.json").dropout()).isTrue();
+        assertThat(GraphJson.contentHash(without)).isNotEqualTo(GraphJson.contentHash(with));
+        assertThat(ModelZoo.build("llama3-8b").dropout()).isFalse();
+        assertThat(ModelZoo.build("llama3-8b", java.util.OptionalInt.of(1024)).dropout()).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gpt-tiny", "mlp-small"})
     void zooGraphsMatchTheirGoldenFilesAndRoundTrip(String model) throws IOException {

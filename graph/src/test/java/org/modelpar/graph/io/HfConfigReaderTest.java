@@ -110,6 +110,19 @@ class HfConfigReaderTest {
         assertThat(g.tensors()).isEqualTo(zoo.tensors());
     }
 
+    /**
+     * Dropout from the config's probabilities: any above 0 (GPT-2's 0.1, Phi-2's residual 0.1, OPT's 0.1 beside 0.0
+     * attention), none when all given are 0 (Llama 3's attention_dropout 0.0, GPT-J's three 0.0), and the class's default
+     * where the config predates the field (Llama 2 and Mistral: none; T5 gives dropout_rate 0.1).
+     */
+    @ParameterizedTest
+    @CsvSource({"gpt2, true", "phi-2, true", "opt-125m, true", "t5-small, true", "bert-large-uncased, true",
+        "llama-3.1-8b, false", "gpt-j-6b, false", "qwen2.5-7b, false", "falcon-7b, false", "llama-2-7b, false",
+        "mistral-7b, false", "pythia-160m, false"})
+    void dropoutComesFromTheConfigsProbabilities(String dir, boolean dropout) throws Exception {
+        assertThat(read(dir, ImportOptions.defaults()).dropout()).isEqualTo(dropout);
+    }
+
     @Test
     void sequenceLengthIsTheLimitCappedAt4096UnlessGiven() throws Exception {
         OpNode embed = read("llama-3.1-8b", ImportOptions.defaults()).op("embed").orElseThrow();

@@ -15,9 +15,12 @@ import org.modelpar.simulator.cost.BackwardSplit;
 /**
  * Derives a stage's {@link StageActivations} op by op from the graph, by Korthikanti et al., "Reducing
  * Activation Recomputation in Large Transformer Models" (2022), section 4: in a transformer graph each op
- * stashes what its backward reads, in the plan's precision (e bytes a value), plus 1-byte dropout masks
- * where Megatron-LM's GPT applies dropout:
+ * stashes what its backward reads, in the plan's precision (e bytes a value), plus, in a model that trains with
+ * dropout ({@link ComputationGraph#dropout()}), 1-byte dropout masks where Megatron-LM's GPT applies dropout:
  * <ul>
+ *   <li>{@code layernorm}/{@code rmsnorm}: also their fp32 statistics, 8 and 4 bytes a token (mean and 1/std, or
+ *       1/rms: what PyTorch's and Apex's fused norms save; the paper leaves them out); {@code cross-entropy}: also
+ *       the labels, 8 bytes a token (int64);</li>
  *   <li>{@code layernorm}/{@code rmsnorm}, {@code linear}, {@code attention-scores} (Q and K),
  *       {@code attention-context} (the dropped-out probabilities and V), {@code gelu}, {@code logits}: their
  *       inputs; a linear feeding a residual add also a dropout mask of its output;</li>
@@ -33,21 +36,30 @@ import org.modelpar.simulator.cost.BackwardSplit;
  * sample, {@code s h (10 + 24/t + 5 a s/(h t))} under t-way tensor parallelism and {@code s h (34/t + 5 a s/(h t))}
  * with sequence parallelism, the paper's equations 1-3; selective recomputation removes the {@code 5 a s/h}
  * term and full recomputation keeps the layer input, {@code 2 s h} (split by sequence parallelism). The
- * embedding stashes {@code s h} bytes of mask, the head {@code 4 s h + 4 s V} (section 4.3).
+ * embedding stashes {@code s h} bytes of mask, the head {@code 4 s h + 4 s V} (section 4.3). Without dropout there
+ * are no masks and the context reads the softmax output itself: {@code s h (32 + 2 a s / h)} bytes per sample
+ * ({@code 2 s h} of masks and {@code 3 a s^2} bytes of attention mask and dropped-out probabilities fewer), and
+ * selective recomputation removes the {@code 2 a s / h} term.
  *
  * <p>A graph without attention ops keeps the simulator's model for other graphs: every op stashes its output
  * (split t ways), the stage's received inputs and model inputs are kept whole, and the whole stage is one
  * recompute segment.
  */
 final class ActivationRules {
+    /** A norm's fp32 statistic a token (PyTorch's and Apex's layer norms save mean and 1/std, RMSNorm 1/rms). */
+    private static final long STATISTIC_BYTES = 4;
+    /** A label a token: an int64 class index, as PyTorch's cross-entropy takes it. */
+    private static final long LABEL_BYTES = 8;
     private final TensorSplit split;
     private final long e;
+    private final boolean dropout;
     private final Map<String, List<TensorEdge>> inputsOf = new HashMap<>();
     private final Map<String, OpNode> byId = new HashMap<>();
 
     ActivationRules(ComputationGraph graph, TensorSplit split, Precision precision) {
         this.split = split;
         this.e = precision.computeBytes();
+        this.dropout = graph.dropout();
         graph.tensors().forEach(t -> inputsOf.computeIfAbsent(t.to(), k -> new ArrayList<>()).add(t));
         graph.ops().forEach(op -> byId.put(op.id(), op));
     }
@@ -131,19 +143,24 @@ final class ActivationRules {
             case "softmax" -> Stash.NONE;
             case "embedding" -> mask(op, out);
             case "swiglu" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(2 * e, out)));
-            case "cross-entropy" -> inputs(op, 4, false);
+            case "cross-entropy" -> inputs(op, 4, false).plus(new Stash(0, 0, perToken(op, LABEL_BYTES)));
             case "moe-expert" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(e, out)));
             case "linear" -> inputs(op, e, false).plus(split.feedsResidual(op) ? mask(op, out) : Stash.NONE);
-            case "layernorm", "rmsnorm", "attention-scores", "attention-context", "gelu", "logits" -> inputs(op, e, false);
+            case "layernorm" -> inputs(op, e, false).plus(value(op, perToken(op, 2 * STATISTIC_BYTES)));
+            case "rmsnorm" -> inputs(op, e, false).plus(value(op, perToken(op, STATISTIC_BYTES)));
+            case "attention-scores", "attention-context", "gelu", "logits" -> inputs(op, e, false);
             default -> value(op, Math.multiplyExact(e, out));
         };
     }
 
-    /** What the op stashes that selective recomputation drops: the softmax output, its mask and dropout output. */
+    /**
+     * What the op stashes that selective recomputation drops: the softmax output, and with dropout its mask and the
+     * dropped-out probabilities the context reads (without, the context reads the softmax output itself).
+     */
     private Stash core(OpNode op) {
         return switch (op.kind()) {
             case "softmax" -> value(op, Math.multiplyExact(e, op.activationBytes())).plus(mask(op, op.activationBytes()));
-            case "attention-context" -> inputs(op, e, true);
+            case "attention-context" -> dropout ? inputs(op, e, true) : Stash.NONE;
             default -> Stash.NONE;
         };
     }
@@ -179,9 +196,14 @@ final class ActivationRules {
         return sum;
     }
 
-    /** A 1-byte dropout mask per value of {@code fp32Bytes} produced by {@code op}. */
+    /** Quarter bytes of {@code bytes} a token of the op's sequence ({@code seq} attribute; none without one). */
+    private static long perToken(OpNode op, long bytes) {
+        return Math.multiplyExact(4 * bytes, op.longAttribute("seq").orElse(0L));
+    }
+
+    /** A 1-byte dropout mask per value of {@code fp32Bytes} produced by {@code op}; none without dropout. */
     private Stash mask(OpNode op, long fp32Bytes) {
-        return value(op, fp32Bytes);
+        return dropout ? value(op, fp32Bytes) : Stash.NONE;
     }
 
     /** {@code quarterBytes} of a tensor produced by {@code producer}, split as its output is. */

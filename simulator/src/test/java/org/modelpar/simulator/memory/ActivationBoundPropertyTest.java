@@ -74,7 +74,7 @@ class ActivationBoundPropertyTest {
         PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.BF16, OptimizerKind.ADAM, b * m, b, m,
                 schedule, t, stages, PlanOptions.NONE.withSequenceParallel(sp));
         var peaks = MemoryModel.perDevice(g, c, plan);
-        KorthikantiFormulas k = new KorthikantiFormulas(seq, hidden, heads, vocab, b, t, sp);
+        KorthikantiFormulas k = new KorthikantiFormulas(seq, hidden, heads, vocab, b, t, sp, g.dropout());
         for (int i = 0; i < p; i++) {
             Recompute mode = stages.get(i).recomputation();
             List<OpNode> ops = opsOf.get(i);

@@ -25,7 +25,8 @@ import org.modelpar.simulator.plan.Stage;
 
 /**
  * Issue 14 item 1: the activations the memory model derives op by op from GPT preset graphs equal Korthikanti
- * et al.'s formulas exactly, for every tensor degree x sequence parallelism x recompute mode.
+ * et al.'s formulas exactly, for every tensor degree x sequence parallelism x recompute mode, with dropout (the paper's
+ * case) and without.
  */
 class ActivationFormulaTest {
     /** preset, layers, hidden, heads, seq, vocab. */
@@ -42,8 +43,10 @@ class ActivationFormulaTest {
             for (int t : new int[] {1, 2, 4, 8}) {
                 for (boolean sp : new boolean[] {false, true}) {
                     for (Recompute mode : Recompute.values()) {
-                        if (!sp || t > 1) {
-                            out.add(Arguments.of(p[0], p[1], p[2], p[3], p[4], p[5], t, sp, mode));
+                        for (boolean dropout : new boolean[] {true, false}) {
+                            if (!sp || t > 1) {
+                                out.add(Arguments.of(p[0], p[1], p[2], p[3], p[4], p[5], t, sp, mode, dropout));
+                            }
                         }
                     }
                 }
@@ -52,14 +55,14 @@ class ActivationFormulaTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} t={6} sp={7} {8}")
+    @ParameterizedTest(name = "{0} t={6} sp={7} {8} dropout={9}")
     @MethodSource("combinations")
     void oneStageStashesTheFormulaBytes(String preset, int layers, long h, long a, long s, long vocab, int t,
-                                        boolean sp, Recompute mode) {
-        ComputationGraph g = ModelZoo.build(preset);
+                                        boolean sp, Recompute mode, boolean dropout) {
+        ComputationGraph g = ModelZoo.build(preset).withDropout(dropout);
         long b = 8;
         StageMemory m = MemoryModel.stage(layout(g, t, sp, mode, b), 0);
-        KorthikantiFormulas k = new KorthikantiFormulas(s, h, a, vocab, b, t, sp);
+        KorthikantiFormulas k = new KorthikantiFormulas(s, h, a, vocab, b, t, sp, dropout);
         assertThat(m.stashBytesPerMicroBatch()).isEqualTo(k.embedding() + layers * k.layer(mode) + k.head());
         assertThat(m.recomputeBytes()).isEqualTo(k.recomputed(mode));
     }

@@ -63,9 +63,10 @@ class MemoryGapsTest {
         MemoryBreakdown t = MemoryModel.perDevice(gpt, c, plan(gpt, c, 0, Schedule.GPIPE, 2)).get("n0g0");
         // fp32 (e = 4), s = 16, h = 32, a = 2, V = 64, per sample: 2 layers x (66 s h + 9 a s^2) (Korthikanti's
         // 34 s h + 5 a s^2 with 4-byte values and 1-byte masks), the embedding's mask s h and 16 token ids x 4,
-        // the head's final LayerNorm and logits inputs 2 x 4 s h and fp32 logits 4 s V
+        // the head's final LayerNorm and logits inputs 2 x 4 s h and fp32 logits 4 s V; beyond the paper, the five
+        // LayerNorms' fp32 mean and 1/std (8 s each) and the int64 labels (8 s)
         long sh = 16 * 32;
-        long perSample = 2 * (66 * sh + 9 * 2 * 16 * 16) + sh + 16 * 4 + 8 * sh + 4 * 16 * 64;
+        long perSample = 2 * (66 * sh + 9 * 2 * 16 * 16) + sh + 16 * 4 + 8 * sh + 4 * 16 * 64 + 5 * 8 * 16 + 8 * 16;
         assertThat(t.activations()).isEqualTo(2 * 4 * perSample);
     }
 

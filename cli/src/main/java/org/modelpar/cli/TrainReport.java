@@ -25,7 +25,7 @@ final class TrainReport {
             out.printf("%-10s %16s %16s %9s%n", "device", "measured busy ms", "predicted ms", "error");
             c.compute().forEach((d, b) -> out.printf("%-10s %16.3f %16.3f %+8.1f%%%n", d, b.measuredSeconds() * 1e3,
                     b.predictedSeconds() * 1e3, b.errorPercent()));
-            out.println("largest disagreements (last step):");
+            out.println("largest disagreements (median step):");
             out.printf("  %-8s %4s %-28s %12s %12s%n", "device", "#", "instruction", "predicted ms", "measured ms");
             c.worstInstructions().forEach(g -> out.printf("  %-8s %4d %-28s %12.3f %12.3f%n", g.device(), g.index(),
                     g.name(), g.predictedSeconds() * 1e3, g.measuredSeconds() * 1e3));

@@ -20,6 +20,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Comparison;
+import org.modelpar.simulator.timeline.SteadyStep;
 
 /**
  * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
@@ -85,7 +86,7 @@ public final class TrainAndCompare {
      * A finished run and its comparison with the calibrated prediction.
      *
      * @param result       losses, measured step time, memory peaks and the measured trace
-     * @param comparison   predicted vs measured step time, memory and instructions (last step)
+     * @param comparison   predicted vs measured step time, memory and instructions (the median steady step)
      * @param program      the step program that was executed
      * @param hostCapacity the shared host's capacity left to the workers during the run, if they share one
      * @param backgroundCores the cores its steady steps kept busy outside the devices' threads
@@ -126,11 +127,11 @@ public final class TrainAndCompare {
         TrainResult result = settings.workerCommand().isPresent()
                 ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
                 : Trainer.train(graph, program, options, everyStep);
-        int lastStep = result.firstStep() + result.losses().size() - 1;
+        int medianStep = result.firstStep() + SteadyStep.medianStep(result.stepSeconds());
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
         Comparison comparison = Comparison.of(calibration.predictedSide(graph, priced, plan, result),
-                new Comparison.Side(result.timeline().step(lastStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
+                new Comparison.Side(result.timeline().step(medianStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
         return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.backgroundCores(), calibration.link(),
                 calibration.ringSteps());

@@ -1,6 +1,8 @@
 package org.modelpar.simulator.timeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -24,6 +26,21 @@ public final class SteadyStep {
     public static double seconds(List<Double> stepSeconds) {
         int n = stepSeconds.size();
         return median(stepSeconds.subList(firstSteady(n), n).stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * The position in {@code stepSeconds} (run order) of the steady step that stands for the statistic: the median one
+     * (of an even count the shorter of the middle two; equal times keep their run order), whose timeline a comparison reads
+     * beside the median step time (the last step may be a rare slow one); 0 for none.
+     */
+    public static int medianStep(List<Double> stepSeconds) {
+        int n = stepSeconds.size();
+        List<Integer> steady = new ArrayList<>();
+        for (int i = firstSteady(n); i < n; i++) {
+            steady.add(i);
+        }
+        steady.sort(Comparator.comparingDouble(stepSeconds::get));
+        return steady.isEmpty() ? 0 : steady.get((steady.size() - 1) / 2);
     }
 
     /**

@@ -33,6 +33,18 @@ class SteadyStepTest {
     }
 
     @Test
+    void theMedianStepIsTheSteadyStepAtTheMedianNotTheLast() {
+        // steady steps 4..7 (times 1, 3, 2, 50): the shorter middle one, 2 s, is step 6
+        assertThat(SteadyStep.medianStep(List.of(9.0, 9.0, 9.0, 9.0, 1.0, 3.0, 2.0, 50.0))).isEqualTo(6);
+        // steady steps 2..4 (times 1, 3, 2): 2 s at step 4
+        assertThat(SteadyStep.medianStep(List.of(9.0, 8.0, 1.0, 3.0, 2.0))).isEqualTo(4);
+        // steady steps 3..5 of equal times: the middle one in run order
+        assertThat(SteadyStep.medianStep(List.of(9.0, 9.0, 9.0, 5.0, 5.0, 5.0))).isEqualTo(4);
+        assertThat(SteadyStep.medianStep(List.of(7.0))).isZero();
+        assertThat(SteadyStep.medianStep(List.of())).isZero();
+    }
+
+    @Test
     void aStepsInstructionsLastFromTheFirstStartToTheLastEndOverEveryDevice() {
         Compute f = new Compute(0, 0, Direction.FORWARD, false);
         Timeline t = new Timeline(Timeline.Source.MEASURED, List.of("a", "b"), List.of(

@@ -86,6 +86,6 @@ public final class KernelWorkspace {
             long perSample = (largest.getOrDefault(op.id(), 0L) * t + samples - 1) / samples;
             ops.add(op.withWorkspaceBytes(perSample));
         }
-        return ComputationGraph.of(graph.name(), graph.measuredBatchSize(), ops, graph.tensors()).withDropout(graph.dropout());
+        return graph.derived(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
     }
 }

@@ -132,6 +132,15 @@ public final class ComputationGraph {
         return dropout;
     }
 
+    /**
+     * A graph derived from this one (coarsened blocks, a probe of one block, a profiling or workspace graph): new ops
+     * and tensors, the same model, so it keeps this graph's model properties ({@link #dropout()}).
+     */
+    public ComputationGraph derived(String derivedName, int derivedBatchSize, List<OpNode> derivedOps,
+                                    List<TensorEdge> derivedTensors) {
+        return new ComputationGraph(derivedName, derivedBatchSize, derivedOps, derivedTensors, dropout);
+    }
+
     /** This graph with {@link #dropout()} set to {@code applied}. */
     public ComputationGraph withDropout(boolean applied) {
         return applied == dropout ? this : new ComputationGraph(name, measuredBatchSize, opsInOrder, tensors, applied);

@@ -59,4 +59,17 @@ class ComputationGraphTest {
                 Map.of("cpu", new MeasuredTime(3.0, 4.0)), Map.of()));
         assertThat(op("a").measured()).isEmpty();
     }
+
+    @Test
+    void aDerivedGraphKeepsTheModelsProperties() {
+        ComputationGraph model = ComputationGraph.of("g", 1, List.of(op("a")), List.of()).withDropout(false);
+        ComputationGraph derived = model.derived("g#block0", 4, List.of(op("a"), op("b")),
+                List.of(new TensorEdge("t0", "a", "b", 8)));
+        assertThat(derived.dropout()).isFalse();
+        assertThat(derived.name()).isEqualTo("g#block0");
+        assertThat(derived.measuredBatchSize()).isEqualTo(4);
+        assertThat(derived.opCount()).isEqualTo(2);
+        assertThat(ComputationGraph.of("g", 1, List.of(op("a")), List.of()).derived("h", 1, List.of(op("b")), List.of())
+                .dropout()).isTrue();
+    }
 }

@@ -223,6 +223,6 @@ final class BlockProbe {
                 }
             }
         }
-        return ComputationGraph.of(graph.name() + "#block" + block, graph.measuredBatchSize(), ops, tensors).withDropout(graph.dropout());
+        return graph.derived(graph.name() + "#block" + block, graph.measuredBatchSize(), ops, tensors);
     }
 }

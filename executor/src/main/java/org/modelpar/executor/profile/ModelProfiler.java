@@ -44,7 +44,7 @@ public final class ModelProfiler {
             double[] b = line(one.get(op.id())[1], many.get(op.id())[1], samples, batch);
             ops.add(op.withMeasured(Profiler.DEVICE_TYPE, new MeasuredTime(f[0], b[0], f[1], b[1])));
         }
-        return ComputationGraph.of(graph.name(), batch, ops, graph.tensors()).withDropout(graph.dropout());
+        return graph.derived(graph.name(), batch, ops, graph.tensors());
     }
 
     private static Map<String, double[]> times(ComputationGraph graph, int samples, int repetitions, long seed) {

@@ -34,7 +34,7 @@ final class BlockGraphBuilder {
                 tensors.add(new TensorEdge(t.id(), from, to, t.bytes()));
             }
         }
-        ComputationGraph g = ComputationGraph.of(graph.name(), graph.measuredBatchSize(), nodes, tensors).withDropout(graph.dropout());
+        ComputationGraph g = graph.derived(graph.name(), graph.measuredBatchSize(), nodes, tensors);
         return new CoarseGraph(g, blocks);
     }
 

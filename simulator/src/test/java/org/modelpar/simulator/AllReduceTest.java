@@ -50,21 +50,32 @@ class AllReduceTest {
         assertThat(r.criticalPath()).extracting(SimulationReport.CriticalStep::instruction).contains("allreduce s0");
     }
 
+    /**
+     * Two ops' gradients, one bucket each, on 4 replicas: overlapped, the reduction starts with the last backward and
+     * gates only the optimizer, but its last bucket holds the gradients that backward completes last (the first op's),
+     * so it ends no earlier than that bucket's half of the reduction after the backward: max(B1 start + D, B1 end + D/2).
+     */
     @Test
-    void anOverlappedGradientReduceStartsWithTheLastBackwardAndGatesOnlyTheOptimizer() {
+    void anOverlappedGradientReduceEndsWithItsLastBucketAfterTheBackward() {
         ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
         List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
         for (long paramBytes : new long[] {PARAM_BYTES, 100 * PARAM_BYTES}) {
-            // F = 1 ms, B = 2 ms per sample; one sample per replica and micro-batch, 2 micro-batches
-            ComputationGraph g = Fixtures.chain(1, 1e-3, 2e-3, 0, paramBytes, 0);
-            PlacementPlan after = Fixtures.plan(g, c, List.of(devices), 4, 2, Schedule.ONE_F_ONE_B, 1, false,
-                    Precision.FP32, OptimizerKind.SGD);
+            // F = 2 ms, B = 4 ms per micro-batch (two ops of 1 and 2 ms), 2 micro-batches: B1 runs from 8 to 12 ms
+            ComputationGraph g = Fixtures.chain(2, 1e-3, 2e-3, 0, paramBytes, 0);
+            PlacementPlan after = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP32, OptimizerKind.SGD, 8, 4, 2,
+                    Schedule.ONE_F_ONE_B, 1, List.of(new Stage(0, devices, List.of("op0", "op1"), false)));
             SimulationOptions options = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
-            double reduce = 2 * 3 / 4.0 * paramBytes / 100e9 + 2 * 3 * 2e-6;
-            assertThat(Simulator.simulate(g, c, after, options).stepSeconds()).isCloseTo(6e-3 + reduce, offset(1e-12));
-            // F0 B0 F1 end at 4 ms, when the reduction starts; B1 ends at 6 ms
-            SimulationReport overlapped = Simulator.simulate(g, c, after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true)), options);
-            assertThat(overlapped.stepSeconds()).isCloseTo(Math.max(6e-3, 4e-3 + reduce), offset(1e-12));
+            double bandwidth = 2 * 3 / 4.0 * 2 * paramBytes / 100e9;
+            assertThat(Simulator.simulate(g, c, after, options).stepSeconds())
+                    .isCloseTo(12e-3 + bandwidth + 2 * 3 * 2e-6, offset(1e-12));
+            PlacementPlan overlapped = after.withOptions(PlanOptions.NONE.withOverlapGradientReduce(true));
+            assertThat(Lowering.lower(g, c, overlapped).programs().get(0).instructions())
+                    .filteredOn(i -> i instanceof AllReduce).extracting(i -> ((AllReduce) i).buckets()).containsExactly(2);
+            double reduce = bandwidth + 2 * (2 * 3 * 2e-6);
+            // 4 MB: the reduction is done long before the backward, its last bucket follows it (12 ms + D/2); 400 MB:
+            // the reduction outlasts the backward (8 ms + D)
+            assertThat(Simulator.simulate(g, c, overlapped, options).stepSeconds())
+                    .isCloseTo(Math.max(8e-3 + reduce, 12e-3 + reduce / 2), offset(1e-12));
         }
     }
 

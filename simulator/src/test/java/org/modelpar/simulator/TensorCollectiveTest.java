@@ -111,8 +111,9 @@ class TensorCollectiveTest {
     @Test
     void collectivesShareTheDevicesPortsWithOtherTraffic() {
         // t = 2, d = 2 on one node; the overlapped data-parallel all-reduce of qkv's gradients (1e7 parameters,
-        // 5e6 per rank, 1e7 bf16 bytes) starts after the forward, with the forward's tensor collectives: every
-        // port then carries one ring of each, so both run at C / 2 until the tensor ring's 2e6 bytes are through
+        // 5e6 per rank, 1e7 bf16 bytes) is one bucket, which runs once the backward has completed it, beside the
+        // backward's tensor collectives: every port then carries one ring of each, so both run at C / 2 until the
+        // tensor ring's 2e6 bytes are through
         ComputationGraph g = layer(40_000_000);
         List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
         ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(C, 0), new LinkProfile(C, 0));
@@ -121,7 +122,13 @@ class TensorCollectiveTest {
         double moved = 2 * 1 / 2.0 * (2 * 1e6); // 2 collectives of 1 MB x 2 samples x 0.5 on a ring of 2
         // forward: 0.01 + 0.01 split 2 ways of 2 samples, the residual add 0.02; backward twice that
         double compute = 0.04 + 0.08;
-        assertThat(Simulator.simulate(g, c, shared, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + moved / C, offset(1e-12));
+        SimulationReport r = Simulator.simulate(g, c, shared, options().withTrace(true));
+        List<Span> spans = r.timeline().orElseThrow().spans().stream().filter(s -> s.device().equals("n0g0")
+                && s.instruction() instanceof TensorCollective).toList();
+        assertThat(spans.get(0).endSeconds() - spans.get(0).startSeconds()).isCloseTo(moved / C, offset(1e-12));
+        assertThat(spans.get(1).endSeconds() - spans.get(1).startSeconds()).isCloseTo(2 * moved / C, offset(1e-12));
+        // the ports move the same bytes after the backward either way: 2e6 of the tensor ring and 1e7 of the reduction
+        assertThat(r.stepSeconds()).isCloseTo(compute + moved / C + (moved + 1e7) / C, offset(1e-12));
         // the same all-reduce after the backward: both tensor collectives alone, then the reduction of 1e7 bytes
         assertThat(Simulator.simulate(g, c, alone, options()).stepSeconds()).isCloseTo(compute + 2 * moved / C + 1e7 / C, offset(1e-12));
     }

@@ -38,6 +38,7 @@ final class Collectives {
         int n = members.size();
         c.collectiveCount = n;
         c.collectiveMembers = new int[n][];
+        c.collectiveRings = new int[n];
         c.collectiveBytes = new double[n];
         c.collectiveLatency = new double[n];
         c.collectivePath = new int[n][];
@@ -61,6 +62,7 @@ final class Collectives {
                     .orElse(col.collectives());
             RingStep steps = RingStep.of(size, col.bytes(), col.ringPasses(), collectives, ring.step().latencySeconds(),
                     ring.step().bandwidthBytesPerSecond());
+            c.collectiveRings[k] = Math.max(1, collectives);
             c.collectiveBytes[k] = steps.bytesMoved();
             c.collectiveLatency[k] = steps.latencyTotalSeconds();
             c.collectivePath[k] = ring.path();

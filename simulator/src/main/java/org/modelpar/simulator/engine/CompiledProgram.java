@@ -65,8 +65,16 @@ final class CompiledProgram {
     /** The host work's resources: the device's compute thread, or its communication thread, and the node. */
     int[][] hostPath;
 
+    /**
+     * For an instance of a collective that overlaps the backward ({@link org.modelpar.simulator.program.Collective#overlapsBackward}):
+     * the compute-stream instruction after it, the backward whose gradients it reduces in buckets; -1 elsewhere. Its last bucket holds the gradients that backward completes last and runs after it.
+     */
+    int[] tailGate;
+
     int collectiveCount;
     int[][] collectiveMembers;
+    /** The ring collectives (buckets) each collective runs one after another. */
+    int[] collectiveRings;
     double[] collectiveBytes;
     double[] collectiveLatency;
     int[][] collectivePath;

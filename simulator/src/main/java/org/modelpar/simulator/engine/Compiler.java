@@ -108,6 +108,8 @@ final class Compiler {
         c.partner = new int[n];
         c.peer = new int[n];
         c.path = new int[n][];
+        c.tailGate = new int[n];
+        java.util.Arrays.fill(c.tailGate, -1);
     }
 
     private int device(int i, DeviceProgram dp, int g, StagePrices prices) {
@@ -126,6 +128,7 @@ final class Compiler {
         int passCount = 0;
         int openStart = edges.count();
         List<Integer> overlapped = new ArrayList<>();
+        List<Integer> beforeBackward = new ArrayList<>(); // overlapped collectives whose backward comes next
         List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
         int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
         for (Instruction ins : dp.instructions()) {
@@ -166,6 +169,10 @@ final class Compiler {
             }
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
+                for (int a : beforeBackward) {
+                    c.tailGate[a] = g;
+                }
+                beforeBackward.clear();
                 for (int e = openStart; e < edges.count(); e++) {
                     edges.target(e, g); // the open comm instructions gate this compute instruction
                 }
@@ -221,6 +228,7 @@ final class Compiler {
             }
             if (ins instanceof Collective a && a.overlapsBackward()) {
                 overlapped.add(g);
+                beforeBackward.add(g);
             } else if (ins instanceof Collective a && a.prefetches()) {
                 prefetched.add(g);
             } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {

@@ -87,7 +87,7 @@ class SharedComputeTest {
     }
 
     private StepRun runWithAllReduce(ClusterSpec cluster, boolean overlapped) {
-        AllReduce all = new AllReduce(0, List.of("n0g0", "n0g1"), 1000, "", overlapped);
+        AllReduce all = new AllReduce(0, List.of("n0g0", "n0g1"), 1000, "", overlapped, overlapped ? 2 : 1);
         List<DeviceProgram> programs = new ArrayList<>();
         for (int stage = 0; stage < 2; stage++) {
             Compute forward = new Compute(stage, 0, Direction.FORWARD, false);
@@ -110,11 +110,13 @@ class SharedComputeTest {
 
     @Test
     void anOverlappedCollectivesHostWorkRunsOnTheCommunicationThread() {
-        // C = 2: the forwards run at full speed until the host work starts at 3 us; then four threads share two cores
-        // (0.5 each): the host work's 0.5 s ends at 1 s + 3 us, and each forward, 0.5 - 3 us short, finishes alone at 1.5 s
+        // C = 2, two buckets: the first runs beside the forwards (2 latencies of 1 us, 500 bytes in 0.5 us, then 0.25 s
+        // of host work each): four threads share two cores at 0.5 each, so the host work ends at 0.5 s + 2.5 us and
+        // each forward, 0.25 s + 2.5 us done by then, finishes alone at 1.25 s; the last bucket then runs after the
+        // forwards (its gradients come last): 2.5 us and 0.25 s of host work at full speed
         StepRun r = runWithAllReduce(shared(2.0), true);
-        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.0 + 3e-6, offset(1e-9));
-        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.5, offset(1e-9));
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.25, offset(1e-9));
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.25 + 2.5e-6 + 0.25, offset(1e-9));
     }
 
     @Test

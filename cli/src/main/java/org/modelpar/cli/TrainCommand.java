@@ -54,6 +54,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write the measured Chrome trace here.")
     Path trace;
 
+    @Option(names = "--predicted-trace", paramLabel = "FILE", description = "Write the calibrated prediction's Chrome trace"
+            + " of one step here (to open beside --trace).")
+    Path predictedTrace;
+
     @Option(names = "--checkpoint-dir", paramLabel = "D", description = "Write a checkpoint after every step.")
     Path checkpointDir;
 
@@ -95,6 +99,9 @@ final class TrainCommand implements Runnable {
                 });
         if (trace != null) {
             TextFiles.write(trace, outcome.traceJson(graph));
+        }
+        if (predictedTrace != null) {
+            TextFiles.write(predictedTrace, outcome.predictedTraceJson(graph));
         }
         if (json) {
             printJson(out, outcome, roofline.stepSeconds(), chosen);

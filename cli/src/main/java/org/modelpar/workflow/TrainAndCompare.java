@@ -21,6 +21,7 @@ import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.simulator.timeline.SteadyStep;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
@@ -93,12 +94,18 @@ public final class TrainAndCompare {
      * @param link         the link between its workers measured during the run, if they share a host
      * @param ringSteps    the ring steps of its collectives in the second half, timed (what the prediction's ring
      *                     steps wait)
+     * @param predicted    the calibrated prediction's simulated step
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity,
-                          double backgroundCores, Optional<LinkProfile> link, CollectiveSamples ringSteps) {
+                          double backgroundCores, Optional<LinkProfile> link, CollectiveSamples ringSteps, Timeline predicted) {
         /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
         public String traceJson(ComputationGraph graph) {
             return TraceFiles.json(result.timeline(), graph, program.plan());
+        }
+
+        /** The calibrated prediction's step as Chrome trace JSON, to open beside {@link #traceJson} in Perfetto. */
+        public String predictedTraceJson(ComputationGraph graph) {
+            return TraceFiles.json(predicted, graph, program.plan());
         }
     }
 
@@ -130,11 +137,12 @@ public final class TrainAndCompare {
         int medianStep = result.firstStep() + SteadyStep.medianStep(result.stepSeconds());
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
-        Comparison comparison = Comparison.of(calibration.predictedSide(graph, priced, plan, result),
+        Comparison.Side predicted = calibration.predictedSide(graph, priced, plan, result);
+        Comparison comparison = Comparison.of(predicted,
                 new Comparison.Side(result.timeline().step(medianStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
         return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.backgroundCores(), calibration.link(),
-                calibration.ringSteps());
+                calibration.ringSteps(), predicted.timeline());
     }
 
     /**

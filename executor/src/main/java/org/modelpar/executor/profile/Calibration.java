@@ -46,6 +46,8 @@ public final class Calibration {
     private final List<String> ops;
     private final int samples;
     private final int tensorParallel;
+    private final ComputationGraph graph;
+    private final TensorParallel tp;
     private final StageModel model;
     private final Map<String, INDArray> params;
     private final Map<String, INDArray> grads = new HashMap<>();
@@ -57,8 +59,9 @@ public final class Calibration {
     private final List<Double> forwardPasses = new ArrayList<>();
     private final List<Double> backwardPasses = new ArrayList<>();
     private final List<StageOptimizer> optimizers = new ArrayList<>();
-    private final List<Double> hostCapacity = new ArrayList<>();
+    private final List<HostSharing.Round> hostRounds = new ArrayList<>();
     private HostSharing host;
+    private int hostWorkers;
     private boolean recording;
 
     /** One stage's optimizer on gradient-sized inputs, keyed by the stage's parameter count. */
@@ -77,7 +80,8 @@ public final class Calibration {
         this.ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         this.samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
         this.tensorParallel = plan.tensorParallel();
-        TensorParallel tp = tensorParallel == 1 ? TensorParallel.NONE
+        this.graph = graph;
+        this.tp = tensorParallel == 1 ? TensorParallel.NONE
                 : TensorParallel.of(graph, TensorGroup.alone(tensorParallel), plan.options().sequenceParallel());
         this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, backward, nanos) -> {
             if (recording) {
@@ -123,15 +127,17 @@ public final class Calibration {
      */
     public void sampleHost(int workers) {
         if (host == null) {
-            host = new HostSharing();
+            host = new HostSharing(graph, samples, tp);
             host.warmUp(workers);
         }
-        hostCapacity.add(host.round(workers));
+        hostRounds.add(host.round(workers));
+        hostWorkers = workers;
     }
 
-    /** Median of the host capacity samples, if any were taken. */
+    /** The host capacity of the rounds taken so far ({@link HostSharing#capacity(int, List)}), if any were. */
     public java.util.OptionalDouble hostCapacity() {
-        return hostCapacity.isEmpty() ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(median(hostCapacity));
+        return hostRounds.isEmpty() ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(HostSharing.capacity(hostWorkers, hostRounds));
     }
 
     /** Timed passes so far. */
@@ -188,10 +194,12 @@ public final class Calibration {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 long start = System.nanoTime();
                 o.optimizer().step(o.params(), o.grads());
+                o.grads().values().forEach(g -> g.assign(0));
                 if (recording) {
                     o.seconds().add((System.nanoTime() - start) / 1e9);
                 }
             }
+            o.params().forEach((k, v) -> o.grads().get(k).assign(v).muli(1e-3));
         }
     }
 

@@ -10,10 +10,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.modelpar.executor.Batch;
+import org.modelpar.executor.KernelArena;
 import org.modelpar.executor.Scratch;
-import org.modelpar.executor.kernel.ParameterSpec;
+import org.modelpar.executor.kernel.ExpertGroup;
+import org.modelpar.executor.kernel.TensorParallel;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
+import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -25,33 +28,47 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * How much compute a host delivers when all its workers compute at once: the node's
- * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs the same training kernels (forward and
- * backward of a 4 x 256 MLP, 64 samples, in scratch workspaces) on one thread, then on {@code workers} threads at
- * once, each with its own parameters; the capacity is {@code workers x t1 / tN}, the aggregate throughput in
- * single-worker units, kept within [1, workers]. The profiler keeps the median of several rounds; a calibration
- * interleaved with training takes its rounds between steps. The threads are kept between rounds (a thread's
- * workspaces are destroyed when it ends, and ND4J then asks for a full garbage collection) and end once idle for
- * {@link #IDLE_SECONDS}.
+ * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs a model's training kernels (forward and
+ * backward, in scratch workspaces) on one thread, then on {@code workers} threads at once, each with its own
+ * gradients; the capacity is {@code workers x t1 / tN}, the aggregate throughput in single-worker units, kept within
+ * [1, workers]. The profiler measures it with a 4 x 256 MLP at 64 samples; a calibration measures it with the plan's
+ * own model at its own shapes, between training steps: how much two threads gain depends on the kernels (the small
+ * gpt's memory-bound attention and norm kernels gained less than the MLP's products). A round runs enough passes to
+ * take about {@link #ROUND_SECONDS} on one thread. The capacity of several rounds is the ratio of their medians. The threads are
+ * kept between rounds (a thread's workspaces are destroyed when it ends) and end once idle for {@link #IDLE_SECONDS}.
  */
 final class HostSharing {
-    private static final String MODEL = "mlp:layers=4,width=256";
-    private static final int SAMPLES = 64;
-    private static final int PASSES = 20;
+    private static final String PROFILE_MODEL = "mlp:layers=4,width=256";
+    private static final int PROFILE_SAMPLES = 64;
+    /** The time a round's single thread computes for, at least {@link #MIN_PASSES} passes. */
+    private static final double ROUND_SECONDS = 0.05;
+    private static final int MIN_PASSES = 2;
+    private static final int MAX_PASSES = 20;
     private static final int WARM_UP_ROUNDS = 30;
     private static final int IDLE_SECONDS = 30;
 
     private final StageModel model;
+    private final int samples;
     private final INDArray data;
     private final INDArray targets;
-    private final List<Own> state = new ArrayList<>();
+    private final Map<String, INDArray> params = new HashMap<>();
+    private final List<Map<String, INDArray>> grads = new ArrayList<>();
+    private final List<KernelArena> arenas = new ArrayList<>();
     private final ThreadPoolExecutor threads;
+    private int passes = MAX_PASSES;
 
-    HostSharing() {
-        ComputationGraph graph = ModelZoo.build(MODEL);
-        this.model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, SAMPLES)), 0, SAMPLES);
-        Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, SAMPLES);
+    /**
+     * Measures with {@code graph}'s whole model at {@code samples} samples, its kernels at the shapes of one rank of
+     * {@code tp} (a calibration's model).
+     */
+    HostSharing(ComputationGraph graph, int samples, TensorParallel tp) {
+        this.model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
+                OpTimer.NONE, tp, ExpertGroup.SOLO);
+        this.samples = samples;
+        Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
         this.data = batch.inputs().castTo(DataType.FLOAT);
         this.targets = batch.targets().castTo(DataType.FLOAT);
+        model.parameters().forEach(p -> params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT)));
         this.threads = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(() -> {
                 try {
@@ -66,33 +83,49 @@ final class HostSharing {
         threads.allowCoreThreadTimeOut(true);
     }
 
-    /** One thread's parameters and gradients. */
-    private record Own(Map<String, INDArray> params, Map<String, INDArray> grads) {
+    /** One round: wall seconds of one thread's passes alone and of {@code workers} threads' passes at once. */
+    record Round(double oneSeconds, double allSeconds) {
     }
 
-    /** Median capacity of {@code rounds} rounds after one warm-up round. */
+    /** The capacity of {@code rounds} rounds after the warm-up. */
     static double capacity(int workers, int rounds) {
         if (workers < 2) {
             return 1.0;
         }
-        HostSharing host = new HostSharing();
+        HostSharing host = new HostSharing(ModelZoo.build(PROFILE_MODEL), PROFILE_SAMPLES, TensorParallel.NONE);
         host.warmUp(workers);
-        double[] c = new double[rounds];
+        List<Round> measured = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            c[r] = host.round(workers);
+            measured.add(host.round(workers));
         }
         host.threads.shutdown();
-        return Timing.median(c);
+        return capacity(workers, measured);
     }
 
-    /** Untimed rounds until the JIT compiler is quiet ({@link JitWarmUp}). */
+    /**
+     * The capacity of measured rounds: of the median single-thread time and the median all-threads time, each round's
+     * own ratio being as noisy as its two short timings (2 threads of the small gpt read 1.3 to 2.0 round by round on a
+     * quiet 2-core machine, clamped at 2 whenever the single thread was disturbed).
+     */
+    static double capacity(int workers, List<Round> rounds) {
+        return capacity(workers, Timing.median(rounds.stream().mapToDouble(Round::oneSeconds).toArray()),
+                Timing.median(rounds.stream().mapToDouble(Round::allSeconds).toArray()));
+    }
+
+    /**
+     * Untimed rounds until the JIT compiler is quiet ({@link JitWarmUp}), then the passes a round runs: about
+     * {@link #ROUND_SECONDS} of one thread's compute, within [{@value #MIN_PASSES}, {@value #MAX_PASSES}].
+     */
     void warmUp(int workers) {
+        passes = MIN_PASSES;
         JitWarmUp.run(() -> round(workers), 1, WARM_UP_ROUNDS);
+        double pass = run(1) / passes;
+        passes = (int) Math.max(MIN_PASSES, Math.min(MAX_PASSES, Math.ceil(ROUND_SECONDS / pass)));
     }
 
     /** One measurement with {@code workers} threads. */
-    double round(int workers) {
-        return capacity(workers, run(1), run(workers));
+    Round round(int workers) {
+        return new Round(run(1), run(workers));
     }
 
     /**
@@ -103,10 +136,13 @@ final class HostSharing {
         return Math.max(1.0, Math.min(workers, workers * oneSeconds / allSeconds));
     }
 
-    /** Wall seconds for {@code count} threads to run {@link #PASSES} forward + backward passes each. */
+    /** Wall seconds for {@code count} threads to run {@link #passes} forward + backward passes each. */
     private double run(int count) {
-        while (state.size() < count) {
-            state.add(parameters());
+        while (grads.size() < count) {
+            Map<String, INDArray> own = new HashMap<>();
+            params.forEach((name, p) -> own.put(name, p.like().assign(0)));
+            grads.add(own);
+            arenas.add(KernelArena.create());
         }
         if (threads.getMaximumPoolSize() < count) {
             threads.setMaximumPoolSize(count);
@@ -116,13 +152,16 @@ final class HostSharing {
         CyclicBarrier end = new CyclicBarrier(count + 1);
         List<Future<?>> running = new ArrayList<>();
         for (int t = 0; t < count; t++) {
-            Own own = state.get(t);
+            Map<String, INDArray> own = grads.get(t);
+            KernelArena arena = arenas.get(t);
+            int n = passes;
             running.add(threads.submit(() -> {
                 await(start);
-                for (int i = 0; i < PASSES; i++) {
+                for (int i = 0; i < n; i++) {
                     try (MemoryWorkspace scratch = Scratch.open()) {
-                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, SAMPLES, own.params(), Recompute.NONE);
-                        model.backward(f.stash(), Map.of(), own.params(), own.grads());
+                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, Recompute.NONE, arena);
+                        model.backward(f.stash(), Map.of(), params, own, arena);
+                        arena.release(f.stash().arrays());
                     }
                 }
                 await(end);
@@ -134,16 +173,6 @@ final class HostSharing {
         double seconds = (System.nanoTime() - begin) / 1e9;
         running.forEach(HostSharing::join);
         return seconds;
-    }
-
-    private Own parameters() {
-        Map<String, INDArray> params = new HashMap<>();
-        Map<String, INDArray> grads = new HashMap<>();
-        for (ParameterSpec p : model.parameters()) {
-            params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
-            grads.put(p.name(), params.get(p.name()).like().assign(0));
-        }
-        return new Own(params, grads);
     }
 
     private static void await(CyclicBarrier b) {

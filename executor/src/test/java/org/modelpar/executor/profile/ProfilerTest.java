@@ -1,6 +1,7 @@
 package org.modelpar.executor.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
@@ -45,6 +46,9 @@ class ProfilerTest {
         // faster than perfect scaling or slower than one worker: measurement noise, clamped to [1, workers]
         assertThat(HostSharing.capacity(2, 1.0, 0.8)).isEqualTo(2.0);
         assertThat(HostSharing.capacity(2, 1.0, 3.0)).isEqualTo(1.0);
+        // rounds: the ratio of the medians (2 x 1.0 / 1.25), not the median of the rounds' ratios (1.25, 1.67, 2)
+        assertThat(HostSharing.capacity(2, List.of(new HostSharing.Round(1.0, 1.6), new HostSharing.Round(1.0, 1.2),
+                new HostSharing.Round(2.0, 1.25)))).isCloseTo(1.6, within(1e-12));
     }
 
     @Test

@@ -31,7 +31,8 @@ class TrainCommandTest {
     void trainsAPlanAndReportsTheDesignKeys(@TempDir Path dir) throws Exception {
         Path plan = writePlan(dir, MODEL);
         Result r = run("train", "--plan", plan.toString(), "--steps", "3", "--cluster", "local:2", "--json",
-                "--trace", dir.resolve("trace.json").toString(), "--compare");
+                "--trace", dir.resolve("trace.json").toString(), "--predicted-trace", dir.resolve("predicted.json").toString(),
+                "--compare");
         assertThat(r.code).as(r.err).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out);
         assertThat(json.get("workers").asText()).as("the default on a local cluster").isEqualTo("processes");
@@ -51,6 +52,17 @@ class TrainCommandTest {
         JsonNode trace = new ObjectMapper().readTree(dir.resolve("trace.json").toFile());
         assertThat(trace.get("traceEvents").toString()).contains("\"F s0 mb0\"", "\"send act s0>s1 mb0\"", "\"memory\"",
                 "\"allreduce tied embed\"");
+        // the prediction's step, the same instructions, ending at the predicted step time less the measured overhead
+        JsonNode predicted = new ObjectMapper().readTree(dir.resolve("predicted.json").toFile());
+        assertThat(predicted.get("traceEvents").toString()).contains("\"F s0 mb0\"", "\"send act s0>s1 mb0\"",
+                "\"allreduce tied embed\"");
+        double lastEndMicros = 0;
+        for (JsonNode e : predicted.get("traceEvents")) {
+            if (e.path("ph").asText().equals("X")) {
+                lastEndMicros = Math.max(lastEndMicros, e.get("ts").asDouble() + e.get("dur").asDouble());
+            }
+        }
+        assertThat(lastEndMicros / 1e6).isPositive().isLessThanOrEqualTo(json.get("predictedStepSeconds").asDouble() * (1 + 1e-9));
     }
 
     @Test

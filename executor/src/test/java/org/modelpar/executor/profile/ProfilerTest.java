@@ -46,6 +46,14 @@ class ProfilerTest {
         // faster than perfect scaling or slower than one worker: measurement noise, clamped to [1, workers]
         assertThat(HostSharing.capacity(2, 1.0, 0.8)).isEqualTo(2.0);
         assertThat(HostSharing.capacity(2, 1.0, 3.0)).isEqualTo(1.0);
+        // threads' pass ends (ms): the aggregate rate while all ran, not the wall time to the last one's end
+        long ms = 1_000_000;
+        assertThat(HostSharing.allSeconds(new long[][] {{0, 10 * ms, 20 * ms}, {0, 15 * ms, 30 * ms}}))
+                .as("4 passes at 3 1/3 passes per 20 ms").isCloseTo(0.024, within(1e-12));
+        assertThat(HostSharing.allSeconds(new long[][] {{0, 10 * ms, 20 * ms}, {5 * ms, 15 * ms, 25 * ms}}))
+                .as("staggered starts: the window from the last start").isCloseTo(0.020, within(1e-12));
+        assertThat(HostSharing.allSeconds(new long[][] {{0, 10 * ms}, {20 * ms, 30 * ms}})).isCloseTo(0.030, within(1e-12));
+        assertThat(HostSharing.allSeconds(new long[][] {{0, 10 * ms, 25 * ms}})).isCloseTo(0.025, within(1e-12));
         // rounds: the ratio of the medians (2 x 1.0 / 1.25), not the median of the rounds' ratios (1.25, 1.67, 2)
         assertThat(HostSharing.capacity(2, List.of(new HostSharing.Round(1.0, 1.6), new HostSharing.Round(1.0, 1.2),
                 new HostSharing.Round(2.0, 1.25)))).isCloseTo(1.6, within(1e-12));

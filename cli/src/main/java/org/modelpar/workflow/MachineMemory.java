@@ -33,14 +33,14 @@ public final class MachineMemory {
      * Refuses training {@code plan} here when its devices need more than {@code availableBytes}: with worker
      * threads every device's memory and the calibration's copies of the model's fp32 weights and gradients
      * ({@link LocalTraining.CalibratedPrediction}: the timed model's, and with several devices the host-sharing
-     * probe's weights and one set of gradients per device) share this process; a worker process holds one device.
+     * probe's weights and gradients per device) share this process; a worker process holds one device.
      *
      * @throws WorkflowException naming what the run needs and what there is
      */
     public static void requireTrainable(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, boolean workerProcesses,
                                         long availableBytes) {
         Map<String, MemoryBreakdown> devices = MemoryModel.perDevice(graph, cluster, plan);
-        long calibration = (devices.size() > 1 ? 3 + devices.size() : 2) * graph.parameterBytes();
+        long calibration = (devices.size() > 1 ? 2 + 2L * devices.size() : 2) * graph.parameterBytes();
         long needed = workerProcesses
                 ? devices.values().stream().mapToLong(MemoryBreakdown::total).max().orElse(0)
                 : devices.values().stream().mapToLong(MemoryBreakdown::total).sum() + calibration;

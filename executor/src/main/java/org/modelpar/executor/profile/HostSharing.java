@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * How much compute a host delivers when all its workers compute at once: the node's
  * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs a model's training kernels (forward and
  * backward, in scratch workspaces) on one thread, then on {@code workers} threads at once, each with its own
- * gradients; the capacity is {@code workers x t1 / tN}, the aggregate throughput in single-worker units, kept within
+ * parameters, gradients and batch; the capacity is {@code workers x t1 / tN}, the aggregate throughput in single-worker units, kept within
  * [1, workers]. The profiler measures it with a 4 x 256 MLP at 64 samples; a calibration measures it with the plan's
  * own model at its own shapes, between training steps: how much two threads gain depends on the kernels (the small
  * gpt's memory-bound attention and norm kernels gained less than the MLP's products). A round runs enough passes to
@@ -51,9 +51,7 @@ final class HostSharing {
     private final int samples;
     private final INDArray data;
     private final INDArray targets;
-    private final Map<String, INDArray> params = new HashMap<>();
-    private final List<Map<String, INDArray>> grads = new ArrayList<>();
-    private final List<KernelArena> arenas = new ArrayList<>();
+    private final List<Own> perThread = new ArrayList<>();
     private final ThreadPoolExecutor threads;
     private int passes = MAX_PASSES;
 
@@ -68,7 +66,6 @@ final class HostSharing {
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
         this.data = batch.inputs().castTo(DataType.FLOAT);
         this.targets = batch.targets().castTo(DataType.FLOAT);
-        model.parameters().forEach(p -> params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT)));
         this.threads = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(() -> {
                 try {
@@ -137,15 +134,30 @@ final class HostSharing {
     }
 
     /**
+     * What one thread computes with: its own parameters, gradients, batch and arena (no array is shared between threads,
+     * as no array is shared between workers).
+     */
+    private record Own(Map<String, INDArray> params, Map<String, INDArray> grads, INDArray data, INDArray targets,
+                       KernelArena arena) {
+    }
+
+    private Own fresh() {
+        Map<String, INDArray> params = new HashMap<>();
+        Map<String, INDArray> grads = new HashMap<>();
+        model.parameters().forEach(p -> {
+            params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
+            grads.put(p.name(), params.get(p.name()).like().assign(0));
+        });
+        return new Own(params, grads, data.dup(), targets.dup(), KernelArena.create());
+    }
+
+    /**
      * Seconds {@code count} threads take to run {@link #passes} forward + backward passes each at their aggregate
      * throughput while all of them run ({@link #allSeconds}); one thread's wall seconds when alone.
      */
     private double run(int count) {
-        while (grads.size() < count) {
-            Map<String, INDArray> own = new HashMap<>();
-            params.forEach((name, p) -> own.put(name, p.like().assign(0)));
-            grads.add(own);
-            arenas.add(KernelArena.create());
+        while (perThread.size() < count) {
+            perThread.add(fresh());
         }
         if (threads.getMaximumPoolSize() < count) {
             threads.setMaximumPoolSize(count);
@@ -156,17 +168,17 @@ final class HostSharing {
         List<Future<?>> running = new ArrayList<>();
         long[][] marks = new long[count][passes + 1];
         for (int t = 0; t < count; t++) {
-            Map<String, INDArray> own = grads.get(t);
-            KernelArena arena = arenas.get(t);
+            Own o = perThread.get(t);
             long[] mine = marks[t];
             running.add(threads.submit(() -> {
                 await(start);
                 mine[0] = System.nanoTime();
                 for (int i = 1; i < mine.length; i++) {
                     try (MemoryWorkspace scratch = Scratch.open()) {
-                        StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, Recompute.NONE, arena);
-                        model.backward(f.stash(), Map.of(), params, own, arena);
-                        arena.release(f.stash().arrays());
+                        StageModel.ForwardResult f = model.forward(Map.of(), o.data(), o.targets(), samples, o.params(),
+                                Recompute.NONE, o.arena());
+                        model.backward(f.stash(), Map.of(), o.params(), o.grads(), o.arena());
+                        o.arena().release(f.stash().arrays());
                     }
                     mine[i] = System.nanoTime();
                 }

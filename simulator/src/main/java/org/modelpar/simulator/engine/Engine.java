@@ -26,7 +26,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * ({@code computeCapacity}), compute instructions are flows too, over their device (capacity 1) and their
  * node (capacity C): processor sharing, so k devices computing at once each run at min(1, C/k) of their
  * profiled speed, and a device computing alone runs at full speed; there a collective's member completes only after
- * its host work (its sums and copies, {@link SharedCompute}), a flow over the same cores.
+ * its host work (its sums and copies, {@link SharedCompute}), a flow over the same cores. A collective that overlaps a
+ * backward runs its last bucket after it ({@link LastBuckets}).
  */
 public final class Engine {
     private final CompiledProgram c;
@@ -40,13 +41,7 @@ public final class Engine {
     private final int[] ready;
     /** Per device: until when its sends hold its compute stream ({@link CompiledProgram#senderSeconds}). */
     private final double[] heldUntil;
-    /** Per backward: the members of the overlapped collectives it gates ({@link CompiledProgram#tailGate}). */
-    private final int[][] gated;
-    /** Per member of such a collective: whether its earlier buckets are done and it waits for its backward's end. */
-    private final boolean[] awaitsBackward;
-    /** Per collective: whether it runs its last bucket (after its members' backwards), and the members ready for it. */
-    private final boolean[] lastBucket;
-    private final int[] readyForLast;
+    private final LastBuckets lastBuckets;
     private int[] flowOwner = new int[1024];
     private long events;
 
@@ -65,16 +60,7 @@ public final class Engine {
         Arrays.fill(end, -1); // not completed yet
         this.ready = new int[c.collectiveCount];
         this.heldUntil = new double[c.deviceCount];
-        this.awaitsBackward = new boolean[c.count];
-        this.lastBucket = new boolean[c.collectiveCount];
-        this.readyForLast = new int[c.collectiveCount];
-        this.gated = new int[c.count][];
-        for (int g = 0; g < c.count; g++) {
-            int b = c.tailGate[g];
-            if (b >= 0) {
-                gated[b] = gated[b] == null ? new int[] {g} : append(gated[b], g);
-            }
-        }
+        this.lastBuckets = new LastBuckets(c);
     }
 
     /**
@@ -100,12 +86,6 @@ public final class Engine {
     public static StepRun run(StepProgram representativePrograms, PlanLayout layout, ClusterSpec cluster, CostModel cost,
                               Map<String, String> representatives) {
         return run(Compiler.compile(representativePrograms, layout, cluster, cost, representatives), false);
-    }
-
-    private static int[] append(int[] a, int v) {
-        int[] b = Arrays.copyOf(a, a.length + 1);
-        b[a.length] = v;
-        return b;
     }
 
     /** Runs a compiled program (the benchmark times this apart from compiling). */
@@ -167,7 +147,7 @@ public final class Engine {
                 case Events.FLOW_START -> transfer(id, now);
                 case Events.DEFERRED_BEGIN -> begin(id, now);
                 case Events.COLLECTIVE_START -> {
-                    double bytes = c.collectiveBytes[id] * share(id);
+                    double bytes = c.collectiveBytes[id] * lastBuckets.share(id);
                     if (bytes == 0) {
                         finishCollective(id, now);
                     } else {
@@ -238,7 +218,7 @@ public final class Engine {
                     start[m] = now;
                     cause[m] = cause[g]; // what made the last member ready started the collective on every member
                 }
-                queue.push(now + c.collectiveLatency[coll] * share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+                queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
             }
         }
     }
@@ -263,7 +243,7 @@ public final class Engine {
     /** The ring's transfer is over: each member completes, after its host work where it has some. */
     private void finishCollective(int coll, double now) {
         for (int g : c.collectiveMembers[coll]) {
-            double host = c.hostSeconds == null ? 0 : c.hostSeconds[g] * share(coll);
+            double host = c.hostSeconds == null ? 0 : c.hostSeconds[g] * lastBuckets.share(coll);
             if (host > 0) {
                 flow(c.hostPath[g], host, c.count + g, now);
             } else {
@@ -272,42 +252,25 @@ public final class Engine {
         }
     }
 
-    /**
-     * The share of a collective's bytes, latencies and host work its current run moves. One that overlaps a backward
-     * in {@code k} buckets (PyTorch DDP's bucketed reduction) runs its first {@code k - 1} buckets from the backward's
-     * start, as if their gradients were ready then, and its last bucket, which holds the gradients the backward completes
-     * last, once every member's backward has ended: exact for one bucket, and for several as long as each bucket's
-     * gradients are ready by the time the ring gets to it. Others run whole.
-     */
-    private double share(int coll) {
-        int k = c.collectiveRings[coll];
-        if (c.tailGate[c.collectiveMembers[coll][0]] < 0) {
-            return 1;
-        }
-        return lastBucket[coll] ? 1.0 / k : (k - 1.0) / k;
-    }
-
     /** A collective's member is done with its transfer and host work: it completes, or waits for its last bucket. */
     private void memberDone(int g, double now) {
-        int backward = c.tailGate[g];
-        if (backward < 0 || lastBucket[c.partner[g]]) {
+        if (lastBuckets.done(g)) {
             complete(g, now);
-        } else if (end[backward] >= 0) {
+        } else if (end[c.tailGate[g]] >= 0) {
             readyForLastBucket(g, now);
         } else {
-            awaitsBackward[g] = true;
+            lastBuckets.await(g);
         }
     }
 
     /** Member {@code g}'s backward has ended: once every member's has, the collective runs its last bucket. */
     private void readyForLastBucket(int g, double now) {
         int coll = c.partner[g];
-        if (++readyForLast[coll] == c.collectiveMembers[coll].length) {
-            lastBucket[coll] = true;
+        if (lastBuckets.readyForLast(g)) {
             for (int m : c.collectiveMembers[coll]) {
                 cause[m] = c.tailGate[g]; // the backward that ended last started the last bucket on every member
             }
-            queue.push(now + c.collectiveLatency[coll] * share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+            queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
         }
     }
 
@@ -320,12 +283,8 @@ public final class Engine {
 
     private void complete(int g, double now) {
         end[g] = now;
-        if (gated[g] != null) {
-            for (int m : gated[g]) {
-                if (awaitsBackward[m]) {
-                    readyForLastBucket(m, now);
-                }
-            }
+        for (int m : lastBuckets.waitingFor(g)) {
+            readyForLastBucket(m, now);
         }
         if (c.memoryAtEnd[g] != 0) {
             memory.change(c.device[g], c.memoryAtEnd[g], now);

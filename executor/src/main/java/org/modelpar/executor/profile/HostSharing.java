@@ -30,12 +30,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * How much compute a host delivers when all its workers compute at once: the node's
  * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs a model's training kernels (forward and
  * backward, in scratch workspaces) on one thread, then on {@code workers} threads at once, each with its own
- * parameters, gradients and batch; the capacity is {@code workers x t1 / tN}, the aggregate throughput in single-worker units, kept within
- * [1, workers]. The profiler measures it with a 4 x 256 MLP at 64 samples; a calibration measures it with the plan's
- * own model at its own shapes, between training steps: how much two threads gain depends on the kernels (the small
- * gpt's memory-bound attention and norm kernels gained less than the MLP's products). A round runs enough passes to
- * take about {@link #ROUND_SECONDS} on one thread. The capacity of several rounds is the ratio of their medians. The threads are
- * kept between rounds (a thread's workspaces are destroyed when it ends) and end once idle for {@link #IDLE_SECONDS}.
+ * parameters, gradients and batch; the capacity is {@code workers x t1 / tN}, the aggregate throughput in
+ * single-worker units, kept within [1, workers]. The profiler measures it with a 4 x 256 MLP at 64 samples; a
+ * calibration measures it between training steps with the plan's own model at its own shapes, since what N threads
+ * gain depends on the kernels they run. A round runs enough passes to take about {@link #ROUND_SECONDS} on one thread;
+ * the capacity of several rounds is the ratio of their median times. The threads are kept between rounds (a thread's
+ * workspaces are destroyed when it ends) and end once idle for {@link #IDLE_SECONDS}.
  */
 final class HostSharing {
     private static final String PROFILE_MODEL = "mlp:layers=4,width=256";
@@ -80,7 +80,10 @@ final class HostSharing {
         threads.allowCoreThreadTimeOut(true);
     }
 
-    /** One round: wall seconds of one thread's passes alone and of {@code workers} threads' passes at once. */
+    /**
+     * One round: the wall seconds of one thread's passes alone, and the seconds {@code workers} threads take for as many
+     * passes each at the aggregate rate they had while all of them ran ({@link #allSeconds}).
+     */
     record Round(double oneSeconds, double allSeconds) {
     }
 

@@ -67,7 +67,8 @@ final class CompiledProgram {
 
     /**
      * For an instance of a collective that overlaps the backward ({@link org.modelpar.simulator.program.Collective#overlapsBackward}):
-     * the compute-stream instruction after it, the backward whose gradients it reduces in buckets; -1 elsewhere. Its last bucket holds the gradients that backward completes last and runs after it.
+     * the compute-stream instruction after it, the backward whose gradients it reduces in buckets; -1 elsewhere (null when no collective overlaps a backward). Its
+     * last bucket holds the gradients that backward completes last and runs after it.
      */
     int[] tailGate;
 

@@ -108,8 +108,6 @@ final class Compiler {
         c.partner = new int[n];
         c.peer = new int[n];
         c.path = new int[n][];
-        c.tailGate = new int[n];
-        java.util.Arrays.fill(c.tailGate, -1);
     }
 
     private int device(int i, DeviceProgram dp, int g, StagePrices prices) {
@@ -170,6 +168,10 @@ final class Compiler {
             byte k = c.kind[g];
             if (c.onComputeStream(g)) {
                 for (int a : beforeBackward) {
+                    if (c.tailGate == null) {
+                        c.tailGate = new int[c.count];
+                        java.util.Arrays.fill(c.tailGate, -1);
+                    }
                     c.tailGate[a] = g;
                 }
                 beforeBackward.clear();

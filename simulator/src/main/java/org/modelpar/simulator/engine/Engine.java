@@ -218,9 +218,14 @@ public final class Engine {
                     start[m] = now;
                     cause[m] = cause[g]; // what made the last member ready started the collective on every member
                 }
-                queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+                startRun(coll, now);
             }
         }
+    }
+
+    /** Starts a run of collective {@code coll} (the whole of it, or its first buckets or last one): its latencies first. */
+    private void startRun(int coll, double now) {
+        queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
     }
 
     private void transfer(int send, double now) {
@@ -270,7 +275,7 @@ public final class Engine {
             for (int m : c.collectiveMembers[coll]) {
                 cause[m] = c.tailGate[g]; // the backward that ended last started the last bucket on every member
             }
-            queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+            startRun(coll, now);
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.Arrays;
 final class LastBuckets {
     private static final int[] NONE = new int[0];
     private final CompiledProgram c;
-    /** Per backward: the members of the overlapped collectives it gates. */
+    /** Per backward: the members of the overlapped collectives it gates (null when no collective overlaps one). */
     private final int[][] gated;
-    /** Per member: whether its first buckets are done and it waits for its backward's end. */
+    /** Per member: whether its first buckets are done and it waits for its backward's end (null likewise). */
     private final boolean[] awaitsBackward;
     /** Per collective: whether it runs its last bucket, and the members ready for it. */
     private final boolean[] running;
@@ -23,9 +23,14 @@ final class LastBuckets {
 
     LastBuckets(CompiledProgram c) {
         this.c = c;
-        this.awaitsBackward = new boolean[c.count];
         this.running = new boolean[c.collectiveCount];
         this.ready = new int[c.collectiveCount];
+        if (c.tailGate == null) { // no allocation per simulation for plans without overlapped collectives
+            this.awaitsBackward = null;
+            this.gated = null;
+            return;
+        }
+        this.awaitsBackward = new boolean[c.count];
         this.gated = new int[c.count][];
         for (int g = 0; g < c.count; g++) {
             int b = c.tailGate[g];
@@ -43,7 +48,7 @@ final class LastBuckets {
 
     /** The share of collective {@code coll}'s bytes, latencies and host work its current run moves (1 for others). */
     double share(int coll) {
-        if (c.tailGate[c.collectiveMembers[coll][0]] < 0) {
+        if (!overlapsBackward(c.collectiveMembers[coll][0])) {
             return 1;
         }
         int k = c.collectiveRings[coll];
@@ -52,7 +57,11 @@ final class LastBuckets {
 
     /** Whether member {@code g}, whose run just ended, is done: not when its last bucket is still to run. */
     boolean done(int g) {
-        return c.tailGate[g] < 0 || running[c.partner[g]];
+        return !overlapsBackward(g) || running[c.partner[g]];
+    }
+
+    private boolean overlapsBackward(int g) {
+        return c.tailGate != null && c.tailGate[g] >= 0;
     }
 
     /** Member {@code g} waits for its backward, which has not ended yet. */
@@ -62,7 +71,7 @@ final class LastBuckets {
 
     /** The members waiting for backward {@code g}, which has just ended. */
     int[] waitingFor(int g) {
-        if (gated[g] == null) {
+        if (gated == null || gated[g] == null) {
             return NONE;
         }
         return Arrays.stream(gated[g]).filter(m -> awaitsBackward[m]).toArray();

@@ -118,10 +118,18 @@ public final class LocalTraining {
          * 1.28-1.89 within a minute), so its rounds follow the measured steps as closely as the kernels' passes do.
          */
         private static final int LINK_EVERY = 5;
+        /**
+         * The most steady steps sampled: a long run samples every k-th, evenly spread, so its calibration takes as long
+         * as a 60-step run's (a 1,500-step run of the mlp on two processes spent 45 s calibrating after every one).
+         */
+        static final int MOST_SAMPLES = 30;
         private final Calibration calibration;
         private final LinkSamples link;
         /** The steps before the run's steady ones, which are not sampled. */
         private final int unsteady;
+        /** Every how many steady steps the kernels, the host and the link are sampled. */
+        private final int sampleEvery;
+        private int sampled;
         private final int sharedWorkers;
         private int done;
         private final List<CollectiveSamples> ringSteps = new ArrayList<>();
@@ -132,6 +140,7 @@ public final class LocalTraining {
                                     boolean workerProcesses) {
             this.calibration = new Calibration(graph, plan, seed);
             this.unsteady = SteadyStep.firstSteady(steps);
+            this.sampleEvery = sampleEvery(steps - unsteady);
             this.sharedWorkers = (int) plan.stages().stream().flatMap(s -> s.devices().stream()).distinct()
                     .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                     .count();
@@ -139,21 +148,32 @@ public final class LocalTraining {
         }
 
         /**
-         * Called after each training step: samples the kernels once per steady step ({@link SteadyStep}), and keeps
-         * the ring steps its collectives ran ({@link CollectiveSamples}), which price the simulation's ring steps.
+         * Called after each training step: keeps the ring steps the collectives of each steady step ({@link SteadyStep})
+         * ran ({@link CollectiveSamples}), which price the simulation's ring steps, and the step's background work; samples
+         * the kernels (and the host and link, where workers share one) after every {@link #sampleEvery(int)}-th.
          */
         public void afterStep(StepResult step) {
-            if (++done > unsteady) {
-                ringSteps.add(step.ringSteps());
-                background.add(step);
-                calibration.sample();
-                if (sharedWorkers > 1) {
-                    calibration.sampleHost(sharedWorkers);
-                }
-                if (sharedWorkers > 1 && (done - unsteady) % LINK_EVERY == 1) {
+            if (++done <= unsteady) {
+                return;
+            }
+            ringSteps.add(step.ringSteps());
+            background.add(step);
+            if ((done - unsteady - 1) % sampleEvery != 0) {
+                return;
+            }
+            calibration.sample();
+            if (sharedWorkers > 1) {
+                calibration.sampleHost(sharedWorkers);
+                if (sampled % LINK_EVERY == 0) {
                     link.sample();
                 }
             }
+            sampled++;
+        }
+
+        /** Every how many of {@code steadySteps} steps are sampled: every one, up to {@link #MOST_SAMPLES} of them. */
+        static int sampleEvery(int steadySteps) {
+            return Math.max(1, (steadySteps + MOST_SAMPLES - 1) / MOST_SAMPLES);
         }
 
         /**

@@ -31,6 +31,20 @@ class LocalTrainingTest {
     private static final Path NO_HOME = Path.of("target", "no-modelpar-home");
     private static final ClusterSpec LOCAL = LocalCluster.of(2, NO_HOME, ProfileLimits.DEFAULT);
 
+    /** A run of any length samples every steady step up to 30 of them, then every k-th: between 15 and 30 samples. */
+    @Test
+    void calibrationSamplesAtMostThirtySteadySteps() {
+        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(0)).isEqualTo(1);
+        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(30)).isEqualTo(1);
+        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(31)).isEqualTo(2);
+        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(750)).isEqualTo(25);
+        for (int steady = 31; steady <= 5_000; steady++) {
+            int every = LocalTraining.CalibratedPrediction.sampleEvery(steady);
+            int samples = (steady + every - 1) / every;
+            assertThat(samples).as("%d steady steps", steady).isBetween(15, LocalTraining.CalibratedPrediction.MOST_SAMPLES);
+        }
+    }
+
     @Test
     void sequenceParallelismIsSearchedWhereTheExecutorRunsIt() {
         ComputationGraph even = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=8");

@@ -22,6 +22,15 @@ public final class LocalWorkers implements AutoCloseable {
     /** Parts of a flag that keep it to this JVM: debuggers, and output files (logs, class lists, archives, recordings). */
     private static final List<String> OWN_FILES = List.of("-Xrun", "-Xdebug", ":file=", "ArchiveClassesAtExit", "DumpLoadedClassList",
             "FlightRecord", "HeapDumpPath", "ErrorFile");
+    /**
+     * A worker process compiles with C1 alone (docs/executor.md, "The workers' JIT"; the launcher runs a {@code train}
+     * with worker processes on C1 too, so that its calibration times the kernels as the workers run them). Each process
+     * compiles the executor's, ND4J's and gRPC's Java paths on its own with its share of the cores, and a call made once
+     * per step reaches C2's thresholds only after thousands of steps: with C2, each worker of the mlp on two processes
+     * of the 2-core machine still spent 20-47% of a core in its C2 compiler thread 15 s into the run, and the step
+     * measured 18.5-23 ms against 12.3-12.8 ms with C1 alone (bench/executor-jit.sh).
+     */
+    static final String WORKER_JIT = "-XX:TieredStopAtLevel=1";
     /** The variable the {@code java} launcher reads options from, before those of its command line. */
     static final String JVM_OPTIONS = "JDK_JAVA_OPTIONS";
     private final List<Process> processes = new ArrayList<>();
@@ -77,12 +86,13 @@ public final class LocalWorkers implements AutoCloseable {
 
     /**
      * The java command that runs {@code mainClass} with this JVM's class path, the executor's JVM flags (the parallel
-     * collector with a fixed young generation, docs/executor.md "Scratch memory") and this JVM's own {@code -X} flags
-     * ({@link #inheritedFlags}).
+     * collector with a fixed young generation, docs/executor.md "Scratch memory"; the JIT's C1 compiler alone,
+     * {@link #WORKER_JIT}) and this JVM's own {@code -X} flags ({@link #inheritedFlags}), which come after them and so
+     * win ({@code -XX:TieredStopAtLevel=4} brings C2 back).
      */
     public static List<String> javaCommand(String mainClass, List<String> args) {
         List<String> out = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=2", "-XX:-UseAdaptiveSizePolicy",
+                "-XX:+UseParallelGC", "-Xmn256m", "-XX:SurvivorRatio=2", "-XX:-UseAdaptiveSizePolicy", WORKER_JIT,
                 "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"));
         inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()).stream().filter(f -> !out.contains(f)).forEach(out::add);
         out.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));

@@ -21,6 +21,8 @@ class LocalWorkersTest {
         List<String> command = LocalWorkers.javaCommand("org.example.Main", List.of("worker"));
         assertThat(command).doesNotHaveDuplicates().endsWith("org.example.Main", "worker");
         assertThat(command.indexOf("-XX:+UseParallelGC")).isPositive().isLessThan(command.indexOf("-cp"));
+        assertThat(command.indexOf("-XX:TieredStopAtLevel=1")).as("workers compile with C1 alone").isPositive()
+                .isLessThan(command.indexOf("-cp"));
     }
 
     @Test

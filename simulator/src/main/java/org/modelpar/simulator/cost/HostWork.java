@@ -34,6 +34,15 @@ public record HostWork(double bytesMoved, long kernelCalls) {
                 .plus(allGather(bytes, members, collectives));
     }
 
+    /**
+     * The copies of {@code tensors} tensors into {@code flats} flat vectors and back that {@link #allReduce} counts as
+     * two calls a flat vector (its {@code 4S} bytes): one call a tensor each way, so {@code 2 (tensors - flats)} calls
+     * more and no more bytes; none when each flat vector holds one tensor.
+     */
+    public static HostWork perTensorCopies(int tensors, int flats) {
+        return new HostWork(0, 2L * Math.max(0, tensors - flats));
+    }
+
     /** {@code collectives} reduce-scatter passes: {@code n - 1} received chunks of {@code S / n} added, {@code 3(n-1)/n S}. */
     public static HostWork reduceScatter(long bytes, int members, int collectives) {
         return pass(bytes, members, collectives, 3);

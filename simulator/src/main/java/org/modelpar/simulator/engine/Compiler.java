@@ -28,7 +28,7 @@ import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
 import org.modelpar.simulator.program.TensorCollective;
-import org.modelpar.simulator.program.ZeroPacking;
+import org.modelpar.simulator.program.FlatPacking;
 
 /** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
 final class Compiler {
@@ -86,10 +86,10 @@ final class Compiler {
         for (int i = 0; i < d; i++) {
             g = device(i, programs.get(i), g, prices);
         }
-        ZeroPacking zero = new ZeroPacking(layout);
-        SharedCompute.resources(c, zero, cluster, clusterDevices, cost);
+        FlatPacking packing = new FlatPacking(layout);
+        SharedCompute.resources(c, packing, cluster, clusterDevices, cost);
         SendMatcher.match(c);
-        Collectives.group(c, routes, cost, cluster, zero);
+        Collectives.group(c, routes, cost, cluster, packing);
         edges.successors(c);
         return c;
     }

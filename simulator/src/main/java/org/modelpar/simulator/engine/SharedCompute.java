@@ -8,7 +8,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.program.Collective;
-import org.modelpar.simulator.program.ZeroPacking;
+import org.modelpar.simulator.program.FlatPacking;
 
 /**
  * Compute resources of nodes whose devices share one host (CPU workers on one machine): one resource per
@@ -17,7 +17,7 @@ import org.modelpar.simulator.program.ZeroPacking;
  * path (device, node), so the engine runs it as a max-min fair flow of its profiled seconds: alone it
  * takes exactly its profiled time; with k devices of the node busy each progresses at min(1, C / k).
  * A collective's host work ({@link Collective#hostWork()}: its sums and copies, and ZeRO's packing around it,
- * {@link ZeroPacking}) runs on the same cores: on the
+ * {@link FlatPacking}) runs on the same cores: on the
  * device's compute thread (path (device, node)), or, for a collective that overlaps the backward, on the device's
  * communication thread (one more resource of capacity 1 per device: path (communication thread, node)).
  * Nodes without a capacity (GPUs) keep fixed-duration compute and no host work.
@@ -26,7 +26,7 @@ final class SharedCompute {
     private SharedCompute() {
     }
 
-    static void resources(CompiledProgram c, ZeroPacking zero, ClusterSpec cluster, Map<String, ClusterDevice> devices,
+    static void resources(CompiledProgram c, FlatPacking packing, ClusterSpec cluster, Map<String, ClusterDevice> devices,
                           CostModel cost) {
         int d = c.deviceCount;
         Map<String, Integer> nodeResource = new LinkedHashMap<>();
@@ -60,7 +60,7 @@ final class SharedCompute {
                 c.computePath[g] = new int[] {4 * d + device, node};
             } else if (c.instructions[g] instanceof Collective col) {
                 DeviceProfile profile = devices.get(c.deviceIds[device]).profile();
-                c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(zero.of(col, profile)));
+                c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(packing.of(col, profile)));
                 c.hostPath[g] = new int[] {col.overlapsBackward() ? commThreads + device : 4 * d + device, node};
             }
         }

@@ -12,22 +12,26 @@ import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.plan.StageProfile;
 
 /**
- * The host work of ZeRO's packing (Rajbhandari et al., "ZeRO", SC 2020, section 7) as the executor does it: a
- * gradient {@link ReduceScatter} or the {@link AllGather} of the updated parameters after the optimizer step runs on one
- * flat vector into which every parameter tensor's parts are copied, and out of which the member's part (or every
- * part) is copied back ({@link HostWork#zeroReduceScatter}, {@link HostWork#zeroParameterGather}). The tensors are the
- * collective's: the whole stage's (a tied weight's copy one more) or one {@link ParameterUnit}'s, routed experts' left
- * out under expert parallelism (their own all-reduce sums them), counted as {@code device}'s runtime holds them
- * ({@link OpLaunchCounts#parameterTensors}). ZeRO stage 3's gathers before a pass copy nothing: each tensor is gathered
- * whole, in a ring collective of its own ({@link #collectives}); nor do other collectives.
+ * The host work of packing a collective's tensors into flat vectors and out again, as the executor does it: ZeRO's
+ * packing (Rajbhandari et al., "ZeRO", SC 2020, section 7): a gradient {@link ReduceScatter} or the {@link AllGather} of
+ * the updated parameters after the optimizer step runs on one flat vector into which every parameter tensor's parts are
+ * copied, and out of which the member's part (or every part) is copied back ({@link HostWork#zeroReduceScatter},
+ * {@link HostWork#zeroParameterGather}); a stage's data-parallel {@link AllReduce} copies each gradient tensor into its
+ * bucket's flat vector and back one call at a time ({@link HostWork#perTensorCopies}: the gpt's 53 tensors are 106
+ * calls, which the all-reduce's own two a bucket left out). The tensors are the collective's: the whole stage's (a tied
+ * weight's copy one more) or one {@link ParameterUnit}'s, routed experts' left out under expert parallelism (their own
+ * all-reduce sums them), counted as {@code device}'s runtime holds them ({@link OpLaunchCounts#parameterTensors}).
+ * ZeRO stage 3's gathers before a pass copy nothing: each tensor is gathered whole, in a ring collective of its own
+ * ({@link #collectives}); nor do other collectives (a tied weight's all-reduce and a tensor-parallel one work on one
+ * tensor each: the all-reduce's own calls).
  */
-public final class ZeroPacking {
+public final class FlatPacking {
     private final PlanLayout layout;
     /** Each stage's parameter units, worked out once (a stage's unit collectives are many). */
     private final Map<Integer, List<ParameterUnit>> units = new HashMap<>();
 
     /** The packing of {@code layout}'s collectives. */
-    public ZeroPacking(PlanLayout layout) {
+    public FlatPacking(PlanLayout layout) {
         this.layout = layout;
     }
 
@@ -40,6 +44,9 @@ public final class ZeroPacking {
         }
         if (c instanceof AllGather g && g.phase() == AllGather.Phase.AFTER_STEP) {
             return HostWork.zeroParameterGather(g.bytes(), n, tensors(g.stage(), -1, device));
+        }
+        if (c instanceof AllReduce a && a.tiedOp().isEmpty() && n > 1) {
+            return HostWork.perTensorCopies(tensors(a.stage(), -1, device), a.buckets());
         }
         return HostWork.NONE;
     }

@@ -129,6 +129,7 @@ final class Compiler {
         List<Integer> beforeBackward = new ArrayList<>(); // overlapped collectives whose backward comes next
         List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
         int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
+        boolean sharedHost = cluster.computeCapacity().containsKey(cd.node());
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
             c.computeStream[g] = ins.stream() == Stream.COMPUTE;
@@ -228,7 +229,7 @@ final class Compiler {
             if (ins instanceof AllGather) {
                 lastGather = g;
             }
-            if (ins instanceof Collective a && a.overlapsBackward()) {
+            if (ins instanceof Collective a && a.overlapsBackward() && !SharedCompute.holdsComputeThread(ins, sharedHost)) {
                 overlapped.add(g);
                 beforeBackward.add(g);
             } else if (ins instanceof Collective a && a.prefetches()) {

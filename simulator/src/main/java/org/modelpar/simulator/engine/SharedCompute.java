@@ -9,6 +9,8 @@ import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.FlatPacking;
+import org.modelpar.simulator.program.Instruction;
+import org.modelpar.simulator.program.ReduceScatter;
 
 /**
  * Compute resources of nodes whose devices share one host (CPU workers on one machine): one resource per
@@ -24,6 +26,16 @@ import org.modelpar.simulator.program.FlatPacking;
  */
 final class SharedCompute {
     private SharedCompute() {
+    }
+
+    /**
+     * Whether {@code in}, on a device of a shared host, holds the device's compute thread: a ZeRO stage 2/3 unit's
+     * gradient reduce-scatter, which the executor's CPU worker runs on its compute thread as the backward completes the
+     * unit (docs/executor.md, "Known gaps"), so the next compute instruction waits for it. On other devices it overlaps
+     * what follows (DeepSpeed reduces a bucket on a stream of its own) and gates only the optimizer step.
+     */
+    static boolean holdsComputeThread(Instruction in, boolean sharedHost) {
+        return sharedHost && in instanceof ReduceScatter rs && rs.unit() >= 0;
     }
 
     static void resources(CompiledProgram c, FlatPacking packing, ClusterSpec cluster, Map<String, ClusterDevice> devices,
@@ -61,7 +73,8 @@ final class SharedCompute {
             } else if (c.instructions[g] instanceof Collective col) {
                 DeviceProfile profile = devices.get(c.deviceIds[device]).profile();
                 c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(packing.of(col, profile)));
-                c.hostPath[g] = new int[] {col.overlapsBackward() ? commThreads + device : 4 * d + device, node};
+                boolean commThread = col.overlapsBackward() && !holdsComputeThread(col, true);
+                c.hostPath[g] = new int[] {commThread ? commThreads + device : 4 * d + device, node};
             }
         }
     }

@@ -25,6 +25,7 @@ import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.StepProgram;
 
@@ -117,6 +118,33 @@ class SharedComputeTest {
         StepRun r = runWithAllReduce(shared(2.0), true);
         assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.25, offset(1e-9));
         assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.25 + 2.5e-6 + 0.25, offset(1e-9));
+    }
+
+    /**
+     * A ZeRO unit's gradient reduce-scatter between a forward (1 s) and a backward (2 s) of each device: on a shared
+     * host (C = 2) it holds the compute thread, as the executor's CPU workers run it, so each backward starts after its
+     * ring (1 latency of 1 us and 500 bytes in 0.5 us) and its 0.5 s of host work: 1.5 s + 1.5 us, ending 2 s later; on
+     * devices of their own it overlaps the backward, which ends at 3 s.
+     */
+    @Test
+    void aUnitsReduceScatterHoldsTheComputeThreadOnASharedHost() {
+        ComputationGraph withParameters = Fixtures.chain(2, 1.0, 2.0, 0, 4000, 0);
+        PlacementPlan zero = Fixtures.plan(withParameters, independent, Fixtures.oneDeviceEach(2), 1, 1, Schedule.GPIPE, 1, false,
+                Precision.FP32, OptimizerKind.SGD);
+        ReduceScatter unit = new ReduceScatter(0, List.of("n0g0", "n0g1"), 1000, true, 0, 0);
+        List<DeviceProgram> programs = new ArrayList<>();
+        for (int stage = 0; stage < 2; stage++) {
+            programs.add(new DeviceProgram("n0g" + stage, stage, 0, 0, List.of(new Compute(stage, 0, Direction.FORWARD, false),
+                    unit, new Compute(stage, 0, Direction.BACKWARD, false))));
+        }
+        StepProgram program = new StepProgram(zero, programs);
+        for (ClusterSpec cluster : List.of(shared(2.0), independent)) {
+            StepRun r = Engine.run(program, PlanValidator.validate(zero, withParameters, cluster), cluster, new HalfSecondHostWork(),
+                    false);
+            double backwardEnd = r.timeline().spans().stream().filter(sp -> sp.instruction() instanceof Compute c
+                    && c.direction() == Direction.BACKWARD).mapToDouble(sp -> sp.endSeconds()).max().orElseThrow();
+            assertThat(backwardEnd).as(cluster.name()).isCloseTo(cluster == independent ? 3.0 : 3.5 + 1.5e-6, offset(1e-9));
+        }
     }
 
     @Test

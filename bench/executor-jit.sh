@@ -9,13 +9,9 @@
 # Usage: bench/executor-jit.sh [steps] [rounds] (default 100 steps, 3 rounds; about 6 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cpu-steal.sh
-steal_start
-export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
-work=$(mktemp -d)
+source bench/executor-env.sh
 steps="${1:-100}"
 rounds="${2:-3}"
-echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./modelpar profile --devices 2 > "$work/profile.txt"
 gpt="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 mlp="mlp:layers=4,width=256"

@@ -11,13 +11,9 @@
 # with a label, only the plans whose label contains it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cpu-steal.sh
-steal_start
-export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
-work=$(mktemp -d)
+source bench/executor-env.sh
 steps="${1:-60}"
 only="${2:-}"
-echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./modelpar profile --devices 4 > "$work/profile.txt"
 gpt="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 mlp="mlp:layers=4,width=256"

@@ -8,11 +8,7 @@
 # half, after the JIT has compiled the kernels' Java paths; the kernel-timed prediction samples between those steps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cpu-steal.sh
-steal_start
-export MODELPAR_HOME="${MODELPAR_HOME_BENCH:-$(mktemp -d)}"
-work=$(mktemp -d)
-echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/executor-env.sh
 model="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 ./modelpar profile --devices 2 --out "$work/local.json" > "$work/profile.txt"
 ./modelpar plan --model "$model" --cluster local:2 --global-batch 16 --pp 2 --dp 1 --tp 1 --microbatches 4 \

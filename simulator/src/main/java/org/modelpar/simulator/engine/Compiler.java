@@ -229,7 +229,7 @@ final class Compiler {
             if (ins instanceof AllGather) {
                 lastGather = g;
             }
-            if (ins instanceof Collective a && a.overlapsBackward() && !SharedCompute.holdsComputeThread(ins, sharedHost)) {
+            if (SharedCompute.runsBesideCompute(ins, sharedHost)) {
                 overlapped.add(g);
                 beforeBackward.add(g);
             } else if (ins instanceof Collective a && a.prefetches()) {

@@ -29,13 +29,15 @@ final class SharedCompute {
     }
 
     /**
-     * Whether {@code in}, on a device of a shared host, holds the device's compute thread: a ZeRO stage 2/3 unit's
-     * gradient reduce-scatter, which the executor's CPU worker runs on its compute thread as the backward completes the
-     * unit (docs/executor.md, "Known gaps"), so the next compute instruction waits for it. On other devices it overlaps
-     * what follows (DeepSpeed reduces a bucket on a stream of its own) and gates only the optimizer step.
+     * Whether {@code in} runs beside the device's compute, gating only the optimizer step: a collective that overlaps the
+     * backward, except, on a device of a shared host, a ZeRO stage 2/3 unit's gradient reduce-scatter, which the
+     * executor's CPU worker runs on its compute thread as the backward completes the unit (docs/executor.md, "Known
+     * gaps"), so that the next compute instruction waits for it; elsewhere it overlaps what follows, as DeepSpeed reduces
+     * a bucket on a stream of its own.
      */
-    static boolean holdsComputeThread(Instruction in, boolean sharedHost) {
-        return sharedHost && in instanceof ReduceScatter rs && rs.unit() >= 0;
+    static boolean runsBesideCompute(Instruction in, boolean sharedHost) {
+        boolean unitReduceScatter = in instanceof ReduceScatter rs && rs.unit() >= 0;
+        return in instanceof Collective c && c.overlapsBackward() && !(sharedHost && unitReduceScatter);
     }
 
     static void resources(CompiledProgram c, FlatPacking packing, ClusterSpec cluster, Map<String, ClusterDevice> devices,
@@ -73,8 +75,7 @@ final class SharedCompute {
             } else if (c.instructions[g] instanceof Collective col) {
                 DeviceProfile profile = devices.get(c.deviceIds[device]).profile();
                 c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(packing.of(col, profile)));
-                boolean commThread = col.overlapsBackward() && !holdsComputeThread(col, true);
-                c.hostPath[g] = new int[] {commThread ? commThreads + device : 4 * d + device, node};
+                c.hostPath[g] = new int[] {runsBesideCompute(col, true) ? commThreads + device : 4 * d + device, node};
             }
         }
     }

@@ -66,7 +66,6 @@ class FlatPackingTest {
         // the parameters: 1 + 4 x 2 calls in (3S), 4 x 2 out (2S)
         assertThat(new FlatPacking(layout).of(new AllGather(0, TWO, 16_000, AllGather.Phase.AFTER_STEP, 0), device))
                 .isEqualTo(new HostWork(80_000, 17));
-        assertThat(new FlatPacking(layout).of(new AllReduce(0, TWO, 16_000), device)).isEqualTo(new HostWork(0, 6));
     }
 
     /**

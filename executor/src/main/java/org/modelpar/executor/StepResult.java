@@ -9,7 +9,8 @@ import org.modelpar.executor.transport.CollectiveSamples;
  * @param step      0-based step index
  * @param loss      mean loss over the global batch
  * @param seconds   wall time of the step
- * @param ringSteps the ring steps its collectives ran, timed ({@link CollectiveSamples}; none without collectives)
+ * @param ringSteps the ring steps its collectives ran on their slowest member, timed
+ *                  ({@link CollectiveSamples#slowest}; none without collectives)
  * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' threads during the step
  *                             ({@link ProcessCpu}; several processes: their sum)
  */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,6 +126,43 @@ class RingCollectivesTest {
                     return c.takeSamples();
                 });
         assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8), CollectiveSamples.NONE);
+    }
+
+    /**
+     * Two members of one process (worker threads) share its collectives, whose samples are the slowest member's: an
+     * all-reduce of 4 floats on two ranks is a timed first step (d0 from d1's start at 3 us to 5 us: 2 us; d1 none) and
+     * an all-gather step each member times from its send (d0 1 us, d1 4 us), so d1's one step of 4 us for its 2 floats,
+     * where the sum over both (3 steps, 7 us) would price the ring step at 2.3 us.
+     */
+    @Test
+    @Timeout(30)
+    void membersThatShareAProcessGiveTheSlowestMembersSamples() throws Exception {
+        List<String> two = List.of("d0", "d1");
+        Map<String, long[]> readings = Map.of("d0", new long[] {0, 5000, 10_000, 11_000}, "d1", new long[] {3000, 4000, 10_000, 14_000});
+        Map<String, int[]> next = Map.of("d0", new int[1], "d1", new int[1]);
+        ThreadLocal<String> member = new ThreadLocal<>();
+        LongSupplier nanos = () -> readings.get(member.get())[next.get(member.get())[0]++];
+        Transport transport = new InProcessTransport(Map.of("d0", 4, "d1", 4));
+        RingCollectives shared = new RingCollectives(transport, nanos);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (String self : two) {
+                runs.add(threads.submit(() -> {
+                    member.set(self);
+                    shared.allReduce("ar", self, two, Map.of("w", Nd4j.createFromArray(1f, 2f, 3f, 4f)), WAITS);
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+            transport.close();
+        }
+        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(1, 4e-6, 8));
+        assertThat(shared.takeSamples()).isEqualTo(CollectiveSamples.NONE);
     }
 
     /** A member's clock: its readings in order ({@code {start}}: one reading, then 1 us more each time). */

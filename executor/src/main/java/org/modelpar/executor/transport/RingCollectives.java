@@ -1,6 +1,7 @@
 package org.modelpar.executor.transport;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,9 +36,8 @@ public final class RingCollectives {
     /** The flat buffers of {@link #allReduce}, reused. */
     private final PooledArrays flats = new PooledArrays();
     private final LongSupplier nanos;
-    private long sampledSteps;
-    private long sampledNanos;
-    private double sampledBytes;
+    /** Each member's ring steps since the last {@link #takeSamples}. */
+    private final Map<String, CollectiveSamples> sampled = new HashMap<>();
 
     /** Collectives over {@code transport}, their ring steps timed by the system's monotonic clock. */
     public RingCollectives(Transport transport) {
@@ -50,19 +50,18 @@ public final class RingCollectives {
         this.nanos = nanos;
     }
 
-    /** The ring steps timed since the last call, by every member of this process. */
+    /**
+     * The ring steps timed since the last call by the slowest member of this process ({@link CollectiveSamples#slowest}:
+     * a collective ends for the step when its last member's does).
+     */
     public synchronized CollectiveSamples takeSamples() {
-        CollectiveSamples out = new CollectiveSamples(sampledSteps, sampledNanos / 1e9, sampledBytes);
-        sampledSteps = 0;
-        sampledNanos = 0;
-        sampledBytes = 0;
+        CollectiveSamples out = CollectiveSamples.slowest(sampled.values());
+        sampled.clear();
         return out;
     }
 
-    private synchronized void sample(long stepNanos, double bytes) {
-        sampledSteps++;
-        sampledNanos += stepNanos;
-        sampledBytes += bytes;
+    private synchronized void sample(String member, long stepNanos, double bytes) {
+        sampled.merge(member, new CollectiveSamples(1, stepNanos / 1e9, bytes), CollectiveSamples::plus);
     }
 
     /**
@@ -207,12 +206,12 @@ public final class RingCollectives {
                 Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
                 long end = nanos.getAsLong();
                 if (!stamped && out != null) {
-                    sample(end - start, (double) out.length() * out.dataType().width());
+                    sample(self, end - start, (double) out.length() * out.dataType().width());
                 } else if (stamped && m.tensors().containsKey(SENT_AT)) {
                     long peerStart = (long) m.tensors().get(SENT_AT).getDouble(0);
                     // a predecessor that started first, or a clock reading after the arrival (hosts' clocks apart): none
                     if (peerStart >= start && peerStart <= end) {
-                        sample(end - peerStart, (double) in.length() * in.dataType().width());
+                        sample(self, end - peerStart, (double) in.length() * in.dataType().width());
                     }
                 }
                 apply(m, in, add);

@@ -198,8 +198,7 @@ public final class Coordinator implements AutoCloseable {
             last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
-            CollectiveSamples ringSteps = last.values().stream().map(StepReport::ringSteps)
-                    .reduce(CollectiveSamples.NONE, CollectiveSamples::plus);
+            CollectiveSamples ringSteps = CollectiveSamples.slowest(last.values().stream().map(StepReport::ringSteps).toList());
             onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps,
                     last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum()));
             if (job.checkpoint().isPresent()) {

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param parameters      its device's parameters (its parts of tensor-parallel ones), when the coordinator needs them (checkpoint, last step), else empty
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
- * @param ringSteps       the ring steps its collectives ran, timed
+ * @param ringSteps       the ring steps its collectives ran on its slowest member, timed
  * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,

@@ -124,7 +124,7 @@ final class PlanCommand implements Runnable {
     @Override
     public void run() {
         ComputationGraph graph = graphOptions.load();
-        ClusterSpec c = cluster.resolve();
+        ClusterSpec c = LocalTraining.plannedCluster(cluster.resolve());
         if (globalBatch < 1) {
             throw new CliInputException("--global-batch must be at least 1, got " + globalBatch);
         }

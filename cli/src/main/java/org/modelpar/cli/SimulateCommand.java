@@ -23,6 +23,7 @@ import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Recompute;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.solver.InfeasibleException;
+import org.modelpar.workflow.LocalTraining;
 import org.modelpar.workflow.TraceFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,10 +131,10 @@ final class SimulateCommand implements Runnable {
                 p = p.withRecomputation(Recompute.parse(recompute));
             }
             g = graphOptions.loadFor(plan, p);
-            c = cluster.resolveFor(plan, p);
+            c = LocalTraining.plannedCluster(cluster.resolveFor(plan, p));
         } else {
             g = graphOptions.load();
-            c = cluster.resolve();
+            c = LocalTraining.plannedCluster(cluster.resolve());
             Map<String, Integer> degrees = new LinkedHashMap<>();
             degrees.put("--pp", pp);
             degrees.put("--tp", tp);

@@ -13,8 +13,8 @@ import org.modelpar.simulator.plan.PlanValidator;
 import org.modelpar.simulator.program.DeviceProgram;
 
 /**
- * The winner's placement with the plan options the request leaves open: first each other ZeRO stage, then, on
- * the fastest of those, sequence parallelism and gradient-reduce overlap switched one at a time. Each is planned
+ * The winner's placement with the plan options the request leaves open: first every ZeRO stage with each combination
+ * of sequence parallelism and gradient-reduce overlap, then, on the fastest of those, those two switched one at a time. Each is planned
  * (each stage's recompute mode chosen again, as the options change the memory) and simulated unless a lower bound
  * of its step is not below the best simulated step that fits ({@link Pruned}; a tie keeps the earlier candidate,
  * so pruning never changes the winner): no step is shorter than {@link StepLowerBound#networkSeconds}, which rules
@@ -45,7 +45,7 @@ final class OptionSearch {
 
     /** The two rounds tried on the winner, in order: {@link #zeroStages} then {@link #variants}. */
     enum Round {
-        ZERO_STAGES("the winner at the other ZeRO stages"),
+        ZERO_STAGES("the winner at every ZeRO stage with each setting of the plan options"),
         VARIANTS("the winner with sequence parallelism or gradient-reduce overlap switched");
 
         private final String words;
@@ -66,7 +66,8 @@ final class OptionSearch {
     }
 
     /**
-     * The winner at each other ZeRO stage, when the request leaves it open ({@link PlanRequest#searchesZero}) and a
+     * The winner at every ZeRO stage with each combination of the other open options ({@link #withVariants}), when the
+     * request leaves the stage open ({@link PlanRequest#searchesZero}) and a
      * stage has several replicas to shard over; tried before {@link #variants}, so those switch one option of the
      * ZeRO winner. Not for a winner that spreads its experts (the simulator models ZeRO or expert parallelism, not
      * both; the {@link Planner} searches ZeRO with every expert on every replica apart).
@@ -79,11 +80,28 @@ final class OptionSearch {
         boolean replicated = winner.plan().stages().stream().anyMatch(s -> s.devices().size() > winner.configuration().tensor());
         boolean searched = replicated && request.searchesZero() && base.expertParallel() == 1;
         for (int zero : searched ? request.zeroStages(winner.plan().schedule()) : List.<Integer>of()) {
-            if (zero != base.zeroStage()) {
-                options.add(base.withZeroStage(zero));
-            }
+            withVariants(winner, base.withZeroStage(zero)).stream().filter(o -> !o.equals(base)).forEach(options::add);
         }
         return options;
+    }
+
+    /**
+     * {@code at} and, where the request leaves them open, with sequence parallelism (t above 1) and overlapped gradient
+     * reduction switched, alone and together: the ZeRO stage and these options interact (a sharded stage reduce-scatters
+     * where an unsharded one all-reduces, and overlapping either may lose on a shared host), so a stage is tried with
+     * each combination, not only with the winner's.
+     */
+    private List<PlanOptions> withVariants(Candidate winner, PlanOptions at) {
+        List<PlanOptions> out = new ArrayList<>(List.of(at));
+        if (winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+            out.add(at.withSequenceParallel(!at.sequenceParallel()));
+        }
+        if (request.overlapGradientReduce().isEmpty()) {
+            for (PlanOptions o : List.copyOf(out)) {
+                out.add(o.withOverlapGradientReduce(!o.overlapGradientReduce()));
+            }
+        }
+        return out;
     }
 
     /**

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * estimated step ({@link Configuration#stepSlots} x bottleneck); the most promising one is placed again by Timefold where
  * the program is not exact or the cluster is heterogeneous, each stage takes the lightest recompute mode
  * (none, selective, full) its memory allows, and each is simulated; the fastest that fits is tried as
- * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at the other ZeRO stages,
- * and the fastest of those with the other settings of sequence parallelism and gradient-reduce overlap. The
+ * interleaved 1F1B ({@link Interleavings}), the fastest of those is simulated again at every ZeRO stage with each
+ * setting of sequence parallelism and gradient-reduce overlap, and the fastest of those with each switched. The
  * fastest that fits wins. A finalist after the first, a ZeRO stage or a plan option is not simulated when a lower
  * bound of its step ({@link StepLowerBound}, {@link OptionSearch}) is not below the best simulated step that fits:
  * it could not have won. A configuration whose blocks' training state alone exceeds its stages' memory

@@ -114,8 +114,8 @@ class PlannerClockTest {
         String total = String.format("%,d", full.configurationsTried());
         assertThat(r.best().explanation().lines()).filteredOn(l -> l.startsWith("time limit")).singleElement()
                 .isEqualTo("time limit 1 s fired: not searched: " + String.format("%,d", full.configurationsTried() - 1)
-                        + " of " + total + " configurations at ZeRO stage 0, the winner at the other ZeRO"
-                        + " stages, the winner with sequence parallelism or gradient-reduce overlap switched; the plan depends"
+                        + " of " + total + " configurations at ZeRO stage 0, the winner at every ZeRO"
+                        + " stage with each setting of the plan options, the winner with sequence parallelism or gradient-reduce overlap switched; the plan depends"
                         + " on machine speed (without --time-limit the search is bounded by counts alone)");
         // still a plan of the graph on the cluster, within memory, whose prediction is the simulator's
         PlanValidator.validate(r.best().plan(), graph, cluster);

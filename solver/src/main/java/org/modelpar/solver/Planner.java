@@ -1,6 +1,7 @@
 package org.modelpar.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -258,12 +259,16 @@ public final class Planner {
         }
         simulated.sort(CANDIDATE_ORDER);
         for (OptionSearch.Round round : OptionSearch.Round.values()) {
-            List<PlanOptions> tries = options.options(round, simulated.get(0));
+            Candidate winner = simulated.get(0);
+            // options an earlier round simulated on this placement are not simulated again
+            List<PlanOptions> tries = options.options(round, winner).stream().filter(o -> simulated.stream().noneMatch(c ->
+                    c.configuration().equals(winner.configuration()) && Arrays.equals(c.stageOfBlock(), winner.stageOfBlock())
+                            && c.plan().options().equals(o))).toList();
             if (!tries.isEmpty() && deadline.expired()) {
                 skipped.add(round.words());
                 continue;
             }
-            OptionSearch.Outcome outcome = options.run(simulated.get(0), tries);
+            OptionSearch.Outcome outcome = options.run(winner, tries);
             simulated.addAll(outcome.simulated());
             pruned.addAll(outcome.pruned());
             simulated.sort(CANDIDATE_ORDER);

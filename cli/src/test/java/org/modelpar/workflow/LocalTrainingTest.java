@@ -7,12 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.PlanSupport;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.SimulationReport;
@@ -30,6 +34,25 @@ import org.modelpar.solver.Planner;
 class LocalTrainingTest {
     private static final Path NO_HOME = Path.of("target", "no-modelpar-home");
     private static final ClusterSpec LOCAL = LocalCluster.of(2, NO_HOME, ProfileLimits.DEFAULT);
+
+    /**
+     * A plan for this machine's workers is priced over the link between worker processes, as {@code train} runs them by
+     * default; a cluster of other machines is priced as it is.
+     */
+    @Test
+    void localWorkersArePlannedAsWorkerProcesses() {
+        DeviceProfile cpu = LOCAL.devices().get(0).profile();
+        LinkProfile threads = new LinkProfile(5e9, 80e-6);
+        LinkProfile processes = new LinkProfile(2e8, 400e-6);
+        ClusterSpec measured = new ClusterSpec("local:2", List.of(new ClusterDevice("cpu0", LocalCluster.NODE, cpu),
+                new ClusterDevice("cpu1", LocalCluster.NODE, cpu)), threads, threads, Map.of(), Map.of(), Map.of(),
+                Map.of(LocalCluster.NODE, processes));
+        ClusterSpec planned = LocalTraining.plannedCluster(measured);
+        assertThat(planned.link(planned.devices().get(0), planned.devices().get(1))).isEqualTo(processes);
+        ClusterSpec elsewhere = new ClusterSpec("two-hosts", List.of(new ClusterDevice("cpu0", "n0", cpu),
+                new ClusterDevice("cpu1", "n0", cpu)), threads, threads, Map.of(), Map.of(), Map.of(), Map.of("n0", processes));
+        assertThat(LocalTraining.plannedCluster(elsewhere)).isSameAs(elsewhere);
+    }
 
     /** A run of any length samples every steady step up to 30 of them, then every k-th: between 15 and 30 samples. */
     @Test

@@ -1,5 +1,6 @@
 package org.modelpar.executor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,9 +32,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * program order: a unit's first gather is waited for at once, a prefetching one (the lowering places the next unit's
  * before the part ahead of it) runs while the worker computes that part, and the next unit's part waits for it. So at
  * most two units are held, the running one and the one prefetched ahead, as the simulator's memory model counts them
- * ({@link ZeroSharding#GATHERED_UNITS}); a gather that would hold a third fails the run. Each tensor is gathered on
- * its own, as one flat vector of d equal ring chunks, chunk r replica r's part ({@link ZeroShards}), so that the
- * gathered vector is the whole tensor (padded by fewer than d elements) and nothing is copied out of it.
+ * ({@link ZeroSharding#GATHERED_UNITS}); a gather that would hold a third fails the run. A unit is gathered in one
+ * ring collective, as FSDP gathers a unit's flat parameter: each tensor is a flat vector of d equal ring chunks, chunk
+ * r replica r's part ({@link ZeroShards}), and a ring step's message carries that chunk of every tensor of the unit
+ * ({@code RingCollectives.allGather} of several vectors), so the gathered vector is the whole tensor (padded by
+ * fewer than d elements), nothing is copied out of it, and the unit pays the ring's latencies once.
  */
 final class UnitGathers {
     private final String device;
@@ -173,10 +176,11 @@ final class UnitGathers {
         }
     }
 
-    /** All-gathers {@code g}'s unit, each tensor with a ring of its own (on the gather thread). */
+    /** All-gathers {@code g}'s unit, its tensors in one ring (on the gather thread). */
     private Unit gatherNow(String id, AllGather g) throws InterruptedException {
         ZeroShards shards = new ZeroShards(g.group().indexOf(device), g.group().size());
         Map<String, INDArray> whole = new LinkedHashMap<>();
+        List<INDArray> flats = new ArrayList<>();
         long bytes = 0;
         for (String name : models.get(g.stage()).unitParameters(g.unit())) {
             long[] shape = state.shapes.get(name);
@@ -192,8 +196,11 @@ final class UnitGathers {
                 long from = g.group().indexOf(device) * (flat.length() / shards.replicas());
                 flat.get(NDArrayIndex.interval(from, from + part.length())).assign(part);
             }
-            run.collectives().allGather(id + " " + name, device, g.group(), flat, run.control());
+            flats.add(flat);
             whole.put(name, flat.get(NDArrayIndex.interval(0, length)).reshape(shape));
+        }
+        if (!flats.isEmpty()) {
+            run.collectives().allGather(id, device, g.group(), flats, run.control());
         }
         return new Unit(whole, bytes, run.ticker().nanos());
     }

@@ -82,6 +82,35 @@ class RingCollectivesTest {
     }
 
     /**
+     * Three vectors gathered in one ring (a ZeRO-3 unit's tensors): 6 floats (member r holds [2r, 2r + 2)), 3 floats
+     * (member r holds element r) and 1 float (only member 2's chunk is not empty); every member ends with all of each,
+     * and the collective is timed as its 2 ring steps, each one message with every vector's chunk, not 2 per vector.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void severalVectorsAreGatheredInOneRing(boolean grpc) throws Exception {
+        List<Object> out = onEveryMember(grpc, (c, self, r) -> {
+            INDArray a = Nd4j.zeros(DataType.FLOAT, 6);
+            a.putScalar(2L * r, 10f * r + 1).putScalar(2L * r + 1, 10f * r + 2);
+            INDArray b = Nd4j.zeros(DataType.FLOAT, 3).putScalar(r, 100f + r);
+            INDArray one = Nd4j.zeros(DataType.FLOAT, 1);
+            if (r == 2) {
+                one.putScalar(0, 7f);
+            }
+            c.takeSamples();
+            c.allGather("unit", self, RING, List.of(a, b, one), WAITS);
+            return List.of(a.toFloatVector(), b.toFloatVector(), one.toFloatVector(), c.takeSamples().steps());
+        });
+        for (Object o : out) {
+            List<?> got = (List<?>) o;
+            assertThat((float[]) got.get(0)).containsExactly(1f, 2f, 11f, 12f, 21f, 22f);
+            assertThat((float[]) got.get(1)).containsExactly(100f, 101f, 102f);
+            assertThat((float[]) got.get(2)).containsExactly(7f);
+            assertThat(got.get(3)).isEqualTo(2L);
+        }
+    }
+
+    /**
      * Each ring step is timed from its send to its arrival, on the collectives' clock (here 1 us a reading, every
      * member's reading the same at the same step: they start together), a collective's first from the later of the two
      * starts (its message's clock): an all-reduce of 7 floats over 3 members times its 4 steps, whose chunks are 2, 2

@@ -2,6 +2,7 @@ package org.modelpar.executor.transport;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,8 +86,8 @@ public final class RingCollectives {
                 }
                 int n = ring.size();
                 int me = rank(self, ring);
-                ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
-                ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, false, waits);
+                ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, true, waits);
+                ringSteps(id + " ag", self, ring, List.of(flat), s -> Math.floorMod(me - s, n), false, false, waits);
                 offset = 0;
                 for (INDArray t : sorted.values()) {
                     t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
@@ -111,15 +112,25 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " rs", self, ring, flat, s -> Math.floorMod(me - s - 1, n), true, true, waits);
+        ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, true, waits);
     }
 
     /** All-gather of a flat vector: member i contributes its chunk i; afterwards every member holds all chunks. */
     public void allGather(String id, String self, List<String> ring, INDArray flat, Waits waits)
             throws InterruptedException {
+        allGather(id, self, ring, List.of(flat), waits);
+    }
+
+    /**
+     * All-gather of several flat vectors in one ring (a ZeRO-3 unit's tensors, as FSDP gathers a unit's flat parameter):
+     * member i contributes chunk i of each; a ring step's message carries the chunk of every vector, so the
+     * collective pays the ring's n - 1 latencies once, not once per vector, and nothing is copied into a packed buffer.
+     */
+    public void allGather(String id, String self, List<String> ring, List<INDArray> flats, Waits waits)
+            throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " ag", self, ring, flat, s -> Math.floorMod(me - s, n), false, true, waits);
+        ringSteps(id + " ag", self, ring, flats, s -> Math.floorMod(me - s, n), false, true, waits);
     }
 
     /**
@@ -187,7 +198,7 @@ public final class RingCollectives {
      * timed from the later of the two members' starts, by the member whose predecessor started last (its wait is then
      * the predecessor's chunk in flight alone; the other member's wait is cut short by a chunk already there).
      */
-    private void ringSteps(String id, String self, List<String> ring, INDArray flat, ChunkAt sent, boolean add,
+    private void ringSteps(String id, String self, List<String> ring, List<INDArray> flats, ChunkAt sent, boolean add,
                            boolean first, Waits waits) throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
@@ -196,27 +207,47 @@ public final class RingCollectives {
         for (int s = 0; s < n - 1; s++) {
             boolean stamped = first && s == 0;
             long start = nanos.getAsLong();
-            INDArray out = chunk(flat, sent.at(s), n);
-            if (out != null) {
-                transport.send(Message.of(new Message.Key(self, next, id + s), stamped
-                        ? Map.of("t", out, SENT_AT, stamp(start)) : Map.of("t", out)), waits);
+            Map<String, INDArray> out = chunks(flats, sent.at(s), n);
+            if (!out.isEmpty()) {
+                Map<String, INDArray> sentTensors = new HashMap<>(out);
+                if (stamped) {
+                    sentTensors.put(SENT_AT, stamp(start));
+                }
+                transport.send(Message.of(new Message.Key(self, next, id + s), sentTensors), waits);
             }
-            INDArray in = chunk(flat, Math.floorMod(sent.at(s) - 1, n), n);
-            if (in != null) {
+            Map<String, INDArray> in = chunks(flats, Math.floorMod(sent.at(s) - 1, n), n);
+            if (!in.isEmpty()) {
                 Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
                 long end = nanos.getAsLong();
-                if (!stamped && out != null) {
-                    sample(self, end - start, (double) out.length() * out.dataType().width());
+                if (!stamped && !out.isEmpty()) {
+                    sample(self, end - start, bytes(out));
                 } else if (stamped && m.tensors().containsKey(SENT_AT)) {
                     long peerStart = (long) m.tensors().get(SENT_AT).getDouble(0);
                     // a predecessor that started first, or a clock reading after the arrival (hosts' clocks apart): none
                     if (peerStart >= start && peerStart <= end) {
-                        sample(self, end - peerStart, (double) in.length() * in.dataType().width());
+                        sample(self, end - peerStart, bytes(in));
                     }
                 }
-                apply(m, in, add);
+                in.forEach((name, target) -> apply(m.tensors().get(name), target, add));
+                transport.release(m.tensors().values());
             }
         }
+    }
+
+    /** Chunk c of n of each flat vector, named by its position ({@code t0}, {@code t1}, ...); empty chunks left out. */
+    private static Map<String, INDArray> chunks(List<INDArray> flats, int c, int n) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (int i = 0; i < flats.size(); i++) {
+            INDArray chunk = chunk(flats.get(i), c, n);
+            if (chunk != null) {
+                out.put("t" + i, chunk);
+            }
+        }
+        return out;
+    }
+
+    private static double bytes(Map<String, INDArray> chunks) {
+        return chunks.values().stream().mapToDouble(t -> (double) t.length() * t.dataType().width()).sum();
     }
 
     private static INDArray stamp(long clockNanos) {
@@ -226,18 +257,18 @@ public final class RingCollectives {
     }
 
     private void receiveInto(Message.Key key, INDArray target, boolean add, Waits waits) throws InterruptedException {
-        apply(transport.receive(key, waits), target, add);
+        Message m = transport.receive(key, waits);
+        apply(m.tensors().get("t"), target, add);
+        transport.release(m.tensors().values());
     }
 
-    /** Adds (or copies) a received chunk into {@code target} and releases its buffers. */
-    private void apply(Message m, INDArray target, boolean add) {
-        INDArray t = m.tensors().get("t");
+    /** Adds (or copies) a received chunk into {@code target}. */
+    private static void apply(INDArray received, INDArray target, boolean add) {
         if (add) {
-            target.addi(t);
+            target.addi(received);
         } else {
-            target.assign(t);
+            target.assign(received);
         }
-        transport.release(m.tensors().values());
     }
 
     /** Chunk c of n of a flat vector, or null when it is empty (fewer elements than members). */

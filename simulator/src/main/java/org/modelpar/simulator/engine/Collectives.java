@@ -11,7 +11,6 @@ import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.program.Collective;
-import org.modelpar.simulator.program.FlatPacking;
 
 /**
  * Groups the collective instances of a compiled program into ring collectives: every member's program holds an
@@ -28,7 +27,7 @@ final class Collectives {
      *
      * @throws PlanException when a collective is missing from some of its members' programs
      */
-    static void group(CompiledProgram c, Routes routes, CostModel cost, ClusterSpec cluster, FlatPacking packing) {
+    static void group(CompiledProgram c, Routes routes, CostModel cost, ClusterSpec cluster) {
         Map<Collective, List<Integer>> members = new LinkedHashMap<>();
         for (int g = 0; g < c.count; g++) {
             if (c.kind[g] == CompiledProgram.COLLECTIVE) {
@@ -58,8 +57,7 @@ final class Collectives {
                 c.partner[g] = k;
             }
             Ring ring = rings.computeIfAbsent(group, gr -> Ring.of(gr, routes, cost, cluster));
-            int collectives = cluster.device(group.get(0)).map(d -> packing.collectives(col, d.profile()))
-                    .orElse(col.collectives());
+            int collectives = col.collectives();
             RingStep steps = RingStep.of(size, col.bytes(), col.ringPasses(), collectives, ring.step().latencySeconds(),
                     ring.step().bandwidthBytesPerSecond());
             c.collectiveRings[k] = Math.max(1, collectives);

@@ -89,7 +89,7 @@ final class Compiler {
         FlatPacking packing = new FlatPacking(layout);
         SharedCompute.resources(c, packing, cluster, clusterDevices, cost);
         SendMatcher.match(c);
-        Collectives.group(c, routes, cost, cluster, packing);
+        Collectives.group(c, routes, cost, cluster);
         edges.successors(c);
         return c;
     }

@@ -21,9 +21,9 @@ import org.modelpar.simulator.plan.StageProfile;
  * calls, which the all-reduce's own two a bucket left out). The tensors are the collective's: the whole stage's (a tied
  * weight's copy one more) or one {@link ParameterUnit}'s, routed experts' left out under expert parallelism (their own
  * all-reduce sums them), counted as {@code device}'s runtime holds them ({@link OpLaunchCounts#parameterTensors}).
- * ZeRO stage 3's gathers before a pass copy nothing: each tensor is gathered whole, in a ring collective of its own
- * ({@link #collectives}); nor do other collectives (a tied weight's all-reduce and a tensor-parallel one work on one
- * tensor each: the all-reduce's own calls).
+ * ZeRO stage 3's gathers before a pass copy nothing: a unit's tensors travel in one ring collective, each ring step's
+ * message carrying every tensor's chunk, and each tensor is gathered whole; nor do other collectives (a tied weight's
+ * all-reduce and a tensor-parallel one work on one tensor each: the all-reduce's own calls).
  */
 public final class FlatPacking {
     private final PlanLayout layout;
@@ -49,18 +49,6 @@ public final class FlatPacking {
             return HostWork.perTensorCopies(tensors(a.stage(), -1, device), a.buckets());
         }
         return HostWork.NONE;
-    }
-
-    /**
-     * The ring collectives {@code c} runs as the executor runs it: ZeRO stage 3's gather of a unit one per parameter tensor
-     * of the unit (each tensor is gathered whole, so nothing is copied out of it), each paying the ring's latencies; else
-     * {@link Collective#collectives()}.
-     */
-    public int collectives(Collective c, DeviceProfile device) {
-        if (c instanceof AllGather g && g.unit() >= 0) {
-            return Math.max(1, tensors(g.stage(), g.unit(), device));
-        }
-        return c.collectives();
     }
 
     /** The parameter tensors of {@code stage}'s unit {@code unit}, or of the whole stage ({@code unit} -1). */

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -69,22 +70,22 @@ public final class Tensors {
 
     /**
      * One-hot rows {@code [ids.length, count]} of the given ids over classes {@code [from, from + count)} of
-     * {@code classes}: a row of an id outside that range is zero (a vocabulary-parallel rank's lookup).
+     * {@code classes}: a row of an id outside that range is zero (a vocabulary-parallel rank's lookup). Built by
+     * ND4J's native {@code onehot} op on the ids shifted by {@code from} (its rows of an index outside {@code [0,
+     * count)} are zero): four native ops (the ids' least and greatest, the shift, the rows), and no Java array of the
+     * rows filled and copied in element by element.
+     *
+     * @throws IllegalArgumentException when an id lies outside {@code [0, classes)}
      */
     public static INDArray oneHot(INDArray ids, long classes, long from, long count, DataType type) {
         long n = ids.length();
-        double[] flat = ids.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        double[] values = new double[Math.toIntExact(n * count)];
-        for (int i = 0; i < n; i++) {
-            long id = (long) flat[i];
-            if (id < 0 || id >= classes) {
-                throw new IllegalArgumentException("token id " + id + " outside vocabulary of " + classes);
-            }
-            if (id >= from && id < from + count) {
-                values[(int) (i * count + id - from)] = 1.0;
-            }
+        INDArray flat = ids.reshape(n);
+        double least = flat.minNumber().doubleValue();
+        double most = flat.maxNumber().doubleValue();
+        if (least < 0 || most >= classes) {
+            throw new IllegalArgumentException("token id " + (long) (least < 0 ? least : most) + " outside vocabulary of " + classes);
         }
-        return Nd4j.create(values, new long[] {n, count}, DataType.DOUBLE).castTo(type);
+        return Nd4j.exec(new OneHot(flat.sub(from), Math.toIntExact(count), -1, 1.0, 0.0, type))[0];
     }
 
     /** {@code [n * s, heads * d]} rows to {@code [n, heads, s, d]} (copy). */

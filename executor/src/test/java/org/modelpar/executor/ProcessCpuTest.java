@@ -28,12 +28,17 @@ class ProcessCpuTest {
         // the process's CPU time holds the other thread's whole: at least its own reading (1 ms of clock slack)
         assertThat(outside).isGreaterThanOrEqualTo(busy.get() - 1_000_000L);
 
-        long mine = THREADS.getCurrentThreadCpuTime();
-        long from = cpu.outsideNanos();
-        spin(50_000_000L);
-        long computed = THREADS.getCurrentThreadCpuTime() - mine;
-        // the compute thread's own 50 ms are not background (counted, they alone would reach them)
-        assertThat(cpu.outsideNanos() - from).isLessThan(computed);
+        // the compute thread's own 50 ms are not background: counted, they alone would reach them in every try; the
+        // JVM's own threads (the JIT compiler at start) may take as much in one try, so the quietest of five counts
+        long quietest = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 5 && quietest >= 0; attempt++) {
+            long mine = THREADS.getCurrentThreadCpuTime();
+            long from = cpu.outsideNanos();
+            spin(50_000_000L);
+            long computed = THREADS.getCurrentThreadCpuTime() - mine;
+            quietest = Math.min(quietest, cpu.outsideNanos() - from - computed);
+        }
+        assertThat(quietest).isNegative();
     }
 
     private static void spin(long cpuNanos) {

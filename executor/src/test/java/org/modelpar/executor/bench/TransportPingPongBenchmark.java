@@ -24,12 +24,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * tensor) between two devices, as two threads of one process (the send copies into the peer's mailbox) and
  * as two processes over gRPC on loopback; each with the cores idle and with one compute loop per side
  * spinning (both cores of a 2-core machine busy, as in a pipeline's steady state, so every hand-off waits for
- * the scheduler). Prints the median and 90th percentile round trip after {@code COUNT / 3} untimed ones.
+ * the scheduler). Prints the median and 90th percentile round trip after {@code COUNT / 3} untimed ones: 1,000, so the
+ * JIT has compiled the transport's path (after 100, a worker process on C1 still took 1.2-2.0 ms a round trip with idle
+ * cores, where 1,000 bring it to 0.5 ms).
  * Override with {@code -Dbench.count=...}.
  */
 @Tag("slow")
 class TransportPingPongBenchmark {
-    private static final int COUNT = Integer.getInteger("bench.count", 300);
+    private static final int COUNT = Integer.getInteger("bench.count", 3000);
 
     @Test
     void threadsAndProcessesIdleAndBusy() throws Exception {

@@ -52,7 +52,8 @@ public final class LocalTraining {
      * The cluster a plan for {@code cluster} is priced on: this machine's workers as {@code train} starts them by default,
      * one worker process each, talking over the link measured between processes ({@link ClusterSpec#asWorkerProcesses};
      * its latency is ten times the threads'); another cluster unchanged. Priced over the threads' link, the mlp's ZeRO-3
-     * plan on two workers (a gather ring per parameter tensor) came out 1% ahead of ZeRO 0 and trained 40% slower.
+     * plan on two workers (then gathering each parameter tensor in a ring of its own) came out 1% ahead of ZeRO 0 and
+     * trained 40% slower.
      */
     public static ClusterSpec plannedCluster(ClusterSpec cluster) {
         return cluster.localWorkers() ? cluster.asWorkerProcesses() : cluster;

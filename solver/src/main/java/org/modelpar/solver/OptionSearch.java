@@ -14,12 +14,13 @@ import org.modelpar.simulator.program.DeviceProgram;
 
 /**
  * The winner's placement with the plan options the request leaves open: first every ZeRO stage with each combination
- * of sequence parallelism and gradient-reduce overlap, then, on the fastest of those, those two switched one at a time. Each is planned
- * (each stage's recompute mode chosen again, as the options change the memory) and simulated unless a lower bound
- * of its step is not below the best simulated step that fits ({@link Pruned}; a tie keeps the earlier candidate,
- * so pruning never changes the winner): no step is shorter than {@link StepLowerBound#networkSeconds}, which rules
- * out ZeRO stage 3 where gathering the parameters before every forward and backward of every micro-batch outweighs
- * the step (and ZeRO stage 2 where reduce-scattering the gradients after every micro-batch's backward does).
+ * of sequence parallelism and gradient-reduce overlap, then, on the fastest of those, those two switched one at a
+ * time. Each is planned (each stage's recompute mode chosen again, as the options change the memory) and simulated
+ * unless a lower bound of its step is not below the best simulated step that fits ({@link Pruned}; a tie keeps the
+ * earlier candidate, so pruning never changes the winner): no step is shorter than
+ * {@link StepLowerBound#networkSeconds}, which rules out ZeRO stage 3 where gathering the parameters before every
+ * forward and backward of every micro-batch outweighs the step (and ZeRO stage 2 where reduce-scattering the
+ * gradients after every micro-batch's backward does).
  */
 final class OptionSearch {
     /** What a round simulated, in the order tried, and what it pruned. */
@@ -93,10 +94,10 @@ final class OptionSearch {
      */
     private List<PlanOptions> withVariants(Candidate winner, PlanOptions at) {
         List<PlanOptions> out = new ArrayList<>(List.of(at));
-        if (winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+        if (opensSequenceParallel(winner)) {
             out.add(at.withSequenceParallel(!at.sequenceParallel()));
         }
-        if (request.overlapGradientReduce().isEmpty()) {
+        if (opensOverlap()) {
             for (PlanOptions o : List.copyOf(out)) {
                 out.add(o.withOverlapGradientReduce(!o.overlapGradientReduce()));
             }
@@ -113,13 +114,23 @@ final class OptionSearch {
     private List<PlanOptions> variants(Candidate winner) {
         List<PlanOptions> options = new ArrayList<>();
         PlanOptions base = winner.plan().options();
-        if (winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty()) {
+        if (opensSequenceParallel(winner)) {
             options.add(base.withSequenceParallel(!base.sequenceParallel()));
         }
-        if (request.overlapGradientReduce().isEmpty()) {
+        if (opensOverlap()) {
             options.add(base.withOverlapGradientReduce(!base.overlapGradientReduce()));
         }
         return options;
+    }
+
+    /** Whether the search switches sequence parallelism on {@code winner}: the request leaves it open and t is above 1. */
+    private boolean opensSequenceParallel(Candidate winner) {
+        return winner.configuration().tensor() > 1 && request.sequenceParallel().isEmpty();
+    }
+
+    /** Whether the search switches gradient-reduce overlap: the request leaves it open. */
+    private boolean opensOverlap() {
+        return request.overlapGradientReduce().isEmpty();
     }
 
     /** The winner's placement with each of {@code options} planned and simulated unless pruned, in order. */

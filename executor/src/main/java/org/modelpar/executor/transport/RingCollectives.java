@@ -209,11 +209,7 @@ public final class RingCollectives {
             long start = nanos.getAsLong();
             Map<String, INDArray> out = chunks(flats, sent.at(s), n);
             if (!out.isEmpty()) {
-                Map<String, INDArray> sentTensors = new HashMap<>(out);
-                if (stamped) {
-                    sentTensors.put(SENT_AT, stamp(start));
-                }
-                transport.send(Message.of(new Message.Key(self, next, id + s), sentTensors), waits);
+                transport.send(Message.of(new Message.Key(self, next, id + s), stamped ? stamped(out, start) : out), waits);
             }
             Map<String, INDArray> in = chunks(flats, Math.floorMod(sent.at(s) - 1, n), n);
             if (!in.isEmpty()) {
@@ -250,10 +246,13 @@ public final class RingCollectives {
         return chunks.values().stream().mapToDouble(t -> (double) t.length() * t.dataType().width()).sum();
     }
 
-    private static INDArray stamp(long clockNanos) {
+    /** {@code chunks} and the sender's clock at the step's start ({@link #SENT_AT}). */
+    private static Map<String, INDArray> stamped(Map<String, INDArray> chunks, long clockNanos) {
+        Map<String, INDArray> out = new LinkedHashMap<>(chunks);
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createFromArray((double) clockNanos);
+            out.put(SENT_AT, Nd4j.createFromArray((double) clockNanos));
         }
+        return out;
     }
 
     private void receiveInto(Message.Key key, INDArray target, boolean add, Waits waits) throws InterruptedException {

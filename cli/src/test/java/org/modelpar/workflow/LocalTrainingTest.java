@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.PlanSupport;
+import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterDevice;
@@ -66,6 +67,16 @@ class LocalTrainingTest {
             int samples = (steady + every - 1) / every;
             assertThat(samples).as("%d steady steps", steady).isBetween(15, LocalTraining.CalibratedPrediction.MOST_SAMPLES);
         }
+    }
+
+    /** The run's own ring steps price the simulation's while the host has a core per worker, the link's beyond. */
+    @Test
+    void ringStepsArePricedByTheLinkWhereWorkersOutnumberCores() {
+        CollectiveSamples measured = new CollectiveSamples(40, 0.02, 640_000);
+        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 2, 2)).isSameAs(measured);
+        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 4, 4)).isSameAs(measured);
+        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 3, 2)).isEqualTo(CollectiveSamples.NONE);
+        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(CollectiveSamples.NONE);
     }
 
     @Test

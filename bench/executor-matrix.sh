@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prediction matrix: 17 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
+# Prediction matrix: 19 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
 # (4 x 256) and moe-tiny (the gpt with 4 experts per layer, top-2) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
-# tensor parallel and combinations, expert parallel, GPipe and 1F1B, recomputation on and off, threads and processes. Each plan is
+# tensor parallel and combinations, expert parallel, GPipe, 1F1B, interleaved 1F1B and ZB-H1, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1); for plans
 # with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency.
@@ -24,6 +24,8 @@ rows=(
   "gpt pp2 1f1b m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
   "gpt pp2 gpipe m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|off|threads"
   "gpt pp2 1f1b m4 recompute|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|on|threads"
+  "gpt pp2 interleaved v2 m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule interleaved --virtual-stages 2|off|threads"
+  "gpt pp2 zb-h1 m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule zb-h1|off|threads"
   "gpt dp2|$gpt|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|threads"
   "gpt tp2|$gpt|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
   "gpt pp2 1f1b m4 processes|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|processes"

@@ -24,6 +24,7 @@ import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.InstructionFlops;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
@@ -129,6 +130,7 @@ final class Compiler {
         List<Integer> beforeBackward = new ArrayList<>(); // overlapped collectives whose backward comes next
         List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
         int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
+        int lastUnitReduce = -1; // on a shared host, so do its units' reduce-scatters (on the worker's compute thread)
         boolean sharedHost = cluster.computeCapacity().containsKey(cd.node());
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
@@ -228,6 +230,14 @@ final class Compiler {
             }
             if (ins instanceof AllGather) {
                 lastGather = g;
+            }
+            if (sharedHost && ins instanceof ReduceScatter rs && rs.unit() >= 0) {
+                if (lastUnitReduce >= 0) {
+                    edges.add(lastUnitReduce, g);
+                    c.pending[g]++;
+                    edges.swap(openStart++, edges.count() - 1);
+                }
+                lastUnitReduce = g;
             }
             if (SharedCompute.runsBesideCompute(ins, sharedHost)) {
                 overlapped.add(g);

@@ -147,6 +147,38 @@ class SharedComputeTest {
         }
     }
 
+    /**
+     * Two unit reduce-scatters after a backward that ends at 3 s (a ZeRO stage-2 backward's, one per unit): on a shared host
+     * the executor's CPU worker runs them on its compute thread, so the second starts as the first ends (each paying its
+     * ring's latency); on devices of their own both start with the backward's end and overlap.
+     */
+    @Test
+    void aSharedHostsUnitReduceScattersRunOneAfterAnother() {
+        ComputationGraph withParameters = Fixtures.chain(2, 1.0, 2.0, 0, 4000, 0);
+        PlacementPlan zero = Fixtures.plan(withParameters, independent, Fixtures.oneDeviceEach(2), 1, 1, Schedule.GPIPE, 1, false,
+                Precision.FP32, OptimizerKind.SGD);
+        List<DeviceProgram> programs = new ArrayList<>();
+        for (int stage = 0; stage < 2; stage++) {
+            programs.add(new DeviceProgram("n0g" + stage, stage, 0, 0, List.of(new Compute(stage, 0, Direction.FORWARD, false),
+                    new Compute(stage, 0, Direction.BACKWARD, false),
+                    new ReduceScatter(0, List.of("n0g0", "n0g1"), 1000, true, 0, 0),
+                    new ReduceScatter(0, List.of("n0g0", "n0g1"), 1000, true, 1, 0))));
+        }
+        StepProgram program = new StepProgram(zero, programs);
+        for (ClusterSpec cluster : List.of(shared(2.0), independent)) {
+            StepRun r = Engine.run(program, PlanValidator.validate(zero, withParameters, cluster), cluster, new HalfSecondHostWork(),
+                    false);
+            List<org.modelpar.simulator.timeline.Span> units = r.timeline().spans().stream()
+                    .filter(sp -> sp.device().equals("n0g0") && sp.instruction() instanceof ReduceScatter).toList();
+            assertThat(units).hasSize(2);
+            assertThat(units.get(0).startSeconds()).as(cluster.name()).isCloseTo(3.0, offset(1e-9));
+            assertThat(units.get(1).startSeconds()).as(cluster.name())
+                    .isCloseTo(cluster == independent ? 3.0 : units.get(0).endSeconds(), offset(1e-9));
+            assertThat(units.get(1).startSeconds()).as(cluster.name()).isEqualTo(cluster == independent ? 3.0 : 3.5 + 1.5e-6,
+                    offset(1e-9));
+        }
+    }
+
     @Test
     void capacityOutsideOneToTheDeviceCountIsRefused() {
         assertThatThrownBy(() -> shared(2.5)).isInstanceOf(ProfileException.class)

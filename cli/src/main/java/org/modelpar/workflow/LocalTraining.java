@@ -217,7 +217,8 @@ public final class LocalTraining {
          * at {@code C / k}), so the measured waits would count the host's sharing twice; the link measured during the run
          * prices them instead ({@link CollectiveSamples#NONE}). Pipeline 2 x tensor 2 of the small gpt on four threads of
          * the 2-core machine: its ring steps waited 0.34-0.49 ms against 9-19 us of the link, and the prediction ran each
-         * stage's tensor collectives while no device computed, 1.27-1.31 of the measured step; with the link's, 0.88-1.01.
+         * stage's tensor collectives while no device computed, 1.27-1.31 of the measured step; with the link's, 0.81-1.34
+         * in eight runs (median 0.91).
          */
         static CollectiveSamples pricedRingSteps(CollectiveSamples measured, int sharedWorkers, int cores) {
             return sharedWorkers > cores ? CollectiveSamples.NONE : measured;

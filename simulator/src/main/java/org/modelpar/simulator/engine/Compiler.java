@@ -24,7 +24,6 @@ import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.InstructionFlops;
 import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.program.Recv;
-import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
@@ -130,7 +129,7 @@ final class Compiler {
         List<Integer> beforeBackward = new ArrayList<>(); // overlapped collectives whose backward comes next
         List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
         int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
-        int lastUnitReduce = -1; // on a shared host, so do its units' reduce-scatters (on the worker's compute thread)
+        int lastUnitReduce = -1; // so do the collectives that hold its compute thread (SharedCompute)
         boolean sharedHost = cluster.computeCapacity().containsKey(cd.node());
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
@@ -224,18 +223,14 @@ final class Compiler {
                 pass[passCount++] = g;
             }
             if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {
-                edges.add(lastGather, g);
-                c.pending[g]++;
-                edges.swap(openStart++, edges.count() - 1);
+                openStart = after(lastGather, g, openStart);
             }
             if (ins instanceof AllGather) {
                 lastGather = g;
             }
-            if (sharedHost && ins instanceof ReduceScatter rs && rs.unit() >= 0) {
+            if (SharedCompute.holdsComputeThread(ins, sharedHost)) {
                 if (lastUnitReduce >= 0) {
-                    edges.add(lastUnitReduce, g);
-                    c.pending[g]++;
-                    edges.swap(openStart++, edges.count() - 1);
+                    openStart = after(lastUnitReduce, g, openStart);
                 }
                 lastUnitReduce = g;
             }
@@ -253,6 +248,17 @@ final class Compiler {
             edges.target(e, -1); // comm instructions with no compute after them
         }
         return g;
+    }
+
+    /**
+     * Makes instruction {@code g} start after instruction {@code before} ends (one after another on one stream), keeping
+     * the open gate edges, which start at {@code openStart}, last; returns where they start now.
+     */
+    private int after(int before, int g, int openStart) {
+        edges.add(before, g);
+        c.pending[g]++;
+        edges.swap(openStart, edges.count() - 1);
+        return openStart + 1;
     }
 
     /**

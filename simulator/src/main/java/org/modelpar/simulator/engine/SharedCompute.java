@@ -30,14 +30,21 @@ final class SharedCompute {
 
     /**
      * Whether {@code in} runs beside the device's compute, gating only the optimizer step: a collective that overlaps the
-     * backward, except, on a device of a shared host, a ZeRO stage 2/3 unit's gradient reduce-scatter, which the
-     * executor's CPU worker runs on its compute thread as the backward completes the unit (docs/executor.md, "Known
-     * gaps"), so that the next compute instruction waits for it; elsewhere it overlaps what follows, as DeepSpeed reduces
-     * a bucket on a stream of its own.
+     * backward, except one that {@link #holdsComputeThread holds the compute thread}; elsewhere it overlaps what follows,
+     * as DeepSpeed reduces a bucket on a stream of its own.
      */
     static boolean runsBesideCompute(Instruction in, boolean sharedHost) {
-        boolean unitReduceScatter = in instanceof ReduceScatter rs && rs.unit() >= 0;
-        return in instanceof Collective c && c.overlapsBackward() && !(sharedHost && unitReduceScatter);
+        return in instanceof Collective c && c.overlapsBackward() && !holdsComputeThread(in, sharedHost);
+    }
+
+    /**
+     * Whether {@code in} runs on the device's compute thread although it is a collective: on a device of a shared host, a
+     * ZeRO stage 2/3 unit's gradient reduce-scatter, which the executor's CPU worker runs there as the backward completes
+     * the unit (docs/executor.md, "Known gaps"). The next compute instruction waits for it, and a device's such
+     * reduce-scatters run one after another.
+     */
+    static boolean holdsComputeThread(Instruction in, boolean sharedHost) {
+        return sharedHost && in instanceof ReduceScatter rs && rs.unit() >= 0;
     }
 
     static void resources(CompiledProgram c, FlatPacking packing, ClusterSpec cluster, Map<String, ClusterDevice> devices,

@@ -26,14 +26,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as a worker runs it ({@link KernelArena}), and an op's workspace becomes the larger of its two calls'
  * temporaries (output and weight-gradient temporaries included) over the samples, rounded up. The graph
  * that comes back predicts this executor's memory: the zoo's own workspaces describe the model, not the
- * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones. It keeps the
- * model's dropout ({@link ComputationGraph#dropout()}) although the executor's kernels apply none: the masks' bytes
- * stand for what the kernels keep beyond the memory model (the whole logits under tensor parallelism, a norm's
- * statistics at fp32 in 16-bit training, the experts' routing buffers), 1-2% of a device's peak in the executor's tests.
+ * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones. Its graph applies
+ * no dropout ({@link ComputationGraph#dropout()}), as the executor's kernels apply none, except for a plan with a part
+ * of this executor's memory the model does not follow to the byte ({@link #keepsDropout}): there the model's dropout
+ * masks stand for it.
  * Measured at the smallest per-device sample count of a plan, the per-sample figure bounds larger ones
  * (the weight-gradient part does not grow with the samples). Under tensor parallelism a rank's kernels hold
  * temporaries that do not shrink with the tensor degree t as the simulator's memory model divides a workspace (the
- * replicated norms', the whole logits' the loss reads; with sequence parallelism the all-gathered input of a
+ * replicated norms'; with sequence parallelism the all-gathered input of a
  * column-parallel linear and the sums a reduce-scatter cuts); so for such a plan the kernels of tensor rank 0 are
  * measured, their collectives allocating what the ring collectives allocate ({@link TensorGroup#alone}), and the
  * workspace is t times theirs. With expert parallelism
@@ -49,12 +49,25 @@ public final class KernelWorkspace {
         int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
         int e = plan.options().expertParallel();
-        return measure(graph, Math.max(1, fewest),
+        ComputationGraph measured = measure(graph, Math.max(1, fewest),
                 t > 1 ? TensorParallel.of(graph, TensorGroup.alone(t), plan.options().sequenceParallel()) : TensorParallel.NONE,
                 e > 1 ? ExpertGroup.alone(e) : ExpertGroup.SOLO);
+        return measured.withDropout(keepsDropout(graph, plan));
     }
 
-    /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample. */
+    /**
+     * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
+     * follow of this executor (up to 1.2% of a device's peak in its tests, with the model's own dropout): 16-bit
+     * training (a norm's statistics), expert parallelism (the exchanges' buffers), pipeline messages scattered over
+     * the tensor ranks (the gathered whole beside its parts). Every other plan is predicted as the executor runs it,
+     * without dropout.
+     */
+    static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
+        return graph.dropout() && (plan.precision().mixed() || plan.options().expertParallel() > 1
+                || plan.tensorParallel() > 1 && plan.options().gathersMessages());
+    }
+
+    /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample, without dropout. */
     public static ComputationGraph measure(ComputationGraph graph, int samples) {
         return measure(graph, samples, TensorParallel.NONE, ExpertGroup.SOLO);
     }
@@ -86,6 +99,6 @@ public final class KernelWorkspace {
             long perSample = (largest.getOrDefault(op.id(), 0L) * t + samples - 1) / samples;
             ops.add(op.withWorkspaceBytes(perSample));
         }
-        return graph.derived(graph.name(), graph.measuredBatchSize(), ops, graph.tensors());
+        return graph.derived(graph.name(), graph.measuredBatchSize(), ops, graph.tensors()).withDropout(false);
     }
 }

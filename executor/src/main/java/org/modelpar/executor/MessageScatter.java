@@ -46,8 +46,7 @@ final class MessageScatter {
             return NONE;
         }
         TensorSplit split = TensorSplit.of(graph);
-        // the executor's logits gather their columns: every rank holds them whole
-        Set<String> whole = graph.ops().stream().filter(op -> !split.shardedOutput(op) || op.kind().equals("logits"))
+        Set<String> whole = graph.ops().stream().filter(op -> !split.shardedOutput(op))
                 .map(OpNode::id).collect(Collectors.toSet());
         long seq = graph.ops().stream().filter(op -> op.kind().equals("embedding")).findFirst()
                 .flatMap(op -> op.longAttribute("seq")).orElseThrow();

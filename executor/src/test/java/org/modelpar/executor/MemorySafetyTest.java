@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -23,7 +24,10 @@ import org.modelpar.simulator.plan.Schedule;
  * model counts the tied word-embedding copy on the logits stage, the model's input features (or token ids)
  * that the first op keeps for its weight gradient, and a bound on message buffers (sent and not yet
  * received, or received and not yet consumed). With full or selective recomputation the executor stashes each
- * recompute segment's input and rebuilds one segment at a time, as the simulator's memory model does.
+ * recompute segment's input and rebuilds one segment at a time, as the simulator's memory model does. The prediction
+ * is also tight: but for its reserve for pipeline messages (a bound on what may be in flight, which the threads here
+ * rarely reach), at most 10% above the measured peak; under tensor parallelism too, where a rank holds its part of the vocabulary-parallel loss's stash, the parameters Megatron-LM replicates whole
+ * and the residual stream's gradient whole.
  */
 class MemorySafetyTest {
     private static final String GPT = "gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64";
@@ -51,6 +55,25 @@ class MemorySafetyTest {
         ComputationGraph graph = ModelZoo.build(model);
         PlacementPlan plan = Plans.plan(graph, stages, replicas, 4, microBatches, schedule, OptimizerKind.ADAM)
                 .withRecomputation(recompute);
+        assertPredictedWithin(graph, plan);
+    }
+
+    @ParameterizedTest(name = "{0} on {1} stages x tensor {2}, {3}")
+    @CsvSource({"'gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64', 1, 2, GPIPE",
+            "'gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64', 2, 2, ONE_F_ONE_B",
+            "'gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64', 2, 4, GPIPE"})
+    void tensorParallelPeakIsPredictedWithinTenPercent(String model, int stages, int tensor, Schedule schedule) {
+        ComputationGraph graph = ModelZoo.build(model);
+        assertPredictedWithin(graph, Plans.tensorParallel(graph, stages, tensor, 1, schedule));
+    }
+
+    /**
+     * Runs two steps of {@code plan}: every device's measured peak is at most the predicted one and, the prediction's
+     * message reserve aside, at least 1/1.10 of it.
+     */
+    private static void assertPredictedWithin(ComputationGraph graph, PlacementPlan plan) {
+        String model = graph.name();
+        Recompute recompute = plan.stages().get(0).recomputation();
         SimulationReport predicted = Simulator.simulate(KernelWorkspace.measure(graph, plan), Plans.local(plan.devices().size()), plan);
         Map<String, Long> measured;
         SyntheticTask task = SyntheticTask.forGraph(graph, 1);
@@ -64,9 +87,11 @@ class MemorySafetyTest {
         for (String device : plan.devices()) {
             long m = measured.get(device);
             long p = predicted.devices().get(device).peakMemoryBytes();
+            long reserve = predicted.devices().get(device).memory().messages();
             System.err.printf("MEMORY %s %s recompute %s: measured %d, predicted %d (%.3f)%n", model, device, recompute, m, p,
                     (double) m / p);
-            assertThat(m).as("device %s measured peak", device).isPositive().isLessThanOrEqualTo(p);
+            assertThat(m).as("device %s measured peak", device).isPositive().isLessThanOrEqualTo(p)
+                    .isGreaterThanOrEqualTo((long) Math.ceil((p - reserve) / 1.10));
         }
     }
 }

@@ -28,7 +28,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * pass is one ring step, so one message a member sends. The 2-layer gpt on one stage of 2 ranks, 2 micro-batches,
  * GPipe, as Megatron-LM runs it (Korthikanti et al. 2022, section 4.2.2): forward the embedding's reduce-scatter, per
  * layer the two column-parallel linears' gathers of their input and the two row-parallel linears' reduce-scatters of
- * their output (4), and the logits' two gathers: 1 + 2 x 4 + 2 = 11; backward per layer each column-parallel linear's
+ * their output (4), and the logits' gather of their input and the vocabulary-parallel loss's two all-reduces (row
+ * maxima, then sums; two passes each): 1 + 2 x 4 + 1 + 4 = 14; backward per layer each column-parallel linear's
  * reduce-scatter of its input gradient and re-gather of its input (2 x 2) and each row-parallel linear's one gather of
  * its output gradient, read by both its input and its weight gradient (2 x 1), the logits' 2 and the embedding's
  * gathered output gradient: 2 x 6 + 2 + 1 = 15 (39 when the row-parallel linears gathered twice and the 5 layer norms
@@ -42,12 +43,12 @@ import org.modelpar.simulator.timeline.Timeline;
 class SequenceParallelCountTest {
     @Test
     void executorRunsTheRingPassesTheLoweringCounts() {
-        assertCounts(Schedule.GPIPE, List.of(11, 11, 15, 15, 2));
+        assertCounts(Schedule.GPIPE, List.of(14, 14, 15, 15, 2));
     }
 
     @Test
     void aSplitBackwardRunsItsWeightPartsRegathersInItsWeightPass() {
-        assertCounts(Schedule.ZB_H1, List.of(11, 11, 9, 9, 10, 10, 2));
+        assertCounts(Schedule.ZB_H1, List.of(14, 14, 9, 9, 10, 10, 2));
     }
 
     /** The lowering's and the executor's ring passes per pass of each device, {@code expected} sorted by pass and micro-batch. */

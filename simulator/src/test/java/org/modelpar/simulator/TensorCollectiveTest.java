@@ -137,8 +137,9 @@ class TensorCollectiveTest {
      * Each collective counts on the stage of the op that runs it, as the executor runs it ({@code TensorParallelTest}
      * there): the 2-layer gpt cut after layer 1's first layer norm, t = 2. Stage 0 forward: the embedding lookup and
      * layer 0's attention and MLP outputs (3); backward: the input gradients of layer 0's QKV and MLP-up (2). Stage 1
-     * forward: layer 1's two outputs and the logits' loss statistics (3); backward: layer 1's two column-parallel input
-     * gradients and the logits' input gradient (3). Each s h = 8 x 16 values of 4 bytes but the loss statistics' s.
+     * forward: layer 1's two outputs and the logits' two loss statistics (4); backward: layer 1's two column-parallel
+     * input gradients and the logits' input gradient (3). Each s h = 8 x 16 values of 4 bytes but the loss statistics'
+     * s (the row maxima) and 2 s (the sums of exponentials and the target logits).
      */
     @Test
     void aLayerCutAcrossStagesCountsEachCollectiveOnTheStageOfItsOp() {
@@ -156,7 +157,7 @@ class TensorCollectiveTest {
         long sh = 8 * 16 * 4;
         assertThat(layout.stage(0).forwardCollectives()).containsExactly(sh, sh, sh);
         assertThat(layout.stage(0).backwardCollectives()).containsExactly(sh, sh);
-        assertThat(layout.stage(1).forwardCollectives()).containsExactly(sh, sh, 8 * 4L);
+        assertThat(layout.stage(1).forwardCollectives()).containsExactly(sh, sh, 8 * 4L, 8 * 8L);
         assertThat(layout.stage(1).backwardCollectives()).containsExactly(sh, sh, sh);
         Map<String, Integer> counts = new java.util.HashMap<>();
         for (var program : Lowering.lower(g, c, plan).programs()) {
@@ -166,7 +167,7 @@ class TensorCollectiveTest {
                         return a;
                     }));
         }
-        assertThat(counts).isEqualTo(Map.of("F s0", 3, "B s0", 2, "F s1", 3, "B s1", 3));
+        assertThat(counts).isEqualTo(Map.of("F s0", 3, "B s0", 2, "F s1", 4, "B s1", 3));
     }
 
     /**

@@ -152,7 +152,7 @@ final class BlockProbe {
         }
     }
 
-    private record LayoutKey(int block, Precision precision) {
+    private record LayoutKey(int block, Precision precision, int tensor) {
     }
 
     /** The block priced by the simulator, not cached (the cache prices one block of each {@link #signature}). */
@@ -166,11 +166,11 @@ final class BlockProbe {
                 request.optimizer(), config.microBatchSize(), config.microBatchSize(), 1, schedule,
                 config.tensor(), List.of(new Stage(0, ids, blocks.opsOfBlock().get(block), recompute)),
                 PlanOptions.NONE.withZeroStage(request.zeroStage().orElse(0)).withExpertParallel(config.expertParallel()));
-        // a one-stage plan without sequence parallelism is laid out from its graph and precision alone (PlanLayout.of):
-        // the block is validated and laid out once per precision, and each probe plan takes that layout's stages
-        PlanLayout shape = layouts.computeIfAbsent(new LayoutKey(block, request.precision()),
+        // a one-stage plan without sequence parallelism is laid out from its graph, precision and tensor degree alone
+        // (PlanLayout.of): the block is laid out once per precision and degree, and each probe plan takes that layout's stages
+        PlanLayout shape = layouts.computeIfAbsent(new LayoutKey(block, request.precision(), config.tensor()),
                 k -> PlanValidator.validate(probe, sub, cluster));
-        PlanLayout layout = new PlanLayout(probe, sub, shape.stages(), shape.tiedWeights());
+        PlanLayout layout = shape.withPlan(probe);
         double seconds = StageCosts.of(layout, cluster, cost, 0, devices.get(0).profile(),
                 ids.subList(0, config.tensor())).totalSeconds() + expertSeconds(layout, ids, config, recompute);
         return new Result(seconds, MemoryModel.stage(layout, 0), layout.parameterShare(0));

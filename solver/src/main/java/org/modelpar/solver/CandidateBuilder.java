@@ -127,7 +127,7 @@ final class CandidateBuilder {
                 for (Recompute lighter : request.recomputeModes().subList(0, request.recomputeModes().size() - 1)) {
                     modes[s] = lighter;
                     PlacementPlan without = plan(c, stageOf, modes, options);
-                    PlanLayout lighterLayout = new PlanLayout(without, graph, layout.stages(), layout.tiedWeights());
+                    PlanLayout lighterLayout = layout.withPlan(without);
                     if (worstOverflow(MemoryModel.perDevice(lighterLayout)).isEmpty()) {
                         plan = without;
                         break;

@@ -54,8 +54,7 @@ public final class Kernels {
                 yield new Logits(tiedTo(op), attr(op, "vocab"), attr(op, "hidden"), tp);
             }
             case "residual-add" -> new ResidualAdd();
-            case "cross-entropy" -> new CrossEntropy(attr(op, "vocab"),
-                    1.0 / ((double) globalBatchSize * attr(op, "seq")));
+            case "cross-entropy" -> crossEntropy(op, globalBatchSize, tp.vocabularyGroup(op), tp);
             case "mse-loss" -> new MseLoss(1.0 / ((double) globalBatchSize * attr(op, "width")));
             case "moe-router" -> new MoeRouter(op.id(), attr(op, "hidden"), whole(op, tp, "experts"));
             case "moe-expert" -> new MoeExpert(op.id(), layerOf(op, experts), expertIndex(op), Math.toIntExact(attr(op, "experts")),
@@ -64,6 +63,13 @@ public final class Kernels {
             default -> throw new GraphException("op '" + op.id() + "': kind '" + op.kind()
                     + "' cannot be executed (the executor runs the op kinds of mlp, gpt and moe-tiny, docs/op-kinds.md)");
         };
+    }
+
+    /** A cross-entropy over the whole vocabulary, or over its rank's part of a vocabulary-parallel {@code group}. */
+    private static CrossEntropy crossEntropy(OpNode op, int globalBatchSize, TensorGroup group, TensorParallel tp) {
+        long vocab = attr(op, "vocab");
+        long local = group.size() == 1 ? vocab : tp.share(op, "vocab", vocab);
+        return new CrossEntropy(vocab, 1.0 / ((double) globalBatchSize * attr(op, "seq")), local, group);
     }
 
     /** The layer whose experts exchange together; with expert parallelism every routed expert must name one. */

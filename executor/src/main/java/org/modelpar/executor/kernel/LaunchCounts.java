@@ -30,8 +30,8 @@ public record LaunchCounts(int forward, int backwardKernel, int accumulations, i
     private static final Map<String, LaunchCounts> BY_KIND = Map.ofEntries(
             // one-hot ids (least, greatest, shift, rows), product (2), tile, add | one-hot (4), product (2), position sum
             Map.entry("embedding", new LaunchCounts(8, 7, 2, 2)),
-            // mean, centre (2), square, mean, +eps, pow, normalise, scale (2), shift | 14
-            Map.entry("layernorm", new LaunchCounts(11, 14, 3, 2)),
+            // mean, centre (2), square, mean, +eps, pow, normalise, scale (2), shift | x-hat (3), 14
+            Map.entry("layernorm", new LaunchCounts(11, 17, 3, 2)),
             // product (2), bias | dx (2), dW (2), db
             Map.entry("linear", new LaunchCounts(3, 5, 3, 2)),
             // q and k: column copy + two head copies each, batched product, scale | 2 x (product, scale),
@@ -50,9 +50,9 @@ public record LaunchCounts(int forward, int backwardKernel, int accumulations, i
             Map.entry("relu", new LaunchCounts(1, 3, 1, 0)),
             // product with the tied word table (2) | dx (2), dW (2); dW accumulates into the tied table
             Map.entry("logits", new LaunchCounts(2, 4, 2, 0)),
-            // one-hot (4), max, shift (2), exp, sum, log, 2 sums, product, softmax (6) | one-hot (4), subtract,
-            // scale
-            Map.entry("cross-entropy", new LaunchCounts(19, 6, 1, 0)),
+            // one-hot (4), max, shift (2), exp, row sum, product, row sum, concat, log, 2 sums, normalise | one-hot
+            // (4), subtract, scale (under tensor parallelism also the two all-reduces' buffers, which are not kernels)
+            Map.entry("cross-entropy", new LaunchCounts(16, 6, 1, 0)),
             // difference, square, sum | scale
             Map.entry("mse-loss", new LaunchCounts(3, 1, 1, 0)),
             // product (2), row softmax | the logit gradient in each part, dX (2), dW (2)

@@ -31,21 +31,31 @@ final class LayerNorm implements SplitBackward {
         return params;
     }
 
+    /** Saves its input with each row's mean and 1/std (as PyTorch's and Apex's fused layer norms do), not x-hat. */
     @Override
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
         INDArray x = inputs.get(0);
-        INDArray xc = x.subColumnVector(x.mean(true, 1));
+        INDArray mean = x.mean(true, 1);
+        INDArray xc = x.subColumnVector(mean);
         INDArray var = xc.mul(xc).mean(true, 1);
         INDArray rstd = Transforms.pow(var.addi(EPS), -0.5, false);
-        INDArray xhat = xc.muliColumnVector(rstd);
-        INDArray y = xhat.mulRowVector(p.get(gamma)).addiRowVector(p.get(beta));
-        return new Forward(y, List.of(xhat, rstd));
+        INDArray y = xc.muliColumnVector(rstd).mulRowVector(p.get(gamma)).addiRowVector(p.get(beta));
+        return new Forward(y, List.of(x, mean, rstd));
+    }
+
+    /** Both parts from one x-hat, rebuilt once. */
+    @Override
+    public Backward backward(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
+        INDArray xhat = xhat(saved);
+        return new Backward(inputGradients(g, xhat, saved.get(2), p), weightGradients(g, xhat));
     }
 
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray xhat = saved.get(0);
-        INDArray rstd = saved.get(1);
+        return inputGradients(g, xhat(saved), saved.get(2), p);
+    }
+
+    private List<INDArray> inputGradients(INDArray g, INDArray xhat, INDArray rstd, Map<String, INDArray> p) {
         INDArray dxhat = g.mulRowVector(p.get(gamma));
         INDArray meanD = dxhat.mean(true, 1);
         INDArray meanDx = dxhat.mul(xhat).mean(true, 1);
@@ -55,8 +65,15 @@ final class LayerNorm implements SplitBackward {
     /** {@code dgamma = sum of dY x-hat's rows}, {@code dbeta = sum of dY's rows}. */
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dGamma = g.mul(saved.get(0)).sum(true, 0);
-        INDArray dBeta = g.sum(true, 0);
-        return Map.of(gamma, dGamma, beta, dBeta);
+        return weightGradients(g, xhat(saved));
+    }
+
+    private Map<String, INDArray> weightGradients(INDArray g, INDArray xhat) {
+        return Map.of(gamma, g.mul(xhat).sum(true, 0), beta, g.sum(true, 0));
+    }
+
+    /** x-hat rebuilt from the saved input, mean and 1/std. */
+    private static INDArray xhat(List<INDArray> saved) {
+        return saved.get(0).subColumnVector(saved.get(1)).muliColumnVector(saved.get(2));
     }
 }

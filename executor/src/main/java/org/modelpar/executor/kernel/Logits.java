@@ -9,23 +9,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Output projection tied to the word embedding: {@code logits = x W^T}, W = {@code tiedTo.word [V, h]}.
  * Under tensor parallelism a rank holds the embedding's part of the vocabulary and computes those logit
- * columns; the group gathers them into the whole logits (the loss is then repeated on every rank), and sums
- * the input gradients of the parts in backward.
+ * columns only, for its vocabulary-parallel {@link CrossEntropy}, and sums the input gradients of the parts in backward.
  */
 final class Logits implements SplitBackward {
     private final String word;
     private final TensorGroup group;
     private final Optional<SequenceSplit> sequence;
     private final List<ParameterSpec> params;
-    /** The rows of the word table this rank holds (its part of the vocabulary). */
-    private final long localVocab;
 
     Logits(String tiedTo, long vocab, long hidden, TensorParallel tp) {
         this.word = Embedding.wordName(tiedTo);
         this.group = tp.group();
         this.sequence = tp.sequence();
         this.params = List.of(Embedding.wordSpec(tiedTo, vocab, hidden, tp));
-        this.localVocab = params.get(0).localShape()[0];
     }
 
     @Override
@@ -37,20 +33,13 @@ final class Logits implements SplitBackward {
     public Forward forward(List<INDArray> inputs, Map<String, INDArray> p, int samples) {
         INDArray in = inputs.get(0);
         INDArray x = whole(in);
-        INDArray part = x.mmul(p.get(word).transpose());
-        if (group.size() == 1) {
-            return new Forward(part, List.of(in));
-        }
-        long rows = part.size(0);
-        long columns = part.size(1);
-        INDArray parts = group.allGather(part).reshape(group.size(), rows, columns);
-        return new Forward(parts.permute(1, 0, 2).dup('c').reshape(rows, group.size() * columns), List.of(in));
+        return new Forward(x.mmul(p.get(word).transpose()), List.of(in));
     }
 
-    /** {@code dX = dY_mine W}, summed over the group. */
+    /** {@code dX = dY W}, summed over the group. */
     @Override
     public List<INDArray> inputGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        INDArray dx = mine(g).mmul(p.get(word));
+        INDArray dx = g.mmul(p.get(word));
         if (sequence.isPresent()) {
             return Arrays.asList(sequence.get().reduceScatter(dx));
         }
@@ -58,19 +47,14 @@ final class Logits implements SplitBackward {
         return Arrays.asList(dx);
     }
 
-    /** {@code dW = dY_mine^T X}. */
+    /** {@code dW = dY^T X}. */
     @Override
     public Map<String, INDArray> weightGradients(INDArray g, List<INDArray> saved, Map<String, INDArray> p) {
-        return Map.of(word, mine(g).transpose().mmul(whole(saved.get(0))));
+        return Map.of(word, g.transpose().mmul(whole(saved.get(0))));
     }
 
     /** The input over the whole sequence (all-gathered from the ranks' parts with sequence parallelism). */
     private INDArray whole(INDArray x) {
         return sequence.isPresent() ? sequence.get().gather(x) : x;
-    }
-
-    /** The output gradient's columns of this rank's part of the vocabulary. */
-    private INDArray mine(INDArray g) {
-        return group.size() == 1 ? g : Tensors.columns(g, group.rank() * localVocab, localVocab);
     }
 }

@@ -16,26 +16,29 @@ import org.modelpar.simulator.plan.TensorSplit;
  * by an all-reduce in forward), every other linear is column-parallel (its output columns split; the fused
  * QKV projection per head, so each rank holds whole heads; its input gradient summed by an all-reduce in
  * backward); attention ops run the rank's heads; the word embedding and the tied logits are split over the
- * vocabulary (the embedding's lookups summed by an all-reduce, the logits gathered before the loss, their
- * input gradient summed). Layer norms, residual adds, GeLU on split values, the loss and linears outside
- * transformer layers need no communication: every rank repeats them on identical values.
+ * vocabulary (the embedding's lookups summed by an all-reduce, the logits' columns read by a vocabulary-parallel
+ * {@link CrossEntropy}, their input gradient summed). Layer norms, residual adds, GeLU on split values and linears
+ * outside transformer layers need no communication: every rank repeats them on identical values.
  */
 public final class TensorParallel {
     /** No tensor parallelism: every kernel whole. */
-    public static final TensorParallel NONE = new TensorParallel("", TensorGroup.SOLO, null, Set.of(), Optional.empty());
+    public static final TensorParallel NONE = new TensorParallel("", TensorGroup.SOLO, null, Set.of(), Set.of(), Optional.empty());
 
     private final String graphName;
     private final TensorGroup group;
     private final TensorSplit split;
     private final Set<String> fusedQkv;
+    /** The losses reading the logits: vocabulary-parallel, as the logits keep their columns split. */
+    private final Set<String> vocabularyLosses;
     private final Optional<SequenceSplit> sequence;
 
     private TensorParallel(String graphName, TensorGroup group, TensorSplit split, Set<String> fusedQkv,
-                           Optional<SequenceSplit> sequence) {
+                           Set<String> vocabularyLosses, Optional<SequenceSplit> sequence) {
         this.graphName = graphName;
         this.group = group;
         this.split = split;
         this.fusedQkv = fusedQkv;
+        this.vocabularyLosses = vocabularyLosses;
         this.sequence = sequence;
     }
 
@@ -66,9 +69,19 @@ public final class TensorParallel {
                     + " graph '" + graph.name() + "' has no attention ops (plan it with tensor degree 1)");
         }
         Set<String> qkv = new HashSet<>();
+        Set<String> losses = new HashSet<>();
         for (TensorEdge e : graph.tensors()) {
-            if (graph.op(e.to()).orElseThrow().kind().startsWith("attention")) {
+            OpNode consumer = graph.op(e.to()).orElseThrow();
+            if (consumer.kind().startsWith("attention")) {
                 qkv.add(e.from());
+            }
+            if (graph.op(e.from()).orElseThrow().kind().equals("logits")) {
+                if (!consumer.kind().equals("cross-entropy")) {
+                    throw new PlanException("the executor splits the logits over the vocabulary under tensor parallelism, for a"
+                            + " cross-entropy to read; op '" + consumer.id() + "' of kind " + consumer.kind() + " reads logits '"
+                            + e.from() + "' of graph '" + graph.name() + "'");
+                }
+                losses.add(consumer.id());
             }
         }
         Optional<SequenceSplit> sequence = Optional.empty();
@@ -77,7 +90,7 @@ public final class TensorParallel {
                     .orElseThrow(() -> new PlanException("the executor runs sequence parallelism on graphs with an embedding;"
                             + " graph '" + graph.name() + "' has none"));
             long seq = embedding.longAttribute("seq").orElse(0L);
-            TensorParallel shapes = new TensorParallel(graph.name(), group, split, Set.of(), Optional.empty());
+            TensorParallel shapes = new TensorParallel(graph.name(), group, split, Set.of(), Set.of(), Optional.empty());
             shapes.share(embedding, "seq", seq);
             for (OpNode op : graph.ops()) {
                 if (op.kind().equals("linear") && !split.inTransformerLayer(op)) {
@@ -88,7 +101,7 @@ public final class TensorParallel {
             }
             sequence = Optional.of(new SequenceSplit(group, seq));
         }
-        return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv), sequence);
+        return new TensorParallel(graph.name(), group, split, Set.copyOf(qkv), Set.copyOf(losses), sequence);
     }
 
     /** With sequence parallelism, how the regions outside tensor-parallel ones are split along the sequence. */
@@ -107,6 +120,11 @@ public final class TensorParallel {
     /** The device's group. */
     public TensorGroup group() {
         return group;
+    }
+
+    /** The group a cross-entropy splits its vocabulary over: this device's when it reads the (split) logits, else none. */
+    TensorGroup vocabularyGroup(OpNode loss) {
+        return vocabularyLosses.contains(loss.id()) ? group : TensorGroup.SOLO;
     }
 
     /** How a linear op is split. */

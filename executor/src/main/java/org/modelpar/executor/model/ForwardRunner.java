@@ -122,7 +122,7 @@ final class ForwardRunner {
     List<INDArray> rebuild(int index, Stash stash, Map<String, List<INDArray>> saved, Arena arena, Parts parts) {
         Map<String, INDArray> values = new LinkedHashMap<>(stash.inputs());
         values.putAll(stash.checkpoints());
-        Set<String> before = Set.copyOf(values.keySet());
+        Map<String, INDArray> before = Map.copyOf(values);
         Set<DataBuffer> keep = Collections.newSetFromMap(new IdentityHashMap<>());
         stash.arrays().forEach(a -> keep.add(Tensors.root(a)));
         Map<String, List<INDArray>> again = new LinkedHashMap<>();
@@ -132,7 +132,8 @@ final class ForwardRunner {
         saved.putAll(again);
         List<INDArray> savedAgain = new ArrayList<>();
         again.values().forEach(savedAgain::addAll);
-        values.keySet().removeAll(before);
+        // the values the rebuild made, among them its own output again where that is the next segment's checkpoint
+        values.entrySet().removeIf(v -> before.get(v.getKey()) == v.getValue());
         List<INDArray> live = new ArrayList<>(stash.arrays());
         live.addAll(savedAgain);
         arena.release(Tensors.unshared(values.values(), live));

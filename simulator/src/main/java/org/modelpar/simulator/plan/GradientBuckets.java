@@ -51,18 +51,17 @@ public final class GradientBuckets {
 
     /**
      * The buckets of stage {@code stage}'s data-parallel reduction: one group per op with parameters, in reverse stage
-     * order (the order a backward completes them), each the op's parameters one tensor rank holds ({@code ceil(n / t)})
+     * order (the order a backward completes them), each the op's parameters one tensor rank holds ({@link PlanLayout#parametersPerRank})
      * at {@code bytesPerGradient}; routed experts' parameters are left out when expert parallelism splits them (their own
      * all-reduce sums them). At least 1.
      */
     public static int of(PlanLayout layout, int stage, int bytesPerGradient) {
         PlacementPlan plan = layout.plan();
-        long t = plan.tensorParallel();
         boolean splitExperts = plan.options().expertParallel() > 1;
         List<OpNode> ops = new ArrayList<>(layout.stage(stage).ops());
         java.util.Collections.reverse(ops);
         long[] bytes = ops.stream().filter(op -> !(splitExperts && op.kind().equals(PlanLayout.EXPERT_KIND)))
-                .mapToLong(op -> -Math.floorDiv(-op.parameterCount(), t) * bytesPerGradient).toArray();
+                .mapToLong(op -> layout.parametersPerRank(List.of(op), op.parameterCount()) * bytesPerGradient).toArray();
         return Math.max(1, count(bytes));
     }
 }

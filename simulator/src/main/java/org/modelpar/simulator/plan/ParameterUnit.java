@@ -13,8 +13,8 @@ import org.modelpar.graph.OpNode;
  * the layers' first ops on the stage. A tied copy's word table goes with the last unit, whose logits read it.
  *
  * @param ops               the unit's ops, in stage order
- * @param parametersPerRank parameters one tensor rank holds unsharded: {@code ceil(n / t)} of the unit's n, plus
- *                          {@code ceil(tied / t)} of a tied copy on the last unit
+ * @param parametersPerRank parameters one tensor rank holds unsharded ({@link PlanLayout#parametersPerRank} of the
+ *                          unit's), plus {@code ceil(tied / t)} of a tied copy on the last unit
  */
 public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
     public ParameterUnit {
@@ -34,7 +34,7 @@ public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
         int k = 0;
         for (List<OpNode> ops : layers) {
             long parameters = ops.stream().mapToLong(op -> op.parameterBytes() / 4).reduce(0, Math::addExact);
-            long perRank = -Math.floorDiv(-parameters, t);
+            long perRank = layout.parametersPerRank(ops, parameters);
             if (++k == layers.size()) {
                 perRank = Math.addExact(perRank, -Math.floorDiv(-sp.tiedCopyParameterCount(), t));
             }

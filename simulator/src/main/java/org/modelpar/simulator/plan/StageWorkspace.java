@@ -17,7 +17,11 @@ import org.modelpar.graph.TensorEdge;
  * sends (each edge carries its whole output or a disjoint part of it), at most its activation bytes (an
  * output read by two ops is one tensor).
  *
- * @param bytesPerSample the largest op's workspace plus live gradients, per sample
+ * <p>Under tensor parallelism of degree t the figure is the tensor group's: an op's workspace and a split tensor's
+ * gradient ({@link TensorSplit#shardedOutput}) count once, a replicated tensor's (the residual stream's, whole on every
+ * rank unless sequence parallelism splits it) t times, so that one rank holds {@code bytesPerSample / t}.
+ *
+ * @param bytesPerSample the largest op's workspace plus live gradients, per sample, over the tensor group
  */
 public record StageWorkspace(long bytesPerSample) {
     public StageWorkspace {
@@ -26,8 +30,17 @@ public record StageWorkspace(long bytesPerSample) {
         }
     }
 
-    /** The workspace of a stage made of {@code ops} (in topological order) of {@code graph}. */
+    /** The workspace of a stage made of {@code ops} (in topological order) of {@code graph}, on one device. */
     public static StageWorkspace of(ComputationGraph graph, List<OpNode> ops) {
+        return of(graph, ops, TensorSplit.of(graph), 1, false);
+    }
+
+    /**
+     * The workspace of a stage made of {@code ops} of {@code graph} over a tensor group of {@code t} ({@code split}
+     * says which outputs it splits; with {@code sequenceParallel} it splits the others along the sequence).
+     */
+    public static StageWorkspace of(ComputationGraph graph, List<OpNode> ops, TensorSplit split, int t,
+                                    boolean sequenceParallel) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             index.put(ops.get(i).id(), i);
@@ -36,9 +49,9 @@ public record StageWorkspace(long bytesPerSample) {
         Map<String, Integer> lastRead = new HashMap<>();
         Map<String, Long> outputBytes = new HashMap<>();
         for (OpNode op : ops) {
-            for (TensorEdge t : graph.incoming(op.id())) {
-                lastRead.merge(t.from(), index.get(op.id()), Math::max);
-                outputBytes.computeIfAbsent(t.from(), p -> outputBytes(graph, p));
+            for (TensorEdge e : graph.incoming(op.id())) {
+                lastRead.merge(e.from(), index.get(op.id()), Math::max);
+                outputBytes.computeIfAbsent(e.from(), p -> groupBytes(graph, p, split, t, sequenceParallel));
             }
         }
         // a tensor's gradient is live for the ops after its producer (all, when received) up to its last reader:
@@ -57,10 +70,17 @@ public record StageWorkspace(long bytesPerSample) {
         for (int i = 0; i < ops.size(); i++) {
             OpNode op = ops.get(i);
             gradients += change[i];
-            long live = Math.addExact(outputBytes(graph, op.id()), gradients);
+            long live = Math.addExact(groupBytes(graph, op.id(), split, t, sequenceParallel), gradients);
             perSample = Math.max(perSample, Math.addExact(op.workspaceBytes(), live));
         }
         return new StageWorkspace(perSample);
+    }
+
+    /** The op's output bytes over the tensor group: once when split, t times when every rank holds it whole. */
+    private static long groupBytes(ComputationGraph graph, String opId, TensorSplit split, int t, boolean sequenceParallel) {
+        long bytes = outputBytes(graph, opId);
+        boolean whole = t > 1 && !sequenceParallel && !split.shardedOutput(graph.op(opId).orElseThrow());
+        return whole ? Math.multiplyExact(bytes, t) : bytes;
     }
 
     private static long outputBytes(ComputationGraph graph, String opId) {

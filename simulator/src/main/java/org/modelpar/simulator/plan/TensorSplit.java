@@ -80,6 +80,31 @@ public final class TensorSplit {
         return SHARDED_KINDS.contains(op.kind()) || op.kind().equals("linear") && !feedsResidual(op);
     }
 
+    /**
+     * Parameters of the op that every tensor rank holds whole, as Megatron-LM keeps them (its layer norms, the bias of
+     * a row-parallel linear, added after the all-reduce, the learned position table, the MoE router, and linears outside
+     * the transformer layers): a norm's and a router's all, a row-parallel linear's beyond its {@code in x out} weight,
+     * the embedding's beyond its {@code vocab x hidden} word table (split over the vocabulary), a linear outside the
+     * transformer layers all of its own. Every other parameter is split t ways. None in a graph without attention.
+     */
+    public long replicatedParameters(OpNode op) {
+        if (!transformer()) {
+            return 0;
+        }
+        long all = op.parameterBytes() / 4;
+        return switch (op.kind()) {
+            case "layernorm", "rmsnorm", "moe-router" -> all;
+            case "embedding" -> all - product(op, "vocab", "hidden", all);
+            case "linear" -> !inTransformerLayer(op) ? all : feedsResidual(op) ? all - product(op, "in", "out", all) : 0;
+            default -> 0;
+        };
+    }
+
+    /** The product of two attributes of the op, or {@code whole} when it lacks one of them. */
+    private static long product(OpNode op, String a, String b, long whole) {
+        return op.longAttribute(a).flatMap(x -> op.longAttribute(b).map(y -> Math.multiplyExact(x, y))).orElse(whole);
+    }
+
     /** Whether the op's output feeds a residual add (a row-parallel linear, followed by dropout). */
     public boolean feedsResidual(OpNode op) {
         return consumers.getOrDefault(op.id(), List.of()).stream().anyMatch(c -> c.kind().equals("residual-add"));
@@ -90,7 +115,8 @@ public final class TensorSplit {
      * backward pass, where Megatron-LM runs them (Shoeybi et al. 2019, section 3, figures 3 and 4). In a transformer
      * graph: forward, a row-parallel linear all-reduces its output ({@code g}), the embedding its output (the
      * vocabulary-parallel lookup) and {@code logits} the per-token statistics of the vocabulary-parallel
-     * cross-entropy ({@code seq} values: "reduces the dimension to b x s"); backward, a column-parallel op (a linear,
+     * cross-entropy that reads them ("reduces the dimension to b x s"): the row maxima ({@code seq} values), then the
+     * sums of exponentials with the target's logit ({@code 2 seq} values), Megatron-LM's two all-reduces; backward, a column-parallel op (a linear,
      * or another op with parameters such as a fused SwiGLU, in a transformer layer with its output split) and
      * {@code logits} all-reduce their input gradient ({@code f}); the embedding's input is token ids, so its backward
      * has none. A whole transformer layer thus has 2 each way, and a layer cut across stages counts each on the stage
@@ -102,7 +128,7 @@ public final class TensorSplit {
             return op.parameterBytes() > 0 ? List.of(op.activationBytes()) : List.of();
         }
         if (op.kind().equals("logits")) {
-            return List.of(backward ? inputBytes.getOrDefault(op.id(), 0L) : 4 * op.longAttribute("seq").orElse(0L));
+            return backward ? List.of(inputBytes.getOrDefault(op.id(), 0L)) : lossStatistics(op);
         }
         if (backward) {
             boolean columnParallel = inTransformerLayer(op) && shardedOutput(op)
@@ -120,8 +146,8 @@ public final class TensorSplit {
      * column-parallel linear all-gathers its input, and in backward reduce-scatters the input gradient and gathers the
      * input again for its weight gradient; a row-parallel linear reduce-scatters its output, and in backward gathers
      * the output gradient once, for both its input and its weight gradient (as Megatron-LM's row-parallel linear
-     * does); {@code logits} gathers its input and then the logit columns, and in backward reduce-scatters the input
-     * gradient and gathers the input for the weight's. A layer norm runs none in a pass: its parameter gradients are
+     * does); {@code logits} gathers its input, then all-reduces the loss's statistics ({@link #collectives}, two passes
+     * each), and in backward reduce-scatters the input gradient and gathers the input for the weight's. A layer norm runs none in a pass: its parameter gradients are
      * summed over the group once per step ({@link #sequenceParallelNorm}). Every other op runs none; in a graph without
      * attention each of {@link #collectives} is two passes.
      */
@@ -133,12 +159,19 @@ public final class TensorSplit {
         long out = op.activationBytes();
         return switch (op.kind()) {
             case "embedding" -> List.of(out);
-            case "logits" -> backward ? List.of(in, in) : List.of(in, out);
+            case "logits" -> backward ? List.of(in, in)
+                    : Stream.concat(Stream.of(in), lossStatistics(op).stream().flatMap(b -> Stream.of(b, b))).toList();
             case "linear" -> !inTransformerLayer(op) ? List.of()
                     : feedsResidual(op) ? List.of(out)
                     : (backward ? List.of(in, in) : List.of(in));
             default -> List.of();
         };
+    }
+
+    /** Per-sample fp32 bytes of the vocabulary-parallel loss's two all-reduces: the row maxima, then two sums a token. */
+    private static List<Long> lossStatistics(OpNode op) {
+        long seq = op.longAttribute("seq").orElse(0L);
+        return List.of(4 * seq, 8 * seq);
     }
 
     /**

@@ -35,6 +35,28 @@ class StageWorkspaceTest {
         assertThat(StageWorkspace.of(g, List.of(g.op("add").orElseThrow())).bytesPerSample()).isEqualTo(150);
     }
 
+    /**
+     * Under tensor parallelism the figure is the tensor group's: in a transformer layer L (an attention op in it), x (an
+     * embedding, 100) and the row-parallel f (a linear feeding the add, 50, workspace 7) are whole on every rank, the
+     * attention scores a (40) split. On one device f's backward peaks: 7 + 50 + x 100 + a 40 = 197. On t = 2 the whole
+     * ones count twice: 7 + 100 + 200 + 40 = 347 (one rank holds half). Sequence parallelism splits them too: 197.
+     */
+    @Test
+    void replicatedGradientsCountOnEveryTensorRank() {
+        ComputationGraph layer = ComputationGraph.of("layer", 1, List.of(
+                OpNode.of("x", "embedding", "", 0, 0, 0, 100),
+                OpNode.of("a", "attention-scores", "L", 0, 0, 0, 40),
+                new OpNode("f", "f", "linear", "L", 0, 0, 0, 50, 7, Map.of(), Map.of()),
+                OpNode.of("add", "residual-add", "L", 0, 0, 0, 100)), List.of(
+                new TensorEdge("x1", "x", "a", 100), new TensorEdge("x2", "x", "add", 100), new TensorEdge("h", "a", "f", 40),
+                new TensorEdge("y", "f", "add", 50)));
+        TensorSplit split = TensorSplit.of(layer);
+        List<OpNode> ops = layer.topologicalOrder();
+        assertThat(StageWorkspace.of(layer, ops, split, 1, false).bytesPerSample()).isEqualTo(197);
+        assertThat(StageWorkspace.of(layer, ops, split, 2, false).bytesPerSample()).isEqualTo(347);
+        assertThat(StageWorkspace.of(layer, ops, split, 2, true).bytesPerSample()).isEqualTo(197);
+    }
+
     @Test
     void anOutputReadTwiceIsOneTensor() {
         // x alone: it sends 200 bytes over two edges but its output is 100 (its activation)

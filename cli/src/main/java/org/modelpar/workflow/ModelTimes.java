@@ -47,7 +47,7 @@ public final class ModelTimes {
             return new OpTimes(graph, false, String.format(Locale.ROOT, "%.0f MiB of parameters is too large to time here",
                     graph.parameterBytes() / 1048576.0));
         }
-        Path file = directory(home).resolve(prefix(graph) + "-k" + samples + "-ws1.json");
+        Path file = directory(home).resolve(prefix(graph) + "-k" + samples + "-ws2.json");
         if (Files.isRegularFile(file)) {
             return new OpTimes(GraphJson.read(file), true, "reused " + file);
         }

@@ -11,6 +11,7 @@ import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.Optimizer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * in its ledger. In mixed precision (Micikevicius et al., "Mixed Precision Training", ICLR 2018) the
  * parameters are fp32 master weights that only the optimizer touches, the kernels read 16-bit copies of them
  * ({@link #compute}, refreshed after every update) and the gradients accumulate in 16 bits: 2 + 2 bytes per
- * parameter beside the master weight and the optimizer state, as the simulator's memory model counts them.
+ * parameter beside the master weight and the optimizer state, as the simulator's memory model counts them; the update
+ * casts one gradient at a time to fp32 (a temporary of that tensor's size, freed before the next).
  * Under ZeRO (Rajbhandari et al., "ZeRO", SC 2020, section 5) over d replicas the device holds 1/d of the optimizer
  * state (stage 1 on), of the gradients between micro-batches (stage 2 on) and of the parameters (stage 3: its part of
  * each, {@link ZeroShards}, flat; whole parameters exist only while a unit runs, {@link UnitGathers}).
@@ -124,9 +126,13 @@ final class DeviceState {
         if (!skip && compute == params) {
             optimizer.step(mine, g);
         } else if (!skip) {
-            Map<String, INDArray> unscaled = new LinkedHashMap<>();
-            g.forEach((n, v) -> unscaled.put(n, v.castTo(master).divi(lossScale.value())));
-            optimizer.step(mine, unscaled);
+            // one tensor at a time, each fp32 gradient a temporary of its own: never all of them at once
+            mine.forEach((n, part) -> {
+                try (MemoryWorkspace one = Scratch.openKernel()) {
+                    optimizer.step(Map.of(n, part), Map.of(n, g.get(n).castTo(master).divi(lossScale.value())));
+                    ledger.momentary(MemoryCategory.WORKSPACE, one.getThisCycleAllocations());
+                }
+            });
         }
         if (sharded.isPresent()) {
             sharded.get().zero(names);

@@ -57,14 +57,13 @@ public final class KernelWorkspace {
 
     /**
      * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
-     * follow of this executor (up to 1.2% of a device's peak in its tests, with the model's own dropout): 16-bit
-     * training (a norm's statistics), expert parallelism (the exchanges' buffers), pipeline messages scattered over
-     * the tensor ranks (the gathered whole beside its parts). Every other plan is predicted as the executor runs it,
-     * without dropout.
+     * follow of this executor (up to 1.2% of a device's peak in its tests, with the model's own dropout): expert
+     * parallelism (an expert's holder keeps its members' gradients between its exchanges) and pipeline messages
+     * scattered over the tensor ranks (the gathered whole beside its parts). Every other plan is predicted as the
+     * executor runs it, without dropout.
      */
     static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
-        return graph.dropout() && (plan.precision().mixed() || plan.options().expertParallel() > 1
-                || plan.tensorParallel() > 1 && plan.options().gathersMessages());
+        return graph.dropout() && (plan.options().expertParallel() > 1 || plan.tensorParallel() > 1 && plan.options().gathersMessages());
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample, without dropout. */

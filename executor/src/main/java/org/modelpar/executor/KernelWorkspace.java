@@ -63,7 +63,8 @@ public final class KernelWorkspace {
      * executor runs it, without dropout.
      */
     static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
-        return graph.dropout() && (plan.options().expertParallel() > 1 || plan.tensorParallel() > 1 && plan.options().gathersMessages());
+        boolean scattered = plan.tensorParallel() > 1 && plan.options().gathersMessages();
+        return graph.dropout() && (plan.options().expertParallel() > 1 || scattered);
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample, without dropout. */

@@ -51,7 +51,7 @@ public record LaunchCounts(int forward, int backwardKernel, int accumulations, i
             // product with the tied word table (2) | dx (2), dW (2); dW accumulates into the tied table
             Map.entry("logits", new LaunchCounts(2, 4, 2, 0)),
             // one-hot (4), max, shift (2), exp, row sum, product, row sum, concat, log, 2 sums, normalise | one-hot
-            // (4), subtract, scale (under tensor parallelism also the two all-reduces' buffers, which are not kernels)
+            // (4), subtract, scale
             Map.entry("cross-entropy", new LaunchCounts(16, 6, 1, 0)),
             // difference, square, sum | scale
             Map.entry("mse-loss", new LaunchCounts(3, 1, 1, 0)),

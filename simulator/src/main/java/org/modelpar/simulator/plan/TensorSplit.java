@@ -116,12 +116,12 @@ public final class TensorSplit {
      * graph: forward, a row-parallel linear all-reduces its output ({@code g}), the embedding its output (the
      * vocabulary-parallel lookup) and {@code logits} the per-token statistics of the vocabulary-parallel
      * cross-entropy that reads them ("reduces the dimension to b x s"): the row maxima ({@code seq} values), then the
-     * sums of exponentials with the target's logit ({@code 2 seq} values), Megatron-LM's two all-reduces; backward, a column-parallel op (a linear,
-     * or another op with parameters such as a fused SwiGLU, in a transformer layer with its output split) and
-     * {@code logits} all-reduce their input gradient ({@code f}); the embedding's input is token ids, so its backward
-     * has none. A whole transformer layer thus has 2 each way, and a layer cut across stages counts each on the stage
-     * of the op that runs it. In a graph without attention every op with parameters has one collective of its output
-     * each way.
+     * sums of exponentials with the target's logit ({@code 2 seq} values), Megatron-LM's two all-reduces; backward, a
+     * column-parallel op (a linear, or another op with parameters such as a fused SwiGLU, in a transformer layer with
+     * its output split) and {@code logits} all-reduce their input gradient ({@code f}); the embedding's input is token
+     * ids, so its backward has none. A whole transformer layer thus has 2 each way, and a layer cut across stages
+     * counts each on the stage of the op that runs it. In a graph without attention every op with parameters has one
+     * collective of its output each way.
      */
     public List<Long> collectives(OpNode op, boolean backward) {
         if (!transformer()) {

@@ -58,8 +58,8 @@ public final class KernelWorkspace {
     /**
      * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
      * follow of this executor (up to 1.2% of a device's peak in its tests, with the model's own dropout): expert
-     * parallelism (an expert's holder keeps its members' gradients between its exchanges) and pipeline messages
-     * scattered over the tensor ranks (the gathered whole beside its parts). Every other plan is predicted as the
+     * parallelism (an expert holder's backward workspace) and pipeline messages scattered over the tensor ranks (a
+     * receiving stage's activations). Every other plan is predicted as the
      * executor runs it, without dropout.
      */
     static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {

@@ -10,13 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanException;
+import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.plan.Stage;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.timeline.Span;
@@ -49,6 +53,24 @@ class TensorParallelTest {
         Map<String, INDArray> split = EquivalenceTest.train(graph, Plans.tensorParallel(graph, stages, tensor, replicas, schedule),
                 ExecutorOptions.defaults(5, 0.05), STEPS);
         assertThat(EquivalenceTest.maxDifference(reference, split)).isLessThanOrEqualTo(1e-5);
+    }
+
+    /**
+     * The loss on a stage of its own: each rank of the logits' stage sends its own logit columns to the same rank of the
+     * loss's stage (the vocabulary-parallel loss reads its rank's part), with pipeline messages whole or scattered.
+     */
+    @ParameterizedTest(name = "scatter/gather {0}")
+    @ValueSource(booleans = {false, true})
+    void theLossOnAStageOfItsOwnReadsItsRanksLogitColumns(boolean scatterGather) {
+        ComputationGraph graph = EquivalenceTest.graph("gpt");
+        List<String> ids = graph.topologicalOrder().stream().map(OpNode::id).toList();
+        int loss = ids.size() - 1;
+        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.SGD, 4, 2, 2,
+                Schedule.ONE_F_ONE_B, 2, List.of(new Stage(0, List.of("cpu0", "cpu1"), ids.subList(0, loss), false),
+                new Stage(1, List.of("cpu2", "cpu3"), ids.subList(loss, ids.size()), false)));
+        Map<String, INDArray> split = EquivalenceTest.train(graph, plan.withOptions(plan.options().withScatterGather(scatterGather)),
+                ExecutorOptions.defaults(5, 0.05), STEPS);
+        assertThat(EquivalenceTest.maxDifference(ScheduleEquivalenceTest.reference(graph), split)).isLessThanOrEqualTo(1e-5);
     }
 
     /** Whole tensors out (parameters and Adam's moments put together from the parts), parts back in: a resume is exact. */

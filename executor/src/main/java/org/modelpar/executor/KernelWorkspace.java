@@ -57,10 +57,9 @@ public final class KernelWorkspace {
 
     /**
      * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
-     * follow of this executor (up to 1.2% of a device's peak in its tests, with the model's own dropout): expert
+     * follow of this executor (without them its tests of such plans measure peaks just above the prediction): expert
      * parallelism (an expert holder's backward workspace) and pipeline messages scattered over the tensor ranks (a
-     * receiving stage's activations). Every other plan is predicted as the
-     * executor runs it, without dropout.
+     * receiving stage's activations). Every other plan is predicted as the executor runs it, without dropout.
      */
     static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
         boolean scattered = plan.tensorParallel() > 1 && plan.options().gathersMessages();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prediction matrix: 19 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
+# Prediction matrix: 20 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
 # (4 x 256) and moe-tiny (the gpt with 4 experts per layer, top-2) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
 # tensor parallel and combinations, expert parallel, GPipe, 1F1B, interleaved 1F1B and ZB-H1, recomputation on and off, threads and processes. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
@@ -35,6 +35,7 @@ rows=(
   "gpt pp2 tp2 gpipe m4 (4 workers)|$gpt|4|--pp 2 --tp 2 --dp 1 --microbatches 4 --schedule gpipe|off|threads"
   "mlp 1 worker|$mlp|1|--pp 1 --tp 1 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
   "mlp pp2 1f1b m4|$mlp|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
+  "mlp tp2|$mlp|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
   "mlp dp2 processes|$mlp|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|processes"
   "mlp pp4 gpipe m4 recompute (4 workers)|$mlp|4|--pp 4 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|on|threads"
   "moe dp2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 1 --microbatches 1 --schedule gpipe|off|threads"

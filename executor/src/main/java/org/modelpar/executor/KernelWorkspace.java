@@ -44,10 +44,13 @@ public final class KernelWorkspace {
     private KernelWorkspace() {
     }
 
-    /** {@link #measure(ComputationGraph, int)} at the fewest samples a device of {@code plan} computes at once. */
+    /**
+     * {@link #measure(ComputationGraph, int)} at the fewest samples a device of {@code plan} computes at once: a
+     * micro-batch over a stage's replicas (the ranks of a tensor group compute the same samples).
+     */
     public static ComputationGraph measure(ComputationGraph graph, PlacementPlan plan) {
         int t = plan.tensorParallel();
-        int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / s.devices().size()).min().orElse(1);
+        int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / plan.dataParallel(s.index())).min().orElse(1);
         int e = plan.options().expertParallel();
         ComputationGraph measured = measure(graph, Math.max(1, fewest),
                 t > 1 ? TensorParallel.of(graph, TensorGroup.alone(t), plan.options().sequenceParallel()) : TensorParallel.NONE,

@@ -61,7 +61,10 @@ class MemorySafetyTest {
     @ParameterizedTest(name = "{0} on {1} stages x tensor {2}, {3}")
     @CsvSource({"'gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64', 1, 2, GPIPE",
             "'gpt:layers=2,hidden=32,heads=2,seq=16,vocab=64', 2, 2, ONE_F_ONE_B",
-            "'gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64', 2, 4, GPIPE"})
+            "'gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64', 2, 4, GPIPE",
+            "'mlp:layers=3,width=32', 1, 2, GPIPE",
+            "'mlp:layers=3,width=32', 3, 2, ONE_F_ONE_B",
+            "'mlp:layers=2,width=32', 1, 4, GPIPE"})
     void tensorParallelPeakIsPredictedWithinTenPercent(String model, int stages, int tensor, Schedule schedule) {
         ComputationGraph graph = ModelZoo.build(model);
         assertPredictedWithin(graph, Plans.tensorParallel(graph, stages, tensor, 1, schedule));

@@ -47,7 +47,32 @@ class TensorParallelTest {
     @ParameterizedTest(name = "gpt on {0} stages x tensor {1} x {2} replicas, {3}")
     @MethodSource("layouts")
     void matchesSingleDevice(int stages, int tensor, int replicas, Schedule schedule) {
-        ComputationGraph graph = EquivalenceTest.graph("gpt");
+        assertMatchesSingleDevice(EquivalenceTest.graph("gpt"), stages, tensor, replicas, schedule);
+    }
+
+    /**
+     * An MLP split pair by pair (column-parallel, ReLU on split values, row-parallel): the 4-linear mlp (two pairs), with
+     * its first stage ending inside a pair (a split output sent to the next stage), and the 3-linear mlp, whose last
+     * linear every rank repeats whole.
+     */
+    @ParameterizedTest(name = "{0} on {1} stages x tensor {2} x {3} replicas, {4}")
+    @MethodSource("mlpLayouts")
+    void anMlpMatchesSingleDevice(String model, int stages, int tensor, int replicas, Schedule schedule) {
+        assertMatchesSingleDevice(ModelZoo.build(model), stages, tensor, replicas, schedule);
+    }
+
+    static Stream<Arguments> mlpLayouts() {
+        String pairs = "mlp:layers=3,width=16";
+        return Stream.of(
+                Arguments.of(pairs, 1, 2, 1, Schedule.GPIPE),
+                Arguments.of(pairs, 1, 4, 1, Schedule.GPIPE),
+                Arguments.of(pairs, 2, 2, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of(pairs, 3, 2, 1, Schedule.ONE_F_ONE_B),
+                Arguments.of(pairs, 2, 2, 2, Schedule.ONE_F_ONE_B),
+                Arguments.of("mlp:layers=2,width=16", 1, 2, 2, Schedule.GPIPE));
+    }
+
+    private static void assertMatchesSingleDevice(ComputationGraph graph, int stages, int tensor, int replicas, Schedule schedule) {
         Map<String, INDArray> reference = EquivalenceTest.train(graph,
                 Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS);
         Map<String, INDArray> split = EquivalenceTest.train(graph, Plans.tensorParallel(graph, stages, tensor, replicas, schedule),
@@ -109,9 +134,14 @@ class TensorParallelTest {
     @Test
     void refusesWhatItCannotSplit() {
         ComputationGraph mlp = EquivalenceTest.graph("mlp");
-        assertThatThrownBy(() -> Executor.create(mlp, Plans.lower(mlp, Plans.tensorParallel(mlp, 1, 2, 1, Schedule.GPIPE)),
+        // a layer norm in place of the first ReLU: no attention, and an op with parameters that is not a linear
+        ComputationGraph normed = mlp.derived("normed", mlp.measuredBatchSize(), mlp.ops().stream()
+                .map(op -> op.id().equals("relu0") ? new OpNode("relu0", "relu0", "layernorm", op.layer(), 0, 0, 128,
+                        op.activationBytes(), 0, Map.of(), Map.of("hidden", "16")) : op).toList(), mlp.tensors());
+        assertThatThrownBy(() -> Executor.create(normed, Plans.lower(normed, Plans.tensorParallel(normed, 1, 2, 1, Schedule.GPIPE)),
                 ExecutorOptions.defaults(5, 0.05))).isInstanceOf(PlanException.class)
-                .hasMessageContaining("has no attention ops");
+                .hasMessageContaining("graph 'normed' has no attention ops and ops with parameters other than linears");
+        assertThat(PlanSupport.runsTensorDegree(mlp, 2)).isTrue();
         ComputationGraph odd = ModelZoo.build("gpt:layers=1,hidden=12,heads=3,seq=4,vocab=8");
         assertThatThrownBy(() -> Executor.create(odd, Plans.lower(odd, Plans.tensorParallel(odd, 1, 2, 1, Schedule.GPIPE)),
                 ExecutorOptions.defaults(5, 0.05))).isInstanceOf(PlanException.class)
@@ -129,11 +159,15 @@ class TensorParallelTest {
      * layer 0's QKV and MLP-up projections (2); stage 1 forward layer 1's two outputs and the vocabulary-parallel loss's
      * row maxima and sums (4),
      * backward sums the input gradients of layer 1's two column-parallel projections and of the logits (3). The
-     * simulator's lowering predicts the same counts on each {@code TensorCollective}.
+     * 4-linear mlp cut after its first pair: stage 0 forward sums the first pair's output (1), its backward nothing (the
+     * first linear reads the model's input); stage 1 forward sums the second pair's output (1), its backward the input
+     * gradient of the second pair's column-parallel linear (1). The simulator's lowering predicts the same counts on each
+     * {@code TensorCollective}.
      */
-    @Test
-    void collectivesHaveTheirOwnSpans() {
-        ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("collectiveCounts")
+    void collectivesHaveTheirOwnSpans(String model, Map<String, Long> expected) {
+        ComputationGraph graph = ModelZoo.build(model);
         PlacementPlan plan = Plans.tensorParallel(graph, 2, 2, 1, Schedule.ONE_F_ONE_B);
         ThreadLocal<long[]> clock = ThreadLocal.withInitial(() -> new long[1]);
         Ticker microsPerReading = () -> clock.get()[0] += 1000;
@@ -142,7 +176,6 @@ class TensorParallelTest {
             ex.step(SyntheticTask.forGraph(graph, 1).batch(0, plan.globalBatchSize()));
             timeline = ex.timeline();
         }
-        Map<String, Long> expected = Map.of("F s0", 3L, "B s0", 2L, "F s1", 4L, "B s1", 3L);
         int checked = 0;
         for (String device : plan.devices()) {
             List<Span> spans = timeline.spansOf(device);
@@ -159,6 +192,13 @@ class TensorParallelTest {
                 }
             }
         }
-        assertThat(checked).as("one per pass of each device").isEqualTo(4 * 2 * plan.microBatches());
+        long passes = expected.values().stream().filter(n -> n > 0).count();
+        assertThat(checked).as("one per pass with collectives of each device").isEqualTo(passes * 2 * plan.microBatches());
+    }
+
+    static Stream<Arguments> collectiveCounts() {
+        return Stream.of(
+                Arguments.of("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=16", Map.of("F s0", 3L, "B s0", 2L, "F s1", 4L, "B s1", 3L)),
+                Arguments.of("mlp:layers=3,width=16", Map.of("F s0", 1L, "B s0", 0L, "F s1", 1L, "B s1", 1L)));
     }
 }

@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward before adding the whole b. With sequence parallelism (Korthikanti et al. 2022, section 4.2.2) a
  * column-parallel rank all-gathers its input along the sequence (and again for its weight gradient, keeping only
  * its part) and reduce-scatters its input gradient; a row-parallel rank reduce-scatters its output along the
- * sequence and all-gathers its output gradient once for both its input and its weight gradient.
+ * sequence and all-gathers its output gradient once for both its input and its weight gradient. A column-parallel
+ * linear that reads the model's input leaves its input gradient, which nothing reads, unsummed.
  */
 final class Linear implements SplitBackward {
     /** How the layer is split over a tensor-parallel group. */
@@ -24,18 +25,21 @@ final class Linear implements SplitBackward {
     private final String weight;
     private final String bias;
     private final Split split;
+    private final boolean sumsInputGradient;
     private final TensorGroup group;
     private final Optional<SequenceSplit> sequence;
     private final List<ParameterSpec> params;
 
     Linear(String opId, long in, long out) {
-        this(opId, in, out, Split.NONE, Shard.WHOLE, Shard.WHOLE, TensorParallel.NONE);
+        this(opId, in, out, Split.NONE, false, Shard.WHOLE, Shard.WHOLE, TensorParallel.NONE);
     }
 
-    private Linear(String opId, long in, long out, Split split, Shard weightPart, Shard biasPart, TensorParallel tp) {
+    private Linear(String opId, long in, long out, Split split, boolean sumsInputGradient, Shard weightPart, Shard biasPart,
+                   TensorParallel tp) {
         this.weight = opId + ".weight";
         this.bias = opId + ".bias";
         this.split = split;
+        this.sumsInputGradient = sumsInputGradient;
         this.group = tp.group();
         this.sequence = split == Split.NONE ? Optional.empty() : tp.sequence();
         this.params = List.of(new ParameterSpec(weight, new long[] {in, out}, Init.NORMAL, 1.0 / Math.sqrt(in), weightPart),
@@ -50,11 +54,11 @@ final class Linear implements SplitBackward {
             case NONE -> new Linear(op.id(), in, out);
             case COLUMN -> {
                 tp.share(op, "out", out / blocks);
-                yield new Linear(op.id(), in, out, split, tp.shard(1, blocks), tp.shard(1, blocks), tp);
+                yield new Linear(op.id(), in, out, split, tp.sumsInputGradient(op), tp.shard(1, blocks), tp.shard(1, blocks), tp);
             }
             case ROW -> {
                 tp.share(op, "in", in);
-                yield new Linear(op.id(), in, out, split, tp.shard(0, 1), Shard.WHOLE, tp);
+                yield new Linear(op.id(), in, out, split, false, tp.shard(0, 1), Shard.WHOLE, tp);
             }
         };
     }
@@ -105,7 +109,7 @@ final class Linear implements SplitBackward {
 
     private List<INDArray> inputGradientsOf(INDArray dy, Map<String, INDArray> p) {
         INDArray dx = dy.mmul(p.get(weight).transpose());
-        if (split == Split.COLUMN) {
+        if (sumsInputGradient) {
             dx = sequence.isPresent() ? sequence.get().reduceScatter(dx) : allReduced(dx);
         }
         return Arrays.asList(dx);

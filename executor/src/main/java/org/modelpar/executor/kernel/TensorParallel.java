@@ -18,7 +18,9 @@ import org.modelpar.simulator.plan.TensorSplit;
  * backward); attention ops run the rank's heads; the word embedding and the tied logits are split over the
  * vocabulary (the embedding's lookups summed by an all-reduce, the logits' columns read by a vocabulary-parallel
  * {@link CrossEntropy}, their input gradient summed). Layer norms, residual adds, GeLU on split values and linears
- * outside transformer layers need no communication: every rank repeats them on identical values.
+ * outside transformer layers need no communication: every rank repeats them on identical values. An MLP (a graph
+ * without attention whose ops with parameters are all linears) is split pair by pair as {@link TensorSplit#mlp} says:
+ * column-parallel, element-wise ops on split values, row-parallel; an unpaired linear whole on every rank.
  */
 public final class TensorParallel {
     /** No tensor parallelism: every kernel whole. */
@@ -45,7 +47,7 @@ public final class TensorParallel {
     /**
      * The split of {@code graph} for a device of {@code group}, without sequence parallelism.
      *
-     * @throws PlanException when the group has more than one device and the graph has no attention ops
+     * @throws PlanException when the group has more than one device and the graph is neither a transformer nor an MLP
      */
     public static TensorParallel of(ComputationGraph graph, TensorGroup group) {
         return of(graph, group, false);
@@ -55,7 +57,7 @@ public final class TensorParallel {
      * The split of {@code graph} for a device of {@code group}, with {@code sequenceParallel} the regions between
      * tensor-parallel ones split along the sequence ({@link SequenceSplit}).
      *
-     * @throws PlanException when the group has more than one device and the graph has no attention ops, or with
+     * @throws PlanException when the group has more than one device and the graph is neither a transformer nor an MLP, or with
      *                       sequence parallelism when t does not divide the sequence length or a linear op sits
      *                       outside the transformer layers
      */
@@ -64,9 +66,10 @@ public final class TensorParallel {
             return NONE;
         }
         TensorSplit split = TensorSplit.of(graph);
-        if (!split.transformer()) {
-            throw new PlanException("the executor runs tensor parallelism (degree " + group.size() + ") on transformer layers;"
-                    + " graph '" + graph.name() + "' has no attention ops (plan it with tensor degree 1)");
+        if (!split.transformer() && !split.mlp()) {
+            throw new PlanException("the executor runs tensor parallelism (degree " + group.size() + ") on transformer layers and"
+                    + " MLPs; graph '" + graph.name() + "' has no attention ops and ops with parameters other than linears"
+                    + " (plan it with tensor degree 1)");
         }
         Set<String> qkv = new HashSet<>();
         Set<String> losses = new HashSet<>();
@@ -129,10 +132,18 @@ public final class TensorParallel {
 
     /** How a linear op is split. */
     Linear.Split linear(OpNode op) {
-        if (split == null || !split.inTransformerLayer(op)) {
+        if (split == null) {
             return Linear.Split.NONE;
         }
-        return split.feedsResidual(op) ? Linear.Split.ROW : Linear.Split.COLUMN;
+        return split.rowParallel(op) ? Linear.Split.ROW : split.columnParallel(op) ? Linear.Split.COLUMN : Linear.Split.NONE;
+    }
+
+    /**
+     * Whether a column-parallel linear sums its input gradient over the group: unless its input is the model's, which
+     * nothing reads the gradient of ({@link TensorSplit#collectives}).
+     */
+    boolean sumsInputGradient(OpNode op) {
+        return split != null && !split.collectives(op, true).isEmpty();
     }
 
     /** Equal blocks of a column-parallel linear's output (3 for a fused Q | K | V projection). */

@@ -72,10 +72,12 @@ final class ActivationRules {
                         List<Long> allReduces) {
         Stash modelInputs = new Stash(0, 0, Math.multiplyExact(e, modelInputBytes));
         if (!split.transformer()) {
-            long outputs = ops.stream().mapToLong(OpNode::activationBytes).reduce(0, Math::addExact);
             Set<String> all = new HashSet<>();
             ops.forEach(op -> all.add(op.id()));
-            Stash kept = new Stash(Math.multiplyExact(outputs, e), 0, 0);
+            Stash kept = Stash.NONE;
+            for (OpNode op : ops) {
+                kept = kept.plus(value(op, Math.multiplyExact(op.activationBytes(), e)));
+            }
             return new StageActivations(modelInputs.plus(new Stash(0, 0, Math.multiplyExact(inputBytes, e))),
                     List.of(new StageActivations.Segment(kept, Stash.NONE, Stash.NONE)), Set.of(), all, allReduces,
                     weightGradients(ops), weightInputs(ops, modelInputs));

@@ -20,15 +20,27 @@ import org.modelpar.graph.OpNode;
  * adds, dropout and the embedding's output are <em>replicated</em>: every tensor rank repeats their work and
  * holds their tensors unless sequence parallelism splits them along the sequence.
  *
- * <p>A graph without attention ops is not a transformer: every op's work and output count as split t ways
- * (the simulator's model for other graphs).
+ * <p>A graph without attention ops whose ops with parameters are all {@code linear} with their {@code in} and
+ * {@code out} shapes (an MLP) is split as
+ * Megatron-LM splits a transformer's MLP block, pair by pair ({@link #columnParallel}): a linear followed, through
+ * element-wise ops only, by the next linear is column-parallel and that one row-parallel; the outputs between them
+ * are split t ways, and a linear left without a partner (the last of an odd count) is whole on every rank, as are the
+ * ops after a row-parallel linear. Any other graph without attention ops counts every op's work and output as split
+ * t ways (the simulator's model for other graphs).
  */
 public final class TensorSplit {
     private static final Set<String> SHARDED_KINDS = Set.of("attention-scores", "softmax", "attention-context", "gelu", "swiglu");
+    /** Ops that act on each value alone, so they run on split values between an MLP's paired linears. */
+    private static final Set<String> ELEMENT_WISE = Set.of("relu", "gelu", "dropout");
 
     private final Set<String> transformerLayers = new HashSet<>();
     private final Map<String, List<OpNode>> consumers = new HashMap<>();
     private final Map<String, Long> inputBytes = new HashMap<>();
+    /** In an MLP: the column-parallel linears, the row-parallel ones and the ops whose outputs are split between them. */
+    private final Set<String> columns = new HashSet<>();
+    private final Set<String> rows = new HashSet<>();
+    private final Set<String> between = new HashSet<>();
+    private final boolean mlp;
 
     private TensorSplit(ComputationGraph graph) {
         for (OpNode op : graph.ops()) {
@@ -42,6 +54,44 @@ public final class TensorSplit {
             consumers.computeIfAbsent(t.from(), k -> new ArrayList<>()).add(byId.get(t.to()));
             inputBytes.merge(t.to(), t.bytes(), Math::addExact);
         });
+        mlp = transformerLayers.isEmpty() && graph.ops().stream().anyMatch(op -> op.kind().equals("linear"))
+                && graph.ops().stream().allMatch(op -> op.parameterBytes() == 0 || op.kind().equals("linear")
+                        && op.longAttribute("in").isPresent() && op.longAttribute("out").isPresent());
+        if (mlp) {
+            pairLinears(graph);
+        }
+    }
+
+    /**
+     * Pairs an MLP's linears in topological order: a linear whose output reaches the next linear through element-wise
+     * ops, each the only reader of what it reads, is column-parallel and that next linear row-parallel; a linear with
+     * no such partner stays whole.
+     */
+    private void pairLinears(ComputationGraph graph) {
+        for (OpNode op : graph.topologicalOrder()) {
+            if (!op.kind().equals("linear") || rows.contains(op.id())) {
+                continue;
+            }
+            List<String> path = new ArrayList<>();
+            OpNode next = op;
+            while (true) {
+                List<OpNode> readers = consumers.getOrDefault(next.id(), List.of());
+                if (readers.size() != 1) {
+                    break;
+                }
+                next = readers.get(0);
+                if (next.kind().equals("linear")) {
+                    columns.add(op.id());
+                    rows.add(next.id());
+                    between.addAll(path);
+                    break;
+                }
+                if (!ELEMENT_WISE.contains(next.kind())) {
+                    break;
+                }
+                path.add(next.id());
+            }
+        }
     }
 
     public static TensorSplit of(ComputationGraph graph) {
@@ -51,6 +101,23 @@ public final class TensorSplit {
     /** Whether the graph has attention ops, so that these rules apply. */
     public boolean transformer() {
         return !transformerLayers.isEmpty();
+    }
+
+    /** Whether the graph is an MLP (no attention ops, every op with parameters a linear of known shape), split pair by pair. */
+    public boolean mlp() {
+        return mlp;
+    }
+
+    /** Whether the op is a column-parallel linear: a transformer layer's that does not feed a residual add, an MLP's paired first. */
+    public boolean columnParallel(OpNode op) {
+        return mlp ? columns.contains(op.id())
+                : inTransformerLayer(op) && op.kind().equals("linear") && !feedsResidual(op);
+    }
+
+    /** Whether the op is a row-parallel linear: a transformer layer's that feeds a residual add, an MLP's paired second. */
+    public boolean rowParallel(OpNode op) {
+        return mlp ? rows.contains(op.id())
+                : inTransformerLayer(op) && op.kind().equals("linear") && feedsResidual(op);
     }
 
     /** Whether the op sits in a transformer layer (a recompute segment of its own). */
@@ -66,8 +133,14 @@ public final class TensorSplit {
         return inTransformerLayer(op) && (op.kind().startsWith("attention") || op.kind().equals("softmax"));
     }
 
-    /** Whether the op's output is split t ways by tensor parallelism (always in a graph without attention). */
+    /**
+     * Whether the op's output is split t ways by tensor parallelism: in an MLP a column-parallel linear's and the
+     * element-wise ops' after it; always in another graph without attention.
+     */
     public boolean shardedOutput(OpNode op) {
+        if (mlp) {
+            return columns.contains(op.id()) || between.contains(op.id());
+        }
         if (!transformer()) {
             return true;
         }
@@ -85,9 +158,14 @@ public final class TensorSplit {
      * a row-parallel linear, added after the all-reduce, the learned position table, the MoE router, and linears outside
      * the transformer layers): a norm's and a router's all, a row-parallel linear's beyond its {@code in x out} weight,
      * the embedding's beyond its {@code vocab x hidden} word table (split over the vocabulary), a linear outside the
-     * transformer layers all of its own. Every other parameter is split t ways. None in a graph without attention.
+     * transformer layers all of its own; in an MLP, a row-parallel linear's bias and all of an unpaired linear. Every
+     * other parameter is split t ways. None in another graph without attention.
      */
     public long replicatedParameters(OpNode op) {
+        if (mlp) {
+            long all = op.parameterBytes() / 4;
+            return rows.contains(op.id()) ? all - product(op, "in", "out", all) : columns.contains(op.id()) ? 0 : all;
+        }
         if (!transformer()) {
             return 0;
         }
@@ -120,10 +198,16 @@ public final class TensorSplit {
      * column-parallel op (a linear, or another op with parameters such as a fused SwiGLU, in a transformer layer with
      * its output split) and {@code logits} all-reduce their input gradient ({@code f}); the embedding's input is token
      * ids, so its backward has none. A whole transformer layer thus has 2 each way, and a layer cut across stages
-     * counts each on the stage of the op that runs it. In a graph without attention every op with parameters has one
-     * collective of its output each way.
+     * counts each on the stage of the op that runs it. In an MLP: forward, a row-parallel linear all-reduces its output;
+     * backward, a column-parallel linear its input gradient, unless its input is the model's (nothing reads that
+     * gradient). In another graph without attention every op with parameters has one collective of its output each way.
      */
     public List<Long> collectives(OpNode op, boolean backward) {
+        if (mlp) {
+            long in = inputBytes.getOrDefault(op.id(), 0L);
+            return backward ? (columns.contains(op.id()) && in > 0 ? List.of(in) : List.of())
+                    : rows.contains(op.id()) ? List.of(op.activationBytes()) : List.of();
+        }
         if (!transformer()) {
             return op.parameterBytes() > 0 ? List.of(op.activationBytes()) : List.of();
         }
@@ -135,8 +219,7 @@ public final class TensorSplit {
                     && (op.kind().equals("linear") || op.parameterBytes() > 0);
             return columnParallel ? List.of(inputBytes.getOrDefault(op.id(), 0L)) : List.of();
         }
-        boolean rowParallel = inTransformerLayer(op) && op.kind().equals("linear") && feedsResidual(op);
-        return rowParallel || op.kind().equals("embedding") ? List.of(op.activationBytes()) : List.of();
+        return rowParallel(op) || op.kind().equals("embedding") ? List.of(op.activationBytes()) : List.of();
     }
 
     /**
@@ -210,9 +293,13 @@ public final class TensorSplit {
 
     /**
      * Whether every tensor rank repeats the op's whole work unless sequence parallelism splits it: LayerNorm,
-     * RMSNorm and residual adds of a transformer graph. Everything else is split t ways.
+     * RMSNorm and residual adds of a transformer graph; in an MLP every op but the paired linears and the element-wise
+     * ops between them. Everything else is split t ways.
      */
     public boolean replicatedWork(OpNode op) {
+        if (mlp) {
+            return !shardedOutput(op) && !rows.contains(op.id());
+        }
         return transformer() && Set.of("layernorm", "rmsnorm", "residual-add").contains(op.kind());
     }
 }

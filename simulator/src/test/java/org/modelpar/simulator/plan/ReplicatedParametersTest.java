@@ -41,10 +41,15 @@ class ReplicatedParametersTest {
         assertThat(units).as("the ZeRO units' shares add up to the stage's").isEqualTo(layout.parameterShare(0));
     }
 
+    /** Neither a transformer nor an MLP: the mlp with a layer norm in place of its first ReLU. */
     @Test
-    void aGraphWithoutAttentionSplitsEverything() {
+    void anotherGraphWithoutAttentionSplitsEverything() {
         ComputationGraph mlp = ModelZoo.build("mlp:layers=2,width=16");
-        TensorSplit split = TensorSplit.of(mlp);
-        assertThat(mlp.ops()).allMatch(op -> split.replicatedParameters(op) == 0);
+        ComputationGraph normed = mlp.derived("normed", 1, mlp.ops().stream()
+                .map(op -> op.id().equals("relu0") ? new OpNode("relu0", "relu0", "layernorm", op.layer(), 0, 0, 128,
+                        op.activationBytes(), 0, Map.of(), Map.of()) : op).toList(), mlp.tensors());
+        TensorSplit split = TensorSplit.of(normed);
+        assertThat(split.mlp()).isFalse();
+        assertThat(normed.ops()).allMatch(op -> split.replicatedParameters(op) == 0 && split.shardedOutput(op));
     }
 }

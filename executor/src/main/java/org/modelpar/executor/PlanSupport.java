@@ -50,6 +50,16 @@ public final class PlanSupport {
         }
         checkTensorDegree(graph, plan.tensorParallel());
         checkSequenceParallel(graph, plan.tensorParallel(), plan.options().sequenceParallel());
+        checkScatterGather(graph, plan);
+    }
+
+    /** Pipeline messages scattered over the tensor ranks are cut along the sequence ({@link MessageScatter}). */
+    private static void checkScatterGather(ComputationGraph graph, PlacementPlan plan) {
+        if (plan.tensorParallel() > 1 && plan.options().gathersMessages() && graph.ops().stream()
+                .noneMatch(op -> op.kind().equals("embedding") && op.longAttribute("seq").isPresent())) {
+            throw new PlanException("the executor scatters pipeline messages over the tensor ranks along the sequence; graph '"
+                    + graph.name() + "' has no embedding with a sequence length (plan it without scatter/gather)");
+        }
     }
 
     /**

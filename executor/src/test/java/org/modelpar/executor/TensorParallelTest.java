@@ -61,6 +61,18 @@ class TensorParallelTest {
         assertMatchesSingleDevice(ModelZoo.build(model), stages, tensor, replicas, schedule);
     }
 
+    /** Scattered pipeline messages are cut along the sequence: an MLP has none, so its plan is refused. */
+    @Test
+    void refusesScatteredMessagesWithoutASequence() {
+        ComputationGraph graph = ModelZoo.build("mlp:layers=3,width=16");
+        PlacementPlan plan = Plans.tensorParallel(graph, 3, 2, 1, Schedule.ONE_F_ONE_B);
+        PlacementPlan scattered = plan.withOptions(plan.options().withScatterGather(true));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, scattered), ExecutorOptions.defaults(5, 0.05)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor scatters pipeline messages over the tensor ranks along"
+                        + " the sequence; graph 'mlp:layers=3,width=16' has no embedding with a sequence length (plan it without"
+                        + " scatter/gather)");
+    }
+
     static Stream<Arguments> mlpLayouts() {
         String pairs = "mlp:layers=3,width=16";
         return Stream.of(

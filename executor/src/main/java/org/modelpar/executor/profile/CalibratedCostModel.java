@@ -3,6 +3,7 @@ package org.modelpar.executor.profile;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.OpNode;
@@ -21,13 +22,15 @@ import org.modelpar.simulator.plan.Precision;
  * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
  * {@link #withSenderSeconds} a send holds its worker as long as the run's sends held theirs. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
- * another sample count and tensor degree t (exactly its measured time at the measured ones); an op not measured
- * falls back to the roofline.
+ * another sample count and tensor degree t (exactly its measured time at the measured ones), unless the rank ran the
+ * whole op (work every rank repeats, {@code TensorSplit.replicatedWork}): then {@code t x samples / n / t}; an op not
+ * measured falls back to the roofline.
  */
 public final class CalibratedCostModel implements CostModel {
     private final Map<String, double[]> opSeconds;
     private final int samples;
     private final int tensorParallel;
+    private final Set<String> measuredWhole;
     private final Map<Long, Double> optimizerSeconds;
     private final double optimizerSecondsPerParameter;
     private final CollectiveSamples ringSteps;
@@ -38,14 +41,15 @@ public final class CalibratedCostModel implements CostModel {
      * @param opSeconds        per op id, {forward, backward} seconds at {@code samples} samples
      * @param samples          samples the ops were timed with
      * @param tensorParallel   the tensor-parallel degree of the rank the ops were timed on (1: whole ops)
+     * @param measuredWhole    ids of the ops the rank ran whole (every rank repeats their work)
      * @param optimizerSeconds optimizer step seconds by the parameter count of a stage
      */
-    public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
+    public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
                                Map<Long, Double> optimizerSeconds) {
-        this(opSeconds, samples, tensorParallel, optimizerSeconds, CollectiveSamples.NONE, 0);
+        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, CollectiveSamples.NONE, 0);
     }
 
-    private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel,
+    private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
                                 Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps, double senderSeconds) {
         if (samples < 1 || tensorParallel < 1 || !(senderSeconds >= 0)) {
             throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender seconds >= 0,"
@@ -55,6 +59,7 @@ public final class CalibratedCostModel implements CostModel {
         opSeconds.forEach((k, v) -> this.opSeconds.put(k, v.clone()));
         this.samples = samples;
         this.tensorParallel = tensorParallel;
+        this.measuredWhole = Set.copyOf(measuredWhole);
         this.optimizerSeconds = new TreeMap<>(optimizerSeconds);
         this.optimizerSecondsPerParameter = optimizerSeconds.entrySet().stream()
                 .filter(e -> e.getKey() > 0)
@@ -69,7 +74,7 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps, senderSeconds);
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, ringSteps, senderSeconds);
     }
 
     /**
@@ -77,7 +82,7 @@ public final class CalibratedCostModel implements CostModel {
      * ({@link SendTimes}); 0 (the default) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(double senderSeconds) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, optimizerSeconds, ringSteps, senderSeconds);
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, ringSteps, senderSeconds);
     }
 
     @Override
@@ -97,17 +102,18 @@ public final class CalibratedCostModel implements CostModel {
     @Override
     public double forwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
         double[] t = opSeconds.get(op.id());
-        return t == null ? roofline.forwardSeconds(op, device, work) : scaled(t[0], work);
+        return t == null ? roofline.forwardSeconds(op, device, work) : scaled(op, t[0], work);
     }
 
     @Override
     public double backwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
         double[] t = opSeconds.get(op.id());
-        return t == null ? roofline.backwardSeconds(op, device, work) : scaled(t[1], work);
+        return t == null ? roofline.backwardSeconds(op, device, work) : scaled(op, t[1], work);
     }
 
-    private double scaled(double seconds, OpWork work) {
-        return seconds * work.samples() / samples * tensorParallel / work.tensorParallel();
+    private double scaled(OpNode op, double seconds, OpWork work) {
+        int measuredShare = measuredWhole.contains(op.id()) ? 1 : tensorParallel;
+        return seconds * work.samples() / samples * measuredShare / work.tensorParallel();
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.modelpar.executor.Batch;
 import org.modelpar.executor.KernelArena;
 import org.modelpar.executor.Scratch;
@@ -27,6 +29,7 @@ import org.modelpar.simulator.plan.Precision;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.plan.Stage;
 import org.modelpar.simulator.plan.Recompute;
+import org.modelpar.simulator.plan.TensorSplit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -46,6 +49,8 @@ public final class Calibration {
     private final List<String> ops;
     private final int samples;
     private final int tensorParallel;
+    /** The ops a rank runs whole (every rank repeats their work; none without tensor or with sequence parallelism). */
+    private final Set<String> measuredWhole;
     private final ComputationGraph graph;
     private final TensorParallel tp;
     private final StageModel model;
@@ -83,6 +88,9 @@ public final class Calibration {
         this.graph = graph;
         this.tp = tensorParallel == 1 ? TensorParallel.NONE
                 : TensorParallel.of(graph, TensorGroup.alone(tensorParallel), plan.options().sequenceParallel());
+        TensorSplit split = TensorSplit.of(graph);
+        this.measuredWhole = tensorParallel == 1 || plan.options().sequenceParallel() ? Set.of()
+                : graph.ops().stream().filter(split::replicatedWork).map(OpNode::id).collect(Collectors.toSet());
         this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, backward, nanos) -> {
             if (recording) {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
@@ -155,7 +163,7 @@ public final class Calibration {
     public CalibratedCostModel costModel() {
         Map<Long, Double> optimizer = new HashMap<>();
         optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
-        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, optimizer);
+        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizer);
     }
 
     /**

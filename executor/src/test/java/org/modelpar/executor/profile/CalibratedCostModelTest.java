@@ -7,6 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.OpNode;
@@ -25,7 +26,7 @@ import org.modelpar.simulator.plan.Precision;
  */
 class CalibratedCostModelTest {
     private final OpNode op = new OpNode("op", "op", "linear", "", 0, 0, 0, 0, 0, Map.of(), Map.of());
-    private final CalibratedCostModel model = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Map.of());
+    private final CalibratedCostModel model = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of(), Map.of());
 
     private static OpWork work(double samples, int tensorParallel) {
         return new OpWork(samples, tensorParallel, Precision.FP32, 8, false);
@@ -42,6 +43,18 @@ class CalibratedCostModelTest {
         assertThat(model.forwardSeconds(op, null, work(4, 2))).isCloseTo(1e-3, offset(1e-15));
         assertThat(model.forwardSeconds(op, null, work(8, 4))).isCloseTo(1e-3, offset(1e-15));
         assertThat(model.backwardSeconds(op, null, work(8, 1))).isCloseTo(8e-3, offset(1e-15));
+    }
+
+    /**
+     * An op the tensor rank ran whole (a replicated layer norm, an MLP's unpaired linear) took its whole time at t = 2:
+     * whole again at t = 1 (not twice), split along the sequence at t = 4 (a quarter).
+     */
+    @Test
+    void anOpTheRankRanWholeIsNotScaledByTheMeasuredDegree() {
+        CalibratedCostModel whole = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of("op"), Map.of());
+        assertThat(whole.forwardSeconds(op, null, work(8, 1))).isCloseTo(2e-3, offset(1e-15));
+        assertThat(whole.backwardSeconds(op, null, work(8, 4))).isCloseTo(1e-3, offset(1e-15));
+        assertThat(model.forwardSeconds(op, null, work(8, 1))).as("an op the rank ran split").isCloseTo(4e-3, offset(1e-15));
     }
 
     /**
@@ -69,7 +82,7 @@ class CalibratedCostModelTest {
 
     @Test
     void aTensorDegreeBelowOneIsRefused() {
-        assertThatThrownBy(() -> new CalibratedCostModel(Map.of(), 8, 0, Map.of()))
+        assertThatThrownBy(() -> new CalibratedCostModel(Map.of(), 8, 0, Set.of(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tensor degree 0");
     }
 }

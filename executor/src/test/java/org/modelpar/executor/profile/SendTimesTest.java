@@ -5,6 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.Direction;
@@ -29,8 +30,8 @@ class SendTimesTest {
                 new Span("a", 2, 0, F, 4, 5), new Span("a", 2, 1, SEND, 5, 5.003)), List.of(), List.of());
         assertThat(SendTimes.meanSeconds(measured, 1).orElseThrow()).isCloseTo(0.002, offset(1e-12));
         assertThat(SendTimes.meanSeconds(measured, 3)).isEmpty();
-        CalibratedCostModel model = new CalibratedCostModel(Map.of(), 1, 1, Map.of()).withSenderSeconds(0.002);
+        CalibratedCostModel model = new CalibratedCostModel(Map.of(), 1, 1, Set.of(), Map.of()).withSenderSeconds(0.002);
         assertThat(model.senderSeconds(null, "a", "b", 4)).isEqualTo(0.002);
-        assertThat(new CalibratedCostModel(Map.of(), 1, 1, Map.of()).senderSeconds(null, "a", "b", 4)).isZero();
+        assertThat(new CalibratedCostModel(Map.of(), 1, 1, Set.of(), Map.of()).senderSeconds(null, "a", "b", 4)).isZero();
     }
 }

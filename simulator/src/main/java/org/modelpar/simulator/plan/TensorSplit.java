@@ -20,13 +20,12 @@ import org.modelpar.graph.OpNode;
  * adds, dropout and the embedding's output are <em>replicated</em>: every tensor rank repeats their work and
  * holds their tensors unless sequence parallelism splits them along the sequence.
  *
- * <p>A graph without attention ops whose ops with parameters are all {@code linear} with their {@code in} and
- * {@code out} shapes (an MLP) is split as
- * Megatron-LM splits a transformer's MLP block, pair by pair ({@link #columnParallel}): a linear followed, through
- * element-wise ops only, by the next linear is column-parallel and that one row-parallel; the outputs between them
- * are split t ways, and a linear left without a partner (the last of an odd count) is whole on every rank, as are the
- * ops after a row-parallel linear. Any other graph without attention ops counts every op's work and output as split
- * t ways (the simulator's model for other graphs).
+ * <p>A graph without attention ops whose ops with parameters are all {@code linear} with {@code in} and {@code out}
+ * shapes (an MLP) is split as Megatron-LM splits a transformer's MLP block, pair by pair: a linear whose output reaches
+ * the next linear through element-wise ops only, each the only reader of what it reads, is column-parallel and that
+ * next one row-parallel; the outputs between them are split t ways, and a linear left without a partner (the last of
+ * an odd count) is whole on every rank, as are the ops after a row-parallel linear. Any other graph without attention
+ * ops counts every op's work and output as split t ways (the simulator's model for other graphs).
  */
 public final class TensorSplit {
     private static final Set<String> SHARDED_KINDS = Set.of("attention-scores", "softmax", "attention-context", "gelu", "swiglu");
@@ -62,34 +61,22 @@ public final class TensorSplit {
         }
     }
 
-    /**
-     * Pairs an MLP's linears in topological order: a linear whose output reaches the next linear through element-wise
-     * ops, each the only reader of what it reads, is column-parallel and that next linear row-parallel; a linear with
-     * no such partner stays whole.
-     */
+    /** Pairs an MLP's linears in topological order, by the rule of the class comment. */
     private void pairLinears(ComputationGraph graph) {
         for (OpNode op : graph.topologicalOrder()) {
             if (!op.kind().equals("linear") || rows.contains(op.id())) {
                 continue;
             }
             List<String> path = new ArrayList<>();
-            OpNode next = op;
-            while (true) {
-                List<OpNode> readers = consumers.getOrDefault(next.id(), List.of());
-                if (readers.size() != 1) {
-                    break;
-                }
-                next = readers.get(0);
-                if (next.kind().equals("linear")) {
-                    columns.add(op.id());
-                    rows.add(next.id());
-                    between.addAll(path);
-                    break;
-                }
-                if (!ELEMENT_WISE.contains(next.kind())) {
-                    break;
-                }
-                path.add(next.id());
+            List<OpNode> readers = consumers.getOrDefault(op.id(), List.of());
+            while (readers.size() == 1 && ELEMENT_WISE.contains(readers.get(0).kind())) {
+                path.add(readers.get(0).id());
+                readers = consumers.getOrDefault(readers.get(0).id(), List.of());
+            }
+            if (readers.size() == 1 && readers.get(0).kind().equals("linear")) {
+                columns.add(op.id());
+                rows.add(readers.get(0).id());
+                between.addAll(path);
             }
         }
     }

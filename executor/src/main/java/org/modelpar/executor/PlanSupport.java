@@ -53,12 +53,22 @@ public final class PlanSupport {
         checkScatterGather(graph, plan);
     }
 
-    /** Pipeline messages scattered over the tensor ranks are cut along the sequence ({@link MessageScatter}). */
+    /**
+     * Pipeline messages scattered over the tensor ranks are cut along the sequence, or in a graph without one along a
+     * micro-batch's samples, which the tensor degree must then divide on every stage ({@link MessageScatter}).
+     */
     private static void checkScatterGather(ComputationGraph graph, PlacementPlan plan) {
-        if (plan.tensorParallel() > 1 && plan.options().gathersMessages() && graph.ops().stream()
-                .noneMatch(op -> op.kind().equals("embedding") && op.longAttribute("seq").isPresent())) {
-            throw new PlanException("the executor scatters pipeline messages over the tensor ranks along the sequence; graph '"
-                    + graph.name() + "' has no embedding with a sequence length (plan it without scatter/gather)");
+        int t = plan.tensorParallel();
+        if (t == 1 || !plan.options().gathersMessages() || MessageScatter.sequence(graph).isPresent()) {
+            return;
+        }
+        for (int s = 0; s < plan.pipelineStages(); s++) {
+            int samples = plan.microBatchSize() / plan.dataParallel(s);
+            if (samples % t != 0) {
+                throw new PlanException("the executor scatters the pipeline messages of graph '" + graph.name() + "' (no sequence)"
+                        + " over the tensor ranks by samples; tensor degree " + t + " does not divide the " + samples
+                        + " samples a replica of stage " + s + " computes at once");
+            }
         }
     }
 

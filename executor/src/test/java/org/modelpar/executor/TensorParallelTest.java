@@ -61,16 +61,26 @@ class TensorParallelTest {
         assertMatchesSingleDevice(ModelZoo.build(model), stages, tensor, replicas, schedule);
     }
 
-    /** Scattered pipeline messages are cut along the sequence: an MLP has none, so its plan is refused. */
+    /**
+     * The 4-linear mlp cut between its pairs (the first pair's output, whole on every rank, crosses) with its messages
+     * scattered over the tensor ranks: with no sequence, each rank sends its part of the micro-batch's samples (2 of them
+     * over tp2); tp4 does not divide them, and is refused.
+     */
     @Test
-    void refusesScatteredMessagesWithoutASequence() {
+    void anMlpScattersItsMessagesBySamples() {
         ComputationGraph graph = ModelZoo.build("mlp:layers=3,width=16");
-        PlacementPlan plan = Plans.tensorParallel(graph, 3, 2, 1, Schedule.ONE_F_ONE_B);
-        PlacementPlan scattered = plan.withOptions(plan.options().withScatterGather(true));
+        PlacementPlan plan = Plans.tensorParallel(graph, 2, 2, 1, Schedule.ONE_F_ONE_B);
+        Map<String, INDArray> split = EquivalenceTest.train(graph, plan.withOptions(plan.options().withScatterGather(true)),
+                ExecutorOptions.defaults(5, 0.05), STEPS);
+        Map<String, INDArray> reference = EquivalenceTest.train(graph,
+                Plans.plan(graph, 1, 1, 4, 1, Schedule.GPIPE, OptimizerKind.SGD), ExecutorOptions.defaults(5, 0.05), STEPS);
+        assertThat(EquivalenceTest.maxDifference(reference, split)).isLessThanOrEqualTo(1e-5);
+        PlacementPlan four = Plans.tensorParallel(graph, 2, 4, 1, Schedule.ONE_F_ONE_B);
+        PlacementPlan scattered = four.withOptions(four.options().withScatterGather(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, scattered), ExecutorOptions.defaults(5, 0.05)))
-                .isInstanceOf(PlanException.class).hasMessage("the executor scatters pipeline messages over the tensor ranks along"
-                        + " the sequence; graph 'mlp:layers=3,width=16' has no embedding with a sequence length (plan it without"
-                        + " scatter/gather)");
+                .isInstanceOf(PlanException.class).hasMessage("the executor scatters the pipeline messages of graph"
+                        + " 'mlp:layers=3,width=16' (no sequence) over the tensor ranks by samples; tensor degree 4 does not divide"
+                        + " the 2 samples a replica of stage 0 computes at once");
     }
 
     static Stream<Arguments> mlpLayouts() {

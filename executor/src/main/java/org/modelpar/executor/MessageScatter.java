@@ -20,8 +20,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Scatter/gather of pipeline messages (Narayanan et al., "Efficient large-scale language model training on GPU
  * clusters using Megatron-LM", SC 2021, section 4.1): a boundary tensor that every tensor rank holds whole is sent
  * in t parts, rank r sending every sample's r-th part of the sequence ({@link SequenceSplit#cut}) to rank r of the
- * next stage (in a graph without a sequence, an MLP's, the r-th part of the micro-batch's samples), and the receiving replica all-gathers the whole tensor over its own devices (the program's
- * {@code BoundaryAllGather}) before the compute that reads it. Its gradient, equal on every rank too, travels back
+ * next stage (in a graph without a sequence, an MLP's, the r-th part of the micro-batch's samples), and the receiving
+ * replica all-gathers the whole tensor over its own devices (the program's {@code BoundaryAllGather}) before the
+ * compute that reads it. Its gradient, equal on every rank too, travels back
  * the same way. A tensor the ranks hold different parts of (a column-parallel output) is sent whole, as without
  * scatter/gather.
  */
@@ -82,7 +83,8 @@ final class MessageScatter {
             INDArray flat = Nd4j.create(part.dataType(), parts * length);
             flat.get(NDArrayIndex.interval(rank * length, (rank + 1) * length)).assign(part.reshape(length));
             run.collectives().allGather(id + " " + e.getKey(), device, group, flat, run.control());
-            out.put(e.getKey(), SequenceSplit.join(flat.reshape(parts, length), seq > 0 ? seq : parts * part.size(0), part.size(1)));
+            long cutAlong = seq > 0 ? seq : parts * part.size(0);
+            out.put(e.getKey(), SequenceSplit.join(flat.reshape(parts, length), cutAlong, part.size(1)));
         }
         return out;
     }

@@ -55,11 +55,19 @@ public final class PlanSupport {
 
     /**
      * Pipeline messages scattered over the tensor ranks are cut along the sequence, or in a graph without one along a
-     * micro-batch's samples, which the tensor degree must then divide on every stage ({@link MessageScatter}).
+     * micro-batch's samples: the tensor degree must divide it, or them on every stage ({@link MessageScatter}).
      */
     private static void checkScatterGather(ComputationGraph graph, PlacementPlan plan) {
         int t = plan.tensorParallel();
-        if (t == 1 || !plan.options().gathersMessages() || MessageScatter.sequence(graph).isPresent()) {
+        if (t == 1 || !plan.options().gathersMessages()) {
+            return;
+        }
+        Optional<Long> seq = MessageScatter.sequence(graph);
+        if (seq.isPresent()) {
+            if (seq.get() % t != 0) {
+                throw new PlanException("the executor scatters the pipeline messages of graph '" + graph.name() + "' over the"
+                        + " tensor ranks along the sequence; tensor degree " + t + " does not divide seq " + seq.get());
+            }
             return;
         }
         for (int s = 0; s < plan.pipelineStages(); s++) {

@@ -93,5 +93,11 @@ class SequenceParallelTest {
         PlacementPlan plan = plain.withOptions(plain.options().withSequenceParallel(true));
         assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(5, 0.05)))
                 .isInstanceOf(PlanException.class).hasMessageContaining("tensor degree 4 does not divide seq 6 of op 'embed'");
+        // scatter/gather cuts pipeline messages along the sequence too (it failed at the first send before)
+        PlacementPlan twoStages = Plans.tensorParallel(graph, 2, 4, 1, Schedule.GPIPE);
+        PlacementPlan scattered = twoStages.withOptions(twoStages.options().withScatterGather(true));
+        assertThatThrownBy(() -> Executor.create(graph, Plans.lower(graph, scattered), ExecutorOptions.defaults(5, 0.05)))
+                .isInstanceOf(PlanException.class).hasMessage("the executor scatters the pipeline messages of graph '"
+                        + graph.name() + "' over the tensor ranks along the sequence; tensor degree 4 does not divide seq 6");
     }
 }

@@ -68,8 +68,9 @@ public final class TensorParallel {
         TensorSplit split = TensorSplit.of(graph);
         if (!split.transformer() && !split.mlp()) {
             throw new PlanException("the executor runs tensor parallelism (degree " + group.size() + ") on transformer layers and"
-                    + " MLPs; graph '" + graph.name() + "' has no attention ops and ops with parameters other than linears"
-                    + " (plan it with tensor degree 1)");
+                    + " MLPs; graph '" + graph.name() + "' has no attention ops and " + split.notMlp()
+                    .map(op -> "op '" + op.id() + "' of kind " + op.kind() + " has parameters and is not a linear with in and out")
+                    .orElse("no linear ops") + " (plan it with tensor degree 1)");
         }
         Set<String> qkv = new HashSet<>();
         Set<String> losses = new HashSet<>();

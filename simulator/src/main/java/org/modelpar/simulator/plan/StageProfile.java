@@ -34,8 +34,8 @@ import org.modelpar.graph.OpNode;
  * @param activations                 what a micro-batch stashes, by recompute mode ({@link ActivationRules})
  * @param replicatedWorkOps           ids of the ops whose work every tensor rank repeats unless sequence
  *                                    parallelism splits it ({@link TensorSplit#replicatedWork})
- * @param rowParallelOps              ids of the linears whose input features tensor parallelism splits (those
- *                                    feeding a residual add in a transformer, {@link TensorSplit#feedsResidual})
+ * @param rowParallelOps              ids of the linears whose input features tensor parallelism splits
+ *                                    ({@link TensorSplit#rowParallel})
  */
 public record StageProfile(int index, List<OpNode> ops, long parameterBytes, long activationBytesPerSample,
                            StageWorkspace workspace, long inputBytesPerSample,

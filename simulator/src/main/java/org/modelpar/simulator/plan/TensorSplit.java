@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.modelpar.graph.ComputationGraph;
@@ -40,6 +41,7 @@ public final class TensorSplit {
     private final Set<String> rows = new HashSet<>();
     private final Set<String> between = new HashSet<>();
     private final boolean mlp;
+    private final Optional<OpNode> notMlp;
 
     private TensorSplit(ComputationGraph graph) {
         for (OpNode op : graph.ops()) {
@@ -53,9 +55,9 @@ public final class TensorSplit {
             consumers.computeIfAbsent(t.from(), k -> new ArrayList<>()).add(byId.get(t.to()));
             inputBytes.merge(t.to(), t.bytes(), Math::addExact);
         });
-        mlp = transformerLayers.isEmpty() && graph.ops().stream().anyMatch(op -> op.kind().equals("linear"))
-                && graph.ops().stream().allMatch(op -> op.parameterBytes() == 0 || op.kind().equals("linear")
-                        && op.longAttribute("in").isPresent() && op.longAttribute("out").isPresent());
+        notMlp = graph.ops().stream().filter(op -> op.parameterBytes() > 0 && !(op.kind().equals("linear")
+                && op.longAttribute("in").isPresent() && op.longAttribute("out").isPresent())).findFirst();
+        mlp = transformerLayers.isEmpty() && notMlp.isEmpty() && graph.ops().stream().anyMatch(op -> op.kind().equals("linear"));
         if (mlp) {
             pairLinears(graph);
         }
@@ -93,6 +95,11 @@ public final class TensorSplit {
     /** Whether the graph is an MLP (no attention ops, every op with parameters a linear of known shape), split pair by pair. */
     public boolean mlp() {
         return mlp;
+    }
+
+    /** The first op that keeps a graph without attention from being an MLP: one with parameters, not a shaped linear. */
+    public Optional<OpNode> notMlp() {
+        return notMlp;
     }
 
     /** Whether the op is a column-parallel linear: a transformer layer's that does not feed a residual add, an MLP's paired first. */

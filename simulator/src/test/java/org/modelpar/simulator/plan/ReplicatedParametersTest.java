@@ -50,6 +50,7 @@ class ReplicatedParametersTest {
                         op.activationBytes(), 0, Map.of(), Map.of()) : op).toList(), mlp.tensors());
         TensorSplit split = TensorSplit.of(normed);
         assertThat(split.mlp()).isFalse();
+        assertThat(split.notMlp()).map(OpNode::id).hasValue("relu0");
         assertThat(normed.ops()).allMatch(op -> split.replicatedParameters(op) == 0 && split.shardedOutput(op));
     }
 }

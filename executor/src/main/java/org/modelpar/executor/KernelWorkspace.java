@@ -61,12 +61,11 @@ public final class KernelWorkspace {
     /**
      * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
      * follow of this executor (without them its tests of such plans measure peaks just above the prediction): expert
-     * parallelism (an expert holder's backward workspace) and pipeline messages scattered over the tensor ranks (a
-     * receiving stage's activations). Every other plan is predicted as the executor runs it, without dropout.
+     * parallelism (an expert holder's backward workspace). Every other plan is predicted as the executor runs it,
+     * without dropout.
      */
     static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
-        boolean scattered = plan.tensorParallel() > 1 && plan.options().gathersMessages();
-        return graph.dropout() && (plan.options().expertParallel() > 1 || scattered);
+        return graph.dropout() && plan.options().expertParallel() > 1;
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample, without dropout. */

@@ -97,18 +97,76 @@ final class ActivationRules {
                 outside = outside.plus(kept(op)).plus(core(op));
             }
         }
+        Map<String, Stash> heldByLayer = new HashMap<>();
+        for (Map.Entry<String, OpNode> held : receivedUnstashed(ops).entrySet()) {
+            OpNode reader = held.getValue();
+            Stash tensor = received(held.getKey(), ops);
+            if (split.inTransformerLayer(reader)) {
+                heldByLayer.merge(reader.layer(), tensor, Stash::plus);
+            } else {
+                outside = outside.plus(tensor);
+            }
+        }
         List<StageActivations.Segment> segments = new ArrayList<>();
-        for (List<OpNode> layer : layers.values()) {
-            Stash kept = Stash.NONE;
+        for (Map.Entry<String, List<OpNode>> layer : layers.entrySet()) {
+            Stash kept = heldByLayer.getOrDefault(layer.getKey(), Stash.NONE);
             Stash coreStash = Stash.NONE;
-            for (OpNode op : layer) {
+            for (OpNode op : layer.getValue()) {
                 kept = kept.plus(kept(op));
                 coreStash = coreStash.plus(core(op));
             }
-            segments.add(new StageActivations.Segment(kept, coreStash, checkpoint(layer)));
+            segments.add(new StageActivations.Segment(kept, coreStash, checkpoint(layer.getValue())));
         }
         return new StageActivations(outside, segments, core, segmentOps, transformerAllReduces, weightGradients(ops),
                 weightInputs(ops, modelInputs));
+    }
+
+    /**
+     * The tensors the stage receives from other stages that none of its ops stashes as its input (a residual stream
+     * crossing a cut inside a layer, read only by the residual add), each with its first reader in the stage. A
+     * pipeline keeps every received tensor until the micro-batch's backward, whose input gradient it sends back (as
+     * Megatron-LM's schedules keep {@code input_tensor}); one an op stashes as its input is that stash.
+     */
+    private Map<String, OpNode> receivedUnstashed(List<OpNode> ops) {
+        Set<String> members = new HashSet<>();
+        ops.forEach(op -> members.add(op.id()));
+        Map<String, OpNode> firstReader = new LinkedHashMap<>();
+        Set<String> stashed = new HashSet<>();
+        for (OpNode op : ops) {
+            for (TensorEdge t : inputsOf.getOrDefault(op.id(), List.of())) {
+                if (!members.contains(t.from())) {
+                    firstReader.putIfAbsent(t.from(), op);
+                    if (stashesInput(op)) {
+                        stashed.add(t.from());
+                    }
+                }
+            }
+        }
+        firstReader.keySet().removeAll(stashed);
+        return firstReader;
+    }
+
+    /** Whether the op stashes its inputs as they are ({@link #kept}: at e bytes a value). */
+    private boolean stashesInput(OpNode op) {
+        return switch (op.kind()) {
+            case "layernorm", "rmsnorm", "linear", "attention-scores", "attention-context", "gelu", "logits", "swiglu",
+                 "moe-expert" -> true;
+            case "cross-entropy" -> e == 4;
+            default -> false;
+        };
+    }
+
+    /** The whole tensor of {@code producer} that the stage's ops read, at e bytes a value, split as its output is. */
+    private Stash received(String producer, List<OpNode> ops) {
+        long bytes = 0;
+        for (OpNode op : ops) {
+            for (TensorEdge t : inputsOf.getOrDefault(op.id(), List.of())) {
+                if (t.from().equals(producer)) {
+                    bytes = Math.max(bytes, t.bytes());
+                }
+            }
+        }
+        return value(byId.get(producer), Math.multiplyExact(e, bytes));
     }
 
     /**

@@ -67,6 +67,59 @@ class ActivationFormulaTest {
         assertThat(m.recomputeBytes()).isEqualTo(k.recomputed(mode));
     }
 
+    /**
+     * A cut inside a layer (after block1's first norm) hands stage 1 two tensors: the norm's output, which the QKV
+     * linear stashes, and the residual stream, which only the residual add reads. The pipeline keeps both until the
+     * backward, so stage 1 stashes what it stashes when cut at the layer boundary, less the norm's own statistics (the
+     * norm ran on stage 0); under full recomputation the layer's checkpoint holds the norm's output besides the residual.
+     */
+    @ParameterizedTest(name = "t={0} sp={1} {2}")
+    @MethodSource("cuts")
+    void aCutInsideALayerKeepsTheReceivedResidual(int t, boolean sp, Recompute mode) {
+        ComputationGraph g = ModelZoo.build("gpt-tiny");
+        long b = 8;
+        long s = 32;
+        long h = 64;
+        long perRank = sp ? t : 1;
+        long inside = MemoryModel.stage(twoStages(g, "block1.qkv", t, sp, mode, b), 1).stashBytesPerMicroBatch();
+        long boundary = MemoryModel.stage(twoStages(g, "block1.ln1", t, sp, mode, b), 1).stashBytesPerMicroBatch();
+        long expected = mode == Recompute.FULL ? boundary + 2 * s * h * b / perRank : boundary - 8 * s * b / perRank;
+        assertThat(inside).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> cuts() {
+        List<Arguments> out = new ArrayList<>();
+        for (int t : new int[] {1, 2}) {
+            for (boolean sp : new boolean[] {false, true}) {
+                for (Recompute mode : Recompute.values()) {
+                    if (!sp || t > 1) {
+                        out.add(Arguments.of(t, sp, mode));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** Two stages of {@code g} over t devices each, the second starting at op {@code firstOfStage1}. */
+    private static PlanLayout twoStages(ComputationGraph g, String firstOfStage1, int t, boolean sp, Recompute mode,
+                                        long samples) {
+        ClusterSpec c = Fixtures.freeCluster(2 * t);
+        List<String> ops = g.topologicalOrder().stream().map(OpNode::id).toList();
+        int cut = ops.indexOf(firstOfStage1);
+        List<Stage> stages = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<String> devices = new ArrayList<>();
+            for (int k = 0; k < t; k++) {
+                devices.add("n0g" + (i * t + k));
+            }
+            stages.add(new Stage(i, devices, i == 0 ? ops.subList(0, cut) : ops.subList(cut, ops.size()), mode));
+        }
+        PlacementPlan plan = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP16, OptimizerKind.ADAM,
+                (int) samples, (int) samples, 1, Schedule.ONE_F_ONE_B, t, stages, PlanOptions.NONE.withSequenceParallel(sp));
+        return PlanValidator.validate(plan, g, c);
+    }
+
     static PlanLayout layout(ComputationGraph g, int t, boolean sp, Recompute mode, long samples) {
         ClusterSpec c = Fixtures.freeCluster(t);
         List<String> devices = new ArrayList<>();

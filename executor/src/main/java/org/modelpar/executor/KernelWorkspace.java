@@ -27,9 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * temporaries (output and weight-gradient temporaries included) over the samples, rounded up. The graph
  * that comes back predicts this executor's memory: the zoo's own workspaces describe the model, not the
  * kernels (fused kernels keep far less), so only a prediction of this executor uses the measured ones. Its graph applies
- * no dropout ({@link ComputationGraph#dropout()}), as the executor's kernels apply none, except for a plan with a part
- * of this executor's memory the model does not follow to the byte ({@link #keepsDropout}): there the model's dropout
- * masks stand for it.
+ * no dropout ({@link ComputationGraph#dropout()}), as the executor's kernels apply none.
  * Measured at the smallest per-device sample count of a plan, the per-sample figure bounds larger ones
  * (the weight-gradient part does not grow with the samples). Under tensor parallelism a rank's kernels hold
  * temporaries that do not shrink with the tensor degree t as the simulator's memory model divides a workspace (the
@@ -38,7 +36,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * measured, their collectives allocating what the ring collectives allocate ({@link TensorGroup#alone}), and the
  * workspace is t times theirs. With expert parallelism
  * of degree e an expert's holder runs it on the tokens of e replicas, so the kernels are measured as the holder of every
- * expert, their exchanges allocating what the real ones allocate ({@link ExpertGroup#alone}).
+ * expert, their exchanges allocating what the real ones allocate ({@link ExpertGroup#alone}): the collects of the
+ * other members' tokens, and the first held expert's takes of the input gradients the other holders send back.
  */
 public final class KernelWorkspace {
     private KernelWorkspace() {
@@ -52,20 +51,9 @@ public final class KernelWorkspace {
         int t = plan.tensorParallel();
         int fewest = plan.stages().stream().mapToInt(s -> plan.microBatchSize() / plan.dataParallel(s.index())).min().orElse(1);
         int e = plan.options().expertParallel();
-        ComputationGraph measured = measure(graph, Math.max(1, fewest),
+        return measure(graph, Math.max(1, fewest),
                 t > 1 ? TensorParallel.of(graph, TensorGroup.alone(t), plan.options().sequenceParallel()) : TensorParallel.NONE,
                 e > 1 ? ExpertGroup.alone(e) : ExpertGroup.SOLO);
-        return measured.withDropout(keepsDropout(graph, plan));
-    }
-
-    /**
-     * Whether the prediction of {@code plan} keeps the model's dropout masks to stand for what the memory model does not
-     * follow of this executor (without them its tests of such plans measure peaks just above the prediction): expert
-     * parallelism (an expert holder's backward workspace). Every other plan is predicted as the executor runs it,
-     * without dropout.
-     */
-    static boolean keepsDropout(ComputationGraph graph, PlacementPlan plan) {
-        return graph.dropout() && plan.options().expertParallel() > 1;
     }
 
     /** {@code graph} with each op's workspace replaced by its kernels' measured temporaries per sample, without dropout. */

@@ -1,9 +1,12 @@
 package org.modelpar.executor.kernel;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.modelpar.simulator.plan.PlanException;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The expert-parallel group a device belongs to (Lepikhin et al., "GShard", ICLR 2021): e data-parallel replicas of
@@ -47,21 +50,39 @@ public interface ExpertGroup {
         return expert / (experts / size());
     }
 
+    /**
+     * Whether this member's tokens for expert {@code expert} of {@code experts} are computed by another member (its
+     * {@link #holder}): it posts them there and takes back their outputs and input gradients.
+     */
+    default boolean elsewhere(int expert, int experts) {
+        return holder(expert, experts) != member();
+    }
+
     /** The first expert of {@code experts} this device holds: its first expert op of a layer's forward, its last in backward. */
     default int firstHeld(int experts) {
         return member() * (experts / size());
     }
 
     /**
-     * Member 0 of a group of {@code size} that runs alone and holds every expert, to measure a holder's memory: a
-     * collect allocates what receiving the other members' parts allocates (copies of its own part), posts move nothing.
+     * Member 0 of a group of {@code size} that runs alone and computes every expert, to measure a holder's memory: a
+     * collect allocates what receiving the other members' parts allocates (copies of its own part); it still exchanges
+     * as member 0 does with the holders of the experts it does not hold ({@link #elsewhere}), posts moving nothing and
+     * a take allocating, in the caller's scope, an array shaped as what this member posted under the tag (the holder's
+     * part for member 0 has the shape of its parts for the others).
      */
     static ExpertGroup alone(int size) {
         return new SolitaryGroup(size, 0) {
+            private final Map<String, INDArray> posted = new HashMap<>();
+
             @Override
             public int holder(int expert, int experts) {
                 super.holder(expert, experts);
                 return 0;
+            }
+
+            @Override
+            public boolean elsewhere(int expert, int experts) {
+                return super.holder(expert, experts) != 0;
             }
 
             @Override
@@ -71,6 +92,16 @@ public interface ExpertGroup {
 
             @Override
             public void post(int to, String tag, INDArray part) {
+                posted.put(tag, part);
+            }
+
+            @Override
+            public INDArray take(int from, String tag) {
+                INDArray like = posted.get(tag);
+                if (like == null) {
+                    throw new IllegalStateException("nothing of shape posted under '" + tag + "' to measure its take");
+                }
+                return Nd4j.create(like.dataType(), like.shape());
             }
 
             @Override

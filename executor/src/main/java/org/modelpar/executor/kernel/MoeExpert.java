@@ -82,7 +82,7 @@ final class MoeExpert implements Kernel {
         Routing routing = Routing.of(inputs.get(1), topK, samples, capacity);
         if (first()) {
             for (int k = 0; k < experts; k++) {
-                if (group.holder(k, experts) != group.member()) {
+                if (group.elsewhere(k, experts)) {
                     group.post(group.holder(k, experts), tag(k, "dispatch", n), routing.dispatch(x, k));
                 }
             }
@@ -158,9 +158,8 @@ final class MoeExpert implements Kernel {
         INDArray dx = routing.undispatch(dSlots.get(group.member()), expert);
         if (first()) {
             for (int k = 0; k < experts; k++) {
-                int h = group.holder(k, experts);
-                if (h != group.member()) {
-                    dx.addi(routing.undispatch(group.take(h, tag(k, "input gradient", n)), k));
+                if (group.elsewhere(k, experts)) {
+                    dx.addi(routing.undispatch(group.take(group.holder(k, experts), tag(k, "input gradient", n)), k));
                 }
             }
         }

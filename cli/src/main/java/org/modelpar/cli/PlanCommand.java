@@ -84,7 +84,8 @@ final class PlanCommand implements Runnable {
                     + " (default: searched over the degrees dividing the expert count and the data degree).")
     Integer expertParallel;
 
-    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: bf16, or the --from plan's).")
+    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: the --from plan's, else fp32 on local clusters, which train in fp32, and"
+            + " bf16 elsewhere).")
     String precision;
 
     @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default: adam, or the --from plan's).")
@@ -132,7 +133,7 @@ final class PlanCommand implements Runnable {
         PlanRequest request = PlanRequest.of(globalBatch)
                 .withDegrees(opt(pipeline, "--pp"), opt(tensor, "--tp"), opt(data, "--dp"), opt(microBatches, "--microbatches"))
                 .withSchedule(Optional.ofNullable(schedule).map(Schedule::parse), opt(virtualStages, "--virtual-stages"))
-                .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(Precision.BF16),
+                .withPrecision(precision != null ? Precision.parse(precision) : previous.map(f -> f.plan().precision()).orElse(LocalTraining.defaultPrecision(c)),
                         optimizer != null ? OptimizerKind.parse(optimizer) : previous.map(f -> f.plan().optimizer()).orElse(OptimizerKind.ADAM))
                 .withPins(pins(graph))
                 .withSeed(seed)

@@ -49,6 +49,15 @@ public final class LocalTraining {
     }
 
     /**
+     * The precision a plan gets when none is asked for: fp32 on local workers, bf16 elsewhere. ND4J's CPU kernels run
+     * 16-bit types many times slower than fp32 (the small gpt's bf16 tensor-parallel step took 1.1-1.2 s against 40 ms
+     * in fp32 on the 2-core machine), so a local plan trains in fp32 unless told otherwise.
+     */
+    public static Precision defaultPrecision(ClusterSpec cluster) {
+        return cluster.localWorkers() ? Precision.FP32 : Precision.BF16;
+    }
+
+    /**
      * The cluster a plan for {@code cluster} is priced on: this machine's workers as {@code train} starts them by default,
      * one worker process each, talking over the link measured between processes ({@link ClusterSpec#asWorkerProcesses};
      * its latency is ten times the threads'); another cluster unchanged. Priced over the threads' link, the mlp's ZeRO-3

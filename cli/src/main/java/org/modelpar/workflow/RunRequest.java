@@ -68,8 +68,8 @@ public record RunRequest(ComputationGraph graph, ClusterSpec cluster, int global
         return Math.max(2, Math.min(globalBatch, MAX_TIMED_SAMPLES));
     }
 
-    /** The precision planned: the requested one, else fp32 on local workers and bf16 elsewhere. */
+    /** The precision planned: the requested one, else {@link LocalTraining#defaultPrecision}. */
     public Precision plannedPrecision() {
-        return precision.orElse(cluster.localWorkers() ? Precision.FP32 : Precision.BF16);
+        return precision.orElse(LocalTraining.defaultPrecision(cluster));
     }
 }

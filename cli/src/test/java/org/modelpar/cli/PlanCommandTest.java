@@ -70,6 +70,25 @@ class PlanCommandTest {
         assertThat(local.out()).contains("\"schedule\" : \"interleaved\"", "\"virtualStages\" : 2");
     }
 
+    /** ND4J's CPU kernels run 16-bit types many times slower than fp32: local workers train in fp32 unless asked. */
+    @Test
+    void aLocalClusterIsPlannedInFp32AndAcceleratorsInBf16UnlessAPrecisionIsGiven() {
+        String[] common = {"plan", "--model", "gpt-mini", "--global-batch", "8", "--pp", "2", "--json", "--cluster"};
+        Run local = run(concat(common, "local:2"));
+        Run gpus = run(concat(common, "dgx-a100"));
+        Run asked = run(concat(common, "local:2", "--precision", "bf16"));
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(local.out()).contains("\"precision\" : \"fp32\"");
+        assertThat(gpus.out()).contains("\"precision\" : \"bf16\"");
+        assertThat(asked.out()).contains("\"precision\" : \"bf16\"");
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
     @Test
     void gpt3OnOneNodeExitsThreeWithNumbers() {
         Run r = run("plan", "--model", "gpt3-175b", "--cluster", "dgx-a100", "--global-batch", "1536");

@@ -37,7 +37,7 @@ public final class Scratch {
     }
 
     /** Opens the calling thread's kernel workspace, nested in the instruction's: one kernel call's temporaries. */
-    static MemoryWorkspace openKernel() {
+    public static MemoryWorkspace openKernel() {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, KERNEL);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.modelpar.executor.Batch;
+import org.modelpar.executor.PlanSupport;
 import org.modelpar.executor.KernelArena;
 import org.modelpar.executor.Scratch;
 import org.modelpar.executor.Threads;
@@ -53,6 +54,8 @@ public final class Calibration {
     private final Set<String> measuredWhole;
     private final ComputationGraph graph;
     private final TensorParallel tp;
+    /** The type the plan's kernels compute in (its precision's; the master weights and optimizer stay fp32). */
+    private final DataType computeType;
     private final StageModel model;
     private final Map<String, INDArray> params;
     private final Map<String, INDArray> grads = new HashMap<>();
@@ -69,16 +72,21 @@ public final class Calibration {
     private int hostWorkers;
     private boolean recording;
 
-    /** One stage's optimizer on gradient-sized inputs, keyed by the stage's parameter count. */
+    /**
+     * One stage's optimizer on gradient-sized inputs, keyed by the stage's parameter count: fp32 master weights, the
+     * gradients in the compute type and, in mixed precision, the kernels' copies the update refreshes ({@code params}
+     * itself in fp32).
+     */
     private record StageOptimizer(long parameters, Optimizer optimizer, Map<String, INDArray> params,
-                                  Map<String, INDArray> grads, List<Double> seconds) {
+                                  Map<String, INDArray> grads, Map<String, INDArray> copies, List<Double> seconds) {
     }
 
     /**
      * Ops at the per-replica micro-batch of the plan's first stage and at the shapes of one rank of its tensor-parallel
      * group (the rank's kernels run alone, their collectives move nothing: the simulator prices those), optimizer per
      * stage; warmed up. A rank's kernel calls are as many as the whole op's and each keeps its fixed dispatch cost, so
-     * the whole op's time divided by t would under-price them.
+     * the whole op's time divided by t would under-price them. The kernels compute in the plan's precision, as the
+     * executor's do ({@link PlanSupport#computeType}): ND4J's CPU kernels run bf16 and fp16 many times slower than fp32.
      */
     public Calibration(ComputationGraph graph, PlacementPlan plan, long seed) {
         Threads.configure(1);
@@ -86,6 +94,7 @@ public final class Calibration {
         this.samples = Math.max(1, plan.microBatchSize() / plan.dataParallel(0));
         this.tensorParallel = plan.tensorParallel();
         this.graph = graph;
+        this.computeType = PlanSupport.computeType(plan.precision(), DataType.FLOAT);
         this.tp = tensorParallel == 1 ? TensorParallel.NONE
                 : TensorParallel.of(graph, TensorGroup.alone(tensorParallel), plan.options().sequenceParallel());
         TensorSplit split = TensorSplit.of(graph);
@@ -96,20 +105,20 @@ public final class Calibration {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
         }, tp, ExpertGroup.SOLO);
-        this.params = parameters(model.parameters(), seed);
+        this.params = cast(parameters(model.parameters(), seed), computeType);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
-        this.data = batch.inputs().castTo(DataType.FLOAT);
-        this.targets = batch.targets().castTo(DataType.FLOAT);
+        this.data = batch.inputs().castTo(computeType);
+        this.targets = batch.targets().castTo(computeType);
         Boundary boundary = new Boundary(graph, plan);
         for (int s = 0; s < plan.pipelineStages(); s++) {
             StageModel stage = new StageModel(graph, boundary, s, plan.globalBatchSize());
             Map<String, INDArray> p = parameters(stage.parameters(), seed);
-            Map<String, INDArray> g = new HashMap<>();
-            p.forEach((k, v) -> g.put(k, v.mul(1e-3)));
+            Map<String, INDArray> g = cast(p, computeType);
+            g.values().forEach(v -> v.muli(1e-3));
             long count = plan.stages().get(s).ops().stream().mapToLong(id -> graph.op(id).orElseThrow().parameterCount()).sum();
             optimizers.add(new StageOptimizer(count, plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6),
-                    p, g, new ArrayList<>()));
+                    p, g, computeType == DataType.FLOAT ? p : cast(p, computeType), new ArrayList<>()));
         }
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
@@ -135,7 +144,7 @@ public final class Calibration {
      */
     public void sampleHost(int workers) {
         if (host == null) {
-            host = new HostSharing(graph, samples, tp);
+            host = new HostSharing(graph, samples, tp, computeType);
             host.warmUp(workers);
         }
         hostRounds.add(host.round(workers));
@@ -201,7 +210,7 @@ public final class Calibration {
         for (StageOptimizer o : optimizers) {
             try (MemoryWorkspace scratch = Scratch.open()) {
                 long start = System.nanoTime();
-                o.optimizer().step(o.params(), o.grads());
+                update(o);
                 o.grads().values().forEach(g -> g.assign(0));
                 if (recording) {
                     o.seconds().add((System.nanoTime() - start) / 1e9);
@@ -209,6 +218,40 @@ public final class Calibration {
             }
             o.params().forEach((k, v) -> o.grads().get(k).assign(v).muli(1e-3));
         }
+    }
+
+    /**
+     * The optimizer step as a device runs it ({@code DeviceState.update}): in mixed precision one tensor at a time, its
+     * gradient cast to fp32 and divided by the loss scale, then the kernels' copies refreshed from the master weights.
+     */
+    private static void update(StageOptimizer o) {
+        if (o.copies() == o.params()) {
+            o.optimizer().step(o.params(), o.grads());
+            return;
+        }
+        o.params().forEach((n, p) -> {
+            try (MemoryWorkspace one = Scratch.openKernel()) {
+                o.optimizer().step(Map.of(n, p), Map.of(n, o.grads().get(n).castTo(DataType.FLOAT).divi(1.0)));
+            }
+        });
+        o.copies().forEach((n, c) -> c.assign(o.params().get(n)));
+    }
+
+    private static Map<String, INDArray> cast(Map<String, INDArray> arrays, DataType type) {
+        Map<String, INDArray> out = new HashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.castTo(type).dup()));
+        return out;
+    }
+
+    /** The type the calibrated kernels read: that of the batch and the parameters they are handed. */
+    DataType kernelType() {
+        DataType type = data.dataType();
+        params.values().forEach(p -> {
+            if (p.dataType() != type) {
+                throw new IllegalStateException("parameter in " + p.dataType() + ", batch in " + type);
+            }
+        });
+        return type;
     }
 
     /** One stage holding every op of {@code graph}, on one device, one micro-batch of {@code samples}. */

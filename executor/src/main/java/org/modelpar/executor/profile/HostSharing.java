@@ -51,21 +51,23 @@ final class HostSharing {
     private final int samples;
     private final INDArray data;
     private final INDArray targets;
+    private final DataType computeType;
     private final List<Own> perThread = new ArrayList<>();
     private final ThreadPoolExecutor threads;
     private int passes = MAX_PASSES;
 
     /**
      * Measures with {@code graph}'s whole model at {@code samples} samples, its kernels at the shapes of one rank of
-     * {@code tp} (a calibration's model).
+     * {@code tp} computing in {@code computeType} (a calibration's model).
      */
-    HostSharing(ComputationGraph graph, int samples, TensorParallel tp) {
+    HostSharing(ComputationGraph graph, int samples, TensorParallel tp, DataType computeType) {
         this.model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
                 OpTimer.NONE, tp, ExpertGroup.SOLO);
         this.samples = samples;
+        this.computeType = computeType;
         Batch batch = SyntheticTask.forGraph(graph, 1).batch(0, samples);
-        this.data = batch.inputs().castTo(DataType.FLOAT);
-        this.targets = batch.targets().castTo(DataType.FLOAT);
+        this.data = batch.inputs().castTo(computeType);
+        this.targets = batch.targets().castTo(computeType);
         this.threads = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(() -> {
                 try {
@@ -92,7 +94,7 @@ final class HostSharing {
         if (workers < 2) {
             return 1.0;
         }
-        HostSharing host = new HostSharing(ModelZoo.build(PROFILE_MODEL), PROFILE_SAMPLES, TensorParallel.NONE);
+        HostSharing host = new HostSharing(ModelZoo.build(PROFILE_MODEL), PROFILE_SAMPLES, TensorParallel.NONE, DataType.FLOAT);
         host.warmUp(workers);
         List<Round> measured = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
@@ -148,7 +150,7 @@ final class HostSharing {
         Map<String, INDArray> params = new HashMap<>();
         Map<String, INDArray> grads = new HashMap<>();
         model.parameters().forEach(p -> {
-            params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT));
+            params.put(p.name(), Initializer.initialise(p, 1, DataType.FLOAT).castTo(computeType));
             grads.put(p.name(), params.get(p.name()).like().assign(0));
         });
         return new Own(params, grads, data.dup(), targets.dup(), KernelArena.create());

@@ -84,8 +84,8 @@ final class PlanCommand implements Runnable {
                     + " (default: searched over the degrees dividing the expert count and the data degree).")
     Integer expertParallel;
 
-    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: the --from plan's, else fp32 on local clusters, which train in fp32, and"
-            + " bf16 elsewhere).")
+    @Option(names = "--precision", paramLabel = "P", description = "fp32, bf16 or fp16 (default: the --from plan's, else"
+            + " fp32 on local clusters, which train in fp32, and bf16 elsewhere).")
     String precision;
 
     @Option(names = "--optimizer", paramLabel = "O", description = "adam or sgd (default: adam, or the --from plan's).")

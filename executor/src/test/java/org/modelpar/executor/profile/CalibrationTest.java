@@ -2,6 +2,7 @@ package org.modelpar.executor.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * A calibration times the kernels in the plan's precision, as the executor runs them (ND4J's CPU kernels run 16-bit
  * types many times slower than fp32: the small gpt's bf16 tensor-parallel step took 1.1-1.2 s against 40 ms in fp32,
- * and a calibration in fp32 predicted it at 57 ms), and its mixed-precision optimizer step updates fp32 master weights.
+ * and a calibration in fp32 predicted it at 57 ms); its passes and mixed-precision optimizer steps run in that type.
  */
 class CalibrationTest {
     @ParameterizedTest
@@ -26,7 +27,7 @@ class CalibrationTest {
     void timesTheKernelsInThePlansPrecision(Precision precision, DataType kernels) {
         ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
         PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", precision, OptimizerKind.ADAM, 4, 4, 1,
-                Schedule.GPIPE, 1, java.util.List.of(new Stage(0, java.util.List.of("cpu0"),
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
                         graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
         Calibration c = new Calibration(graph, plan, 1);
         c.sample();

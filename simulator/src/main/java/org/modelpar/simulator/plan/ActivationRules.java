@@ -50,6 +50,9 @@ final class ActivationRules {
     private static final long STATISTIC_BYTES = 4;
     /** A label a token: an int64 class index, as PyTorch's cross-entropy takes it. */
     private static final long LABEL_BYTES = 8;
+    /** The kinds that stash their inputs at e bytes a value (the context those not from the softmax). */
+    private static final Set<String> STASHES_INPUTS = Set.of("layernorm", "rmsnorm", "linear", "attention-scores",
+            "attention-context", "gelu", "logits", "swiglu", "moe-expert");
     private final TensorSplit split;
     private final long e;
     private final boolean dropout;
@@ -146,14 +149,9 @@ final class ActivationRules {
         return firstReader;
     }
 
-    /** Whether the op stashes its inputs as they are ({@link #kept}: at e bytes a value). */
+    /** Whether the op stashes its inputs as they are ({@link #kept}; the cross-entropy its logits in fp32). */
     private boolean stashesInput(OpNode op) {
-        return switch (op.kind()) {
-            case "layernorm", "rmsnorm", "linear", "attention-scores", "attention-context", "gelu", "logits", "swiglu",
-                 "moe-expert" -> true;
-            case "cross-entropy" -> e == 4;
-            default -> false;
-        };
+        return STASHES_INPUTS.contains(op.kind()) || op.kind().equals("cross-entropy") && e == 4;
     }
 
     /** The whole tensor of {@code producer} that the stage's ops read, at e bytes a value, split as its output is. */
@@ -198,17 +196,18 @@ final class ActivationRules {
     /** What the op stashes that selective recomputation keeps. */
     private Stash kept(OpNode op) {
         long out = op.activationBytes();
+        Stash inputs = STASHES_INPUTS.contains(op.kind()) ? inputs(op, e, false) : Stash.NONE;
         return switch (op.kind()) {
             case "residual-add" -> Stash.NONE;
             case "softmax" -> Stash.NONE;
             case "embedding" -> mask(op, out);
-            case "swiglu" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(2 * e, out)));
+            case "swiglu" -> inputs.plus(value(op, Math.multiplyExact(2 * e, out)));
             case "cross-entropy" -> inputs(op, 4, false).plus(new Stash(0, 0, perToken(op, LABEL_BYTES)));
-            case "moe-expert" -> inputs(op, e, false).plus(value(op, Math.multiplyExact(e, out)));
-            case "linear" -> inputs(op, e, false).plus(split.feedsResidual(op) ? mask(op, out) : Stash.NONE);
-            case "layernorm" -> inputs(op, e, false).plus(value(op, perToken(op, 2 * STATISTIC_BYTES)));
-            case "rmsnorm" -> inputs(op, e, false).plus(value(op, perToken(op, STATISTIC_BYTES)));
-            case "attention-scores", "attention-context", "gelu", "logits" -> inputs(op, e, false);
+            case "moe-expert" -> inputs.plus(value(op, Math.multiplyExact(e, out)));
+            case "linear" -> inputs.plus(split.feedsResidual(op) ? mask(op, out) : Stash.NONE);
+            case "layernorm" -> inputs.plus(value(op, perToken(op, 2 * STATISTIC_BYTES)));
+            case "rmsnorm" -> inputs.plus(value(op, perToken(op, STATISTIC_BYTES)));
+            case "attention-scores", "attention-context", "gelu", "logits" -> inputs;
             default -> value(op, Math.multiplyExact(e, out));
         };
     }

@@ -72,21 +72,13 @@ public final class LocalTraining {
      * The search restricted to plans the executor trains: on local workers, the schedules, ZeRO stages and expert
      * degrees {@link PlanSupport} accepts ({@link PlanRequest#forRuntime}, {@link #executorCheck}), and tensor degree 1
      * unless the executor splits the graph over every tensor degree the search may try
-     * ({@link PlanSupport#runsTensorDegree}); a fixed degree is kept, or refused when the executor cannot split the
-     * graph over it ({@link PlanException}); sequence parallelism off when a degree it may try does not divide the
-     * sequence ({@link PlanSupport#runsSequenceParallel}); another cluster passes unchanged.
+     * ({@link PlanSupport#runsTensorDegree}); a fixed
+     * degree is kept; sequence parallelism off when a degree it may try does not divide the sequence
+     * ({@link PlanSupport#runsSequenceParallel}); another cluster passes unchanged.
      */
     public static PlanRequest executable(ComputationGraph graph, ClusterSpec cluster, PlanRequest plain) {
         if (!cluster.localWorkers()) {
             return plain;
-        }
-        if (plain.tensor().isPresent() && plain.tensor().getAsInt() > 1) {
-            try {
-                PlanSupport.checkTensorDegree(graph, plain.tensor().getAsInt());
-            } catch (PlanException refused) {
-                throw new PlanException("--tp " + plain.tensor().getAsInt() + ": local workers cannot train it: "
-                        + refused.getMessage());
-            }
         }
         PlanRequest request = plain.forRuntime(executorCheck(graph));
         int nodeSize = cluster.nodes().values().stream().mapToInt(List::size).min().orElse(1);

@@ -135,17 +135,6 @@ class PlanCommandTest {
         assertThat(local.out()).contains("\"zeroStage\" : 3");
     }
 
-    /** A tensor degree the executor cannot split the graph over is refused at planning, not when training starts. */
-    @Test
-    void aFixedTensorDegreeLocalWorkersCannotTrainIsBadInput() {
-        Run r = run("plan", "--model", "moe-tiny", "--cluster", "local:2", "--global-batch", "16", "--tp", "2");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("modelpar: --tp 2: local workers cannot train it: the executor runs"
-                + " mixture-of-experts ops with tensor degree 1; op 'block0.router' (moe-router) under tensor degree 2");
-        assertThat(run("plan", "--model", "moe-tiny", "--cluster", "dgx-a100", "--global-batch", "16", "--tp", "2").code())
-                .as("another cluster plans it").isZero();
-    }
-
     @Test
     void badShardingIsBadInput() {
         Run zero = run("plan", "--model", "gpt2-small", "--cluster", "dgx-a100", "--global-batch", "16", "--zero-stage", "4");

@@ -161,12 +161,7 @@ public final class PlanSupport {
         TensorParallel.of(graph, TensorGroup.shapeOnly(degree, 0), on);
     }
 
-    /**
-     * Checks that the executor splits every op of {@code graph} over a tensor-parallel group of {@code degree}.
-     *
-     * @throws PlanException naming the first op it cannot split, and the degree
-     */
-    public static void checkTensorDegree(ComputationGraph graph, int degree) {
+    private static void checkTensorDegree(ComputationGraph graph, int degree) {
         TensorParallel tp = TensorParallel.of(graph, TensorGroup.shapeOnly(degree, 0));
         for (OpNode op : graph.ops()) {
             Kernels.create(op, 1, tp);

@@ -243,7 +243,7 @@ public final class LocalTraining {
          * the host capacity and the link between workers measured during the run in place of the profile's (a shared
          * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
          * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
-         * the sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted step adds
+         * that worker's sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted step adds
          * what those steps took beyond their instructions ({@link StepOverhead}).
          */
         public Comparison.Side predictedSide(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
@@ -254,7 +254,7 @@ public final class LocalTraining {
 
         private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
             int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
-            double senderSeconds = SendTimes.meanSeconds(measured.timeline(), steady).orElse(0);
+            Map<String, Double> senderSeconds = SendTimes.meanSecondsByDevice(measured.timeline(), steady);
             while (calibration.samples() < CALIBRATION_REPETITIONS) {
                 calibration.sample();
             }

@@ -20,7 +20,7 @@ import org.modelpar.simulator.plan.Precision;
  * The simulator's cost model with op and optimizer times measured by running the executor's own kernels
  * on this machine ({@link Calibration}); links come from the cluster profile (roofline model), and with
  * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
- * {@link #withSenderSeconds} a send holds its worker as long as the run's sends held theirs. An op
+ * {@link #withSenderSeconds} a send holds its worker as long as that worker's sends held it in the run. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones), unless the rank ran the
  * whole op (work every rank repeats, {@code TensorSplit.replicatedWork}): then {@code t x samples / n / t}; an op not
@@ -34,7 +34,7 @@ public final class CalibratedCostModel implements CostModel {
     private final Map<Long, Double> optimizerSeconds;
     private final double optimizerSecondsPerParameter;
     private final CollectiveSamples ringSteps;
-    private final double senderSeconds;
+    private final Map<String, Double> senderSeconds;
     private final RooflineCostModel roofline = new RooflineCostModel();
 
     /**
@@ -46,12 +46,12 @@ public final class CalibratedCostModel implements CostModel {
      */
     public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
                                Map<Long, Double> optimizerSeconds) {
-        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, CollectiveSamples.NONE, 0);
+        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, CollectiveSamples.NONE, Map.of());
     }
 
     private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
-                                Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps, double senderSeconds) {
-        if (samples < 1 || tensorParallel < 1 || !(senderSeconds >= 0)) {
+                                Map<Long, Double> optimizerSeconds, CollectiveSamples ringSteps, Map<String, Double> senderSeconds) {
+        if (samples < 1 || tensorParallel < 1 || !senderSeconds.values().stream().allMatch(v -> v >= 0)) {
             throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender seconds >= 0,"
                     + " got samples " + samples + ", tensor degree " + tensorParallel + ", sender seconds " + senderSeconds);
         }
@@ -65,7 +65,7 @@ public final class CalibratedCostModel implements CostModel {
                 .filter(e -> e.getKey() > 0)
                 .mapToDouble(e -> e.getValue() / e.getKey()).max().orElse(0);
         this.ringSteps = ringSteps;
-        this.senderSeconds = senderSeconds;
+        this.senderSeconds = new TreeMap<>(senderSeconds);
     }
 
     /**
@@ -78,16 +78,16 @@ public final class CalibratedCostModel implements CostModel {
     }
 
     /**
-     * This model with every send holding its worker for {@code senderSeconds}, what the run's sends held theirs
-     * ({@link SendTimes}); 0 (the default) for sends beside the compute.
+     * This model with every send of a device holding it for {@code senderSeconds} of that device, what the run's sends
+     * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
-    public CalibratedCostModel withSenderSeconds(double senderSeconds) {
+    public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
         return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSeconds, ringSteps, senderSeconds);
     }
 
     @Override
     public double senderSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
-        return senderSeconds;
+        return senderSeconds.getOrDefault(fromDevice, 0.0);
     }
 
     /** The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}). */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prediction matrix: 20 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
+# Prediction matrix: 21 plans of the small gpt (4 layers, hidden 64, 4 heads, seq 32, vocab 64), the mlp
 # (4 x 256) and moe-tiny (the gpt with 4 experts per layer, top-2) on 1, 2 and 4 local workers (4 on this 2-core machine: more workers than cores), pipeline, data and
-# tensor parallel and combinations, expert parallel, GPipe, 1F1B, interleaved 1F1B and ZB-H1, recomputation on and off, threads and processes. Each plan is
+# tensor parallel and combinations, expert parallel, GPipe, 1F1B, interleaved 1F1B and ZB-H1, recomputation on and off, threads and processes,
+# fp32 and (one row) bf16. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1); for plans
 # with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency.
@@ -18,7 +19,7 @@ only="${2:-}"
 gpt="gpt:layers=4,hidden=64,heads=4,seq=32,vocab=64"
 mlp="mlp:layers=4,width=256"
 moe="moe-tiny"
-# label | model | workers | plan degrees | recompute | worker mode
+# label | model | workers | plan degrees | recompute | worker mode [| precision, default fp32]
 rows=(
   "gpt 1 worker|$gpt|1|--pp 1 --tp 1 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
   "gpt pp2 1f1b m4|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|threads"
@@ -40,12 +41,13 @@ rows=(
   "mlp pp4 gpipe m4 recompute (4 workers)|$mlp|4|--pp 4 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|on|threads"
   "moe dp2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 1 --microbatches 1 --schedule gpipe|off|threads"
   "moe dp2 ep2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 2 --microbatches 1 --schedule gpipe|off|threads"
+  "gpt tp2 bf16|$gpt|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|threads|bf16"
 )
 for row in "${rows[@]}"; do
-  IFS='|' read -r label model workers degrees recompute mode <<< "$row"
+  IFS='|' read -r label model workers degrees recompute mode precision <<< "$row"
   [[ "$label" == *"$only"* ]] || continue
   # shellcheck disable=SC2086
-  ./modelpar plan --model "$model" --cluster "local:$workers" --global-batch 16 $degrees --precision fp32 \
+  ./modelpar plan --model "$model" --cluster "local:$workers" --global-batch 16 $degrees --precision "${precision:-fp32}" \
     --optimizer adam --out "$work/plan.json" > /dev/null
   python3 - "$work/plan.json" "$recompute" <<'PY'
 import json, sys

@@ -129,7 +129,7 @@ final class DeviceState {
             // one tensor at a time, each fp32 gradient a temporary of its own: never all of them at once
             mine.forEach((n, part) -> {
                 try (MemoryWorkspace one = Scratch.openKernel()) {
-                    optimizer.step(Map.of(n, part), Map.of(n, g.get(n).castTo(master).divi(lossScale.value())));
+                    optimizer.stepFromComputeGradient(n, part, g.get(n), lossScale.value());
                     ledger.momentary(MemoryCategory.WORKSPACE, one.getThisCycleAllocations());
                 }
             });

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.modelpar.simulator.plan.PlanException;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -66,13 +67,15 @@ public interface ExpertGroup {
     /**
      * Member 0 of a group of {@code size} that runs alone and computes every expert, to measure a holder's memory: a
      * collect allocates what receiving the other members' parts allocates (copies of its own part); it still exchanges
-     * as member 0 does with the holders of the experts it does not hold ({@link #elsewhere}), posts moving nothing and
-     * a take allocating, in the caller's scope, an array shaped as what this member posted under the tag (the holder's
-     * part for member 0 has the shape of its parts for the others).
+     * as member 0 does with the holders of the experts it does not hold ({@link #elsewhere}), posts moving nothing (but
+     * the shape and type of what they post) and a take allocating, in the caller's scope, an array of what this member
+     * posted under the tag (the holder's part for member 0 has the shape of its parts for the others).
      */
     static ExpertGroup alone(int size) {
+        record Posted(DataType type, long[] shape) {
+        }
         return new SolitaryGroup(size, 0) {
-            private final Map<String, INDArray> posted = new HashMap<>();
+            private final Map<String, Posted> posted = new HashMap<>();
 
             @Override
             public int holder(int expert, int experts) {
@@ -92,16 +95,16 @@ public interface ExpertGroup {
 
             @Override
             public void post(int to, String tag, INDArray part) {
-                posted.put(tag, part);
+                posted.put(tag, new Posted(part.dataType(), part.shape()));
             }
 
             @Override
             public INDArray take(int from, String tag) {
-                INDArray like = posted.get(tag);
+                Posted like = posted.get(tag);
                 if (like == null) {
-                    throw new IllegalStateException("nothing of shape posted under '" + tag + "' to measure its take");
+                    throw new IllegalStateException("nothing posted under '" + tag + "' to measure a take of");
                 }
-                return Nd4j.create(like.dataType(), like.shape());
+                return Nd4j.create(like.type(), like.shape());
             }
 
             @Override

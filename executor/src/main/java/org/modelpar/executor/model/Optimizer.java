@@ -11,6 +11,14 @@ public interface Optimizer {
      */
     void step(Map<String, INDArray> params, Map<String, INDArray> grads);
 
+    /**
+     * Mixed precision: updates the master weight {@code master} of parameter {@code name} from its gradient in the
+     * compute type, cast to the master's type and divided by the loss scale (a temporary of the caller's scope).
+     */
+    default void stepFromComputeGradient(String name, INDArray master, INDArray gradient, double lossScale) {
+        step(Map.of(name, master), Map.of(name, gradient.castTo(master.dataType()).divi(lossScale)));
+    }
+
     /** The optimizer's state (for checkpoints and memory accounting), keyed {@code param/slot}. */
     Map<String, INDArray> state();
 

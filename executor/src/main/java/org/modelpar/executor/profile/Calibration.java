@@ -221,8 +221,9 @@ public final class Calibration {
     }
 
     /**
-     * The optimizer step as a device runs it ({@code DeviceState.update}): in mixed precision one tensor at a time, its
-     * gradient cast to fp32 and divided by the loss scale, then the kernels' copies refreshed from the master weights.
+     * The optimizer step as a device runs it ({@code DeviceState.update}): in mixed precision one tensor at a time
+     * ({@link Optimizer#stepFromComputeGradient}, at a loss scale of 1), then the kernels' copies refreshed from the
+     * master weights.
      */
     private static void update(StageOptimizer o) {
         if (o.copies() == o.params()) {
@@ -231,7 +232,7 @@ public final class Calibration {
         }
         o.params().forEach((n, p) -> {
             try (MemoryWorkspace one = Scratch.openKernel()) {
-                o.optimizer().step(Map.of(n, p), Map.of(n, o.grads().get(n).castTo(DataType.FLOAT).divi(1.0)));
+                o.optimizer().stepFromComputeGradient(n, p, o.grads().get(n), 1.0);
             }
         });
         o.copies().forEach((n, c) -> c.assign(o.params().get(n)));

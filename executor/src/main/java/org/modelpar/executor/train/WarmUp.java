@@ -17,20 +17,27 @@ import org.modelpar.simulator.timeline.SteadyStep;
  * 55-80 ms, then 35-40 ms once the compiler went quiet. Warm-up steps are steps of a throwaway executor (the run
  * proper starts from its seed as if there had been none, so its results do not change), timed like the run's (a
  * step of several devices takes as long as its slowest, and counts the compilation of the JVM that compiled
- * most). They stop once, over the last {@link #WINDOW} steps, the JIT compiled for at most {@link #QUIET_JIT} of
- * their wall time and the steps no longer get faster (the median of the last window is at least
- * {@code 1 -} {@link #TOLERANCE} of the median of the window before); or after {@link #MOST_STEPS} steps or
- * {@link #MOST_SECONDS}, bounds for a machine too noisy to settle.
+ * most). A window is the last steps that ran at least {@link #WINDOW_SECONDS} and at least {@link #WINDOW} steps:
+ * C2 compiles a method for tens of milliseconds in its own threads and reports it when done, so a window of a few
+ * short steps often holds no finished compilation while the compiler is busy (the mlp's 3-stage pipeline on three
+ * threads of the 2-core VM, steps of 4-8 ms, stopped after 46-96 steps by five-step windows while C2 went on
+ * compiling hundreds of methods every hundred steps, and its steps fell from 8 to 3.6 ms over the next thousand).
+ * They stop once, over the last window, the JIT compiled for at most {@link #QUIET_JIT} of its wall time and the
+ * steps no longer get faster (the median of the last window is at least {@code 1 -} {@link #TOLERANCE} of the
+ * median of the window before); or after {@link #MOST_STEPS} steps or {@link #MOST_SECONDS}, bounds for a machine
+ * too noisy to settle.
  */
 public final class WarmUp {
-    /** Steps per window of the rule. */
+    /** The fewest steps of a window of the rule. */
     static final int WINDOW = 5;
+    /** The least wall time of a window of the rule, seconds. */
+    static final double WINDOW_SECONDS = 1;
     /** How much faster the last window may be than the one before and still count as steady. */
     static final double TOLERANCE = 0.05;
     /** The share of the last window's wall time the JIT may still compile for. */
     static final double QUIET_JIT = 0.10;
     /** The most warm-up steps. */
-    static final int MOST_STEPS = 300;
+    static final int MOST_STEPS = 20_000;
     /** The most warm-up wall time, seconds. */
     static final double MOST_SECONDS = 60;
 
@@ -90,13 +97,27 @@ public final class WarmUp {
         if (n >= MOST_STEPS || steps.stream().mapToDouble(Step::seconds).sum() >= MOST_SECONDS) {
             return true;
         }
-        if (n < 2 * WINDOW) {
+        int lastStart = windowStart(steps, n);
+        int previousStart = windowStart(steps, lastStart);
+        if (previousStart < 0) {
             return false;
         }
-        List<Step> last = steps.subList(n - WINDOW, n);
+        List<Step> last = steps.subList(lastStart, n);
         double wall = last.stream().mapToDouble(Step::seconds).sum();
         double compiling = last.stream().mapToDouble(Step::compileSeconds).sum();
-        return compiling <= QUIET_JIT * wall && median(last) >= (1 - TOLERANCE) * median(steps.subList(n - 2 * WINDOW, n - WINDOW));
+        return compiling <= QUIET_JIT * wall && median(last) >= (1 - TOLERANCE) * median(steps.subList(previousStart, lastStart));
+    }
+
+    /** The first step of the window that ends before step {@code end}, or -1 where the steps before it are too few or too short. */
+    private static int windowStart(List<Step> steps, int end) {
+        double wall = 0;
+        for (int i = end - 1; i >= 0; i--) {
+            wall += steps.get(i).seconds();
+            if (end - i >= WINDOW && wall >= WINDOW_SECONDS) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static double median(List<Step> steps) {

@@ -9,8 +9,8 @@ import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The warm-up rule on hand-made steps: two windows of five, 5% tolerance, the JIT compiling for at most 10% of the
- * last window, at most 300 steps or 60 s.
+ * The warm-up rule on hand-made steps: two windows of at least five steps and one second each, 5% tolerance, the JIT
+ * compiling for at most 10% of the last window, at most 20,000 steps or 60 s.
  */
 class WarmUpTest {
     @Test
@@ -43,6 +43,28 @@ class WarmUpTest {
     }
 
     @Test
+    void aWindowOfShortStepsLastsASecond() {
+        // 4 ms steps: ten steady ones are two windows of five, but only 40 ms of wall time, too short to tell
+        List<WarmUp.Step> steps = new ArrayList<>(DoubleStream.generate(() -> 0.004).limit(10)
+                .mapToObj(s -> new WarmUp.Step(s, 0)).toList());
+        assertThat(WarmUp.done(steps)).isFalse();
+        // 250 steps make a window of 1 s, 500 two
+        while (steps.size() < 499) {
+            steps.add(new WarmUp.Step(0.004, 0));
+        }
+        assertThat(WarmUp.done(steps)).isFalse();
+        steps.add(new WarmUp.Step(0.004, 0));
+        assertThat(WarmUp.done(steps)).isTrue();
+        // one 50 ms compilation in the last 250 steps is 5% of their second: quiet; three (15%) are not, even
+        // when none finished in the last five steps
+        steps.set(300, new WarmUp.Step(0.004, 0.05));
+        assertThat(WarmUp.done(steps)).isTrue();
+        steps.set(350, new WarmUp.Step(0.004, 0.05));
+        steps.set(400, new WarmUp.Step(0.004, 0.05));
+        assertThat(WarmUp.done(steps)).isFalse();
+    }
+
+    @Test
     void comparesMediansSoOneOutlierDoesNotDecide() {
         // the last window's median is 0.99 (one 0.1 outlier), the one before's 1.0
         assertThat(WarmUp.done(times(5, 1, 1, 1, 1, 0.99, 0.99, 0.1, 0.99, 0.99))).isTrue();
@@ -53,11 +75,11 @@ class WarmUpTest {
     @Test
     void stopsAtTheBoundOnStepsThatKeepGettingFaster() {
         List<WarmUp.Step> falling = new ArrayList<>();
-        for (int i = 0; i < 299; i++) {
+        for (int i = 0; i < WarmUp.MOST_STEPS - 1; i++) {
             falling.add(new WarmUp.Step(0.1 * Math.pow(0.98, i), 0));
         }
         assertThat(WarmUp.done(falling)).isFalse();
-        falling.add(new WarmUp.Step(0.1 * Math.pow(0.98, 299), 0));
+        falling.add(new WarmUp.Step(0.1 * Math.pow(0.98, WarmUp.MOST_STEPS - 1), 0));
         assertThat(WarmUp.done(falling)).isTrue();
     }
 

@@ -32,7 +32,7 @@ public final class MachineMemory {
     /**
      * Refuses training {@code plan} here when its devices need more than {@code availableBytes}: with worker
      * threads every device's memory and the calibration's copies of the model's fp32 weights and gradients
-     * ({@link LocalTraining.CalibratedPrediction}: the timed model's, and with several devices the host-sharing
+     * ({@link CalibratedPrediction}: the timed model's, and with several devices the host-sharing
      * probe's weights and gradients per device) share this process; a worker process holds one device.
      *
      * @throws WorkflowException naming what the run needs and what there is

@@ -25,7 +25,7 @@ import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Trains a plan on local workers and compares the measurement with the plan simulated from this machine's
- * timed kernels ({@link LocalTraining.CalibratedPrediction}): what {@code modelpar train} and
+ * timed kernels ({@link CalibratedPrediction}): what {@code modelpar train} and
  * {@code modelpar run} do after planning.
  */
 public final class TrainAndCompare {
@@ -124,8 +124,8 @@ public final class TrainAndCompare {
         TrainOptions options = settings.options(cluster);
         MachineMemory.requireTrainable(graph, cluster, plan, settings.workerCommand().isPresent(), MachineMemory.availableBytes());
         StepProgram program = Lowering.lower(graph, cluster, plan);
-        LocalTraining.CalibratedPrediction calibration =
-                new LocalTraining.CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
+        CalibratedPrediction calibration =
+                new CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
                         settings.workerCommand().isPresent());
         Consumer<StepResult> everyStep = r -> {
             calibration.afterStep(r);
@@ -137,12 +137,12 @@ public final class TrainAndCompare {
         int medianStep = result.firstStep() + SteadyStep.medianStep(result.stepSeconds());
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
-        Comparison.Side predicted = calibration.predictedSide(graph, priced, plan, result);
-        Comparison comparison = Comparison.of(predicted,
+        CalibratedPrediction.Prediction predicted = calibration.predict(graph, priced, plan, result);
+        Comparison comparison = Comparison.of(predicted.side(),
                 new Comparison.Side(result.timeline().step(medianStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
-        return new Outcome(result, comparison, program, calibration.hostCapacity(), calibration.backgroundCores(), calibration.link(),
-                calibration.ringSteps(), predicted.timeline());
+        return new Outcome(result, comparison, program, predicted.hostCapacity(), calibration.backgroundCores(), calibration.link(),
+                calibration.ringSteps(), predicted.side().timeline());
     }
 
     /**

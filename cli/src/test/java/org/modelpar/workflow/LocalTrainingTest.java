@@ -58,14 +58,14 @@ class LocalTrainingTest {
     /** A run of any length samples every steady step up to 30 of them, then every k-th: between 15 and 30 samples. */
     @Test
     void calibrationSamplesAtMostThirtySteadySteps() {
-        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(0)).isEqualTo(1);
-        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(30)).isEqualTo(1);
-        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(31)).isEqualTo(2);
-        assertThat(LocalTraining.CalibratedPrediction.sampleEvery(750)).isEqualTo(25);
+        assertThat(CalibratedPrediction.sampleEvery(0)).isEqualTo(1);
+        assertThat(CalibratedPrediction.sampleEvery(30)).isEqualTo(1);
+        assertThat(CalibratedPrediction.sampleEvery(31)).isEqualTo(2);
+        assertThat(CalibratedPrediction.sampleEvery(750)).isEqualTo(25);
         for (int steady = 31; steady <= 5_000; steady++) {
-            int every = LocalTraining.CalibratedPrediction.sampleEvery(steady);
+            int every = CalibratedPrediction.sampleEvery(steady);
             int samples = (steady + every - 1) / every;
-            assertThat(samples).as("%d steady steps", steady).isBetween(15, LocalTraining.CalibratedPrediction.MOST_SAMPLES);
+            assertThat(samples).as("%d steady steps", steady).isBetween(15, CalibratedPrediction.MOST_SAMPLES);
         }
     }
 
@@ -73,10 +73,10 @@ class LocalTrainingTest {
     @Test
     void ringStepsArePricedByTheLinkWhereWorkersOutnumberCores() {
         CollectiveSamples measured = new CollectiveSamples(40, 0.02, 640_000);
-        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 2, 2)).isSameAs(measured);
-        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 4, 4)).isSameAs(measured);
-        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 3, 2)).isEqualTo(CollectiveSamples.NONE);
-        assertThat(LocalTraining.CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(CollectiveSamples.NONE);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 2, 2)).isSameAs(measured);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 4)).isSameAs(measured);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 3, 2)).isEqualTo(CollectiveSamples.NONE);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(CollectiveSamples.NONE);
     }
 
     @Test

@@ -1,8 +1,13 @@
 package org.modelpar.executor.profile;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeMap;
 import org.modelpar.executor.StepResult;
+import org.modelpar.simulator.program.Stream;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * How many cores a run's processes kept busy outside their devices' threads while they stepped (the garbage
@@ -11,7 +16,11 @@ import org.modelpar.executor.StepResult;
  * capacity is measured with compute threads alone ({@link HostSharing}); in the run the background work takes its share
  * of the cores beside them: the small gpt on two worker threads of a 2-core machine kept 0.35-0.4 cores busy outside
  * them (the JIT 0.1-0.15, the collector 0.1-0.15, deallocators 0.04) and its workers computed 15-30%
- * slower than calibrated.
+ * slower than calibrated. That work waits for a core, not for a worker: while workers wait (a pipeline's bubbles, a
+ * collective's ring steps, between steps) it runs on the cores they leave idle, and only what those cannot absorb
+ * competes with compute ({@link #competingCores}): the mlp's two tensor-parallel threads, idle half of each step in
+ * their all-reduces, computed at full speed beside 0.44 background cores, and charging all of them to the capacity
+ * priced the step 18-27% slow.
  */
 public final class BackgroundCpu {
     private final List<Double> cores = new ArrayList<>();
@@ -35,9 +44,53 @@ public final class BackgroundCpu {
      * (a host capacity's least).
      */
     public static double capacity(double hostCapacity, double backgroundCores, int hostCores) {
+        requireHost(hostCores, backgroundCores);
+        return Math.max(1, hostCapacity * (1 - Math.min(backgroundCores, hostCores - 1) / hostCores));
+    }
+
+    /**
+     * The background cores that compete with the workers over a step of {@code stepSeconds}: the background's CPU time in
+     * it, {@code backgroundCores x stepSeconds}, less the {@code idleCoreSeconds} the workers left, spread over the step;
+     * at least 0.
+     */
+    public static double competingCores(double backgroundCores, double idleCoreSeconds, double stepSeconds) {
+        if (!(backgroundCores >= 0) || !(idleCoreSeconds >= 0) || !(stepSeconds > 0)) {
+            throw new IllegalArgumentException("background of " + backgroundCores + " cores beside " + idleCoreSeconds
+                    + " idle core-seconds in a step of " + stepSeconds + " s");
+        }
+        return Math.max(0, backgroundCores * stepSeconds - idleCoreSeconds) / stepSeconds;
+    }
+
+    /**
+     * The core-seconds a step of {@code stepSeconds} leaves idle on a host of {@code hostCores} cores whose workers are
+     * {@code devices}: the step's cores less, at every moment, the busy workers (those in a compute-stream span of
+     * {@code step}), at most one core each and at most the host's cores together. Waiting in a receive or a
+     * collective leaves a core idle; the step may end after the timeline's last span (what a step takes between its
+     * instructions), and that time is idle too.
+     */
+    public static double idleCoreSeconds(Timeline step, Collection<String> devices, int hostCores, double stepSeconds) {
+        requireHost(hostCores, 0);
+        TreeMap<Double, Integer> change = new TreeMap<>();
+        for (Span span : step.spans()) {
+            if (span.stream() == Stream.COMPUTE && devices.contains(span.device()) && span.seconds() > 0) {
+                change.merge(span.startSeconds(), 1, Integer::sum);
+                change.merge(span.endSeconds(), -1, Integer::sum);
+            }
+        }
+        double busy = 0;
+        int running = 0;
+        double at = 0;
+        for (var e : change.entrySet()) {
+            busy += Math.min(running, hostCores) * (e.getKey() - at);
+            running += e.getValue();
+            at = e.getKey();
+        }
+        return Math.max(0, hostCores * stepSeconds - busy);
+    }
+
+    private static void requireHost(int hostCores, double backgroundCores) {
         if (hostCores < 1 || !(backgroundCores >= 0)) {
             throw new IllegalArgumentException("host of " + hostCores + " cores with " + backgroundCores + " background cores");
         }
-        return Math.max(1, hostCapacity * (1 - Math.min(backgroundCores, hostCores - 1) / hostCores));
     }
 }

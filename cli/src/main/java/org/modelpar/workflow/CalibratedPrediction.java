@@ -1,0 +1,209 @@
+package org.modelpar.workflow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.modelpar.executor.KernelWorkspace;
+import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.BackgroundCpu;
+import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.profile.LinkSamples;
+import org.modelpar.executor.profile.SendTimes;
+import org.modelpar.executor.profile.StepOverhead;
+import org.modelpar.executor.train.TrainResult;
+import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.profiles.NodeLinks;
+import org.modelpar.simulator.SimulationOptions;
+import org.modelpar.simulator.SimulationReport;
+import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.timeline.Comparison;
+import org.modelpar.simulator.timeline.SteadyStep;
+
+/**
+ * The prediction a measurement is compared with: the plan simulated with op times measured by timing
+ * the executor's own kernels on this machine (the roofline from the profile alone misses the fixed
+ * cost of each small kernel call). Its timed passes are taken between the steps of the measured second
+ * half of the run ({@link #afterStep}), so on a machine whose speed drifts both see the same conditions; so are
+ * the host's compute capacity and the link between its workers ({@link LinkSamples}).
+ */
+public final class CalibratedPrediction {
+    /** Least number of timed kernel passes. */
+    private static final int CALIBRATION_REPETITIONS = 9;
+    /**
+     * The link is measured every this many sampled steps; the host capacity after every one: on a shared
+     * machine it drifts from minute to minute (estimates of four rounds of the small gpt on two threads read
+     * 1.28-1.89 within a minute), so its rounds follow the measured steps as closely as the kernels' passes do.
+     */
+    private static final int LINK_EVERY = 5;
+    /**
+     * The most steady steps sampled: a long run samples every k-th, evenly spread, so its calibration takes as long
+     * as a 60-step run's (a 1,500-step run of the mlp on two processes spent 45 s calibrating after every one).
+     */
+    static final int MOST_SAMPLES = 30;
+    private final Calibration calibration;
+    private final LinkSamples link;
+    /** The steps before the run's steady ones, which are not sampled. */
+    private final int unsteady;
+    /** Every how many steady steps the kernels, the host and the link are sampled. */
+    private final int sampleEvery;
+    private int sampled;
+    /** The plan's devices on hosts that share their cores ({@link ClusterSpec#computeCapacity}). */
+    private final Set<String> sharedDevices;
+    private final int sharedWorkers;
+    private int done;
+    private final List<CollectiveSamples> ringSteps = new ArrayList<>();
+    private final BackgroundCpu background = new BackgroundCpu();
+
+    /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
+    public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
+                                boolean workerProcesses) {
+        this.calibration = new Calibration(graph, plan, seed);
+        this.unsteady = SteadyStep.firstSteady(steps);
+        this.sampleEvery = sampleEvery(steps - unsteady);
+        this.sharedDevices = plan.stages().stream().flatMap(s -> s.devices().stream())
+                .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
+                .collect(Collectors.toCollection(TreeSet::new));
+        this.sharedWorkers = sharedDevices.size();
+        this.link = new LinkSamples(workerProcesses, Math.max(0, sharedWorkers - 1));
+    }
+
+    /**
+     * Called after each training step: keeps the ring steps the collectives of each steady step ({@link SteadyStep})
+     * ran ({@link CollectiveSamples}), which price the simulation's ring steps, and the step's background work; samples
+     * the kernels (and the host and link, where workers share one) after every {@link #sampleEvery(int)}-th.
+     */
+    public void afterStep(StepResult step) {
+        if (++done <= unsteady) {
+            return;
+        }
+        ringSteps.add(step.ringSteps());
+        background.add(step);
+        if ((done - unsteady - 1) % sampleEvery != 0) {
+            return;
+        }
+        calibration.sample();
+        if (sharedWorkers > 1) {
+            calibration.sampleHost(sharedWorkers);
+            if (sampled % LINK_EVERY == 0) {
+                link.sample();
+            }
+        }
+        sampled++;
+    }
+
+    /** Every how many of {@code steadySteps} steps are sampled: every one, up to {@link #MOST_SAMPLES} of them. */
+    static int sampleEvery(int steadySteps) {
+        return Math.max(1, (steadySteps + MOST_SAMPLES - 1) / MOST_SAMPLES);
+    }
+
+    /** The cores the run's steady steps kept busy outside the devices' threads (median). */
+    public double backgroundCores() {
+        return background.cores();
+    }
+
+    /**
+     * The ring steps the collectives of the run's second half ran, timed, at its median step's mean ring step
+     * ({@link CollectiveSamples#ofMedianStep}; none without collectives).
+     */
+    public CollectiveSamples ringSteps() {
+        return CollectiveSamples.ofMedianStep(ringSteps);
+    }
+
+    /**
+     * The ring steps that price the simulation's: the run's own ({@code measured}), unless the host's busy workers
+     * outnumber its cores. There a ring step waits mostly for a member the scheduler has descheduled to run another
+     * worker, which the simulation already charges as that worker's share of the host (each of k busy devices computes
+     * at {@code C / k}), so the measured waits would count the host's sharing twice; the link measured during the run
+     * prices them instead ({@link CollectiveSamples#NONE}). Pipeline 2 x tensor 2 of the small gpt on four threads of
+     * the 2-core machine: its ring steps waited 0.34-0.49 ms against 9-19 us of the link, and the prediction ran each
+     * stage's tensor collectives while no device computed, 1.27-1.31 of the measured step; with the link's, 0.81-1.34
+     * in eight runs (median 0.91).
+     */
+    static CollectiveSamples pricedRingSteps(CollectiveSamples measured, int sharedWorkers, int cores) {
+        return sharedWorkers > cores ? CollectiveSamples.NONE : measured;
+    }
+
+    /** The link between the workers measured during the run, if they share a host. */
+    public Optional<LinkProfile> link() {
+        return sharedWorkers > 1 ? link.link() : Optional.empty();
+    }
+
+    /**
+     * The predicted step, and the host capacity it was simulated at where the workers share a host.
+     *
+     * @param side         the predicted step as the comparison shows it
+     * @param hostCapacity the capacity left to the workers: measured with compute threads alone ({@link org.modelpar.executor.profile.HostSharing}
+     *                     rounds between the steps), less the background cores the step's idle cores do not absorb
+     */
+    public record Prediction(Comparison.Side side, OptionalDouble hostCapacity) {
+    }
+
+    /**
+     * Tops up to the minimum number of samples and simulates the plan with the calibrated costs, with
+     * the host capacity and the link between workers measured during the run in place of the profile's (a shared
+     * host's speed drifts), ring collectives' steps priced by the run's own ({@link #afterStep}), and with the op
+     * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
+     * that worker's sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted
+     * step adds what those steps took beyond their instructions ({@link StepOverhead}). The run's background work
+     * ({@link BackgroundCpu}) first fills the cores the simulated step leaves idle; only the rest lowers the capacity,
+     * and the plan is simulated again at what it leaves.
+     */
+    public Prediction predict(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
+        int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
+        Map<String, Double> senderSeconds = SendTimes.meanSecondsByDevice(measured.timeline(), steady);
+        while (calibration.samples() < CALIBRATION_REPETITIONS) {
+            calibration.sample();
+        }
+        double overhead = StepOverhead.seconds(measured);
+        OptionalDouble alone = calibration.hostCapacity();
+        SimulationReport atAlone = simulate(graph, cluster, plan, alone, senderSeconds);
+        if (alone.isEmpty()) {
+            return prediction(atAlone, overhead, alone);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        Comparison.Side side = atAlone.predictedSide();
+        double stepSeconds = side.stepSeconds() + overhead;
+        double competing = BackgroundCpu.competingCores(background.cores(),
+                BackgroundCpu.idleCoreSeconds(side.timeline(), sharedDevices, cores, stepSeconds), stepSeconds);
+        if (competing == 0) {
+            return prediction(atAlone, overhead, alone);
+        }
+        OptionalDouble left = OptionalDouble.of(BackgroundCpu.capacity(alone.getAsDouble(), competing, cores));
+        return prediction(simulate(graph, cluster, plan, left, senderSeconds), overhead, left);
+    }
+
+    private static Prediction prediction(SimulationReport simulated, double overheadSeconds, OptionalDouble hostCapacity) {
+        Comparison.Side side = simulated.predictedSide();
+        return new Prediction(new Comparison.Side(side.timeline(), side.stepSeconds() + overheadSeconds, side.peakMemoryBytes()),
+                hostCapacity);
+    }
+
+    private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, OptionalDouble hostCapacity,
+                                      Map<String, Double> senderSeconds) {
+        ClusterSpec now = cluster;
+        if (hostCapacity.isPresent()) {
+            double c = hostCapacity.getAsDouble();
+            Map<String, Double> capacity = new LinkedHashMap<>();
+            Map<String, NodeLinks> links = new LinkedHashMap<>(cluster.nodeLinks());
+            cluster.computeCapacity().keySet().forEach(node -> {
+                capacity.put(node, Math.min(c, cluster.nodes().get(node).size()));
+                link.link().ifPresent(l -> links.put(node, new NodeLinks(l, cluster.linksOf(node).interNode())));
+            });
+            now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), links,
+                    capacity, cluster.hosts(), cluster.processLinks());
+        }
+        return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
+                .withCostModel(calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedWorkers,
+                        Runtime.getRuntime().availableProcessors())).withSenderSeconds(senderSeconds)));
+    }
+}

@@ -60,6 +60,14 @@ class ProfilerTest {
     }
 
     @Test
+    void hostCapacityIsMeasuredWithOneThreadPerWorkerAndAtMostOnePerCore() {
+        assertThat(HostSharing.threads(4, 2)).isEqualTo(2);
+        assertThat(HostSharing.threads(3, 8)).isEqualTo(3);
+        assertThat(HostSharing.threads(2, 2)).isEqualTo(2);
+        assertThat(HostSharing.threads(1, 4)).isEqualTo(1);
+    }
+
+    @Test
     void ratesAreNetOfOneLaunchAndNeverInfinite() {
         List<ProfileResult.Sample> net = Profiler.netOfLaunch(List.of(new ProfileResult.Sample(1e6, 30e-6),
                 new ProfileResult.Sample(1e9, 10.01e-3), new ProfileResult.Sample(8, 5e-6)), 10e-6);

@@ -66,20 +66,11 @@ public final class Calibration {
     private final Map<String, List<Double>> bwd = new HashMap<>();
     private final List<Double> forwardPasses = new ArrayList<>();
     private final List<Double> backwardPasses = new ArrayList<>();
-    private final List<StageOptimizer> optimizers = new ArrayList<>();
+    private final StageOptimizers optimizers;
     private final List<HostSharing.Round> hostRounds = new ArrayList<>();
     private HostSharing host;
     private int hostWorkers;
     private boolean recording;
-
-    /**
-     * One stage's optimizer on gradient-sized inputs, keyed by the stage's parameter count: fp32 master weights, the
-     * gradients in the compute type and, in mixed precision, the kernels' copies the update refreshes ({@code params}
-     * itself in fp32).
-     */
-    private record StageOptimizer(long parameters, Optimizer optimizer, Map<String, INDArray> params,
-                                  Map<String, INDArray> grads, Map<String, INDArray> copies, List<Double> seconds) {
-    }
 
     /**
      * Ops at the per-replica micro-batch of the plan's first stage and at the shapes of one rank of its tensor-parallel
@@ -105,21 +96,12 @@ public final class Calibration {
                 (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
         }, tp, ExpertGroup.SOLO);
-        this.params = cast(parameters(model.parameters(), seed), computeType);
+        this.params = StageOptimizers.cast(StageOptimizers.parameters(model.parameters(), seed), computeType);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
         this.data = batch.inputs().castTo(computeType);
         this.targets = batch.targets().castTo(computeType);
-        Boundary boundary = new Boundary(graph, plan);
-        for (int s = 0; s < plan.pipelineStages(); s++) {
-            StageModel stage = new StageModel(graph, boundary, s, plan.globalBatchSize());
-            Map<String, INDArray> p = parameters(stage.parameters(), seed);
-            Map<String, INDArray> g = cast(p, computeType);
-            g.values().forEach(v -> v.muli(1e-3));
-            long count = plan.stages().get(s).ops().stream().mapToLong(id -> graph.op(id).orElseThrow().parameterCount()).sum();
-            optimizers.add(new StageOptimizer(count, plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6),
-                    p, g, computeType == DataType.FLOAT ? p : cast(p, computeType), new ArrayList<>()));
-        }
+        this.optimizers = new StageOptimizers(graph, plan, seed, computeType);
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
     }
@@ -170,9 +152,7 @@ public final class Calibration {
      * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.
      */
     public CalibratedCostModel costModel() {
-        Map<Long, Double> optimizer = new HashMap<>();
-        optimizers.forEach(o -> optimizer.put(o.parameters(), median(o.seconds())));
-        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizer);
+        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps());
     }
 
     /**
@@ -207,41 +187,7 @@ public final class Calibration {
                 backwardPasses.add((System.nanoTime() - mid) / 1e9);
             }
         }
-        for (StageOptimizer o : optimizers) {
-            try (MemoryWorkspace scratch = Scratch.open()) {
-                long start = System.nanoTime();
-                update(o);
-                o.grads().values().forEach(g -> g.assign(0));
-                if (recording) {
-                    o.seconds().add((System.nanoTime() - start) / 1e9);
-                }
-            }
-            o.params().forEach((k, v) -> o.grads().get(k).assign(v).muli(1e-3));
-        }
-    }
-
-    /**
-     * The optimizer step as a device runs it ({@code DeviceState.update}): in mixed precision one tensor at a time
-     * ({@link Optimizer#stepFromComputeGradient}, at a loss scale of 1), then the kernels' copies refreshed from the
-     * master weights.
-     */
-    private static void update(StageOptimizer o) {
-        if (o.copies() == o.params()) {
-            o.optimizer().step(o.params(), o.grads());
-            return;
-        }
-        o.params().forEach((n, p) -> {
-            try (MemoryWorkspace one = Scratch.openKernel()) {
-                o.optimizer().stepFromComputeGradient(n, p, o.grads().get(n), 1.0);
-            }
-        });
-        o.copies().forEach((n, c) -> c.assign(o.params().get(n)));
-    }
-
-    private static Map<String, INDArray> cast(Map<String, INDArray> arrays, DataType type) {
-        Map<String, INDArray> out = new HashMap<>();
-        arrays.forEach((k, v) -> out.put(k, v.castTo(type).dup()));
-        return out;
+        optimizers.step(recording);
     }
 
     /** The type the calibrated kernels read: that of the batch and the parameters they are handed. */
@@ -260,12 +206,6 @@ public final class Calibration {
         List<String> ops = graph.topologicalOrder().stream().map(OpNode::id).toList();
         return new PlacementPlan(graph.name(), "", "", "", Precision.FP32, OptimizerKind.SGD, samples, samples, 1,
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
-    }
-
-    private static Map<String, INDArray> parameters(List<ParameterSpec> specs, long seed) {
-        Map<String, INDArray> params = new HashMap<>();
-        specs.forEach(p -> params.put(p.name(), Initializer.initialise(p, seed, DataType.FLOAT)));
-        return params;
     }
 
     private static double median(List<Double> values) {

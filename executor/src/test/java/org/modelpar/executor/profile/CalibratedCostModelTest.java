@@ -18,6 +18,7 @@ import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.cost.RingStep;
+import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.Precision;
 
 /**
@@ -26,7 +27,7 @@ import org.modelpar.simulator.plan.Precision;
  */
 class CalibratedCostModelTest {
     private final OpNode op = new OpNode("op", "op", "linear", "", 0, 0, 0, 0, 0, Map.of(), Map.of());
-    private final CalibratedCostModel model = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of(), Map.of());
+    private final CalibratedCostModel model = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of(), List.of());
 
     private static OpWork work(double samples, int tensorParallel) {
         return new OpWork(samples, tensorParallel, Precision.FP32, 8, false);
@@ -51,7 +52,7 @@ class CalibratedCostModelTest {
      */
     @Test
     void anOpTheRankRanWholeIsNotScaledByTheMeasuredDegree() {
-        CalibratedCostModel whole = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of("op"), Map.of());
+        CalibratedCostModel whole = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3}), 8, 2, Set.of("op"), List.of());
         assertThat(whole.forwardSeconds(op, null, work(8, 1))).isCloseTo(2e-3, offset(1e-15));
         assertThat(whole.backwardSeconds(op, null, work(8, 4))).isCloseTo(1e-3, offset(1e-15));
         assertThat(model.forwardSeconds(op, null, work(8, 1))).as("an op the rank ran split").isCloseTo(4e-3, offset(1e-15));
@@ -80,9 +81,37 @@ class CalibratedCostModelTest {
         assertThat(new CollectiveSamples(1, 1e-7, 1_000).latencySeconds(1e9)).hasValue(0.0);
     }
 
+    /**
+     * A stage of 1,000 parameters in 10 tensors stepped in 3 ms, cut to 500 in 2 ms: 2 us a parameter, 1 ms for its
+     * tensors. A device holding all of it takes its 3 ms; a tensor-parallel rank holding half of each tensor pays every
+     * tensor and half the parameters (2 ms); with two stages, a share of neither is priced at their costs together.
+     */
+    @Test
+    void aShareOfAStagesParametersPaysEveryTensorAndItsShareOfTheParameters() {
+        CalibratedCostModel one = new CalibratedCostModel(Map.of(), 8, 1, Set.of(),
+                List.of(new CalibratedCostModel.StageOptimizer(1_000, 10, 3e-3, 500, 2e-3)));
+        assertThat(one.optimizerSeconds(null, 1_000, 10, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(3e-3, offset(1e-15));
+        assertThat(one.optimizerSeconds(null, 500, 10, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(2e-3, offset(1e-15));
+        assertThat(one.optimizerSeconds(null, 1_000, 11, Precision.FP32, OptimizerKind.ADAM)).as("a tied weight's copy: one tensor more")
+                .isCloseTo(3.1e-3, offset(1e-15));
+        // a second stage of 3,000 parameters in 30 tensors, 1,500 in 7.5 ms: 1 us a parameter, 6 ms for its tensors
+        CalibratedCostModel two = new CalibratedCostModel(Map.of(), 8, 1, Set.of(), List.of(
+                new CalibratedCostModel.StageOptimizer(1_000, 10, 3e-3, 500, 2e-3),
+                new CalibratedCostModel.StageOptimizer(3_000, 30, 9e-3, 1_500, 7.5e-3)));
+        assertThat(two.optimizerSeconds(null, 3_000, 30, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(9e-3, offset(1e-15));
+        // 7 ms over 40 tensors, 5 ms over 4,000 parameters: 30 x 7 / 40 + 1,500 x 5 / 4,000 ms
+        assertThat(two.optimizerSeconds(null, 1_500, 30, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(7.125e-3, offset(1e-15));
+        // halves timed slower than the whole (noise): no cost per parameter, all of it the tensors'
+        CalibratedCostModel noisy = new CalibratedCostModel(Map.of(), 8, 1, Set.of(),
+                List.of(new CalibratedCostModel.StageOptimizer(1_000, 10, 3e-3, 500, 3.1e-3)));
+        assertThat(noisy.optimizerSeconds(null, 500, 10, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(3e-3, offset(1e-15));
+        assertThatThrownBy(() -> new CalibratedCostModel.StageOptimizer(1, -1, 0, 0, 0)).hasMessageContaining("-1 tensors");
+        assertThatThrownBy(() -> new CalibratedCostModel.StageOptimizer(1, 1, 0, 2, 0)).hasMessageContaining("2 at");
+    }
+
     @Test
     void aTensorDegreeBelowOneIsRefused() {
-        assertThatThrownBy(() -> new CalibratedCostModel(Map.of(), 8, 0, Set.of(), Map.of()))
+        assertThatThrownBy(() -> new CalibratedCostModel(Map.of(), 8, 0, Set.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tensor degree 0");
     }
 }

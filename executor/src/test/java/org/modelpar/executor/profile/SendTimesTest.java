@@ -35,10 +35,10 @@ class SendTimesTest {
         assertThat(held.get("a")).isCloseTo(0.002, offset(1e-12));
         assertThat(held.get("b")).isCloseTo(0.01, offset(1e-12));
         assertThat(SendTimes.meanSecondsByDevice(measured, 3)).isEmpty();
-        CalibratedCostModel model = new CalibratedCostModel(Map.of(), 1, 1, Set.of(), Map.of()).withSenderSeconds(held);
+        CalibratedCostModel model = new CalibratedCostModel(Map.of(), 1, 1, Set.of(), List.of()).withSenderSeconds(held);
         assertThat(model.senderSeconds(null, "a", "b", 4)).isCloseTo(0.002, offset(1e-12));
         assertThat(model.senderSeconds(null, "b", "a", 4)).isCloseTo(0.01, offset(1e-12));
         assertThat(model.senderSeconds(null, "c", "a", 4)).as("a device that sent nothing").isZero();
-        assertThat(new CalibratedCostModel(Map.of(), 1, 1, Set.of(), Map.of()).senderSeconds(null, "a", "b", 4)).isZero();
+        assertThat(new CalibratedCostModel(Map.of(), 1, 1, Set.of(), List.of()).senderSeconds(null, "a", "b", 4)).isZero();
     }
 }

@@ -143,7 +143,7 @@ public final class CalibratedPrediction {
      *
      * @param side         the predicted step as the comparison shows it
      * @param hostCapacity the capacity left to the workers: measured with compute threads alone ({@link org.modelpar.executor.profile.HostSharing}
-     *                     rounds between the steps), less the background cores the step's idle cores do not absorb
+     *                     rounds between the steps), less the background cores that arrive while every core is busy
      */
     public record Prediction(Comparison.Side side, OptionalDouble hostCapacity) {
     }
@@ -155,8 +155,8 @@ public final class CalibratedPrediction {
      * workspaces that this executor's kernels take ({@link KernelWorkspace}), each send holding its worker as long as
      * that worker's sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted
      * step adds what those steps took beyond their instructions ({@link StepOverhead}). The run's background work
-     * ({@link BackgroundCpu}) first fills the cores the simulated step leaves idle; only the rest lowers the capacity,
-     * and the plan is simulated again at what it leaves.
+     * ({@link BackgroundCpu}) runs on the cores the simulated step leaves idle; only its share arriving while every core
+     * is busy lowers the capacity, and the plan is simulated again at what it leaves.
      */
     public Prediction predict(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
         int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
@@ -174,7 +174,7 @@ public final class CalibratedPrediction {
         Comparison.Side side = atAlone.predictedSide();
         double stepSeconds = side.stepSeconds() + overhead;
         double competing = BackgroundCpu.competingCores(background.cores(),
-                BackgroundCpu.idleCoreSeconds(side.timeline(), sharedDevices, cores, stepSeconds), stepSeconds);
+                BackgroundCpu.saturatedSeconds(side.timeline(), sharedDevices, cores), stepSeconds);
         if (competing == 0) {
             return prediction(atAlone, overhead, alone);
         }

@@ -17,10 +17,10 @@ import org.modelpar.simulator.timeline.Timeline;
  * of the cores beside them: the small gpt on two worker threads of a 2-core machine kept 0.35-0.4 cores busy outside
  * them (the JIT 0.1-0.15, the collector 0.1-0.15, deallocators 0.04) and its workers computed 15-30%
  * slower than calibrated. That work waits for a core, not for a worker: while workers wait (a pipeline's bubbles, a
- * collective's ring steps, between steps) it runs on the cores they leave idle, and only what those cannot absorb
- * competes with compute ({@link #competingCores}): the mlp's two tensor-parallel threads, idle half of each step in
- * their all-reduces, computed at full speed beside 0.44 background cores, and charging all of them to the capacity
- * priced the step 18-27% slow.
+ * collective's ring steps, between steps) what arrives runs on the cores they leave idle, and only what arrives while
+ * every core is busy competes with compute ({@link #competingCores}): the mlp's two tensor-parallel threads, idle
+ * half of each step in their all-reduces, computed at full speed beside 0.44 background cores, and charging all of
+ * them to the capacity priced the step 18-27% slow.
  */
 public final class BackgroundCpu {
     private final List<Double> cores = new ArrayList<>();
@@ -49,26 +49,25 @@ public final class BackgroundCpu {
     }
 
     /**
-     * The background cores that compete with the workers over a step of {@code stepSeconds}: the background's CPU time in
-     * it, {@code backgroundCores x stepSeconds}, less the {@code idleCoreSeconds} the workers left, spread over the step;
-     * at least 0.
+     * The background cores that compete with the workers: the background's {@code backgroundCores}, arriving at any
+     * moment of the step alike, in the share of the step's {@code stepSeconds} during which every core is busy
+     * ({@code saturatedSeconds}); what arrives while a core is idle runs there (Wolff, "Poisson arrivals see time
+     * averages", Operations Research 30(2), 1982).
      */
-    public static double competingCores(double backgroundCores, double idleCoreSeconds, double stepSeconds) {
-        if (!(backgroundCores >= 0) || !(idleCoreSeconds >= 0) || !(stepSeconds > 0)) {
-            throw new IllegalArgumentException("background of " + backgroundCores + " cores beside " + idleCoreSeconds
-                    + " idle core-seconds in a step of " + stepSeconds + " s");
+    public static double competingCores(double backgroundCores, double saturatedSeconds, double stepSeconds) {
+        if (!(backgroundCores >= 0) || !(saturatedSeconds >= 0) || !(stepSeconds > 0)) {
+            throw new IllegalArgumentException("background of " + backgroundCores + " cores, " + saturatedSeconds
+                    + " s of busy cores in a step of " + stepSeconds + " s");
         }
-        return Math.max(0, backgroundCores * stepSeconds - idleCoreSeconds) / stepSeconds;
+        return backgroundCores * Math.min(1, saturatedSeconds / stepSeconds);
     }
 
     /**
-     * The core-seconds a step of {@code stepSeconds} leaves idle on a host of {@code hostCores} cores whose workers are
-     * {@code devices}: the step's cores less, at every moment, the busy workers (those in a compute-stream span of
-     * {@code step}), at most one core each and at most the host's cores together. Waiting in a receive or a
-     * collective leaves a core idle; the step may end after the timeline's last span (what a step takes between its
-     * instructions), and that time is idle too.
+     * The seconds of {@code step} during which all {@code hostCores} cores of a host whose workers are {@code devices}
+     * are busy: as many of its workers at once in a compute-stream span. Waiting in a receive or a collective leaves a
+     * core idle.
      */
-    public static double idleCoreSeconds(Timeline step, Collection<String> devices, int hostCores, double stepSeconds) {
+    public static double saturatedSeconds(Timeline step, Collection<String> devices, int hostCores) {
         requireHost(hostCores, 0);
         TreeMap<Double, Integer> change = new TreeMap<>();
         for (Span span : step.spans()) {
@@ -77,15 +76,17 @@ public final class BackgroundCpu {
                 change.merge(span.endSeconds(), -1, Integer::sum);
             }
         }
-        double busy = 0;
+        double full = 0;
         int running = 0;
         double at = 0;
         for (var e : change.entrySet()) {
-            busy += Math.min(running, hostCores) * (e.getKey() - at);
+            if (running >= hostCores) {
+                full += e.getKey() - at;
+            }
             running += e.getValue();
             at = e.getKey();
         }
-        return Math.max(0, hostCores * stepSeconds - busy);
+        return full;
     }
 
     private static void requireHost(int hostCores, double backgroundCores) {

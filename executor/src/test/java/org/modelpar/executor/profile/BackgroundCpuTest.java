@@ -43,30 +43,29 @@ class BackgroundCpuTest {
     }
 
     @Test
-    void idleCoresAreTheStepsCoresLessTheBusyWorkersAtMostOneCoreEachAndTheHostsCoresTogether() {
+    void theCoresAreSaturatedWhileAsManyWorkersComputeAsTheHostHasCores() {
         Compute f = new Compute(0, 0, Direction.FORWARD, false);
         Compute b = new Compute(0, 0, Direction.BACKWARD, false);
-        // a and b compute over [0, 2] and [1, 3]; c over [1, 2] (three at once on two cores: two busy); a waits in a
-        // receive over [2, 3] (idle); d is on another host and does not count
+        // a and b compute over [0, 2] and [1, 3]; c over [1, 2.5]; a waits in a receive over [2, 3]; d is on another host
         Timeline step = new Timeline(Timeline.Source.SIMULATED, List.of("a", "b", "c", "d"), List.of(
                 new Span("a", 0, 0, f, 0, 2), new Span("a", 0, 1, new Recv(0, 1, 0, Payload.GRADIENT, "b", 64, 0, 1), 2, 3),
-                new Span("b", 0, 0, f, 1, 3), new Span("c", 0, 0, b, 1, 2), new Span("d", 0, 0, f, 0, 4)),
+                new Span("b", 0, 0, f, 1, 3), new Span("c", 0, 0, b, 1, 2.5), new Span("d", 0, 0, f, 0, 4)),
                 List.of(), List.of());
-        // busy cores: 1 over [0, 1], 2 over [1, 2], 1 over [2, 3]: 4 core-seconds of 2 x 4 (the step runs 1 s past its spans)
-        assertThat(BackgroundCpu.idleCoreSeconds(step, Set.of("a", "b", "c"), 2, 4)).isCloseTo(4, within(1e-12));
-        // one core: at most one busy at a time, 3 of 4
-        assertThat(BackgroundCpu.idleCoreSeconds(step, Set.of("a", "b", "c"), 1, 4)).isCloseTo(1, within(1e-12));
-        // four cores: 1 + 3 + 1 = 5 busy of 12
-        assertThat(BackgroundCpu.idleCoreSeconds(step, Set.of("a", "b", "c"), 4, 3)).isCloseTo(7, within(1e-12));
+        // two cores: two or more busy over [1, 2.5]
+        assertThat(BackgroundCpu.saturatedSeconds(step, Set.of("a", "b", "c"), 2)).isCloseTo(1.5, within(1e-12));
+        // one core: busy over [0, 3]
+        assertThat(BackgroundCpu.saturatedSeconds(step, Set.of("a", "b", "c"), 1)).isCloseTo(3, within(1e-12));
+        // three cores: all three over [1, 2]; four never
+        assertThat(BackgroundCpu.saturatedSeconds(step, Set.of("a", "b", "c"), 3)).isCloseTo(1, within(1e-12));
+        assertThat(BackgroundCpu.saturatedSeconds(step, Set.of("a", "b", "c"), 4)).isZero();
     }
 
     @Test
-    void onlyTheBackgroundTheIdleCoresDoNotAbsorbCompetes() {
-        // 0.4 cores over a 10 ms step: 4 ms of CPU; 3 ms of idle cores absorb three quarters of it
-        assertThat(BackgroundCpu.competingCores(0.4, 0.003, 0.010)).isCloseTo(0.1, within(1e-12));
-        assertThat(BackgroundCpu.competingCores(0.4, 0.004, 0.010)).isZero();
-        assertThat(BackgroundCpu.competingCores(0.4, 0.009, 0.010)).isZero();
-        assertThat(BackgroundCpu.competingCores(0.4, 0, 0.010)).isCloseTo(0.4, within(1e-12));
+    void onlyTheBackgroundArrivingWhileEveryCoreIsBusyCompetes() {
+        // 0.4 cores beside a 10 ms step whose cores are all busy for 2.5 ms of it: a quarter competes
+        assertThat(BackgroundCpu.competingCores(0.4, 0.0025, 0.010)).isCloseTo(0.1, within(1e-12));
+        assertThat(BackgroundCpu.competingCores(0.4, 0, 0.010)).isZero();
+        assertThat(BackgroundCpu.competingCores(0.4, 0.010, 0.010)).isCloseTo(0.4, within(1e-12));
         assertThatThrownBy(() -> BackgroundCpu.competingCores(0.4, 0, 0)).hasMessageContaining("step of 0.0 s");
     }
 

@@ -29,9 +29,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * How much compute a host delivers when all its workers compute at once: the node's
  * {@code computeCapacity} (docs/simulator.md, "Shared hosts"). Runs a model's training kernels (forward and
- * backward, in scratch workspaces) on one thread, then on {@code workers} threads at once, each with its own
- * parameters, gradients and batch; the capacity is {@code workers x t1 / tN}, the aggregate throughput in
- * single-worker units, kept within [1, workers]. The profiler measures it with a 4 x 256 MLP at 64 samples; a
+ * backward, in scratch workspaces) on one thread, then on N threads at once, one per worker and at most one per core
+ * ({@link #threads}), each with its own parameters, gradients and batch; the capacity is {@code N x t1 / tN}, the
+ * aggregate throughput in single-worker units, kept within [1, N]. The profiler measures it with a 4 x 256 MLP at 64 samples; a
  * calibration measures it between training steps with the plan's own model at its own shapes, since what N threads
  * gain depends on the kernels they run. A round runs enough passes to take about {@link #ROUND_SECONDS} on one thread;
  * the capacity of several rounds is the ratio of their median times. The threads are kept between rounds (a thread's

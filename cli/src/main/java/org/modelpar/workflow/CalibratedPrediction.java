@@ -59,7 +59,8 @@ public final class CalibratedPrediction {
     private int sampled;
     /** The plan's devices on hosts that share their cores ({@link ClusterSpec#computeCapacity}). */
     private final Set<String> sharedDevices;
-    private final int sharedWorkers;
+    /** The cores of this machine, which the shared host's workers share. */
+    private final int cores = Runtime.getRuntime().availableProcessors();
     private int done;
     private final List<CollectiveSamples> ringSteps = new ArrayList<>();
     private final BackgroundCpu background = new BackgroundCpu();
@@ -73,8 +74,7 @@ public final class CalibratedPrediction {
         this.sharedDevices = plan.stages().stream().flatMap(s -> s.devices().stream())
                 .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                 .collect(Collectors.toCollection(TreeSet::new));
-        this.sharedWorkers = sharedDevices.size();
-        this.link = new LinkSamples(workerProcesses, Math.max(0, sharedWorkers - 1));
+        this.link = new LinkSamples(workerProcesses, Math.max(0, sharedDevices.size() - 1));
     }
 
     /**
@@ -92,8 +92,8 @@ public final class CalibratedPrediction {
             return;
         }
         calibration.sample();
-        if (sharedWorkers > 1) {
-            calibration.sampleHost(sharedWorkers);
+        if (sharedDevices.size() > 1) {
+            calibration.sampleHost(sharedDevices.size());
             if (sampled % LINK_EVERY == 0) {
                 link.sample();
             }
@@ -135,7 +135,7 @@ public final class CalibratedPrediction {
 
     /** The link between the workers measured during the run, if they share a host. */
     public Optional<LinkProfile> link() {
-        return sharedWorkers > 1 ? link.link() : Optional.empty();
+        return sharedDevices.size() > 1 ? link.link() : Optional.empty();
     }
 
     /**
@@ -170,7 +170,6 @@ public final class CalibratedPrediction {
         if (alone.isEmpty()) {
             return prediction(atAlone, overhead, alone);
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         Comparison.Side side = atAlone.predictedSide();
         double stepSeconds = side.stepSeconds() + overhead;
         double competing = BackgroundCpu.competingCores(background.cores(),
@@ -203,7 +202,7 @@ public final class CalibratedPrediction {
                     capacity, cluster.hosts(), cluster.processLinks());
         }
         return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedWorkers,
-                        Runtime.getRuntime().availableProcessors())).withSenderSeconds(senderSeconds)));
+                .withCostModel(calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedDevices.size(),
+                        cores)).withSenderSeconds(senderSeconds)));
     }
 }

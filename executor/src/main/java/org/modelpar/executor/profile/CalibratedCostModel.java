@@ -140,12 +140,17 @@ public final class CalibratedCostModel implements CostModel {
         return seconds * work.samples() / samples * measuredShare / work.tensorParallel();
     }
 
-    /** The step of a stage's {@code parameters} in its own tensors as timed; else per parameter (no tensor count). */
+    /**
+     * Without a tensor count: that of the stage of as many parameters where there is one, else the stages' tensors in
+     * proportion to {@code parameters} ({@link #optimizerSeconds(DeviceProfile, long, int, Precision, OptimizerKind)}).
+     */
     @Override
     public double optimizerSeconds(DeviceProfile device, long parameters, Precision precision, OptimizerKind optimizer) {
-        return optimizerSteps.stream().filter(o -> o.parameters() == parameters).mapToDouble(StageOptimizer::seconds).findFirst()
-                .orElseGet(() -> parameters * optimizerSteps.stream().filter(o -> o.parameters() > 0)
-                        .mapToDouble(o -> o.seconds() / o.parameters()).max().orElse(0));
+        long of = optimizerSteps.stream().mapToLong(StageOptimizer::parameters).sum();
+        int tensors = optimizerSteps.stream().filter(o -> o.parameters() == parameters).mapToInt(StageOptimizer::tensors).findFirst()
+                .orElse(of == 0 ? 0 : (int) Math.round((double) parameters
+                        * optimizerSteps.stream().mapToInt(StageOptimizer::tensors).sum() / of));
+        return optimizerSeconds(device, parameters, tensors, precision, optimizer);
     }
 
     /**

@@ -101,6 +101,9 @@ class CalibratedCostModelTest {
         assertThat(two.optimizerSeconds(null, 3_000, 30, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(9e-3, offset(1e-15));
         // 7 ms over 40 tensors, 5 ms over 4,000 parameters: 30 x 7 / 40 + 1,500 x 5 / 4,000 ms
         assertThat(two.optimizerSeconds(null, 1_500, 30, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(7.125e-3, offset(1e-15));
+        // without a tensor count: the stage's own, else 40 tensors over 4,000 parameters (15 for 1,500)
+        assertThat(two.optimizerSeconds(null, 1_000, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(3e-3, offset(1e-15));
+        assertThat(two.optimizerSeconds(null, 1_500, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(15 * 7.0 / 40 * 1e-3 + 1.875e-3, offset(1e-15));
         // halves timed slower than the whole (noise): no cost per parameter, all of it the tensors'
         CalibratedCostModel noisy = new CalibratedCostModel(Map.of(), 8, 1, Set.of(),
                 List.of(new CalibratedCostModel.StageOptimizer(1_000, 10, 3e-3, 500, 3.1e-3)));

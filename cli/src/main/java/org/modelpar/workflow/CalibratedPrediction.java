@@ -12,10 +12,12 @@ import java.util.stream.Collectors;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.BackgroundCpu;
+import org.modelpar.executor.profile.CalibratedCostModel;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
 import org.modelpar.executor.profile.StepOverhead;
+import org.modelpar.executor.profile.WakeTimes;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.ComputationGraph;
@@ -26,8 +28,10 @@ import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
 import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.simulator.timeline.SteadyStep;
+import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * The prediction a measurement is compared with: the plan simulated with op times measured by timing
@@ -166,7 +170,7 @@ public final class CalibratedPrediction {
         }
         double overhead = StepOverhead.seconds(measured);
         OptionalDouble alone = calibration.hostCapacity();
-        SimulationReport atAlone = simulate(graph, cluster, plan, alone, senderSeconds);
+        SimulationReport atAlone = simulate(graph, cluster, plan, alone, senderSeconds, measured.timeline(), steady);
         if (alone.isEmpty()) {
             return prediction(atAlone, overhead, alone);
         }
@@ -178,7 +182,7 @@ public final class CalibratedPrediction {
             return prediction(atAlone, overhead, alone);
         }
         OptionalDouble left = OptionalDouble.of(BackgroundCpu.capacity(alone.getAsDouble(), competing, cores));
-        return prediction(simulate(graph, cluster, plan, left, senderSeconds), overhead, left);
+        return prediction(simulate(graph, cluster, plan, left, senderSeconds, measured.timeline(), steady), overhead, left);
     }
 
     private static Prediction prediction(SimulationReport simulated, double overheadSeconds, OptionalDouble hostCapacity) {
@@ -188,7 +192,7 @@ public final class CalibratedPrediction {
     }
 
     private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, OptionalDouble hostCapacity,
-                                      Map<String, Double> senderSeconds) {
+                                      Map<String, Double> senderSeconds, Timeline measured, int steady) {
         ClusterSpec now = cluster;
         if (hostCapacity.isPresent()) {
             double c = hostCapacity.getAsDouble();
@@ -201,8 +205,12 @@ public final class CalibratedPrediction {
             now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), links,
                     capacity, cluster.hosts(), cluster.processLinks());
         }
+        ClusterSpec priced = now;
+        CalibratedCostModel cost = calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedDevices.size(), cores))
+                .withSenderSeconds(senderSeconds);
+        Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
+                r -> cost.transferSeconds(priced, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedDevices.size(),
-                        cores)).withSenderSeconds(senderSeconds)));
+                .withCostModel(cost.withWakeSeconds(wakeSeconds)));
     }
 }

@@ -38,6 +38,7 @@ public final class CalibratedCostModel implements CostModel {
     private final List<StageOptimizer> optimizerSteps;
     private final CollectiveSamples ringSteps;
     private final Map<String, Double> senderSeconds;
+    private final Map<String, Double> wakeSeconds;
     private final RooflineCostModel roofline = new RooflineCostModel();
 
     /**
@@ -49,7 +50,7 @@ public final class CalibratedCostModel implements CostModel {
      */
     public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
                                List<StageOptimizer> optimizerSteps) {
-        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, CollectiveSamples.NONE, Map.of());
+        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, CollectiveSamples.NONE, Map.of(), Map.of());
     }
 
     /**
@@ -77,10 +78,13 @@ public final class CalibratedCostModel implements CostModel {
     }
 
     private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
-                                List<StageOptimizer> optimizerSteps, CollectiveSamples ringSteps, Map<String, Double> senderSeconds) {
-        if (samples < 1 || tensorParallel < 1 || !senderSeconds.values().stream().allMatch(v -> v >= 0)) {
-            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender seconds >= 0,"
-                    + " got samples " + samples + ", tensor degree " + tensorParallel + ", sender seconds " + senderSeconds);
+                                List<StageOptimizer> optimizerSteps, CollectiveSamples ringSteps, Map<String, Double> senderSeconds,
+                                Map<String, Double> wakeSeconds) {
+        if (samples < 1 || tensorParallel < 1 || !senderSeconds.values().stream().allMatch(v -> v >= 0)
+                || !wakeSeconds.values().stream().allMatch(v -> v >= 0)) {
+            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender and wake"
+                    + " seconds >= 0, got samples " + samples + ", tensor degree " + tensorParallel + ", sender seconds "
+                    + senderSeconds + ", wake seconds " + wakeSeconds);
         }
         this.opSeconds = new TreeMap<>();
         opSeconds.forEach((k, v) -> this.opSeconds.put(k, v.clone()));
@@ -90,6 +94,7 @@ public final class CalibratedCostModel implements CostModel {
         this.optimizerSteps = List.copyOf(optimizerSteps);
         this.ringSteps = ringSteps;
         this.senderSeconds = new TreeMap<>(senderSeconds);
+        this.wakeSeconds = new TreeMap<>(wakeSeconds);
     }
 
     /**
@@ -98,7 +103,8 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds);
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
+                wakeSeconds);
     }
 
     /**
@@ -106,12 +112,27 @@ public final class CalibratedCostModel implements CostModel {
      * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds);
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
+                wakeSeconds);
+    }
+
+    /**
+     * This model with a device that waited for a message resuming {@code wakeSeconds} of that device after its transfer,
+     * what the run's waits took beyond it ({@link WakeTimes}); 0 (the default, and for a device not given) at once.
+     */
+    public CalibratedCostModel withWakeSeconds(Map<String, Double> wakeSeconds) {
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
+                wakeSeconds);
     }
 
     @Override
     public double senderSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
         return senderSeconds.getOrDefault(fromDevice, 0.0);
+    }
+
+    @Override
+    public double wakeSeconds(ClusterSpec cluster, String toDevice, String fromDevice, long bytes) {
+        return wakeSeconds.getOrDefault(toDevice, 0.0);
     }
 
     /** The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}). */

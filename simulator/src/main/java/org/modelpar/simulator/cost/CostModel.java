@@ -70,6 +70,16 @@ public interface CostModel {
     }
 
     /**
+     * Seconds a device that waited for a message of {@code bytes} from {@code fromDevice} takes, after its transfer, to
+     * resume: 0 where the waiting stream resumes at once, the default. A worker thread waits parked, and the message
+     * wakes it; on a shared host whose cores are busy it then waits for one, and the compute the message released starts
+     * that much later.
+     */
+    default double wakeSeconds(ClusterSpec cluster, String toDevice, String fromDevice, long bytes) {
+        return 0;
+    }
+
+    /**
      * The ring steps ({@link RingStep}) of {@code collectives} collectives of {@code passes} ring passes each over
      * {@code group} (in ring order), of {@code bytes} per device in all: {@code collectives x passes x (n-1)} steps of
      * {@code bytes / (collectives x n)} bytes, each paying the latency of the slowest ring link, at its bandwidth.

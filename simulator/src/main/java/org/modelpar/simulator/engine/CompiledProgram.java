@@ -42,6 +42,11 @@ final class CompiledProgram {
      * null when no send holds it.
      */
     double[] senderSeconds;
+    /**
+     * For a recv: how long its device takes to resume when it waited for the message
+     * ({@link org.modelpar.simulator.cost.CostModel#wakeSeconds}); null when no device takes any.
+     */
+    double[] wakeSeconds;
     long[] memoryAtStart;
     long[] memoryAtEnd;
     int[] pending;

@@ -164,6 +164,13 @@ final class Compiler {
                 c.kind[g] = CompiledProgram.RECV;
                 c.peer[g] = routes.index(r.peer());
                 c.pending[g] = 1;
+                double wake = cost.wakeSeconds(cluster, dp.device(), r.peer(), r.bytes());
+                if (wake > 0) {
+                    if (c.wakeSeconds == null) {
+                        c.wakeSeconds = new double[c.count];
+                    }
+                    c.wakeSeconds[g] = wake;
+                }
             } else {
                 c.kind[g] = CompiledProgram.COLLECTIVE;
             }

@@ -303,7 +303,10 @@ public final class Engine {
         release(g, now, true, false);
     }
 
-    /** Counts {@code g} done for its successors (only sends, or all but sends, when {@code byKind}), beginning the ready ones. */
+    /**
+     * Counts {@code g} done for its successors (only sends, or all but sends, when {@code byKind}), beginning the ready
+     * ones; a compute-stream one a recv made ready (its device waited for the message) begins after its wake seconds.
+     */
     private void release(int g, double now, boolean byKind, boolean sends) {
         for (int i = c.successorStart[g]; i < c.successorStart[g + 1]; i++) {
             int s = c.successors[i];
@@ -312,7 +315,12 @@ public final class Engine {
             }
             cause[s] = g;
             if (--pending[s] == 0) {
-                begin(s, now);
+                double wake = c.wakeSeconds == null || !c.onComputeStream(s) ? 0 : c.wakeSeconds[g];
+                if (wake > 0) {
+                    queue.push(now + wake, Events.encode(Events.DEFERRED_BEGIN, 0, s));
+                } else {
+                    begin(s, now);
+                }
             }
         }
     }

@@ -1,0 +1,79 @@
+package org.modelpar.simulator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.LinkProfile;
+import org.modelpar.simulator.Fixtures;
+import org.modelpar.simulator.ZeroOptimizerCostModel;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.PlanValidator;
+import org.modelpar.simulator.plan.Precision;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Direction;
+import org.modelpar.simulator.program.Payload;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
+import org.modelpar.simulator.program.StepProgram;
+import org.modelpar.simulator.timeline.Span;
+
+/**
+ * A device that waited for a message resumes its wake seconds after the message arrived ({@code CostModel.wakeSeconds});
+ * one busy when it arrives does not wait for it. Hand-written programs on a chain of 1 s forwards, a link of 1 ms
+ * latency: device 0 runs F mb0, sends it, runs F mb1 and sends it; device 1 receives mb0, runs F mb0, receives mb1 (which
+ * arrives while F mb0 still runs) and runs F mb1.
+ */
+class WakeTimeTest {
+    private static final double LATENCY = 1e-3;
+    private final ComputationGraph graph = Fixtures.chain(2, 1.0, 2.0, 0, 0, 0);
+    private final ClusterSpec cluster = Fixtures.cluster(1, 2, new LinkProfile(1e12, LATENCY), new LinkProfile(1e12, LATENCY));
+    private final PlacementPlan plan = Fixtures.plan(graph, cluster, Fixtures.oneDeviceEach(2), 1, 2,
+            Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
+
+    private List<Span> run(double wakeSeconds) {
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
+                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Compute(0, 1, Direction.FORWARD, false),
+                        new Send(0, 1, 1, Payload.ACTIVATION, "n0g1", 0, 1, 1))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Compute(1, 0, Direction.FORWARD, false),
+                        new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 1, 1),
+                        new Compute(1, 1, Direction.FORWARD, false)))));
+        ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
+            @Override
+            public double wakeSeconds(ClusterSpec c, String toDevice, String fromDevice, long bytes) {
+                return toDevice.equals("n0g1") ? wakeSeconds : 0;
+            }
+        };
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, cost, false).timeline().spans();
+    }
+
+    @Test
+    void aDeviceThatWaitedResumesAfterItsWakeAndOneBusyDoesNot() {
+        List<Span> spans = run(0.25);
+        Span fMb0 = spans.get(5);
+        Span fMb1 = spans.get(7);
+        assertThat(fMb0.name()).isEqualTo("F s1 mb0");
+        assertThat(fMb0.startSeconds()).as("waited for mb0").isCloseTo(1.0 + LATENCY + 0.25, offset(1e-12));
+        // mb1 arrives at 2.001, while F mb0 runs until 2.251: F mb1 follows it at once
+        assertThat(fMb1.startSeconds()).isCloseTo(fMb0.endSeconds(), offset(1e-12));
+        assertThat(spans.get(6).endSeconds()).as("the recv itself ends when the message arrives")
+                .isCloseTo(2.0 + LATENCY, offset(1e-12));
+        assertThat(spans.get(1).startSeconds()).as("the sender is not delayed").isCloseTo(1.0, offset(1e-12));
+    }
+
+    @Test
+    void withoutWakeTheWaitingDeviceResumesWhenTheMessageArrives() {
+        List<Span> spans = run(0);
+        assertThat(spans.get(5).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
+        assertThat(spans.get(7).startSeconds()).isCloseTo(2.0 + LATENCY, offset(1e-12));
+    }
+}

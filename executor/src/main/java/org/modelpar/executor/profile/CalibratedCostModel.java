@@ -135,13 +135,20 @@ public final class CalibratedCostModel implements CostModel {
         return wakeSeconds.getOrDefault(toDevice, 0.0);
     }
 
-    /** The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}). */
+    /**
+     * The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}); without,
+     * the link's latency and the mean wake of the group's members that have one ({@link #withWakeSeconds}): each step
+     * waits for its predecessor's chunk, and the chunk wakes it.
+     */
     @Override
     public RingStep ringStep(ClusterSpec cluster, List<String> group, double bytes, int passes, int collectives) {
         RingStep link = CostModel.super.ringStep(cluster, group, bytes, passes, collectives);
-        OptionalDouble latency = ringSteps.latencySeconds(link.bandwidthBytesPerSecond());
-        return link.steps() == 0 || latency.isEmpty() ? link
-                : new RingStep(link.bytesPerStep(), link.steps(), latency.getAsDouble(), link.bandwidthBytesPerSecond());
+        if (link.steps() == 0) {
+            return link;
+        }
+        double latency = ringSteps.latencySeconds(link.bandwidthBytesPerSecond()).orElseGet(() -> link.latencySeconds()
+                + group.stream().filter(wakeSeconds::containsKey).mapToDouble(wakeSeconds::get).average().orElse(0));
+        return new RingStep(link.bytesPerStep(), link.steps(), latency, link.bandwidthBytesPerSecond());
     }
 
     @Override

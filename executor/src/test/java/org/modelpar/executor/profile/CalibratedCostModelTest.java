@@ -61,7 +61,7 @@ class CalibratedCostModelTest {
     /**
      * Ring steps take the run's step latency: 4 steps of 1,000 bytes in 4.004 ms on a link of 1 GB/s wait 1 ms each
      * beyond their bytes, so an all-reduce of 1 MB over 4 devices is 6 steps of 250 kB at 1 ms; without samples, or
-     * with none taken, the link's 10 us.
+     * with none taken, the link's 10 us, and then the mean wake of the group's members that have one.
      */
     @Test
     void ringStepsWaitTheLatencyTheRunsStepsTook() {
@@ -79,6 +79,13 @@ class CalibratedCostModelTest {
                 .isCloseTo(6 * (10e-6 + 250e-6), offset(1e-15));
         // a step faster than its bytes at the link's bandwidth waits nothing more
         assertThat(new CollectiveSamples(1, 1e-7, 1_000).latencySeconds(1e9)).hasValue(0.0);
+        // without samples a step also waits the mean wake of the members that have one; with samples, what they took
+        Map<String, Double> wake = Map.of(four.get(0), 1e-3, four.get(1), 3e-3, "elsewhere", 1.0);
+        assertThat(model.withWakeSeconds(wake).ringStep(cluster, four, 1_000_000, 2, 1).latencySeconds())
+                .isCloseTo(10e-6 + 2e-3, offset(1e-15));
+        assertThat(measured.withWakeSeconds(wake).ringStep(cluster, four, 1_000_000, 2, 1).latencySeconds())
+                .isCloseTo(1e-3, offset(1e-15));
+        assertThat(model.withWakeSeconds(wake).ringStep(cluster, four.subList(0, 1), 1_000_000, 2, 1)).isEqualTo(RingStep.NONE);
     }
 
     /**

@@ -16,11 +16,11 @@ import org.modelpar.simulator.timeline.Timeline;
 /**
  * How long a worker that waited for a message took to resume in a measured run, beyond what the simulation prices the
  * message's transfer at: a worker waits for a message parked, and the message wakes it; on a host whose cores are busy
- * the woken thread waits for one. Four threads of the small gpt's four-stage pipeline on two cores resumed a median
- * 0.2 ms and a mean 0.8 ms after the message was handed over (p90 2.5 ms), against 20 us of the link, and their
- * hand-offs on the critical path made the step 30-45% longer than predicted; two threads on two cores resumed a median
- * 39 us after. The simulator prices it as {@code CostModel.wakeSeconds} of the receiving device
- * ({@link CalibratedCostModel#withWakeSeconds}).
+ * the woken thread waits for one. Four threads of the small gpt's four-stage pipeline on two cores resumed 0.48-0.59 ms
+ * after the send began (each device's median step), against 20 us of the link (a median 0.2 ms, a mean 0.8 ms and a
+ * p90 of 2.5 ms after the message was handed over), and their hand-offs on the critical path made the step 20-45% longer
+ * than predicted; two threads on two cores resumed 0.14-0.16 ms after. The simulator prices it as
+ * {@code CostModel.wakeSeconds} of the receiving device ({@link CalibratedCostModel#withWakeSeconds}).
  */
 public final class WakeTimes {
     private WakeTimes() {

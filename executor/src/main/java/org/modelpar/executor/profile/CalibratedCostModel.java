@@ -2,7 +2,6 @@ package org.modelpar.executor.profile;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.executor.transport.CollectiveSamples;
@@ -20,7 +19,8 @@ import org.modelpar.simulator.plan.Precision;
  * The simulator's cost model with op and optimizer times measured by running the executor's own kernels
  * on this machine ({@link Calibration}); links come from the cluster profile (roofline model), and with
  * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
- * {@link #withSenderSeconds} a send holds its worker as long as that worker's sends held it in the run. An op
+ * {@link #withSenderSeconds} a send holds its worker as long as that worker's sends held it in the run, and with
+ * {@link #withWakeSeconds} a worker that waited for a message resumes as long after it as it did in the run. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones), unless the rank ran the
  * whole op (work every rank repeats, {@code TensorSplit.replicatedWork}): then {@code t x samples / n / t}; an op not

@@ -3,6 +3,7 @@ package org.modelpar.executor.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,22 +33,22 @@ class WakeTimesTest {
     }
 
     /** Step s of device a sends mb0 and mb1 at s + 1 and s + 2; b waits for mb0 and finds mb1 there. */
-    private static List<Span> step(int s, double wait0, double waitLate) {
+    private static List<Span> step(int s, double wait0) {
         return List.of(new Span("a", s, 0, F, s, s + 1), new Span("a", s, 1, send(0), s + 1, s + 1.01),
                 new Span("a", s, 2, send(1), s + 2, s + 2.01),
                 new Span("b", s, 0, recv(0), s + 0.5, s + 1 + wait0),
                 new Span("b", s, 1, F, s + 1 + wait0, s + 2.5),
                 // began after mb1's send ended: the message was there, nothing waited
-                new Span("b", s, 2, recv(1), s + 2.5, s + 2.5 + waitLate));
+                new Span("b", s, 2, recv(1), s + 2.5, s + 2.501));
     }
 
     @Test
     void theMedianStepsMeanWaitBeyondThePricedTransferOfReceivesThatWaited() {
-        List<Span> spans = new java.util.ArrayList<>();
-        spans.addAll(step(0, 0.9, 0.001)); // before the steps asked for
-        spans.addAll(step(10, 0.02, 0.001));
-        spans.addAll(step(20, 0.04, 0.001));
-        spans.addAll(step(30, 0.5, 0.001)); // a paused step: the median leaves it out
+        List<Span> spans = new ArrayList<>();
+        spans.addAll(step(0, 0.9)); // before the steps asked for
+        spans.addAll(step(10, 0.02));
+        spans.addAll(step(20, 0.04));
+        spans.addAll(step(30, 0.5)); // a paused step: the median leaves it out
         Timeline measured = new Timeline(Timeline.Source.MEASURED, List.of("a", "b"), spans, List.of(), List.of());
         Map<String, Double> wake = WakeTimes.medianStepSecondsByDevice(measured, 10, r -> 0.005);
         assertThat(wake).containsOnlyKeys("b");

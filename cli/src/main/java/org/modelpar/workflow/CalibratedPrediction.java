@@ -193,24 +193,24 @@ public final class CalibratedPrediction {
 
     private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, OptionalDouble hostCapacity,
                                       Map<String, Double> senderSeconds, Timeline measured, int steady) {
-        ClusterSpec now = cluster;
-        if (hostCapacity.isPresent()) {
-            double c = hostCapacity.getAsDouble();
-            Map<String, Double> capacity = new LinkedHashMap<>();
-            Map<String, NodeLinks> links = new LinkedHashMap<>(cluster.nodeLinks());
-            cluster.computeCapacity().keySet().forEach(node -> {
-                capacity.put(node, Math.min(c, cluster.nodes().get(node).size()));
-                link.link().ifPresent(l -> links.put(node, new NodeLinks(l, cluster.linksOf(node).interNode())));
-            });
-            now = new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), links,
-                    capacity, cluster.hosts(), cluster.processLinks());
-        }
-        ClusterSpec priced = now;
+        ClusterSpec now = hostCapacity.isPresent() ? atRunsHost(cluster, hostCapacity.getAsDouble()) : cluster;
         CalibratedCostModel cost = calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedDevices.size(), cores))
                 .withSenderSeconds(senderSeconds);
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
-                r -> cost.transferSeconds(priced, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
+                r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
                 .withCostModel(cost.withWakeSeconds(wakeSeconds)));
+    }
+
+    /** {@code cluster} with each shared host at {@code capacity} (at most its workers) and the link measured in the run. */
+    private ClusterSpec atRunsHost(ClusterSpec cluster, double capacity) {
+        Map<String, Double> capacities = new LinkedHashMap<>();
+        Map<String, NodeLinks> links = new LinkedHashMap<>(cluster.nodeLinks());
+        cluster.computeCapacity().keySet().forEach(node -> {
+            capacities.put(node, Math.min(capacity, cluster.nodes().get(node).size()));
+            link.link().ifPresent(l -> links.put(node, new NodeLinks(l, cluster.linksOf(node).interNode())));
+        });
+        return new ClusterSpec(cluster.name(), cluster.devices(), cluster.intraNode(), cluster.interNode(), links,
+                capacities, cluster.hosts(), cluster.processLinks());
     }
 }

@@ -25,19 +25,63 @@ import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Span;
 
 /**
- * A device that waited for a message resumes its wake seconds after the message arrived ({@code CostModel.wakeSeconds});
- * one busy when it arrives does not wait for it. Hand-written programs on a chain of 1 s forwards, a link of 1 ms
- * latency: device 0 runs F mb0, sends it, runs F mb1 and sends it; device 1 receives mb0, runs F mb0, receives mb1 (which
- * arrives while F mb0 still runs) and runs F mb1.
+ * The two sides of a worker's hand-off of a message. A send that holds its device's compute stream
+ * ({@code CostModel.senderSeconds}) delays the sender's next compute by that long, each send after the last, and not the
+ * message; a device that waited for a message resumes its wake seconds after the message arrived
+ * ({@code CostModel.wakeSeconds}), and one busy when it arrives does not wait for it. Hand-written programs on a chain
+ * of 1 s forwards, a link of 1 ms latency.
  */
-class WakeTimeTest {
+class HandOffTest {
     private static final double LATENCY = 1e-3;
     private final ComputationGraph graph = Fixtures.chain(2, 1.0, 2.0, 0, 0, 0);
     private final ClusterSpec cluster = Fixtures.cluster(1, 2, new LinkProfile(1e12, LATENCY), new LinkProfile(1e12, LATENCY));
     private final PlacementPlan plan = Fixtures.plan(graph, cluster, Fixtures.oneDeviceEach(2), 1, 2,
             Schedule.GPIPE, 1, false, Precision.FP32, OptimizerKind.SGD);
 
-    private List<Span> run(double wakeSeconds) {
+    /** Device 0 runs F mb0, sends it twice (two receivers' worth) and runs F mb1; device 1 receives and runs F mb0. */
+    private List<Span> runSends(double senderSeconds) {
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
+                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Send(0, 1, 1, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Compute(0, 1, Direction.FORWARD, false))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Compute(1, 0, Direction.FORWARD, false)))));
+        ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
+            @Override
+            public double senderSeconds(ClusterSpec c, String fromDevice, String toDevice, long bytes) {
+                return senderSeconds;
+            }
+        };
+        return run(program, cost);
+    }
+
+    private List<Span> run(StepProgram program, ZeroOptimizerCostModel cost) {
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, cost, false).timeline().spans();
+    }
+
+    @Test
+    void sendsHoldTheSendersNextComputeOneAfterAnother() {
+        List<Span> held = runSends(0.25);
+        assertThat(held.get(3).startSeconds()).isCloseTo(1.0 + 2 * 0.25, offset(1e-12));
+        assertThat(held.get(3).endSeconds()).isCloseTo(2.5, offset(1e-12));
+        // the messages leave when the sends begin: the receiver is not delayed
+        assertThat(held.get(6).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
+    }
+
+    @Test
+    void withoutSenderTimeTheNextComputeFollowsAtOnce() {
+        List<Span> free = runSends(0);
+        assertThat(free.get(3).startSeconds()).isCloseTo(1.0, offset(1e-12));
+        assertThat(free.get(6).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
+    }
+
+    /**
+     * Device 0 runs F mb0, sends it, runs F mb1 and sends it; device 1 receives mb0, runs F mb0, receives mb1 (which
+     * arrives while F mb0 still runs) and runs F mb1.
+     */
+    private List<Span> runWaits(double wakeSeconds) {
         StepProgram program = new StepProgram(plan, List.of(
                 new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
                         new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
@@ -53,12 +97,12 @@ class WakeTimeTest {
                 return toDevice.equals("n0g1") ? wakeSeconds : 0;
             }
         };
-        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, cost, false).timeline().spans();
+        return run(program, cost);
     }
 
     @Test
     void aDeviceThatWaitedResumesAfterItsWakeAndOneBusyDoesNot() {
-        List<Span> spans = run(0.25);
+        List<Span> spans = runWaits(0.25);
         Span fMb0 = spans.get(5);
         Span fMb1 = spans.get(7);
         assertThat(fMb0.name()).isEqualTo("F s1 mb0");
@@ -72,7 +116,7 @@ class WakeTimeTest {
 
     @Test
     void withoutWakeTheWaitingDeviceResumesWhenTheMessageArrives() {
-        List<Span> spans = run(0);
+        List<Span> spans = runWaits(0);
         assertThat(spans.get(5).startSeconds()).isCloseTo(1.0 + LATENCY, offset(1e-12));
         assertThat(spans.get(7).startSeconds()).isCloseTo(2.0 + LATENCY, offset(1e-12));
     }

@@ -69,7 +69,7 @@ public final class KernelWorkspace {
         int t = tp.group().size();
         List<String> calls = new ArrayList<>();
         StageModel model = new StageModel(graph, new Boundary(graph, Calibration.wholeModel(graph, samples)), 0, samples,
-                (op, backward, nanos) -> calls.add(op), tp, experts);
+                (op, part, nanos) -> calls.add(op), tp, experts);
         Map<String, Long> largest = new HashMap<>();
         KernelArena arena = new KernelArena(new ArrayPool(),
                 bytes -> largest.merge(calls.get(calls.size() - 1), bytes, Math::max));

@@ -134,7 +134,7 @@ public final class BackwardPass {
                 long start = System.nanoTime();
                 Kernel.Backward b = split ? new Kernel.Backward(kernel.inputGradients(gradOut, opSaved, params), Map.of())
                         : kernel.backward(gradOut, opSaved, params);
-                stage.timer().record(op.id(), true, System.nanoTime() - start);
+                stage.timer().record(op.id(), OpTimer.Part.BACKWARD, System.nanoTime() - start);
                 b.paramGrads().forEach((name, d) -> grads.get(name).addi(d));
                 List<INDArray> inputGrads = b.inputGrads();
                 accumulate(op, inputGrads);

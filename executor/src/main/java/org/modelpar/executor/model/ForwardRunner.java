@@ -57,7 +57,7 @@ final class ForwardRunner {
             Kernel.Forward f = arena.call(() -> {
                 long start = System.nanoTime();
                 Kernel.Forward r = kernel.forward(in, params, samples);
-                timer.record(op.id(), false, System.nanoTime() - start);
+                timer.record(op.id(), OpTimer.Part.FORWARD, System.nanoTime() - start);
                 return arena.keep(r);
             });
             values.put(op.id(), f.output());

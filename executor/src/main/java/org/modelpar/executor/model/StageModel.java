@@ -222,7 +222,7 @@ public final class StageModel {
             arena.call(() -> {
                 long start = System.nanoTime();
                 Map<String, INDArray> d = kernels.get(op).weightGradients(gradOut, weights.saved().get(op), params);
-                timer.record(op, true, System.nanoTime() - start);
+                timer.record(op, OpTimer.Part.WEIGHT_GRADIENT, System.nanoTime() - start);
                 d.forEach((name, v) -> grads.get(name).addi(v));
                 return d;
             });

@@ -2,6 +2,7 @@ package org.modelpar.executor.profile;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.executor.transport.CollectiveSamples;
@@ -9,6 +10,7 @@ import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.HostWork;
 import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.cost.RooflineCostModel;
@@ -20,7 +22,8 @@ import org.modelpar.simulator.plan.Precision;
  * on this machine ({@link Calibration}); links come from the cluster profile (roofline model), and with
  * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
  * {@link #withSenderSeconds} a send holds its worker as long as that worker's sends held it in the run, and with
- * {@link #withWakeSeconds} a worker that waited for a message resumes as long after it as it did in the run. An op
+ * {@link #withWakeSeconds} a worker that waited for a message resumes as long after it as it did in the run, and with
+ * {@link #withHostCallSeconds} a collective's host work is priced at the calls the calibration timed. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones), unless the rank ran the
  * whole op (work every rank repeats, {@code TensorSplit.replicatedWork}): then {@code t x samples / n / t}; an op not
@@ -36,13 +39,12 @@ public final class CalibratedCostModel implements CostModel {
     private final int tensorParallel;
     private final Set<String> measuredWhole;
     private final List<StageOptimizer> optimizerSteps;
-    private final CollectiveSamples ringSteps;
-    private final Map<String, Double> senderSeconds;
-    private final Map<String, Double> wakeSeconds;
+    private final RunTimes run;
     private final RooflineCostModel roofline = new RooflineCostModel();
 
     /**
-     * @param opSeconds        per op id, {forward, backward} seconds at {@code samples} samples
+     * @param opSeconds        per op id, {forward, backward} seconds at {@code samples} samples, and the backward's
+     *                         weight-gradient part third where it was timed apart
      * @param samples          samples the ops were timed with
      * @param tensorParallel   the tensor-parallel degree of the rank the ops were timed on (1: whole ops)
      * @param measuredWhole    ids of the ops the rank ran whole (every rank repeats their work)
@@ -50,7 +52,26 @@ public final class CalibratedCostModel implements CostModel {
      */
     public CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
                                List<StageOptimizer> optimizerSteps) {
-        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, CollectiveSamples.NONE, Map.of(), Map.of());
+        this(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, RunTimes.NONE);
+    }
+
+    /**
+     * What a run measured beyond the ops ({@link #withRingSteps}, {@link #withSenderSeconds}, {@link #withWakeSeconds},
+     * {@link #withHostCallSeconds}).
+     */
+    private record RunTimes(CollectiveSamples ringSteps, Map<String, Double> senderSeconds, Map<String, Double> wakeSeconds,
+                            OptionalDouble hostCallSeconds) {
+        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), OptionalDouble.empty());
+
+        RunTimes {
+            if (!senderSeconds.values().stream().allMatch(v -> v >= 0) || !wakeSeconds.values().stream().allMatch(v -> v >= 0)
+                    || hostCallSeconds.isPresent() && !(hostCallSeconds.getAsDouble() >= 0)) {
+                throw new IllegalArgumentException("sender, wake and host-call seconds must be >= 0, got sender seconds "
+                        + senderSeconds + ", wake seconds " + wakeSeconds + ", host call " + hostCallSeconds);
+            }
+            senderSeconds = new TreeMap<>(senderSeconds);
+            wakeSeconds = new TreeMap<>(wakeSeconds);
+        }
     }
 
     /**
@@ -78,13 +99,10 @@ public final class CalibratedCostModel implements CostModel {
     }
 
     private CalibratedCostModel(Map<String, double[]> opSeconds, int samples, int tensorParallel, Set<String> measuredWhole,
-                                List<StageOptimizer> optimizerSteps, CollectiveSamples ringSteps, Map<String, Double> senderSeconds,
-                                Map<String, Double> wakeSeconds) {
-        if (samples < 1 || tensorParallel < 1 || !senderSeconds.values().stream().allMatch(v -> v >= 0)
-                || !wakeSeconds.values().stream().allMatch(v -> v >= 0)) {
-            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1 and sender and wake"
-                    + " seconds >= 0, got samples " + samples + ", tensor degree " + tensorParallel + ", sender seconds "
-                    + senderSeconds + ", wake seconds " + wakeSeconds);
+                                List<StageOptimizer> optimizerSteps, RunTimes run) {
+        if (samples < 1 || tensorParallel < 1) {
+            throw new IllegalArgumentException("calibrated op times need samples and tensor degree >= 1, got samples "
+                    + samples + ", tensor degree " + tensorParallel);
         }
         this.opSeconds = new TreeMap<>();
         opSeconds.forEach((k, v) -> this.opSeconds.put(k, v.clone()));
@@ -92,9 +110,7 @@ public final class CalibratedCostModel implements CostModel {
         this.tensorParallel = tensorParallel;
         this.measuredWhole = Set.copyOf(measuredWhole);
         this.optimizerSteps = List.copyOf(optimizerSteps);
-        this.ringSteps = ringSteps;
-        this.senderSeconds = new TreeMap<>(senderSeconds);
-        this.wakeSeconds = new TreeMap<>(wakeSeconds);
+        this.run = run;
     }
 
     /**
@@ -103,8 +119,7 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
-                wakeSeconds);
+        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds()));
     }
 
     /**
@@ -112,8 +127,7 @@ public final class CalibratedCostModel implements CostModel {
      * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
-                wakeSeconds);
+        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.hostCallSeconds()));
     }
 
     /**
@@ -121,18 +135,34 @@ public final class CalibratedCostModel implements CostModel {
      * what the run's waits took beyond it ({@link WakeTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withWakeSeconds(Map<String, Double> wakeSeconds) {
-        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, ringSteps, senderSeconds,
-                wakeSeconds);
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.hostCallSeconds()));
+    }
+
+    /**
+     * This model with a collective's host work priced at {@code seconds} a call ({@link HostCalls}, the executor's view
+     * and copy) instead of the device's kernel launch, which allocates its result.
+     */
+    public CalibratedCostModel withHostCallSeconds(double seconds) {
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), OptionalDouble.of(seconds)));
+    }
+
+    private CalibratedCostModel with(RunTimes times) {
+        return new CalibratedCostModel(opSeconds, samples, tensorParallel, measuredWhole, optimizerSteps, times);
+    }
+
+    @Override
+    public double hostSeconds(DeviceProfile device, HostWork work) {
+        return work.seconds(device, run.hostCallSeconds().orElse(device.kernelLaunchSeconds()));
     }
 
     @Override
     public double senderSeconds(ClusterSpec cluster, String fromDevice, String toDevice, long bytes) {
-        return senderSeconds.getOrDefault(fromDevice, 0.0);
+        return run.senderSeconds().getOrDefault(fromDevice, 0.0);
     }
 
     @Override
     public double wakeSeconds(ClusterSpec cluster, String toDevice, String fromDevice, long bytes) {
-        return wakeSeconds.getOrDefault(toDevice, 0.0);
+        return run.wakeSeconds().getOrDefault(toDevice, 0.0);
     }
 
     /**
@@ -146,8 +176,8 @@ public final class CalibratedCostModel implements CostModel {
         if (link.steps() == 0) {
             return link;
         }
-        double latency = ringSteps.latencySeconds(link.bandwidthBytesPerSecond()).orElseGet(() -> link.latencySeconds()
-                + group.stream().filter(wakeSeconds::containsKey).mapToDouble(wakeSeconds::get).average().orElse(0));
+        double latency = run.ringSteps().latencySeconds(link.bandwidthBytesPerSecond()).orElseGet(() -> link.latencySeconds()
+                + group.stream().filter(run.wakeSeconds()::containsKey).mapToDouble(run.wakeSeconds()::get).average().orElse(0));
         return new RingStep(link.bytesPerStep(), link.steps(), latency, link.bandwidthBytesPerSecond());
     }
 
@@ -161,6 +191,13 @@ public final class CalibratedCostModel implements CostModel {
     public double backwardSeconds(OpNode op, DeviceProfile device, OpWork work) {
         double[] t = opSeconds.get(op.id());
         return t == null ? roofline.backwardSeconds(op, device, work) : scaled(op, t[1], work);
+    }
+
+    /** The weight-gradient part as timed where the calibration split the backward, else its FLOP share. */
+    @Override
+    public double weightGradientSeconds(OpNode op, DeviceProfile device, OpWork work) {
+        double[] t = opSeconds.get(op.id());
+        return t == null || t.length < 3 ? CostModel.super.weightGradientSeconds(op, device, work) : scaled(op, t[2], work);
     }
 
     private double scaled(OpNode op, double seconds, OpWork work) {

@@ -15,6 +15,7 @@ import org.modelpar.executor.kernel.ParameterSpec;
 import org.modelpar.executor.kernel.TensorGroup;
 import org.modelpar.executor.kernel.ExpertGroup;
 import org.modelpar.executor.kernel.TensorParallel;
+import org.modelpar.executor.kernel.Tensors;
 import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
@@ -64,8 +65,13 @@ public final class Calibration {
     private final INDArray targets;
     private final Map<String, List<Double>> fwd = new HashMap<>();
     private final Map<String, List<Double>> bwd = new HashMap<>();
+    private final Map<String, List<Double>> wgt = new HashMap<>();
+    /** Whether the plan's schedule splits each backward into its input- and weight-gradient parts, as its passes are timed. */
+    private final boolean splitsBackward;
     private final List<Double> forwardPasses = new ArrayList<>();
     private final List<Double> backwardPasses = new ArrayList<>();
+    private final HostCalls hostCalls;
+    private final List<Double> hostCallSeconds = new ArrayList<>();
     private final StageOptimizers optimizers;
     private final List<HostSharing.Round> hostRounds = new ArrayList<>();
     private HostSharing host;
@@ -91,9 +97,14 @@ public final class Calibration {
         TensorSplit split = TensorSplit.of(graph);
         this.measuredWhole = tensorParallel == 1 || plan.options().sequenceParallel() ? Set.of()
                 : graph.ops().stream().filter(split::replicatedWork).map(OpNode::id).collect(Collectors.toSet());
-        this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, backward, nanos) -> {
+        this.splitsBackward = plan.schedule().splitsBackward();
+        this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, part, nanos) -> {
             if (recording) {
-                (backward ? bwd : fwd).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
+                (switch (part) {
+                    case FORWARD -> fwd;
+                    case BACKWARD -> bwd;
+                    case WEIGHT_GRADIENT -> wgt;
+                }).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
             }
         }, tp, ExpertGroup.SOLO);
         this.params = StageOptimizers.cast(StageOptimizers.parameters(model.parameters(), seed), computeType);
@@ -102,6 +113,7 @@ public final class Calibration {
         this.data = batch.inputs().castTo(computeType);
         this.targets = batch.targets().castTo(computeType);
         this.optimizers = new StageOptimizers(graph, plan, seed, computeType);
+        this.hostCalls = new HostCalls(computeType);
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
     }
@@ -115,7 +127,7 @@ public final class Calibration {
         return c.costModel();
     }
 
-    /** One timed forward + backward pass of every op and one optimizer step of every stage. */
+    /** One timed forward + backward pass of every op, one optimizer step of every stage and a round of host calls. */
     public void sample() {
         pass();
     }
@@ -146,30 +158,36 @@ public final class Calibration {
 
     /**
      * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass (which includes
-     * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step. Medians, as
+     * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a collective's host call at the median of its rounds
+     * ({@link HostCalls}). Medians, as
      * the measured step is the median of the run's steady steps: a rare pause (a young collection, a preemption by
      * another process) is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms
      * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.
      */
     public CalibratedCostModel costModel() {
-        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps());
+        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps())
+                .withHostCallSeconds(median(hostCallSeconds));
     }
 
     /**
-     * Per op id, {forward, backward} seconds at this calibration's samples and tensor rank: per-op medians scaled so each
-     * direction adds up to the median whole pass.
+     * Per op id, {forward, backward} seconds at this calibration's samples and tensor rank, and where the plan splits
+     * the backward its weight-gradient part third (the backward is then both parts, each timed apart): per-op medians
+     * scaled so each direction adds up to the median whole pass.
      */
     public Map<String, double[]> opSeconds() {
         if (forwardPasses.isEmpty()) {
             throw new IllegalStateException("no timed calibration pass yet");
         }
         double fwdSum = ops.stream().mapToDouble(op -> median(fwd.get(op))).sum();
-        double bwdSum = ops.stream().mapToDouble(op -> median(bwd.get(op))).sum();
+        double bwdSum = ops.stream().mapToDouble(op -> median(bwd.get(op)) + median(wgt.get(op))).sum();
         double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
         double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
         Map<String, double[]> opSeconds = new HashMap<>();
         for (String op : ops) {
-            opSeconds.put(op, new double[] {median(fwd.get(op)) * fwdScale, median(bwd.get(op)) * bwdScale});
+            double weight = median(wgt.get(op)) * bwdScale;
+            double backward = median(bwd.get(op)) * bwdScale + weight;
+            double forward = median(fwd.get(op)) * fwdScale;
+            opSeconds.put(op, splitsBackward ? new double[] {forward, backward, weight} : new double[] {forward, backward});
         }
         return opSeconds;
     }
@@ -180,7 +198,13 @@ public final class Calibration {
             long start = System.nanoTime();
             StageModel.ForwardResult f = model.forward(Map.of(), data, targets, samples, params, Recompute.NONE, arena);
             long mid = System.nanoTime();
-            model.backward(f.stash(), Map.of(), params, grads, arena);
+            if (splitsBackward) {
+                StageModel.InputPass in = model.inputGradients(f.stash(), Map.of(), params, arena);
+                model.weightGradients(in.weights(), params, grads, arena, op -> { });
+                arena.release(Tensors.unshared(in.weights().arrays(), f.stash().arrays()));
+            } else {
+                model.backward(f.stash(), Map.of(), params, grads, arena);
+            }
             arena.release(f.stash().arrays());
             if (recording) {
                 forwardPasses.add((mid - start) / 1e9);
@@ -188,6 +212,10 @@ public final class Calibration {
             }
         }
         optimizers.step(recording);
+        double call = hostCalls.sample();
+        if (recording) {
+            hostCallSeconds.add(call);
+        }
     }
 
     /** The type the calibrated kernels read: that of the batch and the parameters they are handed. */

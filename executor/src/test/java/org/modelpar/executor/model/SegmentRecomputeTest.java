@@ -67,8 +67,8 @@ class SegmentRecomputeTest {
 
         Pass(ComputationGraph graph, PlacementPlan plan, Recompute recompute) {
             Boundary boundary = new Boundary(graph, plan);
-            OpTimer count = (op, backward, nanos) -> {
-                if (!backward) {
+            OpTimer count = (op, part, nanos) -> {
+                if (part == OpTimer.Part.FORWARD) {
                     forwardCalls.merge(op, 1, Integer::sum);
                 }
             };

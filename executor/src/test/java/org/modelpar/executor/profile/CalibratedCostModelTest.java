@@ -13,9 +13,12 @@ import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.graph.OpNode;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.profiles.DeviceProfile;
+import org.modelpar.profiles.EfficiencyCurve;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.LocalCluster;
 import org.modelpar.profiles.ProfileLimits;
+import org.modelpar.simulator.cost.HostWork;
 import org.modelpar.simulator.cost.OpWork;
 import org.modelpar.simulator.cost.RingStep;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -117,6 +120,34 @@ class CalibratedCostModelTest {
         assertThat(noisy.optimizerSeconds(null, 500, 10, Precision.FP32, OptimizerKind.ADAM)).isCloseTo(3e-3, offset(1e-15));
         assertThatThrownBy(() -> new CalibratedCostModel.StageOptimizer(1, -1, 0, 0, 0)).hasMessageContaining("-1 tensors");
         assertThatThrownBy(() -> new CalibratedCostModel.StageOptimizer(1, 1, 0, 2, 0)).hasMessageContaining("2 at");
+    }
+
+    /**
+     * Host work is priced at the calibrated call (4 calls x 5 us) plus its bytes at the device's element-wise bandwidth
+     * (6,500 bytes at 0.5 x 1 GB/s), the device's kernel launch (20 us) where none was timed.
+     */
+    @Test
+    void hostWorkPaysTheCalibratedCall() {
+        DeviceProfile cpu = new DeviceProfile("cpu", Map.of("fp32", 1e11), 1L << 30, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(0.5), 2e-5, "test");
+        HostWork work = new HostWork(6500, 4);
+        assertThat(model.withHostCallSeconds(5e-6).hostSeconds(cpu, work)).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
+        assertThat(model.hostSeconds(cpu, work)).isCloseTo(8e-5 + 1.3e-5, offset(1e-15));
+        assertThatThrownBy(() -> model.withHostCallSeconds(-1e-6)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host call OptionalDouble[-1.0E-6]");
+    }
+
+    /**
+     * A backward timed split gives its weight-gradient part as timed (1 ms of 4, scaled as the op); one timed whole, its
+     * FLOP share (a linear layer's forward FLOPs of its backward's: 20 of 40 here).
+     */
+    @Test
+    void theWeightGradientIsTheTimedPartElseItsFlopShare() {
+        OpNode linear = new OpNode("op", "op", "linear", "", 20, 40, 100, 0, 0, Map.of(), Map.of());
+        CalibratedCostModel split = new CalibratedCostModel(Map.of("op", new double[] {2e-3, 4e-3, 1e-3}), 8, 2, Set.of(), List.of());
+        assertThat(split.weightGradientSeconds(linear, null, work(8, 2))).isCloseTo(1e-3, offset(1e-15));
+        assertThat(split.weightGradientSeconds(linear, null, work(4, 2))).isCloseTo(0.5e-3, offset(1e-15));
+        assertThat(model.weightGradientSeconds(linear, null, work(8, 2))).isCloseTo(2e-3, offset(1e-15));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.modelpar.graph.ComputationGraph;
@@ -36,5 +37,30 @@ class CalibrationTest {
         Map<String, double[]> seconds = c.opSeconds();
         assertThat(seconds).hasSize(graph.ops().size());
         assertThat(seconds.values()).allSatisfy(s -> assertThat(s[0] + s[1]).isPositive());
+    }
+
+    /**
+     * Under a schedule that splits the backward the calibration runs it split, as the executor does, and gives each op
+     * its weight-gradient part third: positive for an op with parameters, 0 for one without, within its backward.
+     */
+    @Test
+    void aSplitBackwardIsTimedInItsTwoParts() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.ADAM, 4, 4, 1,
+                Schedule.ZB_H1, 1, List.of(new Stage(0, List.of("cpu0"),
+                        graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
+        Calibration c = new Calibration(graph, plan, 1);
+        c.sample();
+        Map<String, double[]> seconds = c.opSeconds();
+        for (OpNode op : graph.ops()) {
+            double[] s = seconds.get(op.id());
+            assertThat(s).as(op.id()).hasSize(3);
+            assertThat(s[2]).as(op.id()).isBetween(0.0, s[1]);
+            if (op.parameterBytes() > 0) {
+                assertThat(s[2]).as(op.id()).isPositive();
+            } else if (!op.attributes().containsKey("tiedTo")) {
+                assertThat(s[2]).as(op.id()).isZero();
+            }
+        }
     }
 }

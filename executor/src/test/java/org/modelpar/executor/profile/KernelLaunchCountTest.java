@@ -21,6 +21,7 @@ import org.modelpar.executor.model.Adam;
 import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.Initializer;
 import org.modelpar.executor.model.Sgd;
+import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.graph.ComputationGraph;
@@ -69,9 +70,9 @@ class KernelLaunchCountTest {
         Map<String, Long> forward = new LinkedHashMap<>();
         Map<String, Long> backward = new LinkedHashMap<>();
         long[] last = {0};
-        StageModel model = new StageModel(graph, new Boundary(graph, whole), 0, samples, (op, isBackward, nanos) -> {
+        StageModel model = new StageModel(graph, new Boundary(graph, whole), 0, samples, (op, part, nanos) -> {
             long now = OpProfiler.getInstance().getInvocationsCount();
-            (isBackward ? backward : forward).put(op, now - last[0]);
+            (part == OpTimer.Part.FORWARD ? forward : backward).put(op, now - last[0]);
             last[0] = now;
         });
         Map<String, INDArray> params = new HashMap<>();

@@ -34,17 +34,19 @@ public interface CostModel {
     }
 
     /**
-     * Seconds of element-wise host work ({@link HostWork}: a collective's sums and copies) on {@code device}: memory
-     * bound, {@code calls x kernelLaunchSeconds + bytes / (bandwidth x eff(bytes per call))}, the roofline of
-     * element-wise kernels.
+     * Seconds of the weight-gradient part of {@code op}'s backward (of {@link #backwardSeconds}), for schedules that run
+     * it apart: its {@link BackwardSplit#weightGradientShare FLOP share}.
+     */
+    default double weightGradientSeconds(OpNode op, DeviceProfile device, OpWork work) {
+        return backwardSeconds(op, device, work) * BackwardSplit.weightGradientShare(op);
+    }
+
+    /**
+     * Seconds of element-wise host work ({@link HostWork}: a collective's sums and copies) on {@code device}: its
+     * {@link HostWork#seconds roofline} with a call costing the device's kernel launch.
      */
     default double hostSeconds(DeviceProfile device, HostWork work) {
-        if (work.kernelCalls() == 0) {
-            return 0;
-        }
-        double perCall = work.bytesMoved() / work.kernelCalls();
-        return work.kernelCalls() * device.kernelLaunchSeconds() + (perCall == 0 ? 0
-                : work.bytesMoved() / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(perCall)));
+        return work.seconds(device, device.kernelLaunchSeconds());
     }
 
     /** The link between two devices of the cluster (intra-node or the NIC), by device id. */

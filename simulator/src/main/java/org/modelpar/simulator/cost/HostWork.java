@@ -1,5 +1,7 @@
 package org.modelpar.simulator.cost;
 
+import org.modelpar.profiles.DeviceProfile;
+
 /**
  * The element-wise work a member of a collective does on its own host besides handing its chunks to the transport
  * (whose copies the link's measured latency and bandwidth already carry), as the executor's ring collectives do it
@@ -103,6 +105,19 @@ public record HostWork(double bytesMoved, long kernelCalls) {
             return NONE;
         }
         return new HostWork(movedPerByte * (members - 1.0) / members * bytes, (long) collectives * (members - 1));
+    }
+
+    /**
+     * Seconds of this work on {@code device}, memory bound: {@code calls x callSeconds + bytes / (bandwidth x eff(bytes
+     * per call))}, the roofline of element-wise kernels.
+     */
+    public double seconds(DeviceProfile device, double callSeconds) {
+        if (kernelCalls == 0) {
+            return 0;
+        }
+        double perCall = bytesMoved / kernelCalls;
+        return kernelCalls * callSeconds + (perCall == 0 ? 0
+                : bytesMoved / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(perCall)));
     }
 
     /** Both works, one after the other. */

@@ -77,7 +77,7 @@ public final class StageCosts {
             fwd += f;
             double b = cost.backwardSeconds(op, device, w);
             bwd += b;
-            weightGradient += b * BackwardSplit.weightGradientShare(op);
+            weightGradient += cost.weightGradientSeconds(op, device, w);
             if (acts.recomputes(mode, op.id())) {
                 recomputeSeconds += f;
             }

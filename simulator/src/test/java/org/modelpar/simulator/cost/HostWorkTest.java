@@ -65,6 +65,8 @@ class HostWorkTest {
         // 4 calls x 20 us + 6,500 bytes at 0.5 x 1 GB/s
         assertThat(cost.hostSeconds(cpu, new HostWork(6500, 4))).isCloseTo(8e-5 + 1.3e-5, offset(1e-15));
         assertThat(cost.hostSeconds(cpu, HostWork.NONE)).isZero();
+        // the same work at 5 us a call: 4 x 5 us + the same bytes
+        assertThat(new HostWork(6500, 4).seconds(cpu, 5e-6)).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
     }
 
     @Test

@@ -162,13 +162,14 @@ public final class BackwardPass {
     }
 
     /**
-     * Rebuilds op {@code i}'s recompute segment. Run whole, or within the running unit, it reads the part's parameters;
+     * Rebuilds op {@code i}'s recompute segment. Run whole, within the running unit, or with every parameter present, it
+     * reads the part's parameters;
      * over several units (a part of a pass run unit by unit), each unit's ops read that unit's parameters, re-gathered
      * in forward order as {@link GatherOrder#recompute} says (the running unit's too, when it was freed meanwhile).
      */
     private List<INDArray> rebuild(int i) {
         List<Integer> units = stage.unitsOf(stage.segments(stash.recomputation()).segmentOf(i));
-        if (running < 0 || units.size() == 1) {
+        if (running < 0 || units.size() == 1 || !regather.sharded()) {
             return stage.runner().rebuild(i, stash, partParameters, saved, arena);
         }
         Set<Integer> withParameters = new HashSet<>();

@@ -265,15 +265,8 @@ public final class StageModel {
      * each of them, {@link GatherOrder}.)
      */
     public Optional<String> unitByUnitProblem() {
-        int next = 0;
-        for (int u = 0; u < unitOps.size(); u++) {
-            for (int i : unitOps.get(u)) {
-                if (i != next++) {
-                    return Optional.of("parameter unit " + u + " ('" + ops.get(i).layer() + "') is not consecutive in the stage's op order at op '" + ops.get(i).id() + "'");
-                }
-            }
-        }
-        return Optional.empty();
+        return ParameterUnit.outOfOrder(ops).map(op -> "parameter unit '" + op.layer() + "' is not consecutive in the stage's op"
+                + " order at op '" + op.id() + "'");
     }
 
     int opCount() {

@@ -12,6 +12,11 @@ public interface UnitParameters {
     /** None to gather: every parameter is present (no ZeRO stage 3), so no segment needs a re-gather. */
     UnitParameters NONE = new UnitParameters() {
         @Override
+        public boolean sharded() {
+            return false;
+        }
+
+        @Override
         public Set<Integer> held() {
             return Set.of();
         }
@@ -31,6 +36,11 @@ public interface UnitParameters {
             throw new IllegalStateException("unit " + unit + " is freed after a recompute, but no parameters are sharded");
         }
     };
+
+    /** Whether the units' parameters are sharded between uses (else every parameter is present, as with ZeRO stage 2). */
+    default boolean sharded() {
+        return true;
+    }
 
     /** The units of the stage whose parameters are gathered (or being gathered) now. */
     Set<Integer> held();

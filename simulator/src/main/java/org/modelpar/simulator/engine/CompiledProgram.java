@@ -71,7 +71,8 @@ final class CompiledProgram {
     int[][] hostPath;
 
     /**
-     * For an instance of a collective that overlaps the backward ({@link org.modelpar.simulator.program.Collective#overlapsBackward}):
+     * For an instance of a collective whose last bucket waits for the backward after it ({@link
+     * org.modelpar.simulator.program.Collective#awaitsNextBackward}):
      * the compute-stream instruction after it, the backward whose gradients it reduces in buckets; -1 elsewhere (null when no collective overlaps a backward). Its
      * last bucket holds the gradients that backward completes last and runs after it.
      */

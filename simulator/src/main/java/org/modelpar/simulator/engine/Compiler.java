@@ -243,7 +243,9 @@ final class Compiler {
             }
             if (SharedCompute.runsBesideCompute(ins, sharedHost)) {
                 overlapped.add(g);
-                beforeBackward.add(g);
+                if (((Collective) ins).awaitsNextBackward()) {
+                    beforeBackward.add(g);
+                }
             } else if (ins instanceof Collective a && a.prefetches()) {
                 prefetched.add(g);
             } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {

@@ -42,7 +42,7 @@ final class StagePrices {
 
     /**
      * The prices of the stages one device runs, by stage index; {@code units} the compute of each parameter unit
-     * (ZeRO stage 3 runs a pass unit by unit), null otherwise.
+     * (ZeRO stages 2 and 3 run a pass unit by unit), null otherwise.
      */
     record Device(StageTime[] times, List<StageTime>[] units, StageMemory[] memory, double[] optimizerSeconds,
                   MemoryBreakdown fixed) {
@@ -57,7 +57,7 @@ final class StagePrices {
         double[] o = new double[n];
         for (int s = dp.stage(); s < n; s += layout.plan().pipelineDegree()) {
             t[s] = time(s, dp, profile);
-            if (layout.plan().options().zeroStage() == 3) {
+            if (layout.plan().options().zeroStage() >= 2) {
                 int stage = s;
                 u[s] = units.computeIfAbsent(s + "/" + profile.name(), k -> StageCosts.units(layout, cost, stage, profile));
             }

@@ -1,9 +1,12 @@
 package org.modelpar.simulator.plan;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.modelpar.graph.OpNode;
 
 /**
@@ -44,13 +47,36 @@ public record ParameterUnit(List<OpNode> ops, long parametersPerRank) {
     }
 
     /**
+     * The first op of {@code ops} (a stage's, in stage order) that does not follow the ops of its unit ({@link #layers})
+     * at once, if any: a pass can run unit by unit only where every unit's ops are consecutive.
+     */
+    public static Optional<OpNode> outOfOrder(List<OpNode> ops) {
+        Set<String> done = new HashSet<>();
+        String current = null;
+        for (OpNode op : ops) {
+            String unit = unitOf(op);
+            if (!unit.equals(current)) {
+                if (!done.add(unit)) {
+                    return Optional.of(op);
+                }
+                current = unit;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String unitOf(OpNode op) {
+        return op.layer().isEmpty() ? "op " + op.id() : op.layer();
+    }
+
+    /**
      * The ops of a stage ({@code ops}, in stage order) grouped into units: one list per layer tag, an untagged op
      * alone, in the order of each unit's first op.
      */
     public static List<List<OpNode>> layers(List<OpNode> ops) {
         Map<String, List<OpNode>> layers = new LinkedHashMap<>();
         for (OpNode op : ops) {
-            layers.computeIfAbsent(op.layer().isEmpty() ? "op " + op.id() : op.layer(), k -> new ArrayList<>()).add(op);
+            layers.computeIfAbsent(unitOf(op), k -> new ArrayList<>()).add(op);
         }
         return List.copyOf(layers.values());
     }

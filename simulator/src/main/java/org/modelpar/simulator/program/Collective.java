@@ -45,6 +45,15 @@ public sealed interface Collective extends CommunicationInstruction
     }
 
     /**
+     * Whether, overlapping the backward, its last bucket holds the gradients the backward after it completes last, so
+     * that bucket runs once that backward ends; not so for a reduction placed after the pass that completes its
+     * gradients (a ZeRO unit's reduce-scatter).
+     */
+    default boolean awaitsNextBackward() {
+        return overlapsBackward();
+    }
+
+    /**
      * Whether it also waits for the {@link Recv}s placed before it (it works on what they received, as a
      * {@link BoundaryAllGather} does); they then gate the next compute instruction through it.
      */

@@ -49,7 +49,8 @@ import org.modelpar.simulator.plan.TiedWeight;
  *       with layer norms (the all-reduce of their gradients over the replica's t devices, once per step:
  *       {@link TensorCollective#stepEnd}), then {@link OptimizerStep}; a device group with several stages does each of
  *       these for all its stages in stage order before the next. With ZeRO stage 1 the gradient all-reduce
- *       is a {@link ReduceScatter}; with stage 2 each unit's gradients are reduce-scattered after every backward;
+ *       is a {@link ReduceScatter}; with stage 2 every backward runs unit by unit, each unit's gradients
+ *       reduce-scattered after its part;
  *       with both the parameters are all-gathered ({@link AllGather}) after the optimizer step; with stage 3 every
  *       pass runs unit by unit, each unit's parameters all-gathered one unit ahead and its gradients
  *       reduce-scattered after its backward ({@link ZeroCollectives#pass}).</li>

@@ -51,6 +51,11 @@ public record ReduceScatter(int stage, List<String> group, long bytes, boolean o
     }
 
     @Override
+    public boolean awaitsNextBackward() {
+        return overlapsBackward && unit < 0;
+    }
+
+    @Override
     public HostWork hostWork() {
         return HostWork.reduceScatter(bytes, group.size(), buckets);
     }

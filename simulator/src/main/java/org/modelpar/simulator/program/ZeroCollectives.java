@@ -60,9 +60,12 @@ final class ZeroCollectives {
     }
 
     /**
-     * One pass of a stage. Without per-unit reduction one {@link Compute}. With stage 2, the {@link Compute}, and after
-     * a pass that completes the weight gradients (a backward, or a split backward's weight-gradient pass) the
-     * reduce-scatter of every unit, last unit first (the order the backward completes them). With stage 3, unit by
+     * One pass of a stage. Without per-unit reduction one {@link Compute}. With stage 2, a whole backward unit by unit
+     * from the last, each unit's part followed by the reduce-scatter of its gradients, which then overlaps the rest of
+     * the backward as DeepSpeed's bucket reductions do (a stage whose units are not consecutive in its order, {@link
+     * ParameterUnit#outOfOrder}, runs it whole and reduces after it); any other pass is one {@link Compute}, and after
+     * a split backward's weight-gradient pass come the reduce-scatters of every unit, last unit first (the order the
+     * pass completes them). With stage 3, unit by
      * unit as PyTorch FSDP runs it (Zhao et al., VLDB 2023, section 3.3): a forward from unit 0, a backward from the
      * last unit. Before the first unit's part its parameters are gathered; the gather of each next unit is issued
      * before the part ahead of it (prefetch, one unit ahead), so it overlaps that part; after each unit's part of a
@@ -81,6 +84,14 @@ final class ZeroCollectives {
         PlacementPlan plan = layout.plan();
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         int n = units.size();
+        if (direction == Direction.BACKWARD && !gathers(layout, stage, AllGather.Phase.FORWARD)
+                && ParameterUnit.outOfOrder(layout.stage(stage).ops()).isEmpty()) {
+            for (int u = n - 1; u >= 0; u--) {
+                out.add(new Compute(stage, mb, direction, recompute, u, n));
+                reduce(stage, group, mb, u, units.get(u).parametersPerRank() * state.gradients(), out);
+            }
+            return;
+        }
         if (direction == Direction.WEIGHT_GRADIENT || !gathers(layout, stage, AllGather.Phase.FORWARD)) {
             out.add(new Compute(stage, mb, direction, recompute));
             if (!direction.releasesStash()) {

@@ -160,7 +160,8 @@ public final class CalibratedPrediction {
      * that worker's sends of {@code measured}'s steady steps did ({@link SendTimes}, {@link SteadyStep}); the predicted
      * step adds what those steps took beyond their instructions ({@link StepOverhead}). The run's background work
      * ({@link BackgroundCpu}) runs on the cores the simulated step leaves idle; only its share arriving while every core
-     * is busy lowers the capacity, and the plan is simulated again at what it leaves.
+     * is busy lowers the capacity, and the plan is simulated again at what it leaves. Each simulated step is the median
+     * of steps whose compute durations vary as the run's did ({@link VaryingDurations}).
      */
     public Prediction predict(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainResult measured) {
         int steady = measured.firstStep() + SteadyStep.firstSteady(measured.losses().size());
@@ -198,8 +199,10 @@ public final class CalibratedPrediction {
                 .withSenderSeconds(senderSeconds);
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
                 r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
-        return Simulator.simulate(KernelWorkspace.measure(graph, plan), now, plan, SimulationOptions.defaults().withTrace(true)
-                .withCostModel(cost.withWakeSeconds(wakeSeconds)));
+        ComputationGraph withWorkspaces = KernelWorkspace.measure(graph, plan);
+        return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true).withCostModel(cost.withWakeSeconds(wakeSeconds)),
+                VaryingDurations.of(measured, steady, sharedDevices.size(), cores),
+                options -> Simulator.simulate(withWorkspaces, now, plan, options));
     }
 
     /** {@code cluster} with each shared host at {@code capacity} (at most its workers) and the link measured in the run. */

@@ -40,7 +40,7 @@ public final class Simulator {
                                             SimulationOptions options) {
         PlanValidator.checkExpertParallel(graph, plan.options().expertParallel());
         PlanLayout layout = PlanValidator.validate(plan, graph, cluster);
-        Optional<TensorRankSymmetry.Run> symmetric = options.trace() ? Optional.empty()
+        Optional<TensorRankSymmetry.Run> symmetric = options.trace() || options.noise().varies() ? Optional.empty()
                 : TensorRankSymmetry.of(layout, cluster, options.costModel());
         if (symmetric.isPresent()) {
             TensorRankSymmetry.Run run = symmetric.get();
@@ -48,7 +48,7 @@ public final class Simulator {
             return report(plan, r, false, run.representatives());
         }
         StepProgram program = Lowering.lower(layout);
-        StepRun r = Engine.run(program, layout, cluster, options.costModel(), options.trace());
+        StepRun r = Engine.run(program, layout, cluster, options.costModel(), options.trace(), options.noise());
         return report(plan, r, options.trace(), Map.of());
     }
 

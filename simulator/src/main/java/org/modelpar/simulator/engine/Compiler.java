@@ -37,12 +37,16 @@ final class Compiler {
     private final CostModel cost;
     private final Map<String, String> representatives;
     private final InstructionFlops flops;
+    /** Each compute instruction's factor, drawn in compile order. */
+    private final DurationNoise.Draws noise;
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
     private final Edges edges = new Edges();
 
-    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives) {
+    private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives,
+                     DurationNoise noise) {
+        this.noise = noise.draws();
         this.layout = layout;
         this.cluster = cluster;
         this.cost = cost;
@@ -53,10 +57,11 @@ final class Compiler {
     /**
      * @param representatives for a program of representatives ({@link Engine#run(StepProgram, PlanLayout, ClusterSpec,
      *                        CostModel, Map)}), every other device's representative; empty for a whole program
+     * @param noise           how each compute instruction's duration varies about its price
      */
     static CompiledProgram compile(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
-                                   Map<String, String> representatives) {
-        return new Compiler(layout, cluster, cost, representatives).run(program);
+                                   Map<String, String> representatives, DurationNoise noise) {
+        return new Compiler(layout, cluster, cost, representatives, noise).run(program);
     }
 
     private CompiledProgram run(StepProgram program) {
@@ -299,6 +304,7 @@ final class Compiler {
             }
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
+        c.seconds[g] *= noise.next();
         c.modelFlops[i] += flops.model(cp);
         c.executedFlops[i] += flops.executed(cp);
     }

@@ -74,7 +74,13 @@ public final class Engine {
      */
     public static StepRun run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
                               boolean recordMemory) {
-        return run(Compiler.compile(program, layout, cluster, cost, Map.of()), recordMemory);
+        return run(program, layout, cluster, cost, recordMemory, DurationNoise.NONE);
+    }
+
+    /** {@link #run(StepProgram, PlanLayout, ClusterSpec, CostModel, boolean)} with compute durations varying by {@code noise}. */
+    public static StepRun run(StepProgram program, PlanLayout layout, ClusterSpec cluster, CostModel cost,
+                              boolean recordMemory, DurationNoise noise) {
+        return run(Compiler.compile(program, layout, cluster, cost, Map.of(), noise), recordMemory);
     }
 
     /**
@@ -85,7 +91,7 @@ public final class Engine {
      */
     public static StepRun run(StepProgram representativePrograms, PlanLayout layout, ClusterSpec cluster, CostModel cost,
                               Map<String, String> representatives) {
-        return run(Compiler.compile(representativePrograms, layout, cluster, cost, representatives), false);
+        return run(Compiler.compile(representativePrograms, layout, cluster, cost, representatives, DurationNoise.NONE), false);
     }
 
     /** Runs a compiled program (the benchmark times this apart from compiling). */

@@ -20,7 +20,7 @@ public final class EngineBench {
     /** Prints events/s of the loop and its ratio to the 2 M/s target and to the bare-heap baseline. */
     public static void report(StepProgram program, PlanLayout layout, ClusterSpec cluster, int reps) {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        CompiledProgram compiled = Compiler.compile(program, layout, cluster, new RooflineCostModel(), java.util.Map.of());
+        CompiledProgram compiled = Compiler.compile(program, layout, cluster, new RooflineCostModel(), java.util.Map.of(), DurationNoise.NONE);
         double best = Double.MAX_VALUE;
         long events = 0;
         for (int r = 0; r < reps; r++) {

@@ -1,0 +1,72 @@
+package org.modelpar.executor.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.SteadyStep;
+import org.modelpar.simulator.timeline.Timeline;
+
+/**
+ * How a measured run's compute instructions varied within its steps, as factors of their medians, for
+ * {@link org.modelpar.simulator.engine.DurationNoise}: each compute span's duration over the median of the same
+ * instruction on the same device over the steps, divided by its step's median such ratio (a step the whole host ran
+ * slower in shifts every instruction alike, which moves the median step no more than the step's medians do). The
+ * rest is what one instruction suffers alone (a collection, a preemption, a cold cache): on the small gpt's two-stage
+ * pipeline on two threads a tenth of the instructions took 1.5 times their median or more, and its steps, whose
+ * stages wait for each other's messages, ran 10-20% longer than the same step at every instruction's median.
+ */
+public final class StepSpread {
+    private StepSpread() {
+    }
+
+    /**
+     * The factors of the compute spans of steps {@code fromStep} and later of {@code measured}, in timeline order; none
+     * without two such steps.
+     */
+    public static double[] factors(Timeline measured, int fromStep) {
+        Map<Integer, List<Span>> byStep = new TreeMap<>();
+        Map<String, List<Double>> byInstruction = new HashMap<>();
+        for (Span s : measured.spans()) {
+            if (s.step() >= fromStep && s.instruction() instanceof Compute) {
+                byStep.computeIfAbsent(s.step(), k -> new ArrayList<>()).add(s);
+                byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s));
+            }
+        }
+        if (byStep.size() < 2) {
+            return new double[0];
+        }
+        Map<String, Double> medians = new HashMap<>();
+        byInstruction.forEach((k, v) -> medians.put(k, median(v)));
+        List<Double> factors = new ArrayList<>();
+        for (List<Span> step : byStep.values()) {
+            List<Double> ratios = new ArrayList<>();
+            for (Span s : step) {
+                double median = medians.get(key(s));
+                if (median > 0 && seconds(s) > 0) {
+                    ratios.add(seconds(s) / median);
+                }
+            }
+            if (!ratios.isEmpty()) {
+                double stepFactor = median(ratios);
+                ratios.forEach(r -> factors.add(r / stepFactor));
+            }
+        }
+        return factors.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static String key(Span s) {
+        return s.device() + '\u0000' + s.instruction().name();
+    }
+
+    private static double seconds(Span s) {
+        return s.endSeconds() - s.startSeconds();
+    }
+
+    private static double median(List<Double> values) {
+        return SteadyStep.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}

@@ -7,7 +7,7 @@ import java.util.function.Function;
 import org.modelpar.executor.profile.StepSpread;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
-import org.modelpar.simulator.engine.DurationNoise;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**

@@ -16,7 +16,7 @@ import org.modelpar.profiles.ProfileLimits;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.SimulationReport;
 import org.modelpar.simulator.Simulator;
-import org.modelpar.simulator.engine.DurationNoise;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.Direction;

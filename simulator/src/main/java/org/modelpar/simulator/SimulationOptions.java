@@ -1,8 +1,8 @@
 package org.modelpar.simulator;
 
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.cost.RooflineCostModel;
-import org.modelpar.simulator.engine.DurationNoise;
 
 /**
  * How to simulate.

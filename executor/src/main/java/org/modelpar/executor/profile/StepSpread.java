@@ -12,7 +12,7 @@ import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * How a measured run's compute instructions varied within its steps, as factors of their medians, for
- * {@link org.modelpar.simulator.engine.DurationNoise}: each compute span's duration over the median of the same
+ * {@link org.modelpar.simulator.cost.DurationNoise}: each compute span's duration over the median of the same
  * instruction on the same device over the steps, divided by its step's median such ratio (a step the whole host ran
  * slower in shifts every instruction alike, which moves the median step no more than the step's medians do). The
  * rest is what one instruction suffers alone (a collection, a preemption, a cold cache): on the small gpt's two-stage

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.modelpar.profiles.ClusterDevice;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.NodeLinks;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.cost.StageTime;
 import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.StageMemory;
@@ -37,8 +39,9 @@ final class Compiler {
     private final CostModel cost;
     private final Map<String, String> representatives;
     private final InstructionFlops flops;
-    /** Each compute instruction's factor, drawn in compile order. */
-    private final DurationNoise.Draws noise;
+    /** The factors a compute instruction's duration is drawn from, in compile order with {@link #draws}. */
+    private final double[] noise;
+    private final SplittableRandom draws;
     private final CompiledProgram c = new CompiledProgram();
     private final Map<String, ClusterDevice> clusterDevices = new HashMap<>();
     private Routes routes;
@@ -46,7 +49,8 @@ final class Compiler {
 
     private Compiler(PlanLayout layout, ClusterSpec cluster, CostModel cost, Map<String, String> representatives,
                      DurationNoise noise) {
-        this.noise = noise.draws();
+        this.noise = noise.factors();
+        this.draws = new SplittableRandom(noise.seed());
         this.layout = layout;
         this.cluster = cluster;
         this.cost = cost;
@@ -304,7 +308,7 @@ final class Compiler {
             }
             default -> throw new IllegalStateException("unknown direction " + cp.direction());
         }
-        c.seconds[g] *= noise.next();
+        c.seconds[g] *= noise.length == 0 ? 1 : noise[draws.nextInt(noise.length)];
         c.modelFlops[i] += flops.model(cp);
         c.executedFlops[i] += flops.executed(cp);
     }

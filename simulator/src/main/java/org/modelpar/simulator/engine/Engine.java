@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;

@@ -12,6 +12,7 @@ import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.Fixtures;
 import org.modelpar.simulator.SimulationOptions;
 import org.modelpar.simulator.Simulator;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.plan.OptimizerKind;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Precision;

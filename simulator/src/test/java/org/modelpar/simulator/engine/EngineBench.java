@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.cost.DurationNoise;
 import org.modelpar.simulator.cost.RooflineCostModel;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.StepProgram;

@@ -1,7 +1,6 @@
-package org.modelpar.simulator.engine;
+package org.modelpar.simulator.cost;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * How much each compute instruction's duration varies about its price: every compute instruction of a simulated step
@@ -36,24 +35,10 @@ public record DurationNoise(double[] factors, long seed) {
         return new DurationNoise(factors, otherSeed);
     }
 
-    /** A fresh sequence of draws: each call of its {@code next} is the next instruction's factor. */
-    Draws draws() {
-        return new Draws(factors, new SplittableRandom(seed));
-    }
-
-    /** The factors of one simulated step, one per compute instruction, in compile order. */
-    static final class Draws {
-        private final double[] factors;
-        private final SplittableRandom random;
-
-        private Draws(double[] factors, SplittableRandom random) {
-            this.factors = factors;
-            this.random = random;
-        }
-
-        double next() {
-            return factors.length == 0 ? 1 : factors[random.nextInt(factors.length)];
-        }
+    /** The factors (a copy). */
+    @Override
+    public double[] factors() {
+        return factors.clone();
     }
 
     @Override

@@ -128,13 +128,13 @@ public final class CalibratedPrediction {
      * outnumber its cores. There a ring step waits mostly for a member the scheduler has descheduled to run another
      * worker, which the simulation already charges as that worker's share of the host (each of k busy devices computes
      * at {@code C / k}), so the measured waits would count the host's sharing twice; the link measured during the run
-     * prices them instead ({@link CollectiveSamples#NONE}), each step waking its members as their point-to-point
-     * messages did ({@link CalibratedCostModel#ringStep}). Pipeline 2 x tensor 2 of the small gpt on four threads of the
+     * prices them instead, each step waking its member as the run's waiting members woke ({@link
+     * CollectiveSamples#wakesOnly}, {@link CalibratedCostModel#ringStep}). Pipeline 2 x tensor 2 of the small gpt on four threads of the
      * 2-core machine: its ring steps waited 0.32-0.53 ms against 7-19 us of the link, and with those the prediction read
      * 1.27-1.31 of the measured step; with the link's alone 0.68-0.83 (s40), with the link's and the wake 0.82-0.91.
      */
     static CollectiveSamples pricedRingSteps(CollectiveSamples measured, int sharedWorkers, int cores) {
-        return sharedWorkers > cores ? CollectiveSamples.NONE : measured;
+        return sharedWorkers > cores ? measured.wakesOnly() : measured;
     }
 
     /** The link between the workers measured during the run, if they share a host. */

@@ -72,11 +72,12 @@ class LocalTrainingTest {
     /** The run's own ring steps price the simulation's while the host has a core per worker, the link's beyond. */
     @Test
     void ringStepsArePricedByTheLinkWhereWorkersOutnumberCores() {
-        CollectiveSamples measured = new CollectiveSamples(40, 0.02, 640_000);
+        CollectiveSamples measured = new CollectiveSamples(40, 0.02, 640_000, 10, 0.004, 160_000);
         assertThat(CalibratedPrediction.pricedRingSteps(measured, 2, 2)).isSameAs(measured);
         assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 4)).isSameAs(measured);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 3, 2)).isEqualTo(CollectiveSamples.NONE);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(CollectiveSamples.NONE);
+        CollectiveSamples wakes = new CollectiveSamples(0, 0, 0, 10, 0.004, 160_000);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 3, 2)).as("the wakes alone").isEqualTo(wakes);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(wakes);
     }
 
     @Test

@@ -115,7 +115,9 @@ class RingCollectivesTest {
      * member's reading the same at the same step: they start together), a collective's first from the later of the two
      * starts (its message's clock): an all-reduce of 7 floats over 3 members times its 4 steps, whose chunks are 2, 2
      * and 3 floats: the 3 a member sends after the first, 7 floats whatever its rank, and the one it receives first,
-     * chunk {@code r - 2}; an all-gather of 6 floats its 2, of 2 floats each.
+     * chunk {@code r - 2}; an all-gather of 6 floats its 2, of 2 floats each. Every step found its member waiting (its
+     * predecessor sent at the same reading), so each is also a wake of 1 us for the chunk it received: the all-reduce's
+     * receive the first chunk and then all three, the same bytes.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -133,8 +135,9 @@ class RingCollectivesTest {
         int[] firstChunkFloats = {2, 3, 2};
         for (int r = 0; r < 3; r++) {
             List<?> samples = (List<?>) out.get(r);
-            assertThat(samples.get(0)).isEqualTo(new CollectiveSamples(4, 4e-6, 28 + 4 * firstChunkFloats[r]));
-            assertThat(samples.get(1)).isEqualTo(new CollectiveSamples(2, 2e-6, 16));
+            int bytes = 28 + 4 * firstChunkFloats[r];
+            assertThat(samples.get(0)).isEqualTo(new CollectiveSamples(4, 4e-6, bytes, 4, 4e-6, bytes));
+            assertThat(samples.get(1)).isEqualTo(new CollectiveSamples(2, 2e-6, 16, 2, 2e-6, 16));
             assertThat(samples.get(2)).isEqualTo(CollectiveSamples.NONE);
         }
     }
@@ -143,7 +146,8 @@ class RingCollectivesTest {
      * A reduce-scatter on two ranks is one ring step, its first: member d1 starts 3 us after d0 (clock readings d0 at
      * 0 and 5 us, d1 at 3 and 4 us), so d0 times the step from d1's start to d1's chunk's arrival, 2 us for its 2
      * floats, and d1, whose wait d0's chunk, there already, cut short, times none: one step of 2 us for the ring, as
-     * the simulator's collective starts when its last member does.
+     * the simulator's collective starts when its last member does; d0's is also a wake of 2 us (it waited for d1's
+     * send), d1's a wake of none, but d1 timed no step, so it gives no samples.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -154,14 +158,15 @@ class RingCollectivesTest {
                     c.reduceScatter("rs", self, two, Nd4j.createFromArray(1f, 2f, 3f, 4f), WAITS);
                     return c.takeSamples();
                 });
-        assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8), CollectiveSamples.NONE);
+        assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8, 1, 2e-6, 8), CollectiveSamples.NONE);
     }
 
     /**
      * Two members of one process (worker threads) share its collectives, whose samples are the slowest member's: an
      * all-reduce of 4 floats on two ranks is a timed first step (d0 from d1's start at 3 us to 5 us: 2 us; d1 none) and
      * an all-gather step each member times from its send (d0 1 us, d1 4 us), so d1's one step of 4 us for its 2 floats,
-     * where the sum over both (3 steps, 7 us) would price the ring step at 2.3 us.
+     * where the sum over both (3 steps, 7 us) would price the ring step at 2.3 us; d1's two receives count for its
+     * wakes, the all-gather's waited 4 us, the first none (d0's chunk was there).
      */
     @Test
     @Timeout(30)
@@ -190,7 +195,7 @@ class RingCollectivesTest {
             threads.shutdownNow();
             transport.close();
         }
-        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(1, 4e-6, 8));
+        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(1, 4e-6, 8, 2, 4e-6, 8));
         assertThat(shared.takeSamples()).isEqualTo(CollectiveSamples.NONE);
     }
 

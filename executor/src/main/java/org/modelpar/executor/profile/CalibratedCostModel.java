@@ -167,8 +167,9 @@ public final class CalibratedCostModel implements CostModel {
 
     /**
      * The link's ring steps, each waiting the measured step latency when there is one ({@link #withRingSteps}); without,
-     * the link's latency and the mean wake of the group's members that have one ({@link #withWakeSeconds}): each step
-     * waits for its predecessor's chunk, and the chunk wakes it.
+     * the link's latency and a wake: each step waits for its predecessor's chunk, and the chunk wakes it. The wake is
+     * the run's ring steps' ({@link CollectiveSamples#wakeSeconds}) where they measured one, else the mean wake of the
+     * group's members that have one from their messages ({@link #withWakeSeconds}).
      */
     @Override
     public RingStep ringStep(ClusterSpec cluster, List<String> group, double bytes, int passes, int collectives) {
@@ -176,8 +177,10 @@ public final class CalibratedCostModel implements CostModel {
         if (link.steps() == 0) {
             return link;
         }
-        double latency = run.ringSteps().latencySeconds(link.bandwidthBytesPerSecond()).orElseGet(() -> link.latencySeconds()
-                + group.stream().filter(run.wakeSeconds()::containsKey).mapToDouble(run.wakeSeconds()::get).average().orElse(0));
+        double bandwidth = link.bandwidthBytesPerSecond();
+        double latency = run.ringSteps().latencySeconds(bandwidth).orElseGet(() -> link.latencySeconds()
+                + run.ringSteps().wakeSeconds(bandwidth).orElseGet(() -> group.stream().filter(run.wakeSeconds()::containsKey)
+                        .mapToDouble(run.wakeSeconds()::get).average().orElse(0)));
         return new RingStep(link.bytesPerStep(), link.steps(), latency, link.bandwidthBytesPerSecond());
     }
 

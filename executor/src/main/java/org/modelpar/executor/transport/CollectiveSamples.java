@@ -14,18 +14,32 @@ import org.modelpar.simulator.timeline.SteadyStep;
  * later of the two members' starts, by the member whose predecessor started last, so every collective, one of a
  * single step too (a reduce-scatter or all-gather on two ranks), gives samples.
  *
- * @param steps   how many ring steps
- * @param seconds their time, summed
- * @param bytes   the chunks they timed (sent, or in a first step received), summed
+ * Every step that receives a chunk also counts for the wakes: a step whose member was already waiting when its
+ * predecessor sent (the predecessor's send clock, carried by every message, at or after the step's start) with its time
+ * from that send to the arrival, what the scheduler took to run the waiting member once the chunk was there besides the
+ * chunk's transfer; a step whose chunk was there first with none.
+ *
+ * @param steps       how many ring steps
+ * @param seconds     their time, summed
+ * @param bytes       the chunks they timed (sent, or in a first step received), summed
+ * @param wakes       how many steps received a chunk
+ * @param wakeSeconds from the predecessor's send to the arrival, summed over the steps whose member waited
+ * @param wakeBytes   the chunks those received, summed
  */
-public record CollectiveSamples(long steps, double seconds, double bytes) {
+public record CollectiveSamples(long steps, double seconds, double bytes, long wakes, double wakeSeconds, double wakeBytes) {
     public static final CollectiveSamples NONE = new CollectiveSamples(0, 0, 0);
 
     public CollectiveSamples {
-        if (steps < 0 || !(seconds >= 0) || !(bytes >= 0)) {
-            throw new IllegalArgumentException("ring step samples need steps, seconds and bytes >= 0, got " + steps + ", "
-                    + seconds + " and " + bytes);
+        if (steps < 0 || !(seconds >= 0) || !(bytes >= 0) || wakes < 0 || !(wakeSeconds >= 0) || !(wakeBytes >= 0)) {
+            throw new IllegalArgumentException("ring step samples need steps, seconds, bytes, wakes, wake seconds and bytes"
+                    + " >= 0, got " + steps + ", " + seconds + ", " + bytes + ", " + wakes + ", " + wakeSeconds + " and "
+                    + wakeBytes);
         }
+    }
+
+    /** Steps without wakes. */
+    public CollectiveSamples(long steps, double seconds, double bytes) {
+        this(steps, seconds, bytes, 0, 0, 0);
     }
 
     /**
@@ -40,7 +54,8 @@ public record CollectiveSamples(long steps, double seconds, double bytes) {
 
     /** These and {@code other} together. */
     public CollectiveSamples plus(CollectiveSamples other) {
-        return new CollectiveSamples(steps + other.steps, seconds + other.seconds, bytes + other.bytes);
+        return new CollectiveSamples(steps + other.steps, seconds + other.seconds, bytes + other.bytes, wakes + other.wakes,
+                wakeSeconds + other.wakeSeconds, wakeBytes + other.wakeBytes);
     }
 
     /**
@@ -53,7 +68,8 @@ public record CollectiveSamples(long steps, double seconds, double bytes) {
     public static CollectiveSamples ofMedianStep(List<CollectiveSamples> perStep) {
         CollectiveSamples all = perStep.stream().reduce(NONE, CollectiveSamples::plus);
         double[] means = perStep.stream().filter(s -> s.steps > 0).mapToDouble(s -> s.seconds / s.steps).toArray();
-        return means.length == 0 ? all : new CollectiveSamples(all.steps, SteadyStep.median(means) * all.steps, all.bytes);
+        return means.length == 0 ? all : new CollectiveSamples(all.steps, SteadyStep.median(means) * all.steps, all.bytes,
+                all.wakes, all.wakeSeconds, all.wakeBytes);
     }
 
     /**
@@ -65,5 +81,22 @@ public record CollectiveSamples(long steps, double seconds, double bytes) {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(Math.max(0, (seconds - bytes / bandwidthBytesPerSecond) / steps));
+    }
+
+    /**
+     * What a step's member took to resume on its chunk besides the chunk's bytes at {@code bandwidthBytesPerSecond}, on
+     * average over the steps (those whose chunk was there first took nothing): the waits less their chunks' transfer
+     * time, over the steps, at least 0; empty without steps that received.
+     */
+    public OptionalDouble wakeSeconds(double bandwidthBytesPerSecond) {
+        if (wakes == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.max(0, (wakeSeconds - wakeBytes / bandwidthBytesPerSecond) / wakes));
+    }
+
+    /** The wakes alone, without the steps' times (where those would count a shared host twice). */
+    public CollectiveSamples wakesOnly() {
+        return new CollectiveSamples(0, 0, 0, wakes, wakeSeconds, wakeBytes);
     }
 }

@@ -61,8 +61,8 @@ public final class RingCollectives {
         return out;
     }
 
-    private synchronized void sample(String member, long stepNanos, double bytes) {
-        sampled.merge(member, new CollectiveSamples(1, stepNanos / 1e9, bytes), CollectiveSamples::plus);
+    private synchronized void sample(CollectiveSamples samples, String member) {
+        sampled.merge(member, samples, CollectiveSamples::plus);
     }
 
     /**
@@ -193,10 +193,12 @@ public final class RingCollectives {
 
     /**
      * n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the
-     * predecessor; each step is timed from its send to its arrival. The collective's first step ({@code first}) waits
-     * for the members' arrival too: its message carries the sender's clock at its start ({@link #SENT_AT}), and it is
-     * timed from the later of the two members' starts, by the member whose predecessor started last (its wait is then
-     * the predecessor's chunk in flight alone; the other member's wait is cut short by a chunk already there).
+     * predecessor; each step is timed from its send to its arrival. Every message carries the sender's clock at its
+     * step's start ({@link #SENT_AT}). The collective's first step ({@code first}) waits for the members' arrival too:
+     * it is timed from the later of the two members' starts, by the member whose predecessor started last (its wait is
+     * then the predecessor's chunk in flight alone; the other member's wait is cut short by a chunk already there). Every
+     * step that receives also counts for the wakes ({@link CollectiveSamples}): one whose member started before its
+     * predecessor sent with its time from that send to the arrival, another with none.
      */
     private void ringSteps(String id, String self, List<String> ring, List<INDArray> flats, ChunkAt sent, boolean add,
                            boolean first, Waits waits) throws InterruptedException {
@@ -209,20 +211,24 @@ public final class RingCollectives {
             long start = nanos.getAsLong();
             Map<String, INDArray> out = chunks(flats, sent.at(s), n);
             if (!out.isEmpty()) {
-                transport.send(Message.of(new Message.Key(self, next, id + s), stamped ? stamped(out, start) : out), waits);
+                transport.send(Message.of(new Message.Key(self, next, id + s), stamped(out, start)), waits);
             }
             Map<String, INDArray> in = chunks(flats, Math.floorMod(sent.at(s) - 1, n), n);
             if (!in.isEmpty()) {
                 Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
                 long end = nanos.getAsLong();
+                long peerStart = m.tensors().containsKey(SENT_AT) ? (long) m.tensors().get(SENT_AT).getDouble(0) : -1;
+                // a predecessor that sent before this member waited, or a clock reading after the arrival (hosts' clocks
+                // apart): it did not wait for the chunk
+                boolean waited = peerStart >= start && peerStart <= end;
+                CollectiveSamples wake = new CollectiveSamples(0, 0, 0, 1, waited ? (end - peerStart) / 1e9 : 0,
+                        waited ? bytes(in) : 0);
                 if (!stamped && !out.isEmpty()) {
-                    sample(self, end - start, bytes(out));
-                } else if (stamped && m.tensors().containsKey(SENT_AT)) {
-                    long peerStart = (long) m.tensors().get(SENT_AT).getDouble(0);
-                    // a predecessor that started first, or a clock reading after the arrival (hosts' clocks apart): none
-                    if (peerStart >= start && peerStart <= end) {
-                        sample(self, end - peerStart, bytes(in));
-                    }
+                    sample(new CollectiveSamples(1, (end - start) / 1e9, bytes(out)).plus(wake), self);
+                } else if (stamped && waited) {
+                    sample(new CollectiveSamples(1, (end - peerStart) / 1e9, bytes(in)).plus(wake), self);
+                } else {
+                    sample(wake, self);
                 }
                 in.forEach((name, target) -> apply(m.tensors().get(name), target, add));
                 transport.release(m.tensors().values());

@@ -49,6 +49,9 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             out.writeLong(ringSteps.steps());
             out.writeDouble(ringSteps.seconds());
             out.writeDouble(ringSteps.bytes());
+            out.writeLong(ringSteps.wakes());
+            out.writeDouble(ringSteps.wakeSeconds());
+            out.writeDouble(ringSteps.wakeBytes());
             out.writeDouble(backgroundCpuSeconds);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
@@ -73,7 +76,8 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 peaks.put(in.readUTF(), in.readLong());
             }
             StepTrace trace = StepTrace.read(in);
-            CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble());
+            CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble(), in.readLong(),
+                    in.readDouble(), in.readDouble());
             double background = in.readDouble();
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();

@@ -89,6 +89,12 @@ class CalibratedCostModelTest {
         assertThat(measured.withWakeSeconds(wake).ringStep(cluster, four, 1_000_000, 2, 1).latencySeconds())
                 .isCloseTo(1e-3, offset(1e-15));
         assertThat(model.withWakeSeconds(wake).ringStep(cluster, four.subList(0, 1), 1_000_000, 2, 1)).isEqualTo(RingStep.NONE);
+        // the ring steps' own wakes, where they have some, before the members': 2 wakes of 1,000 bytes in 1.002 ms in all
+        // at 1 GB/s wake 0.5 ms each beyond their bytes
+        CollectiveSamples wakes = new CollectiveSamples(0, 0, 0, 2, 1.002e-3, 2_000);
+        assertThat(wakes.wakeSeconds(1e9)).hasValue(0.5e-3);
+        assertThat(model.withWakeSeconds(wake).withRingSteps(wakes).ringStep(cluster, four, 1_000_000, 2, 1).latencySeconds())
+                .isCloseTo(10e-6 + 0.5e-3, offset(1e-15));
     }
 
     /**

@@ -158,8 +158,8 @@ public final class Calibration {
 
     /**
      * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass (which includes
-     * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a collective's host call at the median of its rounds
-     * ({@link HostCalls}). Medians, as
+     * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a
+     * collective's host call at the median of its rounds ({@link HostCalls}). Medians, as
      * the measured step is the median of the run's steady steps: a rare pause (a young collection, a preemption by
      * another process) is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms
      * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.

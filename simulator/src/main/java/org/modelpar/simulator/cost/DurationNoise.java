@@ -18,9 +18,9 @@ public record DurationNoise(double[] factors, long seed) {
 
     public DurationNoise {
         factors = factors.clone();
-        for (double f : factors) {
-            if (!(f > 0) || Double.isInfinite(f)) {
-                throw new IllegalArgumentException("duration factors must be finite and positive, got " + f);
+        for (int i = 0; i < factors.length; i++) {
+            if (!(factors[i] > 0) || Double.isInfinite(factors[i])) {
+                throw new IllegalArgumentException("duration factor " + i + " must be finite and positive, got " + factors[i]);
             }
         }
     }

@@ -252,7 +252,7 @@ final class Compiler {
             }
             if (SharedCompute.runsBesideCompute(ins, sharedHost)) {
                 overlapped.add(g);
-                if (((Collective) ins).awaitsNextBackward()) {
+                if (ins instanceof Collective col && col.awaitsNextBackward()) {
                     beforeBackward.add(g);
                 }
             } else if (ins instanceof Collective a && a.prefetches()) {

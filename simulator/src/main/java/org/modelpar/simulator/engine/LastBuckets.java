@@ -3,7 +3,8 @@ package org.modelpar.simulator.engine;
 import java.util.Arrays;
 
 /**
- * The last buckets of the collectives that overlap a backward ({@link CompiledProgram#tailGate}; PyTorch DDP's bucketed
+ * The last buckets of the collectives that overlap the backward after them ({@link CompiledProgram#tailGate},
+ * {@link org.modelpar.simulator.program.Collective#awaitsNextBackward}; PyTorch DDP's bucketed
  * reduction, Li et al., VLDB 2020): such a collective of {@code k} buckets runs its first {@code k - 1} from the
  * backward's start, as if their gradients were ready then, and its last bucket, which holds the gradients the backward
  * completes last, once every member's backward has ended. Exact for one bucket, and for several as long as each

@@ -84,15 +84,15 @@ final class ZeroCollectives {
         PlacementPlan plan = layout.plan();
         StateBytes state = StateBytes.of(plan.precision(), plan.optimizer());
         int n = units.size();
-        if (direction == Direction.BACKWARD && !gathers(layout, stage, AllGather.Phase.FORWARD)
-                && ParameterUnit.outOfOrder(layout.stage(stage).ops()).isEmpty()) {
+        boolean gathered = gathers(layout, stage, AllGather.Phase.FORWARD);
+        if (direction == Direction.BACKWARD && !gathered && ParameterUnit.outOfOrder(layout.stage(stage).ops()).isEmpty()) {
             for (int u = n - 1; u >= 0; u--) {
                 out.add(new Compute(stage, mb, direction, recompute, u, n));
                 reduce(stage, group, mb, u, units.get(u).parametersPerRank() * state.gradients(), out);
             }
             return;
         }
-        if (direction == Direction.WEIGHT_GRADIENT || !gathers(layout, stage, AllGather.Phase.FORWARD)) {
+        if (direction == Direction.WEIGHT_GRADIENT || !gathered) {
             out.add(new Compute(stage, mb, direction, recompute));
             if (!direction.releasesStash()) {
                 return;

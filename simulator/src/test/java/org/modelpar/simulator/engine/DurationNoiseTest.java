@@ -53,7 +53,7 @@ class DurationNoiseTest {
     @Test
     void aFactorMustBeFiniteAndPositive() {
         assertThatThrownBy(() -> new DurationNoise(new double[] {1, 0}, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("duration factors must be finite and positive, got 0.0");
+                .hasMessage("duration factor 1 must be finite and positive, got 0.0");
         assertThatThrownBy(() -> new DurationNoise(new double[] {Double.POSITIVE_INFINITY}, 0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(DurationNoise.NONE.varies()).isFalse();

@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * @param kernelLaunchSeconds           fixed cost of starting one kernel (GPU launch latency, or one ND4J call's
  *                                      dispatch and output allocation on a CPU worker), charged per launch on
  *                                      top of the efficiency curves; 0 where the curves already carry it
+ * @param hostCallSeconds               fixed cost of one host call of a collective that allocates nothing (a view of
+ *                                      a flat buffer assigned a tensor: how collectives flatten, copy back and pack
+ *                                      ZeRO's parts); {@code kernelLaunchSeconds} where it was not measured
  * @param optimizerSecondsPerParameter  measured seconds of one optimizer step per parameter, by optimizer
  *                                      ({@code adam}, {@code sgd}), on one large tensor; empty where the
  *                                      step is estimated from the memory bandwidth (an optimizer's fused
@@ -27,7 +30,7 @@ import java.util.TreeMap;
  */
 public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
                             double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
-                            EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds,
+                            EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, double hostCallSeconds,
                             Map<String, Double> optimizerSecondsPerParameter, KernelLaunches kernelLaunches,
                             String source) {
     public DeviceProfile {
@@ -58,6 +61,9 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
             throw new ProfileException(where + "kernelLaunchSeconds must be finite and non-negative, got "
                     + kernelLaunchSeconds);
         }
+        if (!Double.isFinite(hostCallSeconds) || hostCallSeconds < 0) {
+            throw new ProfileException(where + "hostCallSeconds must be finite and non-negative, got " + hostCallSeconds);
+        }
         optimizerSecondsPerParameter = optimizerSecondsPerParameter == null ? Map.of() : optimizerSecondsPerParameter;
         optimizerSecondsPerParameter.forEach((optimizer, seconds) -> {
             if (optimizer.isBlank() || seconds == null || !Double.isFinite(seconds) || seconds <= 0) {
@@ -68,6 +74,15 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
         optimizerSecondsPerParameter = Collections.unmodifiableMap(new TreeMap<>(optimizerSecondsPerParameter));
         kernelLaunches = kernelLaunches == null ? KernelLaunches.NONE : kernelLaunches;
         source = source == null ? "" : source;
+    }
+
+    /** A device whose host calls were not measured: each costs a kernel launch. */
+    public DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                         double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                         EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds,
+                         Map<String, Double> optimizerSecondsPerParameter, KernelLaunches kernelLaunches, String source) {
+        this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
+                kernelLaunchSeconds, kernelLaunchSeconds, optimizerSecondsPerParameter, kernelLaunches, source);
     }
 
     /** A device whose runtime lists no kernel launch counts. */
@@ -82,7 +97,14 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
     /** This device with {@code launches} as its runtime's kernel launch counts. */
     public DeviceProfile withKernelLaunches(KernelLaunches launches) {
         return new DeviceProfile(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond,
-                matmulEfficiency, memoryEfficiency, kernelLaunchSeconds, optimizerSecondsPerParameter, launches,
+                matmulEfficiency, memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, optimizerSecondsPerParameter,
+                launches, source);
+    }
+
+    /** This device with {@code bytes} of usable memory (a budget below what it has). */
+    public DeviceProfile withMemoryBytes(long bytes) {
+        return new DeviceProfile(name, peakFlopsPerSecond, bytes, memoryBandwidthBytesPerSecond, matmulEfficiency,
+                memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, optimizerSecondsPerParameter, kernelLaunches,
                 source);
     }
 

@@ -86,9 +86,7 @@ public final class LocalCluster {
                 throw new ProfileException(what + " is above the " + ByteSize.format(p.memoryBytes())
                         + " worker " + d.id() + " has");
             }
-            devices.add(new ClusterDevice(d.id(), d.node(), new DeviceProfile(p.name(), p.peakFlopsPerSecond(), budgetBytes,
-                    p.memoryBandwidthBytesPerSecond(), p.matmulEfficiency(), p.memoryEfficiency(), p.kernelLaunchSeconds(),
-                    p.optimizerSecondsPerParameter(), p.source())));
+            devices.add(new ClusterDevice(d.id(), d.node(), p.withMemoryBytes(budgetBytes)));
         }
         return new ClusterSpec(local.name() + "@" + ByteSize.exact(budgetBytes), devices, local.intraNode(), local.interNode(), local.nodeLinks(),
                 local.computeCapacity(), local.hosts(), local.processLinks());

@@ -85,6 +85,15 @@ class ClustersTest {
     }
 
     @Test
+    void aBudgetChangesOnlyTheMemory() {
+        DeviceProfile whole = resolve("local:2").devices().get(0).profile();
+        DeviceProfile budgeted = resolve("local:2@48MiB").devices().get(0).profile();
+        assertThat(whole.kernelLaunches()).isNotEqualTo(KernelLaunches.NONE);
+        assertThat(budgeted).isEqualTo(whole.withMemoryBytes(48L << 20));
+        assertThat(budgeted.kernelLaunches()).isEqualTo(whole.kernelLaunches());
+    }
+
+    @Test
     void reprofilingKeepsTheWorkerCountAndTheBudget() throws IOException {
         ClusterSpec budgeted = resolve("local:2@48MiB");
         ClusterSpec measured = Clusters.replicate(resolve("local:1"), 1, "measured", ProfileLimits.DEFAULT);

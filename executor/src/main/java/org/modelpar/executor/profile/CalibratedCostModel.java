@@ -140,7 +140,7 @@ public final class CalibratedCostModel implements CostModel {
 
     /**
      * This model with a collective's host work priced at {@code seconds} a call ({@link HostCalls}, the executor's view
-     * and copy) instead of the device's kernel launch, which allocates its result.
+     * and copy, timed in the run's calibration) instead of the device profile's.
      */
     public CalibratedCostModel withHostCallSeconds(double seconds) {
         return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), OptionalDouble.of(seconds)));
@@ -152,7 +152,7 @@ public final class CalibratedCostModel implements CostModel {
 
     @Override
     public double hostSeconds(DeviceProfile device, HostWork work) {
-        return work.seconds(device, run.hostCallSeconds().orElse(device.kernelLaunchSeconds()));
+        return work.seconds(device, run.hostCallSeconds().orElse(device.hostCallSeconds()));
     }
 
     @Override

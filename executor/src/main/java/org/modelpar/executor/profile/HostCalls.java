@@ -19,6 +19,7 @@ final class HostCalls {
     private static final int TENSORS = 64;
     private static final int ROWS = 4;
     private static final int COLUMNS = 4;
+    private static final double CALLS = 2.0 * TENSORS;
     private final List<INDArray> tensors = new ArrayList<>();
     private final INDArray flat;
 
@@ -32,6 +33,17 @@ final class HostCalls {
     /** Seconds per call of one round: every tensor copied into the flat vector and back. */
     double sample() {
         long start = System.nanoTime();
+        round();
+        return (System.nanoTime() - start) / 1e9 / CALLS;
+    }
+
+    /** The median seconds per call of {@code timing}'s rounds of fp32 tensors (the device profile's host call). */
+    static double seconds(Timing timing) {
+        HostCalls calls = new HostCalls(DataType.FLOAT);
+        return timing.medianSeconds(calls::round) / CALLS;
+    }
+
+    private void round() {
         long length = (long) ROWS * COLUMNS;
         for (int i = 0; i < TENSORS; i++) {
             INDArray t = tensors.get(i);
@@ -41,6 +53,5 @@ final class HostCalls {
             INDArray t = tensors.get(i);
             t.assign(flat.get(NDArrayIndex.interval(i * length, (i + 1) * length)).reshape(t.shape()));
         }
-        return (System.nanoTime() - start) / 1e9 / (2.0 * TENSORS);
     }
 }

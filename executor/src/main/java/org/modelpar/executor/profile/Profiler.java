@@ -63,6 +63,7 @@ public final class Profiler {
         matmul(); // untimed: a fresh JVM's first calls are several times slower
         elementwise();
         double launch = KernelProfiler.launchSeconds(launchTiming);
+        double hostCall = HostCalls.seconds(launchTiming);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Transfer> transfers = threadTransfers();
@@ -74,8 +75,8 @@ public final class Profiler {
         double peakFlops = peak(matmulWork);
         double peakBandwidth = peak(elementwiseWork);
         DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
-                peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch, optimizers,
-                LaunchCounts.asData(), "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch, hostCall,
+                optimizers, LaunchCounts.asData(), "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
                         + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {

@@ -21,7 +21,8 @@ import org.modelpar.profiles.ProfileLimits;
  * Reads and writes {@code modelpar-device/1} (docs/profiles.md#file-formats): {@code name}, {@code peakFlopsPerSecond}
  * (dtype -> FLOP/s), {@code memoryBytes}, {@code memoryBandwidthBytesPerSecond}, {@code matmulEfficiency} and
  * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code kernelLaunchSeconds} (optional, 0 when
- * absent), {@code optimizerSecondsPerParameter} (optional: optimizer -> measured seconds per parameter of one
+ * absent), {@code hostCallSeconds} (optional, {@code kernelLaunchSeconds} when absent, written only where it differs),
+ * {@code optimizerSecondsPerParameter} (optional: optimizer -> measured seconds per parameter of one
  * step), {@code source}. Unknown fields are refused.
  */
 public final class DeviceJson {
@@ -29,7 +30,7 @@ public final class DeviceJson {
     public static final String FORMAT = "modelpar-device/1";
     private static final Set<String> FIELDS = Set.of("format", "name", "peakFlopsPerSecond", "memoryBytes",
             "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds",
-            "kernelLaunches", "optimizerSecondsPerParameter", "source");
+            "hostCallSeconds", "kernelLaunches", "optimizerSecondsPerParameter", "source");
 
     private DeviceJson() {
     }
@@ -94,6 +95,8 @@ public final class DeviceJson {
         EfficiencyCurve memory = curve(o.field("memoryEfficiency"));
         Json launch = o.field("kernelLaunchSeconds");
         double launchSeconds = launch.present() ? launch.nonNegative() : 0;
+        Json hostCall = o.field("hostCallSeconds");
+        double hostCallSeconds = hostCall.present() ? hostCall.nonNegative() : launchSeconds;
         Map<String, Double> optimizers = new TreeMap<>();
         Json measured = o.field("optimizerSecondsPerParameter");
         if (measured.present()) {
@@ -107,8 +110,8 @@ public final class DeviceJson {
         String source = o.field("source").optionalString().orElse("");
         KernelLaunches launches = KernelLaunchJson.read(o.field("kernelLaunches"));
         try {
-            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, optimizers,
-                    launches, source);
+            return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, hostCallSeconds,
+                    optimizers, launches, source);
         } catch (ProfileException e) {
             throw o.error(e.getMessage());
         }
@@ -153,6 +156,9 @@ public final class DeviceJson {
         curveJson(o.putArray("matmulEfficiency"), d.matmulEfficiency());
         curveJson(o.putArray("memoryEfficiency"), d.memoryEfficiency());
         o.put("kernelLaunchSeconds", d.kernelLaunchSeconds());
+        if (d.hostCallSeconds() != d.kernelLaunchSeconds()) {
+            o.put("hostCallSeconds", d.hostCallSeconds());
+        }
         if (!d.optimizerSecondsPerParameter().isEmpty()) {
             ObjectNode optimizers = o.putObject("optimizerSecondsPerParameter");
             d.optimizerSecondsPerParameter().forEach(optimizers::put);

@@ -16,7 +16,7 @@ import org.modelpar.profiles.KernelLaunches.OpLaunches;
 import org.modelpar.profiles.LinkProfile;
 import org.modelpar.profiles.ProfileException;
 
-/** The optional {@code kernelLaunchSeconds} field of a device: default, round trip, validation. */
+/** The optional {@code kernelLaunchSeconds} and {@code hostCallSeconds} fields of a device: default, round trip, validation. */
 class KernelLaunchTest {
     private static final String DEVICE = """
             {"format": "modelpar-device/1", "name": "gpu-x",
@@ -53,6 +53,27 @@ class KernelLaunchTest {
                 EfficiencyCurve.constant(1), Double.NaN, ""))
                 .isInstanceOf(ProfileException.class)
                 .hasMessage("device 'g': kernelLaunchSeconds must be finite and non-negative, got NaN");
+    }
+
+    @Test
+    void hostCallsCostALaunchUnlessMeasuredAndAreWrittenOnlyWhereTheyDiffer() {
+        DeviceProfile unmeasured = DeviceJson.parse(DEVICE.formatted("\n \"kernelLaunchSeconds\": 2.5e-5,"), "d.json");
+        assertThat(unmeasured.hostCallSeconds()).isEqualTo(2.5e-5);
+        assertThat(DeviceJson.write(unmeasured)).doesNotContain("hostCallSeconds");
+        DeviceProfile measured = DeviceJson.parse(DEVICE.formatted(
+                "\n \"kernelLaunchSeconds\": 2.5e-5, \"hostCallSeconds\": 6.0e-6,"), "d.json");
+        assertThat(measured.hostCallSeconds()).isEqualTo(6.0e-6);
+        String written = DeviceJson.write(measured);
+        assertThat(written).contains("\"kernelLaunchSeconds\" : 2.5E-5,\n  \"hostCallSeconds\" : 6.0E-6,");
+        assertThat(DeviceJson.parse(written, "again")).isEqualTo(measured);
+        assertThat(measured.withMemoryBytes(500).hostCallSeconds()).isEqualTo(6.0e-6);
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("\n \"hostCallSeconds\": -1e-6,"), "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("d.json: hostCallSeconds: must be non-negative, got -1.0E-6");
+        assertThatThrownBy(() -> new DeviceProfile("g", Map.of("fp32", 1e12), 1, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(1), 0, Double.POSITIVE_INFINITY, Map.of(), KernelLaunches.NONE, ""))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("device 'g': hostCallSeconds must be finite and non-negative, got Infinity");
     }
 
     @Test

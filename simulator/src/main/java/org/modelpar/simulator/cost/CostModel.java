@@ -43,10 +43,10 @@ public interface CostModel {
 
     /**
      * Seconds of element-wise host work ({@link HostWork}: a collective's sums and copies) on {@code device}: its
-     * {@link HostWork#seconds roofline} with a call costing the device's kernel launch.
+     * {@link HostWork#seconds roofline} with a call costing the device's host call.
      */
     default double hostSeconds(DeviceProfile device, HostWork work) {
-        return work.seconds(device, device.kernelLaunchSeconds());
+        return work.seconds(device, device.hostCallSeconds());
     }
 
     /** The link between two devices of the cluster (intra-node or the NIC), by device id. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.modelpar.profiles.DeviceProfile;
 import org.modelpar.profiles.EfficiencyCurve;
+import org.modelpar.profiles.KernelLaunches;
 import org.modelpar.simulator.program.AllGather;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Direction;
@@ -65,8 +66,11 @@ class HostWorkTest {
         // 4 calls x 20 us + 6,500 bytes at 0.5 x 1 GB/s
         assertThat(cost.hostSeconds(cpu, new HostWork(6500, 4))).isCloseTo(8e-5 + 1.3e-5, offset(1e-15));
         assertThat(cost.hostSeconds(cpu, HostWork.NONE)).isZero();
-        // the same work at 5 us a call: 4 x 5 us + the same bytes
+        // the same work at 5 us a call: 4 x 5 us + the same bytes, also where the profile measured its host calls
         assertThat(new HostWork(6500, 4).seconds(cpu, 5e-6)).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
+        DeviceProfile measured = new DeviceProfile("cpu", Map.of("fp32", 1e11), 1L << 30, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(0.5), 2e-5, 5e-6, Map.of(), KernelLaunches.NONE, "test");
+        assertThat(cost.hostSeconds(measured, new HostWork(6500, 4))).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
     }
 
     @Test

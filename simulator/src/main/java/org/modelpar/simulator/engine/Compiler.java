@@ -1,6 +1,5 @@
 package org.modelpar.simulator.engine;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +15,8 @@ import org.modelpar.simulator.memory.MemoryBreakdown;
 import org.modelpar.simulator.memory.StageMemory;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
-import org.modelpar.simulator.program.AllGather;
-import org.modelpar.simulator.program.Collective;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
-import org.modelpar.simulator.program.ExpertAllToAll;
 import org.modelpar.simulator.program.Free;
 import org.modelpar.simulator.program.Instruction;
 import org.modelpar.simulator.program.InstructionFlops;
@@ -29,7 +25,6 @@ import org.modelpar.simulator.program.Recv;
 import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.program.Stream;
-import org.modelpar.simulator.program.TensorCollective;
 import org.modelpar.simulator.program.FlatPacking;
 
 /** Flattens a step program into a {@link CompiledProgram}, pricing every instruction with the cost model. */
@@ -130,16 +125,7 @@ final class Compiler {
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
-        int lastCompute = -1;
-        int[] pass = new int[2]; // the tensor and expert collectives after lastCompute: sends wait for them
-        int passCount = 0;
-        int openStart = edges.count();
-        List<Integer> overlapped = new ArrayList<>();
-        List<Integer> beforeBackward = new ArrayList<>(); // overlapped collectives whose backward comes next
-        List<Integer> prefetched = new ArrayList<>(); // gate the compute after the next one
-        int lastGather = -1; // the device's parameter gathers run one after another (one all-gather stream)
-        int lastUnitReduce = -1; // so do the collectives that hold its compute thread (SharedCompute)
-        boolean sharedHost = cluster.computeCapacity().containsKey(cd.node());
+        DeviceOrder order = new DeviceOrder(c, edges, cluster.computeCapacity().containsKey(cd.node()));
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;
             c.computeStream[g] = ins.stream() == Stream.COMPUTE;
@@ -183,100 +169,11 @@ final class Compiler {
             } else {
                 c.kind[g] = CompiledProgram.COLLECTIVE;
             }
-            byte k = c.kind[g];
-            if (c.onComputeStream(g)) {
-                for (int a : beforeBackward) {
-                    if (c.tailGate == null) {
-                        c.tailGate = new int[c.count];
-                        java.util.Arrays.fill(c.tailGate, -1);
-                    }
-                    c.tailGate[a] = g;
-                }
-                beforeBackward.clear();
-                for (int e = openStart; e < edges.count(); e++) {
-                    edges.target(e, g); // the open comm instructions gate this compute instruction
-                }
-                c.pending[g] = edges.count() - openStart;
-                if (lastCompute >= 0) {
-                    edges.add(lastCompute, g);
-                    c.pending[g]++;
-                }
-                lastCompute = g;
-                passCount = 0;
-                openStart = edges.count();
-                if (k == CompiledProgram.OPTIMIZER) {
-                    for (int a : overlapped) {
-                        edges.add(a, g); // an all-reduce overlapping the backward gates only the optimizer step
-                        c.pending[g]++;
-                    }
-                    overlapped.clear();
-                    openStart = edges.count();
-                }
-                for (int p : prefetched) {
-                    edges.add(p, -1); // a prefetch skipped this compute: it gates the next one
-                }
-                prefetched.clear();
-            } else if (k == CompiledProgram.SEND || k == CompiledProgram.COLLECTIVE) {
-                if (ins instanceof Collective col && col.waitsForReceives()) {
-                    for (int e = openStart; e < edges.count(); e++) {
-                        if (c.kind[edges.source(e)] == CompiledProgram.RECV) {
-                            edges.target(e, g); // the receives gate this collective, which gates the next compute
-                            c.pending[g]++;
-                            edges.swap(openStart++, e);
-                        }
-                    }
-                }
-                boolean afterPass = k == CompiledProgram.SEND && passCount > 0;
-                for (int e = 0; lastCompute >= 0 && e < (afterPass ? passCount : 1); e++) {
-                    edges.add(afterPass ? pass[e] : lastCompute, g);
-                    c.pending[g]++;
-                    // keep gate edges of open comm instructions after this one: swap into place
-                    edges.swap(openStart, edges.count() - 1);
-                    openStart++;
-                }
-            }
-            if (ins instanceof TensorCollective tc && !tc.atStepEnd() || ins instanceof ExpertAllToAll) {
-                pass[passCount++] = g;
-            }
-            if (ins instanceof Collective a && a.prefetches() && lastGather >= 0) {
-                openStart = after(lastGather, g, openStart);
-            }
-            if (ins instanceof AllGather) {
-                lastGather = g;
-            }
-            if (SharedCompute.holdsComputeThread(ins, sharedHost)) {
-                if (lastUnitReduce >= 0) {
-                    openStart = after(lastUnitReduce, g, openStart);
-                }
-                lastUnitReduce = g;
-            }
-            if (SharedCompute.runsBesideCompute(ins, sharedHost)) {
-                overlapped.add(g);
-                if (ins instanceof Collective col && col.awaitsNextBackward()) {
-                    beforeBackward.add(g);
-                }
-            } else if (ins instanceof Collective a && a.prefetches()) {
-                prefetched.add(g);
-            } else if (k == CompiledProgram.RECV || k == CompiledProgram.COLLECTIVE) {
-                edges.add(g, -1); // gate edge, its target is the next compute instruction
-            }
+            order.add(g, ins);
             g++;
         }
-        for (int e = openStart; e < edges.count(); e++) {
-            edges.target(e, -1); // comm instructions with no compute after them
-        }
+        order.close();
         return g;
-    }
-
-    /**
-     * Makes instruction {@code g} start after instruction {@code before} ends (one after another on one stream), keeping
-     * the open gate edges, which start at {@code openStart}, last; returns where they start now.
-     */
-    private int after(int before, int g, int openStart) {
-        edges.add(before, g);
-        c.pending[g]++;
-        edges.swap(openStart, edges.count() - 1);
-        return openStart + 1;
     }
 
     /**

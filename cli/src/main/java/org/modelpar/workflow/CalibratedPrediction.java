@@ -133,8 +133,17 @@ public final class CalibratedPrediction {
      * 2-core machine: its ring steps waited 0.32-0.53 ms against 7-19 us of the link, and with those the prediction read
      * 1.27-1.31 of the measured step; with the link's alone 0.68-0.83 (s40), with the link's and the wake 0.82-0.91.
      */
-    static CollectiveSamples pricedRingSteps(CollectiveSamples measured, int sharedWorkers, int cores) {
-        return sharedWorkers > cores ? measured.wakesOnly() : measured;
+    static CollectiveSamples pricedRingSteps(CollectiveSamples measured, boolean oversubscribed) {
+        return oversubscribed ? measured.wakesOnly() : measured;
+    }
+
+    /**
+     * Whether the shared host's workers outnumber its cores: what the run measured there varies by the sharing itself,
+     * which the simulation charges as each busy worker's share of the host, so its ring steps
+     * ({@link #pricedRingSteps}) and its durations' spread ({@link VaryingDurations#of}) would count it twice.
+     */
+    static boolean oversubscribed(int sharedWorkers, int cores) {
+        return sharedWorkers > cores;
     }
 
     /** The link between the workers measured during the run, if they share a host. */
@@ -195,13 +204,14 @@ public final class CalibratedPrediction {
     private SimulationReport simulate(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, OptionalDouble hostCapacity,
                                       Map<String, Double> senderSeconds, Timeline measured, int steady) {
         ClusterSpec now = hostCapacity.isPresent() ? atRunsHost(cluster, hostCapacity.getAsDouble()) : cluster;
-        CalibratedCostModel cost = calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), sharedDevices.size(), cores))
+        boolean oversubscribed = oversubscribed(sharedDevices.size(), cores);
+        CalibratedCostModel cost = calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), oversubscribed))
                 .withSenderSeconds(senderSeconds);
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
                 r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         ComputationGraph withWorkspaces = KernelWorkspace.measure(graph, plan);
         return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true).withCostModel(cost.withWakeSeconds(wakeSeconds)),
-                VaryingDurations.of(measured, steady, sharedDevices.size(), cores),
+                VaryingDurations.of(measured, steady, oversubscribed),
                 options -> Simulator.simulate(withWorkspaces, now, plan, options));
     }
 

@@ -26,9 +26,12 @@ final class VaryingDurations {
     private VaryingDurations() {
     }
 
-    /** How the compute durations of {@code measured}'s steps {@code fromStep} on varied, unless workers outnumber cores. */
-    static DurationNoise of(Timeline measured, int fromStep, int sharedWorkers, int cores) {
-        return new DurationNoise(sharedWorkers > cores ? new double[0] : StepSpread.factors(measured, fromStep), 0);
+    /**
+     * How the compute durations of {@code measured}'s steps {@code fromStep} on varied, unless the host's workers outnumber
+     * its cores ({@link CalibratedPrediction#oversubscribed}).
+     */
+    static DurationNoise of(Timeline measured, int fromStep, boolean oversubscribed) {
+        return new DurationNoise(oversubscribed ? new double[0] : StepSpread.factors(measured, fromStep), 0);
     }
 
     /**

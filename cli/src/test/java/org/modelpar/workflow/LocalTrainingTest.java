@@ -73,11 +73,13 @@ class LocalTrainingTest {
     @Test
     void ringStepsArePricedByTheLinkWhereWorkersOutnumberCores() {
         CollectiveSamples measured = new CollectiveSamples(40, 0.02, 640_000, 10, 0.004, 160_000);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 2, 2)).isSameAs(measured);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 4)).isSameAs(measured);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, false)).isSameAs(measured);
         CollectiveSamples wakes = new CollectiveSamples(0, 0, 0, 10, 0.004, 160_000);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 3, 2)).as("the wakes alone").isEqualTo(wakes);
-        assertThat(CalibratedPrediction.pricedRingSteps(measured, 4, 2)).isEqualTo(wakes);
+        assertThat(CalibratedPrediction.pricedRingSteps(measured, true)).as("the wakes alone").isEqualTo(wakes);
+        assertThat(CalibratedPrediction.oversubscribed(2, 2)).isFalse();
+        assertThat(CalibratedPrediction.oversubscribed(4, 4)).isFalse();
+        assertThat(CalibratedPrediction.oversubscribed(3, 2)).isTrue();
+        assertThat(CalibratedPrediction.oversubscribed(4, 2)).isTrue();
     }
 
     @Test

@@ -62,7 +62,7 @@ class VaryingDurationsTest {
         Compute f = new Compute(0, 0, Direction.FORWARD, false);
         Timeline run = new Timeline(Timeline.Source.MEASURED, List.of("a"), List.of(new Span("a", 1, 0, f, 0, 1),
                 new Span("a", 2, 0, f, 10, 12), new Span("a", 3, 0, f, 20, 21.5)), List.of(), List.of());
-        assertThat(VaryingDurations.of(run, 1, 2, 2).varies()).isTrue();
-        assertThat(VaryingDurations.of(run, 1, 4, 2).varies()).isFalse();
+        assertThat(VaryingDurations.of(run, 1, false).varies()).isTrue();
+        assertThat(VaryingDurations.of(run, 1, true).varies()).isFalse();
     }
 }

@@ -133,6 +133,13 @@ class HardeningTest {
                 + " group is a power of two that divides a node's 8 devices; possible --tp values: 1, 2, 4, 8");
         assertOneLine(CliRun.of(with(plan, "--pp", "2", "--tp", "2", "--dp", "3")), 2, "--dp 3 cannot work on 8 devices of cluster"
                 + " 'dgx-a100' with --tp 2 --pp 2: d is the devices used divided by p x t; possible --dp values: 2");
+        // the degrees fit the devices, but leave a data degree that the batch does not divide: the batch is named
+        String[] twelve = {"plan", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--global-batch", "12", "--out", dir.resolve("p.json").toString()};
+        assertOneLine(CliRun.of(with(twelve, "--tp", "1", "--pp", "1")), 2, "--pp 1 cannot work on 8 devices of cluster 'dgx-a100'"
+                + " with --tp 1: it leaves a data degree d of 8, and d x micro-batches must divide the global batch of 12;"
+                + " possible --pp values: 2, 4");
+        assertOneLine(CliRun.of(with(twelve, "--dp", "8")), 2, "--dp 8 cannot work on 8 devices of cluster 'dgx-a100':"
+                + " d x micro-batches must divide the global batch of 12; possible --dp values: 1, 2, 4");
         assertOneLine(CliRun.of("simulate", "--model", "gpt-tiny", "--cluster", "dgx-a100", "--micro-batch-size", "0"), 2,
                 "--micro-batch-size must be at least 1, got 0");
     }

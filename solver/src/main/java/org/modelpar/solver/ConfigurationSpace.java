@@ -92,8 +92,11 @@ final class ConfigurationSpace {
             if (before.isEmpty()) {
                 return Optional.empty();
             }
-            if (enumerate(cluster, withoutExperts.withDegrees(kept[1], kept[0], kept[2], kept[3]), blocks).isEmpty()) {
+            PlanRequest fixedNow = withoutExperts.withDegrees(kept[1], kept[0], kept[2], kept[3]);
+            if (enumerate(cluster, fixedNow, blocks).isEmpty()) {
                 int degree = i;
+                String rule = i == 3 ? rules[3] : dataDegreesAnyBatch(cluster, fixedNow, blocks)
+                        .map(d -> (degree == 2 ? "" : "it leaves a data degree d of " + d + ", and ") + rules[3]).orElse(rules[i]);
                 TreeSet<Integer> possible = new TreeSet<>();
                 before.forEach(c -> possible.add(switch (degree) {
                     case 0 -> c.tensor();
@@ -102,12 +105,25 @@ final class ConfigurationSpace {
                     default -> c.microBatches();
                 }));
                 return Optional.of(flags[i] + " " + fixed[i].getAsInt() + " cannot work on " + n + " devices of cluster '"
-                        + cluster.name() + "'" + (given.isEmpty() ? "" : " with " + String.join(" ", given)) + ": " + rules[i]
+                        + cluster.name() + "'" + (given.isEmpty() ? "" : " with " + String.join(" ", given)) + ": " + rule
                         + "; possible " + flags[i] + " values: " + possible.stream().map(String::valueOf).collect(Collectors.joining(", ")));
             }
             given.add(flags[i] + " " + fixed[i].getAsInt());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The data degrees {@code request}'s degrees leave where the batch rule alone leaves them without a configuration
+     * ("2 or 4"): they fit with the batch a multiple of every data degree (the device count times the batch; a data
+     * degree divides the devices it uses, which divide them all). Empty where they do not fit the devices either.
+     */
+    private static Optional<String> dataDegreesAnyBatch(ClusterSpec cluster, PlanRequest request, int blocks) {
+        long multiple = (long) request.globalBatchSize() * cluster.devices().size();
+        List<Configuration> anyBatch = multiple > Integer.MAX_VALUE ? List.of()
+                : enumerate(cluster, request.withGlobalBatchSize((int) multiple), blocks);
+        return anyBatch.isEmpty() ? Optional.empty() : Optional.of(anyBatch.stream().map(Configuration::data).distinct()
+                .sorted().map(String::valueOf).collect(Collectors.joining(" or ")));
     }
 
     /**

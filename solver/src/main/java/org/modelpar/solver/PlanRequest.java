@@ -116,6 +116,13 @@ public record PlanRequest(int globalBatchSize, OptionalInt pipeline, OptionalInt
                 zeroStage, expertParallel, virtualStages, runtime);
     }
 
+    /** The same request for {@code samples} per step. */
+    public PlanRequest withGlobalBatchSize(int samples) {
+        return new PlanRequest(samples, pipeline, tensor, data, microBatches, schedule, precision, optimizer, seed,
+                timeLimit, maxBlocks, memoryMargin, runnerUps, pins, sequenceParallel, overlapGradientReduce,
+                zeroStage, expertParallel, virtualStages, runtime);
+    }
+
     /** The seed of Timefold's local search. */
     public PlanRequest withSeed(long s) {
         return new PlanRequest(globalBatchSize, pipeline, tensor, data, microBatches, schedule, precision, optimizer, s,

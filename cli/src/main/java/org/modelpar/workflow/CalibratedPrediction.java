@@ -16,6 +16,7 @@ import org.modelpar.executor.profile.CalibratedCostModel;
 import org.modelpar.executor.profile.Calibration;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
+import org.modelpar.executor.profile.StartTimes;
 import org.modelpar.executor.profile.StepOverhead;
 import org.modelpar.executor.profile.WakeTimes;
 import org.modelpar.executor.train.TrainResult;
@@ -210,7 +211,9 @@ public final class CalibratedPrediction {
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
                 r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         ComputationGraph withWorkspaces = KernelWorkspace.measure(graph, plan);
-        return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true).withCostModel(cost.withWakeSeconds(wakeSeconds)),
+        CalibratedCostModel run = cost.withWakeSeconds(wakeSeconds)
+                .withStartSeconds(StartTimes.medianSecondsByDevice(measured, steady, cores));
+        return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true).withCostModel(run),
                 VaryingDurations.of(measured, steady, oversubscribed),
                 options -> Simulator.simulate(withWorkspaces, now, plan, options));
     }

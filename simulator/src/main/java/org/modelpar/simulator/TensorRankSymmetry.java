@@ -25,9 +25,9 @@ import org.modelpar.simulator.program.StepProgram;
  * also sees rank 0's hardware and contention:
  *
  * <ul>
- *   <li>every replica's t devices share one node and one device profile, no other replica has a device on that
- *       node, and the node does not share a host's compute ({@code computeCapacity}): a replica's compute is
- *       priced per replica, and its ranks' memory per stage;</li>
+ *   <li>every replica's t devices share one node, one device profile and one start ({@link CostModel#startSeconds}),
+ *       no other replica has a device on that node, and the node does not share a host's compute
+ *       ({@code computeCapacity}): a replica's compute is priced per replica, and its ranks' memory per stage;</li>
  *   <li>every link that rank-0 traffic crosses between replicas (sends, and the rings of the data-parallel,
  *       tied-weight, ZeRO and expert collectives) is inter-node and equal, by the cost model, to the link between
  *       the same replicas' rank-k devices for every k. So rank k's flows use only its devices' inter-node ports,
@@ -84,7 +84,8 @@ final class TensorRankSymmetry {
                 ClusterDevice head = device(replica.get(0));
                 for (String id : replica) {
                     ClusterDevice d = device(id);
-                    if (!d.node().equals(head.node()) || !d.profile().equals(head.profile())) {
+                    if (!d.node().equals(head.node()) || !d.profile().equals(head.profile())
+                            || cost.startSeconds(cluster, id) != cost.startSeconds(cluster, head.id())) {
                         return false;
                     }
                     if (!id.equals(head.id())) {

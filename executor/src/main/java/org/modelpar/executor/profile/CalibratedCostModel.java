@@ -57,20 +57,23 @@ public final class CalibratedCostModel implements CostModel {
 
     /**
      * What a run measured beyond the ops ({@link #withRingSteps}, {@link #withSenderSeconds}, {@link #withWakeSeconds},
-     * {@link #withHostCallSeconds}).
+     * {@link #withHostCallSeconds}, {@link #withStartSeconds}).
      */
     private record RunTimes(CollectiveSamples ringSteps, Map<String, Double> senderSeconds, Map<String, Double> wakeSeconds,
-                            OptionalDouble hostCallSeconds) {
-        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), OptionalDouble.empty());
+                            OptionalDouble hostCallSeconds, Map<String, Double> startSeconds) {
+        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), OptionalDouble.empty(), Map.of());
 
         RunTimes {
             if (!senderSeconds.values().stream().allMatch(v -> v >= 0) || !wakeSeconds.values().stream().allMatch(v -> v >= 0)
-                    || hostCallSeconds.isPresent() && !(hostCallSeconds.getAsDouble() >= 0)) {
-                throw new IllegalArgumentException("sender, wake and host-call seconds must be >= 0, got sender seconds "
-                        + senderSeconds + ", wake seconds " + wakeSeconds + ", host call " + hostCallSeconds);
+                    || hostCallSeconds.isPresent() && !(hostCallSeconds.getAsDouble() >= 0)
+                    || !startSeconds.values().stream().allMatch(v -> v >= 0)) {
+                throw new IllegalArgumentException("sender, wake, host-call and start seconds must be >= 0, got sender seconds "
+                        + senderSeconds + ", wake seconds " + wakeSeconds + ", host call " + hostCallSeconds
+                        + ", start seconds " + startSeconds);
             }
             senderSeconds = new TreeMap<>(senderSeconds);
             wakeSeconds = new TreeMap<>(wakeSeconds);
+            startSeconds = new TreeMap<>(startSeconds);
         }
     }
 
@@ -119,7 +122,7 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds()));
+        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds(), run.startSeconds()));
     }
 
     /**
@@ -127,7 +130,7 @@ public final class CalibratedCostModel implements CostModel {
      * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
-        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.hostCallSeconds()));
+        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.hostCallSeconds(), run.startSeconds()));
     }
 
     /**
@@ -135,7 +138,7 @@ public final class CalibratedCostModel implements CostModel {
      * what the run's waits took beyond it ({@link WakeTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withWakeSeconds(Map<String, Double> wakeSeconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.hostCallSeconds()));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.hostCallSeconds(), run.startSeconds()));
     }
 
     /**
@@ -143,7 +146,16 @@ public final class CalibratedCostModel implements CostModel {
      * and copy, timed in the run's calibration) instead of the device profile's.
      */
     public CalibratedCostModel withHostCallSeconds(double seconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), OptionalDouble.of(seconds)));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), OptionalDouble.of(seconds),
+                run.startSeconds()));
+    }
+
+    /**
+     * This model with each device beginning the step {@code startSeconds} of that device after the first, when the run's
+     * workers began theirs ({@link StartTimes}); 0 (the default, and for a device not given) at once.
+     */
+    public CalibratedCostModel withStartSeconds(Map<String, Double> startSeconds) {
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds(), startSeconds));
     }
 
     private CalibratedCostModel with(RunTimes times) {
@@ -153,6 +165,11 @@ public final class CalibratedCostModel implements CostModel {
     @Override
     public double hostSeconds(DeviceProfile device, HostWork work) {
         return work.seconds(device, run.hostCallSeconds().orElse(device.hostCallSeconds()));
+    }
+
+    @Override
+    public double startSeconds(ClusterSpec cluster, String device) {
+        return run.startSeconds().getOrDefault(device, 0.0);
     }
 
     @Override

@@ -143,6 +143,18 @@ class CalibratedCostModelTest {
                 .hasMessageContaining("host call OptionalDouble[-1.0E-6]");
     }
 
+    /** Each device begins the step when the run's did; a device not given, and the model without a run, at once. */
+    @Test
+    void devicesBeginTheStepWhenTheRunsDid() {
+        CalibratedCostModel started = model.withStartSeconds(Map.of("cpu1", 1.5e-3));
+        assertThat(started.startSeconds(null, "cpu1")).isEqualTo(1.5e-3);
+        assertThat(started.startSeconds(null, "cpu0")).isZero();
+        assertThat(model.startSeconds(null, "cpu1")).isZero();
+        assertThat(started.withWakeSeconds(Map.of()).startSeconds(null, "cpu1")).as("kept by the other run times").isEqualTo(1.5e-3);
+        assertThatThrownBy(() -> model.withStartSeconds(Map.of("cpu0", -1.0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("start seconds {cpu0=-1.0}");
+    }
+
     /**
      * A backward timed split gives its weight-gradient part as timed (1 ms of 4, scaled as the op); one timed whole, its
      * FLOP share (a linear layer's forward FLOPs of its backward's: 20 of 40 here).

@@ -82,6 +82,15 @@ public interface CostModel {
     }
 
     /**
+     * Seconds after the step starts at which {@code device} begins it: 0, the default, where every device begins at
+     * once. A worker is handed each step (a thread woken by its executor, a process by the coordinator's answer), and
+     * on a shared host they wake one after another; a device that starts late delays everything that waits for it.
+     */
+    default double startSeconds(ClusterSpec cluster, String device) {
+        return 0;
+    }
+
+    /**
      * The ring steps ({@link RingStep}) of {@code collectives} collectives of {@code passes} ring passes each over
      * {@code group} (in ring order), of {@code bytes} per device in all: {@code collectives x passes x (n-1)} steps of
      * {@code bytes / (collectives x n)} bytes, each paying the latency of the slowest ring link, at its bandwidth.

@@ -47,6 +47,11 @@ final class CompiledProgram {
      * ({@link org.modelpar.simulator.cost.CostModel#wakeSeconds}); null when no device takes any.
      */
     double[] wakeSeconds;
+    /**
+     * Per device: when it begins the step ({@link org.modelpar.simulator.cost.CostModel#startSeconds}); null when every
+     * device begins at once.
+     */
+    double[] startSeconds;
     long[] memoryAtStart;
     long[] memoryAtEnd;
     int[] pending;

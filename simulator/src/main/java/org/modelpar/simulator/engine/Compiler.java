@@ -125,6 +125,13 @@ final class Compiler {
         c.resourceCapacity[4 * i + 1] = links.intraNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 2] = links.interNode().bandwidthBytesPerSecond();
         c.resourceCapacity[4 * i + 3] = links.interNode().bandwidthBytesPerSecond();
+        double startSeconds = cost.startSeconds(cluster, dp.device());
+        if (startSeconds > 0) {
+            if (c.startSeconds == null) {
+                c.startSeconds = new double[c.deviceCount];
+            }
+            c.startSeconds[i] = startSeconds;
+        }
         DeviceOrder order = new DeviceOrder(c, edges, cluster.computeCapacity().containsKey(cd.node()));
         for (Instruction ins : dp.instructions()) {
             c.instructions[g] = ins;

@@ -188,6 +188,10 @@ public final class Engine {
     }
 
     private void begin(int g, double now) {
+        if (c.startSeconds != null && now < c.startSeconds[c.device[g]] && c.kind[g] != CompiledProgram.RECV) {
+            queue.push(c.startSeconds[c.device[g]], Events.encode(Events.DEFERRED_BEGIN, 0, g)); // its device has not begun
+            return;
+        }
         if (c.senderSeconds != null && c.onComputeStream(g) && heldUntil[c.device[g]] > now) {
             queue.push(heldUntil[c.device[g]], Events.encode(Events.DEFERRED_BEGIN, 0, g));
             return;

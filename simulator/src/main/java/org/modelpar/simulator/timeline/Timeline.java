@@ -30,6 +30,14 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         public boolean numbersSteps() {
             return this == MEASURED;
         }
+
+        /**
+         * Whether its step begins at time 0: a simulated step is handed to its devices then (a device may begin it later,
+         * {@code CostModel.startSeconds}); a measured one begins at its first span.
+         */
+        public boolean startsAtZero() {
+            return this == SIMULATED;
+        }
     }
 
     public Timeline {

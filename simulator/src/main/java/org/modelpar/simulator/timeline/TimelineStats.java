@@ -12,7 +12,7 @@ import org.modelpar.simulator.program.Stream;
  * of the device in flight while its compute stream is idle) and the bubble (the rest), plus the critical
  * path. Computed once here for simulated and measured timelines alike.
  *
- * @param stepSeconds  from the first span's start to the last span's end
+ * @param stepSeconds  from the step's start (a simulated step's 0, a measured one's first span) to the last span's end
  * @param devices      per device id, in the timeline's device order
  * @param criticalPath the timeline's critical path as spans, in time order (empty when unknown)
  */
@@ -64,7 +64,7 @@ public record TimelineStats(double stepSeconds, Map<String, DeviceTimes> devices
         int[] device = new int[spans.size()];
         int[] comm = new int[devices];
         int[] compute = new int[devices];
-        double first = Double.POSITIVE_INFINITY;
+        double first = t.source().startsAtZero() ? 0 : Double.POSITIVE_INFINITY;
         double last = Double.NEGATIVE_INFINITY;
         String previous = null;
         int d = -1;

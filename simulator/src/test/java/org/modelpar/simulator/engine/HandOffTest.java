@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.profiles.ClusterSpec;
@@ -28,8 +29,9 @@ import org.modelpar.simulator.timeline.Span;
  * The two sides of a worker's hand-off of a message. A send that holds its device's compute stream
  * ({@code CostModel.senderSeconds}) delays the sender's next compute by that long, each send after the last, and not the
  * message; a device that waited for a message resumes its wake seconds after the message arrived
- * ({@code CostModel.wakeSeconds}), and one busy when it arrives does not wait for it. Hand-written programs on a chain
- * of 1 s forwards, a link of 1 ms latency.
+ * ({@code CostModel.wakeSeconds}), and one busy when it arrives does not wait for it; a device handed the step late
+ * ({@code CostModel.startSeconds}) begins it then. Hand-written programs on a chain of 1 s forwards, a link of 1 ms
+ * latency.
  */
 class HandOffTest {
     private static final double LATENCY = 1e-3;
@@ -112,6 +114,40 @@ class HandOffTest {
         assertThat(spans.get(6).endSeconds()).as("the recv itself ends when the message arrives")
                 .isCloseTo(2.0 + LATENCY, offset(1e-12));
         assertThat(spans.get(1).startSeconds()).as("the sender is not delayed").isCloseTo(1.0, offset(1e-12));
+    }
+
+    /** {@link #runWaits}'s program with each device beginning the step at its {@code startSeconds}. */
+    private List<Span> runStarts(Map<String, Double> startSeconds) {
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
+                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
+                        new Compute(0, 1, Direction.FORWARD, false),
+                        new Send(0, 1, 1, Payload.ACTIVATION, "n0g1", 0, 1, 1))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 0, 0, 1),
+                        new Compute(1, 0, Direction.FORWARD, false),
+                        new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 1, 1),
+                        new Compute(1, 1, Direction.FORWARD, false)))));
+        ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
+            @Override
+            public double startSeconds(ClusterSpec c, String device) {
+                return startSeconds.getOrDefault(device, 0.0);
+            }
+        };
+        return run(program, cost);
+    }
+
+    @Test
+    void aDeviceHandedTheStepLateBeginsItThenAndItsMessagesArriveWithoutIt() {
+        // the sender begins at 0.5: everything of both devices 0.5 s later
+        List<Span> lateSender = runStarts(Map.of("n0g0", 0.5));
+        assertThat(lateSender.get(0).startSeconds()).isCloseTo(0.5, offset(1e-12));
+        assertThat(lateSender.get(5).startSeconds()).isCloseTo(1.5 + LATENCY, offset(1e-12));
+        // the receiver begins at 3: its messages arrive at 1.001 and 2.001 regardless, its forwards run from 3
+        List<Span> lateReceiver = runStarts(Map.of("n0g1", 3.0));
+        assertThat(lateReceiver.get(4).endSeconds()).as("recv mb0").isCloseTo(1.0 + LATENCY, offset(1e-12));
+        assertThat(lateReceiver.get(5).startSeconds()).as("F s1 mb0").isCloseTo(3.0, offset(1e-12));
+        assertThat(lateReceiver.get(7).startSeconds()).as("F s1 mb1").isCloseTo(4.0, offset(1e-12));
+        assertThat(lateReceiver.get(0).startSeconds()).isZero();
     }
 
     @Test

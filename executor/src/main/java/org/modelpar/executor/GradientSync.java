@@ -150,10 +150,11 @@ final class GradientSync {
         if (!names.isEmpty()) {
             ShardedGradients grads = state.sharded.orElseThrow();
             try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray flat = grads.pack(names);
+                INDArray flat = grads.pack(names, run.collectives());
                 String id = "step " + step + " " + new ReduceScatter(stage, b.group(), 0, true, mb, u).name();
                 run.collectives().reduceScatter(id, device, b.group(), flat, run.control());
                 grads.addOwn(flat, names);
+                run.collectives().giveBack(flat);
             }
         }
         b.reduced(u, start, run.ticker().nanos());
@@ -161,9 +162,10 @@ final class GradientSync {
 
     private long reduceScatterBucket(String id, List<String> group, ZeroShards shards, Map<String, INDArray> grads)
             throws InterruptedException {
-        INDArray flat = shards.pack(grads);
+        INDArray flat = shards.pack(grads, run.collectives());
         run.collectives().reduceScatter(id, device, group, flat, run.control());
         shards.unpackOwn(flat, grads);
+        run.collectives().giveBack(flat);
         return run.ticker().nanos();
     }
 
@@ -177,9 +179,10 @@ final class GradientSync {
                 + " without a reduce-scatter of the stage's gradients before it"));
         Map<String, INDArray> params = new LinkedHashMap<>();
         parametersOf(g.stage()).forEach(n -> params.put(n, state.params.get(n)));
-        INDArray flat = shards.pack(params);
+        INDArray flat = shards.pack(params, run.collectives());
         run.collectives().allGather("step " + step + " " + g.name(), device, g.group(), flat, run.control());
         shards.unpackAll(flat, params);
+        run.collectives().giveBack(flat);
         state.refresh(params.keySet());
         sharded.remove(g.stage());
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.modelpar.executor.kernel.Tensors;
+import org.modelpar.executor.transport.RingCollectives;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,13 +63,13 @@ final class ShardedGradients extends AbstractMap<String, INDArray> {
     }
 
     /**
-     * The whole gradients {@code names} packed for a reduce-scatter ({@link ZeroShards#pack}, accounted as gradients
-     * until {@link #addOwn}); the whole gradients are freed.
+     * The whole gradients {@code names} packed for a reduce-scatter into a flat buffer lent by {@code buffers}
+     * ({@link ZeroShards#pack}, accounted as gradients until {@link #addOwn}); the whole gradients are freed.
      */
-    INDArray pack(List<String> names) {
+    INDArray pack(List<String> names, RingCollectives buffers) {
         Map<String, INDArray> bucket = new LinkedHashMap<>();
         names.forEach(n -> bucket.put(n, get(n)));
-        INDArray flat = shards.pack(bucket);
+        INDArray flat = shards.pack(bucket, buffers);
         ledger.allocate(MemoryCategory.GRADIENTS, Tensors.bytes(flat));
         names.forEach(n -> free(whole.remove(n)));
         return flat;

@@ -3,9 +3,8 @@ package org.modelpar.executor;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.modelpar.executor.transport.RingCollectives;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -67,14 +66,16 @@ final class ZeroShards {
         }
     }
 
-    /** The tensors laid out part by part into one flat vector of {@code replicas} equal ring chunks. */
-    INDArray pack(Map<String, INDArray> tensors) {
+    /**
+     * The tensors laid out part by part into one flat vector of {@code replicas} equal ring chunks, a buffer lent by
+     * {@code buffers} (reused from collective to collective, as the all-reduce's flat: allocated afresh each time, the
+     * small mlp's ZeRO-1 packing took 0.4-1.2 ms a collective); the caller gives it back once it has unpacked it.
+     */
+    INDArray pack(Map<String, INDArray> tensors, RingCollectives buffers) {
         Map<String, INDArray> sorted = new TreeMap<>(tensors);
         long chunk = sorted.values().stream().mapToLong(this::partLength).sum();
-        INDArray flat;
-        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            flat = Nd4j.zeros(sorted.values().iterator().next().dataType(), chunk * replicas);
-        }
+        INDArray flat = buffers.lendFlat(sorted.values().iterator().next().dataType(), chunk * replicas);
+        flat.assign(0); // a reused buffer: the padding of the short parts must add nothing
         forEachPart(sorted, flat, (owner, part, slot) -> slot.assign(part));
         return flat;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -99,7 +100,21 @@ public final class RingCollectives {
         }
     }
 
-    /** Flat buffers {@link #allReduce} has allocated so far (constant once the steps repeat). */
+    /**
+     * A flat buffer of {@code length} elements of {@code type} from the pool {@link #allReduce} reuses (contents
+     * undefined), for a caller that packs tensors into one vector for a collective (ZeRO's packing); hand it back with
+     * {@link #giveBack} once the collective is over and its contents unpacked.
+     */
+    public INDArray lendFlat(DataType type, long length) {
+        return flats.take(type, new long[] {length});
+    }
+
+    /** Takes back a buffer of {@link #lendFlat}. */
+    public void giveBack(INDArray flat) {
+        flats.release(List.of(flat));
+    }
+
+    /** Flat buffers {@link #allReduce} and the lenders of {@link #lendFlat} have allocated so far (constant once the steps repeat). */
     long flatAllocations() {
         return flats.allocations();
     }

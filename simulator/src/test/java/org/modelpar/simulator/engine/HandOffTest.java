@@ -80,11 +80,11 @@ class HandOffTest {
     }
 
     /**
-     * Device 0 runs F mb0, sends it, runs F mb1 and sends it; device 1 receives mb0, runs F mb0, receives mb1 (which
-     * arrives while F mb0 still runs) and runs F mb1.
+     * Device 0 runs F mb0, sends it, runs F mb1 and sends it; device 1 receives mb0, runs F mb0, receives mb1 and runs
+     * F mb1.
      */
-    private List<Span> runWaits(double wakeSeconds) {
-        StepProgram program = new StepProgram(plan, List.of(
+    private StepProgram twoForwardsEach() {
+        return new StepProgram(plan, List.of(
                 new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
                         new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
                         new Compute(0, 1, Direction.FORWARD, false),
@@ -93,13 +93,20 @@ class HandOffTest {
                         new Compute(1, 0, Direction.FORWARD, false),
                         new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 1, 1),
                         new Compute(1, 1, Direction.FORWARD, false)))));
+    }
+
+    /**
+     * {@link #twoForwardsEach} with device 1 resuming {@code wakeSeconds} after a message it waited for (mb1 arrives while
+     * F mb0 still runs).
+     */
+    private List<Span> runWaits(double wakeSeconds) {
         ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
             @Override
             public double wakeSeconds(ClusterSpec c, String toDevice, String fromDevice, long bytes) {
                 return toDevice.equals("n0g1") ? wakeSeconds : 0;
             }
         };
-        return run(program, cost);
+        return run(twoForwardsEach(), cost);
     }
 
     @Test
@@ -116,24 +123,15 @@ class HandOffTest {
         assertThat(spans.get(1).startSeconds()).as("the sender is not delayed").isCloseTo(1.0, offset(1e-12));
     }
 
-    /** {@link #runWaits}'s program with each device beginning the step at its {@code startSeconds}. */
+    /** {@link #twoForwardsEach} with each device beginning the step at its {@code startSeconds}. */
     private List<Span> runStarts(Map<String, Double> startSeconds) {
-        StepProgram program = new StepProgram(plan, List.of(
-                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
-                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 0, 0, 1),
-                        new Compute(0, 1, Direction.FORWARD, false),
-                        new Send(0, 1, 1, Payload.ACTIVATION, "n0g1", 0, 1, 1))),
-                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 0, 0, 1),
-                        new Compute(1, 0, Direction.FORWARD, false),
-                        new Recv(1, 0, 1, Payload.ACTIVATION, "n0g0", 0, 1, 1),
-                        new Compute(1, 1, Direction.FORWARD, false)))));
         ZeroOptimizerCostModel cost = new ZeroOptimizerCostModel() {
             @Override
             public double startSeconds(ClusterSpec c, String device) {
                 return startSeconds.getOrDefault(device, 0.0);
             }
         };
-        return run(program, cost);
+        return run(twoForwardsEach(), cost);
     }
 
     @Test

@@ -100,11 +100,7 @@ public final class RingCollectives {
         }
     }
 
-    /**
-     * A flat buffer of {@code length} elements of {@code type} from the pool {@link #allReduce} reuses (contents
-     * undefined), for a caller that packs tensors into one vector for a collective (ZeRO's packing); hand it back with
-     * {@link #giveBack} once the collective is over and its contents unpacked.
-     */
+    /** A flat buffer from {@link #allReduce}'s pool, contents undefined (ZeRO's packing); {@link #giveBack} once unpacked. */
     public INDArray lendFlat(DataType type, long length) {
         return flats.take(type, new long[] {length});
     }
@@ -114,7 +110,7 @@ public final class RingCollectives {
         flats.release(List.of(flat));
     }
 
-    /** Flat buffers {@link #allReduce} and the lenders of {@link #lendFlat} have allocated so far (constant once the steps repeat). */
+    /** Flat buffers the pool has allocated so far (constant once the steps repeat). */
     long flatAllocations() {
         return flats.allocations();
     }

@@ -211,11 +211,13 @@ public final class CalibratedPrediction {
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
                 r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         ComputationGraph withWorkspaces = KernelWorkspace.measure(graph, plan);
-        CalibratedCostModel run = cost.withWakeSeconds(wakeSeconds)
-                .withStartSeconds(StartTimes.medianSecondsByDevice(measured, steady, cores));
-        return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true).withCostModel(run),
+        CalibratedCostModel run = cost.withWakeSeconds(wakeSeconds);
+        StartTimes starts = StartTimes.of(measured, steady, cores);
+        // where durations vary, each simulated step begins as one of the run's did; else at the medians
+        return VaryingDurations.medianStep(SimulationOptions.defaults().withTrace(true),
                 VaryingDurations.of(measured, steady, oversubscribed),
-                options -> Simulator.simulate(withWorkspaces, now, plan, options));
+                options -> Simulator.simulate(withWorkspaces, now, plan, options.withCostModel(run.withStartSeconds(
+                        options.noise().varies() ? starts.ofStep(options.noise().seed()) : starts.medians()))));
     }
 
     /** {@code cluster} with each shared host at {@code capacity} (at most its workers) and the link measured in the run. */

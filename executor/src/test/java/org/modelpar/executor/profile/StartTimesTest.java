@@ -28,18 +28,24 @@ class StartTimesTest {
                 new Span("a", 2, 0, F, 20, 21), new Span("b", 2, 0, R, 20.4, 21),
                 new Span("a", 3, 0, F, 30, 31), new Span("b", 3, 0, R, 30.1, 31),
                 new Span("a", 4, 0, F, 40.3, 41), new Span("b", 4, 0, R, 40, 41)), List.of(), List.of());
-        Map<String, Double> starts = StartTimes.medianSecondsByDevice(measured, 1, 2);
+        StartTimes times = StartTimes.of(measured, 1, 2);
+        Map<String, Double> starts = times.medians();
         assertThat(starts).containsOnlyKeys("a", "b");
         // a: 0, 0, 0, 0.3 -> 0; b: 0.2, 0.4, 0.1, 0 -> 0.15
         assertThat(starts.get("a")).isZero();
         assertThat(starts.get("b")).isCloseTo(0.15, offset(1e-9));
-        assertThat(StartTimes.medianSecondsByDevice(measured, 5, 2)).isEmpty();
+        assertThat(StartTimes.of(measured, 5, 2).medians()).isEmpty();
+        assertThat(StartTimes.of(measured, 5, 2).ofStep(3)).isEmpty();
+        // the steps themselves, by the simulated step's seed modulo their number: step 4 is the fourth
+        assertThat(times.ofStep(3).get("a")).isCloseTo(0.3, offset(1e-9));
+        assertThat(times.ofStep(3).get("b")).isZero();
+        assertThat(times.ofStep(4).get("b")).as("step 1 again").isCloseTo(0.2, offset(1e-9));
         // from step 4 alone: b began first
-        Map<String, Double> last = StartTimes.medianSecondsByDevice(measured, 4, 2);
+        Map<String, Double> last = StartTimes.of(measured, 4, 2).medians();
         assertThat(last.get("a")).isCloseTo(0.3, offset(1e-9));
         assertThat(last.get("b")).isZero();
         // on one core, b waited while a computed: the host's sharing, which the simulation charges, not a late start
-        assertThat(StartTimes.medianSecondsByDevice(measured, 1, 1).get("b")).isZero();
+        assertThat(StartTimes.of(measured, 1, 1).medians().get("b")).isZero();
     }
 
     @Test

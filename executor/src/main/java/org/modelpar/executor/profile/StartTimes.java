@@ -34,14 +34,8 @@ public record StartTimes(List<Map<String, Double>> steps) {
      * first device). Spans of one host's clock: the runs measured here are on one machine.
      */
     public static StartTimes of(Timeline measured, int fromStep, int cores) {
-        Map<Integer, List<Span>> byStep = new TreeMap<>();
-        for (Span s : measured.spans()) {
-            if (s.step() >= fromStep) {
-                byStep.computeIfAbsent(s.step(), k -> new ArrayList<>()).add(s);
-            }
-        }
         List<Map<String, Double>> steps = new ArrayList<>();
-        for (List<Span> step : byStep.values()) {
+        for (List<Span> step : measured.spansByStep(fromStep, s -> true).values()) {
             Map<String, Double> firstStarts = new TreeMap<>();
             step.forEach(s -> firstStarts.merge(s.device(), s.startSeconds(), Math::min));
             double first = firstStarts.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.SteadyStep;
@@ -28,14 +27,9 @@ public final class StepSpread {
      * without two such steps.
      */
     public static double[] factors(Timeline measured, int fromStep) {
-        Map<Integer, List<Span>> byStep = new TreeMap<>();
+        Map<Integer, List<Span>> byStep = measured.spansByStep(fromStep, s -> s.instruction() instanceof Compute);
         Map<String, List<Double>> byInstruction = new HashMap<>();
-        for (Span s : measured.spans()) {
-            if (s.step() >= fromStep && s.instruction() instanceof Compute) {
-                byStep.computeIfAbsent(s.step(), k -> new ArrayList<>()).add(s);
-                byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s));
-            }
-        }
+        byStep.values().forEach(step -> step.forEach(s -> byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s))));
         if (byStep.size() < 2) {
             return new double[0];
         }

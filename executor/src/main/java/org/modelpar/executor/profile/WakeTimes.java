@@ -34,14 +34,9 @@ public final class WakeTimes {
      * paused is left out of both.
      */
     public static Map<String, Double> medianStepSecondsByDevice(Timeline measured, int fromStep, ToDoubleFunction<Span> priced) {
-        Map<Integer, List<Span>> byStep = new TreeMap<>();
-        for (Span s : measured.spans()) {
-            if (s.step() >= fromStep && (s.instruction() instanceof Send || s.instruction() instanceof Recv)) {
-                byStep.computeIfAbsent(s.step(), k -> new ArrayList<>()).add(s);
-            }
-        }
         Map<String, List<Double>> stepMeans = new TreeMap<>();
-        for (List<Span> step : byStep.values()) {
+        for (List<Span> step : measured.spansByStep(fromStep, s -> s.instruction() instanceof Send || s.instruction() instanceof Recv)
+                .values()) {
             Map<Channel, Span> sends = new HashMap<>();
             step.stream().filter(s -> s.instruction() instanceof Send).forEach(s -> sends.put(Channel.of(s), s));
             Map<String, double[]> sums = new TreeMap<>();

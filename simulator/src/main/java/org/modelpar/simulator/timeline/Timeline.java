@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Instructions of one or more training steps as spans on their devices' streams, and each device's memory
@@ -72,6 +75,17 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
     /** Spans of one device, in timeline order. */
     public List<Span> spansOf(String device) {
         return spans.stream().filter(s -> s.device().equals(device)).toList();
+    }
+
+    /** The spans of steps {@code fromStep} and later that {@code which} accepts, by step in step order, each in timeline order. */
+    public SortedMap<Integer, List<Span>> spansByStep(int fromStep, Predicate<Span> which) {
+        SortedMap<Integer, List<Span>> byStep = new TreeMap<>();
+        for (Span s : spans) {
+            if (s.step() >= fromStep && which.test(s)) {
+                byStep.computeIfAbsent(s.step(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        return byStep;
     }
 
     /** Memory samples of one device, in time order. */

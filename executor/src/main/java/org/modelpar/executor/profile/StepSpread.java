@@ -29,7 +29,8 @@ public final class StepSpread {
     public static double[] factors(Timeline measured, int fromStep) {
         Map<Integer, List<Span>> byStep = measured.spansByStep(fromStep, s -> s.instruction() instanceof Compute);
         Map<String, List<Double>> byInstruction = new HashMap<>();
-        byStep.values().forEach(step -> step.forEach(s -> byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s))));
+        byStep.values().forEach(step -> step.forEach(
+                s -> byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s))));
         if (byStep.size() < 2) {
             return new double[0];
         }

@@ -35,8 +35,8 @@ public final class WakeTimes {
      */
     public static Map<String, Double> medianStepSecondsByDevice(Timeline measured, int fromStep, ToDoubleFunction<Span> priced) {
         Map<String, List<Double>> stepMeans = new TreeMap<>();
-        for (List<Span> step : measured.spansByStep(fromStep, s -> s.instruction() instanceof Send || s.instruction() instanceof Recv)
-                .values()) {
+        for (List<Span> step : measured.spansByStep(fromStep,
+                s -> s.instruction() instanceof Send || s.instruction() instanceof Recv).values()) {
             Map<Channel, Span> sends = new HashMap<>();
             step.stream().filter(s -> s.instruction() instanceof Send).forEach(s -> sends.put(Channel.of(s), s));
             Map<String, double[]> sums = new TreeMap<>();

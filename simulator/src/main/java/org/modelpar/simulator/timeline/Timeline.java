@@ -77,7 +77,7 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         return spans.stream().filter(s -> s.device().equals(device)).toList();
     }
 
-    /** The spans of steps {@code fromStep} and later that {@code which} accepts, by step in step order, each in timeline order. */
+    /** The spans of steps {@code fromStep} and later that {@code which} accepts, by step, each step's in timeline order. */
     public SortedMap<Integer, List<Span>> spansByStep(int fromStep, Predicate<Span> which) {
         SortedMap<Integer, List<Span>> byStep = new TreeMap<>();
         for (Span s : spans) {

@@ -111,17 +111,16 @@ class RingCollectivesTest {
     }
 
     /**
-     * Each ring step is timed from its send to its arrival, on the collectives' clock (here 1 us a reading, every
-     * member's reading the same at the same step: they start together), a collective's first from the later of the two
-     * starts (its message's clock): an all-reduce of 7 floats over 3 members times its 4 steps, whose chunks are 2, 2
-     * and 3 floats: the 3 a member sends after the first, 7 floats whatever its rank, and the one it receives first,
-     * chunk {@code r - 2}; an all-gather of 6 floats its 2, of 2 floats each. Every step found its member waiting (its
-     * predecessor sent at the same reading), so each is also a wake of 1 us for the chunk it received: the all-reduce's
-     * receive the first chunk and then all three, the same bytes.
+     * A call's ring steps are timed on the collectives' clock (here 1 us a reading, every member's reading the same at
+     * the same step: they start together), its first from the later of the member's and its predecessor's sends (the
+     * message's clock), each later one from its send to its arrival: an all-reduce of 7 floats over 3 members times its
+     * 4 steps, whose chunks received are 2, 2 and 3 floats: all three and the one it receives first again, chunk
+     * {@code r + 1}; an all-gather of 6 floats its 2, of 2 floats each. Every step found its member waiting (its
+     * predecessor sent at the same reading), so each is also a wake of 1 us for the chunk it received.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void everyRingStepIsTimedTheFirstFromTheLaterStart(boolean grpc) throws Exception {
+    void aCallsFirstStepIsTimedFromTheLaterSendTheOthersFromTheirOwn(boolean grpc) throws Exception {
         List<Object> out = onEveryMember(grpc, RING, r -> new long[] {0}, (c, self, r) -> {
             Map<String, INDArray> t = new LinkedHashMap<>();
             t.put("w", Nd4j.create(new float[] {r, 10 * r, 100 * r, 1, 2, 3}, new long[] {2, 3}));
@@ -145,9 +144,8 @@ class RingCollectivesTest {
     /**
      * A reduce-scatter on two ranks is one ring step, its first: member d1 starts 3 us after d0 (clock readings d0 at
      * 0 and 5 us, d1 at 3 and 4 us), so d0 times the step from d1's start to d1's chunk's arrival, 2 us for its 2
-     * floats, and d1, whose wait d0's chunk, there already, cut short, times none: one step of 2 us for the ring, as
-     * the simulator's collective starts when its last member does; d0's is also a wake of 2 us (it waited for d1's
-     * send), d1's a wake of none, but d1 timed no step, so it gives no samples.
+     * floats, as the simulator's collective starts when its last member does, and d1, whose chunk from d0 was partly
+     * there, from its own start, 1 us; d0's step is also a wake of 2 us (it waited for d1's send), d1's a wake of none.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -158,15 +156,16 @@ class RingCollectivesTest {
                     c.reduceScatter("rs", self, two, Nd4j.createFromArray(1f, 2f, 3f, 4f), WAITS);
                     return c.takeSamples();
                 });
-        assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8, 1, 2e-6, 8), CollectiveSamples.NONE);
+        assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8, 1, 2e-6, 8), new CollectiveSamples(1, 1e-6, 8, 1, 0, 0));
     }
 
     /**
-     * Two members of one process (worker threads) share its collectives, whose samples are the slowest member's: an
-     * all-reduce of 4 floats on two ranks is a timed first step (d0 from d1's start at 3 us to 5 us: 2 us; d1 none) and
-     * an all-gather step each member times from its send (d0 1 us, d1 4 us), so d1's one step of 4 us for its 2 floats,
-     * where the sum over both (3 steps, 7 us) would price the ring step at 2.3 us; d1's two receives count for its
-     * wakes, the all-gather's waited 4 us, the first none (d0's chunk was there).
+     * Two members of one process (worker threads) share its collectives, whose samples are the slowest member's: in an
+     * all-reduce of 4 floats on two ranks d1 starts 3 us after d0 and its all-gather chunk arrives 4 us after both
+     * send it. d0 times its reduce-scatter step from d1's start at 3 us to 5 us and its all-gather step 1 us, 3 us in
+     * all; d1 its reduce-scatter step from its own start, 1 us, and its all-gather step 4 us, 5 us in all, which the
+     * process gives: the ring's last member ends with the later chain, 5 us after the later start; both all-gather
+     * steps waited for their chunk (wakes of 1 and 4 us), d0's reduce-scatter too (2 us).
      */
     @Test
     @Timeout(30)
@@ -195,7 +194,7 @@ class RingCollectivesTest {
             threads.shutdownNow();
             transport.close();
         }
-        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(1, 4e-6, 8, 2, 4e-6, 8));
+        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(2, 5e-6, 16, 2, 4e-6, 8));
         assertThat(shared.takeSamples()).isEqualTo(CollectiveSamples.NONE);
     }
 

@@ -2,7 +2,7 @@ package org.modelpar.executor.profile;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.modelpar.executor.transport.CollectiveSamples;
@@ -23,7 +23,7 @@ import org.modelpar.simulator.plan.Precision;
  * {@link #withRingSteps} a ring collective's step waits what the run's own ring steps waited, with
  * {@link #withSenderSeconds} a send holds its worker as long as that worker's sends held it in the run, and with
  * {@link #withWakeSeconds} a worker that waited for a message resumes as long after it as it did in the run, and with
- * {@link #withHostCallSeconds} a collective's host work is priced at the calls the calibration timed. An op
+ * {@link #withHostRate} a collective's host work is priced at the calls and copies the calibration timed. An op
  * measured at n samples on a rank of a tensor-parallel group of t_m takes {@code t x samples / n x t_m / t} for
  * another sample count and tensor degree t (exactly its measured time at the measured ones), unless the rank ran the
  * whole op (work every rank repeats, {@code TensorSplit.replicatedWork}): then {@code t x samples / n / t}; an op not
@@ -57,23 +57,39 @@ public final class CalibratedCostModel implements CostModel {
 
     /**
      * What a run measured beyond the ops ({@link #withRingSteps}, {@link #withSenderSeconds}, {@link #withWakeSeconds},
-     * {@link #withHostCallSeconds}, {@link #withStartSeconds}).
+     * {@link #withHostRate}, {@link #withStartSeconds}).
      */
     private record RunTimes(CollectiveSamples ringSteps, Map<String, Double> senderSeconds, Map<String, Double> wakeSeconds,
-                            OptionalDouble hostCallSeconds, Map<String, Double> startSeconds) {
-        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), OptionalDouble.empty(), Map.of());
+                            Optional<HostRate> host, Map<String, Double> startSeconds) {
+        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), Optional.empty(), Map.of());
 
         RunTimes {
             if (!senderSeconds.values().stream().allMatch(v -> v >= 0) || !wakeSeconds.values().stream().allMatch(v -> v >= 0)
-                    || hostCallSeconds.isPresent() && !(hostCallSeconds.getAsDouble() >= 0)
                     || !startSeconds.values().stream().allMatch(v -> v >= 0)) {
-                throw new IllegalArgumentException("sender, wake, host-call and start seconds must be >= 0, got sender seconds "
-                        + senderSeconds + ", wake seconds " + wakeSeconds + ", host call " + hostCallSeconds
-                        + ", start seconds " + startSeconds);
+                throw new IllegalArgumentException("sender, wake and start seconds must be >= 0, got sender seconds "
+                        + senderSeconds + ", wake seconds " + wakeSeconds + ", start seconds " + startSeconds);
             }
             senderSeconds = new TreeMap<>(senderSeconds);
             wakeSeconds = new TreeMap<>(wakeSeconds);
             startSeconds = new TreeMap<>(startSeconds);
+        }
+    }
+
+    /**
+     * A collective's host work as the calibration timed it: {@code callSeconds} a call ({@link HostCalls}) and
+     * {@code secondsPerByte} a byte moved ({@link HostCopies}).
+     */
+    public record HostRate(double callSeconds, double secondsPerByte) {
+        public HostRate {
+            if (!(callSeconds >= 0) || !(secondsPerByte >= 0)) {
+                throw new IllegalArgumentException("a host rate needs seconds a call and a byte >= 0, got " + callSeconds
+                        + " s a call, " + secondsPerByte + " s a byte");
+            }
+        }
+
+        /** Seconds of {@code work}: its calls and its bytes at this rate. */
+        public double seconds(HostWork work) {
+            return work.kernelCalls() * callSeconds + work.bytesMoved() * secondsPerByte;
         }
     }
 
@@ -122,7 +138,7 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds(), run.startSeconds()));
+        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.host(), run.startSeconds()));
     }
 
     /**
@@ -130,7 +146,7 @@ public final class CalibratedCostModel implements CostModel {
      * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
-        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.hostCallSeconds(), run.startSeconds()));
+        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.host(), run.startSeconds()));
     }
 
     /**
@@ -138,16 +154,15 @@ public final class CalibratedCostModel implements CostModel {
      * what the run's waits took beyond it ({@link WakeTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withWakeSeconds(Map<String, Double> wakeSeconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.hostCallSeconds(), run.startSeconds()));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.host(), run.startSeconds()));
     }
 
     /**
-     * This model with a collective's host work priced at {@code seconds} a call ({@link HostCalls}, the executor's view
-     * and copy, timed in the run's calibration) instead of the device profile's.
+     * This model with a collective's host work priced at {@code rate} ({@link HostCalls}, {@link HostCopies}: the executor's
+     * view and copy, timed in the run's calibration) instead of the device profile's call and bandwidth.
      */
-    public CalibratedCostModel withHostCallSeconds(double seconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), OptionalDouble.of(seconds),
-                run.startSeconds()));
+    public CalibratedCostModel withHostRate(HostRate rate) {
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), Optional.of(rate), run.startSeconds()));
     }
 
     /**
@@ -155,7 +170,7 @@ public final class CalibratedCostModel implements CostModel {
      * workers began theirs ({@link StartTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withStartSeconds(Map<String, Double> startSeconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.hostCallSeconds(), startSeconds));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.host(), startSeconds));
     }
 
     private CalibratedCostModel with(RunTimes times) {
@@ -164,7 +179,7 @@ public final class CalibratedCostModel implements CostModel {
 
     @Override
     public double hostSeconds(DeviceProfile device, HostWork work) {
-        return work.seconds(device, run.hostCallSeconds().orElse(device.hostCallSeconds()));
+        return run.host().map(rate -> rate.seconds(work)).orElseGet(() -> CostModel.super.hostSeconds(device, work));
     }
 
     @Override

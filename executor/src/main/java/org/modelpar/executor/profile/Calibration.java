@@ -72,6 +72,8 @@ public final class Calibration {
     private final List<Double> backwardPasses = new ArrayList<>();
     private final HostCalls hostCalls;
     private final List<Double> hostCallSeconds = new ArrayList<>();
+    private final HostCopies hostCopies;
+    private final List<Double> hostCopySeconds = new ArrayList<>();
     private final StageOptimizers optimizers;
     private final List<HostSharing.Round> hostRounds = new ArrayList<>();
     private HostSharing host;
@@ -114,6 +116,7 @@ public final class Calibration {
         this.targets = batch.targets().castTo(computeType);
         this.optimizers = new StageOptimizers(graph, plan, seed, computeType);
         this.hostCalls = new HostCalls(computeType);
+        this.hostCopies = new HostCopies(grads);
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
     }
@@ -127,7 +130,10 @@ public final class Calibration {
         return c.costModel();
     }
 
-    /** One timed forward + backward pass of every op, one optimizer step of every stage and a round of host calls. */
+    /**
+     * One timed forward + backward pass of every op, one optimizer step of every stage and a round of host calls and
+     * copies.
+     */
     public void sample() {
         pass();
     }
@@ -159,14 +165,14 @@ public final class Calibration {
     /**
      * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass (which includes
      * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a
-     * collective's host call at the median of its rounds ({@link HostCalls}). Medians, as
+     * collective's host call and copy at the medians of their rounds ({@link HostCalls}, {@link HostCopies}). Medians, as
      * the measured step is the median of the run's steady steps: a rare pause (a young collection, a preemption by
      * another process) is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms
      * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.
      */
     public CalibratedCostModel costModel() {
         return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps())
-                .withHostCallSeconds(median(hostCallSeconds));
+                .withHostRate(hostCopies.rate(median(hostCopySeconds), median(hostCallSeconds)));
     }
 
     /**
@@ -213,8 +219,10 @@ public final class Calibration {
         }
         optimizers.step(recording);
         double call = hostCalls.sample();
+        double copies = hostCopies.sample();
         if (recording) {
             hostCallSeconds.add(call);
+            hostCopySeconds.add(copies);
         }
     }
 

@@ -8,11 +8,10 @@ import org.modelpar.simulator.timeline.SteadyStep;
 
 /**
  * Ring steps of a run's collectives as they ran ({@link RingCollectives}): how many, their summed seconds and the
- * summed bytes of the chunks they timed. A step is timed from its send to the arrival of its predecessor's chunk, not
- * the sum or copy after it (the simulator prices that host work apart). The first step of a collective would also wait
- * for the members' arrival at the collective, which the simulator's collective starts after: it is timed from the
- * later of the two members' starts, by the member whose predecessor started last, so every collective, one of a
- * single step too (a reduce-scatter or all-gather on two ranks), gives samples.
+ * summed bytes of the chunks they received. A collective call's steps are timed from the later of the member's and its
+ * predecessor's first sends to the first arrival, then each from its send to its arrival, so the member's own sum or
+ * copy between them (the simulator prices that host work apart) and the members' difference in arrival at the
+ * collective (the simulator's collective starts after its last member) are left out ({@link CallClock}).
  *
  * Every step that receives a chunk also counts for the wakes: a step whose member was already waiting when its
  * predecessor sent (the predecessor's send clock, carried by every message, at or after the step's start) with its time
@@ -21,7 +20,7 @@ import org.modelpar.simulator.timeline.SteadyStep;
  *
  * @param steps       how many ring steps
  * @param seconds     their time, summed
- * @param bytes       the chunks they timed (sent, or in a first step received), summed
+ * @param bytes       the chunks they received, summed
  * @param wakes       how many steps received a chunk
  * @param wakeSeconds from the predecessor's send to the arrival, summed over the steps whose member waited
  * @param wakeBytes   the chunks those received, summed
@@ -45,8 +44,8 @@ public record CollectiveSamples(long steps, double seconds, double bytes, long w
     /**
      * The samples of the member whose ring steps took longest on average, of the members' {@code samples} of one training
      * step ({@link #NONE} without any): a collective's next work, and the step's end, wait for its last member, so the
-     * critical path runs through the slowest member's steps, not their mean. On two worker processes the mlp's gradient
-     * all-reduce ended 1-4 ms later on one rank than on the other, and the mean over both priced its steps 12-20% fast.
+     * critical path runs through the slowest member's steps, not their mean: the member that arrived first finds its
+     * later chunks partly moved already ({@link CallClock}).
      */
     public static CollectiveSamples slowest(Collection<CollectiveSamples> samples) {
         return samples.stream().filter(s -> s.steps > 0).max(Comparator.comparingDouble(s -> s.seconds / s.steps)).orElse(NONE);

@@ -87,8 +87,10 @@ public final class RingCollectives {
                 }
                 int n = ring.size();
                 int me = rank(self, ring);
-                ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, true, waits);
-                ringSteps(id + " ag", self, ring, List.of(flat), s -> Math.floorMod(me - s, n), false, false, waits);
+                CallClock clock = new CallClock();
+                ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, clock, waits);
+                ringSteps(id + " ag", self, ring, List.of(flat), s -> Math.floorMod(me - s, n), false, clock, waits);
+                sample(clock.samples(), self);
                 offset = 0;
                 for (INDArray t : sorted.values()) {
                     t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
@@ -123,7 +125,9 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, true, waits);
+        CallClock clock = new CallClock();
+        ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, clock, waits);
+        sample(clock.samples(), self);
     }
 
     /** All-gather of a flat vector: member i contributes its chunk i; afterwards every member holds all chunks. */
@@ -141,7 +145,9 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        ringSteps(id + " ag", self, ring, flats, s -> Math.floorMod(me - s, n), false, true, waits);
+        CallClock clock = new CallClock();
+        ringSteps(id + " ag", self, ring, flats, s -> Math.floorMod(me - s, n), false, clock, waits);
+        sample(clock.samples(), self);
     }
 
     /**
@@ -204,21 +210,16 @@ public final class RingCollectives {
 
     /**
      * n - 1 steps: send chunk {@code sent.at(s)} to the successor, receive chunk {@code sent.at(s) - 1} from the
-     * predecessor; each step is timed from its send to its arrival. Every message carries the sender's clock at its
-     * step's start ({@link #SENT_AT}). The collective's first step ({@code first}) waits for the members' arrival too:
-     * it is timed from the later of the two members' starts, by the member whose predecessor started last (its wait is
-     * then the predecessor's chunk in flight alone; the other member's wait is cut short by a chunk already there). Every
-     * step that receives also counts for the wakes ({@link CollectiveSamples}): one whose member started before its
-     * predecessor sent with its time from that send to the arrival, another with none.
+     * predecessor, add or copy it in. Every message carries the sender's clock at its step's start ({@link #SENT_AT});
+     * {@code clock} keeps the steps' readings ({@link CallClock}), its call's first step the first it is given.
      */
     private void ringSteps(String id, String self, List<String> ring, List<INDArray> flats, ChunkAt sent, boolean add,
-                           boolean first, Waits waits) throws InterruptedException {
+                           CallClock clock, Waits waits) throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
         String next = ring.get((me + 1) % n);
         String prev = ring.get(Math.floorMod(me - 1, n));
         for (int s = 0; s < n - 1; s++) {
-            boolean stamped = first && s == 0;
             long start = nanos.getAsLong();
             Map<String, INDArray> out = chunks(flats, sent.at(s), n);
             if (!out.isEmpty()) {
@@ -229,18 +230,7 @@ public final class RingCollectives {
                 Message m = transport.receive(new Message.Key(prev, self, id + s), waits);
                 long end = nanos.getAsLong();
                 long peerStart = m.tensors().containsKey(SENT_AT) ? (long) m.tensors().get(SENT_AT).getDouble(0) : -1;
-                // a predecessor that sent before this member waited, or a clock reading after the arrival (hosts' clocks
-                // apart): it did not wait for the chunk
-                boolean waited = peerStart >= start && peerStart <= end;
-                CollectiveSamples wake = new CollectiveSamples(0, 0, 0, 1, waited ? (end - peerStart) / 1e9 : 0,
-                        waited ? bytes(in) : 0);
-                if (!stamped && !out.isEmpty()) {
-                    sample(new CollectiveSamples(1, (end - start) / 1e9, bytes(out)).plus(wake), self);
-                } else if (stamped && waited) {
-                    sample(new CollectiveSamples(1, (end - peerStart) / 1e9, bytes(in)).plus(wake), self);
-                } else {
-                    sample(wake, self);
-                }
+                clock.step(start, peerStart, end, bytes(in));
                 in.forEach((name, target) -> apply(m.tensors().get(name), target, add));
                 transport.release(m.tensors().values());
             }

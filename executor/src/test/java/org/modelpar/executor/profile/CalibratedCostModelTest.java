@@ -129,18 +129,19 @@ class CalibratedCostModelTest {
     }
 
     /**
-     * Host work is priced at the calibrated call (4 calls x 5 us) plus its bytes at the device's element-wise bandwidth
-     * (6,500 bytes at 0.5 x 1 GB/s), the device's kernel launch (20 us) where none was timed.
+     * Host work is priced at the calibrated rate (4 calls x 5 us, 6,500 bytes x 2 ns), the device's kernel launch
+     * (20 us) and element-wise bandwidth (6,500 bytes at 0.5 x 1 GB/s) where none was timed.
      */
     @Test
-    void hostWorkPaysTheCalibratedCall() {
+    void hostWorkPaysTheCalibratedRate() {
         DeviceProfile cpu = new DeviceProfile("cpu", Map.of("fp32", 1e11), 1L << 30, 1e9, EfficiencyCurve.constant(1),
                 EfficiencyCurve.constant(0.5), 2e-5, "test");
         HostWork work = new HostWork(6500, 4);
-        assertThat(model.withHostCallSeconds(5e-6).hostSeconds(cpu, work)).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
+        assertThat(model.withHostRate(new CalibratedCostModel.HostRate(5e-6, 2e-9)).hostSeconds(cpu, work))
+                .isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
         assertThat(model.hostSeconds(cpu, work)).isCloseTo(8e-5 + 1.3e-5, offset(1e-15));
-        assertThatThrownBy(() -> model.withHostCallSeconds(-1e-6)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host call OptionalDouble[-1.0E-6]");
+        assertThatThrownBy(() -> new CalibratedCostModel.HostRate(-1e-6, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1.0E-6 s a call");
     }
 
     /** Each device begins the step when the run's did; a device not given, and the model without a run, at once. */

@@ -1,19 +1,13 @@
 package org.modelpar.simulator.engine;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.cost.CostModel;
 import org.modelpar.simulator.cost.DurationNoise;
-import org.modelpar.simulator.memory.OutOfMemoryEvent;
 import org.modelpar.simulator.plan.PlanException;
 import org.modelpar.simulator.plan.PlanLayout;
 import org.modelpar.simulator.program.StepProgram;
-import org.modelpar.simulator.timeline.Span;
-import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * Discrete-event simulation of one step program (list scheduling with dependency counters, as in
@@ -99,43 +93,7 @@ public final class Engine {
     static StepRun run(CompiledProgram c, boolean recordMemory) {
         Engine e = new Engine(c, recordMemory);
         e.loop();
-        return e.result();
-    }
-
-    private StepRun result() {
-        List<Span> spans = new ArrayList<>(c.count);
-        for (int g = 0; g < c.count; g++) {
-            int d = c.device[g];
-            spans.add(new Span(c.deviceIds[d], 0, g - c.deviceFirst[d], c.instructions[g], start[g], end[g]));
-        }
-        Timeline timeline = new Timeline(Timeline.Source.SIMULATED, List.of(c.deviceIds), spans, memory.samples(c.deviceIds),
-                criticalPath());
-        List<StepRun.DeviceRun> devices = new ArrayList<>(c.deviceCount);
-        for (int d = 0; d < c.deviceCount; d++) {
-            devices.add(new StepRun.DeviceRun(c.deviceIds[d], c.program.programs().get(d).stage(), c.executedFlops[d],
-                    c.modelFlops[d], memory.peak(d), c.capacityBytes[d]));
-        }
-        return new StepRun(timeline, events, devices, memory.outOfMemory().map(o -> new OutOfMemoryEvent(
-                c.deviceIds[o.device()], o.atSeconds(), o.neededBytes(), o.capacityBytes(), o.breakdown())));
-    }
-
-    /**
-     * The chain of instructions that decides the step time: from the last instruction to finish, back
-     * through the dependency that was satisfied last, to an instruction that waited for nothing; in time order.
-     */
-    private List<Integer> criticalPath() {
-        int last = -1;
-        for (int g = 0; g < c.count; g++) {
-            if (last < 0 || end[g] > end[last]) {
-                last = g;
-            }
-        }
-        List<Integer> path = new ArrayList<>();
-        for (int g = last; g >= 0 && path.size() <= c.count; g = cause[g]) {
-            path.add(g);
-        }
-        Collections.reverse(path);
-        return path;
+        return Outcome.of(e.c, e.start, e.end, e.cause, e.memory, e.events);
     }
 
     private void loop() {

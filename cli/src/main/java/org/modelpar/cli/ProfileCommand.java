@@ -196,6 +196,9 @@ final class ProfileCommand implements Runnable {
                 d.peakFlopsPerSecond().get("fp32") / 1e9, d.memoryBandwidthBytesPerSecond() / 1e9, d.memoryBytes() >> 20);
         w.printf("kernel launch (per ND4J call of a kernel): %.1f us%n", d.kernelLaunchSeconds() * 1e6);
         w.printf("host call (per view assigned a tensor, as collectives copy): %.1f us%n", d.hostCallSeconds() * 1e6);
+        if (d.hostCopyBytesPerSecond() > 0) {
+            w.printf("host copies (their bytes, read and written): %.2f GB/s%n", d.hostCopyBytesPerSecond() / 1e9);
+        }
         d.optimizerSecondsPerParameter().forEach((o, s) -> w.printf("optimizer step %s: %.2f ns per parameter%n", o, s * 1e9));
         w.printf("link between workers: %.2f GB/s, %.1f us latency%n", l.bandwidthBytesPerSecond() / 1e9, l.latencySeconds() * 1e6);
         r.cluster().processLinks().values().forEach(p -> w.printf("link between worker processes: %.2f GB/s, %.1f us latency%n",

@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * @param hostCallSeconds               fixed cost of one host call of a collective that allocates nothing (a view of
  *                                      a flat buffer assigned a tensor: how collectives flatten, copy back and pack
  *                                      ZeRO's parts); {@code kernelLaunchSeconds} where it was not measured
+ * @param hostCopyBytesPerSecond        bytes a second those host calls move beyond their fixed cost (a read and a write
+ *                                      counted), as measured on tensors of a model's sizes; 0 where not measured: the
+ *                                      element-wise bandwidth and its efficiency curve then price them
  * @param optimizerSecondsPerParameter  measured seconds of one optimizer step per parameter, by optimizer
  *                                      ({@code adam}, {@code sgd}), on one large tensor; empty where the
  *                                      step is estimated from the memory bandwidth (an optimizer's fused
@@ -31,8 +34,8 @@ import java.util.TreeMap;
 public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
                             double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
                             EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, double hostCallSeconds,
-                            Map<String, Double> optimizerSecondsPerParameter, KernelLaunches kernelLaunches,
-                            String source) {
+                            double hostCopyBytesPerSecond, Map<String, Double> optimizerSecondsPerParameter,
+                            KernelLaunches kernelLaunches, String source) {
     public DeviceProfile {
         if (name == null || name.isBlank()) {
             throw new ProfileException("device name must be a non-empty string, got '" + name + "'");
@@ -64,6 +67,10 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
         if (!Double.isFinite(hostCallSeconds) || hostCallSeconds < 0) {
             throw new ProfileException(where + "hostCallSeconds must be finite and non-negative, got " + hostCallSeconds);
         }
+        if (!Double.isFinite(hostCopyBytesPerSecond) || hostCopyBytesPerSecond < 0) {
+            throw new ProfileException(where + "hostCopyBytesPerSecond must be finite and non-negative, got "
+                    + hostCopyBytesPerSecond);
+        }
         optimizerSecondsPerParameter = optimizerSecondsPerParameter == null ? Map.of() : optimizerSecondsPerParameter;
         optimizerSecondsPerParameter.forEach((optimizer, seconds) -> {
             if (optimizer.isBlank() || seconds == null || !Double.isFinite(seconds) || seconds <= 0) {
@@ -74,6 +81,15 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
         optimizerSecondsPerParameter = Collections.unmodifiableMap(new TreeMap<>(optimizerSecondsPerParameter));
         kernelLaunches = kernelLaunches == null ? KernelLaunches.NONE : kernelLaunches;
         source = source == null ? "" : source;
+    }
+
+    /** A device whose host copies were not measured (the element-wise bandwidth prices them). */
+    public DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond, long memoryBytes,
+                         double memoryBandwidthBytesPerSecond, EfficiencyCurve matmulEfficiency,
+                         EfficiencyCurve memoryEfficiency, double kernelLaunchSeconds, double hostCallSeconds,
+                         Map<String, Double> optimizerSecondsPerParameter, KernelLaunches kernelLaunches, String source) {
+        this(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond, matmulEfficiency, memoryEfficiency,
+                kernelLaunchSeconds, hostCallSeconds, 0, optimizerSecondsPerParameter, kernelLaunches, source);
     }
 
     /** A device whose host calls were not measured: each costs a kernel launch. */
@@ -97,15 +113,15 @@ public record DeviceProfile(String name, Map<String, Double> peakFlopsPerSecond,
     /** This device with {@code launches} as its runtime's kernel launch counts. */
     public DeviceProfile withKernelLaunches(KernelLaunches launches) {
         return new DeviceProfile(name, peakFlopsPerSecond, memoryBytes, memoryBandwidthBytesPerSecond,
-                matmulEfficiency, memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, optimizerSecondsPerParameter,
-                launches, source);
+                matmulEfficiency, memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, hostCopyBytesPerSecond,
+                optimizerSecondsPerParameter, launches, source);
     }
 
     /** This device with {@code bytes} of usable memory (a budget below what it has). */
     public DeviceProfile withMemoryBytes(long bytes) {
         return new DeviceProfile(name, peakFlopsPerSecond, bytes, memoryBandwidthBytesPerSecond, matmulEfficiency,
-                memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, optimizerSecondsPerParameter, kernelLaunches,
-                source);
+                memoryEfficiency, kernelLaunchSeconds, hostCallSeconds, hostCopyBytesPerSecond, optimizerSecondsPerParameter,
+                kernelLaunches, source);
     }
 
     /** A device whose optimizer steps are estimated from its memory bandwidth. */

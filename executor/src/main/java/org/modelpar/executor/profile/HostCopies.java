@@ -3,6 +3,7 @@ package org.modelpar.executor.profile;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -17,6 +18,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * back in a step on two worker processes, priced 0.23 ms.
  */
 final class HostCopies {
+    /** The profile's tensors: as many as a small model's stage holds, each of a 256-wide layer's weights. */
+    private static final int PROFILE_TENSORS = 8;
+    private static final int PROFILE_ROWS = 256;
+    private static final int PROFILE_COLUMNS = 256;
     private final List<INDArray> tensors;
     private final INDArray flat;
     private final double bytesMoved;
@@ -27,6 +32,21 @@ final class HostCopies {
         long length = this.tensors.stream().mapToLong(INDArray::length).sum();
         this.flat = this.tensors.isEmpty() ? Nd4j.empty() : Nd4j.zeros(this.tensors.get(0).dataType(), Math.max(1, length));
         this.bytesMoved = 4.0 * this.tensors.stream().mapToDouble(t -> (double) t.length() * t.dataType().width()).sum();
+    }
+
+    /**
+     * The device profile's host copy rate ({@code hostCopyBytesPerSecond}): bytes a second moved by the median of
+     * {@code timing}'s rounds on fp32 tensors of a small model's sizes, net of their calls at {@code callSeconds}; 0
+     * where the calls take the whole round.
+     */
+    static double bytesPerSecond(Timing timing, double callSeconds) {
+        Map<String, INDArray> tensors = new TreeMap<>();
+        for (int i = 0; i < PROFILE_TENSORS; i++) {
+            tensors.put("t" + i, Nd4j.rand(DataType.FLOAT, PROFILE_ROWS, PROFILE_COLUMNS));
+        }
+        HostCopies copies = new HostCopies(tensors);
+        double perByte = copies.rate(timing.medianSeconds(copies::sample), callSeconds).secondsPerByte();
+        return perByte > 0 ? 1 / perByte : 0;
     }
 
     /** Seconds of one round: every tensor copied into the flat vector and back. */

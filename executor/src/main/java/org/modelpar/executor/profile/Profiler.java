@@ -64,6 +64,7 @@ public final class Profiler {
         elementwise();
         double launch = KernelProfiler.launchSeconds(launchTiming);
         double hostCall = HostCalls.seconds(launchTiming);
+        double hostCopy = HostCopies.bytesPerSecond(timing, hostCall);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();
         List<ProfileResult.Transfer> transfers = threadTransfers();
@@ -76,7 +77,7 @@ public final class Profiler {
         double peakBandwidth = peak(elementwiseWork);
         DeviceProfile worker = new DeviceProfile(DEVICE_TYPE, Map.of("fp32", peakFlops), memoryPerWorker(devices),
                 peakBandwidth, curve(matmulWork, peakFlops), curve(elementwiseWork, peakBandwidth), launch, hostCall,
-                optimizers, LaunchCounts.asData(), "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                hostCopy, optimizers, LaunchCounts.asData(), "measured by modelpar profile (ND4J " + Nd4j.getBackend().getClass().getSimpleName()
                         + ", one thread per worker, median of timed repetitions; rates net of the kernel launch)");
         List<ClusterDevice> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {

@@ -33,6 +33,7 @@ class ProfilerTest {
         assertThat(r.kernels()).extracting(ProfileResult.KernelTime::kind).contains("linear", "layernorm", "gelu");
         assertThat(p.kernelLaunchSeconds()).isEqualTo(r.kernelLaunchSeconds()).isPositive().isLessThan(0.01);
         assertThat(p.hostCallSeconds()).isPositive().isLessThan(0.01);
+        assertThat(p.hostCopyBytesPerSecond()).isPositive();
         assertThat(c.computeCapacity()).containsOnlyKeys("local");
         // both optimizers are measured; which is faster is a timing, not a property (it flips on a loaded host)
         assertThat(p.optimizerSecondsPerParameter()).containsOnlyKeys("adam", "sgd");

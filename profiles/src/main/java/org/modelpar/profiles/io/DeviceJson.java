@@ -22,6 +22,7 @@ import org.modelpar.profiles.ProfileLimits;
  * (dtype -> FLOP/s), {@code memoryBytes}, {@code memoryBandwidthBytesPerSecond}, {@code matmulEfficiency} and
  * {@code memoryEfficiency} ({@code [[size, efficiency], ...]}), {@code kernelLaunchSeconds} (optional, 0 when
  * absent), {@code hostCallSeconds} (optional, {@code kernelLaunchSeconds} when absent, written only where it differs),
+ * {@code hostCopyBytesPerSecond} (optional, positive; absent where not measured),
  * {@code optimizerSecondsPerParameter} (optional: optimizer -> measured seconds per parameter of one
  * step), {@code source}. Unknown fields are refused.
  */
@@ -30,7 +31,7 @@ public final class DeviceJson {
     public static final String FORMAT = "modelpar-device/1";
     private static final Set<String> FIELDS = Set.of("format", "name", "peakFlopsPerSecond", "memoryBytes",
             "memoryBandwidthBytesPerSecond", "matmulEfficiency", "memoryEfficiency", "kernelLaunchSeconds",
-            "hostCallSeconds", "kernelLaunches", "optimizerSecondsPerParameter", "source");
+            "hostCallSeconds", "hostCopyBytesPerSecond", "kernelLaunches", "optimizerSecondsPerParameter", "source");
 
     private DeviceJson() {
     }
@@ -97,6 +98,8 @@ public final class DeviceJson {
         double launchSeconds = launch.present() ? launch.nonNegative() : 0;
         Json hostCall = o.field("hostCallSeconds");
         double hostCallSeconds = hostCall.present() ? hostCall.nonNegative() : launchSeconds;
+        Json hostCopy = o.field("hostCopyBytesPerSecond");
+        double hostCopyBytesPerSecond = hostCopy.present() ? hostCopy.positive() : 0;
         Map<String, Double> optimizers = new TreeMap<>();
         Json measured = o.field("optimizerSecondsPerParameter");
         if (measured.present()) {
@@ -111,7 +114,7 @@ public final class DeviceJson {
         KernelLaunches launches = KernelLaunchJson.read(o.field("kernelLaunches"));
         try {
             return new DeviceProfile(name, peak, memoryBytes, bandwidth, matmul, memory, launchSeconds, hostCallSeconds,
-                    optimizers, launches, source);
+                    hostCopyBytesPerSecond, optimizers, launches, source);
         } catch (ProfileException e) {
             throw o.error(e.getMessage());
         }
@@ -158,6 +161,9 @@ public final class DeviceJson {
         o.put("kernelLaunchSeconds", d.kernelLaunchSeconds());
         if (d.hostCallSeconds() != d.kernelLaunchSeconds()) {
             o.put("hostCallSeconds", d.hostCallSeconds());
+        }
+        if (d.hostCopyBytesPerSecond() > 0) {
+            o.put("hostCopyBytesPerSecond", d.hostCopyBytesPerSecond());
         }
         if (!d.optimizerSecondsPerParameter().isEmpty()) {
             ObjectNode optimizers = o.putObject("optimizerSecondsPerParameter");

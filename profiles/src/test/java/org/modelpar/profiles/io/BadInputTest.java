@@ -83,7 +83,7 @@ class BadInputTest {
         device(DEVICE.replace("\"format\": \"modelpar-device/1\"", "\"format\": \"modelpar-device/2\""),
                 "d.json: format: expected \"modelpar-device/1\", got \"modelpar-device/2\"");
         device(DEVICE.replace("\"source\"", "\"sauce\""),
-                "d.json: sauce: unknown field; allowed fields: format, hostCallSeconds, kernelLaunchSeconds, kernelLaunches, matmulEfficiency, memoryBandwidthBytesPerSecond, "
+                "d.json: sauce: unknown field; allowed fields: format, hostCallSeconds, hostCopyBytesPerSecond, kernelLaunchSeconds, kernelLaunches, matmulEfficiency, memoryBandwidthBytesPerSecond, "
                         + "memoryBytes, memoryEfficiency, name, optimizerSecondsPerParameter, peakFlopsPerSecond, source");
         device(DEVICE.replace("\"name\": \"gpu-x\",", "\"name\": \"gpu-x\", \"name\": \"gpu-y\","),
                 "d.json: line 1, column 56: malformed JSON: Duplicate field 'name'");
@@ -99,7 +99,7 @@ class BadInputTest {
     @Test
     void controlCharactersInKeysAndValuesStayOnOneLine() {
         device(DEVICE.replace("\"source\"", "\"sou\\nrce\""),
-                "d.json: sou\\nrce: unknown field; allowed fields: format, hostCallSeconds, kernelLaunchSeconds, kernelLaunches, matmulEfficiency, memoryBandwidthBytesPerSecond, "
+                "d.json: sou\\nrce: unknown field; allowed fields: format, hostCallSeconds, hostCopyBytesPerSecond, kernelLaunchSeconds, kernelLaunches, matmulEfficiency, memoryBandwidthBytesPerSecond, "
                         + "memoryBytes, memoryEfficiency, name, optimizerSecondsPerParameter, peakFlopsPerSecond, source");
         cluster("[{\"name\": \"n0\", \"devices\": [{\"id\": \"g0\", \"type\": \"a\\u2028b\"}]}]",
                 "c.json: nodes[0].devices[0].type: unknown device type \"a\\u2028b\" for device \"g0\" on node \"n0\"; "

@@ -77,6 +77,25 @@ class KernelLaunchTest {
     }
 
     @Test
+    void hostCopiesAreMeasuredOrAbsent() {
+        DeviceProfile unmeasured = DeviceJson.parse(DEVICE.formatted(""), "d.json");
+        assertThat(unmeasured.hostCopyBytesPerSecond()).isZero();
+        assertThat(DeviceJson.write(unmeasured)).doesNotContain("hostCopyBytesPerSecond");
+        DeviceProfile measured = DeviceJson.parse(DEVICE.formatted("\n \"hostCopyBytesPerSecond\": 2.5e10,"), "d.json");
+        assertThat(measured.hostCopyBytesPerSecond()).isEqualTo(2.5e10);
+        assertThat(DeviceJson.write(measured)).contains("\"hostCopyBytesPerSecond\" : 2.5E10,");
+        assertThat(DeviceJson.parse(DeviceJson.write(measured), "again")).isEqualTo(measured);
+        assertThat(measured.withMemoryBytes(500).hostCopyBytesPerSecond()).isEqualTo(2.5e10);
+        assertThatThrownBy(() -> DeviceJson.parse(DEVICE.formatted("\n \"hostCopyBytesPerSecond\": 0,"), "d.json"))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith("d.json: hostCopyBytesPerSecond: must be positive, got 0");
+        assertThatThrownBy(() -> new DeviceProfile("g", Map.of("fp32", 1e12), 1, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(1), 0, 0, -1, Map.of(), KernelLaunches.NONE, ""))
+                .isInstanceOf(ProfileException.class)
+                .hasMessage("device 'g': hostCopyBytesPerSecond must be finite and non-negative, got -1.0");
+    }
+
+    @Test
     void catalogGpusChargeNoSeparateLaunchAndTheLocalDefaultDoes() {
         Catalog.deviceNames().forEach(n -> assertThat(Catalog.device(n).kernelLaunchSeconds()).as(n).isZero());
         assertThat(Catalog.device("a100-sxm4-80gb").source()).contains("kernelLaunchSeconds: 0");

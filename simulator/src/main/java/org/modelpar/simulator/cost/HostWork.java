@@ -108,16 +108,18 @@ public record HostWork(double bytesMoved, long kernelCalls) {
     }
 
     /**
-     * Seconds of this work on {@code device}, memory bound: {@code calls x callSeconds + bytes / (bandwidth x eff(bytes
-     * per call))}, the roofline of element-wise kernels.
+     * Seconds of this work on {@code device}, memory bound: {@code calls x callSeconds + bytes / rate}, the rate the
+     * device's host copies were measured at ({@link DeviceProfile#hostCopyBytesPerSecond}), else the roofline of
+     * element-wise kernels, {@code bandwidth x eff(bytes per call)}.
      */
     public double seconds(DeviceProfile device, double callSeconds) {
         if (kernelCalls == 0) {
             return 0;
         }
         double perCall = bytesMoved / kernelCalls;
-        return kernelCalls * callSeconds + (perCall == 0 ? 0
-                : bytesMoved / (device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(perCall)));
+        double rate = device.hostCopyBytesPerSecond() > 0 ? device.hostCopyBytesPerSecond()
+                : device.memoryBandwidthBytesPerSecond() * device.memoryEfficiency().at(perCall);
+        return kernelCalls * callSeconds + (perCall == 0 ? 0 : bytesMoved / rate);
     }
 
     /** Both works, one after the other. */

@@ -71,6 +71,10 @@ class HostWorkTest {
         DeviceProfile measured = new DeviceProfile("cpu", Map.of("fp32", 1e11), 1L << 30, 1e9, EfficiencyCurve.constant(1),
                 EfficiencyCurve.constant(0.5), 2e-5, 5e-6, Map.of(), KernelLaunches.NONE, "test");
         assertThat(cost.hostSeconds(measured, new HostWork(6500, 4))).isCloseTo(2e-5 + 1.3e-5, offset(1e-15));
+        // where the profile measured its host copies (0.25 GB/s), they price the bytes instead of the bandwidth
+        DeviceProfile copies = new DeviceProfile("cpu", Map.of("fp32", 1e11), 1L << 30, 1e9, EfficiencyCurve.constant(1),
+                EfficiencyCurve.constant(0.5), 2e-5, 5e-6, 2.5e8, Map.of(), KernelLaunches.NONE, "test");
+        assertThat(cost.hostSeconds(copies, new HostWork(6500, 4))).isCloseTo(2e-5 + 2.6e-5, offset(1e-15));
     }
 
     @Test

@@ -76,8 +76,8 @@ public final class CalibratedCostModel implements CostModel {
     }
 
     /**
-     * A collective's host work as the calibration timed it: {@code callSeconds} a call ({@link HostCalls}) and
-     * {@code secondsPerByte} a byte moved ({@link HostCopies}).
+     * A collective's host work as the calibration timed it ({@link HostCopies}): {@code callSeconds} a call and
+     * {@code secondsPerByte} a byte moved.
      */
     public record HostRate(double callSeconds, double secondsPerByte) {
         public HostRate {
@@ -158,8 +158,8 @@ public final class CalibratedCostModel implements CostModel {
     }
 
     /**
-     * This model with a collective's host work priced at {@code rate} ({@link HostCalls}, {@link HostCopies}: the executor's
-     * view and copy, timed in the run's calibration) instead of the device profile's call and bandwidth.
+     * This model with a collective's host work priced at {@code rate} ({@link HostCopies}: the executor's view and copy,
+     * timed in the run's calibration) instead of the device profile's call and copy rate.
      */
     public CalibratedCostModel withHostRate(HostRate rate) {
         return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), Optional.of(rate), run.startSeconds()));

@@ -70,7 +70,7 @@ public final class Calibration {
     private final boolean splitsBackward;
     private final List<Double> forwardPasses = new ArrayList<>();
     private final List<Double> backwardPasses = new ArrayList<>();
-    private final HostCalls hostCalls;
+    private final HostCopies hostCalls;
     private final List<Double> hostCallSeconds = new ArrayList<>();
     private final HostCopies hostCopies;
     private final List<Double> hostCopySeconds = new ArrayList<>();
@@ -115,7 +115,7 @@ public final class Calibration {
         this.data = batch.inputs().castTo(computeType);
         this.targets = batch.targets().castTo(computeType);
         this.optimizers = new StageOptimizers(graph, plan, seed, computeType);
-        this.hostCalls = new HostCalls(computeType);
+        this.hostCalls = HostCopies.tiny(computeType);
         this.hostCopies = new HostCopies(grads);
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
         recording = true;
@@ -165,7 +165,7 @@ public final class Calibration {
     /**
      * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass (which includes
      * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a
-     * collective's host call and copy at the medians of their rounds ({@link HostCalls}, {@link HostCopies}). Medians, as
+     * collective's host call and copy at the medians of their rounds ({@link HostCopies}: tiny tensors' per call, the gradients' per byte). Medians, as
      * the measured step is the median of the run's steady steps: a rare pause (a young collection, a preemption by
      * another process) is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms
      * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.
@@ -218,7 +218,7 @@ public final class Calibration {
             }
         }
         optimizers.step(recording);
-        double call = hostCalls.sample();
+        double call = hostCalls.sample() / hostCalls.calls();
         double copies = hostCopies.sample();
         if (recording) {
             hostCallSeconds.add(call);

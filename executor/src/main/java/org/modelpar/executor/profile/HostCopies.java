@@ -9,29 +9,53 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Times the bytes of a collective's host work on the plan's own tensors: every tensor copied into one flat vector and
- * back, as the ring all-reduce flattens a stage's gradients and copies the sum back ({@code RingCollectives}), {@code 2}
- * calls a tensor moving {@code 4 S} bytes (a read and a write each way). Less the calls at the timed call cost
- * ({@link HostCalls}), what is left is the cost per byte the simulator's host work is priced at
- * ({@link CalibratedCostModel.HostRate}). The device profile's element-wise bandwidth, taken from one kernel repeated on
- * the same arrays, priced them 3-4x fast: the mlp's 1.3 MB of gradients in 10 tensors took 0.9 ms to flatten and copy
- * back in a step on two worker processes, priced 0.23 ms.
+ * Times a collective's host work as the executor does it: every tensor copied into one flat vector and back, as the
+ * ring all-reduce flattens a stage's gradients and copies the sum back and as ZeRO packs its parts
+ * ({@code RingCollectives}, {@code ZeroShards}), {@code 2} calls a tensor (a view of the flat vector assigned a
+ * reshaped tensor, or the reverse) moving {@code 4 S} bytes (a read and a write each way). On tensors too small for their
+ * bytes to count ({@link #tiny}) a round gives the cost of a call; on tensors of a model's sizes, less its calls, the
+ * cost of a byte ({@link #rate}). The simulator prices host work at so many calls plus its bytes
+ * ({@code HostWork}); a kernel's launch, which allocates its result, costs more than such a call (the small gpt: 22.9 us
+ * against 6-8 us a call measured in its ZeRO all-gathers), and the element-wise bandwidth, taken from one kernel
+ * repeated on the same arrays, priced the bytes 3-4x fast (the mlp's 1.3 MB of gradients in 10 tensors took 0.9 ms to
+ * flatten and copy back in a step on two worker processes, priced 0.23 ms).
  */
 final class HostCopies {
-    /** The profile's tensors: as many as a small model's stage holds, each of a 256-wide layer's weights. */
+    private static final int TINY_TENSORS = 64;
+    private static final int TINY_SIDE = 4;
+    /** The profile's tensors for the copy rate: as many as a small model's stage holds, each of a 256-wide layer's weights. */
     private static final int PROFILE_TENSORS = 8;
-    private static final int PROFILE_ROWS = 256;
-    private static final int PROFILE_COLUMNS = 256;
+    private static final int PROFILE_SIDE = 256;
     private final List<INDArray> tensors;
     private final INDArray flat;
     private final double bytesMoved;
 
-    /** @param tensors the tensors to copy (the calibration's gradients), in name order as the all-reduce packs them */
+    /** @param tensors the tensors to copy (of one type), in name order as the all-reduce packs them */
     HostCopies(Map<String, INDArray> tensors) {
         this.tensors = List.copyOf(new TreeMap<>(tensors).values());
         long length = this.tensors.stream().mapToLong(INDArray::length).sum();
-        this.flat = this.tensors.isEmpty() ? Nd4j.empty() : Nd4j.zeros(this.tensors.get(0).dataType(), Math.max(1, length));
+        this.flat = this.tensors.isEmpty() ? Nd4j.empty() : Nd4j.zeros(this.tensors.get(0).dataType(), length);
         this.bytesMoved = 4.0 * this.tensors.stream().mapToDouble(t -> (double) t.length() * t.dataType().width()).sum();
+    }
+
+    /** Copies of {@code count} random {@code side x side} tensors of {@code type}. */
+    private static HostCopies of(int count, int side, DataType type) {
+        Map<String, INDArray> tensors = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            tensors.put(String.format("t%03d", i), Nd4j.rand(DataType.FLOAT, side, side).castTo(type));
+        }
+        return new HostCopies(tensors);
+    }
+
+    /** Copies of 64 tensors of 4 x 4 in {@code type}: a round's time is its calls'. */
+    static HostCopies tiny(DataType type) {
+        return of(TINY_TENSORS, TINY_SIDE, type);
+    }
+
+    /** The device profile's host call ({@code hostCallSeconds}): the median of {@code timing}'s rounds of fp32 {@link #tiny} copies, per call. */
+    static double callSeconds(Timing timing) {
+        HostCopies calls = tiny(DataType.FLOAT);
+        return timing.medianSeconds(calls::sample) / calls.calls();
     }
 
     /**
@@ -40,11 +64,7 @@ final class HostCopies {
      * where the calls take the whole round.
      */
     static double bytesPerSecond(Timing timing, double callSeconds) {
-        Map<String, INDArray> tensors = new TreeMap<>();
-        for (int i = 0; i < PROFILE_TENSORS; i++) {
-            tensors.put("t" + i, Nd4j.rand(DataType.FLOAT, PROFILE_ROWS, PROFILE_COLUMNS));
-        }
-        HostCopies copies = new HostCopies(tensors);
+        HostCopies copies = of(PROFILE_TENSORS, PROFILE_SIDE, DataType.FLOAT);
         double perByte = copies.rate(timing.medianSeconds(copies::sample), callSeconds).secondsPerByte();
         return perByte > 0 ? 1 / perByte : 0;
     }

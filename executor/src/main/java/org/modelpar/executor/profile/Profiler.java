@@ -63,7 +63,7 @@ public final class Profiler {
         matmul(); // untimed: a fresh JVM's first calls are several times slower
         elementwise();
         double launch = KernelProfiler.launchSeconds(launchTiming);
-        double hostCall = HostCalls.seconds(launchTiming);
+        double hostCall = HostCopies.callSeconds(launchTiming);
         double hostCopy = HostCopies.bytesPerSecond(timing, hostCall);
         List<ProfileResult.Sample> matmul = matmul();
         List<ProfileResult.Sample> elementwise = elementwise();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,6 +25,15 @@ class HostCopiesTest {
         assertThat(copies.sample()).isPositive();
         assertThat(w.reshape(6).toFloatVector()).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(b.toFloatVector()).containsExactly(7, 8, 9, 10);
+    }
+
+    /** The tiny copies that time a call: 64 tensors of 4 x 4 in the given type, 128 calls moving 4 x 64 x 16 elements. */
+    @Test
+    void tinyCopiesAreMostlyCalls() {
+        HostCopies fp32 = HostCopies.tiny(DataType.FLOAT);
+        assertThat(fp32.calls()).isEqualTo(128);
+        assertThat(fp32.bytesMoved()).isEqualTo(4.0 * 64 * 16 * 4);
+        assertThat(HostCopies.tiny(DataType.BFLOAT16).bytesMoved()).isEqualTo(4.0 * 64 * 16 * 2);
     }
 
     /**

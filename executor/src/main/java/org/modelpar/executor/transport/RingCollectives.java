@@ -125,9 +125,7 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        CallClock clock = new CallClock();
-        ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, clock, waits);
-        sample(clock.samples(), self);
+        onePass(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, waits);
     }
 
     /** All-gather of a flat vector: member i contributes its chunk i; afterwards every member holds all chunks. */
@@ -145,9 +143,7 @@ public final class RingCollectives {
             throws InterruptedException {
         int n = ring.size();
         int me = rank(self, ring);
-        CallClock clock = new CallClock();
-        ringSteps(id + " ag", self, ring, flats, s -> Math.floorMod(me - s, n), false, clock, waits);
-        sample(clock.samples(), self);
+        onePass(id + " ag", self, ring, flats, s -> Math.floorMod(me - s, n), false, waits);
     }
 
     /**
@@ -206,6 +202,14 @@ public final class RingCollectives {
 
     private interface ChunkAt {
         int at(int step);
+    }
+
+    /** A collective call of one pass ({@link #ringSteps}), its steps sampled. */
+    private void onePass(String id, String self, List<String> ring, List<INDArray> flats, ChunkAt sent, boolean add,
+                         Waits waits) throws InterruptedException {
+        CallClock clock = new CallClock();
+        ringSteps(id, self, ring, flats, sent, add, clock, waits);
+        sample(clock.samples(), self);
     }
 
     /**

@@ -33,9 +33,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link #threads}), each with its own parameters, gradients and batch; the capacity is {@code N x t1 / tN}, the
  * aggregate throughput in single-worker units, kept within [1, N]. The profiler measures it with a 4 x 256 MLP at 64 samples; a
  * calibration measures it between training steps with the plan's own model at its own shapes, since what N threads
- * gain depends on the kernels they run. A round runs enough passes to take about {@link #ROUND_SECONDS} on one thread;
- * the capacity of several rounds is the ratio of their median times. The threads are kept between rounds (a thread's
- * workspaces are destroyed when it ends) and end once idle for {@link #IDLE_SECONDS}.
+ * gain depends on the kernels they run. A round runs enough passes to take about {@link #ROUND_SECONDS} on one thread,
+ * and is taken again when a garbage collection paused it ({@link GcFree}); the capacity of several rounds is the ratio
+ * of their median times. The threads are kept between rounds (a thread's workspaces are destroyed when it ends) and end
+ * once idle for {@link #IDLE_SECONDS}.
  */
 final class HostSharing {
     private static final String PROFILE_MODEL = "mlp:layers=4,width=256";
@@ -54,6 +55,7 @@ final class HostSharing {
     private final DataType computeType;
     private final List<Own> perThread = new ArrayList<>();
     private final ThreadPoolExecutor threads;
+    private final GcFree gcFree = GcFree.ofThisJvm();
     private int passes = MAX_PASSES;
 
     /**
@@ -125,9 +127,12 @@ final class HostSharing {
         passes = (int) Math.max(MIN_PASSES, Math.min(MAX_PASSES, Math.ceil(ROUND_SECONDS / pass)));
     }
 
-    /** One measurement for {@code workers} workers on this machine's cores ({@link #threads}). */
+    /**
+     * One measurement for {@code workers} workers on this machine's cores ({@link #threads}), one that no garbage
+     * collection paused ({@link GcFree}).
+     */
     Round round(int workers) {
-        return new Round(run(1), run(threads(workers, Runtime.getRuntime().availableProcessors())));
+        return gcFree.measure(() -> new Round(run(1), run(threads(workers, Runtime.getRuntime().availableProcessors()))));
     }
 
     /**

@@ -12,10 +12,12 @@ import org.modelpar.profiles.LinkProfile;
  * "Profiler"): ping-pongs of a small and a large message. A message's time is mostly the receiver's wake-up, which on a
  * host shared with other processes waits for a core; so the samples are taken between the measured steps, like the
  * calibration's passes, and each size's time is the mean of its round trips over all samples (a step pays many
- * messages, the preempted ones included), halved. A message of a run reaches its receiver while the other workers
- * compute (a pipeline's sender goes on with its next pass), so the round trips run beside as many busy threads as the
- * run has other workers: where the host has no core to spare, the receiver's wake-up waits for one. Latency and
- * bandwidth follow from the two sizes as in {@link Profiler#link}.
+ * messages, the preempted ones included), halved; a sample that a garbage collection paused is taken again
+ * ({@link GcFree}: a pause stops the whole process, not one message, and one of 40-90 ms outweighs all of a sample's
+ * round trips). A message of a run reaches its receiver while the other workers compute (a pipeline's sender goes on
+ * with its next pass), so the round trips run beside as many busy threads as the run has other workers: where the host
+ * has no core to spare, the receiver's wake-up waits for one. Latency and bandwidth follow from the two sizes as in
+ * {@link Profiler#link}.
  */
 public final class LinkSamples {
     private static final long[] BYTES = {64, 1 << 20};
@@ -24,6 +26,7 @@ public final class LinkSamples {
     private final boolean processes;
     private final int busy;
     private final Timing timing = new Timing(System::nanoTime, WARMUPS, REPETITIONS);
+    private final GcFree gcFree = GcFree.ofThisJvm();
     private final List<Double> small = new ArrayList<>();
     private final List<Double> large = new ArrayList<>();
 
@@ -53,7 +56,7 @@ public final class LinkSamples {
             spinning.add(t);
         }
         try {
-            List<Timing.Measured> trips = Profiler.roundTrips(processes, timing, BYTES);
+            List<Timing.Measured> trips = gcFree.measure(() -> Profiler.roundTrips(processes, timing, BYTES));
             small.add(trips.get(0).meanSeconds());
             large.add(trips.get(1).meanSeconds());
         } finally {

@@ -131,6 +131,7 @@ final class TrainCommand implements Runnable {
         o.put("firstStep", r.firstStep());
         r.losses().forEach(o.putArray("losses")::add);
         o.put("measuredStepSeconds", r.measuredStepSeconds());
+        o.put("pausedSteadySteps", r.pausedSteadySteps());
         o.put("predictedStepSeconds", cmp.predictedStepSeconds());
         o.put("rooflinePredictedStepSeconds", rooflineStepSeconds);
         o.put("parameterSha256", r.parameterSha256());

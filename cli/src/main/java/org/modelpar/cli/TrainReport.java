@@ -14,6 +14,10 @@ final class TrainReport {
                 r.losses().get(r.losses().size() - 1));
         out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
                 c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
+        if (r.pausedSteadySteps() > 0) {
+            out.printf("  (of the steady steps, the median of those no garbage collection paused: %d were)%n",
+                    r.pausedSteadySteps());
+        }
         out.printf("  (roofline from the cluster profile alone: %.2f ms)%n", rooflineStepSeconds * 1e3);
         if (!r.warmUpSeconds().isEmpty()) {
             out.printf("  (after %d warm-up steps, until the JIT was quiet and the steps steady)%n", r.warmUpSeconds().size());

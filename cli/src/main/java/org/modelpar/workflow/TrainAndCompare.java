@@ -134,7 +134,7 @@ public final class TrainAndCompare {
         TrainResult result = settings.workerCommand().isPresent()
                 ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
                 : Trainer.train(graph, program, options, everyStep);
-        int medianStep = result.firstStep() + SteadyStep.medianStep(result.stepSeconds());
+        int medianStep = result.firstStep() + result.medianStepPosition();
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;
         CalibratedPrediction.Prediction predicted = calibration.predict(graph, priced, plan, result);

@@ -131,8 +131,9 @@ public final class Executor implements AutoCloseable {
 
 
     /**
-     * Runs one training step on every device; returns the step's mean loss, wall time, timed ring steps and the CPU time
-     * the process spent outside the devices' threads meanwhile ({@link ProcessCpu}).
+     * Runs one training step on every device; returns the step's mean loss, wall time, timed ring steps, the CPU time
+     * the process spent outside the devices' threads meanwhile ({@link ProcessCpu}) and the garbage collections that
+     * paused it (the timeline marks such a step: {@link org.modelpar.simulator.timeline.Timeline#pausedSteps()}).
      */
     public StepResult step(Batch batch) {
         if (batch.samples() != program.plan().globalBatchSize()) {
@@ -141,6 +142,7 @@ public final class Executor implements AutoCloseable {
         }
         int step = stepsDone;
         long outside = cpu.outsideNanos();
+        long collections = GarbageCollections.soFar();
         long start = run.ticker().nanos();
         List<Future<Double>> results = new ArrayList<>();
         for (DeviceWorker w : workers) {
@@ -149,7 +151,12 @@ public final class Executor implements AutoCloseable {
         double loss = awaitAll(step, results);
         stepsDone++;
         double seconds = (run.ticker().nanos() - start) / 1e9;
-        return new StepResult(step, loss, seconds, run.collectives().takeSamples(), Math.max(0, cpu.outsideNanos() - outside) / 1e9);
+        long paused = GarbageCollections.soFar() - collections;
+        if (paused > 0) {
+            run.timeline().paused(step);
+        }
+        return new StepResult(step, loss, seconds, run.collectives().takeSamples(), Math.max(0, cpu.outsideNanos() - outside) / 1e9,
+                paused);
     }
 
     /**

@@ -13,17 +13,23 @@ import org.modelpar.executor.transport.CollectiveSamples;
  *                  ({@link CollectiveSamples#slowest}; none without collectives)
  * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' threads during the step
  *                             ({@link ProcessCpu}; several processes: their sum)
+ * @param collections the garbage collections that paused its processes during the step ({@link GarbageCollections};
+ *                    several processes: their sum)
  */
-public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps, double backgroundCpuSeconds) {
+public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps, double backgroundCpuSeconds,
+                         long collections) {
     public StepResult {
         Objects.requireNonNull(ringSteps, "ringSteps");
         if (!(backgroundCpuSeconds >= 0)) {
             throw new IllegalArgumentException("step " + step + " background CPU " + backgroundCpuSeconds + " s, must be >= 0");
         }
+        if (collections < 0) {
+            throw new IllegalArgumentException("step " + step + " garbage collections " + collections + ", must be >= 0");
+        }
     }
 
-    /** A step without timed ring steps or background CPU time. */
+    /** A step without timed ring steps, background CPU time or garbage collections. */
     public StepResult(int step, double loss, double seconds) {
-        this(step, loss, seconds, CollectiveSamples.NONE, 0);
+        this(step, loss, seconds, CollectiveSamples.NONE, 0, 0);
     }
 }

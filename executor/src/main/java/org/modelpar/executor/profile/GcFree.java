@@ -1,17 +1,15 @@
 package org.modelpar.executor.profile;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.modelpar.executor.GarbageCollections;
 
 /**
  * Measurements that no garbage collection ran through: a measurement during which the JVM collected is taken again, up
- * to {@link #tries} times. A young collection stops every thread of the process: with the executor's kernels it copies
- * the native buffers' deallocator records that ND4J and JavaCPP keep for every array allocated since the last one (tens
- * of megabytes at the small gpt's rate, 40-90 ms with the parallel collector on 2 cores, every 0.5-0.8 s). A host
- * capacity round (about 100 ms) that one lands in reads the pause as the threads' own time: with one such pause in
- * every other round the median capacity of 2 workers read 1.0 (clamped) where the rounds without one read 1.6-2.0.
+ * to {@link #tries} times ({@link GarbageCollections}: at the small gpt's rate, pauses of 35-90 ms with the parallel
+ * collector on 2 cores, every 0.5-0.8 s). A host capacity round (about 100 ms) that one lands in reads the pause as the
+ * threads' own time: with one such pause in every other round the median capacity of 2 workers read 1.0 (clamped) where
+ * the rounds without one read 1.6-2.0.
  */
 final class GcFree {
     /** Tries of a measurement: at about one pause per five rounds, all four see one once in some six hundred samples. */
@@ -33,7 +31,7 @@ final class GcFree {
 
     /** This JVM's collectors, {@link #TRIES} tries. */
     static GcFree ofThisJvm() {
-        return new GcFree(GcFree::collectionsSoFar, TRIES);
+        return new GcFree(GarbageCollections::soFar, TRIES);
     }
 
     /**
@@ -50,14 +48,5 @@ final class GcFree {
             }
         }
         return result;
-    }
-
-    /** The collections of every collector of this JVM so far. */
-    static long collectionsSoFar() {
-        long n = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            n += Math.max(0, gc.getCollectionCount());
-        }
-        return n;
     }
 }

@@ -14,9 +14,12 @@ import org.modelpar.simulator.timeline.Timeline;
  * {@link org.modelpar.simulator.cost.DurationNoise}: each compute span's duration over the median of the same
  * instruction on the same device over the steps, divided by its step's median such ratio (a step the whole host ran
  * slower in shifts every instruction alike, which moves the median step no more than the step's medians do). The
- * rest is what one instruction suffers alone (a collection, a preemption, a cold cache): on the small gpt's two-stage
- * pipeline on two threads a tenth of the instructions took 1.5 times their median or more, and its steps, whose
- * stages wait for each other's messages, ran 10-20% longer than the same step at every instruction's median.
+ * rest is what one instruction suffers alone (a preemption, a cold cache): on the small gpt's two-stage pipeline on
+ * two threads a tenth of the instructions took 1.5 times their median or more, and its steps, whose stages wait for
+ * each other's messages, ran 10-20% longer than the same step at every instruction's median. The steps a garbage
+ * collection paused ({@link Timeline#pausedSteps()}) are left out, as the measured step leaves them out: a pause stops
+ * every thread of a process at once, for 35-90 ms where the small gpt's instructions take 4-9 ms, and drawn as one
+ * instruction's factor it would land on a step as often as any of the step's instructions drew it.
  */
 public final class StepSpread {
     private StepSpread() {
@@ -28,6 +31,7 @@ public final class StepSpread {
      */
     public static double[] factors(Timeline measured, int fromStep) {
         Map<Integer, List<Span>> byStep = measured.spansByStep(fromStep, s -> s.instruction() instanceof Compute);
+        byStep.keySet().removeAll(measured.pausedSteps());
         Map<String, List<Double>> byInstruction = new HashMap<>();
         byStep.values().forEach(step -> step.forEach(
                 s -> byInstruction.computeIfAbsent(key(s), k -> new ArrayList<>()).add(seconds(s))));

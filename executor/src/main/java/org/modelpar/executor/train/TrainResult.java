@@ -55,8 +55,22 @@ public record TrainResult(int firstStep, List<Double> losses, List<Double> stepS
         }
     }
 
-    /** The steady measured step of this run's wall times per step ({@link SteadyStep}: one statistic everywhere). */
+    /**
+     * The steady measured step of this run's wall times per step, leaving out the steps a garbage collection paused
+     * ({@link SteadyStep}: one statistic everywhere).
+     */
     public double measuredStepSeconds() {
-        return SteadyStep.seconds(stepSeconds);
+        return SteadyStep.seconds(stepSeconds, firstStep, timeline.pausedSteps());
+    }
+
+    /** How many of the steady steps a garbage collection paused (left out of {@link #measuredStepSeconds()}, unless all were). */
+    public int pausedSteadySteps() {
+        int first = firstStep + SteadyStep.firstSteady(stepSeconds.size());
+        return (int) timeline.pausedSteps().stream().filter(s -> s >= first && s < firstStep + stepSeconds.size()).count();
+    }
+
+    /** The run order position (in {@link #stepSeconds()}) of the step that stands for {@link #measuredStepSeconds()}. */
+    public int medianStepPosition() {
+        return SteadyStep.medianStep(stepSeconds, firstStep, timeline.pausedSteps());
     }
 }

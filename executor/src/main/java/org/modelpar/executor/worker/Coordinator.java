@@ -199,8 +199,12 @@ public final class Coordinator implements AutoCloseable {
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
             CollectiveSamples ringSteps = CollectiveSamples.slowest(last.values().stream().map(StepReport::ringSteps).toList());
+            long collections = last.values().stream().mapToLong(StepReport::collections).sum();
+            if (collections > 0) {
+                timeline.paused(step);
+            }
             onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps,
-                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum()));
+                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum(), collections));
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }

@@ -25,10 +25,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param trace           the step's measured instructions and memory samples
  * @param ringSteps       the ring steps its collectives ran on its slowest member, timed
  * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads during the step
+ * @param collections     the garbage collections that paused its process during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
                   Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,
-                  CollectiveSamples ringSteps, double backgroundCpuSeconds) {
+                  CollectiveSamples ringSteps, double backgroundCpuSeconds, long collections) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -53,6 +54,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             out.writeDouble(ringSteps.wakeSeconds());
             out.writeDouble(ringSteps.wakeBytes());
             out.writeDouble(backgroundCpuSeconds);
+            out.writeLong(collections);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
             optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
@@ -79,6 +81,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble(), in.readLong(),
                     in.readDouble(), in.readDouble());
             double background = in.readDouble();
+            long collections = in.readLong();
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();
             TensorCodec.decode(in.readAllBytes()).tensors().forEach((k, v) -> {
@@ -88,7 +91,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                     optimizer.put(k.substring(OPTIMIZER.length()), v);
                 }
             });
-            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background);
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, collections);
         } catch (IOException e) {
             throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
         }

@@ -70,6 +70,6 @@ class BackgroundCpuTest {
     }
 
     private static StepResult step(double seconds, double background) {
-        return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background);
+        return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background, 0);
     }
 }

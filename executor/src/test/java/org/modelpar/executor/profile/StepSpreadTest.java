@@ -42,4 +42,14 @@ class StepSpreadTest {
                 offset(1e-12));
         assertThat(StepSpread.factors(measured, 3)).as("one step: nothing to compare").isEmpty();
     }
+
+    /** A step a garbage collection paused counts for nothing: steps 1 and 2 above leave ratios {1, 1}, {1, 1}. */
+    @Test
+    void theStepsACollectionPausedAreLeftOut() {
+        List<Span> spans = new ArrayList<>(step(1, 1, 4));
+        spans.addAll(step(2, 1, 4));
+        spans.addAll(step(3, 90, 4)); // paused in its forward
+        Timeline measured = new Timeline(Timeline.Source.MEASURED, List.of("a"), spans, List.of(), List.of(), List.of(3));
+        assertThat(StepSpread.factors(measured, 1)).containsExactly(new double[] {1, 1, 1, 1}, offset(1e-12));
+    }
 }

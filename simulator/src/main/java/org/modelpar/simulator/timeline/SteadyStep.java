@@ -2,16 +2,22 @@ package org.modelpar.simulator.timeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The one statistic a measured run's step time is reported as, by {@code train}, {@code run} and the report
  * alike: the median of the steady steps, the second half of the run when it has at least four steps (the JIT
  * compiles ND4J's Java paths over the first few dozen steps, which run up to 2x slower), else all steps but
- * the first when there are three, else all.
+ * the first when there are three, else all; of those, the steps no garbage collection paused
+ * ({@link Timeline#pausedSteps()}), unless every one was. A young collection stops a whole process for tens of
+ * milliseconds, which no prediction prices; the calibration a comparison takes between the steps of worker threads
+ * leaves garbage that paused 3-9 of the 30 steady steps of the small gpt's two-stage pipeline, and with them the median
+ * read 1-13% above that of the others.
  */
 public final class SteadyStep {
     private SteadyStep() {
@@ -22,10 +28,17 @@ public final class SteadyStep {
         return steps >= 4 ? steps / 2 : steps == 3 ? 1 : 0;
     }
 
-    /** The statistic of the given step times, in run order; 0 for none. */
+    /** The statistic of the given step times, in run order, none of them paused; 0 for none. */
     public static double seconds(List<Double> stepSeconds) {
-        int n = stepSeconds.size();
-        return median(stepSeconds.subList(firstSteady(n), n).stream().mapToDouble(Double::doubleValue).toArray());
+        return seconds(stepSeconds, 0, List.of());
+    }
+
+    /**
+     * The statistic of the given step times, in run order, the first being step {@code firstStep}, leaving out the steps
+     * in {@code paused}; 0 for none.
+     */
+    public static double seconds(List<Double> stepSeconds, int firstStep, Collection<Integer> paused) {
+        return median(counted(stepSeconds.size(), i -> firstStep + i, paused).stream().mapToDouble(stepSeconds::get).toArray());
     }
 
     /**
@@ -34,13 +47,30 @@ public final class SteadyStep {
      * beside the median step time (the last step may be a rare slow one); 0 for none.
      */
     public static int medianStep(List<Double> stepSeconds) {
-        int n = stepSeconds.size();
-        List<Integer> steady = new ArrayList<>();
-        for (int i = firstSteady(n); i < n; i++) {
-            steady.add(i);
-        }
+        return medianStep(stepSeconds, 0, List.of());
+    }
+
+    /** {@link #medianStep(List)} of the steps {@link #seconds(List, int, Collection)} counts. */
+    public static int medianStep(List<Double> stepSeconds, int firstStep, Collection<Integer> paused) {
+        List<Integer> steady = counted(stepSeconds.size(), i -> firstStep + i, paused);
         steady.sort(Comparator.comparingDouble(stepSeconds::get));
         return steady.isEmpty() ? 0 : steady.get((steady.size() - 1) / 2);
+    }
+
+    /**
+     * The positions (of {@code n} steps, position i being step {@code stepOf(i)}) of the steady steps the statistic
+     * counts: those not in {@code paused}, or all of them when every one is.
+     */
+    private static List<Integer> counted(int n, IntUnaryOperator stepOf, Collection<Integer> paused) {
+        List<Integer> steady = new ArrayList<>();
+        List<Integer> unpaused = new ArrayList<>();
+        for (int i = firstSteady(n); i < n; i++) {
+            steady.add(i);
+            if (!paused.contains(stepOf.applyAsInt(i))) {
+                unpaused.add(i);
+            }
+        }
+        return unpaused.isEmpty() ? steady : unpaused;
     }
 
     /**
@@ -56,7 +86,10 @@ public final class SteadyStep {
 
     /** The statistic of a measured timeline's steps, each lasting from its first instruction's start to its last one's end. */
     public static double seconds(Timeline measured) {
-        return seconds(List.copyOf(instructionSeconds(measured).values()));
+        SortedMap<Integer, Double> byStep = instructionSeconds(measured);
+        List<Integer> steps = List.copyOf(byStep.keySet());
+        List<Double> seconds = List.copyOf(byStep.values());
+        return median(counted(steps.size(), steps::get, measured.pausedSteps()).stream().mapToDouble(seconds::get).toArray());
     }
 
     /**

@@ -22,9 +22,11 @@ import java.util.function.Predicate;
  * @param memory       memory samples, in time order
  * @param criticalPath indices into {@code spans} of the chain that decides the step time, in time order
  *                     (empty when unknown, as for a measured run)
+ * @param pausedSteps  the steps of a measured run during which a process that ran them stopped for a garbage
+ *                     collection, ascending (none for a simulated step): {@link SteadyStep} leaves them out
  */
 public record Timeline(Source source, List<String> devices, List<Span> spans, List<MemorySample> memory,
-                       List<Integer> criticalPath) {
+                       List<Integer> criticalPath, List<Integer> pausedSteps) {
     /** Where a timeline comes from. */
     public enum Source {
         SIMULATED, MEASURED;
@@ -48,6 +50,13 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         spans = List.copyOf(spans);
         memory = List.copyOf(memory);
         criticalPath = List.copyOf(criticalPath);
+        pausedSteps = List.copyOf(pausedSteps);
+        for (int i = 0; i < pausedSteps.size(); i++) {
+            if (pausedSteps.get(i) < 0 || i > 0 && pausedSteps.get(i) <= pausedSteps.get(i - 1)) {
+                throw new IllegalArgumentException("paused steps must be distinct non-negative steps in ascending order, got "
+                        + pausedSteps);
+            }
+        }
         Set<String> known = new HashSet<>(devices);
         String previous = null;
         for (Span s : spans) {
@@ -61,6 +70,12 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
                 throw new IllegalArgumentException("critical path index " + i + " is outside the " + spans.size() + " spans");
             }
         }
+    }
+
+    /** A timeline no garbage collection paused. */
+    public Timeline(Source source, List<String> devices, List<Span> spans, List<MemorySample> memory,
+                    List<Integer> criticalPath) {
+        this(source, devices, spans, memory, criticalPath, List.of());
     }
 
     /** Position of a device in {@link #devices()}, by id. */
@@ -114,21 +129,23 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         if (spans.stream().allMatch(s -> s.step() == step)) {
             return this;
         }
-        return window(source, devices, spans.stream().filter(s -> s.step() == step).toList(), memory);
+        return window(source, devices, spans.stream().filter(s -> s.step() == step).toList(), memory,
+                pausedSteps.contains(step) ? List.of(step) : List.of());
     }
 
     /**
      * The timeline of {@code kept}, one step's spans in timeline order, with the memory samples of {@code memory}
      * (time order) from each device's last one before the first span starts (moved to that start) to the last span's end.
      */
-    private static Timeline window(Source source, List<String> devices, List<Span> kept, List<MemorySample> memory) {
+    private static Timeline window(Source source, List<String> devices, List<Span> kept, List<MemorySample> memory,
+                                   List<Integer> paused) {
         double start = kept.stream().mapToDouble(Span::startSeconds).min().orElse(0);
         Split split = Split.of(kept, memory);
         List<MemorySample> keptMemory = new ArrayList<>();
         split.before().values().stream().sorted(Comparator.comparing(MemorySample::device))
                 .forEach(m -> keptMemory.add(new MemorySample(m.device(), start, m.bytes())));
         keptMemory.addAll(split.inside());
-        return new Timeline(source, devices, kept, keptMemory, List.of());
+        return new Timeline(source, devices, kept, keptMemory, List.of(), paused);
     }
 
     /**
@@ -167,6 +184,7 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
         private final List<String> devices;
         private final List<Span> spans = new ArrayList<>();
         private final List<MemorySample> memory = new ArrayList<>();
+        private final java.util.SortedSet<Integer> paused = new java.util.TreeSet<>();
 
         private Builder(Source source, List<String> devices) {
             this.source = source;
@@ -180,6 +198,12 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
 
         public synchronized Builder add(MemorySample sample) {
             memory.add(sample);
+            return this;
+        }
+
+        /** Step {@code step} was paused by a garbage collection in a process that ran it. */
+        public synchronized Builder paused(int step) {
+            paused.add(step);
             return this;
         }
 
@@ -202,7 +226,7 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
             List<MemorySample> candidates = new ArrayList<>(split.inside());
             candidates.addAll(split.before().values());
             Timeline ordered = sorted(kept, candidates);
-            return window(source, devices, ordered.spans(), ordered.memory());
+            return window(source, devices, ordered.spans(), ordered.memory(), paused.contains(step) ? List.of(step) : List.of());
         }
 
         /** Spans by start, then device order, then step and index; samples by time, then device order. */
@@ -216,7 +240,7 @@ public record Timeline(Source source, List<String> devices, List<Span> spans, Li
                     .thenComparingInt(Span::step).thenComparingInt(Span::index));
             List<MemorySample> m = new ArrayList<>(memory);
             m.sort(Comparator.comparingDouble(MemorySample::atSeconds).thenComparing(x -> order.getOrDefault(x.device(), -1)));
-            return new Timeline(source, devices, s, m, List.of());
+            return new Timeline(source, devices, s, m, List.of(), List.copyOf(paused));
         }
     }
 }

@@ -25,7 +25,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * from, resolved against the step program the trace ran: a process is the device its {@code process_name}
  * names, a complete ({@code X}) or async ({@code b}/{@code e}, paired by pid, category, id and name) event is
  * the instruction of that device's program with the event's name, a {@code memory} counter is a memory
- * sample ({@code args.bytes}). Times are microseconds in the file. Events with {@code args.step} make a
+ * sample ({@code args.bytes}), a "garbage collection" instant event a paused step ({@code args.step}; measured
+ * timelines only). Times are microseconds in the file. Events with {@code args.step} make a
  * measured timeline; without, a simulated one (step 0). A trace that records its plan ({@code otherData.plan})
  * must be of the program's plan. The critical path is not part of the file.
  */
@@ -89,7 +90,8 @@ public final class ChromeTraceReader {
                     + " (as train --trace or simulate --trace write them)");
         }
         return new Timeline(read.numbered ? Timeline.Source.MEASURED : Timeline.Source.SIMULATED,
-                program.programs().stream().map(DeviceProgram::device).toList(), read.spans, read.memory, List.of());
+                program.programs().stream().map(DeviceProgram::device).toList(), read.spans, read.memory, List.of(),
+                read.numbered ? List.copyOf(read.paused) : List.of());
     }
 
     /** The events read so far. */
@@ -101,6 +103,7 @@ public final class ChromeTraceReader {
         private final Map<String, JsonNode> open = new HashMap<>();
         private final List<Span> spans = new ArrayList<>();
         private final List<MemorySample> memory = new ArrayList<>();
+        private final java.util.SortedSet<Integer> paused = new java.util.TreeSet<>();
         private boolean numbered;
 
         Events(String source, StepProgram program, Map<String, Map<String, Integer>> positions, Map<String, String> deviceOfPid) {
@@ -130,6 +133,16 @@ public final class ChromeTraceReader {
                         memory.add(new MemorySample(device(e, index), micros(e, "ts", index), e.path("args").path("bytes").asLong()));
                     }
                 }
+                case "i" -> {
+                    if (TraceEventWriter.PAUSE.equals(e.path("name").asText())) {
+                        JsonNode step = e.path("args").path("step");
+                        if (!step.canConvertToInt() || !step.isIntegralNumber() || step.asInt() < 0) {
+                            throw new PlanException("trace " + source + ": event " + index + " (" + TraceEventWriter.PAUSE
+                                    + ") needs a non-negative integer args.step, got " + step);
+                        }
+                        paused.add(step.asInt());
+                    }
+                }
                 default -> { }
             }
         }
@@ -148,6 +161,10 @@ public final class ChromeTraceReader {
             }
             JsonNode step = e.path("args").path("step");
             boolean hasStep = step.isIntegralNumber() && step.canConvertToInt();
+            if (hasStep && step.asInt() < 0) {
+                throw new PlanException("trace " + source + ": event " + index + " '" + name
+                        + "' needs a non-negative integer args.step, got " + step);
+            }
             numbered |= hasStep;
             spans.add(new Span(device, hasStep ? step.asInt() : 0, position, programs.get(device).instructions().get(position),
                     startSeconds, endSeconds));

@@ -26,7 +26,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * {@link TraceEventWriter}: spans in timeline order, each communication span on the first lane of its device's
  * communication stream that is free at its start, an arrow from each send to the receive it matches (the k-th
  * send from a device to a peer with a payload in a step matches the k-th such receive, the program's message
- * order), then the memory samples; a measured timeline's events carry their step. Event names are
+ * order), then the memory samples, then a global instant event at the start of each step a garbage collection paused;
+ * a measured timeline's events carry their step. Event names are
  * {@link org.modelpar.simulator.program.Instruction#name()}. Output is deterministic.
  */
 public final class ChromeTraceWriter {
@@ -93,6 +94,11 @@ public final class ChromeTraceWriter {
             }
             for (MemorySample m : t.memory()) {
                 w.memory(pid.get(m.device()), m.atSeconds(), m.bytes());
+            }
+            Map<Integer, Double> stepStart = new HashMap<>();
+            spans.forEach(s -> stepStart.merge(s.step(), s.startSeconds(), Math::min));
+            for (int step : t.pausedSteps()) {
+                w.pause(step, stepStart.getOrDefault(step, 0.0));
             }
         }
     }

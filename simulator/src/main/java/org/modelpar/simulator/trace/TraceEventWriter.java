@@ -18,13 +18,16 @@ import java.util.Set;
  * labelled with its stage and sorted by stage, so a stage's devices sit together), tid 0 its compute stream,
  * tids 1, 2, ... its communication stream (complete "X" events; sends may overlap, so each takes the first
  * lane free at its start), flow events ("s" / "f") drawing an arrow from each send to its receive, and a
- * counter track "memory" (bytes). Events carry in {@code args} the training step they belong to (measured
+ * counter track "memory" (bytes), and a global instant event "garbage collection" on each step a collection paused
+ * (measured traces). Events carry in {@code args} the training step they belong to (measured
  * traces span several steps; a negative step omits it), the bytes a transfer moves and the FLOPs a compute
  * instruction does (when known).
  */
 public final class TraceEventWriter implements AutoCloseable {
     /** The field of {@code otherData} that names the plan a trace is of. */
     static final String PLAN_FIELD = "plan";
+    /** The name of the instant event that marks a step a garbage collection paused. */
+    static final String PAUSE = "garbage collection";
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final JsonGenerator g;
@@ -152,6 +155,29 @@ public final class TraceEventWriter implements AutoCloseable {
             g.writeNumberField("pid", pid);
             g.writeObjectFieldStart("args");
             g.writeNumberField("bytes", bytes);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A global instant event ({@code "ph": "i", "s": "g"}, a line across every device) named {@value #PAUSE}: a garbage
+     * collection paused step {@code step}, which began at {@code atSeconds}.
+     */
+    public void pause(int step, double atSeconds) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("name", PAUSE);
+            g.writeStringField("cat", "pause");
+            g.writeStringField("ph", "i");
+            g.writeStringField("s", "g");
+            g.writeNumberField("ts", micros(atSeconds));
+            g.writeNumberField("pid", 0);
+            g.writeNumberField("tid", 0);
+            g.writeObjectFieldStart("args");
+            g.writeNumberField("step", step);
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {

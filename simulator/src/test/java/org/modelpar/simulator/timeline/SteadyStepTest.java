@@ -1,6 +1,7 @@
 package org.modelpar.simulator.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
@@ -42,6 +43,30 @@ class SteadyStepTest {
         assertThat(SteadyStep.medianStep(List.of(9.0, 9.0, 9.0, 5.0, 5.0, 5.0))).isEqualTo(4);
         assertThat(SteadyStep.medianStep(List.of(7.0))).isZero();
         assertThat(SteadyStep.medianStep(List.of())).isZero();
+    }
+
+    @Test
+    void theStepsAGarbageCollectionPausedAreLeftOutUnlessEveryOneWas() {
+        // a run resumed at step 10: steps 10..15, steady 13..15 (times 1, 60, 2); step 14 paused
+        List<Double> times = List.of(9.0, 9.0, 9.0, 1.0, 60.0, 2.0);
+        assertThat(SteadyStep.seconds(times, 10, List.of(14))).isEqualTo(1.5);
+        assertThat(SteadyStep.medianStep(times, 10, List.of(14))).isEqualTo(3);
+        assertThat(SteadyStep.seconds(times, 10, List.of())).isEqualTo(2.0);
+        // a paused step before the steady ones changes nothing; every steady step paused: all of them count
+        assertThat(SteadyStep.seconds(times, 10, List.of(11))).isEqualTo(2.0);
+        assertThat(SteadyStep.seconds(times, 10, List.of(13, 14, 15))).isEqualTo(2.0);
+        assertThat(SteadyStep.medianStep(times, 10, List.of(13, 14, 15))).isEqualTo(5);
+    }
+
+    @Test
+    void aMeasuredTimelinesPausedStepsAreLeftOut() {
+        Compute f = new Compute(0, 0, Direction.FORWARD, false);
+        Timeline t = new Timeline(Timeline.Source.MEASURED, List.of("a"), List.of(new Span("a", 2, 0, f, 0, 1.0),
+                new Span("a", 5, 0, f, 2, 2.5), new Span("a", 7, 0, f, 3, 3.1)), List.of(), List.of(), List.of(5));
+        // steps 2, 5 and 7 (gaps in the numbering): steady are 5 and 7, and 5 was paused
+        assertThat(SteadyStep.seconds(t)).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+        assertThatThrownBy(() -> new Timeline(Timeline.Source.MEASURED, List.of("a"), List.of(), List.of(), List.of(),
+                List.of(5, 5))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[5, 5]");
     }
 
     @Test

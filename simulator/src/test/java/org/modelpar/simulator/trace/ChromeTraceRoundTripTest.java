@@ -62,6 +62,28 @@ class ChromeTraceRoundTripTest {
     }
 
     @Test
+    void aPausedStepReadsBackAsAGlobalInstantEventAtItsStart() {
+        Timeline.Builder b = Timeline.builder(Timeline.Source.MEASURED, measured().devices());
+        measured().spans().forEach(b::add);
+        Timeline t = b.paused(1).build();
+        String json = json(t);
+        assertThat(json).contains("{\"name\":\"garbage collection\",\"cat\":\"pause\",\"ph\":\"i\",\"s\":\"g\","
+                + "\"ts\":4000000.0,\"pid\":0,\"tid\":0,\"args\":{\"step\":1}}");
+        Timeline back = ChromeTraceReader.parse(json, "t.json", program);
+        assertThat(back.pausedSteps()).containsExactly(1);
+        assertThat(back).isEqualTo(t);
+        assertThat(back.step(1).pausedSteps()).containsExactly(1);
+        assertThat(back.step(0).pausedSteps()).isEmpty();
+        assertThatThrownBy(() -> ChromeTraceReader.parse(json.replace("\"tid\":0,\"args\":{\"step\":1}}]", "\"tid\":0,\"args\":{\"step\":-1}}]"), "t.json", program))
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("trace t.json: event ")
+                .hasMessageEndingWith(" (garbage collection) needs a non-negative integer args.step, got -1");
+        String spanAtStepMinusOne = json.replaceFirst("\"args\":\\{\"step\":1", "\"args\":{\"step\":-1");
+        assertThatThrownBy(() -> ChromeTraceReader.parse(spanAtStepMinusOne, "t.json", program))
+                .isInstanceOf(PlanException.class).hasMessageStartingWith("trace t.json: event ")
+                .hasMessageContaining("needs a non-negative integer args.step, got -1");
+    }
+
+    @Test
     void aSimulatedTimelineReadsBackWithItsInstructionsAndTimes() {
         Timeline t = Simulator.simulate(g, c, plan, SimulationOptions.defaults().withTrace(true)).timeline().orElseThrow();
         Timeline back = ChromeTraceReader.parse(json(t), "sim.json", program);

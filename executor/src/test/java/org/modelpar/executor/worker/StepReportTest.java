@@ -1,0 +1,21 @@
+package org.modelpar.executor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.modelpar.executor.transport.CollectiveSamples;
+
+class StepReportTest {
+    @Test
+    void aReportReadsBackWithItsBackgroundCpuAndCollections() {
+        StepReport r = new StepReport(1, 7, 0.5, 0.025, Map.of("cpu1", 4096L), Map.of(), Map.of(), StepTrace.EMPTY,
+                new CollectiveSamples(3, 3e-4, 3072, 1, 1e-4, 1024), 0.002, 2);
+        StepReport back = StepReport.decode(r.encode());
+        assertThat(back.collections()).isEqualTo(2);
+        assertThat(back.backgroundCpuSeconds()).isEqualTo(0.002);
+        assertThat(back.ringSteps()).isEqualTo(r.ringSteps());
+        assertThat(back.peakMemoryBytes()).isEqualTo(r.peakMemoryBytes());
+        assertThat(java.util.List.of(back.rank(), back.step(), back.loss(), back.seconds())).isEqualTo(java.util.List.of(1, 7, 0.5, 0.025));
+    }
+}

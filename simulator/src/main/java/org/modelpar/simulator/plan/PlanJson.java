@@ -91,7 +91,7 @@ public final class PlanJson {
     }
 
     /** Keeps an error on one line: line breaks and control characters from keys or values are escaped. */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         StringBuilder b = new StringBuilder(message.length());
         message.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029
                 ? String.format("\\u%04x", c) : String.valueOf((char) c)));

@@ -53,6 +53,9 @@ public final class ChromeTraceReader {
             return parse(Json.parse(json, source).node(), source, program);
         } catch (ProfileException e) {
             throw new PlanException("cannot read trace " + e.getMessage());
+        } catch (PlanException e) {
+            String line = PlanJson.oneLine(e.getMessage()); // names and ids the trace gave may hold line breaks
+            throw line.equals(e.getMessage()) ? e : new PlanException(line, e);
         }
     }
 
@@ -181,9 +184,10 @@ public final class ChromeTraceReader {
         }
 
         private double micros(JsonNode e, String field, int index) {
-            if (!e.path(field).isNumber()) {
+            if (!e.path(field).isNumber() || !Double.isFinite(e.path(field).asDouble())) {
                 throw new PlanException("trace " + source + ": event " + index + " (" + e.path("name").asText()
-                        + ") needs a numeric " + field);
+                        + ") needs a finite numeric " + field + ", got " + (e.path(field).isMissingNode() ? "none"
+                        : e.path(field).isNumber() ? e.path(field).asText() : e.path(field).toString()));
             }
             return e.path(field).asDouble() / 1e6;
         }

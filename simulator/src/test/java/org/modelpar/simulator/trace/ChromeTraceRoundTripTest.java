@@ -106,7 +106,9 @@ class ChromeTraceRoundTripTest {
                 .isInstanceOf(PlanException.class).hasMessage("trace x.json has no traceEvents array");
         String header = "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":0,\"args\":{\"name\":\"n0g0\"}}";
         assertThatThrownBy(() -> ChromeTraceReader.parse("[" + header + ",{\"ph\":\"X\",\"name\":\"F s0 mb0\",\"pid\":0,\"ts\":\"a\",\"dur\":1}]",
-                "y.json", program)).isInstanceOf(PlanException.class).hasMessage("trace y.json: event 1 (F s0 mb0) needs a numeric ts");
+                "y.json", program)).isInstanceOf(PlanException.class).hasMessage("trace y.json: event 1 (F s0 mb0) needs a finite numeric ts, got \"a\"");
+        assertThatThrownBy(() -> ChromeTraceReader.parse("[" + header + ",{\"ph\":\"X\",\"name\":\"F s0 mb0\",\"pid\":0,\"ts\":0,\"dur\":1e999}]",
+                "y.json", program)).isInstanceOf(PlanException.class).hasMessage("trace y.json: event 1 (F s0 mb0) needs a finite numeric dur, got Infinity");
         assertThatThrownBy(() -> ChromeTraceReader.parse("[" + header + ",{\"ph\":\"e\",\"name\":\"send\",\"pid\":0,\"id\":3,\"ts\":1}]",
                 "z.json", program)).hasMessage("trace z.json: event 1 ends async span 'send' (id 3) that never began");
         assertThatThrownBy(() -> ChromeTraceReader.parse("[" + header + ",{\"ph\":\"X\",\"name\":\"F s7 mb0\",\"pid\":0,\"ts\":1,\"dur\":1}]",

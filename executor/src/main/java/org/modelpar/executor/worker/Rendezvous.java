@@ -66,15 +66,22 @@ public record Rendezvous(String coordinatorHost, int coordinatorPort, int rank, 
         return new Rendezvous(host, port, r, n);
     }
 
-    /** The first host of a Slurm node list: {@code node[03-05,9],gpu1} gives {@code node03}. */
+    /**
+     * The first host of a Slurm node list: {@code node[03-05,9],gpu1} gives {@code node03}.
+     *
+     * @throws IllegalArgumentException naming the list when its first host is empty or its bracket unclosed or empty
+     */
     static String firstSlurmHost(String nodeList) {
-        String first = nodeList.split(",(?![^\\[]*\\])")[0];
+        String first = nodeList.trim().split(",(?![^\\[]*\\])")[0];
         int bracket = first.indexOf('[');
-        if (bracket < 0) {
-            return first;
+        int close = first.indexOf(']', Math.max(0, bracket));
+        String host = bracket < 0 ? first
+                : close < 0 ? "" : first.substring(0, bracket) + first.substring(bracket + 1, close).split("[,-]", 2)[0];
+        if (host.isEmpty() || bracket >= 0 && (close < 0 || host.length() == bracket)) {
+            throw new IllegalArgumentException("SLURM_JOB_NODELIST must start with a host (name, or prefix[range]), got '"
+                    + nodeList + "'");
         }
-        String range = first.substring(bracket + 1, first.indexOf(']', bracket)).split("[,-]")[0];
-        return first.substring(0, bracket) + range;
+        return host;
     }
 
     private static Optional<Integer> integer(Map<String, String> env, String name) {

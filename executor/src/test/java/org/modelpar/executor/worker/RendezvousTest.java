@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Flags win over the environment; each launcher's variables give the same rendezvous. */
 class RendezvousTest {
@@ -35,6 +37,14 @@ class RendezvousTest {
         assertThat(r).isEqualTo(new Rendezvous("gpu07", Rendezvous.DEFAULT_PORT, 5, 8));
         assertThat(Rendezvous.firstSlurmHost("node1,node2")).isEqualTo("node1");
         assertThat(Rendezvous.firstSlurmHost("n[3,5]")).isEqualTo("n3");
+        assertThat(Rendezvous.firstSlurmHost("[07-09]")).isEqualTo("07");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ",node1", "node[03-05", "node[]", "node[,3]", "[]"})
+    void aSlurmNodeListWithoutAFirstHostIsAOneLineError(String nodeList) {
+        assertThatThrownBy(() -> Rendezvous.firstSlurmHost(nodeList)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SLURM_JOB_NODELIST must start with a host (name, or prefix[range]), got '" + nodeList + "'");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import org.modelpar.simulator.timeline.Comparison;
 import org.modelpar.executor.train.TrainResult;
+import org.modelpar.simulator.timeline.SteadyStep;
 
 /** The human-readable summary of {@code modelpar train}. */
 final class TrainReport {
@@ -15,8 +16,9 @@ final class TrainReport {
         out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
                 c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
         if (r.pausedSteadySteps() > 0) {
-            out.printf("  (of the steady steps, the median of those no garbage collection paused: %d were)%n",
-                    r.pausedSteadySteps());
+            int steady = r.stepSeconds().size() - SteadyStep.firstSteady(r.stepSeconds().size());
+            out.printf("  (%d of the %d steady steps, paused by a garbage collection, left out of the median)%n",
+                    r.pausedSteadySteps(), steady);
         }
         out.printf("  (roofline from the cluster profile alone: %.2f ms)%n", rooflineStepSeconds * 1e3);
         if (!r.warmUpSeconds().isEmpty()) {

@@ -13,11 +13,11 @@ final class TrainReport {
     static void print(PrintWriter out, TrainResult r, Comparison c, boolean compare, double rooflineStepSeconds) {
         out.printf("steps %d..%d, final loss %.6f%n", r.firstStep(), r.firstStep() + r.losses().size() - 1,
                 r.losses().get(r.losses().size() - 1));
-        out.printf("step time: measured %.2f ms (median), predicted %.2f ms (%+.1f%%)%n",
+        out.printf("step time: measured %.2f ms (typical step), predicted %.2f ms (%+.1f%%)%n",
                 c.measuredStepSeconds() * 1e3, c.predictedStepSeconds() * 1e3, c.stepErrorPercent());
         if (r.pausedSteadySteps() > 0) {
             int steady = r.stepSeconds().size() - SteadyStep.firstSteady(r.stepSeconds().size());
-            out.printf("  (%d of the %d steady steps, paused by a garbage collection, left out of the median)%n",
+            out.printf("  (%d of the %d steady steps, paused by a garbage collection, left out)%n",
                     r.pausedSteadySteps(), steady);
         }
         out.printf("  (roofline from the cluster profile alone: %.2f ms)%n", rooflineStepSeconds * 1e3);

@@ -112,7 +112,7 @@ public final class HtmlReport {
         in.measured().ifPresent(m -> {
             double sim = in.simulated().durationSeconds();
             double meas = SteadyStep.seconds(m);
-            rows.add(List.of("measured step (median of the steady steps, as train prints it)", Html.seconds(meas) + (sim > 0
+            rows.add(List.of("measured step (typical of the steady steps, as train prints it)", Html.seconds(meas) + (sim > 0
                     ? String.format(Locale.ROOT, " (%+.1f%% vs simulated)", 100 * (meas - sim) / sim) : "")));
         });
         return Html.table("summary", List.of(), rows);

@@ -34,7 +34,7 @@ public final class BackgroundCpu {
 
     /** The median of the steps' background cores; 0 without steps. */
     public double cores() {
-        return cores.isEmpty() ? 0 : Timing.median(cores.stream().mapToDouble(Double::doubleValue).toArray());
+        return cores.isEmpty() ? 0 : Timing.typical(cores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /**

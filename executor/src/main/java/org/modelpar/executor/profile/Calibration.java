@@ -172,7 +172,7 @@ public final class Calibration {
      */
     public CalibratedCostModel costModel() {
         return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps())
-                .withHostRate(hostCopies.rate(median(hostCopySeconds), median(hostCallSeconds)));
+                .withHostRate(hostCopies.rate(typical(hostCopySeconds), typical(hostCallSeconds)));
     }
 
     /**
@@ -184,15 +184,15 @@ public final class Calibration {
         if (forwardPasses.isEmpty()) {
             throw new IllegalStateException("no timed calibration pass yet");
         }
-        double fwdSum = ops.stream().mapToDouble(op -> median(fwd.get(op))).sum();
-        double bwdSum = ops.stream().mapToDouble(op -> median(bwd.get(op)) + median(wgt.get(op))).sum();
-        double fwdScale = fwdSum > 0 ? median(forwardPasses) / fwdSum : 1;
-        double bwdScale = bwdSum > 0 ? median(backwardPasses) / bwdSum : 1;
+        double fwdSum = ops.stream().mapToDouble(op -> typical(fwd.get(op))).sum();
+        double bwdSum = ops.stream().mapToDouble(op -> typical(bwd.get(op)) + typical(wgt.get(op))).sum();
+        double fwdScale = fwdSum > 0 ? typical(forwardPasses) / fwdSum : 1;
+        double bwdScale = bwdSum > 0 ? typical(backwardPasses) / bwdSum : 1;
         Map<String, double[]> opSeconds = new HashMap<>();
         for (String op : ops) {
-            double weight = median(wgt.get(op)) * bwdScale;
-            double backward = median(bwd.get(op)) * bwdScale + weight;
-            double forward = median(fwd.get(op)) * fwdScale;
+            double weight = typical(wgt.get(op)) * bwdScale;
+            double backward = typical(bwd.get(op)) * bwdScale + weight;
+            double forward = typical(fwd.get(op)) * fwdScale;
             opSeconds.put(op, splitsBackward ? new double[] {forward, backward, weight} : new double[] {forward, backward});
         }
         return opSeconds;
@@ -244,7 +244,7 @@ public final class Calibration {
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
     }
 
-    private static double median(List<Double> values) {
-        return values == null || values.isEmpty() ? 0 : Timing.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    private static double typical(List<Double> values) {
+        return values == null || values.isEmpty() ? 0 : Timing.typical(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

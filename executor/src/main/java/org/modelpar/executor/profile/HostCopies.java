@@ -55,7 +55,7 @@ final class HostCopies {
     /** The device profile's host call ({@code hostCallSeconds}): the median of {@code timing}'s rounds of fp32 {@link #tiny} copies, per call. */
     static double callSeconds(Timing timing) {
         HostCopies calls = tiny(DataType.FLOAT);
-        return timing.medianSeconds(calls::sample) / calls.calls();
+        return timing.typicalSeconds(calls::sample) / calls.calls();
     }
 
     /**
@@ -65,7 +65,7 @@ final class HostCopies {
      */
     static double bytesPerSecond(Timing timing, double callSeconds) {
         HostCopies copies = of(PROFILE_TENSORS, PROFILE_SIDE, DataType.FLOAT);
-        double perByte = copies.rate(timing.medianSeconds(copies::sample), callSeconds).secondsPerByte();
+        double perByte = copies.rate(timing.typicalSeconds(copies::sample), callSeconds).secondsPerByte();
         return perByte > 0 ? 1 / perByte : 0;
     }
 

@@ -112,8 +112,8 @@ final class HostSharing {
      * quiet 2-core machine, clamped at 2 whenever the single thread was disturbed).
      */
     static double capacity(int workers, List<Round> rounds) {
-        return capacity(threads(workers, Runtime.getRuntime().availableProcessors()), Timing.median(rounds.stream().mapToDouble(Round::oneSeconds).toArray()),
-                Timing.median(rounds.stream().mapToDouble(Round::allSeconds).toArray()));
+        return capacity(threads(workers, Runtime.getRuntime().availableProcessors()), Timing.typical(rounds.stream().mapToDouble(Round::oneSeconds).toArray()),
+                Timing.typical(rounds.stream().mapToDouble(Round::allSeconds).toArray()));
     }
 
     /**

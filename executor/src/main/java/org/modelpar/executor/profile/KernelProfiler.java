@@ -46,7 +46,7 @@ final class KernelProfiler {
     static double launchSeconds(Timing timing) {
         OpNode op = op("layernorm", Map.of("hidden", "64"));
         Setup s = setup(op, 128, 64, 1);
-        return timing.medianSeconds(inScratch(() -> s.kernel().forward(s.inputs(), s.params(), 128)))
+        return timing.typicalSeconds(inScratch(() -> s.kernel().forward(s.inputs(), s.params(), 128)))
                 / LaunchCounts.of("layernorm").orElseThrow().forward();
     }
 
@@ -68,8 +68,8 @@ final class KernelProfiler {
         Kernel k = s.kernel();
         Kernel.Forward f = k.forward(s.inputs(), s.params(), (int) rows);
         INDArray grad = Nd4j.rand(DataType.FLOAT, f.output().shape());
-        double fwd = timing.medianSeconds(inScratch(() -> k.forward(s.inputs(), s.params(), (int) rows)));
-        double bwd = timing.medianSeconds(inScratch(() -> k.backward(grad, f.saved(), s.params())));
+        double fwd = timing.typicalSeconds(inScratch(() -> k.forward(s.inputs(), s.params(), (int) rows)));
+        double bwd = timing.typicalSeconds(inScratch(() -> k.backward(grad, f.saved(), s.params())));
         return new ProfileResult.KernelTime(kind, rows, width, fwd, bwd);
     }
 

@@ -44,8 +44,8 @@ public final class LinkProbe {
             for (int j = i + 1; j < probes.size(); j++) {
                 List<double[]> trips = LinkProbeServer.roundTrips(probes.get(i), probes.get(j), repetitions,
                         new long[] {SMALL_BYTES, LARGE_BYTES});
-                double small = Timing.median(trips.get(0));
-                double large = Timing.median(trips.get(1));
+                double small = Timing.typical(trips.get(0));
+                double large = Timing.typical(trips.get(1));
                 links.add(new Link(probes.get(i), probes.get(j), link(small, large), small, large));
             }
         }

@@ -32,11 +32,11 @@ final class OptimizerProfiler {
         INDArray g = initial.dup();
         Map<String, INDArray> params = Map.of("w", w);
         Map<String, INDArray> grads = Map.of("w", g);
-        double restore = timing.medianSeconds(() -> g.assign(initial));
+        double restore = timing.typicalSeconds(() -> g.assign(initial));
         Map<String, Double> out = new TreeMap<>();
         for (OptimizerKind kind : OptimizerKind.values()) {
             Optimizer optimizer = kind == OptimizerKind.ADAM ? new Adam(1e-3) : new Sgd(1e-3);
-            double seconds = timing.medianSeconds(() -> {
+            double seconds = timing.typicalSeconds(() -> {
                 g.assign(initial);
                 optimizer.step(params, grads);
             });

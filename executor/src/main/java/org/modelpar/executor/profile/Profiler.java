@@ -95,7 +95,7 @@ public final class Profiler {
         for (int n : MATMUL_SIZES) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-            double s = timing.medianSeconds(KernelProfiler.inScratch(() -> a.mmul(b)));
+            double s = timing.typicalSeconds(KernelProfiler.inScratch(() -> a.mmul(b)));
             out.add(new ProfileResult.Sample(2.0 * n * n * n, s));
         }
         return out;
@@ -106,7 +106,7 @@ public final class Profiler {
         for (long n : ELEMENTWISE_LENGTHS) {
             INDArray a = Nd4j.rand(DataType.FLOAT, n);
             INDArray b = Nd4j.rand(DataType.FLOAT, n);
-            double s = timing.medianSeconds(KernelProfiler.inScratch(() -> a.add(b)));
+            double s = timing.typicalSeconds(KernelProfiler.inScratch(() -> a.add(b)));
             out.add(new ProfileResult.Sample(3.0 * 4 * n, s));
         }
         return out;

@@ -71,8 +71,8 @@ final class StageOptimizers {
         for (int s = 0; s < whole.size(); s++) {
             Timed w = whole.get(s);
             Timed h = halves.get(s);
-            out.add(new CalibratedCostModel.StageOptimizer(w.parameters(), w.params().size(), median(w.seconds()),
-                    h.parameters(), median(h.seconds())));
+            out.add(new CalibratedCostModel.StageOptimizer(w.parameters(), w.params().size(), typical(w.seconds()),
+                    h.parameters(), typical(h.seconds())));
         }
         return out;
     }
@@ -122,7 +122,7 @@ final class StageOptimizers {
         return params;
     }
 
-    private static double median(List<Double> values) {
-        return values.isEmpty() ? 0 : Timing.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    private static double typical(List<Double> values) {
+        return values.isEmpty() ? 0 : Timing.typical(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

@@ -55,7 +55,7 @@ public record StartTimes(List<Map<String, Double>> steps) {
         steps.forEach(step -> step.forEach((device, offset) -> offsets.computeIfAbsent(device, d -> new ArrayList<>()).add(offset)));
         Map<String, Double> medians = new TreeMap<>();
         offsets.forEach((device, values) -> medians.put(device,
-                SteadyStep.median(values.stream().mapToDouble(Double::doubleValue).toArray())));
+                SteadyStep.typical(values.stream().mapToDouble(Double::doubleValue).toArray())));
         double least = medians.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
         medians.replaceAll((device, median) -> median - least);
         return medians;

@@ -11,7 +11,7 @@ import org.modelpar.simulator.timeline.SteadyStep;
  * start to its last one's end ({@link SteadyStep#instructionSeconds}), at least 0 (handing the step to each worker
  * and collecting its result, resetting its pools and ledger). A simulated step is only its instructions; the small
  * mlp's 6.5 ms steps on one worker spent a median 0.2 ms outside them. The same statistic as the measured step
- * ({@link SteadyStep}: the median of the steady steps no garbage collection paused), added to the predicted step.
+ * ({@link SteadyStep}: the typical one of the steady steps no garbage collection paused), added to the predicted step.
  */
 public final class StepOverhead {
     private StepOverhead() {

@@ -39,7 +39,7 @@ public final class StepSpread {
             return new double[0];
         }
         Map<String, Double> medians = new HashMap<>();
-        byInstruction.forEach((k, v) -> medians.put(k, median(v)));
+        byInstruction.forEach((k, v) -> medians.put(k, typical(v)));
         List<Double> factors = new ArrayList<>();
         for (List<Span> step : byStep.values()) {
             List<Double> ratios = new ArrayList<>();
@@ -50,7 +50,7 @@ public final class StepSpread {
                 }
             }
             if (!ratios.isEmpty()) {
-                double stepFactor = median(ratios);
+                double stepFactor = typical(ratios);
                 ratios.forEach(r -> factors.add(r / stepFactor));
             }
         }
@@ -65,7 +65,7 @@ public final class StepSpread {
         return s.endSeconds() - s.startSeconds();
     }
 
-    private static double median(List<Double> values) {
-        return SteadyStep.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    private static double typical(List<Double> values) {
+        return SteadyStep.typical(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

@@ -5,7 +5,8 @@ import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.executor.Ticker;
 
 /**
- * Warm-up, then repetitions, then the median (and the mean): the profiler's and the calibration's way to time a kernel.
+ * Warm-up, then repetitions, then their typical value ({@link SteadyStep#typical}) and their mean: the profiler's and the
+ * calibration's way to time a kernel.
  */
 public final class Timing {
     private final Ticker ticker;
@@ -23,19 +24,20 @@ public final class Timing {
     }
 
     /**
-     * Seconds of one run of {@code work}: the median of the repetitions (robust to the occasional preemption), their
+     * Seconds of one run of {@code work}: the typical one of the repetitions ({@link SteadyStep#typical}, robust to the
+     * occasional preemption), their
      * spread, the interquartile range (the quartiles being the medians of the lower and upper halves), and their mean
      * (what a sum of many such runs takes each on a host shared with other processes, preemptions included).
      */
-    public record Measured(double medianSeconds, double interquartileSeconds, double meanSeconds) {
+    public record Measured(double typicalSeconds, double interquartileSeconds, double meanSeconds) {
     }
 
-    /** Median seconds of one run of {@code work}. */
-    public double medianSeconds(Runnable work) {
-        return measure(work).medianSeconds();
+    /** Typical seconds of one run of {@code work} ({@link SteadyStep#typical}). */
+    public double typicalSeconds(Runnable work) {
+        return measure(work).typicalSeconds();
     }
 
-    /** Median and interquartile range of the seconds of one run of {@code work}, after the warm-ups. */
+    /** Typical value and interquartile range of the seconds of one run of {@code work}, after the warm-ups. */
     public Measured measure(Runnable work) {
         for (int i = 0; i < warmups; i++) {
             work.run();
@@ -48,9 +50,9 @@ public final class Timing {
         }
         Arrays.sort(s);
         int half = s.length / 2;
-        double lower = median(Arrays.copyOfRange(s, 0, Math.max(1, half)));
-        double upper = median(Arrays.copyOfRange(s, s.length - Math.max(1, half), s.length));
-        return new Measured(median(s), upper - lower, mean(s));
+        double lower = SteadyStep.median(Arrays.copyOfRange(s, 0, Math.max(1, half)));
+        double upper = SteadyStep.median(Arrays.copyOfRange(s, s.length - Math.max(1, half), s.length));
+        return new Measured(typical(s), upper - lower, mean(s));
     }
 
     /** Mean of values (0 for none). */
@@ -58,8 +60,8 @@ public final class Timing {
         return values.length == 0 ? 0 : Arrays.stream(values).sum() / values.length;
     }
 
-    /** Median of values ({@link SteadyStep#median}). */
-    public static double median(double[] values) {
-        return SteadyStep.median(values);
+    /** The typical value of values ({@link SteadyStep#typical}: their interquartile mean). */
+    public static double typical(double[] values) {
+        return SteadyStep.typical(values);
     }
 }

@@ -40,7 +40,7 @@ final class TransportProbe {
         List<Timing.Measured> trips = roundTrips(transport, peer, timing, sizes);
         List<ProfileResult.Transfer> out = new ArrayList<>();
         for (int i = 0; i < sizes.length; i++) {
-            out.add(new ProfileResult.Transfer(sizes[i], trips.get(i).medianSeconds() / 2, trips.get(i).interquartileSeconds() / 2));
+            out.add(new ProfileResult.Transfer(sizes[i], trips.get(i).typicalSeconds() / 2, trips.get(i).interquartileSeconds() / 2));
         }
         return out;
     }

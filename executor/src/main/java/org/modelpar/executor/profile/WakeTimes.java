@@ -52,7 +52,7 @@ public final class WakeTimes {
         }
         Map<String, Double> medians = new TreeMap<>();
         stepMeans.forEach((device, means) -> medians.put(device,
-                SteadyStep.median(means.stream().mapToDouble(Double::doubleValue).toArray())));
+                SteadyStep.typical(means.stream().mapToDouble(Double::doubleValue).toArray())));
         return medians;
     }
 

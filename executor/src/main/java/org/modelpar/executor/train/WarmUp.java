@@ -105,7 +105,7 @@ public final class WarmUp {
         List<Step> last = steps.subList(lastStart, n);
         double wall = last.stream().mapToDouble(Step::seconds).sum();
         double compiling = last.stream().mapToDouble(Step::compileSeconds).sum();
-        return compiling <= QUIET_JIT * wall && median(last) >= (1 - TOLERANCE) * median(steps.subList(previousStart, lastStart));
+        return compiling <= QUIET_JIT * wall && typical(last) >= (1 - TOLERANCE) * typical(steps.subList(previousStart, lastStart));
     }
 
     /** The first step of the window that ends before step {@code end}, or -1 where the steps before it are too few or too short. */
@@ -120,7 +120,7 @@ public final class WarmUp {
         return -1;
     }
 
-    private static double median(List<Step> steps) {
-        return SteadyStep.median(steps.stream().mapToDouble(Step::seconds).toArray());
+    private static double typical(List<Step> steps) {
+        return SteadyStep.typical(steps.stream().mapToDouble(Step::seconds).toArray());
     }
 }

@@ -67,7 +67,7 @@ public record CollectiveSamples(long steps, double seconds, double bytes, long w
     public static CollectiveSamples ofMedianStep(List<CollectiveSamples> perStep) {
         CollectiveSamples all = perStep.stream().reduce(NONE, CollectiveSamples::plus);
         double[] means = perStep.stream().filter(s -> s.steps > 0).mapToDouble(s -> s.seconds / s.steps).toArray();
-        return means.length == 0 ? all : new CollectiveSamples(all.steps, SteadyStep.median(means) * all.steps, all.bytes,
+        return means.length == 0 ? all : new CollectiveSamples(all.steps, SteadyStep.typical(means) * all.steps, all.bytes,
                 all.wakes, all.wakeSeconds, all.wakeBytes);
     }
 

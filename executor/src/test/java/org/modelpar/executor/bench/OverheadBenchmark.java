@@ -68,8 +68,8 @@ class OverheadBenchmark {
                 plain[i] = (System.nanoTime() - start) / 1e9;
             }
         }
-        double e = Timing.median(java.util.Arrays.copyOfRange(executor, 10, STEPS));
-        double p = Timing.median(java.util.Arrays.copyOfRange(plain, 10, STEPS));
+        double e = Timing.typical(java.util.Arrays.copyOfRange(executor, 10, STEPS));
+        double p = Timing.typical(java.util.Arrays.copyOfRange(plain, 10, STEPS));
         System.out.printf("BENCH executor-overhead: executor step %.2f ms, plain loop %.2f ms, ratio %.3f (target <= 1.05)%n",
                 e * 1e3, p * 1e3, e / p);
     }

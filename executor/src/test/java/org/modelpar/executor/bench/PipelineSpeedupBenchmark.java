@@ -61,8 +61,8 @@ class PipelineSpeedupBenchmark {
             busy1 = computePerDeviceAndStep(a, one);
             busy2 = computePerDeviceAndStep(b, two);
         }
-        double m1 = Timing.median(t1);
-        double m2 = Timing.median(t2);
+        double m1 = Timing.typical(t1);
+        double m2 = Timing.typical(t2);
         System.out.printf("BENCH executor-pipeline: 1 worker %.1f ms/step, 2-stage pipeline %.1f ms/step, speedup %.2fx"
                 + " (target >= 1.7x, 1F1B bound %.2fx), %d cores available%n", m1 * 1e3, m2 * 1e3, m1 / m2,
                 2.0 * MICRO_BATCHES / (MICRO_BATCHES + 1),

@@ -53,7 +53,7 @@ class PausedStepsTest {
         }
         assertThat(r.pausedSteadySteps()).isEqualTo(4 - unpaused.size());
         if (!unpaused.isEmpty()) {
-            assertThat(r.measuredStepSeconds()).isEqualTo(org.modelpar.simulator.timeline.SteadyStep.median(
+            assertThat(r.measuredStepSeconds()).isEqualTo(org.modelpar.simulator.timeline.SteadyStep.typical(
                     unpaused.stream().mapToDouble(Double::doubleValue).toArray()));
         }
     }

@@ -14,10 +14,21 @@ class SteadyStepTest {
     @Test
     void medianOfOddEvenAndNoValuesLeavingTheInputAsItWas() {
         double[] odd = {5, 1, 3};
-        assertThat(SteadyStep.median(odd)).isEqualTo(3);
+        assertThat(SteadyStep.typical(odd)).isEqualTo(3);
         assertThat(odd).containsExactly(5, 1, 3);
-        assertThat(SteadyStep.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
-        assertThat(SteadyStep.median(new double[0])).isZero();
+        assertThat(SteadyStep.typical(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(SteadyStep.typical(new double[0])).isZero();
+    }
+
+    /** The interquartile mean: floor(n / 4) values set aside at each end; below four values, the median. */
+    @Test
+    void typicalIsTheInterquartileMeanOrBelowFourValuesTheMedian() {
+        assertThat(SteadyStep.typical(new double[] {100, 1, 2, 3, 4, 5, 6, -50})).isEqualTo(3.5); // mean of 2, 3, 4, 5
+        assertThat(SteadyStep.typical(new double[] {9, 1, 3, 2, 4})).isEqualTo(3); // mean of 2, 3, 4
+        assertThat(SteadyStep.typical(new double[] {1, 2, 3, 40, 50, 60, 70})).isEqualTo(31); // mean of 2, 3, 40, 50, 60
+        assertThat(SteadyStep.typical(new double[] {5, 1, 300})).isEqualTo(5);
+        assertThat(SteadyStep.typical(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(SteadyStep.typical(new double[0])).isZero();
     }
 
     @Test

@@ -39,7 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Times every op of a graph (forward and backward, the executor's kernels on real data of the synthetic
  * task) and the optimizer step of each stage of a plan, as PipeDream profiles layers before planning
- * (Narayanan et al., SOSP 2019): per-op medians and mean passes feed a {@link CalibratedCostModel}. A calibration takes its
+ * (Narayanan et al., SOSP 2019): per-op typical times feed a {@link CalibratedCostModel}. A calibration takes its
  * samples one {@link #sample() pass} at a time, so a caller can interleave them with the training steps it
  * compares against (on a shared machine whose speed drifts, both then see the same conditions).
  */
@@ -163,12 +163,13 @@ public final class Calibration {
     }
 
     /**
-     * The cost model: per-op medians scaled so forward and backward each add up to the median whole pass (which includes
-     * what happens between kernels: gradient accumulation, allocation); per stage the median optimizer step; a
-     * collective's host call and copy at the medians of their rounds ({@link HostCopies}: tiny tensors' per call, the gradients' per byte). Medians, as
-     * the measured step is the median of the run's steady steps: a rare pause (a young collection, a preemption by
-     * another process) is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms
-     * against a median 12.8 ms, and the mean priced its steps 15-22% slower than measured.
+     * The cost model: per-op typical times ({@link Timing#typical}, the interquartile mean) scaled so forward and
+     * backward each add up to the typical whole pass (which includes what happens between kernels: gradient
+     * accumulation, allocation); per stage the typical optimizer step; a collective's host call and copy at the typical
+     * times of their rounds ({@link HostCopies}: tiny tensors' per call, the gradients' per byte). The statistic of the
+     * measured step ({@link org.modelpar.simulator.timeline.SteadyStep}): a rare pause (a preemption by another process)
+     * is left out of both. The small gpt's tensor-parallel rank passed forward in a mean 16.6 ms against a median
+     * 12.8 ms, and the mean priced its steps 15-22% slower than measured.
      */
     public CalibratedCostModel costModel() {
         return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps())

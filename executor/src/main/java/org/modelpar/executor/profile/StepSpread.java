@@ -10,10 +10,11 @@ import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * How a measured run's compute instructions varied within its steps, as factors of their medians, for
- * {@link org.modelpar.simulator.cost.DurationNoise}: each compute span's duration over the median of the same
- * instruction on the same device over the steps, divided by its step's median such ratio (a step the whole host ran
- * slower in shifts every instruction alike, which moves the median step no more than the step's medians do). The
+ * How a measured run's compute instructions varied within its steps, as factors of their typical durations, for
+ * {@link org.modelpar.simulator.cost.DurationNoise}: each compute span's duration over the typical one
+ * ({@link SteadyStep#typical}) of the same instruction on the same device over the steps, divided by its step's typical
+ * such ratio (a step the whole host ran slower in shifts every instruction alike, which moves the typical step no more
+ * than the step's typical durations do). The
  * rest is what one instruction suffers alone (a preemption, a cold cache): on the small gpt's two-stage pipeline on
  * two threads a tenth of the instructions took 1.5 times their median or more, and its steps, whose stages wait for
  * each other's messages, ran 10-20% longer than the same step at every instruction's median. The steps a garbage
@@ -38,15 +39,15 @@ public final class StepSpread {
         if (byStep.size() < 2) {
             return new double[0];
         }
-        Map<String, Double> medians = new HashMap<>();
-        byInstruction.forEach((k, v) -> medians.put(k, typical(v)));
+        Map<String, Double> typicals = new HashMap<>();
+        byInstruction.forEach((k, v) -> typicals.put(k, typical(v)));
         List<Double> factors = new ArrayList<>();
         for (List<Span> step : byStep.values()) {
             List<Double> ratios = new ArrayList<>();
             for (Span s : step) {
-                double median = medians.get(key(s));
-                if (median > 0 && seconds(s) > 0) {
-                    ratios.add(seconds(s) / median);
+                double typical = typicals.get(key(s));
+                if (typical > 0 && seconds(s) > 0) {
+                    ratios.add(seconds(s) / typical);
                 }
             }
             if (!ratios.isEmpty()) {

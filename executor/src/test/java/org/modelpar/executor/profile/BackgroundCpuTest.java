@@ -30,6 +30,18 @@ class BackgroundCpuTest {
     }
 
     @Test
+    void stepsAGarbageCollectionPausedAreLeftOutUnlessEveryOneWas() {
+        BackgroundCpu b = new BackgroundCpu();
+        b.add(paused(0.050, 0.040)); // 0.8 cores: the collector's threads
+        b.add(paused(0.040, 0.030)); // 0.75
+        assertThat(b.cores()).isCloseTo((0.8 + 0.75) / 2, within(1e-12));
+        b.add(step(0.040, 0.004)); // 0.1
+        b.add(step(0.050, 0.010)); // 0.2
+        b.add(paused(0.060, 0.048)); // 0.8
+        assertThat(b.cores()).isCloseTo(0.15, within(1e-12));
+    }
+
+    @Test
     void capacityIsScaledByTheCoresTheBackgroundLeaves() {
         // 2 cores, 0.4 of them busy beside the workers: 80% of the capacity measured with compute threads alone
         assertThat(BackgroundCpu.capacity(1.9, 0.4, 2)).isCloseTo(1.52, within(1e-12));
@@ -71,5 +83,9 @@ class BackgroundCpuTest {
 
     private static StepResult step(double seconds, double background) {
         return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background, 0);
+    }
+
+    private static StepResult paused(double seconds, double background) {
+        return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background, 1);
     }
 }

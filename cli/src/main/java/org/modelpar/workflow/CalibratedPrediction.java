@@ -9,6 +9,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.modelpar.executor.ComputeThreads;
 import org.modelpar.executor.KernelWorkspace;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.BackgroundCpu;
@@ -85,9 +86,11 @@ public final class CalibratedPrediction {
     /**
      * Called after each training step: keeps the ring steps the collectives of each steady step ({@link SteadyStep})
      * ran ({@link CollectiveSamples}), which price the simulation's ring steps, and the step's background work; samples
-     * the kernels (and the host and link, where workers share one) after every {@link #sampleEvery(int)}-th.
+     * the kernels (and the host and link, where workers share one) after every {@link #sampleEvery(int)}-th, the
+     * kernels' passes on the devices' compute {@code threads} in turn ({@link ComputeThreads}: the cores of a virtual
+     * machine differ in speed from moment to moment, and a thread keeps to its core).
      */
-    public void afterStep(StepResult step) {
+    public void afterStep(StepResult step, ComputeThreads threads) {
         if (++done <= unsteady) {
             return;
         }
@@ -96,7 +99,7 @@ public final class CalibratedPrediction {
         if ((done - unsteady - 1) % sampleEvery != 0) {
             return;
         }
-        calibration.sample();
+        threads.run(sampled, calibration::sample);
         if (sharedDevices.size() > 1) {
             calibration.sampleHost(sharedDevices.size());
             if (sampled % LINK_EVERY == 0) {

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.modelpar.executor.ComputeThreads;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
@@ -127,12 +129,14 @@ public final class TrainAndCompare {
         CalibratedPrediction calibration =
                 new CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
                         settings.workerCommand().isPresent());
-        Consumer<StepResult> everyStep = r -> {
-            calibration.afterStep(r);
+        BiConsumer<StepResult, ComputeThreads> everyStep = (r, threads) -> {
+            calibration.afterStep(r, threads);
             onStep.accept(r);
         };
+        // worker processes compute elsewhere: the calibration times its passes on this thread
         TrainResult result = settings.workerCommand().isPresent()
-                ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(), everyStep)
+                ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(),
+                        r -> everyStep.accept(r, ComputeThreads.CALLER))
                 : Trainer.train(graph, program, options, everyStep);
         int medianStep = result.firstStep() + result.medianStepPosition();
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link

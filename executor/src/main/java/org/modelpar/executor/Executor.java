@@ -234,6 +234,22 @@ public final class Executor implements AutoCloseable {
         this.stepsDone = steps;
     }
 
+    /** The devices' compute threads, in program order, while this executor is open. */
+    public ComputeThreads computeThreads() {
+        List<ExecutorService> all = List.copyOf(threads.values());
+        return new ComputeThreads() {
+            @Override
+            public int count() {
+                return all.size();
+            }
+
+            @Override
+            public void run(int index, Runnable task) {
+                await(all.get(Math.floorMod(index, all.size())).submit(task));
+            }
+        };
+    }
+
     /** Every instruction executed so far, and memory samples, in seconds since the executor started. */
     public Timeline timeline() {
         return run.timeline().build();
@@ -297,7 +313,7 @@ public final class Executor implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting a device", e);
+            throw new IllegalStateException("interrupted while waiting for a device's thread", e);
         }
     }
 }

@@ -48,6 +48,25 @@ class ExecutorTest {
     }
 
     @Test
+    void computeThreadsRunATaskOnEachDevicesThreadInTurnAndRethrowItsFailure() {
+        try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1))) {
+            ComputeThreads threads = ex.computeThreads();
+            List<String> ran = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                threads.run(i, () -> ran.add(Thread.currentThread().getName()));
+            }
+            assertThat(threads.count()).isEqualTo(2);
+            assertThat(ran).containsExactly("modelpar-cpu0", "modelpar-cpu1", "modelpar-cpu0");
+            assertThatThrownBy(() -> threads.run(1, () -> {
+                throw new IllegalArgumentException("bad pass");
+            })).isInstanceOf(IllegalArgumentException.class).hasMessage("bad pass");
+        }
+        List<String> caller = new ArrayList<>();
+        ComputeThreads.CALLER.run(5, () -> caller.add(Thread.currentThread().getName()));
+        assertThat(caller).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
     void peakMemoryCountsParametersGradientsAndActivations() {
         try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1))) {
             long state = 2L * 4 * (8 * 8 + 8) * 2; // cpu0 holds fc0 and fc1 (+ biases): parameters + gradients

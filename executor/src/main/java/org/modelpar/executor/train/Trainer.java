@@ -2,7 +2,9 @@ package org.modelpar.executor.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.modelpar.executor.ComputeThreads;
 import org.modelpar.executor.Executor;
 import org.modelpar.executor.StepResult;
 import org.modelpar.graph.ComputationGraph;
@@ -31,6 +33,15 @@ public final class Trainer {
      */
     public static TrainResult train(ComputationGraph graph, StepProgram program, TrainOptions options,
                                     Consumer<StepResult> onStep) {
+        return train(graph, program, options, (r, threads) -> onStep.accept(r));
+    }
+
+    /**
+     * {@link #train(ComputationGraph, StepProgram, TrainOptions, Consumer)}, calling {@code afterStep} after every step
+     * with the devices' compute threads, on which it may run work of its own before the next step begins.
+     */
+    public static TrainResult train(ComputationGraph graph, StepProgram program, TrainOptions options,
+                                    BiConsumer<StepResult, ComputeThreads> afterStep) {
         SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
         int batch = program.plan().globalBatchSize();
         List<Double> warmUp = List.of();
@@ -55,7 +66,7 @@ public final class Trainer {
                 DivergedException.requireFinite(r.step(), r.loss(), options.executor().learningRate());
                 losses.add(r.loss());
                 seconds.add(r.seconds());
-                onStep.accept(r);
+                afterStep.accept(r, executor.computeThreads());
                 if (options.checkpointDir().isPresent()) {
                     new Checkpoint(graph.name(), Checkpoint.planHash(program.plan()), executor.stepsDone(),
                             executor.parameters(), executor.optimizerState())

@@ -37,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Checkpoint(String model, String planHash, int stepsDone, Map<String, INDArray> parameters, Map<String, INDArray> optimizerState) {
     public static final String FILE = "checkpoint.bin";
-    private static final byte[] MAGIC = "MPCKPT2\n".getBytes(StandardCharsets.US_ASCII);
+    /** The file's first bytes (package-visible for the fuzz test, which writes bodies after them). */
+    static final byte[] MAGIC = "MPCKPT2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST_BYTES = 32;
 
     public Checkpoint {
@@ -94,7 +95,8 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
             int steps = in.readInt();
             return new Checkpoint(model, plan, steps, readTensors(in), readTensors(in));
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(file + ": malformed checkpoint: " + e.getMessage(), e);
+            // names the file gave may hold line breaks
+            throw new CheckpointException(PlanJson.oneLine(file + ": malformed checkpoint: " + TensorCodec.reason(e)), e);
         }
     }
 
@@ -140,8 +142,16 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             DataType type = DataType.valueOf(in.readUTF());
+            if (!type.isFPType()) {
+                throw new IOException("tensor " + name + " of type " + type + ": a checkpoint holds floating-point tensors");
+            }
             long[] shape = TensorCodec.readShape(in);
-            double[] values = new double[Math.toIntExact(TensorCodec.length(shape))];
+            long length = TensorCodec.length(shape);
+            if (length > in.available() / Double.BYTES) {
+                throw new IOException("tensor " + name + " of shape " + Arrays.toString(shape) + " needs " + length + " values, "
+                        + in.available() / Double.BYTES + " left");
+            }
+            double[] values = new double[Math.toIntExact(length)];
             for (int j = 0; j < values.length; j++) {
                 values[j] = in.readDouble();
             }

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * little-endian, bit-exact. Only float and double tensors travel (activations and gradients; 16-bit ones as fp32).
  */
 public final class TensorCodec {
+    /** The most dimensions a shape read back may have (ND4J's own limit). */
+    static final int MAX_RANK = 32;
+    /** The fewest bytes a tensor's header takes: an empty name and dtype and a rank. */
+    private static final int TENSOR_HEADER_BYTES = 2 + 2 + 4;
+
     private TensorCodec() {
     }
 
@@ -56,7 +62,8 @@ public final class TensorCodec {
             ByteBuffer bytes = ByteBuffer.wrap(reuse.length >= length ? reuse : new byte[length], 0, length)
                     .order(ByteOrder.LITTLE_ENDIAN);
             bytes.put(header.toByteArray());
-            sorted.values().forEach(t -> putValues(t, bytes));
+            // an empty tensor has no values (nor a native buffer to copy them from)
+            sorted.values().stream().filter(t -> t.length() > 0).forEach(t -> putValues(t, bytes));
             return bytes.flip();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,6 +89,10 @@ public final class TensorCodec {
              DataInputStream in = new DataInputStream(new ByteBufferInput(bytes))) {
             Message.Key key = new Message.Key(in.readUTF(), in.readUTF(), in.readUTF());
             int n = in.readInt();
+            if (n < 0 || n > bytes.remaining() / TENSOR_HEADER_BYTES) {
+                throw new IOException("tensor count " + n + " outside [0, " + bytes.remaining() / TENSOR_HEADER_BYTES
+                        + "] for the " + bytes.remaining() + " bytes left");
+            }
             String[] names = new String[n];
             DataType[] types = new DataType[n];
             long[][] shapes = new long[n][];
@@ -101,9 +112,15 @@ public final class TensorCodec {
                 tensors.put(names[i], array(types[i], shapes[i], values, arrays));
             }
             return Message.of(key, tensors);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("malformed message on the wire: " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException | ArithmeticException e) {
+            // names and keys the bytes gave may hold line breaks
+            throw new IllegalStateException(PlanJson.oneLine("malformed message on the wire: " + reason(e)), e);
         }
+    }
+
+    /** An exception's message, or its kind where it has none (an end of input). */
+    public static String reason(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes a shape: its rank, then each dimension (checkpoints use the same layout). */
@@ -114,9 +131,13 @@ public final class TensorCodec {
         }
     }
 
-    /** Reads a shape written by {@link #writeShape}, refusing negative dimensions. */
+    /** Reads a shape written by {@link #writeShape}, refusing a rank outside [0, {@value #MAX_RANK}] and negative dimensions. */
     public static long[] readShape(DataInputStream in) throws IOException {
-        long[] shape = new long[in.readInt()];
+        int rank = in.readInt();
+        if (rank < 0 || rank > MAX_RANK) {
+            throw new IOException("rank " + rank + " outside [0, " + MAX_RANK + "]");
+        }
+        long[] shape = new long[rank];
         for (int d = 0; d < shape.length; d++) {
             shape[d] = in.readLong();
             if (shape[d] < 0) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.TensorCodec;
+import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -74,6 +75,9 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             double seconds = in.readDouble();
             Map<String, Long> peaks = new LinkedHashMap<>();
             int n = in.readInt();
+            if (n < 0 || n > in.available() / (2 + Long.BYTES)) {
+                throw new IOException("peak memory of " + n + " devices in " + in.available() + " bytes");
+            }
             for (int i = 0; i < n; i++) {
                 peaks.put(in.readUTF(), in.readLong());
             }
@@ -92,8 +96,9 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 }
             });
             return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, collections);
-        } catch (IOException e) {
-            throw new IllegalStateException("malformed step report: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // device names the bytes gave may hold line breaks
+            throw new IllegalStateException(PlanJson.oneLine("malformed step report: " + TensorCodec.reason(e)), e);
         }
     }
 }

@@ -30,6 +30,8 @@ record StepTrace(List<Timed> spans, List<Timed> memory) {
     }
 
     static final StepTrace EMPTY = new StepTrace(List.of(), List.of());
+    /** The bytes of one {@link Timed} on the wire. */
+    private static final int TIMED_BYTES = Long.BYTES + 2 * Double.BYTES;
 
     /** The step of {@code timeline} (seconds since {@code originEpochSeconds}). */
     static StepTrace of(Timeline timeline, int step, double originEpochSeconds) {
@@ -65,6 +67,9 @@ record StepTrace(List<Timed> spans, List<Timed> memory) {
         List<List<Timed>> lists = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
             int n = in.readInt();
+            if (n < 0 || n > in.available() / TIMED_BYTES) {
+                throw new IOException("a step trace of " + n + " entries in " + in.available() + " bytes");
+            }
             List<Timed> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 list.add(new Timed(in.readLong(), in.readDouble(), in.readDouble()));

@@ -115,7 +115,7 @@ final class DeviceWorker implements AutoCloseable {
                 throw new RunControl.Aborted();
             } catch (RuntimeException | Error e) {
                 String where = "step " + step + " instruction " + i + " '" + in.name() + "'";
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                String why = ExecutionException.reason(e);
                 ExecutionException failure = new ExecutionException(device(), where, why, e);
                 run.control().fail(failure);
                 throw failure;

@@ -19,6 +19,11 @@ public class ExecutionException extends RuntimeException {
         return device;
     }
 
+    /** What {@code e} says went wrong: its message, or its kind where it has none (an end of input, a null). */
+    public static String reason(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** The failing instruction, e.g. {@code step 3 instruction 7 'B s1 mb2'}. */
     public String instruction() {
         return instruction;

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.modelpar.graph.io.AtomicFiles;
+import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.transport.TensorCodec;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.PlanJson;
@@ -96,7 +97,7 @@ public record Checkpoint(String model, String planHash, int stepsDone, Map<Strin
             return new Checkpoint(model, plan, steps, readTensors(in), readTensors(in));
         } catch (IOException | RuntimeException e) {
             // names the file gave may hold line breaks
-            throw new CheckpointException(PlanJson.oneLine(file + ": malformed checkpoint: " + TensorCodec.reason(e)), e);
+            throw new CheckpointException(PlanJson.oneLine(file + ": malformed checkpoint: " + ExecutionException.reason(e)), e);
         }
     }
 

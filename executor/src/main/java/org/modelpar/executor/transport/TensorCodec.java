@@ -3,6 +3,7 @@ package org.modelpar.executor.transport;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -112,15 +113,12 @@ public final class TensorCodec {
                 tensors.put(names[i], array(types[i], shapes[i], values, arrays));
             }
             return Message.of(key, tensors);
+        } catch (EOFException e) {
+            throw new IllegalStateException("malformed message on the wire: it ends early", e);
         } catch (IOException | IllegalArgumentException | ArithmeticException e) {
             // names and keys the bytes gave may hold line breaks
-            throw new IllegalStateException(PlanJson.oneLine("malformed message on the wire: " + reason(e)), e);
+            throw new IllegalStateException(PlanJson.oneLine("malformed message on the wire: " + e.getMessage()), e);
         }
-    }
-
-    /** An exception's message, or its kind where it has none (an end of input). */
-    public static String reason(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes a shape: its rank, then each dimension (checkpoints use the same layout). */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.Message;
+import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.transport.TensorCodec;
 import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,7 +99,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, collections);
         } catch (IOException | RuntimeException e) {
             // device names the bytes gave may hold line breaks
-            throw new IllegalStateException(PlanJson.oneLine("malformed step report: " + TensorCodec.reason(e)), e);
+            throw new IllegalStateException(PlanJson.oneLine("malformed step report: " + ExecutionException.reason(e)), e);
         }
     }
 }

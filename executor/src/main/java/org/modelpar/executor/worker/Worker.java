@@ -75,7 +75,7 @@ public final class Worker {
                 train(channel, loop, rendezvous, advertiseHost, job, new Progress(hook));
             } catch (RuntimeException e) {
                 String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                String why = ExecutionException.reason(e);
                 // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
                 call(channel, Coordinator.FAIL, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
                         .getBytes(StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.modelpar.executor.StepResult;
 import org.modelpar.simulator.program.Stream;
 import org.modelpar.simulator.timeline.Span;
+import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
@@ -23,25 +24,28 @@ import org.modelpar.simulator.timeline.Timeline;
  * them to the capacity priced the step 18-27% slow.
  */
 public final class BackgroundCpu {
-    private final List<Double> unpaused = new ArrayList<>();
-    private final List<Double> paused = new ArrayList<>();
+    /** Per step added: its background cores and whether a garbage collection paused it. */
+    private final List<Step> steps = new ArrayList<>();
+
+    private record Step(double cores, boolean paused) {
+    }
 
     /** Adds a step: its background CPU time over its wall time. */
     public void add(StepResult step) {
         if (step.seconds() > 0) {
-            (step.collections() > 0 ? paused : unpaused).add(step.backgroundCpuSeconds() / step.seconds());
+            steps.add(new Step(step.backgroundCpuSeconds() / step.seconds(), step.collections() > 0));
         }
     }
 
     /**
      * The typical background cores of the steps no garbage collection paused, as the measured step leaves those out
-     * ({@link org.modelpar.simulator.timeline.SteadyStep}): a stop-the-world collection's threads count as background,
-     * and the small gpt's pipeline 2 x tensor 2 on four threads, a third of whose steady steps were paused, read 0.26-0.49
-     * cores with them; of all steps when every one was paused; 0 without steps.
+     * ({@link SteadyStep#unpausedOrAll}): a stop-the-world collection's threads count as background, and the small gpt's
+     * pipeline 2 x tensor 2 on four threads, a third of whose steady steps were paused, read 0.26-0.49 cores with them;
+     * of all steps when every one was paused; 0 without steps.
      */
     public double cores() {
-        List<Double> steps = unpaused.isEmpty() ? paused : unpaused;
-        return steps.isEmpty() ? 0 : Timing.typical(steps.stream().mapToDouble(Double::doubleValue).toArray());
+        return steps.isEmpty() ? 0
+                : Timing.typical(SteadyStep.unpausedOrAll(steps, Step::paused).stream().mapToDouble(Step::cores).toArray());
     }
 
     /**

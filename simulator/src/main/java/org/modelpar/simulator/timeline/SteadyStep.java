@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 
 /**
  * The one statistic a measured run's step time is reported as, by {@code train}, {@code run} and the report
@@ -52,7 +53,7 @@ public final class SteadyStep {
 
     /** {@link #medianStep(List)} of the steps {@link #seconds(List, int, Collection)} counts. */
     public static int medianStep(List<Double> stepSeconds, int firstStep, Collection<Integer> paused) {
-        List<Integer> steady = counted(stepSeconds.size(), i -> firstStep + i, paused);
+        List<Integer> steady = new ArrayList<>(counted(stepSeconds.size(), i -> firstStep + i, paused));
         steady.sort(Comparator.comparingDouble(stepSeconds::get));
         return steady.isEmpty() ? 0 : steady.get((steady.size() - 1) / 2);
     }
@@ -63,14 +64,19 @@ public final class SteadyStep {
      */
     private static List<Integer> counted(int n, IntUnaryOperator stepOf, Collection<Integer> paused) {
         List<Integer> steady = new ArrayList<>();
-        List<Integer> unpaused = new ArrayList<>();
         for (int i = firstSteady(n); i < n; i++) {
             steady.add(i);
-            if (!paused.contains(stepOf.applyAsInt(i))) {
-                unpaused.add(i);
-            }
         }
-        return unpaused.isEmpty() ? steady : unpaused;
+        return unpausedOrAll(steady, i -> paused.contains(stepOf.applyAsInt(i)));
+    }
+
+    /**
+     * The steps of {@code steps} that a garbage collection did not pause ({@code paused} does not hold), or all of them
+     * when it paused every one: what the statistic of steps, and every per-step measurement compared with it, counts.
+     */
+    public static <T> List<T> unpausedOrAll(List<T> steps, Predicate<T> paused) {
+        List<T> unpaused = steps.stream().filter(paused.negate()).toList();
+        return unpaused.isEmpty() ? List.copyOf(steps) : unpaused;
     }
 
     /**

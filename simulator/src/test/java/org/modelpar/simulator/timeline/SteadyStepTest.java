@@ -32,6 +32,13 @@ class SteadyStepTest {
     }
 
     @Test
+    void unpausedStepsOrAllWhenEveryOneWasPaused() {
+        assertThat(SteadyStep.unpausedOrAll(List.of(1, 2, 3, 4), i -> i % 2 == 0)).containsExactly(1, 3);
+        assertThat(SteadyStep.unpausedOrAll(List.of(2, 4), i -> i % 2 == 0)).containsExactly(2, 4);
+        assertThat(SteadyStep.unpausedOrAll(List.<Integer>of(), i -> true)).isEmpty();
+    }
+
+    @Test
     void theStepsBeforeTheSteadyOnes() {
         assertThat(List.of(0, 1, 2, 3, 4, 5, 40, 41).stream().map(SteadyStep::firstSteady))
                 .containsExactly(0, 0, 0, 1, 2, 2, 20, 20);

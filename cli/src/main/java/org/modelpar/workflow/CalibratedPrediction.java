@@ -15,6 +15,7 @@ import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.BackgroundCpu;
 import org.modelpar.executor.profile.CalibratedCostModel;
 import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.profile.CalibrationPasses;
 import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
 import org.modelpar.executor.profile.StartTimes;
@@ -84,13 +85,22 @@ public final class CalibratedPrediction {
     }
 
     /**
+     * Called after each training step of worker threads: as {@link #afterStep(StepResult, CalibrationPasses)}, the
+     * kernels' passes timed on the devices' compute {@code threads} in turn.
+     */
+    public void afterStep(StepResult step, ComputeThreads threads) {
+        afterStep(step, index -> threads.call(index, calibration::pass));
+    }
+
+    /**
      * Called after each training step: keeps the ring steps the collectives of each steady step ({@link SteadyStep})
      * ran ({@link CollectiveSamples}), which price the simulation's ring steps, and the step's background work; samples
      * the kernels (and the host and link, where workers share one) after every {@link #sampleEvery(int)}-th, the
-     * kernels' passes on the devices' compute {@code threads} in turn ({@link ComputeThreads}: the cores of a virtual
-     * machine differ in speed from moment to moment, and a thread keeps to its core).
+     * kernels' passes taken from the devices in turn ({@link CalibrationPasses}: on the threads their kernels run on,
+     * in this process or in their worker processes; the cores of a virtual machine differ in speed from moment to
+     * moment, and a thread keeps to its core).
      */
-    public void afterStep(StepResult step, ComputeThreads threads) {
+    public void afterStep(StepResult step, CalibrationPasses passes) {
         if (++done <= unsteady) {
             return;
         }
@@ -99,7 +109,7 @@ public final class CalibratedPrediction {
         if ((done - unsteady - 1) % sampleEvery != 0) {
             return;
         }
-        threads.run(sampled, calibration::sample);
+        calibration.add(passes.take(sampled));
         if (sharedDevices.size() > 1) {
             calibration.sampleHost(sharedDevices.size());
             if (sampled % LINK_EVERY == 0) {

@@ -33,7 +33,8 @@ public final class MachineMemory {
      * Refuses training {@code plan} here when its devices need more than {@code availableBytes}: with worker
      * threads every device's memory and the calibration's copies of the model's fp32 weights and gradients
      * ({@link CalibratedPrediction}: the timed model's, and with several devices the host-sharing
-     * probe's weights and gradients per device) share this process; a worker process holds one device.
+     * probe's weights and gradients per device) share this process; a worker process holds one device and its own timed
+     * model.
      *
      * @throws WorkflowException naming what the run needs and what there is
      */
@@ -42,10 +43,11 @@ public final class MachineMemory {
         Map<String, MemoryBreakdown> devices = MemoryModel.perDevice(graph, cluster, plan);
         long calibration = (devices.size() > 1 ? 2 + 2L * devices.size() : 2) * graph.parameterBytes();
         long needed = workerProcesses
-                ? devices.values().stream().mapToLong(MemoryBreakdown::total).max().orElse(0)
+                ? devices.values().stream().mapToLong(MemoryBreakdown::total).max().orElse(0) + 2 * graph.parameterBytes()
                 : devices.values().stream().mapToLong(MemoryBreakdown::total).sum() + calibration;
         String what = workerProcesses
                 ? "training " + graph.name() + " needs " + ByteSize.format(needed) + " in its largest worker process"
+                        + " (its device's memory and " + ByteSize.format(2 * graph.parameterBytes()) + " to time its kernels)"
                 : "training " + graph.name() + " needs " + ByteSize.format(needed) + " (" + devices.size()
                         + " devices' parameters, gradients, optimizer state and activations, and "
                         + ByteSize.format(calibration) + " to time its kernels and the host's sharing)";

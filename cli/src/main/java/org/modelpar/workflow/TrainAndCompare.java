@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.modelpar.executor.ComputeThreads;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.CalibrationPasses;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
@@ -129,15 +129,17 @@ public final class TrainAndCompare {
         CalibratedPrediction calibration =
                 new CalibratedPrediction(graph, cluster, plan, settings.seed(), settings.steps(),
                         settings.workerCommand().isPresent());
-        BiConsumer<StepResult, ComputeThreads> everyStep = (r, threads) -> {
-            calibration.afterStep(r, threads);
-            onStep.accept(r);
-        };
-        // worker processes compute elsewhere: the calibration times its passes on this thread
+        // the calibration's passes are timed where the devices' kernels run: on their threads, or in their processes
         TrainResult result = settings.workerCommand().isPresent()
                 ? ProcessTrainer.train(graph, cluster, program, options, settings.workerCommand().get(),
-                        r -> everyStep.accept(r, ComputeThreads.CALLER))
-                : Trainer.train(graph, program, options, everyStep);
+                        (r, passes) -> {
+                            calibration.afterStep(r, passes);
+                            onStep.accept(r);
+                        })
+                : Trainer.train(graph, program, options, (r, threads) -> {
+                    calibration.afterStep(r, threads);
+                    onStep.accept(r);
+                });
         int medianStep = result.firstStep() + result.medianStepPosition();
         // worker processes exchange messages over their transport on loopback, priced by the profile's process link
         ClusterSpec priced = settings.workerCommand().isPresent() ? cluster.asWorkerProcesses() : cluster;

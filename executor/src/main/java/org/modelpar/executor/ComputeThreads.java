@@ -27,4 +27,11 @@ public interface ComputeThreads {
 
     /** Runs {@code task} on thread {@code index} (modulo {@link #count()}) and waits for it; its failure is rethrown. */
     void run(int index, Runnable task);
+
+    /** Runs {@code task} on thread {@code index} (modulo {@link #count()}) and returns its value. */
+    default <T> T call(int index, java.util.function.Supplier<T> task) {
+        java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
+        run(index, () -> value.set(task.get()));
+        return value.get();
+    }
 }

@@ -63,22 +63,17 @@ public final class Calibration {
     private final KernelArena arena = KernelArena.create();
     private final INDArray data;
     private final INDArray targets;
-    private final Map<String, List<Double>> fwd = new HashMap<>();
-    private final Map<String, List<Double>> bwd = new HashMap<>();
-    private final Map<String, List<Double>> wgt = new HashMap<>();
     /** Whether the plan's schedule splits each backward into its input- and weight-gradient parts, as its passes are timed. */
     private final boolean splitsBackward;
-    private final List<Double> forwardPasses = new ArrayList<>();
-    private final List<Double> backwardPasses = new ArrayList<>();
     private final HostCopies hostCalls;
-    private final List<Double> hostCallSeconds = new ArrayList<>();
     private final HostCopies hostCopies;
-    private final List<Double> hostCopySeconds = new ArrayList<>();
+    private final List<CalibrationPass> passes = new ArrayList<>();
+    /** The op times of the pass under way. */
+    private Map<String, double[]> opSeconds = Map.of();
     private final StageOptimizers optimizers;
     private final List<HostSharing.Round> hostRounds = new ArrayList<>();
     private HostSharing host;
     private int hostWorkers;
-    private boolean recording;
 
     /**
      * Ops at the per-replica micro-batch of the plan's first stage and at the shapes of one rank of its tensor-parallel
@@ -100,15 +95,8 @@ public final class Calibration {
         this.measuredWhole = tensorParallel == 1 || plan.options().sequenceParallel() ? Set.of()
                 : graph.ops().stream().filter(split::replicatedWork).map(OpNode::id).collect(Collectors.toSet());
         this.splitsBackward = plan.schedule().splitsBackward();
-        this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples, (op, part, nanos) -> {
-            if (recording) {
-                (switch (part) {
-                    case FORWARD -> fwd;
-                    case BACKWARD -> bwd;
-                    case WEIGHT_GRADIENT -> wgt;
-                }).computeIfAbsent(op, k -> new ArrayList<>()).add(nanos / 1e9);
-            }
-        }, tp, ExpertGroup.SOLO);
+        this.model = new StageModel(graph, new Boundary(graph, wholeModel(graph, samples)), 0, samples,
+                (op, part, nanos) -> opSeconds.get(op)[part.ordinal()] += nanos / 1e9, tp, ExpertGroup.SOLO);
         this.params = StageOptimizers.cast(StageOptimizers.parameters(model.parameters(), seed), computeType);
         params.forEach((k, v) -> grads.put(k, v.like().assign(0)));
         Batch batch = SyntheticTask.forGraph(graph, seed).batch(0, samples);
@@ -118,7 +106,6 @@ public final class Calibration {
         this.hostCalls = HostCopies.tiny(computeType);
         this.hostCopies = new HostCopies(grads);
         JitWarmUp.run(this::pass, WARMUPS, MAX_WARMUPS);
-        recording = true;
     }
 
     /** Calibrates with {@code repetitions} timed passes after the warm-up. */
@@ -132,10 +119,26 @@ public final class Calibration {
 
     /**
      * One timed forward + backward pass of every op, one optimizer step of every stage and a round of host calls and
-     * copies.
+     * copies, recorded.
      */
     public void sample() {
-        pass();
+        add(pass());
+    }
+
+    /**
+     * Records a pass timed elsewhere: by a calibration of the same graph and plan in the worker process whose device's
+     * kernels it prices.
+     *
+     * @throws IllegalArgumentException when the pass times other ops or optimizer steps than this calibration
+     */
+    public void add(CalibrationPass pass) {
+        if (!pass.opSeconds().keySet().equals(new java.util.HashSet<>(ops))
+                || pass.optimizerSeconds().length != optimizers.timings()) {
+            throw new IllegalArgumentException("a calibration pass of " + pass.opSeconds().size() + " ops and "
+                    + pass.optimizerSeconds().length + " optimizer steps, not of this calibration's " + ops.size() + " and "
+                    + optimizers.timings());
+        }
+        passes.add(pass);
     }
 
     /**
@@ -159,7 +162,7 @@ public final class Calibration {
 
     /** Timed passes so far. */
     public int samples() {
-        return forwardPasses.size();
+        return passes.size();
     }
 
     /**
@@ -172,8 +175,9 @@ public final class Calibration {
      * 12.8 ms, and the mean priced its steps 15-22% slower than measured.
      */
     public CalibratedCostModel costModel() {
-        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole, optimizers.steps())
-                .withHostRate(hostCopies.rate(typical(hostCopySeconds), typical(hostCallSeconds)));
+        return new CalibratedCostModel(opSeconds(), samples, tensorParallel, measuredWhole,
+                optimizers.steps(passes.stream().map(CalibrationPass::optimizerSeconds).toList()))
+                .withHostRate(hostCopies.rate(typical(CalibrationPass::hostCopySeconds), typical(CalibrationPass::hostCallSeconds)));
     }
 
     /**
@@ -182,24 +186,42 @@ public final class Calibration {
      * scaled so each direction adds up to the median whole pass.
      */
     public Map<String, double[]> opSeconds() {
-        if (forwardPasses.isEmpty()) {
+        if (passes.isEmpty()) {
             throw new IllegalStateException("no timed calibration pass yet");
         }
-        double fwdSum = ops.stream().mapToDouble(op -> typical(fwd.get(op))).sum();
-        double bwdSum = ops.stream().mapToDouble(op -> typical(bwd.get(op)) + typical(wgt.get(op))).sum();
-        double fwdScale = fwdSum > 0 ? typical(forwardPasses) / fwdSum : 1;
-        double bwdScale = bwdSum > 0 ? typical(backwardPasses) / bwdSum : 1;
+        Map<String, double[]> typical = new HashMap<>();
+        for (String op : ops) {
+            double[] parts = new double[CalibrationPass.PARTS];
+            for (int p = 0; p < parts.length; p++) {
+                int part = p;
+                parts[p] = typical(pass -> pass.opSeconds().get(op)[part]);
+            }
+            typical.put(op, parts);
+        }
+        double fwdSum = ops.stream().mapToDouble(op -> typical.get(op)[0]).sum();
+        double bwdSum = ops.stream().mapToDouble(op -> typical.get(op)[1] + typical.get(op)[2]).sum();
+        double fwdScale = fwdSum > 0 ? typical(CalibrationPass::forwardSeconds) / fwdSum : 1;
+        double bwdScale = bwdSum > 0 ? typical(CalibrationPass::backwardSeconds) / bwdSum : 1;
         Map<String, double[]> opSeconds = new HashMap<>();
         for (String op : ops) {
-            double weight = typical(wgt.get(op)) * bwdScale;
-            double backward = typical(bwd.get(op)) * bwdScale + weight;
-            double forward = typical(fwd.get(op)) * fwdScale;
+            double[] t = typical.get(op);
+            double weight = t[2] * bwdScale;
+            double backward = t[1] * bwdScale + weight;
+            double forward = t[0] * fwdScale;
             opSeconds.put(op, splitsBackward ? new double[] {forward, backward, weight} : new double[] {forward, backward});
         }
         return opSeconds;
     }
 
-    private void pass() {
+    /**
+     * One timed pass, not recorded: a worker process times it on its device's thread and sends it to the calibration
+     * that {@link #add}s it.
+     */
+    public CalibrationPass pass() {
+        opSeconds = new HashMap<>();
+        ops.forEach(op -> opSeconds.put(op, new double[CalibrationPass.PARTS]));
+        double forwardSeconds;
+        double backwardSeconds;
         // the executor's memory regime: each kernel call in a reused scratch scope, kept arrays pooled
         try (MemoryWorkspace scratch = Scratch.open()) {
             long start = System.nanoTime();
@@ -213,18 +235,12 @@ public final class Calibration {
                 model.backward(f.stash(), Map.of(), params, grads, arena);
             }
             arena.release(f.stash().arrays());
-            if (recording) {
-                forwardPasses.add((mid - start) / 1e9);
-                backwardPasses.add((System.nanoTime() - mid) / 1e9);
-            }
+            forwardSeconds = (mid - start) / 1e9;
+            backwardSeconds = (System.nanoTime() - mid) / 1e9;
         }
-        optimizers.step(recording);
+        double[] optimizerSeconds = optimizers.step();
         double call = hostCalls.sample() / hostCalls.calls();
-        double copies = hostCopies.sample();
-        if (recording) {
-            hostCallSeconds.add(call);
-            hostCopySeconds.add(copies);
-        }
+        return new CalibrationPass(opSeconds, forwardSeconds, backwardSeconds, optimizerSeconds, call, hostCopies.sample());
     }
 
     /** The type the calibrated kernels read: that of the batch and the parameters they are handed. */
@@ -245,7 +261,8 @@ public final class Calibration {
                 Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"), ops, false)));
     }
 
-    private static double typical(List<Double> values) {
-        return values == null || values.isEmpty() ? 0 : Timing.typical(values.stream().mapToDouble(Double::doubleValue).toArray());
+    /** The typical value ({@link Timing#typical}) of one quantity over the recorded passes. */
+    private double typical(java.util.function.ToDoubleFunction<CalibrationPass> quantity) {
+        return Timing.typical(passes.stream().mapToDouble(quantity).toArray());
     }
 }

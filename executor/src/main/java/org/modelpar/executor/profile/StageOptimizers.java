@@ -35,12 +35,12 @@ final class StageOptimizers {
      * precision, the kernels' copies the update refreshes ({@code params} itself in fp32).
      */
     private record Timed(long parameters, Optimizer optimizer, Map<String, INDArray> params, Map<String, INDArray> grads,
-                         Map<String, INDArray> copies, List<Double> seconds) {
+                         Map<String, INDArray> copies) {
         static Timed of(PlacementPlan plan, long count, Map<String, INDArray> params, DataType computeType) {
             Map<String, INDArray> grads = cast(params, computeType);
             grads.values().forEach(v -> v.muli(1e-3));
             return new Timed(count, plan.optimizer() == OptimizerKind.ADAM ? new Adam(1e-6) : new Sgd(1e-6), params, grads,
-                    computeType == DataType.FLOAT ? params : cast(params, computeType), new ArrayList<>());
+                    computeType == DataType.FLOAT ? params : cast(params, computeType));
         }
     }
 
@@ -57,36 +57,42 @@ final class StageOptimizers {
         }
     }
 
-    /** One step of every stage, whole and halved, each timed where {@code record}. */
-    void step(boolean record) {
-        for (int s = 0; s < whole.size(); s++) {
-            time(whole.get(s), record);
-            time(halves.get(s), record);
-        }
+    /** How many timings a {@link #step} gives: two a stage. */
+    int timings() {
+        return 2 * whole.size();
     }
 
-    /** Each stage's median steps, whole and halved. */
-    List<CalibratedCostModel.StageOptimizer> steps() {
+    /** One step of every stage, whole and halved: their seconds in turn. */
+    double[] step() {
+        double[] seconds = new double[timings()];
+        for (int s = 0; s < whole.size(); s++) {
+            seconds[2 * s] = time(whole.get(s));
+            seconds[2 * s + 1] = time(halves.get(s));
+        }
+        return seconds;
+    }
+
+    /** Each stage's typical steps, whole and halved, over {@code steps} (each as {@link #step} gave it). */
+    List<CalibratedCostModel.StageOptimizer> steps(List<double[]> steps) {
         List<CalibratedCostModel.StageOptimizer> out = new ArrayList<>();
         for (int s = 0; s < whole.size(); s++) {
-            Timed w = whole.get(s);
-            Timed h = halves.get(s);
-            out.add(new CalibratedCostModel.StageOptimizer(w.parameters(), w.params().size(), typical(w.seconds()),
-                    h.parameters(), typical(h.seconds())));
+            int stage = s;
+            out.add(new CalibratedCostModel.StageOptimizer(whole.get(s).parameters(), whole.get(s).params().size(),
+                    typical(steps, 2 * stage), halves.get(s).parameters(), typical(steps, 2 * stage + 1)));
         }
         return out;
     }
 
-    private static void time(Timed o, boolean record) {
+    private static double time(Timed o) {
+        double seconds;
         try (MemoryWorkspace scratch = Scratch.open()) {
             long start = System.nanoTime();
             update(o);
             o.grads().values().forEach(g -> g.assign(0));
-            if (record) {
-                o.seconds().add((System.nanoTime() - start) / 1e9);
-            }
+            seconds = (System.nanoTime() - start) / 1e9;
         }
         o.params().forEach((k, v) -> o.grads().get(k).assign(v).muli(1e-3));
+        return seconds;
     }
 
     /**
@@ -122,7 +128,7 @@ final class StageOptimizers {
         return params;
     }
 
-    private static double typical(List<Double> values) {
-        return values.isEmpty() ? 0 : Timing.typical(values.stream().mapToDouble(Double::doubleValue).toArray());
+    private static double typical(List<double[]> steps, int index) {
+        return steps.isEmpty() ? 0 : Timing.typical(steps.stream().mapToDouble(s -> s[index]).toArray());
     }
 }

@@ -18,11 +18,13 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ParameterLayout;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.Ticker;
+import org.modelpar.executor.profile.CalibrationPass;
+import org.modelpar.executor.profile.CalibrationPasses;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.DivergedException;
 import org.modelpar.executor.train.TrainResult;
@@ -37,7 +39,8 @@ import org.modelpar.simulator.timeline.Timeline;
  * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
  * with the address of their transport and wait until all have joined ({@code Join}: the answer lists every
  * rank's address), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
- * ({@code Report}) and report their own failure ({@code Fail}).
+ * ({@code Report}), time a calibration pass when the answer to a report asks for one ({@code Pass}: {@link PassReport})
+ * and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
  * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends
  * with the training result; the first failure (a worker's, its process's exit seen by a supervisor
@@ -57,6 +60,9 @@ public final class Coordinator implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> REPORT = ByteMarshaller.method(SERVICE, "Report", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> FAIL = ByteMarshaller.method(SERVICE, "Fail", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> WARM_UP = ByteMarshaller.method(SERVICE, "WarmUp", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> PASS = ByteMarshaller.method(SERVICE, "Pass", MethodDescriptor.MethodType.UNARY);
+    /** The answer to a report that asks its worker for a calibration pass ({@link PassReport}) before its next step. */
+    static final byte[] TIME_A_PASS = "pass".getBytes(StandardCharsets.UTF_8);
     static final MethodDescriptor<byte[], byte[]> HEARTBEAT =
             ByteMarshaller.method(SERVICE, "Heartbeat", MethodDescriptor.MethodType.BIDI_STREAMING);
     /** How often the supervisor thread checks the heartbeats. */
@@ -75,8 +81,10 @@ public final class Coordinator implements AutoCloseable {
     private final String[] addresses;
     private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
-    /** Answers to reports held back until the caller of {@link #await} is done with their step. */
-    private final Map<Integer, List<StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
+    /** Answers to reports (and passes) held back until the caller of {@link #await} is done with their step, by step and rank. */
+    private final Map<Integer, Map<Integer, StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
+    /** The calibration passes asked of workers and not yet taken, by rank. */
+    private final Map<Integer, CalibrationPass> passes = new HashMap<>();
     private final Heartbeats heartbeats;
     private final WarmUpBarrier warmUp;
     private final Server server;
@@ -116,6 +124,7 @@ public final class Coordinator implements AutoCloseable {
                 .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
                 .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
                 .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> report(StepReport.decode(req), out)))
+                .addMethod(PASS, ServerCalls.asyncUnaryCall((req, out) -> pass(PassReport.decode(req), out)))
                 .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
                     String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 4);
                     if (Boolean.parseBoolean(f[1])) {
@@ -151,7 +160,7 @@ public final class Coordinator implements AutoCloseable {
             failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
             heartbeats.stopAll(failure.getMessage());
             warmUp.abort(failure.getMessage());
-            heldAnswers.values().forEach(held -> held.forEach(out -> reply(out, new byte[0])));
+            heldAnswers.values().forEach(held -> held.values().forEach(out -> reply(out, new byte[0])));
             heldAnswers.clear();
         }
         notifyAll();
@@ -187,7 +196,7 @@ public final class Coordinator implements AutoCloseable {
      *                            warm-up step) for twice the job's timeout plus a start-up allowance
      * @throws DivergedException  when a rank's loss share of a step is NaN or infinite (before its {@code onStep})
      */
-    public TrainResult await(Consumer<StepResult> onStep) throws InterruptedException {
+    public TrainResult await(BiConsumer<StepResult, CalibrationPasses> onStep) throws InterruptedException {
         List<Double> losses = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         Map<Integer, StepReport> last = Map.of();
@@ -204,7 +213,8 @@ public final class Coordinator implements AutoCloseable {
                 timeline.paused(step);
             }
             onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps,
-                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum(), collections));
+                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum(), collections),
+                    index -> calibrationPass(Math.floorMod(index, devices.size()), done));
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }
@@ -251,8 +261,44 @@ public final class Coordinator implements AutoCloseable {
     /** The caller is done with {@code step}: its reports are answered. */
     private synchronized void consumed(int step) {
         consumedThrough = step;
-        heldAnswers.getOrDefault(step, List.of()).forEach(out -> reply(out, new byte[0]));
+        heldAnswers.getOrDefault(step, Map.of()).values().forEach(out -> reply(out, new byte[0]));
         heldAnswers.remove(step);
+    }
+
+    /**
+     * Asks rank {@code rank}, which waits for the answer to its report of {@code step} as every rank does, for a
+     * calibration pass on its device's thread and waits for it (the other ranks keep waiting: the pass is timed on a host
+     * the run leaves idle, as worker threads' are). The run's {@link #await} caller calls it, holding no lock.
+     *
+     * @throws ExecutionException the run's failure, or the rank's sending no pass for twice the job's timeout
+     */
+    private CalibrationPass calibrationPass(int rank, int step) {
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis());
+        synchronized (this) {
+            StreamObserver<byte[]> held = heldAnswers.getOrDefault(step, Map.of()).remove(rank);
+            if (held != null) {
+                reply(held, TIME_A_PASS);
+            }
+            long since = System.nanoTime();
+            try {
+                while (failure == null && held != null && !passes.containsKey(rank)) {
+                    if (System.nanoTime() - since > stallNanos) {
+                        fail(rank, "calibration pass after step " + step, "no pass for " + stallNanos / 1_000_000_000 + " s");
+                    }
+                    wait(SUPERVISE_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for rank " + rank + "'s calibration pass", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            if (held == null) {
+                throw new IllegalStateException("rank " + rank + " is not waiting after step " + step);
+            }
+            return passes.remove(rank);
+        }
     }
 
     private void join(byte[] request, StreamObserver<byte[]> out) {
@@ -286,7 +332,18 @@ public final class Coordinator implements AutoCloseable {
         if (failure != null || r.step() <= consumedThrough) {
             reply(answer, new byte[0]);
         } else {
-            heldAnswers.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(answer);
+            heldAnswers.computeIfAbsent(r.step(), k -> new HashMap<>()).put(r.rank(), answer);
+        }
+        notifyAll();
+    }
+
+    private synchronized void pass(PassReport p, StreamObserver<byte[]> answer) {
+        lastNewsNanos = System.nanoTime();
+        passes.put(p.rank(), p.pass());
+        if (failure != null || p.step() <= consumedThrough) {
+            reply(answer, new byte[0]);
+        } else {
+            heldAnswers.computeIfAbsent(p.step(), k -> new HashMap<>()).put(p.rank(), answer);
         }
         notifyAll();
     }

@@ -1,10 +1,12 @@
 package org.modelpar.executor.worker;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.CalibrationPasses;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
@@ -35,7 +37,23 @@ public final class ProcessTrainer {
      */
     public static TrainResult train(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
                                     List<String> workerCommand, Consumer<StepResult> onStep) {
-        return coordinate(graph, cluster, program, options, "127.0.0.1", 0, onStep, (coordinator, loop) -> {
+        return train(graph, cluster, program, options, workerCommand, false, (step, passes) -> onStep.accept(step));
+    }
+
+    /**
+     * As {@link #train(ComputationGraph, ClusterSpec, StepProgram, TrainOptions, List, Consumer)}, each worker also
+     * holding a {@link org.modelpar.executor.profile.Calibration} of the plan: between two steps, {@code onStep} may ask
+     * any rank for a timed pass of it on its device's thread, while the others wait ({@link CalibrationPasses}).
+     */
+    public static TrainResult train(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
+                                    List<String> workerCommand, BiConsumer<StepResult, CalibrationPasses> onStep) {
+        return train(graph, cluster, program, options, workerCommand, true, onStep);
+    }
+
+    private static TrainResult train(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
+                                     List<String> workerCommand, boolean calibrate, BiConsumer<StepResult, CalibrationPasses> onStep) {
+        WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options, calibrate);
+        return coordinate(graph, program, options, job, "127.0.0.1", 0, onStep, (coordinator, loop) -> {
             LocalWorkers workers = LocalWorkers.start(workerCommand, program.programs().size(),
                     "127.0.0.1:" + coordinator.port(), coordinator);
             return new Workers(workers::close, workers::kill);
@@ -52,7 +70,9 @@ public final class ProcessTrainer {
     public static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program, TrainOptions options,
                                          Rendezvous rendezvous, String advertiseHost, Consumer<StepResult> onStep) {
         String bind = rendezvous.loopback() ? "127.0.0.1" : "0.0.0.0";
-        return coordinate(graph, cluster, program, options, bind, rendezvous.coordinatorPort(), onStep, (coordinator, loop) -> {
+        WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options, false);
+        return coordinate(graph, program, options, job, bind, rendezvous.coordinatorPort(), (step, passes) -> onStep.accept(step),
+                (coordinator, loop) -> {
             Thread rank0 = new Thread(() -> Worker.run(rendezvous, advertiseHost, FaultHook.none(), loop), "modelpar-rank0");
             rank0.setDaemon(true);
             rank0.start();
@@ -64,15 +84,14 @@ public final class ProcessTrainer {
     private record Workers(Runnable close, Runnable kill) {
     }
 
-    private static TrainResult coordinate(ComputationGraph graph, ClusterSpec cluster, StepProgram program,
-                                          TrainOptions options, String host, int port, Consumer<StepResult> onStep,
+    private static TrainResult coordinate(ComputationGraph graph, StepProgram program, TrainOptions options, WorkerJob job,
+                                          String host, int port, BiConsumer<StepResult, CalibrationPasses> onStep,
                                           BiFunction<Coordinator, EventLoop, Workers> start) {
         int first = 0;
         if (options.resumeDir().isPresent()) {
             first = Checkpoint.readFor(options.resumeDir().get(), graph.name(), program.plan()).stepsDone();
             Trainer.requireStepsLeft(options.resumeDir().get(), first, options.steps());
         }
-        WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options);
         List<String> devices = program.programs().stream().map(DeviceProgram::device).toList();
         try (EventLoop loop = EventLoop.start(); Coordinator coordinator = new Coordinator(loop, host, port, job, devices, first)) {
             Workers workers = start.apply(coordinator, loop);

@@ -7,8 +7,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,8 @@ import org.modelpar.executor.Executor;
 import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.MailboxCapacities;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.profile.CalibrationPass;
 import org.modelpar.executor.train.SyntheticTask;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.Trainer;
@@ -109,6 +113,8 @@ public final class Worker {
             }
             transport.connect(byDevice);
             SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
+            // built (and its kernels warmed up) before the warm-up steps, as a worker thread's run builds it before its own
+            Optional<Calibration> calibration = job.calibrate() ? Optional.of(new Calibration(graph, plan, job.seed())) : Optional.empty();
             Supplier<Executor> executors = () -> Executor.create(graph, program, options.executor(), Set.of(device), transport);
             try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport)) {
                 if (options.warmUp()) {
@@ -118,7 +124,7 @@ public final class Worker {
                     if (options.resumeDir().isPresent()) {
                         Trainer.restore(executor, options.resumeDir().get(), graph, program);
                     }
-                    steps(channel, r.rank(), job, executor, device, task, progress);
+                    steps(channel, r.rank(), job, executor, device, task, progress, calibration);
                 }
             }
         }
@@ -135,9 +141,12 @@ public final class Worker {
         }
     }
 
-    /** The run's steps, each reported to the coordinator, which answers once it has taken every rank's report of it. */
+    /**
+     * The run's steps, each reported to the coordinator, which answers once it has taken every rank's report of it; or
+     * first asks for a calibration pass, which this worker times on its device's thread and sends.
+     */
     private static void steps(ManagedChannel channel, int rank, WorkerJob job, Executor executor, String device, SyntheticTask task,
-                              Progress progress) {
+                              Progress progress, Optional<Calibration> calibration) {
         int globalBatch = job.plan().globalBatchSize();
         for (int step = executor.stepsDone(); step < job.steps(); step++) {
             StepResult s = executor.step(task.batch(step, globalBatch));
@@ -147,7 +156,14 @@ public final class Worker {
                     StepTrace.of(executor.timeline(step), step, executor.originEpochSeconds()), s.ringSteps(),
                     s.backgroundCpuSeconds(), s.collections());
             progress.waiting("step " + step + ", waiting for the coordinator to take every rank's report of it");
-            call(channel, Coordinator.REPORT, report.encode());
+            byte[] answer = call(channel, Coordinator.REPORT, report.encode());
+            while (Arrays.equals(answer, Coordinator.TIME_A_PASS)) {
+                Calibration c = calibration.orElseThrow(() -> new IllegalStateException(
+                        "the coordinator asked for a calibration pass, but the job holds no calibration"));
+                progress.waiting("calibration pass after step " + step);
+                CalibrationPass pass = executor.computeThreads().call(0, c::pass);
+                answer = call(channel, Coordinator.PASS, new PassReport(rank, step, pass).encode());
+            }
         }
     }
 

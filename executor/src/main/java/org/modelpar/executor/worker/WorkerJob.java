@@ -26,10 +26,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param checkpointDir where the coordinator writes checkpoints, empty for none (workers only send their part)
  * @param resumeDir     the checkpoint every worker restores its devices from, empty for a fresh start
  * @param warmUp        whether the workers run warm-up steps first (the coordinator says when they are done)
+ * @param calibrate     whether each worker holds a calibration of the plan, whose passes the coordinator may ask for
+ *                      between steps ({@link Coordinator#PASS})
  */
 public record WorkerJob(String graphJson, String clusterJson, String planJson, int steps, long seed, long dataSeed,
                         double learningRate, String dataType, long timeoutMillis, Map<String, Long> memoryBudgetBytes,
-                        long defaultBudgetBytes, String checkpointDir, String resumeDir, boolean warmUp) {
+                        long defaultBudgetBytes, String checkpointDir, String resumeDir, boolean warmUp, boolean calibrate) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public WorkerJob {
@@ -37,12 +39,12 @@ public record WorkerJob(String graphJson, String clusterJson, String planJson, i
     }
 
     /** The job of training {@code plan} with {@code options} (its clock and fault hook stay behind). */
-    public static WorkerJob of(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainOptions options) {
+    public static WorkerJob of(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, TrainOptions options, boolean calibrate) {
         ExecutorOptions e = options.executor();
         return new WorkerJob(GraphJson.toJson(graph), ClusterJson.write(cluster), PlanJson.write(PlanFile.of(plan)),
                 options.steps(), e.seed(), options.dataSeed(), e.learningRate(), e.dataType().name(), e.timeout().toMillis(),
                 e.memoryBudgetBytes(), e.defaultBudgetBytes(), options.checkpointDir().map(Path::toString).orElse(""),
-                options.resumeDir().map(Path::toString).orElse(""), options.warmUp());
+                options.resumeDir().map(Path::toString).orElse(""), options.warmUp(), calibrate);
     }
 
     public ComputationGraph graph() {

@@ -1,6 +1,13 @@
 package org.modelpar.executor.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 import java.util.List;
 import java.util.Map;
@@ -62,5 +69,55 @@ class CalibrationTest {
                 assertThat(s[2]).as(op.id()).isZero();
             }
         }
+    }
+
+    /**
+     * A pass timed by another calibration of the same graph and plan (a worker process's) is recorded as one of this
+     * calibration's own: with one pass, each op's forward is its kernel time scaled so the ops add up to the whole pass;
+     * a pass of other ops is refused.
+     */
+    @Test
+    void aPassTimedElsewhereIsRecordedAsItsOwn() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
+        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.ADAM, 4, 4, 1,
+                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
+                        graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
+        CalibrationPass pass = new Calibration(graph, plan, 1).pass();
+        Calibration here = new Calibration(graph, plan, 2);
+        assertThat(here.samples()).isZero();
+        here.add(pass);
+        assertThat(here.samples()).isOne();
+        double kernels = pass.opSeconds().values().stream().mapToDouble(s -> s[0]).sum();
+        for (OpNode op : graph.ops()) {
+            assertThat(here.opSeconds().get(op.id())[0]).as(op.id())
+                    .isCloseTo(pass.opSeconds().get(op.id())[0] * pass.forwardSeconds() / kernels, org.assertj.core.api.Assertions.within(1e-15));
+        }
+        Map<String, double[]> fewer = new java.util.HashMap<>(pass.opSeconds());
+        fewer.remove(graph.ops().get(0).id());
+        assertThatThrownBy(() -> here.add(new CalibrationPass(fewer, 1, 1, pass.optimizerSeconds(), 0, 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a calibration pass of " + fewer.size() + " ops and 2 optimizer steps, not of this calibration's "
+                        + graph.ops().size() + " and 2");
+    }
+
+    /** A pass reads back as it was written; a count its bytes cannot hold is refused before anything is allocated. */
+    @Test
+    void aPassReadsBackAsWrittenAndAHostileCountIsRefused() throws IOException {
+        CalibrationPass pass = new CalibrationPass(Map.of("fc1", new double[] {1e-3, 2e-3, 0}, "loss", new double[] {4e-6, 5e-6, 0}),
+                0.5, 0.75, new double[] {1e-4, 6e-5}, 2e-6, 3e-5);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        pass.write(new DataOutputStream(bytes));
+        CalibrationPass back = CalibrationPass.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), bytes.size());
+        assertThat(back.opSeconds()).containsOnlyKeys("fc1", "loss");
+        assertThat(back.opSeconds().get("fc1")).containsExactly(1e-3, 2e-3, 0);
+        assertThat(back.opSeconds().get("loss")).containsExactly(4e-6, 5e-6, 0);
+        assertThat(back.optimizerSeconds()).containsExactly(1e-4, 6e-5);
+        assertThat(List.of(back.forwardSeconds(), back.backwardSeconds(), back.hostCallSeconds(), back.hostCopySeconds()))
+                .containsExactly(0.5, 0.75, 2e-6, 3e-5);
+        byte[] hostile = bytes.toByteArray();
+        hostile[0] = 0x7f;
+        assertThatThrownBy(() -> CalibrationPass.read(new DataInputStream(new ByteArrayInputStream(hostile)), hostile.length))
+                .isInstanceOf(IOException.class)
+                .hasMessage("2130706434 ops in a calibration pass of at most " + hostile.length / 26);
     }
 }

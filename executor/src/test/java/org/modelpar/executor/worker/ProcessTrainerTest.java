@@ -24,6 +24,8 @@ import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
 import org.modelpar.executor.StepResult;
+import org.modelpar.executor.profile.Calibration;
+import org.modelpar.executor.profile.CalibrationPass;
 import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.executor.train.DivergedException;
@@ -31,6 +33,7 @@ import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.train.Trainer;
 import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.OpNode;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
@@ -230,6 +233,34 @@ class ProcessTrainerTest {
         double step1Ends = processes.timeline().spans().stream().filter(s -> s.step() == 1).mapToDouble(Span::endSeconds).max().orElseThrow();
         double step2Starts = processes.timeline().spans().stream().filter(s -> s.step() == 2).mapToDouble(Span::startSeconds).min().orElseThrow();
         assertThat(step2Starts - step1Ends).isGreaterThanOrEqualTo(pauseMillis / 1e3);
+        assertThat(processes.parameterSha256())
+                .isEqualTo(Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256());
+    }
+
+    /**
+     * Between two steps the caller takes calibration passes from the ranks in turn (index modulo the world size), each
+     * timed in its worker process while the others wait: every pass times the plan's ops and its stages' optimizer steps,
+     * a calibration of the plan here records it, and the run trains as it would without them.
+     */
+    @Test
+    void workersTimeCalibrationPassesBetweenStepsWhenAsked() {
+        List<CalibrationPass> passes = new ArrayList<>();
+        TrainResult processes = ProcessTrainer.train(graph, cluster, program, options(Optional.empty(), Optional.empty()),
+                command, (r, ranks) -> {
+                    if (r.step() == 1 || r.step() == 2) {
+                        IntStream.range(0, 3).forEach(i -> passes.add(ranks.take(i)));
+                    }
+                });
+        assertThat(passes).hasSize(6).allSatisfy(p -> {
+            assertThat(p.opSeconds()).containsOnlyKeys(graph.ops().stream().map(OpNode::id).toList());
+            assertThat(p.forwardSeconds()).isPositive();
+            assertThat(p.backwardSeconds()).isPositive();
+            assertThat(p.optimizerSeconds()).hasSize(2 * plan.pipelineStages());
+            assertThat(java.util.Arrays.stream(p.optimizerSeconds()).min().orElseThrow()).isPositive();
+        });
+        Calibration here = new Calibration(graph, plan, 3);
+        passes.forEach(here::add);
+        assertThat(here.samples()).isEqualTo(6);
         assertThat(processes.parameterSha256())
                 .isEqualTo(Trainer.train(graph, program, options(Optional.empty(), Optional.empty()), r -> { }).parameterSha256());
     }

@@ -9,8 +9,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Fuzzes what the coordinator reads from its workers after each step ({@link StepReport#decode}): any bytes either
  * decode into a report, which encodes to the same bytes' report again (bit for bit once re-encoded), or fail with a
  * one-line {@code malformed step report: ...} error; never another exception or an {@code OutOfMemoryError} (a count
- * the bytes cannot hold). Seeds and crash reproducers:
- * {@code src/test/resources/org/modelpar/executor/worker/StepReportFuzzTestInputs/stepReport/}.
+ * the bytes cannot hold). So are the calibration passes a worker sends when asked ({@link PassReport#decode}). Seeds and
+ * crash reproducers: {@code src/test/resources/org/modelpar/executor/worker/StepReportFuzzTestInputs/<method>/}.
  */
 class StepReportFuzzTest {
     @FuzzTest(maxDuration = "10m")
@@ -25,5 +25,19 @@ class StepReportFuzzTest {
         }
         byte[] encoded = r.encode();
         assertThat(StepReport.decode(encoded).encode()).as("bit-exact, NaNs too").isEqualTo(encoded);
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    @DictionaryEntries({"fc1", "loss", "embed"})
+    void passReport(byte[] input) {
+        PassReport r;
+        try {
+            r = PassReport.decode(input);
+        } catch (IllegalStateException e) {
+            assertThat(e.getMessage()).startsWith("malformed calibration pass: ").doesNotContain("\n").doesNotContain("\r");
+            return;
+        }
+        byte[] encoded = r.encode();
+        assertThat(PassReport.decode(encoded).encode()).as("bit-exact, NaNs too").isEqualTo(encoded);
     }
 }

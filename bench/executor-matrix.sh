@@ -5,9 +5,10 @@
 # fp32 and (one row) bf16. Each plan is
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1); for plans
-# with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency.
-# A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last. A plan
-# whose run fails prints its one-line error as its row.
+# with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency;
+# where workers share the host, the host capacity and background cores the prediction was simulated at.
+# A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last and
+# where each row's `train --json` result is kept. A plan whose run fails prints its one-line error as its row.
 # Usage: bench/executor-matrix.sh [steps] [label] (steps default 60; the measured step is the median of the second half;
 # with a label, only the plans whose label contains it).
 set -euo pipefail
@@ -64,6 +65,8 @@ PY
     printf 'BENCH matrix %-40s FAILED: %s\n' "$label" "$(tail -1 "$work/train.err")"
     continue
   fi
+  # each row's full result stays in the work folder (printed last) for a row worth a closer look
+  cp "$work/train.json" "$work/row-$(tr -c 'a-z0-9\n' '-' <<< "$label").json"
   python3 - "$work/train.json" "$label" <<'PY'
 import json, sys
 r, label = json.load(open(sys.argv[1])), sys.argv[2]
@@ -74,9 +77,12 @@ ring = r.get("compare", {}).get("ringSteps")
 link = r.get("compare", {}).get("link")
 steps = f"; ring step {ring['meanSeconds']*1e6:.0f} us" if ring else ""
 steps += f", link latency {link['latencySeconds']*1e6:.0f} us" if ring and link else ""
+host = r.get("compare", {}).get("hostCapacity")
+steps += f"; host capacity {host:.2f}, background {r['compare'].get('backgroundCores', 0):.2f} cores" if host else ""
 print(f"BENCH matrix {label:40s} step predicted {p*1e3:7.1f} ms measured {m*1e3:7.1f} ms ratio {p/m:5.3f}; "
       f"memory predicted/measured {min(mem):.3f}..{max(mem):.3f}{steps}{flag}")
 PY
 done
 echo "BENCH load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "BENCH rows' results: $work/row-*.json"
 steal_report executor-matrix

@@ -48,7 +48,7 @@ class ExecutorTest {
     }
 
     @Test
-    void computeThreadsRunATaskOnEachDevicesThreadInTurnAndRethrowItsFailure() {
+    void computeThreadsRunATaskOnEachDevicesThreadInTurnAndRethrowItsFailureOrReturnItsValue() {
         try (Executor ex = Executor.create(graph, Plans.lower(graph, plan), ExecutorOptions.defaults(1, 0.1))) {
             ComputeThreads threads = ex.computeThreads();
             List<String> ran = new ArrayList<>();
@@ -60,10 +60,8 @@ class ExecutorTest {
             assertThatThrownBy(() -> threads.run(1, () -> {
                 throw new IllegalArgumentException("bad pass");
             })).isInstanceOf(IllegalArgumentException.class).hasMessage("bad pass");
+            assertThat(threads.call(3, () -> Thread.currentThread().getName())).isEqualTo("modelpar-cpu1");
         }
-        List<String> caller = new ArrayList<>();
-        ComputeThreads.CALLER.run(5, () -> caller.add(Thread.currentThread().getName()));
-        assertThat(caller).containsExactly(Thread.currentThread().getName());
     }
 
     @Test

@@ -2,9 +2,11 @@ package org.modelpar.executor.profile;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.modelpar.executor.Batch;
 import org.modelpar.executor.KernelArena;
@@ -41,7 +43,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * task) and the optimizer step of each stage of a plan, as PipeDream profiles layers before planning
  * (Narayanan et al., SOSP 2019): per-op typical times feed a {@link CalibratedCostModel}. A calibration takes its
  * samples one {@link #sample() pass} at a time, so a caller can interleave them with the training steps it
- * compares against (on a shared machine whose speed drifts, both then see the same conditions).
+ * compares against (on a shared machine whose speed drifts, both then see the same conditions); a pass timed by the
+ * same calibration in a worker process ({@link #pass}) is {@link #add}ed as one of its own.
  */
 public final class Calibration {
     /** Untimed whole passes first: the JIT compiles ND4J's Java side over the first few dozen. */
@@ -132,7 +135,7 @@ public final class Calibration {
      * @throws IllegalArgumentException when the pass times other ops or optimizer steps than this calibration
      */
     public void add(CalibrationPass pass) {
-        if (!pass.opSeconds().keySet().equals(new java.util.HashSet<>(ops))
+        if (!pass.opSeconds().keySet().equals(new HashSet<>(ops))
                 || pass.optimizerSeconds().length != optimizers.timings()) {
             throw new IllegalArgumentException("a calibration pass of " + pass.opSeconds().size() + " ops and "
                     + pass.optimizerSeconds().length + " optimizer steps, not of this calibration's " + ops.size() + " and "
@@ -262,7 +265,7 @@ public final class Calibration {
     }
 
     /** The typical value ({@link Timing#typical}) of one quantity over the recorded passes. */
-    private double typical(java.util.function.ToDoubleFunction<CalibrationPass> quantity) {
+    private double typical(ToDoubleFunction<CalibrationPass> quantity) {
         return Timing.typical(passes.stream().mapToDouble(quantity).toArray());
     }
 }

@@ -1,13 +1,7 @@
 package org.modelpar.executor.worker;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.profile.CalibrationPass;
-import org.modelpar.simulator.plan.PlanJson;
 
 /**
  * A calibration pass a worker timed on its device's thread between two steps, when the coordinator asked for one.
@@ -17,29 +11,23 @@ import org.modelpar.simulator.plan.PlanJson;
  * @param pass what it timed
  */
 record PassReport(int rank, int step, CalibrationPass pass) {
+    private static final String WHAT = "calibration pass";
+
     byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+        return ReportCodec.encode(WHAT, out -> {
             out.writeInt(rank);
             out.writeInt(step);
             pass.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a calibration pass: " + e.getMessage(), e);
-        }
+        });
     }
 
     static PassReport decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        return ReportCodec.decode(bytes, WHAT, in -> {
             PassReport report = new PassReport(in.readInt(), in.readInt(), CalibrationPass.read(in, bytes.length));
             if (in.available() > 0) {
                 throw new IOException(in.available() + " bytes past its end");
             }
             return report;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException(PlanJson.oneLine("malformed calibration pass: " + ExecutionException.reason(e)), e);
-        }
+        });
     }
 }

@@ -1,17 +1,11 @@
 package org.modelpar.executor.worker;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.Message;
-import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.transport.TensorCodec;
-import org.modelpar.simulator.plan.PlanJson;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -36,9 +30,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
     private static final String OPTIMIZER = "o:";
 
     byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+        return ReportCodec.encode("step report", out -> {
             out.writeInt(rank);
             out.writeInt(step);
             out.writeDouble(loss);
@@ -61,15 +53,11 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
             optimizerState.forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
             out.write(TensorCodec.encode(Message.of(new Message.Key("rank " + rank, "coordinator", "step " + step), tensors)));
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a step report: " + e.getMessage(), e);
-        }
+        });
     }
 
     static StepReport decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        return ReportCodec.decode(bytes, "step report", in -> {
             int rank = in.readInt();
             int step = in.readInt();
             double loss = in.readDouble();
@@ -97,9 +85,6 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 }
             });
             return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, collections);
-        } catch (IOException | RuntimeException e) {
-            // device names the bytes gave may hold line breaks
-            throw new IllegalStateException(PlanJson.oneLine("malformed step report: " + ExecutionException.reason(e)), e);
-        }
+        });
     }
 }

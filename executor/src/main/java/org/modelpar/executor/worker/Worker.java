@@ -101,6 +101,9 @@ public final class Worker {
         }
         String device = program.programs().get(r.rank()).device();
         TrainOptions options = job.options(progress);
+        // built (its kernels warmed up) before this rank joins: no peer waits for its messages meanwhile, and the
+        // rendezvous waits for the slowest rank's (as a run of worker threads builds its calibration before any step)
+        Optional<Calibration> calibration = job.calibrate() ? Optional.of(new Calibration(graph, plan, job.seed())) : Optional.empty();
         int capacity = MailboxCapacities.of(program).get(device);
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
         try (GrpcTransport transport = new GrpcTransport(loop, bind, 0, Map.of(device, capacity),
@@ -113,8 +116,6 @@ public final class Worker {
             }
             transport.connect(byDevice);
             SyntheticTask task = SyntheticTask.forGraph(graph, options.dataSeed());
-            // built (and its kernels warmed up) before the warm-up steps, as a worker thread's run builds it before its own
-            Optional<Calibration> calibration = job.calibrate() ? Optional.of(new Calibration(graph, plan, job.seed())) : Optional.empty();
             Supplier<Executor> executors = () -> Executor.create(graph, program, options.executor(), Set.of(device), transport);
             try (HeartbeatSender beats = new HeartbeatSender(channel, r.rank(), progress, transport)) {
                 if (options.warmUp()) {

@@ -30,28 +30,31 @@ public final class MachineMemory {
     }
 
     /**
-     * Refuses training {@code plan} here when its devices need more than {@code availableBytes}: with worker
-     * threads every device's memory and the calibration's copies of the model's fp32 weights and gradients
-     * ({@link CalibratedPrediction}: the timed model's, and with several devices the host-sharing
-     * probe's weights and gradients per device) share this process; a worker process holds one device and its own timed
-     * model.
+     * Refuses training {@code plan} here when it needs more than {@code availableBytes}: with worker threads every
+     * device's memory and the calibration's copies of the model's fp32 weights and gradients ({@link CalibratedPrediction}:
+     * the timed model's, and with several devices the host-sharing probe's weights and gradients per device) share this
+     * process; with worker processes each holds one device and its own timed model, and this process, which coordinates,
+     * the calibration (every process is given the same cap).
      *
      * @throws WorkflowException naming what the run needs and what there is
      */
     public static void requireTrainable(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, boolean workerProcesses,
                                         long availableBytes) {
         Map<String, MemoryBreakdown> devices = MemoryModel.perDevice(graph, cluster, plan);
-        long calibration = (devices.size() > 1 ? 2 + 2L * devices.size() : 2) * graph.parameterBytes();
-        long needed = workerProcesses
-                ? devices.values().stream().mapToLong(MemoryBreakdown::total).max().orElse(0) + 2 * graph.parameterBytes()
-                : devices.values().stream().mapToLong(MemoryBreakdown::total).sum() + calibration;
-        String what = workerProcesses
-                ? "training " + graph.name() + " needs " + ByteSize.format(needed) + " in its largest worker process"
-                        + " (its device's memory and " + ByteSize.format(2 * graph.parameterBytes()) + " to time its kernels)"
-                : "training " + graph.name() + " needs " + ByteSize.format(needed) + " (" + devices.size()
-                        + " devices' parameters, gradients, optimizer state and activations, and "
-                        + ByteSize.format(calibration) + " to time its kernels and the host's sharing)";
-        require(what, needed, availableBytes);
+        long timedModel = 2 * graph.parameterBytes();
+        long calibration = timedModel + (devices.size() > 1 ? 2L * devices.size() * graph.parameterBytes() : 0);
+        if (workerProcesses) {
+            long worker = devices.values().stream().mapToLong(MemoryBreakdown::total).max().orElse(0) + timedModel;
+            require("training " + graph.name() + " needs " + ByteSize.format(worker) + " in its largest worker process (its"
+                    + " device's memory and " + ByteSize.format(timedModel) + " to time its kernels) and "
+                    + ByteSize.format(calibration) + " in this one (to time its kernels and the host's sharing)",
+                    Math.max(worker, calibration), availableBytes);
+        } else {
+            long needed = devices.values().stream().mapToLong(MemoryBreakdown::total).sum() + calibration;
+            require("training " + graph.name() + " needs " + ByteSize.format(needed) + " (" + devices.size()
+                    + " devices' parameters, gradients, optimizer state and activations, and "
+                    + ByteSize.format(calibration) + " to time its kernels and the host's sharing)", needed, availableBytes);
+        }
     }
 
     /**

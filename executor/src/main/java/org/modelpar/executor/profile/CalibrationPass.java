@@ -3,6 +3,7 @@ package org.modelpar.executor.profile;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public record CalibrationPass(Map<String, double[]> opSeconds, double forwardSec
             }
             copy.put(op, s.clone());
         });
-        opSeconds = java.util.Collections.unmodifiableMap(copy);
+        opSeconds = Collections.unmodifiableMap(copy);
         optimizerSeconds = optimizerSeconds.clone();
     }
 

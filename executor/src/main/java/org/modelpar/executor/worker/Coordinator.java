@@ -275,13 +275,14 @@ public final class Coordinator implements AutoCloseable {
     private CalibrationPass calibrationPass(int rank, int step) {
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis());
         synchronized (this) {
-            StreamObserver<byte[]> held = heldAnswers.getOrDefault(step, Map.of()).remove(rank);
-            if (held != null) {
-                reply(held, TIME_A_PASS);
+            StreamObserver<byte[]> held = failure != null ? null : heldAnswers.getOrDefault(step, Map.of()).remove(rank);
+            if (held == null) {
+                throw failure != null ? failure : new IllegalStateException("rank " + rank + " is not waiting after step " + step);
             }
+            reply(held, TIME_A_PASS);
             long since = System.nanoTime();
             try {
-                while (failure == null && held != null && !passes.containsKey(rank)) {
+                while (failure == null && !passes.containsKey(rank)) {
                     if (System.nanoTime() - since > stallNanos) {
                         fail(rank, "calibration pass after step " + step, "no pass for " + stallNanos / 1_000_000_000 + " s");
                     }
@@ -293,9 +294,6 @@ public final class Coordinator implements AutoCloseable {
             }
             if (failure != null) {
                 throw failure;
-            }
-            if (held == null) {
-                throw new IllegalStateException("rank " + rank + " is not waiting after step " + step);
             }
             return passes.remove(rank);
         }
@@ -329,21 +327,21 @@ public final class Coordinator implements AutoCloseable {
     private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {
         lastNewsNanos = System.nanoTime();
         reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
-        if (failure != null || r.step() <= consumedThrough) {
-            reply(answer, new byte[0]);
-        } else {
-            heldAnswers.computeIfAbsent(r.step(), k -> new HashMap<>()).put(r.rank(), answer);
-        }
-        notifyAll();
+        holdUntilConsumed(r.step(), r.rank(), answer);
     }
 
     private synchronized void pass(PassReport p, StreamObserver<byte[]> answer) {
         lastNewsNanos = System.nanoTime();
         passes.put(p.rank(), p.pass());
-        if (failure != null || p.step() <= consumedThrough) {
+        holdUntilConsumed(p.step(), p.rank(), answer);
+    }
+
+    /** Answers rank {@code rank} once the caller is done with {@code step} (at once if it is, or the run failed). */
+    private void holdUntilConsumed(int step, int rank, StreamObserver<byte[]> answer) {
+        if (failure != null || step <= consumedThrough) {
             reply(answer, new byte[0]);
         } else {
-            heldAnswers.computeIfAbsent(p.step(), k -> new HashMap<>()).put(p.rank(), answer);
+            heldAnswers.computeIfAbsent(step, k -> new HashMap<>()).put(rank, answer);
         }
         notifyAll();
     }

@@ -34,9 +34,7 @@ class CalibrationTest {
     @CsvSource({"FP32, FLOAT", "BF16, BFLOAT16", "FP16, HALF"})
     void timesTheKernelsInThePlansPrecision(Precision precision, DataType kernels) {
         ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
-        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", precision, OptimizerKind.ADAM, 4, 4, 1,
-                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
-                        graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
+        PlacementPlan plan = oneDevice(graph, precision, Schedule.GPIPE);
         Calibration c = new Calibration(graph, plan, 1);
         c.sample();
         c.sample();
@@ -53,9 +51,7 @@ class CalibrationTest {
     @Test
     void aSplitBackwardIsTimedInItsTwoParts() {
         ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
-        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.ADAM, 4, 4, 1,
-                Schedule.ZB_H1, 1, List.of(new Stage(0, List.of("cpu0"),
-                        graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
+        PlacementPlan plan = oneDevice(graph, Precision.FP32, Schedule.ZB_H1);
         Calibration c = new Calibration(graph, plan, 1);
         c.sample();
         Map<String, double[]> seconds = c.opSeconds();
@@ -79,9 +75,7 @@ class CalibrationTest {
     @Test
     void aPassTimedElsewhereIsRecordedAsItsOwn() {
         ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
-        PlacementPlan plan = new PlacementPlan(graph.name(), "", "local", "", Precision.FP32, OptimizerKind.ADAM, 4, 4, 1,
-                Schedule.GPIPE, 1, List.of(new Stage(0, List.of("cpu0"),
-                        graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
+        PlacementPlan plan = oneDevice(graph, Precision.FP32, Schedule.GPIPE);
         CalibrationPass pass = new Calibration(graph, plan, 1).pass();
         Calibration here = new Calibration(graph, plan, 2);
         assertThat(here.samples()).isZero();
@@ -119,5 +113,11 @@ class CalibrationTest {
         assertThatThrownBy(() -> CalibrationPass.read(new DataInputStream(new ByteArrayInputStream(hostile)), hostile.length))
                 .isInstanceOf(IOException.class)
                 .hasMessage("2130706434 ops in a calibration pass of at most " + hostile.length / 26);
+    }
+
+    /** The whole of {@code graph} on one device, micro-batches of 4, Adam. */
+    private static PlacementPlan oneDevice(ComputationGraph graph, Precision precision, Schedule schedule) {
+        return new PlacementPlan(graph.name(), "", "local", "", precision, OptimizerKind.ADAM, 4, 4, 1, schedule, 1,
+                List.of(new Stage(0, List.of("cpu0"), graph.topologicalOrder().stream().map(OpNode::id).toList(), false)));
     }
 }

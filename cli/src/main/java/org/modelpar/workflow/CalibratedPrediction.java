@@ -104,7 +104,7 @@ public final class CalibratedPrediction {
         if (++done <= unsteady) {
             return;
         }
-        ringSteps.add(step.ringSteps());
+        ringSteps.add(step.ringSteps().critical());
         background.add(step);
         if ((done - unsteady - 1) % sampleEvery != 0) {
             return;

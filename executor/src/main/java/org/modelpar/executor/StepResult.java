@@ -1,7 +1,7 @@
 package org.modelpar.executor;
 
 import java.util.Objects;
-import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.executor.transport.CallSamples;
 
 /**
  * One executed step.
@@ -9,14 +9,14 @@ import org.modelpar.executor.transport.CollectiveSamples;
  * @param step      0-based step index
  * @param loss      mean loss over the global batch
  * @param seconds   wall time of the step
- * @param ringSteps the ring steps its collectives ran on their slowest member, timed
- *                  ({@link CollectiveSamples#slowest}; none without collectives)
+ * @param ringSteps the ring steps of its collective calls, each call's on its slowest member, timed
+ *                  ({@link CallSamples}; none without collectives)
  * @param backgroundCpuSeconds the CPU time its processes spent outside the devices' threads during the step
  *                             ({@link ProcessCpu}; several processes: their sum)
  * @param collections the garbage collections that paused its processes during the step ({@link GarbageCollections};
  *                    several processes: their sum)
  */
-public record StepResult(int step, double loss, double seconds, CollectiveSamples ringSteps, double backgroundCpuSeconds,
+public record StepResult(int step, double loss, double seconds, CallSamples ringSteps, double backgroundCpuSeconds,
                          long collections) {
     public StepResult {
         Objects.requireNonNull(ringSteps, "ringSteps");
@@ -30,6 +30,6 @@ public record StepResult(int step, double loss, double seconds, CollectiveSample
 
     /** A step without timed ring steps, background CPU time or garbage collections. */
     public StepResult(int step, double loss, double seconds) {
-        this(step, loss, seconds, CollectiveSamples.NONE, 0, 0);
+        this(step, loss, seconds, CallSamples.NONE, 0, 0);
     }
 }

@@ -1,6 +1,7 @@
 package org.modelpar.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.CollectiveSamples;
 import org.modelpar.executor.transport.GrpcTransport;
 import org.modelpar.executor.transport.RingCollectives;
@@ -99,7 +101,7 @@ class RingCollectivesTest {
             }
             c.takeSamples();
             c.allGather("unit", self, RING, List.of(a, b, one), WAITS);
-            return List.of(a.toFloatVector(), b.toFloatVector(), one.toFloatVector(), c.takeSamples().steps());
+            return List.of(a.toFloatVector(), b.toFloatVector(), one.toFloatVector(), c.takeSamples().critical().steps());
         });
         for (Object o : out) {
             List<?> got = (List<?>) o;
@@ -127,9 +129,9 @@ class RingCollectivesTest {
             t.put("b", Nd4j.createFromArray((float) r + 1));
             c.takeSamples();
             c.allReduce("step 0 allreduce s0", self, RING, t, WAITS);
-            CollectiveSamples allReduce = c.takeSamples();
+            CollectiveSamples allReduce = c.takeSamples().critical();
             c.allGather("ag", self, RING, Nd4j.zeros(DataType.FLOAT, 6), WAITS);
-            return List.of(allReduce, c.takeSamples(), c.takeSamples());
+            return List.of(allReduce, c.takeSamples().critical(), c.takeSamples().critical());
         });
         int[] firstChunkFloats = {2, 3, 2};
         for (int r = 0; r < 3; r++) {
@@ -154,24 +156,27 @@ class RingCollectivesTest {
         List<Object> out = onEveryMember(grpc, two, r -> r == 0 ? new long[] {0, 5000} : new long[] {3000, 4000},
                 (c, self, r) -> {
                     c.reduceScatter("rs", self, two, Nd4j.createFromArray(1f, 2f, 3f, 4f), WAITS);
-                    return c.takeSamples();
+                    return c.takeSamples().critical();
                 });
         assertThat(out).containsExactly(new CollectiveSamples(1, 2e-6, 8, 1, 2e-6, 8), new CollectiveSamples(1, 1e-6, 8, 1, 0, 0));
     }
 
     /**
-     * Two members of one process (worker threads) share its collectives, whose samples are the slowest member's: in an
-     * all-reduce of 4 floats on two ranks d1 starts 3 us after d0 and its all-gather chunk arrives 4 us after both
+     * Two members of one process (worker threads) share its collectives, whose samples are each call's slowest member's:
+     * in an all-reduce of 4 floats on two ranks d1 starts 3 us after d0 and its all-gather chunk arrives 4 us after both
      * send it. d0 times its reduce-scatter step from d1's start at 3 us to 5 us and its all-gather step 1 us, 3 us in
      * all; d1 its reduce-scatter step from its own start, 1 us, and its all-gather step 4 us, 5 us in all, which the
-     * process gives: the ring's last member ends with the later chain, 5 us after the later start; both all-gather
-     * steps waited for their chunk (wakes of 1 and 4 us), d0's reduce-scatter too (2 us).
+     * call keeps: the ring's last member ends with the later chain, 5 us after the later start; both all-gather
+     * steps waited for their chunk (wakes of 1 and 4 us), d0's reduce-scatter too (2 us). A second call has the members'
+     * readings swapped, so d0 is its slowest member: the step's collectives took 10 us, where the member slowest over
+     * both calls took 8.
      */
     @Test
     @Timeout(30)
-    void membersThatShareAProcessGiveTheSlowestMembersSamples() throws Exception {
+    void membersThatShareAProcessGiveEachCallsSlowestMembersSamples() throws Exception {
         List<String> two = List.of("d0", "d1");
-        Map<String, long[]> readings = Map.of("d0", new long[] {0, 5000, 10_000, 11_000}, "d1", new long[] {3000, 4000, 10_000, 14_000});
+        Map<String, long[]> readings = Map.of("d0", new long[] {0, 5000, 10_000, 11_000, 23_000, 24_000, 30_000, 34_000},
+                "d1", new long[] {3000, 4000, 10_000, 14_000, 20_000, 25_000, 30_000, 31_000});
         Map<String, int[]> next = Map.of("d0", new int[1], "d1", new int[1]);
         ThreadLocal<String> member = new ThreadLocal<>();
         LongSupplier nanos = () -> readings.get(member.get())[next.get(member.get())[0]++];
@@ -184,6 +189,7 @@ class RingCollectivesTest {
                 runs.add(threads.submit(() -> {
                     member.set(self);
                     shared.allReduce("ar", self, two, Map.of("w", Nd4j.createFromArray(1f, 2f, 3f, 4f)), WAITS);
+                    shared.allReduce("ar 2", self, two, Map.of("w", Nd4j.createFromArray(1f, 2f, 3f, 4f)), WAITS);
                     return null;
                 }));
             }
@@ -194,8 +200,12 @@ class RingCollectivesTest {
             threads.shutdownNow();
             transport.close();
         }
-        assertThat(shared.takeSamples()).isEqualTo(new CollectiveSamples(2, 5e-6, 16, 2, 4e-6, 8));
-        assertThat(shared.takeSamples()).isEqualTo(CollectiveSamples.NONE);
+        CallSamples calls = shared.takeSamples();
+        CollectiveSamples slowerMember = new CollectiveSamples(2, 5e-6, 16, 2, 4e-6, 8);
+        assertThat(calls.calls()).containsExactly(entry(CallSamples.key(two, "ar"), slowerMember),
+                entry(CallSamples.key(two, "ar 2"), slowerMember));
+        assertThat(calls.critical()).isEqualTo(slowerMember.plus(slowerMember));
+        assertThat(shared.takeSamples()).isEqualTo(CallSamples.NONE);
     }
 
     /** A member's clock: its readings in order ({@code {start}}: one reading, then 1 us more each time). */

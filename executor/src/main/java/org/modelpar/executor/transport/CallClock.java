@@ -7,8 +7,8 @@ package org.modelpar.executor.transport;
  * the call's ring time runs from the later of the member's and its predecessor's first sends (the predecessor's clock
  * travels with its first chunk) to the first arrival, then from each later send to its arrival, leaving out the
  * member's own work between an arrival and its next send. The member that started last times every step in full; the
- * one that started first finds later chunks partly moved already, so the slowest member's samples price the ring
- * ({@link CollectiveSamples#slowest}). Timed step by step from each send instead, the later member's second step
+ * one that started first finds later chunks partly moved already, so the slowest member's samples price the call
+ * ({@link CallSamples}). Timed step by step from each send instead, the later member's second step
  * carried the two members' difference in arrival (mlp 4 x 256, data degree 2 on two worker processes: a 1.3 MB
  * all-reduce predicted 8.5 ms against 6.0 ms from the later start to the last end).
  */

@@ -1,7 +1,5 @@
 package org.modelpar.executor.transport;
 
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.modelpar.simulator.timeline.SteadyStep;
@@ -39,16 +37,6 @@ public record CollectiveSamples(long steps, double seconds, double bytes, long w
     /** Steps without wakes. */
     public CollectiveSamples(long steps, double seconds, double bytes) {
         this(steps, seconds, bytes, 0, 0, 0);
-    }
-
-    /**
-     * The samples of the member whose ring steps took longest on average, of the members' {@code samples} of one training
-     * step ({@link #NONE} without any): a collective's next work, and the step's end, wait for its last member, so the
-     * critical path runs through the slowest member's steps, not their mean: the member that arrived first finds its
-     * later chunks partly moved already ({@link CallClock}).
-     */
-    public static CollectiveSamples slowest(Collection<CollectiveSamples> samples) {
-        return samples.stream().filter(s -> s.steps > 0).max(Comparator.comparingDouble(s -> s.seconds / s.steps)).orElse(NONE);
     }
 
     /** These and {@code other} together. */

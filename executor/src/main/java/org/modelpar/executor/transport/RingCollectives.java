@@ -1,7 +1,6 @@
 package org.modelpar.executor.transport;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,8 @@ public final class RingCollectives {
     /** The flat buffers of {@link #allReduce}, reused. */
     private final PooledArrays flats = new PooledArrays();
     private final LongSupplier nanos;
-    /** Each member's ring steps since the last {@link #takeSamples}. */
-    private final Map<String, CollectiveSamples> sampled = new HashMap<>();
+    /** The calls' ring steps since the last {@link #takeSamples}. */
+    private final TreeMap<String, CollectiveSamples> sampled = new TreeMap<>();
 
     /** Collectives over {@code transport}, their ring steps timed by the system's monotonic clock. */
     public RingCollectives(Transport transport) {
@@ -53,17 +52,17 @@ public final class RingCollectives {
     }
 
     /**
-     * The ring steps timed since the last call by the slowest member of this process ({@link CollectiveSamples#slowest}:
-     * a collective ends for the step when its last member's does).
+     * The ring steps timed since the last call, each call's on its slowest member in this process ({@link CallSamples}:
+     * a call ends when its last member's steps do; members in other processes are joined by their coordinator).
      */
-    public synchronized CollectiveSamples takeSamples() {
-        CollectiveSamples out = CollectiveSamples.slowest(sampled.values());
+    public synchronized CallSamples takeSamples() {
+        CallSamples out = new CallSamples(sampled);
         sampled.clear();
         return out;
     }
 
-    private synchronized void sample(CollectiveSamples samples, String member) {
-        sampled.merge(member, samples, CollectiveSamples::plus);
+    private synchronized void sample(CollectiveSamples samples, List<String> ring, String id) {
+        sampled.merge(CallSamples.key(ring, id), samples, CallSamples::slower);
     }
 
     /**
@@ -90,7 +89,7 @@ public final class RingCollectives {
                 CallClock clock = new CallClock();
                 ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, clock, waits);
                 ringSteps(id + " ag", self, ring, List.of(flat), s -> Math.floorMod(me - s, n), false, clock, waits);
-                sample(clock.samples(), self);
+                sample(clock.samples(), ring, id);
                 offset = 0;
                 for (INDArray t : sorted.values()) {
                     t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
@@ -209,7 +208,7 @@ public final class RingCollectives {
                          Waits waits) throws InterruptedException {
         CallClock clock = new CallClock();
         ringSteps(id, self, ring, flats, sent, add, clock, waits);
-        sample(clock.samples(), self);
+        sample(clock.samples(), ring, id);
     }
 
     /**

@@ -29,7 +29,7 @@ import org.modelpar.executor.train.Checkpoint;
 import org.modelpar.executor.train.DivergedException;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.ByteMarshaller;
-import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.EventLoop;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
@@ -207,7 +207,7 @@ public final class Coordinator implements AutoCloseable {
             last.forEach((rank, r) -> r.trace().addTo(timeline, program.programs().get(rank), done, originEpochSeconds));
             losses.add(last.values().stream().mapToDouble(StepReport::loss).sum());
             seconds.add(last.values().stream().mapToDouble(StepReport::seconds).max().orElse(0));
-            CollectiveSamples ringSteps = CollectiveSamples.slowest(last.values().stream().map(StepReport::ringSteps).toList());
+            CallSamples ringSteps = last.values().stream().map(StepReport::ringSteps).reduce(CallSamples.NONE, CallSamples::plus);
             long collections = last.values().stream().mapToLong(StepReport::collections).sum();
             if (collections > 0) {
                 timeline.paused(step);

@@ -3,7 +3,7 @@ package org.modelpar.executor.worker;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.TensorCodec;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,13 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param parameters      its device's parameters (its parts of tensor-parallel ones), when the coordinator needs them (checkpoint, last step), else empty
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
- * @param ringSteps       the ring steps its collectives ran on its slowest member, timed
+ * @param ringSteps       the ring steps of its collective calls, timed on its members
  * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads during the step
  * @param collections     the garbage collections that paused its process during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
                   Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,
-                  CollectiveSamples ringSteps, double backgroundCpuSeconds, long collections) {
+                  CallSamples ringSteps, double backgroundCpuSeconds, long collections) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -41,12 +41,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 out.writeLong(e.getValue());
             }
             trace.write(out);
-            out.writeLong(ringSteps.steps());
-            out.writeDouble(ringSteps.seconds());
-            out.writeDouble(ringSteps.bytes());
-            out.writeLong(ringSteps.wakes());
-            out.writeDouble(ringSteps.wakeSeconds());
-            out.writeDouble(ringSteps.wakeBytes());
+            ringSteps.write(out);
             out.writeDouble(backgroundCpuSeconds);
             out.writeLong(collections);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
@@ -71,8 +66,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                 peaks.put(in.readUTF(), in.readLong());
             }
             StepTrace trace = StepTrace.read(in);
-            CollectiveSamples ringSteps = new CollectiveSamples(in.readLong(), in.readDouble(), in.readDouble(), in.readLong(),
-                    in.readDouble(), in.readDouble());
+            CallSamples ringSteps = CallSamples.read(in);
             double background = in.readDouble();
             long collections = in.readLong();
             Map<String, INDArray> params = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.StepResult;
-import org.modelpar.executor.transport.CollectiveSamples;
+import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.Payload;
@@ -82,10 +82,10 @@ class BackgroundCpuTest {
     }
 
     private static StepResult step(double seconds, double background) {
-        return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background, 0);
+        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, 0);
     }
 
     private static StepResult paused(double seconds, double background) {
-        return new StepResult(0, 1.0, seconds, CollectiveSamples.NONE, background, 1);
+        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, 1);
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The ring steps of a run's median step and of a step's slowest member, by hand. */
+/** The ring steps of a run's median step, by hand. */
 class CollectiveSamplesTest {
     @Test
     void medianStepsMeanRingStepOverAllTheSteps() {
@@ -24,15 +24,5 @@ class CollectiveSamplesTest {
         assertThat(CollectiveSamples.ofMedianStep(List.of(new CollectiveSamples(4, 0.004, 8), new CollectiveSamples(4, 0.012, 8))).seconds())
                 .isCloseTo(8 * 0.002, within(1e-15));
         assertThat(CollectiveSamples.ofMedianStep(List.of())).isEqualTo(CollectiveSamples.NONE);
-    }
-
-    @Test
-    void aStepsRingStepsAreItsSlowestMembers() {
-        CollectiveSamples quick = new CollectiveSamples(3, 0.003, 300); // 1 ms a ring step
-        CollectiveSamples slow = new CollectiveSamples(2, 0.005, 200); // 2.5 ms, fewer steps (the first timed by one member)
-        assertThat(CollectiveSamples.slowest(List.of(quick, slow, CollectiveSamples.NONE))).isEqualTo(slow);
-        assertThat(CollectiveSamples.slowest(List.of(slow, quick))).isEqualTo(slow);
-        assertThat(CollectiveSamples.slowest(List.of(CollectiveSamples.NONE))).isEqualTo(CollectiveSamples.NONE);
-        assertThat(CollectiveSamples.slowest(List.of())).isEqualTo(CollectiveSamples.NONE);
     }
 }

@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.CollectiveSamples;
 
 class StepReportTest {
     @Test
     void aReportReadsBackWithItsBackgroundCpuAndCollections() {
         StepReport r = new StepReport(1, 7, 0.5, 0.025, Map.of("cpu1", 4096L), Map.of(), Map.of(), StepTrace.EMPTY,
-                new CollectiveSamples(3, 3e-4, 3072, 1, 1e-4, 1024), 0.002, 2);
+                CallSamples.of(CallSamples.key(List.of("cpu0", "cpu1"), "tp 0"), new CollectiveSamples(3, 3e-4, 3072, 1, 1e-4, 1024))
+                        .plus(CallSamples.of(CallSamples.key(List.of("cpu0", "cpu1"), "tp 1"), new CollectiveSamples(2, 2e-4, 2048))),
+                0.002, 2);
         StepReport back = StepReport.decode(r.encode());
         assertThat(back.collections()).isEqualTo(2);
         assertThat(back.backgroundCpuSeconds()).isEqualTo(0.002);
         assertThat(back.ringSteps()).isEqualTo(r.ringSteps());
+        assertThat(back.ringSteps().calls()).hasSize(2);
         assertThat(back.peakMemoryBytes()).isEqualTo(r.peakMemoryBytes());
-        assertThat(java.util.List.of(back.rank(), back.step(), back.loss(), back.seconds())).isEqualTo(java.util.List.of(1, 7, 0.5, 0.025));
+        assertThat(List.of(back.rank(), back.step(), back.loss(), back.seconds())).isEqualTo(List.of(1, 7, 0.5, 0.025));
     }
 }

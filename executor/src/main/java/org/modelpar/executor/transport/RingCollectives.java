@@ -1,6 +1,7 @@
 package org.modelpar.executor.transport;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public final class RingCollectives {
     private final LongSupplier nanos;
     /** The calls' ring steps since the last {@link #takeSamples}. */
     private final TreeMap<String, CollectiveSamples> sampled = new TreeMap<>();
+    /** How often each member sampled each call key since the last {@link #takeSamples}. */
+    private final Map<String, Integer> occurrences = new HashMap<>();
 
     /** Collectives over {@code transport}, their ring steps timed by the system's monotonic clock. */
     public RingCollectives(Transport transport) {
@@ -58,11 +61,15 @@ public final class RingCollectives {
     public synchronized CallSamples takeSamples() {
         CallSamples out = new CallSamples(sampled);
         sampled.clear();
+        occurrences.clear();
         return out;
     }
 
-    private synchronized void sample(CollectiveSamples samples, List<String> ring, String id) {
-        sampled.merge(CallSamples.key(ring, id), samples, CallSamples::slower);
+    /** Keeps a call's samples; a member's n-th call of one id since the last {@link #takeSamples} is call n of that id. */
+    private synchronized void sample(CollectiveSamples samples, String self, List<String> ring, String id) {
+        String key = CallSamples.key(ring, id);
+        int n = occurrences.merge(self + '\u0000' + key, 1, Integer::sum);
+        sampled.merge(n == 1 ? key : key + " #" + n, samples, CallSamples::slower);
     }
 
     /**
@@ -89,7 +96,7 @@ public final class RingCollectives {
                 CallClock clock = new CallClock();
                 ringSteps(id + " rs", self, ring, List.of(flat), s -> Math.floorMod(me - s - 1, n), true, clock, waits);
                 ringSteps(id + " ag", self, ring, List.of(flat), s -> Math.floorMod(me - s, n), false, clock, waits);
-                sample(clock.samples(), ring, id);
+                sample(clock.samples(), self, ring, id);
                 offset = 0;
                 for (INDArray t : sorted.values()) {
                     t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
@@ -208,7 +215,7 @@ public final class RingCollectives {
                          Waits waits) throws InterruptedException {
         CallClock clock = new CallClock();
         ringSteps(id, self, ring, flats, sent, add, clock, waits);
-        sample(clock.samples(), ring, id);
+        sample(clock.samples(), self, ring, id);
     }
 
     /**

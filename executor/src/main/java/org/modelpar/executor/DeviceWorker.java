@@ -106,6 +106,10 @@ final class DeviceWorker implements AutoCloseable {
                     // a part starts once its unit's gather (prefetched on the gather thread) is done
                     gathers.get().parameters(c.stage(), c.part());
                     start = run.ticker().nanos();
+                } else if (in == firstOptimizerStep) {
+                    // the update starts once the overlapped reductions are done (their spans record the wait), as simulated
+                    sync.awaitOverlapped();
+                    start = run.ticker().nanos();
                 }
                 execute(step, i, in);
             } catch (RunControl.Aborted e) {
@@ -194,12 +198,12 @@ final class DeviceWorker implements AutoCloseable {
     }
 
     /**
-     * Updates the parameters of the instruction's stage. The first optimizer step of the device's program decides
-     * (with every device) whether the step overflowed; the last one updates the loss scale.
+     * Updates the parameters of the instruction's stage. The first optimizer step of the device's program (which runs
+     * once the overlapped reductions are done) decides (with every device) whether the step overflowed; the last one
+     * updates the loss scale.
      */
     private void optimizerStep(int step, OptimizerStep o) throws InterruptedException {
         if (o == firstOptimizerStep) {
-            sync.awaitOverlapped();
             overflow = state.lossScale.dynamicScaling()
                     && run.anyDevice("step " + step + " overflow", device(), state.gradientsOverflowed());
         }

@@ -17,6 +17,7 @@ import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
+import org.modelpar.simulator.program.OptimizerStep;
 import org.modelpar.simulator.timeline.Span;
 import org.modelpar.simulator.timeline.Timeline;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The data-parallel all-reduce overlapped with the last backward, in buckets, gives the parameters of the
  * all-reduce after the backward bit for bit with 2 replicas (a sum of two is the same in either order), and
  * those of single-device training within 1e-5, each run within the simulator's predicted peak memory; its span starts
- * before the last backward ends.
+ * before the last backward ends, and the optimizer step's after it ends.
  */
 class OverlapTest {
     private static final int STEPS = 10;
@@ -81,7 +82,7 @@ class OverlapTest {
     }
 
     @Test
-    void theAllReduceSpanStartsBeforeTheLastBackwardEnds() {
+    void theAllReduceSpanStartsBeforeTheLastBackwardEndsAndTheUpdateAfterItEnds() {
         ComputationGraph graph = EquivalenceTest.graph("gpt");
         PlacementPlan plan = Plans.plan(graph, 1, 2, 2, 2, Schedule.GPIPE, OptimizerKind.SGD);
         PlacementPlan overlapped = plan.withOptions(plan.options().withOverlapGradientReduce(true));
@@ -96,8 +97,11 @@ class OverlapTest {
             Span reduce = spans.stream().filter(s -> s.instruction() instanceof AllReduce).findFirst().orElseThrow();
             Span lastBackward = spans.stream().filter(s -> s.instruction() instanceof Compute c && c.microBatch() == 1
                     && c.direction().releasesStash()).findFirst().orElseThrow();
+            Span optimizer = spans.stream().filter(s -> s.instruction() instanceof OptimizerStep).findFirst().orElseThrow();
             assertThat(reduce.startSeconds()).isLessThanOrEqualTo(lastBackward.startSeconds());
             assertThat(reduce.endSeconds()).isGreaterThan(reduce.startSeconds());
+            // the optimizer step's span is the update alone, after the wait for the last bucket (as simulated)
+            assertThat(optimizer.startSeconds()).isGreaterThanOrEqualTo(reduce.endSeconds());
         }
     }
 }

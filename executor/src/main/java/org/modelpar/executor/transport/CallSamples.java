@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * already, and a tensor-parallel group's members take turns at arriving last. So the step's collectives run on the
  * slowest member of each call ({@link #critical}), not on the member slowest over the whole step. Timed call by call on
  * the small gpt's tensor degree 2 on two worker processes (20 all-reduces a step), from the later member's arrival to
- * the later member's end a call took 1.76 ms on average, where each member's own calls took 1.40 and 1.24 ms: the
- * slowest member's sum priced the step's collectives 7 ms short of a 70 ms step.
+ * the later member's end a call took 1.76 ms on average, where each member's own calls took 1.40 and 1.24 ms: priced
+ * by the member slowest over the step, the step's collectives came out 7 ms short of its 70 ms.
  *
  * @param calls each call's samples by its key ({@link #key}: the ring and the call's id)
  */

@@ -21,7 +21,7 @@ import org.modelpar.simulator.timeline.Timeline;
  */
 final class VaryingDurations {
     /** Simulated steps per prediction; odd, so the median is one of them. */
-    static final int STEPS = 31;
+    static final int STEPS = 301;
 
     private VaryingDurations() {
     }

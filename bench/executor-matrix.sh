@@ -6,7 +6,8 @@
 # planned with its degrees fixed, trained with --compare and printed as one row: predicted/measured step time
 # (target 0.90..1.10) and predicted/measured peak memory of every device (target 1.00..1.15, never below 1); for plans
 # with collectives, the mean ring step the run timed (what the prediction's ring steps wait) and the measured link latency;
-# where workers share the host, the host capacity and background cores the prediction was simulated at.
+# where workers share the host, the host capacity and background cores the prediction was simulated at, and for
+# worker processes the CPU their transports spent a byte.
 # A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last and
 # where each row's `train --json` result is kept. A plan whose run fails prints its one-line error as its row.
 # Usage: bench/executor-matrix.sh [steps] [label] (steps default 60; the measured step is the median of the second half;
@@ -79,6 +80,8 @@ steps = f"; ring step {ring['meanSeconds']*1e6:.0f} us" if ring else ""
 steps += f", link latency {link['latencySeconds']*1e6:.0f} us" if ring and link else ""
 host = r.get("compare", {}).get("hostCapacity")
 steps += f"; host capacity {host:.2f}, background {r['compare'].get('backgroundCores', 0):.2f} cores" if host else ""
+transport = r.get("compare", {}).get("transportCpuSecondsPerByte")
+steps += f", transport {transport*1e9:.2f} ns/byte" if transport else ""
 print(f"BENCH matrix {label:40s} step predicted {p*1e3:7.1f} ms measured {m*1e3:7.1f} ms ratio {p/m:5.3f}; "
       f"memory predicted/measured {min(mem):.3f}..{max(mem):.3f}{steps}{flag}")
 PY

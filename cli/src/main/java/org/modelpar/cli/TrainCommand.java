@@ -149,6 +149,9 @@ final class TrainCommand implements Runnable {
             cmp.compute().forEach((d, b) -> busy.putObject(d).put("predicted", b.predictedSeconds()).put("measured", b.measuredSeconds()));
             outcome.hostCapacity().ifPresent(h -> c.put("hostCapacity", h));
             c.put("backgroundCores", outcome.backgroundCores());
+            if (outcome.transportCpuSecondsPerByte() > 0) {
+                c.put("transportCpuSecondsPerByte", outcome.transportCpuSecondsPerByte());
+            }
             outcome.link().ifPresent(l -> c.putObject("link").put("latencySeconds", l.latencySeconds())
                     .put("bandwidthBytesPerSecond", l.bandwidthBytesPerSecond()));
             CollectiveSamples ring = outcome.ringSteps();

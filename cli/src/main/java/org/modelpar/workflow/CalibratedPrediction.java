@@ -20,6 +20,7 @@ import org.modelpar.executor.profile.LinkSamples;
 import org.modelpar.executor.profile.SendTimes;
 import org.modelpar.executor.profile.StartTimes;
 import org.modelpar.executor.profile.StepOverhead;
+import org.modelpar.executor.profile.TransportCpu;
 import org.modelpar.executor.profile.WakeTimes;
 import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.CollectiveSamples;
@@ -71,6 +72,7 @@ public final class CalibratedPrediction {
     private int done;
     private final List<CollectiveSamples> ringSteps = new ArrayList<>();
     private final BackgroundCpu background = new BackgroundCpu();
+    private final TransportCpu transport = new TransportCpu();
 
     /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
     public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
@@ -106,6 +108,7 @@ public final class CalibratedPrediction {
         }
         ringSteps.add(step.ringSteps().critical());
         background.add(step);
+        transport.add(step);
         if ((done - unsteady - 1) % sampleEvery != 0) {
             return;
         }
@@ -124,9 +127,14 @@ public final class CalibratedPrediction {
         return Math.max(1, (steadySteps + MOST_SAMPLES - 1) / MOST_SAMPLES);
     }
 
-    /** The cores the run's steady steps kept busy outside the devices' threads (median). */
+    /** The cores the run's steady steps kept busy outside the devices' threads and the transport (median). */
     public double backgroundCores() {
         return background.cores();
+    }
+
+    /** The CPU seconds a byte moved between the run's worker processes cost their transports ({@link TransportCpu}). */
+    public double transportCpuSecondsPerByte() {
+        return transport.secondsPerByte();
     }
 
     /**
@@ -220,7 +228,7 @@ public final class CalibratedPrediction {
         ClusterSpec now = hostCapacity.isPresent() ? atRunsHost(cluster, hostCapacity.getAsDouble()) : cluster;
         boolean oversubscribed = oversubscribed(sharedDevices.size(), cores);
         CalibratedCostModel cost = calibration.costModel().withRingSteps(pricedRingSteps(ringSteps(), oversubscribed))
-                .withSenderSeconds(senderSeconds);
+                .withSenderSeconds(senderSeconds).withTransportCpu(transport.secondsPerByte());
         Map<String, Double> wakeSeconds = WakeTimes.medianStepSecondsByDevice(measured, steady,
                 r -> cost.transferSeconds(now, ((Recv) r.instruction()).peer(), r.device(), r.bytes()));
         ComputationGraph withWorkspaces = KernelWorkspace.measure(graph, plan);

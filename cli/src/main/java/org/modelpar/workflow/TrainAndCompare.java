@@ -92,14 +92,16 @@ public final class TrainAndCompare {
      * @param comparison   predicted vs measured step time, memory and instructions (the median steady step)
      * @param program      the step program that was executed
      * @param hostCapacity the shared host's capacity left to the workers during the run, if they share one
-     * @param backgroundCores the cores its steady steps kept busy outside the devices' threads
+     * @param backgroundCores the cores its steady steps kept busy outside the devices' threads and the transport
+     * @param transportCpuSecondsPerByte the CPU seconds each byte moved between its worker processes cost their
+     *                                   transports (0 for worker threads)
      * @param link         the link between its workers measured during the run, if they share a host
      * @param ringSteps    the ring steps of its collectives in the second half, timed (what the prediction's ring
      *                     steps wait)
      * @param predicted    the calibrated prediction's simulated step
      */
     public record Outcome(TrainResult result, Comparison comparison, StepProgram program, OptionalDouble hostCapacity,
-                          double backgroundCores, Optional<LinkProfile> link, CollectiveSamples ringSteps, Timeline predicted) {
+                          double backgroundCores, double transportCpuSecondsPerByte, Optional<LinkProfile> link, CollectiveSamples ringSteps, Timeline predicted) {
         /** The measured trace as Chrome trace JSON of {@code graph}'s plan ({@link TraceFiles}). */
         public String traceJson(ComputationGraph graph) {
             return TraceFiles.json(result.timeline(), graph, program.plan());
@@ -147,7 +149,8 @@ public final class TrainAndCompare {
         Comparison comparison = Comparison.of(predicted.side(),
                 new Comparison.Side(result.timeline().step(medianStep), result.measuredStepSeconds(), result.peakMemoryBytes()),
                 WORST_INSTRUCTIONS);
-        return new Outcome(result, comparison, program, predicted.hostCapacity(), calibration.backgroundCores(), calibration.link(),
+        return new Outcome(result, comparison, program, predicted.hostCapacity(), calibration.backgroundCores(),
+                calibration.transportCpuSecondsPerByte(), calibration.link(),
                 calibration.ringSteps(), predicted.side().timeline());
     }
 

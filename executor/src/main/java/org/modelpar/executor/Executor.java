@@ -17,6 +17,7 @@ import org.modelpar.executor.model.Boundary;
 import org.modelpar.executor.model.OpTimer;
 import org.modelpar.executor.model.StageModel;
 import org.modelpar.executor.transport.Transport;
+import org.modelpar.executor.transport.TransportLoad;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.program.DeviceProgram;
@@ -132,7 +133,8 @@ public final class Executor implements AutoCloseable {
 
     /**
      * Runs one training step on every device; returns the step's mean loss, wall time, timed ring steps, the CPU time
-     * the process spent outside the devices' threads meanwhile ({@link ProcessCpu}) and the garbage collections that
+     * the process spent outside the devices' threads and the transport's event loop meanwhile ({@link ProcessCpu}), what
+     * the transport moved between processes ({@link TransportLoad}) and the garbage collections that
      * paused it (the timeline marks such a step: {@link org.modelpar.simulator.timeline.Timeline#pausedSteps()}).
      */
     public StepResult step(Batch batch) {
@@ -142,6 +144,7 @@ public final class Executor implements AutoCloseable {
         }
         int step = stepsDone;
         long outside = cpu.outsideNanos();
+        TransportLoad transported = run.transport().load();
         long collections = GarbageCollections.soFar();
         long start = run.ticker().nanos();
         List<Future<Double>> results = new ArrayList<>();
@@ -155,8 +158,9 @@ public final class Executor implements AutoCloseable {
         if (paused > 0) {
             run.timeline().paused(step);
         }
-        return new StepResult(step, loss, seconds, run.collectives().takeSamples(), Math.max(0, cpu.outsideNanos() - outside) / 1e9,
-                paused);
+        TransportLoad load = run.transport().load().since(transported);
+        double background = Math.max(0, (cpu.outsideNanos() - outside) / 1e9 - load.cpuSeconds());
+        return new StepResult(step, loss, seconds, run.collectives().takeSamples(), background, load, paused);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * The CPU time this process spends outside its devices' threads: the runtime's own work (the garbage collector, the JIT
- * compiler, ND4J's native-memory deallocators), the transport's event loop, the caller's thread. Where the workers share
+ * compiler, ND4J's native-memory deallocators), the transport's event loop (which the executor takes out again as the
+ * messages' own cost, {@link org.modelpar.executor.transport.TransportLoad}), the caller's thread. Where the workers share
  * a host's cores, that work takes its share of the cores from them while they compute, which the simulator's devices
  * do not have (their compute threads, and their communication and gather threads, whose sums and copies it prices as
  * host work, are its own flows). Zero where the JVM cannot read its process or thread CPU times.

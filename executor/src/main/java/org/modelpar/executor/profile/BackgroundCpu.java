@@ -11,9 +11,9 @@ import org.modelpar.simulator.timeline.SteadyStep;
 import org.modelpar.simulator.timeline.Timeline;
 
 /**
- * How many cores a run's processes kept busy outside their devices' threads while they stepped (the garbage
- * collector, the JIT compiler, ND4J's deallocators, the transport's event loop:
- * {@link StepResult#backgroundCpuSeconds}), and what that leaves of a shared host's capacity to the workers. The host
+ * How many cores a run's processes kept busy outside their devices' threads and their transports' event loops while
+ * they stepped (the garbage collector, the JIT compiler, ND4J's deallocators: {@link StepResult#backgroundCpuSeconds};
+ * the event loops' time is the messages', {@link TransportCpu}), and what that leaves of a shared host's capacity to the workers. The host
  * capacity is measured with compute threads alone ({@link HostSharing}); in the run the background work takes its share
  * of the cores beside them: the small gpt on two worker threads of a 2-core machine kept 0.35-0.4 cores busy outside
  * them (the JIT 0.1-0.15, the collector 0.1-0.15, deallocators 0.04) and its workers computed 15-30%

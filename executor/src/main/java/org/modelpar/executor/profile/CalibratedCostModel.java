@@ -57,17 +57,18 @@ public final class CalibratedCostModel implements CostModel {
 
     /**
      * What a run measured beyond the ops ({@link #withRingSteps}, {@link #withSenderSeconds}, {@link #withWakeSeconds},
-     * {@link #withHostRate}, {@link #withStartSeconds}).
+     * {@link #withHostRate}, {@link #withStartSeconds}, {@link #withTransportCpu}).
      */
     private record RunTimes(CollectiveSamples ringSteps, Map<String, Double> senderSeconds, Map<String, Double> wakeSeconds,
-                            Optional<HostRate> host, Map<String, Double> startSeconds) {
-        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), Optional.empty(), Map.of());
+                            Optional<HostRate> host, Map<String, Double> startSeconds, double transportSecondsPerByte) {
+        static final RunTimes NONE = new RunTimes(CollectiveSamples.NONE, Map.of(), Map.of(), Optional.empty(), Map.of(), 0);
 
         RunTimes {
             if (!senderSeconds.values().stream().allMatch(v -> v >= 0) || !wakeSeconds.values().stream().allMatch(v -> v >= 0)
-                    || !startSeconds.values().stream().allMatch(v -> v >= 0)) {
-                throw new IllegalArgumentException("sender, wake and start seconds must be >= 0, got sender seconds "
-                        + senderSeconds + ", wake seconds " + wakeSeconds + ", start seconds " + startSeconds);
+                    || !startSeconds.values().stream().allMatch(v -> v >= 0) || !(transportSecondsPerByte >= 0)) {
+                throw new IllegalArgumentException("sender, wake, start and transport seconds must be >= 0, got sender seconds "
+                        + senderSeconds + ", wake seconds " + wakeSeconds + ", start seconds " + startSeconds
+                        + ", transport seconds a byte " + transportSecondsPerByte);
             }
             senderSeconds = new TreeMap<>(senderSeconds);
             wakeSeconds = new TreeMap<>(wakeSeconds);
@@ -138,7 +139,8 @@ public final class CalibratedCostModel implements CostModel {
      * the link's per-message latency; without samples, the link's.
      */
     public CalibratedCostModel withRingSteps(CollectiveSamples ringSteps) {
-        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.host(), run.startSeconds()));
+        return with(new RunTimes(ringSteps, run.senderSeconds(), run.wakeSeconds(), run.host(), run.startSeconds(),
+                run.transportSecondsPerByte()));
     }
 
     /**
@@ -146,7 +148,8 @@ public final class CalibratedCostModel implements CostModel {
      * held it ({@link SendTimes}); 0 (the default, and for a device not given) for sends beside the compute.
      */
     public CalibratedCostModel withSenderSeconds(Map<String, Double> senderSeconds) {
-        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.host(), run.startSeconds()));
+        return with(new RunTimes(run.ringSteps(), senderSeconds, run.wakeSeconds(), run.host(), run.startSeconds(),
+                run.transportSecondsPerByte()));
     }
 
     /**
@@ -154,7 +157,8 @@ public final class CalibratedCostModel implements CostModel {
      * what the run's waits took beyond it ({@link WakeTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withWakeSeconds(Map<String, Double> wakeSeconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.host(), run.startSeconds()));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), wakeSeconds, run.host(), run.startSeconds(),
+                run.transportSecondsPerByte()));
     }
 
     /**
@@ -162,7 +166,8 @@ public final class CalibratedCostModel implements CostModel {
      * timed in the run's calibration) instead of the device profile's call and copy rate.
      */
     public CalibratedCostModel withHostRate(HostRate rate) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), Optional.of(rate), run.startSeconds()));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), Optional.of(rate), run.startSeconds(),
+                run.transportSecondsPerByte()));
     }
 
     /**
@@ -170,7 +175,18 @@ public final class CalibratedCostModel implements CostModel {
      * workers began theirs ({@link StartTimes}); 0 (the default, and for a device not given) at once.
      */
     public CalibratedCostModel withStartSeconds(Map<String, Double> startSeconds) {
-        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.host(), startSeconds));
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.host(), startSeconds,
+                run.transportSecondsPerByte()));
+    }
+
+    /**
+     * This model with each message between worker processes costing its sender's and its receiver's host {@code
+     * secondsPerByte} of CPU while it travels, what the run's event loops spent ({@link TransportCpu}); 0 (the default)
+     * for workers of one process.
+     */
+    public CalibratedCostModel withTransportCpu(double secondsPerByte) {
+        return with(new RunTimes(run.ringSteps(), run.senderSeconds(), run.wakeSeconds(), run.host(), run.startSeconds(),
+                secondsPerByte));
     }
 
     private CalibratedCostModel with(RunTimes times) {
@@ -180,6 +196,11 @@ public final class CalibratedCostModel implements CostModel {
     @Override
     public double hostSeconds(DeviceProfile device, HostWork work) {
         return run.host().map(rate -> rate.seconds(work)).orElseGet(() -> CostModel.super.hostSeconds(device, work));
+    }
+
+    @Override
+    public double transportCpuSeconds(double bytes) {
+        return run.transportSecondsPerByte() * bytes;
     }
 
     @Override

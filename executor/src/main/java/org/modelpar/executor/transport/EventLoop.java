@@ -14,7 +14,11 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -25,28 +29,45 @@ import java.util.concurrent.TimeUnit;
  * otherwise. gRPC's default gives the servers and channels of a process a pool of twice the cores plus a boss thread,
  * so the two ends of a pipeline's stream and the heartbeat land on different threads, each of which must be woken on
  * a host whose cores the workers compute on. The owner creates it before the servers and channels and closes it after
- * them; closing stops the thread.
+ * them; closing stops the thread. Its CPU time ({@link #cpuSeconds}) is what the process's messages cost its host's
+ * cores besides the threads that send and receive them ({@link TransportLoad}).
  */
 public final class EventLoop implements AutoCloseable {
     /** How long closing waits for the thread to finish what is queued on it. */
     private static final long CLOSE_SECONDS = 5;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final EventLoopGroup group;
     private final boolean epoll;
+    private final List<Thread> threads;
 
-    private EventLoop(EventLoopGroup group, boolean epoll) {
+    private EventLoop(EventLoopGroup group, boolean epoll, List<Thread> threads) {
         this.group = group;
         this.epoll = epoll;
+        this.threads = threads;
     }
 
     /** Starts the event loop: epoll when {@link Epoll#isAvailable()}, else NIO. */
     public static EventLoop start() {
+        List<Thread> started = new CopyOnWriteArrayList<>();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "modelpar-netty");
             t.setDaemon(true);
+            started.add(t);
             return t;
         };
-        return Epoll.isAvailable() ? new EventLoop(new EpollEventLoopGroup(1, threads), true)
-                : new EventLoop(new NioEventLoopGroup(1, threads), false);
+        return Epoll.isAvailable() ? new EventLoop(new EpollEventLoopGroup(1, threads), true, started)
+                : new EventLoop(new NioEventLoopGroup(1, threads), false, started);
+    }
+
+    /**
+     * The CPU seconds its thread has run so far (0 before it starts, or where the JVM cannot read a thread's CPU
+     * time).
+     */
+    public double cpuSeconds() {
+        if (!THREADS.isThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
+            return 0;
+        }
+        return threads.stream().mapToLong(t -> Math.max(0, THREADS.getThreadCpuTime(t.getId()))).sum() / 1e9;
     }
 
     /** Whether it runs on Linux's epoll (else Java's NIO selector). */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,6 +54,8 @@ public final class GrpcTransport implements Transport {
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, Outbound> outbound = new HashMap<>();
     private final PooledArrays received = new PooledArrays();
+    /** The encoded bytes of the messages sent to and received from other processes so far. */
+    private final LongAdder moved = new LongAdder();
     /** Why the run stopped elsewhere ({@link #abort}); null while it runs. */
     private volatile String aborted;
 
@@ -87,7 +90,7 @@ public final class GrpcTransport implements Transport {
         this.serverWaits = serverWaits;
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(FRAMES, ServerCalls.asyncClientStreamingCall(
-                response -> new Inbound(response, local, received, overflow, serverWaits))).build();
+                response -> new Inbound(response, local, received, moved, overflow, serverWaits))).build();
         try {
             this.server = loop.server(host, port, InsecureServerCredentials.create())
                     .flowControlWindow(WINDOW_BYTES).addService(service).directExecutor().build().start();
@@ -123,7 +126,7 @@ public final class GrpcTransport implements Transport {
             box.put(Message.of(m.key(), copies), abortable(waits));
             return;
         }
-        outbound(to).write(m, abortable(waits));
+        moved.add(outbound(to).write(m, abortable(waits)));
         m.onDelivered().run();
     }
 
@@ -151,6 +154,12 @@ public final class GrpcTransport implements Transport {
                 throw new IllegalStateException("the run stopped: " + aborted);
             }
         };
+    }
+
+    /** The bytes sent to and received from other processes, and the CPU time of the event loop that moved them. */
+    @Override
+    public TransportLoad load() {
+        return new TransportLoad(loop.cpuSeconds(), moved.sum());
     }
 
     @Override

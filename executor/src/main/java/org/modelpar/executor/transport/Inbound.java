@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's end of one peer's frame stream, on the Netty event loop: joins frames into messages, decodes
@@ -17,16 +18,20 @@ final class Inbound implements StreamObserver<Frames.Frame> {
     private final ServerCallStreamObserver<byte[]> call;
     private final Map<String, Mailbox> local;
     private final PooledArrays received;
+    private final LongAdder moved;
     private final Executor overflow;
     private final Waits overflowWaits;
     private final Frames frames = new Frames();
     /** The put of a message that met a full mailbox; the stream's end is acknowledged after it. */
     private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
 
-    Inbound(StreamObserver<byte[]> response, Map<String, Mailbox> local, PooledArrays received, Executor overflow, Waits overflowWaits) {
+    /** @param moved counts the bytes of each whole message received */
+    Inbound(StreamObserver<byte[]> response, Map<String, Mailbox> local, PooledArrays received, LongAdder moved,
+            Executor overflow, Waits overflowWaits) {
         this.call = (ServerCallStreamObserver<byte[]>) response;
         this.local = local;
         this.received = received;
+        this.moved = moved;
         this.overflow = overflow;
         this.overflowWaits = overflowWaits;
         call.disableAutoRequest();
@@ -41,6 +46,7 @@ final class Inbound implements StreamObserver<Frames.Frame> {
                 call.request(1);
                 return;
             }
+            moved.add(whole.get().remaining());
             Message m = TensorCodec.decode(whole.get(), received::take);
             Mailbox box = local.get(m.key().to());
             if (box == null) {

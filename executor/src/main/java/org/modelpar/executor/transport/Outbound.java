@@ -67,8 +67,8 @@ final class Outbound {
         notifyAll();
     }
 
-    /** Writes {@code m}'s frames, each once the window and the stream's queue have room for it. */
-    synchronized void write(Message m, Waits waits) throws InterruptedException {
+    /** Writes {@code m}'s frames, each once the window and the stream's queue have room for it; returns their bytes. */
+    synchronized int write(Message m, Waits waits) throws InterruptedException {
         ByteBuffer bytes = TensorCodec.encode(m, encoded);
         encoded = bytes.array();
         for (Frames.Frame frame : Frames.split(encoded, bytes.limit())) {
@@ -78,6 +78,7 @@ final class Outbound {
             }
             stream.onNext(frame);
         }
+        return bytes.limit();
     }
 
     /** Ends the stream and waits (boundedly) until the peer has taken every frame into its mailboxes. */

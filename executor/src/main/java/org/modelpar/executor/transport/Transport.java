@@ -20,6 +20,14 @@ public interface Transport extends AutoCloseable {
     /** Blocks until the message with {@code key} has arrived and takes it; its arrays are the caller's. */
     Message receive(Message.Key key, Waits waits) throws InterruptedException;
 
+    /**
+     * What this transport has done so far between processes (running totals; {@link TransportLoad#since} gives a
+     * step's): none for a transport within one process.
+     */
+    default TransportLoad load() {
+        return TransportLoad.NONE;
+    }
+
     /** Hands back the arrays of received messages once consumed (an implementation may reuse them). */
     void release(Collection<INDArray> arrays);
 

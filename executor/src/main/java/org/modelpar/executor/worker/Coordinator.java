@@ -31,6 +31,7 @@ import org.modelpar.executor.train.TrainResult;
 import org.modelpar.executor.transport.ByteMarshaller;
 import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.EventLoop;
+import org.modelpar.executor.transport.TransportLoad;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
 import org.modelpar.simulator.timeline.Timeline;
@@ -213,7 +214,8 @@ public final class Coordinator implements AutoCloseable {
                 timeline.paused(step);
             }
             onStep.accept(new StepResult(step, losses.get(losses.size() - 1), seconds.get(seconds.size() - 1), ringSteps,
-                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum(), collections),
+                    last.values().stream().mapToDouble(StepReport::backgroundCpuSeconds).sum(),
+                    last.values().stream().map(StepReport::transport).reduce(TransportLoad.NONE, TransportLoad::plus), collections),
                     index -> calibrationPass(Math.floorMod(index, devices.size()), done));
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.modelpar.executor.transport.CallSamples;
 import org.modelpar.executor.transport.Message;
 import org.modelpar.executor.transport.TensorCodec;
+import org.modelpar.executor.transport.TransportLoad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,12 +21,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param optimizerState  their optimizer state, likewise
  * @param trace           the step's measured instructions and memory samples
  * @param ringSteps       the ring steps of its collective calls, timed on its members
- * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads during the step
+ * @param backgroundCpuSeconds the CPU time its process spent outside its devices' threads and its transport's event loop
+ *                             during the step
+ * @param transport       what its transport moved to and from the other processes during the step, and its event loop's
+ *                        CPU time
  * @param collections     the garbage collections that paused its process during the step
  */
 record StepReport(int rank, int step, double loss, double seconds, Map<String, Long> peakMemoryBytes,
                   Map<String, INDArray> parameters, Map<String, INDArray> optimizerState, StepTrace trace,
-                  CallSamples ringSteps, double backgroundCpuSeconds, long collections) {
+                  CallSamples ringSteps, double backgroundCpuSeconds, TransportLoad transport, long collections) {
     private static final String PARAMETER = "p:";
     private static final String OPTIMIZER = "o:";
 
@@ -43,6 +47,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             trace.write(out);
             ringSteps.write(out);
             out.writeDouble(backgroundCpuSeconds);
+            transport.write(out);
             out.writeLong(collections);
             Map<String, INDArray> tensors = new LinkedHashMap<>();
             parameters.forEach((k, v) -> tensors.put(PARAMETER + k, v));
@@ -68,6 +73,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
             StepTrace trace = StepTrace.read(in);
             CallSamples ringSteps = CallSamples.read(in);
             double background = in.readDouble();
+            TransportLoad transport = TransportLoad.read(in);
             long collections = in.readLong();
             Map<String, INDArray> params = new LinkedHashMap<>();
             Map<String, INDArray> optimizer = new LinkedHashMap<>();
@@ -78,7 +84,7 @@ record StepReport(int rank, int step, double loss, double seconds, Map<String, L
                     optimizer.put(k.substring(OPTIMIZER.length()), v);
                 }
             });
-            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, collections);
+            return new StepReport(rank, step, loss, seconds, peaks, params, optimizer, trace, ringSteps, background, transport, collections);
         });
     }
 }

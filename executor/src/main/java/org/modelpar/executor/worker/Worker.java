@@ -155,7 +155,7 @@ public final class Worker {
             StepReport report = new StepReport(rank, step, s.loss(), s.seconds(), executor.peakMemoryBytes(),
                     full ? executor.parameterParts().get(device) : Map.of(), full ? executor.optimizerStateParts().get(device) : Map.of(),
                     StepTrace.of(executor.timeline(step), step, executor.originEpochSeconds()), s.ringSteps(),
-                    s.backgroundCpuSeconds(), s.collections());
+                    s.backgroundCpuSeconds(), s.transport(), s.collections());
             progress.waiting("step " + step + ", waiting for the coordinator to take every rank's report of it");
             byte[] answer = call(channel, Coordinator.REPORT, report.encode());
             while (Arrays.equals(answer, Coordinator.TIME_A_PASS)) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.transport.CallSamples;
+import org.modelpar.executor.transport.TransportLoad;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.Payload;
@@ -82,10 +83,10 @@ class BackgroundCpuTest {
     }
 
     private static StepResult step(double seconds, double background) {
-        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, 0);
+        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, TransportLoad.NONE, 0);
     }
 
     private static StepResult paused(double seconds, double background) {
-        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, 1);
+        return new StepResult(0, 1.0, seconds, CallSamples.NONE, background, TransportLoad.NONE, 1);
     }
 }

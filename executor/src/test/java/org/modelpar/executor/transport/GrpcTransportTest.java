@@ -88,6 +88,49 @@ class GrpcTransportTest {
     }
 
     @Test
+    void loadCountsEachMessagesEncodedBytesOnBothSidesAndTheEventLoopsCpu() throws Exception {
+        try (GrpcTransport a = new GrpcTransport("127.0.0.1", 0, Map.of("a", 4), WAITS);
+             GrpcTransport b = new GrpcTransport("127.0.0.1", 0, Map.of("b", 4), WAITS)) {
+            connect(a, b);
+            TransportLoad before = b.load();
+            long encoded = 0;
+            for (int i = 0; i < 4; i++) {
+                Message m = Message.of(new Message.Key("a", "b", "m" + i), Map.of("x", Nd4j.rand(DataType.FLOAT, 256, 256)));
+                encoded += TensorCodec.encode(m).length;
+                a.send(m, WAITS);
+                b.receive(m.key(), WAITS);
+            }
+            // a message to a device of the same process moves nothing between processes
+            a.send(Message.of(new Message.Key("a", "a", "self"), Map.of("x", Nd4j.ones(DataType.FLOAT, 8))), WAITS);
+            assertThat(a.load().bytes()).isEqualTo(encoded).isGreaterThan(4L * 256 * 256 * 4);
+            TransportLoad received = b.load().since(before);
+            assertThat(received.bytes()).isEqualTo(encoded);
+            assertThat(received.cpuSeconds()).isPositive(); // the receiver's event loop decoded 1 MiB
+            assertThat(new InProcessLoad().load()).isEqualTo(TransportLoad.NONE);
+        }
+    }
+
+    /** A transport that keeps the interface's default: nothing between processes. */
+    private static final class InProcessLoad implements Transport {
+        @Override
+        public void send(Message message, Waits waits) {
+        }
+
+        @Override
+        public Message receive(Message.Key key, Waits waits) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void release(java.util.Collection<INDArray> arrays) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void receiveTimesOutNamingTheMessage() {
         try (GrpcTransport b = new GrpcTransport("127.0.0.1", 0, Map.of("b", 1), WAITS)) {
             Message.Key key = new Message.Key("a", "b", "grad s1>s0 mb2 @0");

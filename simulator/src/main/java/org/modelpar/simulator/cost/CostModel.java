@@ -49,6 +49,16 @@ public interface CostModel {
         return work.seconds(device, device.hostCallSeconds());
     }
 
+    /**
+     * CPU seconds a device's transport spends on its host's cores to move {@code bytes} to or from another worker process
+     * (framing, sockets, decoding), while they travel; the link's latency and bandwidth time the transfer itself. 0 where
+     * no transport shares the cores the device computes on, the default; on a shared host ({@link HostWork}'s nodes) the
+     * simulator runs it beside the device's compute.
+     */
+    default double transportCpuSeconds(double bytes) {
+        return 0;
+    }
+
     /** The link between two devices of the cluster (intra-node or the NIC), by device id. */
     Link link(ClusterSpec cluster, String fromDevice, String toDevice);
 

@@ -74,6 +74,15 @@ final class CompiledProgram {
     double[] hostSeconds;
     /** The host work's resources: the device's compute thread, or its communication thread, and the node. */
     int[][] hostPath;
+    /**
+     * For a send, a recv and a collective instance on such a node: the CPU seconds its device's transport spends moving
+     * its bytes ({@link org.modelpar.simulator.cost.CostModel#transportCpuSeconds}; a collective's for all its buckets),
+     * run from the start of its transfer as a flow over its device's {@link #transportPath} that nothing waits for;
+     * 0 elsewhere (null when no node is shared).
+     */
+    double[] transportSeconds;
+    /** Per device on such a node: its transport's thread and its node; null for a device elsewhere. */
+    int[][] transportPath;
 
     /**
      * For an instance of a collective whose last bucket waits for the backward after it ({@link

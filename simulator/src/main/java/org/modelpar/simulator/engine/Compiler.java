@@ -94,6 +94,7 @@ final class Compiler {
         SharedCompute.resources(c, packing, cluster, clusterDevices, cost);
         SendMatcher.match(c);
         Collectives.group(c, routes, cost, cluster);
+        SharedCompute.transport(c, cost);
         edges.successors(c);
         return c;
     }

@@ -25,6 +25,8 @@ import org.modelpar.simulator.program.StepProgram;
  * backward runs its last bucket after it ({@link LastBuckets}).
  */
 public final class Engine {
+    /** The owner of a flow that only loads a host ({@link #transportLoad}): its end completes nothing. */
+    private static final int TRANSPORT_LOAD = Integer.MAX_VALUE;
     private final CompiledProgram c;
     private final EventQueue queue = new EventQueue();
     private final FlowNetwork network;
@@ -113,6 +115,9 @@ public final class Engine {
                 case Events.DEFERRED_BEGIN -> begin(id, now);
                 case Events.COLLECTIVE_START -> {
                     double bytes = c.collectiveBytes[id] * lastBuckets.share(id);
+                    for (int m : c.collectiveMembers[id]) {
+                        transportLoad(m, lastBuckets.share(id), now);
+                    }
                     if (bytes == 0) {
                         finishCollective(id, now);
                     } else {
@@ -123,6 +128,9 @@ public final class Engine {
                     if (network.current(id, Events.version(payload))) {
                         network.finish(id, now);
                         int owner = flowOwner[id];
+                        if (owner == TRANSPORT_LOAD) {
+                            continue; // nothing waits for a transport's CPU
+                        }
                         if (owner >= c.count && c.kind[owner - c.count] == CompiledProgram.COLLECTIVE) {
                             memberDone(owner - c.count, now);
                         } else if (owner >= c.count) {
@@ -197,7 +205,16 @@ public final class Engine {
         queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
     }
 
+    /** Starts the {@code share} of {@code g}'s transport CPU on its device's host ({@link CompiledProgram#transportSeconds}). */
+    private void transportLoad(int g, double share, double now) {
+        if (c.transportSeconds != null && c.transportSeconds[g] > 0) {
+            flow(c.transportPath[c.device[g]], c.transportSeconds[g] * share, TRANSPORT_LOAD, now);
+        }
+    }
+
     private void transfer(int send, double now) {
+        transportLoad(send, 1, now);
+        transportLoad(c.partner[send], 1, now);
         if (c.bytes[send] == 0 || c.path[send].length == 0) {
             events++;
             arrive(send, now);

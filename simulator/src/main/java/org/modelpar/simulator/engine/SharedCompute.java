@@ -21,7 +21,9 @@ import org.modelpar.simulator.program.ReduceScatter;
  * A collective's host work ({@link Collective#hostWork()}: its sums and copies, and ZeRO's packing around it,
  * {@link FlatPacking}) runs on the same cores: on the
  * device's compute thread (path (device, node)), or, for a collective that overlaps the backward, on the device's
- * communication thread (one more resource of capacity 1 per device: path (communication thread, node)).
+ * communication thread (one more resource of capacity 1 per device: path (communication thread, node)). The CPU its
+ * transport spends on each message between worker processes ({@link CostModel#transportCpuSeconds}) runs while the
+ * message travels, on the device's transport thread (one more resource of capacity 1 per device) and the node.
  * Nodes without a capacity (GPUs) keep fixed-duration compute and no host work.
  */
 final class SharedCompute {
@@ -64,13 +66,18 @@ final class SharedCompute {
         }
         int links = c.resourceCapacity.length;
         int commThreads = 5 * d + nodeResource.size();
-        c.resourceCapacity = Arrays.copyOf(c.resourceCapacity, commThreads + d);
+        int transportThreads = commThreads + d;
+        c.resourceCapacity = Arrays.copyOf(c.resourceCapacity, transportThreads + d);
         Arrays.fill(c.resourceCapacity, links, 5 * d, 1.0);
-        Arrays.fill(c.resourceCapacity, commThreads, commThreads + d, 1.0);
+        Arrays.fill(c.resourceCapacity, commThreads, transportThreads + d, 1.0);
         nodeResource.forEach((node, r) -> c.resourceCapacity[r] = cluster.computeCapacity().get(node));
         c.computePath = new int[c.count][];
         c.hostSeconds = new double[c.count];
         c.hostPath = new int[c.count][];
+        c.transportPath = new int[d][];
+        for (int i = 0; i < d; i++) {
+            c.transportPath[i] = nodeOf[i] < 0 ? null : new int[] {transportThreads + i, nodeOf[i]};
+        }
         for (int g = 0; g < c.count; g++) {
             int device = c.device[g];
             int node = nodeOf[device];
@@ -84,6 +91,33 @@ final class SharedCompute {
                 c.hostSeconds[g] = cost.hostSeconds(profile, col.hostWork().plus(packing.of(col, profile)));
                 c.hostPath[g] = new int[] {runsBesideCompute(col, true) ? commThreads + device : 4 * d + device, node};
             }
+        }
+    }
+
+    /**
+     * Prices each message's transport CPU on the devices of shared nodes ({@link CompiledProgram#transportSeconds}): a
+     * send's bytes on its sender and its receiver, a ring collective's on each member, which sends and receives its
+     * ring's bytes ({@code 2 x} what the ring moves a hop). Runs once the sends are matched and the collectives grouped.
+     */
+    static void transport(CompiledProgram c, CostModel cost) {
+        if (c.transportPath == null) {
+            return;
+        }
+        c.transportSeconds = new double[c.count];
+        for (int g = 0; g < c.count; g++) {
+            if (c.kind[g] == CompiledProgram.SEND) {
+                double seconds = cost.transportCpuSeconds(c.bytes[g]);
+                price(c, g, seconds);
+                price(c, c.partner[g], seconds);
+            } else if (c.kind[g] == CompiledProgram.COLLECTIVE) {
+                price(c, g, cost.transportCpuSeconds(2 * c.collectiveBytes[c.partner[g]]));
+            }
+        }
+    }
+
+    private static void price(CompiledProgram c, int g, double seconds) {
+        if (c.transportPath[c.device[g]] != null) {
+            c.transportSeconds[g] = seconds;
         }
     }
 }

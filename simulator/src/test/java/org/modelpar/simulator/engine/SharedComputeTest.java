@@ -25,6 +25,9 @@ import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.AllReduce;
 import org.modelpar.simulator.program.Compute;
 import org.modelpar.simulator.program.DeviceProgram;
+import org.modelpar.simulator.program.Payload;
+import org.modelpar.simulator.program.Recv;
+import org.modelpar.simulator.program.Send;
 import org.modelpar.simulator.program.ReduceScatter;
 import org.modelpar.simulator.program.Direction;
 import org.modelpar.simulator.program.StepProgram;
@@ -88,7 +91,24 @@ class SharedComputeTest {
         }
     }
 
+    /** No host work; each member's transport spends 0.25 ms a byte it sends or receives: 0.5 s for 1,000 bytes each way. */
+    private static final class TransportCpu extends ZeroOptimizerCostModel {
+        @Override
+        public double hostSeconds(DeviceProfile device, HostWork work) {
+            return 0;
+        }
+
+        @Override
+        public double transportCpuSeconds(double bytes) {
+            return 2.5e-4 * bytes;
+        }
+    }
+
     private StepRun runWithAllReduce(ClusterSpec cluster, boolean overlapped) {
+        return runWithAllReduce(cluster, overlapped, new HalfSecondHostWork());
+    }
+
+    private StepRun runWithAllReduce(ClusterSpec cluster, boolean overlapped, ZeroOptimizerCostModel cost) {
         AllReduce all = new AllReduce(0, List.of("n0g0", "n0g1"), 1000, "", overlapped, overlapped ? 2 : 1);
         List<DeviceProgram> programs = new ArrayList<>();
         for (int stage = 0; stage < 2; stage++) {
@@ -96,7 +116,7 @@ class SharedComputeTest {
             programs.add(new DeviceProgram("n0g" + stage, stage, 0, 0, overlapped ? List.of(all, forward) : List.of(forward, all)));
         }
         StepProgram program = new StepProgram(plan, programs);
-        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, new HalfSecondHostWork(), false);
+        return Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, cost, false);
     }
 
     @Test
@@ -119,6 +139,38 @@ class SharedComputeTest {
         StepRun r = runWithAllReduce(shared(2.0), true);
         assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.25, offset(1e-9));
         assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.25 + 2.5e-6 + 0.25, offset(1e-9));
+    }
+
+    @Test
+    void aTransportsCpuSharesTheCoresWhileItsMessagesTravelAndDelaysNothingElse() {
+        // C = 2, two buckets of an all-reduce overlapped with 1 s forwards: the first bucket's transport starts after its
+        // 2 latencies of 1 us, 0.25 s of CPU on each member (half of 1,000 bytes sent and received); four threads share two
+        // cores at 0.5 each until 0.5 s + 2 us, when each forward has 0.75 s - 2 us left, alone at full speed: 1.25 s.
+        // The last bucket runs after the forwards, and its collective ends with its transfer (2.5 us): nothing waits for
+        // the transport's CPU.
+        StepRun r = runWithAllReduce(shared(2.0), true, new TransportCpu());
+        assertThat(r.timeline().spans().get(1).endSeconds()).isCloseTo(1.25, offset(1e-9));
+        assertThat(r.timeline().spans().get(0).endSeconds()).isCloseTo(1.25 + 2.5e-6, offset(1e-9));
+        // no shared host: the transport takes no core the forwards compute on
+        StepRun gpus = runWithAllReduce(independent, true, new TransportCpu());
+        assertThat(gpus.timeline().spans().get(1).endSeconds()).isCloseTo(1.0, offset(1e-9));
+    }
+
+    @Test
+    void aSentMessagesTransportLoadsItsSenderAndItsReceiver() {
+        // C = 2: n0g1's 2 s backward runs beside n0g0's 1 s forward, which then sends 1,000 bytes (1 us latency, 1 us on
+        // the link); its transport spends 0.25 s of CPU on each side from 1 s + 1 us, three threads on two cores at 2/3
+        // each until 1.375 s + 1 us, when the backward, 1.25 s + 1 us done, finishes alone: 2.125 s
+        StepProgram program = new StepProgram(plan, List.of(
+                new DeviceProgram("n0g0", 0, 0, 0, List.of(new Compute(0, 0, Direction.FORWARD, false),
+                        new Send(0, 1, 0, Payload.ACTIVATION, "n0g1", 1000, 0, 1))),
+                new DeviceProgram("n0g1", 1, 0, 0, List.of(new Compute(1, 0, Direction.BACKWARD, false),
+                        new Recv(1, 0, 0, Payload.ACTIVATION, "n0g0", 1000, 0, 1)))));
+        ClusterSpec cluster = shared(2.0);
+        StepRun r = Engine.run(program, PlanValidator.validate(plan, graph, cluster), cluster, new TransportCpu(), false);
+        Span backward = r.timeline().spans().stream().filter(sp -> sp.instruction() instanceof Compute c
+                && c.direction() == Direction.BACKWARD).findFirst().orElseThrow();
+        assertThat(backward.endSeconds()).isCloseTo(2.125, offset(1e-9));
     }
 
     /**

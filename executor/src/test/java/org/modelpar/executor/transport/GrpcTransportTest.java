@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.modelpar.executor.InProcessTransport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -106,27 +107,10 @@ class GrpcTransportTest {
             TransportLoad received = b.load().since(before);
             assertThat(received.bytes()).isEqualTo(encoded);
             assertThat(received.cpuSeconds()).isPositive(); // the receiver's event loop decoded 1 MiB
-            assertThat(new InProcessLoad().load()).isEqualTo(TransportLoad.NONE);
-        }
-    }
-
-    /** A transport that keeps the interface's default: nothing between processes. */
-    private static final class InProcessLoad implements Transport {
-        @Override
-        public void send(Message message, Waits waits) {
-        }
-
-        @Override
-        public Message receive(Message.Key key, Waits waits) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void release(java.util.Collection<INDArray> arrays) {
-        }
-
-        @Override
-        public void close() {
+            // threads of one process hand messages over without an event loop
+            try (InProcessTransport local = new InProcessTransport(Map.of("a", 1))) {
+                assertThat(local.load()).isEqualTo(TransportLoad.NONE);
+            }
         }
     }
 

@@ -114,9 +114,10 @@ public final class Engine {
                 case Events.FLOW_START -> transfer(id, now);
                 case Events.DEFERRED_BEGIN -> begin(id, now);
                 case Events.COLLECTIVE_START -> {
-                    double bytes = c.collectiveBytes[id] * lastBuckets.share(id);
+                    double share = lastBuckets.share(id);
+                    double bytes = c.collectiveBytes[id] * share;
                     for (int m : c.collectiveMembers[id]) {
-                        transportLoad(m, lastBuckets.share(id), now);
+                        transportLoad(m, share, now);
                     }
                     if (bytes == 0) {
                         finishCollective(id, now);

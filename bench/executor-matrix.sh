@@ -11,7 +11,9 @@
 # A fresh profile of this machine per run, in a private MODELPAR_HOME; prints the load average first and last and
 # where each row's `train --json` result is kept. A plan whose run fails prints its one-line error as its row.
 # Usage: bench/executor-matrix.sh [steps] [label] (steps default 60; the measured step is the median of the second half;
-# with a label, only the plans whose label contains it).
+# with a label, only the plans whose label contains it). MATRIX_SET=holdout runs 9 other plans instead, which the
+# prediction is not tuned on (data parallel on 2 and 4 threads, tensor 4 and tensor x data on 4 threads, pipelines and
+# tensor parallel on processes, 8 micro-batches with recomputation), read as the 21 are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/executor-env.sh
@@ -45,6 +47,19 @@ rows=(
   "moe dp2 ep2|$moe|2|--pp 1 --tp 1 --dp 2 --expert-parallel 2 --microbatches 1 --schedule gpipe|off|threads"
   "gpt tp2 bf16|$gpt|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|threads|bf16"
 )
+if [[ "${MATRIX_SET:-}" == holdout ]]; then
+  rows=(
+    "mlp dp2|$mlp|2|--pp 1 --tp 1 --dp 2 --microbatches 1 --schedule gpipe|off|threads"
+    "mlp pp2 gpipe m4 processes|$mlp|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule gpipe|off|processes"
+    "gpt pp2 1f1b m8 recompute|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 8 --schedule 1f1b|on|threads"
+    "gpt tp2 dp2 (4 workers)|$gpt|4|--pp 1 --tp 2 --dp 2 --microbatches 1 --schedule gpipe|off|threads"
+    "mlp dp4 (4 workers)|$mlp|4|--pp 1 --tp 1 --dp 4 --microbatches 1 --schedule gpipe|off|threads"
+    "gpt pp2 interleaved v2 m4 processes|$gpt|2|--pp 2 --tp 1 --dp 1 --microbatches 4 --schedule interleaved --virtual-stages 2|off|processes"
+    "gpt pp4 1f1b m4 processes (4 workers)|$gpt|4|--pp 4 --tp 1 --dp 1 --microbatches 4 --schedule 1f1b|off|processes"
+    "mlp tp2 processes|$mlp|2|--pp 1 --tp 2 --dp 1 --microbatches 1 --schedule gpipe|off|processes"
+    "gpt tp4 (4 workers)|$gpt|4|--pp 1 --tp 4 --dp 1 --microbatches 1 --schedule gpipe|off|threads"
+  )
+fi
 for row in "${rows[@]}"; do
   IFS='|' read -r label model workers degrees recompute mode precision <<< "$row"
   [[ "$label" == *"$only"* ]] || continue

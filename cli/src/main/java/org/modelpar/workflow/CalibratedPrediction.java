@@ -74,7 +74,12 @@ public final class CalibratedPrediction {
     private final BackgroundCpu background = new BackgroundCpu();
     private final TransportCpu transport = new TransportCpu();
 
-    /** @param workerProcesses whether the workers run as processes (their link: gRPC on loopback) */
+    /**
+     * A prediction of {@code plan}'s run of {@code steps} steps; where its workers share a host, the host's sampler is warmed
+     * up now, before the run's steps ({@link Calibration#warmHost}).
+     *
+     * @param workerProcesses whether the workers run as processes (their link: gRPC on loopback)
+     */
     public CalibratedPrediction(ComputationGraph graph, ClusterSpec cluster, PlacementPlan plan, long seed, int steps,
                                 boolean workerProcesses) {
         this.calibration = new Calibration(graph, plan, seed);
@@ -84,6 +89,9 @@ public final class CalibratedPrediction {
                 .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                 .collect(Collectors.toCollection(TreeSet::new));
         this.link = new LinkSamples(workerProcesses, Math.max(0, sharedDevices.size() - 1));
+        if (sharedDevices.size() > 1) {
+            calibration.warmHost(sharedDevices.size());
+        }
     }
 
     /**

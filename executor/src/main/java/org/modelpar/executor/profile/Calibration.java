@@ -150,12 +150,22 @@ public final class Calibration {
      * (docs/simulator.md, "Shared hosts"), for {@link #hostCapacity()}.
      */
     public void sampleHost(int workers) {
+        warmHost(workers);
+        hostRounds.add(host.round(workers));
+        hostWorkers = workers;
+    }
+
+    /**
+     * Builds the host's sampler and warms it up for {@code workers} workers ({@link HostSharing#warmUp}: untimed rounds
+     * until the JIT compiler is quiet), once; {@link #sampleHost} does it at its first call otherwise. A run calls it
+     * before its steps: the warm-up's seconds of threads, kernels and compilation would otherwise come between two of
+     * the steps it measures.
+     */
+    public void warmHost(int workers) {
         if (host == null) {
             host = new HostSharing(graph, samples, tp, computeType);
             host.warmUp(workers);
         }
-        hostRounds.add(host.round(workers));
-        hostWorkers = workers;
     }
 
     /** The host capacity of the rounds taken so far ({@link HostSharing#capacity(int, List)}), if any were. */

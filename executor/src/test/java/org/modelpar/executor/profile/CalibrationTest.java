@@ -94,6 +94,22 @@ class CalibrationTest {
                         + graph.ops().size() + " and 2");
     }
 
+    /**
+     * Warming the host's sampler up (before a run's steps) records no capacity: its rounds are untimed; the samples
+     * after it are the only rounds, each a capacity of two workers within [1, 2].
+     */
+    @Test
+    void theHostsWarmUpRecordsNoRound() {
+        ComputationGraph graph = ModelZoo.build("gpt:layers=1,hidden=16,heads=2,seq=8,vocab=16");
+        Calibration c = new Calibration(graph, oneDevice(graph, Precision.FP32, Schedule.GPIPE), 1);
+        c.warmHost(2);
+        assertThat(c.hostCapacity()).isEmpty();
+        c.sampleHost(2);
+        c.sampleHost(2);
+        assertThat(c.hostCapacity()).isPresent();
+        assertThat(c.hostCapacity().getAsDouble()).isBetween(1.0, 2.0);
+    }
+
     /** A pass reads back as it was written; a count its bytes cannot hold is refused before anything is allocated. */
     @Test
     void aPassReadsBackAsWrittenAndAHostileCountIsRefused() throws IOException {

@@ -89,9 +89,14 @@ public final class CalibratedPrediction {
                 .filter(d -> cluster.device(d).map(cd -> cluster.computeCapacity().containsKey(cd.node())).orElse(false))
                 .collect(Collectors.toCollection(TreeSet::new));
         this.link = new LinkSamples(workerProcesses, Math.max(0, sharedDevices.size() - 1));
-        if (sharedDevices.size() > 1) {
+        if (sharesHost()) {
             calibration.warmHost(sharedDevices.size());
         }
+    }
+
+    /** Whether two or more of the plan's devices share a host's cores: only then are the host and their link sampled. */
+    private boolean sharesHost() {
+        return sharedDevices.size() > 1;
     }
 
     /**
@@ -121,7 +126,7 @@ public final class CalibratedPrediction {
             return;
         }
         calibration.add(passes.take(sampled));
-        if (sharedDevices.size() > 1) {
+        if (sharesHost()) {
             calibration.sampleHost(sharedDevices.size());
             if (sampled % LINK_EVERY == 0) {
                 link.sample();
@@ -178,7 +183,7 @@ public final class CalibratedPrediction {
 
     /** The link between the workers measured during the run, if they share a host. */
     public Optional<LinkProfile> link() {
-        return sharedDevices.size() > 1 ? link.link() : Optional.empty();
+        return sharesHost() ? link.link() : Optional.empty();
     }
 
     /**

@@ -45,6 +45,8 @@ final class GradientSync {
     private final Map<Integer, Armed> armed = new LinkedHashMap<>();
     /** ZeRO: the stages whose gradients are reduce-scattered in this step, until their parameters are gathered. */
     private final Map<Integer, ZeroShards> sharded = new HashMap<>();
+    /** Each group's shards, kept from step to step with the views they cut ({@link ZeroShards}). */
+    private final Map<List<String>, ZeroShards> shardsByGroup = new HashMap<>();
     /** ZeRO stage 2: each stage's gradient buckets, reduce-scattered during every backward. */
     private final Map<Integer, UnitBuckets> buckets = new HashMap<>();
     private final DeviceThreads threads;
@@ -110,7 +112,7 @@ final class GradientSync {
      *                    pass completes them
      */
     void reduceScatter(int step, int index, ReduceScatter rs, Map<String, List<String>> completedBy) throws InterruptedException {
-        ZeroShards shards = new ZeroShards(rs.group().indexOf(device), rs.group().size());
+        ZeroShards shards = shardsByGroup.computeIfAbsent(rs.group(), g -> new ZeroShards(g.indexOf(device), g.size()));
         sharded.put(rs.stage(), shards);
         if (rs.unit() >= 0) {
             reduceScatterUnit(step, index, rs);

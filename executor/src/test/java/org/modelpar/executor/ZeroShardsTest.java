@@ -8,7 +8,10 @@ import org.modelpar.executor.transport.RingCollectives;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** ZeRO's packing into a flat buffer the collectives lend: the layout by hand, and a reused buffer packs the same. */
+/**
+ * ZeRO's packing into a flat buffer the collectives lend: the layout by hand, and a reused buffer packs the same; a
+ * part is one view per array, kept.
+ */
 class ZeroShardsTest {
     @Test
     void packsPartByPartIntoALentBufferAndReusesItWithItsPaddingZeroed() {
@@ -23,5 +26,18 @@ class ZeroShardsTest {
         INDArray again = shards.pack(tensors, buffers);
         assertThat(again).isSameAs(first);
         assertThat(again.toFloatVector()).containsExactly(1f, 2f, 4f, 3f, 0f, 0f);
+    }
+
+    @Test
+    void aPartIsOneViewOfItsArrayKeptFromCallToCall() {
+        ZeroShards shards = new ZeroShards(1, 2);
+        INDArray t = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}});
+        INDArray part = shards.part(t).orElseThrow();
+        assertThat(part.toFloatVector()).containsExactly(3f, 4f);
+        assertThat(shards.part(t).orElseThrow()).isSameAs(part);
+        part.assign(7);
+        assertThat(t.reshape(4).toFloatVector()).as("a view writes through").containsExactly(1f, 2f, 7f, 7f);
+        INDArray equal = t.dup();
+        assertThat(shards.part(equal).orElseThrow()).as("an equal array of its own: its own view").isNotSameAs(part);
     }
 }

@@ -1,15 +1,11 @@
 package org.modelpar.executor;
 
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.modelpar.executor.transport.FlatViews;
 import org.modelpar.executor.transport.RingCollectives;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * How ZeRO stages 1 and 2 shard a stage's parameters over its d data-parallel replicas (Rajbhandari et al., "ZeRO",
@@ -21,15 +17,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * padded to the same length), whose ring chunk r is exactly replica r's parts.
  */
 final class ZeroShards {
-    /** The arrays whose views are kept at most: more (arrays replaced, as by a restore) and the views are made anew. */
-    private static final int MOST_CUT = 4096;
     private final int rank;
     private final int replicas;
-    /** The flat views cut so far, by the identity of the array they cut ({@link #interval}). */
-    private final Map<INDArray, Map<Bounds, INDArray>> views = new IdentityHashMap<>();
-
-    private record Bounds(long from, long to) {
-    }
+    /** The parts and slots cut so far, kept: a group's shards live from step to step ({@link FlatViews}). */
+    private final FlatViews views = new FlatViews();
 
     ZeroShards(int rank, int replicas) {
         if (replicas < 1 || rank < 0 || rank >= replicas) {
@@ -53,25 +44,7 @@ final class ZeroShards {
         long per = partLength(t);
         long from = Math.min(r * per, t.length());
         long to = Math.min(from + per, t.length());
-        return to > from ? Optional.of(interval(t, from, to)) : Optional.empty();
-    }
-
-    /**
-     * Elements {@code [from, to)} of {@code t} flattened: a view, made once per array and bounds and kept, as the arrays
-     * a replica's collectives and optimizer cut are the same from step to step (its gradients, parameters and the
-     * collectives' pooled flat buffers). ND4J allocates each new view's shape natively, freed only by its deallocator
-     * threads after a garbage collection: the small mlp's ZeRO-1 steps cut some two hundred views each, a fifth of what
-     * its compute threads allocated.
-     */
-    private synchronized INDArray interval(INDArray t, long from, long to) {
-        if (views.size() >= MOST_CUT && !views.containsKey(t)) {
-            views.clear();
-        }
-        return views.computeIfAbsent(t, k -> new HashMap<>()).computeIfAbsent(new Bounds(from, to), b -> {
-            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return t.reshape(t.length()).get(NDArrayIndex.interval(from, to));
-            }
-        });
+        return to > from ? Optional.of(views.interval(t, from, to)) : Optional.empty();
     }
 
     /** The length of this replica's part of a tensor of {@code length} elements (0 when the tensor is too short). */
@@ -89,7 +62,7 @@ final class ZeroShards {
         for (Map.Entry<String, Long> e : new TreeMap<>(lengths).entrySet()) {
             long own = ownLength(e.getValue());
             if (own > 0) {
-                parts.get(e.getKey()).addi(interval(flat, offset, offset + own));
+                parts.get(e.getKey()).addi(views.interval(flat, offset, offset + own));
             }
             offset += -Math.floorDiv(-e.getValue(), replicas);
         }
@@ -137,7 +110,7 @@ final class ZeroShards {
             for (INDArray t : sorted.values()) {
                 int owner = r;
                 long at = offset;
-                partOf(t, r).ifPresent(part -> action.apply(owner, part, interval(flat, at, at + part.length())));
+                partOf(t, r).ifPresent(part -> action.apply(owner, part, views.interval(flat, at, at + part.length())));
                 offset += partLength(t);
             }
         }

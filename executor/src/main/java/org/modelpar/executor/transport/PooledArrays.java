@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Arrays reused by type and shape: taken, used, handed back ({@link #release}), and the next take of the same type and
@@ -28,6 +29,8 @@ final class PooledArrays {
 
     private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
     private final Set<INDArray> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Views of the arrays it lent: they are never freed, so their views are kept. */
+    private final FlatViews views = new FlatViews();
     private long allocations;
 
     /** An array of this type and shape, 'c' order, contents undefined. */
@@ -53,6 +56,18 @@ final class PooledArrays {
                 free.computeIfAbsent(new Key(a.dataType(), Arrays.stream(a.shape()).boxed().toList()), k -> new ArrayDeque<>()).push(a);
             }
         }
+    }
+
+    /**
+     * Elements {@code [from, to)} of contiguous {@code array} flattened: of an array this pool lent, a view kept from use
+     * to use ({@link FlatViews}); of another (a collective's caller may pass a buffer of its own), a view made now.
+     */
+    INDArray interval(INDArray array, long from, long to) {
+        boolean pooled;
+        synchronized (this) {
+            pooled = lent.contains(array);
+        }
+        return pooled ? views.interval(array, from, to) : array.reshape(array.length()).get(NDArrayIndex.interval(from, to));
     }
 
     /** Arrays allocated so far (constant once the steps repeat). */

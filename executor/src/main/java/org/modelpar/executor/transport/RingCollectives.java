@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Collectives built on point-to-point messages of any {@link Transport}, with the algorithms the
@@ -88,7 +87,7 @@ public final class RingCollectives {
             try {
                 long offset = 0;
                 for (INDArray t : sorted.values()) {
-                    flat.get(NDArrayIndex.interval(offset, offset + t.length())).assign(t.reshape(t.length()));
+                    flats.interval(flat, offset, offset + t.length()).assign(t.reshape(t.length()));
                     offset += t.length();
                 }
                 int n = ring.size();
@@ -99,7 +98,7 @@ public final class RingCollectives {
                 sample(clock.samples(), self, ring, id);
                 offset = 0;
                 for (INDArray t : sorted.values()) {
-                    t.assign(flat.get(NDArrayIndex.interval(offset, offset + t.length())).reshape(t.shape()));
+                    t.assign(flats.interval(flat, offset, offset + t.length()).reshape(t.shape()));
                     offset += t.length();
                 }
             } finally {
@@ -248,10 +247,10 @@ public final class RingCollectives {
     }
 
     /** Chunk c of n of each flat vector, named by its position ({@code t0}, {@code t1}, ...); empty chunks left out. */
-    private static Map<String, INDArray> chunks(List<INDArray> flats, int c, int n) {
+    private Map<String, INDArray> chunks(List<INDArray> buffers, int c, int n) {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < flats.size(); i++) {
-            INDArray chunk = chunk(flats.get(i), c, n);
+        for (int i = 0; i < buffers.size(); i++) {
+            INDArray chunk = chunk(buffers.get(i), c, n);
             if (chunk != null) {
                 out.put("t" + i, chunk);
             }
@@ -288,10 +287,10 @@ public final class RingCollectives {
     }
 
     /** Chunk c of n of a flat vector, or null when it is empty (fewer elements than members). */
-    private static INDArray chunk(INDArray flat, int c, int n) {
+    private INDArray chunk(INDArray flat, int c, int n) {
         long from = c * flat.length() / n;
         long to = (c + 1) * flat.length() / n;
-        return from == to ? null : flat.get(NDArrayIndex.interval(from, to));
+        return from == to ? null : flats.interval(flat, from, to);
     }
 
     private static int rank(String device, List<String> ring) {

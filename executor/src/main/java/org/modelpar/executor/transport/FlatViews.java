@@ -35,11 +35,6 @@ public final class FlatViews {
         });
     }
 
-    /** All of contiguous {@code array} flattened, as {@link #interval}. */
-    public INDArray flat(INDArray array) {
-        return interval(array, 0, array.length());
-    }
-
     /** An array by identity and the bounds of a view of it. */
     private static final class Key {
         private final INDArray array;

@@ -22,17 +22,22 @@ public final class FlatViews {
 
     /** Elements {@code [from, to)} of contiguous {@code array} flattened: a view that reads and writes {@code array}. */
     public INDArray interval(INDArray array, long from, long to) {
-        if (from < 0 || to < from || to > array.length()) {
-            throw new IllegalArgumentException("elements [" + from + ", " + to + ") of an array of " + array.length());
-        }
         if (views.size() >= MOST_VIEWS) {
             views.clear();
         }
         return views.computeIfAbsent(new Key(array, from, to), k -> {
             try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return array.reshape(array.length()).get(NDArrayIndex.interval(from, to));
+                return cut(array, from, to);
             }
         });
+    }
+
+    /** Elements {@code [from, to)} of contiguous {@code array} flattened, as {@link #interval} but made now, not kept. */
+    public static INDArray cut(INDArray array, long from, long to) {
+        if (from < 0 || to < from || to > array.length()) {
+            throw new IllegalArgumentException("elements [" + from + ", " + to + ") of an array of " + array.length());
+        }
+        return array.reshape(array.length()).get(NDArrayIndex.interval(from, to));
     }
 
     /** An array by identity and the bounds of a view of it. */

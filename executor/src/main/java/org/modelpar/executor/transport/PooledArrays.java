@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Arrays reused by type and shape: taken, used, handed back ({@link #release}), and the next take of the same type and
@@ -67,7 +66,7 @@ final class PooledArrays {
         synchronized (this) {
             pooled = lent.contains(array);
         }
-        return pooled ? views.interval(array, from, to) : array.reshape(array.length()).get(NDArrayIndex.interval(from, to));
+        return pooled ? views.interval(array, from, to) : FlatViews.cut(array, from, to);
     }
 
     /** Arrays allocated so far (constant once the steps repeat). */

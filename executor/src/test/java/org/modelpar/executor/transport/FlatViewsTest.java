@@ -27,6 +27,8 @@ class FlatViewsTest {
         assertThat(views.interval(t, 0, 4).toFloatVector()).containsExactly(1f, 9f, 9f, 4f);
         assertThatThrownBy(() -> views.interval(t, 2, 5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("elements [2, 5) of an array of 4");
+        assertThat(FlatViews.cut(t, 1, 3)).as("made now").isNotSameAs(middle);
+        assertThat(FlatViews.cut(t, 1, 3).toFloatVector()).containsExactly(9f, 9f);
     }
 
     @Test

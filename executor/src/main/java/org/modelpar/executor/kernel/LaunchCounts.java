@@ -57,13 +57,13 @@ public record LaunchCounts(int forward, int backwardKernel, int accumulations, i
             Map.entry("mse-loss", new LaunchCounts(3, 1, 1, 0)),
             // product (2), row softmax | the logit gradient in each part, dX (2), dW (2)
             Map.entry("moe-router", new LaunchCounts(8, 14, 2, 1)),
-            // routing (copy, cast), dispatch (pad, gather), fc1 (3), gelu (9), fc2 (3) | routing, fc1 and gelu again,
-            // their backwards, undispatch (pad, gather)
-            Map.entry("moe-expert", new LaunchCounts(19, 45, 5, 4)),
-            // routing; per expert: undispatch, weight by its column, sum | routing; per expert: the slots' gradient
+            // dispatch (gather, and the product that zeroes the empty slots), fc1 (3), gelu (9), fc2 (3) | fc1 and gelu
+            // again, their backwards, undispatch (gather, product); the routing itself is host code
+            Map.entry("moe-expert", new LaunchCounts(17, 43, 5, 4)),
+            // per expert: undispatch, weight by its column, sum | per expert: the slots' gradient
             // (weight, dispatch) and the probability's (undispatch, product, row sum, column put); a shared expert's
             // output adds one more forward op, which a count by kind leaves out
-            Map.entry("moe-combine", new LaunchCounts(17, 38, 5, 0)));
+            Map.entry("moe-combine", new LaunchCounts(15, 36, 5, 0)));
 
     public LaunchCounts {
         if (forward < 0 || backwardKernel < 0 || accumulations < 0 || parameterTensors < 0) {

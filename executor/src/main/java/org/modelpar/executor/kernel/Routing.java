@@ -1,7 +1,6 @@
 package org.modelpar.executor.kernel;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,7 +40,8 @@ final class Routing {
         }
         int seq = tokens / samples;
         int slots = samples * capacity;
-        double[] p = probs.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        // the probabilities copied once (a view made contiguous first)
+        double[] p = (probs.isView() || probs.ordering() != 'c' ? probs.dup('c') : probs).data().asDouble();
         int[][] tokenOfSlot = new int[experts][slots];
         int[][] slotOfToken = new int[experts][tokens];
         for (int j = 0; j < experts; j++) {
@@ -49,11 +49,14 @@ final class Routing {
             Arrays.fill(slotOfToken[j], slots);
         }
         int[] filled = new int[experts];
+        int[] chosen = new int[topK];
+        boolean[] taken = new boolean[experts];
         for (int t = 0; t < tokens; t++) {
             if (t % seq == 0) {
                 Arrays.fill(filled, 0);
             }
-            for (int j : best(p, t * experts, experts, topK)) {
+            best(p, t * experts, taken, chosen);
+            for (int j : chosen) {
                 if (filled[j] < capacity) {
                     int slot = (t / seq) * capacity + filled[j]++;
                     tokenOfSlot[j][slot] = t;
@@ -64,11 +67,14 @@ final class Routing {
         return new Routing(tokens, slots, tokenOfSlot, slotOfToken);
     }
 
-    /** The {@code k} largest of {@code p[from, from + n)} as indices, largest first, ties to the lower index. */
-    private static int[] best(double[] p, int from, int n, int k) {
-        int[] chosen = new int[k];
-        boolean[] taken = new boolean[n];
-        for (int c = 0; c < k; c++) {
+    /**
+     * The {@code chosen.length} largest of {@code p[from, from + taken.length)} as indices into {@code chosen}, largest
+     * first, ties to the lower index ({@code taken} is scratch: one token's choice allocates nothing).
+     */
+    private static void best(double[] p, int from, boolean[] taken, int[] chosen) {
+        int n = taken.length;
+        Arrays.fill(taken, false);
+        for (int c = 0; c < chosen.length; c++) {
             int arg = -1;
             for (int j = 0; j < n; j++) {
                 if (!taken[j] && (arg < 0 || p[from + j] > p[from + arg])) {
@@ -78,7 +84,6 @@ final class Routing {
             taken[arg] = true;
             chosen[c] = arg;
         }
-        return chosen;
     }
 
     /** Expert {@code j}'s input rows {@code [samples * capacity, width]}: its tokens' rows of {@code tokenRows}, zero rows for empty slots. */
@@ -102,11 +107,24 @@ final class Routing {
     }
 
     /**
-     * Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row: two native ops (the
-     * padding's concatenation and one gather), whatever the rows.
+     * Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row: two native ops
+     * whatever the routing, one gather (such an index taking row 0) and a product by each row's 1 or 0 (a finite row's
+     * 0, as a padded copy of {@code rows} with a zero row gave, without the copy: once per expert and direction, that
+     * copy was a fifth of the small moe's allocation on its compute threads).
      */
     private static INDArray gather(INDArray rows, int[] index) {
-        INDArray padded = Nd4j.vstack(rows, Nd4j.zeros(rows.dataType(), 1, rows.columns()));
-        return Nd4j.exec(new Gather(padded, index, 0))[0];
+        int missing = rows.rows();
+        if (missing == 0) {
+            return Nd4j.zeros(rows.dataType(), index.length, rows.columns());
+        }
+        int[] taken = new int[index.length];
+        float[] kept = new float[index.length];
+        for (int i = 0; i < index.length; i++) {
+            boolean present = index[i] != missing;
+            taken[i] = present ? index[i] : 0;
+            kept[i] = present ? 1 : 0;
+        }
+        INDArray out = Nd4j.exec(new Gather(rows, Nd4j.createFromArray(taken), 0))[0];
+        return out.muliColumnVector(Nd4j.createFromArray(kept).reshape(index.length, 1).castTo(out.dataType()));
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class RoutingTest {
     /**
@@ -34,5 +35,25 @@ class RoutingTest {
         assertThat(r.dispatch(tokens, 0).toDoubleVector()).containsExactly(1, 3);
         assertThat(r.dispatch(tokens, 1).toDoubleVector()).containsExactly(0, 0);
         assertThat(r.slots()).isEqualTo(2);
+    }
+
+    /**
+     * An expert that takes one token of several gets that row and zero rows, at the rows' width and type (bf16 here);
+     * probabilities given as a view (columns of a wider array, column-major) route as their copy does.
+     */
+    @Test
+    void aPartlyFilledExpertKeepsTheRowsWidthAndType() {
+        INDArray wide = Nd4j.createFromArray(new double[][] {{0.9, 0.1, 7}, {0.2, 0.8, 7}, {0.3, 0.7, 7}}).dup('f');
+        INDArray probs = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2));
+        assertThat(probs.isView()).isTrue();
+        Routing r = Routing.of(probs, 1, 1, 3);
+        INDArray tokens = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}, {5, 6}}).castTo(DataType.BFLOAT16);
+        INDArray first = r.dispatch(tokens, 0);
+        assertThat(first.dataType()).isEqualTo(DataType.BFLOAT16);
+        assertThat(first.shape()).containsExactly(3, 2);
+        assertThat(first.toDoubleMatrix()).isDeepEqualTo(new double[][] {{1, 2}, {0, 0}, {0, 0}});
+        assertThat(r.dispatch(tokens, 1).toDoubleMatrix()).isDeepEqualTo(new double[][] {{3, 4}, {5, 6}, {0, 0}});
+        INDArray back = r.undispatch(Nd4j.createFromArray(new double[][] {{10, 20}, {0, 0}, {0, 0}}).castTo(DataType.BFLOAT16), 0);
+        assertThat(back.toDoubleMatrix()).isDeepEqualTo(new double[][] {{10, 20}, {0, 0}, {0, 0}});
     }
 }

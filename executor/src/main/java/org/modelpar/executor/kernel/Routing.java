@@ -108,15 +108,12 @@ final class Routing {
 
     /**
      * Rows {@code index} of {@code rows}, where index {@code rows.rows()} stands for a zero row: two native ops
-     * whatever the routing, one gather (such an index taking row 0) and a product by each row's 1 or 0 (a finite row's
-     * 0, as a padded copy of {@code rows} with a zero row gave, without the copy: once per expert and direction, that
-     * copy was a fifth of the small moe's allocation on its compute threads).
+     * whatever the routing, a gather (such an index takes row 0) and a product by each row's 1 or 0 that zeroes those
+     * rows (row 0 being finite). A copy of {@code rows} padded with a zero row, once per expert and direction, was a
+     * fifth of the small moe's allocation on its compute threads.
      */
     private static INDArray gather(INDArray rows, int[] index) {
         int missing = rows.rows();
-        if (missing == 0) {
-            return Nd4j.zeros(rows.dataType(), index.length, rows.columns());
-        }
         int[] taken = new int[index.length];
         float[] kept = new float[index.length];
         for (int i = 0; i < index.length; i++) {

@@ -39,7 +39,7 @@ class RoutingTest {
 
     /**
      * An expert that takes one token of several gets that row and zero rows, at the rows' width and type (bf16 here);
-     * probabilities given as a view (columns of a wider array, column-major) route as their copy does.
+     * probabilities given as a view (columns of a wider array, column-major) route as their bf16 copy does.
      */
     @Test
     void aPartlyFilledExpertKeepsTheRowsWidthAndType() {
@@ -55,5 +55,7 @@ class RoutingTest {
         assertThat(r.dispatch(tokens, 1).toDoubleMatrix()).isDeepEqualTo(new double[][] {{3, 4}, {5, 6}, {0, 0}});
         INDArray back = r.undispatch(Nd4j.createFromArray(new double[][] {{10, 20}, {0, 0}, {0, 0}}).castTo(DataType.BFLOAT16), 0);
         assertThat(back.toDoubleMatrix()).isDeepEqualTo(new double[][] {{10, 20}, {0, 0}, {0, 0}});
+        Routing copy = Routing.of(probs.dup('c').castTo(DataType.BFLOAT16), 1, 1, 3);
+        assertThat(copy.dispatch(tokens, 1).toDoubleMatrix()).isDeepEqualTo(r.dispatch(tokens, 1).toDoubleMatrix());
     }
 }

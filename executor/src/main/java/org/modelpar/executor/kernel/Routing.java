@@ -114,14 +114,14 @@ final class Routing {
      */
     private static INDArray gather(INDArray rows, int[] index) {
         int missing = rows.rows();
-        int[] taken = new int[index.length];
+        int[] source = new int[index.length];
         float[] kept = new float[index.length];
         for (int i = 0; i < index.length; i++) {
             boolean present = index[i] != missing;
-            taken[i] = present ? index[i] : 0;
+            source[i] = present ? index[i] : 0;
             kept[i] = present ? 1 : 0;
         }
-        INDArray out = Nd4j.exec(new Gather(rows, Nd4j.createFromArray(taken), 0))[0];
+        INDArray out = Nd4j.exec(new Gather(rows, Nd4j.createFromArray(source), 0))[0];
         return out.muliColumnVector(Nd4j.createFromArray(kept).reshape(index.length, 1).castTo(out.dataType()));
     }
 }

@@ -3,6 +3,7 @@ package org.modelpar.cli;
 import java.io.PrintWriter;
 import org.modelpar.executor.train.CheckpointException;
 import org.modelpar.executor.train.DivergedException;
+import org.modelpar.executor.worker.LaunchException;
 import org.modelpar.graph.GraphException;
 import org.modelpar.profiles.ProfileException;
 import org.modelpar.simulator.plan.PlanException;
@@ -71,7 +72,7 @@ public final class Main implements Runnable {
         static int exitCode(Throwable ex) {
             if (ex instanceof GraphException || ex instanceof ProfileException || ex instanceof PlanException
                     || ex instanceof WorkflowException || ex instanceof ExportException || ex instanceof CheckpointException
-                    || ex instanceof DivergedException || ex instanceof CliInputException) {
+                    || ex instanceof DivergedException || ex instanceof LaunchException || ex instanceof CliInputException) {
                 return EXIT_BAD_INPUT;
             }
             if (ex instanceof InfeasibleException) {

@@ -156,13 +156,23 @@ public final class Coordinator implements AutoCloseable {
 
     /** Records the first failure: rank {@code rank} failed at {@code where} (e.g. {@code step 2}) because of {@code why}. */
     public synchronized void fail(int rank, String where, String why) {
+        String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
+        fail(new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null));
+    }
+
+    /**
+     * Records the run's first failure and answers every worker that waits on this coordinator (for the rendezvous, a
+     * warm-up step, its next step, its heartbeat), so that none waits on for a run that is over.
+     */
+    private synchronized void fail(ExecutionException e) {
         if (failure == null) {
-            String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
-            failure = new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null);
+            failure = e;
             heartbeats.stopAll(failure.getMessage());
             warmUp.abort(failure.getMessage());
             heldAnswers.values().forEach(held -> held.values().forEach(out -> reply(out, new byte[0])));
             heldAnswers.clear();
+            waiting.forEach(out -> out.onError(Status.ABORTED.withDescription(failure.getMessage()).asException()));
+            waiting.clear();
         }
         notifyAll();
     }
@@ -306,14 +316,17 @@ public final class Coordinator implements AutoCloseable {
         int rank = Integer.parseInt(f[0]);
         int worldSize = Integer.parseInt(f[1]);
         synchronized (this) {
+            if (failure != null) {
+                out.onError(Status.ABORTED.withDescription(failure.getMessage()).asException());
+                return;
+            }
             String error = worldSize != devices.size() ? "world size " + worldSize + " but the plan has " + devices.size()
                     + " devices (one worker process per device)"
                     : rank < 0 || rank >= devices.size() ? "rank " + rank + " outside [0, " + devices.size() + ")"
                     : addresses[rank] != null ? "rank " + rank + " joined twice (" + addresses[rank] + ", " + f[2] + ")" : null;
             if (error != null) {
                 out.onError(Status.INVALID_ARGUMENT.withDescription(error).asException());
-                failure = failure != null ? failure : new ExecutionException("rendezvous", "join", error, null);
-                notifyAll();
+                fail(new ExecutionException("rendezvous", "join", error, null));
                 return;
             }
             addresses[rank] = f[2];

@@ -63,7 +63,7 @@ public final class ProcessTrainer {
     /**
      * Trains with workers started by a launcher (Slurm, Kubernetes): this process is rank 0, serves the
      * rendezvous on {@code rendezvous.coordinatorPort()} of every interface and runs the worker of rank 0 in
-     * a thread of its own.
+     * a thread of its own, on the coordinator's event loop (which outlives it).
      *
      * @param advertiseHost the host the other workers reach rank 0 at
      */
@@ -73,10 +73,18 @@ public final class ProcessTrainer {
         WorkerJob job = WorkerJob.of(graph, cluster, program.plan(), options, false);
         return coordinate(graph, program, options, job, bind, rendezvous.coordinatorPort(), (step, passes) -> onStep.accept(step),
                 (coordinator, loop) -> {
-            Thread rank0 = new Thread(() -> Worker.run(rendezvous, advertiseHost, FaultHook.none(), loop), "modelpar-rank0");
+            Thread rank0 = new Thread(() -> {
+                try {
+                    Worker.run(rendezvous, advertiseHost, FaultHook.none(), loop);
+                } catch (RuntimeException e) {
+                    // Worker.run has reported it to the coordinator (or its heartbeat ended), which names the run's failure
+                }
+            }, "modelpar-rank0");
             rank0.setDaemon(true);
             rank0.start();
-            return new Workers(() -> join(rank0), () -> { });
+            // also after a failure: the coordinator has answered every worker waiting on it, and rank 0's worker ends
+            // before the event loop it shares is closed
+            return new Workers(() -> join(rank0), () -> join(rank0));
         });
     }
 

@@ -96,7 +96,7 @@ public final class Worker {
         PlacementPlan plan = job.plan();
         StepProgram program = Lowering.lower(graph, job.cluster(), plan);
         if (program.programs().size() != r.worldSize()) {
-            throw new IllegalArgumentException("world size is " + r.worldSize() + " but the plan has "
+            throw new LaunchException("world size is " + r.worldSize() + " but the plan has "
                     + program.programs().size() + " devices (one worker process per device)");
         }
         String device = program.programs().get(r.rank()).device();
@@ -176,7 +176,11 @@ public final class Worker {
         return CallOptions.DEFAULT.withWaitForReady().withDeadlineAfter(RENDEZVOUS_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Waits for the coordinator's answer to a call (its deadline bounds the wait). */
+    /**
+     * Waits for the coordinator's answer to a call (its deadline bounds the wait).
+     *
+     * @throws LaunchException when the coordinator refuses this worker (INVALID_ARGUMENT: its rank or world size)
+     */
     private static byte[] answer(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, Future<byte[]> call) {
         try {
             return call.get();
@@ -185,6 +189,10 @@ public final class Worker {
             throw new IllegalStateException("interrupted while waiting for the coordinator's answer to " + method.getBareMethodName(), e);
         } catch (java.util.concurrent.ExecutionException e) {
             Status status = Status.fromThrowable(e.getCause());
+            if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+                // the coordinator refuses a worker that does not fit the run (Coordinator#join)
+                throw new LaunchException("coordinator " + channel.authority() + " refused this worker: " + status.getDescription());
+            }
             throw new IllegalStateException("coordinator " + channel.authority() + " answered "
                     + method.getBareMethodName() + " with " + status.getCode() + ": " + status.getDescription(), e.getCause());
         }

@@ -1,0 +1,80 @@
+package org.modelpar.executor.worker;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.modelpar.executor.ExecutionException;
+import org.modelpar.executor.ExecutorOptions;
+import org.modelpar.executor.Plans;
+import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.graph.ComputationGraph;
+import org.modelpar.graph.zoo.ModelZoo;
+import org.modelpar.profiles.ClusterSpec;
+import org.modelpar.simulator.plan.OptimizerKind;
+import org.modelpar.simulator.plan.PlacementPlan;
+import org.modelpar.simulator.plan.Schedule;
+import org.modelpar.simulator.program.Lowering;
+import org.modelpar.simulator.program.StepProgram;
+
+/**
+ * A launcher that starts the wrong workers (Slurm or Kubernetes set each process's rank and world size): a worker told
+ * another world size than the plan's devices, and two workers of one rank, stop the run (rank 0 coordinating, as a
+ * launched job runs it) with a one-line error naming the rank and the mistake, instead of training or waiting.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class LaunchMistakeTest {
+    private final ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
+    private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
+    private final ClusterSpec cluster = Plans.local(2);
+    private final StepProgram program = Lowering.lower(graph, cluster, plan);
+    private final List<String> command = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of());
+
+    @Test
+    void aWorkerOfAnotherWorldSizeIsNamed() throws IOException {
+        assertThatThrownBy(() -> coordinateWith(4, List.of(1)))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageStartingWith("device cpu1 (rank 1 at not yet joined) failed at start-up:")
+                .hasMessageContaining("world size is 4 but the plan has 2 devices (one worker process per device)")
+                .hasMessageNotContaining("\n");
+    }
+
+    /** Enough steps that the run is still going when the later of the two joins (their JVMs start together). */
+    @Test
+    void twoWorkersOfOneRankAreNamed() throws IOException {
+        assertThatThrownBy(() -> coordinateWith(2, List.of(1, 1)))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageStartingWith("device rendezvous failed at join: rank 1 joined twice (127.0.0.1:")
+                .hasMessageNotContaining("\n");
+    }
+
+    /** Rank 0 coordinates a run of {@code worldSize} ranks here; worker processes of {@code ranks} join it. */
+    private void coordinateWith(int worldSize, List<Integer> ranks) throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<Process> workers = new ArrayList<>();
+        try {
+            for (int rank : ranks) {
+                ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                b.environment().putAll(Map.of("MODELPAR_COORDINATOR", "127.0.0.1:" + port, "MODELPAR_RANK", Integer.toString(rank),
+                        "MODELPAR_WORLD_SIZE", Integer.toString(worldSize)));
+                workers.add(b.start());
+            }
+            TrainOptions options = new TrainOptions(100_000, ExecutorOptions.defaults(3, 1e-2).withTimeout(Duration.ofSeconds(60)), 9,
+                    Optional.empty(), Optional.empty());
+            ProcessTrainer.coordinate(graph, cluster, program, options, new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { });
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+    }
+}

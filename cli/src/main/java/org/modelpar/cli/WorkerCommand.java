@@ -1,6 +1,7 @@
 package org.modelpar.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -112,7 +113,13 @@ final class WorkerCommand implements Runnable {
         }
         String host = advertise != null ? advertise : ownAddress();
         String bind = host.equals("127.0.0.1") ? host : "0.0.0.0";
-        try (LinkProbeServer probes = new LinkProbeServer(bind, probePort, host)) {
+        LinkProbeServer probes;
+        try {
+            probes = new LinkProbeServer(bind, probePort, host);
+        } catch (UncheckedIOException e) {
+            throw new CliInputException(e.getMessage()); // a port another process holds: the user picks another
+        }
+        try (probes) {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("serving link probes on %s:%d (modelpar profile --hosts ...,%s:%d,...)%n", bind, probes.port(), host, probes.port());
             out.flush();

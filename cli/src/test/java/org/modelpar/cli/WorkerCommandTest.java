@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code modelpar worker} as a launcher runs it: rank 0 with the plan coordinates, the other ranks join it. A worker
  * launched with another world size than the plan's devices is bad input (exit 2, one line naming the mismatch), and
- * rank 0 stops the run naming that rank, in one line, instead of waiting for it.
+ * rank 0 stops the run naming that rank, in one line, instead of waiting for it; so is a probe port another process
+ * holds.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WorkerCommandTest {
@@ -39,6 +40,16 @@ class WorkerCommandTest {
         assertThat(coordinating.err().strip())
                 .startsWith("modelpar: device cpu1 (rank 1 at not yet joined) failed at start-up: world size is 4")
                 .doesNotContain("\n");
+    }
+
+    @Test
+    void aProbePortAnotherProcessHoldsIsBadInput() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            CliRun r = CliRun.of("worker", "--probe-port", Integer.toString(taken.getLocalPort()), "--advertise", "127.0.0.1");
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).startsWith("modelpar: cannot serve link probes on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .doesNotContain("\n");
+        }
     }
 
     private static int freePort() throws IOException {

@@ -8,7 +8,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,7 +143,9 @@ public final class Coordinator implements AutoCloseable {
             this.server = loop.server(host, port, InsecureServerCredentials.create()).addService(service).build().start();
         } catch (IOException e) {
             supervisor.shutdownNow();
-            throw new UncheckedIOException("cannot serve the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
+            // a port another process holds (a second rank 0, an earlier run): the launch picks another
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new LaunchException("cannot serve the coordinator on " + host + ":" + port + ": " + why.getMessage());
         }
         supervisor.scheduleWithFixedDelay(() -> heartbeats.check().ifPresent(lost -> fail(lost.rank(), lost.where(), lost.why())),
                 SUPERVISE_MILLIS, SUPERVISE_MILLIS, TimeUnit.MILLISECONDS);

@@ -20,7 +20,6 @@ import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
 import org.modelpar.simulator.plan.OptimizerKind;
-import org.modelpar.simulator.plan.PlacementPlan;
 import org.modelpar.simulator.plan.Schedule;
 import org.modelpar.simulator.program.Lowering;
 import org.modelpar.simulator.program.StepProgram;
@@ -28,14 +27,15 @@ import org.modelpar.simulator.program.StepProgram;
 /**
  * A launcher that starts the wrong workers (Slurm or Kubernetes set each process's rank and world size): a worker told
  * another world size than the plan's devices, and two workers of one rank, stop the run (rank 0 coordinating, as a
- * launched job runs it) with a one-line error naming the rank and the mistake, instead of training or waiting.
+ * launched job runs it) with a one-line error naming the rank and the mistake, instead of training or waiting; a
+ * coordinator port another process holds is named.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LaunchMistakeTest {
     private final ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
-    private final PlacementPlan plan = Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM);
     private final ClusterSpec cluster = Plans.local(2);
-    private final StepProgram program = Lowering.lower(graph, cluster, plan);
+    private final StepProgram program = Lowering.lower(graph, cluster,
+            Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM));
     private final List<String> command = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of());
 
     @Test
@@ -47,13 +47,25 @@ class LaunchMistakeTest {
                 .hasMessageNotContaining("\n");
     }
 
-    /** Enough steps that the run is still going when the later of the two joins (their JVMs start together). */
     @Test
     void twoWorkersOfOneRankAreNamed() throws IOException {
         assertThatThrownBy(() -> coordinateWith(2, List.of(1, 1)))
                 .isInstanceOf(ExecutionException.class)
                 .hasMessageStartingWith("device rendezvous failed at join: rank 1 joined twice (127.0.0.1:")
                 .hasMessageNotContaining("\n");
+    }
+
+    /** A second rank 0 (or a port an earlier run still holds): the coordinator cannot serve, and says where. */
+    @Test
+    void aTakenCoordinatorPortIsNamed() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> ProcessTrainer.coordinate(graph, cluster, program, options(),
+                    new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { }))
+                    .isInstanceOf(LaunchException.class)
+                    .hasMessageStartingWith("cannot serve the coordinator on 127.0.0.1:" + port + ": ")
+                    .hasMessageNotContaining("\n");
+        }
     }
 
     /** Rank 0 coordinates a run of {@code worldSize} ranks here; worker processes of {@code ranks} join it. */
@@ -70,11 +82,15 @@ class LaunchMistakeTest {
                         "MODELPAR_WORLD_SIZE", Integer.toString(worldSize)));
                 workers.add(b.start());
             }
-            TrainOptions options = new TrainOptions(100_000, ExecutorOptions.defaults(3, 1e-2).withTimeout(Duration.ofSeconds(60)), 9,
-                    Optional.empty(), Optional.empty());
-            ProcessTrainer.coordinate(graph, cluster, program, options, new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { });
+            ProcessTrainer.coordinate(graph, cluster, program, options(), new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { });
         } finally {
             workers.forEach(Process::destroyForcibly);
         }
+    }
+
+    /** Enough steps that the run is still going when a mistaken worker joins (their JVMs start together). */
+    private static TrainOptions options() {
+        return new TrainOptions(100_000, ExecutorOptions.defaults(3, 1e-2).withTimeout(Duration.ofSeconds(60)), 9, Optional.empty(),
+                Optional.empty());
     }
 }

@@ -162,6 +162,14 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
+     * Stops the run from the coordinator's side (its caller failed, {@code why}): as a rank's failure does, every worker
+     * waiting on it is answered and stops; nothing when the run has failed already.
+     */
+    public void abort(String why) {
+        fail(new ExecutionException("coordinator", "step " + currentStep(), why, null));
+    }
+
+    /**
      * Records the run's first failure and answers every worker that waits on this coordinator (for the rendezvous, a
      * warm-up step, its next step, its heartbeat), so that none waits on for a run that is over.
      */
@@ -193,7 +201,7 @@ public final class Coordinator implements AutoCloseable {
 
     /** The step the run is at: the first one not yet reported by every rank. */
     public synchronized int currentStep() {
-        int step = firstStep;
+        int step = consumedThrough + 1; // the reports of the steps the caller took are gone
         while (reports.getOrDefault(step, Map.of()).size() == devices.size()) {
             step++;
         }

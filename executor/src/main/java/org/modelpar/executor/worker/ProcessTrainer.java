@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.FaultHook;
 import org.modelpar.executor.StepResult;
 import org.modelpar.executor.profile.CalibrationPasses;
@@ -108,6 +109,7 @@ public final class ProcessTrainer {
                 workers.close().run();
                 return result;
             } catch (RuntimeException e) {
+                coordinator.abort(ExecutionException.reason(e)); // a caller's failure: the workers stop, none waits on
                 workers.kill().run();
                 throw e;
             }

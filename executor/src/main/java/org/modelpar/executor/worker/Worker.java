@@ -44,6 +44,8 @@ import org.modelpar.simulator.program.StepProgram;
 public final class Worker {
     /** How long a worker waits for the coordinator to come up and for every rank to join. */
     static final long RENDEZVOUS_SECONDS = 300;
+    /** How long a failing worker tries to tell the coordinator ({@link #tellFailure}). */
+    static final long FAILURE_REPORT_SECONDS = 5;
 
     private Worker() {
     }
@@ -52,7 +54,7 @@ public final class Worker {
      * Runs the worker of {@code rendezvous.rank()} to the end of the job.
      *
      * @param advertiseHost the host other workers reach this one at (127.0.0.1 on loopback)
-     * @throws IllegalArgumentException when the plan's device count is not the world size
+     * @throws LaunchException         when the plan's device count is not the world size, or the coordinator refuses the rank
      * @throws ExecutionException       when this worker's device fails
      */
     public static void run(Rendezvous rendezvous, String advertiseHost) {
@@ -81,7 +83,7 @@ public final class Worker {
                 String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
                 String why = ExecutionException.reason(e);
                 // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
-                call(channel, Coordinator.FAIL, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
+                tellFailure(channel, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
                         .getBytes(StandardCharsets.UTF_8));
                 throw e;
             }
@@ -165,6 +167,20 @@ public final class Worker {
                 CalibrationPass pass = executor.computeThreads().call(0, c::pass);
                 answer = call(channel, Coordinator.PASS, new PassReport(rank, step, pass).encode());
             }
+        }
+    }
+
+    /**
+     * Reports this worker's failure to the coordinator, if it is still there: at once (a coordinator that went away is not
+     * waited for, as the rendezvous waits for one to come up) and for at most {@value #FAILURE_REPORT_SECONDS} s, so
+     * the worker then stops with its own error; a worker whose coordinator died waited the rendezvous' 300 s here.
+     */
+    private static void tellFailure(ManagedChannel channel, byte[] report) {
+        CallOptions now = CallOptions.DEFAULT.withDeadlineAfter(FAILURE_REPORT_SECONDS, TimeUnit.SECONDS);
+        try {
+            answer(channel, Coordinator.FAIL, ClientCalls.futureUnaryCall(channel.newCall(Coordinator.FAIL, now), report));
+        } catch (RuntimeException unreachable) {
+            // the coordinator is gone: the worker's own error says what happened to it
         }
     }
 

@@ -134,6 +134,7 @@ class ProcessTrainerTest {
                 holdsRank1InStep2, killRank1AfterStep1))
                 .isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("device cpu1 (rank 1 at 127.0.0.1:")
+                .hasMessageContaining("failed at step 2: worker process ")
                 .hasMessageContaining("was killed by signal 9")
                 .hasMessageNotContaining("\n");
         assertThat((System.nanoTime() - killedAt[0]) / 1e9).as("seconds from kill to stop").isLessThan(10);

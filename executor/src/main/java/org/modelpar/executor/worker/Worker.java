@@ -54,8 +54,8 @@ public final class Worker {
      * Runs the worker of {@code rendezvous.rank()} to the end of the job.
      *
      * @param advertiseHost the host other workers reach this one at (127.0.0.1 on loopback)
-     * @throws LaunchException         when the plan's device count is not the world size, or the coordinator refuses the rank
-     * @throws ExecutionException       when this worker's device fails
+     * @throws LaunchException    when the plan's device count is not the world size, or the coordinator refuses the rank
+     * @throws ExecutionException when this worker's device fails, or the run fails around it (its coordinator gone)
      */
     public static void run(Rendezvous rendezvous, String advertiseHost) {
         run(rendezvous, advertiseHost, FaultHook.none());
@@ -77,15 +77,18 @@ public final class Worker {
         ManagedChannel channel = loop.channel(rendezvous.coordinator(), InsecureChannelCredentials.create()).directExecutor().build();
         try {
             WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
+            Progress progress = new Progress(hook);
             try {
-                train(channel, loop, rendezvous, advertiseHost, job, new Progress(hook));
+                train(channel, loop, rendezvous, advertiseHost, job, progress);
             } catch (RuntimeException e) {
-                String where = e instanceof ExecutionException x ? x.instruction() : "start-up";
+                String where = e instanceof ExecutionException x ? x.instruction() : progress.now().where();
                 String why = ExecutionException.reason(e);
                 // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
                 tellFailure(channel, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
                         .getBytes(StandardCharsets.UTF_8));
-                throw e;
+                // the run's failure as this worker met it (its coordinator gone, say) is no bug of its own: one line
+                throw e instanceof ExecutionException || e instanceof LaunchException ? e
+                        : new ExecutionException("rank " + rendezvous.rank(), where, why, e);
             }
         } finally {
             channel.shutdownNow();

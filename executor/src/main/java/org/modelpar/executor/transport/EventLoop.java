@@ -14,6 +14,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -73,6 +74,14 @@ public final class EventLoop implements AutoCloseable {
     /** Whether it runs on Linux's epoll (else Java's NIO selector). */
     public boolean epoll() {
         return epoll;
+    }
+
+    /**
+     * Why a server of {@link #server} could not start: netty's bind failure says it in its cause ({@code bind(..) failed:
+     * Address already in use}), its own message only repeats the address.
+     */
+    public static String whyNotServing(IOException e) {
+        return (e.getCause() != null ? e.getCause() : e).getMessage();
     }
 
     /** A server builder on {@code host:port} whose acceptor and connections run on this loop. */

@@ -68,8 +68,7 @@ public final class LinkProbeServer implements AutoCloseable {
             this.control = loop.server(bindHost, port, InsecureServerCredentials.create()).addService(service).build().start();
         } catch (IOException e) {
             loop.close();
-            Throwable why = e.getCause() != null ? e.getCause() : e; // netty's bind failure says why in its cause
-            throw new UncheckedIOException("cannot serve link probes on " + bindHost + ":" + port + ": " + why.getMessage(), e);
+            throw new UncheckedIOException("cannot serve link probes on " + bindHost + ":" + port + ": " + EventLoop.whyNotServing(e), e);
         }
         this.self = advertiseHost + ":" + control.getPort();
         this.transport = new GrpcTransport(loop, bindHost, 0, Map.of(self, 4), WAITS);

@@ -144,8 +144,7 @@ public final class Coordinator implements AutoCloseable {
         } catch (IOException e) {
             supervisor.shutdownNow();
             // a port another process holds (a second rank 0, an earlier run): the launch picks another
-            Throwable why = e.getCause() != null ? e.getCause() : e;
-            throw new LaunchException("cannot serve the coordinator on " + host + ":" + port + ": " + why.getMessage());
+            throw new LaunchException("cannot serve the coordinator on " + host + ":" + port + ": " + EventLoop.whyNotServing(e));
         }
         supervisor.scheduleWithFixedDelay(() -> heartbeats.check().ifPresent(lost -> fail(lost.rank(), lost.where(), lost.why())),
                 SUPERVISE_MILLIS, SUPERVISE_MILLIS, TimeUnit.MILLISECONDS);

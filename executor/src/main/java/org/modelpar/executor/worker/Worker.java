@@ -176,7 +176,7 @@ public final class Worker {
     /**
      * Reports this worker's failure to the coordinator, if it is still there: at once (a coordinator that went away is not
      * waited for, as the rendezvous waits for one to come up) and for at most {@value #FAILURE_REPORT_SECONDS} s, so
-     * the worker then stops with its own error; a worker whose coordinator died waited the rendezvous' 300 s here.
+     * a worker whose coordinator died stops with its own error within seconds.
      */
     private static void tellFailure(ManagedChannel channel, byte[] report) {
         CallOptions now = CallOptions.DEFAULT.withDeadlineAfter(FAILURE_REPORT_SECONDS, TimeUnit.SECONDS);

@@ -30,7 +30,7 @@ import org.modelpar.simulator.program.Lowering;
 /**
  * The other side of a launched job's faults: when rank 0 (the coordinator) is killed with SIGKILL, or its caller fails
  * between two steps, the other ranks' processes stop within 10 s with a one-line error, rather than waiting for a
- * coordinator to come back (a failing worker once waited the rendezvous' 300 s to report its failure).
+ * coordinator to come back (as the rendezvous waits for one to come up).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CoordinatorLossTest {

@@ -76,7 +76,14 @@ public final class Worker {
         // the channel's callbacks only complete futures and abort the transport: they run on the event loop
         ManagedChannel channel = loop.channel(rendezvous.coordinator(), InsecureChannelCredentials.create()).directExecutor().build();
         try {
-            WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
+            WorkerJob job;
+            try {
+                job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
+            } catch (IllegalStateException e) {
+                // no coordinator handed out the job in the rendezvous' time, or it went away, or it sent one this build
+                // cannot read: the run failed around this worker
+                throw new ExecutionException("rank " + rendezvous.rank(), "start-up", ExecutionException.reason(e), e);
+            }
             Progress progress = new Progress(hook);
             try {
                 train(channel, loop, rendezvous, advertiseHost, job, progress);

@@ -3,6 +3,11 @@ package org.modelpar.executor.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
 import org.modelpar.executor.Plans;
 import org.modelpar.executor.train.TrainOptions;
+import org.modelpar.executor.transport.EventLoop;
 import org.modelpar.graph.ComputationGraph;
 import org.modelpar.graph.zoo.ModelZoo;
 import org.modelpar.profiles.ClusterSpec;
@@ -30,7 +37,8 @@ import org.modelpar.simulator.program.Lowering;
 /**
  * The other side of a launched job's faults: when rank 0 (the coordinator) is killed with SIGKILL, or its caller fails
  * between two steps, the other ranks' processes stop within 10 s with a one-line error, rather than waiting for a
- * coordinator to come back (as the rendezvous waits for one to come up).
+ * coordinator to come back (as the rendezvous waits for one to come up); a coordinator that cannot hand out the job is
+ * named.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CoordinatorLossTest {
@@ -83,6 +91,25 @@ class CoordinatorLossTest {
                     .endsWith("the run stopped: device coordinator failed at step 2: the caller failed");
         } finally {
             rank1.destroyForcibly();
+        }
+    }
+
+    /** A coordinator that cannot hand out the job (here: it answers UNAVAILABLE) is named with the worker's rank, in one line. */
+    @Test
+    void aCoordinatorThatCannotHandOutTheJobIsNamed() throws IOException {
+        ServerServiceDefinition refusing = ServerServiceDefinition.builder(Coordinator.SERVICE)
+                .addMethod(Coordinator.JOB, ServerCalls.asyncUnaryCall((request, out) ->
+                        out.onError(Status.UNAVAILABLE.withDescription("shutting down").asException()))).build();
+        try (EventLoop loop = EventLoop.start()) {
+            Server server = loop.server("127.0.0.1", 0, InsecureServerCredentials.create()).addService(refusing).build().start();
+            try {
+                assertThatThrownBy(() -> Worker.run(new Rendezvous("127.0.0.1", server.getPort(), 1, 2), "127.0.0.1"))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasMessage("device rank 1 failed at start-up: coordinator 127.0.0.1:" + server.getPort()
+                                + " answered Job with UNAVAILABLE: shutting down");
+            } finally {
+                server.shutdownNow();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -179,7 +180,7 @@ public final class Coordinator implements AutoCloseable {
             warmUp.abort(failure.getMessage());
             heldAnswers.values().forEach(held -> held.values().forEach(out -> reply(out, new byte[0])));
             heldAnswers.clear();
-            waiting.forEach(out -> out.onError(Status.ABORTED.withDescription(failure.getMessage()).asException()));
+            waiting.forEach(out -> out.onError(stopped()));
             waiting.clear();
         }
         notifyAll();
@@ -196,6 +197,11 @@ public final class Coordinator implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the coordinator is closed: the run is over
         }
+    }
+
+    /** What a worker still waiting to join is answered once the run has failed: the failure. */
+    private StatusException stopped() {
+        return Status.ABORTED.withDescription(failure.getMessage()).asException();
     }
 
     /** The step the run is at: the first one not yet reported by every rank. */
@@ -325,7 +331,7 @@ public final class Coordinator implements AutoCloseable {
         int worldSize = Integer.parseInt(f[1]);
         synchronized (this) {
             if (failure != null) {
-                out.onError(Status.ABORTED.withDescription(failure.getMessage()).asException());
+                out.onError(stopped());
                 return;
             }
             String error = worldSize != devices.size() ? "world size " + worldSize + " but the plan has " + devices.size()

@@ -75,28 +75,20 @@ public final class Worker {
     public static void run(Rendezvous rendezvous, String advertiseHost, FaultHook hook, EventLoop loop) {
         // the channel's callbacks only complete futures and abort the transport: they run on the event loop
         ManagedChannel channel = loop.channel(rendezvous.coordinator(), InsecureChannelCredentials.create()).directExecutor().build();
+        Progress progress = new Progress(hook);
         try {
-            WorkerJob job;
-            try {
-                job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
-            } catch (IllegalStateException e) {
-                // no coordinator handed out the job in the rendezvous' time, or it went away, or it sent one this build
-                // cannot read: the run failed around this worker
-                throw new ExecutionException("rank " + rendezvous.rank(), "start-up", ExecutionException.reason(e), e);
-            }
-            Progress progress = new Progress(hook);
-            try {
-                train(channel, loop, rendezvous, advertiseHost, job, progress);
-            } catch (RuntimeException e) {
-                String where = e instanceof ExecutionException x ? x.instruction() : progress.now().where();
-                String why = ExecutionException.reason(e);
-                // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
-                tellFailure(channel, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
-                        .getBytes(StandardCharsets.UTF_8));
-                // the run's failure as this worker met it (its coordinator gone, say) is no bug of its own: one line
-                throw e instanceof ExecutionException || e instanceof LaunchException ? e
-                        : new ExecutionException("rank " + rendezvous.rank(), where, why, e);
-            }
+            WorkerJob job = WorkerJob.decode(call(channel, Coordinator.JOB, new byte[0]));
+            train(channel, loop, rendezvous, advertiseHost, job, progress);
+        } catch (RuntimeException e) {
+            String where = e instanceof ExecutionException x ? x.instruction() : progress.now().where();
+            String why = ExecutionException.reason(e);
+            // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
+            tellFailure(channel, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
+                    .getBytes(StandardCharsets.UTF_8));
+            // the run's failure as this worker met it (no coordinator handed out the job, or it went away) is no bug of
+            // its own: one line
+            throw e instanceof ExecutionException || e instanceof LaunchException ? e
+                    : new ExecutionException("rank " + rendezvous.rank(), where, why, e);
         } finally {
             channel.shutdownNow();
         }

@@ -11,12 +11,10 @@ import io.grpc.stub.ServerCalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,15 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
-import org.modelpar.executor.Plans;
 import org.modelpar.executor.train.TrainOptions;
 import org.modelpar.executor.transport.EventLoop;
-import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.zoo.ModelZoo;
-import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.plan.OptimizerKind;
-import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.program.Lowering;
 
 /**
  * The other side of a launched job's faults: when rank 0 (the coordinator) is killed with SIGKILL, or its caller fails
@@ -42,14 +33,12 @@ import org.modelpar.simulator.program.Lowering;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CoordinatorLossTest {
-    private static final String MODEL = "gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11";
-
     @TempDir
     Path dir;
 
     @Test
     void aKilledCoordinatorStopsTheOtherRanks() throws Exception {
-        int port = freePort();
+        int port = Launched.freePort();
         Process coordinator = new ProcessBuilder(LocalWorkers.javaCommand(TestCoordinatorMain.class.getName(),
                 List.of(Integer.toString(port), "100000"))).redirectErrorStream(true).start();
         Process rank1 = worker(port);
@@ -59,9 +48,7 @@ class CoordinatorLossTest {
                 // training has begun once step 2 is printed
             }
             coordinator.destroyForcibly().waitFor();
-            long killed = System.nanoTime();
             assertThat(rank1.waitFor(10, TimeUnit.SECONDS)).as("rank 1 stopped within 10 s of the coordinator's kill").isTrue();
-            assertThat((System.nanoTime() - killed) / 1e9).isLessThan(10);
             assertThat(rank1.exitValue()).isEqualTo(1);
             // where rank 1 was when its coordinator went (a report, a receive, its heartbeat) words the line
             assertThat(lastLine(dir.resolve("rank1.log"))).startsWith("worker: ").contains("coordinator 127.0.0.1:" + port);
@@ -73,19 +60,15 @@ class CoordinatorLossTest {
 
     @Test
     void aCallerFailingBetweenStepsStopsTheOtherRanks() throws Exception {
-        ComputationGraph graph = ModelZoo.build(MODEL);
-        ClusterSpec cluster = Plans.local(2);
         TrainOptions options = new TrainOptions(100_000, ExecutorOptions.defaults(3, 1e-2), 9, Optional.empty(), Optional.empty());
-        int port = freePort();
+        int port = Launched.freePort();
         Process rank1 = worker(port);
         try {
-            assertThatThrownBy(() -> ProcessTrainer.coordinate(graph, cluster, Lowering.lower(graph, cluster,
-                    Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM)), options,
-                    new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> {
-                        if (r.step() == 2) {
-                            throw new IllegalStateException("the caller failed");
-                        }
-                    })).hasMessage("the caller failed");
+            assertThatThrownBy(() -> Launched.coordinate(port, options, r -> {
+                if (r.step() == 2) {
+                    throw new IllegalStateException("the caller failed");
+                }
+            })).hasMessage("the caller failed");
             assertThat(rank1.waitFor(10, TimeUnit.SECONDS)).as("rank 1 stopped within 10 s of the caller's failure").isTrue();
             assertThat(lastLine(dir.resolve("rank1.log"))).startsWith("worker: device cpu1 failed at step ")
                     .endsWith("the run stopped: device coordinator failed at step 2: the caller failed");
@@ -115,21 +98,12 @@ class CoordinatorLossTest {
 
     /** The worker of rank 1, its output in {@code rank1.log}. */
     private Process worker(int port) throws IOException {
-        ProcessBuilder b = new ProcessBuilder(LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("rank1.log").toFile());
-        b.environment().putAll(Map.of("MODELPAR_COORDINATOR", "127.0.0.1:" + port, "MODELPAR_RANK", "1", "MODELPAR_WORLD_SIZE", "2"));
-        return b.start();
+        return Launched.worker(port, 1, 2, ProcessBuilder.Redirect.to(dir.resolve("rank1.log").toFile()));
     }
 
     /** The worker's error: the last line of its output (the JVM's own warnings come first). */
     private static String lastLine(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 }

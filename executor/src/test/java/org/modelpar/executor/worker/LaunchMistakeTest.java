@@ -7,22 +7,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.modelpar.executor.ExecutionException;
 import org.modelpar.executor.ExecutorOptions;
-import org.modelpar.executor.Plans;
 import org.modelpar.executor.train.TrainOptions;
-import org.modelpar.graph.ComputationGraph;
-import org.modelpar.graph.zoo.ModelZoo;
-import org.modelpar.profiles.ClusterSpec;
-import org.modelpar.simulator.plan.OptimizerKind;
-import org.modelpar.simulator.plan.Schedule;
-import org.modelpar.simulator.program.Lowering;
-import org.modelpar.simulator.program.StepProgram;
 
 /**
  * A launcher that starts the wrong workers (Slurm or Kubernetes set each process's rank and world size): a worker told
@@ -32,12 +23,6 @@ import org.modelpar.simulator.program.StepProgram;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LaunchMistakeTest {
-    private final ComputationGraph graph = ModelZoo.build("gpt:layers=2,hidden=16,heads=2,seq=8,vocab=11");
-    private final ClusterSpec cluster = Plans.local(2);
-    private final StepProgram program = Lowering.lower(graph, cluster,
-            Plans.plan(graph, 2, 1, 2, 2, Schedule.ONE_F_ONE_B, OptimizerKind.ADAM));
-    private final List<String> command = LocalWorkers.javaCommand(TestWorkerMain.class.getName(), List.of());
-
     @Test
     void aWorkerOfAnotherWorldSizeIsNamed() throws IOException {
         assertThatThrownBy(() -> coordinateWith(4, List.of(1)))
@@ -60,8 +45,7 @@ class LaunchMistakeTest {
     void aTakenCoordinatorPortIsNamed() throws IOException {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> ProcessTrainer.coordinate(graph, cluster, program, options(),
-                    new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { }))
+            assertThatThrownBy(() -> Launched.coordinate(port, options(), r -> { }))
                     .isInstanceOf(LaunchException.class)
                     .hasMessageStartingWith("cannot serve the coordinator on 127.0.0.1:" + port + ": ")
                     .hasMessageNotContaining("\n");
@@ -70,19 +54,13 @@ class LaunchMistakeTest {
 
     /** Rank 0 coordinates a run of {@code worldSize} ranks here; worker processes of {@code ranks} join it. */
     private void coordinateWith(int worldSize, List<Integer> ranks) throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = Launched.freePort();
         List<Process> workers = new ArrayList<>();
         try {
             for (int rank : ranks) {
-                ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                b.environment().putAll(Map.of("MODELPAR_COORDINATOR", "127.0.0.1:" + port, "MODELPAR_RANK", Integer.toString(rank),
-                        "MODELPAR_WORLD_SIZE", Integer.toString(worldSize)));
-                workers.add(b.start());
+                workers.add(Launched.worker(port, rank, worldSize, ProcessBuilder.Redirect.DISCARD));
             }
-            ProcessTrainer.coordinate(graph, cluster, program, options(), new Rendezvous("127.0.0.1", port, 0, 2), "127.0.0.1", r -> { });
+            Launched.coordinate(port, options(), r -> { });
         } finally {
             workers.forEach(Process::destroyForcibly);
         }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -268,13 +266,8 @@ class ProcessTrainerTest {
 
     @Test
     void deadRankWithoutASupervisorStopsTheRunThroughItsHeartbeat() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        b.environment().putAll(Map.of("MODELPAR_COORDINATOR", "127.0.0.1:" + port, "MODELPAR_RANK", "1", "MODELPAR_WORLD_SIZE", "2"));
-        Process rank1 = b.start();
+        int port = Launched.freePort();
+        Process rank1 = Launched.worker(port, 1, 2, ProcessBuilder.Redirect.DISCARD);
         long[] killedAt = new long[1];
         try {
             assertThatThrownBy(() -> ProcessTrainer.coordinate(graph, cluster, program, options(Optional.empty(), Optional.empty()),

@@ -3,6 +3,7 @@ package org.modelpar.executor.transport;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,12 @@ public final class ByteMarshaller implements MethodDescriptor.Marshaller<byte[]>
                 .setRequestMarshaller(INSTANCE)
                 .setResponseMarshaller(INSTANCE)
                 .build();
+    }
+
+    /** Answers a unary call of a {@link #method} with {@code value}. */
+    public static void reply(StreamObserver<byte[]> out, byte[] value) {
+        out.onNext(value);
+        out.onCompleted();
     }
 
     /** An array as gRPC's message stream: its length known, drained in one write. */

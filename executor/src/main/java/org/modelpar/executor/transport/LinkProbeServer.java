@@ -96,7 +96,7 @@ public final class LinkProbeServer implements AutoCloseable {
     /** Answers {@code probe \n transport-address}: this probe's name and where its transport listens. */
     private void address(byte[] request, StreamObserver<byte[]> out) {
         if (started(out)) {
-            reply(out, (self + "\n" + transportAddress).getBytes(StandardCharsets.UTF_8));
+            ByteMarshaller.reply(out, (self + "\n" + transportAddress).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -119,7 +119,7 @@ public final class LinkProbeServer implements AutoCloseable {
                     transport.send(Message.of(new Message.Key(self, from, "probe " + i), m.tensors()), WAITS);
                     transport.release(m.tensors().values());
                 }
-                reply(out, new byte[0]);
+                ByteMarshaller.reply(out, new byte[0]);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.onError(Status.CANCELLED.withDescription("interrupted").asException());
@@ -165,7 +165,7 @@ public final class LinkProbeServer implements AutoCloseable {
                     answer.append(String.join(" ", seconds)).append('\n');
                 }
                 echoed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-                reply(out, answer.toString().getBytes(StandardCharsets.UTF_8));
+                ByteMarshaller.reply(out, answer.toString().getBytes(StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 out.onError(Status.CANCELLED.withDescription("interrupted").asException());
@@ -211,11 +211,6 @@ public final class LinkProbeServer implements AutoCloseable {
             throw new IllegalStateException(channel.authority() + " answered " + method.getBareMethodName() + " with "
                     + e.getStatus().getCode() + ": " + e.getStatus().getDescription(), e);
         }
-    }
-
-    private static void reply(StreamObserver<byte[]> out, byte[] value) {
-        out.onNext(value);
-        out.onCompleted();
     }
 
     @Override

@@ -4,8 +4,6 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -38,8 +36,7 @@ import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
- * with the address of their transport and wait until all have joined ({@code Join}: the answer lists every
- * rank's address), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
+ * with the address of their transport and wait until all have joined ({@code Join}: {@link JoinBarrier}), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
  * ({@code Report}), time a calibration pass when the answer to a report asks for one ({@code Pass}: {@link PassReport})
  * and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
@@ -79,11 +76,9 @@ public final class Coordinator implements AutoCloseable {
     private final Timeline.Builder timeline;
     private final double originEpochSeconds;
     private final int firstStep;
-    private final String[] addresses;
-    private final List<StreamObserver<byte[]>> waiting = new ArrayList<>();
+    private final JoinBarrier joins;
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
-    /** Answers to reports (and passes) held back until the caller of {@link #await} is done with their step, by step and rank. */
-    private final Map<Integer, Map<Integer, StreamObserver<byte[]>>> heldAnswers = new HashMap<>();
+    private final HeldAnswers held;
     /** The calibration passes asked of workers and not yet taken, by rank. */
     private final Map<Integer, CalibrationPass> passes = new HashMap<>();
     private final Heartbeats heartbeats;
@@ -94,7 +89,6 @@ public final class Coordinator implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private int consumedThrough;
     /** When a worker last reported a step or a warm-up step. */
     private volatile long lastNewsNanos = System.nanoTime();
     private ExecutionException failure;
@@ -117,23 +111,19 @@ public final class Coordinator implements AutoCloseable {
         this.timeline = Timeline.builder(Timeline.Source.MEASURED, devices);
         this.originEpochSeconds = Ticker.epochSeconds();
         this.firstStep = firstStep;
-        this.consumedThrough = firstStep - 1;
-        this.addresses = new String[devices.size()];
+        this.held = new HeldAnswers(firstStep);
+        this.joins = new JoinBarrier(devices.size());
         this.warmUp = new WarmUpBarrier(devices.size());
         this.heartbeats = new Heartbeats(Ticker.system(), TimeUnit.MILLISECONDS.toNanos(job.timeoutMillis() / 2));
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
-                .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> reply(out, job.encode())))
-                .addMethod(JOIN, ServerCalls.asyncUnaryCall(this::join))
+                .addMethod(JOB, ServerCalls.asyncUnaryCall((req, out) -> ByteMarshaller.reply(out, job.encode())))
+                .addMethod(JOIN, ServerCalls.asyncUnaryCall((req, out) -> joins.join(req, out)
+                        .ifPresent(error -> fail(new ExecutionException("rendezvous", "join", error, null)))))
                 .addMethod(REPORT, ServerCalls.asyncUnaryCall((req, out) -> report(StepReport.decode(req), out)))
                 .addMethod(PASS, ServerCalls.asyncUnaryCall((req, out) -> pass(PassReport.decode(req), out)))
                 .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
-                    String[] f = new String(req, StandardCharsets.UTF_8).split("\n", 4);
-                    if (Boolean.parseBoolean(f[1])) {
-                        failAfterGrace(Integer.parseInt(f[0]), f[2], f[3]);
-                    } else {
-                        fail(Integer.parseInt(f[0]), f[2], f[3]);
-                    }
-                    reply(out, new byte[0]);
+                    failed(FailureReport.decode(req));
+                    ByteMarshaller.reply(out, new byte[0]);
                 }))
                 .addMethod(WARM_UP, ServerCalls.asyncUnaryCall((req, out) -> {
                     lastNewsNanos = System.nanoTime();
@@ -157,8 +147,15 @@ public final class Coordinator implements AutoCloseable {
 
     /** Records the first failure: rank {@code rank} failed at {@code where} (e.g. {@code step 2}) because of {@code why}. */
     public synchronized void fail(int rank, String where, String why) {
-        String host = addresses[rank] == null ? "not yet joined" : addresses[rank];
-        fail(new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + host + ")", where, why, null));
+        fail(new ExecutionException(devices.get(rank) + " (rank " + rank + " at " + joins.address(rank) + ")", where, why, null));
+    }
+
+    private void failed(FailureReport r) {
+        if (r.causedByPeer()) {
+            failAfterGrace(r.rank(), r.where(), r.why());
+        } else {
+            fail(r.rank(), r.where(), r.why());
+        }
     }
 
     /**
@@ -178,10 +175,8 @@ public final class Coordinator implements AutoCloseable {
             failure = e;
             heartbeats.stopAll(failure.getMessage());
             warmUp.abort(failure.getMessage());
-            heldAnswers.values().forEach(held -> held.values().forEach(out -> reply(out, new byte[0])));
-            heldAnswers.clear();
-            waiting.forEach(out -> out.onError(stopped()));
-            waiting.clear();
+            held.releaseAll();
+            joins.abort(failure.getMessage());
         }
         notifyAll();
     }
@@ -199,14 +194,9 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** What a worker still waiting to join is answered once the run has failed: the failure. */
-    private StatusException stopped() {
-        return Status.ABORTED.withDescription(failure.getMessage()).asException();
-    }
-
     /** The step the run is at: the first one not yet reported by every rank. */
     public synchronized int currentStep() {
-        int step = consumedThrough + 1; // the reports of the steps the caller took are gone
+        int step = held.releasedThrough() + 1; // the reports of the steps the caller took are gone
         while (reports.getOrDefault(step, Map.of()).size() == devices.size()) {
             step++;
         }
@@ -244,7 +234,7 @@ public final class Coordinator implements AutoCloseable {
             if (job.checkpoint().isPresent()) {
                 Checkpoints.assemble(model, planHash, step + 1, last.values(), layout, devices).write(job.checkpoint().get());
             }
-            consumed(step);
+            held.release(step);
         }
         Map<String, Long> peaks = new HashMap<>();
         last.values().forEach(r -> peaks.putAll(r.peakMemoryBytes()));
@@ -284,13 +274,6 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** The caller is done with {@code step}: its reports are answered. */
-    private synchronized void consumed(int step) {
-        consumedThrough = step;
-        heldAnswers.getOrDefault(step, Map.of()).values().forEach(out -> reply(out, new byte[0]));
-        heldAnswers.remove(step);
-    }
-
     /**
      * Asks rank {@code rank}, which waits for the answer to its report of {@code step} as every rank does, for a
      * calibration pass on its device's thread and waits for it (the other ranks keep waiting: the pass is timed on a host
@@ -301,11 +284,11 @@ public final class Coordinator implements AutoCloseable {
     private CalibrationPass calibrationPass(int rank, int step) {
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * job.timeoutMillis());
         synchronized (this) {
-            StreamObserver<byte[]> held = failure != null ? null : heldAnswers.getOrDefault(step, Map.of()).remove(rank);
-            if (held == null) {
-                throw failure != null ? failure : new IllegalStateException("rank " + rank + " is not waiting after step " + step);
+            if (failure != null) {
+                throw failure;
             }
-            reply(held, TIME_A_PASS);
+            ByteMarshaller.reply(held.take(step, rank).orElseThrow(
+                    () -> new IllegalStateException("rank " + rank + " is not waiting after step " + step)), TIME_A_PASS);
             long since = System.nanoTime();
             try {
                 while (failure == null && !passes.containsKey(rank)) {
@@ -325,59 +308,18 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void join(byte[] request, StreamObserver<byte[]> out) {
-        String[] f = new String(request, StandardCharsets.UTF_8).split("\n");
-        int rank = Integer.parseInt(f[0]);
-        int worldSize = Integer.parseInt(f[1]);
-        synchronized (this) {
-            if (failure != null) {
-                out.onError(stopped());
-                return;
-            }
-            String error = worldSize != devices.size() ? "world size " + worldSize + " but the plan has " + devices.size()
-                    + " devices (one worker process per device)"
-                    : rank < 0 || rank >= devices.size() ? "rank " + rank + " outside [0, " + devices.size() + ")"
-                    : addresses[rank] != null ? "rank " + rank + " joined twice (" + addresses[rank] + ", " + f[2] + ")" : null;
-            if (error != null) {
-                out.onError(Status.INVALID_ARGUMENT.withDescription(error).asException());
-                fail(new ExecutionException("rendezvous", "join", error, null));
-                return;
-            }
-            addresses[rank] = f[2];
-            waiting.add(out);
-            if (waiting.size() == devices.size()) {
-                byte[] all = String.join("\n", addresses).getBytes(StandardCharsets.UTF_8);
-                waiting.forEach(w -> reply(w, all));
-                waiting.clear();
-            }
-        }
-    }
-
     private synchronized void report(StepReport r, StreamObserver<byte[]> answer) {
         lastNewsNanos = System.nanoTime();
         reports.computeIfAbsent(r.step(), k -> new TreeMap<>()).put(r.rank(), r);
-        holdUntilConsumed(r.step(), r.rank(), answer);
+        held.hold(r.step(), r.rank(), answer);
+        notifyAll();
     }
 
     private synchronized void pass(PassReport p, StreamObserver<byte[]> answer) {
         lastNewsNanos = System.nanoTime();
         passes.put(p.rank(), p.pass());
-        holdUntilConsumed(p.step(), p.rank(), answer);
-    }
-
-    /** Answers rank {@code rank} once the caller is done with {@code step} (at once if it is, or the run failed). */
-    private void holdUntilConsumed(int step, int rank, StreamObserver<byte[]> answer) {
-        if (failure != null || step <= consumedThrough) {
-            reply(answer, new byte[0]);
-        } else {
-            heldAnswers.computeIfAbsent(step, k -> new HashMap<>()).put(rank, answer);
-        }
+        held.hold(p.step(), p.rank(), answer);
         notifyAll();
-    }
-
-    private static void reply(StreamObserver<byte[]> out, byte[] value) {
-        out.onNext(value);
-        out.onCompleted();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.modelpar.executor.transport.ByteMarshaller;
 import org.modelpar.executor.train.WarmUp;
 
 /**
@@ -33,10 +34,7 @@ final class WarmUpBarrier {
         if (waiting.size() == worldSize) {
             steps.add(slowest);
             byte[] word = (WarmUp.done(steps) ? "done" : "more").getBytes(StandardCharsets.UTF_8);
-            waiting.forEach(w -> {
-                w.onNext(word);
-                w.onCompleted();
-            });
+            waiting.forEach(w -> ByteMarshaller.reply(w, word));
             waiting.clear();
             slowest = new WarmUp.Step(0, 0);
         }

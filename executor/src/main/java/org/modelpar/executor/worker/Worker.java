@@ -83,8 +83,7 @@ public final class Worker {
             String where = e instanceof ExecutionException x ? x.instruction() : progress.now().where();
             String why = ExecutionException.reason(e);
             // a send to a peer whose connection broke fails because of the peer, which the coordinator names first
-            tellFailure(channel, (rendezvous.rank() + "\n" + PeerLostException.causes(e) + "\n" + where + "\n" + why)
-                    .getBytes(StandardCharsets.UTF_8));
+            tellFailure(channel, new FailureReport(rendezvous.rank(), PeerLostException.causes(e), where, why));
             // the run's failure as this worker met it (no coordinator handed out the job, or it went away) is no bug of
             // its own: one line
             throw e instanceof ExecutionException || e instanceof LaunchException ? e
@@ -112,8 +111,8 @@ public final class Worker {
         String bind = r.loopback() ? "127.0.0.1" : "0.0.0.0";
         try (GrpcTransport transport = new GrpcTransport(loop, bind, 0, Map.of(device, capacity),
                 Waits.timeout(options.executor().timeout().toNanos()))) {
-            String[] addresses = new String(call(channel, Coordinator.JOIN, (r.rank() + "\n" + r.worldSize() + "\n"
-                    + advertiseHost + ":" + transport.port()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8).split("\n");
+            String[] addresses = new String(call(channel, Coordinator.JOIN, JoinBarrier.request(r.rank(), r.worldSize(),
+                    advertiseHost + ":" + transport.port())), StandardCharsets.UTF_8).split("\n");
             Map<String, String> byDevice = new LinkedHashMap<>();
             for (int i = 0; i < addresses.length; i++) {
                 byDevice.put(program.programs().get(i).device(), addresses[i]);
@@ -177,10 +176,10 @@ public final class Worker {
      * waited for, as the rendezvous waits for one to come up) and for at most {@value #FAILURE_REPORT_SECONDS} s, so
      * a worker whose coordinator died stops with its own error within seconds.
      */
-    private static void tellFailure(ManagedChannel channel, byte[] report) {
+    private static void tellFailure(ManagedChannel channel, FailureReport report) {
         CallOptions now = CallOptions.DEFAULT.withDeadlineAfter(FAILURE_REPORT_SECONDS, TimeUnit.SECONDS);
         try {
-            answer(channel, Coordinator.FAIL, ClientCalls.futureUnaryCall(channel.newCall(Coordinator.FAIL, now), report));
+            answer(channel, Coordinator.FAIL, ClientCalls.futureUnaryCall(channel.newCall(Coordinator.FAIL, now), report.encode()));
         } catch (RuntimeException unreachable) {
             // the coordinator is gone: the worker's own error says what happened to it
         }

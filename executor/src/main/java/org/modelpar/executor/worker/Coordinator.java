@@ -79,6 +79,8 @@ public final class Coordinator implements AutoCloseable {
     private final JoinBarrier joins;
     private final Map<Integer, Map<Integer, StepReport>> reports = new TreeMap<>();
     private final HeldAnswers held;
+    /** The last step whose reports the caller of {@link #await} took. */
+    private int takenThrough;
     /** The calibration passes asked of workers and not yet taken, by rank. */
     private final Map<Integer, CalibrationPass> passes = new HashMap<>();
     private final Heartbeats heartbeats;
@@ -112,6 +114,7 @@ public final class Coordinator implements AutoCloseable {
         this.originEpochSeconds = Ticker.epochSeconds();
         this.firstStep = firstStep;
         this.held = new HeldAnswers(firstStep);
+        this.takenThrough = firstStep - 1;
         this.joins = new JoinBarrier(devices.size());
         this.warmUp = new WarmUpBarrier(devices.size());
         this.heartbeats = new Heartbeats(Ticker.system(), TimeUnit.MILLISECONDS.toNanos(job.timeoutMillis() / 2));
@@ -159,11 +162,11 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * Stops the run from the coordinator's side (its caller failed, {@code why}): as a rank's failure does, every worker
-     * waiting on it is answered and stops; nothing when the run has failed already.
+     * Stops the run from the coordinator's side (its caller failed, {@code why}, at the step whose reports it took last):
+     * as a rank's failure does, every worker waiting on it is answered and stops; nothing when the run has failed already.
      */
-    public void abort(String why) {
-        fail(new ExecutionException("coordinator", "step " + currentStep(), why, null));
+    public synchronized void abort(String why) {
+        fail(new ExecutionException("coordinator", "step " + takenThrough, why, null));
     }
 
     /**
@@ -196,7 +199,7 @@ public final class Coordinator implements AutoCloseable {
 
     /** The step the run is at: the first one not yet reported by every rank. */
     public synchronized int currentStep() {
-        int step = held.releasedThrough() + 1; // the reports of the steps the caller took are gone
+        int step = takenThrough + 1; // the reports of the steps the caller took are gone
         while (reports.getOrDefault(step, Map.of()).size() == devices.size()) {
             step++;
         }
@@ -259,6 +262,7 @@ public final class Coordinator implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+        takenThrough = step;
         return reports.remove(step);
     }
 

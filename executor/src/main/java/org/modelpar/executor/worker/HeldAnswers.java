@@ -39,11 +39,6 @@ final class HeldAnswers {
         held.remove(step);
     }
 
-    /** The last step the caller is done with. */
-    synchronized int releasedThrough() {
-        return releasedThrough;
-    }
-
     /** The run stopped: every answer held goes out, and every later one at once. */
     synchronized void releaseAll() {
         stopped = true;

@@ -51,9 +51,9 @@ class AllReduceTest {
     }
 
     /**
-     * Two ops' gradients, one bucket each, on 4 replicas: overlapped, the reduction starts with the last backward and
-     * gates only the optimizer, but its last bucket holds the gradients that backward completes last (the first op's),
-     * so it ends no earlier than that bucket's half of the reduction after the backward: max(B1 start + D, B1 end + D/2).
+     * Two ops' gradients, one bucket each, on 4 replicas: overlapped, the reduction gates only the optimizer; its first
+     * bucket runs once the last backward has completed its gradients (half of it), its last bucket, the gradients that
+     * backward completes last (the first op's), after it: max(B1 middle + D, B1 end + D/2).
      */
     @Test
     void anOverlappedGradientReduceEndsWithItsLastBucketAfterTheBackward() {
@@ -72,11 +72,32 @@ class AllReduceTest {
             assertThat(Lowering.lower(g, c, overlapped).programs().get(0).instructions())
                     .filteredOn(i -> i instanceof AllReduce).extracting(i -> ((AllReduce) i).buckets()).containsExactly(2);
             double reduce = bandwidth + 2 * (2 * 3 * 2e-6);
-            // 4 MB: the reduction is done long before the backward, its last bucket follows it (12 ms + D/2); 400 MB:
-            // the reduction outlasts the backward (8 ms + D)
+            // the first bucket holds op1's gradients, complete once B1 is half done (10 ms); 4 MB: it is done long before
+            // the backward ends, the last bucket follows it (12 ms + D/2); 400 MB: the reduction outlasts the backward
+            // (10 ms + D)
             assertThat(Simulator.simulate(g, c, overlapped, options).stepSeconds())
-                    .isCloseTo(Math.max(8e-3 + reduce, 12e-3 + reduce / 2), offset(1e-12));
+                    .isCloseTo(Math.max(10e-3 + reduce, 12e-3 + reduce / 2), offset(1e-12));
         }
+    }
+
+    /**
+     * Three ops of 100 MB of gradients (one bucket each, 1.5 ms + 6 latencies of 2 us a ring) on 4 replicas, a backward of
+     * 1 ms an op from 3 ms: the buckets are ready at 4, 5 and 6 ms, but each ring outlasts the backward's next op, so they
+     * queue: the last one ends three rings after the first starts, 4 ms + 3 rings, two rings after the backward.
+     */
+    @Test
+    void bucketsWhoseRingsOutlastTheBackwardQueueBehindIt() {
+        ClusterSpec c = Fixtures.cluster(1, 4, new LinkProfile(100e9, 2e-6), new LinkProfile(10e9, 5e-6));
+        List<String> devices = List.of("n0g0", "n0g1", "n0g2", "n0g3");
+        ComputationGraph g = Fixtures.chain(3, 1e-3, 1e-3, 0, 100_000_000, 0);
+        PlacementPlan overlapped = new PlacementPlan(g.name(), "", c.name(), "", Precision.FP32, OptimizerKind.SGD, 4, 4, 1,
+                Schedule.ONE_F_ONE_B, 1, List.of(new Stage(0, devices, List.of("op0", "op1", "op2"), false)),
+                PlanOptions.NONE.withOverlapGradientReduce(true));
+        assertThat(Lowering.lower(g, c, overlapped).programs().get(0).instructions())
+                .filteredOn(i -> i instanceof AllReduce).extracting(i -> ((AllReduce) i).buckets()).containsExactly(3);
+        double ring = 2 * 3 / 4.0 * 100e6 / 100e9 + 2 * 3 * 2e-6;
+        SimulationOptions options = SimulationOptions.defaults().withCostModel(new ZeroOptimizerCostModel());
+        assertThat(Simulator.simulate(g, c, overlapped, options).stepSeconds()).isCloseTo(4e-3 + 3 * ring, offset(1e-12));
     }
 
     /**

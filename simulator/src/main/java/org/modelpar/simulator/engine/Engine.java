@@ -22,7 +22,7 @@ import org.modelpar.simulator.program.StepProgram;
  * node (capacity C): processor sharing, so k devices computing at once each run at min(1, C/k) of their
  * profiled speed, and a device computing alone runs at full speed; there a collective's member completes only after
  * its host work (its sums and copies, {@link SharedCompute}), a flow over the same cores. A collective that overlaps a
- * backward runs its last bucket after it ({@link LastBuckets}).
+ * backward runs its buckets as the backward completes their gradients ({@link OverlappedBuckets}).
  */
 public final class Engine {
     /** The owner of a flow that only loads a host ({@link #transportLoad}): its end completes nothing. */
@@ -38,7 +38,7 @@ public final class Engine {
     private final int[] ready;
     /** Per device: until when its sends hold its compute stream ({@link CompiledProgram#senderSeconds}). */
     private final double[] heldUntil;
-    private final LastBuckets lastBuckets;
+    private final OverlappedBuckets buckets;
     private int[] flowOwner = new int[1024];
     private long events;
 
@@ -57,7 +57,7 @@ public final class Engine {
         Arrays.fill(end, -1); // not completed yet
         this.ready = new int[c.collectiveCount];
         this.heldUntil = new double[c.deviceCount];
-        this.lastBuckets = new LastBuckets(c);
+        this.buckets = new OverlappedBuckets(c);
     }
 
     /**
@@ -110,11 +110,11 @@ public final class Engine {
             events++;
             int id = Events.id(payload);
             switch (Events.type(payload)) {
-                case Events.COMPUTE_END -> complete(id, now);
+                case Events.COMPUTE_END -> computeEnded(id, now);
                 case Events.FLOW_START -> transfer(id, now);
                 case Events.DEFERRED_BEGIN -> begin(id, now);
                 case Events.COLLECTIVE_START -> {
-                    double share = lastBuckets.share(id);
+                    double share = buckets.share(id);
                     double bytes = c.collectiveBytes[id] * share;
                     for (int m : c.collectiveMembers[id]) {
                         transportLoad(m, share, now);
@@ -135,7 +135,7 @@ public final class Engine {
                         if (owner >= c.count && c.kind[owner - c.count] == CompiledProgram.COLLECTIVE) {
                             memberDone(owner - c.count, now);
                         } else if (owner >= c.count) {
-                            complete(owner - c.count, now);
+                            computeEnded(owner - c.count, now);
                         } else if (owner >= 0) {
                             arrive(owner, now);
                         } else {
@@ -172,10 +172,8 @@ public final class Engine {
             if (c.seconds[g] == 0) {
                 events++;
                 complete(g, now);
-            } else if (c.computePath != null && c.computePath[g] != null) {
-                flow(c.computePath[g], c.seconds[g], c.count + g, now);
             } else {
-                queue.push(now + c.seconds[g], Events.encode(Events.COMPUTE_END, 0, g));
+                runCompute(g, buckets.pieceSeconds(g), now);
             }
         } else if (k == CompiledProgram.SEND) {
             start[c.partner[g]] = now;
@@ -196,14 +194,55 @@ public final class Engine {
                     start[m] = now;
                     cause[m] = cause[g]; // what made the last member ready started the collective on every member
                 }
-                startRun(coll, now);
+                if (buckets.overlapped(coll)) {
+                    buckets.begin(coll);
+                    tryBucket(coll, now);
+                } else {
+                    startRun(coll, now);
+                }
             }
         }
     }
 
-    /** Starts a run of collective {@code coll} (the whole of it, or its first buckets or last one): its latencies first. */
+    /** Starts a run of collective {@code coll} (the whole of it, or one of its buckets): its latencies first. */
     private void startRun(int coll, double now) {
-        queue.push(now + c.collectiveLatency[coll] * lastBuckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+        queue.push(now + c.collectiveLatency[coll] * buckets.share(coll), Events.encode(Events.COLLECTIVE_START, 0, coll));
+    }
+
+    /** Runs {@code seconds} of compute instruction {@code g} (all of it, or a piece) from {@code now}. */
+    private void runCompute(int g, double seconds, double now) {
+        if (c.computePath != null && c.computePath[g] != null) {
+            flow(c.computePath[g], seconds, c.count + g, now);
+        } else {
+            queue.push(now + seconds, Events.encode(Events.COMPUTE_END, 0, g));
+        }
+    }
+
+    /**
+     * Compute instruction {@code g} has run its piece: a backward that gates overlapped buckets runs its next piece
+     * (its progress may start a bucket), else it completes.
+     */
+    private void computeEnded(int g, double now) {
+        if (buckets.piecesRemain(g)) {
+            for (int coll : buckets.gatedBy(g)) {
+                tryBucket(coll, now);
+            }
+            runCompute(g, buckets.pieceSeconds(g), now);
+        } else {
+            complete(g, now);
+        }
+    }
+
+    /** Starts overlapped collective {@code coll}'s next bucket if its gradients are ready and the bucket before it ended. */
+    private void tryBucket(int coll, double now) {
+        if (buckets.tryStart(coll, end)) {
+            if (buckets.runningLast(coll)) {
+                for (int m : c.collectiveMembers[coll]) {
+                    cause[m] = c.tailGate[m]; // the backward started the last bucket
+                }
+            }
+            startRun(coll, now);
+        }
     }
 
     /** Starts the {@code share} of {@code g}'s transport CPU on its device's host ({@link CompiledProgram#transportSeconds}). */
@@ -235,7 +274,7 @@ public final class Engine {
     /** The ring's transfer is over: each member completes, after its host work where it has some. */
     private void finishCollective(int coll, double now) {
         for (int g : c.collectiveMembers[coll]) {
-            double host = c.hostSeconds == null ? 0 : c.hostSeconds[g] * lastBuckets.share(coll);
+            double host = c.hostSeconds == null ? 0 : c.hostSeconds[g] * buckets.share(coll);
             if (host > 0) {
                 flow(c.hostPath[g], host, c.count + g, now);
             } else {
@@ -244,25 +283,22 @@ public final class Engine {
         }
     }
 
-    /** A collective's member is done with its transfer and host work: it completes, or waits for its last bucket. */
+    /**
+     * A collective's member is done with its transfer and host work: it completes, unless the collective overlaps a
+     * backward and buckets remain (once every member is done with a bucket, the next may start).
+     */
     private void memberDone(int g, double now) {
-        if (lastBuckets.done(g)) {
-            complete(g, now);
-        } else if (end[c.tailGate[g]] >= 0) {
-            readyForLastBucket(g, now);
-        } else {
-            lastBuckets.await(g);
-        }
-    }
-
-    /** Member {@code g}'s backward has ended: once every member's has, the collective runs its last bucket. */
-    private void readyForLastBucket(int g, double now) {
         int coll = c.partner[g];
-        if (lastBuckets.readyForLast(g)) {
-            for (int m : c.collectiveMembers[coll]) {
-                cause[m] = c.tailGate[g]; // the backward that ended last started the last bucket on every member
-            }
-            startRun(coll, now);
+        if (!buckets.overlapped(coll)) {
+            complete(g, now);
+            return;
+        }
+        boolean last = buckets.runningLast(coll);
+        if (last) {
+            complete(g, now);
+        }
+        if (buckets.finish(coll) && !last) {
+            tryBucket(coll, now);
         }
     }
 
@@ -275,8 +311,8 @@ public final class Engine {
 
     private void complete(int g, double now) {
         end[g] = now;
-        for (int m : lastBuckets.waitingFor(g)) {
-            readyForLastBucket(m, now);
+        for (int coll : buckets.gatedBy(g)) {
+            tryBucket(coll, now); // the backward's end readies the last bucket
         }
         if (c.memoryAtEnd[g] != 0) {
             memory.change(c.device[g], c.memoryAtEnd[g], now);

@@ -36,8 +36,8 @@ import org.modelpar.simulator.timeline.Timeline;
 
 /**
  * The rendezvous and the collector of one multi-process run. Workers fetch the job ({@code Job}), join
- * with the address of their transport and wait until all have joined ({@code Join}: {@link JoinBarrier}), time their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step
- * ({@code Report}), time a calibration pass when the answer to a report asks for one ({@code Pass}: {@link PassReport})
+ * with the address of their transport and wait until all have joined ({@code Join}: {@link JoinBarrier}), time
+ * their warm-up steps ({@code WarmUp}: {@link WarmUpBarrier}), report every step ({@code Report}), time a calibration pass when the answer to a report asks for one ({@code Pass}: {@link PassReport})
  * and report their own failure ({@code Fail}).
  * {@link #await} turns the reports into step results in step order (loss summed over ranks, time the
  * slowest rank's), writes the assembled checkpoint after each step when the job asks for one, and ends

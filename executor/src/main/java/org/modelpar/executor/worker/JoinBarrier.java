@@ -47,7 +47,7 @@ final class JoinBarrier {
             return Optional.empty();
         }
         int n = addresses.length;
-        String error = worldSize != n ? "world size " + worldSize + " but the plan has " + n + " devices (one worker process per device)"
+        String error = worldSize != n ? worldSizeMismatch(worldSize, n)
                 : rank < 0 || rank >= n ? "rank " + rank + " outside [0, " + n + ")"
                 : addresses[rank] != null ? "rank " + rank + " joined twice (" + addresses[rank] + ", " + address + ")" : null;
         if (error != null) {
@@ -62,6 +62,11 @@ final class JoinBarrier {
             waiting.clear();
         }
         return Optional.empty();
+    }
+
+    /** Why a worker told {@code worldSize} ranks cannot run a plan of {@code devices} devices (it checks before joining). */
+    static String worldSizeMismatch(int worldSize, int devices) {
+        return "world size is " + worldSize + " but the plan has " + devices + " devices (one worker process per device)";
     }
 
     /** Where rank {@code rank} joined from, or {@code not yet joined}. */

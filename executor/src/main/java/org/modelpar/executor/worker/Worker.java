@@ -99,8 +99,7 @@ public final class Worker {
         PlacementPlan plan = job.plan();
         StepProgram program = Lowering.lower(graph, job.cluster(), plan);
         if (program.programs().size() != r.worldSize()) {
-            throw new LaunchException("world size is " + r.worldSize() + " but the plan has "
-                    + program.programs().size() + " devices (one worker process per device)");
+            throw new LaunchException(JoinBarrier.worldSizeMismatch(r.worldSize(), program.programs().size()));
         }
         String device = program.programs().get(r.rank()).device();
         TrainOptions options = job.options(progress);

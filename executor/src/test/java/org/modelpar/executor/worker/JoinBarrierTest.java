@@ -25,7 +25,7 @@ class JoinBarrierTest {
         JoinBarrier joins = new JoinBarrier(2);
         Answered wrongWorld = new Answered();
         assertThat(joins.join(0, 4, "h:1", wrongWorld))
-                .contains("world size 4 but the plan has 2 devices (one worker process per device)");
+                .contains("world size is 4 but the plan has 2 devices (one worker process per device)");
         assertThat(wrongWorld.error()).map(Status::getCode).contains(Status.Code.INVALID_ARGUMENT);
         assertThat(joins.join(2, 2, "h:1", new Answered())).contains("rank 2 outside [0, 2)");
         Answered kept = new Answered();
